@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/**
+ * Configuration, validated once at start-up. A missing or wrong variable stops the process with
+ * one line per problem saying what to set, instead of a confusing failure on the first request.
+ */
+const booleanFlag = z
+  .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1");
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    SHOPIFY_API_KEY: z.string({ required_error: "is required (the app's client id)" }).min(1, "is required (the app's client id)"),
+    SHOPIFY_API_SECRET: z
+      .string({ required_error: "is required (the app's client secret; it signs webhooks and session tokens)" })
+      .min(1, "is required (the app's client secret; it signs webhooks and session tokens)"),
+    SHOPIFY_APP_URL: z
+      .string({ required_error: "is required (the public https URL the app is served from)" })
+      .url("must be a full URL such as https://aftercare.example.com"),
+    SCOPES: z.string().optional(),
+    SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    DATABASE_URL: z
+      .string()
+      .default("file:./dev.sqlite")
+      .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), {
+        message: "must be a SQLite file: URL (file:./dev.sqlite) or a postgres:// URL",
+      }),
+    // Run webhook and notification jobs inside the web process. With PostgreSQL, set it to false
+    // and run `npm run worker` elsewhere so that web processes only record events.
+    RUN_JOBS_IN_WEB: booleanFlag.default("true"),
+    // Local Shopify sandbox switches (development and tests only): where shops' Admin API lives
+    // and which script provides App Bridge.
+    SHOPIFY_ADMIN_API_ORIGIN: z.string().url("must be a URL such as http://127.0.0.1:8082").optional(),
+    APP_BRIDGE_URL: z.string().url("must be the URL of an App Bridge script").optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_API_ORIGIN) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["SHOPIFY_ADMIN_API_ORIGIN"],
+        message: "points the app at the local sandbox and is refused when NODE_ENV=production",
+      });
+    }
+    if (env.NODE_ENV === "production" && env.APP_BRIDGE_URL) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["APP_BRIDGE_URL"],
+        message: "replaces Shopify's App Bridge and is refused when NODE_ENV=production",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export class ConfigurationError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Aftercare cannot start; fix its configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigurationError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigurationError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function databaseKind(url: string): "sqlite" | "postgresql" {
+  return url.startsWith("file:") ? "sqlite" : "postgresql";
+}

@@ -1,0 +1,89 @@
+import PgBoss from "pg-boss";
+import type { Db } from "../db.server";
+import { dueEventIds } from "../models/webhook-inbox.server";
+import { processEvent } from "./process-event.server";
+import type { JobRunner } from "./runner.server";
+
+const QUEUE = "webhook-events";
+
+export interface PgBossRunnerOptions {
+  connectionString: string;
+  /** false in web processes that only record events (RUN_JOBS_IN_WEB=false). */
+  work: boolean;
+  sweepMs?: number;
+  batchSize?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * pg-boss carries "run event X" messages between processes. The message is only a pointer: the
+ * inbox row holds the payload and the state, and processEvent's claim makes a duplicate message
+ * harmless. Workers also sweep the inbox for events whose message was lost.
+ */
+export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
+  const boss = new PgBoss({ connectionString: options.connectionString, max: 4, application_name: "aftercare-jobs" });
+  const sweepMs = options.sweepMs ?? 10_000;
+  let workerId: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let started: Promise<void> | undefined;
+  const inFlight = new Set<Promise<unknown>>();
+
+  boss.on("error", (error) => options.log?.("pg-boss error", error));
+
+  function track<T>(p: Promise<T>) {
+    inFlight.add(p);
+    p.finally(() => inFlight.delete(p)).catch(() => {});
+    return p;
+  }
+
+  async function sweep() {
+    const ids = await dueEventIds(db, options.batchSize ?? 200);
+    for (const id of ids) await boss.send(QUEUE, { id }, { singletonKey: id, retryLimit: 0 });
+  }
+
+  return {
+    start() {
+      started ??= (async () => {
+        await boss.start();
+        await boss.createQueue(QUEUE);
+        if (!options.work) return;
+        workerId = await boss.work<{ id: string }>(
+          QUEUE,
+          { batchSize: options.batchSize ?? 20, pollingIntervalSeconds: 0.5 },
+          (jobs) => track(Promise.all(jobs.map((job) => processEvent(db, job.data.id)))),
+        );
+        await track(sweep());
+        timer = setInterval(() => track(sweep()).catch((e) => options.log?.("inbox sweep failed", e)), sweepMs);
+        timer.unref();
+      })();
+      return started;
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      if (!started) return;
+      await started.catch(() => {});
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+    enqueue(id) {
+      track(
+        (started ?? Promise.resolve())
+          .then(() => boss.send(QUEUE, { id }, { singletonKey: id, retryLimit: 0 }))
+          .then(() => {
+            if (workerId) boss.notifyWorker(workerId);
+          }),
+      ).catch((error) => options.log?.(`event ${id} not queued; the sweep will find it`, error));
+    },
+    async idle() {
+      await started;
+      for (;;) {
+        if (inFlight.size > 0) {
+          await Promise.allSettled([...inFlight]);
+          continue;
+        }
+        const pending = await db.webhookEvent.count({ where: { status: { in: ["pending", "processing"] } } });
+        if (pending === 0) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  };
+}

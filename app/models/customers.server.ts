@@ -1,0 +1,21 @@
+import type { Db } from "../db.server";
+import type { CustomerRecord } from "../webhooks/payloads";
+import type { ApplyResult } from "./orders.server";
+
+export async function applyCustomer(db: Db, shop: string, c: CustomerRecord): Promise<ApplyResult> {
+  return db.$transaction(async (tx) => {
+    const existing = await tx.customer.findUnique({
+      where: { shop_shopifyId: { shop, shopifyId: c.shopifyId } },
+      select: { id: true, shopifyUpdatedAt: true, redactedAt: true },
+    });
+    // A redacted customer stays redacted: a late or replayed webhook must not bring the data back.
+    if (existing?.redactedAt) return "stale";
+    if (existing) {
+      if (existing.shopifyUpdatedAt && existing.shopifyUpdatedAt > c.shopifyUpdatedAt) return "stale";
+      await tx.customer.update({ where: { id: existing.id }, data: c });
+      return "updated";
+    }
+    await tx.customer.create({ data: { shop, ...c } });
+    return "created";
+  });
+}

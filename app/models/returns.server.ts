@@ -1,0 +1,51 @@
+import type { Db } from "../db.server";
+import type { ReturnRecord } from "../webhooks/payloads";
+import type { ApplyResult } from "./orders.server";
+
+/** The status each returns/* topic leaves a return in, when its payload does not say. */
+export const RETURN_STATUS_BY_TOPIC: Record<string, string> = {
+  "returns/request": "requested",
+  "returns/approve": "open",
+  "returns/decline": "declined",
+  "returns/process": "open",
+  "returns/close": "closed",
+  "returns/cancel": "canceled",
+};
+
+/**
+ * Keeps Shopify's view of a return. Return payloads carry no updated_at, so the webhook's
+ * X-Shopify-Triggered-At orders them: an event older than the last one applied changes nothing.
+ */
+export async function applyReturnEvent(
+  db: Db,
+  shop: string,
+  topic: string,
+  r: ReturnRecord,
+  eventAt: Date,
+): Promise<ApplyResult> {
+  const status = r.status ?? RETURN_STATUS_BY_TOPIC[topic] ?? "open";
+  const data = {
+    status,
+    ...(r.orderShopifyId ? { orderShopifyId: r.orderShopifyId } : {}),
+    ...(r.name ? { name: r.name } : {}),
+    ...(r.declineReason ? { declineReason: r.declineReason, declineNote: r.declineNote } : {}),
+    ...(r.totalQuantity !== null ? { totalQuantity: r.totalQuantity } : {}),
+    ...(r.lines ? { lines: JSON.stringify(r.lines) } : {}),
+    ...(topic === "returns/request" ? { requestedAt: eventAt } : {}),
+    ...(status === "closed" ? { closedAt: eventAt } : {}),
+    lastEventAt: eventAt,
+  };
+  return db.$transaction(async (tx) => {
+    const existing = await tx.shopifyReturn.findUnique({
+      where: { shop_shopifyId: { shop, shopifyId: r.shopifyId } },
+      select: { id: true, lastEventAt: true },
+    });
+    if (!existing) {
+      await tx.shopifyReturn.create({ data: { shop, shopifyId: r.shopifyId, ...data } });
+      return "created";
+    }
+    if (existing.lastEventAt > eventAt) return "stale";
+    await tx.shopifyReturn.update({ where: { id: existing.id }, data });
+    return "updated";
+  });
+}

@@ -1,0 +1,185 @@
+import { Prisma } from "@prisma/client";
+import type { Db } from "../db.server";
+
+/** Attempts before an event is parked for a person to look at (Sync page). */
+export const MAX_ATTEMPTS = 8;
+/** How long a worker owns an event it claimed; after that another worker may take it over. */
+export const CLAIM_MS = 2 * 60_000;
+
+export type InboxStatus = "pending" | "processing" | "processed" | "failed" | "parked";
+
+export interface IncomingEvent {
+  shop: string;
+  topic: string;
+  webhookId: string;
+  eventId?: string | null;
+  apiVersion?: string | null;
+  triggeredAt?: Date | null;
+  payload: string;
+}
+
+/** Records a delivery once. Returns the new row's id, or null when this webhook id was seen before. */
+export async function recordEvent(db: Db, event: IncomingEvent): Promise<string | null> {
+  try {
+    const row = await db.webhookEvent.create({ data: event, select: { id: true } });
+    return row.id;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return null;
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  }
+}
+
+// The PostgreSQL client is generated apart from @prisma/client, so its error class differs;
+// both carry Prisma's code.
+function isUniqueViolation(error: unknown) {
+  return (error as { code?: string } | null)?.code === "P2002";
+}
+
+/** Takes an event for processing unless another worker holds it or it is already done. */
+export async function claimEvent(db: Db, id: string, now = new Date()) {
+  const claimed = await db.webhookEvent.updateMany({
+    where: {
+      id,
+      OR: [
+        { status: { in: ["pending", "failed"] }, nextAttemptAt: { lte: now } },
+        { status: "processing", lockedUntil: { lt: now } },
+      ],
+    },
+    data: { status: "processing", lockedUntil: new Date(now.getTime() + CLAIM_MS), attempts: { increment: 1 } },
+  });
+  if (claimed.count === 0) return null;
+  return db.webhookEvent.findUnique({ where: { id } });
+}
+
+/**
+ * Once handled, an event's payload is dropped: the mirror holds what features need, and a raw
+ * payload full of names and addresses kept "just in case" is personal data nobody asked us to
+ * keep. The row stays (without it) so a late repeat of the delivery is still recognised.
+ * updateMany, not update: a shop/redact handler deletes its own event with the shop's data.
+ */
+export async function markProcessed(db: Db, id: string, now = new Date()) {
+  await db.webhookEvent.updateMany({
+    where: { id },
+    data: { status: "processed", processedAt: now, lockedUntil: null, lastError: null, payload: "" },
+  });
+}
+
+/** Shopify retries a delivery for up to 48 hours; a week of processed ids is plenty for dedup. */
+export const PROCESSED_RETENTION_MS = 7 * 86_400_000;
+
+export async function pruneProcessed(db: Db, now = new Date()) {
+  const result = await db.webhookEvent.deleteMany({
+    where: { status: "processed", processedAt: { lt: new Date(now.getTime() - PROCESSED_RETENTION_MS) } },
+  });
+  return result.count;
+}
+
+/** Exponential backoff: 10 s, 20 s, 40 s ... capped at one hour, with jitter so retries spread. */
+export function retryDelayMs(attempts: number, random = Math.random): number {
+  const base = Math.min(10_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+export async function markFailed(db: Db, id: string, attempts: number, error: unknown, now = new Date()) {
+  const message = error instanceof Error ? error.message : String(error);
+  const parked = attempts >= MAX_ATTEMPTS;
+  await db.webhookEvent.updateMany({
+    where: { id },
+    data: {
+      status: parked ? "parked" : "failed",
+      lastError: message.slice(0, 2000),
+      lockedUntil: null,
+      nextAttemptAt: new Date(now.getTime() + (parked ? 0 : retryDelayMs(attempts))),
+    },
+  });
+  return parked ? ("parked" as const) : ("failed" as const);
+}
+
+/** Events ready to run now: new, due for retry, or abandoned by a worker that died. */
+export async function dueEventIds(db: Db, limit: number, now = new Date()): Promise<string[]> {
+  const rows = await db.webhookEvent.findMany({
+    where: {
+      OR: [
+        { status: { in: ["pending", "failed"] }, nextAttemptAt: { lte: now } },
+        { status: "processing", lockedUntil: { lt: now } },
+      ],
+    },
+    orderBy: { receivedAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+/** A person asked to try parked or failed events again (Sync page). Scoped to their shop. */
+export async function requeueEvents(db: Db, shop: string, ids: string[] | "all-parked", now = new Date()) {
+  const result = await db.webhookEvent.updateMany({
+    where:
+      ids === "all-parked"
+        ? { shop, status: "parked" }
+        : { shop, status: { in: ["parked", "failed"] }, id: { in: ids } },
+    data: { status: "pending", attempts: 0, nextAttemptAt: now, lockedUntil: null },
+  });
+  return result.count;
+}
+
+export interface SyncOverview {
+  ordersMirrored: number;
+  customersMirrored: number;
+  fulfillmentsMirrored: number;
+  backlog: number;
+  oldestBacklogAt: Date | null;
+  processedLastDay: number;
+  lastEventByTopic: Array<{ topic: string; receivedAt: Date; count: number }>;
+  problems: Array<{
+    id: string;
+    topic: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    receivedAt: Date;
+    nextAttemptAt: Date;
+  }>;
+}
+
+export async function syncOverview(db: Db, shop: string, now = new Date()): Promise<SyncOverview> {
+  const backlogWhere = { shop, status: { in: ["pending", "processing", "failed"] } };
+  const [orders, customers, fulfillments, backlog, oldest, processedLastDay, byTopic, problems] = await Promise.all([
+    db.order.count({ where: { shop } }),
+    db.customer.count({ where: { shop, redactedAt: null } }),
+    db.fulfillment.count({ where: { shop } }),
+    db.webhookEvent.count({ where: backlogWhere }),
+    db.webhookEvent.findFirst({ where: backlogWhere, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } }),
+    db.webhookEvent.count({
+      where: { shop, status: "processed", processedAt: { gte: new Date(now.getTime() - 86_400_000) } },
+    }),
+    db.webhookEvent.groupBy({
+      by: ["topic"],
+      where: { shop },
+      _max: { receivedAt: true },
+      _count: { _all: true },
+      orderBy: { topic: "asc" },
+    }),
+    db.webhookEvent.findMany({
+      where: { shop, status: { in: ["failed", "parked"] } },
+      orderBy: { receivedAt: "desc" },
+      take: 50,
+      select: { id: true, topic: true, status: true, attempts: true, lastError: true, receivedAt: true, nextAttemptAt: true },
+    }),
+  ]);
+  return {
+    ordersMirrored: orders,
+    customersMirrored: customers,
+    fulfillmentsMirrored: fulfillments,
+    backlog,
+    oldestBacklogAt: oldest?.receivedAt ?? null,
+    processedLastDay,
+    lastEventByTopic: byTopic.map((t) => ({
+      topic: t.topic,
+      receivedAt: t._max.receivedAt as Date,
+      count: (t._count as { _all: number })._all,
+    })),
+    problems,
+  };
+}

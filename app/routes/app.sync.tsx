@@ -1,0 +1,254 @@
+import { useEffect } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { authenticate } from "../shopify.server";
+import { db } from "../db.server";
+import { jobs } from "../jobs/index.server";
+import { requeueEvents, syncOverview } from "../models/webhook-inbox.server";
+import { formatAge, formatShopTime } from "../utils/format";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const [overview, shop] = await Promise.all([
+    syncOverview(db(), session.shop),
+    db().shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
+  ]);
+  const timeZone = shop?.ianaTimezone ?? "UTC";
+  const now = new Date();
+  return json({
+    ordersMirrored: overview.ordersMirrored,
+    customersMirrored: overview.customersMirrored,
+    fulfillmentsMirrored: overview.fulfillmentsMirrored,
+    backlog: overview.backlog,
+    oldestBacklog: overview.oldestBacklogAt ? formatAge(overview.oldestBacklogAt, now) : null,
+    processedLastDay: overview.processedLastDay,
+    topics: overview.lastEventByTopic.map((t) => ({
+      topic: t.topic,
+      count: t.count,
+      last: formatShopTime(t.receivedAt, timeZone),
+      age: formatAge(t.receivedAt, now),
+    })),
+    problems: overview.problems.map((p) => ({
+      id: p.id,
+      topic: p.topic,
+      status: p.status,
+      attempts: p.attempts,
+      error: p.lastError ?? "",
+      received: formatShopTime(p.receivedAt, timeZone),
+      nextAttempt: p.status === "failed" ? formatShopTime(p.nextAttemptAt, timeZone) : null,
+    })),
+  });
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  let count: number;
+  if (intent === "retry-all") {
+    count = await requeueEvents(db(), session.shop, "all-parked");
+  } else if (intent === "retry") {
+    const id = form.get("id");
+    if (typeof id !== "string" || id === "") {
+      return json({ ok: false, message: "Choose an event to retry." }, { status: 400 });
+    }
+    count = await requeueEvents(db(), session.shop, [id]);
+    if (count === 0) {
+      return json({ ok: false, message: "That event is no longer waiting for a retry." }, { status: 404 });
+    }
+  } else {
+    return json({ ok: false, message: "Unknown action." }, { status: 400 });
+  }
+  const runner = jobs();
+  const ids = await db().webhookEvent.findMany({
+    where: { shop: session.shop, status: "pending" },
+    select: { id: true },
+    take: 500,
+  });
+  for (const { id } of ids) runner.enqueue(id);
+  return json({ ok: true, message: count === 1 ? "1 event queued again" : `${count} events queued again` });
+};
+
+function Stat({ label, value, help }: { label: string; value: string | number; help?: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h3" variant="headingSm" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="heading2xl">
+          {value}
+        </Text>
+        {help ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {help}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function SyncPage() {
+  const data = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<{ ok: boolean; message: string }>();
+  const shopify = useAppBridge();
+  const revalidator = useRevalidator();
+
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data) {
+      shopify.toast.show(fetcher.data.message, { isError: !fetcher.data.ok });
+    }
+  }, [fetcher.state, fetcher.data, shopify]);
+
+  const parked = data.problems.filter((p) => p.status === "parked").length;
+
+  return (
+    <Page>
+      <TitleBar title="Sync" />
+      <Layout>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+            <Stat label="Orders mirrored" value={data.ordersMirrored.toLocaleString("en-US")} />
+            <Stat label="Shipments mirrored" value={data.fulfillmentsMirrored.toLocaleString("en-US")} />
+            <Stat label="Customers mirrored" value={data.customersMirrored.toLocaleString("en-US")} />
+            <Stat
+              label="Inbox backlog"
+              value={data.backlog.toLocaleString("en-US")}
+              help={data.oldestBacklog ? `Oldest waiting since ${data.oldestBacklog}` : `${data.processedLastDay} events processed in the last 24 hours`}
+            />
+          </InlineGrid>
+        </Layout.Section>
+
+        <Layout.Section>
+          <Card padding="0">
+            <Box padding="400">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  Events that need attention
+                </Text>
+                <InlineStack gap="200">
+                  <Button onClick={() => revalidator.revalidate()} loading={revalidator.state === "loading"}>
+                    Refresh
+                  </Button>
+                  {parked > 0 ? (
+                    <fetcher.Form method="post">
+                      <input type="hidden" name="intent" value="retry-all" />
+                      <Button submit variant="primary" loading={fetcher.state !== "idle"}>
+                        {`Retry all ${parked} parked`}
+                      </Button>
+                    </fetcher.Form>
+                  ) : null}
+                </InlineStack>
+              </InlineStack>
+            </Box>
+            {data.problems.length === 0 ? (
+              <Box padding="400">
+                <Text as="p" tone="subdued">
+                  Every event Shopify sent has been processed. Events that fail are retried with backoff and,
+                  after {8} attempts, parked here with their error.
+                </Text>
+              </Box>
+            ) : (
+              <IndexTable
+                resourceName={{ singular: "event", plural: "events" }}
+                itemCount={data.problems.length}
+                selectable={false}
+                headings={[{ title: "Topic" }, { title: "Status" }, { title: "Error" }, { title: "Received" }, { title: "" }]}
+              >
+                {data.problems.map((p, index) => (
+                  <IndexTable.Row id={p.id} key={p.id} position={index}>
+                    <IndexTable.Cell>
+                      <Text as="span" variant="bodyMd" fontWeight="semibold">
+                        {p.topic}
+                      </Text>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      {p.status === "parked" ? (
+                        <Badge tone="critical">{`Parked after ${p.attempts} attempts`}</Badge>
+                      ) : (
+                        <Badge tone="warning">{`Retrying (${p.attempts} so far)`}</Badge>
+                      )}
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Box maxWidth="420px">
+                        <Text as="span" variant="bodySm" breakWord>
+                          {p.error}
+                        </Text>
+                      </Box>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <BlockStack>
+                        <Text as="span" variant="bodySm">
+                          {p.received}
+                        </Text>
+                        {p.nextAttempt ? (
+                          <Text as="span" variant="bodySm" tone="subdued">{`Next try ${p.nextAttempt}`}</Text>
+                        ) : null}
+                      </BlockStack>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <fetcher.Form method="post">
+                        <input type="hidden" name="intent" value="retry" />
+                        <input type="hidden" name="id" value={p.id} />
+                        <Button submit size="slim" accessibilityLabel={`Retry ${p.topic} event`}>
+                          Retry now
+                        </Button>
+                      </fetcher.Form>
+                    </IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            )}
+          </Card>
+        </Layout.Section>
+
+        <Layout.Section>
+          <Card padding="0">
+            <Box padding="400">
+              <Text as="h2" variant="headingMd">
+                Last event received per topic
+              </Text>
+            </Box>
+            {data.topics.length === 0 ? (
+              <EmptyState heading="No webhooks received yet" image="">
+                <p>Shopify sends events as orders are placed, fulfilled and refunded. They will appear here.</p>
+              </EmptyState>
+            ) : (
+              <IndexTable
+                resourceName={{ singular: "topic", plural: "topics" }}
+                itemCount={data.topics.length}
+                selectable={false}
+                headings={[{ title: "Topic" }, { title: "Events" }, { title: "Last received" }]}
+              >
+                {data.topics.map((t, index) => (
+                  <IndexTable.Row id={t.topic} key={t.topic} position={index}>
+                    <IndexTable.Cell>{t.topic}</IndexTable.Cell>
+                    <IndexTable.Cell>{t.count.toLocaleString("en-US")}</IndexTable.Cell>
+                    <IndexTable.Cell>{`${t.last} (${t.age})`}</IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            )}
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

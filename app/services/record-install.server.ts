@@ -1,0 +1,21 @@
+import type { Db } from "../db.server";
+import { adminClient, type GraphqlFn } from "../shopify/admin.server";
+import { ShopDetails } from "../shopify/operations/shop";
+
+/** After Shopify authorises the app: remember the shop, its currency and time zone. */
+export async function recordInstall(db: Db, graphql: GraphqlFn, shop: string, scopes: string | undefined) {
+  const { shop: details } = await adminClient(graphql).request(ShopDetails);
+  const data = {
+    name: details.name,
+    email: details.email,
+    currencyCode: details.currencyCode,
+    ianaTimezone: details.ianaTimezone,
+    scopes: scopes ?? null,
+    uninstalledAt: null,
+  };
+  await db.shop.upsert({
+    where: { domain: shop },
+    create: { domain: shop, installedAt: new Date(), ...data },
+    update: data,
+  });
+}

@@ -1,0 +1,116 @@
+import type { Db } from "../db.server";
+import { applyCustomer } from "../models/customers.server";
+import { applyFulfillment, applyFulfillmentEvent, applyOrder, applyRefund } from "../models/orders.server";
+import { applyReturnEvent } from "../models/returns.server";
+import { deleteShopData, recordDataRequest, redactCustomer, type DataSubject } from "../services/compliance.server";
+import { gid } from "../domain/shared/shopify-ids";
+import {
+  customerFromPayload,
+  fulfillmentEventFromPayload,
+  fulfillmentFromPayload,
+  orderFromPayload,
+  refundFromPayload,
+  returnFromPayload,
+} from "./payloads";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- payloads are untyped JSON */
+export interface WebhookContext {
+  db: Db;
+  shop: string;
+  topic: string;
+  payload: any;
+  /** When Shopify says the event happened (X-Shopify-Triggered-At), else when it was received. */
+  eventAt: Date;
+  now: Date;
+}
+
+export type WebhookHandler = (ctx: WebhookContext) => Promise<unknown>;
+
+/**
+ * Listeners other areas attach to a topic (points for paid orders, shipment notifications ...).
+ * They run after the mirror is updated, in the same job, and must be idempotent like it.
+ */
+const listeners = new Map<string, WebhookHandler[]>();
+
+export function onWebhook(topic: string, listener: WebhookHandler) {
+  const list = listeners.get(topic) ?? [];
+  if (!list.includes(listener)) list.push(listener);
+  listeners.set(topic, list);
+}
+
+async function mirrorOrder({ db, shop, payload }: WebhookContext) {
+  const order = orderFromPayload(payload);
+  const result = await applyOrder(db, shop, order);
+  // The order payload also carries its fulfillments and refunds: mirror them too, so a missed
+  // fulfillments/* or refunds/create webhook is healed by the next order update.
+  for (const f of Array.isArray(payload.fulfillments) ? payload.fulfillments : []) {
+    await applyFulfillment(db, shop, fulfillmentFromPayload(f, order.shopifyId));
+  }
+  for (const r of Array.isArray(payload.refunds) ? payload.refunds : []) {
+    await applyRefund(db, shop, refundFromPayload(r, order.shopifyId));
+  }
+  return result;
+}
+
+function subjectOf(payload: any): DataSubject {
+  return {
+    customerShopifyId: payload.customer?.id ? gid("Customer", payload.customer.id) : null,
+    email: typeof payload.customer?.email === "string" ? payload.customer.email : null,
+    orderShopifyIds: (payload.orders_to_redact ?? payload.orders_requested ?? []).map((id: number) => gid("Order", id)),
+  };
+}
+
+async function mirrorReturn({ db, shop, topic, payload, eventAt }: WebhookContext) {
+  const record = returnFromPayload(payload);
+  // Shopify's documented returns/process example is an empty object: nothing to apply.
+  if (!record) return "unchanged";
+  return applyReturnEvent(db, shop, topic, record, eventAt);
+}
+
+export const handlers: Record<string, WebhookHandler> = {
+  "orders/create": mirrorOrder,
+  "orders/updated": mirrorOrder,
+  "orders/paid": mirrorOrder,
+  "orders/cancelled": mirrorOrder,
+  "fulfillments/create": ({ db, shop, payload }) => applyFulfillment(db, shop, fulfillmentFromPayload(payload)),
+  "fulfillments/update": ({ db, shop, payload }) => applyFulfillment(db, shop, fulfillmentFromPayload(payload)),
+  "fulfillment_events/create": ({ db, shop, payload }) => applyFulfillmentEvent(db, shop, fulfillmentEventFromPayload(payload)),
+  "refunds/create": ({ db, shop, payload }) => applyRefund(db, shop, refundFromPayload(payload)),
+  "returns/request": mirrorReturn,
+  "returns/approve": mirrorReturn,
+  "returns/decline": mirrorReturn,
+  "returns/process": mirrorReturn,
+  "returns/close": mirrorReturn,
+  "returns/cancel": mirrorReturn,
+  "customers/create": ({ db, shop, payload }) => applyCustomer(db, shop, customerFromPayload(payload)),
+  "customers/update": ({ db, shop, payload }) => applyCustomer(db, shop, customerFromPayload(payload)),
+  "app/uninstalled": async ({ db, shop, now }) => {
+    await db.session.deleteMany({ where: { shop } });
+    await db.shop.upsert({
+      where: { domain: shop },
+      create: { domain: shop, uninstalledAt: now },
+      update: { uninstalledAt: now },
+    });
+  },
+  "app/scopes_update": async ({ db, shop, payload }) => {
+    const current = Array.isArray(payload.current) ? payload.current.join(",") : null;
+    if (current === null) return;
+    await db.session.updateMany({ where: { shop }, data: { scope: current } });
+    await db.shop.updateMany({ where: { domain: shop }, data: { scopes: current } });
+  },
+  "customers/data_request": ({ db, shop, payload }) => recordDataRequest(db, shop, subjectOf(payload)),
+  "customers/redact": ({ db, shop, payload, now }) => redactCustomer(db, shop, subjectOf(payload), now),
+  "shop/redact": ({ db, shop }) => deleteShopData(db, shop),
+};
+
+export const SUBSCRIBED_TOPICS = Object.keys(handlers);
+
+export class UnknownTopicError extends Error {}
+
+export async function handleWebhook(ctx: WebhookContext) {
+  const handler = handlers[ctx.topic];
+  if (!handler) throw new UnknownTopicError(`No handler for topic ${ctx.topic}`);
+  const result = await handler(ctx);
+  for (const listener of listeners.get(ctx.topic) ?? []) await listener(ctx);
+  return result;
+}
