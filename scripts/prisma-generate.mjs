@@ -5,26 +5,12 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { postgresSchemaFrom } from "./prisma-schema.mjs";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const sqliteSchema = join(root, "prisma/schema.prisma");
 const postgresSchema = join(root, "prisma/postgres/schema.prisma");
-
-export function postgresSchemaFrom(source) {
-  const out = source
-    .replace(
-      /generator client \{[^}]*\}/,
-      `generator client {\n  provider   = "prisma-client-js"\n  engineType = "client"\n  output     = "../../node_modules/.prisma/client-postgres"\n}`,
-    )
-    .replace(
-      /datasource db \{[^}]*\}/,
-      `datasource db {\n  provider = "postgresql"\n  url      = "postgresql://localhost:5432/aftercare"\n}`,
-    );
-  return (
-    "// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs: edit the source.\n" + out
-  );
-}
 
 const expected = postgresSchemaFrom(readFileSync(sqliteSchema, "utf8"));
 if (process.argv.includes("--check")) {

@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import type { Db } from "../db.server";
-import { dueEventIds } from "../models/webhook-inbox.server";
+import { dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
 import { processEvent } from "./process-event.server";
 import type { JobRunner } from "./runner.server";
 
@@ -36,7 +36,10 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
     return p;
   }
 
+  let sweeps = 0;
   async function sweep() {
+    // About once an hour, forget processed events older than the dedup window.
+    if (sweeps++ % Math.max(1, Math.round(3_600_000 / sweepMs)) === 0) await pruneProcessed(db);
     const ids = await dueEventIds(db, options.batchSize ?? 200);
     for (const id of ids) await boss.send(QUEUE, { id }, { singletonKey: id, retryLimit: 0 });
   }

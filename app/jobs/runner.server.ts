@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { dueEventIds } from "../models/webhook-inbox.server";
+import { dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
 import { processEvent } from "./process-event.server";
 
 /**
@@ -31,6 +31,7 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
   let running = false;
   let stopped = true;
   let timer: NodeJS.Timeout | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
   let draining: Promise<void> | null = null;
   let sweepRequested = true;
 
@@ -83,11 +84,16 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
         kick();
       }, sweepMs);
       timer.unref();
+      pruneTimer = setInterval(() => {
+        pruneProcessed(db).catch((error) => options.log?.("inbox prune failed", error));
+      }, 3_600_000);
+      pruneTimer.unref();
     },
     async stop() {
       stopped = true;
       running = false;
       if (timer) clearInterval(timer);
+      if (pruneTimer) clearInterval(pruneTimer);
       await draining;
     },
     enqueue(id) {

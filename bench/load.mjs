@@ -1,0 +1,103 @@
+// Load generator, run as its own process by bench/run.ts (one process per step, so its CPU use and
+// garbage never mix with the server's). Closed loop: `connections` clients each send one signed
+// orders/create delivery, wait for the answer, send the next, for `duration` seconds.
+//
+//   node bench/load.mjs '<json config>'    -> writes the result as JSON to config.out
+//
+// Every request carries a new X-Shopify-Webhook-Id (`${idPrefix}-${n}`) and a new order id
+// (orderBase + n) in Shopify's example payload, signed like Shopify signs it. For each 200 the
+// time it arrived is kept (epoch ms, sub-ms precision) so the runner can measure how long after
+// the 200 the order showed up in the mirror.
+import { createHmac, randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import autocannon from "autocannon";
+
+const config = JSON.parse(process.argv[2]);
+const { url, connections, duration, secret, shop, idPrefix, orderBase, payloadFile, apiVersion, out, recordAcks } = config;
+
+// The example payload with its order id swapped for a marker, split around it, so that each
+// request's body is a join rather than a JSON.stringify of 13 kB.
+const MARKER = 987654321012345;
+const example = JSON.parse(readFileSync(payloadFile, "utf8"));
+example.id = MARKER;
+example.admin_graphql_api_id = `gid://shopify/Order/${MARKER}`;
+example.order_number = MARKER;
+example.name = `#${MARKER}`;
+const parts = JSON.stringify(example).split(String(MARKER));
+if (parts.length !== 5) throw new Error(`order id marker found ${parts.length - 1} times in the payload, expected 4`);
+
+let n = 0;
+const acks = [];
+const statuses = {};
+const timeNow = () => performance.timeOrigin + performance.now();
+
+const instance = autocannon(
+  {
+    url,
+    connections,
+    duration,
+    pipelining: 1,
+    timeout: 30,
+    requests: [
+      {
+        method: "POST",
+        path: "/webhooks",
+        setupRequest(req, context) {
+          const seq = n++;
+          const orderId = orderBase + seq;
+          const body = parts.join(String(orderId));
+          context.seq = seq;
+          return {
+            ...req,
+            method: "POST",
+            path: "/webhooks",
+            body,
+            headers: {
+              "content-type": "application/json",
+              "x-shopify-topic": "orders/create",
+              "x-shopify-shop-domain": shop,
+              "x-shopify-webhook-id": `${idPrefix}-${seq}`,
+              "x-shopify-event-id": randomUUID(),
+              "x-shopify-api-version": apiVersion,
+              "x-shopify-triggered-at": new Date().toISOString(),
+              "x-shopify-hmac-sha256": createHmac("sha256", secret).update(body).digest("base64"),
+            },
+          };
+        },
+        onResponse(status, _body, context) {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (recordAcks && status === 200) acks.push([context.seq, timeNow()]);
+        },
+      },
+    ],
+  },
+  (error, result) => {
+    if (error) {
+      console.error(error);
+      process.exit(1);
+    }
+    writeFileSync(
+      out,
+      JSON.stringify({
+        connections,
+        durationS: result.duration,
+        requests: result.requests.total,
+        rps: result.requests.total / result.duration,
+        latency: {
+          p50: result.latency.p50,
+          p90: result.latency.p90,
+          p99: result.latency.p99,
+          mean: result.latency.mean,
+          max: result.latency.max,
+        },
+        statuses,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        non2xx: result.non2xx,
+        sent: n,
+        acks,
+      }),
+    );
+  },
+);
+process.once("SIGTERM", () => instance.stop());

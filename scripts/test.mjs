@@ -1,0 +1,77 @@
+// `npm test`: the whole suite, as CI runs it.
+//   1. every test on SQLite;
+//   2. every database test again on PostgreSQL (required in CI; skipped with a notice elsewhere
+//      when no server answers at TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test);
+//   3. end-to-end tests in Chromium against the production build and the local sandbox.
+// Options: --only=sqlite|postgresql|e2e runs one leg; other arguments go to vitest.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+
+const root = process.cwd();
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith("--only="))?.slice(7);
+const passthrough = args.filter((a) => !a.startsWith("--only="));
+const ci = process.env.CI === "true";
+const postgresUrl = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+const reports = join(root, "test-results");
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+async function postgresReachable() {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runVitest(leg, config, env) {
+  const report = join(reports, `${leg}.json`);
+  console.log(`\n=== ${leg} ===`);
+  const result = spawnSync(
+    join(root, "node_modules/.bin/vitest"),
+    ["run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...passthrough],
+    { stdio: "inherit", env: { ...process.env, ...env } },
+  );
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  if (existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, "utf8"));
+    passed = r.numPassedTests;
+    // A file that failed to load counts no tests: count the file itself as a failure then.
+    failed = Math.max(r.numFailedTests, r.numFailedTestSuites);
+    skipped = r.numPendingTests + r.numTodoTests;
+  }
+  if (result.status !== 0 && failed === 0) failed = 1;
+  return { leg, passed, failed, skipped };
+}
+
+const legs = [];
+if (!only || only === "sqlite") legs.push(runVitest("sqlite", "vitest.config.ts", { TEST_DATABASE: "sqlite" }));
+if (!only || only === "postgresql") {
+  if (await postgresReachable()) {
+    legs.push(runVitest("postgresql", "vitest.config.ts", { TEST_DATABASE: "postgresql", TEST_POSTGRES_URL: postgresUrl }));
+  } else if (ci || only === "postgresql") {
+    console.error(`PostgreSQL is required here but nothing answers at ${postgresUrl}.`);
+    legs.push({ leg: "postgresql", passed: 0, failed: 1, skipped: 0 });
+  } else {
+    console.log(`\n(PostgreSQL leg skipped: nothing answers at ${postgresUrl}; CI runs it.)`);
+  }
+}
+if ((!only || only === "e2e") && existsSync(join(root, "vitest.e2e.config.ts"))) {
+  legs.push(runVitest("e2e", "vitest.e2e.config.ts", {}));
+}
+
+console.log("\n=== summary ===");
+for (const l of legs) console.log(`${l.leg.padEnd(11)} ${l.passed} passed, ${l.failed} failed, ${l.skipped} skipped`);
+const passed = legs.reduce((s, l) => s + l.passed, 0);
+const failed = legs.reduce((s, l) => s + l.failed, 0);
+const skipped = legs.reduce((s, l) => s + l.skipped, 0);
+console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
