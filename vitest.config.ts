@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["app/**/*.test.ts", "app/**/*.test.tsx", "sandbox/**/*.test.ts", "tests/**/*.test.ts"],
+    exclude: ["tests/e2e/**", "node_modules/**"],
     setupFiles: ["tests/setup/env.ts"],
     globalSetup: ["tests/setup/global.ts"],
     testTimeout: 30_000,

@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { isAbsolute, resolve } from "node:path";
 import type { PrismaClient } from "@prisma/client";
+import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
 import { databaseKind } from "./env.server";
 
 export type Db = PrismaClient;
@@ -14,6 +17,195 @@ export function sqlitePath(url: string): string {
 }
 
 /**
+ * Every SQLite connection the app opens gets these. WAL lets readers work while a webhook is being
+ * written and makes a commit an append instead of a rewrite of the journal; with WAL,
+ * synchronous=NORMAL syncs at checkpoints rather than on every commit: a committed event survives
+ * the process being killed (the case the inbox is for), and only an operating-system crash or power
+ * loss can take back the last commits (docs/decisions/0004-webhook-intake-performance.md).
+ * journal_mode=WAL is stored in the database file; the others are per connection.
+ */
+export const SQLITE_PRAGMAS = ["journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000"];
+
+/** How long a SQLite connection waits for another process's write lock before SQLITE_BUSY. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+type SqliteAdapterFactory = PrismaBetterSQLite3;
+type SqliteAdapter = Awaited<ReturnType<SqliteAdapterFactory["connect"]>>;
+type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
+
+/**
+ * One gate per SQLite file in this process, shared by every Prisma client on that file and by the
+ * inbox writer. Prisma's better-sqlite3 adapter has one connection and keeps a transaction open on
+ * it across awaits; a statement sent by other code meanwhile runs inside that transaction, and goes
+ * if it rolls back. A webhook recorded that way would have had its 200 and then vanished. The
+ * inbox writer therefore waits until no transaction is open, and transactions of different
+ * clients on the same file take turns instead of blocking each other until SQLITE_BUSY.
+ */
+class SqliteGate {
+  private held = false;
+  private readonly queue: Array<() => void> = [];
+
+  /** Takes the gate (FIFO); the caller must call the returned release exactly once. */
+  async acquire(): Promise<() => void> {
+    if (this.held) await new Promise<void>((r) => this.queue.push(r));
+    this.held = true;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.queue.shift();
+      if (next) next();
+      else this.held = false;
+    };
+  }
+}
+
+const gates = new Map<string, SqliteGate>();
+const gateFor = (path: string) => {
+  let gate = gates.get(path);
+  if (!gate) gates.set(path, (gate = new SqliteGate()));
+  return gate;
+};
+
+/** Wraps Prisma's SQLite adapter: pragmas on connect, and transactions through the file's gate. */
+function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): SqliteAdapterFactory {
+  const wrapTransaction = (tx: SqliteTransaction, release: () => void): SqliteTransaction => ({
+    get provider() {
+      return tx.provider;
+    },
+    get adapterName() {
+      return tx.adapterName;
+    },
+    get options() {
+      return tx.options;
+    },
+    queryRaw: (query) => tx.queryRaw(query),
+    executeRaw: (query) => tx.executeRaw(query),
+    commit: () => tx.commit().finally(release),
+    rollback: () => tx.rollback().finally(release),
+  });
+  const wrapAdapter = (adapter: SqliteAdapter): SqliteAdapter => ({
+    get provider() {
+      return adapter.provider;
+    },
+    get adapterName() {
+      return adapter.adapterName;
+    },
+    queryRaw: (query) => adapter.queryRaw(query),
+    executeRaw: (query) => adapter.executeRaw(query),
+    executeScript: (script) => adapter.executeScript(script),
+    getConnectionInfo: adapter.getConnectionInfo ? () => adapter.getConnectionInfo!() : undefined,
+    dispose: () => adapter.dispose(),
+    async startTransaction(isolationLevel) {
+      const release = await gate.acquire();
+      try {
+        return wrapTransaction(await adapter.startTransaction(isolationLevel), release);
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+  });
+  const factory = {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    async connect() {
+      const adapter = await inner.connect();
+      await adapter.executeScript(SQLITE_PRAGMAS.map((p) => `PRAGMA ${p};`).join("\n"));
+      return wrapAdapter(adapter);
+    },
+    async connectToShadowDb() {
+      return wrapAdapter(await inner.connectToShadowDb());
+    },
+  };
+  return factory as unknown as SqliteAdapterFactory;
+}
+
+/** Prisma stores SQLite DateTime as ISO 8601 text with an explicit offset; the writer must match. */
+const sqliteTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
+
+export interface InboxInsert {
+  shop: string;
+  topic: string;
+  webhookId: string;
+  eventId?: string | null;
+  apiVersion?: string | null;
+  triggeredAt?: Date | null;
+  payload: string;
+}
+
+/**
+ * The webhook intake's write on SQLite: one prepared INSERT on a connection of its own, committed
+ * before it returns. Through Prisma the same insert costs over a millisecond of query compilation
+ * on every delivery (engineType "client" compiles each query in WebAssembly); here it is tens of
+ * microseconds, which is most of the difference between keeping up with Shopify's bursts or not.
+ */
+export interface SqliteInboxWriter {
+  /** The new row's id, or null when this webhook id was recorded before. */
+  record(event: InboxInsert): Promise<string | null>;
+  close(): void;
+}
+
+function sqliteInboxWriter(path: string, gate: SqliteGate): SqliteInboxWriter {
+  let conn: BetterSqlite3.Database | undefined;
+  let insert: BetterSqlite3.Statement | undefined;
+  const open = () => {
+    const Database = require("better-sqlite3") as typeof BetterSqlite3;
+    const db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS, fileMustExist: path !== ":memory:" });
+    try {
+      for (const pragma of SQLITE_PRAGMAS) db.pragma(pragma);
+      insert = db.prepare(
+        `INSERT INTO "WebhookEvent" ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "payload", "status", "attempts", "nextAttemptAt", "receivedAt")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+         ON CONFLICT ("webhookId") DO NOTHING`,
+      );
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    conn = db;
+  };
+  return {
+    async record(event) {
+      // Never inside a transaction of this process (see SqliteGate): take the gate, and the insert
+      // runs and commits synchronously before it is handed on.
+      const release = await gate.acquire();
+      try {
+        if (!conn) open();
+        const id = randomUUID();
+        const now = sqliteTime(new Date());
+        const result = insert!.run(
+          id,
+          event.shop,
+          event.topic,
+          event.webhookId,
+          event.eventId ?? null,
+          event.apiVersion ?? null,
+          event.triggeredAt ? sqliteTime(event.triggeredAt) : null,
+          event.payload,
+          now,
+          now,
+        );
+        return result.changes === 1 ? id : null;
+      } finally {
+        release();
+      }
+    },
+    close() {
+      conn?.close();
+      conn = undefined;
+    },
+  };
+}
+
+const inboxWriters = new WeakMap<object, SqliteInboxWriter>();
+
+/** The fast inbox writer for a SQLite client made by createDb; undefined for PostgreSQL. */
+export function sqliteInboxWriterFor(db: Db): SqliteInboxWriter | undefined {
+  return inboxWriters.get(db);
+}
+
+/**
  * Opens the database named by `url` with the Prisma client generated for that provider
  * (scripts/prisma-generate.mjs builds one client per provider), so the client always fits the
  * database. Both clients share one API; the SQLite one's types stand for both.
@@ -22,9 +214,25 @@ export function createDb(url: string): Db {
   if (databaseKind(url) === "sqlite") {
     const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3");
     const { PrismaClient: SqliteClient } = require("@prisma/client");
+    const path = sqlitePath(url);
+    const gate = path === ":memory:" ? new SqliteGate() : gateFor(path);
     // timeout: wait for a writer in another process instead of failing with SQLITE_BUSY.
-    const adapter = new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 5000 });
-    return new SqliteClient({ adapter });
+    const adapter = gatedSqliteAdapter(
+      new PrismaBetterSQLite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS }, { timestampFormat: "iso8601" }),
+      gate,
+    );
+    const client = new SqliteClient({ adapter }) as Db;
+    // An in-memory database is private to its connection: the writer could not see Prisma's tables.
+    if (path !== ":memory:") {
+      const writer = sqliteInboxWriter(path, gate);
+      inboxWriters.set(client, writer);
+      const disconnect = client.$disconnect.bind(client);
+      client.$disconnect = async () => {
+        writer.close();
+        await disconnect();
+      };
+    }
+    return client;
   }
   const { PrismaPg } = require("@prisma/adapter-pg");
   const { PrismaClient: PostgresClient } = require(".prisma/client-postgres");
@@ -32,10 +240,12 @@ export function createDb(url: string): Db {
   return new PostgresClient({ adapter }) as Db;
 }
 
-/** WAL lets readers work while a webhook is being written; set once per database file. */
+/**
+ * Applies SQLITE_PRAGMAS through a client. createDb already does this on every connection it
+ * opens; kept for scripts that hold a client made some other way.
+ */
 export async function tuneSqlite(db: Db) {
-  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  for (const pragma of SQLITE_PRAGMAS) await db.$queryRawUnsafe(`PRAGMA ${pragma}`);
 }
 
 declare global {

@@ -5,7 +5,11 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { env } from "./env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { allowAdminFrameFrom } from "./shopify/admin-origin.server";
 import { jobs } from "./jobs/index.server";
+// Every area attaches its webhook listeners, compliance entries and periodic tasks here.
+import "./areas.server";
+import { scheduler } from "./jobs/periodic.server";
 
 // Fail at start-up, not on the first request, when configuration is wrong.
 env();
@@ -13,9 +17,12 @@ env();
 /** Called once by server.js after the build is loaded: start background work for this process. */
 export async function startBackgroundWork() {
   await jobs().start();
+  // Periodic tasks (delay checks, the notification outbox) run where jobs run.
+  if (env().RUN_JOBS_IN_WEB) await scheduler().start();
 }
 
 export async function stopBackgroundWork() {
+  await scheduler().stop();
   await jobs().stop();
 }
 
@@ -28,6 +35,8 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  const adminOrigin = env().SHOPIFY_ADMIN_API_ORIGIN;
+  if (adminOrigin) allowAdminFrameFrom(adminOrigin, responseHeaders);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise((resolve, reject) => {

@@ -33,6 +33,20 @@ const schema = z
     // and which script provides App Bridge.
     SHOPIFY_ADMIN_API_ORIGIN: z.string().url("must be a URL such as http://127.0.0.1:8082").optional(),
     APP_BRIDGE_URL: z.string().url("must be the URL of an App Bridge script").optional(),
+    // The one mailer (app/services/mailer.server.ts). Outside production it defaults to a local
+    // SMTP catcher (DEMO_SMTP_URL); production must name its relay.
+    SMTP_URL: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || /^smtps?:\/\/[^/]+/.test(v), {
+        message: "must be an smtp:// or smtps:// URL such as smtps://user:password@smtp.example.com:465",
+      }),
+    MAIL_FROM: z
+      .string()
+      .default("Aftercare <notifications@aftercare.example.com>")
+      .refine((v) => /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(v.trim()), {
+        message: 'must be an address such as "Your Shop <orders@yourshop.com>"',
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_API_ORIGIN) {
@@ -40,6 +54,13 @@ const schema = z
         code: z.ZodIssueCode.custom,
         path: ["SHOPIFY_ADMIN_API_ORIGIN"],
         message: "points the app at the local sandbox and is refused when NODE_ENV=production",
+      });
+    }
+    if (env.NODE_ENV === "production" && !env.SMTP_URL) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["SMTP_URL"],
+        message: "is required when NODE_ENV=production (your SMTP relay, e.g. smtps://user:password@smtp.example.com:465)",
       });
     }
     if (env.NODE_ENV === "production" && env.APP_BRIDGE_URL) {
@@ -50,6 +71,9 @@ const schema = z
       });
     }
   });
+
+/** Where mail goes when SMTP_URL is not set (development, tests, the demo): a local catcher. */
+export const DEMO_SMTP_URL = "smtp://127.0.0.1:2525";
 
 export type Env = z.infer<typeof schema>;
 

@@ -1,6 +1,7 @@
 // Load generator, run as its own process by bench/run.ts (one process per step, so its CPU use and
 // garbage never mix with the server's). Closed loop: `connections` clients each send one signed
-// orders/create delivery, wait for the answer, send the next, for `duration` seconds.
+// orders/create delivery, wait for the answer, send the next, for `duration` seconds or until
+// `maxRequests` answers (whichever is first; requests then in flight still count).
 //
 //   node bench/load.mjs '<json config>'    -> writes the result as JSON to config.out
 //
@@ -13,7 +14,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
 
 const config = JSON.parse(process.argv[2]);
-const { url, connections, duration, secret, shop, idPrefix, orderBase, payloadFile, apiVersion, out, recordAcks } = config;
+const { url, connections, duration, maxRequests, secret, shop, idPrefix, orderBase, payloadFile, apiVersion, out, recordAcks } =
+  config;
 
 // The example payload with its order id swapped for a marker, split around it, so that each
 // request's body is a join rather than a JSON.stringify of 13 kB.
@@ -27,6 +29,7 @@ const parts = JSON.stringify(example).split(String(MARKER));
 if (parts.length !== 5) throw new Error(`order id marker found ${parts.length - 1} times in the payload, expected 4`);
 
 let n = 0;
+let answered = 0;
 const acks = [];
 const statuses = {};
 const timeNow = () => performance.timeOrigin + performance.now();
@@ -67,6 +70,8 @@ const instance = autocannon(
         onResponse(status, _body, context) {
           statuses[status] = (statuses[status] ?? 0) + 1;
           if (recordAcks && status === 200) acks.push([context.seq, timeNow()]);
+          // "duration seconds or maxRequests answers, whichever comes first"
+          if (++answered === maxRequests) instance.stop();
         },
       },
     ],

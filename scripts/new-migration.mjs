@@ -45,3 +45,4 @@ for (const [dir, sql] of [["prisma/migrations", sqliteSql], ["prisma/postgres/mi
 }
 copyFileSync(current, snapshot);
 console.log(`Wrote ${next}_${name} for SQLite and PostgreSQL.`);
+execFileSync("node", [join(root, "scripts/prisma-generate.mjs")], { cwd: root, stdio: "inherit" });

@@ -2,6 +2,8 @@ import type { Db } from "../db.server";
 import { claimEvent, markFailed, markProcessed } from "../models/webhook-inbox.server";
 import { handleWebhook, UnknownTopicError } from "../webhooks/handlers.server";
 import { PayloadError } from "../webhooks/payloads";
+// Areas attach their webhook listeners and compliance entries when this is imported.
+import "../areas.server";
 
 export type ProcessOutcome = "processed" | "skipped" | "failed" | "parked";
 

@@ -21,12 +21,27 @@ export interface InProcessOptions {
   /** How often to look for due retries and abandoned events. */
   sweepMs?: number;
   batchSize?: number;
+  /**
+   * While deliveries are arriving, the share of the process's time handlers may take (0-1]. The
+   * web process answers Shopify and runs the handlers on one event loop; a handler holds the loop
+   * for its whole run (SQLite calls are synchronous), so without this a burst of deliveries waits
+   * behind the handlers of the previous ones. Intake first: the inbox already holds the events.
+   */
+  busyShare?: number;
   log?: (message: string, error?: unknown) => void;
 }
+
+/** A delivery recorded within this long means Shopify is sending: handlers step back. */
+const INTAKE_BUSY_MS = 50;
+/** The longest pause between two handler runs, however costly the last one was. */
+const MAX_REST_MS = 250;
 
 export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunner {
   const sweepMs = options.sweepMs ?? 5_000;
   const batchSize = options.batchSize ?? 100;
+  const busyShare = Math.min(1, Math.max(0.05, options.busyShare ?? 0.1));
+  let lastIntakeAt = -Infinity;
+  let lastRunMs = 0;
   const queued = new Set<string>();
   let running = false;
   let stopped = true;
@@ -49,9 +64,12 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
         return;
       }
       for (const id of ids) {
+        await pace();
         if (stopped) return;
+        const started = performance.now();
         try {
           await processEvent(db, id);
+          lastRunMs = performance.now() - started;
         } catch (error) {
           // The inbox could not be updated (database away): the sweep will find it again.
           options.log?.(`event ${id} could not be processed`, error);
@@ -60,6 +78,18 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
         }
       }
     }
+  }
+
+  /**
+   * Before each handler run: let waiting I/O (deliveries to read and answer) go first, and while
+   * deliveries keep coming, rest so that handlers take about busyShare of the time. The rest is
+   * bounded, so the mirror always advances, only more slowly during a burst.
+   */
+  async function pace() {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (busyShare >= 1 || performance.now() - lastIntakeAt > INTAKE_BUSY_MS) return;
+    const rest = Math.min(MAX_REST_MS, (lastRunMs * (1 - busyShare)) / busyShare);
+    if (rest >= 1) await new Promise((resolve) => setTimeout(resolve, rest));
   }
 
   function kick() {
@@ -97,6 +127,7 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       await draining;
     },
     enqueue(id) {
+      lastIntakeAt = performance.now();
       queued.add(id);
       kick();
     },

@@ -56,9 +56,12 @@ export async function applyOrder(db: Db, shop: string, order: OrderRecord): Prom
 }
 
 export async function applyFulfillment(db: Db, shop: string, f: FulfillmentRecord): Promise<ApplyResult> {
-  const { lines, trackingNumbers, trackingUrls, ...rest } = f;
+  const { lines, trackingNumbers, trackingUrls, estimatedDeliveryAt, ...rest } = f;
   const fields = {
     ...rest,
+    // Shopify's fulfillment payloads rarely carry an estimate; a carrier scan's estimate must
+    // not be wiped by a later fulfillments/update that simply does not mention one.
+    ...(estimatedDeliveryAt ? { estimatedDeliveryAt } : {}),
     trackingNumbers: JSON.stringify(trackingNumbers),
     trackingUrls: JSON.stringify(trackingUrls),
   };

@@ -25,6 +25,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/tracking">Tracking</Link>
         <Link to="/app/sync">Sync</Link>
       </NavMenu>
       <Outlet />

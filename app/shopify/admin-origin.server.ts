@@ -24,3 +24,17 @@ export function routeAdminApiTo(origin: string) {
     return shopifyFetch(new URL(url.pathname + url.search, target).href, { ...init, headers });
   });
 }
+
+/**
+ * The sandbox's admin frame embeds the app from its own origin, where Shopify's admin would be:
+ * allow that origin as a frame ancestor too (only ever called when SHOPIFY_ADMIN_API_ORIGIN is set).
+ */
+export function allowAdminFrameFrom(origin: string, headers: Headers) {
+  const csp = headers.get("Content-Security-Policy");
+  if (!csp) return;
+  const allowed = new URL(origin).origin;
+  headers.set(
+    "Content-Security-Policy",
+    csp.replace(/frame-ancestors ([^;]*)/, (_m, list: string) => `frame-ancestors ${list} ${allowed}`),
+  );
+}

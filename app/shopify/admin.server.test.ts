@@ -12,7 +12,7 @@ function scripted(bodies: object[]): GraphqlFn & { calls: number } {
   const fn = (async () => {
     fn.calls++;
     return new Response(JSON.stringify(bodies[Math.min(fn.calls - 1, bodies.length - 1)]));
-  }) as GraphqlFn & { calls: number };
+  }) as unknown as GraphqlFn & { calls: number };
   fn.calls = 0;
   return fn;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -41,6 +41,7 @@ export interface TestDatabase {
 export async function createTestDatabase(kind: DatabaseKind = testDatabaseKind()): Promise<TestDatabase> {
   const name = `aftercare_t_${process.pid}_${randomBytes(4).toString("hex")}`;
   if (kind === "sqlite") {
+    mkdirSync(testDatabaseRoot(), { recursive: true });
     const file = join(testDatabaseRoot(), `${name}.sqlite`);
     const raw = new Database(file);
     raw.pragma("journal_mode = WAL");
@@ -48,7 +49,15 @@ export async function createTestDatabase(kind: DatabaseKind = testDatabaseKind()
     raw.close();
     const url = `file:${file}`;
     const db = createDb(url);
-    return { db, url, kind, drop: () => db.$disconnect() };
+    return {
+      db,
+      url,
+      kind,
+      async drop() {
+        await db.$disconnect();
+        for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+      },
+    };
   }
   const admin = new pg.Client({ connectionString: postgresAdminUrl() });
   await admin.connect();

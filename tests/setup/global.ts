@@ -1,12 +1,8 @@
-import { rmSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { testDatabaseRoot } from "../helpers/db";
 
-// One scratch folder per run for the SQLite databases each test file makes.
+// The folder for the SQLite databases test files make. Each file removes its own database, so
+// several test runs on one machine never pull the floor from under each other.
 export function setup() {
-  rmSync(testDatabaseRoot(), { recursive: true, force: true });
   mkdirSync(testDatabaseRoot(), { recursive: true });
-}
-
-export function teardown() {
-  rmSync(testDatabaseRoot(), { recursive: true, force: true });
 }

@@ -1,0 +1,26 @@
+/**
+ * Where each area attaches itself to the shared machinery: webhook listeners, compliance
+ * (personal data), periodic tasks. Imported by the job processor and the server entry, so every
+ * process that handles webhooks or runs the scheduler has them. A new area adds one line.
+ */
+import { env } from "./env.server";
+import { registerPeriodicTask } from "./jobs/scheduler.server";
+import { deliverDueNotifications } from "./services/outbox.server";
+import { mailer } from "./services/mailer.server";
+import { pruneRateLimits } from "./services/rate-limit.server";
+import { registerTracking } from "./services/tracking/register.server";
+
+registerTracking();
+
+// Shared: the outbox is sent by whichever process wins the lease; rate-limit windows expire.
+registerPeriodicTask({
+  name: "outbox.deliver",
+  everyMs: 10_000,
+  leaseMs: 5 * 60_000,
+  run: ({ db, now }) => deliverDueNotifications({ db, mailer: mailer(), secret: env().SHOPIFY_API_SECRET, now }),
+});
+registerPeriodicTask({
+  name: "rate-limit.prune",
+  everyMs: 60 * 60_000,
+  run: ({ db, now }) => pruneRateLimits(db, now),
+});

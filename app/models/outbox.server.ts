@@ -1,0 +1,155 @@
+/**
+ * The notification outbox: every message any area wants sent is a row here first. The unique
+ * key (shop, kind, subjectId, milestone) is what makes sending idempotent: enqueueing the same
+ * message twice (a replayed or reordered webhook, two workers, a periodic job running again)
+ * finds the row already there and creates nothing.
+ */
+import type { Db } from "../db.server";
+
+export type NotificationStatus = "pending" | "sending" | "sent" | "retrying" | "failed" | "suppressed" | "skipped";
+
+export interface NotificationInput {
+  shop: string;
+  /** The area and kind of message: "tracking", "returns", "loyalty" ... (also the unsubscribe scope). */
+  kind: string;
+  /** What it is about: a shipment gid, a return gid ... */
+  subjectId: string;
+  /** The moment it marks: "shipped", "delivered", "approved" ... */
+  milestone: string;
+  recipient: string;
+  locale: string;
+  subject: string;
+  bodyHtml: string;
+  bodyText: string;
+  fromName?: string | null;
+  replyTo?: string | null;
+  orderShopifyId?: string | null;
+  customerShopifyId?: string | null;
+  /** "skipped" records a message deliberately not sent (switched off), so the log can say so. */
+  status?: "pending" | "skipped";
+  note?: string | null;
+}
+
+export async function enqueueNotification(db: Db, input: NotificationInput, now = new Date()): Promise<{ id: string; created: boolean }> {
+  const { note, status, ...fields } = input;
+  try {
+    const row = await db.notification.create({
+      // Lower-cased so unsubscribes and redaction find every message to an address.
+      data: { ...fields, recipient: fields.recipient.trim().toLowerCase(), status: status ?? "pending", lastError: note ?? null, nextAttemptAt: now },
+      select: { id: true },
+    });
+    return { id: row.id, created: true };
+  } catch (error) {
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    const existing = await db.notification.findUniqueOrThrow({
+      where: { shop_kind_subjectId_milestone: { shop: input.shop, kind: input.kind, subjectId: input.subjectId, milestone: input.milestone } },
+      select: { id: true },
+    });
+    return { id: existing.id, created: false };
+  }
+}
+
+/** Marks unsent messages as no longer worth sending (a later milestone superseded them). */
+export async function skipPendingNotifications(
+  db: Db,
+  shop: string,
+  where: { kind: string; subjectId: string; milestones: string[] },
+  reason: string,
+): Promise<number> {
+  if (where.milestones.length === 0) return 0;
+  const { count } = await db.notification.updateMany({
+    where: { shop, kind: where.kind, subjectId: where.subjectId, milestone: { in: where.milestones }, status: { in: ["pending", "retrying"] } },
+    data: { status: "skipped", lastError: reason, lockedUntil: null },
+  });
+  return count;
+}
+
+const CLAIMABLE = ["pending", "retrying"];
+
+/**
+ * Claims due messages for one sender. Each claim is a conditional update, so of several workers
+ * only one gets a row; a row whose sender died is claimable again once its lease runs out.
+ */
+export async function claimDueNotifications(db: Db, now: Date, limit: number, leaseMs = 120_000) {
+  const due = await db.notification.findMany({
+    where: {
+      OR: [
+        { status: { in: CLAIMABLE }, nextAttemptAt: { lte: now } },
+        { status: "sending", lockedUntil: { lt: now } },
+      ],
+    },
+    orderBy: { nextAttemptAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  const claimed = [];
+  for (const { id } of due) {
+    const { count } = await db.notification.updateMany({
+      where: {
+        id,
+        OR: [
+          { status: { in: CLAIMABLE }, nextAttemptAt: { lte: now } },
+          { status: "sending", lockedUntil: { lt: now } },
+        ],
+      },
+      data: { status: "sending", lockedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
+    });
+    if (count === 1) claimed.push(await db.notification.findUniqueOrThrow({ where: { id } }));
+  }
+  return claimed;
+}
+
+export async function markNotification(
+  db: Db,
+  id: string,
+  result:
+    | { status: "sent"; providerMessageId: string; at: Date }
+    | { status: "retrying"; error: string; nextAttemptAt: Date }
+    | { status: "failed" | "suppressed" | "skipped"; error: string },
+) {
+  const data =
+    result.status === "sent"
+      ? { status: "sent", providerMessageId: result.providerMessageId, sentAt: result.at, lastError: null }
+      : result.status === "retrying"
+        ? { status: "retrying", lastError: result.error.slice(0, 1000), nextAttemptAt: result.nextAttemptAt }
+        : { status: result.status, lastError: result.error.slice(0, 1000) };
+  await db.notification.update({ where: { id }, data: { ...data, lockedUntil: null } });
+}
+
+export interface NotificationLogFilter {
+  kind?: string;
+  status?: NotificationStatus;
+  take?: number;
+}
+
+/** A shop's notification log, newest first. */
+export function listNotifications(db: Db, shop: string, filter: NotificationLogFilter = {}) {
+  return db.notification.findMany({
+    where: { shop, ...(filter.kind ? { kind: filter.kind } : {}), ...(filter.status ? { status: filter.status } : {}) },
+    orderBy: { createdAt: "desc" },
+    take: Math.min(filter.take ?? 50, 200),
+  });
+}
+
+export async function isSuppressed(db: Db, shop: string, email: string, kind: string): Promise<boolean> {
+  const row = await db.emailSuppression.findFirst({
+    where: { shop, email: email.toLowerCase(), kind: { in: [kind, "*"] } },
+    select: { id: true },
+  });
+  return row !== null;
+}
+
+/** Records an unsubscribe; doing it twice is harmless. */
+export async function suppressEmail(db: Db, shop: string, email: string, kind: string, reason = "unsubscribed") {
+  const normalized = email.toLowerCase();
+  await db.emailSuppression.upsert({
+    where: { shop_email_kind: { shop, email: normalized, kind } },
+    create: { shop, email: normalized, kind, reason },
+    update: {},
+  });
+  // Anything still waiting to go to that address for that kind now never will.
+  await db.notification.updateMany({
+    where: { shop, recipient: { in: [email, normalized] }, status: { in: ["pending", "retrying"] }, ...(kind === "*" ? {} : { kind }) },
+    data: { status: "suppressed", lastError: "the recipient unsubscribed" },
+  });
+}

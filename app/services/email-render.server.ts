@@ -1,0 +1,120 @@
+/**
+ * Turns a merchant's Liquid template into an email. The template is rendered once, as text;
+ * the HTML part is built from that text (escaped, paragraphs, links made clickable) inside a
+ * branded layout. So a product title or a merchant's wording can never inject markup, and the
+ * text and HTML parts always say the same thing.
+ */
+import { Liquid } from "liquidjs";
+
+export interface EmailTemplateSource {
+  subject: string;
+  body: string;
+}
+
+export interface EmailLayout {
+  shopName: string;
+  accentColor: string;
+  logoUrl?: string | null;
+  /** BCP 47 language of the message; Persian is laid out right to left. */
+  language: string;
+  /** Short lines under the message (why they got it). */
+  footer: string[];
+  unsubscribeUrl: string | null;
+  unsubscribeLabel: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+// Merchant-written templates: bounded in size and time so one bad template cannot stall a worker.
+const engine = new Liquid({
+  strictFilters: true,
+  strictVariables: false,
+  ownPropertyOnly: true,
+  parseLimit: 50_000,
+  renderLimit: 500,
+  memoryLimit: 5_000_000,
+});
+
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TemplateError";
+  }
+}
+
+/** null when the template parses; otherwise what is wrong, for the merchant. */
+export function templateProblem(source: string): string | null {
+  try {
+    engine.parse(source);
+    return null;
+  } catch (error) {
+    return (error as Error).message.split("\n")[0];
+  }
+}
+
+async function renderText(source: string, variables: Record<string, unknown>): Promise<string> {
+  try {
+    return await engine.parseAndRender(source, variables);
+  } catch (error) {
+    throw new TemplateError((error as Error).message.split("\n")[0]);
+  }
+}
+
+const RTL = new Set(["fa", "ar", "he", "ur"]);
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+function linkify(escaped: string, accent: string): string {
+  return escaped.replace(/https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g, (url) => `<a href="${url}" style="color:${accent}">${url}</a>`);
+}
+
+function safeColour(value: string) {
+  return /^#[0-9a-fA-F]{6}$/.test(value) ? value : "#1f5199";
+}
+
+export async function renderEmail(
+  template: EmailTemplateSource,
+  variables: Record<string, unknown>,
+  layout: EmailLayout,
+): Promise<RenderedEmail> {
+  const subject = (await renderText(template.subject, variables)).replace(/\s+/g, " ").trim();
+  const body = (await renderText(template.body, variables)).replace(/\r\n/g, "\n").trim();
+  if (!subject) throw new TemplateError("the subject is empty once rendered");
+  const accent = safeColour(layout.accentColor);
+  const dir = RTL.has(layout.language) ? "rtl" : "ltr";
+  const paragraphs = body
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => `<p style="margin:0 0 16px">${linkify(escapeHtml(p), accent).replace(/\n/g, "<br>")}</p>`)
+    .join("\n");
+  const logo =
+    layout.logoUrl && /^https:\/\//.test(layout.logoUrl)
+      ? `<img src="${escapeHtml(layout.logoUrl)}" alt="${escapeHtml(layout.shopName)}" style="max-height:48px;max-width:200px">`
+      : `<strong style="font-size:18px">${escapeHtml(layout.shopName)}</strong>`;
+  const footer = [
+    ...layout.footer.map(escapeHtml),
+    ...(layout.unsubscribeUrl ? [`<a href="${escapeHtml(layout.unsubscribeUrl)}" style="color:#6d7175">${escapeHtml(layout.unsubscribeLabel)}</a>`] : []),
+  ];
+  const html = `<!doctype html>
+<html lang="${escapeHtml(layout.language)}" dir="${dir}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>
+<body style="margin:0;padding:0;background:#f6f6f7">
+<div style="max-width:560px;margin:0 auto;padding:24px;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#202223;text-align:start" dir="${dir}">
+<div style="border-top:4px solid ${accent};background:#ffffff;padding:24px;border-radius:8px">
+<div style="margin-bottom:24px">${logo}</div>
+${paragraphs}
+</div>
+<div style="padding:16px 8px;font-size:12px;color:#6d7175">${footer.join("<br>")}</div>
+</div>
+</body>
+</html>`;
+  const text = [body, "", "—", ...layout.footer, ...(layout.unsubscribeUrl ? [`${layout.unsubscribeLabel}: ${layout.unsubscribeUrl}`] : [])].join("\n");
+  return { subject, html, text };
+}

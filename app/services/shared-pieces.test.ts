@@ -1,0 +1,152 @@
+/** The pieces every area reuses: rate limiter, scheduler leases, signed links, email rendering. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createDb } from "../db.server";
+import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
+import { clientKey, pruneRateLimits, rateLimiter } from "./rate-limit.server";
+import { signLinkToken, verifyLinkToken } from "./link-token.server";
+import { renderEmail, templateProblem } from "./email-render.server";
+import { runDueTasks, type PeriodicTask } from "../jobs/scheduler.server";
+import { enqueueNotification } from "../models/outbox.server";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.drop();
+});
+beforeEach(async () => {
+  await t.db.rateLimitWindow.deleteMany();
+  await t.db.scheduledTask.deleteMany();
+  await t.db.notification.deleteMany();
+});
+
+describe("rate limiter", () => {
+  const rule = { name: "test", limit: 3, windowMs: 60_000 };
+  const start = Date.UTC(2025, 0, 1, 12, 0, 0);
+
+  it("allows the limit, then blocks with a Retry-After that ends when enough has slid out", async () => {
+    let now = start;
+    const limiter = rateLimiter(t.db, rule, () => new Date(now));
+    for (let i = 1; i <= 3; i++) expect(await limiter.hit("a.myshopify.com", "c1")).toMatchObject({ allowed: true, count: i, remaining: 3 - i });
+    const blocked = await limiter.check("a.myshopify.com", "c1");
+    expect(blocked.allowed).toBe(false);
+    // Window ends in 60 s; then the 3 hits weigh less than the limit at once.
+    expect(blocked.retryAfterSeconds).toBe(60);
+    expect((await limiter.check("a.myshopify.com", "c2")).allowed).toBe(true);
+    expect((await limiter.check("b.myshopify.com", "c1")).allowed).toBe(true);
+    now = start + 61_000;
+    expect((await limiter.check("a.myshopify.com", "c1")).allowed).toBe(true);
+  });
+
+  it("counts the previous window in proportion, so a burst at a boundary is not doubled", async () => {
+    let now = start + 50_000; // late in the window
+    const limiter = rateLimiter(t.db, rule, () => new Date(now));
+    for (let i = 0; i < 4; i++) await limiter.hit("a.myshopify.com", "c1");
+    now = start + 65_000; // 5 s into the next window: 4 * 55/60 = 3.67 attempts still count
+    const d = await limiter.check("a.myshopify.com", "c1");
+    expect(d.allowed).toBe(false);
+    // Allowed once a quarter of the previous window has slid out: 15 s in, 10 s from now.
+    expect(d.retryAfterSeconds).toBe(10);
+    now = start + 76_000;
+    expect((await limiter.check("a.myshopify.com", "c1")).allowed).toBe(true);
+  });
+
+  it("counts every one of many simultaneous hits, from two database clients", async () => {
+    const other = createDb(t.url);
+    const limiters = [rateLimiter(t.db, { ...rule, limit: 100 }, () => new Date(start)), rateLimiter(other, { ...rule, limit: 100 }, () => new Date(start))];
+    await Promise.all(Array.from({ length: 40 }, (_, i) => limiters[i % 2].hit("a.myshopify.com", "c1")));
+    expect((await limiters[0].check("a.myshopify.com", "c1")).count).toBe(40);
+    await other.$disconnect();
+  });
+
+  it("stores a keyed hash of the client, and prunes expired windows", async () => {
+    const key = clientKey("secret", "203.0.113.7");
+    expect(key).not.toContain("203");
+    expect(key).toBe(clientKey("secret", "203.0.113.7"));
+    expect(key).not.toBe(clientKey("other", "203.0.113.7"));
+    await rateLimiter(t.db, rule, () => new Date(start)).hit("a.myshopify.com", key);
+    expect(await pruneRateLimits(t.db, new Date(start + 60_000))).toBe(0);
+    expect(await pruneRateLimits(t.db, new Date(start + 121_000))).toBe(1);
+  });
+});
+
+describe("scheduler", () => {
+  it("runs a due task in exactly one of several processes", async () => {
+    let runs = 0;
+    const task: PeriodicTask = { name: "test.count", everyMs: 60_000, run: async () => void runs++ };
+    const other = createDb(t.url);
+    const now = new Date(Date.UTC(2025, 0, 1));
+    const results = await Promise.all([runDueTasks(t.db, now, { tasks: [task] }), runDueTasks(other, now, { tasks: [task] }), runDueTasks(t.db, now, { tasks: [task] })]);
+    expect(results.flat()).toEqual(["test.count"]);
+    expect(runs).toBe(1);
+    expect(await runDueTasks(t.db, new Date(now.getTime() + 30_000), { tasks: [task] })).toEqual([]);
+    expect(await runDueTasks(other, new Date(now.getTime() + 60_000), { tasks: [task] })).toEqual(["test.count"]);
+    expect(runs).toBe(2);
+    await other.$disconnect();
+  });
+
+  it("records a failing task's error and runs it again next period", async () => {
+    const task: PeriodicTask = { name: "test.fail", everyMs: 1000, run: async () => { throw new Error("SMTP down"); } };
+    const now = new Date(Date.UTC(2025, 0, 1));
+    expect(await runDueTasks(t.db, now, { tasks: [task] })).toEqual(["test.fail"]);
+    expect((await t.db.scheduledTask.findUniqueOrThrow({ where: { name: "test.fail" } })).lastError).toBe("SMTP down");
+    expect(await runDueTasks(t.db, new Date(now.getTime() + 1000), { tasks: [task] })).toEqual(["test.fail"]);
+  });
+});
+
+describe("outbox key", () => {
+  it("creates a message once per (shop, kind, subject, milestone), even when enqueued at once from two clients", async () => {
+    const other = createDb(t.url);
+    const message = { shop: "a.myshopify.com", kind: "tracking", subjectId: "gid://shopify/Fulfillment/1", milestone: "shipped", recipient: "a@example.com", locale: "en", subject: "s", bodyHtml: "h", bodyText: "t" };
+    const results = await Promise.all([enqueueNotification(t.db, message), enqueueNotification(other, message), enqueueNotification(t.db, message)]);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    await enqueueNotification(t.db, { ...message, milestone: "delivered" });
+    await enqueueNotification(t.db, { ...message, shop: "b.myshopify.com" });
+    expect(await t.db.notification.count()).toBe(3);
+    await other.$disconnect();
+  });
+});
+
+describe("signed links", () => {
+  const now = new Date("2025-01-01T00:00:00Z");
+  const claims = { purpose: "tracking", shop: "a.myshopify.com", subject: "gid://shopify/Order/1", expiresAt: new Date("2025-02-01T00:00:00Z") };
+
+  it("verifies its own tokens and refuses changed, expired, misdirected or foreign ones", () => {
+    const token = signLinkToken(claims, "s3cret");
+    expect(verifyLinkToken(token, { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now })).toMatchObject({ ok: true, subject: "gid://shopify/Order/1" });
+    expect(verifyLinkToken(token, { secret: "other", purpose: "tracking", shop: "a.myshopify.com", now })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(verifyLinkToken(token, { secret: "s3cret", purpose: "unsubscribe", shop: "a.myshopify.com", now })).toEqual({ ok: false, reason: "wrong_purpose" });
+    expect(verifyLinkToken(token, { secret: "s3cret", purpose: "tracking", shop: "b.myshopify.com", now })).toEqual({ ok: false, reason: "wrong_shop" });
+    expect(verifyLinkToken(token, { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now: new Date("2025-03-01") })).toEqual({ ok: false, reason: "expired" });
+    expect(verifyLinkToken(`${token}x`, { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now }).ok).toBe(false);
+    expect(verifyLinkToken("garbage", { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now })).toEqual({ ok: false, reason: "malformed" });
+  });
+});
+
+describe("email rendering", () => {
+  const layout = { shopName: "Maple <Goods>", accentColor: "#aa3300", language: "en", footer: ["Why you got this"], unsubscribeUrl: "https://a.myshopify.com/apps/aftercare/unsubscribe?token=x", unsubscribeLabel: "Unsubscribe" };
+
+  it("escapes what variables carry, keeps text and HTML saying the same, and links URLs", async () => {
+    const email = await renderEmail({ subject: "Order {{ order_name }}", body: "Hi {{ name }},\n\nFollow it: {{ url }}" }, { order_name: "#1001", name: "<script>alert(1)</script>", url: "https://a.myshopify.com/pages/track?token=abc" }, layout);
+    expect(email.subject).toBe("Order #1001");
+    expect(email.html).not.toContain("<script>");
+    expect(email.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(email.html).toContain('<a href="https://a.myshopify.com/pages/track?token=abc"');
+    expect(email.html).toContain("Maple &lt;Goods&gt;");
+    expect(email.text).toContain("Hi <script>alert(1)</script>,");
+    expect(email.text).toContain("Unsubscribe: https://a.myshopify.com/apps/aftercare/unsubscribe?token=x");
+  });
+
+  it("lays Persian out right to left", async () => {
+    const email = await renderEmail({ subject: "سلام", body: "متن" }, {}, { ...layout, language: "fa" });
+    expect(email.html).toContain('<html lang="fa" dir="rtl">');
+  });
+
+  it("reports Liquid a merchant got wrong", () => {
+    expect(templateProblem("Hi {{ name }}")).toBeNull();
+    expect(templateProblem("{% if x %}unclosed")).toMatch(/not closed|unclosed|tag/i);
+    expect(templateProblem("{{ name | no_such_filter }}")).toMatch(/filter/i);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Shipment emails. After every fulfillment webhook and every delay check, the shipment's state
+ * says which emails it has earned (domain/tracking/notify.ts); each is rendered in the shopper's
+ * language and put in the outbox under the key (shop, "tracking", shipment, milestone). The key
+ * makes this safe to run any number of times in any order: a replayed or late webhook finds the
+ * row and sends nothing again.
+ */
+import type { Db } from "../../db.server";
+import { templateFor, type EmailTemplate } from "../../domain/tracking/email-templates";
+import { notificationsDue, PROGRESS_ORDER } from "../../domain/tracking/notify";
+import { languageFor, type Language, type NotifiedMilestone, type TrackingSettings } from "../../domain/tracking/settings";
+import { enqueueNotification, skipPendingNotifications } from "../../models/outbox.server";
+import { customerFirstName } from "../../models/tracking.server";
+import { renderEmail, type RenderedEmail } from "../email-render.server";
+import { unsubscribeUrl } from "../unsubscribe.server";
+import { trackingPageUrl, trackingToken } from "./links.server";
+import type { ShipmentState, TrackingState } from "./shipments.server";
+
+export const NOTIFICATION_KIND = "tracking";
+
+/** A milestone older than this is history, not news: importing or replaying old shipments sends nothing. */
+export const NEWS_WINDOW_MS = 7 * 86_400_000;
+
+const CHROME: Record<Language, { footer: (shop: string) => string; unsubscribe: string }> = {
+  en: { footer: (shop) => `You are getting this email because you ordered from ${shop}.`, unsubscribe: "Unsubscribe from shipping updates" },
+  ko: { footer: (shop) => `${shop}에서 주문하셨기 때문에 이 메일을 받으셨습니다.`, unsubscribe: "배송 알림 수신 거부" },
+  ja: { footer: (shop) => `${shop} でご注文いただいたため、このメールをお送りしています。`, unsubscribe: "配送のお知らせを停止する" },
+  fa: { footer: (shop) => `این ایمیل را دریافت کرده‌اید چون از ${shop} خرید کرده‌اید.`, unsubscribe: "لغو اشتراک اطلاع‌رسانی ارسال" },
+};
+
+
+export function formatEstimate(
+  estimate: { earliest: string; latest: string } | null,
+  language: Language,
+): string {
+  if (!estimate) return "";
+  const f = new Intl.DateTimeFormat(language, { weekday: "long", month: "long", day: "numeric", timeZone: "UTC" });
+  const a = new Date(`${estimate.earliest}T12:00:00Z`);
+  const b = new Date(`${estimate.latest}T12:00:00Z`);
+  return estimate.earliest === estimate.latest ? f.format(a) : f.formatRange(a, b);
+}
+
+export interface TrackingEmailVariables {
+  shop_name: string;
+  order_name: string;
+  customer_first_name: string;
+  carrier: string;
+  tracking_number: string;
+  carrier_url: string;
+  estimated_delivery: string;
+  tracking_url: string;
+  carrier_message: string;
+  items: Array<{ title: string; quantity: number }>;
+}
+
+export function emailVariables(
+  state: Pick<TrackingState, "profile" | "data" | "settings">,
+  shipment: Pick<ShipmentState, "carrier" | "estimate" | "timeline" | "items">,
+  input: { language: Language; firstName: string | null; secret: string; now: Date },
+): TrackingEmailVariables {
+  const token = trackingToken({ shop: state.profile.domain, orderShopifyId: state.data.order.shopifyId, secret: input.secret, now: input.now });
+  return {
+    shop_name: state.profile.name,
+    order_name: state.data.order.name,
+    customer_first_name: input.firstName ?? "",
+    carrier: shipment.carrier.name ?? "",
+    tracking_number: shipment.carrier.trackingNumber ?? "",
+    carrier_url: shipment.carrier.trackingUrl ?? "",
+    estimated_delivery: formatEstimate(shipment.estimate, input.language),
+    tracking_url: trackingPageUrl({ shop: state.profile.domain, path: state.settings.trackingPagePath, token }),
+    carrier_message: shipment.timeline.problem?.message ?? "",
+    items: shipment.items.map((i) => ({ title: i.title, quantity: i.quantity })),
+  };
+}
+
+export async function renderTrackingEmail(input: {
+  template: EmailTemplate;
+  variables: TrackingEmailVariables;
+  settings: TrackingSettings;
+  shopName: string;
+  language: Language;
+  unsubscribeUrl: string | null;
+}): Promise<RenderedEmail> {
+  const chrome = CHROME[input.language];
+  return renderEmail(input.template, input.variables as unknown as Record<string, unknown>, {
+    shopName: input.shopName,
+    accentColor: input.settings.branding.accentColor,
+    logoUrl: input.settings.branding.logoUrl || null,
+    language: input.language,
+    footer: [chrome.footer(input.shopName)],
+    unsubscribeUrl: input.unsubscribeUrl,
+    unsubscribeLabel: chrome.unsubscribe,
+  });
+}
+
+/** When the shipment reached what a milestone email is about, if known. */
+function happenedAt(shipment: ShipmentState, milestone: NotifiedMilestone): Date | null {
+  if (milestone === "delayed") return null; // judged now, by the rules
+  if (milestone === "exception") return shipment.timeline.problem?.at ?? shipment.updatedAt;
+  const step = shipment.timeline.steps.find((s) => s.milestone === (milestone === "shipped" ? "shipped" : milestone));
+  return step?.at ?? shipment.updatedAt;
+}
+
+/** Puts the emails a shipment has earned in the outbox. Returns the milestones newly enqueued. */
+export async function enqueueShipmentEmails(
+  db: Db,
+  state: TrackingState,
+  shipment: ShipmentState,
+  deps: { secret: string; now: Date },
+): Promise<NotifiedMilestone[]> {
+  const { order } = state.data;
+  if (!order.email || order.redactedAt) return [];
+  const due = notificationsDue({ timeline: shipment.timeline, hasTracking: shipment.hasTracking, delayed: shipment.delay !== null });
+  const enqueued: NotifiedMilestone[] = [];
+  const shop = state.profile.domain;
+  for (const milestone of due) {
+    if (!state.settings.notifications.enabled[milestone]) continue;
+    const at = happenedAt(shipment, milestone);
+    if (at && deps.now.getTime() - at.getTime() > NEWS_WINDOW_MS) continue;
+    const key = { shop, kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId, milestone };
+    const existing = await db.notification.findUnique({ where: { shop_kind_subjectId_milestone: key }, select: { id: true } });
+    if (existing) continue;
+    const language = languageFor(order.customerLocale, state.settings.notifications.defaultLanguage);
+    const firstName = await customerFirstName(db, shop, order.customerShopifyId);
+    const variables = emailVariables(state, shipment, { language, firstName, secret: deps.secret, now: deps.now });
+    const rendered = await renderTrackingEmail({
+      template: templateFor(state.settings, language, milestone),
+      variables,
+      settings: state.settings,
+      shopName: state.profile.name,
+      language,
+      unsubscribeUrl: unsubscribeUrl({ shop, email: order.email, kind: NOTIFICATION_KIND, secret: deps.secret, now: deps.now }),
+    });
+    const { created } = await enqueueNotification(
+      db,
+      {
+        ...key,
+        recipient: order.email,
+        locale: language,
+        subject: rendered.subject,
+        bodyHtml: rendered.html,
+        bodyText: rendered.text,
+        fromName: state.profile.name,
+        replyTo: state.settings.notifications.replyTo || state.settings.contact.email || state.profile.email,
+        orderShopifyId: order.shopifyId,
+        customerShopifyId: order.customerShopifyId,
+      },
+      deps.now,
+    );
+    if (!created) continue;
+    enqueued.push(milestone);
+    // "Delivered" makes an unsent "shipped" (or a delay warning) pointless.
+    const rank = PROGRESS_ORDER.indexOf(milestone);
+    const superseded = [...PROGRESS_ORDER.slice(0, Math.max(0, rank)), ...(milestone === "delivered" ? ["delayed", "exception"] : [])];
+    await skipPendingNotifications(db, shop, { kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId, milestones: superseded }, `superseded by ${milestone}`);
+  }
+  return enqueued;
+}

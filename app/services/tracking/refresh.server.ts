@@ -1,0 +1,131 @@
+/**
+ * Keeps ShipmentTracking (what the admin lists and the estimates learn from) and the outbox in
+ * step with the mirror. Runs after fulfillment and order webhooks (register.server.ts) and from
+ * the periodic delay check; idempotent, so replays and reorderings change nothing twice.
+ */
+import type { Db } from "../../db.server";
+import { businessDaysBetween, localDate } from "../../domain/tracking/calendar";
+import { getTrackingSettings, shopProfile } from "../../models/tracking.server";
+import { enqueueShipmentEmails } from "./notifications.server";
+import { assembleTracking, type ShipmentState, type TrackingState } from "./shipments.server";
+
+function problemOf(s: ShipmentState): { problem: string | null; problemReason: string | null } {
+  if (s.deliveredAt) return { problem: null, problemReason: null };
+  const p = s.timeline.problem;
+  if (p && p.kind !== "delayed") return { problem: p.kind, problemReason: p.message };
+  if (s.delay) return { problem: "delayed", problemReason: s.delay.reason };
+  if (p) return { problem: "delayed", problemReason: p.message ?? "carrier_reported_delay" };
+  return { problem: null, problemReason: null };
+}
+
+async function saveShipment(db: Db, state: TrackingState, s: ShipmentState, now: Date) {
+  const shop = state.profile.domain;
+  const { order } = state.data;
+  const stored = state.data.tracking.find((t) => t.fulfillmentShopifyId === s.fulfillmentShopifyId);
+  const { problem, problemReason } = problemOf(s);
+  const deliveredDay = s.deliveredAt ? localDate(s.deliveredAt, state.calendar.timeZone) : null;
+  const fields = {
+    orderShopifyId: order.shopifyId,
+    orderName: order.name,
+    carrier: s.carrier.code ?? s.carrier.name?.toLowerCase() ?? null,
+    trackingNumber: s.carrier.trackingNumber,
+    destinationCountry: order.shippingCountryCode,
+    stage: s.timeline.stage,
+    shippedAt: s.shippedAt,
+    deliveredAt: s.deliveredAt,
+    lastScanAt: s.timeline.lastScanAt,
+    transitBusinessDays: deliveredDay
+      ? Math.max(0, businessDaysBetween(localDate(s.shippedAt, state.calendar.timeZone), deliveredDay, state.calendar))
+      : null,
+    // The first promise stands: on-time is judged against what the shopper was told.
+    estimatedBy: s.estimatedBy,
+    estimateSource: s.estimateSource,
+    deliveredOnTime: deliveredDay && s.estimatedBy ? deliveredDay <= s.estimatedBy : null,
+    problem,
+    problemReason: problemReason?.slice(0, 500) ?? null,
+    problemSince: problem ? (stored?.problem === problem && stored.problemSince ? stored.problemSince : now) : null,
+  };
+  const write = () =>
+    db.shipmentTracking.upsert({
+      where: { shop_fulfillmentShopifyId: { shop, fulfillmentShopifyId: s.fulfillmentShopifyId } },
+      create: { shop, fulfillmentShopifyId: s.fulfillmentShopifyId, ...fields },
+      update: fields,
+    });
+  try {
+    await write();
+  } catch (error) {
+    // Two webhooks for one new shipment at once: the loser of the insert updates instead.
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    await write();
+  }
+}
+
+export interface RefreshDeps {
+  secret: string;
+  now: Date;
+}
+
+/** Recomputes every shipment of an order and enqueues what they have earned. */
+export async function refreshOrderTracking(db: Db, shop: string, orderShopifyId: string, deps: RefreshDeps) {
+  const state = await assembleTracking(db, shop, orderShopifyId, deps.now);
+  if (!state) return { shipments: 0, enqueued: [] as string[] };
+  const enqueued: string[] = [];
+  for (const s of state.shipments) {
+    await saveShipment(db, state, s, deps.now);
+    for (const m of await enqueueShipmentEmails(db, state, s, deps)) enqueued.push(`${s.fulfillmentShopifyId}:${m}`);
+  }
+  // Cancelled shipments are no longer on their way.
+  const live = state.shipments.map((s) => s.fulfillmentShopifyId);
+  await db.shipmentTracking.deleteMany({ where: { shop, orderShopifyId, fulfillmentShopifyId: { notIn: live } } });
+  return { shipments: state.shipments.length, enqueued };
+}
+
+/** For webhooks that name a shipment: finds its order (which may not be mirrored yet). */
+export async function refreshShipmentTracking(db: Db, shop: string, fulfillmentShopifyId: string, deps: RefreshDeps) {
+  const f = await db.fulfillment.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: fulfillmentShopifyId } },
+    select: { orderShopifyId: true },
+  });
+  if (!f) return { shipments: 0, enqueued: [] as string[] };
+  return refreshOrderTracking(db, shop, f.orderShopifyId, deps);
+}
+
+/**
+ * The periodic delay check: every shipment still on its way (shipped in the last 60 days) is
+ * judged against the delay rules again, so "no scan for 4 days" is noticed without a webhook.
+ */
+export async function detectDelays(db: Db, deps: RefreshDeps & { batchSize?: number }) {
+  const since = new Date(deps.now.getTime() - 60 * 86_400_000);
+  let cursor: string | undefined;
+  let checked = 0;
+  const enqueued: string[] = [];
+  const settingsCache = new Map<string, Awaited<ReturnType<typeof getTrackingSettings>>>();
+  for (;;) {
+    const batch = await db.shipmentTracking.findMany({
+      where: { deliveredAt: null, shippedAt: { gte: since }, ...(cursor ? { id: { gt: cursor } } : {}) },
+      orderBy: { id: "asc" },
+      take: deps.batchSize ?? 200,
+      select: { id: true, shop: true, orderShopifyId: true },
+    });
+    if (batch.length === 0) break;
+    cursor = batch[batch.length - 1].id;
+    const seen = new Set<string>();
+    for (const row of batch) {
+      const key = `${row.shop}|${row.orderShopifyId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!settingsCache.has(row.shop)) settingsCache.set(row.shop, await getTrackingSettings(db, row.shop));
+      const state = await assembleTracking(db, row.shop, row.orderShopifyId, deps.now, {
+        settings: settingsCache.get(row.shop),
+        profile: await shopProfile(db, row.shop),
+      });
+      if (!state) continue;
+      for (const s of state.shipments) {
+        await saveShipment(db, state, s, deps.now);
+        for (const m of await enqueueShipmentEmails(db, state, s, deps)) enqueued.push(`${s.fulfillmentShopifyId}:${m}`);
+      }
+      checked++;
+    }
+  }
+  return { checked, enqueued };
+}

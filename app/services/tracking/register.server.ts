@@ -1,0 +1,94 @@
+/**
+ * Tracking's hooks into the rest of the app, attached when app/areas.server.ts is imported:
+ * webhook listeners (after the mirror is updated, same job), personal data for compliance
+ * requests, and the periodic delay check.
+ */
+import { env } from "../../env.server";
+import { registerPeriodicTask } from "../../jobs/scheduler.server";
+import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
+import { gid, gidOf } from "../../domain/shared/shopify-ids";
+import { registerPersonalDataArea } from "../compliance.server";
+import { detectDelays, refreshOrderTracking, refreshShipmentTracking } from "./refresh.server";
+import { NOTIFICATION_KIND } from "./notifications.server";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- payloads are untyped JSON */
+const secret = () => env().SHOPIFY_API_SECRET;
+
+async function onFulfillment({ db, shop, payload, now }: WebhookContext) {
+  const id = gidOf("Fulfillment", payload);
+  if (id) await refreshShipmentTracking(db, shop, id, { secret: secret(), now });
+}
+
+async function onFulfillmentEvent({ db, shop, payload, now }: WebhookContext) {
+  if (payload?.fulfillment_id) await refreshShipmentTracking(db, shop, gid("Fulfillment", payload.fulfillment_id), { secret: secret(), now });
+}
+
+async function onOrder({ db, shop, payload, now }: WebhookContext) {
+  // Heals shipments whose webhooks arrived before their order did.
+  const id = gidOf("Order", payload);
+  if (id && Array.isArray(payload?.fulfillments) && payload.fulfillments.length > 0) {
+    await refreshOrderTracking(db, shop, id, { secret: secret(), now });
+  }
+}
+
+let registered = false;
+
+export function registerTracking() {
+  if (registered) return;
+  registered = true;
+  onWebhook("fulfillments/create", onFulfillment);
+  onWebhook("fulfillments/update", onFulfillment);
+  onWebhook("fulfillment_events/create", onFulfillmentEvent);
+  onWebhook("orders/updated", onOrder);
+
+  registerPeriodicTask({
+    name: "tracking.detect-delays",
+    everyMs: 15 * 60_000,
+    leaseMs: 30 * 60_000,
+    run: ({ db, now }) => detectDelays(db, { secret: secret(), now }),
+  });
+
+  registerPersonalDataArea({
+    name: "tracking",
+    async exportCustomer(db, shop, subject) {
+      const or: object[] = [];
+      if (subject.email) or.push({ recipient: subject.email.toLowerCase() });
+      if (subject.customerShopifyId) or.push({ customerShopifyId: subject.customerShopifyId });
+      if (subject.orderShopifyIds.length) or.push({ orderShopifyId: { in: subject.orderShopifyIds } });
+      const notifications = or.length
+        ? await db.notification.findMany({
+            where: { shop, OR: or },
+            select: { kind: true, milestone: true, recipient: true, subject: true, status: true, sentAt: true, createdAt: true },
+          })
+        : [];
+      const unsubscribes = subject.email
+        ? await db.emailSuppression.findMany({ where: { shop, email: subject.email.toLowerCase() }, select: { kind: true, createdAt: true } })
+        : [];
+      return { notifications, unsubscribes };
+    },
+    async redactCustomer(db, shop, subject, now) {
+      const or: object[] = [];
+      if (subject.email) or.push({ recipient: subject.email.toLowerCase() });
+      if (subject.customerShopifyId) or.push({ customerShopifyId: subject.customerShopifyId });
+      if (subject.orderShopifyIds.length) or.push({ orderShopifyId: { in: subject.orderShopifyIds } });
+      if (or.length) {
+        // The log keeps that a message was sent and its status, not to whom or what it said.
+        await db.notification.updateMany({
+          where: { shop, OR: or },
+          data: { recipient: null, subject: "(redacted)", bodyHtml: "", bodyText: "", customerShopifyId: null, redactedAt: now },
+        });
+      }
+      if (subject.email) await db.emailSuppression.deleteMany({ where: { shop, email: subject.email.toLowerCase() } });
+    },
+    async deleteShop(db, shop) {
+      await db.notification.deleteMany({ where: { shop } });
+      await db.emailSuppression.deleteMany({ where: { shop } });
+      await db.shipmentTracking.deleteMany({ where: { shop } });
+      await db.trackingRecommendationCache.deleteMany({ where: { shop } });
+      await db.trackingSettings.deleteMany({ where: { shop } });
+      await db.rateLimitWindow.deleteMany({ where: { shop } });
+    },
+  });
+}
+
+export { NOTIFICATION_KIND };

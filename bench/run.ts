@@ -1,0 +1,598 @@
+// Webhook intake benchmark: `npm run bench` (see bench/README.md for options).
+//
+// Builds the app, then for SQLite (always) and PostgreSQL (when reachable) starts the production
+// server (server.js, NODE_ENV=production) on a scratch database, plus a bare HMAC-only Node server
+// (the ceiling), and drives both with signed orders/create deliveries at rising concurrency from a
+// separate load-generator process. Prints throughput, latency, app/ceiling ratio, the time from the
+// 200 to the order being in the mirror, and whether anything was lost; writes JSON to bench/results.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { ADMIN_API_VERSION } from "../app/shopify/api-version";
+
+const root = join(import.meta.dirname, "..");
+const resultsDir = join(root, "bench/results");
+
+// ---------------------------------------------------------------------------------------------
+// Options: --db=sqlite|postgresql|all  --concurrency=1,8,32,64  --duration=5  --max-requests=1000
+// --no-build (or BENCH_DB, BENCH_CONCURRENCY, BENCH_DURATION, BENCH_MAX_REQUESTS, BENCH_NO_BUILD=1,
+// BENCH_POSTGRES_URL)
+function option(name: string, fallback: string): string {
+  const flag = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (flag) return flag.slice(name.length + 3);
+  return process.env[`BENCH_${name.toUpperCase()}`] ?? fallback;
+}
+const dbChoice = option("db", "all");
+const concurrencies = option("concurrency", "1,8,32,64")
+  .split(",")
+  .map(Number)
+  .filter((c) => Number.isInteger(c) && c > 0 && c <= 512);
+const durationS = Math.min(Math.max(Number(option("duration", "5")), 1), 60);
+const warmupS = Math.min(2, durationS);
+/**
+ * Each app step stops after this many answers even if the duration is not up: every accepted
+ * delivery creates an order the mirror must then catch up on, and the handlers (Prisma, about
+ * 25 ms of CPU per orders/create on SQLite) are far slower than the intake. The ceiling keeps the
+ * full duration.
+ */
+const maxAppRequests = Math.min(Math.max(Number(option("max-requests", "1000")), 100), 100_000);
+const skipBuild = process.argv.includes("--no-build") || process.env.BENCH_NO_BUILD === "1";
+const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+/** After the load, how long the app may take to work off its backlog before we call it lost. */
+const DRAIN_LIMIT_MS = 120_000;
+
+const TARGET = { ratio: 0.4, p99Ms: 100 };
+const SECRET = `bench-secret-${randomBytes(8).toString("hex")}`;
+const PAYLOAD_FILE = join(root, "tests/fixtures/webhooks", ADMIN_API_VERSION, "examples/orders__create.json");
+const runId = new Date().toISOString().replace(/[:.]/g, "-");
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+const children = new Set<ChildProcess>();
+
+function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+process.once("exit", () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    process.exit(130);
+  });
+}
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  /** Lines the server wrote to stderr (errors, warnings). */
+  errors: string[];
+}
+
+/** Starts `node <script>` and waits (bounded) for it to print "listening on <url>". */
+function startServer(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string): Promise<Server> {
+  const child = spawn(process.execPath, [script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  const log = createWriteStream(logFile, { flags: "a" });
+  const errors: string[] = [];
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    log.write(`[stderr] ${line}\n`);
+    if (errors.length < 1000) errors.push(line);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${name} did not start within 60 s; see ${logFile}`));
+    }, 60_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}) before listening:\n${errors.slice(-20).join("\n")}`));
+    });
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      log.write(`${line}\n`);
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], child, errors });
+      }
+    });
+  });
+}
+
+interface LoadResult {
+  connections: number;
+  durationS: number;
+  requests: number;
+  rps: number;
+  latency: { p50: number; p90: number; p99: number; mean: number; max: number };
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  sent: number;
+  acks: Array<[number, number]>;
+}
+
+/** One closed-loop load step, in its own process. */
+async function runLoad(config: {
+  url: string;
+  connections: number;
+  duration: number;
+  maxRequests?: number;
+  shop: string;
+  idPrefix: string;
+  orderBase: number;
+  recordAcks: boolean;
+}): Promise<LoadResult> {
+  const out = join(tmpdir(), `aftercare-bench-load-${process.pid}-${randomBytes(4).toString("hex")}.json`);
+  const args = JSON.stringify({
+    ...config,
+    secret: SECRET,
+    payloadFile: PAYLOAD_FILE,
+    apiVersion: ADMIN_API_VERSION,
+    out,
+  });
+  const child = spawn(process.execPath, [join(root, "bench/load.mjs"), args], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  children.add(child);
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), (config.duration + 60) * 1000);
+    child.once("exit", (c) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve(c);
+    });
+  });
+  if (code !== 0) throw new Error(`load generator failed (exit ${code})`);
+  const result = JSON.parse(readFileSync(out, "utf8")) as LoadResult;
+  rmSync(out, { force: true });
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scratch databases
+
+interface Inspector {
+  backlog(): Promise<number>;
+  inbox(shop: string): Promise<Array<{ webhookId: string; status: string; processedAt: number | null }>>;
+  orders(shop: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+interface Scratch {
+  kind: "sqlite" | "postgresql";
+  url: string;
+  inspector(): Promise<Inspector>;
+  drop(): Promise<void>;
+}
+
+/**
+ * The SQL files `prisma migrate deploy` would apply, in order (as tests/helpers/db.ts does: the
+ * schema engine's PostgreSQL introspection fails offline with engine "js").
+ */
+function migrationSql(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .map((name) => readFileSync(join(root, dir, name, "migration.sql"), "utf8"));
+}
+
+/** Prisma writes DateTime to SQLite as text or epoch ms depending on the adapter; read either. */
+const toMs = (v: unknown): number | null =>
+  v === null || v === undefined ? null : v instanceof Date ? v.getTime() : typeof v === "number" ? v : Date.parse(String(v));
+
+function sqliteScratch(): Scratch {
+  const dir = mkdtempSync(join(tmpdir(), "aftercare-bench-"));
+  const file = join(dir, "bench.sqlite");
+  const url = `file:${file}`;
+  // A new file in the default rollback-journal mode, as `prisma migrate deploy` leaves it: WAL and
+  // the rest are the app's own doing (app/db.server.ts).
+  const raw = new Database(file);
+  for (const sql of migrationSql("prisma/migrations")) raw.exec(sql);
+  raw.close();
+  return {
+    kind: "sqlite",
+    url,
+    async inspector() {
+      const raw = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+      const backlog = raw.prepare(`SELECT COUNT(*) AS n FROM WebhookEvent WHERE status IN ('pending', 'processing', 'failed')`);
+      const inbox = raw.prepare(`SELECT webhookId, status, processedAt FROM WebhookEvent WHERE shop = ?`);
+      const orders = raw.prepare(`SELECT shopifyId FROM "Order" WHERE shop = ?`);
+      return {
+        async backlog() {
+          return (backlog.get() as { n: number }).n;
+        },
+        async inbox(shop) {
+          return (inbox.all(shop) as Array<{ webhookId: string; status: string; processedAt: unknown }>).map((r) => ({
+            ...r,
+            processedAt: toMs(r.processedAt),
+          }));
+        },
+        async orders(shop) {
+          return (orders.all(shop) as Array<{ shopifyId: string }>).map((r) => r.shopifyId);
+        },
+        async close() {
+          raw.close();
+        },
+      };
+    },
+    async drop() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function postgresScratch(): Promise<Scratch> {
+  const name = `aftercare_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: postgresAdminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(postgresAdminUrl);
+  u.pathname = `/${name}`;
+  const url = u.href;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  for (const sql of migrationSql("prisma/postgres/migrations")) await client.query(sql);
+  await client.end();
+  return {
+    kind: "postgresql",
+    url,
+    async inspector() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      return {
+        async backlog() {
+          const r = await client.query(
+            `SELECT COUNT(*)::int AS n FROM "WebhookEvent" WHERE status IN ('pending', 'processing', 'failed')`,
+          );
+          return r.rows[0].n;
+        },
+        async inbox(shop) {
+          const r = await client.query(`SELECT "webhookId", status, "processedAt" FROM "WebhookEvent" WHERE shop = $1`, [shop]);
+          return r.rows.map((row) => ({ ...row, processedAt: toMs(row.processedAt) }));
+        },
+        async orders(shop) {
+          const r = await client.query(`SELECT "shopifyId" FROM "Order" WHERE shop = $1`, [shop]);
+          return r.rows.map((row) => row.shopifyId);
+        },
+        async close() {
+          await client.end();
+        },
+      };
+    },
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: postgresAdminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+
+interface StepReport {
+  concurrency: number;
+  warmup: boolean;
+  ceiling: Omit<LoadResult, "acks">;
+  app: Omit<LoadResult, "acks">;
+  ratio: number;
+  /** From the client receiving 200 to the inbox row marked processed (the order committed before that). */
+  mirrorLagMs: { p50: number; p99: number; max: number; samples: number };
+  /** Orders mirrored per second, from the step's first 200 to its last order in the mirror. */
+  mirrorPerS: number;
+  drainMs: number;
+  /** Events still unprocessed when the drain limit ran out (0 = caught up). */
+  backlogAtEnd: number;
+  check: {
+    acknowledged: number;
+    inInbox: number;
+    processed: number;
+    mirrored: number;
+    missingFromInbox: number;
+    notMirrored: number;
+    status5xx: number;
+    failedOrParked: number;
+  };
+}
+
+const strip = ({ acks: _acks, ...rest }: LoadResult) => rest;
+
+async function benchDatabase(scratch: Scratch, logDir: string): Promise<{ steps: StepReport[]; serverErrors: string[] }> {
+  const common: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production",
+    SHOPIFY_API_KEY: "aftercare-bench-key",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: "https://aftercare-bench.example.com",
+    // Required in production; loopback's discard port, so no mail can leave the machine.
+    SMTP_URL: "smtp://127.0.0.1:9",
+    HOST: "127.0.0.1",
+    PORT: "0",
+  };
+  const ceiling = await startServer("ceiling", join(root, "bench/ceiling.mjs"), common, join(logDir, `${scratch.kind}-ceiling.log`));
+  const app = await startServer(
+    "app",
+    join(root, "server.js"),
+    { ...common, DATABASE_URL: scratch.url, RUN_JOBS_IN_WEB: "true" },
+    join(logDir, `${scratch.kind}-app.log`),
+  );
+  const inspector = await scratch.inspector();
+  const steps: StepReport[] = [];
+  try {
+    const plan = [{ concurrency: 8, warmup: true }, ...concurrencies.map((c) => ({ concurrency: c, warmup: false }))];
+    for (const [index, { concurrency, warmup }] of plan.entries()) {
+      const label = warmup ? "warm-up" : `c${concurrency}`;
+      const duration = warmup ? warmupS : durationS;
+      process.stdout.write(`  ${scratch.kind} ${label}: ceiling`);
+      const ceilingResult = await runLoad({
+        url: ceiling.url,
+        connections: concurrency,
+        duration,
+        shop: `ceiling-${label}.myshopify.com`,
+        idPrefix: `ceiling-${runId}-${label}`,
+        orderBase: 1e12 + index * 1e8,
+        recordAcks: false,
+      });
+      process.stdout.write(` ${ceilingResult.rps.toFixed(0)} req/s, app`);
+      const shop = `bench-${label}.myshopify.com`;
+      const idPrefix = `bench-${runId}-${label}`;
+      const appResult = await runLoad({
+        url: app.url,
+        connections: concurrency,
+        duration,
+        shop,
+        idPrefix,
+        orderBase: 1e12 + index * 1e8,
+        recordAcks: true,
+        maxRequests: warmup ? Math.ceil(maxAppRequests / 2) : maxAppRequests,
+      });
+      process.stdout.write(` ${appResult.rps.toFixed(0)} req/s, draining`);
+
+      // Let the app work off what it accepted (bounded), then check every acknowledged delivery.
+      const drainStart = Date.now();
+      while (Date.now() - drainStart < DRAIN_LIMIT_MS && (await inspector.backlog()) > 0) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const drainMs = Date.now() - drainStart;
+      const backlogAtEnd = await inspector.backlog();
+      const rows = await inspector.inbox(shop);
+      const byId = new Map(rows.map((r) => [r.webhookId, r]));
+      const orders = new Set(await inspector.orders(shop));
+      const lags: number[] = [];
+      let missingFromInbox = 0;
+      let notMirrored = 0;
+      let processed = 0;
+      for (const [seq, at] of appResult.acks) {
+        const row = byId.get(`${idPrefix}-${seq}`);
+        if (!row) {
+          missingFromInbox++;
+          continue;
+        }
+        if (row.status === "processed") processed++;
+        if (row.processedAt !== null) lags.push(Math.max(0, row.processedAt - at));
+        if (!orders.has(`gid://shopify/Order/${1e12 + index * 1e8 + seq}`)) notMirrored++;
+      }
+      lags.sort((a, b) => a - b);
+      // Orders the mirror took in per second over the step: from the first 200 to the last order.
+      const processedTimes = appResult.acks.map(([seq]) => byId.get(`${idPrefix}-${seq}`)?.processedAt ?? null).filter((t): t is number => t !== null);
+      const firstAck = Math.min(...appResult.acks.map(([, at]) => at));
+      const mirrorPerS = processedTimes.length / Math.max(0.001, (Math.max(...processedTimes) - firstAck) / 1000);
+      const status5xx = Object.entries(appResult.statuses)
+        .filter(([s]) => Number(s) >= 500)
+        .reduce((n, [, c]) => n + c, 0);
+      const step: StepReport = {
+        concurrency,
+        warmup,
+        ceiling: strip(ceilingResult),
+        app: strip(appResult),
+        ratio: appResult.rps / ceilingResult.rps,
+        mirrorLagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1) ?? NaN, samples: lags.length },
+        mirrorPerS,
+        drainMs,
+        backlogAtEnd,
+        check: {
+          acknowledged: appResult.acks.length,
+          inInbox: appResult.acks.length - missingFromInbox,
+          processed,
+          mirrored: appResult.acks.length - notMirrored,
+          missingFromInbox,
+          notMirrored,
+          status5xx,
+          failedOrParked: rows.filter((r) => r.status === "failed" || r.status === "parked").length,
+        },
+      };
+      steps.push(step);
+      process.stdout.write(` ${(drainMs / 1000).toFixed(1)} s\n`);
+    }
+  } finally {
+    await inspector.close();
+    await stopChild(app.child);
+    await stopChild(ceiling.child);
+  }
+  return { steps, serverErrors: app.errors };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "-");
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
+
+function table(kind: string, steps: StepReport[]) {
+  const rows = steps.filter((s) => !s.warmup);
+  const header = [
+    "conc",
+    "ceiling req/s",
+    "p50 ms",
+    "p99 ms",
+    "app req/s",
+    "p50 ms",
+    "p99 ms",
+    "app/ceil",
+    "200→mirror p50 ms",
+    "p99 ms",
+    "mirror/s",
+    "acked",
+    "inbox",
+    "mirrored",
+    "5xx",
+  ];
+  const body = rows.map((s) => [
+    String(s.concurrency),
+    f0(s.ceiling.rps),
+    f1(s.ceiling.latency.p50),
+    f1(s.ceiling.latency.p99),
+    f0(s.app.rps),
+    f1(s.app.latency.p50),
+    f1(s.app.latency.p99),
+    `${(s.ratio * 100).toFixed(0)}%`,
+    f1(s.mirrorLagMs.p50),
+    f1(s.mirrorLagMs.p99),
+    f0(s.mirrorPerS),
+    String(s.check.acknowledged),
+    String(s.check.inInbox),
+    String(s.check.mirrored),
+    String(s.check.status5xx),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join("  ");
+  console.log(`\n${kind}`);
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of body) console.log(line(r));
+}
+
+function verdict(kind: string, steps: StepReport[], serverErrors: string[]) {
+  const measured = steps.filter((s) => !s.warmup);
+  const lost = steps.reduce((n, s) => n + s.check.missingFromInbox + s.check.notMirrored, 0);
+  const failed = steps.reduce((n, s) => n + s.check.failedOrParked, 0);
+  const errors5xx = steps.reduce((n, s) => n + s.check.status5xx, 0);
+  const transport = steps.reduce((n, s) => n + s.app.errors + s.app.timeouts, 0);
+  const behind = steps.reduce((n, s) => Math.max(n, s.backlogAtEnd), 0);
+  const worstRatio = Math.min(...measured.map((s) => s.ratio));
+  const worstP99 = Math.max(...measured.map((s) => s.app.latency.p99));
+  const ok = {
+    ratio: worstRatio >= TARGET.ratio,
+    p99: worstP99 < TARGET.p99Ms,
+    nothingLost: lost === 0 && failed === 0 && errors5xx === 0 && transport === 0 && behind === 0,
+  };
+  const met = ok.ratio && ok.p99 && ok.nothingLost;
+  const acked = steps.reduce((n, s) => n + s.check.acknowledged, 0);
+  console.log(
+    `${kind} verdict: ${met ? "TARGET MET" : "TARGET MISSED"} — worst app/ceiling ${(worstRatio * 100).toFixed(0)}% ` +
+      `(target >= ${TARGET.ratio * 100}%) ${ok.ratio ? "ok" : "MISSED"}; worst app p99 ${f1(worstP99)} ms ` +
+      `(target < ${TARGET.p99Ms} ms) ${ok.p99 ? "ok" : "MISSED"}; nothing lost: ${ok.nothingLost ? "yes" : "NO"} ` +
+      `(${acked} acknowledged, ${lost} missing, ${failed} failed, ${errors5xx} 5xx, ${transport} socket errors/timeouts` +
+      `${behind ? `, ${behind} still unprocessed after ${DRAIN_LIMIT_MS / 1000} s` : ""})` +
+      (serverErrors.length ? `; server wrote ${serverErrors.length} stderr lines` : ""),
+  );
+  return { ...ok, met, worstRatio, worstP99, lost, failed, errors5xx, transport, behind };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  mkdirSync(resultsDir, { recursive: true });
+  const logDir = join(resultsDir, `logs-${runId}`);
+  mkdirSync(logDir, { recursive: true });
+
+  if (!skipBuild) {
+    console.log("Building the app (npm run build) ...");
+    const build = spawnSync("npm", ["run", "build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+    if (build.status !== 0) throw new Error("npm run build failed");
+  }
+
+  const kinds: Array<"sqlite" | "postgresql"> = [];
+  if (dbChoice === "all" || dbChoice === "sqlite") kinds.push("sqlite");
+  if (dbChoice === "all" || dbChoice === "postgresql") {
+    if (await postgresReachable()) kinds.push("postgresql");
+    else console.log(`PostgreSQL not reachable at ${postgresAdminUrl.replace(/:[^:@/]*@/, ":***@")}: skipped.`);
+  }
+
+  console.log(
+    `Signed orders/create deliveries (${(readFileSync(PAYLOAD_FILE).length / 1024).toFixed(1)} kB, Shopify's example payload), ` +
+      `closed loop, ${durationS} s or ${maxAppRequests} deliveries to the app per step, concurrency ${concurrencies.join(", ")}; ` +
+      `Node ${process.version}.`,
+  );
+  const report: Record<string, unknown> = {
+    runId,
+    node: process.version,
+    durationS,
+    maxAppRequests,
+    concurrencies,
+    target: TARGET,
+    databases: {},
+  };
+  const summaries: Array<() => void> = [];
+  for (const kind of kinds) {
+    const scratch = kind === "sqlite" ? sqliteScratch() : await postgresScratch();
+    try {
+      const { steps, serverErrors } = await benchDatabase(scratch, logDir);
+      const label =
+        kind === "sqlite" ? "SQLite (jobs in the web process)" : "PostgreSQL (pg-boss, RUN_JOBS_IN_WEB=true)";
+      (report.databases as Record<string, unknown>)[kind] = { steps, serverErrors: serverErrors.slice(0, 50) };
+      summaries.push(() => {
+        table(label, steps);
+        const v = verdict(kind === "sqlite" ? "SQLite" : "PostgreSQL", steps, serverErrors);
+        (report.databases as Record<string, Record<string, unknown>>)[kind].verdict = v;
+      });
+    } finally {
+      await scratch.drop();
+    }
+  }
+  for (const summary of summaries) summary();
+  console.log(
+    "\napp/ceil: app req/s over the bare HMAC-only server's at the same concurrency. 200→mirror: from the client " +
+      "getting its 200 to the event's inbox row being marked processed (its order was committed before that); " +
+      "mirror/s: orders mirrored per second from the step's first 200 to its last order.",
+  );
+  const file = join(resultsDir, `bench-${runId}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  console.log(`Results: ${file} (server logs in ${logDir}); took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});

@@ -1,0 +1,170 @@
+/**
+ * The sandbox's Shopify engine: shop state, Admin GraphQL, authentication, webhooks and scenarios
+ * in one object, with no HTTP server of its own. The sandbox server routes requests to the
+ * handle* functions; tests use the same object in-process (graphqlClient, scenarios, flush).
+ * Refuses to exist when NODE_ENV=production.
+ */
+import type { GraphqlFn } from "../../app/shopify/admin.server";
+import {
+  ADMIN_API_VERSION,
+  type GraphqlRequestBody,
+  type ThrottleSettings,
+  Throttle,
+  adminSchema,
+  executeAdmin,
+  handleAdminGraphql,
+} from "./admin-graphql";
+import { type AuthDeps, findAccessToken, handleTokenExchange, issueAccessToken, mintSessionToken, verifySessionToken } from "./auth";
+import { type Engine, emitTo } from "./commerce";
+import { createScenarios } from "./scenarios";
+import {
+  type Clock,
+  type CollectionInput,
+  type CreateShopInput,
+  type ProductInput,
+  type SandboxData,
+  SandboxState,
+} from "./state";
+import { type WebhookFetch, type WebhookRetryOptions, WebhookDispatcher } from "./webhooks";
+
+export const SANDBOX_SHOP_HEADER = "x-sandbox-shop-domain";
+
+export interface SandboxOptions {
+  apiKey: string;
+  apiSecret: string;
+  /** Where the app runs; webhooks go to `${appUrl}/webhooks`. */
+  appUrl: string;
+  clock?: Clock;
+  webhookRetry?: WebhookRetryOptions;
+  /** Deliver webhooks through this instead of the network (tests hand in the app's handler). */
+  webhookFetch?: WebhookFetch;
+  /** Saved state (toJSON()) to continue from. */
+  state?: SandboxData | string;
+  /** Tracking page for a carrier and number; known carriers get their real tracking URL. */
+  trackingUrl?: (company: string | null, number: string) => string;
+}
+
+const CARRIER_URLS: Record<string, (n: string) => string> = {
+  ups: (n) => `https://www.ups.com/track?tracknum=${n}`,
+  usps: (n) => `https://tools.usps.com/go/TrackConfirmAction?tLabels=${n}`,
+  fedex: (n) => `https://www.fedex.com/fedextrack/?trknbr=${n}`,
+  dhl: (n) => `https://www.dhl.com/global-en/home/tracking.html?tracking-id=${n}`,
+  "dhl express": (n) => `https://www.dhl.com/global-en/home/tracking.html?tracking-id=${n}`,
+  "canada post": (n) => `https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=${n}`,
+  "royal mail": (n) => `https://www.royalmail.com/track-your-item#/tracking-results/${n}`,
+};
+
+export function defaultTrackingUrl(company: string | null, number: string): string {
+  const known = company ? CARRIER_URLS[company.trim().toLowerCase()] : undefined;
+  return known ? known(encodeURIComponent(number)) : `https://tracking.sandbox.invalid/${encodeURIComponent(company ?? "carrier")}/${encodeURIComponent(number)}`;
+}
+
+/** The shop a request is for: the sandbox header (set by routeAdminApiTo), else a myshopify Host. */
+export function shopOfRequest(request: Request): string | null {
+  const header = request.headers.get(SANDBOX_SHOP_HEADER);
+  if (header) return header.toLowerCase();
+  const host = new URL(request.url).hostname;
+  return host.endsWith(".myshopify.com") ? host : null;
+}
+
+export function createSandbox(options: SandboxOptions) {
+  if (process.env.NODE_ENV === "production") {
+    throw new Error("The Shopify sandbox refuses to run when NODE_ENV=production.");
+  }
+  if (!options.apiKey || !options.apiSecret) throw new Error("createSandbox needs the app's apiKey and apiSecret.");
+  const clock = options.clock ?? (() => new Date());
+  const state = options.state ? SandboxState.fromJSON(options.state, clock) : new SandboxState(clock);
+  const webhooks = new WebhookDispatcher({
+    appUrl: options.appUrl,
+    apiSecret: options.apiSecret,
+    apiVersion: ADMIN_API_VERSION,
+    clock,
+    fetch: options.webhookFetch,
+    retry: options.webhookRetry,
+  });
+  const engine: Engine = {
+    state,
+    // A webhook is triggered when its change happened: the last stamp the state handed out.
+    emit: (shop, topic, payload) => webhooks.emit(shop.domain, topic, payload, state.data.lastStamp ?? clock().toISOString()),
+    trackingUrl: options.trackingUrl ?? defaultTrackingUrl,
+  };
+  const throttle = new Throttle(clock);
+  const auth: AuthDeps = { state, apiKey: options.apiKey, apiSecret: options.apiSecret, clock, shopOf: shopOfRequest };
+  const scenarios = createScenarios(engine);
+
+  async function graphql(shop: string, query: string, variables?: Record<string, unknown>) {
+    const body: GraphqlRequestBody = { query, variables };
+    return executeAdmin(engine, throttle, state.shop(shop), body);
+  }
+
+  return {
+    ...scenarios,
+    apiKey: options.apiKey,
+    apiVersion: ADMIN_API_VERSION,
+    state,
+    webhooks,
+    /** Shopify's Admin schema the engine executes (for tests that validate documents). */
+    schema: adminSchema,
+
+    createShop: (input: CreateShopInput) => state.createShop(input),
+    addProduct: (shop: string, input: ProductInput) => state.addProduct(shop, input),
+    addCollection: (shop: string, input: CollectionInput) => state.addCollection(shop, input),
+    shop: (domain: string) => state.shop(domain),
+    shops: () => state.shops(),
+    /** What a page needs to show a shop. */
+    shopInfo: (domain: string) => {
+      const s = state.shop(domain);
+      return { domain: s.domain, name: s.name, email: s.email, currency: s.currency, timezone: s.timezone, appInstalled: s.appInstalled };
+    },
+    customers: (domain: string) => state.shop(domain).customers,
+    productByHandle: (domain: string, handle: string) => state.shop(domain).products.find((p) => p.handle === handle) ?? null,
+
+    /** POST /admin/api/<version>/graphql.json (shop in x-sandbox-shop-domain or the Host). */
+    handleAdminGraphql: (request: Request) => handleAdminGraphql({ engine, throttle, auth }, request),
+    /** POST /admin/oauth/access_token: token exchange. */
+    handleTokenExchange: (request: Request) => handleTokenExchange(auth, request),
+    /** The session token the admin frame gives the app; userId defaults to the shop's owner. */
+    mintSessionToken: (input: { shop: string; userId?: number | string; now?: Date }) =>
+      mintSessionToken({
+        shop: input.shop,
+        apiKey: options.apiKey,
+        apiSecret: options.apiSecret,
+        userId: input.userId ?? (state.shop(input.shop).staff.find((u) => u.accountOwner) ?? state.shop(input.shop).staff[0]).id,
+        now: input.now ?? clock(),
+      }),
+    verifySessionToken: (token: string) => verifySessionToken(token, options.apiKey, options.apiSecret, clock()),
+    /** An access token for a shop without going through token exchange (seeds, tests). */
+    issueAccessToken: (shop: string, opts: { userId?: number } = {}) =>
+      issueAccessToken(auth, state.shop(shop), { userId: opts.userId ?? null, expiresInS: opts.userId ? 86_399 : null }).token,
+    isAccessTokenValid: (shop: string, token: string) => Boolean(findAccessToken(auth, state.shop(shop), token)),
+
+    /** Runs a GraphQL document for a shop and returns Shopify's JSON body. */
+    graphql,
+    /** A GraphqlFn (app/shopify/admin.server.ts) answering in-process from this engine. */
+    graphqlClient(shop: string): GraphqlFn {
+      return async (query, opts) =>
+        new Response(JSON.stringify(await graphql(shop, query, opts?.variables)), {
+          status: 200,
+          headers: { "Content-Type": "application/json" },
+        });
+    },
+    /** Resizes or empties a shop's query-cost bucket. */
+    setThrottle: (shop: string, settings: Partial<ThrottleSettings> & { currentlyAvailable?: number }) => throttle.set(shop, settings),
+    /** The next n Admin API requests of the shop answer THROTTLED. */
+    throttleNext: (shop: string, n: number) => throttle.throttleNext(shop, n),
+
+    /** Sends a webhook payload the engine did not produce (e.g. a hand-made edge case), signed like the others. */
+    emitWebhook: (shop: string, topic: string, payload: unknown) => emitTo(engine, state.shop(shop), topic, payload),
+    /** Waits until every webhook has been delivered or has given up. */
+    flush: () => webhooks.flush(),
+    toJSON: () => state.toJSON(),
+    close: () => webhooks.close(),
+  };
+}
+
+export type Sandbox = ReturnType<typeof createSandbox>;
+
+export { ScenarioError } from "./scenarios";
+export { mintSessionToken, verifySessionToken } from "./auth";
+export { signWebhook, SHOPIFY_RETRY_DELAYS_MS, type WebhookDelivery } from "./webhooks";
+export type * from "./state";

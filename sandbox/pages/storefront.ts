@@ -1,0 +1,79 @@
+import { escapeHtml } from "./html";
+
+export interface StorefrontPageOptions {
+  shopName: string;
+  locale: string;
+  rtl: boolean;
+  locales: readonly string[];
+  customer: { id: string; name: string; email: string } | null;
+  demoCustomers: Array<{ id: string; name: string }>;
+  blocks: Array<{ handle: string; name: string; html: string }>;
+  /** The query the page was opened with, kept when switching locale or customer. */
+  query: URLSearchParams;
+}
+
+const LANGUAGE_NAMES: Record<string, string> = { en: "English", ko: "한국어", ja: "日本語", fa: "فارسی" };
+
+function withParam(query: URLSearchParams, key: string, value: string) {
+  const next = new URLSearchParams(query);
+  next.set(key, value);
+  return `?${next.toString()}`;
+}
+
+/** A plain theme page around the app blocks, the way a merchant's theme would place them. */
+export function storefrontPage(o: StorefrontPageOptions): string {
+  const languageLinks = o.locales
+    .map((l) => `<a href="${escapeHtml(withParam(o.query, "locale", l))}" lang="${l}"${l === o.locale ? ' aria-current="true"' : ""}>${escapeHtml(LANGUAGE_NAMES[l] ?? l)}</a>`)
+    .join("");
+  const customerOptions = [
+    `<option value="guest"${o.customer ? "" : " selected"}>Guest</option>`,
+    ...o.demoCustomers.map(
+      (c) => `<option value="${escapeHtml(c.id)}"${o.customer?.id === c.id ? " selected" : ""}>${escapeHtml(c.name)}</option>`,
+    ),
+  ].join("");
+  const sections = o.blocks
+    .map((b) => `<section class="theme-section" id="section-${escapeHtml(b.handle)}" aria-label="${escapeHtml(b.name)}">${b.html}</section>`)
+    .join("\n");
+  return `<!doctype html>
+<html lang="${escapeHtml(o.locale)}" dir="${o.rtl ? "rtl" : "ltr"}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(o.shopName)}</title>
+<style>
+  :root { --page: 1100px; }
+  * { box-sizing: border-box; }
+  body { margin:0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Vazirmatn", sans-serif; color:#121212; background:#fff; }
+  .theme-header { border-block-end:1px solid #e8e8e8; }
+  .theme-header .inner, main, .theme-footer .inner { max-width:var(--page); margin:0 auto; padding:16px 20px; }
+  .theme-header .inner { display:flex; flex-wrap:wrap; gap:16px; align-items:center; }
+  .theme-header .brand { font-size:22px; font-weight:700; margin-inline-end:auto; color:inherit; text-decoration:none; }
+  .languages { display:flex; gap:10px; }
+  .languages a { color:#444; }
+  .languages a[aria-current="true"] { font-weight:700; color:#121212; }
+  .theme-section { margin-block:32px; }
+  .theme-footer { border-block-start:1px solid #e8e8e8; color:#555; font-size:14px; }
+  form.who { display:flex; gap:8px; align-items:center; font-size:14px; }
+  a:focus-visible, select:focus-visible, button:focus-visible { outline:2px solid #121212; outline-offset:2px; }
+</style>
+</head>
+<body>
+<header class="theme-header">
+  <div class="inner">
+    <a class="brand" href="?${escapeHtml(o.query.toString())}">${escapeHtml(o.shopName)}</a>
+    <nav class="languages" aria-label="Language">${languageLinks}</nav>
+    <form class="who" method="get" action="">
+      ${[...o.query].filter(([k]) => k !== "customer").map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join("")}
+      <label for="customer">Signed in as</label>
+      <select id="customer" name="customer" onchange="this.form.submit()">${customerOptions}</select>
+      <noscript><button type="submit">Switch</button></noscript>
+    </form>
+  </div>
+</header>
+<main id="MainContent">
+${sections || "<p>This theme has no Aftercare blocks yet.</p>"}
+</main>
+<footer class="theme-footer"><div class="inner">Sandbox storefront · blocks rendered from the Aftercare theme app extension</div></footer>
+</body>
+</html>`;
+}

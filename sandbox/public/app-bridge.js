@@ -1,0 +1,278 @@
+/*
+ * A local stand-in for Shopify's App Bridge (https://cdn.shopify.com/shopifycloud/app-bridge.js),
+ * loaded by the embedded app when APP_BRIDGE_URL points here (development and tests only).
+ * It speaks to the sandbox's admin frame (sandbox/pages/admin.ts) the way App Bridge speaks to
+ * the Shopify admin: session tokens come from the host frame, and the app's navigation menu,
+ * title bar, save bar and toasts are drawn by the host, outside the iframe.
+ */
+(function () {
+  "use strict";
+  if (window.shopify && window.shopify.__sandbox) return;
+
+  var script = document.currentScript;
+  var apiKey = (script && script.getAttribute("data-api-key")) || "";
+  var sandboxOrigin = script ? new URL(script.src).origin : location.origin;
+  var params = new URLSearchParams(location.search);
+  var shop = params.get("shop") || sessionStorage.getItem("aftercare-sandbox-shop") || "";
+  var host = params.get("host") || sessionStorage.getItem("aftercare-sandbox-host") || "";
+  if (shop) sessionStorage.setItem("aftercare-sandbox-shop", shop);
+  if (host) sessionStorage.setItem("aftercare-sandbox-host", host);
+  var framed = window.parent !== window;
+  var pending = {};
+  var seq = 0;
+
+  function post(type, payload) {
+    if (framed) window.parent.postMessage({ source: "aftercare-app-bridge", type: type, payload: payload }, sandboxOrigin);
+  }
+
+  function ask(type, payload) {
+    return new Promise(function (resolve, reject) {
+      var id = String(++seq);
+      pending[id] = { resolve: resolve, reject: reject };
+      post(type, Object.assign({ requestId: id }, payload || {}));
+      setTimeout(function () {
+        if (pending[id]) {
+          delete pending[id];
+          reject(new Error("The admin frame did not answer " + type));
+        }
+      }, 5000);
+    });
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.origin !== sandboxOrigin || !event.data || event.data.source !== "aftercare-admin") return;
+    var data = event.data;
+    if (data.requestId && pending[data.requestId]) {
+      var p = pending[data.requestId];
+      delete pending[data.requestId];
+      if (data.error) p.reject(new Error(data.error));
+      else p.resolve(data.payload);
+      return;
+    }
+    if (data.type === "navigate") navigateTo(data.payload.href);
+    if (data.type === "save-bar-action") clickSaveBarButton(data.payload.id, data.payload.action);
+    if (data.type === "title-bar-action") clickTitleBarButton(data.payload.index);
+  });
+
+  /** A fresh session token, minted by the host frame as the Shopify admin does. */
+  function idToken() {
+    if (framed) return ask("id-token", { shop: shop, apiKey: apiKey });
+    // Opened outside the admin frame (a test or a developer): ask the sandbox directly.
+    return fetch(sandboxOrigin + "/admin/session-token?shop=" + encodeURIComponent(shop) + "&api_key=" + encodeURIComponent(apiKey))
+      .then(function (r) {
+        if (!r.ok) throw new Error("The sandbox refused a session token: " + r.status);
+        return r.json();
+      })
+      .then(function (body) {
+        return body.token;
+      });
+  }
+
+  // App Bridge adds the session token to the app's own fetch requests.
+  var originalFetch = window.fetch.bind(window);
+  window.fetch = function (input, init) {
+    var url = new URL(typeof input === "string" ? input : input.url || String(input), location.href);
+    if (url.origin !== location.origin) return originalFetch(input, init);
+    return idToken().then(function (token) {
+      var headers = new Headers((init && init.headers) || (typeof input !== "string" && input.headers) || undefined);
+      if (!headers.has("Authorization")) headers.set("Authorization", "Bearer " + token);
+      return originalFetch(input, Object.assign({}, init, { headers: headers }));
+    });
+  };
+
+  // The "bounce" page: the app asks for a token and a reload with it (shopify-app-remix).
+  var reload = params.get("shopify-reload");
+  if (reload) {
+    idToken().then(function (token) {
+      var target = new URL(reload, location.href);
+      target.searchParams.set("id_token", token);
+      location.replace(target.href);
+    });
+  }
+
+  function navigateTo(href) {
+    var anchor = document.querySelector('ui-nav-menu a[href="' + href + '"]');
+    if (!anchor) {
+      anchor = document.createElement("a");
+      anchor.setAttribute("href", href);
+      anchor.hidden = true;
+      document.body.appendChild(anchor);
+    }
+    anchor.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true, composed: true }));
+  }
+
+  // Report where the app is, so the host can highlight the menu and keep its address bar right.
+  function reportLocation() {
+    post("location", { pathname: location.pathname, search: location.search });
+  }
+  var pushState = history.pushState;
+  history.pushState = function () {
+    pushState.apply(history, arguments);
+    reportLocation();
+  };
+  var replaceState = history.replaceState;
+  history.replaceState = function () {
+    replaceState.apply(history, arguments);
+    reportLocation();
+  };
+  window.addEventListener("popstate", reportLocation);
+
+  function buttonsOf(el) {
+    return Array.prototype.map.call(el.querySelectorAll("button"), function (b, index) {
+      return { index: index, label: (b.textContent || "").trim(), variant: b.getAttribute("variant") || "", disabled: b.disabled };
+    });
+  }
+
+  function defineElement(name, cls) {
+    if (!customElements.get(name)) customElements.define(name, cls);
+  }
+
+  function observed(onChange) {
+    return class extends HTMLElement {
+      connectedCallback() {
+        this.style.display = "none";
+        var self = this;
+        this._observer = new MutationObserver(function () {
+          onChange(self);
+        });
+        this._observer.observe(this, { subtree: true, childList: true, attributes: true, characterData: true });
+        onChange(this);
+      }
+      disconnectedCallback() {
+        if (this._observer) this._observer.disconnect();
+        onChange(this, true);
+      }
+    };
+  }
+
+  defineElement(
+    "ui-nav-menu",
+    observed(function (el, gone) {
+      if (gone) return;
+      var items = Array.prototype.map.call(el.querySelectorAll("a"), function (a) {
+        return { href: a.getAttribute("href"), label: (a.textContent || "").trim(), home: a.getAttribute("rel") === "home" };
+      });
+      post("nav-menu", { items: items });
+    }),
+  );
+
+  var titleBar = null;
+  defineElement(
+    "ui-title-bar",
+    observed(function (el, gone) {
+      titleBar = gone ? null : el;
+      post("title-bar", gone ? null : { title: el.getAttribute("title") || "", buttons: buttonsOf(el) });
+    }),
+  );
+  function clickTitleBarButton(index) {
+    var button = titleBar && titleBar.querySelectorAll("button")[index];
+    if (button) button.click();
+  }
+
+  var saveBars = {};
+  function reportSaveBar(el) {
+    post("save-bar", { id: el.id, open: el.hasAttribute("open") || el.__open === true, buttons: buttonsOf(el) });
+  }
+  defineElement(
+    "ui-save-bar",
+    observed(function (el, gone) {
+      if (gone) {
+        delete saveBars[el.id];
+        post("save-bar", { id: el.id, open: false, buttons: [] });
+        return;
+      }
+      saveBars[el.id] = el;
+      reportSaveBar(el);
+    }),
+  );
+  function clickSaveBarButton(id, action) {
+    var el = saveBars[id];
+    if (!el) return;
+    var buttons = el.querySelectorAll("button");
+    var primary = el.querySelector('button[variant="primary"]') || buttons[0];
+    var other = Array.prototype.find.call(buttons, function (b) {
+      return b !== primary;
+    });
+    var target = action === "save" ? primary : other;
+    if (target) target.click();
+  }
+
+  defineElement(
+    "ui-modal",
+    class extends HTMLElement {
+      connectedCallback() {
+        this.style.display = "none";
+      }
+      show() {
+        this.style.display = "block";
+        this.setAttribute("open", "");
+      }
+      hide() {
+        this.style.display = "none";
+        this.removeAttribute("open");
+      }
+    },
+  );
+
+  window.shopify = {
+    __sandbox: true,
+    config: { apiKey: apiKey, shop: shop, host: host, locale: "en" },
+    origin: sandboxOrigin,
+    environment: { embedded: framed, mobile: false, pos: false },
+    idToken: idToken,
+    toast: {
+      show: function (message, options) {
+        post("toast", { message: String(message), isError: Boolean(options && options.isError) });
+        return String(++seq);
+      },
+      hide: function () {},
+    },
+    loading: function (on) {
+      post("loading", { on: on !== false });
+    },
+    saveBar: {
+      show: function (id) {
+        var el = document.getElementById(id);
+        if (!el) return Promise.resolve();
+        el.__open = true;
+        reportSaveBar(el);
+        return Promise.resolve();
+      },
+      hide: function (id) {
+        var el = document.getElementById(id);
+        if (!el) return Promise.resolve();
+        el.__open = false;
+        reportSaveBar(el);
+        return Promise.resolve();
+      },
+      toggle: function (id) {
+        var el = document.getElementById(id);
+        return el && el.__open ? window.shopify.saveBar.hide(id) : window.shopify.saveBar.show(id);
+      },
+      leaveConfirmation: function () {
+        return Promise.resolve();
+      },
+    },
+    modal: {
+      show: function (id) {
+        var el = document.getElementById(id);
+        if (el && el.show) el.show();
+        return Promise.resolve();
+      },
+      hide: function (id) {
+        var el = document.getElementById(id);
+        if (el && el.hide) el.hide();
+        return Promise.resolve();
+      },
+    },
+    resourcePicker: function (options) {
+      return ask("resource-picker", { type: (options && options.type) || "product", multiple: Boolean(options && options.multiple) });
+    },
+    user: function () {
+      return Promise.resolve({ accountAccess: "Account owner" });
+    },
+  };
+
+  post("ready", { shop: shop });
+  reportLocation();
+})();

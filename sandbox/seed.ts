@@ -1,0 +1,146 @@
+/**
+ * Seeds the demo shop in the sandbox: catalogue, customers, and orders spread over the last
+ * weeks in every state a merchant meets (unfulfilled, unpaid, in transit, out for delivery,
+ * delivered, delayed, failed delivery, split, cancelled, refunded). It works only through the
+ * sandbox's scenarios, so every change reaches the app as the webhook Shopify would send.
+ */
+import type { Sandbox } from "./engine";
+import { CARRIERS, DEMO_ADDRESSES, DEMO_PRODUCTS, DEMO_SHOP, demoCustomers, pickFate, seededRandom, type OrderFate } from "./seed-data";
+
+export interface SeedOptions {
+  sandbox: Sandbox;
+  /** Moves the sandbox's clock; seeding happens in the past, one step at a time. */
+  setNow: (date: Date | null) => void;
+  imageBase: string;
+  orders?: number;
+  customers?: number;
+  /** The newest order is placed this long before now. */
+  now?: Date;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** The shop and its catalogue: before the app is installed, as a merchant's shop would be. */
+export function seedDemoCatalogue(options: SeedOptions) {
+  const { sandbox, setNow } = options;
+  const now = options.now ?? new Date();
+  const shop = DEMO_SHOP.domain;
+  setNow(new Date(now.getTime() - 70 * DAY));
+  sandbox.createShop({ domain: shop, name: DEMO_SHOP.name, email: DEMO_SHOP.email, currency: DEMO_SHOP.currency, timezone: DEMO_SHOP.timezone });
+
+  const collections = new Map<string, number[]>();
+  const variants: Array<{ id: number; productId: number }> = [];
+  for (const p of DEMO_PRODUCTS) {
+    const product = sandbox.addProduct(shop, {
+      title: p.title,
+      handle: p.handle,
+      productType: p.productType,
+      vendor: DEMO_SHOP.name,
+      tags: p.tags,
+      images: [{ url: `${options.imageBase}/${p.handle}.svg`, altText: p.title, width: 600, height: 600 }],
+      variants: p.variants.map((v) => ({ title: v.title, price: v.price, sku: v.sku })),
+    });
+    collections.set(p.collection, [...(collections.get(p.collection) ?? []), product.id]);
+    for (const v of product.variants) variants.push({ id: v.id, productId: product.id });
+  }
+  for (const [title, productIds] of collections) sandbox.addCollection(shop, { title, productIds });
+  sandbox.addCollection(shop, { title: "Best sellers", productIds: [...collections.values()].flat().slice(0, 5) });
+  setNow(null);
+  return { shop, variants };
+}
+
+/** Customers and their orders, each taken as far through its life as its fate says. */
+export function seedDemoActivity(options: SeedOptions) {
+  const { sandbox, setNow } = options;
+  const random = seededRandom(20261122);
+  const now = options.now ?? new Date();
+  const shop = DEMO_SHOP.domain;
+  const variants = sandbox.shop(shop).products.flatMap((p) => p.variants.map((v) => ({ id: v.id, productId: p.id })));
+  setNow(new Date(now.getTime() - 65 * DAY));
+
+  const people = demoCustomers(options.customers ?? 40, random).map((c) =>
+    sandbox.createCustomer({ shop, email: c.email, firstName: c.firstName, lastName: c.lastName, locale: c.locale, address: c.address }),
+  );
+
+  const count = options.orders ?? 300;
+  // Orders are placed oldest first so that every timestamp the app sees moves forward.
+  const placedAt = Array.from({ length: count }, () => now.getTime() - (1 + random() * 60) * DAY).sort((a, b) => a - b);
+  // The last few orders get fates that need recent dates (in flight, delayed).
+  for (let i = 0; i < count; i++) {
+    const at = placedAt[i];
+    const ageDays = (now.getTime() - at) / DAY;
+    let fate: OrderFate = pickFate(random);
+    if (ageDays > 14 && ["shipped", "in_transit", "out_for_delivery", "unfulfilled", "unpaid"].includes(fate)) fate = "delivered";
+    if (ageDays < 2 && fate === "delayed") fate = "in_transit";
+    if (ageDays > 14 && fate === "delayed") fate = "delivered";
+    const guest = random() < 0.25;
+    const person = people[Math.floor(random() * people.length)];
+    const lineCount = 1 + Math.floor(random() * (fate === "split_shipment" ? 2 : 3)) + (fate === "split_shipment" ? 1 : 0);
+    const lines = Array.from({ length: lineCount }, () => ({ variantId: variants[Math.floor(random() * variants.length)].id, quantity: 1 + Math.floor(random() * 2) }));
+    const unique = [...new Map(lines.map((l) => [l.variantId, l])).values()];
+    setNow(new Date(at));
+    const address = DEMO_ADDRESSES[Math.floor(random() * DEMO_ADDRESSES.length)];
+    const order = sandbox.placeOrder({
+      shop,
+      ...(guest ? { email: `guest${i + 1}@example.com` } : { customer: person.id }),
+      lines: unique,
+      paid: fate !== "unpaid",
+      shippingAddress: guest ? { firstName: "Guest", lastName: `Shopper ${i + 1}`, ...address } : undefined,
+    });
+    if (fate === "unpaid" || fate === "unfulfilled") continue;
+    if (fate === "cancelled") {
+      setNow(new Date(at + 3 * HOUR));
+      sandbox.cancelOrder({ shop, order: order.id, reason: "customer" });
+      continue;
+    }
+
+    const carrier = CARRIERS[Math.floor(random() * CARRIERS.length)];
+    const shipAt = at + (0.5 + random() * 2) * DAY;
+    const transitDays = 2 + Math.floor(random() * 4);
+    setNow(new Date(shipAt));
+    const shipments = [];
+    if (fate === "split_shipment" && order.lineItems.length > 1) {
+      const [first, ...rest] = order.lineItems;
+      shipments.push(sandbox.fulfil({ shop, order: order.id, lines: [{ lineItemId: first.id, quantity: first.quantity }], trackingCompany: carrier.company, trackingNumber: carrier.number(random) }));
+      setNow(new Date(shipAt + DAY));
+      const second = CARRIERS[Math.floor(random() * CARRIERS.length)];
+      shipments.push(sandbox.fulfil({ shop, order: order.id, lines: rest.map((l) => ({ lineItemId: l.id, quantity: l.quantity })), trackingCompany: second.company, trackingNumber: second.number(random) }));
+    } else {
+      shipments.push(sandbox.fulfil({ shop, order: order.id, trackingCompany: carrier.company, trackingNumber: carrier.number(random) }));
+    }
+
+    for (const [n, f] of shipments.entries()) {
+      const start = shipAt + n * DAY;
+      const expected = new Date(start + transitDays * DAY);
+      const scan = (status: Parameters<Sandbox["carrierScan"]>[0]["status"], t: number, extra: { message?: string; estimatedDeliveryAt?: Date } = {}) => {
+        if (t > now.getTime()) return false;
+        setNow(new Date(t));
+        sandbox.carrierScan({ shop, fulfillment: f.id, status, happenedAt: new Date(t), city: address.city, country: address.countryCode, ...extra });
+        return true;
+      };
+      if (fate === "shipped") continue;
+      if (!scan("in_transit", start + 10 * HOUR, { estimatedDeliveryAt: expected })) continue;
+      if (fate === "in_transit") continue;
+      if (fate === "delayed") {
+        // Scans stop and the promised day passes: the app's delay rules must notice.
+        continue;
+      }
+      if (fate === "failed_delivery") {
+        if (!scan("attempted_delivery", start + (transitDays - 0.5) * DAY, { message: "Recipient not available" })) continue;
+        scan("failure", start + (transitDays + 0.5) * DAY, { message: "Address could not be found" });
+        continue;
+      }
+      if (!scan("out_for_delivery", start + (transitDays - 0.3) * DAY)) continue;
+      if (fate === "out_for_delivery") continue;
+      scan("delivered", start + (transitDays - 0.1 + random() * 0.8) * DAY);
+    }
+
+    if (fate === "refunded") {
+      setNow(new Date(Math.min(shipAt + (transitDays + 3) * DAY, now.getTime() - HOUR)));
+      sandbox.refund({ shop, order: order.id, note: "Arrived damaged" });
+    }
+  }
+  setNow(null);
+  return { shop, orders: count, customers: people.length };
+}

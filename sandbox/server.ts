@@ -1,0 +1,232 @@
+/**
+ * The sandbox's HTTP face: what Shopify's servers would answer the app (Admin GraphQL, token
+ * exchange), what a merchant sees (an admin frame embedding the app) and what a shopper sees (a
+ * storefront rendering the theme app extension, with /apps/aftercare/* forwarded to the app as
+ * Shopify's app proxy does), plus a control page and API to drive scenarios. Development and
+ * tests only: it refuses to start when NODE_ENV=production.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { existsSync, readFileSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+import { adminFramePage } from "./pages/admin";
+import { storefrontPage } from "./pages/storefront";
+import { controlPage } from "./pages/control";
+import { createStorefrontRenderer, EXTENSION_DIR, LOCALES, RTL_LOCALES } from "./storefront";
+import { PROXY_PREFIX, proxiedRequest } from "./app-proxy";
+import { productSvg } from "./images";
+import { DEMO_PRODUCTS } from "./seed-data";
+import type { CapturedMail } from "./smtp";
+import type { Sandbox } from "./engine";
+import { controlApi } from "./control-api";
+
+export interface SandboxServerOptions {
+  sandbox: Sandbox;
+  shop: string;
+  apiKey: string;
+  apiSecret: string;
+  appUrl: string;
+  port: number;
+  host?: string;
+  mails?: () => CapturedMail[];
+  /** Called after every control-API change, e.g. to save the sandbox's state. */
+  onChange?: () => void;
+}
+
+const MIME: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+};
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 5_000_000) throw new Error("Request body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toRequest(req: IncomingMessage, body: Buffer, origin: string): Request {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) value.forEach((v) => headers.append(key, v));
+    else if (value !== undefined) headers.set(key, value);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(new URL(req.url ?? "/", origin), { method: req.method, headers, body: hasBody ? new Uint8Array(body) : undefined });
+}
+
+async function send(res: ServerResponse, response: Response) {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, key) => {
+    if (key === "set-cookie") return;
+    headers[key] = value;
+  });
+  const cookies = response.headers.getSetCookie?.() ?? [];
+  if (cookies.length) headers["set-cookie"] = cookies;
+  res.writeHead(response.status, headers);
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+function html(body: string, status = 200, extra: Record<string, string> = {}) {
+  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...extra } });
+}
+
+function staticFile(root: string, relative: string): Response {
+  const path = normalize(join(root, relative));
+  if (!path.startsWith(root) || !existsSync(path)) return new Response("Not found", { status: 404 });
+  return new Response(readFileSync(path), {
+    headers: { "content-type": MIME[extname(path)] ?? "application/octet-stream", "cache-control": "no-cache" },
+  });
+}
+
+function cookie(request: Request, name: string): string | null {
+  const header = request.headers.get("cookie") ?? "";
+  for (const part of header.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return null;
+}
+
+export async function startSandboxServer(options: SandboxServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  if (process.env.NODE_ENV === "production") throw new Error("The Shopify sandbox never runs with NODE_ENV=production.");
+  const host = options.host ?? "127.0.0.1";
+  const renderer = createStorefrontRenderer();
+  const publicDir = join(import.meta.dirname, "public");
+  const assetsDir = join(EXTENSION_DIR, "assets");
+  const { sandbox } = options;
+  let origin = "";
+  const api = controlApi({ sandbox, shop: options.shop, mails: options.mails, onChange: options.onChange, imageBase: () => `${origin}/cdn/products` });
+
+  async function route(request: Request, clientIp: string): Promise<Response> {
+    const url = new URL(request.url);
+    const path = url.pathname;
+
+    // What Shopify's servers answer the app.
+    if (/^\/admin\/api\/[^/]+\/graphql\.json$/.test(path) && request.method === "POST") return sandbox.handleAdminGraphql(request);
+    if (path === "/admin/oauth/access_token" && request.method === "POST") return sandbox.handleTokenExchange(request);
+    if (path === "/admin/session-token") {
+      const shop = url.searchParams.get("shop") || options.shop;
+      if (url.searchParams.get("api_key") && url.searchParams.get("api_key") !== options.apiKey) {
+        return Response.json({ error: "That app is not installed on this shop." }, { status: 403 });
+      }
+      return Response.json({ token: sandbox.mintSessionToken({ shop }) }, { headers: { "access-control-allow-origin": "*", "cache-control": "no-store" } });
+    }
+
+    // The merchant's side: the admin frame and the App Bridge stand-in it hands the app.
+    if (path === "/admin" || path === "/admin/") {
+      const shopState = sandbox.shopInfo(options.shop);
+      return html(
+        adminFramePage({
+          shop: options.shop,
+          shopName: shopState.name,
+          apiKey: options.apiKey,
+          appUrl: options.appUrl,
+          path: url.searchParams.get("path") || "/app",
+          idToken: sandbox.mintSessionToken({ shop: options.shop }),
+          host: Buffer.from(`admin.shopify.com/store/${options.shop.replace(".myshopify.com", "")}`).toString("base64url"),
+        }),
+      );
+    }
+    if (path === "/app-bridge.js") {
+      const response = staticFile(publicDir, "app-bridge.js");
+      response.headers.set("access-control-allow-origin", "*");
+      return response;
+    }
+
+    // The shopper's side: the storefront, the extension's assets and the app proxy.
+    if (path === "/" || path === "/store") {
+      const locale = (LOCALES as readonly string[]).includes(url.searchParams.get("locale") ?? "") ? url.searchParams.get("locale")! : "en";
+      const who = url.searchParams.get("customer") ?? cookie(request, "sandbox_customer") ?? "guest";
+      const customers = sandbox.customers(options.shop).map((c) => ({
+        id: String(c.id),
+        name: `${c.firstName} ${c.lastName}`.trim() || c.email,
+        email: c.email,
+        firstName: c.firstName,
+        lastName: c.lastName,
+      }));
+      const customer = customers.find((c) => c.id === who) ?? null;
+      const shopState = sandbox.shopInfo(options.shop);
+      const blocks = await renderer.render(
+        {
+          locale,
+          shop: { domain: options.shop, name: shopState.name, currency: shopState.currency },
+          customer: customer ? { id: customer.id, email: customer.email, firstName: customer.firstName, lastName: customer.lastName } : null,
+          assetBase: "/store/assets",
+          proxyPath: PROXY_PREFIX,
+        },
+        url.searchParams.getAll("block"),
+      );
+      const query = new URLSearchParams(url.search);
+      return html(
+        storefrontPage({
+          shopName: shopState.name,
+          locale,
+          rtl: RTL_LOCALES.has(locale),
+          locales: LOCALES,
+          customer: customer ? { id: customer.id, name: customer.name, email: customer.email } : null,
+          demoCustomers: customers.slice(0, 12).map((c) => ({ id: c.id, name: c.name })),
+          blocks,
+          query,
+        }),
+        200,
+        { "set-cookie": `sandbox_customer=${encodeURIComponent(customer ? customer.id : "guest")}; Path=/; SameSite=Lax` },
+      );
+    }
+    if (path.startsWith("/store/assets/")) return staticFile(assetsDir, path.slice("/store/assets/".length));
+    if (path === PROXY_PREFIX || path.startsWith(PROXY_PREFIX + "/")) {
+      const customerId = cookie(request, "sandbox_customer");
+      const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
+      const forward = proxiedRequest(url, request.method, request.headers, body, {
+        appUrl: options.appUrl,
+        shop: options.shop,
+        secret: options.apiSecret,
+        loggedInCustomerId: customerId && customerId !== "guest" ? customerId : "",
+        clientIp,
+      });
+      const answer = await fetch(forward.url, { ...forward.init, redirect: "manual" });
+      const headers = new Headers(answer.headers);
+      headers.delete("content-encoding");
+      headers.delete("content-length");
+      return new Response(await answer.arrayBuffer(), { status: answer.status, headers });
+    }
+    if (path.startsWith("/cdn/products/") && path.endsWith(".svg")) {
+      const handle = path.slice("/cdn/products/".length, -4);
+      const product = sandbox.productByHandle(options.shop, handle);
+      if (!product) return new Response("Not found", { status: 404 });
+      const kind = DEMO_PRODUCTS.find((p) => p.handle === handle)?.kind ?? "bag";
+      return new Response(productSvg(kind, product.title), { headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=3600" } });
+    }
+
+    // Driving the sandbox.
+    if (path === "/control") return html(controlPage({ shop: options.shop, appUrl: options.appUrl }));
+    if (path.startsWith("/control/api/")) return api(request, path.slice("/control/api/".length));
+    return new Response("Not found", { status: 404 });
+  }
+
+  const server = createServer(async (req, res) => {
+    try {
+      const body = await readBody(req);
+      const response = await route(toRequest(req, body, origin), req.socket.remoteAddress ?? "127.0.0.1");
+      await send(res, response);
+    } catch (error) {
+      console.error("[sandbox]", error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(`Sandbox error: ${(error as Error).message}`);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, host, resolve));
+  const address = server.address() as { port: number };
+  origin = `http://${host}:${address.port}`;
+  return {
+    server,
+    url: origin,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,40 @@
+import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { startDemo } from "../../sandbox/demo";
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The whole product as `npm run demo` runs it, on free ports with a throwaway data folder. */
+export async function startTestDemo(orders = 40) {
+  const dir = mkdtempSync(join(tmpdir(), "aftercare-e2e-"));
+  const demo = await startDemo({
+    appPort: await freePort(),
+    sandboxPort: await freePort(),
+    smtpPort: await freePort(),
+    dataDir: relative(join(import.meta.dirname, "../.."), dir),
+    databaseUrl: `file:${join(dir, "aftercare.sqlite")}`,
+    orders,
+    customers: 12,
+    log: () => {},
+    appOutput: "ignore",
+  });
+  return {
+    ...demo,
+    async stop() {
+      await demo.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * The order-tracking theme block, rendered from its Liquid with liquidjs the way the storefront
+ * renders it (Shopify's `t`, `asset_url`, `stylesheet_tag` and `money` supplied, `schema`
+ * swallowed), in English and Persian; plus the checks theme tooling does not make.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+import { Liquid, Tag, type TagToken, type TopLevelToken, type Context, type Emitter } from "liquidjs";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../../extensions/aftercare");
+const read = (p: string) => readFileSync(join(root, p), "utf8");
+const source = read("blocks/order-tracking.liquid");
+const locales = Object.fromEntries(
+  readdirSync(join(root, "locales"))
+    .filter((f) => !f.includes("schema"))
+    .map((f) => [f.split(".")[0], JSON.parse(read(`locales/${f}`))]),
+) as Record<string, Record<string, unknown>>;
+
+function lookup(tree: unknown, key: string): unknown {
+  return key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), tree);
+}
+
+function engineFor(language: string) {
+  const engine = new Liquid({ strictFilters: true });
+  engine.registerTag(
+    "schema",
+    class extends Tag {
+      constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
+        super(token, remain, liquid);
+        // Swallow everything up to {% endschema %}.
+        while (remain.length) {
+          const t = remain.shift()!;
+          if ((t as TagToken).name === "endschema") return;
+        }
+        throw new Error("{% schema %} without {% endschema %}");
+      }
+      render(_ctx: Context, _emitter: Emitter) {}
+    },
+  );
+  engine.registerFilter("t", (key: string, vars: Record<string, unknown> = {}) => {
+    const value = lookup(locales[language], key) ?? lookup(locales.en, key);
+    if (typeof value !== "string") throw new Error(`missing translation ${key}`);
+    return value.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => String(vars[k] ?? ""));
+  });
+  engine.registerFilter("asset_url", (name: string) => `//cdn.shopify.test/extensions/aftercare/assets/${name}`);
+  engine.registerFilter("stylesheet_tag", (url: string) => `<link href="${url}" rel="stylesheet" type="text/css" media="all">`);
+  engine.registerFilter("money", (cents: number) => `$${(cents / 100).toFixed(2)}`);
+  return engine;
+}
+
+const settings = { heading: "", accent_color: "", text_color: "", show_items: true, show_images: true, show_scans: true, show_estimate: true, show_recommendations: true, show_contact: false };
+
+async function render(language: string, extra: Record<string, unknown> = {}) {
+  return engineFor(language).parseAndRender(source, {
+    block: { id: "abc123", settings: { ...settings, ...(extra.settings as object) }, shopify_attributes: 'data-shopify-editor-block="{}"' },
+    request: { locale: { iso_code: language } },
+    shop: { currency: "CAD" },
+    customer: extra.customer ?? null,
+  });
+}
+
+describe("order tracking block markup", () => {
+  it("renders in English, left to right, with every label and the script deferred", async () => {
+    const html = await render("en");
+    expect(html).toContain('<aftercare-order-tracking\n  id="aftercare-tracking-abc123"');
+    expect(html).toContain('dir="ltr"');
+    expect(html).toContain('lang="en"');
+    expect(html).toContain("Track your order");
+    expect(html).toMatch(/<label for="aftercare-tracking-abc123-order">Order number<\/label>/);
+    expect(html).toMatch(/<label for="aftercare-tracking-abc123-email">Email<\/label>/);
+    expect(html).toContain('<button type="submit" class="aftercare-tracking__submit">Track order</button>');
+    expect(html).toContain('role="status" aria-live="polite"');
+    expect(html).toContain('<script src="//cdn.shopify.test/extensions/aftercare/assets/order-tracking.js" defer="defer"></script>');
+    expect(html).toContain('href="//cdn.shopify.test/extensions/aftercare/assets/aftercare.css"');
+    expect(html).toContain('data-shopify-editor-block="{}"');
+    expect(html).toContain('data-show-contact="false"');
+    expect(html).not.toContain("{% schema %}");
+    expect(html).not.toContain('"target": "section"');
+    expect(html).not.toContain("data-mine"); // no one logged in
+  });
+
+  it("renders in Persian, right to left, with Persian labels and strings for the script", async () => {
+    const html = await render("fa");
+    expect(html).toContain('dir="rtl"');
+    expect(html).toContain('lang="fa"');
+    expect(html).toContain("پیگیری سفارش");
+    expect(html).toMatch(/<label for="aftercare-tracking-abc123-order">شمارهٔ سفارش<\/label>/);
+    // The email field stays left to right inside the right-to-left block.
+    expect(html).toMatch(/name="email" type="email"[^>]*dir="ltr"/);
+    const strings = JSON.parse(/<script type="application\/json" data-strings>([\s\S]*?)<\/script>/.exec(html)![1]);
+    expect(strings.milestones.in_transit).toBe("در راه");
+    expect(strings.errors.not_found).toContain("سفارشی با این شماره");
+    expect(strings.currency).toBe("CAD");
+  });
+
+  it("lists a logged-in customer's orders in reserved space, and uses the theme colour when set", async () => {
+    const html = await render("ko", { customer: { id: 501 }, settings: { accent_color: "#aa3300" } });
+    expect(html).toContain('data-logged-in="true"');
+    expect(html).toContain("최근 주문");
+    expect(html).toContain('data-mine aria-busy="true"');
+    expect(html).toContain("--aftercare-accent: #aa3300;");
+    expect(html).toContain('data-theme-accent="true"');
+  });
+
+  it("has a valid schema whose labels exist in every schema locale", () => {
+    const schema = JSON.parse(/\{% schema %\}([\s\S]*?)\{% endschema %\}/.exec(source)![1]);
+    expect(schema.target).toBe("section");
+    const keys = [schema.name, ...schema.settings.flatMap((s: { label?: string; info?: string; content?: string }) => [s.label, s.info, s.content])].filter(
+      (k): k is string => typeof k === "string",
+    );
+    for (const file of readdirSync(join(root, "locales")).filter((f) => f.includes("schema"))) {
+      const tree = JSON.parse(read(`locales/${file}`));
+      for (const key of keys) expect(lookup(tree, key.replace(/^t:/, "")), `${file}: ${key}`).toEqual(expect.any(String));
+    }
+  });
+
+  it("has every translation the Liquid uses in every language", () => {
+    const used = [...source.matchAll(/'(order_tracking\.[a-z_.]+)' \| t/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(40);
+    for (const [language, tree] of Object.entries(locales)) {
+      for (const key of used) expect(lookup(tree, key), `${language}: ${key}`).toEqual(expect.any(String));
+    }
+  });
+});
+
+describe("order tracking block assets", () => {
+  const js = read("assets/order-tracking.js");
+  const css = read("assets/aftercare.css");
+
+  it("keeps the script far under Shopify's 10 KB limit", () => {
+    expect(gzipSync(js, { level: 9 }).length).toBeLessThan(5 * 1024);
+  });
+
+  it("defines the element only if it is not defined yet", () => {
+    expect(js).toMatch(/if \(customElements\.get\("aftercare-order-tracking"\)\) return;/);
+    expect(js.match(/customElements\.define\(/g)).toHaveLength(1);
+  });
+
+  it("scopes every style rule under the element and uses logical properties", () => {
+    const selectors = css
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/@media[^{]+\{/g, "")
+      .split("}")
+      .map((rule) => rule.split("{")[0].trim())
+      .filter(Boolean);
+    for (const selector of selectors) {
+      for (const part of selector.split(/,(?![^(]*\))/)) expect(part.trim(), selector).toMatch(/^aftercare-order-tracking\b/);
+    }
+    expect(css).not.toMatch(/(margin|padding|border)-(left|right)\b|\b(left|right):/);
+    expect(css).toContain(":focus-visible");
+    expect(css).toContain("prefers-reduced-motion");
+  });
+});
