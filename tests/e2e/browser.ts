@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Debian's Chromium; Playwright never downloads a browser here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -22,7 +21,6 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), "aftercare-chromium-"))}`,
     ],
   });
 }
@@ -30,4 +28,17 @@ export async function launchBrowser(): Promise<Browser> {
 /** Where screenshots go: test-results/screenshots (kept by CI as artefacts, ignored by git). */
 export function screenshotPath(name: string) {
   return join(process.cwd(), "test-results", "screenshots", `${name}.png`);
+}
+
+// Headless Chromium says "HeadlessChrome" in its user agent, which the app (rightly) turns away
+// from admin pages as a bot; a person's browser says Chrome.
+const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+export async function newPage(browser: Browser, options: { width?: number; height?: number; locale?: string } = {}): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    userAgent: USER_AGENT,
+    locale: options.locale ?? "en-US",
+  });
+  return context.newPage();
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { startDemo } from "../../sandbox/demo";
+import { createDb, type Db } from "../../app/db.server";
 
 /** A port nothing listens on right now. */
 export function freePort(): Promise<number> {
@@ -37,4 +38,19 @@ export async function startTestDemo(orders = 40) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until the app has processed every webhook it recorded (the seed sends a few hundred). */
+export async function waitForInboxDrained(db: Db, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const waiting = await db.webhookEvent.count({ where: { status: { in: ["pending", "processing"] } } });
+    if (waiting === 0) return;
+    if (Date.now() > deadline) throw new Error(`${waiting} webhook events still waiting after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export function openDb(url: string): Db {
+  return createDb(url);
 }

@@ -1,33 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { chromiumAvailable, launchBrowser, screenshotPath } from "./browser";
-import { startTestDemo } from "./demo";
-import { createDb } from "../../app/db.server";
+import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
+import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import type { Db } from "../../app/db.server";
 
 // The product as a merchant and a shopper meet it: the sandbox admin with the app embedded, the
 // storefront with the theme blocks, and an order placed in "Shopify" reaching the app.
 describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => {
   let demo: Awaited<ReturnType<typeof startTestDemo>>;
   let browser: Browser;
+  let db: Db;
 
   beforeAll(async () => {
     demo = await startTestDemo();
+    db = openDb(demo.databaseUrl);
+    await waitForInboxDrained(db);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
+    await db?.$disconnect();
     await demo?.stop();
   });
 
   it("opens the admin frame and shows the Sync page with the demo shop's data", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage(browser);
     await page.goto(`${demo.sandboxUrl}/admin?path=/app/sync`);
     const app = page.frameLocator("iframe#app");
     await expect(app.getByText("Orders mirrored").first().waitFor({ timeout: 30_000 })).resolves.toBeUndefined();
     // The count on the page is the mirror's count, which the seed's webhooks built.
-    const db = createDb(demo.databaseUrl);
     const orders = await db.order.count({ where: { shop: demo.shop } });
-    await db.$disconnect();
     expect(orders).toBe(40);
     await expect(app.getByText("40", { exact: true }).first().waitFor()).resolves.toBeUndefined();
     // The app's navigation is drawn by the admin frame from the app's <ui-nav-menu>.
@@ -37,7 +39,7 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
   });
 
   it("renders the theme app extension's blocks on the storefront, in English and right-to-left Persian", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage(browser);
     const response = await page.goto(`${demo.sandboxUrl}/store?locale=en`);
     expect(response?.status()).toBe(200);
     const blocks = page.locator("main .theme-section");
@@ -54,7 +56,7 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
   });
 
   it("places an order from the control page and sees it arrive in the app through a signed webhook", async () => {
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     await page.goto(`${demo.sandboxUrl}/control`);
     await page.locator("#po-email").fill("new.shopper@example.com");
     await page.locator("#po-customer").selectOption("");
@@ -62,21 +64,20 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
     await expect(page.locator("#result").filter({ hasText: /placed/ }).waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
     const placed = (await page.locator("#result").innerText()).match(/#\d+/)![0];
 
-    const db = createDb(demo.databaseUrl);
     const deadline = Date.now() + 20_000;
     let mirrored = null;
     while (!mirrored && Date.now() < deadline) {
       mirrored = await db.order.findFirst({ where: { shop: demo.shop, name: placed }, include: { lineItems: true } });
       if (!mirrored) await new Promise((r) => setTimeout(r, 200));
     }
+    await waitForInboxDrained(db);
     const event = await db.webhookEvent.findFirst({ where: { shop: demo.shop, topic: "orders/create" }, orderBy: { receivedAt: "desc" } });
-    await db.$disconnect();
     expect(mirrored?.email).toBe("new.shopper@example.com");
     expect(mirrored?.lineItems.length).toBe(1);
     expect(event?.status).toBe("processed");
 
     // And the merchant sees it counted on the Sync page.
-    const admin = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const admin = await newPage(browser);
     await admin.goto(`${demo.sandboxUrl}/admin?path=/app/sync`);
     await expect(admin.frameLocator("iframe#app").getByText("41", { exact: true }).first().waitFor({ timeout: 30_000 })).resolves.toBeUndefined();
     await admin.close();
