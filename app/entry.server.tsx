@@ -5,7 +5,7 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { env } from "./env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
-import { allowAdminFrameFrom } from "./shopify/admin-origin.server";
+import { allowAdminFrameFrom, preloadAppBridgeFrom } from "./shopify/admin-origin.server";
 import { jobs } from "./jobs/index.server";
 // Every area attaches its webhook listeners, compliance entries and periodic tasks here.
 import "./areas.server";
@@ -35,8 +35,11 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
-  const adminOrigin = env().SHOPIFY_ADMIN_API_ORIGIN;
+  // Sandbox switches (refused in production by env validation): the admin frame's origin and the
+  // App Bridge script it hands the app.
+  const { SHOPIFY_ADMIN_API_ORIGIN: adminOrigin, APP_BRIDGE_URL: appBridgeUrl } = env();
   if (adminOrigin) allowAdminFrameFrom(adminOrigin, responseHeaders);
+  if (appBridgeUrl) preloadAppBridgeFrom(appBridgeUrl, responseHeaders);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise((resolve, reject) => {

@@ -64,8 +64,16 @@ if (!only || only === "postgresql") {
     console.log(`\n(PostgreSQL leg skipped: nothing answers at ${postgresUrl}; CI runs it.)`);
   }
 }
-if ((!only || only === "e2e") && existsSync(join(root, "vitest.e2e.config.ts"))) {
-  legs.push(runVitest("e2e", "vitest.e2e.config.ts", {}));
+if (!only || only === "e2e") {
+  const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (existsSync(chromium)) {
+    legs.push(runVitest("e2e", "vitest.e2e.config.ts", {}));
+  } else if (ci || only === "e2e") {
+    console.error(`The browser tests need Chromium at ${chromium} (apt-get install chromium).`);
+    legs.push({ leg: "e2e", passed: 0, failed: 1, skipped: 0 });
+  } else {
+    console.log(`\n(Browser tests skipped: no Chromium at ${chromium}; apt-get install chromium to run them. CI runs them.)`);
+  }
 }
 
 console.log("\n=== summary ===");

@@ -38,3 +38,8 @@ export function allowAdminFrameFrom(origin: string, headers: Headers) {
     csp.replace(/frame-ancestors ([^;]*)/, (_m, list: string) => `frame-ancestors ${list} ${allowed}`),
   );
 }
+
+/** The document's preload hint names Shopify's App Bridge; point it at the one actually loaded. */
+export function preloadAppBridgeFrom(url: string, headers: Headers) {
+  if (headers.has("Link")) headers.set("Link", `<${url}>; rel="preload"; as="script";`);
+}

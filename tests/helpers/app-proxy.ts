@@ -1,18 +1,8 @@
-import { createHmac } from "node:crypto";
+import { signProxyQuery } from "../../sandbox/app-proxy";
 
-/**
- * Signs a query the way Shopify's app proxy does: hex HMAC-SHA256 with the app secret over the
- * parameters sorted by name as `name=value` (repeated names joined with commas), concatenated
- * with no separator, `signature` itself left out.
- */
+/** Signs a query the way Shopify's app proxy does (the sandbox's signer, shared with the demo). */
 export function proxySignature(params: URLSearchParams, secret = process.env.SHOPIFY_API_SECRET!): string {
-  const grouped = new Map<string, string[]>();
-  for (const [k, v] of params) if (k !== "signature") grouped.set(k, [...(grouped.get(k) ?? []), v]);
-  const message = [...grouped.keys()]
-    .sort()
-    .map((k) => `${k}=${grouped.get(k)!.join(",")}`)
-    .join("");
-  return createHmac("sha256", secret).update(message).digest("hex");
+  return signProxyQuery(params, secret);
 }
 
 export interface ProxyRequestOptions {
