@@ -2,7 +2,7 @@ import PgBoss from "pg-boss";
 import type { Db } from "../db.server";
 import { dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
 import { processEvent } from "./process-event.server";
-import type { JobRunner } from "./runner.server";
+import { DEFAULT_BUSY_SHARE, intakeFirst, type JobRunner } from "./runner.server";
 
 const QUEUE = "webhook-events";
 
@@ -11,7 +11,10 @@ export interface PgBossRunnerOptions {
   /** false in web processes that only record events (RUN_JOBS_IN_WEB=false). */
   work: boolean;
   sweepMs?: number;
+  /** Events a worker runs at once; each holds a database connection while its handler runs. */
   batchSize?: number;
+  /** See InProcessOptions.busyShare: matters only where this process also records deliveries. */
+  busyShare?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -27,6 +30,7 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
   let timer: NodeJS.Timeout | undefined;
   let started: Promise<void> | undefined;
   const inFlight = new Set<Promise<unknown>>();
+  const pacing = intakeFirst(options.busyShare ?? DEFAULT_BUSY_SHARE);
 
   boss.on("error", (error) => options.log?.("pg-boss error", error));
 
@@ -52,8 +56,14 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
         if (!options.work) return;
         workerId = await boss.work<{ id: string }>(
           QUEUE,
-          { batchSize: options.batchSize ?? 20, pollingIntervalSeconds: 0.5 },
-          (jobs) => track(Promise.all(jobs.map((job) => processEvent(db, job.data.id)))),
+          // 5 at once leaves most of the Prisma pool (DATABASE_POOL_SIZE, 10) to the pages.
+          { batchSize: options.batchSize ?? 5, pollingIntervalSeconds: 0.5 },
+          async (jobs) => {
+            await pacing.pace();
+            const started = performance.now();
+            await track(Promise.all(jobs.map((job) => processEvent(db, job.data.id))));
+            pacing.ran(performance.now() - started);
+          },
         );
         await track(sweep());
         timer = setInterval(() => track(sweep()).catch((e) => options.log?.("inbox sweep failed", e)), sweepMs);
@@ -68,6 +78,7 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
     enqueue(id) {
+      pacing.note();
       track(
         (started ?? Promise.resolve())
           .then(() => boss.send(QUEUE, { id }, { singletonKey: id, retryLimit: 0 }))

@@ -34,14 +34,43 @@ export interface InProcessOptions {
 /** A delivery recorded within this long means Shopify is sending: handlers step back. */
 const INTAKE_BUSY_MS = 50;
 /** The longest pause between two handler runs, however costly the last one was. */
-const MAX_REST_MS = 250;
+const MAX_REST_MS = 1_000;
+
+/**
+ * Intake first, for runners that share a process with the webhook intake. note() is called for
+ * every recorded delivery, pace() before each handler run (or batch), ran() after it with its
+ * duration. pace() lets waiting I/O (deliveries to read and answer) go first and, while deliveries
+ * keep coming, rests so that handlers take about `share` of the time. The rest is bounded, so the
+ * mirror always advances, only more slowly during a burst; in a process that receives no
+ * deliveries (a worker) it never rests.
+ */
+export function intakeFirst(share: number) {
+  const busyShare = Math.min(1, Math.max(0.05, share));
+  let lastIntakeAt = -Infinity;
+  let lastRunMs = 0;
+  return {
+    note() {
+      lastIntakeAt = performance.now();
+    },
+    ran(ms: number) {
+      lastRunMs = ms;
+    },
+    async pace() {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (busyShare >= 1 || performance.now() - lastIntakeAt > INTAKE_BUSY_MS) return;
+      const rest = Math.min(MAX_REST_MS, (lastRunMs * (1 - busyShare)) / busyShare);
+      if (rest >= 1) await new Promise((resolve) => setTimeout(resolve, rest));
+    },
+  };
+}
+
+/** While Shopify is sending, the share of the web process's time handlers get by default. */
+export const DEFAULT_BUSY_SHARE = 0.1;
 
 export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunner {
   const sweepMs = options.sweepMs ?? 5_000;
   const batchSize = options.batchSize ?? 100;
-  const busyShare = Math.min(1, Math.max(0.05, options.busyShare ?? 0.1));
-  let lastIntakeAt = -Infinity;
-  let lastRunMs = 0;
+  const pacing = intakeFirst(options.busyShare ?? DEFAULT_BUSY_SHARE);
   const queued = new Set<string>();
   let running = false;
   let stopped = true;
@@ -64,12 +93,12 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
         return;
       }
       for (const id of ids) {
-        await pace();
+        await pacing.pace();
         if (stopped) return;
         const started = performance.now();
         try {
           await processEvent(db, id);
-          lastRunMs = performance.now() - started;
+          pacing.ran(performance.now() - started);
         } catch (error) {
           // The inbox could not be updated (database away): the sweep will find it again.
           options.log?.(`event ${id} could not be processed`, error);
@@ -78,18 +107,6 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
         }
       }
     }
-  }
-
-  /**
-   * Before each handler run: let waiting I/O (deliveries to read and answer) go first, and while
-   * deliveries keep coming, rest so that handlers take about busyShare of the time. The rest is
-   * bounded, so the mirror always advances, only more slowly during a burst.
-   */
-  async function pace() {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (busyShare >= 1 || performance.now() - lastIntakeAt > INTAKE_BUSY_MS) return;
-    const rest = Math.min(MAX_REST_MS, (lastRunMs * (1 - busyShare)) / busyShare);
-    if (rest >= 1) await new Promise((resolve) => setTimeout(resolve, rest));
   }
 
   function kick() {
@@ -127,7 +144,7 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       await draining;
     },
     enqueue(id) {
-      lastIntakeAt = performance.now();
+      pacing.note();
       queued.add(id);
       kick();
     },

@@ -1,5 +1,5 @@
 import { Prisma } from "@prisma/client";
-import { sqliteInboxWriterFor, type Db } from "../db.server";
+import { inboxWriterFor, type Db } from "../db.server";
 
 /** Attempts before an event is parked for a person to look at (Sync page). */
 export const MAX_ATTEMPTS = 8;
@@ -20,8 +20,8 @@ export interface IncomingEvent {
 
 /** Records a delivery once. Returns the new row's id, or null when this webhook id was seen before. */
 export async function recordEvent(db: Db, event: IncomingEvent): Promise<string | null> {
-  // SQLite: a prepared statement on the intake's own connection (db.server.ts says why).
-  const writer = sqliteInboxWriterFor(db);
+  // A prepared statement on the intake's own connection (db.server.ts says why).
+  const writer = inboxWriterFor(db);
   if (writer) return writer.record(event);
   try {
     const row = await db.webhookEvent.create({ data: event, select: { id: true } });

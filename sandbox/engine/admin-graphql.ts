@@ -1334,6 +1334,12 @@ const Mutation: R = {
 const QueryRoot: R = {
   shop: (_s, _a, ctx) => view("Shop", ctx.shop),
   node: (_s, { id }, ctx) => nodeFor(ctx, id),
+  // location(id): with no id Shopify answers with the shop's primary location (the sandbox shop has one).
+  location: (_s, { id }, ctx) => {
+    const primary = gidFor("Location", ctx.shop.locationId);
+    if (id && id !== primary) return null;
+    return { id: primary, name: ctx.shop.name, isActive: true, isPrimary: true, fulfillsOnlineOrders: true };
+  },
   nodes: (_s, { ids }, ctx) => ids.map((id: string) => nodeFor(ctx, id)),
   order: (_s, { id }, ctx) => nodeFor(ctx, id.includes("/Order/") ? id : gidFor("Order", -1)),
   orders: (_s, args, ctx) => listOrders(ctx, args),

@@ -171,19 +171,50 @@
 
   var saveBars = {};
   function reportSaveBar(el) {
-    post("save-bar", { id: el.id, open: el.hasAttribute("open") || el.__open === true, buttons: buttonsOf(el) });
+    post("save-bar", { id: el.id, open: el.__open === true, buttons: buttonsOf(el) });
   }
+  // <ui-save-bar>: the React SaveBar calls show()/hide() on the element and listens for its
+  // show/hide events, as it does with Shopify's.
   defineElement(
     "ui-save-bar",
-    observed(function (el, gone) {
-      if (gone) {
-        delete saveBars[el.id];
-        post("save-bar", { id: el.id, open: false, buttons: [] });
-        return;
+    class extends HTMLElement {
+      connectedCallback() {
+        this.style.display = "none";
+        saveBars[this.id] = this;
+        var self = this;
+        this._observer = new MutationObserver(function () {
+          if (self.__open) reportSaveBar(self);
+        });
+        this._observer.observe(this, { subtree: true, childList: true, attributes: true, characterData: true });
+        if (this.hasAttribute("open")) this.show();
       }
-      saveBars[el.id] = el;
-      reportSaveBar(el);
-    }),
+      disconnectedCallback() {
+        if (this._observer) this._observer.disconnect();
+        delete saveBars[this.id];
+        if (this.__open) post("save-bar", { id: this.id, open: false, buttons: [] });
+        this.__open = false;
+      }
+      get showing() {
+        return this.__open === true;
+      }
+      show() {
+        if (this.__open) return Promise.resolve();
+        this.__open = true;
+        reportSaveBar(this);
+        this.dispatchEvent(new CustomEvent("show"));
+        return Promise.resolve();
+      }
+      hide() {
+        if (!this.__open) return Promise.resolve();
+        this.__open = false;
+        reportSaveBar(this);
+        this.dispatchEvent(new CustomEvent("hide"));
+        return Promise.resolve();
+      }
+      toggle() {
+        return this.__open ? this.hide() : this.show();
+      }
+    },
   );
   function clickSaveBarButton(id, action) {
     var el = saveBars[id];
@@ -203,13 +234,23 @@
       connectedCallback() {
         this.style.display = "none";
       }
+      get showing() {
+        return this.hasAttribute("open");
+      }
       show() {
         this.style.display = "block";
         this.setAttribute("open", "");
+        this.dispatchEvent(new CustomEvent("show"));
+        return Promise.resolve();
       }
       hide() {
         this.style.display = "none";
         this.removeAttribute("open");
+        this.dispatchEvent(new CustomEvent("hide"));
+        return Promise.resolve();
+      }
+      toggle() {
+        return this.showing ? this.hide() : this.show();
       }
     },
   );
@@ -233,21 +274,15 @@
     saveBar: {
       show: function (id) {
         var el = document.getElementById(id);
-        if (!el) return Promise.resolve();
-        el.__open = true;
-        reportSaveBar(el);
-        return Promise.resolve();
+        return el && el.show ? el.show() : Promise.resolve();
       },
       hide: function (id) {
         var el = document.getElementById(id);
-        if (!el) return Promise.resolve();
-        el.__open = false;
-        reportSaveBar(el);
-        return Promise.resolve();
+        return el && el.hide ? el.hide() : Promise.resolve();
       },
       toggle: function (id) {
         var el = document.getElementById(id);
-        return el && el.__open ? window.shopify.saveBar.hide(id) : window.shopify.saveBar.show(id);
+        return el && el.toggle ? el.toggle() : Promise.resolve();
       },
       leaveConfirmation: function () {
         return Promise.resolve();

@@ -1,0 +1,204 @@
+/**
+ * The support inbox: requests arrive from the storefront form, the merchant replies by email
+ * through the one outbox, and closing a request sends the satisfaction survey. Every message is
+ * kept on the request, so the thread reads in order in the admin.
+ */
+import type { Db } from "../../db.server";
+import { businessMillisBetween, expectedReplyBy } from "../../domain/contact/hours";
+import type { ContactMessageInput } from "../../domain/contact/message";
+import { businessHoursOf, languageFor, type ContactSettings } from "../../domain/contact/settings";
+import { getContactSettings, getRequest, searchTextOf } from "../../models/contact.server";
+import { enqueueNotification } from "../../models/outbox.server";
+import { findOrdersByName, shopProfile } from "../../models/tracking.server";
+import { renderEmail } from "../email-render.server";
+import { unsubscribeUrl } from "../unsubscribe.server";
+import { CONTACT_EMAIL_KIND, emailCopy } from "./emails";
+import { sendCsatSurvey } from "./surveys.server";
+
+export class ContactError extends Error {
+  constructor(
+    message: string,
+    public readonly status: 400 | 404 | 409,
+  ) {
+    super(message);
+    this.name = "ContactError";
+  }
+}
+
+export interface CreatedRequest {
+  id: string;
+  number: number;
+  /** When the shopper can expect an answer, from the promised reply time and the opening hours. */
+  expectedReplyBy: Date | null;
+  replyMinutes: number;
+}
+
+/**
+ * Records a shopper's message. An order number is linked only when the order's email matches the
+ * sender's (or the signed-in customer owns it), so nobody can attach someone else's order. A new
+ * message from the same address about the same order while a request is still open or waiting
+ * joins that thread instead of starting another.
+ */
+export async function createRequest(
+  db: Db,
+  input: { shop: string; message: ContactMessageInput; locale: string; customerShopifyId: string | null; now: Date },
+): Promise<CreatedRequest> {
+  const { shop, message, now } = input;
+  const [settings, profile] = await Promise.all([getContactSettings(db, shop), shopProfile(db, shop)]);
+  if (!settings.form.enabled) throw new ContactError("This shop is not taking messages through the form right now.", 409);
+
+  let orderShopifyId: string | null = null;
+  if (message.orderName) {
+    const candidates = await findOrdersByName(db, shop, message.orderName);
+    const own = candidates.find((o) => o.email?.trim().toLowerCase() === message.email);
+    orderShopifyId = own?.shopifyId ?? null;
+    if (!orderShopifyId && input.customerShopifyId) {
+      const mine = await db.order.findFirst({ where: { shop, shopifyId: { in: candidates.map((c) => c.shopifyId) }, customerShopifyId: input.customerShopifyId }, select: { shopifyId: true } });
+      orderShopifyId = mine?.shopifyId ?? null;
+    }
+  }
+  const hours = businessHoursOf(settings, profile.timeZone);
+  const answerBy = expectedReplyBy(now, settings.form.replyMinutes, hours);
+
+  const existing = await db.contactRequest.findFirst({
+    where: { shop, email: message.email, status: { in: ["open", "waiting"] }, orderName: message.orderName, topic: message.topic },
+    orderBy: { createdAt: "desc" },
+  });
+  if (existing) {
+    await db.$transaction([
+      db.contactMessage.create({ data: { shop, requestId: existing.id, author: "customer", body: message.message, createdAt: now } }),
+      db.contactRequest.update({ where: { id: existing.id }, data: { status: "open", lastMessageAt: now } }),
+    ]);
+    return { id: existing.id, number: existing.number, expectedReplyBy: answerBy, replyMinutes: settings.form.replyMinutes };
+  }
+
+  // Per-shop request numbers; a concurrent insert loses on the unique key and takes the next.
+  for (let attempt = 0; ; attempt++) {
+    const last = await db.contactRequest.findFirst({ where: { shop }, orderBy: { number: "desc" }, select: { number: true } });
+    const number = (last?.number ?? 1000) + 1;
+    try {
+      const created = await db.contactRequest.create({
+        data: {
+          shop,
+          number,
+          topic: message.topic,
+          name: message.name,
+          email: message.email,
+          orderName: message.orderName,
+          orderShopifyId,
+          customerShopifyId: input.customerShopifyId,
+          locale: languageFor(input.locale),
+          searchText: searchTextOf({ ...message, number }),
+          lastMessageAt: now,
+          createdAt: now,
+          messages: { create: { shop, author: "customer", body: message.message, createdAt: now } },
+        },
+      });
+      return { id: created.id, number, expectedReplyBy: answerBy, replyMinutes: settings.form.replyMinutes };
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002" || attempt >= 4) throw error;
+    }
+  }
+}
+
+export interface ReplyDeps {
+  db: Db;
+  secret: string;
+  now: Date;
+}
+
+/** The merchant's reply: kept on the thread, emailed through the outbox, first response timed. */
+export async function replyToRequest(deps: ReplyDeps, shop: string, requestId: string, body: string) {
+  const text = body.replace(/\r\n/g, "\n").trim();
+  if (text.length < 2) throw new ContactError("Write a reply before sending.", 400);
+  if (text.length > 10_000) throw new ContactError("Keep the reply under 10,000 characters.", 400);
+  const { db, now } = deps;
+  const request = await getRequest(db, shop, requestId);
+  if (!request) throw new ContactError("That request does not exist.", 404);
+  if (request.redactedAt || !request.email) throw new ContactError("This request's customer data was erased; it cannot be answered.", 409);
+  const [settings, profile] = await Promise.all([getContactSettings(db, shop), shopProfile(db, shop)]);
+
+  const message = await db.contactMessage.create({ data: { shop, requestId, author: "merchant", body: text, createdAt: now } });
+  const email = await renderReply(settings, profile, request, text, deps);
+  const { id: notificationId } = await enqueueNotification(
+    db,
+    {
+      shop,
+      kind: CONTACT_EMAIL_KIND,
+      subjectId: request.id,
+      milestone: `reply:${message.id}`,
+      recipient: request.email,
+      locale: request.locale,
+      subject: email.subject,
+      bodyHtml: email.html,
+      bodyText: email.text,
+      fromName: profile.name,
+      replyTo: settings.replyTo || profile.email,
+      orderShopifyId: request.orderShopifyId,
+      customerShopifyId: request.customerShopifyId,
+    },
+    now,
+  );
+  const first = request.firstResponseAt === null;
+  await db.$transaction([
+    db.contactMessage.update({ where: { id: message.id }, data: { notificationId } }),
+    db.contactRequest.update({
+      where: { id: request.id },
+      data: {
+        status: request.status === "closed" ? "closed" : "waiting",
+        lastMessageAt: now,
+        ...(first
+          ? {
+              firstResponseAt: now,
+              firstResponseMinutes: Math.round(businessMillisBetween(request.createdAt, now, businessHoursOf(settings, profile.timeZone)) / 60_000),
+            }
+          : {}),
+      },
+    }),
+  ]);
+  return { messageId: message.id, notificationId };
+}
+
+async function renderReply(
+  settings: ContactSettings,
+  profile: Awaited<ReturnType<typeof shopProfile>>,
+  request: NonNullable<Awaited<ReturnType<typeof getRequest>>>,
+  reply: string,
+  deps: ReplyDeps,
+) {
+  const copy = emailCopy(request.locale);
+  const quoted = request.messages
+    .filter((m) => m.author === "customer")
+    .slice(-1)
+    .map((m) => m.body)
+    .join("");
+  return renderEmail(
+    { subject: copy.replySubject, body: `{{ reply }}\n\n{{ shop_name }}\n\n${copy.yourMessage}:\n{{ quoted }}` },
+    { reply, shop_name: profile.name, number: request.number, quoted },
+    {
+      shopName: profile.name,
+      accentColor: "#1f5199",
+      language: request.locale,
+      footer: [copy.footer(request.number)],
+      unsubscribeUrl: request.email ? unsubscribeUrl({ shop: profile.domain, email: request.email, kind: CONTACT_EMAIL_KIND, secret: deps.secret, now: deps.now }) : null,
+      unsubscribeLabel: copy.unsubscribe,
+    },
+  );
+}
+
+/** Closes a request and, when the shop asks for it, sends the satisfaction survey once. */
+export async function closeRequest(deps: ReplyDeps, shop: string, requestId: string) {
+  const request = await getRequest(deps.db, shop, requestId);
+  if (!request) throw new ContactError("That request does not exist.", 404);
+  if (request.status === "closed") return { surveyed: false };
+  await deps.db.contactRequest.update({ where: { id: request.id }, data: { status: "closed", closedAt: deps.now } });
+  const settings = await getContactSettings(deps.db, shop);
+  if (!settings.surveys.csat || !request.email || request.redactedAt) return { surveyed: false };
+  await sendCsatSurvey(deps, { ...request, email: request.email });
+  return { surveyed: true };
+}
+
+export async function reopenRequest(db: Db, shop: string, requestId: string, now: Date) {
+  const { count } = await db.contactRequest.updateMany({ where: { shop, id: requestId }, data: { status: "open", closedAt: null, lastMessageAt: now } });
+  if (count === 0) throw new ContactError("That request does not exist.", 404);
+}

@@ -1,0 +1,155 @@
+/**
+ * Satisfaction (CSAT, 1-5, when a request closes) and net promoter (NPS, 0-10, a set number of
+ * days after delivery) surveys. Each survey is a SurveyResponse row created when it is sent and
+ * filled when answered, reached through a signed link on the shop's own domain
+ * (/apps/aftercare/contact/survey), so it needs no login and cannot be forged or replayed
+ * against another request or shop.
+ */
+import type { Db } from "../../db.server";
+import { businessHoursOf } from "../../domain/contact/settings";
+import { getContactSettings } from "../../models/contact.server";
+import { enqueueNotification } from "../../models/outbox.server";
+import { shopProfile } from "../../models/tracking.server";
+import { renderEmail } from "../email-render.server";
+import { signLinkToken, verifyLinkToken } from "../link-token.server";
+import { unsubscribeUrl } from "../unsubscribe.server";
+import { emailCopy, SURVEY_EMAIL_KIND } from "./emails";
+
+export const SURVEY_PURPOSE = "survey";
+const SURVEY_VALID_DAYS = 60;
+export type SurveyKind = "csat" | "nps";
+export const SURVEY_SCALE: Record<SurveyKind, { min: number; max: number }> = { csat: { min: 1, max: 5 }, nps: { min: 0, max: 10 } };
+
+export function surveyToken(input: { shop: string; surveyId: string; secret: string; now: Date }) {
+  return signLinkToken(
+    { purpose: SURVEY_PURPOSE, shop: input.shop, subject: input.surveyId, expiresAt: new Date(input.now.getTime() + SURVEY_VALID_DAYS * 86_400_000) },
+    input.secret,
+  );
+}
+
+export function surveyUrl(shop: string, token: string, score?: number) {
+  return `https://${shop}/apps/aftercare/contact/survey?token=${encodeURIComponent(token)}${score === undefined ? "" : `&score=${score}`}`;
+}
+
+interface Deps {
+  db: Db;
+  secret: string;
+  now: Date;
+}
+
+async function sendSurvey(
+  deps: Deps,
+  input: { shop: string; kind: SurveyKind; subjectId: string; requestId?: string | null; orderShopifyId?: string | null; orderName?: string | null; email: string; locale: string },
+) {
+  const { db, now, secret } = deps;
+  const profile = await shopProfile(db, input.shop);
+  const survey = await db.surveyResponse.upsert({
+    where: { shop_kind_subjectId: { shop: input.shop, kind: input.kind, subjectId: input.subjectId } },
+    create: { shop: input.shop, kind: input.kind, subjectId: input.subjectId, requestId: input.requestId ?? null, orderShopifyId: input.orderShopifyId ?? null, sentAt: now },
+    update: {},
+  });
+  const copy = emailCopy(input.locale);
+  const link = surveyUrl(input.shop, surveyToken({ shop: input.shop, surveyId: survey.id, secret, now }));
+  const email = await renderEmail(
+    input.kind === "csat" ? { subject: copy.csatSubject, body: copy.csatBody } : { subject: copy.npsSubject, body: copy.npsBody },
+    { shop_name: profile.name, link, order_name: input.orderName ?? "" },
+    {
+      shopName: profile.name,
+      accentColor: "#1f5199",
+      language: input.locale,
+      footer: [],
+      unsubscribeUrl: unsubscribeUrl({ shop: input.shop, email: input.email, kind: SURVEY_EMAIL_KIND, secret, now }),
+      unsubscribeLabel: copy.unsubscribe,
+    },
+  );
+  await enqueueNotification(
+    db,
+    {
+      shop: input.shop,
+      kind: SURVEY_EMAIL_KIND,
+      subjectId: input.subjectId,
+      milestone: input.kind,
+      recipient: input.email,
+      locale: input.locale,
+      subject: email.subject,
+      bodyHtml: email.html,
+      bodyText: email.text,
+      fromName: profile.name,
+      orderShopifyId: input.orderShopifyId ?? null,
+    },
+    now,
+  );
+  return survey;
+}
+
+export function sendCsatSurvey(deps: Deps, request: { id: string; shop: string; email: string; locale: string; orderShopifyId: string | null }) {
+  return sendSurvey(deps, { shop: request.shop, kind: "csat", subjectId: request.id, requestId: request.id, orderShopifyId: request.orderShopifyId, email: request.email, locale: request.locale });
+}
+
+export type SurveyLookup =
+  | { ok: true; survey: { id: string; kind: SurveyKind; score: number | null; comment: string | null }; shopName: string }
+  | { ok: false; status: 404; message: string };
+
+export async function openSurvey(deps: Deps, shop: string, token: string): Promise<SurveyLookup> {
+  const check = verifyLinkToken(token, { secret: deps.secret, purpose: SURVEY_PURPOSE, shop, now: deps.now });
+  if (!check.ok) return { ok: false, status: 404, message: check.reason === "expired" ? "This survey link has expired." : "This survey link is not valid." };
+  const survey = await deps.db.surveyResponse.findFirst({ where: { shop, id: check.subject } });
+  if (!survey) return { ok: false, status: 404, message: "This survey link is not valid." };
+  const profile = await shopProfile(deps.db, shop);
+  return { ok: true, survey: { id: survey.id, kind: survey.kind as SurveyKind, score: survey.score, comment: survey.comment }, shopName: profile.name };
+}
+
+export type SurveyAnswer = { ok: true; kind: SurveyKind } | { ok: false; status: 400 | 404; message: string };
+
+/** Records (or corrects) an answer. Scores outside the survey's scale are refused. */
+export async function answerSurvey(deps: Deps, shop: string, token: string, input: { score: unknown; comment: unknown }): Promise<SurveyAnswer> {
+  const opened = await openSurvey(deps, shop, token);
+  if (!opened.ok) return opened;
+  const scale = SURVEY_SCALE[opened.survey.kind];
+  const score = typeof input.score === "string" && /^\d{1,2}$/.test(input.score) ? Number(input.score) : typeof input.score === "number" ? input.score : NaN;
+  if (!Number.isInteger(score) || score < scale.min || score > scale.max) {
+    return { ok: false, status: 400, message: `Choose a score from ${scale.min} to ${scale.max}.` };
+  }
+  const comment = typeof input.comment === "string" ? input.comment.trim() : "";
+  if (comment.length > 2000) return { ok: false, status: 400, message: "Keep the comment under 2,000 characters." };
+  await deps.db.surveyResponse.updateMany({
+    where: { shop, id: opened.survey.id },
+    data: { score, comment: comment || opened.survey.comment || null, answeredAt: deps.now },
+  });
+  return { ok: true, kind: opened.survey.kind };
+}
+
+/**
+ * The periodic NPS send: orders delivered `npsDaysAfterDelivery` days ago (in a window of two
+ * days, so a missed run catches up) get one survey each, for shops that switched it on.
+ */
+export async function sendDueNpsSurveys(deps: Deps) {
+  const { db, now } = deps;
+  const shops = await db.contactSettings.findMany({ select: { shop: true } });
+  let sent = 0;
+  for (const { shop } of shops) {
+    const settings = await getContactSettings(db, shop);
+    if (!settings.surveys.nps) continue;
+    const due = new Date(now.getTime() - settings.surveys.npsDaysAfterDelivery * 86_400_000);
+    const delivered = await db.fulfillment.findMany({
+      where: { shop, deliveredAt: { lte: due, gt: new Date(due.getTime() - 2 * 86_400_000) } },
+      select: { orderShopifyId: true },
+      take: 500,
+    });
+    const orderIds = [...new Set(delivered.map((f) => f.orderShopifyId))];
+    if (!orderIds.length) continue;
+    const already = new Set(
+      (await db.surveyResponse.findMany({ where: { shop, kind: "nps", subjectId: { in: orderIds } }, select: { subjectId: true } })).map((s) => s.subjectId),
+    );
+    const orders = await db.order.findMany({
+      where: { shop, shopifyId: { in: orderIds.filter((id) => !already.has(id)) }, email: { not: null }, cancelledAt: null, redactedAt: null },
+      select: { shopifyId: true, name: true, email: true, customerLocale: true },
+    });
+    for (const o of orders) {
+      await sendSurvey(deps, { shop, kind: "nps", subjectId: o.shopifyId, orderShopifyId: o.shopifyId, orderName: o.name, email: o.email!, locale: o.customerLocale ?? "en" });
+      sent++;
+    }
+    void businessHoursOf;
+  }
+  return { sent };
+}

@@ -1,0 +1,51 @@
+import type { Db } from "../../db.server";
+import { tierFor } from "../../domain/loyalty/points";
+import type { LoyaltySettings } from "../../domain/loyalty/settings";
+import { DAY_MS } from "../../domain/loyalty/points";
+
+export const customerKey = (customerGid: string) => `c:${customerGid}`;
+export const emailKey = (email: string) => `e:${email.trim().toLowerCase()}`;
+
+async function upsertMember(db: Db, shop: string, key: string, data: { customerShopifyId?: string | null; email?: string | null }) {
+  const found = await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key } } });
+  if (found) {
+    if (data.email && found.email !== data.email && !found.redactedAt) {
+      return db.loyaltyMember.update({ where: { id: found.id }, data: { email: data.email } });
+    }
+    return found;
+  }
+  try {
+    return await db.loyaltyMember.create({ data: { shop, key, customerShopifyId: data.customerShopifyId ?? null, email: data.email ?? null } });
+  } catch (error) {
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    return db.loyaltyMember.findUniqueOrThrow({ where: { shop_key: { shop, key } } });
+  }
+}
+
+export function memberForCustomer(db: Db, shop: string, customerGid: string, email: string | null) {
+  return upsertMember(db, shop, customerKey(customerGid), { customerShopifyId: customerGid, email: email?.toLowerCase() ?? null });
+}
+
+export function memberForGuestEmail(db: Db, shop: string, email: string) {
+  return upsertMember(db, shop, emailKey(email), { email: email.trim().toLowerCase() });
+}
+
+export function findMemberByCustomer(db: Db, shop: string, customerGid: string) {
+  return db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: customerKey(customerGid) } } });
+}
+
+/**
+ * Recomputes a member's 12-month spend and tier from the orders that earned points (merchandise
+ * after discounts, less refunds; cancelled orders do not count). Moves a member up or down.
+ */
+export async function refreshTier(db: Db, shop: string, memberId: string, settings: LoyaltySettings, now: Date) {
+  const since = new Date(now.getTime() - 365 * DAY_MS);
+  const orders = await db.loyaltyOrder.findMany({
+    where: { shop, memberId, paidAt: { gte: since }, cancelledAt: null },
+    select: { linesMinor: true, refundedMinor: true },
+  });
+  const spend = orders.reduce((sum, o) => sum + Math.max(0, o.linesMinor - o.refundedMinor), 0);
+  const tier = tierFor(settings.tiers, spend);
+  await db.loyaltyMember.updateMany({ where: { id: memberId, shop }, data: { spend12mMinor: spend, tierKey: tier?.key ?? null } });
+  return { spend12mMinor: spend, tier };
+}

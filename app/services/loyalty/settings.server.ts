@@ -1,0 +1,22 @@
+import type { Db } from "../../db.server";
+import { loyaltySettingsSchema, parseSettings, type LoyaltySettings } from "../../domain/loyalty/settings";
+
+export async function loadLoyaltySettings(db: Db, shop: string): Promise<LoyaltySettings> {
+  const row = await db.loyaltySettings.findUnique({ where: { shop } });
+  return parseSettings(row?.settings);
+}
+
+export type SaveResult = { ok: true; settings: LoyaltySettings } | { ok: false; errors: Record<string, string> };
+
+/** Validates and stores the whole document; nothing is written when any field is wrong. */
+export async function saveLoyaltySettings(db: Db, shop: string, input: unknown): Promise<SaveResult> {
+  const parsed = loyaltySettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[issue.path.join(".") || "settings"] ??= issue.message;
+    return { ok: false, errors };
+  }
+  const settings = JSON.stringify(parsed.data);
+  await db.loyaltySettings.upsert({ where: { shop }, create: { shop, settings }, update: { settings } });
+  return { ok: true, settings: parsed.data };
+}

@@ -1,0 +1,99 @@
+-- CreateTable
+CREATE TABLE "ContactSettings" (
+    "shop" TEXT NOT NULL PRIMARY KEY,
+    "settings" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "ContactRequest" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "number" INTEGER NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'open',
+    "topic" TEXT NOT NULL,
+    "name" TEXT,
+    "email" TEXT,
+    "orderName" TEXT,
+    "orderShopifyId" TEXT,
+    "customerShopifyId" TEXT,
+    "locale" TEXT NOT NULL DEFAULT 'en',
+    "searchText" TEXT NOT NULL DEFAULT '',
+    "lastMessageAt" DATETIME NOT NULL,
+    "firstResponseAt" DATETIME,
+    "firstResponseMinutes" INTEGER,
+    "closedAt" DATETIME,
+    "redactedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "ContactMessage" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "requestId" TEXT NOT NULL,
+    "author" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "notificationId" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "ContactMessage_requestId_fkey" FOREIGN KEY ("requestId") REFERENCES "ContactRequest" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "SurveyResponse" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "subjectId" TEXT NOT NULL,
+    "requestId" TEXT,
+    "orderShopifyId" TEXT,
+    "score" INTEGER,
+    "comment" TEXT,
+    "sentAt" DATETIME NOT NULL,
+    "answeredAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "TrackingViewDay" (
+    "shop" TEXT NOT NULL,
+    "orderShopifyId" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "views" INTEGER NOT NULL DEFAULT 0,
+    "firstViewedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("shop", "orderShopifyId", "day")
+);
+
+-- CreateIndex
+CREATE INDEX "ContactRequest_shop_status_lastMessageAt_idx" ON "ContactRequest"("shop", "status", "lastMessageAt");
+
+-- CreateIndex
+CREATE INDEX "ContactRequest_shop_createdAt_idx" ON "ContactRequest"("shop", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "ContactRequest_shop_email_idx" ON "ContactRequest"("shop", "email");
+
+-- CreateIndex
+CREATE INDEX "ContactRequest_shop_orderShopifyId_idx" ON "ContactRequest"("shop", "orderShopifyId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ContactRequest_shop_number_key" ON "ContactRequest"("shop", "number");
+
+-- CreateIndex
+CREATE INDEX "ContactMessage_requestId_createdAt_idx" ON "ContactMessage"("requestId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "ContactMessage_shop_idx" ON "ContactMessage"("shop");
+
+-- CreateIndex
+CREATE INDEX "SurveyResponse_shop_kind_answeredAt_idx" ON "SurveyResponse"("shop", "kind", "answeredAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "SurveyResponse_shop_kind_subjectId_key" ON "SurveyResponse"("shop", "kind", "subjectId");
+
+-- CreateIndex
+CREATE INDEX "TrackingViewDay_shop_firstViewedAt_idx" ON "TrackingViewDay"("shop", "firstViewedAt");
+
