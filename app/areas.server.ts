@@ -9,8 +9,14 @@ import { deliverDueNotifications } from "./services/outbox.server";
 import { mailer } from "./services/mailer.server";
 import { pruneRateLimits } from "./services/rate-limit.server";
 import { registerTracking } from "./services/tracking/register.server";
+import { registerReturns } from "./services/returns/register.server";
+import { registerContact } from "./services/contact/register.server";
+import { registerLoyalty } from "./services/loyalty/register.server";
 
 registerTracking();
+registerReturns();
+registerContact();
+registerLoyalty();
 
 // Shared: the outbox is sent by whichever process wins the lease; rate-limit windows expire.
 registerPeriodicTask({

@@ -84,6 +84,14 @@ function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): Sqli
     commit: () => tx.commit().finally(release),
     rollback: () => tx.rollback().finally(release),
   });
+  const gated = async <T>(run: () => Promise<T>): Promise<T> => {
+    const release = await gate.acquire();
+    try {
+      return await run();
+    } finally {
+      release();
+    }
+  };
   const wrapAdapter = (adapter: SqliteAdapter): SqliteAdapter => ({
     get provider() {
       return adapter.provider;
@@ -91,8 +99,10 @@ function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): Sqli
     get adapterName() {
       return adapter.adapterName;
     },
-    queryRaw: (query) => adapter.queryRaw(query),
-    executeRaw: (query) => adapter.executeRaw(query),
+    // A statement outside any transaction also waits for the gate: run while another request's
+    // transaction is open, it would join that transaction and vanish if it rolled back.
+    queryRaw: (query) => gated(() => adapter.queryRaw(query)),
+    executeRaw: (query) => gated(() => adapter.executeRaw(query)),
     executeScript: (script) => adapter.executeScript(script),
     getConnectionInfo: adapter.getConnectionInfo ? () => adapter.getConnectionInfo!() : undefined,
     dispose: () => adapter.dispose(),

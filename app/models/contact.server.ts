@@ -12,8 +12,9 @@ export async function saveContactSettings(db: Db, shop: string, settings: Contac
   await db.contactSettings.upsert({ where: { shop }, create: { shop, settings: json }, update: { settings: json } });
 }
 
-export const REQUEST_STATUSES = ["open", "waiting", "closed"] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+import { REQUEST_STATUSES, type RequestStatus } from "../domain/contact/statuses";
+
+export { REQUEST_STATUSES, type RequestStatus };
 
 export function searchTextOf(r: { name?: string | null; email?: string | null; orderName?: string | null; number: number; topic: string }) {
   return [r.name, r.email, r.orderName, `#${r.number}`, r.topic].filter(Boolean).join(" ").toLowerCase();

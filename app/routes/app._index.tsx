@@ -1,11 +1,103 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useLoaderData, useLocation } from "@remix-run/react";
+import { Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
+import { periodFromQuery } from "../services/dashboard/period.server";
+import { requestsPerDay } from "../services/dashboard/core-metrics.server";
+import { computeDashboard, type DashboardFigure } from "../services/dashboard/registry.server";
 
-// Until the service dashboard ships, home is the Sync page. Keep the embedded query string
-// (shop, host, id_token) so the next page authenticates without a round trip.
+// The service dashboard is the app's home: every figure from stored rows, over the merchant's
+// period, with the change from the period before.
+const Charts = lazy(() => import("../components/dashboard/Charts"));
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
-  const url = new URL(request.url);
-  return redirect(`/app/sync${url.search}`);
+  const { session } = await authenticate.admin(request);
+  const range = await periodFromQuery(request, session.shop);
+  if ("error" in range) throw json({ message: range.error }, { status: 400 });
+  const dashboard = await computeDashboard(db(), session.shop, range, new Date());
+  const daily = await requestsPerDay(db(), session.shop, { period: dashboard.current, timeZone: dashboard.timeZone });
+  return json({ ...dashboard, daily });
 };
+
+function formatValue(f: { format: DashboardFigure["format"] }, value: number | null, currency: string) {
+  if (value === null) return "—";
+  switch (f.format) {
+    case "percent":
+      return `${(value * 100).toFixed(1)}%`;
+    case "score":
+      return value.toFixed(1);
+    case "minutes":
+      return value >= 90 ? `${(value / 60).toFixed(1)} h` : `${Math.round(value)} min`;
+    case "money":
+      return new Intl.NumberFormat("en", { style: "currency", currency }).format(value / 100);
+    default:
+      return new Intl.NumberFormat("en").format(value);
+  }
+}
+
+function formatChange(f: DashboardFigure, currency: string) {
+  if (!f.change) return null;
+  const a = f.change.absolute;
+  if (a === 0) return { text: "No change", tone: "subdued" as const };
+  const better = f.higherIsBetter ? a > 0 : a < 0;
+  const sign = a > 0 ? "+" : "−";
+  const abs = Math.abs(a);
+  const text = f.format === "percent" ? `${sign}${(abs * 100).toFixed(1)} pts` : `${sign}${formatValue(f, abs, currency)}`;
+  return { text: `${text} vs previous`, tone: better ? ("success" as const) : ("critical" as const) };
+}
+
+export default function Dashboard() {
+  const data = useLoaderData<typeof loader>();
+  const location = useLocation();
+  const [from, setFrom] = useState(data.current.from);
+  const [to, setTo] = useState(data.current.to);
+  const [client, setClient] = useState(false);
+  useEffect(() => setClient(true), []);
+  const reasons = data.figures.find((f) => f.id === "return_rate")?.current.breakdown ?? [];
+  const csv = `/app/dashboard.csv?from=${data.current.from}&to=${data.current.to}${location.search.includes("shop=") ? `&${new URLSearchParams(location.search).toString()}` : ""}`;
+  return (
+    <Page title="Service dashboard" subtitle={`${data.current.from} to ${data.current.to}, compared with ${data.previous.from} to ${data.previous.to} (${data.timeZone})`} fullWidth>
+      <TitleBar title="Service dashboard" />
+      <BlockStack gap="400">
+        <Card>
+          <Form method="get">
+            <InlineStack gap="300" blockAlign="end" wrap>
+              <TextField label="From" type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
+              <TextField label="To" type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
+              <Button submit variant="primary">Show period</Button>
+              <Button url={csv} download>Export CSV</Button>
+            </InlineStack>
+          </Form>
+        </Card>
+        <InlineGrid columns={{ xs: 1, sm: 2, md: 3, lg: 4 }} gap="400">
+          {data.figures.map((f) => {
+            const ch = formatChange(f as DashboardFigure, data.currency);
+            return (
+              <Card key={f.id}>
+                <BlockStack gap="100">
+                  <Text as="h2" variant="headingSm">{f.label}</Text>
+                  <Text as="p" variant="heading2xl" id={`kpi-${f.id}`}>{formatValue(f, f.current.value, data.currency)}</Text>
+                  {ch ? <Text as="p" tone={ch.tone}>{ch.text}</Text> : <Text as="p" tone="subdued">{f.previous ? "No earlier figure" : "Now"}</Text>}
+                  {f.current.detail ? <Text as="p" tone="subdued" variant="bodySm">{f.current.detail}</Text> : null}
+                  <Text as="p" tone="subdued" variant="bodySm">{f.help}</Text>
+                </BlockStack>
+              </Card>
+            );
+          })}
+        </InlineGrid>
+        {client ? (
+          <Suspense fallback={<Box minHeight="320px" />}>
+            <Charts daily={data.daily} reasons={reasons} />
+          </Suspense>
+        ) : (
+          <Box minHeight="320px" />
+        )}
+        {data.figures.length === 0 ? <Banner>No figures yet.</Banner> : null}
+      </BlockStack>
+    </Page>
+  );
+}

@@ -26,6 +26,8 @@ export default function App() {
           Home
         </Link>
         <Link to="/app/tracking">Tracking</Link>
+        <Link to="/app/inbox">Inbox</Link>
+        <Link to="/app/contact">Contact</Link>
         <Link to="/app/sync">Sync</Link>
       </NavMenu>
       <Outlet />

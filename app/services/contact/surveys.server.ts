@@ -6,7 +6,6 @@
  * against another request or shop.
  */
 import type { Db } from "../../db.server";
-import { businessHoursOf } from "../../domain/contact/settings";
 import { getContactSettings } from "../../models/contact.server";
 import { enqueueNotification } from "../../models/outbox.server";
 import { shopProfile } from "../../models/tracking.server";
@@ -149,7 +148,6 @@ export async function sendDueNpsSurveys(deps: Deps) {
       await sendSurvey(deps, { shop, kind: "nps", subjectId: o.shopifyId, orderShopifyId: o.shopifyId, orderName: o.name, email: o.email!, locale: o.customerLocale ?? "en" });
       sent++;
     }
-    void businessHoursOf;
   }
   return { sent };
 }

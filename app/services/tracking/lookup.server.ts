@@ -17,6 +17,7 @@ import { clientKey, rateLimiter, type RateLimitRule } from "../rate-limit.server
 import { readTrackingToken, trackingToken } from "./links.server";
 import { recommendedProducts, type RecommendedProduct } from "./recommendations.server";
 import { assembleTracking, type ShipmentItem, type TrackingState } from "./shipments.server";
+import { recordTrackingView } from "./views.server";
 
 /** Failed lookups one client may make per window, and all clients of a shop together. */
 export const LOOKUP_LIMITS: { client: RateLimitRule; shop: RateLimitRule } = {
@@ -154,6 +155,7 @@ export async function lookupTracking(req: LookupRequest, deps: LookupDeps): Prom
 async function orderAnswer(shop: string, orderShopifyId: string, language: Language, deps: LookupDeps, now: Date): Promise<LookupAnswer> {
   const state = await assembleTracking(deps.db, shop, orderShopifyId, now);
   if (!state) return NOT_FOUND;
+  await recordTrackingView(deps.db, shop, orderShopifyId, state.calendar.timeZone, now);
   const recommendations = state.settings.display.recommendations
     ? await recommendedProducts(deps.db, shop, state.settings, { admin: deps.admin ?? (async () => null), now, log: deps.log })
     : [];

@@ -13,10 +13,10 @@ export const ReturnableFulfillments = operation<
   { orderId: string }
 >(`#graphql
   query ReturnableFulfillments($orderId: ID!) {
-    returnableFulfillments(orderId: $orderId, first: 20) {
+    returnableFulfillments(orderId: $orderId, first: 5) {
       nodes {
         id
-        returnableFulfillmentLineItems(first: 100) {
+        returnableFulfillmentLineItems(first: 25) {
           nodes {
             quantity
             fulfillmentLineItem {
@@ -107,7 +107,7 @@ export const ReturnForProcessing = operation<{ return: ReturnForProcessing | nul
     return(id: $id) {
       id
       status
-      returnLineItems(first: 100) {
+      returnLineItems(first: 50) {
         nodes {
           ... on ReturnLineItem {
             id
@@ -121,10 +121,10 @@ export const ReturnForProcessing = operation<{ return: ReturnForProcessing | nul
           }
         }
       }
-      reverseFulfillmentOrders(first: 10) {
+      reverseFulfillmentOrders(first: 3) {
         nodes {
           id
-          lineItems(first: 100) {
+          lineItems(first: 50) {
             nodes {
               id
               totalQuantity
@@ -284,6 +284,19 @@ export const VariantsByIds = operation<{ nodes: Array<(ExchangeVariant & { __typ
           id
           title
         }
+      }
+    }
+  }
+`);
+
+/** Products' current tags, for tag exclusions (order webhooks do not carry them). */
+export const ProductTags = operation<{ nodes: Array<{ __typename: string; id?: string; tags?: string[] } | null> }, { ids: string[] }>(`#graphql
+  query ProductTags($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      __typename
+      ... on Product {
+        id
+        tags
       }
     }
   }

@@ -1,0 +1,44 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { db } from "../db.server";
+import { adminClient } from "../shopify/admin.server";
+import { authenticate, unauthenticated } from "../shopify.server";
+import { proxyContext, proxyJson } from "../services/app-proxy.server";
+import { loyaltyGet, loyaltyPost, type ProxyDeps } from "../services/loyalty/proxy.server";
+
+const deps = (): ProxyDeps => ({
+  db: db(),
+  now: () => new Date(),
+  admin: async (shop) => {
+    try {
+      const { admin } = await unauthenticated.admin(shop);
+      return adminClient(admin.graphql);
+    } catch {
+      return null;
+    }
+  },
+  log: (message, error) => console.error(`[loyalty] ${message}`, error ?? ""),
+});
+
+// GET /apps/aftercare/loyalty: the program, the rewards and, for a signed-in shopper, their points.
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.public.appProxy(request);
+  const answer = await loyaltyGet(proxyContext(request), deps());
+  return proxyJson(answer.body, { status: answer.status });
+};
+
+// POST /apps/aftercare/loyalty: intent=redeem&rewardId=… or intent=birthday&month=…&day=…
+export const action = async ({ request }: ActionFunctionArgs) => {
+  await authenticate.public.appProxy(request);
+  const ctx = proxyContext(request);
+  if (request.method !== "POST") return proxyJson({ error: "method_not_allowed", message: "Use POST." }, { status: 405 });
+  let form: Record<string, unknown> = {};
+  const type = request.headers.get("content-type") ?? "";
+  try {
+    form = type.includes("application/json") ? ((await request.json()) as Record<string, unknown>) : Object.fromEntries(await request.formData());
+  } catch {
+    return proxyJson({ error: "invalid_request", message: "The request could not be read." }, { status: 400 });
+  }
+  if (!form || typeof form !== "object") form = {};
+  const answer = await loyaltyPost(ctx, form, deps());
+  return proxyJson(answer.body, { status: answer.status });
+};

@@ -1,0 +1,48 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { db } from "../db.server";
+import { env } from "../env.server";
+import { adminClient } from "../shopify/admin.server";
+import { authenticate, unauthenticated } from "../shopify.server";
+import { proxyContext, proxyJson } from "../services/app-proxy.server";
+import { createShopperReturn, returnsLookup, type StorefrontDeps } from "../services/returns/storefront.server";
+
+function deps(): StorefrontDeps {
+  return {
+    db: db(),
+    secret: env().SHOPIFY_API_SECRET,
+    admin: async (shop) => {
+      try {
+        const { admin } = await unauthenticated.admin(shop);
+        return adminClient(admin.graphql);
+      } catch {
+        return null;
+      }
+    },
+    log: (message, error) => console.error(`[returns] ${message}`, error ?? ""),
+  };
+}
+
+// GET /apps/aftercare/returns: an order's eligibility, a customer's orders, or a return's status.
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.public.appProxy(request);
+  const answer = await returnsLookup(proxyContext(request), deps());
+  return proxyJson(answer.body, { status: answer.status, headers: answer.headers });
+};
+
+// POST /apps/aftercare/returns: a shopper's return request (JSON body).
+export const action = async ({ request }: ActionFunctionArgs) => {
+  await authenticate.public.appProxy(request);
+  const ctx = proxyContext(request);
+  if (request.method !== "POST") return proxyJson({ error: "method_not_allowed", message: "Use POST to start a return." }, { status: 405 });
+  const text = await request.text();
+  if (text.length > 64_000) return proxyJson({ error: "too_large", message: "The request is too large." }, { status: 413 });
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text);
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("not an object");
+  } catch {
+    return proxyJson({ error: "invalid_request", message: "The request could not be read. Reload the page and try again." }, { status: 400 });
+  }
+  const answer = await createShopperReturn(ctx, body, deps());
+  return proxyJson(answer.body, { status: answer.status, headers: answer.headers });
+};

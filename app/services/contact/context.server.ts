@@ -1,0 +1,82 @@
+/**
+ * What the inbox shows beside a request so the merchant answers without asking again: the linked
+ * order, its shipments and their status, any return, and whatever other areas add (loyalty
+ * tier ...) through registerInboxContext.
+ */
+import type { Db } from "../../db.server";
+
+export interface ContextFact {
+  label: string;
+  value: string;
+  tone?: "success" | "warning" | "critical" | "info";
+}
+
+export interface InboxContextProvider {
+  name: string;
+  facts(db: Db, shop: string, subject: { orderShopifyId: string | null; customerShopifyId: string | null; email: string | null }): Promise<ContextFact[]>;
+}
+
+const providers: InboxContextProvider[] = [];
+
+/** Another area adds facts to the inbox's order panel (called at start-up, from its register). */
+export function registerInboxContext(provider: InboxContextProvider) {
+  if (!providers.some((p) => p.name === provider.name)) providers.push(provider);
+}
+
+export async function orderContext(db: Db, shop: string, request: { orderShopifyId: string | null; customerShopifyId: string | null; email: string | null }) {
+  const order = request.orderShopifyId
+    ? await db.order.findFirst({
+        where: { shop, shopifyId: request.orderShopifyId },
+        select: { shopifyId: true, name: true, totalMinor: true, currency: true, financialStatus: true, fulfillmentStatus: true, cancelledAt: true, shopifyCreatedAt: true, customerShopifyId: true, lineItems: { select: { title: true, quantity: true } } },
+      })
+    : null;
+  const [fulfillments, returns, refunds] = order
+    ? await Promise.all([
+        db.fulfillment.findMany({ where: { shop, orderShopifyId: order.shopifyId }, orderBy: { shopifyCreatedAt: "asc" } }),
+        db.shopifyReturn.findMany({ where: { shop, orderShopifyId: order.shopifyId }, orderBy: { lastEventAt: "desc" } }),
+        db.refund.findMany({ where: { shop, orderShopifyId: order.shopifyId }, select: { amountMinor: true, currency: true, shopifyCreatedAt: true } }),
+      ])
+    : [[], [], []];
+  const tracking = order ? await db.shipmentTracking.findMany({ where: { shop, orderShopifyId: order.shopifyId } }) : [];
+  const extra: Array<{ area: string; facts: ContextFact[] }> = [];
+  const subject = { orderShopifyId: order?.shopifyId ?? null, customerShopifyId: request.customerShopifyId ?? order?.customerShopifyId ?? null, email: request.email };
+  for (const p of providers) {
+    try {
+      const facts = await p.facts(db, shop, subject);
+      if (facts.length) extra.push({ area: p.name, facts });
+    } catch (error) {
+      // One area's trouble must not hide the order from the merchant.
+      console.error(`[contact] context from ${p.name} failed`, error);
+    }
+  }
+  return {
+    order: order
+      ? {
+          name: order.name,
+          placedAt: order.shopifyCreatedAt.toISOString(),
+          totalMinor: order.totalMinor,
+          currency: order.currency,
+          financialStatus: order.financialStatus,
+          fulfillmentStatus: order.fulfillmentStatus ?? "unfulfilled",
+          cancelled: order.cancelledAt !== null,
+          items: order.lineItems.map((l) => `${l.quantity} × ${l.title}`),
+        }
+      : null,
+    shipments: fulfillments.map((f) => {
+      const t = tracking.find((x) => x.fulfillmentShopifyId === f.shopifyId);
+      return {
+        name: f.name,
+        carrier: f.trackingCompany,
+        trackingNumber: (JSON.parse(f.trackingNumbers) as string[])[0] ?? null,
+        status: f.shipmentStatus ?? t?.stage ?? f.status,
+        deliveredAt: f.deliveredAt?.toISOString() ?? null,
+        problem: t?.problem ?? null,
+      };
+    }),
+    returns: returns.map((r) => ({ name: r.name, status: r.status, quantity: r.totalQuantity })),
+    refunds: refunds.map((r) => ({ amountMinor: r.amountMinor, currency: r.currency, at: r.shopifyCreatedAt.toISOString() })),
+    extra,
+  };
+}
+
+export type OrderContext = Awaited<ReturnType<typeof orderContext>>;

@@ -1,0 +1,132 @@
+/** The merchant's side: members, their ledgers, manual adjustments, rewards and the liability report. */
+import { z } from "zod";
+import type { Prisma } from "@prisma/client";
+import type { Db } from "../../db.server";
+import { balanceOf, postEntry } from "./ledger.server";
+import { LoyaltyError } from "./redemption.server";
+import { randomUUID } from "node:crypto";
+
+export interface MemberFilters {
+  query?: string | null;
+  tier?: string | null;
+  minPoints?: number | null;
+  maxPoints?: number | null;
+  page?: number;
+}
+
+export const PAGE_SIZE = 50;
+
+export async function listMembers(db: Db, shop: string, filters: MemberFilters) {
+  const where: Prisma.LoyaltyMemberWhereInput = { shop, redactedAt: null };
+  const q = filters.query?.trim().toLowerCase();
+  if (q) where.OR = [{ email: { contains: q } }, { customerShopifyId: { endsWith: `/${q.replace(/\D/g, "") || "x"}` } }];
+  if (filters.tier) where.tierKey = filters.tier === "none" ? null : filters.tier;
+  if (filters.minPoints != null || filters.maxPoints != null) {
+    where.points = { ...(filters.minPoints != null ? { gte: filters.minPoints } : {}), ...(filters.maxPoints != null ? { lte: filters.maxPoints } : {}) };
+  }
+  const page = Math.max(1, filters.page ?? 1);
+  const [members, total] = await Promise.all([
+    db.loyaltyMember.findMany({ where, orderBy: [{ points: "desc" }, { id: "asc" }], skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }),
+    db.loyaltyMember.count({ where }),
+  ]);
+  return { members, total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+export async function memberDetail(db: Db, shop: string, memberId: string, now: Date) {
+  const member = await db.loyaltyMember.findFirst({ where: { id: memberId, shop } });
+  if (!member) return null;
+  const [balance, ledger, redemptions] = await Promise.all([
+    balanceOf(db, shop, memberId, now),
+    db.loyaltyLedgerEntry.findMany({ where: { shop, memberId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 200 }),
+    db.loyaltyRedemption.findMany({ where: { shop, memberId }, orderBy: { createdAt: "desc" }, take: 50 }),
+  ]);
+  return { member, balance: balance!, ledger, redemptions };
+}
+
+export const adjustmentSchema = z.object({
+  points: z.coerce.number().int("Whole points only").refine((n) => n !== 0, "Enter a number of points other than 0").refine((n) => Math.abs(n) <= 1_000_000, "At most 1,000,000 points at a time"),
+  reason: z.string().trim().min(3, "Say why, so the member's history explains it").max(200),
+});
+
+/** A merchant's manual change: keyed by a one-time token from the form, so a double submit books once. */
+export async function adjustPoints(db: Db, shop: string, input: { memberId: string; points: number; reason: string; actor: string; token?: string | null; now: Date }) {
+  const token = input.token && /^[A-Za-z0-9-]{8,64}$/.test(input.token) ? input.token : randomUUID();
+  const result = await postEntry(
+    db,
+    shop,
+    input.memberId,
+    { sourceKey: `adjust:${token}`, kind: "adjust", points: input.points, availableAt: input.now, reason: input.reason, actor: input.actor },
+    { now: input.now, mode: "exact" },
+  );
+  if (result.status === "insufficient") throw new LoyaltyError(409, "not_enough_points", `The member has ${result.available} points to take away.`);
+  return result;
+}
+
+export const rewardSchema = z
+  .object({
+    kind: z.enum(["fixed_amount", "percentage", "free_shipping", "store_credit"]),
+    title: z.string().trim().min(1, "Give the reward a name").max(80),
+    pointsCost: z.coerce.number().int().min(1, "A reward costs at least 1 point").max(10_000_000),
+    valueMinor: z.coerce.number().int().min(1).max(100_000_000).nullable().default(null),
+    percentOff: z.coerce.number().int().min(1).max(100).nullable().default(null),
+    minimumOrderMinor: z.coerce.number().int().min(0).max(100_000_000).nullable().default(null),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.kind === "fixed_amount" || r.kind === "store_credit") && !r.valueMinor) ctx.addIssue({ code: "custom", path: ["valueMinor"], message: "Enter the amount" });
+    if (r.kind === "percentage" && !r.percentOff) ctx.addIssue({ code: "custom", path: ["percentOff"], message: "Enter the percentage" });
+  });
+
+export async function createReward(db: Db, shop: string, input: unknown) {
+  const parsed = rewardSchema.safeParse(input);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const i of parsed.error.issues) errors[i.path.join(".") || "reward"] ??= i.message;
+    return { ok: false as const, errors };
+  }
+  const r = parsed.data;
+  const reward = await db.loyaltyReward.create({
+    data: {
+      shop,
+      kind: r.kind,
+      title: r.title,
+      pointsCost: r.pointsCost,
+      valueMinor: r.kind === "fixed_amount" || r.kind === "store_credit" ? r.valueMinor : null,
+      percentOff: r.kind === "percentage" ? r.percentOff : null,
+      minimumOrderMinor: r.kind === "store_credit" ? null : r.minimumOrderMinor || null,
+    },
+  });
+  return { ok: true as const, reward };
+}
+
+export async function setRewardActive(db: Db, shop: string, id: string, active: boolean) {
+  const result = await db.loyaltyReward.updateMany({ where: { id, shop }, data: { active } });
+  if (result.count === 0) throw new LoyaltyError(404, "unknown_reward", "That reward no longer exists.");
+}
+
+/**
+ * Points outstanding and what they are worth: valued at the cheapest rate the catalogue offers
+ * (money off per point of the best fixed-amount or store-credit reward), the most a shop could owe.
+ */
+export async function liabilityReport(db: Db, shop: string, now: Date) {
+  const [outstanding, pending, members, rewards, redeemed] = await Promise.all([
+    db.loyaltyMember.aggregate({ where: { shop }, _sum: { points: true }, _count: { _all: true } }),
+    db.loyaltyLedgerEntry.aggregate({ where: { shop, availableAt: { gt: now } }, _sum: { points: true } }),
+    db.loyaltyMember.count({ where: { shop, points: { gt: 0 } } }),
+    db.loyaltyReward.findMany({ where: { shop, active: true, kind: { in: ["fixed_amount", "store_credit"] } }, select: { pointsCost: true, valueMinor: true } }),
+    db.loyaltyRedemption.aggregate({ where: { shop, status: "issued" }, _sum: { points: true }, _count: { _all: true } }),
+  ]);
+  const totalPoints = outstanding._sum.points ?? 0;
+  const pendingPoints = Math.max(0, pending._sum.points ?? 0);
+  const bestRate = rewards.reduce((best, r) => Math.max(best, (r.valueMinor ?? 0) / r.pointsCost), 0);
+  return {
+    totalPoints,
+    pendingPoints,
+    availablePoints: totalPoints - pendingPoints,
+    membersWithPoints: members,
+    members: outstanding._count._all,
+    minorPerPoint: bestRate,
+    liabilityMinor: Math.round(totalPoints * bestRate),
+    redeemedPoints: redeemed._sum.points ?? 0,
+    redemptions: redeemed._count._all,
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * Aftercare's returns: what an order can still return, and a shopper's request turned into a
+ * return. Creating one claims the quantities with a conditional UPDATE inside the transaction that
+ * writes the return, so two requests at once can never hold more of a line than was shipped; a
+ * repeated submission (same key) finds the first return instead of making a second.
+ */
+import type { Db } from "../../db.server";
+import {
+  autoApproves,
+  checkRequest,
+  lineEligibility,
+  lineValueMinor,
+  LIVE_STATUSES,
+  quoteReturn,
+  type LineEligibility,
+  type LineFacts,
+  type RequestedItem,
+  type Resolution,
+  type ReturnPolicy,
+} from "../../domain/returns/policy";
+import { ReturnsError } from "./errors.server";
+import { ShopifyApiError, type AdminClient } from "../../shopify/admin.server";
+import { ProductTags } from "../../shopify/operations/returns";
+
+export interface OrderForReturns {
+  order: { shopifyId: string; name: string; email: string | null; customerShopifyId: string | null; customerLocale: string | null; currency: string; totalMinor: number; cancelled: boolean; orderedAt: Date };
+  lines: Array<LineFacts & { title: string; variantTitle: string | null; variantId: string | null; imageUrl: string | null; sku: string | null }>;
+}
+
+/**
+ * Products' tags as Shopify has them now (order webhooks do not carry them). Without the Admin
+ * API a policy that excludes by tag cannot be applied, so that is refused rather than guessed.
+ */
+export async function productTagsFor(admin: AdminClient | null, policy: ReturnPolicy, productIds: string[]): Promise<Map<string, string[]>> {
+  const tags = new Map<string, string[]>();
+  if (policy.exclusions.tags.length === 0 || productIds.length === 0) return tags;
+  if (!admin) throw new ReturnsError(502, "shopify_unavailable", "Returns cannot be checked right now. Please try again shortly.");
+  try {
+    for (let i = 0; i < productIds.length; i += 50) {
+      const { nodes } = await admin.request(ProductTags, { ids: productIds.slice(i, i + 50) });
+      for (const n of nodes) if (n?.id && n.tags) tags.set(n.id, n.tags);
+    }
+  } catch (error) {
+    if (error instanceof ShopifyApiError) throw new ReturnsError(502, "shopify_unavailable", "Returns cannot be checked right now. Please try again shortly.");
+    throw error;
+  }
+  return tags;
+}
+
+export async function loadOrderForReturns(db: Db, shop: string, orderShopifyId: string, tags?: Map<string, string[]>): Promise<OrderForReturns | null> {
+  const order = await db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } }, include: { lineItems: true } });
+  if (!order || order.redactedAt) return null;
+  const [fulfillments, claims, refunds] = await Promise.all([
+    db.fulfillment.findMany({ where: { shop, orderShopifyId, status: "success" }, include: { lines: true } }),
+    db.returnLineClaim.findMany({ where: { shop, orderShopifyId } }),
+    db.refund.findMany({ where: { shop, orderShopifyId }, include: { lines: true } }),
+  ]);
+  return {
+    order: {
+      shopifyId: order.shopifyId,
+      name: order.name,
+      email: order.email,
+      customerShopifyId: order.customerShopifyId,
+      customerLocale: order.customerLocale,
+      currency: order.currency,
+      totalMinor: order.totalMinor,
+      cancelled: order.cancelledAt !== null,
+      orderedAt: order.processedAt ?? order.shopifyCreatedAt,
+    },
+    lines: order.lineItems.map((li) => {
+      const carrying = fulfillments.filter((f) => f.lines.some((l) => l.lineItemShopifyId === li.shopifyId));
+      const fulfilledQuantity = carrying.reduce((n, f) => n + f.lines.filter((l) => l.lineItemShopifyId === li.shopifyId).reduce((m, l) => m + l.quantity, 0), 0);
+      const fulfilledAt = carrying.length ? new Date(Math.min(...carrying.map((f) => f.shopifyCreatedAt.getTime()))) : null;
+      const delivered = carrying.map((f) => f.deliveredAt).filter((d): d is Date => d !== null);
+      return {
+        lineItemId: li.shopifyId,
+        productId: li.productShopifyId,
+        productTags: (li.productShopifyId && tags?.get(li.productShopifyId)) || li.productTags.split(",").map((t) => t.trim()).filter(Boolean),
+        quantity: li.quantity,
+        priceMinor: li.priceMinor,
+        totalDiscountMinor: li.totalDiscountMinor,
+        requiresShipping: li.requiresShipping,
+        fulfilledQuantity: Math.min(fulfilledQuantity, li.quantity),
+        fulfilledAt,
+        deliveredAt: delivered.length === carrying.length && delivered.length > 0 ? new Date(Math.max(...delivered.map((d) => d.getTime()))) : null,
+        claimedQuantity: claims.find((c) => c.lineItemShopifyId === li.shopifyId)?.claimed ?? 0,
+        refundedQuantity: refunds.reduce((n, r) => n + r.lines.filter((l) => l.lineItemShopifyId === li.shopifyId).reduce((m, l) => m + l.quantity, 0), 0),
+        title: li.title,
+        variantTitle: li.variantTitle,
+        variantId: li.variantShopifyId,
+        imageUrl: li.imageUrl,
+        sku: li.sku,
+      };
+    }),
+  };
+}
+
+export function eligibilityOf(policy: ReturnPolicy, data: OrderForReturns, now: Date): LineEligibility[] {
+  return data.lines.map((l) => lineEligibility(policy, data.order, l, now));
+}
+
+export interface CreateReturnInput {
+  orderShopifyId: string;
+  idempotencyKey: string;
+  items: RequestedItem[];
+  resolution: string;
+  locale: string;
+  /** Exchange variants as the Admin API described them (checked by the caller). */
+  exchangeTitles?: Record<string, string>;
+  /** Products' tags from productTagsFor. */
+  productTags?: Map<string, string[]>;
+}
+
+export type ReturnCaseWithLines = NonNullable<Awaited<ReturnType<typeof findReturnCase>>>;
+
+export function findReturnCase(db: Db, shop: string, id: string) {
+  return db.returnCase.findFirst({ where: { shop, id }, include: { lines: true } });
+}
+
+const isUnique = (e: unknown) => (e as { code?: string }).code === "P2002";
+
+class ClaimLost extends Error {}
+
+export async function createReturnCase(
+  db: Db,
+  shop: string,
+  policy: ReturnPolicy,
+  input: CreateReturnInput,
+  now: Date,
+): Promise<{ returnCase: ReturnCaseWithLines; created: boolean }> {
+  const existing = await db.returnCase.findUnique({ where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } }, include: { lines: true } });
+  if (existing) {
+    if (existing.orderShopifyId !== input.orderShopifyId) throw new ReturnsError(409, "key_reused", "This submission key belongs to another return. Reload the page and try again.");
+    return { returnCase: existing, created: false };
+  }
+  const data = await loadOrderForReturns(db, shop, input.orderShopifyId, input.productTags);
+  if (!data) throw new ReturnsError(404, "not_found", "We could not find an order with that number and email.");
+  if (!policy.enabled) throw new ReturnsError(422, "returns_off", "This shop is not taking returns online right now.");
+  const eligibility = eligibilityOf(policy, data, now);
+  const problems = checkRequest(policy, eligibility, input.items, input.resolution);
+  if (problems.length) throw new ReturnsError(422, problems[0].code, problems[0].message, problems);
+  const resolution = input.resolution as Resolution;
+
+  const chosen = input.items.map((item) => ({ item, line: data.lines.find((l) => l.lineItemId === item.lineItemId)! }));
+  const itemsMinor = chosen.reduce((n, { item, line }) => n + lineValueMinor(line, item.quantity), 0);
+  const quote = quoteReturn(policy, itemsMinor, resolution);
+  const priorReturns = data.order.customerShopifyId
+    ? await db.returnCase.count({ where: { shop, customerShopifyId: data.order.customerShopifyId, status: { in: LIVE_STATUSES } } })
+    : await db.returnCase.count({ where: { shop, email: data.order.email ?? "\u0000", status: { in: LIVE_STATUSES } } });
+  const auto = autoApproves(policy, { reasons: input.items.map((i) => i.reason), orderTotalMinor: data.order.totalMinor, priorReturns });
+
+  // Claim rows exist before the transaction, so concurrent requests only ever UPDATE them.
+  for (const { line } of chosen) {
+    try {
+      await db.returnLineClaim.create({ data: { shop, lineItemShopifyId: line.lineItemId, orderShopifyId: data.order.shopifyId, claimed: 0 } });
+    } catch (e) {
+      if (!isUnique(e)) throw e;
+    }
+  }
+
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const sequence = (await db.returnCase.count({ where: { shop, orderShopifyId: data.order.shopifyId } })) + 1 + attempt;
+    const number = `${data.order.name.replace(/^#/, "")}-R${sequence}`;
+    try {
+      // Nothing in this transaction throws on a lost race: on SQLite other statements of this
+      // process share its connection while it is open, and a rollback would take them too.
+      const outcome = await db.$transaction(async (tx) => {
+        const same = await tx.returnCase.findUnique({ where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } }, include: { lines: true } });
+        if (same) return { same };
+        if (await tx.returnCase.findUnique({ where: { shop_number: { shop, number } }, select: { id: true } })) return { numberTaken: true as const };
+        const claimed: Array<{ lineItemShopifyId: string; quantity: number }> = [];
+        for (const { item, line } of chosen) {
+          const limit = Math.min(line.quantity, line.fulfilledQuantity) - item.quantity;
+          const { count } = await tx.returnLineClaim.updateMany({
+            where: { shop, lineItemShopifyId: line.lineItemId, claimed: { lte: limit } },
+            data: { claimed: { increment: item.quantity } },
+          });
+          if (count !== 1) {
+            for (const c of claimed) await tx.returnLineClaim.updateMany({ where: { shop, lineItemShopifyId: c.lineItemShopifyId }, data: { claimed: { decrement: c.quantity } } });
+            return { lost: true as const };
+          }
+          claimed.push({ lineItemShopifyId: line.lineItemId, quantity: item.quantity });
+        }
+        const created = await tx.returnCase.create({
+          data: {
+            shop,
+            number,
+            idempotencyKey: input.idempotencyKey,
+            orderShopifyId: data.order.shopifyId,
+            orderName: data.order.name,
+            customerShopifyId: data.order.customerShopifyId,
+            email: data.order.email?.toLowerCase() ?? null,
+            locale: input.locale,
+            status: "requested",
+            resolution,
+            currency: data.order.currency,
+            itemsMinor: quote.itemsMinor,
+            restockingFeeMinor: quote.restockingFeeMinor,
+            shippingFeeMinor: quote.shippingFeeMinor,
+            bonusMinor: quote.bonusMinor,
+            resolutionMinor: quote.totalMinor,
+            autoApproved: auto,
+            requestedAt: now,
+            lines: {
+              create: chosen.map(({ item, line }) => ({
+                lineItemShopifyId: line.lineItemId,
+                productShopifyId: line.productId,
+                variantShopifyId: line.variantId,
+                title: line.title,
+                variantTitle: line.variantTitle,
+                quantity: item.quantity,
+                unitPriceMinor: Math.floor(lineValueMinor(line, item.quantity) / item.quantity),
+                reason: item.reason,
+                note: item.note?.trim() ? item.note.trim().slice(0, 1000) : null,
+                exchangeVariantShopifyId: item.exchangeVariantId ?? null,
+                exchangeTitle: item.exchangeVariantId ? (input.exchangeTitles?.[item.exchangeVariantId] ?? null) : null,
+              })),
+            },
+          },
+          include: { lines: true },
+        });
+        return { created };
+      });
+      if ("same" in outcome && outcome.same) return { returnCase: outcome.same, created: false };
+      if ("created" in outcome && outcome.created) return { returnCase: outcome.created, created: true };
+      if ("lost" in outcome) throw new ClaimLost();
+      continue;
+    } catch (error) {
+      if (error instanceof ClaimLost) {
+        // The same submission, sent twice at once: the first one holds the quantities.
+        const same = await db.returnCase.findUnique({ where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } }, include: { lines: true } });
+        if (same) return { returnCase: same, created: false };
+        throw new ReturnsError(409, "quantity_too_high", "Some of these items were just included in another return. Reload the page to see what can still be returned.");
+      }
+      if (!isUnique(error)) throw error;
+      const same = await db.returnCase.findUnique({ where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } }, include: { lines: true } });
+      if (same) return { returnCase: same, created: false };
+      // Another return for the order took this number: try the next.
+    }
+  }
+  throw new ReturnsError(409, "busy", "Several returns were being created for this order at once. Please try again.");
+}
+
+/** Gives a declined or cancelled return's quantities back to the order. Idempotent per status move. */
+export async function releaseClaims(db: Db, shop: string, lines: Array<{ lineItemShopifyId: string; quantity: number }>) {
+  for (const line of lines) {
+    await db.returnLineClaim.updateMany({
+      where: { shop, lineItemShopifyId: line.lineItemShopifyId, claimed: { gte: line.quantity } },
+      data: { claimed: { decrement: line.quantity } },
+    });
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Returns end to end below the UI: a real migrated database (SQLite or PostgreSQL) fed by the
+ * sandbox's webhooks through the app's own intake, the storefront endpoints, the workflow synced
+ * with the in-process sandbox (asserting Shopify's state there), and emails through real SMTP.
+ */
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
+import { testSandbox, TEST_SHOP } from "../../../sandbox/engine/testing";
+import { receiveWebhook } from "../../webhooks/receive.server";
+import { processEvent } from "../../jobs/process-event.server";
+import { adminClient } from "../../shopify/admin.server";
+import { createMailer } from "../mailer.server";
+import { deliverDueNotifications } from "../outbox.server";
+import { createShopperReturn, returnsLookup, type StorefrontDeps } from "./storefront.server";
+import { approveReturn, receiveReturn, resolveReturn } from "./workflow.server";
+import { saveReturnPolicy, getReturnPolicy } from "./policy.server";
+import { ReturnsError } from "./errors.server";
+
+const secret = process.env.SHOPIFY_API_SECRET!;
+let t: TestDatabase;
+let world: ReturnType<typeof build>;
+let smtp: SMTPServer;
+const inbox: Array<{ to: string[]; subject: string }> = [];
+let smtpUrl = "";
+
+function build() {
+  const fetch = async (request: Request) => {
+    const recorded: string[] = [];
+    const response = await receiveWebhook(request, { db: t.db, secret, onRecorded: (id) => recorded.push(id) });
+    for (const id of recorded) await processEvent(t.db, id);
+    return response;
+  };
+  const { sandbox, mug, tee, candle } = testSandbox({ webhookFetch: fetch, apiSecret: secret });
+  const ada = sandbox.createCustomer({ shop: TEST_SHOP, email: "ada@example.com", firstName: "Ada", lastName: "Lovelace" });
+  const order = sandbox.placeOrder({
+    shop: TEST_SHOP,
+    customer: ada,
+    lines: [
+      { variantId: tee.variants[0].id, quantity: 2 },
+      { variantId: mug.variants[0].id, quantity: 1 },
+      { variantId: candle.variants[0].id, quantity: 1 },
+    ],
+    paid: true,
+  });
+  const shipment = sandbox.fulfil({ shop: TEST_SHOP, order, trackingCompany: "UPS", trackingNumber: "1Z999" });
+  sandbox.carrierScan({ shop: TEST_SHOP, fulfillment: shipment, status: "delivered" });
+  const admin = adminClient(sandbox.graphqlClient(TEST_SHOP));
+  const deps: StorefrontDeps = { db: t.db, secret, admin: async () => admin };
+  const lineGid = (i: number) => `gid://shopify/LineItem/${order.lineItems[i].id}`;
+  const variantGid = (id: number) => `gid://shopify/ProductVariant/${id}`;
+  return { sandbox, order, ada, tee, mug, candle, admin, deps, lineGid, variantGid };
+}
+
+const req = (params: Record<string, string> = {}) => ({ shop: TEST_SHOP, clientIp: "203.0.113.9", loggedInCustomerId: null, params: new URLSearchParams(params) });
+let keyCounter = 0;
+const key = () => `k${Date.now().toString(36)}${(keyCounter++).toString().padStart(4, "0")}`;
+
+async function lookup() {
+  const answer = await returnsLookup(req({ order: world.order.name, email: "ADA@example.com", locale: "en" }), world.deps);
+  expect(answer.status).toBe(200);
+  return answer.body as { token: string; lines: Array<{ id: string; returnable: number; reason: string | null; exchangeVariants: Array<{ id: string }> }> };
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  process.env.DATABASE_URL = t.url;
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        const subject = /^Subject: (.*)$/im.exec(raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, " "))?.[1] ?? "";
+        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), subject });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  world = build();
+  await world.sandbox.flush();
+  const policy = await getReturnPolicy(t.db, TEST_SHOP);
+  const saved = await saveReturnPolicy(t.db, TEST_SHOP, {
+    ...policy,
+    exclusions: { ...policy.exclusions, tags: ["home"] },
+    fees: { restockingPercent: 10, returnShippingMinor: 500, waiveForExchanges: true },
+    resolutions: { ...policy.resolutions, storeCreditBonusPercent: 10 },
+  });
+  expect(saved.ok).toBe(true);
+});
+afterAll(async () => {
+  world?.sandbox.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await t.drop();
+});
+
+describe("eligibility", () => {
+  it("shows each line with what can be returned and why not", async () => {
+    const body = await lookup();
+    expect(body.lines.map((l) => [l.returnable, l.reason])).toEqual([
+      [2, null],
+      [1, null],
+      [0, "excluded"],
+    ]);
+    // Exchange for another option of the tee: size M.
+    expect(body.lines[0].exchangeVariants.map((v) => v.id)).toEqual([world.variantGid(world.tee.variants[1].id)]);
+  });
+
+  it("gives the same 404 for a wrong email and an unknown order", async () => {
+    const wrong = await returnsLookup(req({ order: world.order.name, email: "eve@example.com" }), world.deps);
+    const unknown = await returnsLookup(req({ order: "#99999", email: "ada@example.com" }), { ...world.deps });
+    expect(wrong.status).toBe(404);
+    expect(JSON.stringify(wrong.body)).toBe(JSON.stringify(unknown.body));
+  });
+});
+
+describe("bad input gets a clear 4xx", () => {
+  it.each([
+    ["quantity above what is returnable", { quantity: 3, reason: "too_small" }, "refund", 422, "quantity_too_high"],
+    ["an ineligible item", { line: 2, quantity: 1, reason: "too_small" }, "refund", 422, "ineligible_item"],
+    ["an unknown reason", { quantity: 1, reason: "bored" }, "refund", 422, "unknown_reason"],
+    ["a resolution not offered", { quantity: 1, reason: "too_small" }, "exchange_any", 422, "resolution_not_offered"],
+    ["a reason without its required note", { quantity: 1, reason: "defective" }, "refund", 422, "note_required"],
+  ])("%s", async (_name, item, resolution, status, code) => {
+    const { token } = await lookup();
+    const answer = await createShopperReturn(req(), { token, key: key(), resolution, items: [{ lineItemId: world.lineGid((item as { line?: number }).line ?? 0), quantity: item.quantity, reason: item.reason }] }, world.deps);
+    expect(answer.status).toBe(status);
+    expect(answer.body).toMatchObject({ error: code, message: expect.any(String) });
+    expect(await t.db.returnCase.count()).toBe(0);
+  });
+
+  it("refuses a forged token and malformed items", async () => {
+    expect((await createShopperReturn(req(), { token: "x.y", key: key(), resolution: "refund", items: [] }, world.deps)).status).toBe(401);
+    const { token } = await lookup();
+    expect((await createShopperReturn(req(), { token, key: key(), resolution: "refund", items: "nope" }, world.deps)).status).toBe(400);
+    expect((await createShopperReturn(req(), { token, key: "bad key!", resolution: "refund", items: [] }, world.deps)).status).toBe(400);
+  });
+});
+
+describe("requests", () => {
+  it("a double submit creates one return, and concurrent requests never exceed what was bought", async () => {
+    const { token } = await lookup();
+    const k = key();
+    const body = { token, key: k, resolution: "refund", items: [{ lineItemId: world.lineGid(1), quantity: 1, reason: "changed_mind" }] };
+    const [a, b] = await Promise.all([createShopperReturn(req(), body, world.deps), createShopperReturn(req(), body, world.deps)]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(await t.db.returnCase.count({ where: { idempotencyKey: k } })).toBe(1);
+
+    // The tee line has 2; five shoppers ask for 1 each at once.
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => createShopperReturn(req(), { token, key: key(), resolution: "store_credit", items: [{ lineItemId: world.lineGid(0), quantity: 1, reason: "too_small" }] }, world.deps)),
+    );
+    expect(answers.filter((x) => x.status === 201)).toHaveLength(2);
+    expect(answers.filter((x) => x.status !== 201).every((x) => x.status === 409 || x.status === 422)).toBe(true);
+    const lines = await t.db.returnCaseLine.findMany({ where: { lineItemShopifyId: world.lineGid(0) } });
+    expect(lines.reduce((n, l) => n + l.quantity, 0)).toBe(2);
+    expect((await lookup()).lines[0]).toMatchObject({ returnable: 0, reason: "already_returned" });
+  });
+});
+
+describe("the workflow, mirrored in Shopify", () => {
+  it("store credit with bonus: request -> approve -> receive with dispositions -> credited and closed", async () => {
+    const ret = await t.db.returnCase.findFirstOrThrow({ where: { resolution: "store_credit" }, include: { lines: true } });
+    expect(ret).toMatchObject({ status: "requested", itemsMinor: 3500, restockingFeeMinor: 350, shippingFeeMinor: 500, bonusMinor: 350, resolutionMinor: 3000 });
+    const shopifyReturn = () => world.sandbox.state.return(world.sandbox.shop(TEST_SHOP), ret.shopifyReturnId!)!.ret;
+    expect(shopifyReturn().status).toBe("requested");
+
+    const wf = { db: t.db, admin: world.admin, secret };
+    await expect(resolveReturn(TEST_SHOP, ret.id, wf)).rejects.toThrow(ReturnsError);
+    await approveReturn(TEST_SHOP, ret.id, wf);
+    expect(shopifyReturn().status).toBe("open");
+    // Closing needs every item received with a disposition.
+    await expect(resolveReturn(TEST_SHOP, ret.id, wf)).rejects.toMatchObject({ status: 409 });
+    await expect(receiveReturn(TEST_SHOP, ret.id, {}, wf)).rejects.toMatchObject({ status: 400, code: "disposition_required" });
+    await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "restock" }, wf);
+    expect(shopifyReturn().reverseFulfillmentOrders[0].lineItems[0].dispositions).toMatchObject([{ type: "RESTOCKED", quantity: 1 }]);
+    const done = await resolveReturn(TEST_SHOP, ret.id, wf);
+    expect(done.status).toBe("closed");
+    expect(shopifyReturn().status).toBe("closed");
+    expect(shopifyReturn().lines[0].processedQuantity).toBe(1);
+    const customer = world.sandbox.customers(TEST_SHOP).find((c) => c.email === "ada@example.com")!;
+    const credited = customer.storeCreditAccounts[0].transactions.reduce((n: number, x: { amountMinor: number }) => n + x.amountMinor, 0);
+    expect(credited).toBe(3000);
+  });
+
+  it("refund: returnProcess refunds the original payment, fees taken off", async () => {
+    const ret = await t.db.returnCase.findFirstOrThrow({ where: { resolution: "refund" }, include: { lines: true } });
+    const wf = { db: t.db, admin: world.admin, secret };
+    await approveReturn(TEST_SHOP, ret.id, wf);
+    await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "not_restocked" }, wf);
+    await resolveReturn(TEST_SHOP, ret.id, wf);
+    const order = world.sandbox.state.order(world.sandbox.shop(TEST_SHOP), `gid://shopify/Order/${world.order.id}`)!;
+    const refund = order.refunds.find((r) => r.returnId !== null)!;
+    const refunded = order.transactions.filter((x) => refund.transactionIds.includes(x.id)).reduce((n, x) => n + x.amountMinor, 0);
+    expect(refunded).toBe(1800 - 180 - 500);
+    expect(order.returns.find((r) => `gid://shopify/Return/${r.id}` === ret.shopifyReturnId)!.status).toBe("closed");
+  });
+
+  it("a decline in Shopify's admin reaches Aftercare through returns/decline and frees the quantity", async () => {
+    const { token } = await lookup();
+    const answer = await createShopperReturn(req(), { token, key: key(), resolution: "exchange_variant", items: [{ lineItemId: world.lineGid(0), quantity: 1, reason: "too_small", exchangeVariantId: world.variantGid(world.tee.variants[1].id) }] }, world.deps);
+    // Both tees are already in returns.
+    expect(answer.status).toBe(422);
+    const open = await t.db.returnCase.findFirstOrThrow({ where: { resolution: "store_credit", status: "requested" } });
+    world.sandbox.declineReturn({ shop: TEST_SHOP, return: world.sandbox.state.return(world.sandbox.shop(TEST_SHOP), open.shopifyReturnId!)!.ret, reason: "FINAL_SALE", note: "Worn" });
+    await world.sandbox.flush();
+    expect(await t.db.returnCase.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({ status: "declined", declineNote: "Worn" });
+    expect((await lookup()).lines[0].returnable).toBe(1);
+  });
+});
+
+describe("emails", () => {
+  it("sends each milestone exactly once through SMTP, even when asked twice", async () => {
+    const mailer = createMailer({ url: smtpUrl, from: "Aftercare <notifications@aftercare.test>" });
+    await deliverDueNotifications({ db: t.db, mailer, secret });
+    await deliverDueNotifications({ db: t.db, mailer, secret });
+    const credit = await t.db.returnCase.findFirstOrThrow({ where: { resolution: "store_credit", status: "closed" } });
+    const mine = inbox.filter((m) => m.subject.includes(credit.number));
+    expect(mine.map((m) => m.subject).sort()).toEqual(
+      [
+        `We received your return request ${credit.number}`,
+        `Your return ${credit.number} is approved`,
+        `We received the items of return ${credit.number}`,
+        `Your return ${credit.number} is complete`,
+      ].sort(),
+    );
+    expect(mine.every((m) => m.to[0] === "ada@example.com")).toBe(true);
+    const declined = await t.db.returnCase.findFirstOrThrow({ where: { status: "declined" } });
+    expect(inbox.filter((m) => m.subject === `About your return request ${declined.number}`)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,302 @@
+/**
+ * The storefront's returns endpoints (/apps/aftercare/returns via the app proxy, signature
+ * already verified by the route). Finding an order needs its number and email, or the signed
+ * logged-in customer; a wrong email and an unknown order get the same 404 and failed lookups are
+ * rate-limited, exactly as tracking does. A successful lookup hands back a short-lived signed
+ * token for that order, which is what creating a return needs.
+ */
+import type { Db } from "../../db.server";
+import { offeredResolutions, type LineEligibility, type ReturnPolicy, type IneligibleReason, type RequestedItem } from "../../domain/returns/policy";
+import { languageFor } from "../../domain/tracking/settings";
+import { gid } from "../../domain/shared/shopify-ids";
+import { findOrderById, findOrdersByName, recentOrdersOfCustomer } from "../../models/tracking.server";
+import type { AdminClient } from "../../shopify/admin.server";
+import { ProductVariantsForExchange, VariantsByIds } from "../../shopify/operations/returns";
+import { signLinkToken, verifyLinkToken } from "../link-token.server";
+import { clientKey, rateLimiter, type RateLimitRule } from "../rate-limit.server";
+import { createReturnCase, eligibilityOf, findReturnCase, loadOrderForReturns, productTagsFor, type ReturnCaseWithLines } from "./cases.server";
+import { ReturnsError } from "./errors.server";
+import { notifyReturn, RETURN_LINK_PURPOSE, returnStatusToken } from "./notifications.server";
+import { getReturnPolicy } from "./policy.server";
+import { approveReturn, requestInShopify } from "./workflow.server";
+
+export const RETURNS_LOOKUP_LIMITS: { client: RateLimitRule; shop: RateLimitRule } = {
+  client: { name: "returns-lookup-client", limit: 8, windowMs: 15 * 60_000 },
+  shop: { name: "returns-lookup-shop", limit: 400, windowMs: 15 * 60_000 },
+};
+
+const ORDER_ACCESS_PURPOSE = "returns-order";
+
+export interface StorefrontDeps {
+  db: Db;
+  secret: string;
+  now?: Date;
+  admin: (shop: string) => Promise<AdminClient | null>;
+  limits?: typeof RETURNS_LOOKUP_LIMITS;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface StorefrontRequest {
+  shop: string;
+  clientIp: string | null;
+  loggedInCustomerId: string | null;
+  params: URLSearchParams;
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const NOT_FOUND: Answer = { status: 404, body: { error: "not_found", message: "We could not find an order with that number and email." } };
+const bad = (message: string, error = "invalid_request"): Answer => ({ status: 400, body: { error, message } });
+
+function limiter(req: StorefrontRequest, deps: StorefrontDeps, now: Date) {
+  const limits = deps.limits ?? RETURNS_LOOKUP_LIMITS;
+  const customer = req.loggedInCustomerId ? gid("Customer", req.loggedInCustomerId) : "";
+  const client = clientKey(deps.secret, req.clientIp ?? "unknown", customer);
+  const perClient = rateLimiter(deps.db, limits.client, () => now);
+  const perShop = rateLimiter(deps.db, limits.shop, () => now);
+  return {
+    async blocked(): Promise<Answer | null> {
+      for (const [l, key] of [[perClient, client], [perShop, "*"]] as const) {
+        const d = await l.check(req.shop, key);
+        if (!d.allowed) {
+          return { status: 429, body: { error: "rate_limited", message: "Too many attempts. Please wait a few minutes and try again.", retryAfterSeconds: d.retryAfterSeconds }, headers: { "Retry-After": String(d.retryAfterSeconds) } };
+        }
+      }
+      return null;
+    },
+    async failed(answer: Answer): Promise<Answer> {
+      await perClient.hit(req.shop, client);
+      await perShop.hit(req.shop, "*");
+      return answer;
+    },
+  };
+}
+
+const orderToken = (shop: string, orderShopifyId: string, secret: string, now: Date) =>
+  signLinkToken({ purpose: ORDER_ACCESS_PURPOSE, shop, subject: orderShopifyId, expiresAt: new Date(now.getTime() + 2 * 3_600_000) }, secret);
+
+/** GET: an order's eligibility (number + email, access token, or logged-in customer), or a return's status. */
+export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps): Promise<Answer> {
+  const now = deps.now ?? new Date();
+  const p = req.params;
+  const language = languageFor(p.get("locale"), "en");
+  const guard = limiter(req, deps, now);
+  const customerGid = req.loggedInCustomerId ? gid("Customer", req.loggedInCustomerId) : null;
+
+  const statusToken = p.get("return")?.trim();
+  if (statusToken) {
+    if (statusToken.length > 2048) return bad("The link is damaged; open it again from your email.");
+    const blocked = await guard.blocked();
+    if (blocked) return blocked;
+    const check = verifyLinkToken(statusToken, { secret: deps.secret, purpose: RETURN_LINK_PURPOSE, shop: req.shop, now });
+    const ret = check.ok ? await findReturnCase(deps.db, req.shop, check.subject) : null;
+    if (!ret) return guard.failed({ status: 404, body: { error: "not_found", message: "We could not find that return. Open the link from your latest email." } });
+    return { status: 200, body: { return: await statusView(deps.db, req.shop, ret, language) } };
+  }
+
+  const token = p.get("token")?.trim() ?? "";
+  const orderName = p.get("order")?.trim() ?? "";
+  const email = p.get("email")?.trim() ?? "";
+  let orderShopifyId: string | null = null;
+  if (token) {
+    const check = verifyLinkToken(token, { secret: deps.secret, purpose: ORDER_ACCESS_PURPOSE, shop: req.shop, now });
+    if (!check.ok) return { status: 401, body: { error: "session_expired", message: "Your session has expired. Look up your order again." } };
+    orderShopifyId = check.subject;
+  } else if (orderName) {
+    if (orderName.length > 64) return bad("That order number is too long.");
+    if (email.length > 254 || (email && !/^[^\s@]+@[^\s@]+$/.test(email))) return bad("Enter the email address used for the order.");
+    if (!email && !customerGid) return bad("Enter the email address used for the order.");
+    const blocked = await guard.blocked();
+    if (blocked) return blocked;
+    const candidates = await findOrdersByName(deps.db, req.shop, orderName);
+    let match = email ? candidates.find((o) => o.email?.trim().toLowerCase() === email.toLowerCase()) : undefined;
+    if (!match && customerGid) {
+      for (const c of candidates) if ((await findOrderById(deps.db, req.shop, c.shopifyId))?.customerShopifyId === customerGid) match = c;
+    }
+    if (!match) return guard.failed(NOT_FOUND);
+    orderShopifyId = match.shopifyId;
+  } else if (customerGid) {
+    const orders = await recentOrdersOfCustomer(deps.db, req.shop, customerGid, 10);
+    return {
+      status: 200,
+      body: { customer: { orders: orders.map((o) => ({ name: o.name, placedAt: o.shopifyCreatedAt.toISOString(), token: orderToken(req.shop, o.shopifyId, deps.secret, now) })) } },
+    };
+  } else {
+    return bad("Enter your order number and the email address used for the order.");
+  }
+
+  const policy = await getReturnPolicy(deps.db, req.shop);
+  const admin = await deps.admin(req.shop);
+  const bare = await loadOrderForReturns(deps.db, req.shop, orderShopifyId);
+  if (!bare) return NOT_FOUND;
+  let tags: Map<string, string[]>;
+  try {
+    tags = await productTagsFor(admin, policy, [...new Set(bare.lines.map((l) => l.productId).filter((x): x is string => !!x))]);
+  } catch (error) {
+    if (error instanceof ReturnsError) return { status: error.status, body: { error: error.code, message: error.message } };
+    throw error;
+  }
+  const data = (await loadOrderForReturns(deps.db, req.shop, orderShopifyId, tags))!;
+  const eligibility = eligibilityOf(policy, data, now);
+  const resolutions = offeredResolutions(policy);
+  const variants = new Map<string, Array<{ id: string; title: string; price: string }>>();
+  if (admin && resolutions.includes("exchange_variant")) {
+    for (const productId of new Set(data.lines.filter((l, i) => eligibility[i].reason === null && l.productId).map((l) => l.productId!))) {
+      try {
+        const product = (await admin.request(ProductVariantsForExchange, { id: productId })).product;
+        variants.set(productId, (product?.variants.nodes ?? []).filter((v) => v.availableForSale).map((v) => ({ id: v.id, title: v.title, price: v.price })));
+      } catch (error) {
+        deps.log?.("could not load exchange variants", error);
+      }
+    }
+  }
+  const previous = await deps.db.returnCase.findMany({ where: { shop: req.shop, orderShopifyId }, include: { lines: true }, orderBy: { requestedAt: "desc" }, take: 10 });
+  return {
+    status: 200,
+    body: {
+      order: { name: data.order.name, currency: data.order.currency },
+      token: orderToken(req.shop, orderShopifyId, deps.secret, now),
+      enabled: policy.enabled,
+      windowDays: policy.windowDays,
+      lines: data.lines.map((l, i) => lineView(l, eligibility[i], variants.get(l.productId ?? "") ?? [])),
+      reasons: policy.reasons.map((r) => ({ id: r.id, label: r.label[language] || r.label.en, requireNote: r.requireNote })),
+      resolutions: resolutions.map((r) => ({ id: r, bonusPercent: r === "store_credit" ? policy.resolutions.storeCreditBonusPercent : r === "exchange_any" ? policy.resolutions.exchangeBonusPercent : 0 })),
+      fees: { restockingPercent: policy.fees.restockingPercent, returnShippingMinor: policy.fees.returnShippingMinor, waiveForExchanges: policy.fees.waiveForExchanges },
+      returns: await Promise.all(previous.map((r) => statusView(deps.db, req.shop, r, language))),
+    },
+  };
+}
+
+function lineView(
+  l: Awaited<ReturnType<typeof loadOrderForReturns>> extends infer T ? (T extends { lines: Array<infer L> } ? L : never) : never,
+  e: LineEligibility,
+  variants: Array<{ id: string; title: string; price: string }>,
+) {
+  const reason: IneligibleReason | null = e.reason;
+  return {
+    id: l.lineItemId,
+    title: l.title,
+    variantTitle: l.variantTitle,
+    imageUrl: l.imageUrl,
+    quantity: l.quantity,
+    // Per unit, for the estimate shown before submitting (the server's quote is what counts).
+    unitValueMinor: Math.floor((l.priceMinor * l.quantity - l.totalDiscountMinor) / Math.max(1, l.quantity)),
+    returnable: e.returnable,
+    reason,
+    windowEndsAt: e.windowEndsAt.toISOString(),
+    exchangeVariants: variants.filter((v) => v.id !== l.variantId),
+  };
+}
+
+async function statusView(db: Db, shop: string, r: ReturnCaseWithLines, language: ReturnType<typeof languageFor>) {
+  const policy = await getReturnPolicy(db, shop);
+  const showInstructions = ["approved"].includes(r.status);
+  return {
+    number: r.number,
+    orderName: r.orderName,
+    status: r.status,
+    resolution: r.resolution,
+    currency: r.currency,
+    amounts: { items: r.itemsMinor, restockingFee: r.restockingFeeMinor, shippingFee: r.shippingFeeMinor, bonus: r.bonusMinor, total: r.resolutionMinor },
+    requestedAt: r.requestedAt.toISOString(),
+    items: r.lines.map((l) => ({ title: l.title, variantTitle: l.variantTitle, quantity: l.quantity, exchangeTitle: l.exchangeTitle })),
+    instructions: showInstructions ? policy.instructions[language] || policy.instructions.en : null,
+    returnAddress: showInstructions ? policy.returnAddress || null : null,
+    declineNote: r.status === "declined" ? r.declineNote : null,
+  };
+}
+
+interface CreateBody {
+  token?: unknown;
+  key?: unknown;
+  resolution?: unknown;
+  locale?: unknown;
+  items?: unknown;
+}
+
+function parseItems(raw: unknown): RequestedItem[] | null {
+  if (!Array.isArray(raw) || raw.length > 100) return null;
+  const items: RequestedItem[] = [];
+  for (const x of raw) {
+    if (!x || typeof x !== "object") return null;
+    const i = x as Record<string, unknown>;
+    if (typeof i.lineItemId !== "string" || typeof i.reason !== "string" || typeof i.quantity !== "number") return null;
+    if (i.note !== undefined && i.note !== null && (typeof i.note !== "string" || i.note.length > 1000)) return null;
+    if (i.exchangeVariantId !== undefined && i.exchangeVariantId !== null && typeof i.exchangeVariantId !== "string") return null;
+    items.push({ lineItemId: i.lineItemId, quantity: i.quantity, reason: i.reason, note: (i.note as string | null) ?? null, exchangeVariantId: (i.exchangeVariantId as string | null) ?? null });
+  }
+  return items;
+}
+
+/** POST: a shopper's return request for the order their access token opens. */
+export async function createShopperReturn(req: StorefrontRequest, body: CreateBody, deps: StorefrontDeps): Promise<Answer> {
+  const now = deps.now ?? new Date();
+  if (typeof body.token !== "string" || body.token.length > 2048) return bad("Look up your order first.");
+  const check = verifyLinkToken(body.token, { secret: deps.secret, purpose: ORDER_ACCESS_PURPOSE, shop: req.shop, now });
+  if (!check.ok) return { status: 401, body: { error: "session_expired", message: "Your session has expired. Look up your order again." } };
+  if (typeof body.key !== "string" || !/^[A-Za-z0-9_-]{8,64}$/.test(body.key)) return bad("The form is out of date. Reload the page and try again.");
+  if (typeof body.resolution !== "string") return bad("Choose how you would like this resolved.", "resolution_not_offered");
+  const items = parseItems(body.items);
+  if (!items) return bad("The items could not be read. Reload the page and try again.");
+  const language = languageFor(typeof body.locale === "string" ? body.locale : null, "en");
+  const policy = await getReturnPolicy(deps.db, req.shop);
+  try {
+    const exchangeTitles = await checkExchangeVariants(req.shop, check.subject, items, body.resolution, deps);
+    const order = await loadOrderForReturns(deps.db, req.shop, check.subject);
+    const productTags = await productTagsFor(await deps.admin(req.shop), policy, [...new Set((order?.lines ?? []).map((l) => l.productId).filter((x): x is string => !!x))]);
+    const { returnCase, created } = await createReturnCase(deps.db, req.shop, policy, { orderShopifyId: check.subject, idempotencyKey: body.key, items, resolution: body.resolution, locale: language, exchangeTitles, productTags }, now);
+    let current = returnCase;
+    if (created) {
+      const admin = await deps.admin(req.shop);
+      const wf = { db: deps.db, admin, secret: deps.secret, now };
+      try {
+        current = await requestInShopify(req.shop, returnCase.id, wf);
+      } catch (error) {
+        // The return stands; the desk shows it as not yet in Shopify and retries on approval.
+        if (!(error instanceof ReturnsError)) throw error;
+        deps.log?.(`return ${returnCase.number} not yet in Shopify: ${error.message}`);
+      }
+      await notifyReturn(deps.db, req.shop, policy, current, "requested", { secret: deps.secret, now });
+      if (current.autoApproved && current.shopifyReturnId) {
+        try {
+          current = await approveReturn(req.shop, returnCase.id, wf);
+        } catch (error) {
+          if (!(error instanceof ReturnsError)) throw error;
+          deps.log?.(`return ${returnCase.number} could not be auto-approved: ${error.message}`);
+        }
+      }
+    }
+    return { status: created ? 201 : 200, body: { return: await statusView(deps.db, req.shop, current, language), statusToken: returnStatusToken(req.shop, current.id, deps.secret, now) } };
+  } catch (error) {
+    if (error instanceof ReturnsError) return { status: error.status, body: { error: error.code, message: error.message, problems: error.details } };
+    throw error;
+  }
+}
+
+async function checkExchangeVariants(shop: string, orderShopifyId: string, items: RequestedItem[], resolution: string, deps: StorefrontDeps) {
+  const wanted = items.filter((i) => i.exchangeVariantId).map((i) => i.exchangeVariantId!);
+  if (resolution !== "exchange_variant" && resolution !== "exchange_any") {
+    if (wanted.length) throw new ReturnsError(400, "exchange_not_chosen", "An exchange item was chosen without choosing an exchange.");
+    return {};
+  }
+  if (!wanted.length) return {};
+  const admin = await deps.admin(shop);
+  if (!admin) throw new ReturnsError(502, "shopify_unavailable", "Exchanges cannot be checked right now. Please try again shortly.");
+  const found = (await admin.request(VariantsByIds, { ids: [...new Set(wanted)] })).nodes;
+  const order = await loadOrderForReturns(deps.db, shop, orderShopifyId);
+  const titles: Record<string, string> = {};
+  for (const item of items) {
+    const v = found.find((n) => n?.id === item.exchangeVariantId);
+    const line = order?.lines.find((l) => l.lineItemId === item.lineItemId);
+    if (!v || !v.availableForSale) throw new ReturnsError(422, "exchange_unavailable", "The item you chose in exchange is not available any more. Choose another.");
+    if (resolution === "exchange_variant" && (!line || v.product.id !== line.productId || v.id === line.variantId)) {
+      throw new ReturnsError(422, "exchange_variant_invalid", "An exchange must be another option of the same product.");
+    }
+    titles[v.id] = `${v.product.title} – ${v.title}`;
+  }
+  return titles;
+}

@@ -1,0 +1,256 @@
+/**
+ * A return's life, each step mirrored in Shopify through the Admin API adapter:
+ * request (returnRequest) -> approve (returnApproveRequest) | decline (returnDeclineRequest)
+ * -> receive (reverseFulfillmentOrderDispose, a disposition per item) -> resolve (returnProcess;
+ * storeCreditAccountCredit for credit and bonus) -> close (returnClose). Shopify is called first;
+ * Aftercare's row moves only when Shopify agreed, with a conditional update so two clicks move it once.
+ */
+import type { Db } from "../../db.server";
+import { canMove, closeBlocker, DISPOSITIONS, isExchange, type Disposition, type ReturnPolicy, type ReturnStatus } from "../../domain/returns/policy";
+import { fromMinor } from "../../domain/shared/money";
+import { ShopifyApiError, ShopifyUserError, type AdminClient } from "../../shopify/admin.server";
+import {
+  ReturnableFulfillments,
+  ReturnApproveRequest,
+  ReturnClose,
+  ReturnDeclineRequest,
+  ReturnForProcessing,
+  ReturnProcess,
+  ReturnRequest,
+  ReverseFulfillmentOrderDispose,
+  StoreCreditAccountCredit,
+} from "../../shopify/operations/returns";
+import { findReturnCase, releaseClaims, type ReturnCaseWithLines } from "./cases.server";
+import { ReturnsError } from "./errors.server";
+import { notifyReturn } from "./notifications.server";
+import { getReturnPolicy } from "./policy.server";
+
+export interface WorkflowDeps {
+  db: Db;
+  admin: AdminClient | null;
+  secret: string;
+  now?: Date;
+}
+
+function needAdmin(admin: AdminClient | null): AdminClient {
+  if (!admin) throw new ReturnsError(502, "shopify_unavailable", "Shopify could not be reached for this shop. Try again in a moment.");
+  return admin;
+}
+
+async function shopify<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ShopifyUserError) throw new ReturnsError(422, "shopify_refused", `Shopify refused to ${what}: ${error.message}`);
+    if (error instanceof ShopifyApiError) throw new ReturnsError(502, "shopify_error", `Shopify could not ${what} right now (${error.message}). Try again.`);
+    throw error;
+  }
+}
+
+async function load(db: Db, shop: string, id: string): Promise<ReturnCaseWithLines> {
+  const found = await findReturnCase(db, shop, id);
+  if (!found) throw new ReturnsError(404, "not_found", "That return does not exist in this shop.");
+  return found;
+}
+
+/** Moves the row only from `from`; false when someone else already moved it. */
+async function move(db: Db, shop: string, id: string, from: ReturnStatus[], data: Record<string, unknown>) {
+  const { count } = await db.returnCase.updateMany({ where: { shop, id, status: { in: from } }, data });
+  return count === 1;
+}
+
+function email(db: Db, shop: string, policy: ReturnPolicy, ret: ReturnCaseWithLines, milestone: Parameters<typeof notifyReturn>[4], deps: WorkflowDeps) {
+  return notifyReturn(db, shop, policy, ret, milestone, { secret: deps.secret, now: deps.now ?? new Date() });
+}
+
+/** Creates Shopify's return request for a return that has none yet (after a shopper's request, or a retry). */
+export async function requestInShopify(shop: string, id: string, deps: WorkflowDeps): Promise<ReturnCaseWithLines> {
+  const ret = await load(deps.db, shop, id);
+  if (ret.shopifyReturnId) return ret;
+  const policy = await getReturnPolicy(deps.db, shop);
+  try {
+    const admin = needAdmin(deps.admin);
+    const returnable = await shopify("list what can be returned", () => admin.request(ReturnableFulfillments, { orderId: ret.orderShopifyId }));
+    const pool = returnable.returnableFulfillments.nodes.flatMap((f) => f.returnableFulfillmentLineItems.nodes.map((n) => ({ ...n, left: n.quantity })));
+    const returnLineItems: Array<{ fulfillmentLineItemId: string; quantity: number; returnReason: string; customerNote: string | null }> = [];
+    for (const line of ret.lines) {
+      let wanted = line.quantity;
+      const reason = policy.reasons.find((r) => r.id === line.reason)?.shopifyReason ?? "OTHER";
+      for (const candidate of pool.filter((p) => p.fulfillmentLineItem.lineItem.id === line.lineItemShopifyId)) {
+        const take = Math.min(wanted, candidate.left);
+        if (take <= 0) continue;
+        candidate.left -= take;
+        wanted -= take;
+        returnLineItems.push({ fulfillmentLineItemId: candidate.fulfillmentLineItem.id, quantity: take, returnReason: reason, customerNote: line.note });
+      }
+      if (wanted > 0) throw new ReturnsError(409, "not_returnable_in_shopify", `Shopify says ${line.title} can no longer be returned in that quantity.`);
+    }
+    const payload = await shopify("create the return request", () =>
+      admin.mutate(ReturnRequest, (d) => d.returnRequest, { input: { orderId: ret.orderShopifyId, returnLineItems } }),
+    );
+    await deps.db.returnCase.updateMany({
+      where: { shop, id, shopifyReturnId: null },
+      data: { shopifyReturnId: payload.return!.id, shopifyReturnName: payload.return!.name, shopifyStatus: payload.return!.status, syncError: null },
+    });
+  } catch (error) {
+    if (!(error instanceof ReturnsError)) throw error;
+    await deps.db.returnCase.updateMany({ where: { shop, id }, data: { syncError: error.message } });
+    throw error;
+  }
+  return load(deps.db, shop, id);
+}
+
+export async function approveReturn(shop: string, id: string, deps: WorkflowDeps): Promise<ReturnCaseWithLines> {
+  let ret = await load(deps.db, shop, id);
+  if (ret.status === "approved") return ret;
+  if (!canMove(ret.status, "approved")) throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be approved.`);
+  if (!ret.shopifyReturnId) ret = await requestInShopify(shop, id, deps);
+  const admin = needAdmin(deps.admin);
+  try {
+    const payload = await admin.mutate(ReturnApproveRequest, (d) => d.returnApproveRequest, { id: ret.shopifyReturnId! });
+    await deps.db.returnCase.updateMany({ where: { shop, id }, data: { shopifyStatus: payload.return?.status ?? "OPEN" } });
+  } catch (error) {
+    // Approved in Shopify's admin already (its webhook may not have arrived yet): that is fine.
+    if (!(error instanceof ShopifyUserError && /status OPEN|is OPEN/i.test(error.message))) await shopify("approve the return", () => Promise.reject(error));
+  }
+  const now = deps.now ?? new Date();
+  if (await move(deps.db, shop, id, ["requested"], { status: "approved", approvedAt: now, syncError: null })) {
+    const updated = await load(deps.db, shop, id);
+    await email(deps.db, shop, await getReturnPolicy(deps.db, shop), updated, "approved", deps);
+    return updated;
+  }
+  return load(deps.db, shop, id);
+}
+
+export const DECLINE_REASONS = ["FINAL_SALE", "RETURN_PERIOD_ENDED", "OTHER"] as const;
+
+export async function declineReturn(shop: string, id: string, input: { reason: string; note: string }, deps: WorkflowDeps) {
+  const ret = await load(deps.db, shop, id);
+  if (!(DECLINE_REASONS as readonly string[]).includes(input.reason)) throw new ReturnsError(400, "bad_reason", "Choose why the return is declined.");
+  if (input.note.length > 500) throw new ReturnsError(400, "note_too_long", "Keep the note to the shopper under 500 characters.");
+  if (ret.status === "declined") return ret;
+  if (!canMove(ret.status, "declined")) throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be declined.`);
+  if (ret.shopifyReturnId) {
+    const admin = needAdmin(deps.admin);
+    await shopify("decline the return", () =>
+      admin.mutate(ReturnDeclineRequest, (d) => d.returnDeclineRequest, { id: ret.shopifyReturnId!, reason: input.reason, note: input.note || null }),
+    );
+  }
+  return markDeclined(deps.db, shop, id, input.reason, input.note || null, deps);
+}
+
+export async function markDeclined(db: Db, shop: string, id: string, reason: string, note: string | null, deps: Omit<WorkflowDeps, "db">) {
+  if (await move(db, shop, id, ["requested"], { status: "declined", declinedAt: deps.now ?? new Date(), declineReason: reason, declineNote: note, shopifyStatus: "DECLINED" })) {
+    const ret = await load(db, shop, id);
+    await releaseClaims(db, shop, ret.lines);
+    await email(db, shop, await getReturnPolicy(db, shop), ret, "declined", { ...deps, db });
+  }
+  return load(db, shop, id);
+}
+
+const DISPOSITION_TYPE: Record<Disposition, string> = { restock: "RESTOCKED", not_restocked: "NOT_RESTOCKED", missing: "MISSING" };
+
+/** Items arrived: each gets a disposition, recorded on Shopify's reverse fulfillment order. */
+export async function receiveReturn(shop: string, id: string, dispositions: Record<string, string>, deps: WorkflowDeps) {
+  const ret = await load(deps.db, shop, id);
+  if (ret.status === "received") return ret;
+  if (!canMove(ret.status, "received")) throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status}; approve it before receiving items.`);
+  for (const line of ret.lines) {
+    const d = dispositions[line.id];
+    if (!d || !(DISPOSITIONS as readonly string[]).includes(d)) {
+      throw new ReturnsError(400, "disposition_required", `Choose whether ${line.title} goes back to stock (restock, not restocked or missing).`);
+    }
+  }
+  const admin = needAdmin(deps.admin);
+  const found = await shopify("read the return", () => admin.request(ReturnForProcessing, { id: ret.shopifyReturnId! }));
+  if (!found.return) throw new ReturnsError(409, "missing_in_shopify", "Shopify no longer has this return.");
+  const rfoLines = found.return.reverseFulfillmentOrders.nodes.flatMap((r) => r.lineItems.nodes.map((l) => ({ ...l, left: l.totalQuantity })));
+  const inputs: Array<{ reverseFulfillmentOrderLineItemId: string; quantity: number; dispositionType: string; locationId?: string | null }> = [];
+  for (const line of ret.lines) {
+    let wanted = line.quantity;
+    const type = DISPOSITION_TYPE[dispositions[line.id] as Disposition];
+    for (const r of rfoLines.filter((x) => x.fulfillmentLineItem?.lineItem.id === line.lineItemShopifyId)) {
+      const take = Math.min(wanted, r.left);
+      if (take <= 0) continue;
+      r.left -= take;
+      wanted -= take;
+      inputs.push({ reverseFulfillmentOrderLineItemId: r.id, quantity: take, dispositionType: type, ...(type === "RESTOCKED" ? { locationId: found.location?.id ?? null } : {}) });
+    }
+    if (wanted > 0) throw new ReturnsError(409, "not_in_shopify", `Shopify's return does not hold ${line.title} in that quantity.`);
+  }
+  await shopify("record the dispositions", () => admin.mutate(ReverseFulfillmentOrderDispose, (d) => d.reverseFulfillmentOrderDispose, { inputs }));
+  await deps.db.$transaction(async (tx) => {
+    for (const line of ret.lines) await tx.returnCaseLine.update({ where: { id: line.id }, data: { disposition: dispositions[line.id] } });
+    await tx.returnCase.updateMany({ where: { shop, id, status: "approved" }, data: { status: "received", receivedAt: deps.now ?? new Date() } });
+  });
+  const updated = await load(deps.db, shop, id);
+  await email(deps.db, shop, await getReturnPolicy(deps.db, shop), updated, "received", deps);
+  return updated;
+}
+
+/**
+ * Gives the shopper what they chose and closes the return: returnProcess for the items (with the
+ * refund to the original payment when that is the resolution), store credit with its bonus, then
+ * returnClose. A step Shopify already shows done is not repeated on a retry.
+ */
+export async function resolveReturn(shop: string, id: string, deps: WorkflowDeps) {
+  const ret = await load(deps.db, shop, id);
+  if (ret.status === "closed") return ret;
+  if (ret.status !== "received" && ret.status !== "resolved") {
+    throw new ReturnsError(409, "wrong_status", ret.status === "approved" ? "Receive the items, with a disposition for each, before completing the return." : `Return ${ret.number} is ${ret.status} and cannot be completed.`);
+  }
+  const blocker = closeBlocker(ret.lines);
+  if (blocker) throw new ReturnsError(409, "disposition_missing", blocker);
+  const admin = needAdmin(deps.admin);
+  const now = deps.now ?? new Date();
+  if (ret.status === "received") {
+    const found = await shopify("read the return", () => admin.request(ReturnForProcessing, { id: ret.shopifyReturnId! }));
+    const r = found.return;
+    if (!r) throw new ReturnsError(409, "missing_in_shopify", "Shopify no longer has this return.");
+    const toProcess = r.returnLineItems.nodes.filter((l) => l.id && l.quantity - (l.processedQuantity ?? 0) > 0).map((l) => ({ id: l.id, quantity: l.quantity - (l.processedQuantity ?? 0) }));
+    if (toProcess.length > 0) {
+      const money = (minor: number) => ({ amount: fromMinor(minor, ret.currency), currencyCode: ret.currency });
+      let financialTransfer = null;
+      if (ret.resolution === "refund" && ret.resolutionMinor > 0) {
+        const sale = r.order.transactions.find((t) => (t.kind === "SALE" || t.kind === "CAPTURE") && t.status === "SUCCESS");
+        if (!sale) throw new ReturnsError(409, "no_payment", "This order has no payment Shopify can refund; give store credit instead.");
+        financialTransfer = { issueRefund: { orderTransactions: [{ parentId: sale.id, transactionAmount: money(ret.resolutionMinor) }] } };
+      }
+      await shopify("process the return", () =>
+        admin.mutate(ReturnProcess, (d) => d.returnProcess, {
+          input: { returnId: ret.shopifyReturnId!, returnLineItems: toProcess, financialTransfer, note: `Aftercare return ${ret.number}`, notifyCustomer: false },
+        }),
+      );
+      // Store credit (with its bonus), or an exchange's bonus, goes to the customer's Shopify account.
+      const credit = ret.resolution === "store_credit" ? ret.resolutionMinor : isExchange(ret.resolution as never) ? ret.bonusMinor : 0;
+      if (credit > 0) {
+        const customer = r.order.customer?.id ?? ret.customerShopifyId;
+        if (!customer) throw new ReturnsError(409, "no_customer", "Store credit needs a customer account on the order.");
+        await shopify("issue the store credit", () => admin.mutate(StoreCreditAccountCredit, (d) => d.storeCreditAccountCredit, { id: customer, amount: money(credit) }));
+      }
+    }
+    await move(deps.db, shop, id, ["received"], { status: "resolved", resolvedAt: now });
+    await email(deps.db, shop, await getReturnPolicy(deps.db, shop), await load(deps.db, shop, id), "resolved", deps);
+  }
+  const closed = await shopify("close the return", () => admin.mutate(ReturnClose, (d) => d.returnClose, { id: ret.shopifyReturnId! }).catch((e) => {
+    if (e instanceof ShopifyUserError && /CLOSED/.test(e.message)) return { return: { id: ret.shopifyReturnId!, name: "", status: "CLOSED" }, userErrors: [] };
+    throw e;
+  }));
+  await move(deps.db, shop, id, ["resolved"], { status: "closed", closedAt: now, shopifyStatus: closed.return?.status ?? "CLOSED" });
+  return load(deps.db, shop, id);
+}
+
+/** Approves many requested returns; each succeeds or fails on its own. */
+export async function bulkApprove(shop: string, ids: string[], deps: WorkflowDeps) {
+  const results: Array<{ id: string; ok: boolean; message?: string }> = [];
+  for (const id of ids.slice(0, 100)) {
+    try {
+      await approveReturn(shop, id, deps);
+      results.push({ id, ok: true });
+    } catch (error) {
+      if (!(error instanceof ReturnsError)) throw error;
+      results.push({ id, ok: false, message: error.message });
+    }
+  }
+  return results;
+}
