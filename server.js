@@ -4,7 +4,8 @@ import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 
-const BUILD_PATH = new URL("./build/server/index.js", import.meta.url).href;
+const BUILD_DIR = process.env.BUILD_DIR ?? "build";
+const BUILD_PATH = new URL(`./${BUILD_DIR}/server/index.js`, import.meta.url).href;
 
 export async function startServer({ port = Number(process.env.PORT || 3000), host = process.env.HOST || "127.0.0.1" } = {}) {
   const build = await import(BUILD_PATH);
@@ -15,8 +16,8 @@ export async function startServer({ port = Number(process.env.PORT || 3000), hos
   if (webhooks) app.post("/webhooks", webhooks);
   // Webhooks are small JSON posts answered with a few bytes: compression would only cost time.
   app.use(compression({ filter: (req, res) => !req.path.startsWith("/webhooks") && compression.filter(req, res) }));
-  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("build/client", { maxAge: "1h" }));
+  app.use("/assets", express.static(`${BUILD_DIR}/client/assets`, { immutable: true, maxAge: "1y" }));
+  app.use(express.static(`${BUILD_DIR}/client`, { maxAge: "1h" }));
   app.use("/", express.static("public", { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 

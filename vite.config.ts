@@ -12,6 +12,8 @@ export default defineConfig({
   server: { host: "127.0.0.1", port: Number(process.env.PORT || 3000), fs: { allow: ["app", "node_modules"] } },
   plugins: [
     remix({
+      // BUILD_DIR lets several builds live side by side (e.g. parallel end-to-end runs).
+      buildDirectory: process.env.BUILD_DIR ?? "build",
       ignoredRouteFiles: ["**/.*", "**/*.test.*"],
       future: {
         v3_fetcherPersist: true,

@@ -1,7 +1,7 @@
 // `npm run worker`: a process that only works jobs (webhook events, notifications, scheduled
 // work) and serves no pages. For PostgreSQL deployments, so that web processes set
 // RUN_JOBS_IN_WEB=false and only record events; run as many workers as the load needs.
-const BUILD_PATH = new URL("./build/server/index.js", import.meta.url).href;
+const BUILD_PATH = new URL(`./${process.env.BUILD_DIR ?? "build"}/server/index.js`, import.meta.url).href;
 
 const url = process.env.DATABASE_URL ?? "file:./dev.sqlite";
 if (url.startsWith("file:")) {

@@ -87,7 +87,7 @@ export async function startDemo(options: DemoOptions = {}) {
   const appUrl = `http://${host}:${appPort}`;
   const sandboxUrl = `http://${host}:${sandboxPort}`;
 
-  if (!existsSync(join(root, "build/server/index.js"))) {
+  if (!existsSync(join(root, process.env.BUILD_DIR ?? "build", "server/index.js"))) {
     throw new Error("No production build: run `npm run build` first (npm run demo does).");
   }
 

@@ -14,7 +14,7 @@ function newestMtime(dir: string): number {
 // The end-to-end tests run the production build: make sure it is there and not older than app/.
 export function setup() {
   mkdirSync(join(process.cwd(), "test-results", "screenshots"), { recursive: true });
-  const built = join(process.cwd(), "build/server/index.js");
+  const built = join(process.cwd(), process.env.BUILD_DIR ?? "build", "server/index.js");
   if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(join(process.cwd(), "app"))) {
     execFileSync("npm", ["run", "build"], { stdio: "inherit" });
   }
