@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Checkbox, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
-import { TitleBar } from "@shopify/app-bridge-react";
-import { useEffect, useState } from "react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { SaveBar, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { useEffect, useMemo, useState } from "react";
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { CHANNEL_KINDS, LANGUAGES, TOPICS, type ContactSettings } from "../domain/contact/settings";
@@ -22,35 +22,61 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   let input: unknown;
   try {
-    input = JSON.parse(String((await request.formData()).get("settings") ?? ""));
+    input = ((await request.json()) as { settings?: unknown })?.settings;
   } catch {
-    return json({ ok: false as const, errors: ["The settings could not be read; reload the page and try again."] }, { status: 400 });
+    return json<SaveAnswer>({ ok: false, errors: ["The settings could not be read; reload the page and try again."] }, { status: 400 });
   }
   const result = await updateContactSettings(db(), session.shop, input);
-  return result.ok ? json({ ok: true as const, errors: [] as string[] }) : json({ ok: false as const, errors: result.errors }, { status: 400 });
+  return result.ok ? json<SaveAnswer>({ ok: true, settings: result.settings }) : json<SaveAnswer>({ ok: false, errors: result.errors }, { status: 400 });
 };
+
+type SaveAnswer = { ok: true; settings: ContactSettings } | { ok: false; errors: string[] };
+
+const holidaysText = (s: ContactSettings) => s.hours.holidays.map((h) => `${h.date} ${h.name}`.trim()).join("\n");
+const parseHolidays = (text: string) =>
+  text.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => ({ date: l.slice(0, 10), name: l.slice(10).trim() }));
 
 const TOPIC_LABEL: Record<string, string> = { order_status: "Order status", return: "Return", product: "Product", other: "Other" };
 const CHANNEL_LABEL: Record<string, string> = { email: "Email", phone: "Phone", whatsapp: "WhatsApp", messenger: "Messenger", instagram: "Instagram", sms: "SMS", chat: "Live chat link" };
 
 export default function ContactSettingsPage() {
   const { settings: saved, timeZone } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const submit = useSubmit();
-  const busy = useNavigation().state !== "idle";
+  const fetcher = useFetcher<SaveAnswer>();
+  const shopify = useAppBridge();
+  const busy = fetcher.state !== "idle";
+  const [baseline, setBaseline] = useState<ContactSettings>(saved as ContactSettings);
   const [s, setS] = useState<ContactSettings>(saved as ContactSettings);
-  const [holidays, setHolidays] = useState(saved.hours.holidays.map((h) => `${h.date} ${h.name}`.trim()).join("\n"));
+  const [holidays, setHolidays] = useState(holidaysText(saved as ContactSettings));
+  const current = useMemo(() => ({ ...s, hours: { ...s.hours, holidays: parseHolidays(holidays) } }), [s, holidays]);
+  const dirty = useMemo(() => JSON.stringify(current) !== JSON.stringify(baseline), [current, baseline]);
+  const result = fetcher.data;
   useEffect(() => {
-    if (result?.ok && typeof shopify !== "undefined") shopify.toast.show("Contact settings saved");
-  }, [result]);
+    if (fetcher.state !== "idle" || !fetcher.data) return;
+    if (fetcher.data.ok) {
+      // What the server stored (answers sanitised) becomes both the form and the saved state.
+      setBaseline(fetcher.data.settings);
+      setS(fetcher.data.settings);
+      setHolidays(holidaysText(fetcher.data.settings));
+      shopify.toast.show("Contact settings saved");
+    } else {
+      shopify.toast.show("Some settings need fixing", { isError: true });
+    }
+  }, [fetcher.state, fetcher.data, shopify]);
   const update = (patch: Partial<ContactSettings>) => setS((prev) => ({ ...prev, ...patch }));
-  const save = () => {
-    const parsedHolidays = holidays.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => ({ date: l.slice(0, 10), name: l.slice(10).trim() }));
-    submit({ settings: JSON.stringify({ ...s, hours: { ...s.hours, holidays: parsedHolidays } }) }, { method: "post" });
+  const save = () => fetcher.submit({ settings: current } as never, { method: "post", encType: "application/json" });
+  const discard = () => {
+    setS(baseline);
+    setHolidays(holidaysText(baseline));
   };
   return (
-    <Page title="Contact" subtitle={`Business hours are in the shop's time zone: ${timeZone}`} primaryAction={{ content: "Save", onAction: save, loading: busy }}>
+    <Page title="Contact" subtitle={`Business hours are in the shop's time zone: ${timeZone}`}>
       <TitleBar title="Contact" />
+      <SaveBar id="contact-settings-save-bar" open={dirty}>
+        <button variant="primary" onClick={save} loading={busy ? "" : undefined}>
+          Save
+        </button>
+        <button onClick={discard}>Discard</button>
+      </SaveBar>
       <Layout>
         {result && !result.ok ? (
           <Layout.Section>
@@ -59,11 +85,14 @@ export default function ContactSettingsPage() {
             </Banner>
           </Layout.Section>
         ) : null}
-        <Layout.AnnotatedSection title="Channels" description="How shoppers can reach you, and the reply time they should expect (counted in business hours).">
+        <Layout.AnnotatedSection title="Channels" description="How shoppers can reach you, and the reply time they should expect (counted in business hours). Untick a channel to hide it from the storefront without losing its details.">
           <Card>
             <BlockStack gap="300">
               {s.channels.map((c, i) => (
                 <InlineStack key={i} gap="200" blockAlign="end" wrap={false}>
+                  <Box paddingBlockEnd="150">
+                    <Checkbox label="Shown" checked={c.enabled} onChange={(on) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, enabled: on } : x)) })} />
+                  </Box>
                   <Select label="Channel" options={CHANNEL_KINDS.map((k) => ({ label: CHANNEL_LABEL[k], value: k }))} value={c.kind} onChange={(v) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, kind: v as typeof c.kind } : x)) })} />
                   <TextField label="Address, number or link" value={c.value} onChange={(v) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, value: v } : x)) })} autoComplete="off" />
                   <TextField label="Replies within (min)" type="number" value={String(c.replyMinutes)} onChange={(v) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, replyMinutes: Number(v) } : x)) })} autoComplete="off" />

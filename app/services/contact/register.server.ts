@@ -8,6 +8,8 @@ import { registerPeriodicTask } from "../../jobs/scheduler.server";
 import { registerPersonalDataArea, type DataSubject } from "../compliance.server";
 import { registerCoreDashboardMetrics } from "../dashboard/core-metrics.server";
 import { sendDueNpsSurveys } from "./surveys.server";
+import { registerInboxContext } from "./context.server";
+import { loyaltyInboxContext } from "./loyalty-context.server";
 import type { Db } from "../../db.server";
 
 function requestsOf(shop: string, s: DataSubject) {
@@ -58,6 +60,7 @@ export function registerContact() {
   if (registered) return;
   registered = true;
   registerCoreDashboardMetrics();
+  registerInboxContext(loyaltyInboxContext);
   registerPeriodicTask({
     name: "contact.nps-surveys",
     everyMs: 60 * 60_000,

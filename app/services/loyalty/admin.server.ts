@@ -58,7 +58,10 @@ export async function adjustPoints(db: Db, shop: string, input: { memberId: stri
     { sourceKey: `adjust:${token}`, kind: "adjust", points: input.points, availableAt: input.now, reason: input.reason, actor: input.actor },
     { now: input.now, mode: "exact" },
   );
-  if (result.status === "insufficient") throw new LoyaltyError(409, "not_enough_points", `The member has ${result.available} points to take away.`);
+  // A merchant's typo, not a conflict: the form can be corrected, so 400 with what is possible.
+  if (result.status === "insufficient") {
+    throw new LoyaltyError(400, "below_zero", `That would take the balance below zero: the member has ${result.available} points available to take away (pending points cannot be taken by hand).`);
+  }
   return result;
 }
 
@@ -66,36 +69,55 @@ export const rewardSchema = z
   .object({
     kind: z.enum(["fixed_amount", "percentage", "free_shipping", "store_credit"]),
     title: z.string().trim().min(1, "Give the reward a name").max(80),
-    pointsCost: z.coerce.number().int().min(1, "A reward costs at least 1 point").max(10_000_000),
-    valueMinor: z.coerce.number().int().min(1).max(100_000_000).nullable().default(null),
-    percentOff: z.coerce.number().int().min(1).max(100).nullable().default(null),
-    minimumOrderMinor: z.coerce.number().int().min(0).max(100_000_000).nullable().default(null),
+    pointsCost: z.coerce.number().int("Whole points only").min(1, "A reward costs at least 1 point").max(10_000_000, "At most 10,000,000 points"),
+    valueMinor: z.coerce.number().int().min(1, "Enter an amount above zero").max(100_000_000, "That amount is too large").nullable().default(null),
+    percentOff: z.coerce.number().int("Whole percent only").min(1, "Enter a percentage from 1 to 100").max(100, "Enter a percentage from 1 to 100").nullable().default(null),
+    minimumOrderMinor: z.coerce.number().int().min(0, "The minimum cannot be negative").max(100_000_000, "That minimum is too large").nullable().default(null),
   })
   .superRefine((r, ctx) => {
     if ((r.kind === "fixed_amount" || r.kind === "store_credit") && !r.valueMinor) ctx.addIssue({ code: "custom", path: ["valueMinor"], message: "Enter the amount" });
     if (r.kind === "percentage" && !r.percentOff) ctx.addIssue({ code: "custom", path: ["percentOff"], message: "Enter the percentage" });
   });
 
+function rewardErrors(error: z.ZodError) {
+  const errors: Record<string, string> = {};
+  for (const i of error.issues) errors[i.path.join(".") || "reward"] ??= i.message;
+  return errors;
+}
+
+function rewardData(r: z.infer<typeof rewardSchema>) {
+  return {
+    kind: r.kind,
+    title: r.title,
+    pointsCost: r.pointsCost,
+    valueMinor: r.kind === "fixed_amount" || r.kind === "store_credit" ? r.valueMinor : null,
+    percentOff: r.kind === "percentage" ? r.percentOff : null,
+    // Store credit is not a discount code, so it has no order minimum.
+    minimumOrderMinor: r.kind === "store_credit" ? null : r.minimumOrderMinor || null,
+  };
+}
+
 export async function createReward(db: Db, shop: string, input: unknown) {
   const parsed = rewardSchema.safeParse(input);
-  if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const i of parsed.error.issues) errors[i.path.join(".") || "reward"] ??= i.message;
-    return { ok: false as const, errors };
-  }
-  const r = parsed.data;
-  const reward = await db.loyaltyReward.create({
-    data: {
-      shop,
-      kind: r.kind,
-      title: r.title,
-      pointsCost: r.pointsCost,
-      valueMinor: r.kind === "fixed_amount" || r.kind === "store_credit" ? r.valueMinor : null,
-      percentOff: r.kind === "percentage" ? r.percentOff : null,
-      minimumOrderMinor: r.kind === "store_credit" ? null : r.minimumOrderMinor || null,
-    },
-  });
+  if (!parsed.success) return { ok: false as const, errors: rewardErrors(parsed.error) };
+  const reward = await db.loyaltyReward.create({ data: { shop, ...rewardData(parsed.data) } });
   return { ok: true as const, reward };
+}
+
+/**
+ * Changes a reward. Codes already issued keep the terms they were created with in Shopify; the
+ * redemption rows keep the title and points paid, so history stays true.
+ */
+export async function updateReward(db: Db, shop: string, id: string, input: unknown) {
+  const parsed = rewardSchema.safeParse(input);
+  if (!parsed.success) return { ok: false as const, errors: rewardErrors(parsed.error) };
+  const result = await db.loyaltyReward.updateMany({ where: { id, shop }, data: rewardData(parsed.data) });
+  if (result.count === 0) throw new LoyaltyError(404, "unknown_reward", "That reward no longer exists.");
+  return { ok: true as const, reward: await db.loyaltyReward.findFirstOrThrow({ where: { id, shop } }) };
+}
+
+export function listRewards(db: Db, shop: string) {
+  return db.loyaltyReward.findMany({ where: { shop }, orderBy: [{ active: "desc" }, { pointsCost: "asc" }, { createdAt: "asc" }], take: 200 });
 }
 
 export async function setRewardActive(db: Db, shop: string, id: string, active: boolean) {
@@ -129,4 +151,10 @@ export async function liabilityReport(db: Db, shop: string, now: Date) {
     redeemedPoints: redeemed._sum.points ?? 0,
     redemptions: redeemed._count._all,
   };
+}
+
+/** The shop's currency, in which tier thresholds, reward amounts and the liability are shown. */
+export async function shopCurrency(db: Db, shop: string): Promise<string> {
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
+  return row?.currencyCode ?? "USD";
 }

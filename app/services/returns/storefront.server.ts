@@ -185,6 +185,8 @@ function lineView(
     quantity: l.quantity,
     // Per unit, for the estimate shown before submitting (the server's quote is what counts).
     unitValueMinor: Math.floor((l.priceMinor * l.quantity - l.totalDiscountMinor) / Math.max(1, l.quantity)),
+    // What was paid for the whole line: the storefront's estimate uses lineValueMinor's rounding.
+    paidMinor: Math.max(0, l.priceMinor * l.quantity - l.totalDiscountMinor),
     returnable: e.returnable,
     reason,
     windowEndsAt: e.windowEndsAt.toISOString(),

@@ -4,25 +4,42 @@
  * the periodic delay check; idempotent, so replays and reorderings change nothing twice.
  */
 import type { Db } from "../../db.server";
-import { businessDaysBetween, localDate } from "../../domain/tracking/calendar";
+import { businessDaysBetween, localDate, startOfLocalDay } from "../../domain/tracking/calendar";
 import { getTrackingSettings, shopProfile } from "../../models/tracking.server";
 import { enqueueShipmentEmails } from "./notifications.server";
 import { assembleTracking, type ShipmentState, type TrackingState } from "./shipments.server";
 
-function problemOf(s: ShipmentState): { problem: string | null; problemReason: string | null } {
-  if (s.deliveredAt) return { problem: null, problemReason: null };
+/**
+ * What is wrong with a shipment and since when it has been wrong: the carrier's scan time for an
+ * attempt, exception or reported delay; the start of the first late day (shop's calendar) for a
+ * delay a rule found. Null `since` when nothing says (a fulfillment marked failed without a scan).
+ */
+export function problemOf(s: ShipmentState, timeZone: string): { problem: string | null; problemReason: string | null; since: Date | null } {
+  if (s.deliveredAt) return { problem: null, problemReason: null, since: null };
   const p = s.timeline.problem;
-  if (p && p.kind !== "delayed") return { problem: p.kind, problemReason: p.message };
-  if (s.delay) return { problem: "delayed", problemReason: s.delay.reason };
-  if (p) return { problem: "delayed", problemReason: p.message ?? "carrier_reported_delay" };
-  return { problem: null, problemReason: null };
+  if (p && p.kind !== "delayed") return { problem: p.kind, problemReason: p.message, since: p.at };
+  if (s.delay) return { problem: "delayed", problemReason: s.delay.reason, since: startOfLocalDay(s.delay.lateSince, timeZone) };
+  if (p) return { problem: "delayed", problemReason: p.message ?? "carrier_reported_delay", since: p.at };
+  return { problem: null, problemReason: null, since: null };
+}
+
+/**
+ * When the problem began, not when a job noticed it: the earliest known start while the same
+ * problem lasts (a second failed attempt does not reset it); the detection time only when
+ * nothing else says.
+ */
+function problemSinceOf(problem: string | null, happened: Date | null, stored: { problem: string | null; problemSince: Date | null } | undefined, now: Date): Date | null {
+  if (!problem) return null;
+  const before = stored?.problem === problem ? stored.problemSince : null;
+  if (happened && before) return happened < before ? happened : before;
+  return happened ?? before ?? now;
 }
 
 async function saveShipment(db: Db, state: TrackingState, s: ShipmentState, now: Date) {
   const shop = state.profile.domain;
   const { order } = state.data;
   const stored = state.data.tracking.find((t) => t.fulfillmentShopifyId === s.fulfillmentShopifyId);
-  const { problem, problemReason } = problemOf(s);
+  const { problem, problemReason, since } = problemOf(s, state.calendar.timeZone);
   const deliveredDay = s.deliveredAt ? localDate(s.deliveredAt, state.calendar.timeZone) : null;
   const fields = {
     orderShopifyId: order.shopifyId,
@@ -43,7 +60,7 @@ async function saveShipment(db: Db, state: TrackingState, s: ShipmentState, now:
     deliveredOnTime: deliveredDay && s.estimatedBy ? deliveredDay <= s.estimatedBy : null,
     problem,
     problemReason: problemReason?.slice(0, 500) ?? null,
-    problemSince: problem ? (stored?.problem === problem && stored.problemSince ? stored.problemSince : now) : null,
+    problemSince: problemSinceOf(problem, since, stored, now),
   };
   const write = () =>
     db.shipmentTracking.upsert({

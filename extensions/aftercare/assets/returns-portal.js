@@ -1,0 +1,363 @@
+// <aftercare-returns-portal>: finds an order through the app proxy, lets the shopper choose items,
+// a reason and a resolution, shows the amount before submitting, and the return's status after.
+// No framework; every word comes from the block's Liquid (data-strings) or the API.
+(() => {
+  if (customElements.get("aftercare-returns-portal")) return;
+
+  const fill = (text, values) => text.replace(/%(\w+)%/g, (_, k) => (k in values ? values[k] : ""));
+  const isExchange = (r) => r === "exchange_variant" || r === "exchange_any";
+  // Same arithmetic as the server's quote (app/domain/returns/policy.ts): minor units, half up.
+  const percentOf = (amount, percent) => Math.floor((amount * Math.round(percent * 100) + 5000) / 10000);
+  const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+
+  class AftercareReturnsPortal extends HTMLElement {
+    connectedCallback() {
+      this.s = JSON.parse(this.querySelector("[data-strings]").textContent);
+      this.find = this.querySelector("[data-find]");
+      this.status = this.querySelector("[data-status]");
+      this.result = this.querySelector("[data-result]");
+      this.onSubmit = (event) => {
+        event.preventDefault();
+        if (event.target === this.find) this.findOrder();
+        else if (event.target.matches("[data-request]")) this.submitReturn();
+      };
+      this.onClick = (event) => {
+        const open = event.target.closest("[data-token]");
+        if (open) this.lookup({ token: open.dataset.token });
+        if (event.target.closest('[data-action="again"]')) this.reset();
+      };
+      this.onChange = (event) => {
+        if (event.target.closest("[data-request]")) this.refresh();
+      };
+      this.addEventListener("submit", this.onSubmit);
+      this.addEventListener("click", this.onClick);
+      this.addEventListener("change", this.onChange);
+      this.addEventListener("input", this.onChange);
+      const params = new URLSearchParams(location.search);
+      if (params.get("return")) this.lookup({ return: params.get("return") });
+      if (this.dataset.loggedIn) this.listMine();
+    }
+
+    disconnectedCallback() {
+      this.removeEventListener("submit", this.onSubmit);
+      this.removeEventListener("click", this.onClick);
+      this.removeEventListener("change", this.onChange);
+      this.removeEventListener("input", this.onChange);
+      if (this.pending) this.pending.abort();
+    }
+
+    async call(params, body) {
+      if (this.pending) this.pending.abort();
+      this.pending = new AbortController();
+      const query = new URLSearchParams({ ...params, locale: this.dataset.locale || "en" });
+      const response = await fetch(`${this.dataset.endpoint}?${query}`, {
+        method: body ? "POST" : "GET",
+        headers: body ? { Accept: "application/json", "Content-Type": "application/json" } : { Accept: "application/json" },
+        body: body ? JSON.stringify(body) : undefined,
+        credentials: "same-origin",
+        signal: this.pending.signal,
+      });
+      return { ok: response.ok, body: await response.json().catch(() => ({})) };
+    }
+
+    say(text, isError) {
+      this.status.textContent = text || "";
+      this.status.classList.toggle("aftercare-returns__status--error", Boolean(isError));
+    }
+
+    error(body) {
+      return this.s.errors[body && body.error] || this.s.errors.generic;
+    }
+
+    findOrder() {
+      const order = this.find.elements.order.value.trim();
+      const email = this.find.elements.email.value.trim();
+      const missing = !order ? this.find.elements.order : !email ? this.find.elements.email : null;
+      for (const input of [this.find.elements.order, this.find.elements.email]) input.removeAttribute("aria-invalid");
+      if (missing) {
+        missing.setAttribute("aria-invalid", "true");
+        missing.focus();
+        return this.say(this.s.errors.invalid_request, true);
+      }
+      this.lookup({ order, email });
+    }
+
+    async busy(message, run) {
+      this.setAttribute("aria-busy", "true");
+      this.result.classList.add("aftercare-returns__result--loading");
+      this.say(message);
+      try {
+        await run();
+      } catch (error) {
+        if (error.name !== "AbortError") this.say(this.s.errors.network, true);
+      } finally {
+        this.removeAttribute("aria-busy");
+        this.result.classList.remove("aftercare-returns__result--loading");
+      }
+    }
+
+    lookup(params) {
+      return this.busy(this.s.loading, async () => {
+        const { ok, body } = await this.call(params);
+        if (!ok) {
+          this.say(this.error(body), true);
+          if (!this.find.hidden) this.find.elements.order.focus();
+          return;
+        }
+        this.say("");
+        if (body.return) this.showReturn(body.return, null, false);
+        else this.showOrder(body);
+        this.find.hidden = true;
+        this.result.focus();
+      });
+    }
+
+    async listMine() {
+      const list = this.querySelector("[data-mine]");
+      try {
+        const { ok, body } = await this.call({});
+        list.replaceChildren();
+        const orders = (ok && body.customer && body.customer.orders) || [];
+        if (!orders.length) list.append(Object.assign(document.createElement("li"), { textContent: this.s.no_orders }));
+        for (const o of orders) {
+          const button = Object.assign(document.createElement("button"), { type: "button", className: "aftercare-returns__link-button" });
+          button.dataset.token = o.token;
+          button.textContent = `${this.s.open_order} ${o.name}`;
+          const li = document.createElement("li");
+          li.append(button, " ", this.date(o.placedAt));
+          list.append(li);
+        }
+      } catch (error) {
+        list.replaceChildren();
+      } finally {
+        list.removeAttribute("aria-busy");
+      }
+    }
+
+    reset() {
+      this.result.replaceChildren();
+      this.view = null;
+      this.find.hidden = false;
+      this.say("");
+      this.find.elements.order.focus();
+    }
+
+    clone(name) {
+      return this.querySelector(`template[data-template="${name}"]`).content.firstElementChild.cloneNode(true);
+    }
+
+    slot(root, name, text) {
+      const el = root.querySelector(`[data-slot="${name}"]`);
+      if (text !== undefined) el.textContent = text;
+      return el;
+    }
+
+    date(iso) {
+      const el = document.createElement("time");
+      el.dateTime = iso;
+      el.textContent = new Intl.DateTimeFormat(this.dataset.locale || undefined, { dateStyle: "medium" }).format(new Date(iso));
+      return el;
+    }
+
+    money(minor, currency) {
+      const format = new Intl.NumberFormat(this.dataset.locale || undefined, { style: "currency", currency });
+      return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
+    }
+
+    showOrder(view) {
+      this.view = view;
+      this.key = newKey();
+      const root = this.clone("order");
+      this.slot(root, "name", fill(this.s.order_heading, { name: view.order.name }));
+      const lines = this.slot(root, "lines");
+      for (const line of view.lines) lines.append(this.lineRow(line));
+      const choices = this.slot(root, "resolutions");
+      view.resolutions.forEach((r, i) => {
+        const choice = this.clone("resolution");
+        const input = choice.querySelector("input");
+        input.value = r.id;
+        input.checked = i === 0;
+        this.slot(choice, "label", this.s.resolutions[r.id]);
+        this.slot(choice, "bonus", r.bonusPercent > 0 ? fill(this.s.resolutions.bonus, { percent: r.bonusPercent }) : "");
+        choices.append(choice);
+      });
+      if (!view.enabled) {
+        this.say(this.s.errors.returns_off, true);
+        this.slot(root, "submit").disabled = true;
+      }
+      if (this.dataset.showPrevious !== "false" && view.returns.length) {
+        this.slot(root, "previous-box").hidden = false;
+        const list = this.slot(root, "previous");
+        for (const r of view.returns) {
+          const li = document.createElement("li");
+          li.textContent = `${fill(this.s.status_heading, { number: r.number })}: ${this.s.statuses[r.status] || r.status}`;
+          list.append(li);
+        }
+      }
+      this.result.replaceChildren(root);
+      this.refresh();
+    }
+
+    lineRow(line) {
+      const row = this.clone("line");
+      row.dataset.line = line.id;
+      const pick = row.querySelector('[data-field="pick"]');
+      this.slot(row, "title", line.title);
+      pick.setAttribute("aria-label", fill(this.s.select_item, { title: line.title }));
+      this.slot(row, "variant", line.variantTitle || "");
+      if (line.imageUrl && /^https:\/\//i.test(line.imageUrl)) Object.assign(this.slot(row, "image"), { src: line.imageUrl, hidden: false });
+      const availability = this.slot(row, "availability");
+      if (line.reason) {
+        pick.disabled = true;
+        availability.textContent = fill(this.s.why[line.reason] || this.s.why.not_returnable, { date: this.date(line.windowEndsAt).textContent });
+        row.classList.add("aftercare-returns__line--off");
+        return row;
+      }
+      availability.textContent = `${fill(this.s.returnable_count, { count: line.returnable })} · ${fill(this.s.window_until, { date: this.date(line.windowEndsAt).textContent })}`;
+      const quantity = row.querySelector('[data-field="quantity"]');
+      for (let n = 1; n <= line.returnable; n++) quantity.append(new Option(String(n), String(n)));
+      const reason = row.querySelector('[data-field="reason"]');
+      for (const r of this.view.reasons) reason.append(new Option(r.label, r.id));
+      const exchange = row.querySelector('[data-field="exchange"]');
+      exchange.append(new Option("—", ""));
+      for (const v of line.exchangeVariants) exchange.append(new Option(v.title, v.id));
+      return row;
+    }
+
+    resolution() {
+      const checked = this.result.querySelector('[data-field="resolution"]:checked');
+      return checked ? checked.value : null;
+    }
+
+    /** Which lines are chosen, and what they are worth as the server will quote them. */
+    chosen() {
+      return [...this.result.querySelectorAll("[data-line]")]
+        .filter((row) => row.querySelector('[data-field="pick"]').checked)
+        .map((row) => {
+          const line = this.view.lines.find((l) => l.id === row.dataset.line);
+          const field = (name) => row.querySelector(`[data-field="${name}"]`);
+          const quantity = Number(field("quantity").value);
+          return { row, line, field, quantity, valueMinor: Math.floor((line.paidMinor * Math.min(quantity, line.quantity)) / Math.max(1, line.quantity)) };
+        });
+    }
+
+    refresh() {
+      const root = this.result.querySelector("[data-request]");
+      if (!root || !this.view) return;
+      const resolution = this.resolution();
+      const exchange = isExchange(resolution);
+      for (const row of root.querySelectorAll("[data-line]")) {
+        const picked = row.querySelector('[data-field="pick"]').checked;
+        const line = this.view.lines.find((l) => l.id === row.dataset.line);
+        this.slot(row, "details").hidden = !picked;
+        this.slot(row, "exchange-box").hidden = !exchange || !line.exchangeVariants.length;
+        this.slot(row, "no-exchange").hidden = !exchange || line.exchangeVariants.length > 0;
+        const reason = this.view.reasons.find((r) => r.id === row.querySelector('[data-field="reason"]').value);
+        row.querySelector('[data-field="note"]').required = Boolean(reason && reason.requireNote);
+      }
+      const chosen = this.chosen();
+      const option = this.view.resolutions.find((r) => r.id === resolution) || { bonusPercent: 0 };
+      const fees = this.view.fees;
+      const items = chosen.reduce((n, c) => n + c.valueMinor, 0);
+      const waived = exchange && fees.waiveForExchanges;
+      const restocking = waived ? 0 : Math.min(items, percentOf(items, fees.restockingPercent));
+      const shipping = waived || !items ? 0 : Math.min(items - restocking, fees.returnShippingMinor);
+      const bonus = percentOf(items, option.bonusPercent);
+      const currency = this.view.order.currency;
+      const show = (name, minor, sign) => {
+        this.slot(root, `${name}-row`).hidden = minor === 0;
+        this.slot(root, name, `${sign}${this.money(minor, currency)}`);
+      };
+      this.slot(root, "items", this.money(items, currency));
+      show("restocking", restocking, "−");
+      show("shipping", shipping, "−");
+      show("bonus", bonus, "+");
+      this.slot(root, "total-label", resolution === "store_credit" ? this.s.total_credit : exchange ? this.s.total_exchange : this.s.total_refund);
+      this.slot(root, "total", this.money(items - restocking - shipping + bonus, currency));
+    }
+
+    /** Checks what the server would refuse, pointing at the first field to fix. */
+    problem(chosen, resolution) {
+      if (!chosen.length) return [this.s.errors.no_items, this.result.querySelector('[data-field="pick"]:not(:disabled)')];
+      for (const c of chosen) {
+        const reason = this.view.reasons.find((r) => r.id === c.field("reason").value);
+        if (!reason) return [this.s.choose_reason, c.field("reason")];
+        if (reason.requireNote && !c.field("note").value.trim()) return [this.s.errors.note_required, c.field("note")];
+        if (isExchange(resolution) && !c.field("exchange").value) return [this.s.errors.exchange_required, c.line.exchangeVariants.length ? c.field("exchange") : c.row.querySelector('[data-field="pick"]')];
+      }
+      return null;
+    }
+
+    submitReturn() {
+      const resolution = this.resolution();
+      const chosen = this.chosen();
+      for (const el of this.result.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+      const problem = this.problem(chosen, resolution);
+      if (problem) {
+        this.say(problem[0], true);
+        if (problem[1]) {
+          problem[1].setAttribute("aria-invalid", "true");
+          problem[1].focus();
+        }
+        return;
+      }
+      const submit = this.result.querySelector('[data-slot="submit"]');
+      submit.disabled = true;
+      const items = chosen.map((c) => ({
+        lineItemId: c.line.id,
+        quantity: c.quantity,
+        reason: c.field("reason").value,
+        note: c.field("note").value.trim() || null,
+        exchangeVariantId: isExchange(resolution) ? c.field("exchange").value : null,
+      }));
+      return this.busy(this.s.submitting, async () => {
+        try {
+          const { ok, body } = await this.call({}, { token: this.view.token, key: this.key, resolution, locale: this.dataset.locale || "en", items });
+          if (!ok) return this.say(this.error(body), true);
+          this.say("");
+          this.showReturn(body.return, body.statusToken, true);
+          this.result.focus();
+        } finally {
+          submit.disabled = false;
+        }
+      });
+    }
+
+    showReturn(r, statusToken, justCreated) {
+      const card = this.clone("return");
+      this.slot(card, "title", fill(justCreated ? this.s.done_heading : this.s.status_heading, { number: r.number }));
+      this.slot(card, "state", this.s.statuses[r.status] || r.status);
+      this.slot(card, "order", fill(this.s.order_heading, { name: r.orderName }));
+      this.slot(card, "next", this.s.next[r.status] || "");
+      const items = this.slot(card, "items");
+      for (const item of r.items) {
+        const li = document.createElement("li");
+        li.textContent = `${item.title}${item.variantTitle ? ` – ${item.variantTitle}` : ""} × ${item.quantity}${item.exchangeTitle ? ` · ${fill(this.s.exchange_item, { title: item.exchangeTitle })}` : ""}`;
+        items.append(li);
+      }
+      const label = r.resolution === "store_credit" ? this.s.total_credit : isExchange(r.resolution) ? this.s.total_exchange : this.s.total_refund;
+      this.slot(card, "amount", `${label}: ${this.money(r.amounts.total, r.currency)}`);
+      if (r.instructions) {
+        this.slot(card, "instructions-box").hidden = false;
+        this.slot(card, "instructions", r.instructions);
+        if (r.returnAddress) {
+          this.slot(card, "address-title").hidden = false;
+          Object.assign(this.slot(card, "address", r.returnAddress), { hidden: false });
+        }
+      }
+      if (r.declineNote) {
+        this.slot(card, "decline-box").hidden = false;
+        this.slot(card, "decline", r.declineNote);
+      }
+      if (statusToken) {
+        const url = new URL(location.href);
+        url.searchParams.delete("token");
+        url.searchParams.set("return", statusToken);
+        Object.assign(this.slot(card, "link"), { href: url.toString(), hidden: false });
+      }
+      this.result.replaceChildren(card);
+    }
+  }
+
+  customElements.define("aftercare-returns-portal", AftercareReturnsPortal);
+})();

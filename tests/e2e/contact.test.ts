@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, FrameLocator, Page } from "playwright-core";
+import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
+import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import type { Db } from "../../app/db.server";
+
+// Contact from both sides, in Chromium against the production build and the sandbox: the merchant
+// configures channels and the FAQ, a shopper finds the block, searches, writes about an order; the
+// merchant sees the order's shipments in the Inbox, replies (a real email through SMTP), closes;
+// the survey link from the closing email is answered and the dashboard shows the score.
+
+/** A captured mail's text part, undoing quoted-printable soft breaks and escapes. */
+function mailText(raw: string) {
+  return raw
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 40_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to end in Chromium", () => {
+  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let browser: Browser;
+  let db: Db;
+  let order: { name: string; email: string; shopifyId: string; trackingNumber: string | null };
+  const shopper = { name: "Mina Rahimi", message: "Hello, my parcel has not moved for days. Can you check where it is?" };
+
+  beforeAll(async () => {
+    demo = await startTestDemo();
+    db = openDb(demo.databaseUrl);
+    await waitForInboxDrained(db);
+    browser = await launchBrowser();
+    // A demo order that has shipped, so the inbox has shipments to show.
+    const shipped = await db.fulfillment.findFirst({ where: { shop: demo.shop, trackingCompany: { not: null } }, orderBy: { shopifyCreatedAt: "asc" } });
+    const o = await db.order.findFirstOrThrow({ where: { shop: demo.shop, shopifyId: shipped!.orderShopifyId, email: { not: null } } });
+    order = { name: o.name, email: o.email!, shopifyId: o.shopifyId, trackingNumber: (JSON.parse(shipped!.trackingNumbers) as string[])[0] ?? null };
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await db?.$disconnect();
+    await demo?.stop();
+  });
+
+  async function admin(path: string): Promise<{ page: Page; app: FrameLocator }> {
+    const page = await newPage(browser);
+    await page.goto(`${demo.sandboxUrl}/admin?path=${path}`);
+    return { page, app: page.frameLocator("iframe#app") };
+  }
+
+  it("the merchant sets channels, hours and FAQ on the Contact page and saves through the save bar", async () => {
+    const { page, app } = await admin("/app/contact");
+    await app.getByRole("button", { name: "Add channel" }).waitFor({ timeout: 30_000 });
+    // Nothing changed yet: no save bar.
+    expect(await page.locator("#savebar").getAttribute("data-open")).not.toBe("true");
+
+    await app.getByRole("button", { name: "Add channel" }).click();
+    await app.getByLabel("Address, number or link").nth(0).fill("care@northwind.example");
+    await app.getByRole("button", { name: "Add channel" }).click();
+    await app.getByLabel("Channel", { exact: true }).nth(1).selectOption("whatsapp");
+    await app.getByLabel("Address, number or link").nth(1).fill("+1 416 555 0100");
+    await app.getByLabel("Replies within (min)").nth(1).fill("30");
+    await app.getByRole("button", { name: "Add channel" }).click();
+    await app.getByLabel("Channel", { exact: true }).nth(2).selectOption("phone");
+    await app.getByLabel("Address, number or link").nth(2).fill("+1 416 555 0199");
+    // Phone is kept but switched off: the storefront must not show it.
+    await app.getByLabel("Shown").nth(2).uncheck();
+
+    // Open every day, all day, so the storefront shows the channels online whenever this runs.
+    for (const day of ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]) {
+      const box = app.getByRole("checkbox", { name: day, exact: true });
+      if (!(await box.isChecked())) await box.check();
+      await app.getByLabel(`${day} opens`).fill("00:00");
+      await app.getByLabel(`${day} closes`).fill("24:00");
+    }
+
+    const faq = [
+      { language: "en", category: "Shipping", question: "How long does delivery take?", answer: "<p>Most orders arrive in <strong>3 to 5 business days</strong>.</p><script>alert(1)</script>" },
+      { language: "en", category: "Returns", question: "Can I return a sale item?", answer: "<p>Yes, within 30 days.</p>" },
+      { language: "fa", category: "ارسال", question: "ارسال چقدر طول می‌کشد؟", answer: "<p>بیشتر سفارش‌ها در ۳ تا ۵ روز کاری می‌رسند.</p>" },
+    ];
+    for (const [i, f] of faq.entries()) {
+      await app.getByRole("button", { name: "Add question" }).click();
+      await app.getByLabel("Language").nth(i).selectOption(f.language);
+      await app.getByLabel("Category").nth(i).fill(f.category);
+      await app.getByLabel("Question").nth(i).fill(f.question);
+      await app.getByLabel(/^Answer/).nth(i).fill(f.answer);
+    }
+
+    // The host's save bar opened for the unsaved changes; saving goes through it.
+    await page.locator('#savebar[data-open="true"]').waitFor({ timeout: 10_000 });
+    await page.locator("#save").click();
+    await page.locator(".toast", { hasText: "Contact settings saved" }).waitFor({ timeout: 15_000 });
+    await page.locator('#savebar[data-open="false"]').waitFor({ timeout: 10_000 });
+
+    const stored = JSON.parse((await db.contactSettings.findUniqueOrThrow({ where: { shop: demo.shop } })).settings);
+    expect(stored.channels.map((c: { kind: string; enabled: boolean }) => `${c.kind}:${c.enabled}`)).toEqual(["email:true", "whatsapp:true", "phone:false"]);
+    expect(stored.faq[0].answerHtml).toContain("<strong>3 to 5 business days</strong>");
+    expect(stored.faq[0].answerHtml).not.toContain("script");
+    // The form now shows what was stored (sanitised).
+    await expect(app.getByLabel(/^Answer/).nth(0).inputValue()).resolves.not.toContain("script");
+    await page.screenshot({ path: screenshotPath("contact-settings"), fullPage: true });
+    await page.close();
+  });
+
+  it("a shopper sees the channels online, searches the FAQ, and writes about an order (English)", async () => {
+    const page = await newPage(browser);
+    await page.goto(`${demo.sandboxUrl}/store?block=contact&locale=en`);
+    const block = page.locator("aftercare-contact");
+    await block.locator("[data-channels-section]:not([hidden])").waitFor({ timeout: 15_000 });
+    await expect(block.locator("[data-availability]").innerText()).resolves.toBe("We're online now");
+    const channels = block.locator(".aftercare-contact__channel");
+    expect(await channels.count()).toBe(2); // phone is switched off
+    await expect(channels.nth(0).innerText()).resolves.toContain("Email");
+    await expect(channels.nth(1).innerText()).resolves.toMatch(/WhatsApp[\s\S]*Usually replies within 30 minutes/);
+    expect(await channels.nth(1).locator("a").getAttribute("href")).toBe("https://wa.me/14165550100");
+
+    // FAQ: only this language's questions; the search narrows them and says how many match.
+    const questions = block.locator(".aftercare-contact__faq-item");
+    expect(await questions.count()).toBe(2);
+    await block.locator("[data-faq-search]").fill("deliver");
+    await expect(block.locator("[data-faq-status]").innerText()).resolves.toBe("1 matching questions");
+    await expect(block.locator(".aftercare-contact__faq-item:visible").innerText()).resolves.toContain("3 to 5 business days");
+    await block.locator("[data-faq-search]").fill("zzzz");
+    await expect(block.locator("[data-faq-status]").innerText()).resolves.toBe("No question matches. Write to us below.");
+    await block.locator("[data-faq-search]").fill("");
+    // The injected script never reached the page.
+    expect(await block.locator(".aftercare-contact__answer script").count()).toBe(0);
+    await page.screenshot({ path: screenshotPath("contact-block-en"), fullPage: true });
+
+    await block.getByLabel("Name").fill(shopper.name);
+    await block.getByLabel("Email").fill(order.email);
+    await block.getByLabel("Order number (optional)").fill(order.name);
+    await block.getByLabel("Topic").selectOption("order_status");
+    await block.getByLabel("Message").fill(shopper.message);
+    await block.getByRole("button", { name: "Send message" }).click();
+    const sent = block.locator("[data-sent]:not([hidden])");
+    await sent.waitFor({ timeout: 15_000 });
+    await expect(sent.innerText()).resolves.toMatch(/Your reference is #\d+/);
+    await expect(sent.innerText()).resolves.toContain("Expect an answer by");
+    await page.screenshot({ path: screenshotPath("contact-block-en-sent"), fullPage: true });
+
+    const request = await db.contactRequest.findFirstOrThrow({ where: { shop: demo.shop, email: order.email.toLowerCase() } });
+    expect(request.orderShopifyId).toBe(order.shopifyId);
+    expect(request.topic).toBe("order_status");
+    await page.close();
+  });
+
+  it("shows the block right-to-left in Persian, offline with when it is back on a holiday", async () => {
+    // Close the shop for yesterday, today and tomorrow (UTC dates cover every shop time zone).
+    const row = await db.contactSettings.findUniqueOrThrow({ where: { shop: demo.shop } });
+    const settings = JSON.parse(row.settings);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await db.contactSettings.update({ where: { shop: demo.shop }, data: { settings: JSON.stringify({ ...settings, hours: { ...settings.hours, holidays: [-1, 0, 1].map((o) => ({ date: day(o), name: "" })) } }) } });
+
+    const page = await newPage(browser, { locale: "fa-IR" });
+    await page.goto(`${demo.sandboxUrl}/store?block=contact&locale=fa`);
+    const block = page.locator("aftercare-contact");
+    await block.locator("[data-channels-section]:not([hidden])").waitFor({ timeout: 15_000 });
+    expect(await block.getAttribute("dir")).toBe("rtl");
+    const main = await page.locator("main").innerText();
+    expect(main).not.toMatch(/translation missing/i);
+    // Persian words, not English fallbacks.
+    expect(main).not.toContain("Contact us");
+    expect(main).not.toContain("Send message");
+    const availability = await block.locator("[data-availability]").innerText();
+    expect(availability).not.toBe("");
+    expect(await block.locator("[data-availability]").getAttribute("data-open")).toBe("false");
+    await expect(block.locator(".aftercare-contact__channel").first().innerText()).resolves.not.toMatch(/Usually replies/);
+    // Only the Persian question.
+    expect(await block.locator(".aftercare-contact__faq-item").count()).toBe(1);
+    await page.screenshot({ path: screenshotPath("contact-block-fa"), fullPage: true });
+    await page.close();
+
+    await db.contactSettings.update({ where: { shop: demo.shop }, data: { settings: row.settings } });
+  });
+
+  it("the merchant sees the request with the order's shipments, replies by email and closes it", async () => {
+    const request = await db.contactRequest.findFirstOrThrow({ where: { shop: demo.shop, email: order.email.toLowerCase() } });
+    const { page, app } = await admin("/app/inbox");
+    const link = app.getByRole("link", { name: `#${request.number}` });
+    await link.waitFor({ timeout: 30_000 });
+    await expect(app.locator("table").innerText()).resolves.toContain(order.name);
+    await link.click();
+
+    await app.getByText(shopper.message).waitFor({ timeout: 15_000 });
+    await app.getByRole("heading", { name: `Order ${order.name}` }).waitFor();
+    await app.getByRole("heading", { name: "Shipments" }).waitFor();
+    if (order.trackingNumber) await app.getByText(order.trackingNumber, { exact: false }).first().waitFor();
+    const fulfillment = await db.fulfillment.findFirstOrThrow({ where: { shop: demo.shop, orderShopifyId: order.shopifyId } });
+    const status = (fulfillment.shipmentStatus ?? fulfillment.status).replace(/_/g, " ");
+    await expect(app.locator("body").innerText()).resolves.toContain(status);
+
+    const reply = "Hi Mina, your parcel is with the carrier and should arrive by Friday. Sorry for the wait!";
+    await app.getByLabel(`Reply to ${order.email.toLowerCase()}`).fill(reply);
+    await app.getByRole("button", { name: "Send reply" }).click();
+    await page.locator(".toast", { hasText: "Reply sent" }).waitFor({ timeout: 15_000 });
+    await app.getByText(reply).waitFor();
+    await page.screenshot({ path: screenshotPath("contact-inbox-thread"), fullPage: true });
+
+    // The outbox sends it through SMTP; the capture server received a real message.
+    const mail = await waitFor("the reply email", () => demo.mails.find((m) => m.to.includes(order.email.toLowerCase()) && m.subject.includes(`#${request.number}`)));
+    expect(mail.subject).toMatch(/^Re: your message to /);
+    expect(mailText(mail.raw)).toContain("should arrive by Friday");
+
+    await app.getByRole("button", { name: "Close request" }).click();
+    await page.locator(".toast", { hasText: "Closed; survey sent" }).waitFor({ timeout: 15_000 });
+    await app.getByRole("button", { name: "Reopen" }).waitFor();
+    const closed = await db.contactRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(closed.status).toBe("closed");
+    expect(closed.firstResponseMinutes).not.toBeNull();
+    await page.close();
+  });
+
+  it("the survey link in the closing email is answered in the browser and the dashboard shows it", async () => {
+    const mail = await waitFor("the survey email", () => demo.mails.find((m) => m.to.includes(order.email.toLowerCase()) && m.subject.startsWith("How did we do?")));
+    const link = mailText(mail.raw).match(/https:\/\/[^\s"<>]+\/apps\/aftercare\/contact\/survey\?token=[^\s"<>]+/)?.[0];
+    expect(link).toBeTruthy();
+    // The shop's domain stands for the storefront; the sandbox serves it (and its app proxy).
+    const url = new URL(link!.replace(/&amp;/g, "&"));
+    expect(url.host).toBe(demo.shop);
+
+    const page = await newPage(browser);
+    const opened = await page.goto(`${demo.sandboxUrl}${url.pathname}${url.search}`);
+    expect(opened?.status()).toBe(200);
+    await page.getByText("How happy are you with the help you got").waitFor({ timeout: 15_000 });
+    await page.getByRole("radio", { name: "5" }).check();
+    await page.getByLabel(/Anything you would like to tell us/).fill("Quick and kind, thank you.");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByRole("heading", { name: "Thank you" }).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: screenshotPath("contact-survey-answered"), fullPage: true });
+    await page.close();
+
+    const survey = await db.surveyResponse.findFirstOrThrow({ where: { shop: demo.shop, kind: "csat" } });
+    expect(survey.score).toBe(5);
+
+    const { page: dash, app } = await admin("/app");
+    const csat = app.locator("#kpi-csat");
+    await csat.waitFor({ timeout: 30_000 });
+    await expect(csat.innerText()).resolves.toBe("100.0%");
+    await expect(app.locator("#kpi-first_response").innerText()).resolves.not.toBe("—");
+    // The charts render client-side from polaris-viz: an SVG appears in the frame.
+    await app.locator("div[role=img][aria-label^=\"Requests per day\"] svg").first().waitFor({ timeout: 20_000 });
+    await dash.waitForTimeout(1000);
+    await dash.screenshot({ path: screenshotPath("contact-dashboard"), fullPage: true });
+    await dash.close();
+  });
+});
