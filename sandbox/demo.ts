@@ -5,7 +5,8 @@
  * the demo shop through token exchange, seeds the shop on first run, and prints where to look.
  * Running it again reuses the data in .demo/ (the sandbox's state) and the database.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { migrate } from "../scripts/migrate.mjs";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { createSandbox, type Sandbox } from "./engine";
@@ -92,12 +93,7 @@ export async function startDemo(options: DemoOptions = {}) {
   }
 
   log("Preparing the database…");
-  const migrate = spawnSync(join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    encoding: "utf8",
-  });
-  if (migrate.status !== 0) throw new Error(`Database migration failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  await migrate(databaseUrl);
 
   const smtp = await startCaptureSmtp(smtpPort, host);
 

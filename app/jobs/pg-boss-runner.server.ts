@@ -31,6 +31,7 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
   let started: Promise<void> | undefined;
   const inFlight = new Set<Promise<unknown>>();
   const pacing = intakeFirst(options.busyShare ?? DEFAULT_BUSY_SHARE);
+  const batchSize = options.batchSize ?? 5;
 
   boss.on("error", (error) => options.log?.("pg-boss error", error));
 
@@ -57,12 +58,15 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
         workerId = await boss.work<{ id: string }>(
           QUEUE,
           // 5 at once leaves most of the Prisma pool (DATABASE_POOL_SIZE, 10) to the pages.
-          { batchSize: options.batchSize ?? 5, pollingIntervalSeconds: 0.5 },
+          { batchSize, pollingIntervalSeconds: 0.5 },
           async (jobs) => {
             await pacing.pace();
             const started = performance.now();
             await track(Promise.all(jobs.map((job) => processEvent(db, job.data.id))));
             pacing.ran(performance.now() - started);
+            // A full batch means more are waiting: fetch again now rather than after the polling
+            // interval, which would cap a worker at batchSize events per half second.
+            if (jobs.length === batchSize && workerId) boss.notifyWorker(workerId);
           },
         );
         await track(sweep());

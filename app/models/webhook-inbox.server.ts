@@ -84,8 +84,20 @@ export function retryDelayMs(attempts: number, random = Math.random): number {
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
+/**
+ * What the Sync page shows for a failure: short and readable. Prisma's messages quote the calling
+ * code at length; the cause is on their last line, and its code says what kind of failure it was.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const lines = error.message.split("\n").map((l) => l.trim()).filter(Boolean);
+  const cause = lines.length > 3 ? lines[lines.length - 1] : lines.join(" ");
+  return typeof code === "string" && !cause.includes(code) ? `${code}: ${cause}` : cause;
+}
+
 export async function markFailed(db: Db, id: string, attempts: number, error: unknown, now = new Date()) {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   const parked = attempts >= MAX_ATTEMPTS;
   await db.webhookEvent.updateMany({
     where: { id },

@@ -36,6 +36,7 @@ const holidaysText = (s: ContactSettings) => s.hours.holidays.map((h) => `${h.da
 const parseHolidays = (text: string) =>
   text.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => ({ date: l.slice(0, 10), name: l.slice(10).trim() }));
 
+const LANGUAGE_LABEL: Record<string, string> = { en: "English", ko: "Korean (한국어)", ja: "Japanese (日本語)", fa: "Persian (فارسی)" };
 const TOPIC_LABEL: Record<string, string> = { order_status: "Order status", return: "Return", product: "Product", other: "Other" };
 const CHANNEL_LABEL: Record<string, string> = { email: "Email", phone: "Phone", whatsapp: "WhatsApp", messenger: "Messenger", instagram: "Instagram", sms: "SMS", chat: "Live chat link" };
 
@@ -60,6 +61,8 @@ export default function ContactSettingsPage() {
       shopify.toast.show("Contact settings saved");
     } else {
       shopify.toast.show("Some settings need fixing", { isError: true });
+      // The list of problems is at the top of the page.
+      window.scrollTo({ top: 0 });
     }
   }, [fetcher.state, fetcher.data, shopify]);
   const update = (patch: Partial<ContactSettings>) => setS((prev) => ({ ...prev, ...patch }));
@@ -115,13 +118,13 @@ export default function ContactSettingsPage() {
                     {day ? (
                       <>
                         <TextField label={`${name} opens`} labelHidden type="time" value={day.open} onChange={(v) => setDay({ ...day, open: v })} autoComplete="off" />
-                        <TextField label={`${name} closes`} labelHidden type="time" value={day.close} onChange={(v) => setDay({ ...day, close: v })} autoComplete="off" />
+                        <TextField label={`${name} closes`} labelHidden type="time" value={day.close === "24:00" ? "00:00" : day.close} onChange={(v) => setDay({ ...day, close: v === "00:00" ? "24:00" : v })} autoComplete="off" />
                       </>
                     ) : <Text as="span" tone="subdued">Closed</Text>}
                   </InlineStack>
                 );
               })}
-              <TextField label="Holiday closures" helpText="One per line: YYYY-MM-DD and an optional name, e.g. 2026-12-25 Christmas" value={holidays} onChange={setHolidays} multiline={3} autoComplete="off" />
+              <TextField label="Holiday closures" helpText="One per line: YYYY-MM-DD and an optional name, e.g. 2026-12-25 Christmas. A closing time of 00:00 means open until midnight." value={holidays} onChange={setHolidays} multiline={3} autoComplete="off" />
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
@@ -133,7 +136,7 @@ export default function ContactSettingsPage() {
                 return (
                   <BlockStack key={f.id} gap="200">
                     <InlineStack gap="200" wrap={false}>
-                      <Select label="Language" options={LANGUAGES.map((l) => ({ label: l, value: l }))} value={f.language} onChange={(v) => set({ language: v as typeof f.language })} />
+                      <Select label="Language" options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABEL[l], value: l }))} value={f.language} onChange={(v) => set({ language: v as typeof f.language })} />
                       <TextField label="Category" value={f.category} onChange={(v) => set({ category: v })} autoComplete="off" />
                       <TextField label="Order" type="number" value={String(f.position)} onChange={(v) => set({ position: Number(v) })} autoComplete="off" />
                     </InlineStack>

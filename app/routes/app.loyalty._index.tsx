@@ -113,7 +113,7 @@ export default function LoyaltyProgramPage() {
                       onChange={(v) => set("currencyName", { ...form.currencyName, [locale]: v })}
                       autoComplete="off"
                       maxLength={24}
-                      placeholder={locale === "en" ? "points" : "Same as English"}
+                      placeholder={locale === "en" ? "points" : "The block's own word"}
                       error={errorAt(`currencyName.${locale}`)}
                     />
                   ))}

@@ -26,6 +26,7 @@ export default function App() {
           Home
         </Link>
         <Link to="/app/tracking">Tracking</Link>
+        <Link to="/app/returns">Returns</Link>
         <Link to="/app/loyalty">Loyalty</Link>
         <Link to="/app/inbox">Inbox</Link>
         <Link to="/app/contact">Contact</Link>

@@ -22,6 +22,12 @@ describe("the Rewards block", () => {
     expect(html).not.toContain("translation missing");
     const strings = JSON.parse(/<script type="application\/json" data-strings>([\s\S]*?)<\/script>/.exec(html)![1]);
     expect(strings.points).toBe("__N__ points");
+    // A signed-in shopper can save a birthday, and issued codes have a row to copy and apply from.
+    expect(html).toMatch(/<form class="aftercare-loyalty__birthday" data-birthday hidden>/);
+    expect(html).toContain('<select name="month" required');
+    expect(html).toContain("Save birthday");
+    expect(html).toContain('<template data-template="code">');
+    expect(strings.copyLabel).toBe("Copy code __C__");
   });
 
   it("renders right to left in Persian and offers a guest the sign-in link and how to earn", async () => {
@@ -30,6 +36,7 @@ describe("the Rewards block", () => {
     expect(html).toContain("روش کسب امتیاز");
     expect(html).toContain('href="/account/login"');
     expect(html).not.toContain("data-logged-in");
+    expect(html).not.toContain("data-birthday");
     expect(html).not.toContain("translation missing");
   });
 });

@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import pg from "pg";
 import { createDb, type Db } from "../../app/db.server";
+import { migrate } from "../../scripts/migrate.mjs";
 
 /**
  * Each test file gets its own freshly migrated database, SQLite or PostgreSQL as TEST_DATABASE
  * says, so files run in parallel without seeing each other's rows. The migrations applied are the
- * same SQL files `prisma migrate deploy` applies in production.
+ * same migrations, through the same runner (`npm run db:migrate`), as production.
  */
 export type DatabaseKind = "sqlite" | "postgresql";
 
@@ -19,16 +19,6 @@ export const testDatabaseKind = (): DatabaseKind =>
 export const testDatabaseRoot = () => join(tmpdir(), "aftercare-tests");
 
 export const postgresAdminUrl = () => process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
-
-const root = join(import.meta.dirname, "../..");
-
-function migrationSql(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort()
-    .map((name) => readFileSync(join(dir, name, "migration.sql"), "utf8"));
-}
 
 export interface TestDatabase {
   db: Db;
@@ -43,11 +33,8 @@ export async function createTestDatabase(kind: DatabaseKind = testDatabaseKind()
   if (kind === "sqlite") {
     mkdirSync(testDatabaseRoot(), { recursive: true });
     const file = join(testDatabaseRoot(), `${name}.sqlite`);
-    const raw = new Database(file);
-    raw.pragma("journal_mode = WAL");
-    for (const sql of migrationSql(join(root, "prisma/migrations"))) raw.exec(sql);
-    raw.close();
     const url = `file:${file}`;
+    await migrate(url);
     const db = createDb(url);
     return {
       db,
@@ -64,11 +51,8 @@ export async function createTestDatabase(kind: DatabaseKind = testDatabaseKind()
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(postgresAdminUrl());
   url.pathname = `/${name}`;
-  const client = new pg.Client({ connectionString: url.href });
-  await client.connect();
-  for (const sql of migrationSql(join(root, "prisma/postgres/migrations"))) await client.query(sql);
-  await client.end();
   await admin.end();
+  await migrate(url.href);
   const db = createDb(url.href);
   return {
     db,

@@ -35,6 +35,19 @@ describe("FAQ answers are sanitised", () => {
     if (r.ok) return;
     expect(r.errors.join(" ")).toMatch(/email.*chat.*Monday.*2026-02-30/s);
   });
+  it("reads a closing time of 00:00 as midnight, the only way a browser's time field can say it", () => {
+    const weekly = Array.from({ length: 7 }, () => ({ open: "00:00", close: "00:00" }));
+    const r = parseContactSettings({ hours: { weekly, holidays: [] } });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.settings.hours.weekly.every((d) => d?.close === "24:00")).toBe(true);
+  });
+  it("names the weekday and field of a malformed time instead of a schema path", () => {
+    const r = parseContactSettings({ hours: { weekly: [null, null, { open: "9am", close: "" }, null, null, null, null], holidays: [] } });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual(["Tuesday opening time: use a time like 09:00 or 17:30", "Tuesday closing time: use a time like 09:00 or 17:30"]);
+  });
 });
 
 describe("contact form input", () => {

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { isValidTimeZone } from "../tracking/calendar";
-import { hoursProblems, isClockTime, type BusinessHours } from "./hours";
+import { hoursProblems, isClockTime, WEEKDAY_NAMES, type BusinessHours } from "./hours";
 import { sanitizeAnswerHtml } from "./sanitize";
 
 export const LANGUAGES = ["en", "ko", "ja", "fa"] as const;
@@ -56,7 +56,29 @@ const channelSchema = z.object({
 });
 export type Channel = z.infer<typeof channelSchema>;
 
-const dayHours = z.object({ open: z.string().refine(isClockTime), close: z.string().refine(isClockTime) }).nullable();
+const CLOCK_HINT = "use a time like 09:00 or 17:30";
+// Hours never cross midnight, so a closing time of 00:00 can only mean "until midnight"
+// (a browser's time field cannot hold 24:00).
+const dayHours = z
+  .object({
+    open: z.string().refine(isClockTime, CLOCK_HINT),
+    close: z
+      .string()
+      .transform((v) => (v === "00:00" ? "24:00" : v))
+      .refine(isClockTime, CLOCK_HINT),
+  })
+  .nullable();
+
+/** "hours.weekly.0.close" -> "Sunday closing time": zod's paths in the merchant's words. */
+function fieldName(path: ReadonlyArray<string | number>): string {
+  if (path[0] === "hours" && path[1] === "weekly" && typeof path[2] === "number") {
+    const part = path[3] === "open" ? " opening time" : path[3] === "close" ? " closing time" : "";
+    return `${WEEKDAY_NAMES[path[2]] ?? "Day"}${part}`;
+  }
+  if (path[0] === "channels" && typeof path[1] === "number") return `Channel ${path[1] + 1}${path[2] ? ` (${String(path[2]).replace("replyMinutes", "reply time")})` : ""}`;
+  if (path[0] === "faq" && typeof path[1] === "number") return `FAQ question ${path[1] + 1}${path[2] ? ` (${String(path[2]).replace("answerHtml", "answer")})` : ""}`;
+  return path.join(".") || "settings";
+}
 
 const faqItem = z.object({
   id: z.string().min(1).max(40),
@@ -109,7 +131,7 @@ export type SettingsResult = { ok: true; settings: ContactSettings } | { ok: fal
 export function parseContactSettings(input: unknown): SettingsResult {
   const parsed = settingsSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".") || "settings"}: ${i.message}`) };
+    return { ok: false, errors: parsed.error.issues.map((i) => `${fieldName(i.path)}: ${i.message}`) };
   }
   const s = parsed.data;
   const errors: string[] = [];

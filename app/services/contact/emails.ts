@@ -50,3 +50,77 @@ const COPY = {
 export function emailCopy(locale: string) {
   return COPY[languageFor(locale)];
 }
+
+/** The survey page's words (/apps/aftercare/contact/survey), in the language the shopper wrote in. */
+const SURVEY_PAGE = {
+  en: {
+    heading: "Tell us how we did",
+    csatQuestion: (shop: string) => `How happy are you with the help you got from ${shop}?`,
+    npsQuestion: (shop: string) => `How likely are you to recommend ${shop} to a friend?`,
+    csatScale: "1 = not at all, 5 = very",
+    npsScale: "0 = not likely, 10 = very likely",
+    comment: "Anything you would like to tell us? (optional)",
+    send: "Send",
+    thanksHeading: "Thank you",
+    thanksBody: "Your answer was recorded. It helps us do better.",
+    invalidHeading: "Link not valid",
+    invalid: "This survey link is not valid.",
+    expired: "This survey link has expired.",
+    chooseScore: (min: number, max: number) => `Choose a score from ${min} to ${max}.`,
+    commentTooLong: "Keep the comment under 2,000 characters.",
+  },
+  ko: {
+    heading: "저희 응대는 어떠셨나요?",
+    csatQuestion: (shop: string) => `${shop}에서 받으신 도움에 얼마나 만족하시나요?`,
+    npsQuestion: (shop: string) => `${shop}을(를) 친구에게 추천할 가능성은 얼마나 되나요?`,
+    csatScale: "1 = 전혀 만족하지 않음, 5 = 매우 만족",
+    npsScale: "0 = 전혀 추천하지 않음, 10 = 꼭 추천",
+    comment: "더 하고 싶은 말씀이 있으신가요? (선택)",
+    send: "보내기",
+    thanksHeading: "감사합니다",
+    thanksBody: "답변이 기록되었습니다. 더 나은 서비스를 위해 활용하겠습니다.",
+    invalidHeading: "유효하지 않은 링크",
+    invalid: "이 설문 링크는 유효하지 않습니다.",
+    expired: "이 설문 링크는 만료되었습니다.",
+    chooseScore: (min: number, max: number) => `${min}점에서 ${max}점 사이로 선택해 주세요.`,
+    commentTooLong: "의견은 2,000자 이내로 적어 주세요.",
+  },
+  ja: {
+    heading: "対応はいかがでしたか",
+    csatQuestion: (shop: string) => `${shop}の対応にどのくらい満足されましたか？`,
+    npsQuestion: (shop: string) => `${shop}をご友人にすすめる可能性はどのくらいですか？`,
+    csatScale: "1 = まったく満足していない、5 = とても満足",
+    npsScale: "0 = すすめない、10 = ぜひすすめる",
+    comment: "ほかにお伝えいただけることはありますか？（任意）",
+    send: "送信",
+    thanksHeading: "ありがとうございました",
+    thanksBody: "ご回答を受け付けました。今後のサービス向上に役立てます。",
+    invalidHeading: "無効なリンク",
+    invalid: "このアンケートのリンクは無効です。",
+    expired: "このアンケートのリンクは有効期限が切れています。",
+    chooseScore: (min: number, max: number) => `${min}から${max}の中から選んでください。`,
+    commentTooLong: "コメントは2,000文字以内でお願いします。",
+  },
+  fa: {
+    heading: "نظرتان دربارهٔ ما چیست؟",
+    csatQuestion: (shop: string) => `از کمکی که از ${shop} گرفتید چقدر راضی هستید؟`,
+    npsQuestion: (shop: string) => `چقدر احتمال دارد ${shop} را به دوستی پیشنهاد کنید؟`,
+    csatScale: "۱ = اصلاً، ۵ = خیلی زیاد",
+    npsScale: "۰ = احتمال ندارد، ۱۰ = حتماً",
+    comment: "چیز دیگری هست که بخواهید به ما بگویید؟ (اختیاری)",
+    send: "ارسال",
+    thanksHeading: "سپاسگزاریم",
+    thanksBody: "پاسخ شما ثبت شد. به ما کمک می‌کند بهتر شویم.",
+    invalidHeading: "پیوند نامعتبر",
+    invalid: "این پیوند نظرسنجی معتبر نیست.",
+    expired: "این پیوند نظرسنجی منقضی شده است.",
+    chooseScore: (min: number, max: number) => `امتیازی از ${min} تا ${max} انتخاب کنید.`,
+    commentTooLong: "نظر خود را در کمتر از ۲۰۰۰ نویسه بنویسید.",
+  },
+};
+
+export type SurveyPageCopy = (typeof SURVEY_PAGE)["en"];
+
+export function surveyPageCopy(locale: string | null | undefined): SurveyPageCopy {
+  return SURVEY_PAGE[languageFor(locale)];
+}

@@ -12,6 +12,7 @@ import { shopProfile } from "../../models/tracking.server";
 import { renderEmail } from "../email-render.server";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
+import { languageFor, type Language } from "../../domain/contact/settings";
 import { emailCopy, SURVEY_EMAIL_KIND } from "./emails";
 
 export const SURVEY_PURPOSE = "survey";
@@ -86,19 +87,39 @@ export function sendCsatSurvey(deps: Deps, request: { id: string; shop: string; 
 }
 
 export type SurveyLookup =
-  | { ok: true; survey: { id: string; kind: SurveyKind; score: number | null; comment: string | null }; shopName: string }
-  | { ok: false; status: 404; message: string };
+  | { ok: true; survey: { id: string; kind: SurveyKind; score: number | null; comment: string | null }; shopName: string; language: Language }
+  | { ok: false; status: 404; reason: "invalid" | "expired"; message: string };
+
+/** The language the shopper used: the request's (CSAT) or the order's checkout language (NPS). */
+async function surveyLanguage(db: Db, shop: string, survey: { requestId: string | null; orderShopifyId: string | null }): Promise<Language> {
+  if (survey.requestId) {
+    const request = await db.contactRequest.findFirst({ where: { shop, id: survey.requestId }, select: { locale: true } });
+    if (request) return languageFor(request.locale);
+  }
+  if (survey.orderShopifyId) {
+    const order = await db.order.findFirst({ where: { shop, shopifyId: survey.orderShopifyId }, select: { customerLocale: true } });
+    if (order) return languageFor(order.customerLocale);
+  }
+  return "en";
+}
 
 export async function openSurvey(deps: Deps, shop: string, token: string): Promise<SurveyLookup> {
   const check = verifyLinkToken(token, { secret: deps.secret, purpose: SURVEY_PURPOSE, shop, now: deps.now });
-  if (!check.ok) return { ok: false, status: 404, message: check.reason === "expired" ? "This survey link has expired." : "This survey link is not valid." };
+  if (!check.ok) {
+    return check.reason === "expired"
+      ? { ok: false, status: 404, reason: "expired", message: "This survey link has expired." }
+      : { ok: false, status: 404, reason: "invalid", message: "This survey link is not valid." };
+  }
   const survey = await deps.db.surveyResponse.findFirst({ where: { shop, id: check.subject } });
-  if (!survey) return { ok: false, status: 404, message: "This survey link is not valid." };
-  const profile = await shopProfile(deps.db, shop);
-  return { ok: true, survey: { id: survey.id, kind: survey.kind as SurveyKind, score: survey.score, comment: survey.comment }, shopName: profile.name };
+  if (!survey) return { ok: false, status: 404, reason: "invalid", message: "This survey link is not valid." };
+  const [profile, language] = await Promise.all([shopProfile(deps.db, shop), surveyLanguage(deps.db, shop, survey)]);
+  return { ok: true, survey: { id: survey.id, kind: survey.kind as SurveyKind, score: survey.score, comment: survey.comment }, shopName: profile.name, language };
 }
 
-export type SurveyAnswer = { ok: true; kind: SurveyKind } | { ok: false; status: 400 | 404; message: string };
+export type SurveyAnswer =
+  | { ok: true; kind: SurveyKind }
+  | { ok: false; status: 404; reason: "invalid" | "expired"; message: string }
+  | { ok: false; status: 400; reason: "score" | "comment"; message: string };
 
 /** Records (or corrects) an answer. Scores outside the survey's scale are refused. */
 export async function answerSurvey(deps: Deps, shop: string, token: string, input: { score: unknown; comment: unknown }): Promise<SurveyAnswer> {
@@ -107,10 +128,10 @@ export async function answerSurvey(deps: Deps, shop: string, token: string, inpu
   const scale = SURVEY_SCALE[opened.survey.kind];
   const score = typeof input.score === "string" && /^\d{1,2}$/.test(input.score) ? Number(input.score) : typeof input.score === "number" ? input.score : NaN;
   if (!Number.isInteger(score) || score < scale.min || score > scale.max) {
-    return { ok: false, status: 400, message: `Choose a score from ${scale.min} to ${scale.max}.` };
+    return { ok: false, status: 400, reason: "score", message: `Choose a score from ${scale.min} to ${scale.max}.` };
   }
   const comment = typeof input.comment === "string" ? input.comment.trim() : "";
-  if (comment.length > 2000) return { ok: false, status: 400, message: "Keep the comment under 2,000 characters." };
+  if (comment.length > 2000) return { ok: false, status: 400, reason: "comment", message: "Keep the comment under 2,000 characters." };
   await deps.db.surveyResponse.updateMany({
     where: { shop, id: opened.survey.id },
     data: { score, comment: comment || opened.survey.comment || null, answeredAt: deps.now },

@@ -7,7 +7,7 @@ import type { Db } from "../../db.server";
 import type { AdminClient } from "../../shopify/admin.server";
 import type { ProxyContext } from "../app-proxy.server";
 import { LoyaltyError, redeemReward } from "./redemption.server";
-import { loyaltySummary, setBirthday } from "./storefront.server";
+import { checkoutLinkFor, loyaltySummary, setBirthday } from "./storefront.server";
 
 export interface ProxyDeps {
   db: Db;
@@ -52,7 +52,7 @@ export async function loyaltyPost(ctx: ProxyContext, form: Record<string, unknow
       const redeemed = await redeemReward({ db: deps.db, admin, now: deps.now(), shopCurrency: shopRow?.currencyCode ?? "USD" }, { shop: ctx.shop, customerId: ctx.loggedInCustomerId, rewardId });
       return {
         status: 201,
-        body: { redemption: { ...redeemed, checkoutUrl: redeemed.code ? `/discount/${encodeURIComponent(redeemed.code)}?redirect=/cart` : null } },
+        body: { redemption: { ...redeemed, checkoutUrl: redeemed.code ? checkoutLinkFor(redeemed.code) : null } },
       };
     }
     if (intent === "birthday") {

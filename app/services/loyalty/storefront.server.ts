@@ -2,11 +2,16 @@
 import type { Db } from "../../db.server";
 import { gid } from "../../domain/shared/shopify-ids";
 import { expiresAt, tierProgress } from "../../domain/loyalty/points";
-import { currencyNameFor, type LoyaltySettings } from "../../domain/loyalty/settings";
+import { currencyNameFor, type LoyaltyLocale, type LoyaltySettings } from "../../domain/loyalty/settings";
 import { balanceOf, pendingUnlocks } from "./ledger.server";
 import { findMemberByCustomer } from "./members.server";
 import { loadLoyaltySettings } from "./settings.server";
 import { LoyaltyError } from "./redemption.server";
+
+/** The storefront link that puts a code in the cart and goes on to it (Shopify's /discount/CODE). */
+export function checkoutLinkFor(code: string): string {
+  return `/discount/${encodeURIComponent(code)}?redirect=/cart`;
+}
 
 export async function activeRewards(db: Db, shop: string) {
   const rewards = await db.loyaltyReward.findMany({ where: { shop, active: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }], take: 50 });
@@ -15,7 +20,9 @@ export async function activeRewards(db: Db, shop: string) {
 
 function program(settings: LoyaltySettings, locale: string, currency: string) {
   return {
-    currencyName: currencyNameFor(settings, locale),
+    // The merchant's word in this language; null lets the block use its own word for "points"
+    // rather than showing the English name on a Persian page.
+    currencyName: settings.currencyName[locale as LoyaltyLocale] || (locale === "en" ? currencyNameFor(settings, "en") : null),
     pointsPerUnit: settings.pointsPerUnit,
     currency,
     signupBonus: settings.signupBonus,
@@ -39,7 +46,7 @@ export async function loyaltySummary(db: Db, input: { shop: string; customerId: 
   if (!member) {
     return {
       ...base,
-      member: { balance: 0, pending: 0, unlocks: [], tier: progress.current?.key ?? null, nextTier: progress.next?.key ?? null, remainingMinor: progress.remainingMinor, progress: progress.fraction, expiresAt: null, history: [], redemptions: [] },
+      member: { balance: 0, pending: 0, unlocks: [], tier: progress.current?.key ?? null, nextTier: progress.next?.key ?? null, remainingMinor: progress.remainingMinor, progress: progress.fraction, expiresAt: null, birthdaySaved: false, history: [], redemptions: [] },
     };
   }
   const [balance, unlocks, history, redemptions] = await Promise.all([
@@ -69,6 +76,7 @@ export async function loyaltySummary(db: Db, input: { shop: string; customerId: 
       remainingMinor: progress.remainingMinor,
       progress: progress.fraction,
       expiresAt: balance!.total > 0 ? (expiresAt(member.lastActivityAt, settings.expiryDays)?.toISOString() ?? null) : null,
+      birthdaySaved: member.birthdayMonth !== null,
       history: history.map((h) => ({
         kind: h.kind,
         points: h.points,
@@ -77,7 +85,7 @@ export async function loyaltySummary(db: Db, input: { shop: string; customerId: 
         // Only the order name or reward title: never another person's data, never a staff note.
         label: h.kind === "adjust" ? null : h.reason,
       })),
-      redemptions: redemptions.map((r) => ({ id: r.id, title: r.rewardTitle, kind: r.kind, code: r.code, at: r.createdAt.toISOString() })),
+      redemptions: redemptions.map((r) => ({ id: r.id, title: r.rewardTitle, kind: r.kind, code: r.code, checkoutUrl: r.code ? checkoutLinkFor(r.code) : null, at: r.createdAt.toISOString() })),
     },
   };
 }

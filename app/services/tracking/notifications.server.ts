@@ -7,6 +7,7 @@
  */
 import type { Db } from "../../db.server";
 import { templateFor, type EmailTemplate } from "../../domain/tracking/email-templates";
+import { startOfLocalDay } from "../../domain/tracking/calendar";
 import { notificationsDue, PROGRESS_ORDER } from "../../domain/tracking/notify";
 import { languageFor, type Language, type NotifiedMilestone, type TrackingSettings } from "../../domain/tracking/settings";
 import { enqueueNotification, skipPendingNotifications } from "../../models/outbox.server";
@@ -94,8 +95,13 @@ export async function renderTrackingEmail(input: {
 }
 
 /** When the shipment reached what a milestone email is about, if known. */
-function happenedAt(shipment: ShipmentState, milestone: NotifiedMilestone): Date | null {
-  if (milestone === "delayed") return null; // judged now, by the rules
+function happenedAt(shipment: ShipmentState, milestone: NotifiedMilestone, timeZone: string): Date | null {
+  // A delay is news from the day it began: a parcel that was late weeks ago (an import, webhooks
+  // replayed out of order with the delivery scan still to come) is history, not a reason to write.
+  if (milestone === "delayed") {
+    if (shipment.delay) return startOfLocalDay(shipment.delay.lateSince, timeZone);
+    return shipment.timeline.problem?.kind === "delayed" ? shipment.timeline.problem.at : null;
+  }
   if (milestone === "exception") return shipment.timeline.problem?.at ?? shipment.updatedAt;
   const step = shipment.timeline.steps.find((s) => s.milestone === (milestone === "shipped" ? "shipped" : milestone));
   return step?.at ?? shipment.updatedAt;
@@ -115,7 +121,7 @@ export async function enqueueShipmentEmails(
   const shop = state.profile.domain;
   for (const milestone of due) {
     if (!state.settings.notifications.enabled[milestone]) continue;
-    const at = happenedAt(shipment, milestone);
+    const at = happenedAt(shipment, milestone, state.calendar.timeZone);
     if (at && deps.now.getTime() - at.getTime() > NEWS_WINDOW_MS) continue;
     const key = { shop, kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId, milestone };
     const existing = await db.notification.findUnique({ where: { shop_kind_subjectId_milestone: key }, select: { id: true } });

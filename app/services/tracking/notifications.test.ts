@@ -262,6 +262,23 @@ describe("periodic delay check", () => {
   });
 });
 
+describe("history is not news", () => {
+  it("writes nothing about a delay that began weeks ago, as when old webhooks arrive before their delivery scan", async () => {
+    // A shipment from two months ago, processed now with its delivery scan still to come: by the
+    // rules it has been late for weeks, but the shopper got the parcel long ago.
+    await deliver("orders/create", order({ createdAt: hoursAgo(24 * 60) }));
+    await deliver("fulfillments/create", shipment({ createdAt: hoursAgo(24 * 58) }));
+    await deliver("fulfillment_events/create", scan(1, "in_transit", 24 * 57));
+    const tasks = periodicTasks().filter((task) => task.name === "tracking.detect-delays");
+    await runDueTasks(t.db, new Date(), { tasks });
+    expect((await t.db.shipmentTracking.findFirstOrThrow()).problem).toBe("delayed"); // the admin still sees it
+    await deliver("fulfillment_events/create", scan(3, "delivered", 24 * 54));
+    await send();
+    expect(await t.db.notification.count()).toBe(0);
+    expect(inbox).toHaveLength(0);
+  });
+});
+
 describe("personal data in tracking", () => {
   it("exports, then redacts a customer's emails, keeping that they were sent; shop/redact removes the rest", async () => {
     await deliver("orders/create", order({ email: "Ada@Example.com" }));

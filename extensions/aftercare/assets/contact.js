@@ -8,7 +8,8 @@
   const CHANNEL_ICONS = { email: "✉", phone: "☎", sms: "✆", whatsapp: "◎", messenger: "◉", instagram: "◈", chat: "✦" };
 
   function fill(template, values) {
-    return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => (k in values ? values[k] : ""));
+    // Liquid's t filter filled each placeholder with a __name__ marker (blocks/contact.liquid).
+    return template.replace(/__(\w+?)__/g, (_, k) => (k in values ? values[k] : ""));
   }
 
   class AftercareContact extends HTMLElement {
@@ -76,8 +77,16 @@
             icon.textContent = CHANNEL_ICONS[ch.kind] || "•";
             const name = document.createElement("span");
             name.className = "aftercare-contact__channel-name";
-            name.textContent = this.querySelector(`[data-channel-name="${ch.kind}"]`)?.textContent || ch.display || ch.kind;
+            name.textContent = this.querySelector(`[data-channel-name="${ch.kind}"]`)?.textContent || ch.kind;
             a.append(icon, name);
+            if (ch.display) {
+              // The address or number itself, so it can be copied; kept left-to-right in RTL.
+              const value = document.createElement("span");
+              value.className = "aftercare-contact__channel-value";
+              value.dir = "ltr";
+              value.textContent = ch.display;
+              a.append(value);
+            }
             const meta = document.createElement("span");
             meta.className = "aftercare-contact__muted";
             const dot = document.createElement("span");

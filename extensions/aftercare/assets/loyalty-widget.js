@@ -13,6 +13,7 @@
       this.loggedIn = this.dataset.loggedIn === "true";
       this.locale = this.dataset.locale || document.documentElement.lang || "en";
       this.addEventListener("click", this.onClick, { signal: this.abort.signal });
+      this.addEventListener("submit", this.onBirthday, { signal: this.abort.signal });
       this.load();
     }
 
@@ -63,6 +64,7 @@
 
     render() {
       const { program, rewards, member } = this.data;
+      const pointsName = program.currencyName || this.strings.pointsName;
       const currency = program.currency;
       const list = this.slot$("rewards");
       const template = this.querySelector('template[data-template="reward"]');
@@ -70,7 +72,7 @@
       for (const reward of rewards) {
         const item = template.content.firstElementChild.cloneNode(true);
         item.querySelector('[data-slot="title"]').textContent = reward.title;
-        item.querySelector('[data-slot="cost"]').textContent = this.rewardText(reward).replace(/points/, program.currencyName);
+        item.querySelector('[data-slot="cost"]').textContent = this.rewardText(reward).replace(this.strings.pointsName, pointsName);
         item.querySelector('[data-slot="minimum"]').textContent = reward.minimumOrderMinor ? this.strings.minimum.replace("__A__", this.money(reward.minimumOrderMinor, currency)) : "";
         const button = item.querySelector('[data-action="redeem"]');
         if (button) {
@@ -104,7 +106,7 @@
       this.querySelector("[data-member]").hidden = false;
       this.slot$("balance").textContent = this.number(member.balance);
       this.slot$("pending").textContent = this.number(member.pending);
-      this.slot$("currency-name").textContent = program.currencyName;
+      this.slot$("currency-name").textContent = pointsName;
       const unlocks = this.slot$("unlocks");
       unlocks.replaceChildren(
         ...member.unlocks.map((u) => {
@@ -122,6 +124,25 @@
           ? this.strings.nextTier.replace("__A__", this.money(member.remainingMinor, currency)).replace("__T__", tierName(member.nextTier))
           : this.strings.topTier;
       }
+      const birthday = this.querySelector("[data-birthday]");
+      if (birthday) {
+        birthday.hidden = !program.birthdayBonus || member.birthdaySaved;
+        const months = new Intl.DateTimeFormat(this.locale, { month: "long", timeZone: "UTC" });
+        for (const option of birthday.month.options) option.textContent = months.format(Date.UTC(2024, option.value - 1, 1));
+      }
+      const codes = this.slot$("codes");
+      if (codes) {
+        const issued = member.redemptions.filter((r) => r.code);
+        codes.closest("[data-codes]").hidden = !issued.length;
+        codes.replaceChildren(
+          ...issued.map((r) => {
+            const row = this.querySelector('template[data-template="code"]').content.firstElementChild.cloneNode(true);
+            this.showCode(row, r.code, r.checkoutUrl);
+            row.querySelector('[data-slot="title"]').textContent = r.title;
+            return row;
+          }),
+        );
+      }
       const expires = this.slot$("expires");
       if (member.expiresAt) {
         expires.hidden = false;
@@ -138,7 +159,9 @@
         for (const h of member.history) {
           const li = document.createElement("li");
           const label = document.createElement("span");
-          label.textContent = `${this.date(h.at)}${h.label ? ` · ${h.label}` : ""}`;
+          label.textContent = this.date(h.at);
+          // The order name or reward title is isolated so "$5 off" stays whole on a Persian page.
+          if (h.label) label.append(" · ", Object.assign(document.createElement("bdi"), { textContent: h.label }));
           const points = document.createElement("strong");
           points.dir = "ltr";
           points.textContent = `${h.points > 0 ? "+" : ""}${this.number(h.points)}`;
@@ -148,17 +171,48 @@
       }
     }
 
+    showCode(box, code, checkoutUrl) {
+      box.querySelector('[data-slot="code"]').textContent = code;
+      box.querySelector('[data-slot="apply"]').href = checkoutUrl;
+      box.querySelector('[data-action="copy"]').setAttribute("aria-label", this.strings.copyLabel.replace("__C__", code));
+    }
+
+    onBirthday = async (event) => {
+      const form = event.target.closest("[data-birthday]");
+      if (!form) return;
+      event.preventDefault();
+      const button = form.querySelector("button");
+      button.disabled = true;
+      try {
+        const response = await fetch(this.dataset.endpoint, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ intent: "birthday", month: Number(form.month.value), day: Number(form.day.value) }),
+          signal: this.abort.signal,
+        });
+        const data = await response.json();
+        if (!response.ok) throw new Error(data.message || this.strings.error);
+        form.hidden = true;
+        this.say(this.strings.birthdaySaved);
+      } catch (error) {
+        if (error.name === "AbortError") return;
+        this.say(error.message || this.strings.error);
+      } finally {
+        button.disabled = false;
+      }
+    };
+
     onClick = async (event) => {
       const target = event.target.closest("[data-action]");
       if (!target) return;
       if (target.dataset.action === "copy") {
-        const code = this.slot$("code").textContent;
+        const code = target.closest("[data-code-box]").querySelector('[data-slot="code"]');
         try {
-          await navigator.clipboard.writeText(code);
+          await navigator.clipboard.writeText(code.textContent);
           target.textContent = this.strings.copied;
         } catch {
           const range = document.createRange();
-          range.selectNodeContents(this.slot$("code"));
+          range.selectNodeContents(code);
           getSelection().removeAllRanges();
           getSelection().addRange(range);
         }
@@ -177,14 +231,14 @@
           if (!response.ok) throw new Error(data.message || this.strings.error);
           const { redemption } = data;
           const box = this.querySelector("[data-code]");
+          await this.load();
+          this.say("");
           if (redemption.code) {
-            this.slot$("code").textContent = redemption.code;
-            this.slot$("apply").href = redemption.checkoutUrl;
+            this.showCode(box, redemption.code, redemption.checkoutUrl);
+            box.querySelector('[data-action="copy"]').textContent = this.strings.copy;
             box.hidden = false;
             box.focus();
           }
-          await this.load();
-          this.say("");
         } catch (error) {
           if (error.name === "AbortError") return;
           this.say(error.message || this.strings.error);

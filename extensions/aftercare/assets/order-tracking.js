@@ -135,6 +135,11 @@
       return el;
     }
 
+    /** A count in the page's numerals (Persian digits in Persian, like the dates). */
+    num(n) {
+      return new Intl.NumberFormat(this.dataset.locale || undefined).format(n);
+    }
+
     label(key) {
       return (this.view.labels && this.view.labels[key]) || this.s.milestones[key];
     }
@@ -187,7 +192,7 @@
       const a = new Date(`${estimate.earliest}T12:00:00Z`);
       const b = new Date(`${estimate.latest}T12:00:00Z`);
       this.slot(card, "estimate", estimate.earliest === estimate.latest ? f.format(a) : f.formatRange(a, b));
-      const basis = estimate.source === "carrier" ? this.s.estimate_carrier : estimate.source === "history" ? fill(this.s.estimate_history, { count: estimate.samples }) : this.s.estimate_rules;
+      const basis = estimate.source === "carrier" ? this.s.estimate_carrier : estimate.source === "history" ? fill(this.s.estimate_history, { count: this.num(estimate.samples) }) : this.s.estimate_rules;
       this.slot(card, "estimate-basis", `(${basis})`);
       this.slot(card, "estimate-row").hidden = false;
     }
@@ -198,7 +203,7 @@
       for (const item of items) {
         const li = this.clone("item");
         this.slot(li, "title", item.variantTitle ? `${item.title} · ${item.variantTitle}` : item.title);
-        this.slot(li, "quantity", fill(this.s.quantity, { count: item.quantity }));
+        this.slot(li, "quantity", fill(this.s.quantity, { count: this.num(item.quantity) }));
         const img = this.slot(li, "image");
         if (https(item.imageUrl) && this.show("showImages")) {
           img.src = item.imageUrl;
@@ -211,7 +216,7 @@
 
     card(shipment) {
       const card = this.clone("shipment");
-      this.slot(card, "title", fill(this.s.shipment, { number: shipment.number }) + " · " + this.label(shipment.stage));
+      this.slot(card, "title", fill(this.s.shipment, { number: this.num(shipment.number) }) + " · " + this.label(shipment.stage));
       const banner = shipment.delay ? this.s.delays[shipment.delay.reason] : shipment.problem ? this.s.problems[shipment.problem.kind] : null;
       if (banner) {
         const el = this.slot(card, "banner", banner);

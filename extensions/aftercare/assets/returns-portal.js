@@ -27,7 +27,11 @@
         if (event.target.closest('[data-action="again"]')) this.reset();
       };
       this.onChange = (event) => {
-        if (event.target.closest("[data-request]")) this.refresh();
+        if (!event.target.closest("[data-request]")) return;
+        // A problem the shopper is fixing stops being announced once they change something.
+        if (this.status.classList.contains("aftercare-returns__status--error")) this.say("");
+        event.target.removeAttribute("aria-invalid");
+        this.refresh();
       };
       this.addEventListener("submit", this.onSubmit);
       this.addEventListener("click", this.onClick);
@@ -178,7 +182,7 @@
         input.value = r.id;
         input.checked = i === 0;
         this.slot(choice, "label", this.s.resolutions[r.id]);
-        this.slot(choice, "bonus", r.bonusPercent > 0 ? fill(this.s.resolutions.bonus, { percent: r.bonusPercent }) : "");
+        this.slot(choice, "bonus-note", r.bonusPercent > 0 ? fill(this.s.resolutions.bonus, { percent: r.bonusPercent }) : "");
         choices.append(choice);
       });
       if (!view.enabled) {

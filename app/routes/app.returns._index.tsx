@@ -1,0 +1,170 @@
+import { useEffect, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useFetcher, useLoaderData, useLocation, useNavigate, useSearchParams } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, EmptyState, IndexTable, InlineStack, Text, TextField, useIndexResourceState } from "@shopify/polaris";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { authenticate } from "../shopify.server";
+import { db } from "../db.server";
+import { env } from "../env.server";
+import { adminClient } from "../shopify/admin.server";
+import { listReturns, parseDeskAction, parseDeskFilter, runDeskAction, statusCounts } from "../services/returns/desk.server";
+import { ReturnsError } from "../services/returns/errors.server";
+import { shopProfile } from "../models/tracking.server";
+import { RESOLUTION_LABELS, STATUS_LABELS, STATUS_TONES } from "../domain/returns/desk";
+import { RETURN_STATUSES, type Resolution, type ReturnStatus } from "../domain/returns/policy";
+import { formatMoney } from "../domain/shared/money";
+import { formatShopTime } from "../utils/format";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const filter = parseDeskFilter(new URL(request.url).searchParams);
+  const [rows, counts, profile] = await Promise.all([listReturns(db(), session.shop, filter), statusCounts(db(), session.shop), shopProfile(db(), session.shop)]);
+  return json({
+    filter,
+    counts,
+    rows: rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      orderName: r.orderName,
+      email: r.email ?? "—",
+      status: r.status as ReturnStatus,
+      resolution: r.resolution as Resolution,
+      amount: formatMoney({ amountMinor: r.resolutionMinor, currency: r.currency }),
+      items: r.lines.reduce((n, l) => n + l.quantity, 0),
+      requested: formatShopTime(r.requestedAt, profile.timeZone),
+      autoApproved: r.autoApproved,
+      notInShopify: !r.shopifyReturnId,
+    })),
+  });
+};
+
+type ActionAnswer = { ok: true; message: string; failed: number } | { ok: false; message: string };
+
+// POST: bulk approve the selected requested returns (each succeeds or fails on its own).
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session, admin } = await authenticate.admin(request);
+  try {
+    const parsed = parseDeskAction(await request.formData());
+    if (parsed.intent !== "bulk_approve") throw new ReturnsError(400, "unknown_action", "Open a return to act on it one at a time.");
+    const outcome = await runDeskAction(session.shop, null, parsed, { db: db(), admin: adminClient(admin.graphql), secret: env().SHOPIFY_API_SECRET });
+    return json<ActionAnswer>({ ok: true, message: outcome.message, failed: outcome.results.filter((r) => !r.ok).length });
+  } catch (error) {
+    if (error instanceof ReturnsError) return json<ActionAnswer>({ ok: false, message: error.message }, { status: error.status });
+    throw error;
+  }
+};
+
+export default function ReturnsDesk() {
+  const { rows, counts, filter } = useLoaderData<typeof loader>();
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const shopify = useAppBridge();
+  const bulk = useFetcher<ActionAnswer>();
+  const [query, setQuery] = useState(filter.query);
+  const requested = rows.filter((r) => r.status === "requested");
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows);
+  const total = Object.values(counts).reduce((n, c) => n + c, 0);
+
+  useEffect(() => {
+    if (bulk.state !== "idle" || !bulk.data) return;
+    shopify.toast.show(bulk.data.message, { isError: !bulk.data.ok || bulk.data.failed > 0 });
+    if (bulk.data.ok) clearSelection();
+  }, [bulk.state, bulk.data, shopify, clearSelection]);
+
+  const setStatus = (status: string | null) => {
+    const next = new URLSearchParams(params);
+    if (status) next.set("status", status);
+    else next.delete("status");
+    setParams(next);
+  };
+  // The embedded frame's own query (shop, host…) travels with the filter so the download is authenticated.
+  const csv = `/app/returns/export.csv?${new URLSearchParams(location.search).toString()}`;
+  const approveSelected = () => {
+    const form = new FormData();
+    form.set("intent", "bulk_approve");
+    for (const id of selectedResources) if (requested.some((r) => r.id === id)) form.append("ids", id);
+    bulk.submit(form, { method: "post" });
+  };
+  const selectedRequested = selectedResources.filter((id) => requested.some((r) => r.id === id)).length;
+
+  return (
+    <BlockStack gap="400">
+      <Card>
+        <BlockStack gap="300">
+          <InlineStack gap="200" wrap>
+            <ButtonGroup variant="segmented">
+              <Button pressed={!filter.status} onClick={() => setStatus(null)}>{`All (${total})`}</Button>
+              {RETURN_STATUSES.map((s) => (
+                <Button key={s} pressed={filter.status === s} onClick={() => setStatus(s)}>
+                  {`${STATUS_LABELS[s]} (${counts[s]})`}
+                </Button>
+              ))}
+            </ButtonGroup>
+          </InlineStack>
+          <Form method="get">
+            {filter.status ? <input type="hidden" name="status" value={filter.status} /> : null}
+            <InlineStack gap="300" blockAlign="end" wrap>
+              <div style={{ minWidth: 320 }}>
+                <TextField label="Search returns" name="q" value={query} onChange={setQuery} placeholder="Return number, order number or email" autoComplete="off" clearButton onClearButtonClick={() => setQuery("")} />
+              </div>
+              <Button submit>Search</Button>
+              <Button url={csv} download>
+                Export CSV
+              </Button>
+            </InlineStack>
+          </Form>
+        </BlockStack>
+      </Card>
+      {bulk.data && !bulk.data.ok ? <Banner tone="critical">{bulk.data.message}</Banner> : null}
+      <Card padding="0">
+        {rows.length === 0 ? (
+          <EmptyState heading={filter.query || filter.status ? "No returns match" : "No returns yet"} image="">
+            <p>{filter.query || filter.status ? "Try another status or search." : "Returns that shoppers start from the Returns block on your store appear here."}</p>
+          </EmptyState>
+        ) : (
+          <IndexTable
+            resourceName={{ singular: "return", plural: "returns" }}
+            itemCount={rows.length}
+            selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+            onSelectionChange={handleSelectionChange}
+            promotedBulkActions={[{ content: selectedRequested ? `Approve ${selectedRequested} requested` : "Approve requested", onAction: approveSelected, disabled: selectedRequested === 0 || bulk.state !== "idle" }]}
+            headings={[{ title: "Return" }, { title: "Order" }, { title: "Customer" }, { title: "Status" }, { title: "Resolution" }, { title: "Items", alignment: "end" }, { title: "Amount", alignment: "end" }, { title: "Requested" }]}
+          >
+            {rows.map((r, index) => (
+              <IndexTable.Row id={r.id} key={r.id} position={index} selected={selectedResources.includes(r.id)} onClick={() => navigate(`/app/returns/${r.id}`)}>
+                <IndexTable.Cell>
+                  <Text as="span" fontWeight="semibold">
+                    {r.number}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{r.orderName}</IndexTable.Cell>
+                <IndexTable.Cell>{r.email}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <InlineStack gap="100">
+                    <Badge tone={STATUS_TONES[r.status]}>{STATUS_LABELS[r.status]}</Badge>
+                    {r.autoApproved ? <Badge>Auto</Badge> : null}
+                    {r.notInShopify && r.status === "requested" ? <Badge tone="warning">Not in Shopify yet</Badge> : null}
+                  </InlineStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{RESOLUTION_LABELS[r.resolution] ?? r.resolution}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {r.items}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {r.amount}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{r.requested}</IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        )}
+      </Card>
+    </BlockStack>
+  );
+}

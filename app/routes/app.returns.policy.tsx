@@ -1,0 +1,244 @@
+import { useEffect, useMemo, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineGrid, InlineStack, Layout, List, Select, Text, TextField } from "@shopify/polaris";
+import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+import { authenticate } from "../shopify.server";
+import { db } from "../db.server";
+import { getReturnPolicy, saveReturnPolicy } from "../services/returns/policy.server";
+import { shopProfile } from "../models/tracking.server";
+import { LANGUAGES, SHOPIFY_RETURN_REASONS, type Language, type PolicyProblem, type ReturnPolicy } from "../domain/returns/policy";
+import { fromMinor, toMinor } from "../domain/shared/money";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const [policy, profile] = await Promise.all([getReturnPolicy(db(), session.shop), shopProfile(db(), session.shop)]);
+  return json({ policy, currency: profile.currencyCode });
+};
+
+type ActionAnswer = { ok: true; policy: ReturnPolicy } | { ok: false; problems: PolicyProblem[] };
+
+// POST (JSON): the whole policy, validated; 400 with every problem the merchant needs to fix.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  let body: { policy?: unknown };
+  try {
+    body = await request.json();
+  } catch {
+    return json<ActionAnswer>({ ok: false, problems: [{ path: "", message: "The policy could not be read. Reload the page and try again." }] }, { status: 400 });
+  }
+  const result = await saveReturnPolicy(db(), session.shop, body?.policy);
+  return json<ActionAnswer>(result, { status: result.ok ? 200 : 400 });
+};
+
+const LANGUAGE_LABELS: Record<Language, string> = { en: "English", ko: "Korean", ja: "Japanese", fa: "Persian" };
+const REASON_LABELS: Record<(typeof SHOPIFY_RETURN_REASONS)[number], string> = {
+  COLOR: "Color",
+  DEFECTIVE: "Defective",
+  NOT_AS_DESCRIBED: "Not as described",
+  OTHER: "Other",
+  SIZE_TOO_LARGE: "Size too large",
+  SIZE_TOO_SMALL: "Size too small",
+  STYLE: "Style",
+  UNWANTED: "Unwanted",
+  WRONG_ITEM: "Wrong item",
+};
+
+/** A number field's text as the policy's number; anything else stays visible to the validator. */
+const num = (value: string) => (value.trim() === "" ? Number.NaN : Number(value));
+
+export default function ReturnPolicyPage() {
+  const { policy: saved, currency } = useLoaderData<typeof loader>();
+  const [policy, setPolicy] = useState<ReturnPolicy>(saved as ReturnPolicy);
+  const [baseline, setBaseline] = useState<ReturnPolicy>(saved as ReturnPolicy);
+  const [shippingFee, setShippingFee] = useState(fromMinor(saved.fees.returnShippingMinor, currency));
+  const [maxValue, setMaxValue] = useState(saved.autoApprove.maxOrderValueMinor === null ? "" : fromMinor(saved.autoApprove.maxOrderValueMinor, currency));
+  const [tags, setTags] = useState(saved.exclusions.tags.join(", "));
+  const save = useFetcher<ActionAnswer>();
+  const shopify = useAppBridge();
+  const dirty = useMemo(() => JSON.stringify(policy) !== JSON.stringify(baseline), [policy, baseline]);
+  const problems = save.data && !save.data.ok ? save.data.problems : [];
+  const problemAt = (path: string) => problems.find((p) => p.path === path || p.path.startsWith(`${path}.`))?.message;
+
+  useEffect(() => {
+    if (save.state !== "idle" || !save.data) return;
+    if (save.data.ok) {
+      setBaseline(save.data.policy);
+      setPolicy(save.data.policy);
+      shopify.toast.show("Return policy saved");
+    } else shopify.toast.show("Some settings need fixing", { isError: true });
+  }, [save.state, save.data, shopify]);
+
+  useEffect(() => {
+    if (dirty) shopify.saveBar.show("returns-policy-save-bar");
+    else shopify.saveBar.hide("returns-policy-save-bar");
+  }, [dirty, shopify]);
+
+  const set = <K extends keyof ReturnPolicy>(key: K, value: Partial<ReturnPolicy[K]>) => setPolicy((p) => ({ ...p, [key]: typeof p[key] === "object" ? { ...(p[key] as object), ...(value as object) } : value }));
+  const money = (text: string) => {
+    try {
+      return toMinor(text.trim(), currency);
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const discard = () => {
+    setPolicy(baseline);
+    setShippingFee(fromMinor(baseline.fees.returnShippingMinor, currency));
+    setMaxValue(baseline.autoApprove.maxOrderValueMinor === null ? "" : fromMinor(baseline.autoApprove.maxOrderValueMinor, currency));
+    setTags(baseline.exclusions.tags.join(", "));
+  };
+  const submit = () => save.submit({ policy } as never, { method: "post", encType: "application/json" });
+  const reasons = policy.reasons;
+  const setReason = (i: number, patch: Partial<ReturnPolicy["reasons"][number]>) => setPolicy((p) => ({ ...p, reasons: p.reasons.map((r, j) => (j === i ? { ...r, ...patch } : r)) }));
+  const moveReason = (i: number, by: number) =>
+    setPolicy((p) => {
+      const next = [...p.reasons];
+      const [r] = next.splice(i, 1);
+      next.splice(i + by, 0, r);
+      return { ...p, reasons: next };
+    });
+  const addReason = () =>
+    setPolicy((p) => ({ ...p, reasons: [...p.reasons, { id: `reason_${p.reasons.length + 1}`, label: { en: "", ko: "", ja: "", fa: "" }, requireNote: false, shopifyReason: "OTHER" }] }));
+
+  async function pickProducts() {
+    const selected = await shopify.resourcePicker({ type: "product", multiple: true, action: "select", selectionIds: policy.exclusions.productIds.map((id) => ({ id })) });
+    if (selected) set("exclusions", { productIds: selected.map((p) => p.id) });
+  }
+
+  return (
+    <>
+      <SaveBar id="returns-policy-save-bar">
+        <button variant="primary" onClick={submit} disabled={save.state !== "idle"}></button>
+        <button onClick={discard}></button>
+      </SaveBar>
+      <BlockStack gap="400">
+        {problems.length ? (
+          <Banner tone="critical" title="The policy was not saved">
+            <List>
+              {problems.map((p) => (
+                <List.Item key={`${p.path}${p.message}`}>{p.message}</List.Item>
+              ))}
+            </List>
+          </Banner>
+        ) : null}
+        <Layout>
+          <Layout.AnnotatedSection title="Window" description="Counted from delivery; if a shipment was never marked delivered, from fulfilment, then from the order date.">
+            <Card>
+              <FormLayout>
+                <Checkbox label="Take returns through the storefront Returns block" checked={policy.enabled} onChange={(enabled) => setPolicy((p) => ({ ...p, enabled }))} />
+                <TextField label="Return window (days)" type="number" min={1} max={365} value={Number.isNaN(policy.windowDays) ? "" : String(policy.windowDays)} onChange={(v) => setPolicy((p) => ({ ...p, windowDays: num(v) }))} error={problemAt("windowDays")} autoComplete="off" />
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection title="Exclusions" description="Items that cannot be returned. Shoppers see why (for example “Final sale”).">
+            <Card>
+              <FormLayout>
+                <TextField label="Product tags" value={tags} onChange={(v) => { setTags(v); set("exclusions", { tags: v.split(",").map((t) => t.trim()).filter(Boolean) }); }} helpText="Comma-separated, e.g. final-sale" error={problemAt("exclusions.tags")} autoComplete="off" />
+                <InlineStack gap="300" blockAlign="center">
+                  <Text as="span">{policy.exclusions.productIds.length} product{policy.exclusions.productIds.length === 1 ? "" : "s"} excluded{policy.exclusions.collections.length ? `, and ${policy.exclusions.collections.map((c) => c.title).join(", ")}` : ""}</Text>
+                  <Button onClick={pickProducts}>Choose products</Button>
+                  {policy.exclusions.productIds.length ? <Button variant="plain" onClick={() => set("exclusions", { productIds: [] })}>Clear</Button> : null}
+                </InlineStack>
+                <Checkbox label="Discounted items cannot be returned" checked={policy.exclusions.discountedItems} onChange={(discountedItems) => set("exclusions", { discountedItems })} />
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection title="Reasons" description="Shown to shoppers in this order, in their language (English is used where a translation is empty). Each maps to Shopify's return reason.">
+            <Card>
+              <BlockStack gap="400">
+                {problemAt("reasons") ? <Banner tone="critical">{problemAt("reasons")}</Banner> : null}
+                {reasons.map((r, i) => (
+                  <BlockStack gap="200" key={i}>
+                    <InlineGrid columns={{ xs: 1, md: "2fr 1fr 1fr" }} gap="200">
+                      <TextField label={`Reason ${i + 1} (English)`} value={r.label.en} onChange={(en) => setReason(i, { label: { ...r.label, en } })} error={problemAt(`reasons.${i}.label`)} autoComplete="off" />
+                      <TextField label="Code" value={r.id} onChange={(id) => setReason(i, { id })} error={problemAt(`reasons.${i}.id`)} autoComplete="off" helpText="Used in reports" />
+                      <Select label="Shopify reason" options={SHOPIFY_RETURN_REASONS.map((v) => ({ value: v, label: REASON_LABELS[v] }))} value={r.shopifyReason} onChange={(v) => setReason(i, { shopifyReason: v as never })} />
+                    </InlineGrid>
+                    <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
+                      {LANGUAGES.filter((l) => l !== "en").map((l) => (
+                        <TextField key={l} label={LANGUAGE_LABELS[l]} value={r.label[l]} onChange={(v) => setReason(i, { label: { ...r.label, [l]: v } })} autoComplete="off" />
+                      ))}
+                    </InlineGrid>
+                    <InlineStack gap="300" blockAlign="center">
+                      <Checkbox label="Ask for a note" checked={r.requireNote} onChange={(requireNote) => setReason(i, { requireNote })} />
+                      <Button variant="plain" disabled={i === 0} onClick={() => moveReason(i, -1)} accessibilityLabel={`Move ${r.label.en || "reason"} up`}>Move up</Button>
+                      <Button variant="plain" disabled={i === reasons.length - 1} onClick={() => moveReason(i, 1)} accessibilityLabel={`Move ${r.label.en || "reason"} down`}>Move down</Button>
+                      <Button variant="plain" tone="critical" disabled={reasons.length === 1} onClick={() => setPolicy((p) => ({ ...p, reasons: p.reasons.filter((_, j) => j !== i) }))}>Remove</Button>
+                    </InlineStack>
+                  </BlockStack>
+                ))}
+                <InlineStack>
+                  <Button onClick={addReason}>Add reason</Button>
+                </InlineStack>
+              </BlockStack>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection title="Resolutions" description="What shoppers can choose. A bonus on store credit or exchanges keeps revenue in your shop.">
+            <Card>
+              <FormLayout>
+                {problemAt("resolutions") ? <Banner tone="critical">{problemAt("resolutions")}</Banner> : null}
+                <Checkbox label="Refund to the original payment" checked={policy.resolutions.refund} onChange={(refund) => set("resolutions", { refund })} />
+                <FormLayout.Group>
+                  <Checkbox label="Store credit" checked={policy.resolutions.storeCredit} onChange={(storeCredit) => set("resolutions", { storeCredit })} />
+                  <TextField label="Store credit bonus (%)" type="number" min={0} max={100} value={String(policy.resolutions.storeCreditBonusPercent)} onChange={(v) => set("resolutions", { storeCreditBonusPercent: num(v) })} error={problemAt("resolutions.storeCreditBonusPercent")} autoComplete="off" />
+                </FormLayout.Group>
+                <Checkbox label="Exchange for another variant of the same product" checked={policy.resolutions.exchangeVariant} onChange={(exchangeVariant) => set("resolutions", { exchangeVariant })} />
+                <FormLayout.Group>
+                  <Checkbox label="Exchange for any product" checked={policy.resolutions.exchangeAny} onChange={(exchangeAny) => set("resolutions", { exchangeAny })} />
+                  <TextField label="Exchange bonus (%)" type="number" min={0} max={100} value={String(policy.resolutions.exchangeBonusPercent)} onChange={(v) => set("resolutions", { exchangeBonusPercent: num(v) })} error={problemAt("resolutions.exchangeBonusPercent")} autoComplete="off" />
+                </FormLayout.Group>
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection title="Fees" description="Taken off what the shopper gets back; shown to them before they submit.">
+            <Card>
+              <FormLayout>
+                <FormLayout.Group>
+                  <TextField label="Restocking fee (%)" type="number" min={0} max={100} value={String(policy.fees.restockingPercent)} onChange={(v) => set("fees", { restockingPercent: num(v) })} error={problemAt("fees.restockingPercent")} autoComplete="off" />
+                  <TextField label={`Return shipping fee (${currency})`} value={shippingFee} onChange={(v) => { setShippingFee(v); set("fees", { returnShippingMinor: money(v) }); }} error={problemAt("fees.returnShippingMinor") ? `Enter an amount like 5.00 (${problemAt("fees.returnShippingMinor")})` : undefined} autoComplete="off" />
+                </FormLayout.Group>
+                <Checkbox label="Waive fees for exchanges" checked={policy.fees.waiveForExchanges} onChange={(waiveForExchanges) => set("fees", { waiveForExchanges })} />
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection title="Auto-approve" description="Requests that meet every rule are approved and sent to Shopify right away; the rest wait on the desk.">
+            <Card>
+              <FormLayout>
+                <Checkbox label="Approve matching requests automatically" checked={policy.autoApprove.enabled} onChange={(enabled) => set("autoApprove", { enabled })} />
+                <ChoiceList
+                  allowMultiple
+                  title="Only for these reasons (none chosen: any reason)"
+                  choices={reasons.map((r) => ({ label: r.label.en || r.id, value: r.id }))}
+                  selected={policy.autoApprove.reasons}
+                  onChange={(selected) => set("autoApprove", { reasons: selected })}
+                  error={problemAt("autoApprove.reasons")}
+                />
+                <FormLayout.Group>
+                  <TextField label={`Orders up to (${currency})`} value={maxValue} onChange={(v) => { setMaxValue(v); set("autoApprove", { maxOrderValueMinor: v.trim() === "" ? null : money(v) }); }} helpText="Empty: any order value" error={problemAt("autoApprove.maxOrderValueMinor")} autoComplete="off" />
+                  <TextField label="Customers with at most this many earlier returns" type="number" min={0} value={policy.autoApprove.maxPriorReturns === null ? "" : String(policy.autoApprove.maxPriorReturns)} onChange={(v) => set("autoApprove", { maxPriorReturns: v.trim() === "" ? null : num(v) })} helpText="Empty: no limit" error={problemAt("autoApprove.maxPriorReturns")} autoComplete="off" />
+                </FormLayout.Group>
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection title="Instructions and address" description="Shown to the shopper once a return is approved, and in the approval email.">
+            <Card>
+              <FormLayout>
+                {LANGUAGES.map((l) => (
+                  <TextField key={l} label={`Instructions (${LANGUAGE_LABELS[l]})`} multiline={3} value={policy.instructions[l]} onChange={(v) => set("instructions", { [l]: v })} error={problemAt(`instructions.${l}`)} autoComplete="off" />
+                ))}
+                <TextField label="Return address" multiline={4} value={policy.returnAddress} onChange={(returnAddress) => setPolicy((p) => ({ ...p, returnAddress }))} error={problemAt("returnAddress")} autoComplete="street-address" />
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+        </Layout>
+        <InlineStack align="end">
+          <Button variant="primary" onClick={submit} loading={save.state !== "idle"} disabled={!dirty}>
+            Save
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </>
+  );
+}

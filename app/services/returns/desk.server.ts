@@ -1,0 +1,271 @@
+/**
+ * The merchant's returns desk: the queue by status, one return with its order, shipments and the
+ * customer's history, the desk's actions (each one a workflow step synced with Shopify), CSV
+ * export and insights. Every query is scoped by shop.
+ */
+import type { Db } from "../../db.server";
+import { fromMinor } from "../../domain/shared/money";
+import { LIVE_STATUSES, RETURN_STATUSES, unusualReturnRate, type ReturnStatus } from "../../domain/returns/policy";
+import { DESK_LIMIT, parseDeskFilter, type DeskFilter } from "../../domain/returns/desk";
+import { ReturnsError } from "./errors.server";
+import { findReturnCase } from "./cases.server";
+import { getReturnPolicy } from "./policy.server";
+import { approveReturn, bulkApprove, declineReturn, receiveReturn, requestInShopify, resolveReturn, type WorkflowDeps } from "./workflow.server";
+
+export { parseDeskFilter, type DeskFilter };
+
+function where(shop: string, filter: DeskFilter) {
+  const q = filter.query.trim();
+  return {
+    shop,
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(q
+      ? {
+          OR: [
+            { number: { contains: q.replace(/^#/, "").toUpperCase() } },
+            { orderName: { contains: q.startsWith("#") ? q : `#${q}` } },
+            { orderName: { contains: q } },
+            { email: { contains: q.toLowerCase() } },
+          ],
+        }
+      : {}),
+  };
+}
+
+export async function statusCounts(db: Db, shop: string): Promise<Record<ReturnStatus, number>> {
+  const groups = await db.returnCase.groupBy({ by: ["status"], where: { shop }, _count: { _all: true } });
+  const counts = Object.fromEntries(RETURN_STATUSES.map((s) => [s, 0])) as Record<ReturnStatus, number>;
+  for (const g of groups) if (g.status in counts) counts[g.status as ReturnStatus] = g._count._all;
+  return counts;
+}
+
+export async function listReturns(db: Db, shop: string, filter: DeskFilter, take = DESK_LIMIT) {
+  const rows = await db.returnCase.findMany({
+    where: where(shop, filter),
+    include: { lines: { select: { title: true, quantity: true, reason: true } } },
+    orderBy: { requestedAt: "desc" },
+    take,
+  });
+  return rows;
+}
+
+export type DeskRow = Awaited<ReturnType<typeof listReturns>>[number];
+
+/** Units bought and returned by the customer of a return (by account, else by email). */
+async function customerHistory(db: Db, shop: string, ret: { id: string; customerShopifyId: string | null; email: string | null }) {
+  const who = ret.customerShopifyId ? { customerShopifyId: ret.customerShopifyId } : ret.email ? { email: ret.email } : null;
+  if (!who) return { returns: [], unitsBought: 0, unitsReturned: 0, rate: 0, shopRate: 0, unusual: false };
+  const orderWho = ret.customerShopifyId ? { customerShopifyId: ret.customerShopifyId } : { email: { in: [ret.email!, ret.email!.toLowerCase()] } };
+  const [returns, bought, shopBought, shopReturned] = await Promise.all([
+    db.returnCase.findMany({ where: { shop, ...who }, include: { lines: { select: { quantity: true } } }, orderBy: { requestedAt: "desc" }, take: 50 }),
+    db.lineItem.aggregate({ _sum: { quantity: true }, where: { order: { shop, ...orderWho, cancelledAt: null } } }),
+    db.lineItem.aggregate({ _sum: { quantity: true }, where: { order: { shop, cancelledAt: null } } }),
+    db.returnCaseLine.aggregate({ _sum: { quantity: true }, where: { returnCase: { shop, status: { in: LIVE_STATUSES } } } }),
+  ]);
+  const live = returns.filter((r) => (LIVE_STATUSES as string[]).includes(r.status));
+  const unitsReturned = live.reduce((n, r) => n + r.lines.reduce((m, l) => m + l.quantity, 0), 0);
+  const unitsBought = bought._sum.quantity ?? 0;
+  const shopRate = (shopBought._sum.quantity ?? 0) > 0 ? (shopReturned._sum.quantity ?? 0) / shopBought._sum.quantity! : 0;
+  return {
+    returns: returns.map((r) => ({ id: r.id, number: r.number, orderName: r.orderName, status: r.status, requestedAt: r.requestedAt, current: r.id === ret.id })),
+    unitsBought,
+    unitsReturned,
+    rate: unitsBought > 0 ? unitsReturned / unitsBought : 0,
+    shopRate,
+    unusual: unusualReturnRate({ returns: live.length, unitsReturned, unitsBought }, shopRate),
+  };
+}
+
+export async function returnDetail(db: Db, shop: string, id: string) {
+  const ret = await findReturnCase(db, shop, id);
+  if (!ret) return null;
+  const [order, fulfillments, history, policy] = await Promise.all([
+    db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: ret.orderShopifyId } }, include: { lineItems: true } }),
+    db.fulfillment.findMany({ where: { shop, orderShopifyId: ret.orderShopifyId }, include: { lines: true }, orderBy: { shopifyCreatedAt: "asc" } }),
+    customerHistory(db, shop, ret),
+    getReturnPolicy(db, shop),
+  ]);
+  const reasonLabel = (code: string) => policy.reasons.find((r) => r.id === code)?.label.en ?? code;
+  return {
+    ret: { ...ret, lines: ret.lines.map((l) => ({ ...l, reasonLabel: reasonLabel(l.reason) })) },
+    order: order && !order.redactedAt ? order : null,
+    fulfillments: fulfillments.map((f) => ({
+      id: f.id,
+      name: f.name,
+      status: f.status,
+      shipmentStatus: f.shipmentStatus,
+      trackingCompany: f.trackingCompany,
+      trackingNumbers: JSON.parse(f.trackingNumbers) as string[],
+      shippedAt: f.shopifyCreatedAt,
+      deliveredAt: f.deliveredAt,
+      items: f.lines.map((l) => ({ title: order?.lineItems.find((li) => li.shopifyId === l.lineItemShopifyId)?.title ?? "Item", quantity: l.quantity })),
+    })),
+    history,
+  };
+}
+
+export type DeskAction =
+  | { intent: "approve" }
+  | { intent: "decline"; reason: string; note: string }
+  | { intent: "receive"; dispositions: Record<string, string> }
+  | { intent: "resolve" }
+  | { intent: "sync" }
+  | { intent: "bulk_approve"; ids: string[] };
+
+/** Reads a desk form; a form that names no known action is a 400 the merchant can act on. */
+export function parseDeskAction(form: FormData): DeskAction {
+  const intent = String(form.get("intent") ?? "");
+  switch (intent) {
+    case "approve":
+    case "resolve":
+    case "sync":
+      return { intent };
+    case "decline":
+      return { intent, reason: String(form.get("reason") ?? ""), note: String(form.get("note") ?? "").trim() };
+    case "receive": {
+      const dispositions: Record<string, string> = {};
+      for (const [key, value] of form.entries()) if (key.startsWith("disposition:")) dispositions[key.slice("disposition:".length)] = String(value);
+      return { intent, dispositions };
+    }
+    case "bulk_approve": {
+      const ids = form.getAll("ids").map(String).filter(Boolean);
+      if (ids.length === 0) throw new ReturnsError(400, "nothing_selected", "Select at least one requested return to approve.");
+      if (ids.length > 100) throw new ReturnsError(400, "too_many", "Approve at most 100 returns at a time.");
+      return { intent, ids };
+    }
+    default:
+      throw new ReturnsError(400, "unknown_action", "That action is not available on a return. Reload the page and try again.");
+  }
+}
+
+const DONE: Record<Exclude<DeskAction["intent"], "bulk_approve">, string> = {
+  approve: "Return approved",
+  decline: "Return declined",
+  receive: "Items received",
+  resolve: "Return resolved and closed",
+  sync: "Return sent to Shopify",
+};
+
+/** Runs one desk action on one return (or many, for bulk approve). */
+export async function runDeskAction(shop: string, id: string | null, action: DeskAction, deps: WorkflowDeps) {
+  if (action.intent === "bulk_approve") {
+    const results = await bulkApprove(shop, action.ids, deps);
+    const approved = results.filter((r) => r.ok).length;
+    const failed = results.filter((r) => !r.ok);
+    return { message: `${approved} return${approved === 1 ? "" : "s"} approved${failed.length ? `; ${failed.length} could not be: ${failed[0].message}` : ""}`, results };
+  }
+  if (!id) throw new ReturnsError(400, "no_return", "Open a return first.");
+  if (!(await findReturnCase(deps.db, shop, id))) throw new ReturnsError(404, "not_found", "That return does not exist in this shop.");
+  switch (action.intent) {
+    case "approve":
+      await approveReturn(shop, id, deps);
+      break;
+    case "decline":
+      await declineReturn(shop, id, { reason: action.reason, note: action.note }, deps);
+      break;
+    case "receive":
+      await receiveReturn(shop, id, action.dispositions, deps);
+      break;
+    case "resolve":
+      await resolveReturn(shop, id, deps);
+      break;
+    case "sync":
+      await requestInShopify(shop, id, deps);
+      break;
+  }
+  return { message: DONE[action.intent], results: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export and insights
+
+/** A cell a spreadsheet will not run as a formula. */
+function cell(value: unknown): string {
+  let text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+
+export function returnsCsv(rows: DeskRow[]): string {
+  const header = ["Return", "Order", "Email", "Status", "Resolution", "Currency", "Items value", "Restocking fee", "Shipping fee", "Bonus", "Amount to shopper", "Items", "Reasons", "Requested at", "Closed at", "Shopify return"];
+  const lines = rows.map((r) =>
+    [
+      r.number,
+      r.orderName,
+      r.email,
+      r.status,
+      r.resolution,
+      r.currency,
+      fromMinor(r.itemsMinor, r.currency),
+      fromMinor(r.restockingFeeMinor, r.currency),
+      fromMinor(r.shippingFeeMinor, r.currency),
+      fromMinor(r.bonusMinor, r.currency),
+      fromMinor(r.resolutionMinor, r.currency),
+      r.lines.map((l) => `${l.quantity} × ${l.title}`).join("; "),
+      [...new Set(r.lines.map((l) => l.reason))].join("; "),
+      r.requestedAt,
+      r.closedAt,
+      r.shopifyReturnName,
+    ]
+      .map(cell)
+      .join(","),
+  );
+  return `${[header.join(","), ...lines].join("\r\n")}\r\n`;
+}
+
+export interface ReturnInsights {
+  since: string;
+  orders: number;
+  ordersWithReturns: number;
+  returnRate: number;
+  returns: number;
+  topReasons: Array<{ reason: string; label: string; units: number }>;
+  byProduct: Array<{ title: string; units: number; returns: number }>;
+  /** Per currency: kept as exchanges and store credit, against refunds (minor units). */
+  money: Array<{ currency: string; keptMinor: number; exchangeMinor: number; storeCreditMinor: number; refundedMinor: number }>;
+}
+
+export async function returnInsights(db: Db, shop: string, days: number, now = new Date()): Promise<ReturnInsights> {
+  const since = new Date(now.getTime() - days * 86_400_000);
+  const [orders, cases, policy] = await Promise.all([
+    db.order.count({ where: { shop, shopifyCreatedAt: { gte: since }, cancelledAt: null } }),
+    db.returnCase.findMany({ where: { shop, requestedAt: { gte: since }, status: { in: LIVE_STATUSES } }, include: { lines: true } }),
+    getReturnPolicy(db, shop),
+  ]);
+  const reasons = new Map<string, number>();
+  const products = new Map<string, { title: string; units: number; returns: Set<string> }>();
+  const money = new Map<string, ReturnInsights["money"][number]>();
+  for (const c of cases) {
+    for (const l of c.lines) {
+      reasons.set(l.reason, (reasons.get(l.reason) ?? 0) + l.quantity);
+      const key = l.productShopifyId ?? l.title;
+      const p = products.get(key) ?? { title: l.title, units: 0, returns: new Set<string>() };
+      p.units += l.quantity;
+      p.returns.add(c.id);
+      products.set(key, p);
+    }
+    const m = money.get(c.currency) ?? { currency: c.currency, keptMinor: 0, exchangeMinor: 0, storeCreditMinor: 0, refundedMinor: 0 };
+    if (c.resolution === "refund") m.refundedMinor += c.resolutionMinor;
+    else if (c.resolution === "store_credit") m.storeCreditMinor += c.resolutionMinor;
+    else m.exchangeMinor += c.itemsMinor;
+    m.keptMinor = m.exchangeMinor + m.storeCreditMinor;
+    money.set(c.currency, m);
+  }
+  const ordersWithReturns = new Set(cases.map((c) => c.orderShopifyId)).size;
+  return {
+    since: since.toISOString(),
+    orders,
+    ordersWithReturns,
+    returnRate: orders > 0 ? ordersWithReturns / orders : 0,
+    returns: cases.length,
+    topReasons: [...reasons.entries()]
+      .map(([reason, units]) => ({ reason, label: policy.reasons.find((r) => r.id === reason)?.label.en ?? reason, units }))
+      .sort((a, b) => b.units - a.units),
+    byProduct: [...products.values()]
+      .map((p) => ({ title: p.title, units: p.units, returns: p.returns.size }))
+      .sort((a, b) => b.units - a.units)
+      .slice(0, 10),
+    money: [...money.values()],
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The returns theme block, rendered from its Liquid with liquidjs the way the storefront
+ * renders it (Shopify's `t`, `asset_url`, `stylesheet_tag` and `money` supplied, `schema`
+ * swallowed), in English and Persian; plus the checks theme tooling does not make.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+import { Liquid, Tag, type TagToken, type TopLevelToken, type Context, type Emitter } from "liquidjs";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../../extensions/aftercare");
+const read = (p: string) => readFileSync(join(root, p), "utf8");
+const source = read("blocks/returns-portal.liquid");
+const locales = Object.fromEntries(
+  readdirSync(join(root, "locales"))
+    .filter((f) => !f.includes("schema"))
+    .map((f) => [f.split(".")[0], JSON.parse(read(`locales/${f}`))]),
+) as Record<string, Record<string, unknown>>;
+
+function lookup(tree: unknown, key: string): unknown {
+  return key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), tree);
+}
+
+function engineFor(language: string) {
+  const engine = new Liquid({ strictFilters: true });
+  engine.registerTag(
+    "schema",
+    class extends Tag {
+      constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
+        super(token, remain, liquid);
+        // Swallow everything up to {% endschema %}.
+        while (remain.length) {
+          const t = remain.shift()!;
+          if ((t as TagToken).name === "endschema") return;
+        }
+        throw new Error("{% schema %} without {% endschema %}");
+      }
+      render(_ctx: Context, _emitter: Emitter) {}
+    },
+  );
+  engine.registerFilter("t", (key: string, vars: Record<string, unknown> = {}) => {
+    const value = lookup(locales[language], key) ?? lookup(locales.en, key);
+    if (typeof value !== "string") throw new Error(`missing translation ${key}`);
+    return value.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => String(vars[k] ?? ""));
+  });
+  engine.registerFilter("asset_url", (name: string) => `//cdn.shopify.test/extensions/aftercare/assets/${name}`);
+  engine.registerFilter("stylesheet_tag", (url: string) => `<link href="${url}" rel="stylesheet" type="text/css" media="all">`);
+  engine.registerFilter("money", (cents: number) => `$${(cents / 100).toFixed(2)}`);
+  return engine;
+}
+
+const settings = { heading: "", show_previous: true };
+
+async function render(language: string, extra: Record<string, unknown> = {}) {
+  return engineFor(language).parseAndRender(source, {
+    block: { id: "abc123", settings: { ...settings, ...(extra.settings as object) }, shopify_attributes: 'data-shopify-editor-block="{}"' },
+    request: { locale: { iso_code: language } },
+    shop: { currency: "CAD" },
+    customer: extra.customer ?? null,
+  });
+}
+
+const stringsOf = (html: string) => JSON.parse(/<script type="application\/json" data-strings>([\s\S]*?)<\/script>/.exec(html)![1]);
+
+describe("returns block markup", () => {
+  it("renders in English, left to right, with labelled fields, a live region and the script deferred", async () => {
+    const html = await render("en");
+    expect(html).toContain('<aftercare-returns-portal\n  id="aftercare-returns-abc123"');
+    expect(html).toContain('dir="ltr"');
+    expect(html).toContain('lang="en"');
+    expect(html).toContain("Start a return");
+    expect(html).toMatch(/<label for="aftercare-returns-abc123-order">Order number<\/label>/);
+    expect(html).toMatch(/<label for="aftercare-returns-abc123-email">Email<\/label>/);
+    expect(html).toContain('<button type="submit" class="aftercare-returns__button">Find my order</button>');
+    expect(html).toContain('role="status" aria-live="polite"');
+    expect(html).toContain('<script src="//cdn.shopify.test/extensions/aftercare/assets/returns-portal.js" defer="defer"></script>');
+    expect(html).toContain('href="//cdn.shopify.test/extensions/aftercare/assets/returns-portal.css"');
+    expect(html).toContain('data-shopify-editor-block="{}"');
+    expect(html).toContain('data-show-previous="true"');
+    // Each step's markup is a template the script fills: items, resolution, summary, the return.
+    for (const name of ["order", "line", "resolution", "return"]) expect(html).toContain(`<template data-template="${name}">`);
+    expect(html).toContain("<legend>Choose the items to return</legend>");
+    expect(html).toContain("<legend>How would you like it resolved?</legend>");
+    expect(html).not.toContain("{% schema %}");
+    expect(html).not.toContain("data-mine"); // no one logged in
+    const strings = stringsOf(html);
+    expect(strings.why.window_closed).toBe("Return window closed on %date%.");
+    expect(strings.why.excluded).toContain("Final sale");
+    expect(strings.why.already_returned).toBe("Already returned.");
+    expect(strings.resolutions.exchange_variant).toBe("Exchange for another size or colour");
+    expect(strings.done_heading).toBe("Return %number% is requested");
+  });
+
+  it("renders in Persian, right to left, with Persian labels and strings for the script", async () => {
+    const html = await render("fa");
+    expect(html).toContain('dir="rtl"');
+    expect(html).toContain('lang="fa"');
+    expect(html).toContain("درخواست مرجوعی");
+    expect(html).toMatch(/<label for="aftercare-returns-abc123-order">شمارهٔ سفارش<\/label>/);
+    expect(html).toMatch(/name="email" type="email"[^>]*dir="ltr"/);
+    expect(html).not.toContain("translation missing");
+    const strings = stringsOf(html);
+    expect(strings.why.window_closed).toBe("مهلت مرجوعی در %date% به پایان رسید.");
+    expect(strings.statuses.requested).toBe("درخواست شده");
+    expect(strings.errors.not_found).toContain("سفارشی با این شماره");
+  });
+
+  it("lists a signed-in customer's orders in reserved space, and can hide earlier returns", async () => {
+    const html = await render("ja", { customer: { id: 501 }, settings: { show_previous: false } });
+    expect(html).toContain('data-logged-in="true"');
+    expect(html).toContain("最近のご注文");
+    expect(html).toContain('data-mine aria-busy="true"');
+    expect(html).toContain('data-show-previous="false"');
+  });
+
+  it("has a valid schema whose labels exist in every schema locale", () => {
+    const schema = JSON.parse(/\{% schema %\}([\s\S]*?)\{% endschema %\}/.exec(source)![1]);
+    expect(schema.target).toBe("section");
+    const keys = [schema.name, ...schema.settings.map((s: { label?: string }) => s.label)].filter((k): k is string => typeof k === "string");
+    expect(keys).toHaveLength(3);
+    for (const file of readdirSync(join(root, "locales")).filter((f) => f.includes("schema"))) {
+      const tree = JSON.parse(read(`locales/${file}`));
+      for (const key of keys) expect(lookup(tree, key.replace(/^t:/, "")), `${file}: ${key}`).toEqual(expect.any(String));
+    }
+  });
+
+  it("has every translation the Liquid uses in every language, with the same placeholders", () => {
+    const used = [...source.matchAll(/'(returns\.[a-z_.]+)' \| t/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(60);
+    for (const [language, tree] of Object.entries(locales)) {
+      for (const key of used) {
+        const value = lookup(tree, key);
+        expect(value, `${language}: ${key}`).toEqual(expect.any(String));
+        const placeholders = (text: string) => [...text.matchAll(/%(\w+)%/g)].map((m) => m[1]).sort();
+        expect(placeholders(value as string), `${language}: ${key}`).toEqual(placeholders(lookup(locales.en, key) as string));
+      }
+    }
+  });
+});
+
+describe("returns block assets", () => {
+  const js = read("assets/returns-portal.js");
+  const css = read("assets/returns-portal.css");
+
+  it("keeps the script far under Shopify's 10 KB limit", () => {
+    expect(gzipSync(js, { level: 9 }).length).toBeLessThan(6 * 1024);
+  });
+
+  it("defines the element only if it is not defined yet, and cleans up when removed", () => {
+    expect(js).toMatch(/if \(customElements\.get\("aftercare-returns-portal"\)\) return;/);
+    expect(js.match(/customElements\.define\(/g)).toHaveLength(1);
+    expect(js).toContain("disconnectedCallback()");
+    expect(js).not.toMatch(/innerHTML/);
+  });
+
+  it("quotes like the server: fees off the items, bonus on top, in minor units", async () => {
+    const { percentOf } = await import("../../app/domain/returns/policy");
+    const client = new Function(`${/const percentOf = [^;]+;/.exec(js)![0]} return percentOf;`)() as (a: number, p: number) => number;
+    for (const [amount, percent] of [[2999, 10], [1, 50], [12345, 12.5], [0, 100], [999_999, 33.33]]) expect(client(amount, percent)).toBe(percentOf(amount, percent));
+  });
+
+  it("scopes every style rule under the element and uses logical properties", () => {
+    const selectors = css
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/@media[^{]+\{/g, "")
+      .split("}")
+      .map((rule) => rule.split("{")[0].trim())
+      .filter(Boolean);
+    for (const selector of selectors) {
+      for (const part of selector.split(/,(?![^(]*\))/)) expect(part.trim(), selector).toMatch(/^aftercare-returns-portal\b/);
+    }
+    expect(css).not.toMatch(/(margin|padding|border)-(left|right)\b|\b(left|right):|text-align:\s*(left|right)/);
+    expect(css).toContain(":focus-visible");
+    expect(css).toContain("prefers-reduced-motion");
+  });
+});
