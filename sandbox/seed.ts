@@ -64,12 +64,17 @@ export function seedDemoActivity(options: SeedOptions) {
   );
 
   const count = options.orders ?? 300;
-  // Orders are placed oldest first so that every timestamp the app sees moves forward.
-  const placedAt = Array.from({ length: count }, () => now.getTime() - (1 + random() * 60) * DAY).sort((a, b) => a - b);
-  // The last few orders get fates that need recent dates (in flight, delayed).
+  // Every step of every order goes on one timeline and runs in time order, so the sandbox's
+  // clock (and every timestamp the app receives) only moves forward, as it would in a real shop.
+  const timeline: Array<{ at: number; seq: number; run: () => void }> = [];
+  let seq = 0;
+  const at = (time: number, run: () => void) => {
+    if (time <= now.getTime()) timeline.push({ at: time, seq: seq++, run });
+  };
+
   for (let i = 0; i < count; i++) {
-    const at = placedAt[i];
-    const ageDays = (now.getTime() - at) / DAY;
+    const placedAt = now.getTime() - (1 + random() * 60) * DAY;
+    const ageDays = (now.getTime() - placedAt) / DAY;
     let fate: OrderFate = pickFate(random);
     if (ageDays > 14 && ["shipped", "in_transit", "out_for_delivery", "unfulfilled", "unpaid"].includes(fate)) fate = "delivered";
     if (ageDays < 2 && fate === "delayed") fate = "in_transit";
@@ -79,67 +84,71 @@ export function seedDemoActivity(options: SeedOptions) {
     const lineCount = 1 + Math.floor(random() * (fate === "split_shipment" ? 2 : 3)) + (fate === "split_shipment" ? 1 : 0);
     const lines = Array.from({ length: lineCount }, () => ({ variantId: variants[Math.floor(random() * variants.length)].id, quantity: 1 + Math.floor(random() * 2) }));
     const unique = [...new Map(lines.map((l) => [l.variantId, l])).values()];
-    setNow(new Date(at));
     const address = DEMO_ADDRESSES[Math.floor(random() * DEMO_ADDRESSES.length)];
-    const order = sandbox.placeOrder({
-      shop,
-      ...(guest ? { email: `guest${i + 1}@example.com` } : { customer: person.id }),
-      lines: unique,
-      paid: fate !== "unpaid",
-      shippingAddress: guest ? { firstName: "Guest", lastName: `Shopper ${i + 1}`, ...address } : undefined,
-    });
-    if (fate === "unpaid" || fate === "unfulfilled") continue;
-    if (fate === "cancelled") {
-      setNow(new Date(at + 3 * HOUR));
-      sandbox.cancelOrder({ shop, order: order.id, reason: "customer" });
-      continue;
-    }
-
-    const carrier = CARRIERS[Math.floor(random() * CARRIERS.length)];
-    const shipAt = at + (0.5 + random() * 2) * DAY;
+    const carriers = [CARRIERS[Math.floor(random() * CARRIERS.length)], CARRIERS[Math.floor(random() * CARRIERS.length)]];
+    const numbers = carriers.map((c) => c.number(random));
+    const shipAt = placedAt + (0.5 + random() * 2) * DAY;
     const transitDays = 2 + Math.floor(random() * 4);
-    setNow(new Date(shipAt));
-    const shipments = [];
-    if (fate === "split_shipment" && order.lineItems.length > 1) {
-      const [first, ...rest] = order.lineItems;
-      shipments.push(sandbox.fulfil({ shop, order: order.id, lines: [{ lineItemId: first.id, quantity: first.quantity }], trackingCompany: carrier.company, trackingNumber: carrier.number(random) }));
-      setNow(new Date(shipAt + DAY));
-      const second = CARRIERS[Math.floor(random() * CARRIERS.length)];
-      shipments.push(sandbox.fulfil({ shop, order: order.id, lines: rest.map((l) => ({ lineItemId: l.id, quantity: l.quantity })), trackingCompany: second.company, trackingNumber: second.number(random) }));
-    } else {
-      shipments.push(sandbox.fulfil({ shop, order: order.id, trackingCompany: carrier.company, trackingNumber: carrier.number(random) }));
-    }
+    const deliveredAfter = transitDays - 0.1 + random() * 0.8;
 
-    for (const [n, f] of shipments.entries()) {
-      const start = shipAt + n * DAY;
-      const expected = new Date(start + transitDays * DAY);
-      const scan = (status: Parameters<Sandbox["carrierScan"]>[0]["status"], t: number, extra: { message?: string; estimatedDeliveryAt?: Date } = {}) => {
-        if (t > now.getTime()) return false;
-        setNow(new Date(t));
-        sandbox.carrierScan({ shop, fulfillment: f.id, status, happenedAt: new Date(t), city: address.city, country: address.countryCode, ...extra });
-        return true;
-      };
-      if (fate === "shipped") continue;
-      if (!scan("in_transit", start + 10 * HOUR, { estimatedDeliveryAt: expected })) continue;
-      if (fate === "in_transit") continue;
-      if (fate === "delayed") {
-        // Scans stop and the promised day passes: the app's delay rules must notice.
-        continue;
+    at(placedAt, () => {
+      const order = sandbox.placeOrder({
+        shop,
+        ...(guest ? { email: `guest${i + 1}@example.com` } : { customer: person.id }),
+        lines: unique,
+        paid: fate !== "unpaid",
+        shippingAddress: guest ? { firstName: "Guest", lastName: `Shopper ${i + 1}`, ...address } : undefined,
+      });
+      if (fate === "unpaid" || fate === "unfulfilled") return;
+      if (fate === "cancelled") {
+        at(placedAt + 3 * HOUR, () => sandbox.cancelOrder({ shop, order: order.id, reason: "customer" }));
+        return;
       }
-      if (fate === "failed_delivery") {
-        if (!scan("attempted_delivery", start + (transitDays - 0.5) * DAY, { message: "Recipient not available" })) continue;
-        scan("failure", start + (transitDays + 0.5) * DAY, { message: "Address could not be found" });
-        continue;
+      const split = fate === "split_shipment" && order.lineItems.length > 1;
+      const parcels = split
+        ? [[order.lineItems[0]], order.lineItems.slice(1)]
+        : [null];
+      parcels.forEach((items, n) => {
+        const start = shipAt + n * DAY;
+        at(start, () => {
+          const f = sandbox.fulfil({
+            shop,
+            order: order.id,
+            ...(items ? { lines: items.map((l) => ({ lineItemId: l.id, quantity: l.quantity })) } : {}),
+            trackingCompany: carriers[n].company,
+            trackingNumber: numbers[n],
+          });
+          const scan = (status: Parameters<Sandbox["carrierScan"]>[0]["status"], time: number, extra: { message?: string; estimatedDeliveryAt?: Date } = {}) =>
+            at(time, () => sandbox.carrierScan({ shop, fulfillment: f.id, status, happenedAt: new Date(time), city: address.city, country: address.countryCode, ...extra }));
+          if (fate === "shipped") return;
+          scan("in_transit", start + 10 * HOUR, { estimatedDeliveryAt: new Date(start + transitDays * DAY) });
+          // Delayed parcels: scans stop and the promised day passes; the app's delay rules must notice.
+          if (fate === "in_transit" || fate === "delayed") return;
+          if (fate === "failed_delivery") {
+            scan("attempted_delivery", start + (transitDays - 0.5) * DAY, { message: "Recipient not available" });
+            scan("failure", start + (transitDays + 0.5) * DAY, { message: "Address could not be found" });
+            return;
+          }
+          scan("out_for_delivery", start + (transitDays - 0.3) * DAY);
+          if (fate !== "out_for_delivery") scan("delivered", start + deliveredAfter * DAY);
+        });
+      });
+      if (fate === "refunded") {
+        at(Math.min(shipAt + (transitDays + 3) * DAY, now.getTime() - HOUR), () => sandbox.refund({ shop, order: order.id, note: "Arrived damaged" }));
       }
-      if (!scan("out_for_delivery", start + (transitDays - 0.3) * DAY)) continue;
-      if (fate === "out_for_delivery") continue;
-      scan("delivered", start + (transitDays - 0.1 + random() * 0.8) * DAY);
-    }
+    });
+  }
 
-    if (fate === "refunded") {
-      setNow(new Date(Math.min(shipAt + (transitDays + 3) * DAY, now.getTime() - HOUR)));
-      sandbox.refund({ shop, order: order.id, note: "Arrived damaged" });
+  while (timeline.length > 0) {
+    let next = 0;
+    for (let k = 1; k < timeline.length; k++) {
+      const a = timeline[k];
+      const b = timeline[next];
+      if (a.at < b.at || (a.at === b.at && a.seq < b.seq)) next = k;
     }
+    const [step] = timeline.splice(next, 1);
+    setNow(new Date(step.at));
+    step.run();
   }
   setNow(null);
   return { shop, orders: count, customers: people.length };
