@@ -48,7 +48,8 @@
         const url = `${this.dataset.endpoint}?locale=${encodeURIComponent(this.locale)}`;
         const response = await fetch(url, { headers: { Accept: "application/json" }, signal: this.abort.signal });
         const data = await response.json();
-        if (!response.ok) throw new Error(data.message || this.strings.error);
+        // Known refusals are worded in the shopper's language; the server's text is a fallback.
+        if (!response.ok) throw new Error(this.strings[data.error] || data.message || this.strings.error);
         this.data = data;
         this.render();
         this.say("");
