@@ -17,16 +17,20 @@ const config = JSON.parse(process.argv[2]);
 const { url, connections, duration, maxRequests, secret, shop, idPrefix, orderBase, payloadFile, apiVersion, out, recordAcks } =
   config;
 
-// The example payload with its order id swapped for a marker, split around it, so that each
-// request's body is a join rather than a JSON.stringify of 13 kB.
-const MARKER = 987654321012345;
+// The example payload with its order id and order number swapped for markers, so that each
+// request's body is two string joins rather than a JSON.stringify of 13 kB. The order number must
+// fit a 32-bit integer (PostgreSQL's column); the id is Shopify's 64-bit-safe order id.
+const ID_MARKER = "987654321012345";
+const NUMBER_MARKER = "1987654321";
 const example = JSON.parse(readFileSync(payloadFile, "utf8"));
-example.id = MARKER;
-example.admin_graphql_api_id = `gid://shopify/Order/${MARKER}`;
-example.order_number = MARKER;
-example.name = `#${MARKER}`;
-const parts = JSON.stringify(example).split(String(MARKER));
-if (parts.length !== 5) throw new Error(`order id marker found ${parts.length - 1} times in the payload, expected 4`);
+example.id = Number(ID_MARKER);
+example.admin_graphql_api_id = `gid://shopify/Order/${ID_MARKER}`;
+example.order_number = Number(NUMBER_MARKER);
+example.name = `#${NUMBER_MARKER}`;
+const template = JSON.stringify(example);
+const idParts = template.split(ID_MARKER);
+if (idParts.length !== 3 || template.split(NUMBER_MARKER).length !== 3) throw new Error("order markers not found where expected");
+const bodyFor = (orderId, orderNumber) => idParts.join(String(orderId)).split(NUMBER_MARKER).join(String(orderNumber));
 
 let n = 0;
 let answered = 0;
@@ -48,7 +52,7 @@ const instance = autocannon(
         setupRequest(req, context) {
           const seq = n++;
           const orderId = orderBase + seq;
-          const body = parts.join(String(orderId));
+          const body = bodyFor(orderId, (orderId % 1_000_000_000) + 1);
           context.seq = seq;
           return {
             ...req,

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { existsSync, readFileSync } from "node:fs";
+import { Liquid } from "liquidjs";
 import { extname, join, normalize } from "node:path";
 import { adminFramePage } from "./pages/admin";
 import { storefrontPage } from "./pages/storefront";
@@ -191,6 +192,15 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         clientIp,
       });
       const answer = await fetch(forward.url, { ...forward.init, redirect: "manual" });
+      // Shopify renders an application/liquid answer inside the shop's theme; so does the sandbox.
+      if ((answer.headers.get("content-type") ?? "").startsWith("application/liquid")) {
+        const shopState = sandbox.shopInfo(options.shop);
+        const body = await new Liquid().parseAndRender(await answer.text(), { shop: { name: shopState.name, domain: options.shop } });
+        return html(
+          storefrontPage({ shopName: shopState.name, locale: "en", rtl: false, locales: LOCALES, customer: null, demoCustomers: [], blocks: [{ handle: "app-proxy", name: "App proxy page", html: body }], query: new URLSearchParams() }),
+          answer.status,
+        );
+      }
       const headers = new Headers(answer.headers);
       headers.delete("content-encoding");
       headers.delete("content-length");

@@ -137,11 +137,11 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     expect(await block.locator(".aftercare-contact__answer script").count()).toBe(0);
     await page.screenshot({ path: screenshotPath("contact-block-en"), fullPage: true });
 
-    await block.getByLabel("Name").fill(shopper.name);
-    await block.getByLabel("Email").fill(order.email);
+    await block.getByLabel("Name", { exact: true }).fill(shopper.name);
+    await block.getByLabel("Email", { exact: true }).fill(order.email);
     await block.getByLabel("Order number (optional)").fill(order.name);
-    await block.getByLabel("Topic").selectOption("order_status");
-    await block.getByLabel("Message").fill(shopper.message);
+    await block.getByLabel("Topic", { exact: true }).selectOption("order_status");
+    await block.getByLabel("Message", { exact: true }).fill(shopper.message);
     await block.getByRole("button", { name: "Send message" }).click();
     const sent = block.locator("[data-sent]:not([hidden])");
     await sent.waitFor({ timeout: 15_000 });
