@@ -19,7 +19,7 @@ const root = join(import.meta.dirname, "..");
 const resultsDir = join(root, "bench/results");
 
 // ---------------------------------------------------------------------------------------------
-// Options: --db=sqlite|postgresql|all  --concurrency=1,8,32,64  --duration=5  --max-requests=600
+// Options: --db=sqlite|postgresql|all  --concurrency=1,8,32,64  --duration=5  --max-requests=400
 // --no-build (or BENCH_DB, BENCH_CONCURRENCY, BENCH_DURATION, BENCH_MAX_REQUESTS, BENCH_NO_BUILD=1,
 // BENCH_POSTGRES_URL)
 function option(name: string, fallback: string): string {
@@ -40,7 +40,7 @@ const warmupS = Math.min(2, durationS);
  * 25 ms of CPU per orders/create on SQLite) are far slower than the intake. The ceiling keeps the
  * full duration.
  */
-const maxAppRequests = Math.min(Math.max(Number(option("max-requests", "600")), 100), 100_000);
+const maxAppRequests = Math.min(Math.max(Number(option("max-requests", "400")), 100), 100_000);
 const skipBuild = process.argv.includes("--no-build") || process.env.BENCH_NO_BUILD === "1";
 const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 /** After the load, how long the app may take to work off its backlog before we call it lost. */
