@@ -271,9 +271,21 @@ async function postgresScratch(): Promise<Scratch> {
   const u = new URL(postgresAdminUrl);
   u.pathname = `/${name}`;
   const url = u.href;
+  const drop = async () => {
+    const cleanup = new pg.Client({ connectionString: postgresAdminUrl });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await cleanup.end();
+  };
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  for (const sql of migrationSql("prisma/postgres/migrations")) await client.query(sql);
+  try {
+    await client.connect();
+    for (const sql of migrationSql("prisma/postgres/migrations")) await client.query(sql);
+  } catch (error) {
+    await client.end().catch(() => {});
+    await drop();
+    throw error;
+  }
   await client.end();
   return {
     kind: "postgresql",
@@ -307,12 +319,7 @@ async function postgresScratch(): Promise<Scratch> {
         },
       };
     },
-    async drop() {
-      const cleanup = new pg.Client({ connectionString: postgresAdminUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
+    drop,
   };
 }
 
