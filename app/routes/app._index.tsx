@@ -5,6 +5,7 @@ import { Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Page, T
 import { TitleBar } from "@shopify/app-bridge-react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { db } from "../db.server";
+import { formatMoney } from "../domain/shared/money";
 import { authenticate } from "../shopify.server";
 import { periodFromQuery } from "../services/dashboard/period.server";
 import { requestsPerDay } from "../services/dashboard/core-metrics.server";
@@ -33,7 +34,7 @@ function formatValue(f: { format: DashboardFigure["format"] }, value: number | n
     case "minutes":
       return value >= 90 ? `${(value / 60).toFixed(1)} h` : `${Math.round(value)} min`;
     case "money":
-      return new Intl.NumberFormat("en", { style: "currency", currency }).format(value / 100);
+      return formatMoney({ amountMinor: value, currency });
     default:
       return new Intl.NumberFormat("en").format(value);
   }

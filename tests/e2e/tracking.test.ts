@@ -17,6 +17,20 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
   beforeAll(async () => {
     demo = await startTestDemo();
     db = openDb(demo.databaseUrl);
+    // Two parcels on their way with a carrier estimate, whatever the seed's dice gave: placed,
+    // shipped and scanned in the sandbox, so they reach the app as Shopify's webhooks.
+    const shop = demo.sandbox.shop(demo.shop);
+    for (let k = 0; k < 2; k++) {
+      const order = demo.sandbox.placeOrder({
+        shop: demo.shop,
+        customer: shop.customers[k].id,
+        lines: [{ variantId: shop.products[k].variants[0].id, quantity: 1 }],
+        paid: true,
+      });
+      const parcel = demo.sandbox.fulfil({ shop: demo.shop, order: order.id, trackingCompany: "UPS", trackingNumber: `1Z999AA1012345678${k}` });
+      demo.sandbox.carrierScan({ shop: demo.shop, fulfillment: parcel.id, status: "in_transit", estimatedDeliveryAt: new Date(Date.now() + 3 * 86_400_000) });
+    }
+    await demo.sandbox.flush();
     await waitForInboxDrained(db);
     const rows = await db.shipmentTracking.findMany({
       where: { shop: demo.shop, stage: "in_transit", problem: null, deliveredAt: null, trackingNumber: { not: null }, estimatedBy: { not: null } },

@@ -6,6 +6,7 @@
 import type { Db } from "../../db.server";
 import { addDays, localDate } from "../../domain/tracking/calendar";
 import { csat, median, nps, repeatPurchaseRate, returnRate, topReasons, wismoDeflection } from "../../domain/dashboard/kpi";
+import { liabilityReport } from "../loyalty/admin.server";
 import { registerDashboardMetric, type MetricContext } from "./registry.server";
 
 const inPeriod = (ctx: MetricContext) => ({ gte: ctx.period.start, lt: ctx.period.end });
@@ -123,15 +124,15 @@ export function registerCoreDashboardMetrics() {
   });
   registerDashboardMetric({
     id: "revenue_kept", label: "Revenue kept by exchanges and credit", area: "returns", format: "money", order: 60, higherIsBetter: true,
-    help: "Value of returns resolved in the period as an exchange or store credit instead of a refund.",
+    help: "What returns resolved in the period as an exchange or store credit would otherwise have refunded: the items less fees, without any bonus the shop added.",
     async compute(ctx) {
       const cases = delegate<Aggregate>(ctx.db, "returnCase");
       if (!cases) return null;
-      const sum = await cases.aggregate({
-        where: { shop: ctx.shop, currency: ctx.currency, resolvedAt: inPeriod(ctx), resolution: { in: ["store_credit", "exchange_variant", "exchange_any"] } },
-        _sum: { resolutionMinor: true },
-      });
-      return { value: sum._sum.resolutionMinor ?? 0 };
+      // resolutionMinor is what the shopper got (items - fees + bonus); the bonus is the shop's own
+      // money on top, not revenue kept, so it comes off: a 100 return credited as 110 keeps 100.
+      const where = { shop: ctx.shop, currency: ctx.currency, resolvedAt: inPeriod(ctx), resolution: { in: ["store_credit", "exchange_variant", "exchange_any"] } };
+      const [sum, count] = await Promise.all([cases.aggregate({ where, _sum: { resolutionMinor: true, bonusMinor: true } }), cases.count({ where })]);
+      return { value: (sum._sum.resolutionMinor ?? 0) - (sum._sum.bonusMinor ?? 0), detail: `${count} returns resolved as exchange or credit` };
     },
   });
   registerDashboardMetric({
@@ -167,13 +168,18 @@ export function registerCoreDashboardMetrics() {
     },
   });
   registerDashboardMetric({
-    id: "points_liability", label: "Points liability", area: "loyalty", format: "count", order: 90, higherIsBetter: false, pointInTime: true,
-    help: "Points members hold now and could redeem.",
+    id: "points_liability", label: "Points liability", area: "loyalty", format: "money", order: 90, higherIsBetter: false, pointInTime: true,
+    help: "Points members hold now, valued at the shop's best amount-off or store-credit reward (as on the loyalty liability page).",
     async compute(ctx) {
-      const members = delegate<Aggregate>(ctx.db, "loyaltyMember");
-      if (!members) return null;
-      const sum = await members.aggregate({ where: { shop: ctx.shop, redactedAt: null }, _sum: { points: true } });
-      return { value: sum._sum.points ?? 0, detail: "points held now" };
+      if (!delegate(ctx.db, "loyaltyMember")) return null;
+      // One definition with the loyalty area's liability report: every balance held (a redacted
+      // member's points stay owed), at the most generous money-per-point of an active reward.
+      const r = await liabilityReport(ctx.db, ctx.shop, ctx.now);
+      return {
+        value: r.minorPerPoint > 0 ? r.liabilityMinor : null,
+        detail: r.minorPerPoint > 0 ? `${r.totalPoints} points held now` : `${r.totalPoints} points held now; add an amount-off or store-credit reward to value them`,
+        breakdown: [{ label: "Points held", value: r.totalPoints }],
+      };
     },
   });
 }

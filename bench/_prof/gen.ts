@@ -1,0 +1,348 @@
+// Order-tracking benchmark: `npm run bench:tracking`.
+//
+// 1. Lookups: for SQLite (always) and PostgreSQL (when reachable) a scratch database gets
+//    100,000 orders (bulk SQL in batches: orders, line items, shipments, scans, tracking rows),
+//    the production server (server.js, NODE_ENV=production) starts on it, and signed app-proxy
+//    lookups (GET /proxy/tracking?order=…&email=…, signed like Shopify's app proxy) for random
+//    orders are driven at rising concurrency, against bench/ceiling.mjs (the bare Node server that
+//    does nothing but check one HMAC) in the same run. Every answer must be a 200.
+// 2. The tracking block's JavaScript, gzipped (Shopify's limit: 10 KB per file).
+// 3. Lighthouse performance score of the sandbox storefront page with and without the block.
+//
+// Options: --db=sqlite|postgresql|all  --orders=100000  --concurrency=1,8,32  --duration=5
+// --runs=3 (Lighthouse runs per page)  --no-build  --no-lighthouse  (or BENCH_* env vars);
+// BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test). Loopback only.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHmac, randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { gzipSync } from "node:zlib";
+// autocannon 8 ships no type declarations (bench/load.mjs uses it untyped too)
+
+import Database from "better-sqlite3";
+import pg from "pg";
+
+
+const root = join(import.meta.dirname, "../..");
+const resultsDir = join(root, "bench/results");
+
+function option(name: string, fallback: string): string {
+  const flag = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (flag) return flag.slice(name.length + 3);
+  return process.env[`BENCH_${name.toUpperCase().replace(/-/g, "_")}`] ?? fallback;
+}
+const dbChoice = option("db", "all");
+const orderCount = Math.min(Math.max(Number(option("orders", "100000")), 1000), 1_000_000);
+const concurrencies = option("concurrency", "1,8,32")
+  .split(",")
+  .map(Number)
+  .filter((c) => Number.isInteger(c) && c > 0 && c <= 256);
+const durationS = Math.min(Math.max(Number(option("duration", "5")), 1), 60);
+const lighthouseRuns = Math.min(Math.max(Number(option("runs", "3")), 1), 9);
+const skipBuild = process.argv.includes("--no-build") || process.env.BENCH_NO_BUILD === "1";
+const skipLighthouse = process.argv.includes("--no-lighthouse") || process.env.BENCH_NO_LIGHTHOUSE === "1";
+const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+
+const TARGET = { p99Ms: 50, blockJsGzipBytes: 10 * 1024, lighthouseDrop: 2 };
+const SECRET = `bench-secret-${randomBytes(8).toString("hex")}`;
+const SHOP = "bench-tracking.myshopify.com";
+const runId = new Date().toISOString().replace(/[:.]/g, "-");
+
+// ---------------------------------------------------------------------------------------------
+// Child processes (the same shape as bench/run.ts: bounded start, SIGTERM then SIGKILL)
+
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    process.exit(130);
+  });
+}
+
+function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+function startServer(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string): Promise<{ url: string; child: ChildProcess; errors: string[] }> {
+  const child = spawn(process.execPath, [script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  const log = createWriteStream(logFile, { flags: "a" });
+  const errors: string[] = [];
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    log.write(`[stderr] ${line}\n`);
+    if (errors.length < 1000) errors.push(line);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${name} did not start within 60 s; see ${logFile}`));
+    }, 60_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}) before listening:\n${errors.slice(-20).join("\n")}`));
+    });
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      log.write(`${line}\n`);
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], child, errors });
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scratch databases with 100,000 orders
+
+type ColumnType = "text" | "int" | "timestamp" | "bool";
+type Row = Array<string | number | boolean | Date | null>;
+interface TableSpec {
+  table: string;
+  columns: Array<[string, ColumnType]>;
+}
+
+const TABLES = {
+  order: {
+    table: "Order",
+    columns: [
+      ["id", "text"], ["shop", "text"], ["shopifyId", "text"], ["name", "text"], ["orderNumber", "int"], ["email", "text"],
+      ["customerShopifyId", "text"], ["customerLocale", "text"], ["currency", "text"], ["subtotalMinor", "int"], ["totalMinor", "int"],
+      ["financialStatus", "text"], ["fulfillmentStatus", "text"], ["shippingCity", "text"], ["shippingCountryCode", "text"],
+      ["processedAt", "timestamp"], ["shopifyCreatedAt", "timestamp"], ["shopifyUpdatedAt", "timestamp"], ["updatedAt", "timestamp"],
+    ],
+  },
+  lineItem: {
+    table: "LineItem",
+    columns: [
+      ["id", "text"], ["orderId", "text"], ["shopifyId", "text"], ["productShopifyId", "text"], ["variantShopifyId", "text"], ["title", "text"],
+      ["variantTitle", "text"], ["quantity", "int"], ["priceMinor", "int"], ["imageUrl", "text"], ["fulfillableQuantity", "int"],
+    ],
+  },
+  fulfillment: {
+    table: "Fulfillment",
+    columns: [
+      ["id", "text"], ["shop", "text"], ["shopifyId", "text"], ["orderShopifyId", "text"], ["name", "text"], ["status", "text"],
+      ["shipmentStatus", "text"], ["trackingCompany", "text"], ["trackingNumbers", "text"], ["trackingUrls", "text"],
+      ["estimatedDeliveryAt", "timestamp"], ["deliveredAt", "timestamp"], ["inTransitAt", "timestamp"],
+      ["shopifyCreatedAt", "timestamp"], ["shopifyUpdatedAt", "timestamp"], ["updatedAt", "timestamp"],
+    ],
+  },
+  fulfillmentLine: {
+    table: "FulfillmentLine",
+    columns: [["id", "text"], ["fulfillmentId", "text"], ["lineItemShopifyId", "text"], ["quantity", "int"]],
+  },
+  fulfillmentEvent: {
+    table: "FulfillmentEvent",
+    columns: [
+      ["id", "text"], ["shop", "text"], ["shopifyId", "text"], ["fulfillmentShopifyId", "text"], ["orderShopifyId", "text"], ["status", "text"],
+      ["message", "text"], ["happenedAt", "timestamp"], ["city", "text"], ["countryCode", "text"], ["estimatedDeliveryAt", "timestamp"],
+    ],
+  },
+  shipmentTracking: {
+    table: "ShipmentTracking",
+    columns: [
+      ["id", "text"], ["shop", "text"], ["fulfillmentShopifyId", "text"], ["orderShopifyId", "text"], ["orderName", "text"], ["carrier", "text"],
+      ["trackingNumber", "text"], ["destinationCountry", "text"], ["stage", "text"], ["shippedAt", "timestamp"], ["deliveredAt", "timestamp"],
+      ["lastScanAt", "timestamp"], ["transitBusinessDays", "int"], ["estimatedBy", "text"], ["estimateSource", "text"],
+      ["deliveredOnTime", "bool"], ["updatedAt", "timestamp"],
+    ],
+  },
+} satisfies Record<string, TableSpec>;
+
+type Rows = Record<keyof typeof TABLES, Row[]>;
+
+const DAY = 86_400_000;
+const COUNTRIES = ["US", "CA", "GB", "DE", "FR", "AU", "JP", "KR"];
+const CARRIERS = [
+  { company: "UPS", code: "ups", number: (i: number) => `1Z999AA1${String(i).padStart(10, "0")}` },
+  { company: "USPS", code: "usps", number: (i: number) => `9400${String(i).padStart(18, "0")}` },
+  { company: "FedEx", code: "fedex", number: (i: number) => String(100000000000 + i) },
+  { company: "DHL Express", code: "dhl", number: (i: number) => String(1000000000 + i) },
+];
+const orderName = (i: number) => `#${1000 + i}`;
+const orderEmail = (i: number) => `shopper${i}@example.com`;
+
+/** Orders i in [from, to): a placed order, most of them shipped, a third of those delivered. */
+function generate(from: number, to: number, now: number): Rows {
+  const rows: Rows = { order: [], lineItem: [], fulfillment: [], fulfillmentLine: [], fulfillmentEvent: [], shipmentTracking: [] };
+  for (let i = from; i < to; i++) {
+    const placed = new Date(now - ((i * 7919) % (90 * 24)) * 3_600_000 - DAY);
+    const country = COUNTRIES[i % COUNTRIES.length];
+    const carrier = CARRIERS[i % CARRIERS.length];
+    const orderGid = `gid://shopify/Order/${i}`;
+    const shipped = i % 10 !== 0;
+    const shippedAt = new Date(placed.getTime() + DAY);
+    const delivered = shipped && shippedAt.getTime() + 4 * DAY < now && i % 3 !== 0;
+    const deliveredAt = delivered ? new Date(shippedAt.getTime() + 3 * DAY) : null;
+    const estimate = new Date(shippedAt.getTime() + 4 * DAY);
+    const estimateDay = estimate.toISOString().slice(0, 10);
+    rows.order.push([
+      `bo${i}`, SHOP, orderGid, orderName(i), 1000 + i, orderEmail(i), `gid://shopify/Customer/${(i % 20000) + 1}`, "en", "USD", 4800, 5400,
+      "paid", shipped ? "fulfilled" : null, "Springfield", country, placed, placed, deliveredAt ?? (shipped ? shippedAt : placed), new Date(now),
+    ]);
+    rows.lineItem.push([
+      `bl${i}`, `bo${i}`, `gid://shopify/LineItem/${i}`, `gid://shopify/Product/${(i % 40) + 1}`, `gid://shopify/ProductVariant/${(i % 120) + 1}`,
+      "Merino Socks", "L", 1 + (i % 2), 2400, `https://cdn.example.com/products/${(i % 40) + 1}.jpg`, shipped ? 0 : 1,
+    ]);
+    if (!shipped) continue;
+    const fGid = `gid://shopify/Fulfillment/${i}`;
+    const status = delivered ? "delivered" : "in_transit";
+    const inTransitAt = new Date(shippedAt.getTime() + 10 * 3_600_000);
+    rows.fulfillment.push([
+      `bf${i}`, SHOP, fGid, orderGid, `${orderName(i)}-F1`, "success", status, carrier.company, JSON.stringify([carrier.number(i)]), "[]",
+      estimate, deliveredAt, inTransitAt, shippedAt, deliveredAt ?? inTransitAt, new Date(now),
+    ]);
+    rows.fulfillmentLine.push([`bfl${i}`, `bf${i}`, `gid://shopify/LineItem/${i}`, 1 + (i % 2)]);
+    rows.fulfillmentEvent.push([`be${i}a`, SHOP, `gid://shopify/FulfillmentEvent/${i * 2}`, fGid, orderGid, "in_transit", "Departed facility", inTransitAt, "Springfield", country, estimate]);
+    if (delivered) {
+      rows.fulfillmentEvent.push([`be${i}b`, SHOP, `gid://shopify/FulfillmentEvent/${i * 2 + 1}`, fGid, orderGid, "delivered", "Delivered", deliveredAt, "Springfield", country, null]);
+    }
+    rows.shipmentTracking.push([
+      `bs${i}`, SHOP, fGid, orderGid, orderName(i), carrier.code, carrier.number(i), country, status, shippedAt, deliveredAt,
+      deliveredAt ?? inTransitAt, delivered ? 3 : null, estimateDay, "carrier", delivered ? true : null, new Date(now),
+    ]);
+  }
+  return rows;
+}
+
+function migrationSql(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .map((name) => readFileSync(join(root, dir, name, "migration.sql"), "utf8"));
+}
+
+interface Scratch {
+  kind: "sqlite" | "postgresql";
+  url: string;
+  fill(count: number, now: number): Promise<void>;
+  drop(): Promise<void>;
+}
+
+const BATCH = 10_000;
+const shopRow = (now: number) => ({ domain: SHOP, name: "Bench Goods", email: "care@bench.example", tz: "America/New_York", now: new Date(now) });
+
+function sqliteScratch(): Scratch {
+  const dir = mkdtempSync(join(tmpdir(), "aftercare-bench-tracking-"));
+  const file = join(dir, "bench.sqlite");
+  const raw = new Database(file);
+  for (const sql of migrationSql("prisma/migrations")) raw.exec(sql);
+  raw.close();
+  // Prisma's SQLite adapter stores DateTime as ISO 8601 text with an explicit offset.
+  const value = (v: Row[number]) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : typeof v === "boolean" ? (v ? 1 : 0) : v);
+  return {
+    kind: "sqlite",
+    url: `file:${file}`,
+    async fill(count, now) {
+      const db = new Database(file);
+      db.pragma("journal_mode = WAL");
+      const s = shopRow(now);
+      db.prepare(`INSERT INTO Shop (domain, name, email, ianaTimezone, installedAt, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+        s.domain, s.name, s.email, s.tz, value(s.now), value(s.now), value(s.now),
+      );
+      const statements = Object.fromEntries(
+        Object.entries(TABLES).map(([key, spec]) => [
+          key,
+          db.prepare(`INSERT INTO "${spec.table}" (${spec.columns.map(([c]) => `"${c}"`).join(", ")}) VALUES (${spec.columns.map(() => "?").join(", ")})`),
+        ]),
+      );
+      const insert = db.transaction((rows: Rows) => {
+        for (const key of Object.keys(TABLES) as Array<keyof typeof TABLES>) for (const row of rows[key]) statements[key].run(row.map(value));
+      });
+      for (let from = 1; from <= count; from += BATCH) insert(generate(from, Math.min(from + BATCH, count + 1), now));
+      db.exec("ANALYZE");
+      db.close();
+    },
+    async drop() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function postgresScratch(): Promise<Scratch> {
+  const name = `aftercare_bench_tracking_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: postgresAdminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(postgresAdminUrl);
+  u.pathname = `/${name}`;
+  const url = u.href;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  for (const sql of migrationSql("prisma/postgres/migrations")) await client.query(sql);
+  await client.end();
+  const pgType: Record<ColumnType, string> = { text: "text", int: "int4", timestamp: "timestamp(3)", bool: "bool" };
+  return {
+    kind: "postgresql",
+    url,
+    async fill(count, now) {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        const s = shopRow(now);
+        await c.query(`INSERT INTO "Shop" (domain, name, email, "ianaTimezone", "installedAt", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5, $5)`, [
+          s.domain, s.name, s.email, s.tz, s.now,
+        ]);
+        for (let from = 1; from <= count; from += BATCH) {
+          const rows = generate(from, Math.min(from + BATCH, count + 1), now);
+          await c.query("BEGIN");
+          // One statement per table and batch: each column as an array, unnested into rows.
+          for (const key of Object.keys(TABLES) as Array<keyof typeof TABLES>) {
+            const spec: TableSpec = TABLES[key];
+            if (rows[key].length === 0) continue;
+            const columns = spec.columns.map((_, index) => rows[key].map((row) => row[index]));
+            await c.query(
+              `INSERT INTO "${spec.table}" (${spec.columns.map(([n]) => `"${n}"`).join(", ")}) ` +
+                `SELECT * FROM unnest(${spec.columns.map(([, type], index) => `$${index + 1}::${pgType[type]}[]`).join(", ")})`,
+              columns,
+            );
+          }
+          await c.query("COMMIT");
+        }
+        await c.query("ANALYZE");
+      } finally {
+        await c.end();
+      }
+    },
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: postgresAdminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export { sqliteScratch, postgresScratch, orderName, orderEmail, SHOP };
