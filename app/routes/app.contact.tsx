@@ -37,6 +37,9 @@ const parseHolidays = (text: string) =>
   text.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => ({ date: l.slice(0, 10), name: l.slice(10).trim() }));
 
 const LANGUAGE_LABEL: Record<string, string> = { en: "English", ko: "Korean (한국어)", ja: "Japanese (日本語)", fa: "Persian (فارسی)" };
+/** Persian is typed right to left: each FAQ entry's text fields follow the entry's language. */
+const RTL_LANGUAGES = new Set(["fa"]);
+const dirOf = (language: string) => (RTL_LANGUAGES.has(language) ? "rtl" : "ltr");
 const TOPIC_LABEL: Record<string, string> = { order_status: "Order status", return: "Return", product: "Product", other: "Other" };
 const CHANNEL_LABEL: Record<string, string> = { email: "Email", phone: "Phone", whatsapp: "WhatsApp", messenger: "Messenger", instagram: "Instagram", sms: "SMS", chat: "Live chat link" };
 
@@ -137,11 +140,17 @@ export default function ContactSettingsPage() {
                   <BlockStack key={f.id} gap="200">
                     <InlineStack gap="200" wrap={false}>
                       <Select label="Language" options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABEL[l], value: l }))} value={f.language} onChange={(v) => set({ language: v as typeof f.language })} />
-                      <TextField label="Category" value={f.category} onChange={(v) => set({ category: v })} autoComplete="off" />
+                      <div dir={dirOf(f.language)} lang={f.language}>
+                        <TextField label="Category" value={f.category} onChange={(v) => set({ category: v })} autoComplete="off" />
+                      </div>
                       <TextField label="Order" type="number" value={String(f.position)} onChange={(v) => set({ position: Number(v) })} autoComplete="off" />
                     </InlineStack>
-                    <TextField label="Question" value={f.question} onChange={(v) => set({ question: v })} autoComplete="off" />
-                    <TextField label="Answer (rich text: <p>, <strong>, <em>, <ul>, <a>)" value={f.answerHtml} onChange={(v) => set({ answerHtml: v })} multiline={3} autoComplete="off" />
+                    <div dir={dirOf(f.language)} lang={f.language}>
+                      <BlockStack gap="200">
+                        <TextField label="Question" value={f.question} onChange={(v) => set({ question: v })} autoComplete="off" />
+                        <TextField label="Answer (rich text: <p>, <strong>, <em>, <ul>, <a>)" value={f.answerHtml} onChange={(v) => set({ answerHtml: v })} multiline={3} autoComplete="off" />
+                      </BlockStack>
+                    </div>
                     <InlineStack><Button tone="critical" variant="plain" onClick={() => update({ faq: s.faq.filter((_, j) => j !== i) })}>Remove question</Button></InlineStack>
                   </BlockStack>
                 );

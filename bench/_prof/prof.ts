@@ -35,8 +35,10 @@ log.length = 0;
 const r = await lookup(4242);
 console.log("one lookup", r, "\n" + log.join("\n"));
 const times: number[] = [];
-for (let k = 0; k < 200; k++) times.push((await lookup(1 + ((k * 48271) % n), base)).ms);
+const agg = new Map<string, number[]>();
+for (let k = 0; k < 400; k++) { log.length = 0; times.push((await lookup(1 + ((k * 48271) % n), process.env.PLAIN ? base : timed)).ms); for (const l of log) { const [ms, op] = l.split(" "); const a = agg.get(op) ?? []; a.push(parseFloat(ms)); agg.set(op, a); } }
+for (const [op, a] of agg) { a.sort((x, y) => x - y); console.log(op.padEnd(32), "n", a.length, "mean", (a.reduce((x, y) => x + y, 0) / a.length).toFixed(2), "p99", a[Math.floor(a.length * 0.99)].toFixed(2), "max", a.at(-1)!.toFixed(2)); }
 times.sort((a, b) => a - b);
-console.log("200 lookups p50", times[100].toFixed(1), "p99", times[197].toFixed(1), "max", times[199].toFixed(1));
+console.log("400 lookups p50", times[200].toFixed(1), "p99", times[395].toFixed(1), "max", times[399].toFixed(1));
 await base.$disconnect();
-await scratch.drop();
+if (!process.env.KEEP) await scratch.drop();

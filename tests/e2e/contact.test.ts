@@ -128,7 +128,7 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     const questions = block.locator(".aftercare-contact__faq-item");
     expect(await questions.count()).toBe(2);
     await block.locator("[data-faq-search]").fill("deliver");
-    await expect(block.locator("[data-faq-status]").innerText()).resolves.toBe("1 matching questions");
+    await expect(block.locator("[data-faq-status]").innerText()).resolves.toBe("1 matching question");
     await expect(block.locator(".aftercare-contact__faq-item:visible").innerText()).resolves.toContain("3 to 5 business days");
     await block.locator("[data-faq-search]").fill("zzzz");
     await expect(block.locator("[data-faq-status]").innerText()).resolves.toBe("No question matches. Write to us below.");

@@ -28,6 +28,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * Route tests point the app's own client (db(), read from DATABASE_URL) at their database; it
+ * must be closed before the database goes, or PostgreSQL cuts its connections mid-flight.
+ */
+async function closeAppClientOn(url: string) {
+  if (globalThis.__aftercareDb && process.env.DATABASE_URL === url) {
+    await globalThis.__aftercareDb.$disconnect();
+    globalThis.__aftercareDb = undefined;
+  }
+}
+
 export async function createTestDatabase(kind: DatabaseKind = testDatabaseKind()): Promise<TestDatabase> {
   const name = `aftercare_t_${process.pid}_${randomBytes(4).toString("hex")}`;
   if (kind === "sqlite") {
@@ -41,6 +52,7 @@ export async function createTestDatabase(kind: DatabaseKind = testDatabaseKind()
       url,
       kind,
       async drop() {
+        await closeAppClientOn(url);
         await db.$disconnect();
         for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
       },
@@ -59,6 +71,7 @@ export async function createTestDatabase(kind: DatabaseKind = testDatabaseKind()
     url: url.href,
     kind,
     async drop() {
+      await closeAppClientOn(url.href);
       await db.$disconnect();
       const cleanup = new pg.Client({ connectionString: postgresAdminUrl() });
       await cleanup.connect();

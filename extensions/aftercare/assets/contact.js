@@ -146,7 +146,18 @@
         group.hidden = inGroup === 0;
         shown += inGroup;
       }
-      this.querySelector("[data-faq-status]").textContent = q ? (shown ? fill(this.dataset.textFaqResults, { count: String(shown) }) : this.dataset.textFaqNone) : "";
+      this.querySelector("[data-faq-status]").textContent = q ? (shown ? fill(this.faqResultsText(shown), { count: String(shown) }) : this.dataset.textFaqNone) : "";
+    }
+
+    /** "1 matching question" / "2 matching questions": the locale's plural category, "other" for any it has no string for. */
+    faqResultsText(count) {
+      let category = "other";
+      try {
+        category = new Intl.PluralRules(this.locale).select(count);
+      } catch {
+        // An unknown locale tag: the general form.
+      }
+      return (category === "one" && this.dataset.textFaqResultsOne) || this.dataset.textFaqResultsOther;
     }
 
     async submit(event) {
