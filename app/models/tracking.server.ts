@@ -55,12 +55,24 @@ export async function findOrderById(db: Db, shop: string, orderShopifyId: string
   return db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } }, select: { shopifyId: true, email: true, customerShopifyId: true } });
 }
 
-/** An order with everything its tracking page shows. */
-export async function loadOrderForTracking(db: Db, shop: string, orderShopifyId: string) {
-  const order = await db.order.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
-    include: { lineItems: true },
-  });
+/** Orders by name, each with its line items: the storefront lookup reads what it shows in the same query. */
+export async function findOrdersByNameWithItems(db: Db, shop: string, name: string) {
+  const candidates = orderNameCandidates(name);
+  if (candidates.length === 0) return [];
+  return db.order.findMany({ where: { shop, name: { in: candidates } }, include: { lineItems: true }, take: 5 });
+}
+
+export type OrderWithItems = Awaited<ReturnType<typeof findOrdersByNameWithItems>>[number];
+
+/** An order with everything its tracking page shows (`preloaded`: the order row, already read with its line items). */
+export async function loadOrderForTracking(db: Db, shop: string, orderShopifyId: string, preloaded?: OrderWithItems) {
+  const order =
+    preloaded && preloaded.shop === shop && preloaded.shopifyId === orderShopifyId
+      ? preloaded
+      : await db.order.findUnique({
+          where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
+          include: { lineItems: true },
+        });
   if (!order) return null;
   const fulfillments = await db.fulfillment.findMany({
     where: { shop, orderShopifyId },

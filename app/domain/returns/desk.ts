@@ -58,3 +58,12 @@ export function parseDeskFilter(params: URLSearchParams): DeskFilter {
     query: (params.get("q") ?? "").trim().slice(0, 100),
   };
 }
+
+/**
+ * What a resolved return kept in the shop rather than refunding: for an exchange or store credit,
+ * the items less fees (resolutionMinor) without the bonus the shop added of its own money; a
+ * refund keeps nothing. The dashboard's "revenue kept" sums the same quantity.
+ */
+export function revenueKeptMinor(c: { resolution: string; resolutionMinor: number; bonusMinor: number }): number {
+  return c.resolution === "refund" ? 0 : c.resolutionMinor - c.bonusMinor;
+}

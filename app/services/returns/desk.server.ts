@@ -6,7 +6,7 @@
 import type { Db } from "../../db.server";
 import { fromMinor } from "../../domain/shared/money";
 import { LIVE_STATUSES, RETURN_STATUSES, unusualReturnRate, type ReturnStatus } from "../../domain/returns/policy";
-import { DESK_LIMIT, parseDeskFilter, type DeskFilter } from "../../domain/returns/desk";
+import { DESK_LIMIT, parseDeskFilter, revenueKeptMinor, type DeskFilter } from "../../domain/returns/desk";
 import { ReturnsError } from "./errors.server";
 import { findReturnCase } from "./cases.server";
 import { getReturnPolicy } from "./policy.server";
@@ -247,8 +247,8 @@ export async function returnInsights(db: Db, shop: string, days: number, now = n
     }
     const m = money.get(c.currency) ?? { currency: c.currency, keptMinor: 0, exchangeMinor: 0, storeCreditMinor: 0, refundedMinor: 0 };
     if (c.resolution === "refund") m.refundedMinor += c.resolutionMinor;
-    else if (c.resolution === "store_credit") m.storeCreditMinor += c.resolutionMinor;
-    else m.exchangeMinor += c.itemsMinor;
+    else if (c.resolution === "store_credit") m.storeCreditMinor += revenueKeptMinor(c);
+    else m.exchangeMinor += revenueKeptMinor(c);
     m.keptMinor = m.exchangeMinor + m.storeCreditMinor;
     money.set(c.currency, m);
   }

@@ -10,10 +10,11 @@
  */
 import type { Db } from "../../db.server";
 import { languageFor, type Language, type WordingKey } from "../../domain/tracking/settings";
-import { findOrderById, findOrdersByName, recentOrdersOfCustomer } from "../../models/tracking.server";
+import { findOrdersByNameWithItems, getTrackingSettings, recentOrdersOfCustomer, shopProfile, type OrderWithItems, type ShopProfile } from "../../models/tracking.server";
+import type { TrackingSettings } from "../../domain/tracking/settings";
 import type { AdminClient } from "../../shopify/admin.server";
 import { gid } from "../../domain/shared/shopify-ids";
-import { clientKey, rateLimiter, type RateLimitRule } from "../rate-limit.server";
+import { clientKey, firstBlocked, rateLimiter, type RateLimitRule } from "../rate-limit.server";
 import { readTrackingToken, trackingToken } from "./links.server";
 import { recommendedProducts, type RecommendedProduct } from "./recommendations.server";
 import { assembleTracking, type ShipmentItem, type TrackingState } from "./shipments.server";
@@ -74,20 +75,22 @@ export async function lookupTracking(req: LookupRequest, deps: LookupDeps): Prom
   const perClient = rateLimiter(db, limits.client, () => now);
   const perShop = rateLimiter(db, limits.shop, () => now);
   const limited = async (): Promise<LookupAnswer | null> => {
-    for (const [limiter, key] of [
-      [perClient, client],
-      [perShop, "*"],
-    ] as const) {
-      const decision = await limiter.check(req.shop, key);
-      if (!decision.allowed) {
-        return {
-          status: 429,
-          body: { error: "rate_limited", message: "Too many attempts. Please wait a few minutes and try again.", retryAfterSeconds: decision.retryAfterSeconds },
-          headers: { "Retry-After": String(decision.retryAfterSeconds) },
-        };
-      }
-    }
-    return null;
+    // Both limits (client first, then shop) read in one query.
+    const blocked = await firstBlocked(
+      db,
+      [
+        { rule: limits.client, shop: req.shop, client },
+        { rule: limits.shop, shop: req.shop, client: "*" },
+      ],
+      () => now,
+    );
+    if (!blocked) return null;
+    const { retryAfterSeconds } = blocked.decision;
+    return {
+      status: 429,
+      body: { error: "rate_limited", message: "Too many attempts. Please wait a few minutes and try again.", retryAfterSeconds },
+      headers: { "Retry-After": String(retryAfterSeconds) },
+    };
   };
   const failed = async (answer: LookupAnswer): Promise<LookupAnswer> => {
     await perClient.hit(req.shop, client);
@@ -117,18 +120,16 @@ export async function lookupTracking(req: LookupRequest, deps: LookupDeps): Prom
     if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) return bad("Enter the email address used for the order.");
     const blocked = await limited();
     if (blocked) return blocked;
-    const candidates = await findOrdersByName(db, req.shop, orderName);
+    // The candidates come with their line items: the order shown is not read a second time.
+    const candidates = await findOrdersByNameWithItems(db, req.shop, orderName);
     const wanted = email.toLowerCase();
     let match = email ? candidates.find((o) => o.email?.trim().toLowerCase() === wanted) : undefined;
     if (!match && customerGid) {
       // A logged-in customer opens their own orders by name alone.
-      for (const c of candidates) {
-        const full = await findOrderById(db, req.shop, c.shopifyId);
-        if (full?.customerShopifyId === customerGid) match = c;
-      }
+      for (const c of candidates) if (c.customerShopifyId === customerGid) match = c;
     }
     if (!match) return failed(NOT_FOUND);
-    return orderAnswer(req.shop, match.shopifyId, language, deps, now);
+    return orderAnswer(req.shop, match.shopifyId, language, deps, now, match);
   }
 
   if (customerGid) {
@@ -152,8 +153,38 @@ export async function lookupTracking(req: LookupRequest, deps: LookupDeps): Prom
   return bad("Enter your order number and the email address used for the order.");
 }
 
-async function orderAnswer(shop: string, orderShopifyId: string, language: Language, deps: LookupDeps, now: Date): Promise<LookupAnswer> {
-  const state = await assembleTracking(deps.db, shop, orderShopifyId, now);
+/**
+ * A shop's tracking settings and profile, kept per database client and shop for a short while:
+ * every lookup needs both, and two queries per lookup for what changes a few times a year cost
+ * more than the rest of the lookup's reads. Saving settings in this process forgets them at once
+ * (forgetShopForLookups); another process's save shows within SHOP_CACHE_TTL_MS.
+ */
+export const SHOP_CACHE_TTL_MS = 30_000;
+type ShopForLookups = { settings: TrackingSettings; profile: ShopProfile };
+const shopCache = new Map<string, { db: Db; at: number; value: Promise<ShopForLookups> }>();
+
+function shopForLookups(db: Db, shop: string): Promise<ShopForLookups> {
+  const at = Date.now();
+  const hit = shopCache.get(shop);
+  if (hit && hit.db === db && at - hit.at < SHOP_CACHE_TTL_MS && hit.at <= at) return hit.value;
+  const value = Promise.all([getTrackingSettings(db, shop), shopProfile(db, shop)]).then(([settings, profile]) => ({ settings, profile }));
+  if (shopCache.size > 5000) shopCache.clear();
+  shopCache.set(shop, { db, at, value });
+  // A failed read is not kept.
+  value.catch(() => {
+    if (shopCache.get(shop)?.value === value) shopCache.delete(shop);
+  });
+  return value;
+}
+
+/** Forget a shop's cached settings and profile (after its settings are saved), or every shop's. */
+export function forgetShopForLookups(shop?: string) {
+  if (shop === undefined) shopCache.clear();
+  else shopCache.delete(shop);
+}
+
+async function orderAnswer(shop: string, orderShopifyId: string, language: Language, deps: LookupDeps, now: Date, order?: OrderWithItems): Promise<LookupAnswer> {
+  const state = await assembleTracking(deps.db, shop, orderShopifyId, now, { ...(await shopForLookups(deps.db, shop)), order });
   if (!state) return NOT_FOUND;
   await recordTrackingView(deps.db, shop, orderShopifyId, state.calendar.timeZone, now);
   const recommendations = state.settings.display.recommendations

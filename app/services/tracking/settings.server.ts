@@ -10,6 +10,7 @@ import { templateProblem, type RenderedEmail } from "../email-render.server";
 import { renderTrackingEmail, formatEstimate } from "./notifications.server";
 import { templateFor } from "../../domain/tracking/email-templates";
 import { recommendationSourceKey } from "./recommendations.server";
+import { forgetShopForLookups } from "./lookup.server";
 
 export type SaveResult = { ok: true; settings: TrackingSettings } | { ok: false; problems: SettingsProblem[] };
 
@@ -44,6 +45,7 @@ export async function updateTrackingSettings(db: Db, shop: string, input: unknow
   if (problems.length) return { ok: false, problems };
   const before = await getTrackingSettings(db, shop);
   await saveTrackingSettings(db, shop, result.settings);
+  forgetShopForLookups(shop);
   if (recommendationSourceKey(before) !== recommendationSourceKey(result.settings)) {
     await db.trackingRecommendationCache.deleteMany({ where: { shop } });
   }

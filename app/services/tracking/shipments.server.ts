@@ -19,7 +19,7 @@ import {
 } from "../../domain/tracking/estimate";
 import type { TrackingSettings } from "../../domain/tracking/settings";
 import { buildShipmentTimeline, isCancelledShipment, type ShipmentTimeline } from "../../domain/tracking/timeline";
-import { getTrackingSettings, loadOrderForTracking, shopProfile, transitSamples, type OrderForTracking, type ShopProfile } from "../../models/tracking.server";
+import { getTrackingSettings, loadOrderForTracking, shopProfile, transitSamples, type OrderForTracking, type OrderWithItems, type ShopProfile } from "../../models/tracking.server";
 
 export function calendarOf(settings: TrackingSettings, timeZone: string): BusinessCalendar {
   return {
@@ -123,9 +123,9 @@ export async function assembleTracking(
   shop: string,
   orderShopifyId: string,
   now: Date,
-  preloaded: { settings?: TrackingSettings; profile?: ShopProfile } = {},
+  preloaded: { settings?: TrackingSettings; profile?: ShopProfile; order?: OrderWithItems } = {},
 ): Promise<TrackingState | null> {
-  const data = await loadOrderForTracking(db, shop, orderShopifyId);
+  const data = await loadOrderForTracking(db, shop, orderShopifyId, preloaded.order);
   if (!data) return null;
   const [settings, profile] = await Promise.all([
     preloaded.settings ?? getTrackingSettings(db, shop),
