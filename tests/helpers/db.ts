@@ -75,7 +75,21 @@ export async function createTestDatabase(kind: DatabaseKind = testDatabaseKind()
       await db.$disconnect();
       const cleanup = new pg.Client({ connectionString: postgresAdminUrl() });
       await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // Let work still finishing (a notification send, a pool closing) end on its own first;
+      // only then cut what is left, so no test sees its connection killed under it.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        try {
+          await cleanup.query(`DROP DATABASE IF EXISTS ${name}`);
+          break;
+        } catch (error) {
+          if (Date.now() > deadline || (error as { code?: string }).code !== "55006") {
+            await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
       await cleanup.end();
     },
   };
