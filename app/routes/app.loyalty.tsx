@@ -1,8 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Outlet, useLocation, useNavigate } from "@remix-run/react";
-import { Box, Card, Page, Tabs } from "@shopify/polaris";
-import { TitleBar } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
+import { AreaLayout } from "../components/AreaLayout";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
@@ -16,20 +14,7 @@ const TABS = [
   { id: "liability", content: "Liability", path: "/app/loyalty/liability" },
 ];
 
-/** The Loyalty area: one route per tab, each loading only what it shows. */
+/** The Loyalty area: program, rewards, members and liability. */
 export default function LoyaltyLayout() {
-  const location = useLocation();
-  const navigate = useNavigate();
-  const selected = Math.max(0, TABS.findIndex((t) => t.path !== "/app/loyalty" && location.pathname.startsWith(t.path)));
-  return (
-    <Page title="Loyalty" fullWidth>
-      <TitleBar title="Loyalty" />
-      <Box paddingBlockEnd="400">
-        <Card padding="0">
-          <Tabs tabs={TABS} selected={selected} onSelect={(i) => navigate(TABS[i].path)} />
-        </Card>
-      </Box>
-      <Outlet />
-    </Page>
-  );
+  return <AreaLayout title="Loyalty" tabs={TABS} />;
 }
