@@ -34,9 +34,23 @@ export interface TestDatabase {
  */
 async function closeAppClientOn(url: string) {
   if (globalThis.__aftercareDb && process.env.DATABASE_URL === url) {
-    await globalThis.__aftercareDb.$disconnect();
+    const client = globalThis.__aftercareDb;
     globalThis.__aftercareDb = undefined;
+    await closeWithin(client, 10_000);
   }
+}
+
+/**
+ * Closes a client, but never waits longer than `ms`: a client still busy with work a test left
+ * running must not hold the suite; dropping the database then ends that work.
+ */
+async function closeWithin(client: Db, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.$disconnect().catch(() => {}),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
 }
 
 export async function createTestDatabase(kind: DatabaseKind = testDatabaseKind()): Promise<TestDatabase> {
@@ -72,7 +86,7 @@ export async function createTestDatabase(kind: DatabaseKind = testDatabaseKind()
     kind,
     async drop() {
       await closeAppClientOn(url.href);
-      await db.$disconnect();
+      await closeWithin(db, 10_000);
       const cleanup = new pg.Client({ connectionString: postgresAdminUrl() });
       await cleanup.connect();
       // Let work still finishing (a notification send, a pool closing) end on its own first;
