@@ -7,6 +7,9 @@ import type { Db } from "../../db.server";
 import { addDays, localDate } from "../../domain/tracking/calendar";
 import { csat, median, nps, repeatPurchaseRate, returnRate, topReasons, wismoDeflection } from "../../domain/dashboard/kpi";
 import { liabilityReport } from "../loyalty/admin.server";
+
+/** "1 answer", "6 answers": the merchant reads these details as sentences. */
+const count = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${n === 1 ? noun : `${noun}s`}`;
 import { registerDashboardMetric, type MetricContext } from "./registry.server";
 
 const inPeriod = (ctx: MetricContext) => ({ gte: ctx.period.start, lt: ctx.period.end });
@@ -82,7 +85,7 @@ export function registerCoreDashboardMetrics() {
     help: "Share of satisfaction answers that are 4 or 5, answered in the period.",
     async compute(ctx) {
       const r = csat(await answeredScores(ctx, "csat"));
-      return { value: r.value, detail: `${r.responses} answers` };
+      return { value: r.value, detail: count(r.responses, "answer") };
     },
   });
   registerDashboardMetric({
@@ -90,7 +93,7 @@ export function registerCoreDashboardMetrics() {
     help: "Promoters (9–10) minus detractors (0–6), in points, from answers in the period.",
     async compute(ctx) {
       const r = nps(await answeredScores(ctx, "nps"));
-      return { value: r.value, detail: `${r.responses} answers` };
+      return { value: r.value, detail: count(r.responses, "answer") };
     },
   });
   registerDashboardMetric({
@@ -98,7 +101,7 @@ export function registerCoreDashboardMetrics() {
     help: "Business hours from a request to its first reply, for first replies sent in the period.",
     async compute(ctx) {
       const rows = await ctx.db.contactRequest.findMany({ where: { shop: ctx.shop, firstResponseAt: inPeriod(ctx), firstResponseMinutes: { not: null } }, select: { firstResponseMinutes: true } });
-      return { value: median(rows.map((r) => r.firstResponseMinutes as number)), detail: `${rows.length} requests answered` };
+      return { value: median(rows.map((r) => r.firstResponseMinutes as number)), detail: `${count(rows.length, "request")} answered` };
     },
   });
   registerDashboardMetric({
@@ -111,7 +114,7 @@ export function registerCoreDashboardMetrics() {
         ctx.db.contactRequest.count({ where: { shop: ctx.shop, topic: "order_status", createdAt: inPeriod(ctx) } }),
       ]);
       const r = wismoDeflection({ trackingViews: views._sum.views ?? 0, proactiveNotifications: notifications, orderStatusContacts: contacts });
-      return { value: r.value, detail: `${views._sum.views ?? 0} views, ${notifications} emails, ${contacts} contacts` };
+      return { value: r.value, detail: `${count(views._sum.views ?? 0, "view")}, ${count(notifications, "email")}, ${count(contacts, "contact")}` };
     },
   });
   registerDashboardMetric({
@@ -131,8 +134,8 @@ export function registerCoreDashboardMetrics() {
       // resolutionMinor is what the shopper got (items - fees + bonus); the bonus is the shop's own
       // money on top, not revenue kept, so it comes off: a 100 return credited as 110 keeps 100.
       const where = { shop: ctx.shop, currency: ctx.currency, resolvedAt: inPeriod(ctx), resolution: { in: ["store_credit", "exchange_variant", "exchange_any"] } };
-      const [sum, count] = await Promise.all([cases.aggregate({ where, _sum: { resolutionMinor: true, bonusMinor: true } }), cases.count({ where })]);
-      return { value: (sum._sum.resolutionMinor ?? 0) - (sum._sum.bonusMinor ?? 0), detail: `${count} returns resolved as exchange or credit` };
+      const [sum, returnsKept] = await Promise.all([cases.aggregate({ where, _sum: { resolutionMinor: true, bonusMinor: true } }), cases.count({ where })]);
+      return { value: (sum._sum.resolutionMinor ?? 0) - (sum._sum.bonusMinor ?? 0), detail: `${count(returnsKept, "return")} resolved as exchange or credit` };
     },
   });
   registerDashboardMetric({

@@ -288,7 +288,7 @@ describe("the dashboard against a hand-computed seed", () => {
   it("WISMO deflection: 6 of 8 against 1 of 2", () => {
     const f = fig("wismo_deflection");
     expect(f.current.value).toBe(0.75);
-    expect(f.current.detail).toBe("5 views, 1 emails, 2 contacts");
+    expect(f.current.detail).toBe("5 views, 1 email, 2 contacts");
     expect(f.previous?.value).toBe(0.5);
     expect(f.change).toEqual({ absolute: 0.25, relative: 0.5 });
   });
