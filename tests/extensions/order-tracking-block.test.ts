@@ -3,63 +3,13 @@
  * renders it (Shopify's `t`, `asset_url`, `stylesheet_tag` and `money` supplied, `schema`
  * swallowed), in English and Persian; plus the checks theme tooling does not make.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
-import { Liquid, Tag, type TagToken, type TopLevelToken, type Context, type Emitter } from "liquidjs";
 import { describe, expect, it } from "vitest";
+import { root, read, locales, lookup, themeBlock } from "../helpers/theme-block";
 
-const root = join(import.meta.dirname, "../../extensions/aftercare");
-const read = (p: string) => readFileSync(join(root, p), "utf8");
-const source = read("blocks/order-tracking.liquid");
-const locales = Object.fromEntries(
-  readdirSync(join(root, "locales"))
-    .filter((f) => !f.includes("schema"))
-    .map((f) => [f.split(".")[0], JSON.parse(read(`locales/${f}`))]),
-) as Record<string, Record<string, unknown>>;
-
-function lookup(tree: unknown, key: string): unknown {
-  return key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), tree);
-}
-
-function engineFor(language: string) {
-  const engine = new Liquid({ strictFilters: true });
-  engine.registerTag(
-    "schema",
-    class extends Tag {
-      constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
-        super(token, remain, liquid);
-        // Swallow everything up to {% endschema %}.
-        while (remain.length) {
-          const t = remain.shift()!;
-          if ((t as TagToken).name === "endschema") return;
-        }
-        throw new Error("{% schema %} without {% endschema %}");
-      }
-      render(_ctx: Context, _emitter: Emitter) {}
-    },
-  );
-  engine.registerFilter("t", (key: string, vars: Record<string, unknown> = {}) => {
-    const value = lookup(locales[language], key) ?? lookup(locales.en, key);
-    if (typeof value !== "string") throw new Error(`missing translation ${key}`);
-    return value.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => String(vars[k] ?? ""));
-  });
-  engine.registerFilter("asset_url", (name: string) => `//cdn.shopify.test/extensions/aftercare/assets/${name}`);
-  engine.registerFilter("stylesheet_tag", (url: string) => `<link href="${url}" rel="stylesheet" type="text/css" media="all">`);
-  engine.registerFilter("money", (cents: number) => `$${(cents / 100).toFixed(2)}`);
-  return engine;
-}
-
-const settings = { heading: "", accent_color: "", text_color: "", show_items: true, show_images: true, show_scans: true, show_estimate: true, show_recommendations: true, show_contact: false };
-
-async function render(language: string, extra: Record<string, unknown> = {}) {
-  return engineFor(language).parseAndRender(source, {
-    block: { id: "abc123", settings: { ...settings, ...(extra.settings as object) }, shopify_attributes: 'data-shopify-editor-block="{}"' },
-    request: { locale: { iso_code: language } },
-    shop: { currency: "CAD" },
-    customer: extra.customer ?? null,
-  });
-}
+const { source, render } = themeBlock("order-tracking.liquid", { heading: "", accent_color: "", text_color: "", show_items: true, show_images: true, show_scans: true, show_estimate: true, show_recommendations: true, show_contact: false });
 
 describe("order tracking block markup", () => {
   it("renders in English, left to right, with every label and the script deferred", async () => {
