@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
-import { SaveBar, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { useEffect, useMemo, useState } from "react";
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
@@ -77,12 +78,7 @@ export default function ContactSettingsPage() {
   return (
     <Page title="Contact" subtitle={`Business hours are in the shop's time zone: ${timeZone}`}>
       <TitleBar title="Contact" />
-      <SaveBar id="contact-settings-save-bar" open={dirty}>
-        <button variant="primary" onClick={save} loading={busy ? "" : undefined}>
-          Save
-        </button>
-        <button onClick={discard}>Discard</button>
-      </SaveBar>
+      <SettingsSaveBar id="contact-settings-save-bar" dirty={dirty} saving={busy} onSave={save} onDiscard={discard} />
       <Layout>
         {result && !result.ok ? (
           <Layout.Section>

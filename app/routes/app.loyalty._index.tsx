@@ -3,7 +3,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Layout, List, Text, TextField } from "@shopify/polaris";
-import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { loadLoyaltySettings, saveLoyaltySettings } from "../services/loyalty/settings.server";
@@ -69,12 +70,7 @@ export default function LoyaltyProgramPage() {
 
   return (
     <>
-      <SaveBar id="loyalty-settings-save-bar" open={dirty}>
-        <button variant="primary" onClick={submit} loading={save.state !== "idle" ? "" : undefined}>
-          Save
-        </button>
-        <button onClick={() => setForm(baseline)}>Discard</button>
-      </SaveBar>
+      <SettingsSaveBar id="loyalty-settings-save-bar" dirty={dirty} saving={save.state !== "idle"} onSave={submit} onDiscard={() => setForm(baseline)} />
       <Layout>
         {problems.length > 0 ? (
           <Layout.Section>

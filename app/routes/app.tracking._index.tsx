@@ -17,7 +17,8 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { getTrackingSettings } from "../models/tracking.server";
@@ -138,12 +139,7 @@ export default function TrackingSettingsPage() {
 
   return (
     <>
-      <SaveBar id="tracking-settings-save-bar" open={dirty}>
-        <button variant="primary" onClick={submit} loading={save.state !== "idle" ? "" : undefined}>
-          Save
-        </button>
-        <button onClick={() => setSettings(baseline)}>Discard</button>
-      </SaveBar>
+      <SettingsSaveBar id="tracking-settings-save-bar" dirty={dirty} saving={save.state !== "idle"} onSave={submit} onDiscard={() => setSettings(baseline)} />
       <Layout>
         {problems.length > 0 ? (
           <Layout.Section>
