@@ -3,6 +3,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 const BUILD_DIR = process.env.BUILD_DIR ?? "build";
 const BUILD_PATH = new URL(`./${BUILD_DIR}/server/index.js`, import.meta.url).href;
@@ -21,7 +22,7 @@ export async function startServer({ port = Number(process.env.PORT || 3000), hos
   app.use("/", express.static("public", { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
-  await build.entry.module.startBackgroundWork();
+  await build.entry.module.startBackgroundWork({ spawnJobThread: jobThreadSpawner() });
   const server = await new Promise((resolve) => {
     const s = app.listen(port, host, () => resolve(s));
   });
@@ -32,6 +33,16 @@ export async function startServer({ port = Number(process.env.PORT || 3000), hos
     await build.entry.module.stopBackgroundWork();
   }
   return { server, close, url: `http://${host}:${server.address().port}` };
+}
+
+/**
+ * Webhook handlers and periodic tasks run in a worker thread that loads this same build, so a
+ * handler's synchronous work never holds up a delivery or a page (app/jobs/thread.server.ts).
+ * JOB_THREAD=false keeps them on the main thread.
+ */
+function jobThreadSpawner() {
+  if (process.env.JOB_THREAD === "false") return undefined;
+  return () => new Worker(new URL(import.meta.url), { workerData: { aftercareJobThread: true, buildPath: BUILD_PATH } });
 }
 
 /** Shopify does not send bigger webhooks than this; a bigger body is not read into memory. */
@@ -98,7 +109,11 @@ function webhookFastPath(build) {
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (!isMainThread && workerData?.aftercareJobThread) {
+  // This file, started as the job thread: only the build's job work, no HTTP server.
+  const build = await import(workerData.buildPath);
+  await build.entry.module.runJobThread(parentPort);
+} else if (isMainThread && import.meta.url === `file://${process.argv[1]}`) {
   const { url, close } = await startServer();
   console.log(`Aftercare listening on ${url}`);
   for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../tests/helpers/db";
+import { sqlitePath } from "./db.server";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -43,5 +44,32 @@ describe("writes outside a transaction", () => {
       ),
     );
     expect(await t.db.webhookEvent.count()).toBe(30);
+  });
+});
+
+describe("a transaction and another connection on the same SQLite file", () => {
+  it("holds the write lock from its start, so a write committed elsewhere cannot break it halfway", async () => {
+    if (t.kind !== "sqlite") return;
+    const Database = (await import("better-sqlite3")).default;
+    // Another connection, as the job thread, the intake or another process has.
+    const other = new Database(sqlitePath(t.url), { timeout: 0 });
+    try {
+      let otherWrite = "not tried";
+      await t.db.$transaction(async (tx) => {
+        await tx.webhookEvent.count();
+        try {
+          other.prepare(`INSERT INTO "WebhookEvent" ("id", "shop", "topic", "webhookId", "payload", "status", "attempts", "nextAttemptAt", "receivedAt") VALUES ('x', 's', 't', 'from-elsewhere', '{}', 'pending', 0, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')`).run();
+          otherWrite = "committed";
+        } catch (error) {
+          otherWrite = (error as { code: string }).code;
+        }
+        // With a plain BEGIN this write would fail with SQLITE_BUSY had the other write committed.
+        await tx.webhookEvent.create({ data: event("after-the-read") });
+      });
+      expect(otherWrite).toBe("SQLITE_BUSY");
+      expect(await t.db.webhookEvent.count({ where: { webhookId: "after-the-read" } })).toBe(1);
+    } finally {
+      other.close();
+    }
   });
 });

@@ -67,6 +67,15 @@ const gateFor = (path: string) => {
   return gate;
 };
 
+/**
+ * Run first in every Prisma transaction on SQLite: a write that touches no row, so the transaction
+ * holds the file's write lock from its start, as BEGIN IMMEDIATE would (the adapter sends a plain
+ * BEGIN). Without it a transaction that reads first and writes later fails at once with
+ * SQLITE_BUSY, without waiting, whenever another connection (the job thread, the intake, another
+ * process) committed in between: SQLite cannot move a reader to a newer snapshot mid-transaction.
+ */
+const TAKE_WRITE_LOCK = { sql: `UPDATE "Session" SET "id" = "id" WHERE 0`, args: [], argTypes: [] };
+
 /** Wraps Prisma's SQLite adapter: pragmas on connect, and transactions through the file's gate. */
 function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): SqliteAdapterFactory {
   const wrapTransaction = (tx: SqliteTransaction, release: () => void): SqliteTransaction => ({
@@ -108,9 +117,13 @@ function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): Sqli
     dispose: () => adapter.dispose(),
     async startTransaction(isolationLevel) {
       const release = await gate.acquire();
+      let tx: SqliteTransaction | undefined;
       try {
-        return wrapTransaction(await adapter.startTransaction(isolationLevel), release);
+        tx = await adapter.startTransaction(isolationLevel);
+        await tx.executeRaw(TAKE_WRITE_LOCK);
+        return wrapTransaction(tx, release);
       } catch (error) {
+        await tx?.rollback().catch(() => {});
         release();
         throw error;
       }
@@ -164,9 +177,12 @@ function sqliteInboxWriter(path: string, gate: SqliteGate): InboxWriter {
   let insert: BetterSqlite3.Statement | undefined;
   const open = () => {
     const Database = require("better-sqlite3") as typeof BetterSqlite3;
-    const db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS, fileMustExist: path !== ":memory:" });
+    // timeout 0: when another connection holds the write lock, record() waits asynchronously
+    // (below) instead of in SQLite's busy handler, which would stop this thread's event loop,
+    // and with it every other delivery, for as long as the lock is held.
+    const db = new Database(path, { timeout: 0, fileMustExist: path !== ":memory:" });
     try {
-      for (const pragma of SQLITE_PRAGMAS) db.pragma(pragma);
+      for (const pragma of SQLITE_PRAGMAS) if (!pragma.startsWith("busy_timeout")) db.pragma(pragma);
       insert = db.prepare(
         `INSERT INTO "WebhookEvent" (${INBOX_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
          ON CONFLICT ("webhookId") DO NOTHING`,
@@ -186,7 +202,7 @@ function sqliteInboxWriter(path: string, gate: SqliteGate): InboxWriter {
         if (!conn) open();
         const id = randomUUID();
         const now = sqliteTime(new Date());
-        const result = insert!.run(
+        const run = () => insert!.run(
           id,
           event.shop,
           event.topic,
@@ -198,7 +214,15 @@ function sqliteInboxWriter(path: string, gate: SqliteGate): InboxWriter {
           now,
           now,
         );
-        return result.changes === 1 ? id : null;
+        const giveUpAt = performance.now() + SQLITE_BUSY_TIMEOUT_MS;
+        for (;;) {
+          try {
+            return run().changes === 1 ? id : null;
+          } catch (error) {
+            if ((error as { code?: string }).code !== "SQLITE_BUSY" || performance.now() > giveUpAt) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 1));
+          }
+        }
       } finally {
         release();
       }

@@ -3,10 +3,11 @@ import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
-import { env } from "./env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { allowAdminFrameFrom, preloadAppBridgeFrom } from "./shopify/admin-origin.server";
-import { jobs } from "./jobs/index.server";
+import type { Worker } from "node:worker_threads";
+import { databaseKind, env } from "./env.server";
+import { jobs, relayJobsTo, runJobThread } from "./jobs/index.server";
 // Every area attaches its webhook listeners, compliance entries and periodic tasks here.
 import "./areas.server";
 import { scheduler } from "./jobs/periodic.server";
@@ -14,8 +15,18 @@ import { scheduler } from "./jobs/periodic.server";
 // Fail at start-up, not on the first request, when configuration is wrong.
 env();
 
-/** Called once by server.js after the build is loaded: start background work for this process. */
-export async function startBackgroundWork() {
+/**
+ * Called once by server.js after the build is loaded: start background work for this process.
+ * With `spawnJobThread` (production), handlers and periodic tasks run in that thread and this one
+ * only records deliveries and serves pages (app/jobs/thread.server.ts).
+ */
+export async function startBackgroundWork(options: { spawnJobThread?: () => Worker } = {}) {
+  const runsJobs = env().RUN_JOBS_IN_WEB || databaseKind(env().DATABASE_URL) === "sqlite";
+  if (options.spawnJobThread && runsJobs) {
+    relayJobsTo(options.spawnJobThread);
+    await jobs().start();
+    return;
+  }
   await jobs().start();
   // Periodic tasks (delay checks, the notification outbox) run where jobs run.
   if (env().RUN_JOBS_IN_WEB) await scheduler().start();
@@ -25,6 +36,9 @@ export async function stopBackgroundWork() {
   await scheduler().stop();
   await jobs().stop();
 }
+
+/** The job thread's entry point (server.js starts it in a worker thread). */
+export { runJobThread };
 
 const ABORT_DELAY = 5000;
 

@@ -1,0 +1,135 @@
+/**
+ * The job thread: in a production web process, the webhook handlers, the inbox sweep and the
+ * periodic tasks run in a worker thread of their own, and the main thread only answers requests
+ * (docs/decisions/0010-job-thread.md). A handler is tens of milliseconds of synchronous work
+ * (SQLite calls, Prisma's query compiler); on the main thread every delivery and every page waited
+ * behind it. The thread loads the same build and runs the same runner it would run in-process;
+ * the main thread passes it only event ids, so nothing is lost if the thread dies: the inbox holds
+ * every event and the restarted thread's sweep finds what was not done.
+ */
+import type { MessagePort, Worker } from "node:worker_threads";
+import type { JobRunner } from "./runner.server";
+
+/** Main thread → job thread. */
+type ToThread = { type: "enqueue"; id: string } | { type: "idle"; ask: number } | { type: "stop" };
+/** Job thread → main thread. */
+type FromThread = { type: "started" } | { type: "idle"; ask: number } | { type: "stopped" } | { type: "failed"; message: string };
+
+/** Restarts of a thread that keeps dying are spaced out up to this. */
+const MAX_RESTART_DELAY_MS = 30_000;
+
+/**
+ * The main thread's side: a JobRunner whose work happens in a thread made by `spawn`. If the
+ * thread dies it is started again (after a growing pause when it dies young), and ids sent to a
+ * dead thread are simply picked up by the new thread's sweep.
+ */
+export function threadRunner(spawn: () => Worker, log: (message: string, error?: unknown) => void = () => {}): JobRunner {
+  let worker: Worker | undefined;
+  let stopping = false;
+  let restartDelay = 500;
+  let asks = 0;
+  const waiting = new Map<number, () => void>();
+  let started: Promise<void> | undefined;
+
+  function launch(): Promise<void> {
+    const thread = spawn();
+    worker = thread;
+    const bornAt = Date.now();
+    return new Promise<void>((resolve, reject) => {
+      let up = false;
+      thread.on("message", (message: FromThread) => {
+        if (message.type === "started") {
+          up = true;
+          resolve();
+        } else if (message.type === "idle") {
+          waiting.get(message.ask)?.();
+          waiting.delete(message.ask);
+        } else if (message.type === "stopped") {
+          // Its work is finished and its connections closed; open handles must not keep it alive.
+          void thread.terminate();
+        } else if (message.type === "failed") {
+          log(`job thread: ${message.message}`);
+        }
+      });
+      thread.on("error", (error) => log("job thread crashed", error));
+      thread.on("exit", (code) => {
+        if (worker === thread) worker = undefined;
+        // Whoever waited for this thread to be idle is told so; the work is still in the inbox.
+        for (const done of waiting.values()) done();
+        waiting.clear();
+        if (!up) {
+          reject(new Error(`the job thread stopped while starting (exit code ${code})`));
+          return;
+        }
+        if (stopping) return;
+        restartDelay = Date.now() - bornAt > 60_000 ? 500 : Math.min(MAX_RESTART_DELAY_MS, restartDelay * 2);
+        log(`job thread exited with code ${code}; starting another in ${restartDelay} ms`);
+        setTimeout(() => {
+          if (!stopping) launch().catch((error) => log("job thread could not be started again", error));
+        }, restartDelay).unref();
+      });
+    });
+  }
+
+  const send = (message: ToThread) => worker?.postMessage(message);
+
+  return {
+    start() {
+      stopping = false;
+      started ??= launch();
+      return started;
+    },
+    async stop() {
+      stopping = true;
+      const thread = worker;
+      started = undefined;
+      if (!thread) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => thread.terminate().then(() => resolve()), 15_000);
+        thread.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        thread.postMessage({ type: "stop" } satisfies ToThread);
+      });
+    },
+    enqueue(id) {
+      send({ type: "enqueue", id });
+    },
+    async idle() {
+      await started;
+      if (!worker) return;
+      const ask = ++asks;
+      await new Promise<void>((resolve) => {
+        waiting.set(ask, resolve);
+        send({ type: "idle", ask });
+      });
+    },
+  };
+}
+
+/**
+ * The job thread's side: starts this thread's runner and periodic tasks (`start`), then serves
+ * the main thread's messages until it asks to stop.
+ */
+export async function serveJobThread(
+  port: MessagePort,
+  work: { runner: JobRunner; start(): Promise<void>; stop(): Promise<void> },
+): Promise<void> {
+  const reply = (message: FromThread) => port.postMessage(message);
+  port.on("message", (message: ToThread) => {
+    if (message.type === "enqueue") work.runner.enqueue(message.id);
+    else if (message.type === "idle") work.runner.idle().then(() => reply({ type: "idle", ask: message.ask }));
+    else if (message.type === "stop") {
+      work
+        .stop()
+        .catch((error) => reply({ type: "failed", message: `stopping: ${error instanceof Error ? error.message : String(error)}` }))
+        .finally(() => {
+          reply({ type: "stopped" });
+          port.close();
+        });
+    }
+  });
+  await work.start();
+  reply({ type: "started" });
+}
