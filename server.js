@@ -3,6 +3,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
+import http from "node:http";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 const BUILD_DIR = process.env.BUILD_DIR ?? "build";
@@ -12,20 +13,20 @@ export async function startServer({ port = Number(process.env.PORT || 3000), hos
   const build = await import(BUILD_PATH);
   const app = express();
   app.disable("x-powered-by");
-  // First, before compression and static files: Shopify's deliveries (see webhookFastPath).
-  const webhooks = webhookFastPath(build);
-  if (webhooks) app.post("/webhooks", webhooks);
-  // Webhooks are small JSON posts answered with a few bytes: compression would only cost time.
-  app.use(compression({ filter: (req, res) => !req.path.startsWith("/webhooks") && compression.filter(req, res) }));
+  app.use(compression());
   app.use("/assets", express.static(`${BUILD_DIR}/client/assets`, { immutable: true, maxAge: "1y" }));
   app.use(express.static(`${BUILD_DIR}/client`, { maxAge: "1h" }));
   app.use("/", express.static("public", { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
   await build.entry.module.startBackgroundWork({ spawnJobThread: jobThreadSpawner() });
-  const server = await new Promise((resolve) => {
-    const s = app.listen(port, host, () => resolve(s));
+  // Shopify's deliveries are answered before express sees them (see webhookFastPath).
+  const webhooks = webhookFastPath(build);
+  const server = http.createServer((req, res) => {
+    if (webhooks && req.method === "POST" && (req.url === "/webhooks" || req.url?.startsWith("/webhooks?"))) webhooks(req, res);
+    else app(req, res);
   });
+  await new Promise((resolve) => server.listen(port, host, resolve));
   server.keepAliveTimeout = 65_000;
 
   async function close() {
@@ -49,24 +50,28 @@ function jobThreadSpawner() {
 const WEBHOOK_BODY_LIMIT = 20 * 1024 * 1024;
 
 /**
- * Webhook deliveries go straight to the webhooks route's action, with the same Request it would
- * get from Remix, instead of through Remix's request handler. For a resource route with one
- * action, Remix's part is routing (it flattens and ranks every route on every request), an
- * AbortController, a streamed body and a streamed answer: about half of the CPU a delivery cost,
- * and the intake is the one path Shopify hammers (docs/decisions/0004-webhook-intake-performance.md).
- * Everything the route does (HMAC first, 400/401/503, recorded before 200) is in its action;
- * GET /webhooks and every other path still go through Remix.
+ * Webhook deliveries go straight to the app's intake (entry.server's receiveWebhookDelivery, the
+ * same code the webhooks route runs under Remix) with the raw body and Node's headers. Remix's
+ * request handler, express's middleware and the web Request/Response objects cost several times
+ * what the intake itself does, and the intake is the one path Shopify hammers
+ * (docs/decisions/0004-webhook-intake-performance.md). Every rule of the intake (HMAC first,
+ * 400/401/503, recorded before 200) is in that function; GET /webhooks and every other path go
+ * through Remix.
  */
 function webhookFastPath(build) {
-  const action = build.routes["routes/webhooks"]?.module?.action;
-  if (typeof action !== "function") {
-    console.warn("[webhooks] routes/webhooks has no action in the build; deliveries go through Remix");
+  const receive = build.entry.module.receiveWebhookDelivery;
+  if (typeof receive !== "function") {
+    console.warn("[webhooks] the build has no receiveWebhookDelivery; deliveries go through Remix");
     return null;
   }
+  const reply = (res, status, message) => {
+    res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(message) });
+    res.end(message);
+  };
   return (req, res) => {
     const declared = Number(req.headers["content-length"]);
     if (declared > WEBHOOK_BODY_LIMIT) {
-      res.status(413).type("text/plain").end("The webhook body is too large.");
+      reply(res, 413, "The webhook body is too large.");
       req.resume();
       return;
     }
@@ -81,33 +86,22 @@ function webhookFastPath(build) {
     req.on("error", () => res.destroy());
     req.on("end", async () => {
       if (tooLarge) {
-        res.status(413).type("text/plain").end("The webhook body is too large.");
+        reply(res, 413, "The webhook body is too large.");
         return;
       }
-      let response;
       try {
-        const headers = new Headers();
-        for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
-        const request = new Request(`http://${req.headers.host ?? "localhost"}${req.originalUrl}`, {
-          method: "POST",
-          headers,
-          body: Buffer.concat(chunks, size),
-        });
-        response = await action({ request, params: {}, context: {} });
+        const rawBody = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+        const { status, message } = await receive({ method: "POST", rawBody, header: (name) => headerValue(req.headers[name]) });
+        reply(res, status, message);
       } catch (error) {
-        if (error instanceof Response) {
-          response = error;
-        } else {
-          console.error("[webhooks] delivery failed", error);
-          response = new Response("Unexpected error.", { status: 500 });
-        }
+        console.error("[webhooks] delivery failed", error);
+        reply(res, 500, "Unexpected error.");
       }
-      res.status(response.status);
-      response.headers.forEach((value, name) => res.setHeader(name, value));
-      res.end(Buffer.from(await response.arrayBuffer()));
     });
   };
 }
+
+const headerValue = (value) => (value === undefined ? null : Array.isArray(value) ? value.join(", ") : value);
 
 if (!isMainThread && workerData?.aftercareJobThread) {
   // This file, started as the job thread: only the build's job work, no HTTP server.

@@ -40,6 +40,9 @@ export async function stopBackgroundWork() {
 /** The job thread's entry point (server.js starts it in a worker thread). */
 export { runJobThread };
 
+/** server.js's fast path for POST /webhooks. */
+export { receiveWebhookDelivery } from "./webhooks/intake.server";
+
 const ABORT_DELAY = 5000;
 
 export default async function handleRequest(

@@ -87,9 +87,15 @@ interface Server {
   errors: string[];
 }
 
+/** The app's job settings, when given to the bench, pass through to the app (README's configuration). */
+function appTuning(): Record<string, string> {
+  const names = ["JOB_THREAD", "JOB_THREAD_BUSY_SHARE", "INTAKE_POOL_SIZE", "DATABASE_POOL_SIZE"];
+  return Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
+}
+
 /** Starts `node <script>` and waits (bounded) for it to print "listening on <url>". */
-function startServer(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string): Promise<Server> {
-  const child = spawn(process.execPath, [script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+function startServer(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   child.once("exit", () => children.delete(child));
   const log = createWriteStream(logFile, { flags: "a" });
@@ -376,8 +382,10 @@ async function benchDatabase(
   const app = await startServer(
     "app",
     join(root, "server.js"),
-    { ...common, DATABASE_URL: scratch.url, RUN_JOBS_IN_WEB: "true" },
+    { ...common, ...appTuning(), DATABASE_URL: scratch.url, RUN_JOBS_IN_WEB: "true" },
     join(logDir, `${scratch.kind}-app.log`),
+    // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the app under load.
+    process.env.BENCH_APP_NODE_ARGS?.split(/\s+/).filter(Boolean),
   );
   const inspector = await scratch.inspector();
   const steps: StepReport[] = [];

@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import { recordEvent } from "../models/webhook-inbox.server";
-import { validateWebhook } from "./verify.server";
+import { headerReader, validateWebhook, type HeaderReader } from "./verify.server";
 
 export interface ReceiveDeps {
   db: Db;
@@ -11,8 +11,20 @@ export interface ReceiveDeps {
   log?: (message: string, detail?: unknown) => void;
 }
 
-const text = (status: number, body: string) =>
-  new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+/** What the intake answers: a status and a sentence for whoever reads Shopify's delivery log. */
+export interface DeliveryAnswer {
+  status: number;
+  message: string;
+}
+
+const answer = (status: number, message: string): DeliveryAnswer => ({ status, message });
+
+/** One delivery as it came over the wire: the raw body and a way to read its headers. */
+export interface Delivery {
+  method: string;
+  rawBody: string | Buffer;
+  header: HeaderReader;
+}
 
 /**
  * Takes one webhook delivery. The HMAC over the raw body is checked before anything else; the
@@ -20,29 +32,30 @@ const text = (status: number, body: string) =>
  * afterwards loses nothing and a repeated delivery changes nothing. Handlers run later, from the
  * inbox (see jobs/).
  */
-export async function receiveWebhook(request: Request, deps: ReceiveDeps): Promise<Response> {
-  if (request.method !== "POST") return text(405, "Webhooks are delivered with POST.");
-  const rawBody = await request.text();
+export async function receiveDelivery(delivery: Delivery, deps: ReceiveDeps): Promise<DeliveryAnswer> {
+  if (delivery.method !== "POST") return answer(405, "Webhooks are delivered with POST.");
+  const { rawBody, header } = delivery;
 
-  const check = validateWebhook(rawBody, request.headers, deps.secret);
+  const check = validateWebhook(rawBody, header, deps.secret);
   if (!check.valid) {
     if (check.reason === "missing_headers") {
-      return text(400, `Missing Shopify webhook headers: ${(check.missingHeaders ?? []).join(", ")}.`);
+      return answer(400, `Missing Shopify webhook headers: ${(check.missingHeaders ?? []).join(", ")}.`);
     }
-    return text(401, "The webhook's HMAC signature does not match this app's secret.");
+    return answer(401, "The webhook's HMAC signature does not match this app's secret.");
   }
 
+  const body = typeof rawBody === "string" ? rawBody : rawBody.toString("utf8");
   let payload: unknown;
   try {
-    payload = JSON.parse(rawBody);
+    payload = JSON.parse(body);
   } catch {
-    return text(400, "The webhook body is not valid JSON.");
+    return answer(400, "The webhook body is not valid JSON.");
   }
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
-    return text(400, "The webhook body must be a JSON object.");
+    return answer(400, "The webhook body must be a JSON object.");
   }
 
-  const triggeredAtHeader = request.headers.get("x-shopify-triggered-at");
+  const triggeredAtHeader = header("x-shopify-triggered-at");
   const triggeredAt = triggeredAtHeader ? new Date(triggeredAtHeader) : null;
 
   let eventId: string | null;
@@ -51,15 +64,15 @@ export async function receiveWebhook(request: Request, deps: ReceiveDeps): Promi
       shop: check.domain,
       topic: normaliseTopic(check.topic),
       webhookId: check.webhookId,
-      eventId: request.headers.get("x-shopify-event-id"),
+      eventId: header("x-shopify-event-id"),
       apiVersion: check.apiVersion,
       triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
-      payload: rawBody,
+      payload: body,
     });
   } catch (error) {
     // Not recorded: Shopify must deliver it again.
     deps.log?.("webhook could not be recorded", error);
-    return text(503, "The event could not be recorded; please retry.");
+    return answer(503, "The event could not be recorded; please retry.");
   }
 
   if (eventId) {
@@ -69,7 +82,18 @@ export async function receiveWebhook(request: Request, deps: ReceiveDeps): Promi
       deps.log?.("job runner did not take the event; the inbox sweep will", error);
     }
   }
-  return text(200, eventId ? "recorded" : "already recorded");
+  return answer(200, eventId ? "recorded" : "already recorded");
+}
+
+/** The same, for a web Request (the Remix route). */
+export async function receiveWebhook(request: Request, deps: ReceiveDeps): Promise<Response> {
+  const delivery: Delivery = {
+    method: request.method,
+    rawBody: request.method === "POST" ? await request.text() : "",
+    header: headerReader(request.headers),
+  };
+  const { status, message } = await receiveDelivery(delivery, deps);
+  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
 /** "ORDERS_CREATE" or "orders/create" -> "orders/create". */

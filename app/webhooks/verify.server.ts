@@ -29,18 +29,30 @@ export type WebhookValidation =
   | { valid: true; topic: string; domain: string; apiVersion: string; webhookId: string }
   | { valid: false; reason: "invalid_hmac" | "missing_headers"; missingHeaders?: string[] };
 
+/** A request's headers, read by lower-case name: a web Headers or Node's incoming headers. */
+export type HeaderReader = (name: string) => string | null;
+
+export function headerReader(headers: Headers | Record<string, string | string[] | undefined>): HeaderReader {
+  if (headers instanceof Headers) return (name) => headers.get(name);
+  return (name) => {
+    const value = headers[name];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  };
+}
+
 /** The signature first; only a signed request is told which headers it lacks. */
-export function validateWebhook(rawBody: string, headers: Headers, secret: string): WebhookValidation {
-  if (!verifyShopifyHmac(rawBody, headers.get("x-shopify-hmac-sha256"), secret)) {
+export function validateWebhook(rawBody: string | Buffer, headers: Headers | HeaderReader, secret: string): WebhookValidation {
+  const header = typeof headers === "function" ? headers : headerReader(headers);
+  if (!verifyShopifyHmac(rawBody, header("x-shopify-hmac-sha256"), secret)) {
     return { valid: false, reason: "invalid_hmac" };
   }
-  const missing = REQUIRED_WEBHOOK_HEADERS.filter((h) => !headers.get(h));
+  const missing = REQUIRED_WEBHOOK_HEADERS.filter((h) => !header(h));
   if (missing.length > 0) return { valid: false, reason: "missing_headers", missingHeaders: [...missing] };
   return {
     valid: true,
-    topic: headers.get("x-shopify-topic")!,
-    domain: headers.get("x-shopify-shop-domain")!,
-    apiVersion: headers.get("x-shopify-api-version")!,
-    webhookId: headers.get("x-shopify-webhook-id")!,
+    topic: header("x-shopify-topic")!,
+    domain: header("x-shopify-shop-domain")!,
+    apiVersion: header("x-shopify-api-version")!,
+    webhookId: header("x-shopify-webhook-id")!,
   };
 }

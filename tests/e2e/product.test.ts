@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { createHmac, randomUUID } from "node:crypto";
 import type { Db } from "../../app/db.server";
+import { DEMO_DEFAULTS } from "../../sandbox/demo";
 
 // The product as a merchant and a shopper meet it: the sandbox admin with the app embedded, the
 // storefront with the theme blocks, and an order placed in "Shopify" reaching the app.
@@ -82,5 +84,40 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
     await expect(admin.frameLocator("iframe#app").getByText("41", { exact: true }).first().waitFor({ timeout: 30_000 })).resolves.toBeUndefined();
     await admin.close();
     await page.close();
+  });
+
+  it("answers Shopify's deliveries on the production server's fast path with the intake's rules", async () => {
+    const body = JSON.stringify({ id: 1, note: "fast path" });
+    const sign = (raw: string | Buffer) => createHmac("sha256", DEMO_DEFAULTS.apiSecret).update(raw).digest("base64");
+    const headers = (raw: string | Buffer, id: string) => ({
+      "content-type": "application/json",
+      "x-shopify-topic": "app/scopes_update",
+      "x-shopify-shop-domain": demo.shop,
+      "x-shopify-webhook-id": id,
+      "x-shopify-api-version": "2026-07",
+      "x-shopify-hmac-sha256": sign(raw),
+    });
+    const post = (raw: string | Buffer, h: Record<string, string>) => fetch(`${demo.appUrl}/webhooks`, { method: "POST", headers: h, body: raw });
+
+    const id = `e2e-${randomUUID()}`;
+    const first = await post(body, headers(body, id));
+    expect([first.status, await first.text()]).toEqual([200, "recorded"]);
+    const again = await post(body, headers(body, id));
+    expect([again.status, await again.text()]).toEqual([200, "already recorded"]);
+    expect(await db.webhookEvent.count({ where: { webhookId: id } })).toBe(1);
+
+    const forged = await post(body, { ...headers(body, `e2e-${randomUUID()}`), "x-shopify-hmac-sha256": sign("something else") });
+    expect(forged.status).toBe(401);
+    const { "x-shopify-topic": _topic, ...withoutTopic } = headers(body, `e2e-${randomUUID()}`);
+    const missing = await post(body, withoutTopic);
+    expect([missing.status, await missing.text()]).toEqual([400, "Missing Shopify webhook headers: x-shopify-topic."]);
+    const notJson = await post("not json", headers("not json", `e2e-${randomUUID()}`));
+    expect([notJson.status, await notJson.text()]).toEqual([400, "The webhook body is not valid JSON."]);
+    const huge = Buffer.alloc(21 * 1024 * 1024, 32);
+    const tooLarge = await post(huge, headers(huge, `e2e-${randomUUID()}`));
+    expect(tooLarge.status).toBe(413);
+    // GET is not the fast path: Remix's route answers it.
+    const get = await fetch(`${demo.appUrl}/webhooks`);
+    expect(get.status).toBe(405);
   });
 });
