@@ -50,6 +50,17 @@ export function sortedTiers(tiers: Tier[]): Tier[] {
   return [...tiers].sort((a, b) => a.thresholdMinor - b.thresholdMinor);
 }
 
+/** Tiers are decided by the spend of the last this many days. */
+export const TIER_WINDOW_DAYS = 365;
+
+/**
+ * A member's spend from the orders that earned within the tier window (cancelled ones left out by
+ * the caller): merchandise after discounts, less what was refunded, never below zero per order.
+ */
+export function spendOfOrders(orders: ReadonlyArray<{ linesMinor: number; refundedMinor: number }>): number {
+  return orders.reduce((sum, o) => sum + Math.max(0, o.linesMinor - o.refundedMinor), 0);
+}
+
 /** The tier a member's 12-month spend puts them in, or null below the first threshold. */
 export function tierFor(tiers: Tier[], spend12mMinor: number): Tier | null {
   let current: Tier | null = null;

@@ -158,35 +158,62 @@ export async function settleOrder(db: Db, shop: string, orderGid: string, now: D
   return "settled";
 }
 
+/** Shopify's customer `state`: "enabled" once the customer has an account they can sign in to. */
+export function hasAccount(payload: any): boolean {
+  return str(payload?.state)?.toLowerCase() === "enabled";
+}
+
 /**
- * customers/create: a guest's points become the new account's (matched by email), and the
- * sign-up bonus is booked once.
+ * customers/create and customers/update. On create, a guest's points (an e:<email> member) become
+ * the customer's, whatever the state: Shopify files guest checkouts as customers too. The sign-up
+ * bonus is for an account only: a customer seen with state "enabled" (created with an account, or
+ * updated when it is activated) gets it once, keyed signup:<gid>, whichever delivery shows it first
+ * and however often it is repeated. Guest records ("disabled") and invitations not yet accepted
+ * ("invited", "declined") earn nothing and get no member of their own.
  */
-export async function onCustomerCreated(db: Db, shop: string, payload: any, now: Date) {
+export async function onCustomerChanged(db: Db, shop: string, topic: "customers/create" | "customers/update", payload: any, now: Date) {
   const customerGid = gidOf("Customer", payload);
   if (!customerGid) return "no-customer";
   const email = str(payload.email)?.toLowerCase() ?? null;
+  let memberId: string | null = null;
+  if (topic === "customers/create") memberId = await takeOverGuest(db, shop, customerGid, email, now);
   const settings = await loadLoyaltySettings(db, shop);
+  if (!settings.enabled) return "off";
+  if (!hasAccount(payload)) {
+    if (memberId) await refreshTier(db, shop, memberId, settings, now);
+    return "no-account";
+  }
+  const sourceKey = `signup:${customerGid}`;
+  // customers/update comes often (every order touches the customer): once booked, nothing to do.
+  if (await db.loyaltyLedgerEntry.findUnique({ where: { shop_sourceKey: { shop, sourceKey } }, select: { id: true } })) return "member";
+  // A late delivery for a customer whose data was erased must not make them a member again.
+  const mirrored = await db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: customerGid } }, select: { redactedAt: true } });
+  if (mirrored?.redactedAt) return "redacted";
+  memberId ??= (await memberForCustomer(db, shop, customerGid, email)).id;
+  if (settings.signupBonus > 0) {
+    await postEntry(db, shop, memberId, { sourceKey, kind: "signup", points: settings.signupBonus, availableAt: now, reason: "Account created" }, { now });
+  }
+  await refreshTier(db, shop, memberId, settings, now);
+  return "member";
+}
+
+/**
+ * A guest member with the customer's email becomes (or is merged into) the customer's member.
+ * Returns the customer's member when there is one.
+ */
+async function takeOverGuest(db: Db, shop: string, customerGid: string, email: string | null, now: Date): Promise<string | null> {
   const guest = email ? await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: emailKey(email) } } }) : null;
   const account = await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: customerKey(customerGid) } } });
-  let memberId: string | null = account?.id ?? null;
   if (guest && !account) {
     // The guest member becomes the account's member: its ledger comes with it unchanged.
     const moved = await db.loyaltyMember.updateMany({
       where: { id: guest.id, shop, key: emailKey(email!) },
       data: { key: customerKey(customerGid), customerShopifyId: customerGid },
     });
-    memberId = moved.count === 1 ? guest.id : ((await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: customerKey(customerGid) } } }))?.id ?? null);
-  } else if (guest && account) {
-    await mergeGuestInto(db, shop, guest.id, account.id, now);
+    return moved.count === 1 ? guest.id : ((await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: customerKey(customerGid) } } }))?.id ?? null);
   }
-  if (!settings.enabled) return "off";
-  if (!memberId) memberId = (await memberForCustomer(db, shop, customerGid, email)).id;
-  if (settings.signupBonus > 0) {
-    await postEntry(db, shop, memberId, { sourceKey: `signup:${customerGid}`, kind: "signup", points: settings.signupBonus, availableAt: now, reason: "Account created" }, { now });
-  }
-  await refreshTier(db, shop, memberId, settings, now);
-  return "member";
+  if (guest && account) await mergeGuestInto(db, shop, guest.id, account.id, now);
+  return account?.id ?? null;
 }
 
 /**

@@ -12,6 +12,7 @@ import { saveLoyaltySettings } from "./settings.server";
 import { LoyaltyError, redeemReward } from "./redemption.server";
 import { createReward } from "./admin.server";
 import { earnForPaidOrder } from "./earning.server";
+import { examplePayload, webhookRequest } from "../../../tests/helpers/webhooks";
 
 let t: TestDatabase;
 const secret = process.env.SHOPIFY_API_SECRET!;
@@ -108,7 +109,7 @@ describe("earning and reversing from the sandbox's webhooks", () => {
     await freshDatabase();
     const hold = { held: [] as Request[] };
     const { sandbox, mug, tee } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
-    const ada = sandbox.createCustomer({ shop: SHOP, email: "ada@example.com", firstName: "Ada" });
+    const ada = sandbox.createCustomer({ shop: SHOP, email: "ada@example.com", firstName: "Ada", state: "ENABLED" });
     // $18 x 2 + $35 = $71 of merchandise; shipping and tax do not earn by default.
     const order = sandbox.placeOrder({ shop: SHOP, customer: ada, lines: [{ variantId: mug.variants[0].id, quantity: 2 }, { variantId: tee.variants[0].id, quantity: 1 }], paid: true, taxRate: 0.13 });
     sandbox.refund({ shop: SHOP, order, lines: [{ lineItemId: order.lineItems[1].id, quantity: 1 }] });
@@ -162,7 +163,114 @@ describe("earning and reversing from the sandbox's webhooks", () => {
     const customerGid = gidFor("Customer", guestOrder.customerId!);
     const account = await t.db.loyaltyMember.findUniqueOrThrow({ where: { shop_key: { shop: SHOP, key: `c:${customerGid}` } } });
     expect(account.id).toBe(guest.id);
-    expect(await expectConsistent(account.id)).toBe(49 + 50);
+    // Shopify files the guest checkout as a customer without an account: no sign-up bonus.
+    expect(await expectConsistent(account.id)).toBe(49);
+  });
+});
+
+describe("the sign-up bonus", () => {
+  const topicOf = (r: Request) => r.headers.get("X-Shopify-Topic");
+  /** The same delivery again as Shopify re-sends it after a timeout: a new webhook id. */
+  async function resend(r: Request, suffix: string) {
+    const headers = new Headers(r.headers);
+    headers.set("X-Shopify-Webhook-Id", `${headers.get("X-Shopify-Webhook-Id")}-${suffix}`);
+    return new Request(r.url, { method: "POST", headers, body: await r.clone().text() });
+  }
+  const memberOf = (customerGid: string) => t.db.loyaltyMember.findUnique({ where: { shop_key: { shop: SHOP, key: `c:${customerGid}` } } });
+  const signups = async (customerGid: string) =>
+    (await t.db.loyaltyLedgerEntry.findMany({ where: { shop: SHOP, kind: "signup", sourceKey: `signup:${customerGid}` } })).map((e) => e.points);
+
+  it("is not given to a guest checkout's customer record, and is given once when that customer activates an account, in any order of delivery", async () => {
+    await freshDatabase();
+    const hold = { held: [] as Request[] };
+    const { sandbox, candle } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
+    const order = sandbox.placeOrder({ shop: SHOP, email: "noor@example.com", lines: [{ variantId: candle.variants[0].id, quantity: 2 }], paid: true });
+    await sandbox.flush();
+    const customerGid = gidFor("Customer", order.customerId!);
+    const guestRecord = hold.held.filter((r) => topicOf(r) === "customers/create");
+    expect(guestRecord).toHaveLength(1);
+    expect((await guestRecord[0].clone().json()).state).toBe("disabled");
+    for (const r of hold.held) await deliver(r.clone());
+    expect(await signups(customerGid)).toEqual([]);
+    const member = (await memberOf(customerGid))!;
+    expect(await expectConsistent(member.id)).toBe(49);
+
+    // The shopper creates an account with the same email: Shopify updates the customer to "enabled".
+    hold.held.length = 0;
+    sandbox.updateCustomer({ shop: SHOP, customer: order.customerId!, state: "ENABLED" });
+    sandbox.updateCustomer({ shop: SHOP, customer: order.customerId!, firstName: "Noor" });
+    await sandbox.flush();
+    const updates = hold.held.filter((r) => topicOf(r) === "customers/update");
+    expect(updates).toHaveLength(2);
+    // The later update first, then the activation, then both again as new deliveries.
+    for (const r of [...updates].reverse()) await deliver(r.clone());
+    for (const r of updates) await deliver(await resend(r, "again"));
+    expect(await signups(customerGid)).toEqual([50]);
+    expect(await expectConsistent(member.id)).toBe(49 + 50);
+
+    // The guest record's customers/create arriving late (after the account) changes nothing.
+    await deliver(await resend(guestRecord[0], "late"));
+    expect(await signups(customerGid)).toEqual([50]);
+    expect(await expectConsistent(member.id)).toBe(49 + 50);
+    expect(await t.db.loyaltyMember.count({ where: { shop: SHOP } })).toBe(1);
+  });
+
+  it("is given at once to an account created as such, and to an invited customer only when the invitation is accepted", async () => {
+    await freshDatabase();
+    const hold = { held: [] as Request[] };
+    const { sandbox } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
+    const ines = sandbox.createCustomer({ shop: SHOP, email: "ines@example.com", state: "ENABLED" });
+    const omar = sandbox.createCustomer({ shop: SHOP, email: "omar@example.com", state: "INVITED" });
+    sandbox.updateCustomer({ shop: SHOP, customer: omar, state: "DECLINED" });
+    await sandbox.flush();
+    const before = [...hold.held];
+    for (const r of before) await deliver(r.clone());
+    for (const r of [...before].reverse()) await deliver(await resend(r, "again"));
+    const inesGid = gidFor("Customer", ines.id);
+    const omarGid = gidFor("Customer", omar.id);
+    expect(await signups(inesGid)).toEqual([50]);
+    expect(await expectConsistent((await memberOf(inesGid))!.id)).toBe(50);
+    expect(await signups(omarGid)).toEqual([]);
+    expect(await memberOf(omarGid)).toBeNull();
+
+    hold.held.length = 0;
+    sandbox.updateCustomer({ shop: SHOP, customer: omar, state: "ENABLED" });
+    sandbox.updateCustomer({ shop: SHOP, customer: ines, firstName: "Inès" });
+    await sandbox.flush();
+    for (const r of hold.held) await deliver(r.clone());
+    for (const r of hold.held) await deliver(await resend(r, "again"));
+    expect(await signups(omarGid)).toEqual([50]);
+    expect(await expectConsistent((await memberOf(omarGid))!.id)).toBe(50);
+    expect(await signups(inesGid)).toEqual([50]);
+    expect(await expectConsistent((await memberOf(inesGid))!.id)).toBe(50);
+  });
+
+  it("reads Shopify's own customers/create and customers/update payloads: disabled earns nothing, enabled earns once", async () => {
+    await freshDatabase();
+    const created = JSON.parse(examplePayload("customers/create"));
+    const customerGid: string = created.admin_graphql_api_id;
+    expect(created.state).toBe("disabled");
+    await deliver(webhookRequest("customers/create", created, { shop: SHOP }));
+    expect(await memberOf(customerGid)).toBeNull();
+    const updated = { ...JSON.parse(examplePayload("customers/update")), state: "enabled" };
+    await deliver(webhookRequest("customers/update", updated, { shop: SHOP }));
+    await deliver(webhookRequest("customers/update", updated, { shop: SHOP }));
+    await deliver(webhookRequest("customers/create", { ...created, state: "enabled" }, { shop: SHOP }));
+    expect(await signups(customerGid)).toEqual([50]);
+    expect(await expectConsistent((await memberOf(customerGid))!.id)).toBe(50);
+  });
+
+  it("does not make a customer whose data was erased a member again when a late activation arrives", async () => {
+    await freshDatabase();
+    const created = JSON.parse(examplePayload("customers/create"));
+    const customerGid: string = created.admin_graphql_api_id;
+    await deliver(webhookRequest("customers/create", created, { shop: SHOP }));
+    const redact = { shop_domain: SHOP, customer: { id: customerGid.split("/").pop(), email: created.email }, orders_to_redact: [] };
+    await deliver(webhookRequest("customers/redact", redact, { shop: SHOP }));
+    expect((await t.db.customer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: customerGid } } })).redactedAt).not.toBeNull();
+    await deliver(webhookRequest("customers/update", { ...JSON.parse(examplePayload("customers/update")), state: "enabled" }, { shop: SHOP }));
+    expect(await signups(customerGid)).toEqual([]);
+    expect(await memberOf(customerGid)).toBeNull();
   });
 });
 
@@ -170,7 +278,7 @@ describe("redeeming", () => {
   it("creates a single-use discount for that customer in Shopify, and refuses clearly", async () => {
     await freshDatabase();
     const { sandbox } = testSandbox({ webhookFetch: appReceiver().fetch, apiSecret: secret });
-    const lin = sandbox.createCustomer({ shop: SHOP, email: "lin@example.com" });
+    const lin = sandbox.createCustomer({ shop: SHOP, email: "lin@example.com", state: "ENABLED" });
     await sandbox.flush();
     const admin = adminClient(sandbox.graphqlClient(SHOP));
     const created = await createReward(t.db, SHOP, { kind: "fixed_amount", title: "$5 off", pointsCost: 40, valueMinor: 500 });

@@ -1,17 +1,19 @@
 /**
- * Daily loyalty work, run by the scheduler (one process per period): reminders before points
- * expire, expiry after inactivity, birthday bonuses, and tiers moving down as old spend ages out.
- * Every booking is keyed (expire:<member>:<lastActivity>, birthday:<member>:<year>), so a second
- * run in the same period does nothing.
+ * Loyalty work the scheduler runs a few times a day (one process per period): reminders before
+ * points expire, expiry after inactivity, birthday bonuses, and tiers moving down as old spend ages
+ * out. Each booking is keyed (expire:<member>:<lastActivity>:<day>, birthday:<member>:<year>) and
+ * each reminder is keyed in the outbox by the member's last activity, so running again in the same
+ * period books and sends nothing. Shops with the program off or the app uninstalled are left alone;
+ * redacted members are never touched (no email, no birthday, no bookings).
  */
 import type { Db } from "../../db.server";
-import { enqueueNotification } from "../../models/outbox.server";
-import { addDays, DAY_MS } from "../../domain/loyalty/points";
-import { currencyNameFor } from "../../domain/loyalty/settings";
+import { enqueueNotification, isSuppressed } from "../../models/outbox.server";
+import { addDays, DAY_MS, spendOfOrders, TIER_WINDOW_DAYS, tierFor } from "../../domain/loyalty/points";
+import { currencyNameFor, type LoyaltySettings } from "../../domain/loyalty/settings";
+import { isValidTimeZone, localDate } from "../../domain/tracking/calendar";
 import { renderEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
-import { balanceOf, postEntry } from "./ledger.server";
-import { refreshTier } from "./members.server";
+import { balanceOf, pendingPoints, postEntry } from "./ledger.server";
 import { loadLoyaltySettings } from "./settings.server";
 
 const BATCH = 500;
@@ -21,111 +23,242 @@ export const EXPIRY_TEMPLATE = {
   body: "You have {{ points }} {{ currency_name }} waiting at {{ shop_name }}. They expire on {{ expires_on }} unless you place an order or redeem a reward before then.",
 };
 
-export async function runLoyaltyMaintenance(db: Db, deps: { now: Date; secret: string }) {
-  const shops = await db.loyaltySettings.findMany({ select: { shop: true } });
-  const report = { reminded: 0, expired: 0, birthdays: 0, tiers: 0 };
+export interface MaintenanceDeps {
+  now: Date;
+  secret: string;
+}
+
+export interface MaintenanceReport {
+  reminded: number;
+  expired: number;
+  birthdays: number;
+  tiers: number;
+}
+
+interface ShopRun {
+  db: Db;
+  shop: string;
+  shopName: string;
+  timeZone: string;
+  settings: LoyaltySettings;
+  now: Date;
+  secret: string;
+  report: MaintenanceReport;
+}
+
+/** Thrown inside a booking's transaction to leave without booking anything. */
+class NothingToBook extends Error {}
+
+export async function runLoyaltyMaintenance(db: Db, deps: MaintenanceDeps): Promise<MaintenanceReport> {
+  const shops = await db.loyaltySettings.findMany({ select: { shop: true }, orderBy: { shop: "asc" } });
+  const report: MaintenanceReport = { reminded: 0, expired: 0, birthdays: 0, tiers: 0 };
   for (const { shop } of shops) {
     const settings = await loadLoyaltySettings(db, shop);
     if (!settings.enabled) continue;
-    const { now } = deps;
-    const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { name: true, uninstalledAt: true } });
+    const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { name: true, uninstalledAt: true, ianaTimezone: true } });
     if (shopRow?.uninstalledAt) continue;
-
+    const zone = shopRow?.ianaTimezone;
+    const run: ShopRun = {
+      db,
+      shop,
+      shopName: shopRow?.name ?? shop,
+      timeZone: zone && isValidTimeZone(zone) ? zone : "UTC",
+      settings,
+      now: deps.now,
+      secret: deps.secret,
+      report,
+    };
     if (settings.expiryDays > 0) {
-      const expireBefore = addDays(now, -settings.expiryDays);
-      const remindBefore = addDays(now, settings.expiryReminderDays - settings.expiryDays);
-      // Reminders: inactive long enough, not yet expired.
-      let cursor: string | undefined;
-      for (;;) {
-        const members = await db.loyaltyMember.findMany({
-          where: { shop, points: { gt: 0 }, lastActivityAt: { lte: remindBefore, gt: expireBefore }, email: { not: null }, redactedAt: null },
-          orderBy: { id: "asc" },
-          take: BATCH,
-          ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      await sendExpiryReminders(run);
+      await expireInactive(run);
+    }
+    if (settings.birthdayBonus > 0) await bookBirthdays(run);
+    // Also with no tiers configured: members keep no tier the shop has since removed.
+    await refreshTiers(run);
+  }
+  return report;
+}
+
+/**
+ * Reads a shop's members page by page in id order (each page starts after the last id of the one
+ * before), so rows the work changes are neither read twice nor make the loop stop early.
+ */
+async function forEachPage<T extends { id: string }>(read: (page: { after: { id?: { gt: string } }; take: number }) => Promise<T[]>, work: (rows: T[]) => Promise<void>) {
+  let last: string | undefined;
+  for (;;) {
+    const rows = await read({ after: last === undefined ? {} : { id: { gt: last } }, take: BATCH });
+    if (rows.length > 0) await work(rows);
+    if (rows.length < BATCH) return;
+    last = rows[rows.length - 1].id;
+  }
+}
+
+/** Members inactive long enough to be warned, not yet expired, with points they could lose. */
+async function sendExpiryReminders(run: ShopRun) {
+  const { db, shop, settings, now } = run;
+  const expireBefore = addDays(now, -settings.expiryDays);
+  const remindBefore = addDays(now, settings.expiryReminderDays - settings.expiryDays);
+  const currencyName = currencyNameFor(settings, "en");
+  await forEachPage(
+    (page) =>
+      db.loyaltyMember.findMany({
+        where: { ...page.after, shop, redactedAt: null, email: { not: null }, points: { gt: 0 }, lastActivityAt: { lte: remindBefore, gt: expireBefore } },
+        orderBy: { id: "asc" },
+        take: page.take,
+      }),
+    async (members) => {
+      for (const m of members) {
+        const email = m.email!;
+        // Someone who unsubscribed from rewards emails gets none, and nothing is queued for them.
+        if (await isSuppressed(db, shop, email, "loyalty")) continue;
+        const balance = await balanceOf(db, shop, m.id, now);
+        if (!balance || balance.available <= 0) continue;
+        const variables = {
+          points: balance.available,
+          currency_name: currencyName,
+          shop_name: run.shopName,
+          expires_on: localDate(addDays(m.lastActivityAt, settings.expiryDays), run.timeZone),
+        };
+        const rendered = await renderEmail(EXPIRY_TEMPLATE, variables, {
+          shopName: run.shopName,
+          accentColor: "#1a7f5a",
+          language: "en",
+          footer: [`You are getting this because you collect ${currencyName} at ${run.shopName}.`],
+          unsubscribeUrl: unsubscribeUrl({ shop, email, kind: "loyalty", secret: run.secret, now }),
+          unsubscribeLabel: "Unsubscribe from rewards reminders",
         });
-        for (const m of members) {
-          const balance = await balanceOf(db, shop, m.id, now);
-          if (!balance || balance.available <= 0) continue;
-          const expiresOn = addDays(m.lastActivityAt, settings.expiryDays).toISOString().slice(0, 10);
-          const variables = { points: balance.available, currency_name: currencyNameFor(settings, "en"), shop_name: shopRow?.name ?? shop, expires_on: expiresOn };
-          const email = await renderEmail(EXPIRY_TEMPLATE, variables, {
-            shopName: shopRow?.name ?? shop,
-            accentColor: "#1a7f5a",
-            language: "en",
-            footer: [`You are getting this because you collect ${variables.currency_name} at ${variables.shop_name}.`],
-            unsubscribeUrl: unsubscribeUrl({ shop, email: m.email!, kind: "loyalty", secret: deps.secret, now }),
-            unsubscribeLabel: "Unsubscribe from rewards reminders",
-          });
-          const { created } = await enqueueNotification(
-            db,
-            {
-              shop,
-              kind: "loyalty",
-              subjectId: m.id,
-              milestone: `expiry-reminder:${m.lastActivityAt.toISOString()}`,
-              recipient: m.email!,
-              locale: "en",
-              subject: email.subject,
-              bodyHtml: email.html,
-              bodyText: email.text,
-              customerShopifyId: m.customerShopifyId,
-            },
-            now,
-          );
-          if (created) report.reminded++;
-        }
-        if (members.length < BATCH) break;
-        cursor = members[members.length - 1].id;
+        const { created } = await enqueueNotification(
+          db,
+          {
+            shop,
+            kind: "loyalty",
+            subjectId: m.id,
+            // One reminder per stretch of inactivity: new activity starts a new one.
+            milestone: `expiry-reminder:${m.lastActivityAt.toISOString()}`,
+            recipient: email,
+            locale: "en",
+            subject: rendered.subject,
+            bodyHtml: rendered.html,
+            bodyText: rendered.text,
+            customerShopifyId: m.customerShopifyId,
+          },
+          now,
+        );
+        if (created) run.report.reminded++;
       }
-      // Expiry: what is available goes; pending points are recent activity and stay.
-      for (;;) {
-        const members = await db.loyaltyMember.findMany({ where: { shop, points: { gt: 0 }, lastActivityAt: { lte: expireBefore } }, take: BATCH, orderBy: { id: "asc" } });
-        let booked = 0;
-        for (const m of members) {
-          const balance = await balanceOf(db, shop, m.id, now);
-          if (!balance || balance.available <= 0) continue;
+    },
+  );
+}
+
+/**
+ * What a member inactive for expiryDays can spend goes; pending points stay until they unlock (and
+ * go at the first run after that if the member is still inactive). The amount and the inactivity
+ * are read again under the member's lock, so activity that lands meanwhile (an order, a
+ * redemption) keeps the points.
+ */
+async function expireInactive(run: ShopRun) {
+  const { db, shop, settings, now } = run;
+  const expireBefore = addDays(now, -settings.expiryDays);
+  const day = now.toISOString().slice(0, 10);
+  await forEachPage(
+    (page) =>
+      db.loyaltyMember.findMany({
+        where: { ...page.after, shop, redactedAt: null, points: { gt: 0 }, lastActivityAt: { lte: expireBefore } },
+        orderBy: { id: "asc" },
+        select: { id: true, lastActivityAt: true },
+        take: page.take,
+      }),
+    async (members) => {
+      for (const m of members) {
+        const balance = await balanceOf(db, shop, m.id, now);
+        if (!balance || balance.available <= 0) continue;
+        try {
           const r = await postEntry(
             db,
             shop,
             m.id,
-            { sourceKey: `expire:${m.id}:${m.lastActivityAt.toISOString()}`, kind: "expire", points: -balance.available, availableAt: now, reason: `No activity for ${settings.expiryDays} days` },
-            { now, mode: "cap" },
+            { sourceKey: `expire:${m.id}:${m.lastActivityAt.toISOString()}:${day}`, kind: "expire", points: 0, availableAt: now, reason: `No activity for ${settings.expiryDays} days` },
+            {
+              now,
+              mode: "cap",
+              compute: async (tx) => {
+                const current = await tx.loyaltyMember.findUniqueOrThrow({ where: { id: m.id }, select: { points: true, lastActivityAt: true, redactedAt: true } });
+                if (current.redactedAt || current.lastActivityAt > expireBefore) throw new NothingToBook();
+                const available = current.points - Math.max(0, await pendingPoints(tx, m.id, now));
+                if (available <= 0) throw new NothingToBook();
+                return -available;
+              },
+            },
           );
-          if (r.status === "posted") booked++;
+          if (r.status === "posted") run.report.expired++;
+        } catch (error) {
+          if (!(error instanceof NothingToBook)) throw error;
         }
-        report.expired += booked;
-        if (members.length < BATCH || booked === 0) break;
       }
-    }
+    },
+  );
+}
 
-    if (settings.birthdayBonus > 0) {
-      const month = now.getUTCMonth() + 1;
-      const day = now.getUTCDate();
-      const members = await db.loyaltyMember.findMany({ where: { shop, birthdayMonth: month, birthdayDay: day, redactedAt: null }, select: { id: true } });
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** Once a year, on the member's birthday in the shop's time zone (29 February on the 28th in other years). */
+async function bookBirthdays(run: ShopRun) {
+  const { db, shop, settings, now } = run;
+  const [year, month, day] = localDate(now, run.timeZone).split("-").map(Number);
+  const days = month === 2 && day === 28 && !isLeapYear(year) ? [28, 29] : [day];
+  await forEachPage(
+    (page) =>
+      db.loyaltyMember.findMany({
+        where: { ...page.after, shop, redactedAt: null, birthdayMonth: month, birthdayDay: { in: days } },
+        orderBy: { id: "asc" },
+        select: { id: true },
+        take: page.take,
+      }),
+    async (members) => {
       for (const m of members) {
         const r = await postEntry(
           db,
           shop,
           m.id,
-          { sourceKey: `birthday:${m.id}:${now.getUTCFullYear()}`, kind: "birthday", points: settings.birthdayBonus, availableAt: now, reason: "Happy birthday" },
+          { sourceKey: `birthday:${m.id}:${year}`, kind: "birthday", points: settings.birthdayBonus, availableAt: now, reason: "Happy birthday" },
           { now },
         );
-        if (r.status === "posted") report.birthdays++;
+        if (r.status === "posted") run.report.birthdays++;
       }
-    }
+    },
+  );
+}
 
-    if (settings.tiers.length > 0) {
-      // Spend older than 12 months ages out: recheck members with a tier whose spend may have dropped.
-      const stale = await db.loyaltyMember.findMany({
-        where: { shop, OR: [{ tierKey: { not: null } }, { spend12mMinor: { gt: 0 } }], updatedAt: { lt: new Date(now.getTime() - DAY_MS / 2) } },
-        select: { id: true },
-        take: 5_000,
+/**
+ * Recomputes the 12-month spend (and so the tier) of every member who has some or has a tier, a
+ * page at a time with one query for the page's orders, and writes only what changed: spend from
+ * orders older than the window drops out, and tiers follow the shop's current thresholds.
+ */
+async function refreshTiers(run: ShopRun) {
+  const { db, shop, settings, now } = run;
+  const since = new Date(now.getTime() - TIER_WINDOW_DAYS * DAY_MS);
+  await forEachPage(
+    (page) =>
+      db.loyaltyMember.findMany({
+        where: { ...page.after, shop, redactedAt: null, OR: [{ tierKey: { not: null } }, { spend12mMinor: { gt: 0 } }] },
+        orderBy: { id: "asc" },
+        select: { id: true, tierKey: true, spend12mMinor: true },
+        take: page.take,
+      }),
+    async (members) => {
+      const orders = await db.loyaltyOrder.findMany({
+        where: { shop, memberId: { in: members.map((m) => m.id) }, paidAt: { gte: since }, cancelledAt: null },
+        select: { memberId: true, linesMinor: true, refundedMinor: true },
       });
-      for (const m of stale) {
-        await refreshTier(db, shop, m.id, settings, now);
-        report.tiers++;
+      const byMember = new Map<string, typeof orders>();
+      for (const o of orders) byMember.set(o.memberId, [...(byMember.get(o.memberId) ?? []), o]);
+      for (const m of members) {
+        const spend = spendOfOrders(byMember.get(m.id) ?? []);
+        const tierKey = tierFor(settings.tiers, spend)?.key ?? null;
+        if (spend === m.spend12mMinor && tierKey === m.tierKey) continue;
+        await db.loyaltyMember.updateMany({ where: { id: m.id, shop }, data: { spend12mMinor: spend, tierKey } });
+        run.report.tiers++;
       }
-    }
-  }
-  return report;
+    },
+  );
 }

@@ -1,7 +1,6 @@
 import type { Db } from "../../db.server";
-import { tierFor } from "../../domain/loyalty/points";
+import { DAY_MS, spendOfOrders, TIER_WINDOW_DAYS, tierFor } from "../../domain/loyalty/points";
 import type { LoyaltySettings } from "../../domain/loyalty/settings";
-import { DAY_MS } from "../../domain/loyalty/points";
 
 export const customerKey = (customerGid: string) => `c:${customerGid}`;
 export const emailKey = (email: string) => `e:${email.trim().toLowerCase()}`;
@@ -39,12 +38,12 @@ export function findMemberByCustomer(db: Db, shop: string, customerGid: string) 
  * after discounts, less refunds; cancelled orders do not count). Moves a member up or down.
  */
 export async function refreshTier(db: Db, shop: string, memberId: string, settings: LoyaltySettings, now: Date) {
-  const since = new Date(now.getTime() - 365 * DAY_MS);
+  const since = new Date(now.getTime() - TIER_WINDOW_DAYS * DAY_MS);
   const orders = await db.loyaltyOrder.findMany({
     where: { shop, memberId, paidAt: { gte: since }, cancelledAt: null },
     select: { linesMinor: true, refundedMinor: true },
   });
-  const spend = orders.reduce((sum, o) => sum + Math.max(0, o.linesMinor - o.refundedMinor), 0);
+  const spend = spendOfOrders(orders);
   const tier = tierFor(settings.tiers, spend);
   await db.loyaltyMember.updateMany({ where: { id: memberId, shop }, data: { spend12mMinor: spend, tierKey: tier?.key ?? null } });
   return { spend12mMinor: spend, tier };

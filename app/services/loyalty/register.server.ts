@@ -7,7 +7,7 @@ import { registerPeriodicTask } from "../../jobs/scheduler.server";
 import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
 import { registerPersonalDataArea, type DataSubject } from "../compliance.server";
-import { earnForPaidOrder, onCustomerCreated, settleOrder } from "./earning.server";
+import { earnForPaidOrder, onCustomerChanged, settleOrder } from "./earning.server";
 import { customerKey, emailKey } from "./members.server";
 import { runLoyaltyMaintenance } from "./maintenance.server";
 import type { Db } from "../../db.server";
@@ -27,8 +27,8 @@ async function onRefund({ db, shop, payload, now }: WebhookContext) {
   if (payload?.order_id) await settleOrder(db, shop, gid("Order", payload.order_id), now);
 }
 
-async function onCustomer({ db, shop, payload, now }: WebhookContext) {
-  await onCustomerCreated(db, shop, payload, now);
+async function onCustomer({ db, shop, topic, payload, now }: WebhookContext) {
+  await onCustomerChanged(db, shop, topic === "customers/create" ? "customers/create" : "customers/update", payload, now);
 }
 
 async function membersOf(db: Db, shop: string, subject: DataSubject) {
@@ -50,6 +50,7 @@ export function registerLoyalty() {
   onWebhook("orders/updated", onOrderChanged);
   onWebhook("refunds/create", onRefund);
   onWebhook("customers/create", onCustomer);
+  onWebhook("customers/update", onCustomer);
 
   registerPeriodicTask({
     name: "loyalty.daily",
