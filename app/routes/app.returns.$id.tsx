@@ -12,7 +12,8 @@ import { parseDeskAction, returnDetail, runDeskAction } from "../services/return
 import { ReturnsError } from "../services/returns/errors.server";
 import { shopProfile } from "../models/tracking.server";
 import { DECLINE_REASON_LABELS, DISPOSITION_LABELS, RESOLUTION_LABELS, STATUS_LABELS, STATUS_TONES } from "../domain/returns/desk";
-import { DISPOSITIONS, type Disposition, type Resolution, type ReturnStatus } from "../domain/returns/policy";
+import { DISPOSITIONS, isExchange, type Disposition, type Resolution, type ReturnStatus } from "../domain/returns/policy";
+import { exchangeCreditMinor, exchangeState, type ExchangeState } from "../domain/returns/exchange";
 import { formatMoney } from "../domain/shared/money";
 import { formatShopTime } from "../utils/format";
 
@@ -23,6 +24,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { ret, order, fulfillments, history } = detail;
   const money = (minor: number) => formatMoney({ amountMinor: minor, currency: ret.currency });
   const time = (d: Date | string | null) => (d ? formatShopTime(d, profile.timeZone) : null);
+  const exchange = isExchange(ret.resolution as Resolution);
   return json({
     ret: {
       id: ret.id,
@@ -34,10 +36,20 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       shopifyReturnName: ret.shopifyReturnName,
       shopifyStatus: ret.shopifyStatus,
       inShopify: Boolean(ret.shopifyReturnId),
+      exchange,
       syncError: ret.syncError,
       declineReason: ret.declineReason,
       declineNote: ret.declineNote,
-      amounts: { items: money(ret.itemsMinor), restocking: ret.restockingFeeMinor ? money(ret.restockingFeeMinor) : null, shipping: ret.shippingFeeMinor ? money(ret.shippingFeeMinor) : null, bonus: ret.bonusMinor ? money(ret.bonusMinor) : null, total: money(ret.resolutionMinor) },
+      amounts: {
+        items: money(ret.itemsMinor),
+        restocking: ret.restockingFeeMinor ? money(ret.restockingFeeMinor) : null,
+        shipping: ret.shippingFeeMinor ? money(ret.shippingFeeMinor) : null,
+        bonus: ret.bonusMinor ? money(ret.bonusMinor) : null,
+        // An exchange: the new items, then what is left (bonus included) as store credit.
+        newItems: exchange && ret.exchangeMinor ? money(ret.exchangeMinor) : null,
+        total: money(exchange ? exchangeCreditMinor(ret) : ret.resolutionMinor),
+        credit: exchange && exchangeCreditMinor(ret) > 0 ? money(exchangeCreditMinor(ret)) : null,
+      },
       timeline: [
         ["Requested", time(ret.requestedAt)],
         ["Approved", time(ret.approvedAt)],
@@ -46,7 +58,19 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         ["Resolved", time(ret.resolvedAt)],
         ["Closed", time(ret.closedAt)],
       ].filter((x): x is [string, string] => x[1] !== null),
-      lines: ret.lines.map((l) => ({ id: l.id, title: l.title, variantTitle: l.variantTitle, quantity: l.quantity, unitPrice: money(l.unitPriceMinor), reason: l.reasonLabel, note: l.note, exchangeTitle: l.exchangeTitle, disposition: l.disposition as Disposition | null })),
+      lines: ret.lines.map((l) => ({
+        id: l.id,
+        title: l.title,
+        variantTitle: l.variantTitle,
+        quantity: l.quantity,
+        unitPrice: money(l.unitPriceMinor),
+        reason: l.reasonLabel,
+        note: l.note,
+        exchangeTitle: l.exchangeTitle,
+        exchangeUnitPrice: l.exchangeUnitPriceMinor !== null ? money(l.exchangeUnitPriceMinor) : null,
+        exchangeState: l.exchangeVariantShopifyId ? exchangeState(l) : null,
+        disposition: l.disposition as Disposition | null,
+      })),
     },
     order: order
       ? { name: order.name, placed: time(order.processedAt ?? order.shopifyCreatedAt), total: formatMoney({ amountMinor: order.totalMinor, currency: order.currency }), financialStatus: order.financialStatus, cancelled: order.cancelledAt !== null, lines: order.lineItems.map((li) => ({ id: li.id, title: li.title, variantTitle: li.variantTitle, quantity: li.quantity, price: formatMoney({ amountMinor: li.priceMinor, currency: order.currency }) })) }
@@ -74,6 +98,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
+// Where the replacement is: chosen, in Shopify's return, or on the order to be shipped.
+const EXCHANGE_LABELS: Record<ExchangeState, string> = { pending: "Made in Shopify on approval", confirmed: "In Shopify's return", added: "Added to the order" };
+const EXCHANGE_TONES: Record<ExchangeState, "attention" | "info" | "success"> = { pending: "attention", confirmed: "info", added: "success" };
+
 export default function ReturnPage() {
   const { ret, order, fulfillments, history } = useLoaderData<typeof loader>();
   const act = useFetcher<ActionAnswer>();
@@ -90,7 +118,11 @@ export default function ReturnPage() {
   const run = (intent: string, fields: Record<string, string> = {}) => act.submit({ intent, ...fields }, { method: "post" });
   const missingDisposition = ret.lines.some((l) => !dispositions[l.id]);
   const resolutionText =
-    ret.resolution === "refund" ? `Refunds ${ret.amounts.total} to the original payment` : ret.resolution === "store_credit" ? `Credits ${ret.amounts.total} to the customer's store credit` : `Records the exchange${ret.amounts.bonus ? ` and credits the ${ret.amounts.bonus} bonus` : ""}`;
+    ret.resolution === "refund"
+      ? `Refunds ${ret.amounts.total} to the original payment`
+      : ret.resolution === "store_credit"
+        ? `Credits ${ret.amounts.total} to the customer's store credit`
+        : `Processes the exchange in Shopify, which adds the new items to order ${order?.name ?? ""} to be shipped${ret.amounts.credit ? `, credits ${ret.amounts.credit} to the customer's store credit` : ""}`;
 
   return (
     <BlockStack gap="400">
@@ -115,7 +147,11 @@ export default function ReturnPage() {
           {act.data.message}
         </Banner>
       ) : null}
-      {!ret.inShopify && ret.status === "requested" ? (
+      {!ret.inShopify && ret.status === "requested" && ret.exchange ? (
+        <Banner tone={ret.syncError ? "warning" : "info"} title={ret.syncError ? "Shopify did not take the exchange" : "Shopify's exchange is made on approval"}>
+          {ret.syncError ?? "Shopify's return requests cannot carry exchange items, so approving creates Shopify's return with the items the shopper chose."}
+        </Banner>
+      ) : !ret.inShopify && ret.status === "requested" ? (
         <Banner tone="warning" title="Not in Shopify yet" action={{ content: "Send to Shopify", onAction: () => run("sync"), loading: busy }}>
           {ret.syncError ?? "Shopify's return request has not been created yet. Approving sends it first."}
         </Banner>
@@ -202,7 +238,15 @@ export default function ReturnPage() {
                         Reason: {l.reason}
                         {l.note ? ` — “${l.note}”` : ""}
                       </Text>
-                      {l.exchangeTitle ? <Text as="span">In exchange: {l.exchangeTitle}</Text> : null}
+                      {l.exchangeTitle ? (
+                        <InlineStack gap="200" blockAlign="center">
+                          <Text as="span">
+                            In exchange: {l.exchangeTitle} × {l.quantity}
+                            {l.exchangeUnitPrice ? ` (${l.exchangeUnitPrice} each)` : ""}
+                          </Text>
+                          {l.exchangeState ? <Badge tone={EXCHANGE_TONES[l.exchangeState]}>{EXCHANGE_LABELS[l.exchangeState]}</Badge> : null}
+                        </InlineStack>
+                      ) : null}
                       {l.disposition ? (
                         <InlineStack>
                           <Badge tone={l.disposition === "restock" ? "success" : "warning"}>{DISPOSITION_LABELS[l.disposition]}</Badge>
@@ -233,6 +277,14 @@ export default function ReturnPage() {
                       </Text>
                     </>
                   ) : null}
+                  {ret.amounts.newItems ? (
+                    <>
+                      <Text as="span">New items</Text>
+                      <Text as="span" alignment="end" numeric>
+                        −{ret.amounts.newItems}
+                      </Text>
+                    </>
+                  ) : null}
                   {ret.amounts.bonus ? (
                     <>
                       <Text as="span">Bonus</Text>
@@ -242,7 +294,7 @@ export default function ReturnPage() {
                     </>
                   ) : null}
                   <Text as="span" fontWeight="bold">
-                    To the shopper
+                    {ret.exchange ? "Store credit to the shopper" : "To the shopper"}
                   </Text>
                   <Text as="span" alignment="end" fontWeight="bold" numeric>
                     {ret.amounts.total}

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineGrid, InlineStack, Layout, List, Select, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineError, InlineGrid, InlineStack, Layout, List, Select, Tag, Text, TextField } from "@shopify/polaris";
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
@@ -20,6 +20,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 type ActionAnswer = { ok: true; policy: ReturnPolicy } | { ok: false; problems: PolicyProblem[] };
 
 // POST (JSON): the whole policy, validated; 400 with every problem the merchant needs to fix.
+// The emails are edited on their own tab, so what is stored for them is kept as it is.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   let body: { policy?: unknown };
@@ -28,7 +29,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   } catch {
     return json<ActionAnswer>({ ok: false, problems: [{ path: "", message: "The policy could not be read. Reload the page and try again." }] }, { status: 400 });
   }
-  const result = await saveReturnPolicy(db(), session.shop, body?.policy);
+  const { notifications } = await getReturnPolicy(db(), session.shop);
+  const input = body?.policy && typeof body.policy === "object" ? { ...body.policy, notifications } : body?.policy;
+  const result = await saveReturnPolicy(db(), session.shop, input);
   return json<ActionAnswer>(result, { status: result.ok ? 200 : 400 });
 };
 
@@ -106,6 +109,12 @@ export default function ReturnPolicyPage() {
     const selected = await shopify.resourcePicker({ type: "product", multiple: true, action: "select", selectionIds: policy.exclusions.productIds.map((id) => ({ id })) });
     if (selected) set("exclusions", { productIds: selected.map((p) => p.id) });
   }
+  async function pickCollections() {
+    const selected = await shopify.resourcePicker({ type: "collection", multiple: 50, action: "select", selectionIds: policy.exclusions.collections.map((c) => ({ id: c.id })) });
+    if (selected) set("exclusions", { collections: selected.map((c) => ({ id: c.id, title: c.title })) });
+  }
+  const excludedCollections = policy.exclusions.collections;
+  const productCount = policy.exclusions.productIds.length;
 
   return (
     <>
@@ -137,10 +146,27 @@ export default function ReturnPolicyPage() {
               <FormLayout>
                 <TextField label="Product tags" value={tags} onChange={(v) => { setTags(v); set("exclusions", { tags: v.split(",").map((t) => t.trim()).filter(Boolean) }); }} helpText="Comma-separated, e.g. final-sale" error={problemAt("exclusions.tags")} autoComplete="off" />
                 <InlineStack gap="300" blockAlign="center">
-                  <Text as="span">{policy.exclusions.productIds.length} product{policy.exclusions.productIds.length === 1 ? "" : "s"} excluded{policy.exclusions.collections.length ? `, and ${policy.exclusions.collections.map((c) => c.title).join(", ")}` : ""}</Text>
+                  <Text as="span">{productCount} product{productCount === 1 ? "" : "s"} excluded</Text>
                   <Button onClick={pickProducts}>Choose products</Button>
-                  {policy.exclusions.productIds.length ? <Button variant="plain" onClick={() => set("exclusions", { productIds: [] })}>Clear</Button> : null}
+                  {productCount ? <Button variant="plain" onClick={() => set("exclusions", { productIds: [] })}>Clear</Button> : null}
                 </InlineStack>
+                <BlockStack gap="200">
+                  <InlineStack gap="300" blockAlign="center">
+                    <Text as="span">{excludedCollections.length ? `Collections excluded (${excludedCollections.length})` : "No collections excluded"}</Text>
+                    <Button onClick={pickCollections}>Choose collections</Button>
+                  </InlineStack>
+                  {excludedCollections.length ? (
+                    <InlineStack gap="200">
+                      {excludedCollections.map((c) => (
+                        <Tag key={c.id} onRemove={() => set("exclusions", { collections: excludedCollections.filter((x) => x.id !== c.id) })}>
+                          {c.title}
+                        </Tag>
+                      ))}
+                    </InlineStack>
+                  ) : null}
+                  <Text as="p" tone="subdued" variant="bodySm">Every product in these collections, including products added to them later.</Text>
+                  {problemAt("exclusions.collections") ? <InlineError message={problemAt("exclusions.collections")!} fieldID="excluded-collections" /> : null}
+                </BlockStack>
                 <Checkbox label="Discounted items cannot be returned" checked={policy.exclusions.discountedItems} onChange={(discountedItems) => set("exclusions", { discountedItems })} />
               </FormLayout>
             </Card>

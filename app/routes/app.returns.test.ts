@@ -88,25 +88,36 @@ describe("a return's page", () => {
     const ret = await shopperReturn(0, 1, "exchange_variant", true);
     expect(ret.lines[0].exchangeTitle).toMatch(/Linen tee/i);
     const path = `/app/returns/${ret.id}`;
-    const shopify = () => world.sandbox.state.return(world.sandbox.shop(TEST_SHOP), ret.shopifyReturnId!)!.ret;
+    const stored = () => t.db.returnCase.findUniqueOrThrow({ where: { id: ret.id }, include: { lines: true } });
+    const shopify = async () => world.sandbox.state.return(world.sandbox.shop(TEST_SHOP), (await stored()).shopifyReturnId!)!.ret;
 
     const page = await (await get(one, path, { id: ret.id })).json();
-    expect(page.ret).toMatchObject({ number: ret.number, status: "requested", inShopify: true });
+    // Shopify's exchange is made when the merchant approves: the page says so.
+    expect(page.ret).toMatchObject({ number: ret.number, status: "requested", inShopify: false, exchange: true, amounts: { newItems: "$35.00", total: "$0.00", credit: null } });
+    expect(page.ret.lines[0]).toMatchObject({ exchangeUnitPrice: "$35.00", exchangeState: "pending" });
     expect(page.fulfillments[0]).toMatchObject({ trackingCompany: "UPS", trackingNumbers: ["1Z42"] });
     expect(page.order.name).toBe(world.order.name);
     expect(page.history.returns.map((r: { number: string }) => r.number)).toContain(ret.number);
 
     expect(await post(one, path, { intent: "receive" }, { id: ret.id })).toMatchObject({ status: 409 });
     expect(await post(one, path, { intent: "approve" }, { id: ret.id })).toMatchObject({ status: 200, body: { ok: true, message: "Return approved" } });
-    expect(shopify().status).toBe("open");
+    expect((await shopify()).status).toBe("open");
+    expect((await shopify()).exchangeLines).toMatchObject([{ variantId: world.tee.variants[1].id, quantity: 1 }]);
+    expect((await (await get(one, path, { id: ret.id })).json()).ret.lines[0].exchangeState).toBe("confirmed");
     expect(await post(one, path, { intent: "decline", reason: "OTHER", note: "" }, { id: ret.id })).toMatchObject({ status: 409 });
     const noDisposition = await post(one, path, { intent: "receive" }, { id: ret.id });
     expect(noDisposition).toMatchObject({ status: 400 });
     expect(noDisposition.body.message).toMatch(/restock/);
     expect(await post(one, path, { intent: "receive", [`disposition:${ret.lines[0].id}`]: "restock" }, { id: ret.id })).toMatchObject({ status: 200 });
-    expect(shopify().reverseFulfillmentOrders[0].lineItems[0].dispositions).toMatchObject([{ type: "RESTOCKED", quantity: 1 }]);
+    expect((await shopify()).reverseFulfillmentOrders[0].lineItems[0].dispositions).toMatchObject([{ type: "RESTOCKED", quantity: 1 }]);
     expect(await post(one, path, { intent: "resolve" }, { id: ret.id })).toMatchObject({ status: 200, body: { message: "Return resolved and closed" } });
-    expect(shopify().status).toBe("closed");
+    expect((await shopify()).status).toBe("closed");
+    expect((await shopify()).exchangeLines![0].processedQuantity).toBe(1);
+    await world.sandbox.flush();
+    const done = await (await get(one, path, { id: ret.id })).json();
+    expect(done.ret.lines[0].exchangeState).toBe("added");
+    // The replacement is on the order the page shows (the mirror learnt it from orders/updated).
+    expect(done.order.lines.map((l: { title: string; variantTitle: string | null }) => `${l.title} ${l.variantTitle}`)).toContain("Linen Tee M");
     expect(await t.db.returnCase.findUniqueOrThrow({ where: { id: ret.id } })).toMatchObject({ status: "closed", shopifyStatus: "CLOSED" });
   });
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -23,10 +23,11 @@ import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { getTrackingSettings } from "../models/tracking.server";
 import { previewTrackingEmail, updateTrackingSettings } from "../services/tracking/settings.server";
-import { templateFor } from "../domain/tracking/email-templates";
+import { TEMPLATE_VARIABLE_DESCRIPTIONS, TEMPLATE_VARIABLES, templateFor } from "../domain/tracking/email-templates";
 import { validateTrackingSettings, type SettingsProblem, type TrackingSettings } from "../domain/tracking/settings";
 import { LANGUAGES, NOTIFIED_MILESTONES, WORDING_KEYS, type Language, type NotifiedMilestone } from "../domain/tracking/vocabulary";
 import { TrackingPreview } from "../components/tracking/TrackingPreview";
+import { EmailPreview, EmailTemplateFields, isPreviewSubmission, useLivePreview } from "../components/EmailTemplateEditor";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -64,6 +65,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json<ActionAnswer>({ ok: true, intent: "save", settings: result.settings });
 };
 
+export const shouldRevalidate: ShouldRevalidateFunction = ({ json, defaultShouldRevalidate }) => (isPreviewSubmission(json) ? false : defaultShouldRevalidate);
+
 const LANGUAGE_LABELS: Record<Language, string> = { en: "English", ko: "Korean (한국어)", ja: "Japanese (日本語)", fa: "Persian (فارسی)" };
 const MILESTONE_LABELS: Record<NotifiedMilestone, string> = {
   shipped: "Shipped",
@@ -72,6 +75,7 @@ const MILESTONE_LABELS: Record<NotifiedMilestone, string> = {
   delayed: "Delayed",
   exception: "Delivery problem",
 };
+const EMAIL_VARIABLES = TEMPLATE_VARIABLES.map((name) => ({ name, description: TEMPLATE_VARIABLE_DESCRIPTIONS[name] }));
 const DISPLAY_LABELS: Record<keyof TrackingSettings["display"], string> = {
   items: "Items in each shipment",
   itemImages: "Item images",
@@ -91,7 +95,7 @@ export default function TrackingSettingsPage() {
   const [milestone, setMilestone] = useState<NotifiedMilestone>("shipped");
   const [newCountry, setNewCountry] = useState("");
   const save = useFetcher<ActionAnswer>();
-  const preview = useFetcher<ActionAnswer>();
+  const preview = useLivePreview({ intent: "preview", settings, language, milestone });
   const shopify = useAppBridge();
   const dirty = useMemo(() => JSON.stringify(settings) !== JSON.stringify(baseline), [settings, baseline]);
   const problems = save.data && !save.data.ok ? save.data.problems : [];
@@ -283,33 +287,19 @@ export default function TrackingSettingsPage() {
                   <Select label="Language when the shopper's is not available" options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))} value={settings.notifications.defaultLanguage} onChange={(v) => update("notifications", { defaultLanguage: v as Language })} />
                   <TextField label="Replies go to" type="email" value={settings.notifications.replyTo} onChange={(v) => update("notifications", { replyTo: v })} autoComplete="email" placeholder="Your support email" error={problemAt("notifications.replyTo")} />
                 </FormLayout.Group>
-                <InlineStack gap="300">
-                  <Select label="Email" options={NOTIFIED_MILESTONES.map((m) => ({ label: MILESTONE_LABELS[m], value: m }))} value={milestone} onChange={(v) => setMilestone(v as NotifiedMilestone)} />
-                  <Select label="Language" options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))} value={language} onChange={(v) => setLanguage(v as Language)} />
-                </InlineStack>
-                <TextField label="Subject" value={template.subject} onChange={(v) => setTemplate("subject", v)} autoComplete="off" error={problemAt(`notifications.templates.${language}.${milestone}.subject`)} />
-                <TextField
-                  label="Message"
-                  value={template.body}
-                  onChange={(v) => setTemplate("body", v)}
-                  multiline={8}
-                  autoComplete="off"
-                  helpText="Liquid variables: {{ order_name }}, {{ customer_first_name }}, {{ carrier }}, {{ tracking_number }}, {{ estimated_delivery }}, {{ tracking_url }}, {{ carrier_message }}, {{ shop_name }}. A blank line starts a paragraph."
-                  error={problemAt(`notifications.templates.${language}.${milestone}.body`)}
+                <EmailTemplateFields
+                  emails={NOTIFIED_MILESTONES.map((m) => ({ label: MILESTONE_LABELS[m], value: m }))}
+                  email={milestone}
+                  onEmailChange={(v) => setMilestone(v as NotifiedMilestone)}
+                  languages={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))}
+                  language={language}
+                  onLanguageChange={(v) => setLanguage(v as Language)}
+                  template={template}
+                  onChange={setTemplate}
+                  variables={EMAIL_VARIABLES}
+                  errors={{ subject: problemAt(`notifications.templates.${language}.${milestone}.subject`), body: problemAt(`notifications.templates.${language}.${milestone}.body`) }}
                 />
-                <InlineStack>
-                  <Button loading={preview.state !== "idle"} onClick={() => preview.submit({ intent: "preview", settings, language, milestone } as never, { method: "post", encType: "application/json" })}>
-                    Preview email
-                  </Button>
-                </InlineStack>
-                {preview.data && preview.data.ok && preview.data.intent === "preview" ? (
-                  <BlockStack gap="200">
-                    <Text as="p" fontWeight="semibold">{preview.data.subject}</Text>
-                    <iframe title="Email preview" srcDoc={preview.data.html} sandbox="" style={{ width: "100%", height: 420, border: "1px solid #e3e3e3", borderRadius: 8 }} />
-                  </BlockStack>
-                ) : preview.data && !preview.data.ok ? (
-                  <Banner tone="critical">{preview.data.problems.map((p) => p.message).join(" ")}</Banner>
-                ) : null}
+                <EmailPreview answer={preview.answer} loading={preview.loading} height={420} />
               </BlockStack>
             </Card>
           </BlockStack>

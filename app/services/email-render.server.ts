@@ -4,7 +4,7 @@
  * branded layout. So a product title or a merchant's wording can never inject markup, and the
  * text and HTML parts always say the same thing.
  */
-import { Liquid } from "liquidjs";
+import { Liquid, Tag, type TagToken, type TopLevelToken } from "liquidjs";
 
 export interface EmailTemplateSource {
   subject: string;
@@ -30,6 +30,7 @@ export interface RenderedEmail {
 }
 
 // Merchant-written templates: bounded in size and time so one bad template cannot stall a worker.
+// An empty in-memory template store: nothing a template names is ever looked up on the server's disk.
 const engine = new Liquid({
   strictFilters: true,
   strictVariables: false,
@@ -37,7 +38,18 @@ const engine = new Liquid({
   parseLimit: 50_000,
   renderLimit: 500,
   memoryLimit: 5_000_000,
+  templates: {},
 });
+
+/** Tags that pull in other files: an email is one template, so they are refused when it is parsed. */
+class RefusedTag extends Tag {
+  constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
+    super(token, remainTokens, liquid);
+    throw new Error(`{% ${token.name} %} cannot be used in an email`);
+  }
+  *render() {}
+}
+for (const name of ["include", "render", "layout"]) engine.registerTag(name, RefusedTag);
 
 export class TemplateError extends Error {
   constructor(message: string) {

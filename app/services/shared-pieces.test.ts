@@ -149,4 +149,11 @@ describe("email rendering", () => {
     expect(templateProblem("{% if x %}unclosed")).toMatch(/not closed|unclosed|tag/i);
     expect(templateProblem("{{ name | no_such_filter }}")).toMatch(/filter/i);
   });
+
+  it("never reads files from the server's disk into an email", async () => {
+    for (const tag of ["{% include 'package.json' %}", "{% if x %}{% render 'package.json' %}{% endif %}", "{% layout 'package.json' %}"]) {
+      expect(templateProblem(tag), tag).toMatch(/cannot be used in an email/);
+      await expect(renderEmail({ subject: "Hi", body: tag }, { x: true }, layout), tag).rejects.toThrow(/cannot be used in an email/);
+    }
+  });
 });

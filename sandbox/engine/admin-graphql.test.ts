@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { adminClient, ShopifyApiError, ShopifyUserError, throttleWait } from "../../app/shopify/admin.server";
 import { ShopDetails } from "../../app/shopify/operations/shop";
-import { testSandbox, TEST_SHOP } from "./testing";
+import { schemaErrors, testSandbox, TEST_SHOP } from "./testing";
 import { gidFor, type Order } from "./state";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are read field by field */
@@ -283,6 +283,98 @@ describe("returns and refunds", () => {
       refund: { totalRefundedSet: { shopMoney: { amount: "19.80" } }, refundLineItems: { nodes: [{ quantity: 1, restockType: "NO_RESTOCK", subtotalSet: { shopMoney: { amount: "18.00" } } }] } },
       order: { displayFinancialStatus: "PARTIALLY_REFUNDED" },
       userErrors: [],
+    });
+  });
+
+  describe("exchanges", () => {
+    const CREATE = `mutation C($r: ReturnInput!) { returnCreate(returnInput: $r) { return { id status returnLineItems(first: 5) { nodes { id } } exchangeLineItems(first: 5) { nodes { id quantity processedQuantity unprocessedQuantity variantId lineItems { id } } } } userErrors { field message code } } }`;
+    const PROCESS = `mutation P($input: ReturnProcessInput!) { returnProcess(input: $input) { return { exchangeLineItems(first: 5) { nodes { id processedQuantity processableQuantity lineItems { id title variantTitle quantity originalUnitPriceSet { shopMoney { amount } } } } } } userErrors { field message code } } }`;
+    const ORDER = `query O($id: ID!) { order(id: $id) { totalOutstandingSet { shopMoney { amount } } displayFinancialStatus lineItems(first: 10) { nodes { title variantTitle quantity } } fulfillmentOrders(first: 5) { nodes { status lineItems(first: 5) { nodes { remainingQuantity lineItem { variantTitle } } } } } } }`;
+
+    async function exchangeReturn(returnTitle: string, variantId: number, quantity = 1) {
+      const lines = await shipAndFindLines();
+      const returned = lines.find((l) => l.fulfillmentLineItem.lineItem.title === returnTitle);
+      return gql(CREATE, {
+        r: {
+          orderId: gidFor("Order", order.id),
+          returnLineItems: [{ fulfillmentLineItemId: returned.fulfillmentLineItem.id, quantity, returnReason: "SIZE_TOO_SMALL" }],
+          exchangeLineItems: [{ variantId: gidFor("ProductVariant", variantId), quantity }],
+        },
+      });
+    }
+
+    it("creates a return with exchange items, refusing unknown, unavailable and missing variants", async () => {
+      const lines = await shipAndFindLines();
+      const tee = lines.find((l) => l.fulfillmentLineItem.lineItem.title === "Linen Tee");
+      const attempt = (exchange: Record<string, unknown>) =>
+        gql(CREATE, { r: { orderId: gidFor("Order", order.id), returnLineItems: [{ fulfillmentLineItemId: tee.fulfillmentLineItem.id, quantity: 1 }], exchangeLineItems: [exchange] } });
+      const unknown = await attempt({ variantId: "gid://shopify/ProductVariant/1", quantity: 1 });
+      expect(unknown.data.returnCreate).toMatchObject({ return: null, userErrors: [{ field: ["returnInput", "exchangeLineItems", "0", "variantId"], code: "NOT_FOUND" }] });
+      expect((await attempt({ quantity: 1 })).data.returnCreate.userErrors[0].code).toBe("BLANK");
+      env.sandbox.shop(s).products.find((p) => p.title === "Cedar Candle")!.variants[0].inventoryQuantity = 0;
+      const soldOut = await attempt({ variantId: gidFor("ProductVariant", env.candle.variants[0].id), quantity: 1 });
+      expect(soldOut.data.returnCreate.userErrors[0]).toMatchObject({ code: "INVALID" });
+      const discounted = await attempt({ variantId: gidFor("ProductVariant", env.tee.variants[1].id), quantity: 1, appliedDiscount: { value: { percentage: 10 } } });
+      expect(discounted.errors[0].message).toBe("Sandbox does not implement ExchangeLineItemInput.appliedDiscount");
+      // None of the refused attempts left a return behind.
+      expect(env.sandbox.shop(s).orders[0].returns).toEqual([]);
+
+      const created = await attempt({ variantId: gidFor("ProductVariant", env.tee.variants[1].id), quantity: 1 });
+      expect(created.data.returnCreate.userErrors).toEqual([]);
+      expect(created.data.returnCreate.return).toMatchObject({
+        status: "OPEN",
+        exchangeLineItems: { nodes: [{ quantity: 1, processedQuantity: 0, unprocessedQuantity: 1, variantId: gidFor("ProductVariant", env.tee.variants[1].id), lineItems: null }] },
+      });
+      await env.sandbox.flush();
+      const approve = env.sandbox.webhooks.deliveries({ topic: "returns/approve" }).at(-1)!;
+      const body = JSON.parse(approve.body);
+      expect(body.exchange_line_items).toEqual([{ id: expect.any(Number), admin_graphql_api_id: created.data.returnCreate.return.exchangeLineItems.nodes[0].id, line_item: null }]);
+      expect(body.total_exchange_line_items).toBe(1);
+      expect(schemaErrors("returns/approve", body)).toBeNull();
+    });
+
+    it("processing adds the new items to the original order with their own fulfillment order; the returned value pays for them", async () => {
+      const stockBefore = env.tee.variants[1].inventoryQuantity;
+      const created = (await exchangeReturn("Linen Tee", env.tee.variants[1].id)).data.returnCreate.return;
+      const exchangeId = created.exchangeLineItems.nodes[0].id;
+      const tooMany = await gql(PROCESS, { input: { returnId: created.id, returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }], exchangeLineItems: [{ id: exchangeId, quantity: 2 }] } });
+      expect(tooMany.data.returnProcess.userErrors[0]).toMatchObject({ field: ["input", "exchangeLineItems", "0", "quantity"], code: "LESS_THAN_OR_EQUAL_TO" });
+      const wrong = await gql(PROCESS, { input: { returnId: created.id, exchangeLineItems: [{ id: "gid://shopify/ExchangeLineItem/1", quantity: 1 }] } });
+      expect(wrong.data.returnProcess.userErrors[0].code).toBe("NOT_FOUND");
+
+      const processed = await gql(PROCESS, { input: { returnId: created.id, returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }], exchangeLineItems: [{ id: exchangeId, quantity: 1 }] } });
+      expect(processed.data.returnProcess.userErrors).toEqual([]);
+      const exchange = processed.data.returnProcess.return.exchangeLineItems.nodes[0];
+      expect(exchange).toMatchObject({ processedQuantity: 1, processableQuantity: 0, lineItems: [{ title: "Linen Tee", variantTitle: "M", quantity: 1, originalUnitPriceSet: { shopMoney: { amount: "35.00" } } }] });
+      const again = await gql(PROCESS, { input: { returnId: created.id, exchangeLineItems: [{ id: exchangeId, quantity: 1 }] } });
+      expect(again.data.returnProcess.userErrors[0].code).toBe("LESS_THAN_OR_EQUAL_TO");
+
+      const o = (await gql(ORDER, { id: gidFor("Order", order.id) })).data.order;
+      expect(o.lineItems.nodes.map((l: Any) => [l.title, l.variantTitle, l.quantity])).toEqual([
+        ["Enamel Mug", null, 2],
+        ["Linen Tee", "S", 1],
+        ["Linen Tee", "M", 1],
+      ]);
+      // The replacement waits to be shipped on a fulfillment order of its own.
+      expect(o.fulfillmentOrders.nodes.at(-1)).toEqual({ status: "OPEN", lineItems: { nodes: [{ remainingQuantity: 1, lineItem: { variantTitle: "M" } }] } });
+      // Same price both ways: nothing is owed, and no money went back.
+      expect(o.totalOutstandingSet.shopMoney.amount).toBe("0.00");
+      expect(o.displayFinancialStatus).toBe("PAID");
+      const refund = env.sandbox.shop(s).orders[0].refunds.at(-1)!;
+      expect(refund).toMatchObject({ transactionIds: [], storeCreditMinor: 0, lines: [{ quantity: 1, restockType: "return" }] });
+      expect(env.tee.variants[1].inventoryQuantity).toBe(stockBefore - 1);
+      await env.sandbox.flush();
+      const updated = JSON.parse(env.sandbox.webhooks.deliveries({ topic: "orders/updated" }).at(-1)!.body);
+      expect(updated.line_items.map((l: Any) => l.variant_title)).toEqual([null, "S", "M"]);
+      expect(schemaErrors("orders/updated", updated)).toBeNull();
+    });
+
+    it("leaves a balance due when the new item costs more than the returned one", async () => {
+      // A mug (18.00 + 10% tax) for a tee (35.00 + 10% tax): 18.70 still to pay.
+      const created = (await exchangeReturn("Enamel Mug", env.tee.variants[1].id)).data.returnCreate.return;
+      await gql(PROCESS, { input: { returnId: created.id, returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }], exchangeLineItems: [{ id: created.exchangeLineItems.nodes[0].id, quantity: 1 }] } });
+      const o = (await gql(ORDER, { id: gidFor("Order", order.id) })).data.order;
+      expect(o.totalOutstandingSet.shopMoney.amount).toBe("18.70");
     });
   });
 

@@ -43,6 +43,7 @@ import {
   type Collection,
   type Customer,
   type Discount,
+  type ExchangeLine,
   type Fulfillment,
   type FulfillmentLine,
   type Order,
@@ -391,6 +392,10 @@ function nodeFor(ctx: GraphqlContext, id: string): unknown {
     case "ReturnableFulfillment": {
       const f = state.fulfillment(shop, gidFor("Fulfillment", parseId(id, "ReturnableFulfillment") ?? -1));
       return f ? view("ReturnableFulfillment", f.fulfillment, f.order) : null;
+    }
+    case "ExchangeLineItem": {
+      const e = state.exchangeLine(shop, id);
+      return e ? view("ExchangeLineItem", e.line, e.order) : null;
     }
     case "ReverseFulfillmentOrder": {
       const r = state.reverseFulfillmentOrder(shop, id);
@@ -757,7 +762,24 @@ const Return: R = {
     connection(s.rec.reverseFulfillmentOrders, args, (r) => view("ReverseFulfillmentOrder", r, s.order), (r: Any) => r.id),
   refunds: (s, args) =>
     connection((s.order as Order).refunds.filter((r) => r.returnId === s.rec.id), args, (r) => view("Refund", r, s.order), (r: Any) => r.id),
-  exchangeLineItems: (_s, args) => connection([], args, (x) => x, () => 0),
+  exchangeLineItems: (s, args) => {
+    const lines = (s.rec.exchangeLines ?? []).filter((l: ExchangeLine) =>
+      args.processingStatus === "PROCESSABLE" ? l.quantity > l.processedQuantity : args.processingStatus === "PROCESSED" ? l.processedQuantity > 0 : true,
+    );
+    return connection(lines, args, (l) => view("ExchangeLineItem", l, s.order), (l: ExchangeLine) => l.id);
+  },
+};
+
+const ExchangeLineItem: R = {
+  id: (s) => gidFor("ExchangeLineItem", s.rec.id),
+  quantity: (s) => s.rec.quantity,
+  processedQuantity: (s) => s.rec.processedQuantity,
+  processableQuantity: (s) => s.rec.quantity - s.rec.processedQuantity,
+  unprocessedQuantity: (s) => s.rec.quantity - s.rec.processedQuantity,
+  variantId: (s) => gidFor("ProductVariant", s.rec.variantId),
+  // Null until processed: the order's line items for the exchange exist only from then on.
+  lineItems: (s) => (s.rec.lineItemIds.length ? s.rec.lineItemIds.map((id: number) => view("LineItem", lineItemOf(s.order as Order, id), s.order)) : null),
+  lineItem: (s) => (s.rec.lineItemIds.length ? view("LineItem", lineItemOf(s.order as Order, s.rec.lineItemIds[0]), s.order) : null),
 };
 
 const ReturnLineItem: R = {
@@ -1165,12 +1187,17 @@ const Mutation: R = {
       ({ order, ret }) => ({ return: view("Return", ret, order) }),
       { return: null },
     ),
-  returnCreate: (_s, { returnInput }, ctx) =>
-    payload(
-      commerce.createReturn(ctx.engine, ctx.shop, returnInput.orderId, returnInput.returnLineItems),
+  returnCreate: (_s, { returnInput }, ctx) => {
+    for (const item of returnInput.exchangeLineItems ?? []) {
+      if (item.appliedDiscount) throw new NotImplementedError("ExchangeLineItemInput.appliedDiscount");
+      if (item.giftCardCodes?.length) throw new NotImplementedError("ExchangeLineItemInput.giftCardCodes");
+    }
+    return payload(
+      commerce.createReturn(ctx.engine, ctx.shop, returnInput.orderId, returnInput.returnLineItems, returnInput.exchangeLineItems ?? []),
       ({ order, ret }) => ({ return: view("Return", ret, order) }),
       { return: null },
-    ),
+    );
+  },
   returnApproveRequest: (_s, { input }, ctx) =>
     payload(commerce.approveReturn(ctx.engine, ctx.shop, input.id), ({ order, ret }) => ({ return: view("Return", ret, order) }), { return: null }),
   returnDeclineRequest: (_s, { input }, ctx) =>
@@ -1217,6 +1244,7 @@ const Mutation: R = {
       commerce.processReturn(ctx.engine, ctx.shop, {
         returnId: input.returnId,
         returnLineItems: input.returnLineItems,
+        exchangeLineItems: input.exchangeLineItems,
         refundMinor: sum(parts),
         storeCreditMinor: storeCredit,
         refundShipping: input.refundShipping ? { fullRefund: input.refundShipping.fullRefund, amountMinor: shippingAmount } : null,
@@ -1405,6 +1433,7 @@ const RESOLVERS: Record<string, R> = {
   OrderTransaction,
   Return,
   ReturnLineItem,
+  ExchangeLineItem,
   ReverseFulfillmentOrder,
   ReverseFulfillmentOrderLineItem,
   ReturnableFulfillment,

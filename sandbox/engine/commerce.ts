@@ -20,6 +20,7 @@ import {
   type Address,
   type Customer,
   type Discount,
+  type ExchangeLine,
   type Fulfillment,
   type FulfillmentEvent,
   type LineItem,
@@ -116,6 +117,8 @@ export interface CustomerInput {
   note?: string;
   acceptsMarketing?: boolean;
   address?: Partial<Address>;
+  /** Account state: DISABLED (no account, as for a guest checkout's customer) unless given. */
+  state?: Customer["state"];
 }
 
 export function createCustomer(engine: Engine, shop: Shop, input: CustomerInput): Result<Customer> {
@@ -132,7 +135,7 @@ export function createCustomer(engine: Engine, shop: Shop, input: CustomerInput)
     lastName,
     phone: input.phone ?? null,
     locale: input.locale ?? "en",
-    state: "DISABLED",
+    state: input.state ?? "DISABLED",
     note: input.note ?? "",
     tags: input.tags ?? [],
     acceptsMarketing: input.acceptsMarketing ?? false,
@@ -163,6 +166,7 @@ export function updateCustomer(engine: Engine, shop: Shop, id: unknown, patch: P
   if (patch.tags !== undefined) customer.tags = patch.tags;
   if (patch.note !== undefined) customer.note = patch.note;
   if (patch.acceptsMarketing !== undefined) customer.acceptsMarketing = patch.acceptsMarketing;
+  if (patch.state !== undefined) customer.state = patch.state;
   if (patch.address) customer.defaultAddress = { ...customer.defaultAddress, ...patch.address };
   customer.updatedAt = engine.state.stamp();
   emitTo(engine, shop, "customers/update", customerPayload(shop, customer));
@@ -757,7 +761,40 @@ export interface ReturnLineInput {
   customerNote?: string | null;
 }
 
+export interface ExchangeLineInput {
+  variantId?: unknown;
+  quantity: number;
+}
+
 const RETURN_REASONS = ["COLOR", "DEFECTIVE", "NOT_AS_DESCRIBED", "OTHER", "SIZE_TOO_LARGE", "SIZE_TOO_SMALL", "STYLE", "UNKNOWN", "UNWANTED", "WRONG_ITEM"];
+
+function buildExchangeLines(engine: Engine, shop: Shop, inputs: ExchangeLineInput[], field: string): Result<ExchangeLine[]> {
+  const built: ExchangeLine[] = [];
+  for (const [i, e] of inputs.entries()) {
+    const ef = [field, "exchangeLineItems", String(i)];
+    if (e.variantId == null) return fail("Variant can't be blank.", [...ef, "variantId"], "BLANK");
+    const found = engine.state.variant(shop, e.variantId);
+    if (!found) return fail("Product variant does not exist.", [...ef, "variantId"], "NOT_FOUND");
+    if (!Number.isInteger(e.quantity) || e.quantity < 1) return fail("Quantity must be greater than 0.", [...ef, "quantity"], "GREATER_THAN");
+    const planned = sum(built.filter((b) => b.variantId === found.variant.id).map((b) => b.quantity)) + e.quantity;
+    if (found.product.status !== "ACTIVE" || found.variant.inventoryQuantity < planned) {
+      return fail("Product variant is not available for sale in that quantity.", [...ef, "variantId"], "INVALID");
+    }
+    built.push({
+      id: engine.state.nextId(),
+      productId: found.product.id,
+      variantId: found.variant.id,
+      title: found.product.title,
+      variantTitle: found.variant.title === "Default Title" ? null : found.variant.title,
+      sku: found.variant.sku,
+      quantity: e.quantity,
+      processedQuantity: 0,
+      priceMinor: found.variant.priceMinor,
+      lineItemIds: [],
+    });
+  }
+  return ok(built);
+}
 
 function buildReturn(engine: Engine, shop: Shop, orderId: unknown, lines: ReturnLineInput[], field: string): Result<{ order: Order; ret: Return }> {
   const order = engine.state.order(shop, orderId);
@@ -835,10 +872,19 @@ export function requestReturn(engine: Engine, shop: Shop, orderId: unknown, line
  * The merchant creates a return (returnCreate): it is open at once, with its reverse fulfillment
  * order. Shopify reports the return as approved (returns/approve).
  */
-export function createReturn(engine: Engine, shop: Shop, orderId: unknown, lines: ReturnLineInput[]): Result<{ order: Order; ret: Return }> {
+export function createReturn(
+  engine: Engine,
+  shop: Shop,
+  orderId: unknown,
+  lines: ReturnLineInput[],
+  exchangeLines: ExchangeLineInput[] = [],
+): Result<{ order: Order; ret: Return }> {
   const built = buildReturn(engine, shop, orderId, lines, "returnInput");
   if (!built.ok) return built;
+  const exchanges = buildExchangeLines(engine, shop, exchangeLines, "returnInput");
+  if (!exchanges.ok) return exchanges;
   const { order, ret } = built.value;
+  ret.exchangeLines = exchanges.value;
   openReturn(engine, ret);
   order.returns.push(ret);
   emitTo(engine, shop, "returns/approve", returnPayload(order, ret));
@@ -932,6 +978,7 @@ export function dispose(engine: Engine, shop: Shop, inputs: DispositionInput[], 
 export interface ProcessReturnInput {
   returnId: unknown;
   returnLineItems?: Array<{ id: unknown; quantity: number; dispositions?: DispositionInput[] | null }> | null;
+  exchangeLineItems?: Array<{ id: unknown; quantity: number }> | null;
   /** Money back to the original payment, and/or to store credit (minor units). */
   refundMinor?: number;
   storeCreditMinor?: number;
@@ -955,7 +1002,20 @@ export function processReturn(engine: Engine, shop: Shop, input: ProcessReturnIn
       return fail(`Quantity ${item.quantity} is greater than the ${line.quantity - line.processedQuantity} left to process.`, [...f, "quantity"], "LESS_THAN_OR_EQUAL_TO");
     }
   }
-  if (items.length === 0 && !input.refundMinor && !input.storeCreditMinor) {
+  const exchanges = input.exchangeLineItems ?? [];
+  const exchangePlan: Array<{ line: ExchangeLine; quantity: number }> = [];
+  for (const [i, item] of exchanges.entries()) {
+    const f = ["input", "exchangeLineItems", String(i)];
+    const line = (ret.exchangeLines ?? []).find((l) => l.id === parseId(item.id, "ExchangeLineItem"));
+    if (!line) return fail("Exchange line item does not exist on this return.", [...f, "id"], "NOT_FOUND");
+    if (!Number.isInteger(item.quantity) || item.quantity < 1) return fail("Quantity must be greater than 0.", [...f, "quantity"], "GREATER_THAN");
+    const planned = sum(exchangePlan.filter((p) => p.line === line).map((p) => p.quantity));
+    if (item.quantity > line.quantity - line.processedQuantity - planned) {
+      return fail(`Quantity ${item.quantity} is greater than the ${line.quantity - line.processedQuantity - planned} left to process.`, [...f, "quantity"], "LESS_THAN_OR_EQUAL_TO");
+    }
+    exchangePlan.push({ line, quantity: item.quantity });
+  }
+  if (items.length === 0 && exchanges.length === 0 && !input.refundMinor && !input.storeCreditMinor) {
     return fail("Nothing to process.", ["input", "returnLineItems"], "BLANK");
   }
   const dispositions = items.flatMap((i) => i.dispositions ?? []);
@@ -964,7 +1024,11 @@ export function processReturn(engine: Engine, shop: Shop, input: ProcessReturnIn
     if (!disposed.ok) return disposed;
   }
   let refund: Refund | null = null;
-  if (input.refundMinor || input.storeCreditMinor || input.refundShipping) {
+  // With an exchange, the returned lines come off the order even when no money moves: their
+  // value pays for the new items (Shopify's guide: "the value of the returned items is applied
+  // to the exchange items"). The sandbox records that as a refund without transactions.
+  const exchanging = exchangePlan.length > 0 && items.length > 0;
+  if (input.refundMinor || input.storeCreditMinor || input.refundShipping || exchanging) {
     const sale = order.transactions.find((t) => t.kind === "sale" && t.status === "success");
     const refunded = createRefund(engine, shop, {
       orderId: order.id,
@@ -984,12 +1048,58 @@ export function processReturn(engine: Engine, shop: Shop, input: ProcessReturnIn
   for (const item of items) {
     const line = ret.lines.find((l) => l.id === parseId(item.id, "ReturnLineItem"))!;
     line.processedQuantity += item.quantity;
-    if (refund) line.refundedQuantity += item.quantity;
+    if (refund && !(exchanging && !input.refundMinor && !input.storeCreditMinor && !input.refundShipping)) line.refundedQuantity += item.quantity;
   }
+  if (exchangePlan.length) addExchangeItems(engine, shop, order, exchangePlan);
   emitTo(engine, shop, "returns/process", returnStatusPayload(order, ret));
-  // A refund already sent orders/updated.
-  if (!refund) touch(engine, shop, order);
+  // A refund already sent orders/updated, but before the exchange's new lines were on the order.
+  if (!refund || exchangePlan.length) touch(engine, shop, order);
   return ok({ order, ret, refund });
+}
+
+/**
+ * Processed exchange items become new line items on the original order (no new order), with a
+ * fulfillment order of their own so they can be shipped; the variant's stock is taken.
+ */
+function addExchangeItems(engine: Engine, shop: Shop, order: Order, plan: Array<{ line: ExchangeLine; quantity: number }>) {
+  const { state } = engine;
+  const at = state.stamp();
+  const added: LineItem[] = [];
+  for (const { line, quantity } of plan) {
+    const found = state.variant(shop, line.variantId);
+    const lineItem: LineItem = {
+      id: state.nextId(),
+      productId: line.productId,
+      variantId: line.variantId,
+      title: line.title,
+      variantTitle: line.variantTitle,
+      sku: line.sku,
+      vendor: found?.product.vendor ?? null,
+      quantity,
+      priceMinor: line.priceMinor,
+      discountMinor: 0,
+      taxMinor: 0,
+      requiresShipping: found?.variant.requiresShipping ?? true,
+      taxable: found?.variant.taxable ?? true,
+      grams: found?.variant.grams ?? 0,
+    };
+    lineItem.taxMinor = lineItem.taxable ? Math.round(lineItem.priceMinor * quantity * order.taxRate) : 0;
+    order.lineItems.push(lineItem);
+    line.lineItemIds.push(lineItem.id);
+    line.processedQuantity += quantity;
+    if (found) found.variant.inventoryQuantity -= quantity;
+    added.push(lineItem);
+  }
+  const shippable = added.filter((l) => l.requiresShipping);
+  if (shippable.length) {
+    order.fulfillmentOrders.push({
+      id: state.nextId(),
+      status: "OPEN",
+      createdAt: at,
+      updatedAt: at,
+      lineItems: shippable.map((l) => ({ id: state.nextId(), lineItemId: l.id, totalQuantity: l.quantity, remainingQuantity: l.quantity })),
+    });
+  }
 }
 
 export function closeReturn(engine: Engine, shop: Shop, id: unknown): Result<{ order: Order; ret: Return }> {

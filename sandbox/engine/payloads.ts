@@ -499,8 +499,9 @@ export function returnPayload(order: Order, ret: Return): Json {
     name: null,
     return_line_items: returnLineItemsPayload(ret),
     return_shipping_fees: [],
-    exchange_line_items: [],
-    total_exchange_line_items: 0,
+    // Shopify's payloads give each exchange item's order line as null (it exists once processed).
+    exchange_line_items: (ret.exchangeLines ?? []).map((e) => ({ id: e.id, admin_graphql_api_id: gidFor("ExchangeLineItem", e.id), line_item: null })),
+    total_exchange_line_items: sum((ret.exchangeLines ?? []).map((e) => e.quantity)),
   };
 }
 

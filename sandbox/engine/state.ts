@@ -268,6 +268,24 @@ export interface ReverseFulfillmentOrder {
   lineItems: ReverseFulfillmentOrderLine[];
 }
 
+/**
+ * A new item the shopper gets in exchange (Shopify's ExchangeLineItem), priced when the return
+ * was created. Processing it adds `quantity` of the variant to the order as new line items.
+ */
+export interface ExchangeLine {
+  id: number;
+  productId: number;
+  variantId: number;
+  title: string;
+  variantTitle: string | null;
+  sku: string | null;
+  quantity: number;
+  processedQuantity: number;
+  priceMinor: number;
+  /** The order line items made when the exchange was processed. */
+  lineItemIds: number[];
+}
+
 export interface Return {
   id: number;
   name: string;
@@ -277,6 +295,8 @@ export interface Return {
   closedAt: string | null;
   decline: { reason: "FINAL_SALE" | "OTHER" | "RETURN_PERIOD_ENDED"; note: string | null } | null;
   lines: ReturnLine[];
+  /** Absent in states saved before exchanges existed. */
+  exchangeLines?: ExchangeLine[];
   reverseFulfillmentOrders: ReverseFulfillmentOrder[];
 }
 
@@ -755,6 +775,17 @@ export class SandboxState {
     return undefined;
   }
 
+  exchangeLine(shop: Shop, id: unknown): { order: Order; ret: Return; line: ExchangeLine } | undefined {
+    const n = parseId(id, "ExchangeLineItem");
+    for (const order of shop.orders) {
+      for (const ret of order.returns) {
+        const line = (ret.exchangeLines ?? []).find((l) => l.id === n);
+        if (line) return { order, ret, line };
+      }
+    }
+    return undefined;
+  }
+
   reverseFulfillmentOrder(shop: Shop, id: unknown): { order: Order; ret: Return; rfo: ReverseFulfillmentOrder } | undefined {
     const n = parseId(id, "ReverseFulfillmentOrder");
     for (const order of shop.orders) {
@@ -886,6 +917,11 @@ export function orderTotals(order: Order): OrderTotals {
     }
   }
   const refundedShipping = sum(order.refunds.map((r) => r.shippingMinor));
+  // Lines taken off without money moving (an exchange's returned items): their value pays
+  // toward what the order still owes, such as the exchange's new line items.
+  const appliedMinor = sum(
+    order.refunds.filter((r) => r.transactionIds.length === 0 && r.storeCreditMinor === 0).flatMap((r) => r.lines.map((l) => l.subtotalMinor + l.taxMinor)),
+  );
   const currentSubtotalMinor = subtotalMinor - refundedSubtotal;
   const currentTaxMinor = taxMinor - refundedTax;
   const currentShippingMinor = shippingMinor - refundedShipping;
@@ -907,7 +943,7 @@ export function orderTotals(order: Order): OrderTotals {
     currentTotalMinor: currentSubtotalMinor + currentTaxMinor + currentShippingMinor,
     receivedMinor,
     refundedMinor,
-    outstandingMinor: order.cancelledAt ? 0 : Math.max(0, totalMinor - receivedMinor),
+    outstandingMinor: order.cancelledAt ? 0 : Math.max(0, totalMinor - receivedMinor - appliedMinor),
   };
 }
 

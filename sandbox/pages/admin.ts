@@ -172,8 +172,9 @@ export function adminFramePage(o: AdminFrameOptions): string {
   function pick(items, p) {
     var dialog = document.createElement("dialog");
     dialog.setAttribute("aria-label", "Select " + (p.type || "product") + "s");
+    var already = p.selectionIds || [];
     var list = items.map(function (item, i) {
-      return '<label style="display:block;padding:4px 0"><input type="' + (p.multiple ? "checkbox" : "radio") + '" name="pick" value="' + i + '"> ' +
+      return '<label style="display:block;padding:4px 0"><input type="' + (p.multiple ? "checkbox" : "radio") + '" name="pick" value="' + i + '"' + (already.indexOf(item.id) >= 0 ? " checked" : "") + '> ' +
         item.title.replace(/[<>&]/g, "") + "</label>";
     }).join("");
     dialog.innerHTML = '<form method="dialog" style="min-width:320px"><h2 style="font-size:16px">Select ' + (p.type || "product") + '</h2><div style="max-height:50vh;overflow:auto">' + list +

@@ -25,17 +25,19 @@
     if (framed) window.parent.postMessage({ source: "aftercare-app-bridge", type: type, payload: payload }, sandboxOrigin);
   }
 
-  function ask(type, payload) {
+  // waitMs: how long the host frame has to answer; none for questions a person answers (a picker).
+  function ask(type, payload, waitMs) {
     return new Promise(function (resolve, reject) {
       var id = String(++seq);
       pending[id] = { resolve: resolve, reject: reject };
       post(type, Object.assign({ requestId: id }, payload || {}));
+      if (waitMs === null) return;
       setTimeout(function () {
         if (pending[id]) {
           delete pending[id];
           reject(new Error("The admin frame did not answer " + type));
         }
-      }, 5000);
+      }, waitMs || 5000);
     });
   }
 
@@ -300,8 +302,12 @@
         return Promise.resolve();
       },
     },
+    // Products or collections of the sandbox shop; what the app already chose starts checked.
     resourcePicker: function (options) {
-      return ask("resource-picker", { type: (options && options.type) || "product", multiple: Boolean(options && options.multiple) });
+      var selected = ((options && options.selectionIds) || []).map(function (s) {
+        return s.id;
+      });
+      return ask("resource-picker", { type: (options && options.type) || "product", multiple: Boolean(options && options.multiple), selectionIds: selected }, null);
     },
     user: function () {
       return Promise.resolve({ accountAccess: "Account owner" });

@@ -3,15 +3,21 @@ import type { Browser, Page } from "playwright-core";
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
 import type { Db } from "../../app/db.server";
+import { readPolicy } from "../../app/domain/returns/policy";
 
 // Returns as a shopper and a merchant meet them: the storefront Returns block starts an exchange
 // for a delivered demo order, the merchant approves, receives and resolves it on the returns desk
-// inside the admin frame, and the sandbox's Shopify shows the return processed and closed.
+// inside the admin frame, and the sandbox's Shopify shows the exchange made (its exchange line
+// items), processed (the replacement on the order) and closed. A second shopper exchanges for any
+// product, searching the shop.
 describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
   let demo: Awaited<ReturnType<typeof startTestDemo>>;
   let browser: Browser;
   let db: Db;
-  let pick: { orderName: string; orderId: string; email: string; lineItemId: string; title: string };
+  type Pick = { orderName: string; orderId: string; email: string; lineItemId: string; title: string };
+  let pick: Pick;
+  // Another order's line worth at least 16.00 each, to exchange for a 16.00 notebook.
+  let anyPick: Pick | undefined;
   let returnNumber = "";
 
   beforeAll(async () => {
@@ -34,12 +40,19 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
         const product = products.find((p) => `gid://shopify/Product/${p.id}` === li.productShopifyId);
         return f.lines.some((l) => l.lineItemShopifyId === li.shopifyId) && product && product.variants.length > 1 && !product.tags.includes("final-sale");
       });
-      if (line) {
+      if (line && !pick) {
         pick = { orderName: order.name, orderId: order.shopifyId, email: order.email, lineItemId: line.shopifyId, title: line.title };
-        break;
+        continue;
       }
+      const worth = order.lineItems.find((li) => {
+        const product = products.find((p) => `gid://shopify/Product/${p.id}` === li.productShopifyId);
+        return f.lines.some((l) => l.lineItemShopifyId === li.shopifyId) && product && !product.tags.includes("final-sale") && li.priceMinor - li.totalDiscountMinor / li.quantity >= 1600;
+      });
+      if (pick && worth && !anyPick) anyPick = { orderName: order.name, orderId: order.shopifyId, email: order.email, lineItemId: worth.shopifyId, title: worth.title };
+      if (pick && anyPick) break;
     }
     expect(pick, "the demo has a delivered order with an exchangeable item").toBeDefined();
+    expect(anyPick, "the demo has a second delivered order to exchange for any product").toBeDefined();
   });
   afterAll(async () => {
     await browser?.close();
@@ -47,11 +60,11 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await demo?.stop();
   });
 
-  async function findOrder(page: Page, locale: string) {
+  async function findOrder(page: Page, locale: string, which: Pick = pick) {
     await page.goto(`${demo.sandboxUrl}/store?block=returns-portal&locale=${locale}`);
     const block = page.locator("aftercare-returns-portal");
-    await block.locator('input[name="order"]').fill(pick.orderName);
-    await block.locator('input[name="email"]').fill(pick.email);
+    await block.locator('input[name="order"]').fill(which.orderName);
+    await block.locator('input[name="email"]').fill(which.email);
     await block.locator('button[type="submit"]').first().click();
     await block.locator("[data-line]").first().waitFor({ timeout: 20_000 });
     return block;
@@ -76,9 +89,13 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     const exchange = row.locator('[data-field="exchange"]');
     await exchange.waitFor();
     await exchange.selectOption({ index: 1 });
-    await expect(block.locator('[data-slot="total-label"]').innerText()).resolves.toBe("Toward your exchange");
+    // Another size at the same price: no difference, nothing left over as store credit.
+    await expect(row.locator('[data-slot="difference"]').innerText()).resolves.toBe("Price difference: +$0.00");
+    await expect(block.locator('[data-slot="total-label"]').innerText()).resolves.toBe("Store credit after the exchange");
+    const newItems = (await block.locator('[data-slot="new-items"]').innerText()).replace("−", "");
+    await expect(block.locator('[data-slot="items"]').innerText()).resolves.toBe(newItems);
     const total = await block.locator('[data-slot="total"]').innerText();
-    expect(total).toMatch(/\$\d/);
+    expect(total).toBe("$0.00");
     await page.screenshot({ path: screenshotPath("returns-block-exchange-en"), fullPage: true });
 
     await block.getByRole("button", { name: "Request return" }).click();
@@ -88,7 +105,8 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     expect(heading).toMatch(/^Return \S+-R\d+ is requested$/);
     returnNumber = heading.split(" ")[1];
     await expect(block.locator('[data-slot="link"]').getAttribute("href")).resolves.toMatch(/[?&]return=/);
-    await expect(block.locator('[data-slot="amount"]').innerText()).resolves.toBe(`Toward your exchange: ${total}`);
+    await expect(block.locator('[data-slot="amount"]').innerText()).resolves.toBe(`New items: ${newItems} · Store credit after the exchange: ${total}`);
+    await expect(block.locator('[data-slot="items"] li').first().innerText()).resolves.toMatch(/In exchange: .+ \(confirmed when the shop approves\)$/);
     await page.screenshot({ path: screenshotPath("returns-block-done-en"), fullPage: true });
 
     // The status link opens the same return later.
@@ -98,7 +116,9 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     const stored = await db.returnCase.findFirstOrThrow({ where: { shop: demo.shop, number: returnNumber }, include: { lines: true } });
     expect(stored).toMatchObject({ status: "requested", resolution: "exchange_variant", orderShopifyId: pick.orderId });
     expect(stored.lines[0].exchangeVariantShopifyId).toMatch(/^gid:\/\/shopify\/ProductVariant\//);
-    expect(stored.shopifyReturnId).toMatch(/^gid:\/\/shopify\/Return\//);
+    // Shopify's return requests cannot carry exchange items: Shopify hears of it on approval.
+    expect(stored.shopifyReturnId).toBeNull();
+    expect(stored.exchangeMinor).toBe(stored.itemsMinor);
     await page.close();
   });
 
@@ -122,13 +142,23 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await page.screenshot({ path: screenshotPath("returns-desk-en"), fullPage: true });
 
     await app.getByText(returnNumber, { exact: true }).first().click();
+    await app.getByText("Shopify's exchange is made on approval").waitFor({ timeout: 20_000 });
     await app.getByRole("button", { name: "Approve return" }).click();
     await app.getByRole("button", { name: "Mark items received" }).waitFor({ timeout: 20_000 });
+    await app.getByText("In Shopify's return").waitFor();
     await page.screenshot({ path: screenshotPath("returns-desk-return-approved-en"), fullPage: true });
+    // Approving made Shopify's return, open, with the chosen variant as its exchange line item.
+    const approved = await db.returnCase.findFirstOrThrow({ where: { shop: demo.shop, number: returnNumber }, include: { lines: true } });
+    const orderNow = () => demo.sandbox.shop(demo.shop).orders.find((o) => `gid://shopify/Order/${o.id}` === pick.orderId)!;
+    const shopifyReturn = () => orderNow().returns.find((r) => `gid://shopify/Return/${r.id}` === approved.shopifyReturnId)!;
+    expect(shopifyReturn().status).toBe("open");
+    expect(shopifyReturn().exchangeLines).toMatchObject([{ variantId: Number(approved.lines[0].exchangeVariantShopifyId!.split("/").pop()), quantity: approved.lines[0].quantity, processedQuantity: 0 }]);
+    expect(approved.lines[0].shopifyExchangeLineItemId).toBe(`gid://shopify/ExchangeLineItem/${shopifyReturn().exchangeLines![0].id}`);
     await app.locator("select").first().selectOption("restock");
     await app.getByRole("button", { name: "Mark items received" }).click();
     await app.getByRole("button", { name: "Resolve and close" }).click({ timeout: 20_000 });
     await app.getByText("This return is complete.").waitFor({ timeout: 20_000 });
+    await app.getByText("Added to the order").waitFor();
     await page.screenshot({ path: screenshotPath("returns-desk-return-closed-en"), fullPage: true });
 
     const stored = await db.returnCase.findFirstOrThrow({ where: { shop: demo.shop, number: returnNumber }, include: { lines: true } });
@@ -139,11 +169,70 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     expect(ret.status).toBe("closed");
     expect(ret.lines.every((l) => l.processedQuantity === l.quantity)).toBe(true);
     expect(ret.reverseFulfillmentOrders[0].lineItems[0].dispositions).toMatchObject([{ type: "RESTOCKED" }]);
+    // Processed: the replacement is a new line of the same order, with a fulfillment order to ship it.
+    const exchangeLine = ret.exchangeLines![0];
+    expect(exchangeLine.processedQuantity).toBe(exchangeLine.quantity);
+    const replacement = order.lineItems.find((l) => l.id === exchangeLine.lineItemIds[0])!;
+    expect(`gid://shopify/ProductVariant/${replacement.variantId}`).toBe(stored.lines[0].exchangeVariantShopifyId);
+    expect(order.fulfillmentOrders.some((fo) => fo.status === "OPEN" && fo.lineItems.some((l) => l.lineItemId === replacement.id && l.remainingQuantity === replacement.quantity))).toBe(true);
+    expect(stored.lines[0].replacementLineItemShopifyId).toBe(`gid://shopify/LineItem/${replacement.id}`);
 
     // The insights tab counts it.
     await page.goto(`${demo.sandboxUrl}/admin?path=/app/returns/insights`);
     await app.getByText("Revenue kept").waitFor({ timeout: 30_000 });
     await page.screenshot({ path: screenshotPath("returns-insights-en"), fullPage: true });
+    await page.close();
+  });
+
+  it("a shopper exchanges for any product: searches the shop, sees the price difference and the bonus, and submits", async () => {
+    // The shop offers it, with a 10% bonus.
+    const row = await db.returnSettings.findUnique({ where: { shop: demo.shop } });
+    const policy = readPolicy(row?.settings);
+    const settings = JSON.stringify({ ...policy, resolutions: { ...policy.resolutions, exchangeAny: true, exchangeBonusPercent: 10 } });
+    await db.returnSettings.upsert({ where: { shop: demo.shop }, create: { shop: demo.shop, settings }, update: { settings } });
+
+    const page = await newPage(browser, { height: 1200 });
+    const block = await findOrder(page, "en", anyPick);
+    const line = block.locator(`[data-line="${anyPick!.lineItemId}"]`);
+    await line.locator('[data-field="pick"]').check();
+    await line.locator('[data-field="reason"]').selectOption("changed_mind");
+    await block.locator('input[name="resolution"][value="exchange_any"]').check();
+    await expect(block.locator(".aftercare-returns__choice", { hasText: "Exchange for another item" }).innerText()).resolves.toMatch(/^Exchange for another item\s+\+10% bonus$/);
+    // Submitting before choosing points at the search.
+    await block.getByRole("button", { name: "Request return" }).click();
+    await expect(block.locator("[data-status]").innerText()).resolves.toBe("Choose what you would like in exchange for each item.");
+    await expect(line.locator('[data-field="search"]').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+
+    // A dearer item is refused before sending, with by how much.
+    await line.locator('[data-field="search"]').fill("tote");
+    await line.locator('[data-field="search"]').press("Enter");
+    await line.locator('[data-field="any"]').first().check({ timeout: 20_000 });
+    await expect(block.locator("[data-status]").innerText()).resolves.toMatch(/^The new items cost \$[\d.]+ more than your return is worth\./);
+    await expect(block.locator('[data-slot="total"]').innerText()).resolves.toBe("–");
+
+    await line.locator('[data-field="search"]').fill("notebook");
+    await line.getByRole("button", { name: "Search" }).click();
+    await line.locator(".aftercare-returns__choice", { hasText: "Dotted" }).waitFor({ timeout: 20_000 });
+    await expect(line.locator('[data-slot="results"] strong').allInnerTexts()).resolves.toEqual(["Linen Notebook"]);
+    await line.locator(".aftercare-returns__choice", { hasText: "Dotted" }).locator("input").check();
+    await expect(block.locator("[data-status]").innerText()).resolves.toBe("");
+    const items = await block.locator('[data-slot="items"]').innerText();
+    const value = Number(items.replace(/[^\d.]/g, ""));
+    await expect(line.locator('[data-slot="difference"]').innerText()).resolves.toBe(`Price difference: −$${(value - 16).toFixed(2)}`);
+    await expect(block.locator('[data-slot="new-items"]').innerText()).resolves.toBe("−$16.00");
+    const bonus = Math.floor((Math.round(value * 100) * 1000 + 5000) / 10000) / 100;
+    await expect(block.locator('[data-slot="bonus"]').innerText()).resolves.toBe(`+$${bonus.toFixed(2)}`);
+    const credit = `$${(value - 16 + bonus).toFixed(2)}`;
+    await expect(block.locator('[data-slot="total"]').innerText()).resolves.toBe(credit);
+    await page.screenshot({ path: screenshotPath("returns-block-exchange-any-en"), fullPage: true });
+
+    await block.getByRole("button", { name: "Request return" }).click();
+    const done = block.locator(".aftercare-returns__card h3");
+    await done.waitFor({ timeout: 20_000 });
+    await expect(block.locator('[data-slot="amount"]').innerText()).resolves.toBe(`New items: $16.00 · Store credit after the exchange: ${credit}`);
+    const stored = await db.returnCase.findFirstOrThrow({ where: { shop: demo.shop, number: (await done.innerText()).split(" ")[1] }, include: { lines: true } });
+    expect(stored).toMatchObject({ resolution: "exchange_any", status: "requested", exchangeMinor: 1600, shopifyReturnId: null });
+    expect(stored.lines[0]).toMatchObject({ lineItemShopifyId: anyPick!.lineItemId, exchangeTitle: "Linen Notebook – Dotted", exchangeUnitPriceMinor: 1600 });
     await page.close();
   });
 });

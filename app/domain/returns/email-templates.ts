@@ -1,5 +1,5 @@
 /** The standard return emails in each language; a merchant's own wording replaces any of them. */
-import type { Language, ReturnPolicy } from "./policy";
+import { LANGUAGES, type Language, type ReturnPolicy } from "./policy";
 
 export const RETURN_EMAILS = ["requested", "approved", "declined", "received", "resolved"] as const;
 export type ReturnEmail = (typeof RETURN_EMAILS)[number];
@@ -7,6 +7,65 @@ export type ReturnEmail = (typeof RETURN_EMAILS)[number];
 export interface ReturnEmailTemplate {
   subject: string;
   body: string;
+}
+
+/** The merchant's own wording, per language and email; what is missing uses the standard one. */
+export type ReturnEmailTemplates = ReturnPolicy["notifications"]["templates"];
+
+export const RETURN_EMAIL_LABELS: Record<ReturnEmail, string> = {
+  requested: "Request received",
+  approved: "Return approved",
+  declined: "Return declined",
+  received: "Items received",
+  resolved: "Return complete",
+};
+
+/** What a return email's Liquid can use; `emails` lists where a variable has a value (all when absent). */
+export const RETURN_EMAIL_VARIABLES: Array<{ name: string; description: string; emails?: ReturnEmail[] }> = [
+  { name: "customer_first_name", description: "The shopper's first name" },
+  { name: "return_number", description: "The return's number" },
+  { name: "order_name", description: "The order, e.g. #1001" },
+  { name: "shop_name", description: "Your shop's name" },
+  { name: "status_url", description: "Link where the shopper follows the return" },
+  { name: "items", description: "The items: {% for item in items %}{{ item.title }} × {{ item.quantity }}{% endfor %}" },
+  { name: "resolution", description: "Refund, store credit or exchange, in the shopper's language" },
+  { name: "amount", description: "What the shopper gets back", emails: ["resolved"] },
+  { name: "instructions", description: "Your return instructions, in the shopper's language", emails: ["approved"] },
+  { name: "return_address", description: "Your return address", emails: ["approved"] },
+  { name: "decline_reason", description: "Your note on why the return was declined", emails: ["declined"] },
+];
+
+export interface TemplateIssue {
+  path: string;
+  language: string;
+  email: string;
+  part: "subject" | "body" | null;
+  message: string;
+}
+
+/**
+ * The merchant's wording as it should be stored: only known languages and emails, never empty,
+ * and without copies of the standard wording (so improvements to it reach the shop).
+ */
+export function normaliseReturnTemplates(templates: ReturnEmailTemplates): { templates: ReturnEmailTemplates; issues: TemplateIssue[] } {
+  const issues: TemplateIssue[] = [];
+  const kept: ReturnEmailTemplates = {};
+  for (const [language, emails] of Object.entries(templates)) {
+    for (const [email, template] of Object.entries(emails)) {
+      const path = `notifications.templates.${language}.${email}`;
+      if (!(LANGUAGES as readonly string[]).includes(language) || !(RETURN_EMAILS as readonly string[]).includes(email)) {
+        issues.push({ path, language, email, part: null, message: `There is no return email “${email}” in “${language}”.` });
+        continue;
+      }
+      const standard = STANDARD_RETURN_EMAILS[language as Language][email as ReturnEmail];
+      for (const part of ["subject", "body"] as const) {
+        if (!template[part].trim()) issues.push({ path: `${path}.${part}`, language, email, part, message: `The ${part === "body" ? "message" : "subject"} is empty. Write one, or reset the email to the standard wording.` });
+      }
+      if (template.subject === standard.subject && template.body === standard.body) continue;
+      kept[language] = { ...kept[language], [email]: { subject: template.subject, body: template.body } };
+    }
+  }
+  return { templates: kept, issues };
 }
 
 const items = "{% for item in items %}- {{ item.title }} × {{ item.quantity }}\n{% endfor %}";

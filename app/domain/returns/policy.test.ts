@@ -24,6 +24,7 @@ const line = (patch: Partial<LineFacts> = {}): LineFacts => ({
   lineItemId: "gid://shopify/LineItem/1",
   productId: "gid://shopify/Product/1",
   productTags: [],
+  productCollectionIds: [],
   quantity: 3,
   priceMinor: 2500,
   totalDiscountMinor: 0,
@@ -95,12 +96,16 @@ describe("exclusions", () => {
         const p = policy({
           exclusions: {
             productIds: kind === "product" ? ["gid://shopify/Product/1"] : [],
-            collections: kind === "collection" ? [{ id: "gid://shopify/Collection/9", title: "Sale", productIds: ["gid://shopify/Product/1"] }] : [],
+            collections: [{ id: "gid://shopify/Collection/9", title: "Sale" }],
             tags: ["final-sale"],
             discountedItems: kind === "discount",
           },
         });
-        const l = line({ productTags: kind === "tag" ? ["Final-Sale"] : ["summer"], totalDiscountMinor: discounted ? 500 : 0 });
+        const l = line({
+          productTags: kind === "tag" ? ["Final-Sale"] : ["summer"],
+          productCollectionIds: kind === "collection" ? ["gid://shopify/Collection/9"] : [],
+          totalDiscountMinor: discounted ? 500 : 0,
+        });
         const e = lineEligibility(p, order, l, ordered);
         if (kind === "product" || kind === "collection" || kind === "tag") expect(e.reason).toBe("excluded");
         else if (kind === "discount" && discounted) expect(e.reason).toBe("discounted");
@@ -210,6 +215,11 @@ describe("policy", () => {
     expect(p.windowDays).toBe(14);
     expect(p.fees).toEqual({ ...DEFAULT_RETURN_POLICY.fees, restockingPercent: 5 });
     expect(readPolicy("not json")).toEqual(DEFAULT_RETURN_POLICY);
+  });
+
+  it("keeps excluded collections stored with a list of their products, which is no longer used", () => {
+    const stored = { exclusions: { collections: [{ id: "gid://shopify/Collection/9", title: "Sale", productIds: ["gid://shopify/Product/1"] }] } };
+    expect(readPolicy(JSON.stringify(stored)).exclusions.collections).toEqual([{ id: "gid://shopify/Collection/9", title: "Sale" }]);
   });
 
   it("auto-approves by reason, order value and history", () => {

@@ -35,7 +35,8 @@ export const policySchema = z.object({
   windowDays: z.number().int("Whole days only").min(1, "The return window must be at least 1 day").max(365, "The return window can be at most 365 days"),
   exclusions: z.object({
     productIds: z.array(z.string().startsWith("gid://shopify/Product/")).max(500),
-    collections: z.array(z.object({ id: z.string().startsWith("gid://shopify/Collection/"), title: text(255), productIds: z.array(z.string()).max(5000) })).max(50),
+    /** Which products are in them is asked of Shopify when a return is checked, so it is never stale. */
+    collections: z.array(z.object({ id: z.string().startsWith("gid://shopify/Collection/"), title: text(255) })).max(50, "Exclude at most 50 collections"),
     tags: z.array(z.string().trim().min(1).max(255)).max(100),
     discountedItems: z.boolean(),
   }),
@@ -162,6 +163,8 @@ export interface LineFacts {
   lineItemId: string;
   productId: string | null;
   productTags: string[];
+  /** The policy's excluded collections that hold this line's product, as Shopify has them now. */
+  productCollectionIds: string[];
   quantity: number;
   priceMinor: number;
   totalDiscountMinor: number;
@@ -196,10 +199,10 @@ export function returnWindow(policy: Pick<ReturnPolicy, "windowDays">, order: Or
   return { windowFrom: from, windowEndsAt: new Date(start.getTime() + policy.windowDays * DAY_MS) };
 }
 
-export function isExcluded(policy: Pick<ReturnPolicy, "exclusions">, line: Pick<LineFacts, "productId" | "productTags">): boolean {
+export function isExcluded(policy: Pick<ReturnPolicy, "exclusions">, line: Pick<LineFacts, "productId" | "productTags" | "productCollectionIds">): boolean {
   const ex = policy.exclusions;
   if (line.productId && ex.productIds.includes(line.productId)) return true;
-  if (line.productId && ex.collections.some((c) => c.productIds.includes(line.productId!))) return true;
+  if (ex.collections.some((c) => line.productCollectionIds.includes(c.id))) return true;
   const tags = new Set(line.productTags.map((t) => t.trim().toLowerCase()));
   return ex.tags.some((t) => tags.has(t.trim().toLowerCase()));
 }

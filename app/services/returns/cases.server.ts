@@ -8,46 +8,72 @@ import type { Db } from "../../db.server";
 import {
   autoApproves,
   checkRequest,
+  isExchange,
   lineEligibility,
   lineValueMinor,
   LIVE_STATUSES,
   quoteReturn,
   type LineEligibility,
   type LineFacts,
+  type Quote,
   type RequestedItem,
   type Resolution,
   type ReturnPolicy,
 } from "../../domain/returns/policy";
 import { ReturnsError } from "./errors.server";
+import { newItemsMinor, quoteExchange } from "../../domain/returns/exchange";
+import { formatMoney } from "../../domain/shared/money";
+import type { ExchangeChoice } from "./exchanges.server";
 import { ShopifyApiError, type AdminClient } from "../../shopify/admin.server";
-import { ProductTags } from "../../shopify/operations/returns";
+import { ProductsInCollection, ProductTags } from "../../shopify/operations/returns";
 
 export interface OrderForReturns {
   order: { shopifyId: string; name: string; email: string | null; customerShopifyId: string | null; customerLocale: string | null; currency: string; totalMinor: number; cancelled: boolean; orderedAt: Date };
   lines: Array<LineFacts & { title: string; variantTitle: string | null; variantId: string | null; imageUrl: string | null; sku: string | null }>;
 }
 
-/**
- * Products' tags as Shopify has them now (order webhooks do not carry them). Without the Admin
- * API a policy that excludes by tag cannot be applied, so that is refused rather than guessed.
- */
-export async function productTagsFor(admin: AdminClient | null, policy: ReturnPolicy, productIds: string[]): Promise<Map<string, string[]>> {
-  const tags = new Map<string, string[]>();
-  if (policy.exclusions.tags.length === 0 || productIds.length === 0) return tags;
-  if (!admin) throw new ReturnsError(502, "shopify_unavailable", "Returns cannot be checked right now. Please try again shortly.");
-  try {
-    for (let i = 0; i < productIds.length; i += 50) {
-      const { nodes } = await admin.request(ProductTags, { ids: productIds.slice(i, i + 50) });
-      for (const n of nodes) if (n?.id && n.tags) tags.set(n.id, n.tags);
-    }
-  } catch (error) {
-    if (error instanceof ShopifyApiError) throw new ReturnsError(502, "shopify_unavailable", "Returns cannot be checked right now. Please try again shortly.");
-    throw error;
-  }
-  return tags;
+/** What the policy's exclusions need to know about a product, as Shopify has it now. */
+export interface ProductFacts {
+  tags: string[];
+  /** The policy's excluded collections the product is in. */
+  collectionIds: string[];
 }
 
-export async function loadOrderForReturns(db: Db, shop: string, orderShopifyId: string, tags?: Map<string, string[]>): Promise<OrderForReturns | null> {
+const SHOPIFY_UNAVAILABLE = "Returns cannot be checked right now. Please try again shortly.";
+const BATCH = 50;
+
+/**
+ * Products' tags and membership of the policy's excluded collections, asked of the Admin API each
+ * time (order webhooks carry neither, and a collection's products change, smart ones on their own).
+ * Without the Admin API such a policy cannot be applied, so that is refused rather than guessed.
+ */
+export async function productFactsFor(admin: AdminClient | null, policy: ReturnPolicy, productIds: string[]): Promise<Map<string, ProductFacts>> {
+  const facts = new Map<string, ProductFacts>();
+  const { tags, collections } = policy.exclusions;
+  if ((tags.length === 0 && collections.length === 0) || productIds.length === 0) return facts;
+  if (!admin) throw new ReturnsError(502, "shopify_unavailable", SHOPIFY_UNAVAILABLE);
+  const of = (id: string) => facts.get(id) ?? facts.set(id, { tags: [], collectionIds: [] }).get(id)!;
+  try {
+    for (let i = 0; i < productIds.length; i += BATCH) {
+      const ids = productIds.slice(i, i + BATCH);
+      if (tags.length > 0) {
+        const { nodes } = await admin.request(ProductTags, { ids });
+        for (const n of nodes) if (n?.id && n.tags) of(n.id).tags = n.tags;
+      }
+      for (const collection of collections) {
+        const { nodes } = await admin.request(ProductsInCollection, { ids, collectionId: collection.id });
+        for (const n of nodes) if (n?.id && n.inCollection) of(n.id).collectionIds.push(collection.id);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ShopifyApiError) throw new ReturnsError(502, "shopify_unavailable", SHOPIFY_UNAVAILABLE);
+    throw error;
+  }
+  return facts;
+}
+
+/** The order's facts for eligibility; `products` (from productFactsFor) must be given whenever the policy excludes by tag or collection. */
+export async function loadOrderForReturns(db: Db, shop: string, orderShopifyId: string, products?: Map<string, ProductFacts>): Promise<OrderForReturns | null> {
   const order = await db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } }, include: { lineItems: true } });
   if (!order || order.redactedAt) return null;
   const [fulfillments, claims, refunds] = await Promise.all([
@@ -75,7 +101,8 @@ export async function loadOrderForReturns(db: Db, shop: string, orderShopifyId: 
       return {
         lineItemId: li.shopifyId,
         productId: li.productShopifyId,
-        productTags: (li.productShopifyId && tags?.get(li.productShopifyId)) || li.productTags.split(",").map((t) => t.trim()).filter(Boolean),
+        productTags: (li.productShopifyId && products?.get(li.productShopifyId)?.tags) || li.productTags.split(",").map((t) => t.trim()).filter(Boolean),
+        productCollectionIds: (li.productShopifyId && products?.get(li.productShopifyId)?.collectionIds) || [],
         quantity: li.quantity,
         priceMinor: li.priceMinor,
         totalDiscountMinor: li.totalDiscountMinor,
@@ -105,10 +132,10 @@ export interface CreateReturnInput {
   items: RequestedItem[];
   resolution: string;
   locale: string;
-  /** Exchange variants as the Admin API described them (checked by the caller). */
-  exchangeTitles?: Record<string, string>;
-  /** Products' tags from productTagsFor. */
-  productTags?: Map<string, string[]>;
+  /** Exchange variants as the Admin API described them, by variant id (checkExchangeChoices). */
+  exchanges?: Record<string, ExchangeChoice>;
+  /** The order's products as productFactsFor found them. */
+  productFacts?: Map<string, ProductFacts>;
 }
 
 export type ReturnCaseWithLines = NonNullable<Awaited<ReturnType<typeof findReturnCase>>>;
@@ -118,6 +145,22 @@ export function findReturnCase(db: Db, shop: string, id: string) {
 }
 
 const isUnique = (e: unknown) => (e as { code?: string }).code === "P2002";
+
+/**
+ * What an exchange's new items cost, one per returned unit at the price Shopify gave; refused
+ * when that is more than the returned items are worth after fees (0010-return-exchanges.md).
+ */
+function exchangeCost(input: CreateReturnInput, chosen: Array<{ item: RequestedItem }>, quote: Quote, currency: string): number {
+  const priced = chosen.map(({ item }) => ({ quantity: item.quantity, choice: input.exchanges?.[item.exchangeVariantId ?? ""] }));
+  if (priced.some((p) => !p.choice)) throw new ReturnsError(422, "exchange_unavailable", "The item you chose in exchange is not available any more. Choose another.");
+  const exchange = quoteExchange(quote, newItemsMinor(priced.map((p) => ({ quantity: p.quantity, unitPriceMinor: p.choice!.unitPriceMinor }))));
+  if (!exchange.covered) {
+    const over = formatMoney({ amountMinor: -exchange.differenceMinor, currency });
+    const worth = formatMoney({ amountMinor: exchange.valueMinor, currency });
+    throw new ReturnsError(422, "exchange_costs_more", `The new items cost ${over} more than the items you return are worth (${worth}). Choose something that costs less.`);
+  }
+  return exchange.newItemsMinor;
+}
 
 class ClaimLost extends Error {}
 
@@ -133,7 +176,7 @@ export async function createReturnCase(
     if (existing.orderShopifyId !== input.orderShopifyId) throw new ReturnsError(409, "key_reused", "This submission key belongs to another return. Reload the page and try again.");
     return { returnCase: existing, created: false };
   }
-  const data = await loadOrderForReturns(db, shop, input.orderShopifyId, input.productTags);
+  const data = await loadOrderForReturns(db, shop, input.orderShopifyId, input.productFacts);
   if (!data) throw new ReturnsError(404, "not_found", "We could not find an order with that number and email.");
   if (!policy.enabled) throw new ReturnsError(422, "returns_off", "This shop is not taking returns online right now.");
   const eligibility = eligibilityOf(policy, data, now);
@@ -144,6 +187,7 @@ export async function createReturnCase(
   const chosen = input.items.map((item) => ({ item, line: data.lines.find((l) => l.lineItemId === item.lineItemId)! }));
   const itemsMinor = chosen.reduce((n, { item, line }) => n + lineValueMinor(line, item.quantity), 0);
   const quote = quoteReturn(policy, itemsMinor, resolution);
+  const exchangeMinor = isExchange(resolution) ? exchangeCost(input, chosen, quote, data.order.currency) : 0;
   const priorReturns = data.order.customerShopifyId
     ? await db.returnCase.count({ where: { shop, customerShopifyId: data.order.customerShopifyId, status: { in: LIVE_STATUSES } } })
     : await db.returnCase.count({ where: { shop, email: data.order.email ?? "\u0000", status: { in: LIVE_STATUSES } } });
@@ -199,6 +243,7 @@ export async function createReturnCase(
             shippingFeeMinor: quote.shippingFeeMinor,
             bonusMinor: quote.bonusMinor,
             resolutionMinor: quote.totalMinor,
+            exchangeMinor,
             autoApproved: auto,
             requestedAt: now,
             lines: {
@@ -213,7 +258,9 @@ export async function createReturnCase(
                 reason: item.reason,
                 note: item.note?.trim() ? item.note.trim().slice(0, 1000) : null,
                 exchangeVariantShopifyId: item.exchangeVariantId ?? null,
-                exchangeTitle: item.exchangeVariantId ? (input.exchangeTitles?.[item.exchangeVariantId] ?? null) : null,
+                exchangeProductShopifyId: item.exchangeVariantId ? (input.exchanges?.[item.exchangeVariantId]?.productId ?? null) : null,
+                exchangeTitle: item.exchangeVariantId ? (input.exchanges?.[item.exchangeVariantId]?.title ?? null) : null,
+                exchangeUnitPriceMinor: item.exchangeVariantId ? (input.exchanges?.[item.exchangeVariantId]?.unitPriceMinor ?? null) : null,
               })),
             },
           },

@@ -4,12 +4,12 @@
  */
 import type { Db } from "../../db.server";
 import { formatMoney } from "../../domain/shared/money";
-import { RESOLUTION_WORDS, returnTemplateFor, type ReturnEmail } from "../../domain/returns/email-templates";
+import { RESOLUTION_WORDS, returnTemplateFor, type ReturnEmail, type ReturnEmailTemplate } from "../../domain/returns/email-templates";
 import type { Language, ReturnPolicy } from "../../domain/returns/policy";
 import { languageFor } from "../../domain/tracking/settings";
 import { enqueueNotification } from "../../models/outbox.server";
 import { customerFirstName, shopProfile } from "../../models/tracking.server";
-import { renderEmail } from "../email-render.server";
+import { renderEmail, type RenderedEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 import { signLinkToken } from "../link-token.server";
 
@@ -42,6 +42,49 @@ export function returnStatusToken(shop: string, returnId: string, secret: string
   return signLinkToken({ purpose: RETURN_LINK_PURPOSE, shop, subject: returnId, expiresAt: new Date(now.getTime() + 180 * 86_400_000) }, secret);
 }
 
+/** A return email in its layout: the one way both sent emails and the admin's preview are made. */
+export function renderReturnEmail(template: ReturnEmailTemplate, variables: Record<string, unknown>, o: { shopName: string; language: Language; unsubscribeUrl: string }): Promise<RenderedEmail> {
+  return renderEmail(template, variables, {
+    shopName: o.shopName,
+    accentColor: "#1f5199",
+    language: o.language,
+    footer: [CHROME[o.language].footer(o.shopName)],
+    unsubscribeUrl: o.unsubscribeUrl,
+    unsubscribeLabel: CHROME[o.language].unsubscribe,
+  });
+}
+
+/**
+ * A template as a shopper would get it, with example values for the return and the shop's own
+ * name, currency, instructions and address, so the merchant sees their wording before saving it.
+ * Throws TemplateError when the Liquid cannot be rendered.
+ */
+export async function previewReturnEmail(
+  db: Db,
+  shop: string,
+  input: { policy: ReturnPolicy; template: ReturnEmailTemplate; language: Language },
+): Promise<RenderedEmail> {
+  const { policy, language } = input;
+  const profile = await shopProfile(db, shop);
+  const variables = {
+    shop_name: profile.name,
+    order_name: "#1001",
+    return_number: "1001-R1",
+    customer_first_name: "Alex",
+    items: [
+      { title: "Linen shirt - M", quantity: 1 },
+      { title: "Canvas tote", quantity: 2 },
+    ],
+    resolution: RESOLUTION_WORDS[language].refund,
+    amount: formatMoney({ amountMinor: 4_500, currency: profile.currencyCode }, language),
+    instructions: policy.instructions[language] || policy.instructions.en,
+    return_address: policy.returnAddress || "(your return address)",
+    decline_reason: "The items were returned after the return window closed. (example)",
+    status_url: `https://${shop}/pages/returns?return=example`,
+  };
+  return renderReturnEmail(input.template, variables, { shopName: profile.name, language, unsubscribeUrl: `https://${shop}/apps/aftercare/unsubscribe?token=example` });
+}
+
 export async function notifyReturn(
   db: Db,
   shop: string,
@@ -69,14 +112,7 @@ export async function notifyReturn(
     status_url: `https://${shop}${deps.returnsPagePath ?? "/pages/returns"}?return=${encodeURIComponent(token)}`,
   };
   const unsubscribe = unsubscribeUrl({ shop, email: ret.email, kind: RETURNS_NOTIFICATION_KIND, secret: deps.secret, now: deps.now });
-  const email = await renderEmail(returnTemplateFor(policy, language, milestone), variables, {
-    shopName: profile.name,
-    accentColor: "#1f5199",
-    language,
-    footer: [CHROME[language].footer(profile.name)],
-    unsubscribeUrl: unsubscribe,
-    unsubscribeLabel: CHROME[language].unsubscribe,
-  });
+  const email = await renderReturnEmail(returnTemplateFor(policy, language, milestone), variables, { shopName: profile.name, language, unsubscribeUrl: unsubscribe });
   const result = await enqueueNotification(
     db,
     {

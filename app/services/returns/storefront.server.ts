@@ -6,19 +6,22 @@
  * token for that order, which is what creating a return needs.
  */
 import type { Db } from "../../db.server";
-import { offeredResolutions, type LineEligibility, type ReturnPolicy, type IneligibleReason, type RequestedItem } from "../../domain/returns/policy";
+import { isExchange, offeredResolutions, type LineEligibility, type ReturnPolicy, type IneligibleReason, type RequestedItem } from "../../domain/returns/policy";
+import { exchangeCreditMinor, exchangeState } from "../../domain/returns/exchange";
+import { toMinor } from "../../domain/shared/money";
 import { languageFor } from "../../domain/tracking/settings";
 import { gid } from "../../domain/shared/shopify-ids";
 import { findOrderById, findOrdersByName, recentOrdersOfCustomer } from "../../models/tracking.server";
 import type { AdminClient } from "../../shopify/admin.server";
-import { ProductVariantsForExchange, VariantsByIds } from "../../shopify/operations/returns";
+import { ProductVariantsForExchange } from "../../shopify/operations/returns";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
 import { clientKey, rateLimiter, type RateLimitRule } from "../rate-limit.server";
-import { createReturnCase, eligibilityOf, findReturnCase, loadOrderForReturns, productTagsFor, type ReturnCaseWithLines } from "./cases.server";
+import { createReturnCase, eligibilityOf, findReturnCase, loadOrderForReturns, productFactsFor, type ProductFacts, type ReturnCaseWithLines } from "./cases.server";
 import { ReturnsError } from "./errors.server";
 import { notifyReturn, RETURN_LINK_PURPOSE, returnStatusToken } from "./notifications.server";
 import { getReturnPolicy } from "./policy.server";
 import { approveReturn, requestInShopify } from "./workflow.server";
+import { checkExchangeChoices, SEARCH_MAX_LENGTH, searchExchangeProducts } from "./exchanges.server";
 
 export const RETURNS_LOOKUP_LIMITS: { client: RateLimitRule; shop: RateLimitRule } = {
   client: { name: "returns-lookup-client", limit: 8, windowMs: 15 * 60_000 },
@@ -98,6 +101,8 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
     return { status: 200, body: { return: await statusView(deps.db, req.shop, ret, language) } };
   }
 
+  if (p.has("search")) return exchangeSearch(req, deps, now);
+
   const token = p.get("token")?.trim() ?? "";
   const orderName = p.get("order")?.trim() ?? "";
   const email = p.get("email")?.trim() ?? "";
@@ -133,22 +138,22 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
   const admin = await deps.admin(req.shop);
   const bare = await loadOrderForReturns(deps.db, req.shop, orderShopifyId);
   if (!bare) return NOT_FOUND;
-  let tags: Map<string, string[]>;
+  let products: Map<string, ProductFacts>;
   try {
-    tags = await productTagsFor(admin, policy, [...new Set(bare.lines.map((l) => l.productId).filter((x): x is string => !!x))]);
+    products = await productFactsFor(admin, policy, [...new Set(bare.lines.map((l) => l.productId).filter((x): x is string => !!x))]);
   } catch (error) {
     if (error instanceof ReturnsError) return { status: error.status, body: { error: error.code, message: error.message } };
     throw error;
   }
-  const data = (await loadOrderForReturns(deps.db, req.shop, orderShopifyId, tags))!;
+  const data = (await loadOrderForReturns(deps.db, req.shop, orderShopifyId, products))!;
   const eligibility = eligibilityOf(policy, data, now);
   const resolutions = offeredResolutions(policy);
-  const variants = new Map<string, Array<{ id: string; title: string; price: string }>>();
+  const variants = new Map<string, Array<{ id: string; title: string; priceMinor: number }>>();
   if (admin && resolutions.includes("exchange_variant")) {
     for (const productId of new Set(data.lines.filter((l, i) => eligibility[i].reason === null && l.productId).map((l) => l.productId!))) {
       try {
         const product = (await admin.request(ProductVariantsForExchange, { id: productId })).product;
-        variants.set(productId, (product?.variants.nodes ?? []).filter((v) => v.availableForSale).map((v) => ({ id: v.id, title: v.title, price: v.price })));
+        variants.set(productId, (product?.variants.nodes ?? []).filter((v) => v.availableForSale).map((v) => ({ id: v.id, title: v.title, priceMinor: toMinor(v.price, data.order.currency) })));
       } catch (error) {
         deps.log?.("could not load exchange variants", error);
       }
@@ -174,7 +179,7 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
 function lineView(
   l: Awaited<ReturnType<typeof loadOrderForReturns>> extends infer T ? (T extends { lines: Array<infer L> } ? L : never) : never,
   e: LineEligibility,
-  variants: Array<{ id: string; title: string; price: string }>,
+  variants: Array<{ id: string; title: string; priceMinor: number }>,
 ) {
   const reason: IneligibleReason | null = e.reason;
   return {
@@ -203,9 +208,23 @@ async function statusView(db: Db, shop: string, r: ReturnCaseWithLines, language
     status: r.status,
     resolution: r.resolution,
     currency: r.currency,
-    amounts: { items: r.itemsMinor, restockingFee: r.restockingFeeMinor, shippingFee: r.shippingFeeMinor, bonus: r.bonusMinor, total: r.resolutionMinor },
+    amounts: {
+      items: r.itemsMinor,
+      restockingFee: r.restockingFeeMinor,
+      shippingFee: r.shippingFeeMinor,
+      bonus: r.bonusMinor,
+      total: r.resolutionMinor,
+      // An exchange: the new items, and what comes back as store credit when it completes.
+      ...(isExchange(r.resolution as never) ? { exchange: r.exchangeMinor, storeCredit: exchangeCreditMinor(r) } : {}),
+    },
     requestedAt: r.requestedAt.toISOString(),
-    items: r.lines.map((l) => ({ title: l.title, variantTitle: l.variantTitle, quantity: l.quantity, exchangeTitle: l.exchangeTitle })),
+    items: r.lines.map((l) => ({
+      title: l.title,
+      variantTitle: l.variantTitle,
+      quantity: l.quantity,
+      exchangeTitle: l.exchangeTitle,
+      exchangeState: l.exchangeVariantShopifyId ? exchangeState(l) : null,
+    })),
     instructions: showInstructions ? policy.instructions[language] || policy.instructions.en : null,
     returnAddress: showInstructions ? policy.returnAddress || null : null,
     declineNote: r.status === "declined" ? r.declineNote : null,
@@ -247,10 +266,10 @@ export async function createShopperReturn(req: StorefrontRequest, body: CreateBo
   const language = languageFor(typeof body.locale === "string" ? body.locale : null, "en");
   const policy = await getReturnPolicy(deps.db, req.shop);
   try {
-    const exchangeTitles = await checkExchangeVariants(req.shop, check.subject, items, body.resolution, deps);
     const order = await loadOrderForReturns(deps.db, req.shop, check.subject);
-    const productTags = await productTagsFor(await deps.admin(req.shop), policy, [...new Set((order?.lines ?? []).map((l) => l.productId).filter((x): x is string => !!x))]);
-    const { returnCase, created } = await createReturnCase(deps.db, req.shop, policy, { orderShopifyId: check.subject, idempotencyKey: body.key, items, resolution: body.resolution, locale: language, exchangeTitles, productTags }, now);
+    const exchanges = await checkExchangeChoices(await deps.admin(req.shop), { items, resolution: body.resolution, order });
+    const productFacts = await productFactsFor(await deps.admin(req.shop), policy, [...new Set((order?.lines ?? []).map((l) => l.productId).filter((x): x is string => !!x))]);
+    const { returnCase, created } = await createReturnCase(deps.db, req.shop, policy, { orderShopifyId: check.subject, idempotencyKey: body.key, items, resolution: body.resolution, locale: language, exchanges, productFacts }, now);
     let current = returnCase;
     if (created) {
       const admin = await deps.admin(req.shop);
@@ -263,7 +282,8 @@ export async function createShopperReturn(req: StorefrontRequest, body: CreateBo
         deps.log?.(`return ${returnCase.number} not yet in Shopify: ${error.message}`);
       }
       await notifyReturn(deps.db, req.shop, policy, current, "requested", { secret: deps.secret, now });
-      if (current.autoApproved && current.shopifyReturnId) {
+      // An exchange reaches Shopify only on approval, so it has no Shopify return yet.
+      if (current.autoApproved && (current.shopifyReturnId || isExchange(current.resolution as never))) {
         try {
           current = await approveReturn(req.shop, returnCase.id, wf);
         } catch (error) {
@@ -279,26 +299,34 @@ export async function createShopperReturn(req: StorefrontRequest, body: CreateBo
   }
 }
 
-async function checkExchangeVariants(shop: string, orderShopifyId: string, items: RequestedItem[], resolution: string, deps: StorefrontDeps) {
-  const wanted = items.filter((i) => i.exchangeVariantId).map((i) => i.exchangeVariantId!);
-  if (resolution !== "exchange_variant" && resolution !== "exchange_any") {
-    if (wanted.length) throw new ReturnsError(400, "exchange_not_chosen", "An exchange item was chosen without choosing an exchange.");
-    return {};
+export const EXCHANGE_SEARCH_LIMIT: RateLimitRule = { name: "returns-exchange-search", limit: 60, windowMs: 15 * 60_000 };
+
+/**
+ * GET ?search=…&token=…: the shop's products for an exchange for any product. Only a shopper who
+ * found their order (its signed token) may search, only when the shop offers that exchange, and
+ * at most EXCHANGE_SEARCH_LIMIT times per client.
+ */
+async function exchangeSearch(req: StorefrontRequest, deps: StorefrontDeps, now: Date): Promise<Answer> {
+  const text = req.params.get("search") ?? "";
+  if (text.length > SEARCH_MAX_LENGTH) return bad(`Search with at most ${SEARCH_MAX_LENGTH} characters.`, "search_too_long");
+  const token = req.params.get("token")?.trim() ?? "";
+  const check = token.length <= 2048 ? verifyLinkToken(token, { secret: deps.secret, purpose: ORDER_ACCESS_PURPOSE, shop: req.shop, now }) : { ok: false as const };
+  if (!check.ok) return { status: 401, body: { error: "session_expired", message: "Your session has expired. Look up your order again." } };
+  const policy = await getReturnPolicy(deps.db, req.shop);
+  if (!offeredResolutions(policy).includes("exchange_any")) return { status: 422, body: { error: "resolution_not_offered", message: "This shop does not offer exchanges for other products." } };
+  const limiter = rateLimiter(deps.db, EXCHANGE_SEARCH_LIMIT, () => now);
+  const client = clientKey(deps.secret, req.clientIp ?? "unknown", check.subject);
+  const allowed = await limiter.check(req.shop, client);
+  if (!allowed.allowed) {
+    return { status: 429, body: { error: "rate_limited", message: "Too many searches. Please wait a few minutes and try again.", retryAfterSeconds: allowed.retryAfterSeconds }, headers: { "Retry-After": String(allowed.retryAfterSeconds) } };
   }
-  if (!wanted.length) return {};
-  const admin = await deps.admin(shop);
-  if (!admin) throw new ReturnsError(502, "shopify_unavailable", "Exchanges cannot be checked right now. Please try again shortly.");
-  const found = (await admin.request(VariantsByIds, { ids: [...new Set(wanted)] })).nodes;
-  const order = await loadOrderForReturns(deps.db, shop, orderShopifyId);
-  const titles: Record<string, string> = {};
-  for (const item of items) {
-    const v = found.find((n) => n?.id === item.exchangeVariantId);
-    const line = order?.lines.find((l) => l.lineItemId === item.lineItemId);
-    if (!v || !v.availableForSale) throw new ReturnsError(422, "exchange_unavailable", "The item you chose in exchange is not available any more. Choose another.");
-    if (resolution === "exchange_variant" && (!line || v.product.id !== line.productId || v.id === line.variantId)) {
-      throw new ReturnsError(422, "exchange_variant_invalid", "An exchange must be another option of the same product.");
-    }
-    titles[v.id] = `${v.product.title} – ${v.title}`;
+  await limiter.hit(req.shop, client);
+  const order = await deps.db.order.findUnique({ where: { shop_shopifyId: { shop: req.shop, shopifyId: check.subject } }, select: { currency: true, redactedAt: true } });
+  if (!order || order.redactedAt) return NOT_FOUND;
+  try {
+    return { status: 200, body: { currency: order.currency, products: await searchExchangeProducts(await deps.admin(req.shop), text, order.currency) } };
+  } catch (error) {
+    if (error instanceof ReturnsError) return { status: error.status, body: { error: error.code, message: error.message } };
+    throw error;
   }
-  return titles;
 }

@@ -4,10 +4,14 @@
  * -> receive (reverseFulfillmentOrderDispose, a disposition per item) -> resolve (returnProcess;
  * storeCreditAccountCredit for credit and bonus) -> close (returnClose). Shopify is called first;
  * Aftercare's row moves only when Shopify agreed, with a conditional update so two clicks move it once.
+ * An exchange has no returnRequest: approving it creates Shopify's return with its exchange items
+ * (returnCreate), and returnProcess adds the replacements to the order (0010-return-exchanges.md).
  */
 import type { Db } from "../../db.server";
 import { canMove, closeBlocker, DISPOSITIONS, isExchange, type Disposition, type ReturnPolicy, type ReturnStatus } from "../../domain/returns/policy";
 import { fromMinor } from "../../domain/shared/money";
+import { exchangeCreditMinor } from "../../domain/returns/exchange";
+import { ReturnCreateWithExchange } from "../../shopify/operations/exchanges";
 import { ShopifyApiError, ShopifyUserError, type AdminClient } from "../../shopify/admin.server";
 import {
   ReturnableFulfillments,
@@ -63,35 +67,30 @@ function email(db: Db, shop: string, policy: ReturnPolicy, ret: ReturnCaseWithLi
   return notifyReturn(db, shop, policy, ret, milestone, { secret: deps.secret, now: deps.now ?? new Date() });
 }
 
-/** Creates Shopify's return request for a return that has none yet (after a shopper's request, or a retry). */
-export async function requestInShopify(shop: string, id: string, deps: WorkflowDeps): Promise<ReturnCaseWithLines> {
-  const ret = await load(deps.db, shop, id);
-  if (ret.shopifyReturnId) return ret;
-  const policy = await getReturnPolicy(deps.db, shop);
-  try {
-    const admin = needAdmin(deps.admin);
-    const returnable = await shopify("list what can be returned", () => admin.request(ReturnableFulfillments, { orderId: ret.orderShopifyId }));
-    const pool = returnable.returnableFulfillments.nodes.flatMap((f) => f.returnableFulfillmentLineItems.nodes.map((n) => ({ ...n, left: n.quantity })));
-    const returnLineItems: Array<{ fulfillmentLineItemId: string; quantity: number; returnReason: string; customerNote: string | null }> = [];
-    for (const line of ret.lines) {
-      let wanted = line.quantity;
-      const reason = policy.reasons.find((r) => r.id === line.reason)?.shopifyReason ?? "OTHER";
-      for (const candidate of pool.filter((p) => p.fulfillmentLineItem.lineItem.id === line.lineItemShopifyId)) {
-        const take = Math.min(wanted, candidate.left);
-        if (take <= 0) continue;
-        candidate.left -= take;
-        wanted -= take;
-        returnLineItems.push({ fulfillmentLineItemId: candidate.fulfillmentLineItem.id, quantity: take, returnReason: reason, customerNote: line.note });
-      }
-      if (wanted > 0) throw new ReturnsError(409, "not_returnable_in_shopify", `Shopify says ${line.title} can no longer be returned in that quantity.`);
+/** Shopify's fulfillment line items for each of the return's lines, from what Shopify says can still be returned. */
+async function shopifyReturnLines(admin: AdminClient, ret: ReturnCaseWithLines, policy: ReturnPolicy) {
+  const returnable = await shopify("list what can be returned", () => admin.request(ReturnableFulfillments, { orderId: ret.orderShopifyId }));
+  const pool = returnable.returnableFulfillments.nodes.flatMap((f) => f.returnableFulfillmentLineItems.nodes.map((n) => ({ ...n, left: n.quantity })));
+  const lines: Array<{ fulfillmentLineItemId: string; quantity: number; returnReason: string; note: string | null }> = [];
+  for (const line of ret.lines) {
+    let wanted = line.quantity;
+    const reason = policy.reasons.find((r) => r.id === line.reason)?.shopifyReason ?? "OTHER";
+    for (const candidate of pool.filter((p) => p.fulfillmentLineItem.lineItem.id === line.lineItemShopifyId)) {
+      const take = Math.min(wanted, candidate.left);
+      if (take <= 0) continue;
+      candidate.left -= take;
+      wanted -= take;
+      lines.push({ fulfillmentLineItemId: candidate.fulfillmentLineItem.id, quantity: take, returnReason: reason, note: line.note });
     }
-    const payload = await shopify("create the return request", () =>
-      admin.mutate(ReturnRequest, (d) => d.returnRequest, { input: { orderId: ret.orderShopifyId, returnLineItems } }),
-    );
-    await deps.db.returnCase.updateMany({
-      where: { shop, id, shopifyReturnId: null },
-      data: { shopifyReturnId: payload.return!.id, shopifyReturnName: payload.return!.name, shopifyStatus: payload.return!.status, syncError: null },
-    });
+    if (wanted > 0) throw new ReturnsError(409, "not_returnable_in_shopify", `Shopify says ${line.title} can no longer be returned in that quantity.`);
+  }
+  return lines;
+}
+
+/** Runs a Shopify step that creates the return there; a refusal is kept on the row for the desk. */
+async function creatingInShopify(deps: WorkflowDeps, shop: string, id: string, run: () => Promise<void>) {
+  try {
+    await run();
   } catch (error) {
     if (!(error instanceof ReturnsError)) throw error;
     await deps.db.returnCase.updateMany({ where: { shop, id }, data: { syncError: error.message } });
@@ -100,18 +99,79 @@ export async function requestInShopify(shop: string, id: string, deps: WorkflowD
   return load(deps.db, shop, id);
 }
 
+/**
+ * Creates Shopify's return request for a return that has none yet (after a shopper's request, or a
+ * retry). An exchange has none: Shopify's request cannot carry exchange items, so its return is
+ * created, open, when it is approved.
+ */
+export async function requestInShopify(shop: string, id: string, deps: WorkflowDeps): Promise<ReturnCaseWithLines> {
+  const ret = await load(deps.db, shop, id);
+  if (ret.shopifyReturnId || isExchange(ret.resolution as never)) return ret;
+  const policy = await getReturnPolicy(deps.db, shop);
+  return creatingInShopify(deps, shop, id, async () => {
+    const admin = needAdmin(deps.admin);
+    const lines = await shopifyReturnLines(admin, ret, policy);
+    const returnLineItems = lines.map((l) => ({ fulfillmentLineItemId: l.fulfillmentLineItemId, quantity: l.quantity, returnReason: l.returnReason, customerNote: l.note }));
+    const payload = await shopify("create the return request", () =>
+      admin.mutate(ReturnRequest, (d) => d.returnRequest, { input: { orderId: ret.orderShopifyId, returnLineItems } }),
+    );
+    await deps.db.returnCase.updateMany({
+      where: { shop, id, shopifyReturnId: null },
+      data: { shopifyReturnId: payload.return!.id, shopifyReturnName: payload.return!.name, shopifyStatus: payload.return!.status, syncError: null },
+    });
+  });
+}
+
+/**
+ * An approved exchange in Shopify: returnCreate with the returned items and, per line, the chosen
+ * variant in the same quantity. The return is open at once; the ids of its exchange line items
+ * are kept on Aftercare's lines for returnProcess.
+ */
+async function createExchangeInShopify(shop: string, ret: ReturnCaseWithLines, deps: WorkflowDeps): Promise<ReturnCaseWithLines> {
+  const policy = await getReturnPolicy(deps.db, shop);
+  return creatingInShopify(deps, shop, ret.id, async () => {
+    const admin = needAdmin(deps.admin);
+    const missing = ret.lines.find((l) => !l.exchangeVariantShopifyId);
+    if (missing) throw new ReturnsError(409, "exchange_missing", `${missing.title} has no item chosen in exchange, so Shopify's exchange cannot be made.`);
+    const lines = await shopifyReturnLines(admin, ret, policy);
+    // Shopify keeps at most 255 characters of a return reason note.
+    const returnLineItems = lines.map((l) => ({ fulfillmentLineItemId: l.fulfillmentLineItemId, quantity: l.quantity, returnReason: l.returnReason, returnReasonNote: l.note?.slice(0, 255) ?? null }));
+    const exchangeLineItems = ret.lines.map((l) => ({ variantId: l.exchangeVariantShopifyId!, quantity: l.quantity }));
+    const payload = await shopify("create the exchange", () =>
+      admin.mutate(ReturnCreateWithExchange, (d) => d.returnCreate, { input: { orderId: ret.orderShopifyId, returnLineItems, exchangeLineItems } }),
+    );
+    const created = payload.return!;
+    // Shopify lists the exchange items in the order they were sent: one per Aftercare line.
+    const exchanged = created.exchangeLineItems.nodes;
+    await deps.db.$transaction(async (tx) => {
+      const { count } = await tx.returnCase.updateMany({
+        where: { shop, id: ret.id, shopifyReturnId: null },
+        data: { shopifyReturnId: created.id, shopifyReturnName: created.name, shopifyStatus: created.status, syncError: null },
+      });
+      if (count !== 1) return;
+      for (const [i, line] of ret.lines.entries()) {
+        const match = exchanged[i]?.variantId === line.exchangeVariantShopifyId ? exchanged[i] : exchanged.find((e) => e.variantId === line.exchangeVariantShopifyId);
+        if (match) await tx.returnCaseLine.update({ where: { id: line.id }, data: { shopifyExchangeLineItemId: match.id } });
+      }
+    });
+  });
+}
+
 export async function approveReturn(shop: string, id: string, deps: WorkflowDeps): Promise<ReturnCaseWithLines> {
   let ret = await load(deps.db, shop, id);
   if (ret.status === "approved") return ret;
   if (!canMove(ret.status, "approved")) throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be approved.`);
-  if (!ret.shopifyReturnId) ret = await requestInShopify(shop, id, deps);
+  if (!ret.shopifyReturnId) ret = isExchange(ret.resolution as never) ? await createExchangeInShopify(shop, ret, deps) : await requestInShopify(shop, id, deps);
   const admin = needAdmin(deps.admin);
-  try {
-    const payload = await admin.mutate(ReturnApproveRequest, (d) => d.returnApproveRequest, { id: ret.shopifyReturnId! });
-    await deps.db.returnCase.updateMany({ where: { shop, id }, data: { shopifyStatus: payload.return?.status ?? "OPEN" } });
-  } catch (error) {
-    // Approved in Shopify's admin already (its webhook may not have arrived yet): that is fine.
-    if (!(error instanceof ShopifyUserError && /status OPEN|is OPEN/i.test(error.message))) await shopify("approve the return", () => Promise.reject(error));
+  // An exchange's return was created open; nothing is left to approve in Shopify.
+  if (ret.shopifyStatus !== "OPEN") {
+    try {
+      const payload = await admin.mutate(ReturnApproveRequest, (d) => d.returnApproveRequest, { id: ret.shopifyReturnId! });
+      await deps.db.returnCase.updateMany({ where: { shop, id }, data: { shopifyStatus: payload.return?.status ?? "OPEN" } });
+    } catch (error) {
+      // Approved in Shopify's admin already (its webhook may not have arrived yet): that is fine.
+      if (!(error instanceof ShopifyUserError && /status OPEN|is OPEN/i.test(error.message))) await shopify("approve the return", () => Promise.reject(error));
+    }
   }
   const now = deps.now ?? new Date();
   if (await move(deps.db, shop, id, ["requested"], { status: "approved", approvedAt: now, syncError: null })) {
@@ -208,7 +268,9 @@ export async function resolveReturn(shop: string, id: string, deps: WorkflowDeps
     const r = found.return;
     if (!r) throw new ReturnsError(409, "missing_in_shopify", "Shopify no longer has this return.");
     const toProcess = r.returnLineItems.nodes.filter((l) => l.id && l.quantity - (l.processedQuantity ?? 0) > 0).map((l) => ({ id: l.id, quantity: l.quantity - (l.processedQuantity ?? 0) }));
-    if (toProcess.length > 0) {
+    const exchangeToProcess = r.exchangeLineItems.nodes.filter((e) => e.quantity > e.processedQuantity).map((e) => ({ id: e.id, quantity: e.quantity - e.processedQuantity }));
+    let replacements: Array<{ id: string; lineItems: Array<{ id: string }> | null }> = r.exchangeLineItems.nodes;
+    if (toProcess.length > 0 || exchangeToProcess.length > 0) {
       const money = (minor: number) => ({ amount: fromMinor(minor, ret.currency), currencyCode: ret.currency });
       let financialTransfer = null;
       if (ret.resolution === "refund" && ret.resolutionMinor > 0) {
@@ -216,18 +278,24 @@ export async function resolveReturn(shop: string, id: string, deps: WorkflowDeps
         if (!sale) throw new ReturnsError(409, "no_payment", "This order has no payment Shopify can refund; give store credit instead.");
         financialTransfer = { issueRefund: { orderTransactions: [{ parentId: sale.id, transactionAmount: money(ret.resolutionMinor) }] } };
       }
-      await shopify("process the return", () =>
+      // With exchange items, Shopify adds the replacements to the order and a fulfillment order to ship them.
+      const processed = await shopify("process the return", () =>
         admin.mutate(ReturnProcess, (d) => d.returnProcess, {
-          input: { returnId: ret.shopifyReturnId!, returnLineItems: toProcess, financialTransfer, note: `Aftercare return ${ret.number}`, notifyCustomer: false },
+          input: { returnId: ret.shopifyReturnId!, returnLineItems: toProcess, exchangeLineItems: exchangeToProcess, financialTransfer, note: `Aftercare return ${ret.number}`, notifyCustomer: false },
         }),
       );
-      // Store credit (with its bonus), or an exchange's bonus, goes to the customer's Shopify account.
-      const credit = ret.resolution === "store_credit" ? ret.resolutionMinor : isExchange(ret.resolution as never) ? ret.bonusMinor : 0;
+      replacements = processed.return?.exchangeLineItems.nodes ?? [];
+      // Store credit (with its bonus), or what is left of an exchange and its bonus, goes to the customer's Shopify account.
+      const credit = ret.resolution === "store_credit" ? ret.resolutionMinor : isExchange(ret.resolution as never) ? exchangeCreditMinor(ret) : 0;
       if (credit > 0) {
         const customer = r.order.customer?.id ?? ret.customerShopifyId;
         if (!customer) throw new ReturnsError(409, "no_customer", "Store credit needs a customer account on the order.");
         await shopify("issue the store credit", () => admin.mutate(StoreCreditAccountCredit, (d) => d.storeCreditAccountCredit, { id: customer, amount: money(credit) }));
       }
+    }
+    for (const line of ret.lines) {
+      const replacement = replacements.find((e) => e.id === line.shopifyExchangeLineItemId)?.lineItems?.[0]?.id;
+      if (replacement && !line.replacementLineItemShopifyId) await deps.db.returnCaseLine.update({ where: { id: line.id }, data: { replacementLineItemShopifyId: replacement } });
     }
     await move(deps.db, shop, id, ["received"], { status: "resolved", resolvedAt: now });
     await email(deps.db, shop, await getReturnPolicy(deps.db, shop), await load(deps.db, shop, id), "resolved", deps);

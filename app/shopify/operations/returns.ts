@@ -98,10 +98,11 @@ export interface ReturnForProcessing {
   reverseFulfillmentOrders: {
     nodes: Array<{ id: string; lineItems: { nodes: Array<{ id: string; totalQuantity: number; fulfillmentLineItem: { lineItem: { id: string } } | null }> } }>;
   };
+  exchangeLineItems: { nodes: Array<{ id: string; quantity: number; processedQuantity: number; lineItems: Array<{ id: string }> | null }> };
   order: { id: string; customer: { id: string } | null; transactions: Array<{ id: string; kind: string; status: string; gateway: string | null }> };
 }
 
-/** A return's lines, its reverse fulfillment order lines and the order's payments, to receive and process it. */
+/** A return's lines (exchange items too), its reverse fulfillment order lines and the order's payments, to receive and process it. */
 export const ReturnForProcessing = operation<{ return: ReturnForProcessing | null; location: { id: string } | null }, { id: string }>(`#graphql
   query ReturnForProcessing($id: ID!) {
     return(id: $id) {
@@ -134,6 +135,16 @@ export const ReturnForProcessing = operation<{ return: ReturnForProcessing | nul
                 }
               }
             }
+          }
+        }
+      }
+      exchangeLineItems(first: 50) {
+        nodes {
+          id
+          quantity
+          processedQuantity
+          lineItems {
+            id
           }
         }
       }
@@ -175,11 +186,17 @@ export const ReverseFulfillmentOrderDispose = operation<
 `);
 
 export const ReturnProcess = operation<
-  { returnProcess: ReturnPayload },
+  {
+    returnProcess: {
+      return: { id: string; name: string; status: string; exchangeLineItems: { nodes: Array<{ id: string; lineItems: Array<{ id: string }> | null }> } } | null;
+      userErrors: UserError[];
+    };
+  },
   {
     input: {
       returnId: string;
       returnLineItems: Array<{ id: string; quantity: number }>;
+      exchangeLineItems?: Array<{ id: string; quantity: number }>;
       financialTransfer?: { issueRefund: { orderTransactions: Array<{ parentId: string; transactionAmount: { amount: string; currencyCode: string } }> } } | null;
       note?: string | null;
       notifyCustomer: boolean;
@@ -192,6 +209,14 @@ export const ReturnProcess = operation<
         id
         name
         status
+        exchangeLineItems(first: 50) {
+          nodes {
+            id
+            lineItems {
+              id
+            }
+          }
+        }
       }
       userErrors {
         field
@@ -270,26 +295,23 @@ export const ProductVariantsForExchange = operation<
   }
 `);
 
-/** Variants by id (an exchange for any product names its variant). */
-export const VariantsByIds = operation<{ nodes: Array<(ExchangeVariant & { __typename: "ProductVariant" }) | null> }, { ids: string[] }>(`#graphql
-  query VariantsByIds($ids: [ID!]!) {
+/** Products' current tags, for tag exclusions (order webhooks do not carry them). */
+/** Which of these products are in one collection now (smart collections included). */
+export const ProductsInCollection = operation<
+  { nodes: Array<{ __typename: string; id?: string; inCollection?: boolean } | null> },
+  { ids: string[]; collectionId: string }
+>(`#graphql
+  query ProductsInCollection($ids: [ID!]!, $collectionId: ID!) {
     nodes(ids: $ids) {
       __typename
-      ... on ProductVariant {
+      ... on Product {
         id
-        title
-        availableForSale
-        price
-        product {
-          id
-          title
-        }
+        inCollection(id: $collectionId)
       }
     }
   }
 `);
 
-/** Products' current tags, for tag exclusions (order webhooks do not carry them). */
 export const ProductTags = operation<{ nodes: Array<{ __typename: string; id?: string; tags?: string[] } | null> }, { ids: string[] }>(`#graphql
   query ProductTags($ids: [ID!]!) {
     nodes(ids: $ids) {

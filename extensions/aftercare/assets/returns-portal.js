@@ -1,5 +1,6 @@
 // <aftercare-returns-portal>: finds an order through the app proxy, lets the shopper choose items,
-// a reason and a resolution, shows the amount before submitting, and the return's status after.
+// a reason and a resolution (an exchange for any product searches the shop's products), shows the
+// amount before submitting, and the return's status after.
 // No framework; every word comes from the block's Liquid (data-strings) or the API.
 (() => {
   if (customElements.get("aftercare-returns-portal")) return;
@@ -18,13 +19,17 @@
       this.result = this.querySelector("[data-result]");
       this.onSubmit = (event) => {
         event.preventDefault();
+        const searching = document.activeElement && document.activeElement.closest("[data-line]");
         if (event.target === this.find) this.findOrder();
+        // Enter in a search field searches rather than sending the return.
+        else if (searching && document.activeElement.matches('[data-field="search"]')) this.search(searching);
         else if (event.target.matches("[data-request]")) this.submitReturn();
       };
       this.onClick = (event) => {
         const open = event.target.closest("[data-token]");
         if (open) this.lookup({ token: open.dataset.token });
         if (event.target.closest('[data-action="again"]')) this.reset();
+        if (event.target.closest('[data-action="search"]')) this.search(event.target.closest("[data-line]"));
       };
       this.onChange = (event) => {
         if (!event.target.closest("[data-request]")) return;
@@ -224,8 +229,38 @@
       for (const r of this.view.reasons) reason.append(new Option(r.label, r.id));
       const exchange = row.querySelector('[data-field="exchange"]');
       exchange.append(new Option("—", ""));
-      for (const v of line.exchangeVariants) exchange.append(new Option(v.title, v.id));
+      for (const v of line.exchangeVariants) exchange.append(Object.assign(new Option(v.title, v.id), { price: v.priceMinor }));
       return row;
+    }
+
+    /** The shop's products for an exchange for any product: one radio per variant for sale. */
+    async search(row) {
+      const results = this.slot(row, "results");
+      this.say(this.s.searching);
+      try {
+        const { ok, body } = await this.call({ search: row.querySelector('[data-field="search"]').value.trim(), token: this.view.token });
+        if (!ok) return this.say(this.error(body), true);
+        this.say("");
+        results.replaceChildren();
+        if (!body.products.length) results.append(Object.assign(document.createElement("li"), { textContent: this.s.no_results }));
+        for (const p of body.products) {
+          const li = document.createElement("li");
+          if (p.imageUrl) li.append(Object.assign(document.createElement("img"), { src: p.imageUrl, alt: "", width: 48, height: 48, loading: "lazy" }));
+          const choices = document.createElement("div");
+          choices.append(Object.assign(document.createElement("strong"), { textContent: p.title }));
+          for (const v of p.variants) {
+            const input = Object.assign(document.createElement("input"), { type: "radio", name: `any-${row.dataset.line}`, value: v.id, price: v.priceMinor });
+            input.dataset.field = "any";
+            const label = Object.assign(document.createElement("label"), { className: "aftercare-returns__choice" });
+            label.append(input, ` ${v.title} · ${this.money(v.priceMinor, body.currency)}`);
+            choices.append(label);
+          }
+          li.append(choices);
+          results.append(li);
+        }
+      } catch (error) {
+        if (error.name !== "AbortError") this.say(this.s.errors.network, true);
+      }
     }
 
     resolution() {
@@ -241,7 +276,17 @@
           const line = this.view.lines.find((l) => l.id === row.dataset.line);
           const field = (name) => row.querySelector(`[data-field="${name}"]`);
           const quantity = Number(field("quantity").value);
-          return { row, line, field, quantity, valueMinor: Math.floor((line.paidMinor * Math.min(quantity, line.quantity)) / Math.max(1, line.quantity)) };
+          // The new item: a variant of the same product, or any product found by searching.
+          const pick = this.resolution() === "exchange_any" ? row.querySelector('[data-field="any"]:checked') : field("exchange").selectedOptions[0];
+          return {
+            row,
+            line,
+            field,
+            quantity,
+            exchangeId: (pick && pick.value) || null,
+            newMinor: pick && pick.value ? pick.price * quantity : 0,
+            valueMinor: Math.floor((line.paidMinor * Math.min(quantity, line.quantity)) / Math.max(1, line.quantity)),
+          };
         });
     }
 
@@ -254,8 +299,10 @@
         const picked = row.querySelector('[data-field="pick"]').checked;
         const line = this.view.lines.find((l) => l.id === row.dataset.line);
         this.slot(row, "details").hidden = !picked;
-        this.slot(row, "exchange-box").hidden = !exchange || !line.exchangeVariants.length;
-        this.slot(row, "no-exchange").hidden = !exchange || line.exchangeVariants.length > 0;
+        const variant = resolution === "exchange_variant";
+        this.slot(row, "exchange-box").hidden = !variant || !line.exchangeVariants.length;
+        this.slot(row, "no-exchange").hidden = !variant || line.exchangeVariants.length > 0;
+        this.slot(row, "any-box").hidden = resolution !== "exchange_any";
         const reason = this.view.reasons.find((r) => r.id === row.querySelector('[data-field="reason"]').value);
         row.querySelector('[data-field="note"]').required = Boolean(reason && reason.requireNote);
       }
@@ -268,16 +315,27 @@
       const shipping = waived || !items ? 0 : Math.min(items - restocking, fees.returnShippingMinor);
       const bonus = percentOf(items, option.bonusPercent);
       const currency = this.view.order.currency;
+      const signed = (minor) => `${minor < 0 ? "−" : "+"}${this.money(Math.abs(minor), currency)}`;
       const show = (name, minor, sign) => {
         this.slot(root, `${name}-row`).hidden = minor === 0;
         this.slot(root, name, `${sign}${this.money(minor, currency)}`);
       };
+      // An exchange: the new items come off what the returned ones are worth; the rest is store credit.
+      const newItems = exchange ? chosen.reduce((n, c) => n + c.newMinor, 0) : 0;
+      for (const c of chosen) {
+        const note = this.slot(c.row, "difference", c.exchangeId ? fill(this.s.price_difference, { amount: signed(c.newMinor - c.valueMinor) }) : "");
+        note.hidden = !exchange || !c.exchangeId;
+      }
+      const over = newItems - (items - restocking - shipping);
+      if (over > 0) this.say(fill(this.s.costs_more, { amount: this.money(over, currency) }), true);
       this.slot(root, "items", this.money(items, currency));
       show("restocking", restocking, "−");
       show("shipping", shipping, "−");
+      show("new-items", newItems, "−");
       show("bonus", bonus, "+");
       this.slot(root, "total-label", resolution === "store_credit" ? this.s.total_credit : exchange ? this.s.total_exchange : this.s.total_refund);
-      this.slot(root, "total", this.money(items - restocking - shipping + bonus, currency));
+      this.slot(root, "total", over > 0 ? "–" : this.money(items - restocking - shipping - newItems + bonus, currency));
+      return over;
     }
 
     /** Checks what the server would refuse, pointing at the first field to fix. */
@@ -287,8 +345,12 @@
         const reason = this.view.reasons.find((r) => r.id === c.field("reason").value);
         if (!reason) return [this.s.choose_reason, c.field("reason")];
         if (reason.requireNote && !c.field("note").value.trim()) return [this.s.errors.note_required, c.field("note")];
-        if (isExchange(resolution) && !c.field("exchange").value) return [this.s.errors.exchange_required, c.line.exchangeVariants.length ? c.field("exchange") : c.row.querySelector('[data-field="pick"]')];
+        if (isExchange(resolution) && !c.exchangeId) {
+          return [this.s.errors.exchange_required, resolution === "exchange_any" ? c.field("search") : c.line.exchangeVariants.length ? c.field("exchange") : c.field("pick")];
+        }
       }
+      const over = this.refresh();
+      if (over > 0) return [fill(this.s.costs_more, { amount: this.money(over, this.view.order.currency) }), chosen[0].field(resolution === "exchange_any" ? "search" : "exchange")];
       return null;
     }
 
@@ -312,7 +374,7 @@
         quantity: c.quantity,
         reason: c.field("reason").value,
         note: c.field("note").value.trim() || null,
-        exchangeVariantId: isExchange(resolution) ? c.field("exchange").value : null,
+        exchangeVariantId: isExchange(resolution) ? c.exchangeId : null,
       }));
       return this.busy(this.s.submitting, async () => {
         try {
@@ -336,11 +398,13 @@
       const items = this.slot(card, "items");
       for (const item of r.items) {
         const li = document.createElement("li");
-        li.textContent = `${item.title}${item.variantTitle ? ` – ${item.variantTitle}` : ""} × ${item.quantity}${item.exchangeTitle ? ` · ${fill(this.s.exchange_item, { title: item.exchangeTitle })}` : ""}`;
+        const exchanged = item.exchangeTitle ? ` · ${fill(this.s.exchange_states[item.exchangeState] || this.s.exchange_item, { title: item.exchangeTitle })}` : "";
+        li.textContent = `${item.title}${item.variantTitle ? ` – ${item.variantTitle}` : ""} × ${item.quantity}${exchanged}`;
         items.append(li);
       }
       const label = r.resolution === "store_credit" ? this.s.total_credit : isExchange(r.resolution) ? this.s.total_exchange : this.s.total_refund;
-      this.slot(card, "amount", `${label}: ${this.money(r.amounts.total, r.currency)}`);
+      const amount = `${label}: ${this.money(r.amounts.storeCredit ?? r.amounts.total, r.currency)}`;
+      this.slot(card, "amount", r.amounts.exchange ? `${this.s.new_items}: ${this.money(r.amounts.exchange, r.currency)} · ${amount}` : amount);
       if (r.instructions) {
         this.slot(card, "instructions-box").hidden = false;
         this.slot(card, "instructions", r.instructions);

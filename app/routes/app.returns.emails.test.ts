@@ -1,0 +1,180 @@
+/**
+ * The returns Emails tab, called as Remix calls it with real Requests: the live preview, the 400s
+ * for Liquid that cannot make an email (with nothing saved), saving the merchant's wording, and
+ * that wording in the email a shopper really gets, captured by a real SMTP server. Only the
+ * embedded-admin session check is stood in for; the database (SQLite or PostgreSQL), the
+ * sandbox's Shopify and SMTP are real.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
+import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
+import { startCaptureSmtp } from "../../sandbox/smtp";
+import { STANDARD_RETURN_EMAILS } from "../domain/returns/email-templates";
+
+vi.mock("../shopify.server", () => ({
+  authenticate: { admin: async () => ({ session: { shop: TEST_SHOP } }) },
+}));
+
+const secret = process.env.SHOPIFY_API_SECRET!;
+let t: TestDatabase;
+let world: Awaited<ReturnType<typeof build>>;
+let smtp: Awaited<ReturnType<typeof startCaptureSmtp>>;
+type Route = { loader: (a: never) => Promise<Response>; action: (a: never) => Promise<Response> };
+let emails: Route, policyPage: Route;
+
+async function build() {
+  const { receiveWebhook } = await import("../webhooks/receive.server");
+  const { processEvent } = await import("../jobs/process-event.server");
+  const { adminClient } = await import("../shopify/admin.server");
+  const fetch = async (request: Request) => {
+    const recorded: string[] = [];
+    const response = await receiveWebhook(request, { db: t.db, secret, onRecorded: (id) => recorded.push(id) });
+    for (const id of recorded) await processEvent(t.db, id);
+    return response;
+  };
+  const { sandbox, tee } = testSandbox({ webhookFetch: fetch, apiSecret: secret });
+  const grace = sandbox.createCustomer({ shop: TEST_SHOP, email: "grace@example.com", firstName: "Grace", lastName: "Hopper" });
+  const order = sandbox.placeOrder({ shop: TEST_SHOP, customer: grace, lines: [{ variantId: tee.variants[0].id, quantity: 2 }], paid: true });
+  const shipment = sandbox.fulfil({ shop: TEST_SHOP, order, trackingCompany: "UPS", trackingNumber: "1Z77" });
+  sandbox.carrierScan({ shop: TEST_SHOP, fulfillment: shipment, status: "delivered" });
+  await sandbox.flush();
+  return { sandbox, order, admin: adminClient(sandbox.graphqlClient(TEST_SHOP)) };
+}
+
+async function send(route: Route, path: string, body: unknown) {
+  const request = new Request(`https://app.test${path}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+  const response = await route.action({ request, params: {}, context: {} } as never);
+  return { status: response.status, body: await response.json() };
+}
+const load = async (route: Route, path: string) => (await route.loader({ request: new Request(`https://app.test${path}`), params: {}, context: {} } as never)).json();
+const storedSettings = async () => (await t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP } }))?.settings ?? null;
+
+/** A message body as sent: quoted-printable soft breaks joined and bytes decoded as UTF-8. */
+const decoded = (raw: string) => Buffer.from(raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  process.env.DATABASE_URL = t.url;
+  smtp = await startCaptureSmtp(0);
+  world = await build();
+  [emails, policyPage] = (await Promise.all([import("./app.returns.emails"), import("./app.returns.policy")])) as unknown as Route[];
+});
+afterAll(async () => {
+  world?.sandbox.close();
+  await smtp?.close();
+  await t.drop();
+});
+
+describe("the preview", () => {
+  it("renders the template being edited with example values, through the mailer's renderer", async () => {
+    const { shopProfile } = await import("../models/tracking.server");
+    const shopName = (await shopProfile(t.db, TEST_SHOP)).name;
+    const answer = await send(emails, "/app/returns/emails", {
+      intent: "preview",
+      language: "en",
+      email: "requested",
+      template: { subject: "Return {{ return_number }} at {{ shop_name }}", body: "Thanks, {{ customer_first_name }}!\n\n{% for item in items %}* {{ item.title }}\n{% endfor %}" },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ ok: true, intent: "preview", subject: `Return 1001-R1 at ${shopName}` });
+    expect(answer.body.html).toContain("Thanks, Alex!");
+    expect(answer.body.html).toContain("* Linen shirt - M<br>* Canvas tote");
+    expect(answer.body.html).toContain('<html lang="en" dir="ltr">');
+  });
+
+  it("answers 400 with the reason when the Liquid cannot make an email", async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ subject: "Hi", body: "{% if items %}unclosed" }, /^The Liquid does not parse\. Message: tag \{% if items %\} not closed/],
+      [{ subject: "{{ return_number | shout }}", body: "Hi" }, /Subject: undefined filter: shout/],
+      [{ subject: "Hi", body: "{% include 'package.json' %}" }, /cannot be used in an email/],
+      [{ subject: "{{ nothing }}", body: "Hi" }, /^The email cannot be made from this template: the subject is empty once rendered/],
+    ];
+    for (const [template, message] of cases) {
+      const answer = await send(emails, "/app/returns/emails", { intent: "preview", language: "en", email: "approved", template });
+      expect(answer.status, JSON.stringify(template)).toBe(400);
+      expect(answer.body.problems[0].message).toMatch(message);
+    }
+    expect((await send(emails, "/app/returns/emails", { intent: "preview", language: "de", email: "approved", template: { subject: "x", body: "y" } })).status).toBe(400);
+    expect((await send(emails, "/app/returns/emails", "{")).status).toBe(400);
+  });
+});
+
+describe("saving", () => {
+  it("refuses a template that cannot make an email with 400, and saves nothing at all", async () => {
+    const before = await storedSettings();
+    const good = { subject: "Fine {{ return_number }}", body: "Fine" };
+    const bad: Array<[Record<string, Record<string, { subject: string; body: string }>>, string, RegExp]> = [
+      [{ en: { requested: good }, ko: { approved: { subject: "승인", body: "{% for item in items %}{{ item.title }}" } } }, "notifications.templates.ko.approved.body", /^Return approved \(Korean\), message: the Liquid does not parse \(tag \{% for item in items %\} not closed/],
+      [{ en: { declined: { subject: "{% render 'x' %}", body: "No" } } }, "notifications.templates.en.declined.subject", /^Return declined \(English\), subject: the Liquid does not parse \(\{% render %\} cannot be used in an email/],
+      [{ en: { resolved: { subject: "  ", body: "Done" } } }, "notifications.templates.en.resolved.subject", /^Return complete \(English\), subject: The subject is empty\. Write one, or reset the email to the standard wording\./],
+      [{ en: { received: { subject: "{{ nothing }}", body: "Got them" } } }, "notifications.templates.en.received", /the email cannot be made from this template \(the subject is empty once rendered\)/],
+      [{ en: { shipped: good } }, "notifications.templates.en.shipped", /There is no return email “shipped”/],
+    ];
+    for (const [templates, path, message] of bad) {
+      const answer = await send(emails, "/app/returns/emails", { intent: "save", notifications: { enabled: true, templates } });
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.ok).toBe(false);
+      const found = answer.body.problems.find((p: { path: string }) => p.path === path);
+      expect(found?.message, path).toMatch(message);
+      expect(await storedSettings(), path).toBe(before);
+    }
+    expect((await send(emails, "/app/returns/emails", { intent: "save", notifications: { enabled: "yes", templates: {} } })).status).toBe(400);
+    expect((await send(emails, "/app/returns/emails", { intent: "teleport" })).status).toBe(400);
+    expect(await storedSettings()).toBe(before);
+  });
+
+  it("saves the merchant's wording, drops copies of the standard wording, and keeps the rest of the policy", async () => {
+    const current = (await load(policyPage, "/app/returns/policy")).policy;
+    expect((await send(policyPage, "/app/returns/policy", { policy: { ...current, windowDays: 21 } })).status).toBe(200);
+    const requested = { subject: "Return {{ return_number }} is on its way to {{ shop_name }}", body: "Thanks, {{ customer_first_name }}.\n\nYou are returning:\n{% for item in items %}* {{ item.title }} (x{{ item.quantity }})\n{% endfor %}\nFollow it here: {{ status_url }}" };
+    const korean = { subject: "반품 {{ return_number }} 승인", body: "{{ customer_first_name }}님, 반품이 승인되었습니다." };
+    const answer = await send(emails, "/app/returns/emails", {
+      intent: "save",
+      notifications: { enabled: true, templates: { en: { requested }, ko: { approved: korean }, ja: { declined: STANDARD_RETURN_EMAILS.ja.declined } } },
+    });
+    expect(answer).toMatchObject({ status: 200, body: { ok: true, intent: "save" } });
+    expect(answer.body.notifications.templates).toEqual({ en: { requested }, ko: { approved: korean } });
+    const reloaded = await load(emails, "/app/returns/emails");
+    expect(reloaded.notifications).toEqual({ enabled: true, templates: { en: { requested }, ko: { approved: korean } } });
+    expect((await load(policyPage, "/app/returns/policy")).policy.windowDays).toBe(21);
+  });
+
+  it("the policy page keeps the saved emails even when it sends an older copy of them", async () => {
+    const current = (await load(policyPage, "/app/returns/policy")).policy;
+    const answer = await send(policyPage, "/app/returns/policy", { policy: { ...current, windowDays: 30, notifications: { enabled: false, templates: {} } } });
+    expect(answer.status).toBe(200);
+    const stored = (await load(emails, "/app/returns/emails")).notifications;
+    expect(stored.enabled).toBe(true);
+    expect(Object.keys(stored.templates).sort()).toEqual(["en", "ko"]);
+  });
+});
+
+describe("the email a shopper gets", () => {
+  it("uses the merchant's saved wording, and the standard wording for emails they did not change", async () => {
+    const { returnsLookup, createShopperReturn } = await import("../services/returns/storefront.server");
+    const { approveReturn } = await import("../services/returns/workflow.server");
+    const { deliverDueNotifications } = await import("../services/outbox.server");
+    const { createMailer } = await import("../services/mailer.server");
+    const { shopProfile } = await import("../models/tracking.server");
+    const deps = { db: t.db, secret, admin: async () => world.admin };
+    const req = { shop: TEST_SHOP, clientIp: "203.0.113.8", loggedInCustomerId: null, params: new URLSearchParams({ order: world.order.name, email: "grace@example.com" }) };
+    const found = (await returnsLookup(req, deps)).body as { token: string; lines: Array<{ id: string }> };
+    const created = await createShopperReturn({ ...req, params: new URLSearchParams() }, { token: found.token, key: "emails-test-0001", resolution: "refund", locale: "en", items: [{ lineItemId: found.lines[0].id, quantity: 1, reason: "too_small" }] }, deps);
+    expect(created.status).toBe(201);
+    const number = (created.body as { return: { number: string } }).return.number;
+    const ret = await t.db.returnCase.findFirstOrThrow({ where: { shop: TEST_SHOP, number } });
+    await approveReturn(TEST_SHOP, ret.id, { db: t.db, admin: world.admin, secret });
+
+    const mailer = createMailer({ url: `smtp://127.0.0.1:${smtp.port}`, from: "Aftercare <notifications@aftercare.test>" });
+    await deliverDueNotifications({ db: t.db, mailer, secret });
+    const shopName = (await shopProfile(t.db, TEST_SHOP)).name;
+    // Grace also got the tracking emails for her order; the return's are the ones naming it.
+    const mine = smtp.mails.filter((m) => m.to.includes("grace@example.com") && m.subject.includes(number));
+    expect(mine.map((m) => m.subject).sort()).toEqual([`Return ${number} is on its way to ${shopName}`, `Your return ${number} is approved`].sort());
+    const requested = decoded(mine.find((m) => m.subject.startsWith("Return "))!.raw);
+    expect(requested).toContain("Thanks, Grace.");
+    expect(requested).toContain("* Linen Tee (x1)");
+    expect(requested).toMatch(/Follow it here: https:\/\/[^\s]+\/pages\/returns\?return=/);
+    expect(requested).not.toContain("We received your request");
+  });
+});

@@ -1,0 +1,189 @@
+import { useEffect, useMemo, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, InlineGrid, InlineStack, List, Text } from "@shopify/polaris";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { authenticate } from "../shopify.server";
+import { db } from "../db.server";
+import { getReturnPolicy, saveReturnEmails, type ReturnEmailSettings } from "../services/returns/policy.server";
+import { previewReturnEmail } from "../services/returns/notifications.server";
+import { TemplateError, templateProblem } from "../services/email-render.server";
+import { LANGUAGES, type Language, type PolicyProblem } from "../domain/returns/policy";
+import { normaliseReturnTemplates, RETURN_EMAIL_LABELS, RETURN_EMAIL_VARIABLES, RETURN_EMAILS, STANDARD_RETURN_EMAILS, type ReturnEmail } from "../domain/returns/email-templates";
+import { SettingsSaveBar } from "../components/SettingsSaveBar";
+import { EmailPreview, EmailTemplateFields, isPreviewSubmission, useLivePreview, type EmailPreviewAnswer } from "../components/EmailTemplateEditor";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const policy = await getReturnPolicy(db(), session.shop);
+  return json({ notifications: policy.notifications });
+};
+
+type ActionAnswer = { ok: true; intent: "save"; notifications: ReturnEmailSettings } | EmailPreviewAnswer;
+
+const problem = (message: string) => json<ActionAnswer>({ ok: false, problems: [{ path: "", message }] }, { status: 400 });
+const isText = (value: unknown, max: number): value is string => typeof value === "string" && value.length <= max;
+
+// POST (JSON). intent "preview": one template rendered with example values (400 when its Liquid
+// cannot make an email). intent "save": whether emails are sent and the merchant's wording, each
+// template checked; 400 with every problem and nothing saved.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  let body: { intent?: unknown; notifications?: unknown; template?: { subject?: unknown; body?: unknown }; language?: unknown; email?: unknown };
+  try {
+    body = await request.json();
+  } catch {
+    return problem("The emails could not be read. Reload the page and try again.");
+  }
+  if (body?.intent === "preview") {
+    const language = LANGUAGES.find((l) => l === body.language);
+    const email = RETURN_EMAILS.find((e) => e === body.email);
+    const subject = body.template?.subject;
+    const text = body.template?.body;
+    if (!language || !email || !isText(subject, 300) || !isText(text, 10_000)) return problem("Choose an email and a language, and keep the subject under 300 and the message under 10,000 characters.");
+    const unparsed = [["Subject", templateProblem(subject)], ["Message", templateProblem(text)]].filter(([, why]) => why).map(([part, why]) => `${part}: ${why}.`);
+    if (unparsed.length) return problem(`The Liquid does not parse. ${unparsed.join(" ")}`);
+    try {
+      const policy = await getReturnPolicy(db(), session.shop);
+      const rendered = await previewReturnEmail(db(), session.shop, { policy, template: { subject, body: text }, language });
+      return json<ActionAnswer>({ ok: true, intent: "preview", subject: rendered.subject, html: rendered.html });
+    } catch (error) {
+      if (error instanceof TemplateError) return problem(`The email cannot be made from this template: ${error.message}.`);
+      throw error;
+    }
+  }
+  if (body?.intent === "save") {
+    const result = await saveReturnEmails(db(), session.shop, body.notifications);
+    if (!result.ok) return json<ActionAnswer>(result, { status: 400 });
+    return json<ActionAnswer>({ ok: true, intent: "save", notifications: result.notifications });
+  }
+  return problem("Unknown action.");
+};
+
+export const shouldRevalidate: ShouldRevalidateFunction = ({ json, defaultShouldRevalidate }) => (isPreviewSubmission(json) ? false : defaultShouldRevalidate);
+
+const LANGUAGE_LABELS: Record<Language, string> = { en: "English", ko: "Korean (한국어)", ja: "Japanese (日本語)", fa: "Persian (فارسی)" };
+
+/** The templates as they would be stored, to tell a real change from typing the standard text back. */
+const stored = (n: ReturnEmailSettings) => JSON.stringify({ enabled: n.enabled, templates: normaliseReturnTemplates(n.templates).templates });
+
+export default function ReturnEmailsPage() {
+  const { notifications: saved } = useLoaderData<typeof loader>();
+  const [notifications, setNotifications] = useState<ReturnEmailSettings>(saved);
+  const [baseline, setBaseline] = useState<ReturnEmailSettings>(saved);
+  const [email, setEmail] = useState<ReturnEmail>("requested");
+  const [language, setLanguage] = useState<Language>("en");
+  const save = useFetcher<ActionAnswer>();
+  const shopify = useAppBridge();
+  const dirty = useMemo(() => stored(notifications) !== stored(baseline), [notifications, baseline]);
+  const problems: PolicyProblem[] = save.data && !save.data.ok ? save.data.problems : [];
+  const problemAt = (path: string) => problems.find((p) => p.path === path)?.message;
+
+  const standard = STANDARD_RETURN_EMAILS[language][email];
+  const own = notifications.templates[language]?.[email];
+  const template = own ?? standard;
+  const customised = (l: Language, e: ReturnEmail) => {
+    const t = notifications.templates[l]?.[e];
+    return Boolean(t) && (t!.subject !== STANDARD_RETURN_EMAILS[l][e].subject || t!.body !== STANDARD_RETURN_EMAILS[l][e].body);
+  };
+  const preview = useLivePreview({ intent: "preview", template, language, email });
+
+  useEffect(() => {
+    if (save.state !== "idle" || !save.data) return;
+    if (save.data.ok && save.data.intent === "save") {
+      setBaseline(save.data.notifications);
+      setNotifications(save.data.notifications);
+      shopify.toast.show("Return emails saved");
+    } else if (!save.data.ok) shopify.toast.show("An email needs fixing", { isError: true });
+  }, [save.state, save.data, shopify]);
+
+  const setTemplates = (next: (templates: ReturnEmailSettings["templates"]) => ReturnEmailSettings["templates"]) => setNotifications((n) => ({ ...n, templates: next(n.templates) }));
+  const edit = (part: "subject" | "body", value: string) => setTemplates((t) => ({ ...t, [language]: { ...t[language], [email]: { ...template, [part]: value } } }));
+  const reset = () =>
+    setTemplates((t) => {
+      const { [email]: _dropped, ...rest } = t[language] ?? {};
+      return { ...t, [language]: rest };
+    });
+  const submit = () => save.submit({ intent: "save", notifications } as never, { method: "post", encType: "application/json" });
+  const variables = RETURN_EMAIL_VARIABLES.filter((v) => !v.emails || v.emails.includes(email));
+
+  return (
+    <>
+      <SettingsSaveBar id="returns-emails-save-bar" dirty={dirty} saving={save.state !== "idle"} onSave={submit} onDiscard={() => setNotifications(baseline)} />
+      <BlockStack gap="400">
+        {problems.length ? (
+          <Banner tone="critical" title="The emails were not saved">
+            <List>
+              {problems.map((p) => (
+                <List.Item key={p.path + p.message}>{p.message}</List.Item>
+              ))}
+            </List>
+          </Banner>
+        ) : null}
+        <Card>
+          <BlockStack gap="200">
+            <Checkbox
+              label="Email shoppers as their return moves on"
+              helpText="When off, each email still appears in the log as skipped, so you can see what would have been sent."
+              checked={notifications.enabled}
+              onChange={(enabled) => setNotifications((n) => ({ ...n, enabled }))}
+            />
+          </BlockStack>
+        </Card>
+        <InlineGrid columns={{ xs: 1, lg: "minmax(0, 3fr) minmax(0, 2fr)" }} gap="400">
+          <Card>
+            <BlockStack gap="400">
+              <BlockStack gap="100">
+                <Text as="h2" variant="headingMd">
+                  Wording
+                </Text>
+                <Text as="p" tone="subdued">
+                  Each email goes out in the shopper's language. Edit any of them; the others keep the standard wording.
+                </Text>
+              </BlockStack>
+              <EmailTemplateFields
+                emails={RETURN_EMAILS.map((e) => ({ value: e, label: `${RETURN_EMAIL_LABELS[e]}${customised(language, e) ? " · edited" : ""}` }))}
+                email={email}
+                onEmailChange={(v) => setEmail(v as ReturnEmail)}
+                languages={LANGUAGES.map((l) => ({ value: l, label: `${LANGUAGE_LABELS[l]}${customised(l, email) ? " · edited" : ""}` }))}
+                language={language}
+                onLanguageChange={(v) => setLanguage(v as Language)}
+                template={template}
+                onChange={edit}
+                variables={variables}
+                errors={{
+                  subject: problemAt(`notifications.templates.${language}.${email}.subject`),
+                  body: problemAt(`notifications.templates.${language}.${email}.body`) ?? problemAt(`notifications.templates.${language}.${email}`),
+                }}
+                status={
+                  <InlineStack gap="200" blockAlign="center">
+                    {customised(language, email) ? <Badge tone="info">Your wording</Badge> : <Badge>Standard wording</Badge>}
+                    <Button variant="plain" onClick={reset} disabled={!own}>
+                      Reset to standard wording
+                    </Button>
+                  </InlineStack>
+                }
+              />
+              <InlineStack align="end">
+                <Button variant="primary" onClick={submit} loading={save.state !== "idle"} disabled={!dirty}>
+                  Save
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Card>
+          <div style={{ position: "sticky", top: 16, alignSelf: "start" }}>
+            <Card>
+              <BlockStack gap="200">
+                <EmailPreview answer={preview.answer} loading={preview.loading} height={520} />
+                <Text as="p" variant="bodySm" tone="subdued">
+                  With example values for the shopper and the return, and your shop's name, instructions and return address.
+                </Text>
+              </BlockStack>
+            </Card>
+          </div>
+        </InlineGrid>
+      </BlockStack>
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * Excluding collections from returns: chosen on the Return policy page (called as Remix calls it),
+ * then applied by the storefront's eligibility with the collection's products as Shopify has them
+ * at that moment. The database (SQLite or PostgreSQL) and the sandbox's Shopify are real; only the
+ * embedded-admin session check is stood in for.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
+import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
+import type { AdminClient } from "../shopify/admin.server";
+
+vi.mock("../shopify.server", () => ({
+  authenticate: { admin: async () => ({ session: { shop: TEST_SHOP } }) },
+}));
+
+const secret = process.env.SHOPIFY_API_SECRET!;
+let t: TestDatabase;
+let world: Awaited<ReturnType<typeof build>>;
+type Route = { loader: (a: never) => Promise<Response>; action: (a: never) => Promise<Response> };
+let policyPage: Route;
+
+async function build() {
+  const { receiveWebhook } = await import("../webhooks/receive.server");
+  const { processEvent } = await import("../jobs/process-event.server");
+  const { adminClient } = await import("../shopify/admin.server");
+  const fetch = async (request: Request) => {
+    const recorded: string[] = [];
+    const response = await receiveWebhook(request, { db: t.db, secret, onRecorded: (id) => recorded.push(id) });
+    for (const id of recorded) await processEvent(t.db, id);
+    return response;
+  };
+  const { sandbox, mug, tee, candle, collection } = testSandbox({ webhookFetch: fetch, apiSecret: secret });
+  const lin = sandbox.createCustomer({ shop: TEST_SHOP, email: "lin@example.com", firstName: "Lin", lastName: "Yu" });
+  const order = sandbox.placeOrder({
+    shop: TEST_SHOP,
+    customer: lin,
+    lines: [
+      { variantId: tee.variants[0].id, quantity: 1 },
+      { variantId: mug.variants[0].id, quantity: 1 },
+    ],
+    paid: true,
+  });
+  const shipment = sandbox.fulfil({ shop: TEST_SHOP, order, trackingCompany: "UPS", trackingNumber: "1Z88" });
+  sandbox.carrierScan({ shop: TEST_SHOP, fulfillment: shipment, status: "delivered" });
+  await sandbox.flush();
+  const admin = adminClient(sandbox.graphqlClient(TEST_SHOP));
+  return { sandbox, order, tee, mug, candle, collection, admin };
+}
+
+async function send(body: unknown) {
+  const request = new Request("https://app.test/app/returns/policy", { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+  const response = await policyPage.action({ request, params: {}, context: {} } as never);
+  return { status: response.status, body: await response.json() };
+}
+const loadPolicy = async () => (await (await policyPage.loader({ request: new Request("https://app.test/app/returns/policy"), params: {}, context: {} } as never)).json()).policy;
+
+type Lookup = { token: string; lines: Array<{ id: string; title: string; returnable: number; reason: string | null }> };
+async function lookup(admin: AdminClient | null = world.admin) {
+  const { returnsLookup } = await import("../services/returns/storefront.server");
+  const req = { shop: TEST_SHOP, clientIp: "203.0.113.21", loggedInCustomerId: null, params: new URLSearchParams({ order: world.order.name, email: "lin@example.com" }) };
+  return returnsLookup(req, { db: t.db, secret, admin: async () => admin });
+}
+const lineOf = (body: Lookup, productTitle: RegExp) => body.lines.find((l) => productTitle.test(l.title))!;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  process.env.DATABASE_URL = t.url;
+  world = await build();
+  policyPage = (await import("./app.returns.policy")) as unknown as Route;
+});
+afterAll(async () => {
+  world?.sandbox.close();
+  await t.drop();
+});
+
+describe("excluded collections", () => {
+  it("are saved from the policy page with their titles, and refused when they are not collections", async () => {
+    const current = await loadPolicy();
+    const gifts = { id: `gid://shopify/Collection/${world.collection.id}`, title: "Gifts" };
+    const wrong = await send({ policy: { ...current, exclusions: { ...current.exclusions, tags: [], collections: [{ id: "gid://shopify/Product/1", title: "Not a collection" }] } } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.problems[0]).toMatchObject({ path: "exclusions.collections.0.id" });
+    const tooMany = Array.from({ length: 51 }, (_, i) => ({ id: `gid://shopify/Collection/${i + 1}`, title: `C${i}` }));
+    expect((await send({ policy: { ...current, exclusions: { ...current.exclusions, collections: tooMany } } })).body.problems).toContainEqual({ path: "exclusions.collections", message: "exclusions › collections: Exclude at most 50 collections" });
+    expect((await loadPolicy()).exclusions.collections).toEqual([]);
+
+    const saved = await send({ policy: { ...current, exclusions: { ...current.exclusions, tags: [], collections: [gifts] } } });
+    expect(saved.status).toBe(200);
+    expect((await loadPolicy()).exclusions.collections).toEqual([gifts]);
+  });
+
+  it("make a line in one of them ineligible as “excluded”, and the others stay returnable", async () => {
+    const answer = await lookup();
+    expect(answer.status).toBe(200);
+    const body = answer.body as Lookup;
+    expect(lineOf(body, /mug/i)).toMatchObject({ returnable: 0, reason: "excluded" });
+    expect(lineOf(body, /tee/i)).toMatchObject({ returnable: 1, reason: null });
+
+    const { createShopperReturn } = await import("../services/returns/storefront.server");
+    const refused = await createShopperReturn(
+      { shop: TEST_SHOP, clientIp: "203.0.113.21", loggedInCustomerId: null, params: new URLSearchParams() },
+      { token: body.token, key: "collection-excluded-1", resolution: "refund", locale: "en", items: [{ lineItemId: lineOf(body, /mug/i).id, quantity: 1, reason: "too_small" }] },
+      { db: t.db, secret, admin: async () => world.admin },
+    );
+    expect(refused).toMatchObject({ status: 422, body: { error: "ineligible_item" } });
+    expect(await t.db.returnCase.count()).toBe(0);
+  });
+
+  it("follow the collection as it is in Shopify now: a product added after the policy was saved is excluded too", async () => {
+    world.collection.productIds.push(world.tee.id);
+    try {
+      const body = (await lookup()).body as Lookup;
+      expect(lineOf(body, /tee/i)).toMatchObject({ returnable: 0, reason: "excluded" });
+    } finally {
+      world.collection.productIds.pop();
+    }
+    expect(lineOf((await lookup()).body as Lookup, /tee/i).reason).toBeNull();
+  });
+
+  it("cannot be applied without Shopify's Admin API, so the lookup says so (502) rather than guessing", async () => {
+    const answer = await lookup(null);
+    expect(answer).toMatchObject({ status: 502, body: { error: "shopify_unavailable" } });
+  });
+});

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, FrameLocator, Page } from "playwright-core";
+import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
+import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import type { Db } from "../../app/db.server";
+
+// The returns area's settings as a merchant uses them inside the admin frame: on the Return policy
+// tab they exclude a collection through the resource picker, and the storefront Returns block then
+// refuses an item from it; on the Emails tab they rewrite an email, watch the live preview, are
+// told when the Liquid is wrong, and save.
+describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end in Chromium", () => {
+  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let browser: Browser;
+  let db: Db;
+  let outdoor: { orderName: string; email: string; lineItemId: string };
+
+  const settings = async () => JSON.parse((await db.returnSettings.findUnique({ where: { shop: demo.shop } }))?.settings ?? "{}");
+  const toast = (page: Page, text: string) => page.locator(".toast", { hasText: text }).waitFor({ timeout: 20_000 });
+
+  beforeAll(async () => {
+    demo = await startTestDemo();
+    db = openDb(demo.databaseUrl);
+    await waitForInboxDrained(db);
+    browser = await launchBrowser();
+    // A shipped order (not cancelled) with an item from the Outdoor collection.
+    const shop = demo.sandbox.shop(demo.shop);
+    const collection = shop.collections.find((c) => c.title === "Outdoor")!;
+    const inOutdoor = new Set(collection.productIds.map((id) => `gid://shopify/Product/${id}`));
+    const shipped = await db.fulfillment.findMany({ where: { shop: demo.shop, status: "success" }, include: { lines: true }, orderBy: { shopifyCreatedAt: "desc" } });
+    for (const f of shipped) {
+      const order = await db.order.findUnique({ where: { shop_shopifyId: { shop: demo.shop, shopifyId: f.orderShopifyId } }, include: { lineItems: true } });
+      if (!order?.email || order.cancelledAt) continue;
+      const line = order.lineItems.find((li) => li.productShopifyId && inOutdoor.has(li.productShopifyId) && f.lines.some((l) => l.lineItemShopifyId === li.shopifyId));
+      if (line) {
+        outdoor = { orderName: order.name, email: order.email, lineItemId: line.shopifyId };
+        break;
+      }
+    }
+    expect(outdoor, "the demo has a shipped order with an Outdoor item").toBeDefined();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await db?.$disconnect();
+    await demo?.stop();
+  });
+
+  /** What the storefront Returns block says about the Outdoor item. */
+  async function availabilityOfOutdoorItem() {
+    const page = await newPage(browser);
+    await page.goto(`${demo.sandboxUrl}/store?block=returns-portal&locale=en`);
+    const block = page.locator("aftercare-returns-portal");
+    await block.locator('input[name="order"]').fill(outdoor.orderName);
+    await block.locator('input[name="email"]').fill(outdoor.email);
+    await block.locator('button[type="submit"]').first().click();
+    const row = block.locator(`[data-line="${outdoor.lineItemId}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    const answer = { text: await row.locator('[data-slot="availability"]').innerText(), pickable: await row.locator('[data-field="pick"]').isEnabled() };
+    await page.close();
+    return answer;
+  }
+
+  it("excludes a collection chosen with the resource picker, and the Returns block refuses its items", async () => {
+    expect((await availabilityOfOutdoorItem()).text).not.toBe("Final sale: this item cannot be returned.");
+
+    const page = await newPage(browser, { height: 1100 });
+    await page.goto(`${demo.sandboxUrl}/admin?path=/app/returns/policy`);
+    const app = page.frameLocator("iframe#app");
+    await app.getByText("No collections excluded").waitFor({ timeout: 30_000 });
+    await app.getByRole("button", { name: "Choose collections" }).click();
+    const picker = page.locator("dialog[open]");
+    await picker.getByRole("checkbox", { name: "Outdoor" }).check();
+    await picker.getByRole("checkbox", { name: "Home" }).check();
+    await picker.getByRole("button", { name: "Select" }).click();
+    await app.getByText("Collections excluded (2)").waitFor();
+    // Each chosen collection can be taken off again.
+    await app.getByRole("button", { name: "Remove Home" }).click();
+    await app.getByText("Collections excluded (1)").waitFor();
+    await page.locator("#savebar[data-open='true'] #save").click();
+    await toast(page, "Return policy saved");
+    await page.screenshot({ path: screenshotPath("returns-policy-collections-en"), fullPage: true });
+
+    const outdoorId = `gid://shopify/Collection/${demo.sandbox.shop(demo.shop).collections.find((c) => c.title === "Outdoor")!.id}`;
+    expect((await settings()).exclusions.collections).toEqual([{ id: outdoorId, title: "Outdoor" }]);
+    // Opening the picker again starts from what is chosen.
+    await app.getByRole("button", { name: "Choose collections" }).click();
+    await expect(picker.getByRole("checkbox", { name: "Outdoor" }).isChecked()).resolves.toBe(true);
+    await picker.getByRole("button", { name: "Cancel" }).click();
+    await page.close();
+
+    await expect(availabilityOfOutdoorItem()).resolves.toEqual({ text: "Final sale: this item cannot be returned.", pickable: false });
+  });
+
+  it("rewrites the approval email with a live preview, refuses broken Liquid, and saves", async () => {
+    const page = await newPage(browser, { width: 1440, height: 1200 });
+    await page.goto(`${demo.sandboxUrl}/admin?path=/app/returns/emails`);
+    const app: FrameLocator = page.frameLocator("iframe#app");
+    await app.getByRole("tab", { name: "Emails" }).waitFor({ timeout: 30_000 });
+    await app.getByLabel("Email", { exact: true }).selectOption("approved");
+    await app.getByText("Your return 1001-R1 is approved").waitFor({ timeout: 20_000 });
+
+    await app.getByLabel("Subject").fill("Good news: return {{ return_number }} is approved");
+    await app.getByLabel("Message").fill("Hi {{ customer_first_name }},\n\n{% if items %}Please send the items back.");
+    await app.getByText(/The Liquid does not parse\. Message: tag \{% if items %\} not closed/).waitFor({ timeout: 20_000 });
+    await page.locator("#savebar[data-open='true'] #save").click();
+    await app.getByText("The emails were not saved").waitFor({ timeout: 20_000 });
+    await toast(page, "An email needs fixing");
+    await page.screenshot({ path: screenshotPath("returns-emails-invalid-liquid-en"), fullPage: true });
+    expect((await settings()).notifications?.templates?.en?.approved).toBeUndefined();
+
+    await app.getByLabel("Message").fill("Hi {{ customer_first_name }},\n\nPlease send the items back to:\n{{ return_address }}\n\nFollow your return: {{ status_url }}");
+    await app.getByText("Good news: return 1001-R1 is approved").waitFor({ timeout: 20_000 });
+    const preview = app.frameLocator('iframe[title="Email preview"]');
+    await expect(preview.locator("body").innerText({ timeout: 20_000 })).resolves.toContain("Hi Alex,");
+    await page.locator("#savebar[data-open='true'] #save").click();
+    await toast(page, "Return emails saved");
+    await app.getByText("Your wording").waitFor();
+    await page.screenshot({ path: screenshotPath("returns-emails-editor-en"), fullPage: true });
+
+    const saved = {
+      subject: "Good news: return {{ return_number }} is approved",
+      body: "Hi {{ customer_first_name }},\n\nPlease send the items back to:\n{{ return_address }}\n\nFollow your return: {{ status_url }}",
+    };
+    expect((await settings()).notifications.templates.en.approved).toEqual(saved);
+
+    // Reset shows the standard wording (and its preview) until saved; discarding brings theirs back.
+    await app.getByRole("button", { name: "Reset to standard wording" }).click();
+    await expect(app.getByLabel("Subject").inputValue()).resolves.toBe("Your return {{ return_number }} is approved");
+    await app.getByText("Your return 1001-R1 is approved").waitFor({ timeout: 20_000 });
+    await page.locator("#savebar[data-open='true'] #discard").click();
+    await expect(app.getByLabel("Subject").inputValue()).resolves.toBe(saved.subject);
+    expect((await settings()).notifications.templates.en.approved).toEqual(saved);
+    await page.close();
+  });
+});
