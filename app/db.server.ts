@@ -282,6 +282,12 @@ function postgresInboxWriter(url: string): InboxWriter {
 }
 
 const inboxWriters = new WeakMap<object, InboxWriter>();
+const sqliteClients = new WeakSet<object>();
+
+/** Whether a client made by createDb is on SQLite (one writer at a time; see SqliteGate). */
+export function isSqliteDb(db: Db): boolean {
+  return sqliteClients.has(db);
+}
 
 /** The inbox writer of a client made by createDb (undefined for one made some other way). */
 export function inboxWriterFor(db: Db): InboxWriter | undefined {
@@ -314,6 +320,7 @@ export function createDb(url: string): Db {
       gate,
     );
     const client = new SqliteClient({ adapter }) as Db;
+    sqliteClients.add(client);
     // An in-memory database is private to its connection: the writer could not see Prisma's tables.
     if (path !== ":memory:") attachInboxWriter(client, sqliteInboxWriter(path, gate));
     return client;

@@ -1,7 +1,7 @@
 /**
  * The job thread: in a production web process, the webhook handlers, the inbox sweep and the
  * periodic tasks run in a worker thread of their own, and the main thread only answers requests
- * (docs/decisions/0010-job-thread.md). A handler is tens of milliseconds of synchronous work
+ * (docs/decisions/0011-job-thread.md). A handler is tens of milliseconds of synchronous work
  * (SQLite calls, Prisma's query compiler); on the main thread every delivery and every page waited
  * behind it. The thread loads the same build and runs the same runner it would run in-process;
  * the main thread passes it only event ids, so nothing is lost if the thread dies: the inbox holds

@@ -1,4 +1,4 @@
-import type { Db } from "../db.server";
+import { isSqliteDb, type Db } from "../db.server";
 import type { FulfillmentEventRecord, FulfillmentRecord, OrderRecord, RefundRecord } from "../webhooks/payloads";
 
 /** The personal fields of an order, as they are after customers/redact. */
@@ -13,11 +13,18 @@ export const REDACTED_ORDER_FIELDS = {
 export type ApplyResult = "created" | "updated" | "stale" | "unchanged";
 
 /**
- * Writes an order snapshot unless a newer one is already stored. The conditional update is the
- * guard: on PostgreSQL a concurrent writer's row lock makes the second update re-check the
- * condition, so the newest snapshot wins whatever order the webhooks are processed in.
+ * Writes an order snapshot unless a newer one is already stored. Either way the newest snapshot
+ * wins whatever order the webhooks are processed in; how that is made sure differs by database
+ * (see applyOrderInOneWrite for SQLite). On PostgreSQL the conditional update is the guard: a
+ * concurrent writer's row lock makes the second update re-check the condition.
  */
 export async function applyOrder(db: Db, shop: string, order: OrderRecord): Promise<ApplyResult> {
+  if (isSqliteDb(db)) return applyOrderInOneWrite(db, shop, order);
+  // Two snapshots of a new order written at once both try to create it: the loser runs again.
+  return retryLostRace(() => applyOrderInTransaction(db, shop, order));
+}
+
+async function applyOrderInTransaction(db: Db, shop: string, order: OrderRecord): Promise<ApplyResult> {
   const { lineItems, ...fields } = order;
   return db.$transaction(async (tx) => {
     const updated = await tx.order.updateMany({
@@ -55,6 +62,67 @@ export async function applyOrder(db: Db, shop: string, order: OrderRecord): Prom
   });
 }
 
+/** A write that found its row changed since it was read (P2025) or created meanwhile (P2002). */
+const isLostRace = (error: unknown) => ["P2025", "P2002"].includes((error as { code?: string } | null)?.code ?? "");
+
+/** Reads before writing are retried this often when another writer got in between. */
+const RACE_ATTEMPTS = 5;
+
+async function retryLostRace<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= RACE_ATTEMPTS || !isLostRace(error)) throw error;
+    }
+  }
+}
+
+/**
+ * SQLite: the read happens outside any transaction and the write is one Prisma operation (the
+ * order with its line items nested), whose condition is checked inside that operation's own
+ * transaction. SQLite has a single writer and every transaction holds the write lock from its
+ * start (db.server.ts), so the check and the write cannot be separated by another writer. The
+ * point is the lock: Prisma compiles each operation before it starts a transaction for it, while
+ * an interactive transaction compiles its operations one by one with the lock held, and the
+ * webhook intake waits for that lock (docs/decisions/0011-job-thread.md).
+ */
+async function applyOrderInOneWrite(db: Db, shop: string, order: OrderRecord): Promise<ApplyResult> {
+  const { lineItems, ...fields } = order;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const stored = await db.order.findUnique({
+        where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
+        select: { id: true, shopifyUpdatedAt: true, redactedAt: true },
+      });
+      if (!stored) {
+        await db.order.create({ data: { shop, ...fields, lineItems: { create: lineItems } }, select: { id: true } });
+        return "created";
+      }
+      if (stored.shopifyUpdatedAt > order.shopifyUpdatedAt) return "stale";
+      const redacted = stored.redactedAt !== null;
+      await db.order.update({
+        where: { id: stored.id, shopifyUpdatedAt: { lte: order.shopifyUpdatedAt }, redactedAt: redacted ? { not: null } : null },
+        data: {
+          // A forgotten customer's personal fields are not brought back by a late webhook.
+          ...(redacted ? { ...fields, ...REDACTED_ORDER_FIELDS } : fields),
+          lineItems: {
+            upsert: lineItems.map((item) => ({
+              where: { orderId_shopifyId: { orderId: stored.id, shopifyId: item.shopifyId } },
+              create: item,
+              update: item,
+            })),
+          },
+        },
+        select: { id: true },
+      });
+      return "updated";
+    } catch (error) {
+      if (attempt >= RACE_ATTEMPTS || !isLostRace(error)) throw error;
+    }
+  }
+}
+
 export async function applyFulfillment(db: Db, shop: string, f: FulfillmentRecord): Promise<ApplyResult> {
   const { lines, trackingNumbers, trackingUrls, estimatedDeliveryAt, ...rest } = f;
   const fields = {
@@ -65,7 +133,8 @@ export async function applyFulfillment(db: Db, shop: string, f: FulfillmentRecor
     trackingNumbers: JSON.stringify(trackingNumbers),
     trackingUrls: JSON.stringify(trackingUrls),
   };
-  return db.$transaction(async (tx) => {
+  if (isSqliteDb(db)) return applyFulfillmentInOneWrite(db, shop, f.shopifyId, f.shopifyUpdatedAt, fields, lines);
+  return retryLostRace(() => db.$transaction(async (tx) => {
     const updated = await tx.fulfillment.updateMany({
       where: { shop, shopifyId: f.shopifyId, shopifyUpdatedAt: { lte: f.shopifyUpdatedAt } },
       data: fields,
@@ -89,7 +158,45 @@ export async function applyFulfillment(db: Db, shop: string, f: FulfillmentRecor
       });
     }
     return result;
-  });
+  }));
+}
+
+/** SQLite: read, then one conditional write with the lines nested (see applyOrderInOneWrite). */
+async function applyFulfillmentInOneWrite(
+  db: Db,
+  shop: string,
+  shopifyId: string,
+  shopifyUpdatedAt: Date,
+  fields: Omit<FulfillmentRecord, "lines" | "trackingNumbers" | "trackingUrls" | "estimatedDeliveryAt"> & { trackingNumbers: string; trackingUrls: string; estimatedDeliveryAt?: Date | null },
+  lines: FulfillmentRecord["lines"],
+): Promise<ApplyResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const stored = await db.fulfillment.findUnique({ where: { shop_shopifyId: { shop, shopifyId } }, select: { id: true, shopifyUpdatedAt: true } });
+      if (!stored) {
+        await db.fulfillment.create({ data: { shop, ...fields, lines: { create: lines } }, select: { id: true } });
+        return "created";
+      }
+      if (stored.shopifyUpdatedAt > shopifyUpdatedAt) return "stale";
+      await db.fulfillment.update({
+        where: { id: stored.id, shopifyUpdatedAt: { lte: shopifyUpdatedAt } },
+        data: {
+          ...fields,
+          lines: {
+            upsert: lines.map((line) => ({
+              where: { fulfillmentId_lineItemShopifyId: { fulfillmentId: stored.id, lineItemShopifyId: line.lineItemShopifyId } },
+              create: line,
+              update: { quantity: line.quantity },
+            })),
+          },
+        },
+        select: { id: true },
+      });
+      return "updated";
+    } catch (error) {
+      if (attempt >= RACE_ATTEMPTS || !isLostRace(error)) throw error;
+    }
+  }
 }
 
 /** Milestones that stamp a time on the shipment itself, for delivery statistics. */
@@ -129,13 +236,17 @@ export async function applyFulfillmentEvent(db: Db, shop: string, e: Fulfillment
   });
 }
 
-/** Refunds never change once made: recorded once by gid. */
+/**
+ * Refunds never change once made: recorded once by gid. One create with its lines nested; the
+ * unique key turns a repeat into "unchanged" on every database, with no transaction held open.
+ */
 export async function applyRefund(db: Db, shop: string, r: RefundRecord): Promise<ApplyResult> {
   const { lines, ...fields } = r;
-  return db.$transaction(async (tx) => {
-    const existing = await tx.refund.findUnique({ where: { shop_shopifyId: { shop, shopifyId: r.shopifyId } }, select: { id: true } });
-    if (existing) return "unchanged";
-    await tx.refund.create({ data: { shop, ...fields, lines: { create: lines } } });
+  try {
+    await db.refund.create({ data: { shop, ...fields, lines: { create: lines } }, select: { id: true } });
     return "created";
-  });
+  } catch (error) {
+    if ((error as { code?: string } | null)?.code === "P2002") return "unchanged";
+    throw error;
+  }
 }

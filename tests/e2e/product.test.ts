@@ -97,7 +97,7 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
       "x-shopify-api-version": "2026-07",
       "x-shopify-hmac-sha256": sign(raw),
     });
-    const post = (raw: string | Buffer, h: Record<string, string>) => fetch(`${demo.appUrl}/webhooks`, { method: "POST", headers: h, body: raw });
+    const post = (raw: string | Buffer, h: Record<string, string>) => fetch(`${demo.appUrl}/webhooks`, { method: "POST", headers: h, body: typeof raw === "string" ? raw : new Uint8Array(raw) });
 
     const id = `e2e-${randomUUID()}`;
     const first = await post(body, headers(body, id));
