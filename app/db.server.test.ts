@@ -73,3 +73,21 @@ describe("a transaction and another connection on the same SQLite file", () => {
     }
   });
 });
+
+describe("the inbox writer", () => {
+  it("records many deliveries arriving at once, each once, and tells each caller whether its row is new", async () => {
+    const { recordEvent } = await import("./models/webhook-inbox.server");
+    await t.db.webhookEvent.deleteMany();
+    // 40 distinct deliveries, every one of them sent twice, all at the same moment.
+    const deliveries = Array.from({ length: 80 }, (_, i) => event(`burst-${i % 40}`));
+    const ids = await Promise.all(deliveries.map((d) => recordEvent(t.db, d)));
+    expect(ids.filter((id) => id !== null)).toHaveLength(40);
+    const rows = await t.db.webhookEvent.findMany({ select: { id: true, webhookId: true } });
+    expect(rows).toHaveLength(40);
+    // The id handed back is the id of that delivery's row.
+    const byWebhookId = new Map(rows.map((r) => [r.webhookId, r.id]));
+    deliveries.forEach((d, i) => {
+      if (ids[i] !== null) expect(ids[i]).toBe(byWebhookId.get(d.webhookId));
+    });
+  });
+});

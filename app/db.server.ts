@@ -197,39 +197,73 @@ function sqliteInboxWriter(path: string, gate: SqliteGate): InboxWriter {
     }
     conn = db;
   };
-  return {
-    async record(event) {
-      // Never inside a transaction of this process (see SqliteGate): take the gate, and the insert
-      // runs and commits synchronously before it is handed on.
-      const release = await gate.acquire();
-      try {
-        if (!conn) open();
-        const id = randomUUID();
-        const now = sqliteTime(new Date());
-        const run = () => insert!.run(
-          id,
-          event.shop,
-          event.topic,
-          event.webhookId,
-          event.eventId ?? null,
-          event.apiVersion ?? null,
-          event.triggeredAt ? sqliteTime(event.triggeredAt) : null,
-          event.payload,
-          now,
-          now,
-        );
-        const giveUpAt = performance.now() + SQLITE_BUSY_TIMEOUT_MS;
-        for (;;) {
-          try {
-            return run().changes === 1 ? id : null;
-          } catch (error) {
-            if ((error as { code?: string }).code !== "SQLITE_BUSY" || performance.now() > giveUpAt) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 1));
-          }
+  // Group commit: deliveries that arrive while one is being written (or within the same turn of
+  // the event loop) are inserted together in one transaction, one commit for all of them. Each
+  // caller still gets its answer only after the commit that holds its row.
+  type Waiting = { event: InboxInsert; resolve: (id: string | null) => void; reject: (error: unknown) => void };
+  let waiting: Waiting[] = [];
+  let scheduled = false;
+
+  const insertAll = (rows: Array<{ id: string; event: InboxInsert; now: string }>) =>
+    conn!
+      .transaction(() =>
+        rows.map(({ id, event, now }) =>
+          insert!.run(
+            id,
+            event.shop,
+            event.topic,
+            event.webhookId,
+            event.eventId ?? null,
+            event.apiVersion ?? null,
+            event.triggeredAt ? sqliteTime(event.triggeredAt) : null,
+            event.payload,
+            now,
+            now,
+          ).changes === 1
+            ? id
+            : null,
+        ),
+      )
+      // IMMEDIATE: the write lock is taken at BEGIN, so SQLITE_BUSY can only come before any row.
+      .immediate();
+
+  async function flush() {
+    scheduled = false;
+    const batch = waiting;
+    waiting = [];
+    // Never inside a transaction of this process (see SqliteGate).
+    const release = await gate.acquire();
+    try {
+      if (!conn) open();
+      const now = sqliteTime(new Date());
+      const rows = batch.map(({ event }) => ({ id: randomUUID(), event, now }));
+      const giveUpAt = performance.now() + SQLITE_BUSY_TIMEOUT_MS;
+      for (;;) {
+        try {
+          const ids = insertAll(rows);
+          batch.forEach((w, i) => w.resolve(ids[i]));
+          return;
+        } catch (error) {
+          if ((error as { code?: string }).code !== "SQLITE_BUSY" || performance.now() > giveUpAt) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 1));
         }
-      } finally {
-        release();
       }
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    } finally {
+      release();
+    }
+  }
+
+  return {
+    record(event) {
+      return new Promise<string | null>((resolve, reject) => {
+        waiting.push({ event, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void flush());
+        }
+      });
     },
     async close() {
       conn?.close();
