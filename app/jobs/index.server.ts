@@ -17,7 +17,7 @@ const log = (message: string, error?: unknown) => console.error(`[jobs] ${messag
  * in-process (DEFAULT_BUSY_SHARE): the intake has a thread of its own, so handlers only compete
  * for cores, not for the intake's event loop.
  */
-export const THREAD_BUSY_SHARE = 0.5;
+export const THREAD_BUSY_SHARE = 0.2;
 
 function createRunner(busyShare: number): JobRunner {
   const config = env();
