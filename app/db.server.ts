@@ -145,7 +145,7 @@ function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): Sqli
 }
 
 /** Prisma stores SQLite DateTime as ISO 8601 text with an explicit offset; the writer must match. */
-const sqliteTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
+export const sqliteTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
 export interface InboxInsert {
   shop: string;

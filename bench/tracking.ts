@@ -76,8 +76,8 @@ function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
   });
 }
 
-function startServer(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string): Promise<{ url: string; child: ChildProcess; errors: string[] }> {
-  const child = spawn(process.execPath, [script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+function startServer(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): Promise<{ url: string; child: ChildProcess; errors: string[] }> {
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   child.once("exit", () => children.delete(child));
   const log = createWriteStream(logFile, { flags: "a" });
@@ -455,7 +455,9 @@ async function benchDatabase(scratch: Scratch, logDir: string) {
   };
   const ceiling = await startServer("ceiling", join(root, "bench/ceiling.mjs"), common, join(logDir, `${scratch.kind}-ceiling.log`));
   // Jobs off: the periodic delay check over 100,000 shipments is not what is measured here.
-  const app = await startServer("app", join(root, "server.js"), { ...common, DATABASE_URL: scratch.url, RUN_JOBS_IN_WEB: "false" }, join(logDir, `${scratch.kind}-app.log`));
+  const app = await startServer("app", join(root, "server.js"), { ...common, ...(process.env.JOB_THREAD ? { JOB_THREAD: process.env.JOB_THREAD } : {}), DATABASE_URL: scratch.url, RUN_JOBS_IN_WEB: "false" }, join(logDir, `${scratch.kind}-app.log`),
+    // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the app under load.
+    process.env.BENCH_APP_NODE_ARGS?.split(/\s+/).filter(Boolean));
   const steps: StepReport[] = [];
   try {
     process.stdout.write(`  ${scratch.kind} warm-up`);

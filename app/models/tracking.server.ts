@@ -1,7 +1,9 @@
 /**
  * Data access for tracking. Every function takes the shop first and filters on it.
  */
+import type { Fulfillment, FulfillmentEvent, FulfillmentLine, LineItem, Order, ShipmentTracking } from "@prisma/client";
 import type { Db } from "../db.server";
+import { rawRows } from "./raw-sql.server";
 import { readTrackingSettings, type TrackingSettings } from "../domain/tracking/settings";
 
 export async function getTrackingSettings(db: Db, shop: string): Promise<TrackingSettings> {
@@ -55,37 +57,41 @@ export async function findOrderById(db: Db, shop: string, orderShopifyId: string
   return db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } }, select: { shopifyId: true, email: true, customerShopifyId: true } });
 }
 
-/** Orders by name, each with its line items: the storefront lookup reads what it shows in the same query. */
-export async function findOrdersByNameWithItems(db: Db, shop: string, name: string) {
+/** Orders by name, each with its line items: the storefront lookup reads what it shows (raw SQL: raw-sql.server.ts). */
+export async function findOrdersByNameWithItems(db: Db, shop: string, name: string): Promise<OrderWithItems[]> {
   const candidates = orderNameCandidates(name);
   if (candidates.length === 0) return [];
-  return db.order.findMany({ where: { shop, name: { in: candidates } }, include: { lineItems: true }, take: 5 });
+  const orders = await rawRows<Order>(db, `SELECT * FROM "Order" WHERE "shop" = {} AND "name" IN ({*}) ORDER BY "id" LIMIT 5`, [shop, candidates]);
+  return withLineItems(db, orders);
 }
 
-export type OrderWithItems = Awaited<ReturnType<typeof findOrdersByNameWithItems>>[number];
+export type OrderWithItems = Order & { lineItems: LineItem[] };
 
-/** An order with everything its tracking page shows (`preloaded`: the order row, already read with its line items). */
+async function withLineItems(db: Db, orders: Order[]): Promise<OrderWithItems[]> {
+  if (orders.length === 0) return [];
+  const items = await rawRows<LineItem>(db, `SELECT * FROM "LineItem" WHERE "orderId" IN ({*}) ORDER BY "id"`, [orders.map((o) => o.id)]);
+  return orders.map((o) => ({ ...o, lineItems: items.filter((i) => i.orderId === o.id) }));
+}
+
+/** An order with its line items, shipments (with their lines), carrier scans (newest first) and tracking rows. */
 export async function loadOrderForTracking(db: Db, shop: string, orderShopifyId: string, preloaded?: OrderWithItems) {
-  const order =
-    preloaded && preloaded.shop === shop && preloaded.shopifyId === orderShopifyId
-      ? preloaded
-      : await db.order.findUnique({
-          where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
-          include: { lineItems: true },
-        });
+  let order: OrderWithItems | undefined =
+    preloaded && preloaded.shop === shop && preloaded.shopifyId === orderShopifyId ? preloaded : undefined;
+  if (!order) {
+    const rows = await rawRows<Order>(db, `SELECT * FROM "Order" WHERE "shop" = {} AND "shopifyId" = {}`, [shop, orderShopifyId]);
+    [order] = await withLineItems(db, rows);
+  }
   if (!order) return null;
-  const fulfillments = await db.fulfillment.findMany({
-    where: { shop, orderShopifyId },
-    include: { lines: true },
-    orderBy: { shopifyCreatedAt: "asc" },
-  });
-  const ids = fulfillments.map((f) => f.shopifyId);
-  const [events, tracking] = ids.length
+  const shipments = await rawRows<Fulfillment>(db, `SELECT * FROM "Fulfillment" WHERE "shop" = {} AND "orderShopifyId" = {} ORDER BY "shopifyCreatedAt", "id"`, [shop, orderShopifyId]);
+  const ids = shipments.map((f) => f.shopifyId);
+  const [lines, events, tracking] = ids.length
     ? await Promise.all([
-        db.fulfillmentEvent.findMany({ where: { shop, fulfillmentShopifyId: { in: ids } }, orderBy: { happenedAt: "desc" } }),
-        db.shipmentTracking.findMany({ where: { shop, fulfillmentShopifyId: { in: ids } } }),
+        rawRows<FulfillmentLine>(db, `SELECT * FROM "FulfillmentLine" WHERE "fulfillmentId" IN ({*}) ORDER BY "id"`, [shipments.map((f) => f.id)]),
+        rawRows<FulfillmentEvent>(db, `SELECT * FROM "FulfillmentEvent" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*}) ORDER BY "happenedAt" DESC, "id"`, [shop, ids]),
+        rawRows<ShipmentTracking>(db, `SELECT * FROM "ShipmentTracking" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*}) ORDER BY "id"`, [shop, ids]),
       ])
-    : [[], []];
+    : [[], [], []];
+  const fulfillments = shipments.map((f) => ({ ...f, lines: lines.filter((l) => l.fulfillmentId === f.id) }));
   return { order, fulfillments, events, tracking };
 }
 

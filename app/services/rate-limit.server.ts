@@ -7,6 +7,7 @@
  */
 import { createHmac } from "node:crypto";
 import type { Db } from "../db.server";
+import { rawRows } from "../models/raw-sql.server";
 
 export interface RateLimitRule {
   /** Names the limit in keys and logs: "tracking-lookup-client". */
@@ -80,10 +81,10 @@ export async function firstBlocked(
     const window = Math.floor(now / rule.windowMs);
     return { window, current: windowKey(rule, shop, client, window), previous: windowKey(rule, shop, client, window - 1) };
   });
-  const rows = await db.rateLimitWindow.findMany({
-    where: { key: { in: keys.flatMap((k) => [k.current, k.previous]) } },
-    select: { key: true, count: true },
-  });
+  // Raw: every storefront lookup runs this read (see models/raw-sql.server.ts).
+  const rows = await rawRows<{ key: string; count: number }>(db, `SELECT "key", "count" FROM "RateLimitWindow" WHERE "key" IN ({*})`, [
+    keys.flatMap((k) => [k.current, k.previous]),
+  ]);
   const count = new Map(rows.map((r) => [r.key, r.count]));
   for (const [index, { rule }] of checks.entries()) {
     const k = keys[index];

@@ -251,6 +251,9 @@ describe("dashboard figures against a hand-computed seed", () => {
     expect((await ask("wrong@example.com", "2026-03-10T18:05:00")).status).toBe(404);
     const days = await t.db.trackingViewDay.findMany({ where: { shop: SHOP } });
     expect(days.map((d) => [d.orderShopifyId, d.day, d.views])).toEqual([[orderId(4001), DAY, 2]]);
+    // The first view's time reads back exactly, and range filters on it work.
+    expect(days[0].firstViewedAt.toISOString()).toBe(at("2026-03-10T14:00:00").toISOString());
+    expect(await t.db.trackingViewDay.count({ where: { shop: SHOP, firstViewedAt: { gte: at("2026-03-10T14:00:00"), lt: at("2026-03-10T14:00:01") } } })).toBe(1);
   });
 
   it("matches every figure", async () => {

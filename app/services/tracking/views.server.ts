@@ -5,16 +5,19 @@
  */
 import type { Db } from "../../db.server";
 import { localDate } from "../../domain/tracking/calendar";
+import { rawExecute } from "../../models/raw-sql.server";
 
 export async function recordTrackingView(db: Db, shop: string, orderShopifyId: string, timeZone: string, now: Date): Promise<void> {
   const day = localDate(now, timeZone);
-  const where = { shop_orderShopifyId_day: { shop, orderShopifyId, day } };
-  const bump = () => db.trackingViewDay.upsert({ where, create: { shop, orderShopifyId, day, views: 1, firstViewedAt: now }, update: { views: { increment: 1 } } });
   try {
-    await bump();
+    // One statement, the same on both databases; a first view and a repeat cannot collide.
+    await rawExecute(
+      db,
+      `INSERT INTO "TrackingViewDay" ("shop", "orderShopifyId", "day", "views", "firstViewedAt") VALUES ({}, {}, {}, 1, {})
+       ON CONFLICT ("shop", "orderShopifyId", "day") DO UPDATE SET "views" = "TrackingViewDay"."views" + 1`,
+      [shop, orderShopifyId, day, now],
+    );
   } catch (error) {
-    // Two first views at once: the loser's insert hits the key; its retry updates.
-    if ((error as { code?: string }).code === "P2002") await bump().catch(() => undefined);
-    else console.error("[tracking] could not count a view", error);
+    console.error("[tracking] could not count a view", error);
   }
 }
