@@ -15,8 +15,8 @@ export async function startServer({ port = Number(process.env.PORT || 3000), hos
   app.disable("x-powered-by");
   app.use(compression());
   app.use("/assets", express.static(`${BUILD_DIR}/client/assets`, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(`${BUILD_DIR}/client`, { maxAge: "1h" }));
-  app.use("/", express.static("public", { maxAge: "1h" }));
+  app.use(filesOnly(express.static(`${BUILD_DIR}/client`, { maxAge: "1h" })));
+  app.use("/", filesOnly(express.static("public", { maxAge: "1h" })));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
   await build.entry.module.startBackgroundWork({ spawnJobThread: jobThreadSpawner() });
@@ -35,6 +35,12 @@ export async function startServer({ port = Number(process.env.PORT || 3000), hos
   }
   return { server, close, url: `http://${host}:${server.address().port}` };
 }
+
+/**
+ * Static files all have an extension; pages, the app proxy's JSON and the API do not. Without this
+ * every storefront lookup would first look for a file of its name on disk, twice.
+ */
+const filesOnly = (serve) => (req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? serve(req, res, next) : next());
 
 /**
  * Webhook handlers and periodic tasks run in a worker thread that loads this same build, so a

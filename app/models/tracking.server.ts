@@ -61,15 +61,19 @@ export async function findOrderById(db: Db, shop: string, orderShopifyId: string
 export async function findOrdersByNameWithItems(db: Db, shop: string, name: string): Promise<OrderWithItems[]> {
   const candidates = orderNameCandidates(name);
   if (candidates.length === 0) return [];
-  const orders = await rawRows<Order>(db, `SELECT * FROM "Order" WHERE "shop" = {} AND "name" IN ({*}) ORDER BY "id" LIMIT 5`, [shop, candidates]);
+  const orders = await rawRows<Order>(db, `SELECT * FROM "Order" WHERE "shop" = {} AND "name" IN ({*}) LIMIT 5`, [shop, candidates]);
   return withLineItems(db, orders);
 }
 
 export type OrderWithItems = Order & { lineItems: LineItem[] };
 
+const sortById = <T extends { id: string }>(rows: T[]) => rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
 async function withLineItems(db: Db, orders: Order[]): Promise<OrderWithItems[]> {
   if (orders.length === 0) return [];
-  const items = await rawRows<LineItem>(db, `SELECT * FROM "LineItem" WHERE "orderId" IN ({*}) ORDER BY "id"`, [orders.map((o) => o.id)]);
+  // No ORDER BY on the primary key in these reads: SQLite would walk the whole table in key order
+  // rather than use the index on the filter. The few rows are sorted here instead.
+  const items = sortById(await rawRows<LineItem>(db, `SELECT * FROM "LineItem" WHERE "orderId" IN ({*})`, [orders.map((o) => o.id)]));
   return orders.map((o) => ({ ...o, lineItems: items.filter((i) => i.orderId === o.id) }));
 }
 
@@ -82,13 +86,13 @@ export async function loadOrderForTracking(db: Db, shop: string, orderShopifyId:
     [order] = await withLineItems(db, rows);
   }
   if (!order) return null;
-  const shipments = await rawRows<Fulfillment>(db, `SELECT * FROM "Fulfillment" WHERE "shop" = {} AND "orderShopifyId" = {} ORDER BY "shopifyCreatedAt", "id"`, [shop, orderShopifyId]);
+  const shipments = await rawRows<Fulfillment>(db, `SELECT * FROM "Fulfillment" WHERE "shop" = {} AND "orderShopifyId" = {} ORDER BY "shopifyCreatedAt"`, [shop, orderShopifyId]);
   const ids = shipments.map((f) => f.shopifyId);
   const [lines, events, tracking] = ids.length
     ? await Promise.all([
-        rawRows<FulfillmentLine>(db, `SELECT * FROM "FulfillmentLine" WHERE "fulfillmentId" IN ({*}) ORDER BY "id"`, [shipments.map((f) => f.id)]),
-        rawRows<FulfillmentEvent>(db, `SELECT * FROM "FulfillmentEvent" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*}) ORDER BY "happenedAt" DESC, "id"`, [shop, ids]),
-        rawRows<ShipmentTracking>(db, `SELECT * FROM "ShipmentTracking" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*}) ORDER BY "id"`, [shop, ids]),
+        rawRows<FulfillmentLine>(db, `SELECT * FROM "FulfillmentLine" WHERE "fulfillmentId" IN ({*})`, [shipments.map((f) => f.id)]).then(sortById),
+        rawRows<FulfillmentEvent>(db, `SELECT * FROM "FulfillmentEvent" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*}) ORDER BY "happenedAt" DESC`, [shop, ids]),
+        rawRows<ShipmentTracking>(db, `SELECT * FROM "ShipmentTracking" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*})`, [shop, ids]).then(sortById),
       ])
     : [[], [], []];
   const fulfillments = shipments.map((f) => ({ ...f, lines: lines.filter((l) => l.fulfillmentId === f.id) }));
