@@ -8,6 +8,7 @@ import { db } from "./db.server";
 import { env } from "./env.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { routeAdminApiTo } from "./shopify/admin-origin.server";
+import { CachedSessionStorage } from "./shopify/session-cache.server";
 import { recordInstall } from "./services/record-install.server";
 
 // The only shopifyApp() in the codebase: everything Shopify-related is configured here.
@@ -21,7 +22,8 @@ const shopify = shopifyApp({
   scopes: config.SCOPES?.split(",").map((s) => s.trim()).filter(Boolean),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(db()),
+  // Cached briefly: every app-proxy request loads the shop's session (shopify/session-cache.server.ts).
+  sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(db())),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,
