@@ -184,7 +184,7 @@ export async function startDemo(options: DemoOptions = {}) {
     throw error;
   }
 
-  return { appUrl, sandboxUrl: sandboxServer.url, sandbox, shop: DEMO_SHOP.domain, mails: smtp.mails, databaseUrl, stop };
+  return { appUrl, sandboxUrl: sandboxServer.url, sandbox, shop: DEMO_SHOP.domain, mails: smtp.mails, databaseUrl, apiSecret, stop };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -4,7 +4,6 @@ import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./bro
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
 import { createHmac, randomUUID } from "node:crypto";
 import type { Db } from "../../app/db.server";
-import { DEMO_DEFAULTS } from "../../sandbox/demo";
 
 // The product as a merchant and a shopper meet it: the sandbox admin with the app embedded, the
 // storefront with the theme blocks, and an order placed in "Shopify" reaching the app.
@@ -88,7 +87,7 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
 
   it("answers Shopify's deliveries on the production server's fast path with the intake's rules", async () => {
     const body = JSON.stringify({ id: 1, note: "fast path" });
-    const sign = (raw: string | Buffer) => createHmac("sha256", DEMO_DEFAULTS.apiSecret).update(raw).digest("base64");
+    const sign = (raw: string | Buffer) => createHmac("sha256", demo.apiSecret).update(raw).digest("base64");
     const headers = (raw: string | Buffer, id: string) => ({
       "content-type": "application/json",
       "x-shopify-topic": "app/scopes_update",
