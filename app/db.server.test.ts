@@ -91,3 +91,30 @@ describe("the inbox writer", () => {
     });
   });
 });
+
+describe("plain SQL reads (models/raw-sql.server.ts)", () => {
+  it("return rows exactly as Prisma's model queries do, dates, booleans and nulls included", async () => {
+    const { rawRows } = await import("./models/raw-sql.server");
+    const order = await t.db.order.create({
+      data: {
+        shop: "raw.myshopify.com",
+        shopifyId: "gid://shopify/Order/77",
+        name: "#77",
+        currency: "EUR",
+        shopifyCreatedAt: new Date("2026-01-02T03:04:05.678Z"),
+        shopifyUpdatedAt: new Date("2026-02-03T04:05:06.789Z"),
+        cancelledAt: null,
+        lineItems: { create: [{ shopifyId: "li-1", title: "Mug", quantity: 2, priceMinor: 1250, requiresShipping: false }] },
+      },
+      include: { lineItems: true },
+    });
+    const [row] = await rawRows(t.db, `SELECT * FROM "Order" WHERE "shop" = {} AND "name" IN ({*})`, ["raw.myshopify.com", ["#77", "77"]]);
+    expect(row).toEqual(await t.db.order.findUnique({ where: { id: order.id } }));
+    const items = await rawRows(t.db, `SELECT * FROM "LineItem" WHERE "orderId" IN ({*})`, [[order.id]]);
+    expect(items).toEqual(order.lineItems);
+    // A write made a moment ago is seen by the next read.
+    await t.db.order.update({ where: { id: order.id }, data: { cancelledAt: new Date("2026-03-04T05:06:07.000Z") } });
+    const [after] = await rawRows<{ cancelledAt: Date }>(t.db, `SELECT * FROM "Order" WHERE "id" = {}`, [order.id]);
+    expect(after.cancelledAt).toEqual(new Date("2026-03-04T05:06:07.000Z"));
+  });
+});

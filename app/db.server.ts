@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
+import { postgresReader, sqliteReader, type DirectReader } from "./db-reader.server";
 import { databaseKind } from "./env.server";
 
 export type Db = PrismaClient;
@@ -328,11 +329,21 @@ export function inboxWriterFor(db: Db): InboxWriter | undefined {
   return inboxWriters.get(db);
 }
 
-function attachInboxWriter(client: Db, writer: InboxWriter) {
+const directReaders = new WeakMap<object, DirectReader>();
+
+/** The direct read connection of a client made by createDb (db-reader.server.ts), if it has one. */
+export function directReaderFor(db: Db): DirectReader | undefined {
+  return directReaders.get(db);
+}
+
+/** The intake's writer and the direct reader: connections of their own, closed with the client. */
+function attachConnections(client: Db, writer: InboxWriter, reader: DirectReader) {
   inboxWriters.set(client, writer);
+  directReaders.set(client, reader);
   const disconnect = client.$disconnect.bind(client);
   client.$disconnect = async () => {
     await writer.close();
+    await reader.close();
     await disconnect();
   };
 }
@@ -356,14 +367,14 @@ export function createDb(url: string): Db {
     const client = new SqliteClient({ adapter }) as Db;
     sqliteClients.add(client);
     // An in-memory database is private to its connection: the writer could not see Prisma's tables.
-    if (path !== ":memory:") attachInboxWriter(client, sqliteInboxWriter(path, gate));
+    if (path !== ":memory:") attachConnections(client, sqliteInboxWriter(path, gate), sqliteReader(path));
     return client;
   }
   const { PrismaPg } = require("@prisma/adapter-pg");
   const { PrismaClient: PostgresClient } = require(".prisma/client-postgres");
   const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
   const client = new PostgresClient({ adapter }) as Db;
-  attachInboxWriter(client, postgresInboxWriter(url));
+  attachConnections(client, postgresInboxWriter(url), postgresReader(url));
   return client;
 }
 

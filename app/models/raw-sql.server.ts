@@ -13,7 +13,7 @@
  * writes whose SQL is the same on both databases (INSERT … ON CONFLICT).
  */
 import type { Db } from "../db.server";
-import { isSqliteDb, sqliteTime } from "../db.server";
+import { directReaderFor, isSqliteDb, sqliteTime } from "../db.server";
 
 /** Placeholders for `values`, numbered from `from` (PostgreSQL: $1, $2 …; SQLite: ?). */
 export function placeholders(db: Db, count: number, from = 1): string {
@@ -26,6 +26,10 @@ export function placeholders(db: Db, count: number, from = 1): string {
  */
 export async function rawRows<T>(db: Db, sql: string, values: RawValue[]): Promise<T[]> {
   const [text, args] = bind(db, sql, values);
+  // The client's own read connection when it has one (db-reader.server.ts): statements prepared
+  // once. Only for reads outside a transaction: it does not see a transaction's uncommitted rows.
+  const reader = directReaderFor(db);
+  if (reader) return reader.all<T>(text, args);
   return db.$queryRawUnsafe<T[]>(text, ...args);
 }
 

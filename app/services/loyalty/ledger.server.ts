@@ -8,6 +8,7 @@
  */
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../../db.server";
+import { rawRows } from "../../models/raw-sql.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -141,9 +142,17 @@ export interface Balance {
 
 /** One member row plus the entries still pending (bounded by the pending window, not the ledger's length). */
 export async function balanceOf(db: Db | Tx, shop: string, memberId: string, now: Date): Promise<Balance | null> {
-  const member = await db.loyaltyMember.findFirst({ where: { id: memberId, shop }, select: { points: true } });
+  // Plain SQL: the storefront widget reads this on every view (models/raw-sql.server.ts). The
+  // pending sum reads only this member's future-dated entries, by index, however long the ledger.
+  const [member] = await rawRows<{ points: number }>(db as Db, `SELECT "points" FROM "LoyaltyMember" WHERE "id" = {} AND "shop" = {}`, [memberId, shop]);
   if (!member) return null;
-  const pending = Math.min(member.points, Math.max(0, await pendingPoints(db, memberId, now)));
+  const [sum] = await rawRows<{ pending: number | bigint | string | null }>(
+    db as Db,
+    `SELECT SUM("points") AS "pending" FROM "LoyaltyLedgerEntry" WHERE "memberId" = {} AND "availableAt" > {}`,
+    [memberId, now],
+  );
+  // SUM of integers is a bigint on PostgreSQL.
+  const pending = Math.min(member.points, Math.max(0, Number(sum?.pending ?? 0)));
   return { total: member.points, pending, available: member.points - pending };
 }
 
