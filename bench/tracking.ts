@@ -256,6 +256,8 @@ function sqliteScratch(): Scratch {
       db.prepare(`INSERT INTO Shop (domain, name, email, ianaTimezone, installedAt, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
         s.domain, s.name, s.email, s.tz, value(s.now), value(s.now), value(s.now),
       );
+      // An installed shop has an offline session, which every app-proxy request loads.
+      db.prepare(`INSERT INTO Session (id, shop, state, isOnline, accessToken) VALUES (?, ?, 'installed', 0, 'shpat_bench')`).run(`offline_${s.domain}`, s.domain);
       const statements = Object.fromEntries(
         Object.entries(TABLES).map(([key, spec]) => [
           key,
@@ -313,6 +315,7 @@ async function postgresScratch(): Promise<Scratch> {
         await c.query(`INSERT INTO "Shop" (domain, name, email, "ianaTimezone", "installedAt", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5, $5)`, [
           s.domain, s.name, s.email, s.tz, s.now,
         ]);
+        await c.query(`INSERT INTO "Session" (id, shop, state, "isOnline", "accessToken") VALUES ($1, $2, 'installed', false, 'shpat_bench')`, [`offline_${s.domain}`, s.domain]);
         for (let from = 1; from <= count; from += BATCH) {
           const rows = generate(from, Math.min(from + BATCH, count + 1), now);
           await c.query("BEGIN");
