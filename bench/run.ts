@@ -5,15 +5,15 @@
 // (the ceiling), and drives both with signed orders/create deliveries at rising concurrency from a
 // separate load-generator process. Prints throughput, latency, app/ceiling ratio, the time from the
 // 200 to the order being in the mirror, and whether anything was lost; writes JSON to bench/results.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
+import { appNodeArgs, appTuning, children, killChildren, startServer, stopChild } from "./processes";
 
 const root = join(import.meta.dirname, "..");
 const resultsDir = join(root, "bench/results");
@@ -50,79 +50,6 @@ const TARGET = { ratio: 0.4, p99Ms: 100 };
 const SECRET = `bench-secret-${randomBytes(8).toString("hex")}`;
 const PAYLOAD_FILE = join(root, "tests/fixtures/webhooks", ADMIN_API_VERSION, "examples/orders__create.json");
 const runId = new Date().toISOString().replace(/[:.]/g, "-");
-
-// ---------------------------------------------------------------------------------------------
-// Child processes
-
-const children = new Set<ChildProcess>();
-
-function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
-process.once("exit", () => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-});
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-    process.exit(130);
-  });
-}
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-  /** Lines the server wrote to stderr (errors, warnings). */
-  errors: string[];
-}
-
-/** The app's job settings, when given to the bench, pass through to the app (README's configuration). */
-function appTuning(): Record<string, string> {
-  const names = ["JOB_THREAD", "JOB_THREAD_BUSY_SHARE", "INTAKE_POOL_SIZE", "DATABASE_POOL_SIZE"];
-  return Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
-}
-
-/** Starts `node <script>` and waits (bounded) for it to print "listening on <url>". */
-function startServer(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  const log = createWriteStream(logFile, { flags: "a" });
-  const errors: string[] = [];
-  createInterface({ input: child.stderr! }).on("line", (line) => {
-    log.write(`[stderr] ${line}\n`);
-    if (errors.length < 1000) errors.push(line);
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${name} did not start within 60 s; see ${logFile}`));
-    }, 60_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before listening:\n${errors.slice(-20).join("\n")}`));
-    });
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      log.write(`${line}\n`);
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1], child, errors });
-      }
-    });
-  });
-}
 
 interface LoadResult {
   connections: number;
@@ -384,8 +311,7 @@ async function benchDatabase(
     join(root, "server.js"),
     { ...common, ...appTuning(), DATABASE_URL: scratch.url, RUN_JOBS_IN_WEB: "true" },
     join(logDir, `${scratch.kind}-app.log`),
-    // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the app under load.
-    process.env.BENCH_APP_NODE_ARGS?.split(/\s+/).filter(Boolean),
+    appNodeArgs(),
   );
   const inspector = await scratch.inspector();
   const steps: StepReport[] = [];
@@ -631,5 +557,5 @@ async function main() {
 main().catch((error) => {
   console.error(error);
   process.exitCode = 1;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  killChildren();
 });

@@ -12,18 +12,18 @@
 // Options: --db=sqlite|postgresql|all  --orders=100000  --concurrency=1,8,32  --duration=5
 // --runs=3 (Lighthouse runs per page)  --no-build  --no-lighthouse  (or BENCH_* env vars);
 // BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test). Loopback only.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { gzipSync } from "node:zlib";
 // @ts-expect-error autocannon 8 ships no type declarations (bench/load.mjs uses it untyped too)
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { signProxyQuery } from "../sandbox/app-proxy";
+import { appNodeArgs, appTuning, killChildren, startServer, stopChild } from "./processes";
 
 const root = join(import.meta.dirname, "..");
 const resultsDir = join(root, "bench/results");
@@ -49,62 +49,6 @@ const TARGET = { p99Ms: 50, blockJsGzipBytes: 10 * 1024, lighthouseDrop: 2 };
 const SECRET = `bench-secret-${randomBytes(8).toString("hex")}`;
 const SHOP = "bench-tracking.myshopify.com";
 const runId = new Date().toISOString().replace(/[:.]/g, "-");
-
-// ---------------------------------------------------------------------------------------------
-// Child processes (the same shape as bench/run.ts: bounded start, SIGTERM then SIGKILL)
-
-const children = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-});
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-    process.exit(130);
-  });
-}
-
-function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
-function startServer(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): Promise<{ url: string; child: ChildProcess; errors: string[] }> {
-  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  const log = createWriteStream(logFile, { flags: "a" });
-  const errors: string[] = [];
-  createInterface({ input: child.stderr! }).on("line", (line) => {
-    log.write(`[stderr] ${line}\n`);
-    if (errors.length < 1000) errors.push(line);
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${name} did not start within 60 s; see ${logFile}`));
-    }, 60_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before listening:\n${errors.slice(-20).join("\n")}`));
-    });
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      log.write(`${line}\n`);
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1], child, errors });
-      }
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Scratch databases with 100,000 orders
@@ -458,9 +402,8 @@ async function benchDatabase(scratch: Scratch, logDir: string) {
   };
   const ceiling = await startServer("ceiling", join(root, "bench/ceiling.mjs"), common, join(logDir, `${scratch.kind}-ceiling.log`));
   // Jobs off: the periodic delay check over 100,000 shipments is not what is measured here.
-  const app = await startServer("app", join(root, "server.js"), { ...common, ...(process.env.JOB_THREAD ? { JOB_THREAD: process.env.JOB_THREAD } : {}), DATABASE_URL: scratch.url, RUN_JOBS_IN_WEB: "false" }, join(logDir, `${scratch.kind}-app.log`),
-    // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the app under load.
-    process.env.BENCH_APP_NODE_ARGS?.split(/\s+/).filter(Boolean));
+  const app = await startServer("app", join(root, "server.js"), { ...common, ...appTuning(), DATABASE_URL: scratch.url, RUN_JOBS_IN_WEB: "false" }, join(logDir, `${scratch.kind}-app.log`),
+    appNodeArgs());
   const steps: StepReport[] = [];
   try {
     process.stdout.write(`  ${scratch.kind} warm-up`);
@@ -603,5 +546,5 @@ async function main() {
 main().catch((error) => {
   console.error(error);
   process.exitCode = 1;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  killChildren();
 });
