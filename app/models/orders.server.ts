@@ -89,38 +89,35 @@ async function retryLostRace<T>(write: () => Promise<T>): Promise<T> {
  */
 async function applyOrderInOneWrite(db: Db, shop: string, order: OrderRecord): Promise<ApplyResult> {
   const { lineItems, ...fields } = order;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const stored = await db.order.findUnique({
-        where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
-        select: { id: true, shopifyUpdatedAt: true, redactedAt: true },
-      });
-      if (!stored) {
-        await db.order.create({ data: { shop, ...fields, lineItems: { create: lineItems } }, select: { id: true } });
-        return "created";
-      }
-      if (stored.shopifyUpdatedAt > order.shopifyUpdatedAt) return "stale";
-      const redacted = stored.redactedAt !== null;
-      await db.order.update({
-        where: { id: stored.id, shopifyUpdatedAt: { lte: order.shopifyUpdatedAt }, redactedAt: redacted ? { not: null } : null },
-        data: {
-          // A forgotten customer's personal fields are not brought back by a late webhook.
-          ...(redacted ? { ...fields, ...REDACTED_ORDER_FIELDS } : fields),
-          lineItems: {
-            upsert: lineItems.map((item) => ({
-              where: { orderId_shopifyId: { orderId: stored.id, shopifyId: item.shopifyId } },
-              create: item,
-              update: item,
-            })),
-          },
-        },
-        select: { id: true },
-      });
-      return "updated";
-    } catch (error) {
-      if (attempt >= RACE_ATTEMPTS || !isLostRace(error)) throw error;
+  // Another writer got in between the read and the write: read again.
+  return retryLostRace(async () => {
+    const stored = await db.order.findUnique({
+      where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
+      select: { id: true, shopifyUpdatedAt: true, redactedAt: true },
+    });
+    if (!stored) {
+      await db.order.create({ data: { shop, ...fields, lineItems: { create: lineItems } }, select: { id: true } });
+      return "created";
     }
-  }
+    if (stored.shopifyUpdatedAt > order.shopifyUpdatedAt) return "stale";
+    const redacted = stored.redactedAt !== null;
+    await db.order.update({
+      where: { id: stored.id, shopifyUpdatedAt: { lte: order.shopifyUpdatedAt }, redactedAt: redacted ? { not: null } : null },
+      data: {
+        // A forgotten customer's personal fields are not brought back by a late webhook.
+        ...(redacted ? { ...fields, ...REDACTED_ORDER_FIELDS } : fields),
+        lineItems: {
+          upsert: lineItems.map((item) => ({
+            where: { orderId_shopifyId: { orderId: stored.id, shopifyId: item.shopifyId } },
+            create: item,
+            update: item,
+          })),
+        },
+      },
+      select: { id: true },
+    });
+    return "updated";
+  });
 }
 
 export async function applyFulfillment(db: Db, shop: string, f: FulfillmentRecord): Promise<ApplyResult> {
@@ -170,33 +167,30 @@ async function applyFulfillmentInOneWrite(
   fields: Omit<FulfillmentRecord, "lines" | "trackingNumbers" | "trackingUrls" | "estimatedDeliveryAt"> & { trackingNumbers: string; trackingUrls: string; estimatedDeliveryAt?: Date | null },
   lines: FulfillmentRecord["lines"],
 ): Promise<ApplyResult> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const stored = await db.fulfillment.findUnique({ where: { shop_shopifyId: { shop, shopifyId } }, select: { id: true, shopifyUpdatedAt: true } });
-      if (!stored) {
-        await db.fulfillment.create({ data: { shop, ...fields, lines: { create: lines } }, select: { id: true } });
-        return "created";
-      }
-      if (stored.shopifyUpdatedAt > shopifyUpdatedAt) return "stale";
-      await db.fulfillment.update({
-        where: { id: stored.id, shopifyUpdatedAt: { lte: shopifyUpdatedAt } },
-        data: {
-          ...fields,
-          lines: {
-            upsert: lines.map((line) => ({
-              where: { fulfillmentId_lineItemShopifyId: { fulfillmentId: stored.id, lineItemShopifyId: line.lineItemShopifyId } },
-              create: line,
-              update: { quantity: line.quantity },
-            })),
-          },
-        },
-        select: { id: true },
-      });
-      return "updated";
-    } catch (error) {
-      if (attempt >= RACE_ATTEMPTS || !isLostRace(error)) throw error;
+  // Another writer got in between the read and the write: read again.
+  return retryLostRace(async () => {
+    const stored = await db.fulfillment.findUnique({ where: { shop_shopifyId: { shop, shopifyId } }, select: { id: true, shopifyUpdatedAt: true } });
+    if (!stored) {
+      await db.fulfillment.create({ data: { shop, ...fields, lines: { create: lines } }, select: { id: true } });
+      return "created";
     }
-  }
+    if (stored.shopifyUpdatedAt > shopifyUpdatedAt) return "stale";
+    await db.fulfillment.update({
+      where: { id: stored.id, shopifyUpdatedAt: { lte: shopifyUpdatedAt } },
+      data: {
+        ...fields,
+        lines: {
+          upsert: lines.map((line) => ({
+            where: { fulfillmentId_lineItemShopifyId: { fulfillmentId: stored.id, lineItemShopifyId: line.lineItemShopifyId } },
+            create: line,
+            update: { quantity: line.quantity },
+          })),
+        },
+      },
+      select: { id: true },
+    });
+    return "updated";
+  });
 }
 
 /** Milestones that stamp a time on the shipment itself, for delivery statistics. */
