@@ -22,8 +22,10 @@ export async function startServer({ port = Number(process.env.PORT || 3000), hos
   await build.entry.module.startBackgroundWork({ spawnJobThread: jobThreadSpawner() });
   // Shopify's deliveries are answered before express sees them (see webhookFastPath).
   const webhooks = webhookFastPath(build);
+  const lookups = trackingLookupFastPath(build);
   const server = http.createServer((req, res) => {
-    if (webhooks && req.method === "POST" && (req.url === "/webhooks" || req.url?.startsWith("/webhooks?"))) webhooks(req, res);
+    if (webhooks && req.method === "POST" && isPath(req.url, "/webhooks")) webhooks(req, res);
+    else if (lookups && req.method === "GET" && isPath(req.url, "/proxy/tracking")) lookups(req, res);
     else app(req, res);
   });
   await new Promise((resolve) => server.listen(port, host, resolve));
@@ -106,6 +108,29 @@ function webhookFastPath(build) {
     });
   };
 }
+
+/** The storefront's order lookups (the tracking block's one request) go straight to the app's endpoint, as webhooks do. */
+function trackingLookupFastPath(build) {
+  const answer = build.entry.module.answerTrackingLookup;
+  if (typeof answer !== "function") {
+    console.warn("[tracking] the build has no answerTrackingLookup; lookups go through Remix");
+    return null;
+  }
+  return async (req, res) => {
+    try {
+      const forwarded = headerValue(req.headers["x-forwarded-for"]);
+      const { status, headers, body } = await answer({ url: req.url, forwardedFor: forwarded });
+      res.writeHead(status, { ...headers, "Content-Length": Buffer.byteLength(body) });
+      res.end(body);
+    } catch (error) {
+      console.error("[tracking] lookup failed", error);
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify({ error: "unexpected", message: "Something went wrong on our side. Please try again." }));
+    }
+  };
+}
+
+const isPath = (url, path) => url === path || (url?.startsWith(path) && url[path.length] === "?");
 
 const headerValue = (value) => (value === undefined ? null : Array.isArray(value) ? value.join(", ") : value);
 

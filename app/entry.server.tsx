@@ -40,8 +40,9 @@ export async function stopBackgroundWork() {
 /** The job thread's entry point (server.js starts it in a worker thread). */
 export { runJobThread };
 
-/** server.js's fast path for POST /webhooks. */
+/** server.js's fast paths: POST /webhooks and the storefront's GET /proxy/tracking. */
 export { receiveWebhookDelivery } from "./webhooks/intake.server";
+export { answerTrackingLookup } from "./services/tracking/endpoint.server";
 
 const ABORT_DELAY = 5000;
 

@@ -41,6 +41,9 @@ const schema = z
       .refine((v) => v === undefined || /^smtps?:\/\/[^/]+/.test(v), {
         message: "must be an smtp:// or smtps:// URL such as smtps://user:password@smtp.example.com:465",
       }),
+    // How much the Shopify libraries log. Production defaults to warnings: "info" writes a line for
+    // every app-proxy request and session token, a synchronous write on the storefront's path.
+    LOG_LEVEL: z.enum(["error", "warning", "info", "debug"], { message: "must be error, warning, info or debug" }).optional(),
     MAIL_FROM: z
       .string()
       .default("Aftercare <notifications@aftercare.example.com>")
@@ -99,6 +102,11 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** LOG_LEVEL, else warnings in production and everything but debug elsewhere. */
+export function logLevel(env: Env): NonNullable<Env["LOG_LEVEL"]> {
+  return env.LOG_LEVEL ?? (env.NODE_ENV === "production" ? "warning" : "info");
 }
 
 export function databaseKind(url: string): "sqlite" | "postgresql" {

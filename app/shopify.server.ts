@@ -1,11 +1,12 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import {
   AppDistribution,
+  LogSeverity,
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { db } from "./db.server";
-import { env } from "./env.server";
+import { env, logLevel } from "./env.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { routeAdminApiTo } from "./shopify/admin-origin.server";
 import { CachedSessionStorage } from "./shopify/session-cache.server";
@@ -14,6 +15,13 @@ import { recordInstall } from "./services/record-install.server";
 // The only shopifyApp() in the codebase: everything Shopify-related is configured here.
 const config = env();
 if (config.SHOPIFY_ADMIN_API_ORIGIN) routeAdminApiTo(config.SHOPIFY_ADMIN_API_ORIGIN);
+
+const LOG_SEVERITY = {
+  error: LogSeverity.Error,
+  warning: LogSeverity.Warning,
+  info: LogSeverity.Info,
+  debug: LogSeverity.Debug,
+} as const;
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
@@ -25,6 +33,7 @@ const shopify = shopifyApp({
   // Cached briefly: every app-proxy request loads the shop's session (shopify/session-cache.server.ts).
   sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(db())),
   distribution: AppDistribution.AppStore,
+  logger: { level: LOG_SEVERITY[logLevel(config)] },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
   },

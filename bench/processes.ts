@@ -22,7 +22,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-export function stopChild(child: ChildProcess, timeoutMs = 15_000): Promise<void> {
+/** A profiled app writes its profile on the way out, after its shutdown; that can take a while. */
+const stopTimeoutMs = () => (appNodeArgs().some((a) => a.startsWith("--cpu-prof") || a.startsWith("--heap-prof")) ? 180_000 : 15_000);
+
+export function stopChild(child: ChildProcess, timeoutMs = stopTimeoutMs()): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);

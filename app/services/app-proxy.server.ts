@@ -29,18 +29,14 @@ export function proxyContext(request: Request): ProxyContext {
   };
 }
 
-/**
- * JSON for the storefront. Never cached by Shopify or the browser: answers depend on who asks.
- * Built by hand rather than with Response.json (remix-serve's polyfill lacks it).
- */
+/** Headers of every JSON answer to the storefront. Never cached by Shopify or the browser: answers depend on who asks. */
+export const PROXY_JSON_HEADERS = {
+  "Content-Type": "application/json; charset=utf-8",
+  "Cache-Control": "no-store, private",
+  "X-Content-Type-Options": "nosniff",
+} as const;
+
+/** JSON for the storefront. Built by hand rather than with Response.json (remix-serve's polyfill lacks it). */
 export function proxyJson(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status: init.status ?? 200,
-    headers: {
-      "Content-Type": "application/json; charset=utf-8",
-      "Cache-Control": "no-store, private",
-      "X-Content-Type-Options": "nosniff",
-      ...(init.headers ?? {}),
-    },
-  });
+  return new Response(JSON.stringify(body), { status: init.status ?? 200, headers: { ...PROXY_JSON_HEADERS, ...(init.headers ?? {}) } });
 }

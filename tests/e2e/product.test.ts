@@ -4,6 +4,7 @@ import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./bro
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
 import { createHmac, randomUUID } from "node:crypto";
 import type { Db } from "../../app/db.server";
+import { signProxyQuery } from "../../sandbox/app-proxy";
 
 // The product as a merchant and a shopper meet it: the sandbox admin with the app embedded, the
 // storefront with the theme blocks, and an order placed in "Shopify" reaching the app.
@@ -118,5 +119,32 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
     // GET is not the fast path: Remix's route answers it.
     const get = await fetch(`${demo.appUrl}/webhooks`);
     expect(get.status).toBe(405);
+  });
+
+  it("answers the storefront's order lookups on the production server's fast path exactly as the route would", async () => {
+    const order = await db.order.findFirst({ where: { shop: demo.shop, email: { not: null } }, orderBy: { orderNumber: "asc" } });
+    const lookup = (query: Record<string, string>, { sign = true, method = "GET" } = {}) => {
+      const params = new URLSearchParams({ shop: demo.shop, logged_in_customer_id: "", path_prefix: "/apps/aftercare", timestamp: String(Math.floor(Date.now() / 1000)), ...query });
+      params.set("signature", sign ? signProxyQuery(params, demo.apiSecret) : "0".repeat(64));
+      return fetch(`${demo.appUrl}/proxy/tracking?${params}`, { method, headers: { "x-forwarded-for": `203.0.113.${Math.floor(Math.random() * 200)}` } });
+    };
+    const found = await lookup({ order: order!.name, email: order!.email!.toUpperCase() });
+    expect(found.status).toBe(200);
+    expect(found.headers.get("cache-control")).toBe("no-store, private");
+    expect(found.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const view = (await found.json()) as { order: { name: string } };
+    expect(view.order.name).toBe(order!.name);
+
+    // A wrong email and an unknown order: the same 404, counted against this client.
+    const wrong = await lookup({ order: order!.name, email: "someone.else@example.com" });
+    const unknown = await lookup({ order: "#999999", email: order!.email! });
+    expect([wrong.status, unknown.status]).toEqual([404, 404]);
+    expect(await wrong.text()).toBe(await unknown.text());
+    // The library's signature check, as on every proxy route: 400 and nothing read.
+    expect((await lookup({ order: order!.name, email: order!.email! }, { sign: false })).status).toBe(400);
+    const missing = await lookup({ order: order!.name });
+    expect([missing.status, ((await missing.json()) as { message: string }).message]).toEqual([400, "Enter the email address used for the order."]);
+    // HEAD is not the fast path: Remix's route answers it, with the same status.
+    expect((await lookup({ order: order!.name, email: order!.email! }, { method: "HEAD" })).status).toBe(200);
   });
 });
