@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../tests/helpers/db";
-import { sqlitePath } from "./db.server";
+import { inboxRowId, sqlitePath } from "./db.server";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -89,6 +89,18 @@ describe("the inbox writer", () => {
     deliveries.forEach((d, i) => {
       if (ids[i] !== null) expect(ids[i]).toBe(byWebhookId.get(d.webhookId));
     });
+  });
+});
+
+describe("inbox row ids", () => {
+  it("sort in the order they were made, within a millisecond and across them, and never repeat", () => {
+    const at = Date.UTC(2026, 10, 22, 12);
+    const ids = [inboxRowId(at), inboxRowId(at), inboxRowId(at), inboxRowId(at + 1), inboxRowId(at + 1000), inboxRowId(at + 86_400_000)];
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    const many = Array.from({ length: 5000 }, () => inboxRowId());
+    expect(new Set(many).size).toBe(5000);
+    expect([...many].sort()).toEqual(many);
   });
 });
 

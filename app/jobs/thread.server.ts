@@ -11,7 +11,7 @@ import type { MessagePort, Worker } from "node:worker_threads";
 import type { JobRunner } from "./runner.server";
 
 /** Main thread → job thread. */
-type ToThread = { type: "enqueue"; id: string } | { type: "idle"; ask: number } | { type: "stop" };
+type ToThread = { type: "enqueue"; ids: string[] } | { type: "idle"; ask: number } | { type: "stop" };
 /** Job thread → main thread. */
 type FromThread = { type: "started" } | { type: "idle"; ask: number } | { type: "stopped" } | { type: "failed"; message: string };
 
@@ -72,6 +72,10 @@ export function threadRunner(spawn: () => Worker, log: (message: string, error?:
   }
 
   const send = (message: ToThread) => worker?.postMessage(message);
+  const handOver: string[] = [];
+  const flushHandOver = () => {
+    if (handOver.length > 0) send({ type: "enqueue", ids: handOver.splice(0) });
+  };
 
   return {
     start() {
@@ -94,12 +98,16 @@ export function threadRunner(spawn: () => Worker, log: (message: string, error?:
       });
     },
     enqueue(id) {
-      send({ type: "enqueue", id });
+      // Deliveries committed together (group commit) are handed over in one message.
+      handOver.push(id);
+      if (handOver.length === 1) setImmediate(flushHandOver);
     },
     async idle() {
       await started;
       if (!worker) return;
       const ask = ++asks;
+      // Events not handed over yet go first, or the thread would answer "idle" before seeing them.
+      flushHandOver();
       await new Promise<void>((resolve) => {
         waiting.set(ask, resolve);
         send({ type: "idle", ask });
@@ -118,7 +126,7 @@ export async function serveJobThread(
 ): Promise<void> {
   const reply = (message: FromThread) => port.postMessage(message);
   port.on("message", (message: ToThread) => {
-    if (message.type === "enqueue") work.runner.enqueue(message.id);
+    if (message.type === "enqueue") for (const id of message.ids) work.runner.enqueue(id);
     else if (message.type === "idle") work.runner.idle().then(() => reply({ type: "idle", ask: message.ask }));
     else if (message.type === "stop") {
       work
