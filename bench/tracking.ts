@@ -430,7 +430,36 @@ async function benchDatabase(scratch: Scratch, logDir: string) {
     await stopChild(app.child);
     await stopChild(ceiling.child);
   }
-  return { seedS, steps, serverErrors: app.errors.slice(0, 50) };
+  const delayCheck = await delayCheckPasses(scratch);
+  return { seedS, steps, delayCheck, serverErrors: app.errors.slice(0, 50) };
+}
+
+/**
+ * The periodic delay check (every 15 minutes) over the generated shipments, run twice with the
+ * app's own code: the first pass writes what the generated rows lack and enqueues the emails
+ * shipments have earned; the second is what every later pass costs when little has changed.
+ */
+async function delayCheckPasses(scratch: Scratch) {
+  process.env.SHOPIFY_API_KEY ??= "aftercare-bench-key";
+  process.env.SHOPIFY_API_SECRET ??= SECRET;
+  process.env.SHOPIFY_APP_URL ??= "https://aftercare-bench.example.com";
+  const { createDb } = await import("../app/db.server");
+  const { detectDelays } = await import("../app/services/tracking/refresh.server");
+  const db = createDb(scratch.url);
+  try {
+    const passes: Array<{ seconds: number; checked: number; enqueued: number }> = [];
+    for (const pass of [1, 2]) {
+      process.stdout.write(`  ${scratch.kind} delay check, pass ${pass}:`);
+      const started = performance.now();
+      const result = await detectDelays(db, { secret: SECRET, now: new Date() });
+      const seconds = (performance.now() - started) / 1000;
+      passes.push({ seconds, checked: result.checked, enqueued: result.enqueued.length });
+      process.stdout.write(` ${result.checked.toLocaleString("en")} orders in ${seconds.toFixed(1)} s, ${result.enqueued.length} emails enqueued\n`);
+    }
+    return passes;
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -522,6 +551,9 @@ async function main() {
         );
       }
       lines.push(`verdict: ${met ? "TARGET MET" : "TARGET MISSED"} — worst app p99 ${f1(worstP99)} ms (target < ${TARGET.p99Ms} ms); ${bad} failed or wrong answers`);
+      lines.push(
+        `delay check (every 15 min): ${result.delayCheck.map((p, i) => `${i === 0 ? "first pass" : "next pass"} ${p.checked.toLocaleString("en")} orders in ${p.seconds.toFixed(1)} s (${(p.checked / p.seconds).toFixed(0)}/s), ${p.enqueued} emails enqueued`).join("; ")}`,
+      );
     } finally {
       await scratch.drop();
     }

@@ -119,13 +119,21 @@ export async function enqueueShipmentEmails(
   const due = notificationsDue({ timeline: shipment.timeline, hasTracking: shipment.hasTracking, delayed: shipment.delay !== null });
   const enqueued: NotifiedMilestone[] = [];
   const shop = state.profile.domain;
-  for (const milestone of due) {
-    if (!state.settings.notifications.enabled[milestone]) continue;
+  const candidates = due.filter((milestone) => {
+    if (!state.settings.notifications.enabled[milestone]) return false;
     const at = happenedAt(shipment, milestone, state.calendar.timeZone);
-    if (at && deps.now.getTime() - at.getTime() > NEWS_WINDOW_MS) continue;
+    return !(at && deps.now.getTime() - at.getTime() > NEWS_WINDOW_MS);
+  });
+  if (candidates.length === 0) return enqueued;
+  // One read for what this shipment was already sent (the periodic check asks for every shipment).
+  const sent = await db.notification.findMany({
+    where: { shop, kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId },
+    select: { milestone: true },
+  });
+  const alreadySent = new Set(sent.map((n) => n.milestone));
+  for (const milestone of candidates) {
+    if (alreadySent.has(milestone)) continue;
     const key = { shop, kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId, milestone };
-    const existing = await db.notification.findUnique({ where: { shop_kind_subjectId_milestone: key }, select: { id: true } });
-    if (existing) continue;
     const language = languageFor(order.customerLocale, state.settings.notifications.defaultLanguage);
     const firstName = await customerFirstName(db, shop, order.customerShopifyId);
     const variables = emailVariables(state, shipment, { language, firstName, secret: deps.secret, now: deps.now });

@@ -62,6 +62,9 @@ async function saveShipment(db: Db, state: TrackingState, s: ShipmentState, now:
     problemReason: problemReason?.slice(0, 500) ?? null,
     problemSince: problemSinceOf(problem, since, stored, now),
   };
+  // The periodic check recomputes every shipment on its way; most have not changed since the last
+  // pass, and a write each would be most of the pass's cost.
+  if (stored && sameValues(stored, fields)) return;
   const write = () =>
     db.shipmentTracking.upsert({
       where: { shop_fulfillmentShopifyId: { shop, fulfillmentShopifyId: s.fulfillmentShopifyId } },
@@ -75,6 +78,18 @@ async function saveShipment(db: Db, state: TrackingState, s: ShipmentState, now:
     if ((error as { code?: string }).code !== "P2002") throw error;
     await write();
   }
+}
+
+/** Whether every field already has that value in the stored row (times compared as instants). */
+function sameValues(stored: object, fields: Record<string, unknown>): boolean {
+  const row = stored as Record<string, unknown>;
+  for (const [name, value] of Object.entries(fields)) {
+    const was = row[name] ?? null;
+    if (value instanceof Date || was instanceof Date) {
+      if (!(value instanceof Date && was instanceof Date && value.getTime() === was.getTime())) return false;
+    } else if (was !== (value ?? null)) return false;
+  }
+  return true;
 }
 
 export interface RefreshDeps {
