@@ -87,6 +87,26 @@ describe("Needs attention: since when", () => {
     expect(item.since).toBe("2026-03-11T04:00:00.000Z");
   });
 
+  it("writes nothing on a repeated check when nothing changed, and writes when a shipment becomes late", async () => {
+    await shipped(1005, "#1005", 50);
+    await deliver("fulfillment_events/create", scan(7, 1005, "in_transit", 40));
+    await detectDelays(t.db, { secret, now: NOW });
+    const before = await t.db.shipmentTracking.findFirstOrThrow({ where: { shop: SHOP, orderName: "#1005" } });
+    expect(before.problem).toBeNull();
+
+    // An hour later nothing about it has changed: the row is not rewritten.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await detectDelays(t.db, { secret, now: new Date(NOW.getTime() + HOUR) });
+    const same = await t.db.shipmentTracking.findFirstOrThrow({ where: { id: before.id } });
+    expect(same.updatedAt.getTime()).toBe(before.updatedAt.getTime());
+
+    // A week without a scan: now it is late, and the row says so.
+    await detectDelays(t.db, { secret, now: new Date(NOW.getTime() + 7 * 24 * HOUR) });
+    const late = await t.db.shipmentTracking.findFirstOrThrow({ where: { id: before.id } });
+    expect(late.problem).toBe("delayed");
+    expect(late.updatedAt.getTime()).toBeGreaterThan(before.updatedAt.getTime());
+  });
+
   it("clears a problem once the parcel is delivered", async () => {
     await shipped(1004, "#1004", 50);
     await deliver("fulfillment_events/create", scan(5, 1004, "attempted_delivery", 20));
