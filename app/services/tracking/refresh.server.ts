@@ -131,7 +131,9 @@ export async function detectDelays(db: Db, deps: RefreshDeps & { batchSize?: num
   let cursor: string | undefined;
   let checked = 0;
   const enqueued: string[] = [];
+  // Read once per shop and pass: every shipment of a shop needs both.
   const settingsCache = new Map<string, Awaited<ReturnType<typeof getTrackingSettings>>>();
+  const profileCache = new Map<string, Awaited<ReturnType<typeof shopProfile>>>();
   for (;;) {
     const batch = await db.shipmentTracking.findMany({
       where: { deliveredAt: null, shippedAt: { gte: since }, ...(cursor ? { id: { gt: cursor } } : {}) },
@@ -147,9 +149,10 @@ export async function detectDelays(db: Db, deps: RefreshDeps & { batchSize?: num
       if (seen.has(key)) continue;
       seen.add(key);
       if (!settingsCache.has(row.shop)) settingsCache.set(row.shop, await getTrackingSettings(db, row.shop));
+      if (!profileCache.has(row.shop)) profileCache.set(row.shop, await shopProfile(db, row.shop));
       const state = await assembleTracking(db, row.shop, row.orderShopifyId, deps.now, {
         settings: settingsCache.get(row.shop),
-        profile: await shopProfile(db, row.shop),
+        profile: profileCache.get(row.shop),
       });
       if (!state) continue;
       for (const s of state.shipments) {
