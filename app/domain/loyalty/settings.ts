@@ -65,7 +65,16 @@ export function parseSettings(json: string | null | undefined): LoyaltySettings 
   }
 }
 
+/** The word for points in each language when the merchant kept the default name (as the storefront block's locales say it). */
+const DEFAULT_POINTS_NAME: Record<LoyaltyLocale, string> = { en: "points", ko: "포인트", ja: "ポイント", fa: "امتیاز" };
+
+/**
+ * What points are called in a language: the merchant's name for it, else their English name if
+ * they renamed points (a brand name such as "Maple Leaves" stays), else that language's own word.
+ */
 export function currencyNameFor(settings: LoyaltySettings, locale: string): string {
   const base = locale.split("-")[0] as LoyaltyLocale;
-  return (LOCALES.includes(base) && settings.currencyName[base]) || settings.currencyName.en;
+  if (!LOCALES.includes(base)) return settings.currencyName.en;
+  if (settings.currencyName[base]) return settings.currencyName[base];
+  return settings.currencyName.en === DEFAULT_POINTS_NAME.en ? DEFAULT_POINTS_NAME[base] : settings.currencyName.en;
 }

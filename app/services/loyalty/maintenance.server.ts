@@ -11,17 +11,47 @@ import { enqueueNotification, isSuppressed } from "../../models/outbox.server";
 import { addDays, DAY_MS, spendOfOrders, TIER_WINDOW_DAYS, tierFor } from "../../domain/loyalty/points";
 import { currencyNameFor, type LoyaltySettings } from "../../domain/loyalty/settings";
 import { isValidTimeZone, localDate } from "../../domain/tracking/calendar";
-import { renderEmail } from "../email-render.server";
+import { languageFor, type Language } from "../../domain/tracking/settings";
+import { renderEmail, type EmailTemplateSource } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 import { balanceOf, pendingPoints, postEntry } from "./ledger.server";
 import { loadLoyaltySettings } from "./settings.server";
 
 const BATCH = 500;
 
-export const EXPIRY_TEMPLATE = {
-  subject: "Your {{ points }} {{ currency_name }} at {{ shop_name }} expire on {{ expires_on }}",
-  body: "You have {{ points }} {{ currency_name }} waiting at {{ shop_name }}. They expire on {{ expires_on }} unless you place an order or redeem a reward before then.",
+/** The reminder in each shopper language; the Liquid variables are the same in all of them. */
+export const EXPIRY_TEMPLATES: Record<Language, EmailTemplateSource> = {
+  en: {
+    subject: "Your {{ points }} {{ currency_name }} at {{ shop_name }} expire on {{ expires_on }}",
+    body: "You have {{ points }} {{ currency_name }} waiting at {{ shop_name }}. They expire on {{ expires_on }} unless you place an order or redeem a reward before then.",
+  },
+  // Worded so no particle follows a variable: 이/가 and 을/를 depend on the word before them.
+  ko: {
+    subject: "[{{ shop_name }}] {{ points }} {{ currency_name }} 소멸 예정 안내 ({{ expires_on }})",
+    body: "{{ shop_name }}에서 보유하신 {{ points }} {{ currency_name }}의 유효기간이 {{ expires_on }}에 만료됩니다. 그 전에 주문하시거나 리워드로 교환하시면 소멸되지 않습니다.",
+  },
+  ja: {
+    subject: "【{{ shop_name }}】{{ points }} {{ currency_name }}の有効期限が近づいています（{{ expires_on }}）",
+    body: "{{ shop_name }}でご利用いただける {{ points }} {{ currency_name }}が貯まっています。有効期限は{{ expires_on }}です。期限までにご注文または特典とのご交換がない場合は失効いたしますので、ご注意ください。",
+  },
+  fa: {
+    subject: "{{ points }} {{ currency_name }} شما در {{ shop_name }} در تاریخ {{ expires_on }} منقضی می‌شود",
+    body: "شما {{ points }} {{ currency_name }} در {{ shop_name }} دارید که در تاریخ {{ expires_on }} منقضی می‌شود، مگر اینکه تا پیش از آن سفارشی ثبت کنید یا پاداشی دریافت کنید.",
+  },
 };
+
+/** The English reminder (kept under its old name for code that imports it). */
+export const EXPIRY_TEMPLATE = EXPIRY_TEMPLATES.en;
+
+const EXPIRY_CHROME: Record<Language, { footer: (currencyName: string, shop: string) => string; unsubscribe: string }> = {
+  en: { footer: (c, s) => `You are getting this because you collect ${c} at ${s}.`, unsubscribe: "Unsubscribe from rewards reminders" },
+  ko: { footer: (c, s) => `${s}의 ${c} 적립 회원이시기 때문에 이 메일을 받으셨습니다.`, unsubscribe: "리워드 알림 수신 거부" },
+  ja: { footer: (c, s) => `${s} で${c}を貯めていただいているため、このメールをお送りしています。`, unsubscribe: "特典のお知らせを停止する" },
+  fa: { footer: (c, s) => `این ایمیل را دریافت کرده‌اید چون در ${s} ${c} جمع می‌کنید.`, unsubscribe: "لغو اشتراک یادآوری‌های باشگاه مشتریان" },
+};
+
+/** For members whose customer has no locale we can write in: the loyalty settings have no language of their own. */
+const FALLBACK_LANGUAGE: Language = "en";
 
 export interface MaintenanceDeps {
   now: Date;
@@ -93,12 +123,19 @@ async function forEachPage<T extends { id: string }>(read: (page: { after: { id?
   }
 }
 
+/** The locales of a page's members' customers, in one query; members without a known one are absent. */
+async function customerLocales(db: Db, shop: string, members: Array<{ customerShopifyId: string | null }>): Promise<Map<string, string>> {
+  const ids = [...new Set(members.flatMap((m) => (m.customerShopifyId ? [m.customerShopifyId] : [])))];
+  if (ids.length === 0) return new Map();
+  const rows = await db.customer.findMany({ where: { shop, shopifyId: { in: ids }, locale: { not: null } }, select: { shopifyId: true, locale: true } });
+  return new Map(rows.map((c) => [c.shopifyId, c.locale!]));
+}
+
 /** Members inactive long enough to be warned, not yet expired, with points they could lose. */
 async function sendExpiryReminders(run: ShopRun) {
   const { db, shop, settings, now } = run;
   const expireBefore = addDays(now, -settings.expiryDays);
   const remindBefore = addDays(now, settings.expiryReminderDays - settings.expiryDays);
-  const currencyName = currencyNameFor(settings, "en");
   await forEachPage(
     (page) =>
       db.loyaltyMember.findMany({
@@ -107,25 +144,28 @@ async function sendExpiryReminders(run: ShopRun) {
         take: page.take,
       }),
     async (members) => {
+      const localeOf = await customerLocales(db, shop, members);
       for (const m of members) {
         const email = m.email!;
         // Someone who unsubscribed from rewards emails gets none, and nothing is queued for them.
         if (await isSuppressed(db, shop, email, "loyalty")) continue;
         const balance = await balanceOf(db, shop, m.id, now);
         if (!balance || balance.available <= 0) continue;
+        const language = languageFor(m.customerShopifyId ? localeOf.get(m.customerShopifyId) : null, FALLBACK_LANGUAGE);
+        const currencyName = currencyNameFor(settings, language);
         const variables = {
           points: balance.available,
           currency_name: currencyName,
           shop_name: run.shopName,
           expires_on: localDate(addDays(m.lastActivityAt, settings.expiryDays), run.timeZone),
         };
-        const rendered = await renderEmail(EXPIRY_TEMPLATE, variables, {
+        const rendered = await renderEmail(EXPIRY_TEMPLATES[language], variables, {
           shopName: run.shopName,
           accentColor: "#1a7f5a",
-          language: "en",
-          footer: [`You are getting this because you collect ${currencyName} at ${run.shopName}.`],
+          language,
+          footer: [EXPIRY_CHROME[language].footer(currencyName, run.shopName)],
           unsubscribeUrl: unsubscribeUrl({ shop, email, kind: "loyalty", secret: run.secret, now }),
-          unsubscribeLabel: "Unsubscribe from rewards reminders",
+          unsubscribeLabel: EXPIRY_CHROME[language].unsubscribe,
         });
         const { created } = await enqueueNotification(
           db,
@@ -136,7 +176,7 @@ async function sendExpiryReminders(run: ShopRun) {
             // One reminder per stretch of inactivity: new activity starts a new one.
             milestone: `expiry-reminder:${m.lastActivityAt.toISOString()}`,
             recipient: email,
-            locale: "en",
+            locale: language,
             subject: rendered.subject,
             bodyHtml: rendered.html,
             bodyText: rendered.text,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
 import { startCaptureSmtp } from "../../../sandbox/smtp";
 import { createMailer, type Mailer } from "../mailer.server";
@@ -6,7 +6,7 @@ import { deliverDueNotifications } from "../outbox.server";
 import { suppressEmail } from "../../models/outbox.server";
 import { redactCustomer } from "../compliance.server";
 import { balanceOf, postEntry } from "./ledger.server";
-import { memberForCustomer } from "./members.server";
+import { memberForCustomer, memberForGuestEmail } from "./members.server";
 import { saveLoyaltySettings } from "./settings.server";
 import { earnForPaidOrder } from "./earning.server";
 import { runLoyaltyMaintenance } from "./maintenance.server";
@@ -127,6 +127,105 @@ describe("expiry reminders", () => {
     expect(both[1].subject).toBe("Your 150 points at Maple & Co expire on 2027-06-25");
     await expectConsistent();
   });
+});
+
+describe("expiry reminders in the member's language", () => {
+  const NAMED = { ...EXPIRING, currencyName: { en: "points", ko: "포인트", ja: "ポイント", fa: "امتیاز" } };
+  /** A member whose customer (as the customers webhook mirrors it) has this locale. */
+  async function memberWithLocale(locale: string | null) {
+    const m = await newMember();
+    await t.db.customer.create({ data: { shop: SHOP, shopifyId: m.customerGid, email: m.email, locale } });
+    return m;
+  }
+  const reminderTo = async (email: string) => {
+    const [n, ...more] = await remindersTo(email);
+    expect(more).toEqual([]);
+    return n;
+  };
+
+  it("follow the customer's locale (Korean, Japanese, Persian right to left), with the shop's name for points in that language", async () => {
+    await freshShop(NAMED);
+    const kim = await memberWithLocale("ko-KR");
+    const aki = await memberWithLocale("ja");
+    const sara = await memberWithLocale("fa-IR");
+    for (const m of [kim, aki, sara]) await earn(m.id, 120, at(0));
+
+    expect((await run(at(76))).reminded).toBe(3);
+    // Day 90 is 4 April 2027 at 15:00 UTC; the shop is on UTC.
+    const ko = await reminderTo(kim.email);
+    expect(ko).toMatchObject({ locale: "ko", subject: "[Maple & Co] 120 포인트 소멸 예정 안내 (2027-04-04)", milestone: `expiry-reminder:${at(0).toISOString()}` });
+    expect(ko.bodyText).toContain("Maple & Co에서 보유하신 120 포인트의 유효기간이 2027-04-04에 만료됩니다.");
+    expect(ko.bodyText).toContain("Maple & Co의 포인트 적립 회원이시기 때문에 이 메일을 받으셨습니다.");
+    expect(ko.bodyText).toMatch(/^리워드 알림 수신 거부: https:\/\/maple-and-co\.myshopify\.com\/apps\/aftercare\/unsubscribe\?token=/m);
+    expect(ko.bodyHtml).toContain('<html lang="ko" dir="ltr">');
+
+    const ja = await reminderTo(aki.email);
+    expect(ja).toMatchObject({ locale: "ja", subject: "【Maple & Co】120 ポイントの有効期限が近づいています（2027-04-04）" });
+    expect(ja.bodyText).toContain("特典のお知らせを停止する: https://");
+
+    const fa = await reminderTo(sara.email);
+    expect(fa).toMatchObject({ locale: "fa", subject: "120 امتیاز شما در Maple & Co در تاریخ 2027-04-04 منقضی می‌شود" });
+    expect(fa.bodyHtml).toContain('<html lang="fa" dir="rtl">');
+    expect(fa.bodyHtml).toMatch(/<div style="[^"]*" dir="rtl">/);
+    expect(fa.bodyText).toContain("این ایمیل را دریافت کرده‌اید چون در Maple & Co امتیاز جمع می‌کنید.");
+
+    // The subjects survive the trip through SMTP. Compared without spaces: the capture server
+    // decodes a folded subject's encoded words with a space between each.
+    expect(await deliverDueNotifications({ db: t.db, mailer, secret, now: at(76, 1) })).toMatchObject({ sent: 3, failed: 0 });
+    const unspaced = (s: string) => s.replace(/\s+/g, "");
+    const mails = smtp.mails.filter((m) => m.to.some((to) => [kim.email, sara.email].includes(to)));
+    expect(mails.map((m) => unspaced(m.subject)).sort()).toEqual([ko.subject, fa.subject].map(unspaced).sort());
+    // Running again sends nothing new, in any language.
+    expect((await run(at(76, 6))).reminded).toBe(0);
+  });
+
+  it("fall back to English when the member's customer has no locale, one we do not write in, or there is no customer", async () => {
+    await freshShop(NAMED);
+    // Between them, on the same page, a Korean member: a language never carries over to the next member.
+    const lou = await memberWithLocale("de-DE");
+    const kim = await memberWithLocale("ko");
+    const max = await memberWithLocale(null);
+    const noMirror = await newMember();
+    const guest = await memberForGuestEmail(t.db, SHOP, "guest-reminder@example.com");
+    for (const id of [lou.id, kim.id, max.id, noMirror.id, guest.id]) await earn(id, 120, at(0));
+
+    expect((await run(at(76))).reminded).toBe(5);
+    expect(await reminderTo(kim.email)).toMatchObject({ locale: "ko", subject: "[Maple & Co] 120 포인트 소멸 예정 안내 (2027-04-04)" });
+    for (const email of [lou.email, max.email, noMirror.email, guest.email!]) {
+      const n = await reminderTo(email);
+      expect(n).toMatchObject({ locale: "en", subject: "Your 120 points at Maple & Co expire on 2027-04-04" });
+      expect(n.bodyText).toContain("You are getting this because you collect points at Maple & Co.");
+      expect(n.bodyText).toContain("Unsubscribe from rewards reminders: https://");
+      expect(n.bodyHtml).toContain('<html lang="en" dir="ltr">');
+    }
+  });
+
+  it("read the customers' locales once per page of members, not once per member", async () => {
+    await freshShop(NAMED);
+    // 501 members (two pages), every one with a customer; the last, on the second page, is Korean.
+    const ids = Array.from({ length: 501 }, (_, i) => `lang-${String(i).padStart(4, "0")}`);
+    const gid = (i: number) => `gid://shopify/Customer/${800_000 + i}`;
+    await t.db.loyaltyMember.createMany({
+      data: ids.map((id, i) => ({ id, shop: SHOP, key: `c:${gid(i)}`, customerShopifyId: gid(i), email: `${id}@example.com`, points: 10, lifetimePoints: 10, lastActivityAt: at(0) })),
+    });
+    await t.db.loyaltyLedgerEntry.createMany({
+      data: ids.map((id) => ({ shop: SHOP, memberId: id, sourceKey: `order:${id}`, kind: "earn_order", points: 10, availableAt: at(0), createdAt: at(0) })),
+    });
+    await t.db.customer.createMany({ data: ids.map((id, i) => ({ shop: SHOP, shopifyId: gid(i), email: `${id}@example.com`, locale: i === 500 ? "ko-KR" : "ja-JP" })) });
+
+    const lookups = vi.spyOn(t.db.customer, "findMany");
+    try {
+      expect((await run(at(76))).reminded).toBe(501);
+      expect(lookups).toHaveBeenCalledTimes(2);
+    } finally {
+      lookups.mockRestore();
+    }
+    expect(await t.db.notification.groupBy({ by: ["locale"], _count: { _all: true }, orderBy: { locale: "asc" } })).toEqual([
+      { locale: "ja", _count: { _all: 500 } },
+      { locale: "ko", _count: { _all: 1 } },
+    ]);
+    expect((await reminderTo(`${ids[500]}@example.com`)).subject).toBe("[Maple & Co] 10 포인트 소멸 예정 안내 (2027-04-04)");
+  }, 120_000);
 });
 
 describe("expiry after inactivity", () => {
