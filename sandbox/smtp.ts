@@ -2,6 +2,7 @@
  * A real SMTP server that keeps what it receives, for the demo and tests: the app's mailer talks
  * SMTP to it exactly as it would to a provider, and the control page shows the captured mail.
  */
+import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
 export interface CapturedMail {
@@ -9,7 +10,10 @@ export interface CapturedMail {
   from: string;
   to: string[];
   raw: string;
+  /** Decoded by mailparser, as a mail client shows them (encoded words, quoted-printable, charsets). */
   subject: string;
+  text: string;
+  html: string;
   receivedAt: Date;
 }
 
@@ -23,19 +27,26 @@ export async function startCaptureSmtp(port: number, host = "127.0.0.1") {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        const raw = Buffer.concat(chunks).toString("utf8");
-        const subject = /^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(raw)?.[1]?.replace(/\r?\n[ \t]/g, " ") ?? "";
-        mails.push({
-          id: next++,
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw,
-          subject: decodeMimeWords(subject),
-          receivedAt: new Date(),
-        });
-        if (mails.length > 500) mails.shift();
-        callback();
+      stream.on("end", async () => {
+        const source = Buffer.concat(chunks);
+        try {
+          const parsed = await simpleParser(source);
+          mails.push({
+            id: next++,
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: source.toString("utf8"),
+            subject: parsed.subject ?? "",
+            text: parsed.text ?? "",
+            html: typeof parsed.html === "string" ? parsed.html : "",
+            receivedAt: new Date(),
+          });
+          if (mails.length > 500) mails.shift();
+          callback();
+        } catch (error) {
+          // A message the capture cannot read is refused, as a strict relay would.
+          callback(Object.assign(new Error(`Message not accepted: ${(error as Error).message}`), { responseCode: 554 }));
+        }
       });
     },
   });
@@ -48,15 +59,4 @@ export async function startCaptureSmtp(port: number, host = "127.0.0.1") {
     port: (server.server.address() as { port: number }).port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** =?UTF-8?B?...?= and =?UTF-8?Q?...?= in headers. */
-function decodeMimeWords(text: string): string {
-  return text.replace(/=\?([^?]+)\?([BQbq])\?([^?]*)\?=/g, (_m, _charset, encoding: string, data: string) => {
-    if (encoding.toUpperCase() === "B") return Buffer.from(data, "base64").toString("utf8");
-    return Buffer.from(
-      data.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_x, hex) => String.fromCharCode(parseInt(hex, 16))),
-      "latin1",
-    ).toString("utf8");
-  });
 }

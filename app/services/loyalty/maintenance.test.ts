@@ -169,12 +169,10 @@ describe("expiry reminders in the member's language", () => {
     expect(fa.bodyHtml).toMatch(/<div style="[^"]*" dir="rtl">/);
     expect(fa.bodyText).toContain("این ایمیل را دریافت کرده‌اید چون در Maple & Co امتیاز جمع می‌کنید.");
 
-    // The subjects survive the trip through SMTP. Compared without spaces: the capture server
-    // decodes a folded subject's encoded words with a space between each.
+    // The subjects survive the trip through SMTP, as a mail client decodes them.
     expect(await deliverDueNotifications({ db: t.db, mailer, secret, now: at(76, 1) })).toMatchObject({ sent: 3, failed: 0 });
-    const unspaced = (s: string) => s.replace(/\s+/g, "");
     const mails = smtp.mails.filter((m) => m.to.some((to) => [kim.email, sara.email].includes(to)));
-    expect(mails.map((m) => unspaced(m.subject)).sort()).toEqual([ko.subject, fa.subject].map(unspaced).sort());
+    expect(mails.map((m) => m.subject).sort()).toEqual([ko.subject, fa.subject].sort());
     // Running again sends nothing new, in any language.
     expect((await run(at(76, 6))).reminded).toBe(0);
   });
