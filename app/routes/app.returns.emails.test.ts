@@ -178,3 +178,77 @@ describe("the email a shopper gets", () => {
     expect(requested).not.toContain("We received your request");
   });
 });
+
+describe("saving while others save", () => {
+  const policyPath = "/app/returns/policy";
+  const emailsPath = "/app/returns/emails";
+  const STALE = "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
+  const wording = (n: string) => ({ subject: `Return {{ return_number }}: ${n}`, body: `Thanks, {{ customer_first_name }}. ${n}` });
+  const storedRow = () => t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP }, select: { settings: true, updatedAt: true } });
+  /** The Emails page's save, as its form posts it: the emails shown with this fa wording, and the page's version. */
+  const saveEmails = (page: { notifications: { enabled: boolean; templates: Record<string, unknown> }; version: string }, fa: Record<string, unknown>) =>
+    send(emails, emailsPath, { intent: "save", notifications: { ...page.notifications, templates: { ...page.notifications.templates, fa } }, version: page.version });
+  const savePolicy = (page: { policy: Record<string, unknown>; version: string }, windowDays: number) => send(policyPage, policyPath, { policy: { ...page.policy, windowDays }, version: page.version });
+
+  it("an Emails save keeps a policy change made after the Emails page was loaded, and one saved at the same moment", async () => {
+    const emailsPage = await load(emails, emailsPath);
+    expect((await savePolicy(await load(policyPage, policyPath), 14)).status).toBe(200);
+    const saved = await saveEmails(emailsPage, { declined: wording("one") });
+    expect(saved.status).toBe(200);
+    expect((await load(policyPage, policyPath)).policy.windowDays).toBe(14);
+
+    // The Emails save renders every email before it writes; a policy saved meanwhile stays.
+    const policyNow = await load(policyPage, policyPath);
+    const both = await Promise.all([saveEmails({ notifications: saved.body.notifications, version: saved.body.version }, { declined: wording("two") }), savePolicy(policyNow, 15)]);
+    expect(both.map((a) => a.status)).toEqual([200, 200]);
+    expect((await load(policyPage, policyPath)).policy.windowDays).toBe(15);
+    expect((await load(emails, emailsPath)).notifications.templates.fa).toEqual({ declined: wording("two") });
+  });
+
+  it("a policy save keeps template edits made after the policy page was loaded, and ones saved at the same moment", async () => {
+    const policyPageData = await load(policyPage, policyPath);
+    const edited = await saveEmails(await load(emails, emailsPath), { requested: wording("three") });
+    expect(edited.status).toBe(200);
+    // The policy page still holds the emails as they were when it was loaded; they are not what is saved.
+    const saved = await savePolicy(policyPageData, 16);
+    expect(saved.status).toBe(200);
+    expect(saved.body.policy.notifications.templates.fa).toEqual({ requested: wording("three") });
+    expect((await load(emails, emailsPath)).notifications.templates.fa).toEqual({ requested: wording("three") });
+
+    // A policy saved while an Emails save is being checked: each keeps the other's part.
+    const emailsNow = await load(emails, emailsPath);
+    const both = await Promise.all([saveEmails(emailsNow, { requested: wording("four") }), savePolicy({ policy: saved.body.policy, version: saved.body.version }, 17)]);
+    expect(both.map((a) => a.status)).toEqual([200, 200]);
+    expect((await load(emails, emailsPath)).notifications.templates.fa).toEqual({ requested: wording("four") });
+    expect((await load(policyPage, policyPath)).policy.windowDays).toBe(17);
+  });
+
+  it("refuses with 409 a save from an Emails page opened before someone else saved its emails, and changes nothing", async () => {
+    const ana = await load(emails, emailsPath);
+    const ben = await load(emails, emailsPath);
+    expect((await saveEmails(ana, { approved: wording("Ana") })).status).toBe(200);
+    const before = await storedRow();
+    const stale = await saveEmails(ben, { approved: wording("Ben") });
+    expect(stale).toEqual({ status: 409, body: { ok: false, conflict: true, problems: [{ path: "", message: STALE }] } });
+    expect(await storedRow()).toEqual(before);
+
+    // Two people pressing Save at the same moment on pages that show the same emails: one is saved, the other is told.
+    const now = await load(emails, emailsPath);
+    const both = await Promise.all([saveEmails(now, { approved: wording("Cy") }), saveEmails(now, { approved: wording("Di") })]);
+    expect(both.map((a) => a.status).sort()).toEqual([200, 409]);
+    const winner = both.find((a) => a.status === 200)!;
+    expect((await load(emails, emailsPath)).notifications).toEqual(winner.body.notifications);
+  });
+
+  it("saves twice in a row from the same Emails page", async () => {
+    const page = await load(emails, emailsPath);
+    const first = await saveEmails(page, { resolved: wording("first") });
+    expect(first.status).toBe(200);
+    expect(first.body.version).toEqual(expect.any(String));
+    expect(first.body.version).not.toBe(page.version);
+    expect(first.body.version).toBe((await load(emails, emailsPath)).version);
+    const second = await saveEmails({ notifications: first.body.notifications, version: first.body.version }, { resolved: wording("second") });
+    expect(second.status).toBe(200);
+    expect((await load(emails, emailsPath)).notifications.templates.fa).toEqual({ resolved: wording("second") });
+  });
+});

@@ -6,7 +6,7 @@ import { Badge, Banner, BlockStack, Button, Card, Checkbox, InlineGrid, InlineSt
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
-import { getReturnPolicy, saveReturnEmails, type ReturnEmailSettings } from "../services/returns/policy.server";
+import { getReturnPolicy, returnEmailsVersion, saveReturnEmails, type ReturnEmailSettings, type SaveConflict } from "../services/returns/policy.server";
 import { previewReturnEmail } from "../services/returns/notifications.server";
 import { TemplateError, templateProblem } from "../services/email-render.server";
 import { LANGUAGES, type Language, type PolicyProblem } from "../domain/returns/policy";
@@ -17,20 +17,22 @@ import { EmailPreview, EmailTemplateFields, isPreviewSubmission, useLivePreview,
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const policy = await getReturnPolicy(db(), session.shop);
-  return json({ notifications: policy.notifications });
+  // The version of what this tab edits (only the emails): posted back with the save.
+  return json({ notifications: policy.notifications, version: returnEmailsVersion(policy) });
 };
 
-type ActionAnswer = { ok: true; intent: "save"; notifications: ReturnEmailSettings } | EmailPreviewAnswer;
+type ActionAnswer = { ok: true; intent: "save"; notifications: ReturnEmailSettings; version: string } | SaveConflict | EmailPreviewAnswer;
 
 const problem = (message: string) => json<ActionAnswer>({ ok: false, problems: [{ path: "", message }] }, { status: 400 });
 const isText = (value: unknown, max: number): value is string => typeof value === "string" && value.length <= max;
 
 // POST (JSON). intent "preview": one template rendered with example values (400 when its Liquid
 // cannot make an email). intent "save": whether emails are sent and the merchant's wording, each
-// template checked; 400 with every problem and nothing saved.
+// template checked; 400 with every problem and nothing saved; 409 (nothing saved) when someone else
+// has saved the emails since the tab was loaded with `version`.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  let body: { intent?: unknown; notifications?: unknown; template?: { subject?: unknown; body?: unknown }; language?: unknown; email?: unknown };
+  let body: { intent?: unknown; notifications?: unknown; version?: unknown; template?: { subject?: unknown; body?: unknown }; language?: unknown; email?: unknown };
   try {
     body = await request.json();
   } catch {
@@ -54,9 +56,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     }
   }
   if (body?.intent === "save") {
-    const result = await saveReturnEmails(db(), session.shop, body.notifications);
-    if (!result.ok) return json<ActionAnswer>(result, { status: 400 });
-    return json<ActionAnswer>({ ok: true, intent: "save", notifications: result.notifications });
+    const expected = body.version === undefined ? null : String(body.version);
+    const result = await saveReturnEmails(db(), session.shop, body.notifications, expected);
+    if (!result.ok) return json<ActionAnswer>(result, { status: "conflict" in result ? 409 : 400 });
+    return json<ActionAnswer>({ ok: true, intent: "save", notifications: result.notifications, version: result.version });
   }
   return problem("Unknown action.");
 };
@@ -69,9 +72,11 @@ const LANGUAGE_LABELS: Record<Language, string> = { en: "English", ko: "Korean (
 const stored = (n: ReturnEmailSettings) => JSON.stringify({ enabled: n.enabled, templates: normaliseReturnTemplates(n.templates).templates });
 
 export default function ReturnEmailsPage() {
-  const { notifications: saved } = useLoaderData<typeof loader>();
+  const { notifications: saved, version: loadedVersion } = useLoaderData<typeof loader>();
   const [notifications, setNotifications] = useState<ReturnEmailSettings>(saved);
   const [baseline, setBaseline] = useState<ReturnEmailSettings>(saved);
+  // The version of the emails this tab shows; each save answers the next one (see the policy page).
+  const [version, setVersion] = useState(loadedVersion);
   const [email, setEmail] = useState<ReturnEmail>("requested");
   const [language, setLanguage] = useState<Language>("en");
   const save = useFetcher<ActionAnswer>();
@@ -94,8 +99,9 @@ export default function ReturnEmailsPage() {
     if (save.data.ok && save.data.intent === "save") {
       setBaseline(save.data.notifications);
       setNotifications(save.data.notifications);
+      setVersion(save.data.version);
       shopify.toast.show("Return emails saved");
-    } else if (!save.data.ok) shopify.toast.show("An email needs fixing", { isError: true });
+    } else if (!save.data.ok) shopify.toast.show("conflict" in save.data ? "Not saved: someone else changed the emails" : "An email needs fixing", { isError: true });
   }, [save.state, save.data, shopify]);
 
   const setTemplates = (next: (templates: ReturnEmailSettings["templates"]) => ReturnEmailSettings["templates"]) => setNotifications((n) => ({ ...n, templates: next(n.templates) }));
@@ -105,7 +111,7 @@ export default function ReturnEmailsPage() {
       const { [email]: _dropped, ...rest } = t[language] ?? {};
       return { ...t, [language]: rest };
     });
-  const submit = () => save.submit({ intent: "save", notifications } as never, { method: "post", encType: "application/json" });
+  const submit = () => save.submit({ intent: "save", notifications, version } as never, { method: "post", encType: "application/json" });
   const variables = RETURN_EMAIL_VARIABLES.filter((v) => !v.emails || v.emails.includes(email));
 
   return (

@@ -122,3 +122,41 @@ describe("excluded collections", () => {
     expect(answer).toMatchObject({ status: 502, body: { error: "shopify_unavailable" } });
   });
 });
+
+describe("saving while others save", () => {
+  const STALE = "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
+  const load = async () => (await policyPage.loader({ request: new Request("https://app.test/app/returns/policy"), params: {}, context: {} } as never)).json();
+  const save = (page: { policy: Record<string, unknown>; version: string }, change: Record<string, unknown>) => send({ policy: { ...page.policy, ...change }, version: page.version });
+  const storedRow = () => t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP }, select: { settings: true, updatedAt: true } });
+
+  it("refuses with 409 a save from a policy page opened before someone else saved the policy, and changes nothing", async () => {
+    const ana = await load();
+    const ben = await load();
+    expect((await save(ana, { windowDays: 10 })).status).toBe(200);
+    const before = await storedRow();
+    const stale = await save(ben, { windowDays: 20, returnAddress: "Ben's address" });
+    expect(stale).toEqual({ status: 409, body: { ok: false, conflict: true, problems: [{ path: "", message: STALE }] } });
+    expect(await storedRow()).toEqual(before);
+    expect((await loadPolicy()).windowDays).toBe(10);
+    // Told before being asked to fix anything: fixing a page that cannot be saved would be wasted work.
+    expect(await save(ben, { windowDays: 0 })).toMatchObject({ status: 409, body: { conflict: true } });
+
+    // Two people pressing Save at the same moment on pages that show the same policy: one is saved, the other is told.
+    const now = await load();
+    const both = await Promise.all([save(now, { windowDays: 11 }), save(now, { windowDays: 12 })]);
+    expect(both.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect((await loadPolicy()).windowDays).toBe(both.find((a) => a.status === 200)!.body.policy.windowDays);
+  });
+
+  it("saves twice in a row from the same page", async () => {
+    const page = await load();
+    const first = await save(page, { windowDays: 40 });
+    expect(first.status).toBe(200);
+    expect(first.body.version).toEqual(expect.any(String));
+    expect(first.body.version).not.toBe(page.version);
+    expect(first.body.version).toBe((await load()).version);
+    const second = await save({ policy: first.body.policy, version: first.body.version }, { windowDays: 41 });
+    expect(second.status).toBe(200);
+    expect((await loadPolicy()).windowDays).toBe(41);
+  });
+});

@@ -6,7 +6,7 @@ import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, Inl
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
-import { getReturnPolicy, saveReturnPolicy } from "../services/returns/policy.server";
+import { getReturnPolicy, returnPolicyVersion, saveReturnPolicyFields } from "../services/returns/policy.server";
 import { shopProfile } from "../models/tracking.server";
 import { LANGUAGES, SHOPIFY_RETURN_REASONS, type Language, type PolicyProblem, type ReturnPolicy } from "../domain/returns/policy";
 import { fromMinor, toMinor } from "../domain/shared/money";
@@ -14,25 +14,26 @@ import { fromMinor, toMinor } from "../domain/shared/money";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const [policy, profile] = await Promise.all([getReturnPolicy(db(), session.shop), shopProfile(db(), session.shop)]);
-  return json({ policy, currency: profile.currencyCode });
+  // The version of what this page edits (not the emails): posted back with the save.
+  return json({ policy, currency: profile.currencyCode, version: returnPolicyVersion(policy) });
 };
 
-type ActionAnswer = { ok: true; policy: ReturnPolicy } | { ok: false; problems: PolicyProblem[] };
+type ActionAnswer = { ok: true; policy: ReturnPolicy; version: string } | { ok: false; problems: PolicyProblem[]; conflict?: true };
 
-// POST (JSON): the whole policy, validated; 400 with every problem the merchant needs to fix.
-// The emails are edited on their own tab, so what is stored for them is kept as it is.
+// POST (JSON): the policy and the version the page was loaded with. 409 when someone else has
+// saved the policy since (nothing saved); 400 with every problem the merchant needs to fix. The
+// emails are edited on their own tab, so what is stored for them is kept as it is.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  let body: { policy?: unknown };
+  let body: { policy?: unknown; version?: unknown };
   try {
     body = await request.json();
   } catch {
     return json<ActionAnswer>({ ok: false, problems: [{ path: "", message: "The policy could not be read. Reload the page and try again." }] }, { status: 400 });
   }
-  const { notifications } = await getReturnPolicy(db(), session.shop);
-  const input = body?.policy && typeof body.policy === "object" ? { ...body.policy, notifications } : body?.policy;
-  const result = await saveReturnPolicy(db(), session.shop, input);
-  return json<ActionAnswer>(result, { status: result.ok ? 200 : 400 });
+  const expected = body?.version === undefined ? null : String(body.version);
+  const result = await saveReturnPolicyFields(db(), session.shop, body?.policy, expected);
+  return json<ActionAnswer>(result, { status: result.ok ? 200 : "conflict" in result ? 409 : 400 });
 };
 
 const LANGUAGE_LABELS: Record<Language, string> = { en: "English", ko: "Korean", ja: "Japanese", fa: "Persian" };
@@ -52,12 +53,15 @@ const REASON_LABELS: Record<(typeof SHOPIFY_RETURN_REASONS)[number], string> = {
 const num = (value: string) => (value.trim() === "" ? Number.NaN : Number(value));
 
 export default function ReturnPolicyPage() {
-  const { policy: saved, currency } = useLoaderData<typeof loader>();
+  const { policy: saved, currency, version: loadedVersion } = useLoaderData<typeof loader>();
   const [policy, setPolicy] = useState<ReturnPolicy>(saved as ReturnPolicy);
   const [baseline, setBaseline] = useState<ReturnPolicy>(saved as ReturnPolicy);
   const [shippingFee, setShippingFee] = useState(fromMinor(saved.fees.returnShippingMinor, currency));
   const [maxValue, setMaxValue] = useState(saved.autoApprove.maxOrderValueMinor === null ? "" : fromMinor(saved.autoApprove.maxOrderValueMinor, currency));
   const [tags, setTags] = useState(saved.exclusions.tags.join(", "));
+  // The version of the policy this page shows; each save answers the next one. Not taken from the
+  // loader again after a save: that could be someone else's newer policy, which this page does not show.
+  const [version, setVersion] = useState(loadedVersion);
   const save = useFetcher<ActionAnswer>();
   const shopify = useAppBridge();
   const dirty = useMemo(() => JSON.stringify(policy) !== JSON.stringify(baseline), [policy, baseline]);
@@ -69,8 +73,10 @@ export default function ReturnPolicyPage() {
     if (save.data.ok) {
       setBaseline(save.data.policy);
       setPolicy(save.data.policy);
+      setVersion(save.data.version);
       shopify.toast.show("Return policy saved");
-    } else shopify.toast.show("Some settings need fixing", { isError: true });
+    } else if (save.data.conflict) shopify.toast.show("Not saved: someone else changed the policy", { isError: true });
+    else shopify.toast.show("Some settings need fixing", { isError: true });
   }, [save.state, save.data, shopify]);
 
   useEffect(() => {
@@ -92,7 +98,7 @@ export default function ReturnPolicyPage() {
     setMaxValue(baseline.autoApprove.maxOrderValueMinor === null ? "" : fromMinor(baseline.autoApprove.maxOrderValueMinor, currency));
     setTags(baseline.exclusions.tags.join(", "));
   };
-  const submit = () => save.submit({ policy } as never, { method: "post", encType: "application/json" });
+  const submit = () => save.submit({ policy, version } as never, { method: "post", encType: "application/json" });
   const reasons = policy.reasons;
   const setReason = (i: number, patch: Partial<ReturnPolicy["reasons"][number]>) => setPolicy((p) => ({ ...p, reasons: p.reasons.map((r, j) => (j === i ? { ...r, ...patch } : r)) }));
   const moveReason = (i: number, by: number) =>

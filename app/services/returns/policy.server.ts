@@ -1,6 +1,11 @@
-/** A shop's return policy: read with defaults, saved whole after validation (templates included). */
+/**
+ * A shop's return policy: read with defaults. The admin edits it on two pages, the Return policy
+ * page (everything but the emails) and the Emails tab (the emails); each saves only its own part,
+ * over what is stored at that moment, and only if that part is still as the page showed it.
+ */
+import { createHash } from "node:crypto";
 import type { Db } from "../../db.server";
-import { policySchema, readPolicy, validatePolicy, type Language, type PolicyProblem, type ReturnPolicy } from "../../domain/returns/policy";
+import { DEFAULT_RETURN_POLICY, policySchema, readPolicy, validatePolicy, type Language, type PolicyProblem, type ReturnPolicy } from "../../domain/returns/policy";
 import { normaliseReturnTemplates, RETURN_EMAIL_LABELS, type ReturnEmail } from "../../domain/returns/email-templates";
 import { TemplateError, templateProblem } from "../email-render.server";
 import { previewReturnEmail } from "./notifications.server";
@@ -12,6 +17,7 @@ export async function getReturnPolicy(db: Db, shop: string): Promise<ReturnPolic
 
 export type SavePolicyResult = { ok: true; policy: ReturnPolicy } | { ok: false; problems: PolicyProblem[] };
 
+/** The whole policy, templates included, written over what is stored (set-up and tests; the admin pages save their own part). */
 export async function saveReturnPolicy(db: Db, shop: string, input: unknown): Promise<SavePolicyResult> {
   const checked = validatePolicy(input);
   if (!checked.ok) return checked;
@@ -30,8 +36,93 @@ export async function saveReturnPolicy(db: Db, shop: string, input: unknown): Pr
   return { ok: true, policy: checked.policy };
 }
 
+/** JSON with object keys sorted, so the same settings always give the same version. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+const versionOf = (part: unknown) => createHash("sha256").update(canonical(part)).digest("base64url").slice(0, 22);
+
+/**
+ * Versions of each page's part of the policy, for optimistic concurrency: a page is loaded with
+ * one and posts it back, and its save is refused if its part has changed since. A hash of the
+ * part, not the row's updatedAt, so a save on the other page does not make this one stale.
+ */
+export const returnPolicyVersion = ({ notifications: _emails, ...rest }: ReturnPolicy) => versionOf(rest);
+export const returnEmailsVersion = (policy: ReturnPolicy) => versionOf(policy.notifications);
+
+export const STALE_SETTINGS_MESSAGE = "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
+
+/** 409: the part was changed by someone else since the page was loaded; nothing was saved. */
+export type SaveConflict = { ok: false; conflict: true; problems: PolicyProblem[] };
+const conflict = (): SaveConflict => ({ ok: false, conflict: true, problems: [{ path: "", message: STALE_SETTINGS_MESSAGE }] });
+
+/**
+ * null: the caller sent no version (a page loaded before versions existed); its part is saved
+ * without the check, still over what is stored now.
+ */
+type ExpectedVersion = string | null;
+
+/** How often a save reads again after another save changed the row between its read and its write. */
+const SAVE_ATTEMPTS = 5;
+
+/**
+ * Writes `replace(stored)` in place of the stored policy, in one transaction, unless the part
+ * `version` reads has changed from `expected`. On SQLite the transaction holds the write lock from
+ * its start (db.server.ts), so nothing gets in between. On PostgreSQL (read committed) another
+ * transaction can write the row after this one read it, so the write only happens if the row is
+ * still as read; if not, the whole thing runs again on what is stored now. As in cases.server.ts,
+ * nothing inside the transaction throws on a lost race, and it writes nothing when it refuses.
+ */
+async function replaceStoredPart(db: Db, shop: string, version: (p: ReturnPolicy) => string, expected: ExpectedVersion, replace: (stored: ReturnPolicy) => ReturnPolicy): Promise<{ ok: true; policy: ReturnPolicy } | SaveConflict> {
+  for (let attempt = 1; ; attempt++) {
+    // The row exists before the transaction, so concurrent saves only ever update it: two
+    // first saves cannot both insert. Stored defaults read back as the defaults (readPolicy).
+    if (!(await db.returnSettings.findUnique({ where: { shop }, select: { shop: true } }))) {
+      try {
+        await db.returnSettings.create({ data: { shop, settings: JSON.stringify(DEFAULT_RETURN_POLICY) } });
+      } catch (error) {
+        if ((error as { code?: string }).code !== "P2002") throw error;
+      }
+    }
+    const outcome = await db.$transaction(async (tx) => {
+      const row = await tx.returnSettings.findUnique({ where: { shop }, select: { settings: true } });
+      if (!row) return "lost" as const; // removed meanwhile (the shop's data was erased)
+      const stored = readPolicy(row.settings);
+      if (expected !== null && version(stored) !== expected) return conflict();
+      const next = replace(stored);
+      const { count } = await tx.returnSettings.updateMany({ where: { shop, settings: row.settings }, data: { settings: JSON.stringify(next) } });
+      return count === 1 ? { ok: true as const, policy: next } : ("lost" as const);
+    });
+    if (outcome !== "lost") return outcome;
+    if (attempt >= SAVE_ATTEMPTS) throw new Error(`The return policy of ${shop} kept changing while it was being saved`);
+  }
+}
+
+export type SavePolicyFieldsResult = { ok: true; policy: ReturnPolicy; version: string } | { ok: false; problems: PolicyProblem[] } | SaveConflict;
+
+/**
+ * The Return policy page's save: everything but the emails, validated (400 with every problem),
+ * then written over the stored policy, whose emails stay as they are stored now, whatever copy of
+ * them the page holds. `expected` is the returnPolicyVersion the page was loaded with.
+ */
+export async function saveReturnPolicyFields(db: Db, shop: string, input: unknown, expected: ExpectedVersion): Promise<SavePolicyFieldsResult> {
+  // A page that cannot be saved anyway is told so first, rather than asked to fix its fields.
+  // Checked again in the transaction; this only spares the merchant wasted work.
+  if (expected !== null && returnPolicyVersion(await getReturnPolicy(db, shop)) !== expected) return conflict();
+  // The emails are not this page's to change; any valid value stands in for them while the rest is checked.
+  const checked = validatePolicy(input && typeof input === "object" ? { ...input, notifications: DEFAULT_RETURN_POLICY.notifications } : input);
+  if (!checked.ok) return checked;
+  const saved = await replaceStoredPart(db, shop, returnPolicyVersion, expected, (stored) => ({ ...checked.policy, notifications: stored.notifications }));
+  return saved.ok ? { ...saved, version: returnPolicyVersion(saved.policy) } : saved;
+}
+
 export type ReturnEmailSettings = ReturnPolicy["notifications"];
-export type SaveEmailsResult = { ok: true; notifications: ReturnEmailSettings } | { ok: false; problems: PolicyProblem[] };
+export type SaveEmailsResult = { ok: true; notifications: ReturnEmailSettings; version: string } | { ok: false; problems: PolicyProblem[] } | SaveConflict;
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ko: "Korean", ja: "Japanese", fa: "Persian" };
 const PART_NAMES = { subject: "subject", body: "message" } as const;
@@ -46,9 +137,14 @@ function place(language: string, email: string, part?: string) {
  * The return emails from their own tab: on or off, and the merchant's wording. Each template is
  * parsed and then rendered with example values, so one that could not make an email is refused
  * with where and why, rather than failing later when a shopper's email is due. The rest of the
- * policy is kept as stored.
+ * policy is kept as it is stored when the emails are written. `expected` is the
+ * returnEmailsVersion the tab was loaded with (null: not checked).
  */
-export async function saveReturnEmails(db: Db, shop: string, input: unknown): Promise<SaveEmailsResult> {
+export async function saveReturnEmails(db: Db, shop: string, input: unknown, expected: ExpectedVersion = null): Promise<SaveEmailsResult> {
+  // The policy as it is now: to tell a stale tab so before its templates are checked, and for the
+  // example values (instructions, return address) the templates are rendered with.
+  const policy = await getReturnPolicy(db, shop);
+  if (expected !== null && returnEmailsVersion(policy) !== expected) return conflict();
   const parsed = policySchema.shape.notifications.safeParse(input);
   if (!parsed.success) {
     return {
@@ -61,7 +157,6 @@ export async function saveReturnEmails(db: Db, shop: string, input: unknown): Pr
   }
   const { templates, issues } = normaliseReturnTemplates(parsed.data.templates);
   const problems: PolicyProblem[] = issues.map((i) => ({ path: i.path, message: i.part ? `${place(i.language, i.email, i.part)}: ${i.message}` : i.message }));
-  const policy = await getReturnPolicy(db, shop);
   for (const [language, emails] of Object.entries(templates)) {
     for (const [email, template] of Object.entries(emails)) {
       const unparsed = (["subject", "body"] as const).flatMap((part) => {
@@ -79,6 +174,8 @@ export async function saveReturnEmails(db: Db, shop: string, input: unknown): Pr
     }
   }
   if (problems.length) return { ok: false, problems };
-  const saved = await saveReturnPolicy(db, shop, { ...policy, notifications: { enabled: parsed.data.enabled, templates } });
-  return saved.ok ? { ok: true, notifications: saved.policy.notifications } : saved;
+  // Rendering the emails (above) reads through the outer client, so it must stay outside the
+  // transaction: on SQLite those reads would wait for the transaction's lock, and it for them.
+  const saved = await replaceStoredPart(db, shop, returnEmailsVersion, expected, (stored) => ({ ...stored, notifications: { enabled: parsed.data.enabled, templates } }));
+  return saved.ok ? { ok: true, notifications: saved.policy.notifications, version: returnEmailsVersion(saved.policy) } : saved;
 }
