@@ -131,4 +131,33 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     expect((await settings()).notifications.templates.en.approved).toEqual(saved);
     await page.close();
   });
+
+  it("refuses a save from a tab someone else's save made stale, and says what to do", async () => {
+    const open = async () => {
+      const page = await newPage(browser);
+      await page.goto(`${demo.sandboxUrl}/admin?path=/app/returns/emails`);
+      const app = page.frameLocator("iframe#app");
+      await app.getByRole("tab", { name: "Emails" }).waitFor({ timeout: 30_000 });
+      await app.getByLabel("Email", { exact: true }).selectOption("declined");
+      await app.getByLabel("Subject").waitFor();
+      return { page, app };
+    };
+    // Two members of staff open the Emails tab; the first saves, the second saves what they saw.
+    const first = await open();
+    const second = await open();
+    await first.app.getByLabel("Subject").fill("About your return {{ return_number }}");
+    await first.page.locator("#savebar[data-open='true'] #save").click();
+    await toast(first.page, "Return emails saved");
+    expect((await settings()).notifications.templates.en.declined.subject).toBe("About your return {{ return_number }}");
+
+    await second.app.getByLabel("Subject").fill("Return {{ return_number }}: we could not accept it");
+    await second.page.locator("#savebar[data-open='true'] #save").click();
+    await second.app.getByText("Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.").waitFor({ timeout: 20_000 });
+    await toast(second.page, "Not saved: someone else changed the emails");
+    await second.page.screenshot({ path: screenshotPath("returns-emails-stale-save-en"), fullPage: true });
+    // The first save stands.
+    expect((await settings()).notifications.templates.en.declined.subject).toBe("About your return {{ return_number }}");
+    await first.page.close();
+    await second.page.close();
+  });
 });
