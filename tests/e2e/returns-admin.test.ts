@@ -124,10 +124,11 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
 
     // Reset shows the standard wording (and its preview) until saved; discarding brings theirs back.
     await app.getByRole("button", { name: "Reset to standard wording" }).click();
-    await expect(app.getByLabel("Subject").inputValue()).resolves.toBe("Your return {{ return_number }} is approved");
+    await expect.poll(() => app.getByLabel("Subject").inputValue(), { timeout: 10_000 }).toBe("Your return {{ return_number }} is approved");
     await app.getByText("Your return 1001-R1 is approved").waitFor({ timeout: 20_000 });
     await page.locator("#savebar[data-open='true'] #discard").click();
-    await expect(app.getByLabel("Subject").inputValue()).resolves.toBe(saved.subject);
+    // The admin's save bar tells the app by message: the field changes a moment after the click.
+    await expect.poll(() => app.getByLabel("Subject").inputValue(), { timeout: 10_000 }).toBe(saved.subject);
     expect((await settings()).notifications.templates.en.approved).toEqual(saved);
     await page.close();
   });
