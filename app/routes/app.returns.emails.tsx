@@ -119,7 +119,12 @@ export default function ReturnEmailsPage() {
       <SettingsSaveBar id="returns-emails-save-bar" dirty={dirty} saving={save.state !== "idle"} onSave={submit} onDiscard={() => setNotifications(baseline)} />
       <BlockStack gap="400">
         {problems.length ? (
-          <Banner tone="critical" title="The emails were not saved">
+          <Banner
+            tone="critical"
+            title="The emails were not saved"
+            // A stale page cannot be saved as it is: reloading shows what the other person saved.
+            action={save.data && "conflict" in save.data ? { content: "Reload", onAction: () => window.location.reload() } : undefined}
+          >
             <List>
               {problems.map((p) => (
                 <List.Item key={p.path + p.message}>{p.message}</List.Item>

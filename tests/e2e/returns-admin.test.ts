@@ -156,8 +156,20 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     await second.app.getByText("Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.").waitFor({ timeout: 20_000 });
     await toast(second.page, "Not saved: someone else changed the emails");
     await second.page.screenshot({ path: screenshotPath("returns-emails-stale-save-en"), fullPage: true });
-    // The first save stands.
+    // The first save stands, and Reload shows it.
     expect((await settings()).notifications.templates.en.declined.subject).toBe("About your return {{ return_number }}");
+    await second.app.getByRole("button", { name: "Reload" }).click();
+    await second.app.getByText("The emails were not saved").waitFor({ state: "detached", timeout: 30_000 });
+    // Chosen again until the reloaded page has hydrated and shows that email.
+    await expect
+      .poll(
+        async () => {
+          await second.app.getByLabel("Email", { exact: true }).selectOption("declined");
+          return second.app.getByLabel("Subject").inputValue();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe("About your return {{ return_number }}");
     await first.page.close();
     await second.page.close();
   });
