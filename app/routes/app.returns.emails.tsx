@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, InlineGrid, InlineStack, List, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, Card, Checkbox, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
@@ -11,6 +11,7 @@ import { previewReturnEmail } from "../services/returns/notifications.server";
 import { TemplateError, templateProblem } from "../services/email-render.server";
 import { LANGUAGES, type Language, type PolicyProblem } from "../domain/returns/policy";
 import { normaliseReturnTemplates, RETURN_EMAIL_LABELS, RETURN_EMAIL_VARIABLES, RETURN_EMAILS, STANDARD_RETURN_EMAILS, type ReturnEmail } from "../domain/returns/email-templates";
+import { NotSavedBanner } from "../components/NotSavedBanner";
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { EmailPreview, EmailTemplateFields, isPreviewSubmission, useLivePreview, type EmailPreviewAnswer } from "../components/EmailTemplateEditor";
 
@@ -118,20 +119,7 @@ export default function ReturnEmailsPage() {
     <>
       <SettingsSaveBar id="returns-emails-save-bar" dirty={dirty} saving={save.state !== "idle"} onSave={submit} onDiscard={() => setNotifications(baseline)} />
       <BlockStack gap="400">
-        {problems.length ? (
-          <Banner
-            tone="critical"
-            title="The emails were not saved"
-            // A stale page cannot be saved as it is: reloading shows what the other person saved.
-            action={save.data && "conflict" in save.data ? { content: "Reload", onAction: () => window.location.reload() } : undefined}
-          >
-            <List>
-              {problems.map((p) => (
-                <List.Item key={p.path + p.message}>{p.message}</List.Item>
-              ))}
-            </List>
-          </Banner>
-        ) : null}
+        <NotSavedBanner title="The emails were not saved" problems={problems} stale={Boolean(save.data && "conflict" in save.data)} />
         <Card>
           <BlockStack gap="200">
             <Checkbox

@@ -2,8 +2,9 @@ import { useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineError, InlineGrid, InlineStack, Layout, List, Select, Tag, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineError, InlineGrid, InlineStack, Layout, Select, Tag, Text, TextField } from "@shopify/polaris";
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+import { NotSavedBanner } from "../components/NotSavedBanner";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { getReturnPolicy, returnPolicyVersion, saveReturnPolicyFields } from "../services/returns/policy.server";
@@ -129,20 +130,7 @@ export default function ReturnPolicyPage() {
         <button onClick={discard}></button>
       </SaveBar>
       <BlockStack gap="400">
-        {problems.length ? (
-          <Banner
-            tone="critical"
-            title="The policy was not saved"
-            // A stale page cannot be saved as it is: reloading shows what the other person saved.
-            action={save.data && "conflict" in save.data ? { content: "Reload", onAction: () => window.location.reload() } : undefined}
-          >
-            <List>
-              {problems.map((p) => (
-                <List.Item key={`${p.path}${p.message}`}>{p.message}</List.Item>
-              ))}
-            </List>
-          </Banner>
-        ) : null}
+        <NotSavedBanner title="The policy was not saved" problems={problems} stale={Boolean(save.data && "conflict" in save.data)} />
         <Layout>
           <Layout.AnnotatedSection title="Window" description="Counted from delivery; if a shipment was never marked delivered, from fulfilment, then from the order date.">
             <Card>
