@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
+import { processingWebhookFetch } from "../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
 import type { AdminClient } from "../shopify/admin.server";
 
@@ -20,15 +21,8 @@ type Route = { loader: (a: never) => Promise<Response>; action: (a: never) => Pr
 let policyPage: Route;
 
 async function build() {
-  const { receiveWebhook } = await import("../webhooks/receive.server");
-  const { processEvent } = await import("../jobs/process-event.server");
   const { adminClient } = await import("../shopify/admin.server");
-  const fetch = async (request: Request) => {
-    const recorded: string[] = [];
-    const response = await receiveWebhook(request, { db: t.db, secret, onRecorded: (id) => recorded.push(id) });
-    for (const id of recorded) await processEvent(t.db, id);
-    return response;
-  };
+  const fetch = processingWebhookFetch(t.db, secret);
   const { sandbox, mug, tee, candle, collection } = testSandbox({ webhookFetch: fetch, apiSecret: secret });
   const lin = sandbox.createCustomer({ shop: TEST_SHOP, email: "lin@example.com", firstName: "Lin", lastName: "Yu" });
   const order = sandbox.placeOrder({

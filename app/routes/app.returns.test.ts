@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
+import { processingWebhookFetch } from "../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
 import type { GraphqlFn } from "../shopify/admin.server";
 
@@ -21,15 +22,8 @@ type Route = { loader?: (a: never) => Promise<Response>; action?: (a: never) => 
 let desk: Route, one: Route, csv: Route, policy: Route;
 
 async function build() {
-  const { receiveWebhook } = await import("../webhooks/receive.server");
-  const { processEvent } = await import("../jobs/process-event.server");
   const { adminClient } = await import("../shopify/admin.server");
-  const fetch = async (request: Request) => {
-    const recorded: string[] = [];
-    const response = await receiveWebhook(request, { db: t.db, secret, onRecorded: (id) => recorded.push(id) });
-    for (const id of recorded) await processEvent(t.db, id);
-    return response;
-  };
+  const fetch = processingWebhookFetch(t.db, secret);
   const { sandbox, mug, tee } = testSandbox({ webhookFetch: fetch, apiSecret: secret });
   const grace = sandbox.createCustomer({ shop: TEST_SHOP, email: "grace@example.com", firstName: "Grace", lastName: "Hopper" });
   const order = sandbox.placeOrder({ shop: TEST_SHOP, customer: grace, lines: [{ variantId: tee.variants[0].id, quantity: 2 }, { variantId: mug.variants[0].id, quantity: 1 }], paid: true });

@@ -50,3 +50,19 @@ export function webhookRequest(topic: string, body: string | object, options: De
   }
   return new Request(options.url ?? "http://127.0.0.1/webhooks", { method: "POST", headers, body: raw });
 }
+
+/**
+ * A webhook endpoint for the sandbox that records each delivery through the real intake and runs
+ * its handlers at once, so a test sees Shopify's change in the mirror as soon as the call returns.
+ * The app's modules are imported on first use: route tests set DATABASE_URL before that.
+ */
+export function processingWebhookFetch(db: import("../../app/db.server").Db, secret: string) {
+  return async (request: Request): Promise<Response> => {
+    const { receiveWebhook } = await import("../../app/webhooks/receive.server");
+    const { processEvent } = await import("../../app/jobs/process-event.server");
+    const recorded: string[] = [];
+    const response = await receiveWebhook(request, { db, secret, onRecorded: (id) => recorded.push(id) });
+    for (const id of recorded) await processEvent(db, id);
+    return response;
+  };
+}

@@ -7,9 +7,8 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
+import { processingWebhookFetch } from "../../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../../sandbox/engine/testing";
-import { receiveWebhook } from "../../webhooks/receive.server";
-import { processEvent } from "../../jobs/process-event.server";
 import { adminClient } from "../../shopify/admin.server";
 import { createMailer } from "../mailer.server";
 import { deliverDueNotifications } from "../outbox.server";
@@ -27,12 +26,7 @@ const inbox: Array<{ to: string[]; subject: string }> = [];
 let smtpUrl = "";
 
 function build() {
-  const fetch = async (request: Request) => {
-    const recorded: string[] = [];
-    const response = await receiveWebhook(request, { db: t.db, secret, onRecorded: (id) => recorded.push(id) });
-    for (const id of recorded) await processEvent(t.db, id);
-    return response;
-  };
+  const fetch = processingWebhookFetch(t.db, secret);
   const { sandbox, mug, tee, candle } = testSandbox({ webhookFetch: fetch, apiSecret: secret });
   const ada = sandbox.createCustomer({ shop: TEST_SHOP, email: "ada@example.com", firstName: "Ada", lastName: "Lovelace" });
   const order = sandbox.placeOrder({
