@@ -1,7 +1,7 @@
 // The benches' child processes (servers, load generators): started with a bounded wait for
 // "listening on <url>", stopped with SIGTERM then SIGKILL, and all killed if the bench ends early.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -82,4 +82,41 @@ export function startServer(name: string, script: string, env: NodeJS.ProcessEnv
       }
     });
   });
+}
+
+/** CPU time and run-queue wait (ns) of a process's main thread and of all its threads together. */
+export interface ThreadClock {
+  mainCpuNs: number;
+  mainWaitNs: number;
+  allCpuNs: number;
+}
+
+/**
+ * Reads Linux's per-thread scheduler statistics (/proc/<pid>/task/<tid>/schedstat: ns on the CPU,
+ * ns runnable but waiting for one). Taken before and after a load step, it says what each
+ * delivery cost the server's event loop, apart from how long the machine made it wait; null where
+ * /proc is not there.
+ */
+export function threadClock(pid: number | undefined): ThreadClock | null {
+  if (!pid) return null;
+  try {
+    const clock: ThreadClock = { mainCpuNs: 0, mainWaitNs: 0, allCpuNs: 0 };
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8");
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      const [cpu, wait] = stat.trim().split(/\s+/).map(Number);
+      clock.allCpuNs += cpu;
+      if (Number(tid) === pid) {
+        clock.mainCpuNs = cpu;
+        clock.mainWaitNs = wait;
+      }
+    }
+    return clock;
+  } catch {
+    return null;
+  }
 }

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
-import { appNodeArgs, appTuning, children, killChildren, startServer, stopChild } from "./processes";
+import { appNodeArgs, appTuning, children, killChildren, startServer, stopChild, threadClock, type ThreadClock } from "./processes";
 
 const root = join(import.meta.dirname, "..");
 const resultsDir = join(root, "bench/results");
@@ -268,6 +268,12 @@ interface StepReport {
   ceiling: Omit<LoadResult, "acks">;
   app: Omit<LoadResult, "acks">;
   ratio: number;
+  /**
+   * CPU per request during the step, in µs: the ceiling's main thread, the app's main thread (the
+   * event loop that answers deliveries), how long that thread waited for a core while runnable,
+   * and all the app's threads together (the job thread's work during the step included).
+   */
+  cpuUs: { ceilingMain: number; appMain: number; appMainWaited: number; appAll: number };
   /** From the client receiving 200 to the inbox row marked processed (the order committed before that). */
   mirrorLagMs: { p50: number; p99: number; max: number; samples: number };
   /** Orders mirrored per second, from the step's first 200 to its last order in the mirror. */
@@ -288,6 +294,16 @@ interface StepReport {
 }
 
 const strip = ({ acks: _acks, ...rest }: LoadResult) => rest;
+
+function cpuPerRequest(before: ThreadClock | null, after: ThreadClock | null, requests: number) {
+  if (!before || !after || requests === 0) return null;
+  const us = (ns: number) => ns / 1000 / requests;
+  return {
+    main: us(after.mainCpuNs - before.mainCpuNs),
+    mainWaited: us(after.mainWaitNs - before.mainWaitNs),
+    all: us(after.allCpuNs - before.allCpuNs),
+  };
+}
 
 async function benchDatabase(
   scratch: Scratch,
@@ -322,6 +338,7 @@ async function benchDatabase(
       const label = warmup ? "warm-up" : `c${concurrency}`;
       const duration = warmup ? warmupS : durationS;
       process.stdout.write(`  ${scratch.kind} ${label}: ceiling`);
+      const ceilingClock = threadClock(ceiling.child.pid);
       const ceilingResult = await runLoad({
         url: ceiling.url,
         connections: concurrency,
@@ -331,7 +348,9 @@ async function benchDatabase(
         orderBase: 1e12 + index * 1e8,
         recordAcks: false,
       });
+      const ceilingCpu = cpuPerRequest(ceilingClock, threadClock(ceiling.child.pid), ceilingResult.requests);
       process.stdout.write(` ${ceilingResult.rps.toFixed(0)} req/s, app`);
+      const appClock = threadClock(app.child.pid);
       const shop = `bench-${label}.myshopify.com`;
       const idPrefix = `bench-${runId}-${label}`;
       const appResult = await runLoad({
@@ -344,6 +363,7 @@ async function benchDatabase(
         recordAcks: true,
         maxRequests: warmup ? Math.ceil(maxAppRequests / 2) : maxAppRequests,
       });
+      const appCpu = cpuPerRequest(appClock, threadClock(app.child.pid), appResult.requests);
       process.stdout.write(` ${appResult.rps.toFixed(0)} req/s, draining`);
 
       // Let the app work off what it accepted (bounded), then check every acknowledged delivery.
@@ -384,6 +404,7 @@ async function benchDatabase(
         ceiling: strip(ceilingResult),
         app: strip(appResult),
         ratio: appResult.rps / ceilingResult.rps,
+        cpuUs: { ceilingMain: ceilingCpu?.main ?? NaN, appMain: appCpu?.main ?? NaN, appMainWaited: appCpu?.mainWaited ?? NaN, appAll: appCpu?.all ?? NaN },
         mirrorLagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1) ?? NaN, samples: lags.length },
         mirrorPerS,
         drainMs,
@@ -428,6 +449,10 @@ function table(kind: string, steps: StepReport[]) {
     "p50 ms",
     "p99 ms",
     "app/ceil",
+    "µs/req: ceil",
+    "app main",
+    "waited",
+    "app all",
     "200→mirror p50 ms",
     "p99 ms",
     "mirror/s",
@@ -445,6 +470,10 @@ function table(kind: string, steps: StepReport[]) {
     f1(s.app.latency.p50),
     f1(s.app.latency.p99),
     `${(s.ratio * 100).toFixed(0)}%`,
+    f0(s.cpuUs.ceilingMain),
+    f0(s.cpuUs.appMain),
+    f0(s.cpuUs.appMainWaited),
+    f0(s.cpuUs.appAll),
     f1(s.mirrorLagMs.p50),
     f1(s.mirrorLagMs.p99),
     f0(s.mirrorPerS),
@@ -545,7 +574,9 @@ async function main() {
   }
   for (const summary of summaries) summary();
   console.log(
-    "\napp/ceil: app req/s over the bare HMAC-only server's at the same concurrency. 200→mirror: from the client " +
+    "\napp/ceil: app req/s over the bare HMAC-only server's at the same concurrency. µs/req: CPU per request of the " +
+      "ceiling's and the app's main thread, how long the app's main thread waited for a core while it had work, and " +
+      "the CPU of all the app's threads (the job thread included). 200→mirror: from the client " +
       "getting its 200 to the event's inbox row being marked processed (its order was committed before that); " +
       "mirror/s: orders mirrored per second from the step's first 200 to its last order.",
   );

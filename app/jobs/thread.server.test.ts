@@ -11,6 +11,8 @@ import { serveJobThread, threadRunner } from "./thread.server";
  */
 function fakeThread(makeRunner: () => JobRunner & { seen: string[] }) {
   const threads: Array<{ runner: JobRunner & { seen: string[] }; stopped: boolean; terminated: boolean; crash(): void }> = [];
+  /** Every message the main side sent to a thread, in order. */
+  const sent: Array<{ type: string; ids?: string[] }> = [];
   const spawn = () => {
     const { port1, port2 } = new MessageChannel();
     const worker = new EventEmitter() as EventEmitter & { postMessage(m: unknown): void; terminate(): Promise<number> };
@@ -24,7 +26,10 @@ function fakeThread(makeRunner: () => JobRunner & { seen: string[] }) {
       worker.emit("exit", code);
     };
     port1.on("message", (m) => worker.emit("message", m));
-    worker.postMessage = (m) => port1.postMessage(m);
+    worker.postMessage = (m) => {
+      sent.push(m as { type: string });
+      port1.postMessage(m);
+    };
     worker.terminate = async () => {
       state.terminated = true;
       exit(1);
@@ -39,7 +44,7 @@ function fakeThread(makeRunner: () => JobRunner & { seen: string[] }) {
     });
     return worker as unknown as Worker;
   };
-  return { spawn, threads };
+  return { spawn, threads, sent };
 }
 
 function recordingRunner(): JobRunner & { seen: string[] } {
@@ -65,6 +70,28 @@ describe("the job thread", () => {
     for (const id of ["a", "b", "c"]) runner.enqueue(id);
     await runner.idle();
     expect(threads[0].runner.seen).toEqual(["a", "b", "c"]);
+    await runner.stop();
+  });
+
+  it("hands a quiet delivery over at once, and a stream of deliveries in a few messages", async () => {
+    const { spawn, threads, sent } = fakeThread(recordingRunner);
+    const runner = threadRunner(spawn);
+    await runner.start();
+    const enqueued = () => sent.filter((m) => m.type === "enqueue");
+
+    runner.enqueue("quiet");
+    await new Promise((r) => setImmediate(r));
+    expect(enqueued()).toEqual([{ type: "enqueue", ids: ["quiet"] }]);
+
+    // A burst: one delivery per turn of the event loop, as at concurrency 1.
+    const burst = Array.from({ length: 50 }, (_, i) => `burst-${i}`);
+    for (const id of burst) {
+      runner.enqueue(id);
+      await new Promise((r) => setImmediate(r));
+    }
+    await runner.idle();
+    expect(threads[0].runner.seen).toEqual(["quiet", ...burst]);
+    expect(enqueued().length).toBeLessThanOrEqual(5);
     await runner.stop();
   });
 

@@ -15,6 +15,14 @@ type ToThread = { type: "enqueue"; ids: string[] } | { type: "idle"; ask: number
 /** Job thread → main thread. */
 type FromThread = { type: "started" } | { type: "idle"; ask: number } | { type: "stopped" } | { type: "failed"; message: string };
 
+/**
+ * While deliveries stream in, event ids reach the job thread at most this often, in one message.
+ * A message per delivery cost the intake's thread more than the hand-over is worth: during a
+ * burst the job thread rests most of the time anyway (intake first, runner.server.ts), and a quiet
+ * delivery is still handed over at once.
+ */
+const HAND_OVER_INTERVAL_MS = 10;
+
 /** Restarts of a thread that keeps dying are spaced out up to this. */
 const MAX_RESTART_DELAY_MS = 30_000;
 
@@ -73,7 +81,12 @@ export function threadRunner(spawn: () => Worker, log: (message: string, error?:
 
   const send = (message: ToThread) => worker?.postMessage(message);
   const handOver: string[] = [];
+  let handedOverAt = -Infinity;
+  let handOverTimer: NodeJS.Timeout | undefined;
   const flushHandOver = () => {
+    clearTimeout(handOverTimer);
+    handOverTimer = undefined;
+    handedOverAt = performance.now();
     if (handOver.length > 0) send({ type: "enqueue", ids: handOver.splice(0) });
   };
 
@@ -85,6 +98,9 @@ export function threadRunner(spawn: () => Worker, log: (message: string, error?:
     },
     async stop() {
       stopping = true;
+      // Ids not handed over yet stay in the inbox; the next start's sweep finds them.
+      clearTimeout(handOverTimer);
+      handOver.length = 0;
       const thread = worker;
       started = undefined;
       if (!thread) return;
@@ -98,9 +114,13 @@ export function threadRunner(spawn: () => Worker, log: (message: string, error?:
       });
     },
     enqueue(id) {
-      // Deliveries committed together (group commit) are handed over in one message.
+      // Deliveries committed together (group commit) are handed over in one message, and while
+      // deliveries stream in, one message per HAND_OVER_INTERVAL_MS carries all of them.
       handOver.push(id);
-      if (handOver.length === 1) setImmediate(flushHandOver);
+      if (handOver.length > 1) return;
+      const wait = handedOverAt + HAND_OVER_INTERVAL_MS - performance.now();
+      if (wait <= 0) setImmediate(flushHandOver);
+      else handOverTimer = setTimeout(flushHandOver, wait);
     },
     async idle() {
       await started;

@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { recordEvent } from "../models/webhook-inbox.server";
+import { jsonBodyShape } from "./json-body.server";
 import { headerReader, validateWebhook, type HeaderReader } from "./verify.server";
 
 export interface ReceiveDeps {
@@ -45,15 +46,9 @@ export async function receiveDelivery(delivery: Delivery, deps: ReceiveDeps): Pr
   }
 
   const body = typeof rawBody === "string" ? rawBody : rawBody.toString("utf8");
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body);
-  } catch {
-    return answer(400, "The webhook body is not valid JSON.");
-  }
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
-    return answer(400, "The webhook body must be a JSON object.");
-  }
+  const shape = jsonBodyShape(body);
+  if (shape === "not_json") return answer(400, "The webhook body is not valid JSON.");
+  if (shape === "not_object") return answer(400, "The webhook body must be a JSON object.");
 
   const triggeredAtHeader = header("x-shopify-triggered-at");
   const triggeredAt = triggeredAtHeader ? new Date(triggeredAtHeader) : null;
