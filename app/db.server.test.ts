@@ -92,6 +92,18 @@ describe("the inbox writer", () => {
   });
 });
 
+describe("the inbox payload", () => {
+  it("stores a body received as bytes as the same text Prisma reads back", async () => {
+    const { recordEvent } = await import("./models/webhook-inbox.server");
+    const text = JSON.stringify({ id: 1, note: "주문 #1001 — Zoë, ポイント", emoji: "📦" });
+    const id = await recordEvent(t.db, { ...event("bytes-payload"), payload: Buffer.from(text) });
+    expect(id).not.toBeNull();
+    const row = await t.db.webhookEvent.findUniqueOrThrow({ where: { id: id! } });
+    expect(row.payload).toBe(text);
+    expect(JSON.parse(row.payload)).toEqual(JSON.parse(text));
+  });
+});
+
 describe("inbox row ids", () => {
   it("sort in the order they were made, within a millisecond and across them, and never repeat", () => {
     const at = Date.UTC(2026, 10, 22, 12);

@@ -155,7 +155,8 @@ export interface InboxInsert {
   eventId?: string | null;
   apiVersion?: string | null;
   triggeredAt?: Date | null;
-  payload: string;
+  /** UTF-8 bytes or text; stored as text either way. */
+  payload: string | Buffer;
 }
 
 /**
@@ -206,7 +207,8 @@ function sqliteInboxWriter(path: string, gate: SqliteGate): InboxWriter {
       // than everything else a delivery does, about every hundredth delivery, on the intake's thread.
       db.pragma("wal_autocheckpoint = 0");
       insert = db.prepare(
-        `INSERT INTO "WebhookEvent" (${INBOX_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+        // A payload given as bytes binds as a blob; CAST stores it as the UTF-8 text it is, as is.
+        `INSERT INTO "WebhookEvent" (${INBOX_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), 'pending', 0, ?, ?)
          ON CONFLICT ("webhookId") DO NOTHING`,
       );
     } catch (error) {
@@ -318,7 +320,7 @@ function postgresInboxWriter(url: string): InboxWriter {
           event.eventId ?? null,
           event.apiVersion ?? null,
           event.triggeredAt ? postgresTime(event.triggeredAt) : null,
-          event.payload,
+          typeof event.payload === "string" ? event.payload : event.payload.toString("utf8"),
           now,
           now,
         ],

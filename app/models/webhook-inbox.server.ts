@@ -15,7 +15,8 @@ export interface IncomingEvent {
   eventId?: string | null;
   apiVersion?: string | null;
   triggeredAt?: Date | null;
-  payload: string;
+  /** The body as Shopify sent it: UTF-8 bytes, or the same as text. Stored as text. */
+  payload: string | Buffer;
 }
 
 /** Records a delivery once. Returns the new row's id, or null when this webhook id was seen before. */
@@ -24,7 +25,8 @@ export async function recordEvent(db: Db, event: IncomingEvent): Promise<string 
   const writer = inboxWriterFor(db);
   if (writer) return writer.record(event);
   try {
-    const row = await db.webhookEvent.create({ data: event, select: { id: true } });
+    const payload = typeof event.payload === "string" ? event.payload : event.payload.toString("utf8");
+    const row = await db.webhookEvent.create({ data: { ...event, payload }, select: { id: true } });
     return row.id;
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return null;

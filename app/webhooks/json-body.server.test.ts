@@ -56,9 +56,20 @@ describe("webhook body check", () => {
     ["JSON whitespace around an object", ' \r\n\t{"a":[1,{"b":null}]}\n ', "object"],
     ["an escaped lone surrogate", '{"a":"\\ud800"}', "object"],
     ["nesting deeper than SQLite allows", `{"a":${"[".repeat(1500)}${"]".repeat(1500)}}`, "object"],
-  ] as const)("answers like JSON.parse for %s", (_name, body, shape) => {
+  ] as const)("answers like JSON.parse for %s, as text and as the bytes received", (_name, body, shape) => {
     expect(byJsonParse(body)).toBe(shape);
     expect(jsonBodyShape(body)).toBe(shape);
+    expect(jsonBodyShape(Buffer.from(body))).toBe(shape);
+  });
+
+  it("reads bytes as UTF-8 as the intake always did, including invalid sequences and a byte-order mark", () => {
+    // {"a":"<0xFF>"}: decoding gives U+FFFD, a valid string.
+    const invalidUtf8 = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]);
+    expect(byJsonParse(invalidUtf8.toString("utf8"))).toBe("object");
+    expect(jsonBodyShape(invalidUtf8)).toBe("object");
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("{}")]);
+    expect(jsonBodyShape(withBom)).toBe(byJsonParse(withBom.toString("utf8")));
+    expect(jsonBodyShape(Buffer.from('{"name":"주문 #1001 — Zoë"}'))).toBe("object");
   });
 
   it("agrees with JSON.parse on mutated JSON documents", () => {
@@ -76,6 +87,10 @@ describe("webhook body check", () => {
         return text;
       });
     fc.assert(fc.property(mutated, (body) => jsonBodyShape(body) === byJsonParse(body)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(mutated, (body) => jsonBodyShape(Buffer.from(body)) === byJsonParse(Buffer.from(body).toString("utf8"))),
+      { numRuns: 3000 },
+    );
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 16 }), (body) => jsonBodyShape(body) === byJsonParse(body)),
       { numRuns: 3000 },

@@ -7,7 +7,8 @@ const require = createRequire(import.meta.url);
 export type JsonBodyShape = "object" | "not_json" | "not_object";
 
 /**
- * Classifies a webhook body exactly as JSON.parse would, without building it when it is fine.
+ * Classifies a webhook body (the raw bytes as received, or text) exactly as JSON.parse of its UTF-8
+ * text would, without building it when it is fine.
  *
  * The intake only needs a yes or no: handlers parse the stored payload themselves, later, in the
  * job thread. JSON.parse answers by building the whole object graph (about 55 µs for Shopify's
@@ -21,9 +22,10 @@ export type JsonBodyShape = "object" | "not_json" | "not_object";
  * brace first. Anything else, including documents nested deeper than SQLite's limit of 1000,
  * goes to JSON.parse, which then decides and says which 400 applies. Those are the rare bodies.
  */
-export function jsonBodyShape(body: string): JsonBodyShape {
-  if (opensObject(body) && body.indexOf("\0") === -1 && validJsonText()?.(body)) return "object";
-  return parsedShape(body);
+export function jsonBodyShape(body: string | Buffer): JsonBodyShape {
+  const hasNul = typeof body === "string" ? body.indexOf("\0") !== -1 : body.indexOf(0) !== -1;
+  if (opensObject(body) && !hasNul && validJsonText()?.(body)) return "object";
+  return parsedShape(typeof body === "string" ? body : body.toString("utf8"));
 }
 
 function parsedShape(body: string): JsonBodyShape {
@@ -37,9 +39,9 @@ function parsedShape(body: string): JsonBodyShape {
 }
 
 /** The first character after JSON's whitespace (space, tab, line feed, carriage return) is "{". */
-function opensObject(text: string): boolean {
+function opensObject(text: string | Buffer): boolean {
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+    const c = typeof text === "string" ? text.charCodeAt(i) : text[i];
     if (c === 0x7b) return true;
     if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
   }
@@ -48,14 +50,15 @@ function opensObject(text: string): boolean {
 
 // One in-memory SQLite connection per thread (a worker thread has its own copy of this module),
 // opened on first use; null when better-sqlite3 cannot be loaded, and then JSON.parse decides.
-let checker: ((text: string) => boolean) | null | undefined;
+let checker: ((text: string | Buffer) => boolean) | null | undefined;
 
-function validJsonText(): ((text: string) => boolean) | null {
+function validJsonText(): ((text: string | Buffer) => boolean) | null {
   if (checker !== undefined) return checker;
   try {
     const Database = require("better-sqlite3") as typeof BetterSqlite3;
     // json_valid(X) with no flags accepts strict RFC 8259 JSON only, not SQLite's JSON5 extensions.
-    const statement = new Database(":memory:").prepare("SELECT json_valid(?)").pluck();
+    // Bytes (a Buffer binds as a blob) are read as UTF-8 text as they are, without a copy.
+    const statement = new Database(":memory:").prepare("SELECT json_valid(CAST(? AS TEXT))").pluck();
     checker = (text) => statement.get(text) === 1;
   } catch {
     checker = null;

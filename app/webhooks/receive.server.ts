@@ -45,8 +45,8 @@ export async function receiveDelivery(delivery: Delivery, deps: ReceiveDeps): Pr
     return answer(401, "The webhook's HMAC signature does not match this app's secret.");
   }
 
-  const body = typeof rawBody === "string" ? rawBody : rawBody.toString("utf8");
-  const shape = jsonBodyShape(body);
+  // The raw bytes go on as they are: checked, then stored as UTF-8 text, never decoded here.
+  const shape = jsonBodyShape(rawBody);
   if (shape === "not_json") return answer(400, "The webhook body is not valid JSON.");
   if (shape === "not_object") return answer(400, "The webhook body must be a JSON object.");
 
@@ -62,7 +62,7 @@ export async function receiveDelivery(delivery: Delivery, deps: ReceiveDeps): Pr
       eventId: header("x-shopify-event-id"),
       apiVersion: check.apiVersion,
       triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
-      payload: body,
+      payload: rawBody,
     });
   } catch (error) {
     // Not recorded: Shopify must deliver it again.
