@@ -1,21 +1,21 @@
-// Load generator, run as its own process by bench/run.ts (one process per step, so its CPU use and
-// garbage never mix with the server's). Closed loop: `connections` clients each send one signed
-// orders/create delivery, wait for the answer, send the next, for `duration` seconds or until
-// `maxRequests` answers (whichever is first; requests then in flight still count).
+// Load generator, run as its own process by bench/run.ts (so its CPU use and garbage never mix with
+// the servers'), and kept for a whole database's run so that its JIT is equally warm for every
+// window it drives, the ceiling's and the app's alike. Closed loop: `connections` clients each send
+// one signed orders/create delivery, wait for the answer, send the next, for `seconds`.
 //
-//   node bench/load.mjs '<json config>'    -> writes the result as JSON to config.out
+//   fork("bench/load.mjs", [JSON.stringify({ secret, payloadFile, apiVersion })])
+//   child.send({ id, url, connections, seconds, shop, idPrefix, orderBase, recordAcks })
+//     -> child replies { id, result } (or { id, error })
 //
-// Every request carries a new X-Shopify-Webhook-Id (`${idPrefix}-${n}`) and a new order id
-// (orderBase + n) in Shopify's example payload, signed like Shopify signs it. For each 200 the
-// time it arrived is kept (epoch ms, sub-ms precision) so the runner can measure how long after
-// the 200 the order showed up in the mirror.
+// Every request carries a new X-Shopify-Webhook-Id (`${idPrefix}-${n}`, n counting on across the
+// windows of one idPrefix) and a new order id (orderBase + n) in Shopify's example payload, signed
+// like Shopify signs it. For each 200 the time it arrived is kept (epoch ms, sub-ms precision) so
+// the runner can measure how long after the 200 the order showed up in the mirror.
 import { createHmac, randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 
-const config = JSON.parse(process.argv[2]);
-const { url, connections, duration, maxRequests, secret, shop, idPrefix, orderBase, payloadFile, apiVersion, out, recordAcks } =
-  config;
+const { secret, payloadFile, apiVersion } = JSON.parse(process.argv[2]);
 
 // The example payload with its order id and order number swapped for markers, so that each
 // request's body is two string joins rather than a JSON.stringify of 13 kB. The order number must
@@ -32,81 +32,90 @@ const idParts = template.split(ID_MARKER);
 if (idParts.length !== 3 || template.split(NUMBER_MARKER).length !== 3) throw new Error("order markers not found where expected");
 const bodyFor = (orderId, orderNumber) => idParts.join(String(orderId)).split(NUMBER_MARKER).join(String(orderNumber));
 
-let n = 0;
-let answered = 0;
-const acks = [];
-const statuses = {};
+/** The next sequence number per idPrefix, so ids stay unique across one step's windows. */
+const sequences = new Map();
 const timeNow = () => performance.timeOrigin + performance.now();
 
-const instance = autocannon(
-  {
-    url,
-    connections,
-    duration,
-    pipelining: 1,
-    timeout: 30,
-    requests: [
+function runWindow({ url, connections, seconds, shop, idPrefix, orderBase, recordAcks }) {
+  const acks = [];
+  const statuses = {};
+  return new Promise((resolve, reject) => {
+    autocannon(
       {
-        method: "POST",
-        path: "/webhooks",
-        setupRequest(req, context) {
-          const seq = n++;
-          const orderId = orderBase + seq;
-          const body = bodyFor(orderId, (orderId % 1_000_000_000) + 1);
-          context.seq = seq;
-          return {
-            ...req,
+        url,
+        connections,
+        duration: seconds,
+        // The window ends at the first sample tick after `seconds`: tick often, so that every
+        // window is as long as it says.
+        sampleInt: 50,
+        pipelining: 1,
+        timeout: 30,
+        requests: [
+          {
             method: "POST",
             path: "/webhooks",
-            body,
-            headers: {
-              "content-type": "application/json",
-              "x-shopify-topic": "orders/create",
-              "x-shopify-shop-domain": shop,
-              "x-shopify-webhook-id": `${idPrefix}-${seq}`,
-              "x-shopify-event-id": randomUUID(),
-              "x-shopify-api-version": apiVersion,
-              "x-shopify-triggered-at": new Date().toISOString(),
-              "x-shopify-hmac-sha256": createHmac("sha256", secret).update(body).digest("base64"),
+            setupRequest(req, context) {
+              const seq = sequences.get(idPrefix) ?? 0;
+              sequences.set(idPrefix, seq + 1);
+              const orderId = orderBase + seq;
+              const body = bodyFor(orderId, (orderId % 1_000_000_000) + 1);
+              context.seq = seq;
+              return {
+                ...req,
+                method: "POST",
+                path: "/webhooks",
+                body,
+                headers: {
+                  "content-type": "application/json",
+                  "x-shopify-topic": "orders/create",
+                  "x-shopify-shop-domain": shop,
+                  "x-shopify-webhook-id": `${idPrefix}-${seq}`,
+                  "x-shopify-event-id": randomUUID(),
+                  "x-shopify-api-version": apiVersion,
+                  "x-shopify-triggered-at": new Date().toISOString(),
+                  "x-shopify-hmac-sha256": createHmac("sha256", secret).update(body).digest("base64"),
+                },
+              };
             },
-          };
-        },
-        onResponse(status, _body, context) {
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          if (recordAcks && status === 200) acks.push([context.seq, timeNow()]);
-          // "duration seconds or maxRequests answers, whichever comes first"
-          if (++answered === maxRequests) instance.stop();
-        },
+            onResponse(status, _body, context) {
+              statuses[status] = (statuses[status] ?? 0) + 1;
+              if (recordAcks && status === 200) acks.push([context.seq, timeNow()]);
+            },
+          },
+        ],
       },
-    ],
-  },
-  (error, result) => {
-    if (error) {
-      console.error(error);
-      process.exit(1);
-    }
-    writeFileSync(
-      out,
-      JSON.stringify({
-        connections,
-        durationS: result.duration,
-        requests: result.requests.total,
-        rps: result.requests.total / result.duration,
-        latency: {
-          p50: result.latency.p50,
-          p90: result.latency.p90,
-          p99: result.latency.p99,
-          mean: result.latency.mean,
-          max: result.latency.max,
-        },
-        statuses,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        non2xx: result.non2xx,
-        sent: n,
-        acks,
-      }),
+      (error, result) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        resolve({
+          connections,
+          durationS: result.duration,
+          requests: result.requests.total,
+          rps: result.requests.total / result.duration,
+          latency: {
+            p50: result.latency.p50,
+            p90: result.latency.p90,
+            p99: result.latency.p99,
+            mean: result.latency.mean,
+            max: result.latency.max,
+          },
+          statuses,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          non2xx: result.non2xx,
+          acks,
+        });
+      },
     );
-  },
-);
-process.once("SIGTERM", () => instance.stop());
+  });
+}
+
+process.on("message", (message) => {
+  runWindow(message).then(
+    (result) => process.send({ id: message.id, result }),
+    (error) => process.send({ id: message.id, error: String(error?.stack ?? error) }),
+  );
+});
+process.send({ ready: true });

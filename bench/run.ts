@@ -5,7 +5,7 @@
 // (the ceiling), and drives both with signed orders/create deliveries at rising concurrency from a
 // separate load-generator process. Prints throughput, latency, app/ceiling ratio, the time from the
 // 200 to the order being in the mirror, and whether anything was lost; writes JSON to bench/results.
-import { spawn, spawnSync } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,9 +19,8 @@ const root = join(import.meta.dirname, "..");
 const resultsDir = join(root, "bench/results");
 
 // ---------------------------------------------------------------------------------------------
-// Options: --db=sqlite|postgresql|all  --concurrency=1,8,32,64  --duration=5  --max-requests=400
-// --no-build (or BENCH_DB, BENCH_CONCURRENCY, BENCH_DURATION, BENCH_MAX_REQUESTS, BENCH_NO_BUILD=1,
-// BENCH_POSTGRES_URL)
+// Options: --db=sqlite|postgresql|all  --concurrency=1,8,32,64  --window=1  --rounds=3  --no-build
+// (or BENCH_DB, BENCH_CONCURRENCY, BENCH_WINDOW, BENCH_ROUNDS, BENCH_NO_BUILD=1, BENCH_POSTGRES_URL)
 function option(name: string, fallback: string): string {
   const flag = process.argv.find((a) => a.startsWith(`--${name}=`));
   if (flag) return flag.slice(name.length + 3);
@@ -32,18 +31,18 @@ const concurrencies = option("concurrency", "1,8,32,64")
   .split(",")
   .map(Number)
   .filter((c) => Number.isInteger(c) && c > 0 && c <= 512);
-const durationS = Math.min(Math.max(Number(option("duration", "5")), 1), 60);
-const warmupS = Math.min(2, durationS);
 /**
- * Each app step stops after this many answers even if the duration is not up: every accepted
- * delivery creates an order the mirror must then catch up on, and the handlers (Prisma, about
- * 25 ms of CPU per orders/create on SQLite) are far slower than the intake. The ceiling keeps the
- * full duration.
+ * Each step alternates the ceiling and the app in windows of the same length, `rounds` times, and
+ * compares their totals: both see the same machine, for the same time, from the same warm load
+ * generator. Windows are short because every delivery the app accepts is an order the mirror must
+ * then create (handlers are far slower than the intake): the app is left to work off each window's
+ * backlog before the next window starts, so the ceiling never runs beside the app's catching up.
  */
-const maxAppRequests = Math.min(Math.max(Number(option("max-requests", "400")), 100), 100_000);
+const windowS = Math.min(Math.max(Number(option("window", "1")), 0.2), 30);
+const rounds = Math.min(Math.max(Math.round(Number(option("rounds", "3"))), 1), 20);
 const skipBuild = process.argv.includes("--no-build") || process.env.BENCH_NO_BUILD === "1";
 const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
-/** After the load, how long the app may take to work off its backlog before we call it lost. */
+/** After each app window, how long the app may take to work off its backlog before we call it lost. */
 const DRAIN_LIMIT_MS = 90_000;
 
 const TARGET = { ratio: 0.4, p99Ms: 100 };
@@ -61,43 +60,91 @@ interface LoadResult {
   errors: number;
   timeouts: number;
   non2xx: number;
-  sent: number;
   acks: Array<[number, number]>;
 }
 
-/** One closed-loop load step, in its own process. */
-async function runLoad(config: {
+interface Window {
   url: string;
   connections: number;
-  duration: number;
-  maxRequests?: number;
+  seconds: number;
   shop: string;
   idPrefix: string;
   orderBase: number;
   recordAcks: boolean;
-}): Promise<LoadResult> {
-  const out = join(tmpdir(), `aftercare-bench-load-${process.pid}-${randomBytes(4).toString("hex")}.json`);
-  const args = JSON.stringify({
-    ...config,
-    secret: SECRET,
-    payloadFile: PAYLOAD_FILE,
-    apiVersion: ADMIN_API_VERSION,
-    out,
-  });
-  const child = spawn(process.execPath, [join(root, "bench/load.mjs"), args], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+}
+
+/** The load generator (bench/load.mjs), one process for a database's whole run. */
+interface LoadGenerator {
+  run(window: Window): Promise<LoadResult>;
+  close(): void;
+}
+
+function startLoadGenerator(): Promise<LoadGenerator> {
+  const config = JSON.stringify({ secret: SECRET, payloadFile: PAYLOAD_FILE, apiVersion: ADMIN_API_VERSION });
+  const child = fork(join(root, "bench/load.mjs"), [config], { cwd: root, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   children.add(child);
-  const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), (config.duration + 60) * 1000);
-    child.once("exit", (c) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve(c);
-    });
+  child.once("exit", () => children.delete(child));
+  let next = 0;
+  const pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
+  child.on("message", (message: { id?: number; result?: LoadResult; error?: string }) => {
+    const waiter = message.id === undefined ? undefined : pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id!);
+    if (message.error) waiter.reject(new Error(`load generator: ${message.error}`));
+    else waiter.resolve(message.result!);
   });
-  if (code !== 0) throw new Error(`load generator failed (exit ${code})`);
-  const result = JSON.parse(readFileSync(out, "utf8")) as LoadResult;
-  rmSync(out, { force: true });
-  return result;
+  child.once("exit", (code) => {
+    for (const waiter of pending.values()) waiter.reject(new Error(`load generator exited (${code})`));
+    pending.clear();
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("message", () =>
+      resolve({
+        run(window) {
+          const id = next++;
+          return new Promise<LoadResult>((resolveRun, rejectRun) => {
+            const timer = setTimeout(() => rejectRun(new Error("load generator did not answer")), (window.seconds + 60) * 1000);
+            pending.set(id, {
+              resolve: (r) => (clearTimeout(timer), resolveRun(r)),
+              reject: (e) => (clearTimeout(timer), rejectRun(e)),
+            });
+            child.send({ id, ...window });
+          });
+        },
+        close() {
+          child.kill("SIGTERM");
+        },
+      }),
+    );
+  });
+}
+
+/** Several windows against one server as one figure: totals, the worst p99, the median p50. */
+function combine(windows: LoadResult[]): LoadResult {
+  const requests = windows.reduce((n, w) => n + w.requests, 0);
+  const durationS = windows.reduce((n, w) => n + w.durationS, 0);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const statuses: Record<string, number> = {};
+  for (const w of windows) for (const [status, n] of Object.entries(w.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+  return {
+    connections: windows[0].connections,
+    durationS,
+    requests,
+    rps: requests / durationS,
+    latency: {
+      p50: median(windows.map((w) => w.latency.p50)),
+      p90: Math.max(...windows.map((w) => w.latency.p90)),
+      p99: Math.max(...windows.map((w) => w.latency.p99)),
+      mean: windows.reduce((n, w) => n + w.latency.mean * w.requests, 0) / Math.max(1, requests),
+      max: Math.max(...windows.map((w) => w.latency.max)),
+    },
+    statuses,
+    errors: windows.reduce((n, w) => n + w.errors, 0),
+    timeouts: windows.reduce((n, w) => n + w.timeouts, 0),
+    non2xx: windows.reduce((n, w) => n + w.non2xx, 0),
+    acks: windows.flatMap((w) => w.acks),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,6 +315,8 @@ interface StepReport {
   ceiling: Omit<LoadResult, "acks">;
   app: Omit<LoadResult, "acks">;
   ratio: number;
+  /** Each round's pair of windows: the spread says how steady the machine was. */
+  rounds: Array<{ ceilingRps: number; appRps: number; ratio: number }>;
   /**
    * CPU per request during the step, in µs: the ceiling's main thread, the app's main thread (the
    * event loop that answers deliveries), how long that thread waited for a core while runnable,
@@ -276,7 +325,7 @@ interface StepReport {
   cpuUs: { ceilingMain: number; appMain: number; appMainWaited: number; appAll: number };
   /** From the client receiving 200 to the inbox row marked processed (the order committed before that). */
   mirrorLagMs: { p50: number; p99: number; max: number; samples: number };
-  /** Orders mirrored per second, from the step's first 200 to its last order in the mirror. */
+  /** Orders mirrored per second: a window's orders over the time from its first 200 to the end of its backlog. */
   mirrorPerS: number;
   drainMs: number;
   /** Events still unprocessed when the drain limit ran out (0 = caught up). */
@@ -295,15 +344,6 @@ interface StepReport {
 
 const strip = ({ acks: _acks, ...rest }: LoadResult) => rest;
 
-function cpuPerRequest(before: ThreadClock | null, after: ThreadClock | null, requests: number) {
-  if (!before || !after || requests === 0) return null;
-  const us = (ns: number) => ns / 1000 / requests;
-  return {
-    main: us(after.mainCpuNs - before.mainCpuNs),
-    mainWaited: us(after.mainWaitNs - before.mainWaitNs),
-    all: us(after.allCpuNs - before.allCpuNs),
-  };
-}
 
 async function benchDatabase(
   scratch: Scratch,
@@ -330,48 +370,77 @@ async function benchDatabase(
     appNodeArgs(),
   );
   const inspector = await scratch.inspector();
+  const load = await startLoadGenerator();
   const steps: StepReport[] = [];
   let failures: Array<{ error: string; n: number }> = [];
   try {
     const plan = [{ concurrency: 8, warmup: true }, ...concurrencies.map((c) => ({ concurrency: c, warmup: false }))];
     for (const [index, { concurrency, warmup }] of plan.entries()) {
       const label = warmup ? "warm-up" : `c${concurrency}`;
-      const duration = warmup ? warmupS : durationS;
-      process.stdout.write(`  ${scratch.kind} ${label}: ceiling`);
-      const ceilingClock = threadClock(ceiling.child.pid);
-      const ceilingResult = await runLoad({
-        url: ceiling.url,
-        connections: concurrency,
-        duration,
-        shop: `ceiling-${label}.myshopify.com`,
-        idPrefix: `ceiling-${runId}-${label}`,
-        orderBase: 1e12 + index * 1e8,
-        recordAcks: false,
-      });
-      const ceilingCpu = cpuPerRequest(ceilingClock, threadClock(ceiling.child.pid), ceilingResult.requests);
-      process.stdout.write(` ${ceilingResult.rps.toFixed(0)} req/s, app`);
-      const appClock = threadClock(app.child.pid);
       const shop = `bench-${label}.myshopify.com`;
       const idPrefix = `bench-${runId}-${label}`;
-      const appResult = await runLoad({
-        url: app.url,
-        connections: concurrency,
-        duration,
-        shop,
-        idPrefix,
-        orderBase: 1e12 + index * 1e8,
-        recordAcks: true,
-        maxRequests: warmup ? Math.ceil(maxAppRequests / 2) : maxAppRequests,
-      });
-      const appCpu = cpuPerRequest(appClock, threadClock(app.child.pid), appResult.requests);
-      process.stdout.write(` ${appResult.rps.toFixed(0)} req/s, draining`);
-
-      // Let the app work off what it accepted (bounded), then check every acknowledged delivery.
-      const drainStart = Date.now();
-      while (Date.now() - drainStart < DRAIN_LIMIT_MS && (await inspector.backlog()) > 0) {
-        await new Promise((r) => setTimeout(r, 100));
+      const orderBase = 1e12 + index * 1e8;
+      process.stdout.write(`  ${scratch.kind} ${label}:`);
+      const ceilingWindows: LoadResult[] = [];
+      const appWindows: LoadResult[] = [];
+      const roundReports: StepReport["rounds"] = [];
+      const clocks = { ceilingMain: 0, appMain: 0, appMainWaited: 0, appAll: 0 };
+      let drainMs = 0;
+      let mirrorBusyMs = 0;
+      let mirroredInRounds = 0;
+      const clocked = async (pid: number | undefined, window: Window, onClock: (before: ThreadClock, after: ThreadClock) => void) => {
+        const before = threadClock(pid);
+        const result = await load.run(window);
+        const after = threadClock(pid);
+        if (before && after) onClock(before, after);
+        return result;
+      };
+      const runCeiling = () =>
+        clocked(
+          ceiling.child.pid,
+          { url: ceiling.url, connections: concurrency, seconds: windowS, shop: `ceiling-${label}.myshopify.com`, idPrefix: `ceiling-${runId}-${label}`, orderBase, recordAcks: false },
+          (before, after) => (clocks.ceilingMain += after.mainCpuNs - before.mainCpuNs),
+        );
+      const runApp = () =>
+        clocked(app.child.pid, { url: app.url, connections: concurrency, seconds: windowS, shop, idPrefix, orderBase, recordAcks: true }, (before, after) => {
+          clocks.appMain += after.mainCpuNs - before.mainCpuNs;
+          clocks.appMainWaited += after.mainWaitNs - before.mainWaitNs;
+          clocks.appAll += after.allCpuNs - before.allCpuNs;
+        });
+      // Let the app work off what a window gave it (bounded) before anything else runs.
+      const drain = async (window: LoadResult) => {
+        const drainStart = Date.now();
+        while (Date.now() - drainStart < DRAIN_LIMIT_MS && (await inspector.backlog()) > 0) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        drainMs += Date.now() - drainStart;
+        if (window.acks.length > 0) {
+          mirrorBusyMs += Date.now() - Math.min(...window.acks.map(([, at]) => at));
+          mirroredInRounds += window.acks.length;
+        }
+      };
+      for (let round = 0; round < (warmup ? 1 : rounds); round++) {
+        // The order alternates, so neither side always goes first; the ceiling never runs while
+        // the app is still catching up on a window.
+        let ceilingWindow: LoadResult;
+        let appWindow: LoadResult;
+        if (round % 2 === 0) {
+          ceilingWindow = await runCeiling();
+          appWindow = await runApp();
+          await drain(appWindow);
+        } else {
+          appWindow = await runApp();
+          await drain(appWindow);
+          ceilingWindow = await runCeiling();
+        }
+        ceilingWindows.push(ceilingWindow);
+        appWindows.push(appWindow);
+        roundReports.push({ ceilingRps: ceilingWindow.rps, appRps: appWindow.rps, ratio: appWindow.rps / ceilingWindow.rps });
+        process.stdout.write(` ${ceilingWindow.rps.toFixed(0)}/${appWindow.rps.toFixed(0)}`);
       }
-      const drainMs = Date.now() - drainStart;
+      const ceilingResult = combine(ceilingWindows);
+      const appResult = combine(appWindows);
+      const perRequest = (ns: number, requests: number) => (requests > 0 ? ns / 1000 / requests : NaN);
       const backlogAtEnd = await inspector.backlog();
       const rows = await inspector.inbox(shop);
       const byId = new Map(rows.map((r) => [r.webhookId, r]));
@@ -392,9 +461,7 @@ async function benchDatabase(
       }
       lags.sort((a, b) => a - b);
       // Orders the mirror took in per second over the step: from the first 200 to the last order.
-      const processedTimes = appResult.acks.map(([seq]) => byId.get(`${idPrefix}-${seq}`)?.processedAt ?? null).filter((t): t is number => t !== null);
-      const firstAck = Math.min(...appResult.acks.map(([, at]) => at));
-      const mirrorPerS = processedTimes.length / Math.max(0.001, (Math.max(...processedTimes) - firstAck) / 1000);
+      const mirrorPerS = mirroredInRounds / Math.max(0.001, mirrorBusyMs / 1000);
       const status5xx = Object.entries(appResult.statuses)
         .filter(([s]) => Number(s) >= 500)
         .reduce((n, [, c]) => n + c, 0);
@@ -404,7 +471,13 @@ async function benchDatabase(
         ceiling: strip(ceilingResult),
         app: strip(appResult),
         ratio: appResult.rps / ceilingResult.rps,
-        cpuUs: { ceilingMain: ceilingCpu?.main ?? NaN, appMain: appCpu?.main ?? NaN, appMainWaited: appCpu?.mainWaited ?? NaN, appAll: appCpu?.all ?? NaN },
+        rounds: roundReports,
+        cpuUs: {
+          ceilingMain: perRequest(clocks.ceilingMain, ceilingResult.requests),
+          appMain: perRequest(clocks.appMain, appResult.requests),
+          appMainWaited: perRequest(clocks.appMainWaited, appResult.requests),
+          appAll: perRequest(clocks.appAll, appResult.requests),
+        },
         mirrorLagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1) ?? NaN, samples: lags.length },
         mirrorPerS,
         drainMs,
@@ -421,10 +494,11 @@ async function benchDatabase(
         },
       };
       steps.push(step);
-      process.stdout.write(` ${(drainMs / 1000).toFixed(1)} s\n`);
+      process.stdout.write(` req/s (ceiling/app); drained in ${(drainMs / 1000).toFixed(1)} s\n`);
     }
     failures = await inspector.failures();
   } finally {
+    load.close();
     await inspector.close();
     await stopChild(app.child);
     await stopChild(ceiling.child);
@@ -438,6 +512,10 @@ async function benchDatabase(
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "-");
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
 
+/** The lowest and highest of the rounds' ratios, as "38–45%". */
+const spread = (ratios: number[]) =>
+  ratios.length < 2 ? "-" : `${(Math.min(...ratios) * 100).toFixed(0)}–${(Math.max(...ratios) * 100).toFixed(0)}%`;
+
 function table(kind: string, steps: StepReport[]) {
   const rows = steps.filter((s) => !s.warmup);
   const header = [
@@ -449,6 +527,7 @@ function table(kind: string, steps: StepReport[]) {
     "p50 ms",
     "p99 ms",
     "app/ceil",
+    "rounds",
     "µs/req: ceil",
     "app main",
     "waited",
@@ -470,6 +549,7 @@ function table(kind: string, steps: StepReport[]) {
     f1(s.app.latency.p50),
     f1(s.app.latency.p99),
     `${(s.ratio * 100).toFixed(0)}%`,
+    spread(s.rounds.map((r) => r.ratio)),
     f0(s.cpuUs.ceilingMain),
     f0(s.cpuUs.appMain),
     f0(s.cpuUs.appMainWaited),
@@ -542,14 +622,14 @@ async function main() {
 
   console.log(
     `Signed orders/create deliveries (${(readFileSync(PAYLOAD_FILE).length / 1024).toFixed(1)} kB, Shopify's example payload), ` +
-      `closed loop, ${durationS} s or ${maxAppRequests} deliveries to the app per step, concurrency ${concurrencies.join(", ")}; ` +
+      `closed loop, ${rounds} rounds of a ${windowS} s window for the ceiling and one for the app per step, concurrency ${concurrencies.join(", ")}; ` +
       `Node ${process.version}.`,
   );
   const report: Record<string, unknown> = {
     runId,
     node: process.version,
-    durationS,
-    maxAppRequests,
+    windowS,
+    rounds,
     concurrencies,
     target: TARGET,
     databases: {},
@@ -574,11 +654,13 @@ async function main() {
   }
   for (const summary of summaries) summary();
   console.log(
-    "\napp/ceil: app req/s over the bare HMAC-only server's at the same concurrency. µs/req: CPU per request of the " +
+    "\napp/ceil: app req/s over the bare HMAC-only server's at the same concurrency, each measured in the same " +
+      "number of windows of the same length, alternating; rounds: the lowest and highest ratio of one pair of windows. " +
+      "p50: the median of the windows' p50; p99: the highest of their p99. µs/req: CPU per request of the " +
       "ceiling's and the app's main thread, how long the app's main thread waited for a core while it had work, and " +
-      "the CPU of all the app's threads (the job thread included). 200→mirror: from the client " +
+      "the CPU of all the app's threads during its windows (the job thread included). 200→mirror: from the client " +
       "getting its 200 to the event's inbox row being marked processed (its order was committed before that); " +
-      "mirror/s: orders mirrored per second from the step's first 200 to its last order.",
+      "mirror/s: a window's orders over the time from its first 200 to the end of its backlog.",
   );
   const file = join(resultsDir, `bench-${runId}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
