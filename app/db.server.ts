@@ -159,6 +159,9 @@ export interface InboxInsert {
   payload: string | Buffer;
 }
 
+/** An inbox payload as text: bytes are UTF-8. */
+export const payloadText = (payload: string | Buffer): string => (typeof payload === "string" ? payload : payload.toString("utf8"));
+
 /**
  * The webhook intake's one write: a prepared INSERT on a connection of its own, committed before
  * it returns. Through Prisma the same insert costs over a millisecond of CPU on every delivery
@@ -320,7 +323,7 @@ function postgresInboxWriter(url: string): InboxWriter {
           event.eventId ?? null,
           event.apiVersion ?? null,
           event.triggeredAt ? postgresTime(event.triggeredAt) : null,
-          typeof event.payload === "string" ? event.payload : event.payload.toString("utf8"),
+          payloadText(event.payload),
           now,
           now,
         ],

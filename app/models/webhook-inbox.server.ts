@@ -1,5 +1,5 @@
 import { Prisma } from "@prisma/client";
-import { inboxWriterFor, type Db } from "../db.server";
+import { inboxWriterFor, payloadText, type Db } from "../db.server";
 
 /** Attempts before an event is parked for a person to look at (Sync page). */
 export const MAX_ATTEMPTS = 8;
@@ -25,8 +25,7 @@ export async function recordEvent(db: Db, event: IncomingEvent): Promise<string 
   const writer = inboxWriterFor(db);
   if (writer) return writer.record(event);
   try {
-    const payload = typeof event.payload === "string" ? event.payload : event.payload.toString("utf8");
-    const row = await db.webhookEvent.create({ data: { ...event, payload }, select: { id: true } });
+    const row = await db.webhookEvent.create({ data: { ...event, payload: payloadText(event.payload) }, select: { id: true } });
     return row.id;
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return null;

@@ -3,18 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ADMIN_API_VERSION } from "../shopify/api-version";
-import { jsonBodyShape, type JsonBodyShape } from "./json-body.server";
-
-/** What the intake answered before the check moved to SQLite: JSON.parse's verdict. */
-function byJsonParse(body: string): JsonBodyShape {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return "not_json";
-  }
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? "object" : "not_object";
-}
+import { jsonBodyShape, shapeByJsonParse as byJsonParse } from "./json-body.server";
 
 const example = readFileSync(
   join(import.meta.dirname, "../../tests/fixtures/webhooks", ADMIN_API_VERSION, "examples/orders__create.json"),

@@ -25,10 +25,11 @@ export type JsonBodyShape = "object" | "not_json" | "not_object";
 export function jsonBodyShape(body: string | Buffer): JsonBodyShape {
   const hasNul = typeof body === "string" ? body.indexOf("\0") !== -1 : body.indexOf(0) !== -1;
   if (opensObject(body) && !hasNul && validJsonText()?.(body)) return "object";
-  return parsedShape(typeof body === "string" ? body : body.toString("utf8"));
+  return shapeByJsonParse(typeof body === "string" ? body : body.toString("utf8"));
 }
 
-function parsedShape(body: string): JsonBodyShape {
+/** JSON.parse's verdict: the intake's rule, and what the fast path must agree with. */
+export function shapeByJsonParse(body: string): JsonBodyShape {
   let value: unknown;
   try {
     value = JSON.parse(body);
