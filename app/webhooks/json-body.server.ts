@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
+import { payloadText } from "../db.server";
 
 const require = createRequire(import.meta.url);
 
@@ -15,7 +16,7 @@ export type JsonBodyShape = "object" | "not_json" | "not_object";
  * 13 kB example order, plus the garbage it leaves), the largest single cost of a delivery on the
  * intake's thread. V8 has no validate-only parse; SQLite's JSON parser, already in the app through
  * better-sqlite3, validates the same text in C in about a third of the time and allocates nothing
- * in JavaScript (docs/decisions/0014-webhook-json-check.md).
+ * in JavaScript (docs/decisions/0014-webhook-body-check-and-fair-bench.md).
  *
  * SQLite is only trusted to say yes, and only for text JSON.parse must also accept: strict
  * RFC 8259 mode, no NUL character (SQLite's text functions stop at one), and an object's opening
@@ -25,7 +26,7 @@ export type JsonBodyShape = "object" | "not_json" | "not_object";
 export function jsonBodyShape(body: string | Buffer): JsonBodyShape {
   const hasNul = typeof body === "string" ? body.indexOf("\0") !== -1 : body.indexOf(0) !== -1;
   if (opensObject(body) && !hasNul && validJsonText()?.(body)) return "object";
-  return shapeByJsonParse(typeof body === "string" ? body : body.toString("utf8"));
+  return shapeByJsonParse(payloadText(body));
 }
 
 /** JSON.parse's verdict: the intake's rule, and what the fast path must agree with. */
