@@ -19,7 +19,10 @@ const server = http.createServer((req, res) => {
     res.end(ok ? "recorded" : "bad signature");
   });
 });
-server.keepAliveTimeout = 65_000;
+// The load generator keeps its connections open across windows, and the ceiling sits idle while the
+// app works off each window's backlog (a minute or more): keep them, so no ceiling window starts
+// by opening connections again.
+server.keepAliveTimeout = 600_000;
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
   console.log(`ceiling listening on http://127.0.0.1:${server.address().port}`);
 });

@@ -7,13 +7,21 @@
 //   child.send({ id, url, connections, seconds, shop, idPrefix, orderBase, recordAcks })
 //     -> child replies { id, result } (or { id, error })
 //
+// Connections are kept open from one window to the next (undici's keep-alive pool, one per server
+// and concurrency), as a proxy in front of the app keeps them to it, so a window measures deliveries
+// on open connections. Opening them is measured apart, once per server and step: the first
+// request on each new connection (`opening` in the result). Node accepts one connection per turn
+// of its event loop, so a server that is busy when many connections open at once makes the last of
+// them wait for as many turns (decision 0015); mixed into a one-second window, those few requests
+// are more than 1% of it and would make its p99 a measure of connection opening alone.
+//
 // Every request carries a new X-Shopify-Webhook-Id (`${idPrefix}-${n}`, n counting on across the
 // windows of one idPrefix) and a new order id (orderBase + n) in Shopify's example payload, signed
 // like Shopify signs it. For each 200 the time it arrived is kept (epoch ms, sub-ms precision) so
 // the runner can measure how long after the 200 the order showed up in the mirror.
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import autocannon from "autocannon";
+import { Pool } from "undici";
 
 const { secret, payloadFile, apiVersion } = JSON.parse(process.argv[2]);
 
@@ -35,81 +43,132 @@ const bodyFor = (orderId, orderNumber) => idParts.join(String(orderId)).split(NU
 /** The next sequence number per idPrefix, so ids stay unique across one step's windows. */
 const sequences = new Map();
 const timeNow = () => performance.timeOrigin + performance.now();
+/** A request that has no answer after this long counts as a timeout. */
+const TIMEOUT_MS = 30_000;
 
-function runWindow({ url, connections, seconds, shop, idPrefix, orderBase, recordAcks }) {
-  const acks = [];
+/** One keep-alive pool per server, remade when the concurrency changes (a new step). */
+const pools = new Map();
+
+function poolFor(url, connections) {
+  const current = pools.get(url);
+  if (current?.connections === connections) return { entry: current, fresh: false };
+  if (current) void current.pool.close();
+  const entry = { connections, connects: 0, pool: new Pool(url, { connections, pipelining: 1, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS }) };
+  entry.pool.on("connect", () => entry.connects++);
+  pools.set(url, entry);
+  return { entry, fresh: true };
+}
+
+function delivery({ shop, idPrefix, orderBase }) {
+  const seq = sequences.get(idPrefix) ?? 0;
+  sequences.set(idPrefix, seq + 1);
+  const orderId = orderBase + seq;
+  const body = bodyFor(orderId, (orderId % 1_000_000_000) + 1);
+  return {
+    seq,
+    request: {
+      path: "/webhooks",
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-topic": "orders/create",
+        "x-shopify-shop-domain": shop,
+        "x-shopify-webhook-id": `${idPrefix}-${seq}`,
+        "x-shopify-event-id": randomUUID(),
+        "x-shopify-api-version": apiVersion,
+        "x-shopify-triggered-at": new Date().toISOString(),
+        "x-shopify-hmac-sha256": createHmac("sha256", secret).update(body).digest("base64"),
+      },
+    },
+  };
+}
+
+/** What a set of requests came to; latencies in ms. */
+function tally() {
+  const latencies = [];
   const statuses = {};
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url,
-        connections,
-        duration: seconds,
-        // The window ends at the first sample tick after `seconds`: tick often, so that every
-        // window is as long as it says.
-        sampleInt: 50,
-        pipelining: 1,
-        timeout: 30,
-        requests: [
-          {
-            method: "POST",
-            path: "/webhooks",
-            setupRequest(req, context) {
-              const seq = sequences.get(idPrefix) ?? 0;
-              sequences.set(idPrefix, seq + 1);
-              const orderId = orderBase + seq;
-              const body = bodyFor(orderId, (orderId % 1_000_000_000) + 1);
-              context.seq = seq;
-              return {
-                ...req,
-                method: "POST",
-                path: "/webhooks",
-                body,
-                headers: {
-                  "content-type": "application/json",
-                  "x-shopify-topic": "orders/create",
-                  "x-shopify-shop-domain": shop,
-                  "x-shopify-webhook-id": `${idPrefix}-${seq}`,
-                  "x-shopify-event-id": randomUUID(),
-                  "x-shopify-api-version": apiVersion,
-                  "x-shopify-triggered-at": new Date().toISOString(),
-                  "x-shopify-hmac-sha256": createHmac("sha256", secret).update(body).digest("base64"),
-                },
-              };
-            },
-            onResponse(status, _body, context) {
-              statuses[status] = (statuses[status] ?? 0) + 1;
-              if (recordAcks && status === 200) acks.push([context.seq, timeNow()]);
-            },
-          },
-        ],
-      },
-      (error, result) => {
-        if (error) {
-          reject(error);
-          return;
-        }
-        resolve({
-          connections,
-          durationS: result.duration,
-          requests: result.requests.total,
-          rps: result.requests.total / result.duration,
-          latency: {
-            p50: result.latency.p50,
-            p90: result.latency.p90,
-            p99: result.latency.p99,
-            mean: result.latency.mean,
-            max: result.latency.max,
-          },
-          statuses,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          non2xx: result.non2xx,
-          acks,
-        });
-      },
-    );
-  });
+  const acks = [];
+  let errors = 0;
+  let timeouts = 0;
+  return {
+    async send(pool, window) {
+      const { seq, request } = delivery(window);
+      const start = performance.now();
+      try {
+        const { statusCode, body } = await pool.request(request);
+        await body.dump();
+        latencies.push(performance.now() - start);
+        statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+        if (window.recordAcks && statusCode === 200) acks.push([seq, timeNow()]);
+      } catch (error) {
+        if (error?.code === "UND_ERR_HEADERS_TIMEOUT" || error?.code === "UND_ERR_BODY_TIMEOUT") timeouts++;
+        else errors++;
+      }
+    },
+    summary() {
+      const sorted = Float64Array.from(latencies).sort();
+      const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0);
+      const non2xx = Object.entries(statuses).reduce((n, [status, count]) => (status.startsWith("2") ? n : n + count), 0);
+      return {
+        requests: sorted.length,
+        latency: {
+          p50: at(0.5),
+          p90: at(0.9),
+          p99: at(0.99),
+          mean: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : 0,
+          max: sorted.length ? sorted[sorted.length - 1] : 0,
+        },
+        statuses,
+        errors,
+        timeouts,
+        non2xx,
+        acks,
+      };
+    },
+  };
+}
+
+async function runWindow(window) {
+  const { url, connections, seconds } = window;
+  const { entry, fresh } = poolFor(url, connections);
+  // New connections: one request on each, all at once, measured apart from the window.
+  let opening = null;
+  if (fresh) {
+    const first = tally();
+    await Promise.all(Array.from({ length: connections }, () => first.send(entry.pool, window)));
+    opening = first.summary();
+  }
+  const connectsBefore = entry.connects;
+  const measured = tally();
+  const started = performance.now();
+  const endAt = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < endAt) await measured.send(entry.pool, window);
+    }),
+  );
+  const durationS = (performance.now() - started) / 1000;
+  const result = measured.summary();
+  // Statuses and acks count every delivery, the opening ones too: the runner checks each is in the inbox.
+  const acks = opening ? [...opening.acks, ...result.acks] : result.acks;
+  const statuses = { ...result.statuses };
+  for (const [status, n] of Object.entries(opening?.statuses ?? {})) statuses[status] = (statuses[status] ?? 0) + n;
+  return {
+    connections,
+    durationS,
+    requests: result.requests,
+    rps: result.requests / durationS,
+    latency: result.latency,
+    statuses,
+    errors: result.errors + (opening?.errors ?? 0),
+    timeouts: result.timeouts + (opening?.timeouts ?? 0),
+    non2xx: result.non2xx + (opening?.non2xx ?? 0),
+    acks,
+    // Connections the pool had to open during the window (the server closed an idle one).
+    reconnects: entry.connects - connectsBefore,
+    opening: opening && { requests: opening.requests, latency: opening.latency },
+  };
 }
 
 process.on("message", (message) => {
@@ -117,5 +176,9 @@ process.on("message", (message) => {
     (result) => process.send({ id: message.id, result }),
     (error) => process.send({ id: message.id, error: String(error?.stack ?? error) }),
   );
+});
+process.once("SIGTERM", async () => {
+  await Promise.allSettled([...pools.values()].map((entry) => entry.pool.destroy()));
+  process.exit(0);
 });
 process.send({ ready: true });
