@@ -84,90 +84,69 @@ function delivery({ shop, idPrefix, orderBase }) {
   };
 }
 
-/** What a set of requests came to; latencies in ms. */
-function tally() {
-  const latencies = [];
-  const statuses = {};
-  const acks = [];
-  let errors = 0;
-  let timeouts = 0;
+/** Latency figures of a set of requests, in ms. */
+function latencyOf(latencies) {
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0);
   return {
-    async send(pool, window) {
-      const { seq, request } = delivery(window);
-      const start = performance.now();
-      try {
-        const { statusCode, body } = await pool.request(request);
-        await body.dump();
-        latencies.push(performance.now() - start);
-        statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-        if (window.recordAcks && statusCode === 200) acks.push([seq, timeNow()]);
-      } catch (error) {
-        if (error?.code === "UND_ERR_HEADERS_TIMEOUT" || error?.code === "UND_ERR_BODY_TIMEOUT") timeouts++;
-        else errors++;
-      }
-    },
-    summary() {
-      const sorted = Float64Array.from(latencies).sort();
-      const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0);
-      const non2xx = Object.entries(statuses).reduce((n, [status, count]) => (status.startsWith("2") ? n : n + count), 0);
-      return {
-        requests: sorted.length,
-        latency: {
-          p50: at(0.5),
-          p90: at(0.9),
-          p99: at(0.99),
-          mean: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : 0,
-          max: sorted.length ? sorted[sorted.length - 1] : 0,
-        },
-        statuses,
-        errors,
-        timeouts,
-        non2xx,
-        acks,
-      };
-    },
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    mean: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : 0,
+    max: sorted.length ? sorted[sorted.length - 1] : 0,
   };
 }
 
 async function runWindow(window) {
   const { url, connections, seconds } = window;
   const { entry, fresh } = poolFor(url, connections);
+  // Statuses, acks and errors count every delivery, the opening ones too (the runner checks each
+  // is in the inbox); latencies are kept apart.
+  const statuses = {};
+  const acks = [];
+  let errors = 0;
+  let timeouts = 0;
+  const send = async (latencies) => {
+    const { seq, request } = delivery(window);
+    const start = performance.now();
+    try {
+      const { statusCode, body } = await entry.pool.request(request);
+      await body.dump();
+      latencies.push(performance.now() - start);
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      if (window.recordAcks && statusCode === 200) acks.push([seq, timeNow()]);
+    } catch (error) {
+      if (error?.code === "UND_ERR_HEADERS_TIMEOUT" || error?.code === "UND_ERR_BODY_TIMEOUT") timeouts++;
+      else errors++;
+    }
+  };
+  const each = (work) => Promise.all(Array.from({ length: connections }, work));
+
   // New connections: one request on each, all at once, measured apart from the window.
-  let opening = null;
-  if (fresh) {
-    const first = tally();
-    await Promise.all(Array.from({ length: connections }, () => first.send(entry.pool, window)));
-    opening = first.summary();
-  }
+  const opening = [];
+  if (fresh) await each(() => send(opening));
   const connectsBefore = entry.connects;
-  const measured = tally();
+  const latencies = [];
   const started = performance.now();
   const endAt = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < endAt) await measured.send(entry.pool, window);
-    }),
-  );
+  await each(async () => {
+    while (performance.now() < endAt) await send(latencies);
+  });
   const durationS = (performance.now() - started) / 1000;
-  const result = measured.summary();
-  // Statuses and acks count every delivery, the opening ones too: the runner checks each is in the inbox.
-  const acks = opening ? [...opening.acks, ...result.acks] : result.acks;
-  const statuses = { ...result.statuses };
-  for (const [status, n] of Object.entries(opening?.statuses ?? {})) statuses[status] = (statuses[status] ?? 0) + n;
   return {
     connections,
     durationS,
-    requests: result.requests,
-    rps: result.requests / durationS,
-    latency: result.latency,
+    requests: latencies.length,
+    rps: latencies.length / durationS,
+    latency: latencyOf(latencies),
     statuses,
-    errors: result.errors + (opening?.errors ?? 0),
-    timeouts: result.timeouts + (opening?.timeouts ?? 0),
-    non2xx: result.non2xx + (opening?.non2xx ?? 0),
+    errors,
+    timeouts,
+    non2xx: Object.entries(statuses).reduce((n, [status, count]) => (status.startsWith("2") ? n : n + count), 0),
     acks,
     // Connections the pool had to open during the window (the server closed an idle one).
     reconnects: entry.connects - connectsBefore,
-    opening: opening && { requests: opening.requests, latency: opening.latency },
+    opening: fresh ? { requests: opening.length, latency: latencyOf(opening) } : null,
   };
 }
 
