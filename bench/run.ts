@@ -671,7 +671,8 @@ async function main() {
     "\napp/ceil: app req/s over the bare HMAC-only server's at the same concurrency, each measured in the same " +
       "number of windows of the same length, alternating; rounds: the lowest and highest ratio of one pair of windows. " +
       "p50: the median of the windows' p50; p99: the highest of their p99, on open connections. opening max: the " +
-      "slowest first request of the step's new connections, all opened at once before its first window (Node " +
+      "slowest first request of the step's new connections, all opened at once before its first window; - when " +
+      "the step keeps the previous step's connections (same concurrency) (Node " +
       "accepts one connection per event-loop turn; decision 0015). µs/req: CPU per request of the " +
       "ceiling's and the app's main thread, how long the app's main thread waited for a core while it had work, and " +
       "the CPU of all the app's threads during its windows (the job thread included). 200→mirror: from the client " +
