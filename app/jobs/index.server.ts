@@ -13,11 +13,14 @@ declare global {
 const log = (message: string, error?: unknown) => console.error(`[jobs] ${message}`, error ?? "");
 
 /**
- * While deliveries are arriving, the share of the CPU a job thread's handlers take. Higher than
- * in-process (DEFAULT_BUSY_SHARE): the intake has a thread of its own, so handlers only compete
- * for cores, not for the intake's event loop.
+ * While deliveries are arriving and the intake's thread is busy (runner.server.ts,
+ * INTAKE_SATURATED), the share of the time a job thread's handlers take. Whenever the intake has
+ * time to spare they run at full speed; when it has none, every core-millisecond they take comes
+ * out of the intake and its callers on a two-core machine: at 0.2 instead of 0.05 the intake's
+ * thread waited for a core 50-60 µs per delivery instead of ~38 at concurrency 1, and answered
+ * about 4 points of the ceiling fewer (docs/decisions/0004-webhook-intake-performance.md).
  */
-export const THREAD_BUSY_SHARE = 0.2;
+export const THREAD_BUSY_SHARE = 0.05;
 
 function createRunner(busyShare: number): JobRunner {
   const config = env();

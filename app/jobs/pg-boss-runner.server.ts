@@ -81,8 +81,8 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
       await started.catch(() => {});
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
-    enqueue(id) {
-      pacing.note();
+    enqueue(id, intakeBusy) {
+      pacing.note(intakeBusy);
       track(
         (started ?? Promise.resolve())
           .then(() => boss.send(QUEUE, { id }, { singletonKey: id, retryLimit: 0 }))

@@ -11,8 +11,12 @@ import { processEvent } from "./process-event.server";
 export interface JobRunner {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** An event was recorded; run it soon. Fire and forget. */
-  enqueue(eventId: string): void;
+  /**
+   * An event was recorded; run it soon. Fire and forget. `intakeBusy`: the share of its time the
+   * intake's thread was busy lately (0-1), when the intake runs on another thread; left out when
+   * the caller is that thread itself.
+   */
+  enqueue(eventId: string, intakeBusy?: number): void;
   /** Resolves when nothing is due (tests and benchmarks). */
   idle(): Promise<void>;
 }
@@ -33,31 +37,43 @@ export interface InProcessOptions {
 
 /** A delivery recorded within this long means Shopify is sending: handlers step back. */
 const INTAKE_BUSY_MS = 50;
+/**
+ * Handlers step back only while the intake's thread is busy at least this share of its time. Below
+ * it the intake has time to spare, and a handler on another thread takes nothing it needs: held
+ * back anyway, the mirror would fall behind a steady stream the intake handles with ease (a shop
+ * sending 30 deliveries a second keeps the intake 1% busy, and at a share of 0.05 handlers of a few
+ * milliseconds would do fewer than that).
+ */
+export const INTAKE_SATURATED = 0.5;
 /** The longest pause between two handler runs, however costly the last one was. */
 const MAX_REST_MS = 1_000;
 
 /**
  * Intake first, for runners that share a process with the webhook intake. note() is called for
- * every recorded delivery, pace() before each handler run (or batch), ran() after it with its
- * duration. pace() lets waiting I/O (deliveries to read and answer) go first and, while deliveries
- * keep coming, rests so that handlers take about `share` of the time. The rest is bounded, so the
- * mirror always advances, only more slowly during a burst; in a process that receives no
- * deliveries (a worker) it never rests.
+ * every recorded delivery (with how busy the intake's thread is, when that is another thread),
+ * pace() before each handler run (or batch), ran() after it with its duration. pace() lets waiting
+ * I/O (deliveries to read and answer) go first and, while deliveries keep coming and the intake's
+ * thread is busy (INTAKE_SATURATED), rests so that handlers take about `share` of the time. The
+ * rest is bounded, so the mirror always advances, only more slowly during a burst; in a process
+ * that receives no deliveries (a worker) it never rests.
  */
 export function intakeFirst(share: number) {
   const busyShare = Math.min(1, Math.max(0.05, share));
   let lastIntakeAt = -Infinity;
+  let intakeBusy = 1;
   let lastRunMs = 0;
   return {
-    note() {
+    /** `busy`: the intake thread's busy share; 1 when the handlers share the intake's own thread. */
+    note(busy = 1) {
       lastIntakeAt = performance.now();
+      intakeBusy = busy;
     },
     ran(ms: number) {
       lastRunMs = ms;
     },
     async pace() {
       await new Promise((resolve) => setImmediate(resolve));
-      if (busyShare >= 1 || performance.now() - lastIntakeAt > INTAKE_BUSY_MS) return;
+      if (busyShare >= 1 || intakeBusy < INTAKE_SATURATED || performance.now() - lastIntakeAt > INTAKE_BUSY_MS) return;
       const rest = Math.min(MAX_REST_MS, (lastRunMs * (1 - busyShare)) / busyShare);
       if (rest >= 1) await new Promise((resolve) => setTimeout(resolve, rest));
     },
@@ -143,8 +159,8 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       if (pruneTimer) clearInterval(pruneTimer);
       await draining;
     },
-    enqueue(id) {
-      pacing.note();
+    enqueue(id, intakeBusy) {
+      pacing.note(intakeBusy);
       queued.add(id);
       kick();
     },

@@ -9,8 +9,10 @@ import { serveJobThread, threadRunner } from "./thread.server";
  * Worker, and the job side runs the real serveJobThread. What runs where is the same as with
  * worker_threads; server.js's real thread is exercised by the end-to-end tests.
  */
-function fakeThread(makeRunner: () => JobRunner & { seen: string[] }) {
-  const threads: Array<{ runner: JobRunner & { seen: string[] }; stopped: boolean; terminated: boolean; crash(): void }> = [];
+type Recording = JobRunner & { seen: string[]; busy: Array<number | undefined> };
+
+function fakeThread(makeRunner: () => Recording) {
+  const threads: Array<{ runner: Recording; stopped: boolean; terminated: boolean; crash(): void }> = [];
   /** Every message the main side sent to a thread, in order. */
   const sent: Array<{ type: string; ids?: string[] }> = [];
   const spawn = () => {
@@ -47,14 +49,17 @@ function fakeThread(makeRunner: () => JobRunner & { seen: string[] }) {
   return { spawn, threads, sent };
 }
 
-function recordingRunner(): JobRunner & { seen: string[] } {
+function recordingRunner(): JobRunner & { seen: string[]; busy: Array<number | undefined> } {
   const seen: string[] = [];
+  const busy: Array<number | undefined> = [];
   let pending: Promise<void> = Promise.resolve();
   return {
     seen,
+    busy,
     start: async () => {},
     stop: async () => {},
-    enqueue(id) {
+    enqueue(id, intakeBusy) {
+      busy.push(intakeBusy);
       // Each event "takes" a little while, so idle() has something to wait for.
       pending = pending.then(() => new Promise((r) => setTimeout(() => (seen.push(id), r()), 5)));
     },
@@ -81,7 +86,7 @@ describe("the job thread", () => {
 
     runner.enqueue("quiet");
     await new Promise((r) => setImmediate(r));
-    expect(enqueued()).toEqual([{ type: "enqueue", ids: ["quiet"] }]);
+    expect(enqueued()).toEqual([{ type: "enqueue", ids: ["quiet"], intakeBusy: expect.any(Number) }]);
 
     // A burst: one delivery per turn of the event loop, as at concurrency 1.
     const burst = Array.from({ length: 50 }, (_, i) => `burst-${i}`);
@@ -92,6 +97,25 @@ describe("the job thread", () => {
     await runner.idle();
     expect(threads[0].runner.seen).toEqual(["quiet", ...burst]);
     expect(enqueued().length).toBeLessThanOrEqual(5);
+    await runner.stop();
+  });
+
+  it("tells the thread how busy the intake's thread was since the last hand-over", async () => {
+    const { spawn, threads } = fakeThread(recordingRunner);
+    const runner = threadRunner(spawn);
+    await runner.start();
+    // A quiet spell, then a delivery: the intake had time to spare.
+    await new Promise((r) => setTimeout(r, 60));
+    runner.enqueue("after-quiet");
+    await runner.idle();
+    // Busy for 40 ms without a break (as when deliveries keep the thread saturated), then a delivery.
+    const until = performance.now() + 40;
+    while (performance.now() < until);
+    runner.enqueue("after-busy");
+    await runner.idle();
+    const [quiet, busy] = threads[0].runner.busy;
+    expect(quiet).toBeLessThan(0.5);
+    expect(busy).toBeGreaterThan(0.5);
     await runner.stop();
   });
 

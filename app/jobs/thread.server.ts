@@ -7,11 +7,16 @@
  * the main thread passes it only event ids, so nothing is lost if the thread dies: the inbox holds
  * every event and the restarted thread's sweep finds what was not done.
  */
+import { performance } from "node:perf_hooks";
 import type { MessagePort, Worker } from "node:worker_threads";
 import type { JobRunner } from "./runner.server";
 
 /** Main thread → job thread. */
-type ToThread = { type: "enqueue"; ids: string[] } | { type: "idle"; ask: number } | { type: "stop" };
+type ToThread =
+  /** intakeBusy: the share of the time since the previous hand-over that the main thread was busy. */
+  | { type: "enqueue"; ids: string[]; intakeBusy: number }
+  | { type: "idle"; ask: number }
+  | { type: "stop" };
 /** Job thread → main thread. */
 type FromThread = { type: "started" } | { type: "idle"; ask: number } | { type: "stopped" } | { type: "failed"; message: string };
 
@@ -82,12 +87,19 @@ export function threadRunner(spawn: () => Worker, log: (message: string, error?:
   const send = (message: ToThread) => worker?.postMessage(message);
   const handOver: string[] = [];
   let handedOverAt = -Infinity;
+  // The job thread's handlers step back only while this thread is busy (runner.server.ts,
+  // INTAKE_SATURATED); each hand-over tells it how busy this thread was since the previous one.
+  let loopAtHandOver = performance.eventLoopUtilization();
   let handOverTimer: NodeJS.Timeout | undefined;
   const flushHandOver = () => {
     clearTimeout(handOverTimer);
     handOverTimer = undefined;
     handedOverAt = performance.now();
-    if (handOver.length > 0) send({ type: "enqueue", ids: handOver.splice(0) });
+    if (handOver.length === 0) return;
+    const loop = performance.eventLoopUtilization();
+    const intakeBusy = performance.eventLoopUtilization(loop, loopAtHandOver).utilization;
+    loopAtHandOver = loop;
+    send({ type: "enqueue", ids: handOver.splice(0), intakeBusy });
   };
 
   return {
@@ -146,7 +158,7 @@ export async function serveJobThread(
 ): Promise<void> {
   const reply = (message: FromThread) => port.postMessage(message);
   port.on("message", (message: ToThread) => {
-    if (message.type === "enqueue") for (const id of message.ids) work.runner.enqueue(id);
+    if (message.type === "enqueue") for (const id of message.ids) work.runner.enqueue(id, message.intakeBusy);
     else if (message.type === "idle") work.runner.idle().then(() => reply({ type: "idle", ask: message.ask }));
     else if (message.type === "stop") {
       work
