@@ -49,7 +49,7 @@ function fakeThread(makeRunner: () => Recording) {
   return { spawn, threads, sent };
 }
 
-function recordingRunner(): JobRunner & { seen: string[]; busy: Array<number | undefined> } {
+function recordingRunner(): Recording {
   const seen: string[] = [];
   const busy: Array<number | undefined> = [];
   let pending: Promise<void> = Promise.resolve();
