@@ -2,12 +2,15 @@
 //   1. every test on SQLite;
 //   2. every database test again on PostgreSQL (required in CI; skipped with a notice elsewhere
 //      when no server answers at TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test);
-//   3. end-to-end tests in Chromium against the production build and the local sandbox.
-// Options: --only=sqlite|postgresql|e2e runs one leg; other arguments go to vitest.
+//   3. every test on SQLite once more with the clock shifted a week and a half ahead, to 23:30 in a
+//      far time zone (faketime; required in CI), so a test that passes only on some days fails;
+//   4. end-to-end tests in Chromium against the production build and the local sandbox.
+// Options: --only=sqlite|postgresql|shifted-clock|e2e runs one leg; other arguments go to vitest.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
+import { countResults, shiftedClock } from "./test-summary.mjs";
 
 const root = process.cwd();
 const args = process.argv.slice(2);
@@ -30,23 +33,20 @@ async function postgresReachable() {
   }
 }
 
-function runVitest(leg, config, env) {
+/** `command` runs vitest through another program first (faketime for the shifted clock). */
+function runVitest(leg, config, env, command = []) {
   const report = join(reports, `${leg}.json`);
   console.log(`\n=== ${leg} ===`);
-  const result = spawnSync(
-    join(root, "node_modules/.bin/vitest"),
-    ["run", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...passthrough],
-    { stdio: "inherit", env: { ...process.env, ...env } },
-  );
+  const vitest = [join(root, "node_modules/.bin/vitest"), "run", "--config", config];
+  const reporters = ["--reporter=default", "--reporter=json", `--outputFile.json=${report}`];
+  const [program, ...programArgs] = [...command, ...vitest, ...reporters, ...passthrough];
+  const result = spawnSync(program, programArgs, { stdio: "inherit", env: { ...process.env, ...env } });
   let passed = 0;
   let failed = 0;
   let skipped = 0;
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, "utf8"));
-    passed = r.numPassedTests;
-    // A file that failed to load counts no tests: count the file itself as a failure then.
-    failed = Math.max(r.numFailedTests, r.numFailedTestSuites);
-    skipped = r.numPendingTests + r.numTodoTests;
+    ({ passed, failed, skipped } = countResults(r));
   }
   if (result.status !== 0 && failed === 0) failed = 1;
   return { leg, passed, failed, skipped };
@@ -64,6 +64,21 @@ if (!only || only === "postgresql") {
     console.log(`\n(PostgreSQL leg skipped: nothing answers at ${postgresUrl}; CI runs it.)`);
   }
 }
+if (!only || only === "shifted-clock") {
+  const faketime = process.env.FAKETIME_PATH ?? "/usr/bin/faketime";
+  if (existsSync(faketime)) {
+    const clock = shiftedClock();
+    console.log(`\n(The shifted-clock leg runs at ${clock.localTime} in ${clock.timeZone}.)`);
+    legs.push(
+      runVitest("shifted-clock", "vitest.config.ts", { TEST_DATABASE: "sqlite", TZ: clock.timeZone }, [faketime, clock.localTime]),
+    );
+  } else if (ci || only === "shifted-clock") {
+    console.error(`The shifted-clock leg needs faketime at ${faketime} (apt-get install faketime).`);
+    legs.push({ leg: "shifted-clock", passed: 0, failed: 1, skipped: 0 });
+  } else {
+    console.log(`\n(Shifted-clock leg skipped: no faketime at ${faketime}; apt-get install faketime to run it. CI runs it.)`);
+  }
+}
 if (!only || only === "e2e") {
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (existsSync(chromium)) {
@@ -77,7 +92,7 @@ if (!only || only === "e2e") {
 }
 
 console.log("\n=== summary ===");
-for (const l of legs) console.log(`${l.leg.padEnd(11)} ${l.passed} passed, ${l.failed} failed, ${l.skipped} skipped`);
+for (const l of legs) console.log(`${l.leg.padEnd(14)} ${l.passed} passed, ${l.failed} failed, ${l.skipped} skipped`);
 const passed = legs.reduce((s, l) => s + l.passed, 0);
 const failed = legs.reduce((s, l) => s + l.failed, 0);
 const skipped = legs.reduce((s, l) => s + l.skipped, 0);
