@@ -36,6 +36,7 @@ import {
   type GraphQLOutputType,
 } from "graphql";
 import { type AuthDeps, findAccessToken } from "./auth";
+import { RETURN_REASON_DEFINITIONS, definitionForLegacy, reasonDefinition, type ReturnReasonDefinition } from "./return-reasons";
 import * as commerce from "./commerce";
 import type { Engine, UserError } from "./commerce";
 import {
@@ -412,6 +413,10 @@ function nodeFor(ctx: GraphqlContext, id: string): unknown {
     case "StoreCreditAccount": {
       const a = state.storeCreditAccount(shop, id);
       return a ? view("StoreCreditAccount", a.account, undefined) : null;
+    }
+    case "ReturnReasonDefinition": {
+      const d = reasonDefinition(parseId(id, "ReturnReasonDefinition"));
+      return d ? reasonDefinitionValue(d) : null;
     }
     default:
       throw new NotImplementedError(`node lookup for ${type ?? id}`);
@@ -791,6 +796,10 @@ const ReturnLineItem: R = {
   refundedQuantity: (s) => s.rec.refundedQuantity,
   refundableQuantity: (s) => s.rec.quantity - s.rec.refundedQuantity,
   returnReason: (s) => s.rec.returnReason,
+  returnReasonDefinition: (s) => {
+    const d = reasonDefinition(s.rec.returnReasonDefinitionId) ?? definitionForLegacy(s.rec.returnReason);
+    return d ? reasonDefinitionValue(d) : null;
+  },
   returnReasonNote: (s) => s.rec.returnReasonNote,
   customerNote: (s) => s.rec.customerNote,
   fulfillmentLineItem: (s) => view("FulfillmentLineItem", fulfillmentLineById((s.order as Order), s.rec.fulfillmentLineItemId), s.order),
@@ -1144,6 +1153,38 @@ function listCollections(ctx: GraphqlContext, args: Any) {
   return connection(sorted, args, (c) => view("Collection", c), (c) => c.id);
 }
 
+// Return reason definitions: one library for every shop (return-reasons.ts).
+
+const reasonDefinitionValue = (d: ReturnReasonDefinition) => ({
+  __typename: "ReturnReasonDefinition",
+  id: gidFor("ReturnReasonDefinition", d.id),
+  handle: d.handle,
+  name: d.name,
+  deleted: d.deleted,
+});
+
+const REASON_FIELDS: Fields<ReturnReasonDefinition> = {
+  id: (d) => d.id,
+  name: (d) => d.name,
+  deleted: (d) => String(d.deleted),
+};
+
+function listReturnReasonDefinitions(args: Any) {
+  const terms = parseSearch(args.query);
+  // Shopify ignores filters it does not know; the sandbox says so instead of answering a wider list.
+  const unknown = terms.find((t) => t.key !== null && !REASON_FIELDS[t.key]);
+  if (unknown) throw new NotImplementedError(`returnReasonDefinitions(query:) filter ${unknown.key}`);
+  const ids: Array<number | null> | null = args.ids ? args.ids.map((id: string) => parseId(id, "ReturnReasonDefinition")) : null;
+  const found = RETURN_REASON_DEFINITIONS.filter(
+    (d) =>
+      (!ids || ids.includes(d.id)) &&
+      (!args.handles || args.handles.includes(d.handle)) &&
+      matches(d, terms, REASON_FIELDS, (x) => [x.name, x.handle]),
+  );
+  const sorted = sortBy(found, args.sortKey, { ID: (d) => d.id, HANDLE: (d) => d.handle, NAME: (d) => d.name.toLowerCase() });
+  return connection(sorted, args, reasonDefinitionValue, (d) => d.id);
+}
+
 // Mutations: GraphQL input -> commerce operation -> payload with userErrors.
 
 function money(input: { amount: string; currencyCode: string } | null | undefined, currency: string, field: string[]): number | UserError {
@@ -1414,6 +1455,7 @@ const QueryRoot: R = {
     return connection(found, args, (d) => view("DiscountNode", d), (d) => d.id);
   },
   storeCreditAccount: (_s, { id }, ctx) => (id.includes("/StoreCreditAccount/") ? nodeFor(ctx, id) : null),
+  returnReasonDefinitions: (_s, args) => listReturnReasonDefinitions(args),
 };
 
 const RESOLVERS: Record<string, R> = {

@@ -5,6 +5,7 @@
  * fulfilment made either way looks the same to the app.
  */
 import { createHash } from "node:crypto";
+import { definitionForLegacy, reasonDefinition, type ReturnReasonDefinition } from "./return-reasons";
 import {
   fulfillmentEventPayload,
   fulfillmentPayload,
@@ -756,7 +757,9 @@ export function cancelOrder(engine: Engine, shop: Shop, input: CancelInput): Res
 export interface ReturnLineInput {
   fulfillmentLineItemId: unknown;
   quantity: number;
+  /** Deprecated in 2026-07; still accepted and translated to its definition, as Shopify does. */
   returnReason?: string | null;
+  returnReasonDefinitionId?: unknown;
   returnReasonNote?: string | null;
   customerNote?: string | null;
 }
@@ -766,7 +769,26 @@ export interface ExchangeLineInput {
   quantity: number;
 }
 
-const RETURN_REASONS = ["COLOR", "DEFECTIVE", "NOT_AS_DESCRIBED", "OTHER", "SIZE_TOO_LARGE", "SIZE_TOO_SMALL", "STYLE", "UNKNOWN", "UNWANTED", "WRONG_ITEM"];
+/**
+ * A line's reason: a definition id from the library, or the deprecated enum value (translated to its
+ * definition), or neither (Unknown). Shopify does not document sending both; the sandbox refuses
+ * that rather than guess which one wins.
+ */
+function lineReason(l: ReturnLineInput, lf: string[]): Result<ReturnReasonDefinition> {
+  const byId = l.returnReasonDefinitionId;
+  if (byId != null && l.returnReason != null) {
+    return fail("Specify either returnReason or returnReasonDefinitionId, not both.", [...lf, "returnReasonDefinitionId"], "INVALID");
+  }
+  if (byId != null) {
+    const found = reasonDefinition(parseId(byId, "ReturnReasonDefinition"));
+    // Deleted reasons stay valid: Shopify only stops suggesting them.
+    if (!found) return fail("Return reason definition does not exist.", [...lf, "returnReasonDefinitionId"], "NOT_FOUND");
+    return ok(found);
+  }
+  const legacy = definitionForLegacy((l.returnReason ?? "UNKNOWN").toUpperCase());
+  if (!legacy) return fail("Return reason is invalid.", [...lf, "returnReason"], "INCLUSION");
+  return ok(legacy);
+}
 
 function buildExchangeLines(engine: Engine, shop: Shop, inputs: ExchangeLineInput[], field: string): Result<ExchangeLine[]> {
   const built: ExchangeLine[] = [];
@@ -812,8 +834,8 @@ function buildReturn(engine: Engine, shop: Shop, orderId: unknown, lines: Return
     if (l.quantity > returnable) {
       return fail(`Quantity ${l.quantity} is greater than the returnable quantity ${returnable}.`, [...lf, "quantity"], "LESS_THAN_OR_EQUAL_TO");
     }
-    const reason = (l.returnReason ?? "UNKNOWN").toUpperCase();
-    if (!RETURN_REASONS.includes(reason)) return fail("Return reason is invalid.", [...lf, "returnReason"], "INCLUSION");
+    const reason = lineReason(l, lf);
+    if (!reason.ok) return { ok: false, userErrors: reason.userErrors };
     built.push({
       id: engine.state.nextId(),
       fulfillmentLineItemId: found.line.id,
@@ -821,7 +843,8 @@ function buildReturn(engine: Engine, shop: Shop, orderId: unknown, lines: Return
       quantity: l.quantity,
       processedQuantity: 0,
       refundedQuantity: 0,
-      returnReason: reason,
+      returnReason: reason.value.legacy,
+      returnReasonDefinitionId: reason.value.id,
       returnReasonNote: l.returnReasonNote ?? "",
       customerNote: l.customerNote ?? null,
     });

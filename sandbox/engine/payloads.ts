@@ -12,6 +12,7 @@ import {
   type Order,
   type Refund,
   type Return,
+  type ReturnLine,
   type Shop,
   decimal,
   financialStatus,
@@ -23,6 +24,7 @@ import {
   sum,
   transaction,
 } from "./state";
+import { reasonDefinition } from "./return-reasons";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- payloads are JSON shaped by hand */
 type Json = Record<string, any>;
@@ -469,7 +471,11 @@ export function orderPayload(shop: Shop, order: Order, customer: Customer | null
   };
 }
 
-const reasonRest = (reason: string) => reason.toLowerCase();
+/**
+ * REST payloads still carry the ReturnReason enum value in lowercase (`size_too_small`); it comes
+ * from the line's definition, the legacy value standing in for lines saved before definitions.
+ */
+const reasonRest = (l: ReturnLine) => (reasonDefinition(l.returnReasonDefinitionId)?.legacy ?? l.returnReason).toLowerCase();
 
 function returnLineItemsPayload(ret: Return): Json[] {
   return ret.lines.map((l) => ({
@@ -481,7 +487,7 @@ function returnLineItemsPayload(ret: Return): Json[] {
       line_item: { id: l.lineItemId, admin_graphql_api_id: gidFor("LineItem", l.lineItemId) },
     },
     quantity: l.quantity,
-    return_reason: reasonRest(l.returnReason),
+    return_reason: reasonRest(l),
     return_reason_note: l.returnReasonNote,
     customer_note: l.customerNote,
   }));

@@ -241,7 +241,10 @@ export interface ReturnLine {
   quantity: number;
   processedQuantity: number;
   refundedQuantity: number;
+  /** The ReturnReason enum value, derived from the definition (REST payloads still carry it). */
   returnReason: string;
+  /** Lines saved before definitions existed have none: their `returnReason` stands for one. */
+  returnReasonDefinitionId?: number | null;
   returnReasonNote: string;
   customerNote: string | null;
 }
