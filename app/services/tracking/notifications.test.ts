@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
 import { webhookRequest } from "../../../tests/helpers/webhooks";
 import { proxyRequest } from "../../../tests/helpers/app-proxy";
@@ -18,6 +18,7 @@ import { runDueTasks, periodicTasks } from "../../jobs/scheduler.server";
 import { saveTrackingSettings } from "../../models/tracking.server";
 import { DEFAULT_TRACKING_SETTINGS } from "../../domain/tracking/settings";
 import { deleteShopData, recordDataRequest, redactCustomer } from "../compliance.server";
+import { restoreClock, setClock } from "../../../tests/helpers/clock";
 
 interface Received {
   to: string[];
@@ -230,8 +231,13 @@ describe("delivery failures", () => {
 });
 
 describe("periodic delay check", () => {
+  // Which rule a parcel breaks first depends on the weekday (business days), so each test names its day.
+  afterEach(() => restoreClock());
+
   it("emails 'delayed' once when a parcel has had no scan for too long", async () => {
-    // Shipped 10 days ago, last scan 9 days ago: well past "no scan for 4 business days".
+    setClock("2026-11-10T15:00:00Z"); // a Tuesday, 10:00 in the shop's Toronto
+    // Shipped 10 days ago, last scan 9 days ago: well past "no scan for 4 business days", while
+    // the estimate for a parcel shipped on a Saturday still runs to today.
     await deliver("orders/create", order({ createdAt: hoursAgo(24 * 11) }));
     await deliver("fulfillments/create", shipment({ createdAt: hoursAgo(24 * 10) }));
     await deliver("fulfillment_events/create", scan(1, "in_transit", 24 * 9));
@@ -246,6 +252,19 @@ describe("periodic delay check", () => {
     expect(inbox.map((m) => m.subject)).toEqual(["An update on your order #1001"]);
     const tracked = await t.db.shipmentTracking.findFirstOrThrow();
     expect(tracked).toMatchObject({ problem: "delayed", problemReason: "no_carrier_scan", stage: "in_transit" });
+  });
+
+  it("names the passed estimate first when both rules are broken, as on a Saturday for the same parcel", async () => {
+    setClock("2026-11-14T15:00:00Z"); // a Saturday: the estimate for a parcel shipped on Wednesday the 4th has passed
+    await deliver("orders/create", order({ createdAt: hoursAgo(24 * 11) }));
+    await deliver("fulfillments/create", shipment({ createdAt: hoursAgo(24 * 10) }));
+    await deliver("fulfillment_events/create", scan(1, "in_transit", 24 * 9));
+    const tasks = periodicTasks().filter((task) => task.name === "tracking.detect-delays");
+    await runDueTasks(t.db, new Date(), { tasks });
+    await send(new Date(Date.now() + 60_000));
+    expect(inbox.map((m) => m.subject)).toEqual(["An update on your order #1001"]);
+    const tracked = await t.db.shipmentTracking.findFirstOrThrow();
+    expect(tracked).toMatchObject({ problem: "delayed", problemReason: "past_estimate", stage: "in_transit" });
   });
 
   it("the check finds a shipment that became late with no webhook", async () => {
