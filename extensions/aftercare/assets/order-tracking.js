@@ -1,23 +1,47 @@
+// @ts-check
 // <aftercare-order-tracking>: fetches the app proxy and fills the templates Liquid rendered.
 // No framework; every word comes from the block's Liquid (data-strings) or the API.
 (() => {
   if (customElements.get("aftercare-order-tracking")) return;
 
+  /** @param {unknown} url */
   const https = (url) => (typeof url === "string" && /^https:\/\//i.test(url) ? url : null);
+  /** @param {string} text @param {Record<string, string>} values */
   const fill = (text, values) => text.replace(/%(\w+)%/g, (_, k) => (k in values ? values[k] : ""));
+  /**
+   * A part the block's Liquid always renders.
+   * @template {Element} [T=HTMLElement] @param {ParentNode} root @param {string} selector @returns {T}
+   */
+  const find = (root, selector) => /** @type {T} */ (root.querySelector(selector));
 
   class AftercareOrderTracking extends HTMLElement {
+    /** @type {any} the block's words (data-strings) */
+    s;
+    /** @type {HTMLFormElement} */ form;
+    /** @type {HTMLInputElement} */ order;
+    /** @type {HTMLInputElement} */ email;
+    /** @type {HTMLElement} */ status;
+    /** @type {HTMLElement} */ result;
+    /** @type {(event: SubmitEvent) => void} */ onSubmit;
+    /** @type {(event: MouseEvent) => void} */ onClick;
+    /** @type {TrackingView} */ view;
+    /** @type {string} */ zone;
+    /** In-flight requests by purpose: a newer lookup replaces an older one; the list runs beside it. */
+    requests = new Map();
+
     connectedCallback() {
-      this.s = JSON.parse(this.querySelector("[data-strings]").textContent);
-      this.form = this.querySelector("[data-form]");
-      this.status = this.querySelector("[data-status]");
-      this.result = this.querySelector("[data-result]");
+      this.s = JSON.parse(find(this, "[data-strings]").textContent || "{}");
+      this.form = find(this, "[data-form]");
+      this.order = find(this.form, '[name="order"]');
+      this.email = find(this.form, '[name="email"]');
+      this.status = find(this, "[data-status]");
+      this.result = find(this, "[data-result]");
       this.onSubmit = (event) => {
         event.preventDefault();
-        const data = new FormData(this.form);
-        const order = String(data.get("order") || "").trim();
-        const email = String(data.get("email") || "").trim();
-        const missing = !order ? this.form.elements.order : !email ? this.form.elements.email : null;
+        const order = this.order.value.trim();
+        const email = this.email.value.trim();
+        for (const input of [this.order, this.email]) input.removeAttribute("aria-invalid");
+        const missing = !order ? this.order : !email ? this.email : null;
         if (missing) {
           this.say(this.s.errors.invalid_request, true);
           missing.setAttribute("aria-invalid", "true");
@@ -27,9 +51,10 @@
         this.lookup({ order, email });
       };
       this.onClick = (event) => {
-        const open = event.target.closest("[data-token]");
-        if (open) this.lookup({ token: open.dataset.token });
-        if (event.target.closest('[data-action="again"]')) this.reset();
+        const target = /** @type {Element} */ (event.target);
+        const open = /** @type {HTMLElement | null} */ (target.closest("[data-token]"));
+        if (open && open.dataset.token) this.lookup({ token: open.dataset.token });
+        if (target.closest('[data-action="again"]')) this.reset();
       };
       this.form.addEventListener("submit", this.onSubmit);
       this.addEventListener("click", this.onClick);
@@ -41,94 +66,140 @@
     disconnectedCallback() {
       this.form.removeEventListener("submit", this.onSubmit);
       this.removeEventListener("click", this.onClick);
-      if (this.pending) this.pending.abort();
+      const pending = [...this.requests.values()];
+      this.requests.clear();
+      for (const controller of pending) controller.abort();
     }
 
-    async get(params) {
-      if (this.pending) this.pending.abort();
-      this.pending = new AbortController();
+    /**
+     * One GET to the app proxy for a purpose. Resolves to null when a newer request of the same
+     * purpose (or disconnecting) replaced it: that one owns the page now.
+     * @param {"lookup" | "list"} purpose @param {Record<string, string>} params
+     */
+    async get(purpose, params) {
+      this.requests.get(purpose)?.abort();
+      const controller = new AbortController();
+      this.requests.set(purpose, controller);
+      const current = () => this.requests.get(purpose) === controller;
       const query = new URLSearchParams({ ...params, locale: this.dataset.locale || "en" });
-      const response = await fetch(`${this.dataset.endpoint}?${query}`, {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-        signal: this.pending.signal,
-      });
-      const body = await response.json().catch(() => ({}));
-      return { ok: response.ok, body };
+      try {
+        const response = await fetch(`${this.dataset.endpoint}?${query}`, {
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+          signal: controller.signal,
+        });
+        const body = await response.json().catch(() => ({}));
+        return current() ? { ok: response.ok, status: response.status, body } : null;
+      } catch (error) {
+        if (!current()) return null;
+        throw error;
+      } finally {
+        if (current()) this.requests.delete(purpose);
+      }
     }
 
+    /** @param {string} text @param {boolean} [isError] */
     say(text, isError) {
       this.status.textContent = text || "";
       this.status.classList.toggle("aftercare-tracking__status--error", Boolean(isError));
     }
 
+    /** @param {Record<string, string>} params */
     async lookup(params) {
       this.setAttribute("aria-busy", "true");
       this.result.classList.add("aftercare-tracking__result--loading");
       this.say(this.s.loading);
+      /** @type {string} */
+      let problem;
       try {
-        const { ok, body } = await this.get(params);
-        if (!ok) {
-          this.say(this.s.errors[body.error] || this.s.errors.not_found, true);
-          this.form.elements.order.focus();
-          return;
+        const answer = await this.get("lookup", params);
+        if (!answer) return;
+        if (answer.ok) {
+          this.say("");
+          this.render(answer.body);
+          this.form.hidden = true;
+          this.result.focus();
+          return this.idle();
         }
-        this.say("");
-        this.render(body);
-        this.form.hidden = true;
-        this.result.focus();
+        // A refusal the block words, else "not found" for a 404 and "try again" for the rest.
+        problem = this.s.errors[answer.body.error] || this.s.errors[answer.status === 404 ? "not_found" : "network"];
       } catch (error) {
-        if (error.name !== "AbortError") this.say(this.s.errors.network, true);
-      } finally {
-        this.removeAttribute("aria-busy");
-        this.result.classList.remove("aftercare-tracking__result--loading");
+        problem = this.s.errors.network;
       }
+      this.idle();
+      this.say(problem, true);
+      // The form is how the shopper acts on it (an expired link says to type the order instead).
+      this.result.replaceChildren();
+      this.form.hidden = false;
+      this.order.focus();
+    }
+
+    idle() {
+      this.removeAttribute("aria-busy");
+      this.result.classList.remove("aftercare-tracking__result--loading");
     }
 
     async listMine() {
-      const list = this.querySelector("[data-mine]");
+      const list = find(this, "[data-mine]");
+      /** @param {string} text */
+      const note = (text) => list.replaceChildren(Object.assign(document.createElement("li"), { textContent: text }));
       try {
-        const { ok, body } = await this.get({});
+        const answer = await this.get("list", {});
+        if (!answer) return;
+        list.removeAttribute("aria-busy");
+        if (!answer.ok) return note(this.s.errors[answer.body.error] || this.s.errors.network);
+        /** @type {CustomerOrders["customer"]["orders"]} */
+        const orders = (answer.body.customer && answer.body.customer.orders) || [];
+        if (!orders.length) return note(this.s.no_orders);
         list.replaceChildren();
-        const orders = (ok && body.customer && body.customer.orders) || [];
-        if (!orders.length) list.append(Object.assign(document.createElement("li"), { textContent: this.s.no_orders }));
         for (const o of orders) {
           const li = document.createElement("li");
-          const button = Object.assign(document.createElement("button"), { type: "button", className: "aftercare-tracking__link-button" });
+          const button = document.createElement("button");
+          Object.assign(button, { type: "button", className: "aftercare-tracking__link-button" });
           button.dataset.token = o.token;
           button.textContent = `${this.s.open_order} ${o.name}`;
           li.append(button, " ", this.time(o.placedAt));
           list.append(li);
         }
       } catch (error) {
-        list.replaceChildren();
-      } finally {
         list.removeAttribute("aria-busy");
+        note(this.s.errors.network);
       }
     }
 
     reset() {
       this.result.replaceChildren();
       this.form.hidden = false;
-      this.form.elements.order.focus();
+      this.order.focus();
     }
 
+    /** @param {string} name @returns {HTMLElement} */
     clone(name) {
-      return this.querySelector(`template[data-template="${name}"]`).content.firstElementChild.cloneNode(true);
+      const template = find(this, `template[data-template="${name}"]`);
+      const content = /** @type {HTMLTemplateElement} */ (template).content;
+      return /** @type {HTMLElement} */ (content.firstElementChild?.cloneNode(true));
     }
 
-    slot(root, name, text) {
-      const el = root.querySelector(`[data-slot="${name}"]`);
+    /**
+     * A slot of a cloned template, filled with text when given.
+     * @template {HTMLElement} [T=HTMLElement]
+     * @param {ParentNode} root @param {string} name @param {string} [text] @returns {T}
+     */
+    piece(root, name, text) {
+      /** @type {T} */
+      const el = find(root, `[data-slot="${name}"]`);
       if (text !== undefined) el.textContent = text;
       return el;
     }
 
+    /** @param {string} iso @param {boolean} [withTime] */
     time(iso, withTime) {
       const el = document.createElement("time");
       el.dateTime = iso;
       // A calendar day (YYYY-MM-DD, already in the shop's calendar) or an instant shown in the shop's zone.
       const day = /^\d{4}-\d{2}-\d{2}$/.test(iso);
       const date = day ? new Date(`${iso}T12:00:00Z`) : new Date(iso);
+      /** @type {Intl.DateTimeFormatOptions} */
       const options = { dateStyle: "medium", timeZone: day ? "UTC" : this.zone };
       if (withTime) options.timeStyle = "short";
       el.textContent = new Intl.DateTimeFormat(this.dataset.locale || undefined, options).format(date);
@@ -136,18 +207,22 @@
     }
 
     /** A count in the page's numerals (Persian digits in Persian, like the dates). */
+    /** @param {number} n */
     num(n) {
       return new Intl.NumberFormat(this.dataset.locale || undefined).format(n);
     }
 
+    /** @param {string} key @returns {string} */
     label(key) {
       return (this.view.labels && this.view.labels[key]) || this.s.milestones[key];
     }
 
+    /** @param {string} flag */
     show(flag) {
       return this.dataset[flag] !== "false";
     }
 
+    /** @param {TrackingView} view */
     render(view) {
       this.view = view;
       this.zone = view.timeZone;
@@ -155,17 +230,21 @@
         this.style.setProperty("--aftercare-accent", view.branding.accentColor);
       }
       const order = this.clone("order");
-      this.slot(order, "name", view.order.name);
-      this.slot(order, "placed").append(this.time(view.order.placedAt));
-      this.slot(order, "cancelled").hidden = !view.order.cancelled;
-      const shipments = this.slot(order, "shipments");
+      this.piece(order, "name", view.order.name);
+      this.piece(order, "placed").append(this.time(view.order.placedAt));
+      this.piece(order, "cancelled").hidden = !view.order.cancelled;
+      const shipments = this.piece(order, "shipments");
       for (const shipment of view.shipments) shipments.append(this.card(shipment));
-      if (view.preparing) this.slot(order, "preparing").append(this.preparing(view.preparing));
-      if (view.recommendations.length && this.show("showRecommendations")) this.slot(order, "recommendations").append(this.products(view.recommendations));
-      if (view.contact && this.show("showContact")) this.slot(order, "contact").append(this.contact(view.contact));
+      if (view.preparing) this.piece(order, "preparing").append(this.preparing(view.preparing));
+      if (view.recommendations.length && this.show("showRecommendations")) this.piece(order, "recommendations").append(this.products(view.recommendations));
+      if (view.contact && this.show("showContact")) this.piece(order, "contact").append(this.contact(view.contact));
       this.result.replaceChildren(order);
     }
 
+    /**
+     * @param {HTMLElement} list @param {TrackingShipment["steps"]} steps
+     * @param {TrackingShipment["problem"]} problem
+     */
     steps(list, steps, problem) {
       for (const step of steps) {
         const li = document.createElement("li");
@@ -186,105 +265,116 @@
       }
     }
 
+    /** @param {HTMLElement} card @param {TrackingEstimate | null} estimate */
     estimate(card, estimate) {
       if (!estimate || !this.show("showEstimate")) return;
       const f = new Intl.DateTimeFormat(this.dataset.locale || undefined, { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" });
       const a = new Date(`${estimate.earliest}T12:00:00Z`);
       const b = new Date(`${estimate.latest}T12:00:00Z`);
-      this.slot(card, "estimate", estimate.earliest === estimate.latest ? f.format(a) : f.formatRange(a, b));
-      const basis = estimate.source === "carrier" ? this.s.estimate_carrier : estimate.source === "history" ? fill(this.s.estimate_history, { count: this.num(estimate.samples) }) : this.s.estimate_rules;
-      this.slot(card, "estimate-basis", `(${basis})`);
-      this.slot(card, "estimate-row").hidden = false;
+      this.piece(card, "estimate", estimate.earliest === estimate.latest ? f.format(a) : f.formatRange(a, b));
+      const basis = estimate.source === "carrier" ? this.s.estimate_carrier : estimate.source === "history" ? fill(this.s.estimate_history, { count: this.num(estimate.samples || 0) }) : this.s.estimate_rules;
+      this.piece(card, "estimate-basis", `(${basis})`);
+      this.piece(card, "estimate-row").hidden = false;
     }
 
+    /** @param {HTMLElement} card @param {TrackingItem[]} items */
     items(card, items) {
       if (!items.length || !this.show("showItems")) return;
-      const list = this.slot(card, "items");
+      const list = this.piece(card, "items");
       for (const item of items) {
         const li = this.clone("item");
-        this.slot(li, "title", item.variantTitle ? `${item.title} · ${item.variantTitle}` : item.title);
-        this.slot(li, "quantity", fill(this.s.quantity, { count: this.num(item.quantity) }));
-        const img = this.slot(li, "image");
-        if (https(item.imageUrl) && this.show("showImages")) {
-          img.src = item.imageUrl;
+        this.piece(li, "title", item.variantTitle ? `${item.title} · ${item.variantTitle}` : item.title);
+        this.piece(li, "quantity", fill(this.s.quantity, { count: this.num(item.quantity) }));
+        /** @type {HTMLImageElement} */
+        const img = this.piece(li, "image");
+        const src = https(item.imageUrl);
+        if (src && this.show("showImages")) {
+          img.src = src;
           img.hidden = false;
         }
         list.append(li);
       }
-      this.slot(card, "items-block").hidden = false;
+      this.piece(card, "items-block").hidden = false;
     }
 
+    /** @param {TrackingShipment} shipment */
     card(shipment) {
       const card = this.clone("shipment");
-      this.slot(card, "title", fill(this.s.shipment, { number: this.num(shipment.number) }) + " · " + this.label(shipment.stage));
+      this.piece(card, "title", fill(this.s.shipment, { number: this.num(shipment.number) }) + " · " + this.label(shipment.stage));
       const banner = shipment.delay ? this.s.delays[shipment.delay.reason] : shipment.problem ? this.s.problems[shipment.problem.kind] : null;
       if (banner) {
-        const el = this.slot(card, "banner", banner);
+        const el = this.piece(card, "banner", banner);
         el.hidden = false;
       }
-      this.steps(this.slot(card, "steps"), shipment.steps, shipment.problem);
+      this.steps(this.piece(card, "steps"), shipment.steps, shipment.problem);
       this.estimate(card, shipment.estimate);
       if (shipment.deliveredAt) {
-        this.slot(card, "delivered").append(this.time(shipment.deliveredAt, true));
-        this.slot(card, "delivered-row").hidden = false;
+        this.piece(card, "delivered").append(this.time(shipment.deliveredAt, true));
+        this.piece(card, "delivered-row").hidden = false;
       }
       if (shipment.carrier) {
-        this.slot(card, "carrier", shipment.carrier.name);
-        this.slot(card, "carrier-row").hidden = false;
+        this.piece(card, "carrier", shipment.carrier.name);
+        this.piece(card, "carrier-row").hidden = false;
       }
       if (shipment.trackingNumber) {
-        this.slot(card, "number", shipment.trackingNumber);
-        const link = this.slot(card, "carrier-link");
-        if (https(shipment.trackingUrl)) {
-          link.href = shipment.trackingUrl;
+        this.piece(card, "number", shipment.trackingNumber);
+        /** @type {HTMLAnchorElement} */
+        const link = this.piece(card, "carrier-link");
+        const href = https(shipment.trackingUrl);
+        if (href) {
+          link.href = href;
           link.hidden = false;
         }
-        this.slot(card, "number-row").hidden = false;
+        this.piece(card, "number-row").hidden = false;
       }
       this.items(card, shipment.items);
       if (shipment.scans.length && this.show("showScans")) {
-        const list = this.slot(card, "scans");
+        const list = this.piece(card, "scans");
         for (const scan of shipment.scans) {
           const li = document.createElement("li");
           li.append(this.time(scan.at, true), " ", scan.message || this.label(scan.status) || scan.status, scan.location ? ` · ${scan.location}` : "");
           list.append(li);
         }
-        this.slot(card, "scans-block").hidden = false;
+        this.piece(card, "scans-block").hidden = false;
       }
       return card;
     }
 
+    /** @param {NonNullable<TrackingView["preparing"]>} p */
     preparing(p) {
       const card = this.clone("shipment");
-      this.slot(card, "title", this.s.preparing_heading);
+      this.piece(card, "title", this.s.preparing_heading);
       if (p.delay) {
-        this.slot(card, "banner", this.s.delays[p.delay.reason]).hidden = false;
+        this.piece(card, "banner", this.s.delays[p.delay.reason]).hidden = false;
       }
-      const row = this.slot(card, "delivered-row");
-      row.querySelector("dt").textContent = this.s.expected_ship;
-      this.slot(card, "delivered").append(this.time(p.expectedShipDate));
+      const row = this.piece(card, "delivered-row");
+      find(row, "dt").textContent = this.s.expected_ship;
+      this.piece(card, "delivered").append(this.time(p.expectedShipDate));
       row.hidden = false;
       this.estimate(card, p.estimate);
       this.items(card, p.items);
       return card;
     }
 
+    /** @param {TrackingView["recommendations"]} products */
     products(products) {
       const section = document.createElement("section");
       const h = Object.assign(document.createElement("h4"), { textContent: this.s.recommendations });
       const list = Object.assign(document.createElement("ul"), { className: "aftercare-tracking__products" });
       const money = new Intl.NumberFormat(this.dataset.locale || undefined, { style: "currency", currency: products[0].price.currency });
-      const digits = money.resolvedOptions().maximumFractionDigits;
+      const digits = money.resolvedOptions().maximumFractionDigits ?? 2;
       for (const p of products) {
         const url = https(p.url);
         if (!url) continue;
         const li = this.clone("product");
-        this.slot(li, "link").href = url;
-        this.slot(li, "title", p.title);
-        this.slot(li, "price", money.format(p.price.amountMinor / 10 ** digits));
-        const img = this.slot(li, "image");
-        if (https(p.imageUrl)) {
-          img.src = p.imageUrl;
+        /** @type {HTMLAnchorElement} */ (this.piece(li, "link")).href = url;
+        this.piece(li, "title", p.title);
+        this.piece(li, "price", money.format(p.price.amountMinor / 10 ** digits));
+        /** @type {HTMLImageElement} */
+        const img = this.piece(li, "image");
+        const src = https(p.imageUrl);
+        if (src) {
+          img.src = src;
           img.alt = p.imageAlt || "";
           img.hidden = false;
         }
@@ -294,6 +384,7 @@
       return section;
     }
 
+    /** @param {NonNullable<TrackingView["contact"]>} c */
     contact(c) {
       const p = Object.assign(document.createElement("p"), { className: "aftercare-tracking__contact", textContent: `${this.s.contact} ` });
       if (c.email) p.append(Object.assign(document.createElement("a"), { href: `mailto:${c.email}`, textContent: this.s.contact_email }));

@@ -1,0 +1,71 @@
+/**
+ * A theme block running in a DOM (happy-dom): its Liquid rendered by theme-block.ts, its script
+ * loaded as the storefront loads it (after the markup, like `defer`), and fetch answered by a
+ * stand-in for the app proxy that the test controls, one request at a time when it needs to.
+ */
+import { Window } from "happy-dom";
+import { read } from "./theme-block";
+
+export interface ProxyCall {
+  url: URL;
+  method: string;
+  body: unknown;
+  signal: AbortSignal | null;
+}
+
+/** What the stand-in answers: a status and JSON body, or a promise of one (held until the test says). */
+export type ProxyAnswer = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
+export type ProxyHandler = (call: ProxyCall) => ProxyAnswer | Promise<ProxyAnswer>;
+
+/** A promise the test settles itself, to hold an answer back while something else happens. */
+export function held<T>() {
+  let settle!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => (settle = resolve));
+  return { promise, settle };
+}
+
+export async function mountBlock(options: { html: string; script: string; url?: string; proxy: ProxyHandler }) {
+  const window = new Window({
+    url: options.url ?? "https://shop.example/pages/help",
+    settings: { disableJavaScriptFileLoading: true, disableCSSFileLoading: true, handleDisabledFileLoadingAsSuccess: true },
+  });
+  const calls: ProxyCall[] = [];
+  const aborted: ProxyCall[] = [];
+  const fetch = (input: string, init: RequestInit = {}) => {
+    const call: ProxyCall = {
+      url: new URL(input, window.location.href),
+      method: init.method ?? "GET",
+      body: typeof init.body === "string" ? JSON.parse(init.body) : null,
+      signal: init.signal ?? null,
+    };
+    calls.push(call);
+    return new Promise<Response>((resolve, reject) => {
+      const abort = () => {
+        aborted.push(call);
+        reject(new DOMException("The operation was aborted.", "AbortError"));
+      };
+      if (call.signal?.aborted) return abort();
+      call.signal?.addEventListener("abort", abort);
+      Promise.resolve(options.proxy(call)).then(
+        (answer) => {
+          call.signal?.removeEventListener("abort", abort);
+          const text = answer.text ?? JSON.stringify(answer.body ?? {});
+          const headers = { "Content-Type": "application/json; charset=utf-8", ...answer.headers };
+          resolve(new Response(text, { status: answer.status, headers }));
+        },
+        (error) => reject(error),
+      );
+    });
+  };
+  Object.assign(window, { fetch });
+  window.document.body.innerHTML = options.html;
+  window.eval(read(`assets/${options.script}`));
+  await settle(window);
+  return { window, document: window.document, calls, aborted };
+}
+
+/** Lets every answer already given reach the page (promises, then the DOM). */
+export async function settle(window: Window) {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  await window.happyDOM.waitUntilComplete();
+}
