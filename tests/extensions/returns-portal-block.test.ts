@@ -94,7 +94,8 @@ describe("returns block assets", () => {
   const css = read("assets/returns-portal.css");
 
   it("keeps the script far under Shopify's 10 KB limit", () => {
-    expect(gzipSync(js, { level: 9 }).length).toBeLessThan(6 * 1024);
+    // 7 KB since requests of different purposes stopped cancelling each other (still far under 10 KB).
+    expect(gzipSync(js, { level: 9 }).length).toBeLessThan(7 * 1024);
   });
 
   it("defines the element only if it is not defined yet, and cleans up when removed", () => {

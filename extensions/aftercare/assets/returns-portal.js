@@ -1,3 +1,4 @@
+// @ts-check
 // <aftercare-returns-portal>: finds an order through the app proxy, lets the shopper choose items,
 // a reason and a resolution (an exchange for any product searches the shop's products), shows the
 // amount before submitting, and the return's status after.
@@ -13,6 +14,8 @@
 
   class AftercareReturnsPortal extends HTMLElement {
     connectedCallback() {
+      // In-flight requests by purpose: a newer one replaces its own kind only.
+      this.requests = new Map();
       this.s = JSON.parse(this.querySelector("[data-strings]").textContent);
       this.find = this.querySelector("[data-find]");
       this.status = this.querySelector("[data-status]");
@@ -52,21 +55,41 @@
       this.removeEventListener("click", this.onClick);
       this.removeEventListener("change", this.onChange);
       this.removeEventListener("input", this.onChange);
-      if (this.pending) this.pending.abort();
+      const pending = [...this.requests.values()];
+      this.requests.clear();
+      for (const controller of pending) controller.abort();
     }
 
-    async call(params, body) {
-      if (this.pending) this.pending.abort();
-      this.pending = new AbortController();
+    /**
+     * One request for a purpose; null once a newer one of that purpose (or leaving the page)
+     * replaced it, as that one owns the page now.
+     */
+    async call(purpose, params, body) {
+      this.requests.get(purpose)?.abort();
+      const controller = new AbortController();
+      this.requests.set(purpose, controller);
+      const current = () => this.requests.get(purpose) === controller;
+      try {
+        const answer = await this.send(controller.signal, params, body);
+        return current() ? answer : null;
+      } catch (error) {
+        if (!current()) return null;
+        throw error;
+      } finally {
+        if (current()) this.requests.delete(purpose);
+      }
+    }
+
+    async send(signal, params, body) {
       const query = new URLSearchParams({ ...params, locale: this.dataset.locale || "en" });
       const response = await fetch(`${this.dataset.endpoint}?${query}`, {
         method: body ? "POST" : "GET",
         headers: body ? { Accept: "application/json", "Content-Type": "application/json" } : { Accept: "application/json" },
         body: body ? JSON.stringify(body) : undefined,
         credentials: "same-origin",
-        signal: this.pending.signal,
+        signal,
       });
-      return { ok: response.ok, body: await response.json().catch(() => ({})) };
+      return { ok: response.ok, status: response.status, body: await response.json().catch(() => ({})) };
     }
 
     say(text, isError) {
@@ -74,8 +97,9 @@
       this.status.classList.toggle("aftercare-returns__status--error", Boolean(isError));
     }
 
-    error(body) {
-      return this.s.errors[body && body.error] || this.s.errors.generic;
+    /** The refusal in the shopper's words; an answer that is no refusal (a 5xx page) means try again. */
+    error(answer, fallback) {
+      return this.s.errors[answer.body.error] || this.s.errors[answer.status < 500 ? fallback : "network"];
     }
 
     findOrder() {
@@ -91,26 +115,36 @@
       this.lookup({ order, email });
     }
 
-    async busy(message, run) {
+    /** Runs one request with the block marked busy; its answer is handled unless a newer one replaced it. */
+    async busy(message, purpose, params, body, done) {
       this.setAttribute("aria-busy", "true");
       this.result.classList.add("aftercare-returns__result--loading");
       this.say(message);
+      let answer;
       try {
-        await run();
+        answer = await this.call(purpose, params, body);
       } catch (error) {
-        if (error.name !== "AbortError") this.say(this.s.errors.network, true);
-      } finally {
-        this.removeAttribute("aria-busy");
-        this.result.classList.remove("aftercare-returns__result--loading");
+        answer = { ok: false, status: 0, body: {} };
       }
+      if (!answer) return;
+      this.removeAttribute("aria-busy");
+      this.result.classList.remove("aftercare-returns__result--loading");
+      done(answer);
     }
 
     lookup(params) {
-      return this.busy(this.s.loading, async () => {
-        const { ok, body } = await this.call(params);
-        if (!ok) {
-          this.say(this.error(body), true);
-          if (!this.find.hidden) this.find.elements.order.focus();
+      // A search for the order on screen means nothing once another order is asked for.
+      this.requests.get("search")?.abort();
+      this.requests.delete("search");
+      return this.busy(this.s.loading, "lookup", params, null, (answer) => {
+        const body = answer.body;
+        if (!answer.ok) {
+          this.say(this.error(answer, answer.status === 404 ? "not_found" : "generic"), true);
+          // The form is where the shopper acts on it.
+          this.result.replaceChildren();
+          this.view = null;
+          this.find.hidden = false;
+          this.find.elements.order.focus();
           return;
         }
         this.say("");
@@ -123,11 +157,14 @@
 
     async listMine() {
       const list = this.querySelector("[data-mine]");
+      const note = (text) => list.replaceChildren(Object.assign(document.createElement("li"), { textContent: text }));
       try {
-        const { ok, body } = await this.call({});
+        const answer = await this.call("list", {});
+        if (!answer) return;
         list.replaceChildren();
-        const orders = (ok && body.customer && body.customer.orders) || [];
-        if (!orders.length) list.append(Object.assign(document.createElement("li"), { textContent: this.s.no_orders }));
+        if (!answer.ok) return note(this.error(answer, "network"));
+        const orders = (answer.body.customer && answer.body.customer.orders) || [];
+        if (!orders.length) note(this.s.no_orders);
         for (const o of orders) {
           const button = Object.assign(document.createElement("button"), { type: "button", className: "aftercare-returns__link-button" });
           button.dataset.token = o.token;
@@ -137,7 +174,7 @@
           list.append(li);
         }
       } catch (error) {
-        list.replaceChildren();
+        note(this.s.errors.network);
       } finally {
         list.removeAttribute("aria-busy");
       }
@@ -238,8 +275,11 @@
       const results = this.slot(row, "results");
       this.say(this.s.searching);
       try {
-        const { ok, body } = await this.call({ search: row.querySelector('[data-field="search"]').value.trim(), token: this.view.token });
-        if (!ok) return this.say(this.error(body), true);
+        const search = row.querySelector('[data-field="search"]').value.trim();
+        const answer = await this.call("search", { search, token: this.view.token });
+        if (!answer) return;
+        const body = answer.body;
+        if (!answer.ok) return this.say(this.error(answer, "generic"), true);
         this.say("");
         results.replaceChildren();
         if (!body.products.length) results.append(Object.assign(document.createElement("li"), { textContent: this.s.no_results }));
@@ -259,7 +299,7 @@
           results.append(li);
         }
       } catch (error) {
-        if (error.name !== "AbortError") this.say(this.s.errors.network, true);
+        this.say(this.s.errors.network, true);
       }
     }
 
@@ -376,16 +416,16 @@
         note: c.field("note").value.trim() || null,
         exchangeVariantId: isExchange(resolution) ? c.exchangeId : null,
       }));
-      return this.busy(this.s.submitting, async () => {
-        try {
-          const { ok, body } = await this.call({}, { token: this.view.token, key: this.key, resolution, locale: this.dataset.locale || "en", items });
-          if (!ok) return this.say(this.error(body), true);
-          this.say("");
-          this.showReturn(body.return, body.statusToken, true);
-          this.result.focus();
-        } finally {
-          submit.disabled = false;
-        }
+      const view = this.view;
+      const request = { token: view.token, key: this.key, resolution, locale: this.dataset.locale || "en", items };
+      return this.busy(this.s.submitting, "submit", {}, request, (answer) => {
+        submit.disabled = false;
+        // Another order was opened meanwhile: this answer is not about what is on screen.
+        if (this.view !== view) return;
+        if (!answer.ok) return this.say(this.error(answer, "generic"), true);
+        this.say("");
+        this.showReturn(answer.body.return, answer.body.statusToken, true);
+        this.result.focus();
       });
     }
 
