@@ -8,8 +8,22 @@ declare module "@remix-run/node" {
   }
 }
 
+// `shopify app dev` serves the app through a tunnel at SHOPIFY_APP_URL: Vite must accept that host
+// (it refuses unknown Host headers) and hot reload must reach the browser through the tunnel.
+const appHost = new URL(process.env.SHOPIFY_APP_URL || "http://localhost").hostname;
+const tunnelled = !["localhost", "127.0.0.1"].includes(appHost);
+const hmr = tunnelled
+  ? { protocol: "wss", host: appHost, port: Number(process.env.FRONTEND_PORT) || 8002, clientPort: 443 }
+  : { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 };
+
 export default defineConfig({
-  server: { host: "127.0.0.1", port: Number(process.env.PORT || 3000), fs: { allow: ["app", "node_modules"] } },
+  server: {
+    host: "127.0.0.1",
+    port: Number(process.env.PORT || 3000),
+    allowedHosts: [appHost],
+    hmr,
+    fs: { allow: ["app", "node_modules"] },
+  },
   plugins: [
     remix({
       // BUILD_DIR lets several builds live side by side (e.g. parallel end-to-end runs).
