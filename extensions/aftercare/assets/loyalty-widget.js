@@ -19,6 +19,7 @@
 
     disconnectedCallback() {
       this.abort?.abort();
+      this.loading?.abort();
     }
 
     slot$(name) {
@@ -43,20 +44,28 @@
       return new Intl.DateTimeFormat(this.locale, { dateStyle: "medium" }).format(new Date(iso));
     }
 
+    /** The balance as it is now: a newer load (after a redemption) replaces an older one still on its way. */
     async load() {
+      this.loading?.abort();
+      const controller = (this.loading = new AbortController());
       try {
         const url = `${this.dataset.endpoint}?locale=${encodeURIComponent(this.locale)}`;
-        const response = await fetch(url, { headers: { Accept: "application/json" }, signal: this.abort.signal });
-        const data = await response.json();
-        // Known refusals are worded in the shopper's language; the server's text is a fallback.
-        if (!response.ok) throw new Error(this.strings[data.error] || data.message || this.strings.error);
+        const response = await fetch(url, { headers: { Accept: "application/json" }, signal: controller.signal });
+        const data = await response.json().catch(() => ({}));
+        if (controller !== this.loading) return;
+        if (!response.ok) return this.say(this.refusal(data));
         this.data = data;
         this.render();
         this.say("");
       } catch (error) {
-        if (error.name === "AbortError") return;
-        this.say(error.message || this.strings.error);
+        // A network failure's own text ("Failed to fetch") means nothing to a shopper.
+        if (controller === this.loading && error.name !== "AbortError") this.say(this.strings.error);
       }
+    }
+
+    /** Known refusals are worded in the shopper's language; the server's text is a fallback. */
+    refusal(data) {
+      return this.strings[data.error] || data.message || this.strings.error;
     }
 
     rewardText(reward) {
@@ -145,8 +154,8 @@
         );
       }
       const expires = this.slot$("expires");
+      expires.hidden = !member.expiresAt;
       if (member.expiresAt) {
-        expires.hidden = false;
         expires.textContent = this.strings.expires.replace("__D__", this.date(member.expiresAt));
       }
       const history = this.slot$("history");
@@ -191,13 +200,12 @@
           body: JSON.stringify({ intent: "birthday", month: Number(form.month.value), day: Number(form.day.value) }),
           signal: this.abort.signal,
         });
-        const data = await response.json();
-        if (!response.ok) throw new Error(data.message || this.strings.error);
+        const data = await response.json().catch(() => ({}));
+        if (!response.ok) return this.say(this.refusal(data));
         form.hidden = true;
         this.say(this.strings.birthdaySaved);
       } catch (error) {
-        if (error.name === "AbortError") return;
-        this.say(error.message || this.strings.error);
+        if (error.name !== "AbortError") this.say(this.strings.error);
       } finally {
         button.disabled = false;
       }
@@ -228,12 +236,16 @@
             body: JSON.stringify({ intent: "redeem", rewardId: target.dataset.rewardId }),
             signal: this.abort.signal,
           });
-          const data = await response.json();
-          if (!response.ok) throw new Error(data.message || this.strings.error);
+          const data = await response.json().catch(() => ({}));
+          if (!response.ok) {
+            this.say(this.refusal(data));
+            target.disabled = false;
+            return;
+          }
           const { redemption } = data;
           const box = this.querySelector("[data-code]");
+          // A failed reload says so itself; the code below is issued either way.
           await this.load();
-          this.say("");
           if (redemption.code) {
             this.showCode(box, redemption.code, redemption.checkoutUrl);
             box.querySelector('[data-action="copy"]').textContent = this.strings.copy;
@@ -242,7 +254,7 @@
           }
         } catch (error) {
           if (error.name === "AbortError") return;
-          this.say(error.message || this.strings.error);
+          this.say(this.strings.error);
           target.disabled = false;
         }
       }

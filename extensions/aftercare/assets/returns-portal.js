@@ -1,4 +1,3 @@
-// @ts-check
 // <aftercare-returns-portal>: finds an order through the app proxy, lets the shopper choose items,
 // a reason and a resolution (an exchange for any product searches the shop's products), shows the
 // amount before submitting, and the return's status after.
