@@ -29,7 +29,8 @@ function countingStorage() {
   return { storage, rows };
 }
 
-const session = (token: string) => new Session({ id: "offline_a.myshopify.com", shop: "a.myshopify.com", state: "s", isOnline: false, accessToken: token });
+const session = (token: string, shop = "a.myshopify.com") =>
+  new Session({ id: `offline_${shop}`, shop, state: "s", isOnline: false, accessToken: token });
 
 describe("the session cache", () => {
   it("reads a session once per few seconds, and again after they pass", async () => {
@@ -39,9 +40,32 @@ describe("the session cache", () => {
     await cached.storeSession(session("t1"));
     for (let i = 0; i < 5; i++) expect((await cached.loadSession("offline_a.myshopify.com"))?.accessToken).toBe("t1");
     expect(storage.reads).toBe(1);
+    // Kept for TTL_MS (lru-cache: stale once older than its ttl), read again a moment later.
     now += CachedSessionStorage.TTL_MS;
     await cached.loadSession("offline_a.myshopify.com");
+    expect(storage.reads).toBe(1);
+    now += 1;
+    await cached.loadSession("offline_a.myshopify.com");
     expect(storage.reads).toBe(2);
+  });
+
+  it("keeps at most MAX_ENTRIES sessions, dropping the least recently read, not the busy shop's", async () => {
+    const now = 1_000_000;
+    const { storage, rows } = countingStorage();
+    const cached = new CachedSessionStorage(storage, () => now);
+    const shops = Array.from({ length: CachedSessionStorage.MAX_ENTRIES + 1 }, (_, i) => `s${i}.myshopify.com`);
+    for (const shop of shops) rows.set(`offline_${shop}`, session("t", shop));
+    const busy = `offline_${shops[0]}`;
+    for (const shop of shops) {
+      await cached.loadSession(`offline_${shop}`);
+      await cached.loadSession(busy);
+    }
+    expect(storage.reads).toBe(shops.length);
+    // The busy shop stayed; the quietest one (read once, first after the busy shop) went.
+    await cached.loadSession(busy);
+    expect(storage.reads).toBe(shops.length);
+    await cached.loadSession(`offline_${shops[1]}`);
+    expect(storage.reads).toBe(shops.length + 1);
   });
 
   it("forgets at once what is stored or deleted through it, and never keeps a missing session", async () => {

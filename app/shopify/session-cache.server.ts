@@ -1,4 +1,5 @@
 import type { Session } from "@shopify/shopify-app-remix/server";
+import { LRUCache } from "lru-cache";
 
 /** The storage interface shopifyApp() takes (the Prisma storage implements it). */
 export interface SessionStorage {
@@ -15,13 +16,25 @@ export interface SessionStorage {
  * of times a second, each read a Prisma query (compiled, then run) of its own. Writes and deletes
  * through this storage forget the entry at once; a session deleted elsewhere (the app/uninstalled
  * handler deletes rows directly) is forgotten within TTL_MS. Missing sessions are not kept, so a
- * new installation is seen at once.
+ * new installation is seen at once. At most MAX_ENTRIES sessions are kept; the least recently read
+ * goes first.
  */
 export class CachedSessionStorage implements SessionStorage {
   static readonly TTL_MS = 5_000;
-  private readonly cache = new Map<string, { at: number; session: Session }>();
+  static readonly MAX_ENTRIES = 10_000;
+  private readonly cache: LRUCache<string, Session>;
 
-  constructor(private readonly inner: SessionStorage, private readonly now: () => number = Date.now) {}
+  /** `now` is a monotonic clock in milliseconds (a wall clock set back would keep sessions longer). */
+  constructor(private readonly inner: SessionStorage, now: () => number = () => performance.now()) {
+    this.cache = new LRUCache({
+      max: CachedSessionStorage.MAX_ENTRIES,
+      ttl: CachedSessionStorage.TTL_MS,
+      // Ask the clock on every read rather than lru-cache's once-per-millisecond memo, so an
+      // injected clock is honoured at once.
+      ttlResolution: 0,
+      perf: { now },
+    });
+  }
 
   async storeSession(session: Session): Promise<boolean> {
     this.cache.delete(session.id);
@@ -30,15 +43,9 @@ export class CachedSessionStorage implements SessionStorage {
 
   async loadSession(id: string): Promise<Session | undefined> {
     const hit = this.cache.get(id);
-    const now = this.now();
-    if (hit && now - hit.at < CachedSessionStorage.TTL_MS && hit.at <= now) return hit.session;
+    if (hit) return hit;
     const session = await this.inner.loadSession(id);
-    if (session) {
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(id, { at: now, session });
-    } else {
-      this.cache.delete(id);
-    }
+    if (session) this.cache.set(id, session);
     return session;
   }
 
