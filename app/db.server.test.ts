@@ -1,6 +1,7 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../tests/helpers/db";
-import { inboxRowId, sqlitePath } from "./db.server";
+import { eraseFreedData, inboxRowId, sqlitePath } from "./db.server";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -140,5 +141,91 @@ describe("plain SQL reads (models/raw-sql.server.ts)", () => {
     await t.db.order.update({ where: { id: order.id }, data: { cancelledAt: new Date("2026-03-04T05:06:07.000Z") } });
     const [after] = await rawRows<{ cancelledAt: Date }>(t.db, `SELECT * FROM "Order" WHERE "id" = {}`, [order.id]);
     expect(after.cancelledAt).toEqual(new Date("2026-03-04T05:06:07.000Z"));
+  });
+});
+
+describe("the outer client inside its own transaction's callback", () => {
+  const TELLS_WHAT_TO_DO = /use the transaction client tx passed to the callback/;
+  const outcome = (work: Promise<unknown>) => work.then(() => "no error", (e: Error) => e.message);
+
+  it("fails at once with what to do instead, and the transaction carries on", async () => {
+    await t.db.webhookEvent.deleteMany();
+    const started = performance.now();
+    const mistakes: string[] = [];
+    await t.db.$transaction(async (tx) => {
+      await tx.webhookEvent.create({ data: event("before-the-mistake") });
+      mistakes.push(await outcome(t.db.webhookEvent.count()));
+      mistakes.push(await outcome(t.db.$queryRawUnsafe("SELECT 1")));
+      mistakes.push(await outcome(t.db.$transaction(async (inner) => inner.webhookEvent.count())));
+      await tx.webhookEvent.create({ data: event("after-the-mistake") });
+    });
+    expect(mistakes).toHaveLength(3);
+    for (const message of mistakes) expect(message).toMatch(TELLS_WHAT_TO_DO);
+    // On SQLite the mistake used to hold every query for the transaction's 5 s timeout.
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(await t.db.webhookEvent.count()).toBe(2);
+  });
+
+  it("leaves another request's query alone while a transaction is open", async () => {
+    await t.db.webhookEvent.deleteMany();
+    let opened!: () => void;
+    const isOpen = new Promise<void>((r) => (opened = r));
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    const transaction = t.db.$transaction(async (tx) => {
+      await tx.webhookEvent.create({ data: event("in-the-open-transaction") });
+      opened();
+      await finished;
+    });
+    await isOpen;
+    // Sent from outside the callback, as another request would.
+    const outside = t.db.webhookEvent.count();
+    if (t.kind === "postgresql") {
+      // Its own connection: answered while the transaction is still open, without its row.
+      expect(await outside).toBe(0);
+      finish();
+    } else {
+      // One writer at a time: it waits its turn and sees the committed row.
+      finish();
+      expect(await outside).toBe(1);
+    }
+    await transaction;
+  });
+
+  it("does not refuse work the callback started that runs after it returned", async () => {
+    let later!: Promise<number>;
+    await t.db.$transaction(async (tx) => {
+      await tx.webhookEvent.count();
+      later = new Promise((resolve) => setTimeout(resolve, 20)).then(() => t.db.webhookEvent.count());
+    });
+    expect(typeof (await later)).toBe("number");
+  });
+});
+
+describe("data deleted or overwritten (compliance)", () => {
+  it("is left in neither the SQLite file nor its write-ahead log once eraseFreedData ran", async () => {
+    if (t.kind !== "sqlite") return;
+    const path = sqlitePath(t.url);
+    const inFiles = (needle: string) =>
+      [path, `${path}-wal`].some((file) => existsSync(file) && readFileSync(file).includes(needle));
+    const secret = "Quillonbrae-7731";
+    const shop = "erase.myshopify.com";
+    await t.db.customer.create({
+      data: { shop, shopifyId: "gid://shopify/Customer/7731", email: `${secret}@example.com`, firstName: secret },
+    });
+    // Large enough to spill onto overflow pages, as an order payload does.
+    const payload = JSON.stringify({ note: secret.repeat(2000) });
+    await t.db.webhookEvent.create({ data: { ...event("erase-big"), shop, payload } });
+    // Moved into the database file by a checkpoint, and read through the direct reader meanwhile.
+    await t.db.$queryRawUnsafe("PRAGMA wal_checkpoint(PASSIVE)");
+    const { rawRows } = await import("./models/raw-sql.server");
+    expect(await rawRows(t.db, `SELECT "id" FROM "Customer" WHERE "shop" = {}`, [shop])).toHaveLength(1);
+    expect(inFiles(secret)).toBe(true);
+
+    await t.db.customer.deleteMany({ where: { shop } });
+    await t.db.webhookEvent.updateMany({ where: { shop }, data: { payload: "{}" } });
+    await eraseFreedData(t.db);
+    expect(inFiles(secret)).toBe(false);
+    expect(statSync(`${path}-wal`).size).toBe(0);
   });
 });

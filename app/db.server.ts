@@ -1,13 +1,23 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { isAbsolute, resolve } from "node:path";
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaPg } from "@prisma/adapter-pg";
 import type BetterSqlite3 from "better-sqlite3";
 import { postgresReader, sqliteReader, type DirectReader } from "./db-reader.server";
 import { databaseKind } from "./env.server";
 
 export type Db = PrismaClient;
+
+/**
+ * The client an interactive transaction hands its callback (`db.$transaction(async (tx) => …)`).
+ * A function that must run inside a transaction takes a Tx; one that needs the whole client (its
+ * own connections, $transaction) takes a Db, and the compiler refuses a Tx there: no casts between
+ * the two (docs/decisions/0018).
+ */
+export type Tx = Prisma.TransactionClient;
 
 const require = createRequire(import.meta.url);
 
@@ -23,9 +33,16 @@ export function sqlitePath(url: string): string {
  * synchronous=NORMAL syncs at checkpoints rather than on every commit: a committed event survives
  * the process being killed (the case the inbox is for), and only an operating-system crash or power
  * loss can take back the last commits (docs/decisions/0004-webhook-intake-performance.md).
+ * secure_delete=ON overwrites what a DELETE or UPDATE frees with zeros, so a redacted customer's
+ * data is not left readable in the file's free pages (docs/decisions/0018).
  * journal_mode=WAL is stored in the database file; the others are per connection.
  */
-export const SQLITE_PRAGMAS = ["journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000"];
+export const SQLITE_PRAGMAS = [
+  "journal_mode = WAL",
+  "synchronous = NORMAL",
+  "secure_delete = ON",
+  "busy_timeout = 5000",
+];
 
 /** How long a SQLite connection waits for another process's write lock before SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -77,6 +94,79 @@ const gateFor = (path: string) => {
  */
 const TAKE_WRITE_LOCK = { sql: `UPDATE "Session" SET "id" = "id" WHERE 0`, args: [], argTypes: [] };
 
+/**
+ * The interactive-transaction callback the running code is inside, per database. Calling the
+ * outer client from inside its own callback is a mistake: on SQLite the statement waits for the
+ * gate the transaction holds while the transaction waits for the statement, so every query of
+ * the process stalls until the transaction times out; on PostgreSQL the statement runs outside
+ * the transaction, on a second connection, and can wait for the transaction's own row locks.
+ * `open` goes false when the callback ends: work it started that runs later is not refused.
+ */
+interface TransactionScope {
+  readonly database: object;
+  open: boolean;
+}
+const transactionScope = new AsyncLocalStorage<TransactionScope>();
+let openScopes = 0;
+
+export class OuterClientInTransactionError extends Error {
+  constructor() {
+    super(
+      "A query went to the database client from inside its own $transaction callback: use the transaction " +
+        "client tx passed to the callback (the outer client runs outside the transaction, and on SQLite it " +
+        "would wait for the transaction, which waits for it).",
+    );
+    this.name = "OuterClientInTransactionError";
+  }
+}
+
+/** Fails the statement of an outer client (not of a transaction) sent from its own callback. */
+function refuseInsideOwnTransaction(database: object) {
+  const scope = transactionScope.getStore();
+  if (scope?.open && scope.database === database) throw new OuterClientInTransactionError();
+}
+
+async function inTransactionScope<T>(database: object, callback: () => Promise<T>): Promise<T> {
+  const scope: TransactionScope = { database, open: true };
+  openScopes++;
+  try {
+    return await transactionScope.run(scope, callback);
+  } finally {
+    scope.open = false;
+    // Tracking the context costs every promise of the thread a little: only while a callback runs.
+    if (--openScopes === 0) transactionScope.disable();
+  }
+}
+
+/** Marks the callbacks of the client's interactive transactions (`database`: what they lock). */
+function markTransactionCallbacks(client: Db, database: object) {
+  const transaction = client.$transaction;
+  // Prisma's overloads of $transaction cannot be restated here: the wrapper passes its arguments
+  // on as they came, the callback wrapped.
+  const marked = (arg: unknown, ...rest: unknown[]): Promise<unknown> =>
+    Reflect.apply(transaction, client, [
+      typeof arg === "function" ? (tx: Tx) => inTransactionScope(database, () => arg(tx)) : arg,
+      ...rest,
+    ]);
+  Object.defineProperty(client, "$transaction", { value: marked, configurable: true, writable: true });
+}
+
+/** PostgreSQL's adapter with the outer client's statements refused inside its own callbacks. */
+function guardedPgAdapter(inner: PrismaPg, database: object): PrismaPg {
+  const connect = inner.connect.bind(inner);
+  inner.connect = async () => {
+    const adapter = await connect();
+    const queryRaw = adapter.queryRaw.bind(adapter);
+    const executeRaw = adapter.executeRaw.bind(adapter);
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.queryRaw = async (query) => (refuseInsideOwnTransaction(database), queryRaw(query));
+    adapter.executeRaw = async (query) => (refuseInsideOwnTransaction(database), executeRaw(query));
+    adapter.startTransaction = async (level) => (refuseInsideOwnTransaction(database), startTransaction(level));
+    return adapter;
+  };
+  return inner;
+}
+
 /** Wraps Prisma's SQLite adapter: pragmas on connect, and transactions through the file's gate. */
 function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): SqliteAdapterFactory {
   const wrapTransaction = (tx: SqliteTransaction, release: () => void): SqliteTransaction => ({
@@ -111,12 +201,14 @@ function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): Sqli
     },
     // A statement outside any transaction also waits for the gate: run while another request's
     // transaction is open, it would join that transaction and vanish if it rolled back.
-    queryRaw: (query) => gated(() => adapter.queryRaw(query)),
-    executeRaw: (query) => gated(() => adapter.executeRaw(query)),
+    // Refused at once from inside a transaction's own callback: it would wait for that transaction.
+    queryRaw: async (query) => (refuseInsideOwnTransaction(gate), gated(() => adapter.queryRaw(query))),
+    executeRaw: async (query) => (refuseInsideOwnTransaction(gate), gated(() => adapter.executeRaw(query))),
     executeScript: (script) => adapter.executeScript(script),
     getConnectionInfo: adapter.getConnectionInfo ? () => adapter.getConnectionInfo!() : undefined,
     dispose: () => adapter.dispose(),
     async startTransaction(isolationLevel) {
+      refuseInsideOwnTransaction(gate);
       const release = await gate.acquire();
       let tx: SqliteTransaction | undefined;
       try {
@@ -388,16 +480,37 @@ export function createDb(url: string): Db {
     );
     const client = new SqliteClient({ adapter }) as Db;
     sqliteClients.add(client);
+    // Every client on this file shares its gate, so each is refused inside the others' callbacks too.
+    markTransactionCallbacks(client, gate);
     // An in-memory database is private to its connection: the writer could not see Prisma's tables.
     if (path !== ":memory:") attachConnections(client, sqliteInboxWriter(path, gate), sqliteReader(path));
     return client;
   }
   const { PrismaPg } = require("@prisma/adapter-pg");
   const { PrismaClient: PostgresClient } = require(".prisma/client-postgres");
-  const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const database = {};
+  const pool = { connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) };
+  const adapter = guardedPgAdapter(new PrismaPg(pool), database);
   const client = new PostgresClient({ adapter }) as Db;
+  markTransactionCallbacks(client, database);
   attachConnections(client, postgresInboxWriter(url), postgresReader(url));
   return client;
+}
+
+/**
+ * After personal data was deleted or overwritten (customers/redact, shop/redact): on SQLite, its
+ * earlier versions also live on in the write-ahead log's older frames, which secure_delete does
+ * not touch. A TRUNCATE checkpoint copies the log's newest pages (the zeroed ones) into the
+ * database file and empties the log. It waits for readers (busy_timeout); one still holding an
+ * old snapshot after that makes it fail, and the redaction, being idempotent, is retried whole.
+ * On PostgreSQL nothing is done here: dead rows go with VACUUM (docs/decisions/0018).
+ */
+export async function eraseFreedData(db: Db): Promise<void> {
+  if (!isSqliteDb(db)) return;
+  const [result] = await db.$queryRawUnsafe<Array<{ busy: number | bigint }>>("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (result && Number(result.busy) !== 0) {
+    throw new Error("The SQLite write-ahead log could not be emptied after a redaction (a reader held it); retry");
+  }
 }
 
 /**
