@@ -6,11 +6,8 @@
  * it (is this source already booked? how much is available?) sees the latest committed state.
  * The final UPDATE is also conditional on the balance staying >= 0, as a second guard.
  */
-import type { Prisma } from "@prisma/client";
-import type { Db } from "../../db.server";
+import type { Db, Tx } from "../../db.server";
 import { rawRows } from "../../models/raw-sql.server";
-
-type Tx = Prisma.TransactionClient;
 
 export type EntryKind =
   | "earn_order"
@@ -65,7 +62,8 @@ class Overdraw extends Error {}
 /** Kinds that count as a member being active (and so push back expiry). */
 const ACTIVITY: ReadonlySet<EntryKind> = new Set(["earn_order", "signup", "birthday", "adjust", "redeem", "merge_in"]);
 
-export async function pendingPoints(tx: Tx | Db, memberId: string, now: Date): Promise<number> {
+/** Inside a transaction or outside (a Db is a Tx too, working outside any transaction). */
+export async function pendingPoints(tx: Tx, memberId: string, now: Date): Promise<number> {
   const agg = await tx.loyaltyLedgerEntry.aggregate({ where: { memberId, availableAt: { gt: now } }, _sum: { points: true } });
   return agg._sum.points ?? 0;
 }
@@ -87,10 +85,10 @@ export async function postEntry(db: Db, shop: string, memberId: string, entry: E
       let points = options.compute ? await options.compute(tx) : entry.points;
       if (!Number.isInteger(points)) throw new TypeError("points must be an integer");
       if (points < 0) {
-        const member = await tx.loyaltyMember.findUniqueOrThrow({ where: { id: memberId }, select: { points: true } });
-        const pending = Math.max(0, await pendingPoints(tx, memberId, now));
+        const balance = await balanceInTransaction(tx, shop, memberId, now);
+        if (!balance) throw new MemberNotFoundError(`No loyalty member ${memberId} in ${shop}`);
         // A debit dated in the future takes back pending points; otherwise it spends available ones.
-        const room = entry.availableAt > now ? Math.min(pending, member.points) : Math.max(0, member.points - pending);
+        const room = entry.availableAt > now ? balance.pending : balance.available;
         if (-points > room) {
           if (mode === "exact") return { status: "insufficient", available: room } as const;
           points = -room;
@@ -140,20 +138,40 @@ export interface Balance {
   available: number;
 }
 
-/** One member row plus the entries still pending (bounded by the pending window, not the ledger's length). */
-export async function balanceOf(db: Db | Tx, shop: string, memberId: string, now: Date): Promise<Balance | null> {
+/** The balance from the member's points and the sum of their entries still pending. */
+function balanceFrom(points: number, pendingSum: number): Balance {
+  const pending = Math.min(points, Math.max(0, pendingSum));
+  return { total: points, pending, available: points - pending };
+}
+
+/**
+ * One member row plus the entries still pending (bounded by the pending window, not the ledger's
+ * length), as committed. Outside a transaction only: it reads on the client's own read connection,
+ * which does not see a transaction's uncommitted rows; inside one, use balanceInTransaction.
+ */
+export async function balanceOf(db: Db, shop: string, memberId: string, now: Date): Promise<Balance | null> {
   // Plain SQL: the storefront widget reads this on every view (models/raw-sql.server.ts). The
   // pending sum reads only this member's future-dated entries, by index, however long the ledger.
-  const [member] = await rawRows<{ points: number }>(db as Db, `SELECT "points" FROM "LoyaltyMember" WHERE "id" = {} AND "shop" = {}`, [memberId, shop]);
+  const [member] = await rawRows<{ points: number }>(
+    db,
+    `SELECT "points" FROM "LoyaltyMember" WHERE "id" = {} AND "shop" = {}`,
+    [memberId, shop],
+  );
   if (!member) return null;
   const [sum] = await rawRows<{ pending: number | bigint | string | null }>(
-    db as Db,
+    db,
     `SELECT SUM("points") AS "pending" FROM "LoyaltyLedgerEntry" WHERE "memberId" = {} AND "availableAt" > {}`,
     [memberId, now],
   );
   // SUM of integers is a bigint on PostgreSQL.
-  const pending = Math.min(member.points, Math.max(0, Number(sum?.pending ?? 0)));
-  return { total: member.points, pending, available: member.points - pending };
+  return balanceFrom(member.points, Number(sum?.pending ?? 0));
+}
+
+/** The same balance read through a transaction, its own uncommitted entries included. */
+export async function balanceInTransaction(tx: Tx, shop: string, memberId: string, now: Date): Promise<Balance | null> {
+  const member = await tx.loyaltyMember.findFirst({ where: { id: memberId, shop }, select: { points: true } });
+  if (!member) return null;
+  return balanceFrom(member.points, await pendingPoints(tx, memberId, now));
 }
 
 /** When each pending amount unlocks, soonest first. */

@@ -6,7 +6,7 @@ import { testSandbox, TEST_SHOP } from "../../../sandbox/engine/testing";
 import { gidFor } from "../../../sandbox/engine/state";
 import { adminClient } from "../../shopify/admin.server";
 import { LoyaltyDiscountByCode } from "../../shopify/operations/loyalty";
-import { balanceOf, postEntry } from "./ledger.server";
+import { balanceInTransaction, balanceOf, postEntry } from "./ledger.server";
 import { memberForCustomer } from "./members.server";
 import { saveLoyaltySettings } from "./settings.server";
 import { LoyaltyError, redeemReward } from "./redemption.server";
@@ -66,6 +66,29 @@ async function deliver(request: Request) {
 }
 
 describe("the ledger", () => {
+  it("reads a balance inside a transaction, the transaction's own entry included, on either database", async () => {
+    const member = await t.db.loyaltyMember.create({ data: { shop: SHOP, key: "tx-balance" } });
+    const now = new Date("2026-03-01T12:00:00Z");
+    const unlocks = new Date("2026-03-20T12:00:00Z");
+    const entry = (sourceKey: string, points: number, availableAt: Date) =>
+      ({ sourceKey, kind: "adjust", points, availableAt }) as const;
+    await postEntry(t.db, SHOP, member.id, entry("t:tx-balance-pending", 25, unlocks), { now });
+    let seen: unknown;
+    const posted = await postEntry(t.db, SHOP, member.id, entry("t:tx-balance-earn", 30, now), {
+      now,
+      // Where a reward is created with the points just booked: a read through the transaction.
+      alongside: async (tx) => {
+        seen = await balanceInTransaction(tx, SHOP, member.id, now);
+      },
+    });
+    expect(posted.status).toBe("posted");
+    expect(seen).toEqual({ total: 55, pending: 25, available: 30 });
+    expect(await balanceOf(t.db, SHOP, member.id, now)).toEqual(seen);
+    // A debit checks what is available through the same read, under the member's lock.
+    const spend = await postEntry(t.db, SHOP, member.id, entry("t:tx-balance-spend", -31, now), { now });
+    expect(spend).toEqual({ status: "insufficient", available: 30 });
+  });
+
   it("keeps the balance equal to the ledger's sum and refuses to overdraw", async () => {
     const m = await memberForCustomer(t.db, SHOP, "gid://shopify/Customer/900001", "l1@example.com");
     const now = new Date();
