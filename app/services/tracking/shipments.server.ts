@@ -4,6 +4,7 @@
  * items still being prepared. The storefront lookup, the notifications and the delay job all
  * read it from here, so they never disagree.
  */
+import { LRUCache } from "lru-cache";
 import type { Db } from "../../db.server";
 import { addBusinessDays, localDate, zonedTimeToUtc, type BusinessCalendar, type CivilDate } from "../../domain/tracking/calendar";
 import { resolveCarrier, type ResolvedCarrier } from "../../domain/tracking/carriers";
@@ -38,16 +39,31 @@ export function estimateRulesOf(settings: TrackingSettings): EstimateRules {
 }
 
 const HISTORY_DAYS = 180;
-const HISTORY_TTL_MS = 10 * 60_000;
-const historyCache = new Map<string, { at: number; value: { stats: TransitStats; scope: "carrier_country" | "country" } | null }>();
+export const HISTORY_TTL_MS = 10 * 60_000;
+export const HISTORY_CACHE_MAX = 5_000;
+type TransitHistory = { stats: TransitStats; scope: "carrier_country" | "country" };
+
+/**
+ * lru-cache measures an entry's age on this clock, which transitHistory sets to its caller's
+ * `now`: the history is of the 180 days before that moment, so its freshness is counted there too.
+ */
+const historyClock = { at: 0, now: () => historyClock.at };
+const historyCache = new LRUCache<string, { value: TransitHistory | null }>({
+  max: HISTORY_CACHE_MAX,
+  ttl: HISTORY_TTL_MS,
+  ttlResolution: 0,
+  perf: historyClock,
+});
 
 /** This shop's transit history for a carrier and country (else the country), cached briefly per process. */
 export async function transitHistory(db: Db, shop: string, carrier: string | null, country: string | null, now: Date) {
   const key = `${shop}|${carrier ?? ""}|${country ?? ""}`;
-  const hit = historyCache.get(key);
-  if (hit && now.getTime() - hit.at < HISTORY_TTL_MS && hit.at <= now.getTime()) return hit.value;
+  historyClock.at = now.getTime();
+  // An entry computed for a later moment than `now` (a replay, a test's clock) is not used.
+  const hit = historyCache.getRemainingTTL(key) <= HISTORY_TTL_MS ? historyCache.get(key) : undefined;
+  if (hit) return hit.value;
   const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-  let value: { stats: TransitStats; scope: "carrier_country" | "country" } | null = null;
+  let value: TransitHistory | null = null;
   if (carrier) {
     const stats = transitStats(await transitSamples(db, shop, { carrier, destinationCountry: country, since }));
     if (stats && stats.samples >= MIN_HISTORY_SAMPLES) value = { stats, scope: "carrier_country" };
@@ -56,14 +72,10 @@ export async function transitHistory(db: Db, shop: string, carrier: string | nul
     const stats = transitStats(await transitSamples(db, shop, { destinationCountry: country, since }));
     if (stats && stats.samples >= MIN_HISTORY_SAMPLES) value = { stats, scope: "country" };
   }
-  if (historyCache.size > 5000) historyCache.clear();
-  historyCache.set(key, { at: now.getTime(), value });
+  // Other lookups may have moved the clock while this one awaited its reads.
+  historyClock.at = now.getTime();
+  historyCache.set(key, { value });
   return value;
-}
-
-/** Forget cached history (tests, and after bulk imports). */
-export function clearTransitHistoryCache() {
-  historyCache.clear();
 }
 
 export interface ShipmentItem {
