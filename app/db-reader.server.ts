@@ -11,6 +11,7 @@
  */
 import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
+import { LRUCache } from "lru-cache";
 import type { Pool, types as PgTypes } from "pg";
 
 const require = createRequire(import.meta.url);
@@ -25,9 +26,18 @@ type Decode = (value: unknown) => unknown;
 const asDate: Decode = (v) => (v === null || v === undefined ? null : new Date(v as string));
 const asBoolean: Decode = (v) => (v === null || v === undefined ? null : v === 1 || v === true || v === "1");
 
+/**
+ * Prepared statements kept per SQLite reader. The app's queries are far fewer; should one-off
+ * queries ever pile up, the least recently used go, and the storefront's hot ones stay prepared.
+ */
+export const SQLITE_STATEMENTS_MAX = 200;
+
 export function sqliteReader(path: string): DirectReader {
   let conn: BetterSqlite3.Database | undefined;
-  const statements = new Map<string, { stmt: BetterSqlite3.Statement; decoders: Array<[string, Decode]> }>();
+  // A statement runs to completion inside all(), so evicting one never cuts a query short.
+  const statements = new LRUCache<string, { stmt: BetterSqlite3.Statement; decoders: Array<[string, Decode]> }>({
+    max: SQLITE_STATEMENTS_MAX,
+  });
   const prepared = (sql: string) => {
     let entry = statements.get(sql);
     if (!entry) {
@@ -43,7 +53,6 @@ export function sqliteReader(path: string): DirectReader {
         if (type === "DATETIME") decoders.push([column.name, asDate]);
         else if (type === "BOOLEAN") decoders.push([column.name, asBoolean]);
       }
-      if (statements.size > 200) statements.clear();
       entry = { stmt, decoders };
       statements.set(sql, entry);
     }
