@@ -1,7 +1,9 @@
 import type { Db } from "../db.server";
 import { claimEvent, markFailed, markProcessed } from "../models/webhook-inbox.server";
-import { handleWebhook, UnknownTopicError } from "../webhooks/handlers.server";
+import { isRedactedShop } from "../services/compliance.server";
+import { handleWebhook } from "../webhooks/handlers.server";
 import { PayloadError } from "../webhooks/payloads";
+import { failureKind } from "./failure-kind";
 // Areas attach their webhook listeners and compliance entries when this is imported.
 import "../areas.server";
 
@@ -14,6 +16,10 @@ export function isWriteConflict(error: unknown): boolean {
 
 export type ProcessOutcome = "processed" | "skipped" | "failed" | "parked";
 
+/** Stored as the event's outcome when its shop was redacted and has not installed the app since. */
+export const REDACTED_SHOP_OUTCOME =
+  "Ignored: the shop's data was deleted (shop/redact) and the app was not installed again since.";
+
 /**
  * Runs one inbox event's handler. Safe to call for the same id from several workers at once and
  * again after a crash: the claim lets one worker in, handlers are idempotent.
@@ -22,13 +28,27 @@ export async function processEvent(db: Db, id: string, clock: () => Date = () =>
   const event = await claimEvent(db, id, clock());
   if (!event) return "skipped";
   try {
+    // A late retry or a replay must not bring back a redacted shop's data (docs/decisions/0017).
+    if (event.topic !== "shop/redact" && (await isRedactedShop(db, event.shop))) {
+      await markProcessed(db, id, clock(), REDACTED_SHOP_OUTCOME);
+      return "processed";
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(event.payload);
     } catch {
       throw new PayloadError("stored payload is not JSON");
     }
-    const context = { db, shop: event.shop, topic: event.topic, payload, eventAt: event.triggeredAt ?? event.receivedAt };
+    // What a handler could not do although it did the rest; kept with the event for the Sync page.
+    const notes: string[] = [];
+    const context = {
+      db,
+      shop: event.shop,
+      topic: event.topic,
+      payload,
+      eventAt: event.triggeredAt ?? event.receivedAt,
+      note: (message: string) => void (notes.includes(message) || notes.push(message)),
+    };
     // Two workers applying events of the same order at once can race to create its row, or
     // conflict on PostgreSQL; the loser simply runs again, and finds the row there.
     for (let attempt = 1; ; attempt++) {
@@ -39,11 +59,12 @@ export async function processEvent(db: Db, id: string, clock: () => Date = () =>
         if (attempt >= 3 || !isWriteConflict(error)) throw error;
       }
     }
-    await markProcessed(db, id, clock());
+    const keep = event.topic === "shop/redact" ? "redacted" : "processed";
+    await markProcessed(db, id, clock(), notes.length ? notes.join(" ") : null, keep);
     return "processed";
   } catch (error) {
-    // A payload we cannot read or a topic we do not handle will not get better with retries.
-    const hopeless = error instanceof PayloadError || error instanceof UnknownTopicError;
-    return markFailed(db, id, hopeless ? Number.MAX_SAFE_INTEGER : event.attempts, error, clock());
+    // Retries are for what may pass (a busy database, the network); a payload the handler cannot
+    // read or a topic it does not know fails the same way every time, so it is parked at once.
+    return markFailed(db, id, event.attempts, error, clock(), failureKind(error) === "permanent");
   }
 }

@@ -6,7 +6,8 @@ export const MAX_ATTEMPTS = 8;
 /** How long a worker owns an event it claimed; after that another worker may take it over. */
 export const CLAIM_MS = 2 * 60_000;
 
-export type InboxStatus = "pending" | "processing" | "processed" | "failed" | "parked";
+/** redacted: the shop's data was deleted (shop/redact); the row keeps only the webhook id, for good. */
+export type InboxStatus = "pending" | "processing" | "processed" | "failed" | "parked" | "redacted";
 
 export interface IncomingEvent {
   shop: string;
@@ -60,12 +61,27 @@ export async function claimEvent(db: Db, id: string, now = new Date()) {
  * Once handled, an event's payload is dropped: the mirror holds what features need, and a raw
  * payload full of names and addresses kept "just in case" is personal data nobody asked us to
  * keep. The row stays (without it) so a late repeat of the delivery is still recognised.
- * updateMany, not update: a shop/redact handler deletes its own event with the shop's data.
+ * updateMany, not update: a shop/redact handler has already turned its own event into a kept id.
+ * `outcome`: what the handler could not do, or why it did nothing. `status` "redacted" keeps the id
+ * for good (a shop/redact must not run again from a replay of its own delivery).
  */
-export async function markProcessed(db: Db, id: string, now = new Date()) {
+export async function markProcessed(
+  db: Db,
+  id: string,
+  now = new Date(),
+  outcome: string | null = null,
+  status: "processed" | "redacted" = "processed",
+) {
   await db.webhookEvent.updateMany({
-    where: { id },
-    data: { status: "processed", processedAt: now, lockedUntil: null, lastError: null, payload: "" },
+    where: { id, status: "processing" },
+    data: {
+      status,
+      processedAt: now,
+      lockedUntil: null,
+      lastError: null,
+      payload: "",
+      outcome: outcome?.slice(0, 2000) ?? null,
+    },
   });
 }
 
@@ -97,11 +113,19 @@ export function describeError(error: unknown): string {
   return typeof code === "string" && !cause.includes(code) ? `${code}: ${cause}` : cause;
 }
 
-export async function markFailed(db: Db, id: string, attempts: number, error: unknown, now = new Date()) {
-  const message = describeError(error);
-  const parked = attempts >= MAX_ATTEMPTS;
+/** `permanent`: the failure will repeat on every attempt (jobs/failure-kind.ts), so park it now. */
+export async function markFailed(
+  db: Db,
+  id: string,
+  attempts: number,
+  error: unknown,
+  now = new Date(),
+  permanent = false,
+) {
+  const message = (permanent ? "Parked at once, retrying cannot help: " : "") + describeError(error);
+  const parked = permanent || attempts >= MAX_ATTEMPTS;
   await db.webhookEvent.updateMany({
-    where: { id },
+    where: { id, status: "processing" },
     data: {
       status: parked ? "parked" : "failed",
       lastError: message.slice(0, 2000),
@@ -172,7 +196,8 @@ export async function syncOverview(db: Db, shop: string, now = new Date()): Prom
     }),
     db.webhookEvent.groupBy({
       by: ["topic"],
-      where: { shop },
+      // Ids kept from before a shop/redact are not deliveries of the current installation.
+      where: { shop, status: { not: "redacted" } },
       _max: { receivedAt: true },
       _count: { _all: true },
       orderBy: { topic: "asc" },

@@ -1,4 +1,4 @@
-import type { Db } from "../db.server";
+import { eraseFreedData, type Db } from "../db.server";
 import { REDACTED_ORDER_FIELDS } from "../models/orders.server";
 
 /** Who a compliance request is about. Any of the three may be missing. */
@@ -112,7 +112,14 @@ const webhookInbox: PersonalDataArea = {
     }
   },
   async deleteShop(db, shop) {
-    await db.webhookEvent.deleteMany({ where: { shop } });
+    // Ids only, kept for good (not pruned): a late retry of one of these deliveries is then
+    // recognised at the door and changes nothing. The event being handled (processing) is left
+    // to the job that runs it, which blanks it too and can still retry if this handler fails.
+    await db.webhookEvent.updateMany({
+      where: { shop, status: { not: "processing" } },
+      data: { status: "redacted", payload: "", lastError: null, outcome: null, lockedUntil: null },
+    });
+    await db.webhookEvent.updateMany({ where: { shop, status: "processing" }, data: { payload: "" } });
   },
 };
 
@@ -156,9 +163,29 @@ export async function recordDataRequest(db: Db, shop: string, subject: DataSubje
 /** customers/redact: every area forgets the customer; the inbox last, so nothing is left behind. */
 export async function redactCustomer(db: Db, shop: string, subject: DataSubject, now = new Date()) {
   for (const area of [...areas, webhookInbox]) await area.redactCustomer(db, shop, subject, now);
+  // Rows alone are not enough: the old bytes must not stay readable in the database's files.
+  await eraseFreedData(db);
 }
 
-/** shop/redact: all of the shop's data, in every area, sessions and the shop record included. */
-export async function deleteShopData(db: Db, shop: string) {
+/**
+ * shop/redact: all of the shop's data, in every area, sessions and the shop record included. The
+ * tombstone comes first, so that events of the shop handled meanwhile already do nothing.
+ */
+export async function deleteShopData(db: Db, shop: string, now = new Date()) {
+  await db.redactedShop.upsert({ where: { domain: shop }, create: { domain: shop, redactedAt: now }, update: {} });
   for (const area of [...areas, webhookInbox, sessionsAndShop]) await area.deleteShop(db, shop);
+  await eraseFreedData(db);
+}
+
+/** Whether the shop's data was redacted and the app has not been installed again since. */
+export async function isRedactedShop(db: Db, shop: string): Promise<boolean> {
+  return (await db.redactedShop.count({ where: { domain: shop } })) > 0;
+}
+
+/**
+ * A new installation after shop/redact: the shop's new deliveries are welcome again. Deliveries
+ * from before the redaction stay refused by their kept webhook ids (docs/decisions/0017).
+ */
+export async function liftShopRedaction(db: Db, shop: string) {
+  await db.redactedShop.deleteMany({ where: { domain: shop } });
 }

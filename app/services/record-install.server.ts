@@ -1,6 +1,7 @@
 import type { Db } from "../db.server";
 import { adminClient, type GraphqlFn } from "../shopify/admin.server";
 import { ShopDetails } from "../shopify/operations/shop";
+import { liftShopRedaction } from "./compliance.server";
 
 /** After Shopify authorises the app: remember the shop, its currency and time zone. */
 export async function recordInstall(db: Db, graphql: GraphqlFn, shop: string, scopes: string | undefined) {
@@ -18,4 +19,6 @@ export async function recordInstall(db: Db, graphql: GraphqlFn, shop: string, sc
     create: { domain: shop, installedAt: new Date(), ...data },
     update: data,
   });
+  // Installed again after a shop/redact: the new installation's deliveries count again.
+  await liftShopRedaction(db, shop);
 }

@@ -8,7 +8,9 @@ import {
   customerFromPayload,
   fulfillmentEventFromPayload,
   fulfillmentFromPayload,
+  complianceSubjectFromPayload,
   orderFromPayload,
+  PayloadError,
   refundFromPayload,
   returnFromPayload,
 } from "./payloads";
@@ -22,6 +24,8 @@ export interface WebhookContext {
   /** When Shopify says the event happened (X-Shopify-Triggered-At), else when it was received. */
   eventAt: Date;
   now: Date;
+  /** Says what the handler could not do although it did the rest; stored as the event's outcome. */
+  note?: (message: string) => void;
 }
 
 export type WebhookHandler = (ctx: WebhookContext) => Promise<unknown>;
@@ -52,12 +56,18 @@ async function mirrorOrder({ db, shop, payload }: WebhookContext) {
   return result;
 }
 
-function subjectOf(payload: any): DataSubject {
-  return {
-    customerShopifyId: payload.customer?.id ? gid("Customer", payload.customer.id) : null,
-    email: typeof payload.customer?.email === "string" ? payload.customer.email : null,
-    orderShopifyIds: (payload.orders_to_redact ?? payload.orders_requested ?? []).map((id: number) => gid("Order", id)),
-  };
+/**
+ * Who a compliance request is about, as far as its payload can be read. What could not be read is
+ * noted on the event; a request that names nobody at all is parked for a person to look at.
+ */
+function subjectOf({ payload, topic, note }: WebhookContext): DataSubject {
+  const field = topic === "customers/redact" ? "orders_to_redact" : "orders_requested";
+  const { problems, ...subject } = complianceSubjectFromPayload(payload, field);
+  if (!subject.customerShopifyId && !subject.email && subject.orderShopifyIds.length === 0) {
+    throw new PayloadError(`${topic} names no customer, email or order: ${problems.join(" ")}`);
+  }
+  if (problems.length) note?.(`Done for what could be read. Not done: ${problems.join(" ")}`);
+  return subject;
 }
 
 async function mirrorReturn({ db, shop, topic, payload, eventAt }: WebhookContext) {
@@ -98,14 +108,19 @@ export const handlers: Record<string, WebhookHandler> = {
     await db.session.updateMany({ where: { shop }, data: { scope: current } });
     await db.shop.updateMany({ where: { domain: shop }, data: { scopes: current } });
   },
-  "customers/data_request": ({ db, shop, payload }) => recordDataRequest(db, shop, subjectOf(payload)),
-  "customers/redact": ({ db, shop, payload, now }) => redactCustomer(db, shop, subjectOf(payload), now),
-  "shop/redact": ({ db, shop }) => deleteShopData(db, shop),
+  "customers/data_request": (ctx) => recordDataRequest(ctx.db, ctx.shop, subjectOf(ctx)),
+  "customers/redact": (ctx) => redactCustomer(ctx.db, ctx.shop, subjectOf(ctx), ctx.now),
+  "shop/redact": ({ db, shop, now }) => deleteShopData(db, shop, now),
 };
 
 export const SUBSCRIBED_TOPICS = Object.keys(handlers);
 
-export class UnknownTopicError extends Error {}
+export class UnknownTopicError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnknownTopicError";
+  }
+}
 
 export async function handleWebhook(ctx: WebhookContext) {
   const handler = handlers[ctx.topic];

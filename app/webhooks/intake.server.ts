@@ -8,6 +8,7 @@ function intakeDeps(): ReceiveDeps {
   return {
     db: db(),
     secret: env().SHOPIFY_API_SECRET,
+    customShopDomain: env().SHOP_CUSTOM_DOMAIN ?? null,
     onRecorded: (id) => jobs().enqueue(id),
     log: (message, detail) => console.error(`[webhooks] ${message}`, detail),
   };

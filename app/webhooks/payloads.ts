@@ -328,3 +328,49 @@ export function returnFromPayload(r: Json): ReturnRecord | null {
         : null,
   };
 }
+
+/** Who a compliance payload is about, and what in it could not be read. */
+export interface ComplianceSubject {
+  customerShopifyId: string | null;
+  email: string | null;
+  orderShopifyIds: string[];
+  /** One sentence per part that was missing or malformed: the event's outcome says what was not done. */
+  problems: string[];
+}
+
+/** A Shopify numeric id (number or digits) or a gid of the resource; anything else is not an id. */
+function shopifyIdOf(resource: "Customer" | "Order", value: unknown): string | null {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return gid(resource, value);
+  if (typeof value === "string" && /^\d{1,20}$/.test(value)) return gid(resource, value);
+  if (typeof value === "string" && value.startsWith(`gid://shopify/${resource}/`)) return value;
+  return null;
+}
+
+/**
+ * customers/redact and customers/data_request, read part by part: a malformed part is noted and
+ * the rest still used, since forgetting what can be identified beats forgetting nothing.
+ */
+export function complianceSubjectFromPayload(
+  payload: Json,
+  ordersField: "orders_to_redact" | "orders_requested",
+): ComplianceSubject {
+  const problems: string[] = [];
+  const customer = payload?.customer;
+  const customerShopifyId =
+    shopifyIdOf("Customer", customer?.admin_graphql_api_id) ?? shopifyIdOf("Customer", customer?.id);
+  if (!customerShopifyId) problems.push("customer.id is missing or not a customer id.");
+  const email = typeof customer?.email === "string" && customer.email.includes("@") ? customer.email.trim() : null;
+  if (!email) problems.push("customer.email is missing or not an email address.");
+  const orders = payload?.[ordersField];
+  const orderShopifyIds: string[] = [];
+  if (Array.isArray(orders)) {
+    const unreadable = orders.filter((o) => !shopifyIdOf("Order", o));
+    orderShopifyIds.push(...orders.map((o) => shopifyIdOf("Order", o)).filter((o): o is string => o !== null));
+    if (unreadable.length) {
+      problems.push(`${ordersField}: ${unreadable.length} entries are not order ids and were skipped.`);
+    }
+  } else if (orders !== undefined && orders !== null) {
+    problems.push(`${ordersField} is not a list of order ids; no order was taken from it.`);
+  }
+  return { customerShopifyId, email, orderShopifyIds, problems };
+}

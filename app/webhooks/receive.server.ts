@@ -1,12 +1,14 @@
 import type { Db } from "../db.server";
 import { recordEvent } from "../models/webhook-inbox.server";
 import { jsonBodyShape } from "./json-body.server";
-import { headerReader, validateWebhook, type HeaderReader } from "./verify.server";
+import { acceptedShopDomain, headerReader, validateWebhook, type HeaderReader } from "./verify.server";
 
 export interface ReceiveDeps {
   db: Db;
   /** The app's client secret: Shopify signs webhooks with it. */
   secret: string;
+  /** The app's custom shop domain (SHOP_CUSTOM_DOMAIN), accepted beside `<name>.myshopify.com`. */
+  customShopDomain?: string | null;
   /** Called after the event is safely recorded; hands it to the job runner. Never awaited by Shopify. */
   onRecorded?: (eventId: string) => void;
   log?: (message: string, detail?: unknown) => void;
@@ -45,6 +47,16 @@ export async function receiveDelivery(delivery: Delivery, deps: ReceiveDeps): Pr
     return answer(401, "The webhook's HMAC signature does not match this app's secret.");
   }
 
+  // Only after the signature: an unsigned request learns nothing about what else is wrong.
+  const shop = acceptedShopDomain(check.domain, deps.customShopDomain);
+  if (!shop) {
+    return answer(
+      400,
+      `X-Shopify-Shop-Domain ${JSON.stringify(check.domain.slice(0, 100))} is not a shop domain: ` +
+        "expected <shop>.myshopify.com.",
+    );
+  }
+
   // The raw bytes go on as they are: checked, then stored as UTF-8 text, never decoded here.
   const shape = jsonBodyShape(rawBody);
   if (shape === "not_json") return answer(400, "The webhook body is not valid JSON.");
@@ -56,7 +68,7 @@ export async function receiveDelivery(delivery: Delivery, deps: ReceiveDeps): Pr
   let eventId: string | null;
   try {
     eventId = await recordEvent(deps.db, {
-      shop: check.domain,
+      shop,
       topic: normaliseTopic(check.topic),
       webhookId: check.webhookId,
       eventId: header("x-shopify-event-id"),

@@ -56,3 +56,17 @@ export function validateWebhook(rawBody: string | Buffer, headers: Headers | Hea
     webhookId: header("x-shopify-webhook-id")!,
   };
 }
+
+/** A shop's own name on Shopify: letters, digits and hyphens, then .myshopify.com. */
+const MYSHOPIFY_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+/**
+ * The shop a delivery names, lower-cased, if it is one a shop can have: `<name>.myshopify.com`, or
+ * the app's configured custom shop domain. Anything else would become a tenant of its own.
+ */
+export function acceptedShopDomain(value: string, customDomain?: string | null): string | null {
+  const domain = value.trim().toLowerCase();
+  if (domain.length <= 255 && MYSHOPIFY_DOMAIN.test(domain)) return domain;
+  if (customDomain && domain === customDomain.trim().toLowerCase()) return domain;
+  return null;
+}
