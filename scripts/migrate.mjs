@@ -11,6 +11,10 @@ import { pathToFileURL } from "node:url";
 
 const root = join(import.meta.dirname, "..");
 
+/** @typedef {{ name: string; sql: string; checksum: string }} Migration */
+/** @typedef {{ migration_name: string; checksum: string }} AppliedRow */
+
+/** @param {string} dir @returns {Migration[]} */
 function migrationsIn(dir) {
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, "migration.sql")))
@@ -25,6 +29,7 @@ function migrationsIn(dir) {
 const SQLITE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" ("id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME, "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME, "started_at" DATETIME NOT NULL DEFAULT current_timestamp, "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`;
 const POSTGRES_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" ("id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ, "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ, "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`;
 
+/** @param {AppliedRow[]} applied @param {Migration[]} migrations */
 function checkApplied(applied, migrations) {
   const byName = new Map(migrations.map((m) => [m.name, m]));
   for (const row of applied) {
@@ -34,7 +39,12 @@ function checkApplied(applied, migrations) {
   }
 }
 
-/** Applies pending migrations; returns the names applied. */
+/**
+ * Applies pending migrations; returns the names applied.
+ * @param {string} url
+ * @param {{ log?: (line: string) => void }} [options]
+ * @returns {Promise<string[]>}
+ */
 export async function migrate(url, { log = () => {} } = {}) {
   if (url.startsWith("file:")) {
     const { default: Database } = await import("better-sqlite3");
@@ -44,10 +54,15 @@ export async function migrate(url, { log = () => {} } = {}) {
       db.pragma("journal_mode = WAL");
       db.exec(SQLITE_TABLE);
       const migrations = migrationsIn(join(root, "prisma/migrations"));
-      const applied = db.prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all();
+      const applied = /** @type {AppliedRow[]} */ (
+        db
+          .prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
+          .all()
+      );
       checkApplied(applied, migrations);
       const done = new Set(applied.map((r) => r.migration_name));
       const record = db.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`);
+      /** @type {string[]} */
       const names = [];
       for (const m of migrations.filter((m) => !done.has(m.name))) {
         const started = new Date().toISOString();
@@ -71,9 +86,11 @@ export async function migrate(url, { log = () => {} } = {}) {
     await client.query("SELECT pg_advisory_lock(72707369)");
     await client.query(POSTGRES_TABLE);
     const migrations = migrationsIn(join(root, "prisma/postgres/migrations"));
+    /** @type {{ rows: AppliedRow[] }} */
     const { rows: applied } = await client.query(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
     checkApplied(applied, migrations);
     const done = new Set(applied.map((r) => r.migration_name));
+    /** @type {string[]} */
     const names = [];
     for (const m of migrations.filter((m) => !done.has(m.name))) {
       const started = new Date();
@@ -87,7 +104,7 @@ export async function migrate(url, { log = () => {} } = {}) {
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");
-        throw new Error(`Migration ${m.name} failed and was rolled back: ${error.message}`);
+        throw new Error(`Migration ${m.name} failed and was rolled back: ${/** @type {Error} */ (error).message}`);
       }
       log(`Applied ${m.name}`);
       names.push(m.name);
@@ -105,7 +122,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     const names = await migrate(url, { log: (line) => console.log(line) });
     console.log(names.length ? `Database is up to date (${names.length} applied).` : "Database is up to date.");
   } catch (error) {
-    console.error(error.message);
+    console.error(/** @type {Error} */ (error).message);
     process.exit(1);
   }
 }

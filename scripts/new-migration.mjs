@@ -18,6 +18,7 @@ const snapshot = join(root, "prisma/migrations/schema.snapshot.prisma");
 const current = join(root, "prisma/schema.prisma");
 const prisma = join(root, "node_modules/.bin/prisma");
 
+/** @param {string} from @param {string} to @param {string} databaseUrl */
 function diff(from, to, databaseUrl) {
   return execFileSync(prisma, ["migrate", "diff", "--from-schema-datamodel", from, "--to-schema-datamodel", to, "--script"], {
     cwd: root,

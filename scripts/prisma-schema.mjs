@@ -1,4 +1,5 @@
 // The PostgreSQL schema is the SQLite one with another datasource and client output.
+/** @param {string} source */
 export function postgresSchemaFrom(source) {
   const out = source
     .replace(

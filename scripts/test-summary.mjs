@@ -5,6 +5,11 @@
  * it); a file that failed before running any test (an import error, a failing beforeAll) counts
  * as one failure, since it reports no failed test of its own.
  */
+/**
+ * @typedef {{ status: string }} TestResult
+ * @typedef {{ status: string; assertionResults?: TestResult[] }} FileResult
+ * @param {{ testResults?: FileResult[] }} report
+ */
 export function countResults(report) {
   let passed = 0;
   let failed = 0;

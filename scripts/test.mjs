@@ -1,11 +1,13 @@
 // `npm test`: the whole suite, as CI runs it.
+//   0. static checks: TypeScript over the app, tests, scripts, server.js, worker.js and the
+//      storefront's scripts; ESLint; Prettier;
 //   1. every test on SQLite;
 //   2. every database test again on PostgreSQL (required in CI; skipped with a notice elsewhere
 //      when no server answers at TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test);
 //   3. every test on SQLite once more with the clock shifted a week and a half ahead, to 23:30 in a
 //      far time zone (faketime; required in CI), so a test that passes only on some days fails;
 //   4. end-to-end tests in Chromium against the production build and the local sandbox.
-// Options: --only=sqlite|postgresql|shifted-clock|e2e runs one leg; other arguments go to vitest.
+// Options: --only=checks|sqlite|postgresql|shifted-clock|e2e runs one leg; other arguments go to vitest.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -33,7 +35,13 @@ async function postgresReachable() {
   }
 }
 
-/** `command` runs vitest through another program first (faketime for the shifted clock). */
+/**
+ * Runs one leg of vitest; `command` runs it through another program first (faketime for the shifted clock).
+ * @param {string} leg
+ * @param {string} config
+ * @param {Record<string, string>} env
+ * @param {string[]} [command]
+ */
 function runVitest(leg, config, env, command = []) {
   const report = join(reports, `${leg}.json`);
   console.log(`\n=== ${leg} ===`);
@@ -52,7 +60,31 @@ function runVitest(leg, config, env, command = []) {
   return { leg, passed, failed, skipped };
 }
 
+/** The static checks, each counted as one test: a failure prints the tool's own report. */
+function runChecks() {
+  console.log("\n=== checks ===");
+  const bin = (/** @type {string} */ name) => join(root, "node_modules/.bin", name);
+  /** @type {Array<[string, string, string[]]>} */
+  const checks = [
+    ["typecheck: app, tests, sandbox, bench", bin("tsc"), ["--noEmit"]],
+    ["typecheck: server.js, worker.js, scripts", bin("tsc"), ["-p", "tsconfig.scripts.json"]],
+    ["typecheck: storefront scripts", bin("tsc"), ["-p", "extensions/aftercare/tsconfig.json"]],
+    ["eslint", bin("eslint"), [".", "--max-warnings=0"]],
+    ["prettier", bin("prettier"), ["--check", ".", "--log-level=warn"]],
+  ];
+  let passed = 0;
+  let failed = 0;
+  for (const [name, program, programArgs] of checks) {
+    const result = spawnSync(program, programArgs, { cwd: root, stdio: "inherit" });
+    console.log(`${result.status === 0 ? "✓" : "✗"} ${name}`);
+    if (result.status === 0) passed++;
+    else failed++;
+  }
+  return { leg: "checks", passed, failed, skipped: 0 };
+}
+
 const legs = [];
+if (!only || only === "checks") legs.push(runChecks());
 if (!only || only === "sqlite") legs.push(runVitest("sqlite", "vitest.config.ts", { TEST_DATABASE: "sqlite" }));
 if (!only || only === "postgresql") {
   if (await postgresReachable()) {
