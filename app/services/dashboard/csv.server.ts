@@ -1,12 +1,6 @@
 import { fromMinor } from "../../domain/shared/money";
+import { toCsv, type CsvValue } from "../../utils/csv.server";
 import type { Dashboard, DashboardFigure } from "./registry.server";
-
-const cell = (v: string | number | null) => {
-  const s = v === null ? "" : String(v);
-  // Quote everything that needs it, and neutralise spreadsheet formulas.
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** Money in the shop's currency's major units ("82.00"), as the unit column says; other figures as computed. */
 const amount = (f: DashboardFigure, v: number | null, currency: string) => (v === null ? null : f.format === "money" ? fromMinor(v, currency) : v);
@@ -14,12 +8,12 @@ const unit = (f: DashboardFigure, currency: string) => (f.format === "money" ? c
 
 /** The dashboard as CSV: one row per figure, current and previous period and the change. */
 export function dashboardCsv(d: Dashboard): string {
-  const rows: Array<Array<string | number | null>> = [
+  const rows: CsvValue[][] = [
     ["metric", "unit", `current (${d.current.from} to ${d.current.to})`, `previous (${d.previous.from} to ${d.previous.to})`, "change", "detail"],
   ];
   for (const f of d.figures) {
     rows.push([f.label, unit(f, d.currency), amount(f, f.current.value, d.currency), amount(f, f.previous?.value ?? null, d.currency), amount(f, f.change?.absolute ?? null, d.currency), f.current.detail ?? ""]);
     for (const b of f.current.breakdown ?? []) rows.push([`${f.label}: ${b.label}`, "", b.value, null, null, ""]);
   }
-  return rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+  return toCsv(rows);
 }

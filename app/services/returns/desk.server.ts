@@ -5,6 +5,7 @@
  */
 import type { Db } from "../../db.server";
 import { fromMinor } from "../../domain/shared/money";
+import { toCsv } from "../../utils/csv.server";
 import { LIVE_STATUSES, RETURN_STATUSES, unusualReturnRate, type ReturnStatus } from "../../domain/returns/policy";
 import { DESK_LIMIT, parseDeskFilter, revenueKeptMinor, type DeskFilter } from "../../domain/returns/desk";
 import { ReturnsError } from "./errors.server";
@@ -179,39 +180,28 @@ export async function runDeskAction(shop: string, id: string | null, action: Des
 // ---------------------------------------------------------------------------------------------
 // Export and insights
 
-/** A cell a spreadsheet will not run as a formula. */
-function cell(value: unknown): string {
-  let text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-
+/** The desk's rows as CSV (utils/csv.server.ts keeps shoppers' text from running as formulas). */
 export function returnsCsv(rows: DeskRow[]): string {
   const header = ["Return", "Order", "Email", "Status", "Resolution", "Currency", "Items value", "Restocking fee", "Shipping fee", "Bonus", "Amount to shopper", "Items", "Reasons", "Requested at", "Closed at", "Shopify return"];
-  const lines = rows.map((r) =>
-    [
-      r.number,
-      r.orderName,
-      r.email,
-      r.status,
-      r.resolution,
-      r.currency,
-      fromMinor(r.itemsMinor, r.currency),
-      fromMinor(r.restockingFeeMinor, r.currency),
-      fromMinor(r.shippingFeeMinor, r.currency),
-      fromMinor(r.bonusMinor, r.currency),
-      fromMinor(r.resolutionMinor, r.currency),
-      r.lines.map((l) => `${l.quantity} × ${l.title}`).join("; "),
-      [...new Set(r.lines.map((l) => l.reason))].join("; "),
-      r.requestedAt,
-      r.closedAt,
-      r.shopifyReturnName,
-    ]
-      .map(cell)
-      .join(","),
-  );
-  return `${[header.join(","), ...lines].join("\r\n")}\r\n`;
+  const lines = rows.map((r) => [
+    r.number,
+    r.orderName,
+    r.email,
+    r.status,
+    r.resolution,
+    r.currency,
+    fromMinor(r.itemsMinor, r.currency),
+    fromMinor(r.restockingFeeMinor, r.currency),
+    fromMinor(r.shippingFeeMinor, r.currency),
+    fromMinor(r.bonusMinor, r.currency),
+    fromMinor(r.resolutionMinor, r.currency),
+    r.lines.map((l) => `${l.quantity} × ${l.title}`).join("; "),
+    [...new Set(r.lines.map((l) => l.reason))].join("; "),
+    r.requestedAt,
+    r.closedAt,
+    r.shopifyReturnName,
+  ]);
+  return toCsv([header, ...lines]);
 }
 
 export interface ReturnInsights {
