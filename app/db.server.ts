@@ -513,14 +513,6 @@ export async function eraseFreedData(db: Db): Promise<void> {
   }
 }
 
-/**
- * Applies SQLITE_PRAGMAS through a client. createDb already does this on every connection it
- * opens; kept for scripts that hold a client made some other way.
- */
-export async function tuneSqlite(db: Db) {
-  for (const pragma of SQLITE_PRAGMAS) await db.$queryRawUnsafe(`PRAGMA ${pragma}`);
-}
-
 declare global {
   // Survives Vite's dev-server reloads so a reload does not open a second connection pool.
   var __aftercareDb: Db | undefined;
