@@ -23,8 +23,3 @@ const OPTIONS: sanitizeHtml.IOptions = {
 export function sanitizeAnswerHtml(html: string): string {
   return sanitizeHtml(html, OPTIONS).trim();
 }
-
-/** The answer as plain text: for search and for emails. */
-export function answerText(html: string): string {
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }).replace(/\s+/g, " ").trim();
-}

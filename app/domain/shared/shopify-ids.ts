@@ -31,7 +31,3 @@ export function gidOf(
   if (value.id === null || value.id === undefined) return null;
   return gid(resource, value.id);
 }
-
-export function numericId(gidValue: string): string {
-  return gidValue.slice(gidValue.lastIndexOf("/") + 1);
-}

@@ -40,9 +40,6 @@ export const EXPIRY_TEMPLATES: Record<Language, EmailTemplateSource> = {
   },
 };
 
-/** The English reminder (kept under its old name for code that imports it). */
-export const EXPIRY_TEMPLATE = EXPIRY_TEMPLATES.en;
-
 const EXPIRY_CHROME: Record<Language, { footer: (currencyName: string, shop: string) => string; unsubscribe: string }> = {
   en: { footer: (c, s) => `You are getting this because you collect ${c} at ${s}.`, unsubscribe: "Unsubscribe from rewards reminders" },
   ko: { footer: (c, s) => `${s}의 ${c} 적립 회원이시기 때문에 이 메일을 받으셨습니다.`, unsubscribe: "리워드 알림 수신 거부" },
