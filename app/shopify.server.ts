@@ -11,6 +11,7 @@ import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { routeAdminApiTo } from "./shopify/admin-origin.server";
 import { CachedSessionStorage } from "./shopify/session-cache.server";
 import { recordInstall } from "./services/record-install.server";
+import { refuseMalformedHost } from "./shopify/admin-host";
 
 // The only shopifyApp() in the codebase: everything Shopify-related is configured here.
 const config = env();
@@ -48,7 +49,12 @@ const shopify = shopifyApp({
 export default shopify;
 export const apiVersion = ADMIN_API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+/** Every admin page authenticates here: a malformed `host` is a 400, never the library's 500. */
+const admin: typeof shopify.authenticate.admin = async (request) => {
+  refuseMalformedHost(request);
+  return shopify.authenticate.admin(request);
+};
+export const authenticate = { ...shopify.authenticate, admin };
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
