@@ -57,5 +57,4 @@ const admin: typeof shopify.authenticate.admin = async (request) => {
 export const authenticate = { ...shopify.authenticate, admin };
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
-export const registerWebhooks = shopify.registerWebhooks;
 export const sessionStorage = shopify.sessionStorage;
