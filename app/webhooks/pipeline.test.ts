@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { examplePayload, fixtureTopics, webhookRequest } from "../../tests/helpers/webhooks";
 import { ADMIN_API_VERSION } from "../shopify/api-version";
-import { createDb } from "../db.server";
+import { createDb, sqlitePath } from "../db.server";
 import { inProcessRunner } from "../jobs/runner.server";
 import { processEvent } from "../jobs/process-event.server";
 import { MAX_ATTEMPTS, requeueEvents } from "../models/webhook-inbox.server";
@@ -338,12 +338,62 @@ describe("compliance", () => {
   // The customer Shopify's compliance examples are about.
   const email = "john@example.com";
   const customerRef = { id: 191167, admin_graphql_api_id: "gid://shopify/Customer/191167", email };
+  // Their name, phone and address, spelled so that nothing else in the database contains them.
+  const person = { first_name: "Wilhelmina", last_name: "Quarrington", phone: "+1 613-555-0143" };
+  const address = {
+    ...person,
+    address1: "77 Larkspur Crescent",
+    city: "Pemberwick",
+    zip: "K9Q 4Z7",
+    name: "Wilhelmina Quarrington",
+  };
+  const personalData = [
+    email,
+    person.first_name,
+    person.last_name,
+    person.phone,
+    address.address1,
+    address.city,
+    address.zip,
+  ];
 
   async function seedCustomerData() {
     const example = order();
-    await deliver("orders/create", { ...example, email, contact_email: email, customer: { ...example.customer, ...customerRef } });
-    await deliver("customers/create", { ...JSON.parse(examplePayload("customers/create")), id: 191167, admin_graphql_api_id: "gid://shopify/Customer/191167", email });
+    await deliver("orders/create", {
+      ...example,
+      email,
+      contact_email: email,
+      phone: person.phone,
+      shipping_address: { ...example.shipping_address, ...address },
+      billing_address: { ...example.billing_address, ...address },
+      customer: { ...example.customer, ...customerRef, ...person, default_address: address },
+    });
+    await deliver("customers/create", {
+      ...JSON.parse(examplePayload("customers/create")),
+      id: 191167,
+      admin_graphql_api_id: "gid://shopify/Customer/191167",
+      email,
+      ...person,
+      default_address: address,
+    });
   }
+
+  /**
+   * SQLite: which of the strings are still in the bytes of the database file or its write-ahead
+   * log, where a deleted row's bytes outlive it in free pages and old log frames unless erased.
+   */
+  function fileMentions(needles: string[]): string[] {
+    if (t.kind !== "sqlite") return [];
+    const path = sqlitePath(t.url);
+    const found: string[] = [];
+    for (const file of [path, `${path}-wal`]) {
+      const bytes = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
+      const name = file.slice(path.length) || "db";
+      for (const needle of needles) if (bytes.includes(needle)) found.push(`${name}: ${needle}`);
+    }
+    return found;
+  }
+  const anywhereInFiles = (needles: string[]) => new Set(fileMentions(needles).map((f) => f.replace(/^[^:]*: /, "")));
 
   /** Every text column of every table, searched for a string. */
   async function tablesMentioning(needle: string): Promise<string[]> {
@@ -370,8 +420,13 @@ describe("compliance", () => {
     await seedCustomerData();
     await deliver("customers/data_request", examplePayload("customers/data_request"));
     expect(await tablesMentioning(email)).not.toEqual([]);
+    // The search sees what it looks for while the data is there.
+    if (t.kind === "sqlite") expect(anywhereInFiles(personalData)).toEqual(new Set(personalData));
     await deliver("customers/redact", examplePayload("customers/redact"));
     expect(await tablesMentioning(email)).toEqual([]);
+    for (const needle of personalData) expect(await tablesMentioning(needle)).toEqual([]);
+    // Not in the rows, nor in the file's free pages, nor in the log: the phone the request names too.
+    expect(fileMentions([...personalData, "555-625-1199"])).toEqual([]);
     // Commercial facts stay for the merchant's reports.
     const row = await t.db.order.findFirstOrThrow();
     expect(row.totalMinor).toBe(41495);
@@ -387,13 +442,16 @@ describe("compliance", () => {
     await deliver("orders/create", examplePayload("orders/create"), { shop: "other.myshopify.com" });
     await t.db.shop.create({ data: { domain: SHOP } });
     await t.db.session.create({ data: { id: "offline_" + SHOP, shop: SHOP, state: "", accessToken: "token" } });
+    if (t.kind === "sqlite") expect(anywhereInFiles(personalData)).toEqual(new Set(personalData));
     await deliver("shop/redact", examplePayload("shop/redact"));
+    expect(fileMentions([...personalData, "offline_" + SHOP])).toEqual([]);
     expect(await t.db.order.count({ where: { shop: SHOP } })).toBe(0);
     expect(await t.db.customer.count({ where: { shop: SHOP } })).toBe(0);
     expect(await t.db.lineItem.count({ where: { order: { shop: SHOP } } })).toBe(0);
     expect(await t.db.session.count({ where: { shop: SHOP } })).toBe(0);
     expect(await t.db.shop.count({ where: { domain: SHOP } })).toBe(0);
-    expect(await t.db.webhookEvent.count({ where: { shop: SHOP } })).toBe(0);
+    // Only the delivery ids stay (docs/decisions/0017), with nothing of what they carried.
+    expect(await t.db.webhookEvent.count({ where: { shop: SHOP, NOT: { payload: "" } } })).toBe(0);
     expect(await t.db.order.count({ where: { shop: "other.myshopify.com" } })).toBe(1);
   });
 });
