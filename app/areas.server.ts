@@ -7,7 +7,6 @@ import { env } from "./env.server";
 import { registerPeriodicTask } from "./jobs/scheduler.server";
 import { deliverDueNotifications } from "./services/outbox.server";
 import { mailer } from "./services/mailer.server";
-import { pruneRateLimits } from "./services/rate-limit.server";
 import { registerTracking } from "./services/tracking/register.server";
 import { registerReturns } from "./services/returns/register.server";
 import { registerContact } from "./services/contact/register.server";
@@ -18,15 +17,11 @@ registerReturns();
 registerContact();
 registerLoyalty();
 
-// Shared: the outbox is sent by whichever process wins the lease; rate-limit windows expire.
+// Shared: the outbox is sent by whichever process wins the lease. (Rate-limit counters need no task:
+// rate-limiter-flexible deletes expired ones itself, in the processes that write them.)
 registerPeriodicTask({
   name: "outbox.deliver",
   everyMs: 10_000,
   leaseMs: 5 * 60_000,
   run: ({ db, now }) => deliverDueNotifications({ db, mailer: mailer(), secret: env().SHOPIFY_API_SECRET, now }),
-});
-registerPeriodicTask({
-  name: "rate-limit.prune",
-  everyMs: 60 * 60_000,
-  run: ({ db, now }) => pruneRateLimits(db, now),
 });

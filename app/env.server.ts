@@ -44,6 +44,16 @@ const schema = z
     // How much the Shopify libraries log. Production defaults to warnings: "info" writes a line for
     // every app-proxy request and session token, a synchronous write on the storefront's path.
     LOG_LEVEL: z.enum(["error", "warning", "info", "debug"], { message: "must be error, warning, info or debug" }).optional(),
+    // How many proxies in front of the app append to X-Forwarded-For, counted from the app: the
+    // shopper's address is the entry the outermost of them wrote, and anything left of it is what
+    // the client sent. Shopify's app proxy is one; a load balancer of the host adds one more.
+    TRUSTED_PROXY_HOPS: z
+      .string()
+      .default("1")
+      .refine((v) => /^(?:[1-9])$/.test(v.trim()), {
+        message: "must be a whole number from 1 to 9: the proxies in front of the app (Shopify's app proxy is 1, a load balancer adds 1)",
+      })
+      .transform((v) => Number(v.trim())),
     MAIL_FROM: z
       .string()
       .default("Aftercare <notifications@aftercare.example.com>")

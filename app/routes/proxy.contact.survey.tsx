@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server";
 import { env } from "../env.server";
-import { authenticate } from "../shopify.server";
-import { proxyContext } from "../services/app-proxy.server";
+import { verifyProxyRequest } from "../services/app-proxy-auth.server";
 import { escapeHtml } from "../services/email-render.server";
 import { answerSurvey, openSurvey, SURVEY_SCALE } from "../services/contact/surveys.server";
 import { surveyPageCopy, type SurveyPageCopy } from "../services/contact/emails";
@@ -50,8 +49,7 @@ function notValid(liquid: LiquidFn, language: string, reason: "invalid" | "expir
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { liquid } = await authenticate.public.appProxy(request);
-  const { shop, params } = proxyContext(request);
+  const { liquid, shop, params } = await verifyProxyRequest(request);
   const token = params.get("token") ?? "";
   const opened = await openSurvey({ db: db(), secret: env().SHOPIFY_API_SECRET, now: new Date() }, shop, token);
   if (!opened.ok) return notValid(liquid, browserLanguage(request), opened.reason);
@@ -61,8 +59,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { liquid } = await authenticate.public.appProxy(request);
-  const { shop, params } = proxyContext(request);
+  const { liquid, shop, params } = await verifyProxyRequest(request);
   const token = params.get("token") ?? "";
   const body = new URLSearchParams((await request.text()).slice(0, 10_000));
   const deps = { db: db(), secret: env().SHOPIFY_API_SECRET, now: new Date() };

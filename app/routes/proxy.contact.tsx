@@ -1,14 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server";
 import { env } from "../env.server";
-import { authenticate } from "../shopify.server";
-import { proxyContext, proxyJson } from "../services/app-proxy.server";
+import { proxyJson } from "../services/app-proxy.server";
+import { verifyProxyRequest } from "../services/app-proxy-auth.server";
 import { contactView, submitContact } from "../services/contact/storefront.server";
 
 // GET /apps/aftercare/contact: what the Contact block shows (channels, hours, FAQ, form topics).
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.public.appProxy(request);
-  const ctx = proxyContext(request);
+  const ctx = await verifyProxyRequest(request);
   const answer = await contactView(db(), ctx.shop, ctx.params.get("locale"), new Date());
   return proxyJson(answer.body, { status: answer.status });
 };
@@ -17,8 +16,7 @@ const MAX_BODY = 20_000;
 
 // POST /apps/aftercare/contact: the contact form (JSON or form-encoded).
 export const action = async ({ request }: ActionFunctionArgs) => {
-  await authenticate.public.appProxy(request);
-  const ctx = proxyContext(request);
+  const ctx = await verifyProxyRequest(request);
   if (request.method !== "POST") return proxyJson({ error: "method_not_allowed", message: "Send the form with POST." }, { status: 405 });
   const raw = await request.text();
   if (raw.length > MAX_BODY) return proxyJson({ error: "too_large", message: "The message is too long." }, { status: 413 });

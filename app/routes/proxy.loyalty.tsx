@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server";
 import { adminClient } from "../shopify/admin.server";
-import { authenticate, unauthenticated } from "../shopify.server";
-import { proxyContext, proxyJson } from "../services/app-proxy.server";
+import { unauthenticated } from "../shopify.server";
+import { proxyJson } from "../services/app-proxy.server";
+import { verifyProxyRequest } from "../services/app-proxy-auth.server";
 import { loyaltyGet, loyaltyPost, type ProxyDeps } from "../services/loyalty/proxy.server";
 
 const deps = (): ProxyDeps => ({
@@ -21,15 +22,13 @@ const deps = (): ProxyDeps => ({
 
 // GET /apps/aftercare/loyalty: the program, the rewards and, for a signed-in shopper, their points.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.public.appProxy(request);
-  const answer = await loyaltyGet(proxyContext(request), deps());
+  const answer = await loyaltyGet(await verifyProxyRequest(request), deps());
   return proxyJson(answer.body, { status: answer.status });
 };
 
 // POST /apps/aftercare/loyalty: intent=redeem&rewardId=… or intent=birthday&month=…&day=…
 export const action = async ({ request }: ActionFunctionArgs) => {
-  await authenticate.public.appProxy(request);
-  const ctx = proxyContext(request);
+  const ctx = await verifyProxyRequest(request);
   if (request.method !== "POST") return proxyJson({ error: "method_not_allowed", message: "Use POST." }, { status: 405 });
   let form: Record<string, unknown> = {};
   const type = request.headers.get("content-type") ?? "";

@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { adminClient } from "../shopify/admin.server";
-import { authenticate, unauthenticated } from "../shopify.server";
-import { proxyContext, proxyJson } from "../services/app-proxy.server";
+import { unauthenticated } from "../shopify.server";
+import { proxyJson } from "../services/app-proxy.server";
+import { verifyProxyRequest } from "../services/app-proxy-auth.server";
 import { createShopperReturn, returnsLookup, type StorefrontDeps } from "../services/returns/storefront.server";
 
 function deps(): StorefrontDeps {
@@ -24,15 +25,13 @@ function deps(): StorefrontDeps {
 
 // GET /apps/aftercare/returns: an order's eligibility, a customer's orders, or a return's status.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.public.appProxy(request);
-  const answer = await returnsLookup(proxyContext(request), deps());
+  const answer = await returnsLookup(await verifyProxyRequest(request), deps());
   return proxyJson(answer.body, { status: answer.status, headers: answer.headers });
 };
 
 // POST /apps/aftercare/returns: a shopper's return request (JSON body).
 export const action = async ({ request }: ActionFunctionArgs) => {
-  await authenticate.public.appProxy(request);
-  const ctx = proxyContext(request);
+  const ctx = await verifyProxyRequest(request);
   if (request.method !== "POST") return proxyJson({ error: "method_not_allowed", message: "Use POST to start a return." }, { status: 405 });
   const text = await request.text();
   if (text.length > 64_000) return proxyJson({ error: "too_large", message: "The request is too large." }, { status: 413 });

@@ -12,6 +12,7 @@ let t: TestDatabase;
 let loader: (args: { request: Request; params: object; context: object }) => Promise<Response>;
 let deliver: (topic: string, body: object) => Promise<void>;
 let trackingToken: typeof import("../services/tracking/links.server").trackingToken;
+let forgetInMemoryBlocks: () => void;
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -19,6 +20,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = t.url;
   loader = (await import("./proxy.tracking")).loader as never;
   trackingToken = (await import("../services/tracking/links.server")).trackingToken;
+  forgetInMemoryBlocks = (await import("../services/rate-limit.server")).forgetInMemoryBlocks;
   const { receiveWebhook } = await import("../webhooks/receive.server");
   const { processEvent } = await import("../jobs/process-event.server");
   deliver = async (topic, body) => {
@@ -46,7 +48,8 @@ async function call(query: Record<string, string>, options: Parameters<typeof pr
 }
 
 beforeEach(async () => {
-  for (const table of ["notification", "rateLimitWindow", "shipmentTracking", "fulfillmentEvent", "fulfillment", "lineItem", "order", "customer", "shop", "webhookEvent"] as const) {
+  forgetInMemoryBlocks();
+  for (const table of ["notification", "rateLimitCounter", "shipmentTracking", "fulfillmentEvent", "fulfillment", "lineItem", "order", "customer", "shop", "webhookEvent"] as const) {
     await (t.db[table] as { deleteMany: () => Promise<unknown> }).deleteMany();
   }
   await t.db.shop.create({ data: { domain: SHOP, name: "Maple Goods", ianaTimezone: "America/Toronto", currencyCode: "CAD" } });
@@ -142,8 +145,74 @@ describe("rate limit on failed lookups", () => {
     // Successful lookups do not count.
     for (let i = 0; i < 10; i++) expect((await call({ order: "#1001", email: "ada@example.com" }, { ip: "198.51.100.11" })).status).toBe(200);
     // Counters hold a keyed hash, never the address.
-    const keys = (await t.db.rateLimitWindow.findMany()).map((r) => r.key).join(" ");
+    const keys = (await t.db.rateLimitCounter.findMany()).map((r) => r.key).join(" ");
     expect(keys).not.toContain("198.51.100");
+  });
+});
+
+describe("a flood of failed lookups (issue: one visitor locked a whole shop)", () => {
+  const token = (order: number) =>
+    trackingToken({ shop: SHOP, orderShopifyId: `gid://shopify/Order/${order}`, secret: process.env.SHOPIFY_API_SECRET!, now: new Date() });
+
+  it("locks out only the flooding client, whatever it puts in front of X-Forwarded-For", async () => {
+    // 400 failures, each with a different made-up address in front of the one Shopify appended.
+    for (let i = 0; i < 400; i++) {
+      const res = await call({ order: `#${3000 + i}`, email: "x@example.com" }, { ip: `10.0.${i >> 8}.${i & 255}, 198.51.100.20` });
+      expect(res.status).toBe(i < 8 ? 404 : 429);
+    }
+    const refused = await call({ order: "#1001", email: "ada@example.com" }, { ip: "192.0.2.1, 198.51.100.20" });
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).message).toMatch(/try again in \d+ minutes/);
+    // Everyone else: the right order and email, and the signed link from an email.
+    expect((await call({ order: "#1001", email: "ada@example.com" }, { ip: "198.51.100.21" })).status).toBe(200);
+    expect((await call({ order: "#1003", email: "ada@example.com" }, { ip: "2001:db8:1::7" })).status).toBe(200);
+    expect((await call({ token: token(1002) }, { ip: "198.51.100.22" })).status).toBe(200);
+    // Even the flooding client's own signed link works: a valid link is no guess.
+    expect((await call({ token: token(1002) }, { ip: "198.51.100.20" })).status).toBe(200);
+  });
+
+  it("protects an order being guessed at from many addresses, and no other order", async () => {
+    // 20 wrong emails for #1001 from 10 addresses, 2 each: no client reaches its own limit.
+    for (let i = 0; i < 20; i++) expect((await call({ order: "#1001", email: `guess${i}@example.com` }, { ip: `203.0.113.${100 + (i >> 1)}` })).status).toBe(404);
+    const refused = await call({ order: "1001", email: "ada@example.com" }, { ip: "198.51.100.30" });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    const body = await refused.json();
+    expect(body).toMatchObject({ error: "rate_limited", limit: "order" });
+    expect(body.message).toMatch(/link in your email/);
+    // A right email now answers exactly as a wrong one: the guesser learns nothing more.
+    expect((await call({ order: "#1001", email: "grace@example.com" }, { ip: "198.51.100.31" })).status).toBe(429);
+    // The shop's other orders, the order's signed link and its signed-in owner still work.
+    expect((await call({ order: "#1003", email: "ada@example.com" }, { ip: "198.51.100.30" })).status).toBe(200);
+    expect((await call({ token: token(1001) }, { ip: "198.51.100.30" })).status).toBe(200);
+    expect((await call({ order: "#1001" }, { ip: "198.51.100.30", loggedInCustomerId: "501" })).status).toBe(200);
+    // Another signed-in customer gets no further than anyone else.
+    expect((await call({ order: "#1001", email: "ada@example.com" }, { ip: "198.51.100.32", loggedInCustomerId: "502" })).status).toBe(429);
+  });
+
+  it("counts a client by the address Shopify appended, so a rotated header does not reset its limit", async () => {
+    for (let i = 0; i < 8; i++) await call({ order: `#${5000 + i}`, email: "x@example.com" }, { ip: `198.51.100.${i}, 198.51.100.40` });
+    expect((await call({ order: `#5100`, email: "x@example.com" }, { ip: "198.51.100.99, 198.51.100.40" })).status).toBe(429);
+    // IPv6: the /64 is one client.
+    for (let i = 0; i < 8; i++) await call({ order: `#${6000 + i}`, email: "x@example.com" }, { ip: `2001:db8:7:7::${i + 1}` });
+    expect((await call({ order: "#6100", email: "x@example.com" }, { ip: "2001:db8:7:7:ffff::1" })).status).toBe(429);
+    expect((await call({ order: "#6100", email: "x@example.com" }, { ip: "2001:db8:7:8::1" })).status).toBe(404);
+  });
+});
+
+describe("repeated signed parameters", () => {
+  it("refuses a signed request with another customer id put in front, through the route and the fast path", async () => {
+    const signed = proxyRequest("tracking", {}, { loggedInCustomerId: "502" });
+    const url = signed.url.replace("?", "?logged_in_customer_id=501&");
+    const res = await loader({ request: new Request(url, { headers: signed.headers }), params: {}, context: {} }).catch((e: Response) => e);
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toMatch(/repeats "logged_in_customer_id"/);
+    const { answerTrackingLookup } = await import("../services/tracking/endpoint.server");
+    const fast = await answerTrackingLookup({ url: url.replace(/^http:\/\/[^/]+/, ""), forwardedFor: "203.0.113.7" });
+    expect(fast.status).toBe(400);
+    expect(fast.body).not.toContain("#1002");
+    // The same request without the extra value is fine.
+    expect((await call({}, { loggedInCustomerId: "502" })).status).toBe(200);
   });
 });
 

@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server";
 import { env } from "../env.server";
-import { authenticate } from "../shopify.server";
-import { proxyContext } from "../services/app-proxy.server";
+import { verifyProxyRequest } from "../services/app-proxy-auth.server";
 import { escapeHtml } from "../services/email-render.server";
 import { readUnsubscribeToken, unsubscribe } from "../services/unsubscribe.server";
 
@@ -20,8 +19,7 @@ function page(liquid: (body: string, init?: number | { status?: number }) => Res
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { liquid } = await authenticate.public.appProxy(request);
-  const { shop, params } = proxyContext(request);
+  const { liquid, shop, params } = await verifyProxyRequest(request);
   const token = params.get("token") ?? "";
   if (!readUnsubscribeToken(token, shop, env().SHOPIFY_API_SECRET)) {
     return page(liquid, 404, "Link not valid", "This unsubscribe link is not valid or has expired.");
@@ -31,8 +29,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { liquid } = await authenticate.public.appProxy(request);
-  const { shop, params } = proxyContext(request);
+  const { liquid, shop, params } = await verifyProxyRequest(request);
   const result = await unsubscribe(db(), { shop, token: params.get("token") ?? "", secret: env().SHOPIFY_API_SECRET });
   if (!result.ok) return page(liquid, 404, "Link not valid", result.message);
   return page(liquid, 200, "You are unsubscribed", "You will not get these emails any more.");

@@ -1,8 +1,7 @@
-/** The pieces every area reuses: rate limiter, scheduler leases, signed links, email rendering. */
+/** The pieces every area reuses: scheduler leases, signed links, email rendering (rate limits: rate-limit.test.ts). */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDb } from "../db.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
-import { clientKey, pruneRateLimits, rateLimiter } from "./rate-limit.server";
 import { signLinkToken, verifyLinkToken } from "./link-token.server";
 import { renderEmail, templateProblem } from "./email-render.server";
 import { runDueTasks, type PeriodicTask } from "../jobs/scheduler.server";
@@ -16,59 +15,8 @@ afterAll(async () => {
   await t.drop();
 });
 beforeEach(async () => {
-  await t.db.rateLimitWindow.deleteMany();
   await t.db.scheduledTask.deleteMany();
   await t.db.notification.deleteMany();
-});
-
-describe("rate limiter", () => {
-  const rule = { name: "test", limit: 3, windowMs: 60_000 };
-  const start = Date.UTC(2025, 0, 1, 12, 0, 0);
-
-  it("allows the limit, then blocks with a Retry-After that ends when enough has slid out", async () => {
-    let now = start;
-    const limiter = rateLimiter(t.db, rule, () => new Date(now));
-    for (let i = 1; i <= 3; i++) expect(await limiter.hit("a.myshopify.com", "c1")).toMatchObject({ allowed: true, count: i, remaining: 3 - i });
-    const blocked = await limiter.check("a.myshopify.com", "c1");
-    expect(blocked.allowed).toBe(false);
-    // Window ends in 60 s; then the 3 hits weigh less than the limit at once.
-    expect(blocked.retryAfterSeconds).toBe(60);
-    expect((await limiter.check("a.myshopify.com", "c2")).allowed).toBe(true);
-    expect((await limiter.check("b.myshopify.com", "c1")).allowed).toBe(true);
-    now = start + 61_000;
-    expect((await limiter.check("a.myshopify.com", "c1")).allowed).toBe(true);
-  });
-
-  it("counts the previous window in proportion, so a burst at a boundary is not doubled", async () => {
-    let now = start + 50_000; // late in the window
-    const limiter = rateLimiter(t.db, rule, () => new Date(now));
-    for (let i = 0; i < 4; i++) await limiter.hit("a.myshopify.com", "c1");
-    now = start + 65_000; // 5 s into the next window: 4 * 55/60 = 3.67 attempts still count
-    const d = await limiter.check("a.myshopify.com", "c1");
-    expect(d.allowed).toBe(false);
-    // Allowed once a quarter of the previous window has slid out: 15 s in, 10 s from now.
-    expect(d.retryAfterSeconds).toBe(10);
-    now = start + 76_000;
-    expect((await limiter.check("a.myshopify.com", "c1")).allowed).toBe(true);
-  });
-
-  it("counts every one of many simultaneous hits, from two database clients", async () => {
-    const other = createDb(t.url);
-    const limiters = [rateLimiter(t.db, { ...rule, limit: 100 }, () => new Date(start)), rateLimiter(other, { ...rule, limit: 100 }, () => new Date(start))];
-    await Promise.all(Array.from({ length: 40 }, (_, i) => limiters[i % 2].hit("a.myshopify.com", "c1")));
-    expect((await limiters[0].check("a.myshopify.com", "c1")).count).toBe(40);
-    await other.$disconnect();
-  });
-
-  it("stores a keyed hash of the client, and prunes expired windows", async () => {
-    const key = clientKey("secret", "203.0.113.7");
-    expect(key).not.toContain("203");
-    expect(key).toBe(clientKey("secret", "203.0.113.7"));
-    expect(key).not.toBe(clientKey("other", "203.0.113.7"));
-    await rateLimiter(t.db, rule, () => new Date(start)).hit("a.myshopify.com", key);
-    expect(await pruneRateLimits(t.db, new Date(start + 60_000))).toBe(0);
-    expect(await pruneRateLimits(t.db, new Date(start + 121_000))).toBe(1);
-  });
 });
 
 describe("scheduler", () => {

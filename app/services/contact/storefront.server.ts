@@ -10,9 +10,15 @@ import { businessHoursOf, CHANNEL_RULES, faqFor, languageFor } from "../../domai
 import { gid } from "../../domain/shared/shopify-ids";
 import { getContactSettings } from "../../models/contact.server";
 import { shopProfile } from "../../models/tracking.server";
-import { clientKey, rateLimiter, type RateLimitRule } from "../rate-limit.server";
+import { clientKey, firstBlocked, rateLimited, rateLimiter, type RateLimitRule } from "../rate-limit.server";
 import { ContactError, createRequest } from "./requests.server";
 
+/**
+ * Messages one client may send per hour, and anonymous messages a shop takes per hour from
+ * everyone together (a cap on spam reaching the merchant's inbox). A signed-in shopper is counted
+ * only as a client, so no flood of anonymous messages can keep them from writing; one client alone
+ * cannot fill the shop's cap (5 of 300).
+ */
 export const CONTACT_LIMITS: { client: RateLimitRule; shop: RateLimitRule } = {
   client: { name: "contact-form-client", limit: 5, windowMs: 60 * 60_000 },
   shop: { name: "contact-form-shop", limit: 300, windowMs: 60 * 60_000 },
@@ -51,22 +57,22 @@ export async function submitContact(
   deps: { secret: string; now: Date; limits?: typeof CONTACT_LIMITS },
 ): Promise<ProxyAnswer> {
   const limits = deps.limits ?? CONTACT_LIMITS;
-  const client = clientKey(deps.secret, req.clientIp ?? "unknown");
-  const perClient = rateLimiter(db, limits.client, () => deps.now);
-  const perShop = rateLimiter(db, limits.shop, () => deps.now);
-  for (const [limiter, key] of [[perClient, client], [perShop, "*"]] as const) {
-    const d = await limiter.check(req.shop, key);
-    if (!d.allowed) {
-      return {
-        status: 429,
-        body: { error: "rate_limited", message: "You have sent several messages already. Please wait a while before sending another.", retryAfterSeconds: d.retryAfterSeconds },
-        headers: { "Retry-After": String(d.retryAfterSeconds) },
-      };
-    }
+  const client = clientKey(deps.secret, req.clientIp ?? "unknown", req.loggedInCustomerId ?? "");
+  const anonymous = !req.loggedInCustomerId;
+  const checks = [{ rule: limits.client, shop: req.shop, subject: client }];
+  if (anonymous) checks.push({ rule: limits.shop, shop: req.shop, subject: "*" });
+  const blocked = await firstBlocked(db, checks);
+  if (blocked) {
+    return rateLimited(
+      blocked.decision.retryAfterSeconds,
+      blocked.index === 0
+        ? "You have sent several messages already. Please wait a while before sending another."
+        : "This shop is getting a lot of messages right now. Please try again later, or sign in to your account to write.",
+    );
   }
   // Every attempt counts, so a script cannot probe the validation for free.
-  await perClient.hit(req.shop, client);
-  await perShop.hit(req.shop, "*");
+  await rateLimiter(db, limits.client).hit(req.shop, client);
+  if (anonymous) await rateLimiter(db, limits.shop).hit(req.shop, "*");
   // The honeypot: a field people never see and bots fill in. Refused plainly (no fake success).
   if (typeof req.fields.website === "string" && req.fields.website.trim() !== "") {
     return { status: 422, body: { error: "rejected", message: "Your message could not be sent." } };

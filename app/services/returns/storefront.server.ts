@@ -2,7 +2,7 @@
  * The storefront's returns endpoints (/apps/aftercare/returns via the app proxy, signature
  * already verified by the route). Finding an order needs its number and email, or the signed
  * logged-in customer; a wrong email and an unknown order get the same 404 and failed lookups are
- * rate-limited, exactly as tracking does. A successful lookup hands back a short-lived signed
+ * rate-limited per client and per order number, exactly as tracking does (lookup-guard.server.ts). A successful lookup hands back a short-lived signed
  * token for that order, which is what creating a return needs.
  */
 import type { Db } from "../../db.server";
@@ -15,7 +15,8 @@ import { findOrderById, findOrdersByName, recentOrdersOfCustomer } from "../../m
 import type { AdminClient } from "../../shopify/admin.server";
 import { ProductVariantsForExchange } from "../../shopify/operations/returns";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
-import { clientKey, rateLimiter, type RateLimitRule } from "../rate-limit.server";
+import { lookupGuard, lookupRefused, type LookupLimits } from "../lookup-guard.server";
+import { clientKey, rateLimited, rateLimiter, type RateLimitRule } from "../rate-limit.server";
 import { createReturnCase, eligibilityOf, findReturnCase, loadOrderForReturns, productFactsFor, type ProductFacts, type ReturnCaseWithLines } from "./cases.server";
 import { ReturnsError } from "./errors.server";
 import { notifyReturn, RETURN_LINK_PURPOSE, returnStatusToken } from "./notifications.server";
@@ -23,9 +24,9 @@ import { getReturnPolicy } from "./policy.server";
 import { approveReturn, requestInShopify } from "./workflow.server";
 import { checkExchangeChoices, SEARCH_MAX_LENGTH, searchExchangeProducts } from "./exchanges.server";
 
-export const RETURNS_LOOKUP_LIMITS: { client: RateLimitRule; shop: RateLimitRule } = {
+export const RETURNS_LOOKUP_LIMITS: LookupLimits = {
   client: { name: "returns-lookup-client", limit: 8, windowMs: 15 * 60_000 },
-  shop: { name: "returns-lookup-shop", limit: 400, windowMs: 15 * 60_000 },
+  order: { name: "returns-lookup-order", limit: 20, windowMs: 15 * 60_000 },
 };
 
 const ORDER_ACCESS_PURPOSE = "returns-order";
@@ -55,30 +56,6 @@ export interface Answer {
 const NOT_FOUND: Answer = { status: 404, body: { error: "not_found", message: "We could not find an order with that number and email." } };
 const bad = (message: string, error = "invalid_request"): Answer => ({ status: 400, body: { error, message } });
 
-function limiter(req: StorefrontRequest, deps: StorefrontDeps, now: Date) {
-  const limits = deps.limits ?? RETURNS_LOOKUP_LIMITS;
-  const customer = req.loggedInCustomerId ? gid("Customer", req.loggedInCustomerId) : "";
-  const client = clientKey(deps.secret, req.clientIp ?? "unknown", customer);
-  const perClient = rateLimiter(deps.db, limits.client, () => now);
-  const perShop = rateLimiter(deps.db, limits.shop, () => now);
-  return {
-    async blocked(): Promise<Answer | null> {
-      for (const [l, key] of [[perClient, client], [perShop, "*"]] as const) {
-        const d = await l.check(req.shop, key);
-        if (!d.allowed) {
-          return { status: 429, body: { error: "rate_limited", message: "Too many attempts. Please wait a few minutes and try again.", retryAfterSeconds: d.retryAfterSeconds }, headers: { "Retry-After": String(d.retryAfterSeconds) } };
-        }
-      }
-      return null;
-    },
-    async failed(answer: Answer): Promise<Answer> {
-      await perClient.hit(req.shop, client);
-      await perShop.hit(req.shop, "*");
-      return answer;
-    },
-  };
-}
-
 const orderToken = (shop: string, orderShopifyId: string, secret: string, now: Date) =>
   signLinkToken({ purpose: ORDER_ACCESS_PURPOSE, shop, subject: orderShopifyId, expiresAt: new Date(now.getTime() + 2 * 3_600_000) }, secret);
 
@@ -87,17 +64,21 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
   const now = deps.now ?? new Date();
   const p = req.params;
   const language = languageFor(p.get("locale"), "en");
-  const guard = limiter(req, deps, now);
   const customerGid = req.loggedInCustomerId ? gid("Customer", req.loggedInCustomerId) : null;
+  const guard = lookupGuard(deps.db, deps.secret, deps.limits ?? RETURNS_LOOKUP_LIMITS, { ...req, loggedInCustomerId: customerGid });
 
   const statusToken = p.get("return")?.trim();
   if (statusToken) {
     if (statusToken.length > 2048) return bad("The link is damaged; open it again from your email.");
-    const blocked = await guard.blocked();
-    if (blocked) return blocked;
+    // A return's signed link is no guess: a valid one opens its return whatever the limits say.
     const check = verifyLinkToken(statusToken, { secret: deps.secret, purpose: RETURN_LINK_PURPOSE, shop: req.shop, now });
     const ret = check.ok ? await findReturnCase(deps.db, req.shop, check.subject) : null;
-    if (!ret) return guard.failed({ status: 404, body: { error: "not_found", message: "We could not find that return. Open the link from your latest email." } });
+    if (!ret) {
+      const refused = await guard.refusal();
+      if (refused) return lookupRefused(refused);
+      await guard.failed();
+      return { status: 404, body: { error: "not_found", message: "We could not find that return. Open the link from your latest email." } };
+    }
     return { status: 200, body: { return: await statusView(deps.db, req.shop, ret, language) } };
   }
 
@@ -115,14 +96,21 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
     if (orderName.length > 64) return bad("That order number is too long.");
     if (email.length > 254 || (email && !/^[^\s@]+@[^\s@]+$/.test(email))) return bad("Enter the email address used for the order.");
     if (!email && !customerGid) return bad("Enter the email address used for the order.");
-    const blocked = await guard.blocked();
-    if (blocked) return blocked;
+    const refused = await guard.refusal(orderName);
+    // Refused and not signed in: refused before the order is even read, right email or not.
+    if (refused && !customerGid) return lookupRefused(refused);
     const candidates = await findOrdersByName(deps.db, req.shop, orderName);
-    let match = email ? candidates.find((o) => o.email?.trim().toLowerCase() === email.toLowerCase()) : undefined;
+    // While refused, no email is compared: a right one would answer differently from a wrong one.
+    let match = !refused && email ? candidates.find((o) => o.email?.trim().toLowerCase() === email.toLowerCase()) : undefined;
     if (!match && customerGid) {
+      // A logged-in customer's own order is no guess, so no limit stops it.
       for (const c of candidates) if ((await findOrderById(deps.db, req.shop, c.shopifyId))?.customerShopifyId === customerGid) match = c;
     }
-    if (!match) return guard.failed(NOT_FOUND);
+    if (!match) {
+      if (refused) return lookupRefused(refused);
+      await guard.failed(orderName);
+      return NOT_FOUND;
+    }
     orderShopifyId = match.shopifyId;
   } else if (customerGid) {
     const orders = await recentOrdersOfCustomer(deps.db, req.shop, customerGid, 10);
@@ -314,13 +302,11 @@ async function exchangeSearch(req: StorefrontRequest, deps: StorefrontDeps, now:
   if (!check.ok) return { status: 401, body: { error: "session_expired", message: "Your session has expired. Look up your order again." } };
   const policy = await getReturnPolicy(deps.db, req.shop);
   if (!offeredResolutions(policy).includes("exchange_any")) return { status: 422, body: { error: "resolution_not_offered", message: "This shop does not offer exchanges for other products." } };
-  const limiter = rateLimiter(deps.db, EXCHANGE_SEARCH_LIMIT, () => now);
+  const limiter = rateLimiter(deps.db, EXCHANGE_SEARCH_LIMIT);
   const client = clientKey(deps.secret, req.clientIp ?? "unknown", check.subject);
-  const allowed = await limiter.check(req.shop, client);
-  if (!allowed.allowed) {
-    return { status: 429, body: { error: "rate_limited", message: "Too many searches. Please wait a few minutes and try again.", retryAfterSeconds: allowed.retryAfterSeconds }, headers: { "Retry-After": String(allowed.retryAfterSeconds) } };
-  }
-  await limiter.hit(req.shop, client);
+  // Counted before searching: the count says at once whether this search is still allowed.
+  const counted = await limiter.hit(req.shop, client);
+  if (!counted.allowed) return rateLimited(counted.retryAfterSeconds, "Too many searches. Please wait a few minutes and try again.");
   const order = await deps.db.order.findUnique({ where: { shop_shopifyId: { shop: req.shop, shopifyId: check.subject } }, select: { currency: true, redactedAt: true } });
   if (!order || order.redactedAt) return NOT_FOUND;
   try {

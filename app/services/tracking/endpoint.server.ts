@@ -7,8 +7,9 @@
 import { db } from "../../db.server";
 import { env } from "../../env.server";
 import { adminClient } from "../../shopify/admin.server";
-import { authenticate, unauthenticated } from "../../shopify.server";
-import { PROXY_JSON_HEADERS, proxyContext } from "../app-proxy.server";
+import { unauthenticated } from "../../shopify.server";
+import { PROXY_JSON_HEADERS } from "../app-proxy.server";
+import { verifyProxyRequest } from "../app-proxy-auth.server";
 import { lookupTracking, type LookupAnswer } from "./lookup.server";
 
 const deps = () => ({
@@ -27,11 +28,10 @@ const deps = () => ({
 
 /**
  * The answer to one signed lookup. A bad signature or shop is thrown as a Response (400), as the
- * Shopify library and proxyContext throw it.
+ * Shopify library and proxyContext throw it (a repeated query parameter is one).
  */
 export async function trackingEndpoint(request: Request): Promise<LookupAnswer> {
-  await authenticate.public.appProxy(request);
-  return lookupTracking(proxyContext(request), deps());
+  return lookupTracking(await verifyProxyRequest(request), deps());
 }
 
 /** The answer as text, for server.js: whatever was thrown as a Response becomes the answer. */

@@ -4,26 +4,28 @@
  * Shopify's signature; this decides what the request may see:
  * - a signed link token opens its order;
  * - an order name with the order's email opens it; a wrong email and an unknown order get the
- *   same 404, and failed attempts are rate-limited per client and per shop;
+ *   same 404, and failed attempts are rate-limited per client and per order number, never per
+ *   shop, so no one client can lock the shop's lookups (lookup-guard.server.ts);
  * - the signed logged_in_customer_id lists that customer's recent orders, and opens one of them
  *   by name without an email.
  */
+import { LRUCache } from "lru-cache";
 import type { Db } from "../../db.server";
 import { languageFor, type Language, type WordingKey } from "../../domain/tracking/settings";
 import { findOrdersByNameWithItems, getTrackingSettings, recentOrdersOfCustomer, shopProfile, type OrderWithItems, type ShopProfile } from "../../models/tracking.server";
 import type { TrackingSettings } from "../../domain/tracking/settings";
 import type { AdminClient } from "../../shopify/admin.server";
 import { gid } from "../../domain/shared/shopify-ids";
-import { clientKey, firstBlocked, rateLimiter, type RateLimitRule } from "../rate-limit.server";
+import { lookupGuard, lookupRefused, type LookupLimits } from "../lookup-guard.server";
 import { readTrackingToken, trackingToken } from "./links.server";
 import { recommendedProducts, type RecommendedProduct } from "./recommendations.server";
 import { assembleTracking, type ShipmentItem, type TrackingState } from "./shipments.server";
 import { recordTrackingView } from "./views.server";
 
-/** Failed lookups one client may make per window, and all clients of a shop together. */
-export const LOOKUP_LIMITS: { client: RateLimitRule; shop: RateLimitRule } = {
+/** Failed lookups one client may make per window, and failed lookups of one order number from anyone. */
+export const LOOKUP_LIMITS: LookupLimits = {
   client: { name: "tracking-lookup-client", limit: 8, windowMs: 15 * 60_000 },
-  shop: { name: "tracking-lookup-shop", limit: 400, windowMs: 15 * 60_000 },
+  order: { name: "tracking-lookup-order", limit: 20, windowMs: 15 * 60_000 },
 };
 
 export interface LookupDeps {
@@ -70,47 +72,19 @@ export async function lookupTracking(req: LookupRequest, deps: LookupDeps): Prom
   const email = params.get("email")?.trim() ?? "";
   const customerGid = req.loggedInCustomerId && /^\d+$/.test(req.loggedInCustomerId) ? gid("Customer", req.loggedInCustomerId) : null;
 
-  const limits = deps.limits ?? LOOKUP_LIMITS;
-  const client = clientKey(secret, req.clientIp ?? "unknown", customerGid ?? "");
-  const perClient = rateLimiter(db, limits.client, () => now);
-  const perShop = rateLimiter(db, limits.shop, () => now);
-  const limited = async (): Promise<LookupAnswer | null> => {
-    // Both limits (client first, then shop) read in one query.
-    const blocked = await firstBlocked(
-      db,
-      [
-        { rule: limits.client, shop: req.shop, client },
-        { rule: limits.shop, shop: req.shop, client: "*" },
-      ],
-      () => now,
-    );
-    if (!blocked) return null;
-    const { retryAfterSeconds } = blocked.decision;
-    return {
-      status: 429,
-      body: { error: "rate_limited", message: "Too many attempts. Please wait a few minutes and try again.", retryAfterSeconds },
-      headers: { "Retry-After": String(retryAfterSeconds) },
-    };
-  };
-  const failed = async (answer: LookupAnswer): Promise<LookupAnswer> => {
-    await perClient.hit(req.shop, client);
-    await perShop.hit(req.shop, "*");
-    return answer;
-  };
+  const guard = lookupGuard(db, secret, deps.limits ?? LOOKUP_LIMITS, { ...req, loggedInCustomerId: customerGid });
 
   if (token) {
     if (token.length > 2048) return bad("The link is damaged; open it again from your email.");
-    const blocked = await limited();
-    if (blocked) return blocked;
+    // A valid signed link is no guess: it opens its order whatever the limits say, at no query's cost.
     const check = readTrackingToken(token, req.shop, secret, now);
-    if (!check.ok) {
-      return failed(
-        check.reason === "expired"
-          ? { status: 404, body: { error: "link_expired", message: "This link has expired. Look up your order with its number and email." } }
-          : NOT_FOUND,
-      );
-    }
-    return orderAnswer(req.shop, check.subject, language, deps, now);
+    if (check.ok) return orderAnswer(req.shop, check.subject, language, deps, now);
+    const refused = await guard.refusal();
+    if (refused) return lookupRefused(refused);
+    await guard.failed();
+    return check.reason === "expired"
+      ? { status: 404, body: { error: "link_expired", message: "This link has expired. Look up your order with its number and email." } }
+      : NOT_FOUND;
   }
 
   if (orderName) {
@@ -118,17 +92,22 @@ export async function lookupTracking(req: LookupRequest, deps: LookupDeps): Prom
     if (email.length > 254) return bad("That email address is too long.");
     if (!email && !customerGid) return bad("Enter the email address used for the order.");
     if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) return bad("Enter the email address used for the order.");
-    const blocked = await limited();
-    if (blocked) return blocked;
+    // The client's and the order's limits, read together.
+    const refused = await guard.refusal(orderName);
+    // Refused and not signed in: refused before the order is even read, right email or not.
+    if (refused && !customerGid) return lookupRefused(refused);
     // The candidates come with their line items: the order shown is not read a second time.
     const candidates = await findOrdersByNameWithItems(db, req.shop, orderName);
     const wanted = email.toLowerCase();
-    let match = email ? candidates.find((o) => o.email?.trim().toLowerCase() === wanted) : undefined;
-    if (!match && customerGid) {
-      // A logged-in customer opens their own orders by name alone.
-      for (const c of candidates) if (c.customerShopifyId === customerGid) match = c;
+    // While refused, no email is compared: a right one would answer differently from a wrong one.
+    let match = !refused && email ? candidates.find((o) => o.email?.trim().toLowerCase() === wanted) : undefined;
+    // A logged-in customer opens their own orders by name alone; that is no guess, so no limit stops it.
+    if (!match && customerGid) for (const c of candidates) if (c.customerShopifyId === customerGid) match = c;
+    if (!match) {
+      if (refused) return lookupRefused(refused);
+      await guard.failed(orderName);
+      return NOT_FOUND;
     }
-    if (!match) return failed(NOT_FOUND);
     return orderAnswer(req.shop, match.shopifyId, language, deps, now, match);
   }
 
@@ -157,22 +136,28 @@ export async function lookupTracking(req: LookupRequest, deps: LookupDeps): Prom
  * A shop's tracking settings and profile, kept per database client and shop for a short while:
  * every lookup needs both, and two queries per lookup for what changes a few times a year cost
  * more than the rest of the lookup's reads. Saving settings in this process forgets them at once
- * (forgetShopForLookups); another process's save shows within SHOP_CACHE_TTL_MS.
+ * (forgetShopForLookups); another process's save shows within SHOP_CACHE_TTL_MS. At most
+ * SHOP_CACHE_MAX shops are kept, the least recently looked up going first.
  */
 export const SHOP_CACHE_TTL_MS = 30_000;
+export const SHOP_CACHE_MAX = 5_000;
 type ShopForLookups = { settings: TrackingSettings; profile: ShopProfile };
-const shopCache = new Map<string, { db: Db; at: number; value: Promise<ShopForLookups> }>();
+// Age on lru-cache's monotonic clock, read at every check (ttlResolution 0): a wall clock set back
+// keeps nothing longer.
+const shopCache = new LRUCache<string, { db: Db; value: Promise<ShopForLookups> }>({
+  max: SHOP_CACHE_MAX,
+  ttl: SHOP_CACHE_TTL_MS,
+  ttlResolution: 0,
+});
 
-function shopForLookups(db: Db, shop: string): Promise<ShopForLookups> {
-  const at = Date.now();
+export function shopForLookups(db: Db, shop: string): Promise<ShopForLookups> {
   const hit = shopCache.get(shop);
-  if (hit && hit.db === db && at - hit.at < SHOP_CACHE_TTL_MS && hit.at <= at) return hit.value;
+  if (hit && hit.db === db) return hit.value;
   const value = Promise.all([getTrackingSettings(db, shop), shopProfile(db, shop)]).then(([settings, profile]) => ({ settings, profile }));
-  if (shopCache.size > 5000) shopCache.clear();
-  shopCache.set(shop, { db, at, value });
+  shopCache.set(shop, { db, value });
   // A failed read is not kept.
   value.catch(() => {
-    if (shopCache.get(shop)?.value === value) shopCache.delete(shop);
+    if (shopCache.peek(shop)?.value === value) shopCache.delete(shop);
   });
   return value;
 }

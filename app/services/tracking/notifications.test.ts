@@ -319,9 +319,16 @@ describe("personal data in tracking", () => {
     expect(row.redactedAt).not.toBeNull();
     expect(await t.db.emailSuppression.count()).toBe(0);
 
+    const expire = new Date(Date.now() + 60_000);
+    await t.db.rateLimitCounter.createMany({
+      data: [`tracking-lookup-client:${SHOP}:abc`, "tracking-lookup-client:other.myshopify.com:abc"].map((key) => ({ key, points: 1, expire })),
+    });
     await deleteShopData(t.db, SHOP);
-    for (const table of ["notification", "shipmentTracking", "trackingSettings", "rateLimitWindow", "emailSuppression"] as const) {
+    expect(await t.db.rateLimitCounter.count({ where: { key: { contains: ":other.myshopify.com:" } } })).toBe(1);
+    for (const table of ["notification", "shipmentTracking", "trackingSettings", "emailSuppression"] as const) {
       expect(await (t.db[table] as { count: (a: object) => Promise<number> }).count({ where: { shop: SHOP } })).toBe(0);
     }
+    // Rate-limit counters carry the shop in their key.
+    expect(await t.db.rateLimitCounter.count({ where: { key: { contains: `:${SHOP}:` } } })).toBe(0);
   });
 });

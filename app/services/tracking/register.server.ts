@@ -8,6 +8,7 @@ import { registerPeriodicTask } from "../../jobs/scheduler.server";
 import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
 import { registerPersonalDataArea } from "../compliance.server";
+import { forgetShopRateLimits } from "../rate-limit.server";
 import { detectDelays, refreshOrderTracking, refreshShipmentTracking } from "./refresh.server";
 import { NOTIFICATION_KIND } from "./notifications.server";
 
@@ -86,7 +87,7 @@ export function registerTracking() {
       await db.shipmentTracking.deleteMany({ where: { shop } });
       await db.trackingRecommendationCache.deleteMany({ where: { shop } });
       await db.trackingSettings.deleteMany({ where: { shop } });
-      await db.rateLimitWindow.deleteMany({ where: { shop } });
+      await forgetShopRateLimits(db, shop);
     },
   });
 }
