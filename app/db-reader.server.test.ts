@@ -9,6 +9,7 @@ import { SQLITE_STATEMENTS_MAX, sqliteReader } from "./db-reader.server";
 const require = createRequire(import.meta.url);
 const Database = require("better-sqlite3") as typeof BetterSqlite3;
 
+const SHOP = "a.myshopify.com";
 const dir = mkdtempSync(join(tmpdir(), "aftercare-reader-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -17,7 +18,7 @@ describe("the SQLite reader's prepared statements", () => {
     const path = join(dir, "statements.sqlite");
     const setup = new Database(path);
     setup.exec("CREATE TABLE shop (domain TEXT, createdAt DATETIME, active BOOLEAN)");
-    setup.prepare("INSERT INTO shop VALUES (?, ?, ?)").run("a.myshopify.com", "2026-06-01T00:00:00.000Z", 1);
+    setup.prepare("INSERT INTO shop VALUES (?, ?, ?)").run(SHOP, "2026-06-01T00:00:00.000Z", 1);
     setup.close();
 
     const prepare = vi.spyOn(Database.prototype, "prepare");
@@ -25,8 +26,8 @@ describe("the SQLite reader's prepared statements", () => {
     try {
       const hot = "SELECT domain, createdAt, active FROM shop WHERE domain = ?";
       for (let i = 0; i < SQLITE_STATEMENTS_MAX + 50; i++) {
-        const rows = await reader.all<{ domain: string; createdAt: Date; active: boolean }>(hot, ["a.myshopify.com"]);
-        expect(rows).toEqual([{ domain: "a.myshopify.com", createdAt: new Date("2026-06-01T00:00:00.000Z"), active: true }]);
+        const rows = await reader.all<{ domain: string; createdAt: Date; active: boolean }>(hot, [SHOP]);
+        expect(rows).toEqual([{ domain: SHOP, createdAt: new Date("2026-06-01T00:00:00.000Z"), active: true }]);
         expect(await reader.all<{ n: number }>(`SELECT ${i} AS n`, [])).toEqual([{ n: i }]);
       }
       const preparedHot = prepare.mock.calls.filter(([sql]) => sql === hot);

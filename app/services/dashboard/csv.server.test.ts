@@ -33,7 +33,13 @@ describe("the dashboard CSV", () => {
           previous: { value: 8200 },
           change: { absolute: -7200, relative: null },
         }),
-        figure({ label: "Median first response", format: "minutes", current: { value: 75, detail: "\t=1+1" }, previous: { value: 200 }, change: { absolute: -125, relative: null } }),
+        figure({
+          label: "Median first response",
+          format: "minutes",
+          current: { value: 75, detail: "\t=1+1" },
+          previous: { value: 200 },
+          change: { absolute: -125, relative: null },
+        }),
         figure({ label: "Return rate", current: { value: 3, breakdown: [{ label: "too small; =1+1", value: 2 }] } }),
       ],
     };
