@@ -68,6 +68,12 @@ const SURVEY_PAGE = {
     expired: "This survey link has expired.",
     chooseScore: (min: number, max: number) => `Choose a score from ${min} to ${max}.`,
     commentTooLong: "Keep the comment under 2,000 characters.",
+    changeNote: (minutes: number) =>
+      `You can change your answer for ${minutes} minutes after you send it; then it is final.`,
+    finalHeading: "Your answer is recorded",
+    finalBody: "This survey was already answered, and the answer can no longer be changed. Thank you!",
+    recordedScore: (score: number) => `Your score: ${score}`,
+    recordedComment: "Your comment:",
   },
   ko: {
     heading: "저희 응대는 어떠셨나요?",
@@ -84,6 +90,11 @@ const SURVEY_PAGE = {
     expired: "이 설문 링크는 만료되었습니다.",
     chooseScore: (min: number, max: number) => `${min}점에서 ${max}점 사이로 선택해 주세요.`,
     commentTooLong: "의견은 2,000자 이내로 적어 주세요.",
+    changeNote: (minutes: number) => `보내신 후 ${minutes}분 동안 답변을 바꿀 수 있으며, 그 후에는 확정됩니다.`,
+    finalHeading: "답변이 기록되었습니다",
+    finalBody: "이 설문에는 이미 답변하셨으며, 답변은 더 이상 바꿀 수 없습니다. 감사합니다!",
+    recordedScore: (score: number) => `보내신 점수: ${score}`,
+    recordedComment: "남기신 의견:",
   },
   ja: {
     heading: "対応はいかがでしたか",
@@ -100,6 +111,11 @@ const SURVEY_PAGE = {
     expired: "このアンケートのリンクは有効期限が切れています。",
     chooseScore: (min: number, max: number) => `${min}から${max}の中から選んでください。`,
     commentTooLong: "コメントは2,000文字以内でお願いします。",
+    changeNote: (minutes: number) => `送信後${minutes}分間は回答を変更できます。その後は確定します。`,
+    finalHeading: "ご回答は記録済みです",
+    finalBody: "このアンケートにはすでにご回答いただいており、回答はもう変更できません。ありがとうございました。",
+    recordedScore: (score: number) => `ご回答のスコア：${score}`,
+    recordedComment: "コメント：",
   },
   fa: {
     heading: "نظرتان دربارهٔ ما چیست؟",
@@ -116,6 +132,12 @@ const SURVEY_PAGE = {
     expired: "این پیوند نظرسنجی منقضی شده است.",
     chooseScore: (min: number, max: number) => `امتیازی از ${min} تا ${max} انتخاب کنید.`,
     commentTooLong: "نظر خود را در کمتر از ۲۰۰۰ نویسه بنویسید.",
+    changeNote: (minutes: number) =>
+      `تا ${minutes.toLocaleString("fa-IR")} دقیقه پس از ارسال می‌توانید پاسخ خود را تغییر دهید؛ پس از آن قطعی است.`,
+    finalHeading: "پاسخ شما ثبت شده است",
+    finalBody: "به این نظرسنجی پیش‌تر پاسخ داده شده و پاسخ دیگر قابل تغییر نیست. سپاسگزاریم!",
+    recordedScore: (score: number) => `امتیاز شما: ${score.toLocaleString("fa-IR")}`,
+    recordedComment: "نظر شما:",
   },
 };
 

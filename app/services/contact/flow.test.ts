@@ -72,7 +72,7 @@ describe("storefront form", () => {
     expect((await surveys.answerSurvey(deps, SHOP, token, { score: "9", comment: "" })).ok).toBe(false);
     expect((await surveys.answerSurvey(deps, "other.myshopify.com", token, { score: "5", comment: "" })).ok).toBe(false);
     expect((await surveys.answerSurvey(deps, SHOP, token.slice(0, -2) + "xx", { score: "5", comment: "" })).ok).toBe(false);
-    expect(await surveys.answerSurvey(deps, SHOP, token, { score: "5", comment: "Quick!" })).toEqual({ ok: true, kind: "csat" });
+    expect(await surveys.answerSurvey(deps, SHOP, token, { score: "5", comment: "Quick!" })).toEqual({ ok: true, kind: "csat", changed: false });
   });
 });
 

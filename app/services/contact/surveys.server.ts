@@ -17,6 +17,12 @@ import { emailCopy, SURVEY_EMAIL_KIND } from "./emails";
 
 export const SURVEY_PURPOSE = "survey";
 const SURVEY_VALID_DAYS = 60;
+/**
+ * One answer per survey: after the first, the shopper may change it for this long (a slip of the
+ * finger, a second thought), and then it is final. KPIs count it once, in the period of the first.
+ */
+export const SURVEY_CHANGE_WINDOW_MS = 30 * 60_000;
+export const SURVEY_CHANGE_WINDOW_MINUTES = SURVEY_CHANGE_WINDOW_MS / 60_000;
 export type SurveyKind = "csat" | "nps";
 export const SURVEY_SCALE: Record<SurveyKind, { min: number; max: number }> = { csat: { min: 1, max: 5 }, nps: { min: 0, max: 10 } };
 
@@ -86,8 +92,21 @@ export function sendCsatSurvey(deps: Deps, request: { id: string; shop: string; 
   return sendSurvey(deps, { shop: request.shop, kind: "csat", subjectId: request.id, requestId: request.id, orderShopifyId: request.orderShopifyId, email: request.email, locale: request.locale });
 }
 
+/** A survey as its page shows it; `final` once the answer can no longer be changed. */
+export interface OpenedSurvey {
+  id: string;
+  kind: SurveyKind;
+  score: number | null;
+  comment: string | null;
+  answeredAt: Date | null;
+  final: boolean;
+}
+
+const isFinal = (answeredAt: Date | null, now: Date) =>
+  answeredAt !== null && now.getTime() - answeredAt.getTime() >= SURVEY_CHANGE_WINDOW_MS;
+
 export type SurveyLookup =
-  | { ok: true; survey: { id: string; kind: SurveyKind; score: number | null; comment: string | null }; shopName: string; language: Language }
+  | { ok: true; survey: OpenedSurvey; shopName: string; language: Language }
   | { ok: false; status: 404; reason: "invalid" | "expired"; message: string };
 
 /** The language the shopper used: the request's (CSAT) or the order's checkout language (NPS). */
@@ -113,15 +132,33 @@ export async function openSurvey(deps: Deps, shop: string, token: string): Promi
   const survey = await deps.db.surveyResponse.findFirst({ where: { shop, id: check.subject } });
   if (!survey) return { ok: false, status: 404, reason: "invalid", message: "This survey link is not valid." };
   const [profile, language] = await Promise.all([shopProfile(deps.db, shop), surveyLanguage(deps.db, shop, survey)]);
-  return { ok: true, survey: { id: survey.id, kind: survey.kind as SurveyKind, score: survey.score, comment: survey.comment }, shopName: profile.name, language };
+  const opened: OpenedSurvey = {
+    id: survey.id,
+    kind: survey.kind as SurveyKind,
+    score: survey.score,
+    comment: survey.comment,
+    answeredAt: survey.answeredAt,
+    final: isFinal(survey.answeredAt, deps.now),
+  };
+  return { ok: true, survey: opened, shopName: profile.name, language };
+}
+
+export interface RecordedAnswer {
+  score: number | null;
+  comment: string | null;
 }
 
 export type SurveyAnswer =
-  | { ok: true; kind: SurveyKind }
+  | { ok: true; kind: SurveyKind; changed: boolean }
   | { ok: false; status: 404; reason: "invalid" | "expired"; message: string }
-  | { ok: false; status: 400; reason: "score" | "comment"; message: string };
+  | { ok: false; status: 400; reason: "score" | "comment"; message: string }
+  | { ok: false; status: 409; reason: "final"; message: string; recorded: RecordedAnswer };
 
-/** Records (or corrects) an answer. Scores outside the survey's scale are refused. */
+/**
+ * Records the answer, or changes it within SURVEY_CHANGE_WINDOW_MS of the first; after that the
+ * recorded answer stands (409). Scores outside the survey's scale are refused. Each write is
+ * conditional, so two tabs sending at once cannot reopen a closed survey.
+ */
 export async function answerSurvey(deps: Deps, shop: string, token: string, input: { score: unknown; comment: unknown }): Promise<SurveyAnswer> {
   const opened = await openSurvey(deps, shop, token);
   if (!opened.ok) return opened;
@@ -132,11 +169,26 @@ export async function answerSurvey(deps: Deps, shop: string, token: string, inpu
   }
   const comment = typeof input.comment === "string" ? input.comment.trim() : "";
   if (comment.length > 2000) return { ok: false, status: 400, reason: "comment", message: "Keep the comment under 2,000 characters." };
-  await deps.db.surveyResponse.updateMany({
-    where: { shop, id: opened.survey.id },
-    data: { score, comment: comment || opened.survey.comment || null, answeredAt: deps.now },
+  const { db, now } = deps;
+  const first = await db.surveyResponse.updateMany({
+    where: { shop, id: opened.survey.id, answeredAt: null },
+    data: { score, comment: comment || null, answeredAt: now },
   });
-  return { ok: true, kind: opened.survey.kind };
+  if (first.count === 1) return { ok: true, kind: opened.survey.kind, changed: false };
+  // answeredAt stays the first answer's moment: the survey is counted once, in that period.
+  const change = await db.surveyResponse.updateMany({
+    where: { shop, id: opened.survey.id, answeredAt: { gt: new Date(now.getTime() - SURVEY_CHANGE_WINDOW_MS) } },
+    data: { score, comment: comment || opened.survey.comment || null, changedAt: now },
+  });
+  if (change.count === 1) return { ok: true, kind: opened.survey.kind, changed: true };
+  const recorded = await db.surveyResponse.findFirst({ where: { shop, id: opened.survey.id } });
+  return {
+    ok: false,
+    status: 409,
+    reason: "final",
+    message: "This survey was answered and the answer can no longer be changed.",
+    recorded: { score: recorded?.score ?? null, comment: recorded?.comment ?? null },
+  };
 }
 
 /**
