@@ -164,7 +164,8 @@ describe("the desk", () => {
     expect(evil).toContain(`"'=HYPERLINK(""x"")"`);
     // One writer for every export: a number followed by a formula is escaped, a negative amount stays a number.
     const row = await t.db.returnCase.findFirstOrThrow({ include: { lines: true } });
-    const mixed = returnsCsv([{ ...row, email: "-2+3+cmd|' /C calc'!A0", currency: "CAD", bonusMinor: -250 }]).split("\r\n")[1];
+    const payload = "-2+3+cmd|' /C calc'!A0";
+    const mixed = returnsCsv([{ ...row, email: payload, currency: "CAD", bonusMinor: -250 }]).split("\r\n")[1];
     expect(mixed).toContain(",'-2+3+cmd|' /C calc'!A0,");
     expect(mixed).toContain(",CAD,");
     expect(mixed).toContain(",-2.50,");
