@@ -181,11 +181,16 @@ export interface SyncOverview {
     receivedAt: Date;
     nextAttemptAt: Date;
   }>;
+  /** Privacy requests handled only in part: what the request left out or got wrong (the event's outcome). */
+  partlyHandled: Array<{ id: string; topic: string; outcome: string; receivedAt: Date }>;
 }
+
+/** The topics whose partial handling a merchant must hear about: Shopify relays them from shoppers. */
+const PRIVACY_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"];
 
 export async function syncOverview(db: Db, shop: string, now = new Date()): Promise<SyncOverview> {
   const backlogWhere = { shop, status: { in: ["pending", "processing", "failed"] } };
-  const [orders, customers, fulfillments, backlog, oldest, processedLastDay, byTopic, problems] = await Promise.all([
+  const [orders, customers, fulfillments, backlog, oldest, processedLastDay, byTopic, problems, partly] = await Promise.all([
     db.order.count({ where: { shop } }),
     db.customer.count({ where: { shop, redactedAt: null } }),
     db.fulfillment.count({ where: { shop } }),
@@ -208,6 +213,13 @@ export async function syncOverview(db: Db, shop: string, now = new Date()): Prom
       take: 50,
       select: { id: true, topic: true, status: true, attempts: true, lastError: true, receivedAt: true, nextAttemptAt: true },
     }),
+    // Few rows: privacy requests are rare, and (shop, topic, receivedAt) is indexed.
+    db.webhookEvent.findMany({
+      where: { shop, topic: { in: PRIVACY_TOPICS }, status: "processed", outcome: { not: null } },
+      orderBy: { receivedAt: "desc" },
+      take: 20,
+      select: { id: true, topic: true, outcome: true, receivedAt: true },
+    }),
   ]);
   return {
     ordersMirrored: orders,
@@ -222,5 +234,6 @@ export async function syncOverview(db: Db, shop: string, now = new Date()): Prom
       count: (t._count as { _all: number })._all,
     })),
     problems,
+    partlyHandled: partly.map((e) => ({ id: e.id, topic: e.topic, outcome: e.outcome ?? "", receivedAt: e.receivedAt })),
   };
 }

@@ -53,6 +53,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       received: formatShopTime(p.receivedAt, timeZone),
       nextAttempt: p.status === "failed" ? formatShopTime(p.nextAttemptAt, timeZone) : null,
     })),
+    partlyHandled: overview.partlyHandled.map((e) => ({
+      id: e.id,
+      topic: e.topic,
+      outcome: e.outcome,
+      received: formatShopTime(e.receivedAt, timeZone),
+    })),
   });
 };
 
@@ -218,6 +224,44 @@ export default function SyncPage() {
             )}
           </Card>
         </Layout.Section>
+
+        {data.partlyHandled.length > 0 ? (
+          <Layout.Section>
+            <Card padding="0">
+              <Box padding="400">
+                <BlockStack gap="100">
+                  <Text as="h2" variant="headingMd">
+                    Privacy requests handled in part
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    Aftercare did everything these requests allowed. What they left out or got wrong is below: if it
+                    names a customer you can identify, handle the rest from the customer&apos;s page in Shopify.
+                  </Text>
+                </BlockStack>
+              </Box>
+              <IndexTable
+                resourceName={{ singular: "request", plural: "requests" }}
+                itemCount={data.partlyHandled.length}
+                selectable={false}
+                headings={[{ title: "Topic" }, { title: "What could not be done" }, { title: "Received" }]}
+              >
+                {data.partlyHandled.map((e, index) => (
+                  <IndexTable.Row id={e.id} key={e.id} position={index}>
+                    <IndexTable.Cell>{e.topic}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Box maxWidth="480px">
+                        <Text as="span" variant="bodySm" breakWord>
+                          {e.outcome}
+                        </Text>
+                      </Box>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>{e.received}</IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            </Card>
+          </Layout.Section>
+        ) : null}
 
         <Layout.Section>
           <Card padding="0">

@@ -251,6 +251,11 @@ describe("customers/redact with a malformed body", () => {
     expect(event.outcome).toMatch(/orders_to_redact is not a list/);
     expect(event.outcome).toMatch(/customer\.email is missing/);
     expect(event.outcome).not.toContain("299938");
+    // The merchant sees it on the Sync page, among privacy requests handled in part.
+    const { partlyHandled } = await syncOverview(t.db, SHOP, T0);
+    expect(partlyHandled).toEqual([
+      { id: event.id, topic: "customers/redact", outcome: event.outcome, receivedAt: event.receivedAt },
+    ]);
   });
 
   it("redacts by email when the customer id is not an id, skipping order entries that are not ids", async () => {
