@@ -51,7 +51,9 @@ const schema = z
       .string()
       .default("1")
       .refine((v) => /^(?:[1-9])$/.test(v.trim()), {
-        message: "must be a whole number from 1 to 9: the proxies in front of the app (Shopify's app proxy is 1, a load balancer adds 1)",
+        message:
+          "must be a whole number from 1 to 9: the proxies in front of the app " +
+          "(Shopify's app proxy is 1, a load balancer adds 1)",
       })
       .transform((v) => Number(v.trim())),
     MAIL_FROM: z

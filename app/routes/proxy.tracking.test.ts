@@ -6,7 +6,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { webhookRequest } from "../../tests/helpers/webhooks";
 import { proxyRequest } from "../../tests/helpers/app-proxy";
-import { fulfillmentEventPayload, fulfillmentPayload, hoursAgo, orderPayload, SHOP } from "../../tests/helpers/tracking";
+import {
+  fulfillmentEventPayload,
+  fulfillmentPayload,
+  hoursAgo,
+  orderPayload,
+  SHOP,
+} from "../../tests/helpers/tracking";
 
 let t: TestDatabase;
 let loader: (args: { request: Request; params: object; context: object }) => Promise<Response>;
@@ -49,16 +55,68 @@ async function call(query: Record<string, string>, options: Parameters<typeof pr
 
 beforeEach(async () => {
   forgetInMemoryBlocks();
-  for (const table of ["notification", "rateLimitCounter", "shipmentTracking", "fulfillmentEvent", "fulfillment", "lineItem", "order", "customer", "shop", "webhookEvent"] as const) {
+  for (const table of [
+    "notification",
+    "rateLimitCounter",
+    "shipmentTracking",
+    "fulfillmentEvent",
+    "fulfillment",
+    "lineItem",
+    "order",
+    "customer",
+    "shop",
+    "webhookEvent",
+  ] as const) {
     await (t.db[table] as { deleteMany: () => Promise<unknown> }).deleteMany();
   }
-  await t.db.shop.create({ data: { domain: SHOP, name: "Maple Goods", ianaTimezone: "America/Toronto", currencyCode: "CAD" } });
-  await deliver("orders/create", orderPayload({ id: 1001, name: "#1001", email: "Ada@Example.com", customerId: 501, createdAt: hoursAgo(72), lineItems: [{ id: 11, title: "Linen shirt" }, { id: 12, title: "Wool socks", quantity: 2, fulfillable: 2 }] }));
-  await deliver("fulfillments/create", fulfillmentPayload({ id: 9001, orderId: 1001, createdAt: hoursAgo(48), company: null, numbers: ["1Z999AA10123456784"], lineItems: [{ id: 11 }] }));
-  await deliver("fulfillment_events/create", fulfillmentEventPayload({ id: 1, fulfillmentId: 9001, orderId: 1001, status: "in_transit", happenedAt: hoursAgo(40), message: "Departed facility" }));
+  await t.db.shop.create({
+    data: { domain: SHOP, name: "Maple Goods", ianaTimezone: "America/Toronto", currencyCode: "CAD" },
+  });
+  await deliver(
+    "orders/create",
+    orderPayload({
+      id: 1001,
+      name: "#1001",
+      email: "Ada@Example.com",
+      customerId: 501,
+      createdAt: hoursAgo(72),
+      lineItems: [
+        { id: 11, title: "Linen shirt" },
+        { id: 12, title: "Wool socks", quantity: 2, fulfillable: 2 },
+      ],
+    }),
+  );
+  await deliver(
+    "fulfillments/create",
+    fulfillmentPayload({
+      id: 9001,
+      orderId: 1001,
+      createdAt: hoursAgo(48),
+      company: null,
+      numbers: ["1Z999AA10123456784"],
+      lineItems: [{ id: 11 }],
+    }),
+  );
+  await deliver(
+    "fulfillment_events/create",
+    fulfillmentEventPayload({
+      id: 1,
+      fulfillmentId: 9001,
+      orderId: 1001,
+      status: "in_transit",
+      happenedAt: hoursAgo(40),
+      message: "Departed facility",
+    }),
+  );
   // Another customer's order in the same shop, and an order in another shop with the same name.
-  await deliver("orders/create", orderPayload({ id: 1002, name: "#1002", email: "grace@example.com", customerId: 502, createdAt: hoursAgo(30) }));
-  await deliver("orders/create", orderPayload({ id: 1003, name: "#1003", email: "ada@example.com", customerId: 501, createdAt: hoursAgo(10) }));
+  await deliver(
+    "orders/create",
+    orderPayload({ id: 1002, name: "#1002", email: "grace@example.com", customerId: 502, createdAt: hoursAgo(30) }),
+  );
+  await deliver(
+    "orders/create",
+    orderPayload({ id: 1003, name: "#1003", email: "ada@example.com", customerId: 501, createdAt: hoursAgo(10) }),
+  );
 });
 
 describe("signature", () => {
@@ -78,7 +136,10 @@ describe("signature", () => {
   });
 
   it("answers 400 when the timestamp is stale", async () => {
-    const res = await call({ order: "#1001", email: "ada@example.com" }, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const res = await call(
+      { order: "#1001", email: "ada@example.com" },
+      { timestamp: Math.floor(Date.now() / 1000) - 3600 },
+    );
     expect(res.status).toBe(400);
   });
 });
@@ -96,12 +157,23 @@ describe("lookup by order number and email", () => {
     const s = body.shipments[0];
     expect(s.carrier).toEqual({ name: "UPS", url: "https://www.ups.com/track?tracknum=1Z999AA10123456784" });
     expect(s.stage).toBe("in_transit");
-    expect(s.steps.map((x: { state: string }) => x.state)).toEqual(["done", "done", "done", "current", "upcoming", "upcoming"]);
+    expect(s.steps.map((x: { state: string }) => x.state)).toEqual([
+      "done",
+      "done",
+      "done",
+      "current",
+      "upcoming",
+      "upcoming",
+    ]);
     expect(s.estimate).toMatchObject({ source: "rules", confidence: "low" });
     expect(s.estimate.earliest <= s.estimate.latest).toBe(true);
     expect(s.items).toHaveLength(1);
     expect(s.items[0]).toMatchObject({ title: "Linen shirt", quantity: 1 });
-    expect(s.scans[0]).toMatchObject({ status: "in_transit", message: "Departed facility", location: "Toronto, ON, CA" });
+    expect(s.scans[0]).toMatchObject({
+      status: "in_transit",
+      message: "Departed facility",
+      location: "Toronto, ON, CA",
+    });
     // The socks are still being prepared.
     expect(body.preparing.items).toEqual([expect.objectContaining({ title: "Wool socks", quantity: 2 })]);
     expect(body.preparing.expectedShipDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -109,7 +181,16 @@ describe("lookup by order number and email", () => {
 
   it("answers with nothing about the customer or any other order", async () => {
     const text = await (await call({ order: "#1001", email: "ada@example.com" })).text();
-    for (const secret of ["ada@example.com", "Ada@Example.com", "grace@example.com", "#1002", "#1003", "gid://", "M5V", "Toronto\",\"zip"]) {
+    for (const secret of [
+      "ada@example.com",
+      "Ada@Example.com",
+      "grace@example.com",
+      "#1002",
+      "#1003",
+      "gid://",
+      "M5V",
+      'Toronto","zip',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
@@ -133,7 +214,8 @@ describe("lookup by order number and email", () => {
 
 describe("rate limit on failed lookups", () => {
   it("blocks a client after 8 failures with 429 and Retry-After, even for a right answer, but not other clients", async () => {
-    for (let i = 0; i < 8; i++) expect((await call({ order: `#${2000 + i}`, email: "x@example.com" }, { ip: "198.51.100.9" })).status).toBe(404);
+    for (let i = 0; i < 8; i++)
+      expect((await call({ order: `#${2000 + i}`, email: "x@example.com" }, { ip: "198.51.100.9" })).status).toBe(404);
     const blocked = await call({ order: "#1001", email: "ada@example.com" }, { ip: "198.51.100.9" });
     expect(blocked.status).toBe(429);
     const retryAfter = Number(blocked.headers.get("retry-after"));
@@ -143,7 +225,8 @@ describe("rate limit on failed lookups", () => {
     // Another shopper is not affected.
     expect((await call({ order: "#1001", email: "ada@example.com" }, { ip: "198.51.100.10" })).status).toBe(200);
     // Successful lookups do not count.
-    for (let i = 0; i < 10; i++) expect((await call({ order: "#1001", email: "ada@example.com" }, { ip: "198.51.100.11" })).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await call({ order: "#1001", email: "ada@example.com" }, { ip: "198.51.100.11" })).status).toBe(200);
     // Counters hold a keyed hash, never the address.
     const keys = (await t.db.rateLimitCounter.findMany()).map((r) => r.key).join(" ");
     expect(keys).not.toContain("198.51.100");
@@ -152,12 +235,20 @@ describe("rate limit on failed lookups", () => {
 
 describe("a flood of failed lookups (issue: one visitor locked a whole shop)", () => {
   const token = (order: number) =>
-    trackingToken({ shop: SHOP, orderShopifyId: `gid://shopify/Order/${order}`, secret: process.env.SHOPIFY_API_SECRET!, now: new Date() });
+    trackingToken({
+      shop: SHOP,
+      orderShopifyId: `gid://shopify/Order/${order}`,
+      secret: process.env.SHOPIFY_API_SECRET!,
+      now: new Date(),
+    });
 
   it("locks out only the flooding client, whatever it puts in front of X-Forwarded-For", async () => {
     // 400 failures, each with a different made-up address in front of the one Shopify appended.
     for (let i = 0; i < 400; i++) {
-      const res = await call({ order: `#${3000 + i}`, email: "x@example.com" }, { ip: `10.0.${i >> 8}.${i & 255}, 198.51.100.20` });
+      const res = await call(
+        { order: `#${3000 + i}`, email: "x@example.com" },
+        { ip: `10.0.${i >> 8}.${i & 255}, 198.51.100.20` },
+      );
       expect(res.status).toBe(i < 8 ? 404 : 429);
     }
     const refused = await call({ order: "#1001", email: "ada@example.com" }, { ip: "192.0.2.1, 198.51.100.20" });
@@ -173,7 +264,10 @@ describe("a flood of failed lookups (issue: one visitor locked a whole shop)", (
 
   it("protects an order being guessed at from many addresses, and no other order", async () => {
     // 20 wrong emails for #1001 from 10 addresses, 2 each: no client reaches its own limit.
-    for (let i = 0; i < 20; i++) expect((await call({ order: "#1001", email: `guess${i}@example.com` }, { ip: `203.0.113.${100 + (i >> 1)}` })).status).toBe(404);
+    for (let i = 0; i < 20; i++)
+      expect(
+        (await call({ order: "#1001", email: `guess${i}@example.com` }, { ip: `203.0.113.${100 + (i >> 1)}` })).status,
+      ).toBe(404);
     const refused = await call({ order: "1001", email: "ada@example.com" }, { ip: "198.51.100.30" });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -187,14 +281,21 @@ describe("a flood of failed lookups (issue: one visitor locked a whole shop)", (
     expect((await call({ token: token(1001) }, { ip: "198.51.100.30" })).status).toBe(200);
     expect((await call({ order: "#1001" }, { ip: "198.51.100.30", loggedInCustomerId: "501" })).status).toBe(200);
     // Another signed-in customer gets no further than anyone else.
-    expect((await call({ order: "#1001", email: "ada@example.com" }, { ip: "198.51.100.32", loggedInCustomerId: "502" })).status).toBe(429);
+    expect(
+      (await call({ order: "#1001", email: "ada@example.com" }, { ip: "198.51.100.32", loggedInCustomerId: "502" }))
+        .status,
+    ).toBe(429);
   });
 
   it("counts a client by the address Shopify appended, so a rotated header does not reset its limit", async () => {
-    for (let i = 0; i < 8; i++) await call({ order: `#${5000 + i}`, email: "x@example.com" }, { ip: `198.51.100.${i}, 198.51.100.40` });
-    expect((await call({ order: `#5100`, email: "x@example.com" }, { ip: "198.51.100.99, 198.51.100.40" })).status).toBe(429);
+    for (let i = 0; i < 8; i++)
+      await call({ order: `#${5000 + i}`, email: "x@example.com" }, { ip: `198.51.100.${i}, 198.51.100.40` });
+    expect(
+      (await call({ order: `#5100`, email: "x@example.com" }, { ip: "198.51.100.99, 198.51.100.40" })).status,
+    ).toBe(429);
     // IPv6: the /64 is one client.
-    for (let i = 0; i < 8; i++) await call({ order: `#${6000 + i}`, email: "x@example.com" }, { ip: `2001:db8:7:7::${i + 1}` });
+    for (let i = 0; i < 8; i++)
+      await call({ order: `#${6000 + i}`, email: "x@example.com" }, { ip: `2001:db8:7:7::${i + 1}` });
     expect((await call({ order: "#6100", email: "x@example.com" }, { ip: "2001:db8:7:7:ffff::1" })).status).toBe(429);
     expect((await call({ order: "#6100", email: "x@example.com" }, { ip: "2001:db8:7:8::1" })).status).toBe(404);
   });
@@ -204,7 +305,9 @@ describe("repeated signed parameters", () => {
   it("refuses a signed request with another customer id put in front, through the route and the fast path", async () => {
     const signed = proxyRequest("tracking", {}, { loggedInCustomerId: "502" });
     const url = signed.url.replace("?", "?logged_in_customer_id=501&");
-    const res = await loader({ request: new Request(url, { headers: signed.headers }), params: {}, context: {} }).catch((e: Response) => e);
+    const res = await loader({ request: new Request(url, { headers: signed.headers }), params: {}, context: {} }).catch(
+      (e: Response) => e,
+    );
     expect(res.status).toBe(400);
     expect((await res.json()).message).toMatch(/repeats "logged_in_customer_id"/);
     const { answerTrackingLookup } = await import("../services/tracking/endpoint.server");
@@ -238,22 +341,44 @@ describe("signed link token", () => {
   const secret = () => process.env.SHOPIFY_API_SECRET!;
 
   it("opens the order it names", async () => {
-    const token = trackingToken({ shop: SHOP, orderShopifyId: "gid://shopify/Order/1002", secret: secret(), now: new Date() });
+    const token = trackingToken({
+      shop: SHOP,
+      orderShopifyId: "gid://shopify/Order/1002",
+      secret: secret(),
+      now: new Date(),
+    });
     const res = await call({ token });
     expect(res.status).toBe(200);
     expect((await res.json()).order.name).toBe("#1002");
   });
 
   it("is refused for another shop, when expired, or when altered", async () => {
-    const other = trackingToken({ shop: "other.myshopify.com", orderShopifyId: "gid://shopify/Order/1001", secret: secret(), now: new Date() });
+    const other = trackingToken({
+      shop: "other.myshopify.com",
+      orderShopifyId: "gid://shopify/Order/1001",
+      secret: secret(),
+      now: new Date(),
+    });
     expect((await call({ token: other })).status).toBe(404);
-    const expired = trackingToken({ shop: SHOP, orderShopifyId: "gid://shopify/Order/1001", secret: secret(), now: new Date(Date.now() - 200 * 86_400_000) });
+    const expired = trackingToken({
+      shop: SHOP,
+      orderShopifyId: "gid://shopify/Order/1001",
+      secret: secret(),
+      now: new Date(Date.now() - 200 * 86_400_000),
+    });
     const res = await call({ token: expired });
     expect(res.status).toBe(404);
     expect((await res.json()).error).toBe("link_expired");
-    const valid = trackingToken({ shop: SHOP, orderShopifyId: "gid://shopify/Order/1001", secret: secret(), now: new Date() });
+    const valid = trackingToken({
+      shop: SHOP,
+      orderShopifyId: "gid://shopify/Order/1001",
+      secret: secret(),
+      now: new Date(),
+    });
     const [payload, mac] = valid.split(".");
-    const forged = Buffer.from(Buffer.from(payload, "base64url").toString().replace("1001", "1002")).toString("base64url");
+    const forged = Buffer.from(Buffer.from(payload, "base64url").toString().replace("1001", "1002")).toString(
+      "base64url",
+    );
     expect((await call({ token: `${forged}.${mac}` })).status).toBe(404);
   });
 });

@@ -42,7 +42,10 @@ export function proxyContext(request: Request, trustedHops: number = env().TRUST
   const repeated = repeatedParameter(url.searchParams);
   if (repeated !== null) {
     throw proxyJson(
-      { error: "invalid_request", message: `The address repeats "${repeated.slice(0, 40)}". Open the page again from the shop.` },
+      {
+        error: "invalid_request",
+        message: `The address repeats "${repeated.slice(0, 40)}". Open the page again from the shop.`,
+      },
       { status: 400 },
     );
   }
@@ -111,5 +114,8 @@ export const PROXY_JSON_HEADERS = {
 
 /** JSON for the storefront. Built by hand rather than with Response.json (remix-serve's polyfill lacks it). */
 export function proxyJson(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  return new Response(JSON.stringify(body), { status: init.status ?? 200, headers: { ...PROXY_JSON_HEADERS, ...(init.headers ?? {}) } });
+  return new Response(JSON.stringify(body), {
+    status: init.status ?? 200,
+    headers: { ...PROXY_JSON_HEADERS, ...(init.headers ?? {}) },
+  });
 }

@@ -41,7 +41,12 @@ export function lookupGuard(db: Db, secret: string, limits: LookupLimits, req: L
       const checks = [{ rule: limits.client, shop: req.shop, subject: client }];
       if (orderName) checks.push({ rule: limits.order, shop: req.shop, subject: orderSubject(secret, orderName) });
       const blocked = await firstBlocked(db, checks);
-      return blocked && { by: blocked.index === 0 ? "client" : "order", retryAfterSeconds: blocked.decision.retryAfterSeconds };
+      return (
+        blocked && {
+          by: blocked.index === 0 ? "client" : "order",
+          retryAfterSeconds: blocked.decision.retryAfterSeconds,
+        }
+      );
     },
     /** After a failed lookup: counts it against the client and, when one was named, the order. */
     async failed(orderName?: string): Promise<void> {

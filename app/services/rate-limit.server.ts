@@ -143,7 +143,10 @@ export interface LimitCheck {
  * others are read together, in one query (a model query costs more to compile than a raw one
  * costs to run: docs/decisions/0012), from the rows the library keeps.
  */
-export async function firstBlocked(db: Db, checks: ReadonlyArray<LimitCheck>): Promise<{ index: number; decision: RateLimitDecision } | null> {
+export async function firstBlocked(
+  db: Db,
+  checks: ReadonlyArray<LimitCheck>,
+): Promise<{ index: number; decision: RateLimitDecision } | null> {
   const all = await decisions(db, checks);
   const index = all.findIndex((d) => !d.allowed);
   return index < 0 ? null : { index, decision: all[index] };
@@ -160,7 +163,9 @@ async function decisions(db: Db, checks: ReadonlyArray<LimitCheck>): Promise<Rat
   const blocked = stored.find((s) => s.blockedMs > 0);
   if (blocked) {
     // Known in this process: the request is refused whatever the other limits say, with no query.
-    return stored.map((s) => (s === blocked ? decision(s.rule, s.rule.limit, s.blockedMs, false) : decision(s.rule, 0, 0, false)));
+    return stored.map((s) =>
+      s === blocked ? decision(s.rule, s.rule.limit, s.blockedMs, false) : decision(s.rule, 0, 0, false),
+    );
   }
   let rows: Array<{ key: string; points: number; expire: Date | null }>;
   try {

@@ -29,9 +29,14 @@ describe("rate limiter", () => {
   it("allows the limit, then refuses with a Retry-After that ends with the window", async () => {
     const rule = freshRule();
     const limiter = rateLimiter(t.db, rule);
-    for (let i = 1; i <= 3; i++) expect(await limiter.hit("a.myshopify.com", "c1")).toMatchObject({ allowed: true, remaining: 3 - i });
+    for (let i = 1; i <= 3; i++)
+      expect(await limiter.hit("a.myshopify.com", "c1")).toMatchObject({ allowed: true, remaining: 3 - i });
     vi.setSystemTime(START + 20_000);
-    expect(await limiter.check("a.myshopify.com", "c1")).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 40 });
+    expect(await limiter.check("a.myshopify.com", "c1")).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: 40,
+    });
     expect(await limiter.hit("a.myshopify.com", "c1")).toMatchObject({ allowed: false, retryAfterSeconds: 40 });
     expect((await limiter.check("a.myshopify.com", "c2")).allowed).toBe(true);
     expect((await limiter.check("b.myshopify.com", "c1")).allowed).toBe(true);
@@ -52,7 +57,7 @@ describe("rate limiter", () => {
     }
   });
 
-  it("refuses a key over its limit in this process without the database, and another process reads the database", async () => {
+  it("refuses a key over its limit in this process without the database; another process reads it", async () => {
     const rule = freshRule(2);
     const limiter = rateLimiter(t.db, rule);
     await limiter.hit("a.myshopify.com", "c1");
@@ -78,7 +83,10 @@ describe("rate limiter", () => {
     ];
     expect(await firstBlocked(t.db, checks)).toBeNull();
     for (let i = 0; i < 3; i++) await rateLimiter(t.db, order).hit("a.myshopify.com", "o1");
-    expect(await firstBlocked(t.db, checks)).toMatchObject({ index: 1, decision: { allowed: false, retryAfterSeconds: 60 } });
+    expect(await firstBlocked(t.db, checks)).toMatchObject({
+      index: 1,
+      decision: { allowed: false, retryAfterSeconds: 60 },
+    });
   });
 
   it("stores keyed hashes, and the library deletes counters an hour after their window", async () => {
@@ -88,7 +96,9 @@ describe("rate limiter", () => {
     expect(key).not.toBe(clientKey("other", "203.0.113.7"));
     const old = new Date(START - 2 * 3_600_000);
     await t.db.rateLimitCounter.create({ data: { key: "test-old:a.myshopify.com:x", points: 1, expire: old } });
-    await t.db.rateLimitCounter.create({ data: { key: "test-live:a.myshopify.com:x", points: 1, expire: new Date(START + 60_000) } });
+    await t.db.rateLimitCounter.create({
+      data: { key: "test-live:a.myshopify.com:x", points: 1, expire: new Date(START + 60_000) },
+    });
     // A new database client (a new process): its first store schedules the sweep, every 5 minutes.
     const other = createDb(t.url);
     try {
@@ -96,7 +106,9 @@ describe("rate limiter", () => {
       rateLimiter(other, freshRule());
       vi.advanceTimersByTime(5 * 60_000);
       vi.useRealTimers();
-      await vi.waitFor(async () => expect(await t.db.rateLimitCounter.count({ where: { key: { startsWith: "test-old:" } } })).toBe(0));
+      await vi.waitFor(async () =>
+        expect(await t.db.rateLimitCounter.count({ where: { key: { startsWith: "test-old:" } } })).toBe(0),
+      );
       expect(await t.db.rateLimitCounter.count()).toBe(1);
     } finally {
       await other.$disconnect();

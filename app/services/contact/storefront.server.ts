@@ -67,7 +67,8 @@ export async function submitContact(
       blocked.decision.retryAfterSeconds,
       blocked.index === 0
         ? "You have sent several messages already. Please wait a while before sending another."
-        : "This shop is getting a lot of messages right now. Please try again later, or sign in to your account to write.",
+        : "This shop is getting a lot of messages right now. " +
+            "Please try again later, or sign in to your account to write.",
     );
   }
   // Every attempt counts, so a script cannot probe the validation for free.

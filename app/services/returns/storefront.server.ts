@@ -2,8 +2,9 @@
  * The storefront's returns endpoints (/apps/aftercare/returns via the app proxy, signature
  * already verified by the route). Finding an order needs its number and email, or the signed
  * logged-in customer; a wrong email and an unknown order get the same 404 and failed lookups are
- * rate-limited per client and per order number, exactly as tracking does (lookup-guard.server.ts). A successful lookup hands back a short-lived signed
- * token for that order, which is what creating a return needs.
+ * rate-limited per client and per order number, exactly as tracking does (lookup-guard.server.ts).
+ * A successful lookup hands back a short-lived signed token for that order, which is what creating
+ * a return needs.
  */
 import type { Db } from "../../db.server";
 import { isExchange, offeredResolutions, type LineEligibility, type ReturnPolicy, type IneligibleReason, type RequestedItem } from "../../domain/returns/policy";
@@ -65,7 +66,8 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
   const p = req.params;
   const language = languageFor(p.get("locale"), "en");
   const customerGid = req.loggedInCustomerId ? gid("Customer", req.loggedInCustomerId) : null;
-  const guard = lookupGuard(deps.db, deps.secret, deps.limits ?? RETURNS_LOOKUP_LIMITS, { ...req, loggedInCustomerId: customerGid });
+  const limits = deps.limits ?? RETURNS_LOOKUP_LIMITS;
+  const guard = lookupGuard(deps.db, deps.secret, limits, { ...req, loggedInCustomerId: customerGid });
 
   const statusToken = p.get("return")?.trim();
   if (statusToken) {
@@ -77,7 +79,8 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
       const refused = await guard.refusal();
       if (refused) return lookupRefused(refused);
       await guard.failed();
-      return { status: 404, body: { error: "not_found", message: "We could not find that return. Open the link from your latest email." } };
+      const message = "We could not find that return. Open the link from your latest email.";
+      return { status: 404, body: { error: "not_found", message } };
     }
     return { status: 200, body: { return: await statusView(deps.db, req.shop, ret, language) } };
   }
@@ -101,7 +104,8 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
     if (refused && !customerGid) return lookupRefused(refused);
     const candidates = await findOrdersByName(deps.db, req.shop, orderName);
     // While refused, no email is compared: a right one would answer differently from a wrong one.
-    let match = !refused && email ? candidates.find((o) => o.email?.trim().toLowerCase() === email.toLowerCase()) : undefined;
+    const wanted = email.toLowerCase();
+    let match = !refused && email ? candidates.find((o) => o.email?.trim().toLowerCase() === wanted) : undefined;
     if (!match && customerGid) {
       // A logged-in customer's own order is no guess, so no limit stops it.
       for (const c of candidates) if ((await findOrderById(deps.db, req.shop, c.shopifyId))?.customerShopifyId === customerGid) match = c;
@@ -306,7 +310,9 @@ async function exchangeSearch(req: StorefrontRequest, deps: StorefrontDeps, now:
   const client = clientKey(deps.secret, req.clientIp ?? "unknown", check.subject);
   // Counted before searching: the count says at once whether this search is still allowed.
   const counted = await limiter.hit(req.shop, client);
-  if (!counted.allowed) return rateLimited(counted.retryAfterSeconds, "Too many searches. Please wait a few minutes and try again.");
+  if (!counted.allowed) {
+    return rateLimited(counted.retryAfterSeconds, "Too many searches. Please wait a few minutes and try again.");
+  }
   const order = await deps.db.order.findUnique({ where: { shop_shopifyId: { shop: req.shop, shopifyId: check.subject } }, select: { currency: true, redactedAt: true } });
   if (!order || order.redactedAt) return NOT_FOUND;
   try {

@@ -82,9 +82,9 @@ export async function lookupTracking(req: LookupRequest, deps: LookupDeps): Prom
     const refused = await guard.refusal();
     if (refused) return lookupRefused(refused);
     await guard.failed();
-    return check.reason === "expired"
-      ? { status: 404, body: { error: "link_expired", message: "This link has expired. Look up your order with its number and email." } }
-      : NOT_FOUND;
+    if (check.reason !== "expired") return NOT_FOUND;
+    const message = "This link has expired. Look up your order with its number and email.";
+    return { status: 404, body: { error: "link_expired", message } };
   }
 
   if (orderName) {
