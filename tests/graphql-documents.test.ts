@@ -1,6 +1,21 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parse, validate, type DocumentNode } from "graphql";
+import {
+  getNamedType,
+  getNullableType,
+  isInputObjectType,
+  isListType,
+  parse,
+  typeFromAST,
+  TypeInfo,
+  validate,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from "graphql";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { adminSchema } from "../sandbox/engine/admin-graphql";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
@@ -23,13 +38,13 @@ function sourceFiles(dir: string): string[] {
 /** Every Operation exported by app/shopify/operations/*.ts, the one place documents live. */
 async function appDocuments() {
   const dir = join(root, "app/shopify/operations");
-  const found: Array<{ file: string; name: string; source: string }> = [];
+  const found: Array<{ file: string; name: string; source: string; exported: string }> = [];
   for (const file of readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith(".test.ts"))) {
     const module = (await import(join(dir, file))) as Record<string, unknown>;
-    for (const value of Object.values(module)) {
+    for (const [exported, value] of Object.entries(module)) {
       if (value && typeof value === "object" && "document" in value && "name" in value) {
         const op = value as { name: string; document: string };
-        found.push({ file: `app/shopify/operations/${file}`, name: op.name, source: op.document });
+        found.push({ file: `app/shopify/operations/${file}`, name: op.name, source: op.document, exported });
       }
     }
   }
@@ -44,9 +59,125 @@ function strayDocuments(): string[] {
     .map((file) => relative(root, file));
 }
 
+/**
+ * Deprecated fields, arguments, input object fields and enum values written in a document. Shopify
+ * removes them in a later version; the app must have moved off them before that.
+ */
+export function deprecatedInDocument(schema: GraphQLSchema, document: DocumentNode): string[] {
+  const found: string[] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const def = typeInfo.getFieldDef();
+        const parent = typeInfo.getParentType();
+        if (def?.deprecationReason != null) found.push(`field ${parent?.name}.${def.name}: ${def.deprecationReason}`);
+      },
+      Argument() {
+        const arg = typeInfo.getArgument();
+        if (arg?.deprecationReason != null) found.push(`argument ${arg.name}: ${arg.deprecationReason}`);
+      },
+      ObjectField(node) {
+        const parent = getNamedType(typeInfo.getParentInputType() ?? undefined);
+        const field = isInputObjectType(parent) ? parent.getFields()[node.name.value] : undefined;
+        if (field?.deprecationReason != null)
+          found.push(`input field ${parent!.name}.${field.name}: ${field.deprecationReason}`);
+      },
+      EnumValue() {
+        const value = typeInfo.getEnumValue();
+        if (value?.deprecationReason != null) found.push(`enum value ${value.name}: ${value.deprecationReason}`);
+      },
+    }),
+  );
+  return found;
+}
+
+/**
+ * What the app's code can put in a variable is what the operation's declared variable type lets
+ * it write (the `__variables` phantom of `operation<TData, TVariables>`). This walks that
+ * TypeScript type beside the variable's GraphQL input type and names every deprecated input field
+ * the declared shape has. An untyped shape (an index signature) could set any field, so it counts
+ * as setting every deprecated one below it.
+ */
+function deprecatedInVariables(
+  schema: GraphQLSchema,
+  checker: ts.TypeChecker,
+  document: DocumentNode,
+  declared: ts.Type,
+): string[] {
+  const found: string[] = [];
+  // `null` stands for an untyped value: everything below it could be set.
+  const walk = (tsType: ts.Type | null, gqlType: GraphQLInputType, path: string, depth: number) => {
+    const inner = getNullableType(gqlType);
+    if (depth > 12) return;
+    if (isListType(inner)) {
+      for (const t of tsType ? members(tsType) : [null]) {
+        const element = t && checker.isArrayType(t) ? checker.getTypeArguments(t as ts.TypeReference)[0] : t;
+        walk(element ?? null, inner.ofType, `${path}[]`, depth + 1);
+      }
+      return;
+    }
+    if (!isInputObjectType(inner)) return;
+    for (const t of tsType ? members(tsType) : [null]) {
+      const untyped =
+        !t || checker.getIndexInfosOfType(t).length > 0 || Boolean(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+      for (const field of Object.values(inner.getFields())) {
+        const prop = t?.getProperty(field.name);
+        if (field.deprecationReason != null && (prop || untyped)) {
+          found.push(`${path}.${field.name} (${inner.name}): ${field.deprecationReason}`);
+        }
+        if (prop) walk(checker.getTypeOfSymbol(prop), field.type, `${path}.${field.name}`, depth + 1);
+        else if (untyped) walk(null, field.type, `${path}.${field.name}`, depth + 1);
+      }
+    }
+  };
+  const members = (t: ts.Type): ts.Type[] =>
+    (t.isUnion() ? t.types : [t]).filter(
+      (m) => !(m.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Never)),
+    );
+  const op = document.definitions.find((d) => d.kind === "OperationDefinition");
+  for (const definition of op && "variableDefinitions" in op ? (op.variableDefinitions ?? []) : []) {
+    const name = definition.variable.name.value;
+    const gqlType = typeFromAST(schema, definition.type as never) as GraphQLInputType | undefined;
+    const prop = members(declared)
+      .map((t) => t.getProperty(name))
+      .find(Boolean);
+    if (gqlType && prop) walk(checker.getTypeOfSymbol(prop), gqlType, `$${name}`, 0);
+  }
+  return found;
+}
+
+/** The declared variable type of every exported operation, read by TypeScript from the sources. */
+function declaredVariables(files: string[]) {
+  const program = ts.createProgram(files, {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    types: [],
+  });
+  const checker = program.getTypeChecker();
+  const declared = new Map<string, ts.Type>();
+  for (const file of files) {
+    const source = program.getSourceFile(file);
+    const module = source && checker.getSymbolAtLocation(source);
+    for (const symbol of module ? checker.getExportsOfModule(module) : []) {
+      const type = checker.getTypeOfSymbol(symbol);
+      const phantom = type.getProperty("__variables");
+      if (!phantom || !type.getProperty("document")) continue;
+      declared.set(symbol.getName(), checker.getNonNullableType(checker.getTypeOfSymbol(phantom)));
+    }
+  }
+  return { checker, declared };
+}
+
 const schemaErrors = (document: DocumentNode) => validate(adminSchema(), document).map((e) => e.message);
 
 const documents = await appDocuments();
+const exportName = (d: { exported: string }) => d.exported;
 
 describe(`GraphQL documents against the ${ADMIN_API_VERSION} Admin schema`, () => {
   it("keeps every document in app/shopify/operations", () => {
@@ -65,6 +196,53 @@ describe(`GraphQL documents against the ${ADMIN_API_VERSION} Admin schema`, () =
       expect(schemaErrors(parse(d.source))).toEqual([]);
     });
   }
+
+  describe("uses nothing Shopify has deprecated", () => {
+    const operationFiles = [...new Set(documents.map((d) => join(root, d.file)))];
+    const { checker, declared } = declaredVariables(operationFiles);
+
+    for (const d of documents) {
+      it(`${d.name}: no deprecated field, argument, input field or enum value in the document`, () => {
+        expect(deprecatedInDocument(adminSchema(), parse(d.source))).toEqual([]);
+      });
+      it(`${d.name}: no deprecated input field in the variables the app declares`, () => {
+        const variables = declared.get(exportName(d));
+        expect(variables, `${d.name} declares its variables`).toBeDefined();
+        expect(deprecatedInVariables(adminSchema(), checker, parse(d.source), variables!)).toEqual([]);
+      });
+    }
+
+    it("would catch deprecated fields, arguments, input fields and enum values in a document", () => {
+      const doc = parse(`query Old($id: ID!) {
+        return(id: $id) { returnLineItems(first: 1) { nodes { ... on ReturnLineItem { returnReason } } } }
+      }
+      mutation OldInput($o: ID!, $f: ID!) {
+        returnRequest(
+          input: { orderId: $o, returnLineItems: [{ fulfillmentLineItemId: $f, quantity: 1, returnReason: COLOR }] }
+        ) { userErrors { message } }
+      }`);
+      const found = deprecatedInDocument(adminSchema(), doc).join("\n");
+      expect(found).toMatch(/field ReturnLineItem.returnReason/);
+      expect(found).toMatch(/input field ReturnRequestLineItemInput.returnReason/);
+    });
+
+    it("would catch a deprecated input field in a declared variable shape", () => {
+      const file = join(root, "tests/fixtures/deprecated-variables.ts");
+      const probe = declaredVariables([file]);
+      const op = parse(
+        "mutation Probe($input: ReturnRequestInput!) { returnRequest(input: $input) { userErrors { message } } }",
+      );
+      const typed = deprecatedInVariables(adminSchema(), probe.checker, op, probe.declared.get("WithLegacyReason")!);
+      expect(typed).toEqual([
+        expect.stringMatching(/^\$input.returnLineItems\[\].returnReason \(ReturnRequestLineItemInput\)/),
+      ]);
+      const untyped = deprecatedInVariables(adminSchema(), probe.checker, op, probe.declared.get("Untyped")!);
+      expect(untyped.join("\n")).toMatch(/returnReason/);
+      expect(deprecatedInVariables(adminSchema(), probe.checker, op, probe.declared.get("WithDefinition")!)).toEqual(
+        [],
+      );
+    });
+  });
 
   it("would catch a typo in a field name", () => {
     const broken = parse("query ShopTypo { shop { nmae } }");

@@ -36,7 +36,12 @@ import {
   type GraphQLOutputType,
 } from "graphql";
 import { type AuthDeps, findAccessToken } from "./auth";
-import { RETURN_REASON_DEFINITIONS, definitionForLegacy, reasonDefinition, type ReturnReasonDefinition } from "./return-reasons";
+import {
+  RETURN_REASON_DEFINITIONS,
+  definitionForLegacy,
+  reasonDefinition,
+  type ReturnReasonDefinition,
+} from "./return-reasons";
 import * as commerce from "./commerce";
 import type { Engine, UserError } from "./commerce";
 import {
@@ -1174,14 +1179,20 @@ function listReturnReasonDefinitions(args: Any) {
   // Shopify ignores filters it does not know; the sandbox says so instead of answering a wider list.
   const unknown = terms.find((t) => t.key !== null && !REASON_FIELDS[t.key]);
   if (unknown) throw new NotImplementedError(`returnReasonDefinitions(query:) filter ${unknown.key}`);
-  const ids: Array<number | null> | null = args.ids ? args.ids.map((id: string) => parseId(id, "ReturnReasonDefinition")) : null;
+  const ids: Array<number | null> | null = args.ids
+    ? args.ids.map((id: string) => parseId(id, "ReturnReasonDefinition"))
+    : null;
   const found = RETURN_REASON_DEFINITIONS.filter(
     (d) =>
       (!ids || ids.includes(d.id)) &&
       (!args.handles || args.handles.includes(d.handle)) &&
       matches(d, terms, REASON_FIELDS, (x) => [x.name, x.handle]),
   );
-  const sorted = sortBy(found, args.sortKey, { ID: (d) => d.id, HANDLE: (d) => d.handle, NAME: (d) => d.name.toLowerCase() });
+  const sorted = sortBy(found, args.sortKey, {
+    ID: (d) => d.id,
+    HANDLE: (d) => d.handle,
+    NAME: (d) => d.name.toLowerCase(),
+  });
   return connection(sorted, args, reasonDefinitionValue, (d) => d.id);
 }
 

@@ -777,12 +777,15 @@ export interface ExchangeLineInput {
 function lineReason(l: ReturnLineInput, lf: string[]): Result<ReturnReasonDefinition> {
   const byId = l.returnReasonDefinitionId;
   if (byId != null && l.returnReason != null) {
-    return fail("Specify either returnReason or returnReasonDefinitionId, not both.", [...lf, "returnReasonDefinitionId"], "INVALID");
+    const message = "Specify either returnReason or returnReasonDefinitionId, not both.";
+    return fail(message, [...lf, "returnReasonDefinitionId"], "INVALID");
   }
   if (byId != null) {
     const found = reasonDefinition(parseId(byId, "ReturnReasonDefinition"));
     // Deleted reasons stay valid: Shopify only stops suggesting them.
-    if (!found) return fail("Return reason definition does not exist.", [...lf, "returnReasonDefinitionId"], "NOT_FOUND");
+    if (!found) {
+      return fail("Return reason definition does not exist.", [...lf, "returnReasonDefinitionId"], "NOT_FOUND");
+    }
     return ok(found);
   }
   const legacy = definitionForLegacy((l.returnReason ?? "UNKNOWN").toUpperCase());

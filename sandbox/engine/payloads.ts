@@ -475,7 +475,8 @@ export function orderPayload(shop: Shop, order: Order, customer: Customer | null
  * REST payloads still carry the ReturnReason enum value in lowercase (`size_too_small`); it comes
  * from the line's definition, the legacy value standing in for lines saved before definitions.
  */
-const reasonRest = (l: ReturnLine) => (reasonDefinition(l.returnReasonDefinitionId)?.legacy ?? l.returnReason).toLowerCase();
+const reasonRest = (l: ReturnLine) =>
+  (reasonDefinition(l.returnReasonDefinitionId)?.legacy ?? l.returnReason).toLowerCase();
 
 function returnLineItemsPayload(ret: Return): Json[] {
   return ret.lines.map((l) => ({

@@ -10,6 +10,11 @@ import { gid } from "../../domain/shared/shopify-ids";
 import { rewardCode } from "../../domain/loyalty/points";
 import type { AdminClient } from "../../shopify/admin.server";
 import { LoyaltyDiscountCodeBasicCreate, LoyaltyDiscountCodeFreeShippingCreate, LoyaltyStoreCreditAccountCredit } from "../../shopify/operations/loyalty";
+import type {
+  CurrencyCode,
+  DiscountCodeBasicInput,
+  DiscountCodeFreeShippingInput,
+} from "../../shopify/operations/generated";
 import { postEntry } from "./ledger.server";
 import { findMemberByCustomer } from "./members.server";
 import { loadLoyaltySettings } from "./settings.server";
@@ -112,7 +117,8 @@ async function issue(
   customerGid: string,
   reward: { kind: string; title: string; valueMinor: number | null; percentOff: number | null; minimumOrderMinor: number | null },
 ): Promise<{ code: string | null; discountId: string | null }> {
-  const currency = deps.shopCurrency;
+  // The shop's currency as Shopify reported it, so one of its CurrencyCode values.
+  const currency = deps.shopCurrency as CurrencyCode;
   if (reward.kind === "store_credit") {
     await deps.admin.mutate(LoyaltyStoreCreditAccountCredit, (d) => d.storeCreditAccountCredit, {
       id: customerGid,
@@ -121,7 +127,7 @@ async function issue(
     return { code: null, discountId: null };
   }
   const code = rewardCode(deps.random ?? ((n) => randomBytes(n)));
-  const common: Record<string, unknown> = {
+  const common: DiscountCodeBasicInput & DiscountCodeFreeShippingInput = {
     title: `Loyalty reward: ${reward.title} (${code})`,
     code,
     startsAt: deps.now.toISOString(),

@@ -58,11 +58,13 @@ export async function productFactsFor(admin: AdminClient | null, policy: ReturnP
       const ids = productIds.slice(i, i + BATCH);
       if (tags.length > 0) {
         const { nodes } = await admin.request(ProductTags, { ids });
-        for (const n of nodes) if (n?.id && n.tags) of(n.id).tags = n.tags;
+        for (const n of nodes) if (n?.__typename === "Product") of(n.id).tags = n.tags;
       }
       for (const collection of collections) {
         const { nodes } = await admin.request(ProductsInCollection, { ids, collectionId: collection.id });
-        for (const n of nodes) if (n?.id && n.inCollection) of(n.id).collectionIds.push(collection.id);
+        for (const n of nodes) {
+          if (n?.__typename === "Product" && n.inCollection) of(n.id).collectionIds.push(collection.id);
+        }
       }
     }
   } catch (error) {

@@ -165,6 +165,8 @@ describe("the workflow, mirrored in Shopify", () => {
     expect(ret).toMatchObject({ status: "requested", itemsMinor: 3500, restockingFeeMinor: 350, shippingFeeMinor: 500, bonusMinor: 350, resolutionMinor: 3000 });
     const shopifyReturn = () => world.sandbox.state.return(world.sandbox.shop(TEST_SHOP), ret.shopifyReturnId!)!.ret;
     expect(shopifyReturn().status).toBe("requested");
+    // "Too small" maps onto Shopify's too-small definition, sent by id (the deprecated enum is not sent).
+    expect(shopifyReturn().lines).toMatchObject([{ returnReasonDefinitionId: 1, returnReason: "SIZE_TOO_SMALL" }]);
 
     const wf = { db: t.db, admin: world.admin, secret };
     await expect(resolveReturn(TEST_SHOP, ret.id, wf)).rejects.toThrow(ReturnsError);
@@ -275,7 +277,10 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
     expect(ret).toMatchObject({ status: "approved", shopifyStatus: "OPEN" });
     const inShopify = world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret;
     expect(inShopify.status).toBe("open");
-    expect(inShopify.lines).toMatchObject([{ quantity: 1, returnReason: "SIZE_TOO_SMALL" }]);
+    // Shopify's definition by id, and the merchant's own wording kept in the reason note.
+    expect(inShopify.lines).toMatchObject([
+      { quantity: 1, returnReason: "SIZE_TOO_SMALL", returnReasonDefinitionId: 1, returnReasonNote: "Too small" },
+    ]);
     expect(inShopify.exchangeLines).toMatchObject([{ variantId: world.tee.variants[1].id, quantity: 1, processedQuantity: 0, lineItemIds: [] }]);
     expect(ret.lines[0].shopifyExchangeLineItemId).toBe(`gid://shopify/ExchangeLineItem/${inShopify.exchangeLines![0].id}`);
     const status = await returnsLookup(req({ return: body.statusToken }), world.deps);

@@ -11,8 +11,15 @@ import type { Db } from "../../db.server";
 import { canMove, closeBlocker, DISPOSITIONS, isExchange, type Disposition, type ReturnPolicy, type ReturnStatus } from "../../domain/returns/policy";
 import { fromMinor } from "../../domain/shared/money";
 import { exchangeCreditMinor } from "../../domain/returns/exchange";
+import { definitionFor, reasonNote } from "../../domain/returns/reason-definitions";
 import { ReturnCreateWithExchange } from "../../shopify/operations/exchanges";
 import { ShopifyApiError, ShopifyUserError, type AdminClient } from "../../shopify/admin.server";
+import type {
+  CurrencyCode,
+  ReturnDeclineReason,
+  ReverseFulfillmentOrderDisposeInput,
+  ReverseFulfillmentOrderDispositionType,
+} from "../../shopify/operations/generated";
 import {
   ReturnableFulfillments,
   ReturnApproveRequest,
@@ -28,6 +35,7 @@ import { findReturnCase, releaseClaims, type ReturnCaseWithLines } from "./cases
 import { ReturnsError } from "./errors.server";
 import { notifyReturn } from "./notifications.server";
 import { getReturnPolicy } from "./policy.server";
+import { forgetReturnReasonDefinitions, returnReasonDefinitions } from "./reason-definitions.server";
 
 export interface WorkflowDeps {
   db: Db;
@@ -67,20 +75,64 @@ function email(db: Db, shop: string, policy: ReturnPolicy, ret: ReturnCaseWithLi
   return notifyReturn(db, shop, policy, ret, milestone, { secret: deps.secret, now: deps.now ?? new Date() });
 }
 
+interface ShopifyReturnLine {
+  fulfillmentLineItemId: string;
+  quantity: number;
+  /** Shopify's return reason definition for the merchant's reason. */
+  returnReasonDefinitionId: string;
+  /** The merchant's own wording of the reason (English label). */
+  reasonLabel: string;
+  note: string | null;
+}
+
+/** Shopify's definition for each of the merchant's reasons the return uses. */
+async function reasonDefinitionIds(admin: AdminClient, shop: string, ret: ReturnCaseWithLines, policy: ReturnPolicy) {
+  const definitions = await shopify("read Shopify's return reasons", () => returnReasonDefinitions(admin, shop));
+  const ids = new Map<string, { id: string; label: string }>();
+  for (const code of new Set(ret.lines.map((l) => l.reason))) {
+    const reason = policy.reasons.find((r) => r.id === code);
+    const found = definitionFor(reason?.shopifyReason ?? "OTHER", definitions);
+    if (!found) {
+      const label = reason?.label.en ?? code;
+      throw new ReturnsError(502, "shopify_reason_missing", `Shopify offers no return reason matching "${label}". Try again later.`);
+    }
+    ids.set(code, { id: found.id, label: reason?.label.en ?? code });
+  }
+  return ids;
+}
+
+/** Shopify refused a definition id: the shop's copy of the library is dropped so the next try reads it again. */
+function forgetStaleReasons(shop: string) {
+  return (error: unknown): never => {
+    const namesReason = (e: { field?: string[] | null }) => e.field?.includes("returnReasonDefinitionId");
+    if (error instanceof ShopifyUserError && error.userErrors.some(namesReason)) {
+      forgetReturnReasonDefinitions(shop);
+    }
+    throw error;
+  };
+}
+
 /** Shopify's fulfillment line items for each of the return's lines, from what Shopify says can still be returned. */
-async function shopifyReturnLines(admin: AdminClient, ret: ReturnCaseWithLines, policy: ReturnPolicy) {
+async function shopifyReturnLines(admin: AdminClient, shop: string, ret: ReturnCaseWithLines, policy: ReturnPolicy) {
   const returnable = await shopify("list what can be returned", () => admin.request(ReturnableFulfillments, { orderId: ret.orderShopifyId }));
+  const reasons = await reasonDefinitionIds(admin, shop, ret, policy);
   const pool = returnable.returnableFulfillments.nodes.flatMap((f) => f.returnableFulfillmentLineItems.nodes.map((n) => ({ ...n, left: n.quantity })));
-  const lines: Array<{ fulfillmentLineItemId: string; quantity: number; returnReason: string; note: string | null }> = [];
+  const lines: ShopifyReturnLine[] = [];
   for (const line of ret.lines) {
     let wanted = line.quantity;
-    const reason = policy.reasons.find((r) => r.id === line.reason)?.shopifyReason ?? "OTHER";
+    const reason = reasons.get(line.reason)!;
     for (const candidate of pool.filter((p) => p.fulfillmentLineItem.lineItem.id === line.lineItemShopifyId)) {
       const take = Math.min(wanted, candidate.left);
       if (take <= 0) continue;
       candidate.left -= take;
       wanted -= take;
-      lines.push({ fulfillmentLineItemId: candidate.fulfillmentLineItem.id, quantity: take, returnReason: reason, note: line.note });
+      lines.push({
+        fulfillmentLineItemId: candidate.fulfillmentLineItem.id,
+        quantity: take,
+        returnReasonDefinitionId: reason.id,
+        reasonLabel: reason.label,
+        note: line.note,
+      });
     }
     if (wanted > 0) throw new ReturnsError(409, "not_returnable_in_shopify", `Shopify says ${line.title} can no longer be returned in that quantity.`);
   }
@@ -110,10 +162,18 @@ export async function requestInShopify(shop: string, id: string, deps: WorkflowD
   const policy = await getReturnPolicy(deps.db, shop);
   return creatingInShopify(deps, shop, id, async () => {
     const admin = needAdmin(deps.admin);
-    const lines = await shopifyReturnLines(admin, ret, policy);
-    const returnLineItems = lines.map((l) => ({ fulfillmentLineItemId: l.fulfillmentLineItemId, quantity: l.quantity, returnReason: l.returnReason, customerNote: l.note }));
+    const lines = await shopifyReturnLines(admin, shop, ret, policy);
+    // A return request has no reason note: the shopper's own words go in the customer note.
+    const returnLineItems = lines.map((l) => ({
+      fulfillmentLineItemId: l.fulfillmentLineItemId,
+      quantity: l.quantity,
+      returnReasonDefinitionId: l.returnReasonDefinitionId,
+      customerNote: l.note,
+    }));
     const payload = await shopify("create the return request", () =>
-      admin.mutate(ReturnRequest, (d) => d.returnRequest, { input: { orderId: ret.orderShopifyId, returnLineItems } }),
+      admin
+        .mutate(ReturnRequest, (d) => d.returnRequest, { input: { orderId: ret.orderShopifyId, returnLineItems } })
+        .catch(forgetStaleReasons(shop)),
     );
     await deps.db.returnCase.updateMany({
       where: { shop, id, shopifyReturnId: null },
@@ -133,12 +193,21 @@ async function createExchangeInShopify(shop: string, ret: ReturnCaseWithLines, d
     const admin = needAdmin(deps.admin);
     const missing = ret.lines.find((l) => !l.exchangeVariantShopifyId);
     if (missing) throw new ReturnsError(409, "exchange_missing", `${missing.title} has no item chosen in exchange, so Shopify's exchange cannot be made.`);
-    const lines = await shopifyReturnLines(admin, ret, policy);
-    // Shopify keeps at most 255 characters of a return reason note.
-    const returnLineItems = lines.map((l) => ({ fulfillmentLineItemId: l.fulfillmentLineItemId, quantity: l.quantity, returnReason: l.returnReason, returnReasonNote: l.note?.slice(0, 255) ?? null }));
+    const lines = await shopifyReturnLines(admin, shop, ret, policy);
+    // The reason note keeps the merchant's wording beside Shopify's standard reason.
+    const returnLineItems = lines.map((l) => ({
+      fulfillmentLineItemId: l.fulfillmentLineItemId,
+      quantity: l.quantity,
+      returnReasonDefinitionId: l.returnReasonDefinitionId,
+      returnReasonNote: reasonNote(l.reasonLabel, l.note),
+    }));
     const exchangeLineItems = ret.lines.map((l) => ({ variantId: l.exchangeVariantShopifyId!, quantity: l.quantity }));
     const payload = await shopify("create the exchange", () =>
-      admin.mutate(ReturnCreateWithExchange, (d) => d.returnCreate, { input: { orderId: ret.orderShopifyId, returnLineItems, exchangeLineItems } }),
+      admin
+        .mutate(ReturnCreateWithExchange, (d) => d.returnCreate, {
+          input: { orderId: ret.orderShopifyId, returnLineItems, exchangeLineItems },
+        })
+        .catch(forgetStaleReasons(shop)),
     );
     const created = payload.return!;
     // Shopify lists the exchange items in the order they were sent: one per Aftercare line.
@@ -182,18 +251,25 @@ export async function approveReturn(shop: string, id: string, deps: WorkflowDeps
   return load(deps.db, shop, id);
 }
 
-export const DECLINE_REASONS = ["FINAL_SALE", "RETURN_PERIOD_ENDED", "OTHER"] as const;
+export const DECLINE_REASONS = ["FINAL_SALE", "RETURN_PERIOD_ENDED", "OTHER"] as const satisfies ReturnDeclineReason[];
+const isDeclineReason = (reason: string): reason is (typeof DECLINE_REASONS)[number] =>
+  (DECLINE_REASONS as readonly string[]).includes(reason);
 
 export async function declineReturn(shop: string, id: string, input: { reason: string; note: string }, deps: WorkflowDeps) {
   const ret = await load(deps.db, shop, id);
-  if (!(DECLINE_REASONS as readonly string[]).includes(input.reason)) throw new ReturnsError(400, "bad_reason", "Choose why the return is declined.");
+  const reason = input.reason;
+  if (!isDeclineReason(reason)) throw new ReturnsError(400, "bad_reason", "Choose why the return is declined.");
   if (input.note.length > 500) throw new ReturnsError(400, "note_too_long", "Keep the note to the shopper under 500 characters.");
   if (ret.status === "declined") return ret;
   if (!canMove(ret.status, "declined")) throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be declined.`);
   if (ret.shopifyReturnId) {
     const admin = needAdmin(deps.admin);
     await shopify("decline the return", () =>
-      admin.mutate(ReturnDeclineRequest, (d) => d.returnDeclineRequest, { id: ret.shopifyReturnId!, reason: input.reason, note: input.note || null }),
+      admin.mutate(ReturnDeclineRequest, (d) => d.returnDeclineRequest, {
+        id: ret.shopifyReturnId!,
+        reason,
+        note: input.note || null,
+      }),
     );
   }
   return markDeclined(deps.db, shop, id, input.reason, input.note || null, deps);
@@ -208,7 +284,11 @@ export async function markDeclined(db: Db, shop: string, id: string, reason: str
   return load(db, shop, id);
 }
 
-const DISPOSITION_TYPE: Record<Disposition, string> = { restock: "RESTOCKED", not_restocked: "NOT_RESTOCKED", missing: "MISSING" };
+const DISPOSITION_TYPE: Record<Disposition, ReverseFulfillmentOrderDispositionType> = {
+  restock: "RESTOCKED",
+  not_restocked: "NOT_RESTOCKED",
+  missing: "MISSING",
+};
 
 /** Items arrived: each gets a disposition, recorded on Shopify's reverse fulfillment order. */
 export async function receiveReturn(shop: string, id: string, dispositions: Record<string, string>, deps: WorkflowDeps) {
@@ -225,7 +305,7 @@ export async function receiveReturn(shop: string, id: string, dispositions: Reco
   const found = await shopify("read the return", () => admin.request(ReturnForProcessing, { id: ret.shopifyReturnId! }));
   if (!found.return) throw new ReturnsError(409, "missing_in_shopify", "Shopify no longer has this return.");
   const rfoLines = found.return.reverseFulfillmentOrders.nodes.flatMap((r) => r.lineItems.nodes.map((l) => ({ ...l, left: l.totalQuantity })));
-  const inputs: Array<{ reverseFulfillmentOrderLineItemId: string; quantity: number; dispositionType: string; locationId?: string | null }> = [];
+  const inputs: ReverseFulfillmentOrderDisposeInput[] = [];
   for (const line of ret.lines) {
     let wanted = line.quantity;
     const type = DISPOSITION_TYPE[dispositions[line.id] as Disposition];
@@ -271,7 +351,9 @@ export async function resolveReturn(shop: string, id: string, deps: WorkflowDeps
     const exchangeToProcess = r.exchangeLineItems.nodes.filter((e) => e.quantity > e.processedQuantity).map((e) => ({ id: e.id, quantity: e.quantity - e.processedQuantity }));
     let replacements: Array<{ id: string; lineItems: Array<{ id: string }> | null }> = r.exchangeLineItems.nodes;
     if (toProcess.length > 0 || exchangeToProcess.length > 0) {
-      const money = (minor: number) => ({ amount: fromMinor(minor, ret.currency), currencyCode: ret.currency });
+      // The order's currency as Shopify reported it, so one of its CurrencyCode values.
+      const currencyCode = ret.currency as CurrencyCode;
+      const money = (minor: number) => ({ amount: fromMinor(minor, ret.currency), currencyCode });
       let financialTransfer = null;
       if (ret.resolution === "refund" && ret.resolutionMinor > 0) {
         const sale = r.order.transactions.find((t) => (t.kind === "SALE" || t.kind === "CAPTURE") && t.status === "SUCCESS");

@@ -1,23 +1,20 @@
-import { operation, type UserError } from "../admin.server";
+import { operation } from "../admin.server";
+import type {
+  ExchangeProductSearchQuery,
+  ExchangeProductSearchQueryVariables,
+  ExchangeVariantsQuery,
+  ExchangeVariantsQueryVariables,
+  ReturnCreateWithExchangeMutation,
+  ReturnCreateWithExchangeMutationVariables,
+} from "./generated";
 
 /**
  * A return with its exchange items, open at once (Shopify's way to add exchange items; a return
  * request cannot carry them). Used when the merchant approves a shopper's exchange.
  */
 export const ReturnCreateWithExchange = operation<
-  {
-    returnCreate: {
-      return: { id: string; name: string; status: string; exchangeLineItems: { nodes: Array<{ id: string; variantId: string | null; quantity: number }> } } | null;
-      userErrors: UserError[];
-    };
-  },
-  {
-    input: {
-      orderId: string;
-      returnLineItems: Array<{ fulfillmentLineItemId: string; quantity: number; returnReason: string; returnReasonNote?: string | null }>;
-      exchangeLineItems: Array<{ variantId: string; quantity: number }>;
-    };
-  }
+  ReturnCreateWithExchangeMutation,
+  ReturnCreateWithExchangeMutationVariables
 >(`#graphql
   mutation ReturnCreateWithExchange($input: ReturnInput!) {
     returnCreate(returnInput: $input) {
@@ -42,17 +39,13 @@ export const ReturnCreateWithExchange = operation<
   }
 `);
 
-export interface ExchangeVariantNode {
-  __typename: "ProductVariant";
-  id: string;
-  title: string;
-  availableForSale: boolean;
-  price: string;
-  product: { id: string; title: string; status: string };
-}
+export type ExchangeVariantNode = Extract<
+  NonNullable<ExchangeVariantsQuery["nodes"][number]>,
+  { __typename: "ProductVariant" }
+>;
 
 /** The variants a shopper chose, with the shop's currency their prices are in. */
-export const ExchangeVariants = operation<{ shop: { currencyCode: string }; nodes: Array<ExchangeVariantNode | { __typename: string } | null> }, { ids: string[] }>(`#graphql
+export const ExchangeVariants = operation<ExchangeVariantsQuery, ExchangeVariantsQueryVariables>(`#graphql
   query ExchangeVariants($ids: [ID!]!) {
     shop {
       currencyCode
@@ -74,15 +67,13 @@ export const ExchangeVariants = operation<{ shop: { currencyCode: string }; node
   }
 `);
 
-export interface ExchangeSearchProduct {
-  id: string;
-  title: string;
-  featuredMedia: { preview: { image: { url: string; altText: string | null } | null } | null } | null;
-  variants: { nodes: Array<{ id: string; title: string; availableForSale: boolean; price: string }> };
-}
+export type ExchangeSearchProduct = ExchangeProductSearchQuery["products"]["nodes"][number];
 
 /** The shop's active products matching a shopper's words, for an exchange for any product. */
-export const ExchangeProductSearch = operation<{ shop: { currencyCode: string }; products: { nodes: ExchangeSearchProduct[] } }, { query: string; first: number }>(`#graphql
+export const ExchangeProductSearch = operation<
+  ExchangeProductSearchQuery,
+  ExchangeProductSearchQueryVariables
+>(`#graphql
   query ExchangeProductSearch($query: String!, $first: Int!) {
     shop {
       currencyCode

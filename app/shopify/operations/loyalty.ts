@@ -1,15 +1,20 @@
-import { operation, type UserError } from "../admin.server";
+import { operation } from "../admin.server";
+import type {
+  LoyaltyDiscountByCodeQuery,
+  LoyaltyDiscountByCodeQueryVariables,
+  LoyaltyDiscountCodeBasicCreateMutation,
+  LoyaltyDiscountCodeBasicCreateMutationVariables,
+  LoyaltyDiscountCodeFreeShippingCreateMutation,
+  LoyaltyDiscountCodeFreeShippingCreateMutationVariables,
+  LoyaltyStoreCreditAccountCreditMutation,
+  LoyaltyStoreCreditAccountCreditMutationVariables,
+} from "./generated";
 
 /** Loyalty's Admin API operations: a reward becomes a single-use discount for one customer, or store credit. */
 
-interface CodeDiscountCreated {
-  codeDiscountNode: { id: string; codeDiscount: { codes: { nodes: Array<{ code: string }> } } | null } | null;
-  userErrors: Array<UserError & { code: string | null }>;
-}
-
 export const LoyaltyDiscountCodeBasicCreate = operation<
-  { discountCodeBasicCreate: CodeDiscountCreated | null },
-  { discount: Record<string, unknown> }
+  LoyaltyDiscountCodeBasicCreateMutation,
+  LoyaltyDiscountCodeBasicCreateMutationVariables
 >(`#graphql
   mutation LoyaltyDiscountCodeBasicCreate($discount: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $discount) {
@@ -27,8 +32,8 @@ export const LoyaltyDiscountCodeBasicCreate = operation<
 `);
 
 export const LoyaltyDiscountCodeFreeShippingCreate = operation<
-  { discountCodeFreeShippingCreate: CodeDiscountCreated | null },
-  { discount: Record<string, unknown> }
+  LoyaltyDiscountCodeFreeShippingCreateMutation,
+  LoyaltyDiscountCodeFreeShippingCreateMutationVariables
 >(`#graphql
   mutation LoyaltyDiscountCodeFreeShippingCreate($discount: DiscountCodeFreeShippingInput!) {
     discountCodeFreeShippingCreate(freeShippingCodeDiscount: $discount) {
@@ -46,13 +51,8 @@ export const LoyaltyDiscountCodeFreeShippingCreate = operation<
 `);
 
 export const LoyaltyStoreCreditAccountCredit = operation<
-  {
-    storeCreditAccountCredit: {
-      storeCreditAccountTransaction: { amount: { amount: string; currencyCode: string }; account: { id: string } } | null;
-      userErrors: Array<UserError & { code: string | null }>;
-    } | null;
-  },
-  { id: string; creditInput: { creditAmount: { amount: string; currencyCode: string } } }
+  LoyaltyStoreCreditAccountCreditMutation,
+  LoyaltyStoreCreditAccountCreditMutationVariables
 >(`#graphql
   mutation LoyaltyStoreCreditAccountCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
     storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
@@ -67,15 +67,8 @@ export const LoyaltyStoreCreditAccountCredit = operation<
 
 /** What the shop's Shopify holds for a code: used to confirm a reward and by tests. */
 export const LoyaltyDiscountByCode = operation<
-  {
-    codeDiscountNodeByCode: {
-      id: string;
-      codeDiscount:
-        | { __typename: string; title: string; status: string; usageLimit: number | null; context: { __typename: string; customers?: Array<{ id: string }> } }
-        | null;
-    } | null;
-  },
-  { code: string }
+  LoyaltyDiscountByCodeQuery,
+  LoyaltyDiscountByCodeQueryVariables
 >(`#graphql
   query LoyaltyDiscountByCode($code: String!) {
     codeDiscountNodeByCode(code: $code) {

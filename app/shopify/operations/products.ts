@@ -1,15 +1,13 @@
 import { operation } from "../admin.server";
+import type {
+  CollectionProductsQuery,
+  CollectionProductsQueryVariables,
+  ProductsByIdsQuery,
+  ProductsByIdsQueryVariables,
+} from "./generated";
 
 /** What a recommendation card shows; prices in the shop's currency as decimal strings. */
-export interface ProductCardNode {
-  id: string;
-  title: string;
-  handle: string;
-  status: "ACTIVE" | "ARCHIVED" | "DRAFT" | "UNLISTED";
-  onlineStoreUrl: string | null;
-  featuredMedia: { preview: { image: { url: string; altText: string | null } | null } | null } | null;
-  priceRangeV2: { minVariantPrice: { amount: string; currencyCode: string } };
-}
+export type ProductCardNode = NonNullable<CollectionProductsQuery["collection"]>["products"]["nodes"][number];
 
 const PRODUCT_CARD_FIELDS = `
   id
@@ -33,10 +31,7 @@ const PRODUCT_CARD_FIELDS = `
   }
 `;
 
-export const CollectionProducts = operation<
-  { collection: { id: string; products: { nodes: ProductCardNode[] } } | null },
-  { id: string; first: number }
->(`#graphql
+export const CollectionProducts = operation<CollectionProductsQuery, CollectionProductsQueryVariables>(`#graphql
   query CollectionProducts($id: ID!, $first: Int!) {
     collection(id: $id) {
       id
@@ -49,7 +44,7 @@ export const CollectionProducts = operation<
   }
 `);
 
-export const ProductsByIds = operation<{ nodes: Array<(ProductCardNode & { __typename: "Product" }) | null> }, { ids: string[] }>(`#graphql
+export const ProductsByIds = operation<ProductsByIdsQuery, ProductsByIdsQueryVariables>(`#graphql
   query ProductsByIds($ids: [ID!]!) {
     nodes(ids: $ids) {
       __typename

@@ -1,16 +1,37 @@
-import { operation, type UserError } from "../admin.server";
+import { operation } from "../admin.server";
+import type {
+  ProductTagsQuery,
+  ProductTagsQueryVariables,
+  ProductVariantsForExchangeQuery,
+  ProductVariantsForExchangeQueryVariables,
+  ProductsInCollectionQuery,
+  ProductsInCollectionQueryVariables,
+  ReturnApproveRequestMutation,
+  ReturnApproveRequestMutationVariables,
+  ReturnCloseMutation,
+  ReturnCloseMutationVariables,
+  ReturnDeclineRequestMutation,
+  ReturnDeclineRequestMutationVariables,
+  ReturnForProcessingQuery,
+  ReturnForProcessingQueryVariables,
+  ReturnProcessMutation,
+  ReturnProcessMutationVariables,
+  ReturnReasonDefinitionsQuery,
+  ReturnReasonDefinitionsQueryVariables,
+  ReturnRequestMutation,
+  ReturnRequestMutationVariables,
+  ReturnableFulfillmentsQuery,
+  ReturnableFulfillmentsQueryVariables,
+  ReverseFulfillmentOrderDisposeMutation,
+  ReverseFulfillmentOrderDisposeMutationVariables,
+  StoreCreditAccountCreditMutation,
+  StoreCreditAccountCreditMutationVariables,
+} from "./generated";
 
 /** What can still be returned from an order, per fulfillment line (Shopify's count). */
 export const ReturnableFulfillments = operation<
-  {
-    returnableFulfillments: {
-      nodes: Array<{
-        id: string;
-        returnableFulfillmentLineItems: { nodes: Array<{ quantity: number; fulfillmentLineItem: { id: string; lineItem: { id: string } } }> };
-      }>;
-    };
-  },
-  { orderId: string }
+  ReturnableFulfillmentsQuery,
+  ReturnableFulfillmentsQueryVariables
 >(`#graphql
   query ReturnableFulfillments($orderId: ID!) {
     returnableFulfillments(orderId: $orderId, first: 5) {
@@ -32,15 +53,7 @@ export const ReturnableFulfillments = operation<
   }
 `);
 
-interface ReturnPayload {
-  return: { id: string; name: string; status: string } | null;
-  userErrors: UserError[];
-}
-
-export const ReturnRequest = operation<
-  { returnRequest: ReturnPayload },
-  { input: { orderId: string; returnLineItems: Array<{ fulfillmentLineItemId: string; quantity: number; returnReason: string; customerNote?: string | null }> } }
->(`#graphql
+export const ReturnRequest = operation<ReturnRequestMutation, ReturnRequestMutationVariables>(`#graphql
   mutation ReturnRequest($input: ReturnRequestInput!) {
     returnRequest(input: $input) {
       return {
@@ -57,7 +70,10 @@ export const ReturnRequest = operation<
   }
 `);
 
-export const ReturnApproveRequest = operation<{ returnApproveRequest: ReturnPayload }, { id: string }>(`#graphql
+export const ReturnApproveRequest = operation<
+  ReturnApproveRequestMutation,
+  ReturnApproveRequestMutationVariables
+>(`#graphql
   mutation ReturnApproveRequest($id: ID!) {
     returnApproveRequest(input: { id: $id, notifyCustomer: false }) {
       return {
@@ -74,7 +90,10 @@ export const ReturnApproveRequest = operation<{ returnApproveRequest: ReturnPayl
   }
 `);
 
-export const ReturnDeclineRequest = operation<{ returnDeclineRequest: ReturnPayload }, { id: string; reason: string; note: string | null }>(`#graphql
+export const ReturnDeclineRequest = operation<
+  ReturnDeclineRequestMutation,
+  ReturnDeclineRequestMutationVariables
+>(`#graphql
   mutation ReturnDeclineRequest($id: ID!, $reason: ReturnDeclineReason!, $note: String) {
     returnDeclineRequest(input: { id: $id, declineReason: $reason, declineNote: $note, notifyCustomer: false }) {
       return {
@@ -91,19 +110,11 @@ export const ReturnDeclineRequest = operation<{ returnDeclineRequest: ReturnPayl
   }
 `);
 
-export interface ReturnForProcessing {
-  id: string;
-  status: string;
-  returnLineItems: { nodes: Array<{ id: string; quantity: number; processedQuantity?: number; fulfillmentLineItem?: { lineItem: { id: string } } }> };
-  reverseFulfillmentOrders: {
-    nodes: Array<{ id: string; lineItems: { nodes: Array<{ id: string; totalQuantity: number; fulfillmentLineItem: { lineItem: { id: string } } | null }> } }>;
-  };
-  exchangeLineItems: { nodes: Array<{ id: string; quantity: number; processedQuantity: number; lineItems: Array<{ id: string }> | null }> };
-  order: { id: string; customer: { id: string } | null; transactions: Array<{ id: string; kind: string; status: string; gateway: string | null }> };
-}
-
-/** A return's lines (exchange items too), its reverse fulfillment order lines and the order's payments, to receive and process it. */
-export const ReturnForProcessing = operation<{ return: ReturnForProcessing | null; location: { id: string } | null }, { id: string }>(`#graphql
+/**
+ * A return's lines (exchange items too), its reverse fulfillment order lines and the order's payments, to
+ * receive and process it.
+ */
+export const ReturnForProcessing = operation<ReturnForProcessingQuery, ReturnForProcessingQueryVariables>(`#graphql
   query ReturnForProcessing($id: ID!) {
     return(id: $id) {
       id
@@ -168,8 +179,8 @@ export const ReturnForProcessing = operation<{ return: ReturnForProcessing | nul
 `);
 
 export const ReverseFulfillmentOrderDispose = operation<
-  { reverseFulfillmentOrderDispose: { reverseFulfillmentOrderLineItems: Array<{ id: string }> | null; userErrors: UserError[] } },
-  { inputs: Array<{ reverseFulfillmentOrderLineItemId: string; quantity: number; dispositionType: string; locationId?: string | null }> }
+  ReverseFulfillmentOrderDisposeMutation,
+  ReverseFulfillmentOrderDisposeMutationVariables
 >(`#graphql
   mutation ReverseFulfillmentOrderDispose($inputs: [ReverseFulfillmentOrderDisposeInput!]!) {
     reverseFulfillmentOrderDispose(dispositionInputs: $inputs) {
@@ -185,24 +196,7 @@ export const ReverseFulfillmentOrderDispose = operation<
   }
 `);
 
-export const ReturnProcess = operation<
-  {
-    returnProcess: {
-      return: { id: string; name: string; status: string; exchangeLineItems: { nodes: Array<{ id: string; lineItems: Array<{ id: string }> | null }> } } | null;
-      userErrors: UserError[];
-    };
-  },
-  {
-    input: {
-      returnId: string;
-      returnLineItems: Array<{ id: string; quantity: number }>;
-      exchangeLineItems?: Array<{ id: string; quantity: number }>;
-      financialTransfer?: { issueRefund: { orderTransactions: Array<{ parentId: string; transactionAmount: { amount: string; currencyCode: string } }> } } | null;
-      note?: string | null;
-      notifyCustomer: boolean;
-    };
-  }
->(`#graphql
+export const ReturnProcess = operation<ReturnProcessMutation, ReturnProcessMutationVariables>(`#graphql
   mutation ReturnProcess($input: ReturnProcessInput!) {
     returnProcess(input: $input) {
       return {
@@ -228,8 +222,8 @@ export const ReturnProcess = operation<
 `);
 
 export const StoreCreditAccountCredit = operation<
-  { storeCreditAccountCredit: { storeCreditAccountTransaction: { id: string; amount: { amount: string; currencyCode: string } } | null; userErrors: UserError[] } },
-  { id: string; amount: { amount: string; currencyCode: string } }
+  StoreCreditAccountCreditMutation,
+  StoreCreditAccountCreditMutationVariables
 >(`#graphql
   mutation StoreCreditAccountCredit($id: ID!, $amount: MoneyInput!) {
     storeCreditAccountCredit(id: $id, creditInput: { creditAmount: $amount, notify: false }) {
@@ -249,7 +243,7 @@ export const StoreCreditAccountCredit = operation<
   }
 `);
 
-export const ReturnClose = operation<{ returnClose: ReturnPayload }, { id: string }>(`#graphql
+export const ReturnClose = operation<ReturnCloseMutation, ReturnCloseMutationVariables>(`#graphql
   mutation ReturnClose($id: ID!) {
     returnClose(id: $id) {
       return {
@@ -266,18 +260,10 @@ export const ReturnClose = operation<{ returnClose: ReturnPayload }, { id: strin
   }
 `);
 
-export interface ExchangeVariant {
-  id: string;
-  title: string;
-  availableForSale: boolean;
-  price: string;
-  product: { id: string; title: string };
-}
-
 /** The variants of one product, for an exchange of the same product. */
 export const ProductVariantsForExchange = operation<
-  { product: { id: string; title: string; variants: { nodes: Array<Omit<ExchangeVariant, "product">> } } | null },
-  { id: string }
+  ProductVariantsForExchangeQuery,
+  ProductVariantsForExchangeQueryVariables
 >(`#graphql
   query ProductVariantsForExchange($id: ID!) {
     product(id: $id) {
@@ -297,10 +283,7 @@ export const ProductVariantsForExchange = operation<
 
 /** Products' current tags, for tag exclusions (order webhooks do not carry them). */
 /** Which of these products are in one collection now (smart collections included). */
-export const ProductsInCollection = operation<
-  { nodes: Array<{ __typename: string; id?: string; inCollection?: boolean } | null> },
-  { ids: string[]; collectionId: string }
->(`#graphql
+export const ProductsInCollection = operation<ProductsInCollectionQuery, ProductsInCollectionQueryVariables>(`#graphql
   query ProductsInCollection($ids: [ID!]!, $collectionId: ID!) {
     nodes(ids: $ids) {
       __typename
@@ -312,13 +295,34 @@ export const ProductsInCollection = operation<
   }
 `);
 
-export const ProductTags = operation<{ nodes: Array<{ __typename: string; id?: string; tags?: string[] } | null> }, { ids: string[] }>(`#graphql
+export const ProductTags = operation<ProductTagsQuery, ProductTagsQueryVariables>(`#graphql
   query ProductTags($ids: [ID!]!) {
     nodes(ids: $ids) {
       __typename
       ... on Product {
         id
         tags
+      }
+    }
+  }
+`);
+
+/** Shopify's library of return reasons, a page at a time (reasons map onto these by handle). */
+export const ReturnReasonDefinitions = operation<
+  ReturnReasonDefinitionsQuery,
+  ReturnReasonDefinitionsQueryVariables
+>(`#graphql
+  query ReturnReasonDefinitions($first: Int!, $after: String) {
+    returnReasonDefinitions(first: $first, after: $after) {
+      nodes {
+        id
+        handle
+        name
+        deleted
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
   }

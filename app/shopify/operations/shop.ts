@@ -1,8 +1,7 @@
 import { operation } from "../admin.server";
+import type { ShopDetailsQuery } from "./generated";
 
-export const ShopDetails = operation<{
-  shop: { name: string; email: string; currencyCode: string; ianaTimezone: string; myshopifyDomain: string };
-}>(`#graphql
+export const ShopDetails = operation<ShopDetailsQuery>(`#graphql
   query ShopDetails {
     shop {
       name
