@@ -27,7 +27,13 @@ export interface ReturnReasonDefinition {
   legacy: LegacyReturnReason;
 }
 
-const def = (id: number, handle: string, name: string, legacy: LegacyReturnReason, deleted = false): ReturnReasonDefinition => ({
+const def = (
+  id: number,
+  handle: string,
+  name: string,
+  legacy: LegacyReturnReason,
+  deleted = false,
+): ReturnReasonDefinition => ({
   id,
   handle,
   name,
