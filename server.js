@@ -6,10 +6,18 @@ import express from "express";
 import http from "node:http";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
+/**
+ * The Remix server build, whose entry module exports the app's own hooks (app/entry.server.tsx).
+ * @typedef {import("@remix-run/node").ServerBuild & { entry: { module: typeof import("./app/entry.server") } }} AppBuild
+ * @typedef {import("node:http").IncomingMessage} Req
+ * @typedef {import("node:http").ServerResponse} Res
+ */
+
 const BUILD_DIR = process.env.BUILD_DIR ?? "build";
 const BUILD_PATH = new URL(`./${BUILD_DIR}/server/index.js`, import.meta.url).href;
 
 export async function startServer({ port = Number(process.env.PORT || 3000), host = process.env.HOST || "127.0.0.1" } = {}) {
+  /** @type {AppBuild} */
   const build = await import(BUILD_PATH);
   const app = express();
   app.disable("x-powered-by");
@@ -28,20 +36,22 @@ export async function startServer({ port = Number(process.env.PORT || 3000), hos
     else if (lookups && req.method === "GET" && isPath(req.url, "/proxy/tracking")) lookups(req, res);
     else app(req, res);
   });
-  await new Promise((resolve) => server.listen(port, host, resolve));
+  await /** @type {Promise<void>} */ (new Promise((resolve) => server.listen(port, host, resolve)));
   server.keepAliveTimeout = 65_000;
 
   async function close() {
     await new Promise((resolve) => server.close(resolve));
     await build.entry.module.stopBackgroundWork();
   }
-  return { server, close, url: `http://${host}:${server.address().port}` };
+  const { port: listening } = /** @type {import("node:net").AddressInfo} */ (server.address());
+  return { server, close, url: `http://${host}:${listening}` };
 }
 
 /**
  * Static files all have an extension; pages, the app proxy's JSON and the API do not. Without this
  * every storefront lookup would first look for a file of its name on disk, twice.
  */
+/** @param {import("express").RequestHandler} serve @returns {import("express").RequestHandler} */
 const filesOnly = (serve) => (req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? serve(req, res, next) : next());
 
 /**
@@ -66,12 +76,14 @@ const WEBHOOK_BODY_LIMIT = 20 * 1024 * 1024;
  * 400/401/503, recorded before 200) is in that function; GET /webhooks and every other path go
  * through Remix.
  */
+/** @param {AppBuild} build @returns {((req: Req, res: Res) => void) | null} */
 function webhookFastPath(build) {
   const receive = build.entry.module.receiveWebhookDelivery;
   if (typeof receive !== "function") {
     console.warn("[webhooks] the build has no receiveWebhookDelivery; deliveries go through Remix");
     return null;
   }
+  /** @param {Res} res @param {number} status @param {string} message */
   const reply = (res, status, message) => {
     res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(message) });
     res.end(message);
@@ -83,10 +95,11 @@ function webhookFastPath(build) {
       req.resume();
       return;
     }
+    /** @type {Buffer[]} */
     const chunks = [];
     let size = 0;
     let tooLarge = false;
-    req.on("data", (chunk) => {
+    req.on("data", (/** @type {Buffer} */ chunk) => {
       size += chunk.length;
       if (size > WEBHOOK_BODY_LIMIT) tooLarge = true;
       else chunks.push(chunk);
@@ -99,7 +112,7 @@ function webhookFastPath(build) {
       }
       try {
         const rawBody = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-        const { status, message } = await receive({ method: "POST", rawBody, header: (name) => headerValue(req.headers[name]) });
+        const { status, message } = await receive({ method: "POST", rawBody, header: (/** @type {string} */ name) => headerValue(req.headers[name]) });
         reply(res, status, message);
       } catch (error) {
         console.error("[webhooks] delivery failed", error);
@@ -110,6 +123,7 @@ function webhookFastPath(build) {
 }
 
 /** The storefront's order lookups (the tracking block's one request) go straight to the app's endpoint, as webhooks do. */
+/** @param {AppBuild} build @returns {((req: Req, res: Res) => Promise<void>) | null} */
 function trackingLookupFastPath(build) {
   const answer = build.entry.module.answerTrackingLookup;
   if (typeof answer !== "function") {
@@ -119,7 +133,7 @@ function trackingLookupFastPath(build) {
   return async (req, res) => {
     try {
       const forwarded = headerValue(req.headers["x-forwarded-for"]);
-      const { status, headers, body } = await answer({ url: req.url, forwardedFor: forwarded });
+      const { status, headers, body } = await answer({ url: req.url ?? "/", forwardedFor: forwarded });
       res.writeHead(status, { ...headers, "Content-Length": Buffer.byteLength(body) });
       res.end(body);
     } catch (error) {
@@ -130,14 +144,17 @@ function trackingLookupFastPath(build) {
   };
 }
 
+/** @param {string | undefined} url @param {string} path */
 const isPath = (url, path) => url === path || (url?.startsWith(path) && url[path.length] === "?");
 
+/** @param {string | string[] | undefined} value @returns {string | null} */
 const headerValue = (value) => (value === undefined ? null : Array.isArray(value) ? value.join(", ") : value);
 
 if (!isMainThread && workerData?.aftercareJobThread) {
   // This file, started as the job thread: only the build's job work, no HTTP server.
+  /** @type {AppBuild} */
   const build = await import(workerData.buildPath);
-  await build.entry.module.runJobThread(parentPort);
+  await build.entry.module.runJobThread(/** @type {import("node:worker_threads").MessagePort} */ (parentPort));
 } else if (isMainThread && import.meta.url === `file://${process.argv[1]}`) {
   const { url, close } = await startServer();
   console.log(`Aftercare listening on ${url}`);
