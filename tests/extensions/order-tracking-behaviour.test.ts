@@ -2,7 +2,7 @@
  * The order-tracking block as a shopper uses it: its Liquid rendered, its script running in a DOM,
  * and the app proxy answering as GET /apps/aftercare/tracking does (lookupTracking's answers).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Window } from "happy-dom";
 import { themeBlock } from "../helpers/theme-block";
 import { held, mountBlock, settle, type ProxyAnswer, type ProxyCall } from "../helpers/block-dom";
@@ -48,6 +48,7 @@ const notFound = { status: 404, body: { error: "not_found", message: "We could n
 
 let window: Window | undefined;
 afterEach(async () => {
+  vi.useRealTimers();
   await window?.happyDOM.close();
   window = undefined;
 });
@@ -227,5 +228,21 @@ describe("order tracking block in a browser", () => {
     form.dispatchEvent(new page.window.Event("submit", { cancelable: true }) as unknown as Event);
     await settle(page.window);
     expect(page.calls).toHaveLength(2);
+  });
+
+  it("gives a lookup that never answers up after 15 seconds and says the shop could not be reached", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const never = held<ProxyAnswer>();
+    const page = await mount(() => never.promise);
+    await submit(page, "#1001", "ada@example.com");
+    expect(page.$("[data-status]").textContent).toBe("Looking up your order…");
+
+    await vi.advanceTimersByTimeAsync(14_999);
+    expect(page.aborted).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    await settle(page.window);
+    expect(page.$("[data-status]").textContent).toBe("We could not reach the shop. Check your connection and try again.");
+    expect(page.block.hasAttribute("aria-busy")).toBe(false);
+    expect(page.$("[data-form]").hidden).toBe(false);
   });
 });

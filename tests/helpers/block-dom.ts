@@ -2,6 +2,8 @@
  * A theme block running in a DOM (happy-dom): its Liquid rendered by theme-block.ts, its script
  * loaded as the storefront loads it (after the markup, like `defer`), and fetch answered by a
  * stand-in for the app proxy that the test controls, one request at a time when it needs to.
+ * The blocks' timers (their request timeouts) run on Node's clock, so vi.useFakeTimers({ toFake:
+ * ["setTimeout", "clearTimeout"] }) moves them, and settle() does not wait a timeout out.
  */
 import { Window } from "happy-dom";
 import { read } from "./theme-block";
@@ -27,7 +29,11 @@ export function held<T>() {
 export async function mountBlock(options: { html: string; script: string; url?: string; proxy: ProxyHandler }) {
   const window = new Window({
     url: options.url ?? "https://shop.example/pages/help",
-    settings: { disableJavaScriptFileLoading: true, disableCSSFileLoading: true, handleDisabledFileLoadingAsSuccess: true },
+    settings: {
+      disableJavaScriptFileLoading: true,
+      disableCSSFileLoading: true,
+      handleDisabledFileLoadingAsSuccess: true,
+    },
   });
   const calls: ProxyCall[] = [];
   const aborted: ProxyCall[] = [];
@@ -57,15 +63,38 @@ export async function mountBlock(options: { html: string; script: string; url?: 
       );
     });
   };
-  Object.assign(window, { fetch });
+  // happy-dom's own timers would make waitUntilComplete() wait for every pending request timeout.
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const timeout = (callback: () => void, ms?: number) => {
+    const id = globalThis.setTimeout(() => {
+      timers.delete(id);
+      callback();
+    }, ms);
+    timers.add(id);
+    return id;
+  };
+  const clear = (id: ReturnType<typeof setTimeout>) => {
+    timers.delete(id);
+    globalThis.clearTimeout(id);
+  };
+  Object.assign(window, { fetch, setTimeout: timeout, clearTimeout: clear });
+  // A timeout still pending when the test closes the page must not fire into a closed page.
+  const close = window.happyDOM.close.bind(window.happyDOM);
+  window.happyDOM.close = () => {
+    for (const id of timers) globalThis.clearTimeout(id);
+    return close();
+  };
   window.document.body.innerHTML = options.html;
   window.eval(read(`assets/${options.script}`));
   await settle(window);
   return { window, document: window.document, calls, aborted };
 }
 
-/** Lets every answer already given reach the page (promises, then the DOM). */
+/**
+ * Lets every answer already given reach the page (promises, then the DOM). setImmediate, not
+ * setTimeout, so it works while a test's fake timers hold the blocks' timeouts.
+ */
 export async function settle(window: Window) {
-  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
   await window.happyDOM.waitUntilComplete();
 }

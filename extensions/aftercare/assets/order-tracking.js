@@ -82,6 +82,8 @@
       this.requests.set(purpose, controller);
       const current = () => this.requests.get(purpose) === controller;
       const query = new URLSearchParams({ ...params, locale: this.dataset.locale || "en" });
+      // Given up after 15 s rather than "Looking up…" until the browser gives up (minutes).
+      const timer = setTimeout(() => controller.abort(), 15e3);
       try {
         const response = await fetch(`${this.dataset.endpoint}?${query}`, {
           headers: { Accept: "application/json" },
@@ -94,6 +96,7 @@
         if (!current()) return null;
         throw error;
       } finally {
+        clearTimeout(timer);
         if (current()) this.requests.delete(purpose);
       }
     }
