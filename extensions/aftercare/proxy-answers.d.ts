@@ -11,6 +11,8 @@ interface ProxyRefusal {
   error?: string;
   message?: string;
   retryAfterSeconds?: number;
+  /** A form's problems by field (the contact form's checkContactMessage), in the server's English. */
+  fields?: Record<string, string>;
 }
 
 /** The signed-in shopper's recent orders (tracking and returns); the token opens one. */
@@ -162,3 +164,103 @@ interface ContactSent {
   reference: string;
   expectedReplyBy: string | null;
 }
+
+/** POST /apps/aftercare/loyalty with intent=redeem (app/services/loyalty/proxy.server.ts). */
+interface LoyaltyRedeemed {
+  redemption: { code: string | null; checkoutUrl: string | null };
+}
+
+/** The Rewards block's words (data-strings in blocks/loyalty-widget.liquid); __N__ and the like are filled in. */
+interface LoyaltyStrings {
+  [refusal: string]: string | undefined;
+  points: string;
+  minimum: string;
+  notEnough: string;
+  unlocks: string;
+  nextTier: string;
+  topTier: string;
+  copied: string;
+  copy: string;
+  error: string;
+  emptyHistory: string;
+  perUnit: string;
+  signup: string;
+  birthday: string;
+  pendingNote: string;
+  expires: string;
+  pointsName: string;
+  birthdaySaved: string;
+  copyLabel: string;
+}
+
+/** The birthday form of the Rewards block, its fields by name. */
+interface LoyaltyBirthdayForm extends HTMLFormElement {
+  month: HTMLSelectElement;
+  day: HTMLInputElement;
+}
+
+/** What one request of a block gets back: its status and JSON body ({} when the body is not JSON). */
+type ProxyReply<T> = { ok: true; status: number; body: T } | { ok: false; status: number; body: ProxyRefusal };
+
+/** The returns block's words (data-strings in blocks/returns-portal.liquid); %name% is filled in. */
+interface ReturnsStrings {
+  why: Record<string, string>;
+  /** By resolution id, and `bonus` for a resolution's bonus note. */
+  resolutions: Record<string, string>;
+  statuses: Record<string, string>;
+  next: Record<string, string>;
+  errors: Record<string, string>;
+  exchange_states: Record<string, string>;
+  loading: string;
+  submitting: string;
+  searching: string;
+  no_orders: string;
+  no_results: string;
+  open_order: string;
+  order_heading: string;
+  select_item: string;
+  returnable_count: string;
+  window_until: string;
+  choose_reason: string;
+  total_refund: string;
+  total_credit: string;
+  total_exchange: string;
+  done_heading: string;
+  status_heading: string;
+  exchange_item: string;
+  new_items: string;
+  price_difference: string;
+  costs_more: string;
+}
+
+/** The returns block's order form, its fields by name. */
+interface ReturnsFindForm extends HTMLFormElement {
+  readonly elements: HTMLFormControlsCollection & { order: HTMLInputElement; email: HTMLInputElement };
+}
+
+/** A choice of new item for an exchange (an option, or a radio from a search), with its price in minor units. */
+type ExchangeChoice = (HTMLOptionElement | HTMLInputElement) & { price: number };
+
+/** A chosen line of the return form, and what it is worth as the server will quote it. */
+interface ChosenLine {
+  row: HTMLElement;
+  line: ReturnLine;
+  quantity: number;
+  exchangeId: string | null;
+  newMinor: number;
+  valueMinor: number;
+}
+
+/** POST /apps/aftercare/returns: the return just requested, and the token of its status link. */
+interface ReturnCreated {
+  return: ReturnStatusView;
+  statusToken: string | null;
+}
+
+/** A form control found by its data-field: whichever of input, select or textarea it is, its properties. */
+type FormControl = HTMLInputElement & HTMLSelectElement & HTMLTextAreaElement;
+
+/** A request's query parameters. */
+type Params = Record<string, string>;
+/** An answer whose body the caller knows the shape of. */
+type Reply = ProxyReply<any>;

@@ -2,7 +2,7 @@
  * The returns block as a shopper uses it: its Liquid rendered, its script running in a DOM, and
  * the app proxy answering as GET /apps/aftercare/returns does (returnsLookup's answers).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Window } from "happy-dom";
 import { themeBlock } from "../helpers/theme-block";
 import { held, mountBlock, settle, type ProxyAnswer, type ProxyCall } from "../helpers/block-dom";
@@ -27,6 +27,7 @@ const myOrders = { customer: { orders: [{ name: "#1002", placedAt: "2026-02-01T1
 
 let window: Window | undefined;
 afterEach(async () => {
+  vi.useRealTimers();
   await window?.happyDOM.close();
   window = undefined;
 });
@@ -81,5 +82,19 @@ describe("returns block in a browser", () => {
     expect(page.calls).toHaveLength(2);
     page.block.remove();
     expect(page.calls.every((c) => c.signal?.aborted)).toBe(true);
+  });
+
+  it("gives a lookup that never answers up after 15 seconds and says the shop could not be reached", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const never = held<ProxyAnswer>();
+    const page = await mount(() => never.promise, { url: "https://shop.example/pages/returns?return=x" });
+    expect(page.$("[data-status]").textContent).toBe("Looking up your order…");
+
+    await vi.advanceTimersByTimeAsync(15_000);
+    await settle(page.window);
+    expect(page.aborted).toHaveLength(1);
+    expect(page.$("[data-status]").textContent).toBe("We could not reach the shop. Check your connection and try again.");
+    expect(page.block.hasAttribute("aria-busy")).toBe(false);
+    expect(page.$("[data-find]").hidden).toBe(false);
   });
 });

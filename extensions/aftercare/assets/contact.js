@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * <aftercare-contact>: fills the Contact block from /apps/aftercare/contact and sends its form.
  * Liquid rendered every word; this script only adds data and behaviour. No framework.
@@ -5,60 +6,133 @@
 (() => {
   if (customElements.get("aftercare-contact")) return;
 
+  /** @type {Record<string, string>} */
   const CHANNEL_ICONS = { email: "✉", phone: "☎", sms: "✆", whatsapp: "◎", messenger: "◉", instagram: "◈", chat: "✦" };
 
+  /** @param {string} template @param {Record<string, string>} values */
   function fill(template, values) {
     // Liquid's t filter filled each placeholder with a __name__ marker (blocks/contact.liquid).
     return template.replace(/__(\w+?)__/g, (_, k) => (k in values ? values[k] : ""));
   }
 
+  /**
+   * A part the block's Liquid always renders.
+   * @template {Element} [T=HTMLElement] @param {ParentNode} root @param {string} selector @returns {T}
+   */
+  const find = (root, selector) => /** @type {T} */ (root.querySelector(selector));
+
   class AftercareContact extends HTMLElement {
+    /** @type {AbortController} removes the listeners on disconnect */ listening;
+    /** @type {string} */ locale;
+    /** @type {HTMLFormElement | null} */ form;
+    /** @type {HTMLInputElement | null} */ search;
+    /** @type {ContactConfig} */ config;
+    /** In-flight requests by purpose (loading the block, sending the form); leaving the page ends them. */
+    requests = new Map();
+
     connectedCallback() {
-      this.controller = new AbortController();
+      this.listening = new AbortController();
       this.locale = this.dataset.locale || document.documentElement.lang || "en";
       this.form = this.querySelector("[data-form]");
       this.search = this.querySelector("[data-faq-search]");
-      this.form?.addEventListener("submit", (e) => this.submit(e), { signal: this.controller.signal });
-      this.search?.addEventListener("input", () => this.filterFaq(), { signal: this.controller.signal });
+      this.form?.addEventListener("submit", (e) => this.submit(e), { signal: this.listening.signal });
+      this.search?.addEventListener("input", () => this.filterFaq(), { signal: this.listening.signal });
       this.load();
     }
 
     disconnectedCallback() {
-      this.controller?.abort();
+      this.listening.abort();
+      const pending = [...this.requests.values()];
+      this.requests.clear();
+      for (const controller of pending) controller.abort();
     }
 
-    url(extra = "") {
-      return `${this.dataset.endpoint}?locale=${encodeURIComponent(this.locale)}${extra}`;
+    /**
+     * One request to the app proxy; null once leaving the page (or a newer one of the same
+     * purpose) replaced it. Given up after 15 s, as a request that never answers would otherwise
+     * leave "Sending…" showing until the browser gives up.
+     * @param {string} purpose @param {object} [body] @returns {Promise<ProxyReply<any> | null>}
+     */
+    async call(purpose, body) {
+      this.requests.get(purpose)?.abort();
+      const controller = new AbortController();
+      this.requests.set(purpose, controller);
+      const current = () => this.requests.get(purpose) === controller;
+      const timer = setTimeout(() => controller.abort(), 15e3);
+      try {
+        const res = await fetch(`${this.dataset.endpoint}?locale=${encodeURIComponent(this.locale)}`, {
+          method: body ? "POST" : "GET",
+          headers: body
+            ? { "content-type": "application/json", accept: "application/json" }
+            : { accept: "application/json" },
+          body: body && JSON.stringify(body),
+          signal: controller.signal,
+        });
+        const json = await res.json().catch(() => ({}));
+        return current() ? /** @type {ProxyReply<any>} */ ({ ok: res.ok, status: res.status, body: json }) : null;
+      } catch (error) {
+        if (!current()) return null;
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        if (current()) this.requests.delete(purpose);
+      }
+    }
+
+    /** @param {string} text */
+    say(text) {
+      find(this, "[data-status]").textContent = text;
     }
 
     async load() {
       try {
-        const res = await fetch(this.url(), { headers: { accept: "application/json" }, signal: this.controller.signal });
-        if (!res.ok) throw new Error(String(res.status));
-        this.config = await res.json();
+        /** @type {ProxyReply<ContactConfig> | null} */
+        const answer = await this.call("load");
+        if (!answer) return;
+        if (!answer.ok) return this.say(this.dataset.textUnavailable || "");
+        this.config = answer.body;
         this.render();
       } catch (error) {
-        if (error.name === "AbortError") return;
-        this.querySelector("[data-status]").textContent = this.dataset.textUnavailable;
+        this.say(this.dataset.textUnavailable || "");
       }
     }
 
+    /** @param {number} minutes */
     duration(minutes) {
-      const [value, unit] = minutes % 1440 === 0 ? [minutes / 1440, "day"] : minutes % 60 === 0 ? [minutes / 60, "hour"] : [minutes, "minute"];
-      return new Intl.NumberFormat(this.locale, { style: "unit", unit, unitDisplay: "long" }).format(value);
+      const [value, unit] =
+        minutes % 1440 === 0
+          ? [minutes / 1440, "day"]
+          : minutes % 60 === 0
+            ? [minutes / 60, "hour"]
+            : [minutes, "minute"];
+      return new Intl.NumberFormat(this.locale, { style: "unit", unit: String(unit), unitDisplay: "long" }).format(
+        Number(value),
+      );
     }
 
+    /** @param {string} iso */
     when(iso) {
-      return new Intl.DateTimeFormat(this.locale, { weekday: "long", hour: "numeric", minute: "2-digit", timeZone: this.config.timeZone }).format(new Date(iso));
+      return new Intl.DateTimeFormat(this.locale, {
+        weekday: "long",
+        hour: "numeric",
+        minute: "2-digit",
+        timeZone: this.config.timeZone,
+      }).format(new Date(iso));
     }
 
     render() {
       const c = this.config;
-      const channels = this.querySelector("[data-channels]");
+      const text = this.dataset;
+      const channels = find(this, "[data-channels]");
       if (c.channels.length) {
-        this.querySelector("[data-channels-section]").hidden = false;
-        const availability = this.querySelector("[data-availability]");
-        availability.textContent = c.open ? this.dataset.textOnline : c.nextOpenAt ? fill(this.dataset.textBackAt, { when: this.when(c.nextOpenAt) }) : this.dataset.textOffline;
+        find(this, "[data-channels-section]").hidden = false;
+        const availability = find(this, "[data-availability]");
+        availability.textContent =
+          (c.open
+            ? text.textOnline
+            : c.nextOpenAt
+              ? fill(text.textBackAt || "", { when: this.when(c.nextOpenAt) })
+              : text.textOffline) || "";
         availability.dataset.open = String(c.open);
         channels.replaceChildren(
           ...c.channels.map((ch) => {
@@ -92,7 +166,13 @@
             const dot = document.createElement("span");
             dot.className = "aftercare-contact__dot";
             dot.dataset.online = String(ch.online);
-            meta.append(dot, " ", ch.online ? fill(this.dataset.textRepliesWithin, { duration: this.duration(ch.replyMinutes) }) : this.dataset.textOffline);
+            meta.append(
+              dot,
+              " ",
+              (ch.online
+                ? fill(text.textRepliesWithin || "", { duration: this.duration(ch.replyMinutes) })
+                : text.textOffline) || "",
+            );
             li.append(a, meta);
             return li;
           }),
@@ -100,7 +180,7 @@
       }
       const faq = this.querySelector("[data-faq]");
       if (faq && c.faq.length) {
-        this.querySelector("[data-faq-section]").hidden = false;
+        find(this, "[data-faq-section]").hidden = false;
         faq.replaceChildren(
           ...c.faq.map((group) => {
             const section = document.createElement("div");
@@ -126,30 +206,37 @@
         );
       }
       if (c.form) {
-        this.querySelector("[data-form-section]").hidden = false;
-        const select = this.querySelector("[data-topics]");
+        find(this, "[data-form-section]").hidden = false;
+        /** @type {HTMLSelectElement} */
+        const select = find(this, "[data-topics]");
         for (const option of [...select.options]) if (!c.form.topics.includes(option.value)) option.remove();
       }
     }
 
     filterFaq() {
-      const q = this.search.value.trim().toLowerCase();
+      const q = (this.search?.value || "").trim().toLowerCase();
       let shown = 0;
       for (const group of this.querySelectorAll(".aftercare-contact__faq-group")) {
         let inGroup = 0;
         for (const item of group.querySelectorAll("details")) {
-          const match = !q || item.dataset.search.includes(q);
+          const match = !q || (item.dataset.search || "").includes(q);
           item.hidden = !match;
           if (match) inGroup++;
           if (q && match) item.open = true;
         }
-        group.hidden = inGroup === 0;
+        /** @type {HTMLElement} */ (group).hidden = inGroup === 0;
         shown += inGroup;
       }
-      this.querySelector("[data-faq-status]").textContent = q ? (shown ? fill(this.faqResultsText(shown), { count: String(shown) }) : this.dataset.textFaqNone) : "";
+      find(this, "[data-faq-status]").textContent =
+        (q ? (shown ? fill(this.faqResultsText(shown), { count: String(shown) }) : this.dataset.textFaqNone) : "") ||
+        "";
     }
 
-    /** "1 matching question" / "2 matching questions": the locale's plural category, "other" for any it has no string for. */
+    /**
+     * "1 matching question" / "2 matching questions": the locale's plural category, "other" for
+     * any it has no string for.
+     * @param {number} count
+     */
     faqResultsText(count) {
       let category = "other";
       try {
@@ -157,44 +244,81 @@
       } catch {
         // An unknown locale tag: the general form.
       }
-      return (category === "one" && this.dataset.textFaqResultsOne) || this.dataset.textFaqResultsOther;
+      return (category === "one" && this.dataset.textFaqResultsOne) || this.dataset.textFaqResultsOther || "";
     }
 
+    /**
+     * Shows each field's problem beside it (the field's aria-describedby) and marks it invalid;
+     * clears the rest. Focuses the first field with a problem; false when none has one.
+     * @param {HTMLFormElement} form @param {Record<string, string>} problems by field name
+     */
+    markFields(form, problems) {
+      /** @type {HTMLElement | null} */
+      let first = null;
+      for (const note of form.querySelectorAll("[data-field-error]")) {
+        const name = /** @type {HTMLElement} */ (note).dataset.fieldError || "";
+        /** @type {HTMLElement} */
+        const field = find(form, `[name="${name}"]`);
+        note.textContent = problems[name] || "";
+        if (!problems[name]) field.removeAttribute("aria-invalid");
+        else {
+          field.setAttribute("aria-invalid", "true");
+          first = first || field;
+        }
+      }
+      first?.focus();
+      return Boolean(first);
+    }
+
+    /** @param {SubmitEvent} event */
     async submit(event) {
       event.preventDefault();
-      const error = this.querySelector("[data-error]");
+      const form = /** @type {HTMLFormElement} */ (this.form);
+      const error = find(this, "[data-error]");
       error.textContent = "";
-      if (!this.form.checkValidity()) {
-        const invalid = this.form.querySelector(":invalid");
-        invalid?.focus();
-        error.textContent = invalid?.validationMessage || this.dataset.textError;
-        return;
+      /** @type {Record<string, string>} */
+      const invalid = {};
+      for (const field of form.elements) {
+        const input = /** @type {HTMLInputElement} */ (field);
+        if (input.validity && !input.validity.valid)
+          invalid[input.name] = input.validationMessage || this.dataset.textError || "";
       }
-      const button = this.form.querySelector("button[type=submit]");
+      if (this.markFields(form, invalid)) return;
+      /** @type {HTMLButtonElement} */
+      const button = find(form, "button[type=submit]");
       button.disabled = true;
-      this.querySelector("[data-status]").textContent = this.dataset.textSending;
+      this.say(this.dataset.textSending || "");
       try {
-        const body = Object.fromEntries(new FormData(this.form));
-        const res = await fetch(this.url(), { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(body), signal: this.controller.signal });
-        const answer = await res.json().catch(() => ({}));
-        if (!res.ok) {
-          error.textContent = answer.message || this.dataset.textError;
-          const field = answer.fields && Object.keys(answer.fields)[0];
-          if (field) this.form.querySelector(`[name="${field === "orderName" ? "order" : field}"]`)?.focus();
+        /** @type {ProxyReply<ContactSent> | null} */
+        const answer = await this.call("send", Object.fromEntries(new FormData(form)));
+        if (!answer) return;
+        if (!answer.ok) {
+          const { fields, message } = answer.body;
+          // The server names the order field orderName; the form calls it order.
+          const problems = Object.fromEntries(
+            Object.entries(fields || {}).map(([k, v]) => [k === "orderName" ? "order" : k, v]),
+          );
+          if (this.markFields(form, problems)) return;
+          // A 429's English explains a limit the block words itself; a 5xx is not the app's JSON.
+          const own = answer.status === 429 ? this.dataset.textRateLimited : answer.status < 500 && message;
+          error.textContent = own || this.dataset.textError || "";
           return;
         }
-        this.form.hidden = true;
-        const sent = this.querySelector("[data-sent]");
-        const ref = sent.querySelector("[data-sent-reference]");
-        ref.textContent = fill(ref.dataset.template, { reference: answer.reference });
-        sent.querySelector("[data-sent-expect]").textContent = answer.expectedReplyBy ? fill(this.dataset.textExpectBy, { when: this.when(answer.expectedReplyBy) }) : "";
+        form.hidden = true;
+        const sent = find(this, "[data-sent]");
+        const ref = find(sent, "[data-sent-reference]");
+        ref.textContent = fill(ref.dataset.template || "", { reference: answer.body.reference });
+        const expect = answer.body.expectedReplyBy;
+        find(sent, "[data-sent-expect]").textContent = expect
+          ? fill(this.dataset.textExpectBy || "", { when: this.when(expect) })
+          : "";
         sent.hidden = false;
         sent.focus();
       } catch (e) {
-        if (e.name !== "AbortError") error.textContent = this.dataset.textError;
+        error.textContent = this.dataset.textError || "";
       } finally {
         button.disabled = false;
-        this.querySelector("[data-status]").textContent = "";
+        this.say("");
       }
     }
   }

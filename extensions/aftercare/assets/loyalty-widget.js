@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * <aftercare-loyalty>: fills the Rewards block rendered by blocks/loyalty-widget.liquid from
  * /apps/aftercare/loyalty and redeems rewards. Every word comes from the Liquid (data-strings);
@@ -6,68 +7,132 @@
 (() => {
   if (customElements.get("aftercare-loyalty")) return;
 
+  /**
+   * A part the block's Liquid renders (or a template's copy of it).
+   * @template {Element} [T=HTMLElement] @param {ParentNode} root @param {string} selector @returns {T}
+   */
+  const find = (root, selector) => /** @type {T} */ (root.querySelector(selector));
+  /** @param {Element} template @returns {HTMLElement} */
+  const copy = (template) =>
+    /** @type {HTMLElement} */ (
+      /** @type {HTMLTemplateElement} */ (template).content.firstElementChild?.cloneNode(true)
+    );
+
   class AftercareLoyalty extends HTMLElement {
+    /** @type {LoyaltyStrings} */ strings;
+    /** @type {string} */ locale;
+    /** @type {LoyaltySummary} */ data;
+    /** @type {AbortController} removes the listeners on disconnect */ listening;
+    /** In-flight requests by purpose: a newer load replaces an older one, and leaving the page ends them all. */
+    requests = new Map();
+
     connectedCallback() {
-      this.abort = new AbortController();
+      this.listening = new AbortController();
       this.strings = JSON.parse(this.querySelector("[data-strings]")?.textContent || "{}");
-      this.loggedIn = this.dataset.loggedIn === "true";
       this.locale = this.dataset.locale || document.documentElement.lang || "en";
-      this.addEventListener("click", this.onClick, { signal: this.abort.signal });
-      this.addEventListener("submit", this.onBirthday, { signal: this.abort.signal });
+      this.addEventListener("click", this.onClick, { signal: this.listening.signal });
+      this.addEventListener("submit", this.onBirthday, { signal: this.listening.signal });
       this.load();
     }
 
     disconnectedCallback() {
-      this.abort?.abort();
-      this.loading?.abort();
+      this.listening.abort();
+      const pending = [...this.requests.values()];
+      this.requests.clear();
+      for (const controller of pending) controller.abort();
     }
 
+    /**
+     * One request to the app proxy; null once a newer one of the same purpose (or leaving the
+     * page) replaced it. Given up after 15 s, as a request that never answers would otherwise
+     * leave the block waiting until the browser gives up.
+     * @param {string} purpose @param {object} [body] @returns {Promise<ProxyReply<any> | null>}
+     */
+    async call(purpose, body) {
+      this.requests.get(purpose)?.abort();
+      const controller = new AbortController();
+      this.requests.set(purpose, controller);
+      const current = () => this.requests.get(purpose) === controller;
+      const timer = setTimeout(() => controller.abort(), 15e3);
+      try {
+        const response = await fetch(
+          body ? this.dataset.endpoint || "" : `${this.dataset.endpoint}?locale=${encodeURIComponent(this.locale)}`,
+          {
+            method: body ? "POST" : "GET",
+            headers: body
+              ? { "Content-Type": "application/json", Accept: "application/json" }
+              : { Accept: "application/json" },
+            body: body && JSON.stringify(body),
+            signal: controller.signal,
+          },
+        );
+        const json = await response.json().catch(() => ({}));
+        return current()
+          ? /** @type {ProxyReply<any>} */ ({ ok: response.ok, status: response.status, body: json })
+          : null;
+      } catch (error) {
+        if (!current()) return null;
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        if (current()) this.requests.delete(purpose);
+      }
+    }
+
+    /** @param {string} name */
     slot$(name) {
-      return this.querySelector(`[data-slot="${name}"]`);
+      return find(this, `[data-slot="${name}"]`);
     }
 
+    /** @param {string} [text] */
     say(text) {
       const status = this.querySelector("[data-status]");
       if (status) status.textContent = text || "";
     }
 
+    /** @param {number} n */
     number(n) {
       return new Intl.NumberFormat(this.locale).format(n);
     }
 
+    /** @param {number} minor @param {string} currency */
     money(minor, currency) {
-      const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+      const digits =
+        new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
       return new Intl.NumberFormat(this.locale, { style: "currency", currency }).format(minor / 10 ** digits);
     }
 
+    /** @param {string} iso */
     date(iso) {
       return new Intl.DateTimeFormat(this.locale, { dateStyle: "medium" }).format(new Date(iso));
     }
 
     /** The balance as it is now: a newer load (after a redemption) replaces an older one still on its way. */
     async load() {
-      this.loading?.abort();
-      const controller = (this.loading = new AbortController());
       try {
-        const url = `${this.dataset.endpoint}?locale=${encodeURIComponent(this.locale)}`;
-        const response = await fetch(url, { headers: { Accept: "application/json" }, signal: controller.signal });
-        const data = await response.json().catch(() => ({}));
-        if (controller !== this.loading) return;
-        if (!response.ok) return this.say(this.refusal(data));
-        this.data = data;
+        /** @type {ProxyReply<LoyaltySummary> | null} */
+        const answer = await this.call("load");
+        if (!answer) return;
+        if (!answer.ok) return this.say(this.refusal(answer));
+        this.data = answer.body;
         this.render();
         this.say("");
       } catch (error) {
         // A network failure's own text ("Failed to fetch") means nothing to a shopper.
-        if (controller === this.loading && error.name !== "AbortError") this.say(this.strings.error);
+        this.say(this.strings.error);
       }
     }
 
-    /** Known refusals are worded in the shopper's language; the server's text is a fallback. */
-    refusal(data) {
-      return this.strings[data.error] || data.message || this.strings.error;
+    /**
+     * Known refusals in the shopper's language. The server's English only for a refusal the block
+     * has no words for; a 429 or a 5xx (often not even the app's JSON) gets the block's own.
+     * @param {{ status: number, body: ProxyRefusal }} answer
+     */
+    refusal({ status, body }) {
+      return this.strings[body.error || ""] || (status < 429 && body.message) || this.strings.error;
     }
 
+    /** @param {LoyaltySummary["rewards"][number]} reward */
     rewardText(reward) {
       return this.strings.points.replace("__N__", this.number(reward.pointsCost));
     }
@@ -77,20 +142,26 @@
       const pointsName = program.currencyName || this.strings.pointsName;
       const currency = program.currency;
       const list = this.slot$("rewards");
-      const template = this.querySelector('template[data-template="reward"]');
+      const template = find(this, 'template[data-template="reward"]');
       list.replaceChildren();
       for (const reward of rewards) {
-        const item = template.content.firstElementChild.cloneNode(true);
-        item.querySelector('[data-slot="title"]').textContent = reward.title;
-        item.querySelector('[data-slot="cost"]').textContent = this.rewardText(reward).replace(this.strings.pointsName, pointsName);
-        item.querySelector('[data-slot="minimum"]').textContent = reward.minimumOrderMinor ? this.strings.minimum.replace("__A__", this.money(reward.minimumOrderMinor, currency)) : "";
+        const item = copy(template);
+        find(item, '[data-slot="title"]').textContent = reward.title;
+        find(item, '[data-slot="cost"]').textContent = this.rewardText(reward).replace(
+          this.strings.pointsName,
+          pointsName,
+        );
+        find(item, '[data-slot="minimum"]').textContent = reward.minimumOrderMinor
+          ? this.strings.minimum.replace("__A__", this.money(reward.minimumOrderMinor, currency))
+          : "";
+        /** @type {HTMLButtonElement | null} */
         const button = item.querySelector('[data-action="redeem"]');
         if (button) {
           button.dataset.rewardId = reward.id;
-          const affordable = member && member.balance >= reward.pointsCost;
+          const affordable = Boolean(member && member.balance >= reward.pointsCost);
           button.disabled = !affordable;
           if (!affordable) button.title = this.strings.notEnough;
-          button.setAttribute("aria-label", `${button.textContent.trim()}: ${reward.title}`);
+          button.setAttribute("aria-label", `${button.textContent?.trim()}: ${reward.title}`);
         }
         list.append(item);
       }
@@ -100,12 +171,17 @@
         const ways = this.slot$("ways");
         if (ways) {
           ways.replaceChildren();
+          /** @param {string} text */
           const add = (text) => {
             const li = document.createElement("li");
             li.textContent = text;
             ways.append(li);
           };
-          add(this.strings.perUnit.replace("__N__", this.number(program.pointsPerUnit)).replace("__U__", this.money(10 ** 2, currency)));
+          add(
+            this.strings.perUnit
+              .replace("__N__", this.number(program.pointsPerUnit))
+              .replace("__U__", this.money(10 ** 2, currency)),
+          );
           if (program.signupBonus) add(this.strings.signup.replace("__N__", this.number(program.signupBonus)));
           if (program.birthdayBonus) add(this.strings.birthday.replace("__N__", this.number(program.birthdayBonus)));
           if (program.pendingDays) add(this.strings.pendingNote.replace("__N__", this.number(program.pendingDays)));
@@ -113,7 +189,7 @@
         return;
       }
 
-      this.querySelector("[data-member]").hidden = false;
+      find(this, "[data-member]").hidden = false;
       this.slot$("balance").textContent = this.number(member.balance);
       this.slot$("pending").textContent = this.number(member.pending);
       this.slot$("currency-name").textContent = pointsName;
@@ -127,28 +203,33 @@
       );
       if (program.tiers.length) {
         this.slot$("tier-box").hidden = false;
+        /** @param {string | null} key */
         const tierName = (key) => program.tiers.find((t) => t.key === key)?.name ?? "—";
         this.slot$("tier").textContent = tierName(member.tier);
-        this.slot$("progress").value = Math.round(member.progress * 100);
+        /** @type {HTMLProgressElement} */ (this.slot$("progress")).value = Math.round(member.progress * 100);
         this.slot$("next").textContent = member.nextTier
-          ? this.strings.nextTier.replace("__A__", this.money(member.remainingMinor, currency)).replace("__T__", tierName(member.nextTier))
+          ? this.strings.nextTier
+              .replace("__A__", this.money(member.remainingMinor, currency))
+              .replace("__T__", tierName(member.nextTier))
           : this.strings.topTier;
       }
+      /** @type {LoyaltyBirthdayForm | null} */
       const birthday = this.querySelector("[data-birthday]");
       if (birthday) {
         birthday.hidden = !program.birthdayBonus || member.birthdaySaved;
         const months = new Intl.DateTimeFormat(this.locale, { month: "long", timeZone: "UTC" });
-        for (const option of birthday.month.options) option.textContent = months.format(Date.UTC(2024, option.value - 1, 1));
+        for (const option of birthday.month.options)
+          option.textContent = months.format(Date.UTC(2024, Number(option.value) - 1, 1));
       }
       const codes = this.slot$("codes");
       if (codes) {
         const issued = member.redemptions.filter((r) => r.code);
-        codes.closest("[data-codes]").hidden = !issued.length;
+        /** @type {HTMLElement} */ (codes.closest("[data-codes]")).hidden = !issued.length;
         codes.replaceChildren(
           ...issued.map((r) => {
-            const row = this.querySelector('template[data-template="code"]').content.firstElementChild.cloneNode(true);
-            this.showCode(row, r.code, r.checkoutUrl);
-            row.querySelector('[data-slot="title"]').textContent = r.title;
+            const row = copy(find(this, 'template[data-template="code"]'));
+            this.showCode(row, r.code || "", r.checkoutUrl);
+            find(row, '[data-slot="title"]').textContent = r.title;
             return row;
           }),
         );
@@ -181,79 +262,80 @@
       }
     }
 
+    /** @param {HTMLElement} box @param {string} code @param {string | null} checkoutUrl */
     showCode(box, code, checkoutUrl) {
-      box.querySelector('[data-slot="code"]').textContent = code;
-      box.querySelector('[data-slot="apply"]').href = checkoutUrl;
-      box.querySelector('[data-action="copy"]').setAttribute("aria-label", this.strings.copyLabel.replace("__C__", code));
+      find(box, '[data-slot="code"]').textContent = code;
+      /** @type {HTMLAnchorElement} */ (find(box, '[data-slot="apply"]')).href = checkoutUrl || "#";
+      find(box, '[data-action="copy"]').setAttribute("aria-label", this.strings.copyLabel.replace("__C__", code));
     }
 
+    /** @param {Event} event */
     onBirthday = async (event) => {
-      const form = event.target.closest("[data-birthday]");
+      /** @type {LoyaltyBirthdayForm | null} */
+      const form = /** @type {Element} */ (event.target).closest("[data-birthday]");
       if (!form) return;
       event.preventDefault();
-      const button = form.querySelector("button");
+      /** @type {HTMLButtonElement} */
+      const button = find(form, "button");
       button.disabled = true;
       try {
-        const response = await fetch(this.dataset.endpoint, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify({ intent: "birthday", month: Number(form.month.value), day: Number(form.day.value) }),
-          signal: this.abort.signal,
+        const answer = await this.call("birthday", {
+          intent: "birthday",
+          month: Number(form.month.value),
+          day: Number(form.day.value),
         });
-        const data = await response.json().catch(() => ({}));
-        if (!response.ok) return this.say(this.refusal(data));
+        if (!answer) return;
+        if (!answer.ok) return this.say(this.refusal(answer));
         form.hidden = true;
         this.say(this.strings.birthdaySaved);
       } catch (error) {
-        if (error.name !== "AbortError") this.say(this.strings.error);
+        this.say(this.strings.error);
       } finally {
         button.disabled = false;
       }
     };
 
+    /** @param {Event} event */
     onClick = async (event) => {
-      const target = event.target.closest("[data-action]");
+      /** @type {HTMLButtonElement | null} */
+      const target = /** @type {Element} */ (event.target).closest("[data-action]");
       if (!target) return;
       if (target.dataset.action === "copy") {
-        const code = target.closest("[data-code-box]").querySelector('[data-slot="code"]');
+        const code = find(/** @type {Element} */ (target.closest("[data-code-box]")), '[data-slot="code"]');
         try {
-          await navigator.clipboard.writeText(code.textContent);
+          await navigator.clipboard.writeText(code.textContent || "");
           target.textContent = this.strings.copied;
         } catch {
           const range = document.createRange();
           range.selectNodeContents(code);
-          getSelection().removeAllRanges();
-          getSelection().addRange(range);
+          getSelection()?.removeAllRanges();
+          getSelection()?.addRange(range);
         }
         return;
       }
       if (target.dataset.action === "redeem") {
+        const rewardId = target.dataset.rewardId;
         target.disabled = true;
         try {
-          const response = await fetch(this.dataset.endpoint, {
-            method: "POST",
-            headers: { "Content-Type": "application/json", Accept: "application/json" },
-            body: JSON.stringify({ intent: "redeem", rewardId: target.dataset.rewardId }),
-            signal: this.abort.signal,
-          });
-          const data = await response.json().catch(() => ({}));
-          if (!response.ok) {
-            this.say(this.refusal(data));
+          /** @type {ProxyReply<LoyaltyRedeemed> | null} */
+          const answer = await this.call(`redeem ${rewardId}`, { intent: "redeem", rewardId });
+          if (!answer) return;
+          if (!answer.ok) {
+            this.say(this.refusal(answer));
             target.disabled = false;
             return;
           }
-          const { redemption } = data;
-          const box = this.querySelector("[data-code]");
+          const { redemption } = answer.body;
+          const box = find(this, "[data-code]");
           // A failed reload says so itself; the code below is issued either way.
           await this.load();
           if (redemption.code) {
             this.showCode(box, redemption.code, redemption.checkoutUrl);
-            box.querySelector('[data-action="copy"]').textContent = this.strings.copy;
+            find(box, '[data-action="copy"]').textContent = this.strings.copy;
             box.hidden = false;
             box.focus();
           }
         } catch (error) {
-          if (error.name === "AbortError") return;
           this.say(this.strings.error);
           target.disabled = false;
         }
