@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+
 import { testSandbox, TEST_SHOP } from "./testing";
 import { gidFor, type Order } from "./state";
 
@@ -10,8 +11,8 @@ interface Definition {
 }
 interface ReturnAnswer {
   /** Null only beside userErrors; the tests that read it assert there are none. */
-  return: { returnLineItems: { nodes: Array<{ returnReason: string; returnReasonDefinition: Definition }> } };
-  userErrors: Array<{ field: string[]; message: string; code: string }>;
+  return: { returnLineItems: { nodes: { returnReason: string; returnReasonDefinition: Definition }[] } };
+  userErrors: { field: string[]; message: string; code: string }[];
 }
 /** The fields these tests read from the sandbox's answers. */
 interface Answer {
@@ -21,14 +22,14 @@ interface Answer {
     returnCreate: ReturnAnswer;
     node: { handle: string } | null;
     returnableFulfillments: {
-      nodes: Array<{
+      nodes: {
         returnableFulfillmentLineItems: {
-          nodes: Array<{ fulfillmentLineItem: { id: string; lineItem: { title: string } } }>;
+          nodes: { fulfillmentLineItem: { id: string; lineItem: { title: string } } }[];
         };
-      }>;
+      }[];
     };
   };
-  errors: Array<{ message: string }>;
+  errors: { message: string }[];
 }
 
 let env: ReturnType<typeof testSandbox>;
@@ -56,12 +57,12 @@ const gql = async (query: string, variables?: Record<string, unknown>): Promise<
   (await env.sandbox.graphql(s, query, variables)) as unknown as Answer;
 
 describe("return reason definitions", () => {
-  const DEFINITIONS = `query D($first: Int!, $handles: [String!], $ids: [ID!], $query: String, $after: String) {
+  const definitionsQuery = `query D($first: Int!, $handles: [String!], $ids: [ID!], $query: String, $after: String) {
     returnReasonDefinitions(first: $first, handles: $handles, ids: $ids, query: $query, after: $after) {
       nodes { id handle name deleted }
       pageInfo { hasNextPage endCursor }
     } }`;
-  const REQUEST = `mutation Q($input: ReturnRequestInput!) { returnRequest(input: $input) {
+  const requestMutation = `mutation Q($input: ReturnRequestInput!) { returnRequest(input: $input) {
     return { id returnLineItems(first: 5) {
       nodes { ... on ReturnLineItem { returnReason returnReasonDefinition { id handle name } } } } }
     userErrors { field message code } } }`;
@@ -78,7 +79,7 @@ describe("return reason definitions", () => {
   }
 
   it("lists the library, filtered by handle, id and deleted, and pages through it", async () => {
-    const all = await gql(DEFINITIONS, { first: 250 });
+    const all = await gql(definitionsQuery, { first: 250 });
     expect(all.errors).toBeUndefined();
     const nodes = all.data.returnReasonDefinitions.nodes;
     expect(nodes.find((d) => d.handle === "too-small")).toEqual({
@@ -89,22 +90,25 @@ describe("return reason definitions", () => {
     });
     expect(nodes.some((d) => d.deleted)).toBe(true);
 
-    const byHandle = await gql(DEFINITIONS, { first: 5, handles: ["changed-my-mind", "other"] });
+    const byHandle = await gql(definitionsQuery, { first: 5, handles: ["changed-my-mind", "other"] });
     expect(byHandle.data.returnReasonDefinitions.nodes.map((d) => d.handle)).toEqual(["changed-my-mind", "other"]);
-    const byId = await gql(DEFINITIONS, { first: 5, ids: ["gid://shopify/ReturnReasonDefinition/2"] });
+    const byId = await gql(definitionsQuery, { first: 5, ids: ["gid://shopify/ReturnReasonDefinition/2"] });
     expect(byId.data.returnReasonDefinitions.nodes.map((d) => d.handle)).toEqual(["too-large"]);
-    const live = await gql(DEFINITIONS, { first: 250, query: "deleted:false" });
+    const live = await gql(definitionsQuery, { first: 250, query: "deleted:false" });
     expect(live.data.returnReasonDefinitions.nodes.every((d) => !d.deleted)).toBe(true);
     expect(live.data.returnReasonDefinitions.nodes.length).toBe(nodes.length - 1);
 
-    const first = await gql(DEFINITIONS, { first: 2 });
+    const first = await gql(definitionsQuery, { first: 2 });
     expect(first.data.returnReasonDefinitions.pageInfo.hasNextPage).toBe(true);
-    const next = await gql(DEFINITIONS, { first: 2, after: first.data.returnReasonDefinitions.pageInfo.endCursor });
+    const next = await gql(definitionsQuery, {
+      first: 2,
+      after: first.data.returnReasonDefinitions.pageInfo.endCursor,
+    });
     expect(next.data.returnReasonDefinitions.nodes.map((d) => d.id)).toEqual(nodes.slice(2, 4).map((d) => d.id));
   });
 
   it("answers a filter it does not implement with an error, not a wider list", async () => {
-    const body = await gql(DEFINITIONS, { first: 5, query: "category:apparel" });
+    const body = await gql(definitionsQuery, { first: 5, query: "category:apparel" });
     expect(body.errors[0].message).toMatch(
       /Sandbox does not implement returnReasonDefinitions\(query:\) filter category/,
     );
@@ -118,7 +122,10 @@ describe("return reason definitions", () => {
         returnLineItems: [{ fulfillmentLineItemId: fli, quantity: 1, ...line }],
       },
     });
-    const ok = await gql(REQUEST, input({ returnReasonDefinitionId: "gid://shopify/ReturnReasonDefinition/3" }));
+    const ok = await gql(
+      requestMutation,
+      input({ returnReasonDefinitionId: "gid://shopify/ReturnReasonDefinition/3" }),
+    );
     expect(ok.data.returnRequest.userErrors).toEqual([]);
     expect(ok.data.returnRequest.return.returnLineItems.nodes).toEqual([
       {
@@ -144,17 +151,23 @@ describe("return reason definitions", () => {
         returnLineItems: [{ fulfillmentLineItemId: fli, quantity: 1, ...line }],
       },
     });
-    const unknown = await gql(REQUEST, input({ returnReasonDefinitionId: "gid://shopify/ReturnReasonDefinition/999" }));
+    const unknown = await gql(
+      requestMutation,
+      input({ returnReasonDefinitionId: "gid://shopify/ReturnReasonDefinition/999" }),
+    );
     expect(unknown.data.returnRequest.userErrors[0]).toMatchObject({
       code: "NOT_FOUND",
       field: ["input", "returnLineItems", "0", "returnReasonDefinitionId"],
     });
     const both = await gql(
-      REQUEST,
+      requestMutation,
       input({ returnReasonDefinitionId: "gid://shopify/ReturnReasonDefinition/1", returnReason: "SIZE_TOO_SMALL" }),
     );
     expect(both.data.returnRequest.userErrors[0].code).toBe("INVALID");
-    const deleted = await gql(REQUEST, input({ returnReasonDefinitionId: "gid://shopify/ReturnReasonDefinition/17" }));
+    const deleted = await gql(
+      requestMutation,
+      input({ returnReasonDefinitionId: "gid://shopify/ReturnReasonDefinition/17" }),
+    );
     expect(deleted.data.returnRequest.return.returnLineItems.nodes[0].returnReasonDefinition.handle).toBe(
       "size-was-too-small",
     );
@@ -162,7 +175,7 @@ describe("return reason definitions", () => {
 
   it("translates the deprecated returnReason to its definition", async () => {
     const fli = await mugLine();
-    const body = await gql(REQUEST, {
+    const body = await gql(requestMutation, {
       input: {
         orderId: gidFor("Order", order.id),
         returnLineItems: [{ fulfillmentLineItemId: fli, quantity: 1, returnReason: "UNWANTED" }],

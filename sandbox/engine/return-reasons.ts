@@ -41,7 +41,7 @@ const def = (
   legacy,
 });
 
-export const RETURN_REASON_DEFINITIONS: readonly ReturnReasonDefinition[] = [
+export const RETURN_REASON_DEFINITIONS: ReadonlyArray<ReturnReasonDefinition> = [
   def(1, "too-small", "Too small", "SIZE_TOO_SMALL"),
   def(2, "too-large", "Too large", "SIZE_TOO_LARGE"),
   def(3, "too-tight", "Too tight", "SIZE_TOO_SMALL"),

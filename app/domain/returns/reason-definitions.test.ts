@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { DEFAULT_RETURN_POLICY, SHOPIFY_RETURN_REASONS } from "./policy";
 import { definitionFor, reasonNote, type ReasonDefinition } from "./reason-definitions";
 

@@ -14,7 +14,7 @@ import type {
   CurrencyCode,
   DiscountCodeBasicInput,
   DiscountCodeFreeShippingInput,
-} from "../../shopify/operations/generated";
+} from "../../shopify/operations/types.generated";
 import { postEntry } from "./ledger.server";
 import { findMemberByCustomer } from "./members.server";
 import { loadLoyaltySettings } from "./settings.server";

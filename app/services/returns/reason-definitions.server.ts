@@ -5,9 +5,10 @@
  * reads it again.
  */
 import { LRUCache } from "lru-cache";
+
 import type { ReasonDefinition } from "../../domain/returns/reason-definitions";
 import type { AdminClient } from "../../shopify/admin.server";
-import type { ReturnReasonDefinitionsQuery } from "../../shopify/operations/generated";
+import type { ReturnReasonDefinitionsQuery } from "../../shopify/operations/types.generated";
 import { ReturnReasonDefinitions } from "../../shopify/operations/returns";
 
 const cache = new LRUCache<string, ReasonDefinition[]>({ max: 2_000, ttl: 60 * 60 * 1000 });

@@ -19,7 +19,7 @@ import type {
   ReturnDeclineReason,
   ReverseFulfillmentOrderDisposeInput,
   ReverseFulfillmentOrderDispositionType,
-} from "../../shopify/operations/generated";
+} from "../../shopify/operations/types.generated";
 import {
   ReturnableFulfillments,
   ReturnApproveRequest,

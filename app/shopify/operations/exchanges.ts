@@ -6,7 +6,7 @@ import type {
   ExchangeVariantsQueryVariables,
   ReturnCreateWithExchangeMutation,
   ReturnCreateWithExchangeMutationVariables,
-} from "./generated";
+} from "./types.generated";
 
 /**
  * A return with its exchange items, open at once (Shopify's way to add exchange items; a return

@@ -8,7 +8,7 @@ import type {
   LoyaltyDiscountCodeFreeShippingCreateMutationVariables,
   LoyaltyStoreCreditAccountCreditMutation,
   LoyaltyStoreCreditAccountCreditMutationVariables,
-} from "./generated";
+} from "./types.generated";
 
 /** Loyalty's Admin API operations: a reward becomes a single-use discount for one customer, or store credit. */
 

@@ -4,7 +4,7 @@ import type {
   CollectionProductsQueryVariables,
   ProductsByIdsQuery,
   ProductsByIdsQueryVariables,
-} from "./generated";
+} from "./types.generated";
 
 /** What a recommendation card shows; prices in the shop's currency as decimal strings. */
 export type ProductCardNode = NonNullable<CollectionProductsQuery["collection"]>["products"]["nodes"][number];

@@ -26,7 +26,7 @@ import type {
   ReverseFulfillmentOrderDisposeMutationVariables,
   StoreCreditAccountCreditMutation,
   StoreCreditAccountCreditMutationVariables,
-} from "./generated";
+} from "./types.generated";
 
 /** What can still be returned from an order, per fulfillment line (Shopify's count). */
 export const ReturnableFulfillments = operation<

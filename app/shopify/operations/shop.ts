@@ -1,5 +1,5 @@
 import { operation } from "../admin.server";
-import type { ShopDetailsQuery } from "./generated";
+import type { ShopDetailsQuery } from "./types.generated";
 
 export const ShopDetails = operation<ShopDetailsQuery>(`#graphql
   query ShopDetails {
