@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../tests/helpers/db";
+
 import { eraseFreedData, inboxRowId, sqlitePath } from "./db.server";
 
 let t: TestDatabase;
@@ -59,7 +62,11 @@ describe("a transaction and another connection on the same SQLite file", () => {
       await t.db.$transaction(async (tx) => {
         await tx.webhookEvent.count();
         try {
-          other.prepare(`INSERT INTO "WebhookEvent" ("id", "shop", "topic", "webhookId", "payload", "status", "attempts", "nextAttemptAt", "receivedAt") VALUES ('x', 's', 't', 'from-elsewhere', '{}', 'pending', 0, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')`).run();
+          other
+            .prepare(
+              `INSERT INTO "WebhookEvent" ("id", "shop", "topic", "webhookId", "payload", "status", "attempts", "nextAttemptAt", "receivedAt") VALUES ('x', 's', 't', 'from-elsewhere', '{}', 'pending', 0, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')`,
+            )
+            .run();
           otherWrite = "committed";
         } catch (error) {
           otherWrite = (error as { code: string }).code;
@@ -108,7 +115,14 @@ describe("the inbox payload", () => {
 describe("inbox row ids", () => {
   it("sort in the order they were made, within a millisecond and across them, and never repeat", () => {
     const at = Date.UTC(2026, 10, 22, 12);
-    const ids = [inboxRowId(at), inboxRowId(at), inboxRowId(at), inboxRowId(at + 1), inboxRowId(at + 1000), inboxRowId(at + 86_400_000)];
+    const ids = [
+      inboxRowId(at),
+      inboxRowId(at),
+      inboxRowId(at),
+      inboxRowId(at + 1),
+      inboxRowId(at + 1000),
+      inboxRowId(at + 86_400_000),
+    ];
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
     const many = Array.from({ length: 5000 }, () => inboxRowId());
@@ -129,11 +143,16 @@ describe("plain SQL reads (models/raw-sql.server.ts)", () => {
         shopifyCreatedAt: new Date("2026-01-02T03:04:05.678Z"),
         shopifyUpdatedAt: new Date("2026-02-03T04:05:06.789Z"),
         cancelledAt: null,
-        lineItems: { create: [{ shopifyId: "li-1", title: "Mug", quantity: 2, priceMinor: 1250, requiresShipping: false }] },
+        lineItems: {
+          create: [{ shopifyId: "li-1", title: "Mug", quantity: 2, priceMinor: 1250, requiresShipping: false }],
+        },
       },
       include: { lineItems: true },
     });
-    const [row] = await rawRows(t.db, `SELECT * FROM "Order" WHERE "shop" = {} AND "name" IN ({*})`, ["raw.myshopify.com", ["#77", "77"]]);
+    const [row] = await rawRows(t.db, `SELECT * FROM "Order" WHERE "shop" = {} AND "name" IN ({*})`, [
+      "raw.myshopify.com",
+      ["#77", "77"],
+    ]);
     expect(row).toEqual(await t.db.order.findUnique({ where: { id: order.id } }));
     const items = await rawRows(t.db, `SELECT * FROM "LineItem" WHERE "orderId" IN ({*})`, [[order.id]]);
     expect(items).toEqual(order.lineItems);
@@ -146,7 +165,11 @@ describe("plain SQL reads (models/raw-sql.server.ts)", () => {
 
 describe("the outer client inside its own transaction's callback", () => {
   const TELLS_WHAT_TO_DO = /use the transaction client tx passed to the callback/;
-  const outcome = (work: Promise<unknown>) => work.then(() => "no error", (e: Error) => e.message);
+  const outcome = (work: Promise<unknown>) =>
+    work.then(
+      () => "no error",
+      (e: Error) => e.message,
+    );
 
   it("fails at once with what to do instead, and the transaction carries on", async () => {
     await t.db.webhookEvent.deleteMany();
@@ -164,6 +187,30 @@ describe("the outer client inside its own transaction's callback", () => {
     // On SQLite the mistake used to hold every query for the transaction's 5 s timeout.
     expect(performance.now() - started).toBeLessThan(3000);
     expect(await t.db.webhookEvent.count()).toBe(2);
+  });
+
+  it("leaves another request's findUnique alone when Prisma runs it in one batch with the transaction's", async () => {
+    await t.db.webhookEvent.deleteMany();
+    await t.db.webhookEvent.create({ data: event("read-by-both") });
+    const { id } = await t.db.webhookEvent.findFirstOrThrow();
+    // Two requests at once, as two admin saves: Prisma batches findUnique calls of one tick and
+    // runs the batch in the context of the first call, here the transaction's.
+    let letOtherRequestRead!: () => void;
+    const otherRequestMayRead = new Promise<void>((resolve) => (letOtherRequestRead = resolve));
+    const otherRequest = (async () => {
+      await otherRequestMayRead;
+      return t.db.webhookEvent.findUnique({ where: { id }, select: { id: true } });
+    })();
+    const [inside, outside] = await Promise.all([
+      t.db.$transaction(async (tx) => {
+        const read = tx.webhookEvent.findUnique({ where: { id }, select: { id: true } }).then((row) => row);
+        letOtherRequestRead(); // its read lands in the same tick as this one
+        return read;
+      }),
+      otherRequest,
+    ]);
+    expect(inside).toEqual({ id });
+    expect(outside).toEqual({ id });
   });
 
   it("leaves another request's query alone while a transaction is open", async () => {

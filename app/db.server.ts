@@ -2,10 +2,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { isAbsolute, resolve } from "node:path";
+
 import type { Prisma, PrismaClient } from "@prisma/client";
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import type { PrismaPg } from "@prisma/adapter-pg";
 import type BetterSqlite3 from "better-sqlite3";
+
 import { postgresReader, sqliteReader, type DirectReader } from "./db-reader.server";
 import { databaseKind } from "./env.server";
 
@@ -61,7 +62,7 @@ type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
  */
 class SqliteGate {
   private held = false;
-  private readonly queue: Array<() => void> = [];
+  private readonly queue: (() => void)[] = [];
 
   /** Takes the gate (FIFO); the caller must call the returned release exactly once. */
   async acquire(): Promise<() => void> {
@@ -120,10 +121,10 @@ export class OuterClientInTransactionError extends Error {
   }
 }
 
-/** Fails the statement of an outer client (not of a transaction) sent from its own callback. */
-function refuseInsideOwnTransaction(database: object) {
+/** Is the running code inside an open callback of a transaction on `database`? */
+function insideOwnTransaction(database: object): boolean {
   const scope = transactionScope.getStore();
-  if (scope?.open && scope.database === database) throw new OuterClientInTransactionError();
+  return Boolean(scope?.open && scope.database === database);
 }
 
 async function inTransactionScope<T>(database: object, callback: () => Promise<T>): Promise<T> {
@@ -143,28 +144,51 @@ function markTransactionCallbacks(client: Db, database: object) {
   const transaction = client.$transaction;
   // Prisma's overloads of $transaction cannot be restated here: the wrapper passes its arguments
   // on as they came, the callback wrapped.
-  const marked = (arg: unknown, ...rest: unknown[]): Promise<unknown> =>
-    Reflect.apply(transaction, client, [
+  const marked = (arg: unknown, ...rest: unknown[]): Promise<unknown> => {
+    if (insideOwnTransaction(database)) return Promise.reject(new OuterClientInTransactionError());
+    return Reflect.apply(transaction, client, [
       typeof arg === "function" ? (tx: Tx) => inTransactionScope(database, () => arg(tx)) : arg,
       ...rest,
     ]);
+  };
   Object.defineProperty(client, "$transaction", { value: marked, configurable: true, writable: true });
 }
 
-/** PostgreSQL's adapter with the outer client's statements refused inside its own callbacks. */
-function guardedPgAdapter(inner: PrismaPg, database: object): PrismaPg {
-  const connect = inner.connect.bind(inner);
-  inner.connect = async () => {
-    const adapter = await connect();
-    const queryRaw = adapter.queryRaw.bind(adapter);
-    const executeRaw = adapter.executeRaw.bind(adapter);
-    const startTransaction = adapter.startTransaction.bind(adapter);
-    adapter.queryRaw = async (query) => (refuseInsideOwnTransaction(database), queryRaw(query));
-    adapter.executeRaw = async (query) => (refuseInsideOwnTransaction(database), executeRaw(query));
-    adapter.startTransaction = async (level) => (refuseInsideOwnTransaction(database), startTransaction(level));
-    return adapter;
-  };
-  return inner;
+const RAW_METHODS = ["$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe"] as const;
+
+/**
+ * Refuses the outer client's model and raw-SQL calls made from inside its own callbacks. Checked
+ * where the call is made, not where the statement runs: Prisma batches findUnique calls of one
+ * tick and runs the batch in the context of whichever call came first, so a check in the driver
+ * adapter would refuse another request's query that merely shared a tick with a transaction. The
+ * transaction client (tx) has delegates of its own and never passes through these.
+ */
+function refuseOuterCallsInsideCallbacks(client: Db, database: object, modelNames: readonly string[]) {
+  const guarded = (method: (...args: unknown[]) => unknown, target: object) =>
+    function guardedCall(...args: unknown[]) {
+      // Rejected as Prisma's own errors are, when awaited, so callers handle it the same way.
+      if (insideOwnTransaction(database)) return Promise.reject(new OuterClientInTransactionError());
+      return Reflect.apply(method, target, args);
+    };
+  const record = client as unknown as Record<string, unknown>;
+  for (const name of modelNames) {
+    const key = name.charAt(0).toLowerCase() + name.slice(1);
+    const delegate = record[key];
+    if (!delegate || typeof delegate !== "object") continue;
+    const wrapped = new Proxy(delegate, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === "function" ? guarded(value as (...args: unknown[]) => unknown, target) : value;
+      },
+    });
+    Object.defineProperty(client, key, { value: wrapped, configurable: true, writable: true });
+  }
+  for (const name of RAW_METHODS) {
+    const method = record[name];
+    if (typeof method !== "function") continue;
+    const value = guarded(method as (...args: unknown[]) => unknown, client);
+    Object.defineProperty(client, name, { value, configurable: true, writable: true });
+  }
 }
 
 /** Wraps Prisma's SQLite adapter: pragmas on connect, and transactions through the file's gate. */
@@ -201,14 +225,12 @@ function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): Sqli
     },
     // A statement outside any transaction also waits for the gate: run while another request's
     // transaction is open, it would join that transaction and vanish if it rolled back.
-    // Refused at once from inside a transaction's own callback: it would wait for that transaction.
-    queryRaw: async (query) => (refuseInsideOwnTransaction(gate), gated(() => adapter.queryRaw(query))),
-    executeRaw: async (query) => (refuseInsideOwnTransaction(gate), gated(() => adapter.executeRaw(query))),
+    queryRaw: (query) => gated(() => adapter.queryRaw(query)),
+    executeRaw: (query) => gated(() => adapter.executeRaw(query)),
     executeScript: (script) => adapter.executeScript(script),
     getConnectionInfo: adapter.getConnectionInfo ? () => adapter.getConnectionInfo!() : undefined,
     dispose: () => adapter.dispose(),
     async startTransaction(isolationLevel) {
-      refuseInsideOwnTransaction(gate);
       const release = await gate.acquire();
       let tx: SqliteTransaction | undefined;
       try {
@@ -252,7 +274,8 @@ export interface InboxInsert {
 }
 
 /** An inbox payload as text: bytes are UTF-8. */
-export const payloadText = (payload: string | Buffer): string => (typeof payload === "string" ? payload : payload.toString("utf8"));
+export const payloadText = (payload: string | Buffer): string =>
+  typeof payload === "string" ? payload : payload.toString("utf8");
 
 /**
  * The webhook intake's one write: a prepared INSERT on a connection of its own, committed before
@@ -315,11 +338,15 @@ function sqliteInboxWriter(path: string, gate: SqliteGate): InboxWriter {
   // Group commit: deliveries that arrive while one is being written (or within the same turn of
   // the event loop) are inserted together in one transaction, one commit for all of them. Each
   // caller still gets its answer only after the commit that holds its row.
-  type Waiting = { event: InboxInsert; resolve: (id: string | null) => void; reject: (error: unknown) => void };
+  interface Waiting {
+    event: InboxInsert;
+    resolve: (id: string | null) => void;
+    reject: (error: unknown) => void;
+  }
   let waiting: Waiting[] = [];
   let scheduled = false;
 
-  const insertAll = (rows: Array<{ id: string; event: InboxInsert; now: string }>) =>
+  const insertAll = (rows: { id: string; event: InboxInsert; now: string }[]) =>
     conn!
       .transaction(() =>
         rows.map(({ id, event, now }) =>
@@ -397,7 +424,11 @@ function postgresInboxWriter(url: string): InboxWriter {
     async record(event) {
       if (!pool) {
         const { Pool } = require("pg") as typeof import("pg");
-        pool = new Pool({ connectionString: url, max: Number(process.env.INTAKE_POOL_SIZE ?? 4), application_name: "aftercare-intake" });
+        pool = new Pool({
+          connectionString: url,
+          max: Number(process.env.INTAKE_POOL_SIZE ?? 4),
+          application_name: "aftercare-intake",
+        });
         // An idle connection dropped by the server: the next query opens another.
         pool.on("error", () => {});
       }
@@ -470,7 +501,7 @@ function attachConnections(client: Db, writer: InboxWriter, reader: DirectReader
 export function createDb(url: string): Db {
   if (databaseKind(url) === "sqlite") {
     const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3");
-    const { PrismaClient: SqliteClient } = require("@prisma/client");
+    const { PrismaClient: SqliteClient, Prisma: SqlitePrisma } = require("@prisma/client");
     const path = sqlitePath(url);
     const gate = path === ":memory:" ? new SqliteGate() : gateFor(path);
     // timeout: wait for a writer in another process instead of failing with SQLITE_BUSY.
@@ -482,17 +513,18 @@ export function createDb(url: string): Db {
     sqliteClients.add(client);
     // Every client on this file shares its gate, so each is refused inside the others' callbacks too.
     markTransactionCallbacks(client, gate);
+    refuseOuterCallsInsideCallbacks(client, gate, Object.values(SqlitePrisma.ModelName));
     // An in-memory database is private to its connection: the writer could not see Prisma's tables.
     if (path !== ":memory:") attachConnections(client, sqliteInboxWriter(path, gate), sqliteReader(path));
     return client;
   }
   const { PrismaPg } = require("@prisma/adapter-pg");
-  const { PrismaClient: PostgresClient } = require(".prisma/client-postgres");
+  const { PrismaClient: PostgresClient, Prisma: PostgresPrisma } = require(".prisma/client-postgres");
   const database = {};
   const pool = { connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) };
-  const adapter = guardedPgAdapter(new PrismaPg(pool), database);
-  const client = new PostgresClient({ adapter }) as Db;
+  const client = new PostgresClient({ adapter: new PrismaPg(pool) }) as Db;
   markTransactionCallbacks(client, database);
+  refuseOuterCallsInsideCallbacks(client, database, Object.values(PostgresPrisma.ModelName));
   attachConnections(client, postgresInboxWriter(url), postgresReader(url));
   return client;
 }
@@ -507,7 +539,7 @@ export function createDb(url: string): Db {
  */
 export async function eraseFreedData(db: Db): Promise<void> {
   if (!isSqliteDb(db)) return;
-  const [result] = await db.$queryRawUnsafe<Array<{ busy: number | bigint }>>("PRAGMA wal_checkpoint(TRUNCATE)");
+  const [result] = await db.$queryRawUnsafe<{ busy: number | bigint }[]>("PRAGMA wal_checkpoint(TRUNCATE)");
   if (result && Number(result.busy) !== 0) {
     throw new Error("The SQLite write-ahead log could not be emptied after a redaction (a reader held it); retry");
   }

@@ -20,7 +20,7 @@ export interface DemoProduct {
   kind: string;
   productType: string;
   tags: string[];
-  variants: Array<{ title: string; price: string; sku: string }>;
+  variants: { title: string; price: string; sku: string }[];
   collection: string;
 }
 
@@ -33,36 +33,205 @@ export const DEMO_SHOP = {
 };
 
 export const DEMO_PRODUCTS: DemoProduct[] = [
-  { handle: "stoneware-mug", title: "Stoneware Mug", kind: "mug", productType: "Kitchen", tags: ["kitchen", "gift"], collection: "Home",
-    variants: [{ title: "Sand", price: "24.00", sku: "MUG-SND" }, { title: "Slate", price: "24.00", sku: "MUG-SLT" }] },
-  { handle: "organic-cotton-tee", title: "Organic Cotton Tee", kind: "tee", productType: "Apparel", tags: ["apparel"], collection: "Apparel",
-    variants: [{ title: "S", price: "32.00", sku: "TEE-S" }, { title: "M", price: "32.00", sku: "TEE-M" }, { title: "L", price: "32.00", sku: "TEE-L" }] },
-  { handle: "canvas-cap", title: "Canvas Cap", kind: "cap", productType: "Accessories", tags: ["apparel", "accessories"], collection: "Apparel",
-    variants: [{ title: "Olive", price: "28.00", sku: "CAP-OLV" }, { title: "Navy", price: "28.00", sku: "CAP-NVY" }] },
-  { handle: "insulated-bottle", title: "Insulated Bottle", kind: "bottle", productType: "Outdoor", tags: ["outdoor", "gift"], collection: "Outdoor",
-    variants: [{ title: "500 ml", price: "36.00", sku: "BTL-500" }, { title: "750 ml", price: "42.00", sku: "BTL-750" }] },
-  { handle: "waxed-tote", title: "Waxed Canvas Tote", kind: "bag", productType: "Accessories", tags: ["accessories"], collection: "Outdoor",
-    variants: [{ title: "Default Title", price: "68.00", sku: "TOTE-1" }] },
-  { handle: "merino-socks", title: "Merino Socks", kind: "sock", productType: "Apparel", tags: ["apparel", "final-sale"], collection: "Apparel",
-    variants: [{ title: "M", price: "18.00", sku: "SOCK-M" }, { title: "L", price: "18.00", sku: "SOCK-L" }] },
-  { handle: "soy-candle", title: "Cedar Soy Candle", kind: "candle", productType: "Home", tags: ["home", "gift"], collection: "Home",
-    variants: [{ title: "Default Title", price: "22.00", sku: "CNDL-1" }] },
-  { handle: "linen-notebook", title: "Linen Notebook", kind: "notebook", productType: "Stationery", tags: ["stationery"], collection: "Home",
-    variants: [{ title: "Dotted", price: "16.00", sku: "NB-DOT" }, { title: "Ruled", price: "16.00", sku: "NB-RUL" }] },
+  {
+    handle: "stoneware-mug",
+    title: "Stoneware Mug",
+    kind: "mug",
+    productType: "Kitchen",
+    tags: ["kitchen", "gift"],
+    collection: "Home",
+    variants: [
+      { title: "Sand", price: "24.00", sku: "MUG-SND" },
+      { title: "Slate", price: "24.00", sku: "MUG-SLT" },
+    ],
+  },
+  {
+    handle: "organic-cotton-tee",
+    title: "Organic Cotton Tee",
+    kind: "tee",
+    productType: "Apparel",
+    tags: ["apparel"],
+    collection: "Apparel",
+    variants: [
+      { title: "S", price: "32.00", sku: "TEE-S" },
+      { title: "M", price: "32.00", sku: "TEE-M" },
+      { title: "L", price: "32.00", sku: "TEE-L" },
+    ],
+  },
+  {
+    handle: "canvas-cap",
+    title: "Canvas Cap",
+    kind: "cap",
+    productType: "Accessories",
+    tags: ["apparel", "accessories"],
+    collection: "Apparel",
+    variants: [
+      { title: "Olive", price: "28.00", sku: "CAP-OLV" },
+      { title: "Navy", price: "28.00", sku: "CAP-NVY" },
+    ],
+  },
+  {
+    handle: "insulated-bottle",
+    title: "Insulated Bottle",
+    kind: "bottle",
+    productType: "Outdoor",
+    tags: ["outdoor", "gift"],
+    collection: "Outdoor",
+    variants: [
+      { title: "500 ml", price: "36.00", sku: "BTL-500" },
+      { title: "750 ml", price: "42.00", sku: "BTL-750" },
+    ],
+  },
+  {
+    handle: "waxed-tote",
+    title: "Waxed Canvas Tote",
+    kind: "bag",
+    productType: "Accessories",
+    tags: ["accessories"],
+    collection: "Outdoor",
+    variants: [{ title: "Default Title", price: "68.00", sku: "TOTE-1" }],
+  },
+  {
+    handle: "merino-socks",
+    title: "Merino Socks",
+    kind: "sock",
+    productType: "Apparel",
+    tags: ["apparel", "final-sale"],
+    collection: "Apparel",
+    variants: [
+      { title: "M", price: "18.00", sku: "SOCK-M" },
+      { title: "L", price: "18.00", sku: "SOCK-L" },
+    ],
+  },
+  {
+    handle: "soy-candle",
+    title: "Cedar Soy Candle",
+    kind: "candle",
+    productType: "Home",
+    tags: ["home", "gift"],
+    collection: "Home",
+    variants: [{ title: "Default Title", price: "22.00", sku: "CNDL-1" }],
+  },
+  {
+    handle: "linen-notebook",
+    title: "Linen Notebook",
+    kind: "notebook",
+    productType: "Stationery",
+    tags: ["stationery"],
+    collection: "Home",
+    variants: [
+      { title: "Dotted", price: "16.00", sku: "NB-DOT" },
+      { title: "Ruled", price: "16.00", sku: "NB-RUL" },
+    ],
+  },
 ];
 
-const FIRST = ["Ava", "Noah", "Mina", "Leo", "Sara", "Jun", "Yui", "Omid", "Lena", "Kai", "Maya", "Ravi", "Zoe", "Ali", "Hana", "Theo", "Nora", "Sam", "Ines", "Dara"];
-const LAST = ["Kim", "Park", "Tanaka", "Sato", "Ahmadi", "Rahimi", "Smith", "Garcia", "Chen", "Novak", "Silva", "Brown", "Müller", "Rossi", "Haddad", "Jones"];
+const FIRST = [
+  "Ava",
+  "Noah",
+  "Mina",
+  "Leo",
+  "Sara",
+  "Jun",
+  "Yui",
+  "Omid",
+  "Lena",
+  "Kai",
+  "Maya",
+  "Ravi",
+  "Zoe",
+  "Ali",
+  "Hana",
+  "Theo",
+  "Nora",
+  "Sam",
+  "Ines",
+  "Dara",
+];
+const LAST = [
+  "Kim",
+  "Park",
+  "Tanaka",
+  "Sato",
+  "Ahmadi",
+  "Rahimi",
+  "Smith",
+  "Garcia",
+  "Chen",
+  "Novak",
+  "Silva",
+  "Brown",
+  "Müller",
+  "Rossi",
+  "Haddad",
+  "Jones",
+];
 const LOCALES = ["en", "en", "en", "ko", "ja", "fa"];
 
 export const DEMO_ADDRESSES = [
-  { city: "Brooklyn", province: "New York", provinceCode: "NY", country: "United States", countryCode: "US", zip: "11201", address1: "12 Pierrepont St" },
-  { city: "Austin", province: "Texas", provinceCode: "TX", country: "United States", countryCode: "US", zip: "78701", address1: "500 Congress Ave" },
-  { city: "Seattle", province: "Washington", provinceCode: "WA", country: "United States", countryCode: "US", zip: "98101", address1: "1 Pike Pl" },
-  { city: "Toronto", province: "Ontario", provinceCode: "ON", country: "Canada", countryCode: "CA", zip: "M5H 2N2", address1: "100 Queen St W" },
-  { city: "London", province: "England", provinceCode: "ENG", country: "United Kingdom", countryCode: "GB", zip: "SW1A 1AA", address1: "10 Downing St" },
-  { city: "Seoul", province: "Seoul", provinceCode: "11", country: "South Korea", countryCode: "KR", zip: "04524", address1: "110 Sejong-daero" },
-  { city: "Tokyo", province: "Tokyo", provinceCode: "JP-13", country: "Japan", countryCode: "JP", zip: "100-0005", address1: "1-1 Marunouchi" },
+  {
+    city: "Brooklyn",
+    province: "New York",
+    provinceCode: "NY",
+    country: "United States",
+    countryCode: "US",
+    zip: "11201",
+    address1: "12 Pierrepont St",
+  },
+  {
+    city: "Austin",
+    province: "Texas",
+    provinceCode: "TX",
+    country: "United States",
+    countryCode: "US",
+    zip: "78701",
+    address1: "500 Congress Ave",
+  },
+  {
+    city: "Seattle",
+    province: "Washington",
+    provinceCode: "WA",
+    country: "United States",
+    countryCode: "US",
+    zip: "98101",
+    address1: "1 Pike Pl",
+  },
+  {
+    city: "Toronto",
+    province: "Ontario",
+    provinceCode: "ON",
+    country: "Canada",
+    countryCode: "CA",
+    zip: "M5H 2N2",
+    address1: "100 Queen St W",
+  },
+  {
+    city: "London",
+    province: "England",
+    provinceCode: "ENG",
+    country: "United Kingdom",
+    countryCode: "GB",
+    zip: "SW1A 1AA",
+    address1: "10 Downing St",
+  },
+  {
+    city: "Seoul",
+    province: "Seoul",
+    provinceCode: "11",
+    country: "South Korea",
+    countryCode: "KR",
+    zip: "04524",
+    address1: "110 Sejong-daero",
+  },
+  {
+    city: "Tokyo",
+    province: "Tokyo",
+    provinceCode: "JP-13",
+    country: "Japan",
+    countryCode: "JP",
+    zip: "100-0005",
+    address1: "1-1 Marunouchi",
+  },
 ];
 
 export function demoCustomers(count: number, random: () => number) {
@@ -71,7 +240,8 @@ export function demoCustomers(count: number, random: () => number) {
   for (let i = 0; out.length < count && i < count * 10; i++) {
     const first = FIRST[Math.floor(random() * FIRST.length)];
     const last = LAST[Math.floor(random() * LAST.length)];
-    const email: string = `${first}.${last}`.toLowerCase().normalize("NFD").replace(/[^\w.]/g, "") + `${out.length + 1}@example.com`;
+    const name = `${first}.${last}`.toLowerCase().normalize("NFD").replace(/[^\w.]/g, "");
+    const email = `${name}${used.size + 1}@example.com`; // used grows with out, one entry each
     if (used.has(email)) continue;
     used.add(email);
     out.push({
@@ -112,8 +282,18 @@ export function pickFate(random: () => number): OrderFate {
 }
 
 export const CARRIERS = [
-  { company: "UPS", number: (r: () => number) => `1Z${Array.from({ length: 16 }, () => "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"[Math.floor(r() * 33)]).join("")}` },
-  { company: "USPS", number: (r: () => number) => `9400${Array.from({ length: 18 }, () => Math.floor(r() * 10)).join("")}` },
+  {
+    company: "UPS",
+    number: (r: () => number) =>
+      `1Z${Array.from({ length: 16 }, () => "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"[Math.floor(r() * 33)]).join("")}`,
+  },
+  {
+    company: "USPS",
+    number: (r: () => number) => `9400${Array.from({ length: 18 }, () => Math.floor(r() * 10)).join("")}`,
+  },
   { company: "FedEx", number: (r: () => number) => Array.from({ length: 12 }, () => Math.floor(r() * 10)).join("") },
-  { company: "DHL Express", number: (r: () => number) => Array.from({ length: 10 }, () => Math.floor(r() * 10)).join("") },
+  {
+    company: "DHL Express",
+    number: (r: () => number) => Array.from({ length: 10 }, () => Math.floor(r() * 10)).join(""),
+  },
 ];
