@@ -1,2 +1,2 @@
-/// <reference types="vite/client" />
-/// <reference types="@remix-run/node" />
+// / <reference types="vite/client" />
+// / <reference types="@remix-run/node" />

@@ -32,7 +32,7 @@ export default [
       "id-length": "off",
       // Shopify's payload fields are snake_case and module constants are UPPER_CASE on purpose.
       "@typescript-eslint/naming-convention": "off",
-      "camelcase": "off",
+      camelcase: "off",
       // Remix routes import shared components across folders by design.
       "@shopify/strict-component-boundaries": "off",
       // The embedded admin is English today; copy in JSX is the merchant-facing text itself.
@@ -65,6 +65,11 @@ export default [
       "no-nested-ternary": "off",
       // Class members are ordered by what a reader needs first, not by kind.
       "sort-class-members/sort-class-members": "off",
+    },
+  },
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    rules: {
       "@typescript-eslint/member-ordering": "off",
       // `any` only where a comment says why (untyped JSON walked field by field).
       "@typescript-eslint/no-explicit-any": "error",

@@ -1,10 +1,11 @@
 // Production server: serves the Remix build, static assets and /healthz, and runs this
 // process's background work (webhook jobs). `npm start` after `npm run build`.
+import http from "node:http";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
-import http from "node:http";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 /**
  * The Remix server build, whose entry module exports the app's own hooks (app/entry.server.tsx).
@@ -16,7 +17,10 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 const BUILD_DIR = process.env.BUILD_DIR ?? "build";
 const BUILD_PATH = new URL(`./${BUILD_DIR}/server/index.js`, import.meta.url).href;
 
-export async function startServer({ port = Number(process.env.PORT || 3000), host = process.env.HOST || "127.0.0.1" } = {}) {
+export async function startServer({
+  port = Number(process.env.PORT || 3000),
+  host = process.env.HOST || "127.0.0.1",
+} = {}) {
   /** @type {AppBuild} */
   const build = await import(BUILD_PATH);
   const app = express();
@@ -61,7 +65,8 @@ const filesOnly = (serve) => (req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.pat
  */
 function jobThreadSpawner() {
   if (process.env.JOB_THREAD === "false") return undefined;
-  return () => new Worker(new URL(import.meta.url), { workerData: { aftercareJobThread: true, buildPath: BUILD_PATH } });
+  return () =>
+    new Worker(new URL(import.meta.url), { workerData: { aftercareJobThread: true, buildPath: BUILD_PATH } });
 }
 
 /** Shopify does not send bigger webhooks than this; a bigger body is not read into memory. */
@@ -85,7 +90,10 @@ function webhookFastPath(build) {
   }
   /** @param {Res} res @param {number} status @param {string} message */
   const reply = (res, status, message) => {
-    res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(message) });
+    res.writeHead(status, {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Length": Buffer.byteLength(message),
+    });
     res.end(message);
   };
   return (req, res) => {
@@ -112,7 +120,11 @@ function webhookFastPath(build) {
       }
       try {
         const rawBody = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-        const { status, message } = await receive({ method: "POST", rawBody, header: (/** @type {string} */ name) => headerValue(req.headers[name]) });
+        const { status, message } = await receive({
+          method: "POST",
+          rawBody,
+          header: (/** @type {string} */ name) => headerValue(req.headers[name]),
+        });
         reply(res, status, message);
       } catch (error) {
         console.error("[webhooks] delivery failed", error);

@@ -42,6 +42,15 @@ export default defineConfig({
   ],
   build: { assetsInlineLimit: 0 },
   // Prisma's generated clients are loaded at run time with require(); keep them out of the bundle.
-  ssr: { external: ["@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "better-sqlite3", "pg-boss", "pg"] },
+  ssr: {
+    external: [
+      "@prisma/client",
+      "@prisma/adapter-better-sqlite3",
+      "@prisma/adapter-pg",
+      "better-sqlite3",
+      "pg-boss",
+      "pg",
+    ],
+  },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
 });

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type BetterSqlite3 from "better-sqlite3";
+
 import { SQLITE_STATEMENTS_MAX, sqliteReader } from "./db-reader.server";
 
 const require = createRequire(import.meta.url);

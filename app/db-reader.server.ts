@@ -10,6 +10,7 @@
  * time zone read as UTC, as Prisma writes them.
  */
 import { createRequire } from "node:module";
+
 import type BetterSqlite3 from "better-sqlite3";
 import { LRUCache } from "lru-cache";
 import type { Pool, types as PgTypes } from "pg";
@@ -35,7 +36,7 @@ export const SQLITE_STATEMENTS_MAX = 200;
 export function sqliteReader(path: string): DirectReader {
   let conn: BetterSqlite3.Database | undefined;
   // A statement runs to completion inside all(), so evicting one never cuts a query short.
-  const statements = new LRUCache<string, { stmt: BetterSqlite3.Statement; decoders: Array<[string, Decode]> }>({
+  const statements = new LRUCache<string, { stmt: BetterSqlite3.Statement; decoders: [string, Decode][] }>({
     max: SQLITE_STATEMENTS_MAX,
   });
   const prepared = (sql: string) => {
@@ -47,7 +48,7 @@ export function sqliteReader(path: string): DirectReader {
         conn = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
       }
       const stmt = conn.prepare(sql);
-      const decoders: Array<[string, Decode]> = [];
+      const decoders: [string, Decode][] = [];
       for (const column of stmt.columns()) {
         const type = (column.type ?? "").toUpperCase();
         if (type === "DATETIME") decoders.push([column.name, asDate]);
@@ -95,7 +96,12 @@ export function postgresReader(url: string): DirectReader {
                 ? (text: string) => new Date(text)
                 : builtIn.getTypeParser(oid, format as never)) as typeof PgTypes.getTypeParser,
         };
-        pool = new pg.Pool({ connectionString: url, max: Number(process.env.READER_POOL_SIZE ?? 4), application_name: "aftercare-reads", types });
+        pool = new pg.Pool({
+          connectionString: url,
+          max: Number(process.env.READER_POOL_SIZE ?? 4),
+          application_name: "aftercare-reads",
+          types,
+        });
         pool.on("error", () => {});
       }
       // Named statements are prepared once per connection and reused.

@@ -1,11 +1,13 @@
 import { PassThrough } from "node:stream";
+import type { Worker } from "node:worker_threads";
+
 import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
+
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { allowAdminFrameFrom, preloadAppBridgeFrom } from "./shopify/admin-origin.server";
-import type { Worker } from "node:worker_threads";
 import { databaseKind, env } from "./env.server";
 import { jobs, relayJobsTo, runJobThread } from "./jobs/index.server";
 // Every area attaches its webhook listeners, compliance entries and periodic tasks here.

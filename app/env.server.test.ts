@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { ConfigurationError, logLevel, parseEnv } from "./env.server";
 
 const valid = { SHOPIFY_API_KEY: "key", SHOPIFY_API_SECRET: "secret", SHOPIFY_APP_URL: "https://app.example.com" };
@@ -46,7 +47,11 @@ describe("configuration", () => {
   it("logs warnings in production unless LOG_LEVEL says otherwise, and names a wrong level", () => {
     expect(logLevel(parseEnv({ ...valid, NODE_ENV: "production", SMTP_URL: "smtp://relay:25" }))).toBe("warning");
     expect(logLevel(parseEnv(valid))).toBe("info");
-    expect(logLevel(parseEnv({ ...valid, NODE_ENV: "production", SMTP_URL: "smtp://relay:25", LOG_LEVEL: "debug" }))).toBe("debug");
-    expect(() => parseEnv({ ...valid, LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL must be error, warning, info or debug/);
+    expect(
+      logLevel(parseEnv({ ...valid, NODE_ENV: "production", SMTP_URL: "smtp://relay:25", LOG_LEVEL: "debug" })),
+    ).toBe("debug");
+    expect(() => parseEnv({ ...valid, LOG_LEVEL: "verbose" })).toThrow(
+      /LOG_LEVEL must be error, warning, info or debug/,
+    );
   });
 });

@@ -11,7 +11,9 @@ const booleanFlag = z
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    SHOPIFY_API_KEY: z.string({ required_error: "is required (the app's client id)" }).min(1, "is required (the app's client id)"),
+    SHOPIFY_API_KEY: z
+      .string({ required_error: "is required (the app's client id)" })
+      .min(1, "is required (the app's client id)"),
     SHOPIFY_API_SECRET: z
       .string({ required_error: "is required (the app's client secret; it signs webhooks and session tokens)" })
       .min(1, "is required (the app's client secret; it signs webhooks and session tokens)"),
@@ -43,7 +45,9 @@ const schema = z
       }),
     // How much the Shopify libraries log. Production defaults to warnings: "info" writes a line for
     // every app-proxy request and session token, a synchronous write on the storefront's path.
-    LOG_LEVEL: z.enum(["error", "warning", "info", "debug"], { message: "must be error, warning, info or debug" }).optional(),
+    LOG_LEVEL: z
+      .enum(["error", "warning", "info", "debug"], { message: "must be error, warning, info or debug" })
+      .optional(),
     // How many proxies in front of the app append to X-Forwarded-For, counted from the app: the
     // shopper's address is the entry the outermost of them wrote, and anything left of it is what
     // the client sent. Shopify's app proxy is one; a load balancer of the host adds one more.
@@ -75,7 +79,8 @@ const schema = z
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ["SMTP_URL"],
-        message: "is required when NODE_ENV=production (your SMTP relay, e.g. smtps://user:password@smtp.example.com:465)",
+        message:
+          "is required when NODE_ENV=production (your SMTP relay, e.g. smtps://user:password@smtp.example.com:465)",
       });
     }
     if (env.NODE_ENV === "production" && env.APP_BRIDGE_URL) {

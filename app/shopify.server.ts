@@ -1,10 +1,7 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import {
-  AppDistribution,
-  LogSeverity,
-  shopifyApp,
-} from "@shopify/shopify-app-remix/server";
+import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+
 import { db } from "./db.server";
 import { env, logLevel } from "./env.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
@@ -28,7 +25,9 @@ const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
   apiSecretKey: config.SHOPIFY_API_SECRET,
   apiVersion: ADMIN_API_VERSION,
-  scopes: config.SCOPES?.split(",").map((s) => s.trim()).filter(Boolean),
+  scopes: config.SCOPES?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
   // Cached briefly: every app-proxy request loads the shop's session (shopify/session-cache.server.ts).

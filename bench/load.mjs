@@ -21,6 +21,7 @@
 // the runner can measure how long after the 200 the order showed up in the mirror.
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+
 import { Pool } from "undici";
 
 const { secret, payloadFile, apiVersion } = JSON.parse(process.argv[2]);
@@ -37,7 +38,8 @@ example.order_number = Number(NUMBER_MARKER);
 example.name = `#${NUMBER_MARKER}`;
 const template = JSON.stringify(example);
 const idParts = template.split(ID_MARKER);
-if (idParts.length !== 3 || template.split(NUMBER_MARKER).length !== 3) throw new Error("order markers not found where expected");
+if (idParts.length !== 3 || template.split(NUMBER_MARKER).length !== 3)
+  throw new Error("order markers not found where expected");
 const bodyFor = (orderId, orderNumber) => idParts.join(String(orderId)).split(NUMBER_MARKER).join(String(orderNumber));
 
 /** The next sequence number per idPrefix, so ids stay unique across one step's windows. */
@@ -53,7 +55,11 @@ function poolFor(url, connections) {
   const current = pools.get(url);
   if (current?.connections === connections) return { entry: current, fresh: false };
   if (current) void current.pool.close();
-  const entry = { connections, connects: 0, pool: new Pool(url, { connections, pipelining: 1, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS }) };
+  const entry = {
+    connections,
+    connects: 0,
+    pool: new Pool(url, { connections, pipelining: 1, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS }),
+  };
   entry.pool.on("connect", () => entry.connects++);
   pools.set(url, entry);
   return { entry, fresh: true };

@@ -20,6 +20,7 @@ import { createServer, Agent, request as httpRequest, type Server } from "node:h
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+
 import pg from "pg";
 import Database from "better-sqlite3";
 
@@ -34,7 +35,8 @@ function option(name: string, fallback: string): string {
   const flag = process.argv.find((a) => a.startsWith(`--${name}=`));
   return flag ? flag.slice(name.length + 3) : fallback;
 }
-const bounded = (value: string, min: number, max: number) => Math.min(Math.max(Math.floor(Number(value)) || min, min), max);
+const bounded = (value: string, min: number, max: number) =>
+  Math.min(Math.max(Math.floor(Number(value)) || min, min), max);
 const MEMBERS = bounded(option("members", "200000"), 100, 2_000_000);
 const LEDGER = bounded(option("ledger", "5000000"), MEMBERS * 2, 50_000_000);
 const DB_CHOICE = option("db", "all");
@@ -48,7 +50,8 @@ const SHOP = "bench-loyalty.myshopify.com";
 const SECRET = process.env.SHOPIFY_API_SECRET!;
 const POSTGRES_ADMIN = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const log = (line: string) => console.log(line);
 
 // ---------------------------------------------------------------------------------------------
@@ -78,7 +81,11 @@ async function drive(port: number, path: () => string): Promise<LoadResult> {
     });
   // Warm-up: JIT, connection pool, page cache.
   const warmUntil = Date.now() + Math.min(1000, DURATION_MS / 2);
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (Date.now() < warmUntil) await get(path()); }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < warmUntil) await get(path());
+    }),
+  );
   const started = performance.now();
   const until = started + DURATION_MS;
   await Promise.all(
@@ -195,7 +202,11 @@ function sqliteGenerator(file: string): Generator {
   const iso = (seconds: string) => `strftime('%Y-%m-%dT%H:%M:%f+00:00', ${seconds}, 'unixepoch')`;
   const isoOf = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
   const indexes = () =>
-    raw.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map(() => "?").join(", ")}) ORDER BY name`).all(...TABLES) as Array<{ name: string; sql: string }>;
+    raw
+      .prepare(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map(() => "?").join(", ")}) ORDER BY name`,
+      )
+      .all(...TABLES) as { name: string; sql: string }[];
   const insertMembers = raw.prepare(
     `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < @last)
      INSERT INTO "LoyaltyMember" (id, shop, key, customerShopifyId, email, points, lifetimePoints, lastActivityAt, createdAt, updatedAt)
@@ -212,7 +223,9 @@ function sqliteGenerator(file: string): Generator {
             ${iso("@first + n")}
      FROM seq`,
   );
-  const credit = raw.prepare(`UPDATE "LoyaltyMember" SET points = points + @points, lifetimePoints = lifetimePoints + @points, updatedAt = @now WHERE shop = @shop`);
+  const credit = raw.prepare(
+    `UPDATE "LoyaltyMember" SET points = points + @points, lifetimePoints = lifetimePoints + @points, updatedAt = @now WHERE shop = @shop`,
+  );
   return {
     async step({ members, from, to }) {
       const before = indexes();
@@ -223,7 +236,15 @@ function sqliteGenerator(file: string): Generator {
         for (const index of before) raw.exec(`DROP INDEX "${index.name}"`);
         // BigInt binds as INTEGER (a plain number binds as REAL, and n % m, n / m would be real).
         if (members) insertMembers.run({ last: BigInt(members - 1), shop: SHOP, now });
-        if (to > from) insertEntries.run({ from: BigInt(from), last: BigInt(to - 1), shop: SHOP, members: BigInt(MEMBERS), first: BigInt(FIRST_ENTRY_S), pendingUntil: isoOf(PENDING_UNTIL_MS) });
+        if (to > from)
+          insertEntries.run({
+            from: BigInt(from),
+            last: BigInt(to - 1),
+            shop: SHOP,
+            members: BigInt(MEMBERS),
+            first: BigInt(FIRST_ENTRY_S),
+            pendingUntil: isoOf(PENDING_UNTIL_MS),
+          });
         credit.run({ points: BigInt(((to - from) / MEMBERS) * POINTS_PER_ENTRY), now, shop: SHOP });
         t1 = performance.now();
         for (const index of before) raw.exec(index.sql);
@@ -285,11 +306,10 @@ function postgresGenerator(url: string): Generator {
             [SHOP, MEMBERS, from, to, FIRST_ENTRY_S, PENDING_UNTIL_MS / 1000],
           );
         }
-        await client.query(`UPDATE "LoyaltyMember" SET points = points + $1, "lifetimePoints" = "lifetimePoints" + $1, "updatedAt" = ${utc("$3")} WHERE shop = $2`, [
-          ((to - from) / MEMBERS) * POINTS_PER_ENTRY,
-          SHOP,
-          GENERATED_AT_MS / 1000,
-        ]);
+        await client.query(
+          `UPDATE "LoyaltyMember" SET points = points + $1, "lifetimePoints" = "lifetimePoints" + $1, "updatedAt" = ${utc("$3")} WHERE shop = $2`,
+          [((to - from) / MEMBERS) * POINTS_PER_ENTRY, SHOP, GENERATED_AT_MS / 1000],
+        );
         t1 = performance.now();
         for (const index of before) await client.query(index.sql);
         await client.query("COMMIT");
@@ -313,21 +333,23 @@ function postgresGenerator(url: string): Generator {
 interface DbFigures {
   kind: Kind;
   generateS: number;
-  steps: Array<{ rows: number; times: StepTimes }>;
-  reads: Array<{ ledgerRows: number; result: LoadResult }>;
+  steps: { rows: number; times: StepTimes }[];
+  reads: { ledgerRows: number; result: LoadResult }[];
   check: string;
   earning: { orders: number; intakePerS: number; ordersPerS: number; pointsPerS: number; points: number };
 }
 
 const seconds = (times: StepTimes) => times.insertS + times.indexS + times.analyzeS;
-const describeStep = (times: StepTimes) => `insert ${fmt(times.insertS, 1)} s, indexes ${fmt(times.indexS, 1)} s, analyze ${fmt(times.analyzeS, 1)} s`;
+const describeStep = (times: StepTimes) =>
+  `insert ${fmt(times.insertS, 1)} s, indexes ${fmt(times.indexS, 1)} s, analyze ${fmt(times.analyzeS, 1)} s`;
 
 async function benchDatabase(kind: Kind): Promise<DbFigures> {
   const { createTestDatabase } = await import("../tests/helpers/db");
   const scratch = await createTestDatabase(kind);
   const { balanceOf } = await import("../app/services/loyalty/ledger.server");
   const db = scratch.db;
-  const generator = kind === "sqlite" ? sqliteGenerator(scratch.url.replace(/^file:/, "")) : postgresGenerator(scratch.url);
+  const generator =
+    kind === "sqlite" ? sqliteGenerator(scratch.url.replace(/^file:/, "")) : postgresGenerator(scratch.url);
   try {
     const rounds = Math.floor(LEDGER / MEMBERS);
     const half = Math.floor(rounds / 2) * MEMBERS;
@@ -335,7 +357,9 @@ async function benchDatabase(kind: Kind): Promise<DbFigures> {
     const steps: DbFigures["steps"] = [];
     const first = await generator.step({ members: MEMBERS, from: 0, to: half });
     steps.push({ rows: half, times: first });
-    log(`  ${kind}: ${fmt(MEMBERS)} members, ${fmt(half)} ledger rows generated in ${fmt(seconds(first), 1)} s (${describeStep(first)})`);
+    log(
+      `  ${kind}: ${fmt(MEMBERS)} members, ${fmt(half)} ledger rows generated in ${fmt(seconds(first), 1)} s (${describeStep(first)})`,
+    );
 
     const { server, port } = await listen(async (req, res) => {
       const id = req.url!.slice(1);
@@ -354,7 +378,9 @@ async function benchDatabase(kind: Kind): Promise<DbFigures> {
     const second = await generator.step({ from: half, to: full });
     steps.push({ rows: full - half, times: second });
     const generateS = seconds(first) + seconds(second);
-    log(`  ${kind}: ledger grown to ${fmt(full)} rows in ${fmt(seconds(second), 1)} s (${describeStep(second)}); total generation ${fmt(generateS, 1)} s`);
+    log(
+      `  ${kind}: ledger grown to ${fmt(full)} rows in ${fmt(seconds(second), 1)} s (${describeStep(second)}); total generation ${fmt(generateS, 1)} s`,
+    );
     reads.push({ ledgerRows: full, result: await drive(port, randomMember) });
     server.close();
 
@@ -371,14 +397,24 @@ async function benchDatabase(kind: Kind): Promise<DbFigures> {
         balanceOf(db, SHOP, id, new Date()),
       ]);
       const expected = expectedBalance(i, full);
-      if (member.points !== sum._sum.points) problems.push(`${id}: points ${member.points}, ledger sum ${sum._sum.points}`);
-      if (JSON.stringify(balance) !== JSON.stringify(expected)) problems.push(`${id}: balance ${JSON.stringify(balance)}, expected ${JSON.stringify(expected)}`);
+      if (member.points !== sum._sum.points)
+        problems.push(`${id}: points ${member.points}, ledger sum ${sum._sum.points}`);
+      if (JSON.stringify(balance) !== JSON.stringify(expected))
+        problems.push(`${id}: balance ${JSON.stringify(balance)}, expected ${JSON.stringify(expected)}`);
     }
-    const check = problems.length === 0 ? `points = ledger sum and pending as generated for ${samples.length} sampled members` : `MISMATCH ${problems.join("; ")}`;
+    const check =
+      problems.length === 0
+        ? `points = ledger sum and pending as generated for ${samples.length} sampled members`
+        : `MISMATCH ${problems.join("; ")}`;
 
-    for (const r of reads) log(`  ${kind}: balance read at ${fmt(r.ledgerRows)} ledger rows: ${fmt(r.result.perSecond)} req/s, p50 ${fmt(r.result.p50, 2)} ms, p99 ${fmt(r.result.p99, 2)} ms, ${r.result.errors} errors`);
+    for (const r of reads)
+      log(
+        `  ${kind}: balance read at ${fmt(r.ledgerRows)} ledger rows: ${fmt(r.result.perSecond)} req/s, p50 ${fmt(r.result.p50, 2)} ms, p99 ${fmt(r.result.p99, 2)} ms, ${r.result.errors} errors`,
+      );
     const earning = await benchEarning(db);
-    log(`  ${kind}: ${fmt(earning.orders)} orders/paid: ${fmt(earning.ordersPerS, 1)} orders/s, ${fmt(earning.pointsPerS)} points/s (intake ${fmt(earning.intakePerS)}/s)`);
+    log(
+      `  ${kind}: ${fmt(earning.orders)} orders/paid: ${fmt(earning.ordersPerS, 1)} orders/s, ${fmt(earning.pointsPerS)} points/s (intake ${fmt(earning.intakePerS)}/s)`,
+    );
     return { kind, generateS, steps, reads, check, earning };
   } finally {
     await generator.close();
@@ -406,15 +442,28 @@ async function benchEarning(db: import("../app/db.server").Db) {
   const { saveLoyaltySettings } = await import("../app/services/loyalty/settings.server");
   const { webhookRequest } = await import("../tests/helpers/webhooks");
   await saveLoyaltySettings(db, SHOP, { enabled: true, pointsPerUnit: 1, pendingDays: 14 });
-  await db.shop.upsert({ where: { domain: SHOP }, create: { domain: SHOP, name: "Bench", currencyCode: "USD" }, update: {} });
-  const template = JSON.parse(readFileSync(join(root, "tests/fixtures/webhooks/2026-07/examples/orders__paid.json"), "utf8"));
+  await db.shop.upsert({
+    where: { domain: SHOP },
+    create: { domain: SHOP, name: "Bench", currencyCode: "USD" },
+    update: {},
+  });
+  const template = JSON.parse(
+    readFileSync(join(root, "tests/fixtures/webhooks/2026-07/examples/orders__paid.json"), "utf8"),
+  );
   const bodies = Array.from({ length: ORDERS }, (_, i) => paidOrderPayload(template, i));
-  const before = await db.loyaltyLedgerEntry.aggregate({ where: { shop: SHOP, kind: "earn_order", sourceKey: { startsWith: "order:" } }, _sum: { points: true } });
+  const before = await db.loyaltyLedgerEntry.aggregate({
+    where: { shop: SHOP, kind: "earn_order", sourceKey: { startsWith: "order:" } },
+    _sum: { points: true },
+  });
 
   const ids: string[] = [];
   const t0 = performance.now();
   for (const body of bodies) {
-    const res = await receiveWebhook(webhookRequest("orders/paid", body, { shop: SHOP, secret: SECRET }), { db, secret: SECRET, onRecorded: (id) => ids.push(id) });
+    const res = await receiveWebhook(webhookRequest("orders/paid", body, { shop: SHOP, secret: SECRET }), {
+      db,
+      secret: SECRET,
+      onRecorded: (id) => ids.push(id),
+    });
     if (res.status !== 200) throw new Error(`intake answered ${res.status}`);
   }
   const intakeS = (performance.now() - t0) / 1000;
@@ -430,16 +479,27 @@ async function benchEarning(db: import("../app/db.server").Db) {
     }),
   );
   const processS = (performance.now() - t1) / 1000;
-  const after = await db.loyaltyLedgerEntry.aggregate({ where: { shop: SHOP, kind: "earn_order", sourceKey: { startsWith: "order:" } }, _sum: { points: true } });
+  const after = await db.loyaltyLedgerEntry.aggregate({
+    where: { shop: SHOP, kind: "earn_order", sourceKey: { startsWith: "order:" } },
+    _sum: { points: true },
+  });
   const booked = await db.loyaltyOrder.count({ where: { shop: SHOP } });
   if (booked !== ORDERS) throw new Error(`${booked} of ${ORDERS} orders earned points`);
   const points = (after._sum.points ?? 0) - (before._sum.points ?? 0);
-  return { orders: ORDERS, intakePerS: ORDERS / intakeS, ordersPerS: ORDERS / processS, pointsPerS: points / processS, points };
+  return {
+    orders: ORDERS,
+    intakePerS: ORDERS / intakeS,
+    ordersPerS: ORDERS / processS,
+    pointsPerS: points / processS,
+    points,
+  };
 }
 
 /** The same deliveries through only what cannot be avoided: HMAC check and JSON.parse. */
 function earningCeiling(): number {
-  const template = JSON.parse(readFileSync(join(root, "tests/fixtures/webhooks/2026-07/examples/orders__paid.json"), "utf8"));
+  const template = JSON.parse(
+    readFileSync(join(root, "tests/fixtures/webhooks/2026-07/examples/orders__paid.json"), "utf8"),
+  );
   const bodies = Array.from({ length: ORDERS }, (_, i) => {
     const raw = paidOrderPayload(template, i);
     return { raw, hmac: createHmac("sha256", SECRET).update(raw).digest("base64") };
@@ -460,7 +520,9 @@ function earningCeiling(): number {
 }
 
 async function main() {
-  log(`Loyalty benchmark: ${fmt(MEMBERS)} members, ${fmt(LEDGER)} ledger rows, ${CONCURRENCY} concurrent readers for ${DURATION_MS / 1000} s, ${fmt(ORDERS)} orders/paid at ${ORDER_CONCURRENCY} workers`);
+  log(
+    `Loyalty benchmark: ${fmt(MEMBERS)} members, ${fmt(LEDGER)} ledger rows, ${CONCURRENCY} concurrent readers for ${DURATION_MS / 1000} s, ${fmt(ORDERS)} orders/paid at ${ORDER_CONCURRENCY} workers`,
+  );
   const kinds: Kind[] = [];
   if (DB_CHOICE === "all" || DB_CHOICE === "sqlite") kinds.push("sqlite");
   if (DB_CHOICE === "all" || DB_CHOICE === "postgresql") {
@@ -476,26 +538,36 @@ async function main() {
   const ceilingRead = await drive(port, () => `/${memberId(Math.floor(Math.random() * MEMBERS))}`);
   server.close();
   const ceilingEarn = earningCeiling();
-  log(`  bare Node ceiling: ${fmt(ceilingRead.perSecond)} req/s (p99 ${fmt(ceilingRead.p99, 2)} ms); HMAC + parse ${fmt(ceilingEarn)} deliveries/s`);
+  log(
+    `  bare Node ceiling: ${fmt(ceilingRead.perSecond)} req/s (p99 ${fmt(ceilingRead.p99, 2)} ms); HMAC + parse ${fmt(ceilingEarn)} deliveries/s`,
+  );
 
   const figures: DbFigures[] = [];
   for (const kind of kinds) figures.push(await benchDatabase(kind));
 
   log("\nBalance read (balanceOf over HTTP, loopback, random members)");
   log("  database     ledger rows    req/s     p50 ms   p99 ms   errors   of ceiling");
-  log(`  ${"bare Node".padEnd(12)} ${"—".padStart(11)} ${fmt(ceilingRead.perSecond).padStart(8)} ${fmt(ceilingRead.p50, 2).padStart(9)} ${fmt(ceilingRead.p99, 2).padStart(8)} ${String(ceilingRead.errors).padStart(8)}`);
+  log(
+    `  ${"bare Node".padEnd(12)} ${"—".padStart(11)} ${fmt(ceilingRead.perSecond).padStart(8)} ${fmt(ceilingRead.p50, 2).padStart(9)} ${fmt(ceilingRead.p99, 2).padStart(8)} ${String(ceilingRead.errors).padStart(8)}`,
+  );
   for (const f of figures) {
     for (const r of f.reads) {
-      log(`  ${f.kind.padEnd(12)} ${fmt(r.ledgerRows).padStart(11)} ${fmt(r.result.perSecond).padStart(8)} ${fmt(r.result.p50, 2).padStart(9)} ${fmt(r.result.p99, 2).padStart(8)} ${String(r.result.errors).padStart(8)} ${`${fmt((100 * r.result.perSecond) / ceilingRead.perSecond, 0)}%`.padStart(12)}`);
+      log(
+        `  ${f.kind.padEnd(12)} ${fmt(r.ledgerRows).padStart(11)} ${fmt(r.result.perSecond).padStart(8)} ${fmt(r.result.p50, 2).padStart(9)} ${fmt(r.result.p99, 2).padStart(8)} ${String(r.result.errors).padStart(8)} ${`${fmt((100 * r.result.perSecond) / ceilingRead.perSecond, 0)}%`.padStart(12)}`,
+      );
     }
     const [a, b] = f.reads;
-    log(`  ${f.kind}: doubling the ledger changed throughput by ${fmt((100 * (b.result.perSecond - a.result.perSecond)) / a.result.perSecond, 1)}% and p99 by ${fmt((100 * (b.result.p99 - a.result.p99)) / a.result.p99, 1)}%; ${f.check}`);
+    log(
+      `  ${f.kind}: doubling the ledger changed throughput by ${fmt((100 * (b.result.perSecond - a.result.perSecond)) / a.result.perSecond, 1)}% and p99 by ${fmt((100 * (b.result.p99 - a.result.p99)) / a.result.p99, 1)}%; ${f.check}`,
+    );
   }
   log("\nPoints earned from orders/paid (signed delivery -> inbox -> job: mirror + loyalty)");
   log("  database     orders   intake/s   orders/s   points/s   of ceiling");
   for (const f of figures) {
     const e = f.earning;
-    log(`  ${f.kind.padEnd(12)} ${fmt(e.orders).padStart(6)} ${fmt(e.intakePerS).padStart(10)} ${fmt(e.ordersPerS, 1).padStart(10)} ${fmt(e.pointsPerS).padStart(10)} ${`${fmt((100 * e.ordersPerS) / ceilingEarn, 2)}%`.padStart(12)}`);
+    log(
+      `  ${f.kind.padEnd(12)} ${fmt(e.orders).padStart(6)} ${fmt(e.intakePerS).padStart(10)} ${fmt(e.ordersPerS, 1).padStart(10)} ${fmt(e.pointsPerS).padStart(10)} ${`${fmt((100 * e.ordersPerS) / ceilingEarn, 2)}%`.padStart(12)}`,
+    );
   }
   log(`  ceiling (HMAC + JSON.parse only): ${fmt(ceilingEarn)} deliveries/s`);
   log("\nGeneration of the data set (set-based SQL, one transaction per step, indexes rebuilt as migrated)");

@@ -23,7 +23,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 /** A profiled app writes its profile on the way out, after its shutdown; that can take a while. */
-const stopTimeoutMs = () => (appNodeArgs().some((a) => a.startsWith("--cpu-prof") || a.startsWith("--heap-prof")) ? 180_000 : 15_000);
+const stopTimeoutMs = () =>
+  appNodeArgs().some((a) => a.startsWith("--cpu-prof") || a.startsWith("--heap-prof")) ? 180_000 : 15_000;
 
 export function stopChild(child: ChildProcess, timeoutMs = stopTimeoutMs()): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -54,7 +55,13 @@ export function appTuning(): Record<string, string> {
 export const appNodeArgs = () => process.env.BENCH_APP_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
 
 /** Starts `node <script>` and waits (bounded) for it to print "listening on <url>". */
-export function startServer(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): Promise<Server> {
+export function startServer(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  nodeArgs: string[] = [],
+): Promise<Server> {
   const child = spawn(process.execPath, [...nodeArgs, script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   child.once("exit", () => children.delete(child));

@@ -10,10 +10,22 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import Database from "better-sqlite3";
 import pg from "pg";
+
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
-import { appNodeArgs, appTuning, children, killChildren, startServer, stopChild, threadClock, type ThreadClock } from "./processes";
+
+import {
+  appNodeArgs,
+  appTuning,
+  children,
+  killChildren,
+  startServer,
+  stopChild,
+  threadClock,
+  type ThreadClock,
+} from "./processes";
 
 const root = join(import.meta.dirname, "..");
 const resultsDir = join(root, "bench/results");
@@ -62,7 +74,7 @@ interface LoadResult {
   errors: number;
   timeouts: number;
   non2xx: number;
-  acks: Array<[number, number]>;
+  acks: [number, number][];
   /** Connections the load generator's pool had to open again during the window (closed while idle). */
   reconnects: number;
   /**
@@ -90,7 +102,10 @@ interface LoadGenerator {
 
 function startLoadGenerator(): Promise<LoadGenerator> {
   const config = JSON.stringify({ secret: SECRET, payloadFile: PAYLOAD_FILE, apiVersion: ADMIN_API_VERSION });
-  const child = fork(join(root, "bench/load.mjs"), [config], { cwd: root, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(join(root, "bench/load.mjs"), [config], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   children.add(child);
   child.once("exit", () => children.delete(child));
   let next = 0;
@@ -113,7 +128,10 @@ function startLoadGenerator(): Promise<LoadGenerator> {
         run(window) {
           const id = next++;
           return new Promise<LoadResult>((resolveRun, rejectRun) => {
-            const timer = setTimeout(() => rejectRun(new Error("load generator did not answer")), (window.seconds + 60) * 1000);
+            const timer = setTimeout(
+              () => rejectRun(new Error("load generator did not answer")),
+              (window.seconds + 60) * 1000,
+            );
             pending.set(id, {
               resolve: (r) => (clearTimeout(timer), resolveRun(r)),
               reject: (e) => (clearTimeout(timer), rejectRun(e)),
@@ -135,7 +153,8 @@ function combine(windows: LoadResult[]): LoadResult {
   const durationS = windows.reduce((n, w) => n + w.durationS, 0);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   const statuses: Record<string, number> = {};
-  for (const w of windows) for (const [status, n] of Object.entries(w.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+  for (const w of windows)
+    for (const [status, n] of Object.entries(w.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
   return {
     connections: windows[0].connections,
     durationS,
@@ -163,10 +182,10 @@ function combine(windows: LoadResult[]): LoadResult {
 
 interface Inspector {
   backlog(): Promise<number>;
-  inbox(shop: string): Promise<Array<{ webhookId: string; status: string; processedAt: number | null }>>;
+  inbox(shop: string): Promise<{ webhookId: string; status: string; processedAt: number | null }[]>;
   orders(shop: string): Promise<string[]>;
   /** Why events failed or were parked, most common first. */
-  failures(): Promise<Array<{ error: string; n: number }>>;
+  failures(): Promise<{ error: string; n: number }[]>;
   close(): Promise<void>;
 }
 
@@ -191,7 +210,13 @@ function migrationSql(dir: string): string[] {
 
 /** Prisma writes DateTime to SQLite as text or epoch ms depending on the adapter; read either. */
 const toMs = (v: unknown): number | null =>
-  v === null || v === undefined ? null : v instanceof Date ? v.getTime() : typeof v === "number" ? v : Date.parse(String(v));
+  v === null || v === undefined
+    ? null
+    : v instanceof Date
+      ? v.getTime()
+      : typeof v === "number"
+        ? v
+        : Date.parse(String(v));
 
 function sqliteScratch(): Scratch {
   const dir = mkdtempSync(join(tmpdir(), "aftercare-bench-"));
@@ -207,7 +232,9 @@ function sqliteScratch(): Scratch {
     url,
     async inspector() {
       const raw = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
-      const backlog = raw.prepare(`SELECT COUNT(*) AS n FROM WebhookEvent WHERE status IN ('pending', 'processing', 'failed')`);
+      const backlog = raw.prepare(
+        `SELECT COUNT(*) AS n FROM WebhookEvent WHERE status IN ('pending', 'processing', 'failed')`,
+      );
       const inbox = raw.prepare(`SELECT webhookId, status, processedAt FROM WebhookEvent WHERE shop = ?`);
       const orders = raw.prepare(`SELECT shopifyId FROM "Order" WHERE shop = ?`);
       const failures = raw.prepare(
@@ -218,16 +245,16 @@ function sqliteScratch(): Scratch {
           return (backlog.get() as { n: number }).n;
         },
         async inbox(shop) {
-          return (inbox.all(shop) as Array<{ webhookId: string; status: string; processedAt: unknown }>).map((r) => ({
+          return (inbox.all(shop) as { webhookId: string; status: string; processedAt: unknown }[]).map((r) => ({
             ...r,
             processedAt: toMs(r.processedAt),
           }));
         },
         async orders(shop) {
-          return (orders.all(shop) as Array<{ shopifyId: string }>).map((r) => r.shopifyId);
+          return (orders.all(shop) as { shopifyId: string }[]).map((r) => r.shopifyId);
         },
         async failures() {
-          return failures.all() as Array<{ error: string; n: number }>;
+          return failures.all() as { error: string; n: number }[];
         },
         async close() {
           raw.close();
@@ -292,7 +319,10 @@ async function postgresScratch(): Promise<Scratch> {
           return r.rows[0].n;
         },
         async inbox(shop) {
-          const r = await client.query(`SELECT "webhookId", status, "processedAt" FROM "WebhookEvent" WHERE shop = $1`, [shop]);
+          const r = await client.query(
+            `SELECT "webhookId", status, "processedAt" FROM "WebhookEvent" WHERE shop = $1`,
+            [shop],
+          );
           return r.rows.map((row) => ({ ...row, processedAt: toMs(row.processedAt) }));
         },
         async orders(shop) {
@@ -318,7 +348,9 @@ async function postgresScratch(): Promise<Scratch> {
 // Figures
 
 const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 interface StepReport {
   concurrency: number;
@@ -327,7 +359,7 @@ interface StepReport {
   app: Omit<LoadResult, "acks">;
   ratio: number;
   /** Each round's pair of windows: the spread says how steady the machine was. */
-  rounds: Array<{ ceilingRps: number; appRps: number; ratio: number }>;
+  rounds: { ceilingRps: number; appRps: number; ratio: number }[];
   /**
    * CPU per request during the step, in µs: the ceiling's main thread, the app's main thread (the
    * event loop that answers deliveries), how long that thread waited for a core while runnable,
@@ -358,7 +390,7 @@ const strip = ({ acks: _acks, ...rest }: LoadResult) => rest;
 async function benchDatabase(
   scratch: Scratch,
   logDir: string,
-): Promise<{ steps: StepReport[]; serverErrors: string[]; failures: Array<{ error: string; n: number }> }> {
+): Promise<{ steps: StepReport[]; serverErrors: string[]; failures: { error: string; n: number }[] }> {
   const common: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -371,7 +403,12 @@ async function benchDatabase(
     HOST: "127.0.0.1",
     PORT: "0",
   };
-  const ceiling = await startServer("ceiling", join(root, "bench/ceiling.mjs"), common, join(logDir, `${scratch.kind}-ceiling.log`));
+  const ceiling = await startServer(
+    "ceiling",
+    join(root, "bench/ceiling.mjs"),
+    common,
+    join(logDir, `${scratch.kind}-ceiling.log`),
+  );
   const app = await startServer(
     "app",
     join(root, "server.js"),
@@ -382,7 +419,7 @@ async function benchDatabase(
   const inspector = await scratch.inspector();
   const load = await startLoadGenerator();
   const steps: StepReport[] = [];
-  let failures: Array<{ error: string; n: number }> = [];
+  let failures: { error: string; n: number }[] = [];
   try {
     const plan = [{ concurrency: 8, warmup: true }, ...concurrencies.map((c) => ({ concurrency: c, warmup: false }))];
     for (const [index, { concurrency, warmup }] of plan.entries()) {
@@ -398,7 +435,11 @@ async function benchDatabase(
       let drainMs = 0;
       let mirrorBusyMs = 0;
       let mirroredInRounds = 0;
-      const clocked = async (pid: number | undefined, window: Window, onClock: (before: ThreadClock, after: ThreadClock) => void) => {
+      const clocked = async (
+        pid: number | undefined,
+        window: Window,
+        onClock: (before: ThreadClock, after: ThreadClock) => void,
+      ) => {
         const before = threadClock(pid);
         const result = await load.run(window);
         const after = threadClock(pid);
@@ -408,15 +449,27 @@ async function benchDatabase(
       const runCeiling = () =>
         clocked(
           ceiling.child.pid,
-          { url: ceiling.url, connections: concurrency, seconds: windowS, shop: `ceiling-${label}.myshopify.com`, idPrefix: `ceiling-${runId}-${label}`, orderBase, recordAcks: false },
+          {
+            url: ceiling.url,
+            connections: concurrency,
+            seconds: windowS,
+            shop: `ceiling-${label}.myshopify.com`,
+            idPrefix: `ceiling-${runId}-${label}`,
+            orderBase,
+            recordAcks: false,
+          },
           (before, after) => (clocks.ceilingMain += after.mainCpuNs - before.mainCpuNs),
         );
       const runApp = () =>
-        clocked(app.child.pid, { url: app.url, connections: concurrency, seconds: windowS, shop, idPrefix, orderBase, recordAcks: true }, (before, after) => {
-          clocks.appMain += after.mainCpuNs - before.mainCpuNs;
-          clocks.appMainWaited += after.mainWaitNs - before.mainWaitNs;
-          clocks.appAll += after.allCpuNs - before.allCpuNs;
-        });
+        clocked(
+          app.child.pid,
+          { url: app.url, connections: concurrency, seconds: windowS, shop, idPrefix, orderBase, recordAcks: true },
+          (before, after) => {
+            clocks.appMain += after.mainCpuNs - before.mainCpuNs;
+            clocks.appMainWaited += after.mainWaitNs - before.mainWaitNs;
+            clocks.appAll += after.allCpuNs - before.allCpuNs;
+          },
+        );
       // Let the app work off what a window gave it (bounded) before anything else runs.
       const drain = async (window: LoadResult) => {
         const drainStart = Date.now();
@@ -445,7 +498,11 @@ async function benchDatabase(
         }
         ceilingWindows.push(ceilingWindow);
         appWindows.push(appWindow);
-        roundReports.push({ ceilingRps: ceilingWindow.rps, appRps: appWindow.rps, ratio: appWindow.rps / ceilingWindow.rps });
+        roundReports.push({
+          ceilingRps: ceilingWindow.rps,
+          appRps: appWindow.rps,
+          ratio: appWindow.rps / ceilingWindow.rps,
+        });
         process.stdout.write(` ${ceilingWindow.rps.toFixed(0)}/${appWindow.rps.toFixed(0)}`);
       }
       const ceilingResult = combine(ceilingWindows);
@@ -488,7 +545,12 @@ async function benchDatabase(
           appMainWaited: perRequest(clocks.appMainWaited, appResult.requests),
           appAll: perRequest(clocks.appAll, appResult.requests),
         },
-        mirrorLagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1) ?? NaN, samples: lags.length },
+        mirrorLagMs: {
+          p50: percentile(lags, 50),
+          p99: percentile(lags, 99),
+          max: lags.at(-1) ?? NaN,
+          samples: lags.length,
+        },
         mirrorPerS,
         drainMs,
         backlogAtEnd,
@@ -607,11 +669,13 @@ function verdict(kind: string, steps: StepReport[], serverErrors: string[]) {
       `(target < ${TARGET.p99Ms} ms) ${ok.p99 ? "ok" : "MISSED"}; nothing lost: ${ok.nothingLost ? "yes" : "NO"} ` +
       `(${acked} acknowledged, ${lost} not in the inbox, ${notMirrored} not mirrored, ${failed} failed, ${errors5xx} 5xx, ` +
       `${transport} socket errors/timeouts` +
-      `${behind ? `, ${behind} still unprocessed after ${DRAIN_LIMIT_MS / 1000} s` : ""})` +
-      (serverErrors.length ? `; server wrote ${serverErrors.length} stderr lines` : ""),
+      `${behind ? `, ${behind} still unprocessed after ${DRAIN_LIMIT_MS / 1000} s` : ""})${
+        serverErrors.length ? `; server wrote ${serverErrors.length} stderr lines` : ""
+      }`,
   );
   const reconnects = measured.reduce((n, s) => n + s.app.reconnects + s.ceiling.reconnects, 0);
-  if (reconnects > 0) console.log(`  ${reconnects} connection(s) had to be opened again during windows (closed while idle).`);
+  if (reconnects > 0)
+    console.log(`  ${reconnects} connection(s) had to be opened again during windows (closed while idle).`);
   return { ...ok, met, worstRatio, worstP99, lost, notMirrored, failed, errors5xx, transport, behind };
 }
 
@@ -625,11 +689,15 @@ async function main() {
 
   if (!skipBuild) {
     console.log("Building the app (npm run build) ...");
-    const build = spawnSync("npm", ["run", "build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+    const build = spawnSync("npm", ["run", "build"], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+      timeout: 300_000,
+    });
     if (build.status !== 0) throw new Error("npm run build failed");
   }
 
-  const kinds: Array<"sqlite" | "postgresql"> = [];
+  const kinds: ("sqlite" | "postgresql")[] = [];
   if (dbChoice === "all" || dbChoice === "sqlite") kinds.push("sqlite");
   if (dbChoice === "all" || dbChoice === "postgresql") {
     if (await postgresReachable()) kinds.push("postgresql");
@@ -650,14 +718,18 @@ async function main() {
     target: TARGET,
     databases: {},
   };
-  const summaries: Array<() => void> = [];
+  const summaries: (() => void)[] = [];
   for (const kind of kinds) {
     const scratch = kind === "sqlite" ? sqliteScratch() : await postgresScratch();
     try {
       const { steps, serverErrors, failures } = await benchDatabase(scratch, logDir);
       const label =
         kind === "sqlite" ? "SQLite (jobs in the web process)" : "PostgreSQL (pg-boss, RUN_JOBS_IN_WEB=true)";
-      (report.databases as Record<string, unknown>)[kind] = { steps, serverErrors: serverErrors.slice(0, 50), failures };
+      (report.databases as Record<string, unknown>)[kind] = {
+        steps,
+        serverErrors: serverErrors.slice(0, 50),
+        failures,
+      };
       summaries.push(() => {
         table(label, steps);
         const v = verdict(kind === "sqlite" ? "SQLite" : "PostgreSQL", steps, serverErrors);

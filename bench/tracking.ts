@@ -18,11 +18,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+
 // @ts-expect-error autocannon 8 ships no type declarations (bench/load.mjs uses it untyped too)
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import pg from "pg";
+
 import { signProxyQuery } from "../sandbox/app-proxy";
+
 import { appNodeArgs, appTuning, killChildren, startServer, stopChild } from "./processes";
 
 const root = join(import.meta.dirname, "..");
@@ -54,56 +57,119 @@ const runId = new Date().toISOString().replace(/[:.]/g, "-");
 // Scratch databases with 100,000 orders
 
 type ColumnType = "text" | "int" | "timestamp" | "bool";
-type Row = Array<string | number | boolean | Date | null>;
+type Row = (string | number | boolean | Date | null)[];
 interface TableSpec {
   table: string;
-  columns: Array<[string, ColumnType]>;
+  columns: [string, ColumnType][];
 }
 
 const TABLES = {
   order: {
     table: "Order",
     columns: [
-      ["id", "text"], ["shop", "text"], ["shopifyId", "text"], ["name", "text"], ["orderNumber", "int"], ["email", "text"],
-      ["customerShopifyId", "text"], ["customerLocale", "text"], ["currency", "text"], ["subtotalMinor", "int"], ["totalMinor", "int"],
-      ["financialStatus", "text"], ["fulfillmentStatus", "text"], ["shippingCity", "text"], ["shippingCountryCode", "text"],
-      ["processedAt", "timestamp"], ["shopifyCreatedAt", "timestamp"], ["shopifyUpdatedAt", "timestamp"], ["updatedAt", "timestamp"],
+      ["id", "text"],
+      ["shop", "text"],
+      ["shopifyId", "text"],
+      ["name", "text"],
+      ["orderNumber", "int"],
+      ["email", "text"],
+      ["customerShopifyId", "text"],
+      ["customerLocale", "text"],
+      ["currency", "text"],
+      ["subtotalMinor", "int"],
+      ["totalMinor", "int"],
+      ["financialStatus", "text"],
+      ["fulfillmentStatus", "text"],
+      ["shippingCity", "text"],
+      ["shippingCountryCode", "text"],
+      ["processedAt", "timestamp"],
+      ["shopifyCreatedAt", "timestamp"],
+      ["shopifyUpdatedAt", "timestamp"],
+      ["updatedAt", "timestamp"],
     ],
   },
   lineItem: {
     table: "LineItem",
     columns: [
-      ["id", "text"], ["orderId", "text"], ["shopifyId", "text"], ["productShopifyId", "text"], ["variantShopifyId", "text"], ["title", "text"],
-      ["variantTitle", "text"], ["quantity", "int"], ["priceMinor", "int"], ["imageUrl", "text"], ["fulfillableQuantity", "int"],
+      ["id", "text"],
+      ["orderId", "text"],
+      ["shopifyId", "text"],
+      ["productShopifyId", "text"],
+      ["variantShopifyId", "text"],
+      ["title", "text"],
+      ["variantTitle", "text"],
+      ["quantity", "int"],
+      ["priceMinor", "int"],
+      ["imageUrl", "text"],
+      ["fulfillableQuantity", "int"],
     ],
   },
   fulfillment: {
     table: "Fulfillment",
     columns: [
-      ["id", "text"], ["shop", "text"], ["shopifyId", "text"], ["orderShopifyId", "text"], ["name", "text"], ["status", "text"],
-      ["shipmentStatus", "text"], ["trackingCompany", "text"], ["trackingNumbers", "text"], ["trackingUrls", "text"],
-      ["estimatedDeliveryAt", "timestamp"], ["deliveredAt", "timestamp"], ["inTransitAt", "timestamp"],
-      ["shopifyCreatedAt", "timestamp"], ["shopifyUpdatedAt", "timestamp"], ["updatedAt", "timestamp"],
+      ["id", "text"],
+      ["shop", "text"],
+      ["shopifyId", "text"],
+      ["orderShopifyId", "text"],
+      ["name", "text"],
+      ["status", "text"],
+      ["shipmentStatus", "text"],
+      ["trackingCompany", "text"],
+      ["trackingNumbers", "text"],
+      ["trackingUrls", "text"],
+      ["estimatedDeliveryAt", "timestamp"],
+      ["deliveredAt", "timestamp"],
+      ["inTransitAt", "timestamp"],
+      ["shopifyCreatedAt", "timestamp"],
+      ["shopifyUpdatedAt", "timestamp"],
+      ["updatedAt", "timestamp"],
     ],
   },
   fulfillmentLine: {
     table: "FulfillmentLine",
-    columns: [["id", "text"], ["fulfillmentId", "text"], ["lineItemShopifyId", "text"], ["quantity", "int"]],
+    columns: [
+      ["id", "text"],
+      ["fulfillmentId", "text"],
+      ["lineItemShopifyId", "text"],
+      ["quantity", "int"],
+    ],
   },
   fulfillmentEvent: {
     table: "FulfillmentEvent",
     columns: [
-      ["id", "text"], ["shop", "text"], ["shopifyId", "text"], ["fulfillmentShopifyId", "text"], ["orderShopifyId", "text"], ["status", "text"],
-      ["message", "text"], ["happenedAt", "timestamp"], ["city", "text"], ["countryCode", "text"], ["estimatedDeliveryAt", "timestamp"],
+      ["id", "text"],
+      ["shop", "text"],
+      ["shopifyId", "text"],
+      ["fulfillmentShopifyId", "text"],
+      ["orderShopifyId", "text"],
+      ["status", "text"],
+      ["message", "text"],
+      ["happenedAt", "timestamp"],
+      ["city", "text"],
+      ["countryCode", "text"],
+      ["estimatedDeliveryAt", "timestamp"],
     ],
   },
   shipmentTracking: {
     table: "ShipmentTracking",
     columns: [
-      ["id", "text"], ["shop", "text"], ["fulfillmentShopifyId", "text"], ["orderShopifyId", "text"], ["orderName", "text"], ["carrier", "text"],
-      ["trackingNumber", "text"], ["destinationCountry", "text"], ["stage", "text"], ["shippedAt", "timestamp"], ["deliveredAt", "timestamp"],
-      ["lastScanAt", "timestamp"], ["transitBusinessDays", "int"], ["estimatedBy", "text"], ["estimateSource", "text"],
-      ["deliveredOnTime", "bool"], ["updatedAt", "timestamp"],
+      ["id", "text"],
+      ["shop", "text"],
+      ["fulfillmentShopifyId", "text"],
+      ["orderShopifyId", "text"],
+      ["orderName", "text"],
+      ["carrier", "text"],
+      ["trackingNumber", "text"],
+      ["destinationCountry", "text"],
+      ["stage", "text"],
+      ["shippedAt", "timestamp"],
+      ["deliveredAt", "timestamp"],
+      ["lastScanAt", "timestamp"],
+      ["transitBusinessDays", "int"],
+      ["estimatedBy", "text"],
+      ["estimateSource", "text"],
+      ["deliveredOnTime", "bool"],
+      ["updatedAt", "timestamp"],
     ],
   },
 } satisfies Record<string, TableSpec>;
@@ -130,7 +196,14 @@ const orderEmail = (i: number) => `shopper${i}@example.com`;
 
 /** Orders i in [from, to): a placed order, most of them shipped, a third of those delivered. */
 function generate(from: number, to: number, now: number): Rows {
-  const rows: Rows = { order: [], lineItem: [], fulfillment: [], fulfillmentLine: [], fulfillmentEvent: [], shipmentTracking: [] };
+  const rows: Rows = {
+    order: [],
+    lineItem: [],
+    fulfillment: [],
+    fulfillmentLine: [],
+    fulfillmentEvent: [],
+    shipmentTracking: [],
+  };
   for (let i = from; i < to; i++) {
     const placed = new Date(now - ((i * 7919) % (90 * 24)) * 3_600_000 - DAY);
     const country = COUNTRIES[i % COUNTRIES.length];
@@ -143,29 +216,108 @@ function generate(from: number, to: number, now: number): Rows {
     const estimate = new Date(shippedAt.getTime() + 4 * DAY);
     const estimateDay = estimate.toISOString().slice(0, 10);
     rows.order.push([
-      `bo${i}`, SHOP, orderGid, orderName(i), 1000 + i, orderEmail(i), `gid://shopify/Customer/${(i % 20000) + 1}`, "en", "USD", 4800, 5400,
-      "paid", shipped ? "fulfilled" : null, "Springfield", country, placed, placed, deliveredAt ?? (shipped ? shippedAt : placed), new Date(now),
+      `bo${i}`,
+      SHOP,
+      orderGid,
+      orderName(i),
+      1000 + i,
+      orderEmail(i),
+      `gid://shopify/Customer/${(i % 20000) + 1}`,
+      "en",
+      "USD",
+      4800,
+      5400,
+      "paid",
+      shipped ? "fulfilled" : null,
+      "Springfield",
+      country,
+      placed,
+      placed,
+      deliveredAt ?? (shipped ? shippedAt : placed),
+      new Date(now),
     ]);
     rows.lineItem.push([
-      `bl${i}`, `bo${i}`, `gid://shopify/LineItem/${i}`, `gid://shopify/Product/${(i % 40) + 1}`, `gid://shopify/ProductVariant/${(i % 120) + 1}`,
-      "Merino Socks", "L", 1 + (i % 2), 2400, `https://cdn.example.com/products/${(i % 40) + 1}.jpg`, shipped ? 0 : 1,
+      `bl${i}`,
+      `bo${i}`,
+      `gid://shopify/LineItem/${i}`,
+      `gid://shopify/Product/${(i % 40) + 1}`,
+      `gid://shopify/ProductVariant/${(i % 120) + 1}`,
+      "Merino Socks",
+      "L",
+      1 + (i % 2),
+      2400,
+      `https://cdn.example.com/products/${(i % 40) + 1}.jpg`,
+      shipped ? 0 : 1,
     ]);
     if (!shipped) continue;
     const fGid = `gid://shopify/Fulfillment/${i}`;
     const status = delivered ? "delivered" : "in_transit";
     const inTransitAt = new Date(shippedAt.getTime() + 10 * 3_600_000);
     rows.fulfillment.push([
-      `bf${i}`, SHOP, fGid, orderGid, `${orderName(i)}-F1`, "success", status, carrier.company, JSON.stringify([carrier.number(i)]), "[]",
-      estimate, deliveredAt, inTransitAt, shippedAt, deliveredAt ?? inTransitAt, new Date(now),
+      `bf${i}`,
+      SHOP,
+      fGid,
+      orderGid,
+      `${orderName(i)}-F1`,
+      "success",
+      status,
+      carrier.company,
+      JSON.stringify([carrier.number(i)]),
+      "[]",
+      estimate,
+      deliveredAt,
+      inTransitAt,
+      shippedAt,
+      deliveredAt ?? inTransitAt,
+      new Date(now),
     ]);
     rows.fulfillmentLine.push([`bfl${i}`, `bf${i}`, `gid://shopify/LineItem/${i}`, 1 + (i % 2)]);
-    rows.fulfillmentEvent.push([`be${i}a`, SHOP, `gid://shopify/FulfillmentEvent/${i * 2}`, fGid, orderGid, "in_transit", "Departed facility", inTransitAt, "Springfield", country, estimate]);
+    rows.fulfillmentEvent.push([
+      `be${i}a`,
+      SHOP,
+      `gid://shopify/FulfillmentEvent/${i * 2}`,
+      fGid,
+      orderGid,
+      "in_transit",
+      "Departed facility",
+      inTransitAt,
+      "Springfield",
+      country,
+      estimate,
+    ]);
     if (delivered) {
-      rows.fulfillmentEvent.push([`be${i}b`, SHOP, `gid://shopify/FulfillmentEvent/${i * 2 + 1}`, fGid, orderGid, "delivered", "Delivered", deliveredAt, "Springfield", country, null]);
+      rows.fulfillmentEvent.push([
+        `be${i}b`,
+        SHOP,
+        `gid://shopify/FulfillmentEvent/${i * 2 + 1}`,
+        fGid,
+        orderGid,
+        "delivered",
+        "Delivered",
+        deliveredAt,
+        "Springfield",
+        country,
+        null,
+      ]);
     }
     rows.shipmentTracking.push([
-      `bs${i}`, SHOP, fGid, orderGid, orderName(i), carrier.code, carrier.number(i), country, status, shippedAt, deliveredAt,
-      deliveredAt ?? inTransitAt, delivered ? 3 : null, estimateDay, "carrier", delivered ? true : null, new Date(now),
+      `bs${i}`,
+      SHOP,
+      fGid,
+      orderGid,
+      orderName(i),
+      carrier.code,
+      carrier.number(i),
+      country,
+      status,
+      shippedAt,
+      deliveredAt,
+      deliveredAt ?? inTransitAt,
+      delivered ? 3 : null,
+      estimateDay,
+      "carrier",
+      delivered ? true : null,
+      new Date(now),
     ]);
   }
   return rows;
@@ -187,7 +339,13 @@ interface Scratch {
 }
 
 const BATCH = 10_000;
-const shopRow = (now: number) => ({ domain: SHOP, name: "Bench Goods", email: "care@bench.example", tz: "America/New_York", now: new Date(now) });
+const shopRow = (now: number) => ({
+  domain: SHOP,
+  name: "Bench Goods",
+  email: "care@bench.example",
+  tz: "America/New_York",
+  now: new Date(now),
+});
 
 function sqliteScratch(): Scratch {
   const dir = mkdtempSync(join(tmpdir(), "aftercare-bench-tracking-"));
@@ -196,7 +354,8 @@ function sqliteScratch(): Scratch {
   for (const sql of migrationSql("prisma/migrations")) raw.exec(sql);
   raw.close();
   // Prisma's SQLite adapter stores DateTime as ISO 8601 text with an explicit offset.
-  const value = (v: Row[number]) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : typeof v === "boolean" ? (v ? 1 : 0) : v);
+  const value = (v: Row[number]) =>
+    v instanceof Date ? v.toISOString().replace("Z", "+00:00") : typeof v === "boolean" ? (v ? 1 : 0) : v;
   return {
     kind: "sqlite",
     url: `file:${file}`,
@@ -204,20 +363,30 @@ function sqliteScratch(): Scratch {
       const db = new Database(file);
       db.pragma("journal_mode = WAL");
       const s = shopRow(now);
-      db.prepare(`INSERT INTO Shop (domain, name, email, ianaTimezone, installedAt, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-        s.domain, s.name, s.email, s.tz, value(s.now), value(s.now), value(s.now),
-      );
+      db.prepare(
+        `INSERT INTO Shop (domain, name, email, ianaTimezone, installedAt, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(s.domain, s.name, s.email, s.tz, value(s.now), value(s.now), value(s.now));
       // An installed shop has an offline session, which every app-proxy request loads.
-      db.prepare(`INSERT INTO Session (id, shop, state, isOnline, accessToken) VALUES (?, ?, 'installed', 0, 'shpat_bench')`).run(`offline_${s.domain}`, s.domain);
-      db.prepare(`INSERT INTO ScheduledTask (name, nextRunAt, lastRunAt, updatedAt) VALUES (?, ?, ?, ?)`).run(DELAY_CHECK_TASK, value(new Date(now + DAY)), value(s.now), value(s.now));
+      db.prepare(
+        `INSERT INTO Session (id, shop, state, isOnline, accessToken) VALUES (?, ?, 'installed', 0, 'shpat_bench')`,
+      ).run(`offline_${s.domain}`, s.domain);
+      db.prepare(`INSERT INTO ScheduledTask (name, nextRunAt, lastRunAt, updatedAt) VALUES (?, ?, ?, ?)`).run(
+        DELAY_CHECK_TASK,
+        value(new Date(now + DAY)),
+        value(s.now),
+        value(s.now),
+      );
       const statements = Object.fromEntries(
         Object.entries(TABLES).map(([key, spec]) => [
           key,
-          db.prepare(`INSERT INTO "${spec.table}" (${spec.columns.map(([c]) => `"${c}"`).join(", ")}) VALUES (${spec.columns.map(() => "?").join(", ")})`),
+          db.prepare(
+            `INSERT INTO "${spec.table}" (${spec.columns.map(([c]) => `"${c}"`).join(", ")}) VALUES (${spec.columns.map(() => "?").join(", ")})`,
+          ),
         ]),
       );
       const insert = db.transaction((rows: Rows) => {
-        for (const key of Object.keys(TABLES) as Array<keyof typeof TABLES>) for (const row of rows[key]) statements[key].run(row.map(value));
+        for (const key of Object.keys(TABLES) as (keyof typeof TABLES)[])
+          for (const row of rows[key]) statements[key].run(row.map(value));
       });
       for (let from = 1; from <= count; from += BATCH) insert(generate(from, Math.min(from + BATCH, count + 1), now));
       db.exec("ANALYZE");
@@ -264,16 +433,23 @@ async function postgresScratch(): Promise<Scratch> {
       await c.connect();
       try {
         const s = shopRow(now);
-        await c.query(`INSERT INTO "Shop" (domain, name, email, "ianaTimezone", "installedAt", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5, $5)`, [
-          s.domain, s.name, s.email, s.tz, s.now,
-        ]);
-        await c.query(`INSERT INTO "Session" (id, shop, state, "isOnline", "accessToken") VALUES ($1, $2, 'installed', false, 'shpat_bench')`, [`offline_${s.domain}`, s.domain]);
-        await c.query(`INSERT INTO "ScheduledTask" (name, "nextRunAt", "lastRunAt", "updatedAt") VALUES ($1, $2, $3, $3)`, [DELAY_CHECK_TASK, new Date(now + DAY), s.now]);
+        await c.query(
+          `INSERT INTO "Shop" (domain, name, email, "ianaTimezone", "installedAt", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5, $5)`,
+          [s.domain, s.name, s.email, s.tz, s.now],
+        );
+        await c.query(
+          `INSERT INTO "Session" (id, shop, state, "isOnline", "accessToken") VALUES ($1, $2, 'installed', false, 'shpat_bench')`,
+          [`offline_${s.domain}`, s.domain],
+        );
+        await c.query(
+          `INSERT INTO "ScheduledTask" (name, "nextRunAt", "lastRunAt", "updatedAt") VALUES ($1, $2, $3, $3)`,
+          [DELAY_CHECK_TASK, new Date(now + DAY), s.now],
+        );
         for (let from = 1; from <= count; from += BATCH) {
           const rows = generate(from, Math.min(from + BATCH, count + 1), now);
           await c.query("BEGIN");
           // One statement per table and batch: each column as an array, unnested into rows.
-          for (const key of Object.keys(TABLES) as Array<keyof typeof TABLES>) {
+          for (const key of Object.keys(TABLES) as (keyof typeof TABLES)[]) {
             const spec: TableSpec = TABLES[key];
             if (rows[key].length === 0) continue;
             const columns = spec.columns.map((_, index) => rows[key].map((row) => row[index]));
@@ -352,7 +528,12 @@ function runLoad(url: string, connections: number, duration: number, ceiling: bo
               context.name = orderName(i);
               return ceiling
                 ? { ...req, method: "GET", path: signedLookupPath(i), headers: ceilingHeaders }
-                : { ...req, method: "GET", path: signedLookupPath(i), headers: { accept: "application/json", "x-forwarded-for": `198.51.100.${i % 250}` } };
+                : {
+                    ...req,
+                    method: "GET",
+                    path: signedLookupPath(i),
+                    headers: { accept: "application/json", "x-forwarded-for": `198.51.100.${i % 250}` },
+                  };
             },
             onResponse(status: number, body: string, context: Record<string, unknown>) {
               statuses[status] = (statuses[status] ?? 0) + 1;
@@ -363,14 +544,25 @@ function runLoad(url: string, connections: number, duration: number, ceiling: bo
       },
       (
         error: Error | null,
-        result: { requests: { total: number }; duration: number; latency: { p50: number; p90: number; p99: number; max: number }; errors: number; timeouts: number },
+        result: {
+          requests: { total: number };
+          duration: number;
+          latency: { p50: number; p90: number; p99: number; max: number };
+          errors: number;
+          timeouts: number;
+        },
       ) => {
         if (error) return reject(error);
         resolve({
           connections,
           requests: result.requests.total,
           rps: result.requests.total / result.duration,
-          latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+          latency: {
+            p50: result.latency.p50,
+            p90: result.latency.p90,
+            p99: result.latency.p99,
+            max: result.latency.max,
+          },
           statuses,
           errors: result.errors,
           timeouts: result.timeouts,
@@ -409,10 +601,20 @@ async function benchDatabase(scratch: Scratch, logDir: string) {
     HOST: "127.0.0.1",
     PORT: "0",
   };
-  const ceiling = await startServer("ceiling", join(root, "bench/ceiling.mjs"), common, join(logDir, `${scratch.kind}-ceiling.log`));
+  const ceiling = await startServer(
+    "ceiling",
+    join(root, "bench/ceiling.mjs"),
+    common,
+    join(logDir, `${scratch.kind}-ceiling.log`),
+  );
   // Jobs off: the periodic delay check over 100,000 shipments is not what is measured here.
-  const app = await startServer("app", join(root, "server.js"), { ...common, ...appTuning(), DATABASE_URL: scratch.url, RUN_JOBS_IN_WEB: "false" }, join(logDir, `${scratch.kind}-app.log`),
-    appNodeArgs());
+  const app = await startServer(
+    "app",
+    join(root, "server.js"),
+    { ...common, ...appTuning(), DATABASE_URL: scratch.url, RUN_JOBS_IN_WEB: "false" },
+    join(logDir, `${scratch.kind}-app.log`),
+    appNodeArgs(),
+  );
   const steps: StepReport[] = [];
   try {
     process.stdout.write(`  ${scratch.kind} warm-up`);
@@ -447,14 +649,16 @@ async function delayCheckPasses(scratch: Scratch) {
   const { detectDelays } = await import("../app/services/tracking/refresh.server");
   const db = createDb(scratch.url);
   try {
-    const passes: Array<{ seconds: number; checked: number; enqueued: number }> = [];
+    const passes: { seconds: number; checked: number; enqueued: number }[] = [];
     for (const pass of [1, 2]) {
       process.stdout.write(`  ${scratch.kind} delay check, pass ${pass}:`);
       const started = performance.now();
       const result = await detectDelays(db, { secret: SECRET, now: new Date() });
       const seconds = (performance.now() - started) / 1000;
       passes.push({ seconds, checked: result.checked, enqueued: result.enqueued.length });
-      process.stdout.write(` ${result.checked.toLocaleString("en")} orders in ${seconds.toFixed(1)} s, ${result.enqueued.length} emails enqueued\n`);
+      process.stdout.write(
+        ` ${result.checked.toLocaleString("en")} orders in ${seconds.toFixed(1)} s, ${result.enqueued.length} emails enqueued\n`,
+      );
     }
     return passes;
   } finally {
@@ -467,7 +671,11 @@ async function delayCheckPasses(scratch: Scratch) {
 
 function blockSize() {
   const js = readFileSync(join(root, "extensions/aftercare/assets/order-tracking.js"));
-  return { file: "extensions/aftercare/assets/order-tracking.js", bytes: js.length, gzipBytes: gzipSync(js, { level: 9 }).length };
+  return {
+    file: "extensions/aftercare/assets/order-tracking.js",
+    bytes: js.length,
+    gzipBytes: gzipSync(js, { level: 9 }).length,
+  };
 }
 
 async function lighthouseScores() {
@@ -478,7 +686,15 @@ async function lighthouseScores() {
   const demo = await startTestDemo(40);
   const chrome = await chromeLauncher.launch({
     chromePath,
-    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    chromeFlags: [
+      "--headless=new",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   const pages = {
     withBlock: `${demo.sandboxUrl}/store?locale=en&block=order-tracking`,
@@ -488,10 +704,18 @@ async function lighthouseScores() {
   const scores: Record<keyof typeof pages, number[]> = { withBlock: [], withoutBlock: [] };
   try {
     for (let run = 0; run < lighthouseRuns; run++) {
-      for (const key of Object.keys(pages) as Array<keyof typeof pages>) {
-        const result = await lighthouse(pages[key], { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance"] });
+      for (const key of Object.keys(pages) as (keyof typeof pages)[]) {
+        const result = await lighthouse(pages[key], {
+          port: chrome.port,
+          output: "json",
+          logLevel: "error",
+          onlyCategories: ["performance"],
+        });
         const score = result?.lhr.categories.performance.score;
-        if (typeof score !== "number") throw new Error(`Lighthouse gave no performance score for ${pages[key]}: ${JSON.stringify(result?.lhr.runtimeError ?? null)}`);
+        if (typeof score !== "number")
+          throw new Error(
+            `Lighthouse gave no performance score for ${pages[key]}: ${JSON.stringify(result?.lhr.runtimeError ?? null)}`,
+          );
         scores[key].push(Math.round(score * 100));
         process.stdout.write(`  Lighthouse ${key} run ${run + 1}: ${Math.round(score * 100)}\n`);
       }
@@ -515,20 +739,36 @@ async function main() {
   mkdirSync(logDir, { recursive: true });
 
   if (!skipBuild) {
-    console.log(`Building the app (npm run build${process.env.BUILD_DIR ? `, BUILD_DIR=${process.env.BUILD_DIR}` : ""}) ...`);
-    const build = spawnSync("npm", ["run", "build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+    console.log(
+      `Building the app (npm run build${process.env.BUILD_DIR ? `, BUILD_DIR=${process.env.BUILD_DIR}` : ""}) ...`,
+    );
+    const build = spawnSync("npm", ["run", "build"], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+      timeout: 300_000,
+    });
     if (build.status !== 0) throw new Error("npm run build failed");
   }
 
-  const kinds: Array<"sqlite" | "postgresql"> = [];
+  const kinds: ("sqlite" | "postgresql")[] = [];
   if (dbChoice === "all" || dbChoice === "sqlite") kinds.push("sqlite");
   if (dbChoice === "all" || dbChoice === "postgresql") {
     if (await postgresReachable()) kinds.push("postgresql");
     else console.log(`PostgreSQL not reachable at ${postgresAdminUrl.replace(/:[^:@/]*@/, ":***@")}: skipped.`);
   }
-  console.log(`Tracking lookups through /proxy/tracking (signed app-proxy queries, random orders of ${orderCount.toLocaleString("en")}), closed loop, ${durationS} s per step; Node ${process.version}.`);
+  console.log(
+    `Tracking lookups through /proxy/tracking (signed app-proxy queries, random orders of ${orderCount.toLocaleString("en")}), closed loop, ${durationS} s per step; Node ${process.version}.`,
+  );
 
-  const report: Record<string, unknown> = { runId, node: process.version, orders: orderCount, durationS, concurrencies, target: TARGET, databases: {} };
+  const report: Record<string, unknown> = {
+    runId,
+    node: process.version,
+    orders: orderCount,
+    durationS,
+    concurrencies,
+    target: TARGET,
+    databases: {},
+  };
   const lines: string[] = [];
   let allMet = true;
   for (const kind of kinds) {
@@ -537,20 +777,37 @@ async function main() {
       const result = await benchDatabase(scratch, logDir);
       (report.databases as Record<string, unknown>)[kind] = result;
       // A step in which the app answered nothing at all is a failure, not a p99 of 0.
-      const bad = result.steps.reduce((n, s) => n + (s.app.requests === 0 ? 1 : 0) + s.app.errors + s.app.timeouts + s.app.wrongBody + Object.entries(s.app.statuses).filter(([st]) => st !== "200").reduce((m, [, k]) => m + k, 0), 0);
+      const bad = result.steps.reduce(
+        (n, s) =>
+          n +
+          (s.app.requests === 0 ? 1 : 0) +
+          s.app.errors +
+          s.app.timeouts +
+          s.app.wrongBody +
+          Object.entries(s.app.statuses)
+            .filter(([st]) => st !== "200")
+            .reduce((m, [, k]) => m + k, 0),
+        0,
+      );
       const worstP99 = Math.max(...result.steps.map((s) => s.app.latency.p99));
       const met = worstP99 < TARGET.p99Ms && bad === 0;
       allMet &&= met;
-      lines.push(`\n${kind === "sqlite" ? "SQLite" : "PostgreSQL"} (${orderCount.toLocaleString("en")} orders, filled in ${result.seedS.toFixed(1)} s)`);
+      lines.push(
+        `\n${kind === "sqlite" ? "SQLite" : "PostgreSQL"} (${orderCount.toLocaleString("en")} orders, filled in ${result.seedS.toFixed(1)} s)`,
+      );
       lines.push("conc  ceiling req/s  p50 ms  p99 ms  app req/s  p50 ms  p99 ms  app/ceil  non-200");
       for (const s of result.steps) {
-        const non200 = Object.entries(s.app.statuses).filter(([st]) => st !== "200").reduce((m, [, k]) => m + k, 0);
+        const non200 = Object.entries(s.app.statuses)
+          .filter(([st]) => st !== "200")
+          .reduce((m, [, k]) => m + k, 0);
         lines.push(
           `${String(s.concurrency).padStart(4)}  ${s.ceiling.rps.toFixed(0).padStart(13)}  ${f1(s.ceiling.latency.p50).padStart(6)}  ${f1(s.ceiling.latency.p99).padStart(6)}  ` +
             `${s.app.rps.toFixed(0).padStart(9)}  ${f1(s.app.latency.p50).padStart(6)}  ${f1(s.app.latency.p99).padStart(6)}  ${`${(s.ratio * 100).toFixed(0)}%`.padStart(8)}  ${String(non200 + s.app.wrongBody).padStart(7)}`,
         );
       }
-      lines.push(`verdict: ${met ? "TARGET MET" : "TARGET MISSED"} — worst app p99 ${f1(worstP99)} ms (target < ${TARGET.p99Ms} ms); ${bad} failed or wrong answers`);
+      lines.push(
+        `verdict: ${met ? "TARGET MET" : "TARGET MISSED"} — worst app p99 ${f1(worstP99)} ms (target < ${TARGET.p99Ms} ms); ${bad} failed or wrong answers`,
+      );
       lines.push(
         `delay check (every 15 min): ${result.delayCheck.map((p, i) => `${i === 0 ? "first pass" : "next pass"} ${p.checked.toLocaleString("en")} orders in ${p.seconds.toFixed(1)} s (${(p.checked / p.seconds).toFixed(0)}/s), ${p.enqueued} emails enqueued`).join("; ")}`,
       );
@@ -563,7 +820,9 @@ async function main() {
   report.blockJs = size;
   const sizeMet = size.gzipBytes < TARGET.blockJsGzipBytes;
   allMet &&= sizeMet;
-  lines.push(`\nBlock JavaScript: ${size.bytes} B, ${size.gzipBytes} B gzipped (${(size.gzipBytes / 1024).toFixed(1)} KB; Shopify's limit 10 KB) ${sizeMet ? "ok" : "OVER"}`);
+  lines.push(
+    `\nBlock JavaScript: ${size.bytes} B, ${size.gzipBytes} B gzipped (${(size.gzipBytes / 1024).toFixed(1)} KB; Shopify's limit 10 KB) ${sizeMet ? "ok" : "OVER"}`,
+  );
 
   if (!skipLighthouse) {
     const lh = await lighthouseScores();
@@ -578,10 +837,14 @@ async function main() {
   }
 
   for (const line of lines) console.log(line);
-  console.log("\napp/ceil: app lookups/s over bench/ceiling.mjs (a bare Node server that checks one HMAC and answers) at the same concurrency.");
+  console.log(
+    "\napp/ceil: app lookups/s over bench/ceiling.mjs (a bare Node server that checks one HMAC and answers) at the same concurrency.",
+  );
   const file = join(resultsDir, `tracking-${runId}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
-  console.log(`${allMet ? "All targets met." : "Some targets missed."} Results: ${file} (server logs in ${logDir}); took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  console.log(
+    `${allMet ? "All targets met." : "Some targets missed."} Results: ${file} (server logs in ${logDir}); took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+  );
 }
 
 main().catch((error) => {

@@ -33,7 +33,14 @@ export function proxiedRequest(
   method: string,
   headers: Headers,
   body: ArrayBuffer | undefined,
-  options: { appUrl: string; shop: string; secret: string; loggedInCustomerId?: string | null; clientIp?: string; now?: Date },
+  options: {
+    appUrl: string;
+    shop: string;
+    secret: string;
+    loggedInCustomerId?: string | null;
+    clientIp?: string;
+    now?: Date;
+  },
 ): ProxyForward {
   const subpath = storefrontUrl.pathname.slice(PROXY_PREFIX.length) || "/";
   const params = new URLSearchParams(storefrontUrl.search);

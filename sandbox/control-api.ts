@@ -4,6 +4,7 @@
  * Shopify's message.
  */
 import { z } from "zod";
+
 import { financialStatus } from "./engine/state";
 import { ScenarioError, type Sandbox } from "./engine";
 import type { CapturedMail } from "./smtp";
@@ -24,7 +25,9 @@ const scenarioInputs = {
   "place-order": z.object({
     customerId: id.nullish(),
     email: z.string().email("Enter the guest's email address").nullish(),
-    lines: z.array(z.object({ variantId: id, quantity: z.coerce.number().int().min(1).max(50) })).min(1, "Choose at least one product"),
+    lines: z
+      .array(z.object({ variantId: id, quantity: z.coerce.number().int().min(1).max(50) }))
+      .min(1, "Choose at least one product"),
     paid: z.boolean().default(true),
   }),
   "pay-order": z.object({ orderId: id }),
@@ -41,10 +44,17 @@ const scenarioInputs = {
     estimatedDeliveryAt: z.string().datetime().optional(),
   }),
   delay: z.object({ fulfillmentId: id, days: z.number().min(1).max(60).default(3) }),
-  cancel: z.object({ orderId: id, reason: z.enum(["customer", "declined", "fraud", "inventory", "other", "staff"]).default("customer") }),
+  cancel: z.object({
+    orderId: id,
+    reason: z.enum(["customer", "declined", "fraud", "inventory", "other", "staff"]).default("customer"),
+  }),
   refund: z.object({ orderId: id, note: z.string().optional() }),
   "create-return": z.object({ orderId: id }),
-  "create-customer": z.object({ email: z.string().email(), firstName: z.string().optional(), lastName: z.string().optional() }),
+  "create-customer": z.object({
+    email: z.string().email(),
+    firstName: z.string().optional(),
+    lastName: z.string().optional(),
+  }),
   "redact-customer": z.object({ customerId: id }),
   "data-request": z.object({ customerId: id }),
 } as const;
@@ -82,7 +92,10 @@ export function controlApi(options: ControlApiOptions) {
     };
   }
 
-  async function runScenario(name: ScenarioName, input: Record<string, unknown>): Promise<{ message: string; [k: string]: unknown }> {
+  async function runScenario(
+    name: ScenarioName,
+    input: Record<string, unknown>,
+  ): Promise<{ message: string; [k: string]: unknown }> {
     switch (name) {
       case "place-order": {
         const i = input as z.infer<(typeof scenarioInputs)["place-order"]>;
@@ -109,11 +122,20 @@ export function controlApi(options: ControlApiOptions) {
           trackingCompany: i.trackingCompany ?? carrier.company,
           trackingNumber: i.trackingNumber ?? carrier.number(random),
         });
-        return { message: `${f.name} shipped with ${f.trackingCompany} ${f.trackingNumbers[0]}`, fulfillment: { id: f.id, name: f.name } };
+        return {
+          message: `${f.name} shipped with ${f.trackingCompany} ${f.trackingNumbers[0]}`,
+          fulfillment: { id: f.id, name: f.name },
+        };
       }
       case "scan": {
         const i = input as z.infer<(typeof scenarioInputs)["scan"]>;
-        const event = sandbox.carrierScan({ shop, fulfillment: i.fulfillmentId, status: i.status, message: i.message, estimatedDeliveryAt: i.estimatedDeliveryAt });
+        const event = sandbox.carrierScan({
+          shop,
+          fulfillment: i.fulfillmentId,
+          status: i.status,
+          message: i.message,
+          estimatedDeliveryAt: i.estimatedDeliveryAt,
+        });
         return { message: `Carrier scan: ${event.status.replace(/_/g, " ")}` };
       }
       case "delay": {
@@ -154,8 +176,13 @@ export function controlApi(options: ControlApiOptions) {
       return json({
         shop: sandbox.shopInfo(shop),
         counts: { orders: s.orders.length, customers: s.customers.length, products: s.products.length },
-        orders: [...s.orders].sort((a, b) => b.id - a.id).slice(0, 25).map(orderSummary),
-        customers: s.customers.slice(0, 50).map((c) => ({ id: c.id, name: `${c.firstName} ${c.lastName}`.trim(), email: c.email })),
+        orders: [...s.orders]
+          .sort((a, b) => b.id - a.id)
+          .slice(0, 25)
+          .map(orderSummary),
+        customers: s.customers
+          .slice(0, 50)
+          .map((c) => ({ id: c.id, name: `${c.firstName} ${c.lastName}`.trim(), email: c.email })),
         variants: s.products.flatMap((p) =>
           p.variants.map((v) => ({
             id: v.id,
@@ -186,13 +213,24 @@ export function controlApi(options: ControlApiOptions) {
     if (path === "resources" && request.method === "GET") {
       const s = sandbox.shop(shop);
       const type = new URL(request.url).searchParams.get("type");
-      if (type === "collection") return json(s.collections.map((c) => ({ id: `gid://shopify/Collection/${c.id}`, title: c.title, handle: c.handle })));
-      return json(s.products.map((p) => ({ id: `gid://shopify/Product/${p.id}`, title: p.title, handle: p.handle, images: p.images.map((i) => ({ originalSrc: i.url })) })));
+      if (type === "collection")
+        return json(
+          s.collections.map((c) => ({ id: `gid://shopify/Collection/${c.id}`, title: c.title, handle: c.handle })),
+        );
+      return json(
+        s.products.map((p) => ({
+          id: `gid://shopify/Product/${p.id}`,
+          title: p.title,
+          handle: p.handle,
+          images: p.images.map((i) => ({ originalSrc: i.url })),
+        })),
+      );
     }
     const scenario = /^scenarios\/([a-z-]+)$/.exec(path)?.[1] as ScenarioName | undefined;
     if (scenario && request.method === "POST") {
       const schema = scenarioInputs[scenario];
-      if (!schema) return json({ error: `Unknown scenario ${scenario}. Known: ${Object.keys(scenarioInputs).join(", ")}` }, 404);
+      if (!schema)
+        return json({ error: `Unknown scenario ${scenario}. Known: ${Object.keys(scenarioInputs).join(", ")}` }, 404);
       let body: unknown;
       try {
         body = await request.json();
@@ -201,7 +239,10 @@ export function controlApi(options: ControlApiOptions) {
       }
       const parsed = schema.safeParse(body);
       if (!parsed.success) {
-        return json({ error: parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") }, 400);
+        return json(
+          { error: parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ") },
+          400,
+        );
       }
       try {
         const result = await runScenario(scenario, parsed.data as Record<string, unknown>);

@@ -6,9 +6,11 @@
  * Running it again reuses the data in .demo/ (the sandbox's state) and the database.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { migrate } from "../scripts/migrate.mjs";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
+
+import { migrate } from "../scripts/migrate.mjs";
+
 import { createSandbox, type Sandbox } from "./engine";
 import { startSandboxServer } from "./server";
 import { startCaptureSmtp } from "./smtp";
@@ -65,7 +67,10 @@ async function install(sandbox: Sandbox, appUrl: string, shop: string) {
   url.searchParams.set("host", Buffer.from(`admin.shopify.com/store/${shop.split(".")[0]}`).toString("base64url"));
   url.searchParams.set("id_token", token);
   // A browser's user agent: the app turns away bots from its admin pages, and Node's fetch is one.
-  const response = await fetch(url, { redirect: "manual", headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Sandbox admin" } });
+  const response = await fetch(url, {
+    redirect: "manual",
+    headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Sandbox admin" },
+  });
   if (response.status >= 400) {
     throw new Error(`Installing the app on ${shop} failed: ${response.status} ${await response.text()}`);
   }
@@ -174,7 +179,9 @@ export async function startDemo(options: DemoOptions = {}) {
       const seeded = seedDemoActivity(seedOptions);
       await sandbox.flush();
       save();
-      log(`Seeded ${seeded.orders} orders for ${seeded.customers} customers in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      log(
+        `Seeded ${seeded.orders} orders for ${seeded.customers} customers in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+      );
     } else {
       await install(sandbox, appUrl, DEMO_SHOP.domain);
       log("Reusing the demo shop from the last run (delete .demo/ to start over).");
@@ -184,7 +191,16 @@ export async function startDemo(options: DemoOptions = {}) {
     throw error;
   }
 
-  return { appUrl, sandboxUrl: sandboxServer.url, sandbox, shop: DEMO_SHOP.domain, mails: smtp.mails, databaseUrl, apiSecret, stop };
+  return {
+    appUrl,
+    sandboxUrl: sandboxServer.url,
+    sandbox,
+    shop: DEMO_SHOP.domain,
+    mails: smtp.mails,
+    databaseUrl,
+    apiSecret,
+    stop,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -3,6 +3,7 @@
  * a soft background in the product's colour with a simple shape for its kind.
  */
 import { createHash } from "node:crypto";
+
 import { escapeHtml } from "./pages/html";
 
 const SHAPES: Record<string, string> = {
@@ -12,7 +13,8 @@ const SHAPES: Record<string, string> = {
   bottle: '<rect x="120" y="40" width="60" height="30" rx="6"/><rect x="95" y="70" width="110" height="180" rx="30"/>',
   bag: '<rect x="70" y="100" width="160" height="150" rx="10"/><path d="M110 100v-20a40 40 0 0 1 80 0v20" fill="none" stroke-width="14"/>',
   sock: '<path d="M120 40h60v130l40 30a30 30 0 0 1-30 50h-40a40 40 0 0 1-30-30z"/>',
-  candle: '<rect x="100" y="110" width="100" height="140" rx="8"/><path d="M150 60c15 20 15 35 0 45-15-10-15-25 0-45z"/>',
+  candle:
+    '<rect x="100" y="110" width="100" height="140" rx="8"/><path d="M150 60c15 20 15 35 0 45-15-10-15-25 0-45z"/>',
   notebook: '<rect x="80" y="50" width="140" height="200" rx="8"/><rect x="95" y="50" width="10" height="200"/>',
 };
 

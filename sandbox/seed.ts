@@ -5,7 +5,16 @@
  * sandbox's scenarios, so every change reaches the app as the webhook Shopify would send.
  */
 import type { Sandbox } from "./engine";
-import { CARRIERS, DEMO_ADDRESSES, DEMO_PRODUCTS, DEMO_SHOP, demoCustomers, pickFate, seededRandom, type OrderFate } from "./seed-data";
+import {
+  CARRIERS,
+  DEMO_ADDRESSES,
+  DEMO_PRODUCTS,
+  DEMO_SHOP,
+  demoCustomers,
+  pickFate,
+  seededRandom,
+  type OrderFate,
+} from "./seed-data";
 
 export interface SeedOptions {
   sandbox: Sandbox;
@@ -27,10 +36,16 @@ export function seedDemoCatalogue(options: SeedOptions) {
   const now = options.now ?? new Date();
   const shop = DEMO_SHOP.domain;
   setNow(new Date(now.getTime() - 70 * DAY));
-  sandbox.createShop({ domain: shop, name: DEMO_SHOP.name, email: DEMO_SHOP.email, currency: DEMO_SHOP.currency, timezone: DEMO_SHOP.timezone });
+  sandbox.createShop({
+    domain: shop,
+    name: DEMO_SHOP.name,
+    email: DEMO_SHOP.email,
+    currency: DEMO_SHOP.currency,
+    timezone: DEMO_SHOP.timezone,
+  });
 
   const collections = new Map<string, number[]>();
-  const variants: Array<{ id: number; productId: number }> = [];
+  const variants: { id: number; productId: number }[] = [];
   for (const p of DEMO_PRODUCTS) {
     const product = sandbox.addProduct(shop, {
       title: p.title,
@@ -60,13 +75,20 @@ export function seedDemoActivity(options: SeedOptions) {
   setNow(new Date(now.getTime() - 65 * DAY));
 
   const people = demoCustomers(options.customers ?? 40, random).map((c) =>
-    sandbox.createCustomer({ shop, email: c.email, firstName: c.firstName, lastName: c.lastName, locale: c.locale, address: c.address }),
+    sandbox.createCustomer({
+      shop,
+      email: c.email,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      locale: c.locale,
+      address: c.address,
+    }),
   );
 
   const count = options.orders ?? 300;
   // Every step of every order goes on one timeline and runs in time order, so the sandbox's
   // clock (and every timestamp the app receives) only moves forward, as it would in a real shop.
-  const timeline: Array<{ at: number; seq: number; run: () => void }> = [];
+  const timeline: { at: number; seq: number; run: () => void }[] = [];
   let seq = 0;
   const at = (time: number, run: () => void) => {
     if (time <= now.getTime()) timeline.push({ at: time, seq: seq++, run });
@@ -76,16 +98,24 @@ export function seedDemoActivity(options: SeedOptions) {
     const placedAt = now.getTime() - (1 + random() * 60) * DAY;
     const ageDays = (now.getTime() - placedAt) / DAY;
     let fate: OrderFate = pickFate(random);
-    if (ageDays > 14 && ["shipped", "in_transit", "out_for_delivery", "unfulfilled", "unpaid"].includes(fate)) fate = "delivered";
+    if (ageDays > 14 && ["shipped", "in_transit", "out_for_delivery", "unfulfilled", "unpaid"].includes(fate))
+      fate = "delivered";
     if (ageDays < 2 && fate === "delayed") fate = "in_transit";
     if (ageDays > 14 && fate === "delayed") fate = "delivered";
     const guest = random() < 0.25;
     const person = people[Math.floor(random() * people.length)];
-    const lineCount = 1 + Math.floor(random() * (fate === "split_shipment" ? 2 : 3)) + (fate === "split_shipment" ? 1 : 0);
-    const lines = Array.from({ length: lineCount }, () => ({ variantId: variants[Math.floor(random() * variants.length)].id, quantity: 1 + Math.floor(random() * 2) }));
+    const lineCount =
+      1 + Math.floor(random() * (fate === "split_shipment" ? 2 : 3)) + (fate === "split_shipment" ? 1 : 0);
+    const lines = Array.from({ length: lineCount }, () => ({
+      variantId: variants[Math.floor(random() * variants.length)].id,
+      quantity: 1 + Math.floor(random() * 2),
+    }));
     const unique = [...new Map(lines.map((l) => [l.variantId, l])).values()];
     const address = DEMO_ADDRESSES[Math.floor(random() * DEMO_ADDRESSES.length)];
-    const carriers = [CARRIERS[Math.floor(random() * CARRIERS.length)], CARRIERS[Math.floor(random() * CARRIERS.length)]];
+    const carriers = [
+      CARRIERS[Math.floor(random() * CARRIERS.length)],
+      CARRIERS[Math.floor(random() * CARRIERS.length)],
+    ];
     const numbers = carriers.map((c) => c.number(random));
     const shipAt = placedAt + (0.5 + random() * 2) * DAY;
     const transitDays = 2 + Math.floor(random() * 4);
@@ -105,9 +135,7 @@ export function seedDemoActivity(options: SeedOptions) {
         return;
       }
       const split = fate === "split_shipment" && order.lineItems.length > 1;
-      const parcels = split
-        ? [[order.lineItems[0]], order.lineItems.slice(1)]
-        : [null];
+      const parcels = split ? [[order.lineItems[0]], order.lineItems.slice(1)] : [null];
       parcels.forEach((items, n) => {
         const start = shipAt + n * DAY;
         at(start, () => {
@@ -118,8 +146,22 @@ export function seedDemoActivity(options: SeedOptions) {
             trackingCompany: carriers[n].company,
             trackingNumber: numbers[n],
           });
-          const scan = (status: Parameters<Sandbox["carrierScan"]>[0]["status"], time: number, extra: { message?: string; estimatedDeliveryAt?: Date } = {}) =>
-            at(time, () => sandbox.carrierScan({ shop, fulfillment: f.id, status, happenedAt: new Date(time), city: address.city, country: address.countryCode, ...extra }));
+          const scan = (
+            status: Parameters<Sandbox["carrierScan"]>[0]["status"],
+            time: number,
+            extra: { message?: string; estimatedDeliveryAt?: Date } = {},
+          ) =>
+            at(time, () =>
+              sandbox.carrierScan({
+                shop,
+                fulfillment: f.id,
+                status,
+                happenedAt: new Date(time),
+                city: address.city,
+                country: address.countryCode,
+                ...extra,
+              }),
+            );
           if (fate === "shipped") return;
           scan("in_transit", start + 10 * HOUR, { estimatedDeliveryAt: new Date(start + transitDays * DAY) });
           // Delayed parcels: scans stop and the promised day passes; the app's delay rules must notice.
@@ -134,7 +176,9 @@ export function seedDemoActivity(options: SeedOptions) {
         });
       });
       if (fate === "refunded") {
-        at(Math.min(shipAt + (transitDays + 3) * DAY, now.getTime() - HOUR), () => sandbox.refund({ shop, order: order.id, note: "Arrived damaged" }));
+        at(Math.min(shipAt + (transitDays + 3) * DAY, now.getTime() - HOUR), () =>
+          sandbox.refund({ shop, order: order.id, note: "Arrived damaged" }),
+        );
       }
     });
   }

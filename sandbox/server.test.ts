@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+
 import { startSandboxServer } from "./server";
 import { startDemo } from "./demo";
 import { proxiedRequest, signProxyQuery } from "./app-proxy";
@@ -13,7 +14,14 @@ describe("the sandbox outside development", () => {
     const { sandbox } = testSandbox();
     vi.stubEnv("NODE_ENV", "production");
     await expect(
-      startSandboxServer({ sandbox, shop: TEST_SHOP, apiKey: "k", apiSecret: "s", appUrl: "http://127.0.0.1:1", port: 0 }),
+      startSandboxServer({
+        sandbox,
+        shop: TEST_SHOP,
+        apiKey: "k",
+        apiSecret: "s",
+        appUrl: "http://127.0.0.1:1",
+        port: 0,
+      }),
     ).rejects.toThrow(/NODE_ENV=production/);
     await expect(startDemo({ log: () => {} })).rejects.toThrow(/NODE_ENV=production/);
   });
@@ -26,7 +34,14 @@ describe("the app proxy stand-in", () => {
       "GET",
       new Headers({ accept: "application/json", cookie: "secret=1" }),
       undefined,
-      { appUrl: "http://127.0.0.1:8080", shop: TEST_SHOP, secret: "s3cret", loggedInCustomerId: "42", clientIp: "203.0.113.9", now: new Date(1_700_000_000_000) },
+      {
+        appUrl: "http://127.0.0.1:8080",
+        shop: TEST_SHOP,
+        secret: "s3cret",
+        loggedInCustomerId: "42",
+        clientIp: "203.0.113.9",
+        now: new Date(1_700_000_000_000),
+      },
     );
     const url = new URL(forward.url);
     expect(url.pathname).toBe("/proxy/tracking");

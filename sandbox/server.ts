@@ -7,8 +7,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { existsSync, readFileSync } from "node:fs";
-import { Liquid } from "liquidjs";
 import { extname, join, normalize } from "node:path";
+
+import { Liquid } from "liquidjs";
+
 import { adminFramePage } from "./pages/admin";
 import { storefrontPage } from "./pages/storefront";
 import { controlPage } from "./pages/control";
@@ -59,7 +61,11 @@ function toRequest(req: IncomingMessage, body: Buffer, origin: string): Request 
     else if (value !== undefined) headers.set(key, value);
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(new URL(req.url ?? "/", origin), { method: req.method, headers, body: hasBody ? new Uint8Array(body) : undefined });
+  return new Request(new URL(req.url ?? "/", origin), {
+    method: req.method,
+    headers,
+    body: hasBody ? new Uint8Array(body) : undefined,
+  });
 }
 
 async function send(res: ServerResponse, response: Response) {
@@ -75,7 +81,10 @@ async function send(res: ServerResponse, response: Response) {
 }
 
 function html(body: string, status = 200, extra: Record<string, string> = {}) {
-  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...extra } });
+  return new Response(body, {
+    status,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...extra },
+  });
 }
 
 function staticFile(root: string, relative: string): Response {
@@ -95,29 +104,42 @@ function cookie(request: Request, name: string): string | null {
   return null;
 }
 
-export async function startSandboxServer(options: SandboxServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  if (process.env.NODE_ENV === "production") throw new Error("The Shopify sandbox never runs with NODE_ENV=production.");
+export async function startSandboxServer(
+  options: SandboxServerOptions,
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  if (process.env.NODE_ENV === "production")
+    throw new Error("The Shopify sandbox never runs with NODE_ENV=production.");
   const host = options.host ?? "127.0.0.1";
   const renderer = createStorefrontRenderer();
   const publicDir = join(import.meta.dirname, "public");
   const assetsDir = join(EXTENSION_DIR, "assets");
   const { sandbox } = options;
   let origin = "";
-  const api = controlApi({ sandbox, shop: options.shop, mails: options.mails, onChange: options.onChange, imageBase: () => `${origin}/cdn/products` });
+  const api = controlApi({
+    sandbox,
+    shop: options.shop,
+    mails: options.mails,
+    onChange: options.onChange,
+    imageBase: () => `${origin}/cdn/products`,
+  });
 
   async function route(request: Request, clientIp: string): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
 
     // What Shopify's servers answer the app.
-    if (/^\/admin\/api\/[^/]+\/graphql\.json$/.test(path) && request.method === "POST") return sandbox.handleAdminGraphql(request);
+    if (/^\/admin\/api\/[^/]+\/graphql\.json$/.test(path) && request.method === "POST")
+      return sandbox.handleAdminGraphql(request);
     if (path === "/admin/oauth/access_token" && request.method === "POST") return sandbox.handleTokenExchange(request);
     if (path === "/admin/session-token") {
       const shop = url.searchParams.get("shop") || options.shop;
       if (url.searchParams.get("api_key") && url.searchParams.get("api_key") !== options.apiKey) {
         return Response.json({ error: "That app is not installed on this shop." }, { status: 403 });
       }
-      return Response.json({ token: sandbox.mintSessionToken({ shop }) }, { headers: { "access-control-allow-origin": "*", "cache-control": "no-store" } });
+      return Response.json(
+        { token: sandbox.mintSessionToken({ shop }) },
+        { headers: { "access-control-allow-origin": "*", "cache-control": "no-store" } },
+      );
     }
 
     // The merchant's side: the admin frame and the App Bridge stand-in it hands the app.
@@ -131,7 +153,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
           appUrl: options.appUrl,
           path: url.searchParams.get("path") || "/app",
           idToken: sandbox.mintSessionToken({ shop: options.shop }),
-          host: Buffer.from(`admin.shopify.com/store/${options.shop.replace(".myshopify.com", "")}`).toString("base64url"),
+          host: Buffer.from(`admin.shopify.com/store/${options.shop.replace(".myshopify.com", "")}`).toString(
+            "base64url",
+          ),
         }),
       );
     }
@@ -143,7 +167,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
 
     // The shopper's side: the storefront, the extension's assets and the app proxy.
     if (path === "/" || path === "/store") {
-      const locale = (LOCALES as readonly string[]).includes(url.searchParams.get("locale") ?? "") ? url.searchParams.get("locale")! : "en";
+      const locale = (LOCALES as ReadonlyArray<string>).includes(url.searchParams.get("locale") ?? "")
+        ? url.searchParams.get("locale")!
+        : "en";
       const who = url.searchParams.get("customer") ?? cookie(request, "sandbox_customer") ?? "guest";
       const customers = sandbox.customers(options.shop).map((c) => ({
         id: String(c.id),
@@ -158,7 +184,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         {
           locale,
           shop: { domain: options.shop, name: shopState.name, currency: shopState.currency },
-          customer: customer ? { id: customer.id, email: customer.email, firstName: customer.firstName, lastName: customer.lastName } : null,
+          customer: customer
+            ? { id: customer.id, email: customer.email, firstName: customer.firstName, lastName: customer.lastName }
+            : null,
           assetBase: "/store/assets",
           proxyPath: PROXY_PREFIX,
         },
@@ -177,11 +205,13 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
           query,
         }),
         200,
-        { "set-cookie": `sandbox_customer=${encodeURIComponent(customer ? customer.id : "guest")}; Path=/; SameSite=Lax` },
+        {
+          "set-cookie": `sandbox_customer=${encodeURIComponent(customer ? customer.id : "guest")}; Path=/; SameSite=Lax`,
+        },
       );
     }
     if (path.startsWith("/store/assets/")) return staticFile(assetsDir, path.slice("/store/assets/".length));
-    if (path === PROXY_PREFIX || path.startsWith(PROXY_PREFIX + "/")) {
+    if (path === PROXY_PREFIX || path.startsWith(`${PROXY_PREFIX}/`)) {
       const customerId = cookie(request, "sandbox_customer");
       const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
       const forward = proxiedRequest(url, request.method, request.headers, body, {
@@ -195,9 +225,20 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       // Shopify renders an application/liquid answer inside the shop's theme; so does the sandbox.
       if ((answer.headers.get("content-type") ?? "").startsWith("application/liquid")) {
         const shopState = sandbox.shopInfo(options.shop);
-        const body = await new Liquid().parseAndRender(await answer.text(), { shop: { name: shopState.name, domain: options.shop } });
+        const body = await new Liquid().parseAndRender(await answer.text(), {
+          shop: { name: shopState.name, domain: options.shop },
+        });
         return html(
-          storefrontPage({ shopName: shopState.name, locale: "en", rtl: false, locales: LOCALES, customer: null, demoCustomers: [], blocks: [{ handle: "app-proxy", name: "App proxy page", html: body }], query: new URLSearchParams() }),
+          storefrontPage({
+            shopName: shopState.name,
+            locale: "en",
+            rtl: false,
+            locales: LOCALES,
+            customer: null,
+            demoCustomers: [],
+            blocks: [{ handle: "app-proxy", name: "App proxy page", html: body }],
+            query: new URLSearchParams(),
+          }),
           answer.status,
         );
       }
@@ -211,7 +252,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       const product = sandbox.productByHandle(options.shop, handle);
       if (!product) return new Response("Not found", { status: 404 });
       const kind = DEMO_PRODUCTS.find((p) => p.handle === handle)?.kind ?? "bag";
-      return new Response(productSvg(kind, product.title), { headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=3600" } });
+      return new Response(productSvg(kind, product.title), {
+        headers: { "content-type": "image/svg+xml", "cache-control": "public, max-age=3600" },
+      });
     }
 
     // Driving the sandbox.

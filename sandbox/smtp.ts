@@ -45,7 +45,9 @@ export async function startCaptureSmtp(port: number, host = "127.0.0.1") {
           callback();
         } catch (error) {
           // A message the capture cannot read is refused, as a strict relay would.
-          callback(Object.assign(new Error(`Message not accepted: ${(error as Error).message}`), { responseCode: 554 }));
+          callback(
+            Object.assign(new Error(`Message not accepted: ${(error as Error).message}`), { responseCode: 554 }),
+          );
         }
       });
     },

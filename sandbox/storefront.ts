@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+
 import { Liquid, Tag, type TagToken, type TopLevelToken, type Context, type Emitter } from "liquidjs";
 
 export const EXTENSION_DIR = join(import.meta.dirname, "../extensions/aftercare");
@@ -47,12 +48,18 @@ export function listBlocks(dir = EXTENSION_DIR): BlockDefinition[] {
 }
 
 function lookup(tree: unknown, key: string): unknown {
-  return key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), tree);
+  return key
+    .split(".")
+    .reduce<unknown>(
+      (node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined),
+      tree,
+    );
 }
 
 export function loadLocale(locale: string, dir = EXTENSION_DIR): Record<string, unknown> {
   const localesDir = join(dir, "locales");
-  const read = (file: string) => (existsSync(join(localesDir, file)) ? JSON.parse(readFileSync(join(localesDir, file), "utf8")) : {});
+  const read = (file: string) =>
+    existsSync(join(localesDir, file)) ? JSON.parse(readFileSync(join(localesDir, file), "utf8")) : {};
   const fallback = read("en.default.json");
   const own = locale === "en" ? {} : read(`${locale}.json`);
   return { own, fallback } as Record<string, unknown>;
@@ -68,6 +75,7 @@ class SchemaTag extends Tag {
     }
     throw new Error("{% schema %} is not closed");
   }
+
   render(_ctx: Context, _emitter: Emitter) {}
 }
 
@@ -99,7 +107,9 @@ export function createStorefrontRenderer(dir = EXTENSION_DIR) {
 
   // Filters read the render's options from the context, so concurrent renders in different
   // locales never share state.
-  type FilterThis = { context: { environments: { __storefront: RenderOptions } } };
+  interface FilterThis {
+    context: { environments: { __storefront: RenderOptions } };
+  }
   const opts = (self: unknown) => (self as FilterThis).context.environments.__storefront;
   // `{{ 'key' | t: count: 3 }}`: liquidjs hands keyword arguments over as [name, value] pairs.
   engine.registerFilter("t", function (this: unknown, key: string, ...args: unknown[]) {
@@ -118,7 +128,9 @@ export function createStorefrontRenderer(dir = EXTENSION_DIR) {
   engine.registerFilter("script_tag", (url: string) => `<script src="${url}" defer></script>`);
   engine.registerFilter("money", function (this: unknown, cents: number) {
     const options = opts(this);
-    return new Intl.NumberFormat(options.locale, { style: "currency", currency: options.shop.currency }).format(Number(cents) / 100);
+    return new Intl.NumberFormat(options.locale, { style: "currency", currency: options.shop.currency }).format(
+      Number(cents) / 100,
+    );
   });
   engine.registerFilter("json", (value: unknown) => JSON.stringify(value));
 
@@ -137,7 +149,12 @@ export function createStorefrontRenderer(dir = EXTENSION_DIR) {
       },
       shop: { name: options.shop.name, permanent_domain: options.shop.domain, currency: options.shop.currency },
       customer: options.customer
-        ? { id: options.customer.id, email: options.customer.email, first_name: options.customer.firstName, last_name: options.customer.lastName }
+        ? {
+            id: options.customer.id,
+            email: options.customer.email,
+            first_name: options.customer.firstName,
+            last_name: options.customer.lastName,
+          }
         : null,
       request: { locale: { iso_code: options.locale }, design_mode: false },
       localization: { language: { iso_code: options.locale } },
@@ -154,7 +171,7 @@ export function createStorefrontRenderer(dir = EXTENSION_DIR) {
 
   return {
     blocks: () => listBlocks(dir),
-    async render(options: RenderOptions, only?: string[]): Promise<Array<{ handle: string; name: string; html: string }>> {
+    async render(options: RenderOptions, only?: string[]): Promise<{ handle: string; name: string; html: string }[]> {
       const blocks = listBlocks(dir).filter((b) => !only || only.length === 0 || only.includes(b.handle));
       const out = [];
       for (const [index, block] of blocks.entries()) {

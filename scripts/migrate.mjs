@@ -34,8 +34,12 @@ function checkApplied(applied, migrations) {
   const byName = new Map(migrations.map((m) => [m.name, m]));
   for (const row of applied) {
     const m = byName.get(row.migration_name);
-    if (!m) throw new Error(`The database has migration ${row.migration_name}, which this code does not know: is it older than the database?`);
-    if (m.checksum !== row.checksum) throw new Error(`Migration ${m.name} was changed after it was applied. Write a new migration instead.`);
+    if (!m)
+      throw new Error(
+        `The database has migration ${row.migration_name}, which this code does not know: is it older than the database?`,
+      );
+    if (m.checksum !== row.checksum)
+      throw new Error(`Migration ${m.name} was changed after it was applied. Write a new migration instead.`);
   }
 }
 
@@ -56,12 +60,16 @@ export async function migrate(url, { log = () => {} } = {}) {
       const migrations = migrationsIn(join(root, "prisma/migrations"));
       const applied = /** @type {AppliedRow[]} */ (
         db
-          .prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
+          .prepare(
+            `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          )
           .all()
       );
       checkApplied(applied, migrations);
       const done = new Set(applied.map((r) => r.migration_name));
-      const record = db.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`);
+      const record = db.prepare(
+        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`,
+      );
       /** @type {string[]} */
       const names = [];
       for (const m of migrations.filter((m) => !done.has(m.name))) {
@@ -87,7 +95,9 @@ export async function migrate(url, { log = () => {} } = {}) {
     await client.query(POSTGRES_TABLE);
     const migrations = migrationsIn(join(root, "prisma/postgres/migrations"));
     /** @type {{ rows: AppliedRow[] }} */
-    const { rows: applied } = await client.query(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const { rows: applied } = await client.query(
+      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
     checkApplied(applied, migrations);
     const done = new Set(applied.map((r) => r.migration_name));
     /** @type {string[]} */

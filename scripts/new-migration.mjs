@@ -5,8 +5,9 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { postgresSchemaFrom } from "./prisma-schema.mjs";
 import { tmpdir } from "node:os";
+
+import { postgresSchemaFrom } from "./prisma-schema.mjs";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -20,12 +21,16 @@ const prisma = join(root, "node_modules/.bin/prisma");
 
 /** @param {string} from @param {string} to @param {string} databaseUrl */
 function diff(from, to, databaseUrl) {
-  return execFileSync(prisma, ["migrate", "diff", "--from-schema-datamodel", from, "--to-schema-datamodel", to, "--script"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  return execFileSync(
+    prisma,
+    ["migrate", "diff", "--from-schema-datamodel", from, "--to-schema-datamodel", to, "--script"],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
 }
 
 const pgFrom = join(tmpdir(), "aftercare-snapshot-postgres.prisma");
@@ -34,13 +39,23 @@ writeFileSync(pgFrom, postgresSchemaFrom(readFileSync(snapshot, "utf8")));
 writeFileSync(pgTo, postgresSchemaFrom(readFileSync(current, "utf8")));
 
 const sqliteSql = diff(snapshot, current, "file:./dev.sqlite");
-const postgresSql = diff(pgFrom, pgTo, process.env.MIGRATION_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test");
+const postgresSql = diff(
+  pgFrom,
+  pgTo,
+  process.env.MIGRATION_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test",
+);
 if (!/\b(CREATE|ALTER|DROP)\b/.test(sqliteSql)) {
   console.log("The schema has not changed since the last migration.");
   process.exit(0);
 }
-const next = String(readdirSync(join(root, "prisma/migrations")).filter((d) => /^\d{4}_/.test(d)).length + 1).padStart(4, "0");
-for (const [dir, sql] of [["prisma/migrations", sqliteSql], ["prisma/postgres/migrations", postgresSql]]) {
+const next = String(readdirSync(join(root, "prisma/migrations")).filter((d) => /^\d{4}_/.test(d)).length + 1).padStart(
+  4,
+  "0",
+);
+for (const [dir, sql] of [
+  ["prisma/migrations", sqliteSql],
+  ["prisma/postgres/migrations", postgresSql],
+]) {
   mkdirSync(join(root, dir, `${next}_${name}`), { recursive: true });
   writeFileSync(join(root, dir, `${next}_${name}`, "migration.sql"), sql);
 }

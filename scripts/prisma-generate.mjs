@@ -5,8 +5,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { postgresSchemaFrom } from "./prisma-schema.mjs";
 import { fileURLToPath } from "node:url";
+
+import { postgresSchemaFrom } from "./prisma-schema.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const sqliteSchema = join(root, "prisma/schema.prisma");

@@ -10,8 +10,5 @@ export function postgresSchemaFrom(source) {
       /datasource db \{[^}]*\}/,
       `datasource db {\n  provider = "postgresql"\n  url      = "postgresql://localhost:5432/aftercare"\n}`,
     );
-  return (
-    "// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs: edit the source.\n" + out
-  );
+  return `// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs: edit the source.\n${out}`;
 }
-

@@ -31,6 +31,8 @@ export function countResults(report) {
  */
 export function shiftedClock(now = new Date(), timeZone = "Pacific/Kiritimati") {
   const later = new Date(now.getTime() + 10.5 * 86_400_000);
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(later);
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    later,
+  );
   return { timeZone, localTime: `${day} 23:30:00` };
 }

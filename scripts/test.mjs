@@ -11,7 +11,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+
 import pg from "pg";
+
 import { countResults, shiftedClock } from "./test-summary.mjs";
 
 const root = process.cwd();
@@ -88,7 +90,9 @@ if (!only || only === "checks") legs.push(runChecks());
 if (!only || only === "sqlite") legs.push(runVitest("sqlite", "vitest.config.ts", { TEST_DATABASE: "sqlite" }));
 if (!only || only === "postgresql") {
   if (await postgresReachable()) {
-    legs.push(runVitest("postgresql", "vitest.config.ts", { TEST_DATABASE: "postgresql", TEST_POSTGRES_URL: postgresUrl }));
+    legs.push(
+      runVitest("postgresql", "vitest.config.ts", { TEST_DATABASE: "postgresql", TEST_POSTGRES_URL: postgresUrl }),
+    );
   } else if (ci || only === "postgresql") {
     console.error(`PostgreSQL is required here but nothing answers at ${postgresUrl}.`);
     legs.push({ leg: "postgresql", passed: 0, failed: 1, skipped: 0 });
@@ -102,13 +106,18 @@ if (!only || only === "shifted-clock") {
     const clock = shiftedClock();
     console.log(`\n(The shifted-clock leg runs at ${clock.localTime} in ${clock.timeZone}.)`);
     legs.push(
-      runVitest("shifted-clock", "vitest.config.ts", { TEST_DATABASE: "sqlite", TZ: clock.timeZone }, [faketime, clock.localTime]),
+      runVitest("shifted-clock", "vitest.config.ts", { TEST_DATABASE: "sqlite", TZ: clock.timeZone }, [
+        faketime,
+        clock.localTime,
+      ]),
     );
   } else if (ci || only === "shifted-clock") {
     console.error(`The shifted-clock leg needs faketime at ${faketime} (apt-get install faketime).`);
     legs.push({ leg: "shifted-clock", passed: 0, failed: 1, skipped: 0 });
   } else {
-    console.log(`\n(Shifted-clock leg skipped: no faketime at ${faketime}; apt-get install faketime to run it. CI runs it.)`);
+    console.log(
+      `\n(Shifted-clock leg skipped: no faketime at ${faketime}; apt-get install faketime to run it. CI runs it.)`,
+    );
   }
 }
 if (!only || only === "e2e") {
@@ -119,7 +128,9 @@ if (!only || only === "e2e") {
     console.error(`The browser tests need Chromium at ${chromium} (apt-get install chromium).`);
     legs.push({ leg: "e2e", passed: 0, failed: 1, skipped: 0 });
   } else {
-    console.log(`\n(Browser tests skipped: no Chromium at ${chromium}; apt-get install chromium to run them. CI runs them.)`);
+    console.log(
+      `\n(Browser tests skipped: no Chromium at ${chromium}; apt-get install chromium to run them. CI runs them.)`,
+    );
   }
 }
 

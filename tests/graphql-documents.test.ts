@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+
 import {
   getNamedType,
   getNullableType,
@@ -17,6 +18,7 @@ import {
 } from "graphql";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+
 import { adminSchema } from "../sandbox/engine/admin-graphql";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
 
@@ -38,7 +40,7 @@ function sourceFiles(dir: string): string[] {
 /** Every Operation exported by app/shopify/operations/*.ts, the one place documents live. */
 async function appDocuments() {
   const dir = join(root, "app/shopify/operations");
-  const found: Array<{ file: string; name: string; source: string; exported: string }> = [];
+  const found: { file: string; name: string; source: string; exported: string }[] = [];
   for (const file of readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith(".test.ts"))) {
     const module = (await import(join(dir, file))) as Record<string, unknown>;
     for (const [exported, value] of Object.entries(module)) {

@@ -5,7 +5,18 @@
  */
 import { useEffect, type ReactNode } from "react";
 import { useFetcher } from "@remix-run/react";
-import { Banner, BlockStack, Box, InlineGrid, InlineStack, List, Select, Spinner, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  InlineGrid,
+  InlineStack,
+  List,
+  Select,
+  Spinner,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 
 export interface EmailTemplateText {
   subject: string;
@@ -17,7 +28,9 @@ export interface TemplateVariable {
   description: string;
 }
 
-export type EmailPreviewAnswer = { ok: true; intent: "preview"; subject: string; html: string } | { ok: false; problems: Array<{ path: string; message: string }> };
+export type EmailPreviewAnswer =
+  | { ok: true; intent: "preview"; subject: string; html: string }
+  | { ok: false; problems: { path: string; message: string }[] };
 
 interface Choice {
   value: string;
@@ -48,8 +61,22 @@ export function EmailTemplateFields(props: {
       </InlineStack>
       <InlineGrid columns={{ xs: 1, md: "minmax(0, 3fr) minmax(0, 2fr)" }} gap="400">
         <BlockStack gap="300">
-          <TextField label="Subject" value={template.subject} onChange={(v) => onChange("subject", v)} autoComplete="off" error={errors?.subject} />
-          <TextField label="Message" value={template.body} onChange={(v) => onChange("body", v)} multiline={12} autoComplete="off" helpText="Plain text: a blank line starts a paragraph, and links become clickable." error={errors?.body} />
+          <TextField
+            label="Subject"
+            value={template.subject}
+            onChange={(v) => onChange("subject", v)}
+            autoComplete="off"
+            error={errors?.subject}
+          />
+          <TextField
+            label="Message"
+            value={template.body}
+            onChange={(v) => onChange("body", v)}
+            multiline={12}
+            autoComplete="off"
+            helpText="Plain text: a blank line starts a paragraph, and links become clickable."
+            error={errors?.body}
+          />
         </BlockStack>
         <Box background="bg-surface-secondary" padding="300" borderRadius="200">
           <BlockStack gap="200">
@@ -88,7 +115,15 @@ export function useLivePreview(request: Record<string, unknown>, pauseMs = 400) 
 }
 
 /** The email as the shopper will get it: subject, then the HTML part in a sandboxed frame. */
-export function EmailPreview({ answer, loading, height = 460 }: { answer: EmailPreviewAnswer | undefined; loading: boolean; height?: number }) {
+export function EmailPreview({
+  answer,
+  loading,
+  height = 460,
+}: {
+  answer: EmailPreviewAnswer | undefined;
+  loading: boolean;
+  height?: number;
+}) {
   return (
     <BlockStack gap="200">
       <InlineStack gap="200" blockAlign="center">
@@ -110,7 +145,12 @@ export function EmailPreview({ answer, loading, height = 460 }: { answer: EmailP
           <Text as="p" fontWeight="semibold">
             {answer.subject}
           </Text>
-          <iframe title="Email preview" srcDoc={answer.html} sandbox="" style={{ width: "100%", height, border: "1px solid #e3e3e3", borderRadius: 8 }} />
+          <iframe
+            title="Email preview"
+            srcDoc={answer.html}
+            sandbox=""
+            style={{ width: "100%", height, border: "1px solid #e3e3e3", borderRadius: 8 }}
+          />
         </BlockStack>
       ) : null}
     </BlockStack>
@@ -118,4 +158,5 @@ export function EmailPreview({ answer, loading, height = 460 }: { answer: EmailP
 }
 
 /** A preview request changes nothing the page loaded, so it need not reload the route's data. */
-export const isPreviewSubmission = (json: unknown) => typeof json === "object" && json !== null && (json as { intent?: unknown }).intent === "preview";
+export const isPreviewSubmission = (json: unknown) =>
+  typeof json === "object" && json !== null && (json as { intent?: unknown }).intent === "preview";

@@ -1,6 +1,8 @@
 import type { MessagePort, Worker } from "node:worker_threads";
+
 import { db } from "../db.server";
 import { databaseKind, env } from "../env.server";
+
 import { scheduler } from "./periodic.server";
 import { pgBossRunner } from "./pg-boss-runner.server";
 import { DEFAULT_BUSY_SHARE, inProcessRunner, type JobRunner } from "./runner.server";
@@ -43,7 +45,9 @@ export function relayJobsTo(spawn: () => Worker) {
 
 /** The job thread's entry: this thread's runner and periodic tasks, serving the main thread. */
 export function runJobThread(port: MessagePort) {
-  const runner = (globalThis.__aftercareJobs = createRunner(Number(process.env.JOB_THREAD_BUSY_SHARE ?? THREAD_BUSY_SHARE)));
+  const runner = (globalThis.__aftercareJobs = createRunner(
+    Number(process.env.JOB_THREAD_BUSY_SHARE ?? THREAD_BUSY_SHARE),
+  ));
   return serveJobThread(port, {
     runner,
     async start() {

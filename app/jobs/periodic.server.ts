@@ -1,5 +1,6 @@
 import "../areas.server";
 import { db } from "../db.server";
+
 import { createScheduler, type Scheduler } from "./scheduler.server";
 
 declare global {

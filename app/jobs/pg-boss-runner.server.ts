@@ -1,6 +1,8 @@
 import PgBoss from "pg-boss";
+
 import type { Db } from "../db.server";
 import { dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
+
 import { processEvent } from "./process-event.server";
 import { DEFAULT_BUSY_SHARE, intakeFirst, type JobRunner } from "./runner.server";
 

@@ -3,6 +3,7 @@ import { claimEvent, markFailed, markProcessed } from "../models/webhook-inbox.s
 import { isRedactedShop } from "../services/compliance.server";
 import { handleWebhook } from "../webhooks/handlers.server";
 import { PayloadError } from "../webhooks/payloads";
+
 import { failureKind } from "./failure-kind";
 // Areas attach their webhook listeners and compliance entries when this is imported.
 import "../areas.server";
@@ -11,7 +12,9 @@ import "../areas.server";
 export function isWriteConflict(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   const message = error instanceof Error ? error.message : "";
-  return code === "P2002" || code === "P2034" || /\b(40001|40P01)\b|could not serialize|deadlock detected/.test(message);
+  return (
+    code === "P2002" || code === "P2034" || /\b(40001|40P01)\b|could not serialize|deadlock detected/.test(message)
+  );
 }
 
 export type ProcessOutcome = "processed" | "skipped" | "failed" | "parked";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { INTAKE_SATURATED, intakeFirst } from "./runner.server";
 
 /** How long one pace() takes, in milliseconds. */

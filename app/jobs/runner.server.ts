@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
+
 import { processEvent } from "./process-event.server";
 
 /**
@@ -131,7 +132,7 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       .catch((error) => options.log?.("inbox sweep failed", error))
       .finally(() => {
         draining = null;
-        if (!stopped && (queued.size > 0)) kick();
+        if (!stopped && queued.size > 0) kick();
       });
   }
 

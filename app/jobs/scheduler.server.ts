@@ -37,13 +37,20 @@ type Log = (message: string, error?: unknown) => void;
 
 async function claim(db: Db, task: PeriodicTask, now: Date): Promise<boolean> {
   try {
-    await db.scheduledTask.upsert({ where: { name: task.name }, create: { name: task.name, nextRunAt: now }, update: {} });
+    await db.scheduledTask.upsert({
+      where: { name: task.name },
+      create: { name: task.name, nextRunAt: now },
+      update: {},
+    });
   } catch (error) {
     if ((error as { code?: string }).code !== "P2002") throw error;
   }
   const { count } = await db.scheduledTask.updateMany({
     where: { name: task.name, nextRunAt: { lte: now }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-    data: { lockedUntil: new Date(now.getTime() + (task.leaseMs ?? 300_000)), nextRunAt: new Date(now.getTime() + task.everyMs) },
+    data: {
+      lockedUntil: new Date(now.getTime() + (task.leaseMs ?? 300_000)),
+      nextRunAt: new Date(now.getTime() + task.everyMs),
+    },
   });
   return count === 1;
 }
@@ -80,7 +87,10 @@ export interface Scheduler {
   tick(): Promise<string[]>;
 }
 
-export function createScheduler(db: Db, options: { tickMs?: number; log?: Log; clock?: () => Date; tasks?: () => PeriodicTask[] } = {}): Scheduler {
+export function createScheduler(
+  db: Db,
+  options: { tickMs?: number; log?: Log; clock?: () => Date; tasks?: () => PeriodicTask[] } = {},
+): Scheduler {
   const clock = options.clock ?? (() => new Date());
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<string[]> | null = null;

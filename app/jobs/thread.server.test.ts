@@ -1,6 +1,8 @@
 import { EventEmitter } from "node:events";
 import { MessageChannel, type Worker } from "node:worker_threads";
+
 import { describe, expect, it } from "vitest";
+
 import type { JobRunner } from "./runner.server";
 import { serveJobThread, threadRunner } from "./thread.server";
 
@@ -9,12 +11,12 @@ import { serveJobThread, threadRunner } from "./thread.server";
  * Worker, and the job side runs the real serveJobThread. What runs where is the same as with
  * worker_threads; server.js's real thread is exercised by the end-to-end tests.
  */
-type Recording = JobRunner & { seen: string[]; busy: Array<number | undefined> };
+type Recording = JobRunner & { seen: string[]; busy: (number | undefined)[] };
 
 function fakeThread(makeRunner: () => Recording) {
-  const threads: Array<{ runner: Recording; stopped: boolean; terminated: boolean; crash(): void }> = [];
+  const threads: { runner: Recording; stopped: boolean; terminated: boolean; crash(): void }[] = [];
   /** Every message the main side sent to a thread, in order. */
-  const sent: Array<{ type: string; ids?: string[] }> = [];
+  const sent: { type: string; ids?: string[] }[] = [];
   const spawn = () => {
     const { port1, port2 } = new MessageChannel();
     const worker = new EventEmitter() as EventEmitter & { postMessage(m: unknown): void; terminate(): Promise<number> };
@@ -51,7 +53,7 @@ function fakeThread(makeRunner: () => Recording) {
 
 function recordingRunner(): Recording {
   const seen: string[] = [];
-  const busy: Array<number | undefined> = [];
+  const busy: (number | undefined)[] = [];
   let pending: Promise<void> = Promise.resolve();
   return {
     seen,

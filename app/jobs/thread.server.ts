@@ -9,16 +9,16 @@
  */
 import { performance } from "node:perf_hooks";
 import type { MessagePort, Worker } from "node:worker_threads";
+
 import type { JobRunner } from "./runner.server";
 
 /** Main thread → job thread. */
 type ToThread =
   /** intakeBusy: the share of the time since the previous hand-over that the main thread was busy. */
-  | { type: "enqueue"; ids: string[]; intakeBusy: number }
-  | { type: "idle"; ask: number }
-  | { type: "stop" };
+  { type: "enqueue"; ids: string[]; intakeBusy: number } | { type: "idle"; ask: number } | { type: "stop" };
 /** Job thread → main thread. */
-type FromThread = { type: "started" } | { type: "idle"; ask: number } | { type: "stopped" } | { type: "failed"; message: string };
+type FromThread =
+  { type: "started" } | { type: "idle"; ask: number } | { type: "stopped" } | { type: "failed"; message: string };
 
 /**
  * While deliveries stream in, event ids reach the job thread at most this often, in one message.
@@ -36,7 +36,10 @@ const MAX_RESTART_DELAY_MS = 30_000;
  * thread dies it is started again (after a growing pause when it dies young), and ids sent to a
  * dead thread are simply picked up by the new thread's sweep.
  */
-export function threadRunner(spawn: () => Worker, log: (message: string, error?: unknown) => void = () => {}): JobRunner {
+export function threadRunner(
+  spawn: () => Worker,
+  log: (message: string, error?: unknown) => void = () => {},
+): JobRunner {
   let worker: Worker | undefined;
   let stopping = false;
   let restartDelay = 500;
@@ -163,7 +166,9 @@ export async function serveJobThread(
     else if (message.type === "stop") {
       work
         .stop()
-        .catch((error) => reply({ type: "failed", message: `stopping: ${error instanceof Error ? error.message : String(error)}` }))
+        .catch((error) =>
+          reply({ type: "failed", message: `stopping: ${error instanceof Error ? error.message : String(error)}` }),
+        )
         .finally(() => {
           reply({ type: "stopped" });
           port.close();

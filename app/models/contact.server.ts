@@ -1,6 +1,7 @@
 /** Data access for Contact: settings, requests and their messages, surveys. Shop always first. */
 import type { Db } from "../db.server";
 import { readContactSettings, type ContactSettings } from "../domain/contact/settings";
+import { REQUEST_STATUSES, type RequestStatus } from "../domain/contact/statuses";
 
 export async function getContactSettings(db: Db, shop: string): Promise<ContactSettings> {
   const row = await db.contactSettings.findUnique({ where: { shop } });
@@ -12,15 +13,23 @@ export async function saveContactSettings(db: Db, shop: string, settings: Contac
   await db.contactSettings.upsert({ where: { shop }, create: { shop, settings: json }, update: { settings: json } });
 }
 
-import { REQUEST_STATUSES, type RequestStatus } from "../domain/contact/statuses";
-
 export { REQUEST_STATUSES, type RequestStatus };
 
-export function searchTextOf(r: { name?: string | null; email?: string | null; orderName?: string | null; number: number; topic: string }) {
+export function searchTextOf(r: {
+  name?: string | null;
+  email?: string | null;
+  orderName?: string | null;
+  number: number;
+  topic: string;
+}) {
   return [r.name, r.email, r.orderName, `#${r.number}`, r.topic].filter(Boolean).join(" ").toLowerCase();
 }
 
-export async function listRequests(db: Db, shop: string, input: { status: RequestStatus; query?: string; take?: number }) {
+export async function listRequests(
+  db: Db,
+  shop: string,
+  input: { status: RequestStatus; query?: string; take?: number },
+) {
   const q = (input.query ?? "").trim().toLowerCase().slice(0, 100);
   return db.contactRequest.findMany({
     where: { shop, status: input.status, ...(q ? { searchText: { contains: q } } : {}) },

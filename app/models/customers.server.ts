@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import type { CustomerRecord } from "../webhooks/payloads";
+
 import type { ApplyResult } from "./orders.server";
 
 export async function applyCustomer(db: Db, shop: string, c: CustomerRecord): Promise<ApplyResult> {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { examplePayload } from "../../tests/helpers/webhooks";
 import { orderFromPayload, refundFromPayload } from "../webhooks/payloads";
+
 import { applyOrder, applyRefund } from "./orders.server";
 
 const SHOP = "mirror.myshopify.com";
@@ -30,7 +32,10 @@ describe(`the order mirror (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     const minutes = [3, 9, 1, 7, 5, 8, 2];
     const results = await Promise.all(minutes.map((m) => applyOrder(t.db, SHOP, snapshot(4101, m))));
     expect(results.filter((r) => r === "created")).toHaveLength(1);
-    const row = await t.db.order.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: "gid://shopify/Order/4101" } }, include: { lineItems: true } });
+    const row = await t.db.order.findUniqueOrThrow({
+      where: { shop_shopifyId: { shop: SHOP, shopifyId: "gid://shopify/Order/4101" } },
+      include: { lineItems: true },
+    });
     expect(row.shopifyUpdatedAt.toISOString()).toBe("2026-11-01T12:09:00.000Z");
     expect(row.lineItems.map((l) => l.quantity)).toEqual([9]);
     // An older one arriving later changes nothing.
@@ -40,9 +45,15 @@ describe(`the order mirror (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
 
   it("never brings back a forgotten customer's personal fields with a late update", async () => {
     await applyOrder(t.db, SHOP, snapshot(4102, 1));
-    await t.db.order.updateMany({ where: { shopifyId: "gid://shopify/Order/4102" }, data: { email: null, phone: null, redactedAt: new Date() } });
+    await t.db.order.updateMany({
+      where: { shopifyId: "gid://shopify/Order/4102" },
+      data: { email: null, phone: null, redactedAt: new Date() },
+    });
     expect(await applyOrder(t.db, SHOP, snapshot(4102, 2))).toBe("updated");
-    const row = await t.db.order.findFirstOrThrow({ where: { shopifyId: "gid://shopify/Order/4102" }, include: { lineItems: true } });
+    const row = await t.db.order.findFirstOrThrow({
+      where: { shopifyId: "gid://shopify/Order/4102" },
+      include: { lineItems: true },
+    });
     expect(row.email).toBeNull();
     expect(row.shopifyUpdatedAt.toISOString()).toBe("2026-11-01T12:02:00.000Z");
     expect(row.lineItems[0].quantity).toBe(2);

@@ -34,20 +34,31 @@ async function applyOrderInTransaction(db: Db, shop: string, order: OrderRecord)
     // An order whose customer asked to be forgotten keeps its commercial facts up to date but
     // never gets the personal ones back from a late webhook.
     const redacted = await tx.order.updateMany({
-      where: { shop, shopifyId: order.shopifyId, shopifyUpdatedAt: { lte: order.shopifyUpdatedAt }, redactedAt: { not: null } },
+      where: {
+        shop,
+        shopifyId: order.shopifyId,
+        shopifyUpdatedAt: { lte: order.shopifyUpdatedAt },
+        redactedAt: { not: null },
+      },
       data: { ...fields, ...REDACTED_ORDER_FIELDS },
     });
     updated.count += redacted.count;
     let orderId: string;
     let result: ApplyResult;
     if (updated.count === 0) {
-      const existing = await tx.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } }, select: { id: true } });
+      const existing = await tx.order.findUnique({
+        where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
+        select: { id: true },
+      });
       if (existing) return "stale";
       const created = await tx.order.create({ data: { shop, ...fields }, select: { id: true } });
       orderId = created.id;
       result = "created";
     } else {
-      const row = await tx.order.findUniqueOrThrow({ where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } }, select: { id: true } });
+      const row = await tx.order.findUniqueOrThrow({
+        where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
+        select: { id: true },
+      });
       orderId = row.id;
       result = "updated";
     }
@@ -102,7 +113,11 @@ async function applyOrderInOneWrite(db: Db, shop: string, order: OrderRecord): P
     if (stored.shopifyUpdatedAt > order.shopifyUpdatedAt) return "stale";
     const redacted = stored.redactedAt !== null;
     await db.order.update({
-      where: { id: stored.id, shopifyUpdatedAt: { lte: order.shopifyUpdatedAt }, redactedAt: redacted ? { not: null } : null },
+      where: {
+        id: stored.id,
+        shopifyUpdatedAt: { lte: order.shopifyUpdatedAt },
+        redactedAt: redacted ? { not: null } : null,
+      },
       data: {
         // A forgotten customer's personal fields are not brought back by a late webhook.
         ...(redacted ? { ...fields, ...REDACTED_ORDER_FIELDS } : fields),
@@ -131,31 +146,41 @@ export async function applyFulfillment(db: Db, shop: string, f: FulfillmentRecor
     trackingUrls: JSON.stringify(trackingUrls),
   };
   if (isSqliteDb(db)) return applyFulfillmentInOneWrite(db, shop, f.shopifyId, f.shopifyUpdatedAt, fields, lines);
-  return retryLostRace(() => db.$transaction(async (tx) => {
-    const updated = await tx.fulfillment.updateMany({
-      where: { shop, shopifyId: f.shopifyId, shopifyUpdatedAt: { lte: f.shopifyUpdatedAt } },
-      data: fields,
-    });
-    let fulfillmentId: string;
-    let result: ApplyResult;
-    if (updated.count === 0) {
-      const existing = await tx.fulfillment.findUnique({ where: { shop_shopifyId: { shop, shopifyId: f.shopifyId } }, select: { id: true } });
-      if (existing) return "stale";
-      fulfillmentId = (await tx.fulfillment.create({ data: { shop, ...fields }, select: { id: true } })).id;
-      result = "created";
-    } else {
-      fulfillmentId = (await tx.fulfillment.findUniqueOrThrow({ where: { shop_shopifyId: { shop, shopifyId: f.shopifyId } }, select: { id: true } })).id;
-      result = "updated";
-    }
-    for (const line of lines) {
-      await tx.fulfillmentLine.upsert({
-        where: { fulfillmentId_lineItemShopifyId: { fulfillmentId, lineItemShopifyId: line.lineItemShopifyId } },
-        create: { fulfillmentId, ...line },
-        update: { quantity: line.quantity },
+  return retryLostRace(() =>
+    db.$transaction(async (tx) => {
+      const updated = await tx.fulfillment.updateMany({
+        where: { shop, shopifyId: f.shopifyId, shopifyUpdatedAt: { lte: f.shopifyUpdatedAt } },
+        data: fields,
       });
-    }
-    return result;
-  }));
+      let fulfillmentId: string;
+      let result: ApplyResult;
+      if (updated.count === 0) {
+        const existing = await tx.fulfillment.findUnique({
+          where: { shop_shopifyId: { shop, shopifyId: f.shopifyId } },
+          select: { id: true },
+        });
+        if (existing) return "stale";
+        fulfillmentId = (await tx.fulfillment.create({ data: { shop, ...fields }, select: { id: true } })).id;
+        result = "created";
+      } else {
+        fulfillmentId = (
+          await tx.fulfillment.findUniqueOrThrow({
+            where: { shop_shopifyId: { shop, shopifyId: f.shopifyId } },
+            select: { id: true },
+          })
+        ).id;
+        result = "updated";
+      }
+      for (const line of lines) {
+        await tx.fulfillmentLine.upsert({
+          where: { fulfillmentId_lineItemShopifyId: { fulfillmentId, lineItemShopifyId: line.lineItemShopifyId } },
+          create: { fulfillmentId, ...line },
+          update: { quantity: line.quantity },
+        });
+      }
+      return result;
+    }),
+  );
 }
 
 /** SQLite: read, then one conditional write with the lines nested (see applyOrderInOneWrite). */
@@ -164,12 +189,19 @@ async function applyFulfillmentInOneWrite(
   shop: string,
   shopifyId: string,
   shopifyUpdatedAt: Date,
-  fields: Omit<FulfillmentRecord, "lines" | "trackingNumbers" | "trackingUrls" | "estimatedDeliveryAt"> & { trackingNumbers: string; trackingUrls: string; estimatedDeliveryAt?: Date | null },
+  fields: Omit<FulfillmentRecord, "lines" | "trackingNumbers" | "trackingUrls" | "estimatedDeliveryAt"> & {
+    trackingNumbers: string;
+    trackingUrls: string;
+    estimatedDeliveryAt?: Date | null;
+  },
   lines: FulfillmentRecord["lines"],
 ): Promise<ApplyResult> {
   // Another writer got in between the read and the write: read again.
   return retryLostRace(async () => {
-    const stored = await db.fulfillment.findUnique({ where: { shop_shopifyId: { shop, shopifyId } }, select: { id: true, shopifyUpdatedAt: true } });
+    const stored = await db.fulfillment.findUnique({
+      where: { shop_shopifyId: { shop, shopifyId } },
+      select: { id: true, shopifyUpdatedAt: true },
+    });
     if (!stored) {
       await db.fulfillment.create({ data: { shop, ...fields, lines: { create: lines } }, select: { id: true } });
       return "created";
@@ -181,7 +213,9 @@ async function applyFulfillmentInOneWrite(
         ...fields,
         lines: {
           upsert: lines.map((line) => ({
-            where: { fulfillmentId_lineItemShopifyId: { fulfillmentId: stored.id, lineItemShopifyId: line.lineItemShopifyId } },
+            where: {
+              fulfillmentId_lineItemShopifyId: { fulfillmentId: stored.id, lineItemShopifyId: line.lineItemShopifyId },
+            },
             create: line,
             update: { quantity: line.quantity },
           })),
@@ -202,7 +236,10 @@ const STAMPS: Record<string, "deliveredAt" | "inTransitAt"> = { delivered: "deli
  */
 export async function applyFulfillmentEvent(db: Db, shop: string, e: FulfillmentEventRecord): Promise<ApplyResult> {
   return db.$transaction(async (tx) => {
-    const existing = await tx.fulfillmentEvent.findUnique({ where: { shop_shopifyId: { shop, shopifyId: e.shopifyId } }, select: { id: true } });
+    const existing = await tx.fulfillmentEvent.findUnique({
+      where: { shop_shopifyId: { shop, shopifyId: e.shopifyId } },
+      select: { id: true },
+    });
     if (existing) return "unchanged";
     await tx.fulfillmentEvent.create({ data: { shop, ...e } });
     const newer = await tx.fulfillmentEvent.findFirst({

@@ -30,19 +30,36 @@ export interface NotificationInput {
   note?: string | null;
 }
 
-export async function enqueueNotification(db: Db, input: NotificationInput, now = new Date()): Promise<{ id: string; created: boolean }> {
+export async function enqueueNotification(
+  db: Db,
+  input: NotificationInput,
+  now = new Date(),
+): Promise<{ id: string; created: boolean }> {
   const { note, status, ...fields } = input;
   try {
     const row = await db.notification.create({
       // Lower-cased so unsubscribes and redaction find every message to an address.
-      data: { ...fields, recipient: fields.recipient.trim().toLowerCase(), status: status ?? "pending", lastError: note ?? null, nextAttemptAt: now },
+      data: {
+        ...fields,
+        recipient: fields.recipient.trim().toLowerCase(),
+        status: status ?? "pending",
+        lastError: note ?? null,
+        nextAttemptAt: now,
+      },
       select: { id: true },
     });
     return { id: row.id, created: true };
   } catch (error) {
     if ((error as { code?: string }).code !== "P2002") throw error;
     const existing = await db.notification.findUniqueOrThrow({
-      where: { shop_kind_subjectId_milestone: { shop: input.shop, kind: input.kind, subjectId: input.subjectId, milestone: input.milestone } },
+      where: {
+        shop_kind_subjectId_milestone: {
+          shop: input.shop,
+          kind: input.kind,
+          subjectId: input.subjectId,
+          milestone: input.milestone,
+        },
+      },
       select: { id: true },
     });
     return { id: existing.id, created: false };
@@ -58,7 +75,13 @@ export async function skipPendingNotifications(
 ): Promise<number> {
   if (where.milestones.length === 0) return 0;
   const { count } = await db.notification.updateMany({
-    where: { shop, kind: where.kind, subjectId: where.subjectId, milestone: { in: where.milestones }, status: { in: ["pending", "retrying"] } },
+    where: {
+      shop,
+      kind: where.kind,
+      subjectId: where.subjectId,
+      milestone: { in: where.milestones },
+      status: { in: ["pending", "retrying"] },
+    },
     data: { status: "skipped", lastError: reason, lockedUntil: null },
   });
   return count;
@@ -149,7 +172,12 @@ export async function suppressEmail(db: Db, shop: string, email: string, kind: s
   });
   // Anything still waiting to go to that address for that kind now never will.
   await db.notification.updateMany({
-    where: { shop, recipient: { in: [email, normalized] }, status: { in: ["pending", "retrying"] }, ...(kind === "*" ? {} : { kind }) },
+    where: {
+      shop,
+      recipient: { in: [email, normalized] },
+      status: { in: ["pending", "retrying"] },
+      ...(kind === "*" ? {} : { kind }),
+    },
     data: { status: "suppressed", lastError: "the recipient unsubscribed" },
   });
 }

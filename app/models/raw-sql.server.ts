@@ -41,8 +41,8 @@ export async function rawExecute(db: Db, sql: string, values: RawValue[]): Promi
 
 type RawValue = string | number | Date | null | ReadonlyArray<string>;
 
-function bind(db: Db, sql: string, values: RawValue[]): [string, Array<string | number | null>] {
-  const args: Array<string | number | null> = [];
+function bind(db: Db, sql: string, values: RawValue[]): [string, (string | number | null)[]] {
+  const args: (string | number | null)[] = [];
   let i = 0;
   const text = sql.replace(/\{\*?\}/g, (token) => {
     const value = values[i++];
@@ -54,7 +54,13 @@ function bind(db: Db, sql: string, values: RawValue[]): [string, Array<string | 
     }
     // A time is passed as text in the format Prisma itself stores, so raw and Prisma writes compare
     // and sort alike (SQLite keeps DateTime as ISO text with an offset; PostgreSQL parses it).
-    args.push(value instanceof Date ? (isSqliteDb(db) ? sqliteTime(value) : value.toISOString()) : (value as string | number | null));
+    args.push(
+      value instanceof Date
+        ? isSqliteDb(db)
+          ? sqliteTime(value)
+          : value.toISOString()
+        : (value as string | number | null),
+    );
     return placeholders(db, 1, args.length);
   });
   if (i !== values.length) throw new RangeError(`the query has ${i} placeholders for ${values.length} values`);

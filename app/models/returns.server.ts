@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import type { ReturnRecord } from "../webhooks/payloads";
+
 import type { ApplyResult } from "./orders.server";
 
 /** The status each returns/* topic leaves a return in, when its payload does not say. */

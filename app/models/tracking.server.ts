@@ -2,9 +2,11 @@
  * Data access for tracking. Every function takes the shop first and filters on it.
  */
 import type { Fulfillment, FulfillmentEvent, FulfillmentLine, LineItem, Order, ShipmentTracking } from "@prisma/client";
+
 import type { Db } from "../db.server";
-import { rawRows } from "./raw-sql.server";
 import { readTrackingSettings, type TrackingSettings } from "../domain/tracking/settings";
+
+import { rawRows } from "./raw-sql.server";
 
 export async function getTrackingSettings(db: Db, shop: string): Promise<TrackingSettings> {
   const row = await db.trackingSettings.findUnique({ where: { shop }, select: { settings: true } });
@@ -54,14 +56,20 @@ export async function findOrdersByName(db: Db, shop: string, name: string) {
 }
 
 export async function findOrderById(db: Db, shop: string, orderShopifyId: string) {
-  return db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } }, select: { shopifyId: true, email: true, customerShopifyId: true } });
+  return db.order.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
+    select: { shopifyId: true, email: true, customerShopifyId: true },
+  });
 }
 
 /** Orders by name, each with its line items: the storefront lookup reads what it shows (raw SQL: raw-sql.server.ts). */
 export async function findOrdersByNameWithItems(db: Db, shop: string, name: string): Promise<OrderWithItems[]> {
   const candidates = orderNameCandidates(name);
   if (candidates.length === 0) return [];
-  const orders = await rawRows<Order>(db, `SELECT * FROM "Order" WHERE "shop" = {} AND "name" IN ({*}) LIMIT 5`, [shop, candidates]);
+  const orders = await rawRows<Order>(db, `SELECT * FROM "Order" WHERE "shop" = {} AND "name" IN ({*}) LIMIT 5`, [
+    shop,
+    candidates,
+  ]);
   return withLineItems(db, orders);
 }
 
@@ -73,7 +81,9 @@ async function withLineItems(db: Db, orders: Order[]): Promise<OrderWithItems[]>
   if (orders.length === 0) return [];
   // No ORDER BY on the primary key in these reads: SQLite would walk the whole table in key order
   // rather than use the index on the filter. The few rows are sorted here instead.
-  const items = sortById(await rawRows<LineItem>(db, `SELECT * FROM "LineItem" WHERE "orderId" IN ({*})`, [orders.map((o) => o.id)]));
+  const items = sortById(
+    await rawRows<LineItem>(db, `SELECT * FROM "LineItem" WHERE "orderId" IN ({*})`, [orders.map((o) => o.id)]),
+  );
   return orders.map((o) => ({ ...o, lineItems: items.filter((i) => i.orderId === o.id) }));
 }
 
@@ -82,17 +92,34 @@ export async function loadOrderForTracking(db: Db, shop: string, orderShopifyId:
   let order: OrderWithItems | undefined =
     preloaded && preloaded.shop === shop && preloaded.shopifyId === orderShopifyId ? preloaded : undefined;
   if (!order) {
-    const rows = await rawRows<Order>(db, `SELECT * FROM "Order" WHERE "shop" = {} AND "shopifyId" = {}`, [shop, orderShopifyId]);
+    const rows = await rawRows<Order>(db, `SELECT * FROM "Order" WHERE "shop" = {} AND "shopifyId" = {}`, [
+      shop,
+      orderShopifyId,
+    ]);
     [order] = await withLineItems(db, rows);
   }
   if (!order) return null;
-  const shipments = await rawRows<Fulfillment>(db, `SELECT * FROM "Fulfillment" WHERE "shop" = {} AND "orderShopifyId" = {} ORDER BY "shopifyCreatedAt"`, [shop, orderShopifyId]);
+  const shipments = await rawRows<Fulfillment>(
+    db,
+    `SELECT * FROM "Fulfillment" WHERE "shop" = {} AND "orderShopifyId" = {} ORDER BY "shopifyCreatedAt"`,
+    [shop, orderShopifyId],
+  );
   const ids = shipments.map((f) => f.shopifyId);
   const [lines, events, tracking] = ids.length
     ? await Promise.all([
-        rawRows<FulfillmentLine>(db, `SELECT * FROM "FulfillmentLine" WHERE "fulfillmentId" IN ({*})`, [shipments.map((f) => f.id)]).then(sortById),
-        rawRows<FulfillmentEvent>(db, `SELECT * FROM "FulfillmentEvent" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*}) ORDER BY "happenedAt" DESC`, [shop, ids]),
-        rawRows<ShipmentTracking>(db, `SELECT * FROM "ShipmentTracking" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*})`, [shop, ids]).then(sortById),
+        rawRows<FulfillmentLine>(db, `SELECT * FROM "FulfillmentLine" WHERE "fulfillmentId" IN ({*})`, [
+          shipments.map((f) => f.id),
+        ]).then(sortById),
+        rawRows<FulfillmentEvent>(
+          db,
+          `SELECT * FROM "FulfillmentEvent" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*}) ORDER BY "happenedAt" DESC`,
+          [shop, ids],
+        ),
+        rawRows<ShipmentTracking>(
+          db,
+          `SELECT * FROM "ShipmentTracking" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*})`,
+          [shop, ids],
+        ).then(sortById),
       ])
     : [[], [], []];
   const fulfillments = shipments.map((f) => ({ ...f, lines: lines.filter((l) => l.fulfillmentId === f.id) }));
@@ -110,9 +137,16 @@ export async function recentOrdersOfCustomer(db: Db, shop: string, customerShopi
   });
 }
 
-export async function customerFirstName(db: Db, shop: string, customerShopifyId: string | null): Promise<string | null> {
+export async function customerFirstName(
+  db: Db,
+  shop: string,
+  customerShopifyId: string | null,
+): Promise<string | null> {
   if (!customerShopifyId) return null;
-  const c = await db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: customerShopifyId } }, select: { firstName: true } });
+  const c = await db.customer.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: customerShopifyId } },
+    select: { firstName: true },
+  });
   return c?.firstName ?? null;
 }
 

@@ -1,4 +1,5 @@
 import { Prisma } from "@prisma/client";
+
 import { inboxWriterFor, payloadText, type Db } from "../db.server";
 
 /** Attempts before an event is parked for a person to look at (Sync page). */
@@ -26,7 +27,10 @@ export async function recordEvent(db: Db, event: IncomingEvent): Promise<string 
   const writer = inboxWriterFor(db);
   if (writer) return writer.record(event);
   try {
-    const row = await db.webhookEvent.create({ data: { ...event, payload: payloadText(event.payload) }, select: { id: true } });
+    const row = await db.webhookEvent.create({
+      data: { ...event, payload: payloadText(event.payload) },
+      select: { id: true },
+    });
     return row.id;
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return null;
@@ -108,7 +112,10 @@ export function retryDelayMs(attempts: number, random = Math.random): number {
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
-  const lines = error.message.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = error.message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const cause = lines.length > 3 ? lines[lines.length - 1] : lines.join(" ");
   return typeof code === "string" && !cause.includes(code) ? `${code}: ${cause}` : cause;
 }
@@ -171,8 +178,8 @@ export interface SyncOverview {
   backlog: number;
   oldestBacklogAt: Date | null;
   processedLastDay: number;
-  lastEventByTopic: Array<{ topic: string; receivedAt: Date; count: number }>;
-  problems: Array<{
+  lastEventByTopic: { topic: string; receivedAt: Date; count: number }[];
+  problems: {
     id: string;
     topic: string;
     status: string;
@@ -180,9 +187,9 @@ export interface SyncOverview {
     lastError: string | null;
     receivedAt: Date;
     nextAttemptAt: Date;
-  }>;
+  }[];
   /** Privacy requests handled only in part: what the request left out or got wrong (the event's outcome). */
-  partlyHandled: Array<{ id: string; topic: string; outcome: string; receivedAt: Date }>;
+  partlyHandled: { id: string; topic: string; outcome: string; receivedAt: Date }[];
 }
 
 /** The topics whose partial handling a merchant must hear about: Shopify relays them from shoppers. */
@@ -190,37 +197,46 @@ const PRIVACY_TOPICS = ["customers/data_request", "customers/redact", "shop/reda
 
 export async function syncOverview(db: Db, shop: string, now = new Date()): Promise<SyncOverview> {
   const backlogWhere = { shop, status: { in: ["pending", "processing", "failed"] } };
-  const [orders, customers, fulfillments, backlog, oldest, processedLastDay, byTopic, problems, partly] = await Promise.all([
-    db.order.count({ where: { shop } }),
-    db.customer.count({ where: { shop, redactedAt: null } }),
-    db.fulfillment.count({ where: { shop } }),
-    db.webhookEvent.count({ where: backlogWhere }),
-    db.webhookEvent.findFirst({ where: backlogWhere, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } }),
-    db.webhookEvent.count({
-      where: { shop, status: "processed", processedAt: { gte: new Date(now.getTime() - 86_400_000) } },
-    }),
-    db.webhookEvent.groupBy({
-      by: ["topic"],
-      // Ids kept from before a shop/redact are not deliveries of the current installation.
-      where: { shop, status: { not: "redacted" } },
-      _max: { receivedAt: true },
-      _count: { _all: true },
-      orderBy: { topic: "asc" },
-    }),
-    db.webhookEvent.findMany({
-      where: { shop, status: { in: ["failed", "parked"] } },
-      orderBy: { receivedAt: "desc" },
-      take: 50,
-      select: { id: true, topic: true, status: true, attempts: true, lastError: true, receivedAt: true, nextAttemptAt: true },
-    }),
-    // Few rows: privacy requests are rare, and (shop, topic, receivedAt) is indexed.
-    db.webhookEvent.findMany({
-      where: { shop, topic: { in: PRIVACY_TOPICS }, status: "processed", outcome: { not: null } },
-      orderBy: { receivedAt: "desc" },
-      take: 20,
-      select: { id: true, topic: true, outcome: true, receivedAt: true },
-    }),
-  ]);
+  const [orders, customers, fulfillments, backlog, oldest, processedLastDay, byTopic, problems, partly] =
+    await Promise.all([
+      db.order.count({ where: { shop } }),
+      db.customer.count({ where: { shop, redactedAt: null } }),
+      db.fulfillment.count({ where: { shop } }),
+      db.webhookEvent.count({ where: backlogWhere }),
+      db.webhookEvent.findFirst({ where: backlogWhere, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } }),
+      db.webhookEvent.count({
+        where: { shop, status: "processed", processedAt: { gte: new Date(now.getTime() - 86_400_000) } },
+      }),
+      db.webhookEvent.groupBy({
+        by: ["topic"],
+        // Ids kept from before a shop/redact are not deliveries of the current installation.
+        where: { shop, status: { not: "redacted" } },
+        _max: { receivedAt: true },
+        _count: { _all: true },
+        orderBy: { topic: "asc" },
+      }),
+      db.webhookEvent.findMany({
+        where: { shop, status: { in: ["failed", "parked"] } },
+        orderBy: { receivedAt: "desc" },
+        take: 50,
+        select: {
+          id: true,
+          topic: true,
+          status: true,
+          attempts: true,
+          lastError: true,
+          receivedAt: true,
+          nextAttemptAt: true,
+        },
+      }),
+      // Few rows: privacy requests are rare, and (shop, topic, receivedAt) is indexed.
+      db.webhookEvent.findMany({
+        where: { shop, topic: { in: PRIVACY_TOPICS }, status: "processed", outcome: { not: null } },
+        orderBy: { receivedAt: "desc" },
+        take: 20,
+        select: { id: true, topic: true, outcome: true, receivedAt: true },
+      }),
+    ]);
   return {
     ordersMirrored: orders,
     customersMirrored: customers,
@@ -234,6 +250,11 @@ export async function syncOverview(db: Db, shop: string, now = new Date()): Prom
       count: (t._count as { _all: number })._all,
     })),
     problems,
-    partlyHandled: partly.map((e) => ({ id: e.id, topic: e.topic, outcome: e.outcome ?? "", receivedAt: e.receivedAt })),
+    partlyHandled: partly.map((e) => ({
+      id: e.id,
+      topic: e.topic,
+      outcome: e.outcome ?? "",
+      receivedAt: e.receivedAt,
+    })),
   };
 }

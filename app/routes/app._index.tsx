@@ -1,9 +1,21 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useLocation } from "@remix-run/react";
-import { Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { lazy, Suspense, useEffect, useState } from "react";
+
 import { db } from "../db.server";
 import { formatMoney } from "../domain/shared/money";
 import { authenticate } from "../shopify.server";
@@ -47,7 +59,8 @@ function formatChange(f: DashboardFigure, currency: string) {
   const better = f.higherIsBetter ? a > 0 : a < 0;
   const sign = a > 0 ? "+" : "−";
   const abs = Math.abs(a);
-  const text = f.format === "percent" ? `${sign}${(abs * 100).toFixed(1)} pts` : `${sign}${formatValue(f, abs, currency)}`;
+  const text =
+    f.format === "percent" ? `${sign}${(abs * 100).toFixed(1)} pts` : `${sign}${formatValue(f, abs, currency)}`;
   return { text: `${text} vs previous`, tone: better ? ("success" as const) : ("critical" as const) };
 }
 
@@ -61,7 +74,11 @@ export default function Dashboard() {
   const reasons = data.figures.find((f) => f.id === "return_rate")?.current.breakdown ?? [];
   const csv = `/app/dashboard.csv?from=${data.current.from}&to=${data.current.to}${location.search.includes("shop=") ? `&${new URLSearchParams(location.search).toString()}` : ""}`;
   return (
-    <Page title="Service dashboard" subtitle={`${data.current.from} to ${data.current.to}, compared with ${data.previous.from} to ${data.previous.to} (${data.timeZone})`} fullWidth>
+    <Page
+      title="Service dashboard"
+      subtitle={`${data.current.from} to ${data.current.to}, compared with ${data.previous.from} to ${data.previous.to} (${data.timeZone})`}
+      fullWidth
+    >
       <TitleBar title="Service dashboard" />
       <BlockStack gap="400">
         <Card>
@@ -69,8 +86,12 @@ export default function Dashboard() {
             <InlineStack gap="300" blockAlign="end" wrap>
               <TextField label="From" type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
               <TextField label="To" type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
-              <Button submit variant="primary">Show period</Button>
-              <Button url={csv} download>Export CSV</Button>
+              <Button submit variant="primary">
+                Show period
+              </Button>
+              <Button url={csv} download>
+                Export CSV
+              </Button>
             </InlineStack>
           </Form>
         </Card>
@@ -80,11 +101,29 @@ export default function Dashboard() {
             return (
               <Card key={f.id}>
                 <BlockStack gap="100">
-                  <Text as="h2" variant="headingSm">{f.label}</Text>
-                  <Text as="p" variant="heading2xl" id={`kpi-${f.id}`}>{formatValue(f, f.current.value, data.currency)}</Text>
-                  {ch ? <Text as="p" tone={ch.tone}>{ch.text}</Text> : <Text as="p" tone="subdued">{f.previous ? "No earlier figure" : "Now"}</Text>}
-                  {f.current.detail ? <Text as="p" tone="subdued" variant="bodySm">{f.current.detail}</Text> : null}
-                  <Text as="p" tone="subdued" variant="bodySm">{f.help}</Text>
+                  <Text as="h2" variant="headingSm">
+                    {f.label}
+                  </Text>
+                  <Text as="p" variant="heading2xl" id={`kpi-${f.id}`}>
+                    {formatValue(f, f.current.value, data.currency)}
+                  </Text>
+                  {ch ? (
+                    <Text as="p" tone={ch.tone}>
+                      {ch.text}
+                    </Text>
+                  ) : (
+                    <Text as="p" tone="subdued">
+                      {f.previous ? "No earlier figure" : "Now"}
+                    </Text>
+                  )}
+                  {f.current.detail ? (
+                    <Text as="p" tone="subdued" variant="bodySm">
+                      {f.current.detail}
+                    </Text>
+                  ) : null}
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    {f.help}
+                  </Text>
                 </BlockStack>
               </Card>
             );

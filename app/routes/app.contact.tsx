@@ -1,10 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Checkbox,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { useEffect, useMemo, useState } from "react";
+
+import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { CHANNEL_KINDS, LANGUAGES, TOPICS, type ContactSettings } from "../domain/contact/settings";
@@ -15,7 +29,10 @@ import { updateContactSettings } from "../services/contact/settings.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [settings, profile] = await Promise.all([getContactSettings(db(), session.shop), shopProfile(db(), session.shop)]);
+  const [settings, profile] = await Promise.all([
+    getContactSettings(db(), session.shop),
+    shopProfile(db(), session.shop),
+  ]);
   return json({ settings, timeZone: profile.timeZone });
 };
 
@@ -25,24 +42,51 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     input = ((await request.json()) as { settings?: unknown })?.settings;
   } catch {
-    return json<SaveAnswer>({ ok: false, errors: ["The settings could not be read; reload the page and try again."] }, { status: 400 });
+    return json<SaveAnswer>(
+      { ok: false, errors: ["The settings could not be read; reload the page and try again."] },
+      { status: 400 },
+    );
   }
   const result = await updateContactSettings(db(), session.shop, input);
-  return result.ok ? json<SaveAnswer>({ ok: true, settings: result.settings }) : json<SaveAnswer>({ ok: false, errors: result.errors }, { status: 400 });
+  return result.ok
+    ? json<SaveAnswer>({ ok: true, settings: result.settings })
+    : json<SaveAnswer>({ ok: false, errors: result.errors }, { status: 400 });
 };
 
 type SaveAnswer = { ok: true; settings: ContactSettings } | { ok: false; errors: string[] };
 
 const holidaysText = (s: ContactSettings) => s.hours.holidays.map((h) => `${h.date} ${h.name}`.trim()).join("\n");
 const parseHolidays = (text: string) =>
-  text.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => ({ date: l.slice(0, 10), name: l.slice(10).trim() }));
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => ({ date: l.slice(0, 10), name: l.slice(10).trim() }));
 
-const LANGUAGE_LABEL: Record<string, string> = { en: "English", ko: "Korean (한국어)", ja: "Japanese (日本語)", fa: "Persian (فارسی)" };
+const LANGUAGE_LABEL: Record<string, string> = {
+  en: "English",
+  ko: "Korean (한국어)",
+  ja: "Japanese (日本語)",
+  fa: "Persian (فارسی)",
+};
 /** Persian is typed right to left: each FAQ entry's text fields follow the entry's language. */
 const RTL_LANGUAGES = new Set(["fa"]);
 const dirOf = (language: string) => (RTL_LANGUAGES.has(language) ? "rtl" : "ltr");
-const TOPIC_LABEL: Record<string, string> = { order_status: "Order status", return: "Return", product: "Product", other: "Other" };
-const CHANNEL_LABEL: Record<string, string> = { email: "Email", phone: "Phone", whatsapp: "WhatsApp", messenger: "Messenger", instagram: "Instagram", sms: "SMS", chat: "Live chat link" };
+const TOPIC_LABEL: Record<string, string> = {
+  order_status: "Order status",
+  return: "Return",
+  product: "Product",
+  other: "Other",
+};
+const CHANNEL_LABEL: Record<string, string> = {
+  email: "Email",
+  phone: "Phone",
+  whatsapp: "WhatsApp",
+  messenger: "Messenger",
+  instagram: "Instagram",
+  sms: "SMS",
+  chat: "Live chat link",
+};
 
 export default function ContactSettingsPage() {
   const { settings: saved, timeZone } = useLoaderData<typeof loader>();
@@ -83,94 +127,280 @@ export default function ContactSettingsPage() {
         {result && !result.ok ? (
           <Layout.Section>
             <Banner tone="critical" title="Nothing was saved">
-              <ul>{result.errors.map((e) => <li key={e}>{e}</li>)}</ul>
+              <ul>
+                {result.errors.map((e) => (
+                  <li key={e}>{e}</li>
+                ))}
+              </ul>
             </Banner>
           </Layout.Section>
         ) : null}
-        <Layout.AnnotatedSection title="Channels" description="How shoppers can reach you, and the reply time they should expect (counted in business hours). Untick a channel to hide it from the storefront without losing its details.">
+        <Layout.AnnotatedSection
+          title="Channels"
+          description="How shoppers can reach you, and the reply time they should expect (counted in business hours). Untick a channel to hide it from the storefront without losing its details."
+        >
           <Card>
             <BlockStack gap="300">
               {s.channels.map((c, i) => (
                 <InlineStack key={i} gap="200" blockAlign="end" wrap={false}>
                   <Box paddingBlockEnd="150">
-                    <Checkbox label="Shown" checked={c.enabled} onChange={(on) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, enabled: on } : x)) })} />
+                    <Checkbox
+                      label="Shown"
+                      checked={c.enabled}
+                      onChange={(on) =>
+                        update({ channels: s.channels.map((x, j) => (j === i ? { ...x, enabled: on } : x)) })
+                      }
+                    />
                   </Box>
-                  <Select label="Channel" options={CHANNEL_KINDS.map((k) => ({ label: CHANNEL_LABEL[k], value: k }))} value={c.kind} onChange={(v) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, kind: v as typeof c.kind } : x)) })} />
-                  <TextField label="Address, number or link" value={c.value} onChange={(v) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, value: v } : x)) })} autoComplete="off" />
-                  <TextField label="Replies within (min)" type="number" value={String(c.replyMinutes)} onChange={(v) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, replyMinutes: Number(v) } : x)) })} autoComplete="off" />
-                  <Button tone="critical" variant="plain" onClick={() => update({ channels: s.channels.filter((_, j) => j !== i) })} accessibilityLabel={`Remove ${CHANNEL_LABEL[c.kind]}`}>Remove</Button>
+                  <Select
+                    label="Channel"
+                    options={CHANNEL_KINDS.map((k) => ({ label: CHANNEL_LABEL[k], value: k }))}
+                    value={c.kind}
+                    onChange={(v) =>
+                      update({ channels: s.channels.map((x, j) => (j === i ? { ...x, kind: v as typeof c.kind } : x)) })
+                    }
+                  />
+                  <TextField
+                    label="Address, number or link"
+                    value={c.value}
+                    onChange={(v) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, value: v } : x)) })}
+                    autoComplete="off"
+                  />
+                  <TextField
+                    label="Replies within (min)"
+                    type="number"
+                    value={String(c.replyMinutes)}
+                    onChange={(v) =>
+                      update({ channels: s.channels.map((x, j) => (j === i ? { ...x, replyMinutes: Number(v) } : x)) })
+                    }
+                    autoComplete="off"
+                  />
+                  <Button
+                    tone="critical"
+                    variant="plain"
+                    onClick={() => update({ channels: s.channels.filter((_, j) => j !== i) })}
+                    accessibilityLabel={`Remove ${CHANNEL_LABEL[c.kind]}`}
+                  >
+                    Remove
+                  </Button>
                 </InlineStack>
               ))}
-              <InlineStack><Button onClick={() => update({ channels: [...s.channels, { kind: "email", value: "", replyMinutes: 120, enabled: true }] })}>Add channel</Button></InlineStack>
+              <InlineStack>
+                <Button
+                  onClick={() =>
+                    update({
+                      channels: [...s.channels, { kind: "email", value: "", replyMinutes: 120, enabled: true }],
+                    })
+                  }
+                >
+                  Add channel
+                </Button>
+              </InlineStack>
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
-        <Layout.AnnotatedSection title="Business hours" description="Channels show as online during these hours; first response time counts only these hours.">
+        <Layout.AnnotatedSection
+          title="Business hours"
+          description="Channels show as online during these hours; first response time counts only these hours."
+        >
           <Card>
             <BlockStack gap="200">
               {WEEKDAY_NAMES.map((name, d) => {
                 const day = s.hours.weekly[d];
-                const setDay = (v: { open: string; close: string } | null) => update({ hours: { ...s.hours, weekly: s.hours.weekly.map((x, j) => (j === d ? v : x)) } });
+                const setDay = (v: { open: string; close: string } | null) =>
+                  update({ hours: { ...s.hours, weekly: s.hours.weekly.map((x, j) => (j === d ? v : x)) } });
                 return (
                   <InlineStack key={name} gap="200" blockAlign="center">
-                    <div style={{ width: 110 }}><Checkbox label={name} checked={day !== null} onChange={(on) => setDay(on ? { open: "09:00", close: "17:00" } : null)} /></div>
+                    <div style={{ width: 110 }}>
+                      <Checkbox
+                        label={name}
+                        checked={day !== null}
+                        onChange={(on) => setDay(on ? { open: "09:00", close: "17:00" } : null)}
+                      />
+                    </div>
                     {day ? (
                       <>
-                        <TextField label={`${name} opens`} labelHidden type="time" value={day.open} onChange={(v) => setDay({ ...day, open: v })} autoComplete="off" />
-                        <TextField label={`${name} closes`} labelHidden type="time" value={day.close === "24:00" ? "00:00" : day.close} onChange={(v) => setDay({ ...day, close: v === "00:00" ? "24:00" : v })} autoComplete="off" />
+                        <TextField
+                          label={`${name} opens`}
+                          labelHidden
+                          type="time"
+                          value={day.open}
+                          onChange={(v) => setDay({ ...day, open: v })}
+                          autoComplete="off"
+                        />
+                        <TextField
+                          label={`${name} closes`}
+                          labelHidden
+                          type="time"
+                          value={day.close === "24:00" ? "00:00" : day.close}
+                          onChange={(v) => setDay({ ...day, close: v === "00:00" ? "24:00" : v })}
+                          autoComplete="off"
+                        />
                       </>
-                    ) : <Text as="span" tone="subdued">Closed</Text>}
+                    ) : (
+                      <Text as="span" tone="subdued">
+                        Closed
+                      </Text>
+                    )}
                   </InlineStack>
                 );
               })}
-              <TextField label="Holiday closures" helpText="One per line: YYYY-MM-DD and an optional name, e.g. 2026-12-25 Christmas. A closing time of 00:00 means open until midnight." value={holidays} onChange={setHolidays} multiline={3} autoComplete="off" />
+              <TextField
+                label="Holiday closures"
+                helpText="One per line: YYYY-MM-DD and an optional name, e.g. 2026-12-25 Christmas. A closing time of 00:00 means open until midnight."
+                value={holidays}
+                onChange={setHolidays}
+                multiline={3}
+                autoComplete="off"
+              />
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
-        <Layout.AnnotatedSection title="FAQ" description="Questions in categories, per language, in the order shown. Answers allow bold, italics, lists and links; anything else is removed.">
+        <Layout.AnnotatedSection
+          title="FAQ"
+          description="Questions in categories, per language, in the order shown. Answers allow bold, italics, lists and links; anything else is removed."
+        >
           <Card>
             <BlockStack gap="400">
               {s.faq.map((f, i) => {
-                const set = (patch: Partial<typeof f>) => update({ faq: s.faq.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
+                const set = (patch: Partial<typeof f>) =>
+                  update({ faq: s.faq.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
                 return (
                   <BlockStack key={f.id} gap="200">
                     <InlineStack gap="200" wrap={false}>
-                      <Select label="Language" options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABEL[l], value: l }))} value={f.language} onChange={(v) => set({ language: v as typeof f.language })} />
+                      <Select
+                        label="Language"
+                        options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABEL[l], value: l }))}
+                        value={f.language}
+                        onChange={(v) => set({ language: v as typeof f.language })}
+                      />
                       <div dir={dirOf(f.language)} lang={f.language}>
-                        <TextField label="Category" value={f.category} onChange={(v) => set({ category: v })} autoComplete="off" />
+                        <TextField
+                          label="Category"
+                          value={f.category}
+                          onChange={(v) => set({ category: v })}
+                          autoComplete="off"
+                        />
                       </div>
-                      <TextField label="Order" type="number" value={String(f.position)} onChange={(v) => set({ position: Number(v) })} autoComplete="off" />
+                      <TextField
+                        label="Order"
+                        type="number"
+                        value={String(f.position)}
+                        onChange={(v) => set({ position: Number(v) })}
+                        autoComplete="off"
+                      />
                     </InlineStack>
                     <div dir={dirOf(f.language)} lang={f.language}>
                       <BlockStack gap="200">
-                        <TextField label="Question" value={f.question} onChange={(v) => set({ question: v })} autoComplete="off" />
-                        <TextField label="Answer (rich text: <p>, <strong>, <em>, <ul>, <a>)" value={f.answerHtml} onChange={(v) => set({ answerHtml: v })} multiline={3} autoComplete="off" />
+                        <TextField
+                          label="Question"
+                          value={f.question}
+                          onChange={(v) => set({ question: v })}
+                          autoComplete="off"
+                        />
+                        <TextField
+                          label="Answer (rich text: <p>, <strong>, <em>, <ul>, <a>)"
+                          value={f.answerHtml}
+                          onChange={(v) => set({ answerHtml: v })}
+                          multiline={3}
+                          autoComplete="off"
+                        />
                       </BlockStack>
                     </div>
-                    <InlineStack><Button tone="critical" variant="plain" onClick={() => update({ faq: s.faq.filter((_, j) => j !== i) })}>Remove question</Button></InlineStack>
+                    <InlineStack>
+                      <Button
+                        tone="critical"
+                        variant="plain"
+                        onClick={() => update({ faq: s.faq.filter((_, j) => j !== i) })}
+                      >
+                        Remove question
+                      </Button>
+                    </InlineStack>
                   </BlockStack>
                 );
               })}
               <InlineStack>
-                <Button onClick={() => update({ faq: [...s.faq, { id: Math.random().toString(36).slice(2, 10), language: "en", category: "General", question: "", answerHtml: "", position: s.faq.length + 1 }] })}>Add question</Button>
+                <Button
+                  onClick={() =>
+                    update({
+                      faq: [
+                        ...s.faq,
+                        {
+                          id: Math.random().toString(36).slice(2, 10),
+                          language: "en",
+                          category: "General",
+                          question: "",
+                          answerHtml: "",
+                          position: s.faq.length + 1,
+                        },
+                      ],
+                    })
+                  }
+                >
+                  Add question
+                </Button>
               </InlineStack>
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
-        <Layout.AnnotatedSection title="Contact form and surveys" description="Messages arrive in the Inbox. Closing a request can send a 1–5 satisfaction survey; an NPS survey can follow delivery.">
+        <Layout.AnnotatedSection
+          title="Contact form and surveys"
+          description="Messages arrive in the Inbox. Closing a request can send a 1–5 satisfaction survey; an NPS survey can follow delivery."
+        >
           <Card>
             <BlockStack gap="300">
-              <Checkbox label="Show the contact form" checked={s.form.enabled} onChange={(v) => update({ form: { ...s.form, enabled: v } })} />
+              <Checkbox
+                label="Show the contact form"
+                checked={s.form.enabled}
+                onChange={(v) => update({ form: { ...s.form, enabled: v } })}
+              />
               <InlineStack gap="300">
                 {TOPICS.map((t) => (
-                  <Checkbox key={t} label={TOPIC_LABEL[t]} checked={s.form.topics.includes(t)} onChange={(on) => update({ form: { ...s.form, topics: on ? [...s.form.topics, t] : s.form.topics.filter((x) => x !== t) } })} />
+                  <Checkbox
+                    key={t}
+                    label={TOPIC_LABEL[t]}
+                    checked={s.form.topics.includes(t)}
+                    onChange={(on) =>
+                      update({
+                        form: { ...s.form, topics: on ? [...s.form.topics, t] : s.form.topics.filter((x) => x !== t) },
+                      })
+                    }
+                  />
                 ))}
               </InlineStack>
-              <TextField label="Promised reply time for form messages (business minutes)" type="number" value={String(s.form.replyMinutes)} onChange={(v) => update({ form: { ...s.form, replyMinutes: Number(v) } })} autoComplete="off" />
-              <TextField label="Reply-to address for your replies" type="email" value={s.replyTo} onChange={(v) => update({ replyTo: v })} autoComplete="off" helpText="Leave empty to use the shop's email." />
-              <Checkbox label="Send a satisfaction survey when a request is closed" checked={s.surveys.csat} onChange={(v) => update({ surveys: { ...s.surveys, csat: v } })} />
-              <Checkbox label="Send an NPS survey after delivery" checked={s.surveys.nps} onChange={(v) => update({ surveys: { ...s.surveys, nps: v } })} />
-              <TextField label="Days after delivery" type="number" value={String(s.surveys.npsDaysAfterDelivery)} onChange={(v) => update({ surveys: { ...s.surveys, npsDaysAfterDelivery: Number(v) } })} autoComplete="off" disabled={!s.surveys.nps} />
+              <TextField
+                label="Promised reply time for form messages (business minutes)"
+                type="number"
+                value={String(s.form.replyMinutes)}
+                onChange={(v) => update({ form: { ...s.form, replyMinutes: Number(v) } })}
+                autoComplete="off"
+              />
+              <TextField
+                label="Reply-to address for your replies"
+                type="email"
+                value={s.replyTo}
+                onChange={(v) => update({ replyTo: v })}
+                autoComplete="off"
+                helpText="Leave empty to use the shop's email."
+              />
+              <Checkbox
+                label="Send a satisfaction survey when a request is closed"
+                checked={s.surveys.csat}
+                onChange={(v) => update({ surveys: { ...s.surveys, csat: v } })}
+              />
+              <Checkbox
+                label="Send an NPS survey after delivery"
+                checked={s.surveys.nps}
+                onChange={(v) => update({ surveys: { ...s.surveys, nps: v } })}
+              />
+              <TextField
+                label="Days after delivery"
+                type="number"
+                value={String(s.surveys.npsDaysAfterDelivery)}
+                onChange={(v) => update({ surveys: { ...s.surveys, npsDaysAfterDelivery: Number(v) } })}
+                autoComplete="off"
+                disabled={!s.surveys.nps}
+              />
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { dashboardCsv } from "../services/dashboard/csv.server";
@@ -9,7 +10,8 @@ import { periodFromQuery } from "../services/dashboard/period.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const range = await periodFromQuery(request, session.shop);
-  if ("error" in range) return new Response(range.error, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  if ("error" in range)
+    return new Response(range.error, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   const dashboard = await computeDashboard(db(), session.shop, range, new Date());
   return new Response(dashboardCsv(dashboard), {
     headers: {

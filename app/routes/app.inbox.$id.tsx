@@ -1,9 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useEffect, useState } from "react";
+
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
@@ -27,7 +40,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       orderName: found.orderName,
       createdAt: found.createdAt.toISOString(),
       firstResponseMinutes: found.firstResponseMinutes,
-      messages: found.messages.map((m) => ({ id: m.id, author: m.author, body: m.body, at: m.createdAt.toISOString() })),
+      messages: found.messages.map((m) => ({
+        id: m.id,
+        author: m.author,
+        body: m.body,
+        at: m.createdAt.toISOString(),
+      })),
     },
     context,
   });
@@ -80,7 +98,9 @@ export default function RequestPage() {
   return (
     <Page
       title={`Request #${r.number}`}
-      titleMetadata={<Badge tone={STATUS_TONE[r.status as keyof typeof STATUS_TONE]}>{STATUS_LABEL[r.status] ?? r.status}</Badge>}
+      titleMetadata={
+        <Badge tone={STATUS_TONE[r.status as keyof typeof STATUS_TONE]}>{STATUS_LABEL[r.status] ?? r.status}</Badge>
+      }
       backAction={{ content: "Inbox", url: "/app/inbox" }}
     >
       <TitleBar title={`Request #${r.number}`} />
@@ -91,12 +111,19 @@ export default function RequestPage() {
             <Card>
               <BlockStack gap="400">
                 {r.messages.map((m) => (
-                  <Box key={m.id} padding="300" background={m.author === "merchant" ? "bg-surface-info" : "bg-surface-secondary"} borderRadius="200">
+                  <Box
+                    key={m.id}
+                    padding="300"
+                    background={m.author === "merchant" ? "bg-surface-info" : "bg-surface-secondary"}
+                    borderRadius="200"
+                  >
                     <BlockStack gap="100">
                       <Text as="p" tone="subdued" variant="bodySm">
-                        {m.author === "merchant" ? "You" : r.name ?? "Customer"} · {new Date(m.at).toLocaleString()}
+                        {m.author === "merchant" ? "You" : (r.name ?? "Customer")} · {new Date(m.at).toLocaleString()}
                       </Text>
-                      <Text as="p"><span style={{ whiteSpace: "pre-wrap" }}>{m.body}</span></Text>
+                      <Text as="p">
+                        <span style={{ whiteSpace: "pre-wrap" }}>{m.body}</span>
+                      </Text>
                     </BlockStack>
                   </Box>
                 ))}
@@ -106,9 +133,19 @@ export default function RequestPage() {
               <Form method="post">
                 <BlockStack gap="300">
                   <input type="hidden" name="intent" value="reply" />
-                  <TextField label={`Reply to ${r.email ?? "customer"}`} name="body" value={body} onChange={setBody} multiline={5} autoComplete="off" maxLength={10000} />
+                  <TextField
+                    label={`Reply to ${r.email ?? "customer"}`}
+                    name="body"
+                    value={body}
+                    onChange={setBody}
+                    multiline={5}
+                    autoComplete="off"
+                    maxLength={10000}
+                  />
                   <InlineStack gap="200" align="end">
-                    <Button submit variant="primary" loading={busy} disabled={!r.email}>Send reply</Button>
+                    <Button submit variant="primary" loading={busy} disabled={!r.email}>
+                      Send reply
+                    </Button>
                   </InlineStack>
                 </BlockStack>
               </Form>
@@ -119,51 +156,92 @@ export default function RequestPage() {
           <BlockStack gap="400">
             <Card>
               <BlockStack gap="200">
-                <Text as="h2" variant="headingSm">Customer</Text>
+                <Text as="h2" variant="headingSm">
+                  Customer
+                </Text>
                 <Text as="p">{r.name ?? "(erased)"}</Text>
-                <Text as="p" tone="subdued">{r.email ?? ""}</Text>
                 <Text as="p" tone="subdued">
-                  First response: {r.firstResponseMinutes === null ? "not yet" : `${r.firstResponseMinutes} business min`}
+                  {r.email ?? ""}
+                </Text>
+                <Text as="p" tone="subdued">
+                  First response:{" "}
+                  {r.firstResponseMinutes === null ? "not yet" : `${r.firstResponseMinutes} business min`}
                 </Text>
                 <Form method="post">
                   <input type="hidden" name="intent" value={r.status === "closed" ? "reopen" : "close"} />
-                  <Button submit loading={busy}>{r.status === "closed" ? "Reopen" : "Close request"}</Button>
+                  <Button submit loading={busy}>
+                    {r.status === "closed" ? "Reopen" : "Close request"}
+                  </Button>
                 </Form>
               </BlockStack>
             </Card>
             <Card>
               <BlockStack gap="200">
-                <Text as="h2" variant="headingSm">Order {context.order?.name ?? r.orderName ?? ""}</Text>
+                <Text as="h2" variant="headingSm">
+                  Order {context.order?.name ?? r.orderName ?? ""}
+                </Text>
                 {context.order ? (
                   <>
                     <Text as="p">
-                      {money(context.order.totalMinor, context.order.currency)} · placed {new Date(context.order.placedAt).toLocaleDateString()}
+                      {money(context.order.totalMinor, context.order.currency)} · placed{" "}
+                      {new Date(context.order.placedAt).toLocaleDateString()}
                       {context.order.cancelled ? " · cancelled" : ""}
                     </Text>
-                    <Text as="p" tone="subdued">{context.order.items.join(", ")}</Text>
-                    <Text as="h3" variant="headingXs">Shipments</Text>
-                    {context.shipments.length === 0 ? <Text as="p" tone="subdued">Not shipped yet ({context.order.fulfillmentStatus})</Text> : null}
+                    <Text as="p" tone="subdued">
+                      {context.order.items.join(", ")}
+                    </Text>
+                    <Text as="h3" variant="headingXs">
+                      Shipments
+                    </Text>
+                    {context.shipments.length === 0 ? (
+                      <Text as="p" tone="subdued">
+                        Not shipped yet ({context.order.fulfillmentStatus})
+                      </Text>
+                    ) : null}
                     {context.shipments.map((s, i) => (
                       <InlineStack key={i} gap="200" blockAlign="center">
-                        <Badge tone={s.problem ? "critical" : s.status === "delivered" ? "success" : "info"}>{(s.problem ?? s.status).replace(/_/g, " ")}</Badge>
-                        <Text as="span" tone="subdued">{[s.carrier, s.trackingNumber].filter(Boolean).join(" ")}</Text>
+                        <Badge tone={s.problem ? "critical" : s.status === "delivered" ? "success" : "info"}>
+                          {(s.problem ?? s.status).replace(/_/g, " ")}
+                        </Badge>
+                        <Text as="span" tone="subdued">
+                          {[s.carrier, s.trackingNumber].filter(Boolean).join(" ")}
+                        </Text>
                       </InlineStack>
                     ))}
-                    <Text as="h3" variant="headingXs">Returns</Text>
-                    {context.returns.length === 0 ? <Text as="p" tone="subdued">None</Text> : null}
+                    <Text as="h3" variant="headingXs">
+                      Returns
+                    </Text>
+                    {context.returns.length === 0 ? (
+                      <Text as="p" tone="subdued">
+                        None
+                      </Text>
+                    ) : null}
                     {context.returns.map((x, i) => (
-                      <Text as="p" key={i}>{x.name ?? "Return"}: {x.status.toLowerCase()} ({x.quantity} items)</Text>
+                      <Text as="p" key={i}>
+                        {x.name ?? "Return"}: {x.status.toLowerCase()} ({x.quantity} items)
+                      </Text>
                     ))}
                     {context.refunds.map((x, i) => (
-                      <Text as="p" key={i} tone="subdued">Refunded {money(x.amountMinor, x.currency)}</Text>
+                      <Text as="p" key={i} tone="subdued">
+                        Refunded {money(x.amountMinor, x.currency)}
+                      </Text>
                     ))}
                   </>
                 ) : (
-                  <Text as="p" tone="subdued">{r.orderName ? "The order number did not match this customer's orders." : "No order given."}</Text>
+                  <Text as="p" tone="subdued">
+                    {r.orderName ? "The order number did not match this customer's orders." : "No order given."}
+                  </Text>
                 )}
-                {context.extra.map((e) => e.facts.map((f) => (
-                  <InlineStack key={`${e.area}-${f.label}`} gap="200"><Text as="span" tone="subdued">{f.label}</Text><Badge tone={f.tone}>{f.value}</Badge></InlineStack>
-                )))}
+                {context.extra.map((e) =>
+                  e.facts.map((f) => (
+                    <InlineStack key={`${e.area}-${f.label}`} gap="200">
+                      <Text as="span" tone="subdued">
+                        {f.label}
+                      </Text>
+                      <Badge tone={f.tone}>{f.value}</Badge>
+                    </InlineStack>
+                  )),
+                )}
               </BlockStack>
             </Card>
           </BlockStack>

@@ -2,8 +2,22 @@ import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, FormLayout, IndexTable, InlineGrid, InlineStack, Layout, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  FormLayout,
+  IndexTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { adjustmentSchema, adjustPoints, memberDetail } from "../services/loyalty/admin.server";
@@ -16,8 +30,15 @@ import { formatShopTime } from "../utils/format";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const now = new Date();
-  const [detail, settings, profile] = await Promise.all([memberDetail(db(), session.shop, params.id ?? "", now), loadLoyaltySettings(db(), session.shop), shopProfile(db(), session.shop)]);
-  if (!detail) throw new Response("No such member in this shop. They may have been removed at the customer's request.", { status: 404 });
+  const [detail, settings, profile] = await Promise.all([
+    memberDetail(db(), session.shop, params.id ?? "", now),
+    loadLoyaltySettings(db(), session.shop),
+    shopProfile(db(), session.shop),
+  ]);
+  if (!detail)
+    throw new Response("No such member in this shop. They may have been removed at the customer's request.", {
+      status: 404,
+    });
   const { member, balance, ledger, redemptions } = detail;
   const time = (d: Date) => formatShopTime(d, profile.timeZone);
   return json({
@@ -40,7 +61,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       reason: e.reason,
       actor: e.actor,
     })),
-    redemptions: redemptions.map((r) => ({ id: r.id, at: time(r.createdAt), title: r.rewardTitle, points: r.points, status: r.status, code: r.code })),
+    redemptions: redemptions.map((r) => ({
+      id: r.id,
+      at: time(r.createdAt),
+      title: r.rewardTitle,
+      points: r.points,
+      status: r.status,
+      code: r.code,
+    })),
   });
 };
 
@@ -50,11 +78,19 @@ type ActionAnswer = { ok: true; points: number } | { ok: false; errors: Record<s
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const auth = await authenticate.admin(request);
   const form = await request.formData().catch(() => null);
-  if (!form) return json<ActionAnswer>({ ok: false, errors: { form: "The adjustment could not be read. Reload the page and try again." } }, { status: 400 });
+  if (!form)
+    return json<ActionAnswer>(
+      { ok: false, errors: { form: "The adjustment could not be read. Reload the page and try again." } },
+      { status: 400 },
+    );
   const parsed = adjustmentSchema.safeParse({ points: form.get("points") ?? "", reason: form.get("reason") ?? "" });
   if (!parsed.success) {
     const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.path[0] === "points" && issue.code === "invalid_type" ? "Enter a whole number of points, e.g. 50 or -50" : issue.message;
+    for (const issue of parsed.error.issues)
+      errors[String(issue.path[0] ?? "form")] ??=
+        issue.path[0] === "points" && issue.code === "invalid_type"
+          ? "Enter a whole number of points, e.g. 50 or -50"
+          : issue.message;
     return json<ActionAnswer>({ ok: false, errors }, { status: 400 });
   }
   const staff = (auth as { sessionToken?: { sub?: string } }).sessionToken?.sub;
@@ -69,8 +105,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     });
     return json<ActionAnswer>({ ok: true, points: result.status === "posted" ? result.points : 0 });
   } catch (error) {
-    if (error instanceof LoyaltyError) return json<ActionAnswer>({ ok: false, errors: { points: error.message } }, { status: error.status });
-    if (error instanceof MemberNotFoundError) return json<ActionAnswer>({ ok: false, errors: { form: "No such member in this shop." } }, { status: 404 });
+    if (error instanceof LoyaltyError)
+      return json<ActionAnswer>({ ok: false, errors: { points: error.message } }, { status: error.status });
+    if (error instanceof MemberNotFoundError)
+      return json<ActionAnswer>({ ok: false, errors: { form: "No such member in this shop." } }, { status: 404 });
     throw error;
   }
 };
@@ -89,7 +127,10 @@ const KIND_LABELS: Record<string, string> = {
   merge_out: "Moved to account",
 };
 
-const newToken = () => (typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2, 12)}`);
+const newToken = () =>
+  typeof crypto !== "undefined" && "randomUUID" in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2, 12)}`;
 
 export default function LoyaltyMemberPage() {
   const { member, balance, ledger, redemptions, currencyName } = useLoaderData<typeof loader>();
@@ -114,9 +155,18 @@ export default function LoyaltyMemberPage() {
     <BlockStack gap="400">
       <InlineStack align="space-between" blockAlign="center">
         <BlockStack>
-          <Text as="h2" variant="headingLg">{member.who}</Text>
+          <Text as="h2" variant="headingLg">
+            {member.who}
+          </Text>
           <Text as="p" tone="subdued">
-            {[member.customerId ? `Customer ${member.customerId}` : "Guest (no account yet)", member.tier ? `Tier: ${member.tier}` : "No tier", member.birthday ? `Birthday ${member.birthday}` : null, `Member since ${member.since}`].filter(Boolean).join(" · ")}
+            {[
+              member.customerId ? `Customer ${member.customerId}` : "Guest (no account yet)",
+              member.tier ? `Tier: ${member.tier}` : "No tier",
+              member.birthday ? `Birthday ${member.birthday}` : null,
+              `Member since ${member.since}`,
+            ]
+              .filter(Boolean)
+              .join(" · ")}
           </Text>
         </BlockStack>
         <Button onClick={() => navigate("/app/loyalty/members")}>All members</Button>
@@ -129,7 +179,9 @@ export default function LoyaltyMemberPage() {
         ].map((s) => (
           <Card key={s.label}>
             <BlockStack gap="100">
-              <Text as="span" tone="subdued">{s.label}</Text>
+              <Text as="span" tone="subdued">
+                {s.label}
+              </Text>
               <Text as="p" variant="headingXl" numeric>{`${s.value.toLocaleString("en-US")} ${currencyName}`}</Text>
             </BlockStack>
           </Card>
@@ -142,8 +194,17 @@ export default function LoyaltyMemberPage() {
               resourceName={{ singular: "entry", plural: "entries" }}
               itemCount={ledger.length}
               selectable={false}
-              emptyState={<Text as="p" tone="subdued">No points yet.</Text>}
-              headings={[{ title: "When" }, { title: "What" }, { title: "Points", alignment: "end" }, { title: "Note" }]}
+              emptyState={
+                <Text as="p" tone="subdued">
+                  No points yet.
+                </Text>
+              }
+              headings={[
+                { title: "When" },
+                { title: "What" },
+                { title: "Points", alignment: "end" },
+                { title: "Note" },
+              ]}
             >
               {ledger.map((e, index) => (
                 <IndexTable.Row id={e.id} key={e.id} position={index}>
@@ -155,10 +216,17 @@ export default function LoyaltyMemberPage() {
                     </InlineStack>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Text as="span" alignment="end" numeric tone={e.points < 0 ? "critical" : undefined}>{`${e.points > 0 ? "+" : ""}${e.points.toLocaleString("en-US")}`}</Text>
+                    <Text
+                      as="span"
+                      alignment="end"
+                      numeric
+                      tone={e.points < 0 ? "critical" : undefined}
+                    >{`${e.points > 0 ? "+" : ""}${e.points.toLocaleString("en-US")}`}</Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Text as="span" variant="bodySm" breakWord>{[e.reason, e.actor].filter(Boolean).join(" · ") || "—"}</Text>
+                    <Text as="span" variant="bodySm" breakWord>
+                      {[e.reason, e.actor].filter(Boolean).join(" · ") || "—"}
+                    </Text>
                   </IndexTable.Cell>
                 </IndexTable.Row>
               ))}
@@ -170,32 +238,67 @@ export default function LoyaltyMemberPage() {
             <Card>
               <adjust.Form method="post">
                 <BlockStack gap="300">
-                  <Text as="h3" variant="headingMd">Adjust points</Text>
+                  <Text as="h3" variant="headingMd">
+                    Adjust points
+                  </Text>
                   {errors.form ? <Banner tone="critical">{errors.form}</Banner> : null}
                   <input type="hidden" name="token" value={token} />
                   <FormLayout>
-                    <TextField label="Points" name="points" type="number" value={points} onChange={setPoints} autoComplete="off" helpText="Positive adds, negative takes away. The balance cannot go below zero." error={errors.points} />
-                    <TextField label="Reason" name="reason" value={reason} onChange={setReason} autoComplete="off" maxLength={200} placeholder="Goodwill for a late delivery" helpText="Shown in this member's history to staff, not to the shopper." error={errors.reason} />
+                    <TextField
+                      label="Points"
+                      name="points"
+                      type="number"
+                      value={points}
+                      onChange={setPoints}
+                      autoComplete="off"
+                      helpText="Positive adds, negative takes away. The balance cannot go below zero."
+                      error={errors.points}
+                    />
+                    <TextField
+                      label="Reason"
+                      name="reason"
+                      value={reason}
+                      onChange={setReason}
+                      autoComplete="off"
+                      maxLength={200}
+                      placeholder="Goodwill for a late delivery"
+                      helpText="Shown in this member's history to staff, not to the shopper."
+                      error={errors.reason}
+                    />
                   </FormLayout>
                   <InlineStack align="end">
-                    <Button submit variant="primary" loading={adjust.state !== "idle"}>Save adjustment</Button>
+                    <Button submit variant="primary" loading={adjust.state !== "idle"}>
+                      Save adjustment
+                    </Button>
                   </InlineStack>
                 </BlockStack>
               </adjust.Form>
             </Card>
             <Card>
               <BlockStack gap="200">
-                <Text as="h3" variant="headingMd">Rewards redeemed</Text>
+                <Text as="h3" variant="headingMd">
+                  Rewards redeemed
+                </Text>
                 {redemptions.length === 0 ? (
-                  <Text as="p" tone="subdued">None yet.</Text>
+                  <Text as="p" tone="subdued">
+                    None yet.
+                  </Text>
                 ) : (
                   redemptions.map((r) => (
                     <InlineStack key={r.id} align="space-between" gap="200">
                       <BlockStack>
-                        <Text as="span" fontWeight="semibold">{r.title}</Text>
-                        <Text as="span" tone="subdued" variant="bodySm">{`${r.at} · ${r.points.toLocaleString("en-US")} ${currencyName}${r.code ? ` · ${r.code}` : ""}`}</Text>
+                        <Text as="span" fontWeight="semibold">
+                          {r.title}
+                        </Text>
+                        <Text
+                          as="span"
+                          tone="subdued"
+                          variant="bodySm"
+                        >{`${r.at} · ${r.points.toLocaleString("en-US")} ${currencyName}${r.code ? ` · ${r.code}` : ""}`}</Text>
                       </BlockStack>
-                      <Badge tone={r.status === "issued" ? "success" : r.status === "failed" ? "critical" : "info"}>{r.status}</Badge>
+                      <Badge tone={r.status === "issued" ? "success" : r.status === "failed" ? "critical" : "info"}>
+                        {r.status}
+                      </Badge>
                     </InlineStack>
                   ))
                 )}

@@ -2,7 +2,20 @@ import { useState } from "react";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
-import { BlockStack, Box, Button, Card, EmptyState, IndexTable, InlineStack, Pagination, Select, Text, TextField } from "@shopify/polaris";
+import {
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Pagination,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { listMembers } from "../services/loyalty/admin.server";
@@ -70,24 +83,56 @@ export default function LoyaltyMembersPage() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (!pointsProblem(min) && !pointsProblem(max)) apply({ query: query.trim(), min: min.trim(), max: max.trim() });
+            if (!pointsProblem(min) && !pointsProblem(max))
+              apply({ query: query.trim(), min: min.trim(), max: max.trim() });
           }}
         >
           <InlineStack gap="300" blockAlign="end" wrap>
             <Box minWidth="260px">
-              <TextField label="Search" placeholder="Email or customer ID" value={query} onChange={setQuery} autoComplete="off" clearButton onClearButtonClick={() => { setQuery(""); apply({ query: "" }); }} />
+              <TextField
+                label="Search"
+                placeholder="Email or customer ID"
+                value={query}
+                onChange={setQuery}
+                autoComplete="off"
+                clearButton
+                onClearButtonClick={() => {
+                  setQuery("");
+                  apply({ query: "" });
+                }}
+              />
             </Box>
             <Select
               label="Tier"
-              options={[{ label: "Any tier", value: "" }, { label: "No tier", value: "none" }, ...tiers.map((t) => ({ label: t.name, value: t.key }))]}
+              options={[
+                { label: "Any tier", value: "" },
+                { label: "No tier", value: "none" },
+                ...tiers.map((t) => ({ label: t.name, value: t.key })),
+              ]}
               value={params.get("tier") ?? ""}
               onChange={(v) => apply({ tier: v })}
             />
             <Box maxWidth="140px">
-              <TextField label="Balance from" type="number" min={0} value={min} onChange={setMin} autoComplete="off" error={pointsProblem(min)} />
+              <TextField
+                label="Balance from"
+                type="number"
+                min={0}
+                value={min}
+                onChange={setMin}
+                autoComplete="off"
+                error={pointsProblem(min)}
+              />
             </Box>
             <Box maxWidth="140px">
-              <TextField label="to" type="number" min={0} value={max} onChange={setMax} autoComplete="off" error={pointsProblem(max)} />
+              <TextField
+                label="to"
+                type="number"
+                min={0}
+                value={max}
+                onChange={setMax}
+                autoComplete="off"
+                error={pointsProblem(max)}
+              />
             </Box>
             <Button submit>Search</Button>
           </InlineStack>
@@ -96,29 +141,52 @@ export default function LoyaltyMembersPage() {
       <Card padding="0">
         {members.length === 0 ? (
           <EmptyState heading={params.toString() ? "No members match" : "No members yet"} image="">
-            <p>{params.toString() ? "Try a different search or clear the filters." : "Shoppers become members with their first paid order or when they create an account."}</p>
+            <p>
+              {params.toString()
+                ? "Try a different search or clear the filters."
+                : "Shoppers become members with their first paid order or when they create an account."}
+            </p>
           </EmptyState>
         ) : (
           <IndexTable
             resourceName={{ singular: "member", plural: "members" }}
             itemCount={members.length}
             selectable={false}
-            headings={[{ title: "Member" }, { title: "Tier" }, { title: `Balance (${currencyName})`, alignment: "end" }, { title: "Earned in total", alignment: "end" }, { title: "Last activity" }]}
+            headings={[
+              { title: "Member" },
+              { title: "Tier" },
+              { title: `Balance (${currencyName})`, alignment: "end" },
+              { title: "Earned in total", alignment: "end" },
+              { title: "Last activity" },
+            ]}
           >
             {members.map((m, index) => (
-              <IndexTable.Row id={m.id} key={m.id} position={index} onClick={() => navigate(`/app/loyalty/members/${m.id}`)}>
+              <IndexTable.Row
+                id={m.id}
+                key={m.id}
+                position={index}
+                onClick={() => navigate(`/app/loyalty/members/${m.id}`)}
+              >
                 <IndexTable.Cell>
                   <BlockStack>
-                    <Text as="span" fontWeight="semibold">{m.who}</Text>
-                    <Text as="span" tone="subdued" variant="bodySm">{m.guest ? "Guest (no account yet)" : `Customer ${m.customerId}`}</Text>
+                    <Text as="span" fontWeight="semibold">
+                      {m.who}
+                    </Text>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {m.guest ? "Guest (no account yet)" : `Customer ${m.customerId}`}
+                    </Text>
                   </BlockStack>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{m.tier ?? "—"}</IndexTable.Cell>
                 <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>{m.points.toLocaleString("en-US")}</Text>
+                  <Text as="span" alignment="end" numeric>
+                    {m.points.toLocaleString("en-US")}
+                  </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>{m.lifetimePoints.toLocaleString("en-US")}</Text>
+                  <Text as="span" alignment="end" numeric>
+                    {m.lifetimePoints.toLocaleString("en-US")}
+                  </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{m.lastActivity}</IndexTable.Cell>
               </IndexTable.Row>

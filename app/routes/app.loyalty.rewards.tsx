@@ -2,13 +2,41 @@ import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, FormLayout, IndexTable, InlineStack, Modal, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  EmptyState,
+  FormLayout,
+  IndexTable,
+  InlineStack,
+  Modal,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
-import { createReward, listRewards, setRewardActive, shopCurrency, updateReward } from "../services/loyalty/admin.server";
+import {
+  createReward,
+  listRewards,
+  setRewardActive,
+  shopCurrency,
+  updateReward,
+} from "../services/loyalty/admin.server";
 import { LoyaltyError } from "../services/loyalty/redemption.server";
-import { REWARD_KIND_LABELS, REWARD_KINDS, rewardFromForm, type FormErrors, type RewardForm, type RewardKind } from "../domain/loyalty/admin-form";
+import {
+  REWARD_KIND_LABELS,
+  REWARD_KINDS,
+  rewardFromForm,
+  type FormErrors,
+  type RewardForm,
+  type RewardKind,
+} from "../domain/loyalty/admin-form";
 import { formatMoney, fromMinor } from "../domain/shared/money";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -16,7 +44,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [rewards, currency] = await Promise.all([listRewards(db(), session.shop), shopCurrency(db(), session.shop)]);
   return json({
     currency,
-    rewards: rewards.map((r) => ({ id: r.id, kind: r.kind as RewardKind, title: r.title, pointsCost: r.pointsCost, valueMinor: r.valueMinor, percentOff: r.percentOff, minimumOrderMinor: r.minimumOrderMinor, active: r.active })),
+    rewards: rewards.map((r) => ({
+      id: r.id,
+      kind: r.kind as RewardKind,
+      title: r.title,
+      pointsCost: r.pointsCost,
+      valueMinor: r.valueMinor,
+      percentOff: r.percentOff,
+      minimumOrderMinor: r.minimumOrderMinor,
+      active: r.active,
+    })),
   });
 };
 
@@ -28,7 +65,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     body = await request.json();
   } catch {
-    return json<ActionAnswer>({ ok: false, errors: { reward: "The reward could not be read. Reload the page and try again." } }, { status: 400 });
+    return json<ActionAnswer>(
+      { ok: false, errors: { reward: "The reward could not be read. Reload the page and try again." } },
+      { status: 400 },
+    );
   }
   const shop = session.shop;
   try {
@@ -39,18 +79,32 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (body.intent === "create" || (body.intent === "update" && typeof body.id === "string")) {
       const converted = rewardFromForm(body.reward ?? {}, await shopCurrency(db(), shop));
       if (!converted.ok) return json<ActionAnswer>(converted, { status: 400 });
-      const result = body.intent === "create" ? await createReward(db(), shop, converted.reward) : await updateReward(db(), shop, body.id as string, converted.reward);
+      const result =
+        body.intent === "create"
+          ? await createReward(db(), shop, converted.reward)
+          : await updateReward(db(), shop, body.id as string, converted.reward);
       if (!result.ok) return json<ActionAnswer>(result, { status: 400 });
       return json<ActionAnswer>({ ok: true, message: body.intent === "create" ? "Reward added" : "Reward saved" });
     }
   } catch (error) {
-    if (error instanceof LoyaltyError) return json<ActionAnswer>({ ok: false, errors: { reward: error.message } }, { status: error.status });
+    if (error instanceof LoyaltyError)
+      return json<ActionAnswer>({ ok: false, errors: { reward: error.message } }, { status: error.status });
     throw error;
   }
-  return json<ActionAnswer>({ ok: false, errors: { reward: "That is not something this page can do." } }, { status: 400 });
+  return json<ActionAnswer>(
+    { ok: false, errors: { reward: "That is not something this page can do." } },
+    { status: 400 },
+  );
 };
 
-const EMPTY: RewardForm = { kind: "fixed_amount", title: "", pointsCost: "500", value: "5.00", percentOff: "10", minimumOrder: "" };
+const EMPTY: RewardForm = {
+  kind: "fixed_amount",
+  title: "",
+  pointsCost: "500",
+  value: "5.00",
+  percentOff: "10",
+  minimumOrder: "",
+};
 
 export default function LoyaltyRewardsPage() {
   const { rewards, currency } = useLoaderData<typeof loader>();
@@ -68,26 +122,48 @@ export default function LoyaltyRewardsPage() {
     }
   }, [save.state, save.data, shopify]);
   useEffect(() => {
-    if (toggle.state === "idle" && toggle.data) shopify.toast.show(toggle.data.ok ? toggle.data.message : Object.values(toggle.data.errors).join(" "), { isError: !toggle.data.ok });
+    if (toggle.state === "idle" && toggle.data)
+      shopify.toast.show(toggle.data.ok ? toggle.data.message : Object.values(toggle.data.errors).join(" "), {
+        isError: !toggle.data.ok,
+      });
   }, [toggle.state, toggle.data, shopify]);
 
   const money = (minor: number) => formatMoney({ amountMinor: minor, currency });
   const describe = (r: (typeof rewards)[number]) =>
-    r.kind === "percentage" ? `${r.percentOff}% off` : r.kind === "free_shipping" ? "Free shipping" : r.kind === "store_credit" ? `${money(r.valueMinor ?? 0)} store credit` : `${money(r.valueMinor ?? 0)} off`;
+    r.kind === "percentage"
+      ? `${r.percentOff}% off`
+      : r.kind === "free_shipping"
+        ? "Free shipping"
+        : r.kind === "store_credit"
+          ? `${money(r.valueMinor ?? 0)} store credit`
+          : `${money(r.valueMinor ?? 0)} off`;
   const edit = (r: (typeof rewards)[number]) =>
     setEditing({
       id: r.id,
-      form: { kind: r.kind, title: r.title, pointsCost: String(r.pointsCost), value: r.valueMinor ? fromMinor(r.valueMinor, currency) : "", percentOff: r.percentOff ? String(r.percentOff) : "", minimumOrder: r.minimumOrderMinor ? fromMinor(r.minimumOrderMinor, currency) : "" },
+      form: {
+        kind: r.kind,
+        title: r.title,
+        pointsCost: String(r.pointsCost),
+        value: r.valueMinor ? fromMinor(r.valueMinor, currency) : "",
+        percentOff: r.percentOff ? String(r.percentOff) : "",
+        minimumOrder: r.minimumOrderMinor ? fromMinor(r.minimumOrderMinor, currency) : "",
+      },
     });
   const set = (part: Partial<RewardForm>) => setEditing((e) => (e ? { ...e, form: { ...e.form, ...part } } : e));
-  const submit = () => editing && save.submit({ intent: editing.id ? "update" : "create", id: editing.id, reward: editing.form } as never, { method: "post", encType: "application/json" });
+  const submit = () =>
+    editing &&
+    save.submit({ intent: editing.id ? "update" : "create", id: editing.id, reward: editing.form } as never, {
+      method: "post",
+      encType: "application/json",
+    });
   const f = editing?.form;
 
   return (
     <BlockStack gap="400">
       <InlineStack align="space-between" blockAlign="center">
         <Text as="p" tone="subdued">
-          Members spend points on these. Amount and percent off and free shipping become a single-use code for that customer; store credit goes to their Shopify store credit.
+          Members spend points on these. Amount and percent off and free shipping become a single-use code for that
+          customer; store credit goes to their Shopify store credit.
         </Text>
         <Button variant="primary" onClick={() => setEditing({ id: null, form: EMPTY })}>
           Add reward
@@ -95,7 +171,11 @@ export default function LoyaltyRewardsPage() {
       </InlineStack>
       <Card padding="0">
         {rewards.length === 0 ? (
-          <EmptyState heading="No rewards yet" image="" action={{ content: "Add reward", onAction: () => setEditing({ id: null, form: EMPTY }) }}>
+          <EmptyState
+            heading="No rewards yet"
+            image=""
+            action={{ content: "Add reward", onAction: () => setEditing({ id: null, form: EMPTY }) }}
+          >
             <p>Add at least one reward so members have something to spend their points on.</p>
           </EmptyState>
         ) : (
@@ -103,12 +183,21 @@ export default function LoyaltyRewardsPage() {
             resourceName={{ singular: "reward", plural: "rewards" }}
             itemCount={rewards.length}
             selectable={false}
-            headings={[{ title: "Reward" }, { title: "Gives" }, { title: "Points" }, { title: "Minimum order" }, { title: "Status" }, { title: "" }]}
+            headings={[
+              { title: "Reward" },
+              { title: "Gives" },
+              { title: "Points" },
+              { title: "Minimum order" },
+              { title: "Status" },
+              { title: "" },
+            ]}
           >
             {rewards.map((r, index) => (
               <IndexTable.Row id={r.id} key={r.id} position={index}>
                 <IndexTable.Cell>
-                  <Text as="span" fontWeight="semibold">{r.title}</Text>
+                  <Text as="span" fontWeight="semibold">
+                    {r.title}
+                  </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{describe(r)}</IndexTable.Cell>
                 <IndexTable.Cell>{r.pointsCost.toLocaleString("en-US")}</IndexTable.Cell>
@@ -116,8 +205,20 @@ export default function LoyaltyRewardsPage() {
                 <IndexTable.Cell>{r.active ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <InlineStack gap="200" align="end">
-                    <Button size="slim" onClick={() => edit(r)} accessibilityLabel={`Edit ${r.title}`}>Edit</Button>
-                    <Button size="slim" disabled={toggle.state !== "idle"} onClick={() => toggle.submit({ intent: "toggle", id: r.id, active: !r.active } as never, { method: "post", encType: "application/json" })} accessibilityLabel={`${r.active ? "Turn off" : "Turn on"} ${r.title}`}>
+                    <Button size="slim" onClick={() => edit(r)} accessibilityLabel={`Edit ${r.title}`}>
+                      Edit
+                    </Button>
+                    <Button
+                      size="slim"
+                      disabled={toggle.state !== "idle"}
+                      onClick={() =>
+                        toggle.submit({ intent: "toggle", id: r.id, active: !r.active } as never, {
+                          method: "post",
+                          encType: "application/json",
+                        })
+                      }
+                      accessibilityLabel={`${r.active ? "Turn off" : "Turn on"} ${r.title}`}
+                    >
                       {r.active ? "Turn off" : "Turn on"}
                     </Button>
                   </InlineStack>
@@ -139,17 +240,66 @@ export default function LoyaltyRewardsPage() {
             <BlockStack gap="300">
               {errors.reward ? <Banner tone="critical">{errors.reward}</Banner> : null}
               <FormLayout>
-                <Select label="Gives" options={REWARD_KINDS.map((k) => ({ label: REWARD_KIND_LABELS[k], value: k }))} value={f.kind} onChange={(v) => set({ kind: v as RewardKind })} error={errors.kind} />
-                <TextField label="Name shoppers see" value={f.title} onChange={(v) => set({ title: v })} autoComplete="off" maxLength={80} placeholder="$5 off your next order" error={errors.title} />
+                <Select
+                  label="Gives"
+                  options={REWARD_KINDS.map((k) => ({ label: REWARD_KIND_LABELS[k], value: k }))}
+                  value={f.kind}
+                  onChange={(v) => set({ kind: v as RewardKind })}
+                  error={errors.kind}
+                />
+                <TextField
+                  label="Name shoppers see"
+                  value={f.title}
+                  onChange={(v) => set({ title: v })}
+                  autoComplete="off"
+                  maxLength={80}
+                  placeholder="$5 off your next order"
+                  error={errors.title}
+                />
                 <FormLayout.Group>
-                  <TextField label="Points cost" type="number" min={1} value={f.pointsCost} onChange={(v) => set({ pointsCost: v })} autoComplete="off" error={errors.pointsCost} />
+                  <TextField
+                    label="Points cost"
+                    type="number"
+                    min={1}
+                    value={f.pointsCost}
+                    onChange={(v) => set({ pointsCost: v })}
+                    autoComplete="off"
+                    error={errors.pointsCost}
+                  />
                   {f.kind === "fixed_amount" || f.kind === "store_credit" ? (
-                    <TextField label={`Amount (${currency})`} value={f.value} onChange={(v) => set({ value: v })} autoComplete="off" inputMode="decimal" error={errors.valueMinor} />
+                    <TextField
+                      label={`Amount (${currency})`}
+                      value={f.value}
+                      onChange={(v) => set({ value: v })}
+                      autoComplete="off"
+                      inputMode="decimal"
+                      error={errors.valueMinor}
+                    />
                   ) : null}
-                  {f.kind === "percentage" ? <TextField label="Percent off" type="number" min={1} max={100} suffix="%" value={f.percentOff} onChange={(v) => set({ percentOff: v })} autoComplete="off" error={errors.percentOff} /> : null}
+                  {f.kind === "percentage" ? (
+                    <TextField
+                      label="Percent off"
+                      type="number"
+                      min={1}
+                      max={100}
+                      suffix="%"
+                      value={f.percentOff}
+                      onChange={(v) => set({ percentOff: v })}
+                      autoComplete="off"
+                      error={errors.percentOff}
+                    />
+                  ) : null}
                 </FormLayout.Group>
                 {f.kind !== "store_credit" ? (
-                  <TextField label={`Minimum order (${currency}, optional)`} value={f.minimumOrder} onChange={(v) => set({ minimumOrder: v })} autoComplete="off" inputMode="decimal" helpText="Leave empty for no minimum." error={errors.minimumOrderMinor} />
+                  <TextField
+                    label={`Minimum order (${currency}, optional)`}
+                    value={f.minimumOrder}
+                    onChange={(v) => set({ minimumOrder: v })}
+                    autoComplete="off"
+                    inputMode="decimal"
+                    helpText="Leave empty for no minimum."
+                    error={errors.minimumOrderMinor}
+                  />
                 ) : null}
               </FormLayout>
             </BlockStack>

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
+
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 
 const SHOP = "loyalty-admin.myshopify.com";
@@ -26,8 +27,21 @@ beforeAll(async () => {
   const { sessionStorage } = await import("../shopify.server");
   const { Session } = await import("@shopify/shopify-api");
   for (const shop of [SHOP, OTHER]) {
-    await sessionStorage.storeSession(new Session({ id: `offline_${shop}`, shop, state: "installed", isOnline: false, accessToken: "shpat_test", scope: process.env.SCOPES ?? "" }));
-    await t.db.shop.upsert({ where: { domain: shop }, create: { domain: shop, name: shop, currencyCode: "CAD" }, update: {} });
+    await sessionStorage.storeSession(
+      new Session({
+        id: `offline_${shop}`,
+        shop,
+        state: "installed",
+        isOnline: false,
+        accessToken: "shpat_test",
+        scope: process.env.SCOPES ?? "",
+      }),
+    );
+    await t.db.shop.upsert({
+      where: { domain: shop },
+      create: { domain: shop, name: shop, currencyCode: "CAD" },
+      update: {},
+    });
   }
   const settings = await import("./app.loyalty._index");
   settingsAction = settings.action as never;
@@ -41,7 +55,11 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 async function signed(shop: string, path: string, init: RequestInit = {}) {
-  const { token } = await getJwt(shop.replace(".myshopify.com", ""), process.env.SHOPIFY_API_KEY!, process.env.SHOPIFY_API_SECRET!);
+  const { token } = await getJwt(
+    shop.replace(".myshopify.com", ""),
+    process.env.SHOPIFY_API_KEY!,
+    process.env.SHOPIFY_API_SECRET!,
+  );
   const headers = new Headers(init.headers);
   headers.set("Authorization", `Bearer ${token}`);
   return new Request(`${process.env.SHOPIFY_APP_URL}${path}`, { ...init, headers });
@@ -56,7 +74,11 @@ async function call(handler: Handler, request: Request, params: Record<string, s
   }
 }
 
-const json = (body: unknown) => ({ method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  method: "POST",
+  headers: { "Content-Type": "application/json" },
+  body: JSON.stringify(body),
+});
 const form = (fields: Record<string, string>) => ({ method: "POST", body: new URLSearchParams(fields) });
 
 const validForm = {
@@ -78,7 +100,10 @@ const validForm = {
 
 describe("program settings", () => {
   it("turns a request without a session token away", async () => {
-    const res = await call(settingsAction, new Request(`${process.env.SHOPIFY_APP_URL}/app/loyalty`, json({ settings: validForm })));
+    const res = await call(
+      settingsAction,
+      new Request(`${process.env.SHOPIFY_APP_URL}/app/loyalty`, json({ settings: validForm })),
+    );
     expect(res.status).toBeGreaterThanOrEqual(300);
     expect(await t.db.loyaltySettings.count()).toBe(0);
   });
@@ -87,7 +112,13 @@ describe("program settings", () => {
     const res = await call(settingsAction, await signed(SHOP, "/app/loyalty", json({ settings: validForm })));
     expect(res.status).toBe(200);
     const stored = JSON.parse((await t.db.loyaltySettings.findUniqueOrThrow({ where: { shop: SHOP } })).settings);
-    expect(stored).toMatchObject({ enabled: true, pointsPerUnit: 2, includeShipping: true, pendingDays: 14, currencyName: { en: "stars", fa: "ستاره" } });
+    expect(stored).toMatchObject({
+      enabled: true,
+      pointsPerUnit: 2,
+      includeShipping: true,
+      pendingDays: 14,
+      currencyName: { en: "stars", fa: "ستاره" },
+    });
     expect(stored.tiers).toEqual([
       { key: "gold", name: "Gold", thresholdMinor: 50000, multiplier: 1.5, perks: "Free shipping" },
       { key: "silver", name: "Silver", thresholdMinor: 10000, multiplier: 1.25, perks: "" },
@@ -101,23 +132,45 @@ describe("program settings", () => {
 
   it("answers 400 with messages naming the field, and writes nothing, when a value is wrong", async () => {
     const before = (await t.db.loyaltySettings.findUniqueOrThrow({ where: { shop: SHOP } })).settings;
-    const cases: Array<[object, string, RegExp]> = [
+    const cases: [object, string, RegExp][] = [
       [{ pendingDays: "ten" }, "pendingDays", /Days points stay pending: enter a number/],
       [{ pendingDays: "400" }, "pendingDays", /Days points stay pending/],
       [{ expiryDays: "30", expiryReminderDays: "30" }, "expiryReminderDays", /reminder must come before/i],
-      [{ tiers: [{ key: "", name: "Gold", threshold: "lots", multiplier: "2", perks: "" }] }, "tiers.0.thresholdMinor", /Tier 1 spend: enter an amount/],
-      [{ tiers: [{ key: "", name: "", threshold: "10", multiplier: "2", perks: "" }] }, "tiers.0.name", /Give the tier a name/],
-      [{ tiers: [{ key: "", name: "Gold", threshold: "10", multiplier: "0.5", perks: "" }] }, "tiers.0.multiplier", /Tier 1 multiplier/],
+      [
+        { tiers: [{ key: "", name: "Gold", threshold: "lots", multiplier: "2", perks: "" }] },
+        "tiers.0.thresholdMinor",
+        /Tier 1 spend: enter an amount/,
+      ],
+      [
+        { tiers: [{ key: "", name: "", threshold: "10", multiplier: "2", perks: "" }] },
+        "tiers.0.name",
+        /Give the tier a name/,
+      ],
+      [
+        { tiers: [{ key: "", name: "Gold", threshold: "10", multiplier: "0.5", perks: "" }] },
+        "tiers.0.multiplier",
+        /Tier 1 multiplier/,
+      ],
       [{ currencyName: { en: "", ko: "", ja: "", fa: "" } }, "currencyName.en", /Name of points/],
     ];
     for (const [change, path, message] of cases) {
-      const res = await call(settingsAction, await signed(SHOP, "/app/loyalty", json({ settings: { ...validForm, ...change } })));
+      const res = await call(
+        settingsAction,
+        await signed(SHOP, "/app/loyalty", json({ settings: { ...validForm, ...change } })),
+      );
       expect(res.status, path).toBe(400);
       const body = await res.json();
       expect(body.ok).toBe(false);
       expect(body.errors[path], path).toMatch(message);
     }
-    const unreadable = await call(settingsAction, await signed(SHOP, "/app/loyalty", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{nope" }));
+    const unreadable = await call(
+      settingsAction,
+      await signed(SHOP, "/app/loyalty", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: "{nope",
+      }),
+    );
     expect(unreadable.status).toBe(400);
     expect((await t.db.loyaltySettings.findUniqueOrThrow({ where: { shop: SHOP } })).settings).toBe(before);
   });
@@ -125,20 +178,83 @@ describe("program settings", () => {
 
 describe("rewards", () => {
   it("creates, edits and turns off a reward, refusing bad input with a 400", async () => {
-    const bad = await call(rewardsAction, await signed(SHOP, "/app/loyalty/rewards", json({ intent: "create", reward: { kind: "percentage", title: "Ten off", pointsCost: "500", percentOff: "150", value: "", minimumOrder: "" } })));
+    const bad = await call(
+      rewardsAction,
+      await signed(
+        SHOP,
+        "/app/loyalty/rewards",
+        json({
+          intent: "create",
+          reward: {
+            kind: "percentage",
+            title: "Ten off",
+            pointsCost: "500",
+            percentOff: "150",
+            value: "",
+            minimumOrder: "",
+          },
+        }),
+      ),
+    );
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors.percentOff).toMatch(/1 to 100/);
-    const created = await call(rewardsAction, await signed(SHOP, "/app/loyalty/rewards", json({ intent: "create", reward: { kind: "fixed_amount", title: "$5 off", pointsCost: "500", value: "5", percentOff: "", minimumOrder: "25.00" } })));
+    const created = await call(
+      rewardsAction,
+      await signed(
+        SHOP,
+        "/app/loyalty/rewards",
+        json({
+          intent: "create",
+          reward: {
+            kind: "fixed_amount",
+            title: "$5 off",
+            pointsCost: "500",
+            value: "5",
+            percentOff: "",
+            minimumOrder: "25.00",
+          },
+        }),
+      ),
+    );
     expect(created.status).toBe(200);
     const reward = await t.db.loyaltyReward.findFirstOrThrow({ where: { shop: SHOP } });
     expect(reward).toMatchObject({ kind: "fixed_amount", valueMinor: 500, minimumOrderMinor: 2500, active: true });
-    const edited = await call(rewardsAction, await signed(SHOP, "/app/loyalty/rewards", json({ intent: "update", id: reward.id, reward: { kind: "store_credit", title: "$7 credit", pointsCost: "600", value: "7", percentOff: "", minimumOrder: "25" } })));
+    const edited = await call(
+      rewardsAction,
+      await signed(
+        SHOP,
+        "/app/loyalty/rewards",
+        json({
+          intent: "update",
+          id: reward.id,
+          reward: {
+            kind: "store_credit",
+            title: "$7 credit",
+            pointsCost: "600",
+            value: "7",
+            percentOff: "",
+            minimumOrder: "25",
+          },
+        }),
+      ),
+    );
     expect(edited.status).toBe(200);
-    expect(await t.db.loyaltyReward.findUniqueOrThrow({ where: { id: reward.id } })).toMatchObject({ kind: "store_credit", valueMinor: 700, minimumOrderMinor: null, pointsCost: 600 });
+    expect(await t.db.loyaltyReward.findUniqueOrThrow({ where: { id: reward.id } })).toMatchObject({
+      kind: "store_credit",
+      valueMinor: 700,
+      minimumOrderMinor: null,
+      pointsCost: 600,
+    });
     // Another shop cannot touch it.
-    const foreign = await call(rewardsAction, await signed(OTHER, "/app/loyalty/rewards", json({ intent: "toggle", id: reward.id, active: false })));
+    const foreign = await call(
+      rewardsAction,
+      await signed(OTHER, "/app/loyalty/rewards", json({ intent: "toggle", id: reward.id, active: false })),
+    );
     expect(foreign.status).toBe(404);
-    const off = await call(rewardsAction, await signed(SHOP, "/app/loyalty/rewards", json({ intent: "toggle", id: reward.id, active: false })));
+    const off = await call(
+      rewardsAction,
+      await signed(SHOP, "/app/loyalty/rewards", json({ intent: "toggle", id: reward.id, active: false })),
+    );
     expect(off.status).toBe(200);
     expect((await t.db.loyaltyReward.findUniqueOrThrow({ where: { id: reward.id } })).active).toBe(false);
   });
@@ -147,51 +263,124 @@ describe("rewards", () => {
 describe("manual adjustment", () => {
   let memberId: string;
   beforeAll(async () => {
-    memberId = (await t.db.loyaltyMember.create({ data: { shop: SHOP, key: "c:gid://shopify/Customer/7", customerShopifyId: "gid://shopify/Customer/7", email: "ada@example.com" } })).id;
+    memberId = (
+      await t.db.loyaltyMember.create({
+        data: {
+          shop: SHOP,
+          key: "c:gid://shopify/Customer/7",
+          customerShopifyId: "gid://shopify/Customer/7",
+          email: "ada@example.com",
+        },
+      })
+    ).id;
   });
 
   it("needs a reason and a whole, non-zero number of points", async () => {
-    const noReason = await call(memberAction, await signed(SHOP, `/app/loyalty/members/${memberId}`, form({ points: "50", reason: " ", token: "tok-00000001" })), { id: memberId });
+    const noReason = await call(
+      memberAction,
+      await signed(
+        SHOP,
+        `/app/loyalty/members/${memberId}`,
+        form({ points: "50", reason: " ", token: "tok-00000001" }),
+      ),
+      { id: memberId },
+    );
     expect(noReason.status).toBe(400);
     expect((await noReason.json()).errors.reason).toMatch(/Say why/);
-    const notNumber = await call(memberAction, await signed(SHOP, `/app/loyalty/members/${memberId}`, form({ points: "lots", reason: "Goodwill", token: "tok-00000002" })), { id: memberId });
+    const notNumber = await call(
+      memberAction,
+      await signed(
+        SHOP,
+        `/app/loyalty/members/${memberId}`,
+        form({ points: "lots", reason: "Goodwill", token: "tok-00000002" }),
+      ),
+      { id: memberId },
+    );
     expect(notNumber.status).toBe(400);
     expect((await notNumber.json()).errors.points).toMatch(/whole number/);
-    const fraction = await call(memberAction, await signed(SHOP, `/app/loyalty/members/${memberId}`, form({ points: "1.5", reason: "Goodwill", token: "tok-00000003" })), { id: memberId });
+    const fraction = await call(
+      memberAction,
+      await signed(
+        SHOP,
+        `/app/loyalty/members/${memberId}`,
+        form({ points: "1.5", reason: "Goodwill", token: "tok-00000003" }),
+      ),
+      { id: memberId },
+    );
     expect(fraction.status).toBe(400);
     expect(await t.db.loyaltyLedgerEntry.count({ where: { memberId } })).toBe(0);
   });
 
   it("adds points once per form token and refuses to go below zero with a 400 that says how far it can go", async () => {
-    const add = () => signed(SHOP, `/app/loyalty/members/${memberId}`, form({ points: "120", reason: "Goodwill for a late parcel", token: "tok-add-0001" }));
+    const add = () =>
+      signed(
+        SHOP,
+        `/app/loyalty/members/${memberId}`,
+        form({ points: "120", reason: "Goodwill for a late parcel", token: "tok-add-0001" }),
+      );
     expect((await call(memberAction, await add(), { id: memberId })).status).toBe(200);
     expect((await call(memberAction, await add(), { id: memberId })).status).toBe(200);
     expect((await t.db.loyaltyMember.findUniqueOrThrow({ where: { id: memberId } })).points).toBe(120);
 
-    const tooMuch = await call(memberAction, await signed(SHOP, `/app/loyalty/members/${memberId}`, form({ points: "-121", reason: "Correction", token: "tok-take-0001" })), { id: memberId });
+    const tooMuch = await call(
+      memberAction,
+      await signed(
+        SHOP,
+        `/app/loyalty/members/${memberId}`,
+        form({ points: "-121", reason: "Correction", token: "tok-take-0001" }),
+      ),
+      { id: memberId },
+    );
     expect(tooMuch.status).toBe(400);
     expect((await tooMuch.json()).errors.points).toMatch(/below zero.*120 points/);
     expect((await t.db.loyaltyMember.findUniqueOrThrow({ where: { id: memberId } })).points).toBe(120);
 
-    const take = await call(memberAction, await signed(SHOP, `/app/loyalty/members/${memberId}`, form({ points: "-120", reason: "Correction", token: "tok-take-0002" })), { id: memberId });
+    const take = await call(
+      memberAction,
+      await signed(
+        SHOP,
+        `/app/loyalty/members/${memberId}`,
+        form({ points: "-120", reason: "Correction", token: "tok-take-0002" }),
+      ),
+      { id: memberId },
+    );
     expect(take.status).toBe(200);
     const ledger = await t.db.loyaltyLedgerEntry.findMany({ where: { memberId }, orderBy: { createdAt: "asc" } });
-    expect(ledger.map((e) => [e.points, e.reason])).toEqual([[120, "Goodwill for a late parcel"], [-120, "Correction"]]);
+    expect(ledger.map((e) => [e.points, e.reason])).toEqual([
+      [120, "Goodwill for a late parcel"],
+      [-120, "Correction"],
+    ]);
     expect(ledger[0].actor).toBe("staff:12345");
   });
 
   it("shows and adjusts a member only in their own shop (404 elsewhere)", async () => {
-    const res = await call(memberAction, await signed(OTHER, `/app/loyalty/members/${memberId}`, form({ points: "10", reason: "Sneaky", token: "tok-other-01" })), { id: memberId });
+    const res = await call(
+      memberAction,
+      await signed(
+        OTHER,
+        `/app/loyalty/members/${memberId}`,
+        form({ points: "10", reason: "Sneaky", token: "tok-other-01" }),
+      ),
+      { id: memberId },
+    );
     expect(res.status).toBe(404);
-    expect((await call(memberLoader, await signed(OTHER, `/app/loyalty/members/${memberId}`), { id: memberId })).status).toBe(404);
-    const mine = await (await call(memberLoader, await signed(SHOP, `/app/loyalty/members/${memberId}`), { id: memberId })).json();
+    expect(
+      (await call(memberLoader, await signed(OTHER, `/app/loyalty/members/${memberId}`), { id: memberId })).status,
+    ).toBe(404);
+    const mine = await (
+      await call(memberLoader, await signed(SHOP, `/app/loyalty/members/${memberId}`), { id: memberId })
+    ).json();
     expect(mine.balance).toEqual({ total: 0, pending: 0, available: 0 });
     expect(mine.ledger).toHaveLength(2);
   });
 
   it("lists members with search and balance filters, shop-scoped", async () => {
-    await t.db.loyaltyMember.create({ data: { shop: SHOP, key: "e:grace@example.com", email: "grace@example.com", points: 900, tierKey: "gold" } });
-    await t.db.loyaltyMember.create({ data: { shop: OTHER, key: "e:grace@example.com", email: "grace@example.com", points: 5 } });
+    await t.db.loyaltyMember.create({
+      data: { shop: SHOP, key: "e:grace@example.com", email: "grace@example.com", points: 900, tierKey: "gold" },
+    });
+    await t.db.loyaltyMember.create({
+      data: { shop: OTHER, key: "e:grace@example.com", email: "grace@example.com", points: 5 },
+    });
     const all = await (await call(membersLoader, await signed(SHOP, "/app/loyalty/members"))).json();
     expect(all.total).toBe(2);
     const rich = await (await call(membersLoader, await signed(SHOP, "/app/loyalty/members?min=100"))).json();
@@ -199,7 +388,9 @@ describe("manual adjustment", () => {
     expect(rich.members[0].tier).toBe("Gold");
     const byId = await (await call(membersLoader, await signed(SHOP, "/app/loyalty/members?query=7"))).json();
     expect(byId.members.map((m: { who: string }) => m.who)).toEqual(["ada@example.com"]);
-    const gold = await (await call(membersLoader, await signed(SHOP, "/app/loyalty/members?tier=gold&max=1000"))).json();
+    const gold = await (
+      await call(membersLoader, await signed(SHOP, "/app/loyalty/members?tier=gold&max=1000"))
+    ).json();
     expect(gold.total).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { authenticate } from "../shopify.server";
 import { AreaLayout } from "../components/AreaLayout";
 

@@ -2,8 +2,26 @@ import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link as RemixLink, useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, Divider, FormLayout, InlineGrid, InlineStack, Layout, Link, List, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Divider,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  List,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { env } from "../env.server";
@@ -11,15 +29,30 @@ import { adminClient } from "../shopify/admin.server";
 import { parseDeskAction, returnDetail, runDeskAction } from "../services/returns/desk.server";
 import { ReturnsError } from "../services/returns/errors.server";
 import { shopProfile } from "../models/tracking.server";
-import { DECLINE_REASON_LABELS, DISPOSITION_LABELS, RESOLUTION_LABELS, STATUS_LABELS, STATUS_TONES } from "../domain/returns/desk";
-import { DISPOSITIONS, isExchange, type Disposition, type Resolution, type ReturnStatus } from "../domain/returns/policy";
+import {
+  DECLINE_REASON_LABELS,
+  DISPOSITION_LABELS,
+  RESOLUTION_LABELS,
+  STATUS_LABELS,
+  STATUS_TONES,
+} from "../domain/returns/desk";
+import {
+  DISPOSITIONS,
+  isExchange,
+  type Disposition,
+  type Resolution,
+  type ReturnStatus,
+} from "../domain/returns/policy";
 import { exchangeCreditMinor, exchangeState, type ExchangeState } from "../domain/returns/exchange";
 import { formatMoney } from "../domain/shared/money";
 import { formatShopTime } from "../utils/format";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [detail, profile] = await Promise.all([returnDetail(db(), session.shop, params.id ?? ""), shopProfile(db(), session.shop)]);
+  const [detail, profile] = await Promise.all([
+    returnDetail(db(), session.shop, params.id ?? ""),
+    shopProfile(db(), session.shop),
+  ]);
   if (!detail) throw new Response("That return does not exist in this shop.", { status: 404 });
   const { ret, order, fulfillments, history } = detail;
   const money = (minor: number) => formatMoney({ amountMinor: minor, currency: ret.currency });
@@ -73,7 +106,20 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       })),
     },
     order: order
-      ? { name: order.name, placed: time(order.processedAt ?? order.shopifyCreatedAt), total: formatMoney({ amountMinor: order.totalMinor, currency: order.currency }), financialStatus: order.financialStatus, cancelled: order.cancelledAt !== null, lines: order.lineItems.map((li) => ({ id: li.id, title: li.title, variantTitle: li.variantTitle, quantity: li.quantity, price: formatMoney({ amountMinor: li.priceMinor, currency: order.currency }) })) }
+      ? {
+          name: order.name,
+          placed: time(order.processedAt ?? order.shopifyCreatedAt),
+          total: formatMoney({ amountMinor: order.totalMinor, currency: order.currency }),
+          financialStatus: order.financialStatus,
+          cancelled: order.cancelledAt !== null,
+          lines: order.lineItems.map((li) => ({
+            id: li.id,
+            title: li.title,
+            variantTitle: li.variantTitle,
+            quantity: li.quantity,
+            price: formatMoney({ amountMinor: li.priceMinor, currency: order.currency }),
+          })),
+        }
       : null,
     fulfillments: fulfillments.map((f) => ({ ...f, shippedAt: time(f.shippedAt), deliveredAt: time(f.deliveredAt) })),
     history: { ...history, returns: history.returns.map((r) => ({ ...r, requestedAt: time(r.requestedAt) })) },
@@ -87,11 +133,17 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
   try {
     const parsed = parseDeskAction(await request.formData());
-    if (parsed.intent === "bulk_approve") throw new ReturnsError(400, "unknown_action", "Bulk approval is on the returns desk.");
-    const outcome = await runDeskAction(session.shop, params.id ?? "", parsed, { db: db(), admin: adminClient(admin.graphql), secret: env().SHOPIFY_API_SECRET });
+    if (parsed.intent === "bulk_approve")
+      throw new ReturnsError(400, "unknown_action", "Bulk approval is on the returns desk.");
+    const outcome = await runDeskAction(session.shop, params.id ?? "", parsed, {
+      db: db(),
+      admin: adminClient(admin.graphql),
+      secret: env().SHOPIFY_API_SECRET,
+    });
     return json<ActionAnswer>({ ok: true, message: outcome.message });
   } catch (error) {
-    if (error instanceof ReturnsError) return json<ActionAnswer>({ ok: false, message: error.message }, { status: error.status });
+    if (error instanceof ReturnsError)
+      return json<ActionAnswer>({ ok: false, message: error.message }, { status: error.status });
     throw error;
   }
 };
@@ -99,8 +151,16 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 // Where the replacement is: chosen, in Shopify's return, or on the order to be shipped.
-const EXCHANGE_LABELS: Record<ExchangeState, string> = { pending: "Made in Shopify on approval", confirmed: "In Shopify's return", added: "Added to the order" };
-const EXCHANGE_TONES: Record<ExchangeState, "attention" | "info" | "success"> = { pending: "attention", confirmed: "info", added: "success" };
+const EXCHANGE_LABELS: Record<ExchangeState, string> = {
+  pending: "Made in Shopify on approval",
+  confirmed: "In Shopify's return",
+  added: "Added to the order",
+};
+const EXCHANGE_TONES: Record<ExchangeState, "attention" | "info" | "success"> = {
+  pending: "attention",
+  confirmed: "info",
+  added: "success",
+};
 
 export default function ReturnPage() {
   const { ret, order, fulfillments, history } = useLoaderData<typeof loader>();
@@ -108,14 +168,17 @@ export default function ReturnPage() {
   const shopify = useAppBridge();
   const [declineReason, setDeclineReason] = useState<string>("OTHER");
   const [declineNote, setDeclineNote] = useState("");
-  const [dispositions, setDispositions] = useState<Record<string, string>>(() => Object.fromEntries(ret.lines.map((l) => [l.id, l.disposition ?? ""])));
+  const [dispositions, setDispositions] = useState<Record<string, string>>(() =>
+    Object.fromEntries(ret.lines.map((l) => [l.id, l.disposition ?? ""])),
+  );
   const busy = act.state !== "idle";
 
   useEffect(() => {
     if (act.state === "idle" && act.data) shopify.toast.show(act.data.message, { isError: !act.data.ok });
   }, [act.state, act.data, shopify]);
 
-  const run = (intent: string, fields: Record<string, string> = {}) => act.submit({ intent, ...fields }, { method: "post" });
+  const run = (intent: string, fields: Record<string, string> = {}) =>
+    act.submit({ intent, ...fields }, { method: "post" });
   const missingDisposition = ret.lines.some((l) => !dispositions[l.id]);
   const resolutionText =
     ret.resolution === "refund"
@@ -148,11 +211,19 @@ export default function ReturnPage() {
         </Banner>
       ) : null}
       {!ret.inShopify && ret.status === "requested" && ret.exchange ? (
-        <Banner tone={ret.syncError ? "warning" : "info"} title={ret.syncError ? "Shopify did not take the exchange" : "Shopify's exchange is made on approval"}>
-          {ret.syncError ?? "Shopify's return requests cannot carry exchange items, so approving creates Shopify's return with the items the shopper chose."}
+        <Banner
+          tone={ret.syncError ? "warning" : "info"}
+          title={ret.syncError ? "Shopify did not take the exchange" : "Shopify's exchange is made on approval"}
+        >
+          {ret.syncError ??
+            "Shopify's return requests cannot carry exchange items, so approving creates Shopify's return with the items the shopper chose."}
         </Banner>
       ) : !ret.inShopify && ret.status === "requested" ? (
-        <Banner tone="warning" title="Not in Shopify yet" action={{ content: "Send to Shopify", onAction: () => run("sync"), loading: busy }}>
+        <Banner
+          tone="warning"
+          title="Not in Shopify yet"
+          action={{ content: "Send to Shopify", onAction: () => run("sync"), loading: busy }}
+        >
           {ret.syncError ?? "Shopify's return request has not been created yet. Approving sends it first."}
         </Banner>
       ) : null}
@@ -174,36 +245,74 @@ export default function ReturnPage() {
                     <Divider />
                     <FormLayout>
                       <FormLayout.Group>
-                        <Select label="Decline reason" options={Object.entries(DECLINE_REASON_LABELS).map(([value, label]) => ({ value, label }))} value={declineReason} onChange={setDeclineReason} />
-                        <TextField label="Note to the shopper" value={declineNote} onChange={setDeclineNote} maxLength={500} showCharacterCount autoComplete="off" multiline={2} helpText="Sent in the decline email." />
+                        <Select
+                          label="Decline reason"
+                          options={Object.entries(DECLINE_REASON_LABELS).map(([value, label]) => ({ value, label }))}
+                          value={declineReason}
+                          onChange={setDeclineReason}
+                        />
+                        <TextField
+                          label="Note to the shopper"
+                          value={declineNote}
+                          onChange={setDeclineNote}
+                          maxLength={500}
+                          showCharacterCount
+                          autoComplete="off"
+                          multiline={2}
+                          helpText="Sent in the decline email."
+                        />
                       </FormLayout.Group>
-                      <Button tone="critical" onClick={() => run("decline", { reason: declineReason, note: declineNote })} disabled={busy}>
+                      <Button
+                        tone="critical"
+                        onClick={() => run("decline", { reason: declineReason, note: declineNote })}
+                        disabled={busy}
+                      >
                         Decline return
                       </Button>
                     </FormLayout>
                   </BlockStack>
                 ) : ret.status === "approved" ? (
                   <BlockStack gap="300">
-                    <Text as="p">When the parcel arrives, choose what happens to each item. Restocked items go back to inventory at your primary location.</Text>
+                    <Text as="p">
+                      When the parcel arrives, choose what happens to each item. Restocked items go back to inventory at
+                      your primary location.
+                    </Text>
                     {ret.lines.map((l) => (
                       <Select
                         key={l.id}
                         label={`${l.title}${l.variantTitle ? ` – ${l.variantTitle}` : ""} × ${l.quantity}`}
-                        options={[{ label: "Choose a disposition", value: "" }, ...DISPOSITIONS.map((d) => ({ label: DISPOSITION_LABELS[d], value: d }))]}
+                        options={[
+                          { label: "Choose a disposition", value: "" },
+                          ...DISPOSITIONS.map((d) => ({ label: DISPOSITION_LABELS[d], value: d })),
+                        ]}
                         value={dispositions[l.id] ?? ""}
                         onChange={(value) => setDispositions((d) => ({ ...d, [l.id]: value }))}
                         error={act.data && !act.data.ok && !dispositions[l.id] ? "Choose a disposition" : undefined}
                       />
                     ))}
                     <InlineStack>
-                      <Button variant="primary" onClick={() => run("receive", Object.fromEntries(Object.entries(dispositions).map(([id, d]) => [`disposition:${id}`, d])))} loading={busy} disabled={missingDisposition}>
+                      <Button
+                        variant="primary"
+                        onClick={() =>
+                          run(
+                            "receive",
+                            Object.fromEntries(Object.entries(dispositions).map(([id, d]) => [`disposition:${id}`, d])),
+                          )
+                        }
+                        loading={busy}
+                        disabled={missingDisposition}
+                      >
                         Mark items received
                       </Button>
                     </InlineStack>
                   </BlockStack>
                 ) : ret.status === "received" || ret.status === "resolved" ? (
                   <BlockStack gap="300">
-                    <Text as="p">{ret.status === "received" ? `${resolutionText}, then closes the return in Shopify.` : "The resolution is done; close the return in Shopify."}</Text>
+                    <Text as="p">
+                      {ret.status === "received"
+                        ? `${resolutionText}, then closes the return in Shopify.`
+                        : "The resolution is done; close the return in Shopify."}
+                    </Text>
                     <InlineStack>
                       <Button variant="primary" onClick={() => run("resolve")} loading={busy}>
                         {ret.status === "received" ? "Resolve and close" : "Close return"}
@@ -212,7 +321,11 @@ export default function ReturnPage() {
                   </BlockStack>
                 ) : (
                   <Text as="p" tone="subdued">
-                    {ret.status === "declined" ? `Declined (${DECLINE_REASON_LABELS[ret.declineReason as keyof typeof DECLINE_REASON_LABELS] ?? ret.declineReason ?? "no reason"})${ret.declineNote ? `: “${ret.declineNote}”` : ""}. Nothing more to do.` : ret.status === "closed" ? "This return is complete." : "This return was canceled."}
+                    {ret.status === "declined"
+                      ? `Declined (${DECLINE_REASON_LABELS[ret.declineReason as keyof typeof DECLINE_REASON_LABELS] ?? ret.declineReason ?? "no reason"})${ret.declineNote ? `: “${ret.declineNote}”` : ""}. Nothing more to do.`
+                      : ret.status === "closed"
+                        ? "This return is complete."
+                        : "This return was canceled."}
                   </Text>
                 )}
               </BlockStack>
@@ -244,12 +357,16 @@ export default function ReturnPage() {
                             In exchange: {l.exchangeTitle} × {l.quantity}
                             {l.exchangeUnitPrice ? ` (${l.exchangeUnitPrice} each)` : ""}
                           </Text>
-                          {l.exchangeState ? <Badge tone={EXCHANGE_TONES[l.exchangeState]}>{EXCHANGE_LABELS[l.exchangeState]}</Badge> : null}
+                          {l.exchangeState ? (
+                            <Badge tone={EXCHANGE_TONES[l.exchangeState]}>{EXCHANGE_LABELS[l.exchangeState]}</Badge>
+                          ) : null}
                         </InlineStack>
                       ) : null}
                       {l.disposition ? (
                         <InlineStack>
-                          <Badge tone={l.disposition === "restock" ? "success" : "warning"}>{DISPOSITION_LABELS[l.disposition]}</Badge>
+                          <Badge tone={l.disposition === "restock" ? "success" : "warning"}>
+                            {DISPOSITION_LABELS[l.disposition]}
+                          </Badge>
                         </InlineStack>
                       ) : null}
                     </BlockStack>
@@ -318,10 +435,13 @@ export default function ReturnPage() {
                         <Text as="span" fontWeight="semibold">
                           {f.name ?? "Shipment"}
                         </Text>
-                        <Badge tone={f.deliveredAt ? "success" : "info"}>{(f.shipmentStatus ?? f.status).replace(/_/g, " ")}</Badge>
+                        <Badge tone={f.deliveredAt ? "success" : "info"}>
+                          {(f.shipmentStatus ?? f.status).replace(/_/g, " ")}
+                        </Badge>
                       </InlineStack>
                       <Text as="span" tone="subdued">
-                        {[f.trackingCompany, f.trackingNumbers.join(", ")].filter(Boolean).join(" · ") || "No tracking"} · shipped {f.shippedAt}
+                        {[f.trackingCompany, f.trackingNumbers.join(", ")].filter(Boolean).join(" · ") || "No tracking"}{" "}
+                        · shipped {f.shippedAt}
                         {f.deliveredAt ? ` · delivered ${f.deliveredAt}` : ""}
                       </Text>
                       <Text as="span">{f.items.map((i) => `${i.quantity} × ${i.title}`).join(", ")}</Text>
@@ -372,7 +492,8 @@ export default function ReturnPage() {
                 </InlineStack>
                 <Text as="p">{ret.email ?? "No email on the order"}</Text>
                 <Text as="p" tone="subdued">
-                  Returned {history.unitsReturned} of {history.unitsBought} units bought ({pct(history.rate)}); shop average {pct(history.shopRate)}.
+                  Returned {history.unitsReturned} of {history.unitsBought} units bought ({pct(history.rate)}); shop
+                  average {pct(history.shopRate)}.
                 </Text>
                 <List>
                   {history.returns.map((r) => (

@@ -2,13 +2,33 @@ import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useFetcher, useLoaderData, useLocation, useNavigate, useSearchParams } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, EmptyState, IndexTable, InlineStack, Text, TextField, useIndexResourceState } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  ButtonGroup,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Text,
+  TextField,
+  useIndexResourceState,
+} from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { adminClient } from "../shopify/admin.server";
-import { listReturns, parseDeskAction, parseDeskFilter, runDeskAction, statusCounts } from "../services/returns/desk.server";
+import {
+  listReturns,
+  parseDeskAction,
+  parseDeskFilter,
+  runDeskAction,
+  statusCounts,
+} from "../services/returns/desk.server";
 import { ReturnsError } from "../services/returns/errors.server";
 import { shopProfile } from "../models/tracking.server";
 import { RESOLUTION_LABELS, STATUS_LABELS, STATUS_TONES } from "../domain/returns/desk";
@@ -19,7 +39,11 @@ import { formatShopTime } from "../utils/format";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const filter = parseDeskFilter(new URL(request.url).searchParams);
-  const [rows, counts, profile] = await Promise.all([listReturns(db(), session.shop, filter), statusCounts(db(), session.shop), shopProfile(db(), session.shop)]);
+  const [rows, counts, profile] = await Promise.all([
+    listReturns(db(), session.shop, filter),
+    statusCounts(db(), session.shop),
+    shopProfile(db(), session.shop),
+  ]);
   return json({
     filter,
     counts,
@@ -46,11 +70,21 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
   try {
     const parsed = parseDeskAction(await request.formData());
-    if (parsed.intent !== "bulk_approve") throw new ReturnsError(400, "unknown_action", "Open a return to act on it one at a time.");
-    const outcome = await runDeskAction(session.shop, null, parsed, { db: db(), admin: adminClient(admin.graphql), secret: env().SHOPIFY_API_SECRET });
-    return json<ActionAnswer>({ ok: true, message: outcome.message, failed: outcome.results.filter((r) => !r.ok).length });
+    if (parsed.intent !== "bulk_approve")
+      throw new ReturnsError(400, "unknown_action", "Open a return to act on it one at a time.");
+    const outcome = await runDeskAction(session.shop, null, parsed, {
+      db: db(),
+      admin: adminClient(admin.graphql),
+      secret: env().SHOPIFY_API_SECRET,
+    });
+    return json<ActionAnswer>({
+      ok: true,
+      message: outcome.message,
+      failed: outcome.results.filter((r) => !r.ok).length,
+    });
   } catch (error) {
-    if (error instanceof ReturnsError) return json<ActionAnswer>({ ok: false, message: error.message }, { status: error.status });
+    if (error instanceof ReturnsError)
+      return json<ActionAnswer>({ ok: false, message: error.message }, { status: error.status });
     throw error;
   }
 };
@@ -64,7 +98,8 @@ export default function ReturnsDesk() {
   const bulk = useFetcher<ActionAnswer>();
   const [query, setQuery] = useState(filter.query);
   const requested = rows.filter((r) => r.status === "requested");
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
+    useIndexResourceState(rows);
   const total = Object.values(counts).reduce((n, c) => n + c, 0);
 
   useEffect(() => {
@@ -107,7 +142,16 @@ export default function ReturnsDesk() {
             {filter.status ? <input type="hidden" name="status" value={filter.status} /> : null}
             <InlineStack gap="300" blockAlign="end" wrap>
               <div style={{ minWidth: 320 }}>
-                <TextField label="Search returns" name="q" value={query} onChange={setQuery} placeholder="Return number, order number or email" autoComplete="off" clearButton onClearButtonClick={() => setQuery("")} />
+                <TextField
+                  label="Search returns"
+                  name="q"
+                  value={query}
+                  onChange={setQuery}
+                  placeholder="Return number, order number or email"
+                  autoComplete="off"
+                  clearButton
+                  onClearButtonClick={() => setQuery("")}
+                />
               </div>
               <Button submit>Search</Button>
               <Button url={csv} download>
@@ -121,7 +165,11 @@ export default function ReturnsDesk() {
       <Card padding="0">
         {rows.length === 0 ? (
           <EmptyState heading={filter.query || filter.status ? "No returns match" : "No returns yet"} image="">
-            <p>{filter.query || filter.status ? "Try another status or search." : "Returns that shoppers start from the Returns block on your store appear here."}</p>
+            <p>
+              {filter.query || filter.status
+                ? "Try another status or search."
+                : "Returns that shoppers start from the Returns block on your store appear here."}
+            </p>
           </EmptyState>
         ) : (
           <IndexTable
@@ -129,11 +177,32 @@ export default function ReturnsDesk() {
             itemCount={rows.length}
             selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
             onSelectionChange={handleSelectionChange}
-            promotedBulkActions={[{ content: selectedRequested ? `Approve ${selectedRequested} requested` : "Approve requested", onAction: approveSelected, disabled: selectedRequested === 0 || bulk.state !== "idle" }]}
-            headings={[{ title: "Return" }, { title: "Order" }, { title: "Customer" }, { title: "Status" }, { title: "Resolution" }, { title: "Items", alignment: "end" }, { title: "Amount", alignment: "end" }, { title: "Requested" }]}
+            promotedBulkActions={[
+              {
+                content: selectedRequested ? `Approve ${selectedRequested} requested` : "Approve requested",
+                onAction: approveSelected,
+                disabled: selectedRequested === 0 || bulk.state !== "idle",
+              },
+            ]}
+            headings={[
+              { title: "Return" },
+              { title: "Order" },
+              { title: "Customer" },
+              { title: "Status" },
+              { title: "Resolution" },
+              { title: "Items", alignment: "end" },
+              { title: "Amount", alignment: "end" },
+              { title: "Requested" },
+            ]}
           >
             {rows.map((r, index) => (
-              <IndexTable.Row id={r.id} key={r.id} position={index} selected={selectedResources.includes(r.id)} onClick={() => navigate(`/app/returns/${r.id}`)}>
+              <IndexTable.Row
+                id={r.id}
+                key={r.id}
+                position={index}
+                selected={selectedResources.includes(r.id)}
+                onClick={() => navigate(`/app/returns/${r.id}`)}
+              >
                 <IndexTable.Cell>
                   <Text as="span" fontWeight="semibold">
                     {r.number}
@@ -145,7 +214,9 @@ export default function ReturnsDesk() {
                   <InlineStack gap="100">
                     <Badge tone={STATUS_TONES[r.status]}>{STATUS_LABELS[r.status]}</Badge>
                     {r.autoApproved ? <Badge>Auto</Badge> : null}
-                    {r.notInShopify && r.status === "requested" ? <Badge tone="warning">Not in Shopify yet</Badge> : null}
+                    {r.notInShopify && r.status === "requested" ? (
+                      <Badge tone="warning">Not in Shopify yet</Badge>
+                    ) : null}
                   </InlineStack>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{RESOLUTION_LABELS[r.resolution] ?? r.resolution}</IndexTable.Cell>

@@ -6,6 +6,7 @@
  * sandbox's Shopify and SMTP are real.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { processingWebhookFetch } from "../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
@@ -20,15 +21,29 @@ const secret = process.env.SHOPIFY_API_SECRET!;
 let t: TestDatabase;
 let world: Awaited<ReturnType<typeof build>>;
 let smtp: Awaited<ReturnType<typeof startCaptureSmtp>>;
-type Route = { loader: (a: never) => Promise<Response>; action: (a: never) => Promise<Response> };
-let emails: Route, policyPage: Route;
+interface Route {
+  loader: (a: never) => Promise<Response>;
+  action: (a: never) => Promise<Response>;
+}
+let emails: Route;
+let policyPage: Route;
 
 async function build() {
   const { adminClient } = await import("../shopify/admin.server");
   const fetch = processingWebhookFetch(t.db, secret);
   const { sandbox, tee } = testSandbox({ webhookFetch: fetch, apiSecret: secret });
-  const grace = sandbox.createCustomer({ shop: TEST_SHOP, email: "grace@example.com", firstName: "Grace", lastName: "Hopper" });
-  const order = sandbox.placeOrder({ shop: TEST_SHOP, customer: grace, lines: [{ variantId: tee.variants[0].id, quantity: 2 }], paid: true });
+  const grace = sandbox.createCustomer({
+    shop: TEST_SHOP,
+    email: "grace@example.com",
+    firstName: "Grace",
+    lastName: "Hopper",
+  });
+  const order = sandbox.placeOrder({
+    shop: TEST_SHOP,
+    customer: grace,
+    lines: [{ variantId: tee.variants[0].id, quantity: 2 }],
+    paid: true,
+  });
   const shipment = sandbox.fulfil({ shop: TEST_SHOP, order, trackingCompany: "UPS", trackingNumber: "1Z77" });
   sandbox.carrierScan({ shop: TEST_SHOP, fulfillment: shipment, status: "delivered" });
   await sandbox.flush();
@@ -36,22 +51,35 @@ async function build() {
 }
 
 async function send(route: Route, path: string, body: unknown) {
-  const request = new Request(`https://app.test${path}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+  const request = new Request(`https://app.test${path}`, {
+    method: "POST",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: { "Content-Type": "application/json" },
+  });
   const response = await route.action({ request, params: {}, context: {} } as never);
   return { status: response.status, body: await response.json() };
 }
-const load = async (route: Route, path: string) => (await route.loader({ request: new Request(`https://app.test${path}`), params: {}, context: {} } as never)).json();
-const storedSettings = async () => (await t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP } }))?.settings ?? null;
+const load = async (route: Route, path: string) =>
+  (await route.loader({ request: new Request(`https://app.test${path}`), params: {}, context: {} } as never)).json();
+const storedSettings = async () =>
+  (await t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP } }))?.settings ?? null;
 
 /** A message body as sent: quoted-printable soft breaks joined and bytes decoded as UTF-8. */
-const decoded = (raw: string) => Buffer.from(raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+const decoded = (raw: string) =>
+  Buffer.from(
+    raw.replace(/[=]\r?\n/g, "").replace(/[=]([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    "latin1",
+  ).toString("utf8");
 
 beforeAll(async () => {
   t = await createTestDatabase();
   process.env.DATABASE_URL = t.url;
   smtp = await startCaptureSmtp(0);
   world = await build();
-  [emails, policyPage] = (await Promise.all([import("./app.returns.emails"), import("./app.returns.policy")])) as unknown as Route[];
+  [emails, policyPage] = (await Promise.all([
+    import("./app.returns.emails"),
+    import("./app.returns.policy"),
+  ])) as unknown as Route[];
 });
 afterAll(async () => {
   world?.sandbox.close();
@@ -67,7 +95,10 @@ describe("the preview", () => {
       intent: "preview",
       language: "en",
       email: "requested",
-      template: { subject: "Return {{ return_number }} at {{ shop_name }}", body: "Thanks, {{ customer_first_name }}!\n\n{% for item in items %}* {{ item.title }}\n{% endfor %}" },
+      template: {
+        subject: "Return {{ return_number }} at {{ shop_name }}",
+        body: "Thanks, {{ customer_first_name }}!\n\n{% for item in items %}* {{ item.title }}\n{% endfor %}",
+      },
     });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ ok: true, intent: "preview", subject: `Return 1001-R1 at ${shopName}` });
@@ -77,18 +108,38 @@ describe("the preview", () => {
   });
 
   it("answers 400 with the reason when the Liquid cannot make an email", async () => {
-    const cases: Array<[Record<string, string>, RegExp]> = [
-      [{ subject: "Hi", body: "{% if items %}unclosed" }, /^The Liquid does not parse\. Message: tag \{% if items %\} not closed/],
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        { subject: "Hi", body: "{% if items %}unclosed" },
+        /^The Liquid does not parse\. Message: tag \{% if items %\} not closed/,
+      ],
       [{ subject: "{{ return_number | shout }}", body: "Hi" }, /Subject: undefined filter: shout/],
       [{ subject: "Hi", body: "{% include 'package.json' %}" }, /cannot be used in an email/],
-      [{ subject: "{{ nothing }}", body: "Hi" }, /^The email cannot be made from this template: the subject is empty once rendered/],
+      [
+        { subject: "{{ nothing }}", body: "Hi" },
+        /^The email cannot be made from this template: the subject is empty once rendered/,
+      ],
     ];
     for (const [template, message] of cases) {
-      const answer = await send(emails, "/app/returns/emails", { intent: "preview", language: "en", email: "approved", template });
+      const answer = await send(emails, "/app/returns/emails", {
+        intent: "preview",
+        language: "en",
+        email: "approved",
+        template,
+      });
       expect(answer.status, JSON.stringify(template)).toBe(400);
       expect(answer.body.problems[0].message).toMatch(message);
     }
-    expect((await send(emails, "/app/returns/emails", { intent: "preview", language: "de", email: "approved", template: { subject: "x", body: "y" } })).status).toBe(400);
+    expect(
+      (
+        await send(emails, "/app/returns/emails", {
+          intent: "preview",
+          language: "de",
+          email: "approved",
+          template: { subject: "x", body: "y" },
+        })
+      ).status,
+    ).toBe(400);
     expect((await send(emails, "/app/returns/emails", "{")).status).toBe(400);
   });
 });
@@ -97,45 +148,90 @@ describe("saving", () => {
   it("refuses a template that cannot make an email with 400, and saves nothing at all", async () => {
     const before = await storedSettings();
     const good = { subject: "Fine {{ return_number }}", body: "Fine" };
-    const bad: Array<[Record<string, Record<string, { subject: string; body: string }>>, string, RegExp]> = [
-      [{ en: { requested: good }, ko: { approved: { subject: "승인", body: "{% for item in items %}{{ item.title }}" } } }, "notifications.templates.ko.approved.body", /^Return approved \(Korean\), message: the Liquid does not parse \(tag \{% for item in items %\} not closed/],
-      [{ en: { declined: { subject: "{% render 'x' %}", body: "No" } } }, "notifications.templates.en.declined.subject", /^Return declined \(English\), subject: the Liquid does not parse \(\{% render %\} cannot be used in an email/],
-      [{ en: { resolved: { subject: "  ", body: "Done" } } }, "notifications.templates.en.resolved.subject", /^Return complete \(English\), subject: The subject is empty\. Write one, or reset the email to the standard wording\./],
-      [{ en: { received: { subject: "{{ nothing }}", body: "Got them" } } }, "notifications.templates.en.received", /the email cannot be made from this template \(the subject is empty once rendered\)/],
+    const bad: [Record<string, Record<string, { subject: string; body: string }>>, string, RegExp][] = [
+      [
+        {
+          en: { requested: good },
+          ko: { approved: { subject: "승인", body: "{% for item in items %}{{ item.title }}" } },
+        },
+        "notifications.templates.ko.approved.body",
+        /^Return approved \(Korean\), message: the Liquid does not parse \(tag \{% for item in items %\} not closed/,
+      ],
+      [
+        { en: { declined: { subject: "{% render 'x' %}", body: "No" } } },
+        "notifications.templates.en.declined.subject",
+        /^Return declined \(English\), subject: the Liquid does not parse \(\{% render %\} cannot be used in an email/,
+      ],
+      [
+        { en: { resolved: { subject: "  ", body: "Done" } } },
+        "notifications.templates.en.resolved.subject",
+        /^Return complete \(English\), subject: The subject is empty\. Write one, or reset the email to the standard wording\./,
+      ],
+      [
+        { en: { received: { subject: "{{ nothing }}", body: "Got them" } } },
+        "notifications.templates.en.received",
+        /the email cannot be made from this template \(the subject is empty once rendered\)/,
+      ],
       [{ en: { shipped: good } }, "notifications.templates.en.shipped", /There is no return email “shipped”/],
     ];
     for (const [templates, path, message] of bad) {
-      const answer = await send(emails, "/app/returns/emails", { intent: "save", notifications: { enabled: true, templates } });
+      const answer = await send(emails, "/app/returns/emails", {
+        intent: "save",
+        notifications: { enabled: true, templates },
+      });
       expect(answer.status, path).toBe(400);
       expect(answer.body.ok).toBe(false);
       const found = answer.body.problems.find((p: { path: string }) => p.path === path);
       expect(found?.message, path).toMatch(message);
       expect(await storedSettings(), path).toBe(before);
     }
-    expect((await send(emails, "/app/returns/emails", { intent: "save", notifications: { enabled: "yes", templates: {} } })).status).toBe(400);
+    expect(
+      (await send(emails, "/app/returns/emails", { intent: "save", notifications: { enabled: "yes", templates: {} } }))
+        .status,
+    ).toBe(400);
     expect((await send(emails, "/app/returns/emails", { intent: "teleport" })).status).toBe(400);
     expect(await storedSettings()).toBe(before);
   });
 
   it("saves the merchant's wording, drops copies of the standard wording, and keeps the rest of the policy", async () => {
     const current = (await load(policyPage, "/app/returns/policy")).policy;
-    expect((await send(policyPage, "/app/returns/policy", { policy: { ...current, windowDays: 21 } })).status).toBe(200);
-    const requested = { subject: "Return {{ return_number }} is on its way to {{ shop_name }}", body: "Thanks, {{ customer_first_name }}.\n\nYou are returning:\n{% for item in items %}* {{ item.title }} (x{{ item.quantity }})\n{% endfor %}\nFollow it here: {{ status_url }}" };
-    const korean = { subject: "반품 {{ return_number }} 승인", body: "{{ customer_first_name }}님, 반품이 승인되었습니다." };
+    expect((await send(policyPage, "/app/returns/policy", { policy: { ...current, windowDays: 21 } })).status).toBe(
+      200,
+    );
+    const requested = {
+      subject: "Return {{ return_number }} is on its way to {{ shop_name }}",
+      body: "Thanks, {{ customer_first_name }}.\n\nYou are returning:\n{% for item in items %}* {{ item.title }} (x{{ item.quantity }})\n{% endfor %}\nFollow it here: {{ status_url }}",
+    };
+    const korean = {
+      subject: "반품 {{ return_number }} 승인",
+      body: "{{ customer_first_name }}님, 반품이 승인되었습니다.",
+    };
     const answer = await send(emails, "/app/returns/emails", {
       intent: "save",
-      notifications: { enabled: true, templates: { en: { requested }, ko: { approved: korean }, ja: { declined: STANDARD_RETURN_EMAILS.ja.declined } } },
+      notifications: {
+        enabled: true,
+        templates: {
+          en: { requested },
+          ko: { approved: korean },
+          ja: { declined: STANDARD_RETURN_EMAILS.ja.declined },
+        },
+      },
     });
     expect(answer).toMatchObject({ status: 200, body: { ok: true, intent: "save" } });
     expect(answer.body.notifications.templates).toEqual({ en: { requested }, ko: { approved: korean } });
     const reloaded = await load(emails, "/app/returns/emails");
-    expect(reloaded.notifications).toEqual({ enabled: true, templates: { en: { requested }, ko: { approved: korean } } });
+    expect(reloaded.notifications).toEqual({
+      enabled: true,
+      templates: { en: { requested }, ko: { approved: korean } },
+    });
     expect((await load(policyPage, "/app/returns/policy")).policy.windowDays).toBe(21);
   });
 
   it("the policy page keeps the saved emails even when it sends an older copy of them", async () => {
     const current = (await load(policyPage, "/app/returns/policy")).policy;
-    const answer = await send(policyPage, "/app/returns/policy", { policy: { ...current, windowDays: 30, notifications: { enabled: false, templates: {} } } });
+    const answer = await send(policyPage, "/app/returns/policy", {
+      policy: { ...current, windowDays: 30, notifications: { enabled: false, templates: {} } },
+    });
     expect(answer.status).toBe(200);
     const stored = (await load(emails, "/app/returns/emails")).notifications;
     expect(stored.enabled).toBe(true);
@@ -151,20 +247,40 @@ describe("the email a shopper gets", () => {
     const { createMailer } = await import("../services/mailer.server");
     const { shopProfile } = await import("../models/tracking.server");
     const deps = { db: t.db, secret, admin: async () => world.admin };
-    const req = { shop: TEST_SHOP, clientIp: "203.0.113.8", loggedInCustomerId: null, params: new URLSearchParams({ order: world.order.name, email: "grace@example.com" }) };
-    const found = (await returnsLookup(req, deps)).body as { token: string; lines: Array<{ id: string }> };
-    const created = await createShopperReturn({ ...req, params: new URLSearchParams() }, { token: found.token, key: "emails-test-0001", resolution: "refund", locale: "en", items: [{ lineItemId: found.lines[0].id, quantity: 1, reason: "too_small" }] }, deps);
+    const req = {
+      shop: TEST_SHOP,
+      clientIp: "203.0.113.8",
+      loggedInCustomerId: null,
+      params: new URLSearchParams({ order: world.order.name, email: "grace@example.com" }),
+    };
+    const found = (await returnsLookup(req, deps)).body as { token: string; lines: { id: string }[] };
+    const created = await createShopperReturn(
+      { ...req, params: new URLSearchParams() },
+      {
+        token: found.token,
+        key: "emails-test-0001",
+        resolution: "refund",
+        locale: "en",
+        items: [{ lineItemId: found.lines[0].id, quantity: 1, reason: "too_small" }],
+      },
+      deps,
+    );
     expect(created.status).toBe(201);
     const number = (created.body as { return: { number: string } }).return.number;
     const ret = await t.db.returnCase.findFirstOrThrow({ where: { shop: TEST_SHOP, number } });
     await approveReturn(TEST_SHOP, ret.id, { db: t.db, admin: world.admin, secret });
 
-    const mailer = createMailer({ url: `smtp://127.0.0.1:${smtp.port}`, from: "Aftercare <notifications@aftercare.test>" });
+    const mailer = createMailer({
+      url: `smtp://127.0.0.1:${smtp.port}`,
+      from: "Aftercare <notifications@aftercare.test>",
+    });
     await deliverDueNotifications({ db: t.db, mailer, secret });
     const shopName = (await shopProfile(t.db, TEST_SHOP)).name;
     // Grace also got the tracking emails for her order; the return's are the ones naming it.
     const mine = smtp.mails.filter((m) => m.to.includes("grace@example.com") && m.subject.includes(number));
-    expect(mine.map((m) => m.subject).sort()).toEqual([`Return ${number} is on its way to ${shopName}`, `Your return ${number} is approved`].sort());
+    expect(mine.map((m) => m.subject).sort()).toEqual(
+      [`Return ${number} is on its way to ${shopName}`, `Your return ${number} is approved`].sort(),
+    );
     const requested = decoded(mine.find((m) => m.subject.startsWith("Return "))!.raw);
     expect(requested).toContain("Thanks, Grace.");
     expect(requested).toContain("* Linen Tee (x1)");
@@ -176,13 +292,26 @@ describe("the email a shopper gets", () => {
 describe("saving while others save", () => {
   const policyPath = "/app/returns/policy";
   const emailsPath = "/app/returns/emails";
-  const STALE = "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
-  const wording = (n: string) => ({ subject: `Return {{ return_number }}: ${n}`, body: `Thanks, {{ customer_first_name }}. ${n}` });
-  const storedRow = () => t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP }, select: { settings: true, updatedAt: true } });
+  const STALE =
+    "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
+  const wording = (n: string) => ({
+    subject: `Return {{ return_number }}: ${n}`,
+    body: `Thanks, {{ customer_first_name }}. ${n}`,
+  });
+  const storedRow = () =>
+    t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP }, select: { settings: true, updatedAt: true } });
   /** The Emails page's save, as its form posts it: the emails shown with this fa wording, and the page's version. */
-  const saveEmails = (page: { notifications: { enabled: boolean; templates: Record<string, unknown> }; version: string }, fa: Record<string, unknown>) =>
-    send(emails, emailsPath, { intent: "save", notifications: { ...page.notifications, templates: { ...page.notifications.templates, fa } }, version: page.version });
-  const savePolicy = (page: { policy: Record<string, unknown>; version: string }, windowDays: number) => send(policyPage, policyPath, { policy: { ...page.policy, windowDays }, version: page.version });
+  const saveEmails = (
+    page: { notifications: { enabled: boolean; templates: Record<string, unknown> }; version: string },
+    fa: Record<string, unknown>,
+  ) =>
+    send(emails, emailsPath, {
+      intent: "save",
+      notifications: { ...page.notifications, templates: { ...page.notifications.templates, fa } },
+      version: page.version,
+    });
+  const savePolicy = (page: { policy: Record<string, unknown>; version: string }, windowDays: number) =>
+    send(policyPage, policyPath, { policy: { ...page.policy, windowDays }, version: page.version });
 
   it("an Emails save keeps a policy change made after the Emails page was loaded, and one saved at the same moment", async () => {
     const emailsPage = await load(emails, emailsPath);
@@ -193,7 +322,13 @@ describe("saving while others save", () => {
 
     // The Emails save renders every email before it writes; a policy saved meanwhile stays.
     const policyNow = await load(policyPage, policyPath);
-    const both = await Promise.all([saveEmails({ notifications: saved.body.notifications, version: saved.body.version }, { declined: wording("two") }), savePolicy(policyNow, 15)]);
+    const both = await Promise.all([
+      saveEmails(
+        { notifications: saved.body.notifications, version: saved.body.version },
+        { declined: wording("two") },
+      ),
+      savePolicy(policyNow, 15),
+    ]);
     expect(both.map((a) => a.status)).toEqual([200, 200]);
     expect((await load(policyPage, policyPath)).policy.windowDays).toBe(15);
     expect((await load(emails, emailsPath)).notifications.templates.fa).toEqual({ declined: wording("two") });
@@ -211,7 +346,10 @@ describe("saving while others save", () => {
 
     // A policy saved while an Emails save is being checked: each keeps the other's part.
     const emailsNow = await load(emails, emailsPath);
-    const both = await Promise.all([saveEmails(emailsNow, { requested: wording("four") }), savePolicy({ policy: saved.body.policy, version: saved.body.version }, 17)]);
+    const both = await Promise.all([
+      saveEmails(emailsNow, { requested: wording("four") }),
+      savePolicy({ policy: saved.body.policy, version: saved.body.version }, 17),
+    ]);
     expect(both.map((a) => a.status)).toEqual([200, 200]);
     expect((await load(emails, emailsPath)).notifications.templates.fa).toEqual({ requested: wording("four") });
     expect((await load(policyPage, policyPath)).policy.windowDays).toBe(17);
@@ -223,12 +361,18 @@ describe("saving while others save", () => {
     expect((await saveEmails(ana, { approved: wording("Ana") })).status).toBe(200);
     const before = await storedRow();
     const stale = await saveEmails(ben, { approved: wording("Ben") });
-    expect(stale).toEqual({ status: 409, body: { ok: false, conflict: true, problems: [{ path: "", message: STALE }] } });
+    expect(stale).toEqual({
+      status: 409,
+      body: { ok: false, conflict: true, problems: [{ path: "", message: STALE }] },
+    });
     expect(await storedRow()).toEqual(before);
 
     // Two people pressing Save at the same moment on pages that show the same emails: one is saved, the other is told.
     const now = await load(emails, emailsPath);
-    const both = await Promise.all([saveEmails(now, { approved: wording("Cy") }), saveEmails(now, { approved: wording("Di") })]);
+    const both = await Promise.all([
+      saveEmails(now, { approved: wording("Cy") }),
+      saveEmails(now, { approved: wording("Di") }),
+    ]);
     expect(both.map((a) => a.status).sort()).toEqual([200, 409]);
     const winner = both.find((a) => a.status === 200)!;
     expect((await load(emails, emailsPath)).notifications).toEqual(winner.body.notifications);
@@ -241,7 +385,10 @@ describe("saving while others save", () => {
     expect(first.body.version).toEqual(expect.any(String));
     expect(first.body.version).not.toBe(page.version);
     expect(first.body.version).toBe((await load(emails, emailsPath)).version);
-    const second = await saveEmails({ notifications: first.body.notifications, version: first.body.version }, { resolved: wording("second") });
+    const second = await saveEmails(
+      { notifications: first.body.notifications, version: first.body.version },
+      { resolved: wording("second") },
+    );
     expect(second.status).toBe(200);
     expect((await load(emails, emailsPath)).notifications.templates.fa).toEqual({ resolved: wording("second") });
   });

@@ -4,16 +4,36 @@ import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, Checkbox, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
-import { getReturnPolicy, returnEmailsVersion, saveReturnEmails, type ReturnEmailSettings, type SaveConflict } from "../services/returns/policy.server";
+import {
+  getReturnPolicy,
+  returnEmailsVersion,
+  saveReturnEmails,
+  type ReturnEmailSettings,
+  type SaveConflict,
+} from "../services/returns/policy.server";
 import { previewReturnEmail } from "../services/returns/notifications.server";
 import { TemplateError, templateProblem } from "../services/email-render.server";
 import { LANGUAGES, type Language, type PolicyProblem } from "../domain/returns/policy";
-import { normaliseReturnTemplates, RETURN_EMAIL_LABELS, RETURN_EMAIL_VARIABLES, RETURN_EMAILS, STANDARD_RETURN_EMAILS, type ReturnEmail } from "../domain/returns/email-templates";
+import {
+  normaliseReturnTemplates,
+  RETURN_EMAIL_LABELS,
+  RETURN_EMAIL_VARIABLES,
+  RETURN_EMAILS,
+  STANDARD_RETURN_EMAILS,
+  type ReturnEmail,
+} from "../domain/returns/email-templates";
 import { NotSavedBanner } from "../components/NotSavedBanner";
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
-import { EmailPreview, EmailTemplateFields, isPreviewSubmission, useLivePreview, type EmailPreviewAnswer } from "../components/EmailTemplateEditor";
+import {
+  EmailPreview,
+  EmailTemplateFields,
+  isPreviewSubmission,
+  useLivePreview,
+  type EmailPreviewAnswer,
+} from "../components/EmailTemplateEditor";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -22,9 +42,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({ notifications: policy.notifications, version: returnEmailsVersion(policy) });
 };
 
-type ActionAnswer = { ok: true; intent: "save"; notifications: ReturnEmailSettings; version: string } | SaveConflict | EmailPreviewAnswer;
+type ActionAnswer =
+  { ok: true; intent: "save"; notifications: ReturnEmailSettings; version: string } | SaveConflict | EmailPreviewAnswer;
 
-const problem = (message: string) => json<ActionAnswer>({ ok: false, problems: [{ path: "", message }] }, { status: 400 });
+const problem = (message: string) =>
+  json<ActionAnswer>({ ok: false, problems: [{ path: "", message }] }, { status: 400 });
 const isText = (value: unknown, max: number): value is string => typeof value === "string" && value.length <= max;
 
 // POST (JSON). intent "preview": one template rendered with example values (400 when its Liquid
@@ -33,7 +55,14 @@ const isText = (value: unknown, max: number): value is string => typeof value ==
 // has saved the emails since the tab was loaded with `version`.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  let body: { intent?: unknown; notifications?: unknown; version?: unknown; template?: { subject?: unknown; body?: unknown }; language?: unknown; email?: unknown };
+  let body: {
+    intent?: unknown;
+    notifications?: unknown;
+    version?: unknown;
+    template?: { subject?: unknown; body?: unknown };
+    language?: unknown;
+    email?: unknown;
+  };
   try {
     body = await request.json();
   } catch {
@@ -44,15 +73,28 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const email = RETURN_EMAILS.find((e) => e === body.email);
     const subject = body.template?.subject;
     const text = body.template?.body;
-    if (!language || !email || !isText(subject, 300) || !isText(text, 10_000)) return problem("Choose an email and a language, and keep the subject under 300 and the message under 10,000 characters.");
-    const unparsed = [["Subject", templateProblem(subject)], ["Message", templateProblem(text)]].filter(([, why]) => why).map(([part, why]) => `${part}: ${why}.`);
+    if (!language || !email || !isText(subject, 300) || !isText(text, 10_000))
+      return problem(
+        "Choose an email and a language, and keep the subject under 300 and the message under 10,000 characters.",
+      );
+    const unparsed = [
+      ["Subject", templateProblem(subject)],
+      ["Message", templateProblem(text)],
+    ]
+      .filter(([, why]) => why)
+      .map(([part, why]) => `${part}: ${why}.`);
     if (unparsed.length) return problem(`The Liquid does not parse. ${unparsed.join(" ")}`);
     try {
       const policy = await getReturnPolicy(db(), session.shop);
-      const rendered = await previewReturnEmail(db(), session.shop, { policy, template: { subject, body: text }, language });
+      const rendered = await previewReturnEmail(db(), session.shop, {
+        policy,
+        template: { subject, body: text },
+        language,
+      });
       return json<ActionAnswer>({ ok: true, intent: "preview", subject: rendered.subject, html: rendered.html });
     } catch (error) {
-      if (error instanceof TemplateError) return problem(`The email cannot be made from this template: ${error.message}.`);
+      if (error instanceof TemplateError)
+        return problem(`The email cannot be made from this template: ${error.message}.`);
       throw error;
     }
   }
@@ -60,17 +102,29 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const expected = body.version === undefined ? null : String(body.version);
     const result = await saveReturnEmails(db(), session.shop, body.notifications, expected);
     if (!result.ok) return json<ActionAnswer>(result, { status: "conflict" in result ? 409 : 400 });
-    return json<ActionAnswer>({ ok: true, intent: "save", notifications: result.notifications, version: result.version });
+    return json<ActionAnswer>({
+      ok: true,
+      intent: "save",
+      notifications: result.notifications,
+      version: result.version,
+    });
   }
   return problem("Unknown action.");
 };
 
-export const shouldRevalidate: ShouldRevalidateFunction = ({ json, defaultShouldRevalidate }) => (isPreviewSubmission(json) ? false : defaultShouldRevalidate);
+export const shouldRevalidate: ShouldRevalidateFunction = ({ json, defaultShouldRevalidate }) =>
+  isPreviewSubmission(json) ? false : defaultShouldRevalidate;
 
-const LANGUAGE_LABELS: Record<Language, string> = { en: "English", ko: "Korean (한국어)", ja: "Japanese (日本語)", fa: "Persian (فارسی)" };
+const LANGUAGE_LABELS: Record<Language, string> = {
+  en: "English",
+  ko: "Korean (한국어)",
+  ja: "Japanese (日本語)",
+  fa: "Persian (فارسی)",
+};
 
 /** The templates as they would be stored, to tell a real change from typing the standard text back. */
-const stored = (n: ReturnEmailSettings) => JSON.stringify({ enabled: n.enabled, templates: normaliseReturnTemplates(n.templates).templates });
+const stored = (n: ReturnEmailSettings) =>
+  JSON.stringify({ enabled: n.enabled, templates: normaliseReturnTemplates(n.templates).templates });
 
 export default function ReturnEmailsPage() {
   const { notifications: saved, version: loadedVersion } = useLoaderData<typeof loader>();
@@ -91,7 +145,10 @@ export default function ReturnEmailsPage() {
   const template = own ?? standard;
   const customised = (l: Language, e: ReturnEmail) => {
     const t = notifications.templates[l]?.[e];
-    return Boolean(t) && (t!.subject !== STANDARD_RETURN_EMAILS[l][e].subject || t!.body !== STANDARD_RETURN_EMAILS[l][e].body);
+    return (
+      Boolean(t) &&
+      (t!.subject !== STANDARD_RETURN_EMAILS[l][e].subject || t!.body !== STANDARD_RETURN_EMAILS[l][e].body)
+    );
   };
   const preview = useLivePreview({ intent: "preview", template, language, email });
 
@@ -102,24 +159,41 @@ export default function ReturnEmailsPage() {
       setNotifications(save.data.notifications);
       setVersion(save.data.version);
       shopify.toast.show("Return emails saved");
-    } else if (!save.data.ok) shopify.toast.show("conflict" in save.data ? "Not saved: someone else changed the emails" : "An email needs fixing", { isError: true });
+    } else if (!save.data.ok)
+      shopify.toast.show(
+        "conflict" in save.data ? "Not saved: someone else changed the emails" : "An email needs fixing",
+        { isError: true },
+      );
   }, [save.state, save.data, shopify]);
 
-  const setTemplates = (next: (templates: ReturnEmailSettings["templates"]) => ReturnEmailSettings["templates"]) => setNotifications((n) => ({ ...n, templates: next(n.templates) }));
-  const edit = (part: "subject" | "body", value: string) => setTemplates((t) => ({ ...t, [language]: { ...t[language], [email]: { ...template, [part]: value } } }));
+  const setTemplates = (next: (templates: ReturnEmailSettings["templates"]) => ReturnEmailSettings["templates"]) =>
+    setNotifications((n) => ({ ...n, templates: next(n.templates) }));
+  const edit = (part: "subject" | "body", value: string) =>
+    setTemplates((t) => ({ ...t, [language]: { ...t[language], [email]: { ...template, [part]: value } } }));
   const reset = () =>
     setTemplates((t) => {
       const { [email]: _dropped, ...rest } = t[language] ?? {};
       return { ...t, [language]: rest };
     });
-  const submit = () => save.submit({ intent: "save", notifications, version } as never, { method: "post", encType: "application/json" });
+  const submit = () =>
+    save.submit({ intent: "save", notifications, version } as never, { method: "post", encType: "application/json" });
   const variables = RETURN_EMAIL_VARIABLES.filter((v) => !v.emails || v.emails.includes(email));
 
   return (
     <>
-      <SettingsSaveBar id="returns-emails-save-bar" dirty={dirty} saving={save.state !== "idle"} onSave={submit} onDiscard={() => setNotifications(baseline)} />
+      <SettingsSaveBar
+        id="returns-emails-save-bar"
+        dirty={dirty}
+        saving={save.state !== "idle"}
+        onSave={submit}
+        onDiscard={() => setNotifications(baseline)}
+      />
       <BlockStack gap="400">
-        <NotSavedBanner title="The emails were not saved" problems={problems} stale={Boolean(save.data && "conflict" in save.data)} />
+        <NotSavedBanner
+          title="The emails were not saved"
+          problems={problems}
+          stale={Boolean(save.data && "conflict" in save.data)}
+        />
         <Card>
           <BlockStack gap="200">
             <Checkbox
@@ -142,10 +216,16 @@ export default function ReturnEmailsPage() {
                 </Text>
               </BlockStack>
               <EmailTemplateFields
-                emails={RETURN_EMAILS.map((e) => ({ value: e, label: `${RETURN_EMAIL_LABELS[e]}${customised(language, e) ? " · edited" : ""}` }))}
+                emails={RETURN_EMAILS.map((e) => ({
+                  value: e,
+                  label: `${RETURN_EMAIL_LABELS[e]}${customised(language, e) ? " · edited" : ""}`,
+                }))}
                 email={email}
                 onEmailChange={(v) => setEmail(v as ReturnEmail)}
-                languages={LANGUAGES.map((l) => ({ value: l, label: `${LANGUAGE_LABELS[l]}${customised(l, email) ? " · edited" : ""}` }))}
+                languages={LANGUAGES.map((l) => ({
+                  value: l,
+                  label: `${LANGUAGE_LABELS[l]}${customised(l, email) ? " · edited" : ""}`,
+                }))}
                 language={language}
                 onLanguageChange={(v) => setLanguage(v as Language)}
                 template={template}
@@ -153,11 +233,17 @@ export default function ReturnEmailsPage() {
                 variables={variables}
                 errors={{
                   subject: problemAt(`notifications.templates.${language}.${email}.subject`),
-                  body: problemAt(`notifications.templates.${language}.${email}.body`) ?? problemAt(`notifications.templates.${language}.${email}`),
+                  body:
+                    problemAt(`notifications.templates.${language}.${email}.body`) ??
+                    problemAt(`notifications.templates.${language}.${email}`),
                 }}
                 status={
                   <InlineStack gap="200" blockAlign="center">
-                    {customised(language, email) ? <Badge tone="info">Your wording</Badge> : <Badge>Standard wording</Badge>}
+                    {customised(language, email) ? (
+                      <Badge tone="info">Your wording</Badge>
+                    ) : (
+                      <Badge>Standard wording</Badge>
+                    )}
                     <Button variant="plain" onClick={reset} disabled={!own}>
                       Reset to standard wording
                     </Button>
@@ -176,7 +262,8 @@ export default function ReturnEmailsPage() {
               <BlockStack gap="200">
                 <EmailPreview answer={preview.answer} loading={preview.loading} height={520} />
                 <Text as="p" variant="bodySm" tone="subdued">
-                  With example values for the shopper and the return, and your shop's name, instructions and return address.
+                  With example values for the shopper and the return, and your shop's name, instructions and return
+                  address.
                 </Text>
               </BlockStack>
             </Card>

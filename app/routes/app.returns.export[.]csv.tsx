@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { listReturns, parseDeskFilter, returnsCsv } from "../services/returns/desk.server";

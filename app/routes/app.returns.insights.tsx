@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Select, Text } from "@shopify/polaris";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { returnInsights } from "../services/returns/desk.server";
@@ -70,9 +71,25 @@ export default function ReturnInsightsPage() {
         </Box>
       </InlineStack>
       <InlineGrid columns={{ xs: 1, md: 4 }} gap="400">
-        <Figure label="Return rate" value={pct(data.returnRate)} help={`${data.ordersWithReturns} of ${data.orders} orders had a return`} />
-        <Figure label="Returns" value={String(data.returns)} help="Requested in the period (declined and canceled left out)" />
-        <Figure label="Revenue kept" value={main?.kept ?? "—"} help={main ? `Exchanges ${main.exchange} and store credit ${main.storeCredit}: ${pct(main.keptShare)} of returned value` : "Exchanges and store credit"} />
+        <Figure
+          label="Return rate"
+          value={pct(data.returnRate)}
+          help={`${data.ordersWithReturns} of ${data.orders} orders had a return`}
+        />
+        <Figure
+          label="Returns"
+          value={String(data.returns)}
+          help="Requested in the period (declined and canceled left out)"
+        />
+        <Figure
+          label="Revenue kept"
+          value={main?.kept ?? "—"}
+          help={
+            main
+              ? `Exchanges ${main.exchange} and store credit ${main.storeCredit}: ${pct(main.keptShare)} of returned value`
+              : "Exchanges and store credit"
+          }
+        />
         <Figure label="Refunded" value={main?.refunded ?? "—"} help="Back to the original payment" />
       </InlineGrid>
       {data.money.length > 1 ? (
@@ -91,7 +108,11 @@ export default function ReturnInsightsPage() {
               Top reasons
             </Text>
             {data.topReasons.length ? (
-              <DataTable columnContentTypes={["text", "numeric"]} headings={["Reason", "Units"]} rows={data.topReasons.map((r) => [r.label, r.units])} />
+              <DataTable
+                columnContentTypes={["text", "numeric"]}
+                headings={["Reason", "Units"]}
+                rows={data.topReasons.map((r) => [r.label, r.units])}
+              />
             ) : (
               <Text as="p" tone="subdued">
                 No returns in this period.
@@ -105,7 +126,11 @@ export default function ReturnInsightsPage() {
               Returns by product
             </Text>
             {data.byProduct.length ? (
-              <DataTable columnContentTypes={["text", "numeric", "numeric"]} headings={["Product", "Units", "Returns"]} rows={data.byProduct.map((p) => [p.title, p.units, p.returns])} />
+              <DataTable
+                columnContentTypes={["text", "numeric", "numeric"]}
+                headings={["Product", "Units", "Returns"]}
+                rows={data.byProduct.map((p) => [p.title, p.units, p.returns])}
+              />
             ) : (
               <Text as="p" tone="subdued">
                 No returns in this period.

@@ -5,6 +5,7 @@
  * embedded-admin session check is stood in for.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { processingWebhookFetch } from "../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
@@ -17,7 +18,10 @@ vi.mock("../shopify.server", () => ({
 const secret = process.env.SHOPIFY_API_SECRET!;
 let t: TestDatabase;
 let world: Awaited<ReturnType<typeof build>>;
-type Route = { loader: (a: never) => Promise<Response>; action: (a: never) => Promise<Response> };
+interface Route {
+  loader: (a: never) => Promise<Response>;
+  action: (a: never) => Promise<Response>;
+}
 let policyPage: Route;
 
 async function build() {
@@ -42,16 +46,37 @@ async function build() {
 }
 
 async function send(body: unknown) {
-  const request = new Request("https://app.test/app/returns/policy", { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+  const request = new Request("https://app.test/app/returns/policy", {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json" },
+  });
   const response = await policyPage.action({ request, params: {}, context: {} } as never);
   return { status: response.status, body: await response.json() };
 }
-const loadPolicy = async () => (await (await policyPage.loader({ request: new Request("https://app.test/app/returns/policy"), params: {}, context: {} } as never)).json()).policy;
+const loadPolicy = async () =>
+  (
+    await (
+      await policyPage.loader({
+        request: new Request("https://app.test/app/returns/policy"),
+        params: {},
+        context: {},
+      } as never)
+    ).json()
+  ).policy;
 
-type Lookup = { token: string; lines: Array<{ id: string; title: string; returnable: number; reason: string | null }> };
+interface Lookup {
+  token: string;
+  lines: { id: string; title: string; returnable: number; reason: string | null }[];
+}
 async function lookup(admin: AdminClient | null = world.admin) {
   const { returnsLookup } = await import("../services/returns/storefront.server");
-  const req = { shop: TEST_SHOP, clientIp: "203.0.113.21", loggedInCustomerId: null, params: new URLSearchParams({ order: world.order.name, email: "lin@example.com" }) };
+  const req = {
+    shop: TEST_SHOP,
+    clientIp: "203.0.113.21",
+    loggedInCustomerId: null,
+    params: new URLSearchParams({ order: world.order.name, email: "lin@example.com" }),
+  };
   return returnsLookup(req, { db: t.db, secret, admin: async () => admin });
 }
 const lineOf = (body: Lookup, productTitle: RegExp) => body.lines.find((l) => productTitle.test(l.title))!;
@@ -71,14 +96,31 @@ describe("excluded collections", () => {
   it("are saved from the policy page with their titles, and refused when they are not collections", async () => {
     const current = await loadPolicy();
     const gifts = { id: `gid://shopify/Collection/${world.collection.id}`, title: "Gifts" };
-    const wrong = await send({ policy: { ...current, exclusions: { ...current.exclusions, tags: [], collections: [{ id: "gid://shopify/Product/1", title: "Not a collection" }] } } });
+    const wrong = await send({
+      policy: {
+        ...current,
+        exclusions: {
+          ...current.exclusions,
+          tags: [],
+          collections: [{ id: "gid://shopify/Product/1", title: "Not a collection" }],
+        },
+      },
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.problems[0]).toMatchObject({ path: "exclusions.collections.0.id" });
     const tooMany = Array.from({ length: 51 }, (_, i) => ({ id: `gid://shopify/Collection/${i + 1}`, title: `C${i}` }));
-    expect((await send({ policy: { ...current, exclusions: { ...current.exclusions, collections: tooMany } } })).body.problems).toContainEqual({ path: "exclusions.collections", message: "exclusions › collections: Exclude at most 50 collections" });
+    expect(
+      (await send({ policy: { ...current, exclusions: { ...current.exclusions, collections: tooMany } } })).body
+        .problems,
+    ).toContainEqual({
+      path: "exclusions.collections",
+      message: "exclusions › collections: Exclude at most 50 collections",
+    });
     expect((await loadPolicy()).exclusions.collections).toEqual([]);
 
-    const saved = await send({ policy: { ...current, exclusions: { ...current.exclusions, tags: [], collections: [gifts] } } });
+    const saved = await send({
+      policy: { ...current, exclusions: { ...current.exclusions, tags: [], collections: [gifts] } },
+    });
     expect(saved.status).toBe(200);
     expect((await loadPolicy()).exclusions.collections).toEqual([gifts]);
   });
@@ -93,7 +135,13 @@ describe("excluded collections", () => {
     const { createShopperReturn } = await import("../services/returns/storefront.server");
     const refused = await createShopperReturn(
       { shop: TEST_SHOP, clientIp: "203.0.113.21", loggedInCustomerId: null, params: new URLSearchParams() },
-      { token: body.token, key: "collection-excluded-1", resolution: "refund", locale: "en", items: [{ lineItemId: lineOf(body, /mug/i).id, quantity: 1, reason: "too_small" }] },
+      {
+        token: body.token,
+        key: "collection-excluded-1",
+        resolution: "refund",
+        locale: "en",
+        items: [{ lineItemId: lineOf(body, /mug/i).id, quantity: 1, reason: "too_small" }],
+      },
       { db: t.db, secret, admin: async () => world.admin },
     );
     expect(refused).toMatchObject({ status: 422, body: { error: "ineligible_item" } });
@@ -118,10 +166,20 @@ describe("excluded collections", () => {
 });
 
 describe("saving while others save", () => {
-  const STALE = "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
-  const load = async () => (await policyPage.loader({ request: new Request("https://app.test/app/returns/policy"), params: {}, context: {} } as never)).json();
-  const save = (page: { policy: Record<string, unknown>; version: string }, change: Record<string, unknown>) => send({ policy: { ...page.policy, ...change }, version: page.version });
-  const storedRow = () => t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP }, select: { settings: true, updatedAt: true } });
+  const STALE =
+    "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
+  const load = async () =>
+    (
+      await policyPage.loader({
+        request: new Request("https://app.test/app/returns/policy"),
+        params: {},
+        context: {},
+      } as never)
+    ).json();
+  const save = (page: { policy: Record<string, unknown>; version: string }, change: Record<string, unknown>) =>
+    send({ policy: { ...page.policy, ...change }, version: page.version });
+  const storedRow = () =>
+    t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP }, select: { settings: true, updatedAt: true } });
 
   it("refuses with 409 a save from a policy page opened before someone else saved the policy, and changes nothing", async () => {
     const ana = await load();
@@ -129,7 +187,10 @@ describe("saving while others save", () => {
     expect((await save(ana, { windowDays: 10 })).status).toBe(200);
     const before = await storedRow();
     const stale = await save(ben, { windowDays: 20, returnAddress: "Ben's address" });
-    expect(stale).toEqual({ status: 409, body: { ok: false, conflict: true, problems: [{ path: "", message: STALE }] } });
+    expect(stale).toEqual({
+      status: 409,
+      body: { ok: false, conflict: true, problems: [{ path: "", message: STALE }] },
+    });
     expect(await storedRow()).toEqual(before);
     expect((await loadPolicy()).windowDays).toBe(10);
     // Told before being asked to fix anything: fixing a page that cannot be saved would be wasted work.

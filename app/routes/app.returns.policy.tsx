@@ -2,14 +2,37 @@ import { useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineError, InlineGrid, InlineStack, Layout, Select, Tag, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  ChoiceList,
+  FormLayout,
+  InlineError,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Select,
+  Tag,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+
 import { NotSavedBanner } from "../components/NotSavedBanner";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { getReturnPolicy, returnPolicyVersion, saveReturnPolicyFields } from "../services/returns/policy.server";
 import { shopProfile } from "../models/tracking.server";
-import { LANGUAGES, SHOPIFY_RETURN_REASONS, type Language, type PolicyProblem, type ReturnPolicy } from "../domain/returns/policy";
+import {
+  LANGUAGES,
+  SHOPIFY_RETURN_REASONS,
+  type Language,
+  type PolicyProblem,
+  type ReturnPolicy,
+} from "../domain/returns/policy";
 import { fromMinor, toMinor } from "../domain/shared/money";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -19,7 +42,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({ policy, currency: profile.currencyCode, version: returnPolicyVersion(policy) });
 };
 
-type ActionAnswer = { ok: true; policy: ReturnPolicy; version: string } | { ok: false; problems: PolicyProblem[]; conflict?: true };
+type ActionAnswer =
+  { ok: true; policy: ReturnPolicy; version: string } | { ok: false; problems: PolicyProblem[]; conflict?: true };
 
 // POST (JSON): the policy and the version the page was loaded with. 409 when someone else has
 // saved the policy since (nothing saved); 400 with every problem the merchant needs to fix. The
@@ -30,7 +54,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     body = await request.json();
   } catch {
-    return json<ActionAnswer>({ ok: false, problems: [{ path: "", message: "The policy could not be read. Reload the page and try again." }] }, { status: 400 });
+    return json<ActionAnswer>(
+      { ok: false, problems: [{ path: "", message: "The policy could not be read. Reload the page and try again." }] },
+      { status: 400 },
+    );
   }
   const expected = body?.version === undefined ? null : String(body.version);
   const result = await saveReturnPolicyFields(db(), session.shop, body?.policy, expected);
@@ -58,7 +85,9 @@ export default function ReturnPolicyPage() {
   const [policy, setPolicy] = useState<ReturnPolicy>(saved as ReturnPolicy);
   const [baseline, setBaseline] = useState<ReturnPolicy>(saved as ReturnPolicy);
   const [shippingFee, setShippingFee] = useState(fromMinor(saved.fees.returnShippingMinor, currency));
-  const [maxValue, setMaxValue] = useState(saved.autoApprove.maxOrderValueMinor === null ? "" : fromMinor(saved.autoApprove.maxOrderValueMinor, currency));
+  const [maxValue, setMaxValue] = useState(
+    saved.autoApprove.maxOrderValueMinor === null ? "" : fromMinor(saved.autoApprove.maxOrderValueMinor, currency),
+  );
   const [tags, setTags] = useState(saved.exclusions.tags.join(", "));
   // The version of the policy this page shows; each save answers the next one. Not taken from the
   // loader again after a save: that could be someone else's newer policy, which this page does not show.
@@ -85,7 +114,11 @@ export default function ReturnPolicyPage() {
     else shopify.saveBar.hide("returns-policy-save-bar");
   }, [dirty, shopify]);
 
-  const set = <K extends keyof ReturnPolicy>(key: K, value: Partial<ReturnPolicy[K]>) => setPolicy((p) => ({ ...p, [key]: typeof p[key] === "object" ? { ...(p[key] as object), ...(value as object) } : value }));
+  const set = <K extends keyof ReturnPolicy>(key: K, value: Partial<ReturnPolicy[K]>) =>
+    setPolicy((p) => ({
+      ...p,
+      [key]: typeof p[key] === "object" ? { ...(p[key] as object), ...(value as object) } : value,
+    }));
   const money = (text: string) => {
     try {
       return toMinor(text.trim(), currency);
@@ -96,12 +129,17 @@ export default function ReturnPolicyPage() {
   const discard = () => {
     setPolicy(baseline);
     setShippingFee(fromMinor(baseline.fees.returnShippingMinor, currency));
-    setMaxValue(baseline.autoApprove.maxOrderValueMinor === null ? "" : fromMinor(baseline.autoApprove.maxOrderValueMinor, currency));
+    setMaxValue(
+      baseline.autoApprove.maxOrderValueMinor === null
+        ? ""
+        : fromMinor(baseline.autoApprove.maxOrderValueMinor, currency),
+    );
     setTags(baseline.exclusions.tags.join(", "));
   };
   const submit = () => save.submit({ policy, version } as never, { method: "post", encType: "application/json" });
   const reasons = policy.reasons;
-  const setReason = (i: number, patch: Partial<ReturnPolicy["reasons"][number]>) => setPolicy((p) => ({ ...p, reasons: p.reasons.map((r, j) => (j === i ? { ...r, ...patch } : r)) }));
+  const setReason = (i: number, patch: Partial<ReturnPolicy["reasons"][number]>) =>
+    setPolicy((p) => ({ ...p, reasons: p.reasons.map((r, j) => (j === i ? { ...r, ...patch } : r)) }));
   const moveReason = (i: number, by: number) =>
     setPolicy((p) => {
       const next = [...p.reasons];
@@ -110,14 +148,35 @@ export default function ReturnPolicyPage() {
       return { ...p, reasons: next };
     });
   const addReason = () =>
-    setPolicy((p) => ({ ...p, reasons: [...p.reasons, { id: `reason_${p.reasons.length + 1}`, label: { en: "", ko: "", ja: "", fa: "" }, requireNote: false, shopifyReason: "OTHER" }] }));
+    setPolicy((p) => ({
+      ...p,
+      reasons: [
+        ...p.reasons,
+        {
+          id: `reason_${p.reasons.length + 1}`,
+          label: { en: "", ko: "", ja: "", fa: "" },
+          requireNote: false,
+          shopifyReason: "OTHER",
+        },
+      ],
+    }));
 
   async function pickProducts() {
-    const selected = await shopify.resourcePicker({ type: "product", multiple: true, action: "select", selectionIds: policy.exclusions.productIds.map((id) => ({ id })) });
+    const selected = await shopify.resourcePicker({
+      type: "product",
+      multiple: true,
+      action: "select",
+      selectionIds: policy.exclusions.productIds.map((id) => ({ id })),
+    });
     if (selected) set("exclusions", { productIds: selected.map((p) => p.id) });
   }
   async function pickCollections() {
-    const selected = await shopify.resourcePicker({ type: "collection", multiple: 50, action: "select", selectionIds: policy.exclusions.collections.map((c) => ({ id: c.id })) });
+    const selected = await shopify.resourcePicker({
+      type: "collection",
+      multiple: 50,
+      action: "select",
+      selectionIds: policy.exclusions.collections.map((c) => ({ id: c.id })),
+    });
     if (selected) set("exclusions", { collections: selected.map((c) => ({ id: c.id, title: c.title })) });
   }
   const excludedCollections = policy.exclusions.collections;
@@ -126,71 +185,184 @@ export default function ReturnPolicyPage() {
   return (
     <>
       <SaveBar id="returns-policy-save-bar">
-        <button variant="primary" onClick={submit} disabled={save.state !== "idle"}></button>
-        <button onClick={discard}></button>
+        <button variant="primary" onClick={submit} disabled={save.state !== "idle"} />
+        <button onClick={discard} />
       </SaveBar>
       <BlockStack gap="400">
-        <NotSavedBanner title="The policy was not saved" problems={problems} stale={Boolean(save.data && "conflict" in save.data)} />
+        <NotSavedBanner
+          title="The policy was not saved"
+          problems={problems}
+          stale={Boolean(save.data && "conflict" in save.data)}
+        />
         <Layout>
-          <Layout.AnnotatedSection title="Window" description="Counted from delivery; if a shipment was never marked delivered, from fulfilment, then from the order date.">
+          <Layout.AnnotatedSection
+            title="Window"
+            description="Counted from delivery; if a shipment was never marked delivered, from fulfilment, then from the order date."
+          >
             <Card>
               <FormLayout>
-                <Checkbox label="Take returns through the storefront Returns block" checked={policy.enabled} onChange={(enabled) => setPolicy((p) => ({ ...p, enabled }))} />
-                <TextField label="Return window (days)" type="number" min={1} max={365} value={Number.isNaN(policy.windowDays) ? "" : String(policy.windowDays)} onChange={(v) => setPolicy((p) => ({ ...p, windowDays: num(v) }))} error={problemAt("windowDays")} autoComplete="off" />
+                <Checkbox
+                  label="Take returns through the storefront Returns block"
+                  checked={policy.enabled}
+                  onChange={(enabled) => setPolicy((p) => ({ ...p, enabled }))}
+                />
+                <TextField
+                  label="Return window (days)"
+                  type="number"
+                  min={1}
+                  max={365}
+                  value={Number.isNaN(policy.windowDays) ? "" : String(policy.windowDays)}
+                  onChange={(v) => setPolicy((p) => ({ ...p, windowDays: num(v) }))}
+                  error={problemAt("windowDays")}
+                  autoComplete="off"
+                />
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection title="Exclusions" description="Items that cannot be returned. Shoppers see why (for example “Final sale”).">
+          <Layout.AnnotatedSection
+            title="Exclusions"
+            description="Items that cannot be returned. Shoppers see why (for example “Final sale”)."
+          >
             <Card>
               <FormLayout>
-                <TextField label="Product tags" value={tags} onChange={(v) => { setTags(v); set("exclusions", { tags: v.split(",").map((t) => t.trim()).filter(Boolean) }); }} helpText="Comma-separated, e.g. final-sale" error={problemAt("exclusions.tags")} autoComplete="off" />
+                <TextField
+                  label="Product tags"
+                  value={tags}
+                  onChange={(v) => {
+                    setTags(v);
+                    set("exclusions", {
+                      tags: v
+                        .split(",")
+                        .map((t) => t.trim())
+                        .filter(Boolean),
+                    });
+                  }}
+                  helpText="Comma-separated, e.g. final-sale"
+                  error={problemAt("exclusions.tags")}
+                  autoComplete="off"
+                />
                 <InlineStack gap="300" blockAlign="center">
-                  <Text as="span">{productCount} product{productCount === 1 ? "" : "s"} excluded</Text>
+                  <Text as="span">
+                    {productCount} product{productCount === 1 ? "" : "s"} excluded
+                  </Text>
                   <Button onClick={pickProducts}>Choose products</Button>
-                  {productCount ? <Button variant="plain" onClick={() => set("exclusions", { productIds: [] })}>Clear</Button> : null}
+                  {productCount ? (
+                    <Button variant="plain" onClick={() => set("exclusions", { productIds: [] })}>
+                      Clear
+                    </Button>
+                  ) : null}
                 </InlineStack>
                 <BlockStack gap="200">
                   <InlineStack gap="300" blockAlign="center">
-                    <Text as="span">{excludedCollections.length ? `Collections excluded (${excludedCollections.length})` : "No collections excluded"}</Text>
+                    <Text as="span">
+                      {excludedCollections.length
+                        ? `Collections excluded (${excludedCollections.length})`
+                        : "No collections excluded"}
+                    </Text>
                     <Button onClick={pickCollections}>Choose collections</Button>
                   </InlineStack>
                   {excludedCollections.length ? (
                     <InlineStack gap="200">
                       {excludedCollections.map((c) => (
-                        <Tag key={c.id} onRemove={() => set("exclusions", { collections: excludedCollections.filter((x) => x.id !== c.id) })}>
+                        <Tag
+                          key={c.id}
+                          onRemove={() =>
+                            set("exclusions", { collections: excludedCollections.filter((x) => x.id !== c.id) })
+                          }
+                        >
                           {c.title}
                         </Tag>
                       ))}
                     </InlineStack>
                   ) : null}
-                  <Text as="p" tone="subdued" variant="bodySm">Every product in these collections, including products added to them later.</Text>
-                  {problemAt("exclusions.collections") ? <InlineError message={problemAt("exclusions.collections")!} fieldID="excluded-collections" /> : null}
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    Every product in these collections, including products added to them later.
+                  </Text>
+                  {problemAt("exclusions.collections") ? (
+                    <InlineError message={problemAt("exclusions.collections")!} fieldID="excluded-collections" />
+                  ) : null}
                 </BlockStack>
-                <Checkbox label="Discounted items cannot be returned" checked={policy.exclusions.discountedItems} onChange={(discountedItems) => set("exclusions", { discountedItems })} />
+                <Checkbox
+                  label="Discounted items cannot be returned"
+                  checked={policy.exclusions.discountedItems}
+                  onChange={(discountedItems) => set("exclusions", { discountedItems })}
+                />
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection title="Reasons" description="Shown to shoppers in this order, in their language (English is used where a translation is empty). Each maps to Shopify's return reason.">
+          <Layout.AnnotatedSection
+            title="Reasons"
+            description="Shown to shoppers in this order, in their language (English is used where a translation is empty). Each maps to Shopify's return reason."
+          >
             <Card>
               <BlockStack gap="400">
                 {problemAt("reasons") ? <Banner tone="critical">{problemAt("reasons")}</Banner> : null}
                 {reasons.map((r, i) => (
                   <BlockStack gap="200" key={i}>
                     <InlineGrid columns={{ xs: 1, md: "2fr 1fr 1fr" }} gap="200">
-                      <TextField label={`Reason ${i + 1} (English)`} value={r.label.en} onChange={(en) => setReason(i, { label: { ...r.label, en } })} error={problemAt(`reasons.${i}.label`)} autoComplete="off" />
-                      <TextField label="Code" value={r.id} onChange={(id) => setReason(i, { id })} error={problemAt(`reasons.${i}.id`)} autoComplete="off" helpText="Used in reports" />
-                      <Select label="Shopify reason" options={SHOPIFY_RETURN_REASONS.map((v) => ({ value: v, label: REASON_LABELS[v] }))} value={r.shopifyReason} onChange={(v) => setReason(i, { shopifyReason: v as never })} />
+                      <TextField
+                        label={`Reason ${i + 1} (English)`}
+                        value={r.label.en}
+                        onChange={(en) => setReason(i, { label: { ...r.label, en } })}
+                        error={problemAt(`reasons.${i}.label`)}
+                        autoComplete="off"
+                      />
+                      <TextField
+                        label="Code"
+                        value={r.id}
+                        onChange={(id) => setReason(i, { id })}
+                        error={problemAt(`reasons.${i}.id`)}
+                        autoComplete="off"
+                        helpText="Used in reports"
+                      />
+                      <Select
+                        label="Shopify reason"
+                        options={SHOPIFY_RETURN_REASONS.map((v) => ({ value: v, label: REASON_LABELS[v] }))}
+                        value={r.shopifyReason}
+                        onChange={(v) => setReason(i, { shopifyReason: v as never })}
+                      />
                     </InlineGrid>
                     <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
                       {LANGUAGES.filter((l) => l !== "en").map((l) => (
-                        <TextField key={l} label={LANGUAGE_LABELS[l]} value={r.label[l]} onChange={(v) => setReason(i, { label: { ...r.label, [l]: v } })} autoComplete="off" />
+                        <TextField
+                          key={l}
+                          label={LANGUAGE_LABELS[l]}
+                          value={r.label[l]}
+                          onChange={(v) => setReason(i, { label: { ...r.label, [l]: v } })}
+                          autoComplete="off"
+                        />
                       ))}
                     </InlineGrid>
                     <InlineStack gap="300" blockAlign="center">
-                      <Checkbox label="Ask for a note" checked={r.requireNote} onChange={(requireNote) => setReason(i, { requireNote })} />
-                      <Button variant="plain" disabled={i === 0} onClick={() => moveReason(i, -1)} accessibilityLabel={`Move ${r.label.en || "reason"} up`}>Move up</Button>
-                      <Button variant="plain" disabled={i === reasons.length - 1} onClick={() => moveReason(i, 1)} accessibilityLabel={`Move ${r.label.en || "reason"} down`}>Move down</Button>
-                      <Button variant="plain" tone="critical" disabled={reasons.length === 1} onClick={() => setPolicy((p) => ({ ...p, reasons: p.reasons.filter((_, j) => j !== i) }))}>Remove</Button>
+                      <Checkbox
+                        label="Ask for a note"
+                        checked={r.requireNote}
+                        onChange={(requireNote) => setReason(i, { requireNote })}
+                      />
+                      <Button
+                        variant="plain"
+                        disabled={i === 0}
+                        onClick={() => moveReason(i, -1)}
+                        accessibilityLabel={`Move ${r.label.en || "reason"} up`}
+                      >
+                        Move up
+                      </Button>
+                      <Button
+                        variant="plain"
+                        disabled={i === reasons.length - 1}
+                        onClick={() => moveReason(i, 1)}
+                        accessibilityLabel={`Move ${r.label.en || "reason"} down`}
+                      >
+                        Move down
+                      </Button>
+                      <Button
+                        variant="plain"
+                        tone="critical"
+                        disabled={reasons.length === 1}
+                        onClick={() => setPolicy((p) => ({ ...p, reasons: p.reasons.filter((_, j) => j !== i) }))}
+                      >
+                        Remove
+                      </Button>
                     </InlineStack>
                   </BlockStack>
                 ))}
@@ -200,38 +372,111 @@ export default function ReturnPolicyPage() {
               </BlockStack>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection title="Resolutions" description="What shoppers can choose. A bonus on store credit or exchanges keeps revenue in your shop.">
+          <Layout.AnnotatedSection
+            title="Resolutions"
+            description="What shoppers can choose. A bonus on store credit or exchanges keeps revenue in your shop."
+          >
             <Card>
               <FormLayout>
                 {problemAt("resolutions") ? <Banner tone="critical">{problemAt("resolutions")}</Banner> : null}
-                <Checkbox label="Refund to the original payment" checked={policy.resolutions.refund} onChange={(refund) => set("resolutions", { refund })} />
+                <Checkbox
+                  label="Refund to the original payment"
+                  checked={policy.resolutions.refund}
+                  onChange={(refund) => set("resolutions", { refund })}
+                />
                 <FormLayout.Group>
-                  <Checkbox label="Store credit" checked={policy.resolutions.storeCredit} onChange={(storeCredit) => set("resolutions", { storeCredit })} />
-                  <TextField label="Store credit bonus (%)" type="number" min={0} max={100} value={String(policy.resolutions.storeCreditBonusPercent)} onChange={(v) => set("resolutions", { storeCreditBonusPercent: num(v) })} error={problemAt("resolutions.storeCreditBonusPercent")} autoComplete="off" />
+                  <Checkbox
+                    label="Store credit"
+                    checked={policy.resolutions.storeCredit}
+                    onChange={(storeCredit) => set("resolutions", { storeCredit })}
+                  />
+                  <TextField
+                    label="Store credit bonus (%)"
+                    type="number"
+                    min={0}
+                    max={100}
+                    value={String(policy.resolutions.storeCreditBonusPercent)}
+                    onChange={(v) => set("resolutions", { storeCreditBonusPercent: num(v) })}
+                    error={problemAt("resolutions.storeCreditBonusPercent")}
+                    autoComplete="off"
+                  />
                 </FormLayout.Group>
-                <Checkbox label="Exchange for another variant of the same product" checked={policy.resolutions.exchangeVariant} onChange={(exchangeVariant) => set("resolutions", { exchangeVariant })} />
+                <Checkbox
+                  label="Exchange for another variant of the same product"
+                  checked={policy.resolutions.exchangeVariant}
+                  onChange={(exchangeVariant) => set("resolutions", { exchangeVariant })}
+                />
                 <FormLayout.Group>
-                  <Checkbox label="Exchange for any product" checked={policy.resolutions.exchangeAny} onChange={(exchangeAny) => set("resolutions", { exchangeAny })} />
-                  <TextField label="Exchange bonus (%)" type="number" min={0} max={100} value={String(policy.resolutions.exchangeBonusPercent)} onChange={(v) => set("resolutions", { exchangeBonusPercent: num(v) })} error={problemAt("resolutions.exchangeBonusPercent")} autoComplete="off" />
+                  <Checkbox
+                    label="Exchange for any product"
+                    checked={policy.resolutions.exchangeAny}
+                    onChange={(exchangeAny) => set("resolutions", { exchangeAny })}
+                  />
+                  <TextField
+                    label="Exchange bonus (%)"
+                    type="number"
+                    min={0}
+                    max={100}
+                    value={String(policy.resolutions.exchangeBonusPercent)}
+                    onChange={(v) => set("resolutions", { exchangeBonusPercent: num(v) })}
+                    error={problemAt("resolutions.exchangeBonusPercent")}
+                    autoComplete="off"
+                  />
                 </FormLayout.Group>
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection title="Fees" description="Taken off what the shopper gets back; shown to them before they submit.">
+          <Layout.AnnotatedSection
+            title="Fees"
+            description="Taken off what the shopper gets back; shown to them before they submit."
+          >
             <Card>
               <FormLayout>
                 <FormLayout.Group>
-                  <TextField label="Restocking fee (%)" type="number" min={0} max={100} value={String(policy.fees.restockingPercent)} onChange={(v) => set("fees", { restockingPercent: num(v) })} error={problemAt("fees.restockingPercent")} autoComplete="off" />
-                  <TextField label={`Return shipping fee (${currency})`} value={shippingFee} onChange={(v) => { setShippingFee(v); set("fees", { returnShippingMinor: money(v) }); }} error={problemAt("fees.returnShippingMinor") ? `Enter an amount like 5.00 (${problemAt("fees.returnShippingMinor")})` : undefined} autoComplete="off" />
+                  <TextField
+                    label="Restocking fee (%)"
+                    type="number"
+                    min={0}
+                    max={100}
+                    value={String(policy.fees.restockingPercent)}
+                    onChange={(v) => set("fees", { restockingPercent: num(v) })}
+                    error={problemAt("fees.restockingPercent")}
+                    autoComplete="off"
+                  />
+                  <TextField
+                    label={`Return shipping fee (${currency})`}
+                    value={shippingFee}
+                    onChange={(v) => {
+                      setShippingFee(v);
+                      set("fees", { returnShippingMinor: money(v) });
+                    }}
+                    error={
+                      problemAt("fees.returnShippingMinor")
+                        ? `Enter an amount like 5.00 (${problemAt("fees.returnShippingMinor")})`
+                        : undefined
+                    }
+                    autoComplete="off"
+                  />
                 </FormLayout.Group>
-                <Checkbox label="Waive fees for exchanges" checked={policy.fees.waiveForExchanges} onChange={(waiveForExchanges) => set("fees", { waiveForExchanges })} />
+                <Checkbox
+                  label="Waive fees for exchanges"
+                  checked={policy.fees.waiveForExchanges}
+                  onChange={(waiveForExchanges) => set("fees", { waiveForExchanges })}
+                />
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection title="Auto-approve" description="Requests that meet every rule are approved and sent to Shopify right away; the rest wait on the desk.">
+          <Layout.AnnotatedSection
+            title="Auto-approve"
+            description="Requests that meet every rule are approved and sent to Shopify right away; the rest wait on the desk."
+          >
             <Card>
               <FormLayout>
-                <Checkbox label="Approve matching requests automatically" checked={policy.autoApprove.enabled} onChange={(enabled) => set("autoApprove", { enabled })} />
+                <Checkbox
+                  label="Approve matching requests automatically"
+                  checked={policy.autoApprove.enabled}
+                  onChange={(enabled) => set("autoApprove", { enabled })}
+                />
                 <ChoiceList
                   allowMultiple
                   title="Only for these reasons (none chosen: any reason)"
@@ -241,19 +486,58 @@ export default function ReturnPolicyPage() {
                   error={problemAt("autoApprove.reasons")}
                 />
                 <FormLayout.Group>
-                  <TextField label={`Orders up to (${currency})`} value={maxValue} onChange={(v) => { setMaxValue(v); set("autoApprove", { maxOrderValueMinor: v.trim() === "" ? null : money(v) }); }} helpText="Empty: any order value" error={problemAt("autoApprove.maxOrderValueMinor")} autoComplete="off" />
-                  <TextField label="Customers with at most this many earlier returns" type="number" min={0} value={policy.autoApprove.maxPriorReturns === null ? "" : String(policy.autoApprove.maxPriorReturns)} onChange={(v) => set("autoApprove", { maxPriorReturns: v.trim() === "" ? null : num(v) })} helpText="Empty: no limit" error={problemAt("autoApprove.maxPriorReturns")} autoComplete="off" />
+                  <TextField
+                    label={`Orders up to (${currency})`}
+                    value={maxValue}
+                    onChange={(v) => {
+                      setMaxValue(v);
+                      set("autoApprove", { maxOrderValueMinor: v.trim() === "" ? null : money(v) });
+                    }}
+                    helpText="Empty: any order value"
+                    error={problemAt("autoApprove.maxOrderValueMinor")}
+                    autoComplete="off"
+                  />
+                  <TextField
+                    label="Customers with at most this many earlier returns"
+                    type="number"
+                    min={0}
+                    value={
+                      policy.autoApprove.maxPriorReturns === null ? "" : String(policy.autoApprove.maxPriorReturns)
+                    }
+                    onChange={(v) => set("autoApprove", { maxPriorReturns: v.trim() === "" ? null : num(v) })}
+                    helpText="Empty: no limit"
+                    error={problemAt("autoApprove.maxPriorReturns")}
+                    autoComplete="off"
+                  />
                 </FormLayout.Group>
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection title="Instructions and address" description="Shown to the shopper once a return is approved, and in the approval email.">
+          <Layout.AnnotatedSection
+            title="Instructions and address"
+            description="Shown to the shopper once a return is approved, and in the approval email."
+          >
             <Card>
               <FormLayout>
                 {LANGUAGES.map((l) => (
-                  <TextField key={l} label={`Instructions (${LANGUAGE_LABELS[l]})`} multiline={3} value={policy.instructions[l]} onChange={(v) => set("instructions", { [l]: v })} error={problemAt(`instructions.${l}`)} autoComplete="off" />
+                  <TextField
+                    key={l}
+                    label={`Instructions (${LANGUAGE_LABELS[l]})`}
+                    multiline={3}
+                    value={policy.instructions[l]}
+                    onChange={(v) => set("instructions", { [l]: v })}
+                    error={problemAt(`instructions.${l}`)}
+                    autoComplete="off"
+                  />
                 ))}
-                <TextField label="Return address" multiline={4} value={policy.returnAddress} onChange={(returnAddress) => setPolicy((p) => ({ ...p, returnAddress }))} error={problemAt("returnAddress")} autoComplete="street-address" />
+                <TextField
+                  label="Return address"
+                  multiline={4}
+                  value={policy.returnAddress}
+                  onChange={(returnAddress) => setPolicy((p) => ({ ...p, returnAddress }))}
+                  error={problemAt("returnAddress")}
+                  autoComplete="street-address"
+                />
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>

@@ -17,6 +17,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { jobs } from "../jobs/index.server";
@@ -137,7 +138,11 @@ export default function SyncPage() {
             <Stat
               label="Inbox backlog"
               value={data.backlog.toLocaleString("en-US")}
-              help={data.oldestBacklog ? `Oldest waiting since ${data.oldestBacklog}` : `${data.processedLastDay} events processed in the last 24 hours`}
+              help={
+                data.oldestBacklog
+                  ? `Oldest waiting since ${data.oldestBacklog}`
+                  : `${data.processedLastDay} events processed in the last 24 hours`
+              }
             />
           </InlineGrid>
         </Layout.Section>
@@ -167,8 +172,8 @@ export default function SyncPage() {
             {data.problems.length === 0 ? (
               <Box padding="400">
                 <Text as="p" tone="subdued">
-                  Every event Shopify sent has been processed. Events that fail are retried with backoff and,
-                  after {8} attempts, parked here with their error.
+                  Every event Shopify sent has been processed. Events that fail are retried with backoff and, after {8}{" "}
+                  attempts, parked here with their error.
                 </Text>
               </Box>
             ) : (
@@ -176,7 +181,13 @@ export default function SyncPage() {
                 resourceName={{ singular: "event", plural: "events" }}
                 itemCount={data.problems.length}
                 selectable={false}
-                headings={[{ title: "Topic" }, { title: "Status" }, { title: "Error" }, { title: "Received" }, { title: "" }]}
+                headings={[
+                  { title: "Topic" },
+                  { title: "Status" },
+                  { title: "Error" },
+                  { title: "Received" },
+                  { title: "" },
+                ]}
               >
                 {data.problems.map((p, index) => (
                   <IndexTable.Row id={p.id} key={p.id} position={index}>

@@ -18,6 +18,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
+
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
@@ -25,9 +26,20 @@ import { getTrackingSettings } from "../models/tracking.server";
 import { previewTrackingEmail, updateTrackingSettings } from "../services/tracking/settings.server";
 import { TEMPLATE_VARIABLE_DESCRIPTIONS, TEMPLATE_VARIABLES, templateFor } from "../domain/tracking/email-templates";
 import { validateTrackingSettings, type SettingsProblem, type TrackingSettings } from "../domain/tracking/settings";
-import { LANGUAGES, NOTIFIED_MILESTONES, WORDING_KEYS, type Language, type NotifiedMilestone } from "../domain/tracking/vocabulary";
+import {
+  LANGUAGES,
+  NOTIFIED_MILESTONES,
+  WORDING_KEYS,
+  type Language,
+  type NotifiedMilestone,
+} from "../domain/tracking/vocabulary";
 import { TrackingPreview } from "../components/tracking/TrackingPreview";
-import { EmailPreview, EmailTemplateFields, isPreviewSubmission, useLivePreview } from "../components/EmailTemplateEditor";
+import {
+  EmailPreview,
+  EmailTemplateFields,
+  isPreviewSubmission,
+  useLivePreview,
+} from "../components/EmailTemplateEditor";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -45,19 +57,35 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     body = await request.json();
   } catch {
-    return json<ActionAnswer>({ ok: false, problems: [{ path: "", message: "The settings could not be read. Reload the page and try again." }] }, { status: 400 });
+    return json<ActionAnswer>(
+      {
+        ok: false,
+        problems: [{ path: "", message: "The settings could not be read. Reload the page and try again." }],
+      },
+      { status: 400 },
+    );
   }
   if (body.intent === "preview") {
     const checked = validateTrackingSettings(body.settings);
     if (!checked.ok) return json<ActionAnswer>({ ok: false, problems: checked.problems }, { status: 400 });
     const language = LANGUAGES.find((l) => l === body.language);
     const milestone = NOTIFIED_MILESTONES.find((m) => m === body.milestone);
-    if (!language || !milestone) return json<ActionAnswer>({ ok: false, problems: [{ path: "", message: "Choose a language and an email to preview." }] }, { status: 400 });
+    if (!language || !milestone)
+      return json<ActionAnswer>(
+        { ok: false, problems: [{ path: "", message: "Choose a language and an email to preview." }] },
+        { status: 400 },
+      );
     try {
       const email = await previewTrackingEmail(db(), session.shop, { settings: checked.settings, language, milestone });
       return json<ActionAnswer>({ ok: true, intent: "preview", subject: email.subject, html: email.html });
     } catch (error) {
-      return json<ActionAnswer>({ ok: false, problems: [{ path: "", message: `The template could not be rendered: ${(error as Error).message}` }] }, { status: 400 });
+      return json<ActionAnswer>(
+        {
+          ok: false,
+          problems: [{ path: "", message: `The template could not be rendered: ${(error as Error).message}` }],
+        },
+        { status: 400 },
+      );
     }
   }
   const result = await updateTrackingSettings(db(), session.shop, body.settings);
@@ -65,9 +93,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json<ActionAnswer>({ ok: true, intent: "save", settings: result.settings });
 };
 
-export const shouldRevalidate: ShouldRevalidateFunction = ({ json, defaultShouldRevalidate }) => (isPreviewSubmission(json) ? false : defaultShouldRevalidate);
+export const shouldRevalidate: ShouldRevalidateFunction = ({ json, defaultShouldRevalidate }) =>
+  isPreviewSubmission(json) ? false : defaultShouldRevalidate;
 
-const LANGUAGE_LABELS: Record<Language, string> = { en: "English", ko: "Korean (한국어)", ja: "Japanese (日本語)", fa: "Persian (فارسی)" };
+const LANGUAGE_LABELS: Record<Language, string> = {
+  en: "English",
+  ko: "Korean (한국어)",
+  ja: "Japanese (日本語)",
+  fa: "Persian (فارسی)",
+};
 const MILESTONE_LABELS: Record<NotifiedMilestone, string> = {
   shipped: "Shipped",
   out_for_delivery: "Out for delivery",
@@ -115,35 +149,57 @@ export default function TrackingSettingsPage() {
     setSettings((s) => ({ ...s, [key]: { ...(s[key] as object), ...(value as object) } }));
   }, []);
 
-  const submit = () => save.submit({ intent: "save", settings } as never, { method: "post", encType: "application/json" });
+  const submit = () =>
+    save.submit({ intent: "save", settings } as never, { method: "post", encType: "application/json" });
   const template = templateFor(settings, language, milestone);
   const setTemplate = (part: "subject" | "body", value: string) =>
     setSettings((s) => ({
       ...s,
       notifications: {
         ...s.notifications,
-        templates: { ...s.notifications.templates, [language]: { ...s.notifications.templates[language], [milestone]: { ...template, [part]: value } } },
+        templates: {
+          ...s.notifications.templates,
+          [language]: { ...s.notifications.templates[language], [milestone]: { ...template, [part]: value } },
+        },
       },
     }));
   const problemAt = (path: string) => problems.find((p) => p.path === path || p.path.startsWith(`${path}.`))?.message;
 
   async function pick(type: "collection" | "product") {
-    const selected = await shopify.resourcePicker({ type, multiple: type === "product" ? 12 : false, action: "select" });
+    const selected = await shopify.resourcePicker({
+      type,
+      multiple: type === "product" ? 12 : false,
+      action: "select",
+    });
     if (!selected) return;
-    if (type === "collection") update("recommendations", { source: "collection", collectionId: selected[0]?.id ?? null });
+    if (type === "collection")
+      update("recommendations", { source: "collection", collectionId: selected[0]?.id ?? null });
     else update("recommendations", { source: "products", productIds: selected.map((p) => p.id) });
   }
 
   const countries = Object.entries(settings.estimates.transitBusinessDays.byCountry);
   const setTransit = (country: string | null, part: "min" | "max", value: string) => {
     const t = settings.estimates.transitBusinessDays;
-    if (country === null) update("estimates", { transitBusinessDays: { ...t, default: { ...t.default, [part]: int(value) } } });
-    else update("estimates", { transitBusinessDays: { ...t, byCountry: { ...t.byCountry, [country]: { ...t.byCountry[country], [part]: int(value) } } } });
+    if (country === null)
+      update("estimates", { transitBusinessDays: { ...t, default: { ...t.default, [part]: int(value) } } });
+    else
+      update("estimates", {
+        transitBusinessDays: {
+          ...t,
+          byCountry: { ...t.byCountry, [country]: { ...t.byCountry[country], [part]: int(value) } },
+        },
+      });
   };
 
   return (
     <>
-      <SettingsSaveBar id="tracking-settings-save-bar" dirty={dirty} saving={save.state !== "idle"} onSave={submit} onDiscard={() => setSettings(baseline)} />
+      <SettingsSaveBar
+        id="tracking-settings-save-bar"
+        dirty={dirty}
+        saving={save.state !== "idle"}
+        onSave={submit}
+        onDiscard={() => setSettings(baseline)}
+      />
       <Layout>
         {problems.length > 0 ? (
           <Layout.Section>
@@ -160,13 +216,47 @@ export default function TrackingSettingsPage() {
           <BlockStack gap="400">
             <Card>
               <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">Branding</Text>
+                <Text as="h2" variant="headingMd">
+                  Branding
+                </Text>
                 <FormLayout>
                   <FormLayout.Group>
-                    <TextField label="Accent colour" value={settings.branding.accentColor} onChange={(v) => update("branding", { accentColor: v })} autoComplete="off" error={problemAt("branding.accentColor")} helpText="Used unless the theme block sets its own colour." prefix={<span style={{ display: "inline-block", width: 16, height: 16, borderRadius: 4, background: settings.branding.accentColor }} />} />
-                    <TextField label="Logo URL (for emails)" value={settings.branding.logoUrl} onChange={(v) => update("branding", { logoUrl: v })} autoComplete="off" placeholder="https://" error={problemAt("branding.logoUrl")} />
+                    <TextField
+                      label="Accent colour"
+                      value={settings.branding.accentColor}
+                      onChange={(v) => update("branding", { accentColor: v })}
+                      autoComplete="off"
+                      error={problemAt("branding.accentColor")}
+                      helpText="Used unless the theme block sets its own colour."
+                      prefix={
+                        <span
+                          style={{
+                            display: "inline-block",
+                            width: 16,
+                            height: 16,
+                            borderRadius: 4,
+                            background: settings.branding.accentColor,
+                          }}
+                        />
+                      }
+                    />
+                    <TextField
+                      label="Logo URL (for emails)"
+                      value={settings.branding.logoUrl}
+                      onChange={(v) => update("branding", { logoUrl: v })}
+                      autoComplete="off"
+                      placeholder="https://"
+                      error={problemAt("branding.logoUrl")}
+                    />
                   </FormLayout.Group>
-                  <TextField label="Tracking page on your store" value={settings.trackingPagePath} onChange={(v) => setSettings((s) => ({ ...s, trackingPagePath: v }))} autoComplete="off" helpText="The page where you added the Order tracking block. Links in emails open it." error={problemAt("trackingPagePath")} />
+                  <TextField
+                    label="Tracking page on your store"
+                    value={settings.trackingPagePath}
+                    onChange={(v) => setSettings((s) => ({ ...s, trackingPagePath: v }))}
+                    autoComplete="off"
+                    helpText="The page where you added the Order tracking block. Links in emails open it."
+                    error={problemAt("trackingPagePath")}
+                  />
                 </FormLayout>
               </BlockStack>
             </Card>
@@ -174,13 +264,33 @@ export default function TrackingSettingsPage() {
             <Card>
               <BlockStack gap="300">
                 <InlineStack align="space-between" blockAlign="center">
-                  <Text as="h2" variant="headingMd">Wording</Text>
-                  <Select label="Language" labelInline options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))} value={language} onChange={(v) => setLanguage(v as Language)} />
+                  <Text as="h2" variant="headingMd">
+                    Wording
+                  </Text>
+                  <Select
+                    label="Language"
+                    labelInline
+                    options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))}
+                    value={language}
+                    onChange={(v) => setLanguage(v as Language)}
+                  />
                 </InlineStack>
-                <Text as="p" tone="subdued">Leave a field empty to use the block's standard wording in that language.</Text>
+                <Text as="p" tone="subdued">
+                  Leave a field empty to use the block's standard wording in that language.
+                </Text>
                 <InlineGrid columns={{ xs: 1, md: 2 }} gap="300">
                   {WORDING_KEYS.map((key) => (
-                    <TextField key={key} label={key.replace(/_/g, " ")} value={settings.wording[language]?.[key] ?? ""} onChange={(v) => update("wording", { [language]: { ...settings.wording[language], [key]: v } } as never)} autoComplete="off" maxLength={60} error={problemAt(`wording.${language}.${key}`)} />
+                    <TextField
+                      key={key}
+                      label={key.replace(/_/g, " ")}
+                      value={settings.wording[language]?.[key] ?? ""}
+                      onChange={(v) =>
+                        update("wording", { [language]: { ...settings.wording[language], [key]: v } } as never)
+                      }
+                      autoComplete="off"
+                      maxLength={60}
+                      error={problemAt(`wording.${language}.${key}`)}
+                    />
                   ))}
                 </InlineGrid>
               </BlockStack>
@@ -188,22 +298,45 @@ export default function TrackingSettingsPage() {
 
             <Card>
               <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">What the block shows</Text>
+                <Text as="h2" variant="headingMd">
+                  What the block shows
+                </Text>
                 <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
-                  {(Object.keys(DISPLAY_LABELS) as Array<keyof TrackingSettings["display"]>).map((key) => (
-                    <Checkbox key={key} label={DISPLAY_LABELS[key]} checked={settings.display[key]} onChange={(v) => update("display", { [key]: v })} />
+                  {(Object.keys(DISPLAY_LABELS) as (keyof TrackingSettings["display"])[]).map((key) => (
+                    <Checkbox
+                      key={key}
+                      label={DISPLAY_LABELS[key]}
+                      checked={settings.display[key]}
+                      onChange={(v) => update("display", { [key]: v })}
+                    />
                   ))}
                 </InlineGrid>
                 <FormLayout.Group>
-                  <TextField label="Support email" type="email" value={settings.contact.email} onChange={(v) => update("contact", { email: v })} autoComplete="email" error={problemAt("contact.email")} />
-                  <TextField label="Contact page URL" value={settings.contact.url} onChange={(v) => update("contact", { url: v })} autoComplete="off" placeholder="https://" error={problemAt("contact.url")} />
+                  <TextField
+                    label="Support email"
+                    type="email"
+                    value={settings.contact.email}
+                    onChange={(v) => update("contact", { email: v })}
+                    autoComplete="email"
+                    error={problemAt("contact.email")}
+                  />
+                  <TextField
+                    label="Contact page URL"
+                    value={settings.contact.url}
+                    onChange={(v) => update("contact", { url: v })}
+                    autoComplete="off"
+                    placeholder="https://"
+                    error={problemAt("contact.url")}
+                  />
                 </FormLayout.Group>
               </BlockStack>
             </Card>
 
             <Card>
               <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">Recommended products</Text>
+                <Text as="h2" variant="headingMd">
+                  Recommended products
+                </Text>
                 <Select
                   label="Show"
                   options={[
@@ -212,13 +345,19 @@ export default function TrackingSettingsPage() {
                     { label: "Products I choose", value: "products" },
                   ]}
                   value={settings.recommendations.source}
-                  onChange={(v) => update("recommendations", { source: v as TrackingSettings["recommendations"]["source"] })}
+                  onChange={(v) =>
+                    update("recommendations", { source: v as TrackingSettings["recommendations"]["source"] })
+                  }
                   error={problemAt("recommendations.collectionId") ?? problemAt("recommendations.productIds")}
                 />
                 {settings.recommendations.source === "collection" ? (
                   <InlineStack gap="200" blockAlign="center">
-                    <Button onClick={() => pick("collection")}>{settings.recommendations.collectionId ? "Change collection" : "Choose collection"}</Button>
-                    <Text as="span" tone="subdued">{settings.recommendations.collectionId ?? "No collection chosen"}</Text>
+                    <Button onClick={() => pick("collection")}>
+                      {settings.recommendations.collectionId ? "Change collection" : "Choose collection"}
+                    </Button>
+                    <Text as="span" tone="subdued">
+                      {settings.recommendations.collectionId ?? "No collection chosen"}
+                    </Text>
                   </InlineStack>
                 ) : null}
                 {settings.recommendations.source === "products" ? (
@@ -227,65 +366,219 @@ export default function TrackingSettingsPage() {
                     <Text as="span" tone="subdued">{`${settings.recommendations.productIds.length} chosen`}</Text>
                   </InlineStack>
                 ) : null}
-                <TextField label="How many to show" type="number" min={1} max={8} value={String(settings.recommendations.limit)} onChange={(v) => update("recommendations", { limit: int(v) })} autoComplete="off" error={problemAt("recommendations.limit")} />
+                <TextField
+                  label="How many to show"
+                  type="number"
+                  min={1}
+                  max={8}
+                  value={String(settings.recommendations.limit)}
+                  onChange={(v) => update("recommendations", { limit: int(v) })}
+                  autoComplete="off"
+                  error={problemAt("recommendations.limit")}
+                />
               </BlockStack>
             </Card>
 
             <Card>
               <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">Delivery estimates</Text>
+                <Text as="h2" variant="headingMd">
+                  Delivery estimates
+                </Text>
                 <Text as="p" tone="subdued">
-                  The carrier's date is used when it gives one. Otherwise, with enough past deliveries, estimates come from how long your own shipments took with that carrier to that country; these rules are the fallback.
+                  The carrier's date is used when it gives one. Otherwise, with enough past deliveries, estimates come
+                  from how long your own shipments took with that carrier to that country; these rules are the fallback.
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
-                    <TextField label="Processing time (business days)" type="number" min={0} value={String(settings.estimates.processingBusinessDays)} onChange={(v) => update("estimates", { processingBusinessDays: int(v) })} autoComplete="off" error={problemAt("estimates.processingBusinessDays")} />
-                    <TextField label="Order cut-off hour (shop time, 0–24)" type="number" min={0} max={24} value={String(settings.estimates.cutoffHour)} onChange={(v) => update("estimates", { cutoffHour: int(v) })} autoComplete="off" error={problemAt("estimates.cutoffHour")} />
+                    <TextField
+                      label="Processing time (business days)"
+                      type="number"
+                      min={0}
+                      value={String(settings.estimates.processingBusinessDays)}
+                      onChange={(v) => update("estimates", { processingBusinessDays: int(v) })}
+                      autoComplete="off"
+                      error={problemAt("estimates.processingBusinessDays")}
+                    />
+                    <TextField
+                      label="Order cut-off hour (shop time, 0–24)"
+                      type="number"
+                      min={0}
+                      max={24}
+                      value={String(settings.estimates.cutoffHour)}
+                      onChange={(v) => update("estimates", { cutoffHour: int(v) })}
+                      autoComplete="off"
+                      error={problemAt("estimates.cutoffHour")}
+                    />
                   </FormLayout.Group>
-                  <Checkbox label="Learn from my past deliveries" checked={settings.estimates.useHistory} onChange={(v) => update("estimates", { useHistory: v })} />
+                  <Checkbox
+                    label="Learn from my past deliveries"
+                    checked={settings.estimates.useHistory}
+                    onChange={(v) => update("estimates", { useHistory: v })}
+                  />
                   <FormLayout.Group>
-                    <TextField label="Transit, shortest (business days)" type="number" value={String(settings.estimates.transitBusinessDays.default.min)} onChange={(v) => setTransit(null, "min", v)} autoComplete="off" error={problemAt("estimates.transitBusinessDays.default.min")} />
-                    <TextField label="Transit, longest (business days)" type="number" value={String(settings.estimates.transitBusinessDays.default.max)} onChange={(v) => setTransit(null, "max", v)} autoComplete="off" error={problemAt("estimates.transitBusinessDays.default")} />
+                    <TextField
+                      label="Transit, shortest (business days)"
+                      type="number"
+                      value={String(settings.estimates.transitBusinessDays.default.min)}
+                      onChange={(v) => setTransit(null, "min", v)}
+                      autoComplete="off"
+                      error={problemAt("estimates.transitBusinessDays.default.min")}
+                    />
+                    <TextField
+                      label="Transit, longest (business days)"
+                      type="number"
+                      value={String(settings.estimates.transitBusinessDays.default.max)}
+                      onChange={(v) => setTransit(null, "max", v)}
+                      autoComplete="off"
+                      error={problemAt("estimates.transitBusinessDays.default")}
+                    />
                   </FormLayout.Group>
                   {countries.map(([country, range]) => (
                     <FormLayout.Group key={country}>
-                      <TextField label={`${country}: shortest`} type="number" value={String(range.min)} onChange={(v) => setTransit(country, "min", v)} autoComplete="off" error={problemAt(`estimates.transitBusinessDays.byCountry.${country}.min`)} />
-                      <TextField label={`${country}: longest`} type="number" value={String(range.max)} onChange={(v) => setTransit(country, "max", v)} autoComplete="off" error={problemAt(`estimates.transitBusinessDays.byCountry.${country}`)} connectedRight={<Button onClick={() => { const { [country]: _removed, ...rest } = settings.estimates.transitBusinessDays.byCountry; update("estimates", { transitBusinessDays: { ...settings.estimates.transitBusinessDays, byCountry: rest } }); }} accessibilityLabel={`Remove ${country}`}>Remove</Button>} />
+                      <TextField
+                        label={`${country}: shortest`}
+                        type="number"
+                        value={String(range.min)}
+                        onChange={(v) => setTransit(country, "min", v)}
+                        autoComplete="off"
+                        error={problemAt(`estimates.transitBusinessDays.byCountry.${country}.min`)}
+                      />
+                      <TextField
+                        label={`${country}: longest`}
+                        type="number"
+                        value={String(range.max)}
+                        onChange={(v) => setTransit(country, "max", v)}
+                        autoComplete="off"
+                        error={problemAt(`estimates.transitBusinessDays.byCountry.${country}`)}
+                        connectedRight={
+                          <Button
+                            onClick={() => {
+                              const { [country]: _removed, ...rest } = settings.estimates.transitBusinessDays.byCountry;
+                              update("estimates", {
+                                transitBusinessDays: { ...settings.estimates.transitBusinessDays, byCountry: rest },
+                              });
+                            }}
+                            accessibilityLabel={`Remove ${country}`}
+                          >
+                            Remove
+                          </Button>
+                        }
+                      />
                     </FormLayout.Group>
                   ))}
                   <InlineStack gap="200" blockAlign="end">
-                    <TextField label="Add a destination country (two letters)" value={newCountry} onChange={(v) => setNewCountry(v.toUpperCase().slice(0, 2))} autoComplete="off" placeholder="CA" />
-                    <Button disabled={!/^[A-Z]{2}$/.test(newCountry)} onClick={() => { setTransit(newCountry, "min", String(settings.estimates.transitBusinessDays.default.min)); setTransit(newCountry, "max", String(settings.estimates.transitBusinessDays.default.max)); setNewCountry(""); }}>Add</Button>
+                    <TextField
+                      label="Add a destination country (two letters)"
+                      value={newCountry}
+                      onChange={(v) => setNewCountry(v.toUpperCase().slice(0, 2))}
+                      autoComplete="off"
+                      placeholder="CA"
+                    />
+                    <Button
+                      disabled={!/^[A-Z]{2}$/.test(newCountry)}
+                      onClick={() => {
+                        setTransit(newCountry, "min", String(settings.estimates.transitBusinessDays.default.min));
+                        setTransit(newCountry, "max", String(settings.estimates.transitBusinessDays.default.max));
+                        setNewCountry("");
+                      }}
+                    >
+                      Add
+                    </Button>
                   </InlineStack>
-                  <TextField label="Closed days (YYYY-MM-DD, comma separated)" value={settings.estimates.holidays.join(", ")} onChange={(v) => update("estimates", { holidays: v.split(",").map((d) => d.trim()).filter(Boolean) })} autoComplete="off" error={problemAt("estimates.holidays")} />
+                  <TextField
+                    label="Closed days (YYYY-MM-DD, comma separated)"
+                    value={settings.estimates.holidays.join(", ")}
+                    onChange={(v) =>
+                      update("estimates", {
+                        holidays: v
+                          .split(",")
+                          .map((d) => d.trim())
+                          .filter(Boolean),
+                      })
+                    }
+                    autoComplete="off"
+                    error={problemAt("estimates.holidays")}
+                  />
                 </FormLayout>
               </BlockStack>
             </Card>
 
             <Card>
               <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">Delay rules</Text>
+                <Text as="h2" variant="headingMd">
+                  Delay rules
+                </Text>
                 <FormLayout>
                   <FormLayout.Group>
-                    <TextField label="Not shipped after (business days)" type="number" value={settings.delays.unfulfilledAfterBusinessDays === null ? "" : String(settings.delays.unfulfilledAfterBusinessDays)} onChange={(v) => update("delays", { unfulfilledAfterBusinessDays: v === "" ? null : int(v) })} autoComplete="off" helpText="Empty: rule off" error={problemAt("delays.unfulfilledAfterBusinessDays")} />
-                    <TextField label="No carrier update for (business days)" type="number" value={settings.delays.noScanForBusinessDays === null ? "" : String(settings.delays.noScanForBusinessDays)} onChange={(v) => update("delays", { noScanForBusinessDays: v === "" ? null : int(v) })} autoComplete="off" helpText="Empty: rule off" error={problemAt("delays.noScanForBusinessDays")} />
+                    <TextField
+                      label="Not shipped after (business days)"
+                      type="number"
+                      value={
+                        settings.delays.unfulfilledAfterBusinessDays === null
+                          ? ""
+                          : String(settings.delays.unfulfilledAfterBusinessDays)
+                      }
+                      onChange={(v) => update("delays", { unfulfilledAfterBusinessDays: v === "" ? null : int(v) })}
+                      autoComplete="off"
+                      helpText="Empty: rule off"
+                      error={problemAt("delays.unfulfilledAfterBusinessDays")}
+                    />
+                    <TextField
+                      label="No carrier update for (business days)"
+                      type="number"
+                      value={
+                        settings.delays.noScanForBusinessDays === null
+                          ? ""
+                          : String(settings.delays.noScanForBusinessDays)
+                      }
+                      onChange={(v) => update("delays", { noScanForBusinessDays: v === "" ? null : int(v) })}
+                      autoComplete="off"
+                      helpText="Empty: rule off"
+                      error={problemAt("delays.noScanForBusinessDays")}
+                    />
                   </FormLayout.Group>
-                  <Checkbox label="Late when past the estimated delivery date" checked={settings.delays.pastEstimate} onChange={(v) => update("delays", { pastEstimate: v })} />
+                  <Checkbox
+                    label="Late when past the estimated delivery date"
+                    checked={settings.delays.pastEstimate}
+                    onChange={(v) => update("delays", { pastEstimate: v })}
+                  />
                 </FormLayout>
               </BlockStack>
             </Card>
 
             <Card>
               <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">Shipment emails</Text>
+                <Text as="h2" variant="headingMd">
+                  Shipment emails
+                </Text>
                 <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
                   {NOTIFIED_MILESTONES.map((m) => (
-                    <Checkbox key={m} label={MILESTONE_LABELS[m]} checked={settings.notifications.enabled[m]} onChange={(v) => update("notifications", { enabled: { ...settings.notifications.enabled, [m]: v } })} />
+                    <Checkbox
+                      key={m}
+                      label={MILESTONE_LABELS[m]}
+                      checked={settings.notifications.enabled[m]}
+                      onChange={(v) =>
+                        update("notifications", { enabled: { ...settings.notifications.enabled, [m]: v } })
+                      }
+                    />
                   ))}
                 </InlineGrid>
                 <FormLayout.Group>
-                  <Select label="Language when the shopper's is not available" options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))} value={settings.notifications.defaultLanguage} onChange={(v) => update("notifications", { defaultLanguage: v as Language })} />
-                  <TextField label="Replies go to" type="email" value={settings.notifications.replyTo} onChange={(v) => update("notifications", { replyTo: v })} autoComplete="email" placeholder="Your support email" error={problemAt("notifications.replyTo")} />
+                  <Select
+                    label="Language when the shopper's is not available"
+                    options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))}
+                    value={settings.notifications.defaultLanguage}
+                    onChange={(v) => update("notifications", { defaultLanguage: v as Language })}
+                  />
+                  <TextField
+                    label="Replies go to"
+                    type="email"
+                    value={settings.notifications.replyTo}
+                    onChange={(v) => update("notifications", { replyTo: v })}
+                    autoComplete="email"
+                    placeholder="Your support email"
+                    error={problemAt("notifications.replyTo")}
+                  />
                 </FormLayout.Group>
                 <EmailTemplateFields
                   emails={NOTIFIED_MILESTONES.map((m) => ({ label: MILESTONE_LABELS[m], value: m }))}
@@ -297,7 +590,10 @@ export default function TrackingSettingsPage() {
                   template={template}
                   onChange={setTemplate}
                   variables={EMAIL_VARIABLES}
-                  errors={{ subject: problemAt(`notifications.templates.${language}.${milestone}.subject`), body: problemAt(`notifications.templates.${language}.${milestone}.body`) }}
+                  errors={{
+                    subject: problemAt(`notifications.templates.${language}.${milestone}.subject`),
+                    body: problemAt(`notifications.templates.${language}.${milestone}.body`),
+                  }}
                 />
                 <EmailPreview answer={preview.answer} loading={preview.loading} height={420} />
               </BlockStack>
@@ -309,8 +605,16 @@ export default function TrackingSettingsPage() {
             <Card>
               <BlockStack gap="300">
                 <InlineStack align="space-between" blockAlign="center">
-                  <Text as="h2" variant="headingMd">Preview</Text>
-                  <Select label="Language" labelHidden options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))} value={language} onChange={(v) => setLanguage(v as Language)} />
+                  <Text as="h2" variant="headingMd">
+                    Preview
+                  </Text>
+                  <Select
+                    label="Language"
+                    labelHidden
+                    options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))}
+                    value={language}
+                    onChange={(v) => setLanguage(v as Language)}
+                  />
                 </InlineStack>
                 <TrackingPreview settings={settings} language={language} />
               </BlockStack>

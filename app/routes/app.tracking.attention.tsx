@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, Card, EmptyState, IndexTable, Text } from "@shopify/polaris";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { attentionList } from "../services/tracking/insights.server";
@@ -10,7 +11,10 @@ import { formatShopTime } from "../utils/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [items, profile] = await Promise.all([attentionList(db(), session.shop, new Date()), shopProfile(db(), session.shop)]);
+  const [items, profile] = await Promise.all([
+    attentionList(db(), session.shop, new Date()),
+    shopProfile(db(), session.shop),
+  ]);
   return json({ items: items.map((i) => ({ ...i, since: formatShopTime(i.since, profile.timeZone) })) });
 };
 
@@ -45,10 +49,20 @@ export default function NeedsAttention() {
         resourceName={{ singular: "shipment", plural: "shipments" }}
         itemCount={items.length}
         selectable={false}
-        headings={[{ title: "Order" }, { title: "Problem" }, { title: "Why" }, { title: "Carrier" }, { title: "Since" }]}
+        headings={[
+          { title: "Order" },
+          { title: "Problem" },
+          { title: "Why" },
+          { title: "Carrier" },
+          { title: "Since" },
+        ]}
       >
         {items.map((item, index) => (
-          <IndexTable.Row id={`${item.orderShopifyId}-${index}`} key={`${item.orderShopifyId}-${index}`} position={index}>
+          <IndexTable.Row
+            id={`${item.orderShopifyId}-${index}`}
+            key={`${item.orderShopifyId}-${index}`}
+            position={index}
+          >
             <IndexTable.Cell>
               <Text as="span" fontWeight="semibold">
                 {item.orderName}
@@ -58,7 +72,9 @@ export default function NeedsAttention() {
               <Badge tone={KIND[item.kind]?.tone ?? "warning"}>{KIND[item.kind]?.label ?? item.kind}</Badge>
             </IndexTable.Cell>
             <IndexTable.Cell>{(item.reason && REASON[item.reason]) ?? item.reason ?? "—"}</IndexTable.Cell>
-            <IndexTable.Cell>{item.carrier ? `${item.carrier}${item.trackingNumber ? ` · ${item.trackingNumber}` : ""}` : "—"}</IndexTable.Cell>
+            <IndexTable.Cell>
+              {item.carrier ? `${item.carrier}${item.trackingNumber ? ` · ${item.trackingNumber}` : ""}` : "—"}
+            </IndexTable.Cell>
             <IndexTable.Cell>{item.since}</IndexTable.Cell>
           </IndexTable.Row>
         ))}

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Card, EmptyState, IndexTable, Text } from "@shopify/polaris";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { carrierPerformance } from "../services/tracking/insights.server";
@@ -17,7 +18,10 @@ export default function CarrierPerformance() {
     return (
       <Card>
         <EmptyState heading="No deliveries in the last 90 days yet" image="">
-          <p>Once shipments are delivered, each carrier's on-time rate and transit time per destination appear here. They also sharpen delivery estimates.</p>
+          <p>
+            Once shipments are delivered, each carrier's on-time rate and transit time per destination appear here. They
+            also sharpen delivery estimates.
+          </p>
         </EmptyState>
       </Card>
     );
@@ -29,10 +33,20 @@ export default function CarrierPerformance() {
         resourceName={{ singular: "route", plural: "routes" }}
         itemCount={rows.length}
         selectable={false}
-        headings={[{ title: "Carrier" }, { title: "Destination" }, { title: "Delivered (90 days)" }, { title: "On time" }, { title: "Median transit" }]}
+        headings={[
+          { title: "Carrier" },
+          { title: "Destination" },
+          { title: "Delivered (90 days)" },
+          { title: "On time" },
+          { title: "Median transit" },
+        ]}
       >
         {rows.map((r, index) => (
-          <IndexTable.Row id={`${r.carrier}-${r.destinationCountry}`} key={`${r.carrier}-${r.destinationCountry}`} position={index}>
+          <IndexTable.Row
+            id={`${r.carrier}-${r.destinationCountry}`}
+            key={`${r.carrier}-${r.destinationCountry}`}
+            position={index}
+          >
             <IndexTable.Cell>
               <Text as="span" fontWeight="semibold">
                 {r.carrier}
@@ -41,7 +55,9 @@ export default function CarrierPerformance() {
             <IndexTable.Cell>{r.destinationCountry}</IndexTable.Cell>
             <IndexTable.Cell>{r.delivered.toLocaleString("en-US")}</IndexTable.Cell>
             <IndexTable.Cell>{r.onTimeRate === null ? "—" : percent.format(r.onTimeRate)}</IndexTable.Cell>
-            <IndexTable.Cell>{r.medianTransitBusinessDays === null ? "—" : `${r.medianTransitBusinessDays} business days`}</IndexTable.Cell>
+            <IndexTable.Cell>
+              {r.medianTransitBusinessDays === null ? "—" : `${r.medianTransitBusinessDays} business days`}
+            </IndexTable.Cell>
           </IndexTable.Row>
         ))}
       </IndexTable>

@@ -1,8 +1,20 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
-import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, InlineStack, Modal as PolarisModal, Select, Text } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Modal as PolarisModal,
+  Select,
+  Text,
+} from "@shopify/polaris";
 import { useState } from "react";
+
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { listNotifications, type NotificationStatus } from "../models/outbox.server";
@@ -59,7 +71,10 @@ export default function NotificationLog() {
           <Select
             label="Status"
             labelInline
-            options={[{ label: "All", value: "" }, ...STATUSES.map((s) => ({ label: s[0].toUpperCase() + s.slice(1), value: s }))]}
+            options={[
+              { label: "All", value: "" },
+              ...STATUSES.map((s) => ({ label: s[0].toUpperCase() + s.slice(1), value: s })),
+            ]}
             value={params.get("status") ?? ""}
             onChange={(value) => {
               const next = new URLSearchParams(params);
@@ -73,14 +88,23 @@ export default function NotificationLog() {
       <Card padding="0">
         {rows.length === 0 ? (
           <EmptyState heading="No shipment emails yet" image="">
-            <p>Each email to a shopper appears here with its delivery status, once a shipment with tracking reaches a milestone you switched on.</p>
+            <p>
+              Each email to a shopper appears here with its delivery status, once a shipment with tracking reaches a
+              milestone you switched on.
+            </p>
           </EmptyState>
         ) : (
           <IndexTable
             resourceName={{ singular: "email", plural: "emails" }}
             itemCount={rows.length}
             selectable={false}
-            headings={[{ title: "Email" }, { title: "To" }, { title: "Status" }, { title: "Queued" }, { title: "Result" }]}
+            headings={[
+              { title: "Email" },
+              { title: "To" },
+              { title: "Status" },
+              { title: "Queued" },
+              { title: "Result" },
+            ]}
           >
             {rows.map((r, index) => (
               <IndexTable.Row id={r.id} key={r.id} position={index} onClick={() => setOpen(r.id)}>
@@ -101,7 +125,11 @@ export default function NotificationLog() {
                 <IndexTable.Cell>{r.created}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" variant="bodySm" breakWord>
-                    {r.sent ? `Sent ${r.sent}` : r.nextAttempt ? `Retry ${r.nextAttempt} (attempt ${r.attempts}): ${r.error ?? ""}` : r.error ?? "—"}
+                    {r.sent
+                      ? `Sent ${r.sent}`
+                      : r.nextAttempt
+                        ? `Retry ${r.nextAttempt} (attempt ${r.attempts}): ${r.error ?? ""}`
+                        : (r.error ?? "—")}
                   </Text>
                 </IndexTable.Cell>
               </IndexTable.Row>
@@ -111,7 +139,14 @@ export default function NotificationLog() {
       </Card>
       <PolarisModal open={Boolean(shown)} onClose={() => setOpen(null)} title={shown?.subject ?? ""} size="large">
         <PolarisModal.Section>
-          {shown ? <iframe title="Email as sent" srcDoc={shown.html} sandbox="" style={{ width: "100%", height: 480, border: 0 }} /> : null}
+          {shown ? (
+            <iframe
+              title="Email as sent"
+              srcDoc={shown.html}
+              sandbox=""
+              style={{ width: "100%", height: 480, border: 0 }}
+            />
+          ) : null}
         </PolarisModal.Section>
       </PolarisModal>
     </BlockStack>

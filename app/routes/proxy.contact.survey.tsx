@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { verifyProxyRequest } from "../services/app-proxy-auth.server";
@@ -29,11 +30,21 @@ function page(liquid: LiquidFn, status: number, language: string, heading: strin
   );
 }
 
-function form(token: string, kind: "csat" | "nps", shopName: string, copy: SurveyPageCopy, chosen: number | null, error = "") {
+function form(
+  token: string,
+  kind: "csat" | "nps",
+  shopName: string,
+  copy: SurveyPageCopy,
+  chosen: number | null,
+  error = "",
+) {
   const { min, max } = SURVEY_SCALE[kind];
   const question = kind === "csat" ? copy.csatQuestion(shopName) : copy.npsQuestion(shopName);
   const options = Array.from({ length: max - min + 1 }, (_, i) => min + i)
-    .map((n) => `<label style="display:inline-flex;flex-direction:column;align-items:center;margin:0 .4rem .6rem 0"><input type="radio" name="score" value="${n}" required${chosen === n ? " checked" : ""}> ${n}</label>`)
+    .map(
+      (n) =>
+        `<label style="display:inline-flex;flex-direction:column;align-items:center;margin:0 .4rem .6rem 0"><input type="radio" name="score" value="${n}" required${chosen === n ? " checked" : ""}> ${n}</label>`,
+    )
     .join("");
   const scale = kind === "csat" ? copy.csatScale : copy.npsScale;
   return `<form method="post" action="/apps/aftercare/contact/survey?token=${encodeURIComponent(token)}">
@@ -62,7 +73,13 @@ function browserLanguage(request: Request) {
 
 function notValid(liquid: LiquidFn, language: string, reason: "invalid" | "expired") {
   const copy = surveyPageCopy(language);
-  return page(liquid, 404, language, copy.invalidHeading, `<p>${escapeHtml(reason === "expired" ? copy.expired : copy.invalid)}</p>`);
+  return page(
+    liquid,
+    404,
+    language,
+    copy.invalidHeading,
+    `<p>${escapeHtml(reason === "expired" ? copy.expired : copy.invalid)}</p>`,
+  );
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -89,7 +106,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const opened = await openSurvey(deps, shop, token);
   if (!opened.ok) return notValid(liquid, browserLanguage(request), opened.reason);
   const copy = surveyPageCopy(opened.language);
-  const result = await answerSurvey(deps, shop, token, { score: body.get("score") ?? "", comment: body.get("comment") ?? "" });
+  const result = await answerSurvey(deps, shop, token, {
+    score: body.get("score") ?? "",
+    comment: body.get("comment") ?? "",
+  });
   if (!result.ok) {
     if (result.status === 404) return notValid(liquid, opened.language, result.reason);
     if (result.status === 409) {
@@ -97,7 +117,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     }
     const { min, max } = SURVEY_SCALE[opened.survey.kind];
     const message = result.reason === "score" ? copy.chooseScore(min, max) : copy.commentTooLong;
-    return page(liquid, 400, opened.language, copy.heading, form(token, opened.survey.kind, opened.shopName, copy, null, message));
+    return page(
+      liquid,
+      400,
+      opened.language,
+      copy.heading,
+      form(token, opened.survey.kind, opened.shopName, copy, null, message),
+    );
   }
   const change = copy.changeNote(SURVEY_CHANGE_WINDOW_MINUTES);
   const thanks = `<p>${escapeHtml(copy.thanksBody)}</p><p>${escapeHtml(change)}</p>`;

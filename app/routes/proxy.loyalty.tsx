@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+
 import { db } from "../db.server";
 import { adminClient } from "../shopify/admin.server";
 import { unauthenticated } from "../shopify.server";
@@ -29,11 +30,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 // POST /apps/aftercare/loyalty: intent=redeem&rewardId=… or intent=birthday&month=…&day=…
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await verifyProxyRequest(request);
-  if (request.method !== "POST") return proxyJson({ error: "method_not_allowed", message: "Use POST." }, { status: 405 });
+  if (request.method !== "POST")
+    return proxyJson({ error: "method_not_allowed", message: "Use POST." }, { status: 405 });
   let form: Record<string, unknown> = {};
   const type = request.headers.get("content-type") ?? "";
   try {
-    form = type.includes("application/json") ? ((await request.json()) as Record<string, unknown>) : Object.fromEntries(await request.formData());
+    form = type.includes("application/json")
+      ? ((await request.json()) as Record<string, unknown>)
+      : Object.fromEntries(await request.formData());
   } catch {
     return proxyJson({ error: "invalid_request", message: "The request could not be read." }, { status: 400 });
   }

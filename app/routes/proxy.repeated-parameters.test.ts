@@ -4,6 +4,7 @@
  * URL for one shopper with another's id put in front must not show the other shopper anything.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { proxyRequest } from "../../tests/helpers/app-proxy";
 

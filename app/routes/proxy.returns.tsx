@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { adminClient } from "../shopify/admin.server";
@@ -32,15 +33,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 // POST /apps/aftercare/returns: a shopper's return request (JSON body).
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await verifyProxyRequest(request);
-  if (request.method !== "POST") return proxyJson({ error: "method_not_allowed", message: "Use POST to start a return." }, { status: 405 });
+  if (request.method !== "POST")
+    return proxyJson({ error: "method_not_allowed", message: "Use POST to start a return." }, { status: 405 });
   const text = await request.text();
-  if (text.length > 64_000) return proxyJson({ error: "too_large", message: "The request is too large." }, { status: 413 });
+  if (text.length > 64_000)
+    return proxyJson({ error: "too_large", message: "The request is too large." }, { status: 413 });
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(text);
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("not an object");
   } catch {
-    return proxyJson({ error: "invalid_request", message: "The request could not be read. Reload the page and try again." }, { status: 400 });
+    return proxyJson(
+      { error: "invalid_request", message: "The request could not be read. Reload the page and try again." },
+      { status: 400 },
+    );
   }
   const answer = await createShopperReturn(ctx, body, deps());
   return proxyJson(answer.body, { status: answer.status, headers: answer.headers });

@@ -3,6 +3,7 @@
  * the way Shopify's app proxy signs them, against a migrated database seeded by webhooks.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { webhookRequest } from "../../tests/helpers/webhooks";
 import { proxyRequest } from "../../tests/helpers/app-proxy";

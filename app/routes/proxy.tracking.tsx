@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { proxyJson } from "../services/app-proxy.server";
 import { trackingEndpoint } from "../services/tracking/endpoint.server";
 

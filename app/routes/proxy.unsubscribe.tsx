@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { verifyProxyRequest } from "../services/app-proxy-auth.server";
@@ -11,7 +12,13 @@ import { readUnsubscribeToken, unsubscribe } from "../services/unsubscribe.serve
  * mail clients' one-click unsubscribe (RFC 8058) sends. Answered as Liquid so the page sits in
  * the shop's theme.
  */
-function page(liquid: (body: string, init?: number | { status?: number }) => Response, status: number, heading: string, text: string, form = "") {
+function page(
+  liquid: (body: string, init?: number | { status?: number }) => Response,
+  status: number,
+  heading: string,
+  text: string,
+  form = "",
+) {
   return liquid(
     `<div class="page-width" style="max-width:40rem;margin:3rem auto;padding:0 1rem"><h1>${escapeHtml(heading)}</h1><p>${escapeHtml(text)}</p>${form}</div>`,
     { status },

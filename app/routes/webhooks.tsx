@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+
 import { receiveWebhookRequest } from "../webhooks/intake.server";
 
 // Every subscription in shopify.app.toml delivers here; the topic is in X-Shopify-Topic. In

@@ -6,6 +6,7 @@
  * Shopify app.
  */
 import { authenticate } from "../shopify.server";
+
 import { proxyContext, type ProxyContext } from "./app-proxy.server";
 
 type AppProxyContext = Awaited<ReturnType<typeof authenticate.public.appProxy>>;

@@ -5,6 +5,7 @@
  * proxyContext.
  */
 import { isIP } from "node:net";
+
 import { env } from "../env.server";
 
 export interface ProxyContext {

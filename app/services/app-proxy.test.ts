@@ -1,6 +1,8 @@
 /** Reading a proxy request: the shopper's address the deployment vouches for, and repeated parameters. */
 import { describe, expect, it } from "vitest";
+
 import { parseEnv } from "../env.server";
+
 import { proxyContext, repeatedParameter, shopperAddress } from "./app-proxy.server";
 
 describe("shopperAddress", () => {

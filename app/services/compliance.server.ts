@@ -101,8 +101,8 @@ const webhookInbox: PersonalDataArea = {
     return undefined;
   },
   async redactCustomer(db, shop, subject) {
-    const needles = [subject.email, subject.customerShopifyId?.split("/").pop()].filter(
-      (n): n is string => Boolean(n && n.length >= 3),
+    const needles = [subject.email, subject.customerShopifyId?.split("/").pop()].filter((n): n is string =>
+      Boolean(n && n.length >= 3),
     );
     for (const needle of needles) {
       await db.webhookEvent.updateMany({

@@ -47,6 +47,7 @@ class RefusedTag extends Tag {
     super(token, remainTokens, liquid);
     throw new Error(`{% ${token.name} %} cannot be used in an email`);
   }
+
   *render() {}
 }
 for (const name of ["include", "render", "layout"]) engine.registerTag(name, RefusedTag);
@@ -79,11 +80,17 @@ async function renderText(source: string, variables: Record<string, unknown>): P
 const RTL = new Set(["fa", "ar", "he", "ur"]);
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 function linkify(escaped: string, accent: string): string {
-  return escaped.replace(/https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g, (url) => `<a href="${url}" style="color:${accent}">${url}</a>`);
+  return escaped.replace(
+    /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g,
+    (url) => `<a href="${url}" style="color:${accent}">${url}</a>`,
+  );
 }
 
 function safeColour(value: string) {
@@ -112,7 +119,11 @@ export async function renderEmail(
       : `<strong style="font-size:18px">${escapeHtml(layout.shopName)}</strong>`;
   const footer = [
     ...layout.footer.map(escapeHtml),
-    ...(layout.unsubscribeUrl ? [`<a href="${escapeHtml(layout.unsubscribeUrl)}" style="color:#6d7175">${escapeHtml(layout.unsubscribeLabel)}</a>`] : []),
+    ...(layout.unsubscribeUrl
+      ? [
+          `<a href="${escapeHtml(layout.unsubscribeUrl)}" style="color:#6d7175">${escapeHtml(layout.unsubscribeLabel)}</a>`,
+        ]
+      : []),
   ];
   const html = `<!doctype html>
 <html lang="${escapeHtml(layout.language)}" dir="${dir}">
@@ -127,6 +138,12 @@ ${paragraphs}
 </div>
 </body>
 </html>`;
-  const text = [body, "", "—", ...layout.footer, ...(layout.unsubscribeUrl ? [`${layout.unsubscribeLabel}: ${layout.unsubscribeUrl}`] : [])].join("\n");
+  const text = [
+    body,
+    "",
+    "—",
+    ...layout.footer,
+    ...(layout.unsubscribeUrl ? [`${layout.unsubscribeLabel}: ${layout.unsubscribeUrl}`] : []),
+  ].join("\n");
   return { subject, html, text };
 }

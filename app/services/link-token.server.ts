@@ -23,7 +23,12 @@ function mac(secret: string, payload: string) {
 
 export function signLinkToken(claims: LinkClaims, secret: string): string {
   const payload = Buffer.from(
-    JSON.stringify({ p: claims.purpose, s: claims.shop, u: claims.subject, e: Math.floor(claims.expiresAt.getTime() / 1000) }),
+    JSON.stringify({
+      p: claims.purpose,
+      s: claims.shop,
+      u: claims.subject,
+      e: Math.floor(claims.expiresAt.getTime() / 1000),
+    }),
   ).toString("base64url");
   return `${payload}.${mac(secret, payload).toString("base64url")}`;
 }
@@ -47,7 +52,12 @@ export function verifyLinkToken(
   } catch {
     return { ok: false, reason: "malformed" };
   }
-  if (typeof claims.p !== "string" || typeof claims.s !== "string" || typeof claims.u !== "string" || typeof claims.e !== "number") {
+  if (
+    typeof claims.p !== "string" ||
+    typeof claims.s !== "string" ||
+    typeof claims.u !== "string" ||
+    typeof claims.e !== "number"
+  ) {
     return { ok: false, reason: "malformed" };
   }
   if (claims.p !== expected.purpose) return { ok: false, reason: "wrong_purpose" };

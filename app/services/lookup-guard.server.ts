@@ -6,6 +6,7 @@
  * shopper's own orders are not guesses and are never refused here.
  */
 import type { Db } from "../db.server";
+
 import { clientKey, firstBlocked, rateLimited, rateLimiter, type RateLimitRule } from "./rate-limit.server";
 
 export interface LookupLimits {

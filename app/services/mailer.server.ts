@@ -3,6 +3,7 @@
  * (services/outbox.server.ts), which calls this; nothing else opens an SMTP connection.
  */
 import nodemailer from "nodemailer";
+
 import { DEMO_SMTP_URL, env } from "../env.server";
 
 export interface MailMessage {

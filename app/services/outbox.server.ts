@@ -6,6 +6,7 @@
  */
 import type { Db } from "../db.server";
 import { claimDueNotifications, isSuppressed, markNotification } from "../models/outbox.server";
+
 import { MailDeliveryError, type Mailer } from "./mailer.server";
 import { unsubscribeUrl } from "./unsubscribe.server";
 
@@ -41,7 +42,13 @@ export async function deliverDueNotifications(deps: {
       report.suppressed++;
       continue;
     }
-    const unsubscribe = unsubscribeUrl({ shop: row.shop, email: row.recipient, kind: row.kind, secret: deps.secret, now });
+    const unsubscribe = unsubscribeUrl({
+      shop: row.shop,
+      email: row.recipient,
+      kind: row.kind,
+      secret: deps.secret,
+      now,
+    });
     try {
       const sent = await deps.mailer.send({
         to: row.recipient,
@@ -67,7 +74,11 @@ export async function deliverDueNotifications(deps: {
         await markNotification(deps.db, row.id, { status: "failed", error: message });
         report.failed++;
       } else {
-        await markNotification(deps.db, row.id, { status: "retrying", error: message, nextAttemptAt: new Date(now.getTime() + delay) });
+        await markNotification(deps.db, row.id, {
+          status: "retrying",
+          error: message,
+          nextAttemptAt: new Date(now.getTime() + delay),
+        });
         report.retrying++;
       }
     }

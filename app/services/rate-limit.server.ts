@@ -15,7 +15,9 @@
  * - Expired counters are deleted by the library itself, every 5 minutes, an hour after they end.
  */
 import { createHmac } from "node:crypto";
+
 import { RateLimiterMemory, RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+
 import type { Db } from "../db.server";
 import { rawRows } from "../models/raw-sql.server";
 
@@ -43,7 +45,7 @@ export interface RateLimiter {
 }
 
 /** An identifier fit to store: a keyed hash of what identifies a client or an order. */
-export function clientKey(secret: string, ...parts: Array<string | null | undefined>): string {
+export function clientKey(secret: string, ...parts: (string | null | undefined)[]): string {
   return createHmac("sha256", secret)
     .update(parts.map((p) => p ?? "").join("\u0000"))
     .digest("base64url")
@@ -167,7 +169,7 @@ async function decisions(db: Db, checks: ReadonlyArray<LimitCheck>): Promise<Rat
       s === blocked ? decision(s.rule, s.rule.limit, s.blockedMs, false) : decision(s.rule, 0, 0, false),
     );
   }
-  let rows: Array<{ key: string; points: number; expire: Date | null }>;
+  let rows: { key: string; points: number; expire: Date | null }[];
   try {
     rows = await rawRows(db, `SELECT "key", "points", "expire" FROM "RateLimitCounter" WHERE "key" IN ({*})`, [
       stored.map((s) => s.key),

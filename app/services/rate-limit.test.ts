@@ -1,7 +1,9 @@
 /** Rate limits on rate-limiter-flexible's Prisma store, on a real database, at a fixed time. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
 import { createDb } from "../db.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
+
 import { clientKey, firstBlocked, rateLimiter } from "./rate-limit.server";
 
 let t: TestDatabase;

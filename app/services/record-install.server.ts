@@ -1,6 +1,7 @@
 import type { Db } from "../db.server";
 import { adminClient, type GraphqlFn } from "../shopify/admin.server";
 import { ShopDetails } from "../shopify/operations/shop";
+
 import { liftShopRedaction } from "./compliance.server";
 
 /** After Shopify authorises the app: remember the shop, its currency and time zone. */

@@ -1,11 +1,13 @@
 /** The pieces every area reuses: scheduler leases, signed links, email rendering (rate limits: rate-limit.test.ts). */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import { createDb } from "../db.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
-import { signLinkToken, verifyLinkToken } from "./link-token.server";
-import { renderEmail, templateProblem } from "./email-render.server";
 import { runDueTasks, type PeriodicTask } from "../jobs/scheduler.server";
 import { enqueueNotification } from "../models/outbox.server";
+
+import { signLinkToken, verifyLinkToken } from "./link-token.server";
+import { renderEmail, templateProblem } from "./email-render.server";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -25,7 +27,11 @@ describe("scheduler", () => {
     const task: PeriodicTask = { name: "test.count", everyMs: 60_000, run: async () => void runs++ };
     const other = createDb(t.url);
     const now = new Date(Date.UTC(2025, 0, 1));
-    const results = await Promise.all([runDueTasks(t.db, now, { tasks: [task] }), runDueTasks(other, now, { tasks: [task] }), runDueTasks(t.db, now, { tasks: [task] })]);
+    const results = await Promise.all([
+      runDueTasks(t.db, now, { tasks: [task] }),
+      runDueTasks(other, now, { tasks: [task] }),
+      runDueTasks(t.db, now, { tasks: [task] }),
+    ]);
     expect(results.flat()).toEqual(["test.count"]);
     expect(runs).toBe(1);
     expect(await runDueTasks(t.db, new Date(now.getTime() + 30_000), { tasks: [task] })).toEqual([]);
@@ -35,7 +41,13 @@ describe("scheduler", () => {
   });
 
   it("records a failing task's error and runs it again next period", async () => {
-    const task: PeriodicTask = { name: "test.fail", everyMs: 1000, run: async () => { throw new Error("SMTP down"); } };
+    const task: PeriodicTask = {
+      name: "test.fail",
+      everyMs: 1000,
+      run: async () => {
+        throw new Error("SMTP down");
+      },
+    };
     const now = new Date(Date.UTC(2025, 0, 1));
     expect(await runDueTasks(t.db, now, { tasks: [task] })).toEqual(["test.fail"]);
     expect((await t.db.scheduledTask.findUniqueOrThrow({ where: { name: "test.fail" } })).lastError).toBe("SMTP down");
@@ -46,8 +58,22 @@ describe("scheduler", () => {
 describe("outbox key", () => {
   it("creates a message once per (shop, kind, subject, milestone), even when enqueued at once from two clients", async () => {
     const other = createDb(t.url);
-    const message = { shop: "a.myshopify.com", kind: "tracking", subjectId: "gid://shopify/Fulfillment/1", milestone: "shipped", recipient: "a@example.com", locale: "en", subject: "s", bodyHtml: "h", bodyText: "t" };
-    const results = await Promise.all([enqueueNotification(t.db, message), enqueueNotification(other, message), enqueueNotification(t.db, message)]);
+    const message = {
+      shop: "a.myshopify.com",
+      kind: "tracking",
+      subjectId: "gid://shopify/Fulfillment/1",
+      milestone: "shipped",
+      recipient: "a@example.com",
+      locale: "en",
+      subject: "s",
+      bodyHtml: "h",
+      bodyText: "t",
+    };
+    const results = await Promise.all([
+      enqueueNotification(t.db, message),
+      enqueueNotification(other, message),
+      enqueueNotification(t.db, message),
+    ]);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     await enqueueNotification(t.db, { ...message, milestone: "delivered" });
@@ -59,25 +85,63 @@ describe("outbox key", () => {
 
 describe("signed links", () => {
   const now = new Date("2025-01-01T00:00:00Z");
-  const claims = { purpose: "tracking", shop: "a.myshopify.com", subject: "gid://shopify/Order/1", expiresAt: new Date("2025-02-01T00:00:00Z") };
+  const claims = {
+    purpose: "tracking",
+    shop: "a.myshopify.com",
+    subject: "gid://shopify/Order/1",
+    expiresAt: new Date("2025-02-01T00:00:00Z"),
+  };
 
   it("verifies its own tokens and refuses changed, expired, misdirected or foreign ones", () => {
     const token = signLinkToken(claims, "s3cret");
-    expect(verifyLinkToken(token, { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now })).toMatchObject({ ok: true, subject: "gid://shopify/Order/1" });
-    expect(verifyLinkToken(token, { secret: "other", purpose: "tracking", shop: "a.myshopify.com", now })).toEqual({ ok: false, reason: "bad_signature" });
-    expect(verifyLinkToken(token, { secret: "s3cret", purpose: "unsubscribe", shop: "a.myshopify.com", now })).toEqual({ ok: false, reason: "wrong_purpose" });
-    expect(verifyLinkToken(token, { secret: "s3cret", purpose: "tracking", shop: "b.myshopify.com", now })).toEqual({ ok: false, reason: "wrong_shop" });
-    expect(verifyLinkToken(token, { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now: new Date("2025-03-01") })).toEqual({ ok: false, reason: "expired" });
-    expect(verifyLinkToken(`${token}x`, { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now }).ok).toBe(false);
-    expect(verifyLinkToken("garbage", { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now })).toEqual({ ok: false, reason: "malformed" });
+    expect(
+      verifyLinkToken(token, { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now }),
+    ).toMatchObject({ ok: true, subject: "gid://shopify/Order/1" });
+    expect(verifyLinkToken(token, { secret: "other", purpose: "tracking", shop: "a.myshopify.com", now })).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
+    expect(verifyLinkToken(token, { secret: "s3cret", purpose: "unsubscribe", shop: "a.myshopify.com", now })).toEqual({
+      ok: false,
+      reason: "wrong_purpose",
+    });
+    expect(verifyLinkToken(token, { secret: "s3cret", purpose: "tracking", shop: "b.myshopify.com", now })).toEqual({
+      ok: false,
+      reason: "wrong_shop",
+    });
+    expect(
+      verifyLinkToken(token, {
+        secret: "s3cret",
+        purpose: "tracking",
+        shop: "a.myshopify.com",
+        now: new Date("2025-03-01"),
+      }),
+    ).toEqual({ ok: false, reason: "expired" });
+    expect(
+      verifyLinkToken(`${token}x`, { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now }).ok,
+    ).toBe(false);
+    expect(verifyLinkToken("garbage", { secret: "s3cret", purpose: "tracking", shop: "a.myshopify.com", now })).toEqual(
+      { ok: false, reason: "malformed" },
+    );
   });
 });
 
 describe("email rendering", () => {
-  const layout = { shopName: "Maple <Goods>", accentColor: "#aa3300", language: "en", footer: ["Why you got this"], unsubscribeUrl: "https://a.myshopify.com/apps/aftercare/unsubscribe?token=x", unsubscribeLabel: "Unsubscribe" };
+  const layout = {
+    shopName: "Maple <Goods>",
+    accentColor: "#aa3300",
+    language: "en",
+    footer: ["Why you got this"],
+    unsubscribeUrl: "https://a.myshopify.com/apps/aftercare/unsubscribe?token=x",
+    unsubscribeLabel: "Unsubscribe",
+  };
 
   it("escapes what variables carry, keeps text and HTML saying the same, and links URLs", async () => {
-    const email = await renderEmail({ subject: "Order {{ order_name }}", body: "Hi {{ name }},\n\nFollow it: {{ url }}" }, { order_name: "#1001", name: "<script>alert(1)</script>", url: "https://a.myshopify.com/pages/track?token=abc" }, layout);
+    const email = await renderEmail(
+      { subject: "Order {{ order_name }}", body: "Hi {{ name }},\n\nFollow it: {{ url }}" },
+      { order_name: "#1001", name: "<script>alert(1)</script>", url: "https://a.myshopify.com/pages/track?token=abc" },
+      layout,
+    );
     expect(email.subject).toBe("Order #1001");
     expect(email.html).not.toContain("<script>");
     expect(email.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
@@ -99,9 +163,15 @@ describe("email rendering", () => {
   });
 
   it("never reads files from the server's disk into an email", async () => {
-    for (const tag of ["{% include 'package.json' %}", "{% if x %}{% render 'package.json' %}{% endif %}", "{% layout 'package.json' %}"]) {
+    for (const tag of [
+      "{% include 'package.json' %}",
+      "{% if x %}{% render 'package.json' %}{% endif %}",
+      "{% layout 'package.json' %}",
+    ]) {
       expect(templateProblem(tag), tag).toMatch(/cannot be used in an email/);
-      await expect(renderEmail({ subject: "Hi", body: tag }, { x: true }, layout), tag).rejects.toThrow(/cannot be used in an email/);
+      await expect(renderEmail({ subject: "Hi", body: tag }, { x: true }, layout), tag).rejects.toThrow(
+        /cannot be used in an email/,
+      );
     }
   });
 });

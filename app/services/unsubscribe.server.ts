@@ -6,12 +6,19 @@
  */
 import type { Db } from "../db.server";
 import { suppressEmail } from "../models/outbox.server";
+
 import { signLinkToken, verifyLinkToken } from "./link-token.server";
 
 const PURPOSE = "unsubscribe";
 const VALID_FOR_MS = 400 * 86_400_000;
 
-export function unsubscribeToken(input: { shop: string; email: string; kind: string; secret: string; now?: Date }): string {
+export function unsubscribeToken(input: {
+  shop: string;
+  email: string;
+  kind: string;
+  secret: string;
+  now?: Date;
+}): string {
   return signLinkToken(
     {
       purpose: PURPOSE,
@@ -23,7 +30,13 @@ export function unsubscribeToken(input: { shop: string; email: string; kind: str
   );
 }
 
-export function unsubscribeUrl(input: { shop: string; email: string; kind: string; secret: string; now?: Date }): string {
+export function unsubscribeUrl(input: {
+  shop: string;
+  email: string;
+  kind: string;
+  secret: string;
+  now?: Date;
+}): string {
   return `https://${input.shop}/apps/aftercare/unsubscribe?token=${encodeURIComponent(unsubscribeToken(input))}`;
 }
 
@@ -40,7 +53,10 @@ export function readUnsubscribeToken(token: string, shop: string, secret: string
   }
 }
 
-export async function unsubscribe(db: Db, input: { shop: string; token: string; secret: string; now?: Date }): Promise<UnsubscribeResult> {
+export async function unsubscribe(
+  db: Db,
+  input: { shop: string; token: string; secret: string; now?: Date },
+): Promise<UnsubscribeResult> {
   const claims = readUnsubscribeToken(input.token, input.shop, input.secret, input.now);
   if (!claims) return { ok: false, message: "This unsubscribe link is not valid or has expired." };
   await suppressEmail(db, input.shop, claims.email, claims.kind);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { adminClient, operation, ShopifyApiError, ShopifyUserError, type GraphqlFn } from "./admin.server";
 
 const Thing = operation<{ thing: { id: string } }, { id: string }>(`#graphql
@@ -19,7 +20,12 @@ function scripted(bodies: object[]): GraphqlFn & { calls: number } {
 
 const throttled = {
   errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
-  extensions: { cost: { requestedQueryCost: 50, throttleStatus: { currentlyAvailable: 10, restoreRate: 100, maximumAvailable: 2000 } } },
+  extensions: {
+    cost: {
+      requestedQueryCost: 50,
+      throttleStatus: { currentlyAvailable: 10, restoreRate: 100, maximumAvailable: 2000 },
+    },
+  },
 };
 
 describe("Admin API adapter", () => {
@@ -46,7 +52,9 @@ describe("Admin API adapter", () => {
   it("turns GraphQL errors into ShopifyApiError and userErrors into ShopifyUserError", async () => {
     const failing = adminClient(scripted([{ errors: [{ message: "Field 'x' doesn't exist" }] }]));
     await expect(failing.request(Thing, { id: "1" })).rejects.toBeInstanceOf(ShopifyApiError);
-    const refused = adminClient(scripted([{ data: { makeThing: { userErrors: [{ message: "Title can't be blank" }], thing: null } } }]));
+    const refused = adminClient(
+      scripted([{ data: { makeThing: { userErrors: [{ message: "Title can't be blank" }], thing: null } } }]),
+    );
     const error = await refused.mutate(Make, (d) => d.makeThing).catch((e) => e);
     expect(error).toBeInstanceOf(ShopifyUserError);
     expect(error.message).toBe("Title can't be blank");

@@ -4,10 +4,7 @@
  * here once. It wraps the `graphql` function that @shopify/shopify-app-remix gives a request
  * (authenticate.admin / unauthenticated.admin), so tests can pass the sandbox's client instead.
  */
-export type GraphqlFn = (
-  query: string,
-  options?: { variables?: Record<string, unknown> },
-) => Promise<Response>;
+export type GraphqlFn = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
 
 export interface Operation<TData, TVariables extends Record<string, unknown> | undefined = undefined> {
   name: string;
@@ -57,8 +54,10 @@ export class ShopifyApiError extends Error {
 
 interface GraphqlBody<T> {
   data?: T;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-  extensions?: { cost?: { throttleStatus?: { currentlyAvailable: number; restoreRate: number }; requestedQueryCost?: number } };
+  errors?: { message: string; extensions?: { code?: string } }[];
+  extensions?: {
+    cost?: { throttleStatus?: { currentlyAvailable: number; restoreRate: number }; requestedQueryCost?: number };
+  };
 }
 
 export interface AdminClientOptions {
@@ -109,7 +108,11 @@ export function adminClient(graphql: GraphqlFn, options: AdminClientOptions = {}
   }
 
   /** Like request(), then throws ShopifyUserError when the mutation payload at `pick` has userErrors. */
-  async function mutate<TData, TVariables extends Record<string, unknown> | undefined, TPayload extends { userErrors: UserError[] }>(
+  async function mutate<
+    TData,
+    TVariables extends Record<string, unknown> | undefined,
+    TPayload extends { userErrors: UserError[] },
+  >(
     op: Operation<TData, TVariables>,
     pick: (data: TData) => TPayload | null | undefined,
     ...args: TVariables extends undefined ? [] : [variables: TVariables]

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Session } from "@shopify/shopify-app-remix/server";
+
 import { CachedSessionStorage, type SessionStorage } from "./session-cache.server";
 
 /** A storage that counts its reads, standing in for the Prisma one. */

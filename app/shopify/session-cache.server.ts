@@ -25,7 +25,10 @@ export class CachedSessionStorage implements SessionStorage {
   private readonly cache: LRUCache<string, Session>;
 
   /** `now` is a monotonic clock in milliseconds (a wall clock set back would keep sessions longer). */
-  constructor(private readonly inner: SessionStorage, now: () => number = () => performance.now()) {
+  constructor(
+    private readonly inner: SessionStorage,
+    now: () => number = () => performance.now(),
+  ) {
     this.cache = new LRUCache({
       max: CachedSessionStorage.MAX_ENTRIES,
       ttl: CachedSessionStorage.TTL_MS,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { csvCell, toCsv } from "./csv.server";
 
 describe("a CSV cell", () => {
@@ -21,13 +22,13 @@ describe("a CSV cell", () => {
   });
 
   it.each([
-    ["=HYPERLINK(\"http://x\",\"open\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"open\"\")\""],
+    ['=HYPERLINK("http://x","open")', '"\'=HYPERLINK(""http://x"",""open"")"'],
     ["+1 555 0100", "'+1 555 0100"],
     ["-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"],
     ["-1", "-1"],
     ["@SUM(A1:A2)", "'@SUM(A1:A2)"],
-    ["\t=1+1", "\"'\t=1+1\""],
-    ["\r=1+1", "\"'\r=1+1\""],
+    ["\t=1+1", '"\'\t=1+1"'],
+    ["\r=1+1", '"\'\r=1+1"'],
     ["- not a number", "'- not a number"],
     ["-", "'-"],
     ["--1", "'--1"],
@@ -50,9 +51,13 @@ describe("a CSV cell", () => {
 
 describe("a CSV document", () => {
   it("ends every row with CRLF, the header first", () => {
-    expect(toCsv([["metric", "change"], ["Median first response", -125], ["Note", "a,b"]])).toBe(
-      'metric,change\r\nMedian first response,-125\r\nNote,"a,b"\r\n',
-    );
+    expect(
+      toCsv([
+        ["metric", "change"],
+        ["Median first response", -125],
+        ["Note", "a,b"],
+      ]),
+    ).toBe('metric,change\r\nMedian first response,-125\r\nNote,"a,b"\r\n');
     expect(toCsv([])).toBe("");
   });
 });

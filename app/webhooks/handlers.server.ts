@@ -4,6 +4,7 @@ import { applyFulfillment, applyFulfillmentEvent, applyOrder, applyRefund } from
 import { applyReturnEvent } from "../models/returns.server";
 import { deleteShopData, recordDataRequest, redactCustomer, type DataSubject } from "../services/compliance.server";
 import { gid } from "../domain/shared/shopify-ids";
+
 import {
   customerFromPayload,
   fulfillmentEventFromPayload,
@@ -84,7 +85,8 @@ export const handlers: Record<string, WebhookHandler> = {
   "orders/cancelled": mirrorOrder,
   "fulfillments/create": ({ db, shop, payload }) => applyFulfillment(db, shop, fulfillmentFromPayload(payload)),
   "fulfillments/update": ({ db, shop, payload }) => applyFulfillment(db, shop, fulfillmentFromPayload(payload)),
-  "fulfillment_events/create": ({ db, shop, payload }) => applyFulfillmentEvent(db, shop, fulfillmentEventFromPayload(payload)),
+  "fulfillment_events/create": ({ db, shop, payload }) =>
+    applyFulfillmentEvent(db, shop, fulfillmentEventFromPayload(payload)),
   "refunds/create": ({ db, shop, payload }) => applyRefund(db, shop, refundFromPayload(payload)),
   "returns/request": mirrorReturn,
   "returns/approve": mirrorReturn,

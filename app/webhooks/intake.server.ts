@@ -1,7 +1,14 @@
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { jobs } from "../jobs/index.server";
-import { receiveDelivery, receiveWebhook, type Delivery, type DeliveryAnswer, type ReceiveDeps } from "./receive.server";
+
+import {
+  receiveDelivery,
+  receiveWebhook,
+  type Delivery,
+  type DeliveryAnswer,
+  type ReceiveDeps,
+} from "./receive.server";
 
 /** The app's intake: its database, its secret, and its job runner. */
 function intakeDeps(): ReceiveDeps {
@@ -21,4 +28,5 @@ export const receiveWebhookRequest = (request: Request): Promise<Response> => re
  * A delivery as raw bytes and Node's headers: server.js's fast path, which skips Remix and the web
  * Request and Response objects on the one path Shopify hammers (docs/decisions/0004).
  */
-export const receiveWebhookDelivery = (delivery: Delivery): Promise<DeliveryAnswer> => receiveDelivery(delivery, intakeDeps());
+export const receiveWebhookDelivery = (delivery: Delivery): Promise<DeliveryAnswer> =>
+  receiveDelivery(delivery, intakeDeps());

@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
+
 import type BetterSqlite3 from "better-sqlite3";
+
 import { payloadText } from "../db.server";
 
 const require = createRequire(import.meta.url);

@@ -97,10 +97,18 @@ export function orderFromPayload(p: Json): OrderRecord {
     customerShopifyId: gidOf("Customer", p.customer),
     customerLocale: str(p.customer_locale),
     currency,
-    subtotalMinor: money(p.current_subtotal_price_set ?? p.subtotal_price_set, p.current_subtotal_price ?? p.subtotal_price, currency),
+    subtotalMinor: money(
+      p.current_subtotal_price_set ?? p.subtotal_price_set,
+      p.current_subtotal_price ?? p.subtotal_price,
+      currency,
+    ),
     totalShippingMinor: money(p.total_shipping_price_set, undefined, currency),
     totalTaxMinor: money(p.current_total_tax_set ?? p.total_tax_set, p.current_total_tax ?? p.total_tax, currency),
-    totalDiscountsMinor: money(p.current_total_discounts_set ?? p.total_discounts_set, p.current_total_discounts ?? p.total_discounts, currency),
+    totalDiscountsMinor: money(
+      p.current_total_discounts_set ?? p.total_discounts_set,
+      p.current_total_discounts ?? p.total_discounts,
+      currency,
+    ),
     totalMinor: money(p.current_total_price_set ?? p.total_price_set, p.current_total_price ?? p.total_price, currency),
     financialStatus: str(p.financial_status),
     fulfillmentStatus: str(p.fulfillment_status),
@@ -151,7 +159,7 @@ export interface FulfillmentRecord {
   estimatedDeliveryAt: Date | null;
   shopifyCreatedAt: Date;
   shopifyUpdatedAt: Date;
-  lines: Array<{ lineItemShopifyId: string; quantity: number }>;
+  lines: { lineItemShopifyId: string; quantity: number }[];
 }
 
 export function fulfillmentFromPayload(f: Json, orderShopifyIdHint?: string): FulfillmentRecord {
@@ -161,10 +169,14 @@ export function fulfillmentFromPayload(f: Json, orderShopifyIdHint?: string): Fu
   if (!orderShopifyId) throw new PayloadError("fulfillment payload has no order_id");
   const numbers: string[] = Array.isArray(f.tracking_numbers)
     ? f.tracking_numbers.filter(Boolean)
-    : str(f.tracking_number) ? [f.tracking_number] : [];
+    : str(f.tracking_number)
+      ? [f.tracking_number]
+      : [];
   const urls: string[] = Array.isArray(f.tracking_urls)
     ? f.tracking_urls.filter(Boolean)
-    : str(f.tracking_url) ? [f.tracking_url] : [];
+    : str(f.tracking_url)
+      ? [f.tracking_url]
+      : [];
   const lines = new Map<string, number>();
   for (const li of Array.isArray(f.line_items) ? f.line_items : []) {
     const id = gidOf("LineItem", li);
@@ -226,7 +238,7 @@ export interface RefundRecord {
   currency: string;
   processedAt: Date | null;
   shopifyCreatedAt: Date;
-  lines: Array<{ lineItemShopifyId: string; quantity: number; subtotalMinor: number; restockType: string | null }>;
+  lines: { lineItemShopifyId: string; quantity: number; subtotalMinor: number; restockType: string | null }[];
 }
 
 export function refundFromPayload(r: Json, orderShopifyIdHint?: string): RefundRecord {
@@ -236,7 +248,8 @@ export function refundFromPayload(r: Json, orderShopifyIdHint?: string): RefundR
   if (!orderShopifyId) throw new PayloadError("refund payload has no order_id");
   const transactions: Json[] = Array.isArray(r.transactions) ? r.transactions : [];
   const refundsPaid = transactions.filter((t) => t.kind === "refund" && (t.status === "success" || !t.status));
-  const currency = str(refundsPaid[0]?.currency) ?? str(r.refund_line_items?.[0]?.subtotal_set?.shop_money?.currency_code) ?? "USD";
+  const currency =
+    str(refundsPaid[0]?.currency) ?? str(r.refund_line_items?.[0]?.subtotal_set?.shop_money?.currency_code) ?? "USD";
   const lines = new Map<string, { quantity: number; subtotalMinor: number; restockType: string | null }>();
   for (const rl of Array.isArray(r.refund_line_items) ? r.refund_line_items : []) {
     const id = rl.line_item_id ? gid("LineItem", rl.line_item_id) : gidOf("LineItem", rl.line_item);
@@ -302,7 +315,7 @@ export interface ReturnRecord {
   declineReason: string | null;
   declineNote: string | null;
   totalQuantity: number | null;
-  lines: Array<{ lineItemShopifyId: string; quantity: number; reason: string | null }> | null;
+  lines: { lineItemShopifyId: string; quantity: number; reason: string | null }[] | null;
 }
 
 export function returnFromPayload(r: Json): ReturnRecord | null {

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { examplePayload, fixtureTopics, webhookRequest } from "../../tests/helpers/webhooks";
 import { ADMIN_API_VERSION } from "../shopify/api-version";
@@ -7,6 +9,7 @@ import { createDb, sqlitePath } from "../db.server";
 import { inProcessRunner } from "../jobs/runner.server";
 import { processEvent } from "../jobs/process-event.server";
 import { MAX_ATTEMPTS, requeueEvents } from "../models/webhook-inbox.server";
+
 import { receiveWebhook } from "./receive.server";
 import { SUBSCRIBED_TOPICS } from "./handlers.server";
 
@@ -49,7 +52,10 @@ async function deliver(topic: string, body: string | object, options: Parameters
   return response;
 }
 
-const order = (overrides: Record<string, unknown> = {}) => ({ ...JSON.parse(examplePayload("orders/create")), ...overrides });
+const order = (overrides: Record<string, unknown> = {}) => ({
+  ...JSON.parse(examplePayload("orders/create")),
+  ...overrides,
+});
 const ORDER_GID = "gid://shopify/Order/820982911946154508";
 
 describe("webhook intake", () => {
@@ -109,7 +115,9 @@ describe("webhook intake", () => {
 
   it("answers 503 when the event cannot be recorded, so Shopify retries", async () => {
     const unreachable =
-      t.kind === "sqlite" ? createDb("file:/nonexistent-dir/for/aftercare/test.sqlite") : createDb("postgresql://postgres@127.0.0.1:1/none");
+      t.kind === "sqlite"
+        ? createDb("file:/nonexistent-dir/for/aftercare/test.sqlite")
+        : createDb("postgresql://postgres@127.0.0.1:1/none");
     const response = await receiveWebhook(webhookRequest("orders/create", examplePayload("orders/create")), {
       db: unreachable,
       secret,
@@ -122,7 +130,9 @@ describe("webhook intake", () => {
 describe("Shopify's example payload for every subscribed topic", () => {
   it("covers exactly the topics in shopify.app.toml", () => {
     const toml = readFileSync(new URL("../../shopify.app.toml", import.meta.url), "utf8");
-    const declared = [...toml.matchAll(/topics = \[([^\]]*)\]/g)].flatMap((m) => m[1].match(/"[^"]+"/g)!.map((s) => s.slice(1, -1)));
+    const declared = [...toml.matchAll(/topics = \[([^\]]*)\]/g)].flatMap((m) =>
+      m[1].match(/"[^"]+"/g)!.map((s) => s.slice(1, -1)),
+    );
     expect(declared.sort()).toEqual([...SUBSCRIBED_TOPICS].sort());
     expect(fixtureTopics().sort()).toEqual([...SUBSCRIBED_TOPICS].sort());
     expect(toml).toContain(`api_version = "${ADMIN_API_VERSION}"`);
@@ -143,7 +153,13 @@ describe("Shopify's example payload for every subscribed topic", () => {
     });
     expect(row.cancelledAt?.toISOString()).toBe("2022-01-01T00:00:00.000Z");
     const titles = row.lineItems.map((li) => li.title).sort();
-    expect(titles).toEqual(["Aviator sunglasses", "Coffee table", "Lens Protection Plan (2 Year)", "Mid-century lounger", "Premium Leather Case"]);
+    expect(titles).toEqual([
+      "Aviator sunglasses",
+      "Coffee table",
+      "Lens Protection Plan (2 Year)",
+      "Mid-century lounger",
+      "Premium Leather Case",
+    ]);
     const sunglasses = row.lineItems.find((li) => li.title === "Aviator sunglasses")!;
     expect(sunglasses.priceMinor).toBe(8999);
     expect(sunglasses.productShopifyId).toMatch(/^gid:\/\/shopify\/Product\//);
@@ -168,7 +184,11 @@ describe("Shopify's example payload for every subscribed topic", () => {
     expect(JSON.parse(f.trackingUrls)[0]).toContain("ups.com");
     expect(f.lines).toHaveLength(5);
 
-    const update = { ...JSON.parse(examplePayload("fulfillments/update")), shipment_status: "in_transit", updated_at: "2022-01-02T10:00:00Z" };
+    const update = {
+      ...JSON.parse(examplePayload("fulfillments/update")),
+      shipment_status: "in_transit",
+      updated_at: "2022-01-02T10:00:00Z",
+    };
     await deliver("fulfillments/update", update);
     const after = await t.db.fulfillment.findFirstOrThrow();
     expect(after.shipmentStatus).toBe("in_transit");
@@ -200,7 +220,11 @@ describe("Shopify's example payload for every subscribed topic", () => {
     const at = (minutes: number) => new Date(Date.parse(base) + minutes * 60_000).toISOString();
     await deliver("returns/request", examplePayload("returns/request"), { triggeredAt: at(0) });
     let r = await t.db.shopifyReturn.findFirstOrThrow();
-    expect(r).toMatchObject({ status: "requested", shopifyId: "gid://shopify/Return/123134564567890", totalQuantity: 2 });
+    expect(r).toMatchObject({
+      status: "requested",
+      shopifyId: "gid://shopify/Return/123134564567890",
+      totalQuantity: 2,
+    });
     await deliver("returns/approve", examplePayload("returns/approve"), { triggeredAt: at(1) });
     expect((await t.db.shopifyReturn.findFirstOrThrow()).status).toBe("open");
     await deliver("returns/process", examplePayload("returns/process"), { triggeredAt: at(2) });
@@ -217,15 +241,26 @@ describe("Shopify's example payload for every subscribed topic", () => {
 
   it("returns/decline keeps the reason; returns/cancel marks it canceled", async () => {
     await deliver("returns/decline", examplePayload("returns/decline"));
-    expect(await t.db.shopifyReturn.findFirstOrThrow()).toMatchObject({ status: "declined", declineReason: "return_period_ended" });
+    expect(await t.db.shopifyReturn.findFirstOrThrow()).toMatchObject({
+      status: "declined",
+      declineReason: "return_period_ended",
+    });
     await deliver("returns/cancel", examplePayload("returns/cancel"));
     expect((await t.db.shopifyReturn.findFirstOrThrow()).status).toBe("canceled");
   });
 
   it("customers/create and customers/update keep the customer", async () => {
     await deliver("customers/create", examplePayload("customers/create"));
-    expect(await t.db.customer.findFirstOrThrow()).toMatchObject({ email: "bob@biller.com", firstName: "Bob", state: "disabled" });
-    const update = { ...JSON.parse(examplePayload("customers/update")), email: "robert@biller.com", updated_at: "2023-01-01T00:00:00Z" };
+    expect(await t.db.customer.findFirstOrThrow()).toMatchObject({
+      email: "bob@biller.com",
+      firstName: "Bob",
+      state: "disabled",
+    });
+    const update = {
+      ...JSON.parse(examplePayload("customers/update")),
+      email: "robert@biller.com",
+      updated_at: "2023-01-01T00:00:00Z",
+    };
     await deliver("customers/update", update);
     expect(await t.db.customer.count()).toBe(1);
     expect((await t.db.customer.findFirstOrThrow()).email).toBe("robert@biller.com");
@@ -233,8 +268,10 @@ describe("Shopify's example payload for every subscribed topic", () => {
 
   it("app/uninstalled removes the shop's sessions and marks it uninstalled", async () => {
     await t.db.shop.create({ data: { domain: SHOP } });
-    await t.db.session.create({ data: { id: "offline_" + SHOP, shop: SHOP, state: "", accessToken: "token" } });
-    await t.db.session.create({ data: { id: "offline_other.myshopify.com", shop: "other.myshopify.com", state: "", accessToken: "t" } });
+    await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", accessToken: "token" } });
+    await t.db.session.create({
+      data: { id: "offline_other.myshopify.com", shop: "other.myshopify.com", state: "", accessToken: "t" },
+    });
     await deliver("app/uninstalled", examplePayload("app/uninstalled"));
     expect(await t.db.session.count({ where: { shop: SHOP } })).toBe(0);
     expect(await t.db.session.count()).toBe(1);
@@ -242,7 +279,9 @@ describe("Shopify's example payload for every subscribed topic", () => {
   });
 
   it("app/scopes_update records the granted scopes", async () => {
-    await t.db.session.create({ data: { id: "offline_" + SHOP, shop: SHOP, state: "", accessToken: "token", scope: "read_products" } });
+    await t.db.session.create({
+      data: { id: `offline_${SHOP}`, shop: SHOP, state: "", accessToken: "token", scope: "read_products" },
+    });
     await deliver("app/scopes_update", examplePayload("app/scopes_update"));
     expect((await t.db.session.findFirstOrThrow()).scope).toBe("read_products,write_products");
   });
@@ -250,8 +289,14 @@ describe("Shopify's example payload for every subscribed topic", () => {
 
 describe("ordering", () => {
   it("an update that arrives before its create leaves the newest state", async () => {
-    await deliver("orders/updated", order({ updated_at: "2022-01-05T00:00:00Z", financial_status: "paid", email: "new@example.com" }));
-    await deliver("orders/create", order({ updated_at: "2022-01-01T00:00:00Z", financial_status: "pending", email: "old@example.com" }));
+    await deliver(
+      "orders/updated",
+      order({ updated_at: "2022-01-05T00:00:00Z", financial_status: "paid", email: "new@example.com" }),
+    );
+    await deliver(
+      "orders/create",
+      order({ updated_at: "2022-01-01T00:00:00Z", financial_status: "pending", email: "old@example.com" }),
+    );
     const row = await t.db.order.findFirstOrThrow();
     expect(row.financialStatus).toBe("paid");
     expect(row.email).toBe("new@example.com");
@@ -276,7 +321,12 @@ describe("ordering", () => {
     const f = JSON.parse(examplePayload("fulfillments/update"));
     await deliver("fulfillments/update", { ...f, shipment_status: "delivered", updated_at: "2024-03-05T00:00:00Z" });
     const scan = JSON.parse(examplePayload("fulfillment_events/create"));
-    await deliver("fulfillment_events/create", { ...scan, fulfillment_id: f.id, status: "in_transit", happened_at: "2024-03-02T00:00:00Z" });
+    await deliver("fulfillment_events/create", {
+      ...scan,
+      fulfillment_id: f.id,
+      status: "in_transit",
+      happened_at: "2024-03-02T00:00:00Z",
+    });
     expect((await t.db.fulfillment.findFirstOrThrow()).shipmentStatus).toBe("delivered");
   });
 });
@@ -285,7 +335,10 @@ describe("recovery", () => {
   it("events recorded before a crash are processed when a runner starts again", async () => {
     // Recorded, answered 200, then the process died before any handler ran.
     for (const topic of ["orders/create", "customers/create", "fulfillments/create"]) {
-      const response = await receiveWebhook(webhookRequest(topic, examplePayload(topic), { shop: SHOP }), { db: t.db, secret });
+      const response = await receiveWebhook(webhookRequest(topic, examplePayload(topic), { shop: SHOP }), {
+        db: t.db,
+        secret,
+      });
       expect(response.status).toBe(200);
     }
     expect(await t.db.order.count()).toBe(0);
@@ -300,7 +353,10 @@ describe("recovery", () => {
   });
 
   it("an event a worker claimed and abandoned is taken over once its claim expires", async () => {
-    await receiveWebhook(webhookRequest("orders/create", examplePayload("orders/create"), { shop: SHOP }), { db: t.db, secret });
+    await receiveWebhook(webhookRequest("orders/create", examplePayload("orders/create"), { shop: SHOP }), {
+      db: t.db,
+      secret,
+    });
     const event = await t.db.webhookEvent.findFirstOrThrow();
     await t.db.webhookEvent.update({
       where: { id: event.id },
@@ -326,7 +382,11 @@ describe("recovery", () => {
 
   it("a transient failure backs off and parks after MAX_ATTEMPTS", async () => {
     // A fulfillment event for a topic handler that throws until the data is fixed.
-    const scan = { ...JSON.parse(examplePayload("fulfillment_events/create")), happened_at: "garbage", created_at: "garbage" };
+    const scan = {
+      ...JSON.parse(examplePayload("fulfillment_events/create")),
+      happened_at: "garbage",
+      created_at: "garbage",
+    };
     await receiveWebhook(webhookRequest("fulfillment_events/create", scan, { shop: SHOP }), { db: t.db, secret });
     const { id } = await t.db.webhookEvent.findFirstOrThrow();
     expect(await processEvent(t.db, id)).toBe("parked");
@@ -397,7 +457,21 @@ describe("compliance", () => {
 
   /** Every text column of every table, searched for a string. */
   async function tablesMentioning(needle: string): Promise<string[]> {
-    const tables = ["Session", "Shop", "WebhookEvent", "Customer", "Order", "LineItem", "Fulfillment", "FulfillmentLine", "FulfillmentEvent", "Refund", "RefundLine", "ShopifyReturn", "DataRequest"];
+    const tables = [
+      "Session",
+      "Shop",
+      "WebhookEvent",
+      "Customer",
+      "Order",
+      "LineItem",
+      "Fulfillment",
+      "FulfillmentLine",
+      "FulfillmentEvent",
+      "Refund",
+      "RefundLine",
+      "ShopifyReturn",
+      "DataRequest",
+    ];
     const found: string[] = [];
     for (const table of tables) {
       const rows = (await t.db.$queryRawUnsafe(`SELECT * FROM "${table}"`)) as object[];
@@ -433,7 +507,12 @@ describe("compliance", () => {
     expect(row.redactedAt).not.toBeNull();
     // A late order webhook does not bring the email back.
     const example = order();
-    await deliver("orders/updated", { ...example, email, customer: { ...example.customer, ...customerRef }, updated_at: "2030-01-01T00:00:00Z" });
+    await deliver("orders/updated", {
+      ...example,
+      email,
+      customer: { ...example.customer, ...customerRef },
+      updated_at: "2030-01-01T00:00:00Z",
+    });
     expect(await tablesMentioning(email)).toEqual([]);
   });
 
@@ -441,10 +520,10 @@ describe("compliance", () => {
     await seedCustomerData();
     await deliver("orders/create", examplePayload("orders/create"), { shop: "other.myshopify.com" });
     await t.db.shop.create({ data: { domain: SHOP } });
-    await t.db.session.create({ data: { id: "offline_" + SHOP, shop: SHOP, state: "", accessToken: "token" } });
+    await t.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", accessToken: "token" } });
     if (t.kind === "sqlite") expect(anywhereInFiles(personalData)).toEqual(new Set(personalData));
     await deliver("shop/redact", examplePayload("shop/redact"));
-    expect(fileMentions([...personalData, "offline_" + SHOP])).toEqual([]);
+    expect(fileMentions([...personalData, `offline_${SHOP}`])).toEqual([]);
     expect(await t.db.order.count({ where: { shop: SHOP } })).toBe(0);
     expect(await t.db.customer.count({ where: { shop: SHOP } })).toBe(0);
     expect(await t.db.lineItem.count({ where: { order: { shop: SHOP } } })).toBe(0);

@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { recordEvent } from "../models/webhook-inbox.server";
+
 import { jsonBodyShape } from "./json-body.server";
 import { acceptedShopDomain, headerReader, validateWebhook, type HeaderReader } from "./verify.server";
 
@@ -110,7 +111,7 @@ export function normaliseTopic(topic: string): string {
   const split = lower.indexOf("_");
   // Topics whose first word itself has an underscore (fulfillment_events/create).
   for (const prefix of ["fulfillment_events", "fulfillment_orders", "inventory_items", "app_subscriptions"]) {
-    if (lower.startsWith(prefix + "_")) return `${prefix}/${lower.slice(prefix.length + 1)}`;
+    if (lower.startsWith(`${prefix}_`)) return `${prefix}/${lower.slice(prefix.length + 1)}`;
   }
   return split === -1 ? lower : `${lower.slice(0, split)}/${lower.slice(split + 1)}`;
 }

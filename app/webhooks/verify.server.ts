@@ -41,7 +41,11 @@ export function headerReader(headers: Headers | Record<string, string | string[]
 }
 
 /** The signature first; only a signed request is told which headers it lacks. */
-export function validateWebhook(rawBody: string | Buffer, headers: Headers | HeaderReader, secret: string): WebhookValidation {
+export function validateWebhook(
+  rawBody: string | Buffer,
+  headers: Headers | HeaderReader,
+  secret: string,
+): WebhookValidation {
   const header = typeof headers === "function" ? headers : headerReader(headers);
   if (!verifyShopifyHmac(rawBody, header("x-shopify-hmac-sha256"), secret)) {
     return { valid: false, reason: "invalid_hmac" };

@@ -17,7 +17,7 @@ interface ProxyRefusal {
 
 /** The signed-in shopper's recent orders (tracking and returns); the token opens one. */
 interface CustomerOrders {
-  customer: { orders: Array<{ name: string; placedAt: string; token: string }> };
+  customer: { orders: { name: string; placedAt: string; token: string }[] };
 }
 
 interface TrackingEstimate {
@@ -40,13 +40,13 @@ interface TrackingShipment {
   trackingNumber: string | null;
   trackingUrl: string | null;
   stage: string;
-  steps: Array<{ milestone: string; state: string; at: string | null }>;
+  steps: { milestone: string; state: string; at: string | null }[];
   problem: { kind: string; at: string | null; message: string | null } | null;
   delay: { reason: string } | null;
   deliveredAt: string | null;
   estimate: TrackingEstimate | null;
   items: TrackingItem[];
-  scans: Array<{ status: string; at: string; message: string | null; location: string | null }>;
+  scans: { status: string; at: string; message: string | null; location: string | null }[];
 }
 
 interface TrackingView {
@@ -61,13 +61,13 @@ interface TrackingView {
     estimate: TrackingEstimate | null;
     delay: { reason: string } | null;
   } | null;
-  recommendations: Array<{
+  recommendations: {
     title: string;
     url: string;
     imageUrl: string | null;
     imageAlt: string | null;
     price: { amountMinor: number; currency: string };
-  }>;
+  }[];
   contact: { email: string | null; url: string | null } | null;
 }
 
@@ -81,7 +81,7 @@ interface ReturnLine {
   returnable: number;
   reason: string | null;
   windowEndsAt: string;
-  exchangeVariants: Array<{ id: string; title: string; priceMinor: number }>;
+  exchangeVariants: { id: string; title: string; priceMinor: number }[];
 }
 
 interface ReturnsOrderView {
@@ -89,8 +89,8 @@ interface ReturnsOrderView {
   token: string;
   enabled: boolean;
   lines: ReturnLine[];
-  reasons: Array<{ id: string; label: string; requireNote: boolean }>;
-  resolutions: Array<{ id: string; bonusPercent: number }>;
+  reasons: { id: string; label: string; requireNote: boolean }[];
+  resolutions: { id: string; bonusPercent: number }[];
   fees: { restockingPercent: number; returnShippingMinor: number; waiveForExchanges: boolean };
   returns: ReturnStatusView[];
 }
@@ -102,13 +102,13 @@ interface ReturnStatusView {
   resolution: string;
   currency: string;
   amounts: { total: number; exchange?: number; storeCredit?: number };
-  items: Array<{
+  items: {
     title: string;
     variantTitle: string | null;
     quantity: number;
     exchangeTitle: string | null;
     exchangeState: string | null;
-  }>;
+  }[];
   instructions: string | null;
   returnAddress: string | null;
   declineNote: string | null;
@@ -116,25 +116,25 @@ interface ReturnStatusView {
 
 interface ExchangeSearch {
   currency: string;
-  products: Array<{
+  products: {
     title: string;
     imageUrl: string | null;
-    variants: Array<{ id: string; title: string; priceMinor: number }>;
-  }>;
+    variants: { id: string; title: string; priceMinor: number }[];
+  }[];
 }
 
 interface LoyaltyMember {
   balance: number;
   pending: number;
-  unlocks: Array<{ points: number; availableAt: string }>;
+  unlocks: { points: number; availableAt: string }[];
   tier: string | null;
   nextTier: string | null;
   remainingMinor: number;
   progress: number;
   expiresAt: string | null;
   birthdaySaved: boolean;
-  history: Array<{ points: number; at: string; label: string | null }>;
-  redemptions: Array<{ title: string; code: string | null; checkoutUrl: string | null }>;
+  history: { points: number; at: string; label: string | null }[];
+  redemptions: { title: string; code: string | null; checkoutUrl: string | null }[];
 }
 
 interface LoyaltySummary {
@@ -145,9 +145,9 @@ interface LoyaltySummary {
     signupBonus: number;
     birthdayBonus: number;
     pendingDays: number;
-    tiers: Array<{ key: string; name: string }>;
+    tiers: { key: string; name: string }[];
   };
-  rewards: Array<{ id: string; title: string; pointsCost: number; minimumOrderMinor: number | null }>;
+  rewards: { id: string; title: string; pointsCost: number; minimumOrderMinor: number | null }[];
   member: LoyaltyMember | null;
 }
 
@@ -155,8 +155,8 @@ interface ContactConfig {
   timeZone: string;
   open: boolean;
   nextOpenAt: string | null;
-  channels: Array<{ kind: string; href: string; display: string | null; online: boolean; replyMinutes: number }>;
-  faq: Array<{ category: string; questions: Array<{ question: string; answerHtml: string }> }>;
+  channels: { kind: string; href: string; display: string | null; online: boolean; replyMinutes: number }[];
+  faq: { category: string; questions: { question: string; answerHtml: string }[] }[];
   form: { topics: string[] } | null;
 }
 

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
+
 import { adminClient, ShopifyApiError, ShopifyUserError, throttleWait } from "../../app/shopify/admin.server";
 import { ShopDetails } from "../../app/shopify/operations/shop";
+
 import { schemaErrors, testSandbox, TEST_SHOP } from "./testing";
 import { gidFor, type Order } from "./state";
 
@@ -14,7 +16,12 @@ const s = TEST_SHOP;
 beforeEach(() => {
   let now = Date.parse("2030-03-01T12:00:00Z");
   env = testSandbox({ clock: () => new Date((now += 1000)) });
-  const customer = env.sandbox.createCustomer({ shop: s, email: "ada@example.com", firstName: "Ada", lastName: "Lovelace" });
+  const customer = env.sandbox.createCustomer({
+    shop: s,
+    email: "ada@example.com",
+    firstName: "Ada",
+    lastName: "Lovelace",
+  });
   order = env.sandbox.placeOrder({
     shop: s,
     customer,
@@ -27,12 +34,19 @@ beforeEach(() => {
   });
 });
 
-const gql = async (query: string, variables?: Record<string, unknown>): Promise<Any> => env.sandbox.graphql(s, query, variables);
+const gql = async (query: string, variables?: Record<string, unknown>): Promise<Any> =>
+  env.sandbox.graphql(s, query, variables);
 
 describe("queries", () => {
   it("answers the app's own ShopDetails operation through adminClient", async () => {
     const data = await adminClient(env.sandbox.graphqlClient(s)).request(ShopDetails);
-    expect(data.shop).toEqual({ name: "Sandbox Test", email: `hello@${s}`, currencyCode: "USD", ianaTimezone: "America/Toronto", myshopifyDomain: s });
+    expect(data.shop).toEqual({
+      name: "Sandbox Test",
+      email: `hello@${s}`,
+      currencyCode: "USD",
+      ianaTimezone: "America/Toronto",
+      myshopifyDomain: s,
+    });
   });
 
   it("answers an order with lines, totals and statuses", async () => {
@@ -47,7 +61,12 @@ describe("queries", () => {
     );
     expect(body.errors).toBeUndefined();
     const o = body.data.order;
-    expect(o).toMatchObject({ name: "#1001", email: "ada@example.com", displayFinancialStatus: "PAID", displayFulfillmentStatus: "UNFULFILLED" });
+    expect(o).toMatchObject({
+      name: "#1001",
+      email: "ada@example.com",
+      displayFinancialStatus: "PAID",
+      displayFulfillmentStatus: "UNFULFILLED",
+    });
     // 2 x 18.00 + 35.00 = 71.00; tax 10% = 7.10; shipping 5.00.
     expect(o.subtotalPriceSet.shopMoney.amount).toBe("71.00");
     expect(o.totalTaxSet.shopMoney.amount).toBe("7.10");
@@ -65,14 +84,24 @@ describe("queries", () => {
 
   it("pages and searches orders", async () => {
     for (let i = 0; i < 3; i++) {
-      env.sandbox.placeOrder({ shop: s, email: `buyer${i}@example.com`, lines: [{ variantId: env.candle.variants[0].id, quantity: 1 }], paid: i % 2 === 0 });
+      env.sandbox.placeOrder({
+        shop: s,
+        email: `buyer${i}@example.com`,
+        lines: [{ variantId: env.candle.variants[0].id, quantity: 1 }],
+        paid: i % 2 === 0,
+      });
     }
-    const first = await gql(`{ orders(first: 2) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`);
+    const first = await gql(
+      `{ orders(first: 2) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(first.data.orders.edges.map((e: Any) => e.node.name)).toEqual(["#1001", "#1002"]);
     expect(first.data.orders.pageInfo.hasNextPage).toBe(true);
-    const next = await gql(`query N($after: String) { orders(first: 5, after: $after) { nodes { name } pageInfo { hasNextPage } } }`, {
-      after: first.data.orders.pageInfo.endCursor,
-    });
+    const next = await gql(
+      `query N($after: String) { orders(first: 5, after: $after) { nodes { name } pageInfo { hasNextPage } } }`,
+      {
+        after: first.data.orders.pageInfo.endCursor,
+      },
+    );
     expect(next.data.orders.nodes.map((n: Any) => n.name)).toEqual(["#1003", "#1004"]);
     expect(next.data.orders.pageInfo.hasNextPage).toBe(false);
     const found = await gql(`{ orders(first: 5, query: "financial_status:pending") { nodes { name email } } }`);
@@ -89,7 +118,10 @@ describe("queries", () => {
         products(first: 10, query: "tag:gift") { nodes { title featuredImage { url altText } featuredMedia { ... on MediaImage { image { url } } } variants(first: 5) { nodes { sku price } } } }
         nodes(ids: $ids) { __typename ... on Product { title } ... on Customer { email } }
         collection(id: $c) { title productsCount { count } products(first: 5) { nodes { handle } } } }`,
-      { ids: [gidFor("Product", env.tee.id), gidFor("Customer", order.customerId!)], c: gidFor("Collection", env.collection.id) },
+      {
+        ids: [gidFor("Product", env.tee.id), gidFor("Customer", order.customerId!)],
+        c: gidFor("Collection", env.collection.id),
+      },
     );
     expect(body.errors).toBeUndefined();
     expect(body.data.products.nodes).toEqual([
@@ -104,11 +136,17 @@ describe("queries", () => {
       { __typename: "Product", title: "Linen Tee" },
       { __typename: "Customer", email: "ada@example.com" },
     ]);
-    expect(body.data.collection).toEqual({ title: "Gifts", productsCount: { count: 2 }, products: { nodes: [{ handle: "enamel-mug" }, { handle: "cedar-candle" }] } });
+    expect(body.data.collection).toEqual({
+      title: "Gifts",
+      productsCount: { count: 2 },
+      products: { nodes: [{ handle: "enamel-mug" }, { handle: "cedar-candle" }] },
+    });
   });
 
   it("answers a field it does not implement with an error naming it, never a silent null", async () => {
-    const body = await gql(`query R($id: ID!) { order(id: $id) { name riskLevel } }`, { id: gidFor("Order", order.id) });
+    const body = await gql(`query R($id: ID!) { order(id: $id) { name riskLevel } }`, {
+      id: gidFor("Order", order.id),
+    });
     expect(body.errors.map((e: Any) => e.message)).toEqual(["Sandbox does not implement Order.riskLevel"]);
     expect(body.errors[0].path).toEqual(["order", "riskLevel"]);
     const root = await gql(`{ abandonedCheckoutsCount { count } }`);
@@ -128,27 +166,58 @@ describe("fulfilment mutations", () => {
   it("fulfils part of a fulfillment order, refuses more than remains, and records carrier events", async () => {
     const fo = order.fulfillmentOrders[0];
     const mugLine = fo.lineItems[0];
-    const tooMany = await gql(FULFIL, { f: { lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: gidFor("FulfillmentOrder", fo.id), fulfillmentOrderLineItems: [{ id: gidFor("FulfillmentOrderLineItem", mugLine.id), quantity: 3 }] }] } });
+    const tooMany = await gql(FULFIL, {
+      f: {
+        lineItemsByFulfillmentOrder: [
+          {
+            fulfillmentOrderId: gidFor("FulfillmentOrder", fo.id),
+            fulfillmentOrderLineItems: [{ id: gidFor("FulfillmentOrderLineItem", mugLine.id), quantity: 3 }],
+          },
+        ],
+      },
+    });
     expect(tooMany.data.fulfillmentCreate.fulfillment).toBeNull();
     expect(tooMany.data.fulfillmentCreate.userErrors[0].message).toMatch(/exceeds the 2 remaining/);
 
     const ok = await gql(FULFIL, {
       f: {
-        lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: gidFor("FulfillmentOrder", fo.id), fulfillmentOrderLineItems: [{ id: gidFor("FulfillmentOrderLineItem", mugLine.id), quantity: 1 }] }],
+        lineItemsByFulfillmentOrder: [
+          {
+            fulfillmentOrderId: gidFor("FulfillmentOrder", fo.id),
+            fulfillmentOrderLineItems: [{ id: gidFor("FulfillmentOrderLineItem", mugLine.id), quantity: 1 }],
+          },
+        ],
         trackingInfo: { company: "UPS", number: "1Z42" },
       },
     });
     const f = ok.data.fulfillmentCreate.fulfillment;
     expect(ok.data.fulfillmentCreate.userErrors).toEqual([]);
-    expect(f).toMatchObject({ name: "#1001.1", status: "SUCCESS", trackingInfo: [{ company: "UPS", number: "1Z42", url: "https://www.ups.com/track?tracknum=1Z42" }] });
+    expect(f).toMatchObject({
+      name: "#1001.1",
+      status: "SUCCESS",
+      trackingInfo: [{ company: "UPS", number: "1Z42", url: "https://www.ups.com/track?tracknum=1Z42" }],
+    });
     expect(f.fulfillmentLineItems.nodes).toEqual([{ quantity: 1, lineItem: { title: "Enamel Mug" } }]);
 
     const event = await gql(
       `mutation E($e: FulfillmentEventInput!) { fulfillmentEventCreate(fulfillmentEvent: $e) { fulfillmentEvent { status happenedAt } userErrors { message } } }`,
-      { e: { fulfillmentId: f.id, status: "IN_TRANSIT", happenedAt: "2030-03-02T08:00:00Z", estimatedDeliveryAt: "2030-03-04T17:00:00Z" } },
+      {
+        e: {
+          fulfillmentId: f.id,
+          status: "IN_TRANSIT",
+          happenedAt: "2030-03-02T08:00:00Z",
+          estimatedDeliveryAt: "2030-03-04T17:00:00Z",
+        },
+      },
     );
-    expect(event.data.fulfillmentEventCreate.fulfillmentEvent).toEqual({ status: "IN_TRANSIT", happenedAt: "2030-03-02T08:00:00.000Z" });
-    const after = await gql(`query A($id: ID!) { fulfillment(id: $id) { displayStatus estimatedDeliveryAt inTransitAt events(first: 5) { nodes { status } } } }`, { id: f.id });
+    expect(event.data.fulfillmentEventCreate.fulfillmentEvent).toEqual({
+      status: "IN_TRANSIT",
+      happenedAt: "2030-03-02T08:00:00.000Z",
+    });
+    const after = await gql(
+      `query A($id: ID!) { fulfillment(id: $id) { displayStatus estimatedDeliveryAt inTransitAt events(first: 5) { nodes { status } } } }`,
+      { id: f.id },
+    );
     expect(after.data.fulfillment).toEqual({
       displayStatus: "IN_TRANSIT",
       estimatedDeliveryAt: "2030-03-04T17:00:00.000Z",
@@ -161,7 +230,12 @@ describe("fulfilment mutations", () => {
     );
     expect(tracking.data.fulfillmentTrackingInfoUpdate.fulfillment.trackingInfo).toEqual([{ number: "1Z43" }]);
     await env.sandbox.flush();
-    expect(env.sandbox.webhooks.deliveries().map((d) => d.topic).slice(-5)).toEqual([
+    expect(
+      env.sandbox.webhooks
+        .deliveries()
+        .map((d) => d.topic)
+        .slice(-5),
+    ).toEqual([
       "fulfillments/create",
       "orders/updated",
       "fulfillment_events/create",
@@ -175,11 +249,23 @@ describe("fulfilment mutations", () => {
     env.sandbox.fulfil({ shop: s, order, trackingCompany: "UPS", trackingNumber: "1Z1" });
     const refused = await gql(CANCEL, { id: gidFor("Order", order.id) });
     expect(refused.data.orderCancel.orderCancelUserErrors[0].message).toMatch(/fulfillments/);
-    const open = env.sandbox.placeOrder({ shop: s, email: "c@example.com", lines: [{ variantId: env.mug.variants[0].id, quantity: 1 }], paid: true });
+    const open = env.sandbox.placeOrder({
+      shop: s,
+      email: "c@example.com",
+      lines: [{ variantId: env.mug.variants[0].id, quantity: 1 }],
+      paid: true,
+    });
     const done = await gql(CANCEL, { id: gidFor("Order", open.id) });
     expect(done.data.orderCancel).toMatchObject({ job: { done: true }, orderCancelUserErrors: [] });
-    const check = await gql(`query Q($id: ID!) { order(id: $id) { cancelledAt cancelReason displayFinancialStatus totalRefundedSet { shopMoney { amount } } } }`, { id: gidFor("Order", open.id) });
-    expect(check.data.order).toMatchObject({ cancelReason: "CUSTOMER", displayFinancialStatus: "REFUNDED", totalRefundedSet: { shopMoney: { amount: "23.00" } } });
+    const check = await gql(
+      `query Q($id: ID!) { order(id: $id) { cancelledAt cancelReason displayFinancialStatus totalRefundedSet { shopMoney { amount } } } }`,
+      { id: gidFor("Order", open.id) },
+    );
+    expect(check.data.order).toMatchObject({
+      cancelReason: "CUSTOMER",
+      displayFinancialStatus: "REFUNDED",
+      totalRefundedSet: { shopMoney: { amount: "23.00" } },
+    });
   });
 });
 
@@ -200,23 +286,59 @@ describe("returns and refunds", () => {
     const mug = lines.find((l) => l.fulfillmentLineItem.lineItem.title === "Enamel Mug");
     expect(mug.quantity).toBe(2);
 
-    const tooMany = await gql(REQUEST, { input: { orderId: gidFor("Order", order.id), returnLineItems: [{ fulfillmentLineItemId: mug.fulfillmentLineItem.id, quantity: 3, returnReason: "SIZE_TOO_SMALL" }] } });
+    const tooMany = await gql(REQUEST, {
+      input: {
+        orderId: gidFor("Order", order.id),
+        returnLineItems: [
+          { fulfillmentLineItemId: mug.fulfillmentLineItem.id, quantity: 3, returnReason: "SIZE_TOO_SMALL" },
+        ],
+      },
+    });
     expect(tooMany.data.returnRequest.return).toBeNull();
-    expect(tooMany.data.returnRequest.userErrors[0]).toMatchObject({ code: "LESS_THAN_OR_EQUAL_TO", field: ["input", "returnLineItems", "0", "quantity"] });
+    expect(tooMany.data.returnRequest.userErrors[0]).toMatchObject({
+      code: "LESS_THAN_OR_EQUAL_TO",
+      field: ["input", "returnLineItems", "0", "quantity"],
+    });
 
-    const unknown = await gql(REQUEST, { input: { orderId: gidFor("Order", order.id), returnLineItems: [{ fulfillmentLineItemId: "gid://shopify/FulfillmentLineItem/1", quantity: 1 }] } });
+    const unknown = await gql(REQUEST, {
+      input: {
+        orderId: gidFor("Order", order.id),
+        returnLineItems: [{ fulfillmentLineItemId: "gid://shopify/FulfillmentLineItem/1", quantity: 1 }],
+      },
+    });
     expect(unknown.data.returnRequest.userErrors[0].code).toBe("NOT_FOUND");
 
-    const ok = await gql(REQUEST, { input: { orderId: gidFor("Order", order.id), returnLineItems: [{ fulfillmentLineItemId: mug.fulfillmentLineItem.id, quantity: 2, returnReason: "SIZE_TOO_SMALL" }] } });
-    expect(ok.data.returnRequest.return).toMatchObject({ status: "REQUESTED", totalQuantity: 2, returnLineItems: { nodes: [{ quantity: 2, returnReason: "SIZE_TOO_SMALL" }] } });
+    const ok = await gql(REQUEST, {
+      input: {
+        orderId: gidFor("Order", order.id),
+        returnLineItems: [
+          { fulfillmentLineItemId: mug.fulfillmentLineItem.id, quantity: 2, returnReason: "SIZE_TOO_SMALL" },
+        ],
+      },
+    });
+    expect(ok.data.returnRequest.return).toMatchObject({
+      status: "REQUESTED",
+      totalQuantity: 2,
+      returnLineItems: { nodes: [{ quantity: 2, returnReason: "SIZE_TOO_SMALL" }] },
+    });
     const left = await gql(RETURNABLE, { id: gidFor("Order", order.id) });
-    expect(left.data.returnableFulfillments.nodes[0].returnableFulfillmentLineItems.nodes.map((l: Any) => l.fulfillmentLineItem.lineItem.title)).toEqual(["Linen Tee"]);
+    expect(
+      left.data.returnableFulfillments.nodes[0].returnableFulfillmentLineItems.nodes.map(
+        (l: Any) => l.fulfillmentLineItem.lineItem.title,
+      ),
+    ).toEqual(["Linen Tee"]);
 
     const DECLINE = `mutation D($input: ReturnDeclineRequestInput!) { returnDeclineRequest(input: $input) { return { status decline { reason note } } userErrors { code message } } }`;
-    const approve = await gql(`mutation A($id: ID!) { returnApproveRequest(input: { id: $id }) { return { status reverseFulfillmentOrders(first: 1) { nodes { status } } } userErrors { message } } }`, {
-      id: ok.data.returnRequest.return.id,
+    const approve = await gql(
+      `mutation A($id: ID!) { returnApproveRequest(input: { id: $id }) { return { status reverseFulfillmentOrders(first: 1) { nodes { status } } } userErrors { message } } }`,
+      {
+        id: ok.data.returnRequest.return.id,
+      },
+    );
+    expect(approve.data.returnApproveRequest.return).toEqual({
+      status: "OPEN",
+      reverseFulfillmentOrders: { nodes: [{ status: "OPEN" }] },
     });
-    expect(approve.data.returnApproveRequest.return).toEqual({ status: "OPEN", reverseFulfillmentOrders: { nodes: [{ status: "OPEN" }] } });
     const declineOpen = await gql(DECLINE, { input: { id: ok.data.returnRequest.return.id, declineReason: "OTHER" } });
     expect(declineOpen.data.returnDeclineRequest.userErrors[0].code).toBe("INVALID_STATE");
   });
@@ -226,17 +348,32 @@ describe("returns and refunds", () => {
     const tee = lines.find((l) => l.fulfillmentLineItem.lineItem.title === "Linen Tee");
     const created = await gql(
       `mutation C($r: ReturnInput!) { returnCreate(returnInput: $r) { return { id name status returnLineItems(first: 5) { nodes { id } } reverseFulfillmentOrders(first: 1) { nodes { lineItems(first: 5) { nodes { id totalQuantity } } } } } userErrors { message } } }`,
-      { r: { orderId: gidFor("Order", order.id), returnLineItems: [{ fulfillmentLineItemId: tee.fulfillmentLineItem.id, quantity: 1, returnReason: "DEFECTIVE" }] } },
+      {
+        r: {
+          orderId: gidFor("Order", order.id),
+          returnLineItems: [
+            { fulfillmentLineItemId: tee.fulfillmentLineItem.id, quantity: 1, returnReason: "DEFECTIVE" },
+          ],
+        },
+      },
     );
     const ret = created.data.returnCreate.return;
     expect(ret).toMatchObject({ name: "#1001-R1", status: "OPEN" });
     const rfoLine = ret.reverseFulfillmentOrders.nodes[0].lineItems.nodes[0];
     const DISPOSE = `mutation X($d: [ReverseFulfillmentOrderDisposeInput!]!) { reverseFulfillmentOrderDispose(dispositionInputs: $d) { reverseFulfillmentOrderLineItems { dispositions { type quantity } } userErrors { code message } } }`;
-    const noLocation = await gql(DISPOSE, { d: [{ reverseFulfillmentOrderLineItemId: rfoLine.id, quantity: 1, dispositionType: "RESTOCKED" }] });
+    const noLocation = await gql(DISPOSE, {
+      d: [{ reverseFulfillmentOrderLineItemId: rfoLine.id, quantity: 1, dispositionType: "RESTOCKED" }],
+    });
     expect(noLocation.data.reverseFulfillmentOrderDispose.userErrors[0].code).toBe("BLANK");
-    const disposed = await gql(DISPOSE, { d: [{ reverseFulfillmentOrderLineItemId: rfoLine.id, quantity: 1, dispositionType: "NOT_RESTOCKED" }] });
-    expect(disposed.data.reverseFulfillmentOrderDispose.reverseFulfillmentOrderLineItems[0].dispositions).toEqual([{ type: "NOT_RESTOCKED", quantity: 1 }]);
-    const again = await gql(DISPOSE, { d: [{ reverseFulfillmentOrderLineItemId: rfoLine.id, quantity: 1, dispositionType: "NOT_RESTOCKED" }] });
+    const disposed = await gql(DISPOSE, {
+      d: [{ reverseFulfillmentOrderLineItemId: rfoLine.id, quantity: 1, dispositionType: "NOT_RESTOCKED" }],
+    });
+    expect(disposed.data.reverseFulfillmentOrderDispose.reverseFulfillmentOrderLineItems[0].dispositions).toEqual([
+      { type: "NOT_RESTOCKED", quantity: 1 },
+    ]);
+    const again = await gql(DISPOSE, {
+      d: [{ reverseFulfillmentOrderLineItemId: rfoLine.id, quantity: 1, dispositionType: "NOT_RESTOCKED" }],
+    });
     expect(again.data.reverseFulfillmentOrderDispose.userErrors[0].code).toBe("LESS_THAN_OR_EQUAL_TO");
 
     const sale = env.sandbox.shop(s).orders[0].transactions[0];
@@ -246,7 +383,16 @@ describe("returns and refunds", () => {
         input: {
           returnId: ret.id,
           returnLineItems: [{ id: ret.returnLineItems.nodes[0].id, quantity: 1 }],
-          financialTransfer: { issueRefund: { orderTransactions: [{ parentId: gidFor("OrderTransaction", sale.id), transactionAmount: { amount: "38.50", currencyCode: "USD" } }] } },
+          financialTransfer: {
+            issueRefund: {
+              orderTransactions: [
+                {
+                  parentId: gidFor("OrderTransaction", sale.id),
+                  transactionAmount: { amount: "38.50", currencyCode: "USD" },
+                },
+              ],
+            },
+          },
         },
       },
     );
@@ -256,31 +402,55 @@ describe("returns and refunds", () => {
       refunds: { nodes: [{ totalRefundedSet: { shopMoney: { amount: "38.50" } } }] },
       returnLineItems: { nodes: [{ processedQuantity: 1 }] },
     });
-    const closed = await gql(`mutation Z($id: ID!) { returnClose(id: $id) { return { status closedAt } userErrors { message } } }`, { id: ret.id });
+    const closed = await gql(
+      `mutation Z($id: ID!) { returnClose(id: $id) { return { status closedAt } userErrors { message } } }`,
+      { id: ret.id },
+    );
     expect(closed.data.returnClose.return.status).toBe("CLOSED");
-    const cancel = await gql(`mutation Y($id: ID!) { returnCancel(id: $id) { return { status } userErrors { code } } }`, { id: ret.id });
+    const cancel = await gql(
+      `mutation Y($id: ID!) { returnCancel(id: $id) { return { status } userErrors { code } } }`,
+      { id: ret.id },
+    );
     expect(cancel.data.returnCancel.userErrors[0].code).toBe("INVALID_STATE");
     await env.sandbox.flush();
-    expect(env.sandbox.webhooks.deliveries().map((d) => d.topic)).toEqual(expect.arrayContaining(["returns/approve", "refunds/create", "returns/process", "returns/close"]));
+    expect(env.sandbox.webhooks.deliveries().map((d) => d.topic)).toEqual(
+      expect.arrayContaining(["returns/approve", "refunds/create", "returns/process", "returns/close"]),
+    );
   });
 
   it("refunds lines up to what was bought and never more money than was paid", async () => {
     const REFUND = `mutation R($input: RefundInput!) { refundCreate(input: $input) { refund { id totalRefundedSet { shopMoney { amount } } refundLineItems(first: 5) { nodes { quantity restockType subtotalSet { shopMoney { amount } } } } } order { displayFinancialStatus } userErrors { field message } } }`;
     const mugLine = gidFor("LineItem", order.lineItems[0].id);
     const sale = gidFor("OrderTransaction", order.transactions[0].id);
-    const tooMany = await gql(REFUND, { input: { orderId: gidFor("Order", order.id), refundLineItems: [{ lineItemId: mugLine, quantity: 3 }] } });
+    const tooMany = await gql(REFUND, {
+      input: { orderId: gidFor("Order", order.id), refundLineItems: [{ lineItemId: mugLine, quantity: 3 }] },
+    });
     expect(tooMany.data.refundCreate.userErrors[0]).toMatchObject({ field: ["refundLineItems", "0", "quantity"] });
-    const tooMuch = await gql(REFUND, { input: { orderId: gidFor("Order", order.id), transactions: [{ amount: "500.00", gateway: "bogus", kind: "REFUND", orderId: gidFor("Order", order.id), parentId: sale }] } });
+    const tooMuch = await gql(REFUND, {
+      input: {
+        orderId: gidFor("Order", order.id),
+        transactions: [
+          { amount: "500.00", gateway: "bogus", kind: "REFUND", orderId: gidFor("Order", order.id), parentId: sale },
+        ],
+      },
+    });
     expect(tooMuch.data.refundCreate.userErrors[0].message).toMatch(/greater than the net payment/);
     const ok = await gql(REFUND, {
       input: {
         orderId: gidFor("Order", order.id),
         refundLineItems: [{ lineItemId: mugLine, quantity: 1, restockType: "NO_RESTOCK" }],
-        transactions: [{ amount: "19.80", gateway: "bogus", kind: "REFUND", orderId: gidFor("Order", order.id), parentId: sale }],
+        transactions: [
+          { amount: "19.80", gateway: "bogus", kind: "REFUND", orderId: gidFor("Order", order.id), parentId: sale },
+        ],
       },
     });
     expect(ok.data.refundCreate).toMatchObject({
-      refund: { totalRefundedSet: { shopMoney: { amount: "19.80" } }, refundLineItems: { nodes: [{ quantity: 1, restockType: "NO_RESTOCK", subtotalSet: { shopMoney: { amount: "18.00" } } }] } },
+      refund: {
+        totalRefundedSet: { shopMoney: { amount: "19.80" } },
+        refundLineItems: {
+          nodes: [{ quantity: 1, restockType: "NO_RESTOCK", subtotalSet: { shopMoney: { amount: "18.00" } } }],
+        },
+      },
       order: { displayFinancialStatus: "PARTIALLY_REFUNDED" },
       userErrors: [],
     });
@@ -297,7 +467,9 @@ describe("returns and refunds", () => {
       return gql(CREATE, {
         r: {
           orderId: gidFor("Order", order.id),
-          returnLineItems: [{ fulfillmentLineItemId: returned.fulfillmentLineItem.id, quantity, returnReason: "SIZE_TOO_SMALL" }],
+          returnLineItems: [
+            { fulfillmentLineItemId: returned.fulfillmentLineItem.id, quantity, returnReason: "SIZE_TOO_SMALL" },
+          ],
           exchangeLineItems: [{ variantId: gidFor("ProductVariant", variantId), quantity }],
         },
       });
@@ -307,14 +479,27 @@ describe("returns and refunds", () => {
       const lines = await shipAndFindLines();
       const tee = lines.find((l) => l.fulfillmentLineItem.lineItem.title === "Linen Tee");
       const attempt = (exchange: Record<string, unknown>) =>
-        gql(CREATE, { r: { orderId: gidFor("Order", order.id), returnLineItems: [{ fulfillmentLineItemId: tee.fulfillmentLineItem.id, quantity: 1 }], exchangeLineItems: [exchange] } });
+        gql(CREATE, {
+          r: {
+            orderId: gidFor("Order", order.id),
+            returnLineItems: [{ fulfillmentLineItemId: tee.fulfillmentLineItem.id, quantity: 1 }],
+            exchangeLineItems: [exchange],
+          },
+        });
       const unknown = await attempt({ variantId: "gid://shopify/ProductVariant/1", quantity: 1 });
-      expect(unknown.data.returnCreate).toMatchObject({ return: null, userErrors: [{ field: ["returnInput", "exchangeLineItems", "0", "variantId"], code: "NOT_FOUND" }] });
+      expect(unknown.data.returnCreate).toMatchObject({
+        return: null,
+        userErrors: [{ field: ["returnInput", "exchangeLineItems", "0", "variantId"], code: "NOT_FOUND" }],
+      });
       expect((await attempt({ quantity: 1 })).data.returnCreate.userErrors[0].code).toBe("BLANK");
       env.sandbox.shop(s).products.find((p) => p.title === "Cedar Candle")!.variants[0].inventoryQuantity = 0;
       const soldOut = await attempt({ variantId: gidFor("ProductVariant", env.candle.variants[0].id), quantity: 1 });
       expect(soldOut.data.returnCreate.userErrors[0]).toMatchObject({ code: "INVALID" });
-      const discounted = await attempt({ variantId: gidFor("ProductVariant", env.tee.variants[1].id), quantity: 1, appliedDiscount: { value: { percentage: 10 } } });
+      const discounted = await attempt({
+        variantId: gidFor("ProductVariant", env.tee.variants[1].id),
+        quantity: 1,
+        appliedDiscount: { value: { percentage: 10 } },
+      });
       expect(discounted.errors[0].message).toBe("Sandbox does not implement ExchangeLineItemInput.appliedDiscount");
       // None of the refused attempts left a return behind.
       expect(env.sandbox.shop(s).orders[0].returns).toEqual([]);
@@ -323,12 +508,28 @@ describe("returns and refunds", () => {
       expect(created.data.returnCreate.userErrors).toEqual([]);
       expect(created.data.returnCreate.return).toMatchObject({
         status: "OPEN",
-        exchangeLineItems: { nodes: [{ quantity: 1, processedQuantity: 0, unprocessedQuantity: 1, variantId: gidFor("ProductVariant", env.tee.variants[1].id), lineItems: null }] },
+        exchangeLineItems: {
+          nodes: [
+            {
+              quantity: 1,
+              processedQuantity: 0,
+              unprocessedQuantity: 1,
+              variantId: gidFor("ProductVariant", env.tee.variants[1].id),
+              lineItems: null,
+            },
+          ],
+        },
       });
       await env.sandbox.flush();
       const approve = env.sandbox.webhooks.deliveries({ topic: "returns/approve" }).at(-1)!;
       const body = JSON.parse(approve.body);
-      expect(body.exchange_line_items).toEqual([{ id: expect.any(Number), admin_graphql_api_id: created.data.returnCreate.return.exchangeLineItems.nodes[0].id, line_item: null }]);
+      expect(body.exchange_line_items).toEqual([
+        {
+          id: expect.any(Number),
+          admin_graphql_api_id: created.data.returnCreate.return.exchangeLineItems.nodes[0].id,
+          line_item: null,
+        },
+      ]);
       expect(body.total_exchange_line_items).toBe(1);
       expect(schemaErrors("returns/approve", body)).toBeNull();
     });
@@ -337,16 +538,46 @@ describe("returns and refunds", () => {
       const stockBefore = env.tee.variants[1].inventoryQuantity;
       const created = (await exchangeReturn("Linen Tee", env.tee.variants[1].id)).data.returnCreate.return;
       const exchangeId = created.exchangeLineItems.nodes[0].id;
-      const tooMany = await gql(PROCESS, { input: { returnId: created.id, returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }], exchangeLineItems: [{ id: exchangeId, quantity: 2 }] } });
-      expect(tooMany.data.returnProcess.userErrors[0]).toMatchObject({ field: ["input", "exchangeLineItems", "0", "quantity"], code: "LESS_THAN_OR_EQUAL_TO" });
-      const wrong = await gql(PROCESS, { input: { returnId: created.id, exchangeLineItems: [{ id: "gid://shopify/ExchangeLineItem/1", quantity: 1 }] } });
+      const tooMany = await gql(PROCESS, {
+        input: {
+          returnId: created.id,
+          returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }],
+          exchangeLineItems: [{ id: exchangeId, quantity: 2 }],
+        },
+      });
+      expect(tooMany.data.returnProcess.userErrors[0]).toMatchObject({
+        field: ["input", "exchangeLineItems", "0", "quantity"],
+        code: "LESS_THAN_OR_EQUAL_TO",
+      });
+      const wrong = await gql(PROCESS, {
+        input: { returnId: created.id, exchangeLineItems: [{ id: "gid://shopify/ExchangeLineItem/1", quantity: 1 }] },
+      });
       expect(wrong.data.returnProcess.userErrors[0].code).toBe("NOT_FOUND");
 
-      const processed = await gql(PROCESS, { input: { returnId: created.id, returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }], exchangeLineItems: [{ id: exchangeId, quantity: 1 }] } });
+      const processed = await gql(PROCESS, {
+        input: {
+          returnId: created.id,
+          returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }],
+          exchangeLineItems: [{ id: exchangeId, quantity: 1 }],
+        },
+      });
       expect(processed.data.returnProcess.userErrors).toEqual([]);
       const exchange = processed.data.returnProcess.return.exchangeLineItems.nodes[0];
-      expect(exchange).toMatchObject({ processedQuantity: 1, processableQuantity: 0, lineItems: [{ title: "Linen Tee", variantTitle: "M", quantity: 1, originalUnitPriceSet: { shopMoney: { amount: "35.00" } } }] });
-      const again = await gql(PROCESS, { input: { returnId: created.id, exchangeLineItems: [{ id: exchangeId, quantity: 1 }] } });
+      expect(exchange).toMatchObject({
+        processedQuantity: 1,
+        processableQuantity: 0,
+        lineItems: [
+          {
+            title: "Linen Tee",
+            variantTitle: "M",
+            quantity: 1,
+            originalUnitPriceSet: { shopMoney: { amount: "35.00" } },
+          },
+        ],
+      });
+      const again = await gql(PROCESS, {
+        input: { returnId: created.id, exchangeLineItems: [{ id: exchangeId, quantity: 1 }] },
+      });
       expect(again.data.returnProcess.userErrors[0].code).toBe("LESS_THAN_OR_EQUAL_TO");
 
       const o = (await gql(ORDER, { id: gidFor("Order", order.id) })).data.order;
@@ -356,12 +587,19 @@ describe("returns and refunds", () => {
         ["Linen Tee", "M", 1],
       ]);
       // The replacement waits to be shipped on a fulfillment order of its own.
-      expect(o.fulfillmentOrders.nodes.at(-1)).toEqual({ status: "OPEN", lineItems: { nodes: [{ remainingQuantity: 1, lineItem: { variantTitle: "M" } }] } });
+      expect(o.fulfillmentOrders.nodes.at(-1)).toEqual({
+        status: "OPEN",
+        lineItems: { nodes: [{ remainingQuantity: 1, lineItem: { variantTitle: "M" } }] },
+      });
       // Same price both ways: nothing is owed, and no money went back.
       expect(o.totalOutstandingSet.shopMoney.amount).toBe("0.00");
       expect(o.displayFinancialStatus).toBe("PAID");
       const refund = env.sandbox.shop(s).orders[0].refunds.at(-1)!;
-      expect(refund).toMatchObject({ transactionIds: [], storeCreditMinor: 0, lines: [{ quantity: 1, restockType: "return" }] });
+      expect(refund).toMatchObject({
+        transactionIds: [],
+        storeCreditMinor: 0,
+        lines: [{ quantity: 1, restockType: "return" }],
+      });
       expect(env.tee.variants[1].inventoryQuantity).toBe(stockBefore - 1);
       await env.sandbox.flush();
       const updated = JSON.parse(env.sandbox.webhooks.deliveries({ topic: "orders/updated" }).at(-1)!.body);
@@ -372,7 +610,13 @@ describe("returns and refunds", () => {
     it("leaves a balance due when the new item costs more than the returned one", async () => {
       // A mug (18.00 + 10% tax) for a tee (35.00 + 10% tax): 18.70 still to pay.
       const created = (await exchangeReturn("Enamel Mug", env.tee.variants[1].id)).data.returnCreate.return;
-      await gql(PROCESS, { input: { returnId: created.id, returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }], exchangeLineItems: [{ id: created.exchangeLineItems.nodes[0].id, quantity: 1 }] } });
+      await gql(PROCESS, {
+        input: {
+          returnId: created.id,
+          returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }],
+          exchangeLineItems: [{ id: created.exchangeLineItems.nodes[0].id, quantity: 1 }],
+        },
+      });
       const o = (await gql(ORDER, { id: gidFor("Order", order.id) })).data.order;
       expect(o.totalOutstandingSet.shopMoney.amount).toBe("18.70");
     });
@@ -380,7 +624,10 @@ describe("returns and refunds", () => {
 
   it("answers userErrors through adminClient.mutate as typed errors", async () => {
     const client = adminClient(env.sandbox.graphqlClient(s));
-    const op = { name: "ReturnCloseMissing", document: `mutation ReturnCloseMissing { returnClose(id: "gid://shopify/Return/1") { return { id } userErrors { field message code } } }` };
+    const op = {
+      name: "ReturnCloseMissing",
+      document: `mutation ReturnCloseMissing { returnClose(id: "gid://shopify/Return/1") { return { id } userErrors { field message code } } }`,
+    };
     await expect(client.mutate(op as never, (d: Any) => d.returnClose)).rejects.toBeInstanceOf(ShopifyUserError);
   });
 });
@@ -390,7 +637,19 @@ describe("discounts and store credit", () => {
 
   it("creates customer-specific and general code discounts, refuses a taken code, and finds them by code", async () => {
     const ada = gidFor("Customer", order.customerId!);
-    const personal = await gql(CREATE, { d: { title: "Loyalty reward", code: "ADA-10", startsAt: "2030-01-01T00:00:00Z", customerGets: { value: { discountAmount: { amount: "10.00", appliesOnEachItem: false } }, items: { all: true } }, context: { customers: { add: [ada] } }, usageLimit: 1 } });
+    const personal = await gql(CREATE, {
+      d: {
+        title: "Loyalty reward",
+        code: "ADA-10",
+        startsAt: "2030-01-01T00:00:00Z",
+        customerGets: {
+          value: { discountAmount: { amount: "10.00", appliesOnEachItem: false } },
+          items: { all: true },
+        },
+        context: { customers: { add: [ada] } },
+        usageLimit: 1,
+      },
+    });
     expect(personal.data.discountCodeBasicCreate.userErrors).toEqual([]);
     expect(personal.data.discountCodeBasicCreate.codeDiscountNode.codeDiscount).toMatchObject({
       title: "Loyalty reward",
@@ -399,16 +658,50 @@ describe("discounts and store credit", () => {
       customerGets: { value: { amount: { amount: "10.00" } } },
       context: { customers: [{ email: "ada@example.com" }] },
     });
-    const taken = await gql(CREATE, { d: { title: "Again", code: "ada-10", startsAt: "2030-01-01T00:00:00Z", customerGets: { value: { percentage: 0.1 }, items: { all: true } }, context: { all: "ALL" } } });
-    expect(taken.data.discountCodeBasicCreate.userErrors[0]).toMatchObject({ code: "TAKEN", field: ["basicCodeDiscount", "code"] });
-    const badPercent = await gql(CREATE, { d: { title: "Big", code: "BIG", startsAt: "2030-01-01T00:00:00Z", customerGets: { value: { percentage: 15 }, items: { all: true } } } });
+    const taken = await gql(CREATE, {
+      d: {
+        title: "Again",
+        code: "ada-10",
+        startsAt: "2030-01-01T00:00:00Z",
+        customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+        context: { all: "ALL" },
+      },
+    });
+    expect(taken.data.discountCodeBasicCreate.userErrors[0]).toMatchObject({
+      code: "TAKEN",
+      field: ["basicCodeDiscount", "code"],
+    });
+    const badPercent = await gql(CREATE, {
+      d: {
+        title: "Big",
+        code: "BIG",
+        startsAt: "2030-01-01T00:00:00Z",
+        customerGets: { value: { percentage: 15 }, items: { all: true } },
+      },
+    });
     expect(badPercent.data.discountCodeBasicCreate.userErrors[0].code).toBe("VALUE_OUTSIDE_RANGE");
-    const found = await gql(`{ codeDiscountNodeByCode(code: "ADA-10") { id } discountNodes(first: 5, query: "code:ADA-10") { nodes { discount { ... on DiscountCodeBasic { title } } } } }`);
+    const found = await gql(
+      `{ codeDiscountNodeByCode(code: "ADA-10") { id } discountNodes(first: 5, query: "code:ADA-10") { nodes { discount { ... on DiscountCodeBasic { title } } } } }`,
+    );
     expect(found.data.codeDiscountNodeByCode.id).toBe(personal.data.discountCodeBasicCreate.codeDiscountNode.id);
     expect(found.data.discountNodes.nodes).toEqual([{ discount: { title: "Loyalty reward" } }]);
     // The code works at checkout for Ada only, once.
-    expect(() => env.sandbox.placeOrder({ shop: s, email: "someone@example.com", lines: [{ variantId: env.mug.variants[0].id, quantity: 1 }], paid: true, discountCode: "ADA-10" })).toThrow(/not valid for this customer/);
-    const discounted = env.sandbox.placeOrder({ shop: s, customer: "ada@example.com", lines: [{ variantId: env.mug.variants[0].id, quantity: 2 }], paid: true, discountCode: "ADA-10" });
+    expect(() =>
+      env.sandbox.placeOrder({
+        shop: s,
+        email: "someone@example.com",
+        lines: [{ variantId: env.mug.variants[0].id, quantity: 1 }],
+        paid: true,
+        discountCode: "ADA-10",
+      }),
+    ).toThrow(/not valid for this customer/);
+    const discounted = env.sandbox.placeOrder({
+      shop: s,
+      customer: "ada@example.com",
+      lines: [{ variantId: env.mug.variants[0].id, quantity: 2 }],
+      paid: true,
+      discountCode: "ADA-10",
+    });
     expect(discounted.lineItems[0].discountMinor).toBe(1000);
   });
 
@@ -424,9 +717,19 @@ describe("discounts and store credit", () => {
     const overdraw = await gql(DEBIT, { id: account.id, a: { amount: "30.00", currencyCode: "USD" } });
     expect(overdraw.data.storeCreditAccountDebit.userErrors[0].code).toBe("INSUFFICIENT_FUNDS");
     const debited = await gql(DEBIT, { id: account.id, a: { amount: "5.00", currencyCode: "USD" } });
-    expect(debited.data.storeCreditAccountDebit.storeCreditAccountTransaction.balanceAfterTransaction.amount).toBe("20.00");
-    const customer = await gql(`query C($id: ID!) { customer(id: $id) { storeCreditAccounts(first: 2) { nodes { balance { amount } transactions(first: 5) { nodes { amount { amount } } } } } } }`, { id: ada });
-    expect(customer.data.customer.storeCreditAccounts.nodes).toEqual([{ balance: { amount: "20.00" }, transactions: { nodes: [{ amount: { amount: "25.00" } }, { amount: { amount: "-5.00" } }] } }]);
+    expect(debited.data.storeCreditAccountDebit.storeCreditAccountTransaction.balanceAfterTransaction.amount).toBe(
+      "20.00",
+    );
+    const customer = await gql(
+      `query C($id: ID!) { customer(id: $id) { storeCreditAccounts(first: 2) { nodes { balance { amount } transactions(first: 5) { nodes { amount { amount } } } } } } }`,
+      { id: ada },
+    );
+    expect(customer.data.customer.storeCreditAccounts.nodes).toEqual([
+      {
+        balance: { amount: "20.00" },
+        transactions: { nodes: [{ amount: { amount: "25.00" } }, { amount: { amount: "-5.00" } }] },
+      },
+    ]);
   });
 });
 
@@ -435,7 +738,11 @@ describe("the HTTP endpoint", () => {
     env.sandbox.handleAdminGraphql(
       new Request(`http://127.0.0.1${path}`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-sandbox-shop-domain": shop, ...(token ? { "x-shopify-access-token": token } : {}) },
+        headers: {
+          "content-type": "application/json",
+          "x-sandbox-shop-domain": shop,
+          ...(token ? { "x-shopify-access-token": token } : {}),
+        },
         body: JSON.stringify(body),
       }),
     );
@@ -449,7 +756,10 @@ describe("the HTTP endpoint", () => {
     expect((await post("/admin/api/2026-07/graphql.json", token, query, "nowhere.myshopify.com")).status).toBe(404);
     const ok = await post("/admin/api/2026-07/graphql.json", token, query);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ data: { shop: { name: "Sandbox Test" } }, extensions: { cost: { requestedQueryCost: 1 } } });
+    expect(await ok.json()).toMatchObject({
+      data: { shop: { name: "Sandbox Test" } },
+      extensions: { cost: { requestedQueryCost: 1 } },
+    });
     // A token belongs to its shop.
     env.sandbox.createShop({ domain: "second.myshopify.com" });
     expect((await post("/admin/api/2026-07/graphql.json", token, query, "second.myshopify.com")).status).toBe(401);
@@ -481,7 +791,12 @@ describe("query cost and throttling", () => {
     expect(data.shop.name).toBe("Sandbox Test");
     expect(waits.length).toBe(1);
     // ShopDetails costs 1; 1 point at 10 a second is 100 ms, plus the client's margin.
-    expect(waits[0]).toBe(throttleWait({ extensions: { cost: { requestedQueryCost: 1, throttleStatus: { currentlyAvailable: 0, restoreRate: 10 } } } }, 1));
+    expect(waits[0]).toBe(
+      throttleWait(
+        { extensions: { cost: { requestedQueryCost: 1, throttleStatus: { currentlyAvailable: 0, restoreRate: 10 } } } },
+        1,
+      ),
+    );
   });
 
   it("throttles the next n requests on demand, and gives up after the client's attempts", async () => {
@@ -489,12 +804,17 @@ describe("query cost and throttling", () => {
     env.sandbox.throttleNext(s, 2);
     const throttled = await gql(`{ shop { name } }`);
     expect(throttled.errors[0]).toMatchObject({ message: "Throttled", extensions: { code: "THROTTLED" } });
-    expect(throttled.extensions.cost).toMatchObject({ requestedQueryCost: 1, throttleStatus: { maximumAvailable: 2000, restoreRate: 100 } });
+    expect(throttled.extensions.cost).toMatchObject({
+      requestedQueryCost: 1,
+      throttleStatus: { maximumAvailable: 2000, restoreRate: 100 },
+    });
     const client = adminClient(env.sandbox.graphqlClient(s), { sleep: async () => {} });
     body.shop = (await client.request(ShopDetails)).shop;
     expect(body.shop.name).toBe("Sandbox Test");
     env.sandbox.throttleNext(s, 5);
     const failing = adminClient(env.sandbox.graphqlClient(s), { sleep: async () => {}, maxAttempts: 3 });
-    await expect(failing.request(ShopDetails)).rejects.toSatisfy((e: unknown) => e instanceof ShopifyApiError && e.codes.includes("THROTTLED"));
+    await expect(failing.request(ShopDetails)).rejects.toSatisfy(
+      (e: unknown) => e instanceof ShopifyApiError && e.codes.includes("THROTTLED"),
+    );
   });
 });

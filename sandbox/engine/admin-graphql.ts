@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+
 import {
   type DocumentNode,
   type FieldNode,
@@ -35,6 +36,7 @@ import {
   type GraphQLObjectType,
   type GraphQLOutputType,
 } from "graphql";
+
 import { type AuthDeps, findAccessToken } from "./auth";
 import {
   RETURN_REASON_DEFINITIONS,
@@ -114,7 +116,10 @@ export class NotImplementedError extends GraphQLError {
 }
 
 const moneyV2 = (minor: number, currency: string) => ({ amount: decimal(minor, currency), currencyCode: currency });
-const moneyBag = (minor: number, currency: string) => ({ shopMoney: moneyV2(minor, currency), presentmentMoney: moneyV2(minor, currency) });
+const moneyBag = (minor: number, currency: string) => ({
+  shopMoney: moneyV2(minor, currency),
+  presentmentMoney: moneyV2(minor, currency),
+});
 const count = (n: number) => ({ count: n, precision: "EXACT" });
 
 function mailingAddress(a: Address | null, id: number) {
@@ -165,7 +170,8 @@ function keyOfCursor(cursor: string): string | number | null {
 function connection<T>(items: T[], args: PageArgs, toNode: (item: T) => unknown, key: (item: T) => string | number) {
   if (args.first == null && args.last == null) throw new GraphQLError("you must provide one of first or last");
   for (const n of [args.first, args.last]) {
-    if (n != null && (n < 0 || n > 250)) throw new GraphQLError("The first and last arguments must be between 0 and 250");
+    if (n != null && (n < 0 || n > 250))
+      throw new GraphQLError("The first and last arguments must be between 0 and 250");
   }
   let list = args.reverse ? [...items].reverse() : [...items];
   if (args.after) {
@@ -262,7 +268,11 @@ function matches<T>(item: T, terms: Term[], fields: Fields<T>, text: (item: T) =
   });
 }
 
-function sortBy<T>(items: T[], sortKey: string | null | undefined, keys: Record<string, (item: T) => string | number>): T[] {
+function sortBy<T>(
+  items: T[],
+  sortKey: string | null | undefined,
+  keys: Record<string, (item: T) => string | number>,
+): T[] {
   const get = (sortKey && keys[sortKey]) || keys.ID;
   return [...items].sort((a, b) => {
     const x = get(a);
@@ -338,7 +348,8 @@ function fulfillmentDisplayStatus(f: Fulfillment): string {
 
 function discountStatus(d: Discount, now: Date): string {
   if (Date.parse(d.startsAt) > now.getTime()) return "SCHEDULED";
-  if ((d.endsAt && Date.parse(d.endsAt) < now.getTime()) || (d.usageLimit !== null && d.usageCount >= d.usageLimit)) return "EXPIRED";
+  if ((d.endsAt && Date.parse(d.endsAt) < now.getTime()) || (d.usageLimit !== null && d.usageCount >= d.usageLimit))
+    return "EXPIRED";
   return "ACTIVE";
 }
 
@@ -449,7 +460,18 @@ function featuredImage(p: Product): ProductImage | null {
 }
 
 const imageValue = (img: ProductImage | null) =>
-  img ? { id: gidFor("ProductImage", img.id), url: img.url, src: img.url, originalSrc: img.url, transformedSrc: img.url, altText: img.altText, width: img.width, height: img.height } : null;
+  img
+    ? {
+        id: gidFor("ProductImage", img.id),
+        url: img.url,
+        src: img.url,
+        originalSrc: img.url,
+        transformedSrc: img.url,
+        altText: img.altText,
+        width: img.width,
+        height: img.height,
+      }
+    : null;
 
 const mediaValue = (img: ProductImage) => ({
   __typename: "MediaImage",
@@ -498,11 +520,13 @@ const Order: R = {
   requiresShipping: (s) => s.rec.lineItems.some((l: Any) => l.requiresShipping),
   fulfillable: (s) => s.rec.lineItems.some((l: Any) => fulfillableQuantity(s.rec, l) > 0),
   subtotalLineItemsQuantity: (s) => sum(s.rec.lineItems.map((l: Any) => l.quantity)),
-  currentSubtotalLineItemsQuantity: (s) => sum(s.rec.lineItems.map((l: Any) => l.quantity - refundedQuantity(s.rec, l.id))),
+  currentSubtotalLineItemsQuantity: (s) =>
+    sum(s.rec.lineItems.map((l: Any) => l.quantity - refundedQuantity(s.rec, l.id))),
   totalWeight: (s) => String(sum(s.rec.lineItems.map((l: Any) => l.grams * l.quantity))),
   discountCode: (s) => s.rec.discountCodes[0]?.code ?? null,
   discountCodes: (s) => s.rec.discountCodes.map((d: Any) => d.code),
-  statusPageUrl: (s, _a, ctx) => `https://${ctx.shop.domain}/${ctx.shop.id}/orders/${s.rec.token}/authenticate?key=${s.rec.token}`,
+  statusPageUrl: (s, _a, ctx) =>
+    `https://${ctx.shop.domain}/${ctx.shop.id}/orders/${s.rec.token}/authenticate?key=${s.rec.token}`,
   shippingAddress: (s) => mailingAddress(s.rec.shippingAddress, s.rec.id),
   billingAddress: (s) => mailingAddress(s.rec.billingAddress, s.rec.id),
   displayAddress: (s) => mailingAddress(s.rec.shippingAddress ?? s.rec.billingAddress, s.rec.id),
@@ -510,18 +534,36 @@ const Order: R = {
     const c = ctx.shop.customers.find((x) => x.id === s.rec.customerId);
     return c ? view("Customer", c) : null;
   },
-  lineItems: (s, args) => connection(s.rec.lineItems, args, (l) => view("LineItem", l, s.rec), (l: Any) => l.id),
+  lineItems: (s, args) =>
+    connection(
+      s.rec.lineItems,
+      args,
+      (l) => view("LineItem", l, s.rec),
+      (l: Any) => l.id,
+    ),
   fulfillments: (s, args) => {
     const list = s.rec.fulfillments.map((f: Fulfillment) => view("Fulfillment", f, s.rec));
     return args.first != null ? list.slice(0, args.first) : list;
   },
   fulfillmentsCount: (s) => count(s.rec.fulfillments.length),
-  fulfillmentOrders: (s, args) => connection(s.rec.fulfillmentOrders, args, (f) => view("FulfillmentOrder", f, s.rec), (f: Any) => f.id),
+  fulfillmentOrders: (s, args) =>
+    connection(
+      s.rec.fulfillmentOrders,
+      args,
+      (f) => view("FulfillmentOrder", f, s.rec),
+      (f: Any) => f.id,
+    ),
   refunds: (s, args) => {
     const list = s.rec.refunds.map((r: Refund) => view("Refund", r, s.rec));
     return args.first != null ? list.slice(0, args.first) : list;
   },
-  returns: (s, args) => connection(s.rec.returns, args, (r) => view("Return", r, s.rec), (r: Any) => r.id),
+  returns: (s, args) =>
+    connection(
+      s.rec.returns,
+      args,
+      (r) => view("Return", r, s.rec),
+      (r: Any) => r.id,
+    ),
   transactions: (s, args) => {
     const list = s.rec.transactions.map((t: Any) => view("OrderTransaction", t, s.rec));
     return args.first != null ? list.slice(0, args.first) : list;
@@ -556,7 +598,8 @@ const ShippingLine: R = {
   carrierIdentifier: () => null,
   originalPriceSet: (s) => moneyBag(s.rec.priceMinor, (s.order as Order).currency),
   discountedPriceSet: (s) => moneyBag(s.rec.priceMinor - s.rec.discountMinor, (s.order as Order).currency),
-  currentDiscountedPriceSet: (s) => moneyBag(orderTotals((s.order as Order)).currentShippingMinor, (s.order as Order).currency),
+  currentDiscountedPriceSet: (s) =>
+    moneyBag(orderTotals(s.order as Order).currentShippingMinor, (s.order as Order).currency),
 };
 
 const LineItem: R = {
@@ -567,12 +610,13 @@ const LineItem: R = {
   sku: (s) => s.rec.sku,
   vendor: (s) => s.rec.vendor,
   quantity: (s) => s.rec.quantity,
-  currentQuantity: (s) => s.rec.quantity - refundedQuantity((s.order as Order), s.rec.id),
-  refundableQuantity: (s) => s.rec.quantity - refundedQuantity((s.order as Order), s.rec.id),
-  fulfillableQuantity: (s) => fulfillableQuantity((s.order as Order), s.rec),
-  unfulfilledQuantity: (s) => fulfillableQuantity((s.order as Order), s.rec),
-  nonFulfillableQuantity: (s) => s.rec.quantity - fulfillableQuantity((s.order as Order), s.rec) - fulfilledQuantity((s.order as Order), s.rec.id),
-  fulfillmentStatus: (s) => lineFulfillmentStatus((s.order as Order), s.rec) ?? "unfulfilled",
+  currentQuantity: (s) => s.rec.quantity - refundedQuantity(s.order as Order, s.rec.id),
+  refundableQuantity: (s) => s.rec.quantity - refundedQuantity(s.order as Order, s.rec.id),
+  fulfillableQuantity: (s) => fulfillableQuantity(s.order as Order, s.rec),
+  unfulfilledQuantity: (s) => fulfillableQuantity(s.order as Order, s.rec),
+  nonFulfillableQuantity: (s) =>
+    s.rec.quantity - fulfillableQuantity(s.order as Order, s.rec) - fulfilledQuantity(s.order as Order, s.rec.id),
+  fulfillmentStatus: (s) => lineFulfillmentStatus(s.order as Order, s.rec) ?? "unfulfilled",
   requiresShipping: (s) => s.rec.requiresShipping,
   taxable: (s) => s.rec.taxable,
   isGiftCard: () => false,
@@ -581,14 +625,32 @@ const LineItem: R = {
   merchantEditable: () => false,
   customAttributes: () => [],
   originalUnitPriceSet: (s) => moneyBag(s.rec.priceMinor, (s.order as Order).currency),
-  discountedUnitPriceSet: (s) => moneyBag(Math.round((s.rec.priceMinor * s.rec.quantity - s.rec.discountMinor) / s.rec.quantity), (s.order as Order).currency),
+  discountedUnitPriceSet: (s) =>
+    moneyBag(
+      Math.round((s.rec.priceMinor * s.rec.quantity - s.rec.discountMinor) / s.rec.quantity),
+      (s.order as Order).currency,
+    ),
   discountedUnitPriceAfterAllDiscountsSet: (s) =>
-    moneyBag(Math.round((s.rec.priceMinor * s.rec.quantity - s.rec.discountMinor) / s.rec.quantity), (s.order as Order).currency),
+    moneyBag(
+      Math.round((s.rec.priceMinor * s.rec.quantity - s.rec.discountMinor) / s.rec.quantity),
+      (s.order as Order).currency,
+    ),
   originalTotalSet: (s) => moneyBag(s.rec.priceMinor * s.rec.quantity, (s.order as Order).currency),
-  discountedTotalSet: (s) => moneyBag(s.rec.priceMinor * s.rec.quantity - s.rec.discountMinor, (s.order as Order).currency),
+  discountedTotalSet: (s) =>
+    moneyBag(s.rec.priceMinor * s.rec.quantity - s.rec.discountMinor, (s.order as Order).currency),
   totalDiscountSet: (s) => moneyBag(s.rec.discountMinor, (s.order as Order).currency),
   taxLines: (s) =>
-    s.rec.taxMinor ? [{ title: "Tax", rate: (s.order as Order).taxRate, ratePercentage: (s.order as Order).taxRate * 100, priceSet: moneyBag(s.rec.taxMinor, (s.order as Order).currency), channelLiable: false }] : [],
+    s.rec.taxMinor
+      ? [
+          {
+            title: "Tax",
+            rate: (s.order as Order).taxRate,
+            ratePercentage: (s.order as Order).taxRate * 100,
+            priceSet: moneyBag(s.rec.taxMinor, (s.order as Order).currency),
+            channelLiable: false,
+          },
+        ]
+      : [],
   product: (s, _a, ctx) => {
     const p = ctx.shop.products.find((x) => x.id === s.rec.productId);
     return p ? view("Product", p) : null;
@@ -618,32 +680,59 @@ const Fulfillment: R = {
   estimatedDeliveryAt: (s) => s.rec.estimatedDeliveryAt,
   requiresShipping: () => true,
   totalQuantity: (s) => sum(s.rec.lineItems.map((l: FulfillmentLine) => l.quantity)),
-  order: (s) => view("Order", (s.order as Order)),
+  order: (s) => view("Order", s.order as Order),
   trackingInfo: (s, args) => {
-    const list = s.rec.trackingNumbers.map((n: string, i: number) => ({ company: s.rec.trackingCompany, number: n, url: s.rec.trackingUrls[i] ?? null }));
-    if (list.length === 0 && s.rec.trackingCompany) list.push({ company: s.rec.trackingCompany, number: null, url: null });
+    const list = s.rec.trackingNumbers.map((n: string, i: number) => ({
+      company: s.rec.trackingCompany,
+      number: n,
+      url: s.rec.trackingUrls[i] ?? null,
+    }));
+    if (list.length === 0 && s.rec.trackingCompany)
+      list.push({ company: s.rec.trackingCompany, number: null, url: null });
     return args.first != null ? list.slice(0, args.first) : list;
   },
   events: (s, args) => {
-    const sorted = [...s.rec.events].sort((a, b) => (args.sortKey === "ID" ? a.id - b.id : Date.parse(a.happenedAt) - Date.parse(b.happenedAt) || a.id - b.id));
-    return connection(sorted, args, (e) => view("FulfillmentEvent", e, s.order), (e: Any) => e.id);
+    const sorted = [...s.rec.events].sort((a, b) =>
+      args.sortKey === "ID" ? a.id - b.id : Date.parse(a.happenedAt) - Date.parse(b.happenedAt) || a.id - b.id,
+    );
+    return connection(
+      sorted,
+      args,
+      (e) => view("FulfillmentEvent", e, s.order),
+      (e: Any) => e.id,
+    );
   },
-  fulfillmentLineItems: (s, args) => connection(s.rec.lineItems, args, (l) => view("FulfillmentLineItem", l, s.order), (l: Any) => l.id),
+  fulfillmentLineItems: (s, args) =>
+    connection(
+      s.rec.lineItems,
+      args,
+      (l) => view("FulfillmentLineItem", l, s.order),
+      (l: Any) => l.id,
+    ),
   fulfillmentOrders: (s, args) => {
     const ids = new Set(s.rec.lineItems.map((l: FulfillmentLine) => l.fulfillmentOrderLineId));
     const fos = (s.order as Order).fulfillmentOrders.filter((fo) => fo.lineItems.some((l) => ids.has(l.id)));
-    return connection(fos, args, (f) => view("FulfillmentOrder", f, s.order), (f: Any) => f.id);
+    return connection(
+      fos,
+      args,
+      (f) => view("FulfillmentOrder", f, s.order),
+      (f: Any) => f.id,
+    );
   },
 };
 
 const FulfillmentLineItem: R = {
   id: (s) => gidFor("FulfillmentLineItem", s.rec.id),
   quantity: (s) => s.rec.quantity,
-  lineItem: (s) => view("LineItem", lineItemOf((s.order as Order), s.rec.lineItemId), s.order),
-  originalTotalSet: (s) => moneyBag(lineItemOf((s.order as Order), s.rec.lineItemId).priceMinor * s.rec.quantity, (s.order as Order).currency),
+  lineItem: (s) => view("LineItem", lineItemOf(s.order as Order, s.rec.lineItemId), s.order),
+  originalTotalSet: (s) =>
+    moneyBag(lineItemOf(s.order as Order, s.rec.lineItemId).priceMinor * s.rec.quantity, (s.order as Order).currency),
   discountedTotalSet: (s) => {
-    const li = lineItemOf((s.order as Order), s.rec.lineItemId);
-    return moneyBag(Math.round(((li.priceMinor * li.quantity - li.discountMinor) * s.rec.quantity) / li.quantity), (s.order as Order).currency);
+    const li = lineItemOf(s.order as Order, s.rec.lineItemId);
+    return moneyBag(
+      Math.round(((li.priceMinor * li.quantity - li.discountMinor) * s.rec.quantity) / li.quantity),
+      (s.order as Order).currency,
+    );
   },
 };
 
@@ -672,14 +761,30 @@ const FulfillmentOrder: R = {
   orderId: (s) => gidFor("Order", (s.order as Order).id),
   orderName: (s) => (s.order as Order).name,
   orderProcessedAt: (s) => (s.order as Order).processedAt,
-  order: (s) => view("Order", (s.order as Order)),
+  order: (s) => view("Order", s.order as Order),
   fulfillmentHolds: () => [],
-  supportedActions: (s) => (s.rec.status === "OPEN" || s.rec.status === "IN_PROGRESS" ? [{ action: "CREATE_FULFILLMENT", externalUrl: null }] : []),
-  lineItems: (s, args) => connection(s.rec.lineItems, args, (l) => view("FulfillmentOrderLineItem", l, s.order), (l: Any) => l.id),
+  supportedActions: (s) =>
+    s.rec.status === "OPEN" || s.rec.status === "IN_PROGRESS"
+      ? [{ action: "CREATE_FULFILLMENT", externalUrl: null }]
+      : [],
+  lineItems: (s, args) =>
+    connection(
+      s.rec.lineItems,
+      args,
+      (l) => view("FulfillmentOrderLineItem", l, s.order),
+      (l: Any) => l.id,
+    ),
   fulfillments: (s, args) => {
     const ids = new Set(s.rec.lineItems.map((l: Any) => l.id));
-    const list = (s.order as Order).fulfillments.filter((f) => f.lineItems.some((l) => ids.has(l.fulfillmentOrderLineId)));
-    return connection(list, args, (f) => view("Fulfillment", f, s.order), (f: Any) => f.id);
+    const list = (s.order as Order).fulfillments.filter((f) =>
+      f.lineItems.some((l) => ids.has(l.fulfillmentOrderLineId)),
+    );
+    return connection(
+      list,
+      args,
+      (f) => view("Fulfillment", f, s.order),
+      (f: Any) => f.id,
+    );
   },
 };
 
@@ -687,16 +792,17 @@ const FulfillmentOrderLineItem: R = {
   id: (s) => gidFor("FulfillmentOrderLineItem", s.rec.id),
   totalQuantity: (s) => s.rec.totalQuantity,
   remainingQuantity: (s) => s.rec.remainingQuantity,
-  lineItem: (s) => view("LineItem", lineItemOf((s.order as Order), s.rec.lineItemId), s.order),
-  sku: (s) => lineItemOf((s.order as Order), s.rec.lineItemId).sku,
-  productTitle: (s) => lineItemOf((s.order as Order), s.rec.lineItemId).title,
-  variantTitle: (s) => lineItemOf((s.order as Order), s.rec.lineItemId).variantTitle,
-  vendor: (s) => lineItemOf((s.order as Order), s.rec.lineItemId).vendor,
-  requiresShipping: (s) => lineItemOf((s.order as Order), s.rec.lineItemId).requiresShipping,
-  originalUnitPriceSet: (s) => moneyBag(lineItemOf((s.order as Order), s.rec.lineItemId).priceMinor, (s.order as Order).currency),
+  lineItem: (s) => view("LineItem", lineItemOf(s.order as Order, s.rec.lineItemId), s.order),
+  sku: (s) => lineItemOf(s.order as Order, s.rec.lineItemId).sku,
+  productTitle: (s) => lineItemOf(s.order as Order, s.rec.lineItemId).title,
+  variantTitle: (s) => lineItemOf(s.order as Order, s.rec.lineItemId).variantTitle,
+  vendor: (s) => lineItemOf(s.order as Order, s.rec.lineItemId).vendor,
+  requiresShipping: (s) => lineItemOf(s.order as Order, s.rec.lineItemId).requiresShipping,
+  originalUnitPriceSet: (s) =>
+    moneyBag(lineItemOf(s.order as Order, s.rec.lineItemId).priceMinor, (s.order as Order).currency),
   warnings: () => [],
   variant: (s, _a, ctx) => {
-    const found = ctx.engine.state.variant(ctx.shop, lineItemOf((s.order as Order), s.rec.lineItemId).variantId);
+    const found = ctx.engine.state.variant(ctx.shop, lineItemOf(s.order as Order, s.rec.lineItemId).variantId);
     return found ? view("ProductVariant", found) : null;
   },
 };
@@ -708,22 +814,36 @@ const Refund: R = {
   createdAt: (s) => s.rec.createdAt,
   updatedAt: (s) => s.rec.processedAt,
   processedAt: (s) => s.rec.processedAt,
-  order: (s) => view("Order", (s.order as Order)),
+  order: (s) => view("Order", s.order as Order),
   return: (s) => {
     const r = (s.order as Order).returns.find((x) => x.id === s.rec.returnId);
     return r ? view("Return", r, s.order) : null;
   },
-  totalRefundedSet: (s) => moneyBag(refundTotal((s.order as Order), s.rec), (s.order as Order).currency),
-  totalRefunded: (s) => moneyV2(refundTotal((s.order as Order), s.rec), (s.order as Order).currency),
-  refundLineItems: (s, args) => connection(s.rec.lines, args, (l) => view("RefundLineItem", l, s.order), (l: Any) => l.id),
+  totalRefundedSet: (s) => moneyBag(refundTotal(s.order as Order, s.rec), (s.order as Order).currency),
+  totalRefunded: (s) => moneyV2(refundTotal(s.order as Order, s.rec), (s.order as Order).currency),
+  refundLineItems: (s, args) =>
+    connection(
+      s.rec.lines,
+      args,
+      (l) => view("RefundLineItem", l, s.order),
+      (l: Any) => l.id,
+    ),
   transactions: (s, args) => {
     const list = s.rec.transactionIds.map((id: number) => (s.order as Order).transactions.find((t) => t.id === id)!);
-    return connection(list, args, (t) => view("OrderTransaction", t, s.order), (t: Any) => t.id);
+    return connection(
+      list,
+      args,
+      (t) => view("OrderTransaction", t, s.order),
+      (t: Any) => t.id,
+    );
   },
 };
 
 function refundTotal(order: Order, r: Refund): number {
-  return sum(r.transactionIds.map((id) => order.transactions.find((t) => t.id === id)?.amountMinor ?? 0)) + r.storeCreditMinor;
+  return (
+    sum(r.transactionIds.map((id) => order.transactions.find((t) => t.id === id)?.amountMinor ?? 0)) +
+    r.storeCreditMinor
+  );
 }
 
 const RefundLineItem: R = {
@@ -731,8 +851,8 @@ const RefundLineItem: R = {
   quantity: (s) => s.rec.quantity,
   restockType: (s) => s.rec.restockType.toUpperCase(),
   restocked: (s) => s.rec.restockType !== "no_restock",
-  lineItem: (s) => view("LineItem", lineItemOf((s.order as Order), s.rec.lineItemId), s.order),
-  priceSet: (s) => moneyBag(lineItemOf((s.order as Order), s.rec.lineItemId).priceMinor, (s.order as Order).currency),
+  lineItem: (s) => view("LineItem", lineItemOf(s.order as Order, s.rec.lineItemId), s.order),
+  priceSet: (s) => moneyBag(lineItemOf(s.order as Order, s.rec.lineItemId).priceMinor, (s.order as Order).currency),
   subtotalSet: (s) => moneyBag(s.rec.subtotalMinor, (s.order as Order).currency),
   totalTaxSet: (s) => moneyBag(s.rec.taxMinor, (s.order as Order).currency),
 };
@@ -749,7 +869,7 @@ const OrderTransaction: R = {
   processedAt: (s) => s.rec.createdAt,
   amountSet: (s) => moneyBag(s.rec.amountMinor, (s.order as Order).currency),
   amountV2: (s) => moneyV2(s.rec.amountMinor, (s.order as Order).currency),
-  order: (s) => view("Order", (s.order as Order)),
+  order: (s) => view("Order", s.order as Order),
   parentTransaction: (s) => {
     const p = (s.order as Order).transactions.find((t) => t.id === s.rec.parentId);
     return p ? view("OrderTransaction", p, s.order) : null;
@@ -764,19 +884,44 @@ const Return: R = {
   closedAt: (s) => s.rec.closedAt,
   requestApprovedAt: (s) => s.rec.requestApprovedAt,
   decline: (s) => (s.rec.decline ? { reason: s.rec.decline.reason, note: s.rec.decline.note } : null),
-  order: (s) => view("Order", (s.order as Order)),
+  order: (s) => view("Order", s.order as Order),
   totalQuantity: (s) => sum(s.rec.lines.map((l: Any) => l.quantity)),
   returnShippingFees: () => [],
-  returnLineItems: (s, args) => connection(s.rec.lines, args, (l) => view("ReturnLineItem", l, s.order), (l: Any) => l.id),
+  returnLineItems: (s, args) =>
+    connection(
+      s.rec.lines,
+      args,
+      (l) => view("ReturnLineItem", l, s.order),
+      (l: Any) => l.id,
+    ),
   reverseFulfillmentOrders: (s, args) =>
-    connection(s.rec.reverseFulfillmentOrders, args, (r) => view("ReverseFulfillmentOrder", r, s.order), (r: Any) => r.id),
+    connection(
+      s.rec.reverseFulfillmentOrders,
+      args,
+      (r) => view("ReverseFulfillmentOrder", r, s.order),
+      (r: Any) => r.id,
+    ),
   refunds: (s, args) =>
-    connection((s.order as Order).refunds.filter((r) => r.returnId === s.rec.id), args, (r) => view("Refund", r, s.order), (r: Any) => r.id),
+    connection(
+      (s.order as Order).refunds.filter((r) => r.returnId === s.rec.id),
+      args,
+      (r) => view("Refund", r, s.order),
+      (r: Any) => r.id,
+    ),
   exchangeLineItems: (s, args) => {
     const lines = (s.rec.exchangeLines ?? []).filter((l: ExchangeLine) =>
-      args.processingStatus === "PROCESSABLE" ? l.quantity > l.processedQuantity : args.processingStatus === "PROCESSED" ? l.processedQuantity > 0 : true,
+      args.processingStatus === "PROCESSABLE"
+        ? l.quantity > l.processedQuantity
+        : args.processingStatus === "PROCESSED"
+          ? l.processedQuantity > 0
+          : true,
     );
-    return connection(lines, args, (l) => view("ExchangeLineItem", l, s.order), (l: ExchangeLine) => l.id);
+    return connection(
+      lines,
+      args,
+      (l) => view("ExchangeLineItem", l, s.order),
+      (l: ExchangeLine) => l.id,
+    );
   },
 };
 
@@ -788,8 +933,12 @@ const ExchangeLineItem: R = {
   unprocessedQuantity: (s) => s.rec.quantity - s.rec.processedQuantity,
   variantId: (s) => gidFor("ProductVariant", s.rec.variantId),
   // Null until processed: the order's line items for the exchange exist only from then on.
-  lineItems: (s) => (s.rec.lineItemIds.length ? s.rec.lineItemIds.map((id: number) => view("LineItem", lineItemOf(s.order as Order, id), s.order)) : null),
-  lineItem: (s) => (s.rec.lineItemIds.length ? view("LineItem", lineItemOf(s.order as Order, s.rec.lineItemIds[0]), s.order) : null),
+  lineItems: (s) =>
+    s.rec.lineItemIds.length
+      ? s.rec.lineItemIds.map((id: number) => view("LineItem", lineItemOf(s.order as Order, id), s.order))
+      : null,
+  lineItem: (s) =>
+    s.rec.lineItemIds.length ? view("LineItem", lineItemOf(s.order as Order, s.rec.lineItemIds[0]), s.order) : null,
 };
 
 const ReturnLineItem: R = {
@@ -807,24 +956,35 @@ const ReturnLineItem: R = {
   },
   returnReasonNote: (s) => s.rec.returnReasonNote,
   customerNote: (s) => s.rec.customerNote,
-  fulfillmentLineItem: (s) => view("FulfillmentLineItem", fulfillmentLineById((s.order as Order), s.rec.fulfillmentLineItemId), s.order),
+  fulfillmentLineItem: (s) =>
+    view("FulfillmentLineItem", fulfillmentLineById(s.order as Order, s.rec.fulfillmentLineItemId), s.order),
   withCodeDiscountedTotalPriceSet: (s) => {
-    const li = lineItemOf((s.order as Order), s.rec.lineItemId);
-    return moneyBag(Math.round(((li.priceMinor * li.quantity - li.discountMinor) * s.rec.quantity) / li.quantity), (s.order as Order).currency);
+    const li = lineItemOf(s.order as Order, s.rec.lineItemId);
+    return moneyBag(
+      Math.round(((li.priceMinor * li.quantity - li.discountMinor) * s.rec.quantity) / li.quantity),
+      (s.order as Order).currency,
+    );
   },
 };
 
 const ReverseFulfillmentOrder: R = {
   id: (s) => gidFor("ReverseFulfillmentOrder", s.rec.id),
   status: (s) => s.rec.status,
-  order: (s) => view("Order", (s.order as Order)),
-  lineItems: (s, args) => connection(s.rec.lineItems, args, (l) => view("ReverseFulfillmentOrderLineItem", l, s.order), (l: Any) => l.id),
+  order: (s) => view("Order", s.order as Order),
+  lineItems: (s, args) =>
+    connection(
+      s.rec.lineItems,
+      args,
+      (l) => view("ReverseFulfillmentOrderLineItem", l, s.order),
+      (l: Any) => l.id,
+    ),
 };
 
 const ReverseFulfillmentOrderLineItem: R = {
   id: (s) => gidFor("ReverseFulfillmentOrderLineItem", s.rec.id),
   totalQuantity: (s) => s.rec.totalQuantity,
-  fulfillmentLineItem: (s) => view("FulfillmentLineItem", fulfillmentLineById((s.order as Order), s.rec.fulfillmentLineItemId), s.order),
+  fulfillmentLineItem: (s) =>
+    view("FulfillmentLineItem", fulfillmentLineById(s.order as Order, s.rec.fulfillmentLineItemId), s.order),
   dispositions: (s) =>
     s.rec.dispositions.map((d: Any) => ({
       id: gidFor("ReverseFulfillmentOrderDisposition", d.id),
@@ -839,11 +999,14 @@ const ReturnableFulfillment: R = {
   id: (s) => gidFor("ReturnableFulfillment", s.rec.id),
   fulfillment: (s) => view("Fulfillment", s.rec, s.order),
   returnableFulfillmentLineItems: (s, args) => {
-    const lines = s.rec.lineItems.filter((l: FulfillmentLine) => returnableQuantity((s.order as Order), l) > 0);
+    const lines = s.rec.lineItems.filter((l: FulfillmentLine) => returnableQuantity(s.order as Order, l) > 0);
     return connection(
       lines,
       args,
-      (l: FulfillmentLine) => ({ quantity: returnableQuantity((s.order as Order), l), fulfillmentLineItem: view("FulfillmentLineItem", l, s.order) }),
+      (l: FulfillmentLine) => ({
+        quantity: returnableQuantity(s.order as Order, l),
+        fulfillmentLineItem: view("FulfillmentLineItem", l, s.order),
+      }),
       (l: FulfillmentLine) => l.id,
     );
   },
@@ -882,13 +1045,26 @@ const Customer: R = {
   }),
   numberOfOrders: (s, _a, ctx) => String(ctx.shop.orders.filter((o) => o.customerId === s.rec.id).length),
   amountSpent: (s, _a, ctx) =>
-    moneyV2(sum(ctx.shop.orders.filter((o) => o.customerId === s.rec.id).map((o) => orderTotals(o).receivedMinor - orderTotals(o).refundedMinor)), ctx.shop.currency),
+    moneyV2(
+      sum(
+        ctx.shop.orders
+          .filter((o) => o.customerId === s.rec.id)
+          .map((o) => orderTotals(o).receivedMinor - orderTotals(o).refundedMinor),
+      ),
+      ctx.shop.currency,
+    ),
   orders: (s, args, ctx) => listOrders(ctx, args, (o) => o.customerId === s.rec.id),
   lastOrder: (s, _a, ctx) => {
     const o = ctx.shop.orders.filter((x) => x.customerId === s.rec.id).at(-1);
     return o ? view("Order", o) : null;
   },
-  storeCreditAccounts: (s, args) => connection(s.rec.storeCreditAccounts, args, (a) => view("StoreCreditAccount", a), (a: Any) => a.id),
+  storeCreditAccounts: (s, args) =>
+    connection(
+      s.rec.storeCreditAccounts,
+      args,
+      (a) => view("StoreCreditAccount", a),
+      (a: Any) => a.id,
+    ),
 };
 
 const StoreCreditAccount: R = {
@@ -899,7 +1075,10 @@ const StoreCreditAccount: R = {
     connection(
       s.rec.transactions,
       args,
-      (t: Any) => ({ ...view(t.kind === "credit" ? "StoreCreditAccountCreditTransaction" : "StoreCreditAccountDebitTransaction", t), account: s.rec }),
+      (t: Any) => ({
+        ...view(t.kind === "credit" ? "StoreCreditAccountCreditTransaction" : "StoreCreditAccountDebitTransaction", t),
+        account: s.rec,
+      }),
       (t: Any) => t.id,
     ),
 };
@@ -939,19 +1118,35 @@ const Product: R = {
   totalVariants: (s) => s.rec.variants.length,
   variantsCount: (s) => count(s.rec.variants.length),
   mediaCount: (s) => count(s.rec.images.length),
-  onlineStoreUrl: (s, _a, ctx) => (s.rec.status === "ACTIVE" ? `https://${ctx.shop.domain}/products/${s.rec.handle}` : null),
+  onlineStoreUrl: (s, _a, ctx) =>
+    s.rec.status === "ACTIVE" ? `https://${ctx.shop.domain}/products/${s.rec.handle}` : null,
   featuredImage: (s) => imageValue(featuredImage(s.rec)),
   featuredMedia: (s) => (s.rec.images[0] ? mediaValue(s.rec.images[0]) : null),
   images: (s, args) => connection(s.rec.images, args, imageValue, (i: Any) => i.id),
   media: (s, args) => connection(s.rec.images, args, mediaValue, (i: Any) => i.id),
-  variants: (s, args) => connection(s.rec.variants, args, (v) => view("ProductVariant", { product: s.rec, variant: v }), (v: Any) => v.id),
+  variants: (s, args) =>
+    connection(
+      s.rec.variants,
+      args,
+      (v) => view("ProductVariant", { product: s.rec, variant: v }),
+      (v: Any) => v.id,
+    ),
   priceRangeV2: (s, _a, ctx) => {
     const prices = s.rec.variants.map((v: Any) => v.priceMinor);
-    return { minVariantPrice: moneyV2(Math.min(...prices), ctx.shop.currency), maxVariantPrice: moneyV2(Math.max(...prices), ctx.shop.currency) };
+    return {
+      minVariantPrice: moneyV2(Math.min(...prices), ctx.shop.currency),
+      maxVariantPrice: moneyV2(Math.max(...prices), ctx.shop.currency),
+    };
   },
   collections: (s, args, ctx) =>
-    connection(ctx.shop.collections.filter((c) => c.productIds.includes(s.rec.id)), args, (c) => view("Collection", c), (c: Any) => c.id),
-  inCollection: (s, args, ctx) => Boolean(ctx.engine.state.collection(ctx.shop, args.id)?.productIds.includes(s.rec.id)),
+    connection(
+      ctx.shop.collections.filter((c) => c.productIds.includes(s.rec.id)),
+      args,
+      (c) => view("Collection", c),
+      (c: Any) => c.id,
+    ),
+  inCollection: (s, args, ctx) =>
+    Boolean(ctx.engine.state.collection(ctx.shop, args.id)?.productIds.includes(s.rec.id)),
 };
 
 const ProductVariant: R = {
@@ -961,7 +1156,8 @@ const ProductVariant: R = {
   displayName: (s) => `${s.rec.product.title} - ${s.rec.variant.title}`,
   sku: (s) => s.rec.variant.sku,
   price: (s, _a, ctx) => decimal(s.rec.variant.priceMinor, ctx.shop.currency),
-  compareAtPrice: (s, _a, ctx) => (s.rec.variant.compareAtPriceMinor === null ? null : decimal(s.rec.variant.compareAtPriceMinor, ctx.shop.currency)),
+  compareAtPrice: (s, _a, ctx) =>
+    s.rec.variant.compareAtPriceMinor === null ? null : decimal(s.rec.variant.compareAtPriceMinor, ctx.shop.currency),
   inventoryQuantity: (s) => s.rec.variant.inventoryQuantity,
   availableForSale: (s) => s.rec.variant.inventoryQuantity > 0 && s.rec.product.status === "ACTIVE",
   taxable: (s) => s.rec.variant.taxable,
@@ -982,12 +1178,29 @@ const Collection: R = {
   description: (s) => stripTags(s.rec.descriptionHtml),
   updatedAt: (s) => s.rec.updatedAt,
   sortOrder: () => "MANUAL",
-  image: (s) => (s.rec.imageUrl ? { id: gidFor("CollectionImage", s.rec.id), url: s.rec.imageUrl, src: s.rec.imageUrl, originalSrc: s.rec.imageUrl, transformedSrc: s.rec.imageUrl, altText: s.rec.title, width: null, height: null } : null),
+  image: (s) =>
+    s.rec.imageUrl
+      ? {
+          id: gidFor("CollectionImage", s.rec.id),
+          url: s.rec.imageUrl,
+          src: s.rec.imageUrl,
+          originalSrc: s.rec.imageUrl,
+          transformedSrc: s.rec.imageUrl,
+          altText: s.rec.title,
+          width: null,
+          height: null,
+        }
+      : null,
   productsCount: (s) => count(s.rec.productIds.length),
   hasProduct: (s, args) => s.rec.productIds.includes(parseId(args.id, "Product")),
   products: (s, args, ctx) => {
     const products = s.rec.productIds.map((id: number) => ctx.shop.products.find((p) => p.id === id)!).filter(Boolean);
-    return connection(products, args, (p) => view("Product", p), (p: Any) => p.id);
+    return connection(
+      products,
+      args,
+      (p) => view("Product", p),
+      (p: Any) => p.id,
+    );
   },
 };
 
@@ -1009,9 +1222,25 @@ function discountFields(kind: "basic" | "free_shipping"): R {
     recurringCycleLimit: () => null,
     minimumRequirement: () => null,
     codesCount: () => count(1),
-    codes: (s, args) => connection([s.rec], args, (d: Discount) => ({ id: gidFor("DiscountRedeemCode", d.redeemCodeId), code: d.code, asyncUsageCount: d.usageCount }), (d: Discount) => d.redeemCodeId),
-    combinesWith: () => ({ orderDiscounts: false, productDiscounts: false, shippingDiscounts: false, productDiscountsWithTagsOnSameCartLine: null }),
-    customerSelection: (s, _a, ctx) => customersOf(ctx, s.rec) ?? { __typename: "DiscountCustomerAll", allCustomers: true },
+    codes: (s, args) =>
+      connection(
+        [s.rec],
+        args,
+        (d: Discount) => ({
+          id: gidFor("DiscountRedeemCode", d.redeemCodeId),
+          code: d.code,
+          asyncUsageCount: d.usageCount,
+        }),
+        (d: Discount) => d.redeemCodeId,
+      ),
+    combinesWith: () => ({
+      orderDiscounts: false,
+      productDiscounts: false,
+      shippingDiscounts: false,
+      productDiscountsWithTagsOnSameCartLine: null,
+    }),
+    customerSelection: (s, _a, ctx) =>
+      customersOf(ctx, s.rec) ?? { __typename: "DiscountCustomerAll", allCustomers: true },
     context: (s, _a, ctx) => customersOf(ctx, s.rec) ?? { __typename: "DiscountBuyerSelectionAll", all: "ALL" },
     summary: (s, _a, ctx) => summaryOf(s.rec, ctx.shop),
     shortSummary: (s, _a, ctx) => summaryOf(s.rec, ctx.shop),
@@ -1030,7 +1259,11 @@ function discountFields(kind: "basic" | "free_shipping"): R {
       value:
         s.rec.percentage !== null
           ? { __typename: "DiscountPercentage", percentage: s.rec.percentage }
-          : { __typename: "DiscountAmount", amount: moneyV2(s.rec.amountMinor, ctx.shop.currency), appliesOnEachItem: s.rec.appliesOnEachItem },
+          : {
+              __typename: "DiscountAmount",
+              amount: moneyV2(s.rec.amountMinor, ctx.shop.currency),
+              appliesOnEachItem: s.rec.appliesOnEachItem,
+            },
     }),
   };
 }
@@ -1039,7 +1272,12 @@ function customersOf(ctx: GraphqlContext, d: Discount) {
   if (!d.customerIds) return null;
   return {
     __typename: "DiscountCustomers",
-    customers: d.customerIds.map((id) => view("Customer", ctx.shop.customers.find((c) => c.id === id)!)),
+    customers: d.customerIds.map((id) =>
+      view(
+        "Customer",
+        ctx.shop.customers.find((c) => c.id === id)!,
+      ),
+    ),
   };
 }
 
@@ -1088,12 +1326,19 @@ const ShopType: R = {
     return `${m < 0 ? "-" : "+"}${String(Math.floor(a / 60)).padStart(2, "0")}${String(a % 60).padStart(2, "0")}`;
   },
   timezoneAbbreviation: (s) =>
-    new Intl.DateTimeFormat("en-US", { timeZone: s.rec.timezone, timeZoneName: "short" }).formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value ?? "UTC",
+    new Intl.DateTimeFormat("en-US", { timeZone: s.rec.timezone, timeZoneName: "short" })
+      .formatToParts(new Date())
+      .find((p) => p.type === "timeZoneName")?.value ?? "UTC",
   shopOwnerName: (s) => {
     const owner = s.rec.staff.find((u: Any) => u.accountOwner) ?? s.rec.staff[0];
     return owner ? `${owner.firstName} ${owner.lastName}` : s.rec.name;
   },
-  primaryDomain: (s) => ({ id: gidFor("Domain", s.rec.id), host: s.rec.domain, url: `https://${s.rec.domain}`, sslEnabled: true }),
+  primaryDomain: (s) => ({
+    id: gidFor("Domain", s.rec.id),
+    host: s.rec.domain,
+    url: `https://${s.rec.domain}`,
+    sslEnabled: true,
+  }),
   orders: (_s, args, ctx) => listOrders(ctx, args),
   products: (_s, args, ctx) => listProducts(ctx, args),
   customers: (_s, args, ctx) => listCustomers(ctx, args),
@@ -1101,7 +1346,10 @@ const ShopType: R = {
 };
 
 function tzOffsetMinutes(timeZone: string, at: Date): number {
-  const name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  const name =
+    new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
+      .formatToParts(at)
+      .find((p) => p.type === "timeZoneName")?.value ?? "GMT";
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 }
@@ -1110,7 +1358,9 @@ function tzOffsetMinutes(timeZone: string, at: Date): number {
 
 function listOrders(ctx: GraphqlContext, args: Any, filter: (o: Order) => boolean = () => true) {
   const terms = parseSearch(args.query);
-  const found = ctx.shop.orders.filter((o) => filter(o) && matches(o, terms, ORDER_FIELDS, (x) => [x.name, x.email ?? ""]));
+  const found = ctx.shop.orders.filter(
+    (o) => filter(o) && matches(o, terms, ORDER_FIELDS, (x) => [x.name, x.email ?? ""]),
+  );
   const sorted = sortBy(found, args.sortKey, {
     ID: (o) => o.id,
     CREATED_AT: (o) => o.createdAt,
@@ -1120,7 +1370,12 @@ function listOrders(ctx: GraphqlContext, args: Any, filter: (o: Order) => boolea
     TOTAL_PRICE: (o) => orderTotals(o).totalMinor,
     CURRENT_TOTAL_PRICE: (o) => orderTotals(o).currentTotalMinor,
   });
-  return connection(sorted, args, (o) => view("Order", o), (o) => o.id);
+  return connection(
+    sorted,
+    args,
+    (o) => view("Order", o),
+    (o) => o.id,
+  );
 }
 
 function listProducts(ctx: GraphqlContext, args: Any) {
@@ -1134,28 +1389,54 @@ function listProducts(ctx: GraphqlContext, args: Any) {
     VENDOR: (p) => p.vendor,
     PRODUCT_TYPE: (p) => p.productType,
   });
-  return connection(sorted, args, (p) => view("Product", p), (p) => p.id);
+  return connection(
+    sorted,
+    args,
+    (p) => view("Product", p),
+    (p) => p.id,
+  );
 }
 
 function listCustomers(ctx: GraphqlContext, args: Any) {
   const terms = parseSearch(args.query);
-  const found = ctx.shop.customers.filter((c) => matches(c, terms, CUSTOMER_FIELDS, (x) => [x.email, x.firstName, x.lastName]));
+  const found = ctx.shop.customers.filter((c) =>
+    matches(c, terms, CUSTOMER_FIELDS, (x) => [x.email, x.firstName, x.lastName]),
+  );
   const sorted = sortBy(found, args.sortKey, {
     ID: (c) => c.id,
     NAME: (c) => `${c.firstName} ${c.lastName}`.toLowerCase(),
     CREATED_AT: (c) => c.createdAt,
     UPDATED_AT: (c) => c.updatedAt,
   });
-  return connection(sorted, args, (c) => view("Customer", c), (c) => c.id);
+  return connection(
+    sorted,
+    args,
+    (c) => view("Customer", c),
+    (c) => c.id,
+  );
 }
 
 function listCollections(ctx: GraphqlContext, args: Any) {
   const terms = parseSearch(args.query);
   const found = ctx.shop.collections.filter((c) =>
-    matches(c, terms, { id: (x) => x.id, title: (x) => x.title, handle: (x) => x.handle, updated_at: (x) => x.updatedAt }, (x) => [x.title]),
+    matches(
+      c,
+      terms,
+      { id: (x) => x.id, title: (x) => x.title, handle: (x) => x.handle, updated_at: (x) => x.updatedAt },
+      (x) => [x.title],
+    ),
   );
-  const sorted = sortBy(found, args.sortKey, { ID: (c: Collection) => c.id, TITLE: (c: Collection) => c.title.toLowerCase(), UPDATED_AT: (c: Collection) => c.updatedAt });
-  return connection(sorted, args, (c) => view("Collection", c), (c) => c.id);
+  const sorted = sortBy(found, args.sortKey, {
+    ID: (c: Collection) => c.id,
+    TITLE: (c: Collection) => c.title.toLowerCase(),
+    UPDATED_AT: (c: Collection) => c.updatedAt,
+  });
+  return connection(
+    sorted,
+    args,
+    (c) => view("Collection", c),
+    (c) => c.id,
+  );
 }
 
 // Return reason definitions: one library for every shop (return-reasons.ts).
@@ -1179,7 +1460,7 @@ function listReturnReasonDefinitions(args: Any) {
   // Shopify ignores filters it does not know; the sandbox says so instead of answering a wider list.
   const unknown = terms.find((t) => t.key !== null && !REASON_FIELDS[t.key]);
   if (unknown) throw new NotImplementedError(`returnReasonDefinitions(query:) filter ${unknown.key}`);
-  const ids: Array<number | null> | null = args.ids
+  const ids: (number | null)[] | null = args.ids
     ? args.ids.map((id: string) => parseId(id, "ReturnReasonDefinition"))
     : null;
   const found = RETURN_REASON_DEFINITIONS.filter(
@@ -1198,9 +1479,18 @@ function listReturnReasonDefinitions(args: Any) {
 
 // Mutations: GraphQL input -> commerce operation -> payload with userErrors.
 
-function money(input: { amount: string; currencyCode: string } | null | undefined, currency: string, field: string[]): number | UserError {
+function money(
+  input: { amount: string; currencyCode: string } | null | undefined,
+  currency: string,
+  field: string[],
+): number | UserError {
   if (!input) return 0;
-  if (input.currencyCode.toUpperCase() !== currency) return { field, message: `Currency ${input.currencyCode} does not match the order currency ${currency}`, code: "INVALID" };
+  if (input.currencyCode.toUpperCase() !== currency)
+    return {
+      field,
+      message: `Currency ${input.currencyCode} does not match the order currency ${currency}`,
+      code: "INVALID",
+    };
   try {
     return toMinor(String(input.amount), currency);
   } catch {
@@ -1208,7 +1498,12 @@ function money(input: { amount: string; currencyCode: string } | null | undefine
   }
 }
 
-function payload<T>(result: commerce.Result<T>, build: (value: T) => Record<string, unknown>, empty: Record<string, unknown>, keepCode = true) {
+function payload<T>(
+  result: commerce.Result<T>,
+  build: (value: T) => Record<string, unknown>,
+  empty: Record<string, unknown>,
+  keepCode = true,
+) {
   if (result.ok) return { ...build(result.value), userErrors: [] };
   const errors = result.userErrors.map((e) => (keepCode ? e : { field: e.field, message: e.message }));
   return { ...empty, userErrors: errors };
@@ -1245,13 +1540,23 @@ const Mutation: R = {
       if (item.giftCardCodes?.length) throw new NotImplementedError("ExchangeLineItemInput.giftCardCodes");
     }
     return payload(
-      commerce.createReturn(ctx.engine, ctx.shop, returnInput.orderId, returnInput.returnLineItems, returnInput.exchangeLineItems ?? []),
+      commerce.createReturn(
+        ctx.engine,
+        ctx.shop,
+        returnInput.orderId,
+        returnInput.returnLineItems,
+        returnInput.exchangeLineItems ?? [],
+      ),
       ({ order, ret }) => ({ return: view("Return", ret, order) }),
       { return: null },
     );
   },
   returnApproveRequest: (_s, { input }, ctx) =>
-    payload(commerce.approveReturn(ctx.engine, ctx.shop, input.id), ({ order, ret }) => ({ return: view("Return", ret, order) }), { return: null }),
+    payload(
+      commerce.approveReturn(ctx.engine, ctx.shop, input.id),
+      ({ order, ret }) => ({ return: view("Return", ret, order) }),
+      { return: null },
+    ),
   returnDeclineRequest: (_s, { input }, ctx) =>
     payload(
       commerce.declineReturn(ctx.engine, ctx.shop, input.id, input.declineReason, input.declineNote),
@@ -1259,19 +1564,26 @@ const Mutation: R = {
       { return: null },
     ),
   returnClose: (_s, { id }, ctx) =>
-    payload(commerce.closeReturn(ctx.engine, ctx.shop, id), ({ order, ret }) => ({ return: view("Return", ret, order) }), { return: null }),
+    payload(
+      commerce.closeReturn(ctx.engine, ctx.shop, id),
+      ({ order, ret }) => ({ return: view("Return", ret, order) }),
+      { return: null },
+    ),
   returnCancel: (_s, { id }, ctx) =>
-    payload(commerce.cancelReturn(ctx.engine, ctx.shop, id), ({ order, ret }) => ({ return: view("Return", ret, order) }), { return: null }),
+    payload(
+      commerce.cancelReturn(ctx.engine, ctx.shop, id),
+      ({ order, ret }) => ({ return: view("Return", ret, order) }),
+      { return: null },
+    ),
   reverseFulfillmentOrderDispose: (_s, { dispositionInputs }, ctx) =>
     payload(
       commerce.dispose(ctx.engine, ctx.shop, dispositionInputs),
-      (lines) =>
-        ({
-          reverseFulfillmentOrderLineItems: lines.map((l) => {
-            const found = ctx.engine.state.reverseFulfillmentOrderLine(ctx.shop, l.id)!;
-            return view("ReverseFulfillmentOrderLineItem", l, found.order);
-          }),
+      (lines) => ({
+        reverseFulfillmentOrderLineItems: lines.map((l) => {
+          const found = ctx.engine.state.reverseFulfillmentOrderLine(ctx.shop, l.id)!;
+          return view("ReverseFulfillmentOrderLineItem", l, found.order);
         }),
+      }),
       { reverseFulfillmentOrderLineItems: null },
     ),
   returnProcess: (_s, { input }, ctx) => {
@@ -1281,12 +1593,25 @@ const Mutation: R = {
     const parts: number[] = [];
     let storeCredit = 0;
     for (const [i, t] of (refund?.orderTransactions ?? []).entries()) {
-      const m = money(t.transactionAmount, currency, ["input", "financialTransfer", "issueRefund", "orderTransactions", String(i), "transactionAmount"]);
+      const m = money(t.transactionAmount, currency, [
+        "input",
+        "financialTransfer",
+        "issueRefund",
+        "orderTransactions",
+        String(i),
+        "transactionAmount",
+      ]);
       if (typeof m !== "number") return { return: null, userErrors: [m] };
       parts.push(m);
     }
     for (const [i, m] of (refund?.refundMethods ?? []).entries()) {
-      const v = money(m.storeCreditRefund?.amount, currency, ["input", "financialTransfer", "issueRefund", "refundMethods", String(i)]);
+      const v = money(m.storeCreditRefund?.amount, currency, [
+        "input",
+        "financialTransfer",
+        "issueRefund",
+        "refundMethods",
+        String(i),
+      ]);
       if (typeof v !== "number") return { return: null, userErrors: [v] };
       storeCredit += v;
     }
@@ -1299,7 +1624,9 @@ const Mutation: R = {
         exchangeLineItems: input.exchangeLineItems,
         refundMinor: sum(parts),
         storeCreditMinor: storeCredit,
-        refundShipping: input.refundShipping ? { fullRefund: input.refundShipping.fullRefund, amountMinor: shippingAmount } : null,
+        refundShipping: input.refundShipping
+          ? { fullRefund: input.refundShipping.fullRefund, amountMinor: shippingAmount }
+          : null,
         note: input.note,
       }),
       ({ order, ret }) => ({ return: view("Return", ret, order) }),
@@ -1311,19 +1638,34 @@ const Mutation: R = {
     const currency = order?.currency ?? ctx.shop.currency;
     const transactions = [];
     for (const [i, t] of (input.transactions ?? []).entries()) {
-      if (t.kind !== "REFUND") return { order: null, refund: null, userErrors: [{ field: ["transactions", String(i), "kind"], message: "Transactions must be refunds" }] };
+      if (t.kind !== "REFUND")
+        return {
+          order: null,
+          refund: null,
+          userErrors: [{ field: ["transactions", String(i), "kind"], message: "Transactions must be refunds" }],
+        };
       let amountMinor: number;
       try {
         amountMinor = toMinor(String(t.amount), currency);
       } catch {
-        return { order: null, refund: null, userErrors: [{ field: ["transactions", String(i), "amount"], message: "Amount is invalid" }] };
+        return {
+          order: null,
+          refund: null,
+          userErrors: [{ field: ["transactions", String(i), "amount"], message: "Amount is invalid" }],
+        };
       }
       transactions.push({ amountMinor, gateway: t.gateway, kind: "refund", parentId: t.parentId });
     }
     let storeCredit = 0;
     for (const [i, m] of (input.refundMethods ?? []).entries()) {
-      const v = money(m.storeCreditRefund?.amount, currency, ["refundMethods", String(i), "storeCreditRefund", "amount"]);
-      if (typeof v !== "number") return { order: null, refund: null, userErrors: [{ field: v.field, message: v.message }] };
+      const v = money(m.storeCreditRefund?.amount, currency, [
+        "refundMethods",
+        String(i),
+        "storeCreditRefund",
+        "amount",
+      ]);
+      if (typeof v !== "number")
+        return { order: null, refund: null, userErrors: [{ field: v.field, message: v.message }] };
       storeCredit += v;
     }
     let shippingMinor: number | null = null;
@@ -1331,7 +1673,11 @@ const Mutation: R = {
       try {
         shippingMinor = toMinor(String(input.shipping.amount), currency);
       } catch {
-        return { order: null, refund: null, userErrors: [{ field: ["shipping", "amount"], message: "Amount is invalid" }] };
+        return {
+          order: null,
+          refund: null,
+          userErrors: [{ field: ["shipping", "amount"], message: "Amount is invalid" }],
+        };
       }
     }
     return payload(
@@ -1357,20 +1703,29 @@ const Mutation: R = {
     ),
   discountCodeFreeShippingCreate: (_s, { freeShippingCodeDiscount }, ctx) =>
     payload(
-      commerce.createDiscount(ctx.engine, ctx.shop, discountInput(freeShippingCodeDiscount, "free_shipping"), "freeShippingCodeDiscount"),
+      commerce.createDiscount(
+        ctx.engine,
+        ctx.shop,
+        discountInput(freeShippingCodeDiscount, "free_shipping"),
+        "freeShippingCodeDiscount",
+      ),
       (d) => ({ codeDiscountNode: view("DiscountCodeNode", d) }),
       { codeDiscountNode: null },
     ),
   storeCreditAccountCredit: (_s, { id, creditInput }, ctx) =>
     payload(
       commerce.storeCredit(ctx.engine, ctx.shop, id, "credit", creditInput.creditAmount, creditInput.expiresAt),
-      ({ account, transaction }) => ({ storeCreditAccountTransaction: { ...view("StoreCreditAccountCreditTransaction", transaction), account } }),
+      ({ account, transaction }) => ({
+        storeCreditAccountTransaction: { ...view("StoreCreditAccountCreditTransaction", transaction), account },
+      }),
       { storeCreditAccountTransaction: null },
     ),
   storeCreditAccountDebit: (_s, { id, debitInput }, ctx) =>
     payload(
       commerce.storeCredit(ctx.engine, ctx.shop, id, "debit", debitInput.debitAmount),
-      ({ account, transaction }) => ({ storeCreditAccountTransaction: { ...view("StoreCreditAccountDebitTransaction", transaction), account } }),
+      ({ account, transaction }) => ({
+        storeCreditAccountTransaction: { ...view("StoreCreditAccountDebitTransaction", transaction), account },
+      }),
       { storeCreditAccountTransaction: null },
     ),
   fulfillmentCreate: (_s, { fulfillment }, ctx) =>
@@ -1402,7 +1757,12 @@ const Mutation: R = {
       restock: args.restock,
       staffNote: args.staffNote,
     });
-    if (result.ok) return { job: { id: gidFor("Job", ctx.engine.state.nextId()), done: true }, orderCancelUserErrors: [], userErrors: [] };
+    if (result.ok)
+      return {
+        job: { id: gidFor("Job", ctx.engine.state.nextId()), done: true },
+        orderCancelUserErrors: [],
+        userErrors: [],
+      };
     return {
       job: null,
       orderCancelUserErrors: result.userErrors,
@@ -1449,8 +1809,15 @@ const QueryRoot: R = {
   returnableFulfillments: (_s, args, ctx) => {
     const order = ctx.engine.state.order(ctx.shop, args.orderId);
     if (!order) throw new GraphQLError("Order does not exist.", { extensions: { code: "NOT_FOUND" } });
-    const list = order.fulfillments.filter((f) => f.status === "success" && f.lineItems.some((l) => returnableQuantity(order, l) > 0));
-    return connection(list, args, (f) => view("ReturnableFulfillment", f, order), (f) => f.id);
+    const list = order.fulfillments.filter(
+      (f) => f.status === "success" && f.lineItems.some((l) => returnableQuantity(order, l) > 0),
+    );
+    return connection(
+      list,
+      args,
+      (f) => view("ReturnableFulfillment", f, order),
+      (f) => f.id,
+    );
   },
   codeDiscountNode: (_s, { id }, ctx) => (id.includes("/DiscountCodeNode/") ? nodeFor(ctx, id) : null),
   codeDiscountNodeByCode: (_s, { code }, ctx) => {
@@ -1461,9 +1828,19 @@ const QueryRoot: R = {
     const terms = parseSearch(args.query);
     const now = ctx.engine.state.now();
     const found = ctx.shop.discounts.filter((d) =>
-      matches(d, terms, { code: (x) => x.code, title: (x) => x.title, status: (x) => discountStatus(x, now), id: (x) => x.id }, (x) => [x.code, x.title]),
+      matches(
+        d,
+        terms,
+        { code: (x) => x.code, title: (x) => x.title, status: (x) => discountStatus(x, now), id: (x) => x.id },
+        (x) => [x.code, x.title],
+      ),
     );
-    return connection(found, args, (d) => view("DiscountNode", d), (d) => d.id);
+    return connection(
+      found,
+      args,
+      (d) => view("DiscountNode", d),
+      (d) => d.id,
+    );
   },
   storeCreditAccount: (_s, { id }, ctx) => (id.includes("/StoreCreditAccount/") ? nodeFor(ctx, id) : null),
   returnReasonDefinitions: (_s, args) => listReturnReasonDefinitions(args),
@@ -1503,7 +1880,8 @@ const RESOLVERS: Record<string, R> = {
   DiscountCodeFreeShipping: discountFields("free_shipping"),
 };
 
-const has = (o: unknown, key: string) => o !== null && typeof o === "object" && Object.prototype.hasOwnProperty.call(o, key);
+const has = (o: unknown, key: string) =>
+  o !== null && typeof o === "object" && Object.prototype.hasOwnProperty.call(o, key);
 
 /** Resolves from the type's resolver map, else a property the value really carries, else an error naming the field. */
 const fieldResolver: GraphQLFieldResolver<Any, GraphqlContext> = (source, args, ctx, info) => {
@@ -1595,7 +1973,8 @@ function selectionCost(c: CostCtx, selectionSet: SelectionSetNode, type: GraphQL
         const n = Number(argValue(field, "first", c.variables) ?? 1);
         total += n * (1 + selectionCost(c, field.selectionSet, composite, undefined));
       } else {
-        for (const item of Array.isArray(value) ? value : []) total += item === null ? 0 : 1 + selectionCost(c, field.selectionSet, composite, item);
+        for (const item of Array.isArray(value) ? value : [])
+          total += item === null ? 0 : 1 + selectionCost(c, field.selectionSet, composite, item);
       }
     } else {
       total += 1 + selectionCost(c, field.selectionSet, composite, value);
@@ -1652,7 +2031,10 @@ export class Throttle {
     this.bucket(shop).forced = n;
   }
 
-  take(shop: string, cost: number): { ok: boolean; status: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } } {
+  take(
+    shop: string,
+    cost: number,
+  ): { ok: boolean; status: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } } {
     const b = this.bucket(shop);
     let ok = cost <= b.available;
     if (b.forced > 0) {
@@ -1670,7 +2052,11 @@ export class Throttle {
   }
 
   private status(b: Bucket) {
-    return { maximumAvailable: b.maximumAvailable, currentlyAvailable: Math.floor(b.available), restoreRate: b.restoreRate };
+    return {
+      maximumAvailable: b.maximumAvailable,
+      currentlyAvailable: Math.floor(b.available),
+      restoreRate: b.restoreRate,
+    };
   }
 }
 
@@ -1681,7 +2067,12 @@ export interface GraphqlRequestBody {
 }
 
 /** Runs one Admin GraphQL request for a shop and returns Shopify's JSON body. */
-export async function executeAdmin(engine: Engine, throttle: Throttle, shop: Shop, body: GraphqlRequestBody): Promise<Record<string, unknown>> {
+export async function executeAdmin(
+  engine: Engine,
+  throttle: Throttle,
+  shop: Shop,
+  body: GraphqlRequestBody,
+): Promise<Record<string, unknown>> {
   const schema = adminSchema();
   let document: DocumentNode;
   try {
@@ -1691,13 +2082,18 @@ export async function executeAdmin(engine: Engine, throttle: Throttle, shop: Sho
     return { errors: [{ message: e.message, locations: e.locations, extensions: { code: "PARSE_ERROR" } }] };
   }
   const validationErrors = validate(schema, document);
-  if (validationErrors.length) return { errors: validationErrors.map((e) => ({ ...e.toJSON(), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })) };
+  if (validationErrors.length)
+    return {
+      errors: validationErrors.map((e) => ({ ...e.toJSON(), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })),
+    };
   const op = getOperationAST(document, body.operationName ?? undefined);
   if (!op) return { errors: [{ message: "An operation name is required when the document has several operations." }] };
   if (op.operation === "subscription") return { errors: [{ message: "Subscriptions are not supported." }] };
 
   const fragments = Object.fromEntries(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
   );
   const variables = body.variables ?? {};
   const costCtx: CostCtx = { schema, fragments, variables };
@@ -1716,7 +2112,12 @@ export async function executeAdmin(engine: Engine, throttle: Throttle, shop: Sho
   const taken = throttle.take(shop.domain, requested);
   if (!taken.ok) {
     return {
-      errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
+      errors: [
+        {
+          message: "Throttled",
+          extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+        },
+      ],
       extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: taken.status } },
     };
   }
@@ -1729,7 +2130,8 @@ export async function executeAdmin(engine: Engine, throttle: Throttle, shop: Sho
     fieldResolver,
     typeResolver,
   });
-  const actual = op.operation === "mutation" ? requested : Math.min(requested, operationCost(costCtx, op, root, result.data ?? {}));
+  const actual =
+    op.operation === "mutation" ? requested : Math.min(requested, operationCost(costCtx, op, root, result.data ?? {}));
   const status = throttle.refund(shop.domain, requested - actual);
   const out: Record<string, unknown> = {};
   if (result.errors?.length) out.errors = result.errors.map((e) => e.toJSON());
@@ -1738,7 +2140,6 @@ export async function executeAdmin(engine: Engine, throttle: Throttle, shop: Sho
   return out;
 }
 
-
 export interface AdminEndpointDeps {
   engine: Engine;
   throttle: Throttle;
@@ -1746,7 +2147,10 @@ export interface AdminEndpointDeps {
 }
 
 const jsonResponse = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", ...headers },
+  });
 
 /**
  * POST /admin/api/<version>/graphql.json, as Shopify answers it: 404 for an unknown version or
@@ -1760,7 +2164,9 @@ export async function handleAdminGraphql(deps: AdminEndpointDeps, request: Reque
   const shop = domain ? deps.engine.state.findShop(domain) : undefined;
   if (!shop) return jsonResponse(404, { errors: "Not Found" });
   if (!findAccessToken(deps.auth, shop, request.headers.get("x-shopify-access-token"))) {
-    return jsonResponse(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+    return jsonResponse(401, {
+      errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+    });
   }
   if (request.method !== "POST") return jsonResponse(405, { errors: "Use POST for GraphQL requests." });
   let body: GraphqlRequestBody;
@@ -1774,7 +2180,8 @@ export async function handleAdminGraphql(deps: AdminEndpointDeps, request: Reque
       return jsonResponse(400, { errors: "The request body is not JSON." });
     }
   }
-  if (!body || typeof body.query !== "string") return jsonResponse(400, { errors: { query: "Required parameter missing or invalid" } });
+  if (!body || typeof body.query !== "string")
+    return jsonResponse(400, { errors: { query: "Required parameter missing or invalid" } });
   const result = await executeAdmin(deps.engine, deps.throttle, shop, body);
   return jsonResponse(200, result, { "X-Shopify-API-Version": match[1], "X-Request-Id": randomUUID() });
 }

@@ -1,10 +1,13 @@
 import "@shopify/shopify-api/adapters/node";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RequestedTokenType, Session, shopifyApi } from "@shopify/shopify-api";
+
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 import { routeAdminApiTo } from "../../app/shopify/admin-origin.server";
+
 import { mintSessionToken, signJwt } from "./auth";
 import { testSandbox, TEST_SHOP } from "./testing";
 
@@ -37,7 +40,10 @@ beforeAll(async () => {
       body: req.method === "GET" ? undefined : Buffer.concat(chunks),
     });
     const path = new URL(request.url).pathname;
-    const response = path === "/admin/oauth/access_token" ? await sandbox.handleTokenExchange(request) : await sandbox.handleAdminGraphql(request);
+    const response =
+      path === "/admin/oauth/access_token"
+        ? await sandbox.handleTokenExchange(request)
+        : await sandbox.handleAdminGraphql(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });
@@ -64,8 +70,16 @@ describe("session tokens", () => {
   });
 
   it("are rejected when signed with another secret, expired, or meant for another app", async () => {
-    await expect(api("another-secret").session.decodeSessionToken(sandbox.mintSessionToken({ shop: TEST_SHOP }))).rejects.toThrow(/Failed to parse session token/);
-    const old = mintSessionToken({ shop: TEST_SHOP, apiKey, apiSecret, userId: owner.id, now: new Date(Date.now() - 5 * 60_000) });
+    await expect(
+      api("another-secret").session.decodeSessionToken(sandbox.mintSessionToken({ shop: TEST_SHOP })),
+    ).rejects.toThrow(/Failed to parse session token/);
+    const old = mintSessionToken({
+      shop: TEST_SHOP,
+      apiKey,
+      apiSecret,
+      userId: owner.id,
+      now: new Date(Date.now() - 5 * 60_000),
+    });
     await expect(api().session.decodeSessionToken(old)).rejects.toThrow(/exp/);
     const otherApp = mintSessionToken({ shop: TEST_SHOP, apiKey: "other-app", apiSecret, userId: owner.id });
     await expect(api().session.decodeSessionToken(otherApp)).rejects.toThrow(/invalid API key/);
@@ -86,7 +100,9 @@ describe("token exchange, as the library performs it", () => {
     expect(sandbox.isAccessTokenValid(TEST_SHOP, session.accessToken!)).toBe(true);
 
     const client = new (api().clients.Graphql)({ session });
-    const answer = await client.request<{ shop: { name: string; myshopifyDomain: string } }>(`query { shop { name myshopifyDomain } }`);
+    const answer = await client.request<{ shop: { name: string; myshopifyDomain: string } }>(
+      `query { shop { name myshopifyDomain } }`,
+    );
     expect(answer.data?.shop).toEqual({ name: "Sandbox Test", myshopifyDomain: TEST_SHOP });
     expect((answer.extensions as { cost: { requestedQueryCost: number } }).cost.requestedQueryCost).toBe(1);
   });
@@ -99,12 +115,22 @@ describe("token exchange, as the library performs it", () => {
     });
     expect(session.isOnline).toBe(true);
     expect(session.id).toBe(`${TEST_SHOP}_${owner.id}`);
-    expect(session.onlineAccessInfo?.associated_user).toMatchObject({ id: owner.id, email: owner.email, account_owner: true });
+    expect(session.onlineAccessInfo?.associated_user).toMatchObject({
+      id: owner.id,
+      email: owner.email,
+      account_owner: true,
+    });
     expect(session.expires!.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
   });
 
   it("answers 401 to Admin GraphQL for a token it did not issue", async () => {
-    const forged = new Session({ id: "x", shop: TEST_SHOP, state: "", isOnline: false, accessToken: "shpat_not-issued" });
+    const forged = new Session({
+      id: "x",
+      shop: TEST_SHOP,
+      state: "",
+      isOnline: false,
+      accessToken: "shpat_not-issued",
+    });
     const client = new (api().clients.Graphql)({ session: forged });
     await expect(client.request(`query { shop { name } }`)).rejects.toMatchObject({ response: { code: 401 } });
   });
@@ -135,12 +161,24 @@ describe("the token endpoint itself", () => {
   });
 
   it("refuses a subject token with a forged signature or for another shop", async () => {
-    const forged = signJwt({ iss: `https://${TEST_SHOP}/admin`, dest: `https://${TEST_SHOP}`, aud: apiKey, sub: "1", exp: Date.now() / 1000 + 60 }, "guessed");
+    const forged = signJwt(
+      {
+        iss: `https://${TEST_SHOP}/admin`,
+        dest: `https://${TEST_SHOP}`,
+        aud: apiKey,
+        sub: "1",
+        exp: Date.now() / 1000 + 60,
+      },
+      "guessed",
+    );
     const bad = await post({ ...base(), subject_token: forged });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: "invalid_subject_token" });
     sandbox.createShop({ domain: "other-shop.myshopify.com" });
-    const elsewhere = await post({ ...base(), subject_token: sandbox.mintSessionToken({ shop: "other-shop.myshopify.com" }) });
+    const elsewhere = await post({
+      ...base(),
+      subject_token: sandbox.mintSessionToken({ shop: "other-shop.myshopify.com" }),
+    });
     expect(elsewhere.status).toBe(400);
   });
 

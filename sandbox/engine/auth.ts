@@ -5,6 +5,7 @@
  * @shopify/shopify-api's tokenExchange sends it. Written on node:crypto; HS256 is small.
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+
 import type { AccessToken, Clock, SandboxState, Shop } from "./state";
 
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -90,8 +91,10 @@ export function verifySessionToken(token: string, apiKey: string, apiSecret: str
     throw new SessionTokenError("The session token's signature does not match the app secret.");
   }
   const t = Math.floor(now.getTime() / 1000);
-  if (typeof claims.exp !== "number" || claims.exp + CLOCK_TOLERANCE_S < t) throw new SessionTokenError("The session token has expired.");
-  if (typeof claims.nbf === "number" && claims.nbf - CLOCK_TOLERANCE_S > t) throw new SessionTokenError("The session token is not valid yet.");
+  if (typeof claims.exp !== "number" || claims.exp + CLOCK_TOLERANCE_S < t)
+    throw new SessionTokenError("The session token has expired.");
+  if (typeof claims.nbf === "number" && claims.nbf - CLOCK_TOLERANCE_S > t)
+    throw new SessionTokenError("The session token is not valid yet.");
   if (claims.aud !== apiKey) throw new SessionTokenError("The session token was issued for another app.");
   return claims;
 }
@@ -108,9 +111,14 @@ export interface AuthDeps {
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
-const oauthError = (status: number, error: string, description: string) => json(status, { error, error_description: description });
+const oauthError = (status: number, error: string, description: string) =>
+  json(status, { error, error_description: description });
 
-export function issueAccessToken(deps: AuthDeps, shop: Shop, options: { userId?: number | null; expiresInS?: number | null } = {}): AccessToken {
+export function issueAccessToken(
+  deps: AuthDeps,
+  shop: Shop,
+  options: { userId?: number | null; expiresInS?: number | null } = {},
+): AccessToken {
   const online = options.userId != null;
   const prefix = online ? "shpua" : "shpat";
   const seed = `${shop.domain}:${deps.state.nextId()}`;
@@ -185,7 +193,13 @@ export async function handleTokenExchange(deps: AuthDeps, request: Request): Pro
     return json(200, {
       access_token: token.token,
       scope: token.scope,
-      ...(expiring ? { expires_in: 3600, refresh_token: `shprt_${randomBytes(16).toString("hex")}`, refresh_token_expires_in: 7_776_000 } : {}),
+      ...(expiring
+        ? {
+            expires_in: 3600,
+            refresh_token: `shprt_${randomBytes(16).toString("hex")}`,
+            refresh_token_expires_in: 7_776_000,
+          }
+        : {}),
     });
   }
   const user = shop.staff.find((u) => String(u.id) === claims.sub);

@@ -5,6 +5,7 @@
  * fulfilment made either way looks the same to the app.
  */
 import { createHash } from "node:crypto";
+
 import { definitionForLegacy, reasonDefinition, type ReturnReasonDefinition } from "./return-reasons";
 import {
   fulfillmentEventPayload,
@@ -151,7 +152,12 @@ export function createCustomer(engine: Engine, shop: Shop, input: CustomerInput)
   return ok(customer);
 }
 
-export function updateCustomer(engine: Engine, shop: Shop, id: unknown, patch: Partial<CustomerInput>): Result<Customer> {
+export function updateCustomer(
+  engine: Engine,
+  shop: Shop,
+  id: unknown,
+  patch: Partial<CustomerInput>,
+): Result<Customer> {
   const customer = engine.state.customer(shop, id);
   if (!customer) return fail("Customer does not exist", ["id"], "NOT_FOUND");
   if (patch.email !== undefined) {
@@ -181,7 +187,7 @@ export interface PlaceOrderInput {
   customerId?: unknown;
   customer?: CustomerInput;
   email?: string;
-  lines: Array<{ variantId: unknown; quantity: number }>;
+  lines: { variantId: unknown; quantity: number }[];
   paid: boolean;
   shippingAddress?: Partial<Address>;
   billingAddress?: Partial<Address>;
@@ -209,12 +215,17 @@ function allocate(total: number, weights: number[]): number[] {
 function discountApplies(shop: Shop, discount: Discount, customerId: number | null, now: Date): string | null {
   if (Date.parse(discount.startsAt) > now.getTime()) return "Discount code is not active yet";
   if (discount.endsAt && Date.parse(discount.endsAt) < now.getTime()) return "Discount code has expired";
-  if (discount.usageLimit !== null && discount.usageCount >= discount.usageLimit) return "Discount code usage limit reached";
+  if (discount.usageLimit !== null && discount.usageCount >= discount.usageLimit)
+    return "Discount code usage limit reached";
   if (discount.customerIds && (customerId === null || !discount.customerIds.includes(customerId))) {
     return "Discount code is not valid for this customer";
   }
   if (discount.appliesOncePerCustomer && customerId !== null) {
-    const used = shop.orders.some((o) => o.customerId === customerId && o.discountCodes.some((d) => d.code.toLowerCase() === discount.code.toLowerCase()));
+    const used = shop.orders.some(
+      (o) =>
+        o.customerId === customerId &&
+        o.discountCodes.some((d) => d.code.toLowerCase() === discount.code.toLowerCase()),
+    );
     if (used) return "Discount code has already been used by this customer";
   }
   return null;
@@ -226,7 +237,8 @@ export function placeOrder(engine: Engine, shop: Shop, input: PlaceOrderInput): 
   const resolved = [];
   for (const [i, line] of input.lines.entries()) {
     const found = state.variant(shop, line.variantId);
-    if (!found) return fail(`Variant ${String(line.variantId)} does not exist`, ["lines", String(i), "variantId"], "NOT_FOUND");
+    if (!found)
+      return fail(`Variant ${String(line.variantId)} does not exist`, ["lines", String(i), "variantId"], "NOT_FOUND");
     if (!Number.isInteger(line.quantity) || line.quantity < 1) {
       return fail("Quantity must be a whole number of at least 1", ["lines", String(i), "quantity"], "INVALID");
     }
@@ -282,7 +294,8 @@ export function placeOrder(engine: Engine, shop: Shop, input: PlaceOrderInput): 
   }));
   const ships = lineItems.some((l) => l.requiresShipping);
   const shippingPriceMinor = ships ? minorOrNull(input.shippingPrice ?? "5.00", currency) : 0;
-  if (shippingPriceMinor === null || shippingPriceMinor < 0) return fail("Shipping price is not an amount of money", ["shippingPrice"], "INVALID");
+  if (shippingPriceMinor === null || shippingPriceMinor < 0)
+    return fail("Shipping price is not an amount of money", ["shippingPrice"], "INVALID");
   let shippingDiscount = 0;
   const discountCodes: Order["discountCodes"] = [];
 
@@ -298,14 +311,26 @@ export function placeOrder(engine: Engine, shop: Shop, input: PlaceOrderInput): 
     } else if (discount.percentage !== null) {
       const off = lineTotals.map((t) => Math.round(t * discount.percentage!));
       lineItems.forEach((l, i) => (l.discountMinor = off[i]));
-      discountCodes.push({ code: discount.code, amountMinor: sum(off), type: "percentage", value: (discount.percentage * 100).toFixed(1) });
+      discountCodes.push({
+        code: discount.code,
+        amountMinor: sum(off),
+        type: "percentage",
+        value: (discount.percentage * 100).toFixed(1),
+      });
     } else {
       const perItem = discount.appliesOnEachItem;
       const wanted = perItem ? sum(lineItems.map((l) => discount.amountMinor! * l.quantity)) : discount.amountMinor!;
       const total = Math.min(wanted, sum(lineTotals));
-      const off = perItem ? lineItems.map((l, i) => Math.min(lineTotals[i], discount.amountMinor! * l.quantity)) : allocate(total, lineTotals);
+      const off = perItem
+        ? lineItems.map((l, i) => Math.min(lineTotals[i], discount.amountMinor! * l.quantity))
+        : allocate(total, lineTotals);
       lineItems.forEach((l, i) => (l.discountMinor = off[i]));
-      discountCodes.push({ code: discount.code, amountMinor: sum(off), type: "fixed_amount", value: decimal(discount.amountMinor!, currency) });
+      discountCodes.push({
+        code: discount.code,
+        amountMinor: sum(off),
+        type: "fixed_amount",
+        value: decimal(discount.amountMinor!, currency),
+      });
     }
     discount.usageCount += 1;
   }
@@ -318,7 +343,9 @@ export function placeOrder(engine: Engine, shop: Shop, input: PlaceOrderInput): 
   const id = state.nextId();
   const first = customer?.firstName ?? input.shippingAddress?.firstName ?? "Guest";
   const last = customer?.lastName ?? input.shippingAddress?.lastName ?? "Shopper";
-  const shippingAddress = ships ? defaultAddress(first, last, { ...customer?.defaultAddress, ...input.shippingAddress }) : null;
+  const shippingAddress = ships
+    ? defaultAddress(first, last, { ...customer?.defaultAddress, ...input.shippingAddress })
+    : null;
   const order: Order = {
     id,
     number,
@@ -342,7 +369,13 @@ export function placeOrder(engine: Engine, shop: Shop, input: PlaceOrderInput): 
     billingAddress: input.billingAddress ? defaultAddress(first, last, input.billingAddress) : shippingAddress,
     lineItems,
     shippingLine: ships
-      ? { id: state.nextId(), title: input.shippingTitle ?? "Standard", code: input.shippingTitle ?? "Standard", priceMinor: shippingPriceMinor, discountMinor: shippingDiscount }
+      ? {
+          id: state.nextId(),
+          title: input.shippingTitle ?? "Standard",
+          code: input.shippingTitle ?? "Standard",
+          priceMinor: shippingPriceMinor,
+          discountMinor: shippingDiscount,
+        }
       : null,
     taxRate,
     discountCodes,
@@ -359,7 +392,12 @@ export function placeOrder(engine: Engine, shop: Shop, input: PlaceOrderInput): 
       status: "OPEN",
       createdAt: at,
       updatedAt: at,
-      lineItems: shippable.map((l) => ({ id: state.nextId(), lineItemId: l.id, totalQuantity: l.quantity, remainingQuantity: l.quantity })),
+      lineItems: shippable.map((l) => ({
+        id: state.nextId(),
+        lineItemId: l.id,
+        totalQuantity: l.quantity,
+        remainingQuantity: l.quantity,
+      })),
     });
   }
   for (const { variant, quantity } of resolved) variant.inventoryQuantity -= quantity;
@@ -410,8 +448,17 @@ export function payOrder(engine: Engine, shop: Shop, orderId: unknown, gateway?:
 // Fulfilments
 
 export interface FulfillmentInput {
-  lineItemsByFulfillmentOrder: Array<{ fulfillmentOrderId: unknown; fulfillmentOrderLineItems?: Array<{ id: unknown; quantity: number }> | null }>;
-  trackingInfo?: { company?: string | null; number?: string | null; numbers?: string[] | null; url?: string | null; urls?: string[] | null } | null;
+  lineItemsByFulfillmentOrder: {
+    fulfillmentOrderId: unknown;
+    fulfillmentOrderLineItems?: { id: unknown; quantity: number }[] | null;
+  }[];
+  trackingInfo?: {
+    company?: string | null;
+    number?: string | null;
+    numbers?: string[] | null;
+    url?: string | null;
+    urls?: string[] | null;
+  } | null;
 }
 
 function trackingOf(engine: Engine, info: FulfillmentInput["trackingInfo"]) {
@@ -422,33 +469,56 @@ function trackingOf(engine: Engine, info: FulfillmentInput["trackingInfo"]) {
   return { company, numbers, urls };
 }
 
-export function createFulfillment(engine: Engine, shop: Shop, input: FulfillmentInput): Result<{ order: Order; fulfillment: Fulfillment }> {
+export function createFulfillment(
+  engine: Engine,
+  shop: Shop,
+  input: FulfillmentInput,
+): Result<{ order: Order; fulfillment: Fulfillment }> {
   const { state } = engine;
   if (!input.lineItemsByFulfillmentOrder?.length) {
     return fail("Line items by fulfillment order must not be empty", ["fulfillment", "lineItemsByFulfillmentOrder"]);
   }
   let order: Order | null = null;
-  const picks: Array<{ foLineId: number; lineItemId: number; quantity: number; fo: Order["fulfillmentOrders"][number] }> = [];
+  const picks: {
+    foLineId: number;
+    lineItemId: number;
+    quantity: number;
+    fo: Order["fulfillmentOrders"][number];
+  }[] = [];
   for (const [i, group] of input.lineItemsByFulfillmentOrder.entries()) {
     const found = state.fulfillmentOrder(shop, group.fulfillmentOrderId);
     const field = ["fulfillment", "lineItemsByFulfillmentOrder", String(i), "fulfillmentOrderId"];
     if (!found) return fail("Fulfillment order does not exist.", field);
-    if (order && found.order.id !== order.id) return fail("All fulfillment orders must belong to the same order.", field);
+    if (order && found.order.id !== order.id)
+      return fail("All fulfillment orders must belong to the same order.", field);
     order = found.order;
     const fo = found.fulfillmentOrder;
     if (order.cancelledAt || fo.status === "CANCELLED" || fo.status === "CLOSED") {
-      return fail(`Fulfillment order ${gidFor("FulfillmentOrder", fo.id)} has an unfulfillable status= ${fo.status.toLowerCase()}.`, field);
+      return fail(
+        `Fulfillment order ${gidFor("FulfillmentOrder", fo.id)} has an unfulfillable status= ${fo.status.toLowerCase()}.`,
+        field,
+      );
     }
     const wanted = group.fulfillmentOrderLineItems?.length
       ? group.fulfillmentOrderLineItems
       : fo.lineItems.filter((l) => l.remainingQuantity > 0).map((l) => ({ id: l.id, quantity: l.remainingQuantity }));
     for (const [j, w] of wanted.entries()) {
       const foLine = fo.lineItems.find((l) => l.id === parseId(w.id, "FulfillmentOrderLineItem"));
-      const lineField = ["fulfillment", "lineItemsByFulfillmentOrder", String(i), "fulfillmentOrderLineItems", String(j)];
+      const lineField = [
+        "fulfillment",
+        "lineItemsByFulfillmentOrder",
+        String(i),
+        "fulfillmentOrderLineItems",
+        String(j),
+      ];
       if (!foLine) return fail("Fulfillment order line item does not exist.", [...lineField, "id"]);
-      if (!Number.isInteger(w.quantity) || w.quantity < 1) return fail("Quantity must be greater than 0.", [...lineField, "quantity"]);
+      if (!Number.isInteger(w.quantity) || w.quantity < 1)
+        return fail("Quantity must be greater than 0.", [...lineField, "quantity"]);
       if (w.quantity > foLine.remainingQuantity) {
-        return fail(`Invalid fulfillment order line item quantity requested: ${w.quantity} exceeds the ${foLine.remainingQuantity} remaining.`, [...lineField, "quantity"]);
+        return fail(
+          `Invalid fulfillment order line item quantity requested: ${w.quantity} exceeds the ${foLine.remainingQuantity} remaining.`,
+          [...lineField, "quantity"],
+        );
       }
       picks.push({ foLineId: foLine.id, lineItemId: foLine.lineItemId, quantity: w.quantity, fo });
     }
@@ -470,7 +540,12 @@ export function createFulfillment(engine: Engine, shop: Shop, input: Fulfillment
     deliveredAt: null,
     createdAt: at,
     updatedAt: at,
-    lineItems: picks.map((p) => ({ id: state.nextId(), lineItemId: p.lineItemId, fulfillmentOrderLineId: p.foLineId, quantity: p.quantity })),
+    lineItems: picks.map((p) => ({
+      id: state.nextId(),
+      lineItemId: p.lineItemId,
+      fulfillmentOrderLineId: p.foLineId,
+      quantity: p.quantity,
+    })),
     events: [],
   };
   for (const p of picks) {
@@ -543,11 +618,14 @@ export function createFulfillmentEvent(
   if (!found) return fail("Fulfillment does not exist.", ["fulfillmentEvent", "fulfillmentId"]);
   const { order, fulfillment } = found;
   const status = input.status.toLowerCase() as ShipmentStatus;
-  if (!SHIPMENT_STATUSES.includes(status)) return fail(`Status ${input.status} is not a fulfillment event status.`, ["fulfillmentEvent", "status"]);
-  if (fulfillment.status === "cancelled") return fail("Fulfillment is cancelled.", ["fulfillmentEvent", "fulfillmentId"]);
+  if (!SHIPMENT_STATUSES.includes(status))
+    return fail(`Status ${input.status} is not a fulfillment event status.`, ["fulfillmentEvent", "status"]);
+  if (fulfillment.status === "cancelled")
+    return fail("Fulfillment is cancelled.", ["fulfillmentEvent", "fulfillmentId"]);
   for (const key of ["happenedAt", "estimatedDeliveryAt"] as const) {
     const v = input[key];
-    if (v != null && Number.isNaN(new Date(v).getTime())) return fail(`${key} is not a date`, ["fulfillmentEvent", key]);
+    if (v != null && Number.isNaN(new Date(v).getTime()))
+      return fail(`${key} is not a date`, ["fulfillmentEvent", key]);
   }
   const createdAt = engine.state.stamp();
   const destination = order.shippingAddress;
@@ -570,8 +648,10 @@ export function createFulfillmentEvent(
   const newest = fulfillment.events.reduce((a, b) => (Date.parse(b.happenedAt) >= Date.parse(a.happenedAt) ? b : a));
   fulfillment.shipmentStatus = newest.status;
   if (event.estimatedDeliveryAt) fulfillment.estimatedDeliveryAt = event.estimatedDeliveryAt;
-  if (status === "in_transit" && (!fulfillment.inTransitAt || event.happenedAt < fulfillment.inTransitAt)) fulfillment.inTransitAt = event.happenedAt;
-  if (status === "delivered" && (!fulfillment.deliveredAt || event.happenedAt < fulfillment.deliveredAt)) fulfillment.deliveredAt = event.happenedAt;
+  if (status === "in_transit" && (!fulfillment.inTransitAt || event.happenedAt < fulfillment.inTransitAt))
+    fulfillment.inTransitAt = event.happenedAt;
+  if (status === "delivered" && (!fulfillment.deliveredAt || event.happenedAt < fulfillment.deliveredAt))
+    fulfillment.deliveredAt = event.happenedAt;
   fulfillment.updatedAt = createdAt;
   emitTo(engine, shop, "fulfillment_events/create", fulfillmentEventPayload(shop, order, fulfillment, event));
   emitTo(engine, shop, "fulfillments/update", fulfillmentPayload(shop, order, fulfillment));
@@ -579,7 +659,12 @@ export function createFulfillmentEvent(
 }
 
 /** A carrier pushes its estimate without a scan (a delay noticed by the carrier's systems). */
-export function setEstimatedDelivery(engine: Engine, shop: Shop, fulfillmentId: unknown, estimatedDeliveryAt: string | Date): Result<Fulfillment> {
+export function setEstimatedDelivery(
+  engine: Engine,
+  shop: Shop,
+  fulfillmentId: unknown,
+  estimatedDeliveryAt: string | Date,
+): Result<Fulfillment> {
   const found = engine.state.fulfillment(shop, fulfillmentId);
   if (!found) return fail("Fulfillment does not exist.", ["fulfillmentId"]);
   found.fulfillment.estimatedDeliveryAt = new Date(estimatedDeliveryAt).toISOString();
@@ -593,10 +678,10 @@ export function setEstimatedDelivery(engine: Engine, shop: Shop, fulfillmentId: 
 export interface RefundInput {
   orderId: unknown;
   note?: string | null;
-  refundLineItems?: Array<{ lineItemId: unknown; quantity: number; restockType?: string | null }> | null;
+  refundLineItems?: { lineItemId: unknown; quantity: number; restockType?: string | null }[] | null;
   shipping?: { fullRefund?: boolean | null; amountMinor?: number | null } | null;
   /** Money back to the original payment. Omitted: nothing moves unless `storeCreditMinor` is set. */
-  transactions?: Array<{ amountMinor: number; gateway?: string; kind?: string; parentId?: unknown }> | null;
+  transactions?: { amountMinor: number; gateway?: string; kind?: string; parentId?: unknown }[] | null;
   storeCreditMinor?: number | null;
   storeCreditExpiresAt?: string | null;
   returnId?: number | null;
@@ -615,10 +700,15 @@ export function createRefund(engine: Engine, shop: Shop, input: RefundInput): Re
     const field = ["refundLineItems", String(i)];
     const li = order.lineItems.find((l) => l.id === parseId(rl.lineItemId, "LineItem"));
     if (!li) return fail("Line item does not exist on this order", [...field, "lineItemId"], "NOT_FOUND");
-    if (!Number.isInteger(rl.quantity) || rl.quantity < 1) return fail("Quantity must be greater than 0", [...field, "quantity"]);
-    const already = refundedQuantity(order, li.id) + sum(lines.filter((l) => l.lineItemId === li.id).map((l) => l.quantity));
+    if (!Number.isInteger(rl.quantity) || rl.quantity < 1)
+      return fail("Quantity must be greater than 0", [...field, "quantity"]);
+    const already =
+      refundedQuantity(order, li.id) + sum(lines.filter((l) => l.lineItemId === li.id).map((l) => l.quantity));
     if (rl.quantity > li.quantity - already) {
-      return fail(`Cannot refund more items than were purchased (${li.quantity - already} refundable)`, [...field, "quantity"]);
+      return fail(`Cannot refund more items than were purchased (${li.quantity - already} refundable)`, [
+        ...field,
+        "quantity",
+      ]);
     }
     const restockType = (rl.restockType ?? "no_restock").toLowerCase() as RefundLine["restockType"];
     if (!RESTOCK_TYPES.includes(restockType)) return fail("Restock type is invalid", [...field, "restockType"]);
@@ -636,21 +726,31 @@ export function createRefund(engine: Engine, shop: Shop, input: RefundInput): Re
   let shippingMinor = 0;
   if (input.shipping?.fullRefund) shippingMinor = shippingLeft;
   else if (input.shipping?.amountMinor) shippingMinor = input.shipping.amountMinor;
-  if (shippingMinor < 0 || shippingMinor > shippingLeft) return fail("Shipping refund amount exceeds what is refundable", ["shipping"]);
+  if (shippingMinor < 0 || shippingMinor > shippingLeft)
+    return fail("Shipping refund amount exceeds what is refundable", ["shipping"]);
 
   const available = totals.receivedMinor - totals.refundedMinor;
   let transactions = input.transactions ?? [];
   if (input.refundRemainingAmount) {
     const sale = order.transactions.find((t) => t.kind === "sale" && t.status === "success");
-    transactions = available > 0 && sale ? [{ amountMinor: available, gateway: sale.gateway, kind: "refund", parentId: sale.id }] : [];
+    transactions =
+      available > 0 && sale
+        ? [{ amountMinor: available, gateway: sale.gateway, kind: "refund", parentId: sale.id }]
+        : [];
   }
   const money = sum(transactions.map((t) => t.amountMinor)) + (input.storeCreditMinor ?? 0);
-  if (transactions.some((t) => t.amountMinor <= 0) || (input.storeCreditMinor ?? 0) < 0) return fail("Amount must be greater than 0", ["transactions"]);
+  if (transactions.some((t) => t.amountMinor <= 0) || (input.storeCreditMinor ?? 0) < 0)
+    return fail("Amount must be greater than 0", ["transactions"]);
   if (money > available) {
-    return fail(`Refund amount ${decimal(money, order.currency)} is greater than the net payment received ${decimal(available, order.currency)}`, ["transactions"]);
+    return fail(
+      `Refund amount ${decimal(money, order.currency)} is greater than the net payment received ${decimal(available, order.currency)}`,
+      ["transactions"],
+    );
   }
-  if (input.storeCreditMinor && !order.customerId) return fail("Store credit needs an order with a customer", ["refundMethods"]);
-  if (lines.length === 0 && shippingMinor === 0 && money === 0) return fail("A refund needs line items, shipping or an amount", null);
+  if (input.storeCreditMinor && !order.customerId)
+    return fail("Store credit needs an order with a customer", ["refundMethods"]);
+  if (lines.length === 0 && shippingMinor === 0 && money === 0)
+    return fail("A refund needs line items, shipping or an amount", null);
 
   const at = state.stamp();
   const sale = order.transactions.find((t) => t.kind === "sale" && t.status === "success");
@@ -683,7 +783,14 @@ export function createRefund(engine: Engine, shop: Shop, input: RefundInput): Re
   if (refund.storeCreditMinor > 0) {
     const customer = shop.customers.find((c) => c.id === order.customerId)!;
     const account = accountFor(engine, customer, order.currency);
-    addCreditTransaction(engine, account, "credit", refund.storeCreditMinor, input.storeCreditExpiresAt ?? null, "ORDER_REFUND");
+    addCreditTransaction(
+      engine,
+      account,
+      "credit",
+      refund.storeCreditMinor,
+      input.storeCreditExpiresAt ?? null,
+      "ORDER_REFUND",
+    );
   }
   // Refunded units no longer wait to be shipped.
   for (const rl of lines) {
@@ -727,7 +834,11 @@ export function cancelOrder(engine: Engine, shop: Shop, input: CancelInput): Res
   }
   if (order.paid && input.refund !== false) {
     const remaining = order.lineItems
-      .map((l) => ({ lineItemId: l.id, quantity: l.quantity - refundedQuantity(order, l.id), restockType: input.restock ? "cancel" : "no_restock" }))
+      .map((l) => ({
+        lineItemId: l.id,
+        quantity: l.quantity - refundedQuantity(order, l.id),
+        restockType: input.restock ? "cancel" : "no_restock",
+      }))
       .filter((l) => l.quantity > 0);
     const refunded = createRefund(engine, shop, {
       orderId: order.id,
@@ -793,14 +904,20 @@ function lineReason(l: ReturnLineInput, lf: string[]): Result<ReturnReasonDefini
   return ok(legacy);
 }
 
-function buildExchangeLines(engine: Engine, shop: Shop, inputs: ExchangeLineInput[], field: string): Result<ExchangeLine[]> {
+function buildExchangeLines(
+  engine: Engine,
+  shop: Shop,
+  inputs: ExchangeLineInput[],
+  field: string,
+): Result<ExchangeLine[]> {
   const built: ExchangeLine[] = [];
   for (const [i, e] of inputs.entries()) {
     const ef = [field, "exchangeLineItems", String(i)];
     if (e.variantId == null) return fail("Variant can't be blank.", [...ef, "variantId"], "BLANK");
     const found = engine.state.variant(shop, e.variantId);
     if (!found) return fail("Product variant does not exist.", [...ef, "variantId"], "NOT_FOUND");
-    if (!Number.isInteger(e.quantity) || e.quantity < 1) return fail("Quantity must be greater than 0.", [...ef, "quantity"], "GREATER_THAN");
+    if (!Number.isInteger(e.quantity) || e.quantity < 1)
+      return fail("Quantity must be greater than 0.", [...ef, "quantity"], "GREATER_THAN");
     const planned = sum(built.filter((b) => b.variantId === found.variant.id).map((b) => b.quantity)) + e.quantity;
     if (found.product.status !== "ACTIVE" || found.variant.inventoryQuantity < planned) {
       return fail("Product variant is not available for sale in that quantity.", [...ef, "variantId"], "INVALID");
@@ -821,7 +938,13 @@ function buildExchangeLines(engine: Engine, shop: Shop, inputs: ExchangeLineInpu
   return ok(built);
 }
 
-function buildReturn(engine: Engine, shop: Shop, orderId: unknown, lines: ReturnLineInput[], field: string): Result<{ order: Order; ret: Return }> {
+function buildReturn(
+  engine: Engine,
+  shop: Shop,
+  orderId: unknown,
+  lines: ReturnLineInput[],
+  field: string,
+): Result<{ order: Order; ret: Return }> {
   const order = engine.state.order(shop, orderId);
   if (!order) return fail("Order does not exist.", [field, "orderId"], "NOT_FOUND");
   if (!lines?.length) return fail("Return line items must not be empty.", [field, "returnLineItems"], "BLANK");
@@ -829,13 +952,20 @@ function buildReturn(engine: Engine, shop: Shop, orderId: unknown, lines: Return
   for (const [i, l] of lines.entries()) {
     const lf = [field, "returnLineItems", String(i)];
     const found = engine.state.fulfillmentLine(shop, l.fulfillmentLineItemId);
-    if (!found || found.order.id !== order.id) return fail("Fulfillment line item does not exist on this order.", [...lf, "fulfillmentLineItemId"], "NOT_FOUND");
-    if (found.fulfillment.status !== "success") return fail("Fulfillment line item is not returnable.", [...lf, "fulfillmentLineItemId"], "INVALID");
-    if (!Number.isInteger(l.quantity) || l.quantity < 1) return fail("Quantity must be greater than 0.", [...lf, "quantity"], "GREATER_THAN");
+    if (!found || found.order.id !== order.id)
+      return fail("Fulfillment line item does not exist on this order.", [...lf, "fulfillmentLineItemId"], "NOT_FOUND");
+    if (found.fulfillment.status !== "success")
+      return fail("Fulfillment line item is not returnable.", [...lf, "fulfillmentLineItemId"], "INVALID");
+    if (!Number.isInteger(l.quantity) || l.quantity < 1)
+      return fail("Quantity must be greater than 0.", [...lf, "quantity"], "GREATER_THAN");
     const inThisReturn = sum(built.filter((b) => b.fulfillmentLineItemId === found.line.id).map((b) => b.quantity));
     const returnable = returnableQuantity(order, found.line) - inThisReturn;
     if (l.quantity > returnable) {
-      return fail(`Quantity ${l.quantity} is greater than the returnable quantity ${returnable}.`, [...lf, "quantity"], "LESS_THAN_OR_EQUAL_TO");
+      return fail(
+        `Quantity ${l.quantity} is greater than the returnable quantity ${returnable}.`,
+        [...lf, "quantity"],
+        "LESS_THAN_OR_EQUAL_TO",
+      );
     }
     const reason = lineReason(l, lf);
     if (!reason.ok) return { ok: false, userErrors: reason.userErrors };
@@ -884,7 +1014,12 @@ function openReturn(engine: Engine, ret: Return) {
 }
 
 /** A customer asks to return items (returnRequest): the return waits for the merchant. */
-export function requestReturn(engine: Engine, shop: Shop, orderId: unknown, lines: ReturnLineInput[]): Result<{ order: Order; ret: Return }> {
+export function requestReturn(
+  engine: Engine,
+  shop: Shop,
+  orderId: unknown,
+  lines: ReturnLineInput[],
+): Result<{ order: Order; ret: Return }> {
   const built = buildReturn(engine, shop, orderId, lines, "input");
   if (!built.ok) return built;
   const { order, ret } = built.value;
@@ -928,7 +1063,11 @@ export function approveReturn(engine: Engine, shop: Shop, id: unknown): Result<{
   if (!found.ok) return found;
   const { order, ret } = found.value;
   if (ret.status !== "requested") {
-    return fail(`Return is not approvable. Only returns with status REQUESTED can be approved (this one is ${ret.status.toUpperCase()}).`, ["input", "id"], "INVALID_STATE");
+    return fail(
+      `Return is not approvable. Only returns with status REQUESTED can be approved (this one is ${ret.status.toUpperCase()}).`,
+      ["input", "id"],
+      "INVALID_STATE",
+    );
   }
   openReturn(engine, ret);
   emitTo(engine, shop, "returns/approve", returnPayload(order, ret));
@@ -947,10 +1086,15 @@ export function declineReturn(
   if (!found.ok) return found;
   const { order, ret } = found.value;
   if (ret.status !== "requested") {
-    return fail(`Return is not declinable. Only returns with status REQUESTED can be declined (this one is ${ret.status.toUpperCase()}).`, ["input", "id"], "INVALID_STATE");
+    return fail(
+      `Return is not declinable. Only returns with status REQUESTED can be declined (this one is ${ret.status.toUpperCase()}).`,
+      ["input", "id"],
+      "INVALID_STATE",
+    );
   }
   const upper = reason.toUpperCase();
-  if (!["FINAL_SALE", "OTHER", "RETURN_PERIOD_ENDED"].includes(upper)) return fail("Decline reason is invalid.", ["input", "declineReason"], "INCLUSION");
+  if (!["FINAL_SALE", "OTHER", "RETURN_PERIOD_ENDED"].includes(upper))
+    return fail("Decline reason is invalid.", ["input", "declineReason"], "INCLUSION");
   ret.status = "declined";
   ret.decline = { reason: upper as NonNullable<Return["decline"]>["reason"], note: note ?? null };
   emitTo(engine, shop, "returns/decline", returnDeclinePayload(order, ret));
@@ -965,24 +1109,45 @@ export interface DispositionInput {
   locationId?: unknown;
 }
 
-export function dispose(engine: Engine, shop: Shop, inputs: DispositionInput[], field = "dispositionInputs"): Result<ReverseFulfillmentOrderLine[]> {
+export function dispose(
+  engine: Engine,
+  shop: Shop,
+  inputs: DispositionInput[],
+  field = "dispositionInputs",
+): Result<ReverseFulfillmentOrderLine[]> {
   const touched: ReverseFulfillmentOrderLine[] = [];
   const planned = new Map<number, number>();
   for (const [i, d] of inputs.entries()) {
     const f = [field, String(i)];
     const found = engine.state.reverseFulfillmentOrderLine(shop, d.reverseFulfillmentOrderLineItemId);
-    if (!found) return fail("Reverse fulfillment order line item does not exist.", [...f, "reverseFulfillmentOrderLineItemId"], "NOT_FOUND");
-    if (found.ret.status !== "open") return fail("The return is not open.", [...f, "reverseFulfillmentOrderLineItemId"], "INVALID_STATE");
-    if (!Number.isInteger(d.quantity) || d.quantity < 1) return fail("Quantity must be greater than 0.", [...f, "quantity"], "GREATER_THAN");
+    if (!found)
+      return fail(
+        "Reverse fulfillment order line item does not exist.",
+        [...f, "reverseFulfillmentOrderLineItemId"],
+        "NOT_FOUND",
+      );
+    if (found.ret.status !== "open")
+      return fail("The return is not open.", [...f, "reverseFulfillmentOrderLineItemId"], "INVALID_STATE");
+    if (!Number.isInteger(d.quantity) || d.quantity < 1)
+      return fail("Quantity must be greater than 0.", [...f, "quantity"], "GREATER_THAN");
     const type = d.dispositionType.toUpperCase();
-    if (!["MISSING", "NOT_RESTOCKED", "PROCESSING_REQUIRED", "RESTOCKED"].includes(type)) return fail("Disposition type is invalid.", [...f, "dispositionType"], "INCLUSION");
+    if (!["MISSING", "NOT_RESTOCKED", "PROCESSING_REQUIRED", "RESTOCKED"].includes(type))
+      return fail("Disposition type is invalid.", [...f, "dispositionType"], "INCLUSION");
     const locationId = d.locationId == null ? null : parseId(d.locationId, "Location");
     if (type === "RESTOCKED" && locationId !== shop.locationId) {
-      return fail("A location is required to restock items.", [...f, "locationId"], locationId === null ? "BLANK" : "NOT_FOUND");
+      return fail(
+        "A location is required to restock items.",
+        [...f, "locationId"],
+        locationId === null ? "BLANK" : "NOT_FOUND",
+      );
     }
     const disposed = sum(found.line.dispositions.map((x) => x.quantity)) + (planned.get(found.line.id) ?? 0);
     if (d.quantity > found.line.totalQuantity - disposed) {
-      return fail(`Quantity ${d.quantity} is greater than the ${found.line.totalQuantity - disposed} left to dispose.`, [...f, "quantity"], "LESS_THAN_OR_EQUAL_TO");
+      return fail(
+        `Quantity ${d.quantity} is greater than the ${found.line.totalQuantity - disposed} left to dispose.`,
+        [...f, "quantity"],
+        "LESS_THAN_OR_EQUAL_TO",
+      );
     }
     planned.set(found.line.id, (planned.get(found.line.id) ?? 0) + d.quantity);
   }
@@ -1003,8 +1168,8 @@ export function dispose(engine: Engine, shop: Shop, inputs: DispositionInput[], 
 
 export interface ProcessReturnInput {
   returnId: unknown;
-  returnLineItems?: Array<{ id: unknown; quantity: number; dispositions?: DispositionInput[] | null }> | null;
-  exchangeLineItems?: Array<{ id: unknown; quantity: number }> | null;
+  returnLineItems?: { id: unknown; quantity: number; dispositions?: DispositionInput[] | null }[] | null;
+  exchangeLineItems?: { id: unknown; quantity: number }[] | null;
   /** Money back to the original payment, and/or to store credit (minor units). */
   refundMinor?: number;
   storeCreditMinor?: number;
@@ -1013,31 +1178,46 @@ export interface ProcessReturnInput {
 }
 
 /** returnProcess: items are received, dispositions recorded, and money may go back. */
-export function processReturn(engine: Engine, shop: Shop, input: ProcessReturnInput): Result<{ order: Order; ret: Return; refund: Refund | null }> {
+export function processReturn(
+  engine: Engine,
+  shop: Shop,
+  input: ProcessReturnInput,
+): Result<{ order: Order; ret: Return; refund: Refund | null }> {
   const found = findReturn(engine, shop, input.returnId, ["input", "returnId"]);
   if (!found.ok) return found;
   const { order, ret } = found.value;
-  if (ret.status !== "open") return fail("Return must be open to be processed.", ["input", "returnId"], "INVALID_STATE");
+  if (ret.status !== "open")
+    return fail("Return must be open to be processed.", ["input", "returnId"], "INVALID_STATE");
   const items = input.returnLineItems ?? [];
   for (const [i, item] of items.entries()) {
     const f = ["input", "returnLineItems", String(i)];
     const line = ret.lines.find((l) => l.id === parseId(item.id, "ReturnLineItem"));
     if (!line) return fail("Return line item does not exist on this return.", [...f, "id"], "NOT_FOUND");
-    if (!Number.isInteger(item.quantity) || item.quantity < 1) return fail("Quantity must be greater than 0.", [...f, "quantity"], "GREATER_THAN");
+    if (!Number.isInteger(item.quantity) || item.quantity < 1)
+      return fail("Quantity must be greater than 0.", [...f, "quantity"], "GREATER_THAN");
     if (item.quantity > line.quantity - line.processedQuantity) {
-      return fail(`Quantity ${item.quantity} is greater than the ${line.quantity - line.processedQuantity} left to process.`, [...f, "quantity"], "LESS_THAN_OR_EQUAL_TO");
+      return fail(
+        `Quantity ${item.quantity} is greater than the ${line.quantity - line.processedQuantity} left to process.`,
+        [...f, "quantity"],
+        "LESS_THAN_OR_EQUAL_TO",
+      );
     }
   }
   const exchanges = input.exchangeLineItems ?? [];
-  const exchangePlan: Array<{ line: ExchangeLine; quantity: number }> = [];
+  const exchangePlan: { line: ExchangeLine; quantity: number }[] = [];
   for (const [i, item] of exchanges.entries()) {
     const f = ["input", "exchangeLineItems", String(i)];
     const line = (ret.exchangeLines ?? []).find((l) => l.id === parseId(item.id, "ExchangeLineItem"));
     if (!line) return fail("Exchange line item does not exist on this return.", [...f, "id"], "NOT_FOUND");
-    if (!Number.isInteger(item.quantity) || item.quantity < 1) return fail("Quantity must be greater than 0.", [...f, "quantity"], "GREATER_THAN");
+    if (!Number.isInteger(item.quantity) || item.quantity < 1)
+      return fail("Quantity must be greater than 0.", [...f, "quantity"], "GREATER_THAN");
     const planned = sum(exchangePlan.filter((p) => p.line === line).map((p) => p.quantity));
     if (item.quantity > line.quantity - line.processedQuantity - planned) {
-      return fail(`Quantity ${item.quantity} is greater than the ${line.quantity - line.processedQuantity - planned} left to process.`, [...f, "quantity"], "LESS_THAN_OR_EQUAL_TO");
+      return fail(
+        `Quantity ${item.quantity} is greater than the ${line.quantity - line.processedQuantity - planned} left to process.`,
+        [...f, "quantity"],
+        "LESS_THAN_OR_EQUAL_TO",
+      );
     }
     exchangePlan.push({ line, quantity: item.quantity });
   }
@@ -1065,7 +1245,10 @@ export function processReturn(engine: Engine, shop: Shop, input: ProcessReturnIn
         return { lineItemId: line.lineItemId, quantity: item.quantity, restockType: "return" };
       }),
       shipping: input.refundShipping ?? null,
-      transactions: input.refundMinor && sale ? [{ amountMinor: input.refundMinor, gateway: sale.gateway, kind: "refund", parentId: sale.id }] : [],
+      transactions:
+        input.refundMinor && sale
+          ? [{ amountMinor: input.refundMinor, gateway: sale.gateway, kind: "refund", parentId: sale.id }]
+          : [],
       storeCreditMinor: input.storeCreditMinor ?? null,
     });
     if (!refunded.ok) return refunded;
@@ -1074,7 +1257,8 @@ export function processReturn(engine: Engine, shop: Shop, input: ProcessReturnIn
   for (const item of items) {
     const line = ret.lines.find((l) => l.id === parseId(item.id, "ReturnLineItem"))!;
     line.processedQuantity += item.quantity;
-    if (refund && !(exchanging && !input.refundMinor && !input.storeCreditMinor && !input.refundShipping)) line.refundedQuantity += item.quantity;
+    if (refund && !(exchanging && !input.refundMinor && !input.storeCreditMinor && !input.refundShipping))
+      line.refundedQuantity += item.quantity;
   }
   if (exchangePlan.length) addExchangeItems(engine, shop, order, exchangePlan);
   emitTo(engine, shop, "returns/process", returnStatusPayload(order, ret));
@@ -1087,7 +1271,7 @@ export function processReturn(engine: Engine, shop: Shop, input: ProcessReturnIn
  * Processed exchange items become new line items on the original order (no new order), with a
  * fulfillment order of their own so they can be shipped; the variant's stock is taken.
  */
-function addExchangeItems(engine: Engine, shop: Shop, order: Order, plan: Array<{ line: ExchangeLine; quantity: number }>) {
+function addExchangeItems(engine: Engine, shop: Shop, order: Order, plan: { line: ExchangeLine; quantity: number }[]) {
   const { state } = engine;
   const at = state.stamp();
   const added: LineItem[] = [];
@@ -1123,7 +1307,12 @@ function addExchangeItems(engine: Engine, shop: Shop, order: Order, plan: Array<
       status: "OPEN",
       createdAt: at,
       updatedAt: at,
-      lineItems: shippable.map((l) => ({ id: state.nextId(), lineItemId: l.id, totalQuantity: l.quantity, remainingQuantity: l.quantity })),
+      lineItems: shippable.map((l) => ({
+        id: state.nextId(),
+        lineItemId: l.id,
+        totalQuantity: l.quantity,
+        remainingQuantity: l.quantity,
+      })),
     });
   }
 }
@@ -1132,7 +1321,8 @@ export function closeReturn(engine: Engine, shop: Shop, id: unknown): Result<{ o
   const found = findReturn(engine, shop, id, ["id"]);
   if (!found.ok) return found;
   const { order, ret } = found.value;
-  if (ret.status !== "open") return fail(`Return is not closable: it is ${ret.status.toUpperCase()}.`, ["id"], "INVALID_STATE");
+  if (ret.status !== "open")
+    return fail(`Return is not closable: it is ${ret.status.toUpperCase()}.`, ["id"], "INVALID_STATE");
   ret.status = "closed";
   ret.closedAt = engine.state.stamp();
   for (const rfo of ret.reverseFulfillmentOrders) rfo.status = "CLOSED";
@@ -1145,8 +1335,10 @@ export function cancelReturn(engine: Engine, shop: Shop, id: unknown): Result<{ 
   const found = findReturn(engine, shop, id, ["id"]);
   if (!found.ok) return found;
   const { order, ret } = found.value;
-  if (ret.status !== "open" && ret.status !== "requested") return fail(`Return is not cancelable: it is ${ret.status.toUpperCase()}.`, ["id"], "INVALID_STATE");
-  if (ret.lines.some((l) => l.processedQuantity > 0)) return fail("A return with processed items cannot be canceled.", ["id"], "INVALID_STATE");
+  if (ret.status !== "open" && ret.status !== "requested")
+    return fail(`Return is not cancelable: it is ${ret.status.toUpperCase()}.`, ["id"], "INVALID_STATE");
+  if (ret.lines.some((l) => l.processedQuantity > 0))
+    return fail("A return with processed items cannot be canceled.", ["id"], "INVALID_STATE");
   ret.status = "canceled";
   for (const rfo of ret.reverseFulfillmentOrders) rfo.status = "CANCELED";
   emitTo(engine, shop, "returns/cancel", returnStatusPayload(order, ret));
@@ -1174,19 +1366,32 @@ export function createDiscount(engine: Engine, shop: Shop, input: DiscountInput,
   const code = input.code?.trim() ?? "";
   if (!code) return fail("Code can't be blank", [root, "code"], "BLANK");
   if (code.length > 255) return fail("Code is too long", [root, "code"], "TOO_LONG");
-  if (engine.state.discountByCode(shop, code)) return fail("Code must be unique. Please try a different code.", [root, "code"], "TAKEN");
+  if (engine.state.discountByCode(shop, code))
+    return fail("Code must be unique. Please try a different code.", [root, "code"], "TAKEN");
   if (!input.title?.trim()) return fail("Title can't be blank", [root, "title"], "BLANK");
-  if (!input.startsAt || Number.isNaN(Date.parse(input.startsAt))) return fail("Starts at can't be blank", [root, "startsAt"], "BLANK");
-  if (input.endsAt && Date.parse(input.endsAt) < Date.parse(input.startsAt)) return fail("Ends at needs to be after starts_at", [root, "endsAt"], "INVALID");
+  if (!input.startsAt || Number.isNaN(Date.parse(input.startsAt)))
+    return fail("Starts at can't be blank", [root, "startsAt"], "BLANK");
+  if (input.endsAt && Date.parse(input.endsAt) < Date.parse(input.startsAt))
+    return fail("Ends at needs to be after starts_at", [root, "endsAt"], "INVALID");
   let percentage: number | null = null;
   let amountMinor: number | null = null;
   if (input.kind === "basic") {
     if (input.percentage != null) {
-      if (!(input.percentage > 0 && input.percentage <= 1)) return fail("Value must be between 0.0 and 1.0", [root, "customerGets", "value", "percentage"], "VALUE_OUTSIDE_RANGE");
+      if (!(input.percentage > 0 && input.percentage <= 1))
+        return fail(
+          "Value must be between 0.0 and 1.0",
+          [root, "customerGets", "value", "percentage"],
+          "VALUE_OUTSIDE_RANGE",
+        );
       percentage = input.percentage;
     } else if (input.amount != null) {
       const minor = minorOrNull(input.amount, shop.currency);
-      if (minor === null || !(minor > 0)) return fail("Value must be greater than 0", [root, "customerGets", "value", "discountAmount", "amount"], "GREATER_THAN");
+      if (minor === null || !(minor > 0))
+        return fail(
+          "Value must be greater than 0",
+          [root, "customerGets", "value", "discountAmount", "amount"],
+          "GREATER_THAN",
+        );
       amountMinor = minor;
     } else {
       return fail("Customer gets value can't be blank", [root, "customerGets", "value"], "BLANK");
@@ -1197,7 +1402,8 @@ export function createDiscount(engine: Engine, shop: Shop, input: DiscountInput,
     customerIds = [];
     for (const [i, c] of input.customerIds.entries()) {
       const customer = engine.state.customer(shop, c);
-      if (!customer) return fail("Customer does not exist", [root, "context", "customers", "add", String(i)], "INVALID");
+      if (!customer)
+        return fail("Customer does not exist", [root, "context", "customers", "add", String(i)], "INVALID");
       customerIds.push(customer.id);
     }
   }
@@ -1279,15 +1485,31 @@ export function storeCredit(
     const found = engine.state.storeCreditAccount(shop, id);
     if (!found) return fail("Store credit account does not exist.", ["id"], "ACCOUNT_NOT_FOUND");
     ({ customer, account } = found);
-    if (account.currency !== currency) return fail("The currency does not match the account's currency.", amountField.slice(0, -1), "MISMATCHING_CURRENCY");
+    if (account.currency !== currency)
+      return fail(
+        "The currency does not match the account's currency.",
+        amountField.slice(0, -1),
+        "MISMATCHING_CURRENCY",
+      );
   }
   const minor = minorOrNull(amount.amount, currency);
-  if (minor === null || !(minor > 0)) return fail("The amount must be greater than zero.", amountField, "NEGATIVE_OR_ZERO_AMOUNT");
-  if (expiresAt && Date.parse(expiresAt) <= engine.state.now().getTime()) return fail("The expiry date must be in the future.", [root, "expiresAt"], "EXPIRES_AT_IN_PAST");
-  if (kind === "credit" && currency !== shop.currency) return fail("The currency is not supported by this shop.", amountField.slice(0, -1), "UNSUPPORTED_CURRENCY");
+  if (minor === null || !(minor > 0))
+    return fail("The amount must be greater than zero.", amountField, "NEGATIVE_OR_ZERO_AMOUNT");
+  if (expiresAt && Date.parse(expiresAt) <= engine.state.now().getTime())
+    return fail("The expiry date must be in the future.", [root, "expiresAt"], "EXPIRES_AT_IN_PAST");
+  if (kind === "credit" && currency !== shop.currency)
+    return fail("The currency is not supported by this shop.", amountField.slice(0, -1), "UNSUPPORTED_CURRENCY");
   account ??= accountFor(engine, customer, currency);
-  if (kind === "debit" && storeCreditBalance(account) < minor) return fail("The account does not have enough funds.", amountField, "INSUFFICIENT_FUNDS");
-  const transaction = addCreditTransaction(engine, account, kind, minor, expiresAt ? new Date(expiresAt).toISOString() : null, "ADJUSTMENT");
+  if (kind === "debit" && storeCreditBalance(account) < minor)
+    return fail("The account does not have enough funds.", amountField, "INSUFFICIENT_FUNDS");
+  const transaction = addCreditTransaction(
+    engine,
+    account,
+    kind,
+    minor,
+    expiresAt ? new Date(expiresAt).toISOString() : null,
+    "ADJUSTMENT",
+  );
   return ok({ customer, account, transaction });
 }
 
@@ -1340,10 +1562,13 @@ export function customersRedact(engine: Engine, shop: Shop, customerId: unknown,
 
 export function customersDataRequest(engine: Engine, shop: Shop, customerId: unknown, orderIds?: unknown[]) {
   const { orders, ...rest } = complianceSubject(engine, shop, customerId, orderIds);
-  emitTo(engine, shop, "customers/data_request", { ...rest, orders_requested: orders, data_request: { id: engine.state.nextId() } });
+  emitTo(engine, shop, "customers/data_request", {
+    ...rest,
+    orders_requested: orders,
+    data_request: { id: engine.state.nextId() },
+  });
 }
 
 export function shopRedact(engine: Engine, shop: Shop) {
   emitTo(engine, shop, "shop/redact", { shop_id: shop.id, shop_domain: shop.domain });
 }
-

@@ -5,6 +5,7 @@
  * Refuses to exist when NODE_ENV=production.
  */
 import type { GraphqlFn } from "../../app/shopify/admin.server";
+
 import {
   ADMIN_API_VERSION,
   type GraphqlRequestBody,
@@ -14,7 +15,14 @@ import {
   executeAdmin,
   handleAdminGraphql,
 } from "./admin-graphql";
-import { type AuthDeps, findAccessToken, handleTokenExchange, issueAccessToken, mintSessionToken, verifySessionToken } from "./auth";
+import {
+  type AuthDeps,
+  findAccessToken,
+  handleTokenExchange,
+  issueAccessToken,
+  mintSessionToken,
+  verifySessionToken,
+} from "./auth";
 import { type Engine, emitTo } from "./commerce";
 import { createScenarios } from "./scenarios";
 import {
@@ -56,7 +64,9 @@ const CARRIER_URLS: Record<string, (n: string) => string> = {
 
 export function defaultTrackingUrl(company: string | null, number: string): string {
   const known = company ? CARRIER_URLS[company.trim().toLowerCase()] : undefined;
-  return known ? known(encodeURIComponent(number)) : `https://tracking.sandbox.invalid/${encodeURIComponent(company ?? "carrier")}/${encodeURIComponent(number)}`;
+  return known
+    ? known(encodeURIComponent(number))
+    : `https://tracking.sandbox.invalid/${encodeURIComponent(company ?? "carrier")}/${encodeURIComponent(number)}`;
 }
 
 /** The shop a request is for: the sandbox header (set by routeAdminApiTo), else a myshopify Host. */
@@ -85,7 +95,8 @@ export function createSandbox(options: SandboxOptions) {
   const engine: Engine = {
     state,
     // A webhook is triggered when its change happened: the last stamp the state handed out.
-    emit: (shop, topic, payload) => webhooks.emit(shop.domain, topic, payload, state.data.lastStamp ?? clock().toISOString()),
+    emit: (shop, topic, payload) =>
+      webhooks.emit(shop.domain, topic, payload, state.data.lastStamp ?? clock().toISOString()),
     trackingUrl: options.trackingUrl ?? defaultTrackingUrl,
   };
   const throttle = new Throttle(clock);
@@ -114,10 +125,18 @@ export function createSandbox(options: SandboxOptions) {
     /** What a page needs to show a shop. */
     shopInfo: (domain: string) => {
       const s = state.shop(domain);
-      return { domain: s.domain, name: s.name, email: s.email, currency: s.currency, timezone: s.timezone, appInstalled: s.appInstalled };
+      return {
+        domain: s.domain,
+        name: s.name,
+        email: s.email,
+        currency: s.currency,
+        timezone: s.timezone,
+        appInstalled: s.appInstalled,
+      };
     },
     customers: (domain: string) => state.shop(domain).customers,
-    productByHandle: (domain: string, handle: string) => state.shop(domain).products.find((p) => p.handle === handle) ?? null,
+    productByHandle: (domain: string, handle: string) =>
+      state.shop(domain).products.find((p) => p.handle === handle) ?? null,
 
     /** POST /admin/api/<version>/graphql.json (shop in x-sandbox-shop-domain or the Host). */
     handleAdminGraphql: (request: Request) => handleAdminGraphql({ engine, throttle, auth }, request),
@@ -129,13 +148,16 @@ export function createSandbox(options: SandboxOptions) {
         shop: input.shop,
         apiKey: options.apiKey,
         apiSecret: options.apiSecret,
-        userId: input.userId ?? (state.shop(input.shop).staff.find((u) => u.accountOwner) ?? state.shop(input.shop).staff[0]).id,
+        userId:
+          input.userId ??
+          (state.shop(input.shop).staff.find((u) => u.accountOwner) ?? state.shop(input.shop).staff[0]).id,
         now: input.now ?? clock(),
       }),
     verifySessionToken: (token: string) => verifySessionToken(token, options.apiKey, options.apiSecret, clock()),
     /** An access token for a shop without going through token exchange (seeds, tests). */
     issueAccessToken: (shop: string, opts: { userId?: number } = {}) =>
-      issueAccessToken(auth, state.shop(shop), { userId: opts.userId ?? null, expiresInS: opts.userId ? 86_399 : null }).token,
+      issueAccessToken(auth, state.shop(shop), { userId: opts.userId ?? null, expiresInS: opts.userId ? 86_399 : null })
+        .token,
     isAccessTokenValid: (shop: string, token: string) => Boolean(findAccessToken(auth, state.shop(shop), token)),
 
     /** Runs a GraphQL document for a shop and returns Shopify's JSON body. */
@@ -149,7 +171,8 @@ export function createSandbox(options: SandboxOptions) {
         });
     },
     /** Resizes or empties a shop's query-cost bucket. */
-    setThrottle: (shop: string, settings: Partial<ThrottleSettings> & { currentlyAvailable?: number }) => throttle.set(shop, settings),
+    setThrottle: (shop: string, settings: Partial<ThrottleSettings> & { currentlyAvailable?: number }) =>
+      throttle.set(shop, settings),
     /** The next n Admin API requests of the shop answer THROTTLED. */
     throttleNext: (shop: string, n: number) => throttle.throttleNext(shop, n),
 

@@ -132,7 +132,10 @@ export function customerPayload(shop: Shop, c: Customer, compact = false): Json 
   };
   if (compact) return base;
   // Shopify's addresses list writes blanks where default_address has nulls.
-  return { ...base, addresses: [{ ...defaultAddress, address2: defaultAddress.address2 ?? "", company: defaultAddress.company ?? "" }] };
+  return {
+    ...base,
+    addresses: [{ ...defaultAddress, address2: defaultAddress.address2 ?? "", company: defaultAddress.company ?? "" }],
+  };
 }
 
 function taxLines(amountMinor: number, rate: number, currency: string): Json[] {
@@ -157,7 +160,11 @@ export function lineItemPayload(order: Order, li: LineItem, quantity = li.quanti
     id: li.id,
     admin_graphql_api_id: gidFor("LineItem", li.id),
     attributed_staffs: [],
-    current_quantity: Math.max(0, li.quantity - sum(order.refunds.flatMap((r) => r.lines.filter((l) => l.lineItemId === li.id).map((l) => l.quantity)))),
+    current_quantity: Math.max(
+      0,
+      li.quantity -
+        sum(order.refunds.flatMap((r) => r.lines.filter((l) => l.lineItemId === li.id).map((l) => l.quantity))),
+    ),
     fulfillable_quantity: fulfillableQuantity(order, li),
     fulfillment_service: "manual",
     fulfillment_status: lineFulfillmentStatus(order, li),
@@ -184,7 +191,9 @@ export function lineItemPayload(order: Order, li: LineItem, quantity = li.quanti
     tax_lines: taxLines(share(li.taxMinor), order.taxRate, c),
     duties: [],
     discount_allocations:
-      discount > 0 ? [{ amount: decimal(discount, c), amount_set: moneySet(discount, c), discount_application_index: 0 }] : [],
+      discount > 0
+        ? [{ amount: decimal(discount, c), amount_set: moneySet(discount, c), discount_application_index: 0 }]
+        : [],
   };
 }
 
@@ -507,7 +516,11 @@ export function returnPayload(order: Order, ret: Return): Json {
     return_line_items: returnLineItemsPayload(ret),
     return_shipping_fees: [],
     // Shopify's payloads give each exchange item's order line as null (it exists once processed).
-    exchange_line_items: (ret.exchangeLines ?? []).map((e) => ({ id: e.id, admin_graphql_api_id: gidFor("ExchangeLineItem", e.id), line_item: null })),
+    exchange_line_items: (ret.exchangeLines ?? []).map((e) => ({
+      id: e.id,
+      admin_graphql_api_id: gidFor("ExchangeLineItem", e.id),
+      line_item: null,
+    })),
     total_exchange_line_items: sum((ret.exchangeLines ?? []).map((e) => e.quantity)),
   };
 }

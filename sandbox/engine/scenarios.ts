@@ -44,31 +44,54 @@ export type FulfillmentRef = Fulfillment | string | number;
 export type CustomerRef = Customer | string | number;
 export type ReturnRef = Return | string | number;
 
-export type ScanStatus = "in_transit" | "out_for_delivery" | "attempted_delivery" | "delivered" | "failure" | "confirmed" | "carrier_picked_up" | "delayed" | "ready_for_pickup" | "label_printed" | "label_purchased";
+export type ScanStatus =
+  | "in_transit"
+  | "out_for_delivery"
+  | "attempted_delivery"
+  | "delivered"
+  | "failure"
+  | "confirmed"
+  | "carrier_picked_up"
+  | "delayed"
+  | "ready_for_pickup"
+  | "label_printed"
+  | "label_purchased";
 
 export function createScenarios(engine: Engine) {
   const { state } = engine;
   const shopOf = (domain: string): Shop => state.shop(domain);
   const orderOf = (shop: Shop, ref: OrderRef): Order => {
     const found =
-      typeof ref === "object" ? state.order(shop, ref.id) : typeof ref === "string" && !ref.startsWith("gid://") && !/^\d+$/.test(ref) ? state.orderByName(shop, ref) : state.order(shop, ref);
-    if (!found) throw new ScenarioError(`No order ${typeof ref === "object" ? ref.name : String(ref)} in ${shop.domain}`);
+      typeof ref === "object"
+        ? state.order(shop, ref.id)
+        : typeof ref === "string" && !ref.startsWith("gid://") && !/^\d+$/.test(ref)
+          ? state.orderByName(shop, ref)
+          : state.order(shop, ref);
+    if (!found)
+      throw new ScenarioError(`No order ${typeof ref === "object" ? ref.name : String(ref)} in ${shop.domain}`);
     return found;
   };
   const fulfillmentOf = (shop: Shop, ref: FulfillmentRef) => {
     const found = state.fulfillment(shop, typeof ref === "object" ? ref.id : ref);
-    if (!found) throw new ScenarioError(`No fulfillment ${typeof ref === "object" ? ref.name : String(ref)} in ${shop.domain}`);
+    if (!found)
+      throw new ScenarioError(`No fulfillment ${typeof ref === "object" ? ref.name : String(ref)} in ${shop.domain}`);
     return found;
   };
   const customerOf = (shop: Shop, ref: CustomerRef): Customer => {
     const found =
-      typeof ref === "object" ? state.customer(shop, ref.id) : typeof ref === "string" && ref.includes("@") ? state.customerByEmail(shop, ref) : state.customer(shop, ref);
-    if (!found) throw new ScenarioError(`No customer ${typeof ref === "object" ? ref.email : String(ref)} in ${shop.domain}`);
+      typeof ref === "object"
+        ? state.customer(shop, ref.id)
+        : typeof ref === "string" && ref.includes("@")
+          ? state.customerByEmail(shop, ref)
+          : state.customer(shop, ref);
+    if (!found)
+      throw new ScenarioError(`No customer ${typeof ref === "object" ? ref.email : String(ref)} in ${shop.domain}`);
     return found;
   };
   const returnOf = (shop: Shop, ref: ReturnRef) => {
     const found = state.return(shop, typeof ref === "object" ? ref.id : ref);
-    if (!found) throw new ScenarioError(`No return ${typeof ref === "object" ? ref.name : String(ref)} in ${shop.domain}`);
+    if (!found)
+      throw new ScenarioError(`No return ${typeof ref === "object" ? ref.name : String(ref)} in ${shop.domain}`);
     return found;
   };
 
@@ -93,7 +116,7 @@ export function createScenarios(engine: Engine) {
         shop: string;
         customer?: CustomerRef | commerce.CustomerInput;
         email?: string;
-        lines: Array<{ variantId: string | number; quantity: number }>;
+        lines: { variantId: string | number; quantity: number }[];
         paid: boolean;
         shippingAddress?: Partial<Address>;
       } & Omit<commerce.PlaceOrderInput, "customerId" | "customer" | "email" | "lines" | "paid" | "shippingAddress">,
@@ -123,14 +146,14 @@ export function createScenarios(engine: Engine) {
     fulfil(input: {
       shop: string;
       order: OrderRef;
-      lines?: Array<{ lineItemId: string | number; quantity: number }>;
+      lines?: { lineItemId: string | number; quantity: number }[];
       trackingCompany: string;
       trackingNumber: string;
       trackingUrl?: string;
     }): Fulfillment {
       const s = shopOf(input.shop);
       const order = orderOf(s, input.order);
-      const groups = new Map<number, Array<{ id: number; quantity: number }>>();
+      const groups = new Map<number, { id: number; quantity: number }[]>();
       if (input.lines) {
         for (const line of input.lines) {
           const lineItemId = parseId(line.lineItemId, "LineItem");
@@ -143,10 +166,14 @@ export function createScenarios(engine: Engine) {
               wanted -= take;
             }
           }
-          if (wanted > 0) throw new ScenarioError(`fulfil: ${line.quantity} of line item ${String(line.lineItemId)} is more than is left to ship on ${order.name}`);
+          if (wanted > 0)
+            throw new ScenarioError(
+              `fulfil: ${line.quantity} of line item ${String(line.lineItemId)} is more than is left to ship on ${order.name}`,
+            );
         }
       } else {
-        for (const fo of order.fulfillmentOrders.filter((f) => f.status === "OPEN" || f.status === "IN_PROGRESS")) groups.set(fo.id, []);
+        for (const fo of order.fulfillmentOrders.filter((f) => f.status === "OPEN" || f.status === "IN_PROGRESS"))
+          groups.set(fo.id, []);
         if (groups.size === 0) throw new ScenarioError(`fulfil: nothing is left to ship on ${order.name}`);
       }
       const result = commerce.createFulfillment(engine, s, {
@@ -175,7 +202,10 @@ export function createScenarios(engine: Engine) {
       const s = shopOf(input.shop);
       const { fulfillment } = fulfillmentOf(s, input.fulfillment);
       const { shop: _shop, fulfillment: _f, ...event } = input;
-      return must(commerce.createFulfillmentEvent(engine, s, { ...event, fulfillmentId: fulfillment.id }), "carrierScan").event;
+      return must(
+        commerce.createFulfillmentEvent(engine, s, { ...event, fulfillmentId: fulfillment.id }),
+        "carrierScan",
+      ).event;
     },
 
     /**
@@ -183,10 +213,19 @@ export function createScenarios(engine: Engine) {
      * scan (the default) the carrier reports it with a "delayed" event; without, the estimate
      * changes quietly and scans simply stop coming.
      */
-    delay(input: { shop: string; fulfillment: FulfillmentRef; until?: Date | string; byMs?: number; message?: string; scan?: boolean }): Fulfillment {
+    delay(input: {
+      shop: string;
+      fulfillment: FulfillmentRef;
+      until?: Date | string;
+      byMs?: number;
+      message?: string;
+      scan?: boolean;
+    }): Fulfillment {
       const s = shopOf(input.shop);
       const { fulfillment } = fulfillmentOf(s, input.fulfillment);
-      const base = fulfillment.estimatedDeliveryAt ? Date.parse(fulfillment.estimatedDeliveryAt) : state.now().getTime();
+      const base = fulfillment.estimatedDeliveryAt
+        ? Date.parse(fulfillment.estimatedDeliveryAt)
+        : state.now().getTime();
       const until = input.until ? new Date(input.until) : new Date(base + (input.byMs ?? 2 * 86_400_000));
       if (input.scan === false) return must(commerce.setEstimatedDelivery(engine, s, fulfillment.id, until), "delay");
       must(
@@ -201,10 +240,23 @@ export function createScenarios(engine: Engine) {
       return fulfillment;
     },
 
-    cancelOrder(input: { shop: string; order: OrderRef; reason?: string; refund?: boolean; restock?: boolean; staffNote?: string }): Order {
+    cancelOrder(input: {
+      shop: string;
+      order: OrderRef;
+      reason?: string;
+      refund?: boolean;
+      restock?: boolean;
+      staffNote?: string;
+    }): Order {
       const s = shopOf(input.shop);
       return must(
-        commerce.cancelOrder(engine, s, { orderId: orderOf(s, input.order).id, reason: input.reason ?? "customer", refund: input.refund ?? true, restock: input.restock ?? true, staffNote: input.staffNote }),
+        commerce.cancelOrder(engine, s, {
+          orderId: orderOf(s, input.order).id,
+          reason: input.reason ?? "customer",
+          refund: input.refund ?? true,
+          restock: input.restock ?? true,
+          staffNote: input.staffNote,
+        }),
         "cancelOrder",
       );
     },
@@ -216,7 +268,11 @@ export function createScenarios(engine: Engine) {
     refund(input: {
       shop: string;
       order: OrderRef;
-      lines?: Array<{ lineItemId: string | number; quantity: number; restockType?: "no_restock" | "cancel" | "return" }>;
+      lines?: {
+        lineItemId: string | number;
+        quantity: number;
+        restockType?: "no_restock" | "cancel" | "return";
+      }[];
       shipping?: boolean;
       note?: string;
       toStoreCredit?: boolean;
@@ -225,12 +281,20 @@ export function createScenarios(engine: Engine) {
       const order = orderOf(s, input.order);
       const lines =
         input.lines ??
-        order.lineItems.map((l) => ({ lineItemId: l.id, quantity: l.quantity - refundedQuantity(order, l.id), restockType: "no_restock" as const })).filter((l) => l.quantity > 0);
+        order.lineItems
+          .map((l) => ({
+            lineItemId: l.id,
+            quantity: l.quantity - refundedQuantity(order, l.id),
+            restockType: "no_restock" as const,
+          }))
+          .filter((l) => l.quantity > 0);
       let amount = 0;
       for (const line of lines) {
         const li = order.lineItems.find((l) => l.id === parseId(line.lineItemId, "LineItem"));
         if (!li) throw new ScenarioError(`refund: no line item ${String(line.lineItemId)} on ${order.name}`);
-        amount += Math.round(((li.priceMinor * li.quantity - li.discountMinor + li.taxMinor) * line.quantity) / li.quantity);
+        amount += Math.round(
+          ((li.priceMinor * li.quantity - li.discountMinor + li.taxMinor) * line.quantity) / li.quantity,
+        );
       }
       if (input.shipping) amount += orderTotals(order).currentShippingMinor;
       const sale = order.transactions.find((t) => t.kind === "sale" && t.status === "success");
@@ -242,7 +306,10 @@ export function createScenarios(engine: Engine) {
           note: input.note ?? null,
           refundLineItems: lines,
           shipping: input.shipping ? { fullRefund: true } : null,
-          transactions: !input.toStoreCredit && amount > 0 && sale ? [{ amountMinor: amount, gateway: sale.gateway, kind: "refund", parentId: sale.id }] : [],
+          transactions:
+            !input.toStoreCredit && amount > 0 && sale
+              ? [{ amountMinor: amount, gateway: sale.gateway, kind: "refund", parentId: sale.id }]
+              : [],
           storeCreditMinor: input.toStoreCredit && amount > 0 ? amount : null,
         }),
         "refund",
@@ -253,14 +320,26 @@ export function createScenarios(engine: Engine) {
     merchantCreateReturn(input: { shop: string; order: OrderRef; lines?: ReturnLines; reason?: string }): Return {
       const s = shopOf(input.shop);
       const order = orderOf(s, input.order);
-      return must(commerce.createReturn(engine, s, order.id, returnLines(order, input.lines, input.reason)), "merchantCreateReturn").ret;
+      return must(
+        commerce.createReturn(engine, s, order.id, returnLines(order, input.lines, input.reason)),
+        "merchantCreateReturn",
+      ).ret;
     },
 
     /** A return the customer asks for (returnRequest); the merchant approves or declines it. */
-    requestReturn(input: { shop: string; order: OrderRef; lines?: ReturnLines; reason?: string; customerNote?: string }): Return {
+    requestReturn(input: {
+      shop: string;
+      order: OrderRef;
+      lines?: ReturnLines;
+      reason?: string;
+      customerNote?: string;
+    }): Return {
       const s = shopOf(input.shop);
       const order = orderOf(s, input.order);
-      const lines = returnLines(order, input.lines, input.reason).map((l) => ({ ...l, customerNote: input.customerNote ?? null }));
+      const lines = returnLines(order, input.lines, input.reason).map((l) => ({
+        ...l,
+        customerNote: input.customerNote ?? null,
+      }));
       return must(commerce.requestReturn(engine, s, order.id, lines), "requestReturn").ret;
     },
 
@@ -269,9 +348,17 @@ export function createScenarios(engine: Engine) {
       return must(commerce.approveReturn(engine, s, returnOf(s, input.return).ret.id), "approveReturn").ret;
     },
 
-    declineReturn(input: { shop: string; return: ReturnRef; reason?: "FINAL_SALE" | "OTHER" | "RETURN_PERIOD_ENDED"; note?: string }): Return {
+    declineReturn(input: {
+      shop: string;
+      return: ReturnRef;
+      reason?: "FINAL_SALE" | "OTHER" | "RETURN_PERIOD_ENDED";
+      note?: string;
+    }): Return {
       const s = shopOf(input.shop);
-      return must(commerce.declineReturn(engine, s, returnOf(s, input.return).ret.id, input.reason ?? "OTHER", input.note), "declineReturn").ret;
+      return must(
+        commerce.declineReturn(engine, s, returnOf(s, input.return).ret.id, input.reason ?? "OTHER", input.note),
+        "declineReturn",
+      ).ret;
     },
 
     /** Receives every unprocessed unit, restocking it, and refunds it to the original payment (or store credit). */
@@ -283,10 +370,18 @@ export function createScenarios(engine: Engine) {
       let amount = 0;
       for (const l of items) {
         const li = order.lineItems.find((x) => x.id === l.lineItemId)!;
-        amount += Math.round(((li.priceMinor * li.quantity - li.discountMinor + li.taxMinor) * (l.quantity - l.processedQuantity)) / li.quantity);
+        amount += Math.round(
+          ((li.priceMinor * li.quantity - li.discountMinor + li.taxMinor) * (l.quantity - l.processedQuantity)) /
+            li.quantity,
+        );
       }
       amount = Math.min(amount, orderTotals(order).receivedMinor - orderTotals(order).refundedMinor);
-      const money = input.refund === false || amount <= 0 ? {} : input.toStoreCredit ? { storeCreditMinor: amount } : { refundMinor: amount };
+      const money =
+        input.refund === false || amount <= 0
+          ? {}
+          : input.toStoreCredit
+            ? { storeCreditMinor: amount }
+            : { refundMinor: amount };
       return must(
         commerce.processReturn(engine, s, {
           returnId: ret.id,
@@ -296,7 +391,17 @@ export function createScenarios(engine: Engine) {
             return {
               id: l.id,
               quantity: l.quantity - l.processedQuantity,
-              dispositions: rfoLine && left > 0 ? [{ reverseFulfillmentOrderLineItemId: rfoLine.id, quantity: left, dispositionType: "RESTOCKED", locationId: s.locationId }] : null,
+              dispositions:
+                rfoLine && left > 0
+                  ? [
+                      {
+                        reverseFulfillmentOrderLineItemId: rfoLine.id,
+                        quantity: left,
+                        dispositionType: "RESTOCKED",
+                        locationId: s.locationId,
+                      },
+                    ]
+                  : null,
             };
           }),
           ...money,
@@ -317,12 +422,22 @@ export function createScenarios(engine: Engine) {
 
     customersRedact(input: { shop: string; customer: CustomerRef; orders?: OrderRef[] }) {
       const s = shopOf(input.shop);
-      commerce.customersRedact(engine, s, customerOf(s, input.customer).id, input.orders?.map((o) => orderOf(s, o).id));
+      commerce.customersRedact(
+        engine,
+        s,
+        customerOf(s, input.customer).id,
+        input.orders?.map((o) => orderOf(s, o).id),
+      );
     },
 
     customersDataRequest(input: { shop: string; customer: CustomerRef; orders?: OrderRef[] }) {
       const s = shopOf(input.shop);
-      commerce.customersDataRequest(engine, s, customerOf(s, input.customer).id, input.orders?.map((o) => orderOf(s, o).id));
+      commerce.customersDataRequest(
+        engine,
+        s,
+        customerOf(s, input.customer).id,
+        input.orders?.map((o) => orderOf(s, o).id),
+      );
     },
 
     /** Shopify sends shop/redact 48 hours after an uninstall; here it goes when asked. */
@@ -342,7 +457,12 @@ export function createScenarios(engine: Engine) {
 
 export type Scenarios = ReturnType<typeof createScenarios>;
 
-type ReturnLines = Array<{ lineItemId?: string | number; fulfillmentLineItemId?: string | number; quantity: number; reason?: string }>;
+type ReturnLines = {
+  lineItemId?: string | number;
+  fulfillmentLineItemId?: string | number;
+  quantity: number;
+  reason?: string;
+}[];
 
 /** Return lines from line items (or fulfillment line items); default every returnable unit. */
 function returnLines(order: Order, lines: ReturnLines | undefined, reason = "UNKNOWN"): commerce.ReturnLineInput[] {
@@ -355,7 +475,11 @@ function returnLines(order: Order, lines: ReturnLines | undefined, reason = "UNK
   const out: commerce.ReturnLineInput[] = [];
   for (const line of lines) {
     if (line.fulfillmentLineItemId !== undefined) {
-      out.push({ fulfillmentLineItemId: line.fulfillmentLineItemId, quantity: line.quantity, returnReason: line.reason ?? reason });
+      out.push({
+        fulfillmentLineItemId: line.fulfillmentLineItemId,
+        quantity: line.quantity,
+        returnReason: line.reason ?? reason,
+      });
       continue;
     }
     const lineItemId = parseId(line.lineItemId, "LineItem");

@@ -329,7 +329,12 @@ export interface Order {
   shippingLine: { id: number; title: string; code: string; priceMinor: number; discountMinor: number } | null;
   taxRate: number;
   /** `value` is what the code promised: "10.0" (percent) or "5.00" (amount off). */
-  discountCodes: Array<{ code: string; amountMinor: number; type: "percentage" | "fixed_amount" | "shipping"; value: string }>;
+  discountCodes: {
+    code: string;
+    amountMinor: number;
+    type: "percentage" | "fixed_amount" | "shipping";
+    value: string;
+  }[];
   transactions: Transaction[];
   fulfillmentOrders: FulfillmentOrder[];
   fulfillments: Fulfillment[];
@@ -441,7 +446,7 @@ export interface CreateShopInput {
   currency?: string;
   timezone?: string;
   scopes?: string[];
-  staff?: Array<Partial<StaffUser>>;
+  staff?: Partial<StaffUser>[];
 }
 
 export interface ProductInput {
@@ -451,8 +456,8 @@ export interface ProductInput {
   productType?: string;
   descriptionHtml?: string;
   tags?: string[];
-  images?: Array<{ url: string; altText?: string | null; width?: number; height?: number }>;
-  variants?: Array<{
+  images?: { url: string; altText?: string | null; width?: number; height?: number }[];
+  variants?: {
     title?: string;
     sku?: string | null;
     price: string | number;
@@ -461,7 +466,7 @@ export interface ProductInput {
     grams?: number;
     requiresShipping?: boolean;
     taxable?: boolean;
-  }>;
+  }[];
   /** Shorthand for a single default variant. */
   price?: string | number;
   status?: Product["status"];
@@ -471,7 +476,7 @@ export interface CollectionInput {
   title: string;
   handle?: string;
   descriptionHtml?: string;
-  productIds?: Array<number | string>;
+  productIds?: (number | string)[];
   imageUrl?: string | null;
 }
 
@@ -623,7 +628,9 @@ export class SandboxState {
       width: img.width ?? null,
       height: img.height ?? null,
     }));
-    const variantInputs = input.variants?.length ? input.variants : [{ title: "Default Title", price: input.price ?? "0" }];
+    const variantInputs = input.variants?.length
+      ? input.variants
+      : [{ title: "Default Title", price: input.price ?? "0" }];
     const product: Product = {
       id: this.nextId(),
       title: input.title,
@@ -658,7 +665,8 @@ export class SandboxState {
     const at = this.stamp();
     const productIds = (input.productIds ?? []).map((p) => {
       const id = parseId(p, "Product");
-      if (id === null || !shop.products.some((x) => x.id === id)) throw new SandboxStateError(`No product ${String(p)}`);
+      if (id === null || !shop.products.some((x) => x.id === id))
+        throw new SandboxStateError(`No product ${String(p)}`);
       return id;
     });
     const collection: Collection = {
@@ -675,7 +683,7 @@ export class SandboxState {
     return collection;
   }
 
-  private uniqueHandle(items: Array<{ handle: string }>, base: string): string {
+  private uniqueHandle(items: { handle: string }[], base: string): string {
     let handle = base;
     for (let n = 1; items.some((i) => i.handle === handle); n++) handle = `${base}-${n}`;
     return handle;
@@ -740,7 +748,10 @@ export class SandboxState {
     return undefined;
   }
 
-  fulfillmentLine(shop: Shop, id: unknown): { order: Order; fulfillment: Fulfillment; line: FulfillmentLine } | undefined {
+  fulfillmentLine(
+    shop: Shop,
+    id: unknown,
+  ): { order: Order; fulfillment: Fulfillment; line: FulfillmentLine } | undefined {
     const n = parseId(id, "FulfillmentLineItem");
     for (const order of shop.orders) {
       for (const fulfillment of order.fulfillments) {
@@ -789,7 +800,10 @@ export class SandboxState {
     return undefined;
   }
 
-  reverseFulfillmentOrder(shop: Shop, id: unknown): { order: Order; ret: Return; rfo: ReverseFulfillmentOrder } | undefined {
+  reverseFulfillmentOrder(
+    shop: Shop,
+    id: unknown,
+  ): { order: Order; ret: Return; rfo: ReverseFulfillmentOrder } | undefined {
     const n = parseId(id, "ReverseFulfillmentOrder");
     for (const order of shop.orders) {
       for (const ret of order.returns) {
@@ -923,12 +937,16 @@ export function orderTotals(order: Order): OrderTotals {
   // Lines taken off without money moving (an exchange's returned items): their value pays
   // toward what the order still owes, such as the exchange's new line items.
   const appliedMinor = sum(
-    order.refunds.filter((r) => r.transactionIds.length === 0 && r.storeCreditMinor === 0).flatMap((r) => r.lines.map((l) => l.subtotalMinor + l.taxMinor)),
+    order.refunds
+      .filter((r) => r.transactionIds.length === 0 && r.storeCreditMinor === 0)
+      .flatMap((r) => r.lines.map((l) => l.subtotalMinor + l.taxMinor)),
   );
   const currentSubtotalMinor = subtotalMinor - refundedSubtotal;
   const currentTaxMinor = taxMinor - refundedTax;
   const currentShippingMinor = shippingMinor - refundedShipping;
-  const receivedMinor = sum(order.transactions.filter((t) => t.kind === "sale" && t.status === "success").map((t) => t.amountMinor));
+  const receivedMinor = sum(
+    order.transactions.filter((t) => t.kind === "sale" && t.status === "success").map((t) => t.amountMinor),
+  );
   const refundedMinor =
     sum(order.transactions.filter((t) => t.kind === "refund" && t.status === "success").map((t) => t.amountMinor)) +
     sum(order.refunds.map((r) => r.storeCreditMinor));

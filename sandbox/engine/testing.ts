@@ -3,8 +3,10 @@
  * webhook payloads against Shopify's JSON Schemas (tests/fixtures/webhooks).
  */
 import { readFileSync } from "node:fs";
+
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+
 import { createSandbox, type SandboxOptions } from "./index";
 
 export const TEST_SHOP = "sandbox-test.myshopify.com";
@@ -57,9 +59,12 @@ function adjust(topic: string, schema: Record<string, unknown>): Record<string, 
     delete refund.$schema;
     copy.properties.refunds.items = refund;
     // A tax rate is a fraction (0.13); the example that fixed this to an integer had rate 0.
-    copy.properties.fulfillments.items.properties.line_items.items.properties.tax_lines.items.properties.rate = { type: "number" };
+    copy.properties.fulfillments.items.properties.line_items.items.properties.tax_lines.items.properties.rate = {
+      type: "number",
+    };
   }
-  if (topic.startsWith("returns/") && copy.properties?.return_line_items) copy.properties.return_line_items.items = true;
+  if (topic.startsWith("returns/") && copy.properties?.return_line_items)
+    copy.properties.return_line_items.items = true;
   return copy;
 }
 

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { receiveWebhook } from "../../app/webhooks/receive.server";
 import { processEvent } from "../../app/jobs/process-event.server";
 import { SUBSCRIBED_TOPICS } from "../../app/webhooks/handlers.server";
+
 import { testSandbox, TEST_SHOP, schemaErrors } from "./testing";
 import { financialStatus, gidFor, orderFulfillmentStatus, orderTotals, sum, type Order } from "./state";
 
@@ -37,7 +39,13 @@ function runStory() {
   const receiver = appReceiver();
   const { sandbox, mug, tee, candle } = testSandbox({ webhookFetch: receiver.fetch, apiSecret: secret });
   const s = TEST_SHOP;
-  const ada = sandbox.createCustomer({ shop: s, email: "ada@example.com", firstName: "Ada", lastName: "Lovelace", tags: ["vip"] });
+  const ada = sandbox.createCustomer({
+    shop: s,
+    email: "ada@example.com",
+    firstName: "Ada",
+    lastName: "Lovelace",
+    tags: ["vip"],
+  });
   const order = sandbox.placeOrder({
     shop: s,
     customer: ada,
@@ -49,26 +57,61 @@ function runStory() {
     taxRate: 0.13,
     shippingAddress: { city: "Toronto", provinceCode: "ON", province: "Ontario", zip: "M5V 2T6" },
   });
-  const guest = sandbox.placeOrder({ shop: s, email: "guest@example.com", lines: [{ variantId: candle.variants[0].id, quantity: 1 }], paid: false });
+  const guest = sandbox.placeOrder({
+    shop: s,
+    email: "guest@example.com",
+    lines: [{ variantId: candle.variants[0].id, quantity: 1 }],
+    paid: false,
+  });
   sandbox.payOrder({ shop: s, order: guest });
   // A split shipment: one mug first, the rest later.
-  const first = sandbox.fulfil({ shop: s, order, lines: [{ lineItemId: order.lineItems[0].id, quantity: 1 }], trackingCompany: "UPS", trackingNumber: "1Z999" });
+  const first = sandbox.fulfil({
+    shop: s,
+    order,
+    lines: [{ lineItemId: order.lineItems[0].id, quantity: 1 }],
+    trackingCompany: "UPS",
+    trackingNumber: "1Z999",
+  });
   const second = sandbox.fulfil({ shop: s, order, trackingCompany: "Canada Post", trackingNumber: "CP123" });
-  sandbox.carrierScan({ shop: s, fulfillment: first, status: "in_transit", estimatedDeliveryAt: "2030-01-05T17:00:00Z" });
+  sandbox.carrierScan({
+    shop: s,
+    fulfillment: first,
+    status: "in_transit",
+    estimatedDeliveryAt: "2030-01-05T17:00:00Z",
+  });
   sandbox.delay({ shop: s, fulfillment: first, until: "2030-01-07T17:00:00Z" });
   sandbox.carrierScan({ shop: s, fulfillment: first, status: "out_for_delivery" });
   sandbox.carrierScan({ shop: s, fulfillment: first, status: "delivered" });
   sandbox.carrierScan({ shop: s, fulfillment: second, status: "attempted_delivery", message: "Nobody home" });
   sandbox.refund({ shop: s, order, lines: [{ lineItemId: order.lineItems[1].id, quantity: 1 }], shipping: true });
-  const requested = sandbox.requestReturn({ shop: s, order, lines: [{ lineItemId: order.lineItems[0].id, quantity: 1 }], reason: "SIZE_TOO_SMALL" });
+  const requested = sandbox.requestReturn({
+    shop: s,
+    order,
+    lines: [{ lineItemId: order.lineItems[0].id, quantity: 1 }],
+    reason: "SIZE_TOO_SMALL",
+  });
   sandbox.approveReturn({ shop: s, return: requested });
   sandbox.processReturn({ shop: s, return: requested });
   sandbox.closeReturn({ shop: s, return: requested });
-  const declined = sandbox.requestReturn({ shop: s, order, lines: [{ lineItemId: order.lineItems[0].id, quantity: 1 }] });
+  const declined = sandbox.requestReturn({
+    shop: s,
+    order,
+    lines: [{ lineItemId: order.lineItems[0].id, quantity: 1 }],
+  });
   sandbox.declineReturn({ shop: s, return: declined, reason: "FINAL_SALE", note: "Sale items are final" });
-  const canceled = sandbox.merchantCreateReturn({ shop: s, order, lines: [{ lineItemId: order.lineItems[0].id, quantity: 1 }], reason: "DEFECTIVE" });
+  const canceled = sandbox.merchantCreateReturn({
+    shop: s,
+    order,
+    lines: [{ lineItemId: order.lineItems[0].id, quantity: 1 }],
+    reason: "DEFECTIVE",
+  });
   sandbox.cancelReturn({ shop: s, return: canceled });
-  const cancelled = sandbox.placeOrder({ shop: s, customer: ada, lines: [{ variantId: mug.variants[0].id, quantity: 1 }], paid: true });
+  const cancelled = sandbox.placeOrder({
+    shop: s,
+    customer: ada,
+    lines: [{ variantId: mug.variants[0].id, quantity: 1 }],
+    paid: true,
+  });
   sandbox.cancelOrder({ shop: s, order: cancelled, reason: "customer" });
   sandbox.updateCustomer({ shop: s, customer: ada, tags: ["vip", "returns"], acceptsMarketing: true });
   return { sandbox, receiver, order, guest, cancelled, ada };
@@ -143,7 +186,9 @@ describe("the sandbox's webhooks, through the app's own intake", () => {
       expect(row.shopifyUpdatedAt.toISOString()).toBe(order.updatedAt);
       expect(row.cancelledAt?.toISOString() ?? null).toBe(order.cancelledAt);
       expect(row.lineItems.map((l) => [l.shopifyId, l.quantity, l.priceMinor, l.variantShopifyId]).sort()).toEqual(
-        order.lineItems.map((l) => [gidFor("LineItem", l.id), l.quantity, l.priceMinor, gidFor("ProductVariant", l.variantId!)]).sort(),
+        order.lineItems
+          .map((l) => [gidFor("LineItem", l.id), l.quantity, l.priceMinor, gidFor("ProductVariant", l.variantId!)])
+          .sort(),
       );
     }
     const first = await t.db.order.findFirstOrThrow({ where: { shopifyId: gidFor("Order", story.order.id) } });
@@ -157,7 +202,11 @@ describe("the sandbox's webhooks, through the app's own intake", () => {
 
   it("mirrors fulfilments with tracking, lines, carrier scans and shipment status", async () => {
     const order = story.sandbox.shop(TEST_SHOP).orders.find((o) => o.id === story.order.id)!;
-    const rows = await t.db.fulfillment.findMany({ where: { orderShopifyId: gidFor("Order", order.id) }, include: { lines: true }, orderBy: { name: "asc" } });
+    const rows = await t.db.fulfillment.findMany({
+      where: { orderShopifyId: gidFor("Order", order.id) },
+      include: { lines: true },
+      orderBy: { name: "asc" },
+    });
     expect(rows.map((r) => r.name)).toEqual(order.fulfillments.map((f) => f.name));
     for (const [i, f] of order.fulfillments.entries()) {
       const row = rows[i];
@@ -169,7 +218,10 @@ describe("the sandbox's webhooks, through the app's own intake", () => {
       expect(row.lines.map((l) => [l.lineItemShopifyId, l.quantity]).sort()).toEqual(
         f.lineItems.map((l) => [gidFor("LineItem", l.lineItemId), l.quantity]).sort(),
       );
-      const events = await t.db.fulfillmentEvent.findMany({ where: { fulfillmentShopifyId: row.shopifyId }, orderBy: { happenedAt: "asc" } });
+      const events = await t.db.fulfillmentEvent.findMany({
+        where: { fulfillmentShopifyId: row.shopifyId },
+        orderBy: { happenedAt: "asc" },
+      });
       expect(events.map((e) => [e.shopifyId, e.status, e.happenedAt.toISOString()])).toEqual(
         f.events.map((e) => [gidFor("FulfillmentEvent", e.id), e.status, e.happenedAt]),
       );
@@ -184,7 +236,10 @@ describe("the sandbox's webhooks, through the app's own intake", () => {
     const refunds = shop.orders.flatMap((o) => o.refunds.map((r) => ({ o, r })));
     expect(refunds.length).toBe(3);
     for (const { o, r } of refunds) {
-      const row = await t.db.refund.findFirstOrThrow({ where: { shopifyId: gidFor("Refund", r.id) }, include: { lines: true } });
+      const row = await t.db.refund.findFirstOrThrow({
+        where: { shopifyId: gidFor("Refund", r.id) },
+        include: { lines: true },
+      });
       const money = sum(r.transactionIds.map((id) => o.transactions.find((x) => x.id === id)!.amountMinor));
       expect(row.orderShopifyId).toBe(gidFor("Order", o.id));
       expect(row.amountMinor).toBe(money);
@@ -204,12 +259,20 @@ describe("the sandbox's webhooks, through the app's own intake", () => {
       expect(row.orderShopifyId).toBe(gidFor("Order", order.id));
       expect(row.totalQuantity).toBe(sum(ret.lines.map((l) => l.quantity)));
       expect(JSON.parse(row.lines)).toEqual(
-        ret.lines.map((l) => ({ lineItemShopifyId: gidFor("LineItem", l.lineItemId), quantity: l.quantity, reason: l.returnReason.toLowerCase() })),
+        ret.lines.map((l) => ({
+          lineItemShopifyId: gidFor("LineItem", l.lineItemId),
+          quantity: l.quantity,
+          reason: l.returnReason.toLowerCase(),
+        })),
       );
     }
-    const declined = await t.db.shopifyReturn.findFirstOrThrow({ where: { shopifyId: gidFor("Return", order.returns[1].id) } });
+    const declined = await t.db.shopifyReturn.findFirstOrThrow({
+      where: { shopifyId: gidFor("Return", order.returns[1].id) },
+    });
     expect(declined).toMatchObject({ declineReason: "final_sale", declineNote: "Sale items are final" });
-    const closed = await t.db.shopifyReturn.findFirstOrThrow({ where: { shopifyId: gidFor("Return", order.returns[0].id) } });
+    const closed = await t.db.shopifyReturn.findFirstOrThrow({
+      where: { shopifyId: gidFor("Return", order.returns[0].id) },
+    });
     expect(closed.closedAt).not.toBeNull();
   });
 
@@ -218,7 +281,13 @@ describe("the sandbox's webhooks, through the app's own intake", () => {
     expect(shop.customers.map((c) => c.email).sort()).toEqual(["ada@example.com", "guest@example.com"]);
     for (const c of shop.customers) {
       const row = await t.db.customer.findFirstOrThrow({ where: { shopifyId: gidFor("Customer", c.id) } });
-      expect(row).toMatchObject({ email: c.email, firstName: c.firstName, lastName: c.lastName, tags: c.tags.join(", "), acceptsMarketing: c.acceptsMarketing });
+      expect(row).toMatchObject({
+        email: c.email,
+        firstName: c.firstName,
+        lastName: c.lastName,
+        tags: c.tags.join(", "),
+        acceptsMarketing: c.acceptsMarketing,
+      });
       expect(row.shopifyUpdatedAt?.toISOString()).toBe(c.updatedAt);
     }
   });
@@ -233,13 +302,22 @@ describe("app and compliance topics", () => {
     const variant = sandbox.addProduct(shop, { title: "Mug", price: "10.00" }).variants[0];
     expect(mug).toBeTruthy();
     const grace = sandbox.createCustomer({ shop, email: "grace@example.com", firstName: "Grace", lastName: "Hopper" });
-    const order: Order = sandbox.placeOrder({ shop, customer: grace, lines: [{ variantId: variant.id, quantity: 1 }], paid: true });
+    const order: Order = sandbox.placeOrder({
+      shop,
+      customer: grace,
+      lines: [{ variantId: variant.id, quantity: 1 }],
+      paid: true,
+    });
     await t.db.shop.create({ data: { domain: shop } });
-    await t.db.session.create({ data: { id: `offline_${shop}`, shop, state: "", accessToken: "shpat_x", scope: "read_orders" } });
+    await t.db.session.create({
+      data: { id: `offline_${shop}`, shop, state: "", accessToken: "shpat_x", scope: "read_orders" },
+    });
 
     sandbox.customersDataRequest({ shop, customer: grace });
     await sandbox.flush();
-    const request = await t.db.dataRequest.findFirstOrThrow({ where: { shop, customerShopifyId: gidFor("Customer", grace.id) } });
+    const request = await t.db.dataRequest.findFirstOrThrow({
+      where: { shop, customerShopifyId: gidFor("Customer", grace.id) },
+    });
     expect(JSON.parse(request.ordersRequested)).toEqual([gidFor("Order", order.id)]);
     sandbox.customersRedact({ shop, customer: grace });
     sandbox.appScopesUpdate({ shop, scopes: ["read_orders", "write_orders"] });
@@ -255,7 +333,13 @@ describe("app and compliance topics", () => {
     await sandbox.flush();
     const deliveries = sandbox.webhooks.deliveries({ shop });
     expect(deliveries.filter((d) => d.topic === "customers/create").length).toBe(1);
-    for (const topic of ["customers/data_request", "customers/redact", "app/scopes_update", "app/uninstalled", "shop/redact"]) {
+    for (const topic of [
+      "customers/data_request",
+      "customers/redact",
+      "app/scopes_update",
+      "app/uninstalled",
+      "shop/redact",
+    ]) {
       const d = deliveries.find((x) => x.topic === topic);
       expect(d, topic).toBeTruthy();
       expect(schemaErrors(topic, JSON.parse(d!.body)), topic).toBeNull();
@@ -273,7 +357,10 @@ describe("app and compliance topics", () => {
     const story = runStory();
     await story.sandbox.flush();
     for (const d of story.sandbox.webhooks.deliveries()) emitted.add(d.topic);
-    sandbox.customersDataRequest({ shop: TEST_SHOP, customer: sandbox.createCustomer({ shop: TEST_SHOP, email: "x@example.com" }) });
+    sandbox.customersDataRequest({
+      shop: TEST_SHOP,
+      customer: sandbox.createCustomer({ shop: TEST_SHOP, email: "x@example.com" }),
+    });
     sandbox.customersRedact({ shop: TEST_SHOP, customer: "x@example.com" });
     sandbox.appScopesUpdate({ shop: TEST_SHOP, scopes: [] });
     sandbox.appUninstalled({ shop: TEST_SHOP });

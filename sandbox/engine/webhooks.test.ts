@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { verifyShopifyHmac } from "../../app/webhooks/verify.server";
 import { receiveWebhook } from "../../app/webhooks/receive.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
+
 import { testSandbox, TEST_SHOP } from "./testing";
 import { WebhookDispatcher } from "./webhooks";
 
@@ -16,7 +18,7 @@ interface Received {
 }
 
 /** A receiver that answers from a script of status codes (then 200), recording what came. */
-function receiver(script: Array<number | "network-error"> = []) {
+function receiver(script: (number | "network-error")[] = []) {
   const got: Received[] = [];
   const fetch = async (request: Request) => {
     const body = await request.text();
@@ -129,7 +131,12 @@ describe("webhook delivery", () => {
           return response;
         },
       });
-      sandbox.placeOrder({ shop: TEST_SHOP, email: "replay@example.com", lines: [{ variantId: mug.variants[0].id, quantity: 1 }], paid: false });
+      sandbox.placeOrder({
+        shop: TEST_SHOP,
+        email: "replay@example.com",
+        lines: [{ variantId: mug.variants[0].id, quantity: 1 }],
+        paid: false,
+      });
       await sandbox.flush();
       const created = sandbox.webhooks.deliveries({ topic: "orders/create" })[0];
       sandbox.webhooks.replay(created.webhookId);
@@ -155,13 +162,23 @@ describe("webhooks follow the state", () => {
 
   it("a fulfilment emits fulfillments/create then orders/updated; a delivered scan emits fulfillment_events/create then fulfillments/update", async () => {
     const { sandbox, tee } = testSandbox();
-    const order = sandbox.placeOrder({ shop: TEST_SHOP, email: "t@example.com", lines: [{ variantId: tee.variants[0].id, quantity: 1 }], paid: true });
+    const order = sandbox.placeOrder({
+      shop: TEST_SHOP,
+      email: "t@example.com",
+      lines: [{ variantId: tee.variants[0].id, quantity: 1 }],
+      paid: true,
+    });
     const before = sandbox.webhooks.deliveries().length;
     const f = sandbox.fulfil({ shop: TEST_SHOP, order, trackingCompany: "UPS", trackingNumber: "1ZA" });
     sandbox.carrierScan({ shop: TEST_SHOP, fulfillment: f, status: "delivered", happenedAt: "2030-02-01T10:00:00Z" });
     await sandbox.flush();
     const after = sandbox.webhooks.deliveries().slice(before);
-    expect(after.map((d) => d.topic)).toEqual(["fulfillments/create", "orders/updated", "fulfillment_events/create", "fulfillments/update"]);
+    expect(after.map((d) => d.topic)).toEqual([
+      "fulfillments/create",
+      "orders/updated",
+      "fulfillment_events/create",
+      "fulfillments/update",
+    ]);
     const update = JSON.parse(after[3].body);
     expect(update.shipment_status).toBe("delivered");
     expect(update.tracking_urls).toEqual(["https://www.ups.com/track?tracknum=1ZA"]);
@@ -170,14 +187,22 @@ describe("webhooks follow the state", () => {
     // Times are written in the shop's zone (America/Toronto), as Shopify does.
     expect(event.happened_at).toBe("2030-02-01T05:00:00-05:00");
     // updated_at grows with every change.
-    const stamps = after.map((d) => JSON.parse(d.body).updated_at).filter(Boolean).map((s: string) => Date.parse(s));
+    const stamps = after
+      .map((d) => JSON.parse(d.body).updated_at)
+      .filter(Boolean)
+      .map((s: string) => Date.parse(s));
     expect([...stamps].sort((x, y) => x - y)).toEqual(stamps);
   });
 
   it("sends nothing to an uninstalled app", async () => {
     const { sandbox, mug } = testSandbox();
     sandbox.appUninstalled({ shop: TEST_SHOP });
-    sandbox.placeOrder({ shop: TEST_SHOP, email: "late@example.com", lines: [{ variantId: mug.variants[0].id, quantity: 1 }], paid: true });
+    sandbox.placeOrder({
+      shop: TEST_SHOP,
+      email: "late@example.com",
+      lines: [{ variantId: mug.variants[0].id, quantity: 1 }],
+      paid: true,
+    });
     await sandbox.flush();
     expect(sandbox.webhooks.deliveries().map((d) => d.topic)).toEqual(["app/uninstalled"]);
   });

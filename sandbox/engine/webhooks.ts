@@ -7,6 +7,7 @@
  * and flush() to wait until nothing is pending.
  */
 import { createHmac, randomUUID } from "node:crypto";
+
 import type { Clock } from "./state";
 
 export type WebhookFetch = (request: Request) => Promise<Response>;
@@ -62,7 +63,7 @@ export function signWebhook(body: string, secret: string): string {
 
 export class WebhookDispatcher {
   private readonly log: WebhookDelivery[] = [];
-  private readonly queue: Array<{ delivery: WebhookDelivery; replay: boolean }> = [];
+  private readonly queue: { delivery: WebhookDelivery; replay: boolean }[] = [];
   private readonly held: WebhookDelivery[] = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly waiting = new Map<Promise<void>, () => void>();
@@ -87,7 +88,12 @@ export class WebhookDispatcher {
   }
 
   /** Queues a webhook; returns its delivery record at once (the POST happens asynchronously). */
-  emit(shop: string, topic: string, payload: unknown, triggeredAt = this.options.clock().toISOString()): WebhookDelivery {
+  emit(
+    shop: string,
+    topic: string,
+    payload: unknown,
+    triggeredAt = this.options.clock().toISOString(),
+  ): WebhookDelivery {
     const delivery: WebhookDelivery = {
       webhookId: randomUUID(),
       eventId: randomUUID(),
@@ -112,7 +118,9 @@ export class WebhookDispatcher {
 
   /** Every delivery so far, oldest first (optionally one topic's). */
   deliveries(filter: { topic?: string; shop?: string } = {}): WebhookDelivery[] {
-    return this.log.filter((d) => (!filter.topic || d.topic === filter.topic) && (!filter.shop || d.shop === filter.shop));
+    return this.log.filter(
+      (d) => (!filter.topic || d.topic === filter.topic) && (!filter.shop || d.shop === filter.shop),
+    );
   }
 
   delivery(webhookId: string): WebhookDelivery | undefined {

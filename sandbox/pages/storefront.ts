@@ -4,10 +4,10 @@ export interface StorefrontPageOptions {
   shopName: string;
   locale: string;
   rtl: boolean;
-  locales: readonly string[];
+  locales: ReadonlyArray<string>;
   customer: { id: string; name: string; email: string } | null;
-  demoCustomers: Array<{ id: string; name: string }>;
-  blocks: Array<{ handle: string; name: string; html: string }>;
+  demoCustomers: { id: string; name: string }[];
+  blocks: { handle: string; name: string; html: string }[];
   /** The query the page was opened with, kept when switching locale or customer. */
   query: URLSearchParams;
 }
@@ -23,16 +23,23 @@ function withParam(query: URLSearchParams, key: string, value: string) {
 /** A plain theme page around the app blocks, the way a merchant's theme would place them. */
 export function storefrontPage(o: StorefrontPageOptions): string {
   const languageLinks = o.locales
-    .map((l) => `<a href="${escapeHtml(withParam(o.query, "locale", l))}" lang="${l}"${l === o.locale ? ' aria-current="true"' : ""}>${escapeHtml(LANGUAGE_NAMES[l] ?? l)}</a>`)
+    .map(
+      (l) =>
+        `<a href="${escapeHtml(withParam(o.query, "locale", l))}" lang="${l}"${l === o.locale ? ' aria-current="true"' : ""}>${escapeHtml(LANGUAGE_NAMES[l] ?? l)}</a>`,
+    )
     .join("");
   const customerOptions = [
     `<option value="guest"${o.customer ? "" : " selected"}>Guest</option>`,
     ...o.demoCustomers.map(
-      (c) => `<option value="${escapeHtml(c.id)}"${o.customer?.id === c.id ? " selected" : ""}>${escapeHtml(c.name)}</option>`,
+      (c) =>
+        `<option value="${escapeHtml(c.id)}"${o.customer?.id === c.id ? " selected" : ""}>${escapeHtml(c.name)}</option>`,
     ),
   ].join("");
   const sections = o.blocks
-    .map((b) => `<section class="theme-section" id="section-${escapeHtml(b.handle)}" aria-label="${escapeHtml(b.name)}">${b.html}</section>`)
+    .map(
+      (b) =>
+        `<section class="theme-section" id="section-${escapeHtml(b.handle)}" aria-label="${escapeHtml(b.name)}">${b.html}</section>`,
+    )
     .join("\n");
   return `<!doctype html>
 <html lang="${escapeHtml(o.locale)}" dir="${o.rtl ? "rtl" : "ltr"}">
@@ -63,7 +70,10 @@ export function storefrontPage(o: StorefrontPageOptions): string {
     <a class="brand" href="?${escapeHtml(o.query.toString())}">${escapeHtml(o.shopName)}</a>
     <nav class="languages" aria-label="Language">${languageLinks}</nav>
     <form class="who" method="get" action="">
-      ${[...o.query].filter(([k]) => k !== "customer").map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join("")}
+      ${[...o.query]
+        .filter(([k]) => k !== "customer")
+        .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+        .join("")}
       <label for="customer">Signed in as</label>
       <select id="customer" name="customer" onchange="this.form.submit()">${customerOptions}</select>
       <noscript><button type="submit">Switch</button></noscript>

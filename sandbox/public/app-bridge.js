@@ -6,36 +6,35 @@
  * title bar, save bar and toasts are drawn by the host, outside the iframe.
  */
 (function () {
-  "use strict";
   if (window.shopify && window.shopify.__sandbox) return;
 
-  var script = document.currentScript;
-  var apiKey = (script && script.getAttribute("data-api-key")) || "";
-  var sandboxOrigin = script ? new URL(script.src).origin : location.origin;
-  var params = new URLSearchParams(location.search);
-  var shop = params.get("shop") || sessionStorage.getItem("aftercare-sandbox-shop") || "";
-  var host = params.get("host") || sessionStorage.getItem("aftercare-sandbox-host") || "";
+  const script = document.currentScript;
+  const apiKey = (script && script.getAttribute("data-api-key")) || "";
+  const sandboxOrigin = script ? new URL(script.src).origin : location.origin;
+  const params = new URLSearchParams(location.search);
+  const shop = params.get("shop") || sessionStorage.getItem("aftercare-sandbox-shop") || "";
+  const host = params.get("host") || sessionStorage.getItem("aftercare-sandbox-host") || "";
   if (shop) sessionStorage.setItem("aftercare-sandbox-shop", shop);
   if (host) sessionStorage.setItem("aftercare-sandbox-host", host);
-  var framed = window.parent !== window;
-  var pending = {};
-  var seq = 0;
+  const framed = window.parent !== window;
+  const pending = {};
+  let seq = 0;
 
   function post(type, payload) {
-    if (framed) window.parent.postMessage({ source: "aftercare-app-bridge", type: type, payload: payload }, sandboxOrigin);
+    if (framed) window.parent.postMessage({ source: "aftercare-app-bridge", type, payload }, sandboxOrigin);
   }
 
   // waitMs: how long the host frame has to answer; none for questions a person answers (a picker).
   function ask(type, payload, waitMs) {
     return new Promise(function (resolve, reject) {
-      var id = String(++seq);
-      pending[id] = { resolve: resolve, reject: reject };
-      post(type, Object.assign({ requestId: id }, payload || {}));
+      const id = String(++seq);
+      pending[id] = { resolve, reject };
+      post(type, { requestId: id, ...(payload || {}) });
       if (waitMs === null) return;
       setTimeout(function () {
         if (pending[id]) {
           delete pending[id];
-          reject(new Error("The admin frame did not answer " + type));
+          reject(new Error(`The admin frame did not answer ${type}`));
         }
       }, waitMs || 5000);
     });
@@ -43,9 +42,9 @@
 
   window.addEventListener("message", function (event) {
     if (event.origin !== sandboxOrigin || !event.data || event.data.source !== "aftercare-admin") return;
-    var data = event.data;
+    const data = event.data;
     if (data.requestId && pending[data.requestId]) {
-      var p = pending[data.requestId];
+      const p = pending[data.requestId];
       delete pending[data.requestId];
       if (data.error) p.reject(new Error(data.error));
       else p.resolve(data.payload);
@@ -58,11 +57,13 @@
 
   /** A fresh session token, minted by the host frame as the Shopify admin does. */
   function idToken() {
-    if (framed) return ask("id-token", { shop: shop, apiKey: apiKey });
+    if (framed) return ask("id-token", { shop, apiKey });
     // Opened outside the admin frame (a test or a developer): ask the sandbox directly.
-    return fetch(sandboxOrigin + "/admin/session-token?shop=" + encodeURIComponent(shop) + "&api_key=" + encodeURIComponent(apiKey))
+    return fetch(
+      `${sandboxOrigin}/admin/session-token?shop=${encodeURIComponent(shop)}&api_key=${encodeURIComponent(apiKey)}`,
+    )
       .then(function (r) {
-        if (!r.ok) throw new Error("The sandbox refused a session token: " + r.status);
+        if (!r.ok) throw new Error(`The sandbox refused a session token: ${r.status}`);
         return r.json();
       })
       .then(function (body) {
@@ -71,29 +72,29 @@
   }
 
   // App Bridge adds the session token to the app's own fetch requests.
-  var originalFetch = window.fetch.bind(window);
+  const originalFetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
-    var url = new URL(typeof input === "string" ? input : input.url || String(input), location.href);
+    const url = new URL(typeof input === "string" ? input : input.url || String(input), location.href);
     if (url.origin !== location.origin) return originalFetch(input, init);
     return idToken().then(function (token) {
-      var headers = new Headers((init && init.headers) || (typeof input !== "string" && input.headers) || undefined);
-      if (!headers.has("Authorization")) headers.set("Authorization", "Bearer " + token);
-      return originalFetch(input, Object.assign({}, init, { headers: headers }));
+      const headers = new Headers((init && init.headers) || (typeof input !== "string" && input.headers) || undefined);
+      if (!headers.has("Authorization")) headers.set("Authorization", `Bearer ${token}`);
+      return originalFetch(input, { ...init, headers });
     });
   };
 
   // The "bounce" page: the app asks for a token and a reload with it (shopify-app-remix).
-  var reload = params.get("shopify-reload");
+  const reload = params.get("shopify-reload");
   if (reload) {
     idToken().then(function (token) {
-      var target = new URL(reload, location.href);
+      const target = new URL(reload, location.href);
       target.searchParams.set("id_token", token);
       location.replace(target.href);
     });
   }
 
   function navigateTo(href) {
-    var anchor = document.querySelector('ui-nav-menu a[href="' + href + '"]');
+    let anchor = document.querySelector(`ui-nav-menu a[href="${href}"]`);
     if (!anchor) {
       anchor = document.createElement("a");
       anchor.setAttribute("href", href);
@@ -107,12 +108,12 @@
   function reportLocation() {
     post("location", { pathname: location.pathname, search: location.search });
   }
-  var pushState = history.pushState;
+  const pushState = history.pushState;
   history.pushState = function () {
     pushState.apply(history, arguments);
     reportLocation();
   };
-  var replaceState = history.replaceState;
+  const replaceState = history.replaceState;
   history.replaceState = function () {
     replaceState.apply(history, arguments);
     reportLocation();
@@ -121,7 +122,12 @@
 
   function buttonsOf(el) {
     return Array.prototype.map.call(el.querySelectorAll("button"), function (b, index) {
-      return { index: index, label: (b.textContent || "").trim(), variant: b.getAttribute("variant") || "", disabled: b.disabled };
+      return {
+        index,
+        label: (b.textContent || "").trim(),
+        variant: b.getAttribute("variant") || "",
+        disabled: b.disabled,
+      };
     });
   }
 
@@ -133,13 +139,14 @@
     return class extends HTMLElement {
       connectedCallback() {
         this.style.display = "none";
-        var self = this;
+        const self = this;
         this._observer = new MutationObserver(function () {
           onChange(self);
         });
         this._observer.observe(this, { subtree: true, childList: true, attributes: true, characterData: true });
         onChange(this);
       }
+
       disconnectedCallback() {
         if (this._observer) this._observer.disconnect();
         onChange(this, true);
@@ -151,14 +158,18 @@
     "ui-nav-menu",
     observed(function (el, gone) {
       if (gone) return;
-      var items = Array.prototype.map.call(el.querySelectorAll("a"), function (a) {
-        return { href: a.getAttribute("href"), label: (a.textContent || "").trim(), home: a.getAttribute("rel") === "home" };
+      const items = Array.prototype.map.call(el.querySelectorAll("a"), function (a) {
+        return {
+          href: a.getAttribute("href"),
+          label: (a.textContent || "").trim(),
+          home: a.getAttribute("rel") === "home",
+        };
       });
-      post("nav-menu", { items: items });
+      post("nav-menu", { items });
     }),
   );
 
-  var titleBar = null;
+  let titleBar = null;
   defineElement(
     "ui-title-bar",
     observed(function (el, gone) {
@@ -167,11 +178,11 @@
     }),
   );
   function clickTitleBarButton(index) {
-    var button = titleBar && titleBar.querySelectorAll("button")[index];
+    const button = titleBar && titleBar.querySelectorAll("button")[index];
     if (button) button.click();
   }
 
-  var saveBars = {};
+  const saveBars = {};
   function reportSaveBar(el) {
     post("save-bar", { id: el.id, open: el.__open === true, buttons: buttonsOf(el) });
   }
@@ -183,22 +194,25 @@
       connectedCallback() {
         this.style.display = "none";
         saveBars[this.id] = this;
-        var self = this;
+        const self = this;
         this._observer = new MutationObserver(function () {
           if (self.__open) reportSaveBar(self);
         });
         this._observer.observe(this, { subtree: true, childList: true, attributes: true, characterData: true });
         if (this.hasAttribute("open")) this.show();
       }
+
       disconnectedCallback() {
         if (this._observer) this._observer.disconnect();
         delete saveBars[this.id];
         if (this.__open) post("save-bar", { id: this.id, open: false, buttons: [] });
         this.__open = false;
       }
+
       get showing() {
         return this.__open === true;
       }
+
       show() {
         if (this.__open) return Promise.resolve();
         this.__open = true;
@@ -206,6 +220,7 @@
         this.dispatchEvent(new CustomEvent("show"));
         return Promise.resolve();
       }
+
       hide() {
         if (!this.__open) return Promise.resolve();
         this.__open = false;
@@ -213,20 +228,21 @@
         this.dispatchEvent(new CustomEvent("hide"));
         return Promise.resolve();
       }
+
       toggle() {
         return this.__open ? this.hide() : this.show();
       }
     },
   );
   function clickSaveBarButton(id, action) {
-    var el = saveBars[id];
+    const el = saveBars[id];
     if (!el) return;
-    var buttons = el.querySelectorAll("button");
-    var primary = el.querySelector('button[variant="primary"]') || buttons[0];
-    var other = Array.prototype.find.call(buttons, function (b) {
+    const buttons = el.querySelectorAll("button");
+    const primary = el.querySelector('button[variant="primary"]') || buttons[0];
+    const other = Array.prototype.find.call(buttons, function (b) {
       return b !== primary;
     });
-    var target = action === "save" ? primary : other;
+    const target = action === "save" ? primary : other;
     if (target) target.click();
   }
 
@@ -236,21 +252,25 @@
       connectedCallback() {
         this.style.display = "none";
       }
+
       get showing() {
         return this.hasAttribute("open");
       }
+
       show() {
         this.style.display = "block";
         this.setAttribute("open", "");
         this.dispatchEvent(new CustomEvent("show"));
         return Promise.resolve();
       }
+
       hide() {
         this.style.display = "none";
         this.removeAttribute("open");
         this.dispatchEvent(new CustomEvent("hide"));
         return Promise.resolve();
       }
+
       toggle() {
         return this.showing ? this.hide() : this.show();
       }
@@ -259,61 +279,69 @@
 
   window.shopify = {
     __sandbox: true,
-    config: { apiKey: apiKey, shop: shop, host: host, locale: "en" },
+    config: { apiKey, shop, host, locale: "en" },
     origin: sandboxOrigin,
     environment: { embedded: framed, mobile: false, pos: false },
-    idToken: idToken,
+    idToken,
     toast: {
-      show: function (message, options) {
+      show(message, options) {
         post("toast", { message: String(message), isError: Boolean(options && options.isError) });
         return String(++seq);
       },
-      hide: function () {},
+      hide() {},
     },
-    loading: function (on) {
+    loading(on) {
       post("loading", { on: on !== false });
     },
     saveBar: {
-      show: function (id) {
-        var el = document.getElementById(id);
+      show(id) {
+        const el = document.getElementById(id);
         return el && el.show ? el.show() : Promise.resolve();
       },
-      hide: function (id) {
-        var el = document.getElementById(id);
+      hide(id) {
+        const el = document.getElementById(id);
         return el && el.hide ? el.hide() : Promise.resolve();
       },
-      toggle: function (id) {
-        var el = document.getElementById(id);
+      toggle(id) {
+        const el = document.getElementById(id);
         return el && el.toggle ? el.toggle() : Promise.resolve();
       },
-      leaveConfirmation: function () {
+      leaveConfirmation() {
         return Promise.resolve();
       },
     },
     modal: {
-      show: function (id) {
-        var el = document.getElementById(id);
+      show(id) {
+        const el = document.getElementById(id);
         if (el && el.show) el.show();
         return Promise.resolve();
       },
-      hide: function (id) {
-        var el = document.getElementById(id);
+      hide(id) {
+        const el = document.getElementById(id);
         if (el && el.hide) el.hide();
         return Promise.resolve();
       },
     },
     // Products or collections of the sandbox shop; what the app already chose starts checked.
-    resourcePicker: function (options) {
-      var selected = ((options && options.selectionIds) || []).map(function (s) {
+    resourcePicker(options) {
+      const selected = ((options && options.selectionIds) || []).map(function (s) {
         return s.id;
       });
-      return ask("resource-picker", { type: (options && options.type) || "product", multiple: Boolean(options && options.multiple), selectionIds: selected }, null);
+      return ask(
+        "resource-picker",
+        {
+          type: (options && options.type) || "product",
+          multiple: Boolean(options && options.multiple),
+          selectionIds: selected,
+        },
+        null,
+      );
     },
-    user: function () {
+    user() {
       return Promise.resolve({ accountAccess: "Account owner" });
     },
   };
 
-  post("ready", { shop: shop });
+  post("ready", { shop });
   reportLocation();
 })();

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+
 import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Debian's Chromium; Playwright never downloads a browser here. */
@@ -32,9 +33,13 @@ export function screenshotPath(name: string) {
 
 // Headless Chromium says "HeadlessChrome" in its user agent, which the app (rightly) turns away
 // from admin pages as a bot; a person's browser says Chrome.
-const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+const USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
-export async function newPage(browser: Browser, options: { width?: number; height?: number; locale?: string } = {}): Promise<Page> {
+export async function newPage(
+  browser: Browser,
+  options: { width?: number; height?: number; locale?: string } = {},
+): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
     userAgent: USER_AGENT,

@@ -1,15 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, FrameLocator, Page } from "playwright-core";
+
+import type { Db } from "../../app/db.server";
+
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
-import type { Db } from "../../app/db.server";
 
 // Contact from both sides, in Chromium against the production build and the sandbox: the merchant
 // configures channels and the FAQ, a shopper finds the block, searches, writes about an order; the
 // merchant sees the order's shipments in the Inbox, replies (a real email through SMTP), closes;
 // the survey link from the closing email is answered and the dashboard shows the score.
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 40_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined> | T | null | undefined,
+  timeoutMs = 40_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -24,7 +30,10 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
   let browser: Browser;
   let db: Db;
   let order: { name: string; email: string; shopifyId: string; trackingNumber: string | null };
-  const shopper = { name: "Mina Rahimi", message: "Hello, my parcel has not moved for days. Can you check where it is?" };
+  const shopper = {
+    name: "Mina Rahimi",
+    message: "Hello, my parcel has not moved for days. Can you check where it is?",
+  };
 
   beforeAll(async () => {
     demo = await startTestDemo();
@@ -33,9 +42,19 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     await waitForInboxDrained(db, 300_000);
     browser = await launchBrowser();
     // A demo order that has shipped, so the inbox has shipments to show.
-    const shipped = await db.fulfillment.findFirst({ where: { shop: demo.shop, trackingCompany: { not: null } }, orderBy: { shopifyCreatedAt: "asc" } });
-    const o = await db.order.findFirstOrThrow({ where: { shop: demo.shop, shopifyId: shipped!.orderShopifyId, email: { not: null } } });
-    order = { name: o.name, email: o.email!, shopifyId: o.shopifyId, trackingNumber: (JSON.parse(shipped!.trackingNumbers) as string[])[0] ?? null };
+    const shipped = await db.fulfillment.findFirst({
+      where: { shop: demo.shop, trackingCompany: { not: null } },
+      orderBy: { shopifyCreatedAt: "asc" },
+    });
+    const o = await db.order.findFirstOrThrow({
+      where: { shop: demo.shop, shopifyId: shipped!.orderShopifyId, email: { not: null } },
+    });
+    order = {
+      name: o.name,
+      email: o.email!,
+      shopifyId: o.shopifyId,
+      trackingNumber: (JSON.parse(shipped!.trackingNumbers) as string[])[0] ?? null,
+    };
   }, 480_000);
   afterAll(async () => {
     await browser?.close();
@@ -76,16 +95,34 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     }
 
     const faq = [
-      { language: "en", category: "Shipping", question: "How long does delivery take?", answer: "<p>Most orders arrive in <strong>3 to 5 business days</strong>.</p><script>alert(1)</script>" },
-      { language: "en", category: "Returns", question: "Can I return a sale item?", answer: "<p>Yes, within 30 days.</p>" },
-      { language: "fa", category: "ارسال", question: "ارسال چقدر طول می‌کشد؟", answer: "<p>بیشتر سفارش‌ها در ۳ تا ۵ روز کاری می‌رسند.</p>" },
+      {
+        language: "en",
+        category: "Shipping",
+        question: "How long does delivery take?",
+        answer: "<p>Most orders arrive in <strong>3 to 5 business days</strong>.</p><script>alert(1)</script>",
+      },
+      {
+        language: "en",
+        category: "Returns",
+        question: "Can I return a sale item?",
+        answer: "<p>Yes, within 30 days.</p>",
+      },
+      {
+        language: "fa",
+        category: "ارسال",
+        question: "ارسال چقدر طول می‌کشد؟",
+        answer: "<p>بیشتر سفارش‌ها در ۳ تا ۵ روز کاری می‌رسند.</p>",
+      },
     ];
     for (const [i, f] of faq.entries()) {
       await app.getByRole("button", { name: "Add question" }).click();
       await app.getByLabel("Language").nth(i).selectOption(f.language);
       await app.getByLabel("Category").nth(i).fill(f.category);
       await app.getByLabel("Question").nth(i).fill(f.question);
-      await app.getByLabel(/^Answer/).nth(i).fill(f.answer);
+      await app
+        .getByLabel(/^Answer/)
+        .nth(i)
+        .fill(f.answer);
     }
 
     // The host's save bar opened for the unsaved changes; saving goes through it.
@@ -95,12 +132,23 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     await page.locator('#savebar[data-open="false"]').waitFor({ state: "attached", timeout: 10_000 });
 
     const stored = JSON.parse((await db.contactSettings.findUniqueOrThrow({ where: { shop: demo.shop } })).settings);
-    expect(stored.hours.weekly.every((d: { open: string; close: string }) => d.open === "00:00" && d.close === "24:00")).toBe(true);
-    expect(stored.channels.map((c: { kind: string; enabled: boolean }) => `${c.kind}:${c.enabled}`)).toEqual(["email:true", "whatsapp:true", "phone:false"]);
+    expect(
+      stored.hours.weekly.every((d: { open: string; close: string }) => d.open === "00:00" && d.close === "24:00"),
+    ).toBe(true);
+    expect(stored.channels.map((c: { kind: string; enabled: boolean }) => `${c.kind}:${c.enabled}`)).toEqual([
+      "email:true",
+      "whatsapp:true",
+      "phone:false",
+    ]);
     expect(stored.faq[0].answerHtml).toContain("<strong>3 to 5 business days</strong>");
     expect(stored.faq[0].answerHtml).not.toContain("script");
     // The form now shows what was stored (sanitised).
-    await expect(app.getByLabel(/^Answer/).nth(0).inputValue()).resolves.not.toContain("script");
+    await expect(
+      app
+        .getByLabel(/^Answer/)
+        .nth(0)
+        .inputValue(),
+    ).resolves.not.toContain("script");
     await page.screenshot({ path: screenshotPath("contact-settings"), fullPage: true });
     await page.close();
   });
@@ -122,9 +170,13 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     expect(await questions.count()).toBe(2);
     await block.locator("[data-faq-search]").fill("deliver");
     await expect(block.locator("[data-faq-status]").innerText()).resolves.toBe("1 matching question");
-    await expect(block.locator(".aftercare-contact__faq-item:visible").innerText()).resolves.toContain("3 to 5 business days");
+    await expect(block.locator(".aftercare-contact__faq-item:visible").innerText()).resolves.toContain(
+      "3 to 5 business days",
+    );
     await block.locator("[data-faq-search]").fill("zzzz");
-    await expect(block.locator("[data-faq-status]").innerText()).resolves.toBe("No question matches. Write to us below.");
+    await expect(block.locator("[data-faq-status]").innerText()).resolves.toBe(
+      "No question matches. Write to us below.",
+    );
     await block.locator("[data-faq-search]").fill("");
     // The injected script never reached the page.
     expect(await block.locator(".aftercare-contact__answer script").count()).toBe(0);
@@ -142,7 +194,9 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     await expect(sent.innerText()).resolves.toContain("Expect an answer by");
     await page.screenshot({ path: screenshotPath("contact-block-en-sent"), fullPage: true });
 
-    const request = await db.contactRequest.findFirstOrThrow({ where: { shop: demo.shop, email: order.email.toLowerCase() } });
+    const request = await db.contactRequest.findFirstOrThrow({
+      where: { shop: demo.shop, email: order.email.toLowerCase() },
+    });
     expect(request.orderShopifyId).toBe(order.shopifyId);
     expect(request.topic).toBe("order_status");
     await page.close();
@@ -153,7 +207,15 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     const row = await db.contactSettings.findUniqueOrThrow({ where: { shop: demo.shop } });
     const settings = JSON.parse(row.settings);
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-    await db.contactSettings.update({ where: { shop: demo.shop }, data: { settings: JSON.stringify({ ...settings, hours: { ...settings.hours, holidays: [-1, 0, 1].map((o) => ({ date: day(o), name: "" })) } }) } });
+    await db.contactSettings.update({
+      where: { shop: demo.shop },
+      data: {
+        settings: JSON.stringify({
+          ...settings,
+          hours: { ...settings.hours, holidays: [-1, 0, 1].map((o) => ({ date: day(o), name: "" })) },
+        }),
+      },
+    });
 
     const page = await newPage(browser, { locale: "fa-IR" });
     await page.goto(`${demo.sandboxUrl}/store?block=contact&locale=fa`);
@@ -169,7 +231,9 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     // "Back <weekday and time>": the time is filled in, not just the word.
     expect(availability).toMatch(/^بازگشت .+/);
     expect(await block.locator("[data-availability]").getAttribute("data-open")).toBe("false");
-    await expect(block.locator(".aftercare-contact__channel").first().innerText()).resolves.not.toMatch(/Usually replies/);
+    await expect(block.locator(".aftercare-contact__channel").first().innerText()).resolves.not.toMatch(
+      /Usually replies/,
+    );
     // Only the Persian question.
     expect(await block.locator(".aftercare-contact__faq-item").count()).toBe(1);
     await page.screenshot({ path: screenshotPath("contact-block-fa"), fullPage: true });
@@ -179,7 +243,9 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
   });
 
   it("the merchant sees the request with the order's shipments, replies by email and closes it", async () => {
-    const request = await db.contactRequest.findFirstOrThrow({ where: { shop: demo.shop, email: order.email.toLowerCase() } });
+    const request = await db.contactRequest.findFirstOrThrow({
+      where: { shop: demo.shop, email: order.email.toLowerCase() },
+    });
     const { page, app } = await admin("/app/inbox");
     const link = app.getByRole("link", { name: `#${request.number}` });
     await link.waitFor({ timeout: 30_000 });
@@ -190,7 +256,9 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     await app.getByRole("heading", { name: `Order ${order.name}` }).waitFor();
     await app.getByRole("heading", { name: "Shipments" }).waitFor();
     if (order.trackingNumber) await app.getByText(order.trackingNumber, { exact: false }).first().waitFor();
-    const fulfillment = await db.fulfillment.findFirstOrThrow({ where: { shop: demo.shop, orderShopifyId: order.shopifyId } });
+    const fulfillment = await db.fulfillment.findFirstOrThrow({
+      where: { shop: demo.shop, orderShopifyId: order.shopifyId },
+    });
     const status = (fulfillment.shipmentStatus ?? fulfillment.status).replace(/_/g, " ");
     await expect(app.locator("body").innerText()).resolves.toContain(status);
 
@@ -202,7 +270,9 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     await page.screenshot({ path: screenshotPath("contact-inbox-thread"), fullPage: true });
 
     // The outbox sends it through SMTP; the capture server received a real message.
-    const mail = await waitFor("the reply email", () => demo.mails.find((m) => m.to.includes(order.email.toLowerCase()) && m.subject.includes(`#${request.number}`)));
+    const mail = await waitFor("the reply email", () =>
+      demo.mails.find((m) => m.to.includes(order.email.toLowerCase()) && m.subject.includes(`#${request.number}`)),
+    );
     expect(mail.subject).toMatch(/^Re: your message to /);
     expect(mail.text).toContain("should arrive by Friday");
 
@@ -216,7 +286,9 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
   });
 
   it("the survey link in the closing email is answered in the browser and the dashboard shows it", async () => {
-    const mail = await waitFor("the survey email", () => demo.mails.find((m) => m.to.includes(order.email.toLowerCase()) && m.subject.startsWith("How did we do?")));
+    const mail = await waitFor("the survey email", () =>
+      demo.mails.find((m) => m.to.includes(order.email.toLowerCase()) && m.subject.startsWith("How did we do?")),
+    );
     const link = mail.text.match(/https:\/\/[^\s"<>]+\/apps\/aftercare\/contact\/survey\?token=[^\s"<>]+/)?.[0];
     expect(link).toBeTruthy();
     // The shop's domain stands for the storefront; the sandbox serves it (and its app proxy).
@@ -243,7 +315,7 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     await expect(csat.innerText()).resolves.toBe("100.0%");
     await expect(app.locator("#kpi-first_response").innerText()).resolves.not.toBe("—");
     // The charts render client-side from polaris-viz: an SVG appears in the frame.
-    await app.locator("div[role=img][aria-label^=\"Requests per day\"] svg").first().waitFor({ timeout: 20_000 });
+    await app.locator('div[role=img][aria-label^="Requests per day"] svg').first().waitFor({ timeout: 20_000 });
     await dash.waitForTimeout(1000);
     await dash.screenshot({ path: screenshotPath("contact-dashboard"), fullPage: true });
     await dash.close();

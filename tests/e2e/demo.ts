@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+
 import { startDemo } from "../../sandbox/demo";
 import { createDb, type Db } from "../../app/db.server";
 

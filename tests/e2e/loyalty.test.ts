@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
+
+import type { Db } from "../../app/db.server";
+
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
-import type { Db } from "../../app/db.server";
 
 // Loyalty as a merchant and a shopper meet it: the program switched on in the admin frame, a demo
 // customer's paid order earning points through signed webhooks, the Rewards block in Chromium
@@ -35,7 +37,10 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     // A wrong value is refused with a message naming the field, and nothing is stored.
     await app.getByLabel("Sign-up bonus (points)").fill("-5");
     await page.locator("#save").click();
-    await app.getByText(/Sign-up bonus: (enter a number|Number must be greater)/).first().waitFor({ timeout: 15_000 });
+    await app
+      .getByText(/Sign-up bonus: (enter a number|Number must be greater)/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     expect(await db.loyaltySettings.count({ where: { shop: demo.shop } })).toBe(0);
     await app.getByLabel("Sign-up bonus (points)").fill("0");
     await page.locator("#save").click();
@@ -52,20 +57,31 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
 
   it("earns points on a paid order, shows them in the Rewards block, redeems a reward for a code Shopify holds for that customer", async () => {
     // A reward to spend on, from the Rewards tab's action (the page's own form is exercised in route tests).
-    await db.loyaltyReward.create({ data: { shop: demo.shop, kind: "fixed_amount", title: "$5 off", pointsCost: 20, valueMinor: 500 } });
-    await db.loyaltyReward.create({ data: { shop: demo.shop, kind: "free_shipping", title: "Free shipping", pointsCost: 1_000_000 } });
+    await db.loyaltyReward.create({
+      data: { shop: demo.shop, kind: "fixed_amount", title: "$5 off", pointsCost: 20, valueMinor: 500 },
+    });
+    await db.loyaltyReward.create({
+      data: { shop: demo.shop, kind: "free_shipping", title: "Free shipping", pointsCost: 1_000_000 },
+    });
 
     const customer = demo.sandbox.customers(demo.shop)[0];
     const product = demo.sandbox.shop(demo.shop).products[0];
     const variant = product.variants[0];
-    const order = demo.sandbox.placeOrder({ shop: demo.shop, customer: customer.id, lines: [{ variantId: variant.id, quantity: 2 }], paid: false });
+    const order = demo.sandbox.placeOrder({
+      shop: demo.shop,
+      customer: customer.id,
+      lines: [{ variantId: variant.id, quantity: 2 }],
+      paid: false,
+    });
     demo.sandbox.payOrder({ shop: demo.shop, order: order.id });
     // The webhooks go out over HTTP; wait until the app has recorded and processed them.
     const memberDeadline = Date.now() + 30_000;
     let member = null;
     while (!member?.points && Date.now() < memberDeadline) {
       await waitForInboxDrained(db);
-      member = await db.loyaltyMember.findUnique({ where: { shop_key: { shop: demo.shop, key: `c:gid://shopify/Customer/${customer.id}` } } });
+      member = await db.loyaltyMember.findUnique({
+        where: { shop_key: { shop: demo.shop, key: `c:gid://shopify/Customer/${customer.id}` } },
+      });
       if (!member?.points) await new Promise((r) => setTimeout(r, 250));
     }
     expect(member?.points).toBeGreaterThanOrEqual(20);
@@ -76,7 +92,10 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${demo.sandboxUrl}/store?block=loyalty-widget&customer=${customer.id}&locale=en`);
     const block = page.locator("aftercare-loyalty");
-    await block.locator('[data-slot="balance"]').filter({ hasText: String(earned) }).waitFor({ timeout: 20_000 });
+    await block
+      .locator('[data-slot="balance"]')
+      .filter({ hasText: String(earned) })
+      .waitFor({ timeout: 20_000 });
     expect(await block.locator('[data-slot="pending"]').innerText()).toBe("0");
     // The unaffordable reward cannot be redeemed; the affordable one can.
     await expect(block.getByRole("button", { name: "Redeem: Free shipping" }).isDisabled()).resolves.toBe(true);
@@ -93,7 +112,10 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     expect(code).toMatch(/^AC-[A-Z2-9]{10}$/);
     expect(await box.locator('[data-slot="apply"]').getAttribute("href")).toBe(`/discount/${code}?redirect=/cart`);
     await expect(box.getByRole("button", { name: `Copy code ${code}` }).isVisible()).resolves.toBe(true);
-    await block.locator('[data-slot="balance"]').filter({ hasText: String(earned - 20) }).waitFor();
+    await block
+      .locator('[data-slot="balance"]')
+      .filter({ hasText: String(earned - 20) })
+      .waitFor();
     // The code also stays listed under "Your rewards", with its own copy button and checkout link.
     await block.locator('[data-slot="codes"] code', { hasText: code }).waitFor();
     await page.screenshot({ path: screenshotPath("loyalty-block-en-redeemed"), fullPage: true });
@@ -101,7 +123,18 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     const answer = (await demo.sandbox.graphql(
       demo.shop,
       `{ codeDiscountNodeByCode(code: ${JSON.stringify(code)}) { id codeDiscount { ... on DiscountCodeBasic { title usageLimit appliesOncePerCustomer context { ... on DiscountCustomers { customers { id } } } customerGets { value { ... on DiscountAmount { amount { amount } } } } } } } }`,
-    )) as { data?: { codeDiscountNodeByCode: { codeDiscount: { usageLimit: number; appliesOncePerCustomer: boolean; context: { customers: Array<{ id: string }> }; customerGets: { value: { amount: { amount: string } } } } } | null } };
+    )) as {
+      data?: {
+        codeDiscountNodeByCode: {
+          codeDiscount: {
+            usageLimit: number;
+            appliesOncePerCustomer: boolean;
+            context: { customers: { id: string }[] };
+            customerGets: { value: { amount: { amount: string } } };
+          };
+        } | null;
+      };
+    };
     const discount = answer.data?.codeDiscountNodeByCode?.codeDiscount;
     expect(discount).toBeTruthy();
     expect(discount!.context.customers.map((c) => c.id)).toEqual([`gid://shopify/Customer/${customer.id}`]);
@@ -125,7 +158,10 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
 
   it("lets a signed-in shopper save a birthday once the program gives a birthday bonus", async () => {
     const row = await db.loyaltySettings.findUniqueOrThrow({ where: { shop: demo.shop } });
-    await db.loyaltySettings.update({ where: { shop: demo.shop }, data: { settings: JSON.stringify({ ...JSON.parse(row.settings), birthdayBonus: 50 }) } });
+    await db.loyaltySettings.update({
+      where: { shop: demo.shop },
+      data: { settings: JSON.stringify({ ...JSON.parse(row.settings), birthdayBonus: 50 }) },
+    });
     const customer = demo.sandbox.customers(demo.shop)[0];
     const page = await newPage(browser);
     await page.goto(`${demo.sandboxUrl}/store?block=loyalty-widget&customer=${customer.id}&locale=en`);
@@ -134,9 +170,14 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     await form.getByLabel("Month").selectOption({ label: "March" });
     await form.getByLabel("Day").fill("14");
     await form.getByRole("button", { name: "Save birthday" }).click();
-    await page.locator("aftercare-loyalty [data-status]").filter({ hasText: "Birthday saved" }).waitFor({ timeout: 10_000 });
+    await page
+      .locator("aftercare-loyalty [data-status]")
+      .filter({ hasText: "Birthday saved" })
+      .waitFor({ timeout: 10_000 });
     expect(await form.isHidden()).toBe(true);
-    const member = await db.loyaltyMember.findUniqueOrThrow({ where: { shop_key: { shop: demo.shop, key: `c:gid://shopify/Customer/${customer.id}` } } });
+    const member = await db.loyaltyMember.findUniqueOrThrow({
+      where: { shop_key: { shop: demo.shop, key: `c:gid://shopify/Customer/${customer.id}` } },
+    });
     expect([member.birthdayMonth, member.birthdayDay]).toEqual([3, 14]);
     await page.close();
   });

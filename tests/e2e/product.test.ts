@@ -1,10 +1,13 @@
+import { createHmac, randomUUID } from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
-import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
-import { createHmac, randomUUID } from "node:crypto";
+
 import type { Db } from "../../app/db.server";
 import { signProxyQuery } from "../../sandbox/app-proxy";
+
+import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
+import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
 
 // The product as a merchant and a shopper meet it: the sandbox admin with the app embedded, the
 // storefront with the theme blocks, and an order placed in "Shopify" reaching the app.
@@ -63,7 +66,12 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
     await page.locator("#po-email").fill("new.shopper@example.com");
     await page.locator("#po-customer").selectOption("");
     await page.getByRole("button", { name: "Place order" }).click();
-    await expect(page.locator("#result").filter({ hasText: /placed/ }).waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
+    await expect(
+      page
+        .locator("#result")
+        .filter({ hasText: /placed/ })
+        .waitFor({ timeout: 15_000 }),
+    ).resolves.toBeUndefined();
     const placed = (await page.locator("#result").innerText()).match(/#\d+/)![0];
 
     const deadline = Date.now() + 20_000;
@@ -73,7 +81,10 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
       if (!mirrored) await new Promise((r) => setTimeout(r, 200));
     }
     await waitForInboxDrained(db);
-    const event = await db.webhookEvent.findFirst({ where: { shop: demo.shop, topic: "orders/create" }, orderBy: { receivedAt: "desc" } });
+    const event = await db.webhookEvent.findFirst({
+      where: { shop: demo.shop, topic: "orders/create" },
+      orderBy: { receivedAt: "desc" },
+    });
     expect(mirrored?.email).toBe("new.shopper@example.com");
     expect(mirrored?.lineItems.length).toBe(1);
     expect(event?.status).toBe("processed");
@@ -81,7 +92,9 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
     // And the merchant sees it counted on the Sync page.
     const admin = await newPage(browser);
     await admin.goto(`${demo.sandboxUrl}/admin?path=/app/sync`);
-    await expect(admin.frameLocator("iframe#app").getByText("41", { exact: true }).first().waitFor({ timeout: 30_000 })).resolves.toBeUndefined();
+    await expect(
+      admin.frameLocator("iframe#app").getByText("41", { exact: true }).first().waitFor({ timeout: 30_000 }),
+    ).resolves.toBeUndefined();
     await admin.close();
     await page.close();
   });
@@ -97,7 +110,12 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
       "x-shopify-api-version": "2026-07",
       "x-shopify-hmac-sha256": sign(raw),
     });
-    const post = (raw: string | Buffer, h: Record<string, string>) => fetch(`${demo.appUrl}/webhooks`, { method: "POST", headers: h, body: typeof raw === "string" ? raw : new Uint8Array(raw) });
+    const post = (raw: string | Buffer, h: Record<string, string>) =>
+      fetch(`${demo.appUrl}/webhooks`, {
+        method: "POST",
+        headers: h,
+        body: typeof raw === "string" ? raw : new Uint8Array(raw),
+      });
 
     const id = `e2e-${randomUUID()}`;
     const first = await post(body, headers(body, id));
@@ -106,7 +124,10 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
     expect([again.status, await again.text()]).toEqual([200, "already recorded"]);
     expect(await db.webhookEvent.count({ where: { webhookId: id } })).toBe(1);
 
-    const forged = await post(body, { ...headers(body, `e2e-${randomUUID()}`), "x-shopify-hmac-sha256": sign("something else") });
+    const forged = await post(body, {
+      ...headers(body, `e2e-${randomUUID()}`),
+      "x-shopify-hmac-sha256": sign("something else"),
+    });
     expect(forged.status).toBe(401);
     const { "x-shopify-topic": _topic, ...withoutTopic } = headers(body, `e2e-${randomUUID()}`);
     const missing = await post(body, withoutTopic);
@@ -122,11 +143,23 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
   });
 
   it("answers the storefront's order lookups on the production server's fast path exactly as the route would", async () => {
-    const order = await db.order.findFirst({ where: { shop: demo.shop, email: { not: null } }, orderBy: { orderNumber: "asc" } });
+    const order = await db.order.findFirst({
+      where: { shop: demo.shop, email: { not: null } },
+      orderBy: { orderNumber: "asc" },
+    });
     const lookup = (query: Record<string, string>, { sign = true, method = "GET" } = {}) => {
-      const params = new URLSearchParams({ shop: demo.shop, logged_in_customer_id: "", path_prefix: "/apps/aftercare", timestamp: String(Math.floor(Date.now() / 1000)), ...query });
+      const params = new URLSearchParams({
+        shop: demo.shop,
+        logged_in_customer_id: "",
+        path_prefix: "/apps/aftercare",
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        ...query,
+      });
       params.set("signature", sign ? signProxyQuery(params, demo.apiSecret) : "0".repeat(64));
-      return fetch(`${demo.appUrl}/proxy/tracking?${params}`, { method, headers: { "x-forwarded-for": `203.0.113.${Math.floor(Math.random() * 200)}` } });
+      return fetch(`${demo.appUrl}/proxy/tracking?${params}`, {
+        method,
+        headers: { "x-forwarded-for": `203.0.113.${Math.floor(Math.random() * 200)}` },
+      });
     };
     const found = await lookup({ order: order!.name, email: order!.email!.toUpperCase() });
     expect(found.status).toBe(200);
@@ -143,7 +176,10 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
     // The library's signature check, as on every proxy route: 400 and nothing read.
     expect((await lookup({ order: order!.name, email: order!.email! }, { sign: false })).status).toBe(400);
     const missing = await lookup({ order: order!.name });
-    expect([missing.status, ((await missing.json()) as { message: string }).message]).toEqual([400, "Enter the email address used for the order."]);
+    expect([missing.status, ((await missing.json()) as { message: string }).message]).toEqual([
+      400,
+      "Enter the email address used for the order.",
+    ]);
     // HEAD is not the fast path: Remix's route answers it, with the same status.
     expect((await lookup({ order: order!.name, email: order!.email! }, { method: "HEAD" })).status).toBe(200);
   });

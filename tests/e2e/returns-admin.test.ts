@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, FrameLocator, Page } from "playwright-core";
+
+import type { Db } from "../../app/db.server";
+
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
-import type { Db } from "../../app/db.server";
 
 // The returns area's settings as a merchant uses them inside the admin frame: on the Return policy
 // tab they exclude a collection through the resource picker, and the storefront Returns block then
@@ -14,7 +16,8 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
   let db: Db;
   let outdoor: { orderName: string; email: string; lineItemId: string };
 
-  const settings = async () => JSON.parse((await db.returnSettings.findUnique({ where: { shop: demo.shop } }))?.settings ?? "{}");
+  const settings = async () =>
+    JSON.parse((await db.returnSettings.findUnique({ where: { shop: demo.shop } }))?.settings ?? "{}");
   const toast = (page: Page, text: string) => page.locator(".toast", { hasText: text }).waitFor({ timeout: 20_000 });
 
   beforeAll(async () => {
@@ -26,11 +29,23 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     const shop = demo.sandbox.shop(demo.shop);
     const collection = shop.collections.find((c) => c.title === "Outdoor")!;
     const inOutdoor = new Set(collection.productIds.map((id) => `gid://shopify/Product/${id}`));
-    const shipped = await db.fulfillment.findMany({ where: { shop: demo.shop, status: "success" }, include: { lines: true }, orderBy: { shopifyCreatedAt: "desc" } });
+    const shipped = await db.fulfillment.findMany({
+      where: { shop: demo.shop, status: "success" },
+      include: { lines: true },
+      orderBy: { shopifyCreatedAt: "desc" },
+    });
     for (const f of shipped) {
-      const order = await db.order.findUnique({ where: { shop_shopifyId: { shop: demo.shop, shopifyId: f.orderShopifyId } }, include: { lineItems: true } });
+      const order = await db.order.findUnique({
+        where: { shop_shopifyId: { shop: demo.shop, shopifyId: f.orderShopifyId } },
+        include: { lineItems: true },
+      });
       if (!order?.email || order.cancelledAt) continue;
-      const line = order.lineItems.find((li) => li.productShopifyId && inOutdoor.has(li.productShopifyId) && f.lines.some((l) => l.lineItemShopifyId === li.shopifyId));
+      const line = order.lineItems.find(
+        (li) =>
+          li.productShopifyId &&
+          inOutdoor.has(li.productShopifyId) &&
+          f.lines.some((l) => l.lineItemShopifyId === li.shopifyId),
+      );
       if (line) {
         outdoor = { orderName: order.name, email: order.email, lineItemId: line.shopifyId };
         break;
@@ -54,7 +69,10 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     await block.locator('button[type="submit"]').first().click();
     const row = block.locator(`[data-line="${outdoor.lineItemId}"]`);
     await row.waitFor({ timeout: 20_000 });
-    const answer = { text: await row.locator('[data-slot="availability"]').innerText(), pickable: await row.locator('[data-field="pick"]').isEnabled() };
+    const answer = {
+      text: await row.locator('[data-slot="availability"]').innerText(),
+      pickable: await row.locator('[data-field="pick"]').isEnabled(),
+    };
     await page.close();
     return answer;
   }
@@ -87,7 +105,10 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     await picker.getByRole("button", { name: "Cancel" }).click();
     await page.close();
 
-    await expect(availabilityOfOutdoorItem()).resolves.toEqual({ text: "Final sale: this item cannot be returned.", pickable: false });
+    await expect(availabilityOfOutdoorItem()).resolves.toEqual({
+      text: "Final sale: this item cannot be returned.",
+      pickable: false,
+    });
   });
 
   it("rewrites the approval email with a live preview, refuses broken Liquid, and saves", async () => {
@@ -100,14 +121,20 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
 
     await app.getByLabel("Subject").fill("Good news: return {{ return_number }} is approved");
     await app.getByLabel("Message").fill("Hi {{ customer_first_name }},\n\n{% if items %}Please send the items back.");
-    await app.getByText(/The Liquid does not parse\. Message: tag \{% if items %\} not closed/).waitFor({ timeout: 20_000 });
+    await app
+      .getByText(/The Liquid does not parse\. Message: tag \{% if items %\} not closed/)
+      .waitFor({ timeout: 20_000 });
     await page.locator("#savebar[data-open='true'] #save").click();
     await app.getByText("The emails were not saved").waitFor({ timeout: 20_000 });
     await toast(page, "An email needs fixing");
     await page.screenshot({ path: screenshotPath("returns-emails-invalid-liquid-en"), fullPage: true });
     expect((await settings()).notifications?.templates?.en?.approved).toBeUndefined();
 
-    await app.getByLabel("Message").fill("Hi {{ customer_first_name }},\n\nPlease send the items back to:\n{{ return_address }}\n\nFollow your return: {{ status_url }}");
+    await app
+      .getByLabel("Message")
+      .fill(
+        "Hi {{ customer_first_name }},\n\nPlease send the items back to:\n{{ return_address }}\n\nFollow your return: {{ status_url }}",
+      );
     await app.getByText("Good news: return 1001-R1 is approved").waitFor({ timeout: 20_000 });
     const preview = app.frameLocator('iframe[title="Email preview"]');
     await expect(preview.locator("body").innerText({ timeout: 20_000 })).resolves.toContain("Hi Alex,");
@@ -124,7 +151,9 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
 
     // Reset shows the standard wording (and its preview) until saved; discarding brings theirs back.
     await app.getByRole("button", { name: "Reset to standard wording" }).click();
-    await expect.poll(() => app.getByLabel("Subject").inputValue(), { timeout: 10_000 }).toBe("Your return {{ return_number }} is approved");
+    await expect
+      .poll(() => app.getByLabel("Subject").inputValue(), { timeout: 10_000 })
+      .toBe("Your return {{ return_number }} is approved");
     await app.getByText("Your return 1001-R1 is approved").waitFor({ timeout: 20_000 });
     await page.locator("#savebar[data-open='true'] #discard").click();
     // The admin's save bar tells the app by message: the field changes a moment after the click.
@@ -149,15 +178,23 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     await first.app.getByLabel("Subject").fill("About your return {{ return_number }}");
     await first.page.locator("#savebar[data-open='true'] #save").click();
     await toast(first.page, "Return emails saved");
-    expect((await settings()).notifications.templates.en.declined.subject).toBe("About your return {{ return_number }}");
+    expect((await settings()).notifications.templates.en.declined.subject).toBe(
+      "About your return {{ return_number }}",
+    );
 
     await second.app.getByLabel("Subject").fill("Return {{ return_number }}: we could not accept it");
     await second.page.locator("#savebar[data-open='true'] #save").click();
-    await second.app.getByText("Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.").waitFor({ timeout: 20_000 });
+    await second.app
+      .getByText(
+        "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.",
+      )
+      .waitFor({ timeout: 20_000 });
     await toast(second.page, "Not saved: someone else changed the emails");
     await second.page.screenshot({ path: screenshotPath("returns-emails-stale-save-en"), fullPage: true });
     // The first save stands, and Reload shows it.
-    expect((await settings()).notifications.templates.en.declined.subject).toBe("About your return {{ return_number }}");
+    expect((await settings()).notifications.templates.en.declined.subject).toBe(
+      "About your return {{ return_number }}",
+    );
     await second.app.getByRole("button", { name: "Reload" }).click();
     await second.app.getByText("The emails were not saved").waitFor({ state: "detached", timeout: 30_000 });
     // Chosen again until the reloaded page has hydrated and shows that email.

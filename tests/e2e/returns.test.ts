@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
-import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+
 import type { Db } from "../../app/db.server";
 import { readPolicy } from "../../app/domain/returns/policy";
+
+import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
+import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
 
 // Returns as a shopper and a merchant meet them: the storefront Returns block starts an exchange
 // for a delivered demo order, the merchant approves, receives and resolves it on the returns desk
@@ -14,7 +16,13 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
   let demo: Awaited<ReturnType<typeof startTestDemo>>;
   let browser: Browser;
   let db: Db;
-  type Pick = { orderName: string; orderId: string; email: string; lineItemId: string; title: string };
+  interface Pick {
+    orderName: string;
+    orderId: string;
+    email: string;
+    lineItemId: string;
+    title: string;
+  }
   let pick: Pick;
   // Another order's line worth at least 16.00 each, to exchange for a 16.00 notebook.
   let anyPick: Pick | undefined;
@@ -33,22 +41,48 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
       orderBy: { deliveredAt: "desc" },
     });
     for (const f of delivered) {
-      const order = await db.order.findUnique({ where: { shop_shopifyId: { shop: demo.shop, shopifyId: f.orderShopifyId } }, include: { lineItems: true } });
+      const order = await db.order.findUnique({
+        where: { shop_shopifyId: { shop: demo.shop, shopifyId: f.orderShopifyId } },
+        include: { lineItems: true },
+      });
       const refunds = await db.refund.count({ where: { shop: demo.shop, orderShopifyId: f.orderShopifyId } });
       if (!order?.email || order.cancelledAt || refunds > 0) continue;
       const line = order.lineItems.find((li) => {
         const product = products.find((p) => `gid://shopify/Product/${p.id}` === li.productShopifyId);
-        return f.lines.some((l) => l.lineItemShopifyId === li.shopifyId) && product && product.variants.length > 1 && !product.tags.includes("final-sale");
+        return (
+          f.lines.some((l) => l.lineItemShopifyId === li.shopifyId) &&
+          product &&
+          product.variants.length > 1 &&
+          !product.tags.includes("final-sale")
+        );
       });
       if (line && !pick) {
-        pick = { orderName: order.name, orderId: order.shopifyId, email: order.email, lineItemId: line.shopifyId, title: line.title };
+        pick = {
+          orderName: order.name,
+          orderId: order.shopifyId,
+          email: order.email,
+          lineItemId: line.shopifyId,
+          title: line.title,
+        };
         continue;
       }
       const worth = order.lineItems.find((li) => {
         const product = products.find((p) => `gid://shopify/Product/${p.id}` === li.productShopifyId);
-        return f.lines.some((l) => l.lineItemShopifyId === li.shopifyId) && product && !product.tags.includes("final-sale") && li.priceMinor - li.totalDiscountMinor / li.quantity >= 1600;
+        return (
+          f.lines.some((l) => l.lineItemShopifyId === li.shopifyId) &&
+          product &&
+          !product.tags.includes("final-sale") &&
+          li.priceMinor - li.totalDiscountMinor / li.quantity >= 1600
+        );
       });
-      if (pick && worth && !anyPick) anyPick = { orderName: order.name, orderId: order.shopifyId, email: order.email, lineItemId: worth.shopifyId, title: worth.title };
+      if (pick && worth && !anyPick)
+        anyPick = {
+          orderName: order.name,
+          orderId: order.shopifyId,
+          email: order.email,
+          lineItemId: worth.shopifyId,
+          title: worth.title,
+        };
       if (pick && anyPick) break;
     }
     expect(pick, "the demo has a delivered order with an exchangeable item").toBeDefined();
@@ -80,7 +114,9 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await block.getByRole("button", { name: "Request return" }).click();
     await expect(block.locator("[data-status]").innerText()).resolves.toBe("Choose at least one item to return.");
     // Only a resolution with a bonus says so; fixing the problem clears its message.
-    await expect(block.locator(".aftercare-returns__choice", { hasText: "Refund" }).innerText()).resolves.toBe("Refund to my original payment");
+    await expect(block.locator(".aftercare-returns__choice", { hasText: "Refund" }).innerText()).resolves.toBe(
+      "Refund to my original payment",
+    );
 
     await row.locator('[data-field="pick"]').check();
     await row.locator('[data-field="reason"]').selectOption("too_small");
@@ -91,7 +127,9 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await exchange.selectOption({ index: 1 });
     // Another size at the same price: no difference, nothing left over as store credit.
     await expect(row.locator('[data-slot="difference"]').innerText()).resolves.toBe("Price difference: +$0.00");
-    await expect(block.locator('[data-slot="total-label"]').innerText()).resolves.toBe("Store credit after the exchange");
+    await expect(block.locator('[data-slot="total-label"]').innerText()).resolves.toBe(
+      "Store credit after the exchange",
+    );
     const newItems = (await block.locator('[data-slot="new-items"]').innerText()).replace("−", "");
     await expect(block.locator('[data-slot="items"]').innerText()).resolves.toBe(newItems);
     const total = await block.locator('[data-slot="total"]').innerText();
@@ -105,15 +143,24 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     expect(heading).toMatch(/^Return \S+-R\d+ is requested$/);
     returnNumber = heading.split(" ")[1];
     await expect(block.locator('[data-slot="link"]').getAttribute("href")).resolves.toMatch(/[?&]return=/);
-    await expect(block.locator('[data-slot="amount"]').innerText()).resolves.toBe(`New items: ${newItems} · Store credit after the exchange: ${total}`);
-    await expect(block.locator('[data-slot="items"] li').first().innerText()).resolves.toMatch(/In exchange: .+ \(confirmed when the shop approves\)$/);
+    await expect(block.locator('[data-slot="amount"]').innerText()).resolves.toBe(
+      `New items: ${newItems} · Store credit after the exchange: ${total}`,
+    );
+    await expect(block.locator('[data-slot="items"] li').first().innerText()).resolves.toMatch(
+      /In exchange: .+ \(confirmed when the shop approves\)$/,
+    );
     await page.screenshot({ path: screenshotPath("returns-block-done-en"), fullPage: true });
 
     // The status link opens the same return later.
     await page.goto((await block.locator('[data-slot="link"]').getAttribute("href"))!);
-    await expect(page.locator("aftercare-returns-portal .aftercare-returns__card h3").innerText({ timeout: 20_000 })).resolves.toBe(`Return ${returnNumber}`);
+    await expect(
+      page.locator("aftercare-returns-portal .aftercare-returns__card h3").innerText({ timeout: 20_000 }),
+    ).resolves.toBe(`Return ${returnNumber}`);
 
-    const stored = await db.returnCase.findFirstOrThrow({ where: { shop: demo.shop, number: returnNumber }, include: { lines: true } });
+    const stored = await db.returnCase.findFirstOrThrow({
+      where: { shop: demo.shop, number: returnNumber },
+      include: { lines: true },
+    });
     expect(stored).toMatchObject({ status: "requested", resolution: "exchange_variant", orderShopifyId: pick.orderId });
     expect(stored.lines[0].exchangeVariantShopifyId).toMatch(/^gid:\/\/shopify\/ProductVariant\//);
     // Shopify's return requests cannot carry exchange items: Shopify hears of it on approval.
@@ -127,7 +174,9 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     const block = await findOrder(page, "fa");
     await expect(block.getAttribute("dir")).resolves.toBe("rtl");
     expect(await block.innerText()).not.toContain("translation missing");
-    await expect(block.locator("legend").first().innerText()).resolves.toBe("کالاهایی را که می‌خواهید مرجوع کنید انتخاب کنید");
+    await expect(block.locator("legend").first().innerText()).resolves.toBe(
+      "کالاهایی را که می‌خواهید مرجوع کنید انتخاب کنید",
+    );
     await page.screenshot({ path: screenshotPath("returns-block-order-fa"), fullPage: true });
     await page.close();
   });
@@ -148,12 +197,25 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await app.getByText("In Shopify's return").waitFor();
     await page.screenshot({ path: screenshotPath("returns-desk-return-approved-en"), fullPage: true });
     // Approving made Shopify's return, open, with the chosen variant as its exchange line item.
-    const approved = await db.returnCase.findFirstOrThrow({ where: { shop: demo.shop, number: returnNumber }, include: { lines: true } });
-    const orderNow = () => demo.sandbox.shop(demo.shop).orders.find((o) => `gid://shopify/Order/${o.id}` === pick.orderId)!;
-    const shopifyReturn = () => orderNow().returns.find((r) => `gid://shopify/Return/${r.id}` === approved.shopifyReturnId)!;
+    const approved = await db.returnCase.findFirstOrThrow({
+      where: { shop: demo.shop, number: returnNumber },
+      include: { lines: true },
+    });
+    const orderNow = () =>
+      demo.sandbox.shop(demo.shop).orders.find((o) => `gid://shopify/Order/${o.id}` === pick.orderId)!;
+    const shopifyReturn = () =>
+      orderNow().returns.find((r) => `gid://shopify/Return/${r.id}` === approved.shopifyReturnId)!;
     expect(shopifyReturn().status).toBe("open");
-    expect(shopifyReturn().exchangeLines).toMatchObject([{ variantId: Number(approved.lines[0].exchangeVariantShopifyId!.split("/").pop()), quantity: approved.lines[0].quantity, processedQuantity: 0 }]);
-    expect(approved.lines[0].shopifyExchangeLineItemId).toBe(`gid://shopify/ExchangeLineItem/${shopifyReturn().exchangeLines![0].id}`);
+    expect(shopifyReturn().exchangeLines).toMatchObject([
+      {
+        variantId: Number(approved.lines[0].exchangeVariantShopifyId!.split("/").pop()),
+        quantity: approved.lines[0].quantity,
+        processedQuantity: 0,
+      },
+    ]);
+    expect(approved.lines[0].shopifyExchangeLineItemId).toBe(
+      `gid://shopify/ExchangeLineItem/${shopifyReturn().exchangeLines![0].id}`,
+    );
     await app.locator("select").first().selectOption("restock");
     await app.getByRole("button", { name: "Mark items received" }).click();
     await app.getByRole("button", { name: "Resolve and close" }).click({ timeout: 20_000 });
@@ -161,7 +223,10 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await app.getByText("Added to the order").waitFor();
     await page.screenshot({ path: screenshotPath("returns-desk-return-closed-en"), fullPage: true });
 
-    const stored = await db.returnCase.findFirstOrThrow({ where: { shop: demo.shop, number: returnNumber }, include: { lines: true } });
+    const stored = await db.returnCase.findFirstOrThrow({
+      where: { shop: demo.shop, number: returnNumber },
+      include: { lines: true },
+    });
     expect(stored).toMatchObject({ status: "closed", shopifyStatus: "CLOSED" });
     expect(stored.lines[0].disposition).toBe("restock");
     const order = demo.sandbox.shop(demo.shop).orders.find((o) => `gid://shopify/Order/${o.id}` === pick.orderId)!;
@@ -174,7 +239,13 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     expect(exchangeLine.processedQuantity).toBe(exchangeLine.quantity);
     const replacement = order.lineItems.find((l) => l.id === exchangeLine.lineItemIds[0])!;
     expect(`gid://shopify/ProductVariant/${replacement.variantId}`).toBe(stored.lines[0].exchangeVariantShopifyId);
-    expect(order.fulfillmentOrders.some((fo) => fo.status === "OPEN" && fo.lineItems.some((l) => l.lineItemId === replacement.id && l.remainingQuantity === replacement.quantity))).toBe(true);
+    expect(
+      order.fulfillmentOrders.some(
+        (fo) =>
+          fo.status === "OPEN" &&
+          fo.lineItems.some((l) => l.lineItemId === replacement.id && l.remainingQuantity === replacement.quantity),
+      ),
+    ).toBe(true);
     expect(stored.lines[0].replacementLineItemShopifyId).toBe(`gid://shopify/LineItem/${replacement.id}`);
 
     // The insights tab counts it.
@@ -188,8 +259,15 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     // The shop offers it, with a 10% bonus.
     const row = await db.returnSettings.findUnique({ where: { shop: demo.shop } });
     const policy = readPolicy(row?.settings);
-    const settings = JSON.stringify({ ...policy, resolutions: { ...policy.resolutions, exchangeAny: true, exchangeBonusPercent: 10 } });
-    await db.returnSettings.upsert({ where: { shop: demo.shop }, create: { shop: demo.shop, settings }, update: { settings } });
+    const settings = JSON.stringify({
+      ...policy,
+      resolutions: { ...policy.resolutions, exchangeAny: true, exchangeBonusPercent: 10 },
+    });
+    await db.returnSettings.upsert({
+      where: { shop: demo.shop },
+      create: { shop: demo.shop, settings },
+      update: { settings },
+    });
 
     const page = await newPage(browser, { height: 1200 });
     const block = await findOrder(page, "en", anyPick);
@@ -197,17 +275,25 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await line.locator('[data-field="pick"]').check();
     await line.locator('[data-field="reason"]').selectOption("changed_mind");
     await block.locator('input[name="resolution"][value="exchange_any"]').check();
-    await expect(block.locator(".aftercare-returns__choice", { hasText: "Exchange for another item" }).innerText()).resolves.toMatch(/^Exchange for another item\s+\+10% bonus$/);
+    await expect(
+      block.locator(".aftercare-returns__choice", { hasText: "Exchange for another item" }).innerText(),
+    ).resolves.toMatch(/^Exchange for another item\s+\+10% bonus$/);
     // Submitting before choosing points at the search.
     await block.getByRole("button", { name: "Request return" }).click();
-    await expect(block.locator("[data-status]").innerText()).resolves.toBe("Choose what you would like in exchange for each item.");
-    await expect(line.locator('[data-field="search"]').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(block.locator("[data-status]").innerText()).resolves.toBe(
+      "Choose what you would like in exchange for each item.",
+    );
+    await expect(line.locator('[data-field="search"]').evaluate((el) => el === document.activeElement)).resolves.toBe(
+      true,
+    );
 
     // A dearer item is refused before sending, with by how much.
     await line.locator('[data-field="search"]').fill("tote");
     await line.locator('[data-field="search"]').press("Enter");
     await line.locator('[data-field="any"]').first().check({ timeout: 20_000 });
-    await expect(block.locator("[data-status]").innerText()).resolves.toMatch(/^The new items cost \$[\d.]+ more than your return is worth\./);
+    await expect(block.locator("[data-status]").innerText()).resolves.toMatch(
+      /^The new items cost \$[\d.]+ more than your return is worth\./,
+    );
     await expect(block.locator('[data-slot="total"]').innerText()).resolves.toBe("–");
 
     await line.locator('[data-field="search"]').fill("notebook");
@@ -218,7 +304,9 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await expect(block.locator("[data-status]").innerText()).resolves.toBe("");
     const items = await block.locator('[data-slot="items"]').innerText();
     const value = Number(items.replace(/[^\d.]/g, ""));
-    await expect(line.locator('[data-slot="difference"]').innerText()).resolves.toBe(`Price difference: −$${(value - 16).toFixed(2)}`);
+    await expect(line.locator('[data-slot="difference"]').innerText()).resolves.toBe(
+      `Price difference: −$${(value - 16).toFixed(2)}`,
+    );
     await expect(block.locator('[data-slot="new-items"]').innerText()).resolves.toBe("−$16.00");
     const bonus = Math.floor((Math.round(value * 100) * 1000 + 5000) / 10000) / 100;
     await expect(block.locator('[data-slot="bonus"]').innerText()).resolves.toBe(`+$${bonus.toFixed(2)}`);
@@ -229,10 +317,24 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await block.getByRole("button", { name: "Request return" }).click();
     const done = block.locator(".aftercare-returns__card h3");
     await done.waitFor({ timeout: 20_000 });
-    await expect(block.locator('[data-slot="amount"]').innerText()).resolves.toBe(`New items: $16.00 · Store credit after the exchange: ${credit}`);
-    const stored = await db.returnCase.findFirstOrThrow({ where: { shop: demo.shop, number: (await done.innerText()).split(" ")[1] }, include: { lines: true } });
-    expect(stored).toMatchObject({ resolution: "exchange_any", status: "requested", exchangeMinor: 1600, shopifyReturnId: null });
-    expect(stored.lines[0]).toMatchObject({ lineItemShopifyId: anyPick!.lineItemId, exchangeTitle: "Linen Notebook – Dotted", exchangeUnitPriceMinor: 1600 });
+    await expect(block.locator('[data-slot="amount"]').innerText()).resolves.toBe(
+      `New items: $16.00 · Store credit after the exchange: ${credit}`,
+    );
+    const stored = await db.returnCase.findFirstOrThrow({
+      where: { shop: demo.shop, number: (await done.innerText()).split(" ")[1] },
+      include: { lines: true },
+    });
+    expect(stored).toMatchObject({
+      resolution: "exchange_any",
+      status: "requested",
+      exchangeMinor: 1600,
+      shopifyReturnId: null,
+    });
+    expect(stored.lines[0]).toMatchObject({
+      lineItemShopifyId: anyPick!.lineItemId,
+      exchangeTitle: "Linen Notebook – Dotted",
+      exchangeUnitPriceMinor: 1600,
+    });
     await page.close();
   });
 });

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+
+import type { Db } from "../../app/db.server";
+
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
-import type { Db } from "../../app/db.server";
 
 // Order tracking as a shopper meets it: the theme block on the sandbox storefront, talking to the
 // app through the signed app proxy, and the proactive email a carrier scan earns, through the
@@ -12,7 +14,7 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
   let browser: Browser;
   let db: Db;
   /** Seeded orders whose parcel is in transit with a carrier estimate, nothing wrong with it. */
-  let inTransit: Array<{ name: string; email: string; orderShopifyId: string; fulfillmentShopifyId: string }>;
+  let inTransit: { name: string; email: string; orderShopifyId: string; fulfillmentShopifyId: string }[];
 
   beforeAll(async () => {
     demo = await startTestDemo();
@@ -27,21 +29,45 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
         lines: [{ variantId: shop.products[k].variants[0].id, quantity: 1 }],
         paid: true,
       });
-      const parcel = demo.sandbox.fulfil({ shop: demo.shop, order: order.id, trackingCompany: "UPS", trackingNumber: `1Z999AA1012345678${k}` });
-      demo.sandbox.carrierScan({ shop: demo.shop, fulfillment: parcel.id, status: "in_transit", estimatedDeliveryAt: new Date(Date.now() + 3 * 86_400_000) });
+      const parcel = demo.sandbox.fulfil({
+        shop: demo.shop,
+        order: order.id,
+        trackingCompany: "UPS",
+        trackingNumber: `1Z999AA1012345678${k}`,
+      });
+      demo.sandbox.carrierScan({
+        shop: demo.shop,
+        fulfillment: parcel.id,
+        status: "in_transit",
+        estimatedDeliveryAt: new Date(Date.now() + 3 * 86_400_000),
+      });
     }
     await demo.sandbox.flush();
     await waitForInboxDrained(db);
     const rows = await db.shipmentTracking.findMany({
-      where: { shop: demo.shop, stage: "in_transit", problem: null, deliveredAt: null, trackingNumber: { not: null }, estimatedBy: { not: null } },
+      where: {
+        shop: demo.shop,
+        stage: "in_transit",
+        problem: null,
+        deliveredAt: null,
+        trackingNumber: { not: null },
+        estimatedBy: { not: null },
+      },
       orderBy: { shippedAt: "desc" },
     });
     inTransit = [];
     for (const row of rows) {
-      const order = await db.order.findUnique({ where: { shop_shopifyId: { shop: demo.shop, shopifyId: row.orderShopifyId } } });
+      const order = await db.order.findUnique({
+        where: { shop_shopifyId: { shop: demo.shop, shopifyId: row.orderShopifyId } },
+      });
       const shipments = await db.fulfillment.count({ where: { shop: demo.shop, orderShopifyId: row.orderShopifyId } });
       if (order?.email && !order.cancelledAt && shipments === 1) {
-        inTransit.push({ name: order.name, email: order.email, orderShopifyId: order.shopifyId, fulfillmentShopifyId: row.fulfillmentShopifyId });
+        inTransit.push({
+          name: order.name,
+          email: order.email,
+          orderShopifyId: order.shopifyId,
+          fulfillmentShopifyId: row.fulfillmentShopifyId,
+        });
       }
     }
     browser = await launchBrowser();
@@ -52,13 +78,18 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
     await demo?.stop();
   });
 
-  const store = (locale: "en" | "fa", extra = "") => `${demo.sandboxUrl}/store?block=order-tracking&locale=${locale}${extra}`;
+  const store = (locale: "en" | "fa", extra = "") =>
+    `${demo.sandboxUrl}/store?block=order-tracking&locale=${locale}${extra}`;
   const block = (page: Page) => page.locator("aftercare-order-tracking");
 
   async function lookUp(page: Page, order: string, email: string) {
     const answer = page.waitForResponse((r) => r.url().includes("/apps/aftercare/tracking"));
-    await block(page).getByLabel(/Order number|شمارهٔ سفارش/).fill(order);
-    await block(page).getByLabel(/^(Email|ایمیل)$/).fill(email);
+    await block(page)
+      .getByLabel(/Order number|شمارهٔ سفارش/)
+      .fill(order);
+    await block(page)
+      .getByLabel(/^(Email|ایمیل)$/)
+      .fill(email);
     await block(page).locator("button[type=submit]").click();
     return answer;
   }
@@ -69,7 +100,9 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
 
   it("looks up a demo order and shows it in transit with its estimate, in English and right-to-left Persian", async () => {
     const order = inTransit[0];
-    const fulfillment = await db.fulfillment.findUniqueOrThrow({ where: { shop_shopifyId: { shop: demo.shop, shopifyId: order.fulfillmentShopifyId } } });
+    const fulfillment = await db.fulfillment.findUniqueOrThrow({
+      where: { shop_shopifyId: { shop: demo.shop, shopifyId: order.fulfillmentShopifyId } },
+    });
     const trackingNumber = (JSON.parse(fulfillment.trackingNumbers) as string[])[0];
 
     const page = await newPage(browser, { width: 1024, height: 900 });
@@ -85,7 +118,9 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
     const card = result.locator(".aftercare-tracking__card").first();
     expect(await card.locator(".aftercare-tracking__card-title").innerText()).toBe("Shipment 1 · In transit");
     expect(await card.locator('[aria-current="step"]').innerText()).toMatch(/^In transit\b/);
-    const steps = await card.locator(".aftercare-tracking__step").evaluateAll((els) => els.map((el) => el.className.replace("aftercare-tracking__step ", "")));
+    const steps = await card
+      .locator(".aftercare-tracking__step")
+      .evaluateAll((els) => els.map((el) => el.className.replace("aftercare-tracking__step ", "")));
     expect(steps).toEqual([
       "aftercare-tracking__step--done",
       "aftercare-tracking__step--done",
@@ -97,7 +132,9 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
     // The carrier's date, as the seed's in-transit scan gave it, with where it comes from.
     const estimateRow = card.locator("[data-slot=estimate-row]");
     expect(await estimateRow.isVisible()).toBe(true);
-    expect(await estimateRow.innerText()).toMatch(/Estimated delivery\s+\w{3}, \w{3} \d{1,2}.*\(Date from the carrier\)/s);
+    expect(await estimateRow.innerText()).toMatch(
+      /Estimated delivery\s+\w{3}, \w{3} \d{1,2}.*\(Date from the carrier\)/s,
+    );
     expect(await card.locator("[data-slot=number]").innerText()).toBe(trackingNumber);
     expect(await card.locator("[data-slot=banner]").isHidden()).toBe(true);
     await page.screenshot({ path: screenshotPath("tracking-en"), fullPage: true });
@@ -118,7 +155,12 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
     const geometry = await faCard.locator(".aftercare-tracking__step--current").evaluate((el) => {
       const box = el.getBoundingClientRect();
       const dot = getComputedStyle(el, "::before");
-      return { direction: getComputedStyle(el).direction, paddingRight: parseFloat(getComputedStyle(el).paddingRight), dotRight: dot.right, width: box.width };
+      return {
+        direction: getComputedStyle(el).direction,
+        paddingRight: parseFloat(getComputedStyle(el).paddingRight),
+        dotRight: dot.right,
+        width: box.width,
+      };
     });
     expect(geometry.direction).toBe("rtl");
     expect(geometry.paddingRight).toBeGreaterThan(0);
@@ -186,9 +228,17 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
   it("emails the shopper once when the parcel is out for delivery, and not again when the webhook is replayed", async () => {
     const order = inTransit[1];
     const outbox = () =>
-      db.notification.findMany({ where: { shop: demo.shop, kind: "tracking", subjectId: order.fulfillmentShopifyId, milestone: "out_for_delivery" } });
+      db.notification.findMany({
+        where: {
+          shop: demo.shop,
+          kind: "tracking",
+          subjectId: order.fulfillmentShopifyId,
+          milestone: "out_for_delivery",
+        },
+      });
     // The email is written in the shopper's language: find it by its Message-ID once sent.
-    const mailsFor = (messageId: string | null) => demo.mails.filter((m) => messageId !== null && m.raw.includes(messageId));
+    const mailsFor = (messageId: string | null) =>
+      demo.mails.filter((m) => messageId !== null && m.raw.includes(messageId));
     expect(await outbox()).toHaveLength(0);
     const fulfillmentId = order.fulfillmentShopifyId.split("/").pop();
     const before = new Set(demo.sandbox.webhooks.deliveries({ shop: demo.shop }).map((d) => d.webhookId));

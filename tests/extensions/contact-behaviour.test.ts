@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Window } from "happy-dom";
+
 import { createStorefrontRenderer } from "../../sandbox/storefront";
 import { held, mountBlock, settle, type ProxyAnswer, type ProxyCall } from "../helpers/block-dom";
 

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Window } from "happy-dom";
+
 import { createStorefrontRenderer } from "../../sandbox/storefront";
 import { held, mountBlock, settle, type ProxyAnswer, type ProxyCall } from "../helpers/block-dom";
 
@@ -17,7 +18,7 @@ async function render(customer: typeof member | null) {
 }
 
 /** loyaltySummary()'s shape for a signed-in member with `balance` points to spend. */
-const summary = (balance: number, redemptions: Array<{ title: string; code: string }> = []) => ({
+const summary = (balance: number, redemptions: { title: string; code: string }[] = []) => ({
   program: {
     currencyName: "points",
     pointsPerUnit: 1,

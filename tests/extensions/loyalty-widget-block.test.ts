@@ -1,5 +1,6 @@
 /** The Rewards block rendered from its Liquid as the storefront renders it, in English and right-to-left Persian. */
 import { describe, expect, it } from "vitest";
+
 import { createStorefrontRenderer } from "../../sandbox/storefront";
 
 const renderer = createStorefrontRenderer();
@@ -7,7 +8,9 @@ const shop = { domain: "aftercare-test.myshopify.com", name: "Test", currency: "
 const customer = { id: "7", email: "ada@example.com", firstName: "Ada" };
 
 async function render(locale: string, signedIn: boolean) {
-  const [block] = await renderer.render({ locale, shop, customer: signedIn ? customer : null, assetBase: "/assets" }, ["loyalty-widget"]);
+  const [block] = await renderer.render({ locale, shop, customer: signedIn ? customer : null, assetBase: "/assets" }, [
+    "loyalty-widget",
+  ]);
   return block.html;
 }
 

@@ -4,12 +4,20 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Window } from "happy-dom";
+
 import { themeBlock } from "../helpers/theme-block";
 import { held, mountBlock, settle, type ProxyAnswer, type ProxyCall } from "../helpers/block-dom";
 
 const { render } = themeBlock("order-tracking.liquid", {
-  heading: "", accent_color: "", text_color: "", show_items: true, show_images: true,
-  show_scans: true, show_estimate: true, show_recommendations: true, show_contact: false,
+  heading: "",
+  accent_color: "",
+  text_color: "",
+  show_items: true,
+  show_images: true,
+  show_scans: true,
+  show_estimate: true,
+  show_recommendations: true,
+  show_contact: false,
 });
 
 /** The shape trackingView() answers, for one order with one shipment in transit. */
@@ -43,8 +51,23 @@ const view = (name: string) => ({
   recommendations: [],
   contact: null,
 });
-const myOrders = { customer: { orders: [{ name: "#1002", placedAt: "2026-02-01T15:00:00.000Z", cancelled: false, fulfillment: "fulfilled", token: "t-1002" }] } };
-const notFound = { status: 404, body: { error: "not_found", message: "We could not find an order with that number and email." } };
+const myOrders = {
+  customer: {
+    orders: [
+      {
+        name: "#1002",
+        placedAt: "2026-02-01T15:00:00.000Z",
+        cancelled: false,
+        fulfillment: "fulfilled",
+        token: "t-1002",
+      },
+    ],
+  },
+};
+const notFound = {
+  status: 404,
+  body: { error: "not_found", message: "We could not find an order with that number and email." },
+};
 
 let window: Window | undefined;
 afterEach(async () => {
@@ -53,7 +76,10 @@ afterEach(async () => {
   window = undefined;
 });
 
-async function mount(proxy: (call: ProxyCall) => ProxyAnswer | Promise<ProxyAnswer>, options: { url?: string; customer?: unknown } = {}) {
+async function mount(
+  proxy: (call: ProxyCall) => ProxyAnswer | Promise<ProxyAnswer>,
+  options: { url?: string; customer?: unknown } = {},
+) {
   const html = await render("en", { customer: options.customer ?? null });
   const page = await mountBlock({ html, script: "order-tracking.js", url: options.url, proxy });
   window = page.window;
@@ -71,12 +97,18 @@ async function submit(page: Awaited<ReturnType<typeof mount>>, order: string, em
 
 describe("order tracking block in a browser", () => {
   it("looks an order up by number and email and shows it, announcing nothing once shown", async () => {
-    const page = await mount((call) => (call.url.searchParams.get("order") === "#1001" ? { status: 200, body: view("#1001") } : notFound));
+    const page = await mount((call) =>
+      call.url.searchParams.get("order") === "#1001" ? { status: 200, body: view("#1001") } : notFound,
+    );
     await submit(page, " #1001 ", "ada@example.com");
 
     expect(page.calls).toHaveLength(1);
     expect(page.calls[0].url.pathname).toBe("/apps/aftercare/tracking");
-    expect(Object.fromEntries(page.calls[0].url.searchParams)).toEqual({ order: "#1001", email: "ada@example.com", locale: "en" });
+    expect(Object.fromEntries(page.calls[0].url.searchParams)).toEqual({
+      order: "#1001",
+      email: "ada@example.com",
+      locale: "en",
+    });
     expect(page.$("[data-result] h3").textContent).toBe("#1001");
     expect(page.$("[data-result]").textContent).toContain("Mug · Blue");
     expect(page.$<HTMLAnchorElement>('[data-slot="carrier-link"]').href).toBe("https://carrier.example/CP123");
@@ -104,7 +136,9 @@ describe("order tracking block in a browser", () => {
     const page = await mount(() => notFound);
     await submit(page, "#1001", "");
     expect(page.calls).toHaveLength(0);
-    expect(page.$("[data-status]").textContent).toBe("Enter your order number and the email address used for the order.");
+    expect(page.$("[data-status]").textContent).toBe(
+      "Enter your order number and the email address used for the order.",
+    );
     expect(page.$('[name="email"]').getAttribute("aria-invalid")).toBe("true");
     expect(page.document.activeElement).toBe(page.$('[name="email"]'));
   });
@@ -113,7 +147,11 @@ describe("order tracking block in a browser", () => {
     let limited = true;
     const page = await mount(() =>
       limited
-        ? { status: 429, body: { error: "rate_limited", message: "Too many attempts.", retryAfterSeconds: 600 }, headers: { "Retry-After": "600" } }
+        ? {
+            status: 429,
+            body: { error: "rate_limited", message: "Too many attempts.", retryAfterSeconds: 600 },
+            headers: { "Retry-After": "600" },
+          }
         : { status: 200, body: view("#1001") },
     );
     await submit(page, "#1001", "ada@example.com");
@@ -130,13 +168,17 @@ describe("order tracking block in a browser", () => {
     let answer: () => ProxyAnswer = () => ({ status: 502, text: "<html>Bad gateway</html>" });
     const page = await mount(() => answer());
     await submit(page, "#1001", "ada@example.com");
-    expect(page.$("[data-status]").textContent).toBe("We could not reach the shop. Check your connection and try again.");
+    expect(page.$("[data-status]").textContent).toBe(
+      "We could not reach the shop. Check your connection and try again.",
+    );
 
     answer = () => {
       throw new TypeError("Failed to fetch");
     };
     await submit(page, "#1001", "ada@example.com");
-    expect(page.$("[data-status]").textContent).toBe("We could not reach the shop. Check your connection and try again.");
+    expect(page.$("[data-status]").textContent).toBe(
+      "We could not reach the shop. Check your connection and try again.",
+    );
     expect(page.block.hasAttribute("aria-busy")).toBe(false);
   });
 
@@ -202,7 +244,9 @@ describe("order tracking block in a browser", () => {
       () => ({ status: 404, body: { error: "link_expired", message: "This link has expired." } }),
       { url: "https://shop.example/pages/track?token=old" },
     );
-    expect(page.$("[data-status]").textContent).toBe("This link has expired. Enter your order number and email instead.");
+    expect(page.$("[data-status]").textContent).toBe(
+      "This link has expired. Enter your order number and email instead.",
+    );
     expect(page.$("[data-form]").hidden).toBe(false);
     expect(page.document.activeElement).toBe(page.$('[name="order"]'));
   });
@@ -218,7 +262,10 @@ describe("order tracking block in a browser", () => {
 
   it("cancels what it asked and stops listening once removed from the page", async () => {
     const never = held<ProxyAnswer>();
-    const page = await mount(() => never.promise, { url: "https://shop.example/pages/track?token=t", customer: { id: 501 } });
+    const page = await mount(() => never.promise, {
+      url: "https://shop.example/pages/track?token=t",
+      customer: { id: 501 },
+    });
     expect(page.calls).toHaveLength(2);
     const form = page.$<HTMLFormElement>("[data-form]");
     page.block.remove();
@@ -241,7 +288,9 @@ describe("order tracking block in a browser", () => {
     expect(page.aborted).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
     await settle(page.window);
-    expect(page.$("[data-status]").textContent).toBe("We could not reach the shop. Check your connection and try again.");
+    expect(page.$("[data-status]").textContent).toBe(
+      "We could not reach the shop. Check your connection and try again.",
+    );
     expect(page.block.hasAttribute("aria-busy")).toBe(false);
     expect(page.$("[data-form]").hidden).toBe(false);
   });

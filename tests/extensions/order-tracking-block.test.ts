@@ -6,10 +6,22 @@
 import { readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { root, read, locales, lookup, themeBlock } from "../helpers/theme-block";
 
-const { source, render } = themeBlock("order-tracking.liquid", { heading: "", accent_color: "", text_color: "", show_items: true, show_images: true, show_scans: true, show_estimate: true, show_recommendations: true, show_contact: false });
+const { source, render } = themeBlock("order-tracking.liquid", {
+  heading: "",
+  accent_color: "",
+  text_color: "",
+  show_items: true,
+  show_images: true,
+  show_scans: true,
+  show_estimate: true,
+  show_recommendations: true,
+  show_contact: false,
+});
 
 describe("order tracking block markup", () => {
   it("renders in English, left to right, with every label and the script deferred", async () => {
@@ -22,7 +34,9 @@ describe("order tracking block markup", () => {
     expect(html).toMatch(/<label for="aftercare-tracking-abc123-email">Email<\/label>/);
     expect(html).toContain('<button type="submit" class="aftercare-tracking__submit">Track order</button>');
     expect(html).toContain('role="status" aria-live="polite"');
-    expect(html).toContain('<script src="//cdn.shopify.test/extensions/aftercare/assets/order-tracking.js" defer="defer"></script>');
+    expect(html).toContain(
+      '<script src="//cdn.shopify.test/extensions/aftercare/assets/order-tracking.js" defer="defer"></script>',
+    );
     expect(html).toContain('href="//cdn.shopify.test/extensions/aftercare/assets/aftercare.css"');
     expect(html).toContain('data-shopify-editor-block="{}"');
     expect(html).toContain('data-show-contact="false"');
@@ -57,12 +71,18 @@ describe("order tracking block markup", () => {
   it("has a valid schema whose labels exist in every schema locale", () => {
     const schema = JSON.parse(/\{% schema %\}([\s\S]*?)\{% endschema %\}/.exec(source)![1]);
     expect(schema.target).toBe("section");
-    const keys = [schema.name, ...schema.settings.flatMap((s: { label?: string; info?: string; content?: string }) => [s.label, s.info, s.content])].filter(
-      (k): k is string => typeof k === "string",
-    );
+    const keys = [
+      schema.name,
+      ...schema.settings.flatMap((s: { label?: string; info?: string; content?: string }) => [
+        s.label,
+        s.info,
+        s.content,
+      ]),
+    ].filter((k): k is string => typeof k === "string");
     for (const file of readdirSync(join(root, "locales")).filter((f) => f.includes("schema"))) {
       const tree = JSON.parse(read(`locales/${file}`));
-      for (const key of keys) expect(lookup(tree, key.replace(/^t:/, "")), `${file}: ${key}`).toEqual(expect.any(String));
+      for (const key of keys)
+        expect(lookup(tree, key.replace(/^t:/, "")), `${file}: ${key}`).toEqual(expect.any(String));
     }
   });
 
@@ -96,7 +116,8 @@ describe("order tracking block assets", () => {
       .map((rule) => rule.split("{")[0].trim())
       .filter(Boolean);
     for (const selector of selectors) {
-      for (const part of selector.split(/,(?![^(]*\))/)) expect(part.trim(), selector).toMatch(/^aftercare-order-tracking\b/);
+      for (const part of selector.split(/,(?![^(]*\))/))
+        expect(part.trim(), selector).toMatch(/^aftercare-order-tracking\b/);
     }
     expect(css).not.toMatch(/(margin|padding|border)-(left|right)\b|\b(left|right):/);
     expect(css).toContain(":focus-visible");

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Window } from "happy-dom";
+
 import { themeBlock } from "../helpers/theme-block";
 import { held, mountBlock, settle, type ProxyAnswer, type ProxyCall } from "../helpers/block-dom";
 
@@ -32,7 +33,10 @@ afterEach(async () => {
   window = undefined;
 });
 
-async function mount(proxy: (call: ProxyCall) => ProxyAnswer | Promise<ProxyAnswer>, options: { url?: string; customer?: unknown } = {}) {
+async function mount(
+  proxy: (call: ProxyCall) => ProxyAnswer | Promise<ProxyAnswer>,
+  options: { url?: string; customer?: unknown } = {},
+) {
   const html = await render("en", { customer: options.customer ?? null });
   const page = await mountBlock({ html, script: "returns-portal.js", url: options.url, proxy });
   window = page.window;
@@ -44,10 +48,13 @@ async function mount(proxy: (call: ProxyCall) => ProxyAnswer | Promise<ProxyAnsw
 describe("returns block in a browser", () => {
   it("shows the return of an email's status link to a signed-in shopper and still lists their orders", async () => {
     const link = held<ProxyAnswer>();
-    const page = await mount((call) => (call.url.searchParams.has("return") ? link.promise : { status: 200, body: myOrders }), {
-      url: "https://shop.example/pages/returns?return=from-email",
-      customer: { id: 501 },
-    });
+    const page = await mount(
+      (call) => (call.url.searchParams.has("return") ? link.promise : { status: 200, body: myOrders }),
+      {
+        url: "https://shop.example/pages/returns?return=from-email",
+        customer: { id: 501 },
+      },
+    );
     expect(page.calls.map((c) => c.url.searchParams.get("return"))).toEqual(["from-email", null]);
     expect(page.$("[data-status]").textContent).toBe("Looking up your order…");
 
@@ -62,9 +69,12 @@ describe("returns block in a browser", () => {
   });
 
   it("says a status link was not found and leaves the order form ready", async () => {
-    const page = await mount(() => ({ status: 404, body: { error: "not_found", message: "We could not find that return." } }), {
-      url: "https://shop.example/pages/returns?return=gone",
-    });
+    const page = await mount(
+      () => ({ status: 404, body: { error: "not_found", message: "We could not find that return." } }),
+      {
+        url: "https://shop.example/pages/returns?return=gone",
+      },
+    );
     expect(page.$("[data-status]").textContent).toBe("We could not find an order with that number and email.");
     expect(page.$("[data-find]").hidden).toBe(false);
     expect(page.document.activeElement).toBe(page.$('[name="order"]'));
@@ -72,13 +82,20 @@ describe("returns block in a browser", () => {
   });
 
   it("says to try again, not that the return failed, when the shop answers with a server error", async () => {
-    const page = await mount(() => ({ status: 502, text: "Bad gateway" }), { url: "https://shop.example/pages/returns?return=x" });
-    expect(page.$("[data-status]").textContent).toBe("We could not reach the shop. Check your connection and try again.");
+    const page = await mount(() => ({ status: 502, text: "Bad gateway" }), {
+      url: "https://shop.example/pages/returns?return=x",
+    });
+    expect(page.$("[data-status]").textContent).toBe(
+      "We could not reach the shop. Check your connection and try again.",
+    );
   });
 
   it("cancels what it asked once removed from the page", async () => {
     const never = held<ProxyAnswer>();
-    const page = await mount(() => never.promise, { url: "https://shop.example/pages/returns?return=x", customer: { id: 501 } });
+    const page = await mount(() => never.promise, {
+      url: "https://shop.example/pages/returns?return=x",
+      customer: { id: 501 },
+    });
     expect(page.calls).toHaveLength(2);
     page.block.remove();
     expect(page.calls.every((c) => c.signal?.aborted)).toBe(true);
@@ -93,7 +110,9 @@ describe("returns block in a browser", () => {
     await vi.advanceTimersByTimeAsync(15_000);
     await settle(page.window);
     expect(page.aborted).toHaveLength(1);
-    expect(page.$("[data-status]").textContent).toBe("We could not reach the shop. Check your connection and try again.");
+    expect(page.$("[data-status]").textContent).toBe(
+      "We could not reach the shop. Check your connection and try again.",
+    );
     expect(page.block.hasAttribute("aria-busy")).toBe(false);
     expect(page.$("[data-find]").hidden).toBe(false);
   });

@@ -6,12 +6,15 @@
 import { readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
+
 import { root, read, locales, lookup, themeBlock } from "../helpers/theme-block";
 
 const { source, render } = themeBlock("returns-portal.liquid", { heading: "", show_previous: true });
 
-const stringsOf = (html: string) => JSON.parse(/<script type="application\/json" data-strings>([\s\S]*?)<\/script>/.exec(html)![1]);
+const stringsOf = (html: string) =>
+  JSON.parse(/<script type="application\/json" data-strings>([\s\S]*?)<\/script>/.exec(html)![1]);
 
 describe("returns block markup", () => {
   it("renders in English, left to right, with labelled fields, a live region and the script deferred", async () => {
@@ -24,12 +27,15 @@ describe("returns block markup", () => {
     expect(html).toMatch(/<label for="aftercare-returns-abc123-email">Email<\/label>/);
     expect(html).toContain('<button type="submit" class="aftercare-returns__button">Find my order</button>');
     expect(html).toContain('role="status" aria-live="polite"');
-    expect(html).toContain('<script src="//cdn.shopify.test/extensions/aftercare/assets/returns-portal.js" defer="defer"></script>');
+    expect(html).toContain(
+      '<script src="//cdn.shopify.test/extensions/aftercare/assets/returns-portal.js" defer="defer"></script>',
+    );
     expect(html).toContain('href="//cdn.shopify.test/extensions/aftercare/assets/returns-portal.css"');
     expect(html).toContain('data-shopify-editor-block="{}"');
     expect(html).toContain('data-show-previous="true"');
     // Each step's markup is a template the script fills: items, resolution, summary, the return.
-    for (const name of ["order", "line", "resolution", "return"]) expect(html).toContain(`<template data-template="${name}">`);
+    for (const name of ["order", "line", "resolution", "return"])
+      expect(html).toContain(`<template data-template="${name}">`);
     expect(html).toContain("<legend>Choose the items to return</legend>");
     expect(html).toContain("<legend>How would you like it resolved?</legend>");
     expect(html).not.toContain("{% schema %}");
@@ -67,11 +73,14 @@ describe("returns block markup", () => {
   it("has a valid schema whose labels exist in every schema locale", () => {
     const schema = JSON.parse(/\{% schema %\}([\s\S]*?)\{% endschema %\}/.exec(source)![1]);
     expect(schema.target).toBe("section");
-    const keys = [schema.name, ...schema.settings.map((s: { label?: string }) => s.label)].filter((k): k is string => typeof k === "string");
+    const keys = [schema.name, ...schema.settings.map((s: { label?: string }) => s.label)].filter(
+      (k): k is string => typeof k === "string",
+    );
     expect(keys).toHaveLength(3);
     for (const file of readdirSync(join(root, "locales")).filter((f) => f.includes("schema"))) {
       const tree = JSON.parse(read(`locales/${file}`));
-      for (const key of keys) expect(lookup(tree, key.replace(/^t:/, "")), `${file}: ${key}`).toEqual(expect.any(String));
+      for (const key of keys)
+        expect(lookup(tree, key.replace(/^t:/, "")), `${file}: ${key}`).toEqual(expect.any(String));
     }
   });
 
@@ -83,7 +92,9 @@ describe("returns block markup", () => {
         const value = lookup(tree, key);
         expect(value, `${language}: ${key}`).toEqual(expect.any(String));
         const placeholders = (text: string) => [...text.matchAll(/%(\w+)%/g)].map((m) => m[1]).sort();
-        expect(placeholders(value as string), `${language}: ${key}`).toEqual(placeholders(lookup(locales.en, key) as string));
+        expect(placeholders(value as string), `${language}: ${key}`).toEqual(
+          placeholders(lookup(locales.en, key) as string),
+        );
       }
     }
   });
@@ -94,8 +105,9 @@ describe("returns block assets", () => {
   const css = read("assets/returns-portal.css");
 
   it("keeps the script far under Shopify's 10 KB limit", () => {
-    // 7 KB since requests of different purposes stopped cancelling each other (still far under 10 KB).
-    expect(gzipSync(js, { level: 9 }).length).toBeLessThan(7 * 1024);
+    // 7.5 KB since requests of different purposes stopped cancelling each other, each got a timeout
+    // and the script is formatted like the rest (line breaks and JSDoc ship as they are).
+    expect(gzipSync(js, { level: 9 }).length).toBeLessThan(7.5 * 1024);
   });
 
   it("defines the element only if it is not defined yet, and cleans up when removed", () => {
@@ -107,8 +119,18 @@ describe("returns block assets", () => {
 
   it("quotes like the server: fees off the items, bonus on top, in minor units", async () => {
     const { percentOf } = await import("../../app/domain/returns/policy");
-    const client = new Function(`${/const percentOf = [^;]+;/.exec(js)![0]} return percentOf;`)() as (a: number, p: number) => number;
-    for (const [amount, percent] of [[2999, 10], [1, 50], [12345, 12.5], [0, 100], [999_999, 33.33]]) expect(client(amount, percent)).toBe(percentOf(amount, percent));
+    const client = new Function(`${/const percentOf = [^;]+;/.exec(js)![0]} return percentOf;`)() as (
+      a: number,
+      p: number,
+    ) => number;
+    for (const [amount, percent] of [
+      [2999, 10],
+      [1, 50],
+      [12345, 12.5],
+      [0, 100],
+      [999_999, 33.33],
+    ])
+      expect(client(amount, percent)).toBe(percentOf(amount, percent));
   });
 
   it("scopes every style rule under the element and uses logical properties", () => {
@@ -119,7 +141,8 @@ describe("returns block assets", () => {
       .map((rule) => rule.split("{")[0].trim())
       .filter(Boolean);
     for (const selector of selectors) {
-      for (const part of selector.split(/,(?![^(]*\))/)) expect(part.trim(), selector).toMatch(/^aftercare-returns-portal\b/);
+      for (const part of selector.split(/,(?![^(]*\))/))
+        expect(part.trim(), selector).toMatch(/^aftercare-returns-portal\b/);
     }
     expect(css).not.toMatch(/(margin|padding|border)-(left|right)\b|\b(left|right):|text-align:\s*(left|right)/);
     expect(css).toContain(":focus-visible");

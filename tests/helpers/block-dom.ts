@@ -6,6 +6,7 @@
  * ["setTimeout", "clearTimeout"] }) moves them, and settle() does not wait a timeout out.
  */
 import { Window } from "happy-dom";
+
 import { read } from "./theme-block";
 
 export interface ProxyCall {
@@ -16,7 +17,12 @@ export interface ProxyCall {
 }
 
 /** What the stand-in answers: a status and JSON body, or a promise of one (held until the test says). */
-export type ProxyAnswer = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
+export interface ProxyAnswer {
+  status: number;
+  body?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
 export type ProxyHandler = (call: ProxyCall) => ProxyAnswer | Promise<ProxyAnswer>;
 
 /** A promise the test settles itself, to hold an answer back while something else happens. */

@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import pg from "pg";
+
 import { createDb, type Db } from "../../app/db.server";
 import { migrate } from "../../scripts/migrate.mjs";
 

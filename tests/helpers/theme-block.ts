@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+
 import { Liquid, Tag, type TagToken, type TopLevelToken, type Context, type Emitter } from "liquidjs";
 
 export const root = join(import.meta.dirname, "../../extensions/aftercare");
@@ -16,7 +17,12 @@ export const locales = Object.fromEntries(
 ) as Record<string, Record<string, unknown>>;
 
 export function lookup(tree: unknown, key: string): unknown {
-  return key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), tree);
+  return key
+    .split(".")
+    .reduce<unknown>(
+      (node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined),
+      tree,
+    );
 }
 
 function engineFor(language: string) {
@@ -33,6 +39,7 @@ function engineFor(language: string) {
         }
         throw new Error("{% schema %} without {% endschema %}");
       }
+
       render(_ctx: Context, _emitter: Emitter) {}
     },
   );
@@ -42,7 +49,10 @@ function engineFor(language: string) {
     return value.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => String(vars[k] ?? ""));
   });
   engine.registerFilter("asset_url", (name: string) => `//cdn.shopify.test/extensions/aftercare/assets/${name}`);
-  engine.registerFilter("stylesheet_tag", (url: string) => `<link href="${url}" rel="stylesheet" type="text/css" media="all">`);
+  engine.registerFilter(
+    "stylesheet_tag",
+    (url: string) => `<link href="${url}" rel="stylesheet" type="text/css" media="all">`,
+  );
   engine.registerFilter("money", (cents: number) => `$${(cents / 100).toFixed(2)}`);
   return engine;
 }
@@ -52,7 +62,11 @@ export function themeBlock(file: string, settings: Record<string, unknown>) {
   const source = read(`blocks/${file}`);
   async function render(language: string, extra: Record<string, unknown> = {}) {
     return engineFor(language).parseAndRender(source, {
-      block: { id: "abc123", settings: { ...settings, ...(extra.settings as object) }, shopify_attributes: 'data-shopify-editor-block="{}"' },
+      block: {
+        id: "abc123",
+        settings: { ...settings, ...(extra.settings as object) },
+        shopify_attributes: 'data-shopify-editor-block="{}"',
+      },
       request: { locale: { iso_code: language } },
       shop: { currency: "CAD" },
       customer: extra.customer ?? null,

@@ -4,7 +4,6 @@
  */
 import { examplePayload } from "./webhooks";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export const SHOP = "aftercare-test.myshopify.com";
 
 export const hoursAgo = (h: number, now = Date.now()) => new Date(now - h * 3_600_000).toISOString();
@@ -18,7 +17,7 @@ export function orderPayload(o: {
   updatedAt?: string;
   country?: string;
   locale?: string;
-  lineItems?: Array<{ id: number; title?: string; quantity?: number; fulfillable?: number }>;
+  lineItems?: { id: number; title?: string; quantity?: number; fulfillable?: number }[];
   fulfillments?: object[];
 }) {
   const base = JSON.parse(examplePayload("orders/create"));
@@ -40,7 +39,14 @@ export function orderPayload(o: {
     created_at: o.createdAt,
     processed_at: o.createdAt,
     updated_at: o.updatedAt ?? o.createdAt,
-    customer: o.customerId ? { ...base.customer, id: o.customerId, admin_graphql_api_id: `gid://shopify/Customer/${o.customerId}`, email: o.email } : null,
+    customer: o.customerId
+      ? {
+          ...base.customer,
+          id: o.customerId,
+          admin_graphql_api_id: `gid://shopify/Customer/${o.customerId}`,
+          email: o.email,
+        }
+      : null,
     shipping_address: { ...base.shipping_address, country_code: o.country ?? "CA", city: "Toronto", zip: "M5V 2T6" },
     line_items: items.map((li) => ({
       ...base.line_items[0],
@@ -69,7 +75,7 @@ export function fulfillmentPayload(f: {
   urls?: string[];
   shipmentStatus?: string | null;
   status?: string;
-  lineItems: Array<{ id: number; quantity?: number }>;
+  lineItems: { id: number; quantity?: number }[];
 }) {
   const base = JSON.parse(examplePayload("fulfillments/create"));
   return {
@@ -86,7 +92,12 @@ export function fulfillmentPayload(f: {
     tracking_url: f.urls?.[0] ?? null,
     tracking_urls: f.urls ?? [],
     shipment_status: f.shipmentStatus ?? null,
-    line_items: f.lineItems.map((li) => ({ ...base.line_items[0], id: li.id, admin_graphql_api_id: `gid://shopify/LineItem/${li.id}`, quantity: li.quantity ?? 1 })),
+    line_items: f.lineItems.map((li) => ({
+      ...base.line_items[0],
+      id: li.id,
+      admin_graphql_api_id: `gid://shopify/LineItem/${li.id}`,
+      quantity: li.quantity ?? 1,
+    })),
   };
 }
 

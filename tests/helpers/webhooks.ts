@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+
 import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
 
 const fixtures = join(import.meta.dirname, "../fixtures/webhooks", ADMIN_API_VERSION);

@@ -6,7 +6,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
 import { afterAll, describe, expect, it } from "vitest";
+
 import { countResults, shiftedClock } from "../../scripts/test-summary.mjs";
 
 const root = join(import.meta.dirname, "../..");
@@ -15,12 +17,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function vitestReport(files: Record<string, string>) {
   for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, name), source);
-  writeFileSync(join(dir, "vitest.config.mjs"), "export default { test: { globals: true, include: ['*.check.mjs'] } };\n");
+  writeFileSync(
+    join(dir, "vitest.config.mjs"),
+    "export default { test: { globals: true, include: ['*.check.mjs'] } };\n",
+  );
   const report = join(dir, "report.json");
-  spawnSync(join(root, "node_modules/.bin/vitest"), ["run", "--root", dir, "--reporter=json", `--outputFile.json=${report}`], {
-    encoding: "utf8",
-    env: { ...process.env, TEST_DATABASE: "" },
-  });
+  spawnSync(
+    join(root, "node_modules/.bin/vitest"),
+    ["run", "--root", dir, "--reporter=json", `--outputFile.json=${report}`],
+    {
+      encoding: "utf8",
+      env: { ...process.env, TEST_DATABASE: "" },
+    },
+  );
   return JSON.parse(readFileSync(report, "utf8"));
 }
 
@@ -40,7 +49,10 @@ describe("npm test's summary", () => {
 
 describe("the shifted clock", () => {
   it("is a week and a half later, at 23:30 local time in a far time zone", () => {
-    expect(shiftedClock(new Date("2026-12-04T16:00:00Z"))).toEqual({ timeZone: "Pacific/Kiritimati", localTime: "2026-12-15 23:30:00" });
+    expect(shiftedClock(new Date("2026-12-04T16:00:00Z"))).toEqual({
+      timeZone: "Pacific/Kiritimati",
+      localTime: "2026-12-15 23:30:00",
+    });
     // Across a year's end, the local date (UTC+14) is the one named.
     expect(shiftedClock(new Date("2026-12-21T11:00:00Z")).localTime).toBe("2027-01-01 23:30:00");
   });

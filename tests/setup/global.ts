@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+
 import { testDatabaseRoot } from "../helpers/db";
 
 // The folder for the SQLite databases test files make. Each file removes its own database, so

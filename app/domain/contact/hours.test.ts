@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
+
 import { businessMillisBetween, expectedReplyBy, isOpenAt, nextOpening, type BusinessHours } from "./hours";
 
 const nineToFive = { open: "09:00", close: "17:00" };
-const weekdays = (tz: string, holidays: string[] = []): BusinessHours => ({ timeZone: tz, weekly: [null, nineToFive, nineToFive, nineToFive, nineToFive, nineToFive, null], holidays });
+const weekdays = (tz: string, holidays: string[] = []): BusinessHours => ({
+  timeZone: tz,
+  weekly: [null, nineToFive, nineToFive, nineToFive, nineToFive, nineToFive, null],
+  holidays,
+});
 const MIN = 60_000;
 
 describe("business hours in the shop's time zone", () => {
@@ -33,11 +38,19 @@ describe("business hours in the shop's time zone", () => {
   });
 
   it("keeps 8 wall-clock hours on the day daylight saving starts and ends", () => {
-    const spring: BusinessHours = { timeZone: "America/New_York", weekly: Array(7).fill({ open: "00:00", close: "08:00" }), holidays: [] };
+    const spring: BusinessHours = {
+      timeZone: "America/New_York",
+      weekly: Array(7).fill({ open: "00:00", close: "08:00" }),
+      holidays: [],
+    };
     // On 2026-03-08 clocks jump 02:00 -> 03:00: midnight to 08:00 is 7 real hours.
-    expect(businessMillisBetween(new Date("2026-03-08T04:00:00Z"), new Date("2026-03-08T13:00:00Z"), spring)).toBe(7 * 60 * MIN);
+    expect(businessMillisBetween(new Date("2026-03-08T04:00:00Z"), new Date("2026-03-08T13:00:00Z"), spring)).toBe(
+      7 * 60 * MIN,
+    );
     // On 2026-11-01 01:00 repeats: 9 real hours.
-    expect(businessMillisBetween(new Date("2026-11-01T04:00:00Z"), new Date("2026-11-01T14:00:00Z"), spring)).toBe(9 * 60 * MIN);
+    expect(businessMillisBetween(new Date("2026-11-01T04:00:00Z"), new Date("2026-11-01T14:00:00Z"), spring)).toBe(
+      9 * 60 * MIN,
+    );
   });
 
   it("promises a reply within opening time", () => {

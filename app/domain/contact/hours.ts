@@ -41,8 +41,10 @@ export function hoursProblems(hours: BusinessHours): string[] {
   if (hours.weekly.length !== 7) problems.push("Business hours need an entry for each of the 7 weekdays.");
   hours.weekly.forEach((day, i) => {
     if (!day) return;
-    if (!isClockTime(day.open) || !isClockTime(day.close)) problems.push(`${WEEKDAY_NAMES[i]}: use times like 09:00 and 17:30.`);
-    else if (clockMinutes(day.close) <= clockMinutes(day.open)) problems.push(`${WEEKDAY_NAMES[i]}: closing time must be after opening time.`);
+    if (!isClockTime(day.open) || !isClockTime(day.close))
+      problems.push(`${WEEKDAY_NAMES[i]}: use times like 09:00 and 17:30.`);
+    else if (clockMinutes(day.close) <= clockMinutes(day.open))
+      problems.push(`${WEEKDAY_NAMES[i]}: closing time must be after opening time.`);
   });
   for (const h of hours.holidays) if (!isCivilDate(h)) problems.push(`"${h}" is not a date (use YYYY-MM-DD).`);
   return problems;
@@ -58,7 +60,10 @@ export function openingOn(date: CivilDate, hours: BusinessHours): { start: Date;
   const open = clockMinutes(day.open);
   const close = clockMinutes(day.close);
   const start = zonedTimeToUtc(date, Math.floor(open / 60), open % 60, hours.timeZone);
-  const end = close === 24 * 60 ? zonedTimeToUtc(addDays(date, 1), 0, 0, hours.timeZone) : zonedTimeToUtc(date, Math.floor(close / 60), close % 60, hours.timeZone);
+  const end =
+    close === 24 * 60
+      ? zonedTimeToUtc(addDays(date, 1), 0, 0, hours.timeZone)
+      : zonedTimeToUtc(date, Math.floor(close / 60), close % 60, hours.timeZone);
   // A DST jump can swallow a short interval entirely (open 02:00-02:30 on spring-forward night).
   return end > start ? { start, end } : null;
 }

@@ -15,7 +15,11 @@ const OPTIONS: sanitizeHtml.IOptions = {
   transformTags: {
     a: (tagName, attribs) => ({
       tagName,
-      attribs: { ...(attribs.href ? { href: attribs.href } : {}), rel: "noopener noreferrer nofollow", target: "_blank" },
+      attribs: {
+        ...(attribs.href ? { href: attribs.href } : {}),
+        rel: "noopener noreferrer nofollow",
+        target: "_blank",
+      },
     }),
   },
 };

@@ -4,7 +4,9 @@
  * parseContactSettings fills defaults and turns bad input into messages a merchant can act on.
  */
 import { z } from "zod";
+
 import { isValidTimeZone } from "../tracking/calendar";
+
 import { hoursProblems, isClockTime, WEEKDAY_NAMES, type BusinessHours } from "./hours";
 import { sanitizeAnswerHtml } from "./sanitize";
 
@@ -13,7 +15,7 @@ export type Language = (typeof LANGUAGES)[number];
 
 export function languageFor(value: string | null | undefined, fallback: Language = "en"): Language {
   const base = (value ?? "").toLowerCase().split("-")[0];
-  return (LANGUAGES as readonly string[]).includes(base) ? (base as Language) : fallback;
+  return (LANGUAGES as ReadonlyArray<string>).includes(base) ? (base as Language) : fallback;
 }
 
 export const CHANNEL_KINDS = ["email", "phone", "whatsapp", "messenger", "instagram", "sms", "chat"] as const;
@@ -27,13 +29,36 @@ const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 const HANDLE = /^[A-Za-z0-9._]{1,64}$/;
 
 /** Each channel's value rule and the link a shopper follows, built here so nothing else does. */
-export const CHANNEL_RULES: Record<ChannelKind, { valid: (v: string) => boolean; hint: string; href: (v: string) => string }> = {
+export const CHANNEL_RULES: Record<
+  ChannelKind,
+  { valid: (v: string) => boolean; hint: string; href: (v: string) => string }
+> = {
   email: { valid: (v) => EMAIL.test(v), hint: "an email address", href: (v) => `mailto:${v}` },
-  phone: { valid: (v) => PHONE.test(v), hint: "a phone number like +1 416 555 0100", href: (v) => `tel:${v.replace(/[^+0-9]/g, "")}` },
-  sms: { valid: (v) => PHONE.test(v), hint: "a phone number like +1 416 555 0100", href: (v) => `sms:${v.replace(/[^+0-9]/g, "")}` },
-  whatsapp: { valid: (v) => PHONE.test(v), hint: "a phone number with country code", href: (v) => `https://wa.me/${v.replace(/[^0-9]/g, "")}` },
-  messenger: { valid: (v) => HANDLE.test(v), hint: "your Facebook page's username", href: (v) => `https://m.me/${encodeURIComponent(v)}` },
-  instagram: { valid: (v) => HANDLE.test(v.replace(/^@/, "")), hint: "an Instagram handle", href: (v) => `https://ig.me/m/${encodeURIComponent(v.replace(/^@/, ""))}` },
+  phone: {
+    valid: (v) => PHONE.test(v),
+    hint: "a phone number like +1 416 555 0100",
+    href: (v) => `tel:${v.replace(/[^+0-9]/g, "")}`,
+  },
+  sms: {
+    valid: (v) => PHONE.test(v),
+    hint: "a phone number like +1 416 555 0100",
+    href: (v) => `sms:${v.replace(/[^+0-9]/g, "")}`,
+  },
+  whatsapp: {
+    valid: (v) => PHONE.test(v),
+    hint: "a phone number with country code",
+    href: (v) => `https://wa.me/${v.replace(/[^0-9]/g, "")}`,
+  },
+  messenger: {
+    valid: (v) => HANDLE.test(v),
+    hint: "your Facebook page's username",
+    href: (v) => `https://m.me/${encodeURIComponent(v)}`,
+  },
+  instagram: {
+    valid: (v) => HANDLE.test(v.replace(/^@/, "")),
+    hint: "an Instagram handle",
+    href: (v) => `https://ig.me/m/${encodeURIComponent(v.replace(/^@/, ""))}`,
+  },
   chat: {
     valid: (v) => {
       try {
@@ -51,7 +76,11 @@ const channelSchema = z.object({
   kind: z.enum(CHANNEL_KINDS),
   value: z.string().trim().min(1).max(300),
   /** The reply time promised to shoppers, in minutes of opening time. */
-  replyMinutes: z.number().int().min(1).max(60 * 24 * 14),
+  replyMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 14),
   enabled: z.boolean().default(true),
 });
 export type Channel = z.infer<typeof channelSchema>;
@@ -75,8 +104,10 @@ function fieldName(path: ReadonlyArray<string | number>): string {
     const part = path[3] === "open" ? " opening time" : path[3] === "close" ? " closing time" : "";
     return `${WEEKDAY_NAMES[path[2]] ?? "Day"}${part}`;
   }
-  if (path[0] === "channels" && typeof path[1] === "number") return `Channel ${path[1] + 1}${path[2] ? ` (${String(path[2]).replace("replyMinutes", "reply time")})` : ""}`;
-  if (path[0] === "faq" && typeof path[1] === "number") return `FAQ question ${path[1] + 1}${path[2] ? ` (${String(path[2]).replace("answerHtml", "answer")})` : ""}`;
+  if (path[0] === "channels" && typeof path[1] === "number")
+    return `Channel ${path[1] + 1}${path[2] ? ` (${String(path[2]).replace("replyMinutes", "reply time")})` : ""}`;
+  if (path[0] === "faq" && typeof path[1] === "number")
+    return `FAQ question ${path[1] + 1}${path[2] ? ` (${String(path[2]).replace("answerHtml", "answer")})` : ""}`;
   return path.join(".") || "settings";
 }
 
@@ -95,19 +126,38 @@ const settingsSchema = z.object({
   hours: z
     .object({
       weekly: z.array(dayHours).length(7),
-      holidays: z.array(z.object({ date: z.string(), name: z.string().trim().max(80).default("") })).max(200).default([]),
+      holidays: z
+        .array(z.object({ date: z.string(), name: z.string().trim().max(80).default("") }))
+        .max(200)
+        .default([]),
     })
     .default({
-      weekly: [null, { open: "09:00", close: "17:00" }, { open: "09:00", close: "17:00" }, { open: "09:00", close: "17:00" }, { open: "09:00", close: "17:00" }, { open: "09:00", close: "17:00" }, null],
+      weekly: [
+        null,
+        { open: "09:00", close: "17:00" },
+        { open: "09:00", close: "17:00" },
+        { open: "09:00", close: "17:00" },
+        { open: "09:00", close: "17:00" },
+        { open: "09:00", close: "17:00" },
+        null,
+      ],
       holidays: [],
     }),
   faq: z.array(faqItem).max(300).default([]),
   form: z
     .object({
       enabled: z.boolean().default(true),
-      topics: z.array(z.enum(TOPICS)).min(1).default([...TOPICS]),
+      topics: z
+        .array(z.enum(TOPICS))
+        .min(1)
+        .default([...TOPICS]),
       /** Promised reply time for form messages, in minutes of opening time. */
-      replyMinutes: z.number().int().min(1).max(60 * 24 * 14).default(8 * 60),
+      replyMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(60 * 24 * 14)
+        .default(8 * 60),
     })
     .default({}),
   surveys: z
@@ -138,7 +188,9 @@ export function parseContactSettings(input: unknown): SettingsResult {
   for (const c of s.channels) {
     if (!CHANNEL_RULES[c.kind].valid(c.value)) errors.push(`${c.kind}: enter ${CHANNEL_RULES[c.kind].hint}.`);
   }
-  errors.push(...hoursProblems({ timeZone: "UTC", weekly: s.hours.weekly, holidays: s.hours.holidays.map((h) => h.date) }));
+  errors.push(
+    ...hoursProblems({ timeZone: "UTC", weekly: s.hours.weekly, holidays: s.hours.holidays.map((h) => h.date) }),
+  );
   if (s.replyTo && !EMAIL.test(s.replyTo)) errors.push("Reply-to: enter an email address.");
   const ids = new Set<string>();
   for (const f of s.faq) {
@@ -146,7 +198,10 @@ export function parseContactSettings(input: unknown): SettingsResult {
     ids.add(f.id);
   }
   if (errors.length) return { ok: false, errors };
-  return { ok: true, settings: { ...s, faq: s.faq.map((f) => ({ ...f, answerHtml: sanitizeAnswerHtml(f.answerHtml) })) } };
+  return {
+    ok: true,
+    settings: { ...s, faq: s.faq.map((f) => ({ ...f, answerHtml: sanitizeAnswerHtml(f.answerHtml) })) },
+  };
 }
 
 /** Stored settings, read leniently: a document that no longer validates falls back to defaults. */
@@ -171,9 +226,12 @@ export function businessHoursOf(settings: ContactSettings, timeZone: string): Bu
 /** The FAQ for one language, grouped by category in the merchant's order. */
 export function faqFor(settings: ContactSettings, language: Language) {
   const items = settings.faq.filter((f) => f.language === language).sort((a, b) => a.position - b.position);
-  const groups = new Map<string, Array<{ id: string; question: string; answerHtml: string }>>();
+  const groups = new Map<string, { id: string; question: string; answerHtml: string }[]>();
   for (const f of items) {
-    groups.set(f.category, [...(groups.get(f.category) ?? []), { id: f.id, question: f.question, answerHtml: sanitizeAnswerHtml(f.answerHtml) }]);
+    groups.set(f.category, [
+      ...(groups.get(f.category) ?? []),
+      { id: f.id, question: f.question, answerHtml: sanitizeAnswerHtml(f.answerHtml) },
+    ]);
   }
   return [...groups.entries()].map(([category, questions]) => ({ category, questions }));
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { change, csat, median, nps, periods, repeatPurchaseRate, returnRate, topReasons, wismoDeflection } from "./kpi";
 
 describe("KPI rules", () => {
@@ -21,7 +22,14 @@ describe("KPI rules", () => {
   });
   it("return rate, reasons and repeat purchase", () => {
     expect(returnRate(8, 2).value).toBe(0.25);
-    expect(topReasons([{ reason: "too_small", quantity: 2 }, { reason: "defective", quantity: 1 }, { reason: "too_small", quantity: 1 }, { reason: null, quantity: 1 }])).toEqual([
+    expect(
+      topReasons([
+        { reason: "too_small", quantity: 2 },
+        { reason: "defective", quantity: 1 },
+        { reason: "too_small", quantity: 1 },
+        { reason: null, quantity: 1 },
+      ]),
+    ).toEqual([
       { reason: "too_small", quantity: 3 },
       { reason: "defective", quantity: 1 },
       { reason: "unknown", quantity: 1 },

@@ -5,14 +5,14 @@
 import { addDays, daysBetween, isCivilDate, startOfLocalDay, type CivilDate } from "../tracking/calendar";
 
 /** Customer satisfaction: the share of 1-5 answers that are 4 or 5. */
-export function csat(scores: readonly number[]) {
+export function csat(scores: ReadonlyArray<number>) {
   const valid = scores.filter((s) => Number.isInteger(s) && s >= 1 && s <= 5);
   const satisfied = valid.filter((s) => s >= 4).length;
   return { responses: valid.length, satisfied, value: valid.length ? satisfied / valid.length : null };
 }
 
 /** Net promoter score: % promoters (9-10) minus % detractors (0-6), from -100 to 100. */
-export function nps(scores: readonly number[]) {
+export function nps(scores: ReadonlyArray<number>) {
   const valid = scores.filter((s) => Number.isInteger(s) && s >= 0 && s <= 10);
   const promoters = valid.filter((s) => s >= 9).length;
   const detractors = valid.filter((s) => s <= 6).length;
@@ -24,7 +24,7 @@ export function nps(scores: readonly number[]) {
   };
 }
 
-export function median(values: readonly number[]): number | null {
+export function median(values: ReadonlyArray<number>): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -36,7 +36,11 @@ export function median(values: readonly number[]): number | null {
  * the share they got without writing in: tracking page views and proactive shipping notifications
  * against order-status contacts.
  */
-export function wismoDeflection(input: { trackingViews: number; proactiveNotifications: number; orderStatusContacts: number }) {
+export function wismoDeflection(input: {
+  trackingViews: number;
+  proactiveNotifications: number;
+  orderStatusContacts: number;
+}) {
   const selfServed = input.trackingViews + input.proactiveNotifications;
   const total = selfServed + input.orderStatusContacts;
   return { selfServed, contacts: input.orderStatusContacts, value: total ? selfServed / total : null };
@@ -61,7 +65,7 @@ export function topReasons(lines: ReadonlyArray<{ reason: string | null; quantit
 }
 
 /** Of the customers who ordered in the period, the share who have ordered more than once (ever, up to the period's end). */
-export function repeatPurchaseRate(ordersPerCustomer: readonly number[]) {
+export function repeatPurchaseRate(ordersPerCustomer: ReadonlyArray<number>) {
   const buyers = ordersPerCustomer.filter((n) => n >= 1);
   const repeat = buyers.filter((n) => n >= 2).length;
   return { customers: buyers.length, repeat, value: buyers.length ? repeat / buyers.length : null };

@@ -4,6 +4,7 @@
  * page and its action share it and a test can run it without Remix.
  */
 import { fromMinor, toMinor } from "../shared/money";
+
 import { LOCALES, type LoyaltyLocale, type LoyaltySettings } from "./settings";
 
 export interface TierForm {
@@ -43,7 +44,13 @@ export function settingsToForm(s: LoyaltySettings, currency: string): LoyaltySet
     pendingDays: String(s.pendingDays),
     expiryDays: String(s.expiryDays),
     expiryReminderDays: String(s.expiryReminderDays),
-    tiers: s.tiers.map((t) => ({ key: t.key, name: t.name, threshold: fromMinor(t.thresholdMinor, currency), multiplier: String(t.multiplier), perks: t.perks })),
+    tiers: s.tiers.map((t) => ({
+      key: t.key,
+      name: t.name,
+      threshold: fromMinor(t.thresholdMinor, currency),
+      multiplier: String(t.multiplier),
+      perks: t.perks,
+    })),
   };
 }
 
@@ -60,7 +67,8 @@ function numberFrom(value: unknown, label: string, path: string, errors: FormErr
 }
 
 export function moneyFrom(value: unknown, label: string, path: string, currency: string, errors: FormErrors): number {
-  const text = typeof value === "string" ? value.trim().replace(/,/g, "") : typeof value === "number" ? String(value) : "";
+  const text =
+    typeof value === "string" ? value.trim().replace(/,/g, "") : typeof value === "number" ? String(value) : "";
   if (!/^\d+(\.\d+)?$/.test(text)) {
     errors[path] ??= `${label}: enter an amount like 100 or 99.50`;
     return 0;
@@ -81,14 +89,19 @@ function slug(name: string): string {
  * Turns the form into the settings document for loyaltySettingsSchema, collecting the problems
  * that are about typing (not a number, not an amount). Range rules stay in the schema.
  */
-export function formToSettings(input: unknown, currency: string): { ok: true; settings: Record<string, unknown> } | { ok: false; errors: FormErrors } {
+export function formToSettings(
+  input: unknown,
+  currency: string,
+): { ok: true; settings: Record<string, unknown> } | { ok: false; errors: FormErrors } {
   const errors: FormErrors = {};
-  if (!input || typeof input !== "object") return { ok: false, errors: { settings: "The settings could not be read. Reload the page and try again." } };
+  if (!input || typeof input !== "object")
+    return { ok: false, errors: { settings: "The settings could not be read. Reload the page and try again." } };
   const f = input as Partial<Record<keyof LoyaltySettingsForm, unknown>>;
   const names = (f.currencyName ?? {}) as Record<string, unknown>;
   const currencyName: Record<string, string> = {};
-  for (const locale of LOCALES) currencyName[locale] = typeof names[locale] === "string" ? (names[locale] as string) : "";
-  const tiersIn = Array.isArray(f.tiers) ? (f.tiers as Array<Partial<TierForm>>) : [];
+  for (const locale of LOCALES)
+    currencyName[locale] = typeof names[locale] === "string" ? (names[locale] as string) : "";
+  const tiersIn = Array.isArray(f.tiers) ? (f.tiers as Partial<TierForm>[]) : [];
   const used = new Set<string>();
   const tiers = tiersIn.map((t, i) => {
     const name = typeof t.name === "string" ? t.name : "";
@@ -160,7 +173,10 @@ export interface RewardForm {
 }
 
 /** The reward form in the units rewardSchema takes (minor units), with typing problems collected. */
-export function rewardFromForm(input: Partial<RewardForm>, currency: string): { ok: true; reward: Record<string, unknown> } | { ok: false; errors: FormErrors } {
+export function rewardFromForm(
+  input: Partial<RewardForm>,
+  currency: string,
+): { ok: true; reward: Record<string, unknown> } | { ok: false; errors: FormErrors } {
   const errors: FormErrors = {};
   const kind = REWARD_KINDS.find((k) => k === input.kind);
   if (!kind) return { ok: false, errors: { kind: "Choose what the reward gives" } };
@@ -168,8 +184,14 @@ export function rewardFromForm(input: Partial<RewardForm>, currency: string): { 
   const valueMinor = needsValue ? moneyFrom(input.value, "Amount", "valueMinor", currency, errors) : null;
   const percentOff = kind === "percentage" ? numberFrom(input.percentOff, "Percent off", "percentOff", errors) : null;
   const minimumText = typeof input.minimumOrder === "string" ? input.minimumOrder.trim() : "";
-  const minimumOrderMinor = kind !== "store_credit" && minimumText ? moneyFrom(minimumText, "Minimum order", "minimumOrderMinor", currency, errors) : null;
+  const minimumOrderMinor =
+    kind !== "store_credit" && minimumText
+      ? moneyFrom(minimumText, "Minimum order", "minimumOrderMinor", currency, errors)
+      : null;
   const pointsCost = numberFrom(input.pointsCost, "Points cost", "pointsCost", errors);
   if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, reward: { kind, title: input.title ?? "", pointsCost, valueMinor, percentOff, minimumOrderMinor } };
+  return {
+    ok: true,
+    reward: { kind, title: input.title ?? "", pointsCost, valueMinor, percentOff, minimumOrderMinor },
+  };
 }

@@ -1,4 +1,5 @@
 import { minorDigits } from "../shared/money";
+
 import type { LoyaltySettings, Tier } from "./settings";
 
 /**
@@ -15,7 +16,10 @@ export interface OrderAmounts {
 }
 
 /** The part of an order that earns points under the shop's settings. */
-export function earningBasisMinor(order: OrderAmounts, settings: Pick<LoyaltySettings, "includeShipping" | "includeTax">): number {
+export function earningBasisMinor(
+  order: OrderAmounts,
+  settings: Pick<LoyaltySettings, "includeShipping" | "includeTax">,
+): number {
   let basis = Math.max(0, order.linesMinor);
   if (settings.includeShipping) basis += Math.max(0, order.shippingMinor);
   if (settings.includeTax) basis += Math.max(0, order.taxMinor);
@@ -35,7 +39,12 @@ export function pointsForSpend(basisMinor: number, currency: string, pointsPerUn
  * far (this refund included), less what earlier refunds took, never more than is still unreversed.
  * Working from the running total keeps rounding from leaving a stray point after a full refund.
  */
-export function pointsForRefund(input: { pointsEarned: number; pointsReversed: number; linesMinor: number; refundedLinesMinor: number }): number {
+export function pointsForRefund(input: {
+  pointsEarned: number;
+  pointsReversed: number;
+  linesMinor: number;
+  refundedLinesMinor: number;
+}): number {
   const left = Math.max(0, input.pointsEarned - input.pointsReversed);
   if (left === 0 || input.refundedLinesMinor <= 0) return 0;
   const target =
@@ -84,7 +93,12 @@ export function tierProgress(tiers: Tier[], spend12mMinor: number): TierProgress
   if (!next) return { current, next: null, remainingMinor: 0, fraction: 1 };
   const from = current?.thresholdMinor ?? 0;
   const span = Math.max(1, next.thresholdMinor - from);
-  return { current, next, remainingMinor: next.thresholdMinor - spend12mMinor, fraction: Math.min(1, Math.max(0, (spend12mMinor - from) / span)) };
+  return {
+    current,
+    next,
+    remainingMinor: next.thresholdMinor - spend12mMinor,
+    fraction: Math.min(1, Math.max(0, (spend12mMinor - from) / span)),
+  };
 }
 
 export const DAY_MS = 86_400_000;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { currencyNameFor, DEFAULT_SETTINGS, loyaltySettingsSchema } from "./settings";
 
 describe("what points are called", () => {

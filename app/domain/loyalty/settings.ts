@@ -8,7 +8,10 @@ export const LOCALES = ["en", "ko", "ja", "fa"] as const;
 export type LoyaltyLocale = (typeof LOCALES)[number];
 
 const tierSchema = z.object({
-  key: z.string().trim().regex(/^[a-z0-9-]{1,32}$/, "Use lowercase letters, digits and dashes"),
+  key: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]{1,32}$/, "Use lowercase letters, digits and dashes"),
   name: z.string().trim().min(1, "Give the tier a name").max(40),
   /** Spend over the last 12 months, minor units, from which a member is in this tier. */
   thresholdMinor: z.number().int().min(0),
@@ -23,7 +26,12 @@ export const loyaltySettingsSchema = z
     enabled: z.boolean().default(false),
     /** What points are called, per storefront language; English is the fallback. */
     currencyName: z
-      .object({ en: z.string().trim().min(1).max(24).default("points"), ko: z.string().trim().max(24).default(""), ja: z.string().trim().max(24).default(""), fa: z.string().trim().max(24).default("") })
+      .object({
+        en: z.string().trim().min(1).max(24).default("points"),
+        ko: z.string().trim().max(24).default(""),
+        ja: z.string().trim().max(24).default(""),
+        fa: z.string().trim().max(24).default(""),
+      })
       .default({}),
     /** Points per one whole unit of the shop's currency (1 = a point per dollar). */
     pointsPerUnit: z.number().min(0).max(1000).default(1),
@@ -42,11 +50,16 @@ export const loyaltySettingsSchema = z
   .superRefine((s, ctx) => {
     const keys = new Set<string>();
     s.tiers.forEach((t, i) => {
-      if (keys.has(t.key)) ctx.addIssue({ code: "custom", path: ["tiers", i, "key"], message: "Each tier needs its own key" });
+      if (keys.has(t.key))
+        ctx.addIssue({ code: "custom", path: ["tiers", i, "key"], message: "Each tier needs its own key" });
       keys.add(t.key);
     });
     if (s.expiryDays > 0 && s.expiryReminderDays >= s.expiryDays) {
-      ctx.addIssue({ code: "custom", path: ["expiryReminderDays"], message: "The reminder must come before the points expire" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["expiryReminderDays"],
+        message: "The reminder must come before the points expire",
+      });
     }
   });
 

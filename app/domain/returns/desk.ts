@@ -16,15 +16,16 @@ export const STATUS_LABELS: Record<ReturnStatus, string> = {
   canceled: "Canceled",
 };
 
-export const STATUS_TONES: Record<ReturnStatus, "attention" | "info" | "critical" | "success" | "warning" | undefined> = {
-  requested: "attention",
-  approved: "info",
-  declined: "critical",
-  received: "warning",
-  resolved: "success",
-  closed: "success",
-  canceled: undefined,
-};
+export const STATUS_TONES: Record<ReturnStatus, "attention" | "info" | "critical" | "success" | "warning" | undefined> =
+  {
+    requested: "attention",
+    approved: "info",
+    declined: "critical",
+    received: "warning",
+    resolved: "success",
+    closed: "success",
+    canceled: undefined,
+  };
 
 export const RESOLUTION_LABELS: Record<Resolution, string> = {
   refund: "Refund",
@@ -54,7 +55,7 @@ export interface DeskFilter {
 export function parseDeskFilter(params: URLSearchParams): DeskFilter {
   const status = params.get("status");
   return {
-    status: (RETURN_STATUSES as readonly string[]).includes(status ?? "") ? (status as ReturnStatus) : null,
+    status: (RETURN_STATUSES as ReadonlyArray<string>).includes(status ?? "") ? (status as ReturnStatus) : null,
     query: (params.get("q") ?? "").trim().slice(0, 100),
   };
 }

@@ -21,13 +21,16 @@ export const RETURN_EMAIL_LABELS: Record<ReturnEmail, string> = {
 };
 
 /** What a return email's Liquid can use; `emails` lists where a variable has a value (all when absent). */
-export const RETURN_EMAIL_VARIABLES: Array<{ name: string; description: string; emails?: ReturnEmail[] }> = [
+export const RETURN_EMAIL_VARIABLES: { name: string; description: string; emails?: ReturnEmail[] }[] = [
   { name: "customer_first_name", description: "The shopper's first name" },
   { name: "return_number", description: "The return's number" },
   { name: "order_name", description: "The order, e.g. #1001" },
   { name: "shop_name", description: "Your shop's name" },
   { name: "status_url", description: "Link where the shopper follows the return" },
-  { name: "items", description: "The items: {% for item in items %}{{ item.title }} × {{ item.quantity }}{% endfor %}" },
+  {
+    name: "items",
+    description: "The items: {% for item in items %}{{ item.title }} × {{ item.quantity }}{% endfor %}",
+  },
   { name: "resolution", description: "Refund, store credit or exchange, in the shopper's language" },
   { name: "amount", description: "What the shopper gets back", emails: ["resolved"] },
   { name: "instructions", description: "Your return instructions, in the shopper's language", emails: ["approved"] },
@@ -47,19 +50,38 @@ export interface TemplateIssue {
  * The merchant's wording as it should be stored: only known languages and emails, never empty,
  * and without copies of the standard wording (so improvements to it reach the shop).
  */
-export function normaliseReturnTemplates(templates: ReturnEmailTemplates): { templates: ReturnEmailTemplates; issues: TemplateIssue[] } {
+export function normaliseReturnTemplates(templates: ReturnEmailTemplates): {
+  templates: ReturnEmailTemplates;
+  issues: TemplateIssue[];
+} {
   const issues: TemplateIssue[] = [];
   const kept: ReturnEmailTemplates = {};
   for (const [language, emails] of Object.entries(templates)) {
     for (const [email, template] of Object.entries(emails)) {
       const path = `notifications.templates.${language}.${email}`;
-      if (!(LANGUAGES as readonly string[]).includes(language) || !(RETURN_EMAILS as readonly string[]).includes(email)) {
-        issues.push({ path, language, email, part: null, message: `There is no return email “${email}” in “${language}”.` });
+      if (
+        !(LANGUAGES as ReadonlyArray<string>).includes(language) ||
+        !(RETURN_EMAILS as ReadonlyArray<string>).includes(email)
+      ) {
+        issues.push({
+          path,
+          language,
+          email,
+          part: null,
+          message: `There is no return email “${email}” in “${language}”.`,
+        });
         continue;
       }
       const standard = STANDARD_RETURN_EMAILS[language as Language][email as ReturnEmail];
       for (const part of ["subject", "body"] as const) {
-        if (!template[part].trim()) issues.push({ path: `${path}.${part}`, language, email, part, message: `The ${part === "body" ? "message" : "subject"} is empty. Write one, or reset the email to the standard wording.` });
+        if (!template[part].trim())
+          issues.push({
+            path: `${path}.${part}`,
+            language,
+            email,
+            part,
+            message: `The ${part === "body" ? "message" : "subject"} is empty. Write one, or reset the email to the standard wording.`,
+          });
       }
       if (template.subject === standard.subject && template.body === standard.body) continue;
       kept[language] = { ...kept[language], [email]: { subject: template.subject, body: template.body } };
@@ -72,32 +94,92 @@ const items = "{% for item in items %}- {{ item.title }} × {{ item.quantity }}\
 
 export const STANDARD_RETURN_EMAILS: Record<Language, Record<ReturnEmail, ReturnEmailTemplate>> = {
   en: {
-    requested: { subject: "We received your return request {{ return_number }}", body: `Hi {{ customer_first_name }},\n\nWe received your request to return these items from order {{ order_name }}:\n${items}\nWe will let you know as soon as it is reviewed. You can check its status at any time:\n{{ status_url }}` },
-    approved: { subject: "Your return {{ return_number }} is approved", body: `Hi {{ customer_first_name }},\n\nYour return {{ return_number }} is approved.\n\n{{ instructions }}\n\nReturn address:\n{{ return_address }}\n\nStatus: {{ status_url }}` },
-    declined: { subject: "About your return request {{ return_number }}", body: `Hi {{ customer_first_name }},\n\nWe are sorry, we cannot accept return {{ return_number }} for order {{ order_name }}.\n\n{{ decline_reason }}` },
-    received: { subject: "We received the items of return {{ return_number }}", body: `Hi {{ customer_first_name }},\n\nYour returned items have arrived and have been checked. We are now completing your {{ resolution }}.` },
-    resolved: { subject: "Your return {{ return_number }} is complete", body: `Hi {{ customer_first_name }},\n\nYour return {{ return_number }} is complete: {{ resolution }} of {{ amount }}.\n\nThank you for shopping with {{ shop_name }}.` },
+    requested: {
+      subject: "We received your return request {{ return_number }}",
+      body: `Hi {{ customer_first_name }},\n\nWe received your request to return these items from order {{ order_name }}:\n${items}\nWe will let you know as soon as it is reviewed. You can check its status at any time:\n{{ status_url }}`,
+    },
+    approved: {
+      subject: "Your return {{ return_number }} is approved",
+      body: `Hi {{ customer_first_name }},\n\nYour return {{ return_number }} is approved.\n\n{{ instructions }}\n\nReturn address:\n{{ return_address }}\n\nStatus: {{ status_url }}`,
+    },
+    declined: {
+      subject: "About your return request {{ return_number }}",
+      body: `Hi {{ customer_first_name }},\n\nWe are sorry, we cannot accept return {{ return_number }} for order {{ order_name }}.\n\n{{ decline_reason }}`,
+    },
+    received: {
+      subject: "We received the items of return {{ return_number }}",
+      body: `Hi {{ customer_first_name }},\n\nYour returned items have arrived and have been checked. We are now completing your {{ resolution }}.`,
+    },
+    resolved: {
+      subject: "Your return {{ return_number }} is complete",
+      body: `Hi {{ customer_first_name }},\n\nYour return {{ return_number }} is complete: {{ resolution }} of {{ amount }}.\n\nThank you for shopping with {{ shop_name }}.`,
+    },
   },
   ko: {
-    requested: { subject: "반품 요청 {{ return_number }}을(를) 접수했습니다", body: `{{ customer_first_name }}님, 안녕하세요.\n\n주문 {{ order_name }}의 다음 상품에 대한 반품 요청을 접수했습니다:\n${items}\n검토가 끝나면 바로 알려 드리겠습니다. 진행 상황: {{ status_url }}` },
-    approved: { subject: "반품 {{ return_number }}이(가) 승인되었습니다", body: `{{ customer_first_name }}님, 안녕하세요.\n\n반품 {{ return_number }}이(가) 승인되었습니다.\n\n{{ instructions }}\n\n반품 주소:\n{{ return_address }}\n\n진행 상황: {{ status_url }}` },
-    declined: { subject: "반품 요청 {{ return_number }} 안내", body: `{{ customer_first_name }}님, 죄송하지만 주문 {{ order_name }}의 반품 {{ return_number }}을(를) 받을 수 없습니다.\n\n{{ decline_reason }}` },
-    received: { subject: "반품 {{ return_number }}의 상품을 받았습니다", body: `{{ customer_first_name }}님, 반품하신 상품이 도착하여 확인을 마쳤습니다. 이제 {{ resolution }} 처리를 진행합니다.` },
-    resolved: { subject: "반품 {{ return_number }}이(가) 완료되었습니다", body: `{{ customer_first_name }}님, 반품 {{ return_number }}이(가) 완료되었습니다: {{ resolution }} {{ amount }}.\n\n{{ shop_name }}을(를) 이용해 주셔서 감사합니다.` },
+    requested: {
+      subject: "반품 요청 {{ return_number }}을(를) 접수했습니다",
+      body: `{{ customer_first_name }}님, 안녕하세요.\n\n주문 {{ order_name }}의 다음 상품에 대한 반품 요청을 접수했습니다:\n${items}\n검토가 끝나면 바로 알려 드리겠습니다. 진행 상황: {{ status_url }}`,
+    },
+    approved: {
+      subject: "반품 {{ return_number }}이(가) 승인되었습니다",
+      body: `{{ customer_first_name }}님, 안녕하세요.\n\n반품 {{ return_number }}이(가) 승인되었습니다.\n\n{{ instructions }}\n\n반품 주소:\n{{ return_address }}\n\n진행 상황: {{ status_url }}`,
+    },
+    declined: {
+      subject: "반품 요청 {{ return_number }} 안내",
+      body: `{{ customer_first_name }}님, 죄송하지만 주문 {{ order_name }}의 반품 {{ return_number }}을(를) 받을 수 없습니다.\n\n{{ decline_reason }}`,
+    },
+    received: {
+      subject: "반품 {{ return_number }}의 상품을 받았습니다",
+      body: `{{ customer_first_name }}님, 반품하신 상품이 도착하여 확인을 마쳤습니다. 이제 {{ resolution }} 처리를 진행합니다.`,
+    },
+    resolved: {
+      subject: "반품 {{ return_number }}이(가) 완료되었습니다",
+      body: `{{ customer_first_name }}님, 반품 {{ return_number }}이(가) 완료되었습니다: {{ resolution }} {{ amount }}.\n\n{{ shop_name }}을(를) 이용해 주셔서 감사합니다.`,
+    },
   },
   ja: {
-    requested: { subject: "返品リクエスト {{ return_number }} を受け付けました", body: `{{ customer_first_name }} 様\n\nご注文 {{ order_name }} の次の商品の返品リクエストを受け付けました:\n${items}\n確認が済み次第ご連絡します。状況はこちら: {{ status_url }}` },
-    approved: { subject: "返品 {{ return_number }} が承認されました", body: `{{ customer_first_name }} 様\n\n返品 {{ return_number }} が承認されました。\n\n{{ instructions }}\n\n返送先:\n{{ return_address }}\n\n状況: {{ status_url }}` },
-    declined: { subject: "返品リクエスト {{ return_number }} について", body: `{{ customer_first_name }} 様\n\n申し訳ございませんが、ご注文 {{ order_name }} の返品 {{ return_number }} はお受けできません。\n\n{{ decline_reason }}` },
-    received: { subject: "返品 {{ return_number }} の商品を受け取りました", body: `{{ customer_first_name }} 様\n\n返品された商品が到着し、確認が完了しました。{{ resolution }}の手続きを進めます。` },
-    resolved: { subject: "返品 {{ return_number }} が完了しました", body: `{{ customer_first_name }} 様\n\n返品 {{ return_number }} が完了しました: {{ resolution }} {{ amount }}。\n\n{{ shop_name }} をご利用いただきありがとうございます。` },
+    requested: {
+      subject: "返品リクエスト {{ return_number }} を受け付けました",
+      body: `{{ customer_first_name }} 様\n\nご注文 {{ order_name }} の次の商品の返品リクエストを受け付けました:\n${items}\n確認が済み次第ご連絡します。状況はこちら: {{ status_url }}`,
+    },
+    approved: {
+      subject: "返品 {{ return_number }} が承認されました",
+      body: `{{ customer_first_name }} 様\n\n返品 {{ return_number }} が承認されました。\n\n{{ instructions }}\n\n返送先:\n{{ return_address }}\n\n状況: {{ status_url }}`,
+    },
+    declined: {
+      subject: "返品リクエスト {{ return_number }} について",
+      body: `{{ customer_first_name }} 様\n\n申し訳ございませんが、ご注文 {{ order_name }} の返品 {{ return_number }} はお受けできません。\n\n{{ decline_reason }}`,
+    },
+    received: {
+      subject: "返品 {{ return_number }} の商品を受け取りました",
+      body: `{{ customer_first_name }} 様\n\n返品された商品が到着し、確認が完了しました。{{ resolution }}の手続きを進めます。`,
+    },
+    resolved: {
+      subject: "返品 {{ return_number }} が完了しました",
+      body: `{{ customer_first_name }} 様\n\n返品 {{ return_number }} が完了しました: {{ resolution }} {{ amount }}。\n\n{{ shop_name }} をご利用いただきありがとうございます。`,
+    },
   },
   fa: {
-    requested: { subject: "درخواست مرجوعی {{ return_number }} دریافت شد", body: `{{ customer_first_name }} عزیز،\n\nدرخواست شما برای مرجوع کردن این کالاها از سفارش {{ order_name }} دریافت شد:\n${items}\nپس از بررسی به شما خبر می‌دهیم. وضعیت: {{ status_url }}` },
-    approved: { subject: "مرجوعی {{ return_number }} تأیید شد", body: `{{ customer_first_name }} عزیز،\n\nمرجوعی {{ return_number }} تأیید شد.\n\n{{ instructions }}\n\nنشانی ارسال:\n{{ return_address }}\n\nوضعیت: {{ status_url }}` },
-    declined: { subject: "دربارهٔ درخواست مرجوعی {{ return_number }}", body: `{{ customer_first_name }} عزیز،\n\nمتأسفیم، مرجوعی {{ return_number }} برای سفارش {{ order_name }} پذیرفته نمی‌شود.\n\n{{ decline_reason }}` },
-    received: { subject: "کالاهای مرجوعی {{ return_number }} رسید", body: `{{ customer_first_name }} عزیز،\n\nکالاهای مرجوعی شما رسید و بررسی شد. اکنون {{ resolution }} را انجام می‌دهیم.` },
-    resolved: { subject: "مرجوعی {{ return_number }} کامل شد", body: `{{ customer_first_name }} عزیز،\n\nمرجوعی {{ return_number }} کامل شد: {{ resolution }} به مبلغ {{ amount }}.\n\nسپاس از خرید شما از {{ shop_name }}.` },
+    requested: {
+      subject: "درخواست مرجوعی {{ return_number }} دریافت شد",
+      body: `{{ customer_first_name }} عزیز،\n\nدرخواست شما برای مرجوع کردن این کالاها از سفارش {{ order_name }} دریافت شد:\n${items}\nپس از بررسی به شما خبر می‌دهیم. وضعیت: {{ status_url }}`,
+    },
+    approved: {
+      subject: "مرجوعی {{ return_number }} تأیید شد",
+      body: `{{ customer_first_name }} عزیز،\n\nمرجوعی {{ return_number }} تأیید شد.\n\n{{ instructions }}\n\nنشانی ارسال:\n{{ return_address }}\n\nوضعیت: {{ status_url }}`,
+    },
+    declined: {
+      subject: "دربارهٔ درخواست مرجوعی {{ return_number }}",
+      body: `{{ customer_first_name }} عزیز،\n\nمتأسفیم، مرجوعی {{ return_number }} برای سفارش {{ order_name }} پذیرفته نمی‌شود.\n\n{{ decline_reason }}`,
+    },
+    received: {
+      subject: "کالاهای مرجوعی {{ return_number }} رسید",
+      body: `{{ customer_first_name }} عزیز،\n\nکالاهای مرجوعی شما رسید و بررسی شد. اکنون {{ resolution }} را انجام می‌دهیم.`,
+    },
+    resolved: {
+      subject: "مرجوعی {{ return_number }} کامل شد",
+      body: `{{ customer_first_name }} عزیز،\n\nمرجوعی {{ return_number }} کامل شد: {{ resolution }} به مبلغ {{ amount }}.\n\nسپاس از خرید شما از {{ shop_name }}.`,
+    },
   },
 };
 
@@ -108,7 +190,11 @@ export const RESOLUTION_WORDS: Record<Language, Record<string, string>> = {
   fa: { refund: "بازپرداخت", store_credit: "اعتبار فروشگاه", exchange_variant: "تعویض", exchange_any: "تعویض" },
 };
 
-export function returnTemplateFor(policy: Pick<ReturnPolicy, "notifications">, language: Language, email: ReturnEmail): ReturnEmailTemplate {
+export function returnTemplateFor(
+  policy: Pick<ReturnPolicy, "notifications">,
+  language: Language,
+  email: ReturnEmail,
+): ReturnEmailTemplate {
   const own = policy.notifications.templates[language]?.[email];
   return own && own.subject.trim() && own.body.trim() ? own : STANDARD_RETURN_EMAILS[language][email];
 }

@@ -34,7 +34,7 @@ export function quoteExchange(quote: Quote, newItemsMinor: number): ExchangeQuot
 }
 
 /** One new item per returned unit: the new items of a return's lines, priced per unit. */
-export function newItemsMinor(lines: Array<{ quantity: number; unitPriceMinor: number }>): number {
+export function newItemsMinor(lines: { quantity: number; unitPriceMinor: number }[]): number {
   return lines.reduce((n, l) => n + l.quantity * l.unitPriceMinor, 0);
 }
 
@@ -43,7 +43,12 @@ export function newItemsMinor(lines: Array<{ quantity: number; unitPriceMinor: n
  * fees, less the new items, plus the bonus (resolutionMinor holds worth + bonus). An exchange
  * requested before prices were kept (no unit price on its lines) only ever credited its bonus.
  */
-export function exchangeCreditMinor(ret: { resolutionMinor: number; exchangeMinor: number; bonusMinor: number; lines: Array<{ exchangeUnitPriceMinor: number | null }> }): number {
+export function exchangeCreditMinor(ret: {
+  resolutionMinor: number;
+  exchangeMinor: number;
+  bonusMinor: number;
+  lines: { exchangeUnitPriceMinor: number | null }[];
+}): number {
   const priced = ret.lines.every((l) => l.exchangeUnitPriceMinor !== null);
   return priced ? Math.max(0, ret.resolutionMinor - ret.exchangeMinor) : ret.bonusMinor;
 }
@@ -54,7 +59,10 @@ export function exchangeCreditMinor(ret: { resolutionMinor: number; exchangeMino
  */
 export type ExchangeState = "pending" | "confirmed" | "added";
 
-export function exchangeState(line: { shopifyExchangeLineItemId: string | null; replacementLineItemShopifyId: string | null }): ExchangeState {
+export function exchangeState(line: {
+  shopifyExchangeLineItemId: string | null;
+  replacementLineItemShopifyId: string | null;
+}): ExchangeState {
   if (line.replacementLineItemShopifyId) return "added";
   return line.shopifyExchangeLineItemId ? "confirmed" : "pending";
 }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+
 import {
   autoApproves,
   checkRequest,
@@ -18,7 +19,10 @@ import {
 } from "./policy";
 
 const DAY = 86_400_000;
-const policy = (patch: Partial<ReturnPolicy> = {}): ReturnPolicy => ({ ...structuredClone(DEFAULT_RETURN_POLICY), ...patch });
+const policy = (patch: Partial<ReturnPolicy> = {}): ReturnPolicy => ({
+  ...structuredClone(DEFAULT_RETURN_POLICY),
+  ...patch,
+});
 const ordered = new Date("2030-03-01T12:00:00Z");
 const line = (patch: Partial<LineFacts> = {}): LineFacts => ({
   lineItemId: "gid://shopify/LineItem/1",
@@ -41,14 +45,20 @@ const order = { orderedAt: ordered, cancelled: false };
 describe("return window", () => {
   it("runs from delivery, else fulfilment, else the order date", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 365 }), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 30 }), (days, delivered, fulfilled, lag) => {
-        const f = fulfilled ? new Date(ordered.getTime() + lag * DAY) : null;
-        const d = delivered ? new Date(ordered.getTime() + (lag + 3) * DAY) : null;
-        const w = returnWindow({ windowDays: days }, order, { fulfilledAt: f, deliveredAt: d });
-        const start = d ?? f ?? ordered;
-        expect(w.windowEndsAt.getTime()).toBe(start.getTime() + days * DAY);
-        expect(w.windowFrom).toBe(d ? "delivery" : f ? "fulfillment" : "order");
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 365 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 30 }),
+        (days, delivered, fulfilled, lag) => {
+          const f = fulfilled ? new Date(ordered.getTime() + lag * DAY) : null;
+          const d = delivered ? new Date(ordered.getTime() + (lag + 3) * DAY) : null;
+          const w = returnWindow({ windowDays: days }, order, { fulfilledAt: f, deliveredAt: d });
+          const start = d ?? f ?? ordered;
+          expect(w.windowEndsAt.getTime()).toBe(start.getTime() + days * DAY);
+          expect(w.windowFrom).toBe(d ? "delivery" : f ? "fulfillment" : "order");
+        },
+      ),
     );
   });
 
@@ -67,17 +77,32 @@ describe("return window", () => {
 describe("quantities across several returns", () => {
   it("never lets the returns of a line add up to more than was shipped and bought", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.array(fc.integer({ min: 1, max: 25 }), { maxLength: 10 }), (bought, shippedRaw, asks) => {
-        const shipped = Math.min(shippedRaw, bought);
-        let claimed = 0;
-        for (const ask of asks) {
-          const e = lineEligibility(policy(), order, line({ quantity: bought, fulfilledQuantity: shipped, claimedQuantity: claimed }), ordered);
-          const problems = checkRequest(policy(), [e], [{ lineItemId: e.lineItemId, quantity: ask, reason: "too_small" }], "refund");
-          if (problems.length === 0) claimed += ask;
-          else expect(ask > e.returnable || e.reason !== null).toBe(true);
-        }
-        expect(claimed).toBeLessThanOrEqual(shipped);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.array(fc.integer({ min: 1, max: 25 }), { maxLength: 10 }),
+        (bought, shippedRaw, asks) => {
+          const shipped = Math.min(shippedRaw, bought);
+          let claimed = 0;
+          for (const ask of asks) {
+            const e = lineEligibility(
+              policy(),
+              order,
+              line({ quantity: bought, fulfilledQuantity: shipped, claimedQuantity: claimed }),
+              ordered,
+            );
+            const problems = checkRequest(
+              policy(),
+              [e],
+              [{ lineItemId: e.lineItemId, quantity: ask, reason: "too_small" }],
+              "refund",
+            );
+            if (problems.length === 0) claimed += ask;
+            else expect(ask > e.returnable || e.reason !== null).toBe(true);
+          }
+          expect(claimed).toBeLessThanOrEqual(shipped);
+        },
+      ),
     );
   });
 
@@ -92,55 +117,70 @@ describe("quantities across several returns", () => {
 describe("exclusions", () => {
   it("excludes by product, collection, tag (any case) and, when chosen, discounts", () => {
     fc.assert(
-      fc.property(fc.constantFrom("product", "collection", "tag", "discount", "none"), fc.boolean(), (kind, discounted) => {
-        const p = policy({
-          exclusions: {
-            productIds: kind === "product" ? ["gid://shopify/Product/1"] : [],
-            collections: [{ id: "gid://shopify/Collection/9", title: "Sale" }],
-            tags: ["final-sale"],
-            discountedItems: kind === "discount",
-          },
-        });
-        const l = line({
-          productTags: kind === "tag" ? ["Final-Sale"] : ["summer"],
-          productCollectionIds: kind === "collection" ? ["gid://shopify/Collection/9"] : [],
-          totalDiscountMinor: discounted ? 500 : 0,
-        });
-        const e = lineEligibility(p, order, l, ordered);
-        if (kind === "product" || kind === "collection" || kind === "tag") expect(e.reason).toBe("excluded");
-        else if (kind === "discount" && discounted) expect(e.reason).toBe("discounted");
-        else expect(e.reason).toBeNull();
-      }),
+      fc.property(
+        fc.constantFrom("product", "collection", "tag", "discount", "none"),
+        fc.boolean(),
+        (kind, discounted) => {
+          const p = policy({
+            exclusions: {
+              productIds: kind === "product" ? ["gid://shopify/Product/1"] : [],
+              collections: [{ id: "gid://shopify/Collection/9", title: "Sale" }],
+              tags: ["final-sale"],
+              discountedItems: kind === "discount",
+            },
+          });
+          const l = line({
+            productTags: kind === "tag" ? ["Final-Sale"] : ["summer"],
+            productCollectionIds: kind === "collection" ? ["gid://shopify/Collection/9"] : [],
+            totalDiscountMinor: discounted ? 500 : 0,
+          });
+          const e = lineEligibility(p, order, l, ordered);
+          if (kind === "product" || kind === "collection" || kind === "tag") expect(e.reason).toBe("excluded");
+          else if (kind === "discount" && discounted) expect(e.reason).toBe("discounted");
+          else expect(e.reason).toBeNull();
+        },
+      ),
     );
   });
 
   it("refuses unshipped lines, items that do not ship, and cancelled orders", () => {
-    expect(lineEligibility(policy(), order, line({ fulfilledQuantity: 0, fulfilledAt: null, deliveredAt: null }), ordered).reason).toBe("not_shipped");
+    expect(
+      lineEligibility(policy(), order, line({ fulfilledQuantity: 0, fulfilledAt: null, deliveredAt: null }), ordered)
+        .reason,
+    ).toBe("not_shipped");
     expect(lineEligibility(policy(), order, line({ requiresShipping: false }), ordered).reason).toBe("not_returnable");
     expect(lineEligibility(policy(), { ...order, cancelled: true }, line(), ordered).reason).toBe("order_cancelled");
   });
 });
 
 describe("money", () => {
-  const lineArb = fc.record({ priceMinor: fc.integer({ min: 0, max: 1_000_000 }), quantity: fc.integer({ min: 1, max: 50 }), discountShare: fc.double({ min: 0, max: 1, noNaN: true }) });
+  const lineArb = fc.record({
+    priceMinor: fc.integer({ min: 0, max: 1_000_000 }),
+    quantity: fc.integer({ min: 1, max: 50 }),
+    discountShare: fc.double({ min: 0, max: 1, noNaN: true }),
+  });
 
   it("splits what was paid for a line so that several returns never exceed it", () => {
     fc.assert(
-      fc.property(lineArb, fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 8 }), ({ priceMinor, quantity, discountShare }, parts) => {
-        const discount = Math.floor(priceMinor * quantity * discountShare);
-        const l = { priceMinor, quantity, totalDiscountMinor: discount };
-        let left = quantity;
-        let total = 0;
-        for (const p of parts) {
-          const q = Math.min(p, left);
-          left -= q;
-          const v = lineValueMinor(l, q);
-          expect(Number.isInteger(v)).toBe(true);
-          total += v;
-        }
-        expect(total).toBeLessThanOrEqual(priceMinor * quantity - discount);
-        expect(lineValueMinor(l, quantity)).toBe(priceMinor * quantity - discount);
-      }),
+      fc.property(
+        lineArb,
+        fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 8 }),
+        ({ priceMinor, quantity, discountShare }, parts) => {
+          const discount = Math.floor(priceMinor * quantity * discountShare);
+          const l = { priceMinor, quantity, totalDiscountMinor: discount };
+          let left = quantity;
+          let total = 0;
+          for (const p of parts) {
+            const q = Math.min(p, left);
+            left -= q;
+            const v = lineValueMinor(l, q);
+            expect(Number.isInteger(v)).toBe(true);
+            total += v;
+          }
+          expect(total).toBeLessThanOrEqual(priceMinor * quantity - discount);
+          expect(lineValueMinor(l, quantity)).toBe(priceMinor * quantity - discount);
+        },
+      ),
     );
   });
 
@@ -156,7 +196,11 @@ describe("money", () => {
         (items, restocking, shipping, bonus, waive, resolution) => {
           const p = policy({
             fees: { restockingPercent: restocking, returnShippingMinor: shipping, waiveForExchanges: waive },
-            resolutions: { ...DEFAULT_RETURN_POLICY.resolutions, storeCreditBonusPercent: bonus, exchangeBonusPercent: bonus },
+            resolutions: {
+              ...DEFAULT_RETURN_POLICY.resolutions,
+              storeCreditBonusPercent: bonus,
+              exchangeBonusPercent: bonus,
+            },
           });
           const q = quoteReturn(p, items, resolution);
           for (const v of Object.values(q)) expect(Number.isInteger(v) && v >= 0).toBe(true);
@@ -175,7 +219,13 @@ describe("money", () => {
     expect(percentOf(1999, 10)).toBe(200);
     expect(percentOf(1994, 10)).toBe(199);
     expect(percentOf(100, 12.5)).toBe(13);
-    expect(quoteReturn(policy({ fees: { restockingPercent: 15, returnShippingMinor: 595, waiveForExchanges: true } }), 7000, "refund")).toEqual({
+    expect(
+      quoteReturn(
+        policy({ fees: { restockingPercent: 15, returnShippingMinor: 595, waiveForExchanges: true } }),
+        7000,
+        "refund",
+      ),
+    ).toEqual({
       itemsMinor: 7000,
       restockingFeeMinor: 1050,
       shippingFeeMinor: 595,
@@ -188,22 +238,43 @@ describe("money", () => {
 describe("a shopper's request", () => {
   const e = lineEligibility(policy(), order, line(), ordered);
   it("names each problem", () => {
-    const codes = (items: Parameters<typeof checkRequest>[2], resolution = "refund", p = policy()) => checkRequest(p, [e], items, resolution).map((x) => x.code);
+    const codes = (items: Parameters<typeof checkRequest>[2], resolution = "refund", p = policy()) =>
+      checkRequest(p, [e], items, resolution).map((x) => x.code);
     expect(codes([{ lineItemId: e.lineItemId, quantity: 4, reason: "too_small" }])).toEqual(["quantity_too_high"]);
     expect(codes([{ lineItemId: e.lineItemId, quantity: 1, reason: "bored" }])).toEqual(["unknown_reason"]);
-    expect(codes([{ lineItemId: e.lineItemId, quantity: 1, reason: "defective", note: " " }])).toEqual(["note_required"]);
-    expect(codes([{ lineItemId: "gid://shopify/LineItem/2", quantity: 1, reason: "too_small" }])).toEqual(["unknown_item"]);
-    expect(codes([{ lineItemId: e.lineItemId, quantity: 1, reason: "too_small" }], "exchange_any")).toEqual(["resolution_not_offered", "exchange_variant_required"]);
+    expect(codes([{ lineItemId: e.lineItemId, quantity: 1, reason: "defective", note: " " }])).toEqual([
+      "note_required",
+    ]);
+    expect(codes([{ lineItemId: "gid://shopify/LineItem/2", quantity: 1, reason: "too_small" }])).toEqual([
+      "unknown_item",
+    ]);
+    expect(codes([{ lineItemId: e.lineItemId, quantity: 1, reason: "too_small" }], "exchange_any")).toEqual([
+      "resolution_not_offered",
+      "exchange_variant_required",
+    ]);
     expect(codes([{ lineItemId: e.lineItemId, quantity: 1.5, reason: "too_small" }])).toEqual(["bad_quantity"]);
     expect(codes([])).toEqual(["no_items"]);
     const closed = lineEligibility(policy(), order, line(), new Date(ordered.getTime() + 90 * DAY));
-    expect(checkRequest(policy(), [closed], [{ lineItemId: e.lineItemId, quantity: 1, reason: "too_small" }], "refund").map((x) => x.code)).toEqual(["ineligible_item"]);
+    expect(
+      checkRequest(policy(), [closed], [{ lineItemId: e.lineItemId, quantity: 1, reason: "too_small" }], "refund").map(
+        (x) => x.code,
+      ),
+    ).toEqual(["ineligible_item"]);
   });
 });
 
 describe("policy", () => {
   it("rejects a policy with nothing offered or duplicate reasons, with a message", () => {
-    const bad = validatePolicy({ ...policy(), resolutions: { ...policy().resolutions, refund: false, storeCredit: false, exchangeVariant: false, exchangeAny: false } });
+    const bad = validatePolicy({
+      ...policy(),
+      resolutions: {
+        ...policy().resolutions,
+        refund: false,
+        storeCredit: false,
+        exchangeVariant: false,
+        exchangeAny: false,
+      },
+    });
     expect(bad.ok).toBe(false);
     const dup = validatePolicy({ ...policy(), reasons: [policy().reasons[0], policy().reasons[0]] });
     expect(dup.ok ? [] : dup.problems.map((p) => p.message)).toContain("Two reasons share a code; each needs its own");
@@ -218,21 +289,33 @@ describe("policy", () => {
   });
 
   it("keeps excluded collections stored with a list of their products, which is no longer used", () => {
-    const stored = { exclusions: { collections: [{ id: "gid://shopify/Collection/9", title: "Sale", productIds: ["gid://shopify/Product/1"] }] } };
-    expect(readPolicy(JSON.stringify(stored)).exclusions.collections).toEqual([{ id: "gid://shopify/Collection/9", title: "Sale" }]);
+    const stored = {
+      exclusions: {
+        collections: [{ id: "gid://shopify/Collection/9", title: "Sale", productIds: ["gid://shopify/Product/1"] }],
+      },
+    };
+    expect(readPolicy(JSON.stringify(stored)).exclusions.collections).toEqual([
+      { id: "gid://shopify/Collection/9", title: "Sale" },
+    ]);
   });
 
   it("auto-approves by reason, order value and history", () => {
-    const p = policy({ autoApprove: { enabled: true, reasons: ["too_small"], maxOrderValueMinor: 10_000, maxPriorReturns: 1 } });
+    const p = policy({
+      autoApprove: { enabled: true, reasons: ["too_small"], maxOrderValueMinor: 10_000, maxPriorReturns: 1 },
+    });
     expect(autoApproves(p, { reasons: ["too_small"], orderTotalMinor: 9_000, priorReturns: 1 })).toBe(true);
-    expect(autoApproves(p, { reasons: ["too_small", "defective"], orderTotalMinor: 9_000, priorReturns: 0 })).toBe(false);
+    expect(autoApproves(p, { reasons: ["too_small", "defective"], orderTotalMinor: 9_000, priorReturns: 0 })).toBe(
+      false,
+    );
     expect(autoApproves(p, { reasons: ["too_small"], orderTotalMinor: 10_001, priorReturns: 0 })).toBe(false);
     expect(autoApproves(p, { reasons: ["too_small"], orderTotalMinor: 100, priorReturns: 2 })).toBe(false);
     expect(autoApproves(policy(), { reasons: ["too_small"], orderTotalMinor: 100, priorReturns: 0 })).toBe(false);
   });
 
   it("will not close while an item lacks a disposition", () => {
-    expect(closeBlocker([{ disposition: "restock" }, { disposition: null }])).toMatch(/1 item still needs a disposition/);
+    expect(closeBlocker([{ disposition: "restock" }, { disposition: null }])).toMatch(
+      /1 item still needs a disposition/,
+    );
     expect(closeBlocker([{ disposition: "restock" }, { disposition: "not_restocked" }])).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  * whether it is approved on its own, and when it may close. No I/O; money in minor units.
  */
 import { z } from "zod";
+
 import { LANGUAGES, type Language } from "../tracking/vocabulary";
 
 export { LANGUAGES, type Language };
@@ -12,9 +13,27 @@ export const RESOLUTIONS = ["refund", "store_credit", "exchange_variant", "excha
 export type Resolution = (typeof RESOLUTIONS)[number];
 
 /** Shopify's ReturnReason enum: each of the merchant's reasons maps to one for the Returns API. */
-export const SHOPIFY_RETURN_REASONS = ["COLOR", "DEFECTIVE", "NOT_AS_DESCRIBED", "OTHER", "SIZE_TOO_LARGE", "SIZE_TOO_SMALL", "STYLE", "UNWANTED", "WRONG_ITEM"] as const;
+export const SHOPIFY_RETURN_REASONS = [
+  "COLOR",
+  "DEFECTIVE",
+  "NOT_AS_DESCRIBED",
+  "OTHER",
+  "SIZE_TOO_LARGE",
+  "SIZE_TOO_SMALL",
+  "STYLE",
+  "UNWANTED",
+  "WRONG_ITEM",
+] as const;
 
-export const RETURN_STATUSES = ["requested", "approved", "declined", "received", "resolved", "closed", "canceled"] as const;
+export const RETURN_STATUSES = [
+  "requested",
+  "approved",
+  "declined",
+  "received",
+  "resolved",
+  "closed",
+  "canceled",
+] as const;
 export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 
 export const DISPOSITIONS = ["restock", "not_restocked", "missing"] as const;
@@ -32,11 +51,17 @@ const reasonSchema = z.object({
 
 export const policySchema = z.object({
   enabled: z.boolean(),
-  windowDays: z.number().int("Whole days only").min(1, "The return window must be at least 1 day").max(365, "The return window can be at most 365 days"),
+  windowDays: z
+    .number()
+    .int("Whole days only")
+    .min(1, "The return window must be at least 1 day")
+    .max(365, "The return window can be at most 365 days"),
   exclusions: z.object({
     productIds: z.array(z.string().startsWith("gid://shopify/Product/")).max(500),
     /** Which products are in them is asked of Shopify when a return is checked, so it is never stale. */
-    collections: z.array(z.object({ id: z.string().startsWith("gid://shopify/Collection/"), title: text(255) })).max(50, "Exclude at most 50 collections"),
+    collections: z
+      .array(z.object({ id: z.string().startsWith("gid://shopify/Collection/"), title: text(255) }))
+      .max(50, "Exclude at most 50 collections"),
     tags: z.array(z.string().trim().min(1).max(255)).max(100),
     discountedItems: z.boolean(),
   }),
@@ -50,7 +75,10 @@ export const policySchema = z.object({
     exchangeBonusPercent: z.number().min(0).max(100),
   }),
   fees: z.object({
-    restockingPercent: z.number().min(0, "The restocking fee cannot be negative").max(100, "The restocking fee is at most 100%"),
+    restockingPercent: z
+      .number()
+      .min(0, "The restocking fee cannot be negative")
+      .max(100, "The restocking fee is at most 100%"),
     returnShippingMinor: z.number().int().min(0, "The return shipping fee cannot be negative").max(10_000_000),
     waiveForExchanges: z.boolean(),
   }),
@@ -82,15 +110,52 @@ export const DEFAULT_RETURN_POLICY: ReturnPolicy = {
   windowDays: 30,
   exclusions: { productIds: [], collections: [], tags: ["final-sale"], discountedItems: false },
   reasons: [
-    { id: "too_small", label: l("Too small", "너무 작아요", "小さすぎる", "خیلی کوچک است"), requireNote: false, shopifyReason: "SIZE_TOO_SMALL" },
-    { id: "too_large", label: l("Too large", "너무 커요", "大きすぎる", "خیلی بزرگ است"), requireNote: false, shopifyReason: "SIZE_TOO_LARGE" },
-    { id: "not_as_described", label: l("Not as described", "설명과 달라요", "説明と違う", "با توضیحات مطابقت ندارد"), requireNote: true, shopifyReason: "NOT_AS_DESCRIBED" },
-    { id: "defective", label: l("Damaged or defective", "파손 또는 불량", "破損・不良", "آسیب‌دیده یا معیوب"), requireNote: true, shopifyReason: "DEFECTIVE" },
-    { id: "wrong_item", label: l("Wrong item sent", "잘못된 상품", "違う商品が届いた", "کالای اشتباه ارسال شده"), requireNote: false, shopifyReason: "WRONG_ITEM" },
-    { id: "changed_mind", label: l("Changed my mind", "마음이 바뀌었어요", "気が変わった", "نظرم عوض شد"), requireNote: false, shopifyReason: "UNWANTED" },
+    {
+      id: "too_small",
+      label: l("Too small", "너무 작아요", "小さすぎる", "خیلی کوچک است"),
+      requireNote: false,
+      shopifyReason: "SIZE_TOO_SMALL",
+    },
+    {
+      id: "too_large",
+      label: l("Too large", "너무 커요", "大きすぎる", "خیلی بزرگ است"),
+      requireNote: false,
+      shopifyReason: "SIZE_TOO_LARGE",
+    },
+    {
+      id: "not_as_described",
+      label: l("Not as described", "설명과 달라요", "説明と違う", "با توضیحات مطابقت ندارد"),
+      requireNote: true,
+      shopifyReason: "NOT_AS_DESCRIBED",
+    },
+    {
+      id: "defective",
+      label: l("Damaged or defective", "파손 또는 불량", "破損・不良", "آسیب‌دیده یا معیوب"),
+      requireNote: true,
+      shopifyReason: "DEFECTIVE",
+    },
+    {
+      id: "wrong_item",
+      label: l("Wrong item sent", "잘못된 상품", "違う商品が届いた", "کالای اشتباه ارسال شده"),
+      requireNote: false,
+      shopifyReason: "WRONG_ITEM",
+    },
+    {
+      id: "changed_mind",
+      label: l("Changed my mind", "마음이 바뀌었어요", "気が変わった", "نظرم عوض شد"),
+      requireNote: false,
+      shopifyReason: "UNWANTED",
+    },
     { id: "other", label: l("Other", "기타", "その他", "سایر"), requireNote: true, shopifyReason: "OTHER" },
   ],
-  resolutions: { refund: true, storeCredit: true, storeCreditBonusPercent: 10, exchangeVariant: true, exchangeAny: false, exchangeBonusPercent: 0 },
+  resolutions: {
+    refund: true,
+    storeCredit: true,
+    storeCreditBonusPercent: 10,
+    exchangeVariant: true,
+    exchangeAny: false,
+    exchangeBonusPercent: 0,
+  },
   fees: { restockingPercent: 0, returnShippingMinor: 0, waiveForExchanges: true },
   autoApprove: { enabled: false, reasons: [], maxOrderValueMinor: null, maxPriorReturns: 2 },
   instructions: l(
@@ -114,16 +179,28 @@ export type PolicyCheck = { ok: true; policy: ReturnPolicy } | { ok: false; prob
 export function validatePolicy(input: unknown): PolicyCheck {
   const parsed = policySchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: `${i.path.join(" › ") || "Policy"}: ${i.message}` })) };
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => ({
+        path: i.path.join("."),
+        message: `${i.path.join(" › ") || "Policy"}: ${i.message}`,
+      })),
+    };
   }
   const policy = parsed.data;
   const problems: PolicyProblem[] = [];
   const r = policy.resolutions;
-  if (!r.refund && !r.storeCredit && !r.exchangeVariant && !r.exchangeAny) problems.push({ path: "resolutions", message: "Offer at least one resolution" });
+  if (!r.refund && !r.storeCredit && !r.exchangeVariant && !r.exchangeAny)
+    problems.push({ path: "resolutions", message: "Offer at least one resolution" });
   const ids = policy.reasons.map((x) => x.id);
-  if (new Set(ids).size !== ids.length) problems.push({ path: "reasons", message: "Two reasons share a code; each needs its own" });
+  if (new Set(ids).size !== ids.length)
+    problems.push({ path: "reasons", message: "Two reasons share a code; each needs its own" });
   for (const id of policy.autoApprove.reasons) {
-    if (!ids.includes(id)) problems.push({ path: "autoApprove.reasons", message: `Auto-approve names a reason that no longer exists (${id})` });
+    if (!ids.includes(id))
+      problems.push({
+        path: "autoApprove.reasons",
+        message: `Auto-approve names a reason that no longer exists (${id})`,
+      });
   }
   return problems.length ? { ok: false, problems } : { ok: true, policy };
 }
@@ -146,7 +223,15 @@ export function readPolicy(stored: string | null | undefined): ReturnPolicy {
 
 export function offeredResolutions(policy: ReturnPolicy): Resolution[] {
   const r = policy.resolutions;
-  return RESOLUTIONS.filter((x) => ({ refund: r.refund, store_credit: r.storeCredit, exchange_variant: r.exchangeVariant, exchange_any: r.exchangeAny })[x]);
+  return RESOLUTIONS.filter(
+    (x) =>
+      ({
+        refund: r.refund,
+        store_credit: r.storeCredit,
+        exchange_variant: r.exchangeVariant,
+        exchange_any: r.exchangeAny,
+      })[x],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +265,14 @@ export interface LineFacts {
   refundedQuantity: number;
 }
 
-export type IneligibleReason = "order_cancelled" | "not_shipped" | "window_closed" | "excluded" | "discounted" | "already_returned" | "not_returnable";
+export type IneligibleReason =
+  | "order_cancelled"
+  | "not_shipped"
+  | "window_closed"
+  | "excluded"
+  | "discounted"
+  | "already_returned"
+  | "not_returnable";
 
 export interface LineEligibility {
   lineItemId: string;
@@ -193,13 +285,24 @@ export interface LineEligibility {
 }
 
 /** The window runs from delivery, else from fulfilment, else from the order date. */
-export function returnWindow(policy: Pick<ReturnPolicy, "windowDays">, order: OrderFacts, line: Pick<LineFacts, "fulfilledAt" | "deliveredAt">) {
-  const from: LineEligibility["windowFrom"] = line.deliveredAt ? "delivery" : line.fulfilledAt ? "fulfillment" : "order";
+export function returnWindow(
+  policy: Pick<ReturnPolicy, "windowDays">,
+  order: OrderFacts,
+  line: Pick<LineFacts, "fulfilledAt" | "deliveredAt">,
+) {
+  const from: LineEligibility["windowFrom"] = line.deliveredAt
+    ? "delivery"
+    : line.fulfilledAt
+      ? "fulfillment"
+      : "order";
   const start = line.deliveredAt ?? line.fulfilledAt ?? order.orderedAt;
   return { windowFrom: from, windowEndsAt: new Date(start.getTime() + policy.windowDays * DAY_MS) };
 }
 
-export function isExcluded(policy: Pick<ReturnPolicy, "exclusions">, line: Pick<LineFacts, "productId" | "productTags" | "productCollectionIds">): boolean {
+export function isExcluded(
+  policy: Pick<ReturnPolicy, "exclusions">,
+  line: Pick<LineFacts, "productId" | "productTags" | "productCollectionIds">,
+): boolean {
   const ex = policy.exclusions;
   if (line.productId && ex.productIds.includes(line.productId)) return true;
   if (ex.collections.some((c) => line.productCollectionIds.includes(c.id))) return true;
@@ -230,7 +333,10 @@ export function lineEligibility(policy: ReturnPolicy, order: OrderFacts, line: L
  * What `quantity` units of a line are worth: their share of what was paid for the line after its
  * discounts, rounded down, so the shares of several returns never add up to more than was paid.
  */
-export function lineValueMinor(line: Pick<LineFacts, "priceMinor" | "quantity" | "totalDiscountMinor">, quantity: number): number {
+export function lineValueMinor(
+  line: Pick<LineFacts, "priceMinor" | "quantity" | "totalDiscountMinor">,
+  quantity: number,
+): number {
   if (quantity <= 0 || line.quantity <= 0) return 0;
   const paid = Math.max(0, line.priceMinor * line.quantity - line.totalDiscountMinor);
   return Math.floor((paid * Math.min(quantity, line.quantity)) / line.quantity);
@@ -253,14 +359,28 @@ export interface Quote {
   totalMinor: number;
 }
 
-export function quoteReturn(policy: Pick<ReturnPolicy, "fees" | "resolutions">, itemsMinor: number, resolution: Resolution): Quote {
+export function quoteReturn(
+  policy: Pick<ReturnPolicy, "fees" | "resolutions">,
+  itemsMinor: number,
+  resolution: Resolution,
+): Quote {
   const waived = isExchange(resolution) && policy.fees.waiveForExchanges;
   const restockingFeeMinor = waived ? 0 : Math.min(itemsMinor, percentOf(itemsMinor, policy.fees.restockingPercent));
   const shippingFeeMinor = waived ? 0 : Math.min(itemsMinor - restockingFeeMinor, policy.fees.returnShippingMinor);
   const bonusPercent =
-    resolution === "store_credit" ? policy.resolutions.storeCreditBonusPercent : resolution === "exchange_any" ? policy.resolutions.exchangeBonusPercent : 0;
+    resolution === "store_credit"
+      ? policy.resolutions.storeCreditBonusPercent
+      : resolution === "exchange_any"
+        ? policy.resolutions.exchangeBonusPercent
+        : 0;
   const bonusMinor = percentOf(itemsMinor, bonusPercent);
-  return { itemsMinor, restockingFeeMinor, shippingFeeMinor, bonusMinor, totalMinor: itemsMinor - restockingFeeMinor - shippingFeeMinor + bonusMinor };
+  return {
+    itemsMinor,
+    restockingFeeMinor,
+    shippingFeeMinor,
+    bonusMinor,
+    totalMinor: itemsMinor - restockingFeeMinor - shippingFeeMinor + bonusMinor,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,7 +395,17 @@ export interface RequestedItem {
 }
 
 export interface RequestProblem {
-  code: "no_items" | "unknown_item" | "ineligible_item" | "quantity_too_high" | "bad_quantity" | "unknown_reason" | "note_required" | "resolution_not_offered" | "exchange_variant_required" | "duplicate_item";
+  code:
+    | "no_items"
+    | "unknown_item"
+    | "ineligible_item"
+    | "quantity_too_high"
+    | "bad_quantity"
+    | "unknown_reason"
+    | "note_required"
+    | "resolution_not_offered"
+    | "exchange_variant_required"
+    | "duplicate_item";
   lineItemId?: string;
   message: string;
 }
@@ -287,31 +417,72 @@ export function checkRequest(
   resolution: string,
 ): RequestProblem[] {
   const problems: RequestProblem[] = [];
-  if (!(RESOLUTIONS as readonly string[]).includes(resolution) || !offeredResolutions(policy).includes(resolution as Resolution)) {
-    problems.push({ code: "resolution_not_offered", message: "That way of resolving a return is not offered by this shop." });
+  if (
+    !(RESOLUTIONS as ReadonlyArray<string>).includes(resolution) ||
+    !offeredResolutions(policy).includes(resolution as Resolution)
+  ) {
+    problems.push({
+      code: "resolution_not_offered",
+      message: "That way of resolving a return is not offered by this shop.",
+    });
   }
   if (items.length === 0) problems.push({ code: "no_items", message: "Choose at least one item to return." });
   const seen = new Set<string>();
   for (const item of items) {
     const line = eligibility.find((e) => e.lineItemId === item.lineItemId);
     if (!line) {
-      problems.push({ code: "unknown_item", lineItemId: item.lineItemId, message: "One of the items is not on this order." });
+      problems.push({
+        code: "unknown_item",
+        lineItemId: item.lineItemId,
+        message: "One of the items is not on this order.",
+      });
       continue;
     }
-    if (seen.has(item.lineItemId)) problems.push({ code: "duplicate_item", lineItemId: item.lineItemId, message: "An item is listed twice; choose its quantity once." });
+    if (seen.has(item.lineItemId))
+      problems.push({
+        code: "duplicate_item",
+        lineItemId: item.lineItemId,
+        message: "An item is listed twice; choose its quantity once.",
+      });
     seen.add(item.lineItemId);
     if (!Number.isInteger(item.quantity) || item.quantity < 1) {
-      problems.push({ code: "bad_quantity", lineItemId: item.lineItemId, message: "Quantities must be whole numbers of at least 1." });
+      problems.push({
+        code: "bad_quantity",
+        lineItemId: item.lineItemId,
+        message: "Quantities must be whole numbers of at least 1.",
+      });
     } else if (line.reason !== null) {
-      problems.push({ code: "ineligible_item", lineItemId: item.lineItemId, message: "One of the items cannot be returned." });
+      problems.push({
+        code: "ineligible_item",
+        lineItemId: item.lineItemId,
+        message: "One of the items cannot be returned.",
+      });
     } else if (item.quantity > line.returnable) {
-      problems.push({ code: "quantity_too_high", lineItemId: item.lineItemId, message: `Only ${line.returnable} of that item can be returned.` });
+      problems.push({
+        code: "quantity_too_high",
+        lineItemId: item.lineItemId,
+        message: `Only ${line.returnable} of that item can be returned.`,
+      });
     }
     const reason = policy.reasons.find((r) => r.id === item.reason);
-    if (!reason) problems.push({ code: "unknown_reason", lineItemId: item.lineItemId, message: "Choose one of the listed reasons." });
-    else if (reason.requireNote && !(item.note ?? "").trim()) problems.push({ code: "note_required", lineItemId: item.lineItemId, message: "Tell us a little more about this item." });
+    if (!reason)
+      problems.push({
+        code: "unknown_reason",
+        lineItemId: item.lineItemId,
+        message: "Choose one of the listed reasons.",
+      });
+    else if (reason.requireNote && !(item.note ?? "").trim())
+      problems.push({
+        code: "note_required",
+        lineItemId: item.lineItemId,
+        message: "Tell us a little more about this item.",
+      });
     if (isExchange(resolution as Resolution) && !item.exchangeVariantId) {
-      problems.push({ code: "exchange_variant_required", lineItemId: item.lineItemId, message: "Choose what you would like in exchange." });
+      problems.push({
+        code: "exchange_variant_required",
+        lineItemId: item.lineItemId,
+        message: "Choose what you would like in exchange.",
+      });
     }
   }
   return problems;
@@ -350,16 +521,21 @@ export function canMove(from: string, to: ReturnStatus): boolean {
 export const LIVE_STATUSES: ReturnStatus[] = ["requested", "approved", "received", "resolved", "closed"];
 
 /** An approved return closes only once every item has been received with a disposition. */
-export function closeBlocker(lines: Array<{ disposition: string | null }>): string | null {
+export function closeBlocker(lines: { disposition: string | null }[]): string | null {
   const missing = lines.filter((x) => !x.disposition).length;
-  return missing === 0 ? null : `${missing} item${missing === 1 ? "" : "s"} still need${missing === 1 ? "s" : ""} a disposition (restock or not) before the return can close.`;
+  return missing === 0
+    ? null
+    : `${missing} item${missing === 1 ? "" : "s"} still need${missing === 1 ? "s" : ""} a disposition (restock or not) before the return can close.`;
 }
 
 /**
  * A customer whose share of returned units is unusually high: at least two returns, and a rate
  * above twice the shop's (and at least 30%).
  */
-export function unusualReturnRate(customer: { returns: number; unitsReturned: number; unitsBought: number }, shopRate: number): boolean {
+export function unusualReturnRate(
+  customer: { returns: number; unitsReturned: number; unitsBought: number },
+  shopRate: number,
+): boolean {
   if (customer.returns < 2 || customer.unitsBought === 0) return false;
   const rate = customer.unitsReturned / customer.unitsBought;
   return rate >= Math.max(0.3, shopRate * 2);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { formatMoney, fromMinor, minorDigits, toMinor } from "./money";
 
 describe("money in minor units", () => {

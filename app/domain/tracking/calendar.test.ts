@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import {
   addBusinessDays,
   addDays,
@@ -67,7 +68,9 @@ describe("local dates in the shop's time zone", () => {
     expect(addDays("2025-03-08", 1)).toBe("2025-03-09");
     expect(addDays("2025-03-09", 1)).toBe("2025-03-10");
     expect(addDays("2025-11-01", 2)).toBe("2025-11-03");
-    const springDay = startOfLocalDay("2025-03-10", "America/New_York").getTime() - startOfLocalDay("2025-03-09", "America/New_York").getTime();
+    const springDay =
+      startOfLocalDay("2025-03-10", "America/New_York").getTime() -
+      startOfLocalDay("2025-03-09", "America/New_York").getTime();
     expect(springDay).toBe(23 * 3_600_000);
   });
 
@@ -124,6 +127,8 @@ describe("business days", () => {
   });
 
   it("refuses a week with no working day", () => {
-    expect(() => addBusinessDays("2025-03-03", 1, { timeZone: "UTC", weekend: [0, 1, 2, 3, 4, 5, 6] })).toThrow(/working weekday/);
+    expect(() => addBusinessDays("2025-03-03", 1, { timeZone: "UTC", weekend: [0, 1, 2, 3, 4, 5, 6] })).toThrow(
+      /working weekday/,
+    );
   });
 });

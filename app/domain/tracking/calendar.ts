@@ -12,12 +12,12 @@ export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 export interface BusinessCalendar {
   timeZone: string;
   /** Days the shop does not ship and carriers are not counted as moving: Saturday and Sunday by default. */
-  weekend?: readonly Weekday[];
+  weekend?: ReadonlyArray<Weekday>;
   /** Closed days (public holidays), as YYYY-MM-DD in the shop's calendar. */
-  holidays?: readonly CivilDate[];
+  holidays?: ReadonlyArray<CivilDate>;
 }
 
-const DEFAULT_WEEKEND: readonly Weekday[] = [0, 6];
+const DEFAULT_WEEKEND: ReadonlyArray<Weekday> = [0, 6];
 const CIVIL = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
@@ -64,7 +64,14 @@ function wallClock(instant: Date, timeZone: string): WallClock {
   for (const p of partsFormatter(timeZone).formatToParts(instant)) {
     if (p.type !== "literal") parts[p.type] = Number(p.value);
   }
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour,
+    minute: parts.minute,
+    second: parts.second,
+  };
 }
 
 function pad(n: number, width = 2) {
@@ -200,5 +207,6 @@ export function businessDaysBetween(from: CivilDate, to: CivilDate, calendar: Bu
 }
 
 function assertWorkable(calendar: BusinessCalendar) {
-  if ((calendar.weekend ?? DEFAULT_WEEKEND).length >= 7) throw new RangeError("a calendar needs at least one working weekday");
+  if ((calendar.weekend ?? DEFAULT_WEEKEND).length >= 7)
+    throw new RangeError("a calendar needs at least one working weekday");
 }

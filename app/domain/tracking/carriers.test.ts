@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import {
   carrierFromCompany,
   carrierTrackingUrl,
@@ -41,7 +42,10 @@ describe("carrier detection from the tracking number", () => {
     expect(detectCarrier("961234567890123456789012")).toBeNull(); // 24 digits
     expect(detectCarrier("9612345678901234567890")?.code).toBe("fedex");
     expect(detectCarrier("123456789012345")?.code).toBe("fedex");
-    expect(detectCarrier("123456789012", { destinationCountry: "US" })).toMatchObject({ code: "fedex", certainty: "likely" });
+    expect(detectCarrier("123456789012", { destinationCountry: "US" })).toMatchObject({
+      code: "fedex",
+      certainty: "likely",
+    });
   });
 
   it("breaks twelve-digit ties by the destination country", () => {
@@ -61,7 +65,10 @@ describe("carrier detection from the tracking number", () => {
   });
 
   it("recognises Canada Post 16-digit numbers", () => {
-    expect(detectCarrier("1234567890123456", { destinationCountry: "CA" })).toMatchObject({ code: "canada_post", certainty: "format" });
+    expect(detectCarrier("1234567890123456", { destinationCountry: "CA" })).toMatchObject({
+      code: "canada_post",
+      certainty: "format",
+    });
   });
 
   it("says nothing for numbers it cannot place", () => {
@@ -89,7 +96,11 @@ describe("carrier names from Shopify", () => {
 
 describe("resolving a shipment's carrier", () => {
   it("keeps Shopify's URL when it gave one", () => {
-    const r = resolveCarrier({ company: "UPS", trackingNumbers: ["1z827wk74630"], trackingUrls: ["https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1z827wk74630"] });
+    const r = resolveCarrier({
+      company: "UPS",
+      trackingNumbers: ["1z827wk74630"],
+      trackingUrls: ["https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1z827wk74630"],
+    });
     expect(r).toMatchObject({ code: "ups", name: "UPS", certainty: "given", trackingNumber: "1z827wk74630" });
     expect(r.trackingUrl).toContain("trackNums=1z827wk74630");
   });
@@ -102,7 +113,11 @@ describe("resolving a shipment's carrier", () => {
   });
 
   it("shows an unknown carrier's own name and no link it cannot build", () => {
-    const r = resolveCarrier({ company: "Bob's Courier", trackingNumbers: ["X1"], trackingUrls: ["javascript:alert(1)"] });
+    const r = resolveCarrier({
+      company: "Bob's Courier",
+      trackingNumbers: ["X1"],
+      trackingUrls: ["javascript:alert(1)"],
+    });
     expect(r).toMatchObject({ code: null, name: "Bob's Courier", trackingUrl: null, certainty: "given" });
   });
 });

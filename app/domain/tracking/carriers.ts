@@ -38,7 +38,10 @@ export const CARRIERS: Record<CarrierCode, CarrierInfo> = {
     name: "DHL eCommerce",
     trackingUrl: "https://www.dhl.com/global-en/home/tracking/tracking-ecommerce.html?submit=1&tracking-id={number}",
   },
-  royal_mail: { name: "Royal Mail", trackingUrl: "https://www.royalmail.com/track-your-item#/tracking-results/{number}" },
+  royal_mail: {
+    name: "Royal Mail",
+    trackingUrl: "https://www.royalmail.com/track-your-item#/tracking-results/{number}",
+  },
   canada_post: {
     name: "Canada Post",
     trackingUrl: "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={number}",
@@ -49,8 +52,14 @@ export const CARRIERS: Record<CarrierCode, CarrierInfo> = {
     trackingUrl: "https://trackings.post.japanpost.jp/services/srv/search/direct?reqCodeNo1={number}&locale=en",
   },
   yamato: { name: "Yamato Transport", trackingUrl: "https://toi.kuronekoyamato.co.jp/cgi-bin/tneko?number01={number}" },
-  korea_post: { name: "Korea Post", trackingUrl: "https://service.epost.go.kr/trace.RetrieveDomRigiTraceList.comm?sid1={number}" },
-  cj_logistics: { name: "CJ Logistics", trackingUrl: "https://trace.cjlogistics.com/next/tracking.html?wblNo={number}" },
+  korea_post: {
+    name: "Korea Post",
+    trackingUrl: "https://service.epost.go.kr/trace.RetrieveDomRigiTraceList.comm?sid1={number}",
+  },
+  cj_logistics: {
+    name: "CJ Logistics",
+    trackingUrl: "https://trace.cjlogistics.com/next/tracking.html?wblNo={number}",
+  },
   deutsche_post: {
     name: "Deutsche Post",
     trackingUrl: "https://www.deutschepost.de/de/s/sendungsverfolgung.html?piececode={number}",
@@ -67,7 +76,7 @@ export interface CarrierMatch {
 }
 
 /** Shopify's tracking_company values (and common spellings merchants type) to a carrier. */
-const COMPANY_ALIASES: Array<[RegExp, CarrierCode]> = [
+const COMPANY_ALIASES: [RegExp, CarrierCode][] = [
   [/^ups(mailinnovations|surepost)?$/, "ups"],
   [/^(usps|unitedstatespostalservice)/, "usps"],
   [/^(fedex|federalexpress)/, "fedex"],
@@ -139,7 +148,10 @@ function match(code: CarrierCode, certainty: CarrierCertainty): CarrierMatch {
  * The carrier a tracking number belongs to, or null when the format is not one we know.
  * `destinationCountry` (ISO 3166 alpha-2) breaks ties between formats several carriers use.
  */
-export function detectCarrier(rawNumber: string, options: { destinationCountry?: string | null } = {}): CarrierMatch | null {
+export function detectCarrier(
+  rawNumber: string,
+  options: { destinationCountry?: string | null } = {},
+): CarrierMatch | null {
   const n = normalizeTrackingNumber(rawNumber);
   const country = options.destinationCountry?.toUpperCase() ?? null;
 
@@ -194,20 +206,21 @@ export interface ResolvedCarrier {
  */
 export function resolveCarrier(input: {
   company: string | null;
-  trackingNumbers: readonly string[];
-  trackingUrls: readonly string[];
+  trackingNumbers: ReadonlyArray<string>;
+  trackingUrls: ReadonlyArray<string>;
   destinationCountry?: string | null;
 }): ResolvedCarrier {
   const trackingNumber = input.trackingNumbers.find((n) => n.trim() !== "") ?? null;
   const givenUrl = input.trackingUrls.find((u) => /^https?:\/\//i.test(u)) ?? null;
   const named = carrierFromCompany(input.company);
-  const detected = !named && trackingNumber ? detectCarrier(trackingNumber, { destinationCountry: input.destinationCountry }) : null;
+  const detected =
+    !named && trackingNumber ? detectCarrier(trackingNumber, { destinationCountry: input.destinationCountry }) : null;
   const code = named ?? detected?.code ?? null;
   return {
     code,
     name: code ? CARRIERS[code].name : input.company,
     trackingNumber,
     trackingUrl: givenUrl ?? (code && trackingNumber ? carrierTrackingUrl(code, trackingNumber) : null),
-    certainty: named ? "given" : detected?.certainty ?? (input.company ? "given" : null),
+    certainty: named ? "given" : (detected?.certainty ?? (input.company ? "given" : null)),
   };
 }

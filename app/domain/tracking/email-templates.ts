@@ -131,6 +131,10 @@ export const DEFAULT_EMAIL_TEMPLATES: Record<Language, Record<NotifiedMilestone,
 };
 
 /** The merchant's template for a language and milestone, else ours. */
-export function templateFor(settings: TrackingSettings, language: Language, milestone: NotifiedMilestone): EmailTemplate {
+export function templateFor(
+  settings: TrackingSettings,
+  language: Language,
+  milestone: NotifiedMilestone,
+): EmailTemplate {
   return settings.notifications.templates[language]?.[milestone] ?? DEFAULT_EMAIL_TEMPLATES[language][milestone];
 }

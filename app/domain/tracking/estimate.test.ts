@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { estimateDelivery, expectedShipDate, historyConfidence, percentile, transitStats, type EstimateRules } from "./estimate";
+
+import {
+  estimateDelivery,
+  expectedShipDate,
+  historyConfidence,
+  percentile,
+  transitStats,
+  type EstimateRules,
+} from "./estimate";
 import type { BusinessCalendar } from "./calendar";
 
 const rules: EstimateRules = {
@@ -27,7 +35,9 @@ describe("expected ship date", () => {
     // Saturday morning is a closed day too
     expect(expectedShipDate(new Date("2025-03-08T14:00:00Z"), rules, toronto)).toBe("2025-03-11");
     // Zero processing days from Saturday: Monday
-    expect(expectedShipDate(new Date("2025-03-08T14:00:00Z"), { ...rules, processingBusinessDays: 0 }, toronto)).toBe("2025-03-10");
+    expect(expectedShipDate(new Date("2025-03-08T14:00:00Z"), { ...rules, processingBusinessDays: 0 }, toronto)).toBe(
+      "2025-03-10",
+    );
   });
 
   it("uses the shop's calendar day, which may differ from UTC's", () => {
@@ -87,7 +97,13 @@ describe("delivery estimate", () => {
 
   it("falls back to the merchant's rules when history is too thin", () => {
     const e = estimateDelivery({ ...base, history: { stats: transitStats([3, 3, 3, 3])!, scope: "country" } });
-    expect(e).toMatchObject({ earliest: "2025-03-06", latest: "2025-03-10", source: "rules", confidence: "low", basis: null });
+    expect(e).toMatchObject({
+      earliest: "2025-03-06",
+      latest: "2025-03-10",
+      source: "rules",
+      confidence: "low",
+      basis: null,
+    });
   });
 
   it("uses the default transit range for countries without their own", () => {

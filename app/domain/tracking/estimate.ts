@@ -3,7 +3,14 @@
  * own deliveries with the same carrier to the same country took; the merchant's stated shipping
  * times. Estimates are days in the shop's calendar, as a window (earliest..latest).
  */
-import { addBusinessDays, isBusinessDay, localDate, localHour, type BusinessCalendar, type CivilDate } from "./calendar";
+import {
+  addBusinessDays,
+  isBusinessDay,
+  localDate,
+  localHour,
+  type BusinessCalendar,
+  type CivilDate,
+} from "./calendar";
 
 export type EstimateSource = "carrier" | "history" | "rules";
 export type Confidence = "high" | "medium" | "low";
@@ -47,19 +54,19 @@ export interface TransitStats {
 export const MIN_HISTORY_SAMPLES = 5;
 
 /** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number {
+export function percentile(sorted: ReadonlyArray<number>, p: number): number {
   if (sorted.length === 0) throw new RangeError("no values");
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-export function median(values: readonly number[]): number {
+export function median(values: ReadonlyArray<number>): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-export function transitStats(days: readonly number[]): TransitStats | null {
+export function transitStats(days: ReadonlyArray<number>): TransitStats | null {
   const sorted = days.filter((d) => Number.isFinite(d) && d >= 0).sort((a, b) => a - b);
   if (sorted.length === 0) return null;
   const p80 = percentile(sorted, 80);
@@ -85,7 +92,8 @@ export function historyConfidence(stats: TransitStats): Confidence {
 /** The day the order should leave: processing days after the order day (or the next, past the cutoff). */
 export function expectedShipDate(orderedAt: Date, rules: EstimateRules, calendar: BusinessCalendar): CivilDate {
   const orderDay = localDate(orderedAt, calendar.timeZone);
-  const lateOrClosed = localHour(orderedAt, calendar.timeZone) >= rules.cutoffHour || !isBusinessDay(orderDay, calendar);
+  const lateOrClosed =
+    localHour(orderedAt, calendar.timeZone) >= rules.cutoffHour || !isBusinessDay(orderDay, calendar);
   // Past the cutoff or on a closed day, the first business day after it is day zero.
   const dayZero = lateOrClosed ? addBusinessDays(orderDay, 1, calendar) : orderDay;
   return addBusinessDays(dayZero, rules.processingBusinessDays, calendar);
@@ -114,7 +122,9 @@ export function estimateDelivery(input: EstimateInput): DeliveryEstimate {
     const day = localDate(input.carrierEstimate, calendar.timeZone);
     return { earliest: day, latest: day, source: "carrier", confidence: "high", basis: null };
   }
-  const start = input.shippedAt ? localDate(input.shippedAt, calendar.timeZone) : expectedShipDate(input.orderedAt, input.rules, calendar);
+  const start = input.shippedAt
+    ? localDate(input.shippedAt, calendar.timeZone)
+    : expectedShipDate(input.orderedAt, input.rules, calendar);
   const history = input.history;
   if (history && history.stats.samples >= MIN_HISTORY_SAMPLES) {
     const { stats } = history;

@@ -1,18 +1,37 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TRACKING_SETTINGS, languageFor, readTrackingSettings, validateTrackingSettings } from "./settings";
+
+import {
+  DEFAULT_TRACKING_SETTINGS,
+  languageFor,
+  readTrackingSettings,
+  validateTrackingSettings,
+  LANGUAGES,
+  NOTIFIED_MILESTONES,
+} from "./settings";
 import { DEFAULT_EMAIL_TEMPLATES } from "./email-templates";
-import { LANGUAGES, NOTIFIED_MILESTONES } from "./settings";
 
 describe("tracking settings", () => {
   it("fills every default for a shop that never saved", () => {
-    expect(DEFAULT_TRACKING_SETTINGS.estimates).toMatchObject({ processingBusinessDays: 1, cutoffHour: 14, weekend: [0, 6] });
-    expect(DEFAULT_TRACKING_SETTINGS.notifications.enabled).toEqual({ shipped: true, out_for_delivery: true, delivered: true, delayed: true, exception: true });
+    expect(DEFAULT_TRACKING_SETTINGS.estimates).toMatchObject({
+      processingBusinessDays: 1,
+      cutoffHour: 14,
+      weekend: [0, 6],
+    });
+    expect(DEFAULT_TRACKING_SETTINGS.notifications.enabled).toEqual({
+      shipped: true,
+      out_for_delivery: true,
+      delivered: true,
+      delayed: true,
+      exception: true,
+    });
     expect(readTrackingSettings(null)).toEqual(DEFAULT_TRACKING_SETTINGS);
     expect(readTrackingSettings("not json")).toEqual(DEFAULT_TRACKING_SETTINGS);
   });
 
   it("keeps what was saved and fills what was not", () => {
-    const saved = readTrackingSettings(JSON.stringify({ branding: { accentColor: "#aa0000" }, delays: { noScanForBusinessDays: null } }));
+    const saved = readTrackingSettings(
+      JSON.stringify({ branding: { accentColor: "#aa0000" }, delays: { noScanForBusinessDays: null } }),
+    );
     expect(saved.branding).toEqual({ accentColor: "#aa0000", logoUrl: "" });
     expect(saved.delays).toEqual({ unfulfilledAfterBusinessDays: 3, noScanForBusinessDays: null, pastEstimate: true });
   });
@@ -20,7 +39,10 @@ describe("tracking settings", () => {
   it("explains each problem where the merchant will find it", () => {
     const result = validateTrackingSettings({
       branding: { accentColor: "blue", logoUrl: "http://insecure.example.com/logo.png" },
-      estimates: { transitBusinessDays: { byCountry: { CA: { min: 5, max: 2 }, canada: { min: 1, max: 2 } } }, holidays: ["2025-02-30"] },
+      estimates: {
+        transitBusinessDays: { byCountry: { CA: { min: 5, max: 2 }, canada: { min: 1, max: 2 } } },
+        holidays: ["2025-02-30"],
+      },
       recommendations: { source: "collection" },
       notifications: { templates: { ko: { shipped: { subject: "", body: "x" } } } },
     });
@@ -29,7 +51,9 @@ describe("tracking settings", () => {
     const messages = result.problems.map((p) => p.message);
     expect(messages).toContain("Branding › accentColor: must be a colour in the form #1a73e8");
     expect(messages).toContain("Branding › logoUrl: must be a full https:// address");
-    expect(messages).toContain("Delivery estimates › transitBusinessDays › byCountry › CA › max: the shortest transit time must not be longer than the longest");
+    expect(messages).toContain(
+      "Delivery estimates › transitBusinessDays › byCountry › CA › max: the shortest transit time must not be longer than the longest",
+    );
     expect(messages.some((m) => m.includes("two-letter country code"))).toBe(true);
     expect(messages).toContain("Delivery estimates › holidays › 0: must be a date in the form 2025-12-25");
     expect(messages).toContain("Recommended products › collectionId: choose the collection to recommend from");
@@ -42,7 +66,10 @@ describe("tracking settings", () => {
     if (!unknown.ok) expect(unknown.problems[0].message).toMatch(/does not know: colour/);
     const wrongType = validateTrackingSettings({ delays: { unfulfilledAfterBusinessDays: "three" } });
     expect(wrongType.ok).toBe(false);
-    if (!wrongType.ok) expect(wrongType.problems[0].message).toBe("Delay rules › unfulfilledAfterBusinessDays: must be a number of days");
+    if (!wrongType.ok)
+      expect(wrongType.problems[0].message).toBe(
+        "Delay rules › unfulfilledAfterBusinessDays: must be a number of days",
+      );
   });
 
   it("picks the shopper's language when the block speaks it", () => {

@@ -4,13 +4,23 @@
  * setting added later needs no migration. Messages are written for the merchant who typed the value.
  */
 import { z } from "zod";
-import { isCivilDate } from "./calendar";
 
-import { LANGUAGES, NOTIFIED_MILESTONES, WORDING_KEYS, type Language, type NotifiedMilestone, type WordingKey } from "./vocabulary";
+import { isCivilDate } from "./calendar";
+import {
+  LANGUAGES,
+  NOTIFIED_MILESTONES,
+  WORDING_KEYS,
+  type Language,
+  type NotifiedMilestone,
+  type WordingKey,
+} from "./vocabulary";
 
 export { LANGUAGES, NOTIFIED_MILESTONES, WORDING_KEYS, type Language, type NotifiedMilestone, type WordingKey };
 
-const colour = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour in the form #1a73e8");
+const colour = z
+  .string()
+  .trim()
+  .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour in the form #1a73e8");
 const httpsUrl = z
   .string()
   .trim()
@@ -23,7 +33,10 @@ const httpsUrl = z
     }
   }, "must be a full https:// address");
 const optionalHttpsUrl = z.union([z.literal(""), httpsUrl]);
-const optionalEmail = z.union([z.literal(""), z.string().trim().email("must be an email address such as help@yourshop.com")]);
+const optionalEmail = z.union([
+  z.literal(""),
+  z.string().trim().email("must be an email address such as help@yourshop.com"),
+]);
 const bool = (value: boolean) => z.boolean({ invalid_type_error: "must be on or off" }).default(value);
 const wholeDays = (min: number, max: number) =>
   z
@@ -32,17 +45,22 @@ const wholeDays = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 const gidOf = (resource: string) =>
-  z.string().regex(new RegExp(`^gid://shopify/${resource}/\\d+$`), `must be a Shopify ${resource.toLowerCase()} id (gid://shopify/${resource}/…)`);
+  z
+    .string()
+    .regex(
+      new RegExp(`^gid://shopify/${resource}/\\d+$`),
+      `must be a Shopify ${resource.toLowerCase()} id (gid://shopify/${resource}/…)`,
+    );
 
-const transitRange = z
-  .object({ min: wholeDays(0, 60), max: wholeDays(0, 60) })
-  .refine((r) => r.min <= r.max, { message: "the shortest transit time must not be longer than the longest", path: ["max"] });
+const transitRange = z.object({ min: wholeDays(0, 60), max: wholeDays(0, 60) }).refine((r) => r.min <= r.max, {
+  message: "the shortest transit time must not be longer than the longest",
+  path: ["max"],
+});
 
 const wording = z.object(
-  Object.fromEntries(WORDING_KEYS.map((k) => [k, z.string().trim().max(60, "must be at most 60 characters").optional()])) as Record<
-    WordingKey,
-    z.ZodOptional<z.ZodString>
-  >,
+  Object.fromEntries(
+    WORDING_KEYS.map((k) => [k, z.string().trim().max(60, "must be at most 60 characters").optional()]),
+  ) as Record<WordingKey, z.ZodOptional<z.ZodString>>,
 );
 
 const template = z.object({
@@ -51,11 +69,16 @@ const template = z.object({
 });
 
 const templatesForLanguage = z.object(
-  Object.fromEntries(NOTIFIED_MILESTONES.map((m) => [m, template.optional()])) as Record<NotifiedMilestone, z.ZodOptional<typeof template>>,
+  Object.fromEntries(NOTIFIED_MILESTONES.map((m) => [m, template.optional()])) as Record<
+    NotifiedMilestone,
+    z.ZodOptional<typeof template>
+  >,
 );
 
 const perLanguage = <T extends z.ZodTypeAny>(schema: T) =>
-  z.object(Object.fromEntries(LANGUAGES.map((l) => [l, schema.default({})])) as Record<Language, z.ZodDefault<T>>).default({} as never);
+  z
+    .object(Object.fromEntries(LANGUAGES.map((l) => [l, schema.default({})])) as Record<Language, z.ZodDefault<T>>)
+    .default({} as never);
 
 export const trackingSettingsSchema = z
   .object({
@@ -85,7 +108,9 @@ export const trackingSettingsSchema = z
       .default("/pages/track-order"),
     recommendations: z
       .object({
-        source: z.enum(["none", "collection", "products"], { message: "must be none, a collection or products" }).default("none"),
+        source: z
+          .enum(["none", "collection", "products"], { message: "must be none, a collection or products" })
+          .default("none"),
         collectionId: gidOf("Collection").nullable().default(null),
         productIds: z.array(gidOf("Product")).max(12, "choose at most 12 products").default([]),
         limit: z.number().int().min(1, "show at least 1 product").max(8, "show at most 8 products").default(4),
@@ -93,16 +118,29 @@ export const trackingSettingsSchema = z
       .default({})
       .superRefine((r, ctx) => {
         if (r.source === "collection" && !r.collectionId) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["collectionId"], message: "choose the collection to recommend from" });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ["collectionId"],
+            message: "choose the collection to recommend from",
+          });
         }
         if (r.source === "products" && r.productIds.length === 0) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["productIds"], message: "choose at least one product to recommend" });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ["productIds"],
+            message: "choose at least one product to recommend",
+          });
         }
       }),
     estimates: z
       .object({
         processingBusinessDays: wholeDays(0, 30).default(1),
-        cutoffHour: z.number().int("must be a whole hour").min(0, "must be between 0 and 24").max(24, "must be between 0 and 24").default(14),
+        cutoffHour: z
+          .number()
+          .int("must be a whole hour")
+          .min(0, "must be between 0 and 24")
+          .max(24, "must be between 0 and 24")
+          .default(14),
         useHistory: bool(true),
         weekend: z
           .array(z.number().int().min(0).max(6))
@@ -132,7 +170,12 @@ export const trackingSettingsSchema = z
     notifications: z
       .object({
         enabled: z
-          .object(Object.fromEntries(NOTIFIED_MILESTONES.map((m) => [m, bool(true)])) as Record<NotifiedMilestone, z.ZodDefault<z.ZodBoolean>>)
+          .object(
+            Object.fromEntries(NOTIFIED_MILESTONES.map((m) => [m, bool(true)])) as Record<
+              NotifiedMilestone,
+              z.ZodDefault<z.ZodBoolean>
+            >,
+          )
           .default({}),
         defaultLanguage: z.enum(LANGUAGES, { message: `must be one of ${LANGUAGES.join(", ")}` }).default("en"),
         replyTo: optionalEmail.default(""),
@@ -170,7 +213,9 @@ export function describeSettingsProblems(error: z.ZodError): SettingsProblem[] {
     const [section, ...rest] = issue.path.map(String);
     const where = [SECTION_NAMES[section] ?? section, ...rest].filter(Boolean).join(" › ");
     const message =
-      issue.code === z.ZodIssueCode.unrecognized_keys ? `has settings this app does not know: ${issue.keys.join(", ")}` : issue.message;
+      issue.code === z.ZodIssueCode.unrecognized_keys
+        ? `has settings this app does not know: ${issue.keys.join(", ")}`
+        : issue.message;
     return { path: issue.path.join("."), message: where ? `${where}: ${message}` : message };
   });
 }
@@ -179,7 +224,9 @@ export type SettingsResult = { ok: true; settings: TrackingSettings } | { ok: fa
 
 export function validateTrackingSettings(input: unknown): SettingsResult {
   const result = trackingSettingsSchema.safeParse(input);
-  return result.success ? { ok: true, settings: result.data } : { ok: false, problems: describeSettingsProblems(result.error) };
+  return result.success
+    ? { ok: true, settings: result.data }
+    : { ok: false, problems: describeSettingsProblems(result.error) };
 }
 
 /** Stored settings with defaults filled in; a document that no longer validates falls back to defaults. */
@@ -196,5 +243,5 @@ export function readTrackingSettings(stored: string | null | undefined): Trackin
 /** The language to write to a shopper in: theirs when we have templates in it, else the shop's choice. */
 export function languageFor(locale: string | null | undefined, fallback: Language): Language {
   const base = (locale ?? "").toLowerCase().split(/[-_]/)[0];
-  return (LANGUAGES as readonly string[]).includes(base) ? (base as Language) : fallback;
+  return (LANGUAGES as ReadonlyArray<string>).includes(base) ? (base as Language) : fallback;
 }

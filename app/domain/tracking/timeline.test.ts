@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { buildShipmentTimeline, type Scan, type TimelineOrder, type TimelineShipment } from "./timeline";
 import { notificationsDue } from "./notify";
 
@@ -72,7 +73,10 @@ describe("shipment timeline", () => {
   });
 
   it("a delivery with no earlier scans implies every earlier milestone", () => {
-    const t = buildShipmentTimeline(order, shipment({ shipmentStatus: "delivered", deliveredAt: new Date("2025-03-07T18:00:00Z") }));
+    const t = buildShipmentTimeline(
+      order,
+      shipment({ shipmentStatus: "delivered", deliveredAt: new Date("2025-03-07T18:00:00Z") }),
+    );
     expect(t.stage).toBe("delivered");
     expect(t.steps.every((s) => s.state === "done")).toBe(true);
     expect(t.steps.find((s) => s.milestone === "in_transit")?.at).toBeNull();
@@ -84,7 +88,10 @@ describe("shipment timeline", () => {
       order,
       shipment({
         shipmentStatus: "attempted_delivery",
-        scans: [scan("out_for_delivery", "2025-03-06T07:00:00Z"), scan("attempted_delivery", "2025-03-06T15:00:00Z", "No one home")],
+        scans: [
+          scan("out_for_delivery", "2025-03-06T07:00:00Z"),
+          scan("attempted_delivery", "2025-03-06T15:00:00Z", "No one home"),
+        ],
       }),
     );
     expect(attempted.stage).toBe("out_for_delivery");
@@ -102,11 +109,17 @@ describe("shipment timeline", () => {
   });
 
   it("a carrier failure is an exception; a delivered parcel has no problem", () => {
-    const failed = buildShipmentTimeline(order, shipment({ shipmentStatus: "failure", scans: [scan("failure", "2025-03-06T10:00:00Z", "Address not found")] }));
+    const failed = buildShipmentTimeline(
+      order,
+      shipment({ shipmentStatus: "failure", scans: [scan("failure", "2025-03-06T10:00:00Z", "Address not found")] }),
+    );
     expect(failed.problem).toMatchObject({ kind: "exception", message: "Address not found" });
     const delivered = buildShipmentTimeline(
       order,
-      shipment({ shipmentStatus: "delivered", scans: [scan("failure", "2025-03-06T10:00:00Z"), scan("delivered", "2025-03-08T10:00:00Z")] }),
+      shipment({
+        shipmentStatus: "delivered",
+        scans: [scan("failure", "2025-03-06T10:00:00Z"), scan("delivered", "2025-03-08T10:00:00Z")],
+      }),
     );
     expect(delivered.problem).toBeNull();
   });
@@ -116,13 +129,19 @@ describe("shipment timeline", () => {
   });
 
   it("a delayed scan is reported as delayed", () => {
-    const t = buildShipmentTimeline(order, shipment({ shipmentStatus: "delayed", scans: [scan("delayed", "2025-03-06T10:00:00Z", "Weather")] }));
+    const t = buildShipmentTimeline(
+      order,
+      shipment({ shipmentStatus: "delayed", scans: [scan("delayed", "2025-03-06T10:00:00Z", "Weather")] }),
+    );
     expect(t.problem).toMatchObject({ kind: "delayed", message: "Weather" });
     expect(t.stage).toBe("shipped");
   });
 
   it("a scan newer than Shopify's shipment status decides the problem", () => {
-    const t = buildShipmentTimeline(order, shipment({ shipmentStatus: "in_transit", scans: [scan("failure", "2025-03-06T10:00:00Z")] }));
+    const t = buildShipmentTimeline(
+      order,
+      shipment({ shipmentStatus: "in_transit", scans: [scan("failure", "2025-03-06T10:00:00Z")] }),
+    );
     expect(t.problem?.kind).toBe("exception");
   });
 });
@@ -135,8 +154,18 @@ describe("which emails a shipment has earned", () => {
   });
 
   it("only the furthest progress, plus problems", () => {
-    const out = buildShipmentTimeline(order, shipment({ shipmentStatus: "attempted_delivery", scans: [scan("out_for_delivery", "2025-03-06T07:00:00Z"), scan("attempted_delivery", "2025-03-06T15:00:00Z")] }));
-    expect(notificationsDue({ timeline: out, hasTracking: true, delayed: true })).toEqual(["out_for_delivery", "exception", "delayed"]);
+    const out = buildShipmentTimeline(
+      order,
+      shipment({
+        shipmentStatus: "attempted_delivery",
+        scans: [scan("out_for_delivery", "2025-03-06T07:00:00Z"), scan("attempted_delivery", "2025-03-06T15:00:00Z")],
+      }),
+    );
+    expect(notificationsDue({ timeline: out, hasTracking: true, delayed: true })).toEqual([
+      "out_for_delivery",
+      "exception",
+      "delayed",
+    ]);
     const delivered = buildShipmentTimeline(order, shipment({ shipmentStatus: "delivered" }));
     expect(notificationsDue({ timeline: delivered, hasTracking: true, delayed: true })).toEqual(["delivered"]);
   });

@@ -42,7 +42,7 @@ export interface TimelineShipment {
   shipmentStatus: string | null;
   inTransitAt: Date | null;
   deliveredAt: Date | null;
-  scans: readonly Scan[];
+  scans: ReadonlyArray<Scan>;
 }
 
 export interface ShipmentProblem {
@@ -62,7 +62,10 @@ export interface ShipmentTimeline {
   lastScanAt: Date | null;
 }
 
-const RANK: Record<Milestone, number> = Object.fromEntries(MILESTONES.map((m, i) => [m, i])) as Record<Milestone, number>;
+const RANK: Record<Milestone, number> = Object.fromEntries(MILESTONES.map((m, i) => [m, i])) as Record<
+  Milestone,
+  number
+>;
 
 /** Shopify's shipment and fulfillment event statuses, as milestones or problems. */
 const STATUS_MEANING: Record<string, Milestone | ProblemKind> = {
@@ -82,7 +85,7 @@ const STATUS_MEANING: Record<string, Milestone | ProblemKind> = {
 };
 
 export function meaningOf(status: string | null | undefined): Milestone | ProblemKind | null {
-  return status ? STATUS_MEANING[status] ?? null : null;
+  return status ? (STATUS_MEANING[status] ?? null) : null;
 }
 
 function isMilestone(value: Milestone | ProblemKind | null): value is Milestone {
@@ -104,7 +107,8 @@ export function buildShipmentTimeline(order: TimelineOrder, shipment: TimelineSh
   };
 
   reach("ordered", order.createdAt);
-  if (order.financialStatus && PAID.has(order.financialStatus)) reach("confirmed", order.processedAt ?? order.createdAt);
+  if (order.financialStatus && PAID.has(order.financialStatus))
+    reach("confirmed", order.processedAt ?? order.createdAt);
   // A fulfillment is Shopify's "shipped": the merchant handed the items over.
   reach("shipped", shipment.createdAt);
 
@@ -124,11 +128,18 @@ export function buildShipmentTimeline(order: TimelineOrder, shipment: TimelineSh
 
   const steps: TimelineStep[] = MILESTONES.map((milestone, i) => ({
     milestone,
-    state: i < stageRank || (i === stageRank && stage === "delivered") ? "done" : i === stageRank ? "current" : "upcoming",
-    at: i <= stageRank ? reachedAt.get(milestone) ?? null : null,
+    state:
+      i < stageRank || (i === stageRank && stage === "delivered") ? "done" : i === stageRank ? "current" : "upcoming",
+    at: i <= stageRank ? (reachedAt.get(milestone) ?? null) : null,
   }));
 
-  return { stage, steps, problem: currentProblem(shipment, scans, stage), scans, lastScanAt: scans[0]?.happenedAt ?? null };
+  return {
+    stage,
+    steps,
+    problem: currentProblem(shipment, scans, stage),
+    scans,
+    lastScanAt: scans[0]?.happenedAt ?? null,
+  };
 }
 
 function currentProblem(shipment: TimelineShipment, newestFirst: Scan[], stage: Milestone): ShipmentProblem | null {

@@ -13,7 +13,11 @@ export interface ContextFact {
 
 export interface InboxContextProvider {
   name: string;
-  facts(db: Db, shop: string, subject: { orderShopifyId: string | null; customerShopifyId: string | null; email: string | null }): Promise<ContextFact[]>;
+  facts(
+    db: Db,
+    shop: string,
+    subject: { orderShopifyId: string | null; customerShopifyId: string | null; email: string | null },
+  ): Promise<ContextFact[]>;
 }
 
 const providers: InboxContextProvider[] = [];
@@ -23,23 +27,53 @@ export function registerInboxContext(provider: InboxContextProvider) {
   if (!providers.some((p) => p.name === provider.name)) providers.push(provider);
 }
 
-export async function orderContext(db: Db, shop: string, request: { orderShopifyId: string | null; customerShopifyId: string | null; email: string | null }) {
+export async function orderContext(
+  db: Db,
+  shop: string,
+  request: { orderShopifyId: string | null; customerShopifyId: string | null; email: string | null },
+) {
   const order = request.orderShopifyId
     ? await db.order.findFirst({
         where: { shop, shopifyId: request.orderShopifyId },
-        select: { shopifyId: true, name: true, totalMinor: true, currency: true, financialStatus: true, fulfillmentStatus: true, cancelledAt: true, shopifyCreatedAt: true, customerShopifyId: true, lineItems: { select: { title: true, quantity: true } } },
+        select: {
+          shopifyId: true,
+          name: true,
+          totalMinor: true,
+          currency: true,
+          financialStatus: true,
+          fulfillmentStatus: true,
+          cancelledAt: true,
+          shopifyCreatedAt: true,
+          customerShopifyId: true,
+          lineItems: { select: { title: true, quantity: true } },
+        },
       })
     : null;
   const [fulfillments, returns, refunds] = order
     ? await Promise.all([
-        db.fulfillment.findMany({ where: { shop, orderShopifyId: order.shopifyId }, orderBy: { shopifyCreatedAt: "asc" } }),
-        db.shopifyReturn.findMany({ where: { shop, orderShopifyId: order.shopifyId }, orderBy: { lastEventAt: "desc" } }),
-        db.refund.findMany({ where: { shop, orderShopifyId: order.shopifyId }, select: { amountMinor: true, currency: true, shopifyCreatedAt: true } }),
+        db.fulfillment.findMany({
+          where: { shop, orderShopifyId: order.shopifyId },
+          orderBy: { shopifyCreatedAt: "asc" },
+        }),
+        db.shopifyReturn.findMany({
+          where: { shop, orderShopifyId: order.shopifyId },
+          orderBy: { lastEventAt: "desc" },
+        }),
+        db.refund.findMany({
+          where: { shop, orderShopifyId: order.shopifyId },
+          select: { amountMinor: true, currency: true, shopifyCreatedAt: true },
+        }),
       ])
     : [[], [], []];
-  const tracking = order ? await db.shipmentTracking.findMany({ where: { shop, orderShopifyId: order.shopifyId } }) : [];
-  const extra: Array<{ area: string; facts: ContextFact[] }> = [];
-  const subject = { orderShopifyId: order?.shopifyId ?? null, customerShopifyId: request.customerShopifyId ?? order?.customerShopifyId ?? null, email: request.email };
+  const tracking = order
+    ? await db.shipmentTracking.findMany({ where: { shop, orderShopifyId: order.shopifyId } })
+    : [];
+  const extra: { area: string; facts: ContextFact[] }[] = [];
+  const subject = {
+    orderShopifyId: order?.shopifyId ?? null,
+    customerShopifyId: request.customerShopifyId ?? order?.customerShopifyId ?? null,
+    email: request.email,
+  };
   for (const p of providers) {
     try {
       const facts = await p.facts(db, shop, subject);
@@ -74,7 +108,11 @@ export async function orderContext(db: Db, shop: string, request: { orderShopify
       };
     }),
     returns: returns.map((r) => ({ name: r.name, status: r.status, quantity: r.totalQuantity })),
-    refunds: refunds.map((r) => ({ amountMinor: r.amountMinor, currency: r.currency, at: r.shopifyCreatedAt.toISOString() })),
+    refunds: refunds.map((r) => ({
+      amountMinor: r.amountMinor,
+      currency: r.currency,
+      at: r.shopifyCreatedAt.toISOString(),
+    })),
     extra,
   };
 }

@@ -4,6 +4,7 @@
  * figures match a hand-computed seed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
 import { proxyRequest } from "../../../tests/helpers/app-proxy";
 
@@ -24,13 +25,27 @@ beforeAll(async () => {
   registry = await import("../dashboard/registry.server");
   (await import("../dashboard/core-metrics.server")).registerCoreDashboardMetrics();
   await t.db.shop.create({ data: { domain: SHOP, name: "Maple Goods", ianaTimezone: "UTC", currencyCode: "CAD" } });
-  await t.db.order.create({ data: { shop: SHOP, shopifyId: "gid://shopify/Order/1", name: "#1001", email: "ada@example.com", currency: "CAD", shopifyCreatedAt: new Date(), shopifyUpdatedAt: new Date() } });
+  await t.db.order.create({
+    data: {
+      shop: SHOP,
+      shopifyId: "gid://shopify/Order/1",
+      name: "#1001",
+      email: "ada@example.com",
+      currency: "CAD",
+      shopifyCreatedAt: new Date(),
+      shopifyUpdatedAt: new Date(),
+    },
+  });
 });
 afterAll(async () => t.drop());
 
 async function post(body: object, ip = "203.0.113.9") {
   const req = proxyRequest("contact", { locale: "en" }, { method: "POST", ip });
-  const withBody = new Request(req.url, { method: "POST", headers: { ...Object.fromEntries(req.headers), "content-type": "application/json" }, body: JSON.stringify(body) });
+  const withBody = new Request(req.url, {
+    method: "POST",
+    headers: { ...Object.fromEntries(req.headers), "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return route.action({ request: withBody, params: {}, context: {} } as never);
 }
 
@@ -39,20 +54,38 @@ describe("storefront form", () => {
     const bad = await post({ name: "", email: "x", topic: "order_status", message: "hi" });
     expect(bad.status).toBe(400);
     expect((await bad.json()).fields.email).toMatch(/email/);
-    expect((await post({ name: "Bot", email: "b@example.com", topic: "other", message: "buy now cheap", website: "http://spam" }, "198.51.100.1")).status).toBe(422);
+    expect(
+      (
+        await post(
+          { name: "Bot", email: "b@example.com", topic: "other", message: "buy now cheap", website: "http://spam" },
+          "198.51.100.1",
+        )
+      ).status,
+    ).toBe(422);
     const unsigned = proxyRequest("contact", {}, { method: "POST", unsigned: true });
-    await expect(route.action({ request: unsigned, params: {}, context: {} } as never)).rejects.toMatchObject({ status: 400 });
+    await expect(route.action({ request: unsigned, params: {}, context: {} } as never)).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it("rate-limits a client after 5 attempts an hour", async () => {
     for (let i = 0; i < 5; i++) await post({ name: "", email: "", topic: "", message: "" }, "198.51.100.50");
-    const blocked = await post({ name: "Ada", email: "ada@example.com", topic: "other", message: "Hello there" }, "198.51.100.50");
+    const blocked = await post(
+      { name: "Ada", email: "ada@example.com", topic: "other", message: "Hello there" },
+      "198.51.100.50",
+    );
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
   it("records a request linked to the shopper's own order, replied, closed and surveyed", async () => {
-    const res = await post({ name: "Ada", email: "Ada@Example.com", order: "1001", topic: "order_status", message: "Where is my parcel?" });
+    const res = await post({
+      name: "Ada",
+      email: "Ada@Example.com",
+      order: "1001",
+      topic: "order_status",
+      message: "Where is my parcel?",
+    });
     expect(res.status).toBe(201);
     const body = await res.json();
     expect(body.reference).toMatch(/^#\d+$/);
@@ -63,16 +96,26 @@ describe("storefront form", () => {
     await requests.replyToRequest(deps, SHOP, request.id, "It ships tomorrow.");
     const replied = await t.db.contactRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(replied.status).toBe("waiting");
-    await expect(requests.replyToRequest(deps, "other.myshopify.com", request.id, "x y")).rejects.toMatchObject({ status: 404 });
+    await expect(requests.replyToRequest(deps, "other.myshopify.com", request.id, "x y")).rejects.toMatchObject({
+      status: 404,
+    });
     await requests.closeRequest(deps, SHOP, request.id);
     const mails = await t.db.notification.findMany({ where: { shop: SHOP }, orderBy: { createdAt: "asc" } });
     expect(mails.map((m) => m.kind)).toEqual(["contact", "survey"]);
     const link = /token=([^&\s"]+)/.exec(mails[1].bodyText)![1];
     const token = decodeURIComponent(link);
     expect((await surveys.answerSurvey(deps, SHOP, token, { score: "9", comment: "" })).ok).toBe(false);
-    expect((await surveys.answerSurvey(deps, "other.myshopify.com", token, { score: "5", comment: "" })).ok).toBe(false);
-    expect((await surveys.answerSurvey(deps, SHOP, token.slice(0, -2) + "xx", { score: "5", comment: "" })).ok).toBe(false);
-    expect(await surveys.answerSurvey(deps, SHOP, token, { score: "5", comment: "Quick!" })).toEqual({ ok: true, kind: "csat", changed: false });
+    expect((await surveys.answerSurvey(deps, "other.myshopify.com", token, { score: "5", comment: "" })).ok).toBe(
+      false,
+    );
+    expect((await surveys.answerSurvey(deps, SHOP, `${token.slice(0, -2)}xx`, { score: "5", comment: "" })).ok).toBe(
+      false,
+    );
+    expect(await surveys.answerSurvey(deps, SHOP, token, { score: "5", comment: "Quick!" })).toEqual({
+      ok: true,
+      kind: "csat",
+      changed: false,
+    });
   });
 });
 
@@ -82,11 +125,17 @@ describe("dashboard figures against a hand-computed seed", () => {
     const day = now.toISOString().slice(0, 10);
     // Seed: CSAT answers 5 (above), 4, 2 -> 2 of 3 satisfied = 66.7 %.
     for (const [i, score] of [4, 2].entries()) {
-      await t.db.surveyResponse.create({ data: { shop: SHOP, kind: "csat", subjectId: `seed-${i}`, score, sentAt: now, answeredAt: now } });
+      await t.db.surveyResponse.create({
+        data: { shop: SHOP, kind: "csat", subjectId: `seed-${i}`, score, sentAt: now, answeredAt: now },
+      });
     }
-    await t.db.surveyResponse.create({ data: { shop: "other.myshopify.com", kind: "csat", subjectId: "x", score: 1, sentAt: now, answeredAt: now } });
+    await t.db.surveyResponse.create({
+      data: { shop: "other.myshopify.com", kind: "csat", subjectId: "x", score: 1, sentAt: now, answeredAt: now },
+    });
     // Tracking: 6 views; 1 order-status contact (above) -> 6 / 7.
-    await t.db.trackingViewDay.create({ data: { shop: SHOP, orderShopifyId: "gid://shopify/Order/1", day, views: 6, firstViewedAt: now } });
+    await t.db.trackingViewDay.create({
+      data: { shop: SHOP, orderShopifyId: "gid://shopify/Order/1", day, views: 6, firstViewedAt: now },
+    });
     const d = await registry.computeDashboard(t.db, SHOP, { from: day, to: day }, now);
     const fig = (id: string) => d.figures.find((f) => f.id === id)!.current.value;
     expect(fig("csat")).toBeCloseTo(2 / 3);

@@ -6,14 +6,21 @@
 import type { Db } from "../../db.server";
 import { customerKey, emailKey } from "../loyalty/members.server";
 import { loadLoyaltySettings } from "../loyalty/settings.server";
+
 import type { ContextFact, InboxContextProvider } from "./context.server";
 
 export const loyaltyInboxContext: InboxContextProvider = {
   name: "loyalty",
   async facts(db: Db, shop, subject): Promise<ContextFact[]> {
-    const keys = [subject.customerShopifyId ? customerKey(subject.customerShopifyId) : null, subject.email ? emailKey(subject.email) : null].filter((k): k is string => k !== null);
+    const keys = [
+      subject.customerShopifyId ? customerKey(subject.customerShopifyId) : null,
+      subject.email ? emailKey(subject.email) : null,
+    ].filter((k): k is string => k !== null);
     if (!keys.length) return [];
-    const members = await db.loyaltyMember.findMany({ where: { shop, key: { in: keys }, redactedAt: null }, select: { key: true, tierKey: true, points: true } });
+    const members = await db.loyaltyMember.findMany({
+      where: { shop, key: { in: keys }, redactedAt: null },
+      select: { key: true, tierKey: true, points: true },
+    });
     // The customer account's membership wins over a guest one.
     const member = keys.map((k) => members.find((m) => m.key === k)).find(Boolean);
     if (!member) return [];

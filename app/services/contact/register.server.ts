@@ -7,10 +7,11 @@ import { env } from "../../env.server";
 import { registerPeriodicTask } from "../../jobs/scheduler.server";
 import { registerPersonalDataArea, type DataSubject } from "../compliance.server";
 import { registerCoreDashboardMetrics } from "../dashboard/core-metrics.server";
+import type { Db } from "../../db.server";
+
 import { sendDueNpsSurveys } from "./surveys.server";
 import { registerInboxContext } from "./context.server";
 import { loyaltyInboxContext } from "./loyalty-context.server";
-import type { Db } from "../../db.server";
 
 function requestsOf(shop: string, s: DataSubject) {
   const or: object[] = [];
@@ -25,11 +26,28 @@ export async function exportContactData(db: Db, shop: string, subject: DataSubje
   if (!where) return { requests: [], surveys: [] };
   const requests = await db.contactRequest.findMany({
     where,
-    select: { id: true, number: true, topic: true, status: true, name: true, email: true, orderName: true, createdAt: true, closedAt: true, messages: { select: { author: true, body: true, createdAt: true } } },
+    select: {
+      id: true,
+      number: true,
+      topic: true,
+      status: true,
+      name: true,
+      email: true,
+      orderName: true,
+      createdAt: true,
+      closedAt: true,
+      messages: { select: { author: true, body: true, createdAt: true } },
+    },
   });
   const ids = requests.map((r) => r.id);
   const surveys = await db.surveyResponse.findMany({
-    where: { shop, OR: [{ requestId: { in: ids } }, ...(subject.orderShopifyIds.length ? [{ orderShopifyId: { in: subject.orderShopifyIds } }] : [])] },
+    where: {
+      shop,
+      OR: [
+        { requestId: { in: ids } },
+        ...(subject.orderShopifyIds.length ? [{ orderShopifyId: { in: subject.orderShopifyIds } }] : []),
+      ],
+    },
     select: { kind: true, score: true, comment: true, sentAt: true, answeredAt: true },
   });
   return { requests, surveys };
@@ -49,7 +67,13 @@ export async function redactContactData(db: Db, shop: string, subject: DataSubje
     });
   }
   await db.surveyResponse.updateMany({
-    where: { shop, OR: [{ requestId: { in: ids } }, ...(subject.orderShopifyIds.length ? [{ orderShopifyId: { in: subject.orderShopifyIds } }] : [])] },
+    where: {
+      shop,
+      OR: [
+        { requestId: { in: ids } },
+        ...(subject.orderShopifyIds.length ? [{ orderShopifyId: { in: subject.orderShopifyIds } }] : []),
+      ],
+    },
     data: { comment: null },
   });
 }

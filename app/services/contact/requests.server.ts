@@ -12,6 +12,7 @@ import { enqueueNotification } from "../../models/outbox.server";
 import { findOrdersByName, shopProfile } from "../../models/tracking.server";
 import { renderEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
+
 import { CONTACT_EMAIL_KIND, emailCopy } from "./emails";
 import { sendCsatSurvey } from "./surveys.server";
 
@@ -45,7 +46,8 @@ export async function createRequest(
 ): Promise<CreatedRequest> {
   const { shop, message, now } = input;
   const [settings, profile] = await Promise.all([getContactSettings(db, shop), shopProfile(db, shop)]);
-  if (!settings.form.enabled) throw new ContactError("This shop is not taking messages through the form right now.", 409);
+  if (!settings.form.enabled)
+    throw new ContactError("This shop is not taking messages through the form right now.", 409);
 
   let orderShopifyId: string | null = null;
   if (message.orderName) {
@@ -53,7 +55,14 @@ export async function createRequest(
     const own = candidates.find((o) => o.email?.trim().toLowerCase() === message.email);
     orderShopifyId = own?.shopifyId ?? null;
     if (!orderShopifyId && input.customerShopifyId) {
-      const mine = await db.order.findFirst({ where: { shop, shopifyId: { in: candidates.map((c) => c.shopifyId) }, customerShopifyId: input.customerShopifyId }, select: { shopifyId: true } });
+      const mine = await db.order.findFirst({
+        where: {
+          shop,
+          shopifyId: { in: candidates.map((c) => c.shopifyId) },
+          customerShopifyId: input.customerShopifyId,
+        },
+        select: { shopifyId: true },
+      });
       orderShopifyId = mine?.shopifyId ?? null;
     }
   }
@@ -61,20 +70,37 @@ export async function createRequest(
   const answerBy = expectedReplyBy(now, settings.form.replyMinutes, hours);
 
   const existing = await db.contactRequest.findFirst({
-    where: { shop, email: message.email, status: { in: ["open", "waiting"] }, orderName: message.orderName, topic: message.topic },
+    where: {
+      shop,
+      email: message.email,
+      status: { in: ["open", "waiting"] },
+      orderName: message.orderName,
+      topic: message.topic,
+    },
     orderBy: { createdAt: "desc" },
   });
   if (existing) {
     await db.$transaction([
-      db.contactMessage.create({ data: { shop, requestId: existing.id, author: "customer", body: message.message, createdAt: now } }),
+      db.contactMessage.create({
+        data: { shop, requestId: existing.id, author: "customer", body: message.message, createdAt: now },
+      }),
       db.contactRequest.update({ where: { id: existing.id }, data: { status: "open", lastMessageAt: now } }),
     ]);
-    return { id: existing.id, number: existing.number, expectedReplyBy: answerBy, replyMinutes: settings.form.replyMinutes };
+    return {
+      id: existing.id,
+      number: existing.number,
+      expectedReplyBy: answerBy,
+      replyMinutes: settings.form.replyMinutes,
+    };
   }
 
   // Per-shop request numbers; a concurrent insert loses on the unique key and takes the next.
   for (let attempt = 0; ; attempt++) {
-    const last = await db.contactRequest.findFirst({ where: { shop }, orderBy: { number: "desc" }, select: { number: true } });
+    const last = await db.contactRequest.findFirst({
+      where: { shop },
+      orderBy: { number: "desc" },
+      select: { number: true },
+    });
     const number = (last?.number ?? 1000) + 1;
     try {
       const created = await db.contactRequest.create({
@@ -115,10 +141,13 @@ export async function replyToRequest(deps: ReplyDeps, shop: string, requestId: s
   const { db, now } = deps;
   const request = await getRequest(db, shop, requestId);
   if (!request) throw new ContactError("That request does not exist.", 404);
-  if (request.redactedAt || !request.email) throw new ContactError("This request's customer data was erased; it cannot be answered.", 409);
+  if (request.redactedAt || !request.email)
+    throw new ContactError("This request's customer data was erased; it cannot be answered.", 409);
   const [settings, profile] = await Promise.all([getContactSettings(db, shop), shopProfile(db, shop)]);
 
-  const message = await db.contactMessage.create({ data: { shop, requestId, author: "merchant", body: text, createdAt: now } });
+  const message = await db.contactMessage.create({
+    data: { shop, requestId, author: "merchant", body: text, createdAt: now },
+  });
   const email = await renderReply(settings, profile, request, text, deps);
   const { id: notificationId } = await enqueueNotification(
     db,
@@ -150,7 +179,9 @@ export async function replyToRequest(deps: ReplyDeps, shop: string, requestId: s
         ...(first
           ? {
               firstResponseAt: now,
-              firstResponseMinutes: Math.round(businessMillisBetween(request.createdAt, now, businessHoursOf(settings, profile.timeZone)) / 60_000),
+              firstResponseMinutes: Math.round(
+                businessMillisBetween(request.createdAt, now, businessHoursOf(settings, profile.timeZone)) / 60_000,
+              ),
             }
           : {}),
       },
@@ -180,7 +211,15 @@ async function renderReply(
       accentColor: "#1f5199",
       language: request.locale,
       footer: [copy.footer(request.number)],
-      unsubscribeUrl: request.email ? unsubscribeUrl({ shop: profile.domain, email: request.email, kind: CONTACT_EMAIL_KIND, secret: deps.secret, now: deps.now }) : null,
+      unsubscribeUrl: request.email
+        ? unsubscribeUrl({
+            shop: profile.domain,
+            email: request.email,
+            kind: CONTACT_EMAIL_KIND,
+            secret: deps.secret,
+            now: deps.now,
+          })
+        : null,
       unsubscribeLabel: copy.unsubscribe,
     },
   );
@@ -199,6 +238,9 @@ export async function closeRequest(deps: ReplyDeps, shop: string, requestId: str
 }
 
 export async function reopenRequest(db: Db, shop: string, requestId: string, now: Date) {
-  const { count } = await db.contactRequest.updateMany({ where: { shop, id: requestId }, data: { status: "open", closedAt: null, lastMessageAt: now } });
+  const { count } = await db.contactRequest.updateMany({
+    where: { shop, id: requestId },
+    data: { status: "open", closedAt: null, lastMessageAt: now },
+  });
   if (count === 0) throw new ContactError("That request does not exist.", 404);
 }

@@ -11,6 +11,7 @@ import { gid } from "../../domain/shared/shopify-ids";
 import { getContactSettings } from "../../models/contact.server";
 import { shopProfile } from "../../models/tracking.server";
 import { clientKey, firstBlocked, rateLimited, rateLimiter, type RateLimitRule } from "../rate-limit.server";
+
 import { ContactError, createRequest } from "./requests.server";
 
 /**
@@ -44,7 +45,13 @@ export async function contactView(db: Db, shop: string, locale: string | null, n
       nextOpenAt: next?.toISOString() ?? null,
       channels: settings.channels
         .filter((c) => c.enabled)
-        .map((c) => ({ kind: c.kind, href: CHANNEL_RULES[c.kind].href(c.value), display: c.kind === "email" || c.kind === "phone" || c.kind === "sms" ? c.value : null, replyMinutes: c.replyMinutes, online: open })),
+        .map((c) => ({
+          kind: c.kind,
+          href: CHANNEL_RULES[c.kind].href(c.value),
+          display: c.kind === "email" || c.kind === "phone" || c.kind === "sms" ? c.value : null,
+          replyMinutes: c.replyMinutes,
+          online: open,
+        })),
       faq: faqFor(settings, languageFor(locale)),
       form: settings.form.enabled ? { topics: settings.form.topics, replyMinutes: settings.form.replyMinutes } : null,
     },
@@ -79,9 +86,17 @@ export async function submitContact(
     return { status: 422, body: { error: "rejected", message: "Your message could not be sent." } };
   }
   const settings = await getContactSettings(db, req.shop);
-  if (!settings.form.enabled) return { status: 409, body: { error: "form_off", message: "This shop is not taking messages through the form right now." } };
+  if (!settings.form.enabled)
+    return {
+      status: 409,
+      body: { error: "form_off", message: "This shop is not taking messages through the form right now." },
+    };
   const check = checkContactMessage(req.fields, settings.form.topics);
-  if (!check.ok) return { status: 400, body: { error: "invalid_request", message: Object.values(check.errors)[0], fields: check.errors } };
+  if (!check.ok)
+    return {
+      status: 400,
+      body: { error: "invalid_request", message: Object.values(check.errors)[0], fields: check.errors },
+    };
   try {
     const created = await createRequest(db, {
       shop: req.shop,
@@ -90,9 +105,17 @@ export async function submitContact(
       customerShopifyId: req.loggedInCustomerId ? gid("Customer", req.loggedInCustomerId) : null,
       now: deps.now,
     });
-    return { status: 201, body: { reference: `#${created.number}`, expectedReplyBy: created.expectedReplyBy?.toISOString() ?? null, replyMinutes: created.replyMinutes } };
+    return {
+      status: 201,
+      body: {
+        reference: `#${created.number}`,
+        expectedReplyBy: created.expectedReplyBy?.toISOString() ?? null,
+        replyMinutes: created.replyMinutes,
+      },
+    };
   } catch (error) {
-    if (error instanceof ContactError) return { status: error.status, body: { error: "invalid_request", message: error.message } };
+    if (error instanceof ContactError)
+      return { status: error.status, body: { error: "invalid_request", message: error.message } };
     throw error;
   }
 }

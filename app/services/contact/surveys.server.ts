@@ -13,6 +13,7 @@ import { renderEmail } from "../email-render.server";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 import { languageFor, type Language } from "../../domain/contact/settings";
+
 import { emailCopy, SURVEY_EMAIL_KIND } from "./emails";
 
 export const SURVEY_PURPOSE = "survey";
@@ -24,11 +25,19 @@ const SURVEY_VALID_DAYS = 60;
 export const SURVEY_CHANGE_WINDOW_MS = 30 * 60_000;
 export const SURVEY_CHANGE_WINDOW_MINUTES = SURVEY_CHANGE_WINDOW_MS / 60_000;
 export type SurveyKind = "csat" | "nps";
-export const SURVEY_SCALE: Record<SurveyKind, { min: number; max: number }> = { csat: { min: 1, max: 5 }, nps: { min: 0, max: 10 } };
+export const SURVEY_SCALE: Record<SurveyKind, { min: number; max: number }> = {
+  csat: { min: 1, max: 5 },
+  nps: { min: 0, max: 10 },
+};
 
 export function surveyToken(input: { shop: string; surveyId: string; secret: string; now: Date }) {
   return signLinkToken(
-    { purpose: SURVEY_PURPOSE, shop: input.shop, subject: input.surveyId, expiresAt: new Date(input.now.getTime() + SURVEY_VALID_DAYS * 86_400_000) },
+    {
+      purpose: SURVEY_PURPOSE,
+      shop: input.shop,
+      subject: input.surveyId,
+      expiresAt: new Date(input.now.getTime() + SURVEY_VALID_DAYS * 86_400_000),
+    },
     input.secret,
   );
 }
@@ -45,19 +54,37 @@ interface Deps {
 
 async function sendSurvey(
   deps: Deps,
-  input: { shop: string; kind: SurveyKind; subjectId: string; requestId?: string | null; orderShopifyId?: string | null; orderName?: string | null; email: string; locale: string },
+  input: {
+    shop: string;
+    kind: SurveyKind;
+    subjectId: string;
+    requestId?: string | null;
+    orderShopifyId?: string | null;
+    orderName?: string | null;
+    email: string;
+    locale: string;
+  },
 ) {
   const { db, now, secret } = deps;
   const profile = await shopProfile(db, input.shop);
   const survey = await db.surveyResponse.upsert({
     where: { shop_kind_subjectId: { shop: input.shop, kind: input.kind, subjectId: input.subjectId } },
-    create: { shop: input.shop, kind: input.kind, subjectId: input.subjectId, requestId: input.requestId ?? null, orderShopifyId: input.orderShopifyId ?? null, sentAt: now },
+    create: {
+      shop: input.shop,
+      kind: input.kind,
+      subjectId: input.subjectId,
+      requestId: input.requestId ?? null,
+      orderShopifyId: input.orderShopifyId ?? null,
+      sentAt: now,
+    },
     update: {},
   });
   const copy = emailCopy(input.locale);
   const link = surveyUrl(input.shop, surveyToken({ shop: input.shop, surveyId: survey.id, secret, now }));
   const email = await renderEmail(
-    input.kind === "csat" ? { subject: copy.csatSubject, body: copy.csatBody } : { subject: copy.npsSubject, body: copy.npsBody },
+    input.kind === "csat"
+      ? { subject: copy.csatSubject, body: copy.csatBody }
+      : { subject: copy.npsSubject, body: copy.npsBody },
     { shop_name: profile.name, link, order_name: input.orderName ?? "" },
     {
       shopName: profile.name,
@@ -88,8 +115,19 @@ async function sendSurvey(
   return survey;
 }
 
-export function sendCsatSurvey(deps: Deps, request: { id: string; shop: string; email: string; locale: string; orderShopifyId: string | null }) {
-  return sendSurvey(deps, { shop: request.shop, kind: "csat", subjectId: request.id, requestId: request.id, orderShopifyId: request.orderShopifyId, email: request.email, locale: request.locale });
+export function sendCsatSurvey(
+  deps: Deps,
+  request: { id: string; shop: string; email: string; locale: string; orderShopifyId: string | null },
+) {
+  return sendSurvey(deps, {
+    shop: request.shop,
+    kind: "csat",
+    subjectId: request.id,
+    requestId: request.id,
+    orderShopifyId: request.orderShopifyId,
+    email: request.email,
+    locale: request.locale,
+  });
 }
 
 /** A survey as its page shows it; `final` once the answer can no longer be changed. */
@@ -110,13 +148,23 @@ export type SurveyLookup =
   | { ok: false; status: 404; reason: "invalid" | "expired"; message: string };
 
 /** The language the shopper used: the request's (CSAT) or the order's checkout language (NPS). */
-async function surveyLanguage(db: Db, shop: string, survey: { requestId: string | null; orderShopifyId: string | null }): Promise<Language> {
+async function surveyLanguage(
+  db: Db,
+  shop: string,
+  survey: { requestId: string | null; orderShopifyId: string | null },
+): Promise<Language> {
   if (survey.requestId) {
-    const request = await db.contactRequest.findFirst({ where: { shop, id: survey.requestId }, select: { locale: true } });
+    const request = await db.contactRequest.findFirst({
+      where: { shop, id: survey.requestId },
+      select: { locale: true },
+    });
     if (request) return languageFor(request.locale);
   }
   if (survey.orderShopifyId) {
-    const order = await db.order.findFirst({ where: { shop, shopifyId: survey.orderShopifyId }, select: { customerLocale: true } });
+    const order = await db.order.findFirst({
+      where: { shop, shopifyId: survey.orderShopifyId },
+      select: { customerLocale: true },
+    });
     if (order) return languageFor(order.customerLocale);
   }
   return "en";
@@ -159,16 +207,27 @@ export type SurveyAnswer =
  * recorded answer stands (409). Scores outside the survey's scale are refused. Each write is
  * conditional, so two tabs sending at once cannot reopen a closed survey.
  */
-export async function answerSurvey(deps: Deps, shop: string, token: string, input: { score: unknown; comment: unknown }): Promise<SurveyAnswer> {
+export async function answerSurvey(
+  deps: Deps,
+  shop: string,
+  token: string,
+  input: { score: unknown; comment: unknown },
+): Promise<SurveyAnswer> {
   const opened = await openSurvey(deps, shop, token);
   if (!opened.ok) return opened;
   const scale = SURVEY_SCALE[opened.survey.kind];
-  const score = typeof input.score === "string" && /^\d{1,2}$/.test(input.score) ? Number(input.score) : typeof input.score === "number" ? input.score : NaN;
+  const score =
+    typeof input.score === "string" && /^\d{1,2}$/.test(input.score)
+      ? Number(input.score)
+      : typeof input.score === "number"
+        ? input.score
+        : NaN;
   if (!Number.isInteger(score) || score < scale.min || score > scale.max) {
     return { ok: false, status: 400, reason: "score", message: `Choose a score from ${scale.min} to ${scale.max}.` };
   }
   const comment = typeof input.comment === "string" ? input.comment.trim() : "";
-  if (comment.length > 2000) return { ok: false, status: 400, reason: "comment", message: "Keep the comment under 2,000 characters." };
+  if (comment.length > 2000)
+    return { ok: false, status: 400, reason: "comment", message: "Keep the comment under 2,000 characters." };
   const { db, now } = deps;
   const first = await db.surveyResponse.updateMany({
     where: { shop, id: opened.survey.id, answeredAt: null },
@@ -211,14 +270,33 @@ export async function sendDueNpsSurveys(deps: Deps) {
     const orderIds = [...new Set(delivered.map((f) => f.orderShopifyId))];
     if (!orderIds.length) continue;
     const already = new Set(
-      (await db.surveyResponse.findMany({ where: { shop, kind: "nps", subjectId: { in: orderIds } }, select: { subjectId: true } })).map((s) => s.subjectId),
+      (
+        await db.surveyResponse.findMany({
+          where: { shop, kind: "nps", subjectId: { in: orderIds } },
+          select: { subjectId: true },
+        })
+      ).map((s) => s.subjectId),
     );
     const orders = await db.order.findMany({
-      where: { shop, shopifyId: { in: orderIds.filter((id) => !already.has(id)) }, email: { not: null }, cancelledAt: null, redactedAt: null },
+      where: {
+        shop,
+        shopifyId: { in: orderIds.filter((id) => !already.has(id)) },
+        email: { not: null },
+        cancelledAt: null,
+        redactedAt: null,
+      },
       select: { shopifyId: true, name: true, email: true, customerLocale: true },
     });
     for (const o of orders) {
-      await sendSurvey(deps, { shop, kind: "nps", subjectId: o.shopifyId, orderShopifyId: o.shopifyId, orderName: o.name, email: o.email!, locale: o.customerLocale ?? "en" });
+      await sendSurvey(deps, {
+        shop,
+        kind: "nps",
+        subjectId: o.shopifyId,
+        orderShopifyId: o.shopifyId,
+        orderName: o.name,
+        email: o.email!,
+        locale: o.customerLocale ?? "en",
+      });
       sent++;
     }
   }

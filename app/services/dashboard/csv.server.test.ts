@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+
 import { periods } from "../../domain/dashboard/kpi";
+
 import { dashboardCsv } from "./csv.server";
 import type { Dashboard, DashboardFigure } from "./registry.server";
 
@@ -45,7 +47,7 @@ describe("the dashboard CSV", () => {
     };
     expect(dashboardCsv(d).split("\r\n").slice(1)).toEqual([
       "Revenue kept,CAD,10.00,82.00,-72.00,'-2+3+cmd|' /C calc'!A0",
-      "Median first response,minutes,75,200,-125,\"'\t=1+1\"",
+      'Median first response,minutes,75,200,-125,"\'\t=1+1"',
       "Return rate,count,3,,,",
       '"Return rate: too small; =1+1",,2,,,',
       "",

@@ -5,6 +5,7 @@
  * periods, of the wrong kind or status are there to be ignored. The CSV export must say the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
 
 const SHOP = "dash-seed.myshopify.com";
@@ -41,10 +42,25 @@ async function order(n: number, input: { customer: number; placed: string; cance
 
 let answerN = 0;
 const answer = (kind: "csat" | "nps", score: number | null, when: string, shop = SHOP) =>
-  t.db.surveyResponse.create({ data: { shop, kind, subjectId: `${kind}-${answerN++}`, score, sentAt: at("2026-02-01T00:00:00"), answeredAt: score === null ? null : at(when) } });
+  t.db.surveyResponse.create({
+    data: {
+      shop,
+      kind,
+      subjectId: `${kind}-${answerN++}`,
+      score,
+      sentAt: at("2026-02-01T00:00:00"),
+      answeredAt: score === null ? null : at(when),
+    },
+  });
 
 let requestN = 0;
-const request = (input: { topic: "order_status" | "other"; created: string; answered?: string; minutes?: number; shop?: string }) =>
+const request = (input: {
+  topic: "order_status" | "other";
+  created: string;
+  answered?: string;
+  minutes?: number;
+  shop?: string;
+}) =>
   t.db.contactRequest.create({
     data: {
       shop: input.shop ?? SHOP,
@@ -67,7 +83,7 @@ function returnCase(input: {
   bonus?: number;
   requested: string;
   resolved?: string;
-  lines: Array<[reason: string, quantity: number]>;
+  lines: [reason: string, quantity: number][];
   shopifyReturnId?: string;
   shop?: string;
   currency?: string;
@@ -92,7 +108,15 @@ function returnCase(input: {
       shopifyReturnId: input.shopifyReturnId ?? null,
       requestedAt: at(input.requested),
       resolvedAt: input.resolved ? at(input.resolved) : null,
-      lines: { create: input.lines.map(([reason, quantity], i) => ({ lineItemShopifyId: `li-${n}-${i}`, title: "Shirt", quantity, unitPriceMinor: 1000, reason })) },
+      lines: {
+        create: input.lines.map(([reason, quantity], i) => ({
+          lineItemShopifyId: `li-${n}-${i}`,
+          title: "Shirt",
+          quantity,
+          unitPriceMinor: 1000,
+          reason,
+        })),
+      },
     },
   });
 }
@@ -104,13 +128,37 @@ beforeAll(async () => {
   csv = await import("./csv.server");
   (await import("./core-metrics.server")).registerCoreDashboardMetrics();
 
-  await t.db.shop.create({ data: { domain: SHOP, name: "Dash", email: "help@dash.example", ianaTimezone: "Asia/Tokyo", currencyCode: "CAD" } });
-  await t.db.shop.create({ data: { domain: OTHER, name: "Other", email: "help@other.example", ianaTimezone: "Asia/Tokyo", currencyCode: "CAD" } });
+  await t.db.shop.create({
+    data: { domain: SHOP, name: "Dash", email: "help@dash.example", ianaTimezone: "Asia/Tokyo", currencyCode: "CAD" },
+  });
+  await t.db.shop.create({
+    data: {
+      domain: OTHER,
+      name: "Other",
+      email: "help@other.example",
+      ianaTimezone: "Asia/Tokyo",
+      currencyCode: "CAD",
+    },
+  });
 
   // CSAT. Current: 5, 4, 4, 3, 1, and 5 at 23:59 Tokyo on the 15th -> 4 of 6 are 4-5 = 2/3.
   // Previous: 5 at 00:00 Tokyo on the 2nd, 2, 2, 4 -> 2 of 4 = 1/2. Change +1/6 (relative +1/3).
-  for (const [score, when] of [[5, "2026-03-09T03:00:00"], [4, "2026-03-10T03:00:00"], [4, "2026-03-11T03:00:00"], [3, "2026-03-12T03:00:00"], [1, "2026-03-13T03:00:00"], [5, "2026-03-15T14:59:00"]] as const) await answer("csat", score, when);
-  for (const [score, when] of [[5, "2026-03-01T15:00:00"], [2, "2026-03-03T03:00:00"], [2, "2026-03-05T03:00:00"], [4, "2026-03-07T03:00:00"]] as const) await answer("csat", score, when);
+  for (const [score, when] of [
+    [5, "2026-03-09T03:00:00"],
+    [4, "2026-03-10T03:00:00"],
+    [4, "2026-03-11T03:00:00"],
+    [3, "2026-03-12T03:00:00"],
+    [1, "2026-03-13T03:00:00"],
+    [5, "2026-03-15T14:59:00"],
+  ] as const)
+    await answer("csat", score, when);
+  for (const [score, when] of [
+    [5, "2026-03-01T15:00:00"],
+    [2, "2026-03-03T03:00:00"],
+    [2, "2026-03-05T03:00:00"],
+    [4, "2026-03-07T03:00:00"],
+  ] as const)
+    await answer("csat", score, when);
   await answer("csat", 1, "2026-03-15T15:00:00"); // 00:00 Tokyo on the 16th: after the period
   await answer("csat", 1, "2026-03-01T14:59:00"); // 23:59 Tokyo on 1 March: before the previous period
   await answer("csat", null, "2026-03-10T03:00:00"); // sent, never answered
@@ -125,26 +173,62 @@ beforeAll(async () => {
   // First responses, by when the first reply went out: current 30, 90, 60, 120 -> median 75;
   // previous 200 -> 200. Change -125 (relative -0.625). Another shop's 1 minute is not ours.
   // WISMO order-status contacts, by creation: current 2 (the 30- and 90-minute ones), previous 1.
-  await request({ topic: "order_status", created: "2026-03-09T01:00:00", answered: "2026-03-09T02:00:00", minutes: 30 });
-  await request({ topic: "order_status", created: "2026-03-10T01:00:00", answered: "2026-03-10T04:00:00", minutes: 90 });
+  await request({
+    topic: "order_status",
+    created: "2026-03-09T01:00:00",
+    answered: "2026-03-09T02:00:00",
+    minutes: 30,
+  });
+  await request({
+    topic: "order_status",
+    created: "2026-03-10T01:00:00",
+    answered: "2026-03-10T04:00:00",
+    minutes: 90,
+  });
   await request({ topic: "other", created: "2026-03-08T14:00:00", answered: "2026-03-09T01:00:00", minutes: 60 }); // asked in the previous period, answered in this one
   await request({ topic: "other", created: "2026-03-11T01:00:00", answered: "2026-03-11T05:00:00", minutes: 120 });
-  await request({ topic: "order_status", created: "2026-03-03T01:00:00", answered: "2026-03-03T06:00:00", minutes: 200 });
+  await request({
+    topic: "order_status",
+    created: "2026-03-03T01:00:00",
+    answered: "2026-03-03T06:00:00",
+    minutes: 200,
+  });
   await request({ topic: "order_status", created: "2026-03-15T15:30:00" }); // after the period, unanswered
-  await request({ topic: "order_status", created: "2026-03-10T01:00:00", answered: "2026-03-10T01:01:00", minutes: 1, shop: OTHER });
+  await request({
+    topic: "order_status",
+    created: "2026-03-10T01:00:00",
+    answered: "2026-03-10T01:01:00",
+    minutes: 1,
+    shop: OTHER,
+  });
 
   // WISMO self-service. Views: current 3 (9th) + 2 (15th) = 5; previous 1 (8th); the 16th's 100
   // and another shop's are not counted. Proactive tracking emails sent: current 1 (a failed one
   // and a returns email do not count), previous 0.
   // Current (5 + 1) / (5 + 1 + 2) = 0.75; previous 1 / (1 + 1) = 0.5. Change +0.25 (relative +0.5).
-  const view = (day: string, views: number, shop = SHOP) => t.db.trackingViewDay.create({ data: { shop, orderShopifyId: orderId(1), day, views, firstViewedAt: at(`${day}T00:00:00`) } });
+  const view = (day: string, views: number, shop = SHOP) =>
+    t.db.trackingViewDay.create({
+      data: { shop, orderShopifyId: orderId(1), day, views, firstViewedAt: at(`${day}T00:00:00`) },
+    });
   await view("2026-03-09", 3);
   await view("2026-03-15", 2);
   await view("2026-03-16", 100);
   await view("2026-03-08", 1);
   await view("2026-03-10", 50, OTHER);
   const mail = (milestone: string, kind: string, status: string, sentAt: string | null) =>
-    t.db.notification.create({ data: { shop: SHOP, kind, subjectId: "s1", milestone, subject: "x", bodyHtml: "x", bodyText: "x", status, sentAt: sentAt ? at(sentAt) : null } });
+    t.db.notification.create({
+      data: {
+        shop: SHOP,
+        kind,
+        subjectId: "s1",
+        milestone,
+        subject: "x",
+        bodyHtml: "x",
+        bodyText: "x",
+        status,
+        sentAt: sentAt ? at(sentAt) : null,
+      },
+    });
   await mail("shipped", "tracking", "sent", "2026-03-12T00:00:00");
   await mail("delivered", "tracking", "failed", null);
   await mail("approved", "returns", "sent", "2026-03-12T00:00:00");
@@ -164,11 +248,38 @@ beforeAll(async () => {
   // Return rate. Current: 101 has an open Shopify return, 102 a refund of items -> 2 of 4 = 0.5.
   // Previous: 201's return was cancelled -> 0 of 2 = 0. Change +0.5 (relative: none).
   const mirror = (id: number, o: number, status: string, requested: string, lines: object[], shop = SHOP) =>
-    t.db.shopifyReturn.create({ data: { shop, shopifyId: `gid://shopify/Return/${id}`, orderShopifyId: orderId(o), status, lines: JSON.stringify(lines), requestedAt: at(requested), lastEventAt: at(requested) } });
+    t.db.shopifyReturn.create({
+      data: {
+        shop,
+        shopifyId: `gid://shopify/Return/${id}`,
+        orderShopifyId: orderId(o),
+        status,
+        lines: JSON.stringify(lines),
+        requestedAt: at(requested),
+        lastEventAt: at(requested),
+      },
+    });
   await mirror(1, 101, "OPEN", "2026-03-12T00:00:00", [{ lineItemShopifyId: "a", quantity: 2, reason: "size" }]);
   await mirror(2, 201, "CANCELED", "2026-03-04T00:00:00", [{ lineItemShopifyId: "b", quantity: 1, reason: "size" }]);
-  await mirror(3, 103, "OPEN", "2026-03-12T00:00:00", [{ lineItemShopifyId: "c", quantity: 9, reason: "other" }], OTHER);
-  await t.db.refund.create({ data: { shop: SHOP, shopifyId: "gid://shopify/Refund/1", orderShopifyId: orderId(102), amountMinor: 2000, currency: "CAD", shopifyCreatedAt: at("2026-03-12T00:00:00"), lines: { create: [{ lineItemShopifyId: "l", quantity: 1, subtotalMinor: 2000 }] } } });
+  await mirror(
+    3,
+    103,
+    "OPEN",
+    "2026-03-12T00:00:00",
+    [{ lineItemShopifyId: "c", quantity: 9, reason: "other" }],
+    OTHER,
+  );
+  await t.db.refund.create({
+    data: {
+      shop: SHOP,
+      shopifyId: "gid://shopify/Refund/1",
+      orderShopifyId: orderId(102),
+      amountMinor: 2000,
+      currency: "CAD",
+      shopifyCreatedAt: at("2026-03-12T00:00:00"),
+      lines: { create: [{ lineItemShopifyId: "l", quantity: 1, subtotalMinor: 2000 }] },
+    },
+  });
 
   // Returns resolved (revenue kept = what would otherwise have been refunded: items - fees, no bonus).
   // Current, CAD: exchange_variant 40.00 -> 40.00; store credit 30.00 - 3.00 restocking - 5.00
@@ -176,15 +287,76 @@ beforeAll(async () => {
   // Total 82.00. Not counted: a refund, a credit resolved on the 16th Tokyo, an exchange not yet
   // resolved, another shop's credit. Previous: credit 10.00 (+ 1.00 bonus) -> 10.00.
   // Change +72.00 (relative +7.2).
-  await returnCase({ resolution: "exchange_variant", items: 4000, requested: "2026-03-09T00:00:00", resolved: "2026-03-11T00:00:00", lines: [["size", 2]], shopifyReturnId: "gid://shopify/Return/1" });
-  await returnCase({ resolution: "store_credit", items: 3000, restocking: 300, shipping: 500, bonus: 300, requested: "2026-03-09T00:00:00", resolved: "2026-03-12T00:00:00", lines: [["defective", 1]] });
-  await returnCase({ resolution: "exchange_any", items: 2000, bonus: 100, requested: "2026-03-10T00:00:00", resolved: "2026-03-15T14:59:00", lines: [["size", 1]] });
-  await returnCase({ resolution: "refund", items: 5000, shipping: 500, requested: "2026-03-10T00:00:00", resolved: "2026-03-12T00:00:00", lines: [["changed_mind", 1]] });
-  await returnCase({ resolution: "store_credit", items: 1000, requested: "2026-03-11T00:00:00", resolved: "2026-03-15T15:00:00", lines: [["defective", 1]] });
-  await returnCase({ resolution: "exchange_variant", items: 1500, requested: "2026-03-12T00:00:00", lines: [["defective", 1]] });
-  await returnCase({ resolution: "exchange_variant", status: "canceled", items: 1500, requested: "2026-03-12T00:00:00", lines: [["wrong_item", 4]] });
-  await returnCase({ resolution: "store_credit", items: 9900, requested: "2026-03-12T00:00:00", resolved: "2026-03-12T00:00:00", lines: [["other", 9]], shop: OTHER });
-  await returnCase({ resolution: "store_credit", items: 1000, bonus: 100, requested: "2026-03-03T00:00:00", resolved: "2026-03-05T00:00:00", lines: [["size", 1]] });
+  await returnCase({
+    resolution: "exchange_variant",
+    items: 4000,
+    requested: "2026-03-09T00:00:00",
+    resolved: "2026-03-11T00:00:00",
+    lines: [["size", 2]],
+    shopifyReturnId: "gid://shopify/Return/1",
+  });
+  await returnCase({
+    resolution: "store_credit",
+    items: 3000,
+    restocking: 300,
+    shipping: 500,
+    bonus: 300,
+    requested: "2026-03-09T00:00:00",
+    resolved: "2026-03-12T00:00:00",
+    lines: [["defective", 1]],
+  });
+  await returnCase({
+    resolution: "exchange_any",
+    items: 2000,
+    bonus: 100,
+    requested: "2026-03-10T00:00:00",
+    resolved: "2026-03-15T14:59:00",
+    lines: [["size", 1]],
+  });
+  await returnCase({
+    resolution: "refund",
+    items: 5000,
+    shipping: 500,
+    requested: "2026-03-10T00:00:00",
+    resolved: "2026-03-12T00:00:00",
+    lines: [["changed_mind", 1]],
+  });
+  await returnCase({
+    resolution: "store_credit",
+    items: 1000,
+    requested: "2026-03-11T00:00:00",
+    resolved: "2026-03-15T15:00:00",
+    lines: [["defective", 1]],
+  });
+  await returnCase({
+    resolution: "exchange_variant",
+    items: 1500,
+    requested: "2026-03-12T00:00:00",
+    lines: [["defective", 1]],
+  });
+  await returnCase({
+    resolution: "exchange_variant",
+    status: "canceled",
+    items: 1500,
+    requested: "2026-03-12T00:00:00",
+    lines: [["wrong_item", 4]],
+  });
+  await returnCase({
+    resolution: "store_credit",
+    items: 9900,
+    requested: "2026-03-12T00:00:00",
+    resolved: "2026-03-12T00:00:00",
+    lines: [["other", 9]],
+    shop: OTHER,
+  });
+  await returnCase({
+    resolution: "store_credit",
+    items: 1000,
+    bonus: 100,
+    requested: "2026-03-03T00:00:00",
+    resolved: "2026-03-05T00:00:00",
+    lines: [["size", 1]],
+  });
   // Top reasons of returns requested in the period (cases; Return/1's mirror is the first case's):
   // defective 1 + 1 + 1 = 3, size 2 + 1 = 3, changed_mind 1; the cancelled case's wrong_item is out.
 
@@ -196,7 +368,17 @@ beforeAll(async () => {
   // buyers none (C3 joined later) -> no figure, shown as 0; non-members 0/2.
   // Change in repeat rate +2/3 (relative: none).
   const member = (key: string, c: number | null, created: string, points: number, extra: object = {}, shop = SHOP) =>
-    t.db.loyaltyMember.create({ data: { shop, key, customerShopifyId: c === null ? null : customer(c), points, lifetimePoints: points, createdAt: at(created), ...extra } });
+    t.db.loyaltyMember.create({
+      data: {
+        shop,
+        key,
+        customerShopifyId: c === null ? null : customer(c),
+        points,
+        lifetimePoints: points,
+        createdAt: at(created),
+        ...extra,
+      },
+    });
   await member(`c:${customer(1)}`, 1, "2026-01-01T00:00:00", 1000);
   await member(`c:${customer(3)}`, 3, "2026-03-10T00:00:00", 500);
   await member("redacted:x", null, "2026-01-01T00:00:00", 200, { redactedAt: at("2026-02-01T00:00:00") });
@@ -207,8 +389,13 @@ beforeAll(async () => {
   // 2000 points. Best active money reward: 15.00 store credit for 1000 points = 1.5 cents a point
   // (5.00 off for 500 = 1 cent; an inactive 10.00 for 100 points, a percentage reward and another
   // shop's rewards do not count) -> 3000 cents = 30.00. No previous period (a point in time).
-  const reward = (kind: string, pointsCost: number, value: { valueMinor?: number; percentOff?: number }, active = true, shop = SHOP) =>
-    t.db.loyaltyReward.create({ data: { shop, kind, title: kind, pointsCost, ...value, active } });
+  const reward = (
+    kind: string,
+    pointsCost: number,
+    value: { valueMinor?: number; percentOff?: number },
+    active = true,
+    shop = SHOP,
+  ) => t.db.loyaltyReward.create({ data: { shop, kind, title: kind, pointsCost, ...value, active } });
   await reward("fixed_amount", 500, { valueMinor: 500 });
   await reward("store_credit", 1000, { valueMinor: 1500 });
   await reward("fixed_amount", 100, { valueMinor: 1000 }, false);
@@ -229,13 +416,13 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((cell += '"'), i++);
       else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
+    else if (ch === ",") (row.push(cell), (cell = ""));
     else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
+      (row.push(cell), rows.push(row), (row = []), (cell = ""), i++);
     } else cell += ch;
   }
   return rows;
@@ -254,11 +441,26 @@ describe("the dashboard against a hand-computed seed", () => {
   });
 
   it("takes the periods in the shop's calendar", () => {
-    expect([d.current.from, d.current.to, d.previous.from, d.previous.to]).toEqual([FROM, TO, "2026-03-02", "2026-03-08"]);
+    expect([d.current.from, d.current.to, d.previous.from, d.previous.to]).toEqual([
+      FROM,
+      TO,
+      "2026-03-02",
+      "2026-03-08",
+    ]);
     expect(d.current.start.toISOString()).toBe("2026-03-08T15:00:00.000Z");
     expect(d.current.end.toISOString()).toBe("2026-03-15T15:00:00.000Z");
     expect(d.previous.start.toISOString()).toBe("2026-03-01T15:00:00.000Z");
-    expect(d.figures.map((f) => f.id)).toEqual(["csat", "nps", "first_response", "wismo_deflection", "return_rate", "revenue_kept", "repeat_rate", "loyalty_members", "points_liability"]);
+    expect(d.figures.map((f) => f.id)).toEqual([
+      "csat",
+      "nps",
+      "first_response",
+      "wismo_deflection",
+      "return_rate",
+      "revenue_kept",
+      "repeat_rate",
+      "loyalty_members",
+      "points_liability",
+    ]);
   });
 
   it("CSAT: 4 of 6 against 2 of 4", () => {
@@ -362,7 +564,14 @@ describe("the dashboard against a hand-computed seed", () => {
 
   it("the CSV export carries the same figures, money in the currency's units", () => {
     const rows = parseCsv(csv.dashboardCsv(d));
-    expect(rows[0]).toEqual(["metric", "unit", `current (${FROM} to ${TO})`, "previous (2026-03-02 to 2026-03-08)", "change", "detail"]);
+    expect(rows[0]).toEqual([
+      "metric",
+      "unit",
+      `current (${FROM} to ${TO})`,
+      "previous (2026-03-02 to 2026-03-08)",
+      "change",
+      "detail",
+    ]);
     const row = (label: string) => rows.find((r) => r[0] === label)?.slice(1, 5);
     const n = (s: string | undefined) => Number(s);
     for (const f of d.figures) {

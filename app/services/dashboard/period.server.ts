@@ -3,7 +3,10 @@ import { addDays, isCivilDate, localDate } from "../../domain/tracking/calendar"
 import { shopProfile } from "../../models/tracking.server";
 
 /** The dashboard's period from ?from=&to= (civil dates in the shop's time zone); the last 30 days by default. */
-export async function periodFromQuery(request: Request, shop: string): Promise<{ from: string; to: string } | { error: string }> {
+export async function periodFromQuery(
+  request: Request,
+  shop: string,
+): Promise<{ from: string; to: string } | { error: string }> {
   const url = new URL(request.url);
   const profile = await shopProfile(db(), shop);
   const today = localDate(new Date(), profile.timeZone);
@@ -14,4 +17,3 @@ export async function periodFromQuery(request: Request, shop: string): Promise<{
   if (addDays(from, 366) <= to) return { error: "Pick a period of at most a year." };
   return { from, to };
 }
-

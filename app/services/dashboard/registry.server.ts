@@ -24,7 +24,7 @@ export interface MetricValue {
   value: number | null;
   /** A short line under the figure: "42 answers", "3 of 120 orders". */
   detail?: string;
-  breakdown?: Array<{ label: string; value: number }>;
+  breakdown?: { label: string; value: number }[];
 }
 
 export interface DashboardMetric {

@@ -1,10 +1,13 @@
 /** The merchant's side: members, their ledgers, manual adjustments, rewards and the liability report. */
+import { randomUUID } from "node:crypto";
+
 import { z } from "zod";
 import type { Prisma } from "@prisma/client";
+
 import type { Db } from "../../db.server";
+
 import { balanceOf, postEntry } from "./ledger.server";
 import { LoyaltyError } from "./redemption.server";
-import { randomUUID } from "node:crypto";
 
 export interface MemberFilters {
   query?: string | null;
@@ -19,14 +22,23 @@ export const PAGE_SIZE = 50;
 export async function listMembers(db: Db, shop: string, filters: MemberFilters) {
   const where: Prisma.LoyaltyMemberWhereInput = { shop, redactedAt: null };
   const q = filters.query?.trim().toLowerCase();
-  if (q) where.OR = [{ email: { contains: q } }, { customerShopifyId: { endsWith: `/${q.replace(/\D/g, "") || "x"}` } }];
+  if (q)
+    where.OR = [{ email: { contains: q } }, { customerShopifyId: { endsWith: `/${q.replace(/\D/g, "") || "x"}` } }];
   if (filters.tier) where.tierKey = filters.tier === "none" ? null : filters.tier;
   if (filters.minPoints != null || filters.maxPoints != null) {
-    where.points = { ...(filters.minPoints != null ? { gte: filters.minPoints } : {}), ...(filters.maxPoints != null ? { lte: filters.maxPoints } : {}) };
+    where.points = {
+      ...(filters.minPoints != null ? { gte: filters.minPoints } : {}),
+      ...(filters.maxPoints != null ? { lte: filters.maxPoints } : {}),
+    };
   }
   const page = Math.max(1, filters.page ?? 1);
   const [members, total] = await Promise.all([
-    db.loyaltyMember.findMany({ where, orderBy: [{ points: "desc" }, { id: "asc" }], skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }),
+    db.loyaltyMember.findMany({
+      where,
+      orderBy: [{ points: "desc" }, { id: "asc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+    }),
     db.loyaltyMember.count({ where }),
   ]);
   return { members, total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
@@ -37,30 +49,53 @@ export async function memberDetail(db: Db, shop: string, memberId: string, now: 
   if (!member) return null;
   const [balance, ledger, redemptions] = await Promise.all([
     balanceOf(db, shop, memberId, now),
-    db.loyaltyLedgerEntry.findMany({ where: { shop, memberId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 200 }),
+    db.loyaltyLedgerEntry.findMany({
+      where: { shop, memberId },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: 200,
+    }),
     db.loyaltyRedemption.findMany({ where: { shop, memberId }, orderBy: { createdAt: "desc" }, take: 50 }),
   ]);
   return { member, balance: balance!, ledger, redemptions };
 }
 
 export const adjustmentSchema = z.object({
-  points: z.coerce.number().int("Whole points only").refine((n) => n !== 0, "Enter a number of points other than 0").refine((n) => Math.abs(n) <= 1_000_000, "At most 1,000,000 points at a time"),
+  points: z.coerce
+    .number()
+    .int("Whole points only")
+    .refine((n) => n !== 0, "Enter a number of points other than 0")
+    .refine((n) => Math.abs(n) <= 1_000_000, "At most 1,000,000 points at a time"),
   reason: z.string().trim().min(3, "Say why, so the member's history explains it").max(200),
 });
 
 /** A merchant's manual change: keyed by a one-time token from the form, so a double submit books once. */
-export async function adjustPoints(db: Db, shop: string, input: { memberId: string; points: number; reason: string; actor: string; token?: string | null; now: Date }) {
+export async function adjustPoints(
+  db: Db,
+  shop: string,
+  input: { memberId: string; points: number; reason: string; actor: string; token?: string | null; now: Date },
+) {
   const token = input.token && /^[A-Za-z0-9-]{8,64}$/.test(input.token) ? input.token : randomUUID();
   const result = await postEntry(
     db,
     shop,
     input.memberId,
-    { sourceKey: `adjust:${token}`, kind: "adjust", points: input.points, availableAt: input.now, reason: input.reason, actor: input.actor },
+    {
+      sourceKey: `adjust:${token}`,
+      kind: "adjust",
+      points: input.points,
+      availableAt: input.now,
+      reason: input.reason,
+      actor: input.actor,
+    },
     { now: input.now, mode: "exact" },
   );
   // A merchant's typo, not a conflict: the form can be corrected, so 400 with what is possible.
   if (result.status === "insufficient") {
-    throw new LoyaltyError(400, "below_zero", `That would take the balance below zero: the member has ${result.available} points available to take away (pending points cannot be taken by hand).`);
+    throw new LoyaltyError(
+      400,
+      "below_zero",
+      `That would take the balance below zero: the member has ${result.available} points available to take away (pending points cannot be taken by hand).`,
+    );
   }
   return result;
 }
@@ -69,14 +104,38 @@ export const rewardSchema = z
   .object({
     kind: z.enum(["fixed_amount", "percentage", "free_shipping", "store_credit"]),
     title: z.string().trim().min(1, "Give the reward a name").max(80),
-    pointsCost: z.coerce.number().int("Whole points only").min(1, "A reward costs at least 1 point").max(10_000_000, "At most 10,000,000 points"),
-    valueMinor: z.coerce.number().int().min(1, "Enter an amount above zero").max(100_000_000, "That amount is too large").nullable().default(null),
-    percentOff: z.coerce.number().int("Whole percent only").min(1, "Enter a percentage from 1 to 100").max(100, "Enter a percentage from 1 to 100").nullable().default(null),
-    minimumOrderMinor: z.coerce.number().int().min(0, "The minimum cannot be negative").max(100_000_000, "That minimum is too large").nullable().default(null),
+    pointsCost: z.coerce
+      .number()
+      .int("Whole points only")
+      .min(1, "A reward costs at least 1 point")
+      .max(10_000_000, "At most 10,000,000 points"),
+    valueMinor: z.coerce
+      .number()
+      .int()
+      .min(1, "Enter an amount above zero")
+      .max(100_000_000, "That amount is too large")
+      .nullable()
+      .default(null),
+    percentOff: z.coerce
+      .number()
+      .int("Whole percent only")
+      .min(1, "Enter a percentage from 1 to 100")
+      .max(100, "Enter a percentage from 1 to 100")
+      .nullable()
+      .default(null),
+    minimumOrderMinor: z.coerce
+      .number()
+      .int()
+      .min(0, "The minimum cannot be negative")
+      .max(100_000_000, "That minimum is too large")
+      .nullable()
+      .default(null),
   })
   .superRefine((r, ctx) => {
-    if ((r.kind === "fixed_amount" || r.kind === "store_credit") && !r.valueMinor) ctx.addIssue({ code: "custom", path: ["valueMinor"], message: "Enter the amount" });
-    if (r.kind === "percentage" && !r.percentOff) ctx.addIssue({ code: "custom", path: ["percentOff"], message: "Enter the percentage" });
+    if ((r.kind === "fixed_amount" || r.kind === "store_credit") && !r.valueMinor)
+      ctx.addIssue({ code: "custom", path: ["valueMinor"], message: "Enter the amount" });
+    if (r.kind === "percentage" && !r.percentOff)
+      ctx.addIssue({ code: "custom", path: ["percentOff"], message: "Enter the percentage" });
   });
 
 function rewardErrors(error: z.ZodError) {
@@ -117,7 +176,11 @@ export async function updateReward(db: Db, shop: string, id: string, input: unkn
 }
 
 export function listRewards(db: Db, shop: string) {
-  return db.loyaltyReward.findMany({ where: { shop }, orderBy: [{ active: "desc" }, { pointsCost: "asc" }, { createdAt: "asc" }], take: 200 });
+  return db.loyaltyReward.findMany({
+    where: { shop },
+    orderBy: [{ active: "desc" }, { pointsCost: "asc" }, { createdAt: "asc" }],
+    take: 200,
+  });
 }
 
 export async function setRewardActive(db: Db, shop: string, id: string, active: boolean) {
@@ -134,8 +197,15 @@ export async function liabilityReport(db: Db, shop: string, now: Date) {
     db.loyaltyMember.aggregate({ where: { shop }, _sum: { points: true }, _count: { _all: true } }),
     db.loyaltyLedgerEntry.aggregate({ where: { shop, availableAt: { gt: now } }, _sum: { points: true } }),
     db.loyaltyMember.count({ where: { shop, points: { gt: 0 } } }),
-    db.loyaltyReward.findMany({ where: { shop, active: true, kind: { in: ["fixed_amount", "store_credit"] } }, select: { pointsCost: true, valueMinor: true } }),
-    db.loyaltyRedemption.aggregate({ where: { shop, status: "issued" }, _sum: { points: true }, _count: { _all: true } }),
+    db.loyaltyReward.findMany({
+      where: { shop, active: true, kind: { in: ["fixed_amount", "store_credit"] } },
+      select: { pointsCost: true, valueMinor: true },
+    }),
+    db.loyaltyRedemption.aggregate({
+      where: { shop, status: "issued" },
+      _sum: { points: true },
+      _count: { _all: true },
+    }),
   ]);
   const totalPoints = outstanding._sum.points ?? 0;
   const pendingPoints = Math.max(0, pending._sum.points ?? 0);

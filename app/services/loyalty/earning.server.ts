@@ -9,6 +9,7 @@ import type { Db } from "../../db.server";
 import { toMinor } from "../../domain/shared/money";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
 import { addDays, earningBasisMinor, pointsForRefund, pointsForSpend, sortedTiers } from "../../domain/loyalty/points";
+
 import { postEntry } from "./ledger.server";
 import { customerKey, emailKey, memberForCustomer, memberForGuestEmail, refreshTier } from "./members.server";
 import { loadLoyaltySettings } from "./settings.server";
@@ -29,7 +30,9 @@ export async function earnForPaidOrder(db: Db, shop: string, payload: any, event
   if (!settings.enabled) return "off";
   const orderGid = gidOf("Order", payload);
   if (!orderGid) return "no-order";
-  const existing = await db.loyaltyOrder.findUnique({ where: { shop_orderShopifyId: { shop, orderShopifyId: orderGid } } });
+  const existing = await db.loyaltyOrder.findUnique({
+    where: { shop_orderShopifyId: { shop, orderShopifyId: orderGid } },
+  });
   let loyaltyOrder = existing;
   if (!loyaltyOrder) {
     if (payload.test === true) return "test-order";
@@ -39,8 +42,13 @@ export async function earnForPaidOrder(db: Db, shop: string, payload: any, event
     if (customerGid) member = await memberForCustomer(db, shop, customerGid, email);
     else if (email) {
       // A guest order from the address of an existing account belongs to that account.
-      const account = await db.customer.findFirst({ where: { shop, email: { equals: email.toLowerCase() }, redactedAt: null }, select: { shopifyId: true } });
-      member = account ? await memberForCustomer(db, shop, account.shopifyId, email) : await memberForGuestEmail(db, shop, email);
+      const account = await db.customer.findFirst({
+        where: { shop, email: { equals: email.toLowerCase() }, redactedAt: null },
+        select: { shopifyId: true },
+      });
+      member = account
+        ? await memberForCustomer(db, shop, account.shopifyId, email)
+        : await memberForGuestEmail(db, shop, email);
     } else return "anonymous";
     const currency = str(payload.currency) ?? "USD";
     const amounts = {
@@ -70,7 +78,9 @@ export async function earnForPaidOrder(db: Db, shop: string, payload: any, event
       });
     } catch (error) {
       if ((error as { code?: string }).code !== "P2002") throw error;
-      loyaltyOrder = await db.loyaltyOrder.findUniqueOrThrow({ where: { shop_orderShopifyId: { shop, orderShopifyId: orderGid } } });
+      loyaltyOrder = await db.loyaltyOrder.findUniqueOrThrow({
+        where: { shop_orderShopifyId: { shop, orderShopifyId: orderGid } },
+      });
     }
   }
   if (loyaltyOrder.pointsEarned > 0) {
@@ -78,7 +88,14 @@ export async function earnForPaidOrder(db: Db, shop: string, payload: any, event
       db,
       shop,
       loyaltyOrder.memberId,
-      { sourceKey: `order:${orderGid}`, kind: "earn_order", points: loyaltyOrder.pointsEarned, availableAt: loyaltyOrder.availableAt, orderShopifyId: orderGid, reason: loyaltyOrder.orderName },
+      {
+        sourceKey: `order:${orderGid}`,
+        kind: "earn_order",
+        points: loyaltyOrder.pointsEarned,
+        availableAt: loyaltyOrder.availableAt,
+        orderShopifyId: orderGid,
+        reason: loyaltyOrder.orderName,
+      },
       { now },
     );
   }
@@ -98,7 +115,10 @@ export async function settleOrder(db: Db, shop: string, orderGid: string, now: D
   // Taking back points still pending comes out of the pending amount; otherwise out of what is available.
   const reversalAt = lo.availableAt > now ? lo.availableAt : now;
   const booked = async (sourceKey: string) =>
-    (await db.loyaltyLedgerEntry.findUnique({ where: { shop_sourceKey: { shop, sourceKey } }, select: { id: true } })) !== null;
+    (await db.loyaltyLedgerEntry.findUnique({
+      where: { shop_sourceKey: { shop, sourceKey } },
+      select: { id: true },
+    })) !== null;
 
   for (const refund of refunds) {
     const sourceKey = `refund:${refund.shopifyId}`;
@@ -109,7 +129,14 @@ export async function settleOrder(db: Db, shop: string, orderGid: string, now: D
       db,
       shop,
       lo.memberId,
-      { sourceKey, kind: "reverse_refund", points: 0, availableAt: reversalAt, orderShopifyId: orderGid, reason: lo.orderName },
+      {
+        sourceKey,
+        kind: "reverse_refund",
+        points: 0,
+        availableAt: reversalAt,
+        orderShopifyId: orderGid,
+        reason: lo.orderName,
+      },
       {
         now,
         mode: "cap",
@@ -125,20 +152,33 @@ export async function settleOrder(db: Db, shop: string, orderGid: string, now: D
           return -wanted;
         },
         alongside: async (tx) => {
-          await tx.loyaltyOrder.update({ where: { id: lo.id }, data: { refundedMinor: { increment: refundedLines }, pointsReversed: { increment: wanted } } });
+          await tx.loyaltyOrder.update({
+            where: { id: lo.id },
+            data: { refundedMinor: { increment: refundedLines }, pointsReversed: { increment: wanted } },
+          });
         },
       },
     );
   }
 
-  const order = await db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: orderGid } }, select: { cancelledAt: true } });
+  const order = await db.order.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: orderGid } },
+    select: { cancelledAt: true },
+  });
   if (order?.cancelledAt && !(await booked(`cancel:${orderGid}`))) {
     let wanted = 0;
     await postEntry(
       db,
       shop,
       lo.memberId,
-      { sourceKey: `cancel:${orderGid}`, kind: "reverse_cancel", points: 0, availableAt: reversalAt, orderShopifyId: orderGid, reason: lo.orderName },
+      {
+        sourceKey: `cancel:${orderGid}`,
+        kind: "reverse_cancel",
+        points: 0,
+        availableAt: reversalAt,
+        orderShopifyId: orderGid,
+        reason: lo.orderName,
+      },
       {
         now,
         mode: "cap",
@@ -148,7 +188,10 @@ export async function settleOrder(db: Db, shop: string, orderGid: string, now: D
           return -wanted;
         },
         alongside: async (tx) => {
-          await tx.loyaltyOrder.update({ where: { id: lo.id }, data: { cancelledAt: order.cancelledAt, pointsReversed: { increment: wanted } } });
+          await tx.loyaltyOrder.update({
+            where: { id: lo.id },
+            data: { cancelledAt: order.cancelledAt, pointsReversed: { increment: wanted } },
+          });
         },
       },
     );
@@ -171,7 +214,13 @@ export function hasAccount(payload: any): boolean {
  * and however often it is repeated. Guest records ("disabled") and invitations not yet accepted
  * ("invited", "declined") earn nothing and get no member of their own.
  */
-export async function onCustomerChanged(db: Db, shop: string, topic: "customers/create" | "customers/update", payload: any, now: Date) {
+export async function onCustomerChanged(
+  db: Db,
+  shop: string,
+  topic: "customers/create" | "customers/update",
+  payload: any,
+  now: Date,
+) {
   const customerGid = gidOf("Customer", payload);
   if (!customerGid) return "no-customer";
   const email = str(payload.email)?.toLowerCase() ?? null;
@@ -185,13 +234,23 @@ export async function onCustomerChanged(db: Db, shop: string, topic: "customers/
   }
   const sourceKey = `signup:${customerGid}`;
   // customers/update comes often (every order touches the customer): once booked, nothing to do.
-  if (await db.loyaltyLedgerEntry.findUnique({ where: { shop_sourceKey: { shop, sourceKey } }, select: { id: true } })) return "member";
+  if (await db.loyaltyLedgerEntry.findUnique({ where: { shop_sourceKey: { shop, sourceKey } }, select: { id: true } }))
+    return "member";
   // A late delivery for a customer whose data was erased must not make them a member again.
-  const mirrored = await db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: customerGid } }, select: { redactedAt: true } });
+  const mirrored = await db.customer.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: customerGid } },
+    select: { redactedAt: true },
+  });
   if (mirrored?.redactedAt) return "redacted";
   memberId ??= (await memberForCustomer(db, shop, customerGid, email)).id;
   if (settings.signupBonus > 0) {
-    await postEntry(db, shop, memberId, { sourceKey, kind: "signup", points: settings.signupBonus, availableAt: now, reason: "Account created" }, { now });
+    await postEntry(
+      db,
+      shop,
+      memberId,
+      { sourceKey, kind: "signup", points: settings.signupBonus, availableAt: now, reason: "Account created" },
+      { now },
+    );
   }
   await refreshTier(db, shop, memberId, settings, now);
   return "member";
@@ -201,8 +260,16 @@ export async function onCustomerChanged(db: Db, shop: string, topic: "customers/
  * A guest member with the customer's email becomes (or is merged into) the customer's member.
  * Returns the customer's member when there is one.
  */
-async function takeOverGuest(db: Db, shop: string, customerGid: string, email: string | null, now: Date): Promise<string | null> {
-  const guest = email ? await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: emailKey(email) } } }) : null;
+async function takeOverGuest(
+  db: Db,
+  shop: string,
+  customerGid: string,
+  email: string | null,
+  now: Date,
+): Promise<string | null> {
+  const guest = email
+    ? await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: emailKey(email) } } })
+    : null;
   const account = await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: customerKey(customerGid) } } });
   if (guest && !account) {
     // The guest member becomes the account's member: its ledger comes with it unchanged.
@@ -210,7 +277,10 @@ async function takeOverGuest(db: Db, shop: string, customerGid: string, email: s
       where: { id: guest.id, shop, key: emailKey(email!) },
       data: { key: customerKey(customerGid), customerShopifyId: customerGid },
     });
-    return moved.count === 1 ? guest.id : ((await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: customerKey(customerGid) } } }))?.id ?? null);
+    return moved.count === 1
+      ? guest.id
+      : ((await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: customerKey(customerGid) } } }))?.id ??
+          null);
   }
   if (guest && account) await mergeGuestInto(db, shop, guest.id, account.id, now);
   return account?.id ?? null;
@@ -221,7 +291,10 @@ async function takeOverGuest(db: Db, shop: string, customerGid: string, email: s
  * the guest member's points move over as a keyed pair of entries and its orders follow.
  */
 async function mergeGuestInto(db: Db, shop: string, guestId: string, accountId: string, now: Date) {
-  const guestEntries = await db.loyaltyLedgerEntry.findMany({ where: { shop, memberId: guestId }, select: { points: true, availableAt: true } });
+  const guestEntries = await db.loyaltyLedgerEntry.findMany({
+    where: { shop, memberId: guestId },
+    select: { points: true, availableAt: true },
+  });
   // Each unlock date moves as it is, so pending points stay pending until the same day.
   const byDate = new Map<number, number>();
   for (const e of guestEntries) {
@@ -231,9 +304,33 @@ async function mergeGuestInto(db: Db, shop: string, guestId: string, accountId: 
   for (const [at, points] of byDate) {
     if (points <= 0) continue;
     const availableAt = new Date(at);
-    const out = await postEntry(db, shop, guestId, { sourceKey: `merge-out:${guestId}:${at}`, kind: "merge_out", points: -points, availableAt, reason: "Moved to the customer's account" }, { now, mode: "cap" });
+    const out = await postEntry(
+      db,
+      shop,
+      guestId,
+      {
+        sourceKey: `merge-out:${guestId}:${at}`,
+        kind: "merge_out",
+        points: -points,
+        availableAt,
+        reason: "Moved to the customer's account",
+      },
+      { now, mode: "cap" },
+    );
     if (out.status !== "posted") continue;
-    await postEntry(db, shop, accountId, { sourceKey: `merge-in:${guestId}:${at}`, kind: "merge_in", points: -out.points, availableAt, reason: "Points from guest orders" }, { now });
+    await postEntry(
+      db,
+      shop,
+      accountId,
+      {
+        sourceKey: `merge-in:${guestId}:${at}`,
+        kind: "merge_in",
+        points: -out.points,
+        availableAt,
+        reason: "Points from guest orders",
+      },
+      { now },
+    );
   }
   await db.loyaltyOrder.updateMany({ where: { shop, memberId: guestId }, data: { memberId: accountId } });
 }

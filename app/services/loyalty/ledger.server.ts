@@ -64,22 +64,37 @@ const ACTIVITY: ReadonlySet<EntryKind> = new Set(["earn_order", "signup", "birth
 
 /** Inside a transaction or outside (a Db is a Tx too, working outside any transaction). */
 export async function pendingPoints(tx: Tx, memberId: string, now: Date): Promise<number> {
-  const agg = await tx.loyaltyLedgerEntry.aggregate({ where: { memberId, availableAt: { gt: now } }, _sum: { points: true } });
+  const agg = await tx.loyaltyLedgerEntry.aggregate({
+    where: { memberId, availableAt: { gt: now } },
+    _sum: { points: true },
+  });
   return agg._sum.points ?? 0;
 }
 
 const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 } as const;
 
 /** Books one entry for a member, once per (shop, sourceKey). */
-export async function postEntry(db: Db, shop: string, memberId: string, entry: EntryInput, options: PostOptions): Promise<PostResult> {
+export async function postEntry(
+  db: Db,
+  shop: string,
+  memberId: string,
+  entry: EntryInput,
+  options: PostOptions,
+): Promise<PostResult> {
   const { now, mode = "exact" } = options;
   if (!Number.isInteger(entry.points)) throw new TypeError("points must be an integer");
   try {
     return await db.$transaction(async (tx) => {
       // Take this member's turn before reading anything.
-      const locked = await tx.loyaltyMember.updateMany({ where: { id: memberId, shop }, data: { version: { increment: 1 } } });
+      const locked = await tx.loyaltyMember.updateMany({
+        where: { id: memberId, shop },
+        data: { version: { increment: 1 } },
+      });
       if (locked.count === 0) throw new MemberNotFoundError(`No loyalty member ${memberId} in ${shop}`);
-      const existing = await tx.loyaltyLedgerEntry.findUnique({ where: { shop_sourceKey: { shop, sourceKey: entry.sourceKey } }, select: { id: true } });
+      const existing = await tx.loyaltyLedgerEntry.findUnique({
+        where: { shop_sourceKey: { shop, sourceKey: entry.sourceKey } },
+        select: { id: true },
+      });
       if (existing) return { status: "duplicate" } as const;
 
       let points = options.compute ? await options.compute(tx) : entry.points;
@@ -115,7 +130,9 @@ export async function postEntry(db: Db, shop: string, memberId: string, entry: E
         where: { id: memberId, shop, points: { gte: -points } },
         data: {
           points: { increment: points },
-          ...(points > 0 && entry.kind !== "redeem_return" && entry.kind !== "merge_in" ? { lifetimePoints: { increment: points } } : {}),
+          ...(points > 0 && entry.kind !== "redeem_return" && entry.kind !== "merge_in"
+            ? { lifetimePoints: { increment: points } }
+            : {}),
           ...(ACTIVITY.has(entry.kind) ? { lastActivityAt: now } : {}),
         },
       });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
 import { receiveWebhook } from "../../webhooks/receive.server";
 import { processEvent } from "../../jobs/process-event.server";
@@ -6,13 +7,14 @@ import { testSandbox, TEST_SHOP } from "../../../sandbox/engine/testing";
 import { gidFor } from "../../../sandbox/engine/state";
 import { adminClient } from "../../shopify/admin.server";
 import { LoyaltyDiscountByCode } from "../../shopify/operations/loyalty";
+import { examplePayload, webhookRequest } from "../../../tests/helpers/webhooks";
+
 import { balanceInTransaction, balanceOf, postEntry } from "./ledger.server";
 import { memberForCustomer } from "./members.server";
 import { saveLoyaltySettings } from "./settings.server";
 import { LoyaltyError, redeemReward } from "./redemption.server";
 import { createReward } from "./admin.server";
 import { earnForPaidOrder } from "./earning.server";
-import { examplePayload, webhookRequest } from "../../../tests/helpers/webhooks";
 
 let t: TestDatabase;
 const secret = process.env.SHOPIFY_API_SECRET!;
@@ -25,7 +27,12 @@ async function freshDatabase() {
   t = await createTestDatabase();
   opened.push(t);
   await t.db.shop.create({ data: { domain: SHOP, currencyCode: "USD" } });
-  const saved = await saveLoyaltySettings(t.db, SHOP, { enabled: true, pointsPerUnit: 1, pendingDays: 0, signupBonus: 50 });
+  const saved = await saveLoyaltySettings(t.db, SHOP, {
+    enabled: true,
+    pointsPerUnit: 1,
+    pendingDays: 0,
+    signupBonus: 50,
+  });
   expect(saved.ok).toBe(true);
 }
 
@@ -92,10 +99,46 @@ describe("the ledger", () => {
   it("keeps the balance equal to the ledger's sum and refuses to overdraw", async () => {
     const m = await memberForCustomer(t.db, SHOP, "gid://shopify/Customer/900001", "l1@example.com");
     const now = new Date();
-    expect((await postEntry(t.db, SHOP, m.id, { sourceKey: "t:earn1", kind: "adjust", points: 100, availableAt: now }, { now })).status).toBe("posted");
-    expect((await postEntry(t.db, SHOP, m.id, { sourceKey: "t:earn1", kind: "adjust", points: 100, availableAt: now }, { now })).status).toBe("duplicate");
-    expect((await postEntry(t.db, SHOP, m.id, { sourceKey: "t:spend1", kind: "redeem", points: -101, availableAt: now }, { now })).status).toBe("insufficient");
-    const capped = await postEntry(t.db, SHOP, m.id, { sourceKey: "t:rev1", kind: "reverse_refund", points: -150, availableAt: now }, { now, mode: "cap" });
+    expect(
+      (
+        await postEntry(
+          t.db,
+          SHOP,
+          m.id,
+          { sourceKey: "t:earn1", kind: "adjust", points: 100, availableAt: now },
+          { now },
+        )
+      ).status,
+    ).toBe("posted");
+    expect(
+      (
+        await postEntry(
+          t.db,
+          SHOP,
+          m.id,
+          { sourceKey: "t:earn1", kind: "adjust", points: 100, availableAt: now },
+          { now },
+        )
+      ).status,
+    ).toBe("duplicate");
+    expect(
+      (
+        await postEntry(
+          t.db,
+          SHOP,
+          m.id,
+          { sourceKey: "t:spend1", kind: "redeem", points: -101, availableAt: now },
+          { now },
+        )
+      ).status,
+    ).toBe("insufficient");
+    const capped = await postEntry(
+      t.db,
+      SHOP,
+      m.id,
+      { sourceKey: "t:rev1", kind: "reverse_refund", points: -150, availableAt: now },
+      { now, mode: "cap" },
+    );
     expect(capped).toMatchObject({ status: "posted", points: -100 });
     expect(await expectConsistent(m.id)).toBe(0);
   });
@@ -103,10 +146,26 @@ describe("the ledger", () => {
   it("does not let pending points be spent, and reports them apart", async () => {
     const m = await memberForCustomer(t.db, SHOP, "gid://shopify/Customer/900002", null);
     const now = new Date();
-    await postEntry(t.db, SHOP, m.id, { sourceKey: "t:p-earn", kind: "earn_order", points: 80, availableAt: new Date(now.getTime() + 86_400_000) }, { now });
+    await postEntry(
+      t.db,
+      SHOP,
+      m.id,
+      { sourceKey: "t:p-earn", kind: "earn_order", points: 80, availableAt: new Date(now.getTime() + 86_400_000) },
+      { now },
+    );
     await postEntry(t.db, SHOP, m.id, { sourceKey: "t:a-earn", kind: "adjust", points: 20, availableAt: now }, { now });
     expect(await balanceOf(t.db, SHOP, m.id, now)).toEqual({ total: 100, pending: 80, available: 20 });
-    expect((await postEntry(t.db, SHOP, m.id, { sourceKey: "t:p-spend", kind: "redeem", points: -21, availableAt: now }, { now })).status).toBe("insufficient");
+    expect(
+      (
+        await postEntry(
+          t.db,
+          SHOP,
+          m.id,
+          { sourceKey: "t:p-spend", kind: "redeem", points: -21, availableAt: now },
+          { now },
+        )
+      ).status,
+    ).toBe("insufficient");
     const later = new Date(now.getTime() + 2 * 86_400_000);
     expect(await balanceOf(t.db, SHOP, m.id, later)).toEqual({ total: 100, pending: 0, available: 100 });
     await expectConsistent(m.id);
@@ -115,10 +174,22 @@ describe("the ledger", () => {
   it("lets only as many of 40 concurrent redemptions succeed as the balance allows", async () => {
     const m = await memberForCustomer(t.db, SHOP, "gid://shopify/Customer/900003", null);
     const now = new Date();
-    await postEntry(t.db, SHOP, m.id, { sourceKey: "t:c-earn", kind: "adjust", points: 1000, availableAt: now }, { now });
+    await postEntry(
+      t.db,
+      SHOP,
+      m.id,
+      { sourceKey: "t:c-earn", kind: "adjust", points: 1000, availableAt: now },
+      { now },
+    );
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        postEntry(t.db, SHOP, m.id, { sourceKey: `t:c-spend-${i}`, kind: "redeem", points: -75, availableAt: now }, { now }),
+        postEntry(
+          t.db,
+          SHOP,
+          m.id,
+          { sourceKey: `t:c-spend-${i}`, kind: "redeem", points: -75, availableAt: now },
+          { now },
+        ),
       ),
     );
     expect(results.filter((r) => r.status === "posted")).toHaveLength(13); // 13 * 75 = 975 <= 1000
@@ -134,9 +205,23 @@ describe("earning and reversing from the sandbox's webhooks", () => {
     const { sandbox, mug, tee } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
     const ada = sandbox.createCustomer({ shop: SHOP, email: "ada@example.com", firstName: "Ada", state: "ENABLED" });
     // $18 x 2 + $35 = $71 of merchandise; shipping and tax do not earn by default.
-    const order = sandbox.placeOrder({ shop: SHOP, customer: ada, lines: [{ variantId: mug.variants[0].id, quantity: 2 }, { variantId: tee.variants[0].id, quantity: 1 }], paid: true, taxRate: 0.13 });
+    const order = sandbox.placeOrder({
+      shop: SHOP,
+      customer: ada,
+      lines: [
+        { variantId: mug.variants[0].id, quantity: 2 },
+        { variantId: tee.variants[0].id, quantity: 1 },
+      ],
+      paid: true,
+      taxRate: 0.13,
+    });
     sandbox.refund({ shop: SHOP, order, lines: [{ lineItemId: order.lineItems[1].id, quantity: 1 }] });
-    const second = sandbox.placeOrder({ shop: SHOP, customer: ada, lines: [{ variantId: mug.variants[0].id, quantity: 1 }], paid: true });
+    const second = sandbox.placeOrder({
+      shop: SHOP,
+      customer: ada,
+      lines: [{ variantId: mug.variants[0].id, quantity: 1 }],
+      paid: true,
+    });
     sandbox.cancelOrder({ shop: SHOP, order: second });
     await sandbox.flush();
     const requests = hold.held;
@@ -151,13 +236,24 @@ describe("earning and reversing from the sandbox's webhooks", () => {
       headers.set("X-Shopify-Webhook-Id", `${headers.get("X-Shopify-Webhook-Id")}-again`);
       await deliver(new Request(r.url, { method: "POST", headers, body: await r.clone().text() }));
     }
-    const member = await t.db.loyaltyMember.findUniqueOrThrow({ where: { shop_key: { shop: SHOP, key: `c:${gidFor("Customer", ada.id)}` } } });
-    const entries = await t.db.loyaltyLedgerEntry.findMany({ where: { memberId: member.id }, orderBy: { sourceKey: "asc" } });
+    const member = await t.db.loyaltyMember.findUniqueOrThrow({
+      where: { shop_key: { shop: SHOP, key: `c:${gidFor("Customer", ada.id)}` } },
+    });
+    const entries = await t.db.loyaltyLedgerEntry.findMany({
+      where: { memberId: member.id },
+      orderBy: { sourceKey: "asc" },
+    });
     const byKind = (kind: string) => entries.filter((e) => e.kind === kind);
     expect(byKind("signup").map((e) => e.points)).toEqual([50]);
-    expect(byKind("earn_order").map((e) => e.points).sort((a, b) => a - b)).toEqual([18, 71]);
+    expect(
+      byKind("earn_order")
+        .map((e) => e.points)
+        .sort((a, b) => a - b),
+    ).toEqual([18, 71]);
     const reversed = (orderId: number) =>
-      entries.filter((e) => e.orderShopifyId === gidFor("Order", orderId) && e.kind.startsWith("reverse_")).reduce((sum, e) => sum + e.points, 0);
+      entries
+        .filter((e) => e.orderShopifyId === gidFor("Order", orderId) && e.kind.startsWith("reverse_"))
+        .reduce((sum, e) => sum + e.points, 0);
     // The tee ($35 of $71) refunded: 35 of the 71 points; the cancelled order: all of its 18.
     expect(reversed(order.id)).toBe(-35);
     expect(reversed(second.id)).toBe(-18);
@@ -170,7 +266,12 @@ describe("earning and reversing from the sandbox's webhooks", () => {
     await freshDatabase();
     const hold = { held: [] as Request[] };
     const { sandbox, candle } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
-    const guestOrder = sandbox.placeOrder({ shop: SHOP, email: "Grace@Example.com", lines: [{ variantId: candle.variants[0].id, quantity: 2 }], paid: true });
+    const guestOrder = sandbox.placeOrder({
+      shop: SHOP,
+      email: "Grace@Example.com",
+      lines: [{ variantId: candle.variants[0].id, quantity: 2 }],
+      paid: true,
+    });
     await sandbox.flush();
     // A checkout with no customer record (as orders created by some channels arrive): only an email.
     const paid = hold.held.find((r) => r.headers.get("X-Shopify-Topic") === "orders/paid")!;
@@ -178,13 +279,17 @@ describe("earning and reversing from the sandbox's webhooks", () => {
     const now = new Date();
     expect(await earnForPaidOrder(t.db, SHOP, payload, now, now)).toBe("earned");
     expect(await earnForPaidOrder(t.db, SHOP, payload, now, now)).toBe("earned");
-    const guest = await t.db.loyaltyMember.findUniqueOrThrow({ where: { shop_key: { shop: SHOP, key: "e:grace@example.com" } } });
+    const guest = await t.db.loyaltyMember.findUniqueOrThrow({
+      where: { shop_key: { shop: SHOP, key: "e:grace@example.com" } },
+    });
     expect(await expectConsistent(guest.id)).toBe(49);
     const created = hold.held.find((r) => r.headers.get("X-Shopify-Topic") === "customers/create")!;
     await deliver(created.clone());
     await deliver(created.clone());
     const customerGid = gidFor("Customer", guestOrder.customerId!);
-    const account = await t.db.loyaltyMember.findUniqueOrThrow({ where: { shop_key: { shop: SHOP, key: `c:${customerGid}` } } });
+    const account = await t.db.loyaltyMember.findUniqueOrThrow({
+      where: { shop_key: { shop: SHOP, key: `c:${customerGid}` } },
+    });
     expect(account.id).toBe(guest.id);
     // Shopify files the guest checkout as a customer without an account: no sign-up bonus.
     expect(await expectConsistent(account.id)).toBe(49);
@@ -199,15 +304,25 @@ describe("the sign-up bonus", () => {
     headers.set("X-Shopify-Webhook-Id", `${headers.get("X-Shopify-Webhook-Id")}-${suffix}`);
     return new Request(r.url, { method: "POST", headers, body: await r.clone().text() });
   }
-  const memberOf = (customerGid: string) => t.db.loyaltyMember.findUnique({ where: { shop_key: { shop: SHOP, key: `c:${customerGid}` } } });
+  const memberOf = (customerGid: string) =>
+    t.db.loyaltyMember.findUnique({ where: { shop_key: { shop: SHOP, key: `c:${customerGid}` } } });
   const signups = async (customerGid: string) =>
-    (await t.db.loyaltyLedgerEntry.findMany({ where: { shop: SHOP, kind: "signup", sourceKey: `signup:${customerGid}` } })).map((e) => e.points);
+    (
+      await t.db.loyaltyLedgerEntry.findMany({
+        where: { shop: SHOP, kind: "signup", sourceKey: `signup:${customerGid}` },
+      })
+    ).map((e) => e.points);
 
   it("is not given to a guest checkout's customer record, and is given once when that customer activates an account, in any order of delivery", async () => {
     await freshDatabase();
     const hold = { held: [] as Request[] };
     const { sandbox, candle } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
-    const order = sandbox.placeOrder({ shop: SHOP, email: "noor@example.com", lines: [{ variantId: candle.variants[0].id, quantity: 2 }], paid: true });
+    const order = sandbox.placeOrder({
+      shop: SHOP,
+      email: "noor@example.com",
+      lines: [{ variantId: candle.variants[0].id, quantity: 2 }],
+      paid: true,
+    });
     await sandbox.flush();
     const customerGid = gidFor("Customer", order.customerId!);
     const guestRecord = hold.held.filter((r) => topicOf(r) === "customers/create");
@@ -288,10 +403,23 @@ describe("the sign-up bonus", () => {
     const created = JSON.parse(examplePayload("customers/create"));
     const customerGid: string = created.admin_graphql_api_id;
     await deliver(webhookRequest("customers/create", created, { shop: SHOP }));
-    const redact = { shop_domain: SHOP, customer: { id: customerGid.split("/").pop(), email: created.email }, orders_to_redact: [] };
+    const redact = {
+      shop_domain: SHOP,
+      customer: { id: customerGid.split("/").pop(), email: created.email },
+      orders_to_redact: [],
+    };
     await deliver(webhookRequest("customers/redact", redact, { shop: SHOP }));
-    expect((await t.db.customer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: customerGid } } })).redactedAt).not.toBeNull();
-    await deliver(webhookRequest("customers/update", { ...JSON.parse(examplePayload("customers/update")), state: "enabled" }, { shop: SHOP }));
+    expect(
+      (await t.db.customer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: customerGid } } }))
+        .redactedAt,
+    ).not.toBeNull();
+    await deliver(
+      webhookRequest(
+        "customers/update",
+        { ...JSON.parse(examplePayload("customers/update")), state: "enabled" },
+        { shop: SHOP },
+      ),
+    );
     expect(await signups(customerGid)).toEqual([]);
     expect(await memberOf(customerGid)).toBeNull();
   });
@@ -304,7 +432,12 @@ describe("redeeming", () => {
     const lin = sandbox.createCustomer({ shop: SHOP, email: "lin@example.com", state: "ENABLED" });
     await sandbox.flush();
     const admin = adminClient(sandbox.graphqlClient(SHOP));
-    const created = await createReward(t.db, SHOP, { kind: "fixed_amount", title: "$5 off", pointsCost: 40, valueMinor: 500 });
+    const created = await createReward(t.db, SHOP, {
+      kind: "fixed_amount",
+      title: "$5 off",
+      pointsCost: 40,
+      valueMinor: 500,
+    });
     expect(created.ok).toBe(true);
     const rewardId = created.ok ? created.reward.id : "";
     const deps = { db: t.db, admin, now: new Date(), shopCurrency: "USD" };
@@ -312,10 +445,21 @@ describe("redeeming", () => {
     const redeemed = await redeemReward(deps, { shop: SHOP, customerId, rewardId });
     expect(redeemed.code).toMatch(/^AC-[A-Z0-9]{10}$/);
     const found = await admin.request(LoyaltyDiscountByCode, { code: redeemed.code! });
-    expect(found.codeDiscountNodeByCode?.codeDiscount).toMatchObject({ usageLimit: 1, context: { customers: [{ id: gidFor("Customer", lin.id) }] } });
+    expect(found.codeDiscountNodeByCode?.codeDiscount).toMatchObject({
+      usageLimit: 1,
+      context: { customers: [{ id: gidFor("Customer", lin.id) }] },
+    });
     // 50 sign-up points - 40: 10 left.
-    await expect(redeemReward(deps, { shop: SHOP, customerId, rewardId })).rejects.toMatchObject({ status: 409, code: "not_enough_points" });
-    await expect(redeemReward(deps, { shop: SHOP, customerId, rewardId: "nope" })).rejects.toMatchObject({ status: 404, code: "unknown_reward" });
-    await expect(redeemReward(deps, { shop: SHOP, customerId: "424242", rewardId })).rejects.toBeInstanceOf(LoyaltyError);
+    await expect(redeemReward(deps, { shop: SHOP, customerId, rewardId })).rejects.toMatchObject({
+      status: 409,
+      code: "not_enough_points",
+    });
+    await expect(redeemReward(deps, { shop: SHOP, customerId, rewardId: "nope" })).rejects.toMatchObject({
+      status: 404,
+      code: "unknown_reward",
+    });
+    await expect(redeemReward(deps, { shop: SHOP, customerId: "424242", rewardId })).rejects.toBeInstanceOf(
+      LoyaltyError,
+    );
   });
 });

@@ -14,6 +14,7 @@ import { isValidTimeZone, localDate } from "../../domain/tracking/calendar";
 import { languageFor, type Language } from "../../domain/tracking/settings";
 import { renderEmail, type EmailTemplateSource } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
+
 import { balanceOf, pendingPoints, postEntry } from "./ledger.server";
 import { loadLoyaltySettings } from "./settings.server";
 
@@ -40,12 +41,25 @@ export const EXPIRY_TEMPLATES: Record<Language, EmailTemplateSource> = {
   },
 };
 
-const EXPIRY_CHROME: Record<Language, { footer: (currencyName: string, shop: string) => string; unsubscribe: string }> = {
-  en: { footer: (c, s) => `You are getting this because you collect ${c} at ${s}.`, unsubscribe: "Unsubscribe from rewards reminders" },
-  ko: { footer: (c, s) => `${s}의 ${c} 적립 회원이시기 때문에 이 메일을 받으셨습니다.`, unsubscribe: "리워드 알림 수신 거부" },
-  ja: { footer: (c, s) => `${s} で${c}を貯めていただいているため、このメールをお送りしています。`, unsubscribe: "特典のお知らせを停止する" },
-  fa: { footer: (c, s) => `این ایمیل را دریافت کرده‌اید چون در ${s} ${c} جمع می‌کنید.`, unsubscribe: "لغو اشتراک یادآوری‌های باشگاه مشتریان" },
-};
+const EXPIRY_CHROME: Record<Language, { footer: (currencyName: string, shop: string) => string; unsubscribe: string }> =
+  {
+    en: {
+      footer: (c, s) => `You are getting this because you collect ${c} at ${s}.`,
+      unsubscribe: "Unsubscribe from rewards reminders",
+    },
+    ko: {
+      footer: (c, s) => `${s}의 ${c} 적립 회원이시기 때문에 이 메일을 받으셨습니다.`,
+      unsubscribe: "리워드 알림 수신 거부",
+    },
+    ja: {
+      footer: (c, s) => `${s} で${c}を貯めていただいているため、このメールをお送りしています。`,
+      unsubscribe: "特典のお知らせを停止する",
+    },
+    fa: {
+      footer: (c, s) => `این ایمیل را دریافت کرده‌اید چون در ${s} ${c} جمع می‌کنید.`,
+      unsubscribe: "لغو اشتراک یادآوری‌های باشگاه مشتریان",
+    },
+  };
 
 /** For members whose customer has no locale we can write in: the loyalty settings have no language of their own. */
 const FALLBACK_LANGUAGE: Language = "en";
@@ -82,7 +96,10 @@ export async function runLoyaltyMaintenance(db: Db, deps: MaintenanceDeps): Prom
   for (const { shop } of shops) {
     const settings = await loadLoyaltySettings(db, shop);
     if (!settings.enabled) continue;
-    const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { name: true, uninstalledAt: true, ianaTimezone: true } });
+    const shopRow = await db.shop.findUnique({
+      where: { domain: shop },
+      select: { name: true, uninstalledAt: true, ianaTimezone: true },
+    });
     if (shopRow?.uninstalledAt) continue;
     const zone = shopRow?.ianaTimezone;
     const run: ShopRun = {
@@ -110,7 +127,10 @@ export async function runLoyaltyMaintenance(db: Db, deps: MaintenanceDeps): Prom
  * Reads a shop's members page by page in id order (each page starts after the last id of the one
  * before), so rows the work changes are neither read twice nor make the loop stop early.
  */
-async function forEachPage<T extends { id: string }>(read: (page: { after: { id?: { gt: string } }; take: number }) => Promise<T[]>, work: (rows: T[]) => Promise<void>) {
+async function forEachPage<T extends { id: string }>(
+  read: (page: { after: { id?: { gt: string } }; take: number }) => Promise<T[]>,
+  work: (rows: T[]) => Promise<void>,
+) {
   let last: string | undefined;
   for (;;) {
     const rows = await read({ after: last === undefined ? {} : { id: { gt: last } }, take: BATCH });
@@ -121,10 +141,17 @@ async function forEachPage<T extends { id: string }>(read: (page: { after: { id?
 }
 
 /** The locales of a page's members' customers, in one query; members without a known one are absent. */
-async function customerLocales(db: Db, shop: string, members: Array<{ customerShopifyId: string | null }>): Promise<Map<string, string>> {
+async function customerLocales(
+  db: Db,
+  shop: string,
+  members: { customerShopifyId: string | null }[],
+): Promise<Map<string, string>> {
   const ids = [...new Set(members.flatMap((m) => (m.customerShopifyId ? [m.customerShopifyId] : [])))];
   if (ids.length === 0) return new Map();
-  const rows = await db.customer.findMany({ where: { shop, shopifyId: { in: ids }, locale: { not: null } }, select: { shopifyId: true, locale: true } });
+  const rows = await db.customer.findMany({
+    where: { shop, shopifyId: { in: ids }, locale: { not: null } },
+    select: { shopifyId: true, locale: true },
+  });
   return new Map(rows.map((c) => [c.shopifyId, c.locale!]));
 }
 
@@ -136,7 +163,14 @@ async function sendExpiryReminders(run: ShopRun) {
   await forEachPage(
     (page) =>
       db.loyaltyMember.findMany({
-        where: { ...page.after, shop, redactedAt: null, email: { not: null }, points: { gt: 0 }, lastActivityAt: { lte: remindBefore, gt: expireBefore } },
+        where: {
+          ...page.after,
+          shop,
+          redactedAt: null,
+          email: { not: null },
+          points: { gt: 0 },
+          lastActivityAt: { lte: remindBefore, gt: expireBefore },
+        },
         orderBy: { id: "asc" },
         take: page.take,
       }),
@@ -214,12 +248,21 @@ async function expireInactive(run: ShopRun) {
             db,
             shop,
             m.id,
-            { sourceKey: `expire:${m.id}:${m.lastActivityAt.toISOString()}:${day}`, kind: "expire", points: 0, availableAt: now, reason: `No activity for ${settings.expiryDays} days` },
+            {
+              sourceKey: `expire:${m.id}:${m.lastActivityAt.toISOString()}:${day}`,
+              kind: "expire",
+              points: 0,
+              availableAt: now,
+              reason: `No activity for ${settings.expiryDays} days`,
+            },
             {
               now,
               mode: "cap",
               compute: async (tx) => {
-                const current = await tx.loyaltyMember.findUniqueOrThrow({ where: { id: m.id }, select: { points: true, lastActivityAt: true, redactedAt: true } });
+                const current = await tx.loyaltyMember.findUniqueOrThrow({
+                  where: { id: m.id },
+                  select: { points: true, lastActivityAt: true, redactedAt: true },
+                });
                 if (current.redactedAt || current.lastActivityAt > expireBefore) throw new NothingToBook();
                 const available = current.points - Math.max(0, await pendingPoints(tx, m.id, now));
                 if (available <= 0) throw new NothingToBook();
@@ -257,7 +300,13 @@ async function bookBirthdays(run: ShopRun) {
           db,
           shop,
           m.id,
-          { sourceKey: `birthday:${m.id}:${year}`, kind: "birthday", points: settings.birthdayBonus, availableAt: now, reason: "Happy birthday" },
+          {
+            sourceKey: `birthday:${m.id}:${year}`,
+            kind: "birthday",
+            points: settings.birthdayBonus,
+            availableAt: now,
+            reason: "Happy birthday",
+          },
           { now },
         );
         if (r.status === "posted") run.report.birthdays++;
@@ -277,7 +326,12 @@ async function refreshTiers(run: ShopRun) {
   await forEachPage(
     (page) =>
       db.loyaltyMember.findMany({
-        where: { ...page.after, shop, redactedAt: null, OR: [{ tierKey: { not: null } }, { spend12mMinor: { gt: 0 } }] },
+        where: {
+          ...page.after,
+          shop,
+          redactedAt: null,
+          OR: [{ tierKey: { not: null } }, { spend12mMinor: { gt: 0 } }],
+        },
         orderBy: { id: "asc" },
         select: { id: true, tierKey: true, spend12mMinor: true },
         take: page.take,

@@ -5,7 +5,12 @@ import type { LoyaltySettings } from "../../domain/loyalty/settings";
 export const customerKey = (customerGid: string) => `c:${customerGid}`;
 export const emailKey = (email: string) => `e:${email.trim().toLowerCase()}`;
 
-async function upsertMember(db: Db, shop: string, key: string, data: { customerShopifyId?: string | null; email?: string | null }) {
+async function upsertMember(
+  db: Db,
+  shop: string,
+  key: string,
+  data: { customerShopifyId?: string | null; email?: string | null },
+) {
   const found = await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key } } });
   if (found) {
     if (data.email && found.email !== data.email && !found.redactedAt) {
@@ -14,7 +19,9 @@ async function upsertMember(db: Db, shop: string, key: string, data: { customerS
     return found;
   }
   try {
-    return await db.loyaltyMember.create({ data: { shop, key, customerShopifyId: data.customerShopifyId ?? null, email: data.email ?? null } });
+    return await db.loyaltyMember.create({
+      data: { shop, key, customerShopifyId: data.customerShopifyId ?? null, email: data.email ?? null },
+    });
   } catch (error) {
     if ((error as { code?: string }).code !== "P2002") throw error;
     return db.loyaltyMember.findUniqueOrThrow({ where: { shop_key: { shop, key } } });
@@ -22,7 +29,10 @@ async function upsertMember(db: Db, shop: string, key: string, data: { customerS
 }
 
 export function memberForCustomer(db: Db, shop: string, customerGid: string, email: string | null) {
-  return upsertMember(db, shop, customerKey(customerGid), { customerShopifyId: customerGid, email: email?.toLowerCase() ?? null });
+  return upsertMember(db, shop, customerKey(customerGid), {
+    customerShopifyId: customerGid,
+    email: email?.toLowerCase() ?? null,
+  });
 }
 
 export function memberForGuestEmail(db: Db, shop: string, email: string) {
@@ -45,6 +55,9 @@ export async function refreshTier(db: Db, shop: string, memberId: string, settin
   });
   const spend = spendOfOrders(orders);
   const tier = tierFor(settings.tiers, spend);
-  await db.loyaltyMember.updateMany({ where: { id: memberId, shop }, data: { spend12mMinor: spend, tierKey: tier?.key ?? null } });
+  await db.loyaltyMember.updateMany({
+    where: { id: memberId, shop },
+    data: { spend12mMinor: spend, tierKey: tier?.key ?? null },
+  });
   return { spend12mMinor: spend, tier };
 }

@@ -4,17 +4,23 @@
  * discount code or store credit. If Shopify refuses, a keyed entry gives the points back.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+
 import type { Db } from "../../db.server";
 import { fromMinor } from "../../domain/shared/money";
 import { gid } from "../../domain/shared/shopify-ids";
 import { rewardCode } from "../../domain/loyalty/points";
 import type { AdminClient } from "../../shopify/admin.server";
-import { LoyaltyDiscountCodeBasicCreate, LoyaltyDiscountCodeFreeShippingCreate, LoyaltyStoreCreditAccountCredit } from "../../shopify/operations/loyalty";
+import {
+  LoyaltyDiscountCodeBasicCreate,
+  LoyaltyDiscountCodeFreeShippingCreate,
+  LoyaltyStoreCreditAccountCredit,
+} from "../../shopify/operations/loyalty";
 import type {
   CurrencyCode,
   DiscountCodeBasicInput,
   DiscountCodeFreeShippingInput,
 } from "../../shopify/operations/types.generated";
+
 import { postEntry } from "./ledger.server";
 import { findMemberByCustomer } from "./members.server";
 import { loadLoyaltySettings } from "./settings.server";
@@ -48,13 +54,22 @@ export interface Redeemed {
   currency: string;
 }
 
-export async function redeemReward(deps: RedeemDeps, input: { shop: string; customerId: string; rewardId: string }): Promise<Redeemed> {
+export async function redeemReward(
+  deps: RedeemDeps,
+  input: { shop: string; customerId: string; rewardId: string },
+): Promise<Redeemed> {
   const { db, now } = deps;
   const { shop } = input;
   const settings = await loadLoyaltySettings(db, shop);
-  if (!settings.enabled) throw new LoyaltyError(403, "program_off", "This shop's rewards program is not running right now.");
+  if (!settings.enabled)
+    throw new LoyaltyError(403, "program_off", "This shop's rewards program is not running right now.");
   const reward = await db.loyaltyReward.findFirst({ where: { id: input.rewardId, shop, active: true } });
-  if (!reward) throw new LoyaltyError(404, "unknown_reward", "That reward is not available. Refresh the page to see the current rewards.");
+  if (!reward)
+    throw new LoyaltyError(
+      404,
+      "unknown_reward",
+      "That reward is not available. Refresh the page to see the current rewards.",
+    );
   const customerGid = gid("Customer", input.customerId);
   const member = await findMemberByCustomer(db, shop, customerGid);
   if (!member) throw new LoyaltyError(409, "not_enough_points", "You do not have enough points for this reward yet.");
@@ -64,7 +79,13 @@ export async function redeemReward(deps: RedeemDeps, input: { shop: string; cust
     db,
     shop,
     member.id,
-    { sourceKey: `redeem:${redemptionId}`, kind: "redeem", points: -reward.pointsCost, availableAt: now, reason: reward.title },
+    {
+      sourceKey: `redeem:${redemptionId}`,
+      kind: "redeem",
+      points: -reward.pointsCost,
+      availableAt: now,
+      reason: reward.title,
+    },
     {
       now,
       mode: "exact",
@@ -87,7 +108,11 @@ export async function redeemReward(deps: RedeemDeps, input: { shop: string; cust
     },
   );
   if (taken.status === "insufficient") {
-    throw new LoyaltyError(409, "not_enough_points", `You need ${reward.pointsCost} points for this reward and have ${taken.available} to spend.`);
+    throw new LoyaltyError(
+      409,
+      "not_enough_points",
+      `You need ${reward.pointsCost} points for this reward and have ${taken.available} to spend.`,
+    );
   }
   if (taken.status !== "posted") throw new Error(`redemption ${redemptionId} was not booked (${taken.status})`);
 
@@ -97,17 +122,37 @@ export async function redeemReward(deps: RedeemDeps, input: { shop: string; cust
       where: { id: redemptionId, shop },
       data: { status: "issued", code: issued.code, discountShopifyId: issued.discountId },
     });
-    return { redemptionId, kind: reward.kind, points: reward.pointsCost, code: issued.code, valueMinor: reward.valueMinor, currency: deps.shopCurrency };
+    return {
+      redemptionId,
+      kind: reward.kind,
+      points: reward.pointsCost,
+      code: issued.code,
+      valueMinor: reward.valueMinor,
+      currency: deps.shopCurrency,
+    };
   } catch (error) {
     await postEntry(
       db,
       shop,
       member.id,
-      { sourceKey: `redeem-return:${redemptionId}`, kind: "redeem_return", points: reward.pointsCost, availableAt: now, reason: `Shopify refused: ${reward.title}` },
+      {
+        sourceKey: `redeem-return:${redemptionId}`,
+        kind: "redeem_return",
+        points: reward.pointsCost,
+        availableAt: now,
+        reason: `Shopify refused: ${reward.title}`,
+      },
       { now },
     );
-    await db.loyaltyRedemption.updateMany({ where: { id: redemptionId, shop }, data: { status: "failed", error: String((error as Error).message).slice(0, 500) } });
-    throw new LoyaltyError(502, "shopify_unavailable", "The reward could not be created just now and your points were not spent. Please try again in a minute.");
+    await db.loyaltyRedemption.updateMany({
+      where: { id: redemptionId, shop },
+      data: { status: "failed", error: String((error as Error).message).slice(0, 500) },
+    });
+    throw new LoyaltyError(
+      502,
+      "shopify_unavailable",
+      "The reward could not be created just now and your points were not spent. Please try again in a minute.",
+    );
   }
 }
 
@@ -115,7 +160,13 @@ async function issue(
   deps: RedeemDeps,
   shop: string,
   customerGid: string,
-  reward: { kind: string; title: string; valueMinor: number | null; percentOff: number | null; minimumOrderMinor: number | null },
+  reward: {
+    kind: string;
+    title: string;
+    valueMinor: number | null;
+    percentOff: number | null;
+    minimumOrderMinor: number | null;
+  },
 ): Promise<{ code: string | null; discountId: string | null }> {
   // The shop's currency as Shopify reported it, so one of its CurrencyCode values.
   const currency = deps.shopCurrency as CurrencyCode;
@@ -135,12 +186,22 @@ async function issue(
     appliesOncePerCustomer: true,
     context: { customers: { add: [customerGid] } },
     combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
-    ...(reward.minimumOrderMinor ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: fromMinor(reward.minimumOrderMinor, currency) } } } : {}),
+    ...(reward.minimumOrderMinor
+      ? {
+          minimumRequirement: {
+            subtotal: { greaterThanOrEqualToSubtotal: fromMinor(reward.minimumOrderMinor, currency) },
+          },
+        }
+      : {}),
   };
   if (reward.kind === "free_shipping") {
-    const result = await deps.admin.mutate(LoyaltyDiscountCodeFreeShippingCreate, (d) => d.discountCodeFreeShippingCreate, {
-      discount: { ...common, destination: { all: true } },
-    });
+    const result = await deps.admin.mutate(
+      LoyaltyDiscountCodeFreeShippingCreate,
+      (d) => d.discountCodeFreeShippingCreate,
+      {
+        discount: { ...common, destination: { all: true } },
+      },
+    );
     return { code, discountId: result.codeDiscountNode?.id ?? null };
   }
   const value =

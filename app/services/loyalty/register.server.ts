@@ -7,12 +7,11 @@ import { registerPeriodicTask } from "../../jobs/scheduler.server";
 import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
 import { registerPersonalDataArea, type DataSubject } from "../compliance.server";
+import type { Db } from "../../db.server";
+
 import { earnForPaidOrder, onCustomerChanged, settleOrder } from "./earning.server";
 import { customerKey, emailKey } from "./members.server";
 import { runLoyaltyMaintenance } from "./maintenance.server";
-import type { Db } from "../../db.server";
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- payloads are untyped JSON */
 
 async function onOrderPaid({ db, shop, payload, eventAt, now }: WebhookContext) {
   await earnForPaidOrder(db, shop, payload, eventAt, now);
@@ -28,7 +27,13 @@ async function onRefund({ db, shop, payload, now }: WebhookContext) {
 }
 
 async function onCustomer({ db, shop, topic, payload, now }: WebhookContext) {
-  await onCustomerChanged(db, shop, topic === "customers/create" ? "customers/create" : "customers/update", payload, now);
+  await onCustomerChanged(
+    db,
+    shop,
+    topic === "customers/create" ? "customers/create" : "customers/update",
+    payload,
+    now,
+  );
 }
 
 async function membersOf(db: Db, shop: string, subject: DataSubject) {
@@ -77,9 +82,19 @@ export function registerLoyalty() {
       for (const m of await membersOf(db, shop, subject)) {
         await db.loyaltyMember.updateMany({
           where: { id: m.id, shop },
-          data: { email: null, birthdayMonth: null, birthdayDay: null, customerShopifyId: null, key: `redacted:${m.id}`, redactedAt: now },
+          data: {
+            email: null,
+            birthdayMonth: null,
+            birthdayDay: null,
+            customerShopifyId: null,
+            key: `redacted:${m.id}`,
+            redactedAt: now,
+          },
         });
-        await db.loyaltyLedgerEntry.updateMany({ where: { shop, memberId: m.id, kind: "adjust" }, data: { reason: "(redacted)" } });
+        await db.loyaltyLedgerEntry.updateMany({
+          where: { shop, memberId: m.id, kind: "adjust" },
+          data: { reason: "(redacted)" },
+        });
       }
     },
     async deleteShop(db, shop) {

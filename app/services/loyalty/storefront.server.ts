@@ -3,6 +3,7 @@ import type { Db } from "../../db.server";
 import { gid } from "../../domain/shared/shopify-ids";
 import { expiresAt, tierProgress } from "../../domain/loyalty/points";
 import { currencyNameFor, type LoyaltyLocale, type LoyaltySettings } from "../../domain/loyalty/settings";
+
 import { balanceOf, pendingUnlocks } from "./ledger.server";
 import { findMemberByCustomer } from "./members.server";
 import { loadLoyaltySettings } from "./settings.server";
@@ -14,28 +15,51 @@ export function checkoutLinkFor(code: string): string {
 }
 
 export async function activeRewards(db: Db, shop: string) {
-  const rewards = await db.loyaltyReward.findMany({ where: { shop, active: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }], take: 50 });
-  return rewards.map((r) => ({ id: r.id, kind: r.kind, title: r.title, pointsCost: r.pointsCost, valueMinor: r.valueMinor, percentOff: r.percentOff, minimumOrderMinor: r.minimumOrderMinor }));
+  const rewards = await db.loyaltyReward.findMany({
+    where: { shop, active: true },
+    orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }],
+    take: 50,
+  });
+  return rewards.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    pointsCost: r.pointsCost,
+    valueMinor: r.valueMinor,
+    percentOff: r.percentOff,
+    minimumOrderMinor: r.minimumOrderMinor,
+  }));
 }
 
 function program(settings: LoyaltySettings, locale: string, currency: string) {
   return {
     // The merchant's word in this language; null lets the block use its own word for "points"
     // rather than showing the English name on a Persian page.
-    currencyName: settings.currencyName[locale as LoyaltyLocale] || (locale === "en" ? currencyNameFor(settings, "en") : null),
+    currencyName:
+      settings.currencyName[locale as LoyaltyLocale] || (locale === "en" ? currencyNameFor(settings, "en") : null),
     pointsPerUnit: settings.pointsPerUnit,
     currency,
     signupBonus: settings.signupBonus,
     birthdayBonus: settings.birthdayBonus,
     pendingDays: settings.pendingDays,
-    tiers: settings.tiers.map((t) => ({ key: t.key, name: t.name, thresholdMinor: t.thresholdMinor, multiplier: t.multiplier, perks: t.perks })),
+    tiers: settings.tiers.map((t) => ({
+      key: t.key,
+      name: t.name,
+      thresholdMinor: t.thresholdMinor,
+      multiplier: t.multiplier,
+      perks: t.perks,
+    })),
   };
 }
 
-export async function loyaltySummary(db: Db, input: { shop: string; customerId: string | null; locale: string; now: Date }) {
+export async function loyaltySummary(
+  db: Db,
+  input: { shop: string; customerId: string | null; locale: string; now: Date },
+) {
   const { shop, now } = input;
   const settings = await loadLoyaltySettings(db, shop);
-  if (!settings.enabled) throw new LoyaltyError(403, "program_off", "This shop's rewards program is not running right now.");
+  if (!settings.enabled)
+    throw new LoyaltyError(403, "program_off", "This shop's rewards program is not running right now.");
   const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
   const currency = shopRow?.currencyCode ?? "USD";
   const rewards = await activeRewards(db, shop);
@@ -46,7 +70,19 @@ export async function loyaltySummary(db: Db, input: { shop: string; customerId: 
   if (!member) {
     return {
       ...base,
-      member: { balance: 0, pending: 0, unlocks: [], tier: progress.current?.key ?? null, nextTier: progress.next?.key ?? null, remainingMinor: progress.remainingMinor, progress: progress.fraction, expiresAt: null, birthdaySaved: false, history: [], redemptions: [] },
+      member: {
+        balance: 0,
+        pending: 0,
+        unlocks: [],
+        tier: progress.current?.key ?? null,
+        nextTier: progress.next?.key ?? null,
+        remainingMinor: progress.remainingMinor,
+        progress: progress.fraction,
+        expiresAt: null,
+        birthdaySaved: false,
+        history: [],
+        redemptions: [],
+      },
     };
   }
   const [balance, unlocks, history, redemptions] = await Promise.all([
@@ -75,7 +111,8 @@ export async function loyaltySummary(db: Db, input: { shop: string; customerId: 
       nextTier: progress.next?.key ?? null,
       remainingMinor: progress.remainingMinor,
       progress: progress.fraction,
-      expiresAt: balance!.total > 0 ? (expiresAt(member.lastActivityAt, settings.expiryDays)?.toISOString() ?? null) : null,
+      expiresAt:
+        balance!.total > 0 ? (expiresAt(member.lastActivityAt, settings.expiryDays)?.toISOString() ?? null) : null,
       birthdaySaved: member.birthdayMonth !== null,
       history: history.map((h) => ({
         kind: h.kind,
@@ -85,7 +122,14 @@ export async function loyaltySummary(db: Db, input: { shop: string; customerId: 
         // Only the order name or reward title: never another person's data, never a staff note.
         label: h.kind === "adjust" ? null : h.reason,
       })),
-      redemptions: redemptions.map((r) => ({ id: r.id, title: r.rewardTitle, kind: r.kind, code: r.code, checkoutUrl: r.code ? checkoutLinkFor(r.code) : null, at: r.createdAt.toISOString() })),
+      redemptions: redemptions.map((r) => ({
+        id: r.id,
+        title: r.rewardTitle,
+        kind: r.kind,
+        code: r.code,
+        checkoutUrl: r.code ? checkoutLinkFor(r.code) : null,
+        at: r.createdAt.toISOString(),
+      })),
     },
   };
 }
@@ -93,11 +137,22 @@ export async function loyaltySummary(db: Db, input: { shop: string; customerId: 
 /** The shopper's birthday (month and day only), for the birthday bonus. */
 export async function setBirthday(db: Db, input: { shop: string; customerId: string; month: number; day: number }) {
   const settings = await loadLoyaltySettings(db, input.shop);
-  if (!settings.enabled) throw new LoyaltyError(403, "program_off", "This shop's rewards program is not running right now.");
-  const valid = Number.isInteger(input.month) && Number.isInteger(input.day) && input.month >= 1 && input.month <= 12 && input.day >= 1 && input.day <= new Date(Date.UTC(2024, input.month, 0)).getUTCDate();
+  if (!settings.enabled)
+    throw new LoyaltyError(403, "program_off", "This shop's rewards program is not running right now.");
+  const valid =
+    Number.isInteger(input.month) &&
+    Number.isInteger(input.day) &&
+    input.month >= 1 &&
+    input.month <= 12 &&
+    input.day >= 1 &&
+    input.day <= new Date(Date.UTC(2024, input.month, 0)).getUTCDate();
   if (!valid) throw new LoyaltyError(400, "invalid_birthday", "Enter a real month and day.");
   const member = await findMemberByCustomer(db, input.shop, gid("Customer", input.customerId));
   if (!member) throw new LoyaltyError(409, "not_a_member", "Place an order or create an account first.");
-  if (member.birthdayMonth !== null) throw new LoyaltyError(409, "birthday_set", "Your birthday is already saved. Contact the shop to change it.");
-  await db.loyaltyMember.updateMany({ where: { id: member.id, shop: input.shop }, data: { birthdayMonth: input.month, birthdayDay: input.day } });
+  if (member.birthdayMonth !== null)
+    throw new LoyaltyError(409, "birthday_set", "Your birthday is already saved. Contact the shop to change it.");
+  await db.loyaltyMember.updateMany({
+    where: { id: member.id, shop: input.shop },
+    data: { birthdayMonth: input.month, birthdayDay: input.day },
+  });
 }

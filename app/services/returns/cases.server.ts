@@ -20,16 +20,33 @@ import {
   type Resolution,
   type ReturnPolicy,
 } from "../../domain/returns/policy";
-import { ReturnsError } from "./errors.server";
 import { newItemsMinor, quoteExchange } from "../../domain/returns/exchange";
 import { formatMoney } from "../../domain/shared/money";
-import type { ExchangeChoice } from "./exchanges.server";
 import { ShopifyApiError, type AdminClient } from "../../shopify/admin.server";
 import { ProductsInCollection, ProductTags } from "../../shopify/operations/returns";
 
+import type { ExchangeChoice } from "./exchanges.server";
+import { ReturnsError } from "./errors.server";
+
 export interface OrderForReturns {
-  order: { shopifyId: string; name: string; email: string | null; customerShopifyId: string | null; customerLocale: string | null; currency: string; totalMinor: number; cancelled: boolean; orderedAt: Date };
-  lines: Array<LineFacts & { title: string; variantTitle: string | null; variantId: string | null; imageUrl: string | null; sku: string | null }>;
+  order: {
+    shopifyId: string;
+    name: string;
+    email: string | null;
+    customerShopifyId: string | null;
+    customerLocale: string | null;
+    currency: string;
+    totalMinor: number;
+    cancelled: boolean;
+    orderedAt: Date;
+  };
+  lines: (LineFacts & {
+    title: string;
+    variantTitle: string | null;
+    variantId: string | null;
+    imageUrl: string | null;
+    sku: string | null;
+  })[];
 }
 
 /** What the policy's exclusions need to know about a product, as Shopify has it now. */
@@ -47,7 +64,11 @@ const BATCH = 50;
  * time (order webhooks carry neither, and a collection's products change, smart ones on their own).
  * Without the Admin API such a policy cannot be applied, so that is refused rather than guessed.
  */
-export async function productFactsFor(admin: AdminClient | null, policy: ReturnPolicy, productIds: string[]): Promise<Map<string, ProductFacts>> {
+export async function productFactsFor(
+  admin: AdminClient | null,
+  policy: ReturnPolicy,
+  productIds: string[],
+): Promise<Map<string, ProductFacts>> {
   const facts = new Map<string, ProductFacts>();
   const { tags, collections } = policy.exclusions;
   if ((tags.length === 0 && collections.length === 0) || productIds.length === 0) return facts;
@@ -75,8 +96,16 @@ export async function productFactsFor(admin: AdminClient | null, policy: ReturnP
 }
 
 /** The order's facts for eligibility; `products` (from productFactsFor) must be given whenever the policy excludes by tag or collection. */
-export async function loadOrderForReturns(db: Db, shop: string, orderShopifyId: string, products?: Map<string, ProductFacts>): Promise<OrderForReturns | null> {
-  const order = await db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } }, include: { lineItems: true } });
+export async function loadOrderForReturns(
+  db: Db,
+  shop: string,
+  orderShopifyId: string,
+  products?: Map<string, ProductFacts>,
+): Promise<OrderForReturns | null> {
+  const order = await db.order.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
+    include: { lineItems: true },
+  });
   if (!order || order.redactedAt) return null;
   const [fulfillments, claims, refunds] = await Promise.all([
     db.fulfillment.findMany({ where: { shop, orderShopifyId, status: "success" }, include: { lines: true } }),
@@ -97,13 +126,23 @@ export async function loadOrderForReturns(db: Db, shop: string, orderShopifyId: 
     },
     lines: order.lineItems.map((li) => {
       const carrying = fulfillments.filter((f) => f.lines.some((l) => l.lineItemShopifyId === li.shopifyId));
-      const fulfilledQuantity = carrying.reduce((n, f) => n + f.lines.filter((l) => l.lineItemShopifyId === li.shopifyId).reduce((m, l) => m + l.quantity, 0), 0);
-      const fulfilledAt = carrying.length ? new Date(Math.min(...carrying.map((f) => f.shopifyCreatedAt.getTime()))) : null;
+      const fulfilledQuantity = carrying.reduce(
+        (n, f) => n + f.lines.filter((l) => l.lineItemShopifyId === li.shopifyId).reduce((m, l) => m + l.quantity, 0),
+        0,
+      );
+      const fulfilledAt = carrying.length
+        ? new Date(Math.min(...carrying.map((f) => f.shopifyCreatedAt.getTime())))
+        : null;
       const delivered = carrying.map((f) => f.deliveredAt).filter((d): d is Date => d !== null);
       return {
         lineItemId: li.shopifyId,
         productId: li.productShopifyId,
-        productTags: (li.productShopifyId && products?.get(li.productShopifyId)?.tags) || li.productTags.split(",").map((t) => t.trim()).filter(Boolean),
+        productTags:
+          (li.productShopifyId && products?.get(li.productShopifyId)?.tags) ||
+          li.productTags
+            .split(",")
+            .map((t) => t.trim())
+            .filter(Boolean),
         productCollectionIds: (li.productShopifyId && products?.get(li.productShopifyId)?.collectionIds) || [],
         quantity: li.quantity,
         priceMinor: li.priceMinor,
@@ -111,9 +150,15 @@ export async function loadOrderForReturns(db: Db, shop: string, orderShopifyId: 
         requiresShipping: li.requiresShipping,
         fulfilledQuantity: Math.min(fulfilledQuantity, li.quantity),
         fulfilledAt,
-        deliveredAt: delivered.length === carrying.length && delivered.length > 0 ? new Date(Math.max(...delivered.map((d) => d.getTime()))) : null,
+        deliveredAt:
+          delivered.length === carrying.length && delivered.length > 0
+            ? new Date(Math.max(...delivered.map((d) => d.getTime())))
+            : null,
         claimedQuantity: claims.find((c) => c.lineItemShopifyId === li.shopifyId)?.claimed ?? 0,
-        refundedQuantity: refunds.reduce((n, r) => n + r.lines.filter((l) => l.lineItemShopifyId === li.shopifyId).reduce((m, l) => m + l.quantity, 0), 0),
+        refundedQuantity: refunds.reduce(
+          (n, r) => n + r.lines.filter((l) => l.lineItemShopifyId === li.shopifyId).reduce((m, l) => m + l.quantity, 0),
+          0,
+        ),
         title: li.title,
         variantTitle: li.variantTitle,
         variantId: li.variantShopifyId,
@@ -152,14 +197,34 @@ const isUnique = (e: unknown) => (e as { code?: string }).code === "P2002";
  * What an exchange's new items cost, one per returned unit at the price Shopify gave; refused
  * when that is more than the returned items are worth after fees (0010-return-exchanges.md).
  */
-function exchangeCost(input: CreateReturnInput, chosen: Array<{ item: RequestedItem }>, quote: Quote, currency: string): number {
-  const priced = chosen.map(({ item }) => ({ quantity: item.quantity, choice: input.exchanges?.[item.exchangeVariantId ?? ""] }));
-  if (priced.some((p) => !p.choice)) throw new ReturnsError(422, "exchange_unavailable", "The item you chose in exchange is not available any more. Choose another.");
-  const exchange = quoteExchange(quote, newItemsMinor(priced.map((p) => ({ quantity: p.quantity, unitPriceMinor: p.choice!.unitPriceMinor }))));
+function exchangeCost(
+  input: CreateReturnInput,
+  chosen: { item: RequestedItem }[],
+  quote: Quote,
+  currency: string,
+): number {
+  const priced = chosen.map(({ item }) => ({
+    quantity: item.quantity,
+    choice: input.exchanges?.[item.exchangeVariantId ?? ""],
+  }));
+  if (priced.some((p) => !p.choice))
+    throw new ReturnsError(
+      422,
+      "exchange_unavailable",
+      "The item you chose in exchange is not available any more. Choose another.",
+    );
+  const exchange = quoteExchange(
+    quote,
+    newItemsMinor(priced.map((p) => ({ quantity: p.quantity, unitPriceMinor: p.choice!.unitPriceMinor }))),
+  );
   if (!exchange.covered) {
     const over = formatMoney({ amountMinor: -exchange.differenceMinor, currency });
     const worth = formatMoney({ amountMinor: exchange.valueMinor, currency });
-    throw new ReturnsError(422, "exchange_costs_more", `The new items cost ${over} more than the items you return are worth (${worth}). Choose something that costs less.`);
+    throw new ReturnsError(
+      422,
+      "exchange_costs_more",
+      `The new items cost ${over} more than the items you return are worth (${worth}). Choose something that costs less.`,
+    );
   }
   return exchange.newItemsMinor;
 }
@@ -173,9 +238,17 @@ export async function createReturnCase(
   input: CreateReturnInput,
   now: Date,
 ): Promise<{ returnCase: ReturnCaseWithLines; created: boolean }> {
-  const existing = await db.returnCase.findUnique({ where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } }, include: { lines: true } });
+  const existing = await db.returnCase.findUnique({
+    where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } },
+    include: { lines: true },
+  });
   if (existing) {
-    if (existing.orderShopifyId !== input.orderShopifyId) throw new ReturnsError(409, "key_reused", "This submission key belongs to another return. Reload the page and try again.");
+    if (existing.orderShopifyId !== input.orderShopifyId)
+      throw new ReturnsError(
+        409,
+        "key_reused",
+        "This submission key belongs to another return. Reload the page and try again.",
+      );
     return { returnCase: existing, created: false };
   }
   const data = await loadOrderForReturns(db, shop, input.orderShopifyId, input.productFacts);
@@ -191,30 +264,45 @@ export async function createReturnCase(
   const quote = quoteReturn(policy, itemsMinor, resolution);
   const exchangeMinor = isExchange(resolution) ? exchangeCost(input, chosen, quote, data.order.currency) : 0;
   const priorReturns = data.order.customerShopifyId
-    ? await db.returnCase.count({ where: { shop, customerShopifyId: data.order.customerShopifyId, status: { in: LIVE_STATUSES } } })
-    : await db.returnCase.count({ where: { shop, email: data.order.email ?? "\u0000", status: { in: LIVE_STATUSES } } });
-  const auto = autoApproves(policy, { reasons: input.items.map((i) => i.reason), orderTotalMinor: data.order.totalMinor, priorReturns });
+    ? await db.returnCase.count({
+        where: { shop, customerShopifyId: data.order.customerShopifyId, status: { in: LIVE_STATUSES } },
+      })
+    : await db.returnCase.count({
+        where: { shop, email: data.order.email ?? "\u0000", status: { in: LIVE_STATUSES } },
+      });
+  const auto = autoApproves(policy, {
+    reasons: input.items.map((i) => i.reason),
+    orderTotalMinor: data.order.totalMinor,
+    priorReturns,
+  });
 
   // Claim rows exist before the transaction, so concurrent requests only ever UPDATE them.
   for (const { line } of chosen) {
     try {
-      await db.returnLineClaim.create({ data: { shop, lineItemShopifyId: line.lineItemId, orderShopifyId: data.order.shopifyId, claimed: 0 } });
+      await db.returnLineClaim.create({
+        data: { shop, lineItemShopifyId: line.lineItemId, orderShopifyId: data.order.shopifyId, claimed: 0 },
+      });
     } catch (e) {
       if (!isUnique(e)) throw e;
     }
   }
 
   for (let attempt = 0; attempt < 5; attempt++) {
-    const sequence = (await db.returnCase.count({ where: { shop, orderShopifyId: data.order.shopifyId } })) + 1 + attempt;
+    const sequence =
+      (await db.returnCase.count({ where: { shop, orderShopifyId: data.order.shopifyId } })) + 1 + attempt;
     const number = `${data.order.name.replace(/^#/, "")}-R${sequence}`;
     try {
       // Nothing in this transaction throws on a lost race: on SQLite other statements of this
       // process share its connection while it is open, and a rollback would take them too.
       const outcome = await db.$transaction(async (tx) => {
-        const same = await tx.returnCase.findUnique({ where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } }, include: { lines: true } });
+        const same = await tx.returnCase.findUnique({
+          where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } },
+          include: { lines: true },
+        });
         if (same) return { same };
-        if (await tx.returnCase.findUnique({ where: { shop_number: { shop, number } }, select: { id: true } })) return { numberTaken: true as const };
-        const claimed: Array<{ lineItemShopifyId: string; quantity: number }> = [];
+        if (await tx.returnCase.findUnique({ where: { shop_number: { shop, number } }, select: { id: true } }))
+          return { numberTaken: true as const };
+        const claimed: { lineItemShopifyId: string; quantity: number }[] = [];
         for (const { item, line } of chosen) {
           const limit = Math.min(line.quantity, line.fulfilledQuantity) - item.quantity;
           const { count } = await tx.returnLineClaim.updateMany({
@@ -222,7 +310,11 @@ export async function createReturnCase(
             data: { claimed: { increment: item.quantity } },
           });
           if (count !== 1) {
-            for (const c of claimed) await tx.returnLineClaim.updateMany({ where: { shop, lineItemShopifyId: c.lineItemShopifyId }, data: { claimed: { decrement: c.quantity } } });
+            for (const c of claimed)
+              await tx.returnLineClaim.updateMany({
+                where: { shop, lineItemShopifyId: c.lineItemShopifyId },
+                data: { claimed: { decrement: c.quantity } },
+              });
             return { lost: true as const };
           }
           claimed.push({ lineItemShopifyId: line.lineItemId, quantity: item.quantity });
@@ -260,9 +352,15 @@ export async function createReturnCase(
                 reason: item.reason,
                 note: item.note?.trim() ? item.note.trim().slice(0, 1000) : null,
                 exchangeVariantShopifyId: item.exchangeVariantId ?? null,
-                exchangeProductShopifyId: item.exchangeVariantId ? (input.exchanges?.[item.exchangeVariantId]?.productId ?? null) : null,
-                exchangeTitle: item.exchangeVariantId ? (input.exchanges?.[item.exchangeVariantId]?.title ?? null) : null,
-                exchangeUnitPriceMinor: item.exchangeVariantId ? (input.exchanges?.[item.exchangeVariantId]?.unitPriceMinor ?? null) : null,
+                exchangeProductShopifyId: item.exchangeVariantId
+                  ? (input.exchanges?.[item.exchangeVariantId]?.productId ?? null)
+                  : null,
+                exchangeTitle: item.exchangeVariantId
+                  ? (input.exchanges?.[item.exchangeVariantId]?.title ?? null)
+                  : null,
+                exchangeUnitPriceMinor: item.exchangeVariantId
+                  ? (input.exchanges?.[item.exchangeVariantId]?.unitPriceMinor ?? null)
+                  : null,
               })),
             },
           },
@@ -277,12 +375,22 @@ export async function createReturnCase(
     } catch (error) {
       if (error instanceof ClaimLost) {
         // The same submission, sent twice at once: the first one holds the quantities.
-        const same = await db.returnCase.findUnique({ where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } }, include: { lines: true } });
+        const same = await db.returnCase.findUnique({
+          where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } },
+          include: { lines: true },
+        });
         if (same) return { returnCase: same, created: false };
-        throw new ReturnsError(409, "quantity_too_high", "Some of these items were just included in another return. Reload the page to see what can still be returned.");
+        throw new ReturnsError(
+          409,
+          "quantity_too_high",
+          "Some of these items were just included in another return. Reload the page to see what can still be returned.",
+        );
       }
       if (!isUnique(error)) throw error;
-      const same = await db.returnCase.findUnique({ where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } }, include: { lines: true } });
+      const same = await db.returnCase.findUnique({
+        where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } },
+        include: { lines: true },
+      });
       if (same) return { returnCase: same, created: false };
       // Another return for the order took this number: try the next.
     }
@@ -291,7 +399,7 @@ export async function createReturnCase(
 }
 
 /** Gives a declined or cancelled return's quantities back to the order. Idempotent per status move. */
-export async function releaseClaims(db: Db, shop: string, lines: Array<{ lineItemShopifyId: string; quantity: number }>) {
+export async function releaseClaims(db: Db, shop: string, lines: { lineItemShopifyId: string; quantity: number }[]) {
   for (const line of lines) {
     await db.returnLineClaim.updateMany({
       where: { shop, lineItemShopifyId: line.lineItemShopifyId, claimed: { gte: line.quantity } },

@@ -8,10 +8,19 @@ import { fromMinor } from "../../domain/shared/money";
 import { toCsv } from "../../utils/csv.server";
 import { LIVE_STATUSES, RETURN_STATUSES, unusualReturnRate, type ReturnStatus } from "../../domain/returns/policy";
 import { DESK_LIMIT, parseDeskFilter, revenueKeptMinor, type DeskFilter } from "../../domain/returns/desk";
+
 import { ReturnsError } from "./errors.server";
 import { findReturnCase } from "./cases.server";
 import { getReturnPolicy } from "./policy.server";
-import { approveReturn, bulkApprove, declineReturn, receiveReturn, requestInShopify, resolveReturn, type WorkflowDeps } from "./workflow.server";
+import {
+  approveReturn,
+  bulkApprove,
+  declineReturn,
+  receiveReturn,
+  requestInShopify,
+  resolveReturn,
+  type WorkflowDeps,
+} from "./workflow.server";
 
 export { parseDeskFilter, type DeskFilter };
 
@@ -53,22 +62,48 @@ export async function listReturns(db: Db, shop: string, filter: DeskFilter, take
 export type DeskRow = Awaited<ReturnType<typeof listReturns>>[number];
 
 /** Units bought and returned by the customer of a return (by account, else by email). */
-async function customerHistory(db: Db, shop: string, ret: { id: string; customerShopifyId: string | null; email: string | null }) {
-  const who = ret.customerShopifyId ? { customerShopifyId: ret.customerShopifyId } : ret.email ? { email: ret.email } : null;
+async function customerHistory(
+  db: Db,
+  shop: string,
+  ret: { id: string; customerShopifyId: string | null; email: string | null },
+) {
+  const who = ret.customerShopifyId
+    ? { customerShopifyId: ret.customerShopifyId }
+    : ret.email
+      ? { email: ret.email }
+      : null;
   if (!who) return { returns: [], unitsBought: 0, unitsReturned: 0, rate: 0, shopRate: 0, unusual: false };
-  const orderWho = ret.customerShopifyId ? { customerShopifyId: ret.customerShopifyId } : { email: { in: [ret.email!, ret.email!.toLowerCase()] } };
+  const orderWho = ret.customerShopifyId
+    ? { customerShopifyId: ret.customerShopifyId }
+    : { email: { in: [ret.email!, ret.email!.toLowerCase()] } };
   const [returns, bought, shopBought, shopReturned] = await Promise.all([
-    db.returnCase.findMany({ where: { shop, ...who }, include: { lines: { select: { quantity: true } } }, orderBy: { requestedAt: "desc" }, take: 50 }),
+    db.returnCase.findMany({
+      where: { shop, ...who },
+      include: { lines: { select: { quantity: true } } },
+      orderBy: { requestedAt: "desc" },
+      take: 50,
+    }),
     db.lineItem.aggregate({ _sum: { quantity: true }, where: { order: { shop, ...orderWho, cancelledAt: null } } }),
     db.lineItem.aggregate({ _sum: { quantity: true }, where: { order: { shop, cancelledAt: null } } }),
-    db.returnCaseLine.aggregate({ _sum: { quantity: true }, where: { returnCase: { shop, status: { in: LIVE_STATUSES } } } }),
+    db.returnCaseLine.aggregate({
+      _sum: { quantity: true },
+      where: { returnCase: { shop, status: { in: LIVE_STATUSES } } },
+    }),
   ]);
   const live = returns.filter((r) => (LIVE_STATUSES as string[]).includes(r.status));
   const unitsReturned = live.reduce((n, r) => n + r.lines.reduce((m, l) => m + l.quantity, 0), 0);
   const unitsBought = bought._sum.quantity ?? 0;
-  const shopRate = (shopBought._sum.quantity ?? 0) > 0 ? (shopReturned._sum.quantity ?? 0) / shopBought._sum.quantity! : 0;
+  const shopRate =
+    (shopBought._sum.quantity ?? 0) > 0 ? (shopReturned._sum.quantity ?? 0) / shopBought._sum.quantity! : 0;
   return {
-    returns: returns.map((r) => ({ id: r.id, number: r.number, orderName: r.orderName, status: r.status, requestedAt: r.requestedAt, current: r.id === ret.id })),
+    returns: returns.map((r) => ({
+      id: r.id,
+      number: r.number,
+      orderName: r.orderName,
+      status: r.status,
+      requestedAt: r.requestedAt,
+      current: r.id === ret.id,
+    })),
     unitsBought,
     unitsReturned,
     rate: unitsBought > 0 ? unitsReturned / unitsBought : 0,
@@ -81,8 +116,15 @@ export async function returnDetail(db: Db, shop: string, id: string) {
   const ret = await findReturnCase(db, shop, id);
   if (!ret) return null;
   const [order, fulfillments, history, policy] = await Promise.all([
-    db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: ret.orderShopifyId } }, include: { lineItems: true } }),
-    db.fulfillment.findMany({ where: { shop, orderShopifyId: ret.orderShopifyId }, include: { lines: true }, orderBy: { shopifyCreatedAt: "asc" } }),
+    db.order.findUnique({
+      where: { shop_shopifyId: { shop, shopifyId: ret.orderShopifyId } },
+      include: { lineItems: true },
+    }),
+    db.fulfillment.findMany({
+      where: { shop, orderShopifyId: ret.orderShopifyId },
+      include: { lines: true },
+      orderBy: { shopifyCreatedAt: "asc" },
+    }),
     customerHistory(db, shop, ret),
     getReturnPolicy(db, shop),
   ]);
@@ -99,7 +141,10 @@ export async function returnDetail(db: Db, shop: string, id: string) {
       trackingNumbers: JSON.parse(f.trackingNumbers) as string[],
       shippedAt: f.shopifyCreatedAt,
       deliveredAt: f.deliveredAt,
-      items: f.lines.map((l) => ({ title: order?.lineItems.find((li) => li.shopifyId === l.lineItemShopifyId)?.title ?? "Item", quantity: l.quantity })),
+      items: f.lines.map((l) => ({
+        title: order?.lineItems.find((li) => li.shopifyId === l.lineItemShopifyId)?.title ?? "Item",
+        quantity: l.quantity,
+      })),
     })),
     history,
   };
@@ -125,17 +170,23 @@ export function parseDeskAction(form: FormData): DeskAction {
       return { intent, reason: String(form.get("reason") ?? ""), note: String(form.get("note") ?? "").trim() };
     case "receive": {
       const dispositions: Record<string, string> = {};
-      for (const [key, value] of form.entries()) if (key.startsWith("disposition:")) dispositions[key.slice("disposition:".length)] = String(value);
+      for (const [key, value] of form.entries())
+        if (key.startsWith("disposition:")) dispositions[key.slice("disposition:".length)] = String(value);
       return { intent, dispositions };
     }
     case "bulk_approve": {
       const ids = form.getAll("ids").map(String).filter(Boolean);
-      if (ids.length === 0) throw new ReturnsError(400, "nothing_selected", "Select at least one requested return to approve.");
+      if (ids.length === 0)
+        throw new ReturnsError(400, "nothing_selected", "Select at least one requested return to approve.");
       if (ids.length > 100) throw new ReturnsError(400, "too_many", "Approve at most 100 returns at a time.");
       return { intent, ids };
     }
     default:
-      throw new ReturnsError(400, "unknown_action", "That action is not available on a return. Reload the page and try again.");
+      throw new ReturnsError(
+        400,
+        "unknown_action",
+        "That action is not available on a return. Reload the page and try again.",
+      );
   }
 }
 
@@ -153,10 +204,14 @@ export async function runDeskAction(shop: string, id: string | null, action: Des
     const results = await bulkApprove(shop, action.ids, deps);
     const approved = results.filter((r) => r.ok).length;
     const failed = results.filter((r) => !r.ok);
-    return { message: `${approved} return${approved === 1 ? "" : "s"} approved${failed.length ? `; ${failed.length} could not be: ${failed[0].message}` : ""}`, results };
+    return {
+      message: `${approved} return${approved === 1 ? "" : "s"} approved${failed.length ? `; ${failed.length} could not be: ${failed[0].message}` : ""}`,
+      results,
+    };
   }
   if (!id) throw new ReturnsError(400, "no_return", "Open a return first.");
-  if (!(await findReturnCase(deps.db, shop, id))) throw new ReturnsError(404, "not_found", "That return does not exist in this shop.");
+  if (!(await findReturnCase(deps.db, shop, id)))
+    throw new ReturnsError(404, "not_found", "That return does not exist in this shop.");
   switch (action.intent) {
     case "approve":
       await approveReturn(shop, id, deps);
@@ -182,7 +237,24 @@ export async function runDeskAction(shop: string, id: string | null, action: Des
 
 /** The desk's rows as CSV (utils/csv.server.ts keeps shoppers' text from running as formulas). */
 export function returnsCsv(rows: DeskRow[]): string {
-  const header = ["Return", "Order", "Email", "Status", "Resolution", "Currency", "Items value", "Restocking fee", "Shipping fee", "Bonus", "Amount to shopper", "Items", "Reasons", "Requested at", "Closed at", "Shopify return"];
+  const header = [
+    "Return",
+    "Order",
+    "Email",
+    "Status",
+    "Resolution",
+    "Currency",
+    "Items value",
+    "Restocking fee",
+    "Shipping fee",
+    "Bonus",
+    "Amount to shopper",
+    "Items",
+    "Reasons",
+    "Requested at",
+    "Closed at",
+    "Shopify return",
+  ];
   const lines = rows.map((r) => [
     r.number,
     r.orderName,
@@ -210,17 +282,26 @@ export interface ReturnInsights {
   ordersWithReturns: number;
   returnRate: number;
   returns: number;
-  topReasons: Array<{ reason: string; label: string; units: number }>;
-  byProduct: Array<{ title: string; units: number; returns: number }>;
+  topReasons: { reason: string; label: string; units: number }[];
+  byProduct: { title: string; units: number; returns: number }[];
   /** Per currency: kept as exchanges and store credit, against refunds (minor units). */
-  money: Array<{ currency: string; keptMinor: number; exchangeMinor: number; storeCreditMinor: number; refundedMinor: number }>;
+  money: {
+    currency: string;
+    keptMinor: number;
+    exchangeMinor: number;
+    storeCreditMinor: number;
+    refundedMinor: number;
+  }[];
 }
 
 export async function returnInsights(db: Db, shop: string, days: number, now = new Date()): Promise<ReturnInsights> {
   const since = new Date(now.getTime() - days * 86_400_000);
   const [orders, cases, policy] = await Promise.all([
     db.order.count({ where: { shop, shopifyCreatedAt: { gte: since }, cancelledAt: null } }),
-    db.returnCase.findMany({ where: { shop, requestedAt: { gte: since }, status: { in: LIVE_STATUSES } }, include: { lines: true } }),
+    db.returnCase.findMany({
+      where: { shop, requestedAt: { gte: since }, status: { in: LIVE_STATUSES } },
+      include: { lines: true },
+    }),
     getReturnPolicy(db, shop),
   ]);
   const reasons = new Map<string, number>();
@@ -235,7 +316,13 @@ export async function returnInsights(db: Db, shop: string, days: number, now = n
       p.returns.add(c.id);
       products.set(key, p);
     }
-    const m = money.get(c.currency) ?? { currency: c.currency, keptMinor: 0, exchangeMinor: 0, storeCreditMinor: 0, refundedMinor: 0 };
+    const m = money.get(c.currency) ?? {
+      currency: c.currency,
+      keptMinor: 0,
+      exchangeMinor: 0,
+      storeCreditMinor: 0,
+      refundedMinor: 0,
+    };
     if (c.resolution === "refund") m.refundedMinor += c.resolutionMinor;
     else if (c.resolution === "store_credit") m.storeCreditMinor += revenueKeptMinor(c);
     else m.exchangeMinor += revenueKeptMinor(c);
@@ -250,7 +337,11 @@ export async function returnInsights(db: Db, shop: string, days: number, now = n
     returnRate: orders > 0 ? ordersWithReturns / orders : 0,
     returns: cases.length,
     topReasons: [...reasons.entries()]
-      .map(([reason, units]) => ({ reason, label: policy.reasons.find((r) => r.id === reason)?.label.en ?? reason, units }))
+      .map(([reason, units]) => ({
+        reason,
+        label: policy.reasons.find((r) => r.id === reason)?.label.en ?? reason,
+        units,
+      }))
       .sort((a, b) => b.units - a.units),
     byProduct: [...products.values()]
       .map((p) => ({ title: p.title, units: p.units, returns: p.returns.size }))

@@ -9,6 +9,7 @@ import { isExchange, type RequestedItem } from "../../domain/returns/policy";
 import { toMinor } from "../../domain/shared/money";
 import { ShopifyApiError, type AdminClient } from "../../shopify/admin.server";
 import { ExchangeProductSearch, ExchangeVariants, type ExchangeVariantNode } from "../../shopify/operations/exchanges";
+
 import type { OrderForReturns } from "./cases.server";
 import { ReturnsError } from "./errors.server";
 
@@ -23,11 +24,16 @@ export interface ExchangeChoice {
 const UNAVAILABLE = "Exchanges cannot be checked right now. Please try again shortly.";
 const VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/\d{1,20}$/;
 
-const titleOf = (product: string, variant: string) => (variant === "Default Title" ? product : `${product} – ${variant}`);
+const titleOf = (product: string, variant: string) =>
+  variant === "Default Title" ? product : `${product} – ${variant}`;
 
 function currencyMatches(shopCurrency: string, orderCurrency: string) {
   if (shopCurrency.toUpperCase() !== orderCurrency.toUpperCase()) {
-    throw new ReturnsError(422, "exchange_currency", "This order was paid in another currency, so it cannot be exchanged online. Choose a refund or store credit.");
+    throw new ReturnsError(
+      422,
+      "exchange_currency",
+      "This order was paid in another currency, so it cannot be exchanged online. Choose a refund or store credit.",
+    );
   }
 }
 
@@ -51,27 +57,48 @@ export async function checkExchangeChoices(
 ): Promise<Record<string, ExchangeChoice>> {
   const wanted = input.items.filter((i) => i.exchangeVariantId).map((i) => i.exchangeVariantId!);
   if (!isExchange(input.resolution as never)) {
-    if (wanted.length) throw new ReturnsError(400, "exchange_not_chosen", "An exchange item was chosen without choosing an exchange.");
+    if (wanted.length)
+      throw new ReturnsError(400, "exchange_not_chosen", "An exchange item was chosen without choosing an exchange.");
     return {};
   }
   // Missing choices are the request check's to report (exchange_variant_required), an unknown order the lookup's.
   if (!wanted.length || !input.order) return {};
-  if (wanted.some((id) => !VARIANT_GID.test(id))) throw new ReturnsError(400, "bad_exchange", "The item chosen in exchange could not be read. Choose it again.");
+  if (wanted.some((id) => !VARIANT_GID.test(id)))
+    throw new ReturnsError(400, "bad_exchange", "The item chosen in exchange could not be read. Choose it again.");
   if (!admin) throw new ReturnsError(502, "shopify_unavailable", UNAVAILABLE);
   const order = input.order;
   const answer = await ask(() => admin.request(ExchangeVariants, { ids: [...new Set(wanted)] }));
   currencyMatches(answer.shop.currencyCode, order.order.currency);
   const choices: Record<string, ExchangeChoice> = {};
   for (const item of input.items) {
-    const v = answer.nodes.find((n): n is ExchangeVariantNode => n?.__typename === "ProductVariant" && (n as ExchangeVariantNode).id === item.exchangeVariantId);
+    const v = answer.nodes.find(
+      (n): n is ExchangeVariantNode =>
+        n?.__typename === "ProductVariant" && (n as ExchangeVariantNode).id === item.exchangeVariantId,
+    );
     if (!v || !v.availableForSale || v.product.status !== "ACTIVE") {
-      throw new ReturnsError(422, "exchange_unavailable", "The item you chose in exchange is not available any more. Choose another.");
+      throw new ReturnsError(
+        422,
+        "exchange_unavailable",
+        "The item you chose in exchange is not available any more. Choose another.",
+      );
     }
     const line = order.lines.find((l) => l.lineItemId === item.lineItemId);
-    if (input.resolution === "exchange_variant" && (!line || v.product.id !== line.productId || v.id === line.variantId)) {
-      throw new ReturnsError(422, "exchange_variant_invalid", "An exchange must be another option of the same product.");
+    if (
+      input.resolution === "exchange_variant" &&
+      (!line || v.product.id !== line.productId || v.id === line.variantId)
+    ) {
+      throw new ReturnsError(
+        422,
+        "exchange_variant_invalid",
+        "An exchange must be another option of the same product.",
+      );
     }
-    choices[v.id] = { variantId: v.id, productId: v.product.id, title: titleOf(v.product.title, v.title), unitPriceMinor: toMinor(v.price, order.order.currency) };
+    choices[v.id] = {
+      variantId: v.id,
+      productId: v.product.id,
+      title: titleOf(v.product.title, v.title),
+      unitPriceMinor: toMinor(v.price, order.order.currency),
+    };
   }
   return choices;
 }
@@ -80,7 +107,7 @@ export interface ExchangeSearchResult {
   id: string;
   title: string;
   imageUrl: string | null;
-  variants: Array<{ id: string; title: string; priceMinor: number }>;
+  variants: { id: string; title: string; priceMinor: number }[];
 }
 
 export const SEARCH_MAX_LENGTH = 80;
@@ -102,17 +129,32 @@ export function searchWords(text: string): string {
 }
 
 /** The shop's active products for these words (all of them for none), only their variants for sale. */
-export async function searchExchangeProducts(admin: AdminClient | null, text: string, orderCurrency: string): Promise<ExchangeSearchResult[]> {
+export async function searchExchangeProducts(
+  admin: AdminClient | null,
+  text: string,
+  orderCurrency: string,
+): Promise<ExchangeSearchResult[]> {
   if (!admin) throw new ReturnsError(502, "shopify_unavailable", UNAVAILABLE);
   const words = searchWords(text);
-  const answer = await ask(() => admin.request(ExchangeProductSearch, { query: words ? `status:active ${words}` : "status:active", first: SEARCH_RESULTS }));
+  const answer = await ask(() =>
+    admin.request(ExchangeProductSearch, {
+      query: words ? `status:active ${words}` : "status:active",
+      first: SEARCH_RESULTS,
+    }),
+  );
   currencyMatches(answer.shop.currencyCode, orderCurrency);
   return answer.products.nodes
     .map((p) => ({
       id: p.id,
       title: p.title,
       imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
-      variants: p.variants.nodes.filter((v) => v.availableForSale).map((v) => ({ id: v.id, title: v.title === "Default Title" ? p.title : v.title, priceMinor: toMinor(v.price, orderCurrency) })),
+      variants: p.variants.nodes
+        .filter((v) => v.availableForSale)
+        .map((v) => ({
+          id: v.id,
+          title: v.title === "Default Title" ? p.title : v.title,
+          priceMinor: toMinor(v.price, orderCurrency),
+        })),
     }))
     .filter((p) => p.variants.length > 0);
 }

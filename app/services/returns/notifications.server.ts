@@ -4,7 +4,12 @@
  */
 import type { Db } from "../../db.server";
 import { formatMoney } from "../../domain/shared/money";
-import { RESOLUTION_WORDS, returnTemplateFor, type ReturnEmail, type ReturnEmailTemplate } from "../../domain/returns/email-templates";
+import {
+  RESOLUTION_WORDS,
+  returnTemplateFor,
+  type ReturnEmail,
+  type ReturnEmailTemplate,
+} from "../../domain/returns/email-templates";
 import type { Language, ReturnPolicy } from "../../domain/returns/policy";
 import { languageFor } from "../../domain/tracking/settings";
 import { enqueueNotification } from "../../models/outbox.server";
@@ -17,10 +22,26 @@ export const RETURNS_NOTIFICATION_KIND = "returns";
 export const RETURN_LINK_PURPOSE = "return-status";
 
 const CHROME: Record<Language, { footer: (shop: string) => string; unsubscribe: string; greeting: string }> = {
-  en: { footer: (s) => `You are getting this email about a return you started with ${s}.`, unsubscribe: "Unsubscribe from return updates", greeting: "there" },
-  ko: { footer: (s) => `${s}에 요청하신 반품에 관한 메일입니다.`, unsubscribe: "반품 알림 수신 거부", greeting: "고객" },
-  ja: { footer: (s) => `${s} でお手続きいただいた返品についてのメールです。`, unsubscribe: "返品のお知らせを停止する", greeting: "お客" },
-  fa: { footer: (s) => `این ایمیل دربارهٔ مرجوعی‌ای است که در ${s} ثبت کرده‌اید.`, unsubscribe: "لغو اشتراک اطلاع‌رسانی مرجوعی", greeting: "مشتری" },
+  en: {
+    footer: (s) => `You are getting this email about a return you started with ${s}.`,
+    unsubscribe: "Unsubscribe from return updates",
+    greeting: "there",
+  },
+  ko: {
+    footer: (s) => `${s}에 요청하신 반품에 관한 메일입니다.`,
+    unsubscribe: "반품 알림 수신 거부",
+    greeting: "고객",
+  },
+  ja: {
+    footer: (s) => `${s} でお手続きいただいた返品についてのメールです。`,
+    unsubscribe: "返品のお知らせを停止する",
+    greeting: "お客",
+  },
+  fa: {
+    footer: (s) => `این ایمیل دربارهٔ مرجوعی‌ای است که در ${s} ثبت کرده‌اید.`,
+    unsubscribe: "لغو اشتراک اطلاع‌رسانی مرجوعی",
+    greeting: "مشتری",
+  },
 };
 
 export interface ReturnForEmail {
@@ -35,15 +56,22 @@ export interface ReturnForEmail {
   resolutionMinor: number;
   currency: string;
   declineNote: string | null;
-  lines: Array<{ title: string; quantity: number }>;
+  lines: { title: string; quantity: number }[];
 }
 
 export function returnStatusToken(shop: string, returnId: string, secret: string, now: Date) {
-  return signLinkToken({ purpose: RETURN_LINK_PURPOSE, shop, subject: returnId, expiresAt: new Date(now.getTime() + 180 * 86_400_000) }, secret);
+  return signLinkToken(
+    { purpose: RETURN_LINK_PURPOSE, shop, subject: returnId, expiresAt: new Date(now.getTime() + 180 * 86_400_000) },
+    secret,
+  );
 }
 
 /** A return email in its layout: the one way both sent emails and the admin's preview are made. */
-export function renderReturnEmail(template: ReturnEmailTemplate, variables: Record<string, unknown>, o: { shopName: string; language: Language; unsubscribeUrl: string }): Promise<RenderedEmail> {
+export function renderReturnEmail(
+  template: ReturnEmailTemplate,
+  variables: Record<string, unknown>,
+  o: { shopName: string; language: Language; unsubscribeUrl: string },
+): Promise<RenderedEmail> {
   return renderEmail(template, variables, {
     shopName: o.shopName,
     accentColor: "#1f5199",
@@ -82,7 +110,11 @@ export async function previewReturnEmail(
     decline_reason: "The items were returned after the return window closed. (example)",
     status_url: `https://${shop}/pages/returns?return=example`,
   };
-  return renderReturnEmail(input.template, variables, { shopName: profile.name, language, unsubscribeUrl: `https://${shop}/apps/aftercare/unsubscribe?token=example` });
+  return renderReturnEmail(input.template, variables, {
+    shopName: profile.name,
+    language,
+    unsubscribeUrl: `https://${shop}/apps/aftercare/unsubscribe?token=example`,
+  });
 }
 
 export async function notifyReturn(
@@ -111,8 +143,18 @@ export async function notifyReturn(
     decline_reason: ret.declineNote ?? "",
     status_url: `https://${shop}${deps.returnsPagePath ?? "/pages/returns"}?return=${encodeURIComponent(token)}`,
   };
-  const unsubscribe = unsubscribeUrl({ shop, email: ret.email, kind: RETURNS_NOTIFICATION_KIND, secret: deps.secret, now: deps.now });
-  const email = await renderReturnEmail(returnTemplateFor(policy, language, milestone), variables, { shopName: profile.name, language, unsubscribeUrl: unsubscribe });
+  const unsubscribe = unsubscribeUrl({
+    shop,
+    email: ret.email,
+    kind: RETURNS_NOTIFICATION_KIND,
+    secret: deps.secret,
+    now: deps.now,
+  });
+  const email = await renderReturnEmail(returnTemplateFor(policy, language, milestone), variables, {
+    shopName: profile.name,
+    language,
+    unsubscribeUrl: unsubscribe,
+  });
   const result = await enqueueNotification(
     db,
     {

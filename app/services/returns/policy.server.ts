@@ -4,10 +4,20 @@
  * over what is stored at that moment, and only if that part is still as the page showed it.
  */
 import { createHash } from "node:crypto";
+
 import type { Db } from "../../db.server";
-import { DEFAULT_RETURN_POLICY, policySchema, readPolicy, validatePolicy, type Language, type PolicyProblem, type ReturnPolicy } from "../../domain/returns/policy";
+import {
+  DEFAULT_RETURN_POLICY,
+  policySchema,
+  readPolicy,
+  validatePolicy,
+  type Language,
+  type PolicyProblem,
+  type ReturnPolicy,
+} from "../../domain/returns/policy";
 import { normaliseReturnTemplates, RETURN_EMAIL_LABELS, type ReturnEmail } from "../../domain/returns/email-templates";
 import { TemplateError, templateProblem } from "../email-render.server";
+
 import { previewReturnEmail } from "./notifications.server";
 
 export async function getReturnPolicy(db: Db, shop: string): Promise<ReturnPolicy> {
@@ -26,7 +36,11 @@ export async function saveReturnPolicy(db: Db, shop: string, input: unknown): Pr
     for (const [milestone, template] of Object.entries(emails)) {
       for (const part of ["subject", "body"] as const) {
         const problem = templateProblem(template[part]);
-        if (problem) problems.push({ path: `notifications.templates.${language}.${milestone}.${part}`, message: `Email “${milestone}” (${language}) ${part}: the Liquid does not parse (${problem})` });
+        if (problem)
+          problems.push({
+            path: `notifications.templates.${language}.${milestone}.${part}`,
+            message: `Email “${milestone}” (${language}) ${part}: the Liquid does not parse (${problem})`,
+          });
       }
     }
   }
@@ -40,7 +54,9 @@ export async function saveReturnPolicy(db: Db, shop: string, input: unknown): Pr
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
@@ -55,11 +71,20 @@ const versionOf = (part: unknown) => createHash("sha256").update(canonical(part)
 export const returnPolicyVersion = ({ notifications: _emails, ...rest }: ReturnPolicy) => versionOf(rest);
 export const returnEmailsVersion = (policy: ReturnPolicy) => versionOf(policy.notifications);
 
-export const STALE_SETTINGS_MESSAGE = "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
+export const STALE_SETTINGS_MESSAGE =
+  "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
 
 /** 409: the part was changed by someone else since the page was loaded; nothing was saved. */
-export type SaveConflict = { ok: false; conflict: true; problems: PolicyProblem[] };
-const conflict = (): SaveConflict => ({ ok: false, conflict: true, problems: [{ path: "", message: STALE_SETTINGS_MESSAGE }] });
+export interface SaveConflict {
+  ok: false;
+  conflict: true;
+  problems: PolicyProblem[];
+}
+const conflict = (): SaveConflict => ({
+  ok: false,
+  conflict: true,
+  problems: [{ path: "", message: STALE_SETTINGS_MESSAGE }],
+});
 
 /**
  * null: the caller sent no version (a page loaded before versions existed); its part is saved
@@ -78,7 +103,13 @@ const SAVE_ATTEMPTS = 5;
  * still as read; if not, the whole thing runs again on what is stored now. As in cases.server.ts,
  * nothing inside the transaction throws on a lost race, and it writes nothing when it refuses.
  */
-async function replaceStoredPart(db: Db, shop: string, version: (p: ReturnPolicy) => string, expected: ExpectedVersion, replace: (stored: ReturnPolicy) => ReturnPolicy): Promise<{ ok: true; policy: ReturnPolicy } | SaveConflict> {
+async function replaceStoredPart(
+  db: Db,
+  shop: string,
+  version: (p: ReturnPolicy) => string,
+  expected: ExpectedVersion,
+  replace: (stored: ReturnPolicy) => ReturnPolicy,
+): Promise<{ ok: true; policy: ReturnPolicy } | SaveConflict> {
   for (let attempt = 1; ; attempt++) {
     // The row exists before the transaction, so concurrent saves only ever update it: two
     // first saves cannot both insert. Stored defaults read back as the defaults (readPolicy).
@@ -95,34 +126,52 @@ async function replaceStoredPart(db: Db, shop: string, version: (p: ReturnPolicy
       const stored = readPolicy(row.settings);
       if (expected !== null && version(stored) !== expected) return conflict();
       const next = replace(stored);
-      const { count } = await tx.returnSettings.updateMany({ where: { shop, settings: row.settings }, data: { settings: JSON.stringify(next) } });
+      const { count } = await tx.returnSettings.updateMany({
+        where: { shop, settings: row.settings },
+        data: { settings: JSON.stringify(next) },
+      });
       return count === 1 ? { ok: true as const, policy: next } : ("lost" as const);
     });
     if (outcome !== "lost") return outcome;
-    if (attempt >= SAVE_ATTEMPTS) throw new Error(`The return policy of ${shop} kept changing while it was being saved`);
+    if (attempt >= SAVE_ATTEMPTS)
+      throw new Error(`The return policy of ${shop} kept changing while it was being saved`);
   }
 }
 
-export type SavePolicyFieldsResult = { ok: true; policy: ReturnPolicy; version: string } | { ok: false; problems: PolicyProblem[] } | SaveConflict;
+export type SavePolicyFieldsResult =
+  { ok: true; policy: ReturnPolicy; version: string } | { ok: false; problems: PolicyProblem[] } | SaveConflict;
 
 /**
  * The Return policy page's save: everything but the emails, validated (400 with every problem),
  * then written over the stored policy, whose emails stay as they are stored now, whatever copy of
  * them the page holds. `expected` is the returnPolicyVersion the page was loaded with.
  */
-export async function saveReturnPolicyFields(db: Db, shop: string, input: unknown, expected: ExpectedVersion): Promise<SavePolicyFieldsResult> {
+export async function saveReturnPolicyFields(
+  db: Db,
+  shop: string,
+  input: unknown,
+  expected: ExpectedVersion,
+): Promise<SavePolicyFieldsResult> {
   // A page that cannot be saved anyway is told so first, rather than asked to fix its fields.
   // Checked again in the transaction; this only spares the merchant wasted work.
   if (expected !== null && returnPolicyVersion(await getReturnPolicy(db, shop)) !== expected) return conflict();
   // The emails are not this page's to change; any valid value stands in for them while the rest is checked.
-  const checked = validatePolicy(input && typeof input === "object" ? { ...input, notifications: DEFAULT_RETURN_POLICY.notifications } : input);
+  const checked = validatePolicy(
+    input && typeof input === "object" ? { ...input, notifications: DEFAULT_RETURN_POLICY.notifications } : input,
+  );
   if (!checked.ok) return checked;
-  const saved = await replaceStoredPart(db, shop, returnPolicyVersion, expected, (stored) => ({ ...checked.policy, notifications: stored.notifications }));
+  const saved = await replaceStoredPart(db, shop, returnPolicyVersion, expected, (stored) => ({
+    ...checked.policy,
+    notifications: stored.notifications,
+  }));
   return saved.ok ? { ...saved, version: returnPolicyVersion(saved.policy) } : saved;
 }
 
 export type ReturnEmailSettings = ReturnPolicy["notifications"];
-export type SaveEmailsResult = { ok: true; notifications: ReturnEmailSettings; version: string } | { ok: false; problems: PolicyProblem[] } | SaveConflict;
+export type SaveEmailsResult =
+  | { ok: true; notifications: ReturnEmailSettings; version: string }
+  | { ok: false; problems: PolicyProblem[] }
+  | SaveConflict;
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ko: "Korean", ja: "Japanese", fa: "Persian" };
 const PART_NAMES = { subject: "subject", body: "message" } as const;
@@ -140,7 +189,12 @@ function place(language: string, email: string, part?: string) {
  * policy is kept as it is stored when the emails are written. `expected` is the
  * returnEmailsVersion the tab was loaded with (null: not checked).
  */
-export async function saveReturnEmails(db: Db, shop: string, input: unknown, expected: ExpectedVersion = null): Promise<SaveEmailsResult> {
+export async function saveReturnEmails(
+  db: Db,
+  shop: string,
+  input: unknown,
+  expected: ExpectedVersion = null,
+): Promise<SaveEmailsResult> {
   // The policy as it is now: to tell a stale tab so before its templates are checked, and for the
   // example values (instructions, return address) the templates are rendered with.
   const policy = await getReturnPolicy(db, shop);
@@ -151,17 +205,32 @@ export async function saveReturnEmails(db: Db, shop: string, input: unknown, exp
       ok: false,
       problems: parsed.error.issues.map((i) => {
         const [, language, email, part] = i.path.map(String);
-        return { path: `notifications.${i.path.join(".")}`, message: email ? `${place(language, email, part)}: ${i.message}` : "The emails could not be read. Reload the page and try again." };
+        return {
+          path: `notifications.${i.path.join(".")}`,
+          message: email
+            ? `${place(language, email, part)}: ${i.message}`
+            : "The emails could not be read. Reload the page and try again.",
+        };
       }),
     };
   }
   const { templates, issues } = normaliseReturnTemplates(parsed.data.templates);
-  const problems: PolicyProblem[] = issues.map((i) => ({ path: i.path, message: i.part ? `${place(i.language, i.email, i.part)}: ${i.message}` : i.message }));
+  const problems: PolicyProblem[] = issues.map((i) => ({
+    path: i.path,
+    message: i.part ? `${place(i.language, i.email, i.part)}: ${i.message}` : i.message,
+  }));
   for (const [language, emails] of Object.entries(templates)) {
     for (const [email, template] of Object.entries(emails)) {
       const unparsed = (["subject", "body"] as const).flatMap((part) => {
         const problem = templateProblem(template[part]);
-        return problem ? [{ path: `notifications.templates.${language}.${email}.${part}`, message: `${place(language, email, part)}: the Liquid does not parse (${problem})` }] : [];
+        return problem
+          ? [
+              {
+                path: `notifications.templates.${language}.${email}.${part}`,
+                message: `${place(language, email, part)}: the Liquid does not parse (${problem})`,
+              },
+            ]
+          : [];
       });
       problems.push(...unparsed);
       if (unparsed.length) continue;
@@ -169,13 +238,21 @@ export async function saveReturnEmails(db: Db, shop: string, input: unknown, exp
         await previewReturnEmail(db, shop, { policy, template, language: language as Language });
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
-        problems.push({ path: `notifications.templates.${language}.${email}`, message: `${place(language, email)}: the email cannot be made from this template (${error.message})` });
+        problems.push({
+          path: `notifications.templates.${language}.${email}`,
+          message: `${place(language, email)}: the email cannot be made from this template (${error.message})`,
+        });
       }
     }
   }
   if (problems.length) return { ok: false, problems };
   // Rendering the emails (above) reads through the outer client, so it must stay outside the
   // transaction: on SQLite those reads would wait for the transaction's lock, and it for them.
-  const saved = await replaceStoredPart(db, shop, returnEmailsVersion, expected, (stored) => ({ ...stored, notifications: { enabled: parsed.data.enabled, templates } }));
-  return saved.ok ? { ok: true, notifications: saved.policy.notifications, version: returnEmailsVersion(saved.policy) } : saved;
+  const saved = await replaceStoredPart(db, shop, returnEmailsVersion, expected, (stored) => ({
+    ...stored,
+    notifications: { enabled: parsed.data.enabled, templates },
+  }));
+  return saved.ok
+    ? { ok: true, notifications: saved.policy.notifications, version: returnEmailsVersion(saved.policy) }
+    : saved;
 }

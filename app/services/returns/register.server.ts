@@ -7,6 +7,7 @@ import { env } from "../../env.server";
 import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
 import { returnFromPayload } from "../../webhooks/payloads";
 import { registerPersonalDataArea } from "../compliance.server";
+
 import { releaseClaims } from "./cases.server";
 import { notifyReturn } from "./notifications.server";
 import { getReturnPolicy } from "./policy.server";
@@ -21,20 +22,37 @@ async function caseFor({ db, shop, payload }: WebhookContext) {
 export async function onReturnApproved(ctx: WebhookContext) {
   const ret = await caseFor(ctx);
   if (!ret) return;
-  const { count } = await ctx.db.returnCase.updateMany({ where: { shop: ctx.shop, id: ret.id, status: "requested" }, data: { status: "approved", approvedAt: ctx.eventAt, shopifyStatus: "OPEN" } });
-  if (count === 1) await notifyReturn(ctx.db, ctx.shop, await getReturnPolicy(ctx.db, ctx.shop), ret, "approved", { secret: env().SHOPIFY_API_SECRET, now: ctx.now });
+  const { count } = await ctx.db.returnCase.updateMany({
+    where: { shop: ctx.shop, id: ret.id, status: "requested" },
+    data: { status: "approved", approvedAt: ctx.eventAt, shopifyStatus: "OPEN" },
+  });
+  if (count === 1)
+    await notifyReturn(ctx.db, ctx.shop, await getReturnPolicy(ctx.db, ctx.shop), ret, "approved", {
+      secret: env().SHOPIFY_API_SECRET,
+      now: ctx.now,
+    });
 }
 
 export async function onReturnDeclined(ctx: WebhookContext) {
   const ret = await caseFor(ctx);
   if (!ret) return;
-  await markDeclined(ctx.db, ctx.shop, ret.id, String(ctx.payload?.decline?.reason ?? "OTHER").toUpperCase(), ctx.payload?.decline?.note ?? null, { admin: null, secret: env().SHOPIFY_API_SECRET, now: ctx.now });
+  await markDeclined(
+    ctx.db,
+    ctx.shop,
+    ret.id,
+    String(ctx.payload?.decline?.reason ?? "OTHER").toUpperCase(),
+    ctx.payload?.decline?.note ?? null,
+    { admin: null, secret: env().SHOPIFY_API_SECRET, now: ctx.now },
+  );
 }
 
 export async function onReturnCanceled(ctx: WebhookContext) {
   const ret = await caseFor(ctx);
   if (!ret) return;
-  const { count } = await ctx.db.returnCase.updateMany({ where: { shop: ctx.shop, id: ret.id, status: { in: ["requested", "approved"] } }, data: { status: "canceled", shopifyStatus: "CANCELED" } });
+  const { count } = await ctx.db.returnCase.updateMany({
+    where: { shop: ctx.shop, id: ret.id, status: { in: ["requested", "approved"] } },
+    data: { status: "canceled", shopifyStatus: "CANCELED" },
+  });
   if (count === 1) await releaseClaims(ctx.db, ctx.shop, ret.lines);
 }
 
@@ -42,7 +60,10 @@ export async function onReturnClosed(ctx: WebhookContext) {
   const ret = await caseFor(ctx);
   if (!ret) return;
   // Closed in Shopify's admin: Shopify is the record of the return; Aftercare follows.
-  await ctx.db.returnCase.updateMany({ where: { shop: ctx.shop, id: ret.id, status: { in: ["approved", "received", "resolved"] } }, data: { status: "closed", closedAt: ctx.eventAt, shopifyStatus: "CLOSED" } });
+  await ctx.db.returnCase.updateMany({
+    where: { shop: ctx.shop, id: ret.id, status: { in: ["approved", "received", "resolved"] } },
+    data: { status: "closed", closedAt: ctx.eventAt, shopifyStatus: "CLOSED" },
+  });
 }
 
 let registered = false;
@@ -65,7 +86,16 @@ export function registerReturns() {
       if (!or.length) return { returns: [] };
       const returns = await db.returnCase.findMany({
         where: { shop, OR: or },
-        select: { number: true, orderName: true, status: true, resolution: true, resolutionMinor: true, currency: true, requestedAt: true, lines: { select: { title: true, quantity: true, reason: true, note: true } } },
+        select: {
+          number: true,
+          orderName: true,
+          status: true,
+          resolution: true,
+          resolutionMinor: true,
+          currency: true,
+          requestedAt: true,
+          lines: { select: { title: true, quantity: true, reason: true, note: true } },
+        },
       });
       return { returns };
     },
@@ -78,7 +108,10 @@ export function registerReturns() {
       // Keep the return for the shop's books (amounts, items); forget who and what they wrote.
       const ids = (await db.returnCase.findMany({ where: { shop, OR: or }, select: { id: true } })).map((r) => r.id);
       await db.returnCaseLine.updateMany({ where: { returnCaseId: { in: ids } }, data: { note: null } });
-      await db.returnCase.updateMany({ where: { shop, id: { in: ids } }, data: { email: null, customerShopifyId: null, declineNote: null } });
+      await db.returnCase.updateMany({
+        where: { shop, id: { in: ids } },
+        data: { email: null, customerShopifyId: null, declineNote: null },
+      });
     },
     async deleteShop(db, shop) {
       await db.returnCase.deleteMany({ where: { shop } });

@@ -4,14 +4,17 @@
  * with the in-process sandbox (asserting Shopify's state there), and emails through real SMTP.
  */
 import type { AddressInfo } from "node:net";
+
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
 import { processingWebhookFetch } from "../../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../../sandbox/engine/testing";
 import { adminClient } from "../../shopify/admin.server";
 import { createMailer } from "../mailer.server";
 import { deliverDueNotifications } from "../outbox.server";
+
 import { createShopperReturn, returnsLookup, type StorefrontDeps } from "./storefront.server";
 import { approveReturn, receiveReturn, resolveReturn } from "./workflow.server";
 import { saveReturnPolicy, getReturnPolicy } from "./policy.server";
@@ -22,13 +25,18 @@ const secret = process.env.SHOPIFY_API_SECRET!;
 let t: TestDatabase;
 let world: ReturnType<typeof build>;
 let smtp: SMTPServer;
-const inbox: Array<{ to: string[]; subject: string }> = [];
+const inbox: { to: string[]; subject: string }[] = [];
 let smtpUrl = "";
 
 function build() {
   const fetch = processingWebhookFetch(t.db, secret);
   const { sandbox, mug, tee, candle } = testSandbox({ webhookFetch: fetch, apiSecret: secret });
-  const ada = sandbox.createCustomer({ shop: TEST_SHOP, email: "ada@example.com", firstName: "Ada", lastName: "Lovelace" });
+  const ada = sandbox.createCustomer({
+    shop: TEST_SHOP,
+    email: "ada@example.com",
+    firstName: "Ada",
+    lastName: "Lovelace",
+  });
   const order = sandbox.placeOrder({
     shop: TEST_SHOP,
     customer: ada,
@@ -48,14 +56,25 @@ function build() {
   return { sandbox, order, ada, tee, mug, candle, admin, deps, lineGid, variantGid };
 }
 
-const req = (params: Record<string, string> = {}) => ({ shop: TEST_SHOP, clientIp: "203.0.113.9", loggedInCustomerId: null, params: new URLSearchParams(params) });
+const req = (params: Record<string, string> = {}) => ({
+  shop: TEST_SHOP,
+  clientIp: "203.0.113.9",
+  loggedInCustomerId: null,
+  params: new URLSearchParams(params),
+});
 let keyCounter = 0;
 const key = () => `k${Date.now().toString(36)}${(keyCounter++).toString().padStart(4, "0")}`;
 
 async function lookup() {
-  const answer = await returnsLookup(req({ order: world.order.name, email: "ADA@example.com", locale: "en" }), world.deps);
+  const answer = await returnsLookup(
+    req({ order: world.order.name, email: "ADA@example.com", locale: "en" }),
+    world.deps,
+  );
   expect(answer.status).toBe(200);
-  return answer.body as { token: string; lines: Array<{ id: string; returnable: number; reason: string | null; exchangeVariants: Array<{ id: string }> }> };
+  return answer.body as {
+    token: string;
+    lines: { id: string; returnable: number; reason: string | null; exchangeVariants: { id: string }[] }[];
+  };
 }
 
 beforeAll(async () => {
@@ -124,17 +143,40 @@ describe("bad input gets a clear 4xx", () => {
     ["a reason without its required note", { quantity: 1, reason: "defective" }, "refund", 422, "note_required"],
   ])("%s", async (_name, item, resolution, status, code) => {
     const { token } = await lookup();
-    const answer = await createShopperReturn(req(), { token, key: key(), resolution, items: [{ lineItemId: world.lineGid((item as { line?: number }).line ?? 0), quantity: item.quantity, reason: item.reason }] }, world.deps);
+    const answer = await createShopperReturn(
+      req(),
+      {
+        token,
+        key: key(),
+        resolution,
+        items: [
+          {
+            lineItemId: world.lineGid((item as { line?: number }).line ?? 0),
+            quantity: item.quantity,
+            reason: item.reason,
+          },
+        ],
+      },
+      world.deps,
+    );
     expect(answer.status).toBe(status);
     expect(answer.body).toMatchObject({ error: code, message: expect.any(String) });
     expect(await t.db.returnCase.count()).toBe(0);
   });
 
   it("refuses a forged token and malformed items", async () => {
-    expect((await createShopperReturn(req(), { token: "x.y", key: key(), resolution: "refund", items: [] }, world.deps)).status).toBe(401);
+    expect(
+      (await createShopperReturn(req(), { token: "x.y", key: key(), resolution: "refund", items: [] }, world.deps))
+        .status,
+    ).toBe(401);
     const { token } = await lookup();
-    expect((await createShopperReturn(req(), { token, key: key(), resolution: "refund", items: "nope" }, world.deps)).status).toBe(400);
-    expect((await createShopperReturn(req(), { token, key: "bad key!", resolution: "refund", items: [] }, world.deps)).status).toBe(400);
+    expect(
+      (await createShopperReturn(req(), { token, key: key(), resolution: "refund", items: "nope" }, world.deps)).status,
+    ).toBe(400);
+    expect(
+      (await createShopperReturn(req(), { token, key: "bad key!", resolution: "refund", items: [] }, world.deps))
+        .status,
+    ).toBe(400);
   });
 });
 
@@ -142,14 +184,33 @@ describe("requests", () => {
   it("a double submit creates one return, and concurrent requests never exceed what was bought", async () => {
     const { token } = await lookup();
     const k = key();
-    const body = { token, key: k, resolution: "refund", items: [{ lineItemId: world.lineGid(1), quantity: 1, reason: "changed_mind" }] };
-    const [a, b] = await Promise.all([createShopperReturn(req(), body, world.deps), createShopperReturn(req(), body, world.deps)]);
+    const body = {
+      token,
+      key: k,
+      resolution: "refund",
+      items: [{ lineItemId: world.lineGid(1), quantity: 1, reason: "changed_mind" }],
+    };
+    const [a, b] = await Promise.all([
+      createShopperReturn(req(), body, world.deps),
+      createShopperReturn(req(), body, world.deps),
+    ]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
     expect(await t.db.returnCase.count({ where: { idempotencyKey: k } })).toBe(1);
 
     // The tee line has 2; five shoppers ask for 1 each at once.
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => createShopperReturn(req(), { token, key: key(), resolution: "store_credit", items: [{ lineItemId: world.lineGid(0), quantity: 1, reason: "too_small" }] }, world.deps)),
+      Array.from({ length: 5 }, () =>
+        createShopperReturn(
+          req(),
+          {
+            token,
+            key: key(),
+            resolution: "store_credit",
+            items: [{ lineItemId: world.lineGid(0), quantity: 1, reason: "too_small" }],
+          },
+          world.deps,
+        ),
+      ),
     );
     expect(answers.filter((x) => x.status === 201)).toHaveLength(2);
     expect(answers.filter((x) => x.status !== 201).every((x) => x.status === 409 || x.status === 422)).toBe(true);
@@ -161,8 +222,18 @@ describe("requests", () => {
 
 describe("the workflow, mirrored in Shopify", () => {
   it("store credit with bonus: request -> approve -> receive with dispositions -> credited and closed", async () => {
-    const ret = await t.db.returnCase.findFirstOrThrow({ where: { resolution: "store_credit" }, include: { lines: true } });
-    expect(ret).toMatchObject({ status: "requested", itemsMinor: 3500, restockingFeeMinor: 350, shippingFeeMinor: 500, bonusMinor: 350, resolutionMinor: 3000 });
+    const ret = await t.db.returnCase.findFirstOrThrow({
+      where: { resolution: "store_credit" },
+      include: { lines: true },
+    });
+    expect(ret).toMatchObject({
+      status: "requested",
+      itemsMinor: 3500,
+      restockingFeeMinor: 350,
+      shippingFeeMinor: 500,
+      bonusMinor: 350,
+      resolutionMinor: 3000,
+    });
     const shopifyReturn = () => world.sandbox.state.return(world.sandbox.shop(TEST_SHOP), ret.shopifyReturnId!)!.ret;
     expect(shopifyReturn().status).toBe("requested");
     // "Too small" maps onto Shopify's too-small definition, sent by id (the deprecated enum is not sent).
@@ -174,15 +245,23 @@ describe("the workflow, mirrored in Shopify", () => {
     expect(shopifyReturn().status).toBe("open");
     // Closing needs every item received with a disposition.
     await expect(resolveReturn(TEST_SHOP, ret.id, wf)).rejects.toMatchObject({ status: 409 });
-    await expect(receiveReturn(TEST_SHOP, ret.id, {}, wf)).rejects.toMatchObject({ status: 400, code: "disposition_required" });
+    await expect(receiveReturn(TEST_SHOP, ret.id, {}, wf)).rejects.toMatchObject({
+      status: 400,
+      code: "disposition_required",
+    });
     await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "restock" }, wf);
-    expect(shopifyReturn().reverseFulfillmentOrders[0].lineItems[0].dispositions).toMatchObject([{ type: "RESTOCKED", quantity: 1 }]);
+    expect(shopifyReturn().reverseFulfillmentOrders[0].lineItems[0].dispositions).toMatchObject([
+      { type: "RESTOCKED", quantity: 1 },
+    ]);
     const done = await resolveReturn(TEST_SHOP, ret.id, wf);
     expect(done.status).toBe("closed");
     expect(shopifyReturn().status).toBe("closed");
     expect(shopifyReturn().lines[0].processedQuantity).toBe(1);
     const customer = world.sandbox.customers(TEST_SHOP).find((c) => c.email === "ada@example.com")!;
-    const credited = customer.storeCreditAccounts[0].transactions.reduce((n: number, x: { amountMinor: number }) => n + x.amountMinor, 0);
+    const credited = customer.storeCreditAccounts[0].transactions.reduce(
+      (n: number, x: { amountMinor: number }) => n + x.amountMinor,
+      0,
+    );
     expect(credited).toBe(3000);
   });
 
@@ -194,20 +273,46 @@ describe("the workflow, mirrored in Shopify", () => {
     await resolveReturn(TEST_SHOP, ret.id, wf);
     const order = world.sandbox.state.order(world.sandbox.shop(TEST_SHOP), `gid://shopify/Order/${world.order.id}`)!;
     const refund = order.refunds.find((r) => r.returnId !== null)!;
-    const refunded = order.transactions.filter((x) => refund.transactionIds.includes(x.id)).reduce((n, x) => n + x.amountMinor, 0);
+    const refunded = order.transactions
+      .filter((x) => refund.transactionIds.includes(x.id))
+      .reduce((n, x) => n + x.amountMinor, 0);
     expect(refunded).toBe(1800 - 180 - 500);
     expect(order.returns.find((r) => `gid://shopify/Return/${r.id}` === ret.shopifyReturnId)!.status).toBe("closed");
   });
 
   it("a decline in Shopify's admin reaches Aftercare through returns/decline and frees the quantity", async () => {
     const { token } = await lookup();
-    const answer = await createShopperReturn(req(), { token, key: key(), resolution: "exchange_variant", items: [{ lineItemId: world.lineGid(0), quantity: 1, reason: "too_small", exchangeVariantId: world.variantGid(world.tee.variants[1].id) }] }, world.deps);
+    const answer = await createShopperReturn(
+      req(),
+      {
+        token,
+        key: key(),
+        resolution: "exchange_variant",
+        items: [
+          {
+            lineItemId: world.lineGid(0),
+            quantity: 1,
+            reason: "too_small",
+            exchangeVariantId: world.variantGid(world.tee.variants[1].id),
+          },
+        ],
+      },
+      world.deps,
+    );
     // Both tees are already in returns.
     expect(answer.status).toBe(422);
     const open = await t.db.returnCase.findFirstOrThrow({ where: { resolution: "store_credit", status: "requested" } });
-    world.sandbox.declineReturn({ shop: TEST_SHOP, return: world.sandbox.state.return(world.sandbox.shop(TEST_SHOP), open.shopifyReturnId!)!.ret, reason: "FINAL_SALE", note: "Worn" });
+    world.sandbox.declineReturn({
+      shop: TEST_SHOP,
+      return: world.sandbox.state.return(world.sandbox.shop(TEST_SHOP), open.shopifyReturnId!)!.ret,
+      reason: "FINAL_SALE",
+      note: "Worn",
+    });
     await world.sandbox.flush();
-    expect(await t.db.returnCase.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({ status: "declined", declineNote: "Worn" });
+    expect(await t.db.returnCase.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({
+      status: "declined",
+      declineNote: "Worn",
+    });
     expect((await lookup()).lines[0].returnable).toBe(1);
   });
 });
@@ -239,22 +344,48 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
   const shopOf = () => world.sandbox.shop(TEST_SHOP);
   const orderInShopify = () => world.sandbox.state.order(shopOf(), `gid://shopify/Order/${second.id}`)!;
   const credited = () =>
-    (world.sandbox.customers(TEST_SHOP).find((c) => c.email === "ada@example.com")!.storeCreditAccounts[0]?.transactions ?? []).reduce((n: number, x: { amountMinor: number; kind: string }) => n + (x.kind === "credit" ? x.amountMinor : -x.amountMinor), 0);
+    (
+      world.sandbox.customers(TEST_SHOP).find((c) => c.email === "ada@example.com")!.storeCreditAccounts[0]
+        ?.transactions ?? []
+    ).reduce(
+      (n: number, x: { amountMinor: number; kind: string }) =>
+        n + (x.kind === "credit" ? x.amountMinor : -x.amountMinor),
+      0,
+    );
   const lineOf = (i: number) => `gid://shopify/LineItem/${second.lineItems[i].id}`;
 
   async function lookupSecond() {
     const answer = await returnsLookup(req({ order: second.name, email: "ada@example.com", locale: "en" }), world.deps);
     expect(answer.status).toBe(200);
-    return answer.body as { token: string; lines: Array<{ id: string; exchangeVariants: Array<{ id: string; title: string; priceMinor: number }> }> };
+    return answer.body as {
+      token: string;
+      lines: { id: string; exchangeVariants: { id: string; title: string; priceMinor: number }[] }[];
+    };
   }
 
   beforeAll(async () => {
-    second = world.sandbox.placeOrder({ shop: TEST_SHOP, customer: world.ada, lines: [{ variantId: world.tee.variants[0].id, quantity: 2 }, { variantId: world.mug.variants[0].id, quantity: 1 }], paid: true });
-    const shipment = world.sandbox.fulfil({ shop: TEST_SHOP, order: second, trackingCompany: "UPS", trackingNumber: "1Z777" });
+    second = world.sandbox.placeOrder({
+      shop: TEST_SHOP,
+      customer: world.ada,
+      lines: [
+        { variantId: world.tee.variants[0].id, quantity: 2 },
+        { variantId: world.mug.variants[0].id, quantity: 1 },
+      ],
+      paid: true,
+    });
+    const shipment = world.sandbox.fulfil({
+      shop: TEST_SHOP,
+      order: second,
+      trackingCompany: "UPS",
+      trackingNumber: "1Z777",
+    });
     world.sandbox.carrierScan({ shop: TEST_SHOP, fulfillment: shipment, status: "delivered" });
     await world.sandbox.flush();
     const policy = await getReturnPolicy(t.db, TEST_SHOP);
-    const saved = await saveReturnPolicy(t.db, TEST_SHOP, { ...policy, resolutions: { ...policy.resolutions, exchangeVariant: true, exchangeAny: true, exchangeBonusPercent: 10 } });
+    const saved = await saveReturnPolicy(t.db, TEST_SHOP, {
+      ...policy,
+      resolutions: { ...policy.resolutions, exchangeVariant: true, exchangeAny: true, exchangeBonusPercent: 10 },
+    });
     expect(saved.ok).toBe(true);
   });
 
@@ -262,14 +393,39 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
     const { token, lines } = await lookupSecond();
     const sizeM = world.variantGid(world.tee.variants[1].id);
     expect(lines[0].exchangeVariants).toEqual([{ id: sizeM, title: "M", priceMinor: 3500 }]);
-    const answer = await createShopperReturn(req(), { token, key: key(), resolution: "exchange_variant", items: [{ lineItemId: lineOf(0), quantity: 1, reason: "too_small", exchangeVariantId: sizeM }] }, world.deps);
+    const answer = await createShopperReturn(
+      req(),
+      {
+        token,
+        key: key(),
+        resolution: "exchange_variant",
+        items: [{ lineItemId: lineOf(0), quantity: 1, reason: "too_small", exchangeVariantId: sizeM }],
+      },
+      world.deps,
+    );
     expect(answer.status).toBe(201);
-    const body = answer.body as { return: { number: string; amounts: Record<string, number>; items: Array<{ exchangeState: string }> }; statusToken: string };
+    const body = answer.body as {
+      return: { number: string; amounts: Record<string, number>; items: { exchangeState: string }[] };
+      statusToken: string;
+    };
     expect(body.return.amounts).toMatchObject({ items: 3500, exchange: 3500, storeCredit: 0 });
     expect(body.return.items[0].exchangeState).toBe("pending");
-    let ret = await t.db.returnCase.findFirstOrThrow({ where: { number: body.return.number }, include: { lines: true } });
-    expect(ret).toMatchObject({ status: "requested", shopifyReturnId: null, exchangeMinor: 3500, resolutionMinor: 3500 });
-    expect(ret.lines[0]).toMatchObject({ exchangeVariantShopifyId: sizeM, exchangeUnitPriceMinor: 3500, exchangeProductShopifyId: `gid://shopify/Product/${world.tee.id}`, exchangeTitle: "Linen Tee – M" });
+    let ret = await t.db.returnCase.findFirstOrThrow({
+      where: { number: body.return.number },
+      include: { lines: true },
+    });
+    expect(ret).toMatchObject({
+      status: "requested",
+      shopifyReturnId: null,
+      exchangeMinor: 3500,
+      resolutionMinor: 3500,
+    });
+    expect(ret.lines[0]).toMatchObject({
+      exchangeVariantShopifyId: sizeM,
+      exchangeUnitPriceMinor: 3500,
+      exchangeProductShopifyId: `gid://shopify/Product/${world.tee.id}`,
+      exchangeTitle: "Linen Tee – M",
+    });
     // Shopify's return request cannot carry exchange items: nothing is sent before approval.
     expect(orderInShopify().returns).toEqual([]);
 
@@ -281,10 +437,16 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
     expect(inShopify.lines).toMatchObject([
       { quantity: 1, returnReason: "SIZE_TOO_SMALL", returnReasonDefinitionId: 1, returnReasonNote: "Too small" },
     ]);
-    expect(inShopify.exchangeLines).toMatchObject([{ variantId: world.tee.variants[1].id, quantity: 1, processedQuantity: 0, lineItemIds: [] }]);
-    expect(ret.lines[0].shopifyExchangeLineItemId).toBe(`gid://shopify/ExchangeLineItem/${inShopify.exchangeLines![0].id}`);
+    expect(inShopify.exchangeLines).toMatchObject([
+      { variantId: world.tee.variants[1].id, quantity: 1, processedQuantity: 0, lineItemIds: [] },
+    ]);
+    expect(ret.lines[0].shopifyExchangeLineItemId).toBe(
+      `gid://shopify/ExchangeLineItem/${inShopify.exchangeLines![0].id}`,
+    );
     const status = await returnsLookup(req({ return: body.statusToken }), world.deps);
-    expect((status.body as { return: { items: Array<{ exchangeState: string }> } }).return.items[0].exchangeState).toBe("confirmed");
+    expect((status.body as { return: { items: { exchangeState: string }[] } }).return.items[0].exchangeState).toBe(
+      "confirmed",
+    );
 
     const creditBefore = credited();
     await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "restock" }, wf());
@@ -296,8 +458,16 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
     expect(exchanged.exchangeLines![0]).toMatchObject({ processedQuantity: 1, lineItemIds: [expect.any(Number)] });
     // The replacement is a new line of the same order, waiting to ship on its own fulfillment order.
     const replacement = orderInShopify().lineItems.find((l) => l.id === exchanged.exchangeLines![0].lineItemIds[0])!;
-    expect(replacement).toMatchObject({ variantId: world.tee.variants[1].id, variantTitle: "M", quantity: 1, priceMinor: 3500 });
-    expect(orderInShopify().fulfillmentOrders.at(-1)).toMatchObject({ status: "OPEN", lineItems: [{ lineItemId: replacement.id, remainingQuantity: 1 }] });
+    expect(replacement).toMatchObject({
+      variantId: world.tee.variants[1].id,
+      variantTitle: "M",
+      quantity: 1,
+      priceMinor: 3500,
+    });
+    expect(orderInShopify().fulfillmentOrders.at(-1)).toMatchObject({
+      status: "OPEN",
+      lineItems: [{ lineItemId: replacement.id, remainingQuantity: 1 }],
+    });
     expect(ret.lines[0].replacementLineItemShopifyId).toBe(`gid://shopify/LineItem/${replacement.id}`);
     // Same price, no bonus for this exchange: no money back and no store credit.
     const refund = orderInShopify().refunds.find((r) => `gid://shopify/Return/${r.returnId}` === ret.shopifyReturnId)!;
@@ -307,47 +477,96 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
     // The mirror learnt of the new line through orders/updated.
     expect(await t.db.lineItem.count({ where: { shopifyId: `gid://shopify/LineItem/${replacement.id}` } })).toBe(1);
     const after = await returnsLookup(req({ return: body.statusToken }), world.deps);
-    expect((after.body as { return: { items: Array<{ exchangeState: string }> } }).return.items[0].exchangeState).toBe("added");
+    expect((after.body as { return: { items: { exchangeState: string }[] } }).return.items[0].exchangeState).toBe(
+      "added",
+    );
   });
 
   it("any product: the shopper searches the shop, and only an order's token may", async () => {
     const { token } = await lookupSecond();
     const found = await returnsLookup(req({ search: "mug", token }), world.deps);
     expect(found.status).toBe(200);
-    expect(found.body).toEqual({ currency: "USD", products: [{ id: `gid://shopify/Product/${world.mug.id}`, title: "Enamel Mug", imageUrl: "/cdn/products/enamel-mug.svg", variants: [{ id: world.variantGid(world.mug.variants[0].id), title: "Enamel Mug", priceMinor: 1800 }] }] });
+    expect(found.body).toEqual({
+      currency: "USD",
+      products: [
+        {
+          id: `gid://shopify/Product/${world.mug.id}`,
+          title: "Enamel Mug",
+          imageUrl: "/cdn/products/enamel-mug.svg",
+          variants: [{ id: world.variantGid(world.mug.variants[0].id), title: "Enamel Mug", priceMinor: 1800 }],
+        },
+      ],
+    });
     // Only active products; search syntax in the shopper's words is read as words, never as filters.
     world.sandbox.addProduct(TEST_SHOP, { title: "Draft Mug", status: "DRAFT", price: "9.00" });
     const mugs = await returnsLookup(req({ search: "Mug", token }), world.deps);
-    expect((mugs.body as { products: Array<{ title: string }> }).products.map((p) => p.title)).toEqual(["Enamel Mug"]);
+    expect((mugs.body as { products: { title: string }[] }).products.map((p) => p.title)).toEqual(["Enamel Mug"]);
     expect(searchWords("status:draft OR (tee) -mug")).toBe("status draft tee mug");
     expect((await returnsLookup(req({ search: "mug" }), world.deps)).status).toBe(401);
-    expect((await returnsLookup(req({ search: "x".repeat(81), token }), world.deps)).body).toMatchObject({ error: "search_too_long" });
+    expect((await returnsLookup(req({ search: "x".repeat(81), token }), world.deps)).body).toMatchObject({
+      error: "search_too_long",
+    });
   });
 
   it("any product: a cheaper item leaves the difference and the bonus as store credit; a dearer or unavailable one is refused", async () => {
     const { token } = await lookupSecond();
     const mug = world.variantGid(world.mug.variants[0].id);
     const submit = (line: number, variant: string) =>
-      createShopperReturn(req(), { token, key: key(), resolution: "exchange_any", items: [{ lineItemId: lineOf(line), quantity: 1, reason: "changed_mind", exchangeVariantId: variant }] }, world.deps);
+      createShopperReturn(
+        req(),
+        {
+          token,
+          key: key(),
+          resolution: "exchange_any",
+          items: [{ lineItemId: lineOf(line), quantity: 1, reason: "changed_mind", exchangeVariantId: variant }],
+        },
+        world.deps,
+      );
 
     const dearer = await submit(1, world.variantGid(world.tee.variants[1].id));
-    expect(dearer).toMatchObject({ status: 422, body: { error: "exchange_costs_more", message: "The new items cost $17.00 more than the items you return are worth ($18.00). Choose something that costs less." } });
+    expect(dearer).toMatchObject({
+      status: 422,
+      body: {
+        error: "exchange_costs_more",
+        message:
+          "The new items cost $17.00 more than the items you return are worth ($18.00). Choose something that costs less.",
+      },
+    });
     world.candle.variants[0].inventoryQuantity = 0;
-    expect((await submit(0, world.variantGid(world.candle.variants[0].id))).body).toMatchObject({ error: "exchange_unavailable" });
-    expect((await submit(0, "gid://shopify/ProductVariant/999999")).body).toMatchObject({ error: "exchange_unavailable" });
+    expect((await submit(0, world.variantGid(world.candle.variants[0].id))).body).toMatchObject({
+      error: "exchange_unavailable",
+    });
+    expect((await submit(0, "gid://shopify/ProductVariant/999999")).body).toMatchObject({
+      error: "exchange_unavailable",
+    });
     expect(await submit(0, "mug please")).toMatchObject({ status: 400, body: { error: "bad_exchange" } });
-    expect(await t.db.returnCase.count({ where: { orderShopifyId: `gid://shopify/Order/${second.id}`, resolution: "exchange_any" } })).toBe(0);
+    expect(
+      await t.db.returnCase.count({
+        where: { orderShopifyId: `gid://shopify/Order/${second.id}`, resolution: "exchange_any" },
+      }),
+    ).toBe(0);
 
     // Auto-approved: Shopify's return, with the exchange item, is made at once.
     const policy = await getReturnPolicy(t.db, TEST_SHOP);
-    await saveReturnPolicy(t.db, TEST_SHOP, { ...policy, autoApprove: { enabled: true, reasons: [], maxOrderValueMinor: null, maxPriorReturns: null } });
+    await saveReturnPolicy(t.db, TEST_SHOP, {
+      ...policy,
+      autoApprove: { enabled: true, reasons: [], maxOrderValueMinor: null, maxPriorReturns: null },
+    });
     const answer = await submit(0, mug);
     await saveReturnPolicy(t.db, TEST_SHOP, policy);
     expect(answer.status).toBe(201);
     // 35.00 tee for an 18.00 mug: 17.00 left over, plus the 10% bonus of 3.50.
-    expect((answer.body as { return: { status: string; amounts: Record<string, number> } }).return).toMatchObject({ status: "approved", amounts: { items: 3500, bonus: 350, total: 3850, exchange: 1800, storeCredit: 2050 } });
-    let ret = await t.db.returnCase.findFirstOrThrow({ where: { orderShopifyId: `gid://shopify/Order/${second.id}`, resolution: "exchange_any" }, include: { lines: true } });
-    expect(world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret.exchangeLines).toMatchObject([{ variantId: world.mug.variants[0].id, quantity: 1, priceMinor: 1800 }]);
+    expect((answer.body as { return: { status: string; amounts: Record<string, number> } }).return).toMatchObject({
+      status: "approved",
+      amounts: { items: 3500, bonus: 350, total: 3850, exchange: 1800, storeCredit: 2050 },
+    });
+    let ret = await t.db.returnCase.findFirstOrThrow({
+      where: { orderShopifyId: `gid://shopify/Order/${second.id}`, resolution: "exchange_any" },
+      include: { lines: true },
+    });
+    expect(world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret.exchangeLines).toMatchObject([
+      { variantId: world.mug.variants[0].id, quantity: 1, priceMinor: 1800 },
+    ]);
 
     const creditBefore = credited();
     await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "not_restocked" }, wf());
@@ -356,6 +575,9 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
     expect(credited() - creditBefore).toBe(2050);
     const exchanged = world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret;
     expect(exchanged.exchangeLines![0].processedQuantity).toBe(1);
-    expect(orderInShopify().lineItems.find((l) => l.id === exchanged.exchangeLines![0].lineItemIds[0])).toMatchObject({ title: "Enamel Mug", priceMinor: 1800 });
+    expect(orderInShopify().lineItems.find((l) => l.id === exchanged.exchangeLines![0].lineItemIds[0])).toMatchObject({
+      title: "Enamel Mug",
+      priceMinor: 1800,
+    });
   });
 });

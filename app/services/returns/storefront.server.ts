@@ -7,7 +7,14 @@
  * a return needs.
  */
 import type { Db } from "../../db.server";
-import { isExchange, offeredResolutions, type LineEligibility, type ReturnPolicy, type IneligibleReason, type RequestedItem } from "../../domain/returns/policy";
+import {
+  isExchange,
+  offeredResolutions,
+  type LineEligibility,
+  type ReturnPolicy,
+  type IneligibleReason,
+  type RequestedItem,
+} from "../../domain/returns/policy";
 import { exchangeCreditMinor, exchangeState } from "../../domain/returns/exchange";
 import { toMinor } from "../../domain/shared/money";
 import { languageFor } from "../../domain/tracking/settings";
@@ -18,7 +25,16 @@ import { ProductVariantsForExchange } from "../../shopify/operations/returns";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
 import { lookupGuard, lookupRefused, type LookupLimits } from "../lookup-guard.server";
 import { clientKey, rateLimited, rateLimiter, type RateLimitRule } from "../rate-limit.server";
-import { createReturnCase, eligibilityOf, findReturnCase, loadOrderForReturns, productFactsFor, type ProductFacts, type ReturnCaseWithLines } from "./cases.server";
+
+import {
+  createReturnCase,
+  eligibilityOf,
+  findReturnCase,
+  loadOrderForReturns,
+  productFactsFor,
+  type ProductFacts,
+  type ReturnCaseWithLines,
+} from "./cases.server";
 import { ReturnsError } from "./errors.server";
 import { notifyReturn, RETURN_LINK_PURPOSE, returnStatusToken } from "./notifications.server";
 import { getReturnPolicy } from "./policy.server";
@@ -54,11 +70,22 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
-const NOT_FOUND: Answer = { status: 404, body: { error: "not_found", message: "We could not find an order with that number and email." } };
+const NOT_FOUND: Answer = {
+  status: 404,
+  body: { error: "not_found", message: "We could not find an order with that number and email." },
+};
 const bad = (message: string, error = "invalid_request"): Answer => ({ status: 400, body: { error, message } });
 
 const orderToken = (shop: string, orderShopifyId: string, secret: string, now: Date) =>
-  signLinkToken({ purpose: ORDER_ACCESS_PURPOSE, shop, subject: orderShopifyId, expiresAt: new Date(now.getTime() + 2 * 3_600_000) }, secret);
+  signLinkToken(
+    {
+      purpose: ORDER_ACCESS_PURPOSE,
+      shop,
+      subject: orderShopifyId,
+      expiresAt: new Date(now.getTime() + 2 * 3_600_000),
+    },
+    secret,
+  );
 
 /** GET: an order's eligibility (number + email, access token, or logged-in customer), or a return's status. */
 export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps): Promise<Answer> {
@@ -73,7 +100,12 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
   if (statusToken) {
     if (statusToken.length > 2048) return bad("The link is damaged; open it again from your email.");
     // A return's signed link is no guess: a valid one opens its return whatever the limits say.
-    const check = verifyLinkToken(statusToken, { secret: deps.secret, purpose: RETURN_LINK_PURPOSE, shop: req.shop, now });
+    const check = verifyLinkToken(statusToken, {
+      secret: deps.secret,
+      purpose: RETURN_LINK_PURPOSE,
+      shop: req.shop,
+      now,
+    });
     const ret = check.ok ? await findReturnCase(deps.db, req.shop, check.subject) : null;
     if (!ret) {
       const refused = await guard.refusal();
@@ -93,11 +125,16 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
   let orderShopifyId: string | null = null;
   if (token) {
     const check = verifyLinkToken(token, { secret: deps.secret, purpose: ORDER_ACCESS_PURPOSE, shop: req.shop, now });
-    if (!check.ok) return { status: 401, body: { error: "session_expired", message: "Your session has expired. Look up your order again." } };
+    if (!check.ok)
+      return {
+        status: 401,
+        body: { error: "session_expired", message: "Your session has expired. Look up your order again." },
+      };
     orderShopifyId = check.subject;
   } else if (orderName) {
     if (orderName.length > 64) return bad("That order number is too long.");
-    if (email.length > 254 || (email && !/^[^\s@]+@[^\s@]+$/.test(email))) return bad("Enter the email address used for the order.");
+    if (email.length > 254 || (email && !/^[^\s@]+@[^\s@]+$/.test(email)))
+      return bad("Enter the email address used for the order.");
     if (!email && !customerGid) return bad("Enter the email address used for the order.");
     const refused = await guard.refusal(orderName);
     // Refused and not signed in: refused before the order is even read, right email or not.
@@ -108,7 +145,8 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
     let match = !refused && email ? candidates.find((o) => o.email?.trim().toLowerCase() === wanted) : undefined;
     if (!match && customerGid) {
       // A logged-in customer's own order is no guess, so no limit stops it.
-      for (const c of candidates) if ((await findOrderById(deps.db, req.shop, c.shopifyId))?.customerShopifyId === customerGid) match = c;
+      for (const c of candidates)
+        if ((await findOrderById(deps.db, req.shop, c.shopifyId))?.customerShopifyId === customerGid) match = c;
     }
     if (!match) {
       if (refused) return lookupRefused(refused);
@@ -120,7 +158,15 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
     const orders = await recentOrdersOfCustomer(deps.db, req.shop, customerGid, 10);
     return {
       status: 200,
-      body: { customer: { orders: orders.map((o) => ({ name: o.name, placedAt: o.shopifyCreatedAt.toISOString(), token: orderToken(req.shop, o.shopifyId, deps.secret, now) })) } },
+      body: {
+        customer: {
+          orders: orders.map((o) => ({
+            name: o.name,
+            placedAt: o.shopifyCreatedAt.toISOString(),
+            token: orderToken(req.shop, o.shopifyId, deps.secret, now),
+          })),
+        },
+      },
     };
   } else {
     return bad("Enter your order number and the email address used for the order.");
@@ -132,26 +178,41 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
   if (!bare) return NOT_FOUND;
   let products: Map<string, ProductFacts>;
   try {
-    products = await productFactsFor(admin, policy, [...new Set(bare.lines.map((l) => l.productId).filter((x): x is string => !!x))]);
+    products = await productFactsFor(admin, policy, [
+      ...new Set(bare.lines.map((l) => l.productId).filter((x): x is string => Boolean(x))),
+    ]);
   } catch (error) {
-    if (error instanceof ReturnsError) return { status: error.status, body: { error: error.code, message: error.message } };
+    if (error instanceof ReturnsError)
+      return { status: error.status, body: { error: error.code, message: error.message } };
     throw error;
   }
   const data = (await loadOrderForReturns(deps.db, req.shop, orderShopifyId, products))!;
   const eligibility = eligibilityOf(policy, data, now);
   const resolutions = offeredResolutions(policy);
-  const variants = new Map<string, Array<{ id: string; title: string; priceMinor: number }>>();
+  const variants = new Map<string, { id: string; title: string; priceMinor: number }[]>();
   if (admin && resolutions.includes("exchange_variant")) {
-    for (const productId of new Set(data.lines.filter((l, i) => eligibility[i].reason === null && l.productId).map((l) => l.productId!))) {
+    for (const productId of new Set(
+      data.lines.filter((l, i) => eligibility[i].reason === null && l.productId).map((l) => l.productId!),
+    )) {
       try {
         const product = (await admin.request(ProductVariantsForExchange, { id: productId })).product;
-        variants.set(productId, (product?.variants.nodes ?? []).filter((v) => v.availableForSale).map((v) => ({ id: v.id, title: v.title, priceMinor: toMinor(v.price, data.order.currency) })));
+        variants.set(
+          productId,
+          (product?.variants.nodes ?? [])
+            .filter((v) => v.availableForSale)
+            .map((v) => ({ id: v.id, title: v.title, priceMinor: toMinor(v.price, data.order.currency) })),
+        );
       } catch (error) {
         deps.log?.("could not load exchange variants", error);
       }
     }
   }
-  const previous = await deps.db.returnCase.findMany({ where: { shop: req.shop, orderShopifyId }, include: { lines: true }, orderBy: { requestedAt: "desc" }, take: 10 });
+  const previous = await deps.db.returnCase.findMany({
+    where: { shop: req.shop, orderShopifyId },
+    include: { lines: true },
+    orderBy: { requestedAt: "desc" },
+    take: 10,
+  });
   return {
     status: 200,
     body: {
@@ -160,18 +221,38 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
       enabled: policy.enabled,
       windowDays: policy.windowDays,
       lines: data.lines.map((l, i) => lineView(l, eligibility[i], variants.get(l.productId ?? "") ?? [])),
-      reasons: policy.reasons.map((r) => ({ id: r.id, label: r.label[language] || r.label.en, requireNote: r.requireNote })),
-      resolutions: resolutions.map((r) => ({ id: r, bonusPercent: r === "store_credit" ? policy.resolutions.storeCreditBonusPercent : r === "exchange_any" ? policy.resolutions.exchangeBonusPercent : 0 })),
-      fees: { restockingPercent: policy.fees.restockingPercent, returnShippingMinor: policy.fees.returnShippingMinor, waiveForExchanges: policy.fees.waiveForExchanges },
+      reasons: policy.reasons.map((r) => ({
+        id: r.id,
+        label: r.label[language] || r.label.en,
+        requireNote: r.requireNote,
+      })),
+      resolutions: resolutions.map((r) => ({
+        id: r,
+        bonusPercent:
+          r === "store_credit"
+            ? policy.resolutions.storeCreditBonusPercent
+            : r === "exchange_any"
+              ? policy.resolutions.exchangeBonusPercent
+              : 0,
+      })),
+      fees: {
+        restockingPercent: policy.fees.restockingPercent,
+        returnShippingMinor: policy.fees.returnShippingMinor,
+        waiveForExchanges: policy.fees.waiveForExchanges,
+      },
       returns: await Promise.all(previous.map((r) => statusView(deps.db, req.shop, r, language))),
     },
   };
 }
 
 function lineView(
-  l: Awaited<ReturnType<typeof loadOrderForReturns>> extends infer T ? (T extends { lines: Array<infer L> } ? L : never) : never,
+  l: Awaited<ReturnType<typeof loadOrderForReturns>> extends infer T
+    ? T extends { lines: (infer L)[] }
+      ? L
+      : never
+    : never,
   e: LineEligibility,
-  variants: Array<{ id: string; title: string; priceMinor: number }>,
+  variants: { id: string; title: string; priceMinor: number }[],
 ) {
   const reason: IneligibleReason | null = e.reason;
   return {
@@ -239,29 +320,71 @@ function parseItems(raw: unknown): RequestedItem[] | null {
     const i = x as Record<string, unknown>;
     if (typeof i.lineItemId !== "string" || typeof i.reason !== "string" || typeof i.quantity !== "number") return null;
     if (i.note !== undefined && i.note !== null && (typeof i.note !== "string" || i.note.length > 1000)) return null;
-    if (i.exchangeVariantId !== undefined && i.exchangeVariantId !== null && typeof i.exchangeVariantId !== "string") return null;
-    items.push({ lineItemId: i.lineItemId, quantity: i.quantity, reason: i.reason, note: (i.note as string | null) ?? null, exchangeVariantId: (i.exchangeVariantId as string | null) ?? null });
+    if (i.exchangeVariantId !== undefined && i.exchangeVariantId !== null && typeof i.exchangeVariantId !== "string")
+      return null;
+    items.push({
+      lineItemId: i.lineItemId,
+      quantity: i.quantity,
+      reason: i.reason,
+      note: (i.note as string | null) ?? null,
+      exchangeVariantId: (i.exchangeVariantId as string | null) ?? null,
+    });
   }
   return items;
 }
 
 /** POST: a shopper's return request for the order their access token opens. */
-export async function createShopperReturn(req: StorefrontRequest, body: CreateBody, deps: StorefrontDeps): Promise<Answer> {
+export async function createShopperReturn(
+  req: StorefrontRequest,
+  body: CreateBody,
+  deps: StorefrontDeps,
+): Promise<Answer> {
   const now = deps.now ?? new Date();
   if (typeof body.token !== "string" || body.token.length > 2048) return bad("Look up your order first.");
-  const check = verifyLinkToken(body.token, { secret: deps.secret, purpose: ORDER_ACCESS_PURPOSE, shop: req.shop, now });
-  if (!check.ok) return { status: 401, body: { error: "session_expired", message: "Your session has expired. Look up your order again." } };
-  if (typeof body.key !== "string" || !/^[A-Za-z0-9_-]{8,64}$/.test(body.key)) return bad("The form is out of date. Reload the page and try again.");
-  if (typeof body.resolution !== "string") return bad("Choose how you would like this resolved.", "resolution_not_offered");
+  const check = verifyLinkToken(body.token, {
+    secret: deps.secret,
+    purpose: ORDER_ACCESS_PURPOSE,
+    shop: req.shop,
+    now,
+  });
+  if (!check.ok)
+    return {
+      status: 401,
+      body: { error: "session_expired", message: "Your session has expired. Look up your order again." },
+    };
+  if (typeof body.key !== "string" || !/^[A-Za-z0-9_-]{8,64}$/.test(body.key))
+    return bad("The form is out of date. Reload the page and try again.");
+  if (typeof body.resolution !== "string")
+    return bad("Choose how you would like this resolved.", "resolution_not_offered");
   const items = parseItems(body.items);
   if (!items) return bad("The items could not be read. Reload the page and try again.");
   const language = languageFor(typeof body.locale === "string" ? body.locale : null, "en");
   const policy = await getReturnPolicy(deps.db, req.shop);
   try {
     const order = await loadOrderForReturns(deps.db, req.shop, check.subject);
-    const exchanges = await checkExchangeChoices(await deps.admin(req.shop), { items, resolution: body.resolution, order });
-    const productFacts = await productFactsFor(await deps.admin(req.shop), policy, [...new Set((order?.lines ?? []).map((l) => l.productId).filter((x): x is string => !!x))]);
-    const { returnCase, created } = await createReturnCase(deps.db, req.shop, policy, { orderShopifyId: check.subject, idempotencyKey: body.key, items, resolution: body.resolution, locale: language, exchanges, productFacts }, now);
+    const exchanges = await checkExchangeChoices(await deps.admin(req.shop), {
+      items,
+      resolution: body.resolution,
+      order,
+    });
+    const productFacts = await productFactsFor(await deps.admin(req.shop), policy, [
+      ...new Set((order?.lines ?? []).map((l) => l.productId).filter((x): x is string => Boolean(x))),
+    ]);
+    const { returnCase, created } = await createReturnCase(
+      deps.db,
+      req.shop,
+      policy,
+      {
+        orderShopifyId: check.subject,
+        idempotencyKey: body.key,
+        items,
+        resolution: body.resolution,
+        locale: language,
+        exchanges,
+        productFacts,
+      },
+      now,
+    );
     let current = returnCase;
     if (created) {
       const admin = await deps.admin(req.shop);
@@ -284,14 +407,25 @@ export async function createShopperReturn(req: StorefrontRequest, body: CreateBo
         }
       }
     }
-    return { status: created ? 201 : 200, body: { return: await statusView(deps.db, req.shop, current, language), statusToken: returnStatusToken(req.shop, current.id, deps.secret, now) } };
+    return {
+      status: created ? 201 : 200,
+      body: {
+        return: await statusView(deps.db, req.shop, current, language),
+        statusToken: returnStatusToken(req.shop, current.id, deps.secret, now),
+      },
+    };
   } catch (error) {
-    if (error instanceof ReturnsError) return { status: error.status, body: { error: error.code, message: error.message, problems: error.details } };
+    if (error instanceof ReturnsError)
+      return { status: error.status, body: { error: error.code, message: error.message, problems: error.details } };
     throw error;
   }
 }
 
-export const EXCHANGE_SEARCH_LIMIT: RateLimitRule = { name: "returns-exchange-search", limit: 60, windowMs: 15 * 60_000 };
+export const EXCHANGE_SEARCH_LIMIT: RateLimitRule = {
+  name: "returns-exchange-search",
+  limit: 60,
+  windowMs: 15 * 60_000,
+};
 
 /**
  * GET ?search=…&token=…: the shop's products for an exchange for any product. Only a shopper who
@@ -300,12 +434,24 @@ export const EXCHANGE_SEARCH_LIMIT: RateLimitRule = { name: "returns-exchange-se
  */
 async function exchangeSearch(req: StorefrontRequest, deps: StorefrontDeps, now: Date): Promise<Answer> {
   const text = req.params.get("search") ?? "";
-  if (text.length > SEARCH_MAX_LENGTH) return bad(`Search with at most ${SEARCH_MAX_LENGTH} characters.`, "search_too_long");
+  if (text.length > SEARCH_MAX_LENGTH)
+    return bad(`Search with at most ${SEARCH_MAX_LENGTH} characters.`, "search_too_long");
   const token = req.params.get("token")?.trim() ?? "";
-  const check = token.length <= 2048 ? verifyLinkToken(token, { secret: deps.secret, purpose: ORDER_ACCESS_PURPOSE, shop: req.shop, now }) : { ok: false as const };
-  if (!check.ok) return { status: 401, body: { error: "session_expired", message: "Your session has expired. Look up your order again." } };
+  const check =
+    token.length <= 2048
+      ? verifyLinkToken(token, { secret: deps.secret, purpose: ORDER_ACCESS_PURPOSE, shop: req.shop, now })
+      : { ok: false as const };
+  if (!check.ok)
+    return {
+      status: 401,
+      body: { error: "session_expired", message: "Your session has expired. Look up your order again." },
+    };
   const policy = await getReturnPolicy(deps.db, req.shop);
-  if (!offeredResolutions(policy).includes("exchange_any")) return { status: 422, body: { error: "resolution_not_offered", message: "This shop does not offer exchanges for other products." } };
+  if (!offeredResolutions(policy).includes("exchange_any"))
+    return {
+      status: 422,
+      body: { error: "resolution_not_offered", message: "This shop does not offer exchanges for other products." },
+    };
   const limiter = rateLimiter(deps.db, EXCHANGE_SEARCH_LIMIT);
   const client = clientKey(deps.secret, req.clientIp ?? "unknown", check.subject);
   // Counted before searching: the count says at once whether this search is still allowed.
@@ -313,12 +459,22 @@ async function exchangeSearch(req: StorefrontRequest, deps: StorefrontDeps, now:
   if (!counted.allowed) {
     return rateLimited(counted.retryAfterSeconds, "Too many searches. Please wait a few minutes and try again.");
   }
-  const order = await deps.db.order.findUnique({ where: { shop_shopifyId: { shop: req.shop, shopifyId: check.subject } }, select: { currency: true, redactedAt: true } });
+  const order = await deps.db.order.findUnique({
+    where: { shop_shopifyId: { shop: req.shop, shopifyId: check.subject } },
+    select: { currency: true, redactedAt: true },
+  });
   if (!order || order.redactedAt) return NOT_FOUND;
   try {
-    return { status: 200, body: { currency: order.currency, products: await searchExchangeProducts(await deps.admin(req.shop), text, order.currency) } };
+    return {
+      status: 200,
+      body: {
+        currency: order.currency,
+        products: await searchExchangeProducts(await deps.admin(req.shop), text, order.currency),
+      },
+    };
   } catch (error) {
-    if (error instanceof ReturnsError) return { status: error.status, body: { error: error.code, message: error.message } };
+    if (error instanceof ReturnsError)
+      return { status: error.status, body: { error: error.code, message: error.message } };
     throw error;
   }
 }

@@ -8,7 +8,15 @@
  * (returnCreate), and returnProcess adds the replacements to the order (0010-return-exchanges.md).
  */
 import type { Db } from "../../db.server";
-import { canMove, closeBlocker, DISPOSITIONS, isExchange, type Disposition, type ReturnPolicy, type ReturnStatus } from "../../domain/returns/policy";
+import {
+  canMove,
+  closeBlocker,
+  DISPOSITIONS,
+  isExchange,
+  type Disposition,
+  type ReturnPolicy,
+  type ReturnStatus,
+} from "../../domain/returns/policy";
 import { fromMinor } from "../../domain/shared/money";
 import { exchangeCreditMinor } from "../../domain/returns/exchange";
 import { definitionFor, reasonNote } from "../../domain/returns/reason-definitions";
@@ -31,6 +39,7 @@ import {
   ReverseFulfillmentOrderDispose,
   StoreCreditAccountCredit,
 } from "../../shopify/operations/returns";
+
 import { findReturnCase, releaseClaims, type ReturnCaseWithLines } from "./cases.server";
 import { ReturnsError } from "./errors.server";
 import { notifyReturn } from "./notifications.server";
@@ -45,7 +54,12 @@ export interface WorkflowDeps {
 }
 
 function needAdmin(admin: AdminClient | null): AdminClient {
-  if (!admin) throw new ReturnsError(502, "shopify_unavailable", "Shopify could not be reached for this shop. Try again in a moment.");
+  if (!admin)
+    throw new ReturnsError(
+      502,
+      "shopify_unavailable",
+      "Shopify could not be reached for this shop. Try again in a moment.",
+    );
   return admin;
 }
 
@@ -53,8 +67,14 @@ async function shopify<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof ShopifyUserError) throw new ReturnsError(422, "shopify_refused", `Shopify refused to ${what}: ${error.message}`);
-    if (error instanceof ShopifyApiError) throw new ReturnsError(502, "shopify_error", `Shopify could not ${what} right now (${error.message}). Try again.`);
+    if (error instanceof ShopifyUserError)
+      throw new ReturnsError(422, "shopify_refused", `Shopify refused to ${what}: ${error.message}`);
+    if (error instanceof ShopifyApiError)
+      throw new ReturnsError(
+        502,
+        "shopify_error",
+        `Shopify could not ${what} right now (${error.message}). Try again.`,
+      );
     throw error;
   }
 }
@@ -71,7 +91,14 @@ async function move(db: Db, shop: string, id: string, from: ReturnStatus[], data
   return count === 1;
 }
 
-function email(db: Db, shop: string, policy: ReturnPolicy, ret: ReturnCaseWithLines, milestone: Parameters<typeof notifyReturn>[4], deps: WorkflowDeps) {
+function email(
+  db: Db,
+  shop: string,
+  policy: ReturnPolicy,
+  ret: ReturnCaseWithLines,
+  milestone: Parameters<typeof notifyReturn>[4],
+  deps: WorkflowDeps,
+) {
   return notifyReturn(db, shop, policy, ret, milestone, { secret: deps.secret, now: deps.now ?? new Date() });
 }
 
@@ -94,7 +121,11 @@ async function reasonDefinitionIds(admin: AdminClient, shop: string, ret: Return
     const found = definitionFor(reason?.shopifyReason ?? "OTHER", definitions);
     if (!found) {
       const label = reason?.label.en ?? code;
-      throw new ReturnsError(502, "shopify_reason_missing", `Shopify offers no return reason matching "${label}". Try again later.`);
+      throw new ReturnsError(
+        502,
+        "shopify_reason_missing",
+        `Shopify offers no return reason matching "${label}". Try again later.`,
+      );
     }
     ids.set(code, { id: found.id, label: reason?.label.en ?? code });
   }
@@ -114,9 +145,13 @@ function forgetStaleReasons(shop: string) {
 
 /** Shopify's fulfillment line items for each of the return's lines, from what Shopify says can still be returned. */
 async function shopifyReturnLines(admin: AdminClient, shop: string, ret: ReturnCaseWithLines, policy: ReturnPolicy) {
-  const returnable = await shopify("list what can be returned", () => admin.request(ReturnableFulfillments, { orderId: ret.orderShopifyId }));
+  const returnable = await shopify("list what can be returned", () =>
+    admin.request(ReturnableFulfillments, { orderId: ret.orderShopifyId }),
+  );
   const reasons = await reasonDefinitionIds(admin, shop, ret, policy);
-  const pool = returnable.returnableFulfillments.nodes.flatMap((f) => f.returnableFulfillmentLineItems.nodes.map((n) => ({ ...n, left: n.quantity })));
+  const pool = returnable.returnableFulfillments.nodes.flatMap((f) =>
+    f.returnableFulfillmentLineItems.nodes.map((n) => ({ ...n, left: n.quantity })),
+  );
   const lines: ShopifyReturnLine[] = [];
   for (const line of ret.lines) {
     let wanted = line.quantity;
@@ -134,7 +169,12 @@ async function shopifyReturnLines(admin: AdminClient, shop: string, ret: ReturnC
         note: line.note,
       });
     }
-    if (wanted > 0) throw new ReturnsError(409, "not_returnable_in_shopify", `Shopify says ${line.title} can no longer be returned in that quantity.`);
+    if (wanted > 0)
+      throw new ReturnsError(
+        409,
+        "not_returnable_in_shopify",
+        `Shopify says ${line.title} can no longer be returned in that quantity.`,
+      );
   }
   return lines;
 }
@@ -177,7 +217,12 @@ export async function requestInShopify(shop: string, id: string, deps: WorkflowD
     );
     await deps.db.returnCase.updateMany({
       where: { shop, id, shopifyReturnId: null },
-      data: { shopifyReturnId: payload.return!.id, shopifyReturnName: payload.return!.name, shopifyStatus: payload.return!.status, syncError: null },
+      data: {
+        shopifyReturnId: payload.return!.id,
+        shopifyReturnName: payload.return!.name,
+        shopifyStatus: payload.return!.status,
+        syncError: null,
+      },
     });
   });
 }
@@ -187,12 +232,21 @@ export async function requestInShopify(shop: string, id: string, deps: WorkflowD
  * variant in the same quantity. The return is open at once; the ids of its exchange line items
  * are kept on Aftercare's lines for returnProcess.
  */
-async function createExchangeInShopify(shop: string, ret: ReturnCaseWithLines, deps: WorkflowDeps): Promise<ReturnCaseWithLines> {
+async function createExchangeInShopify(
+  shop: string,
+  ret: ReturnCaseWithLines,
+  deps: WorkflowDeps,
+): Promise<ReturnCaseWithLines> {
   const policy = await getReturnPolicy(deps.db, shop);
   return creatingInShopify(deps, shop, ret.id, async () => {
     const admin = needAdmin(deps.admin);
     const missing = ret.lines.find((l) => !l.exchangeVariantShopifyId);
-    if (missing) throw new ReturnsError(409, "exchange_missing", `${missing.title} has no item chosen in exchange, so Shopify's exchange cannot be made.`);
+    if (missing)
+      throw new ReturnsError(
+        409,
+        "exchange_missing",
+        `${missing.title} has no item chosen in exchange, so Shopify's exchange cannot be made.`,
+      );
     const lines = await shopifyReturnLines(admin, shop, ret, policy);
     // The reason note keeps the merchant's wording beside Shopify's standard reason.
     const returnLineItems = lines.map((l) => ({
@@ -215,12 +269,21 @@ async function createExchangeInShopify(shop: string, ret: ReturnCaseWithLines, d
     await deps.db.$transaction(async (tx) => {
       const { count } = await tx.returnCase.updateMany({
         where: { shop, id: ret.id, shopifyReturnId: null },
-        data: { shopifyReturnId: created.id, shopifyReturnName: created.name, shopifyStatus: created.status, syncError: null },
+        data: {
+          shopifyReturnId: created.id,
+          shopifyReturnName: created.name,
+          shopifyStatus: created.status,
+          syncError: null,
+        },
       });
       if (count !== 1) return;
       for (const [i, line] of ret.lines.entries()) {
-        const match = exchanged[i]?.variantId === line.exchangeVariantShopifyId ? exchanged[i] : exchanged.find((e) => e.variantId === line.exchangeVariantShopifyId);
-        if (match) await tx.returnCaseLine.update({ where: { id: line.id }, data: { shopifyExchangeLineItemId: match.id } });
+        const match =
+          exchanged[i]?.variantId === line.exchangeVariantShopifyId
+            ? exchanged[i]
+            : exchanged.find((e) => e.variantId === line.exchangeVariantShopifyId);
+        if (match)
+          await tx.returnCaseLine.update({ where: { id: line.id }, data: { shopifyExchangeLineItemId: match.id } });
       }
     });
   });
@@ -229,17 +292,27 @@ async function createExchangeInShopify(shop: string, ret: ReturnCaseWithLines, d
 export async function approveReturn(shop: string, id: string, deps: WorkflowDeps): Promise<ReturnCaseWithLines> {
   let ret = await load(deps.db, shop, id);
   if (ret.status === "approved") return ret;
-  if (!canMove(ret.status, "approved")) throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be approved.`);
-  if (!ret.shopifyReturnId) ret = isExchange(ret.resolution as never) ? await createExchangeInShopify(shop, ret, deps) : await requestInShopify(shop, id, deps);
+  if (!canMove(ret.status, "approved"))
+    throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be approved.`);
+  if (!ret.shopifyReturnId)
+    ret = isExchange(ret.resolution as never)
+      ? await createExchangeInShopify(shop, ret, deps)
+      : await requestInShopify(shop, id, deps);
   const admin = needAdmin(deps.admin);
   // An exchange's return was created open; nothing is left to approve in Shopify.
   if (ret.shopifyStatus !== "OPEN") {
     try {
-      const payload = await admin.mutate(ReturnApproveRequest, (d) => d.returnApproveRequest, { id: ret.shopifyReturnId! });
-      await deps.db.returnCase.updateMany({ where: { shop, id }, data: { shopifyStatus: payload.return?.status ?? "OPEN" } });
+      const payload = await admin.mutate(ReturnApproveRequest, (d) => d.returnApproveRequest, {
+        id: ret.shopifyReturnId!,
+      });
+      await deps.db.returnCase.updateMany({
+        where: { shop, id },
+        data: { shopifyStatus: payload.return?.status ?? "OPEN" },
+      });
     } catch (error) {
       // Approved in Shopify's admin already (its webhook may not have arrived yet): that is fine.
-      if (!(error instanceof ShopifyUserError && /status OPEN|is OPEN/i.test(error.message))) await shopify("approve the return", () => Promise.reject(error));
+      if (!(error instanceof ShopifyUserError && /status OPEN|is OPEN/i.test(error.message)))
+        await shopify("approve the return", () => Promise.reject(error));
     }
   }
   const now = deps.now ?? new Date();
@@ -253,15 +326,22 @@ export async function approveReturn(shop: string, id: string, deps: WorkflowDeps
 
 export const DECLINE_REASONS = ["FINAL_SALE", "RETURN_PERIOD_ENDED", "OTHER"] as const satisfies ReturnDeclineReason[];
 const isDeclineReason = (reason: string): reason is (typeof DECLINE_REASONS)[number] =>
-  (DECLINE_REASONS as readonly string[]).includes(reason);
+  (DECLINE_REASONS as ReadonlyArray<string>).includes(reason);
 
-export async function declineReturn(shop: string, id: string, input: { reason: string; note: string }, deps: WorkflowDeps) {
+export async function declineReturn(
+  shop: string,
+  id: string,
+  input: { reason: string; note: string },
+  deps: WorkflowDeps,
+) {
   const ret = await load(deps.db, shop, id);
   const reason = input.reason;
   if (!isDeclineReason(reason)) throw new ReturnsError(400, "bad_reason", "Choose why the return is declined.");
-  if (input.note.length > 500) throw new ReturnsError(400, "note_too_long", "Keep the note to the shopper under 500 characters.");
+  if (input.note.length > 500)
+    throw new ReturnsError(400, "note_too_long", "Keep the note to the shopper under 500 characters.");
   if (ret.status === "declined") return ret;
-  if (!canMove(ret.status, "declined")) throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be declined.`);
+  if (!canMove(ret.status, "declined"))
+    throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be declined.`);
   if (ret.shopifyReturnId) {
     const admin = needAdmin(deps.admin);
     await shopify("decline the return", () =>
@@ -275,8 +355,23 @@ export async function declineReturn(shop: string, id: string, input: { reason: s
   return markDeclined(deps.db, shop, id, input.reason, input.note || null, deps);
 }
 
-export async function markDeclined(db: Db, shop: string, id: string, reason: string, note: string | null, deps: Omit<WorkflowDeps, "db">) {
-  if (await move(db, shop, id, ["requested"], { status: "declined", declinedAt: deps.now ?? new Date(), declineReason: reason, declineNote: note, shopifyStatus: "DECLINED" })) {
+export async function markDeclined(
+  db: Db,
+  shop: string,
+  id: string,
+  reason: string,
+  note: string | null,
+  deps: Omit<WorkflowDeps, "db">,
+) {
+  if (
+    await move(db, shop, id, ["requested"], {
+      status: "declined",
+      declinedAt: deps.now ?? new Date(),
+      declineReason: reason,
+      declineNote: note,
+      shopifyStatus: "DECLINED",
+    })
+  ) {
     const ret = await load(db, shop, id);
     await releaseClaims(db, shop, ret.lines);
     await email(db, shop, await getReturnPolicy(db, shop), ret, "declined", { ...deps, db });
@@ -291,20 +386,38 @@ const DISPOSITION_TYPE: Record<Disposition, ReverseFulfillmentOrderDispositionTy
 };
 
 /** Items arrived: each gets a disposition, recorded on Shopify's reverse fulfillment order. */
-export async function receiveReturn(shop: string, id: string, dispositions: Record<string, string>, deps: WorkflowDeps) {
+export async function receiveReturn(
+  shop: string,
+  id: string,
+  dispositions: Record<string, string>,
+  deps: WorkflowDeps,
+) {
   const ret = await load(deps.db, shop, id);
   if (ret.status === "received") return ret;
-  if (!canMove(ret.status, "received")) throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status}; approve it before receiving items.`);
+  if (!canMove(ret.status, "received"))
+    throw new ReturnsError(
+      409,
+      "wrong_status",
+      `Return ${ret.number} is ${ret.status}; approve it before receiving items.`,
+    );
   for (const line of ret.lines) {
     const d = dispositions[line.id];
-    if (!d || !(DISPOSITIONS as readonly string[]).includes(d)) {
-      throw new ReturnsError(400, "disposition_required", `Choose whether ${line.title} goes back to stock (restock, not restocked or missing).`);
+    if (!d || !(DISPOSITIONS as ReadonlyArray<string>).includes(d)) {
+      throw new ReturnsError(
+        400,
+        "disposition_required",
+        `Choose whether ${line.title} goes back to stock (restock, not restocked or missing).`,
+      );
     }
   }
   const admin = needAdmin(deps.admin);
-  const found = await shopify("read the return", () => admin.request(ReturnForProcessing, { id: ret.shopifyReturnId! }));
+  const found = await shopify("read the return", () =>
+    admin.request(ReturnForProcessing, { id: ret.shopifyReturnId! }),
+  );
   if (!found.return) throw new ReturnsError(409, "missing_in_shopify", "Shopify no longer has this return.");
-  const rfoLines = found.return.reverseFulfillmentOrders.nodes.flatMap((r) => r.lineItems.nodes.map((l) => ({ ...l, left: l.totalQuantity })));
+  const rfoLines = found.return.reverseFulfillmentOrders.nodes.flatMap((r) =>
+    r.lineItems.nodes.map((l) => ({ ...l, left: l.totalQuantity })),
+  );
   const inputs: ReverseFulfillmentOrderDisposeInput[] = [];
   for (const line of ret.lines) {
     let wanted = line.quantity;
@@ -314,14 +427,26 @@ export async function receiveReturn(shop: string, id: string, dispositions: Reco
       if (take <= 0) continue;
       r.left -= take;
       wanted -= take;
-      inputs.push({ reverseFulfillmentOrderLineItemId: r.id, quantity: take, dispositionType: type, ...(type === "RESTOCKED" ? { locationId: found.location?.id ?? null } : {}) });
+      inputs.push({
+        reverseFulfillmentOrderLineItemId: r.id,
+        quantity: take,
+        dispositionType: type,
+        ...(type === "RESTOCKED" ? { locationId: found.location?.id ?? null } : {}),
+      });
     }
-    if (wanted > 0) throw new ReturnsError(409, "not_in_shopify", `Shopify's return does not hold ${line.title} in that quantity.`);
+    if (wanted > 0)
+      throw new ReturnsError(409, "not_in_shopify", `Shopify's return does not hold ${line.title} in that quantity.`);
   }
-  await shopify("record the dispositions", () => admin.mutate(ReverseFulfillmentOrderDispose, (d) => d.reverseFulfillmentOrderDispose, { inputs }));
+  await shopify("record the dispositions", () =>
+    admin.mutate(ReverseFulfillmentOrderDispose, (d) => d.reverseFulfillmentOrderDispose, { inputs }),
+  );
   await deps.db.$transaction(async (tx) => {
-    for (const line of ret.lines) await tx.returnCaseLine.update({ where: { id: line.id }, data: { disposition: dispositions[line.id] } });
-    await tx.returnCase.updateMany({ where: { shop, id, status: "approved" }, data: { status: "received", receivedAt: deps.now ?? new Date() } });
+    for (const line of ret.lines)
+      await tx.returnCaseLine.update({ where: { id: line.id }, data: { disposition: dispositions[line.id] } });
+    await tx.returnCase.updateMany({
+      where: { shop, id, status: "approved" },
+      data: { status: "received", receivedAt: deps.now ?? new Date() },
+    });
   });
   const updated = await load(deps.db, shop, id);
   await email(deps.db, shop, await getReturnPolicy(deps.db, shop), updated, "received", deps);
@@ -337,62 +462,114 @@ export async function resolveReturn(shop: string, id: string, deps: WorkflowDeps
   const ret = await load(deps.db, shop, id);
   if (ret.status === "closed") return ret;
   if (ret.status !== "received" && ret.status !== "resolved") {
-    throw new ReturnsError(409, "wrong_status", ret.status === "approved" ? "Receive the items, with a disposition for each, before completing the return." : `Return ${ret.number} is ${ret.status} and cannot be completed.`);
+    throw new ReturnsError(
+      409,
+      "wrong_status",
+      ret.status === "approved"
+        ? "Receive the items, with a disposition for each, before completing the return."
+        : `Return ${ret.number} is ${ret.status} and cannot be completed.`,
+    );
   }
   const blocker = closeBlocker(ret.lines);
   if (blocker) throw new ReturnsError(409, "disposition_missing", blocker);
   const admin = needAdmin(deps.admin);
   const now = deps.now ?? new Date();
   if (ret.status === "received") {
-    const found = await shopify("read the return", () => admin.request(ReturnForProcessing, { id: ret.shopifyReturnId! }));
+    const found = await shopify("read the return", () =>
+      admin.request(ReturnForProcessing, { id: ret.shopifyReturnId! }),
+    );
     const r = found.return;
     if (!r) throw new ReturnsError(409, "missing_in_shopify", "Shopify no longer has this return.");
-    const toProcess = r.returnLineItems.nodes.filter((l) => l.id && l.quantity - (l.processedQuantity ?? 0) > 0).map((l) => ({ id: l.id, quantity: l.quantity - (l.processedQuantity ?? 0) }));
-    const exchangeToProcess = r.exchangeLineItems.nodes.filter((e) => e.quantity > e.processedQuantity).map((e) => ({ id: e.id, quantity: e.quantity - e.processedQuantity }));
-    let replacements: Array<{ id: string; lineItems: Array<{ id: string }> | null }> = r.exchangeLineItems.nodes;
+    const toProcess = r.returnLineItems.nodes
+      .filter((l) => l.id && l.quantity - (l.processedQuantity ?? 0) > 0)
+      .map((l) => ({ id: l.id, quantity: l.quantity - (l.processedQuantity ?? 0) }));
+    const exchangeToProcess = r.exchangeLineItems.nodes
+      .filter((e) => e.quantity > e.processedQuantity)
+      .map((e) => ({ id: e.id, quantity: e.quantity - e.processedQuantity }));
+    let replacements: { id: string; lineItems: { id: string }[] | null }[] = r.exchangeLineItems.nodes;
     if (toProcess.length > 0 || exchangeToProcess.length > 0) {
       // The order's currency as Shopify reported it, so one of its CurrencyCode values.
       const currencyCode = ret.currency as CurrencyCode;
       const money = (minor: number) => ({ amount: fromMinor(minor, ret.currency), currencyCode });
       let financialTransfer = null;
       if (ret.resolution === "refund" && ret.resolutionMinor > 0) {
-        const sale = r.order.transactions.find((t) => (t.kind === "SALE" || t.kind === "CAPTURE") && t.status === "SUCCESS");
-        if (!sale) throw new ReturnsError(409, "no_payment", "This order has no payment Shopify can refund; give store credit instead.");
-        financialTransfer = { issueRefund: { orderTransactions: [{ parentId: sale.id, transactionAmount: money(ret.resolutionMinor) }] } };
+        const sale = r.order.transactions.find(
+          (t) => (t.kind === "SALE" || t.kind === "CAPTURE") && t.status === "SUCCESS",
+        );
+        if (!sale)
+          throw new ReturnsError(
+            409,
+            "no_payment",
+            "This order has no payment Shopify can refund; give store credit instead.",
+          );
+        financialTransfer = {
+          issueRefund: { orderTransactions: [{ parentId: sale.id, transactionAmount: money(ret.resolutionMinor) }] },
+        };
       }
       // With exchange items, Shopify adds the replacements to the order and a fulfillment order to ship them.
       const processed = await shopify("process the return", () =>
         admin.mutate(ReturnProcess, (d) => d.returnProcess, {
-          input: { returnId: ret.shopifyReturnId!, returnLineItems: toProcess, exchangeLineItems: exchangeToProcess, financialTransfer, note: `Aftercare return ${ret.number}`, notifyCustomer: false },
+          input: {
+            returnId: ret.shopifyReturnId!,
+            returnLineItems: toProcess,
+            exchangeLineItems: exchangeToProcess,
+            financialTransfer,
+            note: `Aftercare return ${ret.number}`,
+            notifyCustomer: false,
+          },
         }),
       );
       replacements = processed.return?.exchangeLineItems.nodes ?? [];
       // Store credit (with its bonus), or what is left of an exchange and its bonus, goes to the customer's Shopify account.
-      const credit = ret.resolution === "store_credit" ? ret.resolutionMinor : isExchange(ret.resolution as never) ? exchangeCreditMinor(ret) : 0;
+      const credit =
+        ret.resolution === "store_credit"
+          ? ret.resolutionMinor
+          : isExchange(ret.resolution as never)
+            ? exchangeCreditMinor(ret)
+            : 0;
       if (credit > 0) {
         const customer = r.order.customer?.id ?? ret.customerShopifyId;
-        if (!customer) throw new ReturnsError(409, "no_customer", "Store credit needs a customer account on the order.");
-        await shopify("issue the store credit", () => admin.mutate(StoreCreditAccountCredit, (d) => d.storeCreditAccountCredit, { id: customer, amount: money(credit) }));
+        if (!customer)
+          throw new ReturnsError(409, "no_customer", "Store credit needs a customer account on the order.");
+        await shopify("issue the store credit", () =>
+          admin.mutate(StoreCreditAccountCredit, (d) => d.storeCreditAccountCredit, {
+            id: customer,
+            amount: money(credit),
+          }),
+        );
       }
     }
     for (const line of ret.lines) {
       const replacement = replacements.find((e) => e.id === line.shopifyExchangeLineItemId)?.lineItems?.[0]?.id;
-      if (replacement && !line.replacementLineItemShopifyId) await deps.db.returnCaseLine.update({ where: { id: line.id }, data: { replacementLineItemShopifyId: replacement } });
+      if (replacement && !line.replacementLineItemShopifyId)
+        await deps.db.returnCaseLine.update({
+          where: { id: line.id },
+          data: { replacementLineItemShopifyId: replacement },
+        });
     }
     await move(deps.db, shop, id, ["received"], { status: "resolved", resolvedAt: now });
     await email(deps.db, shop, await getReturnPolicy(deps.db, shop), await load(deps.db, shop, id), "resolved", deps);
   }
-  const closed = await shopify("close the return", () => admin.mutate(ReturnClose, (d) => d.returnClose, { id: ret.shopifyReturnId! }).catch((e) => {
-    if (e instanceof ShopifyUserError && /CLOSED/.test(e.message)) return { return: { id: ret.shopifyReturnId!, name: "", status: "CLOSED" }, userErrors: [] };
-    throw e;
-  }));
-  await move(deps.db, shop, id, ["resolved"], { status: "closed", closedAt: now, shopifyStatus: closed.return?.status ?? "CLOSED" });
+  const closed = await shopify("close the return", () =>
+    admin
+      .mutate(ReturnClose, (d) => d.returnClose, { id: ret.shopifyReturnId! })
+      .catch((e) => {
+        if (e instanceof ShopifyUserError && /CLOSED/.test(e.message))
+          return { return: { id: ret.shopifyReturnId!, name: "", status: "CLOSED" }, userErrors: [] };
+        throw e;
+      }),
+  );
+  await move(deps.db, shop, id, ["resolved"], {
+    status: "closed",
+    closedAt: now,
+    shopifyStatus: closed.return?.status ?? "CLOSED",
+  });
   return load(deps.db, shop, id);
 }
 
 /** Approves many requested returns; each succeeds or fails on its own. */
 export async function bulkApprove(shop: string, ids: string[], deps: WorkflowDeps) {
-  const results: Array<{ id: string; ok: boolean; message?: string }> = [];
+  const results: { id: string; ok: boolean; message?: string }[] = [];
   for (const id of ids.slice(0, 100)) {
     try {
       await approveReturn(shop, id, deps);

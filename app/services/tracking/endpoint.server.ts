@@ -10,6 +10,7 @@ import { adminClient } from "../../shopify/admin.server";
 import { unauthenticated } from "../../shopify.server";
 import { PROXY_JSON_HEADERS } from "../app-proxy.server";
 import { verifyProxyRequest } from "../app-proxy-auth.server";
+
 import { lookupTracking, type LookupAnswer } from "./lookup.server";
 
 const deps = () => ({
@@ -52,7 +53,11 @@ export async function answerTrackingLookup(input: { url: string; forwardedFor: s
   });
   try {
     const answer = await trackingEndpoint(request);
-    return { status: answer.status, headers: { ...PROXY_JSON_HEADERS, ...(answer.headers ?? {}) }, body: JSON.stringify(answer.body) };
+    return {
+      status: answer.status,
+      headers: { ...PROXY_JSON_HEADERS, ...(answer.headers ?? {}) },
+      body: JSON.stringify(answer.body),
+    };
   } catch (thrown) {
     if (!(thrown instanceof Response)) throw thrown;
     const headers: Record<string, string> = {};

@@ -3,7 +3,14 @@ import type { Db } from "../../db.server";
 import { assessUnfulfilledDelay } from "../../domain/tracking/delay";
 import { median } from "../../domain/tracking/estimate";
 import { CARRIERS, type CarrierCode } from "../../domain/tracking/carriers";
-import { deliveredSince, getTrackingSettings, needsAttention, openUnfulfilledOrders, shopProfile } from "../../models/tracking.server";
+import {
+  deliveredSince,
+  getTrackingSettings,
+  needsAttention,
+  openUnfulfilledOrders,
+  shopProfile,
+} from "../../models/tracking.server";
+
 import { calendarOf } from "./shipments.server";
 
 export interface AttentionItem {
@@ -22,7 +29,11 @@ export function carrierName(code: string | null): string {
 }
 
 export async function attentionList(db: Db, shop: string, now: Date): Promise<AttentionItem[]> {
-  const [settings, profile, shipments] = await Promise.all([getTrackingSettings(db, shop), shopProfile(db, shop), needsAttention(db, shop)]);
+  const [settings, profile, shipments] = await Promise.all([
+    getTrackingSettings(db, shop),
+    shopProfile(db, shop),
+    needsAttention(db, shop),
+  ]);
   const items: AttentionItem[] = shipments.map((s) => ({
     kind: (s.problem as AttentionItem["kind"]) ?? "delayed",
     orderName: s.orderName,
@@ -36,11 +47,24 @@ export async function attentionList(db: Db, shop: string, now: Date): Promise<At
   if (n !== null) {
     const calendar = calendarOf(settings, profile.timeZone);
     // Orders from the last 60 days that are at least N calendar days old; the rule then decides in business days.
-    const orders = await openUnfulfilledOrders(db, shop, new Date(now.getTime() - n * 86_400_000), new Date(now.getTime() - 60 * 86_400_000));
+    const orders = await openUnfulfilledOrders(
+      db,
+      shop,
+      new Date(now.getTime() - n * 86_400_000),
+      new Date(now.getTime() - 60 * 86_400_000),
+    );
     for (const o of orders) {
       const delay = assessUnfulfilledDelay({ orderedAt: o.shopifyCreatedAt, now, calendar, rules: settings.delays });
       if (delay) {
-        items.push({ kind: "unfulfilled", orderName: o.name, orderShopifyId: o.shopifyId, carrier: null, trackingNumber: null, reason: delay.reason, since: o.shopifyCreatedAt.toISOString() });
+        items.push({
+          kind: "unfulfilled",
+          orderName: o.name,
+          orderShopifyId: o.shopifyId,
+          carrier: null,
+          trackingNumber: null,
+          reason: delay.reason,
+          since: o.shopifyCreatedAt.toISOString(),
+        });
       }
     }
   }

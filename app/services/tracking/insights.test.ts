@@ -3,11 +3,13 @@
  * the first late day), not when a webhook or the periodic check noticed it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
 import { webhookRequest } from "../../../tests/helpers/webhooks";
 import { fulfillmentEventPayload, fulfillmentPayload, orderPayload, SHOP } from "../../../tests/helpers/tracking";
 import { processEvent } from "../../jobs/process-event.server";
 import { receiveWebhook } from "../../webhooks/receive.server";
+
 import { attentionList } from "./insights.server";
 import { detectDelays } from "./refresh.server";
 
@@ -25,24 +27,56 @@ afterAll(async () => {
   await t.drop();
 });
 beforeEach(async () => {
-  for (const table of ["notification", "shipmentTracking", "fulfillmentEvent", "fulfillment", "lineItem", "order", "trackingSettings", "shop", "webhookEvent"] as const) {
+  for (const table of [
+    "notification",
+    "shipmentTracking",
+    "fulfillmentEvent",
+    "fulfillment",
+    "lineItem",
+    "order",
+    "trackingSettings",
+    "shop",
+    "webhookEvent",
+  ] as const) {
     await (t.db[table] as { deleteMany: () => Promise<unknown> }).deleteMany();
   }
-  await t.db.shop.create({ data: { domain: SHOP, name: "Maple Goods", email: "help@maple.example", ianaTimezone: "America/Toronto" } });
+  await t.db.shop.create({
+    data: { domain: SHOP, name: "Maple Goods", email: "help@maple.example", ianaTimezone: "America/Toronto" },
+  });
 });
 
 async function deliver(topic: string, body: object) {
   const ids: string[] = [];
-  const res = await receiveWebhook(webhookRequest(topic, body, { shop: SHOP }), { db: t.db, secret, onRecorded: (id) => ids.push(id) });
+  const res = await receiveWebhook(webhookRequest(topic, body, { shop: SHOP }), {
+    db: t.db,
+    secret,
+    onRecorded: (id) => ids.push(id),
+  });
   expect(res.status).toBe(200);
   for (const id of ids) expect(await processEvent(t.db, id)).toBe("processed");
 }
 
 async function shipped(orderId: number, name: string, shippedHoursAgo: number) {
-  await deliver("orders/create", orderPayload({ id: orderId, name, email: "ada@example.com", createdAt: ago(shippedHoursAgo + 24), lineItems: [{ id: orderId * 10 + 1 }] }));
+  await deliver(
+    "orders/create",
+    orderPayload({
+      id: orderId,
+      name,
+      email: "ada@example.com",
+      createdAt: ago(shippedHoursAgo + 24),
+      lineItems: [{ id: orderId * 10 + 1 }],
+    }),
+  );
   await deliver(
     "fulfillments/create",
-    fulfillmentPayload({ id: orderId + 8000, orderId, createdAt: ago(shippedHoursAgo), company: "UPS", numbers: [`1Z999AA1012345678${orderId % 10}`], lineItems: [{ id: orderId * 10 + 1 }] }),
+    fulfillmentPayload({
+      id: orderId + 8000,
+      orderId,
+      createdAt: ago(shippedHoursAgo),
+      company: "UPS",
+      numbers: [`1Z999AA1012345678${orderId % 10}`],
+      lineItems: [{ id: orderId * 10 + 1 }],
+    }),
   );
 }
 

@@ -4,7 +4,13 @@ import { signLinkToken, verifyLinkToken, type LinkTokenCheck } from "../link-tok
 export const TRACKING_LINK_PURPOSE = "tracking";
 export const TRACKING_LINK_DAYS = 120;
 
-export function trackingToken(input: { shop: string; orderShopifyId: string; secret: string; now: Date; days?: number }): string {
+export function trackingToken(input: {
+  shop: string;
+  orderShopifyId: string;
+  secret: string;
+  now: Date;
+  days?: number;
+}): string {
   return signLinkToken(
     {
       purpose: TRACKING_LINK_PURPOSE,

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+
 import type { Db } from "../../db.server";
+
 import { forgetShopForLookups, SHOP_CACHE_MAX, SHOP_CACHE_TTL_MS, shopForLookups } from "./lookup.server";
 
 /** The two reads shopForLookups makes, counted per shop. */

@@ -10,13 +10,22 @@
  *   by name without an email.
  */
 import { LRUCache } from "lru-cache";
+
 import type { Db } from "../../db.server";
-import { languageFor, type Language, type WordingKey } from "../../domain/tracking/settings";
-import { findOrdersByNameWithItems, getTrackingSettings, recentOrdersOfCustomer, shopProfile, type OrderWithItems, type ShopProfile } from "../../models/tracking.server";
-import type { TrackingSettings } from "../../domain/tracking/settings";
+import { languageFor } from "../../domain/tracking/settings";
+import {
+  findOrdersByNameWithItems,
+  getTrackingSettings,
+  recentOrdersOfCustomer,
+  shopProfile,
+  type OrderWithItems,
+  type ShopProfile,
+} from "../../models/tracking.server";
+import type { TrackingSettings, Language, WordingKey } from "../../domain/tracking/settings";
 import type { AdminClient } from "../../shopify/admin.server";
 import { gid } from "../../domain/shared/shopify-ids";
 import { lookupGuard, lookupRefused, type LookupLimits } from "../lookup-guard.server";
+
 import { readTrackingToken, trackingToken } from "./links.server";
 import { recommendedProducts, type RecommendedProduct } from "./recommendations.server";
 import { assembleTracking, type ShipmentItem, type TrackingState } from "./shipments.server";
@@ -70,7 +79,8 @@ export async function lookupTracking(req: LookupRequest, deps: LookupDeps): Prom
   const token = params.get("token")?.trim() ?? "";
   const orderName = params.get("order")?.trim() ?? "";
   const email = params.get("email")?.trim() ?? "";
-  const customerGid = req.loggedInCustomerId && /^\d+$/.test(req.loggedInCustomerId) ? gid("Customer", req.loggedInCustomerId) : null;
+  const customerGid =
+    req.loggedInCustomerId && /^\d+$/.test(req.loggedInCustomerId) ? gid("Customer", req.loggedInCustomerId) : null;
 
   const guard = lookupGuard(db, secret, deps.limits ?? LOOKUP_LIMITS, { ...req, loggedInCustomerId: customerGid });
 
@@ -141,7 +151,10 @@ export async function lookupTracking(req: LookupRequest, deps: LookupDeps): Prom
  */
 export const SHOP_CACHE_TTL_MS = 30_000;
 export const SHOP_CACHE_MAX = 5_000;
-type ShopForLookups = { settings: TrackingSettings; profile: ShopProfile };
+interface ShopForLookups {
+  settings: TrackingSettings;
+  profile: ShopProfile;
+}
 // Age on lru-cache's monotonic clock, read at every check (ttlResolution 0): a wall clock set back
 // keeps nothing longer.
 const shopCache = new LRUCache<string, { db: Db; value: Promise<ShopForLookups> }>({
@@ -153,7 +166,10 @@ const shopCache = new LRUCache<string, { db: Db; value: Promise<ShopForLookups> 
 export function shopForLookups(db: Db, shop: string): Promise<ShopForLookups> {
   const hit = shopCache.get(shop);
   if (hit && hit.db === db) return hit.value;
-  const value = Promise.all([getTrackingSettings(db, shop), shopProfile(db, shop)]).then(([settings, profile]) => ({ settings, profile }));
+  const value = Promise.all([getTrackingSettings(db, shop), shopProfile(db, shop)]).then(([settings, profile]) => ({
+    settings,
+    profile,
+  }));
   shopCache.set(shop, { db, value });
   // A failed read is not kept.
   value.catch(() => {
@@ -168,12 +184,26 @@ export function forgetShopForLookups(shop?: string) {
   else shopCache.delete(shop);
 }
 
-async function orderAnswer(shop: string, orderShopifyId: string, language: Language, deps: LookupDeps, now: Date, order?: OrderWithItems): Promise<LookupAnswer> {
-  const state = await assembleTracking(deps.db, shop, orderShopifyId, now, { ...(await shopForLookups(deps.db, shop)), order });
+async function orderAnswer(
+  shop: string,
+  orderShopifyId: string,
+  language: Language,
+  deps: LookupDeps,
+  now: Date,
+  order?: OrderWithItems,
+): Promise<LookupAnswer> {
+  const state = await assembleTracking(deps.db, shop, orderShopifyId, now, {
+    ...(await shopForLookups(deps.db, shop)),
+    order,
+  });
   if (!state) return NOT_FOUND;
   await recordTrackingView(deps.db, shop, orderShopifyId, state.calendar.timeZone, now);
   const recommendations = state.settings.display.recommendations
-    ? await recommendedProducts(deps.db, shop, state.settings, { admin: deps.admin ?? (async () => null), now, log: deps.log })
+    ? await recommendedProducts(deps.db, shop, state.settings, {
+        admin: deps.admin ?? (async () => null),
+        now,
+        log: deps.log,
+      })
     : [];
   return { status: 200, body: trackingView(state, language, recommendations) };
 }
@@ -181,7 +211,12 @@ async function orderAnswer(shop: string, orderShopifyId: string, language: Langu
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function items(list: ShipmentItem[], withImages: boolean) {
-  return list.map((i) => ({ title: i.title, variantTitle: i.variantTitle, quantity: i.quantity, imageUrl: withImages ? i.imageUrl : null }));
+  return list.map((i) => ({
+    title: i.title,
+    variantTitle: i.variantTitle,
+    quantity: i.quantity,
+    imageUrl: withImages ? i.imageUrl : null,
+  }));
 }
 
 /** The JSON the block renders: nothing about the customer beyond the order's own facts. */
@@ -208,7 +243,9 @@ export function trackingView(state: TrackingState, language: Language, recommend
       trackingUrl: s.carrier.trackingUrl,
       stage: s.timeline.stage,
       steps: s.timeline.steps.map((step) => ({ milestone: step.milestone, state: step.state, at: iso(step.at) })),
-      problem: s.timeline.problem ? { kind: s.timeline.problem.kind, at: iso(s.timeline.problem.at), message: s.timeline.problem.message } : null,
+      problem: s.timeline.problem
+        ? { kind: s.timeline.problem.kind, at: iso(s.timeline.problem.at), message: s.timeline.problem.message }
+        : null,
       delay: s.delay,
       deliveredAt: iso(s.deliveredAt),
       estimate:
@@ -237,13 +274,22 @@ export function trackingView(state: TrackingState, language: Language, recommend
           expectedShipDate: state.preparing.expectedShipDate,
           estimate:
             show.estimate && state.preparing.estimate
-              ? { earliest: state.preparing.estimate.earliest, latest: state.preparing.estimate.latest, source: state.preparing.estimate.source, confidence: state.preparing.estimate.confidence, samples: state.preparing.estimate.basis?.samples ?? null }
+              ? {
+                  earliest: state.preparing.estimate.earliest,
+                  latest: state.preparing.estimate.latest,
+                  source: state.preparing.estimate.source,
+                  confidence: state.preparing.estimate.confidence,
+                  samples: state.preparing.estimate.basis?.samples ?? null,
+                }
               : null,
           delay: state.preparing.delay,
         }
       : null,
     recommendations,
-    contact: show.contact && (settings.contact.email || settings.contact.url) ? { email: settings.contact.email || null, url: settings.contact.url || null } : null,
+    contact:
+      show.contact && (settings.contact.email || settings.contact.url)
+        ? { email: settings.contact.email || null, url: settings.contact.url || null }
+        : null,
   };
 }
 

@@ -9,11 +9,17 @@ import type { Db } from "../../db.server";
 import { templateFor, type EmailTemplate } from "../../domain/tracking/email-templates";
 import { startOfLocalDay } from "../../domain/tracking/calendar";
 import { notificationsDue, PROGRESS_ORDER } from "../../domain/tracking/notify";
-import { languageFor, type Language, type NotifiedMilestone, type TrackingSettings } from "../../domain/tracking/settings";
+import {
+  languageFor,
+  type Language,
+  type NotifiedMilestone,
+  type TrackingSettings,
+} from "../../domain/tracking/settings";
 import { enqueueNotification, skipPendingNotifications } from "../../models/outbox.server";
 import { customerFirstName } from "../../models/tracking.server";
 import { renderEmail, type RenderedEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
+
 import { trackingPageUrl, trackingToken } from "./links.server";
 import type { ShipmentState, TrackingState } from "./shipments.server";
 
@@ -23,17 +29,22 @@ export const NOTIFICATION_KIND = "tracking";
 export const NEWS_WINDOW_MS = 7 * 86_400_000;
 
 const CHROME: Record<Language, { footer: (shop: string) => string; unsubscribe: string }> = {
-  en: { footer: (shop) => `You are getting this email because you ordered from ${shop}.`, unsubscribe: "Unsubscribe from shipping updates" },
+  en: {
+    footer: (shop) => `You are getting this email because you ordered from ${shop}.`,
+    unsubscribe: "Unsubscribe from shipping updates",
+  },
   ko: { footer: (shop) => `${shop}에서 주문하셨기 때문에 이 메일을 받으셨습니다.`, unsubscribe: "배송 알림 수신 거부" },
-  ja: { footer: (shop) => `${shop} でご注文いただいたため、このメールをお送りしています。`, unsubscribe: "配送のお知らせを停止する" },
-  fa: { footer: (shop) => `این ایمیل را دریافت کرده‌اید چون از ${shop} خرید کرده‌اید.`, unsubscribe: "لغو اشتراک اطلاع‌رسانی ارسال" },
+  ja: {
+    footer: (shop) => `${shop} でご注文いただいたため、このメールをお送りしています。`,
+    unsubscribe: "配送のお知らせを停止する",
+  },
+  fa: {
+    footer: (shop) => `این ایمیل را دریافت کرده‌اید چون از ${shop} خرید کرده‌اید.`,
+    unsubscribe: "لغو اشتراک اطلاع‌رسانی ارسال",
+  },
 };
 
-
-export function formatEstimate(
-  estimate: { earliest: string; latest: string } | null,
-  language: Language,
-): string {
+export function formatEstimate(estimate: { earliest: string; latest: string } | null, language: Language): string {
   if (!estimate) return "";
   const f = new Intl.DateTimeFormat(language, { weekday: "long", month: "long", day: "numeric", timeZone: "UTC" });
   const a = new Date(`${estimate.earliest}T12:00:00Z`);
@@ -51,7 +62,7 @@ export interface TrackingEmailVariables {
   estimated_delivery: string;
   tracking_url: string;
   carrier_message: string;
-  items: Array<{ title: string; quantity: number }>;
+  items: { title: string; quantity: number }[];
 }
 
 export function emailVariables(
@@ -59,7 +70,12 @@ export function emailVariables(
   shipment: Pick<ShipmentState, "carrier" | "estimate" | "timeline" | "items">,
   input: { language: Language; firstName: string | null; secret: string; now: Date },
 ): TrackingEmailVariables {
-  const token = trackingToken({ shop: state.profile.domain, orderShopifyId: state.data.order.shopifyId, secret: input.secret, now: input.now });
+  const token = trackingToken({
+    shop: state.profile.domain,
+    orderShopifyId: state.data.order.shopifyId,
+    secret: input.secret,
+    now: input.now,
+  });
   return {
     shop_name: state.profile.name,
     order_name: state.data.order.name,
@@ -116,7 +132,11 @@ export async function enqueueShipmentEmails(
 ): Promise<NotifiedMilestone[]> {
   const { order } = state.data;
   if (!order.email || order.redactedAt) return [];
-  const due = notificationsDue({ timeline: shipment.timeline, hasTracking: shipment.hasTracking, delayed: shipment.delay !== null });
+  const due = notificationsDue({
+    timeline: shipment.timeline,
+    hasTracking: shipment.hasTracking,
+    delayed: shipment.delay !== null,
+  });
   const enqueued: NotifiedMilestone[] = [];
   const shop = state.profile.domain;
   const candidates = due.filter((milestone) => {
@@ -143,7 +163,13 @@ export async function enqueueShipmentEmails(
       settings: state.settings,
       shopName: state.profile.name,
       language,
-      unsubscribeUrl: unsubscribeUrl({ shop, email: order.email, kind: NOTIFICATION_KIND, secret: deps.secret, now: deps.now }),
+      unsubscribeUrl: unsubscribeUrl({
+        shop,
+        email: order.email,
+        kind: NOTIFICATION_KIND,
+        secret: deps.secret,
+        now: deps.now,
+      }),
     });
     const { created } = await enqueueNotification(
       db,
@@ -165,8 +191,16 @@ export async function enqueueShipmentEmails(
     enqueued.push(milestone);
     // "Delivered" makes an unsent "shipped" (or a delay warning) pointless.
     const rank = PROGRESS_ORDER.indexOf(milestone);
-    const superseded = [...PROGRESS_ORDER.slice(0, Math.max(0, rank)), ...(milestone === "delivered" ? ["delayed", "exception"] : [])];
-    await skipPendingNotifications(db, shop, { kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId, milestones: superseded }, `superseded by ${milestone}`);
+    const superseded = [
+      ...PROGRESS_ORDER.slice(0, Math.max(0, rank)),
+      ...(milestone === "delivered" ? ["delayed", "exception"] : []),
+    ];
+    await skipPendingNotifications(
+      db,
+      shop,
+      { kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId, milestones: superseded },
+      `superseded by ${milestone}`,
+    );
   }
   return enqueued;
 }

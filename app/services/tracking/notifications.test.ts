@@ -4,12 +4,20 @@
  * reorders, and an unsubscribe link stops the next one.
  */
 import type { AddressInfo } from "node:net";
+
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
 import { webhookRequest } from "../../../tests/helpers/webhooks";
 import { proxyRequest } from "../../../tests/helpers/app-proxy";
-import { fulfillmentEventPayload, fulfillmentPayload, hoursAgo, orderPayload, SHOP } from "../../../tests/helpers/tracking";
+import {
+  fulfillmentEventPayload,
+  fulfillmentPayload,
+  hoursAgo,
+  orderPayload,
+  SHOP,
+} from "../../../tests/helpers/tracking";
 import { processEvent } from "../../jobs/process-event.server";
 import { receiveWebhook } from "../../webhooks/receive.server";
 import { deliverDueNotifications } from "../outbox.server";
@@ -44,7 +52,9 @@ beforeAll(async () => {
     logger: false,
     onRcptTo(_address, _session, callback) {
       if (refuseWith) {
-        const error = Object.assign(new Error(refuseWith >= 500 ? "No such mailbox" : "Mailbox busy, try later"), { responseCode: refuseWith });
+        const error = Object.assign(new Error(refuseWith >= 500 ? "No such mailbox" : "Mailbox busy, try later"), {
+          responseCode: refuseWith,
+        });
         return callback(error);
       }
       callback();
@@ -56,7 +66,12 @@ beforeAll(async () => {
         const raw = Buffer.concat(chunks).toString("utf8");
         const headerBlock = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, " ");
         const header = (name: string) => new RegExp(`^${name}: (.*)$`, "im").exec(headerBlock)?.[1] ?? null;
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject: header("Subject") ?? "", header });
+        inbox.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          subject: header("Subject") ?? "",
+          header,
+        });
         callback();
       });
     },
@@ -75,16 +90,35 @@ afterAll(async () => {
 beforeEach(async () => {
   inbox.length = 0;
   refuseWith = null;
-  for (const table of ["notification", "emailSuppression", "scheduledTask", "shipmentTracking", "fulfillmentEvent", "fulfillment", "lineItem", "order", "customer", "trackingSettings", "shop", "webhookEvent"] as const) {
+  for (const table of [
+    "notification",
+    "emailSuppression",
+    "scheduledTask",
+    "shipmentTracking",
+    "fulfillmentEvent",
+    "fulfillment",
+    "lineItem",
+    "order",
+    "customer",
+    "trackingSettings",
+    "shop",
+    "webhookEvent",
+  ] as const) {
     await (t.db[table] as { deleteMany: () => Promise<unknown> }).deleteMany();
   }
-  await t.db.shop.create({ data: { domain: SHOP, name: "Maple Goods", email: "help@maple.example", ianaTimezone: "America/Toronto" } });
+  await t.db.shop.create({
+    data: { domain: SHOP, name: "Maple Goods", email: "help@maple.example", ianaTimezone: "America/Toronto" },
+  });
 });
 
 /** Delivers like Shopify: a webhook id per delivery (repeat it to replay the same delivery). */
 async function deliver(topic: string, body: object, webhookId?: string) {
   const ids: string[] = [];
-  const res = await receiveWebhook(webhookRequest(topic, body, { shop: SHOP, webhookId }), { db: t.db, secret, onRecorded: (id) => ids.push(id) });
+  const res = await receiveWebhook(webhookRequest(topic, body, { shop: SHOP, webhookId }), {
+    db: t.db,
+    secret,
+    onRecorded: (id) => ids.push(id),
+  });
   expect(res.status).toBe(200);
   for (const id of ids) expect(await processEvent(t.db, id)).toBe("processed");
 }
@@ -94,8 +128,17 @@ const send = (now = new Date()) => deliverDueNotifications({ db: t.db, mailer, s
 const order = (o: Partial<Parameters<typeof orderPayload>[0]> = {}) =>
   orderPayload({ id: 1001, name: "#1001", email: "ada@example.com", customerId: 501, createdAt: hoursAgo(72), ...o });
 const shipment = (o: Partial<Parameters<typeof fulfillmentPayload>[0]> = {}) =>
-  fulfillmentPayload({ id: 9001, orderId: 1001, createdAt: hoursAgo(48), company: "UPS", numbers: ["1Z999AA10123456784"], lineItems: [{ id: 10011 }], ...o });
-const scan = (id: number, status: string, hours: number) => fulfillmentEventPayload({ id, fulfillmentId: 9001, orderId: 1001, status, happenedAt: hoursAgo(hours) });
+  fulfillmentPayload({
+    id: 9001,
+    orderId: 1001,
+    createdAt: hoursAgo(48),
+    company: "UPS",
+    numbers: ["1Z999AA10123456784"],
+    lineItems: [{ id: 10011 }],
+    ...o,
+  });
+const scan = (id: number, status: string, hours: number) =>
+  fulfillmentEventPayload({ id, fulfillmentId: 9001, orderId: 1001, status, happenedAt: hoursAgo(hours) });
 
 describe("shipment emails through SMTP", () => {
   it("sends shipped, out for delivery and delivered once each, whatever is replayed", async () => {
@@ -116,7 +159,11 @@ describe("shipment emails through SMTP", () => {
     await send();
     await deliver("fulfillment_events/create", scan(3, "delivered", 1));
     // Every webhook again, in reverse.
-    for (const [i, s] of [scan(3, "delivered", 1), scan(2, "out_for_delivery", 5), scan(1, "in_transit", 30)].entries()) {
+    for (const [i, s] of [
+      scan(3, "delivered", 1),
+      scan(2, "out_for_delivery", 5),
+      scan(1, "in_transit", 30),
+    ].entries()) {
       await deliver("fulfillment_events/create", s, `replay-${i}`);
     }
     await deliver("fulfillments/update", shipment({ updatedAt: hoursAgo(1), shipmentStatus: "delivered" }));
@@ -155,7 +202,13 @@ describe("shipment emails through SMTP", () => {
   });
 
   it("sends nothing until there is a tracking number or link, nor for a switched-off milestone", async () => {
-    await saveTrackingSettings(t.db, SHOP, { ...DEFAULT_TRACKING_SETTINGS, notifications: { ...DEFAULT_TRACKING_SETTINGS.notifications, enabled: { ...DEFAULT_TRACKING_SETTINGS.notifications.enabled, out_for_delivery: false } } });
+    await saveTrackingSettings(t.db, SHOP, {
+      ...DEFAULT_TRACKING_SETTINGS,
+      notifications: {
+        ...DEFAULT_TRACKING_SETTINGS.notifications,
+        enabled: { ...DEFAULT_TRACKING_SETTINGS.notifications.enabled, out_for_delivery: false },
+      },
+    });
     await deliver("orders/create", order());
     await deliver("fulfillments/create", shipment({ numbers: [], urls: [], company: null }));
     expect(await t.db.notification.count()).toBe(0);
@@ -190,15 +243,25 @@ describe("shipment emails through SMTP", () => {
     const confirm = await loader({ request: proxyRequest("unsubscribe", { token }), params: {}, context: {} });
     expect(confirm.status).toBe(200);
     expect(await t.db.emailSuppression.count()).toBe(0); // looking is not unsubscribing
-    const done = await action({ request: proxyRequest("unsubscribe", { token }, { method: "POST" }), params: {}, context: {} });
+    const done = await action({
+      request: proxyRequest("unsubscribe", { token }, { method: "POST" }),
+      params: {},
+      context: {},
+    });
     expect(done.status).toBe(200);
-    const forged = await action({ request: proxyRequest("unsubscribe", { token: token.slice(0, -2) + "xx" }, { method: "POST" }), params: {}, context: {} });
+    const forged = await action({
+      request: proxyRequest("unsubscribe", { token: `${token.slice(0, -2)}xx` }, { method: "POST" }),
+      params: {},
+      context: {},
+    });
     expect(forged.status).toBe(404);
 
     await deliver("fulfillment_events/create", scan(2, "out_for_delivery", 3));
     await send();
     expect(inbox).toHaveLength(1);
-    expect((await t.db.notification.findFirstOrThrow({ where: { milestone: "out_for_delivery" } })).status).toBe("suppressed");
+    expect((await t.db.notification.findFirstOrThrow({ where: { milestone: "out_for_delivery" } })).status).toBe(
+      "suppressed",
+    );
   });
 });
 
@@ -247,7 +310,9 @@ describe("periodic delay check", () => {
     const now = new Date();
     expect(await runDueTasks(t.db, now, { tasks })).toEqual(["tracking.detect-delays"]);
     expect(await runDueTasks(t.db, now, { tasks })).toEqual([]); // not due again yet
-    expect(await runDueTasks(t.db, new Date(now.getTime() + 16 * 60_000), { tasks })).toEqual(["tracking.detect-delays"]);
+    expect(await runDueTasks(t.db, new Date(now.getTime() + 16 * 60_000), { tasks })).toEqual([
+      "tracking.detect-delays",
+    ]);
     await send(new Date(now.getTime() + 17 * 60_000));
     expect(inbox.map((m) => m.subject)).toEqual(["An update on your order #1001"]);
     const tracked = await t.db.shipmentTracking.findFirstOrThrow();
@@ -305,12 +370,18 @@ describe("personal data in tracking", () => {
     await send();
     const link = /<([^>]+)>/.exec(inbox[0].header("List-Unsubscribe") ?? "")![1];
     const { action } = await import("../../routes/proxy.unsubscribe");
-    await action({ request: proxyRequest("unsubscribe", { token: new URL(link).searchParams.get("token")! }, { method: "POST" }), params: {}, context: {} });
+    await action({
+      request: proxyRequest("unsubscribe", { token: new URL(link).searchParams.get("token")! }, { method: "POST" }),
+      params: {},
+      context: {},
+    });
 
     const subject = { customerShopifyId: "gid://shopify/Customer/501", email: "ada@example.com", orderShopifyIds: [] };
     const request = await recordDataRequest(t.db, SHOP, subject);
     const exported = JSON.parse(request.export);
-    expect(exported.tracking.notifications).toEqual([expect.objectContaining({ milestone: "shipped", recipient: "ada@example.com", status: "sent" })]);
+    expect(exported.tracking.notifications).toEqual([
+      expect.objectContaining({ milestone: "shipped", recipient: "ada@example.com", status: "sent" }),
+    ]);
     expect(exported.tracking.unsubscribes).toHaveLength(1);
 
     await redactCustomer(t.db, SHOP, subject, new Date());
@@ -321,7 +392,11 @@ describe("personal data in tracking", () => {
 
     const expire = new Date(Date.now() + 60_000);
     await t.db.rateLimitCounter.createMany({
-      data: [`tracking-lookup-client:${SHOP}:abc`, "tracking-lookup-client:other.myshopify.com:abc"].map((key) => ({ key, points: 1, expire })),
+      data: [`tracking-lookup-client:${SHOP}:abc`, "tracking-lookup-client:other.myshopify.com:abc"].map((key) => ({
+        key,
+        points: 1,
+        expire,
+      })),
     });
     await deleteShopData(t.db, SHOP);
     expect(await t.db.rateLimitCounter.count({ where: { key: { contains: ":other.myshopify.com:" } } })).toBe(1);

@@ -40,7 +40,10 @@ function toCard(node: ProductCardNode): RecommendedProduct | null {
   };
 }
 
-export async function fetchRecommendations(admin: AdminClient, settings: TrackingSettings): Promise<RecommendedProduct[]> {
+export async function fetchRecommendations(
+  admin: AdminClient,
+  settings: TrackingSettings,
+): Promise<RecommendedProduct[]> {
   const r = settings.recommendations;
   let nodes: ProductCardNode[] = [];
   if (r.source === "collection" && r.collectionId) {
@@ -51,7 +54,10 @@ export async function fetchRecommendations(admin: AdminClient, settings: Trackin
     const data = await admin.request(ProductsByIds, { ids: r.productIds });
     nodes = data.nodes.filter((n): n is ProductCardNode & { __typename: "Product" } => n?.__typename === "Product");
   }
-  return nodes.map(toCard).filter((c): c is RecommendedProduct => c !== null).slice(0, r.limit);
+  return nodes
+    .map(toCard)
+    .filter((c): c is RecommendedProduct => c !== null)
+    .slice(0, r.limit);
 }
 
 const inFlight = new Map<string, Promise<RecommendedProduct[]>>();
@@ -60,7 +66,11 @@ export async function recommendedProducts(
   db: Db,
   shop: string,
   settings: TrackingSettings,
-  deps: { admin: (shop: string) => Promise<AdminClient | null>; now: Date; log?: (message: string, error?: unknown) => void },
+  deps: {
+    admin: (shop: string) => Promise<AdminClient | null>;
+    now: Date;
+    log?: (message: string, error?: unknown) => void;
+  },
 ): Promise<RecommendedProduct[]> {
   const sourceKey = recommendationSourceKey(settings);
   if (!sourceKey || !settings.display.recommendations) return [];

@@ -6,6 +6,7 @@
 import type { Db } from "../../db.server";
 import { businessDaysBetween, localDate, startOfLocalDay } from "../../domain/tracking/calendar";
 import { getTrackingSettings, shopProfile } from "../../models/tracking.server";
+
 import { enqueueShipmentEmails } from "./notifications.server";
 import { assembleTracking, type ShipmentState, type TrackingState } from "./shipments.server";
 
@@ -14,11 +15,15 @@ import { assembleTracking, type ShipmentState, type TrackingState } from "./ship
  * attempt, exception or reported delay; the start of the first late day (shop's calendar) for a
  * delay a rule found. Null `since` when nothing says (a fulfillment marked failed without a scan).
  */
-export function problemOf(s: ShipmentState, timeZone: string): { problem: string | null; problemReason: string | null; since: Date | null } {
+export function problemOf(
+  s: ShipmentState,
+  timeZone: string,
+): { problem: string | null; problemReason: string | null; since: Date | null } {
   if (s.deliveredAt) return { problem: null, problemReason: null, since: null };
   const p = s.timeline.problem;
   if (p && p.kind !== "delayed") return { problem: p.kind, problemReason: p.message, since: p.at };
-  if (s.delay) return { problem: "delayed", problemReason: s.delay.reason, since: startOfLocalDay(s.delay.lateSince, timeZone) };
+  if (s.delay)
+    return { problem: "delayed", problemReason: s.delay.reason, since: startOfLocalDay(s.delay.lateSince, timeZone) };
   if (p) return { problem: "delayed", problemReason: p.message ?? "carrier_reported_delay", since: p.at };
   return { problem: null, problemReason: null, since: null };
 }
@@ -28,7 +33,12 @@ export function problemOf(s: ShipmentState, timeZone: string): { problem: string
  * problem lasts (a second failed attempt does not reset it); the detection time only when
  * nothing else says.
  */
-function problemSinceOf(problem: string | null, happened: Date | null, stored: { problem: string | null; problemSince: Date | null } | undefined, now: Date): Date | null {
+function problemSinceOf(
+  problem: string | null,
+  happened: Date | null,
+  stored: { problem: string | null; problemSince: Date | null } | undefined,
+  now: Date,
+): Date | null {
   if (!problem) return null;
   const before = stored?.problem === problem ? stored.problemSince : null;
   if (happened && before) return happened < before ? happened : before;
@@ -157,7 +167,8 @@ export async function detectDelays(db: Db, deps: RefreshDeps & { batchSize?: num
       if (!state) continue;
       for (const s of state.shipments) {
         await saveShipment(db, state, s, deps.now);
-        for (const m of await enqueueShipmentEmails(db, state, s, deps)) enqueued.push(`${s.fulfillmentShopifyId}:${m}`);
+        for (const m of await enqueueShipmentEmails(db, state, s, deps))
+          enqueued.push(`${s.fulfillmentShopifyId}:${m}`);
       }
       checked++;
     }

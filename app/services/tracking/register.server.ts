@@ -9,10 +9,10 @@ import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
 import { registerPersonalDataArea } from "../compliance.server";
 import { forgetShopRateLimits } from "../rate-limit.server";
+
 import { detectDelays, refreshOrderTracking, refreshShipmentTracking } from "./refresh.server";
 import { NOTIFICATION_KIND } from "./notifications.server";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- payloads are untyped JSON */
 const secret = () => env().SHOPIFY_API_SECRET;
 
 async function onFulfillment({ db, shop, payload, now }: WebhookContext) {
@@ -21,7 +21,8 @@ async function onFulfillment({ db, shop, payload, now }: WebhookContext) {
 }
 
 async function onFulfillmentEvent({ db, shop, payload, now }: WebhookContext) {
-  if (payload?.fulfillment_id) await refreshShipmentTracking(db, shop, gid("Fulfillment", payload.fulfillment_id), { secret: secret(), now });
+  if (payload?.fulfillment_id)
+    await refreshShipmentTracking(db, shop, gid("Fulfillment", payload.fulfillment_id), { secret: secret(), now });
 }
 
 async function onOrder({ db, shop, payload, now }: WebhookContext) {
@@ -59,11 +60,22 @@ export function registerTracking() {
       const notifications = or.length
         ? await db.notification.findMany({
             where: { shop, OR: or },
-            select: { kind: true, milestone: true, recipient: true, subject: true, status: true, sentAt: true, createdAt: true },
+            select: {
+              kind: true,
+              milestone: true,
+              recipient: true,
+              subject: true,
+              status: true,
+              sentAt: true,
+              createdAt: true,
+            },
           })
         : [];
       const unsubscribes = subject.email
-        ? await db.emailSuppression.findMany({ where: { shop, email: subject.email.toLowerCase() }, select: { kind: true, createdAt: true } })
+        ? await db.emailSuppression.findMany({
+            where: { shop, email: subject.email.toLowerCase() },
+            select: { kind: true, createdAt: true },
+          })
         : [];
       return { notifications, unsubscribes };
     },
@@ -76,7 +88,14 @@ export function registerTracking() {
         // The log keeps that a message was sent and its status, not to whom or what it said.
         await db.notification.updateMany({
           where: { shop, OR: or },
-          data: { recipient: null, subject: "(redacted)", bodyHtml: "", bodyText: "", customerShopifyId: null, redactedAt: now },
+          data: {
+            recipient: null,
+            subject: "(redacted)",
+            bodyHtml: "",
+            bodyText: "",
+            customerShopifyId: null,
+            redactedAt: now,
+          },
         });
       }
       if (subject.email) await db.emailSuppression.deleteMany({ where: { shop, email: subject.email.toLowerCase() } });

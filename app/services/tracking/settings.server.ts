@@ -4,11 +4,20 @@
  * told what to fix.
  */
 import type { Db } from "../../db.server";
-import { LANGUAGES, NOTIFIED_MILESTONES, validateTrackingSettings, type Language, type NotifiedMilestone, type SettingsProblem, type TrackingSettings } from "../../domain/tracking/settings";
+import {
+  LANGUAGES,
+  NOTIFIED_MILESTONES,
+  validateTrackingSettings,
+  type Language,
+  type NotifiedMilestone,
+  type SettingsProblem,
+  type TrackingSettings,
+} from "../../domain/tracking/settings";
 import { getTrackingSettings, saveTrackingSettings, shopProfile } from "../../models/tracking.server";
 import { templateProblem, type RenderedEmail } from "../email-render.server";
-import { renderTrackingEmail, formatEstimate } from "./notifications.server";
 import { templateFor } from "../../domain/tracking/email-templates";
+
+import { renderTrackingEmail, formatEstimate } from "./notifications.server";
 import { recommendationSourceKey } from "./recommendations.server";
 import { forgetShopForLookups } from "./lookup.server";
 
@@ -70,7 +79,12 @@ export async function previewTrackingEmail(
     carrier: latest?.carrier?.toUpperCase() ?? "UPS",
     tracking_number: latest?.trackingNumber ?? "1Z999AA10123456784",
     carrier_url: "https://www.ups.com/track?tracknum=1Z999AA10123456784",
-    estimated_delivery: formatEstimate(latest?.estimatedBy ? { earliest: latest.estimatedBy, latest: latest.estimatedBy } : { earliest: "2030-01-08", latest: "2030-01-10" }, input.language),
+    estimated_delivery: formatEstimate(
+      latest?.estimatedBy
+        ? { earliest: latest.estimatedBy, latest: latest.estimatedBy }
+        : { earliest: "2030-01-08", latest: "2030-01-10" },
+      input.language,
+    ),
     tracking_url: `https://${shop}${input.settings.trackingPagePath}?token=preview`,
     carrier_message: "Address needs more detail (example)",
     items: [{ title: "Linen shirt", quantity: 1 }],

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
 import { getTrackingSettings } from "../../models/tracking.server";
+
 import { previewTrackingEmail, updateTrackingSettings } from "./settings.server";
 
 const SHOP = "aftercare-test.myshopify.com";
@@ -14,7 +16,10 @@ afterAll(async () => {
 
 describe("saving tracking settings", () => {
   it("saves valid settings whole and fills defaults", async () => {
-    const result = await updateTrackingSettings(t.db, SHOP, { branding: { accentColor: "#112233" }, estimates: { transitBusinessDays: { byCountry: { KR: { min: 1, max: 2 } } } } });
+    const result = await updateTrackingSettings(t.db, SHOP, {
+      branding: { accentColor: "#112233" },
+      estimates: { transitBusinessDays: { byCountry: { KR: { min: 1, max: 2 } } } },
+    });
     expect(result.ok).toBe(true);
     const stored = await getTrackingSettings(t.db, SHOP);
     expect(stored.branding.accentColor).toBe("#112233");
@@ -25,21 +30,35 @@ describe("saving tracking settings", () => {
   it("refuses a template whose Liquid does not parse, saving nothing", async () => {
     const result = await updateTrackingSettings(t.db, SHOP, {
       branding: { accentColor: "#445566" },
-      notifications: { templates: { ja: { delivered: { subject: "配達 {{ order_name }}", body: "{% if carrier %}unclosed" } } } },
+      notifications: {
+        templates: { ja: { delivered: { subject: "配達 {{ order_name }}", body: "{% if carrier %}unclosed" } } },
+      },
     });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems[0]).toMatchObject({ path: "notifications.templates.ja.delivered.body", message: expect.stringContaining("Notifications › Japanese › Delivered › body") });
+    if (!result.ok)
+      expect(result.problems[0]).toMatchObject({
+        path: "notifications.templates.ja.delivered.body",
+        message: expect.stringContaining("Notifications › Japanese › Delivered › body"),
+      });
     expect((await getTrackingSettings(t.db, SHOP)).branding.accentColor).toBe("#112233");
   });
 
   it("refuses a bad value with a message naming the setting", async () => {
     const result = await updateTrackingSettings(t.db, SHOP, { delays: { noScanForBusinessDays: 0 } });
-    expect(result).toEqual({ ok: false, problems: [{ path: "delays.noScanForBusinessDays", message: "Delay rules › noScanForBusinessDays: must be at least 1" }] });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        { path: "delays.noScanForBusinessDays", message: "Delay rules › noScanForBusinessDays: must be at least 1" },
+      ],
+    });
   });
 
   it("previews an email with the merchant's wording", async () => {
     const settings = await getTrackingSettings(t.db, SHOP);
-    settings.notifications.templates.en.shipped = { subject: "On its way: {{ order_name }}", body: "Thanks {{ customer_first_name }}!" };
+    settings.notifications.templates.en.shipped = {
+      subject: "On its way: {{ order_name }}",
+      body: "Thanks {{ customer_first_name }}!",
+    };
     const email = await previewTrackingEmail(t.db, SHOP, { settings, language: "en", milestone: "shipped" });
     expect(email.subject).toBe("On its way: #1001 (example)");
     expect(email.html).toContain("Thanks Alex (example)!");

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+
 import type { Db } from "../../db.server";
+
 import { HISTORY_CACHE_MAX, HISTORY_TTL_MS, transitHistory } from "./shipments.server";
 
 /** Just the read transitHistory makes, counted; every carrier and country has five 3-day deliveries. */

@@ -5,8 +5,15 @@
  * read it from here, so they never disagree.
  */
 import { LRUCache } from "lru-cache";
+
 import type { Db } from "../../db.server";
-import { addBusinessDays, localDate, zonedTimeToUtc, type BusinessCalendar, type CivilDate } from "../../domain/tracking/calendar";
+import {
+  addBusinessDays,
+  localDate,
+  zonedTimeToUtc,
+  type BusinessCalendar,
+  type CivilDate,
+} from "../../domain/tracking/calendar";
 import { resolveCarrier, type ResolvedCarrier } from "../../domain/tracking/carriers";
 import { assessShipmentDelay, assessUnfulfilledDelay, type Delay } from "../../domain/tracking/delay";
 import {
@@ -20,7 +27,15 @@ import {
 } from "../../domain/tracking/estimate";
 import type { TrackingSettings } from "../../domain/tracking/settings";
 import { buildShipmentTimeline, isCancelledShipment, type ShipmentTimeline } from "../../domain/tracking/timeline";
-import { getTrackingSettings, loadOrderForTracking, shopProfile, transitSamples, type OrderForTracking, type OrderWithItems, type ShopProfile } from "../../models/tracking.server";
+import {
+  getTrackingSettings,
+  loadOrderForTracking,
+  shopProfile,
+  transitSamples,
+  type OrderForTracking,
+  type OrderWithItems,
+  type ShopProfile,
+} from "../../models/tracking.server";
 
 export function calendarOf(settings: TrackingSettings, timeZone: string): BusinessCalendar {
   return {
@@ -41,7 +56,10 @@ export function estimateRulesOf(settings: TrackingSettings): EstimateRules {
 const HISTORY_DAYS = 180;
 export const HISTORY_TTL_MS = 10 * 60_000;
 export const HISTORY_CACHE_MAX = 5_000;
-type TransitHistory = { stats: TransitStats; scope: "carrier_country" | "country" };
+interface TransitHistory {
+  stats: TransitStats;
+  scope: "carrier_country" | "country";
+}
 
 /**
  * lru-cache measures an entry's age on this clock, which transitHistory sets to its caller's
@@ -174,7 +192,7 @@ export async function assembleTracking(
       scans,
     });
     const delivered = timeline.stage === "delivered";
-    const deliveredAt = delivered ? f.deliveredAt ?? timeline.steps.at(-1)?.at ?? f.shopifyUpdatedAt : null;
+    const deliveredAt = delivered ? (f.deliveredAt ?? timeline.steps.at(-1)?.at ?? f.shopifyUpdatedAt) : null;
     const stored = tracking.find((t) => t.fulfillmentShopifyId === f.shopifyId);
     const carrierKey = carrier.code ?? carrier.name?.toLowerCase() ?? null;
     let estimate: DeliveryEstimate | null = null;
@@ -216,10 +234,20 @@ export async function assembleTracking(
       items: f.lines.flatMap((l) => {
         const li = lineItems.get(l.lineItemShopifyId);
         return li && l.quantity > 0
-          ? [{ lineItemShopifyId: li.shopifyId, title: li.title, variantTitle: li.variantTitle, quantity: l.quantity, imageUrl: li.imageUrl }]
+          ? [
+              {
+                lineItemShopifyId: li.shopifyId,
+                title: li.title,
+                variantTitle: li.variantTitle,
+                quantity: l.quantity,
+                imageUrl: li.imageUrl,
+              },
+            ]
           : [];
       }),
-      updatedAt: [f.shopifyUpdatedAt, timeline.lastScanAt].filter((d): d is Date => d instanceof Date).sort((a, b) => b.getTime() - a.getTime())[0],
+      updatedAt: [f.shopifyUpdatedAt, timeline.lastScanAt]
+        .filter((d): d is Date => d instanceof Date)
+        .sort((a, b) => b.getTime() - a.getTime())[0],
     });
   }
 

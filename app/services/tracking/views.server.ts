@@ -7,7 +7,13 @@ import type { Db } from "../../db.server";
 import { localDate } from "../../domain/tracking/calendar";
 import { rawExecute } from "../../models/raw-sql.server";
 
-export async function recordTrackingView(db: Db, shop: string, orderShopifyId: string, timeZone: string, now: Date): Promise<void> {
+export async function recordTrackingView(
+  db: Db,
+  shop: string,
+  orderShopifyId: string,
+  timeZone: string,
+  now: Date,
+): Promise<void> {
   const day = localDate(now, timeZone);
   try {
     // One statement, the same on both databases; a first view and a repeat cannot collide.

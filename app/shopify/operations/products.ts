@@ -1,4 +1,5 @@
 import { operation } from "../admin.server";
+
 import type {
   CollectionProductsQuery,
   CollectionProductsQueryVariables,

@@ -1,4 +1,5 @@
 import { operation } from "../admin.server";
+
 import type { ShopDetailsQuery } from "./types.generated";
 
 export const ShopDetails = operation<ShopDetailsQuery>(`#graphql

@@ -239,7 +239,8 @@
       const shipments = this.piece(order, "shipments");
       for (const shipment of view.shipments) shipments.append(this.card(shipment));
       if (view.preparing) this.piece(order, "preparing").append(this.preparing(view.preparing));
-      if (view.recommendations.length && this.show("showRecommendations")) this.piece(order, "recommendations").append(this.products(view.recommendations));
+      if (view.recommendations.length && this.show("showRecommendations"))
+        this.piece(order, "recommendations").append(this.products(view.recommendations));
       if (view.contact && this.show("showContact")) this.piece(order, "contact").append(this.contact(view.contact));
       this.result.replaceChildren(order);
     }
@@ -271,11 +272,21 @@
     /** @param {HTMLElement} card @param {TrackingEstimate | null} estimate */
     estimate(card, estimate) {
       if (!estimate || !this.show("showEstimate")) return;
-      const f = new Intl.DateTimeFormat(this.dataset.locale || undefined, { weekday: "short", month: "short", day: "numeric", timeZone: "UTC" });
+      const f = new Intl.DateTimeFormat(this.dataset.locale || undefined, {
+        weekday: "short",
+        month: "short",
+        day: "numeric",
+        timeZone: "UTC",
+      });
       const a = new Date(`${estimate.earliest}T12:00:00Z`);
       const b = new Date(`${estimate.latest}T12:00:00Z`);
       this.piece(card, "estimate", estimate.earliest === estimate.latest ? f.format(a) : f.formatRange(a, b));
-      const basis = estimate.source === "carrier" ? this.s.estimate_carrier : estimate.source === "history" ? fill(this.s.estimate_history, { count: this.num(estimate.samples || 0) }) : this.s.estimate_rules;
+      const basis =
+        estimate.source === "carrier"
+          ? this.s.estimate_carrier
+          : estimate.source === "history"
+            ? fill(this.s.estimate_history, { count: this.num(estimate.samples || 0) })
+            : this.s.estimate_rules;
       this.piece(card, "estimate-basis", `(${basis})`);
       this.piece(card, "estimate-row").hidden = false;
     }
@@ -303,8 +314,16 @@
     /** @param {TrackingShipment} shipment */
     card(shipment) {
       const card = this.clone("shipment");
-      this.piece(card, "title", fill(this.s.shipment, { number: this.num(shipment.number) }) + " · " + this.label(shipment.stage));
-      const banner = shipment.delay ? this.s.delays[shipment.delay.reason] : shipment.problem ? this.s.problems[shipment.problem.kind] : null;
+      this.piece(
+        card,
+        "title",
+        `${fill(this.s.shipment, { number: this.num(shipment.number) })} · ${this.label(shipment.stage)}`,
+      );
+      const banner = shipment.delay
+        ? this.s.delays[shipment.delay.reason]
+        : shipment.problem
+          ? this.s.problems[shipment.problem.kind]
+          : null;
       if (banner) {
         const el = this.piece(card, "banner", banner);
         el.hidden = false;
@@ -335,7 +354,12 @@
         const list = this.piece(card, "scans");
         for (const scan of shipment.scans) {
           const li = document.createElement("li");
-          li.append(this.time(scan.at, true), " ", scan.message || this.label(scan.status) || scan.status, scan.location ? ` · ${scan.location}` : "");
+          li.append(
+            this.time(scan.at, true),
+            " ",
+            scan.message || this.label(scan.status) || scan.status,
+            scan.location ? ` · ${scan.location}` : "",
+          );
           list.append(li);
         }
         this.piece(card, "scans-block").hidden = false;
@@ -364,7 +388,10 @@
       const section = document.createElement("section");
       const h = Object.assign(document.createElement("h4"), { textContent: this.s.recommendations });
       const list = Object.assign(document.createElement("ul"), { className: "aftercare-tracking__products" });
-      const money = new Intl.NumberFormat(this.dataset.locale || undefined, { style: "currency", currency: products[0].price.currency });
+      const money = new Intl.NumberFormat(this.dataset.locale || undefined, {
+        style: "currency",
+        currency: products[0].price.currency,
+      });
       const digits = money.resolvedOptions().maximumFractionDigits ?? 2;
       for (const p of products) {
         const url = https(p.url);
@@ -389,9 +416,16 @@
 
     /** @param {NonNullable<TrackingView["contact"]>} c */
     contact(c) {
-      const p = Object.assign(document.createElement("p"), { className: "aftercare-tracking__contact", textContent: `${this.s.contact} ` });
-      if (c.email) p.append(Object.assign(document.createElement("a"), { href: `mailto:${c.email}`, textContent: this.s.contact_email }));
-      if (c.url && https(c.url)) p.append(" ", Object.assign(document.createElement("a"), { href: c.url, textContent: this.s.contact_page }));
+      const p = Object.assign(document.createElement("p"), {
+        className: "aftercare-tracking__contact",
+        textContent: `${this.s.contact} `,
+      });
+      if (c.email)
+        p.append(
+          Object.assign(document.createElement("a"), { href: `mailto:${c.email}`, textContent: this.s.contact_email }),
+        );
+      if (c.url && https(c.url))
+        p.append(" ", Object.assign(document.createElement("a"), { href: c.url, textContent: this.s.contact_page }));
       return p;
     }
   }

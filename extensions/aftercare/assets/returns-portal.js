@@ -13,7 +13,8 @@
   // Same arithmetic as the server's quote (app/domain/returns/policy.ts): minor units, half up.
   /** @param {number} amount @param {number} percent */
   const percentOf = (amount, percent) => Math.floor((amount * Math.round(percent * 100) + 5000) / 10000);
-  const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const newKey = () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
   /** @template {Element} [T=HTMLElement] @param {ParentNode} root @param {string} selector @returns {T} */
   const $ = (root, selector) => /** @type {T} */ (root.querySelector(selector));
   /** @param {ParentNode} row @param {string} name @returns {FormControl} */
@@ -37,26 +38,34 @@
       this.status = $(this, "[data-status]");
       this.result = $(this, "[data-result]");
       const options = { signal: (this.listening = new AbortController()).signal };
-      this.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const active = document.activeElement;
-        /** @type {HTMLElement | null | undefined} */
-        const searching = active?.closest("[data-line]");
-        if (event.target === this.find) this.findOrder();
-        // Enter in a search field searches rather than sending the return.
-        else if (searching && active?.matches('[data-field="search"]')) this.search(searching);
-        else if (on(event).matches("[data-request]")) this.submitReturn();
-      }, options);
-      this.addEventListener("click", (event) => {
-        const target = on(event);
-        /** @type {HTMLElement | null} */
-        const open = target.closest("[data-token]");
-        if (open) this.lookup({ token: open.dataset.token || "" });
-        if (target.closest('[data-action="again"]')) this.reset();
-        /** @type {HTMLElement | null} */
-        const line = target.closest("[data-line]");
-        if (line && target.closest('[data-action="search"]')) this.search(line);
-      }, options);
+      this.addEventListener(
+        "submit",
+        (event) => {
+          event.preventDefault();
+          const active = document.activeElement;
+          /** @type {HTMLElement | null | undefined} */
+          const searching = active?.closest("[data-line]");
+          if (event.target === this.find) this.findOrder();
+          // Enter in a search field searches rather than sending the return.
+          else if (searching && active?.matches('[data-field="search"]')) this.search(searching);
+          else if (on(event).matches("[data-request]")) this.submitReturn();
+        },
+        options,
+      );
+      this.addEventListener(
+        "click",
+        (event) => {
+          const target = on(event);
+          /** @type {HTMLElement | null} */
+          const open = target.closest("[data-token]");
+          if (open) this.lookup({ token: open.dataset.token || "" });
+          if (target.closest('[data-action="again"]')) this.reset();
+          /** @type {HTMLElement | null} */
+          const line = target.closest("[data-line]");
+          if (line && target.closest('[data-action="search"]')) this.search(line);
+        },
+        options,
+      );
       /** @param {Event} event */
       const changed = (event) => {
         if (!on(event).closest("[data-request]")) return;
@@ -191,7 +200,10 @@
         const orders = (answer.body.customer && answer.body.customer.orders) || [];
         if (!orders.length) note(this.s.no_orders);
         for (const o of orders) {
-          const button = Object.assign(document.createElement("button"), { type: "button", className: "aftercare-returns__link-button" });
+          const button = Object.assign(document.createElement("button"), {
+            type: "button",
+            className: "aftercare-returns__link-button",
+          });
           button.dataset.token = o.token;
           button.textContent = `${this.s.open_order} ${o.name}`;
           const li = document.createElement("li");
@@ -236,7 +248,9 @@
     date(iso) {
       const el = document.createElement("time");
       el.dateTime = iso;
-      el.textContent = new Intl.DateTimeFormat(this.dataset.locale || undefined, { dateStyle: "medium" }).format(new Date(iso));
+      el.textContent = new Intl.DateTimeFormat(this.dataset.locale || undefined, { dateStyle: "medium" }).format(
+        new Date(iso),
+      );
       return el;
     }
 
@@ -261,7 +275,11 @@
         input.value = r.id;
         input.checked = i === 0;
         this.piece(choice, "label", this.s.resolutions[r.id]);
-        this.piece(choice, "bonus-note", r.bonusPercent > 0 ? fill(this.s.resolutions.bonus, { percent: r.bonusPercent }) : "");
+        this.piece(
+          choice,
+          "bonus-note",
+          r.bonusPercent > 0 ? fill(this.s.resolutions.bonus, { percent: r.bonusPercent }) : "",
+        );
         choices.append(choice);
       });
       if (!view.enabled) {
@@ -289,11 +307,14 @@
       this.piece(row, "title", line.title);
       pick.setAttribute("aria-label", fill(this.s.select_item, { title: line.title }));
       this.piece(row, "variant", line.variantTitle || "");
-      if (line.imageUrl && /^https:\/\//i.test(line.imageUrl)) Object.assign(this.piece(row, "image"), { src: line.imageUrl, hidden: false });
+      if (line.imageUrl && /^https:\/\//i.test(line.imageUrl))
+        Object.assign(this.piece(row, "image"), { src: line.imageUrl, hidden: false });
       const availability = this.piece(row, "availability");
       if (line.reason) {
         pick.disabled = true;
-        availability.textContent = fill(this.s.why[line.reason] || this.s.why.not_returnable, { date: this.date(line.windowEndsAt).textContent });
+        availability.textContent = fill(this.s.why[line.reason] || this.s.why.not_returnable, {
+          date: this.date(line.windowEndsAt).textContent,
+        });
         row.classList.add("aftercare-returns__line--off");
         return row;
       }
@@ -304,7 +325,8 @@
       for (const r of this.view?.reasons || []) reason.append(new Option(r.label, r.id));
       const exchange = field(row, "exchange");
       exchange.append(new Option("—", ""));
-      for (const v of line.exchangeVariants) exchange.append(Object.assign(new Option(v.title, v.id), { price: v.priceMinor }));
+      for (const v of line.exchangeVariants)
+        exchange.append(Object.assign(new Option(v.title, v.id), { price: v.priceMinor }));
       return row;
     }
 
@@ -324,14 +346,29 @@
         const body = answer.body;
         this.say("");
         results.replaceChildren();
-        if (!body.products.length) results.append(Object.assign(document.createElement("li"), { textContent: this.s.no_results }));
+        if (!body.products.length)
+          results.append(Object.assign(document.createElement("li"), { textContent: this.s.no_results }));
         for (const p of body.products) {
           const li = document.createElement("li");
-          if (p.imageUrl) li.append(Object.assign(document.createElement("img"), { src: p.imageUrl, alt: "", width: 48, height: 48, loading: "lazy" }));
+          if (p.imageUrl)
+            li.append(
+              Object.assign(document.createElement("img"), {
+                src: p.imageUrl,
+                alt: "",
+                width: 48,
+                height: 48,
+                loading: "lazy",
+              }),
+            );
           const choices = document.createElement("div");
           choices.append(Object.assign(document.createElement("strong"), { textContent: p.title }));
           for (const v of p.variants) {
-            const input = Object.assign(document.createElement("input"), { type: "radio", name: `any-${row.dataset.line}`, value: v.id, price: v.priceMinor });
+            const input = Object.assign(document.createElement("input"), {
+              type: "radio",
+              name: `any-${row.dataset.line}`,
+              value: v.id,
+              price: v.priceMinor,
+            });
             input.dataset.field = "any";
             const label = Object.assign(document.createElement("label"), { className: "aftercare-returns__choice" });
             label.append(input, ` ${v.title} · ${this.money(v.priceMinor, body.currency)}`);
@@ -418,7 +455,11 @@
       // An exchange: the new items come off what the returned ones are worth; the rest is store credit.
       const newItems = exchange ? chosen.reduce((n, c) => n + c.newMinor, 0) : 0;
       for (const c of chosen) {
-        const note = this.piece(c.row, "difference", c.exchangeId ? fill(this.s.price_difference, { amount: signed(c.newMinor - c.valueMinor) }) : "");
+        const note = this.piece(
+          c.row,
+          "difference",
+          c.exchangeId ? fill(this.s.price_difference, { amount: signed(c.newMinor - c.valueMinor) }) : "",
+        );
         note.hidden = !exchange || !c.exchangeId;
       }
       const over = newItems - (items - restocking - shipping);
@@ -428,8 +469,16 @@
       show("shipping", shipping, "−");
       show("new-items", newItems, "−");
       show("bonus", bonus, "+");
-      this.piece(root, "total-label", resolution === "store_credit" ? this.s.total_credit : exchange ? this.s.total_exchange : this.s.total_refund);
-      this.piece(root, "total", over > 0 ? "–" : this.money(items - restocking - shipping - newItems + bonus, currency));
+      this.piece(
+        root,
+        "total-label",
+        resolution === "store_credit" ? this.s.total_credit : exchange ? this.s.total_exchange : this.s.total_refund,
+      );
+      this.piece(
+        root,
+        "total",
+        over > 0 ? "–" : this.money(items - restocking - shipping - newItems + bonus, currency),
+      );
       return over;
     }
 
@@ -439,7 +488,8 @@
      * @returns {[string, Element | null] | null}
      */
     problem(chosen, resolution, view) {
-      if (!chosen.length) return [this.s.errors.no_items, this.result.querySelector('[data-field="pick"]:not(:disabled)')];
+      if (!chosen.length)
+        return [this.s.errors.no_items, this.result.querySelector('[data-field="pick"]:not(:disabled)')];
       for (const c of chosen) {
         const reason = view.reasons.find((r) => r.id === field(c.row, "reason").value);
         if (!reason) return [this.s.choose_reason, field(c.row, "reason")];
@@ -452,7 +502,8 @@
       }
       const over = this.refresh();
       const fix = resolution === "exchange_any" ? "search" : "exchange";
-      if (over > 0) return [fill(this.s.costs_more, { amount: this.money(over, view.order.currency) }), field(chosen[0].row, fix)];
+      if (over > 0)
+        return [fill(this.s.costs_more, { amount: this.money(over, view.order.currency) }), field(chosen[0].row, fix)];
       return null;
     }
 
@@ -503,13 +554,24 @@
       const items = this.piece(card, "items");
       for (const item of r.items) {
         const li = document.createElement("li");
-        const exchanged = item.exchangeTitle ? ` · ${fill(this.s.exchange_states[item.exchangeState || ""] || this.s.exchange_item, { title: item.exchangeTitle })}` : "";
+        const exchanged = item.exchangeTitle
+          ? ` · ${fill(this.s.exchange_states[item.exchangeState || ""] || this.s.exchange_item, { title: item.exchangeTitle })}`
+          : "";
         li.textContent = `${item.title}${item.variantTitle ? ` – ${item.variantTitle}` : ""} × ${item.quantity}${exchanged}`;
         items.append(li);
       }
-      const label = r.resolution === "store_credit" ? this.s.total_credit : isExchange(r.resolution) ? this.s.total_exchange : this.s.total_refund;
+      const label =
+        r.resolution === "store_credit"
+          ? this.s.total_credit
+          : isExchange(r.resolution)
+            ? this.s.total_exchange
+            : this.s.total_refund;
       const amount = `${label}: ${this.money(r.amounts.storeCredit ?? r.amounts.total, r.currency)}`;
-      this.piece(card, "amount", r.amounts.exchange ? `${this.s.new_items}: ${this.money(r.amounts.exchange, r.currency)} · ${amount}` : amount);
+      this.piece(
+        card,
+        "amount",
+        r.amounts.exchange ? `${this.s.new_items}: ${this.money(r.amounts.exchange, r.currency)} · ${amount}` : amount,
+      );
       if (r.instructions) {
         this.piece(card, "instructions-box").hidden = false;
         this.piece(card, "instructions", r.instructions);
