@@ -7,7 +7,7 @@
   if (customElements.get("aftercare-contact")) return;
 
   /** @type {Record<string, string>} */
-  const CHANNEL_ICONS = { email: "✉", phone: "☎", sms: "✆", whatsapp: "◎", messenger: "◉", instagram: "◈", chat: "✦" };
+  const channelIcons = { email: "✉", phone: "☎", sms: "✆", whatsapp: "◎", messenger: "◉", instagram: "◈", chat: "✦" };
 
   /** @param {string} template @param {Record<string, string>} values */
   function fill(template, values) {
@@ -92,7 +92,7 @@
         if (!answer.ok) return this.say(this.dataset.textUnavailable || "");
         this.config = answer.body;
         this.render();
-      } catch (error) {
+      } catch {
         this.say(this.dataset.textUnavailable || "");
       }
     }
@@ -148,7 +148,7 @@
             const icon = document.createElement("span");
             icon.setAttribute("aria-hidden", "true");
             icon.className = "aftercare-contact__icon";
-            icon.textContent = CHANNEL_ICONS[ch.kind] || "•";
+            icon.textContent = channelIcons[ch.kind] || "•";
             const name = document.createElement("span");
             name.className = "aftercare-contact__channel-name";
             name.textContent = this.querySelector(`[data-channel-name="${ch.kind}"]`)?.textContent || ch.kind;
@@ -260,11 +260,10 @@
         /** @type {HTMLElement} */
         const field = find(form, `[name="${name}"]`);
         note.textContent = problems[name] || "";
-        if (!problems[name]) field.removeAttribute("aria-invalid");
-        else {
+        if (problems[name]) {
           field.setAttribute("aria-invalid", "true");
           first = first || field;
-        }
+        } else field.removeAttribute("aria-invalid");
       }
       first?.focus();
       return Boolean(first);
@@ -314,7 +313,7 @@
           : "";
         sent.hidden = false;
         sent.focus();
-      } catch (e) {
+      } catch {
         error.textContent = this.dataset.textError || "";
       } finally {
         button.disabled = false;

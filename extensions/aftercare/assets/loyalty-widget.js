@@ -117,7 +117,7 @@
         this.data = answer.body;
         this.render();
         this.say("");
-      } catch (error) {
+      } catch {
         // A network failure's own text ("Failed to fetch") means nothing to a shopper.
         this.say(this.strings.error);
       }
@@ -288,7 +288,7 @@
         if (!answer.ok) return this.say(this.refusal(answer));
         form.hidden = true;
         this.say(this.strings.birthdaySaved);
-      } catch (error) {
+      } catch {
         this.say(this.strings.error);
       } finally {
         button.disabled = false;
@@ -335,7 +335,7 @@
             box.hidden = false;
             box.focus();
           }
-        } catch (error) {
+        } catch {
           this.say(this.strings.error);
           target.disabled = false;
         }

@@ -41,7 +41,7 @@
         const order = this.order.value.trim();
         const email = this.email.value.trim();
         for (const input of [this.order, this.email]) input.removeAttribute("aria-invalid");
-        const missing = !order ? this.order : !email ? this.email : null;
+        const missing = [this.order, this.email].find((input) => !input.value.trim());
         if (missing) {
           this.say(this.s.errors.invalid_request, true);
           missing.setAttribute("aria-invalid", "true");
@@ -126,7 +126,7 @@
         }
         // A refusal the block words, else "not found" for a 404 and "try again" for the rest.
         problem = this.s.errors[answer.body.error] || this.s.errors[answer.status === 404 ? "not_found" : "network"];
-      } catch (error) {
+      } catch {
         problem = this.s.errors.network;
       }
       this.idle();
@@ -164,7 +164,7 @@
           li.append(button, " ", this.time(o.placedAt));
           list.append(li);
         }
-      } catch (error) {
+      } catch {
         list.removeAttribute("aria-busy");
         note(this.s.errors.network);
       }

@@ -16,9 +16,9 @@
   const newKey = () =>
     Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
   /** @template {Element} [T=HTMLElement] @param {ParentNode} root @param {string} selector @returns {T} */
-  const $ = (root, selector) => /** @type {T} */ (root.querySelector(selector));
+  const one = (root, selector) => /** @type {T} */ (root.querySelector(selector));
   /** @param {ParentNode} row @param {string} name @returns {FormControl} */
-  const field = (row, name) => $(row, `[data-field="${name}"]`);
+  const field = (row, name) => one(row, `[data-field="${name}"]`);
   /** @param {Event} event */
   const on = (event) => /** @type {HTMLElement} */ (event.target);
 
@@ -33,10 +33,10 @@
     /** @type {AbortController} */ listening;
 
     connectedCallback() {
-      this.s = JSON.parse($(this, "[data-strings]").textContent || "{}");
-      this.find = $(this, "[data-find]");
-      this.status = $(this, "[data-status]");
-      this.result = $(this, "[data-result]");
+      this.s = JSON.parse(one(this, "[data-strings]").textContent || "{}");
+      this.find = one(this, "[data-find]");
+      this.status = one(this, "[data-status]");
+      this.result = one(this, "[data-result]");
       const options = { signal: (this.listening = new AbortController()).signal };
       this.addEventListener(
         "submit",
@@ -136,7 +136,7 @@
       const fields = this.find.elements;
       const order = fields.order.value.trim();
       const email = fields.email.value.trim();
-      const missing = !order ? fields.order : !email ? fields.email : null;
+      const missing = [fields.order, fields.email].find((input) => !input.value.trim());
       for (const input of [fields.order, fields.email]) input.removeAttribute("aria-invalid");
       if (missing) {
         missing.setAttribute("aria-invalid", "true");
@@ -159,7 +159,7 @@
       let answer;
       try {
         answer = await this.call(purpose, params, body);
-      } catch (error) {
+      } catch {
         // Offline, or given up after 15 s.
         answer = { ok: false, status: 0, body: { error: "network" } };
       }
@@ -189,7 +189,7 @@
     }
 
     async listMine() {
-      const list = $(this, "[data-mine]");
+      const list = one(this, "[data-mine]");
       /** @param {string} text */
       const note = (text) => list.replaceChildren(Object.assign(document.createElement("li"), { textContent: text }));
       try {
@@ -210,7 +210,7 @@
           li.append(button, " ", this.date(o.placedAt));
           list.append(li);
         }
-      } catch (error) {
+      } catch {
         note(this.s.errors.network);
       } finally {
         list.removeAttribute("aria-busy");
@@ -228,7 +228,7 @@
     /** @param {string} name */
     clone(name) {
       /** @type {HTMLTemplateElement} */
-      const template = $(this, `template[data-template="${name}"]`);
+      const template = one(this, `template[data-template="${name}"]`);
       return /** @type {HTMLElement} */ (template.content.firstElementChild?.cloneNode(true));
     }
 
@@ -239,7 +239,7 @@
      */
     piece(root, name, text) {
       /** @type {T} */
-      const el = $(root, `[data-slot="${name}"]`);
+      const el = one(root, `[data-slot="${name}"]`);
       if (text !== undefined) el.textContent = text;
       return el;
     }
@@ -291,7 +291,8 @@
         const list = this.piece(root, "previous");
         for (const r of view.returns) {
           const li = document.createElement("li");
-          li.textContent = `${fill(this.s.status_heading, { number: r.number })}: ${this.s.statuses[r.status] || r.status}`;
+          const status = this.s.statuses[r.status] || r.status;
+          li.textContent = `${fill(this.s.status_heading, { number: r.number })}: ${status}`;
           list.append(li);
         }
       }
@@ -318,7 +319,8 @@
         row.classList.add("aftercare-returns__line--off");
         return row;
       }
-      availability.textContent = `${fill(this.s.returnable_count, { count: line.returnable })} · ${fill(this.s.window_until, { date: this.date(line.windowEndsAt).textContent })}`;
+      const until = fill(this.s.window_until, { date: this.date(line.windowEndsAt).textContent });
+      availability.textContent = `${fill(this.s.returnable_count, { count: line.returnable })} · ${until}`;
       const quantity = field(row, "quantity");
       for (let n = 1; n <= line.returnable; n++) quantity.append(new Option(String(n), String(n)));
       const reason = field(row, "reason");
@@ -377,7 +379,7 @@
           li.append(choices);
           results.append(li);
         }
-      } catch (error) {
+      } catch {
         this.say(this.s.errors.network, true);
       }
     }
@@ -405,7 +407,7 @@
           // The new item: a variant of the same product, or any product found by searching.
           const any = this.resolution() === "exchange_any";
           const pick = /** @type {ExchangeChoice | null} */ (
-            any ? $(row, '[data-field="any"]:checked') : field(row, "exchange").selectedOptions[0]
+            any ? one(row, '[data-field="any"]:checked') : field(row, "exchange").selectedOptions[0]
           );
           return {
             row,
@@ -554,10 +556,10 @@
       const items = this.piece(card, "items");
       for (const item of r.items) {
         const li = document.createElement("li");
-        const exchanged = item.exchangeTitle
-          ? ` · ${fill(this.s.exchange_states[item.exchangeState || ""] || this.s.exchange_item, { title: item.exchangeTitle })}`
-          : "";
-        li.textContent = `${item.title}${item.variantTitle ? ` – ${item.variantTitle}` : ""} × ${item.quantity}${exchanged}`;
+        const exchangeText = this.s.exchange_states[item.exchangeState || ""] || this.s.exchange_item;
+        const exchanged = item.exchangeTitle ? ` · ${fill(exchangeText, { title: item.exchangeTitle })}` : "";
+        const variant = item.variantTitle ? ` – ${item.variantTitle}` : "";
+        li.textContent = `${item.title}${variant} × ${item.quantity}${exchanged}`;
         items.append(li);
       }
       const label =
