@@ -56,6 +56,7 @@ async function mount(send: (call: ProxyCall) => ProxyAnswer | Promise<ProxyAnswe
   });
   windows.push(page.window);
   const block = page.document.querySelector("aftercare-contact")!;
+  // eslint-disable-next-line @shopify/prefer-module-scope-constants -- `$` is the block's querySelector, not a constant
   const $ = <T extends Element = HTMLElement>(selector: string) => block.querySelector(selector) as unknown as T;
   return { ...page, block, $ };
 }

@@ -97,6 +97,7 @@ async function mount(
   const page = await mountBlock({ html, script: "loyalty-widget.js", proxy });
   windows.push(page.window);
   const block = page.document.querySelector("aftercare-loyalty")!;
+  // eslint-disable-next-line @shopify/prefer-module-scope-constants -- `$` is the block's querySelector, not a constant
   const $ = <T extends Element = HTMLElement>(selector: string) => block.querySelector(selector) as unknown as T;
   const redeem = (title: string) =>
     block.querySelector(`[data-action="redeem"][aria-label="Redeem: ${title}"]`) as HTMLButtonElement;

@@ -69,11 +69,10 @@ const notFound = {
   body: { error: "not_found", message: "We could not find an order with that number and email." },
 };
 
-let window: Window | undefined;
+const windows: Window[] = [];
 afterEach(async () => {
   vi.useRealTimers();
-  await window?.happyDOM.close();
-  window = undefined;
+  for (const window of windows.splice(0)) await window.happyDOM.close();
 });
 
 async function mount(
@@ -82,8 +81,9 @@ async function mount(
 ) {
   const html = await render("en", { customer: options.customer ?? null });
   const page = await mountBlock({ html, script: "order-tracking.js", url: options.url, proxy });
-  window = page.window;
+  windows.push(page.window);
   const block = page.document.querySelector("aftercare-order-tracking")!;
+  // eslint-disable-next-line @shopify/prefer-module-scope-constants -- `$` is the block's querySelector, not a constant
   const $ = <T extends Element = HTMLElement>(selector: string) => block.querySelector(selector) as unknown as T;
   return { ...page, block, $ };
 }
@@ -164,7 +164,9 @@ describe("order tracking block in a browser", () => {
     expect(page.$("[data-status]").textContent).toBe("");
   });
 
-  it("says the shop could not be reached when the answer is a server error or the network fails, not 'not found'", async () => {
+  const unreachable =
+    "says the shop could not be reached when the answer is a server error or the network fails, not 'not found'";
+  it(unreachable, async () => {
     let answer: () => ProxyAnswer = () => ({ status: 502, text: "<html>Bad gateway</html>" });
     const page = await mount(() => answer());
     await submit(page, "#1001", "ada@example.com");

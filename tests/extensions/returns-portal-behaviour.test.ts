@@ -26,11 +26,10 @@ const approved = {
 };
 const myOrders = { customer: { orders: [{ name: "#1002", placedAt: "2026-02-01T15:00:00.000Z", token: "t-1002" }] } };
 
-let window: Window | undefined;
+const windows: Window[] = [];
 afterEach(async () => {
   vi.useRealTimers();
-  await window?.happyDOM.close();
-  window = undefined;
+  for (const window of windows.splice(0)) await window.happyDOM.close();
 });
 
 async function mount(
@@ -39,8 +38,9 @@ async function mount(
 ) {
   const html = await render("en", { customer: options.customer ?? null });
   const page = await mountBlock({ html, script: "returns-portal.js", url: options.url, proxy });
-  window = page.window;
+  windows.push(page.window);
   const block = page.document.querySelector("aftercare-returns-portal")!;
+  // eslint-disable-next-line @shopify/prefer-module-scope-constants -- `$` is the block's querySelector, not a constant
   const $ = <T extends Element = HTMLElement>(selector: string) => block.querySelector(selector) as unknown as T;
   return { ...page, block, $ };
 }

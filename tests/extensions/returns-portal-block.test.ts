@@ -119,6 +119,7 @@ describe("returns block assets", () => {
 
   it("quotes like the server: fees off the items, bonus on top, in minor units", async () => {
     const { percentOf } = await import("../../app/domain/returns/policy");
+    // eslint-disable-next-line no-new-func -- runs the shipped script's own percentOf, to compare it with the server's
     const client = new Function(`${/const percentOf = [^;]+;/.exec(js)![0]} return percentOf;`)() as (
       a: number,
       p: number,

@@ -58,15 +58,14 @@ export async function mountBlock(options: { html: string; script: string; url?: 
       };
       if (call.signal?.aborted) return abort();
       call.signal?.addEventListener("abort", abort);
-      Promise.resolve(options.proxy(call)).then(
-        (answer) => {
+      Promise.resolve(options.proxy(call))
+        .then((answer) => {
           call.signal?.removeEventListener("abort", abort);
           const text = answer.text ?? JSON.stringify(answer.body ?? {});
           const headers = { "Content-Type": "application/json; charset=utf-8", ...answer.headers };
           resolve(new Response(text, { status: answer.status, headers }));
-        },
-        (error) => reject(error),
-      );
+        })
+        .catch(reject);
     });
   };
   // happy-dom's own timers would make waitUntilComplete() wait for every pending request timeout.
