@@ -4,7 +4,7 @@
 import shopify from "@shopify/eslint-plugin";
 import globals from "globals";
 
-export default [
+const config = [
   {
     ignores: [
       "build/**",
@@ -86,3 +86,5 @@ export default [
     languageOptions: { globals: globals.browser },
   },
 ];
+
+export default config;

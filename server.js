@@ -9,7 +9,8 @@ import express from "express";
 
 /**
  * The Remix server build, whose entry module exports the app's own hooks (app/entry.server.tsx).
- * @typedef {import("@remix-run/node").ServerBuild & { entry: { module: typeof import("./app/entry.server") } }} AppBuild
+ * @typedef {{ module: typeof import("./app/entry.server") }} AppEntry
+ * @typedef {import("@remix-run/node").ServerBuild & { entry: AppEntry }} AppBuild
  * @typedef {import("node:http").IncomingMessage} Req
  * @typedef {import("node:http").ServerResponse} Res
  */
@@ -56,7 +57,9 @@ export async function startServer({
  * every storefront lookup would first look for a file of its name on disk, twice.
  */
 /** @param {import("express").RequestHandler} serve @returns {import("express").RequestHandler} */
-const filesOnly = (serve) => (req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? serve(req, res, next) : next());
+function filesOnly(serve) {
+  return (req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? serve(req, res, next) : next());
+}
 
 /**
  * Webhook handlers and periodic tasks run in a worker thread that loads this same build, so a
@@ -134,7 +137,10 @@ function webhookFastPath(build) {
   };
 }
 
-/** The storefront's order lookups (the tracking block's one request) go straight to the app's endpoint, as webhooks do. */
+/**
+ * The storefront's order lookups (the tracking block's one request) go straight to the app's endpoint, as
+ * webhooks do.
+ */
 /** @param {AppBuild} build @returns {((req: Req, res: Res) => Promise<void>) | null} */
 function trackingLookupFastPath(build) {
   const answer = build.entry.module.answerTrackingLookup;
@@ -157,10 +163,14 @@ function trackingLookupFastPath(build) {
 }
 
 /** @param {string | undefined} url @param {string} path */
-const isPath = (url, path) => url === path || (url?.startsWith(path) && url[path.length] === "?");
+function isPath(url, path) {
+  return url === path || (url?.startsWith(path) && url[path.length] === "?");
+}
 
 /** @param {string | string[] | undefined} value @returns {string | null} */
-const headerValue = (value) => (value === undefined ? null : Array.isArray(value) ? value.join(", ") : value);
+function headerValue(value) {
+  return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+}
 
 if (!isMainThread && workerData?.aftercareJobThread) {
   // This file, started as the job thread: only the build's job work, no HTTP server.
