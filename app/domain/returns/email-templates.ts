@@ -80,7 +80,9 @@ export function normaliseReturnTemplates(templates: ReturnEmailTemplates): {
             language,
             email,
             part,
-            message: `The ${part === "body" ? "message" : "subject"} is empty. Write one, or reset the email to the standard wording.`,
+            message:
+              `The ${part === "body" ? "message" : "subject"} is empty. Write one, or reset the email ` +
+              `to the standard wording.`,
           });
       }
       if (template.subject === standard.subject && template.body === standard.body) continue;
@@ -96,37 +98,54 @@ export const STANDARD_RETURN_EMAILS: Record<Language, Record<ReturnEmail, Return
   en: {
     requested: {
       subject: "We received your return request {{ return_number }}",
-      body: `Hi {{ customer_first_name }},\n\nWe received your request to return these items from order {{ order_name }}:\n${items}\nWe will let you know as soon as it is reviewed. You can check its status at any time:\n{{ status_url }}`,
+      body:
+        `Hi {{ customer_first_name }},\n\nWe received your request to return these items from ` +
+        `order {{ order_name }}:\n${items}\nWe will let you know as soon as it is reviewed. You ` +
+        `can check its status at any time:\n{{ status_url }}`,
     },
     approved: {
       subject: "Your return {{ return_number }} is approved",
-      body: `Hi {{ customer_first_name }},\n\nYour return {{ return_number }} is approved.\n\n{{ instructions }}\n\nReturn address:\n{{ return_address }}\n\nStatus: {{ status_url }}`,
+      body:
+        `Hi {{ customer_first_name }},\n\nYour return {{ return_number }} is approved.\n\n` +
+        `{{ instructions }}\n\nReturn address:\n{{ return_address }}\n\nStatus: {{ status_url }}`,
     },
     declined: {
       subject: "About your return request {{ return_number }}",
-      body: `Hi {{ customer_first_name }},\n\nWe are sorry, we cannot accept return {{ return_number }} for order {{ order_name }}.\n\n{{ decline_reason }}`,
+      body:
+        `Hi {{ customer_first_name }},\n\nWe are sorry, we cannot accept return ` +
+        `{{ return_number }} for order {{ order_name }}.\n\n{{ decline_reason }}`,
     },
     received: {
       subject: "We received the items of return {{ return_number }}",
-      body: `Hi {{ customer_first_name }},\n\nYour returned items have arrived and have been checked. We are now completing your {{ resolution }}.`,
+      body:
+        `Hi {{ customer_first_name }},\n\nYour returned items have arrived and have been ` +
+        `checked. We are now completing your {{ resolution }}.`,
     },
     resolved: {
       subject: "Your return {{ return_number }} is complete",
-      body: `Hi {{ customer_first_name }},\n\nYour return {{ return_number }} is complete: {{ resolution }} of {{ amount }}.\n\nThank you for shopping with {{ shop_name }}.`,
+      body:
+        `Hi {{ customer_first_name }},\n\nYour return {{ return_number }} is complete: ` +
+        `{{ resolution }} of {{ amount }}.\n\nThank you for shopping with {{ shop_name }}.`,
     },
   },
   ko: {
     requested: {
       subject: "반품 요청 {{ return_number }}을(를) 접수했습니다",
-      body: `{{ customer_first_name }}님, 안녕하세요.\n\n주문 {{ order_name }}의 다음 상품에 대한 반품 요청을 접수했습니다:\n${items}\n검토가 끝나면 바로 알려 드리겠습니다. 진행 상황: {{ status_url }}`,
+      body:
+        `{{ customer_first_name }}님, 안녕하세요.\n\n주문 {{ order_name }}의 다음 상품에 대한 반품 요청을 접수했습니다:\n` +
+        `${items}\n검토가 끝나면 바로 알려 드리겠습니다. 진행 상황: {{ status_url }}`,
     },
     approved: {
       subject: "반품 {{ return_number }}이(가) 승인되었습니다",
-      body: `{{ customer_first_name }}님, 안녕하세요.\n\n반품 {{ return_number }}이(가) 승인되었습니다.\n\n{{ instructions }}\n\n반품 주소:\n{{ return_address }}\n\n진행 상황: {{ status_url }}`,
+      body:
+        `{{ customer_first_name }}님, 안녕하세요.\n\n반품 {{ return_number }}이(가) 승인되었습니다.\n\n` +
+        `{{ instructions }}\n\n반품 주소:\n{{ return_address }}\n\n진행 상황: {{ status_url }}`,
     },
     declined: {
       subject: "반품 요청 {{ return_number }} 안내",
-      body: `{{ customer_first_name }}님, 죄송하지만 주문 {{ order_name }}의 반품 {{ return_number }}을(를) 받을 수 없습니다.\n\n{{ decline_reason }}`,
+      body:
+        `{{ customer_first_name }}님, 죄송하지만 주문 {{ order_name }}의 반품 {{ return_number }}을(를) 받을 수 ` +
+        `없습니다.\n\n{{ decline_reason }}`,
     },
     received: {
       subject: "반품 {{ return_number }}의 상품을 받았습니다",
@@ -134,21 +153,29 @@ export const STANDARD_RETURN_EMAILS: Record<Language, Record<ReturnEmail, Return
     },
     resolved: {
       subject: "반품 {{ return_number }}이(가) 완료되었습니다",
-      body: `{{ customer_first_name }}님, 반품 {{ return_number }}이(가) 완료되었습니다: {{ resolution }} {{ amount }}.\n\n{{ shop_name }}을(를) 이용해 주셔서 감사합니다.`,
+      body:
+        `{{ customer_first_name }}님, 반품 {{ return_number }}이(가) 완료되었습니다: {{ resolution }} ` +
+        `{{ amount }}.\n\n{{ shop_name }}을(를) 이용해 주셔서 감사합니다.`,
     },
   },
   ja: {
     requested: {
       subject: "返品リクエスト {{ return_number }} を受け付けました",
-      body: `{{ customer_first_name }} 様\n\nご注文 {{ order_name }} の次の商品の返品リクエストを受け付けました:\n${items}\n確認が済み次第ご連絡します。状況はこちら: {{ status_url }}`,
+      body:
+        `{{ customer_first_name }} 様\n\nご注文 {{ order_name }} の次の商品の返品リクエストを受け付けました:\n${items}\n` +
+        `確認が済み次第ご連絡します。状況はこちら: {{ status_url }}`,
     },
     approved: {
       subject: "返品 {{ return_number }} が承認されました",
-      body: `{{ customer_first_name }} 様\n\n返品 {{ return_number }} が承認されました。\n\n{{ instructions }}\n\n返送先:\n{{ return_address }}\n\n状況: {{ status_url }}`,
+      body:
+        `{{ customer_first_name }} 様\n\n返品 {{ return_number }} が承認されました。\n\n{{ instructions }}\n` +
+        `\n返送先:\n{{ return_address }}\n\n状況: {{ status_url }}`,
     },
     declined: {
       subject: "返品リクエスト {{ return_number }} について",
-      body: `{{ customer_first_name }} 様\n\n申し訳ございませんが、ご注文 {{ order_name }} の返品 {{ return_number }} はお受けできません。\n\n{{ decline_reason }}`,
+      body:
+        `{{ customer_first_name }} 様\n\n申し訳ございませんが、ご注文 {{ order_name }} の返品 {{ return_number }} ` +
+        `はお受けできません。\n\n{{ decline_reason }}`,
     },
     received: {
       subject: "返品 {{ return_number }} の商品を受け取りました",
@@ -156,29 +183,42 @@ export const STANDARD_RETURN_EMAILS: Record<Language, Record<ReturnEmail, Return
     },
     resolved: {
       subject: "返品 {{ return_number }} が完了しました",
-      body: `{{ customer_first_name }} 様\n\n返品 {{ return_number }} が完了しました: {{ resolution }} {{ amount }}。\n\n{{ shop_name }} をご利用いただきありがとうございます。`,
+      body:
+        `{{ customer_first_name }} 様\n\n返品 {{ return_number }} が完了しました: {{ resolution }} ` +
+        `{{ amount }}。\n\n{{ shop_name }} をご利用いただきありがとうございます。`,
     },
   },
   fa: {
     requested: {
       subject: "درخواست مرجوعی {{ return_number }} دریافت شد",
-      body: `{{ customer_first_name }} عزیز،\n\nدرخواست شما برای مرجوع کردن این کالاها از سفارش {{ order_name }} دریافت شد:\n${items}\nپس از بررسی به شما خبر می‌دهیم. وضعیت: {{ status_url }}`,
+      body:
+        `{{ customer_first_name }} عزیز،\n\nدرخواست شما برای مرجوع کردن این کالاها از سفارش ` +
+        `{{ order_name }} دریافت شد:\n${items}\n` +
+        `پس از بررسی به شما خبر می‌دهیم. وضعیت: {{ status_url }}`,
     },
     approved: {
       subject: "مرجوعی {{ return_number }} تأیید شد",
-      body: `{{ customer_first_name }} عزیز،\n\nمرجوعی {{ return_number }} تأیید شد.\n\n{{ instructions }}\n\nنشانی ارسال:\n{{ return_address }}\n\nوضعیت: {{ status_url }}`,
+      body:
+        `{{ customer_first_name }} عزیز،\n\nمرجوعی {{ return_number }} تأیید شد.\n\n` +
+        `{{ instructions }}\n\nنشانی ارسال:\n{{ return_address }}\n\nوضعیت: {{ status_url }}`,
     },
     declined: {
       subject: "دربارهٔ درخواست مرجوعی {{ return_number }}",
-      body: `{{ customer_first_name }} عزیز،\n\nمتأسفیم، مرجوعی {{ return_number }} برای سفارش {{ order_name }} پذیرفته نمی‌شود.\n\n{{ decline_reason }}`,
+      body:
+        `{{ customer_first_name }} عزیز،\n\nمتأسفیم، مرجوعی {{ return_number }} برای سفارش ` +
+        `{{ order_name }} پذیرفته نمی‌شود.\n\n{{ decline_reason }}`,
     },
     received: {
       subject: "کالاهای مرجوعی {{ return_number }} رسید",
-      body: `{{ customer_first_name }} عزیز،\n\nکالاهای مرجوعی شما رسید و بررسی شد. اکنون {{ resolution }} را انجام می‌دهیم.`,
+      body:
+        `{{ customer_first_name }} عزیز،\n\nکالاهای مرجوعی شما رسید و بررسی شد. اکنون ` +
+        `{{ resolution }} را انجام می‌دهیم.`,
     },
     resolved: {
       subject: "مرجوعی {{ return_number }} کامل شد",
-      body: `{{ customer_first_name }} عزیز،\n\nمرجوعی {{ return_number }} کامل شد: {{ resolution }} به مبلغ {{ amount }}.\n\nسپاس از خرید شما از {{ shop_name }}.`,
+      body:
+        `{{ customer_first_name }} عزیز،\n\nمرجوعی {{ return_number }} کامل شد: {{ resolution }} ` +
+        `به مبلغ {{ amount }}.\n\nسپاس از خرید شما از {{ shop_name }}.`,
     },
   },
 };
