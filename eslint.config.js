@@ -81,6 +81,11 @@ const config = [
     rules: { "no-var": "off" },
   },
   {
+    // Node runs the .mjs scripts as they are, and its ES modules need a relative import's extension.
+    files: ["**/*.mjs"],
+    rules: { "import-x/extensions": ["error", "ignorePackages"] },
+  },
+  {
     // The storefront's scripts run in the shopper's browser, as they are.
     files: ["extensions/**/*.js"],
     languageOptions: { globals: globals.browser },

@@ -26,8 +26,19 @@ function migrationsIn(dir) {
     });
 }
 
-const SQLITE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" ("id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME, "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME, "started_at" DATETIME NOT NULL DEFAULT current_timestamp, "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`;
-const POSTGRES_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" ("id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ, "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ, "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`;
+const SQLITE_TABLE =
+  `CREATE TABLE IF NOT EXISTS "_prisma_migrations" ("id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, ` +
+  `"finished_at" DATETIME, "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME, ` +
+  `"started_at" DATETIME NOT NULL DEFAULT current_timestamp, ` +
+  `"applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`;
+const POSTGRES_TABLE =
+  `CREATE TABLE IF NOT EXISTS "_prisma_migrations" ("id" VARCHAR(36) PRIMARY KEY NOT NULL, ` +
+  `"checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ, "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, ` +
+  `"rolled_back_at" TIMESTAMPTZ, "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), ` +
+  `"applied_steps_count" INTEGER NOT NULL DEFAULT 0)`;
+const APPLIED =
+  `SELECT migration_name, checksum FROM "_prisma_migrations" ` +
+  `WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
 
 /** @param {AppliedRow[]} applied @param {Migration[]} migrations */
 function checkApplied(applied, migrations) {
@@ -36,7 +47,8 @@ function checkApplied(applied, migrations) {
     const m = byName.get(row.migration_name);
     if (!m)
       throw new Error(
-        `The database has migration ${row.migration_name}, which this code does not know: is it older than the database?`,
+        `The database has migration ${row.migration_name}, which this code does not know: ` +
+          "is it older than the database?",
       );
     if (m.checksum !== row.checksum)
       throw new Error(`Migration ${m.name} was changed after it was applied. Write a new migration instead.`);
@@ -49,7 +61,7 @@ function checkApplied(applied, migrations) {
  * @param {{ log?: (line: string) => void }} [options]
  * @returns {Promise<string[]>}
  */
-export async function migrate(url, { log = () => {} } = {}) {
+export async function migrate(url, { log } = {}) {
   if (url.startsWith("file:")) {
     const { default: Database } = await import("better-sqlite3");
     const path = url.replace(/^file:/, "").replace(/\?.*$/, "");
@@ -58,27 +70,23 @@ export async function migrate(url, { log = () => {} } = {}) {
       db.pragma("journal_mode = WAL");
       db.exec(SQLITE_TABLE);
       const migrations = migrationsIn(join(root, "prisma/migrations"));
-      const applied = /** @type {AppliedRow[]} */ (
-        db
-          .prepare(
-            `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-          )
-          .all()
-      );
+      const applied = /** @type {AppliedRow[]} */ (db.prepare(APPLIED).all());
       checkApplied(applied, migrations);
       const done = new Set(applied.map((r) => r.migration_name));
       const record = db.prepare(
-        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`,
+        `INSERT INTO "_prisma_migrations" ` +
+          "(id, checksum, finished_at, migration_name, started_at, applied_steps_count) " +
+          "VALUES (?, ?, ?, ?, ?, 1)",
       );
       /** @type {string[]} */
       const names = [];
-      for (const m of migrations.filter((m) => !done.has(m.name))) {
+      for (const m of migrations.filter((pending) => !done.has(pending.name))) {
         const started = new Date().toISOString();
         db.transaction(() => {
           db.exec(m.sql);
           record.run(randomUUID(), m.checksum, new Date().toISOString(), m.name, started);
         })();
-        log(`Applied ${m.name}`);
+        log?.(`Applied ${m.name}`);
         names.push(m.name);
       }
       return names;
@@ -95,20 +103,20 @@ export async function migrate(url, { log = () => {} } = {}) {
     await client.query(POSTGRES_TABLE);
     const migrations = migrationsIn(join(root, "prisma/postgres/migrations"));
     /** @type {{ rows: AppliedRow[] }} */
-    const { rows: applied } = await client.query(
-      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-    );
+    const { rows: applied } = await client.query(APPLIED);
     checkApplied(applied, migrations);
     const done = new Set(applied.map((r) => r.migration_name));
     /** @type {string[]} */
     const names = [];
-    for (const m of migrations.filter((m) => !done.has(m.name))) {
+    for (const m of migrations.filter((pending) => !done.has(pending.name))) {
       const started = new Date();
       await client.query("BEGIN");
       try {
         await client.query(m.sql);
         await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, $4, 1)`,
+          `INSERT INTO "_prisma_migrations" ` +
+            "(id, checksum, finished_at, migration_name, started_at, applied_steps_count) " +
+            "VALUES ($1, $2, now(), $3, $4, 1)",
           [randomUUID(), m.checksum, m.name, started],
         );
         await client.query("COMMIT");
@@ -116,12 +124,14 @@ export async function migrate(url, { log = () => {} } = {}) {
         await client.query("ROLLBACK");
         throw new Error(`Migration ${m.name} failed and was rolled back: ${/** @type {Error} */ (error).message}`);
       }
-      log(`Applied ${m.name}`);
+      log?.(`Applied ${m.name}`);
       names.push(m.name);
     }
     return names;
   } finally {
-    await client.query("SELECT pg_advisory_unlock(72707369)").catch(() => {});
+    await client.query("SELECT pg_advisory_unlock(72707369)").catch(() => {
+      // Ending the session below releases the lock anyway.
+    });
     await client.end();
   }
 }

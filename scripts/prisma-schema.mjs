@@ -4,7 +4,8 @@ export function postgresSchemaFrom(source) {
   const out = source
     .replace(
       /generator client \{[^}]*\}/,
-      `generator client {\n  provider   = "prisma-client-js"\n  engineType = "client"\n  output     = "../../node_modules/.prisma/client-postgres"\n}`,
+      `generator client {\n  provider   = "prisma-client-js"\n  engineType = "client"\n` +
+        `  output     = "../../node_modules/.prisma/client-postgres"\n}`,
     )
     .replace(
       /datasource db \{[^}]*\}/,

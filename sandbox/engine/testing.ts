@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020";
 import addFormatsModule from "ajv-formats";
 
 import { createSandbox, type SandboxOptions } from "./index";
