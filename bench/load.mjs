@@ -54,7 +54,8 @@ const pools = new Map();
 function poolFor(url, connections) {
   const current = pools.get(url);
   if (current?.connections === connections) return { entry: current, fresh: false };
-  if (current) void current.pool.close();
+  // The old pool closes in the background; the new step does not wait for it, nor care if it fails.
+  if (current) current.pool.close().catch(() => undefined);
   const entry = {
     connections,
     connects: 0,
@@ -157,10 +158,9 @@ async function runWindow(window) {
 }
 
 process.on("message", (message) => {
-  runWindow(message).then(
-    (result) => process.send({ id: message.id, result }),
-    (error) => process.send({ id: message.id, error: String(error?.stack ?? error) }),
-  );
+  runWindow(message)
+    .then((result) => process.send({ id: message.id, result }))
+    .catch((error) => process.send({ id: message.id, error: String(error?.stack ?? error) }));
 });
 process.once("SIGTERM", async () => {
   await Promise.allSettled([...pools.values()].map((entry) => entry.pool.destroy()));

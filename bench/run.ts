@@ -133,8 +133,14 @@ function startLoadGenerator(): Promise<LoadGenerator> {
               (window.seconds + 60) * 1000,
             );
             pending.set(id, {
-              resolve: (r) => (clearTimeout(timer), resolveRun(r)),
-              reject: (e) => (clearTimeout(timer), rejectRun(e)),
+              resolve: (r) => {
+                clearTimeout(timer);
+                resolveRun(r);
+              },
+              reject: (e) => {
+                clearTimeout(timer);
+                rejectRun(e);
+              },
             });
             child.send({ id, ...window });
           });
@@ -238,7 +244,8 @@ function sqliteScratch(): Scratch {
       const inbox = raw.prepare(`SELECT webhookId, status, processedAt FROM WebhookEvent WHERE shop = ?`);
       const orders = raw.prepare(`SELECT shopifyId FROM "Order" WHERE shop = ?`);
       const failures = raw.prepare(
-        `SELECT substr(lastError, 1, 200) AS error, COUNT(*) AS n FROM WebhookEvent WHERE status IN ('failed', 'parked') GROUP BY 1 ORDER BY 2 DESC LIMIT 5`,
+        `SELECT substr(lastError, 1, 200) AS error, COUNT(*) AS n FROM WebhookEvent ` +
+          `WHERE status IN ('failed', 'parked') GROUP BY 1 ORDER BY 2 DESC LIMIT 5`,
       );
       return {
         async backlog() {
@@ -331,7 +338,8 @@ async function postgresScratch(): Promise<Scratch> {
         },
         async failures() {
           const r = await client.query(
-            `SELECT left("lastError", 200) AS error, COUNT(*)::int AS n FROM "WebhookEvent" WHERE status IN ('failed', 'parked') GROUP BY 1 ORDER BY 2 DESC LIMIT 5`,
+            `SELECT left("lastError", 200) AS error, COUNT(*)::int AS n FROM "WebhookEvent" ` +
+              `WHERE status IN ('failed', 'parked') GROUP BY 1 ORDER BY 2 DESC LIMIT 5`,
           );
           return r.rows;
         },
@@ -667,7 +675,8 @@ function verdict(kind: string, steps: StepReport[], serverErrors: string[]) {
     `${kind} verdict: ${met ? "TARGET MET" : "TARGET MISSED"} — worst app/ceiling ${(worstRatio * 100).toFixed(0)}% ` +
       `(target >= ${TARGET.ratio * 100}%) ${ok.ratio ? "ok" : "MISSED"}; worst app p99 ${f1(worstP99)} ms ` +
       `(target < ${TARGET.p99Ms} ms) ${ok.p99 ? "ok" : "MISSED"}; nothing lost: ${ok.nothingLost ? "yes" : "NO"} ` +
-      `(${acked} acknowledged, ${lost} not in the inbox, ${notMirrored} not mirrored, ${failed} failed, ${errors5xx} 5xx, ` +
+      `(${acked} acknowledged, ${lost} not in the inbox, ${notMirrored} not mirrored, ${failed} failed, ` +
+      `${errors5xx} 5xx, ` +
       `${transport} socket errors/timeouts` +
       `${behind ? `, ${behind} still unprocessed after ${DRAIN_LIMIT_MS / 1000} s` : ""})${
         serverErrors.length ? `; server wrote ${serverErrors.length} stderr lines` : ""
@@ -705,8 +714,9 @@ async function main() {
   }
 
   console.log(
-    `Signed orders/create deliveries (${(readFileSync(PAYLOAD_FILE).length / 1024).toFixed(1)} kB, Shopify's example payload), ` +
-      `closed loop on kept-open connections, ${rounds} rounds of a ${windowS} s window for the ceiling and one for the app per step, concurrency ${concurrencies.join(", ")}; ` +
+    `Signed orders/create deliveries (${(readFileSync(PAYLOAD_FILE).length / 1024).toFixed(1)} kB, ` +
+      `Shopify's example payload), closed loop on kept-open connections, ${rounds} rounds of a ${windowS} s window ` +
+      `for the ceiling and one for the app per step, concurrency ${concurrencies.join(", ")}; ` +
       `Node ${process.version}.`,
   );
   const report: Record<string, unknown> = {
@@ -743,7 +753,8 @@ async function main() {
   for (const summary of summaries) summary();
   console.log(
     "\napp/ceil: app req/s over the bare HMAC-only server's at the same concurrency, each measured in the same " +
-      "number of windows of the same length, alternating; rounds: the lowest and highest ratio of one pair of windows. " +
+      "number of windows of the same length, alternating; rounds: the lowest and highest ratio of one pair of " +
+      "windows. " +
       "p50: the median of the windows' p50; p99: the highest of their p99, on open connections. opening max: the " +
       "slowest first request of the step's new connections, all opened at once before its first window; - when " +
       "the step keeps the previous step's connections (same concurrency) (Node " +
