@@ -52,6 +52,9 @@ const OWNERS: Record<string, string[]> = {
   ContactMessage: CONTACT,
   SurveyResponse: CONTACT,
   TrackingViewDay: CONTACT,
+  // Importing a shop's past orders (a new area: its own module, when it lands)
+  HistoryImport: ["app/services/history-import/", "app/models/history-import.server.ts"],
+  HistoryImportSettings: ["app/services/history-import/", "app/models/history-import.server.ts"],
   // Infrastructure
   RateLimitCounter: ["app/services/rate-limit.server.ts"],
   ScheduledTask: ["app/jobs/scheduler.server.ts"],
@@ -70,17 +73,7 @@ const KNOWN_VIOLATIONS: string[] = [
   // Not moved yet (being moved in this change, one area at a time):
   "app/db.server.ts Session",
   "app/db.server.ts WebhookEvent",
-  "app/jobs/pg-boss-runner.server.ts WebhookEvent",
   "app/models/returns.server.ts ShopifyReturn",
-  "app/models/tracking.server.ts Customer",
-  "app/models/tracking.server.ts Fulfillment",
-  "app/models/tracking.server.ts FulfillmentEvent",
-  "app/models/tracking.server.ts FulfillmentLine",
-  "app/models/tracking.server.ts LineItem",
-  "app/models/tracking.server.ts Order",
-  "app/models/tracking.server.ts Shop",
-  "app/routes/app.sync.tsx Shop",
-  "app/routes/app.sync.tsx WebhookEvent",
   "app/services/contact/context.server.ts Fulfillment",
   "app/services/contact/context.server.ts Order",
   "app/services/contact/context.server.ts Refund",
@@ -97,15 +90,10 @@ const KNOWN_VIOLATIONS: string[] = [
   "app/services/dashboard/core-metrics.server.ts ShopifyReturn",
   "app/services/dashboard/core-metrics.server.ts SurveyResponse",
   "app/services/dashboard/core-metrics.server.ts TrackingViewDay",
-  "app/services/loyalty/admin.server.ts Shop",
   "app/services/loyalty/earning.server.ts Customer",
   "app/services/loyalty/earning.server.ts Order",
   "app/services/loyalty/earning.server.ts Refund",
   "app/services/loyalty/maintenance.server.ts Customer",
-  "app/services/loyalty/maintenance.server.ts Shop",
-  "app/services/loyalty/proxy.server.ts Shop",
-  "app/services/loyalty/storefront.server.ts Shop",
-  "app/services/record-install.server.ts Shop",
   "app/services/returns/cases.server.ts Fulfillment",
   "app/services/returns/cases.server.ts Order",
   "app/services/returns/cases.server.ts Refund",
@@ -118,8 +106,6 @@ const KNOWN_VIOLATIONS: string[] = [
   "app/services/tracking/register.server.ts EmailSuppression",
   "app/services/tracking/register.server.ts Notification",
   "app/services/tracking/views.server.ts TrackingViewDay",
-  "app/webhooks/handlers.server.ts Session",
-  "app/webhooks/handlers.server.ts Shop",
 ];
 
 const PRISMA_METHODS = [
@@ -170,7 +156,7 @@ const isOwner = (file: string, table: string) =>
  */
 function split(source: string): { code: string; strings: string } {
   const code = source.split("");
-  const strings = source.split("").map((c) => (c === "\n" ? "\n" : " "));
+  const strings: string[] = source.split("").map((c) => (c === "\n" ? "\n" : " "));
   const blank = (i: number) => {
     if (code[i] !== "\n") code[i] = " ";
   };

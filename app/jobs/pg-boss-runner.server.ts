@@ -1,7 +1,7 @@
 import PgBoss from "pg-boss";
 
 import type { Db } from "../db.server";
-import { dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
+import { countUnfinishedEvents, dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
 
 import { processEvent } from "./process-event.server";
 import { DEFAULT_BUSY_SHARE, intakeFirst, type JobRunner } from "./runner.server";
@@ -100,7 +100,7 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
           await Promise.allSettled([...inFlight]);
           continue;
         }
-        const pending = await db.webhookEvent.count({ where: { status: { in: ["pending", "processing"] } } });
+        const pending = await countUnfinishedEvents(db);
         if (pending === 0) return;
         await new Promise((r) => setTimeout(r, 100));
       }

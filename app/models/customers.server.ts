@@ -20,3 +20,16 @@ export async function applyCustomer(db: Db, shop: string, c: CustomerRecord): Pr
     return "created";
   });
 }
+
+export async function customerFirstName(
+  db: Db,
+  shop: string,
+  customerShopifyId: string | null,
+): Promise<string | null> {
+  if (!customerShopifyId) return null;
+  const c = await db.customer.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: customerShopifyId } },
+    select: { firstName: true },
+  });
+  return c?.firstName ?? null;
+}

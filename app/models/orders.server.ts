@@ -1,5 +1,9 @@
+import type { Fulfillment, FulfillmentEvent, FulfillmentLine, LineItem, Order } from "@prisma/client";
+
 import { isSqliteDb, type Db } from "../db.server";
 import type { FulfillmentEventRecord, FulfillmentRecord, OrderRecord, RefundRecord } from "../webhooks/payloads";
+
+import { rawRows } from "./raw-sql.server";
 
 /** The personal fields of an order, as they are after customers/redact. */
 export const REDACTED_ORDER_FIELDS = {
@@ -280,4 +284,119 @@ export async function applyRefund(db: Db, shop: string, r: RefundRecord): Promis
     if ((error as { code?: string } | null)?.code === "P2002") return "unchanged";
     throw error;
   }
+}
+
+/** "#1001", "1001" and " #1001 " all name order #1001; shops with a prefix ("AB-1001") are matched as typed. */
+export function orderNameCandidates(input: string): string[] {
+  const typed = input.trim();
+  if (!typed || typed.length > 64) return [];
+  const bare = typed.replace(/^#/, "");
+  return [...new Set([typed, `#${bare}`, bare])];
+}
+
+export async function findOrdersByName(db: Db, shop: string, name: string) {
+  const candidates = orderNameCandidates(name);
+  if (candidates.length === 0) return [];
+  return db.order.findMany({
+    where: { shop, name: { in: candidates } },
+    select: { shopifyId: true, email: true },
+    take: 5,
+  });
+}
+
+export async function findOrderById(db: Db, shop: string, orderShopifyId: string) {
+  return db.order.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
+    select: { shopifyId: true, email: true, customerShopifyId: true },
+  });
+}
+
+/** Orders by name, each with its line items: the storefront lookup reads what it shows (raw SQL: raw-sql.server.ts). */
+export async function findOrdersByNameWithItems(db: Db, shop: string, name: string): Promise<OrderWithItems[]> {
+  const candidates = orderNameCandidates(name);
+  if (candidates.length === 0) return [];
+  const orders = await rawRows<Order>(db, `SELECT * FROM "Order" WHERE "shop" = {} AND "name" IN ({*}) LIMIT 5`, [
+    shop,
+    candidates,
+  ]);
+  return withLineItems(db, orders);
+}
+
+export type OrderWithItems = Order & { lineItems: LineItem[] };
+
+export const sortById = <T extends { id: string }>(rows: T[]) =>
+  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+async function withLineItems(db: Db, orders: Order[]): Promise<OrderWithItems[]> {
+  if (orders.length === 0) return [];
+  // No ORDER BY on the primary key in these reads: SQLite would walk the whole table in key order
+  // rather than use the index on the filter. The few rows are sorted here instead.
+  const items = sortById(
+    await rawRows<LineItem>(db, `SELECT * FROM "LineItem" WHERE "orderId" IN ({*})`, [orders.map((o) => o.id)]),
+  );
+  return orders.map((o) => ({ ...o, lineItems: items.filter((i) => i.orderId === o.id) }));
+}
+
+export async function recentOrdersOfCustomer(db: Db, shop: string, customerShopifyId: string, take = 10) {
+  return db.order.findMany({
+    where: { shop, customerShopifyId },
+    orderBy: { shopifyCreatedAt: "desc" },
+    take,
+    select: { shopifyId: true, name: true, shopifyCreatedAt: true, fulfillmentStatus: true, cancelledAt: true },
+  });
+}
+
+/** Orders with items still to ship, oldest first, for the unfulfilled-too-long rule. */
+export async function openUnfulfilledOrders(db: Db, shop: string, placedBefore: Date, placedAfter: Date, take = 100) {
+  return db.order.findMany({
+    where: {
+      shop,
+      cancelledAt: null,
+      closedAt: null,
+      shopifyCreatedAt: { lt: placedBefore, gte: placedAfter },
+      OR: [{ fulfillmentStatus: null }, { fulfillmentStatus: { in: ["partial", "unfulfilled", "restocked"] } }],
+      lineItems: { some: { requiresShipping: true, fulfillableQuantity: { gt: 0 } } },
+    },
+    orderBy: { shopifyCreatedAt: "asc" },
+    take,
+    select: { shopifyId: true, name: true, shopifyCreatedAt: true, shippingCountryCode: true },
+  });
+}
+
+/** An order with its line items (unless `preloaded` is it) and its shipments, oldest first (raw SQL: raw-sql.server.ts). */
+export async function orderWithShipments(db: Db, shop: string, orderShopifyId: string, preloaded?: OrderWithItems) {
+  let order: OrderWithItems | undefined =
+    preloaded && preloaded.shop === shop && preloaded.shopifyId === orderShopifyId ? preloaded : undefined;
+  if (!order) {
+    const rows = await rawRows<Order>(db, `SELECT * FROM "Order" WHERE "shop" = {} AND "shopifyId" = {}`, [
+      shop,
+      orderShopifyId,
+    ]);
+    [order] = await withLineItems(db, rows);
+  }
+  if (!order) return null;
+  const shipments = await rawRows<Fulfillment>(
+    db,
+    `SELECT * FROM "Fulfillment" WHERE "shop" = {} AND "orderShopifyId" = {} ORDER BY "shopifyCreatedAt"`,
+    [shop, orderShopifyId],
+  );
+  return { order, shipments };
+}
+
+/** The lines of `shipments` and their carrier scans, newest first; both reads at once. */
+export async function linesAndEventsOfShipments(
+  db: Db,
+  shop: string,
+  shipments: Fulfillment[],
+): Promise<[FulfillmentLine[], FulfillmentEvent[]]> {
+  return Promise.all([
+    rawRows<FulfillmentLine>(db, `SELECT * FROM "FulfillmentLine" WHERE "fulfillmentId" IN ({*})`, [
+      shipments.map((f) => f.id),
+    ]).then(sortById),
+    rawRows<FulfillmentEvent>(
+      db,
+      `SELECT * FROM "FulfillmentEvent" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*}) ORDER BY "happenedAt" DESC`,
+      [shop, shipments.map((f) => f.shopifyId)],
+    ),
+  ]);
 }

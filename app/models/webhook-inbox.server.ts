@@ -159,6 +159,21 @@ export async function dueEventIds(db: Db, limit: number, now = new Date()): Prom
   return rows.map((r) => r.id);
 }
 
+/** The shop's events waiting to run (at most `limit`), to hand to the job runner again. */
+export async function pendingEventIds(db: Db, shop: string, limit: number): Promise<string[]> {
+  const rows = await db.webhookEvent.findMany({
+    where: { shop, status: "pending" },
+    select: { id: true },
+    take: limit,
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Events of every shop not yet run to the end (pending or processing). */
+export async function countUnfinishedEvents(db: Db): Promise<number> {
+  return db.webhookEvent.count({ where: { status: { in: ["pending", "processing"] } } });
+}
+
 /** A person asked to try parked or failed events again (Sync page). Scoped to their shop. */
 export async function requeueEvents(db: Db, shop: string, ids: string[] | "all-parked", now = new Date()) {
   const result = await db.webhookEvent.updateMany({

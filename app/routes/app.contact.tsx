@@ -24,7 +24,7 @@ import { authenticate } from "../shopify.server";
 import { CHANNEL_KINDS, LANGUAGES, TOPICS, type ContactSettings } from "../domain/contact/settings";
 import { WEEKDAY_NAMES } from "../domain/contact/hours";
 import { getContactSettings } from "../models/contact.server";
-import { shopProfile } from "../models/tracking.server";
+import { shopProfile } from "../models/shop.server";
 import { updateContactSettings } from "../services/contact/settings.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -24,7 +24,7 @@ import { adjustmentSchema, adjustPoints, memberDetail } from "../services/loyalt
 import { LoyaltyError } from "../services/loyalty/redemption.server";
 import { MemberNotFoundError } from "../services/loyalty/ledger.server";
 import { loadLoyaltySettings } from "../services/loyalty/settings.server";
-import { shopProfile } from "../models/tracking.server";
+import { shopProfile } from "../models/shop.server";
 import { formatShopTime } from "../utils/format";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {

@@ -20,7 +20,7 @@ import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { listMembers } from "../services/loyalty/admin.server";
 import { loadLoyaltySettings } from "../services/loyalty/settings.server";
-import { shopProfile } from "../models/tracking.server";
+import { shopProfile } from "../models/shop.server";
 import { formatShopTime } from "../utils/format";
 
 const wholeOrNull = (value: string | null) => (value && /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : null);

@@ -28,7 +28,7 @@ import { env } from "../env.server";
 import { adminClient } from "../shopify/admin.server";
 import { parseDeskAction, returnDetail, runDeskAction } from "../services/returns/desk.server";
 import { ReturnsError } from "../services/returns/errors.server";
-import { shopProfile } from "../models/tracking.server";
+import { shopProfile } from "../models/shop.server";
 import {
   DECLINE_REASON_LABELS,
   DISPOSITION_LABELS,

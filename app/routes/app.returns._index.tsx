@@ -30,7 +30,7 @@ import {
   statusCounts,
 } from "../services/returns/desk.server";
 import { ReturnsError } from "../services/returns/errors.server";
-import { shopProfile } from "../models/tracking.server";
+import { shopProfile } from "../models/shop.server";
 import { RESOLUTION_LABELS, STATUS_LABELS, STATUS_TONES } from "../domain/returns/desk";
 import { RETURN_STATUSES, type Resolution, type ReturnStatus } from "../domain/returns/policy";
 import { formatMoney } from "../domain/shared/money";

@@ -89,7 +89,7 @@ afterAll(async () => {
 
 describe("the preview", () => {
   it("renders the template being edited with example values, through the mailer's renderer", async () => {
-    const { shopProfile } = await import("../models/tracking.server");
+    const { shopProfile } = await import("../models/shop.server");
     const shopName = (await shopProfile(t.db, TEST_SHOP)).name;
     const answer = await send(emails, "/app/returns/emails", {
       intent: "preview",
@@ -245,7 +245,7 @@ describe("the email a shopper gets", () => {
     const { approveReturn } = await import("../services/returns/workflow.server");
     const { deliverDueNotifications } = await import("../services/outbox.server");
     const { createMailer } = await import("../services/mailer.server");
-    const { shopProfile } = await import("../models/tracking.server");
+    const { shopProfile } = await import("../models/shop.server");
     const deps = { db: t.db, secret, admin: async () => world.admin };
     const req = {
       shop: TEST_SHOP,

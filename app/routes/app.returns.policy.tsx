@@ -25,7 +25,7 @@ import { NotSavedBanner } from "../components/NotSavedBanner";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { getReturnPolicy, returnPolicyVersion, saveReturnPolicyFields } from "../services/returns/policy.server";
-import { shopProfile } from "../models/tracking.server";
+import { shopProfile } from "../models/shop.server";
 import {
   LANGUAGES,
   SHOPIFY_RETURN_REASONS,

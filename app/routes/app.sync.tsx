@@ -21,16 +21,17 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { jobs } from "../jobs/index.server";
-import { requeueEvents, syncOverview } from "../models/webhook-inbox.server";
+import { shopTimeZone } from "../models/shop.server";
+import { pendingEventIds, requeueEvents, syncOverview } from "../models/webhook-inbox.server";
 import { formatAge, formatShopTime } from "../utils/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [overview, shop] = await Promise.all([
+  const [overview, storedTimeZone] = await Promise.all([
     syncOverview(db(), session.shop),
-    db().shop.findUnique({ where: { domain: session.shop }, select: { ianaTimezone: true } }),
+    shopTimeZone(db(), session.shop),
   ]);
-  const timeZone = shop?.ianaTimezone ?? "UTC";
+  const timeZone = storedTimeZone ?? "UTC";
   const now = new Date();
   return json({
     ordersMirrored: overview.ordersMirrored,
@@ -83,12 +84,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return json({ ok: false, message: "Unknown action." }, { status: 400 });
   }
   const runner = jobs();
-  const ids = await db().webhookEvent.findMany({
-    where: { shop: session.shop, status: "pending" },
-    select: { id: true },
-    take: 500,
-  });
-  for (const { id } of ids) runner.enqueue(id);
+  for (const id of await pendingEventIds(db(), session.shop, 500)) runner.enqueue(id);
   return json({ ok: true, message: count === 1 ? "1 event queued again" : `${count} events queued again` });
 };
 

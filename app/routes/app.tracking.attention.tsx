@@ -6,7 +6,7 @@ import { Badge, Card, EmptyState, IndexTable, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { attentionList } from "../services/tracking/insights.server";
-import { shopProfile } from "../models/tracking.server";
+import { shopProfile } from "../models/shop.server";
 import { formatShopTime } from "../utils/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

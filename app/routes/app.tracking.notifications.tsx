@@ -18,7 +18,7 @@ import { useState } from "react";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { listNotifications, type NotificationStatus } from "../models/outbox.server";
-import { shopProfile } from "../models/tracking.server";
+import { shopProfile } from "../models/shop.server";
 import { formatShopTime } from "../utils/format";
 
 const STATUSES: NotificationStatus[] = ["pending", "sending", "sent", "retrying", "failed", "suppressed", "skipped"];

@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import { recordShopInstall } from "../models/shop.server";
 import { adminClient, type GraphqlFn } from "../shopify/admin.server";
 import { ShopDetails } from "../shopify/operations/shop";
 
@@ -13,13 +14,8 @@ export async function recordInstall(db: Db, graphql: GraphqlFn, shop: string, sc
     currencyCode: details.currencyCode,
     ianaTimezone: details.ianaTimezone,
     scopes: scopes ?? null,
-    uninstalledAt: null,
   };
-  await db.shop.upsert({
-    where: { domain: shop },
-    create: { domain: shop, installedAt: new Date(), ...data },
-    update: data,
-  });
+  await recordShopInstall(db, shop, data);
   // Installed again after a shop/redact: the new installation's deliveries count again.
   await liftShopRedaction(db, shop);
 }

@@ -2,6 +2,7 @@ import type { Db } from "../db.server";
 import { applyCustomer } from "../models/customers.server";
 import { applyFulfillment, applyFulfillmentEvent, applyOrder, applyRefund } from "../models/orders.server";
 import { applyReturnEvent } from "../models/returns.server";
+import { recordShopScopes, recordShopUninstall } from "../models/shop.server";
 import { deleteShopData, recordDataRequest, redactCustomer, type DataSubject } from "../services/compliance.server";
 import { gid } from "../domain/shared/shopify-ids";
 
@@ -96,19 +97,11 @@ export const handlers: Record<string, WebhookHandler> = {
   "returns/cancel": mirrorReturn,
   "customers/create": ({ db, shop, payload }) => applyCustomer(db, shop, customerFromPayload(payload)),
   "customers/update": ({ db, shop, payload }) => applyCustomer(db, shop, customerFromPayload(payload)),
-  "app/uninstalled": async ({ db, shop, now }) => {
-    await db.session.deleteMany({ where: { shop } });
-    await db.shop.upsert({
-      where: { domain: shop },
-      create: { domain: shop, uninstalledAt: now },
-      update: { uninstalledAt: now },
-    });
-  },
+  "app/uninstalled": ({ db, shop, now }) => recordShopUninstall(db, shop, now),
   "app/scopes_update": async ({ db, shop, payload }) => {
     const current = Array.isArray(payload.current) ? payload.current.join(",") : null;
     if (current === null) return;
-    await db.session.updateMany({ where: { shop }, data: { scope: current } });
-    await db.shop.updateMany({ where: { domain: shop }, data: { scopes: current } });
+    await recordShopScopes(db, shop, current);
   },
   "customers/data_request": (ctx) => recordDataRequest(ctx.db, ctx.shop, subjectOf(ctx)),
   "customers/redact": (ctx) => redactCustomer(ctx.db, ctx.shop, subjectOf(ctx), ctx.now),

@@ -9,7 +9,8 @@ import type { ContactMessageInput } from "../../domain/contact/message";
 import { businessHoursOf, languageFor, type ContactSettings } from "../../domain/contact/settings";
 import { getContactSettings, getRequest, searchTextOf } from "../../models/contact.server";
 import { enqueueNotification } from "../../models/outbox.server";
-import { findOrdersByName, shopProfile } from "../../models/tracking.server";
+import { findOrdersByName } from "../../models/orders.server";
+import { shopProfile } from "../../models/shop.server";
 import { renderEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 

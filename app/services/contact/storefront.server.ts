@@ -9,7 +9,7 @@ import { checkContactMessage } from "../../domain/contact/message";
 import { businessHoursOf, CHANNEL_RULES, faqFor, languageFor } from "../../domain/contact/settings";
 import { gid } from "../../domain/shared/shopify-ids";
 import { getContactSettings } from "../../models/contact.server";
-import { shopProfile } from "../../models/tracking.server";
+import { shopProfile } from "../../models/shop.server";
 import { clientKey, firstBlocked, rateLimited, rateLimiter, type RateLimitRule } from "../rate-limit.server";
 
 import { ContactError, createRequest } from "./requests.server";

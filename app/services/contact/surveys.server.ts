@@ -8,7 +8,7 @@
 import type { Db } from "../../db.server";
 import { getContactSettings } from "../../models/contact.server";
 import { enqueueNotification } from "../../models/outbox.server";
-import { shopProfile } from "../../models/tracking.server";
+import { shopProfile } from "../../models/shop.server";
 import { renderEmail } from "../email-render.server";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
 import { unsubscribeUrl } from "../unsubscribe.server";

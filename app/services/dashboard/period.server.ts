@@ -1,6 +1,6 @@
 import { db } from "../../db.server";
 import { addDays, isCivilDate, localDate } from "../../domain/tracking/calendar";
-import { shopProfile } from "../../models/tracking.server";
+import { shopProfile } from "../../models/shop.server";
 
 /** The dashboard's period from ?from=&to= (civil dates in the shop's time zone); the last 30 days by default. */
 export async function periodFromQuery(

@@ -7,7 +7,7 @@
  */
 import type { Db } from "../../db.server";
 import { change, periods, type Period } from "../../domain/dashboard/kpi";
-import { shopProfile } from "../../models/tracking.server";
+import { shopProfile } from "../../models/shop.server";
 
 export type MetricFormat = "percent" | "score" | "minutes" | "count" | "money";
 

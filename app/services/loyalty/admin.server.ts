@@ -224,7 +224,4 @@ export async function liabilityReport(db: Db, shop: string, now: Date) {
 }
 
 /** The shop's currency, in which tier thresholds, reward amounts and the liability are shown. */
-export async function shopCurrency(db: Db, shop: string): Promise<string> {
-  const row = await db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
-  return row?.currencyCode ?? "USD";
-}
+export { shopCurrency } from "../../models/shop.server";

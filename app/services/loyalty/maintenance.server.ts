@@ -8,6 +8,7 @@
  */
 import type { Db } from "../../db.server";
 import { enqueueNotification, isSuppressed } from "../../models/outbox.server";
+import { shopInstallState } from "../../models/shop.server";
 import { addDays, DAY_MS, spendOfOrders, TIER_WINDOW_DAYS, tierFor } from "../../domain/loyalty/points";
 import { currencyNameFor, type LoyaltySettings } from "../../domain/loyalty/settings";
 import { isValidTimeZone, localDate } from "../../domain/tracking/calendar";
@@ -96,10 +97,7 @@ export async function runLoyaltyMaintenance(db: Db, deps: MaintenanceDeps): Prom
   for (const { shop } of shops) {
     const settings = await loadLoyaltySettings(db, shop);
     if (!settings.enabled) continue;
-    const shopRow = await db.shop.findUnique({
-      where: { domain: shop },
-      select: { name: true, uninstalledAt: true, ianaTimezone: true },
-    });
+    const shopRow = await shopInstallState(db, shop);
     if (shopRow?.uninstalledAt) continue;
     const zone = shopRow?.ianaTimezone;
     const run: ShopRun = {

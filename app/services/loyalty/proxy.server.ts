@@ -4,6 +4,7 @@
  * logged_in_customer_id; nothing in the body or query can name another customer.
  */
 import type { Db } from "../../db.server";
+import { shopCurrency } from "../../models/shop.server";
 import type { AdminClient } from "../../shopify/admin.server";
 import type { ProxyContext } from "../app-proxy.server";
 
@@ -62,7 +63,7 @@ export async function loyaltyPost(
       const rewardId = typeof form.rewardId === "string" ? form.rewardId.trim() : "";
       if (!rewardId || rewardId.length > 64)
         return { status: 400, body: { error: "unknown_reward", message: "Choose a reward to redeem." } };
-      const shopRow = await deps.db.shop.findUnique({ where: { domain: ctx.shop }, select: { currencyCode: true } });
+      const currency = await shopCurrency(deps.db, ctx.shop);
       const admin = await deps.admin(ctx.shop);
       if (!admin)
         return {
@@ -70,7 +71,7 @@ export async function loyaltyPost(
           body: { error: "unavailable", message: "Rewards are unavailable just now. Please try again in a minute." },
         };
       const redeemed = await redeemReward(
-        { db: deps.db, admin, now: deps.now(), shopCurrency: shopRow?.currencyCode ?? "USD" },
+        { db: deps.db, admin, now: deps.now(), shopCurrency: currency },
         { shop: ctx.shop, customerId: ctx.loggedInCustomerId, rewardId },
       );
       return {

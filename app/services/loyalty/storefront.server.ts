@@ -1,5 +1,6 @@
 /** What the storefront "Rewards" block shows; only what the page needs. */
 import type { Db } from "../../db.server";
+import { shopCurrency } from "../../models/shop.server";
 import { gid } from "../../domain/shared/shopify-ids";
 import { expiresAt, tierProgress } from "../../domain/loyalty/points";
 import { currencyNameFor, type LoyaltyLocale, type LoyaltySettings } from "../../domain/loyalty/settings";
@@ -60,8 +61,7 @@ export async function loyaltySummary(
   const settings = await loadLoyaltySettings(db, shop);
   if (!settings.enabled)
     throw new LoyaltyError(403, "program_off", "This shop's rewards program is not running right now.");
-  const shopRow = await db.shop.findUnique({ where: { domain: shop }, select: { currencyCode: true } });
-  const currency = shopRow?.currencyCode ?? "USD";
+  const currency = await shopCurrency(db, shop);
   const rewards = await activeRewards(db, shop);
   const base = { program: program(settings, input.locale, currency), rewards };
   if (!input.customerId) return { ...base, member: null };

@@ -13,7 +13,8 @@ import {
 import type { Language, ReturnPolicy } from "../../domain/returns/policy";
 import { languageFor } from "../../domain/tracking/settings";
 import { enqueueNotification } from "../../models/outbox.server";
-import { customerFirstName, shopProfile } from "../../models/tracking.server";
+import { customerFirstName } from "../../models/customers.server";
+import { shopProfile } from "../../models/shop.server";
 import { renderEmail, type RenderedEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 import { signLinkToken } from "../link-token.server";

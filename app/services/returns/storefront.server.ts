@@ -19,7 +19,7 @@ import { exchangeCreditMinor, exchangeState } from "../../domain/returns/exchang
 import { toMinor } from "../../domain/shared/money";
 import { languageFor } from "../../domain/tracking/settings";
 import { gid } from "../../domain/shared/shopify-ids";
-import { findOrderById, findOrdersByName, recentOrdersOfCustomer } from "../../models/tracking.server";
+import { findOrderById, findOrdersByName, recentOrdersOfCustomer } from "../../models/orders.server";
 import type { AdminClient } from "../../shopify/admin.server";
 import { ProductVariantsForExchange } from "../../shopify/operations/returns";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";

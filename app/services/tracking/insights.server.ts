@@ -3,13 +3,9 @@ import type { Db } from "../../db.server";
 import { assessUnfulfilledDelay } from "../../domain/tracking/delay";
 import { median } from "../../domain/tracking/estimate";
 import { CARRIERS, type CarrierCode } from "../../domain/tracking/carriers";
-import {
-  deliveredSince,
-  getTrackingSettings,
-  needsAttention,
-  openUnfulfilledOrders,
-  shopProfile,
-} from "../../models/tracking.server";
+import { deliveredSince, getTrackingSettings, needsAttention } from "../../models/tracking.server";
+import { openUnfulfilledOrders } from "../../models/orders.server";
+import { shopProfile } from "../../models/shop.server";
 
 import { calendarOf } from "./shipments.server";
 

@@ -13,14 +13,9 @@ import { LRUCache } from "lru-cache";
 
 import type { Db } from "../../db.server";
 import { languageFor } from "../../domain/tracking/settings";
-import {
-  findOrdersByNameWithItems,
-  getTrackingSettings,
-  recentOrdersOfCustomer,
-  shopProfile,
-  type OrderWithItems,
-  type ShopProfile,
-} from "../../models/tracking.server";
+import { getTrackingSettings } from "../../models/tracking.server";
+import { findOrdersByNameWithItems, recentOrdersOfCustomer, type OrderWithItems } from "../../models/orders.server";
+import { shopProfile, type ShopProfile } from "../../models/shop.server";
 import type { TrackingSettings, Language, WordingKey } from "../../domain/tracking/settings";
 import type { AdminClient } from "../../shopify/admin.server";
 import { gid } from "../../domain/shared/shopify-ids";

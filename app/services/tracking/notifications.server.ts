@@ -16,7 +16,7 @@ import {
   type TrackingSettings,
 } from "../../domain/tracking/settings";
 import { enqueueNotification, skipPendingNotifications } from "../../models/outbox.server";
-import { customerFirstName } from "../../models/tracking.server";
+import { customerFirstName } from "../../models/customers.server";
 import { renderEmail, type RenderedEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 

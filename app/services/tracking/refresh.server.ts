@@ -5,7 +5,8 @@
  */
 import type { Db } from "../../db.server";
 import { businessDaysBetween, localDate, startOfLocalDay } from "../../domain/tracking/calendar";
-import { getTrackingSettings, shopProfile } from "../../models/tracking.server";
+import { getTrackingSettings } from "../../models/tracking.server";
+import { shopProfile } from "../../models/shop.server";
 
 import { enqueueShipmentEmails } from "./notifications.server";
 import { assembleTracking, type ShipmentState, type TrackingState } from "./shipments.server";

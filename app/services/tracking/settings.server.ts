@@ -13,7 +13,8 @@ import {
   type SettingsProblem,
   type TrackingSettings,
 } from "../../domain/tracking/settings";
-import { getTrackingSettings, saveTrackingSettings, shopProfile } from "../../models/tracking.server";
+import { getTrackingSettings, saveTrackingSettings } from "../../models/tracking.server";
+import { shopProfile } from "../../models/shop.server";
 import { templateProblem, type RenderedEmail } from "../email-render.server";
 import { templateFor } from "../../domain/tracking/email-templates";
 

@@ -30,12 +30,11 @@ import { buildShipmentTimeline, isCancelledShipment, type ShipmentTimeline } fro
 import {
   getTrackingSettings,
   loadOrderForTracking,
-  shopProfile,
   transitSamples,
   type OrderForTracking,
-  type OrderWithItems,
-  type ShopProfile,
 } from "../../models/tracking.server";
+import { shopProfile, type ShopProfile } from "../../models/shop.server";
+import { type OrderWithItems } from "../../models/orders.server";
 
 export function calendarOf(settings: TrackingSettings, timeZone: string): BusinessCalendar {
   return {
