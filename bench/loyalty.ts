@@ -204,13 +204,17 @@ function sqliteGenerator(file: string): Generator {
   const indexes = () =>
     raw
       .prepare(
-        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map(() => "?").join(", ")}) ORDER BY name`,
+        `SELECT name, sql FROM sqlite_master
+         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map(() => "?").join(", ")})
+         ORDER BY name`,
       )
       .all(...TABLES) as { name: string; sql: string }[];
   const insertMembers = raw.prepare(
     `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < @last)
-     INSERT INTO "LoyaltyMember" (id, shop, key, customerShopifyId, email, points, lifetimePoints, lastActivityAt, createdAt, updatedAt)
-     SELECT 'm' || substr('00000000' || i, -8), @shop, 'c:gid://shopify/Customer/' || (1000000 + i), 'gid://shopify/Customer/' || (1000000 + i),
+     INSERT INTO "LoyaltyMember" (id, shop, key, customerShopifyId, email, points, lifetimePoints, lastActivityAt,
+                                  createdAt, updatedAt)
+     SELECT 'm' || substr('00000000' || i, -8), @shop, 'c:gid://shopify/Customer/' || (1000000 + i),
+            'gid://shopify/Customer/' || (1000000 + i),
             'member' || i || '@example.com', 0, 0, @now, @now, @now
      FROM seq`,
   );
@@ -219,12 +223,14 @@ function sqliteGenerator(file: string): Generator {
      INSERT INTO "LoyaltyLedgerEntry" (id, shop, memberId, sourceKey, kind, points, availableAt, createdAt)
      SELECT 'e' || substr('000000000' || n, -9), @shop, 'm' || substr('00000000' || (n % @members), -8),
             'bench:' || (n % @members) || ':' || (n / @members), 'earn_order', ${POINTS_PER_ENTRY},
-            CASE WHEN ((n % @members) + n / @members) % ${PENDING_EVERY} = 0 THEN @pendingUntil ELSE ${iso("@first + n")} END,
+            CASE WHEN ((n % @members) + n / @members) % ${PENDING_EVERY} = 0 THEN @pendingUntil
+                 ELSE ${iso("@first + n")} END,
             ${iso("@first + n")}
      FROM seq`,
   );
   const credit = raw.prepare(
-    `UPDATE "LoyaltyMember" SET points = points + @points, lifetimePoints = lifetimePoints + @points, updatedAt = @now WHERE shop = @shop`,
+    `UPDATE "LoyaltyMember" SET points = points + @points, lifetimePoints = lifetimePoints + @points, updatedAt = @now
+     WHERE shop = @shop`,
   );
   return {
     async step({ members, from, to }) {
@@ -271,7 +277,9 @@ function postgresGenerator(url: string): Generator {
       await client.query<{ name: string; sql: string }>(
         `SELECT i.indexname AS name, i.indexdef AS sql FROM pg_indexes i
          WHERE i.schemaname = current_schema() AND i.tablename = ANY($1)
-           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()))
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                           WHERE c.conname = i.indexname
+                             AND c.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()))
          ORDER BY i.indexname`,
         [TABLES],
       )
@@ -289,8 +297,10 @@ function postgresGenerator(url: string): Generator {
         for (const index of before) await client.query(`DROP INDEX "${index.name}"`);
         if (members) {
           await client.query(
-            `INSERT INTO "LoyaltyMember" (id, shop, key, "customerShopifyId", email, points, "lifetimePoints", "lastActivityAt", "createdAt", "updatedAt")
-             SELECT 'm' || lpad(i::text, 8, '0'), $1, 'c:gid://shopify/Customer/' || (1000000 + i), 'gid://shopify/Customer/' || (1000000 + i),
+            `INSERT INTO "LoyaltyMember" (id, shop, key, "customerShopifyId", email, points, "lifetimePoints",
+                                          "lastActivityAt", "createdAt", "updatedAt")
+             SELECT 'm' || lpad(i::text, 8, '0'), $1, 'c:gid://shopify/Customer/' || (1000000 + i),
+                    'gid://shopify/Customer/' || (1000000 + i),
                     'member' || i || '@example.com', 0, 0, ${utc("$3")}, ${utc("$3")}, ${utc("$3")}
              FROM generate_series(0, $2::int - 1) AS i`,
             [SHOP, members, GENERATED_AT_MS / 1000],
@@ -298,8 +308,10 @@ function postgresGenerator(url: string): Generator {
         }
         if (to > from) {
           await client.query(
-            `INSERT INTO "LoyaltyLedgerEntry" (id, shop, "memberId", "sourceKey", kind, points, "availableAt", "createdAt")
-             SELECT 'e' || lpad(n::text, 9, '0'), $1, 'm' || lpad((n % $2)::text, 8, '0'), 'bench:' || (n % $2) || ':' || (n / $2), 'earn_order', ${POINTS_PER_ENTRY},
+            `INSERT INTO "LoyaltyLedgerEntry" (id, shop, "memberId", "sourceKey", kind, points, "availableAt",
+                                               "createdAt")
+             SELECT 'e' || lpad(n::text, 9, '0'), $1, 'm' || lpad((n % $2)::text, 8, '0'),
+                    'bench:' || (n % $2) || ':' || (n / $2), 'earn_order', ${POINTS_PER_ENTRY},
                     CASE WHEN ((n % $2) + n / $2) % ${PENDING_EVERY} = 0 THEN ${utc("$6")} ELSE ${utc("$5 + n")} END,
                     ${utc("$5 + n")}
              FROM generate_series($3::bigint, $4::bigint - 1) AS n`,
@@ -307,7 +319,9 @@ function postgresGenerator(url: string): Generator {
           );
         }
         await client.query(
-          `UPDATE "LoyaltyMember" SET points = points + $1, "lifetimePoints" = "lifetimePoints" + $1, "updatedAt" = ${utc("$3")} WHERE shop = $2`,
+          `UPDATE "LoyaltyMember" SET points = points + $1, "lifetimePoints" = "lifetimePoints" + $1,
+                                      "updatedAt" = ${utc("$3")}
+           WHERE shop = $2`,
           [((to - from) / MEMBERS) * POINTS_PER_ENTRY, SHOP, GENERATED_AT_MS / 1000],
         );
         t1 = performance.now();
@@ -358,7 +372,8 @@ async function benchDatabase(kind: Kind): Promise<DbFigures> {
     const first = await generator.step({ members: MEMBERS, from: 0, to: half });
     steps.push({ rows: half, times: first });
     log(
-      `  ${kind}: ${fmt(MEMBERS)} members, ${fmt(half)} ledger rows generated in ${fmt(seconds(first), 1)} s (${describeStep(first)})`,
+      `  ${kind}: ${fmt(MEMBERS)} members, ${fmt(half)} ledger rows generated in ${fmt(seconds(first), 1)} s ` +
+        `(${describeStep(first)})`,
     );
 
     const { server, port } = await listen(async (req, res) => {
@@ -379,7 +394,8 @@ async function benchDatabase(kind: Kind): Promise<DbFigures> {
     steps.push({ rows: full - half, times: second });
     const generateS = seconds(first) + seconds(second);
     log(
-      `  ${kind}: ledger grown to ${fmt(full)} rows in ${fmt(seconds(second), 1)} s (${describeStep(second)}); total generation ${fmt(generateS, 1)} s`,
+      `  ${kind}: ledger grown to ${fmt(full)} rows in ${fmt(seconds(second), 1)} s (${describeStep(second)}); ` +
+        `total generation ${fmt(generateS, 1)} s`,
     );
     reads.push({ ledgerRows: full, result: await drive(port, randomMember) });
     server.close();
@@ -409,11 +425,13 @@ async function benchDatabase(kind: Kind): Promise<DbFigures> {
 
     for (const r of reads)
       log(
-        `  ${kind}: balance read at ${fmt(r.ledgerRows)} ledger rows: ${fmt(r.result.perSecond)} req/s, p50 ${fmt(r.result.p50, 2)} ms, p99 ${fmt(r.result.p99, 2)} ms, ${r.result.errors} errors`,
+        `  ${kind}: balance read at ${fmt(r.ledgerRows)} ledger rows: ${fmt(r.result.perSecond)} req/s, ` +
+          `p50 ${fmt(r.result.p50, 2)} ms, p99 ${fmt(r.result.p99, 2)} ms, ${r.result.errors} errors`,
       );
     const earning = await benchEarning(db);
     log(
-      `  ${kind}: ${fmt(earning.orders)} orders/paid: ${fmt(earning.ordersPerS, 1)} orders/s, ${fmt(earning.pointsPerS)} points/s (intake ${fmt(earning.intakePerS)}/s)`,
+      `  ${kind}: ${fmt(earning.orders)} orders/paid: ${fmt(earning.ordersPerS, 1)} orders/s, ` +
+        `${fmt(earning.pointsPerS)} points/s (intake ${fmt(earning.intakePerS)}/s)`,
     );
     return { kind, generateS, steps, reads, check, earning };
   } finally {
@@ -521,7 +539,9 @@ function earningCeiling(): number {
 
 async function main() {
   log(
-    `Loyalty benchmark: ${fmt(MEMBERS)} members, ${fmt(LEDGER)} ledger rows, ${CONCURRENCY} concurrent readers for ${DURATION_MS / 1000} s, ${fmt(ORDERS)} orders/paid at ${ORDER_CONCURRENCY} workers`,
+    `Loyalty benchmark: ${fmt(MEMBERS)} members, ${fmt(LEDGER)} ledger rows, ` +
+      `${CONCURRENCY} concurrent readers for ${DURATION_MS / 1000} s, ` +
+      `${fmt(ORDERS)} orders/paid at ${ORDER_CONCURRENCY} workers`,
   );
   const kinds: Kind[] = [];
   if (DB_CHOICE === "all" || DB_CHOICE === "sqlite") kinds.push("sqlite");
@@ -539,34 +559,59 @@ async function main() {
   server.close();
   const ceilingEarn = earningCeiling();
   log(
-    `  bare Node ceiling: ${fmt(ceilingRead.perSecond)} req/s (p99 ${fmt(ceilingRead.p99, 2)} ms); HMAC + parse ${fmt(ceilingEarn)} deliveries/s`,
+    `  bare Node ceiling: ${fmt(ceilingRead.perSecond)} req/s (p99 ${fmt(ceilingRead.p99, 2)} ms); ` +
+      `HMAC + parse ${fmt(ceilingEarn)} deliveries/s`,
   );
 
   const figures: DbFigures[] = [];
   for (const kind of kinds) figures.push(await benchDatabase(kind));
 
+  /** One line of a table: its cells, already padded, after two spaces. */
+  const row = (...cells: string[]) => `  ${cells.join(" ")}`;
   log("\nBalance read (balanceOf over HTTP, loopback, random members)");
   log("  database     ledger rows    req/s     p50 ms   p99 ms   errors   of ceiling");
   log(
-    `  ${"bare Node".padEnd(12)} ${"—".padStart(11)} ${fmt(ceilingRead.perSecond).padStart(8)} ${fmt(ceilingRead.p50, 2).padStart(9)} ${fmt(ceilingRead.p99, 2).padStart(8)} ${String(ceilingRead.errors).padStart(8)}`,
+    row(
+      "bare Node".padEnd(12),
+      "—".padStart(11),
+      fmt(ceilingRead.perSecond).padStart(8),
+      fmt(ceilingRead.p50, 2).padStart(9),
+      fmt(ceilingRead.p99, 2).padStart(8),
+      String(ceilingRead.errors).padStart(8),
+    ),
   );
   for (const f of figures) {
     for (const r of f.reads) {
       log(
-        `  ${f.kind.padEnd(12)} ${fmt(r.ledgerRows).padStart(11)} ${fmt(r.result.perSecond).padStart(8)} ${fmt(r.result.p50, 2).padStart(9)} ${fmt(r.result.p99, 2).padStart(8)} ${String(r.result.errors).padStart(8)} ${`${fmt((100 * r.result.perSecond) / ceilingRead.perSecond, 0)}%`.padStart(12)}`,
+        row(
+          f.kind.padEnd(12),
+          fmt(r.ledgerRows).padStart(11),
+          fmt(r.result.perSecond).padStart(8),
+          fmt(r.result.p50, 2).padStart(9),
+          fmt(r.result.p99, 2).padStart(8),
+          String(r.result.errors).padStart(8),
+          `${fmt((100 * r.result.perSecond) / ceilingRead.perSecond, 0)}%`.padStart(12),
+        ),
       );
     }
     const [a, b] = f.reads;
-    log(
-      `  ${f.kind}: doubling the ledger changed throughput by ${fmt((100 * (b.result.perSecond - a.result.perSecond)) / a.result.perSecond, 1)}% and p99 by ${fmt((100 * (b.result.p99 - a.result.p99)) / a.result.p99, 1)}%; ${f.check}`,
-    );
+    const throughput = fmt((100 * (b.result.perSecond - a.result.perSecond)) / a.result.perSecond, 1);
+    const p99 = fmt((100 * (b.result.p99 - a.result.p99)) / a.result.p99, 1);
+    log(`  ${f.kind}: doubling the ledger changed throughput by ${throughput}% and p99 by ${p99}%; ${f.check}`);
   }
   log("\nPoints earned from orders/paid (signed delivery -> inbox -> job: mirror + loyalty)");
   log("  database     orders   intake/s   orders/s   points/s   of ceiling");
   for (const f of figures) {
     const e = f.earning;
     log(
-      `  ${f.kind.padEnd(12)} ${fmt(e.orders).padStart(6)} ${fmt(e.intakePerS).padStart(10)} ${fmt(e.ordersPerS, 1).padStart(10)} ${fmt(e.pointsPerS).padStart(10)} ${`${fmt((100 * e.ordersPerS) / ceilingEarn, 2)}%`.padStart(12)}`,
+      row(
+        f.kind.padEnd(12),
+        fmt(e.orders).padStart(6),
+        fmt(e.intakePerS).padStart(10),
+        fmt(e.ordersPerS, 1).padStart(10),
+        fmt(e.pointsPerS).padStart(10),
+        `${fmt((100 * e.ordersPerS) / ceilingEarn, 2)}%`.padStart(12),
+      ),
     );
   }
   log(`  ceiling (HMAC + JSON.parse only): ${fmt(ceilingEarn)} deliveries/s`);
