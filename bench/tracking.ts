@@ -364,7 +364,8 @@ function sqliteScratch(): Scratch {
       db.pragma("journal_mode = WAL");
       const s = shopRow(now);
       db.prepare(
-        `INSERT INTO Shop (domain, name, email, ianaTimezone, installedAt, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO Shop (domain, name, email, ianaTimezone, installedAt, createdAt, updatedAt)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ).run(s.domain, s.name, s.email, s.tz, value(s.now), value(s.now), value(s.now));
       // An installed shop has an offline session, which every app-proxy request loads.
       db.prepare(
@@ -380,7 +381,8 @@ function sqliteScratch(): Scratch {
         Object.entries(TABLES).map(([key, spec]) => [
           key,
           db.prepare(
-            `INSERT INTO "${spec.table}" (${spec.columns.map(([c]) => `"${c}"`).join(", ")}) VALUES (${spec.columns.map(() => "?").join(", ")})`,
+            `INSERT INTO "${spec.table}" (${spec.columns.map(([c]) => `"${c}"`).join(", ")})
+             VALUES (${spec.columns.map(() => "?").join(", ")})`,
           ),
         ]),
       );
@@ -434,11 +436,13 @@ async function postgresScratch(): Promise<Scratch> {
       try {
         const s = shopRow(now);
         await c.query(
-          `INSERT INTO "Shop" (domain, name, email, "ianaTimezone", "installedAt", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5, $5)`,
+          `INSERT INTO "Shop" (domain, name, email, "ianaTimezone", "installedAt", "createdAt", "updatedAt")
+           VALUES ($1, $2, $3, $4, $5, $5, $5)`,
           [s.domain, s.name, s.email, s.tz, s.now],
         );
         await c.query(
-          `INSERT INTO "Session" (id, shop, state, "isOnline", "accessToken") VALUES ($1, $2, 'installed', false, 'shpat_bench')`,
+          `INSERT INTO "Session" (id, shop, state, "isOnline", "accessToken")
+           VALUES ($1, $2, 'installed', false, 'shpat_bench')`,
           [`offline_${s.domain}`, s.domain],
         );
         await c.query(
@@ -455,7 +459,9 @@ async function postgresScratch(): Promise<Scratch> {
             const columns = spec.columns.map((_, index) => rows[key].map((row) => row[index]));
             await c.query(
               `INSERT INTO "${spec.table}" (${spec.columns.map(([n]) => `"${n}"`).join(", ")}) ` +
-                `SELECT * FROM unnest(${spec.columns.map(([, type], index) => `$${index + 1}::${pgType[type]}[]`).join(", ")})`,
+                `SELECT * FROM unnest(${spec.columns
+                  .map(([, type], index) => `$${index + 1}::${pgType[type]}[]`)
+                  .join(", ")})`,
               columns,
             );
           }
@@ -657,7 +663,8 @@ async function delayCheckPasses(scratch: Scratch) {
       const seconds = (performance.now() - started) / 1000;
       passes.push({ seconds, checked: result.checked, enqueued: result.enqueued.length });
       process.stdout.write(
-        ` ${result.checked.toLocaleString("en")} orders in ${seconds.toFixed(1)} s, ${result.enqueued.length} emails enqueued\n`,
+        ` ${result.checked.toLocaleString("en")} orders in ${seconds.toFixed(1)} s, ` +
+          `${result.enqueued.length} emails enqueued\n`,
       );
     }
     return passes;
@@ -712,10 +719,10 @@ async function lighthouseScores() {
           onlyCategories: ["performance"],
         });
         const score = result?.lhr.categories.performance.score;
-        if (typeof score !== "number")
-          throw new Error(
-            `Lighthouse gave no performance score for ${pages[key]}: ${JSON.stringify(result?.lhr.runtimeError ?? null)}`,
-          );
+        if (typeof score !== "number") {
+          const why = JSON.stringify(result?.lhr.runtimeError ?? null);
+          throw new Error(`Lighthouse gave no performance score for ${pages[key]}: ${why}`);
+        }
         scores[key].push(Math.round(score * 100));
         process.stdout.write(`  Lighthouse ${key} run ${run + 1}: ${Math.round(score * 100)}\n`);
       }
@@ -757,7 +764,9 @@ async function main() {
     else console.log(`PostgreSQL not reachable at ${postgresAdminUrl.replace(/:[^:@/]*@/, ":***@")}: skipped.`);
   }
   console.log(
-    `Tracking lookups through /proxy/tracking (signed app-proxy queries, random orders of ${orderCount.toLocaleString("en")}), closed loop, ${durationS} s per step; Node ${process.version}.`,
+    `Tracking lookups through /proxy/tracking (signed app-proxy queries, ` +
+      `random orders of ${orderCount.toLocaleString("en")}), closed loop, ${durationS} s per step; ` +
+      `Node ${process.version}.`,
   );
 
   const report: Record<string, unknown> = {
@@ -793,7 +802,8 @@ async function main() {
       const met = worstP99 < TARGET.p99Ms && bad === 0;
       allMet &&= met;
       lines.push(
-        `\n${kind === "sqlite" ? "SQLite" : "PostgreSQL"} (${orderCount.toLocaleString("en")} orders, filled in ${result.seedS.toFixed(1)} s)`,
+        `\n${kind === "sqlite" ? "SQLite" : "PostgreSQL"} ` +
+          `(${orderCount.toLocaleString("en")} orders, filled in ${result.seedS.toFixed(1)} s)`,
       );
       lines.push("conc  ceiling req/s  p50 ms  p99 ms  app req/s  p50 ms  p99 ms  app/ceil  non-200");
       for (const s of result.steps) {
@@ -801,16 +811,29 @@ async function main() {
           .filter(([st]) => st !== "200")
           .reduce((m, [, k]) => m + k, 0);
         lines.push(
-          `${String(s.concurrency).padStart(4)}  ${s.ceiling.rps.toFixed(0).padStart(13)}  ${f1(s.ceiling.latency.p50).padStart(6)}  ${f1(s.ceiling.latency.p99).padStart(6)}  ` +
-            `${s.app.rps.toFixed(0).padStart(9)}  ${f1(s.app.latency.p50).padStart(6)}  ${f1(s.app.latency.p99).padStart(6)}  ${`${(s.ratio * 100).toFixed(0)}%`.padStart(8)}  ${String(non200 + s.app.wrongBody).padStart(7)}`,
+          [
+            String(s.concurrency).padStart(4),
+            s.ceiling.rps.toFixed(0).padStart(13),
+            f1(s.ceiling.latency.p50).padStart(6),
+            f1(s.ceiling.latency.p99).padStart(6),
+            s.app.rps.toFixed(0).padStart(9),
+            f1(s.app.latency.p50).padStart(6),
+            f1(s.app.latency.p99).padStart(6),
+            `${(s.ratio * 100).toFixed(0)}%`.padStart(8),
+            String(non200 + s.app.wrongBody).padStart(7),
+          ].join("  "),
         );
       }
       lines.push(
-        `verdict: ${met ? "TARGET MET" : "TARGET MISSED"} — worst app p99 ${f1(worstP99)} ms (target < ${TARGET.p99Ms} ms); ${bad} failed or wrong answers`,
+        `verdict: ${met ? "TARGET MET" : "TARGET MISSED"} — worst app p99 ${f1(worstP99)} ms ` +
+          `(target < ${TARGET.p99Ms} ms); ${bad} failed or wrong answers`,
       );
-      lines.push(
-        `delay check (every 15 min): ${result.delayCheck.map((p, i) => `${i === 0 ? "first pass" : "next pass"} ${p.checked.toLocaleString("en")} orders in ${p.seconds.toFixed(1)} s (${(p.checked / p.seconds).toFixed(0)}/s), ${p.enqueued} emails enqueued`).join("; ")}`,
+      const passes = result.delayCheck.map(
+        (p, i) =>
+          `${i === 0 ? "first pass" : "next pass"} ${p.checked.toLocaleString("en")} orders ` +
+          `in ${p.seconds.toFixed(1)} s (${(p.checked / p.seconds).toFixed(0)}/s), ${p.enqueued} emails enqueued`,
       );
+      lines.push(`delay check (every 15 min): ${passes.join("; ")}`);
     } finally {
       await scratch.drop();
     }
@@ -821,7 +844,8 @@ async function main() {
   const sizeMet = size.gzipBytes < TARGET.blockJsGzipBytes;
   allMet &&= sizeMet;
   lines.push(
-    `\nBlock JavaScript: ${size.bytes} B, ${size.gzipBytes} B gzipped (${(size.gzipBytes / 1024).toFixed(1)} KB; Shopify's limit 10 KB) ${sizeMet ? "ok" : "OVER"}`,
+    `\nBlock JavaScript: ${size.bytes} B, ${size.gzipBytes} B gzipped ` +
+      `(${(size.gzipBytes / 1024).toFixed(1)} KB; Shopify's limit 10 KB) ${sizeMet ? "ok" : "OVER"}`,
   );
 
   if (!skipLighthouse) {
@@ -831,19 +855,22 @@ async function main() {
     const met = drop <= TARGET.lighthouseDrop;
     allMet &&= met;
     lines.push(
-      `Lighthouse performance (median of ${lighthouseRuns}): without the block ${lh.withoutBlock}, with it ${lh.withBlock}; drop ${drop} ` +
-        `(target <= ${TARGET.lighthouseDrop}) ${met ? "ok" : "MISSED"}  [runs: ${lh.scores.withoutBlock.join("/")} vs ${lh.scores.withBlock.join("/")}]`,
+      `Lighthouse performance (median of ${lighthouseRuns}): without the block ${lh.withoutBlock}, ` +
+        `with it ${lh.withBlock}; drop ${drop} (target <= ${TARGET.lighthouseDrop}) ${met ? "ok" : "MISSED"}  ` +
+        `[runs: ${lh.scores.withoutBlock.join("/")} vs ${lh.scores.withBlock.join("/")}]`,
     );
   }
 
   for (const line of lines) console.log(line);
   console.log(
-    "\napp/ceil: app lookups/s over bench/ceiling.mjs (a bare Node server that checks one HMAC and answers) at the same concurrency.",
+    "\napp/ceil: app lookups/s over bench/ceiling.mjs (a bare Node server that checks one HMAC and answers) " +
+      "at the same concurrency.",
   );
   const file = join(resultsDir, `tracking-${runId}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
   console.log(
-    `${allMet ? "All targets met." : "Some targets missed."} Results: ${file} (server logs in ${logDir}); took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    `${allMet ? "All targets met." : "Some targets missed."} Results: ${file} (server logs in ${logDir}); ` +
+      `took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
   );
 }
 
