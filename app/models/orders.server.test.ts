@@ -28,20 +28,24 @@ function snapshot(id: number, minute: number) {
 }
 
 describe(`the order mirror (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
-  it("keeps the newest snapshot, line items included, when snapshots of a new order are written at once in any order", async () => {
-    const minutes = [3, 9, 1, 7, 5, 8, 2];
-    const results = await Promise.all(minutes.map((m) => applyOrder(t.db, SHOP, snapshot(4101, m))));
-    expect(results.filter((r) => r === "created")).toHaveLength(1);
-    const row = await t.db.order.findUniqueOrThrow({
-      where: { shop_shopifyId: { shop: SHOP, shopifyId: "gid://shopify/Order/4101" } },
-      include: { lineItems: true },
-    });
-    expect(row.shopifyUpdatedAt.toISOString()).toBe("2026-11-01T12:09:00.000Z");
-    expect(row.lineItems.map((l) => l.quantity)).toEqual([9]);
-    // An older one arriving later changes nothing.
-    expect(await applyOrder(t.db, SHOP, snapshot(4101, 4))).toBe("stale");
-    expect((await t.db.lineItem.findFirstOrThrow({ where: { orderId: row.id } })).quantity).toBe(9);
-  });
+  it(
+    "keeps the newest snapshot, line items included, when snapshots of a new order are " +
+      "written at once in any order",
+    async () => {
+      const minutes = [3, 9, 1, 7, 5, 8, 2];
+      const results = await Promise.all(minutes.map((m) => applyOrder(t.db, SHOP, snapshot(4101, m))));
+      expect(results.filter((r) => r === "created")).toHaveLength(1);
+      const row = await t.db.order.findUniqueOrThrow({
+        where: { shop_shopifyId: { shop: SHOP, shopifyId: "gid://shopify/Order/4101" } },
+        include: { lineItems: true },
+      });
+      expect(row.shopifyUpdatedAt.toISOString()).toBe("2026-11-01T12:09:00.000Z");
+      expect(row.lineItems.map((l) => l.quantity)).toEqual([9]);
+      // An older one arriving later changes nothing.
+      expect(await applyOrder(t.db, SHOP, snapshot(4101, 4))).toBe("stale");
+      expect((await t.db.lineItem.findFirstOrThrow({ where: { orderId: row.id } })).quantity).toBe(9);
+    },
+  );
 
   it("never brings back a forgotten customer's personal fields with a late update", async () => {
     await applyOrder(t.db, SHOP, snapshot(4102, 1));

@@ -10,10 +10,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const filter = parseDeskFilter(new URL(request.url).searchParams);
   const rows = await listReturns(db(), session.shop, filter, 10_000);
   const day = new Date().toISOString().slice(0, 10);
+  const filename = `aftercare-returns${filter.status ? `-${filter.status}` : ""}-${day}.csv`;
   return new Response(returnsCsv(rows), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="aftercare-returns${filter.status ? `-${filter.status}` : ""}-${day}.csv"`,
+      "Content-Disposition": `attachment; filename="${filename}"`,
       "Cache-Control": "no-store",
     },
   });

@@ -86,7 +86,8 @@ export default function ReturnInsightsPage() {
           value={main?.kept ?? "—"}
           help={
             main
-              ? `Exchanges ${main.exchange} and store credit ${main.storeCredit}: ${pct(main.keptShare)} of returned value`
+              ? `Exchanges ${main.exchange} and store credit ${main.storeCredit}: ${pct(main.keptShare)} ` +
+                `of returned value`
               : "Exchanges and store credit"
           }
         />

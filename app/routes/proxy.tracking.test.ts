@@ -214,6 +214,7 @@ describe("lookup by order number and email", () => {
 });
 
 describe("rate limit on failed lookups", () => {
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("blocks a client after 8 failures with 429 and Retry-After, even for a right answer, but not other clients", async () => {
     for (let i = 0; i < 8; i++)
       expect((await call({ order: `#${2000 + i}`, email: "x@example.com" }, { ip: "198.51.100.9" })).status).toBe(404);
@@ -303,12 +304,15 @@ describe("a flood of failed lookups (issue: one visitor locked a whole shop)", (
 });
 
 describe("repeated signed parameters", () => {
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("refuses a signed request with another customer id put in front, through the route and the fast path", async () => {
     const signed = proxyRequest("tracking", {}, { loggedInCustomerId: "502" });
     const url = signed.url.replace("?", "?logged_in_customer_id=501&");
-    const res = await loader({ request: new Request(url, { headers: signed.headers }), params: {}, context: {} }).catch(
-      (e: Response) => e,
-    );
+    const res = await loader({
+      request: new Request(url, { headers: signed.headers }),
+      params: {},
+      context: {},
+    }).catch((e: Response) => e);
     expect(res.status).toBe(400);
     expect((await res.json()).message).toMatch(/repeats "logged_in_customer_id"/);
     const { answerTrackingLookup } = await import("../services/tracking/endpoint.server");

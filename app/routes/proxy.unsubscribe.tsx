@@ -20,7 +20,8 @@ function page(
   form = "",
 ) {
   return liquid(
-    `<div class="page-width" style="max-width:40rem;margin:3rem auto;padding:0 1rem"><h1>${escapeHtml(heading)}</h1><p>${escapeHtml(text)}</p>${form}</div>`,
+    `<div class="page-width" style="max-width:40rem;margin:3rem auto;padding:0 1rem">` +
+      `<h1>${escapeHtml(heading)}</h1><p>${escapeHtml(text)}</p>${form}</div>`,
     { status },
   );
 }
@@ -31,7 +32,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!readUnsubscribeToken(token, shop, env().SHOPIFY_API_SECRET)) {
     return page(liquid, 404, "Link not valid", "This unsubscribe link is not valid or has expired.");
   }
-  const form = `<form method="post" action="/apps/aftercare/unsubscribe?token=${encodeURIComponent(token)}"><button type="submit" class="button">Unsubscribe</button></form>`;
+  const action = `/apps/aftercare/unsubscribe?token=${encodeURIComponent(token)}`;
+  const button = `<button type="submit" class="button">Unsubscribe</button>`;
+  const form = `<form method="post" action="${action}">${button}</form>`;
   return page(liquid, 200, "Unsubscribe", "Stop getting these emails about your orders from this shop?", form);
 };
 

@@ -86,24 +86,28 @@ describe("the money of an exchange", () => {
 });
 
 describe("the store credit an exchange leaves", () => {
-  it("is what was worth (bonus included) less the new items, and only the bonus for an exchange from before prices were kept", () => {
-    expect(
-      exchangeCreditMinor({
-        resolutionMinor: 3850,
-        exchangeMinor: 1800,
-        bonusMinor: 350,
-        lines: [{ exchangeUnitPriceMinor: 1800 }],
-      }),
-    ).toBe(2050);
-    expect(
-      exchangeCreditMinor({
-        resolutionMinor: 3850,
-        exchangeMinor: 0,
-        bonusMinor: 350,
-        lines: [{ exchangeUnitPriceMinor: null }],
-      }),
-    ).toBe(350);
-  });
+  it(
+    "is what was worth (bonus included) less the new items, and only the bonus for an " +
+      "exchange from before prices were kept",
+    () => {
+      expect(
+        exchangeCreditMinor({
+          resolutionMinor: 3850,
+          exchangeMinor: 1800,
+          bonusMinor: 350,
+          lines: [{ exchangeUnitPriceMinor: 1800 }],
+        }),
+      ).toBe(2050);
+      expect(
+        exchangeCreditMinor({
+          resolutionMinor: 3850,
+          exchangeMinor: 0,
+          bonusMinor: 350,
+          lines: [{ exchangeUnitPriceMinor: null }],
+        }),
+      ).toBe(350);
+    },
+  );
 });
 
 describe("the replacement as the shopper reads it", () => {

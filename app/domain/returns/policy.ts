@@ -159,7 +159,8 @@ export const DEFAULT_RETURN_POLICY: ReturnPolicy = {
   fees: { restockingPercent: 0, returnShippingMinor: 0, waiveForExchanges: true },
   autoApprove: { enabled: false, reasons: [], maxOrderValueMinor: null, maxPriorReturns: 2 },
   instructions: l(
-    "Pack the items in their original packaging with the return number inside, and send them to the address below within 14 days.",
+    "Pack the items in their original packaging with the return number inside, and send them " +
+      "to the address below within 14 days.",
     "반품 번호를 넣어 원래 포장으로 상품을 포장한 뒤 14일 이내에 아래 주소로 보내 주세요.",
     "返品番号を同封し、元の梱包で14日以内に下記の住所へお送りください。",
     "کالاها را در بسته‌بندی اصلی همراه با شمارهٔ مرجوعی بگذارید و ظرف ۱۴ روز به نشانی زیر بفرستید.",
@@ -525,7 +526,8 @@ export function closeBlocker(lines: { disposition: string | null }[]): string | 
   const missing = lines.filter((x) => !x.disposition).length;
   return missing === 0
     ? null
-    : `${missing} item${missing === 1 ? "" : "s"} still need${missing === 1 ? "s" : ""} a disposition (restock or not) before the return can close.`;
+    : `${missing} item${missing === 1 ? "" : "s"} still need${missing === 1 ? "s" : ""} a ` +
+        `disposition (restock or not) before the return can close.`;
 }
 
 /**

@@ -52,7 +52,8 @@ describe("tracking settings", () => {
     expect(messages).toContain("Branding › accentColor: must be a colour in the form #1a73e8");
     expect(messages).toContain("Branding › logoUrl: must be a full https:// address");
     expect(messages).toContain(
-      "Delivery estimates › transitBusinessDays › byCountry › CA › max: the shortest transit time must not be longer than the longest",
+      "Delivery estimates › transitBusinessDays › byCountry › CA › max: the shortest transit " +
+        "time must not be longer than the longest",
     );
     expect(messages.some((m) => m.includes("two-letter country code"))).toBe(true);
     expect(messages).toContain("Delivery estimates › holidays › 0: must be a date in the form 2025-12-25");

@@ -12,10 +12,12 @@ const COPY = {
     unsubscribe: "Unsubscribe",
     csatSubject: "How did we do? ({{ shop_name }})",
     csatBody:
-      "Thanks for getting in touch with {{ shop_name }}. How happy are you with the help you got? It takes ten seconds:\n\n{{ link }}",
+      "Thanks for getting in touch with {{ shop_name }}. How happy are you with the help you " +
+      "got? It takes ten seconds:\n\n{{ link }}",
     npsSubject: "Would you recommend {{ shop_name }}?",
     npsBody:
-      "Your order {{ order_name }} arrived recently. How likely are you to recommend {{ shop_name }} to a friend? One click:\n\n{{ link }}",
+      "Your order {{ order_name }} arrived recently. How likely are you to recommend " +
+      "{{ shop_name }} to a friend? One click:\n\n{{ link }}",
   },
   ko: {
     replySubject: "Re: {{ shop_name }}에 보내신 문의 (#{{ number }})",
@@ -48,10 +50,12 @@ const COPY = {
     unsubscribe: "لغو اشتراک",
     csatSubject: "چطور بودیم؟ ({{ shop_name }})",
     csatBody:
-      "از اینکه با {{ shop_name }} تماس گرفتید سپاسگزاریم. از کمکی که گرفتید چقدر راضی هستید؟ ده ثانیه بیشتر طول نمی‌کشد:\n\n{{ link }}",
+      "از اینکه با {{ shop_name }} تماس گرفتید سپاسگزاریم. از کمکی که گرفتید چقدر راضی هستید؟ " +
+      "ده ثانیه بیشتر طول نمی‌کشد:\n\n{{ link }}",
     npsSubject: "آیا {{ shop_name }} را پیشنهاد می‌کنید؟",
     npsBody:
-      "سفارش {{ order_name }} به‌تازگی رسیده است. چقدر احتمال دارد {{ shop_name }} را به دوستی پیشنهاد کنید؟\n\n{{ link }}",
+      "سفارش {{ order_name }} به‌تازگی رسیده است. چقدر احتمال دارد {{ shop_name }} را به دوستی " +
+      "پیشنهاد کنید؟\n\n{{ link }}",
   },
 };
 

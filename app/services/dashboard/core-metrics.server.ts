@@ -178,7 +178,9 @@ export function registerCoreDashboardMetrics() {
     format: "percent",
     order: 40,
     higherIsBetter: true,
-    help: "Tracking views and proactive shipping emails, against order-status contacts: the share answered without writing in.",
+    help:
+      "Tracking views and proactive shipping emails, against order-status contacts: the share " +
+      "answered without writing in.",
     async compute(ctx) {
       const [views, notifications, contacts] = await Promise.all([
         ctx.db.trackingViewDay.aggregate({
@@ -197,7 +199,9 @@ export function registerCoreDashboardMetrics() {
       });
       return {
         value: r.value,
-        detail: `${count(views._sum.views ?? 0, "view")}, ${count(notifications, "email")}, ${count(contacts, "contact")}`,
+        detail:
+          `${count(views._sum.views ?? 0, "view")}, ${count(notifications, "email")}, ` +
+          `${count(contacts, "contact")}`,
       };
     },
   });
@@ -225,7 +229,9 @@ export function registerCoreDashboardMetrics() {
     format: "money",
     order: 60,
     higherIsBetter: true,
-    help: "What returns resolved in the period as an exchange or store credit would otherwise have refunded: the items less fees, without any bonus the shop added.",
+    help:
+      "What returns resolved in the period as an exchange or store credit would otherwise have " +
+      "refunded: the items less fees, without any bonus the shop added.",
     async compute(ctx) {
       const cases = delegate<Aggregate>(ctx.db, "returnCase");
       if (!cases) return null;
@@ -267,7 +273,9 @@ export function registerCoreDashboardMetrics() {
     format: "count",
     order: 80,
     higherIsBetter: true,
-    help: "Members at the end of the period; the detail compares the repeat purchase rate of members and non-members who ordered in it.",
+    help:
+      "Members at the end of the period; the detail compares the repeat purchase rate of " +
+      "members and non-members who ordered in it.",
     async compute(ctx) {
       const members = delegate<Aggregate & FindMany>(ctx.db, "loyaltyMember");
       if (!members) return null;
@@ -308,7 +316,9 @@ export function registerCoreDashboardMetrics() {
     order: 90,
     higherIsBetter: false,
     pointInTime: true,
-    help: "Points members hold now, valued at the shop's best amount-off or store-credit reward (as on the loyalty liability page).",
+    help:
+      "Points members hold now, valued at the shop's best amount-off or store-credit reward " +
+      "(as on the loyalty liability page).",
     async compute(ctx) {
       if (!delegate(ctx.db, "loyaltyMember")) return null;
       // One definition with the loyalty area's liability report: every balance held (a redacted

@@ -199,68 +199,72 @@ describe("the ledger", () => {
 });
 
 describe("earning and reversing from the sandbox's webhooks", () => {
-  it("earns once per paid order and takes back refunds and cancellations once, however often and in whatever order the webhooks come", async () => {
-    await freshDatabase();
-    const hold = { held: [] as Request[] };
-    const { sandbox, mug, tee } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
-    const ada = sandbox.createCustomer({ shop: SHOP, email: "ada@example.com", firstName: "Ada", state: "ENABLED" });
-    // $18 x 2 + $35 = $71 of merchandise; shipping and tax do not earn by default.
-    const order = sandbox.placeOrder({
-      shop: SHOP,
-      customer: ada,
-      lines: [
-        { variantId: mug.variants[0].id, quantity: 2 },
-        { variantId: tee.variants[0].id, quantity: 1 },
-      ],
-      paid: true,
-      taxRate: 0.13,
-    });
-    sandbox.refund({ shop: SHOP, order, lines: [{ lineItemId: order.lineItems[1].id, quantity: 1 }] });
-    const second = sandbox.placeOrder({
-      shop: SHOP,
-      customer: ada,
-      lines: [{ variantId: mug.variants[0].id, quantity: 1 }],
-      paid: true,
-    });
-    sandbox.cancelOrder({ shop: SHOP, order: second });
-    await sandbox.flush();
-    const requests = hold.held;
-    expect(requests.length).toBeGreaterThan(6);
-    // Reversed order, then every delivery again with new webhook ids is impossible (same ids are
-    // deduplicated by the inbox); so replay: reversed, then forward, then reversed once more.
-    for (const r of [...requests].reverse()) await deliver(r.clone());
-    for (const r of requests) await deliver(r.clone());
-    // The same events re-sent as new deliveries (as Shopify does after a timeout): new webhook ids.
-    for (const r of [...requests].reverse()) {
-      const headers = new Headers(r.headers);
-      headers.set("X-Shopify-Webhook-Id", `${headers.get("X-Shopify-Webhook-Id")}-again`);
-      await deliver(new Request(r.url, { method: "POST", headers, body: await r.clone().text() }));
-    }
-    const member = await t.db.loyaltyMember.findUniqueOrThrow({
-      where: { shop_key: { shop: SHOP, key: `c:${gidFor("Customer", ada.id)}` } },
-    });
-    const entries = await t.db.loyaltyLedgerEntry.findMany({
-      where: { memberId: member.id },
-      orderBy: { sourceKey: "asc" },
-    });
-    const byKind = (kind: string) => entries.filter((e) => e.kind === kind);
-    expect(byKind("signup").map((e) => e.points)).toEqual([50]);
-    expect(
-      byKind("earn_order")
-        .map((e) => e.points)
-        .sort((a, b) => a - b),
-    ).toEqual([18, 71]);
-    const reversed = (orderId: number) =>
-      entries
-        .filter((e) => e.orderShopifyId === gidFor("Order", orderId) && e.kind.startsWith("reverse_"))
-        .reduce((sum, e) => sum + e.points, 0);
-    // The tee ($35 of $71) refunded: 35 of the 71 points; the cancelled order: all of its 18.
-    expect(reversed(order.id)).toBe(-35);
-    expect(reversed(second.id)).toBe(-18);
-    // One entry per source, whatever came first.
-    expect(new Set(entries.map((e) => e.sourceKey)).size).toBe(entries.length);
-    expect(await expectConsistent(member.id)).toBe(50 + 71 - 35);
-  });
+  it(
+    "earns once per paid order and takes back refunds and cancellations once, however often " +
+      "and in whatever order the webhooks come",
+    async () => {
+      await freshDatabase();
+      const hold = { held: [] as Request[] };
+      const { sandbox, mug, tee } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
+      const ada = sandbox.createCustomer({ shop: SHOP, email: "ada@example.com", firstName: "Ada", state: "ENABLED" });
+      // $18 x 2 + $35 = $71 of merchandise; shipping and tax do not earn by default.
+      const order = sandbox.placeOrder({
+        shop: SHOP,
+        customer: ada,
+        lines: [
+          { variantId: mug.variants[0].id, quantity: 2 },
+          { variantId: tee.variants[0].id, quantity: 1 },
+        ],
+        paid: true,
+        taxRate: 0.13,
+      });
+      sandbox.refund({ shop: SHOP, order, lines: [{ lineItemId: order.lineItems[1].id, quantity: 1 }] });
+      const second = sandbox.placeOrder({
+        shop: SHOP,
+        customer: ada,
+        lines: [{ variantId: mug.variants[0].id, quantity: 1 }],
+        paid: true,
+      });
+      sandbox.cancelOrder({ shop: SHOP, order: second });
+      await sandbox.flush();
+      const requests = hold.held;
+      expect(requests.length).toBeGreaterThan(6);
+      // Reversed order, then every delivery again with new webhook ids is impossible (same ids are
+      // deduplicated by the inbox); so replay: reversed, then forward, then reversed once more.
+      for (const r of [...requests].reverse()) await deliver(r.clone());
+      for (const r of requests) await deliver(r.clone());
+      // The same events re-sent as new deliveries (as Shopify does after a timeout): new webhook ids.
+      for (const r of [...requests].reverse()) {
+        const headers = new Headers(r.headers);
+        headers.set("X-Shopify-Webhook-Id", `${headers.get("X-Shopify-Webhook-Id")}-again`);
+        await deliver(new Request(r.url, { method: "POST", headers, body: await r.clone().text() }));
+      }
+      const member = await t.db.loyaltyMember.findUniqueOrThrow({
+        where: { shop_key: { shop: SHOP, key: `c:${gidFor("Customer", ada.id)}` } },
+      });
+      const entries = await t.db.loyaltyLedgerEntry.findMany({
+        where: { memberId: member.id },
+        orderBy: { sourceKey: "asc" },
+      });
+      const byKind = (kind: string) => entries.filter((e) => e.kind === kind);
+      expect(byKind("signup").map((e) => e.points)).toEqual([50]);
+      expect(
+        byKind("earn_order")
+          .map((e) => e.points)
+          .sort((a, b) => a - b),
+      ).toEqual([18, 71]);
+      const reversed = (orderId: number) =>
+        entries
+          .filter((e) => e.orderShopifyId === gidFor("Order", orderId) && e.kind.startsWith("reverse_"))
+          .reduce((sum, e) => sum + e.points, 0);
+      // The tee ($35 of $71) refunded: 35 of the 71 points; the cancelled order: all of its 18.
+      expect(reversed(order.id)).toBe(-35);
+      expect(reversed(second.id)).toBe(-18);
+      // One entry per source, whatever came first.
+      expect(new Set(entries.map((e) => e.sourceKey)).size).toBe(entries.length);
+      expect(await expectConsistent(member.id)).toBe(50 + 71 - 35);
+    },
+  );
 
   it("gives a guest's points to the account created later with the same email", async () => {
     await freshDatabase();
@@ -313,90 +317,102 @@ describe("the sign-up bonus", () => {
       })
     ).map((e) => e.points);
 
-  it("is not given to a guest checkout's customer record, and is given once when that customer activates an account, in any order of delivery", async () => {
-    await freshDatabase();
-    const hold = { held: [] as Request[] };
-    const { sandbox, candle } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
-    const order = sandbox.placeOrder({
-      shop: SHOP,
-      email: "noor@example.com",
-      lines: [{ variantId: candle.variants[0].id, quantity: 2 }],
-      paid: true,
-    });
-    await sandbox.flush();
-    const customerGid = gidFor("Customer", order.customerId!);
-    const guestRecord = hold.held.filter((r) => topicOf(r) === "customers/create");
-    expect(guestRecord).toHaveLength(1);
-    expect((await guestRecord[0].clone().json()).state).toBe("disabled");
-    for (const r of hold.held) await deliver(r.clone());
-    expect(await signups(customerGid)).toEqual([]);
-    const member = (await memberOf(customerGid))!;
-    expect(await expectConsistent(member.id)).toBe(49);
+  it(
+    "is not given to a guest checkout's customer record, and is given once when that " +
+      "customer activates an account, in any order of delivery",
+    async () => {
+      await freshDatabase();
+      const hold = { held: [] as Request[] };
+      const { sandbox, candle } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
+      const order = sandbox.placeOrder({
+        shop: SHOP,
+        email: "noor@example.com",
+        lines: [{ variantId: candle.variants[0].id, quantity: 2 }],
+        paid: true,
+      });
+      await sandbox.flush();
+      const customerGid = gidFor("Customer", order.customerId!);
+      const guestRecord = hold.held.filter((r) => topicOf(r) === "customers/create");
+      expect(guestRecord).toHaveLength(1);
+      expect((await guestRecord[0].clone().json()).state).toBe("disabled");
+      for (const r of hold.held) await deliver(r.clone());
+      expect(await signups(customerGid)).toEqual([]);
+      const member = (await memberOf(customerGid))!;
+      expect(await expectConsistent(member.id)).toBe(49);
 
-    // The shopper creates an account with the same email: Shopify updates the customer to "enabled".
-    hold.held.length = 0;
-    sandbox.updateCustomer({ shop: SHOP, customer: order.customerId!, state: "ENABLED" });
-    sandbox.updateCustomer({ shop: SHOP, customer: order.customerId!, firstName: "Noor" });
-    await sandbox.flush();
-    const updates = hold.held.filter((r) => topicOf(r) === "customers/update");
-    expect(updates).toHaveLength(2);
-    // The later update first, then the activation, then both again as new deliveries.
-    for (const r of [...updates].reverse()) await deliver(r.clone());
-    for (const r of updates) await deliver(await resend(r, "again"));
-    expect(await signups(customerGid)).toEqual([50]);
-    expect(await expectConsistent(member.id)).toBe(49 + 50);
+      // The shopper creates an account with the same email: Shopify updates the customer to "enabled".
+      hold.held.length = 0;
+      sandbox.updateCustomer({ shop: SHOP, customer: order.customerId!, state: "ENABLED" });
+      sandbox.updateCustomer({ shop: SHOP, customer: order.customerId!, firstName: "Noor" });
+      await sandbox.flush();
+      const updates = hold.held.filter((r) => topicOf(r) === "customers/update");
+      expect(updates).toHaveLength(2);
+      // The later update first, then the activation, then both again as new deliveries.
+      for (const r of [...updates].reverse()) await deliver(r.clone());
+      for (const r of updates) await deliver(await resend(r, "again"));
+      expect(await signups(customerGid)).toEqual([50]);
+      expect(await expectConsistent(member.id)).toBe(49 + 50);
 
-    // The guest record's customers/create arriving late (after the account) changes nothing.
-    await deliver(await resend(guestRecord[0], "late"));
-    expect(await signups(customerGid)).toEqual([50]);
-    expect(await expectConsistent(member.id)).toBe(49 + 50);
-    expect(await t.db.loyaltyMember.count({ where: { shop: SHOP } })).toBe(1);
-  });
+      // The guest record's customers/create arriving late (after the account) changes nothing.
+      await deliver(await resend(guestRecord[0], "late"));
+      expect(await signups(customerGid)).toEqual([50]);
+      expect(await expectConsistent(member.id)).toBe(49 + 50);
+      expect(await t.db.loyaltyMember.count({ where: { shop: SHOP } })).toBe(1);
+    },
+  );
 
-  it("is given at once to an account created as such, and to an invited customer only when the invitation is accepted", async () => {
-    await freshDatabase();
-    const hold = { held: [] as Request[] };
-    const { sandbox } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
-    const ines = sandbox.createCustomer({ shop: SHOP, email: "ines@example.com", state: "ENABLED" });
-    const omar = sandbox.createCustomer({ shop: SHOP, email: "omar@example.com", state: "INVITED" });
-    sandbox.updateCustomer({ shop: SHOP, customer: omar, state: "DECLINED" });
-    await sandbox.flush();
-    const before = [...hold.held];
-    for (const r of before) await deliver(r.clone());
-    for (const r of [...before].reverse()) await deliver(await resend(r, "again"));
-    const inesGid = gidFor("Customer", ines.id);
-    const omarGid = gidFor("Customer", omar.id);
-    expect(await signups(inesGid)).toEqual([50]);
-    expect(await expectConsistent((await memberOf(inesGid))!.id)).toBe(50);
-    expect(await signups(omarGid)).toEqual([]);
-    expect(await memberOf(omarGid)).toBeNull();
+  it(
+    "is given at once to an account created as such, and to an invited customer only when " +
+      "the invitation is accepted",
+    async () => {
+      await freshDatabase();
+      const hold = { held: [] as Request[] };
+      const { sandbox } = testSandbox({ webhookFetch: appReceiver(hold).fetch, apiSecret: secret });
+      const ines = sandbox.createCustomer({ shop: SHOP, email: "ines@example.com", state: "ENABLED" });
+      const omar = sandbox.createCustomer({ shop: SHOP, email: "omar@example.com", state: "INVITED" });
+      sandbox.updateCustomer({ shop: SHOP, customer: omar, state: "DECLINED" });
+      await sandbox.flush();
+      const before = [...hold.held];
+      for (const r of before) await deliver(r.clone());
+      for (const r of [...before].reverse()) await deliver(await resend(r, "again"));
+      const inesGid = gidFor("Customer", ines.id);
+      const omarGid = gidFor("Customer", omar.id);
+      expect(await signups(inesGid)).toEqual([50]);
+      expect(await expectConsistent((await memberOf(inesGid))!.id)).toBe(50);
+      expect(await signups(omarGid)).toEqual([]);
+      expect(await memberOf(omarGid)).toBeNull();
 
-    hold.held.length = 0;
-    sandbox.updateCustomer({ shop: SHOP, customer: omar, state: "ENABLED" });
-    sandbox.updateCustomer({ shop: SHOP, customer: ines, firstName: "Inès" });
-    await sandbox.flush();
-    for (const r of hold.held) await deliver(r.clone());
-    for (const r of hold.held) await deliver(await resend(r, "again"));
-    expect(await signups(omarGid)).toEqual([50]);
-    expect(await expectConsistent((await memberOf(omarGid))!.id)).toBe(50);
-    expect(await signups(inesGid)).toEqual([50]);
-    expect(await expectConsistent((await memberOf(inesGid))!.id)).toBe(50);
-  });
+      hold.held.length = 0;
+      sandbox.updateCustomer({ shop: SHOP, customer: omar, state: "ENABLED" });
+      sandbox.updateCustomer({ shop: SHOP, customer: ines, firstName: "Inès" });
+      await sandbox.flush();
+      for (const r of hold.held) await deliver(r.clone());
+      for (const r of hold.held) await deliver(await resend(r, "again"));
+      expect(await signups(omarGid)).toEqual([50]);
+      expect(await expectConsistent((await memberOf(omarGid))!.id)).toBe(50);
+      expect(await signups(inesGid)).toEqual([50]);
+      expect(await expectConsistent((await memberOf(inesGid))!.id)).toBe(50);
+    },
+  );
 
-  it("reads Shopify's own customers/create and customers/update payloads: disabled earns nothing, enabled earns once", async () => {
-    await freshDatabase();
-    const created = JSON.parse(examplePayload("customers/create"));
-    const customerGid: string = created.admin_graphql_api_id;
-    expect(created.state).toBe("disabled");
-    await deliver(webhookRequest("customers/create", created, { shop: SHOP }));
-    expect(await memberOf(customerGid)).toBeNull();
-    const updated = { ...JSON.parse(examplePayload("customers/update")), state: "enabled" };
-    await deliver(webhookRequest("customers/update", updated, { shop: SHOP }));
-    await deliver(webhookRequest("customers/update", updated, { shop: SHOP }));
-    await deliver(webhookRequest("customers/create", { ...created, state: "enabled" }, { shop: SHOP }));
-    expect(await signups(customerGid)).toEqual([50]);
-    expect(await expectConsistent((await memberOf(customerGid))!.id)).toBe(50);
-  });
+  it(
+    "reads Shopify's own customers/create and customers/update payloads: disabled earns " +
+      "nothing, enabled earns once",
+    async () => {
+      await freshDatabase();
+      const created = JSON.parse(examplePayload("customers/create"));
+      const customerGid: string = created.admin_graphql_api_id;
+      expect(created.state).toBe("disabled");
+      await deliver(webhookRequest("customers/create", created, { shop: SHOP }));
+      expect(await memberOf(customerGid)).toBeNull();
+      const updated = { ...JSON.parse(examplePayload("customers/update")), state: "enabled" };
+      await deliver(webhookRequest("customers/update", updated, { shop: SHOP }));
+      await deliver(webhookRequest("customers/update", updated, { shop: SHOP }));
+      await deliver(webhookRequest("customers/create", { ...created, state: "enabled" }, { shop: SHOP }));
+      expect(await signups(customerGid)).toEqual([50]);
+      expect(await expectConsistent((await memberOf(customerGid))!.id)).toBe(50);
+    },
+  );
 
   it("does not make a customer whose data was erased a member again when a late activation arrives", async () => {
     await freshDatabase();

@@ -27,7 +27,10 @@ export async function getReturnPolicy(db: Db, shop: string): Promise<ReturnPolic
 
 export type SavePolicyResult = { ok: true; policy: ReturnPolicy } | { ok: false; problems: PolicyProblem[] };
 
-/** The whole policy, templates included, written over what is stored (set-up and tests; the admin pages save their own part). */
+/**
+ * The whole policy, templates included, written over what is stored (set-up and tests; the admin pages save their own
+ * part).
+ */
 export async function saveReturnPolicy(db: Db, shop: string, input: unknown): Promise<SavePolicyResult> {
   const checked = validatePolicy(input);
   if (!checked.ok) return checked;
@@ -178,7 +181,8 @@ const PART_NAMES = { subject: "subject", body: "message" } as const;
 
 /** “Return approved (Korean), message”: where a problem is, in the words of the emails tab. */
 function place(language: string, email: string, part?: string) {
-  const name = `${RETURN_EMAIL_LABELS[email as ReturnEmail] ?? email} (${LANGUAGE_NAMES[language as Language] ?? language})`;
+  const label = RETURN_EMAIL_LABELS[email as ReturnEmail] ?? email;
+  const name = `${label} (${LANGUAGE_NAMES[language as Language] ?? language})`;
   return part ? `${name}, ${PART_NAMES[part as keyof typeof PART_NAMES] ?? part}` : name;
 }
 

@@ -347,6 +347,7 @@ describe("periodic delay check", () => {
 });
 
 describe("history is not news", () => {
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("writes nothing about a delay that began weeks ago, as when old webhooks arrive before their delivery scan", async () => {
     // A shipment from two months ago, processed now with its delivery scan still to come: by the
     // rules it has been late for weeks, but the shopper got the parcel long ago.
@@ -364,6 +365,7 @@ describe("history is not news", () => {
 });
 
 describe("personal data in tracking", () => {
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("exports, then redacts a customer's emails, keeping that they were sent; shop/redact removes the rest", async () => {
     await deliver("orders/create", order({ email: "Ada@Example.com" }));
     await deliver("fulfillments/create", shipment());
@@ -376,7 +378,11 @@ describe("personal data in tracking", () => {
       context: {},
     });
 
-    const subject = { customerShopifyId: "gid://shopify/Customer/501", email: "ada@example.com", orderShopifyIds: [] };
+    const subject = {
+      customerShopifyId: "gid://shopify/Customer/501",
+      email: "ada@example.com",
+      orderShopifyIds: [],
+    };
     const request = await recordDataRequest(t.db, SHOP, subject);
     const exported = JSON.parse(request.export);
     expect(exported.tracking.notifications).toEqual([
