@@ -55,7 +55,10 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     await page.close();
   });
 
-  it("earns points on a paid order, shows them in the Rewards block, redeems a reward for a code Shopify holds for that customer", async () => {
+  const earnAndRedeem =
+    "earns points on a paid order, shows them in the Rewards block, " +
+    "redeems a reward for a code Shopify holds for that customer";
+  it(earnAndRedeem, async () => {
     // A reward to spend on, from the Rewards tab's action (the page's own form is exercised in route tests).
     await db.loyaltyReward.create({
       data: { shop: demo.shop, kind: "fixed_amount", title: "$5 off", pointsCost: 20, valueMinor: 500 },
@@ -122,7 +125,18 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
 
     const answer = (await demo.sandbox.graphql(
       demo.shop,
-      `{ codeDiscountNodeByCode(code: ${JSON.stringify(code)}) { id codeDiscount { ... on DiscountCodeBasic { title usageLimit appliesOncePerCustomer context { ... on DiscountCustomers { customers { id } } } customerGets { value { ... on DiscountAmount { amount { amount } } } } } } } }`,
+      `{
+        codeDiscountNodeByCode(code: ${JSON.stringify(code)}) {
+          id
+          codeDiscount {
+            ... on DiscountCodeBasic {
+              title usageLimit appliesOncePerCustomer
+              context { ... on DiscountCustomers { customers { id } } }
+              customerGets { value { ... on DiscountAmount { amount { amount } } } }
+            }
+          }
+        }
+      }`,
     )) as {
       data?: {
         codeDiscountNodeByCode: {

@@ -142,7 +142,9 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
     expect(get.status).toBe(405);
   });
 
-  it("answers the storefront's order lookups on the production server's fast path exactly as the route would", async () => {
+  const fastPathLookups =
+    "answers the storefront's order lookups on the production server's fast path exactly as the route would";
+  it(fastPathLookups, async () => {
     const order = await db.order.findFirst({
       where: { shop: demo.shop, email: { not: null } },
       orderBy: { orderNumber: "asc" },

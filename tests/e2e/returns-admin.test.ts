@@ -130,11 +130,10 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     await page.screenshot({ path: screenshotPath("returns-emails-invalid-liquid-en"), fullPage: true });
     expect((await settings()).notifications?.templates?.en?.approved).toBeUndefined();
 
-    await app
-      .getByLabel("Message")
-      .fill(
-        "Hi {{ customer_first_name }},\n\nPlease send the items back to:\n{{ return_address }}\n\nFollow your return: {{ status_url }}",
-      );
+    const approvedBody =
+      "Hi {{ customer_first_name }},\n\nPlease send the items back to:\n{{ return_address }}\n\n" +
+      "Follow your return: {{ status_url }}";
+    await app.getByLabel("Message").fill(approvedBody);
     await app.getByText("Good news: return 1001-R1 is approved").waitFor({ timeout: 20_000 });
     const preview = app.frameLocator('iframe[title="Email preview"]');
     await expect(preview.locator("body").innerText({ timeout: 20_000 })).resolves.toContain("Hi Alex,");
@@ -145,7 +144,7 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
 
     const saved = {
       subject: "Good news: return {{ return_number }} is approved",
-      body: "Hi {{ customer_first_name }},\n\nPlease send the items back to:\n{{ return_address }}\n\nFollow your return: {{ status_url }}",
+      body: approvedBody,
     };
     expect((await settings()).notifications.templates.en.approved).toEqual(saved);
 
@@ -186,7 +185,8 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     await second.page.locator("#savebar[data-open='true'] #save").click();
     await second.app
       .getByText(
-        "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.",
+        "Someone else changed these settings since you opened this page. " +
+          "Reload to see their changes, then make yours again.",
       )
       .waitFor({ timeout: 20_000 });
     await toast(second.page, "Not saved: someone else changed the emails");

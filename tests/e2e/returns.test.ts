@@ -181,7 +181,9 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await page.close();
   });
 
-  it("the merchant approves, receives (restock) and resolves it on the desk; Shopify shows it processed and closed", async () => {
+  const resolvedOnTheDesk =
+    "the merchant approves, receives (restock) and resolves it on the desk; Shopify shows it processed and closed";
+  it(resolvedOnTheDesk, async () => {
     const page = await newPage(browser, { height: 1100 });
     await page.goto(`${demo.sandboxUrl}/admin?path=/app/returns`);
     const app = page.frameLocator("iframe#app");
@@ -255,7 +257,9 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await page.close();
   });
 
-  it("a shopper exchanges for any product: searches the shop, sees the price difference and the bonus, and submits", async () => {
+  const exchangeForAnyProduct =
+    "a shopper exchanges for any product: searches the shop, sees the price difference and the bonus, and submits";
+  it(exchangeForAnyProduct, async () => {
     // The shop offers it, with a 10% bonus.
     const row = await db.returnSettings.findUnique({ where: { shop: demo.shop } });
     const policy = readPolicy(row?.settings);

@@ -98,7 +98,9 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
     expect(inTransit.length).toBeGreaterThanOrEqual(2);
   });
 
-  it("looks up a demo order and shows it in transit with its estimate, in English and right-to-left Persian", async () => {
+  const lookupInTransit =
+    "looks up a demo order and shows it in transit with its estimate, in English and right-to-left Persian";
+  it(lookupInTransit, async () => {
     const order = inTransit[0];
     const fulfillment = await db.fulfillment.findUniqueOrThrow({
       where: { shop_shopifyId: { shop: demo.shop, shopifyId: order.fulfillmentShopifyId } },
@@ -225,7 +227,9 @@ describe.skipIf(!chromiumAvailable())("order tracking, end to end in Chromium", 
     await guest.close();
   });
 
-  it("emails the shopper once when the parcel is out for delivery, and not again when the webhook is replayed", async () => {
+  const outForDeliveryEmail =
+    "emails the shopper once when the parcel is out for delivery, and not again when the webhook is replayed";
+  it(outForDeliveryEmail, async () => {
     const order = inTransit[1];
     const outbox = () =>
       db.notification.findMany({
