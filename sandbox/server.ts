@@ -131,6 +131,8 @@ export async function startSandboxServer(
     if (/^\/admin\/api\/[^/]+\/graphql\.json$/.test(path) && request.method === "POST")
       return sandbox.handleAdminGraphql(request);
     if (path === "/admin/oauth/access_token" && request.method === "POST") return sandbox.handleTokenExchange(request);
+    // Bulk operation results, as the storage behind Shopify's signed result URLs serves them.
+    if (path.startsWith("/bulk-results/") && request.method === "GET") return sandbox.fetchBulkResult(request.url);
     if (path === "/admin/session-token") {
       const shop = url.searchParams.get("shop") || options.shop;
       if (url.searchParams.get("api_key") && url.searchParams.get("api_key") !== options.apiKey) {
@@ -277,6 +279,7 @@ export async function startSandboxServer(
   await new Promise<void>((resolve) => server.listen(options.port, host, resolve));
   const address = server.address() as { port: number };
   origin = `http://${host}:${address.port}`;
+  sandbox.bulk.setOrigin(origin);
   return {
     server,
     url: origin,

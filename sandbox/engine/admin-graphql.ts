@@ -24,6 +24,7 @@ import {
   Kind,
   buildClientSchema,
   execute,
+  executeSync,
   getNamedType,
   getOperationAST,
   isLeafType,
@@ -44,6 +45,7 @@ import {
   reasonDefinition,
   type ReturnReasonDefinition,
 } from "./return-reasons";
+import { type BulkOperation, gidOf as bulkGid } from "./bulk-operations";
 import * as commerce from "./commerce";
 import type { Engine, UserError } from "./commerce";
 import {
@@ -167,10 +169,21 @@ function keyOfCursor(cursor: string): string | number | null {
   }
 }
 
-function connection<T>(items: T[], args: PageArgs, toNode: (item: T) => unknown, key: (item: T) => string | number) {
-  if (args.first == null && args.last == null) throw new GraphQLError("you must provide one of first or last");
+// Set while a bulk query runs a page: nested connections then give every item, as in Shopify's bulk
+// export, where pagination arguments are not needed.
+let bulkExport = false;
+
+function connection<T>(
+  items: T[],
+  pageArgs: PageArgs,
+  toNode: (item: T) => unknown,
+  key: (item: T) => string | number,
+) {
+  const unpaged = pageArgs.first == null && pageArgs.last == null;
+  if (unpaged && !bulkExport) throw new GraphQLError("you must provide one of first or last");
+  const args = unpaged ? { ...pageArgs, first: items.length } : pageArgs;
   for (const n of [args.first, args.last]) {
-    if (n != null && (n < 0 || n > 250))
+    if (n != null && (n < 0 || (n > 250 && !bulkExport)))
       throw new GraphQLError("The first and last arguments must be between 0 and 250");
   }
   let list = args.reverse ? [...items].reverse() : [...items];
@@ -429,6 +442,10 @@ function nodeFor(ctx: GraphqlContext, id: string): unknown {
     case "StoreCreditAccount": {
       const a = state.storeCreditAccount(shop, id);
       return a ? view("StoreCreditAccount", a.account, undefined) : null;
+    }
+    case "BulkOperation": {
+      const op = bulkOperations(ctx).find(shop, parseId(id, "BulkOperation") ?? -1);
+      return op ? view("BulkOperation", op) : null;
     }
     case "ReturnReasonDefinition": {
       const d = reasonDefinition(parseId(id, "ReturnReasonDefinition"));
@@ -1032,6 +1049,15 @@ const Customer: R = {
   canDelete: (s, _a, ctx) => !ctx.shop.orders.some((o) => o.customerId === s.rec.id),
   defaultAddress: (s) => mailingAddress(s.rec.defaultAddress, s.rec.addressId),
   addresses: (s) => [mailingAddress(s.rec.defaultAddress, s.rec.addressId)],
+  defaultPhoneNumber: (s) =>
+    s.rec.phone
+      ? {
+          phoneNumber: s.rec.phone,
+          marketingState: "NOT_SUBSCRIBED",
+          marketingOptInLevel: null,
+          marketingUpdatedAt: null,
+        }
+      : null,
   defaultEmailAddress: (s) => ({
     emailAddress: s.rec.email,
     marketingState: s.rec.acceptsMarketing ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
@@ -1527,7 +1553,16 @@ const discountInput = (input: Any, kind: "basic" | "free_shipping"): commerce.Di
   };
 };
 
+const bulkPayload = (result: { operation: BulkOperation | null; userErrors: unknown[] }) => ({
+  bulkOperation: result.operation ? view("BulkOperation", result.operation) : null,
+  userErrors: result.userErrors,
+});
+
 const Mutation: R = {
+  bulkOperationRunQuery: (_s, { query, groupObjects }, ctx) =>
+    bulkPayload(bulkOperations(ctx).runQuery(ctx.shop, query, groupObjects)),
+  bulkOperationCancel: (_s, { id }, ctx) =>
+    bulkPayload(bulkOperations(ctx).cancel(ctx.shop, parseId(id, "BulkOperation") ?? -1)),
   returnRequest: (_s, { input }, ctx) =>
     payload(
       commerce.requestReturn(ctx.engine, ctx.shop, input.orderId, input.returnLineItems),
@@ -1773,6 +1808,13 @@ const Mutation: R = {
 
 const QueryRoot: R = {
   shop: (_s, _a, ctx) => view("Shop", ctx.shop),
+  bulkOperation: (_s, { id }, ctx) => (id.includes("/BulkOperation/") ? nodeFor(ctx, id) : null),
+  // Deprecated in 2026-07 but still answered: the most recent bulk query of the shop.
+  currentBulkOperation: (_s, { type }, ctx) => {
+    if (type === "MUTATION") return null;
+    const op = bulkOperations(ctx).current(ctx.shop);
+    return op ? view("BulkOperation", op) : null;
+  },
   node: (_s, { id }, ctx) => nodeFor(ctx, id),
   // location(id): with no id Shopify answers with the shop's primary location (the sandbox shop has one).
   location: (_s, { id }, ctx) => {
@@ -1846,8 +1888,45 @@ const QueryRoot: R = {
   returnReasonDefinitions: (_s, args) => listReturnReasonDefinitions(args),
 };
 
+const BulkOperationType: R = {
+  id: (s) => bulkGid(s.rec),
+  type: (s) => s.rec.type,
+  status: (s) => s.rec.status,
+  errorCode: (s) => s.rec.errorCode,
+  query: (s) => s.rec.query,
+  createdAt: (s) => s.rec.createdAt,
+  completedAt: (s) => s.rec.completedAt,
+  objectCount: (s) => String(s.rec.objectCount),
+  rootObjectCount: (s) => String(s.rec.rootObjectCount),
+  fileSize: (s) => (s.rec.fileSize === null ? null : String(s.rec.fileSize)),
+  url: (s, _a, ctx) => bulkOperations(ctx).url(s.rec),
+  partialDataUrl: () => null,
+};
+
+function bulkOperations(ctx: GraphqlContext) {
+  if (!ctx.engine.bulk) throw new NotImplementedError("bulk operations without a bulk runner");
+  return ctx.engine.bulk;
+}
+
+/** Runs one page of a bulk query (bulk-operations.ts) with nested connections unpaginated. */
+export function executeBulkPage(engine: Engine, shop: Shop, document: DocumentNode) {
+  bulkExport = true;
+  try {
+    return executeSync({
+      schema: adminSchema(),
+      document,
+      contextValue: { engine, shop } satisfies GraphqlContext,
+      fieldResolver,
+      typeResolver,
+    });
+  } finally {
+    bulkExport = false;
+  }
+}
+
 const RESOLVERS: Record<string, R> = {
   QueryRoot,
+  BulkOperation: BulkOperationType,
   Mutation,
   Shop: ShopType,
   Order,

@@ -6,6 +6,8 @@
  */
 import { createHash } from "node:crypto";
 
+import type { BulkOperations } from "./bulk-operations";
+
 import { definitionForLegacy, reasonDefinition, type ReturnReasonDefinition } from "./return-reasons";
 import {
   fulfillmentEventPayload,
@@ -65,6 +67,8 @@ const fail = <T = never>(message: string, field: string[] | null = null, code: s
 /** What operations need from the sandbox around them. */
 export interface Engine {
   state: SandboxState;
+  /** Bulk query operations (bulk-operations.ts). */
+  bulk?: BulkOperations;
   emit(shop: Shop, topic: string, payload: unknown): void;
   trackingUrl(company: string | null, number: string): string;
 }

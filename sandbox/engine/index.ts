@@ -13,6 +13,7 @@ import {
   Throttle,
   adminSchema,
   executeAdmin,
+  executeBulkPage,
   handleAdminGraphql,
 } from "./admin-graphql";
 import {
@@ -23,6 +24,7 @@ import {
   mintSessionToken,
   verifySessionToken,
 } from "./auth";
+import { BulkOperations } from "./bulk-operations";
 import { type Engine, emitTo } from "./commerce";
 import { createScenarios } from "./scenarios";
 import {
@@ -99,6 +101,14 @@ export function createSandbox(options: SandboxOptions) {
       webhooks.emit(shop.domain, topic, payload, state.data.lastStamp ?? clock().toISOString()),
     trackingUrl: options.trackingUrl ?? defaultTrackingUrl,
   };
+  engine.bulk = new BulkOperations({
+    schema: adminSchema,
+    executePage: (shop, document) => executeBulkPage(engine, shop, document),
+    nextId: () => state.nextId(),
+    stamp: () => state.stamp(),
+    emitFinish: (shop, payload) => emitTo(engine, shop, "bulk_operations/finish", payload),
+  });
+  const bulk = engine.bulk;
   const throttle = new Throttle(clock);
   const auth: AuthDeps = { state, apiKey: options.apiKey, apiSecret: options.apiSecret, clock, shopOf: shopOfRequest };
   const scenarios = createScenarios(engine);
@@ -178,10 +188,17 @@ export function createSandbox(options: SandboxOptions) {
 
     /** Sends a webhook payload the engine did not produce (e.g. a hand-made edge case), signed like the others. */
     emitWebhook: (shop: string, topic: string, payload: unknown) => emitTo(engine, state.shop(shop), topic, payload),
+    /** Bulk query operations: setOrigin (the server's), settle (wait for running ones), fetchResult. */
+    bulk,
+    /** GET of a bulk operation's result URL, answered in-process (tests, the bench). */
+    fetchBulkResult: (url: string) => bulk.fetchResult(url),
     /** Waits until every webhook has been delivered or has given up. */
     flush: () => webhooks.flush(),
     toJSON: () => state.toJSON(),
-    close: () => webhooks.close(),
+    close: () => {
+      webhooks.close();
+      bulk.close();
+    },
   };
 }
 

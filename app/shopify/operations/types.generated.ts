@@ -4,6 +4,25 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type BulkOperationErrorCode =
+  | 'ACCESS_DENIED'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'TIMEOUT';
+
+export type BulkOperationStatus =
+  | 'CANCELED'
+  | 'CANCELING'
+  | 'COMPLETED'
+  | 'CREATED'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'RUNNING';
+
+export type BulkOperationUserErrorCode =
+  | 'INVALID'
+  | 'LIMIT_REACHED'
+  | 'OPERATION_IN_PROGRESS';
+
 export type CountryCode =
   | 'AC'
   | 'AD'
@@ -415,6 +434,19 @@ export type CurrencyCode =
   | 'ZAR'
   | 'ZMW';
 
+export type CustomerEmailAddressMarketingState =
+  | 'INVALID'
+  | 'NOT_SUBSCRIBED'
+  | 'PENDING'
+  | 'SUBSCRIBED'
+  | 'UNSUBSCRIBED';
+
+export type CustomerState =
+  | 'DECLINED'
+  | 'DISABLED'
+  | 'ENABLED'
+  | 'INVITED';
+
 export type DiscountAmountInput = {
   amount?: string | null | undefined;
   appliesOnEachItem?: boolean | null | undefined;
@@ -611,10 +643,68 @@ export type ExchangeLineItemInput = {
   variantId?: string | null | undefined;
 };
 
+export type FulfillmentDisplayStatus =
+  | 'ATTEMPTED_DELIVERY'
+  | 'CANCELED'
+  | 'CARRIER_PICKED_UP'
+  | 'CONFIRMED'
+  | 'DELAYED'
+  | 'DELIVERED'
+  | 'FAILURE'
+  | 'FULFILLED'
+  | 'IN_TRANSIT'
+  | 'LABEL_PRINTED'
+  | 'LABEL_PURCHASED'
+  | 'LABEL_VOIDED'
+  | 'MARKED_AS_FULFILLED'
+  | 'NOT_DELIVERED'
+  | 'OUT_FOR_DELIVERY'
+  | 'PICKED_UP'
+  | 'READY_FOR_PICKUP'
+  | 'SUBMITTED';
+
+export type FulfillmentStatus =
+  | 'CANCELLED'
+  | 'ERROR'
+  | 'FAILURE'
+  | 'OPEN'
+  | 'PENDING'
+  | 'SUCCESS';
+
 export type MoneyInput = {
   amount: string;
   currencyCode: CurrencyCode;
 };
+
+export type OrderCancelReason =
+  | 'CUSTOMER'
+  | 'DECLINED'
+  | 'FRAUD'
+  | 'INVENTORY'
+  | 'OTHER'
+  | 'STAFF';
+
+export type OrderDisplayFinancialStatus =
+  | 'AUTHORIZED'
+  | 'EXPIRED'
+  | 'PAID'
+  | 'PARTIALLY_PAID'
+  | 'PARTIALLY_REFUNDED'
+  | 'PENDING'
+  | 'REFUNDED'
+  | 'VOIDED';
+
+export type OrderDisplayFulfillmentStatus =
+  | 'FULFILLED'
+  | 'IN_PROGRESS'
+  | 'ON_HOLD'
+  | 'OPEN'
+  | 'PARTIALLY_FULFILLED'
+  | 'PENDING_FULFILLMENT'
+  | 'REQUEST_DECLINED'
+  | 'RESTOCKED'
+  | 'SCHEDULED'
+  | 'UNFULFILLED';
 
 export type OrderTransactionKind =
   | 'AUTHORIZATION'
@@ -1054,6 +1144,25 @@ export type ExchangeVariantsQuery = { shop: { currencyCode: CurrencyCode }, node
     | { __typename: 'WebPixel' }
     | { __typename: 'WebhookSubscription' }
    | null> };
+
+export type HistoryImportStartMutationVariables = Exact<{
+  query: string;
+}>;
+
+
+export type HistoryImportStartMutation = { bulkOperationRunQuery: { bulkOperation: { id: string, status: BulkOperationStatus } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: BulkOperationUserErrorCode | null }> } | null };
+
+export type HistoryImportStatusQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type HistoryImportStatusQuery = { bulkOperation: { id: string, status: BulkOperationStatus, errorCode: BulkOperationErrorCode | null, objectCount: string, rootObjectCount: string, url: string | null, completedAt: string | null } | null };
+
+export type HistoryOrdersBulkQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type HistoryOrdersBulkQuery = { orders: { edges: Array<{ node: { id: string, name: string, number: number, email: string | null, phone: string | null, test: boolean, customerLocale: string | null, currencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, tags: Array<string>, processedAt: string, createdAt: string, updatedAt: string, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentSubtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentTotalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, shippingAddress: { city: string | null, province: string | null, provinceCode: string | null, countryCodeV2: CountryCode | null, zip: string | null } | null, customer: { id: string, firstName: string | null, lastName: string | null, locale: string, state: CustomerState, tags: Array<string>, createdAt: string, updatedAt: string, defaultEmailAddress: { emailAddress: string, marketingState: CustomerEmailAddressMarketingState } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, estimatedDeliveryAt: string | null, createdAt: string, updatedAt: string, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }> }>, lineItems: { edges: Array<{ node: { id: string, title: string, variantTitle: string | null, sku: string | null, quantity: number, requiresShipping: boolean, unfulfilledQuantity: number, nonFulfillableQuantity: number, product: { id: string } | null, variant: { id: string } | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalDiscountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } }> }, returns: { edges: Array<{ node: { id: string, name: string, status: ReturnStatus, totalQuantity: number, createdAt: string, requestApprovedAt: string | null, closedAt: string | null, decline: { reason: ReturnDeclineReason, note: string | null } | null } }> } } }> } };
 
 export type LoyaltyDiscountByCodeQueryVariables = Exact<{
   code: string;

@@ -1,0 +1,143 @@
+import { operation } from "../admin.server";
+
+import type {
+  HistoryImportStartMutation,
+  HistoryImportStartMutationVariables,
+  HistoryImportStatusQuery,
+  HistoryImportStatusQueryVariables,
+  HistoryOrdersBulkQuery,
+} from "./types.generated";
+
+/**
+ * The bulk query the history import runs (bulkOperationRunQuery takes it as a string). Bulk
+ * queries take no variables, so the order search is written into the text where SEARCH stands
+ * (historyOrdersQuery). Shopify allows five connections, two deep, none inside a list field: orders,
+ * their line items and their returns fit; a fulfillment's lines and scans and a refund's lines are
+ * connections inside a list (Order.fulfillments, Order.refunds) and come from webhooks instead
+ * (docs/decisions/0022-history-import.md). Each order's customer is the one the features need.
+ */
+export const HistoryOrdersBulk = operation<HistoryOrdersBulkQuery>(`#graphql
+  query HistoryOrdersBulk {
+    orders(query: "SEARCH", sortKey: CREATED_AT) {
+      edges {
+        node {
+          id
+          name
+          number
+          email
+          phone
+          test
+          customerLocale
+          currencyCode
+          subtotalPriceSet { shopMoney { amount currencyCode } }
+          currentSubtotalPriceSet { shopMoney { amount currencyCode } }
+          totalShippingPriceSet { shopMoney { amount currencyCode } }
+          totalTaxSet { shopMoney { amount currencyCode } }
+          currentTotalTaxSet { shopMoney { amount currencyCode } }
+          currentTotalDiscountsSet { shopMoney { amount currencyCode } }
+          currentTotalPriceSet { shopMoney { amount currencyCode } }
+          displayFinancialStatus
+          displayFulfillmentStatus
+          cancelledAt
+          cancelReason
+          closedAt
+          shippingAddress { city province provinceCode countryCodeV2 zip }
+          tags
+          processedAt
+          createdAt
+          updatedAt
+          customer {
+            id
+            firstName
+            lastName
+            locale
+            state
+            tags
+            createdAt
+            updatedAt
+            defaultEmailAddress { emailAddress marketingState }
+            defaultPhoneNumber { phoneNumber }
+          }
+          fulfillments {
+            id
+            name
+            status
+            displayStatus
+            estimatedDeliveryAt
+            createdAt
+            updatedAt
+            trackingInfo { company number url }
+          }
+          lineItems {
+            edges {
+              node {
+                id
+                title
+                variantTitle
+                sku
+                quantity
+                requiresShipping
+                unfulfilledQuantity
+                nonFulfillableQuantity
+                product { id }
+                variant { id }
+                originalUnitPriceSet { shopMoney { amount currencyCode } }
+                totalDiscountSet { shopMoney { amount currencyCode } }
+              }
+            }
+          }
+          returns {
+            edges {
+              node {
+                id
+                name
+                status
+                totalQuantity
+                createdAt
+                requestApprovedAt
+                closedAt
+                decline { reason note }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** The bulk query's text for orders matching a search (e.g. `created_at:>=2026-09-05T00:00:00Z`). */
+export function historyOrdersQuery(search: string): string {
+  if (/["\\]/.test(search)) throw new Error(`An order search cannot contain quotes: ${search}`);
+  return HistoryOrdersBulk.document.replace("#graphql\n", "").replace('"SEARCH"', JSON.stringify(search));
+}
+
+export const HistoryImportStart = operation<HistoryImportStartMutation, HistoryImportStartMutationVariables>(`#graphql
+  mutation HistoryImportStart($query: String!) {
+    bulkOperationRunQuery(query: $query, groupObjects: false) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`);
+
+export const HistoryImportStatus = operation<HistoryImportStatusQuery, HistoryImportStatusQueryVariables>(`#graphql
+  query HistoryImportStatus($id: ID!) {
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      objectCount
+      rootObjectCount
+      url
+      completedAt
+    }
+  }
+`);
