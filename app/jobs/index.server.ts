@@ -45,9 +45,8 @@ export function relayJobsTo(spawn: () => Worker) {
 
 /** The job thread's entry: this thread's runner and periodic tasks, serving the main thread. */
 export function runJobThread(port: MessagePort) {
-  const runner = (globalThis.__aftercareJobs = createRunner(
-    Number(process.env.JOB_THREAD_BUSY_SHARE ?? THREAD_BUSY_SHARE),
-  ));
+  const runner = createRunner(Number(process.env.JOB_THREAD_BUSY_SHARE ?? THREAD_BUSY_SHARE));
+  globalThis.__aftercareJobs = runner;
   return serveJobThread(port, {
     runner,
     async start() {

@@ -50,7 +50,9 @@ export async function processEvent(db: Db, id: string, clock: () => Date = () =>
       topic: event.topic,
       payload,
       eventAt: event.triggeredAt ?? event.receivedAt,
-      note: (message: string) => void (notes.includes(message) || notes.push(message)),
+      note: (message: string) => {
+        if (!notes.includes(message)) notes.push(message);
+      },
     };
     // Two workers applying events of the same order at once can race to create its row, or
     // conflict on PostgreSQL; the loser simply runs again, and finds the row there.

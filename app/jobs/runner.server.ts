@@ -97,6 +97,7 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
   let sweepRequested = true;
 
   async function drain() {
+    // eslint-disable-next-line no-unmodified-loop-condition -- stop() sets it while this loop awaits
     while (!stopped) {
       let ids: string[];
       if (queued.size > 0) {
@@ -105,6 +106,8 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       } else if (sweepRequested) {
         sweepRequested = false;
         ids = await dueEventIds(db, batchSize);
+        // Only ever set to true here, so a request made during the await is never lost.
+        // eslint-disable-next-line require-atomic-updates -- see above
         if (ids.length === batchSize) sweepRequested = true;
       } else {
         return;

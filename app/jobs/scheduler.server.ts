@@ -111,9 +111,10 @@ export function createScheduler(
   return {
     async start() {
       if (timer) return;
-      timer = setInterval(() => void tick(), options.tickMs ?? 5_000);
+      // tick() never rejects: a failed pass is logged.
+      timer = setInterval(tick, options.tickMs ?? 5_000);
       timer.unref();
-      void tick();
+      tick();
     },
     async stop() {
       if (timer) clearInterval(timer);

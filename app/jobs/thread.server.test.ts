@@ -39,7 +39,8 @@ function fakeThread(makeRunner: () => Recording) {
       exit(1);
       return 1;
     };
-    void serveJobThread(port2, {
+    // Resolves once started (start() below cannot fail); the test waits on messages instead.
+    serveJobThread(port2, {
       runner: state.runner,
       start: async () => {},
       stop: async () => {
@@ -63,7 +64,15 @@ function recordingRunner(): Recording {
     enqueue(id, intakeBusy) {
       busy.push(intakeBusy);
       // Each event "takes" a little while, so idle() has something to wait for.
-      pending = pending.then(() => new Promise((r) => setTimeout(() => (seen.push(id), r()), 5)));
+      pending = pending.then(
+        () =>
+          new Promise((r) =>
+            setTimeout(() => {
+              seen.push(id);
+              r();
+            }, 5),
+          ),
+      );
     },
     idle: () => pending,
   };

@@ -62,7 +62,7 @@ export function threadRunner(
           waiting.delete(message.ask);
         } else if (message.type === "stopped") {
           // Its work is finished and its connections closed; open handles must not keep it alive.
-          void thread.terminate();
+          thread.terminate().catch((error) => log("job thread: could not terminate", error));
         } else if (message.type === "failed") {
           log(`job thread: ${message.message}`);
         }
@@ -160,20 +160,26 @@ export async function serveJobThread(
   work: { runner: JobRunner; start(): Promise<void>; stop(): Promise<void> },
 ): Promise<void> {
   const reply = (message: FromThread) => port.postMessage(message);
+  const failed = (doing: string, error: unknown) =>
+    reply({ type: "failed", message: `${doing}: ${error instanceof Error ? error.message : String(error)}` });
+  async function stop() {
+    try {
+      await work.stop();
+    } catch (error) {
+      failed("stopping", error);
+    } finally {
+      reply({ type: "stopped" });
+      port.close();
+    }
+  }
   port.on("message", (message: ToThread) => {
     if (message.type === "enqueue") for (const id of message.ids) work.runner.enqueue(id, message.intakeBusy);
-    else if (message.type === "idle") work.runner.idle().then(() => reply({ type: "idle", ask: message.ask }));
-    else if (message.type === "stop") {
-      work
-        .stop()
-        .catch((error) =>
-          reply({ type: "failed", message: `stopping: ${error instanceof Error ? error.message : String(error)}` }),
-        )
-        .finally(() => {
-          reply({ type: "stopped" });
-          port.close();
-        });
-    }
+    else if (message.type === "idle") {
+      work.runner
+        .idle()
+        .then(() => reply({ type: "idle", ask: message.ask }))
+        .catch((error) => failed("waiting for idle", error));
+    } else if (message.type === "stop") stop();
   });
   await work.start();
   reply({ type: "started" });
