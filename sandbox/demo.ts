@@ -157,7 +157,7 @@ export async function startDemo(options: DemoOptions = {}) {
     if (sandbox.shops().length) save();
     sandbox.close();
     app.kill("SIGTERM");
-    await new Promise((r) => (app.exitCode !== null ? r(null) : app.once("exit", r)));
+    await new Promise((r) => (app.exitCode === null ? app.once("exit", r) : r(null)));
     await sandboxServer.close();
     await smtp.close();
   }
@@ -180,7 +180,8 @@ export async function startDemo(options: DemoOptions = {}) {
       await sandbox.flush();
       save();
       log(
-        `Seeded ${seeded.orders} orders for ${seeded.customers} customers in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+        `Seeded ${seeded.orders} orders for ${seeded.customers} customers ` +
+          `in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
       );
     } else {
       await install(sandbox, appUrl, DEMO_SHOP.domain);

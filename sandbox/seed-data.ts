@@ -240,7 +240,10 @@ export function demoCustomers(count: number, random: () => number) {
   for (let i = 0; out.length < count && i < count * 10; i++) {
     const first = FIRST[Math.floor(random() * FIRST.length)];
     const last = LAST[Math.floor(random() * LAST.length)];
-    const name = `${first}.${last}`.toLowerCase().normalize("NFD").replace(/[^\w.]/g, "");
+    const name = `${first}.${last}`
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/[^\w.]/g, "");
     const email = `${name}${used.size + 1}@example.com`; // used grows with out, one entry each
     if (used.has(email)) continue;
     used.add(email);

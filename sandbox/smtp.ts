@@ -42,10 +42,10 @@ export async function startCaptureSmtp(port: number, host = "127.0.0.1") {
             receivedAt: new Date(),
           });
           if (mails.length > 500) mails.shift();
-          callback();
+          return callback();
         } catch (error) {
           // A message the capture cannot read is refused, as a strict relay would.
-          callback(
+          return callback(
             Object.assign(new Error(`Message not accepted: ${(error as Error).message}`), { responseCode: 554 }),
           );
         }

@@ -26,7 +26,7 @@ import {
 } from "./state";
 import { reasonDefinition } from "./return-reasons";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- payloads are JSON shaped by hand */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads are JSON shaped by hand
 type Json = Record<string, any>;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

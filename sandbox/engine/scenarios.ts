@@ -168,7 +168,8 @@ export function createScenarios(engine: Engine) {
           }
           if (wanted > 0)
             throw new ScenarioError(
-              `fulfil: ${line.quantity} of line item ${String(line.lineItemId)} is more than is left to ship on ${order.name}`,
+              `fulfil: ${line.quantity} of line item ${String(line.lineItemId)} ` +
+                `is more than is left to ship on ${order.name}`,
             );
         }
       } else {

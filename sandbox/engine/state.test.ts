@@ -66,7 +66,9 @@ describe("sandbox state", () => {
     );
     const body = (await again.graphql(
       TEST_SHOP,
-      `query O($id: ID!) { order(id: $id) { name returns(first: 1) { nodes { status } } fulfillments { displayStatus } } }`,
+      `query O($id: ID!) {
+        order(id: $id) { name returns(first: 1) { nodes { status } } fulfillments { displayStatus } }
+      }`,
       {
         id: gidFor("Order", order.id),
       },

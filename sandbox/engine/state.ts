@@ -684,8 +684,9 @@ export class SandboxState {
   }
 
   private uniqueHandle(items: { handle: string }[], base: string): string {
+    const taken = new Set(items.map((i) => i.handle));
     let handle = base;
-    for (let n = 1; items.some((i) => i.handle === handle); n++) handle = `${base}-${n}`;
+    for (let n = 1; taken.has(handle); n++) handle = `${base}-${n}`;
     return handle;
   }
 

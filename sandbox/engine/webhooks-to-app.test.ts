@@ -294,7 +294,9 @@ describe("the sandbox's webhooks, through the app's own intake", () => {
 });
 
 describe("app and compliance topics", () => {
-  it("redact, data request, scopes update, uninstall and shop/redact all fit their schemas and are honoured", async () => {
+  const everyAppTopic =
+    "redact, data request, scopes update, uninstall and shop/redact all fit their schemas and are honoured";
+  it(everyAppTopic, async () => {
     const receiver = appReceiver();
     const { sandbox, mug } = testSandbox({ webhookFetch: receiver.fetch, apiSecret: secret });
     const shop = "compliance-test.myshopify.com";

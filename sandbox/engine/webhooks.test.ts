@@ -160,7 +160,10 @@ describe("webhooks follow the state", () => {
     await t.drop();
   });
 
-  it("a fulfilment emits fulfillments/create then orders/updated; a delivered scan emits fulfillment_events/create then fulfillments/update", async () => {
+  const fulfilmentTopics =
+    "a fulfilment emits fulfillments/create then orders/updated; " +
+    "a delivered scan emits fulfillment_events/create then fulfillments/update";
+  it(fulfilmentTopics, async () => {
     const { sandbox, tee } = testSandbox();
     const order = sandbox.placeOrder({
       shop: TEST_SHOP,

@@ -237,9 +237,12 @@ export class WebhookDispatcher {
     } catch (error) {
       attempt.error = (error as Error).message || String(error);
     }
+    // Attempts run one at a time (the pump awaits each), so nothing changed the delivery meanwhile.
+    // eslint-disable-next-line require-atomic-updates -- attempts run one at a time, as above
     delivery.responseCode = attempt.responseCode;
     const ok = attempt.responseCode !== null && attempt.responseCode >= 200 && attempt.responseCode < 300;
     if (ok) {
+      // eslint-disable-next-line require-atomic-updates -- attempts run one at a time, as above
       delivery.status = "delivered";
     } else if (replay) {
       // A replay is one extra try; the original's retry schedule is not restarted.

@@ -32,10 +32,9 @@
       post(type, { requestId: id, ...(payload || {}) });
       if (waitMs === null) return;
       setTimeout(function () {
-        if (pending[id]) {
-          delete pending[id];
-          reject(new Error(`The admin frame did not answer ${type}`));
-        }
+        if (!pending[id]) return;
+        delete pending[id];
+        reject(new Error(`The admin frame did not answer ${type}`));
       }, waitMs || 5000);
     });
   }
@@ -86,11 +85,15 @@
   // The "bounce" page: the app asks for a token and a reload with it (shopify-app-remix).
   const reload = params.get("shopify-reload");
   if (reload) {
-    idToken().then(function (token) {
-      const target = new URL(reload, location.href);
-      target.searchParams.set("id_token", token);
-      location.replace(target.href);
-    });
+    idToken()
+      .then(function (token) {
+        const target = new URL(reload, location.href);
+        target.searchParams.set("id_token", token);
+        location.replace(target.href);
+      })
+      .catch(function (error) {
+        console.error("[app-bridge] no session token for the reload", error);
+      });
   }
 
   function navigateTo(href) {
@@ -109,13 +112,13 @@
     post("location", { pathname: location.pathname, search: location.search });
   }
   const pushState = history.pushState;
-  history.pushState = function () {
-    pushState.apply(history, arguments);
+  history.pushState = function (...args) {
+    pushState.apply(history, args);
     reportLocation();
   };
   const replaceState = history.replaceState;
-  history.replaceState = function () {
-    replaceState.apply(history, arguments);
+  history.replaceState = function (...args) {
+    replaceState.apply(history, args);
     reportLocation();
   };
   window.addEventListener("popstate", reportLocation);
@@ -288,7 +291,9 @@
         post("toast", { message: String(message), isError: Boolean(options && options.isError) });
         return String(++seq);
       },
-      hide() {},
+      hide() {
+        // The host frame removes each toast by itself after five seconds.
+      },
     },
     loading(on) {
       post("loading", { on: on !== false });
