@@ -3,6 +3,8 @@ import type { Db } from "../db.server";
 import { readContactSettings, type ContactSettings } from "../domain/contact/settings";
 import { REQUEST_STATUSES, type RequestStatus } from "../domain/contact/statuses";
 
+import { rawExecute } from "./raw-sql.server";
+
 export async function getContactSettings(db: Db, shop: string): Promise<ContactSettings> {
   const row = await db.contactSettings.findUnique({ where: { shop } });
   return readContactSettings(row?.settings);
@@ -48,4 +50,18 @@ export async function countRequestsByStatus(db: Db, shop: string) {
 
 export async function getRequest(db: Db, shop: string, id: string) {
   return db.contactRequest.findFirst({ where: { shop, id }, include: { messages: { orderBy: { createdAt: "asc" } } } });
+}
+
+/**
+ * One more view of an order's tracking on `day` (the shop's calendar): WISMO deflection on the
+ * dashboard. One statement, the same on both databases; a first view and a repeat cannot collide.
+ */
+export async function countTrackingView(db: Db, shop: string, orderShopifyId: string, day: string, now: Date) {
+  await rawExecute(
+    db,
+    `INSERT INTO "TrackingViewDay" ("shop", "orderShopifyId", "day", "views", "firstViewedAt")
+     VALUES ({}, {}, {}, 1, {})
+     ON CONFLICT ("shop", "orderShopifyId", "day") DO UPDATE SET "views" = "TrackingViewDay"."views" + 1`,
+    [shop, orderShopifyId, day, now],
+  );
 }

@@ -363,7 +363,10 @@ export async function openUnfulfilledOrders(db: Db, shop: string, placedBefore: 
   });
 }
 
-/** An order with its line items (unless `preloaded` is it) and its shipments, oldest first (raw SQL: raw-sql.server.ts). */
+/**
+ * An order with its line items (unless `preloaded` is it) and its shipments, oldest first (raw
+ * SQL: raw-sql.server.ts).
+ */
 export async function orderWithShipments(db: Db, shop: string, orderShopifyId: string, preloaded?: OrderWithItems) {
   let order: OrderWithItems | undefined =
     preloaded && preloaded.shop === shop && preloaded.shopifyId === orderShopifyId ? preloaded : undefined;
@@ -395,8 +398,73 @@ export async function linesAndEventsOfShipments(
     ]).then(sortById),
     rawRows<FulfillmentEvent>(
       db,
-      `SELECT * FROM "FulfillmentEvent" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*}) ORDER BY "happenedAt" DESC`,
+      `SELECT * FROM "FulfillmentEvent" WHERE "shop" = {} AND "fulfillmentShopifyId" IN ({*})
+       ORDER BY "happenedAt" DESC`,
       [shop, shipments.map((f) => f.shopifyId)],
     ),
   ]);
+}
+
+/** The order a shipment belongs to, or null when the shipment is not mirrored (yet). */
+export async function findFulfillmentOrder(db: Db, shop: string, fulfillmentShopifyId: string) {
+  return db.fulfillment.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: fulfillmentShopifyId } },
+    select: { orderShopifyId: true },
+  });
+}
+
+/** An order with its line items, or null. */
+export async function findOrderWithLineItems(db: Db, shop: string, orderShopifyId: string) {
+  return db.order.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
+    include: { lineItems: true },
+  });
+}
+
+/** An order's currency and whether it was redacted, or null. */
+export async function findOrderCurrency(db: Db, shop: string, orderShopifyId: string) {
+  return db.order.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
+    select: { currency: true, redactedAt: true },
+  });
+}
+
+/** An order's shipments with their lines, oldest first. */
+export async function fulfillmentsWithLines(db: Db, shop: string, orderShopifyId: string) {
+  return db.fulfillment.findMany({
+    where: { shop, orderShopifyId },
+    include: { lines: true },
+    orderBy: { shopifyCreatedAt: "asc" },
+  });
+}
+
+/** An order's successful shipments with their lines (what can be returned). */
+export async function successfulFulfillmentsWithLines(db: Db, shop: string, orderShopifyId: string) {
+  return db.fulfillment.findMany({ where: { shop, orderShopifyId, status: "success" }, include: { lines: true } });
+}
+
+/** An order's refunds with their lines. */
+export async function refundsWithLines(db: Db, shop: string, orderShopifyId: string) {
+  return db.refund.findMany({ where: { shop, orderShopifyId }, include: { lines: true } });
+}
+
+/**
+ * Units bought in the shop's orders not cancelled, all of them or one customer's (by customer id,
+ * or by email in the spellings given).
+ */
+export async function unitsBought(
+  db: Db,
+  shop: string,
+  customer: { customerShopifyId: string } | { email: { in: string[] } } | null = null,
+): Promise<number> {
+  const sum = await db.lineItem.aggregate({
+    _sum: { quantity: true },
+    where: { order: { shop, ...customer, cancelledAt: null } },
+  });
+  return sum._sum.quantity ?? 0;
+}
+
+/** Orders placed since `since` and not cancelled. */
+export async function countOrdersSince(db: Db, shop: string, since: Date): Promise<number> {
+  return db.order.count({ where: { shop, shopifyCreatedAt: { gte: since }, cancelledAt: null } });
 }

@@ -181,3 +181,75 @@ export async function suppressEmail(db: Db, shop: string, email: string, kind: s
     data: { status: "suppressed", lastError: "the recipient unsubscribed" },
   });
 }
+
+/** The milestones already in the outbox for one subject (a shipment, a return …) of a kind. */
+export async function notifiedMilestones(db: Db, shop: string, kind: string, subjectId: string): Promise<string[]> {
+  const sent = await db.notification.findMany({ where: { shop, kind, subjectId }, select: { milestone: true } });
+  return sent.map((n) => n.milestone);
+}
+
+/** Whom a customer's data request or redaction is about (compliance.server.ts's DataSubject). */
+interface Recipient {
+  customerShopifyId: string | null;
+  email: string | null;
+  orderShopifyIds: string[];
+}
+
+function notificationsOf(r: Recipient): object[] {
+  const or: object[] = [];
+  if (r.email) or.push({ recipient: r.email.toLowerCase() });
+  if (r.customerShopifyId) or.push({ customerShopifyId: r.customerShopifyId });
+  if (r.orderShopifyIds.length) or.push({ orderShopifyId: { in: r.orderShopifyIds } });
+  return or;
+}
+
+/** customers/data_request: the messages sent to the customer and their unsubscribes. */
+export async function exportCustomerNotifications(db: Db, shop: string, subject: Recipient) {
+  const or = notificationsOf(subject);
+  const notifications = or.length
+    ? await db.notification.findMany({
+        where: { shop, OR: or },
+        select: {
+          kind: true,
+          milestone: true,
+          recipient: true,
+          subject: true,
+          status: true,
+          sentAt: true,
+          createdAt: true,
+        },
+      })
+    : [];
+  const unsubscribes = subject.email
+    ? await db.emailSuppression.findMany({
+        where: { shop, email: subject.email.toLowerCase() },
+        select: { kind: true, createdAt: true },
+      })
+    : [];
+  return { notifications, unsubscribes };
+}
+
+/** customers/redact: the log keeps that a message was sent and its status, not to whom or what it said. */
+export async function redactCustomerNotifications(db: Db, shop: string, subject: Recipient, now: Date) {
+  const or = notificationsOf(subject);
+  if (or.length) {
+    await db.notification.updateMany({
+      where: { shop, OR: or },
+      data: {
+        recipient: null,
+        subject: "(redacted)",
+        bodyHtml: "",
+        bodyText: "",
+        customerShopifyId: null,
+        redactedAt: now,
+      },
+    });
+  }
+  if (subject.email) await db.emailSuppression.deleteMany({ where: { shop, email: subject.email.toLowerCase() } });
+}
+
+/** shop/redact: every message and unsubscribe of the shop. */
+export async function deleteShopNotifications(db: Db, shop: string) {
+  await db.notification.deleteMany({ where: { shop } });
+  await db.emailSuppression.deleteMany({ where: { shop } });
+}

@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import { applyCustomer } from "../models/customers.server";
 import { applyFulfillment, applyFulfillmentEvent, applyOrder, applyRefund } from "../models/orders.server";
-import { applyReturnEvent } from "../models/returns.server";
+import { applyReturnEvent } from "../models/shopify-returns.server";
 import { recordShopScopes, recordShopUninstall } from "../models/shop.server";
 import { deleteShopData, recordDataRequest, redactCustomer, type DataSubject } from "../services/compliance.server";
 import { gid } from "../domain/shared/shopify-ids";

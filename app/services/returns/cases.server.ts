@@ -24,6 +24,7 @@ import { newItemsMinor, quoteExchange } from "../../domain/returns/exchange";
 import { formatMoney } from "../../domain/shared/money";
 import { ShopifyApiError, type AdminClient } from "../../shopify/admin.server";
 import { ProductsInCollection, ProductTags } from "../../shopify/operations/returns";
+import { findOrderWithLineItems, refundsWithLines, successfulFulfillmentsWithLines } from "../../models/orders.server";
 
 import type { ExchangeChoice } from "./exchanges.server";
 import { ReturnsError } from "./errors.server";
@@ -102,15 +103,12 @@ export async function loadOrderForReturns(
   orderShopifyId: string,
   products?: Map<string, ProductFacts>,
 ): Promise<OrderForReturns | null> {
-  const order = await db.order.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
-    include: { lineItems: true },
-  });
+  const order = await findOrderWithLineItems(db, shop, orderShopifyId);
   if (!order || order.redactedAt) return null;
   const [fulfillments, claims, refunds] = await Promise.all([
-    db.fulfillment.findMany({ where: { shop, orderShopifyId, status: "success" }, include: { lines: true } }),
+    successfulFulfillmentsWithLines(db, shop, orderShopifyId),
     db.returnLineClaim.findMany({ where: { shop, orderShopifyId } }),
-    db.refund.findMany({ where: { shop, orderShopifyId }, include: { lines: true } }),
+    refundsWithLines(db, shop, orderShopifyId),
   ]);
   return {
     order: {
@@ -223,7 +221,8 @@ function exchangeCost(
     throw new ReturnsError(
       422,
       "exchange_costs_more",
-      `The new items cost ${over} more than the items you return are worth (${worth}). Choose something that costs less.`,
+      `The new items cost ${over} more than the items you return are worth (${worth}). Choose ` +
+        `something that costs less.`,
     );
   }
   return exchange.newItemsMinor;
@@ -383,7 +382,8 @@ export async function createReturnCase(
         throw new ReturnsError(
           409,
           "quantity_too_high",
-          "Some of these items were just included in another return. Reload the page to see what can still be returned.",
+          "Some of these items were just included in another return. Reload the page to see what " +
+            "can still be returned.",
         );
       }
       if (!isUnique(error)) throw error;

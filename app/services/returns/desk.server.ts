@@ -6,6 +6,12 @@
 import type { Db } from "../../db.server";
 import { fromMinor } from "../../domain/shared/money";
 import { toCsv } from "../../utils/csv.server";
+import {
+  countOrdersSince,
+  findOrderWithLineItems,
+  fulfillmentsWithLines,
+  unitsBought,
+} from "../../models/orders.server";
 import { LIVE_STATUSES, RETURN_STATUSES, unusualReturnRate, type ReturnStatus } from "../../domain/returns/policy";
 import { DESK_LIMIT, parseDeskFilter, revenueKeptMinor, type DeskFilter } from "../../domain/returns/desk";
 
@@ -83,8 +89,8 @@ async function customerHistory(
       orderBy: { requestedAt: "desc" },
       take: 50,
     }),
-    db.lineItem.aggregate({ _sum: { quantity: true }, where: { order: { shop, ...orderWho, cancelledAt: null } } }),
-    db.lineItem.aggregate({ _sum: { quantity: true }, where: { order: { shop, cancelledAt: null } } }),
+    unitsBought(db, shop, orderWho),
+    unitsBought(db, shop),
     db.returnCaseLine.aggregate({
       _sum: { quantity: true },
       where: { returnCase: { shop, status: { in: LIVE_STATUSES } } },
@@ -92,9 +98,7 @@ async function customerHistory(
   ]);
   const live = returns.filter((r) => (LIVE_STATUSES as string[]).includes(r.status));
   const unitsReturned = live.reduce((n, r) => n + r.lines.reduce((m, l) => m + l.quantity, 0), 0);
-  const unitsBought = bought._sum.quantity ?? 0;
-  const shopRate =
-    (shopBought._sum.quantity ?? 0) > 0 ? (shopReturned._sum.quantity ?? 0) / shopBought._sum.quantity! : 0;
+  const shopRate = shopBought > 0 ? (shopReturned._sum.quantity ?? 0) / shopBought : 0;
   return {
     returns: returns.map((r) => ({
       id: r.id,
@@ -104,11 +108,11 @@ async function customerHistory(
       requestedAt: r.requestedAt,
       current: r.id === ret.id,
     })),
-    unitsBought,
+    unitsBought: bought,
     unitsReturned,
-    rate: unitsBought > 0 ? unitsReturned / unitsBought : 0,
+    rate: bought > 0 ? unitsReturned / bought : 0,
     shopRate,
-    unusual: unusualReturnRate({ returns: live.length, unitsReturned, unitsBought }, shopRate),
+    unusual: unusualReturnRate({ returns: live.length, unitsReturned, unitsBought: bought }, shopRate),
   };
 }
 
@@ -116,15 +120,8 @@ export async function returnDetail(db: Db, shop: string, id: string) {
   const ret = await findReturnCase(db, shop, id);
   if (!ret) return null;
   const [order, fulfillments, history, policy] = await Promise.all([
-    db.order.findUnique({
-      where: { shop_shopifyId: { shop, shopifyId: ret.orderShopifyId } },
-      include: { lineItems: true },
-    }),
-    db.fulfillment.findMany({
-      where: { shop, orderShopifyId: ret.orderShopifyId },
-      include: { lines: true },
-      orderBy: { shopifyCreatedAt: "asc" },
-    }),
+    findOrderWithLineItems(db, shop, ret.orderShopifyId),
+    fulfillmentsWithLines(db, shop, ret.orderShopifyId),
     customerHistory(db, shop, ret),
     getReturnPolicy(db, shop),
   ]);
@@ -205,7 +202,9 @@ export async function runDeskAction(shop: string, id: string | null, action: Des
     const approved = results.filter((r) => r.ok).length;
     const failed = results.filter((r) => !r.ok);
     return {
-      message: `${approved} return${approved === 1 ? "" : "s"} approved${failed.length ? `; ${failed.length} could not be: ${failed[0].message}` : ""}`,
+      message:
+        `${approved} return${approved === 1 ? "" : "s"} ` +
+        `approved${failed.length ? `; ${failed.length} could not be: ${failed[0].message}` : ""}`,
       results,
     };
   }
@@ -297,7 +296,7 @@ export interface ReturnInsights {
 export async function returnInsights(db: Db, shop: string, days: number, now = new Date()): Promise<ReturnInsights> {
   const since = new Date(now.getTime() - days * 86_400_000);
   const [orders, cases, policy] = await Promise.all([
-    db.order.count({ where: { shop, shopifyCreatedAt: { gte: since }, cancelledAt: null } }),
+    countOrdersSince(db, shop, since),
     db.returnCase.findMany({
       where: { shop, requestedAt: { gte: since }, status: { in: LIVE_STATUSES } },
       include: { lines: true },

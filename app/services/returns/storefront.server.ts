@@ -19,7 +19,7 @@ import { exchangeCreditMinor, exchangeState } from "../../domain/returns/exchang
 import { toMinor } from "../../domain/shared/money";
 import { languageFor } from "../../domain/tracking/settings";
 import { gid } from "../../domain/shared/shopify-ids";
-import { findOrderById, findOrdersByName, recentOrdersOfCustomer } from "../../models/orders.server";
+import { findOrderById, findOrderCurrency, findOrdersByName, recentOrdersOfCustomer } from "../../models/orders.server";
 import type { AdminClient } from "../../shopify/admin.server";
 import { ProductVariantsForExchange } from "../../shopify/operations/returns";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
@@ -459,10 +459,7 @@ async function exchangeSearch(req: StorefrontRequest, deps: StorefrontDeps, now:
   if (!counted.allowed) {
     return rateLimited(counted.retryAfterSeconds, "Too many searches. Please wait a few minutes and try again.");
   }
-  const order = await deps.db.order.findUnique({
-    where: { shop_shopifyId: { shop: req.shop, shopifyId: check.subject } },
-    select: { currency: true, redactedAt: true },
-  });
+  const order = await findOrderCurrency(deps.db, req.shop, check.subject);
   if (!order || order.redactedAt) return NOT_FOUND;
   try {
     return {

@@ -15,7 +15,7 @@ import {
   type NotifiedMilestone,
   type TrackingSettings,
 } from "../../domain/tracking/settings";
-import { enqueueNotification, skipPendingNotifications } from "../../models/outbox.server";
+import { enqueueNotification, notifiedMilestones, skipPendingNotifications } from "../../models/outbox.server";
 import { customerFirstName } from "../../models/customers.server";
 import { renderEmail, type RenderedEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
@@ -146,11 +146,7 @@ export async function enqueueShipmentEmails(
   });
   if (candidates.length === 0) return enqueued;
   // One read for what this shipment was already sent (the periodic check asks for every shipment).
-  const sent = await db.notification.findMany({
-    where: { shop, kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId },
-    select: { milestone: true },
-  });
-  const alreadySent = new Set(sent.map((n) => n.milestone));
+  const alreadySent = new Set(await notifiedMilestones(db, shop, NOTIFICATION_KIND, shipment.fulfillmentShopifyId));
   for (const milestone of candidates) {
     if (alreadySent.has(milestone)) continue;
     const key = { shop, kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId, milestone };

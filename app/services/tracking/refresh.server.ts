@@ -5,6 +5,7 @@
  */
 import type { Db } from "../../db.server";
 import { businessDaysBetween, localDate, startOfLocalDay } from "../../domain/tracking/calendar";
+import { findFulfillmentOrder } from "../../models/orders.server";
 import { getTrackingSettings } from "../../models/tracking.server";
 import { shopProfile } from "../../models/shop.server";
 
@@ -125,10 +126,7 @@ export async function refreshOrderTracking(db: Db, shop: string, orderShopifyId:
 
 /** For webhooks that name a shipment: finds its order (which may not be mirrored yet). */
 export async function refreshShipmentTracking(db: Db, shop: string, fulfillmentShopifyId: string, deps: RefreshDeps) {
-  const f = await db.fulfillment.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: fulfillmentShopifyId } },
-    select: { orderShopifyId: true },
-  });
+  const f = await findFulfillmentOrder(db, shop, fulfillmentShopifyId);
   if (!f) return { shipments: 0, enqueued: [] as string[] };
   return refreshOrderTracking(db, shop, f.orderShopifyId, deps);
 }

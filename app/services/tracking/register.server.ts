@@ -7,6 +7,11 @@ import { env } from "../../env.server";
 import { registerPeriodicTask } from "../../jobs/scheduler.server";
 import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
+import {
+  deleteShopNotifications,
+  exportCustomerNotifications,
+  redactCustomerNotifications,
+} from "../../models/outbox.server";
 import { registerPersonalDataArea } from "../compliance.server";
 import { forgetShopRateLimits } from "../rate-limit.server";
 
@@ -52,57 +57,10 @@ export function registerTracking() {
 
   registerPersonalDataArea({
     name: "tracking",
-    async exportCustomer(db, shop, subject) {
-      const or: object[] = [];
-      if (subject.email) or.push({ recipient: subject.email.toLowerCase() });
-      if (subject.customerShopifyId) or.push({ customerShopifyId: subject.customerShopifyId });
-      if (subject.orderShopifyIds.length) or.push({ orderShopifyId: { in: subject.orderShopifyIds } });
-      const notifications = or.length
-        ? await db.notification.findMany({
-            where: { shop, OR: or },
-            select: {
-              kind: true,
-              milestone: true,
-              recipient: true,
-              subject: true,
-              status: true,
-              sentAt: true,
-              createdAt: true,
-            },
-          })
-        : [];
-      const unsubscribes = subject.email
-        ? await db.emailSuppression.findMany({
-            where: { shop, email: subject.email.toLowerCase() },
-            select: { kind: true, createdAt: true },
-          })
-        : [];
-      return { notifications, unsubscribes };
-    },
-    async redactCustomer(db, shop, subject, now) {
-      const or: object[] = [];
-      if (subject.email) or.push({ recipient: subject.email.toLowerCase() });
-      if (subject.customerShopifyId) or.push({ customerShopifyId: subject.customerShopifyId });
-      if (subject.orderShopifyIds.length) or.push({ orderShopifyId: { in: subject.orderShopifyIds } });
-      if (or.length) {
-        // The log keeps that a message was sent and its status, not to whom or what it said.
-        await db.notification.updateMany({
-          where: { shop, OR: or },
-          data: {
-            recipient: null,
-            subject: "(redacted)",
-            bodyHtml: "",
-            bodyText: "",
-            customerShopifyId: null,
-            redactedAt: now,
-          },
-        });
-      }
-      if (subject.email) await db.emailSuppression.deleteMany({ where: { shop, email: subject.email.toLowerCase() } });
-    },
+    exportCustomer: (db, shop, subject) => exportCustomerNotifications(db, shop, subject),
+    redactCustomer: (db, shop, subject, now) => redactCustomerNotifications(db, shop, subject, now),
     async deleteShop(db, shop) {
-      await db.notification.deleteMany({ where: { shop } });
-      await db.emailSuppression.deleteMany({ where: { shop } });
+      await deleteShopNotifications(db, shop);
       await db.shipmentTracking.deleteMany({ where: { shop } });
       await db.trackingRecommendationCache.deleteMany({ where: { shop } });
       await db.trackingSettings.deleteMany({ where: { shop } });

@@ -5,7 +5,7 @@
  */
 import type { Db } from "../../db.server";
 import { localDate } from "../../domain/tracking/calendar";
-import { rawExecute } from "../../models/raw-sql.server";
+import { countTrackingView } from "../../models/contact.server";
 
 export async function recordTrackingView(
   db: Db,
@@ -16,13 +16,7 @@ export async function recordTrackingView(
 ): Promise<void> {
   const day = localDate(now, timeZone);
   try {
-    // One statement, the same on both databases; a first view and a repeat cannot collide.
-    await rawExecute(
-      db,
-      `INSERT INTO "TrackingViewDay" ("shop", "orderShopifyId", "day", "views", "firstViewedAt") VALUES ({}, {}, {}, 1, {})
-       ON CONFLICT ("shop", "orderShopifyId", "day") DO UPDATE SET "views" = "TrackingViewDay"."views" + 1`,
-      [shop, orderShopifyId, day, now],
-    );
+    await countTrackingView(db, shop, orderShopifyId, day, now);
   } catch (error) {
     console.error("[tracking] could not count a view", error);
   }
