@@ -64,7 +64,9 @@ describe("a transaction and another connection on the same SQLite file", () => {
         try {
           other
             .prepare(
-              `INSERT INTO "WebhookEvent" ("id", "shop", "topic", "webhookId", "payload", "status", "attempts", "nextAttemptAt", "receivedAt") VALUES ('x', 's', 't', 'from-elsewhere', '{}', 'pending', 0, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')`,
+              `INSERT INTO "WebhookEvent" ("id", "shop", "topic", "webhookId", "payload", "status", ` +
+                `"attempts", "nextAttemptAt", "receivedAt") VALUES ('x', 's', 't', 'from-elsewhere', ` +
+                `'{}', 'pending', 0, '2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')`,
             )
             .run();
           otherWrite = "committed";
@@ -163,8 +165,9 @@ describe("plain SQL reads (models/raw-sql.server.ts)", () => {
   });
 });
 
+const TELLS_WHAT_TO_DO = /use the transaction client tx passed to the callback/;
+
 describe("the outer client inside its own transaction's callback", () => {
-  const TELLS_WHAT_TO_DO = /use the transaction client tx passed to the callback/;
   const outcome = (work: Promise<unknown>) =>
     work.then(
       () => "no error",

@@ -193,6 +193,7 @@ describe("saving", () => {
     expect(await storedSettings()).toBe(before);
   });
 
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("saves the merchant's wording, drops copies of the standard wording, and keeps the rest of the policy", async () => {
     const current = (await load(policyPage, "/app/returns/policy")).policy;
     expect((await send(policyPage, "/app/returns/policy", { policy: { ...current, windowDays: 21 } })).status).toBe(
@@ -200,7 +201,10 @@ describe("saving", () => {
     );
     const requested = {
       subject: "Return {{ return_number }} is on its way to {{ shop_name }}",
-      body: "Thanks, {{ customer_first_name }}.\n\nYou are returning:\n{% for item in items %}* {{ item.title }} (x{{ item.quantity }})\n{% endfor %}\nFollow it here: {{ status_url }}",
+      body:
+        "Thanks, {{ customer_first_name }}.\n\nYou are returning:\n" +
+        "{% for item in items %}* {{ item.title }} (x{{ item.quantity }})\n{% endfor %}\n" +
+        "Follow it here: {{ status_url }}",
     };
     const korean = {
       subject: "반품 {{ return_number }} 승인",
@@ -289,11 +293,12 @@ describe("the email a shopper gets", () => {
   });
 });
 
+const STALE =
+  "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
+
 describe("saving while others save", () => {
   const policyPath = "/app/returns/policy";
   const emailsPath = "/app/returns/emails";
-  const STALE =
-    "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
   const wording = (n: string) => ({
     subject: `Return {{ return_number }}: ${n}`,
     body: `Thanks, {{ customer_first_name }}. ${n}`,
@@ -313,6 +318,7 @@ describe("saving while others save", () => {
   const savePolicy = (page: { policy: Record<string, unknown>; version: string }, windowDays: number) =>
     send(policyPage, policyPath, { policy: { ...page.policy, windowDays }, version: page.version });
 
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("an Emails save keeps a policy change made after the Emails page was loaded, and one saved at the same moment", async () => {
     const emailsPage = await load(emails, emailsPath);
     expect((await savePolicy(await load(policyPage, policyPath), 14)).status).toBe(200);
@@ -334,6 +340,7 @@ describe("saving while others save", () => {
     expect((await load(emails, emailsPath)).notifications.templates.fa).toEqual({ declined: wording("two") });
   });
 
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("a policy save keeps template edits made after the policy page was loaded, and ones saved at the same moment", async () => {
     const policyPageData = await load(policyPage, policyPath);
     const edited = await saveEmails(await load(emails, emailsPath), { requested: wording("three") });
@@ -355,6 +362,7 @@ describe("saving while others save", () => {
     expect((await load(policyPage, policyPath)).policy.windowDays).toBe(17);
   });
 
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("refuses with 409 a save from an Emails page opened before someone else saved its emails, and changes nothing", async () => {
     const ana = await load(emails, emailsPath);
     const ben = await load(emails, emailsPath);

@@ -148,6 +148,7 @@ describe("excluded collections", () => {
     expect(await t.db.returnCase.count()).toBe(0);
   });
 
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("follow the collection as it is in Shopify now: a product added after the policy was saved is excluded too", async () => {
     world.collection.productIds.push(world.tee.id);
     try {
@@ -165,9 +166,11 @@ describe("excluded collections", () => {
   });
 });
 
+const STALE =
+  "Someone else changed these settings since you opened this page. Reload to see their " +
+  "changes, then make yours again.";
+
 describe("saving while others save", () => {
-  const STALE =
-    "Someone else changed these settings since you opened this page. Reload to see their changes, then make yours again.";
   const load = async () =>
     (
       await policyPage.loader({
@@ -181,6 +184,7 @@ describe("saving while others save", () => {
   const storedRow = () =>
     t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP }, select: { settings: true, updatedAt: true } });
 
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("refuses with 409 a save from a policy page opened before someone else saved the policy, and changes nothing", async () => {
     const ana = await load();
     const ben = await load();

@@ -119,85 +119,91 @@ const remindersTo = (email: string) =>
   });
 
 describe("expiry reminders", () => {
-  it("are queued once per stretch of inactivity, go out through the outbox over SMTP, and not to unsubscribed or redacted members", async () => {
-    await freshShop(EXPIRING, { timeZone: "Asia/Seoul" });
-    const ana = await newMember();
-    const ben = await newMember();
-    const cy = await newMember();
-    const dee = await newMember();
-    for (const m of [ana, ben, cy, dee]) await earn(m.id, 120, at(0));
-    await suppressEmail(t.db, SHOP, ben.email, "loyalty");
-    await redactCustomer(
-      t.db,
-      SHOP,
-      { customerShopifyId: cy.customerGid, email: cy.email, orderShopifyIds: [] },
-      at(1),
-    );
-    // Dee has spent all she had: nothing to lose, nothing to say.
-    expect(
-      (
-        await postEntry(
-          t.db,
-          SHOP,
-          dee.id,
-          { sourceKey: "redeem:dee", kind: "redeem", points: -120, availableAt: at(2) },
-          { now: at(2) },
-        )
-      ).status,
-    ).toBe("posted");
+  it(
+    "are queued once per stretch of inactivity, go out through the outbox over SMTP, and not " +
+      "to unsubscribed or redacted members",
+    async () => {
+      await freshShop(EXPIRING, { timeZone: "Asia/Seoul" });
+      const ana = await newMember();
+      const ben = await newMember();
+      const cy = await newMember();
+      const dee = await newMember();
+      for (const m of [ana, ben, cy, dee]) await earn(m.id, 120, at(0));
+      await suppressEmail(t.db, SHOP, ben.email, "loyalty");
+      await redactCustomer(
+        t.db,
+        SHOP,
+        { customerShopifyId: cy.customerGid, email: cy.email, orderShopifyIds: [] },
+        at(1),
+      );
+      // Dee has spent all she had: nothing to lose, nothing to say.
+      expect(
+        (
+          await postEntry(
+            t.db,
+            SHOP,
+            dee.id,
+            { sourceKey: "redeem:dee", kind: "redeem", points: -120, availableAt: at(2) },
+            { now: at(2) },
+          )
+        ).status,
+      ).toBe("posted");
 
-    // Expiry 90 days after the last activity (day 0 for Ana); the reminder 14 days before: day 76.
-    expect(await run(at(75, 23))).toEqual({ reminded: 0, expired: 0, birthdays: 0, tiers: 0 });
-    expect(await run(at(76))).toEqual({ reminded: 1, expired: 0, birthdays: 0, tiers: 0 });
-    expect(await run(at(76, 6))).toEqual({ reminded: 0, expired: 0, birthdays: 0, tiers: 0 });
-    expect(await run(at(80))).toEqual({ reminded: 0, expired: 0, birthdays: 0, tiers: 0 });
-    expect(await t.db.notification.count()).toBe(1);
-    const [queued] = await remindersTo(ana.email);
-    // Day 90 is 4 April 2027 at 15:00 UTC: the 5th in the shop's time zone.
-    expect(queued).toMatchObject({
-      subjectId: ana.id,
-      milestone: `expiry-reminder:${at(0).toISOString()}`,
-      subject: "Your 120 points at Maple & Co expire on 2027-04-05",
-      status: "pending",
-    });
-    expect(queued.bodyText).toContain(
-      "You have 120 points waiting at Maple & Co. They expire on 2027-04-05 unless you place an order or redeem a reward before then.",
-    );
-    expect(await remindersTo(ben.email)).toEqual([]);
-    expect(await t.db.notification.count({ where: { subjectId: { in: [cy.id, dee.id] } } })).toBe(0);
+      // Expiry 90 days after the last activity (day 0 for Ana); the reminder 14 days before: day 76.
+      expect(await run(at(75, 23))).toEqual({ reminded: 0, expired: 0, birthdays: 0, tiers: 0 });
+      expect(await run(at(76))).toEqual({ reminded: 1, expired: 0, birthdays: 0, tiers: 0 });
+      expect(await run(at(76, 6))).toEqual({ reminded: 0, expired: 0, birthdays: 0, tiers: 0 });
+      expect(await run(at(80))).toEqual({ reminded: 0, expired: 0, birthdays: 0, tiers: 0 });
+      expect(await t.db.notification.count()).toBe(1);
+      const [queued] = await remindersTo(ana.email);
+      // Day 90 is 4 April 2027 at 15:00 UTC: the 5th in the shop's time zone.
+      expect(queued).toMatchObject({
+        subjectId: ana.id,
+        milestone: `expiry-reminder:${at(0).toISOString()}`,
+        subject: "Your 120 points at Maple & Co expire on 2027-04-05",
+        status: "pending",
+      });
+      expect(queued.bodyText).toContain(
+        "You have 120 points waiting at Maple & Co. They expire on 2027-04-05 unless you place " +
+          "an order or redeem a reward before then.",
+      );
+      expect(await remindersTo(ben.email)).toEqual([]);
+      expect(await t.db.notification.count({ where: { subjectId: { in: [cy.id, dee.id] } } })).toBe(0);
 
-    expect(await deliverDueNotifications({ db: t.db, mailer, secret, now: at(80) })).toMatchObject({
-      sent: 1,
-      suppressed: 0,
-      failed: 0,
-      retrying: 0,
-    });
-    expect(await deliverDueNotifications({ db: t.db, mailer, secret, now: at(80, 1) })).toMatchObject({ sent: 0 });
-    const mails = smtp.mails.filter((m) => m.to.some((to) => [ana.email, ben.email, dee.email].includes(to)));
-    expect(mails.map((m) => ({ to: m.to, subject: m.subject }))).toEqual([
-      { to: [ana.email], subject: "Your 120 points at Maple & Co expire on 2027-04-05" },
-    ]);
-    expect(mails[0].raw.replace(/\r?\n[ \t]+/g, " ")).toMatch(
-      /^List-Unsubscribe: <https:\/\/maple-and-co\.myshopify\.com\/apps\/aftercare\/unsubscribe\?token=/m,
-    );
+      expect(await deliverDueNotifications({ db: t.db, mailer, secret, now: at(80) })).toMatchObject({
+        sent: 1,
+        suppressed: 0,
+        failed: 0,
+        retrying: 0,
+      });
+      expect(await deliverDueNotifications({ db: t.db, mailer, secret, now: at(80, 1) })).toMatchObject({ sent: 0 });
+      const mails = smtp.mails.filter((m) => m.to.some((to) => [ana.email, ben.email, dee.email].includes(to)));
+      expect(mails.map((m) => ({ to: m.to, subject: m.subject }))).toEqual([
+        { to: [ana.email], subject: "Your 120 points at Maple & Co expire on 2027-04-05" },
+      ]);
+      expect(mails[0].raw.replace(/\r?\n[ \t]+/g, " ")).toMatch(
+        /^List-Unsubscribe: <https:\/\/maple-and-co\.myshopify\.com\/apps\/aftercare\/unsubscribe\?token=/m,
+      );
 
-    // Activity resets the clock: an order on day 81 means a new reminder only from day 81 + 76.
-    await earn(ana.id, 30, at(81));
-    expect((await run(at(156))).reminded).toBe(0);
-    expect((await run(at(157))).reminded).toBe(1);
-    expect((await run(at(157, 12))).reminded).toBe(0);
-    const both = await remindersTo(ana.email);
-    expect(both.map((n) => n.milestone)).toEqual([
-      `expiry-reminder:${at(0).toISOString()}`,
-      `expiry-reminder:${at(81).toISOString()}`,
-    ]);
-    expect(both[1].subject).toBe("Your 150 points at Maple & Co expire on 2027-06-25");
-    await expectConsistent();
-  });
+      // Activity resets the clock: an order on day 81 means a new reminder only from day 81 + 76.
+      await earn(ana.id, 30, at(81));
+      expect((await run(at(156))).reminded).toBe(0);
+      expect((await run(at(157))).reminded).toBe(1);
+      expect((await run(at(157, 12))).reminded).toBe(0);
+      const both = await remindersTo(ana.email);
+      expect(both.map((n) => n.milestone)).toEqual([
+        `expiry-reminder:${at(0).toISOString()}`,
+        `expiry-reminder:${at(81).toISOString()}`,
+      ]);
+      expect(both[1].subject).toBe("Your 150 points at Maple & Co expire on 2027-06-25");
+      await expectConsistent();
+    },
+  );
 });
 
+const NAMED = { ...EXPIRING, currencyName: { en: "points", ko: "포인트", ja: "ポイント", fa: "امتیاز" } };
+
 describe("expiry reminders in the member's language", () => {
-  const NAMED = { ...EXPIRING, currencyName: { en: "points", ko: "포인트", ja: "ポイント", fa: "امتیاز" } };
   /** A member whose customer (as the customers webhook mirrors it) has this locale. */
   async function memberWithLocale(locale: string | null) {
     const m = await newMember();
@@ -210,78 +216,86 @@ describe("expiry reminders in the member's language", () => {
     return n;
   };
 
-  it("follow the customer's locale (Korean, Japanese, Persian right to left), with the shop's name for points in that language", async () => {
-    await freshShop(NAMED);
-    const kim = await memberWithLocale("ko-KR");
-    const aki = await memberWithLocale("ja");
-    const sara = await memberWithLocale("fa-IR");
-    for (const m of [kim, aki, sara]) await earn(m.id, 120, at(0));
+  it(
+    "follow the customer's locale (Korean, Japanese, Persian right to left), with the shop's " +
+      "name for points in that language",
+    async () => {
+      await freshShop(NAMED);
+      const kim = await memberWithLocale("ko-KR");
+      const aki = await memberWithLocale("ja");
+      const sara = await memberWithLocale("fa-IR");
+      for (const m of [kim, aki, sara]) await earn(m.id, 120, at(0));
 
-    expect((await run(at(76))).reminded).toBe(3);
-    // Day 90 is 4 April 2027 at 15:00 UTC; the shop is on UTC.
-    const ko = await reminderTo(kim.email);
-    expect(ko).toMatchObject({
-      locale: "ko",
-      subject: "[Maple & Co] 120 포인트 소멸 예정 안내 (2027-04-04)",
-      milestone: `expiry-reminder:${at(0).toISOString()}`,
-    });
-    expect(ko.bodyText).toContain("Maple & Co에서 보유하신 120 포인트의 유효기간이 2027-04-04에 만료됩니다.");
-    expect(ko.bodyText).toContain("Maple & Co의 포인트 적립 회원이시기 때문에 이 메일을 받으셨습니다.");
-    expect(ko.bodyText).toMatch(
-      /^리워드 알림 수신 거부: https:\/\/maple-and-co\.myshopify\.com\/apps\/aftercare\/unsubscribe\?token=/m,
-    );
-    expect(ko.bodyHtml).toContain('<html lang="ko" dir="ltr">');
+      expect((await run(at(76))).reminded).toBe(3);
+      // Day 90 is 4 April 2027 at 15:00 UTC; the shop is on UTC.
+      const ko = await reminderTo(kim.email);
+      expect(ko).toMatchObject({
+        locale: "ko",
+        subject: "[Maple & Co] 120 포인트 소멸 예정 안내 (2027-04-04)",
+        milestone: `expiry-reminder:${at(0).toISOString()}`,
+      });
+      expect(ko.bodyText).toContain("Maple & Co에서 보유하신 120 포인트의 유효기간이 2027-04-04에 만료됩니다.");
+      expect(ko.bodyText).toContain("Maple & Co의 포인트 적립 회원이시기 때문에 이 메일을 받으셨습니다.");
+      expect(ko.bodyText).toMatch(
+        /^리워드 알림 수신 거부: https:\/\/maple-and-co\.myshopify\.com\/apps\/aftercare\/unsubscribe\?token=/m,
+      );
+      expect(ko.bodyHtml).toContain('<html lang="ko" dir="ltr">');
 
-    const ja = await reminderTo(aki.email);
-    expect(ja).toMatchObject({
-      locale: "ja",
-      subject: "【Maple & Co】120 ポイントの有効期限が近づいています（2027-04-04）",
-    });
-    expect(ja.bodyText).toContain("特典のお知らせを停止する: https://");
+      const ja = await reminderTo(aki.email);
+      expect(ja).toMatchObject({
+        locale: "ja",
+        subject: "【Maple & Co】120 ポイントの有効期限が近づいています（2027-04-04）",
+      });
+      expect(ja.bodyText).toContain("特典のお知らせを停止する: https://");
 
-    const fa = await reminderTo(sara.email);
-    expect(fa).toMatchObject({
-      locale: "fa",
-      subject: "120 امتیاز شما در Maple & Co در تاریخ 2027-04-04 منقضی می‌شود",
-    });
-    expect(fa.bodyHtml).toContain('<html lang="fa" dir="rtl">');
-    expect(fa.bodyHtml).toMatch(/<div style="[^"]*" dir="rtl">/);
-    expect(fa.bodyText).toContain("این ایمیل را دریافت کرده‌اید چون در Maple & Co امتیاز جمع می‌کنید.");
+      const fa = await reminderTo(sara.email);
+      expect(fa).toMatchObject({
+        locale: "fa",
+        subject: "120 امتیاز شما در Maple & Co در تاریخ 2027-04-04 منقضی می‌شود",
+      });
+      expect(fa.bodyHtml).toContain('<html lang="fa" dir="rtl">');
+      expect(fa.bodyHtml).toMatch(/<div style="[^"]*" dir="rtl">/);
+      expect(fa.bodyText).toContain("این ایمیل را دریافت کرده‌اید چون در Maple & Co امتیاز جمع می‌کنید.");
 
-    // The subjects survive the trip through SMTP, as a mail client decodes them.
-    expect(await deliverDueNotifications({ db: t.db, mailer, secret, now: at(76, 1) })).toMatchObject({
-      sent: 3,
-      failed: 0,
-    });
-    const mails = smtp.mails.filter((m) => m.to.some((to) => [kim.email, sara.email].includes(to)));
-    expect(mails.map((m) => m.subject).sort()).toEqual([ko.subject, fa.subject].sort());
-    // Running again sends nothing new, in any language.
-    expect((await run(at(76, 6))).reminded).toBe(0);
-  });
+      // The subjects survive the trip through SMTP, as a mail client decodes them.
+      expect(await deliverDueNotifications({ db: t.db, mailer, secret, now: at(76, 1) })).toMatchObject({
+        sent: 3,
+        failed: 0,
+      });
+      const mails = smtp.mails.filter((m) => m.to.some((to) => [kim.email, sara.email].includes(to)));
+      expect(mails.map((m) => m.subject).sort()).toEqual([ko.subject, fa.subject].sort());
+      // Running again sends nothing new, in any language.
+      expect((await run(at(76, 6))).reminded).toBe(0);
+    },
+  );
 
-  it("fall back to English when the member's customer has no locale, one we do not write in, or there is no customer", async () => {
-    await freshShop(NAMED);
-    // Between them, on the same page, a Korean member: a language never carries over to the next member.
-    const lou = await memberWithLocale("de-DE");
-    const kim = await memberWithLocale("ko");
-    const max = await memberWithLocale(null);
-    const noMirror = await newMember();
-    const guest = await memberForGuestEmail(t.db, SHOP, "guest-reminder@example.com");
-    for (const id of [lou.id, kim.id, max.id, noMirror.id, guest.id]) await earn(id, 120, at(0));
+  it(
+    "fall back to English when the member's customer has no locale, one we do not write in, " +
+      "or there is no customer",
+    async () => {
+      await freshShop(NAMED);
+      // Between them, on the same page, a Korean member: a language never carries over to the next member.
+      const lou = await memberWithLocale("de-DE");
+      const kim = await memberWithLocale("ko");
+      const max = await memberWithLocale(null);
+      const noMirror = await newMember();
+      const guest = await memberForGuestEmail(t.db, SHOP, "guest-reminder@example.com");
+      for (const id of [lou.id, kim.id, max.id, noMirror.id, guest.id]) await earn(id, 120, at(0));
 
-    expect((await run(at(76))).reminded).toBe(5);
-    expect(await reminderTo(kim.email)).toMatchObject({
-      locale: "ko",
-      subject: "[Maple & Co] 120 포인트 소멸 예정 안내 (2027-04-04)",
-    });
-    for (const email of [lou.email, max.email, noMirror.email, guest.email!]) {
-      const n = await reminderTo(email);
-      expect(n).toMatchObject({ locale: "en", subject: "Your 120 points at Maple & Co expire on 2027-04-04" });
-      expect(n.bodyText).toContain("You are getting this because you collect points at Maple & Co.");
-      expect(n.bodyText).toContain("Unsubscribe from rewards reminders: https://");
-      expect(n.bodyHtml).toContain('<html lang="en" dir="ltr">');
-    }
-  });
+      expect((await run(at(76))).reminded).toBe(5);
+      expect(await reminderTo(kim.email)).toMatchObject({
+        locale: "ko",
+        subject: "[Maple & Co] 120 포인트 소멸 예정 안내 (2027-04-04)",
+      });
+      for (const email of [lou.email, max.email, noMirror.email, guest.email!]) {
+        const n = await reminderTo(email);
+        expect(n).toMatchObject({ locale: "en", subject: "Your 120 points at Maple & Co expire on 2027-04-04" });
+        expect(n.bodyText).toContain("You are getting this because you collect points at Maple & Co.");
+        expect(n.bodyText).toContain("Unsubscribe from rewards reminders: https://");
+        expect(n.bodyHtml).toContain('<html lang="en" dir="ltr">');
+      }
+    },
+  );
 
   it("read the customers' locales once per page of members, not once per member", async () => {
     await freshShop(NAMED);
@@ -411,6 +425,7 @@ describe("expiry after inactivity", () => {
     await expectConsistent();
   });
 
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("works through every page of members (more than one query's worth), also when each keeps pending points", async () => {
     await freshShop({ ...EXPIRING, tiers: TIERS });
     // 503 members, each with 10 points to spend and 5 pending until day 200, and a tier without
@@ -574,6 +589,7 @@ describe("tiers as spend ages out", () => {
     return { tierKey: m.tierKey, spend12mMinor: m.spend12mMinor };
   };
 
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("move a member down when the last 12 months' spend falls below a threshold, and drop tiers the shop removed", async () => {
     await freshShop({ enabled: true, pendingDays: 0, tiers: TIERS });
     const oda = await newMember();
