@@ -11,18 +11,19 @@ import {
   fulfillmentEventFromPayload,
   fulfillmentFromPayload,
   complianceSubjectFromPayload,
+  type Json,
   orderFromPayload,
   PayloadError,
   refundFromPayload,
   returnFromPayload,
 } from "./payloads";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- payloads are untyped JSON */
 export interface WebhookContext {
   db: Db;
   shop: string;
   topic: string;
-  payload: any;
+  /** The webhook's parsed JSON, read field by field by the payloads module. */
+  payload: Json;
   /** When Shopify says the event happened (X-Shopify-Triggered-At), else when it was received. */
   eventAt: Date;
   now: Date;

@@ -6,8 +6,12 @@
 import { toMinor } from "../domain/shared/money";
 import { gid, gidOf } from "../domain/shared/shopify-ids";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- payloads are untyped JSON checked field by field */
-type Json = any;
+/**
+ * A webhook payload as parsed JSON. Its fields are read one by one, and each value is checked where it is
+ * used (see the functions below), so the type says nothing more than JSON.parse does.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON, checked field by field
+export type Json = any;
 
 export class PayloadError extends Error {
   constructor(message: string) {

@@ -7,16 +7,17 @@
  */
 import type { Db } from "../../db.server";
 import { toMinor } from "../../domain/shared/money";
+import { findAccountByEmail, findCustomerRedaction } from "../../models/customers.server";
+import { findOrderCancellation, refundsWithLineSubtotals } from "../../models/orders.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
 import { addDays, earningBasisMinor, pointsForRefund, pointsForSpend, sortedTiers } from "../../domain/loyalty/points";
+import type { Json } from "../../webhooks/payloads";
 
 import { postEntry } from "./ledger.server";
 import { customerKey, emailKey, memberForCustomer, memberForGuestEmail, refreshTier } from "./members.server";
 import { loadLoyaltySettings } from "./settings.server";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- webhook payloads are untyped JSON */
-
-function shopMoney(set: any, fallback: unknown, currency: string): number {
+function shopMoney(set: Json, fallback: unknown, currency: string): number {
   const m = set?.shop_money;
   if (m?.amount !== undefined) return toMinor(m.amount, m.currency_code ?? currency);
   return fallback === undefined || fallback === null ? 0 : toMinor(fallback as string, currency);
@@ -25,7 +26,7 @@ function shopMoney(set: any, fallback: unknown, currency: string): number {
 const str = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
 
 /** orders/paid: the order earns pending points for its customer, or for its email if a guest's. */
-export async function earnForPaidOrder(db: Db, shop: string, payload: any, eventAt: Date, now: Date) {
+export async function earnForPaidOrder(db: Db, shop: string, payload: Json, eventAt: Date, now: Date) {
   const settings = await loadLoyaltySettings(db, shop);
   if (!settings.enabled) return "off";
   const orderGid = gidOf("Order", payload);
@@ -42,10 +43,7 @@ export async function earnForPaidOrder(db: Db, shop: string, payload: any, event
     if (customerGid) member = await memberForCustomer(db, shop, customerGid, email);
     else if (email) {
       // A guest order from the address of an existing account belongs to that account.
-      const account = await db.customer.findFirst({
-        where: { shop, email: { equals: email.toLowerCase() }, redactedAt: null },
-        select: { shopifyId: true },
-      });
+      const account = await findAccountByEmail(db, shop, email);
       member = account
         ? await memberForCustomer(db, shop, account.shopifyId, email)
         : await memberForGuestEmail(db, shop, email);
@@ -107,11 +105,7 @@ export async function earnForPaidOrder(db: Db, shop: string, payload: any, event
 export async function settleOrder(db: Db, shop: string, orderGid: string, now: Date) {
   const lo = await db.loyaltyOrder.findUnique({ where: { shop_orderShopifyId: { shop, orderShopifyId: orderGid } } });
   if (!lo) return "not-earned";
-  const refunds = await db.refund.findMany({
-    where: { shop, orderShopifyId: orderGid },
-    include: { lines: { select: { subtotalMinor: true } } },
-    orderBy: [{ shopifyCreatedAt: "asc" }, { shopifyId: "asc" }],
-  });
+  const refunds = await refundsWithLineSubtotals(db, shop, orderGid);
   // Taking back points still pending comes out of the pending amount; otherwise out of what is available.
   const reversalAt = lo.availableAt > now ? lo.availableAt : now;
   const booked = async (sourceKey: string) =>
@@ -161,10 +155,7 @@ export async function settleOrder(db: Db, shop: string, orderGid: string, now: D
     );
   }
 
-  const order = await db.order.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: orderGid } },
-    select: { cancelledAt: true },
-  });
+  const order = await findOrderCancellation(db, shop, orderGid);
   if (order?.cancelledAt && !(await booked(`cancel:${orderGid}`))) {
     let wanted = 0;
     await postEntry(
@@ -202,7 +193,7 @@ export async function settleOrder(db: Db, shop: string, orderGid: string, now: D
 }
 
 /** Shopify's customer `state`: "enabled" once the customer has an account they can sign in to. */
-export function hasAccount(payload: any): boolean {
+export function hasAccount(payload: Json): boolean {
   return str(payload?.state)?.toLowerCase() === "enabled";
 }
 
@@ -218,7 +209,7 @@ export async function onCustomerChanged(
   db: Db,
   shop: string,
   topic: "customers/create" | "customers/update",
-  payload: any,
+  payload: Json,
   now: Date,
 ) {
   const customerGid = gidOf("Customer", payload);
@@ -237,10 +228,7 @@ export async function onCustomerChanged(
   if (await db.loyaltyLedgerEntry.findUnique({ where: { shop_sourceKey: { shop, sourceKey } }, select: { id: true } }))
     return "member";
   // A late delivery for a customer whose data was erased must not make them a member again.
-  const mirrored = await db.customer.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: customerGid } },
-    select: { redactedAt: true },
-  });
+  const mirrored = await findCustomerRedaction(db, shop, customerGid);
   if (mirrored?.redactedAt) return "redacted";
   memberId ??= (await memberForCustomer(db, shop, customerGid, email)).id;
   if (settings.signupBonus > 0) {
