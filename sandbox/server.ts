@@ -208,7 +208,7 @@ export async function startSandboxServer(
         }),
         200,
         {
-          "set-cookie": `sandbox_customer=${encodeURIComponent(customer ? customer.id : "guest")}; Path=/; SameSite=Lax`,
+          "set-cookie": `sandbox_customer=${encodeURIComponent(customer?.id ?? "guest")}; Path=/; SameSite=Lax`,
         },
       );
     }

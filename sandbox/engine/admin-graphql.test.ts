@@ -6,7 +6,7 @@ import { ShopDetails } from "../../app/shopify/operations/shop";
 import { schemaErrors, testSandbox, TEST_SHOP } from "./testing";
 import { gidFor, type Order } from "./state";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- answers are read field by field */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read field by field
 type Any = any;
 
 let env: ReturnType<typeof testSandbox>;
@@ -51,12 +51,21 @@ describe("queries", () => {
 
   it("answers an order with lines, totals and statuses", async () => {
     const body = await gql(
-      `query O($id: ID!) { order(id: $id) { id name email displayFinancialStatus displayFulfillmentStatus
-        customer { id email }
-        totalPriceSet { shopMoney { amount currencyCode } } subtotalPriceSet { shopMoney { amount } }
-        totalTaxSet { shopMoney { amount } } totalShippingPriceSet { shopMoney { amount } }
-        lineItems(first: 10) { nodes { id title quantity sku originalUnitPriceSet { shopMoney { amount } } variant { id } product { title tags } } }
-        fulfillmentOrders(first: 5) { nodes { id status lineItems(first: 10) { nodes { id remainingQuantity totalQuantity } } } } } }`,
+      `query O($id: ID!) {
+        order(id: $id) {
+          id name email displayFinancialStatus displayFulfillmentStatus customer { id email }
+          totalPriceSet { shopMoney { amount currencyCode } } subtotalPriceSet { shopMoney { amount } }
+          totalTaxSet { shopMoney { amount } } totalShippingPriceSet { shopMoney { amount } }
+          lineItems(first: 10) {
+            nodes {
+              id title quantity sku originalUnitPriceSet { shopMoney { amount } } variant { id } product { title tags }
+            }
+          }
+          fulfillmentOrders(first: 5) {
+            nodes { id status lineItems(first: 10) { nodes { id remainingQuantity totalQuantity } } }
+          }
+        }
+      }`,
       { id: gidFor("Order", order.id) },
     );
     expect(body.errors).toBeUndefined();
@@ -115,9 +124,15 @@ describe("queries", () => {
   it("answers products, collections and nodes with images and tags", async () => {
     const body = await gql(
       `query P($ids: [ID!]!, $c: ID!) {
-        products(first: 10, query: "tag:gift") { nodes { title featuredImage { url altText } featuredMedia { ... on MediaImage { image { url } } } variants(first: 5) { nodes { sku price } } } }
+        products(first: 10, query: "tag:gift") {
+          nodes {
+            title featuredImage { url altText } featuredMedia { ... on MediaImage { image { url } } }
+            variants(first: 5) { nodes { sku price } }
+          }
+        }
         nodes(ids: $ids) { __typename ... on Product { title } ... on Customer { email } }
-        collection(id: $c) { title productsCount { count } products(first: 5) { nodes { handle } } } }`,
+        collection(id: $c) { title productsCount { count } products(first: 5) { nodes { handle } } }
+      }`,
       {
         ids: [gidFor("Product", env.tee.id), gidFor("Customer", order.customerId!)],
         c: gidFor("Collection", env.collection.id),
@@ -161,12 +176,20 @@ describe("queries", () => {
 });
 
 describe("fulfilment mutations", () => {
-  const FULFIL = `mutation F($f: FulfillmentInput!) { fulfillmentCreate(fulfillment: $f) { fulfillment { id name status trackingInfo { company number url } fulfillmentLineItems(first: 5) { nodes { quantity lineItem { title } } } } userErrors { field message } } }`;
+  const fulfilMutation = `mutation F($f: FulfillmentInput!) {
+    fulfillmentCreate(fulfillment: $f) {
+      fulfillment {
+        id name status trackingInfo { company number url }
+        fulfillmentLineItems(first: 5) { nodes { quantity lineItem { title } } }
+      }
+      userErrors { field message }
+    }
+  }`;
 
   it("fulfils part of a fulfillment order, refuses more than remains, and records carrier events", async () => {
     const fo = order.fulfillmentOrders[0];
     const mugLine = fo.lineItems[0];
-    const tooMany = await gql(FULFIL, {
+    const tooMany = await gql(fulfilMutation, {
       f: {
         lineItemsByFulfillmentOrder: [
           {
@@ -179,7 +202,7 @@ describe("fulfilment mutations", () => {
     expect(tooMany.data.fulfillmentCreate.fulfillment).toBeNull();
     expect(tooMany.data.fulfillmentCreate.userErrors[0].message).toMatch(/exceeds the 2 remaining/);
 
-    const ok = await gql(FULFIL, {
+    const ok = await gql(fulfilMutation, {
       f: {
         lineItemsByFulfillmentOrder: [
           {
@@ -200,7 +223,9 @@ describe("fulfilment mutations", () => {
     expect(f.fulfillmentLineItems.nodes).toEqual([{ quantity: 1, lineItem: { title: "Enamel Mug" } }]);
 
     const event = await gql(
-      `mutation E($e: FulfillmentEventInput!) { fulfillmentEventCreate(fulfillmentEvent: $e) { fulfillmentEvent { status happenedAt } userErrors { message } } }`,
+      `mutation E($e: FulfillmentEventInput!) {
+        fulfillmentEventCreate(fulfillmentEvent: $e) { fulfillmentEvent { status happenedAt } userErrors { message } }
+      }`,
       {
         e: {
           fulfillmentId: f.id,
@@ -215,7 +240,9 @@ describe("fulfilment mutations", () => {
       happenedAt: "2030-03-02T08:00:00.000Z",
     });
     const after = await gql(
-      `query A($id: ID!) { fulfillment(id: $id) { displayStatus estimatedDeliveryAt inTransitAt events(first: 5) { nodes { status } } } }`,
+      `query A($id: ID!) {
+        fulfillment(id: $id) { displayStatus estimatedDeliveryAt inTransitAt events(first: 5) { nodes { status } } }
+      }`,
       { id: f.id },
     );
     expect(after.data.fulfillment).toEqual({
@@ -225,7 +252,11 @@ describe("fulfilment mutations", () => {
       events: { nodes: [{ status: "IN_TRANSIT" }] },
     });
     const tracking = await gql(
-      `mutation T($id: ID!, $t: FulfillmentTrackingInput!) { fulfillmentTrackingInfoUpdate(fulfillmentId: $id, trackingInfoInput: $t) { fulfillment { trackingInfo { number } } userErrors { message } } }`,
+      `mutation T($id: ID!, $t: FulfillmentTrackingInput!) {
+        fulfillmentTrackingInfoUpdate(fulfillmentId: $id, trackingInfoInput: $t) {
+          fulfillment { trackingInfo { number } } userErrors { message }
+        }
+      }`,
       { id: f.id, t: { company: "UPS", number: "1Z43" } },
     );
     expect(tracking.data.fulfillmentTrackingInfoUpdate.fulfillment.trackingInfo).toEqual([{ number: "1Z43" }]);
@@ -245,9 +276,13 @@ describe("fulfilment mutations", () => {
   });
 
   it("refuses to cancel a fulfilled order and cancels an open one", async () => {
-    const CANCEL = `mutation C($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: true) { job { done } orderCancelUserErrors { code message } userErrors { message } } }`;
+    const cancelMutation = `mutation C($id: ID!) {
+      orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: true) {
+        job { done } orderCancelUserErrors { code message } userErrors { message }
+      }
+    }`;
     env.sandbox.fulfil({ shop: s, order, trackingCompany: "UPS", trackingNumber: "1Z1" });
-    const refused = await gql(CANCEL, { id: gidFor("Order", order.id) });
+    const refused = await gql(cancelMutation, { id: gidFor("Order", order.id) });
     expect(refused.data.orderCancel.orderCancelUserErrors[0].message).toMatch(/fulfillments/);
     const open = env.sandbox.placeOrder({
       shop: s,
@@ -255,10 +290,12 @@ describe("fulfilment mutations", () => {
       lines: [{ variantId: env.mug.variants[0].id, quantity: 1 }],
       paid: true,
     });
-    const done = await gql(CANCEL, { id: gidFor("Order", open.id) });
+    const done = await gql(cancelMutation, { id: gidFor("Order", open.id) });
     expect(done.data.orderCancel).toMatchObject({ job: { done: true }, orderCancelUserErrors: [] });
     const check = await gql(
-      `query Q($id: ID!) { order(id: $id) { cancelledAt cancelReason displayFinancialStatus totalRefundedSet { shopMoney { amount } } } }`,
+      `query Q($id: ID!) {
+        order(id: $id) { cancelledAt cancelReason displayFinancialStatus totalRefundedSet { shopMoney { amount } } }
+      }`,
       { id: gidFor("Order", open.id) },
     );
     expect(check.data.order).toMatchObject({
@@ -270,23 +307,37 @@ describe("fulfilment mutations", () => {
 });
 
 describe("returns and refunds", () => {
-  const RETURNABLE = `query R($id: ID!) { returnableFulfillments(orderId: $id, first: 5) { nodes { id returnableFulfillmentLineItems(first: 5) { nodes { quantity fulfillmentLineItem { id lineItem { title } } } } } } }`;
+  const returnableQuery = `query R($id: ID!) {
+    returnableFulfillments(orderId: $id, first: 5) {
+      nodes {
+        id returnableFulfillmentLineItems(first: 5) { nodes { quantity fulfillmentLineItem { id lineItem { title } } } }
+      }
+    }
+  }`;
 
   async function shipAndFindLines() {
     env.sandbox.fulfil({ shop: s, order, trackingCompany: "UPS", trackingNumber: "1Z1" });
-    const body = await gql(RETURNABLE, { id: gidFor("Order", order.id) });
+    const body = await gql(returnableQuery, { id: gidFor("Order", order.id) });
     return body.data.returnableFulfillments.nodes[0].returnableFulfillmentLineItems.nodes as Any[];
   }
 
   it("requests a return within what was shipped, refusing more and unknown lines", async () => {
-    const REQUEST = `mutation Q($input: ReturnRequestInput!) { returnRequest(input: $input) { return { id status totalQuantity returnLineItems(first: 5) { nodes { ... on ReturnLineItem { quantity returnReason } } } } userErrors { field message code } } }`;
-    const before = await gql(RETURNABLE, { id: gidFor("Order", order.id) });
+    const requestMutation = `mutation Q($input: ReturnRequestInput!) {
+      returnRequest(input: $input) {
+        return {
+          id status totalQuantity
+          returnLineItems(first: 5) { nodes { ... on ReturnLineItem { quantity returnReason } } }
+        }
+        userErrors { field message code }
+      }
+    }`;
+    const before = await gql(returnableQuery, { id: gidFor("Order", order.id) });
     expect(before.data.returnableFulfillments.nodes).toEqual([]);
     const lines = await shipAndFindLines();
     const mug = lines.find((l) => l.fulfillmentLineItem.lineItem.title === "Enamel Mug");
     expect(mug.quantity).toBe(2);
 
-    const tooMany = await gql(REQUEST, {
+    const tooMany = await gql(requestMutation, {
       input: {
         orderId: gidFor("Order", order.id),
         returnLineItems: [
@@ -300,7 +351,7 @@ describe("returns and refunds", () => {
       field: ["input", "returnLineItems", "0", "quantity"],
     });
 
-    const unknown = await gql(REQUEST, {
+    const unknown = await gql(requestMutation, {
       input: {
         orderId: gidFor("Order", order.id),
         returnLineItems: [{ fulfillmentLineItemId: "gid://shopify/FulfillmentLineItem/1", quantity: 1 }],
@@ -308,7 +359,7 @@ describe("returns and refunds", () => {
     });
     expect(unknown.data.returnRequest.userErrors[0].code).toBe("NOT_FOUND");
 
-    const ok = await gql(REQUEST, {
+    const ok = await gql(requestMutation, {
       input: {
         orderId: gidFor("Order", order.id),
         returnLineItems: [
@@ -321,16 +372,22 @@ describe("returns and refunds", () => {
       totalQuantity: 2,
       returnLineItems: { nodes: [{ quantity: 2, returnReason: "SIZE_TOO_SMALL" }] },
     });
-    const left = await gql(RETURNABLE, { id: gidFor("Order", order.id) });
+    const left = await gql(returnableQuery, { id: gidFor("Order", order.id) });
     expect(
       left.data.returnableFulfillments.nodes[0].returnableFulfillmentLineItems.nodes.map(
         (l: Any) => l.fulfillmentLineItem.lineItem.title,
       ),
     ).toEqual(["Linen Tee"]);
 
-    const DECLINE = `mutation D($input: ReturnDeclineRequestInput!) { returnDeclineRequest(input: $input) { return { status decline { reason note } } userErrors { code message } } }`;
+    const declineMutation = `mutation D($input: ReturnDeclineRequestInput!) {
+      returnDeclineRequest(input: $input) { return { status decline { reason note } } userErrors { code message } }
+    }`;
     const approve = await gql(
-      `mutation A($id: ID!) { returnApproveRequest(input: { id: $id }) { return { status reverseFulfillmentOrders(first: 1) { nodes { status } } } userErrors { message } } }`,
+      `mutation A($id: ID!) {
+        returnApproveRequest(input: { id: $id }) {
+          return { status reverseFulfillmentOrders(first: 1) { nodes { status } } } userErrors { message }
+        }
+      }`,
       {
         id: ok.data.returnRequest.return.id,
       },
@@ -339,7 +396,9 @@ describe("returns and refunds", () => {
       status: "OPEN",
       reverseFulfillmentOrders: { nodes: [{ status: "OPEN" }] },
     });
-    const declineOpen = await gql(DECLINE, { input: { id: ok.data.returnRequest.return.id, declineReason: "OTHER" } });
+    const declineOpen = await gql(declineMutation, {
+      input: { id: ok.data.returnRequest.return.id, declineReason: "OTHER" },
+    });
     expect(declineOpen.data.returnDeclineRequest.userErrors[0].code).toBe("INVALID_STATE");
   });
 
@@ -347,7 +406,15 @@ describe("returns and refunds", () => {
     const lines = await shipAndFindLines();
     const tee = lines.find((l) => l.fulfillmentLineItem.lineItem.title === "Linen Tee");
     const created = await gql(
-      `mutation C($r: ReturnInput!) { returnCreate(returnInput: $r) { return { id name status returnLineItems(first: 5) { nodes { id } } reverseFulfillmentOrders(first: 1) { nodes { lineItems(first: 5) { nodes { id totalQuantity } } } } } userErrors { message } } }`,
+      `mutation C($r: ReturnInput!) {
+        returnCreate(returnInput: $r) {
+          return {
+            id name status returnLineItems(first: 5) { nodes { id } }
+            reverseFulfillmentOrders(first: 1) { nodes { lineItems(first: 5) { nodes { id totalQuantity } } } }
+          }
+          userErrors { message }
+        }
+      }`,
       {
         r: {
           orderId: gidFor("Order", order.id),
@@ -360,25 +427,37 @@ describe("returns and refunds", () => {
     const ret = created.data.returnCreate.return;
     expect(ret).toMatchObject({ name: "#1001-R1", status: "OPEN" });
     const rfoLine = ret.reverseFulfillmentOrders.nodes[0].lineItems.nodes[0];
-    const DISPOSE = `mutation X($d: [ReverseFulfillmentOrderDisposeInput!]!) { reverseFulfillmentOrderDispose(dispositionInputs: $d) { reverseFulfillmentOrderLineItems { dispositions { type quantity } } userErrors { code message } } }`;
-    const noLocation = await gql(DISPOSE, {
+    const disposeMutation = `mutation X($d: [ReverseFulfillmentOrderDisposeInput!]!) {
+      reverseFulfillmentOrderDispose(dispositionInputs: $d) {
+        reverseFulfillmentOrderLineItems { dispositions { type quantity } } userErrors { code message }
+      }
+    }`;
+    const noLocation = await gql(disposeMutation, {
       d: [{ reverseFulfillmentOrderLineItemId: rfoLine.id, quantity: 1, dispositionType: "RESTOCKED" }],
     });
     expect(noLocation.data.reverseFulfillmentOrderDispose.userErrors[0].code).toBe("BLANK");
-    const disposed = await gql(DISPOSE, {
+    const disposed = await gql(disposeMutation, {
       d: [{ reverseFulfillmentOrderLineItemId: rfoLine.id, quantity: 1, dispositionType: "NOT_RESTOCKED" }],
     });
     expect(disposed.data.reverseFulfillmentOrderDispose.reverseFulfillmentOrderLineItems[0].dispositions).toEqual([
       { type: "NOT_RESTOCKED", quantity: 1 },
     ]);
-    const again = await gql(DISPOSE, {
+    const again = await gql(disposeMutation, {
       d: [{ reverseFulfillmentOrderLineItemId: rfoLine.id, quantity: 1, dispositionType: "NOT_RESTOCKED" }],
     });
     expect(again.data.reverseFulfillmentOrderDispose.userErrors[0].code).toBe("LESS_THAN_OR_EQUAL_TO");
 
     const sale = env.sandbox.shop(s).orders[0].transactions[0];
     const processed = await gql(
-      `mutation P($input: ReturnProcessInput!) { returnProcess(input: $input) { return { status refunds(first: 2) { nodes { totalRefundedSet { shopMoney { amount } } } } returnLineItems(first: 2) { nodes { ... on ReturnLineItem { processedQuantity } } } } userErrors { message } } }`,
+      `mutation P($input: ReturnProcessInput!) {
+        returnProcess(input: $input) {
+          return {
+            status refunds(first: 2) { nodes { totalRefundedSet { shopMoney { amount } } } }
+            returnLineItems(first: 2) { nodes { ... on ReturnLineItem { processedQuantity } } }
+          }
+          userErrors { message }
+        }
+      }`,
       {
         input: {
           returnId: ret.id,
@@ -419,14 +498,22 @@ describe("returns and refunds", () => {
   });
 
   it("refunds lines up to what was bought and never more money than was paid", async () => {
-    const REFUND = `mutation R($input: RefundInput!) { refundCreate(input: $input) { refund { id totalRefundedSet { shopMoney { amount } } refundLineItems(first: 5) { nodes { quantity restockType subtotalSet { shopMoney { amount } } } } } order { displayFinancialStatus } userErrors { field message } } }`;
+    const refundMutation = `mutation R($input: RefundInput!) {
+      refundCreate(input: $input) {
+        refund {
+          id totalRefundedSet { shopMoney { amount } }
+          refundLineItems(first: 5) { nodes { quantity restockType subtotalSet { shopMoney { amount } } } }
+        }
+        order { displayFinancialStatus } userErrors { field message }
+      }
+    }`;
     const mugLine = gidFor("LineItem", order.lineItems[0].id);
     const sale = gidFor("OrderTransaction", order.transactions[0].id);
-    const tooMany = await gql(REFUND, {
+    const tooMany = await gql(refundMutation, {
       input: { orderId: gidFor("Order", order.id), refundLineItems: [{ lineItemId: mugLine, quantity: 3 }] },
     });
     expect(tooMany.data.refundCreate.userErrors[0]).toMatchObject({ field: ["refundLineItems", "0", "quantity"] });
-    const tooMuch = await gql(REFUND, {
+    const tooMuch = await gql(refundMutation, {
       input: {
         orderId: gidFor("Order", order.id),
         transactions: [
@@ -435,7 +522,7 @@ describe("returns and refunds", () => {
       },
     });
     expect(tooMuch.data.refundCreate.userErrors[0].message).toMatch(/greater than the net payment/);
-    const ok = await gql(REFUND, {
+    const ok = await gql(refundMutation, {
       input: {
         orderId: gidFor("Order", order.id),
         refundLineItems: [{ lineItemId: mugLine, quantity: 1, restockType: "NO_RESTOCK" }],
@@ -457,14 +544,44 @@ describe("returns and refunds", () => {
   });
 
   describe("exchanges", () => {
-    const CREATE = `mutation C($r: ReturnInput!) { returnCreate(returnInput: $r) { return { id status returnLineItems(first: 5) { nodes { id } } exchangeLineItems(first: 5) { nodes { id quantity processedQuantity unprocessedQuantity variantId lineItems { id } } } } userErrors { field message code } } }`;
-    const PROCESS = `mutation P($input: ReturnProcessInput!) { returnProcess(input: $input) { return { exchangeLineItems(first: 5) { nodes { id processedQuantity processableQuantity lineItems { id title variantTitle quantity originalUnitPriceSet { shopMoney { amount } } } } } } userErrors { field message code } } }`;
-    const ORDER = `query O($id: ID!) { order(id: $id) { totalOutstandingSet { shopMoney { amount } } displayFinancialStatus lineItems(first: 10) { nodes { title variantTitle quantity } } fulfillmentOrders(first: 5) { nodes { status lineItems(first: 5) { nodes { remainingQuantity lineItem { variantTitle } } } } } } }`;
+    const createMutation = `mutation C($r: ReturnInput!) {
+      returnCreate(returnInput: $r) {
+        return {
+          id status returnLineItems(first: 5) { nodes { id } }
+          exchangeLineItems(first: 5) {
+            nodes { id quantity processedQuantity unprocessedQuantity variantId lineItems { id } }
+          }
+        }
+        userErrors { field message code }
+      }
+    }`;
+    const processMutation = `mutation P($input: ReturnProcessInput!) {
+      returnProcess(input: $input) {
+        return {
+          exchangeLineItems(first: 5) {
+            nodes {
+              id processedQuantity processableQuantity
+              lineItems { id title variantTitle quantity originalUnitPriceSet { shopMoney { amount } } }
+            }
+          }
+        }
+        userErrors { field message code }
+      }
+    }`;
+    const orderQuery = `query O($id: ID!) {
+      order(id: $id) {
+        totalOutstandingSet { shopMoney { amount } } displayFinancialStatus
+        lineItems(first: 10) { nodes { title variantTitle quantity } }
+        fulfillmentOrders(first: 5) {
+          nodes { status lineItems(first: 5) { nodes { remainingQuantity lineItem { variantTitle } } } }
+        }
+      }
+    }`;
 
     async function exchangeReturn(returnTitle: string, variantId: number, quantity = 1) {
       const lines = await shipAndFindLines();
       const returned = lines.find((l) => l.fulfillmentLineItem.lineItem.title === returnTitle);
-      return gql(CREATE, {
+      return gql(createMutation, {
         r: {
           orderId: gidFor("Order", order.id),
           returnLineItems: [
@@ -479,7 +596,7 @@ describe("returns and refunds", () => {
       const lines = await shipAndFindLines();
       const tee = lines.find((l) => l.fulfillmentLineItem.lineItem.title === "Linen Tee");
       const attempt = (exchange: Record<string, unknown>) =>
-        gql(CREATE, {
+        gql(createMutation, {
           r: {
             orderId: gidFor("Order", order.id),
             returnLineItems: [{ fulfillmentLineItemId: tee.fulfillmentLineItem.id, quantity: 1 }],
@@ -534,11 +651,14 @@ describe("returns and refunds", () => {
       expect(schemaErrors("returns/approve", body)).toBeNull();
     });
 
-    it("processing adds the new items to the original order with their own fulfillment order; the returned value pays for them", async () => {
+    const processingAddsItems =
+      "processing adds the new items to the original order with their own fulfillment order; " +
+      "the returned value pays for them";
+    it(processingAddsItems, async () => {
       const stockBefore = env.tee.variants[1].inventoryQuantity;
       const created = (await exchangeReturn("Linen Tee", env.tee.variants[1].id)).data.returnCreate.return;
       const exchangeId = created.exchangeLineItems.nodes[0].id;
-      const tooMany = await gql(PROCESS, {
+      const tooMany = await gql(processMutation, {
         input: {
           returnId: created.id,
           returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }],
@@ -549,12 +669,12 @@ describe("returns and refunds", () => {
         field: ["input", "exchangeLineItems", "0", "quantity"],
         code: "LESS_THAN_OR_EQUAL_TO",
       });
-      const wrong = await gql(PROCESS, {
+      const wrong = await gql(processMutation, {
         input: { returnId: created.id, exchangeLineItems: [{ id: "gid://shopify/ExchangeLineItem/1", quantity: 1 }] },
       });
       expect(wrong.data.returnProcess.userErrors[0].code).toBe("NOT_FOUND");
 
-      const processed = await gql(PROCESS, {
+      const processed = await gql(processMutation, {
         input: {
           returnId: created.id,
           returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }],
@@ -575,12 +695,12 @@ describe("returns and refunds", () => {
           },
         ],
       });
-      const again = await gql(PROCESS, {
+      const again = await gql(processMutation, {
         input: { returnId: created.id, exchangeLineItems: [{ id: exchangeId, quantity: 1 }] },
       });
       expect(again.data.returnProcess.userErrors[0].code).toBe("LESS_THAN_OR_EQUAL_TO");
 
-      const o = (await gql(ORDER, { id: gidFor("Order", order.id) })).data.order;
+      const o = (await gql(orderQuery, { id: gidFor("Order", order.id) })).data.order;
       expect(o.lineItems.nodes.map((l: Any) => [l.title, l.variantTitle, l.quantity])).toEqual([
         ["Enamel Mug", null, 2],
         ["Linen Tee", "S", 1],
@@ -610,14 +730,14 @@ describe("returns and refunds", () => {
     it("leaves a balance due when the new item costs more than the returned one", async () => {
       // A mug (18.00 + 10% tax) for a tee (35.00 + 10% tax): 18.70 still to pay.
       const created = (await exchangeReturn("Enamel Mug", env.tee.variants[1].id)).data.returnCreate.return;
-      await gql(PROCESS, {
+      await gql(processMutation, {
         input: {
           returnId: created.id,
           returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }],
           exchangeLineItems: [{ id: created.exchangeLineItems.nodes[0].id, quantity: 1 }],
         },
       });
-      const o = (await gql(ORDER, { id: gidFor("Order", order.id) })).data.order;
+      const o = (await gql(orderQuery, { id: gidFor("Order", order.id) })).data.order;
       expect(o.totalOutstandingSet.shopMoney.amount).toBe("18.70");
     });
   });
@@ -626,18 +746,36 @@ describe("returns and refunds", () => {
     const client = adminClient(env.sandbox.graphqlClient(s));
     const op = {
       name: "ReturnCloseMissing",
-      document: `mutation ReturnCloseMissing { returnClose(id: "gid://shopify/Return/1") { return { id } userErrors { field message code } } }`,
+      document: `mutation ReturnCloseMissing {
+        returnClose(id: "gid://shopify/Return/1") { return { id } userErrors { field message code } }
+      }`,
     };
     await expect(client.mutate(op as never, (d: Any) => d.returnClose)).rejects.toBeInstanceOf(ShopifyUserError);
   });
 });
 
 describe("discounts and store credit", () => {
-  const CREATE = `mutation D($d: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $d) { codeDiscountNode { id codeDiscount { ... on DiscountCodeBasic { title status codes(first: 1) { nodes { code } } customerGets { value { ... on DiscountPercentage { percentage } ... on DiscountAmount { amount { amount } } } } context { ... on DiscountCustomers { customers { email } } ... on DiscountBuyerSelectionAll { all } } } } } userErrors { field code message } } }`;
+  const createMutation = `mutation D($d: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $d) {
+      codeDiscountNode {
+        id
+        codeDiscount {
+          ... on DiscountCodeBasic {
+            title status codes(first: 1) { nodes { code } }
+            customerGets {
+              value { ... on DiscountPercentage { percentage } ... on DiscountAmount { amount { amount } } }
+            }
+            context { ... on DiscountCustomers { customers { email } } ... on DiscountBuyerSelectionAll { all } }
+          }
+        }
+      }
+      userErrors { field code message }
+    }
+  }`;
 
   it("creates customer-specific and general code discounts, refuses a taken code, and finds them by code", async () => {
     const ada = gidFor("Customer", order.customerId!);
-    const personal = await gql(CREATE, {
+    const personal = await gql(createMutation, {
       d: {
         title: "Loyalty reward",
         code: "ADA-10",
@@ -658,7 +796,7 @@ describe("discounts and store credit", () => {
       customerGets: { value: { amount: { amount: "10.00" } } },
       context: { customers: [{ email: "ada@example.com" }] },
     });
-    const taken = await gql(CREATE, {
+    const taken = await gql(createMutation, {
       d: {
         title: "Again",
         code: "ada-10",
@@ -671,7 +809,7 @@ describe("discounts and store credit", () => {
       code: "TAKEN",
       field: ["basicCodeDiscount", "code"],
     });
-    const badPercent = await gql(CREATE, {
+    const badPercent = await gql(createMutation, {
       d: {
         title: "Big",
         code: "BIG",
@@ -681,7 +819,10 @@ describe("discounts and store credit", () => {
     });
     expect(badPercent.data.discountCodeBasicCreate.userErrors[0].code).toBe("VALUE_OUTSIDE_RANGE");
     const found = await gql(
-      `{ codeDiscountNodeByCode(code: "ADA-10") { id } discountNodes(first: 5, query: "code:ADA-10") { nodes { discount { ... on DiscountCodeBasic { title } } } } }`,
+      `{
+        codeDiscountNodeByCode(code: "ADA-10") { id }
+        discountNodes(first: 5, query: "code:ADA-10") { nodes { discount { ... on DiscountCodeBasic { title } } } }
+      }`,
     );
     expect(found.data.codeDiscountNodeByCode.id).toBe(personal.data.discountCodeBasicCreate.codeDiscountNode.id);
     expect(found.data.discountNodes.nodes).toEqual([{ discount: { title: "Loyalty reward" } }]);
@@ -707,21 +848,38 @@ describe("discounts and store credit", () => {
 
   it("credits and debits store credit, refusing to overdraw", async () => {
     const ada = gidFor("Customer", order.customerId!);
-    const CREDIT = `mutation C($id: ID!, $a: MoneyInput!) { storeCreditAccountCredit(id: $id, creditInput: { creditAmount: $a }) { storeCreditAccountTransaction { amount { amount } balanceAfterTransaction { amount } account { id balance { amount currencyCode } } } userErrors { code message } } }`;
-    const DEBIT = `mutation D($id: ID!, $a: MoneyInput!) { storeCreditAccountDebit(id: $id, debitInput: { debitAmount: $a }) { storeCreditAccountTransaction { balanceAfterTransaction { amount } } userErrors { code } } }`;
-    const credited = await gql(CREDIT, { id: ada, a: { amount: "25.00", currencyCode: "USD" } });
+    const creditMutation = `mutation C($id: ID!, $a: MoneyInput!) {
+      storeCreditAccountCredit(id: $id, creditInput: { creditAmount: $a }) {
+        storeCreditAccountTransaction {
+          amount { amount } balanceAfterTransaction { amount } account { id balance { amount currencyCode } }
+        }
+        userErrors { code message }
+      }
+    }`;
+    const debitMutation = `mutation D($id: ID!, $a: MoneyInput!) {
+      storeCreditAccountDebit(id: $id, debitInput: { debitAmount: $a }) {
+        storeCreditAccountTransaction { balanceAfterTransaction { amount } } userErrors { code }
+      }
+    }`;
+    const credited = await gql(creditMutation, { id: ada, a: { amount: "25.00", currencyCode: "USD" } });
     const account = credited.data.storeCreditAccountCredit.storeCreditAccountTransaction.account;
     expect(account.balance).toEqual({ amount: "25.00", currencyCode: "USD" });
-    const zero = await gql(CREDIT, { id: account.id, a: { amount: "0", currencyCode: "USD" } });
+    const zero = await gql(creditMutation, { id: account.id, a: { amount: "0", currencyCode: "USD" } });
     expect(zero.data.storeCreditAccountCredit.userErrors[0].code).toBe("NEGATIVE_OR_ZERO_AMOUNT");
-    const overdraw = await gql(DEBIT, { id: account.id, a: { amount: "30.00", currencyCode: "USD" } });
+    const overdraw = await gql(debitMutation, { id: account.id, a: { amount: "30.00", currencyCode: "USD" } });
     expect(overdraw.data.storeCreditAccountDebit.userErrors[0].code).toBe("INSUFFICIENT_FUNDS");
-    const debited = await gql(DEBIT, { id: account.id, a: { amount: "5.00", currencyCode: "USD" } });
+    const debited = await gql(debitMutation, { id: account.id, a: { amount: "5.00", currencyCode: "USD" } });
     expect(debited.data.storeCreditAccountDebit.storeCreditAccountTransaction.balanceAfterTransaction.amount).toBe(
       "20.00",
     );
     const customer = await gql(
-      `query C($id: ID!) { customer(id: $id) { storeCreditAccounts(first: 2) { nodes { balance { amount } transactions(first: 5) { nodes { amount { amount } } } } } } }`,
+      `query C($id: ID!) {
+        customer(id: $id) {
+          storeCreditAccounts(first: 2) {
+            nodes { balance { amount } transactions(first: 5) { nodes { amount { amount } } } }
+          }
+        }
+      }`,
       { id: ada },
     );
     expect(customer.data.customer.storeCreditAccounts.nodes).toEqual([

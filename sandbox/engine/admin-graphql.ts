@@ -79,7 +79,7 @@ import {
   toMinor,
 } from "./state";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- resolvers walk untyped GraphQL values */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- resolvers walk untyped GraphQL values
 type Any = any;
 
 export const ADMIN_API_VERSION = "2026-07";
@@ -203,14 +203,14 @@ function connection<T>(
   let page = list;
   if (args.first != null) page = page.slice(0, args.first);
   if (args.last != null) page = page.slice(Math.max(0, page.length - args.last));
-  const beforeCount = args.last != null ? list.length - page.length : 0;
+  const beforeCount = args.last == null ? 0 : list.length - page.length;
   const edges = page.map((item) => ({ cursor: cursorOf(key(item)), node: toNode(item) }));
   return {
     edges,
     nodes: edges.map((e) => e.node),
     pageInfo: {
-      hasNextPage: args.first != null ? total > page.length : false,
-      hasPreviousPage: args.last != null ? beforeCount > 0 : Boolean(args.after),
+      hasNextPage: args.first != null && total > page.length,
+      hasPreviousPage: args.last == null ? Boolean(args.after) : beforeCount > 0,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
@@ -560,7 +560,7 @@ const Order: R = {
     ),
   fulfillments: (s, args) => {
     const list = s.rec.fulfillments.map((f: Fulfillment) => view("Fulfillment", f, s.rec));
-    return args.first != null ? list.slice(0, args.first) : list;
+    return args.first == null ? list : list.slice(0, args.first);
   },
   fulfillmentsCount: (s) => count(s.rec.fulfillments.length),
   fulfillmentOrders: (s, args) =>
@@ -572,7 +572,7 @@ const Order: R = {
     ),
   refunds: (s, args) => {
     const list = s.rec.refunds.map((r: Refund) => view("Refund", r, s.rec));
-    return args.first != null ? list.slice(0, args.first) : list;
+    return args.first == null ? list : list.slice(0, args.first);
   },
   returns: (s, args) =>
     connection(
@@ -583,7 +583,7 @@ const Order: R = {
     ),
   transactions: (s, args) => {
     const list = s.rec.transactions.map((t: Any) => view("OrderTransaction", t, s.rec));
-    return args.first != null ? list.slice(0, args.first) : list;
+    return args.first == null ? list : list.slice(0, args.first);
   },
   shippingLine: (s) => (s.rec.shippingLine ? view("ShippingLine", s.rec.shippingLine, s.rec) : null),
   subtotalPriceSet: (s) => moneyBag(orderTotals(s.rec).subtotalMinor, s.rec.currency),
@@ -706,7 +706,7 @@ const Fulfillment: R = {
     }));
     if (list.length === 0 && s.rec.trackingCompany)
       list.push({ company: s.rec.trackingCompany, number: null, url: null });
-    return args.first != null ? list.slice(0, args.first) : list;
+    return args.first == null ? list : list.slice(0, args.first);
   },
   events: (s, args) => {
     const sorted = [...s.rec.events].sort((a, b) =>
@@ -1283,13 +1283,13 @@ function discountFields(kind: "basic" | "free_shipping"): R {
       appliesOnSubscription: false,
       items: { __typename: "AllDiscountItems", allItems: true },
       value:
-        s.rec.percentage !== null
-          ? { __typename: "DiscountPercentage", percentage: s.rec.percentage }
-          : {
+        s.rec.percentage === null
+          ? {
               __typename: "DiscountAmount",
               amount: moneyV2(s.rec.amountMinor, ctx.shop.currency),
               appliesOnEachItem: s.rec.appliesOnEachItem,
-            },
+            }
+          : { __typename: "DiscountPercentage", percentage: s.rec.percentage },
     }),
   };
 }
@@ -2182,7 +2182,9 @@ export async function executeAdmin(
     return {
       errors: [
         {
-          message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_SINGLE_QUERY_COST}).`,
+          message:
+            `Query cost is ${requested}, which exceeds the single query max cost limit ` +
+            `(${MAX_SINGLE_QUERY_COST}).`,
           extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: MAX_SINGLE_QUERY_COST },
         },
       ],

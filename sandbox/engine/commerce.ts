@@ -7,7 +7,6 @@
 import { createHash } from "node:crypto";
 
 import type { BulkOperations } from "./bulk-operations";
-
 import { definitionForLegacy, reasonDefinition, type ReturnReasonDefinition } from "./return-reasons";
 import {
   fulfillmentEventPayload,
@@ -312,16 +311,7 @@ export function placeOrder(engine: Engine, shop: Shop, input: PlaceOrderInput): 
     if (discount.kind === "free_shipping") {
       shippingDiscount = shippingPriceMinor;
       discountCodes.push({ code: discount.code, amountMinor: shippingDiscount, type: "shipping", value: "100.0" });
-    } else if (discount.percentage !== null) {
-      const off = lineTotals.map((t) => Math.round(t * discount.percentage!));
-      lineItems.forEach((l, i) => (l.discountMinor = off[i]));
-      discountCodes.push({
-        code: discount.code,
-        amountMinor: sum(off),
-        type: "percentage",
-        value: (discount.percentage * 100).toFixed(1),
-      });
-    } else {
+    } else if (discount.percentage === null) {
       const perItem = discount.appliesOnEachItem;
       const wanted = perItem ? sum(lineItems.map((l) => discount.amountMinor! * l.quantity)) : discount.amountMinor!;
       const total = Math.min(wanted, sum(lineTotals));
@@ -334,6 +324,15 @@ export function placeOrder(engine: Engine, shop: Shop, input: PlaceOrderInput): 
         amountMinor: sum(off),
         type: "fixed_amount",
         value: decimal(discount.amountMinor!, currency),
+      });
+    } else {
+      const off = lineTotals.map((t) => Math.round(t * discount.percentage!));
+      lineItems.forEach((l, i) => (l.discountMinor = off[i]));
+      discountCodes.push({
+        code: discount.code,
+        amountMinor: sum(off),
+        type: "percentage",
+        value: (discount.percentage * 100).toFixed(1),
       });
     }
     discount.usageCount += 1;
@@ -499,7 +498,8 @@ export function createFulfillment(
     const fo = found.fulfillmentOrder;
     if (order.cancelledAt || fo.status === "CANCELLED" || fo.status === "CLOSED") {
       return fail(
-        `Fulfillment order ${gidFor("FulfillmentOrder", fo.id)} has an unfulfillable status= ${fo.status.toLowerCase()}.`,
+        `Fulfillment order ${gidFor("FulfillmentOrder", fo.id)} ` +
+          `has an unfulfillable status= ${fo.status.toLowerCase()}.`,
         field,
       );
     }
@@ -520,7 +520,8 @@ export function createFulfillment(
         return fail("Quantity must be greater than 0.", [...lineField, "quantity"]);
       if (w.quantity > foLine.remainingQuantity) {
         return fail(
-          `Invalid fulfillment order line item quantity requested: ${w.quantity} exceeds the ${foLine.remainingQuantity} remaining.`,
+          `Invalid fulfillment order line item quantity requested: ${w.quantity} ` +
+            `exceeds the ${foLine.remainingQuantity} remaining.`,
           [...lineField, "quantity"],
         );
       }
@@ -747,7 +748,8 @@ export function createRefund(engine: Engine, shop: Shop, input: RefundInput): Re
     return fail("Amount must be greater than 0", ["transactions"]);
   if (money > available) {
     return fail(
-      `Refund amount ${decimal(money, order.currency)} is greater than the net payment received ${decimal(available, order.currency)}`,
+      `Refund amount ${decimal(money, order.currency)} ` +
+        `is greater than the net payment received ${decimal(available, order.currency)}`,
       ["transactions"],
     );
   }
@@ -1068,7 +1070,8 @@ export function approveReturn(engine: Engine, shop: Shop, id: unknown): Result<{
   const { order, ret } = found.value;
   if (ret.status !== "requested") {
     return fail(
-      `Return is not approvable. Only returns with status REQUESTED can be approved (this one is ${ret.status.toUpperCase()}).`,
+      "Return is not approvable. Only returns with status REQUESTED can be approved " +
+        `(this one is ${ret.status.toUpperCase()}).`,
       ["input", "id"],
       "INVALID_STATE",
     );
@@ -1091,7 +1094,8 @@ export function declineReturn(
   const { order, ret } = found.value;
   if (ret.status !== "requested") {
     return fail(
-      `Return is not declinable. Only returns with status REQUESTED can be declined (this one is ${ret.status.toUpperCase()}).`,
+      "Return is not declinable. Only returns with status REQUESTED can be declined " +
+        `(this one is ${ret.status.toUpperCase()}).`,
       ["input", "id"],
       "INVALID_STATE",
     );
@@ -1218,7 +1222,8 @@ export function processReturn(
     const planned = sum(exchangePlan.filter((p) => p.line === line).map((p) => p.quantity));
     if (item.quantity > line.quantity - line.processedQuantity - planned) {
       return fail(
-        `Quantity ${item.quantity} is greater than the ${line.quantity - line.processedQuantity - planned} left to process.`,
+        `Quantity ${item.quantity} is greater than the ` +
+          `${line.quantity - line.processedQuantity - planned} left to process.`,
         [...f, "quantity"],
         "LESS_THAN_OR_EQUAL_TO",
       );
@@ -1388,7 +1393,9 @@ export function createDiscount(engine: Engine, shop: Shop, input: DiscountInput,
           "VALUE_OUTSIDE_RANGE",
         );
       percentage = input.percentage;
-    } else if (input.amount != null) {
+    } else if (input.amount == null) {
+      return fail("Customer gets value can't be blank", [root, "customerGets", "value"], "BLANK");
+    } else {
       const minor = minorOrNull(input.amount, shop.currency);
       if (minor === null || !(minor > 0))
         return fail(
@@ -1397,8 +1404,6 @@ export function createDiscount(engine: Engine, shop: Shop, input: DiscountInput,
           "GREATER_THAN",
         );
       amountMinor = minor;
-    } else {
-      return fail("Customer gets value can't be blank", [root, "customerGets", "value"], "BLANK");
     }
   }
   let customerIds: number[] | null = null;
