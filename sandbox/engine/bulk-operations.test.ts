@@ -37,7 +37,12 @@ function shopWithHistory() {
     lines: [{ variantId: tee.variants[1].id, quantity: 1 }],
     paid: true,
   });
-  sandbox.placeOrder({ shop: TEST_SHOP, customer: ada, lines: [{ variantId: mug.variants[0].id, quantity: 1 }] });
+  sandbox.placeOrder({
+    shop: TEST_SHOP,
+    customer: ada,
+    lines: [{ variantId: mug.variants[0].id, quantity: 1 }],
+    paid: false,
+  });
   return { ...t, first, second };
 }
 
