@@ -33,3 +33,27 @@ export async function customerFirstName(
   });
   return c?.firstName ?? null;
 }
+
+/** The customer account (not redacted) with this email, as typed in lower case, or null. */
+export async function findAccountByEmail(db: Db, shop: string, email: string) {
+  return db.customer.findFirst({
+    where: { shop, email: { equals: email.toLowerCase() }, redactedAt: null },
+    select: { shopifyId: true },
+  });
+}
+
+/** When the mirrored customer was redacted, or null when not mirrored. */
+export async function findCustomerRedaction(db: Db, shop: string, customerShopifyId: string) {
+  return db.customer.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: customerShopifyId } },
+    select: { redactedAt: true },
+  });
+}
+
+/** The locales of the customers `customerShopifyIds` that have one. */
+export async function customerLocaleRows(db: Db, shop: string, customerShopifyIds: string[]) {
+  return db.customer.findMany({
+    where: { shop, shopifyId: { in: customerShopifyIds }, locale: { not: null } },
+    select: { shopifyId: true, locale: true },
+  });
+}

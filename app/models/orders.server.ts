@@ -468,3 +468,87 @@ export async function unitsBought(
 export async function countOrdersSince(db: Db, shop: string, since: Date): Promise<number> {
   return db.order.count({ where: { shop, shopifyCreatedAt: { gte: since }, cancelledAt: null } });
 }
+
+/** What the inbox's order panel shows of an order, or null. */
+export async function findOrderForInbox(db: Db, shop: string, orderShopifyId: string) {
+  return db.order.findFirst({
+    where: { shop, shopifyId: orderShopifyId },
+    select: {
+      shopifyId: true,
+      name: true,
+      totalMinor: true,
+      currency: true,
+      financialStatus: true,
+      fulfillmentStatus: true,
+      cancelledAt: true,
+      shopifyCreatedAt: true,
+      customerShopifyId: true,
+      lineItems: { select: { title: true, quantity: true } },
+    },
+  });
+}
+
+/** An order's shipments, oldest first. */
+export async function fulfillmentsOfOrder(db: Db, shop: string, orderShopifyId: string) {
+  return db.fulfillment.findMany({ where: { shop, orderShopifyId }, orderBy: { shopifyCreatedAt: "asc" } });
+}
+
+/** An order's refunds: amount, currency and when. */
+export async function refundAmountsOfOrder(db: Db, shop: string, orderShopifyId: string) {
+  return db.refund.findMany({
+    where: { shop, orderShopifyId },
+    select: { amountMinor: true, currency: true, shopifyCreatedAt: true },
+  });
+}
+
+/** Which of the orders `orderShopifyIds` is the customer's, if one is. */
+export async function findCustomerOrderAmong(
+  db: Db,
+  shop: string,
+  orderShopifyIds: string[],
+  customerShopifyId: string,
+) {
+  return db.order.findFirst({
+    where: { shop, shopifyId: { in: orderShopifyIds }, customerShopifyId },
+    select: { shopifyId: true },
+  });
+}
+
+/** The locale the customer placed the order in, or null when the order is not mirrored. */
+export async function findOrderLocale(db: Db, shop: string, orderShopifyId: string) {
+  return db.order.findFirst({ where: { shop, shopifyId: orderShopifyId }, select: { customerLocale: true } });
+}
+
+/** Shipments delivered after `from` and at or before `to` (at most `take`): the order each is of. */
+export async function deliveredShipmentOrders(db: Db, shop: string, from: Date, to: Date, take: number) {
+  return db.fulfillment.findMany({
+    where: { shop, deliveredAt: { lte: to, gt: from } },
+    select: { orderShopifyId: true },
+    take,
+  });
+}
+
+/** Of `orderShopifyIds`, the orders with an email, neither cancelled nor redacted. */
+export async function emailableOrders(db: Db, shop: string, orderShopifyIds: string[]) {
+  return db.order.findMany({
+    where: { shop, shopifyId: { in: orderShopifyIds }, email: { not: null }, cancelledAt: null, redactedAt: null },
+    select: { shopifyId: true, name: true, email: true, customerLocale: true },
+  });
+}
+
+/** An order's refunds with the subtotal of each line, oldest first. */
+export async function refundsWithLineSubtotals(db: Db, shop: string, orderShopifyId: string) {
+  return db.refund.findMany({
+    where: { shop, orderShopifyId },
+    include: { lines: { select: { subtotalMinor: true } } },
+    orderBy: [{ shopifyCreatedAt: "asc" }, { shopifyId: "asc" }],
+  });
+}
+
+/** When the order was cancelled, or null when it is not mirrored. */
+export async function findOrderCancellation(db: Db, shop: string, orderShopifyId: string) {
+  return db.order.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
+    select: { cancelledAt: true },
+  });
+}

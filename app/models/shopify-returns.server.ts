@@ -50,3 +50,8 @@ export async function applyReturnEvent(
     return "updated";
   });
 }
+
+/** Shopify's returns of an order, the latest changed first. */
+export async function shopifyReturnsOfOrder(db: Db, shop: string, orderShopifyId: string) {
+  return db.shopifyReturn.findMany({ where: { shop, orderShopifyId }, orderBy: { lastEventAt: "desc" } });
+}

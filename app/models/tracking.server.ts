@@ -79,3 +79,8 @@ export async function deliveredSince(db: Db, shop: string, since: Date, take = 5
     take,
   });
 }
+
+/** An order's tracking rows, one per shipment. */
+export async function trackingOfOrder(db: Db, shop: string, orderShopifyId: string) {
+  return db.shipmentTracking.findMany({ where: { shop, orderShopifyId } });
+}

@@ -4,6 +4,9 @@
  * tier ...) through registerInboxContext.
  */
 import type { Db } from "../../db.server";
+import { findOrderForInbox, fulfillmentsOfOrder, refundAmountsOfOrder } from "../../models/orders.server";
+import { shopifyReturnsOfOrder } from "../../models/shopify-returns.server";
+import { trackingOfOrder } from "../../models/tracking.server";
 
 export interface ContextFact {
   label: string;
@@ -32,42 +35,15 @@ export async function orderContext(
   shop: string,
   request: { orderShopifyId: string | null; customerShopifyId: string | null; email: string | null },
 ) {
-  const order = request.orderShopifyId
-    ? await db.order.findFirst({
-        where: { shop, shopifyId: request.orderShopifyId },
-        select: {
-          shopifyId: true,
-          name: true,
-          totalMinor: true,
-          currency: true,
-          financialStatus: true,
-          fulfillmentStatus: true,
-          cancelledAt: true,
-          shopifyCreatedAt: true,
-          customerShopifyId: true,
-          lineItems: { select: { title: true, quantity: true } },
-        },
-      })
-    : null;
+  const order = request.orderShopifyId ? await findOrderForInbox(db, shop, request.orderShopifyId) : null;
   const [fulfillments, returns, refunds] = order
     ? await Promise.all([
-        db.fulfillment.findMany({
-          where: { shop, orderShopifyId: order.shopifyId },
-          orderBy: { shopifyCreatedAt: "asc" },
-        }),
-        db.shopifyReturn.findMany({
-          where: { shop, orderShopifyId: order.shopifyId },
-          orderBy: { lastEventAt: "desc" },
-        }),
-        db.refund.findMany({
-          where: { shop, orderShopifyId: order.shopifyId },
-          select: { amountMinor: true, currency: true, shopifyCreatedAt: true },
-        }),
+        fulfillmentsOfOrder(db, shop, order.shopifyId),
+        shopifyReturnsOfOrder(db, shop, order.shopifyId),
+        refundAmountsOfOrder(db, shop, order.shopifyId),
       ])
     : [[], [], []];
-  const tracking = order
-    ? await db.shipmentTracking.findMany({ where: { shop, orderShopifyId: order.shopifyId } })
-    : [];
+  const tracking = order ? await trackingOfOrder(db, shop, order.shopifyId) : [];
   const extra: { area: string; facts: ContextFact[] }[] = [];
   const subject = {
     orderShopifyId: order?.shopifyId ?? null,

@@ -4,7 +4,7 @@
  * Shopify customer, else by the guest email the loyalty program keys members on.
  */
 import type { Db } from "../../db.server";
-import { customerKey, emailKey } from "../loyalty/members.server";
+import { customerKey, emailKey, membersByKeys } from "../loyalty/members.server";
 import { loadLoyaltySettings } from "../loyalty/settings.server";
 
 import type { ContextFact, InboxContextProvider } from "./context.server";
@@ -17,10 +17,7 @@ export const loyaltyInboxContext: InboxContextProvider = {
       subject.email ? emailKey(subject.email) : null,
     ].filter((k): k is string => k !== null);
     if (!keys.length) return [];
-    const members = await db.loyaltyMember.findMany({
-      where: { shop, key: { in: keys }, redactedAt: null },
-      select: { key: true, tierKey: true, points: true },
-    });
+    const members = await membersByKeys(db, shop, keys);
     // The customer account's membership wins over a guest one.
     const member = keys.map((k) => members.find((m) => m.key === k)).find(Boolean);
     if (!member) return [];

@@ -9,7 +9,7 @@ import type { ContactMessageInput } from "../../domain/contact/message";
 import { businessHoursOf, languageFor, type ContactSettings } from "../../domain/contact/settings";
 import { getContactSettings, getRequest, searchTextOf } from "../../models/contact.server";
 import { enqueueNotification } from "../../models/outbox.server";
-import { findOrdersByName } from "../../models/orders.server";
+import { findCustomerOrderAmong, findOrdersByName } from "../../models/orders.server";
 import { shopProfile } from "../../models/shop.server";
 import { renderEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
@@ -56,14 +56,12 @@ export async function createRequest(
     const own = candidates.find((o) => o.email?.trim().toLowerCase() === message.email);
     orderShopifyId = own?.shopifyId ?? null;
     if (!orderShopifyId && input.customerShopifyId) {
-      const mine = await db.order.findFirst({
-        where: {
-          shop,
-          shopifyId: { in: candidates.map((c) => c.shopifyId) },
-          customerShopifyId: input.customerShopifyId,
-        },
-        select: { shopifyId: true },
-      });
+      const mine = await findCustomerOrderAmong(
+        db,
+        shop,
+        candidates.map((c) => c.shopifyId),
+        input.customerShopifyId,
+      );
       orderShopifyId = mine?.shopifyId ?? null;
     }
   }

@@ -7,6 +7,7 @@
  */
 import type { Db } from "../../db.server";
 import { getContactSettings } from "../../models/contact.server";
+import { deliveredShipmentOrders, emailableOrders, findOrderLocale } from "../../models/orders.server";
 import { enqueueNotification } from "../../models/outbox.server";
 import { shopProfile } from "../../models/shop.server";
 import { renderEmail } from "../email-render.server";
@@ -161,10 +162,7 @@ async function surveyLanguage(
     if (request) return languageFor(request.locale);
   }
   if (survey.orderShopifyId) {
-    const order = await db.order.findFirst({
-      where: { shop, shopifyId: survey.orderShopifyId },
-      select: { customerLocale: true },
-    });
+    const order = await findOrderLocale(db, shop, survey.orderShopifyId);
     if (order) return languageFor(order.customerLocale);
   }
   return "en";
@@ -262,11 +260,7 @@ export async function sendDueNpsSurveys(deps: Deps) {
     const settings = await getContactSettings(db, shop);
     if (!settings.surveys.nps) continue;
     const due = new Date(now.getTime() - settings.surveys.npsDaysAfterDelivery * 86_400_000);
-    const delivered = await db.fulfillment.findMany({
-      where: { shop, deliveredAt: { lte: due, gt: new Date(due.getTime() - 2 * 86_400_000) } },
-      select: { orderShopifyId: true },
-      take: 500,
-    });
+    const delivered = await deliveredShipmentOrders(db, shop, new Date(due.getTime() - 2 * 86_400_000), due, 500);
     const orderIds = [...new Set(delivered.map((f) => f.orderShopifyId))];
     if (!orderIds.length) continue;
     const already = new Set(
@@ -277,16 +271,11 @@ export async function sendDueNpsSurveys(deps: Deps) {
         })
       ).map((s) => s.subjectId),
     );
-    const orders = await db.order.findMany({
-      where: {
-        shop,
-        shopifyId: { in: orderIds.filter((id) => !already.has(id)) },
-        email: { not: null },
-        cancelledAt: null,
-        redactedAt: null,
-      },
-      select: { shopifyId: true, name: true, email: true, customerLocale: true },
-    });
+    const orders = await emailableOrders(
+      db,
+      shop,
+      orderIds.filter((id) => !already.has(id)),
+    );
     for (const o of orders) {
       await sendSurvey(deps, {
         shop,

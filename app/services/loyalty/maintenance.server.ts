@@ -7,6 +7,7 @@
  * redacted members are never touched (no email, no birthday, no bookings).
  */
 import type { Db } from "../../db.server";
+import { customerLocaleRows } from "../../models/customers.server";
 import { enqueueNotification, isSuppressed } from "../../models/outbox.server";
 import { shopInstallState } from "../../models/shop.server";
 import { addDays, DAY_MS, spendOfOrders, TIER_WINDOW_DAYS, tierFor } from "../../domain/loyalty/points";
@@ -146,10 +147,7 @@ async function customerLocales(
 ): Promise<Map<string, string>> {
   const ids = [...new Set(members.flatMap((m) => (m.customerShopifyId ? [m.customerShopifyId] : [])))];
   if (ids.length === 0) return new Map();
-  const rows = await db.customer.findMany({
-    where: { shop, shopifyId: { in: ids }, locale: { not: null } },
-    select: { shopifyId: true, locale: true },
-  });
+  const rows = await customerLocaleRows(db, shop, ids);
   return new Map(rows.map((c) => [c.shopifyId, c.locale!]));
 }
 

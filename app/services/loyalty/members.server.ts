@@ -61,3 +61,11 @@ export async function refreshTier(db: Db, shop: string, memberId: string, settin
   });
   return { spend12mMinor: spend, tier };
 }
+
+/** The shop's members (not redacted) with one of `keys` (customerKey, emailKey): tier and points. */
+export async function membersByKeys(db: Db, shop: string, keys: string[]) {
+  return db.loyaltyMember.findMany({
+    where: { shop, key: { in: keys }, redactedAt: null },
+    select: { key: true, tierKey: true, points: true },
+  });
+}
