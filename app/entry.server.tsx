@@ -62,6 +62,7 @@ export default async function handleRequest(
   if (appBridgeUrl) preloadAppBridgeFrom(appBridgeUrl, responseHeaders);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
+  let status = responseStatusCode;
   return new Promise((resolve, reject) => {
     const { pipe, abort } = renderToPipeableStream(
       <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
@@ -70,14 +71,14 @@ export default async function handleRequest(
           const body = new PassThrough();
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html");
-          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+          resolve(new Response(stream, { headers: responseHeaders, status }));
           pipe(body);
         },
         onShellError(error) {
           reject(error);
         },
         onError(error) {
-          responseStatusCode = 500;
+          status = 500;
           console.error(error);
         },
       },

@@ -16,10 +16,12 @@ export function SettingsSaveBar({
 }) {
   return (
     <SaveBar id={id} open={dirty}>
-      <button variant="primary" onClick={onSave} loading={saving ? "" : undefined}>
+      <button type="button" variant="primary" onClick={onSave} loading={saving ? "" : undefined}>
         Save
       </button>
-      <button onClick={onDiscard}>Discard</button>
+      <button type="button" onClick={onDiscard}>
+        Discard
+      </button>
     </SaveBar>
   );
 }

@@ -106,7 +106,10 @@ function ipv6Groups(address: string): string[] {
   return groups.map((g) => parseInt(g, 16).toString(16));
 }
 
-/** Headers of every JSON answer to the storefront. Never cached by Shopify or the browser: answers depend on who asks. */
+/**
+ * Headers of every JSON answer to the storefront. Never cached by Shopify or the browser: answers depend on who
+ * asks.
+ */
 export const PROXY_JSON_HEADERS = {
   "Content-Type": "application/json; charset=utf-8",
   "Cache-Control": "no-store, private",

@@ -24,7 +24,13 @@ beforeEach(async () => {
 describe("scheduler", () => {
   it("runs a due task in exactly one of several processes", async () => {
     let runs = 0;
-    const task: PeriodicTask = { name: "test.count", everyMs: 60_000, run: async () => void runs++ };
+    const task: PeriodicTask = {
+      name: "test.count",
+      everyMs: 60_000,
+      run: async () => {
+        runs++;
+      },
+    };
     const other = createDb(t.url);
     const now = new Date(Date.UTC(2025, 0, 1));
     const results = await Promise.all([
@@ -56,6 +62,7 @@ describe("scheduler", () => {
 });
 
 describe("outbox key", () => {
+  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
   it("creates a message once per (shop, kind, subject, milestone), even when enqueued at once from two clients", async () => {
     const other = createDb(t.url);
     const message = {

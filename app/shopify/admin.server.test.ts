@@ -37,7 +37,11 @@ describe("Admin API adapter", () => {
   it("waits for the bucket to refill and retries when throttled", async () => {
     const waits: number[] = [];
     const graphql = scripted([throttled, { data: { thing: { id: "1" } } }]);
-    const client = adminClient(graphql, { sleep: async (ms) => void waits.push(ms) });
+    const client = adminClient(graphql, {
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
     await expect(client.request(Thing, { id: "1" })).resolves.toEqual({ thing: { id: "1" } });
     expect(graphql.calls).toBe(2);
     // 40 points missing at 100 points a second: 400 ms, plus a margin.

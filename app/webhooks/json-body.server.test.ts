@@ -81,7 +81,8 @@ describe("webhook body check", () => {
           maxLength: 3,
         }),
       )
-      .map(([text, edits]) => {
+      .map(([original, edits]) => {
+        let text = original;
         for (const [at, char, edit] of edits) {
           const i = at % (text.length + 1);
           text =

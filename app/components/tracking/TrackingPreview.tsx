@@ -66,9 +66,9 @@ export function TrackingPreview({ settings, language }: { settings: TrackingSett
         ))}
       </ol>
       {settings.display.estimate ? (
-        <div>
+        <>
           <strong>{t.estimate}:</strong> <span>{t.estimate_rules}</span>
-        </div>
+        </>
       ) : null}
       {settings.display.items ? (
         <div style={{ marginTop: 8 }}>

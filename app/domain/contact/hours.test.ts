@@ -20,7 +20,8 @@ describe("business hours in the shop's time zone", () => {
 
   it("says when it opens next: Friday evening -> Monday 09:00 local", () => {
     const h = weekdays("America/Toronto");
-    expect(nextOpening(new Date("2026-03-06T23:00:00Z"), h)?.toISOString()).toBe("2026-03-09T13:00:00.000Z"); // Mon 09:00 EDT (DST began Mar 8)
+    // Mon 09:00 EDT (DST began Mar 8)
+    expect(nextOpening(new Date("2026-03-06T23:00:00Z"), h)?.toISOString()).toBe("2026-03-09T13:00:00.000Z");
     expect(nextOpening(new Date("2026-03-02T15:00:00Z"), h)).toBeNull();
   });
 

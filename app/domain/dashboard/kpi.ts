@@ -64,7 +64,10 @@ export function topReasons(lines: ReadonlyArray<{ reason: string | null; quantit
     .slice(0, limit);
 }
 
-/** Of the customers who ordered in the period, the share who have ordered more than once (ever, up to the period's end). */
+/**
+ * Of the customers who ordered in the period, the share who have ordered more than once (ever, up to the period's
+ * end).
+ */
 export function repeatPurchaseRate(ordersPerCustomer: ReadonlyArray<number>) {
   const buyers = ordersPerCustomer.filter((n) => n >= 1);
   const repeat = buyers.filter((n) => n >= 2).length;
@@ -74,7 +77,7 @@ export function repeatPurchaseRate(ordersPerCustomer: ReadonlyArray<number>) {
 /** The change from the previous period: absolute, and relative when the previous value is not 0. */
 export function change(current: number | null, previous: number | null) {
   if (current === null || previous === null) return null;
-  return { absolute: current - previous, relative: previous !== 0 ? (current - previous) / Math.abs(previous) : null };
+  return { absolute: current - previous, relative: previous === 0 ? null : (current - previous) / Math.abs(previous) };
 }
 
 export interface Period {

@@ -78,7 +78,10 @@ export function parseSettings(json: string | null | undefined): LoyaltySettings 
   }
 }
 
-/** The word for points in each language when the merchant kept the default name (as the storefront block's locales say it). */
+/**
+ * The word for points in each language when the merchant kept the default name (as the storefront block's locales
+ * say it).
+ */
 const DEFAULT_POINTS_NAME: Record<LoyaltyLocale, string> = { en: "points", ko: "포인트", ja: "ポイント", fa: "امتیاز" };
 
 /**

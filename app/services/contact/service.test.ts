@@ -140,7 +140,10 @@ async function write(
 }
 
 const deps = (when: string) => ({ db: t.db, secret: secret(), now: at(when) });
-/** An instant minutes ago as the "YYYY-MM-DDTHH:MM:SS" the helpers take: the survey route checks tokens against the real clock. */
+/**
+ * An instant minutes ago as the "YYYY-MM-DDTHH:MM:SS" the helpers take: the survey route checks tokens against the
+ * real clock.
+ */
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString().slice(0, 19);
 
 describe("mail through a real SMTP server", () => {
