@@ -70,9 +70,14 @@ const EVERY_TABLE = ["app/services/compliance.server.ts"];
  * unless a move cannot be made safely yet; an entry that no longer happens fails the test.
  */
 const KNOWN_VIOLATIONS: string[] = [
-  // Not moved yet (being moved in this change, one area at a time):
+  // The client's own plumbing: the SQLite write-lock statement (a no-op UPDATE on Session) and the
+  // webhook intake's INSERT into WebhookEvent. Their text should move to a models/ module with no
+  // imports (db.server.ts cannot import models/webhook-inbox.server.ts, which imports it); left
+  // while another change reworks db.server.ts.
   "app/db.server.ts Session",
   "app/db.server.ts WebhookEvent",
+  // The dashboard's core metrics still query each area's tables: each figure should become a
+  // function of its owner (models/orders, models/outbox, models/shopify-returns, models/contact).
   "app/services/dashboard/core-metrics.server.ts ContactRequest",
   "app/services/dashboard/core-metrics.server.ts Notification",
   "app/services/dashboard/core-metrics.server.ts Order",

@@ -1,3 +1,6 @@
+// The one exception to "every table has one owner" (docs/decisions/0021-one-owner-per-table.md):
+// the law requires erasing a shop's or a customer's data in every table, so this module may call
+// Prisma on any table. It also owns DataRequest and RedactedShop.
 import { eraseFreedData, type Db } from "../db.server";
 import { REDACTED_ORDER_FIELDS } from "../models/orders.server";
 
