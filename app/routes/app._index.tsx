@@ -72,11 +72,15 @@ export default function Dashboard() {
   const [client, setClient] = useState(false);
   useEffect(() => setClient(true), []);
   const reasons = data.figures.find((f) => f.id === "return_rate")?.current.breakdown ?? [];
-  const csv = `/app/dashboard.csv?from=${data.current.from}&to=${data.current.to}${location.search.includes("shop=") ? `&${new URLSearchParams(location.search).toString()}` : ""}`;
+  const shopQuery = location.search.includes("shop=") ? `&${new URLSearchParams(location.search).toString()}` : "";
+  const csv = `/app/dashboard.csv?from=${data.current.from}&to=${data.current.to}${shopQuery}`;
   return (
     <Page
       title="Service dashboard"
-      subtitle={`${data.current.from} to ${data.current.to}, compared with ${data.previous.from} to ${data.previous.to} (${data.timeZone})`}
+      subtitle={
+        `${data.current.from} to ${data.current.to}, compared with ${data.previous.from} to ` +
+        `${data.previous.to} (${data.timeZone})`
+      }
       fullWidth
     >
       <TitleBar title="Service dashboard" />

@@ -101,6 +101,10 @@ export default function LoyaltyProgramPage() {
     setForm((f) => ({ ...f, tiers: f.tiers.map((t, i) => (i === index ? { ...t, ...part } : t)) }));
   const submit = () => save.submit({ settings: form } as never, { method: "post", encType: "application/json" });
   const problems = Object.values(errors);
+  // How the program reads to shoppers (the preview below).
+  const pointsName = form.currencyName.en || "points";
+  const included = [form.includeShipping && "shipping", form.includeTax && "tax"].filter(Boolean).join(" and ");
+  const includedNote = included ? ` (${included} included)` : "";
 
   return (
     <>
@@ -137,7 +141,10 @@ export default function LoyaltyProgramPage() {
                 </InlineStack>
                 <Checkbox
                   label="Run the loyalty program"
-                  helpText="When off, nobody earns or spends points and the storefront block says the program is not running. Points already earned are kept."
+                  helpText={
+                    "When off, nobody earns or spends points and the storefront block says the program is " +
+                    "not running. Points already earned are kept."
+                  }
                   checked={form.enabled}
                   onChange={(v) => set("enabled", v)}
                 />
@@ -188,7 +195,10 @@ export default function LoyaltyProgramPage() {
                       onChange={(v) => set("pendingDays", v)}
                       autoComplete="off"
                       error={errorAt("pendingDays")}
-                      helpText="Match your return window so points from returned orders are never spent. 0 = spendable at once."
+                      helpText={
+                        "Match your return window so points from returned orders are never spent. 0 = spendable " +
+                        "at once."
+                      }
                     />
                   </FormLayout.Group>
                   <FormLayout.Group>
@@ -236,7 +246,7 @@ export default function LoyaltyProgramPage() {
                 </Text>
                 <Text as="p" tone="subdued">
                   Members move between tiers automatically by what they spent in the last 12 months (after refunds). A
-                  tier's multiplier applies to points earned on orders.
+                  tier&apos;s multiplier applies to points earned on orders.
                 </Text>
                 {errorAt("tiers") && !form.tiers.length ? (
                   <Text as="p" tone="critical">
@@ -354,9 +364,11 @@ export default function LoyaltyProgramPage() {
                 How it reads to shoppers
               </Text>
               <List>
-                <List.Item>{`${form.pointsPerUnit || "0"} ${form.currencyName.en || "points"} for every 1 ${currency} spent${form.includeShipping || form.includeTax ? ` (${[form.includeShipping && "shipping", form.includeTax && "tax"].filter(Boolean).join(" and ")} included)` : ""}`}</List.Item>
+                <List.Item>
+                  {`${form.pointsPerUnit || "0"} ${pointsName} for every 1 ${currency} spent${includedNote}`}
+                </List.Item>
                 {Number(form.signupBonus) > 0 ? (
-                  <List.Item>{`${form.signupBonus} ${form.currencyName.en || "points"} for creating an account`}</List.Item>
+                  <List.Item>{`${form.signupBonus} ${pointsName} for creating an account`}</List.Item>
                 ) : null}
                 {Number(form.birthdayBonus) > 0 ? (
                   <List.Item>{`${form.birthdayBonus} ${form.currencyName.en || "points"} on their birthday`}</List.Item>

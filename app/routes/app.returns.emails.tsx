@@ -198,7 +198,10 @@ export default function ReturnEmailsPage() {
           <BlockStack gap="200">
             <Checkbox
               label="Email shoppers as their return moves on"
-              helpText="When off, each email still appears in the log as skipped, so you can see what would have been sent."
+              helpText={
+                "When off, each email still appears in the log as skipped, so you can see what would " +
+                "have been sent."
+              }
               checked={notifications.enabled}
               onChange={(enabled) => setNotifications((n) => ({ ...n, enabled }))}
             />
@@ -212,7 +215,8 @@ export default function ReturnEmailsPage() {
                   Wording
                 </Text>
                 <Text as="p" tone="subdued">
-                  Each email goes out in the shopper's language. Edit any of them; the others keep the standard wording.
+                  Each email goes out in the shopper&apos;s language. Edit any of them; the others keep the standard
+                  wording.
                 </Text>
               </BlockStack>
               <EmailTemplateFields
@@ -262,7 +266,7 @@ export default function ReturnEmailsPage() {
               <BlockStack gap="200">
                 <EmailPreview answer={preview.answer} loading={preview.loading} height={520} />
                 <Text as="p" variant="bodySm" tone="subdued">
-                  With example values for the shopper and the return, and your shop's name, instructions and return
+                  With example values for the shopper and the return, and your shop&apos;s name, instructions and return
                   address.
                 </Text>
               </BlockStack>

@@ -25,7 +25,8 @@ const RTL = new Set(["fa"]);
 
 function page(liquid: LiquidFn, status: number, language: string, heading: string, body: string) {
   return liquid(
-    `<div class="page-width aftercare-survey" lang="${language}" dir="${RTL.has(language) ? "rtl" : "ltr"}" style="max-width:40rem;margin:3rem auto;padding:0 1rem"><h1>${escapeHtml(heading)}</h1>${body}</div>`,
+    `<div class="page-width aftercare-survey" lang="${language}" dir="${RTL.has(language) ? "rtl" : "ltr"}" ` +
+      `style="max-width:40rem;margin:3rem auto;padding:0 1rem"><h1>${escapeHtml(heading)}</h1>${body}</div>`,
     { status },
   );
 }
@@ -43,12 +44,14 @@ function form(
   const options = Array.from({ length: max - min + 1 }, (_, i) => min + i)
     .map(
       (n) =>
-        `<label style="display:inline-flex;flex-direction:column;align-items:center;margin:0 .4rem .6rem 0"><input type="radio" name="score" value="${n}" required${chosen === n ? " checked" : ""}> ${n}</label>`,
+        `<label style="display:inline-flex;flex-direction:column;align-items:center;margin:0 .4rem .6rem 0">` +
+        `<input type="radio" name="score" value="${n}" required${chosen === n ? " checked" : ""}> ${n}</label>`,
     )
     .join("");
   const scale = kind === "csat" ? copy.csatScale : copy.npsScale;
+  const legend = `<legend><p>${escapeHtml(question)}</p><p style="color:#666">${escapeHtml(scale)}</p></legend>`;
   return `<form method="post" action="/apps/aftercare/contact/survey?token=${encodeURIComponent(token)}">
-<fieldset style="border:0;padding:0"><legend><p>${escapeHtml(question)}</p><p style="color:#666">${escapeHtml(scale)}</p></legend>${options}</fieldset>
+<fieldset style="border:0;padding:0">${legend}${options}</fieldset>
 ${error ? `<p role="alert" style="color:#b00">${escapeHtml(error)}</p>` : ""}
 <p><label for="survey-comment">${escapeHtml(copy.comment)}</label><br>
 <textarea id="survey-comment" name="comment" rows="4" maxlength="2000" style="width:100%"></textarea></p>
