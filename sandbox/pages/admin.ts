@@ -32,8 +32,14 @@ export function adminFramePage(o: AdminFrameOptions): string {
 <style>
   :root { --bg:#f1f1f1; --ink:#303030; --muted:#616161; --line:#e3e3e3; --top:#1a1a1a; }
   * { box-sizing: border-box; }
-  body { margin:0; font: 14px/1.4 -apple-system, BlinkMacSystemFont, "San Francisco", "Segoe UI", Roboto, sans-serif; color:var(--ink); background:var(--bg); height:100vh; display:grid; grid-template-rows:56px 1fr; grid-template-columns:240px 1fr; }
-  header { grid-column:1/3; background:var(--top); color:#fff; display:flex; align-items:center; gap:12px; padding:0 16px; }
+  body {
+    margin:0; font: 14px/1.4 -apple-system, BlinkMacSystemFont, "San Francisco", "Segoe UI", Roboto, sans-serif;
+    color:var(--ink); background:var(--bg); height:100vh; display:grid; grid-template-rows:56px 1fr;
+    grid-template-columns:240px 1fr;
+  }
+  header {
+    grid-column:1/3; background:var(--top); color:#fff; display:flex; align-items:center; gap:12px; padding:0 16px;
+  }
   header .logo { font-weight:700; letter-spacing:.2px; }
   header .badge { font-size:12px; background:#ffd79d; color:#4f3000; border-radius:8px; padding:2px 8px; }
   header .shop { margin-inline-start:auto; color:#e3e3e3; }
@@ -47,18 +53,34 @@ export function adminFramePage(o: AdminFrameOptions): string {
   .titlebar { display:flex; align-items:center; gap:8px; padding:10px 20px; min-height:48px; }
   .titlebar h1 { font-size:16px; margin:0; }
   .titlebar .actions { margin-inline-start:auto; display:flex; gap:8px; }
-  button { font:inherit; border-radius:8px; border:1px solid #c9c9c9; background:#fff; padding:6px 12px; cursor:pointer; }
+  button {
+    font:inherit; border-radius:8px; border:1px solid #c9c9c9; background:#fff; padding:6px 12px; cursor:pointer;
+  }
   button.primary { background:#303030; color:#fff; border-color:#303030; }
   iframe { border:0; width:100%; height:100%; background:var(--bg); }
-  .savebar { position:fixed; inset:0 0 auto 0; height:56px; background:#1a1a1a; color:#fff; display:none; align-items:center; gap:12px; padding:0 16px; z-index:10; }
+  .savebar {
+    position:fixed; inset:0 0 auto 0; height:56px; background:#1a1a1a; color:#fff; display:none; align-items:center;
+    gap:12px; padding:0 16px; z-index:10;
+  }
   .savebar[data-open="true"] { display:flex; }
   .savebar .actions { margin-inline-start:auto; display:flex; gap:8px; }
-  .toasts { position:fixed; inset:auto 0 24px 0; display:flex; flex-direction:column; align-items:center; gap:8px; pointer-events:none; z-index:20; }
-  .toast { background:#1a1a1a; color:#fff; padding:10px 16px; border-radius:10px; box-shadow:0 4px 16px rgba(0,0,0,.2); }
+  .toasts {
+    position:fixed; inset:auto 0 24px 0; display:flex; flex-direction:column; align-items:center; gap:8px;
+    pointer-events:none; z-index:20;
+  }
+  .toast {
+    background:#1a1a1a; color:#fff; padding:10px 16px; border-radius:10px; box-shadow:0 4px 16px rgba(0,0,0,.2);
+  }
   .toast.error { background:#8e1f0b; }
-  .loading { height:3px; background:linear-gradient(90deg,#005bd3,#7fb2ff); position:fixed; inset:0 0 auto 0; display:none; z-index:30; }
+  .loading {
+    height:3px; background:linear-gradient(90deg,#005bd3,#7fb2ff); position:fixed; inset:0 0 auto 0; display:none;
+    z-index:30;
+  }
   .loading[data-on="true"] { display:block; }
-  @media (prefers-reduced-motion: no-preference) { .toast { animation: rise .2s ease-out; } @keyframes rise { from { transform: translateY(8px); opacity:0 } } }
+  @media (prefers-reduced-motion: no-preference) {
+    .toast { animation: rise .2s ease-out; }
+    @keyframes rise { from { transform: translateY(8px); opacity:0 } }
+  }
 </style>
 </head>
 <body>
@@ -69,7 +91,9 @@ export function adminFramePage(o: AdminFrameOptions): string {
 </header>
 <div class="savebar" id="savebar" role="region" aria-label="Unsaved changes">
   <strong>Unsaved changes</strong>
-  <div class="actions"><button type="button" id="discard">Discard</button><button type="button" class="primary" id="save">Save</button></div>
+  <div class="actions">
+    <button type="button" id="discard">Discard</button><button type="button" class="primary" id="save">Save</button>
+  </div>
 </div>
 <nav aria-label="Aftercare">
   <h2>Apps</h2>
@@ -86,7 +110,10 @@ export function adminFramePage(o: AdminFrameOptions): string {
   var frame = document.getElementById("app");
   var saveBarId = null;
   function send(type, payload, requestId, error) {
-    frame.contentWindow.postMessage({ source: "aftercare-admin", type: type, payload: payload, requestId: requestId, error: error }, config.appOrigin);
+    frame.contentWindow.postMessage(
+      { source: "aftercare-admin", type: type, payload: payload, requestId: requestId, error: error },
+      config.appOrigin
+    );
   }
   function toast(message, isError) {
     var el = document.createElement("div");
@@ -95,13 +122,21 @@ export function adminFramePage(o: AdminFrameOptions): string {
     document.getElementById("toasts").appendChild(el);
     setTimeout(function () { el.remove(); }, 5000);
   }
-  document.getElementById("save").onclick = function () { if (saveBarId) send("save-bar-action", { id: saveBarId, action: "save" }); };
-  document.getElementById("discard").onclick = function () { if (saveBarId) send("save-bar-action", { id: saveBarId, action: "discard" }); };
+  document.getElementById("save").onclick = function () {
+    if (saveBarId) send("save-bar-action", { id: saveBarId, action: "save" });
+  };
+  document.getElementById("discard").onclick = function () {
+    if (saveBarId) send("save-bar-action", { id: saveBarId, action: "discard" });
+  };
   var currentPath = "";
   function markCurrent() {
     document.querySelectorAll("#app-nav a").forEach(function (a) {
       var href = a.getAttribute("data-href");
-      var here = href && (currentPath === href || (href !== "/app" && currentPath.indexOf(href + "/") === 0) || (a.dataset.home === "true" && currentPath === "/app"));
+      var here = href && (
+        currentPath === href ||
+        (href !== "/app" && currentPath.indexOf(href + "/") === 0) ||
+        (a.dataset.home === "true" && currentPath === "/app")
+      );
       if (here) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
   }
@@ -110,7 +145,10 @@ export function adminFramePage(o: AdminFrameOptions): string {
     var d = event.data, p = d.payload || {};
     switch (d.type) {
       case "id-token":
-        fetch("/admin/session-token?shop=" + encodeURIComponent(config.shop) + "&api_key=" + encodeURIComponent(config.apiKey))
+        fetch(
+          "/admin/session-token?shop=" + encodeURIComponent(config.shop) +
+            "&api_key=" + encodeURIComponent(config.apiKey)
+        )
           .then(function (r) { return r.json(); })
           .then(function (b) { send("id-token", b.token, p.requestId); })
           .catch(function (e) { send("id-token", null, p.requestId, String(e)); });
@@ -174,15 +212,22 @@ export function adminFramePage(o: AdminFrameOptions): string {
     dialog.setAttribute("aria-label", "Select " + (p.type || "product") + "s");
     var already = p.selectionIds || [];
     var list = items.map(function (item, i) {
-      return '<label style="display:block;padding:4px 0"><input type="' + (p.multiple ? "checkbox" : "radio") + '" name="pick" value="' + i + '"' + (already.indexOf(item.id) >= 0 ? " checked" : "") + '> ' +
+      return '<label style="display:block;padding:4px 0">' +
+        '<input type="' + (p.multiple ? "checkbox" : "radio") + '" name="pick" value="' + i + '"' +
+        (already.indexOf(item.id) >= 0 ? " checked" : "") + '> ' +
         item.title.replace(/[<>&]/g, "") + "</label>";
     }).join("");
-    dialog.innerHTML = '<form method="dialog" style="min-width:320px"><h2 style="font-size:16px">Select ' + (p.type || "product") + '</h2><div style="max-height:50vh;overflow:auto">' + list +
-      '</div><p style="display:flex;gap:8px;justify-content:flex-end"><button value="cancel">Cancel</button><button value="ok" class="primary">Select</button></p></form>';
+    dialog.innerHTML = '<form method="dialog" style="min-width:320px">' +
+      '<h2 style="font-size:16px">Select ' + (p.type || "product") + '</h2>' +
+      '<div style="max-height:50vh;overflow:auto">' + list + '</div>' +
+      '<p style="display:flex;gap:8px;justify-content:flex-end">' +
+      '<button value="cancel">Cancel</button><button value="ok" class="primary">Select</button></p></form>';
     document.body.appendChild(dialog);
     dialog.addEventListener("close", function () {
       var chosen = dialog.returnValue === "ok"
-        ? Array.prototype.map.call(dialog.querySelectorAll("input:checked"), function (input) { return items[Number(input.value)]; })
+        ? Array.prototype.map.call(dialog.querySelectorAll("input:checked"), function (input) {
+          return items[Number(input.value)];
+        })
         : undefined;
       send("resource-picker", chosen, p.requestId);
       dialog.remove();

@@ -14,8 +14,13 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
 <title>Sandbox control · ${escapeHtml(o.shop)}</title>
 <style>
   * { box-sizing: border-box; }
-  body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:#1f2124; background:#f6f6f7; }
-  header { background:#1a1a1a; color:#fff; padding:12px 20px; display:flex; gap:16px; align-items:center; flex-wrap:wrap; }
+  body {
+    margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:#1f2124;
+    background:#f6f6f7;
+  }
+  header {
+    background:#1a1a1a; color:#fff; padding:12px 20px; display:flex; gap:16px; align-items:center; flex-wrap:wrap;
+  }
   header a { color:#cfe3ff; }
   header h1 { font-size:16px; margin:0; margin-inline-end:auto; }
   main { max-width:1280px; margin:0 auto; padding:16px 20px; display:grid; gap:16px; grid-template-columns: 340px 1fr; }
@@ -23,8 +28,12 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
   section.wide { grid-column: 1 / -1; }
   h2 { font-size:15px; margin:0 0 10px; }
   label { display:block; margin:6px 0 2px; font-weight:600; font-size:13px; }
-  input, select { font:inherit; width:100%; padding:6px 8px; border:1px solid #c9cccf; border-radius:8px; background:#fff; }
-  button { font:inherit; padding:6px 12px; border-radius:8px; border:1px solid #8c9196; background:#fff; cursor:pointer; }
+  input, select {
+    font:inherit; width:100%; padding:6px 8px; border:1px solid #c9cccf; border-radius:8px; background:#fff;
+  }
+  button {
+    font:inherit; padding:6px 12px; border-radius:8px; border:1px solid #8c9196; background:#fff; cursor:pointer;
+  }
   button.primary { background:#1a1a1a; border-color:#1a1a1a; color:#fff; }
   button:focus-visible, input:focus-visible, select:focus-visible { outline:2px solid #005bd3; outline-offset:1px; }
   table { width:100%; border-collapse:collapse; font-size:13px; }
@@ -34,7 +43,9 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
   .status { font-size:12px; padding:1px 8px; border-radius:10px; background:#eef1f4; white-space:nowrap; }
   .ok { color:#0c5132; } .bad { color:#8e1f0b; }
   #result { min-height:1.5em; margin-top:8px; }
-  details pre { white-space:pre-wrap; word-break:break-all; max-height:300px; overflow:auto; background:#f6f6f7; padding:8px; }
+  details pre {
+    white-space:pre-wrap; word-break:break-all; max-height:300px; overflow:auto; background:#f6f6f7; padding:8px;
+  }
 </style>
 </head>
 <body>
@@ -67,11 +78,16 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
       <thead><tr><th>Order</th><th>Status</th><th>Shipments</th><th>Actions</th></tr></thead>
       <tbody id="orders"></tbody>
     </table>
-    <p id="orders-help" style="color:#6d7175">Ship creates a fulfillment with a tracking number; scans move it along like a carrier would.</p>
+    <p id="orders-help" style="color:#6d7175"
+      >Ship creates a fulfillment with a tracking number; scans move it along like a carrier would.</p
+    >
   </section>
   <section class="wide">
     <h2>Webhooks sent to the app</h2>
-    <table><thead><tr><th>When</th><th>Topic</th><th>Webhook id</th><th>Attempts</th><th>Answer</th></tr></thead><tbody id="webhooks"></tbody></table>
+    <table>
+      <thead><tr><th>When</th><th>Topic</th><th>Webhook id</th><th>Attempts</th><th>Answer</th></tr></thead>
+      <tbody id="webhooks"></tbody>
+    </table>
   </section>
   <section class="wide">
     <h2>Mail the app sent</h2>
@@ -84,13 +100,17 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
   var result = document.getElementById("result");
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { if (k === "text") e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]); });
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") e.textContent = attrs[k];
+      else e.setAttribute(k, attrs[k]);
+    });
     (children || []).forEach(function (c) { e.appendChild(c); });
     return e;
   }
   function call(name, body) {
     result.textContent = "Working…";
-    return fetch("/control/api/scenarios/" + name, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body || {}) })
+    var init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body || {}) };
+    return fetch("/control/api/scenarios/" + name, init)
       .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
       .then(function (r) {
         result.textContent = r.ok ? (r.body.message || "Done") : (r.body.error || "Refused");
@@ -99,28 +119,42 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
         return r;
       });
   }
-  function button(label, onClick) { var b = el("button", { type: "button", text: label }); b.onclick = onClick; return b; }
+  function button(label, onClick) {
+    var b = el("button", { type: "button", text: label }); b.onclick = onClick; return b;
+  }
   function renderOrders(orders) {
     var tbody = document.getElementById("orders");
     tbody.textContent = "";
     orders.forEach(function (o) {
       var actions = el("div", { class: "row" });
-      if (o.financialStatus !== "paid" && !o.cancelled) actions.appendChild(button("Pay", function () { call("pay-order", { orderId: o.id }); }));
-      if (o.unfulfilledQuantity > 0 && !o.cancelled) actions.appendChild(button("Ship", function () { call("fulfil", { orderId: o.id }); }));
+      // One button for a scenario on this order: it calls the scenario with the order's id.
+      function orderButton(label, scenario) {
+        return button(label, function () { call(scenario, { orderId: o.id }); });
+      }
+      if (o.financialStatus !== "paid" && !o.cancelled) actions.appendChild(orderButton("Pay", "pay-order"));
+      if (o.unfulfilledQuantity > 0 && !o.cancelled) actions.appendChild(orderButton("Ship", "fulfil"));
       o.fulfillments.forEach(function (f) {
         var select = el("select", { "aria-label": "Carrier scan for " + (f.trackingNumber || f.id) });
         SCANS.forEach(function (s) { select.appendChild(el("option", { value: s, text: s.replace(/_/g, " ") })); });
         actions.appendChild(select);
-        actions.appendChild(button("Scan", function () { call("scan", { fulfillmentId: f.id, status: select.value }); }));
+        actions.appendChild(button("Scan", function () {
+          call("scan", { fulfillmentId: f.id, status: select.value });
+        }));
         actions.appendChild(button("Delay", function () { call("delay", { fulfillmentId: f.id, days: 4 }); }));
       });
-      if (!o.cancelled && o.fulfillments.length === 0) actions.appendChild(button("Cancel", function () { call("cancel", { orderId: o.id }); }));
-      if (o.financialStatus === "paid" || o.financialStatus === "partially_refunded") actions.appendChild(button("Refund all", function () { call("refund", { orderId: o.id }); }));
-      if (o.fulfillments.length > 0) actions.appendChild(button("Return", function () { call("create-return", { orderId: o.id }); }));
-      var ships = o.fulfillments.map(function (f) { return (f.trackingCompany || "") + " " + (f.trackingNumber || "") + " · " + (f.shipmentStatus || f.status); }).join("\\n");
+      if (!o.cancelled && o.fulfillments.length === 0) actions.appendChild(orderButton("Cancel", "cancel"));
+      if (o.financialStatus === "paid" || o.financialStatus === "partially_refunded")
+        actions.appendChild(orderButton("Refund all", "refund"));
+      if (o.fulfillments.length > 0) actions.appendChild(orderButton("Return", "create-return"));
+      var ships = o.fulfillments.map(function (f) {
+        return (f.trackingCompany || "") + " " + (f.trackingNumber || "") + " · " + (f.shipmentStatus || f.status);
+      }).join("\\n");
       tbody.appendChild(el("tr", {}, [
         el("td", {}, [el("strong", { text: o.name }), el("div", { text: o.email || "" })]),
-        el("td", {}, [el("span", { class: "status", text: (o.cancelled ? "cancelled" : o.financialStatus) + " · " + (o.fulfillmentStatus || "unfulfilled") })]),
+        el("td", {}, [el("span", {
+          class: "status",
+          text: (o.cancelled ? "cancelled" : o.financialStatus) + " · " + (o.fulfillmentStatus || "unfulfilled"),
+        })]),
         el("td", { style: "white-space:pre-line", text: ships }),
         el("td", {}, [actions]),
       ]));
@@ -131,9 +165,13 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
       var customer = document.getElementById("po-customer");
       if (!customer.options.length) {
         customer.appendChild(el("option", { value: "", text: "Guest checkout" }));
-        s.customers.forEach(function (c) { customer.appendChild(el("option", { value: c.id, text: c.name + " <" + c.email + ">" })); });
+        s.customers.forEach(function (c) {
+          customer.appendChild(el("option", { value: c.id, text: c.name + " <" + c.email + ">" }));
+        });
         var variant = document.getElementById("po-variant");
-        s.variants.forEach(function (v) { variant.appendChild(el("option", { value: v.id, text: v.title + " · " + v.price })); });
+        s.variants.forEach(function (v) {
+          variant.appendChild(el("option", { value: v.id, text: v.title + " · " + v.price }));
+        });
       }
       renderOrders(s.orders);
     });
@@ -141,8 +179,16 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
       var tbody = document.getElementById("webhooks");
       tbody.textContent = "";
       list.slice(0, 30).forEach(function (d) {
-        tbody.appendChild(el("tr", {}, [el("td", { text: new Date(d.createdAt).toLocaleTimeString() }), el("td", { text: d.topic }), el("td", { text: d.webhookId }),
-          el("td", { text: String(d.attempts) }), el("td", { class: d.delivered ? "ok" : "bad", text: d.lastStatus ? String(d.lastStatus) : (d.lastError || "pending") })]));
+        tbody.appendChild(el("tr", {}, [
+          el("td", { text: new Date(d.createdAt).toLocaleTimeString() }),
+          el("td", { text: d.topic }),
+          el("td", { text: d.webhookId }),
+          el("td", { text: String(d.attempts) }),
+          el("td", {
+            class: d.delivered ? "ok" : "bad",
+            text: d.lastStatus ? String(d.lastStatus) : (d.lastError || "pending"),
+          }),
+        ]));
       });
     });
     fetch("/control/api/mail").then(function (r) { return r.json(); }).then(function (list) {
@@ -150,14 +196,23 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
       tbody.textContent = "";
       list.slice(0, 20).forEach(function (m) {
         var details = el("details", {}, [el("summary", { text: m.subject }), el("pre", { text: m.raw })]);
-        tbody.appendChild(el("tr", {}, [el("td", { text: new Date(m.receivedAt).toLocaleTimeString() }), el("td", { text: m.to.join(", ") }), el("td", {}, [details])]));
+        tbody.appendChild(el("tr", {}, [
+          el("td", { text: new Date(m.receivedAt).toLocaleTimeString() }),
+          el("td", { text: m.to.join(", ") }),
+          el("td", {}, [details]),
+        ]));
       });
     });
   }
   document.getElementById("place-order").addEventListener("submit", function (e) {
     e.preventDefault();
     var f = new FormData(e.target);
-    call("place-order", { customerId: f.get("customerId") || null, email: f.get("email") || null, lines: [{ variantId: f.get("variantId"), quantity: Number(f.get("quantity") || 1) }], paid: f.get("paid") === "on" });
+    call("place-order", {
+      customerId: f.get("customerId") || null,
+      email: f.get("email") || null,
+      lines: [{ variantId: f.get("variantId"), quantity: Number(f.get("quantity") || 1) }],
+      paid: f.get("paid") === "on",
+    });
   });
   refresh();
   setInterval(refresh, 5000);

@@ -23,22 +23,24 @@ function withParam(query: URLSearchParams, key: string, value: string) {
 /** A plain theme page around the app blocks, the way a merchant's theme would place them. */
 export function storefrontPage(o: StorefrontPageOptions): string {
   const languageLinks = o.locales
-    .map(
-      (l) =>
-        `<a href="${escapeHtml(withParam(o.query, "locale", l))}" lang="${l}"${l === o.locale ? ' aria-current="true"' : ""}>${escapeHtml(LANGUAGE_NAMES[l] ?? l)}</a>`,
-    )
+    .map((l) => {
+      const href = escapeHtml(withParam(o.query, "locale", l));
+      const current = l === o.locale ? ' aria-current="true"' : "";
+      return `<a href="${href}" lang="${l}"${current}>${escapeHtml(LANGUAGE_NAMES[l] ?? l)}</a>`;
+    })
     .join("");
+  const selectedIf = (chosen: boolean) => (chosen ? " selected" : "");
   const customerOptions = [
-    `<option value="guest"${o.customer ? "" : " selected"}>Guest</option>`,
+    `<option value="guest"${selectedIf(!o.customer)}>Guest</option>`,
     ...o.demoCustomers.map(
-      (c) =>
-        `<option value="${escapeHtml(c.id)}"${o.customer?.id === c.id ? " selected" : ""}>${escapeHtml(c.name)}</option>`,
+      (c) => `<option value="${escapeHtml(c.id)}"${selectedIf(o.customer?.id === c.id)}>${escapeHtml(c.name)}</option>`,
     ),
   ].join("");
   const sections = o.blocks
     .map(
       (b) =>
-        `<section class="theme-section" id="section-${escapeHtml(b.handle)}" aria-label="${escapeHtml(b.name)}">${b.html}</section>`,
+        `<section class="theme-section" id="section-${escapeHtml(b.handle)}" ` +
+        `aria-label="${escapeHtml(b.name)}">${b.html}</section>`,
     )
     .join("\n");
   return `<!doctype html>
@@ -50,7 +52,10 @@ export function storefrontPage(o: StorefrontPageOptions): string {
 <style>
   :root { --page: 1100px; }
   * { box-sizing: border-box; }
-  body { margin:0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Vazirmatn", sans-serif; color:#121212; background:#fff; }
+  body {
+    margin:0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Vazirmatn", sans-serif;
+    color:#121212; background:#fff;
+  }
   .theme-header { border-block-end:1px solid #e8e8e8; }
   .theme-header .inner, main, .theme-footer .inner { max-width:var(--page); margin:0 auto; padding:16px 20px; }
   .theme-header .inner { display:flex; flex-wrap:wrap; gap:16px; align-items:center; }
@@ -83,7 +88,9 @@ export function storefrontPage(o: StorefrontPageOptions): string {
 <main id="MainContent">
 ${sections || "<p>This theme has no Aftercare blocks yet.</p>"}
 </main>
-<footer class="theme-footer"><div class="inner">Sandbox storefront · blocks rendered from the Aftercare theme app extension</div></footer>
+<footer class="theme-footer">
+  <div class="inner">Sandbox storefront · blocks rendered from the Aftercare theme app extension</div>
+</footer>
 </body>
 </html>`;
 }
