@@ -389,98 +389,106 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
     expect(saved.ok).toBe(true);
   });
 
-  it("another size: nothing in Shopify until approved, then a return with its exchange item; completing adds the replacement to the order", async () => {
-    const { token, lines } = await lookupSecond();
-    const sizeM = world.variantGid(world.tee.variants[1].id);
-    expect(lines[0].exchangeVariants).toEqual([{ id: sizeM, title: "M", priceMinor: 3500 }]);
-    const answer = await createShopperReturn(
-      req(),
-      {
-        token,
-        key: key(),
-        resolution: "exchange_variant",
-        items: [{ lineItemId: lineOf(0), quantity: 1, reason: "too_small", exchangeVariantId: sizeM }],
-      },
-      world.deps,
-    );
-    expect(answer.status).toBe(201);
-    const body = answer.body as {
-      return: { number: string; amounts: Record<string, number>; items: { exchangeState: string }[] };
-      statusToken: string;
-    };
-    expect(body.return.amounts).toMatchObject({ items: 3500, exchange: 3500, storeCredit: 0 });
-    expect(body.return.items[0].exchangeState).toBe("pending");
-    let ret = await t.db.returnCase.findFirstOrThrow({
-      where: { number: body.return.number },
-      include: { lines: true },
-    });
-    expect(ret).toMatchObject({
-      status: "requested",
-      shopifyReturnId: null,
-      exchangeMinor: 3500,
-      resolutionMinor: 3500,
-    });
-    expect(ret.lines[0]).toMatchObject({
-      exchangeVariantShopifyId: sizeM,
-      exchangeUnitPriceMinor: 3500,
-      exchangeProductShopifyId: `gid://shopify/Product/${world.tee.id}`,
-      exchangeTitle: "Linen Tee – M",
-    });
-    // Shopify's return request cannot carry exchange items: nothing is sent before approval.
-    expect(orderInShopify().returns).toEqual([]);
+  it(
+    "another size: nothing in Shopify until approved, then a return with its exchange item; " +
+      "completing adds the replacement to the order",
+    async () => {
+      const { token, lines } = await lookupSecond();
+      const sizeM = world.variantGid(world.tee.variants[1].id);
+      expect(lines[0].exchangeVariants).toEqual([{ id: sizeM, title: "M", priceMinor: 3500 }]);
+      const answer = await createShopperReturn(
+        req(),
+        {
+          token,
+          key: key(),
+          resolution: "exchange_variant",
+          items: [{ lineItemId: lineOf(0), quantity: 1, reason: "too_small", exchangeVariantId: sizeM }],
+        },
+        world.deps,
+      );
+      expect(answer.status).toBe(201);
+      const body = answer.body as {
+        return: { number: string; amounts: Record<string, number>; items: { exchangeState: string }[] };
+        statusToken: string;
+      };
+      expect(body.return.amounts).toMatchObject({ items: 3500, exchange: 3500, storeCredit: 0 });
+      expect(body.return.items[0].exchangeState).toBe("pending");
+      let ret = await t.db.returnCase.findFirstOrThrow({
+        where: { number: body.return.number },
+        include: { lines: true },
+      });
+      expect(ret).toMatchObject({
+        status: "requested",
+        shopifyReturnId: null,
+        exchangeMinor: 3500,
+        resolutionMinor: 3500,
+      });
+      expect(ret.lines[0]).toMatchObject({
+        exchangeVariantShopifyId: sizeM,
+        exchangeUnitPriceMinor: 3500,
+        exchangeProductShopifyId: `gid://shopify/Product/${world.tee.id}`,
+        exchangeTitle: "Linen Tee – M",
+      });
+      // Shopify's return request cannot carry exchange items: nothing is sent before approval.
+      expect(orderInShopify().returns).toEqual([]);
 
-    ret = await approveReturn(TEST_SHOP, ret.id, wf());
-    expect(ret).toMatchObject({ status: "approved", shopifyStatus: "OPEN" });
-    const inShopify = world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret;
-    expect(inShopify.status).toBe("open");
-    // Shopify's definition by id, and the merchant's own wording kept in the reason note.
-    expect(inShopify.lines).toMatchObject([
-      { quantity: 1, returnReason: "SIZE_TOO_SMALL", returnReasonDefinitionId: 1, returnReasonNote: "Too small" },
-    ]);
-    expect(inShopify.exchangeLines).toMatchObject([
-      { variantId: world.tee.variants[1].id, quantity: 1, processedQuantity: 0, lineItemIds: [] },
-    ]);
-    expect(ret.lines[0].shopifyExchangeLineItemId).toBe(
-      `gid://shopify/ExchangeLineItem/${inShopify.exchangeLines![0].id}`,
-    );
-    const status = await returnsLookup(req({ return: body.statusToken }), world.deps);
-    expect((status.body as { return: { items: { exchangeState: string }[] } }).return.items[0].exchangeState).toBe(
-      "confirmed",
-    );
+      // eslint-disable-next-line require-atomic-updates -- the test's steps run one after another
+      ret = await approveReturn(TEST_SHOP, ret.id, wf());
+      expect(ret).toMatchObject({ status: "approved", shopifyStatus: "OPEN" });
+      const inShopify = world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret;
+      expect(inShopify.status).toBe("open");
+      // Shopify's definition by id, and the merchant's own wording kept in the reason note.
+      expect(inShopify.lines).toMatchObject([
+        { quantity: 1, returnReason: "SIZE_TOO_SMALL", returnReasonDefinitionId: 1, returnReasonNote: "Too small" },
+      ]);
+      expect(inShopify.exchangeLines).toMatchObject([
+        { variantId: world.tee.variants[1].id, quantity: 1, processedQuantity: 0, lineItemIds: [] },
+      ]);
+      expect(ret.lines[0].shopifyExchangeLineItemId).toBe(
+        `gid://shopify/ExchangeLineItem/${inShopify.exchangeLines![0].id}`,
+      );
+      const status = await returnsLookup(req({ return: body.statusToken }), world.deps);
+      expect((status.body as { return: { items: { exchangeState: string }[] } }).return.items[0].exchangeState).toBe(
+        "confirmed",
+      );
 
-    const creditBefore = credited();
-    await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "restock" }, wf());
-    ret = await resolveReturn(TEST_SHOP, ret.id, wf());
-    expect(ret.status).toBe("closed");
-    const exchanged = world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret;
-    expect(exchanged.status).toBe("closed");
-    expect(exchanged.lines[0].processedQuantity).toBe(1);
-    expect(exchanged.exchangeLines![0]).toMatchObject({ processedQuantity: 1, lineItemIds: [expect.any(Number)] });
-    // The replacement is a new line of the same order, waiting to ship on its own fulfillment order.
-    const replacement = orderInShopify().lineItems.find((l) => l.id === exchanged.exchangeLines![0].lineItemIds[0])!;
-    expect(replacement).toMatchObject({
-      variantId: world.tee.variants[1].id,
-      variantTitle: "M",
-      quantity: 1,
-      priceMinor: 3500,
-    });
-    expect(orderInShopify().fulfillmentOrders.at(-1)).toMatchObject({
-      status: "OPEN",
-      lineItems: [{ lineItemId: replacement.id, remainingQuantity: 1 }],
-    });
-    expect(ret.lines[0].replacementLineItemShopifyId).toBe(`gid://shopify/LineItem/${replacement.id}`);
-    // Same price, no bonus for this exchange: no money back and no store credit.
-    const refund = orderInShopify().refunds.find((r) => `gid://shopify/Return/${r.returnId}` === ret.shopifyReturnId)!;
-    expect(refund.transactionIds).toEqual([]);
-    expect(credited()).toBe(creditBefore);
-    await world.sandbox.flush();
-    // The mirror learnt of the new line through orders/updated.
-    expect(await t.db.lineItem.count({ where: { shopifyId: `gid://shopify/LineItem/${replacement.id}` } })).toBe(1);
-    const after = await returnsLookup(req({ return: body.statusToken }), world.deps);
-    expect((after.body as { return: { items: { exchangeState: string }[] } }).return.items[0].exchangeState).toBe(
-      "added",
-    );
-  });
+      const creditBefore = credited();
+      await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "restock" }, wf());
+      // eslint-disable-next-line require-atomic-updates -- the test's steps run one after another
+      ret = await resolveReturn(TEST_SHOP, ret.id, wf());
+      expect(ret.status).toBe("closed");
+      const exchanged = world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret;
+      expect(exchanged.status).toBe("closed");
+      expect(exchanged.lines[0].processedQuantity).toBe(1);
+      expect(exchanged.exchangeLines![0]).toMatchObject({ processedQuantity: 1, lineItemIds: [expect.any(Number)] });
+      // The replacement is a new line of the same order, waiting to ship on its own fulfillment order.
+      const replacement = orderInShopify().lineItems.find((l) => l.id === exchanged.exchangeLines![0].lineItemIds[0])!;
+      expect(replacement).toMatchObject({
+        variantId: world.tee.variants[1].id,
+        variantTitle: "M",
+        quantity: 1,
+        priceMinor: 3500,
+      });
+      expect(orderInShopify().fulfillmentOrders.at(-1)).toMatchObject({
+        status: "OPEN",
+        lineItems: [{ lineItemId: replacement.id, remainingQuantity: 1 }],
+      });
+      expect(ret.lines[0].replacementLineItemShopifyId).toBe(`gid://shopify/LineItem/${replacement.id}`);
+      // Same price, no bonus for this exchange: no money back and no store credit.
+      const refund = orderInShopify().refunds.find(
+        (r) => `gid://shopify/Return/${r.returnId}` === ret.shopifyReturnId,
+      )!;
+      expect(refund.transactionIds).toEqual([]);
+      expect(credited()).toBe(creditBefore);
+      await world.sandbox.flush();
+      // The mirror learnt of the new line through orders/updated.
+      expect(await t.db.lineItem.count({ where: { shopifyId: `gid://shopify/LineItem/${replacement.id}` } })).toBe(1);
+      const after = await returnsLookup(req({ return: body.statusToken }), world.deps);
+      expect((after.body as { return: { items: { exchangeState: string }[] } }).return.items[0].exchangeState).toBe(
+        "added",
+      );
+    },
+  );
 
   it("any product: the shopper searches the shop, and only an order's token may", async () => {
     const { token } = await lookupSecond();
@@ -508,76 +516,84 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
     });
   });
 
-  it("any product: a cheaper item leaves the difference and the bonus as store credit; a dearer or unavailable one is refused", async () => {
-    const { token } = await lookupSecond();
-    const mug = world.variantGid(world.mug.variants[0].id);
-    const submit = (line: number, variant: string) =>
-      createShopperReturn(
-        req(),
-        {
-          token,
-          key: key(),
-          resolution: "exchange_any",
-          items: [{ lineItemId: lineOf(line), quantity: 1, reason: "changed_mind", exchangeVariantId: variant }],
+  it(
+    "any product: a cheaper item leaves the difference and the bonus as store credit; a " +
+      "dearer or unavailable one is refused",
+    async () => {
+      const { token } = await lookupSecond();
+      const mug = world.variantGid(world.mug.variants[0].id);
+      const submit = (line: number, variant: string) =>
+        createShopperReturn(
+          req(),
+          {
+            token,
+            key: key(),
+            resolution: "exchange_any",
+            items: [{ lineItemId: lineOf(line), quantity: 1, reason: "changed_mind", exchangeVariantId: variant }],
+          },
+          world.deps,
+        );
+
+      const dearer = await submit(1, world.variantGid(world.tee.variants[1].id));
+      expect(dearer).toMatchObject({
+        status: 422,
+        body: {
+          error: "exchange_costs_more",
+          message:
+            "The new items cost $17.00 more than the items you return are worth ($18.00). Choose " +
+            "something that costs less.",
         },
-        world.deps,
-      );
+      });
+      // eslint-disable-next-line require-atomic-updates -- the sandbox's stock, set between the test's steps
+      world.candle.variants[0].inventoryQuantity = 0;
+      expect((await submit(0, world.variantGid(world.candle.variants[0].id))).body).toMatchObject({
+        error: "exchange_unavailable",
+      });
+      expect((await submit(0, "gid://shopify/ProductVariant/999999")).body).toMatchObject({
+        error: "exchange_unavailable",
+      });
+      expect(await submit(0, "mug please")).toMatchObject({ status: 400, body: { error: "bad_exchange" } });
+      expect(
+        await t.db.returnCase.count({
+          where: { orderShopifyId: `gid://shopify/Order/${second.id}`, resolution: "exchange_any" },
+        }),
+      ).toBe(0);
 
-    const dearer = await submit(1, world.variantGid(world.tee.variants[1].id));
-    expect(dearer).toMatchObject({
-      status: 422,
-      body: {
-        error: "exchange_costs_more",
-        message:
-          "The new items cost $17.00 more than the items you return are worth ($18.00). Choose something that costs less.",
-      },
-    });
-    world.candle.variants[0].inventoryQuantity = 0;
-    expect((await submit(0, world.variantGid(world.candle.variants[0].id))).body).toMatchObject({
-      error: "exchange_unavailable",
-    });
-    expect((await submit(0, "gid://shopify/ProductVariant/999999")).body).toMatchObject({
-      error: "exchange_unavailable",
-    });
-    expect(await submit(0, "mug please")).toMatchObject({ status: 400, body: { error: "bad_exchange" } });
-    expect(
-      await t.db.returnCase.count({
+      // Auto-approved: Shopify's return, with the exchange item, is made at once.
+      const policy = await getReturnPolicy(t.db, TEST_SHOP);
+      await saveReturnPolicy(t.db, TEST_SHOP, {
+        ...policy,
+        autoApprove: { enabled: true, reasons: [], maxOrderValueMinor: null, maxPriorReturns: null },
+      });
+      const answer = await submit(0, mug);
+      await saveReturnPolicy(t.db, TEST_SHOP, policy);
+      expect(answer.status).toBe(201);
+      // 35.00 tee for an 18.00 mug: 17.00 left over, plus the 10% bonus of 3.50.
+      expect((answer.body as { return: { status: string; amounts: Record<string, number> } }).return).toMatchObject({
+        status: "approved",
+        amounts: { items: 3500, bonus: 350, total: 3850, exchange: 1800, storeCredit: 2050 },
+      });
+      let ret = await t.db.returnCase.findFirstOrThrow({
         where: { orderShopifyId: `gid://shopify/Order/${second.id}`, resolution: "exchange_any" },
-      }),
-    ).toBe(0);
+        include: { lines: true },
+      });
+      expect(world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret.exchangeLines).toMatchObject([
+        { variantId: world.mug.variants[0].id, quantity: 1, priceMinor: 1800 },
+      ]);
 
-    // Auto-approved: Shopify's return, with the exchange item, is made at once.
-    const policy = await getReturnPolicy(t.db, TEST_SHOP);
-    await saveReturnPolicy(t.db, TEST_SHOP, {
-      ...policy,
-      autoApprove: { enabled: true, reasons: [], maxOrderValueMinor: null, maxPriorReturns: null },
-    });
-    const answer = await submit(0, mug);
-    await saveReturnPolicy(t.db, TEST_SHOP, policy);
-    expect(answer.status).toBe(201);
-    // 35.00 tee for an 18.00 mug: 17.00 left over, plus the 10% bonus of 3.50.
-    expect((answer.body as { return: { status: string; amounts: Record<string, number> } }).return).toMatchObject({
-      status: "approved",
-      amounts: { items: 3500, bonus: 350, total: 3850, exchange: 1800, storeCredit: 2050 },
-    });
-    let ret = await t.db.returnCase.findFirstOrThrow({
-      where: { orderShopifyId: `gid://shopify/Order/${second.id}`, resolution: "exchange_any" },
-      include: { lines: true },
-    });
-    expect(world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret.exchangeLines).toMatchObject([
-      { variantId: world.mug.variants[0].id, quantity: 1, priceMinor: 1800 },
-    ]);
-
-    const creditBefore = credited();
-    await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "not_restocked" }, wf());
-    ret = await resolveReturn(TEST_SHOP, ret.id, wf());
-    expect(ret.status).toBe("closed");
-    expect(credited() - creditBefore).toBe(2050);
-    const exchanged = world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret;
-    expect(exchanged.exchangeLines![0].processedQuantity).toBe(1);
-    expect(orderInShopify().lineItems.find((l) => l.id === exchanged.exchangeLines![0].lineItemIds[0])).toMatchObject({
-      title: "Enamel Mug",
-      priceMinor: 1800,
-    });
-  });
+      const creditBefore = credited();
+      await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "not_restocked" }, wf());
+      ret = await resolveReturn(TEST_SHOP, ret.id, wf());
+      expect(ret.status).toBe("closed");
+      expect(credited() - creditBefore).toBe(2050);
+      const exchanged = world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret;
+      expect(exchanged.exchangeLines![0].processedQuantity).toBe(1);
+      expect(orderInShopify().lineItems.find((l) => l.id === exchanged.exchangeLines![0].lineItemIds[0])).toMatchObject(
+        {
+          title: "Enamel Mug",
+          priceMinor: 1800,
+        },
+      );
+    },
+  );
 });
