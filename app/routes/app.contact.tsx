@@ -137,11 +137,16 @@ export default function ContactSettingsPage() {
         ) : null}
         <Layout.AnnotatedSection
           title="Channels"
-          description="How shoppers can reach you, and the reply time they should expect (counted in business hours). Untick a channel to hide it from the storefront without losing its details."
+          description={
+            "How shoppers can reach you, and the reply time they should expect (counted in business " +
+            "hours). Untick a channel to hide it from the storefront without losing its details."
+          }
         >
           <Card>
             <BlockStack gap="300">
               {s.channels.map((c, i) => (
+                // Channels have no id of their own; every field is controlled, so a row's values follow its index.
+                // eslint-disable-next-line react/no-array-index-key -- see above
                 <InlineStack key={i} gap="200" blockAlign="end" wrap={false}>
                   <Box paddingBlockEnd="150">
                     <Checkbox
@@ -247,7 +252,10 @@ export default function ContactSettingsPage() {
               })}
               <TextField
                 label="Holiday closures"
-                helpText="One per line: YYYY-MM-DD and an optional name, e.g. 2026-12-25 Christmas. A closing time of 00:00 means open until midnight."
+                helpText={
+                  "One per line: YYYY-MM-DD and an optional name, e.g. 2026-12-25 Christmas. A closing " +
+                  "time of 00:00 means open until midnight."
+                }
                 value={holidays}
                 onChange={setHolidays}
                 multiline={3}
@@ -258,7 +266,10 @@ export default function ContactSettingsPage() {
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
           title="FAQ"
-          description="Questions in categories, per language, in the order shown. Answers allow bold, italics, lists and links; anything else is removed."
+          description={
+            "Questions in categories, per language, in the order shown. Answers allow bold, italics, " +
+            "lists and links; anything else is removed."
+          }
         >
           <Card>
             <BlockStack gap="400">
@@ -345,7 +356,10 @@ export default function ContactSettingsPage() {
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
           title="Contact form and surveys"
-          description="Messages arrive in the Inbox. Closing a request can send a 1–5 satisfaction survey; an NPS survey can follow delivery."
+          description={
+            "Messages arrive in the Inbox. Closing a request can send a 1–5 satisfaction survey; an " +
+            "NPS survey can follow delivery."
+          }
         >
           <Card>
             <BlockStack gap="300">
