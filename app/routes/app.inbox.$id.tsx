@@ -199,6 +199,7 @@ export default function RequestPage() {
                       </Text>
                     ) : null}
                     {context.shipments.map((s, i) => (
+                      // eslint-disable-next-line react/no-array-index-key -- read-only, in the order loaded
                       <InlineStack key={i} gap="200" blockAlign="center">
                         <Badge tone={s.problem ? "critical" : s.status === "delivered" ? "success" : "info"}>
                           {(s.problem ?? s.status).replace(/_/g, " ")}
@@ -217,11 +218,13 @@ export default function RequestPage() {
                       </Text>
                     ) : null}
                     {context.returns.map((x, i) => (
+                      // eslint-disable-next-line react/no-array-index-key -- read-only, in the order loaded
                       <Text as="p" key={i}>
                         {x.name ?? "Return"}: {x.status.toLowerCase()} ({x.quantity} items)
                       </Text>
                     ))}
                     {context.refunds.map((x, i) => (
+                      // eslint-disable-next-line react/no-array-index-key -- read-only, in the order loaded
                       <Text as="p" key={i} tone="subdued">
                         Refunded {money(x.amountMinor, x.currency)}
                       </Text>

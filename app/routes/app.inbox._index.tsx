@@ -67,7 +67,10 @@ export default function Inbox() {
   const tabs = REQUEST_STATUSES.map((s) => ({ id: s, content: `${STATUS_LABEL[s]} (${counts[s]})` }));
   const go = (next: Record<string, string>) => {
     const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) v ? p.set(k, v) : p.delete(k);
+    for (const [k, v] of Object.entries(next)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
     navigate(`/app/inbox?${p}`);
   };
   return (

@@ -60,6 +60,8 @@ export default function NeedsAttention() {
         {items.map((item, index) => (
           <IndexTable.Row
             id={`${item.orderShopifyId}-${index}`}
+            // An order can need attention more than once; the list is read-only, in the order loaded.
+            // eslint-disable-next-line react/no-array-index-key -- see above
             key={`${item.orderShopifyId}-${index}`}
             position={index}
           >
