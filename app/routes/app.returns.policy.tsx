@@ -185,8 +185,12 @@ export default function ReturnPolicyPage() {
   return (
     <>
       <SaveBar id="returns-policy-save-bar">
-        <button variant="primary" onClick={submit} disabled={save.state !== "idle"} />
-        <button onClick={discard} />
+        <button type="button" variant="primary" onClick={submit} disabled={save.state !== "idle"}>
+          Save
+        </button>
+        <button type="button" onClick={discard}>
+          Discard
+        </button>
       </SaveBar>
       <BlockStack gap="400">
         <NotSavedBanner
@@ -197,7 +201,10 @@ export default function ReturnPolicyPage() {
         <Layout>
           <Layout.AnnotatedSection
             title="Window"
-            description="Counted from delivery; if a shipment was never marked delivered, from fulfilment, then from the order date."
+            description={
+              "Counted from delivery; if a shipment was never marked delivered, from fulfilment, then " +
+              "from the order date."
+            }
           >
             <Card>
               <FormLayout>
@@ -292,12 +299,17 @@ export default function ReturnPolicyPage() {
           </Layout.AnnotatedSection>
           <Layout.AnnotatedSection
             title="Reasons"
-            description="Shown to shoppers in this order, in their language (English is used where a translation is empty). Each maps to Shopify's return reason."
+            description={
+              "Shown to shoppers in this order, in their language (English is used where a translation " +
+              "is empty). Each maps to Shopify's return reason."
+            }
           >
             <Card>
               <BlockStack gap="400">
                 {problemAt("reasons") ? <Banner tone="critical">{problemAt("reasons")}</Banner> : null}
                 {reasons.map((r, i) => (
+                  // The row edits its own id: keyed by it, the row would remount, losing focus, at each keystroke.
+                  // eslint-disable-next-line react/no-array-index-key -- see above
                   <BlockStack gap="200" key={i}>
                     <InlineGrid columns={{ xs: 1, md: "2fr 1fr 1fr" }} gap="200">
                       <TextField
@@ -468,7 +480,10 @@ export default function ReturnPolicyPage() {
           </Layout.AnnotatedSection>
           <Layout.AnnotatedSection
             title="Auto-approve"
-            description="Requests that meet every rule are approved and sent to Shopify right away; the rest wait on the desk."
+            description={
+              "Requests that meet every rule are approved and sent to Shopify right away; the rest " +
+              "wait on the desk."
+            }
           >
             <Card>
               <FormLayout>
