@@ -76,15 +76,6 @@ const KNOWN_VIOLATIONS: string[] = [
   // while another change reworks db.server.ts.
   "app/db.server.ts Session",
   "app/db.server.ts WebhookEvent",
-  // The dashboard's core metrics still query each area's tables: each figure should become a
-  // function of its owner (models/orders, models/outbox, models/shopify-returns, models/contact).
-  "app/services/dashboard/core-metrics.server.ts ContactRequest",
-  "app/services/dashboard/core-metrics.server.ts Notification",
-  "app/services/dashboard/core-metrics.server.ts Order",
-  "app/services/dashboard/core-metrics.server.ts Refund",
-  "app/services/dashboard/core-metrics.server.ts ShopifyReturn",
-  "app/services/dashboard/core-metrics.server.ts SurveyResponse",
-  "app/services/dashboard/core-metrics.server.ts TrackingViewDay",
 ];
 
 const PRISMA_METHODS = [

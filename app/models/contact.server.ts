@@ -65,3 +65,48 @@ export async function countTrackingView(db: Db, shop: string, orderShopifyId: st
     [shop, orderShopifyId, day, now],
   );
 }
+
+/** A period of the dashboard: [start, end), and its first and last days in the shop's calendar. */
+interface Period {
+  start: Date;
+  end: Date;
+  from: string;
+  to: string;
+}
+
+/** Survey scores of a kind answered in the period. */
+export async function answeredSurveyScores(db: Db, shop: string, kind: "csat" | "nps", period: Period) {
+  const rows = await db.surveyResponse.findMany({
+    where: { shop, kind, answeredAt: { gte: period.start, lt: period.end }, score: { not: null } },
+    select: { score: true },
+  });
+  return rows.map((r) => r.score as number);
+}
+
+/** Business minutes to the first reply, for first replies sent in the period. */
+export async function firstResponseMinutes(db: Db, shop: string, period: Period) {
+  const rows = await db.contactRequest.findMany({
+    where: { shop, firstResponseAt: { gte: period.start, lt: period.end }, firstResponseMinutes: { not: null } },
+    select: { firstResponseMinutes: true },
+  });
+  return rows.map((r) => r.firstResponseMinutes as number);
+}
+
+/** Tracking page views on the period's days (shop calendar), and order-status requests made in it. */
+export async function wismoCounts(db: Db, shop: string, period: Period) {
+  const [views, orderStatusRequests] = await Promise.all([
+    db.trackingViewDay.aggregate({ where: { shop, day: { gte: period.from, lte: period.to } }, _sum: { views: true } }),
+    db.contactRequest.count({
+      where: { shop, topic: "order_status", createdAt: { gte: period.start, lt: period.end } },
+    }),
+  ]);
+  return { trackingViews: views._sum.views ?? 0, orderStatusRequests };
+}
+
+/** When each request of the period was made, and its topic: the dashboard's requests-per-day chart. */
+export function requestTimesAndTopics(db: Db, shop: string, period: { start: Date; end: Date }) {
+  return db.contactRequest.findMany({
+    where: { shop, createdAt: { gte: period.start, lt: period.end } },
+    select: { createdAt: true, topic: true },
+  });
+}

@@ -552,3 +552,51 @@ export async function findOrderCancellation(db: Db, shop: string, orderShopifyId
     select: { cancelledAt: true },
   });
 }
+
+/** A period of the dashboard: [start, end). */
+interface Period {
+  start: Date;
+  end: Date;
+}
+
+/** Orders placed in the period (not cancelled), and how many came back: a Shopify return or a refund of items. */
+export async function ordersPlacedAndReturned(db: Db, shop: string, period: Period) {
+  const orders = await db.order.findMany({
+    where: { shop, shopifyCreatedAt: { gte: period.start, lt: period.end }, cancelledAt: null },
+    select: { shopifyId: true },
+  });
+  const ids = orders.map((o) => o.shopifyId);
+  const [returns, refunds] = await Promise.all([
+    db.shopifyReturn.findMany({
+      where: { shop, orderShopifyId: { in: ids }, status: { notIn: ["CANCELED", "DECLINED", "canceled", "declined"] } },
+      select: { orderShopifyId: true },
+    }),
+    db.refund.findMany({
+      where: { shop, orderShopifyId: { in: ids }, lines: { some: { quantity: { gt: 0 } } } },
+      select: { orderShopifyId: true },
+    }),
+  ]);
+  const returned = new Set([...returns, ...refunds].map((r) => r.orderShopifyId).filter(Boolean));
+  return { placed: ids.length, returned: returned.size };
+}
+
+/** Customers who ordered in the period (not cancelled), each with their order count up to its end. */
+export async function orderCountsOfBuyers(db: Db, shop: string, period: Period): Promise<Map<string, number>> {
+  const inPeriod = await db.order.findMany({
+    where: {
+      shop,
+      shopifyCreatedAt: { gte: period.start, lt: period.end },
+      customerShopifyId: { not: null },
+      cancelledAt: null,
+    },
+    select: { customerShopifyId: true },
+    distinct: ["customerShopifyId"],
+  });
+  const ids = inPeriod.map((o) => o.customerShopifyId as string);
+  const counts = await db.order.groupBy({
+    by: ["customerShopifyId"],
+    where: { shop, customerShopifyId: { in: ids }, shopifyCreatedAt: { lt: period.end }, cancelledAt: null },
+    _count: { _all: true },
+  });
+  return new Map(counts.map((c) => [c.customerShopifyId as string, c._count._all]));
+}

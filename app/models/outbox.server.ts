@@ -253,3 +253,10 @@ export async function deleteShopNotifications(db: Db, shop: string) {
   await db.notification.deleteMany({ where: { shop } });
   await db.emailSuppression.deleteMany({ where: { shop } });
 }
+
+/** Emails of a kind sent in [start, end): the dashboard's proactive-notification count. */
+export function countSentNotifications(db: Db, shop: string, kind: string, period: { start: Date; end: Date }) {
+  return db.notification.count({
+    where: { shop, kind, status: "sent", sentAt: { gte: period.start, lt: period.end } },
+  });
+}

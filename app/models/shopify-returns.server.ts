@@ -55,3 +55,22 @@ export async function applyReturnEvent(
 export async function shopifyReturnsOfOrder(db: Db, shop: string, orderShopifyId: string) {
   return db.shopifyReturn.findMany({ where: { shop, orderShopifyId }, orderBy: { lastEventAt: "desc" } });
 }
+
+/**
+ * The lines of Shopify's returns requested in [start, end), with their reasons, each tagged with
+ * its return's id (so a return the returns area also holds is counted once).
+ */
+export async function shopifyReturnLinesRequested(db: Db, shop: string, period: { start: Date; end: Date }) {
+  const rows = await db.shopifyReturn.findMany({
+    where: { shop, requestedAt: { gte: period.start, lt: period.end } },
+    select: { shopifyId: true, lines: true },
+  });
+  return rows.flatMap((r) => {
+    try {
+      const lines = JSON.parse(r.lines) as { reason?: string; quantity?: number }[];
+      return lines.map((l) => ({ returnId: r.shopifyId, reason: l.reason ?? null, quantity: l.quantity ?? 0 }));
+    } catch {
+      return []; // A malformed mirror row has no reasons to give.
+    }
+  });
+}

@@ -69,3 +69,17 @@ export async function membersByKeys(db: Db, shop: string, keys: string[]) {
     select: { key: true, tierKey: true, points: true },
   });
 }
+
+/** Members who joined before `before` (not redacted). */
+export function countMembersBefore(db: Db, shop: string, before: Date) {
+  return db.loyaltyMember.count({ where: { shop, createdAt: { lt: before }, redactedAt: null } });
+}
+
+/** Which of these customers (Shopify ids) were members before `before`. */
+export async function customersWhoWereMembers(db: Db, shop: string, customerShopifyIds: string[], before: Date) {
+  const rows = await db.loyaltyMember.findMany({
+    where: { shop, customerShopifyId: { in: customerShopifyIds }, createdAt: { lt: before } },
+    select: { customerShopifyId: true },
+  });
+  return new Set(rows.map((m) => m.customerShopifyId as string));
+}

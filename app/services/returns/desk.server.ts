@@ -349,3 +349,36 @@ export async function returnInsights(db: Db, shop: string, days: number, now = n
     money: [...money.values()],
   };
 }
+
+/** Lines of the returns requested in [start, end) (not canceled), with each case's Shopify return id. */
+export async function returnLinesRequested(db: Db, shop: string, period: { start: Date; end: Date }) {
+  const cases = await db.returnCase.findMany({
+    where: { shop, requestedAt: { gte: period.start, lt: period.end }, status: { not: "canceled" } },
+    select: { shopifyReturnId: true, lines: { select: { reason: true, quantity: true } } },
+  });
+  return cases.map((c) => ({ shopifyReturnId: c.shopifyReturnId, lines: c.lines }));
+}
+
+/**
+ * Returns resolved in [start, end) as an exchange or store credit, in the shop's currency: how many,
+ * and what they kept. resolutionMinor is what the shopper got (items - fees + bonus); the bonus is
+ * the shop's own money on top, not revenue kept, so it comes off: a 100 return credited as 110 keeps 100.
+ */
+export async function revenueKeptByResolutions(
+  db: Db,
+  shop: string,
+  currency: string,
+  period: { start: Date; end: Date },
+) {
+  const where = {
+    shop,
+    currency,
+    resolvedAt: { gte: period.start, lt: period.end },
+    resolution: { in: ["store_credit", "exchange_variant", "exchange_any"] },
+  };
+  const [sum, returnsKept] = await Promise.all([
+    db.returnCase.aggregate({ where, _sum: { resolutionMinor: true, bonusMinor: true } }),
+    db.returnCase.count({ where }),
+  ]);
+  return { keptMinor: (sum._sum.resolutionMinor ?? 0) - (sum._sum.bonusMinor ?? 0), returnsKept };
+}
