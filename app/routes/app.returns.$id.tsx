@@ -100,7 +100,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         reason: l.reasonLabel,
         note: l.note,
         exchangeTitle: l.exchangeTitle,
-        exchangeUnitPrice: l.exchangeUnitPriceMinor !== null ? money(l.exchangeUnitPriceMinor) : null,
+        exchangeUnitPrice: l.exchangeUnitPriceMinor === null ? null : money(l.exchangeUnitPriceMinor),
         exchangeState: l.exchangeVariantShopifyId ? exchangeState(l) : null,
         disposition: l.disposition as Disposition | null,
       })),
@@ -162,6 +162,11 @@ const EXCHANGE_TONES: Record<ExchangeState, "attention" | "info" | "success"> = 
   added: "success",
 };
 
+/** A shipment's carrier and tracking numbers, as the return's page lists them. */
+function trackingText(company: string | null, numbers: string[]) {
+  return [company, numbers.join(", ")].filter(Boolean).join(" · ") || "No tracking";
+}
+
 export default function ReturnPage() {
   const { ret, order, fulfillments, history } = useLoaderData<typeof loader>();
   const act = useFetcher<ActionAnswer>();
@@ -180,12 +185,17 @@ export default function ReturnPage() {
   const run = (intent: string, fields: Record<string, string> = {}) =>
     act.submit({ intent, ...fields }, { method: "post" });
   const missingDisposition = ret.lines.some((l) => !dispositions[l.id]);
+  const exchangeCredit = ret.amounts.credit ? `, credits ${ret.amounts.credit} to the customer's store credit` : "";
+  const declinedFor =
+    DECLINE_REASON_LABELS[ret.declineReason as keyof typeof DECLINE_REASON_LABELS] ?? ret.declineReason ?? "no reason";
+  const declinedNote = ret.declineNote ? `: “${ret.declineNote}”` : "";
   const resolutionText =
     ret.resolution === "refund"
       ? `Refunds ${ret.amounts.total} to the original payment`
       : ret.resolution === "store_credit"
         ? `Credits ${ret.amounts.total} to the customer's store credit`
-        : `Processes the exchange in Shopify, which adds the new items to order ${order?.name ?? ""} to be shipped${ret.amounts.credit ? `, credits ${ret.amounts.credit} to the customer's store credit` : ""}`;
+        : `Processes the exchange in Shopify, which adds the new items to order ${order?.name ?? ""} to be ` +
+          `shipped${exchangeCredit}`;
 
   return (
     <BlockStack gap="400">
@@ -216,7 +226,8 @@ export default function ReturnPage() {
           title={ret.syncError ? "Shopify did not take the exchange" : "Shopify's exchange is made on approval"}
         >
           {ret.syncError ??
-            "Shopify's return requests cannot carry exchange items, so approving creates Shopify's return with the items the shopper chose."}
+            "Shopify's return requests cannot carry exchange items, so approving creates Shopify's return " +
+              "with the items the shopper chose."}
         </Banner>
       ) : !ret.inShopify && ret.status === "requested" ? (
         <Banner
@@ -322,7 +333,7 @@ export default function ReturnPage() {
                 ) : (
                   <Text as="p" tone="subdued">
                     {ret.status === "declined"
-                      ? `Declined (${DECLINE_REASON_LABELS[ret.declineReason as keyof typeof DECLINE_REASON_LABELS] ?? ret.declineReason ?? "no reason"})${ret.declineNote ? `: “${ret.declineNote}”` : ""}. Nothing more to do.`
+                      ? `Declined (${declinedFor})${declinedNote}. Nothing more to do.`
                       : ret.status === "closed"
                         ? "This return is complete."
                         : "This return was canceled."}
@@ -440,8 +451,7 @@ export default function ReturnPage() {
                         </Badge>
                       </InlineStack>
                       <Text as="span" tone="subdued">
-                        {[f.trackingCompany, f.trackingNumbers.join(", ")].filter(Boolean).join(" · ") || "No tracking"}{" "}
-                        · shipped {f.shippedAt}
+                        {trackingText(f.trackingCompany, f.trackingNumbers)} · shipped {f.shippedAt}
                         {f.deliveredAt ? ` · delivered ${f.deliveredAt}` : ""}
                       </Text>
                       <Text as="span">{f.items.map((i) => `${i.quantity} × ${i.title}`).join(", ")}</Text>
