@@ -100,7 +100,7 @@ async function mount(
   // eslint-disable-next-line @shopify/prefer-module-scope-constants -- `$` is the block's querySelector, not a constant
   const $ = <T extends Element = HTMLElement>(selector: string) => block.querySelector(selector) as unknown as T;
   const redeem = (title: string) =>
-    block.querySelector(`[data-action="redeem"][aria-label="Redeem: ${title}"]`) as HTMLButtonElement;
+    block.querySelector(`[data-action="redeem"][aria-label="Redeem: ${title}"]`) as unknown as HTMLButtonElement;
   return { ...page, block, $, redeem };
 }
 

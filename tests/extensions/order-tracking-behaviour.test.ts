@@ -272,8 +272,8 @@ describe("order tracking block in a browser", () => {
     const form = page.$<HTMLFormElement>("[data-form]");
     page.block.remove();
     expect(page.calls.every((c) => c.signal?.aborted)).toBe(true);
-    page.block.querySelector<HTMLInputElement>('[name="order"]')!.value = "#1001";
-    page.block.querySelector<HTMLInputElement>('[name="email"]')!.value = "ada@example.com";
+    page.$<HTMLInputElement>('[name="order"]').value = "#1001";
+    page.$<HTMLInputElement>('[name="email"]').value = "ada@example.com";
     form.dispatchEvent(new page.window.Event("submit", { cancelable: true }) as unknown as Event);
     await settle(page.window);
     expect(page.calls).toHaveLength(2);
