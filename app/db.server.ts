@@ -9,6 +9,7 @@ import type BetterSqlite3 from "better-sqlite3";
 
 import { postgresReader, sqliteReader, type DirectReader } from "./db-reader.server";
 import { databaseKind } from "./env.server";
+import { POSTGRES_INBOX_INSERT, SQLITE_INBOX_INSERT, SQLITE_TAKE_WRITE_LOCK } from "./models/database-plumbing-sql";
 
 export type Db = PrismaClient;
 
@@ -93,7 +94,7 @@ const gateFor = (path: string) => {
  * SQLITE_BUSY, without waiting, whenever another connection (the job thread, the intake, another
  * process) committed in between: SQLite cannot move a reader to a newer snapshot mid-transaction.
  */
-const TAKE_WRITE_LOCK = { sql: `UPDATE "Session" SET "id" = "id" WHERE 0`, args: [], argTypes: [] };
+const TAKE_WRITE_LOCK = { sql: SQLITE_TAKE_WRITE_LOCK, args: [], argTypes: [] };
 
 /**
  * The interactive-transaction callback the running code is inside, per database. Calling the
@@ -307,10 +308,6 @@ export function inboxRowId(now = Date.now()): string {
   return `${now.toString(36).padStart(9, "0")}${idSequence.toString(36).padStart(4, "0")}${randomUUID().slice(-12)}`;
 }
 
-const INBOX_INSERT_COLUMNS =
-  `"id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "payload", "status", "attempts", ` +
-  `"nextAttemptAt", "receivedAt"`;
-
 function sqliteInboxWriter(path: string, gate: SqliteGate): InboxWriter {
   let conn: BetterSqlite3.Database | undefined;
   let insert: BetterSqlite3.Statement | undefined;
@@ -326,12 +323,7 @@ function sqliteInboxWriter(path: string, gate: SqliteGate): InboxWriter {
       // the other connections, whose commits run them automatically: on this one they cost more
       // than everything else a delivery does, about every hundredth delivery, on the intake's thread.
       db.pragma("wal_autocheckpoint = 0");
-      insert = db.prepare(
-        // A payload given as bytes binds as a blob; CAST stores it as the UTF-8 text it is, as is.
-        `INSERT INTO "WebhookEvent" (${INBOX_INSERT_COLUMNS})
-         VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), 'pending', 0, ?, ?)
-         ON CONFLICT ("webhookId") DO NOTHING`,
-      );
+      insert = db.prepare(SQLITE_INBOX_INSERT);
     } catch (error) {
       db.close();
       throw error;
@@ -439,9 +431,7 @@ function postgresInboxWriter(url: string): InboxWriter {
       const now = postgresTime(new Date());
       const result = await pool.query({
         name: "aftercare-inbox-insert",
-        text: `INSERT INTO "WebhookEvent" (${INBOX_INSERT_COLUMNS})
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $10)
-               ON CONFLICT ("webhookId") DO NOTHING`,
+        text: POSTGRES_INBOX_INSERT,
         values: [
           id,
           event.shop,

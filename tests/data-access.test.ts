@@ -69,14 +69,7 @@ const EVERY_TABLE = ["app/services/compliance.server.ts"];
  * Calls not yet moved to their owner, as `file table`, each with why it stays. Keep this empty
  * unless a move cannot be made safely yet; an entry that no longer happens fails the test.
  */
-const KNOWN_VIOLATIONS: string[] = [
-  // The client's own plumbing: the SQLite write-lock statement (a no-op UPDATE on Session) and the
-  // webhook intake's INSERT into WebhookEvent. Their text should move to a models/ module with no
-  // imports (db.server.ts cannot import models/webhook-inbox.server.ts, which imports it); left
-  // while another change reworks db.server.ts.
-  "app/db.server.ts Session",
-  "app/db.server.ts WebhookEvent",
-];
+const KNOWN_VIOLATIONS: string[] = [];
 
 const PRISMA_METHODS = [
   "findUnique",
