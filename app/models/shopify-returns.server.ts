@@ -30,7 +30,7 @@ export async function applyReturnEvent(
     ...(r.orderShopifyId ? { orderShopifyId: r.orderShopifyId } : {}),
     ...(r.name ? { name: r.name } : {}),
     ...(r.declineReason ? { declineReason: r.declineReason, declineNote: r.declineNote } : {}),
-    ...(r.totalQuantity !== null ? { totalQuantity: r.totalQuantity } : {}),
+    ...(r.totalQuantity === null ? {} : { totalQuantity: r.totalQuantity }),
     ...(r.lines ? { lines: JSON.stringify(r.lines) } : {}),
     ...(topic === "returns/request" ? { requestedAt: eventAt } : {}),
     ...(status === "closed" ? { closedAt: eventAt } : {}),

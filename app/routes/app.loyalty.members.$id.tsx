@@ -290,11 +290,10 @@ export default function LoyaltyMemberPage() {
                         <Text as="span" fontWeight="semibold">
                           {r.title}
                         </Text>
-                        <Text
-                          as="span"
-                          tone="subdued"
-                          variant="bodySm"
-                        >{`${r.at} · ${r.points.toLocaleString("en-US")} ${currencyName}${r.code ? ` · ${r.code}` : ""}`}</Text>
+                        <Text as="span" tone="subdued" variant="bodySm">
+                          {`${r.at} · ${r.points.toLocaleString("en-US")} ${currencyName}`}
+                          {r.code ? ` · ${r.code}` : ""}
+                        </Text>
                       </BlockStack>
                       <Badge tone={r.status === "issued" ? "success" : r.status === "failed" ? "critical" : "info"}>
                         {r.status}

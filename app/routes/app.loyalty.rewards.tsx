@@ -290,7 +290,7 @@ export default function LoyaltyRewardsPage() {
                     />
                   ) : null}
                 </FormLayout.Group>
-                {f.kind !== "store_credit" ? (
+                {f.kind === "store_credit" ? null : (
                   <TextField
                     label={`Minimum order (${currency}, optional)`}
                     value={f.minimumOrder}
@@ -300,7 +300,7 @@ export default function LoyaltyRewardsPage() {
                     helpText="Leave empty for no minimum."
                     error={errors.minimumOrderMinor}
                   />
-                ) : null}
+                )}
               </FormLayout>
             </BlockStack>
           ) : null}

@@ -168,7 +168,7 @@ export default function SyncPage() {
             {data.problems.length === 0 ? (
               <Box padding="400">
                 <Text as="p" tone="subdued">
-                  Every event Shopify sent has been processed. Events that fail are retried with backoff and, after {8}{" "}
+                  Every event Shopify sent has been processed. Events that fail are retried with backoff and, after 8
                   attempts, parked here with their error.
                 </Text>
               </Box>

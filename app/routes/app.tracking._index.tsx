@@ -276,7 +276,7 @@ export default function TrackingSettingsPage() {
                   />
                 </InlineStack>
                 <Text as="p" tone="subdued">
-                  Leave a field empty to use the block's standard wording in that language.
+                  Leave a field empty to use the block&apos;s standard wording in that language.
                 </Text>
                 <InlineGrid columns={{ xs: 1, md: 2 }} gap="300">
                   {WORDING_KEYS.map((key) => (
@@ -385,8 +385,9 @@ export default function TrackingSettingsPage() {
                   Delivery estimates
                 </Text>
                 <Text as="p" tone="subdued">
-                  The carrier's date is used when it gives one. Otherwise, with enough past deliveries, estimates come
-                  from how long your own shipments took with that carrier to that country; these rules are the fallback.
+                  The carrier&apos;s date is used when it gives one. Otherwise, with enough past deliveries, estimates
+                  come from how long your own shipments took with that carrier to that country; these rules are the
+                  fallback.
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>

@@ -19,8 +19,8 @@ export default function CarrierPerformance() {
       <Card>
         <EmptyState heading="No deliveries in the last 90 days yet" image="">
           <p>
-            Once shipments are delivered, each carrier's on-time rate and transit time per destination appear here. They
-            also sharpen delivery estimates.
+            Once shipments are delivered, each carrier&apos;s on-time rate and transit time per destination appear here.
+            They also sharpen delivery estimates.
           </p>
         </EmptyState>
       </Card>
