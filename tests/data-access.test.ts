@@ -329,7 +329,7 @@ describe("data access: every table has one owner, and only its owner calls Prism
         'const rows = await rawRows(db, `SELECT * FROM "Order" WHERE "shop" = {}`, [shop]);',
         "await db.$executeRawUnsafe(",
         // a template literal with nested templates in its ${…} parts: code to scan, not a template here
-        // eslint-disable-next-line no-template-curly-in-string
+        // eslint-disable-next-line no-template-curly-in-string -- source text to scan, not a template
         "  `INSERT INTO \"ReturnCase\" (\"id\") VALUES (${id ? `'${id}'` : 'x'})`,",
         ");",
         'const name = gid("Order", id); const re = /"/g; db.contactRequest.count();',
