@@ -78,6 +78,7 @@ async function renderText(source: string, variables: Record<string, unknown>): P
 }
 
 const RTL = new Set(["fa", "ar", "he", "ur"]);
+const FONT_FAMILY = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 
 export function escapeHtml(value: string): string {
   return value.replace(
@@ -115,21 +116,25 @@ export async function renderEmail(
     .join("\n");
   const logo =
     layout.logoUrl && /^https:\/\//.test(layout.logoUrl)
-      ? `<img src="${escapeHtml(layout.logoUrl)}" alt="${escapeHtml(layout.shopName)}" style="max-height:48px;max-width:200px">`
+      ? `<img src="${escapeHtml(layout.logoUrl)}" alt="${escapeHtml(layout.shopName)}" ` +
+        `style="max-height:48px;max-width:200px">`
       : `<strong style="font-size:18px">${escapeHtml(layout.shopName)}</strong>`;
   const footer = [
     ...layout.footer.map(escapeHtml),
     ...(layout.unsubscribeUrl
       ? [
-          `<a href="${escapeHtml(layout.unsubscribeUrl)}" style="color:#6d7175">${escapeHtml(layout.unsubscribeLabel)}</a>`,
+          `<a href="${escapeHtml(layout.unsubscribeUrl)}" style="color:#6d7175">` +
+            `${escapeHtml(layout.unsubscribeLabel)}</a>`,
         ]
       : []),
   ];
+  const meta = `<meta charset="utf-8"><meta name="viewport" content="width=device-width">`;
+  const font = `font-family:${FONT_FAMILY};font-size:16px;line-height:1.5;color:#202223`;
   const html = `<!doctype html>
 <html lang="${escapeHtml(layout.language)}" dir="${dir}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>
+<head>${meta}<title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:0;background:#f6f6f7">
-<div style="max-width:560px;margin:0 auto;padding:24px;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#202223;text-align:start" dir="${dir}">
+<div style="max-width:560px;margin:0 auto;padding:24px;${font};text-align:start" dir="${dir}">
 <div style="border-top:4px solid ${accent};background:#ffffff;padding:24px;border-radius:8px">
 <div style="margin-bottom:24px">${logo}</div>
 ${paragraphs}

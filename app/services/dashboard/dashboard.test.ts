@@ -185,7 +185,8 @@ beforeAll(async () => {
     answered: "2026-03-10T04:00:00",
     minutes: 90,
   });
-  await request({ topic: "other", created: "2026-03-08T14:00:00", answered: "2026-03-09T01:00:00", minutes: 60 }); // asked in the previous period, answered in this one
+  // Asked in the previous period, answered in this one.
+  await request({ topic: "other", created: "2026-03-08T14:00:00", answered: "2026-03-09T01:00:00", minutes: 60 });
   await request({ topic: "other", created: "2026-03-11T01:00:00", answered: "2026-03-11T05:00:00", minutes: 120 });
   await request({
     topic: "order_status",
@@ -416,13 +417,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") (row.push(cell), (cell = ""));
-    else if (ch === "\r" && text[i + 1] === "\n") {
-      (row.push(cell), rows.push(row), (row = []), (cell = ""), i++);
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\r" && text[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
     } else cell += ch;
   }
   return rows;

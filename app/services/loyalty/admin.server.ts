@@ -27,8 +27,8 @@ export async function listMembers(db: Db, shop: string, filters: MemberFilters) 
   if (filters.tier) where.tierKey = filters.tier === "none" ? null : filters.tier;
   if (filters.minPoints != null || filters.maxPoints != null) {
     where.points = {
-      ...(filters.minPoints != null ? { gte: filters.minPoints } : {}),
-      ...(filters.maxPoints != null ? { lte: filters.maxPoints } : {}),
+      ...(filters.minPoints == null ? {} : { gte: filters.minPoints }),
+      ...(filters.maxPoints == null ? {} : { lte: filters.maxPoints }),
     };
   }
   const page = Math.max(1, filters.page ?? 1);
@@ -94,7 +94,8 @@ export async function adjustPoints(
     throw new LoyaltyError(
       400,
       "below_zero",
-      `That would take the balance below zero: the member has ${result.available} points available to take away (pending points cannot be taken by hand).`,
+      `That would take the balance below zero: the member has ${result.available} points ` +
+        `available to take away (pending points cannot be taken by hand).`,
     );
   }
   return result;

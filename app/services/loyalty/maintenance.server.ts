@@ -26,20 +26,29 @@ const BATCH = 500;
 export const EXPIRY_TEMPLATES: Record<Language, EmailTemplateSource> = {
   en: {
     subject: "Your {{ points }} {{ currency_name }} at {{ shop_name }} expire on {{ expires_on }}",
-    body: "You have {{ points }} {{ currency_name }} waiting at {{ shop_name }}. They expire on {{ expires_on }} unless you place an order or redeem a reward before then.",
+    body:
+      "You have {{ points }} {{ currency_name }} waiting at {{ shop_name }}. They expire on " +
+      "{{ expires_on }} unless you place an order or redeem a reward before then.",
   },
   // Worded so no particle follows a variable: 이/가 and 을/를 depend on the word before them.
   ko: {
     subject: "[{{ shop_name }}] {{ points }} {{ currency_name }} 소멸 예정 안내 ({{ expires_on }})",
-    body: "{{ shop_name }}에서 보유하신 {{ points }} {{ currency_name }}의 유효기간이 {{ expires_on }}에 만료됩니다. 그 전에 주문하시거나 리워드로 교환하시면 소멸되지 않습니다.",
+    body:
+      "{{ shop_name }}에서 보유하신 {{ points }} {{ currency_name }}의 유효기간이 {{ expires_on }}에 만료됩니다. " +
+      "그 전에 주문하시거나 리워드로 교환하시면 소멸되지 않습니다.",
   },
   ja: {
     subject: "【{{ shop_name }}】{{ points }} {{ currency_name }}の有効期限が近づいています（{{ expires_on }}）",
-    body: "{{ shop_name }}でご利用いただける {{ points }} {{ currency_name }}が貯まっています。有効期限は{{ expires_on }}です。期限までにご注文または特典とのご交換がない場合は失効いたしますので、ご注意ください。",
+    body:
+      "{{ shop_name }}でご利用いただける {{ points }} {{ currency_name }}が貯まっています。" +
+      "有効期限は{{ expires_on }}です。期限までにご注文または特典とのご交換がない場合は失効いたしますので、ご注意ください。",
   },
   fa: {
     subject: "{{ points }} {{ currency_name }} شما در {{ shop_name }} در تاریخ {{ expires_on }} منقضی می‌شود",
-    body: "شما {{ points }} {{ currency_name }} در {{ shop_name }} دارید که در تاریخ {{ expires_on }} منقضی می‌شود، مگر اینکه تا پیش از آن سفارشی ثبت کنید یا پاداشی دریافت کنید.",
+    body:
+      "شما {{ points }} {{ currency_name }} در {{ shop_name }} دارید که در تاریخ " +
+      "{{ expires_on }} منقضی می‌شود، مگر اینکه تا پیش از آن سفارشی ثبت کنید یا پاداشی دریافت " +
+      "کنید.",
   },
 };
 

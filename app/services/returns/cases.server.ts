@@ -96,7 +96,10 @@ export async function productFactsFor(
   return facts;
 }
 
-/** The order's facts for eligibility; `products` (from productFactsFor) must be given whenever the policy excludes by tag or collection. */
+/**
+ * The order's facts for eligibility; `products` (from productFactsFor) must be given whenever the policy excludes by
+ * tag or collection.
+ */
 export async function loadOrderForReturns(
   db: Db,
   shop: string,

@@ -520,7 +520,8 @@ export async function resolveReturn(shop: string, id: string, deps: WorkflowDeps
         }),
       );
       replacements = processed.return?.exchangeLineItems.nodes ?? [];
-      // Store credit (with its bonus), or what is left of an exchange and its bonus, goes to the customer's Shopify account.
+      // Store credit (with its bonus), or what is left of an exchange and its bonus, goes to the customer's Shopify
+      // account.
       const credit =
         ret.resolution === "store_credit"
           ? ret.resolutionMinor

@@ -44,9 +44,10 @@ export async function updateTrackingSettings(db: Db, shop: string, input: unknow
       for (const part of ["subject", "body"] as const) {
         const problem = templateProblem(template[part]);
         if (problem) {
+          const where = `Notifications › ${LANGUAGE_NAMES[language]} › ${MILESTONE_NAMES[milestone]} › ${part}`;
           problems.push({
             path: `notifications.templates.${language}.${milestone}.${part}`,
-            message: `Notifications › ${LANGUAGE_NAMES[language]} › ${MILESTONE_NAMES[milestone]} › ${part}: the Liquid does not parse (${problem})`,
+            message: `${where}: the Liquid does not parse (${problem})`,
           });
         }
       }
