@@ -311,8 +311,9 @@ describe("manual adjustment", () => {
     expect(await t.db.loyaltyLedgerEntry.count({ where: { memberId } })).toBe(0);
   });
 
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("adds points once per form token and refuses to go below zero with a 400 that says how far it can go", async () => {
+  const addsPointsOncePer =
+    "adds points once per form token and refuses to go below zero with a 400 that says how far it can go";
+  it(addsPointsOncePer, async () => {
     const add = () =>
       signed(
         SHOP,

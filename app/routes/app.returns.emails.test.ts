@@ -193,8 +193,9 @@ describe("saving", () => {
     expect(await storedSettings()).toBe(before);
   });
 
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("saves the merchant's wording, drops copies of the standard wording, and keeps the rest of the policy", async () => {
+  const savesTheMerchantsWording =
+    "saves the merchant's wording, drops copies of the standard wording, and keeps the rest of the policy";
+  it(savesTheMerchantsWording, async () => {
     const current = (await load(policyPage, "/app/returns/policy")).policy;
     expect((await send(policyPage, "/app/returns/policy", { policy: { ...current, windowDays: 21 } })).status).toBe(
       200,
@@ -318,8 +319,9 @@ describe("saving while others save", () => {
   const savePolicy = (page: { policy: Record<string, unknown>; version: string }, windowDays: number) =>
     send(policyPage, policyPath, { policy: { ...page.policy, windowDays }, version: page.version });
 
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("an Emails save keeps a policy change made after the Emails page was loaded, and one saved at the same moment", async () => {
+  const anEmailsSaveKeeps =
+    "an Emails save keeps a policy change made after the Emails page was loaded, and one saved at the same moment";
+  it(anEmailsSaveKeeps, async () => {
     const emailsPage = await load(emails, emailsPath);
     expect((await savePolicy(await load(policyPage, policyPath), 14)).status).toBe(200);
     const saved = await saveEmails(emailsPage, { declined: wording("one") });
@@ -340,8 +342,9 @@ describe("saving while others save", () => {
     expect((await load(emails, emailsPath)).notifications.templates.fa).toEqual({ declined: wording("two") });
   });
 
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("a policy save keeps template edits made after the policy page was loaded, and ones saved at the same moment", async () => {
+  const aPolicySaveKeeps =
+    "a policy save keeps template edits made after the policy page was loaded, and ones saved at the same moment";
+  it(aPolicySaveKeeps, async () => {
     const policyPageData = await load(policyPage, policyPath);
     const edited = await saveEmails(await load(emails, emailsPath), { requested: wording("three") });
     expect(edited.status).toBe(200);
@@ -362,8 +365,9 @@ describe("saving while others save", () => {
     expect((await load(policyPage, policyPath)).policy.windowDays).toBe(17);
   });
 
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("refuses with 409 a save from an Emails page opened before someone else saved its emails, and changes nothing", async () => {
+  const refusesWithASave =
+    "refuses with 409 a save from an Emails page opened before someone else saved its emails, and changes nothing";
+  it(refusesWithASave, async () => {
     const ana = await load(emails, emailsPath);
     const ben = await load(emails, emailsPath);
     expect((await saveEmails(ana, { approved: wording("Ana") })).status).toBe(200);

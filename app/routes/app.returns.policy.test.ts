@@ -148,8 +148,9 @@ describe("excluded collections", () => {
     expect(await t.db.returnCase.count()).toBe(0);
   });
 
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("follow the collection as it is in Shopify now: a product added after the policy was saved is excluded too", async () => {
+  const followTheCollectionAs =
+    "follow the collection as it is in Shopify now: a product added after the policy was saved is excluded too";
+  it(followTheCollectionAs, async () => {
     world.collection.productIds.push(world.tee.id);
     try {
       const body = (await lookup()).body as Lookup;
@@ -184,8 +185,9 @@ describe("saving while others save", () => {
   const storedRow = () =>
     t.db.returnSettings.findUnique({ where: { shop: TEST_SHOP }, select: { settings: true, updatedAt: true } });
 
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("refuses with 409 a save from a policy page opened before someone else saved the policy, and changes nothing", async () => {
+  const refusesWithASave =
+    "refuses with 409 a save from a policy page opened before someone else saved the policy, and changes nothing";
+  it(refusesWithASave, async () => {
     const ana = await load();
     const ben = await load();
     expect((await save(ana, { windowDays: 10 })).status).toBe(200);

@@ -143,8 +143,9 @@ afterAll(async () => {
 });
 
 describe("a return's page", () => {
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("walks an exchange through approve, receive (with dispositions) and resolve, each mirrored in Shopify", async () => {
+  const walksAnExchangeThrough =
+    "walks an exchange through approve, receive (with dispositions) and resolve, each mirrored in Shopify";
+  it(walksAnExchangeThrough, async () => {
     const ret = await shopperReturn(0, 1, "exchange_variant", true);
     expect(ret.lines[0].exchangeTitle).toMatch(/Linen tee/i);
     const path = `/app/returns/${ret.id}`;
@@ -205,8 +206,9 @@ describe("a return's page", () => {
     });
   });
 
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("declines with a reason, and gives clear 4xx for a bad reason, an unknown action and another shop's return", async () => {
+  const declinesWithAReason =
+    "declines with a reason, and gives clear 4xx for a bad reason, an unknown action and another shop's return";
+  it(declinesWithAReason, async () => {
     const ret = await shopperReturn(1, 1, "refund");
     const path = `/app/returns/${ret.id}`;
     expect(await post(one, path, { intent: "decline", reason: "BECAUSE", note: "" }, { id: ret.id })).toMatchObject({

@@ -214,8 +214,9 @@ describe("lookup by order number and email", () => {
 });
 
 describe("rate limit on failed lookups", () => {
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("blocks a client after 8 failures with 429 and Retry-After, even for a right answer, but not other clients", async () => {
+  const blocksAClientAfter =
+    "blocks a client after 8 failures with 429 and Retry-After, even for a right answer, but not other clients";
+  it(blocksAClientAfter, async () => {
     for (let i = 0; i < 8; i++)
       expect((await call({ order: `#${2000 + i}`, email: "x@example.com" }, { ip: "198.51.100.9" })).status).toBe(404);
     const blocked = await call({ order: "#1001", email: "ada@example.com" }, { ip: "198.51.100.9" });
@@ -304,8 +305,9 @@ describe("a flood of failed lookups (issue: one visitor locked a whole shop)", (
 });
 
 describe("repeated signed parameters", () => {
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("refuses a signed request with another customer id put in front, through the route and the fast path", async () => {
+  const refusesASignedRequest =
+    "refuses a signed request with another customer id put in front, through the route and the fast path";
+  it(refusesASignedRequest, async () => {
     const signed = proxyRequest("tracking", {}, { loggedInCustomerId: "502" });
     const url = signed.url.replace("?", "?logged_in_customer_id=501&");
     const res = await loader({

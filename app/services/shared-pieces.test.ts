@@ -62,8 +62,9 @@ describe("scheduler", () => {
 });
 
 describe("outbox key", () => {
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("creates a message once per (shop, kind, subject, milestone), even when enqueued at once from two clients", async () => {
+  const createsAMessageOnce =
+    "creates a message once per (shop, kind, subject, milestone), even when enqueued at once from two clients";
+  it(createsAMessageOnce, async () => {
     const other = createDb(t.url);
     const message = {
       shop: "a.myshopify.com",

@@ -425,64 +425,69 @@ describe("expiry after inactivity", () => {
     await expectConsistent();
   });
 
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("works through every page of members (more than one query's worth), also when each keeps pending points", async () => {
-    await freshShop({ ...EXPIRING, tiers: TIERS });
-    // 503 members, each with 10 points to spend and 5 pending until day 200, and a tier without
-    // the orders to back it: written in bulk, each member's points equal to their ledger's sum.
-    const ids = Array.from({ length: 503 }, (_, i) => `bulk-${String(i).padStart(4, "0")}`);
-    await t.db.loyaltyMember.createMany({
-      data: ids.map((id, i) => ({
-        id,
-        shop: SHOP,
-        key: `c:gid://shopify/Customer/${900_000 + i}`,
-        email: `${id}@example.com`,
-        points: 15,
-        lifetimePoints: 15,
-        lastActivityAt: at(0),
-        tierKey: "silver",
-        spend12mMinor: 20_000,
-      })),
-    });
-    await t.db.loyaltyLedgerEntry.createMany({
-      data: ids.flatMap((id) => [
-        {
+  const worksThroughEveryPage =
+    "works through every page of members (more than one query's worth), also when each keeps pending points";
+  it(
+    worksThroughEveryPage,
+    async () => {
+      await freshShop({ ...EXPIRING, tiers: TIERS });
+      // 503 members, each with 10 points to spend and 5 pending until day 200, and a tier without
+      // the orders to back it: written in bulk, each member's points equal to their ledger's sum.
+      const ids = Array.from({ length: 503 }, (_, i) => `bulk-${String(i).padStart(4, "0")}`);
+      await t.db.loyaltyMember.createMany({
+        data: ids.map((id, i) => ({
+          id,
           shop: SHOP,
-          memberId: id,
-          sourceKey: `order:${id}:a`,
-          kind: "earn_order",
-          points: 10,
-          availableAt: at(0),
-          createdAt: at(0),
-        },
-        {
-          shop: SHOP,
-          memberId: id,
-          sourceKey: `order:${id}:b`,
-          kind: "earn_order",
-          points: 5,
-          availableAt: at(200),
-          createdAt: at(0),
-        },
-      ]),
-    });
-    expect(await run(at(90))).toEqual({ reminded: 0, expired: 503, birthdays: 0, tiers: 503 });
-    expect(await run(at(90, 1))).toEqual({ reminded: 0, expired: 0, birthdays: 0, tiers: 0 });
-    expect(
-      await t.db.loyaltyLedgerEntry.groupBy({
-        by: ["kind", "points"],
-        where: { kind: "expire" },
-        _count: { _all: true },
-      }),
-    ).toEqual([{ kind: "expire", points: -10, _count: { _all: 503 } }]);
-    for (const id of [ids[0], ids[499], ids[500], ids[502]]) {
-      expect(await balance(id, at(90))).toEqual({ total: 5, pending: 5, available: 0 });
+          key: `c:gid://shopify/Customer/${900_000 + i}`,
+          email: `${id}@example.com`,
+          points: 15,
+          lifetimePoints: 15,
+          lastActivityAt: at(0),
+          tierKey: "silver",
+          spend12mMinor: 20_000,
+        })),
+      });
+      await t.db.loyaltyLedgerEntry.createMany({
+        data: ids.flatMap((id) => [
+          {
+            shop: SHOP,
+            memberId: id,
+            sourceKey: `order:${id}:a`,
+            kind: "earn_order",
+            points: 10,
+            availableAt: at(0),
+            createdAt: at(0),
+          },
+          {
+            shop: SHOP,
+            memberId: id,
+            sourceKey: `order:${id}:b`,
+            kind: "earn_order",
+            points: 5,
+            availableAt: at(200),
+            createdAt: at(0),
+          },
+        ]),
+      });
+      expect(await run(at(90))).toEqual({ reminded: 0, expired: 503, birthdays: 0, tiers: 503 });
+      expect(await run(at(90, 1))).toEqual({ reminded: 0, expired: 0, birthdays: 0, tiers: 0 });
       expect(
-        await t.db.loyaltyMember.findUniqueOrThrow({ where: { id }, select: { tierKey: true, spend12mMinor: true } }),
-      ).toEqual({ tierKey: null, spend12mMinor: 0 });
-    }
-    await expectConsistent();
-  }, 120_000);
+        await t.db.loyaltyLedgerEntry.groupBy({
+          by: ["kind", "points"],
+          where: { kind: "expire" },
+          _count: { _all: true },
+        }),
+      ).toEqual([{ kind: "expire", points: -10, _count: { _all: 503 } }]);
+      for (const id of [ids[0], ids[499], ids[500], ids[502]]) {
+        expect(await balance(id, at(90))).toEqual({ total: 5, pending: 5, available: 0 });
+        expect(
+          await t.db.loyaltyMember.findUniqueOrThrow({ where: { id }, select: { tierKey: true, spend12mMinor: true } }),
+        ).toEqual({ tierKey: null, spend12mMinor: 0 });
+      }
+      await expectConsistent();
+    },
+    120_000,
+  );
 
   it("leaves redacted members alone", async () => {
     await freshShop(EXPIRING);
@@ -589,8 +594,9 @@ describe("tiers as spend ages out", () => {
     return { tierKey: m.tierKey, spend12mMinor: m.spend12mMinor };
   };
 
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("move a member down when the last 12 months' spend falls below a threshold, and drop tiers the shop removed", async () => {
+  const moveAMemberDown =
+    "move a member down when the last 12 months' spend falls below a threshold, and drop tiers the shop removed";
+  it(moveAMemberDown, async () => {
     await freshShop({ enabled: true, pendingDays: 0, tiers: TIERS });
     const oda = await newMember();
     const pia = await newMember();

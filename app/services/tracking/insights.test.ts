@@ -84,8 +84,9 @@ const scan = (id: number, orderId: number, status: string, hoursAgo: number) =>
   fulfillmentEventPayload({ id, fulfillmentId: orderId + 8000, orderId, status, happenedAt: ago(hoursAgo) });
 
 describe("Needs attention: since when", () => {
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("dates a failed and an attempted delivery by the carrier's scan, before and after the periodic check", async () => {
+  const datesAFailedAnd =
+    "dates a failed and an attempted delivery by the carrier's scan, before and after the periodic check";
+  it(datesAFailedAnd, async () => {
     await shipped(1001, "#1001", 50);
     await deliver("fulfillment_events/create", scan(1, 1001, "in_transit", 40));
     await deliver("fulfillment_events/create", scan(2, 1001, "failure", 30));

@@ -347,8 +347,9 @@ describe("periodic delay check", () => {
 });
 
 describe("history is not news", () => {
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("writes nothing about a delay that began weeks ago, as when old webhooks arrive before their delivery scan", async () => {
+  const writesNothingAboutA =
+    "writes nothing about a delay that began weeks ago, as when old webhooks arrive before their delivery scan";
+  it(writesNothingAboutA, async () => {
     // A shipment from two months ago, processed now with its delivery scan still to come: by the
     // rules it has been late for weeks, but the shopper got the parcel long ago.
     await deliver("orders/create", order({ createdAt: hoursAgo(24 * 60) }));
@@ -365,8 +366,9 @@ describe("history is not news", () => {
 });
 
 describe("personal data in tracking", () => {
-  // eslint-disable-next-line max-len -- a test's name is one sentence, and Prettier keeps `it(name, fn)` on a line
-  it("exports, then redacts a customer's emails, keeping that they were sent; shop/redact removes the rest", async () => {
+  const exportsThenRedactsA =
+    "exports, then redacts a customer's emails, keeping that they were sent; shop/redact removes the rest";
+  it(exportsThenRedactsA, async () => {
     await deliver("orders/create", order({ email: "Ada@Example.com" }));
     await deliver("fulfillments/create", shipment());
     await send();
