@@ -202,10 +202,30 @@ export function controlApi(options: ControlApiOptions) {
           createdAt: d.triggeredAt,
           attempts: d.attempts.length,
           delivered: d.status === "delivered",
+          dropped: d.status === "dropped",
           lastStatus: d.responseCode,
           lastError: d.attempts.at(-1)?.error ?? null,
         })),
       );
+    }
+    // Dropping chosen webhooks on purpose (a lost delivery), for reconciliation's tests and demos:
+    // {topic, count?} drops the next `count` of the topic, or all of it until cleared.
+    if (path === "webhooks/drops" && request.method === "GET") return json(sandbox.webhooks.dropRules());
+    if (path === "webhooks/drops" && (request.method === "POST" || request.method === "DELETE")) {
+      const schema = z.object({
+        topic: z
+          .string()
+          .regex(/^[a-z_]+\/[a-z_]+$/, "topic: e.g. orders/create")
+          .optional(),
+      });
+      const input = schema
+        .extend({ count: z.number().int().min(1).max(10_000).optional() })
+        .safeParse(await request.json().catch(() => ({})));
+      if (!input.success) return json({ error: input.error.issues.map((i) => i.message).join("; ") }, 400);
+      if (request.method === "DELETE") sandbox.webhooks.clearDrops(input.data.topic);
+      else if (input.data.topic) sandbox.webhooks.drop(input.data.topic, input.data.count);
+      else return json({ error: "topic: name the topic to drop, e.g. orders/create" }, 400);
+      return json(sandbox.webhooks.dropRules());
     }
     if (path === "mail" && request.method === "GET") {
       return json([...(options.mails?.() ?? [])].reverse());

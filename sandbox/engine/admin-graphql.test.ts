@@ -119,6 +119,12 @@ describe("queries", () => {
     expect(byName.data.orders.nodes).toEqual([{ email: "buyer2@example.com" }]);
     const missing = await gql(`{ orders(query: "x") { nodes { name } } }`);
     expect(missing.errors[0].message).toMatch(/first or last/);
+    const since = await gql(
+      `{ orders(first: 5, query: "updated_at:>=2000-01-01T00:00:00Z", sortKey: UPDATED_AT) { nodes { name } } }`,
+    );
+    expect(since.data.orders.nodes).toHaveLength(4);
+    const unknownFilter = await gql(`{ orders(first: 5, query: "sales_channel:web") { nodes { name } } }`);
+    expect(unknownFilter.errors[0].message).toBe("Sandbox does not implement orders(query:) filter sales_channel");
   });
 
   it("answers products, collections and nodes with images and tags", async () => {

@@ -119,6 +119,33 @@ describe("webhook delivery", () => {
     expect(r.got.map((g) => g.webhookId)).toEqual([b.webhookId, c.webhookId, a.webhookId]);
   });
 
+  it("drops the next N webhooks of a topic, or all until cleared; a dropped one can come late", async () => {
+    const r = receiver();
+    const d = dispatcher(r.fetch);
+    d.drop("orders/create", 2);
+    d.drop("refunds/create");
+    expect(d.dropRules()).toEqual([
+      { topic: "orders/create", remaining: 2 },
+      { topic: "refunds/create", remaining: null },
+    ]);
+    const lost = d.emit(TEST_SHOP, "orders/create", { n: 1 });
+    d.emit(TEST_SHOP, "orders/updated", { n: 2 });
+    d.emit(TEST_SHOP, "orders/create", { n: 3 });
+    d.emit(TEST_SHOP, "orders/create", { n: 4 });
+    for (let n = 5; n < 8; n++) d.emit(TEST_SHOP, "refunds/create", { n });
+    await d.flush();
+    expect(r.got.map((g) => JSON.parse(g.body).n)).toEqual([2, 4]);
+    expect(lost.status).toBe("dropped");
+    expect(d.deliveries({ topic: "refunds/create" }).map((x) => x.status)).toEqual(["dropped", "dropped", "dropped"]);
+    expect(d.dropRules()).toEqual([{ topic: "refunds/create", remaining: null }]);
+    d.clearDrops();
+    d.emit(TEST_SHOP, "refunds/create", { n: 8 });
+    d.replay(lost.webhookId);
+    await d.flush();
+    expect(r.got.map((g) => JSON.parse(g.body).n)).toEqual([2, 4, 8, 1]);
+    expect(() => d.drop("orders/create", 0)).toThrow(/whole number/);
+  });
+
   it("replays a delivery with the same webhook id, which the app acknowledges without recording twice", async () => {
     const t: TestDatabase = await createTestDatabase();
     try {

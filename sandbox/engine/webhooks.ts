@@ -4,7 +4,9 @@
  * network error or a timeout is retried with backoff under the same webhook id. Deliveries leave in
  * the order they were emitted, one at a time; retries come back later, as with Shopify, so the app
  * must not rely on order. Tests can hold deliveries and release them in any order, replay one,
- * and flush() to wait until nothing is pending.
+ * and flush() to wait until nothing is pending. They can also drop chosen webhooks for good (the
+ * next N of a topic, or all of it until cleared), as a delivery Shopify gave up on or never made:
+ * the app must then find what it missed by asking (reconciliation, docs/decisions/0023).
  */
 import { createHmac, randomUUID } from "node:crypto";
 
@@ -29,7 +31,13 @@ export interface WebhookAttempt {
   replay: boolean;
 }
 
-export type DeliveryStatus = "held" | "queued" | "sending" | "retrying" | "delivered" | "failed";
+export type DeliveryStatus = "held" | "queued" | "sending" | "retrying" | "delivered" | "failed" | "dropped";
+
+/** A topic whose webhooks are dropped: `remaining` more of them (null: all, until cleared). */
+export interface DropRule {
+  topic: string;
+  remaining: number | null;
+}
 
 export interface WebhookDelivery {
   webhookId: string;
@@ -69,6 +77,7 @@ export class WebhookDispatcher {
   private readonly waiting = new Map<Promise<void>, () => void>();
   private pumping: Promise<void> | null = null;
   private holding = false;
+  private readonly drops = new Map<string, number | null>();
   private delays: number[];
   private timeoutMs: number;
   private fetchFn: WebhookFetch;
@@ -107,7 +116,13 @@ export class WebhookDispatcher {
       responseCode: null,
     };
     this.log.push(delivery);
-    if (this.holding) {
+    if (this.drops.has(topic)) {
+      const remaining = this.drops.get(topic)!;
+      if (remaining !== null && remaining <= 1) this.drops.delete(topic);
+      else if (remaining !== null) this.drops.set(topic, remaining - 1);
+      // Logged, never sent: the app learns of the change only by asking the Admin API.
+      delivery.status = "dropped";
+    } else if (this.holding) {
       delivery.status = "held";
       this.held.push(delivery);
     } else {
@@ -125,6 +140,27 @@ export class WebhookDispatcher {
 
   delivery(webhookId: string): WebhookDelivery | undefined {
     return this.log.find((d) => d.webhookId === webhookId);
+  }
+
+  /**
+   * Drops webhooks of `topic` from now on: the next `count` of them, or every one until
+   * clearDrops() when count is omitted. A second call for a topic replaces the first.
+   */
+  drop(topic: string, count?: number) {
+    if (!topic) throw new Error("Name the topic whose webhooks to drop");
+    if (count !== undefined && (!Number.isInteger(count) || count < 1))
+      throw new Error(`Drop a whole number of webhooks (1 or more), not ${count}`);
+    this.drops.set(topic, count ?? null);
+  }
+
+  /** Stops dropping one topic's webhooks, or every topic's. */
+  clearDrops(topic?: string) {
+    if (topic) this.drops.delete(topic);
+    else this.drops.clear();
+  }
+
+  dropRules(): DropRule[] {
+    return [...this.drops].map(([topic, remaining]) => ({ topic, remaining }));
   }
 
   /** From now on, emitted webhooks wait until release(). */

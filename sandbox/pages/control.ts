@@ -186,7 +186,7 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
           el("td", { text: String(d.attempts) }),
           el("td", {
             class: d.delivered ? "ok" : "bad",
-            text: d.lastStatus ? String(d.lastStatus) : (d.lastError || "pending"),
+            text: d.dropped ? "dropped" : d.lastStatus ? String(d.lastStatus) : (d.lastError || "pending"),
           }),
         ]));
       });
