@@ -55,6 +55,8 @@ const OWNERS: Record<string, string[]> = {
   // Importing a shop's past orders (a new area: its own module, when it lands)
   HistoryImport: ["app/services/history-import/", "app/models/history-import.server.ts"],
   HistoryImportSettings: ["app/services/history-import/", "app/models/history-import.server.ts"],
+  // Reconciliation's cursor and last pass (docs/decisions/0023-reconciliation.md)
+  ReconciliationState: ["app/services/reconciliation/", "app/models/reconciliation.server.ts"],
   // Infrastructure
   RateLimitCounter: ["app/services/rate-limit.server.ts"],
   ScheduledTask: ["app/jobs/scheduler.server.ts"],
