@@ -311,6 +311,15 @@ export async function findOrderById(db: Db, shop: string, orderShopifyId: string
   });
 }
 
+/** When Shopify last changed the stored order (reconciliation compares it with Shopify's), or null. */
+export async function storedOrderUpdatedAt(db: Db, shop: string, orderShopifyId: string): Promise<Date | null> {
+  const row = await db.order.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
+    select: { shopifyUpdatedAt: true },
+  });
+  return row?.shopifyUpdatedAt ?? null;
+}
+
 /** Orders by name, each with its line items: the storefront lookup reads what it shows (raw SQL: raw-sql.server.ts). */
 export async function findOrdersByNameWithItems(db: Db, shop: string, name: string): Promise<OrderWithItems[]> {
   const candidates = orderNameCandidates(name);

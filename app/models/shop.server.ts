@@ -52,6 +52,16 @@ export interface ShopDetailsRecord {
   scopes: string | null;
 }
 
+/** The shops the app is installed on now (periodic work that asks each shop's Admin API). */
+export async function installedShopDomains(db: Db): Promise<string[]> {
+  const rows = await db.shop.findMany({
+    where: { uninstalledAt: null },
+    select: { domain: true },
+    orderBy: { domain: "asc" },
+  });
+  return rows.map((r) => r.domain);
+}
+
 /** After Shopify authorises the app: the shop's details, installed (again) now. */
 export async function recordShopInstall(db: Db, shop: string, details: ShopDetailsRecord, now = new Date()) {
   const data = { ...details, uninstalledAt: null };
