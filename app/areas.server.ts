@@ -11,11 +11,13 @@ import { registerTracking } from "./services/tracking/register.server";
 import { registerReturns } from "./services/returns/register.server";
 import { registerContact } from "./services/contact/register.server";
 import { registerLoyalty } from "./services/loyalty/register.server";
+import { registerHistoryImport } from "./services/history-import/register.server";
 
 registerTracking();
 registerReturns();
 registerContact();
 registerLoyalty();
+registerHistoryImport();
 
 // Shared: the outbox is sent by whichever process wins the lease. (Rate-limit counters need no task:
 // rate-limiter-flexible deletes expired ones itself, in the processes that write them.)

@@ -7,8 +7,12 @@ import type { Db } from "../db.server";
 export const DEFAULT_WINDOW_DAYS = 90;
 export const MAX_WINDOW_DAYS = 3650;
 
-export type HistoryImportStatus = "running" | "applying" | "completed" | "failed";
-export const ACTIVE_STATUSES: HistoryImportStatus[] = ["running", "applying"];
+/**
+ * queued: recorded, Shopify not asked yet (an install queues one and starts it in the background);
+ * running: Shopify is building the file; applying: the app is writing it; then completed or failed.
+ */
+export type HistoryImportStatus = "queued" | "running" | "applying" | "completed" | "failed";
+export const ACTIVE_STATUSES: HistoryImportStatus[] = ["queued", "running", "applying"];
 
 export interface HistoryImportSettingsRow {
   windowDays: number;
@@ -32,7 +36,16 @@ export async function createImport(
   shop: string,
   data: { trigger: string; windowDays: number; since: Date; earnPoints: boolean; startedAt: Date },
 ) {
-  return db.historyImport.create({ data: { shop, status: "running", ...data } });
+  return db.historyImport.create({ data: { shop, status: "queued", ...data } });
+}
+
+/** Takes a queued import to start it: true for the one caller that wins (the install's nudge or the task). */
+export async function claimQueuedImport(db: Db, shop: string, id: string): Promise<boolean> {
+  const { count } = await db.historyImport.updateMany({
+    where: { shop, id, status: "queued" },
+    data: { status: "running" },
+  });
+  return count === 1;
 }
 
 export const latestImport = (db: Db, shop: string) =>
@@ -53,7 +66,7 @@ export const importForBulkOperation = (db: Db, shop: string, bulkOperationId: st
 export const unfinishedImports = (db: Db) =>
   db.historyImport.findMany({
     where: { status: { in: ACTIVE_STATUSES } },
-    select: { id: true, shop: true },
+    select: { id: true, shop: true, status: true },
     orderBy: { createdAt: "asc" },
     take: 50,
   });

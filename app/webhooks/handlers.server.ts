@@ -107,6 +107,9 @@ export const handlers: Record<string, WebhookHandler> = {
   "customers/data_request": (ctx) => recordDataRequest(ctx.db, ctx.shop, subjectOf(ctx)),
   "customers/redact": (ctx) => redactCustomer(ctx.db, ctx.shop, subjectOf(ctx), ctx.now),
   "shop/redact": ({ db, shop, now }) => deleteShopData(db, shop, now),
+  // A bulk query ended: nothing to mirror; the history import's listener applies its file
+  // (app/services/history-import/register.server.ts).
+  "bulk_operations/finish": async () => "unchanged",
 };
 
 export const SUBSCRIBED_TOPICS = Object.keys(handlers);

@@ -12,11 +12,13 @@ import { applyCustomer } from "../../models/customers.server";
 import {
   activeImport,
   claimApplyLease,
+  claimQueuedImport,
   completeImport,
   createImport,
   failImport,
   findImport,
   lastCompletedImport,
+  latestImport,
   loadImportSettings,
   saveCursor,
   updateImport,
@@ -54,6 +56,8 @@ export interface HistoryImportDeps {
 
 const DAY_MS = 86_400_000;
 const LEASE_MS = 2 * 60_000;
+/** How long a taken import may wait for Shopify's answer to its start before it counts as lost. */
+const LAUNCH_GRACE_MS = 5 * 60_000;
 
 export class ImportInterrupted extends Error {
   constructor() {
@@ -62,18 +66,19 @@ export class ImportInterrupted extends Error {
   }
 }
 
+interface StartOptions {
+  trigger: "install" | "merchant" | "retry";
+  windowDays?: number;
+  earnPoints?: boolean;
+}
+
 /**
- * Starts an import of the last `windowDays` days unless one is already under way (which is
- * returned). After a reinstall the window reaches back to the last import's start as well, so
- * everything imported before is brought up to date (the mirror keeps the newest of each row).
+ * Records an import of the last `windowDays` days, queued (Shopify is not asked yet), unless one is
+ * already under way (which is returned). After a reinstall the window reaches back to the last
+ * import's start as well, so everything imported before is brought up to date (the mirror keeps the
+ * newest of each row). Only database work: an install calls it without waiting for Shopify.
  */
-export async function startHistoryImport(
-  deps: HistoryImportDeps,
-  shop: string,
-  options: { trigger: "install" | "merchant" | "retry"; windowDays?: number; earnPoints?: boolean },
-) {
-  const { db } = deps;
-  const now = (deps.now ?? (() => new Date()))();
+export async function queueHistoryImport(db: Db, shop: string, options: StartOptions, now: Date) {
   const running = await activeImport(db, shop);
   if (running) return running;
   const settings = await loadImportSettings(db, shop);
@@ -81,28 +86,72 @@ export async function startHistoryImport(
   let since = new Date(now.getTime() - windowDays * DAY_MS);
   const previous = await lastCompletedImport(db, shop);
   if (options.trigger === "install" && previous && previous.since < since) since = previous.since;
-  const row = await createImport(db, shop, {
+  return createImport(db, shop, {
     trigger: options.trigger,
     windowDays,
     since,
     earnPoints: options.earnPoints ?? settings.pastOrdersEarnPoints,
     startedAt: now,
   });
+}
+
+/**
+ * Asks Shopify to run the bulk query of a queued import. Only the caller that takes the queued row
+ * asks (an install's background nudge and the periodic task may both try); a refusal or an error
+ * fails the import with a message for the Sync page.
+ */
+export async function launchHistoryImport(deps: HistoryImportDeps, shop: string, id: string) {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+  if (!(await claimQueuedImport(db, shop, id))) return (await findImport(db, shop, id))?.status ?? "missing";
+  const row = (await findImport(db, shop, id))!;
   try {
     const payload = await adminClient(deps.graphql).mutate(HistoryImportStart, (data) => data.bulkOperationRunQuery, {
-      query: historyOrdersQuery(`created_at:>=${since.toISOString()}`),
+      query: historyOrdersQuery(`created_at:>=${row.since.toISOString()}`),
     });
     if (!payload.bulkOperation) throw new Error("Shopify started no bulk operation");
-    await updateImport(db, shop, row.id, { bulkOperationId: payload.bulkOperation.id });
-    return { ...row, bulkOperationId: payload.bulkOperation.id };
+    await updateImport(db, shop, id, { bulkOperationId: payload.bulkOperation.id });
+    return "running";
   } catch (error) {
     const message =
       error instanceof ShopifyUserError && error.userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS")
         ? "Another bulk query of this app is still running in Shopify; retry in a few minutes."
         : (error as Error).message;
-    await failImport(db, shop, row.id, message, now);
-    return { ...row, status: "failed", error: message };
+    await failImport(db, shop, id, message, now());
+    return "failed";
   }
+}
+
+/**
+ * An install (Shopify's afterAuth, which also runs on later sign-ins): queues an import when the
+ * shop has never had one, or was uninstalled after its last one began (what changed while the app
+ * was away). `uninstalledAt` is the shop's state from before this install was recorded. Returns the
+ * queued import's id, for the caller to start in the background, or null.
+ */
+export async function queueImportOnInstall(db: Db, shop: string, uninstalledAt: Date | null, now: Date) {
+  const last = await latestImport(db, shop);
+  if (last && !(uninstalledAt && uninstalledAt > last.createdAt)) return null;
+  const row = await queueHistoryImport(db, shop, { trigger: "install" }, now);
+  return row.status === "queued" ? row.id : null;
+}
+
+/**
+ * An install's start: Shopify is asked to run the bulk query, and nothing more, so the web process
+ * that answered the install never applies a file (the finish webhook's job does). Not awaited.
+ */
+export function launchInBackground(input: { db: Db; shop: string; id: string; graphql: GraphqlFn }) {
+  launchHistoryImport({ db: input.db, graphql: input.graphql }, input.shop, input.id).catch((error) =>
+    console.error(`[history-import] import ${input.id} of ${input.shop} could not be started`, error),
+  );
+}
+
+/** Queues an import and asks Shopify at once (the Sync page's buttons, tests); returns its row. */
+export async function startHistoryImport(deps: HistoryImportDeps, shop: string, options: StartOptions) {
+  const now = (deps.now ?? (() => new Date()))();
+  const row = await queueHistoryImport(deps.db, shop, options, now);
+  if (row.status !== "queued") return row;
+  await launchHistoryImport(deps, shop, row.id);
+  return (await findImport(deps.db, shop, row.id))!;
 }
 
 /**
@@ -115,8 +164,18 @@ export async function advanceHistoryImport(deps: HistoryImportDeps, shop: string
   const now = deps.now ?? (() => new Date());
   const row = await findImport(db, shop, id);
   if (!row || row.status === "completed" || row.status === "failed") return row?.status ?? "missing";
+  if (row.status === "queued") {
+    const launched = await launchHistoryImport(deps, shop, id);
+    if (launched !== "running") return launched;
+    return advanceHistoryImport(deps, shop, id);
+  }
   if (row.status === "running") {
-    if (!row.bulkOperationId) return "running";
+    if (!row.bulkOperationId) {
+      // Taken to be started, then nothing: the process that took it stopped before Shopify answered.
+      if (now().getTime() - row.updatedAt.getTime() < LAUNCH_GRACE_MS) return "running";
+      await failImport(db, shop, id, "Starting the import was interrupted; retry it.", now());
+      return "failed";
+    }
     const { bulkOperation: op } = await adminClient(deps.graphql).request(HistoryImportStatus, {
       id: row.bulkOperationId,
     });
@@ -242,6 +301,7 @@ export function importProgress(
   else if (row.status === "applying" && total > 0) fraction = 0.5 + 0.5 * Math.min(1, row.ordersImported / total);
   else if (row.status === "applying") fraction = 0.5;
   else if (row.status === "running") fraction = 0.1;
+  else if (row.status === "queued") fraction = 0.02;
   let secondsLeft: number | null = null;
   if (row.status === "applying" && row.applyingAt && row.ordersImported > 0 && total > row.ordersImported) {
     const rate = row.ordersImported / Math.max(1, (now.getTime() - row.applyingAt.getTime()) / 1000);
