@@ -663,6 +663,19 @@ export type FulfillmentDisplayStatus =
   | 'READY_FOR_PICKUP'
   | 'SUBMITTED';
 
+export type FulfillmentEventStatus =
+  | 'ATTEMPTED_DELIVERY'
+  | 'CARRIER_PICKED_UP'
+  | 'CONFIRMED'
+  | 'DELAYED'
+  | 'DELIVERED'
+  | 'FAILURE'
+  | 'IN_TRANSIT'
+  | 'LABEL_PRINTED'
+  | 'LABEL_PURCHASED'
+  | 'OUT_FOR_DELIVERY'
+  | 'READY_FOR_PICKUP';
+
 export type FulfillmentStatus =
   | 'CANCELLED'
   | 'ERROR'
@@ -743,6 +756,12 @@ export type RefundDutyInput = {
 export type RefundDutyRefundType =
   | 'FULL'
   | 'PROPORTIONAL';
+
+export type RefundLineItemRestockType =
+  | 'CANCEL'
+  | 'LEGACY_RESTOCK'
+  | 'NO_RESTOCK'
+  | 'RETURN';
 
 export type RefundMethodInput =
   {   storeCreditRefund: StoreCreditRefundInput; };
@@ -1883,6 +1902,25 @@ export type ProductVariantsForExchangeQueryVariables = Exact<{
 
 
 export type ProductVariantsForExchangeQuery = { product: { id: string, title: string, variants: { nodes: Array<{ id: string, title: string, availableForSale: boolean, price: string }> } } | null };
+
+export type ReconcileOrderDetailQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ReconcileOrderDetailQuery = { order: { id: string, name: string, number: number, email: string | null, phone: string | null, test: boolean, customerLocale: string | null, currencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, tags: Array<string>, processedAt: string, createdAt: string, updatedAt: string, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentSubtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentTotalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, shippingAddress: { city: string | null, province: string | null, provinceCode: string | null, countryCodeV2: CountryCode | null, zip: string | null } | null, customer: { id: string, firstName: string | null, lastName: string | null, locale: string, state: CustomerState, tags: Array<string>, createdAt: string, updatedAt: string, defaultEmailAddress: { emailAddress: string, marketingState: CustomerEmailAddressMarketingState } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, lineItems: { pageInfo: { hasNextPage: boolean }, nodes: Array<{ id: string, title: string, variantTitle: string | null, sku: string | null, quantity: number, requiresShipping: boolean, unfulfilledQuantity: number, nonFulfillableQuantity: number, product: { id: string } | null, variant: { id: string } | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalDiscountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> }, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, estimatedDeliveryAt: string | null, createdAt: string, updatedAt: string, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }>, fulfillmentLineItems: { pageInfo: { hasNextPage: boolean }, nodes: Array<{ quantity: number | null, lineItem: { id: string } }> }, events: { pageInfo: { hasNextPage: boolean }, nodes: Array<{ id: string, status: FulfillmentEventStatus, message: string | null, happenedAt: string, city: string | null, province: string | null, country: string | null, estimatedDeliveryAt: string | null }> } }>, refunds: Array<{ id: string, note: string | null, createdAt: string | null, processedAt: string, transactions: { nodes: Array<{ kind: OrderTransactionKind, status: OrderTransactionStatus, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> }, refundLineItems: { pageInfo: { hasNextPage: boolean }, nodes: Array<{ quantity: number, restockType: RefundLineItemRestockType, lineItem: { id: string }, subtotalSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> } }>, returns: { pageInfo: { hasNextPage: boolean }, nodes: Array<{ id: string, name: string, status: ReturnStatus, totalQuantity: number, createdAt: string, requestApprovedAt: string | null, closedAt: string | null, decline: { reason: ReturnDeclineReason, note: string | null } | null, returnLineItems: { pageInfo: { hasNextPage: boolean }, nodes: Array<
+            | { quantity: number, fulfillmentLineItem: { lineItem: { id: string } } }
+            | { quantity: number }
+          > } }> } } | null };
+
+export type ReconcileOrderPageQueryVariables = Exact<{
+  query: string;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReconcileOrderPageQuery = { orders: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, updatedAt: string }> } };
 
 export type ReturnableFulfillmentsQueryVariables = Exact<{
   orderId: string;
