@@ -47,6 +47,25 @@ describe(`the order mirror (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     },
   );
 
+  const manyNewOrders =
+    "keeps the newest snapshot of each of many new orders written at once, whichever writer creates the row";
+  it(manyNewOrders, async () => {
+    // Many at once, so that on PostgreSQL a writer's update runs before another creates the row
+    // and its read after: it must not take itself for stale when its snapshot is the newest.
+    const minutes = [3, 9, 1, 7, 5, 8, 2, 6, 4];
+    const orders = Array.from({ length: 12 }, (_, i) => 4200 + i);
+    await Promise.all(orders.flatMap((id) => minutes.map((m) => applyOrder(t.db, SHOP, snapshot(id, m)))));
+    const rows = await t.db.order.findMany({
+      where: { shop: SHOP, shopifyId: { in: orders.map((id) => `gid://shopify/Order/${id}`) } },
+      select: { shopifyUpdatedAt: true, lineItems: { select: { quantity: true } } },
+    });
+    expect(rows).toHaveLength(orders.length);
+    for (const row of rows) {
+      expect(row.shopifyUpdatedAt.toISOString()).toBe("2026-11-01T12:09:00.000Z");
+      expect(row.lineItems.map((l) => l.quantity)).toEqual([9]);
+    }
+  });
+
   it("never brings back a forgotten customer's personal fields with a late update", async () => {
     await applyOrder(t.db, SHOP, snapshot(4102, 1));
     await t.db.order.updateMany({

@@ -52,9 +52,9 @@ async function applyOrderInTransaction(db: Db, shop: string, order: OrderRecord)
     if (updated.count === 0) {
       const existing = await tx.order.findUnique({
         where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
-        select: { id: true },
+        select: { shopifyUpdatedAt: true },
       });
-      if (existing) return "stale";
+      if (existing) return staleOrLostRace(existing.shopifyUpdatedAt, order.shopifyUpdatedAt);
       const created = await tx.order.create({ data: { shop, ...fields }, select: { id: true } });
       orderId = created.id;
       result = "created";
@@ -75,6 +75,21 @@ async function applyOrderInTransaction(db: Db, shop: string, order: OrderRecord)
     }
     return result;
   });
+}
+
+/** Another writer created the row between this transaction's conditional update and its read. */
+class RowCreatedMeanwhile extends Error {
+  readonly code = "P2002";
+}
+
+/**
+ * The conditional update found no row, yet the read finds one: on PostgreSQL each statement sees
+ * what was committed when it started, so another writer created the row in between. Ours is stale
+ * only if the stored snapshot is newer; otherwise the write is tried again, and its update applies.
+ */
+function staleOrLostRace(stored: Date, incoming: Date): "stale" {
+  if (stored > incoming) return "stale";
+  throw new RowCreatedMeanwhile("the row was created by another writer meanwhile");
 }
 
 /** A write that found its row changed since it was read (P2025) or created meanwhile (P2002). */
@@ -161,9 +176,9 @@ export async function applyFulfillment(db: Db, shop: string, f: FulfillmentRecor
       if (updated.count === 0) {
         const existing = await tx.fulfillment.findUnique({
           where: { shop_shopifyId: { shop, shopifyId: f.shopifyId } },
-          select: { id: true },
+          select: { shopifyUpdatedAt: true },
         });
-        if (existing) return "stale";
+        if (existing) return staleOrLostRace(existing.shopifyUpdatedAt, f.shopifyUpdatedAt);
         fulfillmentId = (await tx.fulfillment.create({ data: { shop, ...fields }, select: { id: true } })).id;
         result = "created";
       } else {
