@@ -11,12 +11,14 @@ import { registerTracking } from "./services/tracking/register.server";
 import { registerReturns } from "./services/returns/register.server";
 import { registerContact } from "./services/contact/register.server";
 import { registerLoyalty } from "./services/loyalty/register.server";
+import { registerReconciliation } from "./services/reconciliation/register.server";
 import { registerHistoryImport } from "./services/history-import/register.server";
 
 registerTracking();
 registerReturns();
 registerContact();
 registerLoyalty();
+registerReconciliation();
 registerHistoryImport();
 
 // Shared: the outbox is sent by whichever process wins the lease. (Rate-limit counters need no task:
