@@ -9,6 +9,7 @@ const secret = process.env.SHOPIFY_API_SECRET;
 if (!secret) throw new Error("SHOPIFY_API_SECRET is required");
 
 const server = http.createServer((req, res) => {
+  /** @type {Buffer[]} */
   const chunks = [];
   req.on("data", (chunk) => chunks.push(chunk));
   req.on("end", () => {
@@ -24,6 +25,7 @@ const server = http.createServer((req, res) => {
 // by opening connections again.
 server.keepAliveTimeout = 600_000;
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
-  console.log(`ceiling listening on http://127.0.0.1:${server.address().port}`);
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+  console.log(`ceiling listening on http://127.0.0.1:${port}`);
 });
 process.once("SIGTERM", () => server.close(() => process.exit(0)));

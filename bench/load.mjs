@@ -24,6 +24,12 @@ import { readFileSync } from "node:fs";
 
 import { Pool } from "undici";
 
+/**
+ * @typedef {{ id: number; url: string; connections: number; seconds: number; shop: string; idPrefix: string;
+ *   orderBase: number; recordAcks?: boolean }} LoadWindow
+ * @typedef {{ connections: number; connects: number; pool: Pool }} PoolEntry
+ */
+
 const { secret, payloadFile, apiVersion } = JSON.parse(process.argv[2]);
 
 // The example payload with its order id and order number swapped for markers, so that each
@@ -40,17 +46,21 @@ const template = JSON.stringify(example);
 const idParts = template.split(ID_MARKER);
 if (idParts.length !== 3 || template.split(NUMBER_MARKER).length !== 3)
   throw new Error("order markers not found where expected");
-const bodyFor = (orderId, orderNumber) => idParts.join(String(orderId)).split(NUMBER_MARKER).join(String(orderNumber));
+const bodyFor = (/** @type {number} */ orderId, /** @type {number} */ orderNumber) =>
+  idParts.join(String(orderId)).split(NUMBER_MARKER).join(String(orderNumber));
 
 /** The next sequence number per idPrefix, so ids stay unique across one step's windows. */
+/** @type {Map<string, number>} */
 const sequences = new Map();
 const timeNow = () => performance.timeOrigin + performance.now();
 /** A request that has no answer after this long counts as a timeout. */
 const TIMEOUT_MS = 30_000;
 
 /** One keep-alive pool per server, remade when the concurrency changes (a new step). */
+/** @type {Map<string, PoolEntry>} */
 const pools = new Map();
 
+/** @param {string} url @param {number} connections @returns {{ entry: PoolEntry; fresh: boolean }} */
 function poolFor(url, connections) {
   const current = pools.get(url);
   if (current?.connections === connections) return { entry: current, fresh: false };
@@ -66,6 +76,7 @@ function poolFor(url, connections) {
   return { entry, fresh: true };
 }
 
+/** @param {LoadWindow} window */
 function delivery({ shop, idPrefix, orderBase }) {
   const seq = sequences.get(idPrefix) ?? 0;
   sequences.set(idPrefix, seq + 1);
@@ -73,6 +84,7 @@ function delivery({ shop, idPrefix, orderBase }) {
   const body = bodyFor(orderId, (orderId % 1_000_000_000) + 1);
   return {
     seq,
+    /** @type {import("undici").Dispatcher.RequestOptions} */
     request: {
       path: "/webhooks",
       method: "POST",
@@ -91,10 +103,11 @@ function delivery({ shop, idPrefix, orderBase }) {
   };
 }
 
-/** Latency figures of a set of requests, in ms. */
+/** Latency figures of a set of requests, in ms. @param {number[]} latencies */
 function latencyOf(latencies) {
   const sorted = Float64Array.from(latencies).sort();
-  const at = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0);
+  const at = (/** @type {number} */ q) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0;
   return {
     p50: at(0.5),
     p90: at(0.9),
@@ -104,16 +117,19 @@ function latencyOf(latencies) {
   };
 }
 
+/** @param {LoadWindow} window */
 async function runWindow(window) {
   const { url, connections, seconds } = window;
   const { entry, fresh } = poolFor(url, connections);
   // Statuses, acks and errors count every delivery, the opening ones too (the runner checks each
   // is in the inbox); latencies are kept apart.
+  /** @type {Record<string, number>} */
   const statuses = {};
+  /** @type {Array<[number, number]>} */
   const acks = [];
   let errors = 0;
   let timeouts = 0;
-  const send = async (latencies) => {
+  const send = async (/** @type {number[]} */ latencies) => {
     const { seq, request } = delivery(window);
     const start = performance.now();
     try {
@@ -123,16 +139,19 @@ async function runWindow(window) {
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
       if (window.recordAcks && statusCode === 200) acks.push([seq, timeNow()]);
     } catch (error) {
-      if (error?.code === "UND_ERR_HEADERS_TIMEOUT" || error?.code === "UND_ERR_BODY_TIMEOUT") timeouts++;
+      const code = /** @type {{ code?: string } | null} */ (error)?.code;
+      if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") timeouts++;
       else errors++;
     }
   };
-  const each = (work) => Promise.all(Array.from({ length: connections }, work));
+  const each = (/** @type {() => Promise<void>} */ work) => Promise.all(Array.from({ length: connections }, work));
 
   // New connections: one request on each, all at once, measured apart from the window.
+  /** @type {number[]} */
   const opening = [];
   if (fresh) await each(() => send(opening));
   const connectsBefore = entry.connects;
+  /** @type {number[]} */
   const latencies = [];
   const started = performance.now();
   const endAt = started + seconds * 1000;
@@ -157,13 +176,16 @@ async function runWindow(window) {
   };
 }
 
-process.on("message", (message) => {
+/** Sends a message to the runner (this process is always forked with an IPC channel). @param {object} message */
+const reply = (message) => /** @type {NonNullable<typeof process.send>} */ (process.send)(message);
+
+process.on("message", (/** @type {LoadWindow} */ message) => {
   runWindow(message)
-    .then((result) => process.send({ id: message.id, result }))
-    .catch((error) => process.send({ id: message.id, error: String(error?.stack ?? error) }));
+    .then((result) => reply({ id: message.id, result }))
+    .catch((error) => reply({ id: message.id, error: String(/** @type {Error} */ (error)?.stack ?? error) }));
 });
 process.once("SIGTERM", async () => {
   await Promise.allSettled([...pools.values()].map((entry) => entry.pool.destroy()));
   process.exit(0);
 });
-process.send({ ready: true });
+reply({ ready: true });
