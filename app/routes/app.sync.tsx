@@ -1,19 +1,23 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import {
   Badge,
+  Banner,
   BlockStack,
   Box,
   Button,
   Card,
+  Checkbox,
   EmptyState,
   IndexTable,
   InlineGrid,
   InlineStack,
   Layout,
   Page,
+  ProgressBar,
+  Select,
   Text,
 } from "@shopify/polaris";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
@@ -24,16 +28,22 @@ import { jobs } from "../jobs/index.server";
 import { shopTimeZone } from "../models/shop.server";
 import { pendingEventIds, requeueEvents, syncOverview } from "../models/webhook-inbox.server";
 import { formatAge, formatShopTime } from "../utils/format";
+import { IMPORT_WINDOWS, importAgain, importCard, retryImport } from "../services/history-import/admin.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [overview, storedTimeZone] = await Promise.all([
+  const now = new Date();
+  const [overview, storedTimeZone, history] = await Promise.all([
     syncOverview(db(), session.shop),
     shopTimeZone(db(), session.shop),
+    importCard(db(), session.shop, now),
   ]);
   const timeZone = storedTimeZone ?? "UTC";
-  const now = new Date();
   return json({
+    history: {
+      ...history,
+      finished: history.latest?.finishedAt ? formatShopTime(new Date(history.latest.finishedAt), timeZone) : null,
+    },
     ordersMirrored: overview.ordersMirrored,
     customersMirrored: overview.customersMirrored,
     fulfillmentsMirrored: overview.fulfillmentsMirrored,
@@ -65,9 +75,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const form = await request.formData();
   const intent = form.get("intent");
+  if (intent === "import" || intent === "import-retry") {
+    const deps = { db: db(), graphql: admin.graphql };
+    const result =
+      intent === "import" ? await importAgain(deps, session.shop, form) : await retryImport(deps, session.shop);
+    return json({ ok: result.ok, message: result.message }, result.ok ? undefined : { status: result.status });
+  }
   let count: number;
   if (intent === "retry-all") {
     count = await requeueEvents(db(), session.shop, "all-parked");
@@ -87,6 +103,121 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   for (const id of await pendingEventIds(db(), session.shop, 500)) runner.enqueue(id);
   return json({ ok: true, message: count === 1 ? "1 event queued again" : `${count} events queued again` });
 };
+
+type History = ReturnType<typeof useLoaderData<typeof loader>>["history"];
+
+function minutes(seconds: number) {
+  if (seconds < 90) return "about a minute left";
+  return `about ${Math.round(seconds / 60)} minutes left`;
+}
+
+function importSummary(latest: NonNullable<History["latest"]>) {
+  const orders = (n: number) => (n === 1 ? "1 order" : `${n.toLocaleString("en-US")} orders`);
+  if (latest.status === "completed") {
+    return latest.done === 0
+      ? `Done: Shopify had no orders from the last ${latest.windowDays} days, so there was nothing to import.`
+      : `Done: ${orders(latest.done)} from the last ${latest.windowDays} days imported.`;
+  }
+  if (latest.status === "queued") return "Waiting to start…";
+  if (latest.status === "running") {
+    return latest.total > 0
+      ? `Shopify is preparing ${orders(latest.total)} from the last ${latest.windowDays} days…`
+      : `Shopify is preparing the orders of the last ${latest.windowDays} days…`;
+  }
+  const left = latest.secondsLeft === null ? "" : `, ${minutes(latest.secondsLeft)}`;
+  return `${latest.done.toLocaleString("en-US")} of ${orders(latest.total)} imported${left}`;
+}
+
+function OrderHistoryCard({ history }: { history: History }) {
+  const fetcher = useFetcher<{ ok: boolean; message: string }>();
+  const [windowDays, setWindowDays] = useState(String(history.settings.windowDays));
+  const [earnPoints, setEarnPoints] = useState(history.settings.pastOrdersEarnPoints);
+  const latest = history.latest;
+  const active = latest !== null && ["queued", "running", "applying"].includes(latest.status);
+  const busy = fetcher.state !== "idle";
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <BlockStack gap="100">
+          <Text as="h2" variant="headingMd">
+            Order history
+          </Text>
+          <Text as="p" tone="subdued">
+            Aftercare imports your recent orders, shipments and returns from Shopify, so shoppers can track and return
+            orders placed before you installed it.
+          </Text>
+        </BlockStack>
+        {latest === null ? (
+          <Text as="p">No import yet: it starts on its own after the install.</Text>
+        ) : (
+          <BlockStack gap="200">
+            {latest.status === "failed" ? (
+              <Banner tone="critical" title="The import stopped">
+                <BlockStack gap="200">
+                  <p>{latest.error ?? "Shopify did not finish the import."}</p>
+                  <fetcher.Form method="post">
+                    <input type="hidden" name="intent" value="import-retry" />
+                    <Button submit loading={busy}>
+                      Retry
+                    </Button>
+                  </fetcher.Form>
+                </BlockStack>
+              </Banner>
+            ) : (
+              <>
+                <ProgressBar
+                  progress={latest.percent}
+                  tone={latest.status === "completed" ? "success" : "highlight"}
+                  ariaLabelledBy="history-import-summary"
+                />
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="p" id="history-import-summary">
+                    {importSummary(latest)}
+                  </Text>
+                  {latest.status === "completed" ? <Badge tone="success">Imported</Badge> : null}
+                </InlineStack>
+              </>
+            )}
+            {history.finished ? (
+              <Text as="p" variant="bodySm" tone="subdued">
+                {`Finished ${history.finished}${latest.earnPoints ? "; past paid orders earned points" : ""}`}
+              </Text>
+            ) : null}
+          </BlockStack>
+        )}
+        <fetcher.Form method="post">
+          <input type="hidden" name="intent" value="import" />
+          <BlockStack gap="300">
+            <InlineStack gap="400" blockAlign="end">
+              <Select
+                label="Import orders from the last"
+                name="windowDays"
+                options={IMPORT_WINDOWS.map((d) => ({ label: `${d} days`, value: String(d) }))}
+                value={windowDays}
+                onChange={setWindowDays}
+              />
+              <Button submit disabled={active} loading={busy}>
+                Import again
+              </Button>
+            </InlineStack>
+            <Checkbox
+              label="Past orders in the window earn points"
+              helpText="Each paid order earns once, as if it had just been paid. No emails are sent for these points."
+              name="earnPoints"
+              checked={earnPoints}
+              onChange={setEarnPoints}
+            />
+          </BlockStack>
+        </fetcher.Form>
+        {fetcher.data && !fetcher.data.ok ? (
+          <Banner tone="warning">
+            <p>{fetcher.data.message}</p>
+          </Banner>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
 
 function Stat({ label, value, help }: { label: string; value: string | number; help?: string }) {
   return (
@@ -121,6 +252,17 @@ export default function SyncPage() {
   }, [fetcher.state, fetcher.data, shopify]);
 
   const parked = data.problems.filter((p) => p.status === "parked").length;
+  const importing =
+    data.history.latest !== null && ["queued", "running", "applying"].includes(data.history.latest.status);
+
+  // While an import runs the card follows it.
+  useEffect(() => {
+    if (!importing) return undefined;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 3000);
+    return () => clearInterval(timer);
+  }, [importing, revalidator]);
 
   return (
     <Page>
@@ -141,6 +283,10 @@ export default function SyncPage() {
               }
             />
           </InlineGrid>
+        </Layout.Section>
+
+        <Layout.Section>
+          <OrderHistoryCard history={data.history} />
         </Layout.Section>
 
         <Layout.Section>

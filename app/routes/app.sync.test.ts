@@ -1,0 +1,138 @@
+/**
+ * The Sync page's "Order history" card through the real route module with real Requests: the
+ * loader shows the latest import (progress, counts, result), the action imports again for a chosen
+ * window, refuses bad input with a 400 and a second import while one runs with a 409, and retries
+ * a failed import. Only the embedded-admin session check is stood in for (as in app.returns.test.ts);
+ * the database and Shopify (the in-process sandbox) are real.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
+import { processingWebhookFetch } from "../../tests/helpers/webhooks";
+import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
+import type { GraphqlFn } from "../shopify/admin.server";
+
+const session = { shop: TEST_SHOP, graphql: null as unknown as GraphqlFn };
+vi.mock("../shopify.server", () => ({
+  authenticate: { admin: async () => ({ session: { shop: session.shop }, admin: { graphql: session.graphql } }) },
+}));
+
+const secret = process.env.SHOPIFY_API_SECRET!;
+let t: TestDatabase;
+let world: ReturnType<typeof testSandbox>;
+type Handler = (a: never) => Promise<Response>;
+let loader: Handler;
+const outage = { on: false };
+let action: Handler;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  process.env.DATABASE_URL = t.url;
+  world = testSandbox({ webhookFetch: processingWebhookFetch(t.db, secret), apiSecret: secret });
+  world.sandbox.webhooks.hold();
+  for (let i = 0; i < 4; i++) {
+    world.sandbox.placeOrder({
+      shop: TEST_SHOP,
+      email: `past${i}@example.com`,
+      lines: [{ variantId: world.mug.variants[0].id, quantity: 1 }],
+      paid: true,
+    });
+  }
+  const real = world.sandbox.graphqlClient(TEST_SHOP);
+  // Shopify refuses to start bulk queries while `outage` is set.
+  session.graphql = async (query, options) =>
+    outage.on && query.includes("bulkOperationRunQuery")
+      ? new Response(JSON.stringify({ errors: [{ message: "Shopify is down for maintenance" }] }))
+      : real(query, options);
+  await t.db.shop.create({ data: { domain: TEST_SHOP, currencyCode: "USD", ianaTimezone: "America/Toronto" } });
+  const route = await import("./app.sync");
+  loader = route.loader as never;
+  action = route.action as never;
+});
+afterAll(async () => {
+  world.sandbox.close();
+  await t.drop();
+});
+
+const url = "https://app.test/app/sync";
+const post = async (fields: Record<string, string>) => {
+  const response = await action({
+    request: new Request(url, { method: "POST", body: new URLSearchParams(fields) }),
+    params: {},
+    context: {},
+  } as never);
+  return { status: response.status, body: (await response.json()) as { ok: boolean; message: string } };
+};
+const card = async () => {
+  const response = await loader({ request: new Request(url), params: {}, context: {} } as never);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { history: { latest: Record<string, unknown> | null; finished: string | null } })
+    .history;
+};
+
+/** What the finish webhook's job does, here awaited. */
+async function finishImport() {
+  const { advanceHistoryImport } = await import("../services/history-import/import.server");
+  const { latestImport } = await import("../models/history-import.server");
+  await world.sandbox.bulk.settle();
+  const row = (await latestImport(t.db, TEST_SHOP))!;
+  const deps = {
+    db: t.db,
+    graphql: session.graphql,
+    fetchResult: async (u: string) => world.sandbox.fetchBulkResult(u),
+  };
+  return advanceHistoryImport(deps, TEST_SHOP, row.id);
+}
+
+describe("the Sync page's Order history card", () => {
+  it("shows no import before there is one, with the default window and points off", async () => {
+    const history = await card();
+    expect(history.latest).toBeNull();
+    expect(history).toMatchObject({ settings: { windowDays: 90, pastOrdersEarnPoints: false } });
+  });
+
+  it.each([
+    [{ intent: "import", windowDays: "45" }, "Choose how far back"],
+    [{ intent: "import", windowDays: "ninety" }, "Choose how far back"],
+    [{ intent: "import" }, "Choose how far back"],
+    [{ intent: "import", windowDays: "90", earnPoints: "maybe" }, "either on or off"],
+  ])("refuses %o with a 400 and says why", async (fields, message) => {
+    const { status, body } = await post(fields);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ ok: false });
+    expect(body.message).toContain(message);
+    expect((await card()).latest).toBeNull();
+  });
+
+  it("imports again for a longer window, shows progress, then the result", async () => {
+    const { status, body } = await post({ intent: "import", windowDays: "365", earnPoints: "on" });
+    expect(status).toBe(200);
+    expect(body).toEqual({ ok: true, message: "Importing the last 365 days of orders" });
+    const during = await card();
+    expect(during.latest).toMatchObject({ status: "running", windowDays: 365, earnPoints: true, trigger: "merchant" });
+    expect(during).toMatchObject({ settings: { windowDays: 365, pastOrdersEarnPoints: true } });
+    // A second one while it runs is refused.
+    expect(await post({ intent: "import", windowDays: "30" })).toMatchObject({ status: 409 });
+
+    expect(await finishImport()).toBe("completed");
+    const after = await card();
+    expect(after.latest).toMatchObject({ status: "completed", total: 4, done: 4, percent: 100, error: null });
+    expect(after.finished).toBeTruthy();
+  });
+
+  it("shows a failure and retries it", async () => {
+    expect(await post({ intent: "import-retry" })).toMatchObject({ status: 409 });
+    outage.on = true;
+    const failed = await post({ intent: "import", windowDays: "30" });
+    expect(failed.status).toBe(409);
+    expect(failed.body.message).toContain("Shopify is down for maintenance");
+    expect((await card()).latest).toMatchObject({ status: "failed", windowDays: 30 });
+
+    outage.on = false;
+    const retried = await post({ intent: "import-retry" });
+    expect(retried).toMatchObject({ status: 200, body: { ok: true } });
+    expect((await card()).latest).toMatchObject({ status: "running", trigger: "retry", windowDays: 30 });
+    expect(await finishImport()).toBe("completed");
+    expect((await card()).latest).toMatchObject({ status: "completed", done: 4 });
+  });
+});

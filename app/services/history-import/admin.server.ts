@@ -1,0 +1,99 @@
+/**
+ * The Sync page's "Order history" card: the latest import as the merchant sees it, and the
+ * merchant's two actions (import again for a chosen window, retry a failed import).
+ */
+import type { Db } from "../../db.server";
+import { latestImport, loadImportSettings, saveImportSettings } from "../../models/history-import.server";
+
+import { importProgress, startHistoryImport, type HistoryImportDeps } from "./import.server";
+
+/** The windows the merchant can choose from, in days. */
+export const IMPORT_WINDOWS = [30, 90, 180, 365] as const;
+
+export interface ImportCardView {
+  settings: { windowDays: number; pastOrdersEarnPoints: boolean };
+  latest: {
+    id: string;
+    status: string;
+    trigger: string;
+    windowDays: number;
+    earnPoints: boolean;
+    total: number;
+    done: number;
+    percent: number;
+    secondsLeft: number | null;
+    error: string | null;
+    startedAt: string;
+    finishedAt: string | null;
+  } | null;
+}
+
+export async function importCard(db: Db, shop: string, now: Date): Promise<ImportCardView> {
+  const [row, settings] = await Promise.all([latestImport(db, shop), loadImportSettings(db, shop)]);
+  if (!row) return { settings, latest: null };
+  const progress = importProgress(row, now);
+  return {
+    settings,
+    latest: {
+      id: row.id,
+      status: row.status,
+      trigger: row.trigger,
+      windowDays: row.windowDays,
+      earnPoints: row.earnPoints,
+      ...progress,
+      error: row.error,
+      startedAt: row.startedAt.toISOString(),
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+    },
+  };
+}
+
+export type ImportActionResult = { ok: true; message: string } | { ok: false; status: 400 | 409; message: string };
+
+/** Reads the "import again" form: a window from IMPORT_WINDOWS and the points switch (a checkbox). */
+export function parseImportForm(form: FormData): { windowDays: number; earnPoints: boolean } | { error: string } {
+  const raw = form.get("windowDays");
+  const windowDays = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(IMPORT_WINDOWS as ReadonlyArray<number>).includes(windowDays)) {
+    return { error: `Choose how far back to import: ${IMPORT_WINDOWS.join(", ")} days.` };
+  }
+  const points = form.get("earnPoints");
+  if (points !== null && points !== "on" && points !== "true" && points !== "false") {
+    return { error: "Past orders earning points is either on or off." };
+  }
+  return { windowDays, earnPoints: points === "on" || points === "true" };
+}
+
+function started(row: { status: string; error: string | null }, windowDays: number): ImportActionResult {
+  if (row.status === "failed") return { ok: false, status: 409, message: row.error ?? "The import could not start." };
+  return { ok: true, message: `Importing the last ${windowDays} days of orders` };
+}
+
+/** The merchant's import for a longer (or shorter) window; the choices are kept for next time. */
+export async function importAgain(deps: HistoryImportDeps, shop: string, form: FormData): Promise<ImportActionResult> {
+  const input = parseImportForm(form);
+  if ("error" in input) return { ok: false, status: 400, message: input.error };
+  const current = await latestImport(deps.db, shop);
+  if (current && ["queued", "running", "applying"].includes(current.status)) {
+    return { ok: false, status: 409, message: "An import is already under way; wait for it to finish." };
+  }
+  await saveImportSettings(deps.db, shop, { windowDays: input.windowDays, pastOrdersEarnPoints: input.earnPoints });
+  const row = await startHistoryImport(deps, shop, {
+    trigger: "merchant",
+    windowDays: input.windowDays,
+    earnPoints: input.earnPoints,
+  });
+  return started(row, input.windowDays);
+}
+
+/** Runs the latest import again, with its window and points choice, if it failed. */
+export async function retryImport(deps: HistoryImportDeps, shop: string): Promise<ImportActionResult> {
+  const last = await latestImport(deps.db, shop);
+  if (last?.status !== "failed") return { ok: false, status: 409, message: "There is no failed import to retry." };
+  const row = await startHistoryImport(deps, shop, {
+    trigger: "retry",
+    windowDays: last.windowDays,
+    earnPoints: last.earnPoints,
+  });
+  return started(row, last.windowDays);
+}
