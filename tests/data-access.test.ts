@@ -57,6 +57,9 @@ const OWNERS: Record<string, string[]> = {
   HistoryImportSettings: ["app/services/history-import/", "app/models/history-import.server.ts"],
   // Reconciliation's cursor and last pass (docs/decisions/0023-reconciliation.md)
   ReconciliationState: ["app/services/reconciliation/", "app/models/reconciliation.server.ts"],
+  // The setup guide on the admin home (docs/decisions/0024-setup-guide.md)
+  StorefrontBlockSeen: ["app/models/setup-guide.server.ts"],
+  SetupGuideState: ["app/models/setup-guide.server.ts"],
   // Infrastructure
   RateLimitCounter: ["app/services/rate-limit.server.ts"],
   ScheduledTask: ["app/jobs/scheduler.server.ts"],
