@@ -3,12 +3,12 @@
  * merchant's two actions (import again for a chosen window, retry a failed import).
  */
 import type { Db } from "../../db.server";
+import { IMPORT_WINDOWS } from "../../domain/history-import/windows";
 import { latestImport, loadImportSettings, saveImportSettings } from "../../models/history-import.server";
 
 import { importProgress, startHistoryImport, type HistoryImportDeps } from "./import.server";
 
-/** The windows the merchant can choose from, in days. */
-export const IMPORT_WINDOWS = [30, 90, 180, 365] as const;
+export { IMPORT_WINDOWS };
 
 export interface ImportCardView {
   settings: { windowDays: number; pastOrdersEarnPoints: boolean };
