@@ -28,7 +28,8 @@ import { jobs } from "../jobs/index.server";
 import { shopTimeZone } from "../models/shop.server";
 import { pendingEventIds, requeueEvents, syncOverview } from "../models/webhook-inbox.server";
 import { formatAge, formatShopTime } from "../utils/format";
-import { IMPORT_WINDOWS, importAgain, importCard, retryImport } from "../services/history-import/admin.server";
+import { importAgain, importCard, retryImport } from "../services/history-import/admin.server";
+import { IMPORT_WINDOWS } from "../domain/history-import/windows";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -115,7 +116,8 @@ function importSummary(latest: NonNullable<History["latest"]>) {
   const orders = (n: number) => (n === 1 ? "1 order" : `${n.toLocaleString("en-US")} orders`);
   if (latest.status === "completed") {
     return latest.done === 0
-      ? `Done: Shopify had no orders from the last ${latest.windowDays} days, so there was nothing to import.`
+      ? `Done: there were no orders from the last ${latest.windowDays} days to import. ` +
+          "New orders arrive as they are placed."
       : `Done: ${orders(latest.done)} from the last ${latest.windowDays} days imported.`;
   }
   if (latest.status === "queued") return "Waiting to start…";
