@@ -76,6 +76,21 @@ async function install(sandbox: Sandbox, appUrl: string, shop: string) {
   }
 }
 
+/**
+ * The install starts the app's import of the shop's history (a bulk query, in the background). The
+ * demo's shop has no orders yet: the import runs on the empty shop before the seed places any, so
+ * it always ends the same way (nothing to import) instead of racing the seed. Gives up quietly after
+ * `timeoutMs` if the app starts none.
+ */
+async function waitForInstallImport(sandbox: Sandbox, shop: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (sandbox.bulk.list(sandbox.shop(shop)).length === 0) {
+    if (Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await sandbox.bulk.settle();
+}
+
 export async function startDemo(options: DemoOptions = {}) {
   if (process.env.NODE_ENV === "production") {
     throw new Error("npm run demo runs the local Shopify sandbox, which never runs with NODE_ENV=production.");
@@ -176,6 +191,7 @@ export async function startDemo(options: DemoOptions = {}) {
       };
       seedDemoCatalogue(seedOptions);
       await install(sandbox, appUrl, DEMO_SHOP.domain);
+      await waitForInstallImport(sandbox, DEMO_SHOP.domain);
       const seeded = seedDemoActivity(seedOptions);
       await sandbox.flush();
       save();

@@ -169,6 +169,7 @@ function OrderHistoryCard({ history }: { history: History }) {
               <>
                 <ProgressBar
                   progress={latest.percent}
+                  animated={active}
                   tone={latest.status === "completed" ? "success" : "highlight"}
                   ariaLabelledBy="history-import-summary"
                 />

@@ -37,6 +37,14 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
     const orders = await db.order.count({ where: { shop: demo.shop } });
     expect(orders).toBe(40);
     await expect(app.getByText("40", { exact: true }).first().waitFor()).resolves.toBeUndefined();
+    // The install imported the shop's history: the demo's shop was empty then (its orders are seeded
+    // through webhooks afterwards), so the import finished with nothing to import and says so.
+    await expect(app.getByText("Order history").first().waitFor()).resolves.toBeUndefined();
+    await expect(
+      app.getByText("Done: there were no orders from the last 90 days to import.", { exact: false }).waitFor(),
+    ).resolves.toBeUndefined();
+    const history = await db.historyImport.findFirstOrThrow({ where: { shop: demo.shop } });
+    expect(history).toMatchObject({ trigger: "install", status: "completed", ordersImported: 0, error: null });
     // The app's navigation is drawn by the admin frame from the app's <ui-nav-menu>.
     await expect(page.locator("#app-nav a", { hasText: "Sync" }).waitFor()).resolves.toBeUndefined();
     await page.screenshot({ path: screenshotPath("admin-sync"), fullPage: true });
