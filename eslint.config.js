@@ -76,6 +76,18 @@ const config = [
     },
   },
   {
+    // Areas register at start-up, before a test or script has chosen its database; shopify.server.ts
+    // opens the session storage on the database of the moment it is first imported. Registration
+    // files import it lazily (`await import(...)`) where they need the Admin API.
+    files: ["app/areas.server.ts", "app/services/**/register.server.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/shopify.server"], message: "Import shopify.server lazily where it is used." }] },
+      ],
+    },
+  },
+  {
     // `declare global { var … }` is the TypeScript way to type a process-wide singleton.
     files: ["**/*.d.ts", "app/db.server.ts"],
     rules: { "no-var": "off" },

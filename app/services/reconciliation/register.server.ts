@@ -6,7 +6,6 @@ import type { Db } from "../../db.server";
 import { registerPeriodicTask } from "../../jobs/scheduler.server";
 import { installedShopDomains } from "../../models/shop.server";
 import { deleteShopReconciliation } from "../../models/reconciliation.server";
-import { unauthenticated } from "../../shopify.server";
 import { registerPersonalDataArea } from "../compliance.server";
 
 import { reconcileShop } from "./reconcile.server";
@@ -15,6 +14,9 @@ export const RECONCILIATION_EVERY_MS = 15 * 60_000;
 
 /** A pass for one shop with its offline session's Admin API (the Sync page's "Check now" too). */
 export async function reconcileInstalledShop(db: Db, shop: string, trigger: "schedule" | "merchant", now?: Date) {
+  // Imported when needed: areas register at start-up, before a test or script has chosen its
+  // database, and shopify.server.ts opens the session storage on the database of that moment.
+  const { unauthenticated } = await import("../../shopify.server");
   const { admin } = await unauthenticated.admin(shop);
   return reconcileShop({ db, graphql: admin.graphql, now: now ? () => now : undefined }, shop, trigger);
 }
