@@ -13,6 +13,7 @@ import { registerContact } from "./services/contact/register.server";
 import { registerLoyalty } from "./services/loyalty/register.server";
 import { registerReconciliation } from "./services/reconciliation/register.server";
 import { registerHistoryImport } from "./services/history-import/register.server";
+import { registerSetupGuide } from "./services/setup-guide/register.server";
 
 registerTracking();
 registerReturns();
@@ -20,6 +21,7 @@ registerContact();
 registerLoyalty();
 registerReconciliation();
 registerHistoryImport();
+registerSetupGuide();
 
 // Shared: the outbox is sent by whichever process wins the lease. (Rate-limit counters need no task:
 // rate-limiter-flexible deletes expired ones itself, in the processes that write them.)

@@ -10,6 +10,11 @@ export async function getContactSettings(db: Db, shop: string): Promise<ContactS
   return readContactSettings(row?.settings);
 }
 
+/** Whether the settings were saved at least once (the setup guide's business hours step). */
+export async function contactSettingsSaved(db: Db, shop: string): Promise<boolean> {
+  return (await db.contactSettings.count({ where: { shop } })) > 0;
+}
+
 export async function saveContactSettings(db: Db, shop: string, settings: ContactSettings) {
   const json = JSON.stringify(settings);
   await db.contactSettings.upsert({ where: { shop }, create: { shop, settings: json }, update: { settings: json } });

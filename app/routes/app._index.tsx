@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import {
@@ -17,23 +17,54 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { lazy, Suspense, useEffect, useState } from "react";
 
 import { db } from "../db.server";
+import { env } from "../env.server";
 import { formatMoney } from "../domain/shared/money";
 import { authenticate } from "../shopify.server";
 import { periodFromQuery } from "../services/dashboard/period.server";
 import { requestsPerDay } from "../services/dashboard/core-metrics.server";
 import { computeDashboard, type DashboardFigure } from "../services/dashboard/registry.server";
+import { isSetupIntent, loadSetupGuide, runSetupAction } from "../services/setup-guide/guide.server";
+import { SetupGuide, ShowSetupGuide } from "../components/SetupGuide";
 
 // The service dashboard is the app's home: every figure from stored rows, over the merchant's
-// period, with the change from the period before.
+// period, with the change from the period before; above it, a new shop's setup guide.
 const Charts = lazy(() => import("../components/dashboard/Charts"));
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const range = await periodFromQuery(request, session.shop);
   if ("error" in range) throw json({ message: range.error }, { status: 400 });
-  const dashboard = await computeDashboard(db(), session.shop, range, new Date());
-  const daily = await requestsPerDay(db(), session.shop, { period: dashboard.current, timeZone: dashboard.timeZone });
-  return json({ ...dashboard, daily });
+  const now = new Date();
+  // The guide's reads run beside the dashboard's, so the page waits for the slower of the two only.
+  const [dashboard, setup] = await Promise.all([
+    computeDashboard(db(), session.shop, range, now).then(async (d) => ({
+      ...d,
+      daily: await requestsPerDay(db(), session.shop, { period: d.current, timeZone: d.timeZone }),
+    })),
+    loadSetupGuide({ db: db(), apiKey: env().SHOPIFY_API_KEY }, session.shop, now),
+  ]);
+  return json({ ...dashboard, setup });
+};
+
+const answer = (ok: boolean, message: string, status = 200) => json({ ok, message }, { status });
+
+// The setup guide's actions: accept a default, send a test email, dismiss or bring back the guide.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  if (request.method !== "POST") return answer(false, "Use POST.", 405);
+  if (Number(request.headers.get("content-length") ?? 0) > 10_000)
+    return answer(false, "The request is too large.", 413);
+  let intent: FormDataEntryValue | null;
+  try {
+    intent = (await request.formData()).get("intent");
+  } catch {
+    return answer(false, "The request could not be read. Reload the page and try again.", 400);
+  }
+  if (!isSetupIntent(intent)) {
+    return answer(false, "That is not a step of the setup guide. Reload the page and try again.", 400);
+  }
+  const result = await runSetupAction({ db: db() }, session.shop, intent, new Date());
+  return result.ok ? answer(true, result.message) : answer(false, result.message, result.status);
 };
 
 function formatValue(f: { format: DashboardFigure["format"] }, value: number | null, currency: string) {
@@ -85,6 +116,11 @@ export default function Dashboard() {
     >
       <TitleBar title="Service dashboard" />
       <BlockStack gap="400">
+        {data.setup.complete ? null : data.setup.dismissed ? (
+          <ShowSetupGuide remaining={data.setup.total - data.setup.completed} />
+        ) : (
+          <SetupGuide guide={data.setup} />
+        )}
         <Card>
           <Form method="get">
             <InlineStack gap="300" blockAlign="end" wrap>

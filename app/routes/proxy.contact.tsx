@@ -4,11 +4,13 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { proxyJson } from "../services/app-proxy.server";
 import { verifyProxyRequest } from "../services/app-proxy-auth.server";
+import { noteBlockSeen } from "../services/setup-guide/block-seen.server";
 import { contactView, submitContact } from "../services/contact/storefront.server";
 
 // GET /apps/aftercare/contact: what the Contact block shows (channels, hours, FAQ, form topics).
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await verifyProxyRequest(request);
+  await noteBlockSeen(db(), ctx.shop, "contact", new Date());
   const answer = await contactView(db(), ctx.shop, ctx.params.get("locale"), new Date());
   return proxyJson(answer.body, { status: answer.status });
 };
@@ -18,6 +20,7 @@ const MAX_BODY = 20_000;
 // POST /apps/aftercare/contact: the contact form (JSON or form-encoded).
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await verifyProxyRequest(request);
+  await noteBlockSeen(db(), ctx.shop, "contact", new Date());
   if (request.method !== "POST")
     return proxyJson({ error: "method_not_allowed", message: "Send the form with POST." }, { status: 405 });
   const raw = await request.text();

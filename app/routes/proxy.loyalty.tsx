@@ -5,6 +5,7 @@ import { adminClient } from "../shopify/admin.server";
 import { unauthenticated } from "../shopify.server";
 import { proxyJson } from "../services/app-proxy.server";
 import { verifyProxyRequest } from "../services/app-proxy-auth.server";
+import { noteBlockSeen } from "../services/setup-guide/block-seen.server";
 import { loyaltyGet, loyaltyPost, type ProxyDeps } from "../services/loyalty/proxy.server";
 
 const deps = (): ProxyDeps => ({
@@ -23,13 +24,16 @@ const deps = (): ProxyDeps => ({
 
 // GET /apps/aftercare/loyalty: the program, the rewards and, for a signed-in shopper, their points.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const answer = await loyaltyGet(await verifyProxyRequest(request), deps());
+  const ctx = await verifyProxyRequest(request);
+  await noteBlockSeen(db(), ctx.shop, "loyalty", new Date());
+  const answer = await loyaltyGet(ctx, deps());
   return proxyJson(answer.body, { status: answer.status });
 };
 
 // POST /apps/aftercare/loyalty: intent=redeem&rewardId=… or intent=birthday&month=…&day=…
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await verifyProxyRequest(request);
+  await noteBlockSeen(db(), ctx.shop, "loyalty", new Date());
   if (request.method !== "POST")
     return proxyJson({ error: "method_not_allowed", message: "Use POST." }, { status: 405 });
   let form: Record<string, unknown> = {};

@@ -6,6 +6,7 @@ import { adminClient } from "../shopify/admin.server";
 import { unauthenticated } from "../shopify.server";
 import { proxyJson } from "../services/app-proxy.server";
 import { verifyProxyRequest } from "../services/app-proxy-auth.server";
+import { noteBlockSeen } from "../services/setup-guide/block-seen.server";
 import { createShopperReturn, returnsLookup, type StorefrontDeps } from "../services/returns/storefront.server";
 
 function deps(): StorefrontDeps {
@@ -26,13 +27,16 @@ function deps(): StorefrontDeps {
 
 // GET /apps/aftercare/returns: an order's eligibility, a customer's orders, or a return's status.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const answer = await returnsLookup(await verifyProxyRequest(request), deps());
+  const ctx = await verifyProxyRequest(request);
+  await noteBlockSeen(db(), ctx.shop, "returns", new Date());
+  const answer = await returnsLookup(ctx, deps());
   return proxyJson(answer.body, { status: answer.status, headers: answer.headers });
 };
 
 // POST /apps/aftercare/returns: a shopper's return request (JSON body).
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await verifyProxyRequest(request);
+  await noteBlockSeen(db(), ctx.shop, "returns", new Date());
   if (request.method !== "POST")
     return proxyJson({ error: "method_not_allowed", message: "Use POST to start a return." }, { status: 405 });
   const text = await request.text();

@@ -6,6 +6,12 @@ export async function loadLoyaltySettings(db: Db, shop: string): Promise<Loyalty
   return parseSettings(row?.settings);
 }
 
+/** Whether the settings were saved at least once, and whether the program is on (the setup guide). */
+export async function loyaltyProgramState(db: Db, shop: string): Promise<{ saved: boolean; enabled: boolean }> {
+  const row = await db.loyaltySettings.findUnique({ where: { shop } });
+  return { saved: row !== null, enabled: parseSettings(row?.settings).enabled };
+}
+
 export type SaveResult = { ok: true; settings: LoyaltySettings } | { ok: false; errors: Record<string, string> };
 
 /** Validates and stores the whole document; nothing is written when any field is wrong. */

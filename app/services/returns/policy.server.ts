@@ -25,6 +25,11 @@ export async function getReturnPolicy(db: Db, shop: string): Promise<ReturnPolic
   return readPolicy(row?.settings);
 }
 
+/** Whether the shop's policy was saved at least once (either page, or the setup guide's default). */
+export async function returnPolicySaved(db: Db, shop: string): Promise<boolean> {
+  return (await db.returnSettings.count({ where: { shop } })) > 0;
+}
+
 export type SavePolicyResult = { ok: true; policy: ReturnPolicy } | { ok: false; problems: PolicyProblem[] };
 
 /**

@@ -10,6 +10,7 @@ import { adminClient } from "../../shopify/admin.server";
 import { unauthenticated } from "../../shopify.server";
 import { PROXY_JSON_HEADERS } from "../app-proxy.server";
 import { verifyProxyRequest } from "../app-proxy-auth.server";
+import { noteBlockSeen } from "../setup-guide/block-seen.server";
 
 import { lookupTracking, type LookupAnswer } from "./lookup.server";
 
@@ -32,7 +33,11 @@ const deps = () => ({
  * Shopify library and proxyContext throw it (a repeated query parameter is one).
  */
 export async function trackingEndpoint(request: Request): Promise<LookupAnswer> {
-  return lookupTracking(await verifyProxyRequest(request), deps());
+  const ctx = await verifyProxyRequest(request);
+  const d = deps();
+  // The setup guide's "block at work" mark: a map lookup here, a write at most once an hour.
+  await noteBlockSeen(d.db, ctx.shop, "tracking", new Date());
+  return lookupTracking(ctx, d);
 }
 
 /** The answer as text, for server.js: whatever was thrown as a Response becomes the answer. */

@@ -1,0 +1,236 @@
+/**
+ * Polaris's setup-guide pattern for the admin home: a card with a title, "N of M tasks complete"
+ * and a progress bar, a collapsible list of steps (one open at a time, the first one not done by
+ * default), each with a done mark, a short description and one primary action. The whole guide
+ * can be dismissed; the home page offers to bring it back. Steps tick from the server's state.
+ */
+import { useFetcher } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import {
+  BlockStack,
+  Box,
+  Button,
+  ButtonGroup,
+  Card,
+  Collapsible,
+  InlineStack,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
+import { useEffect, useState } from "react";
+
+export type GuideAction =
+  { kind: "link"; label: string; url: string; external: boolean } | { kind: "post"; label: string; intent: string };
+
+export interface GuideStep {
+  id: string;
+  title: string;
+  description: string;
+  note: string;
+  done: boolean;
+  action: GuideAction;
+  secondary: { label: string; url: string } | null;
+}
+
+export interface GuideData {
+  steps: GuideStep[];
+  completed: number;
+  total: number;
+}
+
+interface ActionAnswer {
+  ok: boolean;
+  message: string;
+}
+
+/** The round mark beside a step: an empty dashed circle, or a filled one with a tick when done. */
+function DoneMark({ done }: { done: boolean }) {
+  return (
+    <Box
+      as="span"
+      minWidth="20px"
+      minHeight="20px"
+      borderRadius="full"
+      borderWidth="050"
+      borderStyle={done ? "solid" : "dashed"}
+      borderColor={done ? "border-success" : "border-emphasis"}
+      background={done ? "bg-fill-success" : "bg-surface"}
+    >
+      <span
+        aria-hidden="true"
+        style={{ display: "block", width: 20, lineHeight: "20px", textAlign: "center", color: "white", fontSize: 12 }}
+      >
+        {done ? "✓" : ""}
+      </span>
+    </Box>
+  );
+}
+
+/** Shows the action's answer as an App Bridge toast once it arrives. */
+function useToastAnswer(fetcher: ReturnType<typeof useFetcher<ActionAnswer>>) {
+  const shopify = useAppBridge();
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !fetcher.data) return;
+    shopify.toast.show(fetcher.data.message, { isError: !fetcher.data.ok });
+  }, [fetcher.state, fetcher.data, shopify]);
+}
+
+function StepActions({ step }: { step: GuideStep }) {
+  const fetcher = useFetcher<ActionAnswer>();
+  useToastAnswer(fetcher);
+  const primary =
+    step.action.kind === "link" ? (
+      <Button
+        variant="primary"
+        url={step.action.url}
+        target={step.action.external ? "_blank" : undefined}
+        external={step.action.external}
+      >
+        {step.action.label}
+      </Button>
+    ) : (
+      <Button
+        variant="primary"
+        loading={fetcher.state !== "idle"}
+        onClick={() => fetcher.submit({ intent: (step.action as { intent: string }).intent }, { method: "post" })}
+      >
+        {step.action.label}
+      </Button>
+    );
+  return (
+    <BlockStack gap="200">
+      <ButtonGroup>
+        {primary}
+        {step.secondary ? (
+          <Button variant="tertiary" url={step.secondary.url}>
+            {step.secondary.label}
+          </Button>
+        ) : null}
+      </ButtonGroup>
+      {fetcher.data && !fetcher.data.ok ? (
+        <div role="alert">
+          <Text as="p" tone="critical">
+            {fetcher.data.message}
+          </Text>
+        </div>
+      ) : null}
+    </BlockStack>
+  );
+}
+
+export function SetupGuide({ guide }: { guide: GuideData }) {
+  const firstOpen = guide.steps.find((s) => !s.done)?.id ?? null;
+  const [expanded, setExpanded] = useState<string | null>(firstOpen);
+  const [listOpen, setListOpen] = useState(true);
+  const dismiss = useFetcher<ActionAnswer>();
+  // When a step ticks (the loader ran again after an action), move on to the next open one.
+  useEffect(() => setExpanded(firstOpen), [firstOpen]);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="start" wrap={false}>
+          <BlockStack gap="100">
+            <Text as="h2" variant="headingMd">
+              Setup guide
+            </Text>
+            <Text as="p" tone="subdued">
+              Get Aftercare ready for your shoppers. Each step ticks itself off once Aftercare sees it done.
+            </Text>
+          </BlockStack>
+          <InlineStack gap="200" wrap={false}>
+            <Button
+              variant="tertiary"
+              loading={dismiss.state !== "idle"}
+              onClick={() => dismiss.submit({ intent: "setup.dismiss" }, { method: "post" })}
+            >
+              Dismiss guide
+            </Button>
+            <Button
+              variant="tertiary"
+              disclosure={listOpen ? "up" : "down"}
+              ariaExpanded={listOpen}
+              ariaControls="setup-guide-steps"
+              onClick={() => setListOpen((open) => !open)}
+            >
+              {listOpen ? "Hide steps" : "Show steps"}
+            </Button>
+          </InlineStack>
+        </InlineStack>
+        <InlineStack gap="300" blockAlign="center" wrap={false}>
+          <Text as="p" variant="bodySm" id="setup-guide-progress">
+            {guide.completed} of {guide.total} tasks complete
+          </Text>
+          <Box width="160px">
+            <ProgressBar
+              progress={guide.total ? Math.round((guide.completed / guide.total) * 100) : 0}
+              size="small"
+              tone="primary"
+              ariaLabelledBy="setup-guide-progress"
+            />
+          </Box>
+        </InlineStack>
+        <Collapsible id="setup-guide-steps" open={listOpen} transition={{ duration: "150ms" }}>
+          <BlockStack gap="100" as="ul">
+            {guide.steps.map((step) => {
+              const open = expanded === step.id;
+              return (
+                <Box
+                  as="li"
+                  key={step.id}
+                  id={`setup-step-${step.id}`}
+                  padding="200"
+                  borderRadius="200"
+                  background={open ? "bg-surface-secondary" : undefined}
+                >
+                  <InlineStack gap="300" blockAlign="start" wrap={false}>
+                    <DoneMark done={step.done} />
+                    <BlockStack gap="200">
+                      <Button
+                        variant="monochromePlain"
+                        removeUnderline
+                        textAlign="left"
+                        ariaExpanded={open}
+                        ariaControls={`setup-step-${step.id}-body`}
+                        accessibilityLabel={`${step.title}: ${step.done ? "done" : "not done yet"}`}
+                        onClick={() => setExpanded(open ? null : step.id)}
+                      >
+                        {step.title}
+                      </Button>
+                      <Collapsible id={`setup-step-${step.id}-body`} open={open}>
+                        <BlockStack gap="200">
+                          <Text as="p" tone="subdued">
+                            {step.description}
+                          </Text>
+                          <Text as="p" variant="bodySm" tone={step.done ? "success" : "subdued"}>
+                            {step.note}
+                          </Text>
+                          <StepActions step={step} />
+                        </BlockStack>
+                      </Collapsible>
+                    </BlockStack>
+                  </InlineStack>
+                </Box>
+              );
+            })}
+          </BlockStack>
+        </Collapsible>
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** The home page's way back to a dismissed guide. */
+export function ShowSetupGuide({ remaining }: { remaining: number }) {
+  const fetcher = useFetcher<ActionAnswer>();
+  return (
+    <InlineStack align="end">
+      <Button
+        variant="plain"
+        loading={fetcher.state !== "idle"}
+        onClick={() => fetcher.submit({ intent: "setup.show" }, { method: "post" })}
+      >
+        {`Show setup guide (${remaining} left)`}
+      </Button>
+    </InlineStack>
+  );
+}
