@@ -1,6 +1,6 @@
 import type { Fulfillment, FulfillmentEvent, FulfillmentLine, LineItem, Order } from "@prisma/client";
 
-import { isSqliteDb, type Db } from "../db.server";
+import { isSqliteDb, type Db, type Tx } from "../db.server";
 import type { FulfillmentEventRecord, FulfillmentRecord, OrderRecord, RefundRecord } from "../webhooks/payloads";
 
 import { rawRows } from "./raw-sql.server";
@@ -29,52 +29,96 @@ export async function applyOrder(db: Db, shop: string, order: OrderRecord): Prom
 }
 
 async function applyOrderInTransaction(db: Db, shop: string, order: OrderRecord): Promise<ApplyResult> {
+  return db.$transaction((tx) => applyOrderTx(tx, shop, order));
+}
+
+/**
+ * applyOrder's conditional write inside the caller's transaction: PostgreSQL's webhooks (each in a
+ * transaction of its own) and the history import's batches use it. A row created meanwhile by
+ * another writer throws (P2002 or RowCreatedMeanwhile): the caller runs its transaction again.
+ */
+export async function applyOrderTx(tx: Tx, shop: string, order: OrderRecord): Promise<ApplyResult> {
   const { lineItems, ...fields } = order;
-  return db.$transaction(async (tx) => {
-    const updated = await tx.order.updateMany({
-      where: { shop, shopifyId: order.shopifyId, shopifyUpdatedAt: { lte: order.shopifyUpdatedAt }, redactedAt: null },
-      data: fields,
-    });
-    // An order whose customer asked to be forgotten keeps its commercial facts up to date but
-    // never gets the personal ones back from a late webhook.
-    const redacted = await tx.order.updateMany({
-      where: {
-        shop,
-        shopifyId: order.shopifyId,
-        shopifyUpdatedAt: { lte: order.shopifyUpdatedAt },
-        redactedAt: { not: null },
-      },
-      data: { ...fields, ...REDACTED_ORDER_FIELDS },
-    });
-    updated.count += redacted.count;
-    let orderId: string;
-    let result: ApplyResult;
-    if (updated.count === 0) {
-      const existing = await tx.order.findUnique({
-        where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
-        select: { shopifyUpdatedAt: true },
-      });
-      if (existing) return staleOrLostRace(existing.shopifyUpdatedAt, order.shopifyUpdatedAt);
-      const created = await tx.order.create({ data: { shop, ...fields }, select: { id: true } });
-      orderId = created.id;
-      result = "created";
-    } else {
-      const row = await tx.order.findUniqueOrThrow({
-        where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
-        select: { id: true },
-      });
-      orderId = row.id;
-      result = "updated";
-    }
-    for (const item of lineItems) {
-      await tx.lineItem.upsert({
-        where: { orderId_shopifyId: { orderId, shopifyId: item.shopifyId } },
-        create: { orderId, ...item },
-        update: item,
-      });
-    }
-    return result;
+  const updated = await tx.order.updateMany({
+    where: { shop, shopifyId: order.shopifyId, shopifyUpdatedAt: { lte: order.shopifyUpdatedAt }, redactedAt: null },
+    data: fields,
   });
+  // An order whose customer asked to be forgotten keeps its commercial facts up to date but
+  // never gets the personal ones back from a late webhook.
+  const redacted = await tx.order.updateMany({
+    where: {
+      shop,
+      shopifyId: order.shopifyId,
+      shopifyUpdatedAt: { lte: order.shopifyUpdatedAt },
+      redactedAt: { not: null },
+    },
+    data: { ...fields, ...REDACTED_ORDER_FIELDS },
+  });
+  updated.count += redacted.count;
+  let orderId: string;
+  let result: ApplyResult;
+  if (updated.count === 0) {
+    const existing = await tx.order.findUnique({
+      where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
+      select: { shopifyUpdatedAt: true },
+    });
+    if (existing) return staleOrLostRace(existing.shopifyUpdatedAt, order.shopifyUpdatedAt);
+    const created = await tx.order.create({ data: { shop, ...fields }, select: { id: true } });
+    orderId = created.id;
+    result = "created";
+  } else {
+    const row = await tx.order.findUniqueOrThrow({
+      where: { shop_shopifyId: { shop, shopifyId: order.shopifyId } },
+      select: { id: true },
+    });
+    orderId = row.id;
+    result = "updated";
+  }
+  for (const item of lineItems) {
+    await tx.lineItem.upsert({
+      where: { orderId_shopifyId: { orderId, shopifyId: item.shopifyId } },
+      create: { orderId, ...item },
+      update: item,
+    });
+  }
+  return result;
+}
+
+/** Of several snapshots of one row, the newest (by `at`); the history import's batches. */
+export function newestEach<T extends { shopifyId: string }>(records: T[], at: (r: T) => Date | null): T[] {
+  const byId = new Map<string, T>();
+  for (const r of records) {
+    const kept = byId.get(r.shopifyId);
+    if (!kept || (at(r)?.getTime() ?? 0) >= (at(kept)?.getTime() ?? 0)) byId.set(r.shopifyId, r);
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Many orders in the caller's transaction, with the result applyOrderTx would give each: orders
+ * not mirrored yet are inserted together (one statement for the orders, one for their line items),
+ * the others go through applyOrderTx one by one (newest wins, redaction kept). The history import
+ * writes its batches this way.
+ */
+export async function applyOrdersTx(tx: Tx, shop: string, orders: OrderRecord[]): Promise<void> {
+  const records = newestEach(orders, (o) => o.shopifyUpdatedAt);
+  if (records.length === 0) return;
+  const stored = await tx.order.findMany({
+    where: { shop, shopifyId: { in: records.map((o) => o.shopifyId) } },
+    select: { shopifyId: true },
+  });
+  const known = new Set(stored.map((o) => o.shopifyId));
+  const fresh = records.filter((o) => !known.has(o.shopifyId));
+  if (fresh.length > 0) {
+    const created = await tx.order.createManyAndReturn({
+      data: fresh.map(({ lineItems: _lineItems, ...fields }) => ({ shop, ...fields })),
+      select: { id: true, shopifyId: true },
+    });
+    const idOf = new Map(created.map((o) => [o.shopifyId, o.id]));
+    const items = fresh.flatMap((o) => o.lineItems.map((item) => ({ orderId: idOf.get(o.shopifyId)!, ...item })));
+    if (items.length > 0) await tx.lineItem.createMany({ data: items });
+  }
+  for (const order of records) if (known.has(order.shopifyId)) await applyOrderTx(tx, shop, order);
 }
 
 /** Another writer created the row between this transaction's conditional update and its read. */
@@ -155,8 +199,16 @@ async function applyOrderInOneWrite(db: Db, shop: string, order: OrderRecord): P
 }
 
 export async function applyFulfillment(db: Db, shop: string, f: FulfillmentRecord): Promise<ApplyResult> {
-  const { lines, trackingNumbers, trackingUrls, estimatedDeliveryAt, ...rest } = f;
-  const fields = {
+  if (isSqliteDb(db)) {
+    return applyFulfillmentInOneWrite(db, shop, f.shopifyId, f.shopifyUpdatedAt, fulfillmentFields(f), f.lines);
+  }
+  return retryLostRace(() => db.$transaction((tx) => applyFulfillmentTx(tx, shop, f)));
+}
+
+/** A fulfillment record's columns as stored (tracking lists as JSON). */
+function fulfillmentFields(f: FulfillmentRecord) {
+  const { lines: _lines, trackingNumbers, trackingUrls, estimatedDeliveryAt, ...rest } = f;
+  return {
     ...rest,
     // Shopify's fulfillment payloads rarely carry an estimate; a carrier scan's estimate must
     // not be wiped by a later fulfillments/update that simply does not mention one.
@@ -164,42 +216,60 @@ export async function applyFulfillment(db: Db, shop: string, f: FulfillmentRecor
     trackingNumbers: JSON.stringify(trackingNumbers),
     trackingUrls: JSON.stringify(trackingUrls),
   };
-  if (isSqliteDb(db)) return applyFulfillmentInOneWrite(db, shop, f.shopifyId, f.shopifyUpdatedAt, fields, lines);
-  return retryLostRace(() =>
-    db.$transaction(async (tx) => {
-      const updated = await tx.fulfillment.updateMany({
-        where: { shop, shopifyId: f.shopifyId, shopifyUpdatedAt: { lte: f.shopifyUpdatedAt } },
-        data: fields,
-      });
-      let fulfillmentId: string;
-      let result: ApplyResult;
-      if (updated.count === 0) {
-        const existing = await tx.fulfillment.findUnique({
-          where: { shop_shopifyId: { shop, shopifyId: f.shopifyId } },
-          select: { shopifyUpdatedAt: true },
-        });
-        if (existing) return staleOrLostRace(existing.shopifyUpdatedAt, f.shopifyUpdatedAt);
-        fulfillmentId = (await tx.fulfillment.create({ data: { shop, ...fields }, select: { id: true } })).id;
-        result = "created";
-      } else {
-        fulfillmentId = (
-          await tx.fulfillment.findUniqueOrThrow({
-            where: { shop_shopifyId: { shop, shopifyId: f.shopifyId } },
-            select: { id: true },
-          })
-        ).id;
-        result = "updated";
-      }
-      for (const line of lines) {
-        await tx.fulfillmentLine.upsert({
-          where: { fulfillmentId_lineItemShopifyId: { fulfillmentId, lineItemShopifyId: line.lineItemShopifyId } },
-          create: { fulfillmentId, ...line },
-          update: { quantity: line.quantity },
-        });
-      }
-      return result;
-    }),
-  );
+}
+
+/** applyFulfillment's conditional write inside the caller's transaction (see applyOrderTx). */
+export async function applyFulfillmentTx(tx: Tx, shop: string, f: FulfillmentRecord): Promise<ApplyResult> {
+  const fields = fulfillmentFields(f);
+  const { lines } = f;
+  const updated = await tx.fulfillment.updateMany({
+    where: { shop, shopifyId: f.shopifyId, shopifyUpdatedAt: { lte: f.shopifyUpdatedAt } },
+    data: fields,
+  });
+  let fulfillmentId: string;
+  let result: ApplyResult;
+  if (updated.count === 0) {
+    const existing = await tx.fulfillment.findUnique({
+      where: { shop_shopifyId: { shop, shopifyId: f.shopifyId } },
+      select: { shopifyUpdatedAt: true },
+    });
+    if (existing) return staleOrLostRace(existing.shopifyUpdatedAt, f.shopifyUpdatedAt);
+    fulfillmentId = (await tx.fulfillment.create({ data: { shop, ...fields }, select: { id: true } })).id;
+    result = "created";
+  } else {
+    fulfillmentId = (
+      await tx.fulfillment.findUniqueOrThrow({
+        where: { shop_shopifyId: { shop, shopifyId: f.shopifyId } },
+        select: { id: true },
+      })
+    ).id;
+    result = "updated";
+  }
+  for (const line of lines) {
+    await tx.fulfillmentLine.upsert({
+      where: { fulfillmentId_lineItemShopifyId: { fulfillmentId, lineItemShopifyId: line.lineItemShopifyId } },
+      create: { fulfillmentId, ...line },
+      update: { quantity: line.quantity },
+    });
+  }
+  return result;
+}
+
+/** Many fulfillments in the caller's transaction, as applyOrdersTx does orders. */
+export async function applyFulfillmentsTx(tx: Tx, shop: string, fulfillments: FulfillmentRecord[]): Promise<void> {
+  const records = newestEach(fulfillments, (f) => f.shopifyUpdatedAt);
+  if (records.length === 0) return;
+  const stored = await tx.fulfillment.findMany({
+    where: { shop, shopifyId: { in: records.map((f) => f.shopifyId) } },
+    select: { shopifyId: true },
+  });
+  const known = new Set(stored.map((f) => f.shopifyId));
+  // New shipments without lines are inserted together; the rest one by one.
+  const together = records.filter((f) => !known.has(f.shopifyId) && f.lines.length === 0);
+  if (together.length > 0)
+    await tx.fulfillment.createMany({ data: together.map((f) => ({ shop, ...fulfillmentFields(f) })) });
+  const inserted = new Set(together.map((f) => f.shopifyId));
+  for (const f of records) if (!inserted.has(f.shopifyId)) await applyFulfillmentTx(tx, shop, f);
 }
 
 /** SQLite: read, then one conditional write with the lines nested (see applyOrderInOneWrite). */

@@ -1,4 +1,4 @@
-import type { Db } from "../db.server";
+import type { Db, Tx } from "../db.server";
 import type { ReturnRecord } from "../webhooks/payloads";
 
 import type { ApplyResult } from "./orders.server";
@@ -24,8 +24,13 @@ export async function applyReturnEvent(
   r: ReturnRecord,
   eventAt: Date,
 ): Promise<ApplyResult> {
+  return db.$transaction((tx) => applyReturnEventTx(tx, shop, topic, r, eventAt));
+}
+
+/** The columns a return event writes. */
+function returnData(topic: string, r: ReturnRecord, eventAt: Date) {
   const status = r.status ?? RETURN_STATUS_BY_TOPIC[topic] ?? "open";
-  const data = {
+  return {
     status,
     ...(r.orderShopifyId ? { orderShopifyId: r.orderShopifyId } : {}),
     ...(r.name ? { name: r.name } : {}),
@@ -36,19 +41,28 @@ export async function applyReturnEvent(
     ...(status === "closed" ? { closedAt: eventAt } : {}),
     lastEventAt: eventAt,
   };
-  return db.$transaction(async (tx) => {
-    const existing = await tx.shopifyReturn.findUnique({
-      where: { shop_shopifyId: { shop, shopifyId: r.shopifyId } },
-      select: { id: true, lastEventAt: true },
-    });
-    if (!existing) {
-      await tx.shopifyReturn.create({ data: { shop, shopifyId: r.shopifyId, ...data } });
-      return "created";
-    }
-    if (existing.lastEventAt > eventAt) return "stale";
-    await tx.shopifyReturn.update({ where: { id: existing.id }, data });
-    return "updated";
+}
+
+/** applyReturnEvent inside the caller's transaction (the history import's batches). */
+export async function applyReturnEventTx(
+  tx: Tx,
+  shop: string,
+  topic: string,
+  r: ReturnRecord,
+  eventAt: Date,
+): Promise<ApplyResult> {
+  const data = returnData(topic, r, eventAt);
+  const existing = await tx.shopifyReturn.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: r.shopifyId } },
+    select: { id: true, lastEventAt: true },
   });
+  if (!existing) {
+    await tx.shopifyReturn.create({ data: { shop, shopifyId: r.shopifyId, ...data } });
+    return "created";
+  }
+  if (existing.lastEventAt > eventAt) return "stale";
+  await tx.shopifyReturn.update({ where: { id: existing.id }, data });
+  return "updated";
 }
 
 /** Shopify's returns of an order, the latest changed first. */

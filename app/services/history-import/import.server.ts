@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 
 import type { Db } from "../../db.server";
-import { applyCustomer } from "../../models/customers.server";
+import { applyCustomersTx } from "../../models/customers.server";
 import {
   activeImport,
   claimApplyLease,
@@ -23,8 +23,8 @@ import {
   saveCursor,
   updateImport,
 } from "../../models/history-import.server";
-import { applyFulfillment, applyOrder } from "../../models/orders.server";
-import { applyReturnEvent } from "../../models/shopify-returns.server";
+import { applyFulfillmentsTx, applyOrdersTx } from "../../models/orders.server";
+import { applyReturnEventTx } from "../../models/shopify-returns.server";
 import { adminClient, ShopifyUserError, type GraphqlFn } from "../../shopify/admin.server";
 import { HistoryImportStart, HistoryImportStatus, historyOrdersQuery } from "../../shopify/operations/history-import";
 import { earnForPaidOrder } from "../loyalty/earning.server";
@@ -209,7 +209,6 @@ async function applyHistoryFile(deps: HistoryImportDeps, shop: string, id: strin
   let ordersImported = row.ordersImported;
   let lineNo = 0;
   let batches = 0;
-  let inBatch = 0;
   try {
     if (!row.resultUrl) {
       // Shopify gives no URL when the query matched nothing.
@@ -223,19 +222,25 @@ async function applyHistoryFile(deps: HistoryImportDeps, shop: string, id: strin
       crlfDelay: Infinity,
     });
     let group: OrderGroup | null = null;
+    // Whole orders read but not written yet, and the line the last of them ends on.
+    const pending: OrderGroup[] = [];
+    let pendingEnd = 0;
+    const write = async () => {
+      if (pending.length === 0) return;
+      await applyOrderGroups(db, shop, pending, row.earnPoints, now());
+      ordersImported += pending.length;
+      pending.length = 0;
+      batches += 1;
+      await saveCursor(db, shop, id, { linesApplied: pendingEnd, ordersImported, leaseUntil: leaseUntil() });
+      if (deps.stopAfterBatches !== undefined && batches >= deps.stopAfterBatches) throw new ImportInterrupted();
+    };
     const flush = async (endLine: number) => {
       const done = group;
       if (!done) return;
       group = null;
-      await applyOrderGroup(db, shop, done, row.earnPoints, now());
-      ordersImported += 1;
-      inBatch += 1;
-      if (inBatch >= batchSize) {
-        inBatch = 0;
-        batches += 1;
-        await saveCursor(db, shop, id, { linesApplied: endLine, ordersImported, leaseUntil: leaseUntil() });
-        if (deps.stopAfterBatches !== undefined && batches >= deps.stopAfterBatches) throw new ImportInterrupted();
-      }
+      pending.push(done);
+      pendingEnd = endLine;
+      if (pending.length >= batchSize) await write();
     };
     for await (const text of lines) {
       lineNo += 1;
@@ -257,6 +262,7 @@ async function applyHistoryFile(deps: HistoryImportDeps, shop: string, id: strin
       else throw new Error(`Line ${lineNo} is a ${node.id}, which the import does not expect.`);
     }
     await flush(lineNo);
+    await write();
     await completeImport(db, shop, id, { linesApplied: lineNo, ordersImported, finishedAt: now() });
     return "completed";
   } catch (error) {
@@ -266,16 +272,44 @@ async function applyHistoryFile(deps: HistoryImportDeps, shop: string, id: strin
   }
 }
 
-/** One order with its customer, line items, shipments and returns, through the webhooks' mirror code. */
-export async function applyOrderGroup(db: Db, shop: string, group: OrderGroup, earnPoints: boolean, now: Date) {
-  const customer = customerRecord(group.order);
-  if (customer) await applyCustomer(db, shop, customer);
-  await applyOrder(db, shop, orderRecord(group));
-  for (const f of fulfillmentRecords(group.order)) await applyFulfillment(db, shop, f);
-  for (const ret of group.returns) {
-    for (const e of returnEvents(ret)) await applyReturnEvent(db, shop, e.topic, e.record, e.eventAt);
+/**
+ * A batch of orders with their customers, line items, shipments and returns, in one transaction,
+ * through the mirror's Tx-taking functions (the webhooks' conditional writes; rows not mirrored yet
+ * are inserted together). PostgreSQL: a row another writer created meanwhile makes the batch run
+ * again, which changes nothing already written (every write is keyed and newest-wins). Points, when
+ * asked for, are earned after the batch through loyalty's own earning, once per order.
+ */
+export async function applyOrderGroups(db: Db, shop: string, groups: OrderGroup[], earnPoints: boolean, now: Date) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.$transaction(
+        async (tx) => {
+          await applyCustomersTx(
+            tx,
+            shop,
+            groups.flatMap((g) => customerRecord(g.order) ?? []),
+          );
+          await applyOrdersTx(tx, shop, groups.map(orderRecord));
+          await applyFulfillmentsTx(
+            tx,
+            shop,
+            groups.flatMap((g) => fulfillmentRecords(g.order)),
+          );
+          for (const ret of groups.flatMap((g) => g.returns)) {
+            for (const e of returnEvents(ret)) await applyReturnEventTx(tx, shop, e.topic, e.record, e.eventAt);
+          }
+        },
+        { maxWait: 30_000, timeout: 120_000 },
+      );
+      break;
+    } catch (error) {
+      const code = (error as { code?: string } | null)?.code;
+      if (attempt >= 5 || (code !== "P2002" && code !== "P2025")) throw error;
+    }
   }
-  if (earnPoints && isPaid(group.order) && !group.order.cancelledAt) {
+  if (!earnPoints) return;
+  for (const group of groups) {
+    if (!isPaid(group.order) || group.order.cancelledAt) continue;
     const paidAt = new Date(group.order.processedAt ?? group.order.createdAt);
     // Same code and key (order:<gid>) as a live orders/paid: an order earns once, whichever comes first.
     await earnForPaidOrder(db, shop, paidOrderPayload(group.order), paidAt, now);
