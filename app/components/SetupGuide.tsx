@@ -183,7 +183,9 @@ export function SetupGuide({ guide }: { guide: GuideData }) {
                   background={open ? "bg-surface-secondary" : undefined}
                 >
                   <InlineStack gap="300" blockAlign="start" wrap={false}>
-                    <DoneMark done={step.done} />
+                    <span style={{ flexShrink: 0 }}>
+                      <DoneMark done={step.done} />
+                    </span>
                     <BlockStack gap="200">
                       <Button
                         variant="monochromePlain"

@@ -51,6 +51,28 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
     await page.close();
   });
 
+  it("greets the merchant on the home page with the setup guide and Shopify's deep link for each block", async () => {
+    const page = await newPage(browser);
+    await page.goto(`${demo.sandboxUrl}/admin?path=/app`);
+    const app = page.frameLocator("iframe#app");
+    await expect(app.getByText("Setup guide", { exact: true }).waitFor({ timeout: 30_000 })).resolves.toBeUndefined();
+    await expect(app.getByText(/^\d of 9 tasks complete$/).waitFor()).resolves.toBeUndefined();
+    // The first step not done yet is open; the install's import is done, so that is the tracking block.
+    const toggle = app.locator("#setup-step-block-tracking button").first();
+    expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+    const link = app.locator("#setup-step-block-tracking a", { hasText: "Add to theme" });
+    await link.waitFor();
+    expect(await link.getAttribute("href")).toMatch(
+      new RegExp(
+        `^https://${demo.shop.replace(/\./g, "\\.")}/admin/themes/current/editor\\?template=page` +
+          "&addAppBlockId=[^/&]+/order-tracking&target=newAppsSection$",
+      ),
+    );
+    await page.waitForTimeout(500); // the step's Collapsible finishes opening
+    await page.screenshot({ path: screenshotPath("admin-home-setup-guide"), fullPage: true });
+    await page.close();
+  });
+
   it("renders the theme app extension's blocks on the storefront, in English and right-to-left Persian", async () => {
     const page = await newPage(browser);
     const response = await page.goto(`${demo.sandboxUrl}/store?locale=en`);
