@@ -136,3 +136,45 @@ describe("the Sync page's Order history card", () => {
     expect((await card()).latest).toMatchObject({ status: "completed", done: 4 });
   });
 });
+
+describe("the Sync page's check for missed updates", () => {
+  interface Check {
+    running: boolean;
+    finished: string | null;
+    found: { orders: number };
+    ordersSeen: number;
+  }
+  const check = async () => {
+    const response = await loader({ request: new Request(url), params: {}, context: {} } as never);
+    return ((await response.json()) as { reconciliation: Check }).reconciliation;
+  };
+  async function checkEnded() {
+    for (let i = 0; i < 200; i++) {
+      const state = await check();
+      if (!state.running && state.finished) return state;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("the check did not end");
+  }
+
+  it("checks Shopify now, shows what the webhooks missed, and refuses a second check while one runs", async () => {
+    expect(await check()).toMatchObject({ running: false, finished: null });
+    // An order whose webhooks never reach the app (the sandbox holds them).
+    world.sandbox.placeOrder({
+      shop: TEST_SHOP,
+      email: "missed@example.com",
+      lines: [{ variantId: world.mug.variants[0].id, quantity: 2 }],
+      paid: true,
+    });
+    const started = await post({ intent: "reconcile" });
+    expect(started).toMatchObject({ status: 202, body: { ok: true } });
+    const again = await post({ intent: "reconcile" });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain("already running");
+
+    const ended = await checkEnded();
+    expect(ended.found.orders).toBe(1);
+    expect(ended.ordersSeen).toBeGreaterThanOrEqual(5);
+    expect(await t.db.order.count({ where: { shop: TEST_SHOP, email: "missed@example.com" } })).toBe(1);
+  });
+});

@@ -30,20 +30,29 @@ import { pendingEventIds, requeueEvents, syncOverview } from "../models/webhook-
 import { formatAge, formatShopTime } from "../utils/format";
 import { importAgain, importCard, retryImport } from "../services/history-import/admin.server";
 import { IMPORT_WINDOWS } from "../domain/history-import/windows";
+import { checkNow, reconciliationCard } from "../services/reconciliation/admin.server";
+import { ReconciliationCard } from "../components/ReconciliationCard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const now = new Date();
-  const [overview, storedTimeZone, history] = await Promise.all([
+  const [overview, storedTimeZone, history, reconciliation] = await Promise.all([
     syncOverview(db(), session.shop),
     shopTimeZone(db(), session.shop),
     importCard(db(), session.shop, now),
+    reconciliationCard(db(), session.shop, now),
   ]);
   const timeZone = storedTimeZone ?? "UTC";
   return json({
     history: {
       ...history,
       finished: history.latest?.finishedAt ? formatShopTime(new Date(history.latest.finishedAt), timeZone) : null,
+    },
+    reconciliation: {
+      ...reconciliation,
+      finished: reconciliation.lastFinishedAt
+        ? formatShopTime(new Date(reconciliation.lastFinishedAt), timeZone)
+        : null,
     },
     ordersMirrored: overview.ordersMirrored,
     customersMirrored: overview.customersMirrored,
@@ -84,6 +93,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const result =
       intent === "import" ? await importAgain(deps, session.shop, form) : await retryImport(deps, session.shop);
     return json({ ok: result.ok, message: result.message }, result.ok ? undefined : { status: result.status });
+  }
+  if (intent === "reconcile") {
+    const result = await checkNow({ db: db(), graphql: admin.graphql }, session.shop);
+    return json({ ok: result.ok, message: result.message }, { status: result.ok ? 202 : result.status });
   }
   let count: number;
   if (intent === "retry-all") {
@@ -258,14 +271,22 @@ export default function SyncPage() {
   const importing =
     data.history.latest !== null && ["queued", "running", "applying"].includes(data.history.latest.status);
 
-  // While an import runs the card follows it.
+  const checking = data.reconciliation.running;
+  // While an import or a check runs, the cards follow it.
   useEffect(() => {
-    if (!importing) return undefined;
+    if (!importing && !checking) return undefined;
     const timer = setInterval(() => {
       if (revalidator.state === "idle") revalidator.revalidate();
     }, 3000);
     return () => clearInterval(timer);
-  }, [importing, revalidator]);
+  }, [importing, checking, revalidator]);
+  // Remix reloads the page's data after the check's action answers: the card then shows it running.
+  const checkFetcher = useFetcher<{ ok: boolean; message: string }>();
+  useEffect(() => {
+    if (checkFetcher.state === "idle" && checkFetcher.data) {
+      shopify.toast.show(checkFetcher.data.message, { isError: !checkFetcher.data.ok });
+    }
+  }, [checkFetcher.state, checkFetcher.data, shopify]);
 
   return (
     <Page>
@@ -290,6 +311,14 @@ export default function SyncPage() {
 
         <Layout.Section>
           <OrderHistoryCard history={data.history} />
+        </Layout.Section>
+
+        <Layout.Section>
+          <ReconciliationCard
+            data={data.reconciliation}
+            checking={checkFetcher.state !== "idle"}
+            onCheckNow={() => checkFetcher.submit({ intent: "reconcile" }, { method: "post" })}
+          />
         </Layout.Section>
 
         <Layout.Section>

@@ -46,6 +46,8 @@ export interface ReconcileDeps {
   /** Tests: runs after each page of ids is read, before its orders are (a change "during" a pass). */
   afterPage?: (ids: string[]) => Promise<void> | void;
   log?: (message: string) => void;
+  /** Called once the pass holds the shop's lease (a check started from Sync answers then). */
+  onClaimed?: () => void;
 }
 
 export type PassResult =
@@ -65,6 +67,7 @@ export async function reconcileShop(
   const started = clock();
   const before = await claimReconciliation(deps.db, shop, started, new Date(started.getTime() + LEASE_MS), trigger);
   if (!before) return { status: "busy" };
+  deps.onClaimed?.();
   const counts: ReconciliationCounts = { ...ZERO_COUNTS };
   const incomplete: string[] = [];
   // The cursor is the newest updatedAt read so far (Shopify's clock, not ours); a shop's first
