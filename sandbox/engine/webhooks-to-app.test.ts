@@ -353,7 +353,7 @@ describe("app and compliance topics", () => {
 
   it("covers every topic the app subscribes to", async () => {
     const { sandbox } = testSandbox();
-    expect(SUBSCRIBED_TOPICS.length).toBe(21);
+    expect(SUBSCRIBED_TOPICS.length).toBe(22);
     // The story above and this test between them emit all of them; checked here by name.
     const emitted = new Set<string>();
     const story = runStory();
@@ -364,6 +364,12 @@ describe("app and compliance topics", () => {
       customer: sandbox.createCustomer({ shop: TEST_SHOP, email: "x@example.com" }),
     });
     sandbox.customersRedact({ shop: TEST_SHOP, customer: "x@example.com" });
+    // A bulk query's end (the history import's), while the app is installed: bulk_operations/finish.
+    const bulk = await sandbox.graphqlClient(TEST_SHOP)(
+      `mutation { bulkOperationRunQuery(query: "{ orders { edges { node { id } } } }") { userErrors { message } } }`,
+    );
+    expect(await bulk.json()).toMatchObject({ data: { bulkOperationRunQuery: { userErrors: [] } } });
+    await sandbox.bulk.settle();
     sandbox.appScopesUpdate({ shop: TEST_SHOP, scopes: [] });
     sandbox.appUninstalled({ shop: TEST_SHOP });
     sandbox.shopRedact({ shop: TEST_SHOP });
