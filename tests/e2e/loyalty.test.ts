@@ -209,7 +209,8 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     await app.getByLabel("Points").fill("-100000");
     await app.getByLabel("Reason").fill("Testing the floor");
     await app.getByRole("button", { name: "Save adjustment" }).click();
-    await app.getByText(/below zero/).waitFor({ timeout: 15_000 });
+    // The field's error, not its help text (which also says the balance cannot go below zero).
+    await app.getByText(/would take the balance below zero/).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: screenshotPath("loyalty-admin-member"), fullPage: true });
     await page.close();
   });
