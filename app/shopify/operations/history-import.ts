@@ -1,5 +1,6 @@
 import { operation } from "../admin.server";
 
+import { ORDER_MIRROR_FIELDS } from "./order-mirror-fields";
 import type {
   HistoryImportStartMutation,
   HistoryImportStartMutationVariables,
@@ -21,43 +22,7 @@ export const HistoryOrdersBulk = operation<HistoryOrdersBulkQuery>(`#graphql
     orders(query: "SEARCH", sortKey: CREATED_AT) {
       edges {
         node {
-          id
-          name
-          number
-          email
-          phone
-          test
-          customerLocale
-          currencyCode
-          subtotalPriceSet { shopMoney { amount currencyCode } }
-          currentSubtotalPriceSet { shopMoney { amount currencyCode } }
-          totalShippingPriceSet { shopMoney { amount currencyCode } }
-          totalTaxSet { shopMoney { amount currencyCode } }
-          currentTotalTaxSet { shopMoney { amount currencyCode } }
-          currentTotalDiscountsSet { shopMoney { amount currencyCode } }
-          currentTotalPriceSet { shopMoney { amount currencyCode } }
-          displayFinancialStatus
-          displayFulfillmentStatus
-          cancelledAt
-          cancelReason
-          closedAt
-          shippingAddress { city province provinceCode countryCodeV2 zip }
-          tags
-          processedAt
-          createdAt
-          updatedAt
-          customer {
-            id
-            firstName
-            lastName
-            locale
-            state
-            tags
-            createdAt
-            updatedAt
-            defaultEmailAddress { emailAddress marketingState }
-            defaultPhoneNumber { phoneNumber }
-          }
+          ${ORDER_MIRROR_FIELDS}
           fulfillments {
             id
             name

@@ -1,5 +1,6 @@
 import { operation } from "../admin.server";
 
+import { ORDER_MIRROR_FIELDS } from "./order-mirror-fields";
 import type {
   ReconcileOrderDetailQuery,
   ReconcileOrderDetailQueryVariables,
@@ -37,43 +38,7 @@ export const ReconcileOrderPage = operation<ReconcileOrderPageQuery, ReconcileOr
 export const ReconcileOrderDetail = operation<ReconcileOrderDetailQuery, ReconcileOrderDetailQueryVariables>(`#graphql
   query ReconcileOrderDetail($id: ID!) {
     order(id: $id) {
-      id
-      name
-      number
-      email
-      phone
-      test
-      customerLocale
-      currencyCode
-      subtotalPriceSet { shopMoney { amount currencyCode } }
-      currentSubtotalPriceSet { shopMoney { amount currencyCode } }
-      totalShippingPriceSet { shopMoney { amount currencyCode } }
-      totalTaxSet { shopMoney { amount currencyCode } }
-      currentTotalTaxSet { shopMoney { amount currencyCode } }
-      currentTotalDiscountsSet { shopMoney { amount currencyCode } }
-      currentTotalPriceSet { shopMoney { amount currencyCode } }
-      displayFinancialStatus
-      displayFulfillmentStatus
-      cancelledAt
-      cancelReason
-      closedAt
-      shippingAddress { city province provinceCode countryCodeV2 zip }
-      tags
-      processedAt
-      createdAt
-      updatedAt
-      customer {
-        id
-        firstName
-        lastName
-        locale
-        state
-        tags
-        createdAt
-        updatedAt
-        defaultEmailAddress { emailAddress marketingState }
-        defaultPhoneNumber { phoneNumber }
-      }
+      ${ORDER_MIRROR_FIELDS}
       lineItems(first: 20) {
         pageInfo { hasNextPage }
         nodes {
