@@ -15,6 +15,7 @@ const config = [
       "bench/results/**",
       "test-results/**",
       "**/*.generated.ts",
+      "extensions/*/dist/**",
     ],
   },
   ...shopify.configs.typescript,

@@ -14,6 +14,7 @@ import { registerLoyalty } from "./services/loyalty/register.server";
 import { registerReconciliation } from "./services/reconciliation/register.server";
 import { registerHistoryImport } from "./services/history-import/register.server";
 import { registerSetupGuide } from "./services/setup-guide/register.server";
+import { registerDashboard } from "./services/dashboard/register.server";
 
 registerTracking();
 registerReturns();
@@ -22,6 +23,7 @@ registerLoyalty();
 registerReconciliation();
 registerHistoryImport();
 registerSetupGuide();
+registerDashboard();
 
 // Shared: the outbox is sent by whichever process wins the lease. (Rate-limit counters need no task:
 // rate-limiter-flexible deletes expired ones itself, in the processes that write them.)

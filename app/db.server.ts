@@ -64,6 +64,16 @@ type SqliteTransaction = Awaited<ReturnType<SqliteAdapter["startTransaction"]>>;
 class SqliteGate {
   private held = false;
   private readonly queue: (() => void)[] = [];
+  /** The driver's transaction that holds the gate, while one does (see sqliteDriverOf). */
+  openTransaction: SqliteTransaction | undefined;
+
+  /** Records `tx` as the transaction holding the gate; returns what clears that. */
+  opened(tx: SqliteTransaction): () => void {
+    this.openTransaction = tx;
+    return () => {
+      if (this.openTransaction === tx) this.openTransaction = undefined;
+    };
+  }
 
   /** Takes the gate (FIFO); the caller must call the returned release exactly once. */
   async acquire(): Promise<() => void> {
@@ -148,7 +158,12 @@ function markTransactionCallbacks(client: Db, database: object) {
   const marked = (arg: unknown, ...rest: unknown[]): Promise<unknown> => {
     if (insideOwnTransaction(database)) return Promise.reject(new OuterClientInTransactionError());
     return Reflect.apply(transaction, client, [
-      typeof arg === "function" ? (tx: Tx) => inTransactionScope(database, () => arg(tx)) : arg,
+      typeof arg === "function"
+        ? (tx: Tx) => {
+            if (database instanceof SqliteGate) sqliteTransactionGates.set(tx, database);
+            return inTransactionScope(database, () => arg(tx));
+          }
+        : arg,
       ...rest,
     ]);
   };
@@ -187,8 +202,14 @@ function refuseOuterCallsInsideCallbacks(client: Db, database: object, modelName
   for (const name of RAW_METHODS) {
     const method = record[name];
     if (typeof method !== "function") continue;
-    const value = guarded(method as (...args: unknown[]) => unknown, client);
-    Object.defineProperty(client, name, { value, configurable: true, writable: true });
+    const own = method as (...args: unknown[]) => unknown;
+    const outer = guarded(own, client);
+    // A transaction client (tx) reaches these through the client itself, with `this` the tx: its
+    // statement belongs to its transaction, so it runs on the tx, unguarded.
+    function rawCall(this: unknown, ...args: unknown[]) {
+      return this === client || this === undefined ? outer(...args) : Reflect.apply(own, this, args);
+    }
+    Object.defineProperty(client, name, { value: rawCall, configurable: true, writable: true });
   }
 }
 
@@ -237,7 +258,11 @@ function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): Sqli
       try {
         tx = await adapter.startTransaction(isolationLevel);
         await tx.executeRaw(TAKE_WRITE_LOCK);
-        return wrapTransaction(tx, release);
+        const closed = gate.opened(tx);
+        return wrapTransaction(tx, () => {
+          closed();
+          release();
+        });
       } catch (error) {
         await tx?.rollback().catch(() => {});
         release();
@@ -461,6 +486,51 @@ const sqliteClients = new WeakSet<object>();
 /** Whether a client made by createDb is on SQLite (one writer at a time; see SqliteGate). */
 export function isSqliteDb(db: Db): boolean {
   return sqliteClients.has(db);
+}
+
+/** The gate of each SQLite transaction client (the callback's tx). */
+const sqliteTransactionGates = new WeakMap<object, SqliteGate>();
+
+/** Whether a transaction client (the callback's tx) is on SQLite: raw SQL inside it needs to know. */
+export function isSqliteTx(tx: Tx): boolean {
+  return sqliteTransactionGates.has(tx);
+}
+
+export type DriverValue = string | number | boolean | null;
+
+/** Statements sent to the driver itself, with SQLite's `?` placeholders. */
+export interface DriverStatements {
+  /** The rows a statement returns, as objects keyed by column name. */
+  query<T>(sql: string, args: ReadonlyArray<DriverValue>): Promise<T[]>;
+  /** The number of rows a statement changed. */
+  execute(sql: string, args: ReadonlyArray<DriverValue>): Promise<number>;
+}
+
+const UNKNOWN_ARG = { scalarType: "unknown", arity: "scalar" } as const;
+
+/**
+ * SQLite: the driver's own transaction under a transaction client, while its callback runs (else
+ * undefined). A statement sent to it skips Prisma's query compiler, which for a statement with
+ * thousands of values costs several times what SQLite itself does (models/batch-sql.server.ts
+ * writes the history import's batches this way). The gate lets one transaction per file be open in
+ * the process, so the one open while the callback runs is the callback's own.
+ */
+export function sqliteDriverOf(tx: Tx): DriverStatements | undefined {
+  const gate = sqliteTransactionGates.get(tx);
+  const open = gate?.openTransaction;
+  if (!gate || !open || !insideOwnTransaction(gate)) return undefined;
+  const statement = (sql: string, args: ReadonlyArray<DriverValue>) => ({
+    sql,
+    args: [...args],
+    argTypes: args.map(() => UNKNOWN_ARG),
+  });
+  return {
+    async query<T>(sql: string, args: ReadonlyArray<DriverValue>) {
+      const result = await open.queryRaw(statement(sql, args));
+      return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])) as T);
+    },
+    execute: (sql, args) => open.executeRaw(statement(sql, args)),
+  };
 }
 
 /** The inbox writer of a client made by createDb (undefined for one made some other way). */

@@ -8,7 +8,7 @@
 import { fork, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
 import Database from "better-sqlite3";
@@ -16,6 +16,7 @@ import pg from "pg";
 
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
 
+import { streamBench } from "./stream";
 import {
   appNodeArgs,
   appTuning,
@@ -55,6 +56,14 @@ const concurrencies = option("concurrency", "1,8,32,64")
 const windowS = Math.min(Math.max(Number(option("window", "1")), 0.2), 30);
 const rounds = Math.min(Math.max(Math.round(Number(option("rounds", "5"))), 1), 20);
 const skipBuild = process.argv.includes("--no-build") || process.env.BENCH_NO_BUILD === "1";
+/** intake (the closed-loop steps above), stream (bench/stream.ts: the mirror keeping up), or both. */
+const parts = option("part", "intake,stream").split(",");
+const streamRates = option("rates", "250,500,1000,1500,2000,3000")
+  .split(",")
+  .map(Number)
+  .filter((r) => r > 0 && r <= 20_000);
+const streamSeconds = Math.min(Math.max(Number(option("stream_seconds", "5")), 1), 60);
+const streamWorkers = Math.min(Math.max(Math.round(Number(option("workers", "1"))), 1), 16);
 const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 /** After each app window, how long the app may take to work off its backlog before we call it lost. */
 const DRAIN_LIMIT_MS = 90_000;
@@ -395,11 +404,9 @@ interface StepReport {
 
 const strip = ({ acks: _acks, ...rest }: LoadResult) => rest;
 
-async function benchDatabase(
-  scratch: Scratch,
-  logDir: string,
-): Promise<{ steps: StepReport[]; serverErrors: string[]; failures: { error: string; n: number }[] }> {
-  const common: NodeJS.ProcessEnv = {
+/** The environment every server of the bench starts with. */
+function benchEnv(): NodeJS.ProcessEnv {
+  return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: "production",
@@ -411,6 +418,45 @@ async function benchDatabase(
     HOST: "127.0.0.1",
     PORT: "0",
   };
+}
+
+const loadNow = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+
+function streamTable(kind: string, result: Awaited<ReturnType<typeof streamBench>>) {
+  console.log(`\n${kind}: stream, open loop (200→visible: from the sender's 200 to the change in the mirror)`);
+  console.table(
+    result.reports.map((r) => ({
+      "offered/s": r.offered,
+      "applied/s": Math.round(r.appliedPerS),
+      "p50 ms": Math.round(r.p50Ms),
+      "p99 ms": Math.round(r.p99Ms),
+      "effects done s": r.effectsDoneS === null ? "> 120" : r.effectsDoneS.toFixed(1),
+      "CPU ms/event": r.cpuMsPerEvent.toFixed(2),
+      lost: r.lost,
+      doubled: r.doubled,
+      load: r.load,
+    })),
+  );
+  const held = result.reports.filter((r) => r.held).map((r) => r.offered);
+  const best = held.length ? Math.max(...held) : 0;
+  const bestApplied = Math.max(...result.reports.map((r) => r.appliedPerS));
+  console.log(
+    `  highest rate held (p99 < 2 s, nothing lost or doubled): ${best} events/s; ceiling (plain batched SQL, same ` +
+      `kind of events, ${result.ceiling.events}): ${Math.round(result.ceiling.perS)} events/s at ` +
+      `${result.ceiling.cpuMsPerEvent.toFixed(3)} ms CPU/event (load ${result.ceiling.load}); ` +
+      `the app's best applied/s over it ` +
+      `${((100 * bestApplied) / result.ceiling.perS).toFixed(1)}%`,
+  );
+}
+
+async function benchDatabase(
+  scratch: Scratch,
+  logDir: string,
+): Promise<{ steps: StepReport[]; serverErrors: string[]; failures: { error: string; n: number }[] }> {
+  const common = benchEnv();
   const ceiling = await startServer(
     "ceiling",
     join(root, "bench/ceiling.mjs"),
@@ -719,7 +765,7 @@ async function main() {
       `for the ceiling and one for the app per step, concurrency ${concurrencies.join(", ")}; ` +
       `Node ${process.version}.`,
   );
-  const report: Record<string, unknown> = {
+  const report: Record<string, unknown> & { streams?: Record<string, unknown> } = {
     runId,
     node: process.version,
     windowS,
@@ -730,6 +776,7 @@ async function main() {
   };
   const summaries: (() => void)[] = [];
   for (const kind of kinds) {
+    if (!parts.includes("intake")) break;
     const scratch = kind === "sqlite" ? sqliteScratch() : await postgresScratch();
     try {
       const { steps, serverErrors, failures } = await benchDatabase(scratch, logDir);
@@ -746,6 +793,31 @@ async function main() {
         for (const f of failures) console.log(`  ${f.n} event(s) failed with: ${f.error}`);
         (report.databases as Record<string, Record<string, unknown>>)[kind].verdict = v;
       });
+    } finally {
+      await scratch.drop();
+    }
+  }
+  for (const kind of parts.includes("stream") ? kinds : []) {
+    const scratch = kind === "sqlite" ? sqliteScratch() : await postgresScratch();
+    try {
+      const processes =
+        kind === "postgresql" ? `, one web process that only records and ${streamWorkers} worker(s)` : "";
+      console.log(
+        `\nStream (${kind}${processes}): ` +
+          `open loop, ${streamSeconds} s per rate, rates ${streamRates.join(", ")} events/s; load ${loadNow()}`,
+      );
+      const result = await streamBench({
+        kind,
+        url: scratch.url,
+        secret: SECRET,
+        logDir,
+        common: benchEnv(),
+        rates: streamRates,
+        seconds: streamSeconds,
+        workers: streamWorkers,
+      });
+      (report.streams ??= {} as Record<string, unknown>)[kind] = result;
+      summaries.push(() => streamTable(kind, result));
     } finally {
       await scratch.drop();
     }

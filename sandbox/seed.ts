@@ -1,8 +1,9 @@
 /**
  * Seeds the demo shop in the sandbox: catalogue, customers, and orders spread over the last
  * weeks in every state a merchant meets (unfulfilled, unpaid, in transit, out for delivery,
- * delivered, delayed, failed delivery, split, cancelled, refunded). It works only through the
- * sandbox's scenarios, so every change reaches the app as the webhook Shopify would send.
+ * delivered, delayed, failed delivery, split, cancelled, refunded), with the showcase customer's
+ * orders in every state a shopper meets (seed-showcase.ts). It works only through the sandbox's
+ * scenarios, so every change reaches the app as the webhook Shopify would send.
  */
 import type { Sandbox } from "./engine";
 import {
@@ -15,6 +16,7 @@ import {
   seededRandom,
   type OrderFate,
 } from "./seed-data";
+import { SHOWCASE_ORDERS, scheduleShowcase } from "./seed-showcase";
 
 export interface SeedOptions {
   sandbox: Sandbox;
@@ -72,6 +74,10 @@ export function seedDemoActivity(options: SeedOptions) {
   const now = options.now ?? new Date();
   const shop = DEMO_SHOP.domain;
   const variants = sandbox.shop(shop).products.flatMap((p) => p.variants.map((v) => ({ id: v.id, productId: p.id })));
+  // The sandbox's timestamps only move forward, and the app's install (after the catalogue) was
+  // stamped at the real time: without going back, every order would be placed today. Nothing the
+  // seed changes was stamped by the install.
+  sandbox.state.data.lastStamp = null;
   setNow(new Date(now.getTime() - 65 * DAY));
 
   const people = demoCustomers(options.customers ?? 40, random).map((c) =>
@@ -85,7 +91,8 @@ export function seedDemoActivity(options: SeedOptions) {
     }),
   );
 
-  const count = options.orders ?? 300;
+  // The showcase's orders are part of the count (so the shop has as many orders as asked for).
+  const count = Math.max(0, (options.orders ?? 300) - SHOWCASE_ORDERS);
   // Every step of every order goes on one timeline and runs in time order, so the sandbox's
   // clock (and every timestamp the app receives) only moves forward, as it would in a real shop.
   const timeline: { at: number; seq: number; run: () => void }[] = [];
@@ -183,6 +190,9 @@ export function seedDemoActivity(options: SeedOptions) {
     });
   }
 
+  // Appended after the random orders so that their draws (and so the shop the tests know) stay the same.
+  const showcase = scheduleShowcase({ sandbox, shop, now: now.getTime(), at });
+
   while (timeline.length > 0) {
     let next = 0;
     for (let k = 1; k < timeline.length; k++) {
@@ -195,5 +205,5 @@ export function seedDemoActivity(options: SeedOptions) {
     step.run();
   }
   setNow(null);
-  return { shop, orders: count, customers: people.length };
+  return { shop, orders: count + showcase.orders.size, customers: people.length + 1, showcase };
 }

@@ -11,6 +11,8 @@ import { extname, join, normalize } from "node:path";
 
 import { Liquid } from "liquidjs";
 
+import { shippedAsset } from "../scripts/build-storefront.mjs";
+
 import { adminFramePage } from "./pages/admin";
 import { storefrontPage } from "./pages/storefront";
 import { controlPage } from "./pages/control";
@@ -21,6 +23,7 @@ import { DEMO_PRODUCTS } from "./seed-data";
 import type { CapturedMail } from "./smtp";
 import type { Sandbox } from "./engine";
 import { controlApi } from "./control-api";
+import { createCustomerAccounts } from "./customer-accounts/routes";
 
 export interface SandboxServerOptions {
   sandbox: Sandbox;
@@ -33,6 +36,8 @@ export interface SandboxServerOptions {
   mails?: () => CapturedMail[];
   /** Called after every control-API change, e.g. to save the sandbox's state. */
   onChange?: () => void;
+  /** Where the customer-account extensions live (default: the repository's extensions/). */
+  customerAccountExtensionsDir?: string;
 }
 
 const MIME: Record<string, string> = {
@@ -87,10 +92,10 @@ function html(body: string, status = 200, extra: Record<string, string> = {}) {
   });
 }
 
-function staticFile(root: string, relative: string): Response {
+function staticFile(root: string, relative: string, read: (path: string) => Uint8Array = readFileSync): Response {
   const path = normalize(join(root, relative));
   if (!path.startsWith(root) || !existsSync(path)) return new Response("Not found", { status: 404 });
-  return new Response(readFileSync(path), {
+  return new Response(new Uint8Array(read(path)), {
     headers: { "content-type": MIME[extname(path)] ?? "application/octet-stream", "cache-control": "no-cache" },
   });
 }
@@ -123,9 +128,19 @@ export async function startSandboxServer(
     imageBase: () => `${origin}/cdn/products`,
   });
 
+  const customerAccounts = createCustomerAccounts({
+    sandbox,
+    shop: options.shop,
+    extensionsDir: options.customerAccountExtensionsDir,
+  });
+
   async function route(request: Request, clientIp: string): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
+
+    // The shopper's customer accounts (customer-accounts/routes.ts).
+    const accounts = await customerAccounts.route(request);
+    if (accounts) return accounts;
 
     // What Shopify's servers answer the app.
     if (/^\/admin\/api\/[^/]+\/graphql\.json$/.test(path) && request.method === "POST")
@@ -154,6 +169,8 @@ export async function startSandboxServer(
           apiKey: options.apiKey,
           appUrl: options.appUrl,
           path: url.searchParams.get("path") || "/app",
+          // The merchant's admin language, passed to the app as Shopify does (`/admin?locale=ja`).
+          locale: url.searchParams.get("locale") || "en",
           idToken: sandbox.mintSessionToken({ shop: options.shop }),
           host: Buffer.from(`admin.shopify.com/store/${options.shop.replace(".myshopify.com", "")}`).toString(
             "base64url",
@@ -187,12 +204,24 @@ export async function startSandboxServer(
           locale,
           shop: { domain: options.shop, name: shopState.name, currency: shopState.currency },
           customer: customer
-            ? { id: customer.id, email: customer.email, firstName: customer.firstName, lastName: customer.lastName }
+            ? {
+                id: customer.id,
+                email: customer.email,
+                firstName: customer.firstName,
+                lastName: customer.lastName,
+                orders: sandbox
+                  .shop(options.shop)
+                  .orders.filter((o) => String(o.customerId) === customer.id)
+                  .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+              }
             : null,
           assetBase: "/store/assets",
           proxyPath: PROXY_PREFIX,
+          appMetafields: sandbox.shop(options.shop).appMetafields ?? [],
         },
         url.searchParams.getAll("block"),
+        // App embeds the merchant turned on (?embed=loyalty-launcher); off by default, as on Shopify.
+        url.searchParams.getAll("embed"),
       );
       const query = new URLSearchParams(url.search);
       return html(
@@ -205,6 +234,7 @@ export async function startSandboxServer(
           demoCustomers: customers.slice(0, 12).map((c) => ({ id: c.id, name: c.name })),
           blocks,
           query,
+          scheme: url.searchParams.get("scheme") === "dark" ? "dark" : "light",
         }),
         200,
         {
@@ -212,7 +242,22 @@ export async function startSandboxServer(
         },
       );
     }
-    if (path.startsWith("/store/assets/")) return staticFile(assetsDir, path.slice("/store/assets/".length));
+    // The shop uses new customer accounts, so the theme's account pages redirect there, in the
+    // storefront page's language (the sandbox storefront takes it as ?locale=, not in the path).
+    const account = /^\/account(?:\/(login|register|orders\/(\d+)))?\/?$/.exec(path);
+    if (account) {
+      const from = request.headers.get("referer");
+      const locale =
+        url.searchParams.get("locale") ??
+        (from && URL.canParse(from) ? new URL(from).searchParams.get("locale") : null);
+      const to = account[2] ? `orders/${account[2]}` : account[1] ? "sign-in" : "orders";
+      const query = locale ? `?${new URLSearchParams({ locale })}` : "";
+      return new Response(null, { status: 303, headers: { location: `/customer-accounts/${to}${query}` } });
+    }
+    // The extension's assets as Shopify's CDN serves the deployed copy: scripts and stylesheets minified.
+    if (path.startsWith("/store/assets/")) {
+      return staticFile(assetsDir, path.slice("/store/assets/".length), shippedAsset);
+    }
     if (path === PROXY_PREFIX || path.startsWith(`${PROXY_PREFIX}/`)) {
       const customerId = cookie(request, "sandbox_customer");
       const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();

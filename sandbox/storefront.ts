@@ -82,17 +82,40 @@ class SchemaTag extends Tag {
 export interface RenderOptions {
   locale: string;
   shop: { domain: string; name: string; currency: string; moneyFormat?: string };
-  customer?: { id: string; email: string; firstName?: string | null; lastName?: string | null } | null;
+  customer?: {
+    id: string;
+    email: string;
+    firstName?: string | null;
+    lastName?: string | null;
+    /** Newest first, as Liquid's customer.orders lists them (with the id, its customer_url). */
+    orders?: { name: string; createdAt: string; id?: number | string }[];
+  } | null;
   /** Where the extension's assets are served from. */
   assetBase: string;
   /** Theme-editor settings per block handle, over the schema defaults. */
   settings?: Record<string, Record<string, unknown>>;
   /** Path the storefront uses for the app proxy. */
   proxyPath?: string;
+  /** The app's app-data metafields, which blocks read as app.metafields.<namespace>.<key>. */
+  appMetafields?: { namespace: string; key: string; type: string; value: string }[];
+}
+
+/** app.metafields as Liquid sees them: a metafield's value typed by its type (a boolean is true/false). */
+function appMetafieldsFor(list: RenderOptions["appMetafields"] = []) {
+  const out: Record<string, Record<string, { type: string; value: unknown }>> = {};
+  for (const m of list)
+    (out[m.namespace] ??= {})[m.key] = { type: m.type, value: m.type === "boolean" ? m.value === "true" : m.value };
+  return out;
 }
 
 export function createStorefrontRenderer(dir = EXTENSION_DIR) {
-  const engine = new Liquid({ strictFilters: true, jsTruthy: false });
+  // Snippets render as Shopify's {% render %} does: their own scope, the page's globals (customer, shop, ...).
+  const engine = new Liquid({
+    strictFilters: true,
+    jsTruthy: false,
+    root: [join(dir, "snippets")],
+    extname: ".liquid",
+  });
   engine.registerTag("schema", SchemaTag);
   const localeCache = new Map<string, { own: Record<string, unknown>; fallback: Record<string, unknown> }>();
 
@@ -108,9 +131,10 @@ export function createStorefrontRenderer(dir = EXTENSION_DIR) {
   // Filters read the render's options from the context, so concurrent renders in different
   // locales never share state.
   interface FilterThis {
-    context: { environments: { __storefront: RenderOptions } };
+    context: { environments: { __storefront?: RenderOptions }; globals: { __storefront?: RenderOptions } };
   }
-  const opts = (self: unknown) => (self as FilterThis).context.environments.__storefront;
+  const opts = (self: unknown) =>
+    ((self as FilterThis).context.environments.__storefront ?? (self as FilterThis).context.globals.__storefront)!;
   // `{{ 'key' | t: count: 3 }}`: liquidjs hands keyword arguments over as [name, value] pairs.
   engine.registerFilter("t", function (this: unknown, key: string, ...args: unknown[]) {
     const vars: Record<string, unknown> = {};
@@ -134,7 +158,13 @@ export function createStorefrontRenderer(dir = EXTENSION_DIR) {
   });
   engine.registerFilter("json", (value: unknown) => JSON.stringify(value));
 
-  async function renderBlock(block: BlockDefinition, options: RenderOptions, index: number): Promise<string> {
+  // Shopify puts a schema's stylesheet and script on the page once, however many blocks declare them.
+  async function renderBlock(
+    block: BlockDefinition,
+    options: RenderOptions,
+    index: number,
+    included: Set<string>,
+  ): Promise<string> {
     const defaults = Object.fromEntries(
       (block.schema.settings ?? []).filter((s) => s.id).map((s) => [s.id as string, s.default ?? null]),
     );
@@ -152,30 +182,59 @@ export function createStorefrontRenderer(dir = EXTENSION_DIR) {
         ? {
             id: options.customer.id,
             email: options.customer.email,
+            name: [options.customer.firstName, options.customer.lastName].filter(Boolean).join(" ") || null,
             first_name: options.customer.firstName,
             last_name: options.customer.lastName,
+            // With new customer accounts, an order's customer_url leads to its page there (below).
+            orders: (options.customer.orders ?? []).map((o) => ({
+              name: o.name,
+              created_at: o.createdAt,
+              customer_url: o.id === undefined ? null : `/account/orders/${o.id}`,
+            })),
           }
         : null,
       request: { locale: { iso_code: options.locale }, design_mode: false },
       localization: { language: { iso_code: options.locale } },
-      routes: { account_login_url: "/account/login", root_url: "/" },
-      app: { proxy_path: options.proxyPath ?? "/apps/aftercare" },
+      // The shop uses new customer accounts: /account/* redirects there (sandbox/server.ts).
+      routes: {
+        account_login_url: "/account/login",
+        account_register_url: "/account/register",
+        account_url: "/account",
+        root_url: "/",
+      },
+      app: { proxy_path: options.proxyPath ?? "/apps/aftercare", metafields: appMetafieldsFor(options.appMetafields) },
     };
-    const body = await engine.parseAndRender(block.source, context);
+    const body = await engine.parseAndRender(block.source, context, { globals: context });
+    const once = (file: string | undefined) => (file && !included.has(file) ? (included.add(file), file) : null);
+    const stylesheet = once(block.schema.stylesheet);
+    const javascript = once(block.schema.javascript);
     const head = [
-      block.schema.stylesheet ? `<link rel="stylesheet" href="${options.assetBase}/${block.schema.stylesheet}">` : "",
-      block.schema.javascript ? `<script src="${options.assetBase}/${block.schema.javascript}" defer></script>` : "",
+      stylesheet ? `<link rel="stylesheet" href="${options.assetBase}/${stylesheet}">` : "",
+      javascript ? `<script src="${options.assetBase}/${javascript}" defer></script>` : "",
     ].join("");
     return head + body;
   }
 
   return {
     blocks: () => listBlocks(dir),
-    async render(options: RenderOptions, only?: string[]): Promise<{ handle: string; name: string; html: string }[]> {
-      const blocks = listBlocks(dir).filter((b) => !only || only.length === 0 || only.includes(b.handle));
+    /**
+     * The page's blocks (`only` these, else every section block) and the app embeds the merchant
+     * turned on (`embeds`: app embeds, target "body", are off until turned on in the theme editor).
+     */
+    async render(
+      options: RenderOptions,
+      only?: string[],
+      embeds: string[] = [],
+    ): Promise<{ handle: string; name: string; html: string; embed?: boolean }[]> {
+      const isEmbed = (b: BlockDefinition) => b.schema.target === "body";
+      const blocks = listBlocks(dir).filter((b) =>
+        isEmbed(b) ? embeds.includes(b.handle) : !only || only.length === 0 || only.includes(b.handle),
+      );
       const out = [];
+      const included = new Set<string>();
       for (const [index, block] of blocks.entries()) {
-        out.push({ handle: block.handle, name: block.name, html: await renderBlock(block, options, index) });
+        const html = await renderBlock(block, options, index, included);
+        out.push({ handle: block.handle, name: block.name, html, ...(isEmbed(block) ? { embed: true } : {}) });
       }
       return out;
     },

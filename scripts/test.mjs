@@ -1,12 +1,15 @@
 // `npm test`: the whole suite, as CI runs it.
 //   0. static checks: TypeScript over the app, tests, scripts, server.js, worker.js and the
-//      storefront's scripts; ESLint; Prettier;
+//      storefront's scripts; ESLint; Prettier; the storefront's build within its script budget and
+//      Shopify's theme check over it;
 //   1. every test on SQLite;
 //   2. every database test again on PostgreSQL (required in CI; skipped with a notice elsewhere
 //      when no server answers at TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test);
 //   3. every test on SQLite once more with the clock shifted a week and a half ahead, to 23:30 in a
 //      far time zone (faketime; required in CI), so a test that passes only on some days fails;
 //   4. end-to-end tests in Chromium against the production build and the local sandbox.
+// Before the legs that run tests, the customer-account extensions are built (extensions/*/dist/,
+// which git ignores): the customer-accounts host's tests load them.
 // Options: --only=checks|sqlite|postgresql|shifted-clock|e2e runs one leg; other arguments go to vitest.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -71,8 +74,18 @@ function runChecks() {
     ["typecheck: app, tests, sandbox, bench", bin("tsc"), ["--noEmit"]],
     ["typecheck: server.js, worker.js, scripts", bin("tsc"), ["-p", "tsconfig.scripts.json"]],
     ["typecheck: storefront scripts", bin("tsc"), ["-p", "extensions/aftercare/tsconfig.json"]],
+    ["typecheck: customer-account extensions", bin("tsc"), ["-p", "extensions/tsconfig.customer-account.json"]],
     ["eslint", bin("eslint"), [".", "--max-warnings=0"]],
     ["prettier", bin("prettier"), ["--check", ".", "--log-level=warn"]],
+    // The theme app extension as it ships (minified; fails above the storefront's script budget),
+    // then Shopify's theme check over it with the rules Shopify applies to app extensions (the
+    // extension's .theme-check.yml): no offense.
+    ["storefront build and script budget", process.execPath, [join(root, "scripts/build-storefront.mjs")]],
+    [
+      "shopify theme check",
+      bin("shopify"),
+      ["theme", "check", "--path", "build-storefront/aftercare", "--fail-level=info"],
+    ],
   ];
   let passed = 0;
   let failed = 0;
@@ -85,8 +98,28 @@ function runChecks() {
   return { leg: "checks", passed, failed, skipped: 0 };
 }
 
+/**
+ * The customer-account extensions' bundles (extensions/<handle>/dist/, which git ignores), built
+ * before any leg that may load them: the customer-accounts host's tests load them from there, and
+ * each demo the end-to-end tests start builds its own for its address. A failed build is a failure.
+ */
+async function buildCustomerAccountExtensions() {
+  const { buildExtensions } = await import("./build-extensions.mjs");
+  try {
+    await buildExtensions();
+    return null;
+  } catch (error) {
+    console.error(`\nThe customer-account extensions did not build: ${/** @type {Error} */ (error).message}`);
+    return { leg: "extensions", passed: 0, failed: 1, skipped: 0 };
+  }
+}
+
 const legs = [];
 if (!only || only === "checks") legs.push(runChecks());
+if (only !== "checks") {
+  const failed = await buildCustomerAccountExtensions();
+  if (failed) legs.push(failed);
+}
 if (!only || only === "sqlite") legs.push(runVitest("sqlite", "vitest.config.ts", { TEST_DATABASE: "sqlite" }));
 if (!only || only === "postgresql") {
   if (await postgresReachable()) {

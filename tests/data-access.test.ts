@@ -55,11 +55,15 @@ const OWNERS: Record<string, string[]> = {
   // Importing a shop's past orders (a new area: its own module, when it lands)
   HistoryImport: ["app/services/history-import/", "app/models/history-import.server.ts"],
   HistoryImportSettings: ["app/services/history-import/", "app/models/history-import.server.ts"],
+  HistoryImportPendingOrder: ["app/models/history-import.server.ts"],
   // Reconciliation's cursor and last pass (docs/decisions/0023-reconciliation.md)
   ReconciliationState: ["app/services/reconciliation/", "app/models/reconciliation.server.ts"],
   // The setup guide on the admin home (docs/decisions/0024-setup-guide.md)
   StorefrontBlockSeen: ["app/models/setup-guide.server.ts"],
   SetupGuideState: ["app/models/setup-guide.server.ts"],
+  // The dashboard's daily rollup (docs/decisions/0028)
+  DashboardDay: ["app/models/dashboard-rollup.server.ts"],
+  DashboardRollupState: ["app/models/dashboard-rollup.server.ts"],
   // Infrastructure
   RateLimitCounter: ["app/services/rate-limit.server.ts"],
   ScheduledTask: ["app/jobs/scheduler.server.ts"],

@@ -20,6 +20,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 import { adminSchema } from "../sandbox/engine/admin-graphql";
+import { CUSTOMER_API_VERSION, customerSchema } from "../sandbox/engine/customer-graphql";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
 
 /**
@@ -249,5 +250,76 @@ describe(`GraphQL documents against the ${ADMIN_API_VERSION} Admin schema`, () =
   it("would catch a typo in a field name", () => {
     const broken = parse("query ShopTypo { shop { nmae } }");
     expect(schemaErrors(broken).join(" ")).toMatch(/Cannot query field "nmae" on type "Shop"/);
+  });
+});
+
+/**
+ * Every Customer Account API document the customer-account extensions send, found by its
+ * `#graphql` tag in their sources, validated against Shopify's customer schema for 2026-07 (the
+ * version the extensions name), with nothing deprecated in it.
+ */
+describe("Customer Account API documents of the extensions", () => {
+  const extensionsDir = join(root, "extensions");
+  const sources = readdirSync(extensionsDir)
+    .filter((name) => statSync(join(extensionsDir, name)).isDirectory() && name !== "aftercare")
+    .flatMap((name) => sourceFiles(join(extensionsDir, name)).filter((file) => !file.includes(`${join("dist", "")}`)));
+  const documents = sources.flatMap((file) =>
+    [...readFileSync(file, "utf8").matchAll(/`#graphql([^`]*)`/g)].map((m) => ({
+      file: relative(root, file),
+      source: m[1],
+    })),
+  );
+
+  it("finds the documents the returns page sends", () => {
+    expect(documents.map((d) => d.file)).toContain("extensions/aftercare-returns-page/src/documents.ts");
+    expect(readFileSync(join(extensionsDir, "customer-account-shared/backend.ts"), "utf8")).toMatch(
+      /CUSTOMER_ACCOUNT_API_VERSION = "2026-07"/,
+    );
+  });
+
+  it("are what every call to the Customer Account API sends, and that API is the only Shopify URL fetched", () => {
+    const tagged = new Set(
+      sources.flatMap((file) =>
+        [...readFileSync(file, "utf8").matchAll(/export const (\w+) = `#graphql/g)].map((m) => m[1]),
+      ),
+    );
+    const calls = sources.flatMap((file) =>
+      [...readFileSync(file, "utf8").matchAll(/(?<!function )customerAccountApi(?:<[^>]*>)?\(\s*([^,)]+)/g)].map(
+        (m) => ({
+          file: relative(root, file),
+          document: m[1].trim(),
+        }),
+      ),
+    );
+    expect(calls.map((c) => c.file)).toContain("extensions/aftercare-returns-page/src/ReturnsPage.tsx");
+    // A document written in place (a string, a template) would escape the validation below.
+    for (const call of calls) expect({ ...call, tagged: tagged.has(call.document) }).toEqual({ ...call, tagged: true });
+    const urls = sources.flatMap((file) =>
+      [...readFileSync(file, "utf8").matchAll(/shopify:\/\/[^"'`\s]*/g)].map((m) => m[0]),
+    );
+    expect([...new Set(urls)]).toEqual([`shopify://customer-account/api/${CUSTOMER_API_VERSION}/graphql.json`]);
+  });
+
+  for (const d of documents) {
+    const name = /(?:query|mutation)\s+(\w+)/.exec(d.source)?.[1] ?? "anonymous";
+    it(`${name} (${d.file}) is valid and uses nothing deprecated`, () => {
+      const document = parse(d.source);
+      expect(validate(customerSchema(), document).map((e) => e.message)).toEqual([]);
+      expect(deprecatedInDocument(customerSchema(), document)).toEqual([]);
+    });
+  }
+
+  it("would catch a wrong argument and a deprecated input field", () => {
+    const broken = parse(`mutation Old($o: ID!, $l: ID!) {
+      orderRequestReturn(orderId: $o, requestedLineItems: [{ lineItemId: $l, quantity: 1, returnReason: COLOR }]) {
+        userErrors { messag }
+      }
+    }`);
+    expect(
+      validate(customerSchema(), broken)
+        .map((e) => e.message)
+        .join(" "),
+    ).toMatch(/messag/);
+    expect(deprecatedInDocument(customerSchema(), broken).join(" ")).toMatch(/RequestedLineItemInput.returnReason/);
   });
 });

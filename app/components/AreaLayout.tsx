@@ -2,9 +2,13 @@ import { Outlet, useLocation, useNavigate } from "@remix-run/react";
 import { Box, Card, Page, Tabs } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 
+import type { AdminMessageKey } from "../locales/admin";
+import { useT } from "../locales/admin/use-admin-language";
+
 export interface AreaTab {
   id: string;
-  content: string;
+  /** The tab's name in the admin's locale files. */
+  content: AdminMessageKey;
   path: string;
 }
 
@@ -17,10 +21,11 @@ export function AreaLayout({
   tabs,
   keepQuery = false,
 }: {
-  title: string;
+  title: AdminMessageKey;
   tabs: AreaTab[];
   keepQuery?: boolean;
 }) {
+  const t = useT();
   const location = useLocation();
   const navigate = useNavigate();
   const index = tabs[0].path;
@@ -29,12 +34,12 @@ export function AreaLayout({
     tabs.findIndex((t) => t.path !== index && location.pathname.startsWith(t.path)),
   );
   return (
-    <Page title={title} fullWidth>
-      <TitleBar title={title} />
+    <Page title={t(title)} fullWidth>
+      <TitleBar title={t(title)} />
       <Box paddingBlockEnd="400">
         <Card padding="0">
           <Tabs
-            tabs={tabs}
+            tabs={tabs.map((tab) => ({ ...tab, content: t(tab.content) }))}
             selected={selected}
             onSelect={(i) => navigate(`${tabs[i].path}${keepQuery ? location.search : ""}`)}
           />

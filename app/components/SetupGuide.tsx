@@ -43,26 +43,38 @@ interface ActionAnswer {
   message: string;
 }
 
-/** The round mark beside a step: an empty dashed circle, or a filled one with a tick when done. */
+/**
+ * The round mark beside a step, as Polaris's setup guide draws it: a dashed grey circle while the
+ * step is open, a filled dark circle with a white tick once done. An SVG of fixed size (a span with
+ * borders has no size of its own inline and showed as thin bars).
+ */
 function DoneMark({ done }: { done: boolean }) {
   return (
-    <Box
-      as="span"
-      minWidth="20px"
-      minHeight="20px"
-      borderRadius="full"
-      borderWidth="050"
-      borderStyle={done ? "solid" : "dashed"}
-      borderColor={done ? "border-success" : "border-emphasis"}
-      background={done ? "bg-fill-success" : "bg-surface"}
-    >
-      <span
-        aria-hidden="true"
-        style={{ display: "block", width: 20, lineHeight: "20px", textAlign: "center", color: "white", fontSize: 12 }}
-      >
-        {done ? "✓" : ""}
-      </span>
-    </Box>
+    <svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true" focusable="false" style={{ display: "block" }}>
+      {done ? (
+        <>
+          <circle cx="10" cy="10" r="9" fill="var(--p-color-bg-fill-inverse, #303030)" />
+          <path
+            d="M6.2 10.4l2.5 2.5 5-5.4"
+            fill="none"
+            stroke="var(--p-color-text-brand-on-bg-fill, #ffffff)"
+            strokeWidth="1.8"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
+        </>
+      ) : (
+        <circle
+          cx="10"
+          cy="10"
+          r="8.25"
+          fill="none"
+          stroke="var(--p-color-icon-secondary, #8a8a8a)"
+          strokeWidth="1.5"
+          strokeDasharray="2.6 1.72"
+        />
+      )}
+    </svg>
   );
 }
 
@@ -80,12 +92,9 @@ function StepActions({ step }: { step: GuideStep }) {
   useToastAnswer(fetcher);
   const primary =
     step.action.kind === "link" ? (
-      <Button
-        variant="primary"
-        url={step.action.url}
-        target={step.action.external ? "_blank" : undefined}
-        external={step.action.external}
-      >
+      // A link out of the app (Shopify's theme editor) opens in a new tab: Polaris 13's Button says
+      // so with target (its `external` reaches the DOM as an unknown attribute).
+      <Button variant="primary" url={step.action.url} target={step.action.external ? "_blank" : undefined}>
         {step.action.label}
       </Button>
     ) : (

@@ -1,10 +1,10 @@
 import PgBoss from "pg-boss";
 
 import type { Db } from "../db.server";
-import { countUnfinishedEvents, dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
+import { countUnfinishedEvents, dueEffectIds, dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
 
-import { processEvent } from "./process-event.server";
-import { DEFAULT_BUSY_SHARE, intakeFirst, type JobRunner } from "./runner.server";
+import { processEvents, runEffects } from "./process-event.server";
+import { DEFAULT_BUSY_SHARE, intakeFirst, MIRROR_BATCH, type JobRunner } from "./runner.server";
 
 const QUEUE = "webhook-events";
 
@@ -13,7 +13,7 @@ export interface PgBossRunnerOptions {
   /** false in web processes that only record events (RUN_JOBS_IN_WEB=false). */
   work: boolean;
   sweepMs?: number;
-  /** Events a worker runs at once; each holds a database connection while its handler runs. */
+  /** Events a worker takes from pg-boss at once and applies to the mirror in one transaction. */
   batchSize?: number;
   /** See InProcessOptions.busyShare: matters only where this process also records deliveries. */
   busyShare?: number;
@@ -22,8 +22,11 @@ export interface PgBossRunnerOptions {
 
 /**
  * pg-boss carries "run event X" messages between processes. The message is only a pointer: the
- * inbox row holds the payload and the state, and processEvent's claim makes a duplicate message
- * harmless. Workers also sweep the inbox for events whose message was lost.
+ * inbox row holds the payload and the state, and the claim makes a duplicate message harmless.
+ * A worker takes up to `batchSize` messages at once and applies them as one mirror batch
+ * (processEvents; one order's events by one worker at a time, decision 0030), then runs their
+ * effects in the background while it takes the next batch. Workers also sweep the inbox for events
+ * whose message was lost and for mirrored events whose effects are due.
  */
 export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
   const boss = new PgBoss({ connectionString: options.connectionString, max: 4, application_name: "aftercare-jobs" });
@@ -33,7 +36,30 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
   let started: Promise<void> | undefined;
   const inFlight = new Set<Promise<unknown>>();
   const pacing = intakeFirst(options.busyShare ?? DEFAULT_BUSY_SHARE);
-  const batchSize = options.batchSize ?? 5;
+  const batchSize = options.batchSize ?? MIRROR_BATCH;
+  // Effects of the batches this worker mirrored, run one after another beside the mirror.
+  const effects = new Set<string>();
+  let effectsRunning: Promise<void> | null = null;
+  let mirroring = 0;
+  function runEffectsSoon() {
+    if (effectsRunning || effects.size === 0) return;
+    effectsRunning = (async () => {
+      while (effects.size > 0) {
+        // The mirror first: effects wait while this worker applies a batch.
+        // eslint-disable-next-line no-unmodified-loop-condition -- the batch's handler changes it meanwhile
+        while (mirroring > 0) await new Promise((resolve) => setTimeout(resolve, 2));
+        const ids = [...effects].slice(0, 50);
+        for (const id of ids) effects.delete(id);
+        await runEffects(db, ids);
+      }
+    })()
+      .catch((error) => options.log?.("effects failed; the sweep will find them", error))
+      .finally(() => {
+        effectsRunning = null;
+        runEffectsSoon();
+      });
+    track(effectsRunning);
+  }
 
   boss.on("error", (error) => options.log?.("pg-boss error", error));
 
@@ -47,8 +73,12 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
   async function sweep() {
     // About once an hour, forget processed events older than the dedup window.
     if (sweeps++ % Math.max(1, Math.round(3_600_000 / sweepMs)) === 0) await pruneProcessed(db);
-    const ids = await dueEventIds(db, options.batchSize ?? 200);
+    const ids = await dueEventIds(db, 1_000);
     for (const id of ids) await boss.send(QUEUE, { id }, { singletonKey: id, retryLimit: 0 });
+    if (options.work && effects.size < 20_000) {
+      for (const id of await dueEffectIds(db, 1_000)) effects.add(id);
+      runEffectsSoon();
+    }
   }
 
   return {
@@ -57,20 +87,23 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
         await boss.start();
         await boss.createQueue(QUEUE);
         if (!options.work) return;
-        workerId = await boss.work<{ id: string }>(
-          QUEUE,
-          // 5 at once leaves most of the Prisma pool (DATABASE_POOL_SIZE, 10) to the pages.
-          { batchSize, pollingIntervalSeconds: 0.5 },
-          async (jobs) => {
-            await pacing.pace();
-            const started = performance.now();
-            await track(Promise.all(jobs.map((job) => processEvent(db, job.data.id))));
-            pacing.ran(performance.now() - started);
-            // A full batch means more are waiting: fetch again now rather than after the polling
-            // interval, which would cap a worker at batchSize events per half second.
-            if (jobs.length === batchSize && workerId) boss.notifyWorker(workerId);
-          },
-        );
+        workerId = await boss.work<{ id: string }>(QUEUE, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+          await pacing.pace();
+          const started = performance.now();
+          mirroring++;
+          const outcome = await track(
+            processEvents(
+              db,
+              jobs.map((job) => job.data.id),
+            ),
+          ).finally(() => mirroring--);
+          pacing.ran(performance.now() - started);
+          for (const id of outcome.effectsDue) effects.add(id);
+          runEffectsSoon();
+          // A full batch means more are waiting: fetch again now rather than after the polling
+          // interval, which would cap a worker at batchSize events per half second.
+          if (jobs.length === batchSize && workerId) boss.notifyWorker(workerId);
+        });
         await track(sweep());
         timer = setInterval(() => track(sweep()).catch((e) => options.log?.("inbox sweep failed", e)), sweepMs);
         timer.unref();

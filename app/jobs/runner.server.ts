@@ -1,7 +1,16 @@
 import type { Db } from "../db.server";
-import { dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
+import { dueEffectIds, dueEventIds, pruneProcessed } from "../models/webhook-inbox.server";
 
-import { processEvent } from "./process-event.server";
+import { processEvents, runEffects } from "./process-event.server";
+
+/** Events a runner takes in one mirror batch (one transaction; about 0.1 s of SQLite's lock at 400). */
+export const MIRROR_BATCH = 400;
+/** Events whose effects run between two looks at the mirror's queue. */
+const EFFECTS_BATCH = 50;
+/** Effects get at least this long after each mirror batch, however short the batch was. */
+const EFFECTS_MIN_MS = 5;
+/** Mirrored events a runner keeps in memory for their effects; the sweep finds any beyond. */
+const EFFECTS_HELD = 20_000;
 
 /**
  * Runs inbox events. One interface, two engines: in the web process on SQLite, and pg-boss on
@@ -86,15 +95,32 @@ export const DEFAULT_BUSY_SHARE = 0.1;
 
 export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunner {
   const sweepMs = options.sweepMs ?? 5_000;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? MIRROR_BATCH;
   const pacing = intakeFirst(options.busyShare ?? DEFAULT_BUSY_SHARE);
   const queued = new Set<string>();
+  // Mirrored events whose effects are to run; past EFFECTS_HELD the sweep finds the rest in the inbox.
+  const effects = new Set<string>();
   let running = false;
   let stopped = true;
   let timer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let draining: Promise<void> | null = null;
   let sweepRequested = true;
+
+  /** Effects for up to `budgetMs` (at least one small batch), the mirror's share kept first. */
+  async function effectsFor(budgetMs: number) {
+    const until = performance.now() + budgetMs;
+    do {
+      const ids = [...effects].slice(0, EFFECTS_BATCH);
+      if (ids.length === 0) return;
+      for (const id of ids) effects.delete(id);
+      await pacing.pace();
+      const started = performance.now();
+      await runEffects(db, ids);
+      pacing.ran(performance.now() - started);
+      // eslint-disable-next-line no-unmodified-loop-condition -- stop() sets it while this loop awaits
+    } while (!stopped && performance.now() < until);
+  }
 
   async function drain() {
     // eslint-disable-next-line no-unmodified-loop-condition -- stop() sets it while this loop awaits
@@ -106,25 +132,33 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       } else if (sweepRequested) {
         sweepRequested = false;
         ids = await dueEventIds(db, batchSize);
+        for (const id of await dueEffectIds(db, EFFECTS_HELD - effects.size)) effects.add(id);
         // Only ever set to true here, so a request made during the await is never lost.
         // eslint-disable-next-line require-atomic-updates -- see above
         if (ids.length === batchSize) sweepRequested = true;
+      } else if (effects.size > 0) {
+        await effectsFor(Infinity);
+        continue;
       } else {
         return;
       }
-      for (const id of ids) {
-        await pacing.pace();
-        if (stopped) return;
-        const started = performance.now();
-        try {
-          await processEvent(db, id);
-          pacing.ran(performance.now() - started);
-        } catch (error) {
-          // The inbox could not be updated (database away): the sweep will find it again.
-          options.log?.(`event ${id} could not be processed`, error);
-          sweepRequested = true;
-          return;
-        }
+      if (ids.length === 0) continue;
+      await pacing.pace();
+      if (stopped) return;
+      const started = performance.now();
+      try {
+        const outcome = await processEvents(db, ids);
+        const took = performance.now() - started;
+        pacing.ran(took);
+        for (const id of outcome.effectsDue) if (effects.size < EFFECTS_HELD) effects.add(id);
+        // The mirror first: while events wait for it, effects get a quarter of its time; else all.
+        await effectsFor(queued.size > 0 ? Math.max(EFFECTS_MIN_MS, took / 4) : Infinity);
+      } catch (error) {
+        // The inbox could not be updated (database away): the sweep will find them again.
+        options.log?.(`events could not be processed`, error);
+        // eslint-disable-next-line require-atomic-updates -- only ever set to true (see above)
+        sweepRequested = true;
+        return;
       }
     }
   }
@@ -135,7 +169,7 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       .catch((error) => options.log?.("inbox sweep failed", error))
       .finally(() => {
         draining = null;
-        if (!stopped && queued.size > 0) kick();
+        if (!stopped && (queued.size > 0 || effects.size > 0)) kick();
       });
   }
 
@@ -169,9 +203,9 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       kick();
     },
     async idle() {
-      while (draining || queued.size > 0) {
+      while (draining || queued.size > 0 || effects.size > 0) {
         await (draining ?? Promise.resolve());
-        if (!draining && queued.size > 0) kick();
+        if (!draining && (queued.size > 0 || effects.size > 0)) kick();
       }
     },
   };

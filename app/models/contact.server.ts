@@ -2,8 +2,9 @@
 import type { Db } from "../db.server";
 import { readContactSettings, type ContactSettings } from "../domain/contact/settings";
 import { REQUEST_STATUSES, type RequestStatus } from "../domain/contact/statuses";
+import { keyset, pageOf, type PageRequest } from "../utils/paging.server";
 
-import { rawExecute } from "./raw-sql.server";
+import { asNumber, localDay, queryRows, rawExecute, sql, type Sql } from "./raw-sql.server";
 
 export async function getContactSettings(db: Db, shop: string): Promise<ContactSettings> {
   const row = await db.contactSettings.findUnique({ where: { shop } });
@@ -32,18 +33,25 @@ export function searchTextOf(r: {
   return [r.name, r.email, r.orderName, `#${r.number}`, r.topic].filter(Boolean).join(" ").toLowerCase();
 }
 
+/**
+ * A page of the inbox: requests of one status (open and waiting ones oldest first, closed ones
+ * newest first), by keyset on the last message's time, each with its last message.
+ */
 export async function listRequests(
   db: Db,
   shop: string,
-  input: { status: RequestStatus; query?: string; take?: number },
+  input: { status: RequestStatus; query?: string },
+  request: PageRequest = { after: null, before: null, size: 100 },
 ) {
   const q = (input.query ?? "").trim().toLowerCase().slice(0, 100);
-  return db.contactRequest.findMany({
-    where: { shop, status: input.status, ...(q ? { searchText: { contains: q } } : {}) },
-    orderBy: { lastMessageAt: input.status === "closed" ? "desc" : "asc" },
-    take: input.take ?? 100,
+  const page = keyset(request, "lastMessageAt", input.status === "closed" ? "desc" : "asc");
+  const rows = await db.contactRequest.findMany({
+    where: { shop, status: input.status, ...(q ? { searchText: { contains: q } } : {}), ...page.where },
+    orderBy: page.orderBy,
+    take: page.take,
     include: { messages: { orderBy: { createdAt: "desc" }, take: 1, select: { body: true, author: true } } },
   });
+  return pageOf(rows, request, (r) => ({ at: r.lastMessageAt.toISOString(), id: r.id }));
 }
 
 export async function countRequestsByStatus(db: Db, shop: string) {
@@ -79,39 +87,83 @@ interface Period {
   to: string;
 }
 
-/** Survey scores of a kind answered in the period. */
-export async function answeredSurveyScores(db: Db, shop: string, kind: "csat" | "nps", period: Period) {
-  const rows = await db.surveyResponse.findMany({
+/** How many answers of a kind, answered in the period, gave each score (counted in the database). */
+export async function surveyScoreCounts(db: Db, shop: string, kind: "csat" | "nps", period: Period) {
+  const rows = await db.surveyResponse.groupBy({
+    by: ["score"],
     where: { shop, kind, answeredAt: { gte: period.start, lt: period.end }, score: { not: null } },
-    select: { score: true },
+    _count: { _all: true },
   });
-  return rows.map((r) => r.score as number);
+  return rows.map((r) => ({ score: r.score as number, count: r._count._all }));
 }
 
-/** Business minutes to the first reply, for first replies sent in the period. */
-export async function firstResponseMinutes(db: Db, shop: string, period: Period) {
-  const rows = await db.contactRequest.findMany({
-    where: { shop, firstResponseAt: { gte: period.start, lt: period.end }, firstResponseMinutes: { not: null } },
-    select: { firstResponseMinutes: true },
-  });
-  return rows.map((r) => r.firstResponseMinutes as number);
+/**
+ * First replies sent in the period: how many, and the median of their business minutes, found by
+ * the database (the middle one or two of them in order), not by reading every request.
+ */
+export async function firstResponseMedian(db: Db, shop: string, period: Period) {
+  const where = sql`"shop" = ${shop} AND "firstResponseAt" >= ${period.start} AND "firstResponseAt" < ${period.end}
+    AND "firstResponseMinutes" IS NOT NULL`;
+  const [counted] = await queryRows<{ n: unknown }>(
+    db,
+    sql`SELECT COUNT(*) AS "n" FROM "ContactRequest" WHERE ${where}`,
+  );
+  const answered = asNumber(counted?.n);
+  if (answered === 0) return { answered, medianMinutes: null };
+  const middle = await queryRows<{ minutes: unknown }>(
+    db,
+    sql`SELECT "firstResponseMinutes" AS "minutes" FROM "ContactRequest" WHERE ${where}
+      ORDER BY "firstResponseMinutes" LIMIT ${answered % 2 ? 1 : 2} OFFSET ${Math.floor((answered - 1) / 2)}`,
+  );
+  const values = middle.map((m) => asNumber(m.minutes));
+  return { answered, medianMinutes: values.reduce((a, b) => a + b, 0) / values.length };
 }
 
-/** Tracking page views on the period's days (shop calendar), and order-status requests made in it. */
-export async function wismoCounts(db: Db, shop: string, period: Period) {
-  const [views, orderStatusRequests] = await Promise.all([
-    db.trackingViewDay.aggregate({ where: { shop, day: { gte: period.from, lte: period.to } }, _sum: { views: true } }),
-    db.contactRequest.count({
-      where: { shop, topic: "order_status", createdAt: { gte: period.start, lt: period.end } },
-    }),
-  ]);
-  return { trackingViews: views._sum.views ?? 0, orderStatusRequests };
+/**
+ * Conditions over an order gid (`order`, a piece of SQL) for the WISMO deflection
+ * (domain/dashboard/definitions.ts): whether its shopper looked at its tracking (a view on any
+ * day), and whether anyone wrote in about its status (an order-status request naming the order, at
+ * any time). Each is one probe of an index on (shop, order).
+ */
+export function trackingViewed(shop: string, order: Sql): Sql {
+  return sql`EXISTS (SELECT 1 FROM "TrackingViewDay" v WHERE v."shop" = ${shop} AND v."orderShopifyId" = ${order})`;
 }
 
-/** When each request of the period was made, and its topic: the dashboard's requests-per-day chart. */
-export function requestTimesAndTopics(db: Db, shop: string, period: { start: Date; end: Date }) {
-  return db.contactRequest.findMany({
-    where: { shop, createdAt: { gte: period.start, lt: period.end } },
-    select: { createdAt: true, topic: true },
-  });
+/**
+ * The gids of orders first looked up, or named by a request written or changed, at or after
+ * `since`, as a subquery (the dashboard's rollup recounts their days).
+ */
+export function ordersViewedOrAskedSince(shop: string, since: Date): Sql {
+  return sql`SELECT v."orderShopifyId" FROM "TrackingViewDay" v
+    WHERE v."shop" = ${shop} AND v."firstViewedAt" >= ${since}
+    UNION SELECT c."orderShopifyId" FROM "ContactRequest" c
+    WHERE c."shop" = ${shop} AND c."updatedAt" >= ${since} AND c."orderShopifyId" IS NOT NULL`;
+}
+
+export function askedAboutOrderStatus(shop: string, order: Sql): Sql {
+  return sql`EXISTS (SELECT 1 FROM "ContactRequest" c
+    WHERE c."shop" = ${shop} AND c."orderShopifyId" = ${order} AND c."topic" = 'order_status')`;
+}
+
+/**
+ * Requests made in the period per day of the shop's calendar, all and order-status ones, counted
+ * in the database: `spans` (kpi.ts's offsetSpans) say which offset takes each moment to its local
+ * day. Only days with a request come back.
+ */
+export async function requestsPerLocalDay(
+  db: Db,
+  shop: string,
+  period: { start: Date; end: Date },
+  spans: ReadonlyArray<{ from: Date; offsetMinutes: number }>,
+) {
+  const day = localDay(db, sql`"createdAt"`, spans);
+  const rows = await queryRows<{ day: string; requests: unknown; orderStatus: unknown }>(
+    db,
+    sql`SELECT ${day} AS "day", COUNT(*) AS "requests",
+        SUM(CASE WHEN "topic" = 'order_status' THEN 1 ELSE 0 END) AS "orderStatus"
+      FROM "ContactRequest"
+      WHERE "shop" = ${shop} AND "createdAt" >= ${period.start} AND "createdAt" < ${period.end}
+      GROUP BY 1`,
+  );
+  return rows.map((r) => ({ day: r.day, requests: asNumber(r.requests), orderStatus: asNumber(r.orderStatus) }));
 }

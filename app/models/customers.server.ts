@@ -1,6 +1,8 @@
 import type { Db, Tx } from "../db.server";
 import type { CustomerRecord } from "../webhooks/payloads";
+import { greetingName } from "../domain/shared/greeting";
 
+import { excluded, newRowId, stored, takeAll, upsertRows, type Upsert } from "./batch-sql.server";
 import { newestEach, type ApplyResult } from "./orders.server";
 
 export async function applyCustomer(db: Db, shop: string, c: CustomerRecord): Promise<ApplyResult> {
@@ -24,31 +26,53 @@ export async function applyCustomerTx(tx: Tx, shop: string, c: CustomerRecord): 
   return "created";
 }
 
+/** Every column a customer record writes, checked complete by the compiler. */
+const CUSTOMER_FIELDS: Record<keyof CustomerRecord, true> = {
+  shopifyId: true,
+  email: true,
+  firstName: true,
+  lastName: true,
+  phone: true,
+  locale: true,
+  state: true,
+  tags: true,
+  acceptsMarketing: true,
+  shopifyCreatedAt: true,
+  shopifyUpdatedAt: true,
+};
+const CUSTOMER_COLUMNS = Object.keys(CUSTOMER_FIELDS) as (keyof CustomerRecord)[];
+
 /**
- * Many customers in the caller's transaction: those not mirrored yet inserted together, the
- * others through applyCustomerTx (newest wins, a redacted customer stays redacted).
+ * Customers as applyCustomerTx writes them: new ones inserted; a stored one replaced unless it was
+ * redacted (it stays so) or holds a newer snapshot, and left alone when it holds exactly this record
+ * already (a customer of many orders appears in many batches).
+ */
+const STORED_UPDATED_AT = stored("Customer", "shopifyUpdatedAt");
+const CUSTOMERS_UPSERT: Upsert = {
+  table: "Customer",
+  columns: ["id", "shop", ...CUSTOMER_COLUMNS, "createdAt", "updatedAt"],
+  conflict: ["shop", "shopifyId"],
+  set: { ...takeAll(CUSTOMER_COLUMNS, ["shopifyId"]), updatedAt: excluded("updatedAt") },
+  where: [
+    `${stored("Customer", "redactedAt")} IS NULL`,
+    `(${STORED_UPDATED_AT} IS NULL OR ${STORED_UPDATED_AT} <= ${excluded("shopifyUpdatedAt")})`,
+    `(${CUSTOMER_COLUMNS.map((c) => `${stored("Customer", c)} IS DISTINCT FROM ${excluded(c)}`).join(" OR ")})`,
+  ].join(" AND "),
+};
+
+/**
+ * Many customers in the caller's transaction, each with the outcome applyCustomerTx would give it
+ * (newest wins, a redacted customer stays redacted), new and stored ones alike in one statement
+ * (batch-sql.server.ts).
  */
 export async function applyCustomersTx(tx: Tx, shop: string, customers: CustomerRecord[]): Promise<void> {
   const records = newestEach(customers, (c) => c.shopifyUpdatedAt);
-  if (records.length === 0) return;
-  const stored = await tx.customer.findMany({ where: { shop, shopifyId: { in: records.map((c) => c.shopifyId) } } });
-  const byId = new Map(stored.map((c) => [c.shopifyId, c]));
-  const fresh = records.filter((c) => !byId.has(c.shopifyId));
-  if (fresh.length > 0) await tx.customer.createMany({ data: fresh.map((c) => ({ shop, ...c })) });
-  for (const c of records) {
-    const row = byId.get(c.shopifyId);
-    // A customer of many orders is stored already exactly so: applyCustomerTx would write the same.
-    if (row && !sameCustomer(row, c)) await applyCustomerTx(tx, shop, c);
-  }
-}
-
-/** The stored row holds exactly this record, unredacted (writing it again would change nothing). */
-function sameCustomer(row: Record<string, unknown>, c: CustomerRecord): boolean {
-  if (row.redactedAt) return false;
-  return Object.entries(c).every(([key, value]) => {
-    const held = row[key];
-    return value instanceof Date && held instanceof Date ? value.getTime() === held.getTime() : value === held;
-  });
+  const now = new Date();
+  await upsertRows(
+    tx,
+    CUSTOMERS_UPSERT,
+    records.map((c) => [newRowId(), shop, ...CUSTOMER_COLUMNS.map((k) => c[k]), now, now]),
+  );
 }
 
 export async function customerFirstName(
@@ -61,7 +85,8 @@ export async function customerFirstName(
     where: { shop_shopifyId: { shop, shopifyId: customerShopifyId } },
     select: { firstName: true },
   });
-  return c?.firstName ?? null;
+  // A checkout's placeholder ("Guest") is no name to greet anyone by.
+  return greetingName(c?.firstName);
 }
 
 /** The customer account (not redacted) with this email, as typed in lower case, or null. */

@@ -1,8 +1,15 @@
 import type { Fulfillment, FulfillmentEvent, FulfillmentLine, LineItem, Order } from "@prisma/client";
 
 import { isSqliteDb, type Db, type Tx } from "../db.server";
-import type { FulfillmentEventRecord, FulfillmentRecord, OrderRecord, RefundRecord } from "../webhooks/payloads";
+import type {
+  FulfillmentEventRecord,
+  FulfillmentRecord,
+  LineItemRecord,
+  OrderRecord,
+  RefundRecord,
+} from "../webhooks/payloads";
 
+import { excluded, executeInTx, newRowId, stored, takeAll, upsertRows, type Upsert } from "./batch-sql.server";
 import { rawRows } from "./raw-sql.server";
 
 /** The personal fields of an order, as they are after customers/redact. */
@@ -94,31 +101,117 @@ export function newestEach<T extends { shopifyId: string }>(records: T[], at: (r
   return [...byId.values()];
 }
 
+/** Every column an order record writes (a record's lineItems aside), checked complete by the compiler. */
+const ORDER_FIELDS: Record<keyof Omit<OrderRecord, "lineItems">, true> = {
+  shopifyId: true,
+  name: true,
+  orderNumber: true,
+  email: true,
+  phone: true,
+  customerShopifyId: true,
+  customerLocale: true,
+  currency: true,
+  subtotalMinor: true,
+  totalShippingMinor: true,
+  totalTaxMinor: true,
+  totalDiscountsMinor: true,
+  totalMinor: true,
+  financialStatus: true,
+  fulfillmentStatus: true,
+  cancelledAt: true,
+  cancelReason: true,
+  closedAt: true,
+  shippingCity: true,
+  shippingProvince: true,
+  shippingCountryCode: true,
+  shippingZip: true,
+  tags: true,
+  processedAt: true,
+  shopifyCreatedAt: true,
+  shopifyUpdatedAt: true,
+};
+const ORDER_COLUMNS = Object.keys(ORDER_FIELDS) as (keyof typeof ORDER_FIELDS)[];
+
 /**
- * Many orders in the caller's transaction, with the result applyOrderTx would give each: orders
- * not mirrored yet are inserted together (one statement for the orders, one for their line items),
- * the others go through applyOrderTx one by one (newest wins, redaction kept). The history import
- * writes its batches this way.
+ * Orders: new ones inserted, stored ones replaced when the new snapshot is at least as new
+ * (applyOrderTx's `shopifyUpdatedAt <= incoming`), a redacted order's personal fields kept empty.
+ */
+const ORDERS_UPSERT: Upsert = {
+  table: "Order",
+  columns: ["id", "shop", ...ORDER_COLUMNS, "createdAt", "updatedAt"],
+  conflict: ["shop", "shopifyId"],
+  set: {
+    ...takeAll(ORDER_COLUMNS, ["shopifyId"]),
+    ...Object.fromEntries(
+      Object.keys(REDACTED_ORDER_FIELDS).map((c) => [
+        c,
+        `CASE WHEN ${stored("Order", "redactedAt")} IS NULL THEN ${excluded(c)} ELSE NULL END`,
+      ]),
+    ),
+    updatedAt: excluded("updatedAt"),
+  },
+  where: `${stored("Order", "shopifyUpdatedAt")} <= ${excluded("shopifyUpdatedAt")}`,
+  returning: ["id", "shopifyId"],
+};
+
+const LINE_ITEM_FIELDS: Record<keyof LineItemRecord, true> = {
+  shopifyId: true,
+  productShopifyId: true,
+  variantShopifyId: true,
+  title: true,
+  variantTitle: true,
+  sku: true,
+  quantity: true,
+  priceMinor: true,
+  totalDiscountMinor: true,
+  requiresShipping: true,
+  fulfillableQuantity: true,
+  fulfillmentStatus: true,
+};
+const LINE_ITEM_COLUMNS = Object.keys(LINE_ITEM_FIELDS) as (keyof LineItemRecord)[];
+
+/** An order's line items as applyOrderTx upserts them (columns the record lacks are left alone). */
+const LINE_ITEMS_UPSERT: Upsert = {
+  table: "LineItem",
+  columns: ["id", "orderId", ...LINE_ITEM_COLUMNS],
+  conflict: ["orderId", "shopifyId"],
+  set: takeAll(LINE_ITEM_COLUMNS, ["shopifyId"]),
+};
+
+/** Of several records keyed alike, the last, in the place of the first (a repeated upsert's outcome). */
+function lastOfEach<T>(items: T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) byKey.set(key(item), item);
+  return [...byKey.values()];
+}
+
+/**
+ * Many orders in the caller's transaction, each with the outcome applyOrderTx would give it: the
+ * newest snapshot wins, a redacted order never gets its personal fields back, and the line items of
+ * every order written are upserted. One statement for the orders (per 300 or so) and one for their
+ * line items, whether the orders are new or stored (batch-sql.server.ts). The history import writes
+ * its batches this way.
  */
 export async function applyOrdersTx(tx: Tx, shop: string, orders: OrderRecord[]): Promise<void> {
   const records = newestEach(orders, (o) => o.shopifyUpdatedAt);
   if (records.length === 0) return;
-  const stored = await tx.order.findMany({
-    where: { shop, shopifyId: { in: records.map((o) => o.shopifyId) } },
-    select: { shopifyId: true },
+  const now = new Date();
+  const written = await upsertRows<{ id: string; shopifyId: string }>(
+    tx,
+    ORDERS_UPSERT,
+    records.map((o) => [newRowId(), shop, ...ORDER_COLUMNS.map((c) => o[c]), now, now]),
+  );
+  const idOf = new Map(written.map((o) => [o.shopifyId, o.id]));
+  const items = records.flatMap((o) => {
+    const orderId = idOf.get(o.shopifyId);
+    if (!orderId) return []; // stale: a newer snapshot is stored
+    return lastOfEach(o.lineItems, (li) => li.shopifyId).map((li) => [
+      newRowId(),
+      orderId,
+      ...LINE_ITEM_COLUMNS.map((c) => li[c]),
+    ]);
   });
-  const known = new Set(stored.map((o) => o.shopifyId));
-  const fresh = records.filter((o) => !known.has(o.shopifyId));
-  if (fresh.length > 0) {
-    const created = await tx.order.createManyAndReturn({
-      data: fresh.map(({ lineItems: _lineItems, ...fields }) => ({ shop, ...fields })),
-      select: { id: true, shopifyId: true },
-    });
-    const idOf = new Map(created.map((o) => [o.shopifyId, o.id]));
-    const items = fresh.flatMap((o) => o.lineItems.map((item) => ({ orderId: idOf.get(o.shopifyId)!, ...item })));
-    if (items.length > 0) await tx.lineItem.createMany({ data: items });
-  }
-  for (const order of records) if (known.has(order.shopifyId)) await applyOrderTx(tx, shop, order);
+  await upsertRows(tx, LINE_ITEMS_UPSERT, items);
 }
 
 /** Another writer created the row between this transaction's conditional update and its read. */
@@ -199,15 +292,24 @@ async function applyOrderInOneWrite(db: Db, shop: string, order: OrderRecord): P
 }
 
 export async function applyFulfillment(db: Db, shop: string, f: FulfillmentRecord): Promise<ApplyResult> {
-  if (isSqliteDb(db)) {
+  // A record with delivery stamps (GraphQL's, not a webhook's) takes the path that writes them.
+  if (isSqliteDb(db) && !f.deliveredAt && !f.inTransitAt) {
     return applyFulfillmentInOneWrite(db, shop, f.shopifyId, f.shopifyUpdatedAt, fulfillmentFields(f), f.lines);
   }
   return retryLostRace(() => db.$transaction((tx) => applyFulfillmentTx(tx, shop, f)));
 }
 
-/** A fulfillment record's columns as stored (tracking lists as JSON). */
+/** A fulfillment record's columns as stored (tracking lists as JSON; the delivery stamps apart). */
 function fulfillmentFields(f: FulfillmentRecord) {
-  const { lines: _lines, trackingNumbers, trackingUrls, estimatedDeliveryAt, ...rest } = f;
+  const {
+    lines: _lines,
+    trackingNumbers,
+    trackingUrls,
+    estimatedDeliveryAt,
+    deliveredAt: _deliveredAt,
+    inTransitAt: _inTransitAt,
+    ...rest
+  } = f;
   return {
     ...rest,
     // Shopify's fulfillment payloads rarely carry an estimate; a carrier scan's estimate must
@@ -252,24 +354,254 @@ export async function applyFulfillmentTx(tx: Tx, shop: string, f: FulfillmentRec
       update: { quantity: line.quantity },
     });
   }
+  // The delivery stamps the record carries, as a carrier scan stamps them: the earliest stays.
+  for (const stamp of ["deliveredAt", "inTransitAt"] as const) {
+    const at = f[stamp];
+    if (!at) continue;
+    await tx.fulfillment.updateMany({
+      where: { id: fulfillmentId, OR: [{ [stamp]: null }, { [stamp]: { gt: at } }] },
+      data: { [stamp]: at },
+    });
+  }
   return result;
 }
 
-/** Many fulfillments in the caller's transaction, as applyOrdersTx does orders. */
+/** Every column a fulfillment record writes (its lines aside), checked complete by the compiler. */
+const FULFILLMENT_FIELDS: Record<keyof Omit<FulfillmentRecord, "lines">, true> = {
+  shopifyId: true,
+  orderShopifyId: true,
+  name: true,
+  status: true,
+  shipmentStatus: true,
+  trackingCompany: true,
+  trackingNumbers: true,
+  trackingUrls: true,
+  estimatedDeliveryAt: true,
+  deliveredAt: true,
+  inTransitAt: true,
+  shopifyCreatedAt: true,
+  shopifyUpdatedAt: true,
+};
+const FULFILLMENT_COLUMNS = Object.keys(FULFILLMENT_FIELDS) as (keyof typeof FULFILLMENT_FIELDS)[];
+
+/**
+ * Shipments as applyFulfillmentTx writes them: new ones inserted, stored ones replaced by a
+ * snapshot at least as new, an estimate a snapshot does not carry left as stored, and of a delivery
+ * stamp the earliest kept (as carrier scans stamp them).
+ */
+const STORED_ESTIMATE = stored("Fulfillment", "estimatedDeliveryAt");
+const earliestStamp = (column: "deliveredAt" | "inTransitAt") => {
+  const [kept, given] = [stored("Fulfillment", column), excluded(column)];
+  return (
+    `CASE WHEN ${given} IS NULL THEN ${kept} WHEN ${kept} IS NULL OR ${given} < ${kept} THEN ${given} ` +
+    `ELSE ${kept} END`
+  );
+};
+const FULFILLMENTS_UPSERT: Upsert = {
+  table: "Fulfillment",
+  columns: ["id", "shop", ...FULFILLMENT_COLUMNS, "createdAt", "updatedAt"],
+  conflict: ["shop", "shopifyId"],
+  set: {
+    ...takeAll(FULFILLMENT_COLUMNS, ["shopifyId"]),
+    estimatedDeliveryAt: `COALESCE(${excluded("estimatedDeliveryAt")}, ${STORED_ESTIMATE})`,
+    deliveredAt: earliestStamp("deliveredAt"),
+    inTransitAt: earliestStamp("inTransitAt"),
+    updatedAt: excluded("updatedAt"),
+  },
+  where: `${stored("Fulfillment", "shopifyUpdatedAt")} <= ${excluded("shopifyUpdatedAt")}`,
+  returning: ["id", "shopifyId"],
+};
+
+/** A shipment's lines as applyFulfillmentTx upserts them: a line stored already takes the new quantity. */
+const FULFILLMENT_LINES_UPSERT: Upsert = {
+  table: "FulfillmentLine",
+  columns: ["id", "fulfillmentId", "lineItemShopifyId", "quantity"],
+  conflict: ["fulfillmentId", "lineItemShopifyId"],
+  set: { quantity: excluded("quantity") },
+};
+
+/**
+ * Many fulfillments in the caller's transaction, each with the outcome applyFulfillmentTx would
+ * give it (newest wins; the lines of every shipment written are upserted, none removed), new and
+ * stored ones alike in one statement, their lines in another (see applyOrdersTx).
+ */
 export async function applyFulfillmentsTx(tx: Tx, shop: string, fulfillments: FulfillmentRecord[]): Promise<void> {
   const records = newestEach(fulfillments, (f) => f.shopifyUpdatedAt);
   if (records.length === 0) return;
-  const stored = await tx.fulfillment.findMany({
-    where: { shop, shopifyId: { in: records.map((f) => f.shopifyId) } },
-    select: { shopifyId: true },
+  const now = new Date();
+  const written = await upsertRows<{ id: string; shopifyId: string }>(
+    tx,
+    FULFILLMENTS_UPSERT,
+    records.map((f) => {
+      const fields = {
+        estimatedDeliveryAt: null,
+        ...fulfillmentFields(f),
+        deliveredAt: f.deliveredAt ?? null,
+        inTransitAt: f.inTransitAt ?? null,
+      };
+      return [newRowId(), shop, ...FULFILLMENT_COLUMNS.map((c) => fields[c]), now, now];
+    }),
+  );
+  const idOf = new Map(written.map((f) => [f.shopifyId, f.id]));
+  const lines = records.flatMap((f) => {
+    const fulfillmentId = idOf.get(f.shopifyId);
+    if (!fulfillmentId || f.lines.length === 0) return [];
+    return lastOfEach(f.lines, (l) => l.lineItemShopifyId).map((l) => [
+      newRowId(),
+      fulfillmentId,
+      l.lineItemShopifyId,
+      l.quantity,
+    ]);
   });
-  const known = new Set(stored.map((f) => f.shopifyId));
-  // New shipments without lines are inserted together; the rest one by one.
-  const together = records.filter((f) => !known.has(f.shopifyId) && f.lines.length === 0);
-  if (together.length > 0)
-    await tx.fulfillment.createMany({ data: together.map((f) => ({ shop, ...fulfillmentFields(f) })) });
-  const inserted = new Set(together.map((f) => f.shopifyId));
-  for (const f of records) if (!inserted.has(f.shopifyId)) await applyFulfillmentTx(tx, shop, f);
+  await upsertRows(tx, FULFILLMENT_LINES_UPSERT, lines);
+}
+
+/** A refund as applyRefund writes it: created once, never changed. */
+const REFUNDS_INSERT: Upsert = {
+  table: "Refund",
+  columns: [
+    "id",
+    "shop",
+    "shopifyId",
+    "orderShopifyId",
+    "note",
+    "amountMinor",
+    "currency",
+    "processedAt",
+    "shopifyCreatedAt",
+    "createdAt",
+  ],
+  conflict: ["shop", "shopifyId"],
+  set: {},
+  returning: ["id", "shopifyId"],
+};
+const REFUND_LINES_INSERT: Upsert = {
+  table: "RefundLine",
+  columns: ["id", "refundId", "lineItemShopifyId", "quantity", "subtotalMinor", "restockType"],
+  conflict: ["refundId", "lineItemShopifyId"],
+  set: {},
+};
+
+/**
+ * Many refunds in the caller's transaction with applyRefund's outcome: the first record of a refund
+ * is created with its lines, a refund stored already (or repeated) is left as it is.
+ */
+export async function applyRefundsTx(tx: Tx, shop: string, refunds: RefundRecord[]): Promise<void> {
+  const first = new Map<string, RefundRecord>();
+  for (const r of refunds) if (!first.has(r.shopifyId)) first.set(r.shopifyId, r);
+  if (first.size === 0) return;
+  const now = new Date();
+  const created = await upsertRows<{ id: string; shopifyId: string }>(
+    tx,
+    REFUNDS_INSERT,
+    [...first.values()].map((r) => [
+      newRowId(),
+      shop,
+      r.shopifyId,
+      r.orderShopifyId,
+      r.note,
+      r.amountMinor,
+      r.currency,
+      r.processedAt,
+      r.shopifyCreatedAt,
+      now,
+    ]),
+  );
+  const lines = created.flatMap(({ id, shopifyId }) =>
+    // A refund's lines as its record lists them; a line named twice is one line (the first).
+    first
+      .get(shopifyId)!
+      .lines.filter((l, i, all) => all.findIndex((o) => o.lineItemShopifyId === l.lineItemShopifyId) === i)
+      .map((l) => [newRowId(), id, l.lineItemShopifyId, l.quantity, l.subtotalMinor, l.restockType]),
+  );
+  await upsertRows(tx, REFUND_LINES_INSERT, lines);
+}
+
+/** A carrier scan as applyFulfillmentEvent records it: once, keyed by its gid. */
+const FULFILLMENT_EVENTS_INSERT: Upsert = {
+  table: "FulfillmentEvent",
+  columns: [
+    "id",
+    "shop",
+    "shopifyId",
+    "fulfillmentShopifyId",
+    "orderShopifyId",
+    "status",
+    "message",
+    "happenedAt",
+    "city",
+    "province",
+    "countryCode",
+    "estimatedDeliveryAt",
+    "createdAt",
+  ],
+  conflict: ["shop", "shopifyId"],
+  set: {},
+  returning: ["shopifyId"],
+};
+
+/**
+ * Carrier scans in the caller's transaction, each with applyFulfillmentEvent's outcome; at most one
+ * scan per shipment in a call (the caller's rounds make sure of it), so each shipment's status and
+ * stamps are settled by its one new scan as applyFulfillmentEvent settles them. The scans are
+ * inserted in one statement; each new one then takes two or three one-row statements.
+ */
+export async function applyFulfillmentEventsTx(tx: Tx, shop: string, scans: FulfillmentEventRecord[]): Promise<void> {
+  if (scans.length === 0) return;
+  const now = new Date();
+  const created = await upsertRows<{ shopifyId: string }>(
+    tx,
+    FULFILLMENT_EVENTS_INSERT,
+    scans.map((e) => [
+      newRowId(),
+      shop,
+      e.shopifyId,
+      e.fulfillmentShopifyId,
+      e.orderShopifyId,
+      e.status,
+      e.message,
+      e.happenedAt,
+      e.city,
+      e.province,
+      e.countryCode,
+      e.estimatedDeliveryAt,
+      now,
+    ]),
+  );
+  const isNew = new Set(created.map((c) => c.shopifyId));
+  for (const e of scans) {
+    if (!isNew.has(e.shopifyId)) continue;
+    // The newest scan sets the status, unless a fulfillment update newer than it said otherwise.
+    await executeInTx(
+      tx,
+      `UPDATE "Fulfillment" SET "shipmentStatus" = {}, "estimatedDeliveryAt" = COALESCE({}, "estimatedDeliveryAt"),
+         "updatedAt" = {}
+       WHERE "shop" = {} AND "shopifyId" = {} AND "shopifyUpdatedAt" <= {}
+         AND NOT EXISTS (SELECT 1 FROM "FulfillmentEvent" WHERE "shop" = {} AND "fulfillmentShopifyId" = {}
+                           AND "happenedAt" > {})`,
+      [
+        e.status,
+        e.estimatedDeliveryAt,
+        now,
+        shop,
+        e.fulfillmentShopifyId,
+        e.happenedAt,
+        shop,
+        e.fulfillmentShopifyId,
+        e.happenedAt,
+      ],
+    );
+    const stamp = STAMPS[e.status];
+    if (stamp) {
+      // The earliest scan of a kind is the one that counts.
+      await executeInTx(
+        tx,
+        `UPDATE "Fulfillment" SET "${stamp}" = {}, "updatedAt" = {}
+         WHERE "shop" = {} AND "shopifyId" = {} AND ("${stamp}" IS NULL OR "${stamp}" > {})`,
+        [e.happenedAt, now, shop, e.fulfillmentShopifyId, e.happenedAt],
+      );
+    }
+  }
 }
 
 /** SQLite: read, then one conditional write with the lines nested (see applyOrderInOneWrite). */
@@ -645,52 +977,4 @@ export async function findOrderCancellation(db: Db, shop: string, orderShopifyId
     where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
     select: { cancelledAt: true },
   });
-}
-
-/** A period of the dashboard: [start, end). */
-interface Period {
-  start: Date;
-  end: Date;
-}
-
-/** Orders placed in the period (not cancelled), and how many came back: a Shopify return or a refund of items. */
-export async function ordersPlacedAndReturned(db: Db, shop: string, period: Period) {
-  const orders = await db.order.findMany({
-    where: { shop, shopifyCreatedAt: { gte: period.start, lt: period.end }, cancelledAt: null },
-    select: { shopifyId: true },
-  });
-  const ids = orders.map((o) => o.shopifyId);
-  const [returns, refunds] = await Promise.all([
-    db.shopifyReturn.findMany({
-      where: { shop, orderShopifyId: { in: ids }, status: { notIn: ["CANCELED", "DECLINED", "canceled", "declined"] } },
-      select: { orderShopifyId: true },
-    }),
-    db.refund.findMany({
-      where: { shop, orderShopifyId: { in: ids }, lines: { some: { quantity: { gt: 0 } } } },
-      select: { orderShopifyId: true },
-    }),
-  ]);
-  const returned = new Set([...returns, ...refunds].map((r) => r.orderShopifyId).filter(Boolean));
-  return { placed: ids.length, returned: returned.size };
-}
-
-/** Customers who ordered in the period (not cancelled), each with their order count up to its end. */
-export async function orderCountsOfBuyers(db: Db, shop: string, period: Period): Promise<Map<string, number>> {
-  const inPeriod = await db.order.findMany({
-    where: {
-      shop,
-      shopifyCreatedAt: { gte: period.start, lt: period.end },
-      customerShopifyId: { not: null },
-      cancelledAt: null,
-    },
-    select: { customerShopifyId: true },
-    distinct: ["customerShopifyId"],
-  });
-  const ids = inPeriod.map((o) => o.customerShopifyId as string);
-  const counts = await db.order.groupBy({
-    by: ["customerShopifyId"],
-    where: { shop, customerShopifyId: { in: ids }, shopifyCreatedAt: { lt: period.end }, cancelledAt: null },
-    _count: { _all: true },
-  });
-  return new Map(counts.map((c) => [c.customerShopifyId as string, c._count._all]));
 }

@@ -5,6 +5,9 @@
  * finds the row already there and creates nothing.
  */
 import type { Db } from "../db.server";
+import { keyset, pageOf, type PageRequest } from "../utils/paging.server";
+
+import { sql, type Sql } from "./raw-sql.server";
 
 export type NotificationStatus = "pending" | "sending" | "sent" | "retrying" | "failed" | "suppressed" | "skipped";
 
@@ -154,6 +157,42 @@ export function listNotifications(db: Db, shop: string, filter: NotificationLogF
   });
 }
 
+/**
+ * A page of a shop's notification log of one kind, newest first (by keyset: a page far back costs
+ * what the first one does), without the emails' bodies, which only the one opened needs.
+ */
+export async function notificationLogPage(
+  db: Db,
+  shop: string,
+  filter: { kind: string; status?: NotificationStatus },
+  request: PageRequest,
+) {
+  const page = keyset(request, "createdAt", "desc");
+  const rows = await db.notification.findMany({
+    where: { shop, kind: filter.kind, ...(filter.status ? { status: filter.status } : {}), ...page.where },
+    orderBy: page.orderBy,
+    take: page.take,
+    select: {
+      id: true,
+      milestone: true,
+      recipient: true,
+      subject: true,
+      status: true,
+      attempts: true,
+      lastError: true,
+      createdAt: true,
+      sentAt: true,
+      nextAttemptAt: true,
+    },
+  });
+  return pageOf(rows, request, (r) => ({ at: r.createdAt.toISOString(), id: r.id }));
+}
+
+/** One email of the log as it was sent (its HTML), or null when it is not this shop's. */
+export async function notificationBody(db: Db, shop: string, id: string, kind: string) {
+  return db.notification.findFirst({ where: { shop, id, kind }, select: { id: true, subject: true, bodyHtml: true } });
+}
+
 export async function isSuppressed(db: Db, shop: string, email: string, kind: string): Promise<boolean> {
   const row = await db.emailSuppression.findFirst({
     where: { shop, email: email.toLowerCase(), kind: { in: [kind, "*"] } },
@@ -254,9 +293,19 @@ export async function deleteShopNotifications(db: Db, shop: string) {
   await db.emailSuppression.deleteMany({ where: { shop } });
 }
 
-/** Emails of a kind sent in [start, end): the dashboard's proactive-notification count. */
-export function countSentNotifications(db: Db, shop: string, kind: string, period: { start: Date; end: Date }) {
-  return db.notification.count({
-    where: { shop, kind, status: "sent", sentAt: { gte: period.start, lt: period.end } },
-  });
+/** The gids of orders a shipping email went out for at or after `since`, as a subquery (the dashboard's rollup). */
+export function ordersEmailedSince(shop: string, since: Date): Sql {
+  return sql`SELECT n."orderShopifyId" FROM "Notification" n
+    WHERE n."shop" = ${shop} AND n."kind" = 'tracking' AND n."status" = 'sent' AND n."sentAt" >= ${since}
+      AND n."orderShopifyId" IS NOT NULL`;
+}
+
+/**
+ * A condition over an order gid (`order`, a piece of SQL) for the WISMO deflection
+ * (domain/dashboard/definitions.ts): a shipping email of that order went out (any milestone; a
+ * failed or skipped one told nobody).
+ */
+export function shippingEmailSent(shop: string, order: Sql): Sql {
+  return sql`EXISTS (SELECT 1 FROM "Notification" n
+    WHERE n."shop" = ${shop} AND n."orderShopifyId" = ${order} AND n."kind" = 'tracking' AND n."status" = 'sent')`;
 }

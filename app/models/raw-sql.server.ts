@@ -66,3 +66,85 @@ function bind(db: Db, sql: string, values: RawValue[]): [string, (string | numbe
   if (i !== values.length) throw new RangeError(`the query has ${i} placeholders for ${values.length} values`);
   return [text, args];
 }
+
+/**
+ * A piece of SQL with its values, written as a tagged template: each `${value}` becomes a
+ * placeholder (an array becomes an IN list), and a nested Sql is inlined with its own values in
+ * place. Figures that span two owners' tables are written this way: each owner hands out a piece
+ * over its own table (a condition, a subquery) and the other builds it into its statement, so only
+ * a table's owner ever writes SQL naming it (docs/decisions/0021 and 0028).
+ */
+export class Sql {
+  constructor(
+    readonly text: string,
+    readonly values: ReadonlyArray<RawValue>,
+  ) {}
+}
+
+export function sql(strings: TemplateStringsArray, ...parts: ReadonlyArray<RawValue | Sql>): Sql {
+  let text = strings[0];
+  const values: RawValue[] = [];
+  parts.forEach((part, i) => {
+    if (part instanceof Sql) {
+      text += part.text;
+      values.push(...part.values);
+    } else {
+      text += Array.isArray(part) ? "{*}" : "{}";
+      values.push(part);
+    }
+    text += strings[i + 1];
+  });
+  return new Sql(text, values);
+}
+
+/** Trusted SQL text with no values: an identifier or a keyword chosen by code, never by input. */
+export const sqlText = (text: string) => new Sql(text, []);
+
+/** Pieces joined by `separator` (", ", " AND " …). */
+export function joinSql(pieces: ReadonlyArray<Sql>, separator: string): Sql {
+  return new Sql(
+    pieces.map((p) => p.text).join(separator),
+    pieces.flatMap((p) => p.values),
+  );
+}
+
+/** Runs a read written with `sql`. */
+export function queryRows<T>(db: Db, query: Sql): Promise<T[]> {
+  return rawRows<T>(db, query.text, [...query.values]);
+}
+
+/**
+ * A count or sum from an aggregate as a number: PostgreSQL hands COUNT and SUM back as bigint
+ * (text through pg, BigInt through Prisma), SQLite as a number; NULL (a sum of no rows) is 0.
+ */
+export const asNumber = (value: unknown): number =>
+  value === null || value === undefined ? 0 : typeof value === "number" ? value : Number(value);
+
+/** Whether the database is SQLite, for the few expressions the two write differently. */
+export const isSqlite = (db: Db) => isSqliteDb(db);
+
+/**
+ * The local calendar day (YYYY-MM-DD) of the time in `column`: each span of `spans` (the period cut
+ * where the zone's offset changes; kpi.ts's offsetSpans) adds its own offset. Offsets are minutes
+ * computed by the app, written into the text as numbers.
+ */
+export function localDay(db: Db, column: Sql, spans: ReadonlyArray<{ from: Date; offsetMinutes: number }>): Sql {
+  const minutes = (offset: number) => Math.trunc(offset);
+  const cases = spans.slice(1).map((span, i) => {
+    const offset = minutes(spans[i].offsetMinutes);
+    return isSqliteDb(db)
+      ? sql`WHEN ${column} < ${span.from} THEN ${sqlText(`'${offset >= 0 ? "+" : ""}${offset} minutes'`)} `
+      : sql`WHEN ${column} < ${span.from} THEN ${sqlText(String(offset))} `;
+  });
+  const last = minutes(spans[spans.length - 1]?.offsetMinutes ?? 0);
+  if (isSqliteDb(db)) {
+    const modifier = (offset: number) => sqlText(`'${offset >= 0 ? "+" : ""}${offset} minutes'`);
+    return cases.length
+      ? sql`date(${column}, CASE ${joinSql(cases, "")}ELSE ${modifier(last)} END)`
+      : sql`date(${column}, ${modifier(last)})`;
+  }
+  const offset = cases.length
+    ? sql`(CASE ${joinSql(cases, "")}ELSE ${sqlText(String(last))} END)`
+    : sqlText(String(last));
+  return sql`to_char(${column} + ${offset} * INTERVAL '1 minute', 'YYYY-MM-DD')`;
+}

@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db.server";
 import type { ReturnRecord } from "../webhooks/payloads";
 
+import { excluded, newRowId, stored, upsertRows, type SqlValue } from "./batch-sql.server";
 import type { ApplyResult } from "./orders.server";
 
 /** The status each returns/* topic leaves a return in, when its payload does not say. */
@@ -15,7 +16,11 @@ export const RETURN_STATUS_BY_TOPIC: Record<string, string> = {
 
 /**
  * Keeps Shopify's view of a return. Return payloads carry no updated_at, so the webhook's
- * X-Shopify-Triggered-At orders them: an event older than the last one applied changes nothing.
+ * X-Shopify-Triggered-At orders them: an event older than the last one applied changes none of
+ * what the newer one said (status, decline, closing). It still fills in what only it says and the
+ * stored return lacks (STATED_ONCE): a returns/request arriving after the returns/decline that
+ * followed it (Shopify does not promise the order) still gives the return its lines, quantity and
+ * the time it was asked for.
  */
 export async function applyReturnEvent(
   db: Db,
@@ -25,6 +30,40 @@ export async function applyReturnEvent(
   eventAt: Date,
 ): Promise<ApplyResult> {
   return db.$transaction((tx) => applyReturnEventTx(tx, shop, topic, r, eventAt));
+}
+
+/**
+ * Facts of a return an older event may still give, when the stored return lacks them: column to
+ * the SQL that holds for a stored value that is missing.
+ */
+const STATED_ONCE = {
+  orderShopifyId: (kept: string) => `${kept} IS NULL`,
+  name: (kept: string) => `${kept} IS NULL`,
+  totalQuantity: (kept: string) => `${kept} = 0`,
+  lines: (kept: string) => `${kept} = '[]'`,
+  requestedAt: (kept: string) => `${kept} IS NULL`,
+} as const;
+type StatedOnce = keyof typeof STATED_ONCE;
+const isStatedOnce = (column: string): column is StatedOnce => column in STATED_ONCE;
+
+/** The part of `data` an older event gives the stored return (what it lacks), in Prisma's terms. */
+function missingFacts(
+  data: ReturnType<typeof returnData>,
+  kept: {
+    orderShopifyId: string | null;
+    name: string | null;
+    totalQuantity: number;
+    lines: string;
+    requestedAt: Date | null;
+  },
+) {
+  const fill: Partial<Pick<ReturnType<typeof returnData>, StatedOnce>> = {};
+  if (data.orderShopifyId && kept.orderShopifyId === null) fill.orderShopifyId = data.orderShopifyId;
+  if (data.name && kept.name === null) fill.name = data.name;
+  if (data.totalQuantity !== undefined && kept.totalQuantity === 0) fill.totalQuantity = data.totalQuantity;
+  if (data.lines && kept.lines === "[]") fill.lines = data.lines;
+  if (data.requestedAt && kept.requestedAt === null) fill.requestedAt = data.requestedAt;
+  return fill;
 }
 
 /** The columns a return event writes. */
@@ -54,15 +93,89 @@ export async function applyReturnEventTx(
   const data = returnData(topic, r, eventAt);
   const existing = await tx.shopifyReturn.findUnique({
     where: { shop_shopifyId: { shop, shopifyId: r.shopifyId } },
-    select: { id: true, lastEventAt: true },
+    select: {
+      id: true,
+      lastEventAt: true,
+      orderShopifyId: true,
+      name: true,
+      totalQuantity: true,
+      lines: true,
+      requestedAt: true,
+    },
   });
   if (!existing) {
     await tx.shopifyReturn.create({ data: { shop, shopifyId: r.shopifyId, ...data } });
     return "created";
   }
-  if (existing.lastEventAt > eventAt) return "stale";
+  if (existing.lastEventAt > eventAt) {
+    const fill = missingFacts(data, existing);
+    if (Object.keys(fill).length > 0) await tx.shopifyReturn.update({ where: { id: existing.id }, data: fill });
+    return "stale";
+  }
   await tx.shopifyReturn.update({ where: { id: existing.id }, data });
   return "updated";
+}
+
+/** A return event as applyReturnEventTx takes it. */
+export interface ReturnEvent {
+  topic: string;
+  record: ReturnRecord;
+  eventAt: Date;
+}
+
+/**
+ * Many return events in the caller's transaction, with the outcome applyReturnEventTx would give
+ * each applied in turn: a return's events in the order given, an event older than the last one
+ * applied changing nothing. The columns an event writes depend on what it carries (returnData), so
+ * the events are written in rounds (every return's first event, then every second one …), each
+ * round one upsert per set of columns (batch-sql.server.ts).
+ */
+export async function applyReturnEventsTx(tx: Tx, shop: string, events: ReturnEvent[]): Promise<void> {
+  const now = new Date();
+  const seen = new Map<string, number>();
+  const rounds: Map<string, { columns: string[]; rows: SqlValue[][] }>[] = [];
+  for (const e of events) {
+    const round = seen.get(e.record.shopifyId) ?? 0;
+    seen.set(e.record.shopifyId, round + 1);
+    const data = returnData(e.topic, e.record, e.eventAt);
+    const columns = Object.keys(data).sort();
+    const shape = columns.join(",");
+    rounds[round] ??= new Map();
+    let group = rounds[round].get(shape);
+    if (!group) rounds[round].set(shape, (group = { columns, rows: [] }));
+    group.rows.push([
+      newRowId(),
+      shop,
+      e.record.shopifyId,
+      ...columns.map((c) => data[c as keyof typeof data] ?? null),
+      now,
+      now,
+    ]);
+  }
+  // A newer event replaces what it says; an older one fills only what the stored return lacks.
+  const newer = `${stored("ShopifyReturn", "lastEventAt")} <= ${excluded("lastEventAt")}`;
+  for (const round of rounds) {
+    for (const { columns, rows } of round.values()) {
+      const fills = columns.filter(isStatedOnce).map((c) => [c, STATED_ONCE[c](stored("ShopifyReturn", c))] as const);
+      const set = Object.fromEntries(
+        columns.map((c) => {
+          const when = [newer, ...fills.filter(([f]) => f === c).map(([, missing]) => missing)].join(" OR ");
+          return [c, `CASE WHEN ${when} THEN ${excluded(c)} ELSE ${stored("ShopifyReturn", c)} END`];
+        }),
+      );
+      await upsertRows(
+        tx,
+        {
+          table: "ShopifyReturn",
+          columns: ["id", "shop", "shopifyId", ...columns, "createdAt", "updatedAt"],
+          conflict: ["shop", "shopifyId"],
+          set: { ...set, updatedAt: excluded("updatedAt") },
+          where: [newer, ...fills.map(([, missing]) => missing)].join(" OR "),
+        },
+        rows,
+      );
+    }
+  }
 }
 
 /** Shopify's returns of an order, the latest changed first. */
@@ -87,4 +200,40 @@ export async function shopifyReturnLinesRequested(db: Db, shop: string, period: 
       return []; // A malformed mirror row has no reasons to give.
     }
   });
+}
+
+/**
+ * Units of an order's line items that Shopify's returns hold (every return but a declined or
+ * canceled one), by line item. Returns made before the install or in Shopify's admin have no
+ * Aftercare return behind them, and their units must not be offered again.
+ */
+export async function unitsInShopifyReturns(db: Db, shop: string, orderShopifyId: string) {
+  const rows = await db.shopifyReturn.findMany({
+    where: { shop, orderShopifyId },
+    select: { status: true, lines: true },
+  });
+  const held = new Map<string, number>();
+  for (const row of rows) {
+    if (["declined", "canceled"].includes(row.status.toLowerCase())) continue;
+    let lines: { lineItemShopifyId?: string; quantity?: number }[];
+    try {
+      lines = JSON.parse(row.lines);
+    } catch {
+      continue; // A malformed mirror row holds nothing it can name.
+    }
+    for (const line of lines) {
+      if (!line.lineItemShopifyId || !line.quantity) continue;
+      held.set(line.lineItemShopifyId, (held.get(line.lineItemShopifyId) ?? 0) + line.quantity);
+    }
+  }
+  return held;
+}
+
+/** Shopify's status of a return as mirrored (lower case), or null when it is not mirrored. */
+export async function mirroredReturnStatus(db: Db, shop: string, shopifyId: string) {
+  const row = await db.shopifyReturn.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId } },
+    select: { status: true },
+  });
+  return row ? row.status.toLowerCase() : null;
 }

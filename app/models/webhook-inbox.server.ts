@@ -1,14 +1,24 @@
 import { Prisma } from "@prisma/client";
 
-import { inboxWriterFor, payloadText, type Db } from "../db.server";
+import { inboxWriterFor, isSqliteDb, payloadText, sqliteTime, type Db, type Tx } from "../db.server";
+
+import { executeInTx } from "./batch-sql.server";
 
 /** Attempts before an event is parked for a person to look at (Sync page). */
 export const MAX_ATTEMPTS = 8;
 /** How long a worker owns an event it claimed; after that another worker may take it over. */
 export const CLAIM_MS = 2 * 60_000;
 
-/** redacted: the shop's data was deleted (shop/redact); the row keeps only the webhook id, for good. */
-export type InboxStatus = "pending" | "processing" | "processed" | "failed" | "parked" | "redacted";
+/**
+ * redacted: the shop's data was deleted (shop/redact); the row keeps only the webhook id, for good.
+ * mirrored: the mirror holds the event's change (processedAt says since when); the effects that hang
+ * off it (points, tracking, emails) are still to run, `effects` while a worker runs them.
+ */
+export type InboxStatus =
+  "pending" | "processing" | "mirrored" | "effects" | "processed" | "failed" | "parked" | "redacted";
+
+/** Statuses of events not run to the end: the backlog. */
+export const BACKLOG_STATUSES = ["pending", "processing", "failed", "mirrored", "effects"];
 
 export interface IncomingEvent {
   shop: string;
@@ -59,6 +69,142 @@ export async function claimEvent(db: Db, id: string, now = new Date()) {
   });
   if (claimed.count === 0) return null;
   return db.webhookEvent.findUnique({ where: { id } });
+}
+
+/** A claimed event, as the job runner reads it. */
+export interface ClaimedEvent {
+  id: string;
+  shop: string;
+  topic: string;
+  payload: string;
+  triggeredAt: Date | null;
+  receivedAt: Date;
+  attempts: number;
+}
+
+const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+const CLAIMED_COLUMNS = `"id", "shop", "topic", "payload", "triggeredAt", "receivedAt", "attempts"`;
+function claimedRow(row: Record<string, unknown>): ClaimedEvent {
+  return {
+    id: String(row.id),
+    shop: String(row.shop),
+    topic: String(row.topic),
+    payload: String(row.payload),
+    triggeredAt: row.triggeredAt === null || row.triggeredAt === undefined ? null : toDate(row.triggeredAt),
+    receivedAt: toDate(row.receivedAt),
+    attempts: Number(row.attempts),
+  };
+}
+
+/**
+ * claimEvent for many events in one statement: those of `ids` no other worker holds and not yet
+ * done, taken for CLAIM_MS. `stage` "effects" takes mirrored events whose effects are due instead.
+ */
+export async function claimEvents(
+  db: Db,
+  ids: ReadonlyArray<string>,
+  now = new Date(),
+  stage: "mirror" | "effects" = "mirror",
+): Promise<ClaimedEvent[]> {
+  if (ids.length === 0) return [];
+  const [due, taken] = stage === "mirror" ? [`IN ('pending', 'failed')`, "processing"] : [`= 'mirrored'`, "effects"];
+  const rows = await rawReturning(
+    db,
+    `UPDATE "WebhookEvent" SET "status" = '${taken}', "lockedUntil" = {}, "attempts" = "attempts" + 1
+     WHERE "id" IN ({*})
+       AND (("status" ${due} AND "nextAttemptAt" <= {}) OR ("status" = '${taken}' AND "lockedUntil" < {}))
+     RETURNING ${CLAIMED_COLUMNS}`,
+    [new Date(now.getTime() + CLAIM_MS), [...ids], now, now],
+  );
+  return rows.map(claimedRow);
+}
+
+/**
+ * Inside the mirror's transaction: its events are done with the mirror, `mirrored` (effects to run;
+ * the payload stays for them) or `processed` (nothing hangs off them; the payload goes).
+ */
+export async function finishMirrorTx(
+  tx: Tx,
+  done: ReadonlyArray<{ id: string; status: "mirrored" | "processed" }>,
+  now: Date,
+): Promise<void> {
+  for (const status of ["mirrored", "processed"] as const) {
+    const ids = done.filter((d) => d.status === status).map((d) => d.id);
+    if (ids.length === 0) continue;
+    await executeInTx(
+      tx,
+      `UPDATE "WebhookEvent" SET "status" = {}, "processedAt" = {}, "lockedUntil" = NULL, "lastError" = NULL,
+         "nextAttemptAt" = {}, "outcome" = NULL${status === "processed" ? `, "payload" = ''` : ""}
+       WHERE "status" = 'processing' AND "id" IN (${ids.map(() => "{}").join(", ")})`,
+      [status, now, now, ...ids],
+    );
+  }
+}
+
+/** Effects ran: the event is processed (its payload dropped, `outcome` kept as markProcessed does). */
+export async function markEffectsDone(db: Db, ids: ReadonlyArray<string>, outcome: string | null = null) {
+  if (ids.length === 0) return;
+  await db.webhookEvent.updateMany({
+    where: { id: { in: [...ids] }, status: "effects" },
+    data: {
+      status: "processed",
+      lockedUntil: null,
+      lastError: null,
+      payload: "",
+      outcome: outcome?.slice(0, 2000) ?? null,
+    },
+  });
+}
+
+/**
+ * An effect failed: the event waits as mirrored for its retry (backoff as markFailed's), or is parked
+ * (Sync page; its Retry runs the event from the start, and the mirror takes it again unchanged).
+ */
+export async function markEffectsFailed(
+  db: Db,
+  id: string,
+  attempts: number,
+  error: unknown,
+  now = new Date(),
+  permanent = false,
+) {
+  return recordFailure(
+    db,
+    id,
+    { from: "effects", retryAs: "mirrored", prefix: "Mirrored; an effect failed: " },
+    {
+      attempts,
+      error,
+      now,
+      permanent,
+    },
+  );
+}
+
+/** Mirrored events whose effects are due (new, retried, or abandoned by a worker that died). */
+export async function dueEffectIds(db: Db, limit: number, now = new Date()): Promise<string[]> {
+  const rows = await db.webhookEvent.findMany({
+    where: {
+      OR: [
+        { status: "mirrored", nextAttemptAt: { lte: now } },
+        { status: "effects", lockedUntil: { lt: now } },
+      ],
+    },
+    orderBy: { receivedAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+/** The oldest event of any shop not run to the end, or null: the health endpoint's backlog age. */
+export async function oldestBacklogAt(db: Db): Promise<Date | null> {
+  const oldest = await db.webhookEvent.findFirst({
+    where: { status: { in: BACKLOG_STATUSES } },
+    orderBy: { receivedAt: "asc" },
+    select: { receivedAt: true },
+  });
+  return oldest?.receivedAt ?? null;
 }
 
 /**
@@ -129,13 +275,33 @@ export async function markFailed(
   now = new Date(),
   permanent = false,
 ) {
+  return recordFailure(
+    db,
+    id,
+    { from: "processing", retryAs: "failed", prefix: "" },
+    { attempts, error, now, permanent },
+  );
+}
+
+/**
+ * One failed attempt of a stage (the mirror's or the effects'): the event leaves the stage's
+ * working status for its retry status with the backoff's next attempt, or is parked after the last
+ * attempt, or at once when retrying cannot help.
+ */
+async function recordFailure(
+  db: Db,
+  id: string,
+  stage: { from: "processing" | "effects"; retryAs: "failed" | "mirrored"; prefix: string },
+  failure: { attempts: number; error: unknown; now: Date; permanent: boolean },
+) {
+  const { attempts, error, now, permanent } = failure;
   const message = (permanent ? "Parked at once, retrying cannot help: " : "") + describeError(error);
   const parked = permanent || attempts >= MAX_ATTEMPTS;
   await db.webhookEvent.updateMany({
-    where: { id, status: "processing" },
+    where: { id, status: stage.from },
     data: {
-      status: parked ? "parked" : "failed",
-      lastError: message.slice(0, 2000),
+      status: parked ? "parked" : stage.retryAs,
+      lastError: `${stage.prefix}${message}`.slice(0, 2000),
       lockedUntil: null,
       nextAttemptAt: new Date(now.getTime() + (parked ? 0 : retryDelayMs(attempts))),
     },
@@ -171,7 +337,7 @@ export async function pendingEventIds(db: Db, shop: string, limit: number): Prom
 
 /** Events of every shop not yet run to the end (pending or processing). */
 export async function countUnfinishedEvents(db: Db): Promise<number> {
-  return db.webhookEvent.count({ where: { status: { in: ["pending", "processing"] } } });
+  return db.webhookEvent.count({ where: { status: { in: ["pending", "processing", "mirrored", "effects"] } } });
 }
 
 /** A person asked to try parked or failed events again (Sync page). Scoped to their shop. */
@@ -211,7 +377,7 @@ export interface SyncOverview {
 const PRIVACY_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"];
 
 export async function syncOverview(db: Db, shop: string, now = new Date()): Promise<SyncOverview> {
-  const backlogWhere = { shop, status: { in: ["pending", "processing", "failed"] } };
+  const backlogWhere = { shop, status: { in: BACKLOG_STATUSES } };
   const [orders, customers, fulfillments, backlog, oldest, processedLastDay, byTopic, problems, partly] =
     await Promise.all([
       db.order.count({ where: { shop } }),
@@ -272,4 +438,30 @@ export async function syncOverview(db: Db, shop: string, now = new Date()): Prom
       receivedAt: e.receivedAt,
     })),
   };
+}
+
+/** An UPDATE … RETURNING with `{}` placeholders (`{*}`: an IN list), outside a transaction. */
+async function rawReturning(
+  db: Db,
+  sql: string,
+  values: ReadonlyArray<Date | string | ReadonlyArray<string>>,
+): Promise<Record<string, unknown>[]> {
+  const sqlite = isSqliteDb(db);
+  const args: string[] = [];
+  let i = 0;
+  const mark = () => (sqlite ? "?" : `$${args.length}`);
+  const text = sql.replace(/\{\*?\}/g, (token) => {
+    const value = values[i++];
+    if (token === "{*}") {
+      return (value as string[])
+        .map((v) => {
+          args.push(v);
+          return mark();
+        })
+        .join(", ");
+    }
+    args.push(value instanceof Date ? (sqlite ? sqliteTime(value) : value.toISOString()) : (value as string));
+    return mark();
+  });
+  return db.$queryRawUnsafe<Record<string, unknown>[]>(text, ...args);
 }

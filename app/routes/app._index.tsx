@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, useLoaderData, useLocation, useRevalidator } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -14,7 +14,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 
 import { db } from "../db.server";
 import { env } from "../env.server";
@@ -25,6 +25,9 @@ import { requestsPerDay } from "../services/dashboard/core-metrics.server";
 import { computeDashboard, type DashboardFigure } from "../services/dashboard/registry.server";
 import { isSetupIntent, loadSetupGuide, runSetupAction } from "../services/setup-guide/guide.server";
 import { SetupGuide, ShowSetupGuide } from "../components/SetupGuide";
+import { DownloadButton } from "../components/DownloadButton";
+import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
+import { getReturnPolicy } from "../services/returns/policy.server";
 
 // The service dashboard is the app's home: every figure from stored rows, over the merchant's
 // period, with the change from the period before; above it, a new shop's setup guide.
@@ -36,14 +39,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if ("error" in range) throw json({ message: range.error }, { status: 400 });
   const now = new Date();
   // The guide's reads run beside the dashboard's, so the page waits for the slower of the two only.
-  const [dashboard, setup] = await Promise.all([
+  const [dashboard, setup, policy] = await Promise.all([
     computeDashboard(db(), session.shop, range, now).then(async (d) => ({
       ...d,
       daily: await requestsPerDay(db(), session.shop, { period: d.current, timeZone: d.timeZone }),
     })),
     loadSetupGuide({ db: db(), apiKey: env().SHOPIFY_API_KEY }, session.shop, now),
+    getReturnPolicy(db(), session.shop),
   ]);
-  return json({ ...dashboard, setup });
+  // The return reasons' names as the merchant wrote them, per language (the figures carry their codes).
+  const reasonNames = Object.fromEntries(policy.reasons.map((r) => [r.id, r.label]));
+  return json({ ...dashboard, setup, reasonNames });
 };
 
 const answer = (ok: boolean, message: string, status = 200) => json({ ok, message }, { status });
@@ -83,6 +89,31 @@ function formatValue(f: { format: DashboardFigure["format"] }, value: number | n
   }
 }
 
+/** History import statuses still under way (the model's ACTIVE_STATUSES). */
+const IMPORT_UNDER_WAY = ["queued", "running", "applying", "details"];
+/** How long a page read before the install queued the import looks for it. */
+const FIRST_IMPORT_WAIT_MS = 60_000;
+
+/**
+ * While the history import runs, the page reads its data again every few seconds, so the setup
+ * guide's import step follows it and ticks itself; it stops once the import is done. A page read
+ * right after the install, before the import was queued, looks for it for a minute.
+ */
+function useFollowImport(importStatus: string | null, historyDone: boolean) {
+  const revalidator = useRevalidator();
+  const openedAt = useRef(Date.now());
+  const follow =
+    (importStatus !== null && IMPORT_UNDER_WAY.includes(importStatus)) ||
+    (importStatus === null && !historyDone && Date.now() - openedAt.current < FIRST_IMPORT_WAIT_MS);
+  useEffect(() => {
+    if (!follow) return undefined;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 4000);
+    return () => clearInterval(timer);
+  }, [follow, revalidator]);
+}
+
 function formatChange(f: DashboardFigure, currency: string) {
   if (!f.change) return null;
   const a = f.change.absolute;
@@ -102,18 +133,20 @@ export default function Dashboard() {
   const [to, setTo] = useState(data.current.to);
   const [client, setClient] = useState(false);
   useEffect(() => setClient(true), []);
-  const reasons = data.figures.find((f) => f.id === "return_rate")?.current.breakdown ?? [];
+  const locale = useAdminLocale();
+  const reasons = (data.figures.find((f) => f.id === "return_rate")?.current.breakdown ?? []).map((b) => {
+    const name = data.reasonNames[b.label];
+    // A reason the policy no longer has still reads as words, never as its code.
+    return { ...b, label: name ? name[locale] || name.en : b.label.replace(/_/g, " ") };
+  });
   const shopQuery = location.search.includes("shop=") ? `&${new URLSearchParams(location.search).toString()}` : "";
   const csv = `/app/dashboard.csv?from=${data.current.from}&to=${data.current.to}${shopQuery}`;
+  const t = useT();
+  const historyDone = data.setup.steps.find((s) => s.id === "history")?.done ?? true;
+  useFollowImport(data.setup.complete ? null : data.setup.importStatus, historyDone || data.setup.complete);
+  // One title: the admin's title bar (App Bridge) names the page; Polaris's Page adds none of its own.
   return (
-    <Page
-      title="Service dashboard"
-      subtitle={
-        `${data.current.from} to ${data.current.to}, compared with ${data.previous.from} to ` +
-        `${data.previous.to} (${data.timeZone})`
-      }
-      fullWidth
-    >
+    <Page fullWidth>
       <TitleBar title="Service dashboard" />
       <BlockStack gap="400">
         {data.setup.complete ? null : data.setup.dismissed ? (
@@ -122,18 +155,22 @@ export default function Dashboard() {
           <SetupGuide guide={data.setup} />
         )}
         <Card>
-          <Form method="get">
-            <InlineStack gap="300" blockAlign="end" wrap>
-              <TextField label="From" type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
-              <TextField label="To" type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
-              <Button submit variant="primary">
-                Show period
-              </Button>
-              <Button url={csv} download>
-                Export CSV
-              </Button>
-            </InlineStack>
-          </Form>
+          <BlockStack gap="300">
+            <Text as="p" tone="subdued">
+              {`${data.current.from} to ${data.current.to}, compared with ${data.previous.from} to ` +
+                `${data.previous.to} (${data.timeZone})`}
+            </Text>
+            <Form method="get">
+              <InlineStack gap="300" blockAlign="end" wrap>
+                <TextField label="From" type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
+                <TextField label="To" type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
+                <Button submit variant="primary">
+                  Show period
+                </Button>
+                <DownloadButton url={csv}>{t("export.csv")}</DownloadButton>
+              </InlineStack>
+            </Form>
+          </BlockStack>
         </Card>
         <InlineGrid columns={{ xs: 1, sm: 2, md: 3, lg: 4 }} gap="400">
           {data.figures.map((f) => {
@@ -181,3 +218,5 @@ export default function Dashboard() {
     </Page>
   );
 }
+
+export { AppErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

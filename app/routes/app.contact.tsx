@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
-  Banner,
   BlockStack,
   Box,
   Button,
@@ -21,6 +20,9 @@ import { useEffect, useMemo, useState } from "react";
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
+import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
+import { fieldProblem, type FieldProblem } from "../locales/admin/problems";
+import { useT } from "../locales/admin/use-admin-language";
 import { CHANNEL_KINDS, LANGUAGES, TOPICS, type ContactSettings } from "../domain/contact/settings";
 import { WEEKDAY_NAMES } from "../domain/contact/hours";
 import { getContactSettings } from "../models/contact.server";
@@ -42,10 +44,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     input = ((await request.json()) as { settings?: unknown })?.settings;
   } catch {
-    return json<SaveAnswer>(
-      { ok: false, errors: ["The settings could not be read; reload the page and try again."] },
-      { status: 400 },
-    );
+    return json<SaveAnswer>({ ok: false, errors: [fieldProblem("", "form.unreadable")] }, { status: 400 });
   }
   const result = await updateContactSettings(db(), session.shop, input);
   return result.ok
@@ -53,7 +52,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     : json<SaveAnswer>({ ok: false, errors: result.errors }, { status: 400 });
 };
 
-type SaveAnswer = { ok: true; settings: ContactSettings } | { ok: false; errors: string[] };
+type SaveAnswer = { ok: true; settings: ContactSettings } | { ok: false; errors: FieldProblem[] };
 
 const holidaysText = (s: ContactSettings) => s.hours.holidays.map((h) => `${h.date} ${h.name}`.trim()).join("\n");
 const parseHolidays = (text: string) =>
@@ -99,6 +98,8 @@ export default function ContactSettingsPage() {
   const current = useMemo(() => ({ ...s, hours: { ...s.hours, holidays: parseHolidays(holidays) } }), [s, holidays]);
   const dirty = useMemo(() => JSON.stringify(current) !== JSON.stringify(baseline), [current, baseline]);
   const result = fetcher.data;
+  const t = useT();
+  const errorAt = useFieldProblems(result && !result.ok ? result.errors : []);
   useEffect(() => {
     if (fetcher.state !== "idle" || !fetcher.data) return;
     if (fetcher.data.ok) {
@@ -108,11 +109,11 @@ export default function ContactSettingsPage() {
       setHolidays(holidaysText(fetcher.data.settings));
       shopify.toast.show("Contact settings saved");
     } else {
-      shopify.toast.show("Some settings need fixing", { isError: true });
+      shopify.toast.show(t("form.needsFixing"), { isError: true });
       // The list of problems is at the top of the page.
       window.scrollTo({ top: 0 });
     }
-  }, [fetcher.state, fetcher.data, shopify]);
+  }, [fetcher.state, fetcher.data, shopify, t]);
   const update = (patch: Partial<ContactSettings>) => setS((prev) => ({ ...prev, ...patch }));
   const save = () => fetcher.submit({ settings: current } as never, { method: "post", encType: "application/json" });
   const discard = () => {
@@ -126,13 +127,7 @@ export default function ContactSettingsPage() {
       <Layout>
         {result && !result.ok ? (
           <Layout.Section>
-            <Banner tone="critical" title="Nothing was saved">
-              <ul>
-                {result.errors.map((e) => (
-                  <li key={e}>{e}</li>
-                ))}
-              </ul>
-            </Banner>
+            <NotSavedBanner problems={result.errors} />
           </Layout.Section>
         ) : null}
         <Layout.AnnotatedSection
@@ -167,12 +162,14 @@ export default function ContactSettingsPage() {
                   />
                   <TextField
                     label="Address, number or link"
+                    error={errorAt(`channels.${i}.value`)}
                     value={c.value}
                     onChange={(v) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, value: v } : x)) })}
                     autoComplete="off"
                   />
                   <TextField
                     label="Replies within (min)"
+                    error={errorAt(`channels.${i}.replyMinutes`)}
                     type="number"
                     value={String(c.replyMinutes)}
                     onChange={(v) =>
@@ -235,6 +232,7 @@ export default function ContactSettingsPage() {
                         />
                         <TextField
                           label={`${name} closes`}
+                          error={errorAt(`hours.weekly.${d}`)}
                           labelHidden
                           type="time"
                           value={day.close === "24:00" ? "00:00" : day.close}
@@ -252,6 +250,7 @@ export default function ContactSettingsPage() {
               })}
               <TextField
                 label="Holiday closures"
+                error={errorAt("hours.holidays")}
                 helpText={
                   "One per line: YYYY-MM-DD and an optional name, e.g. 2026-12-25 Christmas. A closing " +
                   "time of 00:00 means open until midnight."
@@ -288,6 +287,7 @@ export default function ContactSettingsPage() {
                       <div dir={dirOf(f.language)} lang={f.language}>
                         <TextField
                           label="Category"
+                          error={errorAt(`faq.${i}.category`)}
                           value={f.category}
                           onChange={(v) => set({ category: v })}
                           autoComplete="off"
@@ -305,6 +305,7 @@ export default function ContactSettingsPage() {
                       <BlockStack gap="200">
                         <TextField
                           label="Question"
+                          error={errorAt(`faq.${i}.question`)}
                           value={f.question}
                           onChange={(v) => set({ question: v })}
                           autoComplete="off"
@@ -384,6 +385,7 @@ export default function ContactSettingsPage() {
               </InlineStack>
               <TextField
                 label="Promised reply time for form messages (business minutes)"
+                error={errorAt("form.replyMinutes")}
                 type="number"
                 value={String(s.form.replyMinutes)}
                 onChange={(v) => update({ form: { ...s.form, replyMinutes: Number(v) } })}
@@ -391,6 +393,7 @@ export default function ContactSettingsPage() {
               />
               <TextField
                 label="Reply-to address for your replies"
+                error={errorAt("replyTo")}
                 type="email"
                 value={s.replyTo}
                 onChange={(v) => update({ replyTo: v })}
@@ -409,6 +412,7 @@ export default function ContactSettingsPage() {
               />
               <TextField
                 label="Days after delivery"
+                error={errorAt("surveys.npsDaysAfterDelivery")}
                 type="number"
                 value={String(s.surveys.npsDaysAfterDelivery)}
                 onChange={(v) => update({ surveys: { ...s.surveys, npsDaysAfterDelivery: Number(v) } })}
@@ -422,3 +426,5 @@ export default function ContactSettingsPage() {
     </Page>
   );
 }
+
+export { AppErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

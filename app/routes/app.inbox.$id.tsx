@@ -253,3 +253,5 @@ export default function RequestPage() {
     </Page>
   );
 }
+
+export { AppErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

@@ -9,6 +9,7 @@ import {
   IndexTable,
   InlineStack,
   Page,
+  Pagination,
   Tabs,
   Text,
   TextField,
@@ -20,6 +21,10 @@ import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { countRequestsByStatus, listRequests } from "../models/contact.server";
 import { REQUEST_STATUSES, type RequestStatus } from "../domain/contact/statuses";
+import { pageRequest } from "../utils/paging.server";
+
+/** Requests per page of the inbox. */
+const PAGE_SIZE = 50;
 
 const TOPIC_LABEL: Record<string, string> = {
   order_status: "Order status",
@@ -36,15 +41,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     ? (url.searchParams.get("status") as RequestStatus)
     : "open";
   const query = (url.searchParams.get("q") ?? "").slice(0, 100);
-  const [rows, counts] = await Promise.all([
-    listRequests(db(), session.shop, { status, query }),
+  const [page, counts] = await Promise.all([
+    listRequests(db(), session.shop, { status, query }, pageRequest(url.searchParams, PAGE_SIZE)),
     countRequestsByStatus(db(), session.shop),
   ]);
   return json({
     status,
     query,
     counts,
-    requests: rows.map((r) => ({
+    next: page.next,
+    previous: page.previous,
+    requests: page.rows.map((r) => ({
       id: r.id,
       number: r.number,
       name: r.name ?? "(erased)",
@@ -59,15 +66,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Inbox() {
-  const { status, query, counts, requests } = useLoaderData<typeof loader>();
+  const { status, query, counts, requests, next, previous } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const location = useLocation();
   const [q, setQ] = useState(query);
   const params = new URLSearchParams(location.search);
   const tabs = REQUEST_STATUSES.map((s) => ({ id: s, content: `${STATUS_LABEL[s]} (${counts[s]})` }));
-  const go = (next: Record<string, string>) => {
+  const go = (changes: Record<string, string>) => {
     const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) {
+    // A new tab or search starts at its first page.
+    if (!("after" in changes) && !("before" in changes)) {
+      p.delete("after");
+      p.delete("before");
+    }
+    for (const [k, v] of Object.entries(changes)) {
       if (v) p.set(k, v);
       else p.delete(k);
     }
@@ -161,7 +173,21 @@ export default function Inbox() {
             ))}
           </IndexTable>
         )}
+        {next || previous ? (
+          <div style={{ padding: "12px 16px" }}>
+            <InlineStack align="center">
+              <Pagination
+                hasPrevious={Boolean(previous)}
+                onPrevious={() => go({ before: previous ?? "", after: "" })}
+                hasNext={Boolean(next)}
+                onNext={() => go({ after: next ?? "", before: "" })}
+              />
+            </InlineStack>
+          </div>
+        ) : null}
       </Card>
     </Page>
   );
 }
+
+export { AppErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

@@ -3,7 +3,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
-  Banner,
   BlockStack,
   Button,
   Card,
@@ -19,13 +18,15 @@ import {
 import { useAppBridge } from "@shopify/app-bridge-react";
 
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
+import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
+import { fieldProblem } from "../locales/admin/problems";
+import { useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { loadLoyaltySettings, saveLoyaltySettings } from "../services/loyalty/settings.server";
 import { shopCurrency } from "../services/loyalty/admin.server";
 import {
   formToSettings,
-  labelFor,
   settingsToForm,
   type FormErrors,
   type LoyaltySettingsForm,
@@ -50,20 +51,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     body = await request.json();
   } catch {
-    return json<ActionAnswer>(
-      { ok: false, errors: { settings: "The settings could not be read. Reload the page and try again." } },
-      { status: 400 },
-    );
+    return json<ActionAnswer>({ ok: false, errors: [fieldProblem("", "form.unreadable")] }, { status: 400 });
   }
   const currency = await shopCurrency(db(), session.shop);
   const converted = formToSettings(body?.settings, currency);
   if (!converted.ok) return json<ActionAnswer>(converted, { status: 400 });
   const saved = await saveLoyaltySettings(db(), session.shop, converted.settings);
-  if (!saved.ok) {
-    const errors: FormErrors = {};
-    for (const [path, message] of Object.entries(saved.errors)) errors[path] = `${labelFor(path)}: ${message}`;
-    return json<ActionAnswer>({ ok: false, errors }, { status: 400 });
-  }
+  if (!saved.ok) return json<ActionAnswer>({ ok: false, errors: saved.errors }, { status: 400 });
   return json<ActionAnswer>({ ok: true, form: settingsToForm(saved.settings, currency) });
 };
 
@@ -74,6 +68,13 @@ const LANGUAGE_LABELS: Record<LoyaltyLocale, string> = {
   fa: "Persian (فارسی)",
 };
 
+/** The storefront's languages besides English, for the tiers' translated names. */
+const TIER_NAME_LANGUAGES = [
+  ["ko", "Korean"],
+  ["ja", "Japanese"],
+  ["fa", "Persian"],
+] as const;
+
 export default function LoyaltyProgramPage() {
   const { form: saved, currency } = useLoaderData<typeof loader>();
   const [form, setForm] = useState<LoyaltySettingsForm>(saved);
@@ -81,8 +82,9 @@ export default function LoyaltyProgramPage() {
   const save = useFetcher<ActionAnswer>();
   const shopify = useAppBridge();
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(baseline), [form, baseline]);
-  const errors: FormErrors = save.data && !save.data.ok ? save.data.errors : {};
-  const errorAt = (path: string) => errors[path] ?? Object.entries(errors).find(([p]) => p.startsWith(`${path}.`))?.[1];
+  const errors: FormErrors = save.data && !save.data.ok ? save.data.errors : [];
+  const errorAt = useFieldProblems(errors);
+  const t = useT();
 
   useEffect(() => {
     if (save.state !== "idle" || !save.data) return;
@@ -91,16 +93,15 @@ export default function LoyaltyProgramPage() {
       setForm(save.data.form);
       shopify.toast.show("Loyalty settings saved");
     } else {
-      shopify.toast.show("Some settings need fixing", { isError: true });
+      shopify.toast.show(t("form.needsFixing"), { isError: true });
     }
-  }, [save.state, save.data, shopify]);
+  }, [save.state, save.data, shopify, t]);
 
   const set = <K extends keyof LoyaltySettingsForm>(key: K, value: LoyaltySettingsForm[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
   const setTier = (index: number, part: Partial<TierForm>) =>
     setForm((f) => ({ ...f, tiers: f.tiers.map((t, i) => (i === index ? { ...t, ...part } : t)) }));
   const submit = () => save.submit({ settings: form } as never, { method: "post", encType: "application/json" });
-  const problems = Object.values(errors);
   // How the program reads to shoppers (the preview below).
   const pointsName = form.currencyName.en || "points";
   const included = [form.includeShipping && "shipping", form.includeTax && "tax"].filter(Boolean).join(" and ");
@@ -116,15 +117,9 @@ export default function LoyaltyProgramPage() {
         onDiscard={() => setForm(baseline)}
       />
       <Layout>
-        {problems.length > 0 ? (
+        {errors.length > 0 ? (
           <Layout.Section>
-            <Banner tone="critical" title="These settings were not saved">
-              <List>
-                {problems.map((message) => (
-                  <List.Item key={message}>{message}</List.Item>
-                ))}
-              </List>
-            </Banner>
+            <NotSavedBanner problems={errors} />
           </Layout.Section>
         ) : null}
         <Layout.Section>
@@ -285,6 +280,21 @@ export default function LoyaltyProgramPage() {
                           error={errorAt(`tiers.${i}.multiplier`)}
                         />
                       </FormLayout.Group>
+                      <FormLayout.Group condensed>
+                        {TIER_NAME_LANGUAGES.map(([language, label]) => (
+                          <TextField
+                            key={language}
+                            label={`Name in ${label}`}
+                            value={tier.names[language]}
+                            onChange={(v) => setTier(i, { names: { ...tier.names, [language]: v } })}
+                            autoComplete="off"
+                            maxLength={40}
+                            placeholder={tier.name}
+                            helpText="Shown on the storefront in this language; empty shows the name above."
+                            error={errorAt(`tiers.${i}.names.${language}`)}
+                          />
+                        ))}
+                      </FormLayout.Group>
                       <TextField
                         label="Perks"
                         value={tier.perks}
@@ -315,7 +325,17 @@ export default function LoyaltyProgramPage() {
                   <Button
                     disabled={form.tiers.length >= 10}
                     onClick={() =>
-                      set("tiers", [...form.tiers, { key: "", name: "", threshold: "0", multiplier: "1", perks: "" }])
+                      set("tiers", [
+                        ...form.tiers,
+                        {
+                          key: "",
+                          name: "",
+                          names: { ko: "", ja: "", fa: "" },
+                          threshold: "0",
+                          multiplier: "1",
+                          perks: "",
+                        },
+                      ])
                     }
                   >
                     Add tier
@@ -391,3 +411,5 @@ export default function LoyaltyProgramPage() {
     </>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

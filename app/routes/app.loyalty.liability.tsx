@@ -67,3 +67,5 @@ export default function LoyaltyLiabilityPage() {
     </BlockStack>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

@@ -18,6 +18,8 @@ import {
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 
+import { actorLabel } from "../locales/admin/codes";
+import { useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { adjustmentSchema, adjustPoints, memberDetail } from "../services/loyalty/admin.server";
@@ -133,6 +135,7 @@ const newToken = () =>
     : `${Date.now()}-${Math.random().toString(36).slice(2, 12)}`;
 
 export default function LoyaltyMemberPage() {
+  const t = useT();
   const { member, balance, ledger, redemptions, currencyName } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const shopify = useAppBridge();
@@ -225,7 +228,7 @@ export default function LoyaltyMemberPage() {
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" variant="bodySm" breakWord>
-                      {[e.reason, e.actor].filter(Boolean).join(" · ") || "—"}
+                      {[e.reason, actorLabel(t, e.actor)].filter(Boolean).join(" · ") || "—"}
                     </Text>
                   </IndexTable.Cell>
                 </IndexTable.Row>
@@ -309,3 +312,5 @@ export default function LoyaltyMemberPage() {
     </BlockStack>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

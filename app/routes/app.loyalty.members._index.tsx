@@ -91,7 +91,7 @@ export default function LoyaltyMembersPage() {
             <Box minWidth="260px">
               <TextField
                 label="Search"
-                placeholder="Email or customer ID"
+                placeholder="Email (or its beginning) or customer ID"
                 value={query}
                 onChange={setQuery}
                 autoComplete="off"
@@ -207,3 +207,5 @@ export default function LoyaltyMembersPage() {
     </BlockStack>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

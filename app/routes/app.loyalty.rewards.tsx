@@ -4,7 +4,6 @@ import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
-  Banner,
   BlockStack,
   Button,
   Card,
@@ -20,6 +19,9 @@ import {
 import { useAppBridge } from "@shopify/app-bridge-react";
 
 import { authenticate } from "../shopify.server";
+import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
+import { fieldProblem, problemText } from "../locales/admin/problems";
+import { useT } from "../locales/admin/use-admin-language";
 import { db } from "../db.server";
 import {
   createReward,
@@ -65,10 +67,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     body = await request.json();
   } catch {
-    return json<ActionAnswer>(
-      { ok: false, errors: { reward: "The reward could not be read. Reload the page and try again." } },
-      { status: 400 },
-    );
+    return json<ActionAnswer>({ ok: false, errors: [fieldProblem("", "reward.error.unreadable")] }, { status: 400 });
   }
   const shop = session.shop;
   try {
@@ -88,13 +87,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     }
   } catch (error) {
     if (error instanceof LoyaltyError)
-      return json<ActionAnswer>({ ok: false, errors: { reward: error.message } }, { status: error.status });
+      return json<ActionAnswer>(
+        { ok: false, errors: [fieldProblem("", "form.error.plain", { text: error.message })] },
+        { status: error.status },
+      );
     throw error;
   }
-  return json<ActionAnswer>(
-    { ok: false, errors: { reward: "That is not something this page can do." } },
-    { status: 400 },
-  );
+  return json<ActionAnswer>({ ok: false, errors: [fieldProblem("", "form.error.unknownIntent")] }, { status: 400 });
 };
 
 const EMPTY: RewardForm = {
@@ -112,7 +111,9 @@ export default function LoyaltyRewardsPage() {
   const save = useFetcher<ActionAnswer>();
   const toggle = useFetcher<ActionAnswer>();
   const [editing, setEditing] = useState<{ id: string | null; form: RewardForm } | null>(null);
-  const errors: FormErrors = save.data && !save.data.ok ? save.data.errors : {};
+  const errors: FormErrors = save.data && !save.data.ok ? save.data.errors : [];
+  const t = useT();
+  const errorAt = useFieldProblems(errors);
 
   useEffect(() => {
     if (save.state !== "idle" || !save.data) return;
@@ -123,10 +124,13 @@ export default function LoyaltyRewardsPage() {
   }, [save.state, save.data, shopify]);
   useEffect(() => {
     if (toggle.state === "idle" && toggle.data)
-      shopify.toast.show(toggle.data.ok ? toggle.data.message : Object.values(toggle.data.errors).join(" "), {
-        isError: !toggle.data.ok,
-      });
-  }, [toggle.state, toggle.data, shopify]);
+      shopify.toast.show(
+        toggle.data.ok ? toggle.data.message : toggle.data.errors.map((p) => problemText(t, p)).join(" "),
+        {
+          isError: !toggle.data.ok,
+        },
+      );
+  }, [toggle.state, toggle.data, shopify, t]);
 
   const money = (minor: number) => formatMoney({ amountMinor: minor, currency });
   const describe = (r: (typeof rewards)[number]) =>
@@ -238,14 +242,14 @@ export default function LoyaltyRewardsPage() {
         <Modal.Section>
           {f ? (
             <BlockStack gap="300">
-              {errors.reward ? <Banner tone="critical">{errors.reward}</Banner> : null}
+              <NotSavedBanner problems={errors} />
               <FormLayout>
                 <Select
                   label="Gives"
                   options={REWARD_KINDS.map((k) => ({ label: REWARD_KIND_LABELS[k], value: k }))}
                   value={f.kind}
                   onChange={(v) => set({ kind: v as RewardKind })}
-                  error={errors.kind}
+                  error={errorAt("kind")}
                 />
                 <TextField
                   label="Name shoppers see"
@@ -254,7 +258,7 @@ export default function LoyaltyRewardsPage() {
                   autoComplete="off"
                   maxLength={80}
                   placeholder="$5 off your next order"
-                  error={errors.title}
+                  error={errorAt("title")}
                 />
                 <FormLayout.Group>
                   <TextField
@@ -264,7 +268,7 @@ export default function LoyaltyRewardsPage() {
                     value={f.pointsCost}
                     onChange={(v) => set({ pointsCost: v })}
                     autoComplete="off"
-                    error={errors.pointsCost}
+                    error={errorAt("pointsCost")}
                   />
                   {f.kind === "fixed_amount" || f.kind === "store_credit" ? (
                     <TextField
@@ -273,7 +277,7 @@ export default function LoyaltyRewardsPage() {
                       onChange={(v) => set({ value: v })}
                       autoComplete="off"
                       inputMode="decimal"
-                      error={errors.valueMinor}
+                      error={errorAt("valueMinor")}
                     />
                   ) : null}
                   {f.kind === "percentage" ? (
@@ -286,7 +290,7 @@ export default function LoyaltyRewardsPage() {
                       value={f.percentOff}
                       onChange={(v) => set({ percentOff: v })}
                       autoComplete="off"
-                      error={errors.percentOff}
+                      error={errorAt("percentOff")}
                     />
                   ) : null}
                 </FormLayout.Group>
@@ -298,7 +302,7 @@ export default function LoyaltyRewardsPage() {
                     autoComplete="off"
                     inputMode="decimal"
                     helpText="Leave empty for no minimum."
-                    error={errors.minimumOrderMinor}
+                    error={errorAt("minimumOrderMinor")}
                   />
                 )}
               </FormLayout>
@@ -309,3 +313,5 @@ export default function LoyaltyRewardsPage() {
     </BlockStack>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

@@ -93,7 +93,7 @@ const validForm = {
   expiryDays: "365",
   expiryReminderDays: "30",
   tiers: [
-    { key: "", name: "Gold", threshold: "500.00", multiplier: "1.5", perks: "Free shipping" },
+    { key: "", name: "Gold", names: { fa: "طلایی" }, threshold: "500.00", multiplier: "1.5", perks: "Free shipping" },
     { key: "", name: "Silver", threshold: "100", multiplier: "1.25", perks: "" },
   ],
 };
@@ -120,8 +120,22 @@ describe("program settings", () => {
       currencyName: { en: "stars", fa: "ستاره" },
     });
     expect(stored.tiers).toEqual([
-      { key: "gold", name: "Gold", thresholdMinor: 50000, multiplier: 1.5, perks: "Free shipping" },
-      { key: "silver", name: "Silver", thresholdMinor: 10000, multiplier: 1.25, perks: "" },
+      {
+        key: "gold",
+        name: "Gold",
+        names: { ko: "", ja: "", fa: "طلایی" },
+        thresholdMinor: 50000,
+        multiplier: 1.5,
+        perks: "Free shipping",
+      },
+      {
+        key: "silver",
+        name: "Silver",
+        names: { ko: "", ja: "", fa: "" },
+        thresholdMinor: 10000,
+        multiplier: 1.25,
+        perks: "",
+      },
     ]);
     // The page reads them back in the merchant's units.
     const page = await (await call(settingsLoader, await signed(SHOP, "/app/loyalty"))).json();
@@ -133,25 +147,33 @@ describe("program settings", () => {
   it("answers 400 with messages naming the field, and writes nothing, when a value is wrong", async () => {
     const before = (await t.db.loyaltySettings.findUniqueOrThrow({ where: { shop: SHOP } })).settings;
     const cases: [object, string, RegExp][] = [
-      [{ pendingDays: "ten" }, "pendingDays", /Days points stay pending: enter a number/],
-      [{ pendingDays: "400" }, "pendingDays", /Days points stay pending/],
-      [{ expiryDays: "30", expiryReminderDays: "30" }, "expiryReminderDays", /reminder must come before/i],
+      [{ pendingDays: "ten" }, "pendingDays", /^Enter a whole number for Days points stay pending$/],
+      [{ pendingDays: "400" }, "pendingDays", /^Days points stay pending can be at most 365$/],
+      [
+        { expiryDays: "30", expiryReminderDays: "30" },
+        "expiryReminderDays",
+        /^The reminder must come before the points expire$/,
+      ],
       [
         { tiers: [{ key: "", name: "Gold", threshold: "lots", multiplier: "2", perks: "" }] },
         "tiers.0.thresholdMinor",
-        /Tier 1 spend: enter an amount/,
+        /^Enter an amount like 100 or 99.50 for Tier spend$/,
       ],
       [
         { tiers: [{ key: "", name: "", threshold: "10", multiplier: "2", perks: "" }] },
         "tiers.0.name",
-        /Give the tier a name/,
+        /^Tier name is required$/,
       ],
       [
         { tiers: [{ key: "", name: "Gold", threshold: "10", multiplier: "0.5", perks: "" }] },
         "tiers.0.multiplier",
-        /Tier 1 multiplier/,
+        /^Points multiplier must be at least 1$/,
       ],
-      [{ currencyName: { en: "", ko: "", ja: "", fa: "" } }, "currencyName.en", /Name of points/],
+      [
+        { currencyName: { en: "", ko: "", ja: "", fa: "" } },
+        "currencyName.en",
+        /^Name of points \(English\) is required$/,
+      ],
     ];
     for (const [change, path, message] of cases) {
       const res = await call(
@@ -161,7 +183,9 @@ describe("program settings", () => {
       expect(res.status, path).toBe(400);
       const body = await res.json();
       expect(body.ok).toBe(false);
-      expect(body.errors[path], path).toMatch(message);
+      const problem = (body.errors as { path: string; message: string; key: string }[]).find((e) => e.path === path);
+      expect(problem?.message, path).toMatch(message);
+      expect(problem?.key, path).toMatch(/^(form|loyalty)\./);
     }
     const unreadable = await call(
       settingsAction,
@@ -197,7 +221,9 @@ describe("rewards", () => {
       ),
     );
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors.percentOff).toMatch(/1 to 100/);
+    expect((await bad.json()).errors).toEqual([
+      expect.objectContaining({ path: "percentOff", message: "Percent off can be at most 100" }),
+    ]);
     const created = await call(
       rewardsAction,
       await signed(

@@ -22,6 +22,8 @@ import {
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 
+import { codeLabel } from "../locales/admin/codes";
+import { useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { env } from "../env.server";
@@ -30,6 +32,7 @@ import { parseDeskAction, returnDetail, runDeskAction } from "../services/return
 import { ReturnsError } from "../services/returns/errors.server";
 import { shopProfile } from "../models/shop.server";
 import {
+  CHANNEL_LABELS,
   DECLINE_REASON_LABELS,
   DISPOSITION_LABELS,
   RESOLUTION_LABELS,
@@ -66,6 +69,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       resolution: ret.resolution as Resolution,
       email: ret.email,
       autoApproved: ret.autoApproved,
+      channel: ret.channel,
       shopifyReturnName: ret.shopifyReturnName,
       shopifyStatus: ret.shopifyStatus,
       inShopify: Boolean(ret.shopifyReturnId),
@@ -168,6 +172,7 @@ function trackingText(company: string | null, numbers: string[]) {
 }
 
 export default function ReturnPage() {
+  const t = useT();
   const { ret, order, fulfillments, history } = useLoaderData<typeof loader>();
   const act = useFetcher<ActionAnswer>();
   const shopify = useAppBridge();
@@ -209,9 +214,12 @@ export default function ReturnPage() {
         <Badge tone={STATUS_TONES[ret.status]}>{STATUS_LABELS[ret.status]}</Badge>
         <Badge>{RESOLUTION_LABELS[ret.resolution] ?? ret.resolution}</Badge>
         {ret.autoApproved ? <Badge tone="info">Auto-approved by policy</Badge> : null}
+        <Badge>{`Asked through: ${CHANNEL_LABELS[ret.channel]}`}</Badge>
         {ret.shopifyReturnName ? (
           <Text as="span" tone="subdued">
-            Shopify {ret.shopifyReturnName} · {ret.shopifyStatus ?? ""}
+            {ret.shopifyStatus
+              ? `${ret.shopifyReturnName} · ${codeLabel(t, "shopifyReturnStatus", ret.shopifyStatus)}`
+              : `Shopify ${ret.shopifyReturnName}`}
           </Text>
         ) : null}
       </InlineStack>
@@ -447,7 +455,7 @@ export default function ReturnPage() {
                           {f.name ?? "Shipment"}
                         </Text>
                         <Badge tone={f.deliveredAt ? "success" : "info"}>
-                          {(f.shipmentStatus ?? f.status).replace(/_/g, " ")}
+                          {codeLabel(t, "shipmentStatus", f.shipmentStatus ?? f.status)}
                         </Badge>
                       </InlineStack>
                       <Text as="span" tone="subdued">
@@ -502,8 +510,8 @@ export default function ReturnPage() {
                 </InlineStack>
                 <Text as="p">{ret.email ?? "No email on the order"}</Text>
                 <Text as="p" tone="subdued">
-                  Returned {history.unitsReturned} of {history.unitsBought} units bought ({pct(history.rate)}); shop
-                  average {pct(history.shopRate)}.
+                  {history.ordersReturned} of {history.ordersPlaced} orders came back ({pct(history.rate)}); the
+                  shop&apos;s return rate over the last year is {pct(history.shopRate)}.
                 </Text>
                 <List>
                   {history.returns.map((r) => (
@@ -542,3 +550,5 @@ export default function ReturnPage() {
     </BlockStack>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

@@ -12,6 +12,7 @@ import {
   EmptyState,
   IndexTable,
   InlineStack,
+  Pagination,
   Text,
   TextField,
   useIndexResourceState,
@@ -23,7 +24,7 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { adminClient } from "../shopify/admin.server";
 import {
-  listReturns,
+  returnsPage,
   parseDeskAction,
   parseDeskFilter,
   runDeskAction,
@@ -31,23 +32,32 @@ import {
 } from "../services/returns/desk.server";
 import { ReturnsError } from "../services/returns/errors.server";
 import { shopProfile } from "../models/shop.server";
-import { RESOLUTION_LABELS, STATUS_LABELS, STATUS_TONES } from "../domain/returns/desk";
+import { DownloadButton } from "../components/DownloadButton";
+import { useT } from "../locales/admin/use-admin-language";
+import { CHANNEL_LABELS, RESOLUTION_LABELS, returnChannel, STATUS_LABELS, STATUS_TONES } from "../domain/returns/desk";
 import { RETURN_STATUSES, type Resolution, type ReturnStatus } from "../domain/returns/policy";
 import { formatMoney } from "../domain/shared/money";
 import { formatShopTime } from "../utils/format";
+import { pageRequest } from "../utils/paging.server";
+
+/** Returns per page of the desk. */
+const PAGE_SIZE = 50;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const filter = parseDeskFilter(new URL(request.url).searchParams);
-  const [rows, counts, profile] = await Promise.all([
-    listReturns(db(), session.shop, filter),
+  const url = new URL(request.url);
+  const filter = parseDeskFilter(url.searchParams);
+  const [page, counts, profile] = await Promise.all([
+    returnsPage(db(), session.shop, filter, pageRequest(url.searchParams, PAGE_SIZE)),
     statusCounts(db(), session.shop),
     shopProfile(db(), session.shop),
   ]);
   return json({
     filter,
     counts,
-    rows: rows.map((r) => ({
+    next: page.next,
+    previous: page.previous,
+    rows: page.rows.map((r) => ({
       id: r.id,
       number: r.number,
       orderName: r.orderName,
@@ -59,6 +69,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       requested: formatShopTime(r.requestedAt, profile.timeZone),
       autoApproved: r.autoApproved,
       notInShopify: !r.shopifyReturnId,
+      channel: returnChannel(r.idempotencyKey),
     })),
   });
 };
@@ -90,7 +101,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function ReturnsDesk() {
-  const { rows, counts, filter } = useLoaderData<typeof loader>();
+  const { rows, counts, filter, next, previous } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const location = useLocation();
@@ -109,13 +120,23 @@ export default function ReturnsDesk() {
   }, [bulk.state, bulk.data, shopify, clearSelection]);
 
   const setStatus = (status: string | null) => {
-    const next = new URLSearchParams(params);
-    if (status) next.set("status", status);
-    else next.delete("status");
-    setParams(next);
+    const changed = new URLSearchParams(params);
+    if (status) changed.set("status", status);
+    else changed.delete("status");
+    changed.delete("after");
+    changed.delete("before");
+    setParams(changed);
+  };
+  const turnPage = (direction: "after" | "before", cursor: string | null) => {
+    const changed = new URLSearchParams(params);
+    changed.delete("after");
+    changed.delete("before");
+    if (cursor) changed.set(direction, cursor);
+    setParams(changed);
   };
   // The embedded frame's own query (shop, host…) travels with the filter so the download is authenticated.
   const csv = `/app/returns/export.csv?${new URLSearchParams(location.search).toString()}`;
+  const t = useT();
   const approveSelected = () => {
     const form = new FormData();
     form.set("intent", "bulk_approve");
@@ -154,9 +175,7 @@ export default function ReturnsDesk() {
                 />
               </div>
               <Button submit>Search</Button>
-              <Button url={csv} download>
-                Export CSV
-              </Button>
+              <DownloadButton url={csv}>{t("export.csv")}</DownloadButton>
             </InlineStack>
           </Form>
         </BlockStack>
@@ -214,6 +233,7 @@ export default function ReturnsDesk() {
                   <InlineStack gap="100">
                     <Badge tone={STATUS_TONES[r.status]}>{STATUS_LABELS[r.status]}</Badge>
                     {r.autoApproved ? <Badge>Auto</Badge> : null}
+                    {r.channel === "storefront" ? null : <Badge tone="info">{CHANNEL_LABELS[r.channel]}</Badge>}
                     {r.notInShopify && r.status === "requested" ? (
                       <Badge tone="warning">Not in Shopify yet</Badge>
                     ) : null}
@@ -235,7 +255,21 @@ export default function ReturnsDesk() {
             ))}
           </IndexTable>
         )}
+        {next || previous ? (
+          <div style={{ padding: "12px 16px" }}>
+            <InlineStack align="center">
+              <Pagination
+                hasPrevious={Boolean(previous)}
+                onPrevious={() => turnPage("before", previous)}
+                hasNext={Boolean(next)}
+                onNext={() => turnPage("after", next)}
+              />
+            </InlineStack>
+          </div>
+        ) : null}
       </Card>
     </BlockStack>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

@@ -258,6 +258,9 @@ describe("the email a shopper gets", () => {
       loggedInCustomerId: null,
       params: new URLSearchParams({ order: world.order.name, email: "grace@example.com" }),
     };
+    // The shopper finds the order by number and email: the merchant's lookup is on.
+    const { getReturnPolicy, saveReturnPolicy } = await import("../services/returns/policy.server");
+    await saveReturnPolicy(t.db, TEST_SHOP, { ...(await getReturnPolicy(t.db, TEST_SHOP)), storefrontLookup: true });
     const found = (await returnsLookup(req, deps)).body as { token: string; lines: { id: string }[] };
     const created = await createShopperReturn(
       { ...req, params: new URLSearchParams() },

@@ -277,3 +277,5 @@ export default function ReturnEmailsPage() {
     </>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

@@ -5,7 +5,8 @@ import { BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Select, Text
 
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
-import { returnInsights } from "../services/returns/desk.server";
+import { returnInsights } from "../services/returns/figures.server";
+import { HOW_COUNTED } from "../domain/dashboard/definitions";
 import { formatMoney } from "../domain/shared/money";
 
 const PERIODS = [30, 90, 365];
@@ -74,7 +75,7 @@ export default function ReturnInsightsPage() {
         <Figure
           label="Return rate"
           value={pct(data.returnRate)}
-          help={`${data.ordersWithReturns} of ${data.orders} orders had a return`}
+          help={`${data.ordersWithReturns} of ${data.orders} orders. ${HOW_COUNTED.returnRate}`}
         />
         <Figure
           label="Returns"
@@ -87,11 +88,11 @@ export default function ReturnInsightsPage() {
           help={
             main
               ? `Exchanges ${main.exchange} and store credit ${main.storeCredit}: ${pct(main.keptShare)} ` +
-                `of returned value`
-              : "Exchanges and store credit"
+                `of the value resolved. ${HOW_COUNTED.revenueKept}`
+              : HOW_COUNTED.revenueKept
           }
         />
-        <Figure label="Refunded" value={main?.refunded ?? "—"} help="Back to the original payment" />
+        <Figure label="Refunded" value={main?.refunded ?? "—"} help={HOW_COUNTED.refunded} />
       </InlineGrid>
       {data.money.length > 1 ? (
         <Card>
@@ -143,3 +144,5 @@ export default function ReturnInsightsPage() {
     </BlockStack>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

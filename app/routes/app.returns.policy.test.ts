@@ -11,8 +11,20 @@ import { processingWebhookFetch } from "../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
 import type { AdminClient } from "../shopify/admin.server";
 
+// The admin's GraphQL is the sandbox's Shopify (set once it exists; null: Shopify cannot be reached).
+const shopify = vi.hoisted(() => ({
+  graphql: null as null | ((query: string, options?: object) => Promise<Response>),
+}));
 vi.mock("../shopify.server", () => ({
-  authenticate: { admin: async () => ({ session: { shop: TEST_SHOP } }) },
+  authenticate: {
+    admin: async () => ({
+      session: { shop: TEST_SHOP },
+      admin: {
+        graphql: (query: string, options?: object) =>
+          shopify.graphql ? shopify.graphql(query, options) : Promise.reject(new Error("Shopify is unreachable")),
+      },
+    }),
+  },
 }));
 
 const secret = process.env.SHOPIFY_API_SECRET!;
@@ -85,7 +97,11 @@ beforeAll(async () => {
   t = await createTestDatabase();
   process.env.DATABASE_URL = t.url;
   world = await build();
+  shopify.graphql = world.sandbox.graphqlClient(TEST_SHOP);
   policyPage = (await import("./app.returns.policy")) as unknown as Route;
+  // The collection tests find the order by number and email: the merchant's lookup is on.
+  const { getReturnPolicy, saveReturnPolicy } = await import("../services/returns/policy.server");
+  await saveReturnPolicy(t.db, TEST_SHOP, { ...(await getReturnPolicy(t.db, TEST_SHOP)), storefrontLookup: true });
 });
 afterAll(async () => {
   world?.sandbox.close();
@@ -112,10 +128,12 @@ describe("excluded collections", () => {
     expect(
       (await send({ policy: { ...current, exclusions: { ...current.exclusions, collections: tooMany } } })).body
         .problems,
-    ).toContainEqual({
-      path: "exclusions.collections",
-      message: "exclusions › collections: Exclude at most 50 collections",
-    });
+    ).toContainEqual(
+      expect.objectContaining({
+        path: "exclusions.collections",
+        message: "Excluded collections can have at most 50 entries",
+      }),
+    );
     expect((await loadPolicy()).exclusions.collections).toEqual([]);
 
     const saved = await send({
@@ -219,5 +237,58 @@ describe("saving while others save", () => {
     const second = await save({ policy: first.body.policy, version: first.body.version }, { windowDays: 41 });
     expect(second.status).toBe(200);
     expect((await loadPolicy()).windowDays).toBe(41);
+  });
+});
+
+describe("the storefront's order lookup", () => {
+  const storefrontFlag = () =>
+    world.sandbox
+      .shop(TEST_SHOP)
+      .appMetafields?.find((m) => m.namespace === "aftercare" && m.key === "returns_order_lookup");
+
+  it("is saved from the policy page and published to the app-data metafield the Returns block reads", async () => {
+    const current = await loadPolicy();
+    const off = await send({ policy: { ...current, storefrontLookup: false } });
+    expect(off).toMatchObject({ status: 200, body: { ok: true, policy: { storefrontLookup: false } } });
+    expect(off.body.storefrontNotice).toBeUndefined();
+    expect(storefrontFlag()).toMatchObject({ type: "boolean", value: "false" });
+    expect((await lookup()).status).toBe(403);
+
+    const on = await send({ policy: { ...current, storefrontLookup: true } });
+    expect(on.status).toBe(200);
+    expect(storefrontFlag()).toMatchObject({ type: "boolean", value: "true" });
+    expect((await lookup()).status).toBe(200);
+    expect(await send({ policy: { ...current, storefrontLookup: "yes" } })).toMatchObject({ status: 400 });
+  });
+
+  const unreachable = "is saved even when Shopify cannot be told, and the page says the block follows on the next save";
+  it(unreachable, async () => {
+    const current = await loadPolicy();
+    const reachable = shopify.graphql;
+    shopify.graphql = null;
+    try {
+      const saved = await send({ policy: { ...current, storefrontLookup: false } });
+      expect(saved).toMatchObject({ status: 200, body: { ok: true, policy: { storefrontLookup: false } } });
+      expect(saved.body.storefrontNotice).toMatch(/could not be reached/);
+      // The proxy follows the saved policy at once; the block shows the lookup until Shopify is told.
+      expect((await lookup()).status).toBe(403);
+      expect(storefrontFlag()?.value).toBe("true");
+    } finally {
+      // eslint-disable-next-line require-atomic-updates -- the tests of this file run one at a time
+      shopify.graphql = reachable;
+    }
+    expect((await send({ policy: { ...current, storefrontLookup: false } })).status).toBe(200);
+    expect(storefrontFlag()?.value).toBe("false");
+  });
+
+  it("is off for a shop that never saved its policy, or saved it before the setting existed", async () => {
+    const { getReturnPolicy } = await import("../services/returns/policy.server");
+    expect((await getReturnPolicy(t.db, "never-saved.myshopify.com")).storefrontLookup).toBe(false);
+    const stored = { ...(await loadPolicy()) };
+    delete stored.storefrontLookup;
+    await t.db.returnSettings.create({
+      data: { shop: "saved-before.myshopify.com", settings: JSON.stringify(stored) },
+    });
+    expect((await getReturnPolicy(t.db, "saved-before.myshopify.com")).storefrontLookup).toBe(false);
   });
 });

@@ -21,10 +21,17 @@ import {
 } from "@shopify/polaris";
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 
-import { NotSavedBanner } from "../components/NotSavedBanner";
+import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
+import { useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
-import { getReturnPolicy, returnPolicyVersion, saveReturnPolicyFields } from "../services/returns/policy.server";
+import {
+  getReturnPolicy,
+  publishStorefrontLookup,
+  returnPolicyVersion,
+  saveReturnPolicyFields,
+} from "../services/returns/policy.server";
+import { adminClient } from "../shopify/admin.server";
 import { shopProfile } from "../models/shop.server";
 import {
   LANGUAGES,
@@ -43,13 +50,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 type ActionAnswer =
-  { ok: true; policy: ReturnPolicy; version: string } | { ok: false; problems: PolicyProblem[]; conflict?: true };
+  | { ok: true; policy: ReturnPolicy; version: string; storefrontNotice?: string }
+  | { ok: false; problems: PolicyProblem[]; conflict?: true };
 
 // POST (JSON): the policy and the version the page was loaded with. 409 when someone else has
 // saved the policy since (nothing saved); 400 with every problem the merchant needs to fix. The
 // emails are edited on their own tab, so what is stored for them is kept as it is.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   let body: { policy?: unknown; version?: unknown };
   try {
     body = await request.json();
@@ -61,7 +69,21 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   const expected = body?.version === undefined ? null : String(body.version);
   const result = await saveReturnPolicyFields(db(), session.shop, body?.policy, expected);
-  return json<ActionAnswer>(result, { status: result.ok ? 200 : "conflict" in result ? 409 : 400 });
+  if (!result.ok) return json<ActionAnswer>(result, { status: "conflict" in result ? 409 : 400 });
+  // The Returns block learns from Shopify whether to show the lookup; the policy just saved is what
+  // the app proxy enforces either way, so a failure here is told, not undone.
+  try {
+    await publishStorefrontLookup(adminClient(admin.graphql), result.policy.storefrontLookup);
+  } catch (error) {
+    console.error("[returns] could not publish the storefront lookup setting", error);
+    return json<ActionAnswer>({
+      ...result,
+      storefrontNotice:
+        "Saved. Shopify could not be reached to update the storefront's Returns block; save again in a " +
+        "moment so the block shows the order lookup as you set it.",
+    });
+  }
+  return json<ActionAnswer>(result);
 };
 
 const LANGUAGE_LABELS: Record<Language, string> = { en: "English", ko: "Korean", ja: "Japanese", fa: "Persian" };
@@ -96,7 +118,8 @@ export default function ReturnPolicyPage() {
   const shopify = useAppBridge();
   const dirty = useMemo(() => JSON.stringify(policy) !== JSON.stringify(baseline), [policy, baseline]);
   const problems = save.data && !save.data.ok ? save.data.problems : [];
-  const problemAt = (path: string) => problems.find((p) => p.path === path || p.path.startsWith(`${path}.`))?.message;
+  const problemAt = useFieldProblems(problems);
+  const t = useT();
 
   useEffect(() => {
     if (save.state !== "idle" || !save.data) return;
@@ -104,10 +127,11 @@ export default function ReturnPolicyPage() {
       setBaseline(save.data.policy);
       setPolicy(save.data.policy);
       setVersion(save.data.version);
-      shopify.toast.show("Return policy saved");
+      if (save.data.storefrontNotice) shopify.toast.show(save.data.storefrontNotice, { isError: true });
+      else shopify.toast.show("Return policy saved");
     } else if (save.data.conflict) shopify.toast.show("Not saved: someone else changed the policy", { isError: true });
-    else shopify.toast.show("Some settings need fixing", { isError: true });
-  }, [save.state, save.data, shopify]);
+    else shopify.toast.show(t("form.needsFixing"), { isError: true });
+  }, [save.state, save.data, shopify, t]);
 
   useEffect(() => {
     if (dirty) shopify.saveBar.show("returns-policy-save-bar");
@@ -209,10 +233,28 @@ export default function ReturnPolicyPage() {
             <Card>
               <FormLayout>
                 <Checkbox
-                  label="Take returns through the storefront Returns block"
+                  label="Take returns online (customer accounts and the storefront Returns block)"
                   checked={policy.enabled}
                   onChange={(enabled) => setPolicy((p) => ({ ...p, enabled }))}
                 />
+                <Checkbox
+                  label="Let shoppers find an order by its number and email in the storefront Returns block"
+                  helpText={
+                    "Off: shoppers sign in to their customer account (Shopify emails them a code, guests " +
+                    "included) and start the return from their order. On: the block also takes an order " +
+                    "number and email without signing in. That lookup does not meet Built for Shopify's " +
+                    "requirement (since 1 December 2026) that returns apps sign shoppers in through the " +
+                    "Customer Account API."
+                  }
+                  checked={policy.storefrontLookup}
+                  onChange={(storefrontLookup) => setPolicy((p) => ({ ...p, storefrontLookup }))}
+                />
+                {policy.storefrontLookup ? (
+                  <Banner tone="warning" title="Does not meet Built for Shopify">
+                    Shoppers can start a return without signing in. Built for Shopify requires returns apps to
+                    authenticate shoppers through the Customer Account API.
+                  </Banner>
+                ) : null}
                 <TextField
                   label="Return window (days)"
                   type="number"

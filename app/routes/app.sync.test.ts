@@ -88,6 +88,15 @@ describe("the Sync page's Order history card", () => {
   it("shows no import before there is one, with the default window and points off", async () => {
     const history = await card();
     expect(history.latest).toBeNull();
+    // The page speaks the admin's language, as Shopify's admin passes it.
+    for (const [query, locale] of [
+      ["?locale=fa", "fa"],
+      ["?locale=ja-JP", "ja"],
+      ["", "en"],
+    ]) {
+      const page = await loader({ request: new Request(`${url}${query}`), params: {}, context: {} } as never);
+      expect(((await page.json()) as { locale: string }).locale).toBe(locale);
+    }
     expect(history).toMatchObject({ settings: { windowDays: 90, pastOrdersEarnPoints: false } });
   });
 

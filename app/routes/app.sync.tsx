@@ -29,6 +29,9 @@ import { shopTimeZone } from "../models/shop.server";
 import { pendingEventIds, requeueEvents, syncOverview } from "../models/webhook-inbox.server";
 import { formatAge, formatShopTime } from "../utils/format";
 import { importAgain, importCard, retryImport } from "../services/history-import/admin.server";
+import { importSummary } from "../services/history-import/summary";
+import { adminDirection, adminLocale, translator, type Translate } from "../locales/admin";
+import { useAdminLocale } from "../locales/admin/use-admin-language";
 import { IMPORT_WINDOWS } from "../domain/history-import/windows";
 import { checkNow, reconciliationCard } from "../services/reconciliation/admin.server";
 import { ReconciliationCard } from "../components/ReconciliationCard";
@@ -44,6 +47,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   ]);
   const timeZone = storedTimeZone ?? "UTC";
   return json({
+    locale: adminLocale(request),
     history: {
       ...history,
       finished: history.latest?.finishedAt ? formatShopTime(new Date(history.latest.finishedAt), timeZone) : null,
@@ -115,40 +119,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   const runner = jobs();
   for (const id of await pendingEventIds(db(), session.shop, 500)) runner.enqueue(id);
-  return json({ ok: true, message: count === 1 ? "1 event queued again" : `${count} events queued again` });
+  return json({ ok: true, message: translator(adminLocale(request))("sync.events.queuedAgain", { count }) });
 };
 
 type History = ReturnType<typeof useLoaderData<typeof loader>>["history"];
 
-function minutes(seconds: number) {
-  if (seconds < 90) return "about a minute left";
-  return `about ${Math.round(seconds / 60)} minutes left`;
-}
-
-function importSummary(latest: NonNullable<History["latest"]>) {
-  const orders = (n: number) => (n === 1 ? "1 order" : `${n.toLocaleString("en-US")} orders`);
-  if (latest.status === "completed") {
-    return latest.done === 0
-      ? `Done: there were no orders from the last ${latest.windowDays} days to import. ` +
-          "New orders arrive as they are placed."
-      : `Done: ${orders(latest.done)} from the last ${latest.windowDays} days imported.`;
-  }
-  if (latest.status === "queued") return "Waiting to start…";
-  if (latest.status === "running") {
-    return latest.total > 0
-      ? `Shopify is preparing ${orders(latest.total)} from the last ${latest.windowDays} days…`
-      : `Shopify is preparing the orders of the last ${latest.windowDays} days…`;
-  }
-  const left = latest.secondsLeft === null ? "" : `, ${minutes(latest.secondsLeft)}`;
-  return `${latest.done.toLocaleString("en-US")} of ${orders(latest.total)} imported${left}`;
-}
-
-function OrderHistoryCard({ history }: { history: History }) {
+function OrderHistoryCard({ history, t, dir }: { history: History; t: Translate; dir: "rtl" | "ltr" }) {
   const fetcher = useFetcher<{ ok: boolean; message: string }>();
   const [windowDays, setWindowDays] = useState(String(history.settings.windowDays));
   const [earnPoints, setEarnPoints] = useState(history.settings.pastOrdersEarnPoints);
   const latest = history.latest;
-  const active = latest !== null && ["queued", "running", "applying"].includes(latest.status);
+  const active = latest !== null && latest.active;
   const busy = fetcher.state !== "idle";
   return (
     <Card>
@@ -158,8 +139,8 @@ function OrderHistoryCard({ history }: { history: History }) {
             Order history
           </Text>
           <Text as="p" tone="subdued">
-            Aftercare imports your recent orders, shipments and returns from Shopify, so shoppers can track and return
-            orders placed before you installed it.
+            Aftercare imports your recent orders, shipments, refunds and returns from Shopify, so shoppers can track and
+            return orders placed before you installed it.
           </Text>
         </BlockStack>
         {latest === null ? (
@@ -187,11 +168,24 @@ function OrderHistoryCard({ history }: { history: History }) {
                   ariaLabelledBy="history-import-summary"
                 />
                 <InlineStack align="space-between" blockAlign="center">
-                  <Text as="p" id="history-import-summary">
-                    {importSummary(latest)}
-                  </Text>
+                  <div dir={dir}>
+                    <Text as="p" id="history-import-summary">
+                      {importSummary(latest, t)}
+                    </Text>
+                  </div>
                   {latest.status === "completed" ? <Badge tone="success">Imported</Badge> : null}
                 </InlineStack>
+                {latest.paused ? (
+                  <div dir={dir}>
+                    <Text as="p" tone="caution" id="history-import-paused">
+                      {t("sync.history.paused", {
+                        reason: latest.paused.lastError,
+                        attempts: latest.paused.attempts,
+                        of: latest.paused.of,
+                      })}
+                    </Text>
+                  </div>
+                ) : null}
               </>
             )}
             {history.finished ? (
@@ -235,7 +229,7 @@ function OrderHistoryCard({ history }: { history: History }) {
   );
 }
 
-function Stat({ label, value, help }: { label: string; value: string | number; help?: string }) {
+function Stat({ label, value, help, dir }: { label: string; value: string | number; help?: string; dir?: string }) {
   return (
     <Card>
       <BlockStack gap="100">
@@ -246,9 +240,11 @@ function Stat({ label, value, help }: { label: string; value: string | number; h
           {value}
         </Text>
         {help ? (
-          <Text as="p" variant="bodySm" tone="subdued">
-            {help}
-          </Text>
+          <div dir={dir}>
+            <Text as="p" variant="bodySm" tone="subdued">
+              {help}
+            </Text>
+          </div>
         ) : null}
       </BlockStack>
     </Card>
@@ -260,6 +256,10 @@ export default function SyncPage() {
   const fetcher = useFetcher<{ ok: boolean; message: string }>();
   const shopify = useAppBridge();
   const revalidator = useRevalidator();
+  // The frame's language: this page's own request has no `locale` once the merchant moved here in the app.
+  const locale = useAdminLocale();
+  const t = translator(locale);
+  const dir = adminDirection(locale);
 
   useEffect(() => {
     if (fetcher.state === "idle" && fetcher.data) {
@@ -268,8 +268,7 @@ export default function SyncPage() {
   }, [fetcher.state, fetcher.data, shopify]);
 
   const parked = data.problems.filter((p) => p.status === "parked").length;
-  const importing =
-    data.history.latest !== null && ["queued", "running", "applying"].includes(data.history.latest.status);
+  const importing = data.history.latest !== null && data.history.latest.active;
 
   const checking = data.reconciliation.running;
   // While an import or a check runs, the cards follow it.
@@ -299,18 +298,19 @@ export default function SyncPage() {
             <Stat label="Customers mirrored" value={data.customersMirrored.toLocaleString("en-US")} />
             <Stat
               label="Inbox backlog"
+              dir={data.oldestBacklog ? undefined : dir}
               value={data.backlog.toLocaleString("en-US")}
               help={
                 data.oldestBacklog
                   ? `Oldest waiting since ${data.oldestBacklog}`
-                  : `${data.processedLastDay} events processed in the last 24 hours`
+                  : t("sync.events.processed", { count: data.processedLastDay })
               }
             />
           </InlineGrid>
         </Layout.Section>
 
         <Layout.Section>
-          <OrderHistoryCard history={data.history} />
+          <OrderHistoryCard history={data.history} t={t} dir={dir} />
         </Layout.Section>
 
         <Layout.Section>
@@ -336,7 +336,7 @@ export default function SyncPage() {
                     <fetcher.Form method="post">
                       <input type="hidden" name="intent" value="retry-all" />
                       <Button submit variant="primary" loading={fetcher.state !== "idle"}>
-                        {`Retry all ${parked} parked`}
+                        {t("sync.events.retryAll", { count: parked })}
                       </Button>
                     </fetcher.Form>
                   ) : null}
@@ -372,9 +372,9 @@ export default function SyncPage() {
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       {p.status === "parked" ? (
-                        <Badge tone="critical">{`Parked after ${p.attempts} attempts`}</Badge>
+                        <Badge tone="critical">{t("sync.events.parkedAfter", { count: p.attempts })}</Badge>
                       ) : (
-                        <Badge tone="warning">{`Retrying (${p.attempts} so far)`}</Badge>
+                        <Badge tone="warning">{t("sync.events.retrying", { count: p.attempts })}</Badge>
                       )}
                     </IndexTable.Cell>
                     <IndexTable.Cell>
@@ -481,3 +481,5 @@ export default function SyncPage() {
     </Page>
   );
 }
+
+export { AppErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

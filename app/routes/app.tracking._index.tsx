@@ -3,7 +3,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import {
-  Banner,
   BlockStack,
   Button,
   Card,
@@ -12,7 +11,6 @@ import {
   InlineGrid,
   InlineStack,
   Layout,
-  List,
   Select,
   Text,
   TextField,
@@ -25,6 +23,9 @@ import { db } from "../db.server";
 import { getTrackingSettings } from "../models/tracking.server";
 import { previewTrackingEmail, updateTrackingSettings } from "../services/tracking/settings.server";
 import { TEMPLATE_VARIABLE_DESCRIPTIONS, TEMPLATE_VARIABLES, templateFor } from "../domain/tracking/email-templates";
+import { fieldProblem } from "../locales/admin/problems";
+import { useT } from "../locales/admin/use-admin-language";
+import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
 import { validateTrackingSettings, type SettingsProblem, type TrackingSettings } from "../domain/tracking/settings";
 import {
   LANGUAGES,
@@ -57,13 +58,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     body = await request.json();
   } catch {
-    return json<ActionAnswer>(
-      {
-        ok: false,
-        problems: [{ path: "", message: "The settings could not be read. Reload the page and try again." }],
-      },
-      { status: 400 },
-    );
+    return json<ActionAnswer>({ ok: false, problems: [fieldProblem("", "form.unreadable")] }, { status: 400 });
   }
   if (body.intent === "preview") {
     const checked = validateTrackingSettings(body.settings);
@@ -72,7 +67,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const milestone = NOTIFIED_MILESTONES.find((m) => m === body.milestone);
     if (!language || !milestone)
       return json<ActionAnswer>(
-        { ok: false, problems: [{ path: "", message: "Choose a language and an email to preview." }] },
+        { ok: false, problems: [fieldProblem("", "tracking.preview.choose")] },
         { status: 400 },
       );
     try {
@@ -82,7 +77,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return json<ActionAnswer>(
         {
           ok: false,
-          problems: [{ path: "", message: `The template could not be rendered: ${(error as Error).message}` }],
+          problems: [fieldProblem("", "tracking.template.unrendered", { detail: (error as Error).message })],
         },
         { status: 400 },
       );
@@ -133,6 +128,7 @@ export default function TrackingSettingsPage() {
   const shopify = useAppBridge();
   const dirty = useMemo(() => JSON.stringify(settings) !== JSON.stringify(baseline), [settings, baseline]);
   const problems = save.data && !save.data.ok ? save.data.problems : [];
+  const t = useT();
 
   useEffect(() => {
     if (save.state !== "idle" || !save.data) return;
@@ -141,9 +137,9 @@ export default function TrackingSettingsPage() {
       setSettings(save.data.settings);
       shopify.toast.show("Tracking settings saved");
     } else if (!save.data.ok) {
-      shopify.toast.show("Some settings need fixing", { isError: true });
+      shopify.toast.show(t("form.needsFixing"), { isError: true });
     }
-  }, [save.state, save.data, shopify]);
+  }, [save.state, save.data, shopify, t]);
 
   const update = useCallback(<K extends keyof TrackingSettings>(key: K, value: Partial<TrackingSettings[K]>) => {
     setSettings((s) => ({ ...s, [key]: { ...(s[key] as object), ...(value as object) } }));
@@ -163,7 +159,7 @@ export default function TrackingSettingsPage() {
         },
       },
     }));
-  const problemAt = (path: string) => problems.find((p) => p.path === path || p.path.startsWith(`${path}.`))?.message;
+  const problemAt = useFieldProblems(problems);
 
   async function pick(type: "collection" | "product") {
     const selected = await shopify.resourcePicker({
@@ -203,13 +199,7 @@ export default function TrackingSettingsPage() {
       <Layout>
         {problems.length > 0 ? (
           <Layout.Section>
-            <Banner tone="critical" title="These settings were not saved">
-              <List>
-                {problems.map((p) => (
-                  <List.Item key={p.path + p.message}>{p.message}</List.Item>
-                ))}
-              </List>
-            </Banner>
+            <NotSavedBanner problems={problems} />
           </Layout.Section>
         ) : null}
         <Layout.Section>
@@ -626,3 +616,5 @@ export default function TrackingSettingsPage() {
     </>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

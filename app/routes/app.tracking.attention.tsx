@@ -84,3 +84,5 @@ export default function NeedsAttention() {
     </Card>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

@@ -64,3 +64,5 @@ export default function CarrierPerformance() {
     </Card>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

@@ -10,35 +10,50 @@ import {
   IndexTable,
   InlineStack,
   Modal as PolarisModal,
+  Pagination,
   Select,
   Text,
 } from "@shopify/polaris";
-import { useState } from "react";
 
+import { codeLabel, notificationNote } from "../locales/admin/codes";
+import { useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
-import { listNotifications, type NotificationStatus } from "../models/outbox.server";
+import { notificationBody, notificationLogPage, type NotificationStatus } from "../models/outbox.server";
+import { pageRequest } from "../utils/paging.server";
 import { shopProfile } from "../models/shop.server";
 import { formatShopTime } from "../utils/format";
 
 const STATUSES: NotificationStatus[] = ["pending", "sending", "sent", "retrying", "failed", "suppressed", "skipped"];
+/** Emails per page of the log. */
+const PAGE_SIZE = 50;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const url = new URL(request.url);
   const status = url.searchParams.get("status");
   const filter = STATUSES.includes(status as NotificationStatus) ? (status as NotificationStatus) : undefined;
-  const [rows, profile] = await Promise.all([
-    listNotifications(db(), session.shop, { kind: "tracking", status: filter, take: 100 }),
+  // The email opened (?email=<id>) is read on its own: the page of the log carries no bodies.
+  const opened = url.searchParams.get("email");
+  const [page, profile, email] = await Promise.all([
+    notificationLogPage(
+      db(),
+      session.shop,
+      { kind: "tracking", status: filter },
+      pageRequest(url.searchParams, PAGE_SIZE),
+    ),
     shopProfile(db(), session.shop),
+    opened ? notificationBody(db(), session.shop, opened.slice(0, 100), "tracking") : null,
   ]);
   return json({
-    rows: rows.map((r) => ({
+    next: page.next,
+    previous: page.previous,
+    email: email ? { id: email.id, subject: email.subject, html: email.bodyHtml } : null,
+    rows: page.rows.map((r) => ({
       id: r.id,
       milestone: r.milestone,
       recipient: r.recipient ?? "(redacted)",
       subject: r.subject,
-      html: r.bodyHtml,
       status: r.status,
       attempts: r.attempts,
       error: r.lastError,
@@ -60,10 +75,17 @@ const TONE: Record<string, "success" | "critical" | "warning" | "info" | undefin
 };
 
 export default function NotificationLog() {
-  const { rows } = useLoaderData<typeof loader>();
+  const t = useT();
+  const { rows, next, previous, email } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
-  const [open, setOpen] = useState<string | null>(null);
-  const shown = rows.find((r) => r.id === open);
+  const go = (changes: Record<string, string | null>) => {
+    const nextParams = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) nextParams.set(key, value);
+      else nextParams.delete(key);
+    }
+    setParams(nextParams, { preventScrollReset: true });
+  };
   return (
     <BlockStack gap="400">
       <InlineStack align="end">
@@ -73,15 +95,10 @@ export default function NotificationLog() {
             labelInline
             options={[
               { label: "All", value: "" },
-              ...STATUSES.map((s) => ({ label: s[0].toUpperCase() + s.slice(1), value: s })),
+              ...STATUSES.map((s) => ({ label: codeLabel(t, "notificationStatus", s), value: s })),
             ]}
             value={params.get("status") ?? ""}
-            onChange={(value) => {
-              const next = new URLSearchParams(params);
-              if (value) next.set("status", value);
-              else next.delete("status");
-              setParams(next);
-            }}
+            onChange={(value) => go({ status: value, after: null, before: null, email: null })}
           />
         </Box>
       </InlineStack>
@@ -107,20 +124,20 @@ export default function NotificationLog() {
             ]}
           >
             {rows.map((r, index) => (
-              <IndexTable.Row id={r.id} key={r.id} position={index} onClick={() => setOpen(r.id)}>
+              <IndexTable.Row id={r.id} key={r.id} position={index} onClick={() => go({ email: r.id })}>
                 <IndexTable.Cell>
                   <BlockStack>
                     <Text as="span" fontWeight="semibold">
                       {r.subject}
                     </Text>
                     <Text as="span" tone="subdued" variant="bodySm">
-                      {r.milestone.replace(/_/g, " ")}
+                      {codeLabel(t, "milestone", r.milestone)}
                     </Text>
                   </BlockStack>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{r.recipient}</IndexTable.Cell>
                 <IndexTable.Cell>
-                  <Badge tone={TONE[r.status]}>{r.status}</Badge>
+                  <Badge tone={TONE[r.status]}>{codeLabel(t, "notificationStatus", r.status)}</Badge>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{r.created}</IndexTable.Cell>
                 <IndexTable.Cell>
@@ -128,8 +145,8 @@ export default function NotificationLog() {
                     {r.sent
                       ? `Sent ${r.sent}`
                       : r.nextAttempt
-                        ? `Retry ${r.nextAttempt} (attempt ${r.attempts}): ${r.error ?? ""}`
-                        : (r.error ?? "—")}
+                        ? `Retry ${r.nextAttempt} (attempt ${r.attempts}): ${notificationNote(t, r.error) ?? ""}`
+                        : (notificationNote(t, r.error) ?? "—")}
                   </Text>
                 </IndexTable.Cell>
               </IndexTable.Row>
@@ -137,12 +154,22 @@ export default function NotificationLog() {
           </IndexTable>
         )}
       </Card>
-      <PolarisModal open={Boolean(shown)} onClose={() => setOpen(null)} title={shown?.subject ?? ""} size="large">
+      {next || previous ? (
+        <InlineStack align="center">
+          <Pagination
+            hasPrevious={Boolean(previous)}
+            onPrevious={() => go({ before: previous, after: null, email: null })}
+            hasNext={Boolean(next)}
+            onNext={() => go({ after: next, before: null, email: null })}
+          />
+        </InlineStack>
+      ) : null}
+      <PolarisModal open={Boolean(email)} onClose={() => go({ email: null })} title={email?.subject ?? ""} size="large">
         <PolarisModal.Section>
-          {shown ? (
+          {email ? (
             <iframe
               title="Email as sent"
-              srcDoc={shown.html}
+              srcDoc={email.html}
               sandbox=""
               style={{ width: "100%", height: 480, border: 0 }}
             />
@@ -152,3 +179,5 @@ export default function NotificationLog() {
     </BlockStack>
   );
 }
+
+export { AreaErrorBoundary as ErrorBoundary } from "../components/AppErrorPage";

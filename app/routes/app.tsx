@@ -1,6 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useRouteError, type ShouldRevalidateFunction } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
@@ -8,30 +8,49 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 
 import { authenticate } from "../shopify.server";
 import { env } from "../env.server";
+import { adminLocale, translator } from "../locales/admin";
+import { polarisTranslations } from "../locales/admin/polaris.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
   const config = env();
-  return json({ apiKey: config.SHOPIFY_API_KEY, appBridgeUrl: config.APP_BRIDGE_URL ?? null });
+  // Shopify opens the app with the merchant's admin language (`locale`); the pages take it from here.
+  const locale = adminLocale(request);
+  return json({
+    apiKey: config.SHOPIFY_API_KEY,
+    appBridgeUrl: config.APP_BRIDGE_URL ?? null,
+    locale,
+    polaris: polarisTranslations(locale),
+  });
 };
 
+// The frame's data is what the admin opened the app with: moving between pages (whose addresses
+// no longer carry Shopify's parameters) must not read the language again and lose it.
+export const shouldRevalidate: ShouldRevalidateFunction = () => false;
+
 export default function App() {
-  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, locale, polaris } = useLoaderData<typeof loader>();
+  const t = translator(locale);
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
+    <AppProvider
+      isEmbeddedApp
+      apiKey={apiKey}
+      i18n={polaris}
+      {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}
+    >
       {/* Only pages that work are listed; each area adds its page here when it ships. */}
       <NavMenu>
         <Link to="/app" rel="home">
-          Home
+          {t("nav.home")}
         </Link>
-        <Link to="/app/tracking">Tracking</Link>
-        <Link to="/app/returns">Returns</Link>
-        <Link to="/app/loyalty">Loyalty</Link>
-        <Link to="/app/inbox">Inbox</Link>
-        <Link to="/app/contact">Contact</Link>
-        <Link to="/app/sync">Sync</Link>
+        <Link to="/app/tracking">{t("nav.tracking")}</Link>
+        <Link to="/app/returns">{t("nav.returns")}</Link>
+        <Link to="/app/loyalty">{t("nav.loyalty")}</Link>
+        <Link to="/app/inbox">{t("nav.inbox")}</Link>
+        <Link to="/app/contact">{t("nav.contact")}</Link>
+        <Link to="/app/sync">{t("nav.sync")}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

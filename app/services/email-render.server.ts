@@ -78,6 +78,27 @@ async function renderText(source: string, variables: Record<string, unknown>): P
 }
 
 const RTL = new Set(["fa", "ar", "he", "ur"]);
+
+/**
+ * Identifiers a shopper reads out to the merchant ("#1302", "1302-R1", a tracking number). In a
+ * right-to-left message the bidirectional algorithm would show "#1302" as "1302#": each is wrapped
+ * in Unicode's left-to-right isolate (LRI … PDI), which holds in the subject, the text part and the
+ * HTML alike. Links are left alone: the isolate would end up inside the clickable address.
+ */
+const IDENTIFIER_VARIABLES = ["order_name", "return_number", "tracking_number", "number", "reference"];
+const LRI = "\u2066";
+const PDI = "\u2069";
+
+function isolateIdentifiers(variables: Record<string, unknown>): Record<string, unknown> {
+  const isolated = { ...variables };
+  for (const name of IDENTIFIER_VARIABLES) {
+    const value = variables[name];
+    if ((typeof value === "string" && value !== "") || typeof value === "number") {
+      isolated[name] = `${LRI}${value}${PDI}`;
+    }
+  }
+  return isolated;
+}
 const FONT_FAMILY = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 
 export function escapeHtml(value: string): string {
@@ -103,11 +124,12 @@ export async function renderEmail(
   variables: Record<string, unknown>,
   layout: EmailLayout,
 ): Promise<RenderedEmail> {
-  const subject = (await renderText(template.subject, variables)).replace(/\s+/g, " ").trim();
-  const body = (await renderText(template.body, variables)).replace(/\r\n/g, "\n").trim();
+  const dir = RTL.has(layout.language) ? "rtl" : "ltr";
+  const values = dir === "rtl" ? isolateIdentifiers(variables) : variables;
+  const subject = (await renderText(template.subject, values)).replace(/\s+/g, " ").trim();
+  const body = (await renderText(template.body, values)).replace(/\r\n/g, "\n").trim();
   if (!subject) throw new TemplateError("the subject is empty once rendered");
   const accent = safeColour(layout.accentColor);
-  const dir = RTL.has(layout.language) ? "rtl" : "ltr";
   const paragraphs = body
     .split(/\n{2,}/)
     .map((p) => p.trim())

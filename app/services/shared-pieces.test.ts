@@ -164,6 +164,32 @@ describe("email rendering", () => {
     expect(email.html).toContain('<html lang="fa" dir="rtl">');
   });
 
+  it("keeps order, return and tracking numbers reading left to right in a Persian email", async () => {
+    const template = {
+      subject: "سفارش {{ order_name }}",
+      body: "مرجوعی {{ return_number }} برای سفارش {{ order_name }}، کد رهگیری {{ tracking_number }}: {{ url }}",
+    };
+    const variables = {
+      order_name: "#1302",
+      return_number: "1302-R1",
+      tracking_number: "1Z999",
+      url: "https://a.myshopify.com/pages/track?token=abc",
+    };
+    const fa = await renderEmail(template, variables, { ...layout, language: "fa" });
+    expect(fa.subject).toBe("سفارش \u2066#1302\u2069");
+    for (const part of [fa.text, fa.html]) {
+      expect(part).toContain("\u20661302-R1\u2069");
+      expect(part).toContain("\u2066#1302\u2069");
+      expect(part).toContain("\u20661Z999\u2069");
+    }
+    // The link stays clickable as it was: no isolate inside the address.
+    expect(fa.html).toContain('<a href="https://a.myshopify.com/pages/track?token=abc"');
+    // A left-to-right email needs no isolates.
+    const en = await renderEmail(template, variables, layout);
+    expect(en.subject).toBe("سفارش #1302");
+    expect(en.text).not.toMatch(/[\u2066\u2069]/);
+  });
+
   it("reports Liquid a merchant got wrong", () => {
     expect(templateProblem("Hi {{ name }}")).toBeNull();
     expect(templateProblem("{% if x %}unclosed")).toMatch(/not closed|unclosed|tag/i);

@@ -1,3 +1,4 @@
+import { GraphqlQueryError } from "@shopify/shopify-api";
 import { describe, expect, it } from "vitest";
 
 import { adminClient, operation, ShopifyApiError, ShopifyUserError, type GraphqlFn } from "./admin.server";
@@ -46,6 +47,50 @@ describe("Admin API adapter", () => {
     expect(graphql.calls).toBe(2);
     // 40 points missing at 100 points a second: 400 ms, plus a margin.
     expect(waits).toEqual([450]);
+  });
+
+  it("retries when the library's client throws THROTTLED as a GraphqlQueryError", async () => {
+    // What @shopify/shopify-api throws for a 200 with GraphQL errors: its body is the GraphQL client's
+    // response, in which the errors Shopify listed are `errors.graphQLErrors`.
+    const thrown = () =>
+      new GraphqlQueryError({
+        message: "Throttled",
+        response: {},
+        body: {
+          errors: {
+            networkStatusCode: 200,
+            message:
+              "GraphQL Client: An error occurred while fetching from the API. Review 'graphQLErrors' for details.",
+            graphQLErrors: throttled.errors,
+            response: {},
+          },
+          extensions: throttled.extensions,
+        },
+      });
+    let calls = 0;
+    const graphql: GraphqlFn = async () => {
+      calls++;
+      if (calls === 1) throw thrown();
+      return new Response(JSON.stringify({ data: { thing: { id: "1" } } }));
+    };
+    const waits: number[] = [];
+    const client = adminClient(graphql, {
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    await expect(client.request(Thing, { id: "1" })).resolves.toEqual({ thing: { id: "1" } });
+    expect([calls, waits]).toEqual([2, [450]]);
+    const always = adminClient(
+      async () => {
+        throw thrown();
+      },
+      { maxAttempts: 2, sleep: async () => {} },
+    );
+    await expect(always.request(Thing, { id: "1" })).rejects.toMatchObject({
+      message: "Thing: Throttled",
+      codes: ["THROTTLED"],
+    });
   });
 
   it("gives up after the last attempt", async () => {

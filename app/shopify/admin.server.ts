@@ -52,9 +52,18 @@ export class ShopifyApiError extends Error {
   }
 }
 
+interface GraphqlError {
+  message: string;
+  extensions?: { code?: string };
+}
+
 interface GraphqlBody<T> {
   data?: T;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  /**
+   * Shopify's answer lists the errors; the body of the GraphqlQueryError the library throws is its
+   * client's response, which wraps that list as `graphQLErrors`.
+   */
+  errors?: GraphqlError[] | { message?: string; graphQLErrors?: GraphqlError[] };
   extensions?: {
     cost?: { throttleStatus?: { currentlyAvailable: number; restoreRate: number }; requestedQueryCost?: number };
   };
@@ -90,7 +99,7 @@ export function adminClient(graphql: GraphqlFn, options: AdminClientOptions = {}
         if (!parsed) throw new ShopifyApiError(op.name, (error as Error).message);
         body = parsed;
       }
-      const errors = body.errors ?? [];
+      const errors = graphqlErrors(body);
       const throttled = errors.some((e) => e.extensions?.code === "THROTTLED");
       if (throttled && attempt < maxAttempts) {
         await sleep(throttleWait(body, attempt));
@@ -125,6 +134,15 @@ export function adminClient(graphql: GraphqlFn, options: AdminClientOptions = {}
   }
 
   return { request, mutate };
+}
+
+/** A body's GraphQL errors, in either shape (Shopify's list, or the library's wrapped one). */
+function graphqlErrors(body: GraphqlBody<unknown>): GraphqlError[] {
+  const errors = body.errors;
+  if (!errors) return [];
+  if (Array.isArray(errors)) return errors;
+  if (errors.graphQLErrors?.length) return errors.graphQLErrors;
+  return [{ message: errors.message ?? "GraphQL operation failed" }];
 }
 
 /** How long to wait before retrying a throttled request: until the bucket refills enough. */

@@ -1,6 +1,7 @@
 import type { Db } from "../db.server";
 import { applyCustomer } from "../models/customers.server";
 import { applyFulfillment, applyFulfillmentEvent, applyOrder, applyRefund } from "../models/orders.server";
+import type { MirrorChange } from "../models/mirror-batch.server";
 import { applyReturnEvent } from "../models/shopify-returns.server";
 import { recordShopScopes, recordShopUninstall } from "../models/shop.server";
 import { deleteShopData, recordDataRequest, redactCustomer, type DataSubject } from "../services/compliance.server";
@@ -125,6 +126,51 @@ export async function handleWebhook(ctx: WebhookContext) {
   const handler = handlers[ctx.topic];
   if (!handler) throw new UnknownTopicError(`No handler for topic ${ctx.topic}`);
   const result = await handler(ctx);
-  for (const listener of listeners.get(ctx.topic) ?? []) await listener(ctx);
+  await runListeners(ctx);
   return result;
+}
+
+/** Whether anything hangs off the topic's events besides the mirror. */
+export function hasListeners(topic: string): boolean {
+  return (listeners.get(topic)?.length ?? 0) > 0;
+}
+
+/** The effects of an event whose change the mirror already holds (the job runner's second stage). */
+export async function runListeners(ctx: WebhookContext) {
+  for (const listener of listeners.get(ctx.topic) ?? []) await listener(ctx);
+}
+
+/**
+ * The change an event of a mirror topic makes, read as its one-row handler above reads it, for the
+ * job runner's batches (models/mirror-batch.server.ts); null for every other topic, whose handler
+ * runs on its own. Throws PayloadError as the handler would.
+ */
+export function mirrorChangeOf(topic: string, payload: Json): MirrorChange | null {
+  switch (topic) {
+    case "orders/create":
+    case "orders/updated":
+    case "orders/paid":
+    case "orders/cancelled": {
+      const order = orderFromPayload(payload);
+      const list = (value: unknown): Json[] => (Array.isArray(value) ? value : []);
+      return {
+        kind: "order",
+        order,
+        fulfillments: list(payload.fulfillments).map((f) => fulfillmentFromPayload(f, order.shopifyId)),
+        refunds: list(payload.refunds).map((r) => refundFromPayload(r, order.shopifyId)),
+      };
+    }
+    case "fulfillments/create":
+    case "fulfillments/update":
+      return { kind: "fulfillment", fulfillment: fulfillmentFromPayload(payload) };
+    case "fulfillment_events/create":
+      return { kind: "scan", scan: fulfillmentEventFromPayload(payload) };
+    case "refunds/create":
+      return { kind: "refund", refund: refundFromPayload(payload) };
+    case "customers/create":
+    case "customers/update":
+      return { kind: "customer", customer: customerFromPayload(payload) };
+    default:
+      return null;
+  }
 }

@@ -161,6 +161,13 @@ export interface FulfillmentRecord {
   trackingNumbers: string[];
   trackingUrls: string[];
   estimatedDeliveryAt: Date | null;
+  /**
+   * When Shopify says the shipment was delivered, and went into transit (GraphQL's
+   * Fulfillment.deliveredAt and inTransitAt, which the history import reads). REST payloads carry
+   * neither: there, carrier scans stamp them (applyFulfillmentEvent). The earliest stays either way.
+   */
+  deliveredAt?: Date | null;
+  inTransitAt?: Date | null;
   shopifyCreatedAt: Date;
   shopifyUpdatedAt: Date;
   lines: { lineItemShopifyId: string; quantity: number }[];

@@ -96,7 +96,8 @@ interface ReturnsOrderView {
 }
 
 interface ReturnStatusView {
-  number: number;
+  /** "1302-R1": the order number and the return's sequence, shown as the merchant sees it. */
+  number: string;
   orderName: string;
   status: string;
   resolution: string;
@@ -172,8 +173,8 @@ interface LoyaltyRedeemed {
 
 /** The Rewards block's words (data-strings in blocks/loyalty-widget.liquid); __N__ and the like are filled in. */
 interface LoyaltyStrings {
-  [refusal: string]: string | undefined;
-  points: string;
+  [refusal: string]: string | PluralForms | undefined;
+  points: PluralForms;
   minimum: string;
   notEnough: string;
   unlocks: string;
@@ -183,15 +184,20 @@ interface LoyaltyStrings {
   copy: string;
   error: string;
   emptyHistory: string;
-  perUnit: string;
-  signup: string;
-  birthday: string;
-  pendingNote: string;
+  perUnit: PluralForms;
+  signup: PluralForms;
+  birthday: PluralForms;
+  pendingNote: PluralForms;
   expires: string;
   pointsName: string;
   birthdaySaved: string;
-  copyLabel: string;
+  invalidDay: string;
+  /** "Spend __P__ on __R__?": the points (counted) and the reward's title. */
+  confirmRedeem: string;
 }
+
+/** A counted phrase by plural category (Intl.PluralRules: one, other, ...); `other` always there. */
+type PluralForms = Record<string, string> & { other: string };
 
 /** The birthday form of the Rewards block, its fields by name. */
 interface LoyaltyBirthdayForm extends HTMLFormElement {
@@ -214,9 +220,7 @@ interface ReturnsStrings {
   loading: string;
   submitting: string;
   searching: string;
-  no_orders: string;
   no_results: string;
-  open_order: string;
   order_heading: string;
   select_item: string;
   returnable_count: string;

@@ -174,6 +174,56 @@ describe("queries", () => {
     expect(root.errors[0].message).toBe("Sandbox does not implement QueryRoot.abandonedCheckoutsCount");
   });
 
+  it("pages nested connections with cursors, each item once, and answers a refund by id", async () => {
+    const id = gidFor("Order", order.id);
+    const f = env.sandbox.fulfil({ shop: s, order, trackingCompany: "UPS", trackingNumber: "1Z" });
+    for (const status of ["in_transit", "out_for_delivery", "delivered"] as const) {
+      env.sandbox.carrierScan({ shop: s, fulfillment: f, status });
+    }
+    const refund = env.sandbox.refund({ shop: s, order, lines: [{ lineItemId: order.lineItems[0].id, quantity: 1 }] });
+    const page = `query P($id: ID!, $f: ID!, $after: String) {
+      order(id: $id) { lineItems(first: 1, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }
+      fulfillment(id: $f) {
+        events(first: 2, after: $after, sortKey: HAPPENED_AT) { pageInfo { hasNextPage } nodes { status } }
+      }
+    }`;
+    const first = await gql(page, { id, f: gidFor("Fulfillment", f.id) });
+    expect(first.data.order.lineItems).toMatchObject({
+      pageInfo: { hasNextPage: true },
+      nodes: [{ id: gidFor("LineItem", order.lineItems[0].id) }],
+    });
+    expect(first.data.fulfillment.events).toEqual({
+      pageInfo: { hasNextPage: true },
+      nodes: [{ status: "IN_TRANSIT" }, { status: "OUT_FOR_DELIVERY" }],
+    });
+    const lines = `query L($id: ID!, $after: String) {
+      order(id: $id) { lineItems(first: 1, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }
+    }`;
+    const second = await gql(lines, { id, after: first.data.order.lineItems.pageInfo.endCursor });
+    expect(second.data.order.lineItems).toMatchObject({
+      pageInfo: { hasNextPage: false },
+      nodes: [{ id: gidFor("LineItem", order.lineItems[1].id) }],
+    });
+    const byId = await gql(
+      `query R($id: ID!) { refund(id: $id) { id refundLineItems(first: 5) { nodes { quantity } } } }`,
+      {
+        id: gidFor("Refund", refund.id),
+      },
+    );
+    expect(byId.data.refund).toEqual({
+      id: gidFor("Refund", refund.id),
+      refundLineItems: { nodes: [{ quantity: 1 }] },
+    });
+    // Filters on nested lists it does not implement fail loudly rather than answer unfiltered.
+    const filtered = await gql(
+      `query Q($id: ID!) { order(id: $id) { fulfillments(first: 5, query: "created_at:>=2030-01-01") { id } } }`,
+      {
+        id,
+      },
+    );
+    expect(filtered.errors[0].message).toBe("Sandbox does not implement Order.fulfillments(query:)");
+  });
+
   it("validates documents against Shopify's schema", async () => {
     const body = await gql(`{ shop { nmae } }`);
     expect(body.errors[0].message).toMatch(/Cannot query field "nmae" on type "Shop". Did you mean "name"/);
@@ -980,5 +1030,43 @@ describe("query cost and throttling", () => {
     await expect(failing.request(ShopDetails)).rejects.toSatisfy(
       (e: unknown) => e instanceof ShopifyApiError && e.codes.includes("THROTTLED"),
     );
+  });
+});
+
+describe("app-data metafields", () => {
+  const set = `mutation Set($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) { metafields { id key value } userErrors { field message code } }
+  }`;
+  const flag = (ownerId: string, value: string) => ({
+    metafields: [{ ownerId, namespace: "aftercare", key: "returns_order_lookup", type: "boolean", value }],
+  });
+
+  it("sets the app installation's metafields; a wrong value writes nothing", async () => {
+    const installation = (await gql("{ currentAppInstallation { id } }")).data.currentAppInstallation.id;
+    expect(installation).toMatch(/^gid:\/\/shopify\/AppInstallation\/\d+$/);
+    const on = await gql(set, flag(installation, "true"));
+    expect(on.data.metafieldsSet).toMatchObject({
+      metafields: [{ key: "returns_order_lookup", value: "true" }],
+      userErrors: [],
+    });
+    const wrong = await gql(set, flag(installation, "yes"));
+    expect(wrong.data.metafieldsSet).toMatchObject({ metafields: null, userErrors: [{ code: "INVALID_VALUE" }] });
+    await gql(set, flag(installation, "false"));
+    expect(env.sandbox.shop(s).appMetafields).toEqual([
+      expect.objectContaining({ namespace: "aftercare", key: "returns_order_lookup", type: "boolean", value: "false" }),
+    ]);
+  });
+
+  it("fails loudly for an owner or a type it does not implement", async () => {
+    const other = await gql(set, flag(gidFor("Product", env.mug.id), "true"));
+    expect(other.errors[0]).toMatchObject({ extensions: { code: "SANDBOX_NOT_IMPLEMENTED" } });
+    const installation = (await gql("{ currentAppInstallation { id } }")).data.currentAppInstallation.id;
+    const json = {
+      metafields: [{ ownerId: installation, namespace: "aftercare", key: "k2", type: "json", value: "{}" }],
+    };
+    expect((await gql(set, json)).errors[0].message).toBe(
+      "Sandbox does not implement metafieldsSet with the type json",
+    );
+    expect((await gql("{ currentAppInstallation { id launchUrl } }")).errors[0].message).toMatch(/does not implement/);
   });
 });

@@ -559,6 +559,7 @@ const Order: R = {
       (l: Any) => l.id,
     ),
   fulfillments: (s, args) => {
+    if (args.query) throw new NotImplementedError("Order.fulfillments(query:)");
     const list = s.rec.fulfillments.map((f: Fulfillment) => view("Fulfillment", f, s.rec));
     return args.first == null ? list : list.slice(0, args.first);
   },
@@ -574,13 +575,15 @@ const Order: R = {
     const list = s.rec.refunds.map((r: Refund) => view("Refund", r, s.rec));
     return args.first == null ? list : list.slice(0, args.first);
   },
-  returns: (s, args) =>
-    connection(
+  returns: (s, args) => {
+    if (args.query) throw new NotImplementedError("Order.returns(query:)");
+    return connection(
       s.rec.returns,
       args,
       (r) => view("Return", r, s.rec),
       (r: Any) => r.id,
-    ),
+    );
+  },
   transactions: (s, args) => {
     const list = s.rec.transactions.map((t: Any) => view("OrderTransaction", t, s.rec));
     return args.first == null ? list : list.slice(0, args.first);
@@ -1562,7 +1565,60 @@ const bulkPayload = (result: { operation: BulkOperation | null; userErrors: unkn
   userErrors: result.userErrors,
 });
 
+/**
+ * metafieldsSet for the app's own installation (app-data metafields) with the types the app
+ * writes; any other owner or type is not implemented, loudly. Shopify checks the value against
+ * its type and writes nothing when one input is wrong.
+ */
+function setAppMetafields(ctx: GraphqlContext, inputs: Any[]) {
+  const owner = gidFor("AppInstallation", ctx.shop.id);
+  const userErrors: { field: string[]; message: string; code: string }[] = [];
+  inputs.forEach((m, i) => {
+    if (m.ownerId !== owner) throw new NotImplementedError(`metafieldsSet for the owner ${m.ownerId}`);
+    if (m.type !== "boolean" && m.type !== "single_line_text_field")
+      throw new NotImplementedError(`metafieldsSet with the type ${m.type}`);
+    if (!m.namespace || m.namespace.length < 3 || m.namespace.length > 255)
+      userErrors.push({
+        field: ["metafields", String(i), "namespace"],
+        message: "Namespace is too short (minimum is 3 characters)",
+        code: "TOO_SHORT",
+      });
+    if (!m.key || m.key.length < 2 || m.key.length > 64)
+      userErrors.push({
+        field: ["metafields", String(i), "key"],
+        message: "Key is too short (minimum is 2 characters)",
+        code: "TOO_SHORT",
+      });
+    if (m.type === "boolean" && m.value !== "true" && m.value !== "false")
+      userErrors.push({
+        field: ["metafields", String(i), "value"],
+        message: "Value must be true or false.",
+        code: "INVALID_VALUE",
+      });
+  });
+  if (userErrors.length) return { metafields: null, userErrors };
+  ctx.shop.appMetafields ??= [];
+  const stored = ctx.shop.appMetafields;
+  const written = inputs.map((m) => {
+    let row = stored.find((x) => x.namespace === m.namespace && x.key === m.key);
+    if (!row) {
+      row = { id: ctx.engine.state.nextId(), namespace: m.namespace, key: m.key, type: m.type, value: "" };
+      stored.push(row);
+    }
+    Object.assign(row, { type: m.type, value: m.value });
+    return {
+      id: gidFor("Metafield", row.id),
+      namespace: row.namespace,
+      key: row.key,
+      type: row.type,
+      value: row.value,
+    };
+  });
+  return { metafields: written, userErrors: [] };
+}
+
 const Mutation: R = {
+  metafieldsSet: (_s, { metafields }, ctx) => setAppMetafields(ctx, metafields),
   bulkOperationRunQuery: (_s, { query, groupObjects }, ctx) =>
     bulkPayload(bulkOperations(ctx).runQuery(ctx.shop, query, groupObjects)),
   bulkOperationCancel: (_s, { id }, ctx) =>
@@ -1812,6 +1868,7 @@ const Mutation: R = {
 
 const QueryRoot: R = {
   shop: (_s, _a, ctx) => view("Shop", ctx.shop),
+  currentAppInstallation: (_s, _a, ctx) => ({ id: gidFor("AppInstallation", ctx.shop.id) }),
   bulkOperation: (_s, { id }, ctx) => (id.includes("/BulkOperation/") ? nodeFor(ctx, id) : null),
   // Deprecated in 2026-07 but still answered: the most recent bulk query of the shop.
   currentBulkOperation: (_s, { type }, ctx) => {
@@ -1848,6 +1905,7 @@ const QueryRoot: R = {
   collection: (_s, { id }, ctx) => (id.includes("/Collection/") ? nodeFor(ctx, id) : null),
   collections: (_s, args, ctx) => listCollections(ctx, args),
   fulfillment: (_s, { id }, ctx) => (id.includes("/Fulfillment/") ? nodeFor(ctx, id) : null),
+  refund: (_s, { id }, ctx) => (id.includes("/Refund/") ? nodeFor(ctx, id) : null),
   fulfillmentOrder: (_s, { id }, ctx) => (id.includes("/FulfillmentOrder/") ? nodeFor(ctx, id) : null),
   return: (_s, { id }, ctx) => (id.includes("/Return/") ? nodeFor(ctx, id) : null),
   returnableFulfillment: (_s, { id }, ctx) => (id.includes("/ReturnableFulfillment/") ? nodeFor(ctx, id) : null),

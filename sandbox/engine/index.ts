@@ -6,6 +6,7 @@
  */
 import type { GraphqlFn } from "../../app/shopify/admin.server";
 
+import { type AdminFailureKind, AdminFailures, failureResponse, networkFailure } from "./admin-failures";
 import {
   ADMIN_API_VERSION,
   type GraphqlRequestBody,
@@ -25,6 +26,13 @@ import {
   verifySessionToken,
 } from "./auth";
 import { BulkOperations } from "./bulk-operations";
+import {
+  type CustomerGraphqlBody,
+  CustomerAccessTokens,
+  executeCustomer,
+  handleCustomerGraphql,
+} from "./customer-graphql";
+import { mintCustomerAccountSessionToken } from "./customer-session-token";
 import { type Engine, emitTo } from "./commerce";
 import { createScenarios } from "./scenarios";
 import {
@@ -110,8 +118,10 @@ export function createSandbox(options: SandboxOptions) {
   });
   const bulk = engine.bulk;
   const throttle = new Throttle(clock);
+  const failures = new AdminFailures();
   const auth: AuthDeps = { state, apiKey: options.apiKey, apiSecret: options.apiSecret, clock, shopOf: shopOfRequest };
   const scenarios = createScenarios(engine);
+  const customerTokens = new CustomerAccessTokens(clock);
 
   async function graphql(shop: string, query: string, variables?: Record<string, unknown>) {
     const body: GraphqlRequestBody = { query, variables };
@@ -149,7 +159,14 @@ export function createSandbox(options: SandboxOptions) {
       state.shop(domain).products.find((p) => p.handle === handle) ?? null,
 
     /** POST /admin/api/<version>/graphql.json (shop in x-sandbox-shop-domain or the Host). */
-    handleAdminGraphql: (request: Request) => handleAdminGraphql({ engine, throttle, auth }, request),
+    handleAdminGraphql: async (request: Request) => {
+      const shop = shopOfRequest(request);
+      // The body is read twice only while failures wait for this shop.
+      const failure = shop && failures.pending(shop) ? failures.take(shop, await request.clone().text()) : null;
+      // Over HTTP a dropped connection is not for a handler to make: it answers 503 instead.
+      if (failure !== null) return failureResponse(failure === "network" ? 503 : failure);
+      return handleAdminGraphql({ engine, throttle, auth }, request);
+    },
     /** POST /admin/oauth/access_token: token exchange. */
     handleTokenExchange: (request: Request) => handleTokenExchange(auth, request),
     /** The session token the admin frame gives the app; userId defaults to the shop's owner. */
@@ -174,18 +191,48 @@ export function createSandbox(options: SandboxOptions) {
     graphql,
     /** A GraphqlFn (app/shopify/admin.server.ts) answering in-process from this engine. */
     graphqlClient(shop: string): GraphqlFn {
-      return async (query, opts) =>
-        new Response(JSON.stringify(await graphql(shop, query, opts?.variables)), {
+      return async (query, opts) => {
+        const failure = failures.take(shop, query);
+        if (failure === "network") throw networkFailure();
+        if (failure !== null) return failureResponse(failure);
+        return new Response(JSON.stringify(await graphql(shop, query, opts?.variables)), {
           status: 200,
           headers: { "Content-Type": "application/json" },
         });
+      };
     },
     /** Resizes or empties a shop's query-cost bucket. */
     setThrottle: (shop: string, settings: Partial<ThrottleSettings> & { currentlyAvailable?: number }) =>
       throttle.set(shop, settings),
     /** The next n Admin API requests of the shop answer THROTTLED. */
     throttleNext: (shop: string, n: number) => throttle.throttleNext(shop, n),
+    /**
+     * The next `count` Admin API requests of the shop (of one operation only, if named) fail as
+     * Shopify's sometimes do: an HTTP status (503 by default; 500, 502, 504) or a dropped connection.
+     */
+    failNext: (shop: string, count: number, kind?: AdminFailureKind, options?: { operation?: string }) =>
+      failures.failNext(shop, count, kind, options),
 
+    /** The Customer Account API (customer-graphql.ts) and the tokens customer-account extensions get. */
+    customerAccounts: {
+      tokens: customerTokens,
+      /** POST /customer-accounts/api/<version>/graphql.json with a customer access token. */
+      handleGraphql: (request: Request) => handleCustomerGraphql({ engine, tokens: customerTokens }, request),
+      /** Runs a document as a customer of the shop, in-process. */
+      graphql: (shop: string, customerId: number, body: CustomerGraphqlBody) => {
+        const s = state.shop(shop);
+        const customer = s.customers.find((c) => c.id === customerId);
+        if (!customer) throw new Error(`No customer ${customerId} in ${shop}`);
+        return executeCustomer(engine, s, customer, body);
+      },
+      mintSessionToken: (input: { shop: string; customerId: number | null; now?: Date }) =>
+        mintCustomerAccountSessionToken({
+          ...input,
+          apiKey: options.apiKey,
+          apiSecret: options.apiSecret,
+          now: input.now ?? clock(),
+        }),
+    },
     /** Sends a webhook payload the engine did not produce (e.g. a hand-made edge case), signed like the others. */
     emitWebhook: (shop: string, topic: string, payload: unknown) => emitTo(engine, state.shop(shop), topic, payload),
     /** Bulk query operations: setOrigin (the server's), settle (wait for running ones), fetchResult. */

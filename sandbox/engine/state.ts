@@ -392,6 +392,16 @@ export interface Shop {
   orders: Order[];
   discounts: Discount[];
   accessTokens: AccessToken[];
+  /** The app's app-data metafields (owner: its installation), which theme app blocks read as app.metafields. */
+  appMetafields?: AppMetafield[];
+}
+
+export interface AppMetafield {
+  id: number;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
 }
 
 export interface SandboxData {
@@ -489,12 +499,21 @@ const slug = (text: string) =>
     .replace(/[\s_-]+/g, "-") || "item";
 
 /** Minor digits of a currency (JPY 0, USD 2, KWD 3). */
+const digitsByCurrency = new Map<string, number>();
+
 export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  // Building an Intl.NumberFormat costs tens of microseconds: once per currency, not per amount.
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    try {
+      digits =
+        new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    digitsByCurrency.set(currency, digits);
   }
+  return digits;
 }
 
 /** "12.5" or 12.5 in a currency -> minor units, exact on the decimal digits. */
@@ -765,7 +784,9 @@ export class SandboxState {
 
   fulfillmentOrder(shop: Shop, id: unknown): { order: Order; fulfillmentOrder: FulfillmentOrder } | undefined {
     const n = parseId(id, "FulfillmentOrder");
-    for (const order of shop.orders) {
+    // Newest orders first: the one being fulfilled is usually recent, and a shop may hold 100,000.
+    for (let i = shop.orders.length - 1; i >= 0; i--) {
+      const order = shop.orders[i];
       const fulfillmentOrder = order.fulfillmentOrders.find((f) => f.id === n);
       if (fulfillmentOrder) return { order, fulfillmentOrder };
     }

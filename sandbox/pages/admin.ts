@@ -7,6 +7,8 @@ export interface AdminFrameOptions {
   appUrl: string;
   /** Path inside the app to open, e.g. /app/sync. */
   path: string;
+  /** The merchant's admin language (Shopify's `locale`, e.g. en, ja, ko, or ko-KR). */
+  locale?: string;
   idToken: string;
   host: string;
 }
@@ -21,7 +23,7 @@ export function adminFramePage(o: AdminFrameOptions): string {
   src.searchParams.set("embedded", "1");
   src.searchParams.set("shop", o.shop);
   src.searchParams.set("host", o.host);
-  src.searchParams.set("locale", "en");
+  src.searchParams.set("locale", o.locale ?? "en");
   src.searchParams.set("id_token", o.idToken);
   return `<!doctype html>
 <html lang="en">

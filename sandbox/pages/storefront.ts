@@ -7,9 +7,12 @@ export interface StorefrontPageOptions {
   locales: ReadonlyArray<string>;
   customer: { id: string; name: string; email: string } | null;
   demoCustomers: { id: string; name: string }[];
-  blocks: { handle: string; name: string; html: string }[];
+  /** Section blocks, and app embeds (`embed`), which the theme puts at the end of the body. */
+  blocks: { handle: string; name: string; html: string; embed?: boolean }[];
   /** The query the page was opened with, kept when switching locale or customer. */
   query: URLSearchParams;
+  /** The theme's colour scheme around the blocks (?scheme=dark): Dawn's scheme 1 or its dark scheme. */
+  scheme?: "light" | "dark";
 }
 
 const LANGUAGE_NAMES: Record<string, string> = { en: "English", ko: "한국어", ja: "日本語", fa: "فارسی" };
@@ -36,7 +39,12 @@ export function storefrontPage(o: StorefrontPageOptions): string {
       (c) => `<option value="${escapeHtml(c.id)}"${selectedIf(o.customer?.id === c.id)}>${escapeHtml(c.name)}</option>`,
     ),
   ].join("");
+  const embeds = o.blocks
+    .filter((b) => b.embed)
+    .map((b) => b.html)
+    .join("\n");
   const sections = o.blocks
+    .filter((b) => !b.embed)
     .map(
       (b) =>
         `<section class="theme-section" id="section-${escapeHtml(b.handle)}" ` +
@@ -52,24 +60,37 @@ export function storefrontPage(o: StorefrontPageOptions): string {
 <style>
   :root { --page: 1100px; }
   * { box-sizing: border-box; }
+  /* Colour schemes the way Dawn declares them: rgb triplets that sections and app blocks read. */
+  .color-scheme-1 {
+    --color-background: 255,255,255; --color-foreground: 18,18,18; --color-button: 18,18,18;
+    --color-button-text: 255,255,255; --color-link: 18,18,18;
+  }
+  .color-scheme-3 {
+    --color-background: 36,40,51; --color-foreground: 255,255,255; --color-button: 255,255,255;
+    --color-button-text: 0,0,0; --color-link: 255,255,255;
+  }
   body {
     margin:0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Vazirmatn", sans-serif;
-    color:#121212; background:#fff;
+    --buttons-radius: 6px; --inputs-radius: 6px;
+    color: rgba(var(--color-foreground), 0.75); background: rgb(var(--color-background));
   }
-  .theme-header { border-block-end:1px solid #e8e8e8; }
+  h1, h2, h3, h4 { color: rgb(var(--color-foreground)); }
+  .theme-header { border-block-end:1px solid rgba(var(--color-foreground), 0.1); }
   .theme-header .inner, main, .theme-footer .inner { max-width:var(--page); margin:0 auto; padding:16px 20px; }
   .theme-header .inner { display:flex; flex-wrap:wrap; gap:16px; align-items:center; }
   .theme-header .brand { font-size:22px; font-weight:700; margin-inline-end:auto; color:inherit; text-decoration:none; }
   .languages { display:flex; gap:10px; }
-  .languages a { color:#444; }
-  .languages a[aria-current="true"] { font-weight:700; color:#121212; }
+  .languages a { color: inherit; }
+  .languages a[aria-current="true"] { font-weight:700; color: rgb(var(--color-foreground)); }
   .theme-section { margin-block:32px; }
-  .theme-footer { border-block-start:1px solid #e8e8e8; color:#555; font-size:14px; }
+  .theme-footer { border-block-start:1px solid rgba(var(--color-foreground), 0.1); font-size:14px; }
   form.who { display:flex; gap:8px; align-items:center; font-size:14px; }
-  a:focus-visible, select:focus-visible, button:focus-visible { outline:2px solid #121212; outline-offset:2px; }
+  a:focus-visible, select:focus-visible, button:focus-visible {
+    outline:2px solid rgb(var(--color-foreground)); outline-offset:2px;
+  }
 </style>
 </head>
-<body>
+<body class="color-scheme-${o.scheme === "dark" ? 3 : 1}">
 <header class="theme-header">
   <div class="inner">
     <a class="brand" href="?${escapeHtml(o.query.toString())}">${escapeHtml(o.shopName)}</a>
@@ -91,6 +112,7 @@ ${sections || "<p>This theme has no Aftercare blocks yet.</p>"}
 <footer class="theme-footer">
   <div class="inner">Sandbox storefront · blocks rendered from the Aftercare theme app extension</div>
 </footer>
+${embeds}
 </body>
 </html>`;
 }

@@ -190,13 +190,23 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     await block.getByRole("button", { name: "Send message" }).click();
     const sent = block.locator("[data-sent]:not([hidden])");
     await sent.waitFor({ timeout: 15_000 });
-    await expect(sent.innerText()).resolves.toMatch(/Your reference is #\d+/);
+    // A reference that does not look like an order number, and an email saying the same.
+    await expect(sent.innerText()).resolves.toMatch(/Your reference is REQ-\d+\./);
     await expect(sent.innerText()).resolves.toContain("Expect an answer by");
     await page.screenshot({ path: screenshotPath("contact-block-en-sent"), fullPage: true });
 
     const request = await db.contactRequest.findFirstOrThrow({
       where: { shop: demo.shop, email: order.email.toLowerCase() },
     });
+    const ack = await waitFor("the acknowledgement email", () =>
+      demo.mails.find(
+        (m) =>
+          m.to.includes(order.email.toLowerCase()) && m.subject === `We received your message (REQ-${request.number})`,
+      ),
+    );
+    expect(ack.text).toContain(`Your reference: REQ-${request.number}`);
+    expect(ack.text).toContain(shopper.message);
+    expect(ack.text).not.toMatch(/\bguest\b/i);
     expect(request.orderShopifyId).toBe(order.shopifyId);
     expect(request.topic).toBe("order_status");
     await page.close();
@@ -237,6 +247,14 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     // Only the Persian question.
     expect(await block.locator(".aftercare-contact__faq-item").count()).toBe(1);
     await page.screenshot({ path: screenshotPath("contact-block-fa"), fullPage: true });
+
+    // A signed-in shopper finds their name and email filled in.
+    const customer = demo.sandbox.customers(demo.shop)[0];
+    await page.goto(`${demo.sandboxUrl}/store?block=contact&locale=fa&customer=${customer.id}`);
+    await block.locator("[data-form-section]:not([hidden])").waitFor({ timeout: 15_000 });
+    expect(await block.locator('[name="name"]').inputValue()).toBe(`${customer.firstName} ${customer.lastName}`);
+    expect(await block.locator('[name="email"]').inputValue()).toBe(customer.email);
+    await page.screenshot({ path: screenshotPath("contact-block-fa-signed-in"), fullPage: true });
     await page.close();
 
     await db.contactSettings.update({ where: { shop: demo.shop }, data: { settings: row.settings } });
@@ -276,7 +294,7 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
         (m) =>
           m.to.includes(order.email.toLowerCase()) &&
           m.subject.startsWith("Re: your message to ") &&
-          m.subject.includes(`#${request.number}`),
+          m.subject.includes(`REQ-${request.number}`),
       ),
     );
     expect(mail.subject).toMatch(/^Re: your message to /);

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
-import { startDemo } from "../../sandbox/demo";
+import { startDemo, type DemoOptions } from "../../sandbox/demo";
 import { createDb, type Db } from "../../app/db.server";
+import { countUnfinishedEvents } from "../../app/models/webhook-inbox.server";
 
 /** A port nothing listens on right now. */
 export function freePort(): Promise<number> {
@@ -18,8 +19,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The whole product as `npm run demo` runs it, on free ports with a throwaway data folder. */
-export async function startTestDemo(orders = 40) {
+/**
+ * The whole product as `npm run demo` runs it, on free ports with a throwaway data folder; `more`
+ * adds demo options (e.g. freshInstall for a shop with a past).
+ */
+export async function startTestDemo(
+  orders = 40,
+  more: Pick<DemoOptions, "freshInstall" | "install" | "customers" | "loyaltyProgram" | "serviceHistory"> = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), "aftercare-e2e-"));
   const demo = await startDemo({
     appPort: await freePort(),
@@ -31,6 +38,7 @@ export async function startTestDemo(orders = 40) {
     customers: 12,
     log: () => {},
     appOutput: "ignore",
+    ...more,
   });
   return {
     ...demo,
@@ -45,7 +53,8 @@ export async function startTestDemo(orders = 40) {
 export async function waitForInboxDrained(db: Db, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const waiting = await db.webhookEvent.count({ where: { status: { in: ["pending", "processing"] } } });
+    // Mirrored events still have their effects (tracking state, points, emails) to run.
+    const waiting = await countUnfinishedEvents(db);
     if (waiting === 0) return;
     if (Date.now() > deadline) throw new Error(`${waiting} webhook events still waiting after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));

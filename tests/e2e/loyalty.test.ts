@@ -5,6 +5,7 @@ import type { Db } from "../../app/db.server";
 
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { axeProblems } from "./storefront-quality";
 
 // Loyalty as a merchant and a shopper meet it: the program switched on in the admin frame, a demo
 // customer's paid order earning points through signed webhooks, the Rewards block in Chromium
@@ -37,10 +38,7 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     // A wrong value is refused with a message naming the field, and nothing is stored.
     await app.getByLabel("Sign-up bonus (points)").fill("-5");
     await page.locator("#save").click();
-    await app
-      .getByText(/Sign-up bonus: (enter a number|Number must be greater)/)
-      .first()
-      .waitFor({ timeout: 15_000 });
+    await app.getByText("Sign-up bonus must be at least 0").first().waitFor({ timeout: 15_000 });
     expect(await db.loyaltySettings.count({ where: { shop: demo.shop } })).toBe(0);
     await app.getByLabel("Sign-up bonus (points)").fill("0");
     await page.locator("#save").click();
@@ -108,7 +106,17 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     expect(await block.locator('[data-slot="tier-box"]').isHidden()).toBe(true);
     await page.screenshot({ path: screenshotPath("loyalty-block-en"), fullPage: true });
 
+    // Nothing is spent before the shopper confirms: Escape cancels, the question names reward and cost.
     await block.getByRole("button", { name: "Redeem: $5 off" }).click();
+    const confirm = page.getByRole("dialog", { name: "Spend 20 points on $5 off?" });
+    await confirm.waitFor();
+    expect(await axeProblems(page, "aftercare-loyalty")).toEqual([]);
+    await page.screenshot({ path: screenshotPath("loyalty-block-en-confirm") });
+    await page.keyboard.press("Escape");
+    await confirm.waitFor({ state: "hidden" });
+    expect(await db.loyaltyRedemption.count({ where: { shop: demo.shop } })).toBe(0);
+    await block.getByRole("button", { name: "Redeem: $5 off" }).click();
+    await confirm.getByRole("button", { name: "Redeem" }).click();
     const box = block.locator("[data-code]");
     await box.waitFor({ state: "visible", timeout: 20_000 });
     const code = (await box.locator('[data-slot="code"]').innerText()).trim();
@@ -167,6 +175,22 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     expect(await page.locator('aftercare-loyalty [data-slot="currency-name"]').innerText()).toBe("امتیاز");
     expect(await page.locator("main").innerText()).not.toContain("translation missing");
     await page.screenshot({ path: screenshotPath("loyalty-block-fa"), fullPage: true });
+    // The confirmation in Persian, the reward's title whole inside the right-to-left question.
+    await page.getByRole("button", { name: "دریافت: $5 off" }).click();
+    const question = page.getByRole("dialog");
+    await question.waitFor();
+    expect(await question.locator("p").innerText()).toBe("۲۰ امتیاز برای $5 off خرج شود؟");
+    await page.screenshot({ path: screenshotPath("loyalty-block-fa-confirm") });
+    await question.getByRole("button", { name: "انصراف" }).click();
+    await question.waitFor({ state: "hidden" });
+
+    // A guest is offered to join (with one sign-in link for members), in Persian too.
+    await page.goto(`${demo.sandboxUrl}/store?block=loyalty-widget&customer=guest&locale=fa`);
+    const guest = page.locator("aftercare-loyalty");
+    await guest.locator('[data-slot="rewards"][aria-busy="false"]').waitFor();
+    expect(await guest.getByRole("link", { name: "عضویت رایگان" }).getAttribute("href")).toBe("/account/register");
+    expect(await guest.getByRole("link").count()).toBe(2);
+    await page.screenshot({ path: screenshotPath("loyalty-block-fa-guest"), fullPage: true });
     await page.close();
   });
 

@@ -7,9 +7,9 @@ import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./bro
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
 
 // The returns area's settings as a merchant uses them inside the admin frame: on the Return policy
-// tab they exclude a collection through the resource picker, and the storefront Returns block then
-// refuses an item from it; on the Emails tab they rewrite an email, watch the live preview, are
-// told when the Liquid is wrong, and save.
+// tab they turn on the Returns block's order lookup (off by default), exclude a collection through
+// the resource picker, and the storefront Returns block then refuses an item from it; on the Emails
+// tab they rewrite an email, watch the live preview, are told when the Liquid is wrong, and save.
 describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end in Chromium", () => {
   let demo: Awaited<ReturnType<typeof startTestDemo>>;
   let browser: Browser;
@@ -76,6 +76,37 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     await page.close();
     return answer;
   }
+
+  const lookupSetting =
+    "turns on the Returns block's order lookup, labelled as not meeting Built for Shopify; the block then offers it";
+  it(lookupSetting, async () => {
+    // Off by default: the block sends shoppers to sign in.
+    const store = await newPage(browser);
+    await store.goto(`${demo.sandboxUrl}/store?block=returns-portal&locale=en&customer=guest`);
+    const block = store.locator("aftercare-returns-portal");
+    await block.getByRole("link", { name: "Sign in to start a return" }).waitFor();
+    expect(await block.locator('input[name="order"]').count()).toBe(0);
+
+    const page = await newPage(browser, { height: 1100 });
+    await page.goto(`${demo.sandboxUrl}/admin?path=/app/returns/policy`);
+    const app = page.frameLocator("iframe#app");
+    const lookup = app.getByRole("checkbox", { name: /find an order by its number and email/ });
+    await lookup.waitFor({ timeout: 30_000 });
+    await expect(lookup.isChecked()).resolves.toBe(false);
+    await expect(app.getByText(/does not meet Built for Shopify's requirement/).count()).resolves.toBe(1);
+    await lookup.check();
+    await app.getByRole("heading", { name: "Does not meet Built for Shopify" }).waitFor();
+    await page.locator("#savebar[data-open='true'] #save").click();
+    await toast(page, "Return policy saved");
+    await page.screenshot({ path: screenshotPath("returns-policy-lookup-on-en"), fullPage: true });
+    expect((await settings()).storefrontLookup).toBe(true);
+    await page.close();
+
+    await store.reload();
+    await block.locator('input[name="order"]').waitFor();
+    await expect(block.getByRole("link", { name: "Sign in to start a return" }).count()).resolves.toBe(1);
+    await store.close();
+  });
 
   it("excludes a collection chosen with the resource picker, and the Returns block refuses its items", async () => {
     expect((await availabilityOfOutdoorItem()).text).not.toBe("Final sale: this item cannot be returned.");

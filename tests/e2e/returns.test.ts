@@ -5,9 +5,13 @@ import type { Db } from "../../app/db.server";
 import { readPolicy } from "../../app/domain/returns/policy";
 
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
+import { extensionFrame } from "./customer-accounts";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { turnOnStorefrontLookup } from "./returns-lookup";
 
-// Returns as a shopper and a merchant meet them: the storefront Returns block starts an exchange
+// Returns as a shopper and a merchant meet them. By default the storefront Returns block sends
+// shoppers to sign in to customer accounts, where the return starts (the app proxy refuses the
+// lookup). With the merchant's order lookup on, the storefront Returns block starts an exchange
 // for a delivered demo order, the merchant approves, receives and resolves it on the returns desk
 // inside the admin frame, and the sandbox's Shopify shows the exchange made (its exchange line
 // items), processed (the replacement on the order) and closed. A second shopper exchanges for any
@@ -95,6 +99,7 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
   });
 
   async function findOrder(page: Page, locale: string, which: Pick = pick) {
+    await turnOnStorefrontLookup(demo, db);
     await page.goto(`${demo.sandboxUrl}/store?block=returns-portal&locale=${locale}`);
     const block = page.locator("aftercare-returns-portal");
     await block.locator('input[name="order"]').fill(which.orderName);
@@ -103,6 +108,80 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     await block.locator("[data-line]").first().waitFor({ timeout: 20_000 });
     return block;
   }
+
+  /** Shopify's sign-in: the email, then the code it emails (the sandbox shows its mail on the page). */
+  async function signInWithCode(page: Page, email: string) {
+    await page.locator('input[name="email"]').fill(email);
+    await page.locator("form button").click();
+    const mail = await page.locator("#mailbox").locator("..").textContent();
+    const code = /code is (\d{6})/.exec(mail ?? "")?.[1];
+    expect(code, `a sign-in code for ${email}`).toBeTruthy();
+    await page.locator('input[name="code"]').fill(code!);
+    await page.locator("form button").click();
+  }
+
+  const byDefault =
+    "by default the block sends a guest to sign in, then to the order's Return or exchange; the proxy refuses lookups";
+  it(byDefault, async () => {
+    // The app proxy itself refuses, whatever a page sends.
+    const query = new URLSearchParams({ order: pick.orderName, email: pick.email, locale: "en" });
+    const refused = await fetch(`${demo.sandboxUrl}/apps/aftercare/returns?${query}`);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({
+      error: "sign_in_required",
+      message: expect.stringMatching(/sign in/),
+    });
+
+    const page = await newPage(browser, { height: 900 });
+    await page.goto(`${demo.sandboxUrl}/store?block=returns-portal&locale=en&customer=guest`);
+    const block = page.locator("aftercare-returns-portal");
+    await block.getByText("Sign in with the email you used at checkout").waitFor();
+    expect(await block.locator('input[name="order"]').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath("returns-block-sign-in-en"), fullPage: true });
+    await block.getByRole("link", { name: "Sign in to start a return" }).click();
+    await page.waitForURL(/\/customer-accounts\/sign-in\?locale=en$/);
+    await signInWithCode(page, pick.email);
+    await page.waitForURL(/\/customer-accounts\/orders\?locale=en$/);
+    await page.getByRole("link", { name: pick.orderName, exact: true }).click();
+    const id = pick.orderId.split("/").pop();
+    await page.waitForURL(new RegExp(`/customer-accounts/orders/${id}\\?locale=en$`));
+    const action = await extensionFrame(page, "aftercare-return-action");
+    await action.getByRole("link", { name: "Return or exchange" }).click();
+    await page.waitForURL(new RegExp(`/customer-accounts/extensions/aftercare-returns-page/orders/${id}\\?locale=en$`));
+    const returns = await extensionFrame(page, "aftercare-returns-page");
+    await returns.getByText(pick.title).first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: screenshotPath("returns-sign-in-returns-page-en"), fullPage: true });
+    await page.context().close();
+  });
+
+  const signedInPersian =
+    "a signed-in shopper's order in the block leads, in Persian, through the sign-in to the order and its returns page";
+  it(signedInPersian, async () => {
+    const customer = demo.sandbox.shop(demo.shop).customers.find((c) => c.email === pick.email)!;
+    const page = await newPage(browser, { height: 900 });
+    await page.goto(`${demo.sandboxUrl}/store?block=returns-portal&locale=fa&customer=${customer.id}`);
+    const block = page.locator("aftercare-returns-portal");
+    const link = block.locator("[data-mine] a", { hasText: pick.orderName });
+    expect(await link.innerText()).toBe(`بازگرداندن یا تعویض کالاهای سفارش ${pick.orderName}`);
+    expect(await block.locator("bdi", { hasText: pick.orderName }).getAttribute("dir")).toBe("ltr");
+    await page.screenshot({ path: screenshotPath("returns-block-signed-in-fa"), fullPage: true });
+    await link.click();
+    // Not signed in to customer accounts yet in this browser: Shopify asks, then comes back to the order.
+    await page.waitForURL(/\/customer-accounts\/sign-in\?/);
+    expect(await page.getAttribute("html", "dir")).toBe("rtl");
+    await signInWithCode(page, pick.email);
+    const id = pick.orderId.split("/").pop();
+    await page.waitForURL(new RegExp(`/customer-accounts/orders/${id}\\?locale=fa$`));
+    expect(await page.getAttribute("html", "lang")).toBe("fa");
+    const action = await extensionFrame(page, "aftercare-return-action");
+    await action.getByRole("link", { name: "بازگرداندن یا تعویض" }).click();
+    await page.waitForURL(new RegExp(`/customer-accounts/extensions/aftercare-returns-page/orders/${id}\\?locale=fa$`));
+    const returns = await extensionFrame(page, "aftercare-returns-page");
+    await returns.getByText(pick.title).first().waitFor({ timeout: 20_000 });
+    expect(await returns.getAttribute("html", "dir")).toBe("rtl");
+    await page.screenshot({ path: screenshotPath("returns-sign-in-returns-page-fa"), fullPage: true });
+    await page.context().close();
+  });
 
   it("a shopper finds a delivered order and requests an exchange, seeing the amount before submitting", async () => {
     const page = await newPage(browser);

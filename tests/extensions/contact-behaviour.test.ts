@@ -11,8 +11,8 @@ import { held, mountBlock, settle, type ProxyAnswer, type ProxyCall } from "../h
 // The sandbox's renderer, as it fills the __N__-style markers the script replaces (keyword arguments to t).
 const renderer = createStorefrontRenderer();
 const shop = { domain: "aftercare-test.myshopify.com", name: "Test", currency: "CAD" };
-async function render() {
-  const [block] = await renderer.render({ locale: "en", shop, customer: null, assetBase: "/assets" }, ["contact"]);
+async function render(customer: { id: string; email: string; firstName?: string; lastName?: string } | null = null) {
+  const [block] = await renderer.render({ locale: "en", shop, customer, assetBase: "/assets" }, ["contact"]);
   return block.html;
 }
 
@@ -36,7 +36,7 @@ const view = {
 /** submitContact()'s 201. */
 const sent = {
   status: 201,
-  body: { reference: "#1042", expectedReplyBy: "2026-03-03T15:00:00.000Z", replyMinutes: 1440 },
+  body: { reference: "REQ-1042", expectedReplyBy: "2026-03-03T15:00:00.000Z", replyMinutes: 1440 },
 };
 const couldNotSend = "Your message could not be sent. Please try again.";
 
@@ -115,8 +115,9 @@ describe("Contact block in a browser", () => {
     const done = page.$("[data-sent]");
     expect(done.hidden).toBe(false);
     expect(done.querySelector("[data-sent-reference]")!.textContent).toBe(
-      "Your reference is #1042. We'll answer by email.",
+      "Your reference is REQ-1042. We have emailed you a confirmation and will answer there.",
     );
+    expect(done.querySelector("[data-sent-reference] bdi[dir=ltr]")!.textContent).toBe("REQ-1042");
     // The shop's time zone, not the test machine's: 15:00 UTC is 10:00 in Toronto.
     expect(done.querySelector("[data-sent-expect]")!.textContent).toMatch(
       /^Expect an answer by Tuesday,? 10:00\sAM\.$/,
@@ -231,6 +232,23 @@ describe("Contact block in a browser", () => {
     expect(page.$("[data-status]").textContent).toBe("");
     expect(page.$("[data-error]").textContent).toBe(couldNotSend);
     expect(page.$<HTMLButtonElement>('button[type="submit"]').disabled).toBe(false);
+  });
+
+  it("fills in a signed-in shopper's name and email, and sends them unless the shopper changes them", async () => {
+    const html = await render({ id: "7", email: "ada@example.com", firstName: "Ada", lastName: "O'Neil <b>" });
+    const page = await mountBlock({
+      html,
+      script: "contact.js",
+      proxy: (call) => (call.method === "GET" ? { status: 200, body: view } : { status: 201, body: sent.body }),
+    });
+    windows.push(page.window);
+    const form = page.document.querySelector("[data-form]") as unknown as HTMLFormElement;
+    const field = (name: string) => form.querySelector(`[name="${name}"]`) as unknown as HTMLInputElement;
+    expect(field("name").value).toBe("Ada O'Neil <b>");
+    expect(field("email").value).toBe("ada@example.com");
+    expect(html).not.toContain("<b>");
+    // A guest's fields start empty.
+    expect(await render()).not.toMatch(/name="(name|email)"[^>]*value=/);
   });
 
   it("says the contact details could not be loaded when loading fails", async () => {

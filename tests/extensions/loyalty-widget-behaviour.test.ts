@@ -101,7 +101,10 @@ async function mount(
   const $ = <T extends Element = HTMLElement>(selector: string) => block.querySelector(selector) as unknown as T;
   const redeem = (title: string) =>
     block.querySelector(`[data-action="redeem"][aria-label="Redeem: ${title}"]`) as unknown as HTMLButtonElement;
-  return { ...page, block, $, redeem };
+  /** The answer in the confirmation the block asks before spending points. */
+  const answer = (choice: "confirm" | "cancel") =>
+    (block.querySelector(`[data-confirm] [data-action="${choice}"]`) as unknown as HTMLButtonElement).click();
+  return { ...page, block, $, redeem, answer };
 }
 
 describe("Rewards block in a browser", () => {
@@ -132,6 +135,15 @@ describe("Rewards block in a browser", () => {
     });
     page.redeem("$5 off").click();
     await settle(page.window);
+    // Nothing is spent until the shopper confirms the reward and its cost.
+    const dialog = page.$<HTMLDialogElement>("[data-confirm]");
+    expect(dialog.open).toBe(true);
+    expect(dialog.textContent).toContain("Spend 500 points on $5 off?");
+    expect(dialog.querySelector("bdi")!.textContent).toBe("$5 off");
+    expect(page.calls.map((c) => c.method)).toEqual(["GET"]);
+    page.answer("confirm");
+    await settle(page.window);
+    expect(dialog.open).toBe(false);
 
     expect(page.calls.map((c) => c.method)).toEqual(["GET", "POST", "GET"]);
     expect(page.calls[1].body).toEqual({ intent: "redeem", rewardId: "r-5" });
@@ -147,6 +159,24 @@ describe("Rewards block in a browser", () => {
     expect(page.redeem("$5 off").disabled).toBe(true);
   });
 
+  it("spends nothing when the shopper cancels the confirmation, and gives the focus back to the reward", async () => {
+    const page = await mount((call) => {
+      if (call.method === "POST") throw new Error("nothing may be redeemed");
+      return { status: 200, body: summary(700) };
+    });
+    const button = page.redeem("$5 off");
+    button.focus();
+    button.click();
+    await settle(page.window);
+    expect(page.$<HTMLDialogElement>("[data-confirm]").open).toBe(true);
+    page.answer("cancel");
+    await settle(page.window);
+    expect(page.$<HTMLDialogElement>("[data-confirm]").open).toBe(false);
+    expect(page.calls.map((c) => c.method)).toEqual(["GET"]);
+    expect(button.disabled).toBe(false);
+    expect(page.document.activeElement).toBe(button);
+  });
+
   it("shows the balance after redeeming even when the first load answers after the reload", async () => {
     const first = held<ProxyAnswer>();
     let loads = 0;
@@ -159,6 +189,7 @@ describe("Rewards block in a browser", () => {
     page.$('[data-slot="rewards"]').innerHTML =
       '<li><button type="button" data-action="redeem" data-reward-id="r-5">Redeem</button></li>';
     page.$<HTMLButtonElement>('[data-action="redeem"]').click();
+    page.answer("confirm");
     await settle(page.window);
     expect(page.$('[data-slot="balance"]').textContent).toBe("200");
 
@@ -188,6 +219,7 @@ describe("Rewards block in a browser", () => {
           },
     );
     page.redeem("$5 off").click();
+    page.answer("confirm");
     await settle(page.window);
     expect(page.$("[data-status]").textContent).toBe("You need 500 points for this reward and have 200 to spend.");
     expect(page.redeem("$5 off").disabled).toBe(false);
@@ -209,6 +241,8 @@ describe("Rewards block in a browser", () => {
     answer = () => ({ status: 502, text: "<html>Bad gateway</html>" });
     const again = await mount(() => answer());
     expect(again.$("[data-status]").textContent).toBe(unavailable);
+    // Waiting is over: nothing is left marked busy (screen readers would skip it for good).
+    for (const p of [page, again]) expect(p.block.querySelector('[aria-busy="true"]')).toBeNull();
   });
 
   it("gives a request that never answers up after 15 seconds and says so, instead of loading forever", async () => {
@@ -234,6 +268,7 @@ describe("Rewards block in a browser", () => {
     expect(page.calls).toHaveLength(1);
     expect(page.calls[0].signal?.aborted).toBe(true);
     page.$<HTMLButtonElement>('[data-action="redeem"]').click();
+    page.answer("confirm");
     await settle(page.window);
     expect(page.calls).toHaveLength(1);
   });

@@ -51,19 +51,8 @@ const view = (name: string) => ({
   recommendations: [],
   contact: null,
 });
-const myOrders = {
-  customer: {
-    orders: [
-      {
-        name: "#1002",
-        placedAt: "2026-02-01T15:00:00.000Z",
-        cancelled: false,
-        fulfillment: "fulfilled",
-        token: "t-1002",
-      },
-    ],
-  },
-};
+/** A signed-in customer as Liquid sees them, with customer.orders. */
+const signedIn = { id: 501, orders: [{ name: "#1002", created_at: "2026-02-01T15:00:00Z" }] };
 const notFound = {
   status: 404,
   body: { error: "not_found", message: "We could not find an order with that number and email." },
@@ -116,6 +105,21 @@ describe("order tracking block in a browser", () => {
     expect(page.$("[data-status]").textContent).toBe("");
     expect(page.block.hasAttribute("aria-busy")).toBe(false);
     expect(page.document.activeElement).toBe(page.$("[data-result]"));
+  });
+
+  it("shows a delay where the parcel is, never after the steps still to come", async () => {
+    const delayed = view("#1001");
+    delayed.shipments[0].problem = { kind: "delayed", at: "2026-03-04T15:00:00.000Z", message: null } as never;
+    const page = await mount(() => ({ status: 200, body: delayed }));
+    await submit(page, "#1001", "ada@example.com");
+    const steps = [...page.block.querySelectorAll("[data-result] .aftercare-tracking__step")];
+    expect(steps.map((li) => li.className.replace("aftercare-tracking__step aftercare-tracking__step--", ""))).toEqual([
+      "done",
+      "current",
+      "problem",
+      "upcoming",
+    ]);
+    expect(steps[2].previousElementSibling?.getAttribute("aria-current")).toBe("step");
   });
 
   it("says an order was not found in the live region and puts focus back on the order number", async () => {
@@ -197,16 +201,18 @@ describe("order tracking block in a browser", () => {
     expect(page.$("[data-result] h3").textContent).toBe("#1001");
   });
 
-  it("opens the order of an email's link for a signed-in shopper and still lists their orders", async () => {
-    // The link's lookup is still on its way when the list asks: neither may cancel the other.
+  it("opens the order of an email's link for a signed-in shopper beside the orders Liquid listed", async () => {
     const link = held<ProxyAnswer>();
-    const page = await mount(
-      (call) => (call.url.searchParams.get("token") === "from-email" ? link.promise : { status: 200, body: myOrders }),
-      { url: "https://shop.example/pages/track?token=from-email", customer: { id: 501 } },
-    );
-    expect(page.calls.map((c) => c.url.searchParams.get("token"))).toEqual(["from-email", null]);
+    const page = await mount(() => link.promise, {
+      url: "https://shop.example/pages/track?token=from-email",
+      customer: signedIn,
+    });
+    // The list is on the page from the first paint: only the link's lookup asks the shop.
+    expect(page.calls.map((c) => c.url.searchParams.get("token"))).toEqual(["from-email"]);
     expect(page.$("[data-status]").textContent).toBe("Looking up your order…");
     expect(page.$("[data-mine] button").textContent).toBe("Track #1002");
+    expect(page.$("[data-mine] bdi").getAttribute("dir")).toBe("ltr");
+    expect(page.$("[data-mine] time").textContent).toBe("Feb 1, 2026");
 
     link.settle({ status: 200, body: view("#1001") });
     await settle(page.window);
@@ -214,19 +220,16 @@ describe("order tracking block in a browser", () => {
     expect(page.$("[data-result] h3").textContent).toBe("#1001");
     expect(page.$("[data-status]").textContent).toBe("");
     expect(page.block.hasAttribute("aria-busy")).toBe(false);
-    expect(page.$("[data-mine]").hasAttribute("aria-busy")).toBe(false);
   });
 
-  it("shows the order asked for last when an earlier lookup answers after it", async () => {
+  it("opens a listed order by name alone, and shows the last one asked when an earlier one answers after", async () => {
     const first = held<ProxyAnswer>();
     const page = await mount(
-      (call) => {
-        if (call.url.searchParams.get("token") === "t-1002") return first.promise;
-        return { status: 200, body: call.url.searchParams.has("order") ? view("#1001") : myOrders };
-      },
-      { customer: { id: 501 } },
+      (call) => (call.url.searchParams.get("order") === "#1002" ? first.promise : { status: 200, body: view("#1001") }),
+      { customer: signedIn },
     );
     page.$("[data-mine] button").click();
+    expect(Object.fromEntries(page.calls[0].url.searchParams)).toEqual({ order: "#1002", locale: "en" });
     await submit(page, "#1001", "ada@example.com");
     // The typed lookup answered; the older one is cancelled and could not overwrite it anyway.
     first.settle({ status: 200, body: view("#1002") });
@@ -235,10 +238,10 @@ describe("order tracking block in a browser", () => {
     expect(page.block.hasAttribute("aria-busy")).toBe(false);
   });
 
-  it("tells a signed-in shopper when their orders could not be listed, instead of an empty list", async () => {
-    const page = await mount(() => ({ status: 503, text: "unavailable" }), { customer: { id: 501 } });
-    expect(page.$("[data-mine]").textContent).toBe("We could not reach the shop. Check your connection and try again.");
-    expect(page.$("[data-mine]").hasAttribute("aria-busy")).toBe(false);
+  it("tells a signed-in shopper with no orders so, without asking the shop", async () => {
+    const page = await mount(() => ({ status: 503, text: "unavailable" }), { customer: { id: 501, orders: [] } });
+    expect(page.calls).toHaveLength(0);
+    expect(page.$("[data-mine]").textContent).toBe("You have no orders yet.");
   });
 
   it("an expired link says so and leaves the form ready to type the order instead", async () => {
@@ -266,9 +269,9 @@ describe("order tracking block in a browser", () => {
     const never = held<ProxyAnswer>();
     const page = await mount(() => never.promise, {
       url: "https://shop.example/pages/track?token=t",
-      customer: { id: 501 },
+      customer: signedIn,
     });
-    expect(page.calls).toHaveLength(2);
+    expect(page.calls).toHaveLength(1);
     const form = page.$<HTMLFormElement>("[data-form]");
     page.block.remove();
     expect(page.calls.every((c) => c.signal?.aborted)).toBe(true);
@@ -276,7 +279,7 @@ describe("order tracking block in a browser", () => {
     page.$<HTMLInputElement>('[name="email"]').value = "ada@example.com";
     form.dispatchEvent(new page.window.Event("submit", { cancelable: true }) as unknown as Event);
     await settle(page.window);
-    expect(page.calls).toHaveLength(2);
+    expect(page.calls).toHaveLength(1);
   });
 
   it("gives a lookup that never answers up after 15 seconds and says the shop could not be reached", async () => {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
+import { readSchema } from "../../sandbox/storefront";
 import { root, read, locales, lookup, themeBlock } from "../helpers/theme-block";
 
 const { source, render } = themeBlock("order-tracking.liquid", {
@@ -34,10 +35,9 @@ describe("order tracking block markup", () => {
     expect(html).toMatch(/<label for="aftercare-tracking-abc123-email">Email<\/label>/);
     expect(html).toContain('<button type="submit" class="aftercare-tracking__submit">Track order</button>');
     expect(html).toContain('role="status" aria-live="polite"');
-    expect(html).toContain(
-      '<script src="//cdn.shopify.test/extensions/aftercare/assets/order-tracking.js" defer="defer"></script>',
-    );
-    expect(html).toContain('href="//cdn.shopify.test/extensions/aftercare/assets/aftercare.css"');
+    // The script and stylesheet are the schema's: Shopify adds them once a page (deferred), theme check measures them.
+    expect(html).not.toContain("<script src=");
+    expect(readSchema(source)).toMatchObject({ javascript: "order-tracking.js", stylesheet: "aftercare.css" });
     expect(html).toContain('data-shopify-editor-block="{}"');
     expect(html).toContain('data-show-contact="false"');
     expect(html).not.toContain("{% schema %}");
@@ -59,13 +59,15 @@ describe("order tracking block markup", () => {
     expect(strings.currency).toBe("CAD");
   });
 
-  it("lists a logged-in customer's orders in reserved space, and uses the theme colour when set", async () => {
-    const html = await render("ko", { customer: { id: 501 }, settings: { accent_color: "#aa3300" } });
+  it("lists a logged-in customer's orders from Liquid, and uses the block's colour when set", async () => {
+    const orders = [{ name: "#1302", created_at: "2026-02-01T15:00:00Z" }];
+    const html = await render("ko", { customer: { id: 501, orders }, settings: { accent_color: "#aa3300" } });
     expect(html).toContain('data-logged-in="true"');
     expect(html).toContain("최근 주문");
-    expect(html).toContain('data-mine aria-busy="true"');
+    // On the page from the first paint, so nothing moves when the script runs.
+    expect(html).toMatch(/data-order="#1302">조회 <bdi dir="ltr">#1302<\/bdi><\/button> <time datetime="2026-02-01"/);
     expect(html).toContain("--aftercare-accent: #aa3300;");
-    expect(html).toContain('data-theme-accent="true"');
+    expect(html).toContain('data-theme-accent="true" data-accent');
   });
 
   it("has a valid schema whose labels exist in every schema locale", () => {
@@ -100,7 +102,9 @@ describe("order tracking block assets", () => {
   const css = read("assets/aftercare.css");
 
   it("keeps the script far under Shopify's 10 KB limit", () => {
-    expect(gzipSync(js, { level: 9 }).length).toBeLessThan(5 * 1024);
+    // 5.5 KB since times name their zone, counts follow plural rules and a mistyped email is said
+    // in the block's words (the customer's order list moved to Liquid, which took some back).
+    expect(gzipSync(js, { level: 9 }).length).toBeLessThan(5.5 * 1024);
   });
 
   it("defines the element only if it is not defined yet", () => {

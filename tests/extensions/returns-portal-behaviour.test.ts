@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Window } from "happy-dom";
 
-import { themeBlock } from "../helpers/theme-block";
+import { RETURNS_LOOKUP_ON, themeBlock } from "../helpers/theme-block";
 import { held, mountBlock, settle, type ProxyAnswer, type ProxyCall } from "../helpers/block-dom";
 
 const { render } = themeBlock("returns-portal.liquid", { heading: "", show_previous: true });
@@ -24,7 +24,8 @@ const approved = {
   returnAddress: null,
   declineNote: null,
 };
-const myOrders = { customer: { orders: [{ name: "#1002", placedAt: "2026-02-01T15:00:00.000Z", token: "t-1002" }] } };
+/** A signed-in customer as Liquid sees them, with customer.orders. */
+const signedIn = { id: 501, orders: [{ name: "#1002", created_at: "2026-02-01T15:00:00Z" }] };
 
 const windows: Window[] = [];
 afterEach(async () => {
@@ -34,9 +35,10 @@ afterEach(async () => {
 
 async function mount(
   proxy: (call: ProxyCall) => ProxyAnswer | Promise<ProxyAnswer>,
-  options: { url?: string; customer?: unknown } = {},
+  options: { url?: string; customer?: unknown; lookup?: boolean } = {},
 ) {
-  const html = await render("en", { customer: options.customer ?? null });
+  const app = options.lookup === false ? undefined : RETURNS_LOOKUP_ON;
+  const html = await render("en", { customer: options.customer ?? null, app });
   const page = await mountBlock({ html, script: "returns-portal.js", url: options.url, proxy });
   windows.push(page.window);
   const block = page.document.querySelector("aftercare-returns-portal")!;
@@ -46,17 +48,17 @@ async function mount(
 }
 
 describe("returns block in a browser", () => {
-  it("shows the return of an email's status link to a signed-in shopper and still lists their orders", async () => {
+  it("shows the return of an email's status link to a signed-in shopper beside the orders Liquid listed", async () => {
     const link = held<ProxyAnswer>();
-    const page = await mount(
-      (call) => (call.url.searchParams.has("return") ? link.promise : { status: 200, body: myOrders }),
-      {
-        url: "https://shop.example/pages/returns?return=from-email",
-        customer: { id: 501 },
-      },
-    );
-    expect(page.calls.map((c) => c.url.searchParams.get("return"))).toEqual(["from-email", null]);
+    const page = await mount(() => link.promise, {
+      url: "https://shop.example/pages/returns?return=from-email",
+      customer: signedIn,
+    });
+    // The list is on the page from the first paint: only the link's lookup asks the shop.
+    expect(page.calls.map((c) => c.url.searchParams.get("return"))).toEqual(["from-email"]);
     expect(page.$("[data-status]").textContent).toBe("Looking up your order…");
+    expect(page.$("[data-mine] button").textContent).toContain("#1002");
+    expect(page.$("[data-mine] time").textContent).toBe("Feb 1, 2026");
 
     link.settle({ status: 200, body: { return: approved } });
     await settle(page.window);
@@ -65,7 +67,100 @@ describe("returns block in a browser", () => {
     expect(page.$("[data-result]").textContent).toContain("Pack the mug well.");
     expect(page.$("[data-status]").textContent).toBe("");
     expect(page.block.hasAttribute("aria-busy")).toBe(false);
-    expect(page.$("[data-mine] button").textContent).toContain("#1002");
+
+    // A listed order opens by its name alone: the app proxy knows the signed-in customer.
+    page.$("[data-mine] button").click();
+    expect(Object.fromEntries(page.calls[1].url.searchParams)).toEqual({ order: "#1002", locale: "en" });
+  });
+
+  it("without the lookup, opens an email's status link, and going back leads to signing in", async () => {
+    const page = await mount(() => ({ status: 200, body: { return: approved } }), {
+      url: "https://shop.example/pages/returns?return=from-email",
+      lookup: false,
+    });
+    await settle(page.window);
+    expect(page.$("[data-find]")).toBeNull();
+    expect(page.$("[data-result]").textContent).toContain("Return 7");
+    page.$<HTMLButtonElement>('[data-action="again"]').click();
+    expect(page.$("[data-result]").textContent).toBe("");
+    expect(page.document.activeElement).toBe(page.$("[data-sign-in]"));
+    expect(page.calls).toHaveLength(1);
+  });
+
+  it("says to sign in when the shop refuses a lookup it no longer offers (a page from before the change)", async () => {
+    const page = await mount(() => ({
+      status: 403,
+      body: { error: "sign_in_required", message: "This shop takes returns in your account." },
+    }));
+    const form = page.$<HTMLFormElement>("[data-find]");
+    (form.elements.namedItem("order") as HTMLInputElement).value = "#1001";
+    (form.elements.namedItem("email") as HTMLInputElement).value = "ada@example.com";
+    form.requestSubmit();
+    await settle(page.window);
+    expect(page.$("[data-status]").textContent).toBe(
+      "This shop takes returns in your account: sign in with your email to start a return.",
+    );
+  });
+
+  it("says why nothing can be returned yet instead of offering resolutions, an amount and a button", async () => {
+    const line = (id: string, reason: string | null, returnable: number) => ({
+      id,
+      title: `Item ${id}`,
+      variantTitle: null,
+      imageUrl: null,
+      quantity: 1,
+      paidMinor: 2500,
+      returnable,
+      reason,
+      windowEndsAt: "2026-04-01T00:00:00.000Z",
+      exchangeVariants: [],
+    });
+    const view = (lines: ReturnType<typeof line>[]) => ({
+      order: { name: "#1001", currency: "CAD" },
+      token: "t",
+      enabled: true,
+      lines,
+      reasons: [{ id: "too_small", label: "Too small", requireNote: false }],
+      resolutions: [{ id: "refund", bonusPercent: 0 }],
+      fees: { restockingPercent: 0, returnShippingMinor: 0, waiveForExchanges: false },
+      returns: [],
+    });
+    let answer = view([line("a", "not_shipped", 0), line("b", "in_transit", 0)]);
+    const page = await mount(() => ({ status: 200, body: answer }));
+    const find = async () => {
+      const form = page.$<HTMLFormElement>("[data-find]");
+      (form.elements.namedItem("order") as HTMLInputElement).value = "#1001";
+      (form.elements.namedItem("email") as HTMLInputElement).value = "ada@example.com";
+      form.requestSubmit();
+      await settle(page.window);
+    };
+    await find();
+    const shown = (slot: string) => !page.$(`[data-result] [data-slot="${slot}"]`).hidden;
+    expect(page.$('[data-line="a"] [data-slot="availability"]').textContent).toBe(
+      "Not shipped yet, so it cannot be returned yet.",
+    );
+    expect(page.$('[data-line="b"] [data-slot="availability"]').textContent).toBe(
+      "On its way to you: it can be returned once it has arrived.",
+    );
+    expect([shown("resolution-box"), shown("summary"), shown("submit"), shown("nothing")]).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
+    expect(page.$('[data-slot="nothing"]').textContent).toBe(
+      "Nothing in this order can be returned now: each item says why.",
+    );
+    // One line that can go back: the whole form again.
+    page.$<HTMLButtonElement>('[data-action="again"]').click();
+    answer = view([line("a", null, 1), line("b", "in_transit", 0)]);
+    await find();
+    expect([shown("resolution-box"), shown("summary"), shown("submit"), shown("nothing")]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it("says a status link was not found and leaves the order form ready", async () => {
@@ -94,9 +189,9 @@ describe("returns block in a browser", () => {
     const never = held<ProxyAnswer>();
     const page = await mount(() => never.promise, {
       url: "https://shop.example/pages/returns?return=x",
-      customer: { id: 501 },
+      customer: signedIn,
     });
-    expect(page.calls).toHaveLength(2);
+    expect(page.calls).toHaveLength(1);
     page.block.remove();
     expect(page.calls.every((c) => c.signal?.aborted)).toBe(true);
   });

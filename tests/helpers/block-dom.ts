@@ -83,6 +83,19 @@ export async function mountBlock(options: { html: string; script: string; url?: 
     globalThis.clearTimeout(id);
   };
   Object.assign(window, { fetch, setTimeout: timeout, clearTimeout: clear });
+  // Browsers have the Option constructor the returns block fills its selects with; happy-dom has not.
+  if (!("Option" in window)) {
+    const document = window.document;
+    Object.assign(window, {
+      Option: function Option(text = "", value?: string) {
+        return Object.assign(
+          document.createElement("option"),
+          { textContent: text },
+          value === undefined ? {} : { value },
+        );
+      },
+    });
+  }
   // A timeout still pending when the test closes the page must not fire into a closed page.
   const close = window.happyDOM.close.bind(window.happyDOM);
   window.happyDOM.close = () => {

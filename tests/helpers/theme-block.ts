@@ -25,8 +25,13 @@ export function lookup(tree: unknown, key: string): unknown {
     );
 }
 
+/** The test shop's time zone, as Shopify's `shop.timezone` would give it. */
+export const TEST_SHOP_TIME_ZONE = "America/Toronto";
+
 function engineFor(language: string) {
-  const engine = new Liquid({ strictFilters: true });
+  // Shopify renders Liquid's dates in the shop's time zone, never the server's: the test shop's
+  // zone, so the same date shows whatever zone the machine running the tests is in.
+  const engine = new Liquid({ strictFilters: true, timezoneOffset: TEST_SHOP_TIME_ZONE });
   engine.registerTag(
     "schema",
     class extends Tag {
@@ -57,7 +62,7 @@ function engineFor(language: string) {
   return engine;
 }
 
-/** A block's source and a render(language, { settings?, customer? }) over its default settings. */
+/** A block's source and a render(language, { settings?, customer?, app? }) over its default settings. */
 export function themeBlock(file: string, settings: Record<string, unknown>) {
   const source = read(`blocks/${file}`);
   async function render(language: string, extra: Record<string, unknown> = {}) {
@@ -70,7 +75,19 @@ export function themeBlock(file: string, settings: Record<string, unknown>) {
       request: { locale: { iso_code: language } },
       shop: { currency: "CAD" },
       customer: extra.customer ?? null,
+      // A shop on new customer accounts: these redirect there. App-data metafields: none unless given.
+      routes: {
+        account_login_url: "/account/login",
+        account_url: "/account",
+        account_register_url: "/account/register",
+      },
+      app: extra.app ?? { metafields: {} },
     });
   }
   return { source, render };
 }
+
+/** app.metafields of a shop whose merchant turned the Returns block's order lookup on (the app publishes it). */
+export const RETURNS_LOOKUP_ON = {
+  metafields: { aftercare: { returns_order_lookup: { type: "boolean", value: true } } },
+};

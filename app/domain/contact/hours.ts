@@ -6,6 +6,8 @@
  * daylight-saving arithmetic.
  */
 import { addDays, isCivilDate, localDate, weekday, zonedTimeToUtc, type CivilDate } from "../tracking/calendar";
+import { fieldProblem, type FieldProblem } from "../../locales/admin/problems";
+import type { AdminMessageKey } from "../../locales/admin";
 
 /** "HH:MM", 00:00 to 24:00. */
 export type ClockTime = string;
@@ -36,17 +38,20 @@ export function clockMinutes(value: ClockTime): number {
 }
 
 /** Problems with a schedule, in words a merchant can act on; empty when it is usable. */
-export function hoursProblems(hours: BusinessHours): string[] {
-  const problems: string[] = [];
-  if (hours.weekly.length !== 7) problems.push("Business hours need an entry for each of the 7 weekdays.");
+export function hoursProblems(hours: BusinessHours): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (hours.weekly.length !== 7) problems.push(fieldProblem("hours.weekly", "contact.error.sevenDays"));
   hours.weekly.forEach((day, i) => {
     if (!day) return;
+    const weekday = `weekday.${i}` as AdminMessageKey;
     if (!isClockTime(day.open) || !isClockTime(day.close))
-      problems.push(`${WEEKDAY_NAMES[i]}: use times like 09:00 and 17:30.`);
+      problems.push(fieldProblem(`hours.weekly.${i}`, "contact.error.clockTime", undefined, weekday));
     else if (clockMinutes(day.close) <= clockMinutes(day.open))
-      problems.push(`${WEEKDAY_NAMES[i]}: closing time must be after opening time.`);
+      problems.push(fieldProblem(`hours.weekly.${i}.close`, "contact.error.closeBeforeOpen", undefined, weekday));
   });
-  for (const h of hours.holidays) if (!isCivilDate(h)) problems.push(`"${h}" is not a date (use YYYY-MM-DD).`);
+  hours.holidays.forEach((h, i) => {
+    if (!isCivilDate(h)) problems.push(fieldProblem(`hours.holidays.${i}`, "contact.error.holidayDate", { date: h }));
+  });
   return problems;
 }
 

@@ -49,7 +49,12 @@ describe("FAQ answers are sanitised", () => {
     });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.join(" ")).toMatch(/email.*chat.*Monday.*2026-02-30/s);
+    expect(r.errors.map((e) => [e.path, e.message])).toEqual([
+      ["channels.0.value", "Enter an email address for this channel"],
+      ["channels.1.value", "Enter an https:// link to your chat"],
+      ["hours.weekly.1.close", "Monday: closing time must be after opening time"],
+      ["hours.holidays.0", "“2026-02-30” is not a date; use the form 2026-12-25"],
+    ]);
   });
   it("reads a closing time of 00:00 as midnight, the only way a browser's time field can say it", () => {
     const weekly = Array.from({ length: 7 }, () => ({ open: "00:00", close: "00:00" }));
@@ -64,9 +69,9 @@ describe("FAQ answers are sanitised", () => {
     });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors).toEqual([
-      "Tuesday opening time: use a time like 09:00 or 17:30",
-      "Tuesday closing time: use a time like 09:00 or 17:30",
+    expect(r.errors.map((e) => [e.path, e.message])).toEqual([
+      ["hours.weekly.2.open", "Tuesday: use times like 09:00 and 17:30"],
+      ["hours.weekly.2.close", "Tuesday: use times like 09:00 and 17:30"],
     ]);
   });
 });

@@ -5,9 +5,11 @@
  */
 import { z } from "zod";
 
+import { fieldProblem, problemsFromZod, type FieldProblem } from "../../locales/admin/problems";
+import type { AdminMessageKey } from "../../locales/admin";
 import { isValidTimeZone } from "../tracking/calendar";
 
-import { hoursProblems, isClockTime, WEEKDAY_NAMES, type BusinessHours } from "./hours";
+import { hoursProblems, isClockTime, type BusinessHours } from "./hours";
 import { sanitizeAnswerHtml } from "./sanitize";
 
 export const LANGUAGES = ["en", "ko", "ja", "fa"] as const;
@@ -85,7 +87,7 @@ const channelSchema = z.object({
 });
 export type Channel = z.infer<typeof channelSchema>;
 
-const CLOCK_HINT = "use a time like 09:00 or 17:30";
+const CLOCK_HINT = "contact.error.clockTime";
 // Hours never cross midnight, so a closing time of 00:00 can only mean "until midnight"
 // (a browser's time field cannot hold 24:00).
 const dayHours = z
@@ -97,19 +99,6 @@ const dayHours = z
       .refine(isClockTime, CLOCK_HINT),
   })
   .nullable();
-
-/** "hours.weekly.0.close" -> "Sunday closing time": zod's paths in the merchant's words. */
-function fieldName(path: ReadonlyArray<string | number>): string {
-  if (path[0] === "hours" && path[1] === "weekly" && typeof path[2] === "number") {
-    const part = path[3] === "open" ? " opening time" : path[3] === "close" ? " closing time" : "";
-    return `${WEEKDAY_NAMES[path[2]] ?? "Day"}${part}`;
-  }
-  if (path[0] === "channels" && typeof path[1] === "number")
-    return `Channel ${path[1] + 1}${path[2] ? ` (${String(path[2]).replace("replyMinutes", "reply time")})` : ""}`;
-  if (path[0] === "faq" && typeof path[1] === "number")
-    return `FAQ question ${path[1] + 1}${path[2] ? ` (${String(path[2]).replace("answerHtml", "answer")})` : ""}`;
-  return path.join(".") || "settings";
-}
 
 const faqItem = z.object({
   id: z.string().min(1).max(40),
@@ -175,28 +164,34 @@ export type ContactSettings = z.infer<typeof settingsSchema>;
 
 export const DEFAULT_CONTACT_SETTINGS: ContactSettings = settingsSchema.parse({});
 
-export type SettingsResult = { ok: true; settings: ContactSettings } | { ok: false; errors: string[] };
+export type SettingsResult = { ok: true; settings: ContactSettings } | { ok: false; errors: FieldProblem[] };
+
+/** A weekday's problem names the day ("Monday: …"), in the merchant's language. */
+const onWeekday = (p: FieldProblem): FieldProblem => {
+  const day = /^hours\.weekly\.(\d)/.exec(p.path)?.[1];
+  return day ? fieldProblem(p.path, p.key, p.values, `weekday.${day}` as AdminMessageKey) : p;
+};
 
 /** Validates settings from the admin form: every problem is listed, nothing is saved half-valid. */
 export function parseContactSettings(input: unknown): SettingsResult {
   const parsed = settingsSchema.safeParse(input);
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => `${fieldName(i.path)}: ${i.message}`) };
-  }
+  if (!parsed.success) return { ok: false, errors: problemsFromZod(parsed.error, "contact").map(onWeekday) };
   const s = parsed.data;
-  const errors: string[] = [];
-  for (const c of s.channels) {
-    if (!CHANNEL_RULES[c.kind].valid(c.value)) errors.push(`${c.kind}: enter ${CHANNEL_RULES[c.kind].hint}.`);
-  }
+  const errors: FieldProblem[] = [];
+  s.channels.forEach((c, i) => {
+    if (!CHANNEL_RULES[c.kind].valid(c.value))
+      errors.push(fieldProblem(`channels.${i}.value`, `contact.error.channel.${c.kind}`));
+  });
   errors.push(
     ...hoursProblems({ timeZone: "UTC", weekly: s.hours.weekly, holidays: s.hours.holidays.map((h) => h.date) }),
   );
-  if (s.replyTo && !EMAIL.test(s.replyTo)) errors.push("Reply-to: enter an email address.");
+  if (s.replyTo && !EMAIL.test(s.replyTo))
+    errors.push(fieldProblem("replyTo", "form.error.email", undefined, "field.contact.replyTo"));
   const ids = new Set<string>();
-  for (const f of s.faq) {
-    if (ids.has(f.id)) errors.push(`FAQ: two questions share the id ${f.id}.`);
+  s.faq.forEach((f, i) => {
+    if (ids.has(f.id)) errors.push(fieldProblem(`faq.${i}`, "contact.error.faqIdTwice", { id: f.id }));
     ids.add(f.id);
-  }
+  });
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

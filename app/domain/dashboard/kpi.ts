@@ -2,27 +2,54 @@
  * The service KPIs as plain functions over plain numbers, so each rule is tested on its own and
  * the dashboard only gathers inputs. A KPI with nothing to measure is null ("no data"), never 0.
  */
-import { addDays, daysBetween, isCivilDate, startOfLocalDay, type CivilDate } from "../tracking/calendar";
+import {
+  addDays,
+  daysBetween,
+  isCivilDate,
+  startOfLocalDay,
+  zoneOffsetMinutes,
+  type CivilDate,
+} from "../tracking/calendar";
+
+/** How many answers gave each score: what the database counts, so no answer is read one by one. */
+export type ScoreCounts = ReadonlyArray<{ score: number; count: number }>;
+
+/** Scores as counts per score (for a list of answers, as the tests write them). */
+export function countScores(scores: ReadonlyArray<number>): ScoreCounts {
+  const counts = new Map<number, number>();
+  for (const s of scores) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return [...counts].map(([score, count]) => ({ score, count }));
+}
+
+const answersOf = (counts: ScoreCounts, from: number, to: number) =>
+  counts.filter((c) => Number.isInteger(c.score) && c.score >= from && c.score <= to).reduce((n, c) => n + c.count, 0);
 
 /** Customer satisfaction: the share of 1-5 answers that are 4 or 5. */
-export function csat(scores: ReadonlyArray<number>) {
-  const valid = scores.filter((s) => Number.isInteger(s) && s >= 1 && s <= 5);
-  const satisfied = valid.filter((s) => s >= 4).length;
-  return { responses: valid.length, satisfied, value: valid.length ? satisfied / valid.length : null };
+export function csat(answers: ReadonlyArray<number> | ScoreCounts) {
+  const counts = toCounts(answers);
+  const responses = answersOf(counts, 1, 5);
+  const satisfied = answersOf(counts, 4, 5);
+  return { responses, satisfied, value: responses ? satisfied / responses : null };
 }
 
 /** Net promoter score: % promoters (9-10) minus % detractors (0-6), from -100 to 100. */
-export function nps(scores: ReadonlyArray<number>) {
-  const valid = scores.filter((s) => Number.isInteger(s) && s >= 0 && s <= 10);
-  const promoters = valid.filter((s) => s >= 9).length;
-  const detractors = valid.filter((s) => s <= 6).length;
+export function nps(answers: ReadonlyArray<number> | ScoreCounts) {
+  const counts = toCounts(answers);
+  const responses = answersOf(counts, 0, 10);
+  const promoters = answersOf(counts, 9, 10);
+  const detractors = answersOf(counts, 0, 6);
   return {
-    responses: valid.length,
+    responses,
     promoters,
     detractors,
-    value: valid.length ? Math.round(((promoters - detractors) / valid.length) * 1000) / 10 : null,
+    value: responses ? Math.round(((promoters - detractors) / responses) * 1000) / 10 : null,
   };
 }
+
+const toCounts = (answers: ReadonlyArray<number> | ScoreCounts): ScoreCounts =>
+  answers.length > 0 && typeof answers[0] === "number"
+    ? countScores(answers as ReadonlyArray<number>)
+    : (answers as ScoreCounts);
 
 export function median(values: ReadonlyArray<number>): number | null {
   if (values.length === 0) return null;
@@ -32,18 +59,13 @@ export function median(values: ReadonlyArray<number>): number | null {
 }
 
 /**
- * WISMO ("where is my order?") deflection: of all the times a shopper got an order-status answer,
- * the share they got without writing in: tracking page views and proactive shipping notifications
- * against order-status contacts.
+ * WISMO ("where is my order?") deflection (definitions.ts): of the orders shipped in the period,
+ * the share whose shopper looked up the tracking or got a shipping email and never wrote in about
+ * the order's status. An order nobody looked at or told counts against it, as one that was asked
+ * about does.
  */
-export function wismoDeflection(input: {
-  trackingViews: number;
-  proactiveNotifications: number;
-  orderStatusContacts: number;
-}) {
-  const selfServed = input.trackingViews + input.proactiveNotifications;
-  const total = selfServed + input.orderStatusContacts;
-  return { selfServed, contacts: input.orderStatusContacts, value: total ? selfServed / total : null };
+export function wismoDeflection(input: { shipped: number; deflected: number }) {
+  return { ...input, value: input.shipped ? input.deflected / input.shipped : null };
 }
 
 /** Share of orders placed in the period that have a return or a refund with returned items. */
@@ -66,12 +88,13 @@ export function topReasons(lines: ReadonlyArray<{ reason: string | null; quantit
 
 /**
  * Of the customers who ordered in the period, the share who have ordered more than once (ever, up to the period's
- * end).
+ * end): from each buyer's order count, or from the counts the database made (buyers, and repeat buyers among them).
  */
-export function repeatPurchaseRate(ordersPerCustomer: ReadonlyArray<number>) {
-  const buyers = ordersPerCustomer.filter((n) => n >= 1);
-  const repeat = buyers.filter((n) => n >= 2).length;
-  return { customers: buyers.length, repeat, value: buyers.length ? repeat / buyers.length : null };
+export function repeatPurchaseRate(buyers: ReadonlyArray<number> | { customers: number; repeat: number }) {
+  const counted = Array.isArray(buyers)
+    ? { customers: buyers.filter((n) => n >= 1).length, repeat: buyers.filter((n) => n >= 2).length }
+    : (buyers as { customers: number; repeat: number });
+  return { ...counted, value: counted.customers ? counted.repeat / counted.customers : null };
 }
 
 /** The change from the previous period: absolute, and relative when the previous value is not 0. */
@@ -104,4 +127,31 @@ export function periods(from: CivilDate, to: CivilDate, timeZone: string): { cur
     days,
   });
   return { current: make(from, to), previous: make(addDays(from, -days), addDays(from, -1)) };
+}
+
+const SPAN_STEP_MS = 6 * 3_600_000;
+
+/**
+ * The spans of [start, end) over which the zone's offset from UTC stays the same, in order: each
+ * span's first instant and its offset in minutes. A year has at most a few (daylight saving time),
+ * so the database can take each timestamp to its local day with one CASE (counts per local day).
+ */
+export function offsetSpans(start: Date, end: Date, timeZone: string): { from: Date; offsetMinutes: number }[] {
+  const spans = [{ from: start, offsetMinutes: zoneOffsetMinutes(start, timeZone) }];
+  // Offsets change on the hour or the quarter hour, never twice within a few hours: look every
+  // six hours, and narrow a change down to the minute.
+  for (let t = start.getTime(); t < end.getTime(); t += SPAN_STEP_MS) {
+    const next = Math.min(t + SPAN_STEP_MS, end.getTime());
+    const offset = zoneOffsetMinutes(new Date(next), timeZone);
+    if (offset === spans[spans.length - 1].offsetMinutes) continue;
+    let lo = t;
+    let hi = next; // zoneOffsetMinutes(lo) is the old offset, (hi) the new one
+    while (hi - lo > 60_000) {
+      const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+      if (zoneOffsetMinutes(new Date(mid), timeZone) === offset) hi = mid;
+      else lo = mid;
+    }
+    spans.push({ from: new Date(hi), offsetMinutes: offset });
+  }
+  return spans;
 }

@@ -4,12 +4,15 @@
  * page and its action share it and a test can run it without Remix.
  */
 import { fromMinor, toMinor } from "../shared/money";
+import { fieldLabel, fieldProblem, type FieldProblem, type SettingsForm } from "../../locales/admin/problems";
 
 import { LOCALES, type LoyaltyLocale, type LoyaltySettings } from "./settings";
 
 export interface TierForm {
   key: string;
   name: string;
+  /** The name in Korean, Japanese and Persian; empty fields show the English name. */
+  names: { ko: string; ja: string; fa: string };
   /** Spend over 12 months in the shop's currency, e.g. "250.00". */
   threshold: string;
   multiplier: string;
@@ -30,7 +33,18 @@ export interface LoyaltySettingsForm {
   tiers: TierForm[];
 }
 
-export type FormErrors = Record<string, string>;
+/** Problems of a form, at most one per field. */
+export type FormErrors = FieldProblem[];
+
+function add(
+  errors: FormErrors,
+  form: SettingsForm,
+  path: string,
+  key: "form.error.number" | "form.error.wholeNumber" | "form.error.amount",
+) {
+  if (!errors.some((e) => e.path === path))
+    errors.push(fieldProblem(path, key, undefined, fieldLabel(form, path.split("."))));
+}
 
 export function settingsToForm(s: LoyaltySettings, currency: string): LoyaltySettingsForm {
   return {
@@ -47,6 +61,7 @@ export function settingsToForm(s: LoyaltySettings, currency: string): LoyaltySet
     tiers: s.tiers.map((t) => ({
       key: t.key,
       name: t.name,
+      names: { ...t.names },
       threshold: fromMinor(t.thresholdMinor, currency),
       multiplier: String(t.multiplier),
       perks: t.perks,
@@ -54,23 +69,29 @@ export function settingsToForm(s: LoyaltySettings, currency: string): LoyaltySet
   };
 }
 
-/** A number typed into a field, or an error naming the field. */
-function numberFrom(value: unknown, label: string, path: string, errors: FormErrors, whole = true): number {
+/** A number typed into a field, or a problem naming the field. */
+function numberFrom(value: unknown, form: SettingsForm, path: string, errors: FormErrors, whole = true): number {
   const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
   if (text === "" || !/^-?\d+(\.\d+)?$/.test(text)) {
-    errors[path] ??= `${label}: enter a number`;
+    add(errors, form, path, whole ? "form.error.wholeNumber" : "form.error.number");
     return 0;
   }
   const n = Number(text);
-  if (whole && !Number.isInteger(n)) errors[path] ??= `${label}: enter a whole number`;
+  if (whole && !Number.isInteger(n)) add(errors, form, path, "form.error.wholeNumber");
   return n;
 }
 
-export function moneyFrom(value: unknown, label: string, path: string, currency: string, errors: FormErrors): number {
+export function moneyFrom(
+  value: unknown,
+  form: SettingsForm,
+  path: string,
+  currency: string,
+  errors: FormErrors,
+): number {
   const text =
     typeof value === "string" ? value.trim().replace(/,/g, "") : typeof value === "number" ? String(value) : "";
   if (!/^\d+(\.\d+)?$/.test(text)) {
-    errors[path] ??= `${label}: enter an amount like 100 or 99.50`;
+    add(errors, form, path, "form.error.amount");
     return 0;
   }
   return toMinor(text, currency);
@@ -93,9 +114,8 @@ export function formToSettings(
   input: unknown,
   currency: string,
 ): { ok: true; settings: Record<string, unknown> } | { ok: false; errors: FormErrors } {
-  const errors: FormErrors = {};
-  if (!input || typeof input !== "object")
-    return { ok: false, errors: { settings: "The settings could not be read. Reload the page and try again." } };
+  const errors: FormErrors = [];
+  if (!input || typeof input !== "object") return { ok: false, errors: [fieldProblem("", "form.unreadable")] };
   const f = input as Partial<Record<keyof LoyaltySettingsForm, unknown>>;
   const names = (f.currencyName ?? {}) as Record<string, unknown>;
   const currencyName: Record<string, string> = {};
@@ -109,46 +129,33 @@ export function formToSettings(
     let key = typeof t.key === "string" && t.key ? t.key : slug(name) || `tier-${i + 1}`;
     if (used.has(key)) key = `${key.slice(0, 28)}-${i + 1}`;
     used.add(key);
+    const translated = (t.names ?? {}) as Record<string, unknown>;
+    const names = Object.fromEntries(
+      (["ko", "ja", "fa"] as const).map((l) => [l, typeof translated[l] === "string" ? translated[l] : ""]),
+    );
     return {
       key,
       name,
-      thresholdMinor: moneyFrom(t.threshold, `Tier ${i + 1} spend`, `tiers.${i}.thresholdMinor`, currency, errors),
-      multiplier: numberFrom(t.multiplier, `Tier ${i + 1} multiplier`, `tiers.${i}.multiplier`, errors, false),
+      names,
+      thresholdMinor: moneyFrom(t.threshold, "loyalty", `tiers.${i}.thresholdMinor`, currency, errors),
+      multiplier: numberFrom(t.multiplier, "loyalty", `tiers.${i}.multiplier`, errors, false),
       perks: typeof t.perks === "string" ? t.perks : "",
     };
   });
   const settings = {
     enabled: f.enabled === true,
     currencyName,
-    pointsPerUnit: numberFrom(f.pointsPerUnit, "Points per unit spent", "pointsPerUnit", errors, false),
+    pointsPerUnit: numberFrom(f.pointsPerUnit, "loyalty", "pointsPerUnit", errors, false),
     includeShipping: f.includeShipping === true,
     includeTax: f.includeTax === true,
-    signupBonus: numberFrom(f.signupBonus, "Sign-up bonus", "signupBonus", errors),
-    birthdayBonus: numberFrom(f.birthdayBonus, "Birthday bonus", "birthdayBonus", errors),
-    pendingDays: numberFrom(f.pendingDays, "Days points stay pending", "pendingDays", errors),
-    expiryDays: numberFrom(f.expiryDays, "Days without activity before points expire", "expiryDays", errors),
-    expiryReminderDays: numberFrom(f.expiryReminderDays, "Reminder days before expiry", "expiryReminderDays", errors),
+    signupBonus: numberFrom(f.signupBonus, "loyalty", "signupBonus", errors),
+    birthdayBonus: numberFrom(f.birthdayBonus, "loyalty", "birthdayBonus", errors),
+    pendingDays: numberFrom(f.pendingDays, "loyalty", "pendingDays", errors),
+    expiryDays: numberFrom(f.expiryDays, "loyalty", "expiryDays", errors),
+    expiryReminderDays: numberFrom(f.expiryReminderDays, "loyalty", "expiryReminderDays", errors),
     tiers,
   };
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, settings };
-}
-
-/** Field names a merchant recognises, for messages that come from the schema's range rules. */
-export const SETTING_LABELS: Record<string, string> = {
-  "currencyName.en": "Name of points (English)",
-  pointsPerUnit: "Points per unit spent",
-  signupBonus: "Sign-up bonus",
-  birthdayBonus: "Birthday bonus",
-  pendingDays: "Days points stay pending",
-  expiryDays: "Days without activity before points expire",
-  expiryReminderDays: "Reminder days before expiry",
-  tiers: "Tiers",
-};
-
-export function labelFor(path: string): string {
-  const tier = /^tiers\.(\d+)\.(\w+)/.exec(path);
-  if (tier) return `Tier ${Number(tier[1]) + 1} ${tier[2] === "thresholdMinor" ? "spend" : tier[2]}`;
-  return SETTING_LABELS[path] ?? path;
+  return errors.length ? { ok: false, errors } : { ok: true, settings };
 }
 
 export const REWARD_KINDS = ["fixed_amount", "percentage", "free_shipping", "store_credit"] as const;
@@ -177,19 +184,19 @@ export function rewardFromForm(
   input: Partial<RewardForm>,
   currency: string,
 ): { ok: true; reward: Record<string, unknown> } | { ok: false; errors: FormErrors } {
-  const errors: FormErrors = {};
+  const errors: FormErrors = [];
   const kind = REWARD_KINDS.find((k) => k === input.kind);
-  if (!kind) return { ok: false, errors: { kind: "Choose what the reward gives" } };
+  if (!kind) return { ok: false, errors: [fieldProblem("kind", "form.error.choose", undefined, "field.reward.kind")] };
   const needsValue = kind === "fixed_amount" || kind === "store_credit";
-  const valueMinor = needsValue ? moneyFrom(input.value, "Amount", "valueMinor", currency, errors) : null;
-  const percentOff = kind === "percentage" ? numberFrom(input.percentOff, "Percent off", "percentOff", errors) : null;
+  const valueMinor = needsValue ? moneyFrom(input.value, "reward", "valueMinor", currency, errors) : null;
+  const percentOff = kind === "percentage" ? numberFrom(input.percentOff, "reward", "percentOff", errors) : null;
   const minimumText = typeof input.minimumOrder === "string" ? input.minimumOrder.trim() : "";
   const minimumOrderMinor =
     kind !== "store_credit" && minimumText
-      ? moneyFrom(minimumText, "Minimum order", "minimumOrderMinor", currency, errors)
+      ? moneyFrom(minimumText, "reward", "minimumOrderMinor", currency, errors)
       : null;
-  const pointsCost = numberFrom(input.pointsCost, "Points cost", "pointsCost", errors);
-  if (Object.keys(errors).length) return { ok: false, errors };
+  const pointsCost = numberFrom(input.pointsCost, "reward", "pointsCost", errors);
+  if (errors.length) return { ok: false, errors };
   return {
     ok: true,
     reward: { kind, title: input.title ?? "", pointsCost, valueMinor, percentOff, minimumOrderMinor },

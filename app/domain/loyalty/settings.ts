@@ -13,6 +13,14 @@ const tierSchema = z.object({
     .trim()
     .regex(/^[a-z0-9-]{1,32}$/, "Use lowercase letters, digits and dashes"),
   name: z.string().trim().min(1, "Give the tier a name").max(40),
+  /** The name in the storefront's other languages; empty shows `name` (English). */
+  names: z
+    .object({
+      ko: z.string().trim().max(40).default(""),
+      ja: z.string().trim().max(40).default(""),
+      fa: z.string().trim().max(40).default(""),
+    })
+    .default({}),
   /** Spend over the last 12 months, minor units, from which a member is in this tier. */
   thresholdMinor: z.number().int().min(0),
   /** Points earned are multiplied by this (1 = no bonus). */
@@ -51,14 +59,14 @@ export const loyaltySettingsSchema = z
     const keys = new Set<string>();
     s.tiers.forEach((t, i) => {
       if (keys.has(t.key))
-        ctx.addIssue({ code: "custom", path: ["tiers", i, "key"], message: "Each tier needs its own key" });
+        ctx.addIssue({ code: "custom", path: ["tiers", i, "key"], message: "loyalty.error.tierKeyTwice" });
       keys.add(t.key);
     });
     if (s.expiryDays > 0 && s.expiryReminderDays >= s.expiryDays) {
       ctx.addIssue({
         code: "custom",
         path: ["expiryReminderDays"],
-        message: "The reminder must come before the points expire",
+        message: "loyalty.error.reminderAfterExpiry",
       });
     }
   });
@@ -93,4 +101,10 @@ export function currencyNameFor(settings: LoyaltySettings, locale: string): stri
   if (!LOCALES.includes(base)) return settings.currencyName.en;
   if (settings.currencyName[base]) return settings.currencyName[base];
   return settings.currencyName.en === DEFAULT_POINTS_NAME.en ? DEFAULT_POINTS_NAME[base] : settings.currencyName.en;
+}
+
+/** A tier's name as shoppers read it in `locale`: the merchant's translation, else the English name. */
+export function tierNameFor(tier: Pick<Tier, "name" | "names">, locale: string): string {
+  const language = locale.split("-")[0] as keyof Tier["names"];
+  return (tier.names?.[language] ?? "") || tier.name;
 }

@@ -40,6 +40,40 @@ export const DISPOSITION_LABELS: Record<Disposition, string> = {
   missing: "Missing",
 };
 
+/**
+ * Where the shopper asked for a return, told by its submission key (the key each way in writes):
+ * the storefront's returns block (a random key from the page), Aftercare's customer-account
+ * extension (`ca-…`), or Shopify's own return form in customer accounts, which reaches Aftercare
+ * only as a returns/request webhook (`shopify-<return id>`, docs/decisions/0025).
+ */
+export type ReturnChannel = "storefront" | "customer_account" | "shopify_customer_account";
+
+export const CUSTOMER_ACCOUNT_KEY_PREFIX = "ca-";
+export const SHOPIFY_REQUEST_KEY_PREFIX = "shopify-";
+
+export function returnChannel(idempotencyKey: string): ReturnChannel {
+  if (idempotencyKey.startsWith(SHOPIFY_REQUEST_KEY_PREFIX)) return "shopify_customer_account";
+  if (idempotencyKey.startsWith(CUSTOMER_ACCOUNT_KEY_PREFIX)) return "customer_account";
+  return "storefront";
+}
+
+export const CHANNEL_LABELS: Record<ReturnChannel, string> = {
+  storefront: "Storefront",
+  customer_account: "Customer account",
+  shopify_customer_account: "Customer account (Shopify's form)",
+};
+
+/**
+ * A line's reason as the merchant reads it: the policy's label for its code, else (a request made
+ * in Shopify's form with a reason no policy reason maps to) Shopify's reason in words.
+ */
+export function reasonLabel(code: string, reasons: { id: string; label: { en: string } }[]): string {
+  const own = reasons.find((r) => r.id === code)?.label.en;
+  if (own) return own;
+  const words = code.replace(/_/g, " ").trim().toLowerCase();
+  return words ? words[0].toUpperCase() + words.slice(1) : "No reason given";
+}
+
 /** Shopify's ReturnDeclineReason values, as the merchant reads them. */
 export const DECLINE_REASON_LABELS = {
   FINAL_SALE: "Final sale",

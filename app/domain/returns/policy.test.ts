@@ -11,6 +11,7 @@ import {
   percentOf,
   quoteReturn,
   readPolicy,
+  shipmentOnTheWay,
   RESOLUTIONS,
   returnWindow,
   validatePolicy,
@@ -151,6 +152,32 @@ describe("exclusions", () => {
     expect(lineEligibility(policy(), order, line({ requiresShipping: false }), ordered).reason).toBe("not_returnable");
     expect(lineEligibility(policy(), { ...order, cancelled: true }, line(), ordered).reason).toBe("order_cancelled");
   });
+
+  it("takes back only units that have arrived: a line whose every unit is on its way is not returnable yet", () => {
+    const onTheWay = line({ quantity: 2, fulfilledQuantity: 2, inTransitQuantity: 2, deliveredAt: null });
+    expect(lineEligibility(policy(), order, onTheWay, ordered)).toMatchObject({ returnable: 0, reason: "in_transit" });
+    // One parcel delivered, the other still travelling: the delivered unit only.
+    const half = line({ quantity: 2, fulfilledQuantity: 2, inTransitQuantity: 1, deliveredAt: null });
+    expect(lineEligibility(policy(), order, half, ordered)).toMatchObject({ returnable: 1, reason: null });
+    expect(lineEligibility(policy(), order, { ...half, claimedQuantity: 1 }, ordered)).toMatchObject({
+      returnable: 0,
+      reason: "already_returned",
+    });
+    // Not shipped says so before anything about transit.
+    const unshipped = line({ fulfilledQuantity: 0, inTransitQuantity: 0, fulfilledAt: null, deliveredAt: null });
+    expect(lineEligibility(policy(), order, unshipped, ordered).reason).toBe("not_shipped");
+  });
+
+  it("counts a shipment as on its way only while the carrier says so and it is not delivered", () => {
+    for (const status of ["label_printed", "confirmed", "in_transit", "out_for_delivery", "ready_for_pickup"])
+      expect(shipmentOnTheWay(status, false), status).toBe(true);
+    for (const status of ["attempted_delivery", "delayed"]) expect(shipmentOnTheWay(status, false), status).toBe(true);
+    // Delivered; a failure (the parcel is not coming); never reported on (the window runs from fulfilment).
+    expect(shipmentOnTheWay("in_transit", true)).toBe(false);
+    expect(shipmentOnTheWay("delivered", false)).toBe(false);
+    expect(shipmentOnTheWay("failure", false)).toBe(false);
+    expect(shipmentOnTheWay(null, false)).toBe(false);
+  });
 });
 
 describe("money", () => {
@@ -277,7 +304,7 @@ describe("policy", () => {
     });
     expect(bad.ok).toBe(false);
     const dup = validatePolicy({ ...policy(), reasons: [policy().reasons[0], policy().reasons[0]] });
-    expect(dup.ok ? [] : dup.problems.map((p) => p.message)).toContain("Two reasons share a code; each needs its own");
+    expect(dup.ok ? [] : dup.problems.map((p) => p.message)).toContain("Two reasons share a code; give each its own");
     expect(validatePolicy({ ...policy(), windowDays: 0 }).ok).toBe(false);
   });
 
@@ -286,6 +313,14 @@ describe("policy", () => {
     expect(p.windowDays).toBe(14);
     expect(p.fees).toEqual({ ...DEFAULT_RETURN_POLICY.fees, restockingPercent: 5 });
     expect(readPolicy("not json")).toEqual(DEFAULT_RETURN_POLICY);
+  });
+
+  it("reads a policy stored before the storefront lookup was a setting as lookup off, and keeps a saved choice", () => {
+    const before = { ...DEFAULT_RETURN_POLICY } as Partial<typeof DEFAULT_RETURN_POLICY>;
+    delete before.storefrontLookup;
+    expect(readPolicy(JSON.stringify(before)).storefrontLookup).toBe(false);
+    expect(readPolicy(JSON.stringify({ ...before, storefrontLookup: true })).storefrontLookup).toBe(true);
+    expect(validatePolicy({ ...DEFAULT_RETURN_POLICY, storefrontLookup: "yes" }).ok).toBe(false);
   });
 
   it("keeps excluded collections stored with a list of their products, which is no longer used", () => {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 
+import { fieldProblem, problemsFromZod, type FieldProblem } from "../../locales/admin/problems";
 import { LANGUAGES, type Language } from "../tracking/vocabulary";
 
 export { LANGUAGES, type Language };
@@ -51,6 +52,12 @@ const reasonSchema = z.object({
 
 export const policySchema = z.object({
   enabled: z.boolean(),
+  /**
+   * The theme's Returns block also finds orders by number and email (guests, without signing in).
+   * Off by default: Built for Shopify (since 2026-12-01) wants shoppers signed in through the
+   * Customer Account API for returns, which the customer-account returns page does (decision 0025).
+   */
+  storefrontLookup: z.boolean(),
   windowDays: z
     .number()
     .int("Whole days only")
@@ -107,6 +114,7 @@ const l = (en: string, ko: string, ja: string, fa: string) => ({ en, ko, ja, fa 
 
 export const DEFAULT_RETURN_POLICY: ReturnPolicy = {
   enabled: true,
+  storefrontLookup: false,
   windowDays: 30,
   exclusions: { productIds: [], collections: [], tags: ["final-sale"], discountedItems: false },
   reasons: [
@@ -169,39 +177,25 @@ export const DEFAULT_RETURN_POLICY: ReturnPolicy = {
   notifications: { enabled: true, templates: {} },
 };
 
-export interface PolicyProblem {
-  path: string;
-  message: string;
-}
+/** A problem of the policy form: keyed in the admin's locale files (see locales/admin/problems.ts), or English only. */
+export type PolicyProblem = FieldProblem | { path: string; message: string; key?: undefined };
 
 export type PolicyCheck = { ok: true; policy: ReturnPolicy } | { ok: false; problems: PolicyProblem[] };
 
 /** Validates a policy from the admin page; cross-field rules beyond the schema too. */
 export function validatePolicy(input: unknown): PolicyCheck {
   const parsed = policySchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((i) => ({
-        path: i.path.join("."),
-        message: `${i.path.join(" › ") || "Policy"}: ${i.message}`,
-      })),
-    };
-  }
+  if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error, "returns") };
   const policy = parsed.data;
   const problems: PolicyProblem[] = [];
   const r = policy.resolutions;
   if (!r.refund && !r.storeCredit && !r.exchangeVariant && !r.exchangeAny)
-    problems.push({ path: "resolutions", message: "Offer at least one resolution" });
+    problems.push(fieldProblem("resolutions", "returns.error.noResolution"));
   const ids = policy.reasons.map((x) => x.id);
-  if (new Set(ids).size !== ids.length)
-    problems.push({ path: "reasons", message: "Two reasons share a code; each needs its own" });
+  if (new Set(ids).size !== ids.length) problems.push(fieldProblem("reasons", "returns.error.reasonCodeTwice"));
   for (const id of policy.autoApprove.reasons) {
     if (!ids.includes(id))
-      problems.push({
-        path: "autoApprove.reasons",
-        message: `Auto-approve names a reason that no longer exists (${id})`,
-      });
+      problems.push(fieldProblem("autoApprove.reasons", "returns.error.autoApproveUnknownReason", { reason: id }));
   }
   return problems.length ? { ok: false, problems } : { ok: true, policy };
 }
@@ -257,6 +251,12 @@ export interface LineFacts {
   requiresShipping: boolean;
   /** Units shipped in successful fulfillments. */
   fulfilledQuantity: number;
+  /**
+   * Of those, units in shipments still on their way to the shopper (the carrier says so, and they
+   * are not delivered): not in the shopper's hands, so not returnable yet. A shipment the carrier
+   * never reported on counts as arrived, as the window runs from its fulfilment.
+   */
+  inTransitQuantity?: number;
   /** Earliest fulfillment and latest delivery among the shipments carrying this line. */
   fulfilledAt: Date | null;
   deliveredAt: Date | null;
@@ -269,6 +269,7 @@ export interface LineFacts {
 export type IneligibleReason =
   | "order_cancelled"
   | "not_shipped"
+  | "in_transit"
   | "window_closed"
   | "excluded"
   | "discounted"
@@ -284,6 +285,28 @@ export interface LineEligibility {
   /** Which clock the window runs from. */
   windowFrom: "delivery" | "fulfillment" | "order";
 }
+
+/**
+ * Whether a shipment with this Shopify shipment status is still on its way to the shopper: a
+ * label, picked up, in transit, out for delivery, waiting at a pickup point, a failed attempt or a
+ * delay. Delivered, failed (the parcel is not coming) or never reported on: not on its way.
+ */
+export function shipmentOnTheWay(shipmentStatus: string | null | undefined, delivered: boolean): boolean {
+  if (delivered || !shipmentStatus) return false;
+  return ON_THE_WAY.has(shipmentStatus);
+}
+const ON_THE_WAY = new Set([
+  "label_printed",
+  "label_purchased",
+  "confirmed",
+  "carrier_picked_up",
+  "picked_up",
+  "in_transit",
+  "out_for_delivery",
+  "ready_for_pickup",
+  "attempted_delivery",
+  "delayed",
+]);
 
 /** The window runs from delivery, else from fulfilment, else from the order date. */
 export function returnWindow(
@@ -314,7 +337,8 @@ export function isExcluded(
 export function lineEligibility(policy: ReturnPolicy, order: OrderFacts, line: LineFacts, now: Date): LineEligibility {
   const window = returnWindow(policy, order, line);
   const held = Math.max(line.claimedQuantity, line.refundedQuantity);
-  const left = Math.max(0, Math.min(line.fulfilledQuantity, line.quantity) - held);
+  const arrived = Math.max(0, line.fulfilledQuantity - (line.inTransitQuantity ?? 0));
+  const left = Math.max(0, Math.min(arrived, line.quantity) - held);
   const base = { lineItemId: line.lineItemId, ...window };
   const no = (reason: IneligibleReason): LineEligibility => ({ ...base, returnable: 0, reason });
   if (order.cancelled) return no("order_cancelled");
@@ -322,6 +346,7 @@ export function lineEligibility(policy: ReturnPolicy, order: OrderFacts, line: L
   if (isExcluded(policy, line)) return no("excluded");
   if (policy.exclusions.discountedItems && line.totalDiscountMinor > 0) return no("discounted");
   if (line.fulfilledQuantity <= 0) return no("not_shipped");
+  if (arrived <= 0) return no("in_transit");
   if (left <= 0) return no("already_returned");
   if (now.getTime() > window.windowEndsAt.getTime()) return no("window_closed");
   return { ...base, returnable: left, reason: null };

@@ -49,28 +49,33 @@ describe("tracking settings", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const messages = result.problems.map((p) => p.message);
-    expect(messages).toContain("Branding › accentColor: must be a colour in the form #1a73e8");
-    expect(messages).toContain("Branding › logoUrl: must be a full https:// address");
-    expect(messages).toContain(
-      "Delivery estimates › transitBusinessDays › byCountry › CA › max: the shortest transit " +
-        "time must not be longer than the longest",
+    // Each in the merchant's words, at the field it is about, with no schema path or code.
+    expect(result.problems.find((p) => p.path === "branding.accentColor")?.message).toBe(
+      "Enter the accent colour as # and six hex digits, such as #1a73e8",
     );
-    expect(messages.some((m) => m.includes("two-letter country code"))).toBe(true);
-    expect(messages).toContain("Delivery estimates › holidays › 0: must be a date in the form 2025-12-25");
-    expect(messages).toContain("Recommended products › collectionId: choose the collection to recommend from");
-    expect(messages).toContain("Notifications › templates › ko › shipped › subject: needs a subject");
+    expect(messages).toContain("Enter the logo's full address, starting with https://");
+    expect(result.problems.find((p) => p.path === "estimates.transitBusinessDays.byCountry.CA.max")?.message).toBe(
+      "The shortest transit time cannot be longer than the longest",
+    );
+    expect(messages).toContain("Use a two-letter country code such as CA");
+    expect(result.problems.find((p) => p.path === "estimates.holidays.0")?.message).toBe(
+      "Enter closed days as dates such as 2026-12-25",
+    );
+    expect(messages).toContain("Choose the collection to recommend from");
+    expect(result.problems.find((p) => p.path === "notifications.templates.ko.shipped.subject")?.message).toBe(
+      "Email subject is required",
+    );
+    for (const m of messages) expect(m).not.toMatch(/[a-z][A-Z]|›|Expected|received/);
   });
 
   it("refuses settings it does not know, and wrong types", () => {
     const unknown = validateTrackingSettings({ colour: "#fff" });
     expect(unknown.ok).toBe(false);
-    if (!unknown.ok) expect(unknown.problems[0].message).toMatch(/does not know: colour/);
+    if (!unknown.ok) expect(unknown.problems[0].message).toMatch(/does not know: colour$/);
     const wrongType = validateTrackingSettings({ delays: { unfulfilledAfterBusinessDays: "three" } });
     expect(wrongType.ok).toBe(false);
     if (!wrongType.ok)
-      expect(wrongType.problems[0].message).toBe(
-        "Delay rules › unfulfilledAfterBusinessDays: must be a number of days",
-      );
+      expect(wrongType.problems[0].message).toBe("Enter a number for Days before an unshipped order is late");
   });
 
   it("picks the shopper's language when the block speaks it", () => {

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 
+import { problemsFromZod, type FieldProblem } from "../../locales/admin/problems";
+
 import { isCivilDate } from "./calendar";
 import {
   LANGUAGES,
@@ -53,7 +55,7 @@ const gidOf = (resource: string) =>
     );
 
 const transitRange = z.object({ min: wholeDays(0, 60), max: wholeDays(0, 60) }).refine((r) => r.min <= r.max, {
-  message: "the shortest transit time must not be longer than the longest",
+  message: "tracking.error.transitRange",
   path: ["max"],
 });
 
@@ -121,14 +123,14 @@ export const trackingSettingsSchema = z
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
             path: ["collectionId"],
-            message: "choose the collection to recommend from",
+            message: "tracking.error.chooseCollection",
           });
         }
         if (r.source === "products" && r.productIds.length === 0) {
           ctx.addIssue({
             code: z.ZodIssueCode.custom,
             path: ["productIds"],
-            message: "choose at least one product to recommend",
+            message: "tracking.error.chooseProducts",
           });
         }
       }),
@@ -190,34 +192,12 @@ export type TrackingSettingsInput = z.input<typeof trackingSettingsSchema>;
 
 export const DEFAULT_TRACKING_SETTINGS: TrackingSettings = trackingSettingsSchema.parse({});
 
-const SECTION_NAMES: Record<string, string> = {
-  branding: "Branding",
-  wording: "Wording",
-  display: "What the block shows",
-  contact: "Contact",
-  trackingPagePath: "Tracking page",
-  recommendations: "Recommended products",
-  estimates: "Delivery estimates",
-  delays: "Delay rules",
-  notifications: "Notifications",
-};
+/** A refused field, in words from the admin's locale files (see locales/admin/problems.ts). */
+export type SettingsProblem = FieldProblem;
 
-export interface SettingsProblem {
-  path: string;
-  message: string;
-}
-
-/** Each problem named by where it is on the page ("Delivery estimates › transitBusinessDays › CA › max: …"). */
+/** Each problem named by its field, in the merchant's words ("Accent colour is not …"). */
 export function describeSettingsProblems(error: z.ZodError): SettingsProblem[] {
-  return error.issues.map((issue) => {
-    const [section, ...rest] = issue.path.map(String);
-    const where = [SECTION_NAMES[section] ?? section, ...rest].filter(Boolean).join(" › ");
-    const message =
-      issue.code === z.ZodIssueCode.unrecognized_keys
-        ? `has settings this app does not know: ${issue.keys.join(", ")}`
-        : issue.message;
-    return { path: issue.path.join("."), message: where ? `${where}: ${message}` : message };
-  });
+  return problemsFromZod(error, "tracking");
 }
 
 export type SettingsResult = { ok: true; settings: TrackingSettings } | { ok: false; problems: SettingsProblem[] };

@@ -6,9 +6,14 @@ export const SURVEY_EMAIL_KIND = "survey";
 
 const COPY = {
   en: {
-    replySubject: "Re: your message to {{ shop_name }} (#{{ number }})",
+    replySubject: "Re: your message to {{ shop_name }} ({{ reference }})",
     yourMessage: "Your message",
-    footer: (n: number) => `Request #${n}. Reply to this email to continue the conversation.`,
+    footer: (reference: string) => `Request ${reference}. Reply to this email to continue the conversation.`,
+    greeting: (name: string | null) => (name ? `Hi ${name},` : "Hello,"),
+    ackSubject: "We received your message ({{ reference }})",
+    ackBody:
+      "Thank you for writing to {{ shop_name }}. Your message reached us and we will answer at this " +
+      "email address.\n\nYour reference: {{ reference }}",
     unsubscribe: "Unsubscribe",
     csatSubject: "How did we do? ({{ shop_name }})",
     csatBody:
@@ -20,9 +25,14 @@ const COPY = {
       "{{ shop_name }} to a friend? One click:\n\n{{ link }}",
   },
   ko: {
-    replySubject: "Re: {{ shop_name }}에 보내신 문의 (#{{ number }})",
+    replySubject: "Re: {{ shop_name }}에 보내신 문의 ({{ reference }})",
     yourMessage: "보내신 메시지",
-    footer: (n: number) => `문의 번호 #${n}. 이 메일에 답장하시면 대화를 이어갈 수 있습니다.`,
+    footer: (reference: string) => `문의 번호 ${reference}. 이 메일에 답장하시면 대화를 이어갈 수 있습니다.`,
+    greeting: (name: string | null) => (name ? `${name}님, 안녕하세요.` : "안녕하세요."),
+    ackSubject: "문의가 접수되었습니다 ({{ reference }})",
+    ackBody:
+      "{{ shop_name }}에 문의해 주셔서 감사합니다. 메시지를 잘 받았으며 이 이메일 주소로 답변드리겠습니다." +
+      "\n\n문의 번호: {{ reference }}",
     unsubscribe: "수신 거부",
     csatSubject: "상담은 만족스러우셨나요? ({{ shop_name }})",
     csatBody:
@@ -32,9 +42,14 @@ const COPY = {
       "주문 {{ order_name }}이(가) 최근 도착했습니다. {{ shop_name }}을(를) 친구에게 추천할 가능성은 얼마나 되나요?\n\n{{ link }}",
   },
   ja: {
-    replySubject: "Re: {{ shop_name }}へのお問い合わせ (#{{ number }})",
+    replySubject: "Re: {{ shop_name }}へのお問い合わせ ({{ reference }})",
     yourMessage: "お問い合わせ内容",
-    footer: (n: number) => `お問い合わせ番号 #${n}。このメールに返信するとやり取りを続けられます。`,
+    footer: (reference: string) => `お問い合わせ番号 ${reference}。このメールに返信するとやり取りを続けられます。`,
+    greeting: (name: string | null) => (name ? `${name}様` : "お問い合わせありがとうございます。"),
+    ackSubject: "お問い合わせを受け付けました（{{ reference }}）",
+    ackBody:
+      "{{ shop_name }}にお問い合わせいただきありがとうございます。メッセージを受け付けました。" +
+      "このメールアドレスにご返信します。\n\nお問い合わせ番号：{{ reference }}",
     unsubscribe: "配信停止",
     csatSubject: "対応はいかがでしたか？（{{ shop_name }}）",
     csatBody:
@@ -44,9 +59,15 @@ const COPY = {
       "ご注文 {{ order_name }} が届きました。{{ shop_name }}をご友人にすすめる可能性はどのくらいですか？\n\n{{ link }}",
   },
   fa: {
-    replySubject: "پاسخ: پیام شما به {{ shop_name }} (#{{ number }})",
+    replySubject: "پاسخ: پیام شما به {{ shop_name }} ({{ reference }})",
     yourMessage: "پیام شما",
-    footer: (n: number) => `درخواست #${n}. برای ادامهٔ گفتگو به همین ایمیل پاسخ دهید.`,
+    // The reference isolated left to right, as the email's identifiers are.
+    footer: (reference: string) => `درخواست \u2066${reference}\u2069. برای ادامهٔ گفتگو به همین ایمیل پاسخ دهید.`,
+    greeting: (name: string | null) => (name ? `${name} عزیز، سلام.` : "سلام،"),
+    ackSubject: "پیام شما رسید ({{ reference }})",
+    ackBody:
+      "از اینکه به {{ shop_name }} پیام دادید سپاسگزاریم. پیام شما به دست ما رسید و به همین نشانی ایمیل " +
+      "پاسخ می‌دهیم.\n\nشمارهٔ پیگیری: {{ reference }}",
     unsubscribe: "لغو اشتراک",
     csatSubject: "چطور بودیم؟ ({{ shop_name }})",
     csatBody:

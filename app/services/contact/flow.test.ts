@@ -88,7 +88,8 @@ describe("storefront form", () => {
     });
     expect(res.status).toBe(201);
     const body = await res.json();
-    expect(body.reference).toMatch(/^#\d+$/);
+    // A reference no one reads as an order number.
+    expect(body.reference).toMatch(/^REQ-\d+$/);
     const request = await t.db.contactRequest.findFirstOrThrow({ where: { shop: SHOP, email: "ada@example.com" } });
     expect(request.orderShopifyId).toBe("gid://shopify/Order/1");
     const later = new Date(request.createdAt.getTime() + 30 * 60_000);
@@ -101,8 +102,19 @@ describe("storefront form", () => {
     });
     await requests.closeRequest(deps, SHOP, request.id);
     const mails = await t.db.notification.findMany({ where: { shop: SHOP }, orderBy: { createdAt: "asc" } });
-    expect(mails.map((m) => m.kind)).toEqual(["contact", "survey"]);
-    const link = /token=([^&\s"]+)/.exec(mails[1].bodyText)![1];
+    expect(mails.map((m) => [m.kind, m.milestone.split(":")[0]])).toEqual([
+      ["contact", "received"],
+      ["contact", "reply"],
+      ["survey", expect.any(String)],
+    ]);
+    // The acknowledgement: the reference in subject and text, greeted by the name the shopper typed.
+    expect(mails[0].recipient).toBe("ada@example.com");
+    expect(mails[0].subject).toBe(`We received your message (${body.reference})`);
+    expect(mails[0].bodyText).toMatch(/^Hi Ada,/);
+    expect(mails[0].bodyText).toContain(`Your reference: ${body.reference}`);
+    expect(mails[0].bodyText).toContain("Where is my parcel?");
+    expect(mails[1].subject).toBe(`Re: your message to Maple Goods (${body.reference})`);
+    const link = /token=([^&\s"]+)/.exec(mails[2].bodyText)![1];
     const token = decodeURIComponent(link);
     expect((await surveys.answerSurvey(deps, SHOP, token, { score: "9", comment: "" })).ok).toBe(false);
     expect((await surveys.answerSurvey(deps, "other.myshopify.com", token, { score: "5", comment: "" })).ok).toBe(
@@ -119,6 +131,39 @@ describe("storefront form", () => {
   });
 });
 
+describe("the acknowledgement email", () => {
+  it("greets a shopper who typed a placeholder name without it, in their language, reference isolated", async () => {
+    const req = proxyRequest("contact", { locale: "fa" }, { method: "POST", ip: "203.0.113.77" });
+    const res = await route.action({
+      request: new Request(req.url, {
+        method: "POST",
+        headers: { ...Object.fromEntries(req.headers), "content-type": "application/json" },
+        body: JSON.stringify({
+          name: "Guest",
+          email: "nobody@example.com",
+          topic: "product",
+          message: "Is this in stock?",
+          locale: "fa",
+        }),
+      }),
+      params: {},
+      context: {},
+    } as never);
+    expect(res.status).toBe(201);
+    const { reference } = await res.json();
+    const mail = await t.db.notification.findFirstOrThrow({ where: { shop: SHOP, recipient: "nobody@example.com" } });
+    expect(mail.milestone).toBe("received");
+    expect(mail.bodyText).not.toMatch(/guest/i);
+    expect(mail.bodyText).toMatch(/^سلام،/);
+    expect(mail.subject).toBe(`پیام شما رسید (\u2066${reference}\u2069)`);
+
+    // The same shopper writing again about the same thing joins the request: no second acknowledgement.
+    const again = await post({ name: "Guest", email: "nobody@example.com", topic: "product", message: "Any news?" });
+    expect((await again.json()).reference).toBe(reference);
+    expect(await t.db.notification.count({ where: { shop: SHOP, recipient: "nobody@example.com" } })).toBe(1);
+  });
+});
+
 describe("dashboard figures against a hand-computed seed", () => {
   it("computes CSAT, first response and WISMO deflection", async () => {
     const now = new Date();
@@ -132,14 +177,27 @@ describe("dashboard figures against a hand-computed seed", () => {
     await t.db.surveyResponse.create({
       data: { shop: "other.myshopify.com", kind: "csat", subjectId: "x", score: 1, sentAt: now, answeredAt: now },
     });
-    // Tracking: 6 views; 1 order-status contact (above) -> 6 / 7.
-    await t.db.trackingViewDay.create({
-      data: { shop: SHOP, orderShopifyId: "gid://shopify/Order/1", day, views: 6, firstViewedAt: now },
-    });
+    // WISMO: orders 1 and 2 shipped today, both looked up; Ada asked about order 1's status
+    // (above) -> 1 of 2 answered without asking.
+    for (const n of [1, 2]) {
+      await t.db.shipmentTracking.create({
+        data: {
+          shop: SHOP,
+          fulfillmentShopifyId: `gid://shopify/Fulfillment/${n}`,
+          orderShopifyId: `gid://shopify/Order/${n}`,
+          orderName: `#${1000 + n}`,
+          stage: "in_transit",
+          shippedAt: now,
+        },
+      });
+      await t.db.trackingViewDay.create({
+        data: { shop: SHOP, orderShopifyId: `gid://shopify/Order/${n}`, day, views: 6, firstViewedAt: now },
+      });
+    }
     const d = await registry.computeDashboard(t.db, SHOP, { from: day, to: day }, now);
     const fig = (id: string) => d.figures.find((f) => f.id === id)!.current.value;
     expect(fig("csat")).toBeCloseTo(2 / 3);
-    expect(fig("wismo_deflection")).toBeCloseTo(6 / 7);
+    expect(fig("wismo_deflection")).toBe(0.5);
     // The reply came 30 minutes after the request; whether that was in opening hours depends on
     // today's clock, so the figure is 30 or less and never negative.
     const frt = fig("first_response");

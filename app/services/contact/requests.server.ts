@@ -6,6 +6,8 @@
 import type { Db } from "../../db.server";
 import { businessMillisBetween, expectedReplyBy } from "../../domain/contact/hours";
 import type { ContactMessageInput } from "../../domain/contact/message";
+import { greetingName } from "../../domain/shared/greeting";
+import { contactReference } from "../../domain/contact/reference";
 import { businessHoursOf, languageFor, type ContactSettings } from "../../domain/contact/settings";
 import { getContactSettings, getRequest, searchTextOf } from "../../models/contact.server";
 import { enqueueNotification } from "../../models/outbox.server";
@@ -33,6 +35,8 @@ export interface CreatedRequest {
   /** When the shopper can expect an answer, from the promised reply time and the opening hours. */
   expectedReplyBy: Date | null;
   replyMinutes: number;
+  /** False when the message joined a request still open about the same order and topic. */
+  isNew: boolean;
 }
 
 /**
@@ -90,6 +94,7 @@ export async function createRequest(
       number: existing.number,
       expectedReplyBy: answerBy,
       replyMinutes: settings.form.replyMinutes,
+      isNew: false,
     };
   }
 
@@ -119,7 +124,13 @@ export async function createRequest(
           messages: { create: { shop, author: "customer", body: message.message, createdAt: now } },
         },
       });
-      return { id: created.id, number, expectedReplyBy: answerBy, replyMinutes: settings.form.replyMinutes };
+      return {
+        id: created.id,
+        number,
+        expectedReplyBy: answerBy,
+        replyMinutes: settings.form.replyMinutes,
+        isNew: true,
+      };
     } catch (error) {
       if ((error as { code?: string }).code !== "P2002" || attempt >= 4) throw error;
     }
@@ -130,6 +141,61 @@ export interface ReplyDeps {
   db: Db;
   secret: string;
   now: Date;
+}
+
+/**
+ * The shopper's acknowledgement of a new request: its reference, that the answer comes by email,
+ * and their message quoted, in the language they wrote in. Greeted by the name they typed, or
+ * without a name when it is empty or a placeholder ("Guest"). Once per request (the outbox's key).
+ */
+export async function acknowledgeRequest(deps: ReplyDeps, shop: string, requestId: string) {
+  const { db, now } = deps;
+  const request = await getRequest(db, shop, requestId);
+  if (!request || request.redactedAt || !request.email) return null;
+  const [settings, profile] = await Promise.all([getContactSettings(db, shop), shopProfile(db, shop)]);
+  const copy = emailCopy(request.locale);
+  const quoted = request.messages.find((m) => m.author === "customer")?.body ?? "";
+  const reference = contactReference(request.number);
+  const email = await renderEmail(
+    {
+      subject: copy.ackSubject,
+      body: `{{ greeting }}\n\n${copy.ackBody}\n\n${copy.yourMessage}:\n{{ quoted }}`,
+    },
+    { greeting: copy.greeting(greetingName(request.name)), shop_name: profile.name, reference, quoted },
+    {
+      shopName: profile.name,
+      accentColor: "#1f5199",
+      language: request.locale,
+      footer: [copy.footer(reference)],
+      unsubscribeUrl: unsubscribeUrl({
+        shop: profile.domain,
+        email: request.email,
+        kind: CONTACT_EMAIL_KIND,
+        secret: deps.secret,
+        now,
+      }),
+      unsubscribeLabel: copy.unsubscribe,
+    },
+  );
+  return enqueueNotification(
+    db,
+    {
+      shop,
+      kind: CONTACT_EMAIL_KIND,
+      subjectId: request.id,
+      milestone: "received",
+      recipient: request.email,
+      locale: request.locale,
+      subject: email.subject,
+      bodyHtml: email.html,
+      bodyText: email.text,
+      fromName: profile.name,
+      replyTo: settings.replyTo || profile.email,
+      orderShopifyId: request.orderShopifyId,
+      customerShopifyId: request.customerShopifyId,
+    },
+    now,
+  );
 }
 
 /** The merchant's reply: kept on the thread, emailed through the outbox, first response timed. */
@@ -204,12 +270,12 @@ async function renderReply(
     .join("");
   return renderEmail(
     { subject: copy.replySubject, body: `{{ reply }}\n\n{{ shop_name }}\n\n${copy.yourMessage}:\n{{ quoted }}` },
-    { reply, shop_name: profile.name, number: request.number, quoted },
+    { reply, shop_name: profile.name, reference: contactReference(request.number), quoted },
     {
       shopName: profile.name,
       accentColor: "#1f5199",
       language: request.locale,
-      footer: [copy.footer(request.number)],
+      footer: [copy.footer(contactReference(request.number))],
       unsubscribeUrl: request.email
         ? unsubscribeUrl({
             shop: profile.domain,

@@ -337,6 +337,18 @@ describe("dashboard figures against a hand-computed seed", () => {
     }
     // Order-status contacts created on Tuesday: b, c, d = 3 (a was Monday). One "other" topic.
     await write("e@example.com", "2026-03-10T13:00:00", { topic: "other" });
+    // Shipped on Tuesday: 4001 (its tracking is looked up in the test below) and 4002.
+    for (const o of [4001, 4002])
+      await t.db.shipmentTracking.create({
+        data: {
+          shop: SHOP,
+          fulfillmentShopifyId: `gid://shopify/Fulfillment/${o}`,
+          orderShopifyId: orderId(o),
+          orderName: `#${o}`,
+          stage: "in_transit",
+          shippedAt: at("2026-03-10T12:00:00"),
+        },
+      });
   });
 
   it("a tracking lookup adds a WISMO view; a failed one does not", async () => {
@@ -371,8 +383,9 @@ describe("dashboard figures against a hand-computed seed", () => {
     expect(fig("nps")?.current.value).toBe(14.3);
     // Median of 45, 90, 50 = 50, exactly.
     expect(fig("first_response")?.current.value).toBe(50);
-    // WISMO: 2 views, 0 proactive emails, 3 order-status contacts -> 2 / 5.
-    expect(fig("wismo_deflection")?.current.value).toBeCloseTo(0.4, 10);
+    // WISMO: of the orders shipped on Tuesday, 4001 was looked up and nobody asked about it; 4002
+    // was neither looked up nor emailed (the order-status requests name no order) -> 1 / 2.
+    expect(fig("wismo_deflection")?.current.value).toBe(0.5);
     // Return rate: 5 orders placed (cancelled 4006 left out), 4001 and 4003 came back -> 2 / 5.
     expect(fig("return_rate")?.current.value).toBeCloseTo(0.4, 10);
     expect(fig("return_rate")?.current.breakdown).toEqual([

@@ -6,13 +6,14 @@
 import type { Db } from "../../db.server";
 import { isOpenAt, nextOpening } from "../../domain/contact/hours";
 import { checkContactMessage } from "../../domain/contact/message";
+import { contactReference } from "../../domain/contact/reference";
 import { businessHoursOf, CHANNEL_RULES, faqFor, languageFor } from "../../domain/contact/settings";
 import { gid } from "../../domain/shared/shopify-ids";
 import { getContactSettings } from "../../models/contact.server";
 import { shopProfile } from "../../models/shop.server";
 import { clientKey, firstBlocked, rateLimited, rateLimiter, type RateLimitRule } from "../rate-limit.server";
 
-import { ContactError, createRequest } from "./requests.server";
+import { acknowledgeRequest, ContactError, createRequest } from "./requests.server";
 
 /**
  * Messages one client may send per hour, and anonymous messages a shop takes per hour from
@@ -105,10 +106,11 @@ export async function submitContact(
       customerShopifyId: req.loggedInCustomerId ? gid("Customer", req.loggedInCustomerId) : null,
       now: deps.now,
     });
+    if (created.isNew) await acknowledgeRequest({ db, secret: deps.secret, now: deps.now }, req.shop, created.id);
     return {
       status: 201,
       body: {
-        reference: `#${created.number}`,
+        reference: contactReference(created.number),
         expectedReplyBy: created.expectedReplyBy?.toISOString() ?? null,
         replyMinutes: created.replyMinutes,
       },

@@ -4,56 +4,82 @@
  * figure comes from its table's owner (docs/decisions/0021).
  */
 import type { Db } from "../../db.server";
-import { addDays, localDate } from "../../domain/tracking/calendar";
+import { addDays } from "../../domain/tracking/calendar";
+import { HOW_COUNTED } from "../../domain/dashboard/definitions";
 import {
   csat,
-  median,
   nps,
+  offsetSpans,
   repeatPurchaseRate,
   returnRate,
   topReasons,
   wismoDeflection,
 } from "../../domain/dashboard/kpi";
 import { liabilityReport } from "../loyalty/admin.server";
-import { countMembersBefore, customersWhoWereMembers } from "../loyalty/members.server";
-import { returnLinesRequested, revenueKeptByResolutions } from "../returns/desk.server";
-import {
-  answeredSurveyScores,
-  firstResponseMinutes,
-  requestTimesAndTopics,
-  wismoCounts,
-} from "../../models/contact.server";
-import { orderCountsOfBuyers, ordersPlacedAndReturned } from "../../models/orders.server";
-import { countSentNotifications } from "../../models/outbox.server";
-import { shopifyReturnLinesRequested } from "../../models/shopify-returns.server";
+import { countMembersBefore, wasMemberBefore } from "../loyalty/members.server";
+import { returnReasonsRequested, revenueKeptByResolutions, shopifyReturnsOfCases } from "../returns/figures.server";
+import { firstResponseMedian, requestsPerLocalDay, surveyScoreCounts } from "../../models/contact.server";
+import { mirroredReturnReasons, repeatBuyers } from "../../models/order-figures.server";
 
 import { registerDashboardMetric, type MetricContext } from "./registry.server";
+import { periodCounts } from "./rollup.server";
 
 /** "1 answer", "6 answers": the merchant reads these details as sentences. */
 const count = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${n === 1 ? noun : `${noun}s`}`;
 
-/** Orders placed in the period and which of them came back (a Shopify return or a refund of items). */
+/**
+ * The return rate's and the WISMO deflection's counts of a period, once per period of a dashboard
+ * (keyed by the period object computeDashboard hands every metric): summed from the daily rollup
+ * where it has the days, counted directly for the rest (rollup.server.ts).
+ */
+const countsByPeriod = new WeakMap<MetricContext["period"], ReturnType<typeof periodCounts>>();
+function countsOf(ctx: MetricContext) {
+  let counted = countsByPeriod.get(ctx.period);
+  if (!counted) {
+    counted = periodCounts(ctx.db, ctx.shop, ctx.period, ctx.timeZone);
+    countsByPeriod.set(ctx.period, counted);
+  }
+  return counted;
+}
+
+/**
+ * Orders placed in the period and which of them came back: a return in Aftercare or in Shopify
+ * that was not cancelled or declined, or a refund of items. Counted in the database.
+ */
 export async function returnFigures(ctx: MetricContext) {
-  const { placed, returned } = await ordersPlacedAndReturned(ctx.db, ctx.shop, ctx.period);
+  const { placed, returned } = await countsOf(ctx);
   return returnRate(placed, returned);
 }
 
-/** Return reasons of returns requested in the period: the returns area's cases, else Shopify's returns. */
+/**
+ * Return reasons of returns requested in the period: the returns area's cases, and Shopify's
+ * returns that are not one of them (a return the shopper started in Aftercare is also mirrored
+ * from Shopify: it counts once).
+ */
 export async function returnReasons(ctx: MetricContext) {
   const [cases, mirrored] = await Promise.all([
-    returnLinesRequested(ctx.db, ctx.shop, ctx.period),
-    shopifyReturnLinesRequested(ctx.db, ctx.shop, ctx.period),
+    returnReasonsRequested(ctx.db, ctx.shop, ctx.period),
+    mirroredReturnReasons(ctx.db, ctx.shop, ctx.period, shopifyReturnsOfCases(ctx.shop)),
   ]);
-  // A return the shopper started in Aftercare is also mirrored from Shopify: count it once.
-  const linked = new Set(cases.map((c) => c.shopifyReturnId).filter((id): id is string => id !== null));
-  return topReasons([
-    ...cases.flatMap((c) => c.lines),
-    ...mirrored.filter((l) => !linked.has(l.returnId)).map(({ reason, quantity }) => ({ reason, quantity })),
-  ]);
+  return topReasons([...cases, ...mirrored]);
 }
 
-/** Customers who ordered in the period, with their order count up to its end. */
-const buyers = (ctx: MetricContext) => orderCountsOfBuyers(ctx.db, ctx.shop, ctx.period);
+/**
+ * Buyers of the period and the repeat ones among them, all and members, counted once per period of
+ * a dashboard (the repeat purchase rate and the loyalty card both show them): keyed by the period
+ * object computeDashboard hands every metric.
+ */
+const buyersByPeriod = new WeakMap<MetricContext["period"], ReturnType<typeof repeatBuyers>>();
+function buyersOf(ctx: MetricContext) {
+  let counted = buyersByPeriod.get(ctx.period);
+  if (!counted) {
+    counted = repeatBuyers(ctx.db, ctx.shop, ctx.period, (customer) =>
+      wasMemberBefore(customer, ctx.shop, ctx.period.end),
+    );
+    buyersByPeriod.set(ctx.period, counted);
+  }
+  return counted;
+}
 
 let registered = false;
 
@@ -71,7 +97,7 @@ export function registerCoreDashboardMetrics() {
     higherIsBetter: true,
     help: "Share of satisfaction answers that are 4 or 5, answered in the period.",
     async compute(ctx) {
-      const r = csat(await answeredSurveyScores(ctx.db, ctx.shop, "csat", ctx.period));
+      const r = csat(await surveyScoreCounts(ctx.db, ctx.shop, "csat", ctx.period));
       return { value: r.value, detail: count(r.responses, "answer") };
     },
   });
@@ -84,7 +110,7 @@ export function registerCoreDashboardMetrics() {
     higherIsBetter: true,
     help: "Promoters (9–10) minus detractors (0–6), in points, from answers in the period.",
     async compute(ctx) {
-      const r = nps(await answeredSurveyScores(ctx.db, ctx.shop, "nps", ctx.period));
+      const r = nps(await surveyScoreCounts(ctx.db, ctx.shop, "nps", ctx.period));
       return { value: r.value, detail: count(r.responses, "answer") };
     },
   });
@@ -97,8 +123,8 @@ export function registerCoreDashboardMetrics() {
     higherIsBetter: false,
     help: "Business hours from a request to its first reply, for first replies sent in the period.",
     async compute(ctx) {
-      const minutes = await firstResponseMinutes(ctx.db, ctx.shop, ctx.period);
-      return { value: median(minutes), detail: `${count(minutes.length, "request")} answered` };
+      const { answered, medianMinutes } = await firstResponseMedian(ctx.db, ctx.shop, ctx.period);
+      return { value: medianMinutes, detail: `${count(answered, "request")} answered` };
     },
   });
   registerDashboardMetric({
@@ -108,24 +134,13 @@ export function registerCoreDashboardMetrics() {
     format: "percent",
     order: 40,
     higherIsBetter: true,
-    help:
-      "Tracking views and proactive shipping emails, against order-status contacts: the share " +
-      "answered without writing in.",
+    help: HOW_COUNTED.wismoDeflection,
     async compute(ctx) {
-      const [{ trackingViews, orderStatusRequests }, notifications] = await Promise.all([
-        wismoCounts(ctx.db, ctx.shop, ctx.period),
-        countSentNotifications(ctx.db, ctx.shop, "tracking", ctx.period),
-      ]);
-      const r = wismoDeflection({
-        trackingViews,
-        proactiveNotifications: notifications,
-        orderStatusContacts: orderStatusRequests,
-      });
+      const counted = await countsOf(ctx);
+      const r = wismoDeflection(counted);
       return {
         value: r.value,
-        detail:
-          `${count(trackingViews, "view")}, ${count(notifications, "email")}, ` +
-          `${count(orderStatusRequests, "contact")}`,
+        detail: `${pct(counted.deflected, counted.shipped)} shipped orders answered without asking`,
       };
     },
   });
@@ -136,7 +151,7 @@ export function registerCoreDashboardMetrics() {
     format: "percent",
     order: 50,
     higherIsBetter: false,
-    help: "Orders placed in the period that have a return or a refund of items.",
+    help: HOW_COUNTED.returnRate,
     async compute(ctx) {
       const [r, reasons] = await Promise.all([returnFigures(ctx), returnReasons(ctx)]);
       return {
@@ -153,9 +168,7 @@ export function registerCoreDashboardMetrics() {
     format: "money",
     order: 60,
     higherIsBetter: true,
-    help:
-      "What returns resolved in the period as an exchange or store credit would otherwise have " +
-      "refunded: the items less fees, without any bonus the shop added.",
+    help: HOW_COUNTED.revenueKept,
     async compute(ctx) {
       const { keptMinor, returnsKept } = await revenueKeptByResolutions(ctx.db, ctx.shop, ctx.currency, ctx.period);
       return {
@@ -173,7 +186,7 @@ export function registerCoreDashboardMetrics() {
     higherIsBetter: true,
     help: "Of the customers who ordered in the period, the share who have ordered more than once.",
     async compute(ctx) {
-      const r = repeatPurchaseRate([...(await buyers(ctx)).values()]);
+      const r = repeatPurchaseRate(await buyersOf(ctx));
       return { value: r.value, detail: `${pct(r.repeat, r.customers)} customers` };
     },
   });
@@ -188,13 +201,13 @@ export function registerCoreDashboardMetrics() {
       "Members at the end of the period; the detail compares the repeat purchase rate of " +
       "members and non-members who ordered in it.",
     async compute(ctx) {
-      const [count, orderCounts] = await Promise.all([
-        countMembersBefore(ctx.db, ctx.shop, ctx.period.end),
-        buyers(ctx),
-      ]);
-      const memberIds = await customersWhoWereMembers(ctx.db, ctx.shop, [...orderCounts.keys()], ctx.period.end);
-      const m = repeatPurchaseRate([...orderCounts].filter(([id]) => memberIds.has(id)).map(([, n]) => n));
-      const n = repeatPurchaseRate([...orderCounts].filter(([id]) => !memberIds.has(id)).map(([, n]) => n));
+      const [count, buyers] = await Promise.all([countMembersBefore(ctx.db, ctx.shop, ctx.period.end), buyersOf(ctx)]);
+      const members = buyers.members ?? { customers: 0, repeat: 0 };
+      const m = repeatPurchaseRate(members);
+      const n = repeatPurchaseRate({
+        customers: buyers.customers - members.customers,
+        repeat: buyers.repeat - members.repeat,
+      });
       const fmt = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) / 10}%`);
       return {
         value: count,
@@ -233,16 +246,14 @@ export function registerCoreDashboardMetrics() {
   });
 }
 
-/** Requests per day of the period, for the chart: all and order-status ones. */
+/** Requests per day of the period, for the chart: all and order-status ones, counted in the database. */
 export async function requestsPerDay(db: Db, shop: string, ctx: { period: MetricContext["period"]; timeZone: string }) {
-  const rows = await requestTimesAndTopics(db, shop, ctx.period);
-  const days = new Map<string, { all: number; orderStatus: number }>();
-  for (let d = ctx.period.from; d <= ctx.period.to; d = addDays(d, 1)) days.set(d, { all: 0, orderStatus: 0 });
-  for (const r of rows) {
-    const day = days.get(localDate(r.createdAt, ctx.timeZone));
-    if (!day) continue;
-    day.all++;
-    if (r.topic === "order_status") day.orderStatus++;
+  const spans = offsetSpans(ctx.period.start, ctx.period.end, ctx.timeZone);
+  const counted = new Map((await requestsPerLocalDay(db, shop, ctx.period, spans)).map((r) => [r.day, r]));
+  const days: { date: string; all: number; orderStatus: number }[] = [];
+  for (let d = ctx.period.from; d <= ctx.period.to; d = addDays(d, 1)) {
+    const r = counted.get(d);
+    days.push({ date: d, all: r?.requests ?? 0, orderStatus: r?.orderStatus ?? 0 });
   }
-  return [...days.entries()].map(([date, v]) => ({ date, ...v }));
+  return days;
 }

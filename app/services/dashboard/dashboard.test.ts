@@ -172,7 +172,7 @@ beforeAll(async () => {
 
   // First responses, by when the first reply went out: current 30, 90, 60, 120 -> median 75;
   // previous 200 -> 200. Change -125 (relative -0.625). Another shop's 1 minute is not ours.
-  // WISMO order-status contacts, by creation: current 2 (the 30- and 90-minute ones), previous 1.
+  // Order-status requests naming no order (WISMO cannot match them to an order: they do not count there).
   await request({
     topic: "order_status",
     created: "2026-03-09T01:00:00",
@@ -203,36 +203,83 @@ beforeAll(async () => {
     shop: OTHER,
   });
 
-  // WISMO self-service. Views: current 3 (9th) + 2 (15th) = 5; previous 1 (8th); the 16th's 100
-  // and another shop's are not counted. Proactive tracking emails sent: current 1 (a failed one
-  // and a returns email do not count), previous 0.
-  // Current (5 + 1) / (5 + 1 + 2) = 0.75; previous 1 / (1 + 1) = 0.5. Change +0.25 (relative +0.5).
-  const view = (day: string, views: number, shop = SHOP) =>
-    t.db.trackingViewDay.create({
-      data: { shop, orderShopifyId: orderId(1), day, views, firstViewedAt: at(`${day}T00:00:00`) },
+  // WISMO deflection: orders with a shipment that left in the period, answered without asking
+  // (looked up or told by a sent shipping email, and no order-status request naming the order).
+  // The order-status requests above name no order: they cannot be matched and do not count.
+  // Current: 501 viewed (yes); 502 emailed (yes); 503 in two shipments, emailed and asked about
+  // (no, once); 504 nothing (no); 505 only a failed shipping email and a returns email (no); 506
+  // left at 23:30 Tokyo on the 15th, viewed, asked about something else (yes) -> 3 of 6 = 0.5.
+  // Previous: 601 viewed (yes), 602 viewed and asked (no), 603 emailed (yes) -> 2 of 3.
+  // Not counted: 701 left at 00:00 Tokyo on the 16th; another shop's 801.
+  // Change 0.5 - 2/3 = -1/6 (relative -0.25).
+  let shipmentN = 0;
+  const shipment = (n: number, shipped: string, shop = SHOP) =>
+    t.db.shipmentTracking.create({
+      data: {
+        shop,
+        fulfillmentShopifyId: `gid://shopify/Fulfillment/${++shipmentN}`,
+        orderShopifyId: orderId(n),
+        orderName: `#${n}`,
+        stage: "in_transit",
+        shippedAt: at(shipped),
+      },
     });
-  await view("2026-03-09", 3);
-  await view("2026-03-15", 2);
-  await view("2026-03-16", 100);
-  await view("2026-03-08", 1);
-  await view("2026-03-10", 50, OTHER);
-  const mail = (milestone: string, kind: string, status: string, sentAt: string | null) =>
+  const view = (n: number, day: string, shop = SHOP) =>
+    t.db.trackingViewDay.create({
+      data: { shop, orderShopifyId: orderId(n), day, views: 2, firstViewedAt: at(`${day}T00:00:00`) },
+    });
+  const mail = (n: number, milestone: string, kind: string, status: string, sentAt: string | null) =>
     t.db.notification.create({
       data: {
         shop: SHOP,
         kind,
-        subjectId: "s1",
+        subjectId: `s${n}`,
         milestone,
         subject: "x",
         bodyHtml: "x",
         bodyText: "x",
         status,
+        orderShopifyId: orderId(n),
         sentAt: sentAt ? at(sentAt) : null,
       },
     });
-  await mail("shipped", "tracking", "sent", "2026-03-12T00:00:00");
-  await mail("delivered", "tracking", "failed", null);
-  await mail("approved", "returns", "sent", "2026-03-12T00:00:00");
+  const ask = (n: number, topic: "order_status" | "other", created: string) =>
+    t.db.contactRequest.create({
+      data: {
+        shop: SHOP,
+        number: ++requestN,
+        topic,
+        orderShopifyId: orderId(n),
+        lastMessageAt: at(created),
+        createdAt: at(created),
+      },
+    });
+  await shipment(501, "2026-03-09T01:00:00");
+  await view(501, "2026-03-10");
+  await shipment(502, "2026-03-10T01:00:00");
+  await mail(502, "shipped", "tracking", "sent", "2026-03-10T01:05:00");
+  await shipment(503, "2026-03-10T02:00:00");
+  await shipment(503, "2026-03-11T02:00:00");
+  await mail(503, "shipped", "tracking", "sent", "2026-03-10T02:05:00");
+  await ask(503, "order_status", "2026-03-13T00:00:00");
+  await shipment(504, "2026-03-11T03:00:00");
+  await shipment(505, "2026-03-12T03:00:00");
+  await mail(505, "shipped", "tracking", "failed", null);
+  await mail(505, "approved", "returns", "sent", "2026-03-12T00:00:00");
+  await shipment(506, "2026-03-15T14:30:00");
+  await view(506, "2026-03-16");
+  await ask(506, "other", "2026-03-16T00:00:00");
+  await shipment(601, "2026-03-03T01:00:00");
+  await view(601, "2026-03-04");
+  await shipment(602, "2026-03-04T01:00:00");
+  await view(602, "2026-03-05");
+  await ask(602, "order_status", "2026-03-06T00:00:00");
+  await shipment(603, "2026-03-05T01:00:00");
+  await mail(603, "delivered", "tracking", "sent", "2026-03-07T00:00:00");
+  await shipment(701, "2026-03-15T15:00:00");
+  await view(701, "2026-03-16");
+  await shipment(801, "2026-03-10T01:00:00", OTHER);
+  await view(801, "2026-03-10", OTHER);
 
   // Orders. Current: 101 C1, 102 C2, 103 C2, 104 C3, and 105 C4 cancelled (never counts).
   // Previous: 201 C3, 202 C5. Later: 301 C1 (the 20th). Another shop: 401 C1 in the period.
@@ -384,6 +431,7 @@ beforeAll(async () => {
   await member(`c:${customer(3)}`, 3, "2026-03-10T00:00:00", 500);
   await member("redacted:x", null, "2026-01-01T00:00:00", 200, { redactedAt: at("2026-02-01T00:00:00") });
   await member(`c:${customer(9)}`, 9, "2026-03-18T00:00:00", 300);
+  await member(`c:${customer(10)}`, 10, "2026-03-19T00:00:00", 0); // joined after the period, no points yet
   await member(`c:${customer(4)}`, 4, "2026-01-01T00:00:00", 9999, {}, OTHER);
 
   // Points liability, now: 1000 + 500 + 200 (a redacted member's points are still owed) + 300 =
@@ -496,12 +544,13 @@ describe("the dashboard against a hand-computed seed", () => {
     expect(f.change).toEqual({ absolute: -125, relative: -0.625 });
   });
 
-  it("WISMO deflection: 6 of 8 against 1 of 2", () => {
+  it("WISMO deflection: 3 of 6 shipped orders against 2 of 3", () => {
     const f = fig("wismo_deflection");
-    expect(f.current.value).toBe(0.75);
-    expect(f.current.detail).toBe("5 views, 1 email, 2 contacts");
-    expect(f.previous?.value).toBe(0.5);
-    expect(f.change).toEqual({ absolute: 0.25, relative: 0.5 });
+    expect(f.current.value).toBe(0.5);
+    expect(f.current.detail).toBe("3 of 6 shipped orders answered without asking");
+    expect(f.previous?.value).toBeCloseTo(2 / 3, 12);
+    expect(f.change?.absolute).toBeCloseTo(-1 / 6, 12);
+    expect(f.change?.relative).toBeCloseTo(-0.25, 12);
   });
 
   it("return rate and top reasons", () => {
@@ -559,6 +608,12 @@ describe("the dashboard against a hand-computed seed", () => {
     expect(f.current.breakdown).toEqual([{ label: "Points held", value: 2000 }]);
     expect(f.previous).toBeNull();
     expect(f.change).toBeNull();
+  });
+
+  it("the liability report counts members and those holding points in one pass", async () => {
+    const { liabilityReport } = await import("../loyalty/admin.server");
+    const r = await liabilityReport(t.db, SHOP, at(NOW));
+    expect([r.totalPoints, r.members, r.membersWithPoints]).toEqual([2000, 5, 4]);
   });
 
   it("another shop sees only its own figures", async () => {

@@ -67,11 +67,20 @@ export async function computeDashboard(db: Db, shop: string, range: { from: stri
   const profile = await shopProfile(db, shop);
   const { current, previous } = periods(range.from, range.to, profile.timeZone);
   const base = { db, shop, timeZone: profile.timeZone, currency: profile.currencyCode, now };
+  // Every figure and period at once: on PostgreSQL each is a statement of its own on the pool's
+  // connections; SQLite answers them one after another either way.
+  const computed = await Promise.all(
+    dashboardMetrics().map(async (m) => {
+      const [cur, prev] = await Promise.all([
+        m.compute({ ...base, period: current }),
+        m.pointInTime ? null : m.compute({ ...base, period: previous }),
+      ]);
+      return { m, cur, prev };
+    }),
+  );
   const figures: DashboardFigure[] = [];
-  for (const m of dashboardMetrics()) {
-    const cur = await m.compute({ ...base, period: current });
+  for (const { m, cur, prev } of computed) {
     if (cur === null) continue;
-    const prev = m.pointInTime ? null : await m.compute({ ...base, period: previous });
     figures.push({
       id: m.id,
       label: m.label,

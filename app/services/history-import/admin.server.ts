@@ -4,9 +4,16 @@
  */
 import type { Db } from "../../db.server";
 import { IMPORT_WINDOWS } from "../../domain/history-import/windows";
-import { latestImport, loadImportSettings, saveImportSettings } from "../../models/history-import.server";
+import {
+  ACTIVE_STATUSES,
+  detailsPauseOf,
+  latestImport,
+  loadImportSettings,
+  saveImportSettings,
+  type HistoryImportStatus,
+} from "../../models/history-import.server";
 
-import { importProgress, startHistoryImport, type HistoryImportDeps } from "./import.server";
+import { DETAILS_ATTEMPTS, importProgress, startHistoryImport, type HistoryImportDeps } from "./import.server";
 
 export { IMPORT_WINDOWS };
 
@@ -15,6 +22,8 @@ export interface ImportCardView {
   latest: {
     id: string;
     status: string;
+    /** Still under way (queued, running, applying its file or reading details). */
+    active: boolean;
     trigger: string;
     windowDays: number;
     earnPoints: boolean;
@@ -22,6 +31,11 @@ export interface ImportCardView {
     done: number;
     percent: number;
     secondsLeft: number | null;
+    /** The orders read one by one after the file (shipments, refunds, returns), once that began. */
+    details: { total: number; done: number } | null;
+    /** Reading details paused on failures that may pass: tries in a row so far, of how many, the last one. */
+    paused: { attempts: number; of: number; lastError: string } | null;
+    /** Why the import failed (a failed import only). */
     error: string | null;
     startedAt: string;
     finishedAt: string | null;
@@ -32,16 +46,19 @@ export async function importCard(db: Db, shop: string, now: Date): Promise<Impor
   const [row, settings] = await Promise.all([latestImport(db, shop), loadImportSettings(db, shop)]);
   if (!row) return { settings, latest: null };
   const progress = importProgress(row, now);
+  const pause = detailsPauseOf(row);
   return {
     settings,
     latest: {
       id: row.id,
       status: row.status,
+      active: ACTIVE_STATUSES.includes(row.status as HistoryImportStatus),
       trigger: row.trigger,
       windowDays: row.windowDays,
       earnPoints: row.earnPoints,
       ...progress,
-      error: row.error,
+      paused: pause && { attempts: pause.attempts, of: DETAILS_ATTEMPTS, lastError: pause.lastError },
+      error: row.status === "failed" ? row.error : null,
       startedAt: row.startedAt.toISOString(),
       finishedAt: row.finishedAt?.toISOString() ?? null,
     },
@@ -74,7 +91,7 @@ export async function importAgain(deps: HistoryImportDeps, shop: string, form: F
   const input = parseImportForm(form);
   if ("error" in input) return { ok: false, status: 400, message: input.error };
   const current = await latestImport(deps.db, shop);
-  if (current && ["queued", "running", "applying"].includes(current.status)) {
+  if (current && ACTIVE_STATUSES.includes(current.status as HistoryImportStatus)) {
     return { ok: false, status: 409, message: "An import is already under way; wait for it to finish." };
   }
   await saveImportSettings(deps.db, shop, { windowDays: input.windowDays, pastOrdersEarnPoints: input.earnPoints });

@@ -3,6 +3,9 @@
  * for the orders of the window, its JSONL result streamed line by line and applied through the
  * mirror functions the webhooks use, in batches, with the line reached saved after each batch so a
  * restart resumes there. Memory holds one order with its lines at a time, whatever the file's size.
+ * Then the details phase: the orders whose shipments' lines, refunds or returns' lines the file
+ * could not carry (recorded with their batch) are read one by one with reconciliation's per-order
+ * query and applied by reconciliation's own code, newest first, each crossed off once applied.
  */
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
@@ -11,28 +14,37 @@ import type { Db } from "../../db.server";
 import { applyCustomersTx } from "../../models/customers.server";
 import {
   activeImport,
+  beginDetails,
   claimApplyLease,
   claimQueuedImport,
   completeImport,
   createImport,
   failImport,
   findImport,
+  finishPendingOrder,
   lastCompletedImport,
   latestImport,
   loadImportSettings,
+  nextPendingOrders,
+  pauseDetails,
+  recordPendingOrdersTx,
+  type DetailsPause,
   saveCursor,
   updateImport,
 } from "../../models/history-import.server";
 import { applyFulfillmentsTx, applyOrdersTx } from "../../models/orders.server";
-import { applyReturnEventTx } from "../../models/shopify-returns.server";
-import { adminClient, ShopifyUserError, type GraphqlFn } from "../../shopify/admin.server";
+import { ZERO_COUNTS } from "../../models/reconciliation.server";
+import { applyReturnEventsTx } from "../../models/shopify-returns.server";
+import { adminClient, ShopifyUserError, type AdminClientOptions, type GraphqlFn } from "../../shopify/admin.server";
 import { HistoryImportStart, HistoryImportStatus, historyOrdersQuery } from "../../shopify/operations/history-import";
 import { earnForPaidOrder } from "../loyalty/earning.server";
+import { reconcileOrderById } from "../reconciliation/reconcile.server";
 
 import {
   customerRecord,
   fulfillmentRecords,
   isPaid,
+  needsDetails,
   orderRecord,
   paidOrderPayload,
   returnEvents,
@@ -41,6 +53,7 @@ import {
   type OrderLine,
   type ReturnLine,
 } from "./records";
+import { transientReason, watchFailures } from "./shopify-failures.server";
 
 export interface HistoryImportDeps {
   db: Db;
@@ -52,10 +65,18 @@ export interface HistoryImportDeps {
   batchSize?: number;
   /** Tests: stop (as a crash would) after this many batches. */
   stopAfterBatches?: number;
+  /** Tests: stop (as a crash would) after this many orders of the details phase. */
+  stopAfterDetails?: number;
+  /** How the Admin API client waits out throttling (tests pass a sleep that does not wait). */
+  admin?: AdminClientOptions;
 }
 
 const DAY_MS = 86_400_000;
 const LEASE_MS = 2 * 60_000;
+/** Tries of the details phase that may fail in a row (Shopify down, a dropped connection) before the import fails. */
+export const DETAILS_ATTEMPTS = 5;
+/** How long a paused details phase waits before the next try: 30 s, doubling, at most 5 minutes. */
+export const detailsRetryWait = (attempts: number) => Math.min(30_000 * 2 ** (attempts - 1), 5 * 60_000);
 /** How long a taken import may wait for Shopify's answer to its start before it counts as lost. */
 const LAUNCH_GRACE_MS = 5 * 60_000;
 
@@ -198,13 +219,19 @@ export async function advanceHistoryImport(deps: HistoryImportDeps, shop: string
   return applyHistoryFile(deps, shop, id);
 }
 
+/** The details phase could not go on now (a failure that may pass, in a merchant's words): later. */
+class DetailsPaused extends Error {}
+
 /** Applies the completed bulk query's file from the saved cursor on, if this process wins the lease. */
 async function applyHistoryFile(deps: HistoryImportDeps, shop: string, id: string) {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
   const leaseUntil = () => new Date(now().getTime() + LEASE_MS);
-  if (!(await claimApplyLease(db, shop, id, now(), leaseUntil()))) return "applying";
+  if (!(await claimApplyLease(db, shop, id, now(), leaseUntil()))) {
+    return (await findImport(db, shop, id))?.status ?? "missing";
+  }
   const row = (await findImport(db, shop, id))!;
+  if (row.status === "details") return readDetails(deps, shop, id);
   const batchSize = deps.batchSize ?? 500;
   let ordersImported = row.ordersImported;
   let lineNo = 0;
@@ -227,7 +254,7 @@ async function applyHistoryFile(deps: HistoryImportDeps, shop: string, id: strin
     let pendingEnd = 0;
     const write = async () => {
       if (pending.length === 0) return;
-      await applyOrderGroups(db, shop, pending, row.earnPoints, now());
+      await applyOrderGroups(db, shop, pending, { earnPoints: row.earnPoints, now: now(), importId: id });
       ordersImported += pending.length;
       pending.length = 0;
       batches += 1;
@@ -248,7 +275,7 @@ async function applyHistoryFile(deps: HistoryImportDeps, shop: string, id: strin
       const node = JSON.parse(text) as { id: string; __parentId?: string };
       if (!node.__parentId) {
         await flush(lineNo - 1);
-        group = { order: node as unknown as OrderLine, lineItems: [], returns: [] };
+        group = { order: node as unknown as OrderLine, lineItems: [], returns: [], line: lineNo };
         continue;
       }
       const current = group as OrderGroup | null;
@@ -263,23 +290,101 @@ async function applyHistoryFile(deps: HistoryImportDeps, shop: string, id: strin
     }
     await flush(lineNo);
     await write();
-    await completeImport(db, shop, id, { linesApplied: lineNo, ordersImported, finishedAt: now() });
-    return "completed";
+    await beginDetails(db, shop, id, {
+      linesApplied: lineNo,
+      ordersImported,
+      detailsAt: now(),
+      leaseUntil: leaseUntil(),
+    });
   } catch (error) {
     if (error instanceof ImportInterrupted) throw error;
     await failImport(db, shop, id, (error as Error).message, now());
     return "failed";
   }
+  return readDetails(deps, shop, id);
 }
 
 /**
- * A batch of orders with their customers, line items, shipments and returns, in one transaction,
- * through the mirror's Tx-taking functions (the webhooks' conditional writes; rows not mirrored yet
- * are inserted together). PostgreSQL: a row another writer created meanwhile makes the batch run
- * again, which changes nothing already written (every write is keyed and newest-wins). Points, when
+ * The details phase, under the lease the caller holds: each order recorded for it is read whole
+ * with reconciliation's per-order query (its follow-up pages included) and applied by
+ * reconciliation's reconcileOrder, then crossed off; the newest orders first. A restart resumes
+ * with the orders not crossed off yet; one applied but not crossed off is applied again, which
+ * changes nothing (every write is keyed and newest-wins). A failure that may pass (Shopify down or
+ * throttling past the admin client's own retries, a dropped connection, a timeout) pauses the phase:
+ * the pause is recorded and no process tries again for a while (30 s, doubling); after
+ * DETAILS_ATTEMPTS such tries in a row the import fails with a message for the merchant, and Retry.
+ * Any other error (a query Shopify rejects) fails the import at once.
+ */
+async function readDetails(deps: HistoryImportDeps, shop: string, id: string) {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+  const leaseUntil = () => new Date(now().getTime() + LEASE_MS);
+  const watched = watchFailures(deps.graphql);
+  const admin = adminClient(watched.graphql, deps.admin);
+  // What reconciliation would count as missing: nothing reads it here; the mirror is the result.
+  const counts = { ...ZERO_COUNTS };
+  let read = 0;
+  try {
+    for (;;) {
+      const ids = await nextPendingOrders(db, shop, id, 50);
+      if (ids.length === 0) break;
+      for (const orderId of ids) {
+        try {
+          // An order deleted in Shopify since the file was written has nothing more to bring.
+          await reconcileOrderById(db, admin, shop, orderId, counts, (message) =>
+            console.warn(`[history-import] ${message}`),
+          );
+        } catch (error) {
+          const reason = transientReason(error, watched.lastFailure());
+          if (reason) throw new DetailsPaused(reason);
+          throw error;
+        }
+        await finishPendingOrder(db, shop, id, orderId, leaseUntil());
+        read += 1;
+        if (deps.stopAfterDetails !== undefined && read >= deps.stopAfterDetails) throw new ImportInterrupted();
+      }
+    }
+    await completeImport(db, shop, id, { finishedAt: now() });
+    return "completed";
+  } catch (error) {
+    if (error instanceof ImportInterrupted) throw error;
+    if (error instanceof DetailsPaused) {
+      const at = now();
+      const pause = await pauseDetails(db, shop, id, { lastError: error.message, at, waitMs: detailsRetryWait });
+      if (pause.attempts < DETAILS_ATTEMPTS) return "details";
+      await failImport(db, shop, id, detailsGaveUp(pause), at);
+      return "failed";
+    }
+    await failImport(db, shop, id, (error as Error).message, now());
+    return "failed";
+  }
+}
+
+/** What the merchant reads when the details phase gave up: what happened, what is kept, what to do. */
+function detailsGaveUp(pause: DetailsPause): string {
+  const minutes = Math.max(1, Math.round((pause.at.getTime() - pause.since.getTime()) / 60_000));
+  return (
+    `Shopify did not answer while Aftercare read the shipments, refunds and returns of your past orders: ` +
+    `${pause.attempts} tries in a row failed over ${minutes === 1 ? "a minute" : `${minutes} minutes`} ` +
+    `(the last: ${pause.lastError}). The orders imported so far are kept. Retry to finish the import.`
+  );
+}
+
+/**
+ * A batch of orders with their customers, line items, shipments and returns, in one transaction:
+ * one multi-row upsert per mirror table (the owners' batch functions, with the webhooks' one-row
+ * conditions: newest wins, redacted rows stay empty, lines are only added), return events included
+ * (every return's request, then its current status). Should the database still report a conflict,
+ * the batch runs again, which changes nothing already written (every write is keyed). Points, when
  * asked for, are earned after the batch through loyalty's own earning, once per order.
  */
-export async function applyOrderGroups(db: Db, shop: string, groups: OrderGroup[], earnPoints: boolean, now: Date) {
+export async function applyOrderGroups(
+  db: Db,
+  shop: string,
+  groups: OrderGroup[],
+  options: { earnPoints: boolean; now: Date; importId?: string },
+) {
+  const { earnPoints, now } = options;
   for (let attempt = 1; ; attempt++) {
     try {
       await db.$transaction(
@@ -290,13 +395,21 @@ export async function applyOrderGroups(db: Db, shop: string, groups: OrderGroup[
             groups.flatMap((g) => customerRecord(g.order) ?? []),
           );
           await applyOrdersTx(tx, shop, groups.map(orderRecord));
-          await applyFulfillmentsTx(
+          await applyFulfillmentsTx(tx, shop, groups.flatMap(fulfillmentRecords));
+          await applyReturnEventsTx(
             tx,
             shop,
-            groups.flatMap((g) => fulfillmentRecords(g.order)),
+            groups.flatMap((g) => g.returns.flatMap(returnEvents)),
           );
-          for (const ret of groups.flatMap((g) => g.returns)) {
-            for (const e of returnEvents(ret)) await applyReturnEventTx(tx, shop, e.topic, e.record, e.eventAt);
+          // Orders whose shipments, refunds or returns the file cannot carry whole: read after it.
+          if (options.importId) {
+            const later = groups.filter(needsDetails);
+            await recordPendingOrdersTx(
+              tx,
+              shop,
+              options.importId,
+              later.map((g) => ({ orderShopifyId: g.order.id, position: g.line ?? 0 })),
+            );
           }
         },
         { maxWait: 30_000, timeout: 120_000 },
@@ -324,22 +437,34 @@ export function importProgress(
     ordersImported: number;
     applyingAt: Date | null;
     startedAt: Date;
+    detailsTotal: number | null;
+    detailsDone: number;
+    detailsAt: Date | null;
   },
   now: Date,
 ) {
   const total = row.ordersTotal ?? 0;
   const done = row.status === "completed" ? total || row.ordersImported : row.ordersImported;
-  // Shopify builds the file first (half the bar), then the app applies it (the other half).
+  // Shopify builds the file (to half the bar), the app applies it (to 70%), then reads the orders
+  // the file could not carry whole (the rest).
   let fraction = 0;
   if (row.status === "completed") fraction = 1;
-  else if (row.status === "applying" && total > 0) fraction = 0.5 + 0.5 * Math.min(1, row.ordersImported / total);
+  else if (row.status === "details" && row.detailsTotal)
+    fraction = 0.7 + 0.3 * Math.min(1, row.detailsDone / row.detailsTotal);
+  else if (row.status === "details") fraction = 0.7;
+  else if (row.status === "applying" && total > 0) fraction = 0.5 + 0.2 * Math.min(1, row.ordersImported / total);
   else if (row.status === "applying") fraction = 0.5;
   else if (row.status === "running") fraction = 0.1;
   else if (row.status === "queued") fraction = 0.02;
+  const left = (doneSoFar: number, of: number, since: Date | null) => {
+    if (!since || doneSoFar <= 0 || of <= doneSoFar) return null;
+    const rate = doneSoFar / Math.max(1, (now.getTime() - since.getTime()) / 1000);
+    return Math.ceil((of - doneSoFar) / rate);
+  };
   let secondsLeft: number | null = null;
-  if (row.status === "applying" && row.applyingAt && row.ordersImported > 0 && total > row.ordersImported) {
-    const rate = row.ordersImported / Math.max(1, (now.getTime() - row.applyingAt.getTime()) / 1000);
-    secondsLeft = Math.ceil((total - row.ordersImported) / rate);
-  }
-  return { total, done, percent: Math.round(fraction * 100), secondsLeft };
+  if (row.status === "applying") secondsLeft = left(row.ordersImported, total, row.applyingAt);
+  if (row.status === "details") secondsLeft = left(row.detailsDone, row.detailsTotal ?? 0, row.detailsAt);
+  const details =
+    row.detailsTotal === null ? null : { total: row.detailsTotal, done: Math.min(row.detailsDone, row.detailsTotal) };
+  return { total, done, percent: Math.round(fraction * 100), secondsLeft, details };
 }

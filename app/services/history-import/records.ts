@@ -17,6 +17,8 @@ import {
 type OrderNode = HistoryOrdersBulkQuery["orders"]["edges"][number]["node"];
 /** An order line of the file: the node without its nested connections, which are lines of their own. */
 export type OrderLine = Omit<OrderNode, "lineItems" | "returns">;
+/** An order as reconciliation's order query gives it: the same mirror fields, lists aside. */
+export type OrderFields = Omit<OrderLine, "fulfillments" | "refunds">;
 export type LineItemLine = OrderNode["lineItems"]["edges"][number]["node"] & { __parentId: string };
 export type ReturnLine = OrderNode["returns"]["edges"][number]["node"] & { __parentId: string };
 
@@ -25,6 +27,8 @@ export interface OrderGroup {
   order: OrderLine;
   lineItems: LineItemLine[];
   returns: ReturnLine[];
+  /** The file's line the order starts on. */
+  line?: number;
 }
 
 interface MoneyBag {
@@ -75,7 +79,7 @@ export function lineItemRecord(li: LineItemLine, currency: string): LineItemReco
   };
 }
 
-export function orderRecord(group: OrderGroup): OrderRecord {
+export function orderRecord(group: { order: OrderFields; lineItems: LineItemLine[] }): OrderRecord {
   const o = group.order;
   const currency = o.currencyCode;
   const shipping = o.shippingAddress;
@@ -110,7 +114,7 @@ export function orderRecord(group: OrderGroup): OrderRecord {
   };
 }
 
-export function customerRecord(order: OrderLine): CustomerRecord | null {
+export function customerRecord(order: OrderFields): CustomerRecord | null {
   const c = order.customer;
   if (!c) return null;
   return {
@@ -143,15 +147,37 @@ const SHIPMENT_STATUSES = new Set([
   "READY_FOR_PICKUP",
 ]);
 
+/** The fields of a shipment the mirror takes, as the bulk file and reconciliation's queries give them. */
+export interface ShipmentFields {
+  id: string;
+  name: string;
+  status: string;
+  displayStatus: string | null;
+  estimatedDeliveryAt: string | null;
+  /** Shopify's stamps (the bulk file has them; reconciliation reads the scans instead). */
+  inTransitAt?: string | null;
+  deliveredAt?: string | null;
+  createdAt: string;
+  updatedAt: string;
+  trackingInfo: { company: string | null; number: string | null; url: string | null }[];
+}
+
 /**
- * A shipment without its lines: Shopify's bulk queries cannot reach a connection inside a list
- * (Order.fulfillments), so the quantities per line come from the fulfillments/* webhooks; the
- * mirror only adds lines, so an import never erases ones a webhook wrote.
+ * The shipments of an order from the bulk file. Shopify's bulk queries cannot reach a connection
+ * inside a list (Order.fulfillments), so a shipment's lines come with it only where the file
+ * determines them exactly (exactShipmentLines); otherwise the import's details phase reads them.
+ * The mirror only adds lines, so an import never erases ones a webhook wrote.
  */
-export function fulfillmentRecords(order: OrderLine): FulfillmentRecord[] {
-  return order.fulfillments.map((f) => ({
+export function fulfillmentRecords(group: OrderGroup): FulfillmentRecord[] {
+  const exact = exactShipmentLines(group);
+  return group.order.fulfillments.map((f) => ({ ...fulfillmentRecord(group.order.id, f), lines: exact ?? [] }));
+}
+
+/** One shipment, without its lines (the caller adds what it knows of them). */
+export function fulfillmentRecord(orderShopifyId: string, f: ShipmentFields): FulfillmentRecord {
+  return {
     shopifyId: f.id,
-    orderShopifyId: order.id,
+    orderShopifyId,
     name: text(f.name),
     status: lower(f.status) ?? "success",
     shipmentStatus: f.displayStatus && SHIPMENT_STATUSES.has(f.displayStatus) ? f.displayStatus.toLowerCase() : null,
@@ -159,10 +185,48 @@ export function fulfillmentRecords(order: OrderLine): FulfillmentRecord[] {
     trackingNumbers: f.trackingInfo.map((t) => t.number).filter((n): n is string => Boolean(n)),
     trackingUrls: f.trackingInfo.map((t) => t.url).filter((u): u is string => Boolean(u)),
     estimatedDeliveryAt: date(f.estimatedDeliveryAt),
+    deliveredAt: date(f.deliveredAt),
+    inTransitAt: date(f.inTransitAt),
     shopifyCreatedAt: requireDate(f.createdAt, "fulfillment createdAt"),
     shopifyUpdatedAt: requireDate(f.updatedAt, "fulfillment updatedAt"),
     lines: [],
-  }));
+  };
+}
+
+/**
+ * The lines of an order's only shipment, when the bulk file determines them exactly, else null.
+ * Shopify's LineItem fields: `quantity` counts every unit ordered (refunded and removed ones
+ * included), `unfulfilledQuantity` the units not yet fulfilled, `nonFulfillableQuantity` the units
+ * that cannot be (refunded, removed, or nothing to ship, like a tip). What is left of a line has
+ * been fulfilled: quantity − unfulfilledQuantity − nonFulfillableQuantity. That is the only
+ * shipment's share of the line when the order has exactly one shipment, it succeeded (a cancelled
+ * one gives its units back), and no refund or return muddies the counts. Shopify's own total for
+ * the shipment (Fulfillment.totalQuantity) must agree, or the order is read in full instead.
+ */
+export function exactShipmentLines(group: OrderGroup): FulfillmentRecord["lines"] | null {
+  const { order } = group;
+  if (order.fulfillments.length !== 1 || order.refunds.length > 0 || group.returns.length > 0) return null;
+  const [only] = order.fulfillments;
+  if (only.status !== "SUCCESS") return null;
+  const lines = group.lineItems
+    .map((li) => ({
+      lineItemShopifyId: li.id,
+      quantity: li.quantity - li.unfulfilledQuantity - li.nonFulfillableQuantity,
+    }))
+    .filter((l) => l.quantity !== 0);
+  if (lines.some((l) => l.quantity < 0)) return null;
+  const total = lines.reduce((n, l) => n + l.quantity, 0);
+  return total > 0 && total === only.totalQuantity ? lines : null;
+}
+
+/**
+ * Whether the import must read the order again, in full, after the file: it has shipments,
+ * refunds or returns whose lines the file cannot carry.
+ */
+export function needsDetails(group: OrderGroup): boolean {
+  const { order } = group;
+  const hasMore = order.fulfillments.length > 0 || order.refunds.length > 0 || group.returns.length > 0;
+  return hasMore && exactShipmentLines(group) === null;
 }
 
 /** The returns/* topic whose webhook leaves a return in this status. */
@@ -174,10 +238,14 @@ const TOPIC_BY_STATUS: Record<string, string> = {
   canceled: "returns/cancel",
 };
 
+/** The returns/* topic whose webhook leaves a return in `status` (the mirror's lowercase words). */
+export const topicForReturnStatus = (status: string) => TOPIC_BY_STATUS[status] ?? "returns/approve";
+
 /**
  * A return as the webhooks would have left it: requested when it was created, then its current
  * status at the last time Shopify states (the webhooks' X-Shopify-Triggered-At orders returns).
- * A return's lines are a connection two levels down and are left to the returns/* webhooks.
+ * A return's lines are a connection two levels down: the bulk file has none, and the import's
+ * details phase (or reconciliation) adds them.
  */
 export function returnEvents(ret: ReturnLine): { topic: string; record: ReturnRecord; eventAt: Date }[] {
   const status = ret.status.toLowerCase();

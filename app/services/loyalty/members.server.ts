@@ -1,4 +1,5 @@
 import type { Db } from "../../db.server";
+import { sql, type Sql } from "../../models/raw-sql.server";
 import { DAY_MS, spendOfOrders, TIER_WINDOW_DAYS, tierFor } from "../../domain/loyalty/points";
 import type { LoyaltySettings } from "../../domain/loyalty/settings";
 
@@ -75,11 +76,12 @@ export function countMembersBefore(db: Db, shop: string, before: Date) {
   return db.loyaltyMember.count({ where: { shop, createdAt: { lt: before }, redactedAt: null } });
 }
 
-/** Which of these customers (Shopify ids) were members before `before`. */
-export async function customersWhoWereMembers(db: Db, shop: string, customerShopifyIds: string[], before: Date) {
-  const rows = await db.loyaltyMember.findMany({
-    where: { shop, customerShopifyId: { in: customerShopifyIds }, createdAt: { lt: before } },
-    select: { customerShopifyId: true },
-  });
-  return new Set(rows.map((m) => m.customerShopifyId as string));
+/**
+ * The condition "the customer `customer` (a column or expression holding a customer gid) had joined
+ * the program before `before`", for another owner's statement (the dashboard's members' repeat
+ * rate): only the loyalty area writes SQL naming its tables (docs/decisions/0021 and 0028).
+ */
+export function wasMemberBefore(customer: Sql, shop: string, before: Date): Sql {
+  return sql`EXISTS (SELECT 1 FROM "LoyaltyMember" m
+    WHERE m."shop" = ${shop} AND m."customerShopifyId" = ${customer} AND m."createdAt" < ${before})`;
 }

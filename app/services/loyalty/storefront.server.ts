@@ -3,7 +3,7 @@ import type { Db } from "../../db.server";
 import { shopCurrency } from "../../models/shop.server";
 import { gid } from "../../domain/shared/shopify-ids";
 import { expiresAt, tierProgress } from "../../domain/loyalty/points";
-import { currencyNameFor, type LoyaltyLocale, type LoyaltySettings } from "../../domain/loyalty/settings";
+import { currencyNameFor, tierNameFor, type LoyaltyLocale, type LoyaltySettings } from "../../domain/loyalty/settings";
 
 import { balanceOf, pendingUnlocks } from "./ledger.server";
 import { findMemberByCustomer } from "./members.server";
@@ -45,7 +45,7 @@ function program(settings: LoyaltySettings, locale: string, currency: string) {
     pendingDays: settings.pendingDays,
     tiers: settings.tiers.map((t) => ({
       key: t.key,
-      name: t.name,
+      name: tierNameFor(t, locale),
       thresholdMinor: t.thresholdMinor,
       multiplier: t.multiplier,
       perks: t.perks,

@@ -23,12 +23,33 @@ import {
   type ReconciliationCounts,
 } from "../../models/reconciliation.server";
 import { applyReturnEvent, shopifyReturnsOfOrder } from "../../models/shopify-returns.server";
-import { adminClient, type AdminClientOptions, type GraphqlFn } from "../../shopify/admin.server";
-import { ReconcileOrderDetail, ReconcileOrderPage } from "../../shopify/operations/reconciliation";
+import { adminClient, type AdminClient, type AdminClientOptions, type GraphqlFn } from "../../shopify/admin.server";
+import {
+  ReconcileFulfillment,
+  ReconcileFulfillmentEvents,
+  ReconcileFulfillmentLines,
+  ReconcileOrderChildIds,
+  ReconcileOrderDetail,
+  ReconcileOrderLineItems,
+  ReconcileOrderPage,
+  ReconcileOrderReturns,
+  ReconcileRefund,
+  ReconcileRefundLines,
+  ReconcileRefundTransactions,
+  ReconcileReturnLines,
+} from "../../shopify/operations/reconciliation";
 import type { ReconcileOrderDetailQuery, ReconcileOrderPageQuery } from "../../shopify/operations/types.generated";
 import { toMinor } from "../../domain/shared/money";
 import type { FulfillmentEventRecord, RefundRecord } from "../../webhooks/payloads";
-import { customerRecord, fulfillmentRecords, orderRecord, returnEvents } from "../history-import/records";
+import {
+  customerRecord,
+  fulfillmentRecord,
+  orderRecord,
+  returnEvents,
+  topicForReturnStatus,
+} from "../history-import/records";
+
+import { returnReasonWord } from "./return-reasons";
 
 /** Orders updated this long before the cursor are read again: clocks and Shopify's indexing lag. */
 export const OVERLAP_MS = 10 * 60_000;
@@ -51,11 +72,9 @@ export interface ReconcileDeps {
 }
 
 export type PassResult =
-  | { status: "completed"; counts: ReconciliationCounts; incomplete: string[]; cursor: Date }
+  | { status: "completed"; counts: ReconciliationCounts; cursor: Date }
   | { status: "busy" }
   | { status: "failed"; error: string; counts: ReconciliationCounts };
-
-type OrderDetail = NonNullable<ReconcileOrderDetailQuery["order"]>;
 
 /** One pass for one shop, unless another process is running one (then "busy"). */
 export async function reconcileShop(
@@ -69,7 +88,6 @@ export async function reconcileShop(
   if (!before) return { status: "busy" };
   deps.onClaimed?.();
   const counts: ReconciliationCounts = { ...ZERO_COUNTS };
-  const incomplete: string[] = [];
   // The cursor is the newest updatedAt read so far (Shopify's clock, not ours); a shop's first
   // pass starts a day back.
   let cursor = before.cursor ?? new Date(started.getTime() - FIRST_PASS_LOOKBACK_MS);
@@ -86,11 +104,11 @@ export async function reconcileShop(
       const ids = page.orders.nodes.map((n) => n.id);
       await deps.afterPage?.(ids);
       for (const node of page.orders.nodes) {
-        const { order } = await admin.request(ReconcileOrderDetail, { id: node.id });
+        const whole = await readWholeOrder(admin, node.id, (what) => deps.log?.(`${shop}: ${what}`));
         // Deleted since the page was read: nothing to bring over.
-        if (order) {
+        if (whole) {
           counts.ordersSeen += 1;
-          if (await reconcileOrder(deps.db, shop, order, counts)) incomplete.push(order.id);
+          await reconcileOrder(deps.db, shop, whole, counts);
         }
         const seen = new Date(node.updatedAt);
         if (seen > cursor) cursor = seen;
@@ -98,10 +116,8 @@ export async function reconcileShop(
       if (!page.orders.pageInfo.hasNextPage || !page.orders.pageInfo.endCursor) break;
       after = page.orders.pageInfo.endCursor;
     }
-    if (incomplete.length > 0)
-      deps.log?.(`${shop}: ${incomplete.length} orders had more nested items than one query reads`);
     await finishReconciliation(deps.db, shop, { cursor, finishedAt: clock(), counts });
-    return { status: "completed", counts, incomplete, cursor };
+    return { status: "completed", counts, cursor };
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     await failReconciliation(deps.db, shop, message, clock(), counts);
@@ -112,46 +128,206 @@ export async function reconcileShop(
 const lower = (value: string | null | undefined) => (value ? value.toLowerCase() : null);
 const date = (value: string | null | undefined) => (value ? new Date(value) : null);
 
+type OrderDetail = NonNullable<ReconcileOrderDetailQuery["order"]>;
+type LineItemNode = OrderDetail["lineItems"]["nodes"][number];
+type ShipmentNode = OrderDetail["fulfillments"][number];
+type RefundNode = OrderDetail["refunds"][number];
+type ReturnNode = OrderDetail["returns"]["nodes"][number];
+
+/** An order read whole: every nested item, however many pages each list took. */
+export interface WholeOrder {
+  order: OrderDetail;
+  lineItems: LineItemNode[];
+  shipments: {
+    shipment: ShipmentNode;
+    lines: ShipmentNode["fulfillmentLineItems"]["nodes"];
+    scans: ShipmentNode["events"]["nodes"];
+  }[];
+  refunds: {
+    refund: RefundNode;
+    transactions: RefundNode["transactions"]["nodes"];
+    lines: RefundNode["refundLineItems"]["nodes"];
+  }[];
+  returns: { ret: ReturnNode; lines: ReturnNode["returnLineItems"]["nodes"] }[];
+}
+
+interface Page<T> {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: T[];
+}
+
+/** A connection's items: the page in hand, then each next page `more` reads, until the last. */
+async function allPages<T>(first: Page<T>, more: (after: string) => Promise<Page<T> | null | undefined>) {
+  const items = [...first.nodes];
+  let page = first;
+  while (page.pageInfo.hasNextPage) {
+    const after = page.pageInfo.endCursor;
+    if (!after) throw new Error("Shopify announced a next page without a cursor to it.");
+    const next = await more(after);
+    // The parent was deleted between two pages: what was read is all there is.
+    if (!next) break;
+    items.push(...next.nodes);
+    page = next;
+  }
+  return items;
+}
+
+/** Order.fulfillments, Order.refunds and Fulfillment.trackingInfo as the order query reads them. */
+const FIRST_SHIPMENTS = 5;
+const FIRST_REFUNDS = 3;
+const FIRST_TRACKING = 3;
+/** How many of them the follow-up queries read at once (they are plain lists: no cursor). */
+const ALL_OF_A_LIST = 250;
+
 /**
- * Applies one order and what hangs off it; adds what was missing to `counts`. Returns true when
- * a nested list was longer than the query reads (the rest is left to webhooks and a later pass).
+ * One order with everything the mirror keeps of it: ReconcileOrderDetail, then as many follow-up
+ * queries as its longer lists need (line items, shipments, a shipment's lines and scans, refunds,
+ * a refund's lines and transactions, returns, a return's lines). Null when Shopify has no such
+ * order (deleted). Each request goes through the admin client, which waits out THROTTLED answers.
+ * Only plain lists have no cursor to follow: past 250 shipments, refunds or tracking numbers, what
+ * is read is applied and `cut` says so (failing would stop every later pass at this order).
  */
+export async function readWholeOrder(
+  admin: AdminClient,
+  id: string,
+  cut?: (what: string) => void,
+): Promise<WholeOrder | null> {
+  const { order } = await admin.request(ReconcileOrderDetail, { id });
+  if (!order) return null;
+  const lineItems = await allPages(
+    order.lineItems,
+    async (after) => (await admin.request(ReconcileOrderLineItems, { id, after })).order?.lineItems,
+  );
+
+  // Plain lists come truncated at `first`: a full one may have more, whose ids one query reads.
+  const shipmentNodes: { node: ShipmentNode; trackingCut: boolean }[] = order.fulfillments.map((node) => ({
+    node,
+    trackingCut: node.trackingInfo.length >= FIRST_TRACKING,
+  }));
+  const refundNodes: RefundNode[] = [...order.refunds];
+  if (order.fulfillments.length >= FIRST_SHIPMENTS || order.refunds.length >= FIRST_REFUNDS) {
+    const children = (await admin.request(ReconcileOrderChildIds, { id })).order;
+    if (children && (children.fulfillments.length >= ALL_OF_A_LIST || children.refunds.length >= ALL_OF_A_LIST)) {
+      cut?.(
+        `${order.name} has ${ALL_OF_A_LIST} or more shipments or refunds; the first ${ALL_OF_A_LIST} of each are read`,
+      );
+    }
+    const shipmentIds = new Set(order.fulfillments.map((f) => f.id));
+    for (const { id: shipmentId } of children?.fulfillments ?? []) {
+      if (shipmentIds.has(shipmentId)) continue;
+      const { fulfillment } = await admin.request(ReconcileFulfillment, { id: shipmentId });
+      if (fulfillment) shipmentNodes.push({ node: fulfillment, trackingCut: false });
+    }
+    const refundIds = new Set(order.refunds.map((r) => r.id));
+    for (const { id: refundId } of children?.refunds ?? []) {
+      if (refundIds.has(refundId)) continue;
+      const { refund } = await admin.request(ReconcileRefund, { id: refundId });
+      if (refund) refundNodes.push(refund);
+    }
+  }
+
+  const shipments: WholeOrder["shipments"] = [];
+  for (const { node, trackingCut } of shipmentNodes) {
+    // More tracking numbers than the order query reads: the shipment again, with all of them.
+    const shipment = trackingCut
+      ? ((await admin.request(ReconcileFulfillment, { id: node.id })).fulfillment ?? node)
+      : node;
+    if (shipment.trackingInfo.length >= ALL_OF_A_LIST) {
+      cut?.(
+        `shipment ${shipment.name} has ${ALL_OF_A_LIST} or more tracking numbers; the first ${ALL_OF_A_LIST} are read`,
+      );
+    }
+    const lines = await allPages(
+      shipment.fulfillmentLineItems,
+      async (after) =>
+        (await admin.request(ReconcileFulfillmentLines, { id: shipment.id, after })).fulfillment?.fulfillmentLineItems,
+    );
+    const scans = await allPages(
+      shipment.events,
+      async (after) =>
+        (await admin.request(ReconcileFulfillmentEvents, { id: shipment.id, after })).fulfillment?.events,
+    );
+    shipments.push({ shipment, lines, scans });
+  }
+
+  const refunds: WholeOrder["refunds"] = [];
+  for (const refund of refundNodes) {
+    const transactions = await allPages(
+      refund.transactions,
+      async (after) =>
+        (await admin.request(ReconcileRefundTransactions, { id: refund.id, after })).refund?.transactions,
+    );
+    const lines = await allPages(
+      refund.refundLineItems,
+      async (after) => (await admin.request(ReconcileRefundLines, { id: refund.id, after })).refund?.refundLineItems,
+    );
+    refunds.push({ refund, transactions, lines });
+  }
+
+  const returnNodes = await allPages(
+    order.returns,
+    async (after) => (await admin.request(ReconcileOrderReturns, { id, after })).order?.returns,
+  );
+  const returns: WholeOrder["returns"] = [];
+  for (const ret of returnNodes) {
+    const lines = await allPages(
+      ret.returnLineItems,
+      async (after) => (await admin.request(ReconcileReturnLines, { id: ret.id, after })).return?.returnLineItems,
+    );
+    returns.push({ ret, lines });
+  }
+  return { order, lineItems, shipments, refunds, returns };
+}
+
+/** Reads one order whole and applies it (reconciliation's passes and the history import's details). */
+export async function reconcileOrderById(
+  db: Db,
+  admin: AdminClient,
+  shop: string,
+  id: string,
+  counts: ReconciliationCounts,
+  log?: (message: string) => void,
+): Promise<boolean> {
+  const whole = await readWholeOrder(admin, id, (what) => log?.(`${shop}: ${what}`));
+  if (!whole) return false;
+  await reconcileOrder(db, shop, whole, counts);
+  return true;
+}
+
+const hasLines = (stored: { lines: string }) => stored.lines !== "[]" && stored.lines !== "";
+
+/** Applies one order read whole and what hangs off it; adds what was missing to `counts`. */
 export async function reconcileOrder(
   db: Db,
   shop: string,
-  order: OrderDetail,
+  whole: WholeOrder,
   counts: ReconciliationCounts,
-): Promise<boolean> {
-  let truncated = order.lineItems.pageInfo.hasNextPage || order.returns.pageInfo.hasNextPage;
-  truncated ||= order.fulfillments.length >= 5 || order.refunds.length >= 3;
-
+): Promise<void> {
+  const { order } = whole;
   const customer = customerRecord(order);
   if (customer) await applyCustomer(db, shop, customer);
   const stored = await storedOrderUpdatedAt(db, shop, order.id);
-  const lineItems = order.lineItems.nodes.map((li) => ({ ...li, __parentId: order.id }));
-  const result = await applyOrder(db, shop, orderRecord({ order, lineItems, returns: [] }));
+  const lineItems = whole.lineItems.map((li) => ({ ...li, __parentId: order.id }));
+  const result = await applyOrder(db, shop, orderRecord({ order, lineItems }));
   if (result === "created") counts.ordersCreated += 1;
   else if (result === "updated" && stored && stored < new Date(order.updatedAt)) counts.ordersUpdated += 1;
 
-  const shipments = new Map((await fulfillmentsWithLines(db, shop, order.id)).map((f) => [f.shopifyId, f]));
-  const records = fulfillmentRecords(order);
-  for (const [i, f] of order.fulfillments.entries()) {
-    truncated ||= f.fulfillmentLineItems.pageInfo.hasNextPage || f.events.pageInfo.hasNextPage;
+  const shipmentsStored = new Map((await fulfillmentsWithLines(db, shop, order.id)).map((f) => [f.shopifyId, f]));
+  for (const { shipment: f, lines: shipmentLines, scans } of whole.shipments) {
     const lines = new Map<string, number>();
-    for (const l of f.fulfillmentLineItems.nodes)
-      lines.set(l.lineItem.id, (lines.get(l.lineItem.id) ?? 0) + (l.quantity ?? 0));
+    for (const l of shipmentLines) lines.set(l.lineItem.id, (lines.get(l.lineItem.id) ?? 0) + (l.quantity ?? 0));
     const record = {
-      ...records[i],
+      ...fulfillmentRecord(order.id, f),
       lines: [...lines].map(([lineItemShopifyId, quantity]) => ({ lineItemShopifyId, quantity })),
     };
-    const mirror = shipments.get(f.id);
+    const mirror = shipmentsStored.get(f.id);
     const missing =
       !mirror ||
       mirror.shopifyUpdatedAt < record.shopifyUpdatedAt ||
       record.lines.some((l) => !mirror.lines.some((m) => m.lineItemShopifyId === l.lineItemShopifyId));
     await applyFulfillment(db, shop, record);
     if (missing) counts.shipmentsFound += 1;
-    for (const e of f.events.nodes) {
+    for (const e of scans) {
       const scan: FulfillmentEventRecord = {
         shopifyId: e.id,
         fulfillmentShopifyId: f.id,
@@ -168,47 +344,57 @@ export async function reconcileOrder(
     }
   }
 
-  for (const r of order.refunds) {
-    // A refund is written once: one read without all its lines would never get the rest.
-    if (r.refundLineItems.pageInfo.hasNextPage) {
-      truncated = true;
-      continue;
-    }
+  // A refund is written once, with every line: it is read whole above before it is applied.
+  for (const r of whole.refunds) {
     if ((await applyRefund(db, shop, refundRecord(order, r))) === "created") counts.refundsFound += 1;
   }
 
   const returns = new Map((await shopifyReturnsOfOrder(db, shop, order.id)).map((r) => [r.shopifyId, r]));
-  for (const ret of order.returns.nodes) {
-    truncated ||= ret.returnLineItems.pageInfo.hasNextPage;
-    const mirror = returns.get(ret.id);
-    const status = ret.status.toLowerCase();
-    if (mirror && mirror.status === status) continue;
-    const events = returnEvents({ ...ret, __parentId: order.id });
-    // The lines' reasons: GraphQL has only the reason definition, REST webhooks the older enum;
-    // the mirror keeps the webhooks' words, so a return first seen here has lines without one.
-    const lines = ret.returnLineItems.nodes.flatMap((l) =>
+  for (const { ret, lines: returnLines } of whole.returns) {
+    // The lines' reasons in the words REST webhooks use (the mirror's), from GraphQL's definitions.
+    const lines = returnLines.flatMap((l) =>
       "fulfillmentLineItem" in l
-        ? [{ lineItemShopifyId: l.fulfillmentLineItem.lineItem.id, quantity: l.quantity, reason: null }]
+        ? [
+            {
+              lineItemShopifyId: l.fulfillmentLineItem.lineItem.id,
+              quantity: l.quantity,
+              reason: returnReasonWord(l.returnReasonDefinition),
+            },
+          ]
         : [],
     );
-    for (const e of mirror ? events.slice(-1) : events) {
-      const record = mirror && mirror.lines !== "[]" ? e.record : { ...e.record, lines };
-      await applyReturnEvent(db, shop, e.topic, record, e.eventAt);
-    }
+    const mirror = returns.get(ret.id);
+    const status = ret.status.toLowerCase();
+    const linesMissing = lines.length > 0 && (!mirror || !hasLines(mirror));
+    if (mirror && mirror.status === status && !linesMissing) continue;
+    const events = returnEvents({ ...ret, __parentId: order.id });
     counts.returnsFound += 1;
+    if (!mirror) {
+      for (const e of events) await applyReturnEvent(db, shop, e.topic, { ...e.record, lines }, e.eventAt);
+      continue;
+    }
+    const last = events[events.length - 1];
+    const record = linesMissing ? { ...last.record, lines } : last.record;
+    const applied = await applyReturnEvent(db, shop, last.topic, record, last.eventAt);
+    if (applied === "stale" && linesMissing) {
+      // A webhook dated after the time GraphQL gives this return holds its status: keep that
+      // status and that time, and add the lines it lacks.
+      const kept = { ...record, status: mirror.status };
+      await applyReturnEvent(db, shop, topicForReturnStatus(mirror.status), kept, mirror.lastEventAt);
+    }
   }
-  return truncated;
 }
 
 /** A refund as refunds/create would record it: the refund transactions that succeeded, and its lines. */
-function refundRecord(order: OrderDetail, r: OrderDetail["refunds"][number]): RefundRecord {
-  const paid = r.transactions.nodes.filter((t) => t.kind === "REFUND" && t.status === "SUCCESS");
+function refundRecord(order: OrderDetail, whole: WholeOrder["refunds"][number]): RefundRecord {
+  const { refund: r, transactions, lines: refundLines } = whole;
+  const paid = transactions.filter((t) => t.kind === "REFUND" && t.status === "SUCCESS");
   const currency =
     paid[0]?.amountSet.shopMoney.currencyCode ??
-    r.refundLineItems.nodes[0]?.subtotalSet.shopMoney.currencyCode ??
+    refundLines[0]?.subtotalSet.shopMoney.currencyCode ??
     order.currencyCode;
   const lines = new Map<string, { quantity: number; subtotalMinor: number; restockType: string | null }>();
-  for (const rl of r.refundLineItems.nodes) {
+  for (const rl of refundLines) {
     const prev = lines.get(rl.lineItem.id);
     lines.set(rl.lineItem.id, {
       quantity: (prev?.quantity ?? 0) + rl.quantity,

@@ -66,21 +66,24 @@ async function mirror(db: Db) {
     events: events.map((e) => strip(e)),
     refunds: refunds.map((r) => ({ ...strip(r), lines: r.lines.map((l) => strip(l)) })),
     // A return's name and times come from the webhooks' own stamps (X-Shopify-Triggered-At); its
-    // lines' reasons are REST's old enum, which GraphQL no longer gives (decision 0023).
+    // lines' reasons are REST's old enum, mapped from GraphQL's reason definitions (decision 0023).
     returns: returns.map((r) => ({
       ...strip(r, ["lastEventAt", "requestedAt", "closedAt", "name", "lines"]),
-      lines: (JSON.parse(r.lines) as { reason?: string }[]).map(({ reason: _reason, ...line }) => line),
+      lines: JSON.parse(r.lines) as unknown[],
     })),
   };
 }
 
 const queries: string[] = [];
+/** The names of the operations sent, in order. */
+const operations: string[] = [];
 function deps(db: Db, extra: Partial<ReconcileDeps> = {}): ReconcileDeps {
   const graphql = sandbox.graphqlClient(s);
   return {
     db,
     graphql: async (query, options) => {
       if (options?.variables?.query) queries.push(String(options.variables.query));
+      operations.push(/\bquery (\w+)/.exec(query)?.[1] ?? "?");
       return graphql(query, options);
     },
     now: () => new Date(clock),
@@ -215,7 +218,6 @@ describe("reconciliation", () => {
         refundsFound: 1,
         returnsFound: 1,
       },
-      incomplete: [],
     });
     expect(await mirror(target.db)).toEqual(await mirror(reference.db));
     expect(await findReconciliation(target.db, s)).toMatchObject({
@@ -291,6 +293,137 @@ describe("reconciliation", () => {
     await replayDropped(dropped().filter((id) => !droppedBefore.has(id)));
     expect(await mirror(target.db)).toEqual(await mirror(reference.db));
     deliverTo = [reference.db, target.db];
+  });
+
+  it("reads every page of an order longer than one query reads, and leaves nothing out", async () => {
+    clock += 60 * 60_000;
+    const prints = Array.from({ length: 24 }, (_, i) =>
+      sandbox.addProduct(s, { title: `Print ${i + 1}`, price: "10.00" }),
+    );
+    // Only the reference hears of this order: the target has nothing of it before the pass.
+    deliverTo = [reference.db];
+    const order = sandbox.placeOrder({
+      shop: s,
+      email: "long@example.com",
+      lines: [mug, ...prints].map((p) => ({ variantId: p.variants[0].id, quantity: 2 })),
+      paid: true,
+    });
+    const li = order.lineItems;
+    expect(li).toHaveLength(25);
+    // Seven shipments: the first with 12 lines and 12 scans, the second with 4 tracking numbers, the
+    // last with the rest.
+    const first = sandbox.fulfil({
+      shop: s,
+      order,
+      lines: li.slice(0, 12).map((l) => ({ lineItemId: l.id, quantity: 1 })),
+      trackingCompany: "UPS",
+      trackingNumber: "1ZL0",
+    });
+    for (let i = 1; i <= 12; i++) {
+      clock += 60_000;
+      sandbox.carrierScan({
+        shop: s,
+        fulfillment: first,
+        status: i === 12 ? "delivered" : "in_transit",
+        message: `Scan ${i}`,
+      });
+    }
+    const singles = li.slice(12, 17).map((l) => {
+      clock += 60_000;
+      return sandbox.fulfil({
+        shop: s,
+        order,
+        lines: [{ lineItemId: l.id, quantity: 1 }],
+        trackingCompany: "USPS",
+        trackingNumber: `9400L${l.id}`,
+      });
+    });
+    const second = singles[0];
+    const tracking = await sandbox.graphqlClient(s)(
+      `mutation Track($id: ID!, $info: FulfillmentTrackingInput!) {
+        fulfillmentTrackingInfoUpdate(fulfillmentId: $id, trackingInfoInput: $info) { userErrors { message } }
+      }`,
+      {
+        variables: {
+          id: `gid://shopify/Fulfillment/${second.id}`,
+          info: { company: "USPS", numbers: ["9400A", "9400B", "9400C", "9400D"] },
+        },
+      },
+    );
+    expect(await tracking.json()).toMatchObject({ data: { fulfillmentTrackingInfoUpdate: { userErrors: [] } } });
+    sandbox.fulfil({ shop: s, order, trackingCompany: "DHL", trackingNumber: "DLAST" });
+    // Four refunds, the first with 12 lines.
+    sandbox.refund({ shop: s, order, lines: li.slice(13).map((l) => ({ lineItemId: l.id, quantity: 1 })) });
+    for (const l of li.slice(13, 16)) sandbox.refund({ shop: s, order, lines: [{ lineItemId: l.id, quantity: 1 }] });
+    // Six returns, the first with 10 lines, each with its reason.
+    const approve = (ret: ReturnType<typeof sandbox.requestReturn>) => sandbox.approveReturn({ shop: s, return: ret });
+    approve(
+      sandbox.requestReturn({
+        shop: s,
+        order,
+        lines: li.slice(0, 10).map((l) => ({ lineItemId: l.id, quantity: 1 })),
+        reason: "SIZE_TOO_SMALL",
+      }),
+    );
+    const reasons = ["COLOR", "WRONG_ITEM", "STYLE", "NOT_AS_DESCRIBED", "UNWANTED"];
+    for (const [i, l] of [li[10], li[11], li[12], li[0], li[1]].entries()) {
+      sandbox.requestReturn({ shop: s, order, lines: [{ lineItemId: l.id, quantity: 1 }], reason: reasons[i] });
+    }
+    await sandbox.flush();
+    deliverTo = [reference.db, target.db];
+
+    clock += 60 * 60_000;
+    operations.length = 0;
+    // A throttled request waits (on the sandbox's clock) as Shopify's cost fields say.
+    const pass = await reconcileShop(
+      deps(target.db, {
+        admin: {
+          sleep: async (ms) => {
+            clock += ms;
+          },
+        },
+      }),
+      s,
+    );
+    expect(pass).toMatchObject({
+      status: "completed",
+      counts: { ordersCreated: 1, shipmentsFound: 7, scansFound: 12, refundsFound: 4, returnsFound: 6 },
+    });
+    // Each longer list was followed with its own query.
+    expect(new Set(operations)).toEqual(
+      new Set([
+        "ReconcileOrderPage",
+        "ReconcileOrderDetail",
+        "ReconcileOrderLineItems",
+        "ReconcileOrderChildIds",
+        "ReconcileFulfillment",
+        "ReconcileFulfillmentLines",
+        "ReconcileFulfillmentEvents",
+        "ReconcileRefund",
+        "ReconcileRefundLines",
+        "ReconcileOrderReturns",
+        "ReconcileReturnLines",
+      ]),
+    );
+    const gid = `gid://shopify/Order/${order.id}`;
+    const got = await mirror(target.db);
+    const field = (row: object, key: string) => (row as Record<string, unknown>)[key];
+    expect(got.orders.find((o) => field(o, "shopifyId") === gid)?.lineItems).toHaveLength(25);
+    const shipments = got.fulfillments.filter((f) => field(f, "orderShopifyId") === gid);
+    expect(shipments).toHaveLength(7);
+    expect(shipments.map((f) => f.lines.length).sort((a, b) => a - b)).toEqual([1, 1, 1, 1, 1, 12, 25]);
+    expect(shipments.find((f) => field(f, "shopifyId") === `gid://shopify/Fulfillment/${second.id}`)).toMatchObject({
+      trackingNumbers: JSON.stringify(["9400A", "9400B", "9400C", "9400D"]),
+    });
+    expect(got.events.filter((e) => field(e, "orderShopifyId") === gid)).toHaveLength(12);
+    const refunds = got.refunds.filter((r) => field(r, "orderShopifyId") === gid);
+    expect(refunds.map((r) => r.lines.length).sort((a, b) => a - b)).toEqual([1, 1, 1, 12]);
+    const returns = got.returns.filter((r) => field(r, "orderShopifyId") === gid);
+    expect(returns.map((r) => r.lines.length).sort((a, b) => a - b)).toEqual([1, 1, 1, 1, 1, 10]);
+    expect(returns.flatMap((r) => r.lines as { reason: string }[]).map((l) => l.reason)).toEqual(
+      expect.arrayContaining(["size_too_small", "color", "wrong_item", "style", "not_as_described", "unwanted"]),
+    );
+    expect(got).toEqual(await mirror(reference.db));
   });
 
   it("one pass at a time per shop", async () => {

@@ -18,7 +18,8 @@ export async function reconcileInstalledShop(db: Db, shop: string, trigger: "sch
   // database, and shopify.server.ts opens the session storage on the database of that moment.
   const { unauthenticated } = await import("../../shopify.server");
   const { admin } = await unauthenticated.admin(shop);
-  return reconcileShop({ db, graphql: admin.graphql, now: now ? () => now : undefined }, shop, trigger);
+  const log = (message: string) => console.warn(`[reconciliation] ${message}`);
+  return reconcileShop({ db, graphql: admin.graphql, now: now ? () => now : undefined, log }, shop, trigger);
 }
 
 let registered = false;

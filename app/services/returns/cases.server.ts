@@ -13,6 +13,7 @@ import {
   lineValueMinor,
   LIVE_STATUSES,
   quoteReturn,
+  shipmentOnTheWay,
   type LineEligibility,
   type LineFacts,
   type Quote,
@@ -21,10 +22,13 @@ import {
   type ReturnPolicy,
 } from "../../domain/returns/policy";
 import { newItemsMinor, quoteExchange } from "../../domain/returns/exchange";
+import { SHOPIFY_REQUEST_KEY_PREFIX } from "../../domain/returns/desk";
 import { formatMoney } from "../../domain/shared/money";
+import { languageFor } from "../../domain/tracking/settings";
 import { ShopifyApiError, type AdminClient } from "../../shopify/admin.server";
 import { ProductsInCollection, ProductTags } from "../../shopify/operations/returns";
 import { findOrderWithLineItems, refundsWithLines, successfulFulfillmentsWithLines } from "../../models/orders.server";
+import { unitsInShopifyReturns } from "../../models/shopify-returns.server";
 
 import type { ExchangeChoice } from "./exchanges.server";
 import { ReturnsError } from "./errors.server";
@@ -108,10 +112,11 @@ export async function loadOrderForReturns(
 ): Promise<OrderForReturns | null> {
   const order = await findOrderWithLineItems(db, shop, orderShopifyId);
   if (!order || order.redactedAt) return null;
-  const [fulfillments, claims, refunds] = await Promise.all([
+  const [fulfillments, claims, refunds, inShopifyReturns] = await Promise.all([
     successfulFulfillmentsWithLines(db, shop, orderShopifyId),
     db.returnLineClaim.findMany({ where: { shop, orderShopifyId } }),
     refundsWithLines(db, shop, orderShopifyId),
+    unitsInShopifyReturns(db, shop, orderShopifyId),
   ]);
   return {
     order: {
@@ -135,6 +140,11 @@ export async function loadOrderForReturns(
         ? new Date(Math.min(...carrying.map((f) => f.shopifyCreatedAt.getTime())))
         : null;
       const delivered = carrying.map((f) => f.deliveredAt).filter((d): d is Date => d !== null);
+      const unitsIn = (f: (typeof carrying)[number]) =>
+        f.lines.filter((l) => l.lineItemShopifyId === li.shopifyId).reduce((m, l) => m + l.quantity, 0);
+      const inTransitQuantity = carrying
+        .filter((f) => shipmentOnTheWay(f.shipmentStatus, f.deliveredAt !== null))
+        .reduce((n, f) => n + unitsIn(f), 0);
       return {
         lineItemId: li.shopifyId,
         productId: li.productShopifyId,
@@ -150,12 +160,18 @@ export async function loadOrderForReturns(
         totalDiscountMinor: li.totalDiscountMinor,
         requiresShipping: li.requiresShipping,
         fulfilledQuantity: Math.min(fulfilledQuantity, li.quantity),
+        inTransitQuantity,
         fulfilledAt,
         deliveredAt:
           delivered.length === carrying.length && delivered.length > 0
             ? new Date(Math.max(...delivered.map((d) => d.getTime())))
             : null,
-        claimedQuantity: claims.find((c) => c.lineItemShopifyId === li.shopifyId)?.claimed ?? 0,
+        // Aftercare's claims, or Shopify's returns when they hold more (a return from before the
+        // install, or made in Shopify's admin): Aftercare's linked returns are among Shopify's.
+        claimedQuantity: Math.max(
+          claims.find((c) => c.lineItemShopifyId === li.shopifyId)?.claimed ?? 0,
+          inShopifyReturns.get(li.shopifyId) ?? 0,
+        ),
         refundedQuantity: refunds.reduce(
           (n, r) => n + r.lines.filter((l) => l.lineItemShopifyId === li.shopifyId).reduce((m, l) => m + l.quantity, 0),
           0,
@@ -409,4 +425,190 @@ export async function releaseClaims(db: Db, shop: string, lines: { lineItemShopi
       data: { claimed: { decrement: line.quantity } },
     });
   }
+}
+
+/** A line of a return request as Shopify's returns/request webhook gives it. */
+export interface RequestedInShopifyLine {
+  lineItemShopifyId: string;
+  quantity: number;
+  /** Shopify's reason (its ReturnReason in lower case, as REST payloads write it), if any. */
+  reason: string | null;
+  /** The shopper's own words (customer_note). */
+  note: string | null;
+}
+
+/** Units per order line item. */
+function unitsByLine(lines: { lineItemShopifyId: string; quantity: number }[]) {
+  const units = new Map<string, number>();
+  for (const l of lines) units.set(l.lineItemShopifyId, (units.get(l.lineItemShopifyId) ?? 0) + l.quantity);
+  return units;
+}
+
+/** Aftercare's return that Shopify's return `shopifyReturnId` already stands for, if any. */
+export function findReturnCaseForShopifyReturn(db: Db, shop: string, shopifyReturnId: string) {
+  return db.returnCase.findFirst({ where: { shop, shopifyReturnId }, include: { lines: true } });
+}
+
+/**
+ * Aftercare's oldest return of the order that waits for Shopify's (requested, not linked) with
+ * exactly these lines and quantities: the request Shopify made for it, whose link has not come yet
+ * (a customer-account shopper who closed the page, or the webhook arriving before the answer).
+ */
+export async function unlinkedReturnFor(
+  db: Db,
+  shop: string,
+  orderShopifyId: string,
+  lines: { lineItemShopifyId: string; quantity: number }[],
+): Promise<ReturnCaseWithLines | null> {
+  const wanted = unitsByLine(lines);
+  const candidates = await db.returnCase.findMany({
+    where: { shop, orderShopifyId, status: "requested", shopifyReturnId: null },
+    include: { lines: true },
+    orderBy: { requestedAt: "asc" },
+  });
+  return (
+    candidates.find((c) => {
+      const held = unitsByLine(c.lines);
+      return held.size === wanted.size && [...wanted].every(([id, n]) => held.get(id) === n);
+    }) ?? null
+  );
+}
+
+/** Links an unlinked return to Shopify's; false when it was linked meanwhile (or is no longer a request). */
+export async function linkToShopifyReturn(
+  db: Db,
+  shop: string,
+  id: string,
+  shopifyReturn: { id: string; name: string | null; status: string },
+): Promise<boolean> {
+  const { count } = await db.returnCase.updateMany({
+    where: { shop, id, status: "requested", shopifyReturnId: null },
+    data: {
+      shopifyReturnId: shopifyReturn.id,
+      shopifyStatus: shopifyReturn.status,
+      syncError: null,
+      ...(shopifyReturn.name ? { shopifyReturnName: shopifyReturn.name } : {}),
+    },
+  });
+  return count === 1;
+}
+
+/**
+ * A return request the shopper made in Shopify's own form (customer accounts), which Aftercare
+ * only learns of from returns/request: recorded as a return so the desk shows it with its lines,
+ * reasons and the shopper's notes, keyed by Shopify's return id so a repeated webhook finds it.
+ * Shopify has accepted it already and the shopper saw none of Aftercare's terms, so none apply:
+ * a refund of what the items were paid, no fees, no bonus, no auto-approval; the merchant decides.
+ * Its quantities are claimed, so the storefront and customer accounts stop offering them.
+ * Null when the order is not in the mirror (yet).
+ */
+export async function recordShopifyRequest(
+  db: Db,
+  shop: string,
+  policy: ReturnPolicy,
+  request: {
+    shopifyReturnId: string;
+    shopifyReturnName: string | null;
+    orderShopifyId: string;
+    lines: RequestedInShopifyLine[];
+  },
+  now: Date,
+): Promise<{ returnCase: ReturnCaseWithLines; created: boolean } | null> {
+  const returnNumber = request.shopifyReturnId.slice(request.shopifyReturnId.lastIndexOf("/") + 1);
+  const idempotencyKey = `${SHOPIFY_REQUEST_KEY_PREFIX}${returnNumber}`;
+  const existing = await db.returnCase.findUnique({
+    where: { shop_idempotencyKey: { shop, idempotencyKey } },
+    include: { lines: true },
+  });
+  if (existing) return { returnCase: existing, created: false };
+  const data = await loadOrderForReturns(db, shop, request.orderShopifyId);
+  if (!data) return null;
+  const chosen = request.lines.map((item) => ({
+    item,
+    line: data.lines.find((l) => l.lineItemId === item.lineItemShopifyId),
+  }));
+  if (chosen.some((c) => !c.line)) return null;
+  const reasonOf = (shopifyReason: string | null) => {
+    const code = (shopifyReason ?? "other").toUpperCase();
+    return policy.reasons.find((r) => r.shopifyReason === code)?.id ?? code.toLowerCase();
+  };
+  const itemsMinor = chosen.reduce((n, { item, line }) => n + lineValueMinor(line!, item.quantity), 0);
+  for (const { line } of chosen) {
+    try {
+      await db.returnLineClaim.create({
+        data: { shop, lineItemShopifyId: line!.lineItemId, orderShopifyId: data.order.shopifyId, claimed: 0 },
+      });
+    } catch (e) {
+      if (!isUnique(e)) throw e;
+    }
+  }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const sequence =
+      (await db.returnCase.count({ where: { shop, orderShopifyId: data.order.shopifyId } })) + 1 + attempt;
+    const number = `${data.order.name.replace(/^#/, "")}-R${sequence}`;
+    try {
+      // As in createReturnCase: nothing in the transaction throws on a lost race.
+      const outcome = await db.$transaction(async (tx) => {
+        const same = await tx.returnCase.findUnique({
+          where: { shop_idempotencyKey: { shop, idempotencyKey } },
+          include: { lines: true },
+        });
+        if (same) return { same };
+        if (await tx.returnCase.findUnique({ where: { shop_number: { shop, number } }, select: { id: true } }))
+          return { numberTaken: true as const };
+        // Shopify holds these units now, whatever Aftercare thought was left.
+        for (const { item, line } of chosen)
+          await tx.returnLineClaim.updateMany({
+            where: { shop, lineItemShopifyId: line!.lineItemId },
+            data: { claimed: { increment: item.quantity } },
+          });
+        const created = await tx.returnCase.create({
+          data: {
+            shop,
+            number,
+            idempotencyKey,
+            orderShopifyId: data.order.shopifyId,
+            orderName: data.order.name,
+            customerShopifyId: data.order.customerShopifyId,
+            email: data.order.email?.toLowerCase() ?? null,
+            locale: languageFor(data.order.customerLocale, "en"),
+            status: "requested",
+            resolution: "refund",
+            currency: data.order.currency,
+            itemsMinor,
+            resolutionMinor: itemsMinor,
+            shopifyReturnId: request.shopifyReturnId,
+            shopifyReturnName: request.shopifyReturnName,
+            shopifyStatus: "REQUESTED",
+            requestedAt: now,
+            lines: {
+              create: chosen.map(({ item, line }) => ({
+                lineItemShopifyId: line!.lineItemId,
+                productShopifyId: line!.productId,
+                variantShopifyId: line!.variantId,
+                title: line!.title,
+                variantTitle: line!.variantTitle,
+                quantity: item.quantity,
+                unitPriceMinor: Math.floor(lineValueMinor(line!, item.quantity) / item.quantity),
+                reason: reasonOf(item.reason),
+                note: item.note?.trim() ? item.note.trim().slice(0, 1000) : null,
+              })),
+            },
+          },
+          include: { lines: true },
+        });
+        return { created };
+      });
+      if ("same" in outcome && outcome.same) return { returnCase: outcome.same, created: false };
+      if ("created" in outcome && outcome.created) return { returnCase: outcome.created, created: true };
+    } catch (error) {
+      if (!isUnique(error)) throw error;
+      const same = await db.returnCase.findUnique({
+        where: { shop_idempotencyKey: { shop, idempotencyKey } },
+        include: { lines: true },
+      });
+      if (same) return { returnCase: same, created: false };
+    }
+  }
+  throw new ReturnsError(409, "busy", "Several returns were being recorded for this order at once.");
 }

@@ -6,17 +6,14 @@
 import type { Db } from "../../db.server";
 import { fromMinor } from "../../domain/shared/money";
 import { toCsv } from "../../utils/csv.server";
-import {
-  countOrdersSince,
-  findOrderWithLineItems,
-  fulfillmentsWithLines,
-  unitsBought,
-} from "../../models/orders.server";
+import { findOrderWithLineItems, fulfillmentsWithLines } from "../../models/orders.server";
 import { LIVE_STATUSES, RETURN_STATUSES, unusualReturnRate, type ReturnStatus } from "../../domain/returns/policy";
-import { DESK_LIMIT, parseDeskFilter, revenueKeptMinor, type DeskFilter } from "../../domain/returns/desk";
+import { DESK_LIMIT, parseDeskFilter, reasonLabel, returnChannel, type DeskFilter } from "../../domain/returns/desk";
+import { keyset, pageOf, type PageRequest } from "../../utils/paging.server";
 
 import { ReturnsError } from "./errors.server";
 import { findReturnCase } from "./cases.server";
+import { returnRatesOfCustomerAndShop } from "./figures.server";
 import { getReturnPolicy } from "./policy.server";
 import {
   approveReturn,
@@ -67,7 +64,22 @@ export async function listReturns(db: Db, shop: string, filter: DeskFilter, take
 
 export type DeskRow = Awaited<ReturnType<typeof listReturns>>[number];
 
-/** Units bought and returned by the customer of a return (by account, else by email). */
+/** A page of the desk, newest request first, by keyset on the request time (utils/paging.server.ts). */
+export async function returnsPage(db: Db, shop: string, filter: DeskFilter, request: PageRequest) {
+  const page = keyset(request, "requestedAt", "desc");
+  const rows = await db.returnCase.findMany({
+    where: { AND: [where(shop, filter), page.where] },
+    include: { lines: { select: { title: true, quantity: true, reason: true } } },
+    orderBy: page.orderBy,
+    take: page.take,
+  });
+  return pageOf(rows, request, (r) => ({ at: r.requestedAt.toISOString(), id: r.id }));
+}
+
+/**
+ * The customer of a return (by account, else by email): their returns, and their return rate
+ * against the shop's, both by the dashboard's definition (figures.server.ts).
+ */
 async function customerHistory(
   db: Db,
   shop: string,
@@ -78,27 +90,20 @@ async function customerHistory(
     : ret.email
       ? { email: ret.email }
       : null;
-  if (!who) return { returns: [], unitsBought: 0, unitsReturned: 0, rate: 0, shopRate: 0, unusual: false };
-  const orderWho = ret.customerShopifyId
+  if (!who) return { returns: [], ordersPlaced: 0, ordersReturned: 0, rate: 0, shopRate: 0, unusual: false };
+  const buyer = ret.customerShopifyId
     ? { customerShopifyId: ret.customerShopifyId }
-    : { email: { in: [ret.email!, ret.email!.toLowerCase()] } };
-  const [returns, bought, shopBought, shopReturned] = await Promise.all([
+    : { emails: [...new Set([ret.email!, ret.email!.toLowerCase()])] };
+  const [returns, rates] = await Promise.all([
     db.returnCase.findMany({
       where: { shop, ...who },
       include: { lines: { select: { quantity: true } } },
       orderBy: { requestedAt: "desc" },
       take: 50,
     }),
-    unitsBought(db, shop, orderWho),
-    unitsBought(db, shop),
-    db.returnCaseLine.aggregate({
-      _sum: { quantity: true },
-      where: { returnCase: { shop, status: { in: LIVE_STATUSES } } },
-    }),
+    returnRatesOfCustomerAndShop(db, shop, buyer, new Date()),
   ]);
   const live = returns.filter((r) => (LIVE_STATUSES as string[]).includes(r.status));
-  const unitsReturned = live.reduce((n, r) => n + r.lines.reduce((m, l) => m + l.quantity, 0), 0);
-  const shopRate = shopBought > 0 ? (shopReturned._sum.quantity ?? 0) / shopBought : 0;
   return {
     returns: returns.map((r) => ({
       id: r.id,
@@ -108,11 +113,12 @@ async function customerHistory(
       requestedAt: r.requestedAt,
       current: r.id === ret.id,
     })),
-    unitsBought: bought,
-    unitsReturned,
-    rate: bought > 0 ? unitsReturned / bought : 0,
-    shopRate,
-    unusual: unusualReturnRate({ returns: live.length, unitsReturned, unitsBought: bought }, shopRate),
+    ...rates,
+    // The rule compares shares: of orders here, as the dashboard counts the return rate.
+    unusual: unusualReturnRate(
+      { returns: live.length, unitsReturned: rates.ordersReturned, unitsBought: rates.ordersPlaced },
+      rates.shopRate,
+    ),
   };
 }
 
@@ -125,9 +131,12 @@ export async function returnDetail(db: Db, shop: string, id: string) {
     customerHistory(db, shop, ret),
     getReturnPolicy(db, shop),
   ]);
-  const reasonLabel = (code: string) => policy.reasons.find((r) => r.id === code)?.label.en ?? code;
   return {
-    ret: { ...ret, lines: ret.lines.map((l) => ({ ...l, reasonLabel: reasonLabel(l.reason) })) },
+    ret: {
+      ...ret,
+      channel: returnChannel(ret.idempotencyKey),
+      lines: ret.lines.map((l) => ({ ...l, reasonLabel: reasonLabel(l.reason, policy.reasons) })),
+    },
     order: order && !order.redactedAt ? order : null,
     fulfillments: fulfillments.map((f) => ({
       id: f.id,
@@ -273,112 +282,4 @@ export function returnsCsv(rows: DeskRow[]): string {
     r.shopifyReturnName,
   ]);
   return toCsv([header, ...lines]);
-}
-
-export interface ReturnInsights {
-  since: string;
-  orders: number;
-  ordersWithReturns: number;
-  returnRate: number;
-  returns: number;
-  topReasons: { reason: string; label: string; units: number }[];
-  byProduct: { title: string; units: number; returns: number }[];
-  /** Per currency: kept as exchanges and store credit, against refunds (minor units). */
-  money: {
-    currency: string;
-    keptMinor: number;
-    exchangeMinor: number;
-    storeCreditMinor: number;
-    refundedMinor: number;
-  }[];
-}
-
-export async function returnInsights(db: Db, shop: string, days: number, now = new Date()): Promise<ReturnInsights> {
-  const since = new Date(now.getTime() - days * 86_400_000);
-  const [orders, cases, policy] = await Promise.all([
-    countOrdersSince(db, shop, since),
-    db.returnCase.findMany({
-      where: { shop, requestedAt: { gte: since }, status: { in: LIVE_STATUSES } },
-      include: { lines: true },
-    }),
-    getReturnPolicy(db, shop),
-  ]);
-  const reasons = new Map<string, number>();
-  const products = new Map<string, { title: string; units: number; returns: Set<string> }>();
-  const money = new Map<string, ReturnInsights["money"][number]>();
-  for (const c of cases) {
-    for (const l of c.lines) {
-      reasons.set(l.reason, (reasons.get(l.reason) ?? 0) + l.quantity);
-      const key = l.productShopifyId ?? l.title;
-      const p = products.get(key) ?? { title: l.title, units: 0, returns: new Set<string>() };
-      p.units += l.quantity;
-      p.returns.add(c.id);
-      products.set(key, p);
-    }
-    const m = money.get(c.currency) ?? {
-      currency: c.currency,
-      keptMinor: 0,
-      exchangeMinor: 0,
-      storeCreditMinor: 0,
-      refundedMinor: 0,
-    };
-    if (c.resolution === "refund") m.refundedMinor += c.resolutionMinor;
-    else if (c.resolution === "store_credit") m.storeCreditMinor += revenueKeptMinor(c);
-    else m.exchangeMinor += revenueKeptMinor(c);
-    m.keptMinor = m.exchangeMinor + m.storeCreditMinor;
-    money.set(c.currency, m);
-  }
-  const ordersWithReturns = new Set(cases.map((c) => c.orderShopifyId)).size;
-  return {
-    since: since.toISOString(),
-    orders,
-    ordersWithReturns,
-    returnRate: orders > 0 ? ordersWithReturns / orders : 0,
-    returns: cases.length,
-    topReasons: [...reasons.entries()]
-      .map(([reason, units]) => ({
-        reason,
-        label: policy.reasons.find((r) => r.id === reason)?.label.en ?? reason,
-        units,
-      }))
-      .sort((a, b) => b.units - a.units),
-    byProduct: [...products.values()]
-      .map((p) => ({ title: p.title, units: p.units, returns: p.returns.size }))
-      .sort((a, b) => b.units - a.units)
-      .slice(0, 10),
-    money: [...money.values()],
-  };
-}
-
-/** Lines of the returns requested in [start, end) (not canceled), with each case's Shopify return id. */
-export async function returnLinesRequested(db: Db, shop: string, period: { start: Date; end: Date }) {
-  const cases = await db.returnCase.findMany({
-    where: { shop, requestedAt: { gte: period.start, lt: period.end }, status: { not: "canceled" } },
-    select: { shopifyReturnId: true, lines: { select: { reason: true, quantity: true } } },
-  });
-  return cases.map((c) => ({ shopifyReturnId: c.shopifyReturnId, lines: c.lines }));
-}
-
-/**
- * Returns resolved in [start, end) as an exchange or store credit, in the shop's currency: how many,
- * and what they kept. resolutionMinor is what the shopper got (items - fees + bonus); the bonus is
- * the shop's own money on top, not revenue kept, so it comes off: a 100 return credited as 110 keeps 100.
- */
-export async function revenueKeptByResolutions(
-  db: Db,
-  shop: string,
-  currency: string,
-  period: { start: Date; end: Date },
-) {
-  const where = {
-    shop,
-    currency,
-    resolvedAt: { gte: period.start, lt: period.end },
-    resolution: { in: ["store_credit", "exchange_variant", "exchange_any"] },
-  };
-  const [sum, returnsKept] = await Promise.all([
-    db.returnCase.aggregate({ where, _sum: { resolutionMinor: true, bonusMinor: true } }),
-    db.returnCase.count({ where }),
-  ]);
-  return { keptMinor: (sum._sum.resolutionMinor ?? 0) - (sum._sum.bonusMinor ?? 0), returnsKept };
 }

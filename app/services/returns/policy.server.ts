@@ -17,12 +17,37 @@ import {
 } from "../../domain/returns/policy";
 import { normaliseReturnTemplates, RETURN_EMAIL_LABELS, type ReturnEmail } from "../../domain/returns/email-templates";
 import { TemplateError, templateProblem } from "../email-render.server";
+import type { AdminClient } from "../../shopify/admin.server";
+import { AppDataMetafieldsSet, CurrentAppInstallation } from "../../shopify/operations/returns";
 
 import { previewReturnEmail } from "./notifications.server";
 
 export async function getReturnPolicy(db: Db, shop: string): Promise<ReturnPolicy> {
   const row = await db.returnSettings.findUnique({ where: { shop } });
   return readPolicy(row?.settings);
+}
+
+/**
+ * Where the theme's Returns block reads whether to offer the order-number-and-email lookup: an
+ * app-data metafield (on the app's installation), which app blocks read in Liquid as
+ * `app.metafields.aftercare.returns_order_lookup.value`. A shop that never saved it reads nothing,
+ * which the block takes as off, like the policy's default.
+ */
+export const STOREFRONT_LOOKUP_METAFIELD = { namespace: "aftercare", key: "returns_order_lookup" } as const;
+
+/**
+ * Tells the storefront whether the Returns block offers the lookup. The policy (database) is what
+ * the app proxy enforces; this only decides what the block renders, so a failure here leaves a
+ * block that shows one way in while the proxy answers for the other, never a lookup the merchant
+ * turned off (the proxy refuses it with sign_in_required).
+ */
+export async function publishStorefrontLookup(admin: AdminClient, on: boolean): Promise<void> {
+  const { currentAppInstallation } = await admin.request(CurrentAppInstallation);
+  await admin.mutate(AppDataMetafieldsSet, (d) => d.metafieldsSet, {
+    metafields: [
+      { ownerId: currentAppInstallation.id, ...STOREFRONT_LOOKUP_METAFIELD, type: "boolean", value: String(on) },
+    ],
+  });
 }
 
 /** Whether the shop's policy was saved at least once (either page, or the setup guide's default). */

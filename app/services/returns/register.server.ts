@@ -3,15 +3,100 @@
  * merchant acts in Shopify's admin (run after the mirror is updated, idempotent), and personal
  * data for compliance requests.
  */
+import { returnChannel } from "../../domain/returns/desk";
 import { env } from "../../env.server";
+import { adminClient, type AdminClient } from "../../shopify/admin.server";
 import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
+import { mirroredReturnStatus } from "../../models/shopify-returns.server";
 import { returnFromPayload } from "../../webhooks/payloads";
 import { registerPersonalDataArea } from "../compliance.server";
 
-import { releaseClaims } from "./cases.server";
+import {
+  findReturnCaseForShopifyReturn,
+  linkToShopifyReturn,
+  recordShopifyRequest,
+  releaseClaims,
+  unlinkedReturnFor,
+  type RequestedInShopifyLine,
+} from "./cases.server";
+import { afterCustomerRequestLinked } from "./customer-account.server";
 import { notifyReturn } from "./notifications.server";
 import { getReturnPolicy } from "./policy.server";
 import { markDeclined } from "./workflow.server";
+
+/** The shop's Admin API through its offline session, or null (not installed, Shopify unreachable). */
+async function shopAdmin(shop: string): Promise<AdminClient | null> {
+  try {
+    // Imported when needed, as reconciliation does: shopify.server.ts opens the session storage
+    // on the database of the moment it is first imported.
+    const { unauthenticated } = await import("../../shopify.server");
+    const { admin } = await unauthenticated.admin(shop);
+    return adminClient(admin.graphql);
+  } catch {
+    return null;
+  }
+}
+
+/** The lines of a returns/request payload with Shopify's reason and the shopper's note. */
+function requestedLines(ctx: WebhookContext, record: NonNullable<ReturnType<typeof returnFromPayload>>) {
+  const raw: { customer_note?: unknown }[] = Array.isArray(ctx.payload?.return_line_items)
+    ? ctx.payload.return_line_items
+    : [];
+  return (record.lines ?? []).map<RequestedInShopifyLine>((line, i) => ({
+    ...line,
+    note: typeof raw[i]?.customer_note === "string" ? (raw[i].customer_note as string) : null,
+  }));
+}
+
+/**
+ * returns/request: a return Shopify has as requested. Aftercare's own (the storefront's, or a
+ * customer-account return whose link is still to come, or never comes because the shopper left)
+ * is linked to it when its lines match; any other was asked for in Shopify's own form in
+ * customer accounts and is recorded so the desk shows it (docs/decisions/0025).
+ */
+export async function onReturnRequested(
+  ctx: WebhookContext,
+  adminFor: (shop: string) => Promise<AdminClient | null> = shopAdmin,
+) {
+  const record = returnFromPayload(ctx.payload);
+  if (!record?.orderShopifyId || !record.lines?.length) return;
+  // Only requests: a return the merchant creates in the admin is open at once.
+  if (record.status && record.status.toLowerCase() !== "requested") return;
+  if (await findReturnCaseForShopifyReturn(ctx.db, ctx.shop, record.shopifyId)) return;
+  // Delivered after the return's decline or cancelation (Shopify does not promise the order): the
+  // mirror already says so, and a request recorded now would hold its units for good.
+  const mirrored = await mirroredReturnStatus(ctx.db, ctx.shop, record.shopifyId);
+  if (mirrored === "declined" || mirrored === "canceled") return;
+  const lines = requestedLines(ctx, record);
+  const waiting = await unlinkedReturnFor(ctx.db, ctx.shop, record.orderShopifyId, lines);
+  if (waiting) {
+    const shopifyReturn = { id: record.shopifyId, name: record.name, status: "REQUESTED" };
+    if (!(await linkToShopifyReturn(ctx.db, ctx.shop, waiting.id, shopifyReturn))) return;
+    // The storefront emails and approves its own returns; the extension's link would have, had it come.
+    if (returnChannel(waiting.idempotencyKey) === "customer_account") {
+      const linked = (await findReturnCaseForShopifyReturn(ctx.db, ctx.shop, record.shopifyId))!;
+      await afterCustomerRequestLinked(ctx.shop, linked, {
+        db: ctx.db,
+        admin: await adminFor(ctx.shop),
+        secret: env().SHOPIFY_API_SECRET,
+        now: ctx.now,
+        log: (message) => ctx.note?.(message),
+      });
+    }
+    return;
+  }
+  // Linked meanwhile by the extension (between the first look and the match): nothing to record.
+  if (await findReturnCaseForShopifyReturn(ctx.db, ctx.shop, record.shopifyId)) return;
+  const recorded = await recordShopifyRequest(
+    ctx.db,
+    ctx.shop,
+    await getReturnPolicy(ctx.db, ctx.shop),
+    { shopifyReturnId: record.shopifyId, shopifyReturnName: record.name, orderShopifyId: record.orderShopifyId, lines },
+    ctx.eventAt,
+  );
+  // The order's own webhook has not been applied yet: failing lets the inbox try again later.
+  if (!recorded) throw new Error(`returns/request for ${record.orderShopifyId}, an order not mirrored yet`);
+}
 
 async function caseFor({ db, shop, payload }: WebhookContext) {
   const record = returnFromPayload(payload);
@@ -71,6 +156,7 @@ let registered = false;
 export function registerReturns() {
   if (registered) return;
   registered = true;
+  onWebhook("returns/request", (ctx) => onReturnRequested(ctx));
   onWebhook("returns/approve", onReturnApproved);
   onWebhook("returns/decline", onReturnDeclined);
   onWebhook("returns/cancel", onReturnCanceled);

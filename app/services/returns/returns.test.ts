@@ -19,6 +19,7 @@ import { createShopperReturn, returnsLookup, type StorefrontDeps } from "./store
 import { approveReturn, receiveReturn, resolveReturn } from "./workflow.server";
 import { saveReturnPolicy, getReturnPolicy } from "./policy.server";
 import { ReturnsError } from "./errors.server";
+import { returnStatusToken } from "./notifications.server";
 import { searchWords } from "./exchanges.server";
 
 const secret = process.env.SHOPIFY_API_SECRET!;
@@ -100,8 +101,10 @@ beforeAll(async () => {
   world = build();
   await world.sandbox.flush();
   const policy = await getReturnPolicy(t.db, TEST_SHOP);
+  // These tests use the theme's order-number-and-email lookup, which the merchant turns on.
   const saved = await saveReturnPolicy(t.db, TEST_SHOP, {
     ...policy,
+    storefrontLookup: true,
     exclusions: { ...policy.exclusions, tags: ["home"] },
     fees: { restockingPercent: 10, returnShippingMinor: 500, waiveForExchanges: true },
     resolutions: { ...policy.resolutions, storeCreditBonusPercent: 10 },
@@ -124,6 +127,28 @@ describe("eligibility", () => {
     ]);
     // Exchange for another option of the tee: size M.
     expect(body.lines[0].exchangeVariants.map((v) => v.id)).toEqual([world.variantGid(world.tee.variants[1].id)]);
+  });
+
+  it("says an order on its way is not returnable yet, and takes it back once delivered", async () => {
+    const { sandbox } = world;
+    const cy = sandbox.createCustomer({ shop: TEST_SHOP, email: "cy@example.com", firstName: "Cy", lastName: "D" });
+    const order = sandbox.placeOrder({
+      shop: TEST_SHOP,
+      customer: cy,
+      lines: [{ variantId: world.tee.variants[1].id, quantity: 1 }],
+      paid: true,
+    });
+    const parcel = sandbox.fulfil({ shop: TEST_SHOP, order, trackingCompany: "UPS", trackingNumber: "1Z7" });
+    sandbox.carrierScan({ shop: TEST_SHOP, fulfillment: parcel, status: "in_transit" });
+    await sandbox.flush();
+    const find = async () =>
+      (await returnsLookup(req({ order: order.name, email: "cy@example.com" }), world.deps)).body as {
+        lines: { returnable: number; reason: string | null }[];
+      };
+    expect((await find()).lines).toMatchObject([{ returnable: 0, reason: "in_transit" }]);
+    sandbox.carrierScan({ shop: TEST_SHOP, fulfillment: parcel, status: "delivered" });
+    await sandbox.flush();
+    expect((await find()).lines).toMatchObject([{ returnable: 1, reason: null }]);
   });
 
   it("gives the same 404 for a wrong email and an unknown order", async () => {
@@ -596,4 +621,51 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
       );
     },
   );
+});
+
+describe("the storefront lookup, off by default (shoppers sign in to customer accounts)", () => {
+  // Last in the file: it turns the lookup off for the shop, and back on.
+  const refuses =
+    "refuses finding an order, the search and a return from the theme with 403 sign_in_required; a status link opens";
+  it(refuses, async () => {
+    const on = await getReturnPolicy(t.db, TEST_SHOP);
+    const { token } = await lookup();
+    // A return made earlier, whose emailed status link the shopper keeps.
+    const earlier = await t.db.returnCase.findFirstOrThrow({
+      where: { shop: TEST_SHOP },
+      orderBy: { requestedAt: "asc" },
+    });
+    const statusToken = returnStatusToken(TEST_SHOP, earlier.id, secret, new Date());
+    const before = await t.db.returnCase.count();
+    try {
+      const off = { ...on, storefrontLookup: false };
+      expect(await saveReturnPolicy(t.db, TEST_SHOP, off)).toMatchObject({ ok: true });
+      const refused = { status: 403, body: { error: "sign_in_required", message: expect.stringMatching(/sign in/) } };
+      // By number and email (right or wrong), by a token from before, as a signed-in customer, the search.
+      const ada = { order: world.order.name, email: "ada@example.com" };
+      expect(await returnsLookup(req(ada), world.deps)).toEqual(refused);
+      expect(await returnsLookup(req({ order: "#99999", email: "eve@example.com" }), world.deps)).toEqual(refused);
+      expect(await returnsLookup(req({ token }), world.deps)).toEqual(refused);
+      const signedIn = { ...req(), loggedInCustomerId: String(world.ada.id) };
+      expect(await returnsLookup(signedIn, world.deps)).toEqual(refused);
+      expect(await returnsLookup(req({ search: "mug", token }), world.deps)).toEqual(refused);
+      const body = {
+        token,
+        key: key(),
+        resolution: "refund",
+        items: [{ lineItemId: world.lineGid(0), quantity: 1, reason: "too_small" }],
+      };
+      expect(await createShopperReturn(req(), body, world.deps)).toEqual(refused);
+      expect(await t.db.returnCase.count()).toBe(before);
+      const status = await returnsLookup(req({ return: statusToken }), world.deps);
+      expect(status.status).toBe(200);
+      expect(status.body).toMatchObject({ return: { number: earlier.number, orderName: earlier.orderName } });
+    } finally {
+      expect(await saveReturnPolicy(t.db, TEST_SHOP, on)).toMatchObject({ ok: true });
+    }
+    // On again: the same lookup answers as before.
+    expect((await returnsLookup(req({ order: world.order.name, email: "ada@example.com" }), world.deps)).status).toBe(
+      200,
+    );
+  });
 });

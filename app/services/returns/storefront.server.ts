@@ -1,10 +1,11 @@
 /**
  * The storefront's returns endpoints (/apps/aftercare/returns via the app proxy, signature
- * already verified by the route). Finding an order needs its number and email, or the signed
- * logged-in customer; a wrong email and an unknown order get the same 404 and failed lookups are
- * rate-limited per client and per order number, exactly as tracking does (lookup-guard.server.ts).
- * A successful lookup hands back a short-lived signed token for that order, which is what creating
- * a return needs.
+ * already verified by the route). They answer only when the merchant turned the storefront lookup
+ * on (else 403 sign_in_required; returns are made in customer accounts). Finding an order needs
+ * its number and email, or the signed logged-in customer; a wrong email and an unknown order get
+ * the same 404 and failed lookups are rate-limited per client and per order number, exactly as
+ * tracking does (lookup-guard.server.ts). A successful lookup hands back a short-lived signed
+ * token for that order, which is what creating a return needs.
  */
 import type { Db } from "../../db.server";
 import {
@@ -74,6 +75,18 @@ const NOT_FOUND: Answer = {
   status: 404,
   body: { error: "not_found", message: "We could not find an order with that number and email." },
 };
+/**
+ * The shop takes returns from signed-in shoppers only (the policy's storefrontLookup is off, the
+ * default): finding an order here, the search and a return from the theme are refused, whatever
+ * the block shows. A return's signed status link still opens it.
+ */
+const SIGN_IN_REQUIRED: Answer = {
+  status: 403,
+  body: {
+    error: "sign_in_required",
+    message: "This shop takes returns in your account: sign in with your email to start a return.",
+  },
+};
 const bad = (message: string, error = "invalid_request"): Answer => ({ status: 400, body: { error, message } });
 
 const orderToken = (shop: string, orderShopifyId: string, secret: string, now: Date) =>
@@ -117,6 +130,7 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
     return { status: 200, body: { return: await statusView(deps.db, req.shop, ret, language) } };
   }
 
+  if (!(await getReturnPolicy(deps.db, req.shop)).storefrontLookup) return SIGN_IN_REQUIRED;
   if (p.has("search")) return exchangeSearch(req, deps, now);
 
   const token = p.get("token")?.trim() ?? "";
@@ -172,9 +186,30 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
     return bad("Enter your order number and the email address used for the order.");
   }
 
-  const policy = await getReturnPolicy(deps.db, req.shop);
-  const admin = await deps.admin(req.shop);
-  const bare = await loadOrderForReturns(deps.db, req.shop, orderShopifyId);
+  const view = await orderReturnsView(deps, req.shop, orderShopifyId, language, now);
+  if (view.status !== 200) return view;
+  return {
+    status: 200,
+    body: { ...(view.body as object), token: orderToken(req.shop, orderShopifyId, deps.secret, now) },
+  };
+}
+
+/**
+ * What the shopper sees of an order's returns: each line's eligibility with the reason when not
+ * returnable, the reasons, resolutions and fees on offer, exchange options, and earlier returns.
+ * The storefront (after its lookup) and customer accounts (after the session token) both answer
+ * with it; `order` is an order the caller has already let this shopper see.
+ */
+export async function orderReturnsView(
+  deps: Pick<StorefrontDeps, "db" | "admin" | "log">,
+  shop: string,
+  orderShopifyId: string,
+  language: ReturnType<typeof languageFor>,
+  now: Date,
+): Promise<Answer> {
+  const policy = await getReturnPolicy(deps.db, shop);
+  const admin = await deps.admin(shop);
+  const bare = await loadOrderForReturns(deps.db, shop, orderShopifyId);
   if (!bare) return NOT_FOUND;
   let products: Map<string, ProductFacts>;
   try {
@@ -186,7 +221,7 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
       return { status: error.status, body: { error: error.code, message: error.message } };
     throw error;
   }
-  const data = (await loadOrderForReturns(deps.db, req.shop, orderShopifyId, products))!;
+  const data = (await loadOrderForReturns(deps.db, shop, orderShopifyId, products))!;
   const eligibility = eligibilityOf(policy, data, now);
   const resolutions = offeredResolutions(policy);
   const variants = new Map<string, { id: string; title: string; priceMinor: number }[]>();
@@ -208,7 +243,7 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
     }
   }
   const previous = await deps.db.returnCase.findMany({
-    where: { shop: req.shop, orderShopifyId },
+    where: { shop, orderShopifyId },
     include: { lines: true },
     orderBy: { requestedAt: "desc" },
     take: 10,
@@ -217,7 +252,6 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
     status: 200,
     body: {
       order: { name: data.order.name, currency: data.order.currency },
-      token: orderToken(req.shop, orderShopifyId, deps.secret, now),
       enabled: policy.enabled,
       windowDays: policy.windowDays,
       lines: data.lines.map((l, i) => lineView(l, eligibility[i], variants.get(l.productId ?? "") ?? [])),
@@ -240,7 +274,7 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
         returnShippingMinor: policy.fees.returnShippingMinor,
         waiveForExchanges: policy.fees.waiveForExchanges,
       },
-      returns: await Promise.all(previous.map((r) => statusView(deps.db, req.shop, r, language))),
+      returns: await Promise.all(previous.map((r) => statusView(deps.db, shop, r, language))),
     },
   };
 }
@@ -272,7 +306,12 @@ function lineView(
   };
 }
 
-async function statusView(db: Db, shop: string, r: ReturnCaseWithLines, language: ReturnType<typeof languageFor>) {
+export async function statusView(
+  db: Db,
+  shop: string,
+  r: ReturnCaseWithLines,
+  language: ReturnType<typeof languageFor>,
+) {
   const policy = await getReturnPolicy(db, shop);
   const showInstructions = ["approved"].includes(r.status);
   return {
@@ -312,7 +351,7 @@ interface CreateBody {
   items?: unknown;
 }
 
-function parseItems(raw: unknown): RequestedItem[] | null {
+export function parseItems(raw: unknown): RequestedItem[] | null {
   if (!Array.isArray(raw) || raw.length > 100) return null;
   const items: RequestedItem[] = [];
   for (const x of raw) {
@@ -340,6 +379,8 @@ export async function createShopperReturn(
   deps: StorefrontDeps,
 ): Promise<Answer> {
   const now = deps.now ?? new Date();
+  const policy = await getReturnPolicy(deps.db, req.shop);
+  if (!policy.storefrontLookup) return SIGN_IN_REQUIRED;
   if (typeof body.token !== "string" || body.token.length > 2048) return bad("Look up your order first.");
   const check = verifyLinkToken(body.token, {
     secret: deps.secret,
@@ -359,7 +400,6 @@ export async function createShopperReturn(
   const items = parseItems(body.items);
   if (!items) return bad("The items could not be read. Reload the page and try again.");
   const language = languageFor(typeof body.locale === "string" ? body.locale : null, "en");
-  const policy = await getReturnPolicy(deps.db, req.shop);
   try {
     const order = await loadOrderForReturns(deps.db, req.shop, check.subject);
     const exchanges = await checkExchangeChoices(await deps.admin(req.shop), {

@@ -216,7 +216,8 @@ export async function requestInShopify(shop: string, id: string, deps: WorkflowD
         .catch(forgetStaleReasons(shop)),
     );
     await deps.db.returnCase.updateMany({
-      where: { shop, id, shopifyReturnId: null },
+      // Its returns/request may have linked it already (onReturnRequested): the name comes from here.
+      where: { shop, id, OR: [{ shopifyReturnId: null }, { shopifyReturnId: payload.return!.id }] },
       data: {
         shopifyReturnId: payload.return!.id,
         shopifyReturnName: payload.return!.name,
@@ -289,11 +290,48 @@ async function createExchangeInShopify(
   });
 }
 
+/**
+ * An exchange asked for through customer accounts arrives as Shopify's return request, which
+ * cannot carry exchange items (0025-customer-account-returns.md). Approving it declines that
+ * request without telling the shopper, unlinked first so its returns/decline is not taken for
+ * Aftercare's, then creates the exchange's return as for any other exchange.
+ */
+async function replaceRequestWithExchange(
+  shop: string,
+  ret: ReturnCaseWithLines,
+  deps: WorkflowDeps,
+): Promise<ReturnCaseWithLines> {
+  const admin = needAdmin(deps.admin);
+  const requested = ret.shopifyReturnId!;
+  await deps.db.returnCase.updateMany({
+    where: { shop, id: ret.id, shopifyReturnId: requested },
+    data: { shopifyReturnId: null, shopifyStatus: null },
+  });
+  try {
+    await shopify("replace the request with the exchange", () =>
+      admin.mutate(ReturnDeclineRequest, (d) => d.returnDeclineRequest, {
+        id: requested,
+        reason: "OTHER",
+        note: "Replaced by the approved exchange.",
+      }),
+    );
+  } catch (error) {
+    await deps.db.returnCase.updateMany({
+      where: { shop, id: ret.id, shopifyReturnId: null },
+      data: { shopifyReturnId: requested, shopifyStatus: "REQUESTED" },
+    });
+    throw error;
+  }
+  return createExchangeInShopify(shop, await load(deps.db, shop, ret.id), deps);
+}
+
 export async function approveReturn(shop: string, id: string, deps: WorkflowDeps): Promise<ReturnCaseWithLines> {
   let ret = await load(deps.db, shop, id);
   if (ret.status === "approved") return ret;
   if (!canMove(ret.status, "approved"))
     throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be approved.`);
+  if (ret.shopifyReturnId && ret.shopifyStatus === "REQUESTED" && isExchange(ret.resolution as never))
+    ret = await replaceRequestWithExchange(shop, ret, deps);
   if (!ret.shopifyReturnId)
     ret = isExchange(ret.resolution as never)
       ? await createExchangeInShopify(shop, ret, deps)

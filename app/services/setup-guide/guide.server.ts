@@ -56,6 +56,8 @@ export interface SetupGuide {
   dismissed: boolean;
   /** Every step done: the guide is not shown any more. */
   complete: boolean;
+  /** The latest history import's status (null before the first): the home page follows one under way. */
+  importStatus: string | null;
 }
 
 /**
@@ -130,6 +132,10 @@ function historyNote(latest: ImportRow, completed: ImportRow): string {
     return `The last import stopped: ${latest.error ?? "unknown error"}. Retry it on the Sync page.`;
   }
   if (latest && latest.status === "queued") return "The import is queued and starts in a moment.";
+  if (latest && latest.status === "details") {
+    const orders = plural(latest.detailsTotal ?? 0, "past order");
+    return `Importing now: reading the shipments, refunds and returns of ${orders}.`;
+  }
   if (latest && (latest.status === "running" || latest.status === "applying")) {
     const total = latest.ordersTotal;
     return total
@@ -249,6 +255,7 @@ export async function loadSetupGuide(deps: { db: Db; apiKey: string }, shop: str
     total: steps.length,
     dismissed: dismissedAt !== null,
     complete: done === steps.length,
+    importStatus: latest?.status ?? null,
   };
 }
 

@@ -1,9 +1,8 @@
 /** What the admin Tracking pages show: problems to act on first, and how each carrier performs. */
 import type { Db } from "../../db.server";
 import { assessUnfulfilledDelay } from "../../domain/tracking/delay";
-import { median } from "../../domain/tracking/estimate";
 import { CARRIERS, type CarrierCode } from "../../domain/tracking/carriers";
-import { deliveredSince, getTrackingSettings, needsAttention } from "../../models/tracking.server";
+import { deliveriesByCarrier, getTrackingSettings, needsAttention } from "../../models/tracking.server";
 import { openUnfulfilledOrders } from "../../models/orders.server";
 import { shopProfile } from "../../models/shop.server";
 
@@ -77,24 +76,31 @@ export interface CarrierPerformanceRow {
 }
 
 export async function carrierPerformance(db: Db, shop: string, now: Date, days = 90): Promise<CarrierPerformanceRow[]> {
-  const rows = await deliveredSince(db, shop, new Date(now.getTime() - days * 86_400_000));
-  const groups = new Map<string, typeof rows>();
-  for (const r of rows) {
-    const key = `${r.carrier ?? ""}|${r.destinationCountry ?? ""}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  return [...groups.entries()]
-    .map(([key, list]) => {
-      const [carrier, country] = key.split("|");
-      const judged = list.filter((r) => r.deliveredOnTime !== null);
-      const transit = list.map((r) => r.transitBusinessDays).filter((d): d is number => d !== null);
-      return {
-        carrier: carrierName(carrier || null),
-        destinationCountry: country || "—",
-        delivered: list.length,
-        onTimeRate: judged.length ? judged.filter((r) => r.deliveredOnTime).length / judged.length : null,
-        medianTransitBusinessDays: transit.length ? median(transit) : null,
-      };
-    })
+  const groups = await deliveriesByCarrier(db, shop, new Date(now.getTime() - days * 86_400_000));
+  return groups
+    .map((g) => ({
+      carrier: carrierName(g.carrier),
+      destinationCountry: g.destinationCountry || "—",
+      delivered: g.delivered,
+      onTimeRate: g.judged ? g.onTime / g.judged : null,
+      medianTransitBusinessDays: medianOfCounts(g.transitDays),
+    }))
     .sort((a, b) => b.delivered - a.delivered);
+}
+
+/** The median of values given as how many times each occurs (the middle one, or the mean of the middle two). */
+export function medianOfCounts(counts: ReadonlyArray<{ days: number; shipments: number }>): number | null {
+  const sorted = [...counts].filter((c) => c.shipments > 0).sort((a, b) => a.days - b.days);
+  const total = sorted.reduce((n, c) => n + c.shipments, 0);
+  if (total === 0) return null;
+  const valueAt = (index: number) => {
+    let seen = 0;
+    for (const c of sorted) {
+      seen += c.shipments;
+      if (index < seen) return c.days;
+    }
+    return sorted[sorted.length - 1].days;
+  };
+  const mid = Math.floor(total / 2);
+  return total % 2 ? valueAt(mid) : (valueAt(mid - 1) + valueAt(mid)) / 2;
 }

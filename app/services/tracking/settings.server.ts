@@ -17,21 +17,13 @@ import { getTrackingSettings, saveTrackingSettings } from "../../models/tracking
 import { shopProfile } from "../../models/shop.server";
 import { templateProblem, type RenderedEmail } from "../email-render.server";
 import { templateFor } from "../../domain/tracking/email-templates";
+import { fieldProblem } from "../../locales/admin/problems";
 
 import { renderTrackingEmail, formatEstimate } from "./notifications.server";
 import { recommendationSourceKey } from "./recommendations.server";
 import { forgetShopForLookups } from "./lookup.server";
 
 export type SaveResult = { ok: true; settings: TrackingSettings } | { ok: false; problems: SettingsProblem[] };
-
-const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ko: "Korean", ja: "Japanese", fa: "Persian" };
-const MILESTONE_NAMES: Record<NotifiedMilestone, string> = {
-  shipped: "Shipped",
-  out_for_delivery: "Out for delivery",
-  delivered: "Delivered",
-  delayed: "Delayed",
-  exception: "Delivery problem",
-};
 
 export async function updateTrackingSettings(db: Db, shop: string, input: unknown): Promise<SaveResult> {
   const result = validateTrackingSettings(input);
@@ -44,11 +36,14 @@ export async function updateTrackingSettings(db: Db, shop: string, input: unknow
       for (const part of ["subject", "body"] as const) {
         const problem = templateProblem(template[part]);
         if (problem) {
-          const where = `Notifications › ${LANGUAGE_NAMES[language]} › ${MILESTONE_NAMES[milestone]} › ${part}`;
-          problems.push({
-            path: `notifications.templates.${language}.${milestone}.${part}`,
-            message: `${where}: the Liquid does not parse (${problem})`,
-          });
+          problems.push(
+            fieldProblem(
+              `notifications.templates.${language}.${milestone}.${part}`,
+              "form.error.template",
+              { detail: problem },
+              `field.tracking.notifications.${part}`,
+            ),
+          );
         }
       }
     }

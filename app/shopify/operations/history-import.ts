@@ -13,9 +13,16 @@ import type {
  * The bulk query the history import runs (bulkOperationRunQuery takes it as a string). Bulk
  * queries take no variables, so the order search is written into the text where SEARCH stands
  * (historyOrdersQuery). Shopify allows five connections, two deep, none inside a list field: orders,
- * their line items and their returns fit; a fulfillment's lines and scans and a refund's lines are
- * connections inside a list (Order.fulfillments, Order.refunds) and come from webhooks instead
- * (docs/decisions/0022-history-import.md). Each order's customer is the one the features need.
+ * their line items and their returns fit; a fulfillment's lines and scans, a refund's lines and a
+ * return's lines do not (connections inside the lists Order.fulfillments and Order.refunds, or
+ * three deep). What the file does carry says which orders need them: the shipments with their
+ * total quantity, the refunds' ids (a plain list) and the returns. A single successful shipment of
+ * an order with no refund and no return has its lines worked out from the line items; every other
+ * order with a shipment, refund or return is read afterwards with reconciliation's per-order query
+ * (docs/decisions/0022-history-import.md). A shipment's delivery stamps (when it went into transit
+ * and was delivered, which webhooks learn from the carrier's scans) are plain fields, read here,
+ * so a past order's return window counts from its delivery without reading its scans. Each
+ * order's customer is the one the features need.
  */
 export const HistoryOrdersBulk = operation<HistoryOrdersBulkQuery>(`#graphql
   query HistoryOrdersBulk {
@@ -29,10 +36,14 @@ export const HistoryOrdersBulk = operation<HistoryOrdersBulkQuery>(`#graphql
             status
             displayStatus
             estimatedDeliveryAt
+            inTransitAt
+            deliveredAt
             createdAt
             updatedAt
+            totalQuantity
             trackingInfo { company number url }
           }
+          refunds { id }
           lineItems {
             edges {
               node {

@@ -1,6 +1,9 @@
 import { operation } from "../admin.server";
 
 import type {
+  AppDataMetafieldsSetMutation,
+  AppDataMetafieldsSetMutationVariables,
+  CurrentAppInstallationQuery,
   ProductTagsQuery,
   ProductTagsQueryVariables,
   ProductVariantsForExchangeQuery,
@@ -328,3 +331,35 @@ export const ReturnReasonDefinitions = operation<
     }
   }
 `);
+
+/** The app's installation on the shop: the owner of app-data metafields the theme blocks read. */
+export const CurrentAppInstallation = operation<CurrentAppInstallationQuery>(`#graphql
+  query CurrentAppInstallation {
+    currentAppInstallation {
+      id
+    }
+  }
+`);
+
+/**
+ * App-data metafields on the installation, which theme app blocks read as `app.metafields` (the
+ * Returns block: whether it offers the order-number-and-email lookup).
+ */
+export const AppDataMetafieldsSet = operation<AppDataMetafieldsSetMutation, AppDataMetafieldsSetMutationVariables>(
+  `#graphql
+  mutation AppDataMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        id
+        key
+        value
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`,
+);

@@ -684,6 +684,32 @@ export type FulfillmentStatus =
   | 'PENDING'
   | 'SUCCESS';
 
+export type MetafieldsSetInput = {
+  compareDigest?: string | null | undefined;
+  key: string;
+  namespace?: string | null | undefined;
+  ownerId: string;
+  type?: string | null | undefined;
+  value: string;
+};
+
+export type MetafieldsSetUserErrorCode =
+  | 'APP_NOT_AUTHORIZED'
+  | 'BLANK'
+  | 'CAPABILITY_VIOLATION'
+  | 'INCLUSION'
+  | 'INTERNAL_ERROR'
+  | 'INVALID'
+  | 'INVALID_COMPARE_DIGEST'
+  | 'INVALID_TYPE'
+  | 'INVALID_VALUE'
+  | 'LESS_THAN_OR_EQUAL_TO'
+  | 'PRESENT'
+  | 'STALE_OBJECT'
+  | 'TAKEN'
+  | 'TOO_LONG'
+  | 'TOO_SHORT';
+
 export type MoneyInput = {
   amount: string;
   currencyCode: CurrencyCode;
@@ -919,6 +945,13 @@ export type StoreCreditRefundInput = {
   expiresAt?: string | null | undefined;
 };
 
+export type AppDataMetafieldsSetMutationVariables = Exact<{
+  metafields: Array<MetafieldsSetInput> | MetafieldsSetInput;
+}>;
+
+
+export type AppDataMetafieldsSetMutation = { metafieldsSet: { metafields: Array<{ id: string, key: string, value: string }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: MetafieldsSetUserErrorCode | null }> } | null };
+
 export type CollectionProductsQueryVariables = Exact<{
   id: string;
   first: number;
@@ -931,6 +964,11 @@ export type CollectionProductsQuery = { collection: { id: string, products: { no
           | { preview: { image: { url: string, altText: string | null } | null } | null }
           | { preview: { image: { url: string, altText: string | null } | null } | null }
          | null, priceRangeV2: { minVariantPrice: { amount: string, currencyCode: CurrencyCode } } }> } } | null };
+
+export type CurrentAppInstallationQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CurrentAppInstallationQuery = { currentAppInstallation: { id: string } };
 
 export type ExchangeProductSearchQueryVariables = Exact<{
   query: string;
@@ -1181,7 +1219,7 @@ export type HistoryImportStatusQuery = { bulkOperation: { id: string, status: Bu
 export type HistoryOrdersBulkQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type HistoryOrdersBulkQuery = { orders: { edges: Array<{ node: { id: string, name: string, number: number, email: string | null, phone: string | null, test: boolean, customerLocale: string | null, currencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, tags: Array<string>, processedAt: string, createdAt: string, updatedAt: string, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentSubtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentTotalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, shippingAddress: { city: string | null, province: string | null, provinceCode: string | null, countryCodeV2: CountryCode | null, zip: string | null } | null, customer: { id: string, firstName: string | null, lastName: string | null, locale: string, state: CustomerState, tags: Array<string>, createdAt: string, updatedAt: string, defaultEmailAddress: { emailAddress: string, marketingState: CustomerEmailAddressMarketingState } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, estimatedDeliveryAt: string | null, createdAt: string, updatedAt: string, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }> }>, lineItems: { edges: Array<{ node: { id: string, title: string, variantTitle: string | null, sku: string | null, quantity: number, requiresShipping: boolean, unfulfilledQuantity: number, nonFulfillableQuantity: number, product: { id: string } | null, variant: { id: string } | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalDiscountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } }> }, returns: { edges: Array<{ node: { id: string, name: string, status: ReturnStatus, totalQuantity: number, createdAt: string, requestApprovedAt: string | null, closedAt: string | null, decline: { reason: ReturnDeclineReason, note: string | null } | null } }> } } }> } };
+export type HistoryOrdersBulkQuery = { orders: { edges: Array<{ node: { id: string, name: string, number: number, email: string | null, phone: string | null, test: boolean, customerLocale: string | null, currencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, tags: Array<string>, processedAt: string, createdAt: string, updatedAt: string, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentSubtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentTotalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, shippingAddress: { city: string | null, province: string | null, provinceCode: string | null, countryCodeV2: CountryCode | null, zip: string | null } | null, customer: { id: string, firstName: string | null, lastName: string | null, locale: string, state: CustomerState, tags: Array<string>, createdAt: string, updatedAt: string, defaultEmailAddress: { emailAddress: string, marketingState: CustomerEmailAddressMarketingState } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, estimatedDeliveryAt: string | null, inTransitAt: string | null, deliveredAt: string | null, createdAt: string, updatedAt: string, totalQuantity: number, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }> }>, refunds: Array<{ id: string }>, lineItems: { edges: Array<{ node: { id: string, title: string, variantTitle: string | null, sku: string | null, quantity: number, requiresShipping: boolean, unfulfilledQuantity: number, nonFulfillableQuantity: number, product: { id: string } | null, variant: { id: string } | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalDiscountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } }> }, returns: { edges: Array<{ node: { id: string, name: string, status: ReturnStatus, totalQuantity: number, createdAt: string, requestApprovedAt: string | null, closedAt: string | null, decline: { reason: ReturnDeclineReason, note: string | null } | null } }> } } }> } };
 
 export type LoyaltyDiscountByCodeQueryVariables = Exact<{
   code: string;
@@ -1903,15 +1941,53 @@ export type ProductVariantsForExchangeQueryVariables = Exact<{
 
 export type ProductVariantsForExchangeQuery = { product: { id: string, title: string, variants: { nodes: Array<{ id: string, title: string, availableForSale: boolean, price: string }> } } | null };
 
+export type ReconcileFulfillmentQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ReconcileFulfillmentQuery = { fulfillment: { id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, estimatedDeliveryAt: string | null, createdAt: string, updatedAt: string, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }>, fulfillmentLineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ quantity: number | null, lineItem: { id: string } }> }, events: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: FulfillmentEventStatus, message: string | null, happenedAt: string, city: string | null, province: string | null, country: string | null, estimatedDeliveryAt: string | null }> } } | null };
+
+export type ReconcileFulfillmentEventsQueryVariables = Exact<{
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReconcileFulfillmentEventsQuery = { fulfillment: { events: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: FulfillmentEventStatus, message: string | null, happenedAt: string, city: string | null, province: string | null, country: string | null, estimatedDeliveryAt: string | null }> } } | null };
+
+export type ReconcileFulfillmentLinesQueryVariables = Exact<{
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReconcileFulfillmentLinesQuery = { fulfillment: { fulfillmentLineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ quantity: number | null, lineItem: { id: string } }> } } | null };
+
+export type ReconcileOrderChildIdsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ReconcileOrderChildIdsQuery = { order: { fulfillments: Array<{ id: string }>, refunds: Array<{ id: string }> } | null };
+
 export type ReconcileOrderDetailQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ReconcileOrderDetailQuery = { order: { id: string, name: string, number: number, email: string | null, phone: string | null, test: boolean, customerLocale: string | null, currencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, tags: Array<string>, processedAt: string, createdAt: string, updatedAt: string, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentSubtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentTotalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, shippingAddress: { city: string | null, province: string | null, provinceCode: string | null, countryCodeV2: CountryCode | null, zip: string | null } | null, customer: { id: string, firstName: string | null, lastName: string | null, locale: string, state: CustomerState, tags: Array<string>, createdAt: string, updatedAt: string, defaultEmailAddress: { emailAddress: string, marketingState: CustomerEmailAddressMarketingState } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, lineItems: { pageInfo: { hasNextPage: boolean }, nodes: Array<{ id: string, title: string, variantTitle: string | null, sku: string | null, quantity: number, requiresShipping: boolean, unfulfilledQuantity: number, nonFulfillableQuantity: number, product: { id: string } | null, variant: { id: string } | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalDiscountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> }, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, estimatedDeliveryAt: string | null, createdAt: string, updatedAt: string, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }>, fulfillmentLineItems: { pageInfo: { hasNextPage: boolean }, nodes: Array<{ quantity: number | null, lineItem: { id: string } }> }, events: { pageInfo: { hasNextPage: boolean }, nodes: Array<{ id: string, status: FulfillmentEventStatus, message: string | null, happenedAt: string, city: string | null, province: string | null, country: string | null, estimatedDeliveryAt: string | null }> } }>, refunds: Array<{ id: string, note: string | null, createdAt: string | null, processedAt: string, transactions: { nodes: Array<{ kind: OrderTransactionKind, status: OrderTransactionStatus, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> }, refundLineItems: { pageInfo: { hasNextPage: boolean }, nodes: Array<{ quantity: number, restockType: RefundLineItemRestockType, lineItem: { id: string }, subtotalSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> } }>, returns: { pageInfo: { hasNextPage: boolean }, nodes: Array<{ id: string, name: string, status: ReturnStatus, totalQuantity: number, createdAt: string, requestApprovedAt: string | null, closedAt: string | null, decline: { reason: ReturnDeclineReason, note: string | null } | null, returnLineItems: { pageInfo: { hasNextPage: boolean }, nodes: Array<
-            | { quantity: number, fulfillmentLineItem: { lineItem: { id: string } } }
-            | { quantity: number }
+export type ReconcileOrderDetailQuery = { order: { id: string, name: string, number: number, email: string | null, phone: string | null, test: boolean, customerLocale: string | null, currencyCode: CurrencyCode, displayFinancialStatus: OrderDisplayFinancialStatus | null, displayFulfillmentStatus: OrderDisplayFulfillmentStatus, cancelledAt: string | null, cancelReason: OrderCancelReason | null, closedAt: string | null, tags: Array<string>, processedAt: string, createdAt: string, updatedAt: string, subtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentSubtotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalShippingPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } | null, currentTotalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalDiscountsSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, currentTotalPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, shippingAddress: { city: string | null, province: string | null, provinceCode: string | null, countryCodeV2: CountryCode | null, zip: string | null } | null, customer: { id: string, firstName: string | null, lastName: string | null, locale: string, state: CustomerState, tags: Array<string>, createdAt: string, updatedAt: string, defaultEmailAddress: { emailAddress: string, marketingState: CustomerEmailAddressMarketingState } | null, defaultPhoneNumber: { phoneNumber: string } | null } | null, lineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, title: string, variantTitle: string | null, sku: string | null, quantity: number, requiresShipping: boolean, unfulfilledQuantity: number, nonFulfillableQuantity: number, product: { id: string } | null, variant: { id: string } | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalDiscountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> }, fulfillments: Array<{ id: string, name: string, status: FulfillmentStatus, displayStatus: FulfillmentDisplayStatus | null, estimatedDeliveryAt: string | null, createdAt: string, updatedAt: string, trackingInfo: Array<{ company: string | null, number: string | null, url: string | null }>, fulfillmentLineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ quantity: number | null, lineItem: { id: string } }> }, events: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: FulfillmentEventStatus, message: string | null, happenedAt: string, city: string | null, province: string | null, country: string | null, estimatedDeliveryAt: string | null }> } }>, refunds: Array<{ id: string, note: string | null, createdAt: string | null, processedAt: string, transactions: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ kind: OrderTransactionKind, status: OrderTransactionStatus, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> }, refundLineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ quantity: number, restockType: RefundLineItemRestockType, lineItem: { id: string }, subtotalSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> } }>, returns: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, status: ReturnStatus, totalQuantity: number, createdAt: string, requestApprovedAt: string | null, closedAt: string | null, decline: { reason: ReturnDeclineReason, note: string | null } | null, returnLineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<
+            | { quantity: number, fulfillmentLineItem: { lineItem: { id: string } }, returnReasonDefinition: { handle: string } | null }
+            | { quantity: number, returnReasonDefinition: { handle: string } | null }
           > } }> } } | null };
+
+export type ReconcileOrderLineItemsQueryVariables = Exact<{
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReconcileOrderLineItemsQuery = { order: { lineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, title: string, variantTitle: string | null, sku: string | null, quantity: number, requiresShipping: boolean, unfulfilledQuantity: number, nonFulfillableQuantity: number, product: { id: string } | null, variant: { id: string } | null, originalUnitPriceSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, totalDiscountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> } } | null };
 
 export type ReconcileOrderPageQueryVariables = Exact<{
   query: string;
@@ -1921,6 +1997,51 @@ export type ReconcileOrderPageQueryVariables = Exact<{
 
 
 export type ReconcileOrderPageQuery = { orders: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, updatedAt: string }> } };
+
+export type ReconcileOrderReturnsQueryVariables = Exact<{
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReconcileOrderReturnsQuery = { order: { returns: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, status: ReturnStatus, totalQuantity: number, createdAt: string, requestApprovedAt: string | null, closedAt: string | null, decline: { reason: ReturnDeclineReason, note: string | null } | null, returnLineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<
+            | { quantity: number, fulfillmentLineItem: { lineItem: { id: string } }, returnReasonDefinition: { handle: string } | null }
+            | { quantity: number, returnReasonDefinition: { handle: string } | null }
+          > } }> } } | null };
+
+export type ReconcileRefundQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ReconcileRefundQuery = { refund: { id: string, note: string | null, createdAt: string | null, processedAt: string, transactions: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ kind: OrderTransactionKind, status: OrderTransactionStatus, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> }, refundLineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ quantity: number, restockType: RefundLineItemRestockType, lineItem: { id: string }, subtotalSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> } } | null };
+
+export type ReconcileRefundLinesQueryVariables = Exact<{
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReconcileRefundLinesQuery = { refund: { refundLineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ quantity: number, restockType: RefundLineItemRestockType, lineItem: { id: string }, subtotalSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> } } | null };
+
+export type ReconcileRefundTransactionsQueryVariables = Exact<{
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReconcileRefundTransactionsQuery = { refund: { transactions: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ kind: OrderTransactionKind, status: OrderTransactionStatus, amountSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } }> } } | null };
+
+export type ReconcileReturnLinesQueryVariables = Exact<{
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReconcileReturnLinesQuery = { return: { returnLineItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<
+        | { quantity: number, fulfillmentLineItem: { lineItem: { id: string } }, returnReasonDefinition: { handle: string } | null }
+        | { quantity: number, returnReasonDefinition: { handle: string } | null }
+      > } } | null };
 
 export type ReturnableFulfillmentsQueryVariables = Exact<{
   orderId: string;

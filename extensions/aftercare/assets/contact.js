@@ -89,10 +89,12 @@
         /** @type {ProxyReply<ContactConfig> | null} */
         const answer = await this.call("load");
         if (!answer) return;
+        this.removeAttribute("aria-busy");
         if (!answer.ok) return this.say(this.dataset.textUnavailable || "");
         this.config = answer.body;
         this.render();
       } catch {
+        this.removeAttribute("aria-busy");
         this.say(this.dataset.textUnavailable || "");
       }
     }
@@ -228,8 +230,11 @@
         shown += inGroup;
       }
       find(this, "[data-faq-status]").textContent =
-        (q ? (shown ? fill(this.faqResultsText(shown), { count: String(shown) }) : this.dataset.textFaqNone) : "") ||
-        "";
+        (q
+          ? shown
+            ? fill(this.faqResultsText(shown), { count: new Intl.NumberFormat(this.locale).format(shown) })
+            : this.dataset.textFaqNone
+          : "") || "";
     }
 
     /**
@@ -279,8 +284,24 @@
       const invalid = {};
       for (const field of form.elements) {
         const input = /** @type {HTMLInputElement} */ (field);
-        if (input.validity && !input.validity.valid)
-          invalid[input.name] = input.validationMessage || this.dataset.textError || "";
+        if (!input.validity) continue;
+        input.setCustomValidity("");
+        const short = input.minLength > 0 && input.value.length > 0 && input.value.trim().length < input.minLength;
+        // The block's words, never the browser's validationMessage (the browser's language, not the page's).
+        const text = this.dataset;
+        const problem = input.validity.valueMissing
+          ? text.textRequired
+          : input.validity.typeMismatch
+            ? text.textInvalidEmail
+            : short
+              ? fill(text.textTooShort || "", { min: new Intl.NumberFormat(this.locale).format(input.minLength) })
+              : input.validity.valid
+                ? ""
+                : text.textError;
+        if (problem) {
+          input.setCustomValidity(problem);
+          invalid[input.name] = problem;
+        }
       }
       if (this.markFields(form, invalid)) return;
       /** @type {HTMLButtonElement} */
@@ -306,7 +327,13 @@
         form.hidden = true;
         const sent = find(this, "[data-sent]");
         const ref = find(sent, "[data-sent-reference]");
-        ref.textContent = fill(ref.dataset.template || "", { reference: answer.body.reference });
+        // The reference kept whole and left to right in any language's sentence ("REQ-1042").
+        const [before, after = ""] = (ref.dataset.template || "").split("__reference__");
+        const reference = Object.assign(document.createElement("bdi"), {
+          dir: "ltr",
+          textContent: answer.body.reference,
+        });
+        ref.replaceChildren(before, reference, after);
         const expect = answer.body.expectedReplyBy;
         find(sent, "[data-sent-expect]").textContent = expect
           ? fill(this.dataset.textExpectBy || "", { when: this.when(expect) })

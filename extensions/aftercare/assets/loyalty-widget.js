@@ -95,6 +95,17 @@
       return new Intl.NumberFormat(this.locale).format(n);
     }
 
+    /**
+     * A counted phrase in the form the language's plural rules call for ("1 point", "5 points"),
+     * its count in the page's digits.
+     * @param {string | Record<string, string>} forms @param {number} n
+     */
+    count(forms, n) {
+      const text =
+        typeof forms === "string" ? forms : forms[new Intl.PluralRules(this.locale).select(n)] || forms.other;
+      return text.replace("__N__", this.number(n));
+    }
+
     /** @param {number} minor @param {string} currency */
     money(minor, currency) {
       const digits =
@@ -113,14 +124,23 @@
         /** @type {ProxyReply<LoyaltySummary> | null} */
         const answer = await this.call("load");
         if (!answer) return;
+        this.reveal();
         if (!answer.ok) return this.say(this.refusal(answer));
         this.data = answer.body;
         this.render();
         this.say("");
       } catch {
         // A network failure's own text ("Failed to fetch") means nothing to a shopper.
+        this.reveal();
         this.say(this.strings.error);
       }
+    }
+
+    /** Shows what the answer filled, all at once, in the space held for it. */
+    reveal() {
+      find(this, "[data-body]").hidden = false;
+      // Waiting is over, answer or not: a list left busy would be skipped by screen readers for good.
+      this.slot$("rewards").setAttribute("aria-busy", "false");
     }
 
     /**
@@ -129,12 +149,15 @@
      * @param {{ status: number, body: ProxyRefusal }} answer
      */
     refusal({ status, body }) {
-      return this.strings[body.error || ""] || (status < 429 && body.message) || this.strings.error;
+      const known = /** @type {string | undefined} */ (this.strings[body.error || ""]);
+      return known || (status < 429 && body.message) || this.strings.error;
     }
 
-    /** @param {LoyaltySummary["rewards"][number]} reward */
-    rewardText(reward) {
-      return this.strings.points.replace("__N__", this.number(reward.pointsCost));
+    /** A reward's cost in the program's name for its points ("500 stars"). @param {{ pointsCost: number }} reward */
+    costText(reward) {
+      const named = this.data?.program.currencyName;
+      const text = this.count(this.strings.points, reward.pointsCost);
+      return named ? text.replace(this.strings.pointsName, named) : text;
     }
 
     render() {
@@ -147,10 +170,7 @@
       for (const reward of rewards) {
         const item = copy(template);
         find(item, '[data-slot="title"]').textContent = reward.title;
-        find(item, '[data-slot="cost"]').textContent = this.rewardText(reward).replace(
-          this.strings.pointsName,
-          pointsName,
-        );
+        find(item, '[data-slot="cost"]').textContent = this.costText(reward);
         find(item, '[data-slot="minimum"]').textContent = reward.minimumOrderMinor
           ? this.strings.minimum.replace("__A__", this.money(reward.minimumOrderMinor, currency))
           : "";
@@ -165,7 +185,6 @@
         }
         list.append(item);
       }
-      list.setAttribute("aria-busy", "false");
 
       if (!member) {
         const ways = this.slot$("ways");
@@ -177,14 +196,10 @@
             li.textContent = text;
             ways.append(li);
           };
-          add(
-            this.strings.perUnit
-              .replace("__N__", this.number(program.pointsPerUnit))
-              .replace("__U__", this.money(10 ** 2, currency)),
-          );
-          if (program.signupBonus) add(this.strings.signup.replace("__N__", this.number(program.signupBonus)));
-          if (program.birthdayBonus) add(this.strings.birthday.replace("__N__", this.number(program.birthdayBonus)));
-          if (program.pendingDays) add(this.strings.pendingNote.replace("__N__", this.number(program.pendingDays)));
+          add(this.count(this.strings.perUnit, program.pointsPerUnit).replace("__U__", this.money(10 ** 2, currency)));
+          if (program.signupBonus) add(this.count(this.strings.signup, program.signupBonus));
+          if (program.birthdayBonus) add(this.count(this.strings.birthday, program.birthdayBonus));
+          if (program.pendingDays) add(this.count(this.strings.pendingNote, program.pendingDays));
         }
         return;
       }
@@ -217,7 +232,9 @@
       const birthday = this.querySelector("[data-birthday]");
       if (birthday) {
         birthday.hidden = !program.birthdayBonus || member.birthdaySaved;
-        const months = new Intl.DateTimeFormat(this.locale, { month: "long", timeZone: "UTC" });
+        // The birthday is stored as a Gregorian month and day, so the picker names Gregorian months
+        // in the shopper's language (Persian's own calendar would name other months: a wrong date saved).
+        const months = new Intl.DateTimeFormat(`${this.locale}-u-ca-gregory`, { month: "long", timeZone: "UTC" });
         for (const option of birthday.month.options)
           option.textContent = months.format(Date.UTC(2024, Number(option.value) - 1, 1));
       }
@@ -266,7 +283,8 @@
     showCode(box, code, checkoutUrl) {
       find(box, '[data-slot="code"]').textContent = code;
       /** @type {HTMLAnchorElement} */ (find(box, '[data-slot="apply"]')).href = checkoutUrl || "#";
-      find(box, '[data-action="copy"]').setAttribute("aria-label", this.strings.copyLabel.replace("__C__", code));
+      // Named by what it shows, then the code ("コードをコピー AC-…"): the name holds the visible words.
+      find(box, '[data-action="copy"]').setAttribute("aria-label", `${this.strings.copy} ${code}`);
     }
 
     /** @param {Event} event */
@@ -275,14 +293,27 @@
       const form = /** @type {Element} */ (event.target).closest("[data-birthday]");
       if (!form) return;
       event.preventDefault();
+      /** @type {HTMLInputElement} */
+      const dayField = find(form, '[name="day"]');
+      const month = Number(/** @type {HTMLSelectElement} */ (find(form, '[name="month"]')).value);
+      const day = Number(dayField.value);
+      // Any year's days, 29 February included; said in the block's language, not the browser's.
+      const valid = Number.isInteger(day) && day >= 1 && day <= new Date(Date.UTC(2024, month, 0)).getUTCDate();
+      dayField.setCustomValidity(valid ? "" : this.strings.invalidDay);
+      if (valid) dayField.removeAttribute("aria-invalid");
+      else dayField.setAttribute("aria-invalid", "true");
+      if (!valid) {
+        dayField.focus();
+        return this.say(this.strings.invalidDay);
+      }
       /** @type {HTMLButtonElement} */
       const button = find(form, "button");
       button.disabled = true;
       try {
         const answer = await this.call("birthday", {
           intent: "birthday",
-          month: Number(form.month.value),
-          day: Number(form.day.value),
+          month,
+          day,
         });
         if (!answer) return;
         if (!answer.ok) return this.say(this.refusal(answer));
@@ -305,6 +336,7 @@
         try {
           await navigator.clipboard.writeText(code.textContent || "");
           target.textContent = this.strings.copied;
+          target.setAttribute("aria-label", `${this.strings.copied} ${code.textContent}`);
         } catch {
           const range = document.createRange();
           range.selectNodeContents(code);
@@ -313,34 +345,68 @@
         }
         return;
       }
-      if (target.dataset.action === "redeem") {
-        const rewardId = target.dataset.rewardId;
-        target.disabled = true;
-        try {
-          /** @type {ProxyReply<LoyaltyRedeemed> | null} */
-          const answer = await this.call(`redeem ${rewardId}`, { intent: "redeem", rewardId });
-          if (!answer) return;
-          if (!answer.ok) {
-            this.say(this.refusal(answer));
-            target.disabled = false;
-            return;
-          }
-          const { redemption } = answer.body;
-          const box = find(this, "[data-code]");
-          // A failed reload says so itself; the code below is issued either way.
-          await this.load();
-          if (redemption.code) {
-            this.showCode(box, redemption.code, redemption.checkoutUrl);
-            find(box, '[data-action="copy"]').textContent = this.strings.copy;
-            box.hidden = false;
-            box.focus();
-          }
-        } catch {
-          this.say(this.strings.error);
-          target.disabled = false;
-        }
+      if (target.dataset.action === "redeem") return this.ask(target);
+      if (target.dataset.action === "cancel" || target.dataset.action === "confirm") {
+        const button = this.asked;
+        this.asked = null;
+        /** @type {HTMLDialogElement} */ (find(this, "[data-confirm]")).close();
+        if (button && target.dataset.action === "confirm") await this.redeem(button);
+        else button?.focus();
       }
     };
+
+    /** @type {HTMLButtonElement | null} the reward's button while its confirmation is open */
+    asked = null;
+
+    /**
+     * Redeeming spends points: the shopper confirms the reward and its cost first.
+     * @param {HTMLButtonElement} button
+     */
+    ask(button) {
+      const dialog = /** @type {HTMLDialogElement} */ (find(this, "[data-confirm]"));
+      const reward = this.data?.rewards.find((r) => r.id === button.dataset.rewardId);
+      const cost = reward ? this.costText(reward) : "";
+      // The title isolated, so "$5 off" reads whole inside a Persian question.
+      const title = Object.assign(document.createElement("bdi"), { textContent: reward?.title || "" });
+      const [before, after = ""] = this.strings.confirmRedeem.split("__R__");
+      find(dialog, '[data-slot="confirm"]').replaceChildren(
+        before.replace("__P__", cost),
+        title,
+        after.replace("__P__", cost),
+      );
+      this.asked = button;
+      dialog.showModal();
+    }
+
+    /** @param {HTMLButtonElement} button the reward's button */
+    async redeem(button) {
+      const target = button;
+      const rewardId = target.dataset.rewardId;
+      target.disabled = true;
+      try {
+        /** @type {ProxyReply<LoyaltyRedeemed> | null} */
+        const answer = await this.call(`redeem ${rewardId}`, { intent: "redeem", rewardId });
+        if (!answer) return;
+        if (!answer.ok) {
+          this.say(this.refusal(answer));
+          target.disabled = false;
+          return;
+        }
+        const { redemption } = answer.body;
+        const box = find(this, "[data-code]");
+        // A failed reload says so itself; the code below is issued either way.
+        await this.load();
+        if (redemption.code) {
+          this.showCode(box, redemption.code, redemption.checkoutUrl);
+          find(box, '[data-action="copy"]').textContent = this.strings.copy;
+          box.hidden = false;
+          box.focus();
+        }
+      } catch {
+        this.say(this.strings.error);
+        target.disabled = false;
+      }
+    }
   }
 
   customElements.define("aftercare-loyalty", AftercareLoyalty);

@@ -13,6 +13,9 @@
    * @template {Element} [T=HTMLElement] @param {ParentNode} root @param {string} selector @returns {T}
    */
   const find = (root, selector) => /** @type {T} */ (root.querySelector(selector));
+  // An order number kept whole and left-to-right in a Persian sentence ("#1302", never "1302#").
+  /** @param {string} text */
+  const bdi = (text) => Object.assign(document.createElement("bdi"), { dir: "ltr", textContent: text });
 
   class AftercareOrderTracking extends HTMLElement {
     /** @type {any} the block's words (data-strings) */
@@ -22,12 +25,10 @@
     /** @type {HTMLInputElement} */ email;
     /** @type {HTMLElement} */ status;
     /** @type {HTMLElement} */ result;
-    /** @type {(event: SubmitEvent) => void} */ onSubmit;
-    /** @type {(event: MouseEvent) => void} */ onClick;
+    /** @type {AbortController} ends the listeners on disconnect */ listening;
     /** @type {TrackingView} */ view;
     /** @type {string} */ zone;
-    /** In-flight requests by purpose: a newer lookup replaces an older one; the list runs beside it. */
-    requests = new Map();
+    /** @type {AbortController | null} the lookup on its way: a newer one replaces it */ pending = null;
 
     connectedCallback() {
       this.s = JSON.parse(find(this, "[data-strings]").textContent || "{}");
@@ -36,51 +37,64 @@
       this.email = find(this.form, '[name="email"]');
       this.status = find(this, "[data-status]");
       this.result = find(this, "[data-result]");
-      this.onSubmit = (event) => {
-        event.preventDefault();
-        const order = this.order.value.trim();
-        const email = this.email.value.trim();
-        for (const input of [this.order, this.email]) input.removeAttribute("aria-invalid");
-        const missing = [this.order, this.email].find((input) => !input.value.trim());
-        if (missing) {
-          this.say(this.s.errors.invalid_request, true);
-          missing.setAttribute("aria-invalid", "true");
-          missing.focus();
-          return;
-        }
-        this.lookup({ order, email });
-      };
-      this.onClick = (event) => {
-        const target = /** @type {Element} */ (event.target);
-        const open = /** @type {HTMLElement | null} */ (target.closest("[data-token]"));
-        if (open && open.dataset.token) this.lookup({ token: open.dataset.token });
-        if (target.closest('[data-action="again"]')) this.reset();
-      };
-      this.form.addEventListener("submit", this.onSubmit);
-      this.addEventListener("click", this.onClick);
+      const options = { signal: (this.listening = new AbortController()).signal };
+      this.form.addEventListener(
+        "submit",
+        (event) => {
+          event.preventDefault();
+          const order = this.order.value.trim();
+          const email = this.email.value.trim();
+          for (const input of [this.order, this.email]) input.removeAttribute("aria-invalid");
+          // The block's own words, never the browser's (which speak the browser's language).
+          const missing = [this.order, this.email].find((input) => !input.value.trim());
+          const wrong = missing || (this.email.validity.typeMismatch && this.email);
+          if (wrong) {
+            const message = missing ? this.s.errors.invalid_request : this.s.errors.invalid_email;
+            wrong.setCustomValidity(message);
+            this.say(message, true);
+            wrong.setAttribute("aria-invalid", "true");
+            wrong.focus();
+            return;
+          }
+          for (const input of [this.order, this.email]) input.setCustomValidity("");
+          this.lookup({ order, email });
+        },
+        options,
+      );
+      this.addEventListener(
+        "click",
+        (event) => {
+          const target = /** @type {Element} */ (event.target);
+          // A signed-in shopper's own order, listed by Liquid: opened by its name alone.
+          const open = /** @type {HTMLElement | null} */ (target.closest("[data-order]"));
+          if (open && open.dataset.order) this.lookup({ order: open.dataset.order });
+          if (target.closest('[data-action="again"]')) this.reset();
+        },
+        options,
+      );
       const token = new URLSearchParams(location.search).get("token");
       if (token) this.lookup({ token });
-      if (this.dataset.loggedIn) this.listMine();
+      // Liquid wrote the list's days as YYYY-MM-DD: the same day in the shopper's words, in place.
+      for (const day of /** @type {NodeListOf<HTMLTimeElement>} */ (this.querySelectorAll("time[data-day]")))
+        day.textContent = this.time(day.dateTime).textContent;
     }
 
     disconnectedCallback() {
-      this.form.removeEventListener("submit", this.onSubmit);
-      this.removeEventListener("click", this.onClick);
-      const pending = [...this.requests.values()];
-      this.requests.clear();
-      for (const controller of pending) controller.abort();
+      this.listening.abort();
+      this.pending?.abort();
+      this.pending = null;
     }
 
     /**
-     * One GET to the app proxy for a purpose. Resolves to null when a newer request of the same
-     * purpose (or disconnecting) replaced it: that one owns the page now.
-     * @param {"lookup" | "list"} purpose @param {Record<string, string>} params
+     * One GET to the app proxy. Resolves to null when a newer lookup (or disconnecting) replaced
+     * it: that one owns the page now.
+     * @param {Record<string, string>} params
      */
-    async get(purpose, params) {
-      this.requests.get(purpose)?.abort();
+    async get(params) {
+      this.pending?.abort();
       const controller = new AbortController();
-      this.requests.set(purpose, controller);
-      const current = () => this.requests.get(purpose) === controller;
+      this.pending = controller;
+      const current = () => this.pending === controller;
       const query = new URLSearchParams({ ...params, locale: this.dataset.locale || "en" });
       // Given up after 15 s rather than "Looking up…" until the browser gives up (minutes).
       const timer = setTimeout(() => controller.abort(), 15e3);
@@ -97,7 +111,7 @@
         throw error;
       } finally {
         clearTimeout(timer);
-        if (current()) this.requests.delete(purpose);
+        if (current()) this.pending = null;
       }
     }
 
@@ -115,7 +129,7 @@
       /** @type {string} */
       let problem;
       try {
-        const answer = await this.get("lookup", params);
+        const answer = await this.get(params);
         if (!answer) return;
         if (answer.ok) {
           this.say("");
@@ -140,34 +154,6 @@
     idle() {
       this.removeAttribute("aria-busy");
       this.result.classList.remove("aftercare-tracking__result--loading");
-    }
-
-    async listMine() {
-      const list = find(this, "[data-mine]");
-      /** @param {string} text */
-      const note = (text) => list.replaceChildren(Object.assign(document.createElement("li"), { textContent: text }));
-      try {
-        const answer = await this.get("list", {});
-        if (!answer) return;
-        list.removeAttribute("aria-busy");
-        if (!answer.ok) return note(this.s.errors[answer.body.error] || this.s.errors.network);
-        /** @type {CustomerOrders["customer"]["orders"]} */
-        const orders = (answer.body.customer && answer.body.customer.orders) || [];
-        if (!orders.length) return note(this.s.no_orders);
-        list.replaceChildren();
-        for (const o of orders) {
-          const li = document.createElement("li");
-          const button = document.createElement("button");
-          Object.assign(button, { type: "button", className: "aftercare-tracking__link-button" });
-          button.dataset.token = o.token;
-          button.textContent = `${this.s.open_order} ${o.name}`;
-          li.append(button, " ", this.time(o.placedAt));
-          list.append(li);
-        }
-      } catch {
-        list.removeAttribute("aria-busy");
-        note(this.s.errors.network);
-      }
     }
 
     reset() {
@@ -199,20 +185,31 @@
     time(iso, withTime) {
       const el = document.createElement("time");
       el.dateTime = iso;
-      // A calendar day (YYYY-MM-DD, already in the shop's calendar) or an instant shown in the shop's zone.
+      // A calendar day (YYYY-MM-DD, already in the shop's calendar) or an instant shown in the
+      // shopper's zone, named, so "14:05" is never a guess.
       const day = /^\d{4}-\d{2}-\d{2}$/.test(iso);
       const date = day ? new Date(`${iso}T12:00:00Z`) : new Date(iso);
       /** @type {Intl.DateTimeFormatOptions} */
-      const options = { dateStyle: "medium", timeZone: day ? "UTC" : this.zone };
-      if (withTime) options.timeStyle = "short";
+      const options = withTime
+        ? { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" }
+        : { dateStyle: "medium" };
+      options.timeZone = day ? "UTC" : this.zone;
       el.textContent = new Intl.DateTimeFormat(this.dataset.locale || undefined, options).format(date);
       return el;
     }
 
-    /** A count in the page's numerals (Persian digits in Persian, like the dates). */
-    /** @param {number} n */
+    /** A count in the page's digits (Persian digits in Persian, like the dates). @param {number} n */
     num(n) {
       return new Intl.NumberFormat(this.dataset.locale || undefined).format(n);
+    }
+
+    /**
+     * A counted phrase in the form the language's plural rules ask for ("1 delivery", "2 deliveries").
+     * @param {Record<string, string>} forms @param {number} n
+     */
+    counted(forms, n) {
+      const form = forms[new Intl.PluralRules(this.dataset.locale || undefined).select(n)] || forms.other;
+      return fill(form, { count: this.num(n) });
     }
 
     /** @param {string} key @returns {string} */
@@ -228,12 +225,16 @@
     /** @param {TrackingView} view */
     render(view) {
       this.view = view;
-      this.zone = view.timeZone;
-      if (view.branding && view.branding.accentColor && !this.dataset.themeAccent) {
-        this.style.setProperty("--aftercare-accent", view.branding.accentColor);
+      // The shopper's own zone when the browser says it, else the shop's.
+      this.zone = Intl.DateTimeFormat().resolvedOptions().timeZone || view.timeZone;
+      // The app's own default (#1f5199) means the merchant chose no colour: the theme's wins.
+      const accent = view.branding && view.branding.accentColor;
+      if (accent && !/^#1f5199$/i.test(accent) && !this.dataset.themeAccent) {
+        this.style.setProperty("--aftercare-accent", accent);
+        this.dataset.accent = "";
       }
       const order = this.clone("order");
-      this.piece(order, "name", view.order.name);
+      this.piece(order, "name").append(bdi(view.order.name));
       this.piece(order, "placed").append(this.time(view.order.placedAt));
       this.piece(order, "cancelled").hidden = !view.order.cancelled;
       const shipments = this.piece(order, "shipments");
@@ -250,10 +251,15 @@
      * @param {TrackingShipment["problem"]} problem
      */
     steps(list, steps, problem) {
+      /** @type {HTMLLIElement | null} */
+      let current = null;
       for (const step of steps) {
         const li = document.createElement("li");
         li.className = `aftercare-tracking__step aftercare-tracking__step--${step.state}`;
-        if (step.state === "current") li.setAttribute("aria-current", "step");
+        if (step.state === "current") {
+          li.setAttribute("aria-current", "step");
+          current = li;
+        }
         const name = document.createElement("span");
         name.textContent = this.label(step.milestone);
         li.append(name);
@@ -265,7 +271,9 @@
         li.className = "aftercare-tracking__step aftercare-tracking__step--problem";
         li.textContent = this.label(problem.kind);
         if (problem.at) li.append(" ", this.time(problem.at, true));
-        list.append(li);
+        // Where the parcel is now, before the steps still to come ("Delayed" never after "Delivered").
+        if (current) current.after(li);
+        else list.append(li);
       }
     }
 
@@ -285,7 +293,7 @@
         estimate.source === "carrier"
           ? this.s.estimate_carrier
           : estimate.source === "history"
-            ? fill(this.s.estimate_history, { count: this.num(estimate.samples || 0) })
+            ? this.counted(this.s.estimate_history, estimate.samples || 0)
             : this.s.estimate_rules;
       this.piece(card, "estimate-basis", `(${basis})`);
       this.piece(card, "estimate-row").hidden = false;
@@ -324,10 +332,7 @@
         : shipment.problem
           ? this.s.problems[shipment.problem.kind]
           : null;
-      if (banner) {
-        const el = this.piece(card, "banner", banner);
-        el.hidden = false;
-      }
+      if (banner) this.piece(card, "banner", banner).hidden = false;
       this.steps(this.piece(card, "steps"), shipment.steps, shipment.problem);
       this.estimate(card, shipment.estimate);
       if (shipment.deliveredAt) {

@@ -1,7 +1,9 @@
 // @ts-check
-// <aftercare-returns-portal>: finds an order through the app proxy, lets the shopper choose items,
-// a reason and a resolution (an exchange for any product searches the shop's products), shows the
-// amount before submitting, and the return's status after.
+// <aftercare-returns-portal>: with the merchant's lookup on, finds an order through the app proxy,
+// lets the shopper choose items, a reason and a resolution (an exchange for any product searches
+// the shop's products), shows the amount before submitting, and the return's status after.
+// Without it (the default) Liquid shows the way to sign in, and the script only opens a return's
+// status link from an email.
 // No framework; every word comes from the block's Liquid (data-strings) or the API.
 (() => {
   if (customElements.get("aftercare-returns-portal")) return;
@@ -21,11 +23,23 @@
   const field = (row, name) => one(row, `[data-field="${name}"]`);
   /** @param {Event} event */
   const on = (event) => /** @type {HTMLElement} */ (event.target);
+  // Order and return numbers stay whole and left-to-right in a Persian sentence ("#1302", "R1-1302").
+  /** @param {string} text */
+  const bdi = (text) => Object.assign(document.createElement("bdi"), { dir: "ltr", textContent: text });
+  /**
+   * A sentence whose %name% / %number% placeholders are isolated numbers.
+   * @param {string} text @param {Record<string, string>} values
+   */
+  const sentence = (text, values) => {
+    const out = document.createDocumentFragment();
+    text.split(/%(\w+)%/).forEach((part, i) => out.append(i % 2 ? bdi(values[part] ?? "") : part));
+    return out;
+  };
 
   class AftercareReturnsPortal extends HTMLElement {
     requests = new Map();
     /** @type {ReturnsStrings} */ s;
-    /** @type {ReturnsFindForm} */ find;
+    /** @type {ReturnsFindForm | null} */ find;
     /** @type {HTMLElement} */ status;
     /** @type {HTMLElement} */ result;
     /** @type {ReturnsOrderView | null} */ view;
@@ -34,7 +48,8 @@
 
     connectedCallback() {
       this.s = JSON.parse(one(this, "[data-strings]").textContent || "{}");
-      this.find = one(this, "[data-find]");
+      // No form when the shop takes returns from signed-in shoppers only.
+      this.find = this.querySelector("form[data-find]");
       this.status = one(this, "[data-status]");
       this.result = one(this, "[data-result]");
       const options = { signal: (this.listening = new AbortController()).signal };
@@ -56,9 +71,10 @@
         "click",
         (event) => {
           const target = on(event);
+          // A signed-in shopper's own order, listed by Liquid: opened by its name alone.
           /** @type {HTMLElement | null} */
-          const open = target.closest("[data-token]");
-          if (open) this.lookup({ token: open.dataset.token || "" });
+          const open = target.closest("[data-order]");
+          if (open) this.lookup({ order: open.dataset.order || "" });
           if (target.closest('[data-action="again"]')) this.reset();
           /** @type {HTMLElement | null} */
           const line = target.closest("[data-line]");
@@ -78,7 +94,9 @@
       this.addEventListener("input", changed, options);
       const status = new URLSearchParams(location.search).get("return");
       if (status) this.lookup({ return: status });
-      if (this.dataset.loggedIn) this.listMine();
+      // Liquid wrote the list's days as YYYY-MM-DD: the same day in the shopper's words, in place.
+      for (const day of /** @type {NodeListOf<HTMLTimeElement>} */ (this.querySelectorAll("time[data-day]")))
+        day.textContent = this.date(day.dateTime).textContent;
     }
 
     disconnectedCallback() {
@@ -133,16 +151,22 @@
     }
 
     findOrder() {
+      if (!this.find) return;
       const fields = this.find.elements;
       const order = fields.order.value.trim();
       const email = fields.email.value.trim();
       const missing = [fields.order, fields.email].find((input) => !input.value.trim());
       for (const input of [fields.order, fields.email]) input.removeAttribute("aria-invalid");
-      if (missing) {
-        missing.setAttribute("aria-invalid", "true");
-        missing.focus();
-        return this.say(this.s.errors.invalid_request, true);
+      // The block's own words, never the browser's (which speak the browser's language).
+      const wrong = missing || (fields.email.validity.typeMismatch && fields.email);
+      if (wrong) {
+        const message = missing ? this.s.errors.invalid_request : this.s.errors.invalid_email;
+        wrong.setCustomValidity(message);
+        wrong.setAttribute("aria-invalid", "true");
+        wrong.focus();
+        return this.say(message, true);
       }
+      for (const input of [fields.order, fields.email]) input.setCustomValidity("");
       this.lookup({ order, email });
     }
 
@@ -183,46 +207,19 @@
         this.say("");
         if (answer.body.return) this.showReturn(answer.body.return, null, false);
         else this.showOrder(answer.body);
-        this.find.hidden = true;
+        if (this.find) this.find.hidden = true;
         this.result.focus();
       });
-    }
-
-    async listMine() {
-      const list = one(this, "[data-mine]");
-      /** @param {string} text */
-      const note = (text) => list.replaceChildren(Object.assign(document.createElement("li"), { textContent: text }));
-      try {
-        const answer = await this.call("list", {});
-        if (!answer) return;
-        list.replaceChildren();
-        if (!answer.ok) return note(this.error(answer, "network"));
-        const orders = (answer.body.customer && answer.body.customer.orders) || [];
-        if (!orders.length) note(this.s.no_orders);
-        for (const o of orders) {
-          const button = Object.assign(document.createElement("button"), {
-            type: "button",
-            className: "aftercare-returns__link-button",
-          });
-          button.dataset.token = o.token;
-          button.textContent = `${this.s.open_order} ${o.name}`;
-          const li = document.createElement("li");
-          li.append(button, " ", this.date(o.placedAt));
-          list.append(li);
-        }
-      } catch {
-        note(this.s.errors.network);
-      } finally {
-        list.removeAttribute("aria-busy");
-      }
     }
 
     reset() {
       this.result.replaceChildren();
       this.view = null;
-      this.find.hidden = false;
       this.say("");
-      this.find.elements.order.focus();
+      if (this.find) {
+        this.find.hidden = false;
+        this.find.elements.order.focus();
+      } else /** @type {HTMLElement | null} */ (this.querySelector("[data-sign-in], [data-mine] a"))?.focus();
     }
 
     /** @param {string} name */
@@ -233,24 +230,32 @@
     }
 
     /**
-     * A slot of a cloned template, filled with text when given.
+     * A slot of a cloned template, filled with text when given. Text that is already there is left
+     * alone, so a live region (the total) speaks only when what it says changes.
      * @template {HTMLElement} [T=HTMLElement]
      * @param {ParentNode} root @param {string} name @param {string} [text] @returns {T}
      */
     piece(root, name, text) {
       /** @type {T} */
       const el = one(root, `[data-slot="${name}"]`);
-      if (text !== undefined) el.textContent = text;
+      if (text !== undefined && el.textContent !== text) el.textContent = text;
       return el;
     }
 
-    /** @param {string} iso */
+    /** @param {number} n */
+    num(n) {
+      return new Intl.NumberFormat(this.dataset.locale || undefined).format(n);
+    }
+
+    /** An instant, or a calendar day (YYYY-MM-DD) shown as that day wherever the shopper is. @param {string} iso */
     date(iso) {
       const el = document.createElement("time");
       el.dateTime = iso;
-      el.textContent = new Intl.DateTimeFormat(this.dataset.locale || undefined, { dateStyle: "medium" }).format(
-        new Date(iso),
-      );
+      const day = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+      el.textContent = new Intl.DateTimeFormat(this.dataset.locale || undefined, {
+        dateStyle: "medium",
+        timeZone: day ? "UTC" : undefined,
+      }).format(new Date(day ? `${iso}T12:00:00Z` : iso));
       return el;
     }
 
@@ -265,7 +270,7 @@
       this.view = view;
       this.key = newKey();
       const root = this.clone("order");
-      this.piece(root, "name", fill(this.s.order_heading, { name: view.order.name }));
+      this.piece(root, "name").append(sentence(this.s.order_heading, { name: view.order.name }));
       const lines = this.piece(root, "lines");
       for (const line of view.lines) lines.append(this.lineRow(line));
       const choices = this.piece(root, "resolutions");
@@ -278,10 +283,22 @@
         this.piece(
           choice,
           "bonus-note",
-          r.bonusPercent > 0 ? fill(this.s.resolutions.bonus, { percent: r.bonusPercent }) : "",
+          r.bonusPercent > 0
+            ? fill(this.s.resolutions.bonus, {
+                percent: new Intl.NumberFormat(this.dataset.locale || undefined, { style: "percent" }).format(
+                  r.bonusPercent / 100,
+                ),
+              })
+            : "",
         );
         choices.append(choice);
       });
+      // Nothing to return (not shipped or still on its way, returned, past the window…): each line
+      // says why, and no resolution, amount or button pretends otherwise.
+      if (!view.lines.some((line) => !line.reason)) {
+        for (const part of ["resolution-box", "summary", "submit"]) this.piece(root, part).hidden = true;
+        this.piece(root, "nothing").hidden = false;
+      }
       if (!view.enabled) {
         this.say(this.s.errors.returns_off, true);
         /** @type {HTMLButtonElement} */ (this.piece(root, "submit")).disabled = true;
@@ -292,7 +309,7 @@
         for (const r of view.returns) {
           const li = document.createElement("li");
           const status = this.s.statuses[r.status] || r.status;
-          li.textContent = `${fill(this.s.status_heading, { number: r.number })}: ${status}`;
+          li.append(sentence(this.s.status_heading, { number: r.number }), `: ${status}`);
           list.append(li);
         }
       }
@@ -320,9 +337,9 @@
         return row;
       }
       const until = fill(this.s.window_until, { date: this.date(line.windowEndsAt).textContent });
-      availability.textContent = `${fill(this.s.returnable_count, { count: line.returnable })} · ${until}`;
+      availability.textContent = `${fill(this.s.returnable_count, { count: this.num(line.returnable) })} · ${until}`;
       const quantity = field(row, "quantity");
-      for (let n = 1; n <= line.returnable; n++) quantity.append(new Option(String(n), String(n)));
+      for (let n = 1; n <= line.returnable; n++) quantity.append(new Option(this.num(n), String(n)));
       const reason = field(row, "reason");
       for (const r of this.view?.reasons || []) reason.append(new Option(r.label, r.id));
       const exchange = field(row, "exchange");
@@ -549,9 +566,11 @@
     /** @param {ReturnStatusView} r @param {string | null} statusToken @param {boolean} justCreated */
     showReturn(r, statusToken, justCreated) {
       const card = this.clone("return");
-      this.piece(card, "title", fill(justCreated ? this.s.done_heading : this.s.status_heading, { number: r.number }));
+      this.piece(card, "title").append(
+        sentence(justCreated ? this.s.done_heading : this.s.status_heading, { number: r.number }),
+      );
       this.piece(card, "state", this.s.statuses[r.status] || r.status);
-      this.piece(card, "order", fill(this.s.order_heading, { name: r.orderName }));
+      this.piece(card, "order").append(sentence(this.s.order_heading, { name: r.orderName }));
       this.piece(card, "next", this.s.next[r.status] || "");
       const items = this.piece(card, "items");
       for (const item of r.items) {
@@ -559,7 +578,7 @@
         const exchangeText = this.s.exchange_states[item.exchangeState || ""] || this.s.exchange_item;
         const exchanged = item.exchangeTitle ? ` · ${fill(exchangeText, { title: item.exchangeTitle })}` : "";
         const variant = item.variantTitle ? ` – ${item.variantTitle}` : "";
-        li.textContent = `${item.title}${variant} × ${item.quantity}${exchanged}`;
+        li.textContent = `${item.title}${variant} × ${this.num(item.quantity)}${exchanged}`;
         items.append(li);
       }
       const label =

@@ -1,0 +1,409 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import type { Browser, Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Db } from "../../app/db.server";
+import { SHOWCASE_CUSTOMER } from "../../sandbox/seed-showcase";
+import { seedDemoLoyalty } from "../../sandbox/seed-program";
+import { buildExtensions } from "../../scripts/build-extensions.mjs";
+import { ltr } from "../../extensions/customer-account-shared/text";
+
+import { chromiumAvailable, launchBrowser, newPage } from "./browser";
+import {
+  axeEverywhere,
+  collectBrowserErrors,
+  customerAccountsShot,
+  extensionFrame,
+  hostErrors,
+  signIn,
+} from "./customer-accounts";
+import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+
+// Customer accounts as a signed-in shopper meets them, with the app's five customer-account
+// extensions built for real and run by the sandbox's host: the order status page with the
+// shipment, its timeline and estimate; an exchange started from the order action "Return or
+// exchange", asked of Shopify through the Customer Account API and seen by the merchant on the
+// returns desk and in Shopify; the rewards block and page, a reward redeemed for a code Shopify
+// holds for that customer. In English and in Persian (right to left), each surface looked at
+// (screenshots in .scratch/customer-accounts/) and checked with axe-core.
+
+const EXTENSIONS = join(import.meta.dirname, "../../extensions");
+const HANDLES = [
+  "aftercare-order-status",
+  "aftercare-return-action",
+  "aftercare-returns-page",
+  "aftercare-rewards-block",
+  "aftercare-rewards-page",
+];
+
+/**
+ * An extension's own words in a language, read from its locale files as Shopify's translate reads
+ * them: dotted keys, {{placeholders}} (numbers in the language's digits), plural forms by `count`.
+ */
+function words(handle: string, locale: "en" | "fa") {
+  const file = join(EXTENSIONS, handle, "locales", locale === "en" ? "en.default.json" : "fa.json");
+  const tree = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  const number = new Intl.NumberFormat(locale);
+  return (key: string, values: Record<string, string | number> = {}) => {
+    let found = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], tree);
+    if (found && typeof found === "object" && typeof values.count === "number") {
+      const forms = found as Record<string, string>;
+      found = forms[String(values.count)] ?? forms[new Intl.PluralRules(locale).select(values.count)] ?? forms.other;
+    }
+    if (typeof found !== "string") throw new Error(`${handle} has no ${locale} string ${key}`);
+    return found.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+      const value = values[name];
+      return typeof value === "number" ? number.format(value) : String(value);
+    });
+  };
+}
+
+const LOCALES = ["en", "fa"] as const;
+
+describe.skipIf(!chromiumAvailable())("customer accounts, end to end in Chromium", () => {
+  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let browser: Browser;
+  let db: Db;
+  let customerId: number;
+  let customerGid: string;
+  /** The showcase customer's orders by state (sandbox/seed-showcase.ts). */
+  let orderIn: (state: string) => { id: number; name: string };
+  let returnNumber = "";
+
+  beforeAll(async () => {
+    demo = await startTestDemo();
+    db = openDb(demo.databaseUrl);
+    await waitForInboxDrained(db);
+    // The bundles call the app at the address fixed when they are built: this demo's.
+    await buildExtensions({ appUrl: demo.appUrl });
+    const shop = demo.sandbox.shop(demo.shop);
+    const customer = shop.customers.find((c) => c.email === SHOWCASE_CUSTOMER.email)!;
+    customerId = customer.id;
+    customerGid = `gid://shopify/Customer/${customerId}`;
+    // Each state's order as the seed left it (a return started here must not move the exchange's order).
+    const mine = structuredClone(shop.orders.filter((o) => o.customerId === customerId));
+    orderIn = (state) => {
+      const order = mine.find((o) => {
+        const statuses: (string | null)[] = o.fulfillments.map((f) => f.shipmentStatus);
+        if (state === "unfulfilled") return o.fulfillments.length === 0;
+        if (state === "delivered") return statuses.includes("delivered") && !o.returns.length && !o.refunds.length;
+        return statuses.includes(state);
+      });
+      if (!order) throw new Error(`The showcase customer has no order ${state}.`);
+      return { id: order.id, name: order.name };
+    };
+
+    // The merchant runs a loyalty program (points usable at once), and the shopper has just paid an order.
+    await seedDemoLoyalty(db, demo.shop, { pendingDays: 0 });
+    const tote = shop.products.find((p) => p.handle === "waxed-tote")!.variants[0];
+    demo.sandbox.placeOrder({
+      shop: demo.shop,
+      customer: customerId,
+      lines: [{ variantId: tote.id, quantity: 2 }],
+      paid: true,
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await waitForInboxDrained(db);
+      const member = await db.loyaltyMember.findUnique({
+        where: { shop_key: { shop: demo.shop, key: `c:${customerGid}` } },
+      });
+      if ((member?.points ?? 0) >= 136) break;
+      if (Date.now() > deadline) throw new Error(`The paid order earned no points: ${JSON.stringify(member)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await db?.$disconnect();
+    await demo?.stop();
+  });
+
+  async function signedIn(locale: "en" | "fa") {
+    const page = await newPage(browser, { height: 1000, locale: locale === "fa" ? "fa-IR" : "en-US" });
+    const errors = collectBrowserErrors(page);
+    await signIn(page, demo.sandboxUrl, SHOWCASE_CUSTOMER.email);
+    return { page, errors };
+  }
+
+  /** Waits until the frame shows `text` (the extension has its data), failing with what the host reported. */
+  async function showing(frame: Frame, text: string) {
+    try {
+      await frame.getByText(text, { exact: false }).first().waitFor({ timeout: 20_000 });
+    } catch (error) {
+      throw new Error(
+        `${frame.url()} never showed "${text}": ${(await hostErrors(frame)) || (error as Error).message}`,
+      );
+    }
+  }
+
+  async function look(page: Page, name: string) {
+    await page.screenshot({ path: customerAccountsShot(name), fullPage: true });
+    expect(await axeEverywhere(page)).toEqual([]);
+  }
+
+  const fiveBundles = "runs the five built extensions, each from its bundle, with no console error and nothing missing";
+  it(fiveBundles, async () => {
+    const { page, errors } = await signedIn("en");
+    const seen = new Map<string, string>();
+    const visit = async (path: string, handles: string[]) => {
+      await page.goto(`${demo.sandboxUrl}/customer-accounts${path}`);
+      for (const handle of handles) {
+        const frame = await extensionFrame(page, handle);
+        expect(await frame.getAttribute("html", "data-sandbox-rendered")).toBe("true");
+        // The frame ran the bundle scripts/build-extensions.mjs wrote, served as it is.
+        const loaded = await frame.evaluate(() =>
+          performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname),
+        );
+        expect(loaded).toContain(`/customer-accounts/bundles/${handle}.js`);
+        seen.set(handle, await hostErrors(frame));
+      }
+    };
+    await visit(`/orders/${orderIn("in_transit").id}`, ["aftercare-return-action", "aftercare-order-status"]);
+    await visit(`/extensions/aftercare-returns-page/orders/${orderIn("delivered").id}`, ["aftercare-returns-page"]);
+    await visit("/profile", ["aftercare-rewards-block"]);
+    await visit("/extensions/aftercare-rewards-page/", ["aftercare-rewards-page"]);
+    expect([...seen.keys()].sort()).toEqual(HANDLES);
+    expect(Object.fromEntries(seen)).toEqual(Object.fromEntries(HANDLES.map((h) => [h, ""])));
+    await page.waitForTimeout(500);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it.each(LOCALES)(
+    "shows an order's shipment, timeline and delivery estimate on its status page (%s)",
+    async (locale) => {
+      const t = words("aftercare-order-status", locale);
+      const { page, errors } = await signedIn(locale);
+      const order = orderIn("in_transit");
+      await page.goto(`${demo.sandboxUrl}/customer-accounts/orders/${order.id}?locale=${locale}`);
+      expect(await page.getAttribute("html", "dir")).toBe(locale === "fa" ? "rtl" : "ltr");
+      const frame = await extensionFrame(page, "aftercare-order-status");
+      expect(await frame.getAttribute("html", "dir")).toBe(locale === "fa" ? "rtl" : "ltr");
+      await showing(frame, t("trackOnCarrier"));
+
+      const fulfillment = demo.sandbox.shop(demo.shop).orders.find((o) => o.id === order.id)!.fulfillments[0];
+      const number = fulfillment.trackingNumbers[0];
+      const block = await frame.locator("body").innerText();
+      await frame.getByRole("heading", { name: t("heading") }).waitFor();
+      expect(block).toContain(`${fulfillment.trackingCompany} ${t("trackingNumber", { number })}`);
+      const link = frame.getByRole("link", { name: t("trackOnCarrier") });
+      expect(await link.getAttribute("href")).toBe(`https://www.ups.com/track?tracknum=${number}`);
+      // The timeline: ordered to delivered, in order, the steps so far dated.
+      const steps = await frame.locator("s-ordered-list s-list-item").allInnerTexts();
+      expect(steps.map((s) => s.split(" · ")[0])).toEqual(
+        ["ordered", "confirmed", "shipped", "in_transit", "out_for_delivery", "delivered"].map((m) =>
+          t(`milestones.${m}`),
+        ),
+      );
+      expect(steps.at(-1)).toContain(t("stepState.upcoming"));
+      // The carrier's date, two days from now, in the shopper's calendar and digits.
+      const expected = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(
+        new Date(`${fulfillment.estimatedDeliveryAt!.slice(0, 10)}T12:00:00Z`),
+      );
+      expect(block).toContain(t("estimate", { range: expected }));
+      expect(block).toContain(t("estimateSource.carrier"));
+      // The order action sits in the order's actions.
+      const action = await extensionFrame(page, "aftercare-return-action");
+      await showing(action, words("aftercare-return-action", locale)("returnOrExchange"));
+      await look(page, `order-status-${locale}`);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    },
+  );
+
+  it("offers no return for an order on its way and says why on the returns page; explains a delay once", async () => {
+    const status = words("aftercare-order-status", "en");
+    const returnsWords = words("aftercare-returns-page", "en");
+    const { page, errors } = await signedIn("en");
+    const moving = orderIn("in_transit");
+    await page.goto(`${demo.sandboxUrl}/customer-accounts/orders/${moving.id}?locale=en`);
+    const block = await extensionFrame(page, "aftercare-order-status");
+    await showing(block, status("trackOnCarrier"));
+    expect(await block.getByText(status("startReturn")).count()).toBe(0);
+    // The order action still opens the returns page, which says why nothing can go back yet.
+    await page.goto(`${demo.sandboxUrl}/customer-accounts/extensions/aftercare-returns-page/orders/${moving.id}`);
+    const returnsPage = await extensionFrame(page, "aftercare-returns-page");
+    await showing(returnsPage, returnsWords("nothingReturnable"));
+    expect(await returnsPage.locator("body").innerText()).toContain(returnsWords("ineligible.in_transit"));
+    expect(await returnsPage.getByText(returnsWords("resolution")).count()).toBe(0);
+    await page.screenshot({ path: customerAccountsShot("returns-page-in-transit-en"), fullPage: true });
+
+    const late = orderIn("delayed");
+    await page.goto(`${demo.sandboxUrl}/customer-accounts/orders/${late.id}?locale=en`);
+    const lateBlock = await extensionFrame(page, "aftercare-order-status");
+    await showing(lateBlock, status("trackOnCarrier"));
+    // The shop's delay in plain words, or the carrier's: one of them, once.
+    const warnings = (await lateBlock.locator("s-banner").allInnerTexts()).map((w) => w.trim());
+    const delayWords = ["past_estimate", "no_carrier_scan"].map((r) => status(`delays.${r}`));
+    expect(warnings).toHaveLength(1);
+    expect([...delayWords, status("problems.delayed")]).toContain(warnings[0]);
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('iframe[data-extension="aftercare-order-status"]') as HTMLElement).offsetHeight > 300,
+    );
+    await page.screenshot({ path: customerAccountsShot("order-status-delayed-en"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  const exchange =
+    "starts an exchange from the order action, sees it confirmed; the merchant sees it on the desk and in Shopify";
+  it(exchange, async () => {
+    const t = words("aftercare-returns-page", "en");
+    const { page, errors } = await signedIn("en");
+    const order = orderIn("delivered");
+    await page.goto(`${demo.sandboxUrl}/customer-accounts/orders/${order.id}`);
+    const action = await extensionFrame(page, "aftercare-return-action");
+    // An s-button with an href is a link to where it leads.
+    await action.getByRole("link", { name: "Return or exchange" }).click();
+    await page.waitForURL(
+      new RegExp(`/customer-accounts/extensions/aftercare-returns-page/orders/${order.id}\\?locale=\\w+$`),
+    );
+    const frame = await extensionFrame(page, "aftercare-returns-page");
+    // Order and return numbers are isolated left to right (Unicode isolates) so they read the same in Persian.
+    await showing(frame, t("headingFor", { order: ltr(order.name) }));
+    await look(page, "returns-page-en");
+
+    await frame.getByLabel("Organic Cotton Tee (M)").selectOption({ label: t("returnCount", { n: 1 }) });
+    await frame.getByLabel(t("reason")).selectOption({ index: 1 });
+    await frame.getByLabel(t("note")).fill("Too snug across the shoulders.");
+    await frame.getByLabel(t("resolutions.exchange_variant")).check();
+    await frame.getByLabel(t("exchangeFor"), { exact: true }).selectOption({ label: "L · $32.00" });
+    await frame.getByRole("button", { name: t("review") }).click();
+    await showing(frame, t("summary"));
+    expect(await frame.locator("body").innerText()).toContain(t("exchangeCovered", { amount: "$32.00" }));
+    await look(page, "returns-page-quote-en");
+    await frame.getByRole("button", { name: t("submit") }).click();
+    const confirmation = frame.getByText(/^Return \u2066\S+-R\d+\u2069 requested$/);
+    await confirmation.waitFor({ timeout: 20_000 });
+    returnNumber = /Return \u2066(\S+)\u2069 requested/.exec(await confirmation.innerText())![1];
+    await look(page, "returns-page-confirmed-en");
+    expect(errors).toEqual([]);
+
+    // Aftercare holds an exchange for the tee, linked to the request Shopify made as the shopper.
+    const stored = await db.returnCase.findFirstOrThrow({
+      where: { shop: demo.shop, number: returnNumber },
+      include: { lines: true },
+    });
+    expect(stored).toMatchObject({
+      status: "requested",
+      resolution: "exchange_variant",
+      customerShopifyId: customerGid,
+    });
+    const tee = demo.sandbox.shop(demo.shop).products.find((p) => p.handle === "organic-cotton-tee")!;
+    expect(stored.lines[0].exchangeVariantShopifyId).toBe(
+      `gid://shopify/ProductVariant/${tee.variants.find((v) => v.title === "L")!.id}`,
+    );
+    const shopifyOrder = demo.sandbox.shop(demo.shop).orders.find((o) => o.id === order.id)!;
+    const requested = shopifyOrder.returns.find((r) => `gid://shopify/Return/${r.id}` === stored.shopifyReturnId);
+    expect(requested?.status).toBe("requested");
+    expect(requested?.lines.map((l) => l.quantity)).toEqual([1]);
+
+    // The merchant's returns desk lists it.
+    const admin = await newPage(browser, { height: 1100 });
+    await admin.goto(`${demo.sandboxUrl}/admin?path=/app/returns`);
+    const app = admin.frameLocator("iframe#app");
+    await app.getByText(returnNumber, { exact: true }).first().waitFor({ timeout: 30_000 });
+    await admin.screenshot({ path: customerAccountsShot("merchant-returns-desk"), fullPage: true });
+    await admin.context().close();
+    await page.context().close();
+  });
+
+  it("shows the return and what is left to return on the returns page in Persian", async () => {
+    const t = words("aftercare-returns-page", "fa");
+    const { page, errors } = await signedIn("fa");
+    const order = orderIn("delivered");
+    await page.goto(
+      `${demo.sandboxUrl}/customer-accounts/extensions/aftercare-returns-page/orders/${order.id}?locale=fa`,
+    );
+    expect(await page.getAttribute("html", "dir")).toBe("rtl");
+    const frame = await extensionFrame(page, "aftercare-returns-page");
+    await showing(frame, t("earlier"));
+    expect(await frame.getAttribute("html", "dir")).toBe("rtl");
+    await frame.getByRole("heading", { name: t("headingFor", { order: ltr(order.name) }) }).waitFor();
+    const text = await frame.locator("body").innerText();
+    expect(text).toContain(`${ltr(returnNumber)} · ${t("status.requested")}`);
+    expect(text).toContain(t("ineligible.already_returned"));
+    await look(page, "returns-page-fa");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it.each(LOCALES)("shows points and tier in the profile block and on the rewards page (%s)", async (locale) => {
+    const block = words("aftercare-rewards-block", locale);
+    const { page, errors } = await signedIn(locale);
+    const member = await db.loyaltyMember.findUniqueOrThrow({
+      where: { shop_key: { shop: demo.shop, key: `c:${customerGid}` } },
+    });
+    await page.goto(`${demo.sandboxUrl}/customer-accounts/profile?locale=${locale}`);
+    const frame = await extensionFrame(page, "aftercare-rewards-block");
+    const balance = block("balance", { count: member.points });
+    await showing(frame, balance);
+    await look(page, `profile-rewards-${locale}`);
+    await frame.getByRole("link", { name: block("seeRewards") }).click();
+    await page.waitForURL(/\/customer-accounts\/extensions\/aftercare-rewards-page\//);
+    const rewards = await extensionFrame(page, "aftercare-rewards-page");
+    await showing(rewards, words("aftercare-rewards-page", locale)("catalogue"));
+    await look(page, `rewards-page-${locale}`);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("redeems a reward on the rewards page in Persian for a code Shopify holds for that customer", async () => {
+    const t = words("aftercare-rewards-page", "fa");
+    const { page, errors } = await signedIn("fa");
+    await page.goto(`${demo.sandboxUrl}/customer-accounts/extensions/aftercare-rewards-page/?locale=fa`);
+    const frame = await extensionFrame(page, "aftercare-rewards-page");
+    await showing(frame, t("catalogue"));
+    const before = await db.loyaltyMember.findUniqueOrThrow({
+      where: { shop_key: { shop: demo.shop, key: `c:${customerGid}` } },
+    });
+    await frame.getByRole("button", { name: t("redeemLabel", { reward: "$5 off your next order" }) }).click();
+    await showing(frame, t("codeHeading"));
+    const redemption = await db.loyaltyRedemption.findFirstOrThrow({
+      where: { shop: demo.shop, status: "issued" },
+      orderBy: { createdAt: "desc" },
+    });
+    const code = redemption.code!;
+    expect(await frame.locator("body").innerText()).toContain(code);
+    await frame.getByRole("button", { name: t("copyCode") }).waitFor();
+    await showing(frame, t("balance", { count: before.points - 50 }));
+    await look(page, "rewards-page-redeemed-fa");
+    expect(errors).toEqual([]);
+
+    const answer = (await demo.sandbox.graphql(
+      demo.shop,
+      `{
+        codeDiscountNodeByCode(code: ${JSON.stringify(code)}) {
+          codeDiscount {
+            ... on DiscountCodeBasic {
+              usageLimit
+              context { ... on DiscountCustomers { customers { id } } }
+              customerGets { value { ... on DiscountAmount { amount { amount } } } }
+            }
+          }
+        }
+      }`,
+    )) as {
+      data?: {
+        codeDiscountNodeByCode: {
+          codeDiscount: {
+            usageLimit: number;
+            context: { customers: { id: string }[] };
+            customerGets: { value: { amount: { amount: string } } };
+          };
+        } | null;
+      };
+    };
+    const discount = answer.data?.codeDiscountNodeByCode?.codeDiscount;
+    expect(discount?.context.customers.map((c) => c.id)).toEqual([customerGid]);
+    expect(discount?.usageLimit).toBe(1);
+    expect(Number(discount?.customerGets.value.amount.amount)).toBe(5);
+    await page.context().close();
+  });
+});
