@@ -6,8 +6,8 @@
  * as one failure, since it reports no failed test of its own.
  */
 /**
- * @typedef {{ status: string }} TestResult
- * @typedef {{ status: string; assertionResults?: TestResult[] }} FileResult
+ * @typedef {{ status: string; fullName?: string; failureMessages?: string[] }} TestResult
+ * @typedef {{ status: string; name?: string; message?: string; assertionResults?: TestResult[] }} FileResult
  * @param {{ testResults?: FileResult[] }} report
  */
 export function countResults(report) {
@@ -22,6 +22,30 @@ export function countResults(report) {
     failed += failedHere > 0 ? failedHere : file.status === "failed" ? 1 : 0;
   }
   return { passed, failed, skipped };
+}
+
+/**
+ * The failures of a vitest JSON report, one line each ("file > test: first line of the message"),
+ * so the summary at the very end of `npm test`'s output names what failed: CI keeps only the tail
+ * of a long run's output.
+ * @param {{ testResults?: FileResult[] }} report
+ * @param {string} root the path file names are shown relative to
+ */
+export function failureLines(report, root) {
+  const lines = [];
+  const firstLine = (/** @type {string | undefined} */ text) =>
+    (text ?? "")
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim()
+      .slice(0, 200) ?? "";
+  for (const file of report.testResults ?? []) {
+    const name = (file.name ?? "?").startsWith(root) ? (file.name ?? "").slice(root.length + 1) : (file.name ?? "?");
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+    for (const test of failedTests) lines.push(`${name} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    if (failedTests.length === 0 && file.status === "failed") lines.push(`${name}: ${firstLine(file.message)}`);
+  }
+  return lines;
 }
 
 /**

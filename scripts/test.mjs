@@ -17,7 +17,7 @@ import { join } from "node:path";
 
 import pg from "pg";
 
-import { countResults, shiftedClock } from "./test-summary.mjs";
+import { countResults, failureLines, shiftedClock } from "./test-summary.mjs";
 
 const root = process.cwd();
 const args = process.argv.slice(2);
@@ -57,12 +57,15 @@ function runVitest(leg, config, env, command = []) {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  /** @type {string[]} */
+  let failures = [];
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, "utf8"));
     ({ passed, failed, skipped } = countResults(r));
+    failures = failureLines(r, root);
   }
   if (result.status !== 0 && failed === 0) failed = 1;
-  return { leg, passed, failed, skipped };
+  return { leg, passed, failed, skipped, failures };
 }
 
 /** The static checks, each counted as one test: a failure prints the tool's own report. */
@@ -114,6 +117,7 @@ async function buildCustomerAccountExtensions() {
   }
 }
 
+/** @type {Array<{ leg: string; passed: number; failed: number; skipped: number; failures?: string[] }>} */
 const legs = [];
 if (!only || only === "checks") legs.push(runChecks());
 if (only !== "checks") {
@@ -168,7 +172,10 @@ if (!only || only === "e2e") {
 }
 
 console.log("\n=== summary ===");
-for (const l of legs) console.log(`${l.leg.padEnd(14)} ${l.passed} passed, ${l.failed} failed, ${l.skipped} skipped`);
+for (const l of legs) {
+  console.log(`${l.leg.padEnd(14)} ${l.passed} passed, ${l.failed} failed, ${l.skipped} skipped`);
+  for (const line of l.failures ?? []) console.log(`  ✗ ${line}`);
+}
 const passed = legs.reduce((s, l) => s + l.passed, 0);
 const failed = legs.reduce((s, l) => s + l.failed, 0);
 const skipped = legs.reduce((s, l) => s + l.skipped, 0);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { countResults, shiftedClock } from "../../scripts/test-summary.mjs";
+import { countResults, failureLines, shiftedClock } from "../../scripts/test-summary.mjs";
 
 const root = join(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "aftercare-summary-"));
@@ -44,6 +44,11 @@ describe("npm test's summary", () => {
       "broken.check.mjs": `throw new Error("cannot load");\n`,
     });
     expect(countResults(report)).toEqual({ passed: 1, failed: 2, skipped: 1 });
+    // The summary names each failure with the first line of its message, files relative to the root.
+    expect(failureLines(report, dir).sort()).toEqual([
+      "broken.check.mjs: cannot load",
+      expect.stringMatching(/^nested\.check\.mjs > outer inner fails: AssertionError: expected 1 to be 2/),
+    ]);
   });
 });
 
