@@ -55,3 +55,36 @@ describe("the app proxy stand-in", () => {
     expect(headers.get("cookie")).toBeNull();
   });
 });
+
+describe("the sandbox storefront", () => {
+  it("shows the returns block's declared script, serves its on-demand one as Shopify's CDN does", async () => {
+    const { sandbox } = testSandbox();
+    const server = await startSandboxServer({
+      sandbox,
+      shop: TEST_SHOP,
+      apiKey: "k",
+      apiSecret: "s",
+      appUrl: "http://127.0.0.1:1",
+      port: 0,
+    });
+    try {
+      const page = await (await fetch(`${server.url}/store?block=returns-portal&customer=guest`)).text();
+      // The schema's script and stylesheet, once, as Shopify adds them; the return form's by URL only.
+      expect(page).toContain('<script src="/store/assets/returns-portal.js" defer></script>');
+      expect(page).toContain('<link rel="stylesheet" href="/store/assets/returns-portal.css">');
+      const src = /data-request-script="([^"]+)"/.exec(page)?.[1];
+      expect(src).toBe("/store/assets/returns-request.js");
+      expect(page).not.toContain('src="/store/assets/returns-request.js"');
+      const script = await fetch(new URL(src!, server.url));
+      expect(script.status).toBe(200);
+      expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+      // Served from another origin on Shopify (its CDN), which lets any shop's page load it.
+      expect(script.headers.get("access-control-allow-origin")).toBe("*");
+      const code = await script.text();
+      expect(code).toContain('customElements.define("aftercare-returns-request"');
+      expect(code).not.toMatch(/@ts-check|^\s*\/\//m);
+    } finally {
+      await server.close();
+    }
+  });
+});

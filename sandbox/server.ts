@@ -254,9 +254,12 @@ export async function startSandboxServer(
       const query = locale ? `?${new URLSearchParams({ locale })}` : "";
       return new Response(null, { status: 303, headers: { location: `/customer-accounts/${to}${query}` } });
     }
-    // The extension's assets as Shopify's CDN serves the deployed copy: scripts and stylesheets minified.
+    // The extension's assets as Shopify's CDN serves the deployed copy: scripts and stylesheets
+    // minified, readable from any origin (a script a block loads later, such as the returns form's).
     if (path.startsWith("/store/assets/")) {
-      return staticFile(assetsDir, path.slice("/store/assets/".length), shippedAsset);
+      const asset = staticFile(assetsDir, path.slice("/store/assets/".length), shippedAsset);
+      if (asset.ok) asset.headers.set("access-control-allow-origin", "*");
+      return asset;
     }
     if (path === PROXY_PREFIX || path.startsWith(`${PROXY_PREFIX}/`)) {
       const customerId = cookie(request, "sandbox_customer");

@@ -269,3 +269,33 @@ type Params = Record<string, string>;
 /** An answer whose body the caller knows the shape of. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- busy()'s callers each read their own purpose's body
 type Reply = ProxyReply<any>;
+
+/** What the returns block (returns-portal.js) lends its return form (returns-request.js). */
+interface ReturnsPortalElement extends HTMLElement {
+  s: ReturnsStrings;
+  status: HTMLElement;
+  result: HTMLElement;
+  call(purpose: string, params: Params, body?: object | null): Promise<Reply | null>;
+  say(text: string, isError?: boolean): void;
+  error(answer: Reply, fallback: string): string;
+  busy(
+    message: string,
+    purpose: string,
+    params: Params,
+    body: object | null,
+    ready: Promise<unknown> | null,
+    done: (answer: Reply) => void,
+  ): Promise<void>;
+  clone(name: string): HTMLElement;
+  piece<T extends HTMLElement = HTMLElement>(root: ParentNode, name: string, text?: string): T;
+  sentence(text: string, values: Record<string, string>): DocumentFragment;
+  num(n: number): string;
+  date(iso: string): HTMLTimeElement;
+  money(minor: number, currency: string): string;
+  showReturn(r: ReturnStatusView, statusToken: string | null, justCreated: boolean): void;
+}
+
+/** <aftercare-returns-request>: one order's return form, shown by the block once its script loaded. */
+interface ReturnsRequestElement extends HTMLElement {
+  show(portal: ReturnsPortalElement, view: ReturnsOrderView): void;
+}

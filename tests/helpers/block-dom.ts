@@ -102,10 +102,23 @@ export async function mountBlock(options: { html: string; script: string; url?: 
     for (const id of timers) globalThis.clearTimeout(id);
     return close();
   };
+  // A script the block adds later (the returns block's request flow, from its asset URL) runs as
+  // the browser would run it: the extension's asset of that name.
+  const loaded: string[] = [];
+  new window.MutationObserver((records) => {
+    for (const record of records)
+      for (const node of record.addedNodes) {
+        const src = node instanceof window.HTMLScriptElement ? node.getAttribute("src") : null;
+        if (!src) continue;
+        const file = new URL(src, window.location.href).pathname.split("/").pop()!;
+        loaded.push(file);
+        window.eval(read(`assets/${file}`));
+      }
+  }).observe(window.document, { childList: true, subtree: true });
   window.document.body.innerHTML = options.html;
   window.eval(read(`assets/${options.script}`));
   await settle(window);
-  return { window, document: window.document, calls, aborted };
+  return { window, document: window.document, calls, aborted, loaded };
 }
 
 /**
