@@ -47,11 +47,35 @@ export const DEMO_LOYALTY = {
   ],
 };
 
+/** Titled in every storefront language, as a merchant fills in the reward form. */
 export const DEMO_REWARDS = [
-  { kind: "fixed_amount", title: "$5 off your next order", pointsCost: 50, valueMinor: 500 },
-  { kind: "store_credit", title: "$10 store credit", pointsCost: 100, valueMinor: 1000 },
-  { kind: "percentage", title: "15% off your next order", pointsCost: 200, percentOff: 15 },
-  { kind: "free_shipping", title: "Free shipping", pointsCost: 80 },
+  {
+    kind: "fixed_amount",
+    title: "$5 off your next order",
+    titles: { ko: "다음 주문 $5 할인", ja: "次回のご注文が$5引き", fa: "۵ دلار تخفیف روی سفارش بعدی" },
+    pointsCost: 50,
+    valueMinor: 500,
+  },
+  {
+    kind: "store_credit",
+    title: "$10 store credit",
+    titles: { ko: "$10 적립금", ja: "$10分のストアクレジット", fa: "۱۰ دلار اعتبار خرید" },
+    pointsCost: 100,
+    valueMinor: 1000,
+  },
+  {
+    kind: "percentage",
+    title: "15% off your next order",
+    titles: { ko: "다음 주문 15% 할인", ja: "次回のご注文が15%オフ", fa: "۱۵٪ تخفیف روی سفارش بعدی" },
+    pointsCost: 200,
+    percentOff: 15,
+  },
+  {
+    kind: "free_shipping",
+    title: "Free shipping",
+    titles: { ko: "무료 배송", ja: "送料無料", fa: "ارسال رایگان" },
+    pointsCost: 80,
+  },
 ];
 
 /** Turns the program on and fills the catalogue once; a shop that has settings already is left alone. */

@@ -714,14 +714,20 @@ describe("rewards", () => {
     });
     await world.sandbox.flush();
     const reward = await t.db.loyaltyReward.create({
-      data: { shop: TEST_SHOP, kind: "free_shipping", title: "Free shipping", pointsCost: 10 },
+      data: {
+        shop: TEST_SHOP,
+        kind: "free_shipping",
+        title: "Free shipping",
+        titles: JSON.stringify({ ko: "무료 배송" }),
+        pointsCost: 10,
+      },
     });
     const summary = await endpoints.customerRewards(world.session, new URLSearchParams({ locale: "ko" }), world.deps);
     expect(summary.status).toBe(200);
     const member = (summary.body as { member: { balance: number; history: unknown[] } }).member;
     expect(member.balance).toBeGreaterThanOrEqual(10);
     expect(summary.body).toMatchObject({
-      rewards: [{ id: reward.id, pointsCost: 10 }],
+      rewards: [{ id: reward.id, title: "무료 배송", pointsCost: 10 }],
       program: { pointsPerUnit: expect.any(Number) },
     });
 
@@ -733,7 +739,18 @@ describe("rewards", () => {
     expect(redeemed.status).toBe(201);
     expect(redeemed.body).toMatchObject({ redemption: { code: expect.any(String) } });
     const after = await endpoints.customerRewards(world.session, new URLSearchParams(), world.deps);
-    expect((after.body as { member: { balance: number } }).member.balance).toBe(member.balance - 10);
+    expect(after.body).toMatchObject({
+      rewards: [{ title: "Free shipping" }],
+      member: { balance: member.balance - 10, redemptions: [{ title: "Free shipping" }] },
+    });
+    // The redemption keeps the English title it was made with, and reads in Korean for a Korean shopper.
+    const inKorean = await endpoints.customerRewards(world.session, new URLSearchParams({ locale: "ko" }), world.deps);
+    expect(inKorean.body).toMatchObject({
+      member: {
+        redemptions: [{ title: "무료 배송" }],
+        history: expect.arrayContaining([expect.objectContaining({ kind: "redeem", label: "무료 배송" })]),
+      },
+    });
 
     expect(
       await endpoints.customerRewardsPost(world.session, { intent: "redeem", rewardId: "nope" }, world.deps),

@@ -40,6 +40,7 @@ import {
   type RewardKind,
 } from "../domain/loyalty/admin-form";
 import { formatMoney, fromMinor } from "../domain/shared/money";
+import { parseRewardTitles, REWARD_TITLE_MAX } from "../domain/loyalty/rewards";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -50,6 +51,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       id: r.id,
       kind: r.kind as RewardKind,
       title: r.title,
+      titles: parseRewardTitles(r.titles),
       pointsCost: r.pointsCost,
       valueMinor: r.valueMinor,
       percentOff: r.percentOff,
@@ -96,9 +98,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json<ActionAnswer>({ ok: false, errors: [fieldProblem("", "form.error.unknownIntent")] }, { status: 400 });
 };
 
+/** The storefront's languages besides English, for the reward's translated titles. */
+const TITLE_LANGUAGES = [
+  ["ko", "Korean"],
+  ["ja", "Japanese"],
+  ["fa", "Persian"],
+] as const;
+
 const EMPTY: RewardForm = {
   kind: "fixed_amount",
   title: "",
+  titles: { ko: "", ja: "", fa: "" },
   pointsCost: "500",
   value: "5.00",
   percentOff: "10",
@@ -147,6 +157,7 @@ export default function LoyaltyRewardsPage() {
       form: {
         kind: r.kind,
         title: r.title,
+        titles: { ...r.titles },
         pointsCost: String(r.pointsCost),
         value: r.valueMinor ? fromMinor(r.valueMinor, currency) : "",
         percentOff: r.percentOff ? String(r.percentOff) : "",
@@ -256,10 +267,26 @@ export default function LoyaltyRewardsPage() {
                   value={f.title}
                   onChange={(v) => set({ title: v })}
                   autoComplete="off"
-                  maxLength={80}
+                  maxLength={REWARD_TITLE_MAX}
                   placeholder="$5 off your next order"
+                  helpText="In English, and in any language left empty below."
                   error={errorAt("title")}
                 />
+                <FormLayout.Group condensed>
+                  {TITLE_LANGUAGES.map(([language, label]) => (
+                    <TextField
+                      key={language}
+                      label={`Name in ${label}`}
+                      value={f.titles[language]}
+                      onChange={(v) => set({ titles: { ...f.titles, [language]: v } })}
+                      autoComplete="off"
+                      maxLength={REWARD_TITLE_MAX}
+                      placeholder={f.title}
+                      helpText="Shown to shoppers browsing in this language."
+                      error={errorAt(`titles.${language}`)}
+                    />
+                  ))}
+                </FormLayout.Group>
                 <FormLayout.Group>
                   <TextField
                     label="Points cost"

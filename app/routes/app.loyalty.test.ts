@@ -10,6 +10,8 @@ import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 
 const SHOP = "loyalty-admin.myshopify.com";
 const OTHER = "someone-else.myshopify.com";
+/** A shop of its own whose program is on, for what shoppers read in their language. */
+const LANGUAGES = "loyalty-languages.myshopify.com";
 type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response>;
 
 let t: TestDatabase;
@@ -26,7 +28,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = t.url;
   const { sessionStorage } = await import("../shopify.server");
   const { Session } = await import("@shopify/shopify-api");
-  for (const shop of [SHOP, OTHER]) {
+  for (const shop of [SHOP, OTHER, LANGUAGES]) {
     await sessionStorage.storeSession(
       new Session({
         id: `offline_${shop}`,
@@ -283,6 +285,85 @@ describe("rewards", () => {
     );
     expect(off.status).toBe(200);
     expect((await t.db.loyaltyReward.findUniqueOrThrow({ where: { id: reward.id } })).active).toBe(false);
+  });
+
+  it("shows a Korean shopper the merchant's Korean title and an English one the English title", async () => {
+    const { saveLoyaltySettings } = await import("../services/loyalty/settings.server");
+    const { loyaltyGet } = await import("../services/loyalty/proxy.server");
+    expect((await saveLoyaltySettings(t.db, LANGUAGES, { enabled: true })).ok).toBe(true);
+    const reward = {
+      kind: "free_shipping",
+      title: "Free shipping",
+      titles: { ko: " 무료 배송 ", ja: "", fa: "ارسال رایگان" },
+      pointsCost: "80",
+      value: "",
+      percentOff: "",
+      minimumOrder: "",
+    };
+    const created = await call(
+      rewardsAction,
+      await signed(LANGUAGES, "/app/loyalty/rewards", json({ intent: "create", reward })),
+    );
+    expect(created.status).toBe(200);
+    const shopperSees = async (locale: string) => {
+      const answer = await loyaltyGet(
+        { shop: LANGUAGES, loggedInCustomerId: null, clientIp: null, params: new URLSearchParams({ locale }) },
+        { db: t.db, now: () => new Date(), admin: async () => null },
+      );
+      expect(answer.status).toBe(200);
+      return (answer.body as { rewards: { title: string }[] }).rewards.map((r) => r.title);
+    };
+    expect(await shopperSees("ko")).toEqual(["무료 배송"]);
+    expect(await shopperSees("en")).toEqual(["Free shipping"]);
+    expect(await shopperSees("fa")).toEqual(["ارسال رایگان"]);
+    // A language the merchant left empty shows the English title.
+    expect(await shopperSees("ja")).toEqual(["Free shipping"]);
+
+    // Editing keeps what the merchant typed per language; clearing Korean falls back to English.
+    const { id } = await t.db.loyaltyReward.findFirstOrThrow({ where: { shop: LANGUAGES } });
+    const edited = await call(
+      rewardsAction,
+      await signed(
+        LANGUAGES,
+        "/app/loyalty/rewards",
+        json({ intent: "update", id, reward: { ...reward, titles: { ko: "", ja: "送料無料", fa: "" } } }),
+      ),
+    );
+    expect(edited.status).toBe(200);
+    expect(await shopperSees("ko")).toEqual(["Free shipping"]);
+    expect(await shopperSees("ja")).toEqual(["送料無料"]);
+  });
+
+  it("refuses a title too long in a language, or no English title, next to the field, saving nothing", async () => {
+    const before = await t.db.loyaltyReward.findMany({ where: { shop: LANGUAGES }, orderBy: { id: "asc" } });
+    const attempt = async (title: string, titles: Record<string, string>) => {
+      const answer = await call(
+        rewardsAction,
+        await signed(
+          LANGUAGES,
+          "/app/loyalty/rewards",
+          json({
+            intent: "create",
+            reward: { kind: "percentage", title, titles, pointsCost: "200", percentOff: "15", value: "" },
+          }),
+        ),
+      );
+      expect(answer.status).toBe(400);
+      return (await answer.json()).errors;
+    };
+    expect(await attempt("15% off", { ko: "가".repeat(81) })).toEqual([
+      expect.objectContaining({
+        path: "titles.ko",
+        key: "form.error.tooLong",
+        field: "field.reward.titles.ko",
+        message: "Name in Korean can be at most 80 characters",
+      }),
+    ]);
+    // A translation alone is not a reward's name: English is what every other language falls back to.
+    expect(await attempt("   ", { ko: "15% 할인", ja: "15%オフ", fa: "۱۵٪ تخفیف" })).toEqual([
+      expect.objectContaining({ path: "title", key: "form.error.required", message: "Name shoppers see is required" }),
+    ]);
+    expect(await t.db.loyaltyReward.findMany({ where: { shop: LANGUAGES }, orderBy: { id: "asc" } })).toEqual(before);
   });
 });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Db } from "../../app/db.server";
 import { SHOWCASE_CUSTOMER } from "../../sandbox/seed-showcase";
-import { seedDemoLoyalty } from "../../sandbox/seed-program";
+import { DEMO_REWARDS, seedDemoLoyalty } from "../../sandbox/seed-program";
 import { buildExtensions } from "../../scripts/build-extensions.mjs";
 import { ltr } from "../../extensions/customer-account-shared/text";
 
@@ -363,7 +363,8 @@ describe.skipIf(!chromiumAvailable())("customer accounts, end to end in Chromium
     const before = await db.loyaltyMember.findUniqueOrThrow({
       where: { shop_key: { shop: demo.shop, key: `c:${customerGid}` } },
     });
-    await frame.getByRole("button", { name: t("redeemLabel", { reward: "$5 off your next order" }) }).click();
+    // The merchant's Persian title, not the English one.
+    await frame.getByRole("button", { name: t("redeemLabel", { reward: DEMO_REWARDS[0].titles.fa }) }).click();
     await showing(frame, t("codeHeading"));
     const redemption = await db.loyaltyRedemption.findFirstOrThrow({
       where: { shop: demo.shop, status: "issued" },

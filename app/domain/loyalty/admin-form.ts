@@ -171,6 +171,8 @@ export const REWARD_KIND_LABELS: Record<RewardKind, string> = {
 export interface RewardForm {
   kind: RewardKind;
   title: string;
+  /** The title in Korean, Japanese and Persian; empty fields show the English title. */
+  titles: { ko: string; ja: string; fa: string };
   pointsCost: string;
   /** Amount in the shop's currency for amount off and store credit. */
   value: string;
@@ -197,8 +199,12 @@ export function rewardFromForm(
       : null;
   const pointsCost = numberFrom(input.pointsCost, "reward", "pointsCost", errors);
   if (errors.length) return { ok: false, errors };
+  const translated = (input.titles ?? {}) as Record<string, unknown>;
+  const titles = Object.fromEntries(
+    (["ko", "ja", "fa"] as const).map((l) => [l, typeof translated[l] === "string" ? translated[l] : ""]),
+  );
   return {
     ok: true,
-    reward: { kind, title: input.title ?? "", pointsCost, valueMinor, percentOff, minimumOrderMinor },
+    reward: { kind, title: input.title ?? "", titles, pointsCost, valueMinor, percentOff, minimumOrderMinor },
   };
 }

@@ -103,8 +103,21 @@ export function currencyNameFor(settings: LoyaltySettings, locale: string): stri
   return settings.currencyName.en === DEFAULT_POINTS_NAME.en ? DEFAULT_POINTS_NAME[base] : settings.currencyName.en;
 }
 
+/** The storefront languages a merchant translates names into; English is the main name. */
+export type TranslatedLocale = Exclude<LoyaltyLocale, "en">;
+
+/** A name as shoppers read it in `locale` ("ko-KR" reads as "ko"): the merchant's translation, else the main name. */
+export function translatedFor(
+  main: string,
+  translations: Partial<Record<TranslatedLocale, string>> | undefined,
+  locale: string,
+): string {
+  const text = translations?.[locale.split("-")[0] as TranslatedLocale];
+  // typeof: a "locale" such as "constructor" must not reach the object's prototype.
+  return (typeof text === "string" && text) || main;
+}
+
 /** A tier's name as shoppers read it in `locale`: the merchant's translation, else the English name. */
 export function tierNameFor(tier: Pick<Tier, "name" | "names">, locale: string): string {
-  const language = locale.split("-")[0] as keyof Tier["names"];
-  return (tier.names?.[language] ?? "") || tier.name;
+  return translatedFor(tier.name, tier.names, locale);
 }

@@ -7,6 +7,7 @@ import type { Prisma } from "@prisma/client";
 import { problemsFromZod } from "../../locales/admin/problems";
 import type { Db } from "../../db.server";
 import { asNumber, queryRows, sql } from "../../models/raw-sql.server";
+import { REWARD_TITLE_MAX, rewardTitlesSchema } from "../../domain/loyalty/rewards";
 
 import { balanceOf, postEntry } from "./ledger.server";
 import { LoyaltyError } from "./redemption.server";
@@ -111,7 +112,8 @@ export async function adjustPoints(
 export const rewardSchema = z
   .object({
     kind: z.enum(["fixed_amount", "percentage", "free_shipping", "store_credit"]),
-    title: z.string().trim().min(1, "Give the reward a name").max(80),
+    title: z.string().trim().min(1, "Give the reward a name").max(REWARD_TITLE_MAX),
+    titles: rewardTitlesSchema,
     pointsCost: z.coerce
       .number()
       .int("Whole points only")
@@ -154,6 +156,7 @@ function rewardData(r: z.infer<typeof rewardSchema>) {
   return {
     kind: r.kind,
     title: r.title,
+    titles: JSON.stringify(r.titles),
     pointsCost: r.pointsCost,
     valueMinor: r.kind === "fixed_amount" || r.kind === "store_credit" ? r.valueMinor : null,
     percentOff: r.kind === "percentage" ? r.percentOff : null,

@@ -4,6 +4,7 @@ import { shopCurrency } from "../../models/shop.server";
 import { gid } from "../../domain/shared/shopify-ids";
 import { expiresAt, tierProgress } from "../../domain/loyalty/points";
 import { currencyNameFor, tierNameFor, type LoyaltyLocale, type LoyaltySettings } from "../../domain/loyalty/settings";
+import { rewardTitleFor } from "../../domain/loyalty/rewards";
 
 import { balanceOf, pendingUnlocks } from "./ledger.server";
 import { findMemberByCustomer } from "./members.server";
@@ -15,7 +16,8 @@ export function checkoutLinkFor(code: string): string {
   return `/discount/${encodeURIComponent(code)}?redirect=/cart`;
 }
 
-export async function activeRewards(db: Db, shop: string) {
+/** The catalogue a shopper can spend on, titled in the shopper's language. */
+export async function activeRewards(db: Db, shop: string, locale: string) {
   const rewards = await db.loyaltyReward.findMany({
     where: { shop, active: true },
     orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }],
@@ -24,7 +26,7 @@ export async function activeRewards(db: Db, shop: string) {
   return rewards.map((r) => ({
     id: r.id,
     kind: r.kind,
-    title: r.title,
+    title: rewardTitleFor(r, locale),
     pointsCost: r.pointsCost,
     valueMinor: r.valueMinor,
     percentOff: r.percentOff,
@@ -62,7 +64,7 @@ export async function loyaltySummary(
   if (!settings.enabled)
     throw new LoyaltyError(403, "program_off", "This shop's rewards program is not running right now.");
   const currency = await shopCurrency(db, shop);
-  const rewards = await activeRewards(db, shop);
+  const rewards = await activeRewards(db, shop, input.locale);
   const base = { program: program(settings, input.locale, currency), rewards };
   if (!input.customerId) return { ...base, member: null };
   const member = await findMemberByCustomer(db, shop, gid("Customer", input.customerId));
@@ -85,7 +87,7 @@ export async function loyaltySummary(
       },
     };
   }
-  const [balance, unlocks, history, redemptions] = await Promise.all([
+  const [balance, unlocks, history, redemptions, titled] = await Promise.all([
     balanceOf(db, shop, member.id, now),
     pendingUnlocks(db, shop, member.id, now),
     db.loyaltyLedgerEntry.findMany({
@@ -100,7 +102,15 @@ export async function loyaltySummary(
       take: 10,
       select: { id: true, rewardTitle: true, kind: true, code: true, createdAt: true },
     }),
+    input.locale === "en"
+      ? []
+      : db.loyaltyReward.findMany({ where: { shop }, select: { title: true, titles: true }, take: 200 }),
   ]);
+  // Redemptions and ledger entries keep the English title they were made with. A reward still
+  // called that shows its translation; one renamed since keeps the title the shopper redeemed.
+  const translated = new Map<string, string>();
+  for (const r of titled) if (!translated.has(r.title)) translated.set(r.title, rewardTitleFor(r, input.locale));
+  const titleOf = (english: string) => translated.get(english) ?? english;
   return {
     ...base,
     member: {
@@ -120,11 +130,11 @@ export async function loyaltySummary(
         at: h.createdAt.toISOString(),
         pendingUntil: h.availableAt > now ? h.availableAt.toISOString() : null,
         // Only the order name or reward title: never another person's data, never a staff note.
-        label: h.kind === "adjust" ? null : h.reason,
+        label: h.kind === "adjust" ? null : h.kind === "redeem" && h.reason ? titleOf(h.reason) : h.reason,
       })),
       redemptions: redemptions.map((r) => ({
         id: r.id,
-        title: r.rewardTitle,
+        title: titleOf(r.rewardTitle),
         kind: r.kind,
         code: r.code,
         checkoutUrl: r.code ? checkoutLinkFor(r.code) : null,

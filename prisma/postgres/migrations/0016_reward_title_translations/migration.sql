@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "LoyaltyReward" ADD COLUMN     "titles" TEXT NOT NULL DEFAULT '{}';
+
