@@ -220,6 +220,37 @@ describe.skipIf(!chromiumAvailable())("loyalty, end to end in Chromium", () => {
     await page.close();
   });
 
+  it("titles a reward in Korean on the rewards form, and shows it to a Korean shopper only", async () => {
+    const page = await newPage(browser);
+    await page.goto(`${demo.sandboxUrl}/admin?path=/app/loyalty/rewards`);
+    const app = page.frameLocator("iframe#app");
+    await app.getByRole("button", { name: "Edit Free shipping" }).click({ timeout: 30_000 });
+    await app.getByLabel("Name in Korean").fill("무료 배송");
+    await app.getByLabel("Name in Persian").fill("ارسال رایگان");
+    await page.screenshot({ path: screenshotPath("loyalty-admin-reward-titles"), fullPage: true });
+    await app.getByRole("button", { name: "Save reward" }).click();
+    await app.getByLabel("Name in Korean").waitFor({ state: "detached", timeout: 15_000 });
+    const reward = await db.loyaltyReward.findFirstOrThrow({ where: { shop: demo.shop, title: "Free shipping" } });
+    expect(JSON.parse(reward.titles)).toEqual({ ko: "무료 배송", ja: "", fa: "ارسال رایگان" });
+
+    const titles = async (locale: string) => {
+      await page.goto(`${demo.sandboxUrl}/store?block=loyalty-widget&customer=guest&locale=${locale}`);
+      const block = page.locator("aftercare-loyalty");
+      await block.locator('[data-slot="rewards"][aria-busy="false"]').waitFor({ timeout: 20_000 });
+      return block.locator('[data-slot="rewards"] [data-slot="title"]').allInnerTexts();
+    };
+    expect(await titles("ko")).toContain("무료 배송");
+    await page.screenshot({ path: screenshotPath("loyalty-block-ko-reward-titles"), fullPage: true });
+    expect(await titles("fa")).toContain("ارسال رایگان");
+    await page.screenshot({ path: screenshotPath("loyalty-block-fa-reward-titles"), fullPage: true });
+    const english = await titles("en");
+    expect(english).toContain("Free shipping");
+    expect(english).not.toContain("무료 배송");
+    // Japanese was left empty: the English title.
+    expect(await titles("ja")).toContain("Free shipping");
+    await page.close();
+  });
+
   it("shows the members list and a member's ledger with a manual adjustment that cannot go below zero", async () => {
     const page = await newPage(browser);
     await page.goto(`${demo.sandboxUrl}/admin?path=/app/loyalty/members`);
