@@ -19,11 +19,16 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 
+import type { Said, Translate } from "../locales/admin";
+import { useT } from "../locales/admin/use-admin-language";
+
 export type GuideAction =
   { kind: "link"; label: string; url: string; external: boolean } | { kind: "post"; label: string; intent: string };
 
 export interface GuideStep {
   id: string;
+  /** The step's words as locale keys; the English fields below are what the server said. */
+  words: { title: Said; description: Said; note: Said; action: Said; secondary: Said | null };
   title: string;
   description: string;
   note: string;
@@ -41,7 +46,12 @@ export interface GuideData {
 interface ActionAnswer {
   ok: boolean;
   message: string;
+  said?: Said;
 }
+
+const say = (t: Translate, w: Said) => t(w.key, w.values);
+/** An action's answer in the admin's language (its English message when it names no key). */
+const answerText = (t: Translate, a: ActionAnswer) => (a.said ? say(t, a.said) : a.message);
 
 /**
  * The round mark beside a step, as Polaris's setup guide draws it: a dashed grey circle while the
@@ -81,21 +91,23 @@ function DoneMark({ done }: { done: boolean }) {
 /** Shows the action's answer as an App Bridge toast once it arrives. */
 function useToastAnswer(fetcher: ReturnType<typeof useFetcher<ActionAnswer>>) {
   const shopify = useAppBridge();
+  const t = useT();
   useEffect(() => {
     if (fetcher.state !== "idle" || !fetcher.data) return;
-    shopify.toast.show(fetcher.data.message, { isError: !fetcher.data.ok });
-  }, [fetcher.state, fetcher.data, shopify]);
+    shopify.toast.show(answerText(t, fetcher.data), { isError: !fetcher.data.ok });
+  }, [fetcher.state, fetcher.data, shopify, t]);
 }
 
 function StepActions({ step }: { step: GuideStep }) {
   const fetcher = useFetcher<ActionAnswer>();
+  const t = useT();
   useToastAnswer(fetcher);
   const primary =
     step.action.kind === "link" ? (
       // A link out of the app (Shopify's theme editor) opens in a new tab: Polaris 13's Button says
       // so with target (its `external` reaches the DOM as an unknown attribute).
       <Button variant="primary" url={step.action.url} target={step.action.external ? "_blank" : undefined}>
-        {step.action.label}
+        {say(t, step.words.action)}
       </Button>
     ) : (
       <Button
@@ -103,7 +115,7 @@ function StepActions({ step }: { step: GuideStep }) {
         loading={fetcher.state !== "idle"}
         onClick={() => fetcher.submit({ intent: (step.action as { intent: string }).intent }, { method: "post" })}
       >
-        {step.action.label}
+        {say(t, step.words.action)}
       </Button>
     );
   return (
@@ -112,14 +124,14 @@ function StepActions({ step }: { step: GuideStep }) {
         {primary}
         {step.secondary ? (
           <Button variant="tertiary" url={step.secondary.url}>
-            {step.secondary.label}
+            {step.words.secondary ? say(t, step.words.secondary) : step.secondary.label}
           </Button>
         ) : null}
       </ButtonGroup>
       {fetcher.data && !fetcher.data.ok ? (
         <div role="alert">
           <Text as="p" tone="critical">
-            {fetcher.data.message}
+            {answerText(t, fetcher.data)}
           </Text>
         </div>
       ) : null}
@@ -132,6 +144,7 @@ export function SetupGuide({ guide }: { guide: GuideData }) {
   const [expanded, setExpanded] = useState<string | null>(firstOpen);
   const [listOpen, setListOpen] = useState(true);
   const dismiss = useFetcher<ActionAnswer>();
+  const t = useT();
   // When a step ticks (the loader ran again after an action), move on to the next open one.
   useEffect(() => setExpanded(firstOpen), [firstOpen]);
   return (
@@ -140,10 +153,10 @@ export function SetupGuide({ guide }: { guide: GuideData }) {
         <InlineStack align="space-between" blockAlign="start" wrap={false}>
           <BlockStack gap="100">
             <Text as="h2" variant="headingMd">
-              Setup guide
+              {t("setup.title")}
             </Text>
             <Text as="p" tone="subdued">
-              Get Aftercare ready for your shoppers. Each step ticks itself off once Aftercare sees it done.
+              {t("setup.intro")}
             </Text>
           </BlockStack>
           <InlineStack gap="200" wrap={false}>
@@ -152,7 +165,7 @@ export function SetupGuide({ guide }: { guide: GuideData }) {
               loading={dismiss.state !== "idle"}
               onClick={() => dismiss.submit({ intent: "setup.dismiss" }, { method: "post" })}
             >
-              Dismiss guide
+              {t("setup.dismiss")}
             </Button>
             <Button
               variant="tertiary"
@@ -161,13 +174,13 @@ export function SetupGuide({ guide }: { guide: GuideData }) {
               ariaControls="setup-guide-steps"
               onClick={() => setListOpen((open) => !open)}
             >
-              {listOpen ? "Hide steps" : "Show steps"}
+              {listOpen ? t("setup.hideSteps") : t("setup.showSteps")}
             </Button>
           </InlineStack>
         </InlineStack>
         <InlineStack gap="300" blockAlign="center" wrap={false}>
           <Text as="p" variant="bodySm" id="setup-guide-progress">
-            {guide.completed} of {guide.total} tasks complete
+            {t("setup.progress", { done: guide.completed, total: guide.total })}
           </Text>
           <Box width="160px">
             <ProgressBar
@@ -182,6 +195,7 @@ export function SetupGuide({ guide }: { guide: GuideData }) {
           <BlockStack gap="100" as="ul">
             {guide.steps.map((step) => {
               const open = expanded === step.id;
+              const title = say(t, step.words.title);
               return (
                 <Box
                   as="li"
@@ -202,18 +216,18 @@ export function SetupGuide({ guide }: { guide: GuideData }) {
                         textAlign="left"
                         ariaExpanded={open}
                         ariaControls={`setup-step-${step.id}-body`}
-                        accessibilityLabel={`${step.title}: ${step.done ? "done" : "not done yet"}`}
+                        accessibilityLabel={t(step.done ? "setup.stepDone" : "setup.stepOpen", { title })}
                         onClick={() => setExpanded(open ? null : step.id)}
                       >
-                        {step.title}
+                        {title}
                       </Button>
                       <Collapsible id={`setup-step-${step.id}-body`} open={open}>
                         <BlockStack gap="200">
                           <Text as="p" tone="subdued">
-                            {step.description}
+                            {say(t, step.words.description)}
                           </Text>
                           <Text as="p" variant="bodySm" tone={step.done ? "success" : "subdued"}>
-                            {step.note}
+                            {say(t, step.words.note)}
                           </Text>
                           <StepActions step={step} />
                         </BlockStack>
@@ -233,6 +247,7 @@ export function SetupGuide({ guide }: { guide: GuideData }) {
 /** The home page's way back to a dismissed guide. */
 export function ShowSetupGuide({ remaining }: { remaining: number }) {
   const fetcher = useFetcher<ActionAnswer>();
+  const t = useT();
   return (
     <InlineStack align="end">
       <Button
@@ -240,7 +255,7 @@ export function ShowSetupGuide({ remaining }: { remaining: number }) {
         loading={fetcher.state !== "idle"}
         onClick={() => fetcher.submit({ intent: "setup.show" }, { method: "post" })}
       >
-        {`Show setup guide (${remaining} left)`}
+        {t("setup.showGuide", { count: remaining })}
       </Button>
     </InlineStack>
   );

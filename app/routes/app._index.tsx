@@ -18,7 +18,6 @@ import { lazy, Suspense, useEffect, useRef, useState } from "react";
 
 import { db } from "../db.server";
 import { env } from "../env.server";
-import { formatMoney } from "../domain/shared/money";
 import { authenticate } from "../shopify.server";
 import { periodFromQuery } from "../services/dashboard/period.server";
 import { requestsPerDay } from "../services/dashboard/core-metrics.server";
@@ -26,7 +25,9 @@ import { computeDashboard, type DashboardFigure } from "../services/dashboard/re
 import { isSetupIntent, loadSetupGuide, runSetupAction } from "../services/setup-guide/guide.server";
 import { SetupGuide, ShowSetupGuide } from "../components/SetupGuide";
 import { DownloadButton } from "../components/DownloadButton";
-import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
+import { useAdminFormat, useAdminLocale, useT } from "../locales/admin/use-admin-language";
+import type { AdminFormat } from "../locales/admin/format";
+import type { AdminMessageKey, Said, Translate } from "../locales/admin";
 import { getReturnPolicy } from "../services/returns/policy.server";
 
 // The service dashboard is the app's home: every figure from stored rows, over the merchant's
@@ -52,7 +53,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({ ...dashboard, setup, reasonNames });
 };
 
-const answer = (ok: boolean, message: string, status = 200) => json({ ok, message }, { status });
+const answer = (ok: boolean, message: string, status = 200, said?: Said) =>
+  json({ ok, message, ...(said ? { said } : {}) }, { status });
 
 // The setup guide's actions: accept a default, send a test email, dismiss or bring back the guide.
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -70,23 +72,56 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return answer(false, "That is not a step of the setup guide. Reload the page and try again.", 400);
   }
   const result = await runSetupAction({ db: db() }, session.shop, intent, new Date());
-  return result.ok ? answer(true, result.message) : answer(false, result.message, result.status);
+  return result.ok
+    ? answer(true, result.message, 200, result.said)
+    : answer(false, result.message, result.status, result.said);
 };
 
-function formatValue(f: { format: DashboardFigure["format"] }, value: number | null, currency: string) {
+function formatValue(
+  f: { format: DashboardFigure["format"] },
+  value: number | null,
+  currency: string,
+  t: Translate,
+  format: AdminFormat,
+) {
   if (value === null) return "—";
   switch (f.format) {
     case "percent":
-      return `${(value * 100).toFixed(1)}%`;
+      return format.percent(value);
     case "score":
-      return value.toFixed(1);
+      return format.number(value, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     case "minutes":
-      return value >= 90 ? `${(value / 60).toFixed(1)} h` : `${Math.round(value)} min`;
+      return value >= 90
+        ? t("home.hours", { value: format.number(value / 60, { maximumFractionDigits: 1, minimumFractionDigits: 1 }) })
+        : t("home.minutes", { value: Math.round(value) });
     case "money":
-      return formatMoney({ amountMinor: value, currency });
+      return format.money(value, currency);
     default:
-      return new Intl.NumberFormat("en").format(value);
+      return format.number(value);
   }
+}
+
+/** A figure's name, help and detail in the admin's language (`dashboard.<id>.*`), or as the server said them. */
+function figureWords(f: DashboardFigure, t: Translate, format: AdminFormat) {
+  const word = (part: string, fallback: string, values?: Record<string, string | number>) => {
+    const key = `dashboard.${f.id}.${part}` as AdminMessageKey;
+    const text = t(key, values);
+    return text === key ? fallback : text;
+  };
+  const counts = f.current.counts;
+  let detail = f.current.detail ?? null;
+  if (detail !== null && counts) {
+    const share = (v: number | null | undefined) => (v === null || v === undefined ? "—" : format.percent(v));
+    detail =
+      f.id === "loyalty_members"
+        ? word("detail", detail, { members: share(counts.members), nonMembers: share(counts.nonMembers) })
+        : word(
+            f.id === "points_liability" && f.current.value === null ? "detailUnvalued" : "detail",
+            detail,
+            Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v ?? 0])),
+          );
+  }
+  return { label: word("label", f.label), help: word("help", f.help), detail };
 }
 
 /** History import statuses still under way (the model's ACTIVE_STATUSES). */
@@ -114,16 +149,21 @@ function useFollowImport(importStatus: string | null, historyDone: boolean) {
   }, [follow, revalidator]);
 }
 
-function formatChange(f: DashboardFigure, currency: string) {
+function formatChange(f: DashboardFigure, currency: string, t: Translate, format: AdminFormat) {
   if (!f.change) return null;
   const a = f.change.absolute;
-  if (a === 0) return { text: "No change", tone: "subdued" as const };
+  if (a === 0) return { text: t("home.noChange"), tone: "subdued" as const };
   const better = f.higherIsBetter ? a > 0 : a < 0;
   const sign = a > 0 ? "+" : "−";
   const abs = Math.abs(a);
-  const text =
-    f.format === "percent" ? `${sign}${(abs * 100).toFixed(1)} pts` : `${sign}${formatValue(f, abs, currency)}`;
-  return { text: `${text} vs previous`, tone: better ? ("success" as const) : ("critical" as const) };
+  const change =
+    f.format === "percent"
+      ? t("home.points", {
+          sign,
+          value: format.number(abs * 100, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+        })
+      : `${sign}${formatValue(f, abs, currency, t, format)}`;
+  return { text: t("home.vsPrevious", { change }), tone: better ? ("success" as const) : ("critical" as const) };
 }
 
 export default function Dashboard() {
@@ -142,12 +182,13 @@ export default function Dashboard() {
   const shopQuery = location.search.includes("shop=") ? `&${new URLSearchParams(location.search).toString()}` : "";
   const csv = `/app/dashboard.csv?from=${data.current.from}&to=${data.current.to}${shopQuery}`;
   const t = useT();
+  const format = useAdminFormat();
   const historyDone = data.setup.steps.find((s) => s.id === "history")?.done ?? true;
   useFollowImport(data.setup.complete ? null : data.setup.importStatus, historyDone || data.setup.complete);
   // One title: the admin's title bar (App Bridge) names the page; Polaris's Page adds none of its own.
   return (
     <Page fullWidth>
-      <TitleBar title="Service dashboard" />
+      <TitleBar title={t("home.title")} />
       <BlockStack gap="400">
         {data.setup.complete ? null : data.setup.dismissed ? (
           <ShowSetupGuide remaining={data.setup.total - data.setup.completed} />
@@ -157,15 +198,27 @@ export default function Dashboard() {
         <Card>
           <BlockStack gap="300">
             <Text as="p" tone="subdued">
-              {`${data.current.from} to ${data.current.to}, compared with ${data.previous.from} to ` +
-                `${data.previous.to} (${data.timeZone})`}
+              {t("home.period", {
+                from: format.day(data.current.from),
+                to: format.day(data.current.to),
+                previousFrom: format.day(data.previous.from),
+                previousTo: format.day(data.previous.to),
+                zone: data.timeZone,
+              })}
             </Text>
             <Form method="get">
               <InlineStack gap="300" blockAlign="end" wrap>
-                <TextField label="From" type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
-                <TextField label="To" type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
+                <TextField
+                  label={t("home.from")}
+                  type="date"
+                  name="from"
+                  value={from}
+                  onChange={setFrom}
+                  autoComplete="off"
+                />
+                <TextField label={t("home.to")} type="date" name="to" value={to} onChange={setTo} autoComplete="off" />
                 <Button submit variant="primary">
-                  Show period
+                  {t("home.showPeriod")}
                 </Button>
                 <DownloadButton url={csv}>{t("export.csv")}</DownloadButton>
               </InlineStack>
@@ -174,15 +227,16 @@ export default function Dashboard() {
         </Card>
         <InlineGrid columns={{ xs: 1, sm: 2, md: 3, lg: 4 }} gap="400">
           {data.figures.map((f) => {
-            const ch = formatChange(f as DashboardFigure, data.currency);
+            const ch = formatChange(f as DashboardFigure, data.currency, t, format);
+            const words = figureWords(f as DashboardFigure, t, format);
             return (
               <Card key={f.id}>
                 <BlockStack gap="100">
                   <Text as="h2" variant="headingSm">
-                    {f.label}
+                    {words.label}
                   </Text>
                   <Text as="p" variant="heading2xl" id={`kpi-${f.id}`}>
-                    {formatValue(f, f.current.value, data.currency)}
+                    {formatValue(f, f.current.value, data.currency, t, format)}
                   </Text>
                   {ch ? (
                     <Text as="p" tone={ch.tone}>
@@ -190,16 +244,16 @@ export default function Dashboard() {
                     </Text>
                   ) : (
                     <Text as="p" tone="subdued">
-                      {f.previous ? "No earlier figure" : "Now"}
+                      {f.previous ? t("home.noEarlier") : t("home.now")}
                     </Text>
                   )}
-                  {f.current.detail ? (
+                  {words.detail ? (
                     <Text as="p" tone="subdued" variant="bodySm">
-                      {f.current.detail}
+                      {words.detail}
                     </Text>
                   ) : null}
                   <Text as="p" tone="subdued" variant="bodySm">
-                    {f.help}
+                    {words.help}
                   </Text>
                 </BlockStack>
               </Card>
@@ -213,7 +267,7 @@ export default function Dashboard() {
         ) : (
           <Box minHeight="320px" />
         )}
-        {data.figures.length === 0 ? <Banner>No figures yet.</Banner> : null}
+        {data.figures.length === 0 ? <Banner>{t("home.noFigures")}</Banner> : null}
       </BlockStack>
     </Page>
   );

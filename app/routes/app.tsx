@@ -7,21 +7,26 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 
 import { authenticate } from "../shopify.server";
+import { db } from "../db.server";
 import { env } from "../env.server";
+import { shopTimeZone } from "../models/shop.server";
 import { adminLocale, translator } from "../locales/admin";
 import { polarisTranslations } from "../locales/admin/polaris.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
   const config = env();
   // Shopify opens the app with the merchant's admin language (`locale`); the pages take it from here.
   const locale = adminLocale(request);
+  // Pages show dates and times in the shop's time zone, read here once with the language.
+  const timeZone = (await shopTimeZone(db(), session.shop)) ?? "UTC";
   return json({
     apiKey: config.SHOPIFY_API_KEY,
     appBridgeUrl: config.APP_BRIDGE_URL ?? null,
     locale,
+    timeZone,
     polaris: polarisTranslations(locale),
   });
 };

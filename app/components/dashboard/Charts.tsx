@@ -2,6 +2,8 @@ import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import "@shopify/polaris-viz/build/esm/styles.css";
 import { BlockStack, Card, InlineGrid, Text } from "@shopify/polaris";
 
+import { useT } from "../../locales/admin/use-admin-language";
+
 /** The dashboard's charts (client only: polaris-viz measures the page). */
 export default function Charts({
   daily,
@@ -10,24 +12,28 @@ export default function Charts({
   daily: { date: string; all: number; orderStatus: number }[];
   reasons: { label: string; value: number }[];
 }) {
+  const t = useT();
   return (
     <PolarisVizProvider>
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
         <Card>
           <BlockStack gap="200">
             <Text as="h2" variant="headingSm">
-              Requests per day
+              {t("home.chart.requests")}
             </Text>
             <div
               style={{ height: 260 }}
               role="img"
-              aria-label={`Requests per day: ${daily.reduce((s, d) => s + d.all, 0)} in total`}
+              aria-label={t("home.chart.requestsTotal", { total: daily.reduce((s, d) => s + d.all, 0) })}
             >
               <LineChart
                 theme="Light"
                 data={[
-                  { name: "All requests", data: daily.map((d) => ({ key: d.date, value: d.all })) },
-                  { name: "Order status", data: daily.map((d) => ({ key: d.date, value: d.orderStatus })) },
+                  { name: t("home.chart.allRequests"), data: daily.map((d) => ({ key: d.date, value: d.all })) },
+                  {
+                    name: t("home.chart.orderStatus"),
+                    data: daily.map((d) => ({ key: d.date, value: d.orderStatus })),
+                  },
                 ]}
               />
             </div>
@@ -36,11 +42,11 @@ export default function Charts({
         <Card>
           <BlockStack gap="200">
             <Text as="h2" variant="headingSm">
-              Top return reasons
+              {t("home.chart.reasons")}
             </Text>
             {reasons.length === 0 ? (
               <Text as="p" tone="subdued">
-                No returns in this period.
+                {t("home.chart.noReturns")}
               </Text>
             ) : (
               <div
@@ -51,7 +57,12 @@ export default function Charts({
                 <BarChart
                   theme="Light"
                   direction="horizontal"
-                  data={[{ name: "Items returned", data: reasons.map((r) => ({ key: r.label, value: r.value })) }]}
+                  data={[
+                    {
+                      name: t("home.chart.itemsReturned"),
+                      data: reasons.map((r) => ({ key: r.label, value: r.value })),
+                    },
+                  ]}
                 />
               </div>
             )}

@@ -29,6 +29,18 @@ export function adminLocale(request: Request): AdminLocale {
 export type Translate = (key: AdminMessageKey, values?: Record<string, string | number>) => string;
 
 /**
+ * A message the server says and the page shows: its key and values, put into words in the
+ * browser in the admin's language (a server's request carries no `locale`, see routes/app).
+ */
+export interface Said {
+  key: AdminMessageKey;
+  values?: Record<string, string | number>;
+}
+
+export const said = (key: AdminMessageKey, values?: Record<string, string | number>): Said =>
+  values ? { key, values } : { key };
+
+/**
  * `t(key, { count, … })`: the message in `locale`, its plural form chosen by `count`, each
  * `{name}` replaced (numbers written in the language's digits).
  */

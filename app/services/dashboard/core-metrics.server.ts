@@ -98,7 +98,7 @@ export function registerCoreDashboardMetrics() {
     help: "Share of satisfaction answers that are 4 or 5, answered in the period.",
     async compute(ctx) {
       const r = csat(await surveyScoreCounts(ctx.db, ctx.shop, "csat", ctx.period));
-      return { value: r.value, detail: count(r.responses, "answer") };
+      return { value: r.value, detail: count(r.responses, "answer"), counts: { count: r.responses } };
     },
   });
   registerDashboardMetric({
@@ -111,7 +111,7 @@ export function registerCoreDashboardMetrics() {
     help: "Promoters (9–10) minus detractors (0–6), in points, from answers in the period.",
     async compute(ctx) {
       const r = nps(await surveyScoreCounts(ctx.db, ctx.shop, "nps", ctx.period));
-      return { value: r.value, detail: count(r.responses, "answer") };
+      return { value: r.value, detail: count(r.responses, "answer"), counts: { count: r.responses } };
     },
   });
   registerDashboardMetric({
@@ -124,7 +124,7 @@ export function registerCoreDashboardMetrics() {
     help: "Business hours from a request to its first reply, for first replies sent in the period.",
     async compute(ctx) {
       const { answered, medianMinutes } = await firstResponseMedian(ctx.db, ctx.shop, ctx.period);
-      return { value: medianMinutes, detail: `${count(answered, "request")} answered` };
+      return { value: medianMinutes, detail: `${count(answered, "request")} answered`, counts: { count: answered } };
     },
   });
   registerDashboardMetric({
@@ -141,6 +141,7 @@ export function registerCoreDashboardMetrics() {
       return {
         value: r.value,
         detail: `${pct(counted.deflected, counted.shipped)} shipped orders answered without asking`,
+        counts: { done: counted.deflected, of: counted.shipped },
       };
     },
   });
@@ -157,6 +158,7 @@ export function registerCoreDashboardMetrics() {
       return {
         value: r.value,
         detail: `${pct(r.ordersReturned, r.ordersPlaced)} orders`,
+        counts: { done: r.ordersReturned, of: r.ordersPlaced },
         breakdown: reasons.map((x) => ({ label: x.reason, value: x.quantity })),
       };
     },
@@ -174,6 +176,7 @@ export function registerCoreDashboardMetrics() {
       return {
         value: keptMinor,
         detail: `${count(returnsKept, "return")} resolved as exchange or credit`,
+        counts: { count: returnsKept },
       };
     },
   });
@@ -187,7 +190,11 @@ export function registerCoreDashboardMetrics() {
     help: "Of the customers who ordered in the period, the share who have ordered more than once.",
     async compute(ctx) {
       const r = repeatPurchaseRate(await buyersOf(ctx));
-      return { value: r.value, detail: `${pct(r.repeat, r.customers)} customers` };
+      return {
+        value: r.value,
+        detail: `${pct(r.repeat, r.customers)} customers`,
+        counts: { done: r.repeat, of: r.customers },
+      };
     },
   });
   registerDashboardMetric({
@@ -212,6 +219,7 @@ export function registerCoreDashboardMetrics() {
       return {
         value: count,
         detail: `Repeat purchase: members ${fmt(m.value)}, non-members ${fmt(n.value)}`,
+        counts: { members: m.value, nonMembers: n.value },
         breakdown: [
           { label: "Members' repeat rate", value: m.value ?? 0 },
           { label: "Non-members' repeat rate", value: n.value ?? 0 },
@@ -238,8 +246,9 @@ export function registerCoreDashboardMetrics() {
         value: r.minorPerPoint > 0 ? r.liabilityMinor : null,
         detail:
           r.minorPerPoint > 0
-            ? `${r.totalPoints} points held now`
-            : `${r.totalPoints} points held now; add an amount-off or store-credit reward to value them`,
+            ? `${count(r.totalPoints, "point")} held now`
+            : `${count(r.totalPoints, "point")} held now; add an amount-off or store-credit reward to value them`,
+        counts: { count: r.totalPoints },
         breakdown: [{ label: "Points held", value: r.totalPoints }],
       };
     },

@@ -24,6 +24,8 @@ export interface MetricValue {
   value: number | null;
   /** A short line under the figure: "42 answers", "3 of 120 orders". */
   detail?: string;
+  /** The numbers behind the detail, for the page to say it in the admin's language (`dashboard.<id>.detail`). */
+  counts?: Record<string, number | null>;
   breakdown?: { label: string; value: number }[];
 }
 

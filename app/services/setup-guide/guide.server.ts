@@ -27,6 +27,7 @@ import {
   saveReturnPolicyFields,
 } from "../returns/policy.server";
 import { previewTrackingEmail } from "../tracking/settings.server";
+import { said, translator, type AdminMessageKey, type Said } from "../../locales/admin";
 
 /** A block counts as added to the theme while its proxy requests are this recent. */
 export const BLOCK_SEEN_WINDOW_MS = 30 * 86_400_000;
@@ -38,8 +39,19 @@ export type StepAction =
   | { kind: "link"; label: string; url: string; external: boolean }
   | { kind: "post"; label: string; intent: SetupIntent };
 
+/** A step's words as keys of the admin locale files, for the page to show in the admin's language. */
+export interface StepWords {
+  title: Said;
+  description: Said;
+  note: Said;
+  action: Said;
+  secondary: Said | null;
+}
+
+/** A step; its `title`, `description`, `note` and labels are its words in English. */
 export interface SetupStep {
   id: string;
+  words: StepWords;
   title: string;
   description: string;
   /** How the step ticks itself, or where it stands now (an import running, a failed email). */
@@ -64,38 +76,11 @@ export interface SetupGuide {
  * Each storefront block: its file name in extensions/aftercare/blocks (the handle Shopify's deep
  * link names) and the template the theme editor opens with it added.
  */
-export const THEME_BLOCKS: Record<
-  StorefrontBlock,
-  { handle: string; template: string; title: string; description: string; tick: string }
-> = {
-  tracking: {
-    handle: "order-tracking",
-    template: "page",
-    title: "Add the order tracking block to your theme",
-    description: "Shoppers look up where their order is, with the carrier's scans and an estimated delivery.",
-    tick: "Ticks once a shopper (or you) looks up an order with the block.",
-  },
-  returns: {
-    handle: "returns-portal",
-    template: "page",
-    title: "Add the returns block to your theme",
-    description: "Shoppers start a return or an exchange themselves, within your return policy.",
-    tick: "Ticks once a shopper (or you) looks up an order in the block to return it.",
-  },
-  loyalty: {
-    handle: "loyalty-widget",
-    template: "page",
-    title: "Add the rewards block to your theme",
-    description: "Shoppers see your program, their points and the rewards they can spend them on.",
-    tick: "Ticks once the block loads on your storefront for a shopper (or you).",
-  },
-  contact: {
-    handle: "contact",
-    template: "page",
-    title: "Add the contact block to your theme",
-    description: "Shoppers see your channels, business hours and FAQ, and write to you; messages arrive in the Inbox.",
-    tick: "Ticks once the block loads on your storefront for a shopper (or you).",
-  },
+export const THEME_BLOCKS: Record<StorefrontBlock, { handle: string; template: string; tick: AdminMessageKey }> = {
+  tracking: { handle: "order-tracking", template: "page", tick: "setup.block.tickLookup" },
+  returns: { handle: "returns-portal", template: "page", tick: "setup.block.tickReturn" },
+  loyalty: { handle: "loyalty-widget", template: "page", tick: "setup.block.tickLoads" },
+  contact: { handle: "contact", template: "page", tick: "setup.block.tickLoads" },
 };
 
 /**
@@ -122,42 +107,56 @@ export type SetupIntent = (typeof SETUP_INTENTS)[number];
 export const isSetupIntent = (value: unknown): value is SetupIntent =>
   typeof value === "string" && (SETUP_INTENTS as ReadonlyArray<string>).includes(value);
 
-const plural = (n: number, one: string, many = `${one}s`) =>
-  `${new Intl.NumberFormat("en").format(n)} ${n === 1 ? one : many}`;
+const english = translator("en");
 
 type ImportRow = Awaited<ReturnType<typeof latestImport>>;
 
-function historyNote(latest: ImportRow, completed: ImportRow): string {
+function historyNote(latest: ImportRow, completed: ImportRow): Said {
   if (latest && latest.status === "failed") {
-    return `The last import stopped: ${latest.error ?? "unknown error"}. Retry it on the Sync page.`;
+    return said("setup.history.failed", { error: latest.error ?? english("setup.unknownError") });
   }
-  if (latest && latest.status === "queued") return "The import is queued and starts in a moment.";
-  if (latest && latest.status === "details") {
-    const orders = plural(latest.detailsTotal ?? 0, "past order");
-    return `Importing now: reading the shipments, refunds and returns of ${orders}.`;
-  }
+  if (latest && latest.status === "queued") return said("setup.history.queued");
+  if (latest && latest.status === "details") return said("setup.history.details", { count: latest.detailsTotal ?? 0 });
   if (latest && (latest.status === "running" || latest.status === "applying")) {
     const total = latest.ordersTotal;
     return total
-      ? `Importing now: ${new Intl.NumberFormat("en").format(latest.ordersImported)} of ${plural(total, "order")}.`
-      : "Importing now: Shopify is preparing the orders.";
+      ? said("setup.history.importing", { done: latest.ordersImported, count: total })
+      : said("setup.history.preparing");
   }
   if (completed) {
-    const window = plural(completed.windowDays, "day");
-    return `Imported ${plural(completed.ordersImported, "order")} from the last ${window}.`;
+    return said("setup.history.imported", { count: completed.ordersImported, days: completed.windowDays });
   }
-  return "Ticks once an import of your past orders has finished.";
+  return said("setup.history.tick");
 }
 
-function testEmailNote(email: string | null, latest: { status: string; lastError: string | null } | undefined) {
-  if (!email) return "Your shop has no email address on record yet: add one in Shopify's store settings first.";
-  if (!latest) return `Sends the Shipped email with sample data to ${email}. Ticks once it has been sent.`;
-  if (latest.status === "sent") return `Sent to ${email}. Check your inbox.`;
+function testEmailNote(email: string | null, latest: { status: string; lastError: string | null } | undefined): Said {
+  if (!email) return said("setup.test-email.noEmail");
+  if (!latest) return said("setup.test-email.tick", { email });
+  if (latest.status === "sent") return said("setup.test-email.sent", { email });
   if (latest.status === "failed" || latest.status === "retrying") {
-    return `The last test email to ${email} was not sent: ${latest.lastError ?? "unknown error"}.`;
+    return said("setup.test-email.failed", { email, error: latest.lastError ?? english("setup.unknownError") });
   }
-  if (latest.status === "suppressed") return `${email} unsubscribed from these emails, so nothing was sent.`;
-  return `On its way to ${email}: emails leave the outbox within a minute.`;
+  if (latest.status === "suppressed") return said("setup.test-email.suppressed", { email });
+  return said("setup.test-email.onItsWay", { email });
+}
+
+type StepAt = Omit<SetupStep, "title" | "description" | "note" | "action" | "secondary"> & {
+  action: { kind: "link"; url: string; external: boolean } | { kind: "post"; intent: SetupIntent };
+  secondaryUrl?: string;
+};
+
+/** A step with its words also in English (logs, API callers, tests). */
+function inEnglish(step: StepAt): SetupStep {
+  const { secondaryUrl, ...rest } = step;
+  const say = (w: Said) => english(w.key, w.values);
+  return {
+    ...rest,
+    title: say(step.words.title),
+    description: say(step.words.description),
+    note: say(step.words.note),
+    action: { ...step.action, label: say(step.words.action) } as StepAction,
+    secondary: step.words.secondary && secondaryUrl ? { label: say(step.words.secondary), url: secondaryUrl } : null,
+  };
 }
 
 /** The guide for `shop` as things stand at `now`. */
@@ -178,76 +177,92 @@ export async function loadSetupGuide(deps: { db: Db; apiKey: string }, shop: str
 
   const defaults = DEFAULT_RETURN_POLICY;
   const loyaltyDefaults = DEFAULT_LOYALTY_SETTINGS;
-  const steps: SetupStep[] = [
+  const stepsAt: StepAt[] = [
     {
       id: "history",
-      title: "Import your order history",
-      description:
-        "Shoppers can then track and return orders placed before you installed Aftercare, and the dashboard " +
-        "starts with your past orders.",
-      note: historyNote(latest, completed),
+      words: {
+        title: said("setup.history.title"),
+        description: said("setup.history.description"),
+        note: historyNote(latest, completed),
+        action: said("setup.history.action"),
+        secondary: null,
+      },
       done: completed !== null,
-      action: { kind: "link", label: "Open Sync", url: "/app/sync", external: false },
-      secondary: null,
+      action: { kind: "link", url: "/app/sync", external: false },
     },
-    ...(Object.keys(THEME_BLOCKS) as StorefrontBlock[]).map((block): SetupStep => ({
+    ...(Object.keys(THEME_BLOCKS) as StorefrontBlock[]).map((block): StepAt => ({
       id: `block-${block}`,
-      title: THEME_BLOCKS[block].title,
-      description:
-        `${THEME_BLOCKS[block].description} Opens the theme editor with the block added to your page ` +
-        "template; save the theme there.",
-      note: seen.includes(block) ? "Seen at work on your storefront." : THEME_BLOCKS[block].tick,
+      words: {
+        title: said(`setup.block-${block}.title`),
+        description: said(`setup.block-${block}.description`),
+        note: said(seen.includes(block) ? "setup.block.seen" : THEME_BLOCKS[block].tick),
+        action: said("setup.block.action"),
+        secondary: null,
+      },
       done: seen.includes(block),
-      action: { kind: "link", label: "Add to theme", url: addBlockLink(shop, deps.apiKey, block), external: true },
-      secondary: null,
+      action: { kind: "link", url: addBlockLink(shop, deps.apiKey, block), external: true },
     })),
     {
       id: "return-policy",
-      title: "Set your return policy",
-      description:
-        `The default: returns within ${defaults.windowDays} days, items tagged ` +
-        `${defaults.exclusions.tags.map((t) => `“${t}”`).join(", ")} excluded, for the reasons shoppers give most.`,
-      note: returnsSaved
-        ? "Your return policy is saved."
-        : "Ticks once the policy is saved, with the default or yours.",
+      words: {
+        title: said("setup.return-policy.title"),
+        description: said("setup.return-policy.description", {
+          days: defaults.windowDays,
+          tags: defaults.exclusions.tags.map((t) => `“${t}”`).join(", "),
+        }),
+        note: said(returnsSaved ? "setup.return-policy.saved" : "setup.return-policy.tick"),
+        action: said("setup.return-policy.action"),
+        secondary: said("setup.return-policy.edit"),
+      },
       done: returnsSaved,
-      action: { kind: "post", label: "Use the default policy", intent: "setup.accept-return-policy" },
-      secondary: { label: "Edit policy", url: "/app/returns/policy" },
+      action: { kind: "post", intent: "setup.accept-return-policy" },
+      secondaryUrl: "/app/returns/policy",
     },
     {
       id: "loyalty",
-      title: "Turn on your loyalty program",
-      description:
-        `The default: ${plural(loyaltyDefaults.pointsPerUnit, "point")} for every ${profile.currencyCode} 1 spent, ` +
-        `usable ${plural(loyaltyDefaults.pendingDays, "day")} after the order (once the return window has passed).`,
-      note: loyalty.saved
-        ? `Your program is ${loyalty.enabled ? "on" : "set up and off"}.`
-        : "Ticks once the program is turned on or its settings are saved.",
+      words: {
+        title: said("setup.loyalty.title"),
+        description: said("setup.loyalty.description", {
+          count: loyaltyDefaults.pointsPerUnit,
+          currency: profile.currencyCode,
+          days: loyaltyDefaults.pendingDays,
+        }),
+        note: said(loyalty.saved ? (loyalty.enabled ? "setup.loyalty.on" : "setup.loyalty.off") : "setup.loyalty.tick"),
+        action: said("setup.loyalty.action"),
+        secondary: said("setup.loyalty.edit"),
+      },
       done: loyalty.saved || loyalty.enabled,
-      action: { kind: "post", label: "Turn on with the defaults", intent: "setup.accept-loyalty" },
-      secondary: { label: "Edit program", url: "/app/loyalty" },
+      action: { kind: "post", intent: "setup.accept-loyalty" },
+      secondaryUrl: "/app/loyalty",
     },
     {
       id: "business-hours",
-      title: "Set your business hours",
-      description:
-        `The default: Monday to Friday, 09:00 to 17:00 (${profile.timeZone}). The contact block shows them and ` +
-        "reply-time promises count only open hours.",
-      note: hoursSaved ? "Your contact settings are saved." : "Ticks once the contact settings are saved.",
+      words: {
+        title: said("setup.business-hours.title"),
+        description: said("setup.business-hours.description", { zone: profile.timeZone }),
+        note: said(hoursSaved ? "setup.business-hours.saved" : "setup.business-hours.tick"),
+        action: said("setup.business-hours.action"),
+        secondary: said("setup.business-hours.edit"),
+      },
       done: hoursSaved,
-      action: { kind: "post", label: "Use these hours", intent: "setup.accept-business-hours" },
-      secondary: { label: "Edit hours", url: "/app/contact" },
+      action: { kind: "post", intent: "setup.accept-business-hours" },
+      secondaryUrl: "/app/contact",
     },
     {
       id: "test-email",
-      title: "Send yourself a test notification",
-      description: "See the email shoppers get when their order ships, sent through the same outbox as theirs.",
-      note: testEmailNote(profile.email, testEmails[0]),
+      words: {
+        title: said("setup.test-email.title"),
+        description: said("setup.test-email.description"),
+        note: testEmailNote(profile.email, testEmails[0]),
+        action: said("setup.test-email.action"),
+        secondary: said("setup.test-email.edit"),
+      },
       done: testEmails.some((n) => n.status === "sent"),
-      action: { kind: "post", label: "Send test email", intent: "setup.send-test-email" },
-      secondary: { label: "Edit emails", url: "/app/tracking" },
+      action: { kind: "post", intent: "setup.send-test-email" },
+      secondaryUrl: "/app/tracking",
     },
   ];
+  const steps = stepsAt.map(inEnglish);
   const done = steps.filter((s) => s.done).length;
   return {
     steps,
@@ -259,12 +274,21 @@ export async function loadSetupGuide(deps: { db: Db; apiKey: string }, shop: str
   };
 }
 
-export type SetupActionResult = { ok: true; message: string } | { ok: false; status: 400 | 409; message: string };
+/** An action's answer: `message` in English, `said` for the page to show in the admin's language. */
+export type SetupActionResult =
+  { ok: true; message: string; said: Said } | { ok: false; status: 400 | 409; message: string; said: Said };
 
-const alreadySet = (what: string, page: string): SetupActionResult => ({
+const answered = (key: AdminMessageKey, values?: Record<string, string | number>): SetupActionResult => ({
+  ok: true,
+  message: english(key, values),
+  said: said(key, values),
+});
+
+const alreadySet = (key: AdminMessageKey): SetupActionResult => ({
   ok: false,
   status: 409,
-  message: `Your ${what} was already saved, so the default did not replace it. Change it on the ${page} page.`,
+  message: english(key),
+  said: said(key),
 });
 
 /** The home page's setup actions. Defaults are saved through each area's own service. */
@@ -277,37 +301,37 @@ export async function runSetupAction(
   const { db } = deps;
   switch (intent) {
     case "setup.accept-return-policy": {
-      if (await returnPolicySaved(db, shop)) return alreadySet("return policy", "Return policy");
+      if (await returnPolicySaved(db, shop)) return alreadySet("setup.error.alreadySaved.returnPolicy");
       // Saved only while the stored policy is still the default (a save elsewhere meanwhile wins).
       const policy = await getReturnPolicy(db, shop);
       const saved = await saveReturnPolicyFields(db, shop, DEFAULT_RETURN_POLICY, returnPolicyVersion(policy));
       if (!saved.ok) {
-        if ("conflict" in saved) return alreadySet("return policy", "Return policy");
+        if ("conflict" in saved) return alreadySet("setup.error.alreadySaved.returnPolicy");
         throw new Error(`The default return policy did not validate: ${saved.problems[0]?.message}`);
       }
-      return { ok: true, message: `Return policy saved: returns within ${saved.policy.windowDays} days` };
+      return answered("setup.done.returnPolicy", { days: saved.policy.windowDays });
     }
     case "setup.accept-loyalty": {
-      if ((await loyaltyProgramState(db, shop)).saved) return alreadySet("loyalty program", "Loyalty");
+      if ((await loyaltyProgramState(db, shop)).saved) return alreadySet("setup.error.alreadySaved.loyalty");
       const current = await loadLoyaltySettings(db, shop);
       const saved = await saveLoyaltySettings(db, shop, { ...current, enabled: true });
       if (!saved.ok) throw new Error(`The default loyalty settings did not validate: ${JSON.stringify(saved.errors)}`);
-      return { ok: true, message: "Loyalty program turned on" };
+      return answered("setup.done.loyalty");
     }
     case "setup.accept-business-hours": {
-      if (await contactSettingsSaved(db, shop)) return alreadySet("contact settings", "Contact settings");
+      if (await contactSettingsSaved(db, shop)) return alreadySet("setup.error.alreadySaved.contact");
       const saved = await updateContactSettings(db, shop, await getContactSettings(db, shop));
       if (!saved.ok) throw new Error(`The default contact settings did not validate: ${saved.errors[0]}`);
-      return { ok: true, message: "Business hours saved: Monday to Friday, 09:00 to 17:00" };
+      return answered("setup.done.businessHours");
     }
     case "setup.send-test-email":
       return sendTestEmail(db, shop, now);
     case "setup.dismiss":
       await setSetupGuideDismissedAt(db, shop, now);
-      return { ok: true, message: "Setup guide hidden" };
+      return answered("setup.done.hidden");
     case "setup.show":
       await setSetupGuideDismissedAt(db, shop, null);
-      return { ok: true, message: "Setup guide shown" };
+      return answered("setup.done.shown");
   }
 }
 
@@ -322,7 +346,8 @@ export async function sendTestEmail(db: Db, shop: string, now: Date): Promise<Se
     return {
       ok: false,
       status: 409,
-      message: "Your shop has no email address on record. Add one in Shopify's store settings, then try again.",
+      message: english("setup.error.noShopEmail"),
+      said: said("setup.error.noShopEmail"),
     };
   }
   const language = settings.notifications.defaultLanguage;
@@ -343,5 +368,5 @@ export async function sendTestEmail(db: Db, shop: string, now: Date): Promise<Se
     },
     now,
   );
-  return { ok: true, message: `Test email on its way to ${profile.email}` };
+  return answered("setup.done.testEmail", { email: profile.email });
 }
