@@ -33,25 +33,94 @@ export function searchTextOf(r: {
   return [r.name, r.email, r.orderName, `#${r.number}`, r.topic].filter(Boolean).join(" ").toLowerCase();
 }
 
+/** Whose requests a page of the inbox shows: one staff member's, nobody's, or everyone's. */
+export type AssigneeFilter = { userId: string } | "unassigned" | "all";
+export type InboxSort = "oldest" | "newest";
+
 /**
- * A page of the inbox: requests of one status (open and waiting ones oldest first, closed ones
- * newest first), by keyset on the last message's time, each with its last message.
+ * A page of the inbox: requests of one status (by default open and waiting ones oldest first,
+ * closed ones newest first), by keyset on the last message's time, each with its last message
+ * to the shopper (internal notes are not a preview).
  */
 export async function listRequests(
   db: Db,
   shop: string,
-  input: { status: RequestStatus; query?: string },
+  input: { status: RequestStatus; query?: string; assignee?: AssigneeFilter; sort?: InboxSort },
   request: PageRequest = { after: null, before: null, size: 100 },
 ) {
   const q = (input.query ?? "").trim().toLowerCase().slice(0, 100);
-  const page = keyset(request, "lastMessageAt", input.status === "closed" ? "desc" : "asc");
+  const sort = input.sort ?? (input.status === "closed" ? "newest" : "oldest");
+  const page = keyset(request, "lastMessageAt", sort === "newest" ? "desc" : "asc");
+  const assignee = input.assignee ?? "all";
   const rows = await db.contactRequest.findMany({
-    where: { shop, status: input.status, ...(q ? { searchText: { contains: q } } : {}), ...page.where },
+    where: {
+      shop,
+      status: input.status,
+      ...(assignee === "all" ? {} : { assigneeUserId: assignee === "unassigned" ? null : assignee.userId }),
+      ...(q ? { searchText: { contains: q } } : {}),
+      ...page.where,
+    },
     orderBy: page.orderBy,
     take: page.take,
-    include: { messages: { orderBy: { createdAt: "desc" }, take: 1, select: { body: true, author: true } } },
+    include: {
+      messages: {
+        where: { author: { not: "note" } },
+        orderBy: { createdAt: "desc" },
+        take: 1,
+        select: { body: true, author: true },
+      },
+    },
   });
   return pageOf(rows, request, (r) => ({ at: r.lastMessageAt.toISOString(), id: r.id }));
+}
+
+/** Assigns a request to a staff member (their Shopify user id), or to nobody; false when there is no such request. */
+export async function assignRequest(db: Db, shop: string, requestId: string, assigneeUserId: string | null) {
+  const { count } = await db.contactRequest.updateMany({ where: { shop, id: requestId }, data: { assigneeUserId } });
+  return count > 0;
+}
+
+/** An internal note on a request: kept in its thread, never sent to the shopper. */
+export async function addNote(
+  db: Db,
+  shop: string,
+  input: { requestId: string; body: string; staffUserId: string | null; now: Date },
+) {
+  return db.contactMessage.create({
+    data: {
+      shop,
+      requestId: input.requestId,
+      author: "note",
+      body: input.body,
+      staffUserId: input.staffUserId,
+      createdAt: input.now,
+    },
+  });
+}
+
+export async function listSavedReplies(db: Db, shop: string) {
+  return db.savedReply.findMany({ where: { shop }, orderBy: [{ title: "asc" }, { id: "asc" }], take: 500 });
+}
+
+export async function getSavedReply(db: Db, shop: string, id: string) {
+  return db.savedReply.findFirst({ where: { shop, id } });
+}
+
+export async function countSavedReplies(db: Db, shop: string) {
+  return db.savedReply.count({ where: { shop } });
+}
+
+/** Creates a saved reply, or changes one (`id`); null when `id` names none of this shop's. */
+export async function writeSavedReply(db: Db, shop: string, input: { id?: string; title: string; bodies: string }) {
+  const data = { title: input.title, bodies: input.bodies };
+  if (!input.id) return db.savedReply.create({ data: { shop, ...data } });
+  const { count } = await db.savedReply.updateMany({ where: { shop, id: input.id }, data });
+  return count ? getSavedReply(db, shop, input.id) : null;
+}
+
+export async function deleteSavedReply(db: Db, shop: string, id: string) {
+  const { count } = await db.savedReply.deleteMany({ where: { shop, id } });
+  return count > 0;
 }
 
 export async function countRequestsByStatus(db: Db, shop: string) {

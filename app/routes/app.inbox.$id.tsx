@@ -1,16 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   Banner,
   BlockStack,
   Box,
   Button,
+  ButtonGroup,
   Card,
   InlineStack,
   Layout,
+  Link,
   Page,
+  Select,
   Text,
   TextField,
 } from "@shopify/polaris";
@@ -21,14 +24,41 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
 import { getRequest } from "../models/contact.server";
+import { shopProfile } from "../models/shop.server";
+import { listStaffMembers } from "../models/staff.server";
 import { orderContext } from "../services/contact/context.server";
-import { closeRequest, ContactError, reopenRequest, replyToRequest } from "../services/contact/requests.server";
+import {
+  addInternalNote,
+  assignContactRequest,
+  closeRequest,
+  ContactError,
+  reopenRequest,
+  replyToRequest,
+} from "../services/contact/requests.server";
+import { listSavedReplies, renderSavedReply } from "../services/contact/saved-replies.server";
+import { actingStaff, staffName } from "../services/staff.server";
+import type { AdminMessageKey } from "../locales/admin";
+import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
+import { formatShopTime } from "../utils/format";
+
+function staffDeps() {
+  const config = env();
+  return { db: db(), apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, now: new Date() };
+}
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const found = await getRequest(db(), session.shop, params.id ?? "");
+  const auth = await authenticate.admin(request);
+  const shop = auth.session.shop;
+  const found = await getRequest(db(), shop, params.id ?? "");
   if (!found) throw json({ message: "That request does not exist." }, { status: 404 });
-  const context = await orderContext(db(), session.shop, found);
+  const me = await actingStaff(staffDeps(), request, auth);
+  const [context, staff, savedReplies, profile] = await Promise.all([
+    orderContext(db(), shop, found),
+    listStaffMembers(db(), shop),
+    listSavedReplies(db(), shop),
+    shopProfile(db(), shop),
+  ]);
+  const names = new Map(staff.map((m) => [m.userId, staffName(m)]));
   return json({
     request: {
       id: found.id,
@@ -37,92 +67,185 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       topic: found.topic,
       name: found.name,
       email: found.email,
+      locale: found.locale,
       orderName: found.orderName,
       createdAt: found.createdAt.toISOString(),
       firstResponseMinutes: found.firstResponseMinutes,
+      assignee: found.assigneeUserId
+        ? { userId: found.assigneeUserId, name: names.get(found.assigneeUserId) ?? null }
+        : null,
       messages: found.messages.map((m) => ({
         id: m.id,
-        author: m.author,
+        author: m.author as "customer" | "merchant" | "note",
+        staff: m.staffUserId ? (names.get(m.staffUserId) ?? null) : null,
         body: m.body,
         at: m.createdAt.toISOString(),
       })),
     },
+    me: me ? { userId: me.userId } : null,
+    staff: staff.map((m) => ({ userId: m.userId, name: staffName(m) })),
+    savedReplies: savedReplies.map((r) => ({ id: r.id, title: r.title })),
+    timeZone: profile.timeZone,
     context,
   });
 };
 
+type ActionAnswer =
+  | { ok: true; intent: string; message: AdminMessageKey }
+  | { ok: true; intent: "insertSavedReply"; inserted: { text: string; language: string; empty: string[] } }
+  | { ok: false; intent: string; error: string };
+
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const auth = await authenticate.admin(request);
+  const shop = auth.session.shop;
+  const id = params.id ?? "";
   const form = await request.formData();
-  const intent = form.get("intent");
+  const intent = String(form.get("intent") ?? "");
   const deps = { db: db(), secret: env().SHOPIFY_API_SECRET, now: new Date() };
+  const answer = (body: ActionAnswer, status = 200) => json<ActionAnswer>(body, { status });
   try {
     if (intent === "reply") {
-      await replyToRequest(deps, session.shop, params.id ?? "", String(form.get("body") ?? ""));
-      return json({ ok: true, message: "Reply sent" });
+      const me = await actingStaff(staffDeps(), request, auth);
+      await replyToRequest(deps, shop, id, String(form.get("body") ?? ""), me?.userId ?? null);
+      return answer({ ok: true, intent, message: "inbox.said.replySent" });
+    }
+    if (intent === "note") {
+      const me = await actingStaff(staffDeps(), request, auth);
+      await addInternalNote(deps, shop, id, String(form.get("body") ?? ""), me?.userId ?? null);
+      return answer({ ok: true, intent, message: "inbox.said.noteAdded" });
+    }
+    if (intent === "assign") {
+      const asked = String(form.get("assignee") ?? "");
+      let assignee: string | null = asked || null;
+      if (asked === "me") {
+        const me = await actingStaff(staffDeps(), request, auth);
+        if (!me)
+          return answer({ ok: false, intent, error: "The admin did not say who you are; reload the page." }, 400);
+        assignee = me.userId;
+      }
+      await assignContactRequest(deps.db, shop, id, assignee);
+      return answer({ ok: true, intent, message: assignee ? "inbox.said.assigned" : "inbox.said.unassigned" });
+    }
+    if (intent === "insertSavedReply") {
+      const found = await getRequest(deps.db, shop, id);
+      if (!found) throw new ContactError("That request does not exist.", 404);
+      const inserted = await renderSavedReply(deps, shop, String(form.get("savedReplyId") ?? ""), {
+        locale: found.locale,
+        name: found.name,
+        number: found.number,
+        orderShopifyId: found.orderShopifyId,
+        customerShopifyId: found.customerShopifyId,
+      });
+      return answer({ ok: true, intent, inserted });
     }
     if (intent === "close") {
-      const { surveyed } = await closeRequest(deps, session.shop, params.id ?? "");
-      return json({ ok: true, message: surveyed ? "Closed; survey sent" : "Closed" });
+      const { surveyed } = await closeRequest(deps, shop, id);
+      return answer({ ok: true, intent, message: surveyed ? "inbox.said.closedSurveyed" : "inbox.said.closed" });
     }
     if (intent === "reopen") {
-      await reopenRequest(deps.db, session.shop, params.id ?? "", deps.now);
-      return json({ ok: true, message: "Reopened" });
+      await reopenRequest(deps.db, shop, id, deps.now);
+      return answer({ ok: true, intent, message: "inbox.said.reopened" });
     }
-    return json({ ok: false, message: "Unknown action." }, { status: 400 });
+    return answer({ ok: false, intent, error: "Unknown action." }, 400);
   } catch (error) {
-    if (error instanceof ContactError) return json({ ok: false, message: error.message }, { status: error.status });
+    if (error instanceof ContactError) return answer({ ok: false, intent, error: error.message }, error.status);
     throw error;
   }
 };
 
 const STATUS_TONE = { open: "attention", waiting: "info", closed: undefined } as const;
-const STATUS_LABEL: Record<string, string> = { open: "Open", waiting: "Waiting on customer", closed: "Closed" };
+const STATUS_KEY: Record<string, AdminMessageKey> = {
+  open: "inbox.status.open",
+  waiting: "inbox.status.waiting",
+  closed: "inbox.status.closed",
+};
+const LANGUAGE_KEY: Record<string, AdminMessageKey> = {
+  en: "inbox.language.en",
+  ko: "inbox.language.ko",
+  ja: "inbox.language.ja",
+  fa: "inbox.language.fa",
+};
 
-function money(minor: number, currency: string) {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).format(minor / 100);
+function money(minor: number, currency: string, locale: string) {
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minor / 100);
 }
 
 export default function RequestPage() {
-  const { request: r, context } = useLoaderData<typeof loader>();
+  const { request: r, context, me, staff, savedReplies, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
+  const t = useT();
+  const locale = useAdminLocale();
+  const insert = useFetcher<typeof action>();
+  const [mode, setMode] = useState<"reply" | "note">("reply");
   const [body, setBody] = useState("");
+  const [picked, setPicked] = useState("");
+  const [assignTo, setAssignTo] = useState(r.assignee?.userId ?? "");
   const busy = nav.state !== "idle";
+  const when = (at: string) => formatShopTime(at, timeZone, locale);
+  const staffLabel = (name: string | null) => name ?? t("inbox.staff.unnamed");
+
   useEffect(() => {
-    if (result?.ok) {
-      setBody("");
-      if (typeof shopify !== "undefined") shopify.toast.show(result.message);
+    if (result?.ok && "message" in result) {
+      if (result.intent === "reply" || result.intent === "note") setBody("");
+      if (typeof shopify !== "undefined") shopify.toast.show(t(result.message));
     }
-  }, [result]);
+  }, [result, t]);
+  useEffect(() => {
+    const data = insert.data;
+    if (data?.ok && "inserted" in data)
+      setBody((current) => (current.trim() ? `${current.trimEnd()}\n\n${data.inserted.text}` : data.inserted.text));
+  }, [insert.data]);
+  useEffect(() => setAssignTo(r.assignee?.userId ?? ""), [r.assignee?.userId]);
+
+  const inserted = insert.data?.ok && "inserted" in insert.data ? insert.data.inserted : null;
+  const insertError = insert.data && !insert.data.ok ? insert.data.error : null;
+  const failed = result && !result.ok ? result : null;
+
   return (
     <Page
-      title={`Request #${r.number}`}
+      title={t("inbox.request.title", { number: r.number })}
       titleMetadata={
-        <Badge tone={STATUS_TONE[r.status as keyof typeof STATUS_TONE]}>{STATUS_LABEL[r.status] ?? r.status}</Badge>
+        <Badge tone={STATUS_TONE[r.status as keyof typeof STATUS_TONE]}>
+          {STATUS_KEY[r.status] ? t(STATUS_KEY[r.status]) : r.status}
+        </Badge>
       }
-      backAction={{ content: "Inbox", url: "/app/inbox" }}
+      backAction={{ content: t("nav.inbox"), url: "/app/inbox" }}
     >
-      <TitleBar title={`Request #${r.number}`} />
+      <TitleBar title={t("inbox.request.title", { number: r.number })} />
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {result && !result.ok ? <Banner tone="critical">{result.message}</Banner> : null}
+            {failed && failed.intent !== "note" && failed.intent !== "reply" ? (
+              <Banner tone="critical">{failed.error}</Banner>
+            ) : null}
             <Card>
               <BlockStack gap="400">
                 {r.messages.map((m) => (
                   <Box
                     key={m.id}
                     padding="300"
-                    background={m.author === "merchant" ? "bg-surface-info" : "bg-surface-secondary"}
+                    background={
+                      m.author === "note"
+                        ? "bg-surface-warning"
+                        : m.author === "merchant"
+                          ? "bg-surface-info"
+                          : "bg-surface-secondary"
+                    }
                     borderRadius="200"
+                    borderWidth={m.author === "note" ? "025" : undefined}
+                    borderColor={m.author === "note" ? "border-caution" : undefined}
                   >
                     <BlockStack gap="100">
-                      <Text as="p" tone="subdued" variant="bodySm">
-                        {m.author === "merchant" ? "You" : (r.name ?? "Customer")} · {new Date(m.at).toLocaleString()}
-                      </Text>
-                      <Text as="p">
-                        <span style={{ whiteSpace: "pre-wrap" }}>{m.body}</span>
+                      <InlineStack gap="200" blockAlign="center" wrap>
+                        {m.author === "note" ? <Badge tone="warning">{t("inbox.note.badge")}</Badge> : null}
+                        <Text as="p" tone="subdued" variant="bodySm">
+                          {m.author === "customer" ? (r.name ?? t("inbox.customer")) : staffLabel(m.staff)} ·{" "}
+                          {when(m.at)}
+                        </Text>
+                      </InlineStack>
+                      <Text as="p" breakWord>
+                        <span style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{m.body}</span>
                       </Text>
                     </BlockStack>
                   </Box>
@@ -132,19 +255,73 @@ export default function RequestPage() {
             <Card>
               <Form method="post">
                 <BlockStack gap="300">
-                  <input type="hidden" name="intent" value="reply" />
+                  <InlineStack align="space-between" blockAlign="center" wrap>
+                    <ButtonGroup variant="segmented">
+                      <Button pressed={mode === "reply"} onClick={() => setMode("reply")}>
+                        {t("inbox.compose.reply")}
+                      </Button>
+                      <Button pressed={mode === "note"} onClick={() => setMode("note")}>
+                        {t("inbox.compose.note")}
+                      </Button>
+                    </ButtonGroup>
+                    {mode === "reply" ? (
+                      savedReplies.length ? (
+                        <Select
+                          label={t("inbox.savedReply.insert")}
+                          labelInline
+                          options={[
+                            { label: t("inbox.savedReply.choose"), value: "" },
+                            ...savedReplies.map((s) => ({ label: s.title, value: s.id })),
+                          ]}
+                          value={picked}
+                          onChange={(value) => {
+                            setPicked(value);
+                            if (value)
+                              insert.submit({ intent: "insertSavedReply", savedReplyId: value }, { method: "post" });
+                            setPicked("");
+                          }}
+                        />
+                      ) : (
+                        <Link url="/app/inbox/replies">{t("inbox.savedReply.create")}</Link>
+                      )
+                    ) : null}
+                  </InlineStack>
+                  <input type="hidden" name="intent" value={mode} />
                   <TextField
-                    label={`Reply to ${r.email ?? "customer"}`}
+                    label={
+                      mode === "note"
+                        ? t("inbox.note.label")
+                        : t("inbox.reply.label", { email: r.email ?? t("inbox.customer") })
+                    }
+                    helpText={
+                      mode === "note"
+                        ? t("inbox.note.help")
+                        : inserted
+                          ? t("inbox.savedReply.insertedIn", { language: t(LANGUAGE_KEY[inserted.language]) })
+                          : t("inbox.reply.help", { language: t(LANGUAGE_KEY[r.locale] ?? "inbox.language.en") })
+                    }
                     name="body"
                     value={body}
                     onChange={setBody}
                     multiline={5}
                     autoComplete="off"
                     maxLength={10000}
+                    error={
+                      failed && failed.intent === mode
+                        ? failed.error
+                        : mode === "reply"
+                          ? (insertError ?? undefined)
+                          : undefined
+                    }
                   />
+                  {mode === "reply" && inserted?.empty.length ? (
+                    <Banner tone="warning">
+                      {t("inbox.savedReply.empty", { names: inserted.empty.map((n) => `{{ ${n} }}`).join(", ") })}
+                    </Banner>
+                  ) : null}
                   <InlineStack gap="200" align="end">
-                    <Button submit variant="primary" loading={busy} disabled={!r.email}>
-                      Send reply
+                    <Button submit variant="primary" loading={busy} disabled={mode === "reply" && !r.email}>
+                      {mode === "note" ? t("inbox.note.add") : t("inbox.reply.send")}
                     </Button>
                   </InlineStack>
                 </BlockStack>
@@ -157,20 +334,70 @@ export default function RequestPage() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingSm">
-                  Customer
+                  {t("inbox.assignee.heading")}
                 </Text>
-                <Text as="p">{r.name ?? "(erased)"}</Text>
-                <Text as="p" tone="subdued">
+                <Text as="p">
+                  {r.assignee ? staffLabel(r.assignee.name) : t("inbox.assignee.none")}
+                  {r.assignee && me && r.assignee.userId === me.userId ? ` (${t("inbox.assignee.you")})` : ""}
+                </Text>
+                <Form method="post">
+                  <BlockStack gap="200">
+                    <input type="hidden" name="intent" value="assign" />
+                    {staff.length ? (
+                      <Select
+                        label={t("inbox.assignee.choose")}
+                        name="assignee"
+                        options={[
+                          { label: t("inbox.assignee.none"), value: "" },
+                          ...staff.map((s) => ({ label: staffLabel(s.name), value: s.userId })),
+                        ]}
+                        value={assignTo}
+                        onChange={setAssignTo}
+                      />
+                    ) : null}
+                    {staff.length ? (
+                      <InlineStack>
+                        <Button submit loading={busy} disabled={assignTo === (r.assignee?.userId ?? "")}>
+                          {t("inbox.assignee.save")}
+                        </Button>
+                      </InlineStack>
+                    ) : null}
+                  </BlockStack>
+                </Form>
+                {me && r.assignee?.userId !== me.userId ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="assign" />
+                    <input type="hidden" name="assignee" value="me" />
+                    <Button submit variant="plain" loading={busy}>
+                      {t("inbox.assignee.me")}
+                    </Button>
+                  </Form>
+                ) : null}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingSm">
+                  {t("inbox.customer")}
+                </Text>
+                <Text as="p" breakWord>
+                  {r.name ?? t("inbox.erased")}
+                </Text>
+                <Text as="p" tone="subdued" breakWord>
                   {r.email ?? ""}
                 </Text>
                 <Text as="p" tone="subdued">
-                  First response:{" "}
-                  {r.firstResponseMinutes === null ? "not yet" : `${r.firstResponseMinutes} business min`}
+                  {t("inbox.language", { language: t(LANGUAGE_KEY[r.locale] ?? "inbox.language.en") })}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {r.firstResponseMinutes === null
+                    ? t("inbox.firstResponse.none")
+                    : t("inbox.firstResponse.minutes", { count: r.firstResponseMinutes })}
                 </Text>
                 <Form method="post">
                   <input type="hidden" name="intent" value={r.status === "closed" ? "reopen" : "close"} />
                   <Button submit loading={busy}>
-                    {r.status === "closed" ? "Reopen" : "Close request"}
+                    {r.status === "closed" ? t("inbox.reopen") : t("inbox.close")}
                   </Button>
                 </Form>
               </BlockStack>
@@ -178,24 +405,28 @@ export default function RequestPage() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingSm">
-                  Order {context.order?.name ?? r.orderName ?? ""}
+                  {t("inbox.order.heading", { name: context.order?.name ?? r.orderName ?? "" })}
                 </Text>
                 {context.order ? (
                   <>
                     <Text as="p">
-                      {money(context.order.totalMinor, context.order.currency)} · placed{" "}
-                      {new Date(context.order.placedAt).toLocaleDateString()}
-                      {context.order.cancelled ? " · cancelled" : ""}
+                      {money(context.order.totalMinor, context.order.currency, locale)} ·{" "}
+                      {t("inbox.order.placed", {
+                        date: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone }).format(
+                          new Date(context.order.placedAt),
+                        ),
+                      })}
+                      {context.order.cancelled ? ` · ${t("inbox.order.cancelled")}` : ""}
                     </Text>
-                    <Text as="p" tone="subdued">
+                    <Text as="p" tone="subdued" breakWord>
                       {context.order.items.join(", ")}
                     </Text>
                     <Text as="h3" variant="headingXs">
-                      Shipments
+                      {t("inbox.order.shipments")}
                     </Text>
                     {context.shipments.length === 0 ? (
                       <Text as="p" tone="subdued">
-                        Not shipped yet ({context.order.fulfillmentStatus})
+                        {t("inbox.order.notShipped")}
                       </Text>
                     ) : null}
                     {context.shipments.map((s, i) => (
@@ -210,29 +441,30 @@ export default function RequestPage() {
                       </InlineStack>
                     ))}
                     <Text as="h3" variant="headingXs">
-                      Returns
+                      {t("inbox.order.returns")}
                     </Text>
                     {context.returns.length === 0 ? (
                       <Text as="p" tone="subdued">
-                        None
+                        {t("inbox.order.noReturns")}
                       </Text>
                     ) : null}
                     {context.returns.map((x, i) => (
                       // eslint-disable-next-line react/no-array-index-key -- read-only, in the order loaded
                       <Text as="p" key={i}>
-                        {x.name ?? "Return"}: {x.status.toLowerCase()} ({x.quantity} items)
+                        {x.name ?? t("inbox.order.return")}: {x.status.toLowerCase()} ·{" "}
+                        {t("inbox.order.returnItems", { count: x.quantity })}
                       </Text>
                     ))}
                     {context.refunds.map((x, i) => (
                       // eslint-disable-next-line react/no-array-index-key -- read-only, in the order loaded
                       <Text as="p" key={i} tone="subdued">
-                        Refunded {money(x.amountMinor, x.currency)}
+                        {t("inbox.order.refunded", { amount: money(x.amountMinor, x.currency, locale) })}
                       </Text>
                     ))}
                   </>
                 ) : (
                   <Text as="p" tone="subdued">
-                    {r.orderName ? "The order number did not match this customer's orders." : "No order given."}
+                    {r.orderName ? t("inbox.order.noMatch") : t("inbox.order.none")}
                   </Text>
                 )}
                 {context.extra.map((e) =>

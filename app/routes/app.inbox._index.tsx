@@ -1,63 +1,104 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
+import { Link, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
   Card,
+  ChoiceList,
   EmptyState,
+  IndexFilters,
   IndexTable,
   InlineStack,
   Page,
   Pagination,
-  Tabs,
   Text,
-  TextField,
+  useSetIndexFiltersMode,
 } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { db } from "../db.server";
+import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
-import { countRequestsByStatus, listRequests } from "../models/contact.server";
+import { countRequestsByStatus, listRequests, type AssigneeFilter, type InboxSort } from "../models/contact.server";
+import { listStaffMembers } from "../models/staff.server";
+import { shopProfile } from "../models/shop.server";
 import { REQUEST_STATUSES, type RequestStatus } from "../domain/contact/statuses";
+import { actingStaff, staffName } from "../services/staff.server";
+import type { AdminMessageKey } from "../locales/admin";
+import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
 import { pageRequest } from "../utils/paging.server";
+import { formatShopTime } from "../utils/format";
 
 /** Requests per page of the inbox. */
 const PAGE_SIZE = 50;
 
-const TOPIC_LABEL: Record<string, string> = {
-  order_status: "Order status",
-  return: "Return",
-  product: "Product",
-  other: "Other",
+const TOPIC_KEY: Record<string, AdminMessageKey> = {
+  order_status: "inbox.topic.order_status",
+  return: "inbox.topic.return",
+  product: "inbox.topic.product",
+  other: "inbox.topic.other",
 };
-const STATUS_LABEL: Record<RequestStatus, string> = { open: "Open", waiting: "Waiting on customer", closed: "Closed" };
+const STATUS_KEY: Record<RequestStatus, AdminMessageKey> = {
+  open: "inbox.status.open",
+  waiting: "inbox.status.waiting",
+  closed: "inbox.status.closed",
+};
+const ASSIGNEES = ["me", "unassigned", "all"] as const;
+type Assignee = (typeof ASSIGNEES)[number];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const auth = await authenticate.admin(request);
+  const shop = auth.session.shop;
   const url = new URL(request.url);
   const status = (REQUEST_STATUSES as ReadonlyArray<string>).includes(url.searchParams.get("status") ?? "")
     ? (url.searchParams.get("status") as RequestStatus)
     : "open";
   const query = (url.searchParams.get("q") ?? "").slice(0, 100);
-  const [page, counts] = await Promise.all([
-    listRequests(db(), session.shop, { status, query }, pageRequest(url.searchParams, PAGE_SIZE)),
-    countRequestsByStatus(db(), session.shop),
+  const askedAssignee = url.searchParams.get("assignee") ?? "all";
+  const assignee: Assignee = (ASSIGNEES as ReadonlyArray<string>).includes(askedAssignee)
+    ? (askedAssignee as Assignee)
+    : "all";
+  const askedSort = url.searchParams.get("sort");
+  const sort: InboxSort =
+    askedSort === "oldest" || askedSort === "newest" ? askedSort : status === "closed" ? "newest" : "oldest";
+  const config = env();
+  const me =
+    assignee === "me"
+      ? await actingStaff(
+          { db: db(), apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, now: new Date() },
+          request,
+          auth,
+        )
+      : null;
+  if (assignee === "me" && !me)
+    throw json({ message: "The admin did not say who you are; reload the page." }, { status: 400 });
+  const filter: AssigneeFilter = assignee === "me" ? { userId: me!.userId } : assignee;
+  const [page, counts, staff, profile] = await Promise.all([
+    listRequests(db(), shop, { status, query, assignee: filter, sort }, pageRequest(url.searchParams, PAGE_SIZE)),
+    countRequestsByStatus(db(), shop),
+    listStaffMembers(db(), shop),
+    shopProfile(db(), shop),
   ]);
+  const names = new Map(staff.map((m) => [m.userId, staffName(m)]));
   return json({
     status,
     query,
+    assignee,
+    sort,
     counts,
+    timeZone: profile.timeZone,
     next: page.next,
     previous: page.previous,
     requests: page.rows.map((r) => ({
       id: r.id,
       number: r.number,
-      name: r.name ?? "(erased)",
+      name: r.name,
       email: r.email,
       orderName: r.orderName,
       topic: r.topic,
+      assignee: r.assigneeUserId ? { name: names.get(r.assigneeUserId) ?? null } : null,
       lastMessageAt: r.lastMessageAt.toISOString(),
       preview: r.messages[0]?.body.slice(0, 120) ?? "",
       lastAuthor: r.messages[0]?.author ?? "customer",
@@ -66,15 +107,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Inbox() {
-  const { status, query, counts, requests, next, previous } = useLoaderData<typeof loader>();
+  const { status, query, assignee, sort, counts, requests, next, previous, timeZone } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useAdminLocale();
   const navigate = useNavigate();
   const location = useLocation();
+  const { mode, setMode } = useSetIndexFiltersMode();
   const [q, setQ] = useState(query);
-  const params = new URLSearchParams(location.search);
-  const tabs = REQUEST_STATUSES.map((s) => ({ id: s, content: `${STATUS_LABEL[s]} (${counts[s]})` }));
+  const typing = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => setQ(query), [query]);
+  useEffect(() => () => clearTimeout(typing.current), []);
+
   const go = (changes: Record<string, string>) => {
-    const p = new URLSearchParams(params);
-    // A new tab or search starts at its first page.
+    const p = new URLSearchParams(location.search);
+    // A new tab, filter, search or sort starts at its first page.
     if (!("after" in changes) && !("before" in changes)) {
       p.delete("after");
       p.delete("before");
@@ -85,62 +131,102 @@ export default function Inbox() {
     }
     navigate(`/app/inbox?${p}`);
   };
+  const search = (value: string) => {
+    setQ(value);
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => go({ q: value.trim() }), 400);
+  };
+
+  const tabs = REQUEST_STATUSES.map((s) => ({
+    id: s,
+    content: `${t(STATUS_KEY[s])} (${new Intl.NumberFormat(locale).format(counts[s])})`,
+  }));
+  const assigneeLabel: Record<Assignee, string> = {
+    me: t("inbox.filter.me"),
+    unassigned: t("inbox.filter.unassigned"),
+    all: t("inbox.filter.all"),
+  };
+  const filters = [
+    {
+      key: "assignee",
+      label: t("inbox.filter.assignee"),
+      pinned: true,
+      shortcut: true,
+      filter: (
+        <ChoiceList
+          title={t("inbox.filter.assignee")}
+          titleHidden
+          choices={ASSIGNEES.map((a) => ({ label: assigneeLabel[a], value: a }))}
+          selected={[assignee]}
+          onChange={([value]) => go({ assignee: value === "all" ? "" : (value ?? "") })}
+        />
+      ),
+    },
+  ];
+  const appliedFilters =
+    assignee === "all"
+      ? []
+      : [{ key: "assignee", label: assigneeLabel[assignee], onRemove: () => go({ assignee: "" }) }];
+
   return (
-    <Page title="Inbox" fullWidth>
-      <TitleBar title="Inbox" />
+    <Page
+      title={t("nav.inbox")}
+      fullWidth
+      secondaryActions={[{ content: t("inbox.savedReplies"), url: "/app/inbox/replies" }]}
+    >
+      <TitleBar title={t("nav.inbox")} />
       <Card padding="0">
-        <Tabs
+        <IndexFilters
           tabs={tabs}
           selected={REQUEST_STATUSES.indexOf(status)}
-          onSelect={(i) => go({ status: REQUEST_STATUSES[i] })}
+          onSelect={(i) => go({ status: REQUEST_STATUSES[i], sort: "" })}
+          queryValue={q}
+          queryPlaceholder={t("inbox.search")}
+          onQueryChange={search}
+          onQueryClear={() => search("")}
+          filters={filters}
+          appliedFilters={appliedFilters}
+          onClearAll={() => go({ assignee: "" })}
+          sortOptions={[
+            { label: t("inbox.sort.lastMessage"), value: "lastMessageAt asc", directionLabel: t("inbox.sort.oldest") },
+            { label: t("inbox.sort.lastMessage"), value: "lastMessageAt desc", directionLabel: t("inbox.sort.newest") },
+          ]}
+          sortSelected={[sort === "newest" ? "lastMessageAt desc" : "lastMessageAt asc"]}
+          onSort={([value]) => go({ sort: value === "lastMessageAt desc" ? "newest" : "oldest" })}
+          mode={mode}
+          setMode={setMode}
+          canCreateNewView={false}
+          cancelAction={{ onAction: () => undefined }}
         />
-        <div style={{ padding: "12px 16px" }}>
-          <Form
-            method="get"
-            onSubmit={(e) => {
-              e.preventDefault();
-              go({ q });
-            }}
-          >
-            <TextField
-              label="Search requests"
-              labelHidden
-              placeholder="Search by name, email, order or request number"
-              value={q}
-              onChange={setQ}
-              autoComplete="off"
-              clearButton
-              onClearButtonClick={() => {
-                setQ("");
-                go({ q: "" });
-              }}
-            />
-          </Form>
-        </div>
         {requests.length === 0 ? (
           <EmptyState
-            heading={query ? "No request matches" : `No ${STATUS_LABEL[status].toLowerCase()} requests`}
+            heading={
+              query || assignee !== "all"
+                ? t("inbox.empty.filtered")
+                : t("inbox.empty.status", { status: t(STATUS_KEY[status]) })
+            }
             image=""
           >
-            <p>Messages shoppers send from the Contact block appear here.</p>
+            <p>{t("inbox.empty.help")}</p>
           </EmptyState>
         ) : (
           <IndexTable
-            resourceName={{ singular: "request", plural: "requests" }}
+            resourceName={{ singular: t("inbox.resource.one"), plural: t("inbox.resource.other") }}
             itemCount={requests.length}
             selectable={false}
             headings={[
-              { title: "Request" },
-              { title: "From" },
-              { title: "Topic" },
-              { title: "Order" },
-              { title: "Last message" },
+              { title: t("inbox.column.request") },
+              { title: t("inbox.column.from") },
+              { title: t("inbox.column.topic") },
+              { title: t("inbox.column.order") },
+              { title: t("inbox.column.assignee") },
+              { title: t("inbox.column.lastMessage") },
             ]}
           >
             {requests.map((r, i) => (
               <IndexTable.Row id={r.id} key={r.id} position={i}>
                 <IndexTable.Cell>
-                  <Link to={`/app/inbox/${r.id}${location.search}`} data-primary-link>
+                  <Link to={`/app/inbox/${r.id}`} data-primary-link>
                     <Text as="span" fontWeight="semibold">
                       #{r.number}
                     </Text>
@@ -148,24 +234,34 @@ export default function Inbox() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <BlockStack gap="050">
-                    <Text as="span">{r.name}</Text>
-                    <Text as="span" tone="subdued">
+                    <Text as="span" breakWord>
+                      {r.name ?? t("inbox.erased")}
+                    </Text>
+                    <Text as="span" tone="subdued" breakWord>
                       {r.email}
                     </Text>
                   </BlockStack>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
-                  <Badge>{TOPIC_LABEL[r.topic] ?? r.topic}</Badge>
+                  <Badge>{TOPIC_KEY[r.topic] ? t(TOPIC_KEY[r.topic]) : r.topic}</Badge>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{r.orderName ?? "—"}</IndexTable.Cell>
                 <IndexTable.Cell>
+                  {r.assignee ? (
+                    (r.assignee.name ?? t("inbox.staff.unnamed"))
+                  ) : (
+                    <Text as="span" tone="subdued">
+                      {t("inbox.assignee.none")}
+                    </Text>
+                  )}
+                </IndexTable.Cell>
+                <IndexTable.Cell>
                   <InlineStack gap="200" wrap={false}>
                     <Text as="span" tone="subdued">
-                      {new Date(r.lastMessageAt).toLocaleString()}
+                      {formatShopTime(r.lastMessageAt, timeZone, locale)}
                     </Text>
                     <Text as="span" truncate>
-                      {r.lastAuthor === "merchant" ? "You: " : ""}
-                      {r.preview}
+                      {r.lastAuthor === "merchant" ? t("inbox.preview.you", { text: r.preview }) : r.preview}
                     </Text>
                   </InlineStack>
                 </IndexTable.Cell>

@@ -134,6 +134,7 @@ const sessionsAndShop: PersonalDataArea = {
   async redactCustomer() {},
   async deleteShop(db, shop) {
     await db.session.deleteMany({ where: { shop } });
+    await db.staffMember.deleteMany({ where: { shop } });
     await db.shop.deleteMany({ where: { domain: shop } });
   },
 };

@@ -69,7 +69,20 @@ export function templateProblem(source: string): string | null {
   }
 }
 
-async function renderText(source: string, variables: Record<string, unknown>): Promise<string> {
+/**
+ * The variables a template names from outside itself (`customer.first_name`, not what it assigns);
+ * throws a TemplateError saying what is wrong when it does not parse.
+ */
+export function templateVariables(source: string): string[] {
+  try {
+    return engine.globalFullVariablesSync(source);
+  } catch (error) {
+    throw new TemplateError((error as Error).message.split("\n")[0]);
+  }
+}
+
+/** A merchant's template rendered as plain text (a saved reply put into the reply box). */
+export async function renderText(source: string, variables: Record<string, unknown>): Promise<string> {
   try {
     return await engine.parseAndRender(source, variables);
   } catch (error) {

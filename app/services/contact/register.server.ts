@@ -101,6 +101,7 @@ export function registerContact() {
       await db.surveyResponse.deleteMany({ where: { shop } });
       await db.contactSettings.deleteMany({ where: { shop } });
       await db.trackingViewDay.deleteMany({ where: { shop } });
+      await db.savedReply.deleteMany({ where: { shop } });
     },
   });
 }

@@ -9,7 +9,8 @@ import type { ContactMessageInput } from "../../domain/contact/message";
 import { greetingName } from "../../domain/shared/greeting";
 import { contactReference } from "../../domain/contact/reference";
 import { businessHoursOf, languageFor, type ContactSettings } from "../../domain/contact/settings";
-import { getContactSettings, getRequest, searchTextOf } from "../../models/contact.server";
+import { addNote, assignRequest, getContactSettings, getRequest, searchTextOf } from "../../models/contact.server";
+import { listStaffMembers } from "../../models/staff.server";
 import { enqueueNotification } from "../../models/outbox.server";
 import { findCustomerOrderAmong, findOrdersByName } from "../../models/orders.server";
 import { shopProfile } from "../../models/shop.server";
@@ -199,7 +200,13 @@ export async function acknowledgeRequest(deps: ReplyDeps, shop: string, requestI
 }
 
 /** The merchant's reply: kept on the thread, emailed through the outbox, first response timed. */
-export async function replyToRequest(deps: ReplyDeps, shop: string, requestId: string, body: string) {
+export async function replyToRequest(
+  deps: ReplyDeps,
+  shop: string,
+  requestId: string,
+  body: string,
+  staffUserId: string | null = null,
+) {
   const text = body.replace(/\r\n/g, "\n").trim();
   if (text.length < 2) throw new ContactError("Write a reply before sending.", 400);
   if (text.length > 10_000) throw new ContactError("Keep the reply under 10,000 characters.", 400);
@@ -211,7 +218,7 @@ export async function replyToRequest(deps: ReplyDeps, shop: string, requestId: s
   const [settings, profile] = await Promise.all([getContactSettings(db, shop), shopProfile(db, shop)]);
 
   const message = await db.contactMessage.create({
-    data: { shop, requestId, author: "merchant", body: text, createdAt: now },
+    data: { shop, requestId, author: "merchant", body: text, staffUserId, createdAt: now },
   });
   const email = await renderReply(settings, profile, request, text, deps);
   const { id: notificationId } = await enqueueNotification(
@@ -308,4 +315,38 @@ export async function reopenRequest(db: Db, shop: string, requestId: string, now
     data: { status: "open", closedAt: null, lastMessageAt: now },
   });
   if (count === 0) throw new ContactError("That request does not exist.", 404);
+}
+
+/**
+ * An internal note: in the thread for the shop's staff, never emailed, and not a reply (the
+ * request's status, last message time and first response stay as they were).
+ */
+export async function addInternalNote(
+  deps: { db: Db; now: Date },
+  shop: string,
+  requestId: string,
+  body: string,
+  staffUserId: string | null,
+) {
+  const text = body.replace(/\r\n/g, "\n").trim();
+  if (!text) throw new ContactError("Write the note before adding it.", 400);
+  if (text.length > 10_000) throw new ContactError("Keep the note under 10,000 characters.", 400);
+  const request = await getRequest(deps.db, shop, requestId);
+  if (!request) throw new ContactError("That request does not exist.", 404);
+  const note = await addNote(deps.db, shop, { requestId, body: text, staffUserId, now: deps.now });
+  return { noteId: note.id };
+}
+
+/**
+ * Assigns a request to a staff member who has used the app (their Shopify user id), or to
+ * nobody (null). Someone the app has never seen is refused: their name would be unknown.
+ */
+export async function assignContactRequest(db: Db, shop: string, requestId: string, assigneeUserId: string | null) {
+  if (assigneeUserId !== null) {
+    const staff = await listStaffMembers(db, shop);
+    if (!staff.some((m) => m.userId === assigneeUserId))
+      throw new ContactError("Choose a staff member from the list; that one has not used the app yet.", 400);
+  }
+  if (!(await assignRequest(db, shop, requestId, assigneeUserId)))
+    throw new ContactError("That request does not exist.", 404);
 }
