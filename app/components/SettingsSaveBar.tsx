@@ -1,5 +1,7 @@
 import { SaveBar } from "@shopify/app-bridge-react";
 
+import { useT } from "../locales/admin/use-admin-language";
+
 /** App Bridge's contextual save bar for a settings page: shown while there are unsaved changes. */
 export function SettingsSaveBar({
   id,
@@ -14,13 +16,14 @@ export function SettingsSaveBar({
   onSave: () => void;
   onDiscard: () => void;
 }) {
+  const t = useT();
   return (
     <SaveBar id={id} open={dirty}>
       <button type="button" variant="primary" onClick={onSave} loading={saving ? "" : undefined}>
-        Save
+        {t("form.save")}
       </button>
       <button type="button" onClick={onDiscard}>
-        Discard
+        {t("form.discard")}
       </button>
     </SaveBar>
   );

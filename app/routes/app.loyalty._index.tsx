@@ -20,7 +20,8 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
 import { fieldProblem } from "../locales/admin/problems";
-import { useT } from "../locales/admin/use-admin-language";
+import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
+import type { AdminMessageKey } from "../locales/admin";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { loadLoyaltySettings, saveLoyaltySettings } from "../services/loyalty/settings.server";
@@ -61,18 +62,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json<ActionAnswer>({ ok: true, form: settingsToForm(saved.settings, currency) });
 };
 
-const LANGUAGE_LABELS: Record<LoyaltyLocale, string> = {
-  en: "English",
-  ko: "Korean (한국어)",
-  ja: "Japanese (日本語)",
-  fa: "Persian (فارسی)",
+const LANGUAGE_LABELS: Record<LoyaltyLocale, AdminMessageKey> = {
+  en: "language.en",
+  ko: "language.ko",
+  ja: "language.ja",
+  fa: "language.fa",
 };
 
 /** The storefront's languages besides English, for the tiers' translated names. */
 const TIER_NAME_LANGUAGES = [
-  ["ko", "Korean"],
-  ["ja", "Japanese"],
-  ["fa", "Persian"],
+  ["ko", "loyalty.tiers.nameIn.ko"],
+  ["ja", "loyalty.tiers.nameIn.ja"],
+  ["fa", "loyalty.tiers.nameIn.fa"],
 ] as const;
 
 export default function LoyaltyProgramPage() {
@@ -85,13 +86,14 @@ export default function LoyaltyProgramPage() {
   const errors: FormErrors = save.data && !save.data.ok ? save.data.errors : [];
   const errorAt = useFieldProblems(errors);
   const t = useT();
+  const adminLanguage = useAdminLocale();
 
   useEffect(() => {
     if (save.state !== "idle" || !save.data) return;
     if (save.data.ok) {
       setBaseline(save.data.form);
       setForm(save.data.form);
-      shopify.toast.show("Loyalty settings saved");
+      shopify.toast.show(t("loyalty.saved"));
     } else {
       shopify.toast.show(t("form.needsFixing"), { isError: true });
     }
@@ -103,9 +105,19 @@ export default function LoyaltyProgramPage() {
     setForm((f) => ({ ...f, tiers: f.tiers.map((t, i) => (i === index ? { ...t, ...part } : t)) }));
   const submit = () => save.submit({ settings: form } as never, { method: "post", encType: "application/json" });
   // How the program reads to shoppers (the preview below).
-  const pointsName = form.currencyName.en || "points";
-  const included = [form.includeShipping && "shipping", form.includeTax && "tax"].filter(Boolean).join(" and ");
-  const includedNote = included ? ` (${included} included)` : "";
+  // The merchant's own name for points in the admin's language, else the block's word for them.
+  const pointsName =
+    (adminLanguage in form.currencyName ? form.currencyName[adminLanguage as LoyaltyLocale] : "") ||
+    t("loyalty.pointsWord");
+  const included =
+    form.includeShipping && form.includeTax
+      ? t("loyalty.preview.shippingAndTax")
+      : form.includeShipping
+        ? t("loyalty.preview.shipping")
+        : form.includeTax
+          ? t("loyalty.preview.tax")
+          : "";
+  const earn = { points: form.pointsPerUnit || "0", name: pointsName, currency, included };
 
   return (
     <>
@@ -128,34 +140,31 @@ export default function LoyaltyProgramPage() {
               <BlockStack gap="300">
                 <InlineStack align="space-between" blockAlign="center">
                   <Text as="h2" variant="headingMd">
-                    Program
+                    {t("loyalty.program.title")}
                   </Text>
                   <Text as="span" tone={form.enabled ? "success" : "subdued"} fontWeight="semibold">
-                    {form.enabled ? "On" : "Off"}
+                    {form.enabled ? t("loyalty.program.on") : t("loyalty.program.off")}
                   </Text>
                 </InlineStack>
                 <Checkbox
-                  label="Run the loyalty program"
-                  helpText={
-                    "When off, nobody earns or spends points and the storefront block says the program is " +
-                    "not running. Points already earned are kept."
-                  }
+                  label={t("loyalty.program.run")}
+                  helpText={t("loyalty.program.runHelp")}
                   checked={form.enabled}
                   onChange={(v) => set("enabled", v)}
                 />
                 <Text as="h3" variant="headingSm">
-                  What points are called
+                  {t("loyalty.program.pointsName")}
                 </Text>
                 <InlineGrid columns={{ xs: 1, md: 4 }} gap="300">
                   {LOCALES.map((locale) => (
                     <TextField
                       key={locale}
-                      label={LANGUAGE_LABELS[locale]}
+                      label={t(LANGUAGE_LABELS[locale])}
                       value={form.currencyName[locale]}
                       onChange={(v) => set("currencyName", { ...form.currencyName, [locale]: v })}
                       autoComplete="off"
                       maxLength={24}
-                      placeholder={locale === "en" ? "points" : "The block's own word"}
+                      placeholder={locale === "en" ? "points" : t("loyalty.program.pointsNamePlaceholder")}
                       error={errorAt(`currencyName.${locale}`)}
                     />
                   ))}
@@ -166,12 +175,12 @@ export default function LoyaltyProgramPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Earning
+                  {t("loyalty.earning.title")}
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
                     <TextField
-                      label={`Points per 1 ${currency} spent`}
+                      label={t("loyalty.earning.perUnit", { currency })}
                       type="number"
                       min={0}
                       step={0.1}
@@ -179,10 +188,10 @@ export default function LoyaltyProgramPage() {
                       onChange={(v) => set("pointsPerUnit", v)}
                       autoComplete="off"
                       error={errorAt("pointsPerUnit")}
-                      helpText="On paid orders, after discounts."
+                      helpText={t("loyalty.earning.perUnitHelp")}
                     />
                     <TextField
-                      label="Days points stay pending"
+                      label={t("loyalty.earning.pendingDays")}
                       type="number"
                       min={0}
                       max={365}
@@ -190,44 +199,41 @@ export default function LoyaltyProgramPage() {
                       onChange={(v) => set("pendingDays", v)}
                       autoComplete="off"
                       error={errorAt("pendingDays")}
-                      helpText={
-                        "Match your return window so points from returned orders are never spent. 0 = spendable " +
-                        "at once."
-                      }
+                      helpText={t("loyalty.earning.pendingHelp")}
                     />
                   </FormLayout.Group>
                   <FormLayout.Group>
                     <Checkbox
-                      label="Shipping earns points"
+                      label={t("loyalty.earning.shipping")}
                       checked={form.includeShipping}
                       onChange={(v) => set("includeShipping", v)}
                     />
                     <Checkbox
-                      label="Tax earns points"
+                      label={t("loyalty.earning.tax")}
                       checked={form.includeTax}
                       onChange={(v) => set("includeTax", v)}
                     />
                   </FormLayout.Group>
                   <FormLayout.Group>
                     <TextField
-                      label="Sign-up bonus (points)"
+                      label={t("loyalty.earning.signup")}
                       type="number"
                       min={0}
                       value={form.signupBonus}
                       onChange={(v) => set("signupBonus", v)}
                       autoComplete="off"
                       error={errorAt("signupBonus")}
-                      helpText="When a shopper creates an account."
+                      helpText={t("loyalty.earning.signupHelp")}
                     />
                     <TextField
-                      label="Birthday bonus (points)"
+                      label={t("loyalty.earning.birthday")}
                       type="number"
                       min={0}
                       value={form.birthdayBonus}
                       onChange={(v) => set("birthdayBonus", v)}
                       autoComplete="off"
                       error={errorAt("birthdayBonus")}
-                      helpText="Once a year, for members who saved their birthday in the Rewards block."
+                      helpText={t("loyalty.earning.birthdayHelp")}
                     />
                   </FormLayout.Group>
                 </FormLayout>
@@ -237,11 +243,10 @@ export default function LoyaltyProgramPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Tiers
+                  {t("loyalty.tiers.title")}
                 </Text>
                 <Text as="p" tone="subdued">
-                  Members move between tiers automatically by what they spent in the last 12 months (after refunds). A
-                  tier&apos;s multiplier applies to points earned on orders.
+                  {t("loyalty.tiers.intro")}
                 </Text>
                 {errorAt("tiers") && !form.tiers.length ? (
                   <Text as="p" tone="critical">
@@ -253,7 +258,7 @@ export default function LoyaltyProgramPage() {
                     <FormLayout>
                       <FormLayout.Group>
                         <TextField
-                          label="Name"
+                          label={t("loyalty.tiers.name")}
                           value={tier.name}
                           onChange={(v) => setTier(i, { name: v })}
                           autoComplete="off"
@@ -261,7 +266,7 @@ export default function LoyaltyProgramPage() {
                           error={errorAt(`tiers.${i}.name`) ?? errorAt(`tiers.${i}.key`)}
                         />
                         <TextField
-                          label={`From 12-month spend (${currency})`}
+                          label={t("loyalty.tiers.threshold", { currency })}
                           value={tier.threshold}
                           onChange={(v) => setTier(i, { threshold: v })}
                           autoComplete="off"
@@ -269,7 +274,7 @@ export default function LoyaltyProgramPage() {
                           error={errorAt(`tiers.${i}.thresholdMinor`)}
                         />
                         <TextField
-                          label="Points multiplier"
+                          label={t("loyalty.tiers.multiplier")}
                           type="number"
                           min={1}
                           max={10}
@@ -284,29 +289,29 @@ export default function LoyaltyProgramPage() {
                         {TIER_NAME_LANGUAGES.map(([language, label]) => (
                           <TextField
                             key={language}
-                            label={`Name in ${label}`}
+                            label={t(label)}
                             value={tier.names[language]}
                             onChange={(v) => setTier(i, { names: { ...tier.names, [language]: v } })}
                             autoComplete="off"
                             maxLength={40}
                             placeholder={tier.name}
-                            helpText="Shown on the storefront in this language; empty shows the name above."
+                            helpText={t("loyalty.tiers.nameInHelp")}
                             error={errorAt(`tiers.${i}.names.${language}`)}
                           />
                         ))}
                       </FormLayout.Group>
                       <TextField
-                        label="Perks"
+                        label={t("loyalty.tiers.perks")}
                         value={tier.perks}
                         onChange={(v) => setTier(i, { perks: v })}
                         autoComplete="off"
                         maxLength={300}
-                        placeholder="Free shipping on every order, early access to sales"
+                        placeholder={t("loyalty.tiers.perksPlaceholder")}
                         error={errorAt(`tiers.${i}.perks`)}
                         connectedRight={
                           <Button
                             tone="critical"
-                            accessibilityLabel={`Remove tier ${tier.name || i + 1}`}
+                            accessibilityLabel={t("loyalty.tiers.removeLabel", { name: tier.name || i + 1 })}
                             onClick={() =>
                               set(
                                 "tiers",
@@ -314,7 +319,7 @@ export default function LoyaltyProgramPage() {
                               )
                             }
                           >
-                            Remove
+                            {t("loyalty.tiers.remove")}
                           </Button>
                         }
                       />
@@ -338,7 +343,7 @@ export default function LoyaltyProgramPage() {
                       ])
                     }
                   >
-                    Add tier
+                    {t("loyalty.tiers.add")}
                   </Button>
                 </InlineStack>
               </BlockStack>
@@ -347,22 +352,22 @@ export default function LoyaltyProgramPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Expiry
+                  {t("loyalty.expiry.title")}
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
                     <TextField
-                      label="Points expire after (days without activity)"
+                      label={t("loyalty.expiry.days")}
                       type="number"
                       min={0}
                       value={form.expiryDays}
                       onChange={(v) => set("expiryDays", v)}
                       autoComplete="off"
                       error={errorAt("expiryDays")}
-                      helpText="0 = points never expire. An order, a redemption or an adjustment counts as activity."
+                      helpText={t("loyalty.expiry.daysHelp")}
                     />
                     <TextField
-                      label="Reminder email (days before expiry)"
+                      label={t("loyalty.expiry.reminder")}
                       type="number"
                       min={1}
                       value={form.expiryReminderDays}
@@ -381,27 +386,27 @@ export default function LoyaltyProgramPage() {
           <Card>
             <BlockStack gap="200">
               <Text as="h2" variant="headingMd">
-                How it reads to shoppers
+                {t("loyalty.preview.title")}
               </Text>
               <List>
-                <List.Item>
-                  {`${form.pointsPerUnit || "0"} ${pointsName} for every 1 ${currency} spent${includedNote}`}
-                </List.Item>
+                <List.Item>{t(included ? "loyalty.preview.earnIncluding" : "loyalty.preview.earn", earn)}</List.Item>
                 {Number(form.signupBonus) > 0 ? (
-                  <List.Item>{`${form.signupBonus} ${pointsName} for creating an account`}</List.Item>
+                  <List.Item>{t("loyalty.preview.signup", { points: form.signupBonus, name: pointsName })}</List.Item>
                 ) : null}
                 {Number(form.birthdayBonus) > 0 ? (
-                  <List.Item>{`${form.birthdayBonus} ${form.currencyName.en || "points"} on their birthday`}</List.Item>
+                  <List.Item>
+                    {t("loyalty.preview.birthday", { points: form.birthdayBonus, name: pointsName })}
+                  </List.Item>
                 ) : null}
                 <List.Item>
                   {form.pendingDays === "0"
-                    ? "Points can be spent as soon as an order is paid"
-                    : `Points can be spent ${form.pendingDays} days after an order is paid`}
+                    ? t("loyalty.preview.spendAtOnce")
+                    : t("loyalty.preview.spendAfter", { count: Number(form.pendingDays) })}
                 </List.Item>
                 <List.Item>
                   {form.expiryDays === "0"
-                    ? "Points never expire"
-                    : `Points expire after ${form.expiryDays} days without activity`}
+                    ? t("loyalty.preview.neverExpire")
+                    : t("loyalty.preview.expireAfter", { count: Number(form.expiryDays) })}
                 </List.Item>
               </List>
             </BlockStack>
