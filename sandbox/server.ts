@@ -148,6 +148,9 @@ export async function startSandboxServer(
     if (path === "/admin/oauth/access_token" && request.method === "POST") return sandbox.handleTokenExchange(request);
     // Bulk operation results, as the storage behind Shopify's signed result URLs serves them.
     if (path.startsWith("/bulk-results/") && request.method === "GET") return sandbox.fetchBulkResult(request.url);
+    // The storage behind stagedUploadsCreate's targets, and the CDN serving the files made from them.
+    if (path === "/staged-uploads/") return sandbox.uploads.receive(request);
+    if (path.startsWith("/cdn/files/") && request.method === "GET") return sandbox.uploads.serve(path);
     if (path === "/admin/session-token") {
       const shop = url.searchParams.get("shop") || options.shop;
       if (url.searchParams.get("api_key") && url.searchParams.get("api_key") !== options.apiKey) {
@@ -328,6 +331,7 @@ export async function startSandboxServer(
   const address = server.address() as { port: number };
   origin = `http://${host}:${address.port}`;
   sandbox.bulk.setOrigin(origin);
+  sandbox.uploads.setOrigin(origin);
   return {
     server,
     url: origin,

@@ -7,7 +7,12 @@ import { unauthenticated } from "../shopify.server";
 import { proxyJson } from "../services/app-proxy.server";
 import { verifyProxyRequest } from "../services/app-proxy-auth.server";
 import { noteBlockSeen } from "../services/setup-guide/block-seen.server";
-import { createShopperReturn, returnsLookup, type StorefrontDeps } from "../services/returns/storefront.server";
+import {
+  createShopperReturn,
+  returnsLookup,
+  stageReturnPhotos,
+  type StorefrontDeps,
+} from "../services/returns/storefront.server";
 
 function deps(): StorefrontDeps {
   return {
@@ -33,7 +38,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return proxyJson(answer.body, { status: answer.status, headers: answer.headers });
 };
 
-// POST /apps/aftercare/returns: a shopper's return request (JSON body).
+// POST /apps/aftercare/returns: a shopper's return request (JSON body), or with `uploads`, where to
+// upload an item's photos (Shopify's staged upload targets).
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await verifyProxyRequest(request);
   await noteBlockSeen(db(), ctx.shop, "returns", new Date());
@@ -52,6 +58,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       { status: 400 },
     );
   }
-  const answer = await createShopperReturn(ctx, body, deps());
+  const answer =
+    body.uploads === undefined
+      ? await createShopperReturn(ctx, body, deps())
+      : await stageReturnPhotos(ctx, body, deps());
   return proxyJson(answer.body, { status: answer.status, headers: answer.headers });
 };

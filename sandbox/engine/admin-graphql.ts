@@ -46,6 +46,7 @@ import {
   type ReturnReasonDefinition,
 } from "./return-reasons";
 import { type BulkOperation, gidOf as bulkGid } from "./bulk-operations";
+import type { StoredFile } from "./staged-uploads";
 import * as commerce from "./commerce";
 import type { Engine, UserError } from "./commerce";
 import {
@@ -446,6 +447,10 @@ function nodeFor(ctx: GraphqlContext, id: string): unknown {
     case "BulkOperation": {
       const op = bulkOperations(ctx).find(shop, parseId(id, "BulkOperation") ?? -1);
       return op ? view("BulkOperation", op) : null;
+    }
+    case "MediaImage": {
+      const file = uploads(ctx).file(shop.domain, parseId(id, "MediaImage") ?? -1);
+      return file ? fileValue(ctx, file) : null;
     }
     case "ReturnReasonDefinition": {
       const d = reasonDefinition(parseId(id, "ReturnReasonDefinition"));
@@ -1617,7 +1622,41 @@ function setAppMetafields(ctx: GraphqlContext, inputs: Any[]) {
   return { metafields: written, userErrors: [] };
 }
 
+function uploads(ctx: GraphqlContext) {
+  if (!ctx.engine.uploads) throw new NotImplementedError("staged uploads without a storage");
+  return ctx.engine.uploads;
+}
+
+/** A file made from a staged upload: UPLOADED with no image in fileCreate's answer, READY afterwards. */
+function fileValue(ctx: GraphqlContext, file: StoredFile) {
+  const url = uploads(ctx).imageUrl(file);
+  const image = file.ready
+    ? { id: gidFor("ImageSource", file.id), url, altText: file.alt, width: null, height: null }
+    : null;
+  return {
+    __typename: "MediaImage",
+    id: gidFor("MediaImage", file.id),
+    alt: file.alt,
+    createdAt: file.createdAt,
+    updatedAt: file.createdAt,
+    fileStatus: file.ready ? "READY" : "UPLOADED",
+    status: file.ready ? "READY" : "UPLOADED",
+    mediaContentType: "IMAGE",
+    mimeType: file.contentType,
+    image,
+    preview: { image, status: file.ready ? "READY" : "UPLOADED" },
+    fileErrors: [],
+    mediaErrors: [],
+    mediaWarnings: [],
+  };
+}
+
 const Mutation: R = {
+  stagedUploadsCreate: (_s, { input }, ctx) => uploads(ctx).create(ctx.shop, input),
+  fileCreate: (_s, { files }, ctx) => {
+    const created = uploads(ctx).createFiles(ctx.shop, files);
+    return { files: created.files?.map((f) => fileValue(ctx, f)) ?? null, userErrors: created.userErrors };
+  },
   metafieldsSet: (_s, { metafields }, ctx) => setAppMetafields(ctx, metafields),
   bulkOperationRunQuery: (_s, { query, groupObjects }, ctx) =>
     bulkPayload(bulkOperations(ctx).runQuery(ctx.shop, query, groupObjects)),

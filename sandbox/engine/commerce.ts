@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 
 import type { BulkOperations } from "./bulk-operations";
+import type { StagedUploads } from "./staged-uploads";
 import { definitionForLegacy, reasonDefinition, type ReturnReasonDefinition } from "./return-reasons";
 import {
   fulfillmentEventPayload,
@@ -68,6 +69,8 @@ export interface Engine {
   state: SandboxState;
   /** Bulk query operations (bulk-operations.ts). */
   bulk?: BulkOperations;
+  /** Staged uploads and the Files made from them (staged-uploads.ts). */
+  uploads?: StagedUploads;
   emit(shop: Shop, topic: string, payload: unknown): void;
   trackingUrl(company: string | null, number: string): string;
 }

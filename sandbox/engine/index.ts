@@ -26,6 +26,7 @@ import {
   verifySessionToken,
 } from "./auth";
 import { BulkOperations } from "./bulk-operations";
+import { StagedUploads } from "./staged-uploads";
 import {
   type CustomerGraphqlBody,
   CustomerAccessTokens,
@@ -117,6 +118,8 @@ export function createSandbox(options: SandboxOptions) {
     emitFinish: (shop, payload) => emitTo(engine, shop, "bulk_operations/finish", payload),
   });
   const bulk = engine.bulk;
+  engine.uploads = new StagedUploads({ nextId: () => state.nextId(), now: clock });
+  const uploads = engine.uploads;
   const throttle = new Throttle(clock);
   const failures = new AdminFailures();
   const auth: AuthDeps = { state, apiKey: options.apiKey, apiSecret: options.apiSecret, clock, shopOf: shopOfRequest };
@@ -237,6 +240,8 @@ export function createSandbox(options: SandboxOptions) {
     emitWebhook: (shop: string, topic: string, payload: unknown) => emitTo(engine, state.shop(shop), topic, payload),
     /** Bulk query operations: setOrigin (the server's), settle (wait for running ones), fetchResult. */
     bulk,
+    /** Staged uploads (setOrigin, receive: the storage's form POST) and the files made from them (serve). */
+    uploads,
     /** GET of a bulk operation's result URL, answered in-process (tests, the bench). */
     fetchBulkResult: (url: string) => bulk.fetchResult(url),
     /** Waits until every webhook has been delivered or has given up. */

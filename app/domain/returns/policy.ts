@@ -48,6 +48,8 @@ const reasonSchema = z.object({
   label: localized(80).refine((l) => l.en.trim() !== "", "Every reason needs an English label"),
   requireNote: z.boolean(),
   shopifyReason: z.enum(SHOPIFY_RETURN_REASONS),
+  /** The shopper may add photos (photos.ts); unset: reasons Shopify files as DEFECTIVE do. */
+  askPhotos: z.boolean().optional(),
 });
 
 export const policySchema = z.object({

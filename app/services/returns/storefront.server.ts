@@ -17,6 +17,7 @@ import {
   type RequestedItem,
 } from "../../domain/returns/policy";
 import { exchangeCreditMinor, exchangeState } from "../../domain/returns/exchange";
+import { asksForPhotos } from "../../domain/returns/photos";
 import { toMinor } from "../../domain/shared/money";
 import { languageFor } from "../../domain/tracking/settings";
 import { gid } from "../../domain/shared/shopify-ids";
@@ -41,6 +42,7 @@ import { notifyReturn, RETURN_LINK_PURPOSE, returnStatusToken } from "./notifica
 import { getReturnPolicy } from "./policy.server";
 import { approveReturn, requestInShopify } from "./workflow.server";
 import { checkExchangeChoices, SEARCH_MAX_LENGTH, searchExchangeProducts } from "./exchanges.server";
+import { createPhotoFiles, readRequestPhotos, savePhotos, stagePhotoUploads } from "./photos.server";
 
 export const RETURNS_LOOKUP_LIMITS: LookupLimits = {
   client: { name: "returns-lookup-client", limit: 8, windowMs: 15 * 60_000 },
@@ -259,6 +261,7 @@ export async function orderReturnsView(
         id: r.id,
         label: r.label[language] || r.label.en,
         requireNote: r.requireNote,
+        photos: asksForPhotos(r),
       })),
       resolutions: resolutions.map((r) => ({
         id: r,
@@ -401,6 +404,8 @@ export async function createShopperReturn(
   if (!items) return bad("The items could not be read. Reload the page and try again.");
   const language = languageFor(typeof body.locale === "string" ? body.locale : null, "en");
   try {
+    const claims = { shop: req.shop, orderShopifyId: check.subject, secret: deps.secret, now };
+    const photos = readRequestPhotos(body.items, policy, claims);
     const order = await loadOrderForReturns(deps.db, req.shop, check.subject);
     const exchanges = await checkExchangeChoices(await deps.admin(req.shop), {
       items,
@@ -427,6 +432,14 @@ export async function createShopperReturn(
     );
     let current = returnCase;
     if (created) {
+      // The photos become files in the shop once the return exists; a refusal leaves the return without them.
+      try {
+        const files = await createPhotoFiles(await deps.admin(req.shop), photos, `Return ${returnCase.number}`);
+        await savePhotos(deps.db, returnCase.lines, files);
+      } catch (error) {
+        if (!(error instanceof ReturnsError)) throw error;
+        deps.log?.(`return ${returnCase.number}: photos not kept: ${error.message}`);
+      }
       const admin = await deps.admin(req.shop);
       const wf = { db: deps.db, admin, secret: deps.secret, now };
       try {
@@ -457,6 +470,41 @@ export async function createShopperReturn(
   } catch (error) {
     if (error instanceof ReturnsError)
       return { status: error.status, body: { error: error.code, message: error.message, problems: error.details } };
+    throw error;
+  }
+}
+
+/**
+ * POST with `uploads`: upload targets for one item's photos ({ filename, mimeType, fileSize } each),
+ * for a shopper who found their order (its signed token).
+ */
+export async function stageReturnPhotos(
+  req: StorefrontRequest,
+  body: { token?: unknown; uploads?: unknown },
+  deps: StorefrontDeps,
+): Promise<Answer> {
+  const now = deps.now ?? new Date();
+  const policy = await getReturnPolicy(deps.db, req.shop);
+  if (!policy.storefrontLookup) return SIGN_IN_REQUIRED;
+  const check =
+    typeof body.token === "string" && body.token.length <= 2048
+      ? verifyLinkToken(body.token, { secret: deps.secret, purpose: ORDER_ACCESS_PURPOSE, shop: req.shop, now })
+      : { ok: false as const };
+  if (!check.ok)
+    return {
+      status: 401,
+      body: { error: "session_expired", message: "Your session has expired. Look up your order again." },
+    };
+  try {
+    const targets = await stagePhotoUploads(
+      await deps.admin(req.shop),
+      { shop: req.shop, orderShopifyId: check.subject, secret: deps.secret, now },
+      body.uploads,
+    );
+    return { status: 200, body: { targets } };
+  } catch (error) {
+    if (error instanceof ReturnsError)
+      return { status: error.status, body: { error: error.code, message: error.message } };
     throw error;
   }
 }

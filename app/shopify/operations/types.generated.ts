@@ -627,6 +627,15 @@ export type DiscountStatus =
   | 'EXPIRED'
   | 'SCHEDULED';
 
+export type EmailInput = {
+  bcc?: Array<string> | null | undefined;
+  body?: string | null | undefined;
+  customMessage?: string | null | undefined;
+  from?: string | null | undefined;
+  subject?: string | null | undefined;
+  to?: string | null | undefined;
+};
+
 export type ExchangeLineItemAppliedDiscountInput = {
   description?: string | null | undefined;
   value: ExchangeLineItemAppliedDiscountValueInput;
@@ -642,6 +651,63 @@ export type ExchangeLineItemInput = {
   quantity: number;
   variantId?: string | null | undefined;
 };
+
+export type FileContentType =
+  | 'EXTERNAL_VIDEO'
+  | 'FILE'
+  | 'IMAGE'
+  | 'MODEL_3D'
+  | 'VIDEO';
+
+export type FileCreateInput = {
+  alt?: string | null | undefined;
+  contentType?: FileContentType | null | undefined;
+  duplicateResolutionMode?: FileCreateInputDuplicateResolutionMode | null | undefined;
+  filename?: string | null | undefined;
+  originalSource: string;
+};
+
+export type FileCreateInputDuplicateResolutionMode =
+  | 'APPEND_UUID'
+  | 'RAISE_ERROR'
+  | 'REPLACE';
+
+export type FileStatus =
+  | 'FAILED'
+  | 'PROCESSING'
+  | 'READY'
+  | 'UPLOADED';
+
+export type FilesErrorCode =
+  | 'ALT_VALUE_LIMIT_EXCEEDED'
+  | 'BLANK_SEARCH'
+  | 'FILENAME_ALREADY_EXISTS'
+  | 'FILE_DOES_NOT_EXIST'
+  | 'FILE_LOCKED'
+  | 'INVALID'
+  | 'INVALID_DUPLICATE_MODE_FOR_TYPE'
+  | 'INVALID_DUPLICATE_RESOLUTION_MODE'
+  | 'INVALID_FAILED_MEDIA_STATE'
+  | 'INVALID_FILENAME'
+  | 'INVALID_FILENAME_EXTENSION'
+  | 'INVALID_IMAGE_SOURCE_URL'
+  | 'INVALID_QUERY'
+  | 'MEDIA_CANNOT_BE_MODIFIED'
+  | 'MISMATCHED_FILENAME_AND_ORIGINAL_SOURCE'
+  | 'MISSING_ARGUMENTS'
+  | 'MISSING_FILENAME_FOR_DUPLICATE_MODE_REPLACE'
+  | 'NON_IMAGE_MEDIA_PER_SHOP_LIMIT_EXCEEDED'
+  | 'NON_READY_STATE'
+  | 'PRODUCT_MEDIA_LIMIT_EXCEEDED'
+  | 'PRODUCT_SUSPENDED'
+  | 'REFERENCE_TARGET_DOES_NOT_EXIST'
+  | 'TOO_MANY_ARGUMENTS'
+  | 'TOO_MANY_FILE_REFERENCE'
+  | 'UNACCEPTABLE_ASSET'
+  | 'UNACCEPTABLE_TRIAL_ASSET'
+  | 'UNACCEPTABLE_UNVERIFIED_TRIAL_ASSET'
+  | 'UNSUPPORTED_FILE_REFERENCE'
+  | 'UNSUPPORTED_MEDIA_TYPE_FOR_FILENAME_UPDATE';
 
 export type FulfillmentDisplayStatus =
   | 'ATTEMPTED_DELIVERY'
@@ -744,6 +810,9 @@ export type OrderDisplayFulfillmentStatus =
   | 'RESTOCKED'
   | 'SCHEDULED'
   | 'UNFULFILLED';
+
+export type OrderInvoiceSendUserErrorCode =
+  | 'ORDER_INVOICE_SEND_UNSUCCESSFUL';
 
 export type OrderTransactionKind =
   | 'AUTHORIZATION'
@@ -924,6 +993,31 @@ export type ReverseFulfillmentOrderDispositionType =
   | 'NOT_RESTOCKED'
   | 'PROCESSING_REQUIRED'
   | 'RESTOCKED';
+
+export type StagedUploadHttpMethodType =
+  | 'POST'
+  | 'PUT';
+
+export type StagedUploadInput = {
+  fileSize?: string | null | undefined;
+  filename: string;
+  httpMethod?: StagedUploadHttpMethodType | null | undefined;
+  mimeType: string;
+  resource: StagedUploadTargetGenerateUploadResource;
+};
+
+export type StagedUploadTargetGenerateUploadResource =
+  | 'BULK_MUTATION_VARIABLES'
+  | 'COLLECTION_IMAGE'
+  | 'DISPUTE_FILE_UPLOAD'
+  | 'FILE'
+  | 'IMAGE'
+  | 'MODEL_3D'
+  | 'PRODUCT_IMAGE'
+  | 'RETURN_LABEL'
+  | 'SHOP_IMAGE'
+  | 'URL_REDIRECT_IMPORT'
+  | 'VIDEO';
 
 export type StoreCreditAccountCreditInput = {
   creditAmount: MoneyInput;
@@ -1202,6 +1296,29 @@ export type ExchangeVariantsQuery = { shop: { currencyCode: CurrencyCode }, node
     | { __typename: 'WebhookSubscription' }
    | null> };
 
+export type FileCreateMutationVariables = Exact<{
+  files: Array<FileCreateInput> | FileCreateInput;
+}>;
+
+
+export type FileCreateMutation = { fileCreate: { files: Array<
+      | { id: string, fileStatus: FileStatus }
+      | { id: string, fileStatus: FileStatus }
+      | { id: string, fileStatus: FileStatus, image: { url: string } | null }
+      | { id: string, fileStatus: FileStatus }
+      | { id: string, fileStatus: FileStatus }
+    > | null, userErrors: Array<{ field: Array<string> | null, message: string, code: FilesErrorCode | null }> } | null };
+
+export type FileImagesQueryVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type FileImagesQuery = { nodes: Array<
+    | { id: string, fileStatus: FileStatus, image: { url: string } | null }
+    | Record<PropertyKey, never>
+   | null> };
+
 export type HistoryImportStartMutationVariables = Exact<{
   query: string;
 }>;
@@ -1270,6 +1387,21 @@ export type LoyaltyStoreCreditAccountCreditMutationVariables = Exact<{
 
 
 export type LoyaltyStoreCreditAccountCreditMutation = { storeCreditAccountCredit: { storeCreditAccountTransaction: { amount: { amount: string, currencyCode: CurrencyCode }, account: { id: string } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: StoreCreditAccountCreditUserErrorCode | null }> } | null };
+
+export type OrderInvoiceSendMutationVariables = Exact<{
+  id: string;
+  email?: EmailInput | null | undefined;
+}>;
+
+
+export type OrderInvoiceSendMutation = { orderInvoiceSend: { order: { id: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: OrderInvoiceSendUserErrorCode | null }> } | null };
+
+export type OrderOutstandingQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OrderOutstandingQuery = { order: { id: string, totalOutstandingSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } | null };
 
 export type ProductsByIdsQueryVariables = Exact<{
   ids: Array<string> | string;
@@ -2069,7 +2201,7 @@ export type ReturnCreateWithExchangeMutationVariables = Exact<{
 }>;
 
 
-export type ReturnCreateWithExchangeMutation = { returnCreate: { return: { id: string, name: string, status: ReturnStatus, exchangeLineItems: { nodes: Array<{ id: string, variantId: string | null, quantity: number }> } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: ReturnErrorCode | null }> } | null };
+export type ReturnCreateWithExchangeMutation = { returnCreate: { return: { id: string, name: string, status: ReturnStatus, exchangeLineItems: { nodes: Array<{ id: string, variantId: string | null, quantity: number }> }, order: { id: string, totalOutstandingSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: ReturnErrorCode | null }> } | null };
 
 export type ReturnDeclineRequestMutationVariables = Exact<{
   id: string;
@@ -2123,6 +2255,13 @@ export type ShopDetailsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ShopDetailsQuery = { shop: { name: string, email: string, currencyCode: CurrencyCode, ianaTimezone: string, myshopifyDomain: string } };
+
+export type StagedUploadsCreateMutationVariables = Exact<{
+  input: Array<StagedUploadInput> | StagedUploadInput;
+}>;
+
+
+export type StagedUploadsCreateMutation = { stagedUploadsCreate: { stagedTargets: Array<{ url: string | null, resourceUrl: string | null, parameters: Array<{ name: string, value: string }> }> | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
 
 export type StoreCreditAccountCreditMutationVariables = Exact<{
   id: string;
