@@ -33,7 +33,7 @@ import {
   type LoyaltySettingsForm,
   type TierForm,
 } from "../domain/loyalty/admin-form";
-import { LOCALES, type LoyaltyLocale } from "../domain/loyalty/settings";
+import { currencyNameFor, LOCALES, type LoyaltyLocale, type LoyaltySettings } from "../domain/loyalty/settings";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -105,10 +105,8 @@ export default function LoyaltyProgramPage() {
     setForm((f) => ({ ...f, tiers: f.tiers.map((t, i) => (i === index ? { ...t, ...part } : t)) }));
   const submit = () => save.submit({ settings: form } as never, { method: "post", encType: "application/json" });
   // How the program reads to shoppers (the preview below).
-  // The merchant's own name for points in the admin's language, else the block's word for them.
-  const pointsName =
-    (adminLanguage in form.currencyName ? form.currencyName[adminLanguage as LoyaltyLocale] : "") ||
-    t("loyalty.pointsWord");
+  // What points are called in the admin's language, by the storefront's rule.
+  const pointsName = currencyNameFor({ currencyName: form.currencyName } as LoyaltySettings, adminLanguage);
   const included =
     form.includeShipping && form.includeTax
       ? t("loyalty.preview.shippingAndTax")

@@ -20,8 +20,8 @@ import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { listMembers } from "../services/loyalty/admin.server";
 import { loadLoyaltySettings } from "../services/loyalty/settings.server";
-import { shopProfile } from "../models/shop.server";
-import { formatShopTime } from "../utils/format";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
+import { currencyNameFor, type LoyaltySettings } from "../domain/loyalty/settings";
 
 const wholeOrNull = (value: string | null) => (value && /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : null);
 
@@ -29,7 +29,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const url = new URL(request.url);
   const p = url.searchParams;
-  const [result, settings, profile] = await Promise.all([
+  const [result, settings] = await Promise.all([
     listMembers(db(), session.shop, {
       query: p.get("query")?.slice(0, 100) ?? null,
       tier: p.get("tier") || null,
@@ -38,33 +38,36 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       page: wholeOrNull(p.get("page")) ?? 1,
     }),
     loadLoyaltySettings(db(), session.shop),
-    shopProfile(db(), session.shop),
   ]);
   const tierNames = Object.fromEntries(settings.tiers.map((t) => [t.key, t.name]));
   return json({
     ...result,
     tiers: settings.tiers.map((t) => ({ key: t.key, name: t.name })),
-    currencyName: settings.currencyName.en,
+    currencyNames: settings.currencyName,
     members: result.members.map((m) => ({
       id: m.id,
-      who: m.email ?? "(no email)",
+      who: m.email,
       customerId: m.customerShopifyId?.split("/").pop() ?? null,
       guest: m.key.startsWith("e:"),
       tier: m.tierKey ? (tierNames[m.tierKey] ?? m.tierKey) : null,
       points: m.points,
       lifetimePoints: m.lifetimePoints,
-      lastActivity: formatShopTime(m.lastActivityAt, profile.timeZone),
+      // Shown by the page in the admin's language and the shop's zone.
+      lastActivityAt: m.lastActivityAt,
     })),
   });
 };
 
 export default function LoyaltyMembersPage() {
-  const { members, total, page, pages, tiers, currencyName } = useLoaderData<typeof loader>();
+  const { members, total, page, pages, tiers, currencyNames } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const [query, setQuery] = useState(params.get("query") ?? "");
   const [min, setMin] = useState(params.get("min") ?? "");
   const [max, setMax] = useState(params.get("max") ?? "");
+  const t = useT();
+  const format = useAdminFormat();
+  const currencyName = currencyNameFor({ currencyName: currencyNames } as LoyaltySettings, format.locale);
 
   const apply = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
@@ -75,7 +78,7 @@ export default function LoyaltyMembersPage() {
     if (!("page" in changes)) next.delete("page");
     setParams(next);
   };
-  const pointsProblem = (v: string) => (v && !/^\d{1,9}$/.test(v.trim()) ? "Whole points, 0 or more" : undefined);
+  const pointsProblem = (v: string) => (v && !/^\d{1,9}$/.test(v.trim()) ? t("members.wholePoints") : undefined);
 
   return (
     <BlockStack gap="400">
@@ -90,8 +93,8 @@ export default function LoyaltyMembersPage() {
           <InlineStack gap="300" blockAlign="end" wrap>
             <Box minWidth="260px">
               <TextField
-                label="Search"
-                placeholder="Email (or its beginning) or customer ID"
+                label={t("members.search")}
+                placeholder={t("members.searchPlaceholder")}
                 value={query}
                 onChange={setQuery}
                 autoComplete="off"
@@ -103,18 +106,18 @@ export default function LoyaltyMembersPage() {
               />
             </Box>
             <Select
-              label="Tier"
+              label={t("members.tier")}
               options={[
-                { label: "Any tier", value: "" },
-                { label: "No tier", value: "none" },
-                ...tiers.map((t) => ({ label: t.name, value: t.key })),
+                { label: t("members.anyTier"), value: "" },
+                { label: t("members.noTier"), value: "none" },
+                ...tiers.map((tier) => ({ label: tier.name, value: tier.key })),
               ]}
               value={params.get("tier") ?? ""}
               onChange={(v) => apply({ tier: v })}
             />
             <Box maxWidth="140px">
               <TextField
-                label="Balance from"
+                label={t("members.balanceFrom")}
                 type="number"
                 min={0}
                 value={min}
@@ -125,7 +128,7 @@ export default function LoyaltyMembersPage() {
             </Box>
             <Box maxWidth="140px">
               <TextField
-                label="to"
+                label={t("members.balanceTo")}
                 type="number"
                 min={0}
                 value={max}
@@ -134,30 +137,26 @@ export default function LoyaltyMembersPage() {
                 error={pointsProblem(max)}
               />
             </Box>
-            <Button submit>Search</Button>
+            <Button submit>{t("members.search")}</Button>
           </InlineStack>
         </form>
       </Card>
       <Card padding="0">
         {members.length === 0 ? (
-          <EmptyState heading={params.toString() ? "No members match" : "No members yet"} image="">
-            <p>
-              {params.toString()
-                ? "Try a different search or clear the filters."
-                : "Shoppers become members with their first paid order or when they create an account."}
-            </p>
+          <EmptyState heading={params.toString() ? t("members.noMatch") : t("members.noneYet")} image="">
+            <p>{params.toString() ? t("members.noMatchBody") : t("members.noneYetBody")}</p>
           </EmptyState>
         ) : (
           <IndexTable
-            resourceName={{ singular: "member", plural: "members" }}
+            resourceName={{ singular: t("members.resource.singular"), plural: t("members.resource.plural") }}
             itemCount={members.length}
             selectable={false}
             headings={[
-              { title: "Member" },
-              { title: "Tier" },
-              { title: `Balance (${currencyName})`, alignment: "end" },
-              { title: "Earned in total", alignment: "end" },
-              { title: "Last activity" },
+              { title: t("members.column.member") },
+              { title: t("members.tier") },
+              { title: t("members.column.balance", { name: currencyName }), alignment: "end" },
+              { title: t("members.column.earned"), alignment: "end" },
+              { title: t("members.column.lastActivity") },
             ]}
           >
             {members.map((m, index) => (
@@ -170,38 +169,40 @@ export default function LoyaltyMembersPage() {
                 <IndexTable.Cell>
                   <BlockStack>
                     <Text as="span" fontWeight="semibold">
-                      {m.who}
+                      {m.who ?? t("members.noEmail")}
                     </Text>
                     <Text as="span" tone="subdued" variant="bodySm">
-                      {m.guest ? "Guest (no account yet)" : `Customer ${m.customerId}`}
+                      {m.guest ? t("members.guest") : t("members.customer", { id: m.customerId ?? "—" })}
                     </Text>
                   </BlockStack>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{m.tier ?? "—"}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" alignment="end" numeric>
-                    {m.points.toLocaleString("en-US")}
+                    {format.number(m.points)}
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" alignment="end" numeric>
-                    {m.lifetimePoints.toLocaleString("en-US")}
+                    {format.number(m.lifetimePoints)}
                   </Text>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{m.lastActivity}</IndexTable.Cell>
+                <IndexTable.Cell>{m.lastActivityAt ? format.dateTime(m.lastActivityAt) : "—"}</IndexTable.Cell>
               </IndexTable.Row>
             ))}
           </IndexTable>
         )}
       </Card>
       <InlineStack align="space-between" blockAlign="center">
-        <Text as="span" tone="subdued">{`${total.toLocaleString("en-US")} member${total === 1 ? "" : "s"}`}</Text>
+        <Text as="span" tone="subdued">
+          {format.count("count.members", total)}
+        </Text>
         <Pagination
           hasPrevious={page > 1}
           onPrevious={() => apply({ page: String(page - 1) })}
           hasNext={page < pages}
           onNext={() => apply({ page: String(page + 1) })}
-          label={`Page ${page} of ${pages}`}
+          label={t("pagination.label", { page, pages })}
         />
       </InlineStack>
     </BlockStack>
