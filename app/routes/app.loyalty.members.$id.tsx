@@ -18,54 +18,53 @@ import {
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 
-import { actorLabel } from "../locales/admin/codes";
-import { useT } from "../locales/admin/use-admin-language";
+import { actorLabel, codeLabel } from "../locales/admin/codes";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { adjustmentSchema, adjustPoints, memberDetail } from "../services/loyalty/admin.server";
 import { LoyaltyError } from "../services/loyalty/redemption.server";
 import { MemberNotFoundError } from "../services/loyalty/ledger.server";
 import { loadLoyaltySettings } from "../services/loyalty/settings.server";
-import { shopProfile } from "../models/shop.server";
-import { formatShopTime } from "../utils/format";
+import { currencyNameFor, type LoyaltySettings } from "../domain/loyalty/settings";
+import type { AdminLocale } from "../locales/admin";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const now = new Date();
-  const [detail, settings, profile] = await Promise.all([
+  const [detail, settings] = await Promise.all([
     memberDetail(db(), session.shop, params.id ?? "", now),
     loadLoyaltySettings(db(), session.shop),
-    shopProfile(db(), session.shop),
   ]);
   if (!detail)
     throw new Response("No such member in this shop. They may have been removed at the customer's request.", {
       status: 404,
     });
   const { member, balance, ledger, redemptions } = detail;
-  const time = (d: Date) => formatShopTime(d, profile.timeZone);
+  // Times go to the page as instants: it shows them in the admin's language and the shop's zone.
   return json({
-    currencyName: settings.currencyName.en,
+    currencyNames: settings.currencyName,
     member: {
       id: member.id,
-      who: member.email ?? "(no email)",
+      who: member.email,
       customerId: member.customerShopifyId?.split("/").pop() ?? null,
       tier: settings.tiers.find((t) => t.key === member.tierKey)?.name ?? null,
-      birthday: member.birthdayMonth ? `${member.birthdayDay}/${member.birthdayMonth}` : null,
-      since: time(member.createdAt),
+      birthday: member.birthdayMonth ? { month: member.birthdayMonth, day: member.birthdayDay ?? 1 } : null,
+      since: member.createdAt,
     },
     balance,
     ledger: ledger.map((e) => ({
       id: e.id,
-      at: time(e.createdAt),
+      at: e.createdAt,
       kind: e.kind,
       points: e.points,
-      pendingUntil: e.availableAt > now ? time(e.availableAt) : null,
+      pendingUntil: e.availableAt > now ? e.availableAt : null,
       reason: e.reason,
       actor: e.actor,
     })),
     redemptions: redemptions.map((r) => ({
       id: r.id,
-      at: time(r.createdAt),
+      at: r.createdAt,
       title: r.rewardTitle,
       points: r.points,
       status: r.status,
@@ -115,19 +114,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   }
 };
 
-const KIND_LABELS: Record<string, string> = {
-  earn_order: "Order",
-  reverse_refund: "Refund",
-  reverse_cancel: "Cancellation",
-  signup: "Sign-up bonus",
-  birthday: "Birthday bonus",
-  adjust: "Adjustment",
-  redeem: "Redeemed",
-  redeem_return: "Points returned",
-  expire: "Expired",
-  merge_in: "Moved in from guest orders",
-  merge_out: "Moved to account",
-};
+/** A birthday (no year) as the admin's language writes a month and day. */
+const birthday = (b: { month: number; day: number }, locale: AdminLocale) =>
+  new Intl.DateTimeFormat(locale, { month: "long", day: "numeric", timeZone: "UTC" }).format(
+    Date.UTC(2000, b.month - 1, b.day),
+  );
 
 const newToken = () =>
   typeof crypto !== "undefined" && "randomUUID" in crypto
@@ -136,7 +127,10 @@ const newToken = () =>
 
 export default function LoyaltyMemberPage() {
   const t = useT();
-  const { member, balance, ledger, redemptions, currencyName } = useLoaderData<typeof loader>();
+  const format = useAdminFormat();
+  const { member, balance, ledger, redemptions, currencyNames } = useLoaderData<typeof loader>();
+  const currencyName = currencyNameFor({ currencyName: currencyNames } as LoyaltySettings, format.locale);
+  const amount = (points: number) => t("member.amount", { points: format.number(points), name: currencyName });
   const navigate = useNavigate();
   const shopify = useAppBridge();
   const adjust = useFetcher<ActionAnswer>();
@@ -148,44 +142,48 @@ export default function LoyaltyMemberPage() {
   useEffect(() => {
     if (adjust.state !== "idle" || !adjust.data?.ok) return;
     const booked = adjust.data.points;
-    shopify.toast.show(`${booked > 0 ? "Added" : "Took"} ${Math.abs(booked).toLocaleString("en-US")} ${currencyName}`);
+    shopify.toast.show(
+      t(booked > 0 ? "member.added" : "member.took", { points: format.number(Math.abs(booked)), name: currencyName }),
+    );
     setPoints("");
     setReason("");
     setToken(newToken());
-  }, [adjust.state, adjust.data, shopify, currencyName]);
+  }, [adjust.state, adjust.data, shopify, currencyName, t, format]);
 
   return (
     <BlockStack gap="400">
       <InlineStack align="space-between" blockAlign="center">
         <BlockStack>
           <Text as="h2" variant="headingLg">
-            {member.who}
+            {member.who ?? t("members.noEmail")}
           </Text>
           <Text as="p" tone="subdued">
             {[
-              member.customerId ? `Customer ${member.customerId}` : "Guest (no account yet)",
-              member.tier ? `Tier: ${member.tier}` : "No tier",
-              member.birthday ? `Birthday ${member.birthday}` : null,
-              `Member since ${member.since}`,
+              member.customerId ? t("members.customer", { id: member.customerId }) : t("members.guest"),
+              member.tier ? t("member.tier", { tier: member.tier }) : t("members.noTier"),
+              member.birthday ? t("member.birthday", { date: birthday(member.birthday, format.locale) }) : null,
+              t("member.since", { date: format.date(member.since) }),
             ]
               .filter(Boolean)
               .join(" · ")}
           </Text>
         </BlockStack>
-        <Button onClick={() => navigate("/app/loyalty/members")}>All members</Button>
+        <Button onClick={() => navigate("/app/loyalty/members")}>{t("member.all")}</Button>
       </InlineStack>
       <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
         {[
-          { label: "Available to spend", value: balance.available },
-          { label: "Pending", value: balance.pending },
-          { label: "Balance", value: balance.total },
+          { label: t("member.available"), value: balance.available },
+          { label: t("member.pending"), value: balance.pending },
+          { label: t("member.balance"), value: balance.total },
         ].map((s) => (
           <Card key={s.label}>
             <BlockStack gap="100">
               <Text as="span" tone="subdued">
                 {s.label}
               </Text>
-              <Text as="p" variant="headingXl" numeric>{`${s.value.toLocaleString("en-US")} ${currencyName}`}</Text>
+              <Text as="p" variant="headingXl" numeric>
+                {amount(s.value)}
+              </Text>
             </BlockStack>
           </Card>
         ))}
@@ -194,37 +192,38 @@ export default function LoyaltyMemberPage() {
         <Layout.Section>
           <Card padding="0">
             <IndexTable
-              resourceName={{ singular: "entry", plural: "entries" }}
+              resourceName={{ singular: t("member.resource.singular"), plural: t("member.resource.plural") }}
               itemCount={ledger.length}
               selectable={false}
               emptyState={
                 <Text as="p" tone="subdued">
-                  No points yet.
+                  {t("member.noPoints")}
                 </Text>
               }
               headings={[
-                { title: "When" },
-                { title: "What" },
-                { title: "Points", alignment: "end" },
-                { title: "Note" },
+                { title: t("member.column.when") },
+                { title: t("member.column.what") },
+                { title: t("member.column.points"), alignment: "end" },
+                { title: t("member.column.note") },
               ]}
             >
               {ledger.map((e, index) => (
                 <IndexTable.Row id={e.id} key={e.id} position={index}>
-                  <IndexTable.Cell>{e.at}</IndexTable.Cell>
+                  <IndexTable.Cell>{format.dateTime(e.at)}</IndexTable.Cell>
                   <IndexTable.Cell>
                     <InlineStack gap="100">
-                      <span>{KIND_LABELS[e.kind] ?? e.kind}</span>
-                      {e.pendingUntil ? <Badge tone="attention">{`Pending until ${e.pendingUntil}`}</Badge> : null}
+                      <span>{codeLabel(t, "member.kind", e.kind)}</span>
+                      {e.pendingUntil ? (
+                        <Badge tone="attention">
+                          {t("member.pendingUntil", { date: format.dateTime(e.pendingUntil) })}
+                        </Badge>
+                      ) : null}
                     </InlineStack>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Text
-                      as="span"
-                      alignment="end"
-                      numeric
-                      tone={e.points < 0 ? "critical" : undefined}
-                    >{`${e.points > 0 ? "+" : ""}${e.points.toLocaleString("en-US")}`}</Text>
+                    <Text as="span" alignment="end" numeric tone={e.points < 0 ? "critical" : undefined}>
+                      {format.number(e.points, { signDisplay: "exceptZero" })}
+                    </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" variant="bodySm" breakWord>
@@ -242,36 +241,36 @@ export default function LoyaltyMemberPage() {
               <adjust.Form method="post">
                 <BlockStack gap="300">
                   <Text as="h3" variant="headingMd">
-                    Adjust points
+                    {t("member.adjust.title")}
                   </Text>
                   {errors.form ? <Banner tone="critical">{errors.form}</Banner> : null}
                   <input type="hidden" name="token" value={token} />
                   <FormLayout>
                     <TextField
-                      label="Points"
+                      label={t("member.adjust.points")}
                       name="points"
                       type="number"
                       value={points}
                       onChange={setPoints}
                       autoComplete="off"
-                      helpText="Positive adds, negative takes away. The balance cannot go below zero."
+                      helpText={t("member.adjust.pointsHelp")}
                       error={errors.points}
                     />
                     <TextField
-                      label="Reason"
+                      label={t("member.adjust.reason")}
                       name="reason"
                       value={reason}
                       onChange={setReason}
                       autoComplete="off"
                       maxLength={200}
-                      placeholder="Goodwill for a late delivery"
-                      helpText="Shown in this member's history to staff, not to the shopper."
+                      placeholder={t("member.adjust.reasonPlaceholder")}
+                      helpText={t("member.adjust.reasonHelp")}
                       error={errors.reason}
                     />
                   </FormLayout>
                   <InlineStack align="end">
                     <Button submit variant="primary" loading={adjust.state !== "idle"}>
-                      Save adjustment
+                      {t("member.adjust.save")}
                     </Button>
                   </InlineStack>
                 </BlockStack>
@@ -280,11 +279,11 @@ export default function LoyaltyMemberPage() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h3" variant="headingMd">
-                  Rewards redeemed
+                  {t("member.redeemed.title")}
                 </Text>
                 {redemptions.length === 0 ? (
                   <Text as="p" tone="subdued">
-                    None yet.
+                    {t("member.redeemed.none")}
                   </Text>
                 ) : (
                   redemptions.map((r) => (
@@ -294,12 +293,12 @@ export default function LoyaltyMemberPage() {
                           {r.title}
                         </Text>
                         <Text as="span" tone="subdued" variant="bodySm">
-                          {`${r.at} · ${r.points.toLocaleString("en-US")} ${currencyName}`}
+                          {`${format.dateTime(r.at)} · ${amount(r.points)}`}
                           {r.code ? ` · ${r.code}` : ""}
                         </Text>
                       </BlockStack>
                       <Badge tone={r.status === "issued" ? "success" : r.status === "failed" ? "critical" : "info"}>
-                        {r.status}
+                        {codeLabel(t, "redemptionStatus", r.status)}
                       </Badge>
                     </InlineStack>
                   ))
