@@ -19,6 +19,7 @@ import {
   Select,
   Text,
   TextField,
+  Thumbnail,
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 
@@ -29,6 +30,7 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { adminClient } from "../shopify/admin.server";
 import { parseDeskAction, returnDetail, runDeskAction } from "../services/returns/desk.server";
+import { returnPhotos } from "../services/returns/photos.server";
 import { ReturnsError } from "../services/returns/errors.server";
 import { shopProfile } from "../models/shop.server";
 import {
@@ -51,13 +53,20 @@ import { formatMoney } from "../domain/shared/money";
 import { formatShopTime } from "../utils/format";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const [detail, profile] = await Promise.all([
     returnDetail(db(), session.shop, params.id ?? ""),
     shopProfile(db(), session.shop),
   ]);
   if (!detail) throw new Response("That return does not exist in this shop.", { status: 404 });
   const { ret, order, fulfillments, history } = detail;
+  // The shopper's photos (a reason that asks for them), their images asked of Shopify until processed.
+  const photos = await returnPhotos(
+    db(),
+    adminClient(admin.graphql),
+    ret.lines.map((l) => l.id),
+    (message, error) => console.error(`[returns] ${message}`, error ?? ""),
+  );
   const money = (minor: number) => formatMoney({ amountMinor: minor, currency: ret.currency });
   const time = (d: Date | string | null) => (d ? formatShopTime(d, profile.timeZone) : null);
   const exchange = isExchange(ret.resolution as Resolution);
@@ -103,6 +112,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         unitPrice: money(l.unitPriceMinor),
         reason: l.reasonLabel,
         note: l.note,
+        photos: photos.get(l.id) ?? [],
         exchangeTitle: l.exchangeTitle,
         exchangeUnitPrice: l.exchangeUnitPriceMinor === null ? null : money(l.exchangeUnitPriceMinor),
         exchangeState: l.exchangeVariantShopifyId ? exchangeState(l) : null,
@@ -370,6 +380,21 @@ export default function ReturnPage() {
                         Reason: {l.reason}
                         {l.note ? ` — “${l.note}”` : ""}
                       </Text>
+                      {l.photos.length ? (
+                        <InlineStack gap="200" blockAlign="center">
+                          {l.photos.map((p, i) =>
+                            p.url ? (
+                              <Link key={p.id} url={p.url} target="_blank" removeUnderline>
+                                <Thumbnail source={p.url} size="large" alt={`Photo ${i + 1} of ${l.title}`} />
+                              </Link>
+                            ) : (
+                              <Text key={p.id} as="span" tone="subdued">
+                                Photo {i + 1}: Shopify is still processing it
+                              </Text>
+                            ),
+                          )}
+                        </InlineStack>
+                      ) : null}
                       {l.exchangeTitle ? (
                         <InlineStack gap="200" blockAlign="center">
                           <Text as="span">

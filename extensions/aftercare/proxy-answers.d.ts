@@ -89,7 +89,8 @@ interface ReturnsOrderView {
   token: string;
   enabled: boolean;
   lines: ReturnLine[];
-  reasons: { id: string; label: string; requireNote: boolean }[];
+  /** `photos`: the reason asks for photos of the problem (up to 3 images). */
+  reasons: { id: string; label: string; requireNote: boolean; photos?: boolean }[];
   resolutions: { id: string; bonusPercent: number }[];
   fees: { restockingPercent: number; returnShippingMinor: number; waiveForExchanges: boolean };
   returns: ReturnStatusView[];
@@ -219,6 +220,7 @@ interface ReturnsStrings {
   exchange_states: Record<string, string>;
   loading: string;
   submitting: string;
+  photos_uploading: string;
   searching: string;
   no_results: string;
   order_heading: string;
@@ -263,6 +265,11 @@ interface ReturnCreated {
 
 /** A form control found by its data-field: whichever of input, select or textarea it is, its properties. */
 type FormControl = HTMLInputElement & HTMLSelectElement & HTMLTextAreaElement;
+
+/** POST /apps/aftercare/returns with `uploads`: where to upload each photo, and its token for the return. */
+interface PhotoTargets {
+  targets: { url: string; parameters: { name: string; value: string }[]; photo: string }[];
+}
 
 /** A request's query parameters. */
 type Params = Record<string, string>;

@@ -1,8 +1,8 @@
 /**
  * Photos a shopper may add to a returned item when its reason asks for them (damaged or
  * defective): how many, which kinds, how large. The storefront checks the same limits before
- * uploading (its copy: extensions/aftercare/blocks/returns-portal.liquid's data-photo-* attributes),
- * and the server checks them again before asking Shopify for upload targets.
+ * uploading (its copy: extensions/aftercare/assets/returns-request.js), and the server checks them
+ * again before asking Shopify for upload targets.
  */
 import type { ReturnReasonOption } from "./policy";
 

@@ -2,8 +2,9 @@
 // <aftercare-returns-request>: the return form of one order, inside the returns block. The block
 // (returns-portal.js) loads this script only when a shopper opens an order, while the order is
 // being looked up, and puts this element in its result: choosing items, a reason and a
-// resolution (an exchange for any product searches the shop's products), the amount before
-// submitting, and the request itself. The block's script keeps the words, the requests and the
+// resolution (an exchange for any product searches the shop's products), photos for a reason that
+// asks for them (uploaded straight to Shopify's staged upload targets when the return is sent), the
+// amount before submitting, and the request itself. The block's script keeps the words, the requests and the
 // return's status.
 (() => {
   if (customElements.get("aftercare-returns-request")) return;
@@ -23,6 +24,16 @@
   const field = (row, name) => one(row, `[data-field="${name}"]`);
   /** @param {Event} event */
   const on = (event) => /** @type {HTMLElement} */ (event.target);
+  // The server's limits (app/domain/returns/photos.ts): checked here first, in the shopper's words.
+  /** @param {File[]} files */
+  const photoProblem = (files) =>
+    files.length > 3
+      ? "too_many_photos"
+      : files.some((f) => !/^image\/(jpeg|png|webp)$/.test(f.type))
+        ? "photo_type"
+        : files.some((f) => f.size > 5 * 1024 * 1024)
+          ? "photo_too_large"
+          : null;
 
   class AftercareReturnsRequest extends HTMLElement {
     /** @type {ReturnsPortalElement} */ p;
@@ -60,8 +71,16 @@
       const changed = (event) => {
         // A problem the shopper is fixing stops being announced once they change something.
         if (this.p.status.classList.contains("aftercare-returns__status--error")) this.p.say("");
-        on(event).removeAttribute("aria-invalid");
+        const target = on(event);
+        target.removeAttribute("aria-invalid");
         this.refresh();
+        /** @type {HTMLElement | null} */
+        const row = target.closest("[data-line]");
+        const bad = row && target.matches('[data-field="photos"]') && photoProblem(this.photos(row));
+        if (bad) {
+          this.p.say(this.s.errors[bad], true);
+          target.setAttribute("aria-invalid", "true");
+        }
       };
       this.addEventListener("change", changed, options);
       this.addEventListener("input", changed, options);
@@ -266,6 +285,7 @@
         p.piece(row, "any-box").hidden = resolution !== "exchange_any";
         const reason = view.reasons.find((r) => r.id === field(row, "reason").value);
         field(row, "note").required = Boolean(reason && reason.requireNote);
+        p.piece(row, "photos-box").hidden = !reason?.photos;
       }
       const chosen = this.chosen();
       const option = view.resolutions.find((r) => r.id === resolution) || { bonusPercent: 0 };
@@ -322,6 +342,8 @@
         if (!reason) return [s.choose_reason, field(c.row, "reason")];
         const note = field(c.row, "note");
         if (reason.requireNote && !note.value.trim()) return [s.errors.note_required, note];
+        const bad = photoProblem(this.photos(c.row));
+        if (bad) return [s.errors[bad], field(c.row, "photos")];
         if (isExchange(resolution) && !c.exchangeId) {
           const fix = resolution === "exchange_any" ? "search" : c.line.exchangeVariants.length ? "exchange" : "pick";
           return [s.errors.exchange_required, field(c.row, fix)];
@@ -334,7 +356,38 @@
       return null;
     }
 
-    submitReturn() {
+    /** The photos chosen for a line, when its reason asks for them. @param {Element} row @returns {File[]} */
+    photos(row) {
+      return this.p.piece(row, "photos-box").hidden ? [] : [...(field(row, "photos").files || [])];
+    }
+
+    /**
+     * Uploads a line's photos straight to Shopify's staged upload targets, which the app proxy asks
+     * for; the tokens that name them in the return request. Throws what to tell the shopper.
+     * @param {string} lineId @param {File[]} files @returns {Promise<string[] | null>}
+     */
+    async upload(lineId, files) {
+      const { p, s } = this;
+      if (!files.length) return [];
+      const uploads = files.map((f) => ({ filename: f.name, mimeType: f.type, fileSize: f.size }));
+      /** @type {ProxyReply<PhotoTargets> | null} */
+      const answer = await p.call(`photos-${lineId}`, {}, { token: this.view.token, uploads });
+      if (!answer) return null;
+      if (!answer.ok) throw p.error(answer, "photo_upload");
+      return Promise.all(
+        answer.body.targets.map(async (target, i) => {
+          const form = new FormData();
+          for (const x of target.parameters) form.append(x.name, x.value);
+          // The storage wants the file last.
+          form.append("file", files[i]);
+          const sent = await fetch(target.url, { method: "POST", body: form }).catch(() => null);
+          if (!sent?.ok) throw s.errors.photo_upload;
+          return target.photo;
+        }),
+      );
+    }
+
+    async submitReturn() {
       const { p, s, view } = this;
       const resolution = this.resolution();
       const chosen = this.chosen();
@@ -351,12 +404,23 @@
       /** @type {HTMLButtonElement} */
       const submit = p.piece(this, "submit");
       submit.disabled = true;
-      const items = chosen.map((c) => ({
+      /** @type {(string[] | null)[]} */
+      let photos;
+      try {
+        if (chosen.some((c) => this.photos(c.row).length)) p.say(s.photos_uploading);
+        photos = await Promise.all(chosen.map((c) => this.upload(c.line.id, this.photos(c.row))));
+      } catch (error) {
+        submit.disabled = false;
+        return p.say(typeof error === "string" ? error : s.errors.photo_upload, true);
+      }
+      if (!this.isConnected || photos.includes(null)) return;
+      const items = chosen.map((c, i) => ({
         lineItemId: c.line.id,
         quantity: c.quantity,
         reason: field(c.row, "reason").value,
         note: field(c.row, "note").value.trim() || null,
         exchangeVariantId: isExchange(resolution) ? c.exchangeId : null,
+        ...(photos[i]?.length && { photos: photos[i] }),
       }));
       const request = { token: view.token, key: this.key, resolution, locale: p.dataset.locale || "en", items };
       return p.busy(s.submitting, "submit", {}, request, null, (answer) => {
