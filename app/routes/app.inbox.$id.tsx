@@ -185,26 +185,31 @@ export default function RequestPage() {
   const when = (at: string) => formatShopTime(at, timeZone, locale);
   const staffLabel = (name: string | null) => name ?? t("inbox.staff.unnamed");
 
+  const [inserted, setInserted] = useState<{ language: string; empty: string[] } | null>(null);
   useEffect(() => {
     if (result?.ok && "message" in result) {
-      if (result.intent === "reply" || result.intent === "note") setBody("");
+      if (result.intent === "reply" || result.intent === "note") {
+        setBody("");
+        setInserted(null);
+      }
       if (typeof shopify !== "undefined") shopify.toast.show(t(result.message));
     }
   }, [result, t]);
   useEffect(() => {
     const data = insert.data;
-    if (data?.ok && "inserted" in data)
+    if (data?.ok && "inserted" in data) {
       setBody((current) => (current.trim() ? `${current.trimEnd()}\n\n${data.inserted.text}` : data.inserted.text));
+      setInserted({ language: data.inserted.language, empty: data.inserted.empty });
+    }
   }, [insert.data]);
   useEffect(() => setAssignTo(r.assignee?.userId ?? ""), [r.assignee?.userId]);
 
-  const inserted = insert.data?.ok && "inserted" in insert.data ? insert.data.inserted : null;
   const insertError = insert.data && !insert.data.ok ? insert.data.error : null;
   const failed = result && !result.ok ? result : null;
 
   return (
     <Page
-      title={t("inbox.request.title", { number: r.number })}
+      title={t("inbox.request.title", { number: String(r.number) })}
       titleMetadata={
         <Badge tone={STATUS_TONE[r.status as keyof typeof STATUS_TONE]}>
           {STATUS_KEY[r.status] ? t(STATUS_KEY[r.status]) : r.status}
@@ -212,7 +217,7 @@ export default function RequestPage() {
       }
       backAction={{ content: t("nav.inbox"), url: "/app/inbox" }}
     >
-      <TitleBar title={t("inbox.request.title", { number: r.number })} />
+      <TitleBar title={t("inbox.request.title", { number: String(r.number) })} />
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

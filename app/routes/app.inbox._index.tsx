@@ -64,14 +64,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const sort: InboxSort =
     askedSort === "oldest" || askedSort === "newest" ? askedSort : status === "closed" ? "newest" : "oldest";
   const config = env();
-  const me =
-    assignee === "me"
-      ? await actingStaff(
-          { db: db(), apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, now: new Date() },
-          request,
-          auth,
-        )
-      : null;
+  // Every visit records who the staff member is, so they can be assigned requests by name.
+  const me = await actingStaff(
+    { db: db(), apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, now: new Date() },
+    request,
+    auth,
+  );
   if (assignee === "me" && !me)
     throw json({ message: "The admin did not say who you are; reload the page." }, { status: 400 });
   const filter: AssigneeFilter = assignee === "me" ? { userId: me!.userId } : assignee;

@@ -145,7 +145,7 @@ export default function SavedReplies() {
             )}
           </Card>
         </Layout.Section>
-        <Layout.Section variant="oneThird">
+        <Layout.Section>
           <Card>
             <Form method="post">
               <BlockStack gap="300">

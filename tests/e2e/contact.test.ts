@@ -260,6 +260,23 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     await db.contactSettings.update({ where: { shop: demo.shop }, data: { settings: row.settings } });
   });
 
+  it("the merchant saves a reply for every language, and a broken template is refused next to its field", async () => {
+    const { page, app } = await admin("/app/inbox/replies");
+    await app.getByLabel("Title").waitFor({ timeout: 30_000 });
+    await app.getByLabel("Title").fill("Tracking link");
+    await app.getByLabel("Reply in English").fill("You can follow order {{ order.name }} here: {{ tracking.url ");
+    await app.getByRole("button", { name: "Save reply" }).click();
+    await app.getByText(/Reply in English has a template error/).waitFor({ timeout: 15_000 });
+    await app.getByLabel("Reply in English").fill("You can follow order {{ order.name }} here: {{ tracking.url }}");
+    await app.getByLabel("Reply in Persian").fill("سفارش {{ order.name }} را اینجا دنبال کنید: {{ tracking.url }}");
+    await app.getByRole("button", { name: "Save reply" }).click();
+    await page.locator(".toast", { hasText: "Saved reply saved" }).waitFor({ timeout: 15_000 });
+    await app.getByRole("heading", { name: "Tracking link" }).waitFor();
+    await app.locator("body").evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: screenshotPath("contact-saved-replies"), fullPage: true });
+    await page.close();
+  });
+
   it("the merchant sees the request with the order's shipments, replies by email and closes it", async () => {
     const request = await db.contactRequest.findFirstOrThrow({
       where: { shop: demo.shop, email: order.email.toLowerCase() },
@@ -268,6 +285,7 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     const link = app.getByRole("link", { name: `#${request.number}` });
     await link.waitFor({ timeout: 30_000 });
     await expect(app.locator("table").innerText()).resolves.toContain(order.name);
+    await page.screenshot({ path: screenshotPath("contact-inbox-list"), fullPage: true });
     await link.click();
 
     await app.getByText(shopper.message).waitFor({ timeout: 15_000 });
@@ -280,11 +298,36 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     const status = (fulfillment.shipmentStatus ?? fulfillment.status).replace(/_/g, " ");
     await expect(app.locator("body").innerText()).resolves.toContain(status);
 
+    // Assigned to the signed-in staff member, named as Shopify's token exchange names them.
+    await app.getByRole("button", { name: "Assign to me" }).click();
+    await page.locator(".toast", { hasText: "Assigned" }).waitFor({ timeout: 15_000 });
+    await app.getByText(/Sam Owner \(you\)/).waitFor();
+    // The list's "Assigned to me" filter now finds it.
+    const mine = await admin("/app/inbox?assignee=me");
+    await mine.app.getByRole("link", { name: `#${request.number}` }).waitFor({ timeout: 30_000 });
+    await mine.page.screenshot({ path: screenshotPath("contact-inbox-assigned-to-me"), fullPage: true });
+    await mine.page.close();
+
+    // An internal note: in the thread, marked as such, never mailed.
+    const note = "Carrier confirmed a delay at the depot; check again Thursday.";
+    await app.getByRole("button", { name: "Internal note" }).click();
+    await app.getByLabel("Internal note", { exact: true }).fill(note);
+    await app.getByRole("button", { name: "Add note" }).click();
+    await page.locator(".toast", { hasText: "Note added" }).waitFor({ timeout: 15_000 });
+    await app.getByText(note).waitFor();
+
+    // The reply, with the saved reply inserted and its placeholders filled from the order.
+    await app.getByRole("button", { name: "Reply", exact: true }).click();
     const reply = "Hi Mina, your parcel is with the carrier and should arrive by Friday. Sorry for the wait!";
-    await app.getByLabel(`Reply to ${order.email.toLowerCase()}`).fill(reply);
+    const box = app.getByLabel(`Reply to ${order.email.toLowerCase()}`);
+    await box.fill(reply);
+    await app.getByLabel("Saved reply").selectOption({ label: "Tracking link" });
+    await expect
+      .poll(() => box.inputValue(), { timeout: 15_000 })
+      .toContain(`You can follow order ${order.name} here: https://`);
     await app.getByRole("button", { name: "Send reply" }).click();
     await page.locator(".toast", { hasText: "Reply sent" }).waitFor({ timeout: 15_000 });
-    await app.getByText(reply).waitFor();
+    await app.getByText(reply, { exact: false }).waitFor();
     await page.screenshot({ path: screenshotPath("contact-inbox-thread"), fullPage: true });
 
     // The outbox sends it through SMTP; the capture server received a real message.
@@ -299,6 +342,8 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     );
     expect(mail.subject).toMatch(/^Re: your message to /);
     expect(mail.text).toContain("should arrive by Friday");
+    expect(mail.text).toContain(`You can follow order ${order.name} here: https://`);
+    expect(demo.mails.some((m) => m.text.includes("delay at the depot"))).toBe(false);
 
     await app.getByRole("button", { name: "Close request" }).click();
     await page.locator(".toast", { hasText: "Closed; survey sent" }).waitFor({ timeout: 15_000 });
