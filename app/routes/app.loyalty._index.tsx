@@ -189,7 +189,7 @@ export default function LoyaltyProgramPage() {
                       helpText={t("loyalty.earning.perUnitHelp")}
                     />
                     <TextField
-                      label={t("loyalty.earning.pendingDays")}
+                      label={t("field.loyalty.pendingDays")}
                       type="number"
                       min={0}
                       max={365}

@@ -6,39 +6,31 @@ import { Badge, Card, EmptyState, IndexTable, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { attentionList } from "../services/tracking/insights.server";
-import { shopProfile } from "../models/shop.server";
-import { formatShopTime } from "../utils/format";
+import { codeLabel } from "../locales/admin/codes";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [items, profile] = await Promise.all([
-    attentionList(db(), session.shop, new Date()),
-    shopProfile(db(), session.shop),
-  ]);
-  return json({ items: items.map((i) => ({ ...i, since: formatShopTime(i.since, profile.timeZone) })) });
+  // `since` goes to the page as an instant, shown in the admin's language and the shop's zone.
+  return json({ items: await attentionList(db(), session.shop, new Date()) });
 };
 
-const KIND: Record<string, { label: string; tone: "critical" | "warning" | "attention" }> = {
-  exception: { label: "Delivery problem", tone: "critical" },
-  attempted_delivery: { label: "Delivery attempted", tone: "warning" },
-  delayed: { label: "Delayed", tone: "warning" },
-  unfulfilled: { label: "Not shipped yet", tone: "attention" },
-};
-
-const REASON: Record<string, string> = {
-  past_estimate: "Past the delivery date the shopper was given",
-  no_carrier_scan: "No carrier update for longer than your rule allows",
-  unfulfilled_too_long: "Not shipped within your processing time",
-  carrier_reported_delay: "The carrier reported a delay",
+const TONE: Record<string, "critical" | "warning" | "attention"> = {
+  exception: "critical",
+  attempted_delivery: "warning",
+  delayed: "warning",
+  unfulfilled: "attention",
 };
 
 export default function NeedsAttention() {
   const { items } = useLoaderData<typeof loader>();
+  const t = useT();
+  const format = useAdminFormat();
   if (items.length === 0) {
     return (
       <Card>
-        <EmptyState heading="Nothing needs attention" image="">
-          <p>Late, failed and stuck shipments appear here so you can reach out before the shopper asks.</p>
+        <EmptyState heading={t("attention.empty.title")} image="">
+          <p>{t("attention.empty.body")}</p>
         </EmptyState>
       </Card>
     );
@@ -46,15 +38,15 @@ export default function NeedsAttention() {
   return (
     <Card padding="0">
       <IndexTable
-        resourceName={{ singular: "shipment", plural: "shipments" }}
+        resourceName={{ singular: t("attention.resource.singular"), plural: t("attention.resource.plural") }}
         itemCount={items.length}
         selectable={false}
         headings={[
-          { title: "Order" },
-          { title: "Problem" },
-          { title: "Why" },
-          { title: "Carrier" },
-          { title: "Since" },
+          { title: t("attention.column.order") },
+          { title: t("attention.column.problem") },
+          { title: t("attention.column.why") },
+          { title: t("attention.column.carrier") },
+          { title: t("attention.column.since") },
         ]}
       >
         {items.map((item, index) => (
@@ -71,13 +63,13 @@ export default function NeedsAttention() {
               </Text>
             </IndexTable.Cell>
             <IndexTable.Cell>
-              <Badge tone={KIND[item.kind]?.tone ?? "warning"}>{KIND[item.kind]?.label ?? item.kind}</Badge>
+              <Badge tone={TONE[item.kind] ?? "warning"}>{codeLabel(t, "attention.kind", item.kind)}</Badge>
             </IndexTable.Cell>
-            <IndexTable.Cell>{(item.reason && REASON[item.reason]) ?? item.reason ?? "—"}</IndexTable.Cell>
+            <IndexTable.Cell>{item.reason ? codeLabel(t, "attention.reason", item.reason) : "—"}</IndexTable.Cell>
             <IndexTable.Cell>
               {item.carrier ? `${item.carrier}${item.trackingNumber ? ` · ${item.trackingNumber}` : ""}` : "—"}
             </IndexTable.Cell>
-            <IndexTable.Cell>{item.since}</IndexTable.Cell>
+            <IndexTable.Cell>{format.dateTime(item.since)}</IndexTable.Cell>
           </IndexTable.Row>
         ))}
       </IndexTable>

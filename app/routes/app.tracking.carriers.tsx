@@ -6,6 +6,7 @@ import { Card, EmptyState, IndexTable, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { carrierPerformance } from "../services/tracking/insights.server";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -14,31 +15,29 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function CarrierPerformance() {
   const { rows } = useLoaderData<typeof loader>();
+  const t = useT();
+  const format = useAdminFormat();
   if (rows.length === 0) {
     return (
       <Card>
-        <EmptyState heading="No deliveries in the last 90 days yet" image="">
-          <p>
-            Once shipments are delivered, each carrier&apos;s on-time rate and transit time per destination appear here.
-            They also sharpen delivery estimates.
-          </p>
+        <EmptyState heading={t("carriers.empty.title")} image="">
+          <p>{t("carriers.empty.body")}</p>
         </EmptyState>
       </Card>
     );
   }
-  const percent = new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 0 });
   return (
     <Card padding="0">
       <IndexTable
-        resourceName={{ singular: "route", plural: "routes" }}
+        resourceName={{ singular: t("carriers.resource.singular"), plural: t("carriers.resource.plural") }}
         itemCount={rows.length}
         selectable={false}
         headings={[
-          { title: "Carrier" },
-          { title: "Destination" },
-          { title: "Delivered (90 days)" },
-          { title: "On time" },
-          { title: "Median transit" },
+          { title: t("carriers.column.carrier") },
+          { title: t("carriers.column.destination") },
+          { title: t("carriers.column.delivered") },
+          { title: t("carriers.column.onTime") },
+          { title: t("carriers.column.transit") },
         ]}
       >
         {rows.map((r, index) => (
@@ -53,10 +52,12 @@ export default function CarrierPerformance() {
               </Text>
             </IndexTable.Cell>
             <IndexTable.Cell>{r.destinationCountry}</IndexTable.Cell>
-            <IndexTable.Cell>{r.delivered.toLocaleString("en-US")}</IndexTable.Cell>
-            <IndexTable.Cell>{r.onTimeRate === null ? "—" : percent.format(r.onTimeRate)}</IndexTable.Cell>
+            <IndexTable.Cell>{format.number(r.delivered)}</IndexTable.Cell>
+            <IndexTable.Cell>{r.onTimeRate === null ? "—" : format.percent(r.onTimeRate, 0)}</IndexTable.Cell>
             <IndexTable.Cell>
-              {r.medianTransitBusinessDays === null ? "—" : `${r.medianTransitBusinessDays} business days`}
+              {r.medianTransitBusinessDays === null
+                ? "—"
+                : format.count("count.businessDays", r.medianTransitBusinessDays)}
             </IndexTable.Cell>
           </IndexTable.Row>
         ))}

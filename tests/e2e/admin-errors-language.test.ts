@@ -89,7 +89,8 @@ describe.skipIf(!chromiumAvailable())("admin error pages and language, in the ad
     const app = page.frameLocator("iframe#app");
     const pending = app.locator('input[type="text"], input[type="number"]').nth(2);
     await pending.waitFor({ timeout: 30_000 });
-    await app.getByLabel("Days points stay pending").fill("");
+    // The form's own labels are Japanese too: the field is named as its error names it.
+    await app.getByLabel("ポイントが保留される日数").fill("");
     await page.locator("#savebar[data-open='true'] #save").click();
     await app.getByText("ポイントが保留される日数には整数を入力してください").first().waitFor({ timeout: 20_000 });
     // All at once above the form, and at the field.
@@ -98,6 +99,25 @@ describe.skipIf(!chromiumAvailable())("admin error pages and language, in the ad
     await page.screenshot({ path: screenshotPath("admin-loyalty-invalid-ja"), fullPage: true });
     expect(await db.loyaltySettings.findUnique({ where: { shop: demo.shop } })).toEqual(before);
     await page.close();
+  });
+
+  it("shows the home page and the loyalty program page in Japanese, with no English sentence", async () => {
+    for (const [path, heading, name] of [
+      ["/app", "セットアップガイド", "admin-home-ja"],
+      ["/app/loyalty", "獲得", "admin-loyalty-program-ja"],
+      ["/app/loyalty/members", "検索", "admin-loyalty-members-ja"],
+    ] as const) {
+      const page = await open(path, "ja", 1280);
+      const app = page.frameLocator("iframe#app");
+      await app.getByText(heading, { exact: true }).first().waitFor({ timeout: 30_000 });
+      // Names (the app's, the shop's customers' emails, the merchant's tiers and rewards) aside.
+      const text = (await app.locator("body").innerText())
+        .replace(/Aftercare|Shopify|CSAT|NPS|CSV|[\w.+-]+@[\w.-]+/g, "")
+        .replace(/\b(Bronze|Silver|Gold|VIP)\b/g, "");
+      expect(text, path).not.toMatch(/[A-Za-z]{4,} [A-Za-z]{3,}/);
+      await page.screenshot({ path: screenshotPath(name), fullPage: true });
+      await page.close();
+    }
   });
 
   it("exports both CSVs from inside the admin frame, and the frame stays on its page", async () => {
