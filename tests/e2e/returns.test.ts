@@ -420,4 +420,115 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     });
     await page.close();
   });
+
+  const photosOnTheDesk =
+    "a shopper adds photos of a damaged item, uploaded through Shopify's staged uploads; the desk shows them";
+  it(photosOnTheDesk, async () => {
+    // Another delivered order, neither of the two returned above.
+    const taken = new Set([pick.orderId, anyPick!.orderId]);
+    const delivered = await db.fulfillment.findMany({
+      where: { shop: demo.shop, status: "success", deliveredAt: { gte: new Date(Date.now() - 20 * 86_400_000) } },
+      include: { lines: true },
+      orderBy: { deliveredAt: "desc" },
+    });
+    let photoPick: Pick | undefined;
+    for (const f of delivered) {
+      if (taken.has(f.orderShopifyId)) continue;
+      const order = await db.order.findUnique({
+        where: { shop_shopifyId: { shop: demo.shop, shopifyId: f.orderShopifyId } },
+        include: { lineItems: true },
+      });
+      const returned = await db.returnCase.count({ where: { shop: demo.shop, orderShopifyId: f.orderShopifyId } });
+      if (!order?.email || order.cancelledAt || returned) continue;
+      const line = order.lineItems.find((li) => f.lines.some((l) => l.lineItemShopifyId === li.shopifyId));
+      if (!line || /final sale/i.test(line.title)) continue;
+      photoPick = {
+        orderName: order.name,
+        orderId: order.shopifyId,
+        email: order.email,
+        lineItemId: line.shopifyId,
+        title: line.title,
+      };
+      break;
+    }
+    expect(photoPick, "the demo has a third delivered order").toBeDefined();
+    // A 1×1 PNG: what the storage keeps and the desk shows.
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+      "base64",
+    );
+
+    // Persian: the picker and its words, right to left.
+    const fa = await newPage(browser, { locale: "fa-IR", height: 1100 });
+    const faBlock = await findOrder(fa, "fa", photoPick);
+    const faLine = faBlock.locator(`[data-line="${photoPick!.lineItemId}"]`);
+    await faLine.locator('[data-field="pick"]').check();
+    await faLine.locator('[data-field="reason"]').selectOption("defective");
+    await expect(faLine.locator('[data-slot="photos-box"]').innerText()).resolves.toContain("عکس‌های مشکل (اختیاری)");
+    await expect(faLine.locator(".aftercare-returns__file .aftercare-returns__button").innerText()).resolves.toBe(
+      "افزودن عکس",
+    );
+    await faLine.locator('[data-field="photos"]').setInputFiles({ name: "a.gif", mimeType: "image/gif", buffer: png });
+    await expect(faBlock.locator("[data-status]").innerText()).resolves.toBe(
+      "عکس‌ها باید تصویر JPEG، PNG یا WebP باشند.",
+    );
+    await fa.screenshot({ path: screenshotPath("returns-block-photos-fa"), fullPage: true });
+    await fa.close();
+
+    const page = await newPage(browser, { height: 1100 });
+    const block = await findOrder(page, "en", photoPick);
+    const line = block.locator(`[data-line="${photoPick!.lineItemId}"]`);
+    await line.locator('[data-field="pick"]').check();
+    // Only a reason that asks for photos shows the picker.
+    await line.locator('[data-field="reason"]').selectOption("too_small");
+    await expect(line.locator('[data-slot="photos-box"]').isHidden()).resolves.toBe(true);
+    await line.locator('[data-field="reason"]').selectOption("defective");
+    await expect(line.locator('[data-slot="photos-box"]').isVisible()).resolves.toBe(true);
+    await line.locator('[data-field="note"]').fill("The handle came off.");
+    const photos = line.locator('[data-field="photos"]');
+    const file = (name: string) => ({ name, mimeType: "image/png", buffer: png });
+    await photos.setInputFiles([file("1.png"), file("2.png"), file("3.png"), file("4.png")]);
+    await expect(block.locator("[data-status]").innerText()).resolves.toBe("Add at most 3 photos per item.");
+    await block.getByRole("button", { name: "Request return" }).click();
+    await expect(photos.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await photos.setInputFiles([file("handle.png")]);
+    await expect(block.locator("[data-status]").innerText()).resolves.toBe("");
+    // The block's own button, in its language, stands in for the browser's file button.
+    await expect(line.locator(".aftercare-returns__file .aftercare-returns__button").innerText()).resolves.toBe(
+      "Add photos",
+    );
+    await expect(line.locator('[data-slot="photos-chosen"]').innerText()).resolves.toBe("handle.png");
+    await page.screenshot({ path: screenshotPath("returns-block-photos-en"), fullPage: true });
+
+    // The browser uploads to the storage's target itself, then sends the return.
+    const uploaded = page.waitForResponse(
+      (r) => r.url().endsWith("/staged-uploads/") && r.request().method() === "POST",
+    );
+    await block.getByRole("button", { name: "Request return" }).click();
+    expect((await uploaded).status()).toBe(201);
+    const done = block.locator(".aftercare-returns__card h3");
+    await done.waitFor({ timeout: 20_000 });
+    const stored = await db.returnCase.findFirstOrThrow({
+      where: { shop: demo.shop, number: (await done.innerText()).split(" ")[1] },
+      include: { lines: { include: { photos: true } } },
+    });
+    expect(stored.lines[0].reason).toBe("defective");
+    expect(stored.lines[0].photos).toHaveLength(1);
+    await page.close();
+
+    // The desk: a thumbnail linking to the full image, which Shopify's CDN serves.
+    const desk = await newPage(browser, { height: 1100 });
+    await desk.goto(`${demo.sandboxUrl}/admin?path=/app/returns/${stored.id}`);
+    const app = desk.frameLocator("iframe#app");
+    const thumbnail = app.getByRole("img", { name: `Photo 1 of ${photoPick!.title}` });
+    await thumbnail.waitFor({ timeout: 30_000 });
+    await app.getByRole("tab", { name: "Returns desk" }).waitFor({ timeout: 20_000 });
+    const href = await app.locator("a", { has: thumbnail }).getAttribute("href");
+    expect(href).toMatch(/\/cdn\/files\/\d+\/handle\.png$/);
+    const image = await desk.request.get(href!);
+    expect([image.status(), image.headers()["content-type"]]).toEqual([200, "image/png"]);
+    expect(Buffer.from(await image.body())).toEqual(png);
+    await desk.screenshot({ path: screenshotPath("returns-desk-photos-en"), fullPage: true });
+    await desk.close();
+  });
 });

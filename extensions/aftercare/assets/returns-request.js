@@ -76,7 +76,9 @@
         this.refresh();
         /** @type {HTMLElement | null} */
         const row = target.closest("[data-line]");
-        const bad = row && target.matches('[data-field="photos"]') && photoProblem(this.photos(row));
+        const chosen = row && target.matches('[data-field="photos"]') && this.photos(row);
+        if (chosen) this.p.piece(row, "photos-chosen", chosen.map((f) => f.name).join(", "));
+        const bad = chosen && photoProblem(chosen);
         if (bad) {
           this.p.say(this.s.errors[bad], true);
           target.setAttribute("aria-invalid", "true");
