@@ -78,6 +78,8 @@ export default function LoyaltyMembersPage() {
     if (!("page" in changes)) next.delete("page");
     setParams(next);
   };
+  // A search or filter of the merchant's (the admin's own parameters, shop, host, locale…, are not one).
+  const filtered = ["query", "tier", "min", "max"].some((name) => params.get(name));
   const pointsProblem = (v: string) => (v && !/^\d{1,9}$/.test(v.trim()) ? t("members.wholePoints") : undefined);
 
   return (
@@ -143,8 +145,8 @@ export default function LoyaltyMembersPage() {
       </Card>
       <Card padding="0">
         {members.length === 0 ? (
-          <EmptyState heading={params.toString() ? t("members.noMatch") : t("members.noneYet")} image="">
-            <p>{params.toString() ? t("members.noMatchBody") : t("members.noneYetBody")}</p>
+          <EmptyState heading={filtered ? t("members.noMatch") : t("members.noneYet")} image="">
+            <p>{filtered ? t("members.noMatchBody") : t("members.noneYetBody")}</p>
           </EmptyState>
         ) : (
           <IndexTable

@@ -31,13 +31,11 @@ import {
   statusCounts,
 } from "../services/returns/desk.server";
 import { ReturnsError } from "../services/returns/errors.server";
-import { shopProfile } from "../models/shop.server";
 import { DownloadButton } from "../components/DownloadButton";
-import { useT } from "../locales/admin/use-admin-language";
-import { CHANNEL_LABELS, RESOLUTION_LABELS, returnChannel, STATUS_LABELS, STATUS_TONES } from "../domain/returns/desk";
+import { codeLabel } from "../locales/admin/codes";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
+import { returnChannel, STATUS_TONES } from "../domain/returns/desk";
 import { RETURN_STATUSES, type Resolution, type ReturnStatus } from "../domain/returns/policy";
-import { formatMoney } from "../domain/shared/money";
-import { formatShopTime } from "../utils/format";
 import { pageRequest } from "../utils/paging.server";
 
 /** Returns per page of the desk. */
@@ -47,10 +45,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const url = new URL(request.url);
   const filter = parseDeskFilter(url.searchParams);
-  const [page, counts, profile] = await Promise.all([
+  const [page, counts] = await Promise.all([
     returnsPage(db(), session.shop, filter, pageRequest(url.searchParams, PAGE_SIZE)),
     statusCounts(db(), session.shop),
-    shopProfile(db(), session.shop),
   ]);
   return json({
     filter,
@@ -64,9 +61,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       email: r.email ?? "—",
       status: r.status as ReturnStatus,
       resolution: r.resolution as Resolution,
-      amount: formatMoney({ amountMinor: r.resolutionMinor, currency: r.currency }),
+      // Money and times are written by the page, in the admin's language and the shop's zone.
+      amountMinor: r.resolutionMinor,
+      currency: r.currency,
       items: r.lines.reduce((n, l) => n + l.quantity, 0),
-      requested: formatShopTime(r.requestedAt, profile.timeZone),
+      requestedAt: r.requestedAt,
       autoApproved: r.autoApproved,
       notInShopify: !r.shopifyReturnId,
       channel: returnChannel(r.idempotencyKey),
@@ -112,6 +111,8 @@ export default function ReturnsDesk() {
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
     useIndexResourceState(rows);
   const total = Object.values(counts).reduce((n, c) => n + c, 0);
+  const t = useT();
+  const format = useAdminFormat();
 
   useEffect(() => {
     if (bulk.state !== "idle" || !bulk.data) return;
@@ -136,7 +137,6 @@ export default function ReturnsDesk() {
   };
   // The embedded frame's own query (shop, host…) travels with the filter so the download is authenticated.
   const csv = `/app/returns/export.csv?${new URLSearchParams(location.search).toString()}`;
-  const t = useT();
   const approveSelected = () => {
     const form = new FormData();
     form.set("intent", "bulk_approve");
@@ -151,10 +151,12 @@ export default function ReturnsDesk() {
         <BlockStack gap="300">
           <InlineStack gap="200" wrap>
             <ButtonGroup variant="segmented">
-              <Button pressed={!filter.status} onClick={() => setStatus(null)}>{`All (${total})`}</Button>
+              <Button pressed={!filter.status} onClick={() => setStatus(null)}>
+                {t("desk.all", { count: total })}
+              </Button>
               {RETURN_STATUSES.map((s) => (
                 <Button key={s} pressed={filter.status === s} onClick={() => setStatus(s)}>
-                  {`${STATUS_LABELS[s]} (${counts[s]})`}
+                  {t("desk.statusCount", { status: codeLabel(t, "returnStatus", s), count: counts[s] })}
                 </Button>
               ))}
             </ButtonGroup>
@@ -164,17 +166,17 @@ export default function ReturnsDesk() {
             <InlineStack gap="300" blockAlign="end" wrap>
               <div style={{ minWidth: 320 }}>
                 <TextField
-                  label="Search returns"
+                  label={t("desk.search")}
                   name="q"
                   value={query}
                   onChange={setQuery}
-                  placeholder="Return number, order number or email"
+                  placeholder={t("desk.searchPlaceholder")}
                   autoComplete="off"
                   clearButton
                   onClearButtonClick={() => setQuery("")}
                 />
               </div>
-              <Button submit>Search</Button>
+              <Button submit>{t("desk.searchButton")}</Button>
               <DownloadButton url={csv}>{t("export.csv")}</DownloadButton>
             </InlineStack>
           </Form>
@@ -183,35 +185,33 @@ export default function ReturnsDesk() {
       {bulk.data && !bulk.data.ok ? <Banner tone="critical">{bulk.data.message}</Banner> : null}
       <Card padding="0">
         {rows.length === 0 ? (
-          <EmptyState heading={filter.query || filter.status ? "No returns match" : "No returns yet"} image="">
-            <p>
-              {filter.query || filter.status
-                ? "Try another status or search."
-                : "Returns that shoppers start from the Returns block on your store appear here."}
-            </p>
+          <EmptyState heading={filter.query || filter.status ? t("desk.noMatch") : t("desk.noneYet")} image="">
+            <p>{filter.query || filter.status ? t("desk.noMatchBody") : t("desk.noneYetBody")}</p>
           </EmptyState>
         ) : (
           <IndexTable
-            resourceName={{ singular: "return", plural: "returns" }}
+            resourceName={{ singular: t("desk.resource.singular"), plural: t("desk.resource.plural") }}
             itemCount={rows.length}
             selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
             onSelectionChange={handleSelectionChange}
             promotedBulkActions={[
               {
-                content: selectedRequested ? `Approve ${selectedRequested} requested` : "Approve requested",
+                content: selectedRequested
+                  ? t("desk.approveSelected", { count: selectedRequested })
+                  : t("desk.approveRequested"),
                 onAction: approveSelected,
                 disabled: selectedRequested === 0 || bulk.state !== "idle",
               },
             ]}
             headings={[
-              { title: "Return" },
-              { title: "Order" },
-              { title: "Customer" },
-              { title: "Status" },
-              { title: "Resolution" },
-              { title: "Items", alignment: "end" },
-              { title: "Amount", alignment: "end" },
-              { title: "Requested" },
+              { title: t("desk.column.return") },
+              { title: t("desk.column.order") },
+              { title: t("desk.column.customer") },
+              { title: t("desk.column.status") },
+              { title: t("desk.column.resolution") },
+              { title: t("desk.column.items"), alignment: "end" },
+              { title: t("desk.column.amount"), alignment: "end" },
+              { title: t("desk.column.requested") },
             ]}
           >
             {rows.map((r, index) => (
@@ -231,26 +231,28 @@ export default function ReturnsDesk() {
                 <IndexTable.Cell>{r.email}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <InlineStack gap="100">
-                    <Badge tone={STATUS_TONES[r.status]}>{STATUS_LABELS[r.status]}</Badge>
-                    {r.autoApproved ? <Badge>Auto</Badge> : null}
-                    {r.channel === "storefront" ? null : <Badge tone="info">{CHANNEL_LABELS[r.channel]}</Badge>}
+                    <Badge tone={STATUS_TONES[r.status]}>{codeLabel(t, "returnStatus", r.status)}</Badge>
+                    {r.autoApproved ? <Badge>{t("desk.auto")}</Badge> : null}
+                    {r.channel === "storefront" ? null : (
+                      <Badge tone="info">{codeLabel(t, "returnChannel", r.channel)}</Badge>
+                    )}
                     {r.notInShopify && r.status === "requested" ? (
-                      <Badge tone="warning">Not in Shopify yet</Badge>
+                      <Badge tone="warning">{t("desk.notInShopify")}</Badge>
                     ) : null}
                   </InlineStack>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{RESOLUTION_LABELS[r.resolution] ?? r.resolution}</IndexTable.Cell>
+                <IndexTable.Cell>{codeLabel(t, "resolution", r.resolution)}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" alignment="end" numeric>
-                    {r.items}
+                    {format.number(r.items)}
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" alignment="end" numeric>
-                    {r.amount}
+                    {format.money(r.amountMinor, r.currency)}
                   </Text>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{r.requested}</IndexTable.Cell>
+                <IndexTable.Cell>{format.dateTime(r.requestedAt)}</IndexTable.Cell>
               </IndexTable.Row>
             ))}
           </IndexTable>

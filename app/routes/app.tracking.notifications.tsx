@@ -16,13 +16,11 @@ import {
 } from "@shopify/polaris";
 
 import { codeLabel, notificationNote } from "../locales/admin/codes";
-import { useT } from "../locales/admin/use-admin-language";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { notificationBody, notificationLogPage, type NotificationStatus } from "../models/outbox.server";
 import { pageRequest } from "../utils/paging.server";
-import { shopProfile } from "../models/shop.server";
-import { formatShopTime } from "../utils/format";
 
 const STATUSES: NotificationStatus[] = ["pending", "sending", "sent", "retrying", "failed", "suppressed", "skipped"];
 /** Emails per page of the log. */
@@ -35,14 +33,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const filter = STATUSES.includes(status as NotificationStatus) ? (status as NotificationStatus) : undefined;
   // The email opened (?email=<id>) is read on its own: the page of the log carries no bodies.
   const opened = url.searchParams.get("email");
-  const [page, profile, email] = await Promise.all([
+  const [page, email] = await Promise.all([
     notificationLogPage(
       db(),
       session.shop,
       { kind: "tracking", status: filter },
       pageRequest(url.searchParams, PAGE_SIZE),
     ),
-    shopProfile(db(), session.shop),
     opened ? notificationBody(db(), session.shop, opened.slice(0, 100), "tracking") : null,
   ]);
   return json({
@@ -52,14 +49,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     rows: page.rows.map((r) => ({
       id: r.id,
       milestone: r.milestone,
-      recipient: r.recipient ?? "(redacted)",
+      recipient: r.recipient,
       subject: r.subject,
       status: r.status,
       attempts: r.attempts,
       error: r.lastError,
-      created: formatShopTime(r.createdAt, profile.timeZone),
-      sent: r.sentAt ? formatShopTime(r.sentAt, profile.timeZone) : null,
-      nextAttempt: r.status === "retrying" ? formatShopTime(r.nextAttemptAt, profile.timeZone) : null,
+      // Instants: the page shows them in the admin's language and the shop's zone.
+      created: r.createdAt,
+      sent: r.sentAt ?? null,
+      nextAttempt: r.status === "retrying" ? r.nextAttemptAt : null,
     })),
   });
 };
@@ -76,6 +74,7 @@ const TONE: Record<string, "success" | "critical" | "warning" | "info" | undefin
 
 export default function NotificationLog() {
   const t = useT();
+  const format = useAdminFormat();
   const { rows, next, previous, email } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const go = (changes: Record<string, string | null>) => {
@@ -91,10 +90,10 @@ export default function NotificationLog() {
       <InlineStack align="end">
         <Box minWidth="220px">
           <Select
-            label="Status"
+            label={t("notifications.status")}
             labelInline
             options={[
-              { label: "All", value: "" },
+              { label: t("notifications.all"), value: "" },
               ...STATUSES.map((s) => ({ label: codeLabel(t, "notificationStatus", s), value: s })),
             ]}
             value={params.get("status") ?? ""}
@@ -104,23 +103,23 @@ export default function NotificationLog() {
       </InlineStack>
       <Card padding="0">
         {rows.length === 0 ? (
-          <EmptyState heading="No shipment emails yet" image="">
-            <p>
-              Each email to a shopper appears here with its delivery status, once a shipment with tracking reaches a
-              milestone you switched on.
-            </p>
+          <EmptyState heading={t("notifications.empty.title")} image="">
+            <p>{t("notifications.empty.body")}</p>
           </EmptyState>
         ) : (
           <IndexTable
-            resourceName={{ singular: "email", plural: "emails" }}
+            resourceName={{
+              singular: t("notifications.resource.singular"),
+              plural: t("notifications.resource.plural"),
+            }}
             itemCount={rows.length}
             selectable={false}
             headings={[
-              { title: "Email" },
-              { title: "To" },
-              { title: "Status" },
-              { title: "Queued" },
-              { title: "Result" },
+              { title: t("notifications.column.email") },
+              { title: t("notifications.column.to") },
+              { title: t("notifications.status") },
+              { title: t("notifications.column.queued") },
+              { title: t("notifications.column.result") },
             ]}
           >
             {rows.map((r, index) => (
@@ -135,17 +134,21 @@ export default function NotificationLog() {
                     </Text>
                   </BlockStack>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{r.recipient}</IndexTable.Cell>
+                <IndexTable.Cell>{r.recipient ?? t("notifications.redacted")}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <Badge tone={TONE[r.status]}>{codeLabel(t, "notificationStatus", r.status)}</Badge>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{r.created}</IndexTable.Cell>
+                <IndexTable.Cell>{format.dateTime(r.created)}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" variant="bodySm" breakWord>
                     {r.sent
-                      ? `Sent ${r.sent}`
+                      ? t("notifications.sentAt", { date: format.dateTime(r.sent) })
                       : r.nextAttempt
-                        ? `Retry ${r.nextAttempt} (attempt ${r.attempts}): ${notificationNote(t, r.error) ?? ""}`
+                        ? t("notifications.retryAt", {
+                            date: format.dateTime(r.nextAttempt),
+                            attempts: r.attempts,
+                            note: notificationNote(t, r.error) ?? "",
+                          })
                         : (notificationNote(t, r.error) ?? "—")}
                   </Text>
                 </IndexTable.Cell>
@@ -168,7 +171,7 @@ export default function NotificationLog() {
         <PolarisModal.Section>
           {email ? (
             <iframe
-              title="Email as sent"
+              title={t("notifications.asSent")}
               srcDoc={email.html}
               sandbox=""
               style={{ width: "100%", height: 480, border: 0 }}
