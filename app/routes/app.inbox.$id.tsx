@@ -38,6 +38,7 @@ import {
 import { listSavedReplies, renderSavedReply } from "../services/contact/saved-replies.server";
 import { actingStaff, staffName } from "../services/staff.server";
 import type { AdminMessageKey } from "../locales/admin";
+import { codeLabel } from "../locales/admin/codes";
 import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
 import { formatShopTime } from "../utils/format";
 
@@ -438,7 +439,7 @@ export default function RequestPage() {
                       // eslint-disable-next-line react/no-array-index-key -- read-only, in the order loaded
                       <InlineStack key={i} gap="200" blockAlign="center">
                         <Badge tone={s.problem ? "critical" : s.status === "delivered" ? "success" : "info"}>
-                          {(s.problem ?? s.status).replace(/_/g, " ")}
+                          {codeLabel(t, "shipmentStatus", s.problem ?? s.status)}
                         </Badge>
                         <Text as="span" tone="subdued">
                           {[s.carrier, s.trackingNumber].filter(Boolean).join(" ")}
@@ -456,7 +457,7 @@ export default function RequestPage() {
                     {context.returns.map((x, i) => (
                       // eslint-disable-next-line react/no-array-index-key -- read-only, in the order loaded
                       <Text as="p" key={i}>
-                        {x.name ?? t("inbox.order.return")}: {x.status.toLowerCase()} ·{" "}
+                        {x.name ?? t("inbox.order.return")}: {codeLabel(t, "shopifyReturnStatus", x.status)} ·{" "}
                         {t("inbox.order.returnItems", { count: x.quantity })}
                       </Text>
                     ))}

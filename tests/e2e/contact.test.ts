@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, FrameLocator, Page } from "playwright-core";
 
 import type { Db } from "../../app/db.server";
+import { translator } from "../../app/locales/admin";
+import { codeLabel } from "../../app/locales/admin/codes";
 
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
@@ -295,7 +297,7 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     const fulfillment = await db.fulfillment.findFirstOrThrow({
       where: { shop: demo.shop, orderShopifyId: order.shopifyId },
     });
-    const status = (fulfillment.shipmentStatus ?? fulfillment.status).replace(/_/g, " ");
+    const status = codeLabel(translator("en"), "shipmentStatus", fulfillment.shipmentStatus ?? fulfillment.status);
     await expect(app.locator("body").innerText()).resolves.toContain(status);
 
     // Assigned to the signed-in staff member, named as Shopify's token exchange names them.
@@ -352,6 +354,16 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     expect(closed.status).toBe("closed");
     expect(closed.firstResponseMinutes).not.toBeNull();
     await page.close();
+
+    // The same request with the admin in Japanese: the thread, the note and the tools in Japanese.
+    const ja = await newPage(browser);
+    await ja.goto(`${demo.sandboxUrl}/admin?locale=ja&path=/app/inbox/${request.id}`);
+    const jaApp = ja.frameLocator("iframe#app");
+    await jaApp.getByRole("heading", { name: `問い合わせ #${request.number}` }).waitFor({ timeout: 30_000 });
+    await jaApp.getByText("社内メモ").first().waitFor();
+    await jaApp.getByRole("button", { name: "再開" }).waitFor();
+    await ja.screenshot({ path: screenshotPath("contact-inbox-thread-ja"), fullPage: true });
+    await ja.close();
   });
 
   it("the survey link in the closing email is answered in the browser and the dashboard shows it", async () => {
