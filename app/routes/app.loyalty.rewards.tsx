@@ -21,7 +21,8 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
 import { fieldProblem, problemText } from "../locales/admin/problems";
-import { useT } from "../locales/admin/use-admin-language";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
+import { said, translator, type AdminMessageKey, type Said } from "../locales/admin";
 import { db } from "../db.server";
 import {
   createReward,
@@ -32,14 +33,13 @@ import {
 } from "../services/loyalty/admin.server";
 import { LoyaltyError } from "../services/loyalty/redemption.server";
 import {
-  REWARD_KIND_LABELS,
   REWARD_KINDS,
   rewardFromForm,
   type FormErrors,
   type RewardForm,
   type RewardKind,
 } from "../domain/loyalty/admin-form";
-import { formatMoney, fromMinor } from "../domain/shared/money";
+import { fromMinor } from "../domain/shared/money";
 import { parseRewardTitles, REWARD_TITLE_MAX } from "../domain/loyalty/rewards";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -61,7 +61,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   });
 };
 
-type ActionAnswer = { ok: true; message: string } | { ok: false; errors: FormErrors };
+/** `message` in English; `said` the same as a locale key, for the page's toast in the admin's language. */
+type ActionAnswer = { ok: true; message: string; said: Said } | { ok: false; errors: FormErrors };
+
+const english = translator("en");
+const done = (key: AdminMessageKey): ActionAnswer => ({ ok: true, message: english(key), said: said(key) });
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -75,7 +79,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     if (body.intent === "toggle" && typeof body.id === "string") {
       await setRewardActive(db(), shop, body.id, body.active === true);
-      return json<ActionAnswer>({ ok: true, message: body.active === true ? "Reward turned on" : "Reward turned off" });
+      return json<ActionAnswer>(done(body.active === true ? "rewards.turnedOn" : "rewards.turnedOff"));
     }
     if (body.intent === "create" || (body.intent === "update" && typeof body.id === "string")) {
       const converted = rewardFromForm(body.reward ?? {}, await shopCurrency(db(), shop));
@@ -85,7 +89,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
           ? await createReward(db(), shop, converted.reward)
           : await updateReward(db(), shop, body.id as string, converted.reward);
       if (!result.ok) return json<ActionAnswer>(result, { status: 400 });
-      return json<ActionAnswer>({ ok: true, message: body.intent === "create" ? "Reward added" : "Reward saved" });
+      return json<ActionAnswer>(done(body.intent === "create" ? "rewards.added" : "rewards.saved"));
     }
   } catch (error) {
     if (error instanceof LoyaltyError)
@@ -100,9 +104,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 /** The storefront's languages besides English, for the reward's translated titles. */
 const TITLE_LANGUAGES = [
-  ["ko", "Korean"],
-  ["ja", "Japanese"],
-  ["fa", "Persian"],
+  ["ko", "field.reward.titles.ko"],
+  ["ja", "field.reward.titles.ja"],
+  ["fa", "field.reward.titles.fa"],
 ] as const;
 
 const EMPTY: RewardForm = {
@@ -123,34 +127,35 @@ export default function LoyaltyRewardsPage() {
   const [editing, setEditing] = useState<{ id: string | null; form: RewardForm } | null>(null);
   const errors: FormErrors = save.data && !save.data.ok ? save.data.errors : [];
   const t = useT();
+  const format = useAdminFormat();
   const errorAt = useFieldProblems(errors);
 
   useEffect(() => {
     if (save.state !== "idle" || !save.data) return;
     if (save.data.ok) {
-      shopify.toast.show(save.data.message);
+      shopify.toast.show(t(save.data.said.key));
       setEditing(null);
     }
-  }, [save.state, save.data, shopify]);
+  }, [save.state, save.data, shopify, t]);
   useEffect(() => {
     if (toggle.state === "idle" && toggle.data)
       shopify.toast.show(
-        toggle.data.ok ? toggle.data.message : toggle.data.errors.map((p) => problemText(t, p)).join(" "),
+        toggle.data.ok ? t(toggle.data.said.key) : toggle.data.errors.map((p) => problemText(t, p)).join(" "),
         {
           isError: !toggle.data.ok,
         },
       );
   }, [toggle.state, toggle.data, shopify, t]);
 
-  const money = (minor: number) => formatMoney({ amountMinor: minor, currency });
+  const money = (minor: number) => format.money(minor, currency);
   const describe = (r: (typeof rewards)[number]) =>
     r.kind === "percentage"
-      ? `${r.percentOff}% off`
+      ? t("rewards.gives.percentage", { percent: r.percentOff ?? 0 })
       : r.kind === "free_shipping"
-        ? "Free shipping"
+        ? t("rewards.kind.free_shipping")
         : r.kind === "store_credit"
-          ? `${money(r.valueMinor ?? 0)} store credit`
-          : `${money(r.valueMinor ?? 0)} off`;
+          ? t("rewards.gives.store_credit", { amount: money(r.valueMinor ?? 0) })
+          : t("rewards.gives.fixed_amount", { amount: money(r.valueMinor ?? 0) });
   const edit = (r: (typeof rewards)[number]) =>
     setEditing({
       id: r.id,
@@ -177,33 +182,32 @@ export default function LoyaltyRewardsPage() {
     <BlockStack gap="400">
       <InlineStack align="space-between" blockAlign="center">
         <Text as="p" tone="subdued">
-          Members spend points on these. Amount and percent off and free shipping become a single-use code for that
-          customer; store credit goes to their Shopify store credit.
+          {t("rewards.intro")}
         </Text>
         <Button variant="primary" onClick={() => setEditing({ id: null, form: EMPTY })}>
-          Add reward
+          {t("rewards.add")}
         </Button>
       </InlineStack>
       <Card padding="0">
         {rewards.length === 0 ? (
           <EmptyState
-            heading="No rewards yet"
+            heading={t("rewards.empty.title")}
             image=""
-            action={{ content: "Add reward", onAction: () => setEditing({ id: null, form: EMPTY }) }}
+            action={{ content: t("rewards.add"), onAction: () => setEditing({ id: null, form: EMPTY }) }}
           >
-            <p>Add at least one reward so members have something to spend their points on.</p>
+            <p>{t("rewards.empty.body")}</p>
           </EmptyState>
         ) : (
           <IndexTable
-            resourceName={{ singular: "reward", plural: "rewards" }}
+            resourceName={{ singular: t("rewards.resource.singular"), plural: t("rewards.resource.plural") }}
             itemCount={rewards.length}
             selectable={false}
             headings={[
-              { title: "Reward" },
-              { title: "Gives" },
-              { title: "Points" },
-              { title: "Minimum order" },
-              { title: "Status" },
+              { title: t("rewards.column.reward") },
+              { title: t("rewards.column.gives") },
+              { title: t("rewards.column.points") },
+              { title: t("rewards.column.minimum") },
+              { title: t("rewards.column.status") },
               { title: "" },
             ]}
           >
@@ -215,13 +219,19 @@ export default function LoyaltyRewardsPage() {
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{describe(r)}</IndexTable.Cell>
-                <IndexTable.Cell>{r.pointsCost.toLocaleString("en-US")}</IndexTable.Cell>
+                <IndexTable.Cell>{format.number(r.pointsCost)}</IndexTable.Cell>
                 <IndexTable.Cell>{r.minimumOrderMinor ? money(r.minimumOrderMinor) : "—"}</IndexTable.Cell>
-                <IndexTable.Cell>{r.active ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  {r.active ? <Badge tone="success">{t("rewards.on")}</Badge> : <Badge>{t("rewards.off")}</Badge>}
+                </IndexTable.Cell>
                 <IndexTable.Cell>
                   <InlineStack gap="200" align="end">
-                    <Button size="slim" onClick={() => edit(r)} accessibilityLabel={`Edit ${r.title}`}>
-                      Edit
+                    <Button
+                      size="slim"
+                      onClick={() => edit(r)}
+                      accessibilityLabel={t("rewards.editLabel", { title: r.title })}
+                    >
+                      {t("rewards.editButton")}
                     </Button>
                     <Button
                       size="slim"
@@ -232,9 +242,11 @@ export default function LoyaltyRewardsPage() {
                           encType: "application/json",
                         })
                       }
-                      accessibilityLabel={`${r.active ? "Turn off" : "Turn on"} ${r.title}`}
+                      accessibilityLabel={t(r.active ? "rewards.turnOffLabel" : "rewards.turnOnLabel", {
+                        title: r.title,
+                      })}
                     >
-                      {r.active ? "Turn off" : "Turn on"}
+                      {r.active ? t("rewards.turnOff") : t("rewards.turnOn")}
                     </Button>
                   </InlineStack>
                 </IndexTable.Cell>
@@ -246,9 +258,9 @@ export default function LoyaltyRewardsPage() {
       <Modal
         open={Boolean(editing)}
         onClose={() => setEditing(null)}
-        title={editing?.id ? "Edit reward" : "Add reward"}
-        primaryAction={{ content: "Save reward", onAction: submit, loading: save.state !== "idle" }}
-        secondaryActions={[{ content: "Cancel", onAction: () => setEditing(null) }]}
+        title={editing?.id ? t("rewards.edit") : t("rewards.add")}
+        primaryAction={{ content: t("rewards.save"), onAction: submit, loading: save.state !== "idle" }}
+        secondaryActions={[{ content: t("rewards.cancel"), onAction: () => setEditing(null) }]}
       >
         <Modal.Section>
           {f ? (
@@ -256,40 +268,40 @@ export default function LoyaltyRewardsPage() {
               <NotSavedBanner problems={errors} />
               <FormLayout>
                 <Select
-                  label="Gives"
-                  options={REWARD_KINDS.map((k) => ({ label: REWARD_KIND_LABELS[k], value: k }))}
+                  label={t("rewards.gives")}
+                  options={REWARD_KINDS.map((k) => ({ label: t(`rewards.kind.${k}`), value: k }))}
                   value={f.kind}
                   onChange={(v) => set({ kind: v as RewardKind })}
                   error={errorAt("kind")}
                 />
                 <TextField
-                  label="Name shoppers see"
+                  label={t("field.reward.title")}
                   value={f.title}
                   onChange={(v) => set({ title: v })}
                   autoComplete="off"
                   maxLength={REWARD_TITLE_MAX}
-                  placeholder="$5 off your next order"
-                  helpText="In English, and in any language left empty below."
+                  placeholder={t("rewards.titlePlaceholder")}
+                  helpText={t("rewards.titleHelp")}
                   error={errorAt("title")}
                 />
                 <FormLayout.Group condensed>
                   {TITLE_LANGUAGES.map(([language, label]) => (
                     <TextField
                       key={language}
-                      label={`Name in ${label}`}
+                      label={t(label)}
                       value={f.titles[language]}
                       onChange={(v) => set({ titles: { ...f.titles, [language]: v } })}
                       autoComplete="off"
                       maxLength={REWARD_TITLE_MAX}
                       placeholder={f.title}
-                      helpText="Shown to shoppers browsing in this language."
+                      helpText={t("rewards.titleInHelp")}
                       error={errorAt(`titles.${language}`)}
                     />
                   ))}
                 </FormLayout.Group>
                 <FormLayout.Group>
                   <TextField
-                    label="Points cost"
+                    label={t("field.reward.pointsCost")}
                     type="number"
                     min={1}
                     value={f.pointsCost}
@@ -299,7 +311,7 @@ export default function LoyaltyRewardsPage() {
                   />
                   {f.kind === "fixed_amount" || f.kind === "store_credit" ? (
                     <TextField
-                      label={`Amount (${currency})`}
+                      label={t("rewards.amount", { currency })}
                       value={f.value}
                       onChange={(v) => set({ value: v })}
                       autoComplete="off"
@@ -309,7 +321,7 @@ export default function LoyaltyRewardsPage() {
                   ) : null}
                   {f.kind === "percentage" ? (
                     <TextField
-                      label="Percent off"
+                      label={t("field.reward.percentOff")}
                       type="number"
                       min={1}
                       max={100}
@@ -323,12 +335,12 @@ export default function LoyaltyRewardsPage() {
                 </FormLayout.Group>
                 {f.kind === "store_credit" ? null : (
                   <TextField
-                    label={`Minimum order (${currency}, optional)`}
+                    label={t("rewards.minimum", { currency })}
                     value={f.minimumOrder}
                     onChange={(v) => set({ minimumOrder: v })}
                     autoComplete="off"
                     inputMode="decimal"
-                    helpText="Leave empty for no minimum."
+                    helpText={t("rewards.minimumHelp")}
                     error={errorAt("minimumOrderMinor")}
                   />
                 )}
