@@ -16,6 +16,7 @@ import { shippedAsset } from "../scripts/build-storefront.mjs";
 import { adminFramePage } from "./pages/admin";
 import { storefrontPage } from "./pages/storefront";
 import { controlPage } from "./pages/control";
+import { invoicePage } from "./pages/invoice";
 import { createStorefrontRenderer, EXTENSION_DIR, LOCALES, RTL_LOCALES } from "./storefront";
 import { PROXY_PREFIX, proxiedRequest } from "./app-proxy";
 import { productSvg } from "./images";
@@ -259,6 +260,27 @@ export async function startSandboxServer(
     }
     // The extension's assets as Shopify's CDN serves the deployed copy: scripts and stylesheets
     // minified, readable from any origin (a script a block loads later, such as the returns form's).
+    // The link in Shopify's invoice email (orderInvoiceSend): pay what the order owes.
+    const invoice = /^\/invoices\/([A-Za-z0-9]{1,64})$/.exec(path);
+    if (invoice && (request.method === "GET" || request.method === "POST")) {
+      const shopName = sandbox.shopInfo(options.shop).name;
+      const before = sandbox.invoices.owed(options.shop, invoice[1]);
+      if (!before) return html("That invoice does not exist.", 404);
+      const amount = (minor: number) => `${(minor / 100).toFixed(2)} ${before.currency}`;
+      if (request.method === "POST") {
+        const paid = sandbox.invoices.pay(options.shop, invoice[1]);
+        const message = paid.ok ? undefined : paid.userErrors[0]?.message;
+        return html(invoicePage({ shopName, orderName: before.orderName, amount: amount(0), paid: paid.ok, message }));
+      }
+      return html(
+        invoicePage({
+          shopName,
+          orderName: before.orderName,
+          amount: amount(before.amountMinor),
+          paid: before.amountMinor <= 0,
+        }),
+      );
+    }
     if (path.startsWith("/store/assets/")) {
       const asset = staticFile(assetsDir, path.slice("/store/assets/".length), shippedAsset);
       if (asset.ok) asset.headers.set("access-control-allow-origin", "*");
@@ -332,6 +354,7 @@ export async function startSandboxServer(
   origin = `http://${host}:${address.port}`;
   sandbox.bulk.setOrigin(origin);
   sandbox.uploads.setOrigin(origin);
+  sandbox.invoices.setOrigin(origin);
   return {
     server,
     url: origin,

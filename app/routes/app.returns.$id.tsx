@@ -48,7 +48,7 @@ import {
   type Resolution,
   type ReturnStatus,
 } from "../domain/returns/policy";
-import { exchangeCreditMinor, exchangeState, type ExchangeState } from "../domain/returns/exchange";
+import { exchangeCreditMinor, exchangePayment, exchangeState, type ExchangeState } from "../domain/returns/exchange";
 import { formatMoney } from "../domain/shared/money";
 import { formatShopTime } from "../utils/format";
 
@@ -70,6 +70,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const money = (minor: number) => formatMoney({ amountMinor: minor, currency: ret.currency });
   const time = (d: Date | string | null) => (d ? formatShopTime(d, profile.timeZone) : null);
   const exchange = isExchange(ret.resolution as Resolution);
+  const payment = exchangePayment(ret);
   return json({
     ret: {
       id: ret.id,
@@ -84,6 +85,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       inShopify: Boolean(ret.shopifyReturnId),
       exchange,
       syncError: ret.syncError,
+      // A dearer exchange's price difference, which the shopper pays through Shopify's invoice.
+      payment: payment ? { state: payment.state, amount: money(payment.amountMinor) } : null,
       declineReason: ret.declineReason,
       declineNote: ret.declineNote,
       amounts: {
@@ -211,6 +214,7 @@ export default function ReturnPage() {
         ? `Credits ${ret.amounts.total} to the customer's store credit`
         : `Processes the exchange in Shopify, which adds the new items to order ${order?.name ?? ""} to be ` +
           `shipped${exchangeCredit}`;
+  const payment = ret.payment;
 
   return (
     <BlockStack gap="400">
@@ -224,6 +228,11 @@ export default function ReturnPage() {
         <Badge tone={STATUS_TONES[ret.status]}>{STATUS_LABELS[ret.status]}</Badge>
         <Badge>{RESOLUTION_LABELS[ret.resolution] ?? ret.resolution}</Badge>
         {ret.autoApproved ? <Badge tone="info">Auto-approved by policy</Badge> : null}
+        {payment?.state === "awaiting" ? (
+          <Badge tone="attention">{`Awaiting payment of ${payment.amount}`}</Badge>
+        ) : payment?.state === "paid" ? (
+          <Badge tone="success">{`Paid: ${payment.amount}`}</Badge>
+        ) : null}
         <Badge>{`Asked through: ${CHANNEL_LABELS[ret.channel]}`}</Badge>
         {ret.shopifyReturnName ? (
           <Text as="span" tone="subdued">
@@ -236,6 +245,17 @@ export default function ReturnPage() {
       {act.data && !act.data.ok ? (
         <Banner tone="critical" title="That did not go through">
           {act.data.message}
+        </Banner>
+      ) : null}
+      {payment?.state === "due" && ret.status === "requested" ? (
+        <Banner tone="info" title={`The shopper pays ${payment.amount} more for the new items`}>
+          Approving creates Shopify&apos;s exchange and sends the shopper Shopify&apos;s invoice for the balance (taxes
+          may add to it). The new items are sent once it is paid.
+        </Banner>
+      ) : payment?.state === "awaiting" ? (
+        <Banner tone="warning" title={`Awaiting payment of ${payment.amount}`}>
+          Shopify&apos;s invoice for the price difference went to the shopper. The new items are sent once Shopify says
+          the order is paid; until then the return cannot be completed.
         </Banner>
       ) : null}
       {!ret.inShopify && ret.status === "requested" && ret.exchange ? (

@@ -783,9 +783,67 @@ describe("returns and refunds", () => {
       expect(schemaErrors("orders/updated", updated)).toBeNull();
     });
 
+    it(
+      "owes a dearer exchange's difference from the return's creation; orderInvoiceSend emails a link " +
+        "where the customer pays it, then orders/paid says nothing is outstanding",
+      async () => {
+        // A mug (18.00 + 10% tax) for a tee (35.00 + 10% tax): 18.70 to pay, before processing.
+        const created = (await exchangeReturn("Enamel Mug", env.tee.variants[1].id)).data.returnCreate.return;
+        const id = gidFor("Order", order.id);
+        const owed = async () => (await gql(orderQuery, { id })).data.order;
+        expect(await owed()).toMatchObject({
+          totalOutstandingSet: { shopMoney: { amount: "18.70" } },
+          displayFinancialStatus: "PARTIALLY_PAID",
+        });
+        const invoiceMutation = `mutation I($id: ID!, $email: EmailInput) {
+          orderInvoiceSend(id: $id, email: $email) { order { id } userErrors { field message code } }
+        }`;
+        const sent = await gql(invoiceMutation, {
+          id,
+          email: { to: "ada@example.com", customMessage: "For your exchange" },
+        });
+        expect(sent.data.orderInvoiceSend).toEqual({ order: { id }, userErrors: [] });
+        const shop = env.sandbox.shop(s);
+        const invoice = shop.orders[0].invoices!.at(-1)!;
+        expect(invoice).toMatchObject({ to: "ada@example.com", amountMinor: 1870 });
+        expect(invoice.body).toContain("For your exchange");
+        expect(invoice.body).toContain(invoice.url);
+        // What the sandbox does not model is refused loudly, not ignored.
+        const bcc = await gql(invoiceMutation, { id, email: { bcc: ["boss@example.com"] } });
+        expect(bcc.errors?.[0]?.message).toMatch(/does not implement/i);
+        const unknown = await gql(invoiceMutation, { id: gidFor("Order", 999999) });
+        expect(unknown.data.orderInvoiceSend.userErrors[0]).toMatchObject({ code: "ORDER_INVOICE_SEND_UNSUCCESSFUL" });
+
+        // The customer pays through the link: a sale for the balance, orders/paid and orders/updated.
+        const paid = env.sandbox.invoices.pay(s, invoice.url.split("/").pop()!);
+        expect(paid.ok).toBe(true);
+        expect(await owed()).toMatchObject({
+          totalOutstandingSet: { shopMoney: { amount: "0.00" } },
+          displayFinancialStatus: "PAID",
+        });
+        expect(env.sandbox.invoices.pay(s, invoice.url.split("/").pop()!)).toMatchObject({ ok: false });
+        await env.sandbox.flush();
+        const paidHook = JSON.parse(env.sandbox.webhooks.deliveries({ topic: "orders/paid" }).at(-1)!.body);
+        expect(paidHook).toMatchObject({ total_outstanding: "0.00", financial_status: "paid" });
+        expect(schemaErrors("orders/paid", paidHook)).toBeNull();
+        // Nothing more is owed once the exchange is processed either; an invoice now is not implemented.
+        await gql(processMutation, {
+          input: {
+            returnId: created.id,
+            returnLineItems: [{ id: created.returnLineItems.nodes[0].id, quantity: 1 }],
+            exchangeLineItems: [{ id: created.exchangeLineItems.nodes[0].id, quantity: 1 }],
+          },
+        });
+        expect((await owed()).totalOutstandingSet.shopMoney.amount).toBe("0.00");
+        expect((await gql(invoiceMutation, { id })).errors?.[0]?.message).toMatch(/does not implement/i);
+      },
+    );
+
     it("leaves a balance due when the new item costs more than the returned one", async () => {
       // A mug (18.00 + 10% tax) for a tee (35.00 + 10% tax): 18.70 still to pay.
       const created = (await exchangeReturn("Enamel Mug", env.tee.variants[1].id)).data.returnCreate.return;
+      const before = (await gql(orderQuery, { id: gidFor("Order", order.id) })).data.order;
+      expect(before.totalOutstandingSet.shopMoney.amount).toBe("18.70");
       await gql(processMutation, {
         input: {
           returnId: created.id,

@@ -1685,6 +1685,18 @@ const Mutation: R = {
       { return: null },
     );
   },
+  orderInvoiceSend: (_s, { id, email }, ctx) => {
+    if (email?.from || email?.bcc?.length || email?.body)
+      throw new NotImplementedError("orderInvoiceSend with email.from, email.bcc or email.body");
+    const order = ctx.engine.state.order(ctx.shop, id);
+    if (order && orderTotals(order).outstandingMinor <= 0)
+      throw new NotImplementedError("orderInvoiceSend for an order that owes nothing");
+    return payload(
+      commerce.sendOrderInvoice(ctx.engine, ctx.shop, id, email ?? null),
+      (o) => ({ order: view("Order", o) }),
+      { order: null },
+    );
+  },
   returnApproveRequest: (_s, { input }, ctx) =>
     payload(
       commerce.approveReturn(ctx.engine, ctx.shop, input.id),

@@ -73,6 +73,8 @@ export interface Engine {
   uploads?: StagedUploads;
   emit(shop: Shop, topic: string, payload: unknown): void;
   trackingUrl(company: string | null, number: string): string;
+  /** Where the sandbox's server answers, for links in Shopify's emails (the invoice's pay page). */
+  origin?: string;
 }
 
 /** Webhooks go only to shops where the app is installed; these two are sent around an uninstall. */
@@ -445,6 +447,80 @@ export function payOrder(engine: Engine, shop: Shop, orderId: unknown, gateway?:
   if (order.paid) return fail("Order is already paid", ["id"], "INVALID");
   order.paid = true;
   order.transactions.push(saleTransaction(engine, order, gateway ?? "manual"));
+  order.updatedAt = engine.state.stamp();
+  emitOrder(engine, shop, order, "orders/paid");
+  emitOrder(engine, shop, order, "orders/updated");
+  return ok(order);
+}
+
+export interface InvoiceEmailInput {
+  to?: string | null;
+  from?: string | null;
+  bcc?: string[] | null;
+  subject?: string | null;
+  customMessage?: string | null;
+  body?: string | null;
+}
+
+/**
+ * orderInvoiceSend: Shopify emails the customer an invoice for what the order still owes, with a
+ * link to pay it. The sandbox keeps the email on the order (Order.invoices) and the link opens its
+ * pay page. The resolver refuses, as not implemented, what it does not model (a custom `from`,
+ * `bcc` or `body`, or an invoice for an order that owes nothing).
+ */
+export function sendOrderInvoice(
+  engine: Engine,
+  shop: Shop,
+  orderId: unknown,
+  email: InvoiceEmailInput | null,
+): Result<Order> {
+  const order = engine.state.order(shop, orderId);
+  if (!order) return fail("Order does not exist", ["id"], "ORDER_INVOICE_SEND_UNSUCCESSFUL");
+  const owed = orderTotals(order).outstandingMinor;
+  const to = email?.to ?? order.email;
+  if (!to)
+    return fail(
+      "The order has no email address to send the invoice to.",
+      ["email", "to"],
+      "ORDER_INVOICE_SEND_UNSUCCESSFUL",
+    );
+  if (!EMAIL.test(to)) return fail("Email is invalid.", ["email", "to"], "ORDER_INVOICE_SEND_UNSUCCESSFUL");
+  const url = `${engine.origin ?? "http://sandbox.invalid"}/invoices/${order.token}`;
+  const amount = `${(owed / 100).toFixed(2)} ${order.currency}`;
+  (order.invoices ??= []).push({
+    id: engine.state.nextId(),
+    sentAt: engine.state.stamp(),
+    to,
+    subject: email?.subject ?? `Invoice for order ${order.name}`,
+    body: [email?.customMessage, `Order ${order.name} has ${amount} to pay.`, `Pay now: ${url}`]
+      .filter(Boolean)
+      .join("\n\n"),
+    url,
+    amountMinor: owed,
+  });
+  return ok(order);
+}
+
+/**
+ * The customer pays what the order owes through the invoice's link: a sale for the balance, then
+ * orders/paid and orders/updated as Shopify sends them when an order becomes paid.
+ */
+export function payOrderBalance(engine: Engine, shop: Shop, token: string, gateway = "bogus"): Result<Order> {
+  const order = shop.orders.find((o) => o.token === token);
+  if (!order) return fail("Order does not exist", ["token"], "NOT_FOUND");
+  if (order.cancelledAt) return fail("Order has been cancelled", ["token"], "INVALID");
+  const owed = orderTotals(order).outstandingMinor;
+  if (owed <= 0) return fail("This order has nothing left to pay.", ["token"], "INVALID");
+  order.paid = true;
+  order.transactions.push({
+    id: engine.state.nextId(),
+    kind: "sale",
+    status: "success",
+    gateway,
+    amountMinor: owed,
+    parentId: null,
+    createdAt: engine.state.stamp(),
+  });
   order.updatedAt = engine.state.stamp();
   emitOrder(engine, shop, order, "orders/paid");
   emitOrder(engine, shop, order, "orders/updated");
@@ -941,6 +1017,7 @@ function buildExchangeLines(
       quantity: e.quantity,
       processedQuantity: 0,
       priceMinor: found.variant.priceMinor,
+      taxable: found.variant.taxable,
       lineItemIds: [],
     });
   }

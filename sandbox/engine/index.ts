@@ -34,13 +34,14 @@ import {
   handleCustomerGraphql,
 } from "./customer-graphql";
 import { mintCustomerAccountSessionToken } from "./customer-session-token";
-import { type Engine, emitTo } from "./commerce";
+import { type Engine, emitTo, payOrderBalance } from "./commerce";
 import { createScenarios } from "./scenarios";
 import {
   type Clock,
   type CollectionInput,
   type CreateShopInput,
   type ProductInput,
+  orderTotals,
   type SandboxData,
   SandboxState,
 } from "./state";
@@ -235,6 +236,25 @@ export function createSandbox(options: SandboxOptions) {
           apiSecret: options.apiSecret,
           now: input.now ?? clock(),
         }),
+    },
+    /**
+     * Shopify's invoices for an order's balance (orderInvoiceSend): the emails sent, newest last,
+     * and the customer paying through the invoice's link (the pay page), which emits orders/paid.
+     */
+    invoices: {
+      setOrigin: (origin: string) => {
+        engine.origin = origin;
+      },
+      sent: (shop: string) =>
+        state.shop(shop).orders.flatMap((o) => (o.invoices ?? []).map((invoice) => ({ ...invoice, orderId: o.id }))),
+      /** What the order with this token owes now, or null for no such order. */
+      owed: (shop: string, orderToken: string) => {
+        const order = state.shop(shop).orders.find((o) => o.token === orderToken);
+        return order
+          ? { orderName: order.name, currency: order.currency, amountMinor: orderTotals(order).outstandingMinor }
+          : null;
+      },
+      pay: (shop: string, orderToken: string) => payOrderBalance(engine, state.shop(shop), orderToken),
     },
     /** Sends a webhook payload the engine did not produce (e.g. a hand-made edge case), signed like the others. */
     emitWebhook: (shop: string, topic: string, payload: unknown) => emitTo(engine, state.shop(shop), topic, payload),

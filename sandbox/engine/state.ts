@@ -285,6 +285,8 @@ export interface ExchangeLine {
   quantity: number;
   processedQuantity: number;
   priceMinor: number;
+  /** Whether tax applies to the new item (absent in states saved before it was kept: taxable). */
+  taxable?: boolean;
   /** The order line items made when the exchange was processed. */
   lineItemIds: number[];
 }
@@ -340,6 +342,20 @@ export interface Order {
   fulfillments: Fulfillment[];
   refunds: Refund[];
   returns: Return[];
+  /** Invoices Shopify emailed for the order's balance (orderInvoiceSend); absent before any. */
+  invoices?: OrderInvoice[];
+}
+
+/** Shopify's email asking the customer to pay what the order owes, with a link to pay it. */
+export interface OrderInvoice {
+  id: number;
+  sentAt: string;
+  to: string;
+  subject: string;
+  body: string;
+  /** The page where the customer pays (the sandbox's stand-in for Shopify's checkout). */
+  url: string;
+  amountMinor: number;
 }
 
 export interface Discount {
@@ -963,6 +979,33 @@ export function orderTotals(order: Order): OrderTotals {
       .filter((r) => r.transactionIds.length === 0 && r.storeCreditMinor === 0)
       .flatMap((r) => r.lines.map((l) => l.subtotalMinor + l.taxMinor)),
   );
+  // Exchange items of an open return that are not processed yet already count toward what the
+  // order owes, less the value of its returned items not processed yet: Shopify asks for a dearer
+  // exchange's balance from the moment the return is made, so it can be paid before the new items
+  // ship. Processing turns both into line items and a refund without money, which keep the balance.
+  const pendingExchangeMinor = sum(
+    order.returns
+      .filter((r) => r.status === "open" && (r.exchangeLines ?? []).some((e) => e.quantity > e.processedQuantity))
+      .map((r) => {
+        const newItems = sum(
+          (r.exchangeLines ?? []).map((e) => {
+            const units = e.quantity - e.processedQuantity;
+            const taxable = e.taxable ?? true;
+            return e.priceMinor * units + (taxable ? Math.round(e.priceMinor * units * order.taxRate) : 0);
+          }),
+        );
+        const returned = sum(
+          r.lines.map((l) => {
+            const li = order.lineItems.find((x) => x.id === l.lineItemId);
+            const units = l.quantity - l.processedQuantity;
+            if (!li || li.quantity === 0 || units <= 0) return 0;
+            const subtotal = Math.round(((li.priceMinor * li.quantity - li.discountMinor) * units) / li.quantity);
+            return subtotal + Math.round((li.taxMinor * units) / li.quantity);
+          }),
+        );
+        return Math.max(0, newItems - returned);
+      }),
+  );
   const currentSubtotalMinor = subtotalMinor - refundedSubtotal;
   const currentTaxMinor = taxMinor - refundedTax;
   const currentShippingMinor = shippingMinor - refundedShipping;
@@ -986,14 +1029,20 @@ export function orderTotals(order: Order): OrderTotals {
     currentTotalMinor: currentSubtotalMinor + currentTaxMinor + currentShippingMinor,
     receivedMinor,
     refundedMinor,
-    outstandingMinor: order.cancelledAt ? 0 : Math.max(0, totalMinor - receivedMinor - appliedMinor),
+    outstandingMinor: order.cancelledAt
+      ? 0
+      : Math.max(0, totalMinor + pendingExchangeMinor - receivedMinor - appliedMinor),
   };
 }
 
 /** REST financial_status. */
-export function financialStatus(order: Order): "pending" | "paid" | "partially_refunded" | "refunded" | "voided" {
+export function financialStatus(
+  order: Order,
+): "pending" | "paid" | "partially_paid" | "partially_refunded" | "refunded" | "voided" {
   const totals = orderTotals(order);
   if (!order.paid) return order.cancelledAt ? "voided" : "pending";
+  // Paid once, then owing again (a dearer exchange): Shopify shows the order partially paid.
+  if (totals.outstandingMinor > 0) return "partially_paid";
   if (totals.refundedMinor > 0) return totals.refundedMinor >= totals.receivedMinor ? "refunded" : "partially_refunded";
   return "paid";
 }

@@ -24,6 +24,7 @@ describe("the money of an exchange", () => {
       bonusMinor: 350,
       storeCreditMinor: 1450,
       covered: true,
+      payMinor: 0,
     });
   });
 
@@ -42,12 +43,15 @@ describe("the money of an exchange", () => {
       "exchange_variant",
     );
     expect(quoteExchange(quote, 2650)).toMatchObject({ valueMinor: 2650, differenceMinor: 0, covered: true });
-    expect(quoteExchange(quote, 2651)).toMatchObject({ differenceMinor: -1, covered: false });
+    // Not covered, but Shopify's balance carries no fees: nothing more to pay until the items' price.
+    expect(quoteExchange(quote, 2651)).toMatchObject({ differenceMinor: -1, covered: false, payMinor: 0 });
+    expect(quoteExchange(quote, 3600)).toMatchObject({ covered: false, payMinor: 100, storeCreditMinor: 0 });
   });
 
-  it("a dearer item is not covered, even when the bonus would pay for it", () => {
+  it("a dearer item is paid for, even when the bonus would cover it; the bonus is still credited", () => {
     const q = quoteExchange(quoteReturn(policy({}, 50), 3000, "exchange_any"), 3100);
-    expect(q).toMatchObject({ differenceMinor: -100, bonusMinor: 1500, covered: false });
+    expect(q).toMatchObject({ differenceMinor: -100, bonusMinor: 1500, covered: false, payMinor: 100 });
+    expect(q.storeCreditMinor).toBe(1500);
   });
 
   it("never credits less than the bonus, and everything adds up, in whole minor units", () => {
@@ -68,6 +72,17 @@ describe("the money of an exchange", () => {
           expect(Number.isInteger(q.storeCreditMinor)).toBe(true);
           expect(q.storeCreditMinor).toBeGreaterThanOrEqual(q.bonusMinor);
           expect(q.covered).toBe(newItems <= q.valueMinor);
+          expect(q.payMinor).toBe(Math.max(0, newItems - items));
+          if (q.covered) expect(q.payMinor).toBe(0);
+          // The credit a recorded exchange leaves is the credit it was quoted.
+          expect(
+            exchangeCreditMinor({
+              resolutionMinor: quote.totalMinor,
+              exchangeMinor: newItems,
+              bonusMinor: quote.bonusMinor,
+              lines: [{ exchangeUnitPriceMinor: newItems }],
+            }),
+          ).toBe(q.storeCreditMinor);
           // Covered: what the shopper gets (new items + credit) is exactly the return's quote.
           if (q.covered) expect(q.newItemsMinor + q.storeCreditMinor).toBe(quote.totalMinor);
         },
@@ -104,6 +119,15 @@ describe("the store credit an exchange leaves", () => {
           exchangeMinor: 0,
           bonusMinor: 350,
           lines: [{ exchangeUnitPriceMinor: null }],
+        }),
+      ).toBe(350);
+      // A dearer item (paid through Shopify) leaves only the bonus.
+      expect(
+        exchangeCreditMinor({
+          resolutionMinor: 3850,
+          exchangeMinor: 5000,
+          bonusMinor: 350,
+          lines: [{ exchangeUnitPriceMinor: 5000 }],
         }),
       ).toBe(350);
     },

@@ -16,14 +16,12 @@ import {
   shipmentOnTheWay,
   type LineEligibility,
   type LineFacts,
-  type Quote,
   type RequestedItem,
   type Resolution,
   type ReturnPolicy,
 } from "../../domain/returns/policy";
-import { newItemsMinor, quoteExchange } from "../../domain/returns/exchange";
+import { newItemsMinor } from "../../domain/returns/exchange";
 import { SHOPIFY_REQUEST_KEY_PREFIX } from "../../domain/returns/desk";
-import { formatMoney } from "../../domain/shared/money";
 import { languageFor } from "../../domain/tracking/settings";
 import { ShopifyApiError, type AdminClient } from "../../shopify/admin.server";
 import { ProductsInCollection, ProductTags } from "../../shopify/operations/returns";
@@ -211,15 +209,11 @@ export function findReturnCase(db: Db, shop: string, id: string) {
 const isUnique = (e: unknown) => (e as { code?: string }).code === "P2002";
 
 /**
- * What an exchange's new items cost, one per returned unit at the price Shopify gave; refused
- * when that is more than the returned items are worth after fees (0010-return-exchanges.md).
+ * What an exchange's new items cost, one per returned unit at the price Shopify gave. Dearer new
+ * items are allowed: the shopper pays the difference through Shopify's invoice once the exchange
+ * is approved (0032-exchange-price-difference.md).
  */
-function exchangeCost(
-  input: CreateReturnInput,
-  chosen: { item: RequestedItem }[],
-  quote: Quote,
-  currency: string,
-): number {
+function exchangeCost(input: CreateReturnInput, chosen: { item: RequestedItem }[]): number {
   const priced = chosen.map(({ item }) => ({
     quantity: item.quantity,
     choice: input.exchanges?.[item.exchangeVariantId ?? ""],
@@ -230,21 +224,7 @@ function exchangeCost(
       "exchange_unavailable",
       "The item you chose in exchange is not available any more. Choose another.",
     );
-  const exchange = quoteExchange(
-    quote,
-    newItemsMinor(priced.map((p) => ({ quantity: p.quantity, unitPriceMinor: p.choice!.unitPriceMinor }))),
-  );
-  if (!exchange.covered) {
-    const over = formatMoney({ amountMinor: -exchange.differenceMinor, currency });
-    const worth = formatMoney({ amountMinor: exchange.valueMinor, currency });
-    throw new ReturnsError(
-      422,
-      "exchange_costs_more",
-      `The new items cost ${over} more than the items you return are worth (${worth}). Choose ` +
-        `something that costs less.`,
-    );
-  }
-  return exchange.newItemsMinor;
+  return newItemsMinor(priced.map((p) => ({ quantity: p.quantity, unitPriceMinor: p.choice!.unitPriceMinor })));
 }
 
 class ClaimLost extends Error {}
@@ -280,7 +260,7 @@ export async function createReturnCase(
   const chosen = input.items.map((item) => ({ item, line: data.lines.find((l) => l.lineItemId === item.lineItemId)! }));
   const itemsMinor = chosen.reduce((n, { item, line }) => n + lineValueMinor(line, item.quantity), 0);
   const quote = quoteReturn(policy, itemsMinor, resolution);
-  const exchangeMinor = isExchange(resolution) ? exchangeCost(input, chosen, quote, data.order.currency) : 0;
+  const exchangeMinor = isExchange(resolution) ? exchangeCost(input, chosen) : 0;
   const priorReturns = data.order.customerShopifyId
     ? await db.returnCase.count({
         where: { shop, customerShopifyId: data.order.customerShopifyId, status: { in: LIVE_STATUSES } },

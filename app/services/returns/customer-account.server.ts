@@ -188,7 +188,14 @@ export async function quoteCustomerReturn(
           total: quote.totalMinor,
         },
         exchange: exchange
-          ? { newItems: exchange.newItemsMinor, covered: exchange.covered, difference: exchange.differenceMinor }
+          ? {
+              newItems: exchange.newItemsMinor,
+              covered: exchange.covered,
+              difference: exchange.differenceMinor,
+              // Paid through Shopify's invoice once the shop approves; the new items ship after.
+              pay: exchange.payMinor,
+              storeCredit: exchange.storeCreditMinor,
+            }
           : null,
       },
     };

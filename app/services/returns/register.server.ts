@@ -4,6 +4,7 @@
  * data for compliance requests.
  */
 import { returnChannel } from "../../domain/returns/desk";
+import { gidOf } from "../../domain/shared/shopify-ids";
 import { env } from "../../env.server";
 import { adminClient, type AdminClient } from "../../shopify/admin.server";
 import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
@@ -22,7 +23,7 @@ import {
 import { afterCustomerRequestLinked } from "./customer-account.server";
 import { notifyReturn } from "./notifications.server";
 import { getReturnPolicy } from "./policy.server";
-import { markDeclined } from "./workflow.server";
+import { markDeclined, settleExchangePayments } from "./workflow.server";
 
 /** The shop's Admin API through its offline session, or null (not installed, Shopify unreachable). */
 async function shopAdmin(shop: string): Promise<AdminClient | null> {
@@ -151,6 +152,31 @@ export async function onReturnClosed(ctx: WebhookContext) {
   });
 }
 
+/**
+ * orders/paid, orders/updated: an order that owes nothing by its payload may have paid an
+ * exchange's price difference; Shopify is asked for the order's balance before anything moves.
+ */
+export async function onOrderPaymentChanged(
+  ctx: WebhookContext,
+  adminFor: (shop: string) => Promise<AdminClient | null> = shopAdmin,
+) {
+  const p = ctx.payload;
+  const outstanding = typeof p?.total_outstanding === "string" ? Number(p.total_outstanding) : null;
+  const settled = outstanding === null ? p?.financial_status === "paid" : outstanding <= 0;
+  const orderShopifyId = gidOf("Order", p);
+  if (!settled || !orderShopifyId) return;
+  const waiting = await ctx.db.returnCase.count({
+    where: { shop: ctx.shop, orderShopifyId, paymentRequestedAt: { not: null }, paidAt: null },
+  });
+  if (!waiting) return;
+  const paid = await settleExchangePayments(ctx.shop, orderShopifyId, {
+    db: ctx.db,
+    admin: await adminFor(ctx.shop),
+    now: ctx.eventAt,
+  });
+  if (paid) ctx.note?.(`price difference paid for ${paid} exchange(s)`);
+}
+
 let registered = false;
 
 export function registerReturns() {
@@ -161,6 +187,8 @@ export function registerReturns() {
   onWebhook("returns/decline", onReturnDeclined);
   onWebhook("returns/cancel", onReturnCanceled);
   onWebhook("returns/close", onReturnClosed);
+  onWebhook("orders/paid", (ctx) => onOrderPaymentChanged(ctx));
+  onWebhook("orders/updated", (ctx) => onOrderPaymentChanged(ctx));
 
   registerPersonalDataArea({
     name: "returns",

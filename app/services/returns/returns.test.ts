@@ -21,6 +21,7 @@ import { saveReturnPolicy, getReturnPolicy } from "./policy.server";
 import { ReturnsError } from "./errors.server";
 import { returnStatusToken } from "./notifications.server";
 import { searchWords } from "./exchanges.server";
+import { onOrderPaymentChanged } from "./register.server";
 
 const secret = process.env.SHOPIFY_API_SECRET!;
 let t: TestDatabase;
@@ -542,8 +543,8 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
   });
 
   it(
-    "any product: a cheaper item leaves the difference and the bonus as store credit; a " +
-      "dearer or unavailable one is refused",
+    "any product: a cheaper item leaves the difference and the bonus as store credit, as before; an " +
+      "unavailable one is refused",
     async () => {
       const { token } = await lookupSecond();
       const mug = world.variantGid(world.mug.variants[0].id);
@@ -559,17 +560,6 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
           world.deps,
         );
 
-      const dearer = await submit(1, world.variantGid(world.tee.variants[1].id));
-      expect(dearer).toMatchObject({
-        status: 422,
-        body: {
-          error: "exchange_costs_more",
-          message:
-            "The new items cost $17.00 more than the items you return are worth ($18.00). Choose " +
-            "something that costs less.",
-        },
-      });
-      // eslint-disable-next-line require-atomic-updates -- the sandbox's stock, set between the test's steps
       world.candle.variants[0].inventoryQuantity = 0;
       expect((await submit(0, world.variantGid(world.candle.variants[0].id))).body).toMatchObject({
         error: "exchange_unavailable",
@@ -619,6 +609,127 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
           priceMinor: 1800,
         },
       );
+    },
+  );
+
+  it(
+    "a dearer item: the server prices the difference, Shopify's invoice asks for it on approval, the " +
+      "new item waits for the payment, and a replayed paid webhook changes nothing",
+    async () => {
+      // An order of its own: Shopify nets an order's balance, and an earlier exchange of the second
+      // order left it in the shopper's favour.
+      const third = world.sandbox.placeOrder({
+        shop: TEST_SHOP,
+        customer: world.ada,
+        lines: [{ variantId: world.mug.variants[0].id, quantity: 1 }],
+        paid: true,
+      });
+      const shipment = world.sandbox.fulfil({
+        shop: TEST_SHOP,
+        order: third,
+        trackingCompany: "UPS",
+        trackingNumber: "1Z778",
+      });
+      world.sandbox.carrierScan({ shop: TEST_SHOP, fulfillment: shipment, status: "delivered" });
+      await world.sandbox.flush();
+      const found = await returnsLookup(req({ order: third.name, email: "ada@example.com", locale: "en" }), world.deps);
+      const { token } = found.body as { token: string };
+      const sizeM = world.variantGid(world.tee.variants[1].id);
+      // What the page sends besides the choice is not read: the server prices the items itself.
+      const tampered = {
+        token,
+        key: key(),
+        resolution: "exchange_any",
+        priceDifference: 0,
+        items: [
+          {
+            lineItemId: `gid://shopify/LineItem/${third.lineItems[0].id}`,
+            quantity: 1,
+            reason: "changed_mind",
+            exchangeVariantId: sizeM,
+            priceMinor: 1,
+          },
+        ],
+      };
+      const answer = await createShopperReturn(req(), tampered, world.deps);
+      expect(answer.status).toBe(201);
+      // An 18.00 mug for a 35.00 tee: 17.00 to pay; the 10% bonus (1.80) is still credited.
+      expect((answer.body as { return: object }).return).toMatchObject({
+        status: "requested",
+        amounts: { items: 1800, bonus: 180, exchange: 3500, storeCredit: 180 },
+        payment: { state: "due", amountMinor: 1700 },
+      });
+      let ret = await t.db.returnCase.findFirstOrThrow({
+        where: { orderShopifyId: `gid://shopify/Order/${third.id}` },
+        include: { lines: true },
+      });
+      expect(world.sandbox.invoices.sent(TEST_SHOP)).toEqual([]);
+
+      // Approved: Shopify's return with the exchange item leaves the order owing the difference (this
+      // shop charges no tax), and Shopify's invoice goes to the shopper with a link to pay it.
+      // eslint-disable-next-line require-atomic-updates -- the test's steps run one after another
+      ret = await approveReturn(TEST_SHOP, ret.id, wf());
+      expect(ret).toMatchObject({ status: "approved", paymentDueMinor: 1700, paidAt: null });
+      expect(ret.paymentRequestedAt).not.toBeNull();
+      const invoices = world.sandbox.invoices.sent(TEST_SHOP);
+      expect(invoices).toHaveLength(1);
+      expect(invoices[0]).toMatchObject({ to: "ada@example.com", amountMinor: 1700, orderId: third.id });
+      expect(invoices[0].url).toMatch(/\/invoices\/[A-Za-z0-9]+$/);
+      expect(invoices[0].body).toContain(invoices[0].url);
+      // Approving again sends no second invoice.
+      await approveReturn(TEST_SHOP, ret.id, wf());
+      expect(world.sandbox.invoices.sent(TEST_SHOP)).toHaveLength(1);
+
+      // Not paid yet: the items come back, but the new item is not released.
+      await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "restock" }, wf());
+      await expect(resolveReturn(TEST_SHOP, ret.id, wf())).rejects.toMatchObject({
+        status: 409,
+        code: "awaiting_payment",
+        message: expect.stringContaining("Awaiting payment of $17.00"),
+      });
+      const exchange = () => world.sandbox.state.return(shopOf(), ret.shopifyReturnId!)!.ret.exchangeLines![0];
+      expect(exchange().processedQuantity).toBe(0);
+
+      // A webhook claiming the order is paid is checked with Shopify first, which says it is not.
+      const ctx = (payload: object, at: string) => ({
+        db: t.db,
+        shop: TEST_SHOP,
+        topic: "orders/paid",
+        payload,
+        eventAt: new Date(at),
+        now: new Date(at),
+      });
+      const adminFor = async () => world.admin;
+      const orderGid = `gid://shopify/Order/${third.id}`;
+      await onOrderPaymentChanged(
+        ctx({ admin_graphql_api_id: orderGid, total_outstanding: "0.00" }, "2030-01-01T00:00:00Z"),
+        adminFor,
+      );
+      expect((await t.db.returnCase.findUniqueOrThrow({ where: { id: ret.id } })).paidAt).toBeNull();
+
+      // The shopper pays through the invoice's link; Shopify sends orders/paid with nothing outstanding.
+      const paid = world.sandbox.invoices.pay(TEST_SHOP, invoices[0].url.split("/").pop()!);
+      expect(paid.ok).toBe(true);
+      await world.sandbox.flush();
+      const delivered = world.sandbox.webhooks.deliveries({ topic: "orders/paid" }).at(-1)!;
+      const paidPayload = JSON.parse(delivered.body);
+      expect(paidPayload).toMatchObject({ total_outstanding: "0.00", financial_status: "paid" });
+      await onOrderPaymentChanged(ctx(paidPayload, "2030-01-02T00:00:00Z"), adminFor);
+      const afterPaid = await t.db.returnCase.findUniqueOrThrow({ where: { id: ret.id } });
+      expect(afterPaid.paidAt?.toISOString()).toBe("2030-01-02T00:00:00.000Z");
+      // The same webhook again, later: nothing changes.
+      await onOrderPaymentChanged(ctx(paidPayload, "2030-01-03T00:00:00Z"), adminFor);
+      expect(await t.db.returnCase.findUniqueOrThrow({ where: { id: ret.id } })).toEqual(afterPaid);
+
+      // Paid: completing processes the exchange; the new item is added to ship, the bonus credited.
+      const creditBefore = credited();
+      // eslint-disable-next-line require-atomic-updates -- the test's steps run one after another
+      ret = await resolveReturn(TEST_SHOP, ret.id, wf());
+      expect(ret.status).toBe("closed");
+      expect(exchange().processedQuantity).toBe(1);
+      expect(credited() - creditBefore).toBe(180);
+      const thirdInShopify = world.sandbox.state.order(shopOf(), orderGid)!;
+      expect(thirdInShopify.transactions.filter((x) => x.kind === "sale").map((x) => x.amountMinor)).toContain(1700);
     },
   );
 });

@@ -16,7 +16,7 @@ import {
   type IneligibleReason,
   type RequestedItem,
 } from "../../domain/returns/policy";
-import { exchangeCreditMinor, exchangeState } from "../../domain/returns/exchange";
+import { exchangeCreditMinor, exchangePayment, exchangeState } from "../../domain/returns/exchange";
 import { asksForPhotos } from "../../domain/returns/photos";
 import { toMinor } from "../../domain/shared/money";
 import { languageFor } from "../../domain/tracking/settings";
@@ -332,6 +332,8 @@ export async function statusView(
       // An exchange: the new items, and what comes back as store credit when it completes.
       ...(isExchange(r.resolution as never) ? { exchange: r.exchangeMinor, storeCredit: exchangeCreditMinor(r) } : {}),
     },
+    // A dearer exchange's price difference: due on approval, awaiting Shopify's invoice, or paid.
+    payment: exchangePayment(r),
     requestedAt: r.requestedAt.toISOString(),
     items: r.lines.map((l) => ({
       title: l.title,

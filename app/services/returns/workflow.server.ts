@@ -6,6 +6,9 @@
  * Aftercare's row moves only when Shopify agreed, with a conditional update so two clicks move it once.
  * An exchange has no returnRequest: approving it creates Shopify's return with its exchange items
  * (returnCreate), and returnProcess adds the replacements to the order (0010-return-exchanges.md).
+ * A dearer exchange leaves the order a balance: Shopify's invoice asks the shopper for it
+ * (orderInvoiceSend), and the replacements are not processed before Shopify says it is paid
+ * (0032-exchange-price-difference.md).
  */
 import type { Db } from "../../db.server";
 import {
@@ -17,10 +20,10 @@ import {
   type ReturnPolicy,
   type ReturnStatus,
 } from "../../domain/returns/policy";
-import { fromMinor } from "../../domain/shared/money";
-import { exchangeCreditMinor } from "../../domain/returns/exchange";
+import { formatMoney, fromMinor, toMinor } from "../../domain/shared/money";
+import { exchangeCreditMinor, exchangePayMinor } from "../../domain/returns/exchange";
 import { definitionFor, reasonNote } from "../../domain/returns/reason-definitions";
-import { ReturnCreateWithExchange } from "../../shopify/operations/exchanges";
+import { OrderInvoiceSend, OrderOutstanding, ReturnCreateWithExchange } from "../../shopify/operations/exchanges";
 import { ShopifyApiError, ShopifyUserError, type AdminClient } from "../../shopify/admin.server";
 import type {
   CurrencyCode,
@@ -267,6 +270,12 @@ async function createExchangeInShopify(
     const created = payload.return!;
     // Shopify lists the exchange items in the order they were sent: one per Aftercare line.
     const exchanged = created.exchangeLineItems.nodes;
+    // Dearer new items leave the order a balance: Shopify's figure is what its invoice asks for.
+    const outstanding = created.order.totalOutstandingSet.shopMoney;
+    const dueMinor =
+      exchangePayMinor(ret) > 0 && outstanding.currencyCode === ret.currency
+        ? Math.max(0, toMinor(outstanding.amount, ret.currency))
+        : 0;
     await deps.db.$transaction(async (tx) => {
       const { count } = await tx.returnCase.updateMany({
         where: { shop, id: ret.id, shopifyReturnId: null },
@@ -274,6 +283,7 @@ async function createExchangeInShopify(
           shopifyReturnId: created.id,
           shopifyReturnName: created.name,
           shopifyStatus: created.status,
+          paymentDueMinor: dueMinor,
           syncError: null,
         },
       });
@@ -325,6 +335,54 @@ async function replaceRequestWithExchange(
   return createExchangeInShopify(shop, await load(deps.db, shop, ret.id), deps);
 }
 
+/**
+ * Shopify's invoice for a dearer exchange's balance, sent once: the shopper gets Shopify's email
+ * with a link to pay, and the return waits for Shopify's word that the order is paid.
+ */
+async function requestExchangePayment(
+  shop: string,
+  ret: ReturnCaseWithLines,
+  deps: WorkflowDeps,
+): Promise<ReturnCaseWithLines> {
+  if (ret.paymentDueMinor <= 0 || ret.paymentRequestedAt || ret.paidAt) return ret;
+  return creatingInShopify(deps, shop, ret.id, async () => {
+    const admin = needAdmin(deps.admin);
+    await shopify("send the invoice for the price difference", () =>
+      admin.mutate(OrderInvoiceSend, (d) => d.orderInvoiceSend, {
+        id: ret.orderShopifyId,
+        ...(ret.email ? { email: { to: ret.email } } : {}),
+      }),
+    );
+    await deps.db.returnCase.updateMany({
+      where: { shop, id: ret.id, paymentRequestedAt: null },
+      data: { paymentRequestedAt: deps.now ?? new Date(), syncError: null },
+    });
+  });
+}
+
+/**
+ * Shopify says an order with exchanges waiting for their price difference may be paid (orders/paid,
+ * orders/updated): asked again, since a late or replayed webhook can describe the order before its
+ * balance. When Shopify's order owes nothing, those exchanges are paid. Idempotent: a repeated
+ * webhook finds nothing left to mark.
+ */
+export async function settleExchangePayments(
+  shop: string,
+  orderShopifyId: string,
+  deps: Pick<WorkflowDeps, "db" | "admin" | "now">,
+): Promise<number> {
+  const waiting = { shop, orderShopifyId, paymentDueMinor: { gt: 0 }, paymentRequestedAt: { not: null }, paidAt: null };
+  if ((await deps.db.returnCase.count({ where: waiting })) === 0) return 0;
+  const admin = needAdmin(deps.admin);
+  const found = await shopify("read the order's balance", () =>
+    admin.request(OrderOutstanding, { id: orderShopifyId }),
+  );
+  const owed = found.order?.totalOutstandingSet.shopMoney;
+  if (!owed || toMinor(owed.amount, owed.currencyCode) > 0) return 0;
+  const { count } = await deps.db.returnCase.updateMany({ where: waiting, data: { paidAt: deps.now ?? new Date() } });
+  return count;
+}
+
 export async function approveReturn(shop: string, id: string, deps: WorkflowDeps): Promise<ReturnCaseWithLines> {
   let ret = await load(deps.db, shop, id);
   if (ret.status === "approved") return ret;
@@ -336,6 +394,7 @@ export async function approveReturn(shop: string, id: string, deps: WorkflowDeps
     ret = isExchange(ret.resolution as never)
       ? await createExchangeInShopify(shop, ret, deps)
       : await requestInShopify(shop, id, deps);
+  ret = await requestExchangePayment(shop, ret, deps);
   const admin = needAdmin(deps.admin);
   // An exchange's return was created open; nothing is left to approve in Shopify.
   if (ret.shopifyStatus !== "OPEN") {
@@ -510,6 +569,14 @@ export async function resolveReturn(shop: string, id: string, deps: WorkflowDeps
   }
   const blocker = closeBlocker(ret.lines);
   if (blocker) throw new ReturnsError(409, "disposition_missing", blocker);
+  // Processing releases the new items to fulfilment: not before the shopper paid the difference.
+  if (ret.status === "received" && ret.paymentDueMinor > 0 && !ret.paidAt)
+    throw new ReturnsError(
+      409,
+      "awaiting_payment",
+      `Awaiting payment of ${formatMoney({ amountMinor: ret.paymentDueMinor, currency: ret.currency })}: ` +
+        "the new items are sent once the shopper has paid Shopify's invoice.",
+    );
   const admin = needAdmin(deps.admin);
   const now = deps.now ?? new Date();
   if (ret.status === "received") {

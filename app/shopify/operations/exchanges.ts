@@ -5,6 +5,10 @@ import type {
   ExchangeProductSearchQueryVariables,
   ExchangeVariantsQuery,
   ExchangeVariantsQueryVariables,
+  OrderInvoiceSendMutation,
+  OrderInvoiceSendMutationVariables,
+  OrderOutstandingQuery,
+  OrderOutstandingQueryVariables,
   ReturnCreateWithExchangeMutation,
   ReturnCreateWithExchangeMutationVariables,
 } from "./types.generated";
@@ -30,6 +34,34 @@ export const ReturnCreateWithExchange = operation<
             quantity
           }
         }
+        order {
+          id
+          totalOutstandingSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`);
+
+/**
+ * Shopify's invoice for what an order still owes: an email with a link to pay it. A dearer
+ * exchange leaves such a balance; the new items ship once it is paid.
+ */
+export const OrderInvoiceSend = operation<OrderInvoiceSendMutation, OrderInvoiceSendMutationVariables>(`#graphql
+  mutation OrderInvoiceSend($id: ID!, $email: EmailInput) {
+    orderInvoiceSend(id: $id, email: $email) {
+      order {
+        id
       }
       userErrors {
         field
@@ -98,6 +130,21 @@ export const ExchangeProductSearch = operation<
             availableForSale
             price
           }
+        }
+      }
+    }
+  }
+`);
+
+/** What an order still owes now, as Shopify has it: the word a paid exchange waits for. */
+export const OrderOutstanding = operation<OrderOutstandingQuery, OrderOutstandingQueryVariables>(`#graphql
+  query OrderOutstanding($id: ID!) {
+    order(id: $id) {
+      id
+      totalOutstandingSet {
+        shopMoney {
+          amount
+          currencyCode
         }
       }
     }
