@@ -20,6 +20,7 @@ import {
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useEffect, useState } from "react";
 
+import { AutoDirection } from "../components/AutoDirection";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
@@ -251,7 +252,9 @@ export default function RequestPage() {
                         </Text>
                       </InlineStack>
                       <Text as="p" breakWord>
-                        <span style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{m.body}</span>
+                        <span dir="auto" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", display: "block" }}>
+                          {m.body}
+                        </span>
                       </Text>
                     </BlockStack>
                   </Box>
@@ -293,33 +296,35 @@ export default function RequestPage() {
                     ) : null}
                   </InlineStack>
                   <input type="hidden" name="intent" value={mode} />
-                  <TextField
-                    label={
-                      mode === "note"
-                        ? t("inbox.note.label")
-                        : t("inbox.reply.label", { email: r.email ?? t("inbox.customer") })
-                    }
-                    helpText={
-                      mode === "note"
-                        ? t("inbox.note.help")
-                        : inserted
-                          ? t("inbox.savedReply.insertedIn", { language: t(LANGUAGE_KEY[inserted.language]) })
-                          : t("inbox.reply.help", { language: t(LANGUAGE_KEY[r.locale] ?? "inbox.language.en") })
-                    }
-                    name="body"
-                    value={body}
-                    onChange={setBody}
-                    multiline={5}
-                    autoComplete="off"
-                    maxLength={10000}
-                    error={
-                      failed && failed.intent === mode
-                        ? failed.error
-                        : mode === "reply"
-                          ? (insertError ?? undefined)
-                          : undefined
-                    }
-                  />
+                  <AutoDirection>
+                    <TextField
+                      label={
+                        mode === "note"
+                          ? t("inbox.note.label")
+                          : t("inbox.reply.label", { email: r.email ?? t("inbox.customer") })
+                      }
+                      helpText={
+                        mode === "note"
+                          ? t("inbox.note.help")
+                          : inserted
+                            ? t("inbox.savedReply.insertedIn", { language: t(LANGUAGE_KEY[inserted.language]) })
+                            : t("inbox.reply.help", { language: t(LANGUAGE_KEY[r.locale] ?? "inbox.language.en") })
+                      }
+                      name="body"
+                      value={body}
+                      onChange={setBody}
+                      multiline={5}
+                      autoComplete="off"
+                      maxLength={10000}
+                      error={
+                        failed && failed.intent === mode
+                          ? failed.error
+                          : mode === "reply"
+                            ? (insertError ?? undefined)
+                            : undefined
+                      }
+                    />
+                  </AutoDirection>
                   {mode === "reply" && inserted?.empty.length ? (
                     <Banner tone="warning">
                       {t("inbox.savedReply.empty", { names: inserted.empty.map((n) => `{{ ${n} }}`).join(", ") })}

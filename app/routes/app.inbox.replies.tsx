@@ -21,6 +21,7 @@ import {
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useEffect, useState } from "react";
 
+import { AutoDirection } from "../components/AutoDirection";
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { LANGUAGES, type Language } from "../domain/contact/settings";
@@ -170,18 +171,19 @@ export default function SavedReplies() {
                     error={errorOf("title")}
                   />
                   {LANGUAGES.map((language) => (
-                    <TextField
-                      key={language}
-                      label={t(BODY_LABEL[language])}
-                      name={`body.${language}`}
-                      value={draft[language]}
-                      onChange={set(language)}
-                      multiline={language === "en" ? 5 : 3}
-                      autoComplete="off"
-                      maxLength={SAVED_REPLY_BODY_MAX}
-                      error={errorOf(`body.${language}`)}
-                      helpText={language === "en" ? undefined : t("savedReplies.fallback")}
-                    />
+                    <AutoDirection key={language}>
+                      <TextField
+                        label={t(BODY_LABEL[language])}
+                        name={`body.${language}`}
+                        value={draft[language]}
+                        onChange={set(language)}
+                        multiline={language === "en" ? 5 : 3}
+                        autoComplete="off"
+                        maxLength={SAVED_REPLY_BODY_MAX}
+                        error={errorOf(`body.${language}`)}
+                        helpText={language === "en" ? undefined : t("savedReplies.fallback")}
+                      />
+                    </AutoDirection>
                   ))}
                 </FormLayout>
                 <Box>
