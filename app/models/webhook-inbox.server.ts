@@ -335,9 +335,12 @@ export async function pendingEventIds(db: Db, shop: string, limit: number): Prom
   return rows.map((r) => r.id);
 }
 
-/** Events of every shop not yet run to the end (pending or processing). */
+/**
+ * Events of every shop not yet run to the end: the backlog, including those waiting for a retry
+ * (a worker that is "idle" while one waits would let its caller read a half-applied mirror).
+ */
 export async function countUnfinishedEvents(db: Db): Promise<number> {
-  return db.webhookEvent.count({ where: { status: { in: ["pending", "processing", "mirrored", "effects"] } } });
+  return db.webhookEvent.count({ where: { status: { in: BACKLOG_STATUSES } } });
 }
 
 /** A person asked to try parked or failed events again (Sync page). Scoped to their shop. */
