@@ -1,5 +1,8 @@
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 
+import type { Translate } from "../locales/admin";
+import { useT } from "../locales/admin/use-admin-language";
+
 export interface ReconciliationCardData {
   running: boolean;
   /** When the last check ended, in the shop's time, or null before the first. */
@@ -10,19 +13,11 @@ export interface ReconciliationCardData {
   ordersSeen: number;
 }
 
-const plural = (n: number, one: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : `${one}s`}`;
-
-function foundSentence(found: ReconciliationCardData["found"]) {
-  const parts = [
-    found.orders && plural(found.orders, "order"),
-    found.shipments && plural(found.shipments, "shipment"),
-    found.scans && plural(found.scans, "carrier scan"),
-    found.refunds && plural(found.refunds, "refund"),
-    found.returns && plural(found.returns, "return"),
-  ].filter((part): part is string => Boolean(part));
-  return parts.length === 0
-    ? "Nothing was missing: every change had arrived by webhook."
-    : `Brought in what the webhooks missed: ${parts.join(", ")}.`;
+function foundSentence(t: Translate, found: ReconciliationCardData["found"]) {
+  const parts = (["orders", "shipments", "scans", "refunds", "returns"] as const)
+    .filter((kind) => found[kind] > 0)
+    .map((kind) => t(`reconcile.${kind}`, { count: found[kind] }));
+  return parts.length === 0 ? t("reconcile.nothingMissing") : t("reconcile.broughtIn", { parts: parts.join(", ") });
 }
 
 /**
@@ -38,37 +33,39 @@ export function ReconciliationCard({
   checking: boolean;
   onCheckNow: () => void;
 }) {
+  const t = useT();
   return (
     <Card>
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
           <Text as="h2" variant="headingMd">
-            Checks for missed updates
+            {t("reconcile.title")}
           </Text>
-          {data.running ? <Badge tone="info">Checking now</Badge> : null}
+          {data.running ? <Badge tone="info">{t("reconcile.running")}</Badge> : null}
         </InlineStack>
         <Text as="p" tone="subdued">
-          Every 15 minutes Aftercare asks Shopify for orders changed since its last check and brings in any shipment,
-          scan, refund or return a webhook did not deliver.
+          {t("reconcile.intro")}
         </Text>
         {data.finished ? (
           <Text as="p">
-            {`Last check ${data.finished}${data.lastTrigger === "merchant" ? " (started by you)" : ""}, ` +
-              `over ${plural(data.ordersSeen, "changed order")}. `}
-            {data.lastError ? null : foundSentence(data.found)}
+            {`${t(data.lastTrigger === "merchant" ? "reconcile.lastByYou" : "reconcile.last", {
+              date: data.finished,
+              count: data.ordersSeen,
+            })} `}
+            {data.lastError ? null : foundSentence(t, data.found)}
           </Text>
         ) : (
-          <Text as="p">No check has run yet; the first one runs within 15 minutes of install.</Text>
+          <Text as="p">{t("reconcile.none")}</Text>
         )}
         {data.lastError ? (
-          <Banner tone="critical" title="The last check did not finish">
+          <Banner tone="critical" title={t("reconcile.failed")}>
             <p>{data.lastError}</p>
-            <p>The next check reads the same orders again.</p>
+            <p>{t("reconcile.failedNext")}</p>
           </Banner>
         ) : null}
         <InlineStack>
           <Button onClick={onCheckNow} loading={checking || data.running} disabled={data.running}>
-            Check now
+            {t("reconcile.checkNow")}
           </Button>
         </InlineStack>
       </BlockStack>

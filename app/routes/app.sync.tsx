@@ -31,7 +31,7 @@ import { formatAge, formatShopTime } from "../utils/format";
 import { importAgain, importCard, retryImport } from "../services/history-import/admin.server";
 import { importSummary } from "../services/history-import/summary";
 import { adminDirection, adminLocale, translator, type Translate } from "../locales/admin";
-import { useAdminLocale } from "../locales/admin/use-admin-language";
+import { useAdminFormat, useAdminLocale } from "../locales/admin/use-admin-language";
 import { IMPORT_WINDOWS } from "../domain/history-import/windows";
 import { checkNow, reconciliationCard } from "../services/reconciliation/admin.server";
 import { ReconciliationCard } from "../components/ReconciliationCard";
@@ -200,19 +200,19 @@ function OrderHistoryCard({ history, t, dir }: { history: History; t: Translate;
           <BlockStack gap="300">
             <InlineStack gap="400" blockAlign="end">
               <Select
-                label="Import orders from the last"
+                label={t("sync.window")}
                 name="windowDays"
-                options={IMPORT_WINDOWS.map((d) => ({ label: `${d} days`, value: String(d) }))}
+                options={IMPORT_WINDOWS.map((d) => ({ label: t("sync.days", { count: d }), value: String(d) }))}
                 value={windowDays}
                 onChange={setWindowDays}
               />
               <Button submit disabled={active} loading={busy}>
-                Import again
+                {t("sync.importAgain")}
               </Button>
             </InlineStack>
             <Checkbox
-              label="Past orders in the window earn points"
-              helpText="Each paid order earns once, as if it had just been paid. No emails are sent for these points."
+              label={t("sync.earnPoints")}
+              helpText={t("sync.earnPointsHelp")}
               name="earnPoints"
               checked={earnPoints}
               onChange={setEarnPoints}
@@ -259,6 +259,7 @@ export default function SyncPage() {
   // The frame's language: this page's own request has no `locale` once the merchant moved here in the app.
   const locale = useAdminLocale();
   const t = translator(locale);
+  const format = useAdminFormat();
   const dir = adminDirection(locale);
 
   useEffect(() => {
@@ -289,20 +290,20 @@ export default function SyncPage() {
 
   return (
     <Page>
-      <TitleBar title="Sync" />
+      <TitleBar title={t("sync.title")} />
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-            <Stat label="Orders mirrored" value={data.ordersMirrored.toLocaleString("en-US")} />
-            <Stat label="Shipments mirrored" value={data.fulfillmentsMirrored.toLocaleString("en-US")} />
-            <Stat label="Customers mirrored" value={data.customersMirrored.toLocaleString("en-US")} />
+            <Stat label={t("sync.stat.orders")} value={format.number(data.ordersMirrored)} />
+            <Stat label={t("sync.stat.shipments")} value={format.number(data.fulfillmentsMirrored)} />
+            <Stat label={t("sync.stat.customers")} value={format.number(data.customersMirrored)} />
             <Stat
-              label="Inbox backlog"
+              label={t("sync.stat.backlog")}
               dir={data.oldestBacklog ? undefined : dir}
-              value={data.backlog.toLocaleString("en-US")}
+              value={format.number(data.backlog)}
               help={
                 data.oldestBacklog
-                  ? `Oldest waiting since ${data.oldestBacklog}`
+                  ? t("sync.stat.oldest", { date: data.oldestBacklog })
                   : t("sync.events.processed", { count: data.processedLastDay })
               }
             />
@@ -326,11 +327,11 @@ export default function SyncPage() {
             <Box padding="400">
               <InlineStack align="space-between" blockAlign="center">
                 <Text as="h2" variant="headingMd">
-                  Events that need attention
+                  {t("sync.problems.title")}
                 </Text>
                 <InlineStack gap="200">
                   <Button onClick={() => revalidator.revalidate()} loading={revalidator.state === "loading"}>
-                    Refresh
+                    {t("sync.refresh")}
                   </Button>
                   {parked > 0 ? (
                     <fetcher.Form method="post">
@@ -346,20 +347,19 @@ export default function SyncPage() {
             {data.problems.length === 0 ? (
               <Box padding="400">
                 <Text as="p" tone="subdued">
-                  Every event Shopify sent has been processed. Events that fail are retried with backoff and, after 8
-                  attempts, parked here with their error.
+                  {t("sync.problems.none")}
                 </Text>
               </Box>
             ) : (
               <IndexTable
-                resourceName={{ singular: "event", plural: "events" }}
+                resourceName={{ singular: t("sync.resource.event"), plural: t("sync.resource.events") }}
                 itemCount={data.problems.length}
                 selectable={false}
                 headings={[
-                  { title: "Topic" },
-                  { title: "Status" },
-                  { title: "Error" },
-                  { title: "Received" },
+                  { title: t("sync.column.topic") },
+                  { title: t("sync.column.status") },
+                  { title: t("sync.column.error") },
+                  { title: t("sync.column.received") },
                   { title: "" },
                 ]}
               >
@@ -390,7 +390,9 @@ export default function SyncPage() {
                           {p.received}
                         </Text>
                         {p.nextAttempt ? (
-                          <Text as="span" variant="bodySm" tone="subdued">{`Next try ${p.nextAttempt}`}</Text>
+                          <Text as="span" variant="bodySm" tone="subdued">
+                            {t("sync.nextTry", { date: p.nextAttempt })}
+                          </Text>
                         ) : null}
                       </BlockStack>
                     </IndexTable.Cell>
@@ -398,8 +400,8 @@ export default function SyncPage() {
                       <fetcher.Form method="post">
                         <input type="hidden" name="intent" value="retry" />
                         <input type="hidden" name="id" value={p.id} />
-                        <Button submit size="slim" accessibilityLabel={`Retry ${p.topic} event`}>
-                          Retry now
+                        <Button submit size="slim" accessibilityLabel={t("sync.retryLabel", { topic: p.topic })}>
+                          {t("sync.retryNow")}
                         </Button>
                       </fetcher.Form>
                     </IndexTable.Cell>
@@ -416,19 +418,22 @@ export default function SyncPage() {
               <Box padding="400">
                 <BlockStack gap="100">
                   <Text as="h2" variant="headingMd">
-                    Privacy requests handled in part
+                    {t("sync.privacy.title")}
                   </Text>
                   <Text as="p" tone="subdued">
-                    Aftercare did everything these requests allowed. What they left out or got wrong is below: if it
-                    names a customer you can identify, handle the rest from the customer&apos;s page in Shopify.
+                    {t("sync.privacy.body")}
                   </Text>
                 </BlockStack>
               </Box>
               <IndexTable
-                resourceName={{ singular: "request", plural: "requests" }}
+                resourceName={{ singular: t("sync.resource.request"), plural: t("sync.resource.requests") }}
                 itemCount={data.partlyHandled.length}
                 selectable={false}
-                headings={[{ title: "Topic" }, { title: "What could not be done" }, { title: "Received" }]}
+                headings={[
+                  { title: t("sync.column.topic") },
+                  { title: t("sync.column.notDone") },
+                  { title: t("sync.column.received") },
+                ]}
               >
                 {data.partlyHandled.map((e, index) => (
                   <IndexTable.Row id={e.id} key={e.id} position={index}>
@@ -452,25 +457,29 @@ export default function SyncPage() {
           <Card padding="0">
             <Box padding="400">
               <Text as="h2" variant="headingMd">
-                Last event received per topic
+                {t("sync.topics.title")}
               </Text>
             </Box>
             {data.topics.length === 0 ? (
-              <EmptyState heading="No webhooks received yet" image="">
-                <p>Shopify sends events as orders are placed, fulfilled and refunded. They will appear here.</p>
+              <EmptyState heading={t("sync.topics.empty")} image="">
+                <p>{t("sync.topics.emptyBody")}</p>
               </EmptyState>
             ) : (
               <IndexTable
-                resourceName={{ singular: "topic", plural: "topics" }}
+                resourceName={{ singular: t("sync.resource.topic"), plural: t("sync.resource.topics") }}
                 itemCount={data.topics.length}
                 selectable={false}
-                headings={[{ title: "Topic" }, { title: "Events" }, { title: "Last received" }]}
+                headings={[
+                  { title: t("sync.column.topic") },
+                  { title: t("sync.column.events") },
+                  { title: t("sync.column.last") },
+                ]}
               >
-                {data.topics.map((t, index) => (
-                  <IndexTable.Row id={t.topic} key={t.topic} position={index}>
-                    <IndexTable.Cell>{t.topic}</IndexTable.Cell>
-                    <IndexTable.Cell>{t.count.toLocaleString("en-US")}</IndexTable.Cell>
-                    <IndexTable.Cell>{`${t.last} (${t.age})`}</IndexTable.Cell>
+                {data.topics.map((topic, index) => (
+                  <IndexTable.Row id={topic.topic} key={topic.topic} position={index}>
+                    <IndexTable.Cell>{topic.topic}</IndexTable.Cell>
+                    <IndexTable.Cell>{format.number(topic.count)}</IndexTable.Cell>
+                    <IndexTable.Cell>{`${topic.last} (${topic.age})`}</IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
               </IndexTable>
