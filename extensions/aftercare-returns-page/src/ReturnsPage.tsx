@@ -62,7 +62,8 @@ interface Eligibility {
 interface Quote {
   currency: string;
   quote: { items: number; restockingFee: number; shippingFee: number; bonus: number; total: number };
-  exchange: { newItems: number; covered: boolean; difference: number } | null;
+  /** pay: what the shopper pays through Shopify's invoice once approved (dearer new items), before tax. */
+  exchange: { newItems: number; covered: boolean; difference: number; pay: number } | null;
 }
 interface Started {
   returnId: string;
@@ -463,10 +464,10 @@ function QuoteView({ quote }: { quote: Quote }) {
         {q.bonus ? <s-text>{t("bonusAmount", { amount: m(q.bonus) })}</s-text> : null}
         <s-text type="strong">{t("total", { amount: m(q.total) })}</s-text>
         {quote.exchange ? (
-          quote.exchange.covered ? (
+          quote.exchange.pay <= 0 ? (
             <s-text>{t("exchangeCovered", { amount: m(quote.exchange.newItems) })}</s-text>
           ) : (
-            <s-banner tone="warning">{t("exchangeTooDear", { amount: m(-quote.exchange.difference) })}</s-banner>
+            <s-banner tone="info">{t("exchangeTooDear", { amount: m(quote.exchange.pay) })}</s-banner>
           )
         ) : null}
       </s-stack>

@@ -269,7 +269,7 @@
         });
     }
 
-    /** Shows what the return is worth as chosen; how much a new item costs over it, else 0. */
+    /** Shows what the return is worth as chosen; what the shopper pays for dearer new items, else 0. */
     refresh() {
       const { p, s, view } = this;
       /** @type {HTMLElement | null} */
@@ -315,8 +315,10 @@
         );
         note.hidden = !exchange || !c.exchangeId;
       }
-      const over = newItems - (items - restocking - shipping);
-      if (over > 0) p.say(fill(s.costs_more, { amount: p.money(over, currency) }), true);
+      // Dearer new items are paid through Shopify's invoice (the server's figure counts): their
+      // price less what the returned items were paid; fees are not added, the bonus is still credited.
+      const over = Math.max(0, newItems - items);
+      if (over > 0) p.say(fill(s.costs_more, { amount: p.money(over, currency) }));
       p.piece(root, "items", p.money(items, currency));
       show("restocking", restocking, "−");
       show("shipping", shipping, "−");
@@ -327,7 +329,7 @@
         "total-label",
         resolution === "store_credit" ? s.total_credit : exchange ? s.total_exchange : s.total_refund,
       );
-      p.piece(root, "total", over > 0 ? "–" : p.money(items - restocking - shipping - newItems + bonus, currency));
+      p.piece(root, "total", p.money(Math.max(0, items - restocking - shipping - newItems) + bonus, currency));
       return over;
     }
 
@@ -351,10 +353,7 @@
           return [s.errors.exchange_required, field(c.row, fix)];
         }
       }
-      const over = this.refresh();
-      const fix = resolution === "exchange_any" ? "search" : "exchange";
-      if (over > 0)
-        return [fill(s.costs_more, { amount: this.p.money(over, view.order.currency) }), field(chosen[0].row, fix)];
+      this.refresh();
       return null;
     }
 
