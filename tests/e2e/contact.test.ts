@@ -276,6 +276,12 @@ describe.skipIf(!chromiumAvailable())("Contact and the service dashboard, end to
     await app.getByRole("heading", { name: "Tracking link" }).waitFor();
     await app.locator("body").evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: screenshotPath("contact-saved-replies"), fullPage: true });
+    // Opened again to edit: every language as saved, Persian right to left.
+    await app.getByRole("heading", { name: "Tracking link" }).click();
+    await app.getByRole("heading", { name: "Edit saved reply" }).waitFor({ timeout: 15_000 });
+    await expect(app.getByLabel("Reply in Persian").inputValue()).resolves.toContain("سفارش {{ order.name }}");
+    await expect(app.getByLabel("Reply in Persian").getAttribute("dir")).resolves.toBe("auto");
+    await page.screenshot({ path: screenshotPath("contact-saved-reply-edit"), fullPage: true });
     await page.close();
   });
 
