@@ -47,7 +47,7 @@ export function photoFilename(name: string, mimeType: string): string {
   const ext = mimeType === "image/png" ? "png" : mimeType === "image/webp" ? "webp" : "jpg";
   const base =
     name
-      .replace(/\.[^.]*$/, "")
+      .replace(/\.[^./\\]*$/, "")
       .replace(/[^A-Za-z0-9_-]+/g, "-")
       .replace(/^-+|-+$/g, "")
       .slice(0, 60) || "photo";
