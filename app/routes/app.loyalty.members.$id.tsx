@@ -22,19 +22,23 @@ import { actorLabel, codeLabel } from "../locales/admin/codes";
 import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
+import { env } from "../env.server";
 import { adjustmentSchema, adjustPoints, memberDetail } from "../services/loyalty/admin.server";
 import { LoyaltyError } from "../services/loyalty/redemption.server";
 import { MemberNotFoundError } from "../services/loyalty/ledger.server";
 import { loadLoyaltySettings } from "../services/loyalty/settings.server";
+import { listStaffMembers } from "../models/staff.server";
+import { actingStaff, staffName } from "../services/staff.server";
 import { currencyNameFor, type LoyaltySettings } from "../domain/loyalty/settings";
 import type { AdminLocale } from "../locales/admin";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const now = new Date();
-  const [detail, settings] = await Promise.all([
+  const [detail, settings, staff] = await Promise.all([
     memberDetail(db(), session.shop, params.id ?? "", now),
     loadLoyaltySettings(db(), session.shop),
+    listStaffMembers(db(), session.shop),
   ]);
   if (!detail)
     throw new Response("No such member in this shop. They may have been removed at the customer's request.", {
@@ -44,6 +48,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   // Times go to the page as instants: it shows them in the admin's language and the shop's zone.
   return json({
     currencyNames: settings.currencyName,
+    // Who made manual adjustments ("staff:<id>" in the ledger), by name.
+    staffNames: Object.fromEntries(staff.map((m) => [m.userId, staffName(m)])),
     member: {
       id: member.id,
       who: member.email,
@@ -94,7 +100,15 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
           : issue.message;
     return json<ActionAnswer>({ ok: false, errors }, { status: 400 });
   }
-  const staff = (auth as { sessionToken?: { sub?: string } }).sessionToken?.sub;
+  const config = env();
+  // Records the staff member's name (Shopify's token exchange) so the history shows who adjusted.
+  const staff = (
+    await actingStaff(
+      { db: db(), apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, now: new Date() },
+      request,
+      auth,
+    )
+  )?.userId;
   try {
     const result = await adjustPoints(db(), auth.session.shop, {
       memberId: params.id ?? "",
@@ -128,7 +142,7 @@ const newToken = () =>
 export default function LoyaltyMemberPage() {
   const t = useT();
   const format = useAdminFormat();
-  const { member, balance, ledger, redemptions, currencyNames } = useLoaderData<typeof loader>();
+  const { member, balance, ledger, redemptions, currencyNames, staffNames } = useLoaderData<typeof loader>();
   const currencyName = currencyNameFor({ currencyName: currencyNames } as LoyaltySettings, format.locale);
   const amount = (points: number) => t("member.amount", { points: format.number(points), name: currencyName });
   const navigate = useNavigate();
@@ -227,7 +241,7 @@ export default function LoyaltyMemberPage() {
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" variant="bodySm" breakWord>
-                      {[e.reason, actorLabel(t, e.actor)].filter(Boolean).join(" · ") || "—"}
+                      {[e.reason, actorLabel(t, e.actor, staffNames)].filter(Boolean).join(" · ") || "—"}
                     </Text>
                   </IndexTable.Cell>
                 </IndexTable.Row>

@@ -17,6 +17,7 @@ describe("codes on screen", () => {
   });
   it("says who made an entry and why a message was not sent", () => {
     expect(actorLabel(en, "staff:1001")).toBe("Staff member 1001");
+    expect(actorLabel(en, "staff:1001", { "1001": "Mina Park" })).toBe("Mina Park");
     expect(actorLabel(ja, "staff")).toBe("スタッフ");
     expect(actorLabel(en, null)).toBeNull();
     expect(notificationNote(en, "superseded by out_for_delivery")).toBe(

@@ -13,11 +13,18 @@ export function codeLabel(t: Translate, kind: string, code: string): string {
   return words ? words[0].toUpperCase() + words.slice(1) : "—";
 }
 
-/** Who made a ledger entry: "staff:1001" is staff member 1001, "staff" the staff. */
-export function actorLabel(t: Translate, actor: string | null | undefined): string | null {
+/**
+ * Who made a ledger entry: "staff:1001" is staff member 1001, by name when `names` knows them
+ * (the StaffMember rows of the shop), "staff" the staff.
+ */
+export function actorLabel(
+  t: Translate,
+  actor: string | null | undefined,
+  names: Readonly<Record<string, string | null>> = {},
+): string | null {
   if (!actor) return null;
   const staff = /^staff:(.+)$/.exec(actor);
-  if (staff) return t("actor.staffMember", { id: staff[1] });
+  if (staff) return names[staff[1]] ?? t("actor.staffMember", { id: staff[1] });
   return codeLabel(t, "actor", actor);
 }
 
