@@ -270,7 +270,10 @@ export async function startSandboxServer(
       if (request.method === "POST") {
         const paid = sandbox.invoices.pay(options.shop, invoice[1]);
         const message = paid.ok ? undefined : paid.userErrors[0]?.message;
-        return html(invoicePage({ shopName, orderName: before.orderName, amount: amount(0), paid: paid.ok, message }));
+        const left = sandbox.invoices.owed(options.shop, invoice[1])?.amountMinor ?? 0;
+        return html(
+          invoicePage({ shopName, orderName: before.orderName, amount: amount(left), paid: left <= 0, message }),
+        );
       }
       return html(
         invoicePage({
