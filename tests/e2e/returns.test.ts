@@ -379,6 +379,21 @@ describe.skipIf(!chromiumAvailable())("returns, end to end in Chromium", () => {
     );
     await expect(block.locator('[data-slot="total"]').innerText()).resolves.toMatch(/^\$\d+\.\d\d$/);
     await page.screenshot({ path: screenshotPath("returns-block-exchange-dearer-en"), fullPage: true });
+    // The same in Persian: the sentence in the shopper's language, the amount in the shop's currency.
+    const fa = await newPage(browser, { height: 1200 });
+    const faBlock = await findOrder(fa, "fa", anyPick);
+    const faLine = faBlock.locator(`[data-line="${anyPick!.lineItemId}"]`);
+    await faLine.locator('[data-field="pick"]').check();
+    await faLine.locator('[data-field="reason"]').selectOption("changed_mind");
+    await faBlock.locator('input[name="resolution"][value="exchange_any"]').check();
+    await faLine.locator('[data-field="search"]').fill("tote");
+    await faLine.locator('[data-field="search"]').press("Enter");
+    await faLine.locator('[data-field="any"]').first().check({ timeout: 20_000 });
+    await expect(faBlock.locator("[data-status]").innerText()).resolves.toMatch(
+      /^کالاهای جدید .+ پس از پرداخت ارسال می‌شوند\.$/,
+    );
+    await fa.screenshot({ path: screenshotPath("returns-block-exchange-dearer-fa"), fullPage: true });
+    await fa.close();
 
     await line.locator('[data-field="search"]').fill("notebook");
     await line.getByRole("button", { name: "Search" }).click();
