@@ -23,6 +23,8 @@ import { authenticate } from "../shopify.server";
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
 import { fieldProblem, type FieldProblem } from "../locales/admin/problems";
 import { useT } from "../locales/admin/use-admin-language";
+import { codeLabel } from "../locales/admin/codes";
+import type { AdminMessageKey } from "../locales/admin";
 import { CHANNEL_KINDS, LANGUAGES, TOPICS, type ContactSettings } from "../domain/contact/settings";
 import { WEEKDAY_NAMES } from "../domain/contact/hours";
 import { getContactSettings } from "../models/contact.server";
@@ -62,31 +64,15 @@ const parseHolidays = (text: string) =>
     .filter(Boolean)
     .map((l) => ({ date: l.slice(0, 10), name: l.slice(10).trim() }));
 
-const LANGUAGE_LABEL: Record<string, string> = {
-  en: "English",
-  ko: "Korean (한국어)",
-  ja: "Japanese (日本語)",
-  fa: "Persian (فارسی)",
+const LANGUAGE_LABEL: Record<string, AdminMessageKey> = {
+  en: "language.en",
+  ko: "language.ko",
+  ja: "language.ja",
+  fa: "language.fa",
 };
 /** Persian is typed right to left: each FAQ entry's text fields follow the entry's language. */
 const RTL_LANGUAGES = new Set(["fa"]);
 const dirOf = (language: string) => (RTL_LANGUAGES.has(language) ? "rtl" : "ltr");
-const TOPIC_LABEL: Record<string, string> = {
-  order_status: "Order status",
-  return: "Return",
-  product: "Product",
-  other: "Other",
-};
-const CHANNEL_LABEL: Record<string, string> = {
-  email: "Email",
-  phone: "Phone",
-  whatsapp: "WhatsApp",
-  messenger: "Messenger",
-  instagram: "Instagram",
-  sms: "SMS",
-  chat: "Live chat link",
-};
-
 export default function ContactSettingsPage() {
   const { settings: saved, timeZone } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<SaveAnswer>();
@@ -107,7 +93,7 @@ export default function ContactSettingsPage() {
       setBaseline(fetcher.data.settings);
       setS(fetcher.data.settings);
       setHolidays(holidaysText(fetcher.data.settings));
-      shopify.toast.show("Contact settings saved");
+      shopify.toast.show(t("contact.saved"));
     } else {
       shopify.toast.show(t("form.needsFixing"), { isError: true });
       // The list of problems is at the top of the page.
@@ -121,8 +107,8 @@ export default function ContactSettingsPage() {
     setHolidays(holidaysText(baseline));
   };
   return (
-    <Page title="Contact" subtitle={`Business hours are in the shop's time zone: ${timeZone}`}>
-      <TitleBar title="Contact" />
+    <Page title={t("contact.title")} subtitle={t("contact.zone", { zone: timeZone })}>
+      <TitleBar title={t("contact.title")} />
       <SettingsSaveBar id="contact-settings-save-bar" dirty={dirty} saving={busy} onSave={save} onDiscard={discard} />
       <Layout>
         {result && !result.ok ? (
@@ -130,13 +116,7 @@ export default function ContactSettingsPage() {
             <NotSavedBanner problems={result.errors} />
           </Layout.Section>
         ) : null}
-        <Layout.AnnotatedSection
-          title="Channels"
-          description={
-            "How shoppers can reach you, and the reply time they should expect (counted in business " +
-            "hours). Untick a channel to hide it from the storefront without losing its details."
-          }
-        >
+        <Layout.AnnotatedSection title={t("contact.channels.title")} description={t("contact.channels.description")}>
           <Card>
             <BlockStack gap="300">
               {s.channels.map((c, i) => (
@@ -145,7 +125,7 @@ export default function ContactSettingsPage() {
                 <InlineStack key={i} gap="200" blockAlign="end" wrap={false}>
                   <Box paddingBlockEnd="150">
                     <Checkbox
-                      label="Shown"
+                      label={t("contact.channels.shown")}
                       checked={c.enabled}
                       onChange={(on) =>
                         update({ channels: s.channels.map((x, j) => (j === i ? { ...x, enabled: on } : x)) })
@@ -153,22 +133,22 @@ export default function ContactSettingsPage() {
                     />
                   </Box>
                   <Select
-                    label="Channel"
-                    options={CHANNEL_KINDS.map((k) => ({ label: CHANNEL_LABEL[k], value: k }))}
+                    label={t("contact.channels.channel")}
+                    options={CHANNEL_KINDS.map((k) => ({ label: codeLabel(t, "contact.channel", k), value: k }))}
                     value={c.kind}
                     onChange={(v) =>
                       update({ channels: s.channels.map((x, j) => (j === i ? { ...x, kind: v as typeof c.kind } : x)) })
                     }
                   />
                   <TextField
-                    label="Address, number or link"
+                    label={t("contact.channels.value")}
                     error={errorAt(`channels.${i}.value`)}
                     value={c.value}
                     onChange={(v) => update({ channels: s.channels.map((x, j) => (j === i ? { ...x, value: v } : x)) })}
                     autoComplete="off"
                   />
                   <TextField
-                    label="Replies within (min)"
+                    label={t("contact.channels.replyMinutes")}
                     error={errorAt(`channels.${i}.replyMinutes`)}
                     type="number"
                     value={String(c.replyMinutes)}
@@ -181,9 +161,11 @@ export default function ContactSettingsPage() {
                     tone="critical"
                     variant="plain"
                     onClick={() => update({ channels: s.channels.filter((_, j) => j !== i) })}
-                    accessibilityLabel={`Remove ${CHANNEL_LABEL[c.kind]}`}
+                    accessibilityLabel={t("contact.channels.removeLabel", {
+                      channel: codeLabel(t, "contact.channel", c.kind),
+                    })}
                   >
-                    Remove
+                    {t("contact.channels.remove")}
                   </Button>
                 </InlineStack>
               ))}
@@ -195,19 +177,17 @@ export default function ContactSettingsPage() {
                     })
                   }
                 >
-                  Add channel
+                  {t("contact.channels.add")}
                 </Button>
               </InlineStack>
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
-        <Layout.AnnotatedSection
-          title="Business hours"
-          description="Channels show as online during these hours; first response time counts only these hours."
-        >
+        <Layout.AnnotatedSection title={t("contact.hours.title")} description={t("contact.hours.description")}>
           <Card>
             <BlockStack gap="200">
-              {WEEKDAY_NAMES.map((name, d) => {
+              {WEEKDAY_NAMES.map((weekday, d) => {
+                const name = t(`weekday.${d}` as AdminMessageKey) || weekday;
                 const day = s.hours.weekly[d];
                 const setDay = (v: { open: string; close: string } | null) =>
                   update({ hours: { ...s.hours, weekly: s.hours.weekly.map((x, j) => (j === d ? v : x)) } });
@@ -223,7 +203,7 @@ export default function ContactSettingsPage() {
                     {day ? (
                       <>
                         <TextField
-                          label={`${name} opens`}
+                          label={t("contact.hours.opens", { day: name })}
                           labelHidden
                           type="time"
                           value={day.open}
@@ -231,7 +211,7 @@ export default function ContactSettingsPage() {
                           autoComplete="off"
                         />
                         <TextField
-                          label={`${name} closes`}
+                          label={t("contact.hours.closes", { day: name })}
                           error={errorAt(`hours.weekly.${d}`)}
                           labelHidden
                           type="time"
@@ -242,19 +222,16 @@ export default function ContactSettingsPage() {
                       </>
                     ) : (
                       <Text as="span" tone="subdued">
-                        Closed
+                        {t("contact.hours.closed")}
                       </Text>
                     )}
                   </InlineStack>
                 );
               })}
               <TextField
-                label="Holiday closures"
+                label={t("contact.hours.holidays")}
                 error={errorAt("hours.holidays")}
-                helpText={
-                  "One per line: YYYY-MM-DD and an optional name, e.g. 2026-12-25 Christmas. A closing " +
-                  "time of 00:00 means open until midnight."
-                }
+                helpText={t("contact.hours.holidaysHelp")}
                 value={holidays}
                 onChange={setHolidays}
                 multiline={3}
@@ -263,13 +240,7 @@ export default function ContactSettingsPage() {
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
-        <Layout.AnnotatedSection
-          title="FAQ"
-          description={
-            "Questions in categories, per language, in the order shown. Answers allow bold, italics, " +
-            "lists and links; anything else is removed."
-          }
-        >
+        <Layout.AnnotatedSection title={t("contact.faq.title")} description={t("contact.faq.description")}>
           <Card>
             <BlockStack gap="400">
               {s.faq.map((f, i) => {
@@ -279,14 +250,14 @@ export default function ContactSettingsPage() {
                   <BlockStack key={f.id} gap="200">
                     <InlineStack gap="200" wrap={false}>
                       <Select
-                        label="Language"
-                        options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABEL[l], value: l }))}
+                        label={t("contact.faq.language")}
+                        options={LANGUAGES.map((l) => ({ label: t(LANGUAGE_LABEL[l]), value: l }))}
                         value={f.language}
                         onChange={(v) => set({ language: v as typeof f.language })}
                       />
                       <div dir={dirOf(f.language)} lang={f.language}>
                         <TextField
-                          label="Category"
+                          label={t("contact.faq.category")}
                           error={errorAt(`faq.${i}.category`)}
                           value={f.category}
                           onChange={(v) => set({ category: v })}
@@ -294,7 +265,7 @@ export default function ContactSettingsPage() {
                         />
                       </div>
                       <TextField
-                        label="Order"
+                        label={t("contact.faq.order")}
                         type="number"
                         value={String(f.position)}
                         onChange={(v) => set({ position: Number(v) })}
@@ -304,14 +275,14 @@ export default function ContactSettingsPage() {
                     <div dir={dirOf(f.language)} lang={f.language}>
                       <BlockStack gap="200">
                         <TextField
-                          label="Question"
+                          label={t("contact.faq.question")}
                           error={errorAt(`faq.${i}.question`)}
                           value={f.question}
                           onChange={(v) => set({ question: v })}
                           autoComplete="off"
                         />
                         <TextField
-                          label="Answer (rich text: <p>, <strong>, <em>, <ul>, <a>)"
+                          label={t("contact.faq.answer")}
                           value={f.answerHtml}
                           onChange={(v) => set({ answerHtml: v })}
                           multiline={3}
@@ -325,7 +296,7 @@ export default function ContactSettingsPage() {
                         variant="plain"
                         onClick={() => update({ faq: s.faq.filter((_, j) => j !== i) })}
                       >
-                        Remove question
+                        {t("contact.faq.remove")}
                       </Button>
                     </InlineStack>
                   </BlockStack>
@@ -349,42 +320,39 @@ export default function ContactSettingsPage() {
                     })
                   }
                 >
-                  Add question
+                  {t("contact.faq.add")}
                 </Button>
               </InlineStack>
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
-        <Layout.AnnotatedSection
-          title="Contact form and surveys"
-          description={
-            "Messages arrive in the Inbox. Closing a request can send a 1–5 satisfaction survey; an " +
-            "NPS survey can follow delivery."
-          }
-        >
+        <Layout.AnnotatedSection title={t("contact.form.title")} description={t("contact.form.description")}>
           <Card>
             <BlockStack gap="300">
               <Checkbox
-                label="Show the contact form"
+                label={t("contact.form.show")}
                 checked={s.form.enabled}
                 onChange={(v) => update({ form: { ...s.form, enabled: v } })}
               />
               <InlineStack gap="300">
-                {TOPICS.map((t) => (
+                {TOPICS.map((topic) => (
                   <Checkbox
-                    key={t}
-                    label={TOPIC_LABEL[t]}
-                    checked={s.form.topics.includes(t)}
+                    key={topic}
+                    label={codeLabel(t, "contact.topic", topic)}
+                    checked={s.form.topics.includes(topic)}
                     onChange={(on) =>
                       update({
-                        form: { ...s.form, topics: on ? [...s.form.topics, t] : s.form.topics.filter((x) => x !== t) },
+                        form: {
+                          ...s.form,
+                          topics: on ? [...s.form.topics, topic] : s.form.topics.filter((x) => x !== topic),
+                        },
                       })
                     }
                   />
                 ))}
               </InlineStack>
               <TextField
-                label="Promised reply time for form messages (business minutes)"
+                label={t("contact.form.replyMinutes")}
                 error={errorAt("form.replyMinutes")}
                 type="number"
                 value={String(s.form.replyMinutes)}
@@ -392,26 +360,26 @@ export default function ContactSettingsPage() {
                 autoComplete="off"
               />
               <TextField
-                label="Reply-to address for your replies"
+                label={t("contact.form.replyTo")}
                 error={errorAt("replyTo")}
                 type="email"
                 value={s.replyTo}
                 onChange={(v) => update({ replyTo: v })}
                 autoComplete="off"
-                helpText="Leave empty to use the shop's email."
+                helpText={t("contact.form.replyToHelp")}
               />
               <Checkbox
-                label="Send a satisfaction survey when a request is closed"
+                label={t("contact.surveys.csat")}
                 checked={s.surveys.csat}
                 onChange={(v) => update({ surveys: { ...s.surveys, csat: v } })}
               />
               <Checkbox
-                label="Send an NPS survey after delivery"
+                label={t("contact.surveys.nps")}
                 checked={s.surveys.nps}
                 onChange={(v) => update({ surveys: { ...s.surveys, nps: v } })}
               />
               <TextField
-                label="Days after delivery"
+                label={t("contact.surveys.days")}
                 error={errorAt("surveys.npsDaysAfterDelivery")}
                 type="number"
                 value={String(s.surveys.npsDaysAfterDelivery)}
