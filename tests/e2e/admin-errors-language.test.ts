@@ -106,6 +106,7 @@ describe.skipIf(!chromiumAvailable())("admin error pages and language, in the ad
       ["/app", "セットアップガイド", "admin-home-ja"],
       ["/app/loyalty", "獲得", "admin-loyalty-program-ja"],
       ["/app/loyalty/members", "検索", "admin-loyalty-members-ja"],
+      ["/app/returns", "返品を検索", "admin-returns-desk-ja"],
     ] as const) {
       const page = await open(path, "ja", 1280);
       const app = page.frameLocator("iframe#app");
