@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { processingWebhookFetch } from "../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
 import type { AdminClient } from "../shopify/admin.server";
+import type { ReturnPolicy } from "../domain/returns/policy";
 
 // The admin's GraphQL is the sandbox's Shopify (set once it exists; null: Shopify cannot be reached).
 const shopify = vi.hoisted(() => ({
@@ -237,6 +238,30 @@ describe("saving while others save", () => {
     const second = await save({ policy: first.body.policy, version: first.body.version }, { windowDays: 41 });
     expect(second.status).toBe(200);
     expect((await loadPolicy()).windowDays).toBe(41);
+  });
+});
+
+describe("a reason's photos", () => {
+  it("are asked for by the merchant's choice, saved from the policy page, and the Returns block is told", async () => {
+    const current: ReturnPolicy = await loadPolicy();
+    const photosOf = async () =>
+      Object.fromEntries(
+        ((await lookup()).body as { reasons: { id: string; photos: boolean }[] }).reasons.map((r) => [r.id, r.photos]),
+      );
+    await send({ policy: { ...current, storefrontLookup: true } });
+    // By default only "Damaged or defective" (Shopify's DEFECTIVE) asks for photos.
+    expect(await photosOf()).toMatchObject({ defective: true, too_small: false, wrong_item: false });
+    const reasons = current.reasons.map((r) =>
+      r.id === "defective" ? { ...r, askPhotos: false } : r.id === "wrong_item" ? { ...r, askPhotos: true } : r,
+    );
+    const saved = await send({ policy: { ...current, storefrontLookup: true, reasons } });
+    expect(saved.status).toBe(200);
+    expect(await photosOf()).toMatchObject({ defective: false, too_small: false, wrong_item: true });
+    const refused = await send({
+      policy: { ...current, reasons: current.reasons.map((r) => ({ ...r, askPhotos: "yes" })) },
+    });
+    expect(refused.status).toBe(400);
+    await send({ policy: current });
   });
 });
 

@@ -40,6 +40,7 @@ import {
   type PolicyProblem,
   type ReturnPolicy,
 } from "../domain/returns/policy";
+import { asksForPhotos } from "../domain/returns/photos";
 import { fromMinor, toMinor } from "../domain/shared/money";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -392,6 +393,12 @@ export default function ReturnPolicyPage() {
                         label="Ask for a note"
                         checked={r.requireNote}
                         onChange={(requireNote) => setReason(i, { requireNote })}
+                      />
+                      <Checkbox
+                        label="Ask for photos"
+                        helpText="Up to 3 photos the shopper may add; on by default for damaged or defective items."
+                        checked={asksForPhotos(r)}
+                        onChange={(askPhotos) => setReason(i, { askPhotos })}
                       />
                       <Button
                         variant="plain"
