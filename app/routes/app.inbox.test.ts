@@ -23,10 +23,10 @@ vi.mock("../shopify.server", async (importOriginal) => {
   };
 });
 
-type Route = {
+interface Route {
   loader: (args: { request: Request; params: object; context: object }) => Promise<Response>;
   action?: (args: { request: Request; params: object; context: object }) => Promise<Response>;
-};
+}
 let t: TestDatabase;
 let inbox: Route;
 let requestPage: Route;
@@ -236,7 +236,15 @@ describe("saved replies", () => {
   it("fall back to English for a language without its own, and say which placeholders stayed empty", async () => {
     const { id } = await save({ title: "Thanks", "body.en": "Thanks {{ customer.first_name }} ({{ order.name }})" });
     await t.db.contactRequest.create({
-      data: { id: "req-ja", shop: SHOP, number: 500, topic: "other", name: "Guest", locale: "ja", lastMessageAt: at(0) },
+      data: {
+        id: "req-ja",
+        shop: SHOP,
+        number: 500,
+        topic: "other",
+        name: "Guest",
+        locale: "ja",
+        lastMessageAt: at(0),
+      },
     });
     const answer = await read<{ inserted: { language: string; text: string; empty: string[] } }>(
       call(requestPage, "action", "/app/inbox/req-ja", { intent: "insertSavedReply", savedReplyId: id! }, "req-ja"),
