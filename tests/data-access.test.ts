@@ -41,6 +41,7 @@ const OWNERS: Record<string, string[]> = {
   ReturnCase: RETURNS,
   ReturnCaseLine: RETURNS,
   ReturnLineClaim: RETURNS,
+  ReturnCasePhoto: RETURNS,
   LoyaltySettings: LOYALTY,
   LoyaltyReward: LOYALTY,
   LoyaltyMember: LOYALTY,
