@@ -41,6 +41,7 @@ import {
   type ShopSize,
 } from "./admin-shop";
 import { appNodeArgs, appTuning, killChildren, startServer, stopChild, threadClock, type Server } from "./processes";
+import { createScratchDatabase, postgresAdminUrl, postgresReachable } from "./postgres-scratch";
 
 const root = join(import.meta.dirname, "..");
 const resultsDir = join(root, "bench/results");
@@ -75,7 +76,6 @@ const skipBuild = process.argv.includes("--no-build") || process.env.BENCH_NO_BU
 const keep = process.argv.includes("--keep");
 /** Only generate the shops (implies --keep): for query plans, with no server started. */
 const generateOnly = process.argv.includes("--generate-only");
-const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
 const TARGET_P95_MS = 1000;
 const API_KEY = "aftercare-bench-key";
@@ -153,39 +153,15 @@ async function sqliteScratch(): Promise<Scratch> {
   };
 }
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 async function postgresScratch(): Promise<Scratch> {
-  const name = `aftercare_bench_admin_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(postgresAdminUrl);
-  u.pathname = `/${name}`;
-  const url = u.href;
+  const scratchDb = await createScratchDatabase("aftercare_bench_admin");
+  const url = scratchDb.url;
   await migrate(url);
   return {
     kind: "postgresql",
     url,
     writer: () => postgresWriter(url),
-    async drop() {
-      const cleanup = new pg.Client({ connectionString: postgresAdminUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
+    drop: scratchDb.drop,
   };
 }
 

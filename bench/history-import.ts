@@ -33,6 +33,7 @@ import { createInterface } from "node:readline";
 import pg from "pg";
 
 import { children, stopChild } from "./processes";
+import { postgresAdminUrl, postgresReachable } from "./postgres-scratch";
 
 const root = join(import.meta.dirname, "..");
 
@@ -50,9 +51,8 @@ const SIZES = [
 ].sort((a, b) => a - b);
 const LARGEST = SIZES[SIZES.length - 1];
 const DB_CHOICE = option("db", "all");
-const POSTGRES_ADMIN = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 // Scratch databases are made by the tests' helper, which reads the server from here.
-process.env.TEST_POSTGRES_URL = POSTGRES_ADMIN;
+process.env.TEST_POSTGRES_URL = postgresAdminUrl;
 process.env.NODE_ENV ??= "development";
 const TARGET = 2000;
 /** V8's old-space limit for the second import of each size (0: no second import). */
@@ -64,17 +64,6 @@ const fmt = (n: number, digits = 0) =>
 const log = (line: string) => console.log(line);
 
 type Kind = "sqlite" | "postgresql";
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface ImportFigures {
   bulkQueryS: number;
@@ -286,7 +275,7 @@ async function main() {
   if (DB_CHOICE === "all" || DB_CHOICE === "sqlite") kinds.push("sqlite");
   if (DB_CHOICE === "all" || DB_CHOICE === "postgresql") {
     if (await postgresReachable()) kinds.push("postgresql");
-    else log(`PostgreSQL does not answer at ${POSTGRES_ADMIN}: skipped`);
+    else log(`PostgreSQL does not answer at ${postgresAdminUrl}: skipped`);
   }
   const dir = join(root, "bench/results");
   mkdirSync(dir, { recursive: true });

@@ -24,6 +24,8 @@ import { join } from "node:path";
 import pg from "pg";
 import Database from "better-sqlite3";
 
+import { postgresAdminUrl, postgresReachable } from "./postgres-scratch";
+
 process.env.NODE_ENV ??= "production";
 process.env.SHOPIFY_API_KEY ??= "bench-key";
 process.env.SHOPIFY_API_SECRET ??= "bench-secret";
@@ -48,7 +50,6 @@ const ORDER_CONCURRENCY = bounded(option("order-concurrency", "4"), 1, 64);
 const MAX_REQUESTS = 2_000_000;
 const SHOP = "bench-loyalty.myshopify.com";
 const SECRET = process.env.SHOPIFY_API_SECRET!;
-const POSTGRES_ADMIN = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -118,17 +119,6 @@ function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: 
 // Scratch databases, migrated with the same SQL files production applies.
 
 type Kind = "sqlite" | "postgresql";
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Bulk generation, set-based: each step is one transaction of INSERT … SELECT over a generated
@@ -547,7 +537,7 @@ async function main() {
   if (DB_CHOICE === "all" || DB_CHOICE === "sqlite") kinds.push("sqlite");
   if (DB_CHOICE === "all" || DB_CHOICE === "postgresql") {
     if (await postgresReachable()) kinds.push("postgresql");
-    else log(`  PostgreSQL not reachable at ${POSTGRES_ADMIN}: skipped`);
+    else log(`  PostgreSQL not reachable at ${postgresAdminUrl}: skipped`);
   }
 
   const body = JSON.stringify({ total: 250, pending: 10, available: 240 });

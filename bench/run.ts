@@ -27,6 +27,7 @@ import {
   threadClock,
   type ThreadClock,
 } from "./processes";
+import { createScratchDatabase, postgresAdminUrl, postgresReachable } from "./postgres-scratch";
 
 const root = join(import.meta.dirname, "..");
 const resultsDir = join(root, "bench/results");
@@ -64,7 +65,6 @@ const streamRates = option("rates", "250,500,1000,1500,2000,3000")
   .filter((r) => r > 0 && r <= 20_000);
 const streamSeconds = Math.min(Math.max(Number(option("stream_seconds", "5")), 1), 60);
 const streamWorkers = Math.min(Math.max(Math.round(Number(option("workers", "1"))), 1), 16);
-const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 /** After each app window, how long the app may take to work off its backlog before we call it lost. */
 const DRAIN_LIMIT_MS = 90_000;
 
@@ -283,34 +283,10 @@ function sqliteScratch(): Scratch {
   };
 }
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 async function postgresScratch(): Promise<Scratch> {
-  const name = `aftercare_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(postgresAdminUrl);
-  u.pathname = `/${name}`;
-  const url = u.href;
-  const drop = async () => {
-    const cleanup = new pg.Client({ connectionString: postgresAdminUrl });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
-  };
+  const scratchDb = await createScratchDatabase("aftercare_bench");
+  const url = scratchDb.url;
+  const drop = scratchDb.drop;
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();

@@ -29,6 +29,7 @@ import { signProxyQuery } from "../sandbox/app-proxy";
 import { shippedAsset } from "../scripts/build-storefront.mjs";
 
 import { appNodeArgs, appTuning, killChildren, startServer, stopChild } from "./processes";
+import { createScratchDatabase, postgresAdminUrl, postgresReachable } from "./postgres-scratch";
 
 const root = join(import.meta.dirname, "..");
 const resultsDir = join(root, "bench/results");
@@ -48,7 +49,6 @@ const durationS = Math.min(Math.max(Number(option("duration", "5")), 1), 60);
 const lighthouseRuns = Math.min(Math.max(Number(option("runs", "3")), 1), 9);
 const skipBuild = process.argv.includes("--no-build") || process.env.BENCH_NO_BUILD === "1";
 const skipLighthouse = process.argv.includes("--no-lighthouse") || process.env.BENCH_NO_LIGHTHOUSE === "1";
-const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
 const TARGET = { p99Ms: 50, blockJsGzipBytes: 10 * 1024, lighthouseDrop: 2 };
 const SECRET = `bench-secret-${randomBytes(8).toString("hex")}`;
@@ -402,28 +402,9 @@ function sqliteScratch(): Scratch {
   };
 }
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 async function postgresScratch(): Promise<Scratch> {
-  const name = `aftercare_bench_tracking_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(postgresAdminUrl);
-  u.pathname = `/${name}`;
-  const url = u.href;
+  const scratchDb = await createScratchDatabase("aftercare_bench_tracking");
+  const url = scratchDb.url;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   for (const sql of migrationSql("prisma/postgres/migrations")) await client.query(sql);
@@ -474,12 +455,7 @@ async function postgresScratch(): Promise<Scratch> {
         await c.end();
       }
     },
-    async drop() {
-      const cleanup = new pg.Client({ connectionString: postgresAdminUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
+    drop: scratchDb.drop,
   };
 }
 
