@@ -7,8 +7,6 @@
  * empty the bucket to make the app's retry path run.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 
 import {
   type DocumentNode,
@@ -22,17 +20,14 @@ import {
   type SelectionSetNode,
   GraphQLError,
   Kind,
-  buildClientSchema,
   execute,
   executeSync,
   getNamedType,
-  getOperationAST,
   isLeafType,
   isListType,
   isNonNullType,
   isObjectType,
   parse,
-  validate,
   valueFromASTUntyped,
   type GraphQLObjectType,
   type GraphQLOutputType,
@@ -48,6 +43,7 @@ import {
 import { type BulkOperation, gidOf as bulkGid } from "./bulk-operations";
 import type { StoredFile } from "./staged-uploads";
 import * as commerce from "./commerce";
+import { prepareOperation, schemaLoader, type GraphqlRequestBody } from "./graphql-request";
 import type { Engine, UserError } from "./commerce";
 import {
   type Address,
@@ -86,17 +82,8 @@ type Any = any;
 export const ADMIN_API_VERSION = "2026-07";
 export const SUPPORTED_API_VERSIONS = [ADMIN_API_VERSION];
 
-let cachedSchema: GraphQLSchema | null = null;
-
 /** Shopify's Admin schema for 2026-07, built once per process (~0.2 s). */
-export function adminSchema(): GraphQLSchema {
-  if (!cachedSchema) {
-    const file = new URL("../schema/admin_2026-07.json.gz", import.meta.url);
-    const introspection = JSON.parse(gunzipSync(readFileSync(file)).toString("utf8"));
-    cachedSchema = buildClientSchema(introspection.data ?? introspection);
-  }
-  return cachedSchema;
-}
+export const adminSchema = schemaLoader("admin_2026-07.json.gz");
 
 export interface GraphqlContext {
   engine: Engine;
@@ -2252,11 +2239,7 @@ export class Throttle {
   }
 }
 
-export interface GraphqlRequestBody {
-  query: string;
-  variables?: Record<string, unknown> | null;
-  operationName?: string | null;
-}
+export type { GraphqlRequestBody };
 
 /** Runs one Admin GraphQL request for a shop and returns Shopify's JSON body. */
 export async function executeAdmin(
@@ -2266,21 +2249,9 @@ export async function executeAdmin(
   body: GraphqlRequestBody,
 ): Promise<Record<string, unknown>> {
   const schema = adminSchema();
-  let document: DocumentNode;
-  try {
-    document = parse(body.query);
-  } catch (error) {
-    const e = error as GraphQLError;
-    return { errors: [{ message: e.message, locations: e.locations, extensions: { code: "PARSE_ERROR" } }] };
-  }
-  const validationErrors = validate(schema, document);
-  if (validationErrors.length)
-    return {
-      errors: validationErrors.map((e) => ({ ...e.toJSON(), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })),
-    };
-  const op = getOperationAST(document, body.operationName ?? undefined);
-  if (!op) return { errors: [{ message: "An operation name is required when the document has several operations." }] };
-  if (op.operation === "subscription") return { errors: [{ message: "Subscriptions are not supported." }] };
+  const prepared = prepareOperation(schema, body);
+  if (prepared.errors) return { errors: prepared.errors };
+  const { document, op } = prepared;
 
   const fragments = Object.fromEntries(
     document.definitions

@@ -9,23 +9,18 @@
  * return answers exactly like one that does not exist.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 
 import {
-  type DocumentNode,
   type GraphQLFieldResolver,
   type GraphQLSchema,
   type GraphQLTypeResolver,
   GraphQLError,
-  buildClientSchema,
   execute,
-  getOperationAST,
   parse,
-  validate,
 } from "graphql";
 
 import * as commerce from "./commerce";
+import { prepareOperation, schemaLoader, type GraphqlRequestBody } from "./graphql-request";
 import type { Engine, UserError } from "./commerce";
 import { returnAmounts, rulesForOrder, windowExpired } from "./customer-graphql-return-rules";
 import { RETURN_REASON_DEFINITIONS, reasonDefinition, type ReturnReasonDefinition } from "./return-reasons";
@@ -56,17 +51,8 @@ type Any = any;
 
 export const CUSTOMER_API_VERSION = "2026-07";
 
-let cachedSchema: GraphQLSchema | null = null;
-
 /** Shopify's Customer Account schema for 2026-07, built once per process. */
-export function customerSchema(): GraphQLSchema {
-  if (!cachedSchema) {
-    const file = new URL("../schema/customer_2026-07.json.gz", import.meta.url);
-    const introspection = JSON.parse(gunzipSync(readFileSync(file)).toString("utf8"));
-    cachedSchema = buildClientSchema(introspection.data ?? introspection);
-  }
-  return cachedSchema;
-}
+export const customerSchema = schemaLoader("customer_2026-07.json.gz");
 
 export class CustomerApiNotImplemented extends GraphQLError {
   constructor(what: string) {
@@ -795,11 +781,7 @@ const typeResolver: GraphQLTypeResolver<Any, Ctx> = (value, _ctx, _info, abstrac
   throw new CustomerApiNotImplemented(`a concrete type for ${abstractType.name}`);
 };
 
-export interface CustomerGraphqlBody {
-  query: string;
-  variables?: Record<string, unknown> | null;
-  operationName?: string | null;
-}
+export type CustomerGraphqlBody = GraphqlRequestBody;
 
 /** Runs one Customer Account API request as a customer and returns Shopify's JSON body. */
 export async function executeCustomer(
@@ -809,19 +791,9 @@ export async function executeCustomer(
   body: CustomerGraphqlBody,
 ): Promise<Record<string, unknown>> {
   const schema = customerSchema();
-  let document: DocumentNode;
-  try {
-    document = parse(body.query);
-  } catch (error) {
-    const e = error as GraphQLError;
-    return { errors: [{ message: e.message, locations: e.locations, extensions: { code: "PARSE_ERROR" } }] };
-  }
-  const invalid = validate(schema, document);
-  if (invalid.length)
-    return { errors: invalid.map((e) => ({ ...e.toJSON(), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })) };
-  const op = getOperationAST(document, body.operationName ?? undefined);
-  if (!op) return { errors: [{ message: "An operation name is required when the document has several operations." }] };
-  if (op.operation === "subscription") return { errors: [{ message: "Subscriptions are not supported." }] };
+  const prepared = prepareOperation(schema, body);
+  if (prepared.errors) return { errors: prepared.errors };
+  const { document, op } = prepared;
   const result = await execute({
     schema,
     document,
