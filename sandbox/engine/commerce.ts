@@ -465,7 +465,7 @@ export interface InvoiceEmailInput {
 /**
  * orderInvoiceSend: Shopify emails the customer an invoice for what the order still owes, with a
  * link to pay it. The sandbox keeps the email on the order (Order.invoices) and the link opens its
- * pay page. The resolver refuses, as not implemented, what it does not model (a custom `from`,
+ * pay page. The resolver refuses loudly (SANDBOX_NOT_IMPLEMENTED) what it does not model (a custom `from`,
  * `bcc` or `body`, or an invoice for an order that owes nothing).
  */
 export function sendOrderInvoice(
