@@ -18,6 +18,11 @@ import {
   TextField,
 } from "@shopify/polaris";
 
+import { problemText } from "../locales/admin/problems";
+import { useT } from "../locales/admin/use-admin-language";
+
+import type { Shown } from "./NotSavedBanner";
+
 export interface EmailTemplateText {
   subject: string;
   body: string;
@@ -29,8 +34,7 @@ export interface TemplateVariable {
 }
 
 export type EmailPreviewAnswer =
-  | { ok: true; intent: "preview"; subject: string; html: string }
-  | { ok: false; problems: { path: string; message: string }[] };
+  { ok: true; intent: "preview"; subject: string; html: string } | { ok: false; problems: Shown[] };
 
 interface Choice {
   value: string;
@@ -52,36 +56,47 @@ export function EmailTemplateFields(props: {
   status?: ReactNode;
 }) {
   const { template, onChange, errors } = props;
+  const t = useT();
   return (
     <BlockStack gap="300">
       <InlineStack gap="300" blockAlign="end" wrap>
-        <Select label="Email" options={props.emails} value={props.email} onChange={props.onEmailChange} />
-        <Select label="Language" options={props.languages} value={props.language} onChange={props.onLanguageChange} />
+        <Select
+          label={t("emailEditor.email")}
+          options={props.emails}
+          value={props.email}
+          onChange={props.onEmailChange}
+        />
+        <Select
+          label={t("emailEditor.language")}
+          options={props.languages}
+          value={props.language}
+          onChange={props.onLanguageChange}
+        />
         {props.status}
       </InlineStack>
       <InlineGrid columns={{ xs: 1, md: "minmax(0, 3fr) minmax(0, 2fr)" }} gap="400">
         <BlockStack gap="300">
           <TextField
-            label="Subject"
+            label={t("emailEditor.subject")}
             value={template.subject}
             onChange={(v) => onChange("subject", v)}
             autoComplete="off"
             error={errors?.subject}
           />
           <TextField
-            label="Message"
+            label={t("emailEditor.message")}
             value={template.body}
             onChange={(v) => onChange("body", v)}
             multiline={12}
             autoComplete="off"
-            helpText="Plain text: a blank line starts a paragraph, and links become clickable."
+            helpText={t("emailEditor.messageHelp")}
             error={errors?.body}
           />
         </BlockStack>
         <Box background="bg-surface-secondary" padding="300" borderRadius="200">
           <BlockStack gap="200">
             <Text as="h3" variant="headingSm">
-              Liquid variables
+              {t("emailEditor.variables")}
             </Text>
             <List gap="extraTight">
               {props.variables.map((v) => (
@@ -124,29 +139,30 @@ export function EmailPreview({
   loading: boolean;
   height?: number;
 }) {
+  const t = useT();
   return (
     <BlockStack gap="200">
       <InlineStack gap="200" blockAlign="center">
         <Text as="h2" variant="headingMd">
-          Preview
+          {t("emailEditor.preview")}
         </Text>
-        {loading ? <Spinner size="small" accessibilityLabel="Updating the preview" /> : null}
+        {loading ? <Spinner size="small" accessibilityLabel={t("emailEditor.updating")} /> : null}
       </InlineStack>
       {answer && !answer.ok ? (
-        <Banner tone="critical" title="This template cannot make an email yet">
-          <p>{answer.problems.map((p) => p.message).join(" ")}</p>
+        <Banner tone="critical" title={t("emailEditor.cannotRender")}>
+          <p>{answer.problems.map((p) => (p.key ? problemText(t, p) : p.message)).join(" ")}</p>
         </Banner>
       ) : null}
       {answer && answer.ok ? (
         <BlockStack gap="200">
           <Text as="p" variant="bodySm" tone="subdued">
-            Subject
+            {t("emailEditor.subject")}
           </Text>
           <Text as="p" fontWeight="semibold">
             {answer.subject}
           </Text>
           <iframe
-            title="Email preview"
+            title={t("emailEditor.previewFrame")}
             srcDoc={answer.html}
             sandbox=""
             style={{ width: "100%", height, border: "1px solid #e3e3e3", borderRadius: 8 }}

@@ -5,7 +5,7 @@ import { useT } from "../locales/admin/use-admin-language";
 import type { Translate } from "../locales/admin";
 
 // A problem from a form not yet moved to the locale files carries its English message only.
-type Shown = FieldProblem | { path: string; message: string; key?: undefined };
+export type Shown = FieldProblem | { path: string; message: string; key?: undefined };
 const shownText = (t: Translate, p: Shown) => (p.key ? problemText(t, p) : p.message);
 
 /**

@@ -22,6 +22,8 @@ import {
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
+import { said, type Said } from "../locales/admin";
+import { fieldProblem } from "../locales/admin/problems";
 import { useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
@@ -51,7 +53,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 type ActionAnswer =
-  | { ok: true; policy: ReturnPolicy; version: string; storefrontNotice?: string }
+  | { ok: true; policy: ReturnPolicy; version: string; storefrontNotice?: Said }
   | { ok: false; problems: PolicyProblem[]; conflict?: true };
 
 // POST (JSON): the policy and the version the page was loaded with. 409 when someone else has
@@ -63,10 +65,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     body = await request.json();
   } catch {
-    return json<ActionAnswer>(
-      { ok: false, problems: [{ path: "", message: "The policy could not be read. Reload the page and try again." }] },
-      { status: 400 },
-    );
+    return json<ActionAnswer>({ ok: false, problems: [fieldProblem("", "policy.unreadable")] }, { status: 400 });
   }
   const expected = body?.version === undefined ? null : String(body.version);
   const result = await saveReturnPolicyFields(db(), session.shop, body?.policy, expected);
@@ -77,27 +76,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     await publishStorefrontLookup(adminClient(admin.graphql), result.policy.storefrontLookup);
   } catch (error) {
     console.error("[returns] could not publish the storefront lookup setting", error);
-    return json<ActionAnswer>({
-      ...result,
-      storefrontNotice:
-        "Saved. Shopify could not be reached to update the storefront's Returns block; save again in a " +
-        "moment so the block shows the order lookup as you set it.",
-    });
+    return json<ActionAnswer>({ ...result, storefrontNotice: said("policy.storefrontNotice") });
   }
   return json<ActionAnswer>(result);
-};
-
-const LANGUAGE_LABELS: Record<Language, string> = { en: "English", ko: "Korean", ja: "Japanese", fa: "Persian" };
-const REASON_LABELS: Record<(typeof SHOPIFY_RETURN_REASONS)[number], string> = {
-  COLOR: "Color",
-  DEFECTIVE: "Defective",
-  NOT_AS_DESCRIBED: "Not as described",
-  OTHER: "Other",
-  SIZE_TOO_LARGE: "Size too large",
-  SIZE_TOO_SMALL: "Size too small",
-  STYLE: "Style",
-  UNWANTED: "Unwanted",
-  WRONG_ITEM: "Wrong item",
 };
 
 /** A number field's text as the policy's number; anything else stays visible to the validator. */
@@ -128,9 +109,10 @@ export default function ReturnPolicyPage() {
       setBaseline(save.data.policy);
       setPolicy(save.data.policy);
       setVersion(save.data.version);
-      if (save.data.storefrontNotice) shopify.toast.show(save.data.storefrontNotice, { isError: true });
-      else shopify.toast.show("Return policy saved");
-    } else if (save.data.conflict) shopify.toast.show("Not saved: someone else changed the policy", { isError: true });
+      if (save.data.storefrontNotice)
+        shopify.toast.show(t(save.data.storefrontNotice.key, save.data.storefrontNotice.values), { isError: true });
+      else shopify.toast.show(t("policy.saved"));
+    } else if (save.data.conflict) shopify.toast.show(t("policy.conflict"), { isError: true });
     else shopify.toast.show(t("form.needsFixing"), { isError: true });
   }, [save.state, save.data, shopify, t]);
 
@@ -211,53 +193,40 @@ export default function ReturnPolicyPage() {
     <>
       <SaveBar id="returns-policy-save-bar">
         <button type="button" variant="primary" onClick={submit} disabled={save.state !== "idle"}>
-          Save
+          {t("form.save")}
         </button>
         <button type="button" onClick={discard}>
-          Discard
+          {t("form.discard")}
         </button>
       </SaveBar>
       <BlockStack gap="400">
         <NotSavedBanner
-          title="The policy was not saved"
+          title={t("policy.notSaved")}
           problems={problems}
           stale={Boolean(save.data && "conflict" in save.data)}
         />
         <Layout>
-          <Layout.AnnotatedSection
-            title="Window"
-            description={
-              "Counted from delivery; if a shipment was never marked delivered, from fulfilment, then " +
-              "from the order date."
-            }
-          >
+          <Layout.AnnotatedSection title={t("policy.window")} description={t("policy.windowHelp")}>
             <Card>
               <FormLayout>
                 <Checkbox
-                  label="Take returns online (customer accounts and the storefront Returns block)"
+                  label={t("policy.enabled")}
                   checked={policy.enabled}
                   onChange={(enabled) => setPolicy((p) => ({ ...p, enabled }))}
                 />
                 <Checkbox
-                  label="Let shoppers find an order by its number and email in the storefront Returns block"
-                  helpText={
-                    "Off: shoppers sign in to their customer account (Shopify emails them a code, guests " +
-                    "included) and start the return from their order. On: the block also takes an order " +
-                    "number and email without signing in. That lookup does not meet Built for Shopify's " +
-                    "requirement (since 1 December 2026) that returns apps sign shoppers in through the " +
-                    "Customer Account API."
-                  }
+                  label={t("policy.lookup")}
+                  helpText={t("policy.lookupHelp")}
                   checked={policy.storefrontLookup}
                   onChange={(storefrontLookup) => setPolicy((p) => ({ ...p, storefrontLookup }))}
                 />
                 {policy.storefrontLookup ? (
-                  <Banner tone="warning" title="Does not meet Built for Shopify">
-                    Shoppers can start a return without signing in. Built for Shopify requires returns apps to
-                    authenticate shoppers through the Customer Account API.
+                  <Banner tone="warning" title={t("policy.lookupWarning")}>
+                    {t("policy.lookupWarningBody")}
                   </Banner>
                 ) : null}
                 <TextField
-                  label="Return window (days)"
+                  label={t("policy.windowDays")}
                   type="number"
                   min={1}
                   max={365}
@@ -269,14 +238,11 @@ export default function ReturnPolicyPage() {
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection
-            title="Exclusions"
-            description="Items that cannot be returned. Shoppers see why (for example “Final sale”)."
-          >
+          <Layout.AnnotatedSection title={t("policy.exclusions")} description={t("policy.exclusionsHelp")}>
             <Card>
               <FormLayout>
                 <TextField
-                  label="Product tags"
+                  label={t("policy.tags")}
                   value={tags}
                   onChange={(v) => {
                     setTags(v);
@@ -287,18 +253,16 @@ export default function ReturnPolicyPage() {
                         .filter(Boolean),
                     });
                   }}
-                  helpText="Comma-separated, e.g. final-sale"
+                  helpText={t("policy.tagsHelp")}
                   error={problemAt("exclusions.tags")}
                   autoComplete="off"
                 />
                 <InlineStack gap="300" blockAlign="center">
-                  <Text as="span">
-                    {productCount} product{productCount === 1 ? "" : "s"} excluded
-                  </Text>
-                  <Button onClick={pickProducts}>Choose products</Button>
+                  <Text as="span">{t("policy.productsExcluded", { count: productCount })}</Text>
+                  <Button onClick={pickProducts}>{t("policy.chooseProducts")}</Button>
                   {productCount ? (
                     <Button variant="plain" onClick={() => set("exclusions", { productIds: [] })}>
-                      Clear
+                      {t("policy.clear")}
                     </Button>
                   ) : null}
                 </InlineStack>
@@ -306,10 +270,10 @@ export default function ReturnPolicyPage() {
                   <InlineStack gap="300" blockAlign="center">
                     <Text as="span">
                       {excludedCollections.length
-                        ? `Collections excluded (${excludedCollections.length})`
-                        : "No collections excluded"}
+                        ? t("policy.collectionsExcluded", { count: excludedCollections.length })
+                        : t("policy.noCollections")}
                     </Text>
-                    <Button onClick={pickCollections}>Choose collections</Button>
+                    <Button onClick={pickCollections}>{t("policy.chooseCollections")}</Button>
                   </InlineStack>
                   {excludedCollections.length ? (
                     <InlineStack gap="200">
@@ -326,27 +290,21 @@ export default function ReturnPolicyPage() {
                     </InlineStack>
                   ) : null}
                   <Text as="p" tone="subdued" variant="bodySm">
-                    Every product in these collections, including products added to them later.
+                    {t("policy.collectionsHelp")}
                   </Text>
                   {problemAt("exclusions.collections") ? (
                     <InlineError message={problemAt("exclusions.collections")!} fieldID="excluded-collections" />
                   ) : null}
                 </BlockStack>
                 <Checkbox
-                  label="Discounted items cannot be returned"
+                  label={t("policy.discounted")}
                   checked={policy.exclusions.discountedItems}
                   onChange={(discountedItems) => set("exclusions", { discountedItems })}
                 />
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection
-            title="Reasons"
-            description={
-              "Shown to shoppers in this order, in their language (English is used where a translation " +
-              "is empty). Each maps to Shopify's return reason."
-            }
-          >
+          <Layout.AnnotatedSection title={t("policy.reasons")} description={t("policy.reasonsHelp")}>
             <Card>
               <BlockStack gap="400">
                 {problemAt("reasons") ? <Banner tone="critical">{problemAt("reasons")}</Banner> : null}
@@ -356,23 +314,26 @@ export default function ReturnPolicyPage() {
                   <BlockStack gap="200" key={i}>
                     <InlineGrid columns={{ xs: 1, md: "2fr 1fr 1fr" }} gap="200">
                       <TextField
-                        label={`Reason ${i + 1} (English)`}
+                        label={t("policy.reasonLabel", { number: i + 1 })}
                         value={r.label.en}
                         onChange={(en) => setReason(i, { label: { ...r.label, en } })}
                         error={problemAt(`reasons.${i}.label`)}
                         autoComplete="off"
                       />
                       <TextField
-                        label="Code"
+                        label={t("policy.code")}
                         value={r.id}
                         onChange={(id) => setReason(i, { id })}
                         error={problemAt(`reasons.${i}.id`)}
                         autoComplete="off"
-                        helpText="Used in reports"
+                        helpText={t("policy.codeHelp")}
                       />
                       <Select
-                        label="Shopify reason"
-                        options={SHOPIFY_RETURN_REASONS.map((v) => ({ value: v, label: REASON_LABELS[v] }))}
+                        label={t("policy.shopifyReason")}
+                        options={SHOPIFY_RETURN_REASONS.map((v) => ({
+                          value: v,
+                          label: t(`shopifyReturnReason.${v}`),
+                        }))}
                         value={r.shopifyReason}
                         onChange={(v) => setReason(i, { shopifyReason: v as never })}
                       />
@@ -381,7 +342,7 @@ export default function ReturnPolicyPage() {
                       {LANGUAGES.filter((l) => l !== "en").map((l) => (
                         <TextField
                           key={l}
-                          label={LANGUAGE_LABELS[l]}
+                          label={t(`language.${l}`)}
                           value={r.label[l]}
                           onChange={(v) => setReason(i, { label: { ...r.label, [l]: v } })}
                           autoComplete="off"
@@ -390,13 +351,13 @@ export default function ReturnPolicyPage() {
                     </InlineGrid>
                     <InlineStack gap="300" blockAlign="center">
                       <Checkbox
-                        label="Ask for a note"
+                        label={t("policy.askNote")}
                         checked={r.requireNote}
                         onChange={(requireNote) => setReason(i, { requireNote })}
                       />
                       <Checkbox
-                        label="Ask for photos"
-                        helpText="Up to 3 photos the shopper may add; on by default for damaged or defective items."
+                        label={t("policy.askPhotos")}
+                        helpText={t("policy.askPhotosHelp")}
                         checked={asksForPhotos(r)}
                         onChange={(askPhotos) => setReason(i, { askPhotos })}
                       />
@@ -404,17 +365,21 @@ export default function ReturnPolicyPage() {
                         variant="plain"
                         disabled={i === 0}
                         onClick={() => moveReason(i, -1)}
-                        accessibilityLabel={`Move ${r.label.en || "reason"} up`}
+                        accessibilityLabel={t("policy.moveUpLabel", {
+                          reason: r.label.en || t("policy.reasonFallback"),
+                        })}
                       >
-                        Move up
+                        {t("policy.moveUp")}
                       </Button>
                       <Button
                         variant="plain"
                         disabled={i === reasons.length - 1}
                         onClick={() => moveReason(i, 1)}
-                        accessibilityLabel={`Move ${r.label.en || "reason"} down`}
+                        accessibilityLabel={t("policy.moveDownLabel", {
+                          reason: r.label.en || t("policy.reasonFallback"),
+                        })}
                       >
-                        Move down
+                        {t("policy.moveDown")}
                       </Button>
                       <Button
                         variant="plain"
@@ -422,37 +387,34 @@ export default function ReturnPolicyPage() {
                         disabled={reasons.length === 1}
                         onClick={() => setPolicy((p) => ({ ...p, reasons: p.reasons.filter((_, j) => j !== i) }))}
                       >
-                        Remove
+                        {t("policy.remove")}
                       </Button>
                     </InlineStack>
                   </BlockStack>
                 ))}
                 <InlineStack>
-                  <Button onClick={addReason}>Add reason</Button>
+                  <Button onClick={addReason}>{t("policy.addReason")}</Button>
                 </InlineStack>
               </BlockStack>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection
-            title="Resolutions"
-            description="What shoppers can choose. A bonus on store credit or exchanges keeps revenue in your shop."
-          >
+          <Layout.AnnotatedSection title={t("policy.resolutions")} description={t("policy.resolutionsHelp")}>
             <Card>
               <FormLayout>
                 {problemAt("resolutions") ? <Banner tone="critical">{problemAt("resolutions")}</Banner> : null}
                 <Checkbox
-                  label="Refund to the original payment"
+                  label={t("policy.refund")}
                   checked={policy.resolutions.refund}
                   onChange={(refund) => set("resolutions", { refund })}
                 />
                 <FormLayout.Group>
                   <Checkbox
-                    label="Store credit"
+                    label={t("policy.storeCredit")}
                     checked={policy.resolutions.storeCredit}
                     onChange={(storeCredit) => set("resolutions", { storeCredit })}
                   />
                   <TextField
-                    label="Store credit bonus (%)"
+                    label={t("policy.storeCreditBonus")}
                     type="number"
                     min={0}
                     max={100}
@@ -463,18 +425,18 @@ export default function ReturnPolicyPage() {
                   />
                 </FormLayout.Group>
                 <Checkbox
-                  label="Exchange for another variant of the same product"
+                  label={t("policy.exchangeVariant")}
                   checked={policy.resolutions.exchangeVariant}
                   onChange={(exchangeVariant) => set("resolutions", { exchangeVariant })}
                 />
                 <FormLayout.Group>
                   <Checkbox
-                    label="Exchange for any product"
+                    label={t("policy.exchangeAny")}
                     checked={policy.resolutions.exchangeAny}
                     onChange={(exchangeAny) => set("resolutions", { exchangeAny })}
                   />
                   <TextField
-                    label="Exchange bonus (%)"
+                    label={t("policy.exchangeBonus")}
                     type="number"
                     min={0}
                     max={100}
@@ -487,15 +449,12 @@ export default function ReturnPolicyPage() {
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection
-            title="Fees"
-            description="Taken off what the shopper gets back; shown to them before they submit."
-          >
+          <Layout.AnnotatedSection title={t("policy.fees")} description={t("policy.feesHelp")}>
             <Card>
               <FormLayout>
                 <FormLayout.Group>
                   <TextField
-                    label="Restocking fee (%)"
+                    label={t("policy.restocking")}
                     type="number"
                     min={0}
                     max={100}
@@ -505,7 +464,7 @@ export default function ReturnPolicyPage() {
                     autoComplete="off"
                   />
                   <TextField
-                    label={`Return shipping fee (${currency})`}
+                    label={t("policy.shippingFee", { currency })}
                     value={shippingFee}
                     onChange={(v) => {
                       setShippingFee(v);
@@ -513,37 +472,31 @@ export default function ReturnPolicyPage() {
                     }}
                     error={
                       problemAt("fees.returnShippingMinor")
-                        ? `Enter an amount like 5.00 (${problemAt("fees.returnShippingMinor")})`
+                        ? t("policy.amountLike", { problem: problemAt("fees.returnShippingMinor")! })
                         : undefined
                     }
                     autoComplete="off"
                   />
                 </FormLayout.Group>
                 <Checkbox
-                  label="Waive fees for exchanges"
+                  label={t("policy.waive")}
                   checked={policy.fees.waiveForExchanges}
                   onChange={(waiveForExchanges) => set("fees", { waiveForExchanges })}
                 />
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection
-            title="Auto-approve"
-            description={
-              "Requests that meet every rule are approved and sent to Shopify right away; the rest " +
-              "wait on the desk."
-            }
-          >
+          <Layout.AnnotatedSection title={t("policy.autoApprove")} description={t("policy.autoApproveHelp")}>
             <Card>
               <FormLayout>
                 <Checkbox
-                  label="Approve matching requests automatically"
+                  label={t("policy.autoApproveOn")}
                   checked={policy.autoApprove.enabled}
                   onChange={(enabled) => set("autoApprove", { enabled })}
                 />
                 <ChoiceList
                   allowMultiple
-                  title="Only for these reasons (none chosen: any reason)"
+                  title={t("policy.autoApproveReasons")}
                   choices={reasons.map((r) => ({ label: r.label.en || r.id, value: r.id }))}
                   selected={policy.autoApprove.reasons}
                   onChange={(selected) => set("autoApprove", { reasons: selected })}
@@ -551,25 +504,25 @@ export default function ReturnPolicyPage() {
                 />
                 <FormLayout.Group>
                   <TextField
-                    label={`Orders up to (${currency})`}
+                    label={t("policy.maxOrderValue", { currency })}
                     value={maxValue}
                     onChange={(v) => {
                       setMaxValue(v);
                       set("autoApprove", { maxOrderValueMinor: v.trim() === "" ? null : money(v) });
                     }}
-                    helpText="Empty: any order value"
+                    helpText={t("policy.maxOrderValueHelp")}
                     error={problemAt("autoApprove.maxOrderValueMinor")}
                     autoComplete="off"
                   />
                   <TextField
-                    label="Customers with at most this many earlier returns"
+                    label={t("policy.maxPriorReturns")}
                     type="number"
                     min={0}
                     value={
                       policy.autoApprove.maxPriorReturns === null ? "" : String(policy.autoApprove.maxPriorReturns)
                     }
                     onChange={(v) => set("autoApprove", { maxPriorReturns: v.trim() === "" ? null : num(v) })}
-                    helpText="Empty: no limit"
+                    helpText={t("policy.maxPriorReturnsHelp")}
                     error={problemAt("autoApprove.maxPriorReturns")}
                     autoComplete="off"
                   />
@@ -577,16 +530,13 @@ export default function ReturnPolicyPage() {
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          <Layout.AnnotatedSection
-            title="Instructions and address"
-            description="Shown to the shopper once a return is approved, and in the approval email."
-          >
+          <Layout.AnnotatedSection title={t("policy.instructions")} description={t("policy.instructionsHelp")}>
             <Card>
               <FormLayout>
                 {LANGUAGES.map((l) => (
                   <TextField
                     key={l}
-                    label={`Instructions (${LANGUAGE_LABELS[l]})`}
+                    label={t("policy.instructionsIn", { language: t(`language.${l}`) })}
                     multiline={3}
                     value={policy.instructions[l]}
                     onChange={(v) => set("instructions", { [l]: v })}
@@ -595,7 +545,7 @@ export default function ReturnPolicyPage() {
                   />
                 ))}
                 <TextField
-                  label="Return address"
+                  label={t("policy.returnAddress")}
                   multiline={4}
                   value={policy.returnAddress}
                   onChange={(returnAddress) => setPolicy((p) => ({ ...p, returnAddress }))}
@@ -608,7 +558,7 @@ export default function ReturnPolicyPage() {
         </Layout>
         <InlineStack align="end">
           <Button variant="primary" onClick={submit} loading={save.state !== "idle"} disabled={!dirty}>
-            Save
+            {t("form.save")}
           </Button>
         </InlineStack>
       </BlockStack>

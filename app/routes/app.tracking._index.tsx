@@ -22,8 +22,9 @@ import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { getTrackingSettings } from "../models/tracking.server";
 import { previewTrackingEmail, updateTrackingSettings } from "../services/tracking/settings.server";
-import { TEMPLATE_VARIABLE_DESCRIPTIONS, TEMPLATE_VARIABLES, templateFor } from "../domain/tracking/email-templates";
+import { TEMPLATE_VARIABLES, templateFor } from "../domain/tracking/email-templates";
 import { fieldProblem } from "../locales/admin/problems";
+import { codeLabel } from "../locales/admin/codes";
 import { useT } from "../locales/admin/use-admin-language";
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
 import { validateTrackingSettings, type SettingsProblem, type TrackingSettings } from "../domain/tracking/settings";
@@ -91,28 +92,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ json, defaultShouldRevalidate }) =>
   isPreviewSubmission(json) ? false : defaultShouldRevalidate;
 
-const LANGUAGE_LABELS: Record<Language, string> = {
-  en: "English",
-  ko: "Korean (한국어)",
-  ja: "Japanese (日本語)",
-  fa: "Persian (فارسی)",
-};
-const MILESTONE_LABELS: Record<NotifiedMilestone, string> = {
-  shipped: "Shipped",
-  out_for_delivery: "Out for delivery",
-  delivered: "Delivered",
-  delayed: "Delayed",
-  exception: "Delivery problem",
-};
-const EMAIL_VARIABLES = TEMPLATE_VARIABLES.map((name) => ({ name, description: TEMPLATE_VARIABLE_DESCRIPTIONS[name] }));
-const DISPLAY_LABELS: Record<keyof TrackingSettings["display"], string> = {
-  items: "Items in each shipment",
-  itemImages: "Item images",
-  scans: "Carrier updates",
-  estimate: "Estimated delivery",
-  recommendations: "Recommended products",
-  contact: "How to contact you",
-};
+const DISPLAY_KEYS: (keyof TrackingSettings["display"])[] = [
+  "items",
+  "itemImages",
+  "scans",
+  "estimate",
+  "recommendations",
+  "contact",
+];
 
 const int = (value: string) => (value.trim() === "" ? NaN : Number(value));
 
@@ -129,13 +116,16 @@ export default function TrackingSettingsPage() {
   const dirty = useMemo(() => JSON.stringify(settings) !== JSON.stringify(baseline), [settings, baseline]);
   const problems = save.data && !save.data.ok ? save.data.problems : [];
   const t = useT();
+  const languages = LANGUAGES.map((l) => ({ label: t(`language.${l}`), value: l }));
+  const milestoneLabel = (m: string) => codeLabel(t, "milestone", m);
+  const variables = TEMPLATE_VARIABLES.map((name) => ({ name, description: t(`trackingVariable.${name}`) }));
 
   useEffect(() => {
     if (save.state !== "idle" || !save.data) return;
     if (save.data.ok && save.data.intent === "save") {
       setBaseline(save.data.settings);
       setSettings(save.data.settings);
-      shopify.toast.show("Tracking settings saved");
+      shopify.toast.show(t("trackingSettings.saved"));
     } else if (!save.data.ok) {
       shopify.toast.show(t("form.needsFixing"), { isError: true });
     }
@@ -207,17 +197,17 @@ export default function TrackingSettingsPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Branding
+                  {t("trackingSettings.branding")}
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
                     <TextField
-                      label="Accent colour"
+                      label={t("trackingSettings.accentColor")}
                       value={settings.branding.accentColor}
                       onChange={(v) => update("branding", { accentColor: v })}
                       autoComplete="off"
                       error={problemAt("branding.accentColor")}
-                      helpText="Used unless the theme block sets its own colour."
+                      helpText={t("trackingSettings.accentColorHelp")}
                       prefix={
                         <span
                           style={{
@@ -231,7 +221,7 @@ export default function TrackingSettingsPage() {
                       }
                     />
                     <TextField
-                      label="Logo URL (for emails)"
+                      label={t("trackingSettings.logoUrl")}
                       value={settings.branding.logoUrl}
                       onChange={(v) => update("branding", { logoUrl: v })}
                       autoComplete="off"
@@ -240,11 +230,11 @@ export default function TrackingSettingsPage() {
                     />
                   </FormLayout.Group>
                   <TextField
-                    label="Tracking page on your store"
+                    label={t("trackingSettings.trackingPage")}
                     value={settings.trackingPagePath}
                     onChange={(v) => setSettings((s) => ({ ...s, trackingPagePath: v }))}
                     autoComplete="off"
-                    helpText="The page where you added the Order tracking block. Links in emails open it."
+                    helpText={t("trackingSettings.trackingPageHelp")}
                     error={problemAt("trackingPagePath")}
                   />
                 </FormLayout>
@@ -255,24 +245,24 @@ export default function TrackingSettingsPage() {
               <BlockStack gap="300">
                 <InlineStack align="space-between" blockAlign="center">
                   <Text as="h2" variant="headingMd">
-                    Wording
+                    {t("trackingSettings.wording")}
                   </Text>
                   <Select
-                    label="Language"
+                    label={t("trackingSettings.language")}
                     labelInline
-                    options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))}
+                    options={languages}
                     value={language}
                     onChange={(v) => setLanguage(v as Language)}
                   />
                 </InlineStack>
                 <Text as="p" tone="subdued">
-                  Leave a field empty to use the block&apos;s standard wording in that language.
+                  {t("trackingSettings.wordingHelp")}
                 </Text>
                 <InlineGrid columns={{ xs: 1, md: 2 }} gap="300">
                   {WORDING_KEYS.map((key) => (
                     <TextField
                       key={key}
-                      label={key.replace(/_/g, " ")}
+                      label={milestoneLabel(key)}
                       value={settings.wording[language]?.[key] ?? ""}
                       onChange={(v) =>
                         update("wording", { [language]: { ...settings.wording[language], [key]: v } } as never)
@@ -289,13 +279,13 @@ export default function TrackingSettingsPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  What the block shows
+                  {t("trackingSettings.display")}
                 </Text>
                 <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
-                  {(Object.keys(DISPLAY_LABELS) as (keyof TrackingSettings["display"])[]).map((key) => (
+                  {DISPLAY_KEYS.map((key) => (
                     <Checkbox
                       key={key}
-                      label={DISPLAY_LABELS[key]}
+                      label={t(`trackingSettings.display.${key}`)}
                       checked={settings.display[key]}
                       onChange={(v) => update("display", { [key]: v })}
                     />
@@ -303,7 +293,7 @@ export default function TrackingSettingsPage() {
                 </InlineGrid>
                 <FormLayout.Group>
                   <TextField
-                    label="Support email"
+                    label={t("trackingSettings.supportEmail")}
                     type="email"
                     value={settings.contact.email}
                     onChange={(v) => update("contact", { email: v })}
@@ -311,7 +301,7 @@ export default function TrackingSettingsPage() {
                     error={problemAt("contact.email")}
                   />
                   <TextField
-                    label="Contact page URL"
+                    label={t("trackingSettings.contactUrl")}
                     value={settings.contact.url}
                     onChange={(v) => update("contact", { url: v })}
                     autoComplete="off"
@@ -325,14 +315,14 @@ export default function TrackingSettingsPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Recommended products
+                  {t("trackingSettings.recommendations")}
                 </Text>
                 <Select
-                  label="Show"
+                  label={t("trackingSettings.show")}
                   options={[
-                    { label: "Nothing", value: "none" },
-                    { label: "Products from a collection", value: "collection" },
-                    { label: "Products I choose", value: "products" },
+                    { label: t("trackingSettings.source.none"), value: "none" },
+                    { label: t("trackingSettings.source.collection"), value: "collection" },
+                    { label: t("trackingSettings.source.products"), value: "products" },
                   ]}
                   value={settings.recommendations.source}
                   onChange={(v) =>
@@ -343,21 +333,25 @@ export default function TrackingSettingsPage() {
                 {settings.recommendations.source === "collection" ? (
                   <InlineStack gap="200" blockAlign="center">
                     <Button onClick={() => pick("collection")}>
-                      {settings.recommendations.collectionId ? "Change collection" : "Choose collection"}
+                      {settings.recommendations.collectionId
+                        ? t("trackingSettings.changeCollection")
+                        : t("trackingSettings.chooseCollection")}
                     </Button>
                     <Text as="span" tone="subdued">
-                      {settings.recommendations.collectionId ?? "No collection chosen"}
+                      {settings.recommendations.collectionId ?? t("trackingSettings.noCollection")}
                     </Text>
                   </InlineStack>
                 ) : null}
                 {settings.recommendations.source === "products" ? (
                   <InlineStack gap="200" blockAlign="center">
-                    <Button onClick={() => pick("product")}>Choose products</Button>
-                    <Text as="span" tone="subdued">{`${settings.recommendations.productIds.length} chosen`}</Text>
+                    <Button onClick={() => pick("product")}>{t("trackingSettings.chooseProducts")}</Button>
+                    <Text as="span" tone="subdued">
+                      {t("trackingSettings.chosen", { count: settings.recommendations.productIds.length })}
+                    </Text>
                   </InlineStack>
                 ) : null}
                 <TextField
-                  label="How many to show"
+                  label={t("trackingSettings.limit")}
                   type="number"
                   min={1}
                   max={8}
@@ -372,17 +366,15 @@ export default function TrackingSettingsPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Delivery estimates
+                  {t("trackingSettings.estimates")}
                 </Text>
                 <Text as="p" tone="subdued">
-                  The carrier&apos;s date is used when it gives one. Otherwise, with enough past deliveries, estimates
-                  come from how long your own shipments took with that carrier to that country; these rules are the
-                  fallback.
+                  {t("trackingSettings.estimatesHelp")}
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
                     <TextField
-                      label="Processing time (business days)"
+                      label={t("trackingSettings.processing")}
                       type="number"
                       min={0}
                       value={String(settings.estimates.processingBusinessDays)}
@@ -391,7 +383,7 @@ export default function TrackingSettingsPage() {
                       error={problemAt("estimates.processingBusinessDays")}
                     />
                     <TextField
-                      label="Order cut-off hour (shop time, 0–24)"
+                      label={t("trackingSettings.cutoff")}
                       type="number"
                       min={0}
                       max={24}
@@ -402,13 +394,13 @@ export default function TrackingSettingsPage() {
                     />
                   </FormLayout.Group>
                   <Checkbox
-                    label="Learn from my past deliveries"
+                    label={t("trackingSettings.useHistory")}
                     checked={settings.estimates.useHistory}
                     onChange={(v) => update("estimates", { useHistory: v })}
                   />
                   <FormLayout.Group>
                     <TextField
-                      label="Transit, shortest (business days)"
+                      label={t("trackingSettings.transitMin")}
                       type="number"
                       value={String(settings.estimates.transitBusinessDays.default.min)}
                       onChange={(v) => setTransit(null, "min", v)}
@@ -416,7 +408,7 @@ export default function TrackingSettingsPage() {
                       error={problemAt("estimates.transitBusinessDays.default.min")}
                     />
                     <TextField
-                      label="Transit, longest (business days)"
+                      label={t("trackingSettings.transitMax")}
                       type="number"
                       value={String(settings.estimates.transitBusinessDays.default.max)}
                       onChange={(v) => setTransit(null, "max", v)}
@@ -427,7 +419,7 @@ export default function TrackingSettingsPage() {
                   {countries.map(([country, range]) => (
                     <FormLayout.Group key={country}>
                       <TextField
-                        label={`${country}: shortest`}
+                        label={t("trackingSettings.countryMin", { country })}
                         type="number"
                         value={String(range.min)}
                         onChange={(v) => setTransit(country, "min", v)}
@@ -435,7 +427,7 @@ export default function TrackingSettingsPage() {
                         error={problemAt(`estimates.transitBusinessDays.byCountry.${country}.min`)}
                       />
                       <TextField
-                        label={`${country}: longest`}
+                        label={t("trackingSettings.countryMax", { country })}
                         type="number"
                         value={String(range.max)}
                         onChange={(v) => setTransit(country, "max", v)}
@@ -449,9 +441,9 @@ export default function TrackingSettingsPage() {
                                 transitBusinessDays: { ...settings.estimates.transitBusinessDays, byCountry: rest },
                               });
                             }}
-                            accessibilityLabel={`Remove ${country}`}
+                            accessibilityLabel={t("trackingSettings.removeCountry", { country })}
                           >
-                            Remove
+                            {t("trackingSettings.remove")}
                           </Button>
                         }
                       />
@@ -459,7 +451,7 @@ export default function TrackingSettingsPage() {
                   ))}
                   <InlineStack gap="200" blockAlign="end">
                     <TextField
-                      label="Add a destination country (two letters)"
+                      label={t("trackingSettings.addCountry")}
                       value={newCountry}
                       onChange={(v) => setNewCountry(v.toUpperCase().slice(0, 2))}
                       autoComplete="off"
@@ -473,11 +465,11 @@ export default function TrackingSettingsPage() {
                         setNewCountry("");
                       }}
                     >
-                      Add
+                      {t("trackingSettings.add")}
                     </Button>
                   </InlineStack>
                   <TextField
-                    label="Closed days (YYYY-MM-DD, comma separated)"
+                    label={t("trackingSettings.holidays")}
                     value={settings.estimates.holidays.join(", ")}
                     onChange={(v) =>
                       update("estimates", {
@@ -497,12 +489,12 @@ export default function TrackingSettingsPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Delay rules
+                  {t("trackingSettings.delays")}
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
                     <TextField
-                      label="Not shipped after (business days)"
+                      label={t("trackingSettings.unfulfilled")}
                       type="number"
                       value={
                         settings.delays.unfulfilledAfterBusinessDays === null
@@ -511,11 +503,11 @@ export default function TrackingSettingsPage() {
                       }
                       onChange={(v) => update("delays", { unfulfilledAfterBusinessDays: v === "" ? null : int(v) })}
                       autoComplete="off"
-                      helpText="Empty: rule off"
+                      helpText={t("trackingSettings.ruleOff")}
                       error={problemAt("delays.unfulfilledAfterBusinessDays")}
                     />
                     <TextField
-                      label="No carrier update for (business days)"
+                      label={t("trackingSettings.noScan")}
                       type="number"
                       value={
                         settings.delays.noScanForBusinessDays === null
@@ -524,12 +516,12 @@ export default function TrackingSettingsPage() {
                       }
                       onChange={(v) => update("delays", { noScanForBusinessDays: v === "" ? null : int(v) })}
                       autoComplete="off"
-                      helpText="Empty: rule off"
+                      helpText={t("trackingSettings.ruleOff")}
                       error={problemAt("delays.noScanForBusinessDays")}
                     />
                   </FormLayout.Group>
                   <Checkbox
-                    label="Late when past the estimated delivery date"
+                    label={t("trackingSettings.pastEstimate")}
                     checked={settings.delays.pastEstimate}
                     onChange={(v) => update("delays", { pastEstimate: v })}
                   />
@@ -540,13 +532,13 @@ export default function TrackingSettingsPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Shipment emails
+                  {t("trackingSettings.emails")}
                 </Text>
                 <InlineGrid columns={{ xs: 1, md: 3 }} gap="200">
                   {NOTIFIED_MILESTONES.map((m) => (
                     <Checkbox
                       key={m}
-                      label={MILESTONE_LABELS[m]}
+                      label={milestoneLabel(m)}
                       checked={settings.notifications.enabled[m]}
                       onChange={(v) =>
                         update("notifications", { enabled: { ...settings.notifications.enabled, [m]: v } })
@@ -556,31 +548,31 @@ export default function TrackingSettingsPage() {
                 </InlineGrid>
                 <FormLayout.Group>
                   <Select
-                    label="Language when the shopper's is not available"
-                    options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))}
+                    label={t("trackingSettings.defaultLanguage")}
+                    options={languages}
                     value={settings.notifications.defaultLanguage}
                     onChange={(v) => update("notifications", { defaultLanguage: v as Language })}
                   />
                   <TextField
-                    label="Replies go to"
+                    label={t("trackingSettings.replyTo")}
                     type="email"
                     value={settings.notifications.replyTo}
                     onChange={(v) => update("notifications", { replyTo: v })}
                     autoComplete="email"
-                    placeholder="Your support email"
+                    placeholder={t("trackingSettings.replyToPlaceholder")}
                     error={problemAt("notifications.replyTo")}
                   />
                 </FormLayout.Group>
                 <EmailTemplateFields
-                  emails={NOTIFIED_MILESTONES.map((m) => ({ label: MILESTONE_LABELS[m], value: m }))}
+                  emails={NOTIFIED_MILESTONES.map((m) => ({ label: milestoneLabel(m), value: m }))}
                   email={milestone}
                   onEmailChange={(v) => setMilestone(v as NotifiedMilestone)}
-                  languages={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))}
+                  languages={languages}
                   language={language}
                   onLanguageChange={(v) => setLanguage(v as Language)}
                   template={template}
                   onChange={setTemplate}
-                  variables={EMAIL_VARIABLES}
+                  variables={variables}
                   errors={{
                     subject: problemAt(`notifications.templates.${language}.${milestone}.subject`),
                     body: problemAt(`notifications.templates.${language}.${milestone}.body`),
@@ -597,12 +589,12 @@ export default function TrackingSettingsPage() {
               <BlockStack gap="300">
                 <InlineStack align="space-between" blockAlign="center">
                   <Text as="h2" variant="headingMd">
-                    Preview
+                    {t("trackingSettings.preview")}
                   </Text>
                   <Select
-                    label="Language"
+                    label={t("trackingSettings.language")}
                     labelHidden
-                    options={LANGUAGES.map((l) => ({ label: LANGUAGE_LABELS[l], value: l }))}
+                    options={languages}
                     value={language}
                     onChange={(v) => setLanguage(v as Language)}
                   />

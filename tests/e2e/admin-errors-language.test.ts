@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, FrameLocator, Page } from "playwright-core";
 
 import type { Db } from "../../app/db.server";
 
@@ -35,16 +35,24 @@ describe.skipIf(!chromiumAvailable())("admin error pages and language, in the ad
     return page;
   }
   const appNav = (page: Page) => page.locator("#app-nav a");
+  // The server's HTML arrives before the page is live: Polaris's tabs show only once the browser
+  // has measured them (the server draws them hidden), so a visible tab means React has hydrated
+  // and the page's fields answer. Typing earlier is lost (no save bar opens), and a tab looked
+  // at earlier is not visible yet.
+  const hydrated = (app: FrameLocator) =>
+    app.locator('[role="tab"]').first().waitFor({ state: "visible", timeout: 30_000 });
+  // The admin draws the app's navigation when App Bridge sends the menu, some time after the page.
+  const navShows = (page: Page, labels: string[]) =>
+    expect.poll(() => appNav(page).allInnerTexts(), { timeout: 20_000 }).toEqual(expect.arrayContaining(labels));
 
   it("shows an unknown return as the app's page inside the Returns area, with a way back", async () => {
     const page = await open("/app/returns/no-such-return");
     const app = page.frameLocator("iframe#app");
     await app.getByRole("heading", { name: "This page does not exist" }).waitFor({ timeout: 30_000 });
+    await hydrated(app);
     await expect(app.getByText("That return does not exist in this shop.").isVisible()).resolves.toBe(true);
     // The app's navigation (drawn by the admin from the app's menu) and the area's tabs are still there.
-    await expect(appNav(page).allInnerTexts()).resolves.toEqual(
-      expect.arrayContaining(["Tracking", "Returns", "Loyalty", "Inbox"]),
-    );
+    await navShows(page, ["Tracking", "Returns", "Loyalty", "Inbox"]);
     await expect(app.getByRole("tab", { name: "Returns desk" }).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: screenshotPath("admin-error-unknown-return-en"), fullPage: true });
     await app.getByRole("link", { name: "Back to Returns" }).click();
@@ -71,9 +79,8 @@ describe.skipIf(!chromiumAvailable())("admin error pages and language, in the ad
     const page = await open("/app/returns/no-such-return", "ja");
     const app = page.frameLocator("iframe#app");
     await app.getByRole("heading", { name: "このページは存在しません" }).waitFor({ timeout: 30_000 });
-    await expect(appNav(page).allInnerTexts()).resolves.toEqual(
-      expect.arrayContaining(["配送追跡", "返品", "ロイヤルティ", "受信箱"]),
-    );
+    await hydrated(app);
+    await navShows(page, ["配送追跡", "返品", "ロイヤルティ", "受信箱"]);
     await expect(app.locator("html").getAttribute("lang")).resolves.toBe("ja");
     // The area's title and tabs and the error page: no English word (Aftercare is the app's name).
     const text = (await app.locator("body").innerText()).replace(/Aftercare/g, "");
@@ -89,6 +96,7 @@ describe.skipIf(!chromiumAvailable())("admin error pages and language, in the ad
     const app = page.frameLocator("iframe#app");
     const pending = app.locator('input[type="text"], input[type="number"]').nth(2);
     await pending.waitFor({ timeout: 30_000 });
+    await hydrated(app);
     // The form's own labels are Japanese too: the field is named as its error names it.
     await app.getByLabel("ポイントが保留される日数").fill("");
     await page.locator("#savebar[data-open='true'] #save").click();

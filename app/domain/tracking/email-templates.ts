@@ -25,19 +25,7 @@ export const TEMPLATE_VARIABLES = [
   "items",
 ] as const;
 
-/** What each variable holds, for the merchant writing a template. */
-export const TEMPLATE_VARIABLE_DESCRIPTIONS: Record<(typeof TEMPLATE_VARIABLES)[number], string> = {
-  customer_first_name: "The shopper's first name",
-  order_name: "The order, e.g. #1001",
-  shop_name: "Your shop's name",
-  carrier: "The carrier, e.g. UPS",
-  tracking_number: "The shipment's tracking number",
-  carrier_url: "The carrier's own tracking page",
-  estimated_delivery: "When it should arrive, in the shopper's language",
-  tracking_url: "Your tracking page for this shipment",
-  carrier_message: "The carrier's latest note (delays and problems)",
-  items: "The items: {% for item in items %}{{ item.title }} × {{ item.quantity }}{% endfor %}",
-};
+// What each variable holds is in the admin locale files (`trackingVariable.<name>`).
 
 export const DEFAULT_EMAIL_TEMPLATES: Record<Language, Record<NotifiedMilestone, EmailTemplate>> = {
   en: {
