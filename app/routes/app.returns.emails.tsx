@@ -19,13 +19,15 @@ import { TemplateError, templateProblem } from "../services/email-render.server"
 import { LANGUAGES, type Language, type PolicyProblem } from "../domain/returns/policy";
 import {
   normaliseReturnTemplates,
-  RETURN_EMAIL_LABELS,
   RETURN_EMAIL_VARIABLES,
   RETURN_EMAILS,
   STANDARD_RETURN_EMAILS,
   type ReturnEmail,
 } from "../domain/returns/email-templates";
-import { NotSavedBanner } from "../components/NotSavedBanner";
+import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
+import type { AdminMessageKey } from "../locales/admin";
+import { fieldProblem } from "../locales/admin/problems";
+import { useT } from "../locales/admin/use-admin-language";
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import {
   EmailPreview,
@@ -45,8 +47,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 type ActionAnswer =
   { ok: true; intent: "save"; notifications: ReturnEmailSettings; version: string } | SaveConflict | EmailPreviewAnswer;
 
-const problem = (message: string) =>
-  json<ActionAnswer>({ ok: false, problems: [{ path: "", message }] }, { status: 400 });
+const problem = (key: AdminMessageKey, values?: Record<string, string>) =>
+  json<ActionAnswer>({ ok: false, problems: [fieldProblem("", key, values)] }, { status: 400 });
 const isText = (value: unknown, max: number): value is string => typeof value === "string" && value.length <= max;
 
 // POST (JSON). intent "preview": one template rendered with example values (400 when its Liquid
@@ -66,7 +68,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     body = await request.json();
   } catch {
-    return problem("The emails could not be read. Reload the page and try again.");
+    return problem("returnEmails.unreadable");
   }
   if (body?.intent === "preview") {
     const language = LANGUAGES.find((l) => l === body.language);
@@ -74,16 +76,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const subject = body.template?.subject;
     const text = body.template?.body;
     if (!language || !email || !isText(subject, 300) || !isText(text, 10_000))
-      return problem(
-        "Choose an email and a language, and keep the subject under 300 and the message under 10,000 characters.",
-      );
+      return problem("returnEmails.previewLimits");
     const unparsed = [
       ["Subject", templateProblem(subject)],
       ["Message", templateProblem(text)],
     ]
       .filter(([, why]) => why)
       .map(([part, why]) => `${part}: ${why}.`);
-    if (unparsed.length) return problem(`The Liquid does not parse. ${unparsed.join(" ")}`);
+    if (unparsed.length) return problem("returnEmails.unparsed", { detail: unparsed.join(" ") });
     try {
       const policy = await getReturnPolicy(db(), session.shop);
       const rendered = await previewReturnEmail(db(), session.shop, {
@@ -93,8 +93,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       });
       return json<ActionAnswer>({ ok: true, intent: "preview", subject: rendered.subject, html: rendered.html });
     } catch (error) {
-      if (error instanceof TemplateError)
-        return problem(`The email cannot be made from this template: ${error.message}.`);
+      if (error instanceof TemplateError) return problem("returnEmails.unrendered", { detail: error.message });
       throw error;
     }
   }
@@ -109,18 +108,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       version: result.version,
     });
   }
-  return problem("Unknown action.");
+  return problem("form.error.unknownIntent");
 };
 
 export const shouldRevalidate: ShouldRevalidateFunction = ({ json, defaultShouldRevalidate }) =>
   isPreviewSubmission(json) ? false : defaultShouldRevalidate;
-
-const LANGUAGE_LABELS: Record<Language, string> = {
-  en: "English",
-  ko: "Korean (한국어)",
-  ja: "Japanese (日本語)",
-  fa: "Persian (فارسی)",
-};
 
 /** The templates as they would be stored, to tell a real change from typing the standard text back. */
 const stored = (n: ReturnEmailSettings) =>
@@ -138,7 +130,8 @@ export default function ReturnEmailsPage() {
   const shopify = useAppBridge();
   const dirty = useMemo(() => stored(notifications) !== stored(baseline), [notifications, baseline]);
   const problems: PolicyProblem[] = save.data && !save.data.ok ? save.data.problems : [];
-  const problemAt = (path: string) => problems.find((p) => p.path === path)?.message;
+  const problemAt = useFieldProblems(problems);
+  const t = useT();
 
   const standard = STANDARD_RETURN_EMAILS[language][email];
   const own = notifications.templates[language]?.[email];
@@ -158,13 +151,12 @@ export default function ReturnEmailsPage() {
       setBaseline(save.data.notifications);
       setNotifications(save.data.notifications);
       setVersion(save.data.version);
-      shopify.toast.show("Return emails saved");
+      shopify.toast.show(t("returnEmails.saved"));
     } else if (!save.data.ok)
-      shopify.toast.show(
-        "conflict" in save.data ? "Not saved: someone else changed the emails" : "An email needs fixing",
-        { isError: true },
-      );
-  }, [save.state, save.data, shopify]);
+      shopify.toast.show(t("conflict" in save.data ? "returnEmails.conflict" : "returnEmails.needsFixing"), {
+        isError: true,
+      });
+  }, [save.state, save.data, shopify, t]);
 
   const setTemplates = (next: (templates: ReturnEmailSettings["templates"]) => ReturnEmailSettings["templates"]) =>
     setNotifications((n) => ({ ...n, templates: next(n.templates) }));
@@ -177,7 +169,11 @@ export default function ReturnEmailsPage() {
     });
   const submit = () =>
     save.submit({ intent: "save", notifications, version } as never, { method: "post", encType: "application/json" });
-  const variables = RETURN_EMAIL_VARIABLES.filter((v) => !v.emails || v.emails.includes(email));
+  const variables = RETURN_EMAIL_VARIABLES.filter((v) => !v.emails || v.emails.includes(email)).map((v) => ({
+    name: v.name,
+    description: t(`returnVariable.${v.name}`),
+  }));
+  const edited = (name: string, yes: boolean) => (yes ? t("returnEmails.edited", { name }) : name);
 
   return (
     <>
@@ -190,18 +186,15 @@ export default function ReturnEmailsPage() {
       />
       <BlockStack gap="400">
         <NotSavedBanner
-          title="The emails were not saved"
+          title={t("returnEmails.notSaved")}
           problems={problems}
           stale={Boolean(save.data && "conflict" in save.data)}
         />
         <Card>
           <BlockStack gap="200">
             <Checkbox
-              label="Email shoppers as their return moves on"
-              helpText={
-                "When off, each email still appears in the log as skipped, so you can see what would " +
-                "have been sent."
-              }
+              label={t("returnEmails.enabled")}
+              helpText={t("returnEmails.enabledHelp")}
               checked={notifications.enabled}
               onChange={(enabled) => setNotifications((n) => ({ ...n, enabled }))}
             />
@@ -212,23 +205,22 @@ export default function ReturnEmailsPage() {
             <BlockStack gap="400">
               <BlockStack gap="100">
                 <Text as="h2" variant="headingMd">
-                  Wording
+                  {t("returnEmails.wording")}
                 </Text>
                 <Text as="p" tone="subdued">
-                  Each email goes out in the shopper&apos;s language. Edit any of them; the others keep the standard
-                  wording.
+                  {t("returnEmails.wordingHelp")}
                 </Text>
               </BlockStack>
               <EmailTemplateFields
                 emails={RETURN_EMAILS.map((e) => ({
                   value: e,
-                  label: `${RETURN_EMAIL_LABELS[e]}${customised(language, e) ? " · edited" : ""}`,
+                  label: edited(t(`returnEmail.${e}`), customised(language, e)),
                 }))}
                 email={email}
                 onEmailChange={(v) => setEmail(v as ReturnEmail)}
                 languages={LANGUAGES.map((l) => ({
                   value: l,
-                  label: `${LANGUAGE_LABELS[l]}${customised(l, email) ? " · edited" : ""}`,
+                  label: edited(t(`language.${l}`), customised(l, email)),
                 }))}
                 language={language}
                 onLanguageChange={(v) => setLanguage(v as Language)}
@@ -244,19 +236,19 @@ export default function ReturnEmailsPage() {
                 status={
                   <InlineStack gap="200" blockAlign="center">
                     {customised(language, email) ? (
-                      <Badge tone="info">Your wording</Badge>
+                      <Badge tone="info">{t("returnEmails.yours")}</Badge>
                     ) : (
-                      <Badge>Standard wording</Badge>
+                      <Badge>{t("returnEmails.standard")}</Badge>
                     )}
                     <Button variant="plain" onClick={reset} disabled={!own}>
-                      Reset to standard wording
+                      {t("returnEmails.reset")}
                     </Button>
                   </InlineStack>
                 }
               />
               <InlineStack align="end">
                 <Button variant="primary" onClick={submit} loading={save.state !== "idle"} disabled={!dirty}>
-                  Save
+                  {t("form.save")}
                 </Button>
               </InlineStack>
             </BlockStack>
@@ -266,8 +258,7 @@ export default function ReturnEmailsPage() {
               <BlockStack gap="200">
                 <EmailPreview answer={preview.answer} loading={preview.loading} height={520} />
                 <Text as="p" variant="bodySm" tone="subdued">
-                  With example values for the shopper and the return, and your shop&apos;s name, instructions and return
-                  address.
+                  {t("returnEmails.exampleValues")}
                 </Text>
               </BlockStack>
             </Card>

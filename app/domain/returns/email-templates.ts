@@ -20,22 +20,33 @@ export const RETURN_EMAIL_LABELS: Record<ReturnEmail, string> = {
   resolved: "Return complete",
 };
 
-/** What a return email's Liquid can use; `emails` lists where a variable has a value (all when absent). */
-export const RETURN_EMAIL_VARIABLES: { name: string; description: string; emails?: ReturnEmail[] }[] = [
-  { name: "customer_first_name", description: "The shopper's first name" },
-  { name: "return_number", description: "The return's number" },
-  { name: "order_name", description: "The order, e.g. #1001" },
-  { name: "shop_name", description: "Your shop's name" },
-  { name: "status_url", description: "Link where the shopper follows the return" },
-  {
-    name: "items",
-    description: "The items: {% for item in items %}{{ item.title }} × {{ item.quantity }}{% endfor %}",
-  },
-  { name: "resolution", description: "Refund, store credit or exchange, in the shopper's language" },
-  { name: "amount", description: "What the shopper gets back", emails: ["resolved"] },
-  { name: "instructions", description: "Your return instructions, in the shopper's language", emails: ["approved"] },
-  { name: "return_address", description: "Your return address", emails: ["approved"] },
-  { name: "decline_reason", description: "Your note on why the return was declined", emails: ["declined"] },
+/** What a return email's Liquid can use (described in the admin locale files, `returnVariable.<name>`). */
+export type ReturnEmailVariable =
+  | "customer_first_name"
+  | "return_number"
+  | "order_name"
+  | "shop_name"
+  | "status_url"
+  | "items"
+  | "resolution"
+  | "amount"
+  | "instructions"
+  | "return_address"
+  | "decline_reason";
+
+/** Each variable, with the emails where it has a value (all when `emails` is absent). */
+export const RETURN_EMAIL_VARIABLES: { name: ReturnEmailVariable; emails?: ReturnEmail[] }[] = [
+  { name: "customer_first_name" },
+  { name: "return_number" },
+  { name: "order_name" },
+  { name: "shop_name" },
+  { name: "status_url" },
+  { name: "items" },
+  { name: "resolution" },
+  { name: "amount", emails: ["resolved"] },
+  { name: "instructions", emails: ["approved"] },
+  { name: "return_address", emails: ["approved"] },
+  { name: "decline_reason", emails: ["declined"] },
 ];
 
 export interface TemplateIssue {
