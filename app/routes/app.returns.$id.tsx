@@ -24,7 +24,8 @@ import {
 import { useAppBridge } from "@shopify/app-bridge-react";
 
 import { codeLabel } from "../locales/admin/codes";
-import { useT } from "../locales/admin/use-admin-language";
+import { said, type Said } from "../locales/admin";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { env } from "../env.server";
@@ -32,15 +33,7 @@ import { adminClient } from "../shopify/admin.server";
 import { parseDeskAction, returnDetail, runDeskAction } from "../services/returns/desk.server";
 import { returnPhotos } from "../services/returns/photos.server";
 import { ReturnsError } from "../services/returns/errors.server";
-import { shopProfile } from "../models/shop.server";
-import {
-  CHANNEL_LABELS,
-  DECLINE_REASON_LABELS,
-  DISPOSITION_LABELS,
-  RESOLUTION_LABELS,
-  STATUS_LABELS,
-  STATUS_TONES,
-} from "../domain/returns/desk";
+import { DECLINE_REASON_LABELS, STATUS_TONES } from "../domain/returns/desk";
 import {
   DISPOSITIONS,
   isExchange,
@@ -49,15 +42,12 @@ import {
   type ReturnStatus,
 } from "../domain/returns/policy";
 import { exchangeCreditMinor, exchangePayment, exchangeState, type ExchangeState } from "../domain/returns/exchange";
-import { formatMoney } from "../domain/shared/money";
-import { formatShopTime } from "../utils/format";
+
+const DECLINE_REASONS = Object.keys(DECLINE_REASON_LABELS) as (keyof typeof DECLINE_REASON_LABELS)[];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
-  const [detail, profile] = await Promise.all([
-    returnDetail(db(), session.shop, params.id ?? ""),
-    shopProfile(db(), session.shop),
-  ]);
+  const detail = await returnDetail(db(), session.shop, params.id ?? "");
   if (!detail) throw new Response("That return does not exist in this shop.", { status: 404 });
   const { ret, order, fulfillments, history } = detail;
   // The shopper's photos (a reason that asks for them), their images asked of Shopify until processed.
@@ -67,14 +57,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     ret.lines.map((l) => l.id),
     (message, error) => console.error(`[returns] ${message}`, error ?? ""),
   );
-  const money = (minor: number) => formatMoney({ amountMinor: minor, currency: ret.currency });
-  const time = (d: Date | string | null) => (d ? formatShopTime(d, profile.timeZone) : null);
+  // Amounts in minor units and instants: the page writes them in the admin's language and the shop's zone.
+  const money = (minor: number) => minor;
+  const time = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
   const exchange = isExchange(ret.resolution as Resolution);
   const payment = exchangePayment(ret);
   return json({
     ret: {
       id: ret.id,
       number: ret.number,
+      currency: ret.currency,
       status: ret.status as ReturnStatus,
       resolution: ret.resolution as Resolution,
       email: ret.email,
@@ -99,14 +91,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         total: money(exchange ? exchangeCreditMinor(ret) : ret.resolutionMinor),
         credit: exchange && exchangeCreditMinor(ret) > 0 ? money(exchangeCreditMinor(ret)) : null,
       },
-      timeline: [
-        ["Requested", time(ret.requestedAt)],
-        ["Approved", time(ret.approvedAt)],
-        ["Declined", time(ret.declinedAt)],
-        ["Received", time(ret.receivedAt)],
-        ["Resolved", time(ret.resolvedAt)],
-        ["Closed", time(ret.closedAt)],
-      ].filter((x): x is [string, string] => x[1] !== null),
+      timeline: (
+        [
+          ["requested", time(ret.requestedAt)],
+          ["approved", time(ret.approvedAt)],
+          ["declined", time(ret.declinedAt)],
+          ["received", time(ret.receivedAt)],
+          ["resolved", time(ret.resolvedAt)],
+          ["closed", time(ret.closedAt)],
+        ] as [ReturnStatus, string | null][]
+      ).filter((x): x is [ReturnStatus, string] => x[1] !== null),
       lines: ret.lines.map((l) => ({
         id: l.id,
         title: l.title,
@@ -126,7 +120,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       ? {
           name: order.name,
           placed: time(order.processedAt ?? order.shopifyCreatedAt),
-          total: formatMoney({ amountMinor: order.totalMinor, currency: order.currency }),
+          total: order.totalMinor,
+          currency: order.currency,
           financialStatus: order.financialStatus,
           cancelled: order.cancelledAt !== null,
           lines: order.lineItems.map((li) => ({
@@ -134,7 +129,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
             title: li.title,
             variantTitle: li.variantTitle,
             quantity: li.quantity,
-            price: formatMoney({ amountMinor: li.priceMinor, currency: order.currency }),
+            price: li.priceMinor,
           })),
         }
       : null,
@@ -143,7 +138,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   });
 };
 
-type ActionAnswer = { ok: true; message: string } | { ok: false; message: string };
+// `said`: what happened, for the page to word in the admin's language (`message` stays English for logs).
+type ActionAnswer = { ok: true; message: string; said: Said } | { ok: false; message: string };
 
 // POST: one desk action on this return (approve, decline, receive, resolve, sync), synced with Shopify.
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -157,7 +153,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       admin: adminClient(admin.graphql),
       secret: env().SHOPIFY_API_SECRET,
     });
-    return json<ActionAnswer>({ ok: true, message: outcome.message });
+    return json<ActionAnswer>({ ok: true, message: outcome.message, said: said(`returnAction.${parsed.intent}`) });
   } catch (error) {
     if (error instanceof ReturnsError)
       return json<ActionAnswer>({ ok: false, message: error.message }, { status: error.status });
@@ -165,27 +161,21 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   }
 };
 
-const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
-
-// Where the replacement is: chosen, in Shopify's return, or on the order to be shipped.
-const EXCHANGE_LABELS: Record<ExchangeState, string> = {
-  pending: "Made in Shopify on approval",
-  confirmed: "In Shopify's return",
-  added: "Added to the order",
-};
+// Where the replacement is (`returnPage.exchange.<state>`): chosen, in Shopify's return, or on the order to be shipped.
 const EXCHANGE_TONES: Record<ExchangeState, "attention" | "info" | "success"> = {
   pending: "attention",
   confirmed: "info",
   added: "success",
 };
 
-/** A shipment's carrier and tracking numbers, as the return's page lists them. */
+/** A shipment's carrier and tracking numbers, as the return's page lists them (null: none). */
 function trackingText(company: string | null, numbers: string[]) {
-  return [company, numbers.join(", ")].filter(Boolean).join(" · ") || "No tracking";
+  return [company, numbers.join(", ")].filter(Boolean).join(" · ") || null;
 }
 
 export default function ReturnPage() {
   const t = useT();
+  const format = useAdminFormat();
   const { ret, order, fulfillments, history } = useLoaderData<typeof loader>();
   const act = useFetcher<ActionAnswer>();
   const shopify = useAppBridge();
@@ -197,83 +187,86 @@ export default function ReturnPage() {
   const busy = act.state !== "idle";
 
   useEffect(() => {
-    if (act.state === "idle" && act.data) shopify.toast.show(act.data.message, { isError: !act.data.ok });
-  }, [act.state, act.data, shopify]);
+    if (act.state !== "idle" || !act.data) return;
+    if (act.data.ok) shopify.toast.show(t(act.data.said.key, act.data.said.values));
+    else shopify.toast.show(t("returnPage.failed"), { isError: true });
+  }, [act.state, act.data, shopify, t]);
 
   const run = (intent: string, fields: Record<string, string> = {}) =>
     act.submit({ intent, ...fields }, { method: "post" });
   const missingDisposition = ret.lines.some((l) => !dispositions[l.id]);
-  const exchangeCredit = ret.amounts.credit ? `, credits ${ret.amounts.credit} to the customer's store credit` : "";
-  const declinedFor =
-    DECLINE_REASON_LABELS[ret.declineReason as keyof typeof DECLINE_REASON_LABELS] ?? ret.declineReason ?? "no reason";
-  const declinedNote = ret.declineNote ? `: “${ret.declineNote}”` : "";
+  const money = (minor: number) => format.money(minor, ret.currency);
+  const when = (at: string | null) => (at ? format.dateTime(at) : "");
+  const declinedFor = ret.declineReason ? codeLabel(t, "declineReason", ret.declineReason) : t("returnPage.noReason");
+  const declinedText = ret.declineNote
+    ? t("returnPage.declinedNote", { reason: declinedFor, note: ret.declineNote })
+    : t("returnPage.declined", { reason: declinedFor });
   const resolutionText =
     ret.resolution === "refund"
-      ? `Refunds ${ret.amounts.total} to the original payment`
+      ? t("returnPage.refunds", { amount: money(ret.amounts.total) })
       : ret.resolution === "store_credit"
-        ? `Credits ${ret.amounts.total} to the customer's store credit`
-        : `Processes the exchange in Shopify, which adds the new items to order ${order?.name ?? ""} to be ` +
-          `shipped${exchangeCredit}`;
-  const payment = ret.payment;
+        ? t("returnPage.credits", { amount: money(ret.amounts.total) })
+        : ret.amounts.credit
+          ? t("returnPage.exchangesCredit", { order: order?.name ?? "", amount: money(ret.amounts.credit) })
+          : t("returnPage.exchanges", { order: order?.name ?? "" });
+  const payment = ret.payment ? { ...ret.payment, amount: money(ret.payment.amount) } : null;
+  const itemLabel = (l: { title: string; variantTitle: string | null; quantity: number }) =>
+    `${l.title}${l.variantTitle ? ` – ${l.variantTitle}` : ""} × ${format.number(l.quantity)}`;
 
   return (
     <BlockStack gap="400">
       <InlineStack gap="200" blockAlign="center">
-        <RemixLink to="/app/returns">← Returns desk</RemixLink>
+        <RemixLink to="/app/returns">{t("returnPage.back")}</RemixLink>
       </InlineStack>
       <InlineStack gap="300" blockAlign="center" wrap>
         <Text as="h2" variant="headingLg">
-          Return {ret.number}
+          {t("returnPage.title", { number: ret.number })}
         </Text>
-        <Badge tone={STATUS_TONES[ret.status]}>{STATUS_LABELS[ret.status]}</Badge>
-        <Badge>{RESOLUTION_LABELS[ret.resolution] ?? ret.resolution}</Badge>
-        {ret.autoApproved ? <Badge tone="info">Auto-approved by policy</Badge> : null}
+        <Badge tone={STATUS_TONES[ret.status]}>{codeLabel(t, "returnStatus", ret.status)}</Badge>
+        <Badge>{codeLabel(t, "resolution", ret.resolution)}</Badge>
+        {ret.autoApproved ? <Badge tone="info">{t("returnPage.autoApproved")}</Badge> : null}
         {payment?.state === "awaiting" ? (
-          <Badge tone="attention">{`Awaiting payment of ${payment.amount}`}</Badge>
+          <Badge tone="attention">{t("returnPage.awaitingPayment", { amount: payment.amount })}</Badge>
         ) : payment?.state === "paid" ? (
-          <Badge tone="success">{`Paid: ${payment.amount}`}</Badge>
+          <Badge tone="success">{t("returnPage.paid", { amount: payment.amount })}</Badge>
         ) : null}
-        <Badge>{`Asked through: ${CHANNEL_LABELS[ret.channel]}`}</Badge>
+        <Badge>{t("returnPage.channel", { channel: codeLabel(t, "returnChannel", ret.channel) })}</Badge>
         {ret.shopifyReturnName ? (
           <Text as="span" tone="subdued">
             {ret.shopifyStatus
               ? `${ret.shopifyReturnName} · ${codeLabel(t, "shopifyReturnStatus", ret.shopifyStatus)}`
-              : `Shopify ${ret.shopifyReturnName}`}
+              : t("returnPage.shopifyReturn", { name: ret.shopifyReturnName })}
           </Text>
         ) : null}
       </InlineStack>
       {act.data && !act.data.ok ? (
-        <Banner tone="critical" title="That did not go through">
+        <Banner tone="critical" title={t("returnPage.failed")}>
           {act.data.message}
         </Banner>
       ) : null}
       {payment?.state === "due" && ret.status === "requested" ? (
-        <Banner tone="info" title={`The shopper pays ${payment.amount} more for the new items`}>
-          Approving creates Shopify&apos;s exchange and sends the shopper Shopify&apos;s invoice for the balance (taxes
-          may add to it). The new items are sent once it is paid.
+        <Banner tone="info" title={t("returnPage.dueTitle", { amount: payment.amount })}>
+          {t("returnPage.dueBody")}
         </Banner>
       ) : payment?.state === "awaiting" ? (
-        <Banner tone="warning" title={`Awaiting payment of ${payment.amount}`}>
-          Shopify&apos;s invoice for the price difference went to the shopper. The new items are sent once Shopify says
-          the order is paid; until then the return cannot be completed.
+        <Banner tone="warning" title={t("returnPage.awaitingPayment", { amount: payment.amount })}>
+          {t("returnPage.awaitingBody")}
         </Banner>
       ) : null}
       {!ret.inShopify && ret.status === "requested" && ret.exchange ? (
         <Banner
           tone={ret.syncError ? "warning" : "info"}
-          title={ret.syncError ? "Shopify did not take the exchange" : "Shopify's exchange is made on approval"}
+          title={t(ret.syncError ? "returnPage.exchangeRefused" : "returnPage.exchangeOnApproval")}
         >
-          {ret.syncError ??
-            "Shopify's return requests cannot carry exchange items, so approving creates Shopify's return " +
-              "with the items the shopper chose."}
+          {ret.syncError ?? t("returnPage.exchangeOnApprovalBody")}
         </Banner>
       ) : !ret.inShopify && ret.status === "requested" ? (
         <Banner
           tone="warning"
-          title="Not in Shopify yet"
-          action={{ content: "Send to Shopify", onAction: () => run("sync"), loading: busy }}
+          title={t("returnPage.notInShopify")}
+          action={{ content: t("returnPage.sendToShopify"), onAction: () => run("sync"), loading: busy }}
         >
-          {ret.syncError ?? "Shopify's return request has not been created yet. Approving sends it first."}
+          {ret.syncError ?? t("returnPage.notInShopifyBody")}
         </Banner>
       ) : null}
       <Layout>
@@ -282,33 +275,33 @@ export default function ReturnPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h3" variant="headingMd">
-                  Next step
+                  {t("returnPage.nextStep")}
                 </Text>
                 {ret.status === "requested" ? (
                   <BlockStack gap="300">
                     <InlineStack gap="200">
                       <Button variant="primary" onClick={() => run("approve")} loading={busy}>
-                        Approve return
+                        {t("returnPage.approve")}
                       </Button>
                     </InlineStack>
                     <Divider />
                     <FormLayout>
                       <FormLayout.Group>
                         <Select
-                          label="Decline reason"
-                          options={Object.entries(DECLINE_REASON_LABELS).map(([value, label]) => ({ value, label }))}
+                          label={t("returnPage.declineReason")}
+                          options={DECLINE_REASONS.map((value) => ({ value, label: t(`declineReason.${value}`) }))}
                           value={declineReason}
                           onChange={setDeclineReason}
                         />
                         <TextField
-                          label="Note to the shopper"
+                          label={t("returnPage.declineNote")}
                           value={declineNote}
                           onChange={setDeclineNote}
                           maxLength={500}
                           showCharacterCount
                           autoComplete="off"
                           multiline={2}
-                          helpText="Sent in the decline email."
+                          helpText={t("returnPage.declineNoteHelp")}
                         />
                       </FormLayout.Group>
                       <Button
@@ -316,27 +309,28 @@ export default function ReturnPage() {
                         onClick={() => run("decline", { reason: declineReason, note: declineNote })}
                         disabled={busy}
                       >
-                        Decline return
+                        {t("returnPage.decline")}
                       </Button>
                     </FormLayout>
                   </BlockStack>
                 ) : ret.status === "approved" ? (
                   <BlockStack gap="300">
-                    <Text as="p">
-                      When the parcel arrives, choose what happens to each item. Restocked items go back to inventory at
-                      your primary location.
-                    </Text>
+                    <Text as="p">{t("returnPage.receiveHelp")}</Text>
                     {ret.lines.map((l) => (
                       <Select
                         key={l.id}
-                        label={`${l.title}${l.variantTitle ? ` – ${l.variantTitle}` : ""} × ${l.quantity}`}
+                        label={itemLabel(l)}
                         options={[
-                          { label: "Choose a disposition", value: "" },
-                          ...DISPOSITIONS.map((d) => ({ label: DISPOSITION_LABELS[d], value: d })),
+                          { label: t("returnPage.chooseDisposition"), value: "" },
+                          ...DISPOSITIONS.map((d) => ({ label: t(`disposition.${d}`), value: d })),
                         ]}
                         value={dispositions[l.id] ?? ""}
                         onChange={(value) => setDispositions((d) => ({ ...d, [l.id]: value }))}
-                        error={act.data && !act.data.ok && !dispositions[l.id] ? "Choose a disposition" : undefined}
+                        error={
+                          act.data && !act.data.ok && !dispositions[l.id]
+                            ? t("returnPage.chooseDisposition")
+                            : undefined
+                        }
                       />
                     ))}
                     <InlineStack>
@@ -351,30 +345,24 @@ export default function ReturnPage() {
                         loading={busy}
                         disabled={missingDisposition}
                       >
-                        Mark items received
+                        {t("returnPage.markReceived")}
                       </Button>
                     </InlineStack>
                   </BlockStack>
                 ) : ret.status === "received" || ret.status === "resolved" ? (
                   <BlockStack gap="300">
-                    <Text as="p">
-                      {ret.status === "received"
-                        ? `${resolutionText}, then closes the return in Shopify.`
-                        : "The resolution is done; close the return in Shopify."}
-                    </Text>
+                    <Text as="p">{ret.status === "received" ? resolutionText : t("returnPage.resolvedClose")}</Text>
                     <InlineStack>
                       <Button variant="primary" onClick={() => run("resolve")} loading={busy}>
-                        {ret.status === "received" ? "Resolve and close" : "Close return"}
+                        {t(ret.status === "received" ? "returnPage.resolveAndClose" : "returnPage.close")}
                       </Button>
                     </InlineStack>
                   </BlockStack>
                 ) : (
                   <Text as="p" tone="subdued">
                     {ret.status === "declined"
-                      ? `Declined (${declinedFor})${declinedNote}. Nothing more to do.`
-                      : ret.status === "closed"
-                        ? "This return is complete."
-                        : "This return was canceled."}
+                      ? declinedText
+                      : t(ret.status === "closed" ? "returnPage.complete" : "returnPage.canceled")}
                   </Text>
                 )}
               </BlockStack>
@@ -382,22 +370,21 @@ export default function ReturnPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h3" variant="headingMd">
-                  Items
+                  {t("returnPage.items")}
                 </Text>
                 {ret.lines.map((l) => (
                   <Box key={l.id} paddingBlockEnd="200">
                     <BlockStack gap="100">
                       <InlineStack gap="200" align="space-between">
                         <Text as="span" fontWeight="semibold">
-                          {l.title}
-                          {l.variantTitle ? ` – ${l.variantTitle}` : ""} × {l.quantity}
+                          {itemLabel(l)}
                         </Text>
                         <Text as="span" numeric>
-                          {l.unitPrice} each
+                          {t("returnPage.each", { price: money(l.unitPrice) })}
                         </Text>
                       </InlineStack>
                       <Text as="span" tone="subdued">
-                        Reason: {l.reason}
+                        {t("returnPage.reason", { reason: l.reason })}
                         {l.note ? ` — “${l.note}”` : ""}
                       </Text>
                       {l.photos.length ? (
@@ -405,11 +392,15 @@ export default function ReturnPage() {
                           {l.photos.map((p, i) =>
                             p.url ? (
                               <Link key={p.id} url={p.url} target="_blank" removeUnderline>
-                                <Thumbnail source={p.url} size="large" alt={`Photo ${i + 1} of ${l.title}`} />
+                                <Thumbnail
+                                  source={p.url}
+                                  size="large"
+                                  alt={t("returnPage.photo", { number: i + 1, title: l.title })}
+                                />
                               </Link>
                             ) : (
                               <Text key={p.id} as="span" tone="subdued">
-                                Photo {i + 1}: Shopify is still processing it
+                                {t("returnPage.photoProcessing", { number: i + 1 })}
                               </Text>
                             ),
                           )}
@@ -418,18 +409,25 @@ export default function ReturnPage() {
                       {l.exchangeTitle ? (
                         <InlineStack gap="200" blockAlign="center">
                           <Text as="span">
-                            In exchange: {l.exchangeTitle} × {l.quantity}
-                            {l.exchangeUnitPrice ? ` (${l.exchangeUnitPrice} each)` : ""}
+                            {l.exchangeUnitPrice === null
+                              ? t("returnPage.inExchange", { title: l.exchangeTitle, quantity: l.quantity })
+                              : t("returnPage.inExchangePrice", {
+                                  title: l.exchangeTitle,
+                                  quantity: l.quantity,
+                                  price: money(l.exchangeUnitPrice),
+                                })}
                           </Text>
                           {l.exchangeState ? (
-                            <Badge tone={EXCHANGE_TONES[l.exchangeState]}>{EXCHANGE_LABELS[l.exchangeState]}</Badge>
+                            <Badge tone={EXCHANGE_TONES[l.exchangeState]}>
+                              {t(`returnPage.exchange.${l.exchangeState}`)}
+                            </Badge>
                           ) : null}
                         </InlineStack>
                       ) : null}
                       {l.disposition ? (
                         <InlineStack>
                           <Badge tone={l.disposition === "restock" ? "success" : "warning"}>
-                            {DISPOSITION_LABELS[l.disposition]}
+                            {t(`disposition.${l.disposition}`)}
                           </Badge>
                         </InlineStack>
                       ) : null}
@@ -438,47 +436,47 @@ export default function ReturnPage() {
                 ))}
                 <Divider />
                 <InlineGrid columns={2} gap="100">
-                  <Text as="span">Items</Text>
+                  <Text as="span">{t("returnPage.items")}</Text>
                   <Text as="span" alignment="end" numeric>
-                    {ret.amounts.items}
+                    {money(ret.amounts.items)}
                   </Text>
                   {ret.amounts.restocking ? (
                     <>
-                      <Text as="span">Restocking fee</Text>
+                      <Text as="span">{t("returnPage.restocking")}</Text>
                       <Text as="span" alignment="end" numeric>
-                        −{ret.amounts.restocking}
+                        −{money(ret.amounts.restocking)}
                       </Text>
                     </>
                   ) : null}
                   {ret.amounts.shipping ? (
                     <>
-                      <Text as="span">Return shipping</Text>
+                      <Text as="span">{t("returnPage.shipping")}</Text>
                       <Text as="span" alignment="end" numeric>
-                        −{ret.amounts.shipping}
+                        −{money(ret.amounts.shipping)}
                       </Text>
                     </>
                   ) : null}
                   {ret.amounts.newItems ? (
                     <>
-                      <Text as="span">New items</Text>
+                      <Text as="span">{t("returnPage.newItems")}</Text>
                       <Text as="span" alignment="end" numeric>
-                        −{ret.amounts.newItems}
+                        −{money(ret.amounts.newItems)}
                       </Text>
                     </>
                   ) : null}
                   {ret.amounts.bonus ? (
                     <>
-                      <Text as="span">Bonus</Text>
+                      <Text as="span">{t("returnPage.bonus")}</Text>
                       <Text as="span" alignment="end" numeric>
-                        +{ret.amounts.bonus}
+                        +{money(ret.amounts.bonus)}
                       </Text>
                     </>
                   ) : null}
                   <Text as="span" fontWeight="bold">
-                    {ret.exchange ? "Store credit to the shopper" : "To the shopper"}
+                    {t(ret.exchange ? "returnPage.creditToShopper" : "returnPage.toShopper")}
                   </Text>
                   <Text as="span" alignment="end" fontWeight="bold" numeric>
-                    {ret.amounts.total}
+                    {money(ret.amounts.total)}
                   </Text>
                 </InlineGrid>
               </BlockStack>
@@ -486,28 +484,35 @@ export default function ReturnPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h3" variant="headingMd">
-                  Shipments
+                  {t("returnPage.shipments")}
                 </Text>
                 {fulfillments.length === 0 ? (
                   <Text as="p" tone="subdued">
-                    No shipments recorded for this order.
+                    {t("returnPage.noShipments")}
                   </Text>
                 ) : (
                   fulfillments.map((f) => (
                     <BlockStack key={f.id} gap="100">
                       <InlineStack gap="200">
                         <Text as="span" fontWeight="semibold">
-                          {f.name ?? "Shipment"}
+                          {f.name ?? t("returnPage.shipment")}
                         </Text>
                         <Badge tone={f.deliveredAt ? "success" : "info"}>
                           {codeLabel(t, "shipmentStatus", f.shipmentStatus ?? f.status)}
                         </Badge>
                       </InlineStack>
                       <Text as="span" tone="subdued">
-                        {trackingText(f.trackingCompany, f.trackingNumbers)} · shipped {f.shippedAt}
-                        {f.deliveredAt ? ` · delivered ${f.deliveredAt}` : ""}
+                        {[
+                          trackingText(f.trackingCompany, f.trackingNumbers) ?? t("returnPage.noTracking"),
+                          t("returnPage.shipped", { date: when(f.shippedAt) }),
+                          f.deliveredAt ? t("returnPage.delivered", { date: when(f.deliveredAt) }) : null,
+                        ]
+                          .filter(Boolean)
+                          .join(" · ")}
                       </Text>
-                      <Text as="span">{f.items.map((i) => `${i.quantity} × ${i.title}`).join(", ")}</Text>
+                      <Text as="span">
+                        {f.items.map((i) => `${format.number(i.quantity)} × ${i.title}`).join(", ")}
+                      </Text>
                     </BlockStack>
                   ))
                 )}
@@ -520,27 +525,30 @@ export default function ReturnPage() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h3" variant="headingMd">
-                  Order {order?.name ?? ""}
+                  {t("returnPage.order", { name: order?.name ?? "" })}
                 </Text>
                 {order ? (
                   <>
                     <Text as="p" tone="subdued">
-                      Placed {order.placed} · {order.total}
-                      {order.financialStatus ? ` · ${order.financialStatus.replace(/_/g, " ")}` : ""}
+                      {t("returnPage.placed", {
+                        date: when(order.placed),
+                        total: format.money(order.total, order.currency),
+                      })}
+                      {order.financialStatus ? ` · ${codeLabel(t, "financialStatus", order.financialStatus)}` : ""}
                     </Text>
-                    {order.cancelled ? <Badge tone="critical">Cancelled</Badge> : null}
+                    {order.cancelled ? <Badge tone="critical">{t("returnPage.cancelled")}</Badge> : null}
                     <List>
                       {order.lines.map((li) => (
                         <List.Item key={li.id}>
-                          {li.quantity} × {li.title}
-                          {li.variantTitle ? ` – ${li.variantTitle}` : ""} ({li.price})
+                          {format.number(li.quantity)} × {li.title}
+                          {li.variantTitle ? ` – ${li.variantTitle}` : ""} ({format.money(li.price, order.currency)})
                         </List.Item>
                       ))}
                     </List>
                   </>
                 ) : (
                   <Text as="p" tone="subdued">
-                    The order is no longer stored (redacted or not synced).
+                    {t("returnPage.orderGone")}
                   </Text>
                 )}
               </BlockStack>
@@ -549,26 +557,29 @@ export default function ReturnPage() {
               <BlockStack gap="200">
                 <InlineStack gap="200" blockAlign="center">
                   <Text as="h3" variant="headingMd">
-                    Customer
+                    {t("returnPage.customer")}
                   </Text>
-                  {history.unusual ? <Badge tone="critical">Unusually high return rate</Badge> : null}
+                  {history.unusual ? <Badge tone="critical">{t("returnPage.unusual")}</Badge> : null}
                 </InlineStack>
-                <Text as="p">{ret.email ?? "No email on the order"}</Text>
+                <Text as="p">{ret.email ?? t("returnPage.noEmail")}</Text>
                 <Text as="p" tone="subdued">
-                  {history.ordersReturned} of {history.ordersPlaced} orders came back ({pct(history.rate)}); the
-                  shop&apos;s return rate over the last year is {pct(history.shopRate)}.
+                  {format.count("returnPage.history", history.ordersPlaced, {
+                    returned: format.number(history.ordersReturned),
+                    rate: format.percent(history.rate),
+                    shopRate: format.percent(history.shopRate),
+                  })}
                 </Text>
                 <List>
                   {history.returns.map((r) => (
                     <List.Item key={r.id}>
                       {r.current ? (
                         <Text as="span" fontWeight="semibold">
-                          {r.number} (this return)
+                          {t("returnPage.thisReturn", { number: r.number })}
                         </Text>
                       ) : (
                         <Link url={`/app/returns/${r.id}`}>{r.number}</Link>
                       )}{" "}
-                      · {r.orderName} · {STATUS_LABELS[r.status as ReturnStatus] ?? r.status} · {r.requestedAt}
+                      · {r.orderName} · {codeLabel(t, "returnStatus", r.status)} · {when(r.requestedAt)}
                     </List.Item>
                   ))}
                 </List>
@@ -577,13 +588,13 @@ export default function ReturnPage() {
             <Card>
               <BlockStack gap="200">
                 <Text as="h3" variant="headingMd">
-                  Timeline
+                  {t("returnPage.timeline")}
                 </Text>
-                {ret.timeline.map(([what, when]) => (
+                {ret.timeline.map(([what, at]) => (
                   <InlineStack key={what} align="space-between">
-                    <Text as="span">{what}</Text>
+                    <Text as="span">{codeLabel(t, "returnStatus", what)}</Text>
                     <Text as="span" tone="subdued">
-                      {when}
+                      {when(at)}
                     </Text>
                   </InlineStack>
                 ))}

@@ -163,9 +163,11 @@ describe("a return's page", () => {
       status: "requested",
       inShopify: false,
       exchange: true,
-      amounts: { newItems: "$35.00", total: "$0.00", credit: null },
+      // Amounts in minor units of the return's currency: the page writes them in the admin's language.
+      currency: "USD",
+      amounts: { newItems: 3500, total: 0, credit: null },
     });
-    expect(page.ret.lines[0]).toMatchObject({ exchangeUnitPrice: "$35.00", exchangeState: "pending" });
+    expect(page.ret.lines[0]).toMatchObject({ exchangeUnitPrice: 3500, exchangeState: "pending" });
     expect(page.fulfillments[0]).toMatchObject({ trackingCompany: "UPS", trackingNumbers: ["1Z42"] });
     expect(page.order.name).toBe(world.order.name);
     expect(page.history.returns.map((r: { number: string }) => r.number)).toContain(ret.number);
@@ -173,7 +175,7 @@ describe("a return's page", () => {
     expect(await post(one, path, { intent: "receive" }, { id: ret.id })).toMatchObject({ status: 409 });
     expect(await post(one, path, { intent: "approve" }, { id: ret.id })).toMatchObject({
       status: 200,
-      body: { ok: true, message: "Return approved" },
+      body: { ok: true, message: "Return approved", said: { key: "returnAction.approve" } },
     });
     expect((await shopify()).status).toBe("open");
     expect((await shopify()).exchangeLines).toMatchObject([{ variantId: world.tee.variants[1].id, quantity: 1 }]);
