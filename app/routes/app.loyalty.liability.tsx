@@ -7,7 +7,8 @@ import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { liabilityReport, shopCurrency } from "../services/loyalty/admin.server";
 import { loadLoyaltySettings } from "../services/loyalty/settings.server";
-import { formatMoney } from "../domain/shared/money";
+import { currencyNameFor, type LoyaltySettings } from "../domain/loyalty/settings";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -16,29 +17,41 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     shopCurrency(db(), session.shop),
     loadLoyaltySettings(db(), session.shop),
   ]);
-  return json({ report, currency, currencyName: settings.currencyName.en });
+  return json({ report, currency, currencyName: settings.currencyName });
 };
 
 export default function LoyaltyLiabilityPage() {
   const { report, currency, currencyName } = useLoaderData<typeof loader>();
-  const n = (v: number) => v.toLocaleString("en-US");
-  const money = (minor: number) => formatMoney({ amountMinor: minor, currency });
+  const t = useT();
+  const format = useAdminFormat();
+  const n = (v: number) => format.number(v);
+  const money = (minor: number) => format.money(minor, currency);
+  // What points are called in the admin's language, by the storefront's rule.
+  const name = currencyNameFor({ currencyName } as LoyaltySettings, format.locale);
   const stats = [
     {
-      label: `${currencyName} outstanding`,
+      label: t("liability.outstanding", { name }),
       value: n(report.totalPoints),
-      note: `${n(report.availablePoints)} spendable, ${n(report.pendingPoints)} pending`,
+      note: t("liability.outstandingNote", { available: report.availablePoints, pending: report.pendingPoints }),
     },
     {
-      label: "What they are worth",
+      label: t("liability.worth"),
       value: report.minorPerPoint > 0 ? money(report.liabilityMinor) : "—",
       note:
         report.minorPerPoint > 0
-          ? `At ${money(Math.round(report.minorPerPoint * 100))} per 100 ${currencyName}, your best-value reward`
-          : "Add an amount-off or store-credit reward to value points",
+          ? t("liability.rate", { amount: money(Math.round(report.minorPerPoint * 100)), name })
+          : t("liability.noRate"),
     },
-    { label: "Members holding points", value: n(report.membersWithPoints), note: `of ${n(report.members)} members` },
-    { label: "Redeemed so far", value: n(report.redeemedPoints), note: `${n(report.redemptions)} rewards issued` },
+    {
+      label: t("liability.holding"),
+      value: n(report.membersWithPoints),
+      note: format.count("liability.ofMembers", report.members),
+    },
+    {
+      label: t("liability.redeemed"),
+      value: n(report.redeemedPoints),
+      note: format.count("liability.issued", report.redemptions),
+    },
   ];
   return (
     <BlockStack gap="400">
@@ -59,11 +72,7 @@ export default function LoyaltyLiabilityPage() {
           </Card>
         ))}
       </InlineGrid>
-      <Banner tone="info">
-        Points are valued at the rate of your most generous amount-off or store-credit reward, so this is the most the
-        points now held could cost you if every one were spent. Percent-off and free-shipping rewards depend on the
-        order and are not counted.
-      </Banner>
+      <Banner tone="info">{t("liability.explained")}</Banner>
     </BlockStack>
   );
 }

@@ -6,8 +6,7 @@ import { BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Select, Text
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { returnInsights } from "../services/returns/figures.server";
-import { HOW_COUNTED } from "../domain/dashboard/definitions";
-import { formatMoney } from "../domain/shared/money";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 
 const PERIODS = [30, 90, 365];
 
@@ -19,18 +18,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({
     days,
     ...insights,
+    // Minor units: the page writes money in the admin's language.
     money: insights.money.map((m) => ({
       currency: m.currency,
-      kept: formatMoney({ amountMinor: m.keptMinor, currency: m.currency }),
-      exchange: formatMoney({ amountMinor: m.exchangeMinor, currency: m.currency }),
-      storeCredit: formatMoney({ amountMinor: m.storeCreditMinor, currency: m.currency }),
-      refunded: formatMoney({ amountMinor: m.refundedMinor, currency: m.currency }),
+      kept: m.keptMinor,
+      exchange: m.exchangeMinor,
+      storeCredit: m.storeCreditMinor,
+      refunded: m.refundedMinor,
       keptShare: m.keptMinor + m.refundedMinor > 0 ? m.keptMinor / (m.keptMinor + m.refundedMinor) : 0,
     })),
   });
 };
-
-const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 function Figure({ label, value, help }: { label: string; value: string; help: string }) {
   return (
@@ -53,15 +51,18 @@ function Figure({ label, value, help }: { label: string; value: string; help: st
 export default function ReturnInsightsPage() {
   const data = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
+  const t = useT();
+  const format = useAdminFormat();
   const main = data.money[0];
+  const money = (minor: number, currency: string) => format.money(minor, currency);
   return (
     <BlockStack gap="400">
       <InlineStack align="end">
         <Box minWidth="220px">
           <Select
-            label="Period"
+            label={t("insights.period")}
             labelInline
-            options={PERIODS.map((d) => ({ label: `Last ${d} days`, value: String(d) }))}
+            options={PERIODS.map((d) => ({ label: t("insights.lastDays", { days: d }), value: String(d) }))}
             value={String(data.days)}
             onChange={(value) => {
               const next = new URLSearchParams(params);
@@ -73,33 +74,53 @@ export default function ReturnInsightsPage() {
       </InlineStack>
       <InlineGrid columns={{ xs: 1, md: 4 }} gap="400">
         <Figure
-          label="Return rate"
-          value={pct(data.returnRate)}
-          help={`${data.ordersWithReturns} of ${data.orders} orders. ${HOW_COUNTED.returnRate}`}
+          label={t("insights.returnRate")}
+          value={format.percent(data.returnRate)}
+          help={t("insights.returnRateHelp", {
+            returned: data.ordersWithReturns,
+            orders: data.orders,
+            how: t("dashboard.return_rate.help"),
+          })}
         />
+        <Figure label={t("insights.returns")} value={format.number(data.returns)} help={t("insights.returnsHelp")} />
         <Figure
-          label="Returns"
-          value={String(data.returns)}
-          help="Requested in the period (declined and canceled left out)"
-        />
-        <Figure
-          label="Revenue kept"
-          value={main?.kept ?? "—"}
+          label={t("insights.kept")}
+          value={main ? money(main.kept, main.currency) : "—"}
           help={
             main
-              ? `Exchanges ${main.exchange} and store credit ${main.storeCredit}: ${pct(main.keptShare)} ` +
-                `of the value resolved. ${HOW_COUNTED.revenueKept}`
-              : HOW_COUNTED.revenueKept
+              ? t("insights.keptHelp", {
+                  exchange: money(main.exchange, main.currency),
+                  storeCredit: money(main.storeCredit, main.currency),
+                  share: format.percent(main.keptShare),
+                  how: t("dashboard.revenue_kept.help"),
+                })
+              : t("dashboard.revenue_kept.help")
           }
         />
-        <Figure label="Refunded" value={main?.refunded ?? "—"} help={HOW_COUNTED.refunded} />
+        <Figure
+          label={t("insights.refunded")}
+          value={main ? money(main.refunded, main.currency) : "—"}
+          help={t("insights.refundedHelp")}
+        />
       </InlineGrid>
       {data.money.length > 1 ? (
         <Card>
           <DataTable
             columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
-            headings={["Currency", "Kept", "Exchanges", "Store credit", "Refunded"]}
-            rows={data.money.map((m) => [m.currency, m.kept, m.exchange, m.storeCredit, m.refunded])}
+            headings={[
+              t("insights.currency"),
+              t("insights.keptColumn"),
+              t("insights.exchanges"),
+              t("insights.storeCredit"),
+              t("insights.refunded"),
+            ]}
+            rows={data.money.map((m) => [
+              m.currency,
+              money(m.kept, m.currency),
+              money(m.exchange, m.currency),
+              money(m.storeCredit, m.currency),
+              money(m.refunded, m.currency),
+            ])}
           />
         </Card>
       ) : null}
@@ -107,17 +128,17 @@ export default function ReturnInsightsPage() {
         <Card>
           <BlockStack gap="200">
             <Text as="h3" variant="headingMd">
-              Top reasons
+              {t("insights.topReasons")}
             </Text>
             {data.topReasons.length ? (
               <DataTable
                 columnContentTypes={["text", "numeric"]}
-                headings={["Reason", "Units"]}
-                rows={data.topReasons.map((r) => [r.label, r.units])}
+                headings={[t("insights.reason"), t("insights.units")]}
+                rows={data.topReasons.map((r) => [r.label, format.number(r.units)])}
               />
             ) : (
               <Text as="p" tone="subdued">
-                No returns in this period.
+                {t("insights.none")}
               </Text>
             )}
           </BlockStack>
@@ -125,17 +146,17 @@ export default function ReturnInsightsPage() {
         <Card>
           <BlockStack gap="200">
             <Text as="h3" variant="headingMd">
-              Returns by product
+              {t("insights.byProduct")}
             </Text>
             {data.byProduct.length ? (
               <DataTable
                 columnContentTypes={["text", "numeric", "numeric"]}
-                headings={["Product", "Units", "Returns"]}
-                rows={data.byProduct.map((p) => [p.title, p.units, p.returns])}
+                headings={[t("insights.product"), t("insights.units"), t("insights.returns")]}
+                rows={data.byProduct.map((p) => [p.title, format.number(p.units), format.number(p.returns)])}
               />
             ) : (
               <Text as="p" tone="subdued">
-                No returns in this period.
+                {t("insights.none")}
               </Text>
             )}
           </BlockStack>
