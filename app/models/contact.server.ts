@@ -131,7 +131,11 @@ export async function countRequestsByStatus(db: Db, shop: string) {
 }
 
 export async function getRequest(db: Db, shop: string, id: string) {
-  return db.contactRequest.findFirst({ where: { shop, id }, include: { messages: { orderBy: { createdAt: "asc" } } } });
+  return db.contactRequest.findFirst({
+    where: { shop, id },
+    // A chat's messages written in the same millisecond keep their sequence.
+    include: { messages: { orderBy: [{ createdAt: "asc" }, { seq: "asc" }] } },
+  });
 }
 
 /**

@@ -17,6 +17,8 @@ import { shopProfile } from "../../models/shop.server";
 import { renderEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 
+import { chatBus, type ChatBus } from "./chat-bus.server";
+import { announceChatStatus, isChat, sendAgentMessage } from "./chat.server";
 import { CONTACT_EMAIL_KIND, emailCopy } from "./emails";
 import { sendCsatSurvey } from "./surveys.server";
 
@@ -142,6 +144,8 @@ export interface ReplyDeps {
   db: Db;
   secret: string;
   now: Date;
+  /** Live chat's bus (the process's own unless a test gives one). */
+  bus?: ChatBus;
 }
 
 /**
@@ -213,6 +217,11 @@ export async function replyToRequest(
   const { db, now } = deps;
   const request = await getRequest(db, shop, requestId);
   if (!request) throw new ContactError("That request does not exist.", 404);
+  // A chat's reply goes live to the shopper's chat, not by email.
+  if (request.channel === "chat") {
+    const sent = await sendAgentMessage({ ...deps, bus: deps.bus ?? chatBus() }, shop, requestId, text, staffUserId);
+    return { messageId: sent.messageId, notificationId: null };
+  }
   if (request.redactedAt || !request.email)
     throw new ContactError("This request's customer data was erased; it cannot be answered.", 409);
   const [settings, profile] = await Promise.all([getContactSettings(db, shop), shopProfile(db, shop)]);
@@ -303,6 +312,7 @@ export async function closeRequest(deps: ReplyDeps, shop: string, requestId: str
   if (!request) throw new ContactError("That request does not exist.", 404);
   if (request.status === "closed") return { surveyed: false };
   await deps.db.contactRequest.update({ where: { id: request.id }, data: { status: "closed", closedAt: deps.now } });
+  if (request.channel === "chat") await announceChatStatus(deps.bus ?? chatBus(), shop, request.id);
   const settings = await getContactSettings(deps.db, shop);
   if (!settings.surveys.csat || !request.email || request.redactedAt) return { surveyed: false };
   await sendCsatSurvey(deps, { ...request, email: request.email });
@@ -341,7 +351,13 @@ export async function addInternalNote(
  * Assigns a request to a staff member who has used the app (their Shopify user id), or to
  * nobody (null). Someone the app has never seen is refused: their name would be unknown.
  */
-export async function assignContactRequest(db: Db, shop: string, requestId: string, assigneeUserId: string | null) {
+export async function assignContactRequest(
+  db: Db,
+  shop: string,
+  requestId: string,
+  assigneeUserId: string | null,
+  bus?: ChatBus,
+) {
   if (assigneeUserId !== null) {
     const staff = await listStaffMembers(db, shop);
     if (!staff.some((m) => m.userId === assigneeUserId))
@@ -349,4 +365,6 @@ export async function assignContactRequest(db: Db, shop: string, requestId: stri
   }
   if (!(await assignRequest(db, shop, requestId, assigneeUserId)))
     throw new ContactError("That request does not exist.", 404);
+  // A chat's shopper sees who took it.
+  if (await isChat(db, shop, requestId)) await announceChatStatus(bus ?? chatBus(), shop, requestId);
 }

@@ -1,0 +1,63 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+
+import { db } from "../db.server";
+import { env } from "../env.server";
+import { shopperAddress } from "../services/app-proxy.server";
+import { chatBus } from "../services/contact/chat-bus.server";
+import { chatAnswer, chatErrorAnswer } from "../services/contact/chat-http.server";
+import {
+  ChatError,
+  findChat,
+  markChatDelivered,
+  relayShopperTyping,
+  sendShopperMessage,
+  verifyChatToken,
+} from "../services/contact/chat.server";
+
+const MAX_BODY = 16_000;
+
+export const loader = () => chatAnswer({ error: "method_not_allowed", message: "Send chat messages with POST." }, 405);
+
+// POST /chat/messages?shop=…, a text/plain JSON body (no CORS preflight):
+// {token, kind: "message", text, clientId, locale} | {token, kind: "typing", text} | {token, kind: "delivered", upTo}
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const config = env();
+  const deps = { db: db(), secret: config.SHOPIFY_API_SECRET, now: new Date(), bus: chatBus() };
+  try {
+    if (request.method !== "POST") throw new ChatError(400, "invalid_request", "Send chat messages with POST.");
+    const raw = await request.text();
+    if (raw.length > MAX_BODY) throw new ChatError(413, "too_long", "The message is too long.");
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      body = {};
+    }
+    if (!body || typeof body !== "object" || Array.isArray(body))
+      throw new ChatError(400, "invalid_request", "The message could not be read; send it again.");
+    const shop = new URL(request.url).searchParams.get("shop") ?? "";
+    const id = verifyChatToken(typeof body.token === "string" ? body.token : null, shop, deps.secret, deps.now);
+    if (body.kind === "message") {
+      const sent = await sendShopperMessage(deps, id, {
+        text: body.text,
+        clientId: body.clientId,
+        locale: typeof body.locale === "string" ? body.locale : null,
+        clientIp: shopperAddress(request.headers.get("x-forwarded-for"), config.TRUSTED_PROXY_HOPS),
+      });
+      return chatAnswer(sent, sent.repeated ? 200 : 201);
+    }
+    if (body.kind === "typing") {
+      await relayShopperTyping(deps, id, body.text);
+      return chatAnswer({ ok: true });
+    }
+    if (body.kind === "delivered") {
+      const chat = await findChat(deps.db, deps.secret, id);
+      if (!chat) throw new ChatError(404, "no_chat", "There is no chat yet.");
+      await markChatDelivered(deps, id.shop, chat.id, "customer", Number(body.upTo));
+      return chatAnswer({ ok: true });
+    }
+    throw new ChatError(400, "invalid_request", "The message could not be read; send it again.");
+  } catch (error) {
+    return chatErrorAnswer(error);
+  }
+};

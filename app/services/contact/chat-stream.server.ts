@@ -1,0 +1,69 @@
+/**
+ * The two live streams of chat (docs/decisions/0034). Both subscribe to the bus before reading,
+ * so nothing slips between the read and the subscription; the shopper's stream then sends, on
+ * each notice, the messages after the last sequence number it sent, one read at a time.
+ */
+import type { Db } from "../../db.server";
+import { eventStream } from "../../utils/event-stream.server";
+
+import type { ChatBus, ChatEvent } from "./chat-bus.server";
+import { chatMessagesAfter, chatState } from "./chat.server";
+
+export function shopperChatStream(
+  request: Request,
+  input: { db: Db; bus: ChatBus; shop: string; conversationId: string; after: number },
+  headers: Record<string, string> = {},
+): Response {
+  const { db, bus, shop, conversationId } = input;
+  return eventStream(
+    request,
+    async (send) => {
+      let last = Number.isInteger(input.after) && input.after > 0 ? input.after : 0;
+      let reading: Promise<void> | null = null;
+      let again = false;
+      const pump = (): Promise<void> => {
+        if (reading) {
+          again = true;
+          return reading;
+        }
+        reading = (async () => {
+          do {
+            again = false;
+            for (const m of await chatMessagesAfter(db, shop, conversationId, last)) {
+              send({ id: m.seq, event: "message", data: m });
+              last = m.seq;
+            }
+          } while (again);
+        })().finally(() => (reading = null));
+        return reading;
+      };
+      const sendState = async () => send({ event: "status", data: await chatState(db, shop, conversationId) });
+      const unsubscribe = bus.subscribe(shop, (e: ChatEvent) => {
+        if (e.conversationId !== conversationId) return;
+        if (e.kind === "message") pump().catch(() => {});
+        else if (e.kind === "status") sendState().catch(() => {});
+        // The shopper sees that an agent types, never the other way round here.
+        else if (e.kind === "typing" && e.from === "merchant")
+          send({ event: "typing", data: { agent: e.preview || null } });
+        else if (e.kind === "delivered" && e.from === "merchant")
+          send({ event: "delivered", data: { upTo: e.seq ?? 0 } });
+      });
+      await sendState();
+      await pump();
+      return unsubscribe;
+    },
+    { headers },
+  );
+}
+
+/** Every chat event of the shop for its agents, the shopper's typing preview included. */
+export function agentChatStream(request: Request, input: { bus: ChatBus; shop: string }): Response {
+  return eventStream(request, async (send) =>
+    input.bus.subscribe(input.shop, (e) =>
+      send({
+        event: e.kind,
+        data: { conversationId: e.conversationId, from: e.from, preview: e.preview ?? null, seq: e.seq ?? null },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,384 @@
+/**
+ * Live chat (docs/decisions/0034): a chat is an inbox request (channel "chat") whose messages
+ * carry a per-conversation sequence number. The app proxy issues a short-lived token naming the
+ * shop and the browser (and the signed-in customer); the storefront then talks to the app
+ * directly. Every read and write is scoped by the token's shop and the browser's visitor id.
+ */
+import { randomBytes } from "node:crypto";
+
+import type { Db } from "../../db.server";
+import {
+  CHAT_RATE_RULES,
+  CHAT_TOKEN_TTL_MS,
+  chatSubjectText,
+  checkChatText,
+  isClientId,
+  isVisitorId,
+  readChatSubject,
+  typingPreview,
+  type ChatSubject,
+} from "../../domain/contact/chat";
+import { languageFor } from "../../domain/contact/settings";
+import { listStaffMembers } from "../../models/staff.server";
+import { signLinkToken, verifyLinkToken } from "../link-token.server";
+import { clientKey, rateLimiter } from "../rate-limit.server";
+
+import type { ChatBus } from "./chat-bus.server";
+
+export class ChatError extends Error {
+  constructor(
+    public readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429,
+    public readonly code: string,
+    message: string,
+    public readonly retryAfterSeconds = 0,
+  ) {
+    super(message);
+    this.name = "ChatError";
+  }
+}
+
+export interface ChatDeps {
+  db: Db;
+  secret: string;
+  now: Date;
+  bus: ChatBus;
+}
+
+/** Who is writing, as the verified token says. */
+export interface ChatIdentity extends ChatSubject {
+  shop: string;
+}
+
+const PURPOSE = "chat";
+
+/** A token for this browser (its visitor id, a new one when it has none or a malformed one). */
+export function issueChatToken(
+  input: { shop: string; visitor: string | null; customerId: string | null },
+  secret: string,
+  now: Date,
+) {
+  const visitor = isVisitorId(input.visitor) ? input.visitor : randomBytes(16).toString("base64url");
+  const expiresAt = new Date(now.getTime() + CHAT_TOKEN_TTL_MS);
+  const token = signLinkToken(
+    {
+      purpose: PURPOSE,
+      shop: input.shop,
+      subject: chatSubjectText({ visitor, customerId: input.customerId }),
+      expiresAt,
+    },
+    secret,
+  );
+  return { token, visitor, expiresAt };
+}
+
+/** The identity a token proves for `shop`; a 401 for a missing, forged, expired or other shop's token. */
+export function verifyChatToken(token: string | null, shop: string, secret: string, now: Date): ChatIdentity {
+  const check = token ? verifyLinkToken(token, { secret, purpose: PURPOSE, shop, now }) : null;
+  const subject = check?.ok ? readChatSubject(check.subject) : null;
+  if (!subject) {
+    const expired = check && !check.ok && check.reason === "expired";
+    throw new ChatError(
+      401,
+      expired ? "token_expired" : "invalid_token",
+      expired ? "The chat session ended; reopen the chat." : "This chat could not be opened; reload the page.",
+    );
+  }
+  return { shop, ...subject };
+}
+
+const visitorKey = (secret: string, id: ChatIdentity) => clientKey(secret, "chat-visitor", id.shop, id.visitor);
+
+/** The browser's most recent chat in this shop, or null. */
+export async function findChat(db: Db, secret: string, id: ChatIdentity) {
+  return db.contactRequest.findFirst({
+    where: { shop: id.shop, channel: "chat", chatVisitor: visitorKey(secret, id) },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, status: true, chatSeq: true, assigneeUserId: true, locale: true },
+  });
+}
+
+export interface ChatMessageView {
+  seq: number;
+  author: "customer" | "merchant";
+  body: string;
+  at: string;
+  clientId: string | null;
+  /** The agent's first name for the shopper; null for the shopper's own messages. */
+  agent: string | null;
+  delivered: boolean;
+}
+
+/** Messages after `afterSeq`, in order (internal notes never: they have no sequence number). */
+export async function chatMessagesAfter(
+  db: Db,
+  shop: string,
+  conversationId: string,
+  afterSeq: number,
+  take = 500,
+): Promise<ChatMessageView[]> {
+  const rows = await db.contactMessage.findMany({
+    where: { shop, requestId: conversationId, seq: { gt: afterSeq }, author: { in: ["customer", "merchant"] } },
+    orderBy: { seq: "asc" },
+    take,
+  });
+  const staffIds = new Set(rows.map((r) => r.staffUserId).filter((s): s is string => Boolean(s)));
+  const names = new Map<string, string>();
+  if (staffIds.size) {
+    for (const m of await listStaffMembers(db, shop)) if (staffIds.has(m.userId)) names.set(m.userId, m.firstName);
+  }
+  return rows.map((r) => ({
+    seq: r.seq ?? 0,
+    author: r.author as "customer" | "merchant",
+    body: r.body,
+    at: r.createdAt.toISOString(),
+    clientId: r.clientId,
+    agent: r.author === "merchant" ? (r.staffUserId ? (names.get(r.staffUserId) ?? null) : null) : null,
+    delivered: r.deliveredAt !== null,
+  }));
+}
+
+async function limit(
+  deps: ChatDeps,
+  rule: (typeof CHAT_RATE_RULES)[keyof typeof CHAT_RATE_RULES],
+  shop: string,
+  subject: string,
+) {
+  const decision = await rateLimiter(deps.db, rule).hit(shop, subject);
+  if (!decision.allowed) {
+    throw new ChatError(
+      429,
+      "rate_limited",
+      "You are sending messages too quickly; wait a moment and send again.",
+      decision.retryAfterSeconds,
+    );
+  }
+}
+
+/** Appends a message with the conversation's next sequence number, in one transaction. */
+async function appendMessage(
+  deps: ChatDeps,
+  shop: string,
+  conversationId: string,
+  message: { author: "customer" | "merchant"; body: string; clientId: string | null; staffUserId: string | null },
+) {
+  const { db, now } = deps;
+  if (message.clientId) {
+    const earlier = await db.contactMessage.findFirst({
+      where: { shop, requestId: conversationId, clientId: message.clientId },
+    });
+    if (earlier) return { message: earlier, repeated: true };
+  }
+  try {
+    const created = await db.$transaction(async (tx) => {
+      const counter = await tx.contactRequest.update({
+        where: { id: conversationId },
+        data: {
+          chatSeq: { increment: 1 },
+          lastMessageAt: now,
+          // A shopper's message opens the chat again; an agent's answer leaves it waiting.
+          status: message.author === "customer" ? "open" : "waiting",
+        },
+        select: { chatSeq: true },
+      });
+      return tx.contactMessage.create({
+        data: { shop, requestId: conversationId, ...message, seq: counter.chatSeq, createdAt: now },
+      });
+    });
+    return { message: created, repeated: false };
+  } catch (error) {
+    // The same client id sent twice at once: the other send stored it.
+    if ((error as { code?: string }).code !== "P2002" || !message.clientId) throw error;
+    const earlier = await db.contactMessage.findFirst({
+      where: { shop, requestId: conversationId, clientId: message.clientId },
+    });
+    if (!earlier) throw error;
+    return { message: earlier, repeated: true };
+  }
+}
+
+/**
+ * A shopper's message: checked, cleaned and limited, then stored in their chat (a new chat, an
+ * inbox request numbered like the form's, when they have none open).
+ */
+export async function sendShopperMessage(
+  deps: ChatDeps,
+  id: ChatIdentity,
+  input: { text: unknown; clientId: unknown; locale: string | null; clientIp: string | null },
+) {
+  const check = checkChatText(input.text);
+  if (!check.ok) throw new ChatError(check.status, check.error, check.message);
+  const clientId = input.clientId === undefined || input.clientId === null ? null : input.clientId;
+  if (clientId !== null && !isClientId(clientId))
+    throw new ChatError(400, "invalid_request", "The message could not be read; send it again.");
+  const client = clientKey(deps.secret, input.clientIp ?? `visitor:${id.visitor}`);
+  await limit(deps, CHAT_RATE_RULES.perClient, id.shop, client);
+
+  let chat = await findChat(deps.db, deps.secret, id);
+  if (!chat || chat.status === "closed") {
+    await limit(deps, CHAT_RATE_RULES.newChatPerClient, id.shop, client);
+    chat = await startChat(deps, id, input.locale);
+  }
+  await limit(deps, CHAT_RATE_RULES.perConversation, id.shop, chat.id);
+  const { message, repeated } = await appendMessage(deps, id.shop, chat.id, {
+    author: "customer",
+    body: check.text,
+    clientId,
+    staffUserId: null,
+  });
+  if (!repeated) await deps.bus.publish({ shop: id.shop, conversationId: chat.id, kind: "message", from: "customer" });
+  return { conversationId: chat.id, seq: message.seq ?? 0, repeated };
+}
+
+async function startChat(deps: ChatDeps, id: ChatIdentity, locale: string | null) {
+  const { db, now } = deps;
+  for (let attempt = 0; ; attempt++) {
+    const last = await db.contactRequest.findFirst({
+      where: { shop: id.shop },
+      orderBy: { number: "desc" },
+      select: { number: true },
+    });
+    const number = (last?.number ?? 1000) + 1;
+    try {
+      return await db.contactRequest.create({
+        data: {
+          shop: id.shop,
+          number,
+          topic: "other",
+          channel: "chat",
+          chatVisitor: visitorKey(deps.secret, id),
+          customerShopifyId: id.customerId,
+          locale: languageFor(locale),
+          searchText: `#${number} chat`,
+          lastMessageAt: now,
+          createdAt: now,
+        },
+        select: { id: true, status: true, chatSeq: true, assigneeUserId: true, locale: true },
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002" || attempt >= 4) throw error;
+    }
+  }
+}
+
+/** An agent's reply in a chat: stored with the next sequence number and delivered live. */
+export async function sendAgentMessage(
+  deps: ChatDeps,
+  shop: string,
+  conversationId: string,
+  text: string,
+  staffUserId: string | null,
+) {
+  const check = checkChatText(text);
+  if (!check.ok) throw new ChatError(check.status, check.error, check.message);
+  const chat = await deps.db.contactRequest.findFirst({
+    where: { shop, id: conversationId, channel: "chat" },
+    select: { id: true, firstResponseAt: true, createdAt: true },
+  });
+  if (!chat) throw new ChatError(404, "not_found", "That chat does not exist.");
+  const { message } = await appendMessage(deps, shop, chat.id, {
+    author: "merchant",
+    body: check.text,
+    clientId: null,
+    staffUserId,
+  });
+  if (!chat.firstResponseAt) {
+    await deps.db.contactRequest.updateMany({
+      where: { shop, id: chat.id, firstResponseAt: null },
+      data: {
+        firstResponseAt: deps.now,
+        firstResponseMinutes: Math.round((deps.now.getTime() - chat.createdAt.getTime()) / 60_000),
+      },
+    });
+  }
+  await deps.bus.publish({ shop, conversationId: chat.id, kind: "message", from: "merchant" });
+  return { messageId: message.id, seq: message.seq ?? 0 };
+}
+
+/** The other side's client has shown every message up to `upToSeq`: marks them delivered. */
+export async function markChatDelivered(
+  deps: ChatDeps,
+  shop: string,
+  conversationId: string,
+  reader: "customer" | "merchant",
+  upToSeq: number,
+) {
+  if (!Number.isInteger(upToSeq) || upToSeq < 1) return 0;
+  const { count } = await deps.db.contactMessage.updateMany({
+    where: {
+      shop,
+      requestId: conversationId,
+      author: reader === "customer" ? "merchant" : "customer",
+      seq: { lte: upToSeq },
+      deliveredAt: null,
+    },
+    data: { deliveredAt: deps.now },
+  });
+  if (count) await deps.bus.publish({ shop, conversationId, kind: "delivered", from: reader, seq: upToSeq });
+  return count;
+}
+
+/** Relays what the shopper is typing to the shop's agents; nothing is stored. */
+export async function relayShopperTyping(deps: ChatDeps, id: ChatIdentity, text: unknown) {
+  const chat = await findChat(deps.db, deps.secret, id);
+  if (!chat || chat.status === "closed") return;
+  await deps.bus.publish({
+    shop: id.shop,
+    conversationId: chat.id,
+    kind: "typing",
+    from: "customer",
+    preview: typingPreview(text),
+  });
+}
+
+/** Tells the shopper an agent is typing (with the agent's first name, when known). */
+export async function relayAgentTyping(deps: ChatDeps, shop: string, conversationId: string, agent: string | null) {
+  await deps.bus.publish({ shop, conversationId, kind: "typing", from: "merchant", preview: agent ?? "" });
+}
+
+/** A chat's status changed (taken, closed, reopened): streams on both sides refresh it. */
+export async function announceChatStatus(bus: ChatBus, shop: string, conversationId: string) {
+  await bus.publish({ shop, conversationId, kind: "status", from: "merchant" });
+}
+
+/** Live chats first in the inbox: the shop's open and waiting chats, newest message first. */
+export async function liveChats(db: Db, shop: string, take = 50) {
+  return db.contactRequest.findMany({
+    where: { shop, channel: "chat", status: { in: ["open", "waiting"] } },
+    orderBy: { lastMessageAt: "desc" },
+    take,
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      name: true,
+      locale: true,
+      assigneeUserId: true,
+      lastMessageAt: true,
+      messages: {
+        where: { author: { in: ["customer", "merchant"] } },
+        orderBy: { seq: "desc" },
+        take: 1,
+        select: { body: true, author: true },
+      },
+    },
+  });
+}
+
+/** Whether a request is a chat (its replies go live instead of by email). */
+export async function isChat(db: Db, shop: string, requestId: string) {
+  return (await db.contactRequest.count({ where: { shop, id: requestId, channel: "chat" } })) > 0;
+}
+
+/** What the shopper's chat shows at its top: open or closed, and who is answering. */
+export async function chatState(db: Db, shop: string, conversationId: string) {
+  const chat = await db.contactRequest.findFirst({
+    where: { shop, id: conversationId, channel: "chat" },
+    select: { status: true, assigneeUserId: true },
+  });
+  if (!chat) return { status: "closed", agent: null };
+  let agent: string | null = null;
+  if (chat.assigneeUserId) {
+    agent = (await listStaffMembers(db, shop)).find((m) => m.userId === chat.assigneeUserId)?.firstName ?? null;
+  }
+  return { status: chat.status, agent };
+}
