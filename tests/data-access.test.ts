@@ -36,6 +36,7 @@ const OWNERS: Record<string, string[]> = {
   // Areas
   TrackingSettings: TRACKING,
   ShipmentTracking: TRACKING,
+  AttentionHandled: TRACKING,
   TrackingRecommendationCache: TRACKING,
   ReturnSettings: RETURNS,
   ReturnCase: RETURNS,

@@ -10,7 +10,7 @@ import type {
 } from "../webhooks/payloads";
 
 import { excluded, executeInTx, newRowId, stored, takeAll, upsertRows, type Upsert } from "./batch-sql.server";
-import { rawRows } from "./raw-sql.server";
+import { rawRows, sql, type Sql } from "./raw-sql.server";
 
 /** The personal fields of an order, as they are after customers/redact. */
 export const REDACTED_ORDER_FIELDS = {
@@ -772,23 +772,6 @@ export async function recentOrdersOfCustomer(db: Db, shop: string, customerShopi
   });
 }
 
-/** Orders with items still to ship, oldest first, for the unfulfilled-too-long rule. */
-export async function openUnfulfilledOrders(db: Db, shop: string, placedBefore: Date, placedAfter: Date, take = 100) {
-  return db.order.findMany({
-    where: {
-      shop,
-      cancelledAt: null,
-      closedAt: null,
-      shopifyCreatedAt: { lt: placedBefore, gte: placedAfter },
-      OR: [{ fulfillmentStatus: null }, { fulfillmentStatus: { in: ["partial", "unfulfilled", "restocked"] } }],
-      lineItems: { some: { requiresShipping: true, fulfillableQuantity: { gt: 0 } } },
-    },
-    orderBy: { shopifyCreatedAt: "asc" },
-    take,
-    select: { shopifyId: true, name: true, shopifyCreatedAt: true, shippingCountryCode: true },
-  });
-}
-
 /**
  * An order with its line items (unless `preloaded` is it) and its shipments, oldest first (raw
  * SQL: raw-sql.server.ts).
@@ -977,4 +960,20 @@ export async function findOrderCancellation(db: Db, shop: string, orderShopifyId
     where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
     select: { cancelledAt: true },
   });
+}
+
+/**
+ * The orders still to ship that were placed in [placedAfter, placedBefore), as a piece of SQL for
+ * the needs-attention list (the tracking area builds it into its statement; decision 0028): each row
+ * says the order's gid, name and when it was placed. Not cancelled or closed, some line still to
+ * ship, the same rule the storefront and the delay check apply.
+ */
+export function unfulfilledOrdersPiece(shop: string, placedBefore: Date, placedAfter: Date): Sql {
+  return sql`SELECT o."shopifyId" AS "orderShopifyId", o."name" AS "orderName", o."shopifyCreatedAt" AS "placedAt"
+    FROM "Order" o
+    WHERE o."shop" = ${shop} AND o."shopifyCreatedAt" < ${placedBefore} AND o."shopifyCreatedAt" >= ${placedAfter}
+      AND o."cancelledAt" IS NULL AND o."closedAt" IS NULL
+      AND (o."fulfillmentStatus" IS NULL OR o."fulfillmentStatus" IN (${["partial", "unfulfilled", "restocked"]}))
+      AND EXISTS (SELECT 1 FROM "LineItem" li
+        WHERE li."orderId" = o."id" AND li."requiresShipping" = TRUE AND li."fulfillableQuantity" > 0)`;
 }

@@ -309,3 +309,18 @@ export function shippingEmailSent(shop: string, order: Sql): Sql {
   return sql`EXISTS (SELECT 1 FROM "Notification" n
     WHERE n."shop" = ${shop} AND n."orderShopifyId" = ${order} AND n."kind" = 'tracking' AND n."status" = 'sent')`;
 }
+
+/** When the message under this key was put in the outbox, or null when there is none. */
+export async function notificationSentAt(
+  db: Db,
+  shop: string,
+  kind: string,
+  subjectId: string,
+  milestone: string,
+): Promise<Date | null> {
+  const row = await db.notification.findUnique({
+    where: { shop_kind_subjectId_milestone: { shop, kind, subjectId, milestone } },
+    select: { createdAt: true },
+  });
+  return row?.createdAt ?? null;
+}

@@ -5,9 +5,10 @@ import type { ShipmentTracking } from "@prisma/client";
 
 import type { Db } from "../db.server";
 import { readTrackingSettings, type TrackingSettings } from "../domain/tracking/settings";
+import { pageOf, type Page, type PageRequest } from "../utils/paging.server";
 
 import { orderWithShipments, linesAndEventsOfShipments, sortById, type OrderWithItems } from "./orders.server";
-import { asNumber, queryRows, rawRows, sql, type Sql } from "./raw-sql.server";
+import { asNumber, joinSql, queryRows, rawRows, sql, sqlText, type Sql } from "./raw-sql.server";
 
 export async function getTrackingSettings(db: Db, shop: string): Promise<TrackingSettings> {
   const row = await db.trackingSettings.findUnique({ where: { shop }, select: { settings: true } });
@@ -122,14 +123,6 @@ export async function firstShippedAt(db: Db, shop: string): Promise<Date | null>
   return row?.at ? new Date(row.at as string | Date) : null;
 }
 
-export async function needsAttention(db: Db, shop: string, take = 100) {
-  return db.shipmentTracking.findMany({
-    where: { shop, problem: { not: null }, deliveredAt: null },
-    orderBy: { problemSince: "asc" },
-    take,
-  });
-}
-
 /**
  * Shipments delivered since `since`, per carrier and destination country, counted in the database:
  * how many, how many had a promised day and how many made it, and how many took each number of
@@ -180,4 +173,155 @@ export async function deliveriesByCarrier(db: Db, shop: string, since: Date) {
 /** An order's tracking rows, one per shipment. */
 export async function trackingOfOrder(db: Db, shop: string, orderShopifyId: string) {
   return db.shipmentTracking.findMany({ where: { shop, orderShopifyId } });
+}
+
+export type AttentionKind = "exception" | "attempted_delivery" | "delayed" | "unfulfilled";
+export const ATTENTION_KINDS: ReadonlyArray<AttentionKind> = [
+  "exception",
+  "attempted_delivery",
+  "delayed",
+  "unfulfilled",
+];
+
+/** One row of the needs-attention list: a problem shipment, or an order not shipped in time. */
+export interface AttentionRow {
+  kind: AttentionKind;
+  /** The shipment's fulfillment gid, or the order's gid for an order not shipped. */
+  subjectId: string;
+  orderShopifyId: string;
+  orderName: string;
+  carrier: string | null;
+  trackingNumber: string | null;
+  reason: string | null;
+  since: Date;
+}
+
+export interface AttentionFilter {
+  kinds: ReadonlyArray<AttentionKind>;
+  /** An order name's beginning (with or without "#") or a whole tracking number; "" for all. */
+  search: string;
+  sort: "oldest" | "newest";
+}
+
+/**
+ * Everything that needs attention and was not marked handled, as one derived table: problem
+ * shipments not delivered, and (when `unfulfilled` is given, a piece from the orders' owner) the
+ * orders left unfulfilled. Each row's `since` is when its problem began.
+ */
+function attentionSource(shop: string, unfulfilled: Sql | null): Sql {
+  const shipments = sql`SELECT COALESCE(t."problem", 'delayed') AS "kind", t."fulfillmentShopifyId" AS "subjectId",
+      t."orderShopifyId" AS "orderShopifyId", t."orderName" AS "orderName", t."carrier" AS "carrier",
+      t."trackingNumber" AS "trackingNumber", t."problemReason" AS "reason",
+      COALESCE(t."problemSince", t."updatedAt") AS "since"
+    FROM "ShipmentTracking" t
+    WHERE t."shop" = ${shop} AND t."problem" IS NOT NULL AND t."deliveredAt" IS NULL`;
+  const both = unfulfilled
+    ? sql`${shipments} UNION ALL SELECT 'unfulfilled', u."orderShopifyId", u."orderShopifyId", u."orderName",
+        NULL, NULL, 'unfulfilled_too_long', u."placedAt" FROM (${unfulfilled}) u`
+    : shipments;
+  return sql`(SELECT * FROM (${both}) b WHERE NOT EXISTS (SELECT 1 FROM "AttentionHandled" h
+      WHERE h."shop" = ${shop} AND h."subjectId" = b."subjectId" AND h."since" = b."since")) a`;
+}
+
+function attentionWhere(filter: AttentionFilter): Sql[] {
+  const where: Sql[] = [];
+  if (filter.kinds.length > 0 && filter.kinds.length < ATTENTION_KINDS.length)
+    where.push(sql`a."kind" IN (${[...filter.kinds]})`);
+  const q = filter.search.trim().replace(/^#/, "");
+  if (q) {
+    const like = `#${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(sql`(a."orderName" LIKE ${like} ESCAPE '\\' OR a."trackingNumber" = ${q})`);
+  }
+  return where;
+}
+
+/**
+ * A page of the needs-attention list by keyset on (since, subjectId), and how many rows of each
+ * kind match the search (the filter's counts), both counted in the database: nothing but the page's
+ * rows comes into the app.
+ */
+export async function attentionPage(
+  db: Db,
+  shop: string,
+  unfulfilled: Sql | null,
+  filter: AttentionFilter,
+  page: PageRequest,
+): Promise<{ page: Page<AttentionRow>; counts: Record<AttentionKind, number> }> {
+  const source = attentionSource(shop, unfulfilled);
+  const where = attentionWhere(filter);
+  const cursor = page.before ?? page.after;
+  const reading = page.before ? (filter.sort === "oldest" ? "desc" : "asc") : filter.sort === "oldest" ? "asc" : "desc";
+  const beyond = sqlText(reading === "asc" ? ">" : "<");
+  const order = sqlText(reading === "asc" ? "ASC" : "DESC");
+  const at = cursor ? new Date(cursor.at) : null;
+  const keysetWhere = cursor
+    ? [sql`(a."since" ${beyond} ${at} OR (a."since" = ${at} AND a."subjectId" ${beyond} ${cursor.id}))`]
+    : [];
+  const conditions = (extra: Sql[]) => {
+    const all = [...where, ...extra];
+    return all.length ? sql` WHERE ${joinSql(all, " AND ")}` : sql``;
+  };
+  const kindsWhere = attentionWhere({ ...filter, kinds: [] });
+  const [rows, counted] = await Promise.all([
+    queryRows<Omit<AttentionRow, "since"> & { since: unknown }>(
+      db,
+      sql`SELECT * FROM ${source}${conditions(keysetWhere)}
+        ORDER BY a."since" ${order}, a."subjectId" ${order} LIMIT ${page.size + 1}`,
+    ),
+    queryRows<{ kind: AttentionKind; n: unknown }>(
+      db,
+      sql`SELECT a."kind" AS "kind", COUNT(*) AS "n" FROM ${source}${
+        kindsWhere.length ? sql` WHERE ${joinSql(kindsWhere, " AND ")}` : sql``
+      } GROUP BY a."kind"`,
+    ),
+  ]);
+  const counts = Object.fromEntries(ATTENTION_KINDS.map((k) => [k, 0])) as Record<AttentionKind, number>;
+  for (const c of counted) if (c.kind in counts) counts[c.kind] = asNumber(c.n);
+  const parsed = rows.map((r) => ({ ...r, since: new Date(r.since as string | Date) }));
+  return {
+    page: pageOf(parsed, page, (r) => ({ at: r.since.toISOString(), id: r.subjectId })),
+    counts,
+  };
+}
+
+/**
+ * Marks an item handled as of when its problem began; true when it was not handled already. A
+ * later problem on the same shipment begins at another time and needs attention again.
+ */
+export async function markAttentionHandled(
+  db: Db,
+  shop: string,
+  item: { subjectId: string; since: Date },
+  staffUserId: string | null,
+  now: Date,
+): Promise<boolean> {
+  const found = await db.attentionHandled.findUnique({
+    where: { shop_subjectId_since: { shop, subjectId: item.subjectId, since: item.since } },
+    select: { id: true },
+  });
+  if (found) return false;
+  try {
+    await db.attentionHandled.create({
+      data: { shop, subjectId: item.subjectId, since: item.since, handledAt: now, staffUserId },
+    });
+    return true;
+  } catch (error) {
+    // Two clicks at once: the unique key keeps one row.
+    if ((error as { code?: string }).code === "P2002") return false;
+    throw error;
+  }
+}
+
+/** One item of the list as it is now (not handled), for an action on it; null when it is not there. */
+export async function attentionItem(
+  db: Db,
+  shop: string,
+  unfulfilled: Sql | null,
+  subjectId: string,
+): Promise<AttentionRow | null> {
+  const [row] = await queryRows<Omit<AttentionRow, "since"> & { since: unknown }>(
+    db,
+    sql`SELECT * FROM ${attentionSource(shop, unfulfilled)} WHERE a."subjectId" = ${subjectId} LIMIT 1`,
+  );
+  return row ? { ...row, since: new Date(row.since as string | Date) } : null;
 }

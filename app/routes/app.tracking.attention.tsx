@@ -1,18 +1,111 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { Badge, Card, EmptyState, IndexTable, Text } from "@shopify/polaris";
+import { useFetcher, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
+import {
+  Badge,
+  Button,
+  ButtonGroup,
+  Card,
+  ChoiceList,
+  EmptyState,
+  IndexFilters,
+  IndexTable,
+  InlineStack,
+  Link as PolarisLink,
+  Pagination,
+  Text,
+  useSetIndexFiltersMode,
+} from "@shopify/polaris";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { useEffect, useRef, useState } from "react";
 
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
-import { attentionList } from "../services/tracking/insights.server";
+import { env } from "../env.server";
+import { ATTENTION_KINDS, type AttentionKind } from "../models/tracking.server";
+import { attentionListPage } from "../services/tracking/insights.server";
+import { markHandled, notifyShopperAbout, type AttentionOutcome } from "../services/tracking/attention.server";
+import { actingStaff } from "../services/staff.server";
 import { codeLabel } from "../locales/admin/codes";
-import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
+import { said, translator, type AdminMessageKey, type Said } from "../locales/admin";
+import { useAdminFormat, useAdminLocale, useT } from "../locales/admin/use-admin-language";
+import { pageRequest } from "../utils/paging.server";
+
+/** Items per page of the list. */
+const PAGE_SIZE = 50;
+
+/** ?kind=exception,delayed: the kinds shown (none: all). */
+function kindsOf(params: URLSearchParams): AttentionKind[] {
+  const asked = (params.get("kind") ?? "").split(",");
+  return ATTENTION_KINDS.filter((k) => asked.includes(k));
+}
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
+  const url = new URL(request.url);
+  const kinds = kindsOf(url.searchParams);
+  const search = (url.searchParams.get("q") ?? "").trim().slice(0, 100);
+  const sort = url.searchParams.get("sort") === "newest" ? "newest" : "oldest";
+  const page = await attentionListPage(
+    db(),
+    session.shop,
+    new Date(),
+    { kinds, search, sort },
+    pageRequest(url.searchParams, PAGE_SIZE),
+  );
   // `since` goes to the page as an instant, shown in the admin's language and the shop's zone.
-  return json({ items: await attentionList(db(), session.shop, new Date()) });
+  return json({
+    kinds,
+    search,
+    sort,
+    counts: page.counts,
+    next: page.next,
+    previous: page.previous,
+    items: page.rows,
+  });
+};
+
+/** `message` in English; `said` the same as a locale key, for the page's toast in the admin's language. */
+interface ActionAnswer {
+  ok: boolean;
+  message: string;
+  said: Said;
+}
+
+const english = translator("en");
+const answer = (ok: boolean, key: AdminMessageKey, values?: Record<string, string | number>, status = 200) =>
+  json<ActionAnswer>({ ok, message: english(key, values), said: said(key, values) }, { status });
+
+const REFUSED: Record<Exclude<AttentionOutcome, { ok: true }>["problem"], { key: AdminMessageKey; status: number }> = {
+  gone: { key: "attention.action.gone", status: 404 },
+  no_email: { key: "attention.action.noEmail", status: 422 },
+  already_notified: { key: "attention.action.alreadyNotified", status: 409 },
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const auth = await authenticate.admin(request);
+  const shop = auth.session.shop;
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const subjectId = String(form.get("subjectId") ?? "").slice(0, 200);
+  if (!subjectId || (intent !== "notify" && intent !== "handled"))
+    return answer(false, "attention.action.unknown", undefined, 400);
+  const config = env();
+  const now = new Date();
+  let outcome: AttentionOutcome;
+  if (intent === "notify") {
+    outcome = await notifyShopperAbout(db(), shop, subjectId, { secret: config.SHOPIFY_API_SECRET, now });
+  } else {
+    const me = await actingStaff(
+      { db: db(), apiKey: config.SHOPIFY_API_KEY, apiSecret: config.SHOPIFY_API_SECRET, now },
+      request,
+      auth,
+    );
+    outcome = await markHandled(db(), shop, subjectId, me?.userId ?? null, { now });
+  }
+  if (outcome.ok) return answer(true, intent === "notify" ? "attention.action.notified" : "attention.action.handled");
+  const refused = REFUSED[outcome.problem];
+  return answer(false, refused.key, undefined, refused.status);
 };
 
 const TONE: Record<string, "critical" | "warning" | "attention"> = {
@@ -22,11 +115,97 @@ const TONE: Record<string, "critical" | "warning" | "attention"> = {
   unfulfilled: "attention",
 };
 
+/** The order's page in the Shopify admin (App Bridge's shopify: protocol, outside the app's frame). */
+const orderInAdmin = (orderShopifyId: string) => `shopify://admin/orders/${orderShopifyId.split("/").pop()}`;
+
+function RowActions({ subjectId, orderShopifyId }: { subjectId: string; orderShopifyId: string }) {
+  const t = useT();
+  const shopify = useAppBridge();
+  const fetcher = useFetcher<ActionAnswer>();
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data)
+      shopify.toast.show(t(fetcher.data.said.key, fetcher.data.said.values), { isError: !fetcher.data.ok });
+  }, [fetcher.state, fetcher.data, shopify, t]);
+  const busy = fetcher.state === "idle" ? null : fetcher.formData?.get("intent");
+  const act = (intent: "notify" | "handled") => fetcher.submit({ intent, subjectId }, { method: "post" });
+  return (
+    // The row's own click opens nothing: these buttons act on the item alone.
+    // eslint-disable-next-line jsx-a11y/click-events-have-key-events -- stops the row's click only
+    <div onClick={(event) => event.stopPropagation()}>
+      <ButtonGroup>
+        <Button size="slim" loading={busy === "notify"} onClick={() => act("notify")}>
+          {t("attention.action.notify")}
+        </Button>
+        <Button size="slim" loading={busy === "handled"} onClick={() => act("handled")}>
+          {t("attention.action.markHandled")}
+        </Button>
+        <Button size="slim" variant="plain" url={orderInAdmin(orderShopifyId)} target="_top">
+          {t("attention.action.openOrder")}
+        </Button>
+      </ButtonGroup>
+    </div>
+  );
+}
+
 export default function NeedsAttention() {
-  const { items } = useLoaderData<typeof loader>();
+  const { items, kinds, search: query, sort, counts, next, previous } = useLoaderData<typeof loader>();
   const t = useT();
   const format = useAdminFormat();
-  if (items.length === 0) {
+  const locale = useAdminLocale();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { mode, setMode } = useSetIndexFiltersMode();
+  const [q, setQ] = useState(query);
+  const typing = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => setQ(query), [query]);
+  useEffect(() => () => clearTimeout(typing.current), []);
+
+  const go = (changes: Record<string, string>) => {
+    const p = new URLSearchParams(location.search);
+    // A new filter, search or sort starts at its first page.
+    if (!("after" in changes) && !("before" in changes)) {
+      p.delete("after");
+      p.delete("before");
+    }
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
+    navigate(`/app/tracking/attention?${p}`);
+  };
+  const search = (value: string) => {
+    setQ(value);
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => go({ q: value.trim() }), 400);
+  };
+  const number = new Intl.NumberFormat(locale);
+  const kindLabel = (k: string) => codeLabel(t, "attention.kind", k);
+  const total = ATTENTION_KINDS.reduce((n, k) => n + counts[k], 0);
+
+  const filters = [
+    {
+      key: "kind",
+      label: t("attention.column.problem"),
+      pinned: true,
+      shortcut: true,
+      filter: (
+        <ChoiceList
+          title={t("attention.column.problem")}
+          titleHidden
+          allowMultiple
+          choices={ATTENTION_KINDS.map((k) => ({ label: `${kindLabel(k)} (${number.format(counts[k])})`, value: k }))}
+          selected={kinds}
+          onChange={(value) => go({ kind: value.join(",") })}
+        />
+      ),
+    },
+  ];
+  const appliedFilters = kinds.length
+    ? [{ key: "kind", label: kinds.map(kindLabel).join(", "), onRemove: () => go({ kind: "" }) }]
+    : [];
+  const filtered = Boolean(query) || kinds.length > 0;
+
+  if (!filtered && items.length === 0 && !previous) {
     return (
       <Card>
         <EmptyState heading={t("attention.empty.title")} image="">
@@ -37,42 +216,88 @@ export default function NeedsAttention() {
   }
   return (
     <Card padding="0">
-      <IndexTable
-        resourceName={{ singular: t("attention.resource.singular"), plural: t("attention.resource.plural") }}
-        itemCount={items.length}
-        selectable={false}
-        headings={[
-          { title: t("attention.column.order") },
-          { title: t("attention.column.problem") },
-          { title: t("attention.column.why") },
-          { title: t("attention.column.carrier") },
-          { title: t("attention.column.since") },
+      <IndexFilters
+        tabs={[{ id: "all", content: `${t("tab.tracking.attention")} (${number.format(total)})` }]}
+        selected={0}
+        onSelect={() => undefined}
+        queryValue={q}
+        queryPlaceholder={t("attention.search")}
+        onQueryChange={search}
+        onQueryClear={() => search("")}
+        filters={filters}
+        appliedFilters={appliedFilters}
+        onClearAll={() => go({ kind: "", q: "" })}
+        sortOptions={[
+          { label: t("attention.column.since"), value: "since asc", directionLabel: t("attention.sort.oldest") },
+          { label: t("attention.column.since"), value: "since desc", directionLabel: t("attention.sort.newest") },
         ]}
-      >
-        {items.map((item, index) => (
-          <IndexTable.Row
-            id={`${item.orderShopifyId}-${index}`}
-            // An order can need attention more than once; the list is read-only, in the order loaded.
-            // eslint-disable-next-line react/no-array-index-key -- see above
-            key={`${item.orderShopifyId}-${index}`}
-            position={index}
-          >
-            <IndexTable.Cell>
-              <Text as="span" fontWeight="semibold">
-                {item.orderName}
-              </Text>
-            </IndexTable.Cell>
-            <IndexTable.Cell>
-              <Badge tone={TONE[item.kind] ?? "warning"}>{codeLabel(t, "attention.kind", item.kind)}</Badge>
-            </IndexTable.Cell>
-            <IndexTable.Cell>{item.reason ? codeLabel(t, "attention.reason", item.reason) : "—"}</IndexTable.Cell>
-            <IndexTable.Cell>
-              {item.carrier ? `${item.carrier}${item.trackingNumber ? ` · ${item.trackingNumber}` : ""}` : "—"}
-            </IndexTable.Cell>
-            <IndexTable.Cell>{format.dateTime(item.since)}</IndexTable.Cell>
-          </IndexTable.Row>
-        ))}
-      </IndexTable>
+        sortSelected={[sort === "newest" ? "since desc" : "since asc"]}
+        onSort={([value]) => go({ sort: value === "since desc" ? "newest" : "" })}
+        mode={mode}
+        setMode={setMode}
+        canCreateNewView={false}
+        cancelAction={{ onAction: () => undefined }}
+      />
+      {items.length === 0 ? (
+        <EmptyState heading={t("attention.empty.filtered")} image="">
+          <p>{t("attention.empty.body")}</p>
+        </EmptyState>
+      ) : (
+        <IndexTable
+          resourceName={{ singular: t("attention.resource.singular"), plural: t("attention.resource.plural") }}
+          itemCount={items.length}
+          selectable={false}
+          headings={[
+            { title: t("attention.column.order") },
+            { title: t("attention.column.problem") },
+            { title: t("attention.column.why") },
+            { title: t("attention.column.carrier") },
+            { title: t("attention.column.since") },
+            { title: t("attention.column.actions") },
+          ]}
+        >
+          {items.map((item, index) => (
+            <IndexTable.Row id={item.subjectId} key={item.subjectId} position={index}>
+              <IndexTable.Cell>
+                <PolarisLink url={orderInAdmin(item.orderShopifyId)} target="_top" dataPrimaryLink removeUnderline>
+                  <Text as="span" fontWeight="semibold">
+                    {item.orderName}
+                  </Text>
+                </PolarisLink>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Badge tone={TONE[item.kind] ?? "warning"}>{kindLabel(item.kind)}</Badge>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" breakWord>
+                  {item.reason ? codeLabel(t, "attention.reason", item.reason) : "—"}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span" breakWord>
+                  {item.carrier ? `${item.carrier}${item.trackingNumber ? ` · ${item.trackingNumber}` : ""}` : "—"}
+                </Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>{format.dateTime(item.since)}</IndexTable.Cell>
+              <IndexTable.Cell>
+                <RowActions subjectId={item.subjectId} orderShopifyId={item.orderShopifyId} />
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      )}
+      {next || previous ? (
+        <div style={{ padding: "12px 16px" }}>
+          <InlineStack align="center">
+            <Pagination
+              hasPrevious={Boolean(previous)}
+              onPrevious={() => go({ before: previous ?? "", after: "" })}
+              hasNext={Boolean(next)}
+              onNext={() => go({ after: next ?? "", before: "" })}
+            />
+          </InlineStack>
+        </div>
+      ) : null}
     </Card>
   );
 }

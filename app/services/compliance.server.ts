@@ -135,6 +135,7 @@ const sessionsAndShop: PersonalDataArea = {
   async deleteShop(db, shop) {
     await db.session.deleteMany({ where: { shop } });
     await db.staffMember.deleteMany({ where: { shop } });
+    await db.attentionHandled.deleteMany({ where: { shop } });
     await db.shop.deleteMany({ where: { domain: shop } });
   },
 };

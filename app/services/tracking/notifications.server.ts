@@ -67,7 +67,9 @@ export interface TrackingEmailVariables {
 
 export function emailVariables(
   state: Pick<TrackingState, "profile" | "data" | "settings">,
-  shipment: Pick<ShipmentState, "carrier" | "estimate" | "timeline" | "items">,
+  shipment: Pick<ShipmentState, "carrier" | "estimate" | "items"> & {
+    timeline: Pick<ShipmentState["timeline"], "problem">;
+  },
   input: { language: Language; firstName: string | null; secret: string; now: Date },
 ): TrackingEmailVariables {
   const token = trackingToken({
