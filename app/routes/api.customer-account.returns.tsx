@@ -10,7 +10,7 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
     customerReturns(session, new URL(request.url).searchParams, customerAccountDeps()),
   );
 
-// POST /api/customer-account/returns {intent: quote | start | link | withdraw, order, …}
+// POST /api/customer-account/returns {intent: quote | start | link | withdraw | photos, order, …}
 export const action = ({ request }: ActionFunctionArgs) =>
   answerCustomerAccount(request, async (session) => {
     const read = await jsonBody(request);

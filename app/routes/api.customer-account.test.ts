@@ -620,6 +620,72 @@ describe("returns with Shopify's Customer Account API", () => {
     expect(approved).toMatchObject({ status: "approved", shopifyReturnId: made.id, shopifyStatus: "OPEN" });
   });
 
+  it("takes photos for a damaged item through Shopify's staged uploads, as the storefront does", async () => {
+    const o = await freshOrder();
+    const photo = { filename: "chipped mug.jpg", mimeType: "image/jpeg", fileSize: 1024 };
+    // Limits and ownership first, each a 4xx with a message, nothing staged.
+    expect(await post(o.gid, { intent: "photos", uploads: [photo, photo, photo, photo] })).toMatchObject({
+      status: 400,
+      body: { error: "too_many_photos", message: expect.any(String) },
+    });
+    expect(await post(o.gid, { intent: "photos", uploads: [{ ...photo, mimeType: "application/pdf" }] })).toMatchObject(
+      { status: 400, body: { error: "photo_type" } },
+    );
+    expect(
+      await post(`gid://shopify/Order/${world.bobsOrder.id}`, { intent: "photos", uploads: [photo] }),
+    ).toMatchObject({ status: 404 });
+
+    const staged = await post(o.gid, { intent: "photos", uploads: [photo] });
+    expect(staged.status).toBe(200);
+    const [target] = (
+      staged.body as { targets: { url: string; parameters: { name: string; value: string }[]; photo: string }[] }
+    ).targets;
+    // The extension posts the file straight to Shopify's target, the target's fields first.
+    const form = new FormData();
+    for (const p of target.parameters) form.append(p.name, p.value);
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(1021, 7)]);
+    form.append("file", new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }), "chipped mug.jpg");
+    expect((await world.sandbox.uploads.receive(new Request(target.url, { method: "POST", body: form }))).status).toBe(
+      201,
+    );
+
+    // A reason that asks for no photos takes none; a token for another order is refused; nothing written.
+    const other = await freshOrder();
+    const withPhoto = (lineItemId: string, reason: string) => [
+      { lineItemId, quantity: 1, reason, note: "Chipped rim", photos: [target.photo] },
+    ];
+    expect(
+      await post(o.gid, { intent: "start", key: key(), resolution: "refund", items: withPhoto(o.mug, "too_small") }),
+    ).toMatchObject({ status: 400, body: { error: "photos_not_asked" } });
+    expect(
+      await post(other.gid, {
+        intent: "start",
+        key: key(),
+        resolution: "refund",
+        items: withPhoto(other.mug, "defective"),
+      }),
+    ).toMatchObject({ status: 400, body: { error: "photo_expired" } });
+    expect([...(await casesOf(o.gid)), ...(await casesOf(other.gid))]).toEqual([]);
+
+    const once = key();
+    const start = () =>
+      post(o.gid, { intent: "start", key: once, resolution: "refund", items: withPhoto(o.mug, "defective") });
+    expect((await start()).status).toBe(201);
+    // The same visit starting again makes no second set of files.
+    expect((await start()).status).toBe(201);
+    const [ret] = await t.db.returnCase.findMany({
+      where: { orderShopifyId: o.gid },
+      include: { lines: { include: { photos: true } } },
+    });
+    expect(ret.lines[0].photos.map((p) => p.fileShopifyId)).toEqual([
+      expect.stringMatching(/^gid:\/\/shopify\/MediaImage\/\d+$/),
+    ]);
+    // The desk shows Shopify's image of the file.
+    const { returnPhotos } = await import("../services/returns/photos.server");
+    const shown = await returnPhotos(t.db, world.admin, [ret.lines[0].id]);
+    expect(shown.get(ret.lines[0].id)?.map((p) => p.url)).toEqual([expect.stringMatching(/\/chipped-mug\.jpg$/)]);
+  });
+
   it("refuses a note longer than Shopify takes, before anything is written", async () => {
     const o = await freshOrder();
     const items = [{ lineItemId: o.tee, quantity: 1, reason: "too_small", note: "x".repeat(301) }];

@@ -15,6 +15,7 @@ import {
   linkCustomerReturn,
   quoteCustomerReturn,
   searchCustomerExchange,
+  stageCustomerPhotos,
   startCustomerReturn,
   UNKNOWN_ORDER,
   withdrawCustomerReturn,
@@ -96,9 +97,10 @@ const RETURN_INTENTS = {
   start: startCustomerReturn,
   link: linkCustomerReturn,
   withdraw: withdrawCustomerReturn,
+  photos: stageCustomerPhotos,
 } as const;
 
-/** POST returns {intent, order, …}: quote, start, link Shopify's return, or withdraw. */
+/** POST returns {intent, order, …}: quote, start, link Shopify's return, withdraw, or stage an item's photos. */
 export async function customerReturnsPost(
   session: CustomerAccountSession,
   body: Record<string, unknown>,

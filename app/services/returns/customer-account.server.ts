@@ -38,6 +38,7 @@ import {
 import { ReturnsError } from "./errors.server";
 import { checkExchangeChoices, SEARCH_MAX_LENGTH, searchExchangeProducts } from "./exchanges.server";
 import { notifyReturn } from "./notifications.server";
+import { createPhotoFiles, readRequestPhotos, savePhotos, stagePhotoUploads } from "./photos.server";
 import { getReturnPolicy } from "./policy.server";
 import { returnReasonDefinitions } from "./reason-definitions.server";
 import { EXCHANGE_SEARCH_LIMIT, orderReturnsView, parseItems, statusView, type Answer } from "./storefront.server";
@@ -103,6 +104,7 @@ interface RequestBody {
   returnId?: unknown;
   shopifyReturnId?: unknown;
   message?: unknown;
+  uploads?: unknown;
 }
 
 /** Shopify's limit on a requested line's customerNote (RequestedLineItemInput, 2026-07). */
@@ -256,12 +258,19 @@ export async function startCustomerReturn(
         );
       definitionOf.set(item.reason, found.id);
     }
+    // Photos are read before anything is written: a token that is not this order's is a 400.
+    const photos = readRequestPhotos(body.items, policy, {
+      shop: ref.shop,
+      orderShopifyId: ref.orderShopifyId,
+      secret: deps.secret,
+      now,
+    });
     const exchanges = await checkExchangeChoices(admin, {
       items: request.items,
       resolution: request.resolution,
       order,
     });
-    const { returnCase } = await createReturnCase(
+    const { returnCase, created } = await createReturnCase(
       deps.db,
       ref.shop,
       policy,
@@ -276,6 +285,20 @@ export async function startCustomerReturn(
       },
       now,
     );
+    if (created) {
+      // As from the storefront: the photos become files once the return exists (a repeated start
+      // makes no second set); Shopify refusing them leaves the return without photos.
+      try {
+        await savePhotos(
+          deps.db,
+          returnCase.lines,
+          await createPhotoFiles(admin, photos, `Return ${returnCase.number}`),
+        );
+      } catch (error) {
+        if (!(error instanceof ReturnsError)) throw error;
+        deps.log?.(`return ${returnCase.number}: photos not kept: ${error.message}`);
+      }
+    }
     return {
       status: returnCase.shopifyReturnId ? 200 : 201,
       body: {
@@ -294,6 +317,34 @@ export async function startCustomerReturn(
               })),
             },
       },
+    };
+  });
+}
+
+/**
+ * POST intent=photos: Shopify's staged upload targets for one item's photos, as the storefront's
+ * Returns block gets them (stagePhotoUploads): the extension uploads straight to them and sends
+ * each target's token with the item when it starts the return.
+ */
+export async function stageCustomerPhotos(
+  ref: CustomerOrder,
+  body: RequestBody,
+  deps: CustomerReturnsDeps,
+): Promise<Answer> {
+  if (!(await isCustomersOrder(deps.db, ref))) return UNKNOWN_ORDER;
+  return guarded(async () => {
+    const policy = await getReturnPolicy(deps.db, ref.shop);
+    if (!policy.enabled)
+      throw new ReturnsError(422, "returns_off", "This shop is not taking returns online right now.");
+    const claims = {
+      shop: ref.shop,
+      orderShopifyId: ref.orderShopifyId,
+      secret: deps.secret,
+      now: deps.now ?? new Date(),
+    };
+    return {
+      status: 200,
+      body: { targets: await stagePhotoUploads(await deps.admin(ref.shop), claims, body.uploads) },
     };
   });
 }
