@@ -1,11 +1,11 @@
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 
 import type { Translate } from "../locales/admin";
-import { useT } from "../locales/admin/use-admin-language";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 
 export interface ReconciliationCardData {
   running: boolean;
-  /** When the last check ended, in the shop's time, or null before the first. */
+  /** When the last check ended (an instant, shown in the shop's zone), or null before the first. */
   finished: string | null;
   lastTrigger: string | null;
   lastError: string | null;
@@ -34,6 +34,7 @@ export function ReconciliationCard({
   onCheckNow: () => void;
 }) {
   const t = useT();
+  const format = useAdminFormat();
   return (
     <Card>
       <BlockStack gap="300">
@@ -49,7 +50,7 @@ export function ReconciliationCard({
         {data.finished ? (
           <Text as="p">
             {`${t(data.lastTrigger === "merchant" ? "reconcile.lastByYou" : "reconcile.last", {
-              date: data.finished,
+              date: format.dateTime(data.finished),
               count: data.ordersSeen,
             })} `}
             {data.lastError ? null : foundSentence(t, data.found)}

@@ -110,13 +110,19 @@ describe("the Sync page's Order history card", () => {
     expect(status).toBe(400);
     expect(body).toMatchObject({ ok: false });
     expect(body.message).toContain(message);
+    // The page says it in the admin's language.
+    expect(body).toMatchObject({ said: { key: "sync.toast.importInvalid" } });
     expect((await card()).latest).toBeNull();
   });
 
   it("imports again for a longer window, shows progress, then the result", async () => {
     const { status, body } = await post({ intent: "import", windowDays: "365", earnPoints: "on" });
     expect(status).toBe(200);
-    expect(body).toEqual({ ok: true, message: "Importing the last 365 days of orders" });
+    expect(body).toEqual({
+      ok: true,
+      message: "Importing the last 365 days of orders",
+      said: { key: "sync.toast.importing", values: { count: 365 } },
+    });
     const during = await card();
     expect(during.latest).toMatchObject({ status: "running", windowDays: 365, earnPoints: true, trigger: "merchant" });
     expect(during).toMatchObject({ settings: { windowDays: 365, pastOrdersEarnPoints: true } });
@@ -126,7 +132,8 @@ describe("the Sync page's Order history card", () => {
     expect(await finishImport()).toBe("completed");
     const after = await card();
     expect(after.latest).toMatchObject({ status: "completed", total: 4, done: 4, percent: 100, error: null });
-    expect(after.finished).toBeTruthy();
+    // An instant: the page writes it in the admin's language and the shop's zone.
+    expect(after.finished).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
   it("shows a failure and retries it", async () => {

@@ -25,12 +25,10 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { jobs } from "../jobs/index.server";
-import { shopTimeZone } from "../models/shop.server";
 import { pendingEventIds, requeueEvents, syncOverview } from "../models/webhook-inbox.server";
-import { formatAge, formatShopTime } from "../utils/format";
 import { importAgain, importCard, retryImport } from "../services/history-import/admin.server";
 import { importSummary } from "../services/history-import/summary";
-import { adminDirection, adminLocale, translator, type Translate } from "../locales/admin";
+import { adminDirection, adminLocale, said, translator, type Said, type Translate } from "../locales/admin";
 import { useAdminFormat, useAdminLocale } from "../locales/admin/use-admin-language";
 import { IMPORT_WINDOWS } from "../domain/history-import/windows";
 import { checkNow, reconciliationCard } from "../services/reconciliation/admin.server";
@@ -39,36 +37,35 @@ import { ReconciliationCard } from "../components/ReconciliationCard";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const now = new Date();
-  const [overview, storedTimeZone, history, reconciliation] = await Promise.all([
+  const [overview, history, reconciliation] = await Promise.all([
     syncOverview(db(), session.shop),
-    shopTimeZone(db(), session.shop),
     importCard(db(), session.shop, now),
     reconciliationCard(db(), session.shop, now),
   ]);
-  const timeZone = storedTimeZone ?? "UTC";
+  const instant = (at: Date | string) => new Date(at).toISOString();
+  // Instants, and the loader's clock for "how long ago": the page writes them in the admin's
+  // language and the shop's zone (the frame's).
   return json({
     locale: adminLocale(request),
+    now: now.toISOString(),
     history: {
       ...history,
-      finished: history.latest?.finishedAt ? formatShopTime(new Date(history.latest.finishedAt), timeZone) : null,
+      finished: history.latest?.finishedAt ? instant(history.latest.finishedAt) : null,
     },
     reconciliation: {
       ...reconciliation,
-      finished: reconciliation.lastFinishedAt
-        ? formatShopTime(new Date(reconciliation.lastFinishedAt), timeZone)
-        : null,
+      finished: reconciliation.lastFinishedAt ? instant(reconciliation.lastFinishedAt) : null,
     },
     ordersMirrored: overview.ordersMirrored,
     customersMirrored: overview.customersMirrored,
     fulfillmentsMirrored: overview.fulfillmentsMirrored,
     backlog: overview.backlog,
-    oldestBacklog: overview.oldestBacklogAt ? formatAge(overview.oldestBacklogAt, now) : null,
+    oldestBacklog: overview.oldestBacklogAt ? instant(overview.oldestBacklogAt) : null,
     processedLastDay: overview.processedLastDay,
     topics: overview.lastEventByTopic.map((t) => ({
       topic: t.topic,
       count: t.count,
-      last: formatShopTime(t.receivedAt, timeZone),
-      age: formatAge(t.receivedAt, now),
+      last: instant(t.receivedAt),
     })),
     problems: overview.problems.map((p) => ({
       id: p.id,
@@ -76,14 +73,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       status: p.status,
       attempts: p.attempts,
       error: p.lastError ?? "",
-      received: formatShopTime(p.receivedAt, timeZone),
-      nextAttempt: p.status === "failed" ? formatShopTime(p.nextAttemptAt, timeZone) : null,
+      received: instant(p.receivedAt),
+      nextAttempt: p.status === "failed" ? instant(p.nextAttemptAt) : null,
     })),
     partlyHandled: overview.partlyHandled.map((e) => ({
       id: e.id,
       topic: e.topic,
       outcome: e.outcome,
-      received: formatShopTime(e.receivedAt, timeZone),
+      received: instant(e.receivedAt),
     })),
   });
 };
@@ -96,11 +93,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const deps = { db: db(), graphql: admin.graphql };
     const result =
       intent === "import" ? await importAgain(deps, session.shop, form) : await retryImport(deps, session.shop);
-    return json({ ok: result.ok, message: result.message }, result.ok ? undefined : { status: result.status });
+    return json(
+      { ok: result.ok, message: result.message, said: result.said },
+      result.ok ? undefined : { status: result.status },
+    );
   }
   if (intent === "reconcile") {
     const result = await checkNow({ db: db(), graphql: admin.graphql }, session.shop);
-    return json({ ok: result.ok, message: result.message }, { status: result.ok ? 202 : result.status });
+    return json(
+      { ok: result.ok, message: result.message, said: result.said },
+      { status: result.ok ? 202 : result.status },
+    );
   }
   let count: number;
   if (intent === "retry-all") {
@@ -108,24 +111,44 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   } else if (intent === "retry") {
     const id = form.get("id");
     if (typeof id !== "string" || id === "") {
-      return json({ ok: false, message: "Choose an event to retry." }, { status: 400 });
+      return json(
+        { ok: false, message: "Choose an event to retry.", said: said("sync.retry.choose") },
+        { status: 400 },
+      );
     }
     count = await requeueEvents(db(), session.shop, [id]);
     if (count === 0) {
-      return json({ ok: false, message: "That event is no longer waiting for a retry." }, { status: 404 });
+      return json(
+        { ok: false, message: "That event is no longer waiting for a retry.", said: said("sync.retry.gone") },
+        { status: 404 },
+      );
     }
   } else {
-    return json({ ok: false, message: "Unknown action." }, { status: 400 });
+    return json({ ok: false, message: "Unknown action.", said: said("form.error.unknownIntent") }, { status: 400 });
   }
   const runner = jobs();
   for (const id of await pendingEventIds(db(), session.shop, 500)) runner.enqueue(id);
-  return json({ ok: true, message: translator(adminLocale(request))("sync.events.queuedAgain", { count }) });
+  // The action's request carries no `locale`: the page says it in the admin's language.
+  return json({
+    ok: true,
+    message: translator("en")("sync.events.queuedAgain", { count }),
+    said: said("sync.events.queuedAgain", { count }),
+  });
 };
 
 type History = ReturnType<typeof useLoaderData<typeof loader>>["history"];
 
+/** What an action answered, in the admin's words when it says them (`said`), else its message. */
+interface Answer {
+  ok: boolean;
+  message: string;
+  said?: Said;
+}
+const answerText = (t: Translate, a: Answer) => (a.said ? t(a.said.key, a.said.values) : a.message);
+
 function OrderHistoryCard({ history, t, dir }: { history: History; t: Translate; dir: "rtl" | "ltr" }) {
-  const fetcher = useFetcher<{ ok: boolean; message: string }>();
+  const fetcher = useFetcher<Answer>();
+  const format = useAdminFormat();
   const [windowDays, setWindowDays] = useState(String(history.settings.windowDays));
   const [earnPoints, setEarnPoints] = useState(history.settings.pastOrdersEarnPoints);
   const latest = history.latest;
@@ -136,25 +159,24 @@ function OrderHistoryCard({ history, t, dir }: { history: History; t: Translate;
       <BlockStack gap="400">
         <BlockStack gap="100">
           <Text as="h2" variant="headingMd">
-            Order history
+            {t("sync.orderHistory.title")}
           </Text>
           <Text as="p" tone="subdued">
-            Aftercare imports your recent orders, shipments, refunds and returns from Shopify, so shoppers can track and
-            return orders placed before you installed it.
+            {t("sync.orderHistory.body")}
           </Text>
         </BlockStack>
         {latest === null ? (
-          <Text as="p">No import yet: it starts on its own after the install.</Text>
+          <Text as="p">{t("sync.orderHistory.none")}</Text>
         ) : (
           <BlockStack gap="200">
             {latest.status === "failed" ? (
-              <Banner tone="critical" title="The import stopped">
+              <Banner tone="critical" title={t("sync.orderHistory.stopped")}>
                 <BlockStack gap="200">
-                  <p>{latest.error ?? "Shopify did not finish the import."}</p>
+                  <p>{latest.error ?? t("sync.orderHistory.stoppedDefault")}</p>
                   <fetcher.Form method="post">
                     <input type="hidden" name="intent" value="import-retry" />
                     <Button submit loading={busy}>
-                      Retry
+                      {t("sync.orderHistory.retry")}
                     </Button>
                   </fetcher.Form>
                 </BlockStack>
@@ -173,7 +195,9 @@ function OrderHistoryCard({ history, t, dir }: { history: History; t: Translate;
                       {importSummary(latest, t)}
                     </Text>
                   </div>
-                  {latest.status === "completed" ? <Badge tone="success">Imported</Badge> : null}
+                  {latest.status === "completed" ? (
+                    <Badge tone="success">{t("sync.orderHistory.imported")}</Badge>
+                  ) : null}
                 </InlineStack>
                 {latest.paused ? (
                   <div dir={dir}>
@@ -190,7 +214,9 @@ function OrderHistoryCard({ history, t, dir }: { history: History; t: Translate;
             )}
             {history.finished ? (
               <Text as="p" variant="bodySm" tone="subdued">
-                {`Finished ${history.finished}${latest.earnPoints ? "; past paid orders earned points" : ""}`}
+                {t(latest.earnPoints ? "sync.orderHistory.finishedPoints" : "sync.orderHistory.finished", {
+                  date: format.dateTime(history.finished),
+                })}
               </Text>
             ) : null}
           </BlockStack>
@@ -253,7 +279,7 @@ function Stat({ label, value, help, dir }: { label: string; value: string | numb
 
 export default function SyncPage() {
   const data = useLoaderData<typeof loader>();
-  const fetcher = useFetcher<{ ok: boolean; message: string }>();
+  const fetcher = useFetcher<Answer>();
   const shopify = useAppBridge();
   const revalidator = useRevalidator();
   // The frame's language: this page's own request has no `locale` once the merchant moved here in the app.
@@ -264,9 +290,9 @@ export default function SyncPage() {
 
   useEffect(() => {
     if (fetcher.state === "idle" && fetcher.data) {
-      shopify.toast.show(fetcher.data.message, { isError: !fetcher.data.ok });
+      shopify.toast.show(answerText(t, fetcher.data), { isError: !fetcher.data.ok });
     }
-  }, [fetcher.state, fetcher.data, shopify]);
+  }, [fetcher.state, fetcher.data, shopify, t]);
 
   const parked = data.problems.filter((p) => p.status === "parked").length;
   const importing = data.history.latest !== null && data.history.latest.active;
@@ -281,12 +307,12 @@ export default function SyncPage() {
     return () => clearInterval(timer);
   }, [importing, checking, revalidator]);
   // Remix reloads the page's data after the check's action answers: the card then shows it running.
-  const checkFetcher = useFetcher<{ ok: boolean; message: string }>();
+  const checkFetcher = useFetcher<Answer>();
   useEffect(() => {
     if (checkFetcher.state === "idle" && checkFetcher.data) {
-      shopify.toast.show(checkFetcher.data.message, { isError: !checkFetcher.data.ok });
+      shopify.toast.show(answerText(t, checkFetcher.data), { isError: !checkFetcher.data.ok });
     }
-  }, [checkFetcher.state, checkFetcher.data, shopify]);
+  }, [checkFetcher.state, checkFetcher.data, shopify, t]);
 
   return (
     <Page>
@@ -303,7 +329,7 @@ export default function SyncPage() {
               value={format.number(data.backlog)}
               help={
                 data.oldestBacklog
-                  ? t("sync.stat.oldest", { date: data.oldestBacklog })
+                  ? t("sync.stat.oldest", { date: format.ago(data.oldestBacklog, data.now) })
                   : t("sync.events.processed", { count: data.processedLastDay })
               }
             />
@@ -387,11 +413,11 @@ export default function SyncPage() {
                     <IndexTable.Cell>
                       <BlockStack>
                         <Text as="span" variant="bodySm">
-                          {p.received}
+                          {format.dateTime(p.received)}
                         </Text>
                         {p.nextAttempt ? (
                           <Text as="span" variant="bodySm" tone="subdued">
-                            {t("sync.nextTry", { date: p.nextAttempt })}
+                            {t("sync.nextTry", { date: format.dateTime(p.nextAttempt) })}
                           </Text>
                         ) : null}
                       </BlockStack>
@@ -445,7 +471,7 @@ export default function SyncPage() {
                         </Text>
                       </Box>
                     </IndexTable.Cell>
-                    <IndexTable.Cell>{e.received}</IndexTable.Cell>
+                    <IndexTable.Cell>{format.dateTime(e.received)}</IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
               </IndexTable>
@@ -479,7 +505,9 @@ export default function SyncPage() {
                   <IndexTable.Row id={topic.topic} key={topic.topic} position={index}>
                     <IndexTable.Cell>{topic.topic}</IndexTable.Cell>
                     <IndexTable.Cell>{format.number(topic.count)}</IndexTable.Cell>
-                    <IndexTable.Cell>{`${topic.last} (${topic.age})`}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      {t("sync.lastAgo", { date: format.dateTime(topic.last), ago: format.ago(topic.last, data.now) })}
+                    </IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
               </IndexTable>

@@ -51,4 +51,15 @@ describe("adminFormat", () => {
     expect(adminFormat("en", "Not/AZone").timeZone).toBe("UTC");
     expect(adminFormat("en", null).timeZone).toBe("UTC");
   });
+
+  it("says how long ago an instant was in the admin's language, against the loader's clock", () => {
+    const now = "2026-12-06T12:00:00Z";
+    expect(adminFormat("en").ago("2026-12-06T11:55:00Z", now)).toBe("5 minutes ago");
+    expect(adminFormat("en").ago("2026-12-06T10:00:00Z", now)).toBe("2 hours ago");
+    expect(adminFormat("en").ago("2026-12-05T12:00:00Z", now)).toBe("yesterday");
+    expect(adminFormat("ja").ago("2026-12-06T11:55:00Z", now)).toBe("5 分前");
+    expect(adminFormat("ko").ago("2026-12-06T10:00:00Z", now)).toBe("2시간 전");
+    // A clock a little ahead of the loader's is "now", never "in 3 seconds".
+    expect(adminFormat("en").ago("2026-12-06T12:00:03Z", now)).toBe("now");
+  });
 });

@@ -24,6 +24,8 @@ export interface AdminFormat {
   dateTime(at: Date | string | number): string;
   /** A calendar day of the shop ("2026-12-05") as words, not moved by any zone. */
   day(isoDay: string): string;
+  /** How long before `now` an instant was: "5 minutes ago" / "5分前" (`now`: the loader's clock). */
+  ago(at: Date | string | number, now: Date | string | number): string;
 }
 
 const minorDigits = (currency: string) =>
@@ -54,6 +56,7 @@ export function adminFormat(locale: AdminLocale, timeZone?: string | null): Admi
     timeZone: zone,
   });
   const days = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
   return {
     locale,
     timeZone: zone,
@@ -69,6 +72,13 @@ export function adminFormat(locale: AdminLocale, timeZone?: string | null): Admi
       new Intl.NumberFormat(locale, { style: "currency", currency }).format(amountMinor / 10 ** minorDigits(currency)),
     date: (at) => dates.format(new Date(at)),
     dateTime: (at) => times.format(new Date(at)),
+    ago: (at, now) => {
+      const seconds = Math.max(0, Math.round((new Date(now).getTime() - new Date(at).getTime()) / 1000));
+      if (seconds < 60) return relative.format(-seconds, "second");
+      if (seconds < 3600) return relative.format(-Math.round(seconds / 60), "minute");
+      if (seconds < 86_400) return relative.format(-Math.round(seconds / 3600), "hour");
+      return relative.format(-Math.round(seconds / 86_400), "day");
+    },
     day: (isoDay) => {
       const at = new Date(`${isoDay.slice(0, 10)}T00:00:00Z`);
       return Number.isNaN(at.getTime()) ? isoDay : days.format(at);

@@ -4,6 +4,7 @@
  */
 import type { Db } from "../../db.server";
 import { IMPORT_WINDOWS } from "../../domain/history-import/windows";
+import { said, type Said } from "../../locales/admin";
 import {
   ACTIVE_STATUSES,
   detailsPauseOf,
@@ -65,7 +66,9 @@ export async function importCard(db: Db, shop: string, now: Date): Promise<Impor
   };
 }
 
-export type ImportActionResult = { ok: true; message: string } | { ok: false; status: 400 | 409; message: string };
+/** `said`: the answer in the admin's words, for the page (`message` stays English for logs and API callers). */
+export type ImportActionResult =
+  { ok: true; message: string; said: Said } | { ok: false; status: 400 | 409; message: string; said?: Said };
 
 /** Reads the "import again" form: a window from IMPORT_WINDOWS and the points switch (a checkbox). */
 export function parseImportForm(form: FormData): { windowDays: number; earnPoints: boolean } | { error: string } {
@@ -82,17 +85,29 @@ export function parseImportForm(form: FormData): { windowDays: number; earnPoint
 }
 
 function started(row: { status: string; error: string | null }, windowDays: number): ImportActionResult {
-  if (row.status === "failed") return { ok: false, status: 409, message: row.error ?? "The import could not start." };
-  return { ok: true, message: `Importing the last ${windowDays} days of orders` };
+  if (row.status === "failed")
+    return row.error
+      ? { ok: false, status: 409, message: row.error }
+      : { ok: false, status: 409, message: "The import could not start.", said: said("sync.toast.importFailed") };
+  return {
+    ok: true,
+    message: `Importing the last ${windowDays} days of orders`,
+    said: said("sync.toast.importing", { count: windowDays }),
+  };
 }
 
 /** The merchant's import for a longer (or shorter) window; the choices are kept for next time. */
 export async function importAgain(deps: HistoryImportDeps, shop: string, form: FormData): Promise<ImportActionResult> {
   const input = parseImportForm(form);
-  if ("error" in input) return { ok: false, status: 400, message: input.error };
+  if ("error" in input) return { ok: false, status: 400, message: input.error, said: said("sync.toast.importInvalid") };
   const current = await latestImport(deps.db, shop);
   if (current && ACTIVE_STATUSES.includes(current.status as HistoryImportStatus)) {
-    return { ok: false, status: 409, message: "An import is already under way; wait for it to finish." };
+    return {
+      ok: false,
+      status: 409,
+      message: "An import is already under way; wait for it to finish.",
+      said: said("sync.toast.importBusy"),
+    };
   }
   await saveImportSettings(deps.db, shop, { windowDays: input.windowDays, pastOrdersEarnPoints: input.earnPoints });
   const row = await startHistoryImport(deps, shop, {
@@ -106,7 +121,13 @@ export async function importAgain(deps: HistoryImportDeps, shop: string, form: F
 /** Runs the latest import again, with its window and points choice, if it failed. */
 export async function retryImport(deps: HistoryImportDeps, shop: string): Promise<ImportActionResult> {
   const last = await latestImport(deps.db, shop);
-  if (last?.status !== "failed") return { ok: false, status: 409, message: "There is no failed import to retry." };
+  if (last?.status !== "failed")
+    return {
+      ok: false,
+      status: 409,
+      message: "There is no failed import to retry.",
+      said: said("sync.toast.noFailedImport"),
+    };
   const row = await startHistoryImport(deps, shop, {
     trigger: "retry",
     windowDays: last.windowDays,

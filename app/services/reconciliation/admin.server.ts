@@ -5,6 +5,7 @@
  */
 import type { Db } from "../../db.server";
 import type { GraphqlFn } from "../../shopify/admin.server";
+import { said, type Said } from "../../locales/admin";
 import { findReconciliation } from "../../models/reconciliation.server";
 
 import { reconcileShop } from "./reconcile.server";
@@ -37,7 +38,9 @@ export async function reconciliationCard(db: Db, shop: string, now: Date): Promi
   };
 }
 
-export type CheckNowResult = { ok: true; message: string } | { ok: false; status: 409 | 503; message: string };
+/** `said`: the answer in the admin's words, for the page (`message` stays English for logs and API callers). */
+export type CheckNowResult =
+  { ok: true; message: string; said: Said } | { ok: false; status: 409 | 503; message: string; said: Said };
 
 /**
  * Starts a pass for the shop now, with the merchant's own Admin API client, and answers once it
@@ -62,10 +65,15 @@ export async function checkNow(
   if (first !== "started") {
     if (first.status === "busy") {
       const message = "A check is already running. The card updates when it ends.";
-      return { ok: false, status: 409, message, settled };
+      return { ok: false, status: 409, message, said: said("sync.toast.checkBusy"), settled };
     }
     const message = "The check could not start just now. Try again in a minute; the next scheduled check runs anyway.";
-    return { ok: false, status: 503, message, settled };
+    return { ok: false, status: 503, message, said: said("sync.toast.checkFailed"), settled };
   }
-  return { ok: true, message: "Checking Shopify for anything the webhooks missed…", settled };
+  return {
+    ok: true,
+    message: "Checking Shopify for anything the webhooks missed…",
+    said: said("sync.toast.checking"),
+    settled,
+  };
 }
