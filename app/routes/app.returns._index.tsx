@@ -32,6 +32,7 @@ import {
 } from "../services/returns/desk.server";
 import { ReturnsError } from "../services/returns/errors.server";
 import { DownloadButton } from "../components/DownloadButton";
+import { said, type Said } from "../locales/admin";
 import { codeLabel } from "../locales/admin/codes";
 import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 import { returnChannel, STATUS_TONES } from "../domain/returns/desk";
@@ -73,7 +74,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   });
 };
 
-type ActionAnswer = { ok: true; message: string; failed: number } | { ok: false; message: string };
+// `said`: the outcome in the admin's words (`message` stays English for logs and API callers).
+type ActionAnswer = { ok: true; message: string; failed: number; said: Said } | { ok: false; message: string };
 
 // POST: bulk approve the selected requested returns (each succeeds or fails on its own).
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -87,10 +89,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       admin: adminClient(admin.graphql),
       secret: env().SHOPIFY_API_SECRET,
     });
+    const failed = outcome.results.filter((r) => !r.ok);
+    const approved = outcome.results.length - failed.length;
     return json<ActionAnswer>({
       ok: true,
       message: outcome.message,
-      failed: outcome.results.filter((r) => !r.ok).length,
+      failed: failed.length,
+      said: failed.length
+        ? said("desk.approvedSomeFailed", { approved, count: failed.length, reason: failed[0].message ?? "" })
+        : said("desk.approved", { count: approved }),
     });
   } catch (error) {
     if (error instanceof ReturnsError)
@@ -116,9 +123,10 @@ export default function ReturnsDesk() {
 
   useEffect(() => {
     if (bulk.state !== "idle" || !bulk.data) return;
-    shopify.toast.show(bulk.data.message, { isError: !bulk.data.ok || bulk.data.failed > 0 });
+    const text = bulk.data.ok ? t(bulk.data.said.key, bulk.data.said.values) : bulk.data.message;
+    shopify.toast.show(text, { isError: !bulk.data.ok || bulk.data.failed > 0 });
     if (bulk.data.ok) clearSelection();
-  }, [bulk.state, bulk.data, shopify, clearSelection]);
+  }, [bulk.state, bulk.data, shopify, clearSelection, t]);
 
   const setStatus = (status: string | null) => {
     const changed = new URLSearchParams(params);

@@ -260,6 +260,7 @@ describe("the desk", () => {
     const bulk = await post(desk, "/app/returns", { intent: "bulk_approve", ids: [waiting.id, closed.id] });
     expect(bulk.status).toBe(200);
     expect(bulk.body.message).toMatch(/^1 return approved; 1 could not be: Return .* is closed/);
+    expect(bulk.body.said).toMatchObject({ key: "desk.approvedSomeFailed", values: { approved: 1, count: 1 } });
     expect((await t.db.returnCase.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe("approved");
   });
 
