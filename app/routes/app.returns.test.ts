@@ -79,6 +79,7 @@ async function post(
       ok: boolean;
       message: string;
       problems?: { path: string; message: string }[];
+      said?: { key: string; values?: Record<string, string | number> };
     },
   };
 }
