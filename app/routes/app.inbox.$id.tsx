@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -18,9 +18,10 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { AutoDirection } from "../components/AutoDirection";
+import { useChatEvents } from "../components/useChatEvents";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
@@ -28,6 +29,8 @@ import { getRequest } from "../models/contact.server";
 import { shopProfile } from "../models/shop.server";
 import { listStaffMembers } from "../models/staff.server";
 import { orderContext } from "../services/contact/context.server";
+import { chatBus } from "../services/contact/chat-bus.server";
+import { markChatDelivered, relayAgentTyping } from "../services/contact/chat.server";
 import {
   addInternalNote,
   assignContactRequest,
@@ -61,11 +64,23 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     shopProfile(db(), shop),
   ]);
   const names = new Map(staff.map((m) => [m.userId, staffName(m)]));
+  // An agent who opens a chat has seen the shopper's messages: the shopper sees them delivered.
+  const lastSeq = Math.max(0, ...found.messages.map((m) => m.seq ?? 0));
+  if (found.channel === "chat" && lastSeq) {
+    await markChatDelivered(
+      { db: db(), secret: env().SHOPIFY_API_SECRET, bus: chatBus(), now: new Date() },
+      shop,
+      found.id,
+      "merchant",
+      lastSeq,
+    );
+  }
   return json({
     request: {
       id: found.id,
       number: found.number,
       status: found.status,
+      channel: found.channel,
       topic: found.topic,
       name: found.name,
       email: found.email,
@@ -110,6 +125,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       const me = await actingStaff(staffDeps(), request, auth);
       await replyToRequest(deps, shop, id, String(form.get("body") ?? ""), me?.userId ?? null);
       return answer({ ok: true, intent, message: "inbox.said.replySent" });
+    }
+    if (intent === "typing") {
+      // The shopper sees that someone types, with the agent's first name.
+      const me = await actingStaff(staffDeps(), request, auth);
+      await relayAgentTyping({ ...deps, bus: chatBus() }, shop, id, me?.name?.split(" ")[0] ?? null);
+      return answer({ ok: true, intent, message: "inbox.chat.badge" });
     }
     if (intent === "note") {
       const me = await actingStaff(staffDeps(), request, auth);
@@ -179,6 +200,20 @@ export default function RequestPage() {
   const t = useT();
   const locale = useAdminLocale();
   const insert = useFetcher<typeof action>();
+  const typingFetcher = useFetcher<typeof action>();
+  const typedAt = useRef(0);
+  const revalidator = useRevalidator();
+  const [preview, setPreview] = useState<string | null>(null);
+  const isChat = r.channel === "chat";
+  // A chat updates without a reload; what the shopper types shows before they send it.
+  useChatEvents((e) => {
+    if (!isChat || e.conversationId !== r.id) return;
+    if (e.kind === "typing" && e.from === "customer") setPreview(e.preview || null);
+    if (e.kind === "message" || e.kind === "status") {
+      if (e.from === "customer") setPreview(null);
+      revalidator.revalidate();
+    }
+  });
   const [mode, setMode] = useState<"reply" | "note">("reply");
   const [body, setBody] = useState("");
   const [picked, setPicked] = useState("");
@@ -189,7 +224,7 @@ export default function RequestPage() {
 
   const [inserted, setInserted] = useState<{ language: string; empty: string[] } | null>(null);
   useEffect(() => {
-    if (result?.ok && "message" in result) {
+    if (result?.ok && "message" in result && result.intent !== "typing") {
       if (result.intent === "reply" || result.intent === "note") {
         setBody("");
         setInserted(null);
@@ -213,9 +248,12 @@ export default function RequestPage() {
     <Page
       title={t("inbox.request.title", { number: String(r.number) })}
       titleMetadata={
-        <Badge tone={STATUS_TONE[r.status as keyof typeof STATUS_TONE]}>
-          {STATUS_KEY[r.status] ? t(STATUS_KEY[r.status]) : r.status}
-        </Badge>
+        <InlineStack gap="200">
+          <Badge tone={STATUS_TONE[r.status as keyof typeof STATUS_TONE]}>
+            {STATUS_KEY[r.status] ? t(STATUS_KEY[r.status]) : r.status}
+          </Badge>
+          {isChat ? <Badge tone="success">{t("inbox.chat.badge")}</Badge> : null}
+        </InlineStack>
       }
       backAction={{ content: t("nav.inbox"), url: "/app/inbox" }}
     >
@@ -259,6 +297,15 @@ export default function RequestPage() {
                     </BlockStack>
                   </Box>
                 ))}
+                {isChat && preview ? (
+                  <Box padding="300" borderRadius="200" borderWidth="025" borderColor="border" aria-live="polite">
+                    <Text as="p" tone="subdued">
+                      <span dir="auto" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+                        {t("inbox.chat.typing", { text: preview })}
+                      </span>
+                    </Text>
+                  </Box>
+                ) : null}
               </BlockStack>
             </Card>
             <Card>
@@ -301,7 +348,9 @@ export default function RequestPage() {
                       label={
                         mode === "note"
                           ? t("inbox.note.label")
-                          : t("inbox.reply.label", { email: r.email ?? t("inbox.customer") })
+                          : isChat
+                            ? t("inbox.chat.replyLabel")
+                            : t("inbox.reply.label", { email: r.email ?? t("inbox.customer") })
                       }
                       helpText={
                         mode === "note"
@@ -312,7 +361,13 @@ export default function RequestPage() {
                       }
                       name="body"
                       value={body}
-                      onChange={setBody}
+                      onChange={(value) => {
+                        setBody(value);
+                        if (isChat && mode === "reply" && Date.now() - typedAt.current > 2000) {
+                          typedAt.current = Date.now();
+                          typingFetcher.submit({ intent: "typing" }, { method: "post" });
+                        }
+                      }}
                       multiline={5}
                       autoComplete="off"
                       maxLength={10000}
@@ -331,7 +386,7 @@ export default function RequestPage() {
                     </Banner>
                   ) : null}
                   <InlineStack gap="200" align="end">
-                    <Button submit variant="primary" loading={busy} disabled={mode === "reply" && !r.email}>
+                    <Button submit variant="primary" loading={busy} disabled={mode === "reply" && !r.email && !isChat}>
                       {mode === "note" ? t("inbox.note.add") : t("inbox.reply.send")}
                     </Button>
                   </InlineStack>

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
+import { Link, useLoaderData, useLocation, useNavigate, useRevalidator } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
+  Box,
   Card,
   ChoiceList,
   EmptyState,
@@ -18,6 +19,7 @@ import {
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useEffect, useRef, useState } from "react";
 
+import { useChatEvents } from "../components/useChatEvents";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
@@ -25,6 +27,7 @@ import { countRequestsByStatus, listRequests, type AssigneeFilter, type InboxSor
 import { listStaffMembers } from "../models/staff.server";
 import { shopProfile } from "../models/shop.server";
 import { REQUEST_STATUSES, type RequestStatus } from "../domain/contact/statuses";
+import { liveChats } from "../services/contact/chat.server";
 import { actingStaff, staffName } from "../services/staff.server";
 import type { AdminMessageKey } from "../locales/admin";
 import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
@@ -73,11 +76,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (assignee === "me" && !me)
     throw json({ message: "The admin did not say who you are; reload the page." }, { status: 400 });
   const filter: AssigneeFilter = assignee === "me" ? { userId: me!.userId } : assignee;
-  const [page, counts, staff, profile] = await Promise.all([
+  const [page, counts, staff, profile, chats] = await Promise.all([
     listRequests(db(), shop, { status, query, assignee: filter, sort }, pageRequest(url.searchParams, PAGE_SIZE)),
     countRequestsByStatus(db(), shop),
     listStaffMembers(db(), shop),
     shopProfile(db(), shop),
+    liveChats(db(), shop),
   ]);
   const names = new Map(staff.map((m) => [m.userId, staffName(m)]));
   return json({
@@ -89,6 +93,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     timeZone: profile.timeZone,
     next: page.next,
     previous: page.previous,
+    // Live chats come first, above every tab: a shopper is waiting on the site.
+    chats: chats.map((c) => ({
+      id: c.id,
+      number: c.number,
+      assignee: c.assigneeUserId ? (names.get(c.assigneeUserId) ?? null) : null,
+      taken: c.assigneeUserId !== null,
+      lastMessageAt: c.lastMessageAt.toISOString(),
+      preview: c.messages[0]?.body.slice(0, 120) ?? "",
+      waiting: c.messages[0]?.author === "customer",
+    })),
     requests: page.rows.map((r) => ({
       id: r.id,
       number: r.number,
@@ -105,7 +119,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Inbox() {
-  const { status, query, assignee, sort, counts, requests, next, previous, timeZone } = useLoaderData<typeof loader>();
+  const { status, query, assignee, sort, counts, requests, next, previous, timeZone, chats } =
+    useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  useChatEvents((e) => {
+    if (e.kind === "message" || e.kind === "status") revalidator.revalidate();
+  });
   const t = useT();
   const locale = useAdminLocale();
   const navigate = useNavigate();
@@ -173,6 +192,29 @@ export default function Inbox() {
       secondaryActions={[{ content: t("inbox.savedReplies"), url: "/app/inbox/replies" }]}
     >
       <TitleBar title={t("nav.inbox")} />
+      {chats.length ? (
+        <Box paddingBlockEnd="400">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingSm">
+                {t("inbox.chat.heading")}
+              </Text>
+              {chats.map((c) => (
+                <InlineStack key={c.id} gap="300" blockAlign="center" wrap={false}>
+                  <Link to={`/app/inbox/${c.id}`}>#{c.number}</Link>
+                  {c.waiting ? <Badge tone="attention">{t("inbox.status.open")}</Badge> : null}
+                  <Badge tone={c.taken ? "info" : "warning"}>
+                    {c.taken ? t("inbox.chat.with", { name: c.assignee ?? "" }) : t("inbox.chat.nobody")}
+                  </Badge>
+                  <Text as="span" tone="subdued" truncate>
+                    <span dir="auto">{c.preview}</span>
+                  </Text>
+                </InlineStack>
+              ))}
+            </BlockStack>
+          </Card>
+        </Box>
+      ) : null}
       <Card padding="0">
         <IndexFilters
           tabs={tabs}

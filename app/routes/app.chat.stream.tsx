@@ -1,0 +1,12 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
+import { authenticate } from "../shopify.server";
+import { chatBus } from "../services/contact/chat-bus.server";
+import { agentChatStream } from "../services/contact/chat-stream.server";
+
+// GET /app/chat/stream: the shop's live chat events for the inbox (new messages, what shoppers
+// type before they send, taken and closed chats), as server-sent events.
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const auth = await authenticate.admin(request);
+  return agentChatStream(request, { bus: chatBus(), shop: auth.session.shop });
+};
