@@ -12,7 +12,14 @@ import {
   type ClaimedEvent,
 } from "../models/webhook-inbox.server";
 import { isRedactedShop } from "../services/compliance.server";
-import { handleWebhook, hasListeners, mirrorChangeOf, runListeners } from "../webhooks/handlers.server";
+import {
+  effectsBatch,
+  handleWebhook,
+  hasListeners,
+  listenerRuns,
+  mirrorChangeOf,
+  type WebhookContext,
+} from "../webhooks/handlers.server";
 import { PayloadError } from "../webhooks/payloads";
 
 import { failureKind } from "./failure-kind";
@@ -215,27 +222,48 @@ function orderLockKey(shop: string, order: string): bigint {
 
 /**
  * The effects of mirrored events (loyalty points, tracking and its emails): each event's listeners,
- * with their own retries and parking, so a slow or failing effect never holds the mirror back.
+ * with their own retries and parking, so a slow or failing effect never holds the mirror back. The
+ * events of one call share what they can: a keyed listener (a shipment's tracking, an order's
+ * points taken back) runs once per key, at the last event with that key, and a shop's settings are
+ * read once (docs/decisions/0030-keeping-up-at-peak.md).
  */
 export async function runEffects(db: Db, ids: ReadonlyArray<string>, clock: () => Date = () => new Date()) {
   const claimed = await claimEvents(db, ids, clock(), "effects");
-  const done: string[] = [];
+  // In the order they arrived, as the mirror applied them.
+  const position = new Map(ids.map((id, i) => [id, i]));
+  claimed.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || position.get(a.id)! - position.get(b.id)!);
+  const batch = effectsBatch();
+  const events: { event: ClaimedEvent; context: WebhookContext; notes: string[] }[] = [];
   for (const event of claimed) {
     const notes: string[] = [];
     try {
-      const context = {
-        db,
-        shop: event.shop,
-        topic: event.topic,
-        payload: JSON.parse(event.payload),
-        eventAt: event.triggeredAt ?? event.receivedAt,
-        note: (message: string) => {
-          if (!notes.includes(message)) notes.push(message);
+      events.push({
+        event,
+        notes,
+        context: {
+          db,
+          shop: event.shop,
+          topic: event.topic,
+          payload: JSON.parse(event.payload),
+          eventAt: event.triggeredAt ?? event.receivedAt,
+          now: clock(),
+          batch,
+          note: (message: string) => {
+            if (!notes.includes(message)) notes.push(message);
+          },
         },
-      };
+      });
+    } catch (error) {
+      await markEffectsFailed(db, event.id, event.attempts, error, clock(), failureKind(error) === "permanent");
+    }
+  }
+  const runs = await listenerRuns(events.map((e) => e.context));
+  const done: string[] = [];
+  for (const [index, { event, notes }] of events.entries()) {
+    try {
       for (let attempt = 1; ; attempt++) {
         try {
-          await runListeners({ ...context, now: clock() });
+          for (const run of runs[index]) await run();
           break;
         } catch (error) {
           if (attempt >= 3 || !isWriteConflict(error)) throw error;

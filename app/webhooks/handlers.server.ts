@@ -30,17 +30,64 @@ export interface WebhookContext {
   now: Date;
   /** Says what the handler could not do although it did the rest; stored as the event's outcome. */
   note?: (message: string) => void;
+  /** The effects batch the event's listeners run in (runEffects), for reads made once per batch. */
+  batch?: EffectsBatch;
 }
 
 export type WebhookHandler = (ctx: WebhookContext) => Promise<unknown>;
 
 /**
- * Listeners other areas attach to a topic (points for paid orders, shipment notifications ...).
- * They run after the mirror is updated, in the same job, and must be idempotent like it.
+ * A listener whose effect depends only on what its key names and on the mirror, not on the rest of
+ * the event (a shipment's tracking, an order's points taken back): events of one effects batch
+ * with the same key need it once. It runs at the batch's last event with that key, so whatever the
+ * listeners of earlier events did (an order earning its points) is done by then; the mirror is
+ * ahead of the effects, so the run sees every change of the batch's events. If that run fails, its
+ * event is retried and parked as usual and runs it again. Docs/decisions/0030.
  */
-const listeners = new Map<string, WebhookHandler[]>();
+export interface KeyedListener {
+  /**
+   * What the event's effect is about (the same key, the same effect), or null when it has nothing
+   * to do. May read the mirror.
+   */
+  keyOf(ctx: WebhookContext): Promise<string | null> | string | null;
+  run(ctx: WebhookContext, key: string): Promise<unknown>;
+}
 
-export function onWebhook(topic: string, listener: WebhookHandler) {
+type Listener = WebhookHandler | KeyedListener;
+
+/** What the events of one effects batch share: reads made once per batch (a shop's settings). */
+export interface EffectsBatch {
+  once<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+export function effectsBatch(): EffectsBatch {
+  const reads = new Map<string, Promise<unknown>>();
+  return {
+    once<T>(key: string, load: () => Promise<T>) {
+      let read = reads.get(key) as Promise<T> | undefined;
+      if (!read) {
+        read = load();
+        reads.set(key, read);
+        // A failed read is not kept: the next event reads again.
+        read.catch(() => reads.delete(key));
+      }
+      return read;
+    },
+  };
+}
+
+/** `load()` once per effects batch and `key` (a shop's settings), or every time outside a batch. */
+export function readOnce<T>(ctx: Pick<WebhookContext, "batch">, key: string, load: () => Promise<T>): Promise<T> {
+  return ctx.batch ? ctx.batch.once(key, load) : load();
+}
+
+/**
+ * Listeners other areas attach to a topic (points for paid orders, shipment notifications ...).
+ * They run after the mirror is updated and must be idempotent like it.
+ */
+const listeners = new Map<string, Listener[]>();
+
+export function onWebhook(topic: string, listener: Listener) {
   const list = listeners.get(topic) ?? [];
   if (!list.includes(listener)) list.push(listener);
   listeners.set(topic, list);
@@ -135,9 +182,60 @@ export function hasListeners(topic: string): boolean {
   return (listeners.get(topic)?.length ?? 0) > 0;
 }
 
-/** The effects of an event whose change the mirror already holds (the job runner's second stage). */
+/** The effects of an event whose change the mirror already holds. */
 export async function runListeners(ctx: WebhookContext) {
-  for (const listener of listeners.get(ctx.topic) ?? []) await listener(ctx);
+  const [runs] = await listenerRuns([ctx]);
+  for (const run of runs) await run();
+}
+
+/**
+ * The effects of a batch of events whose changes the mirror holds (the job runner's second stage):
+ * per event, in order, the runs of its listeners; a keyed listener runs once per key, at the last
+ * event with that key. Running each event's runs in order gives what running every listener of
+ * every event would (docs/decisions/0030).
+ */
+export async function listenerRuns(ctxs: ReadonlyArray<WebhookContext>): Promise<(() => Promise<unknown>)[][]> {
+  const keys = new Map<KeyedListener, Map<string, number>>();
+  const plans = [] as { listener: Listener; key: string | null | Error }[][];
+  for (const [index, ctx] of ctxs.entries()) {
+    const plan: { listener: Listener; key: string | null | Error }[] = [];
+    for (const listener of listeners.get(ctx.topic) ?? []) {
+      if (typeof listener === "function") {
+        plan.push({ listener, key: null });
+        continue;
+      }
+      let key: string | null | Error;
+      try {
+        key = await listener.keyOf(ctx);
+      } catch (error) {
+        key = error instanceof Error ? error : new Error(String(error));
+      }
+      if (typeof key === "string") {
+        const last = keys.get(listener) ?? new Map<string, number>();
+        last.set(key, index);
+        keys.set(listener, last);
+      }
+      plan.push({ listener, key });
+    }
+    plans.push(plan);
+  }
+  return plans.map((plan, index) => {
+    const ctx = ctxs[index];
+    return plan.flatMap(({ listener, key }) => {
+      if (typeof listener === "function") return [() => listener(ctx)];
+      // Its key could not be read (the database was busy): the event runs it on its own, as before
+      // keys, and fails with its own retries if it fails again.
+      if (key instanceof Error)
+        return [
+          async () => {
+            const again = await listener.keyOf(ctx);
+            if (again !== null) await listener.run(ctx, again);
+          },
+        ];
+      if (key === null || keys.get(listener)?.get(key) !== index) return [];
+      return [() => listener.run(ctx, key)];
+    });
+  });
 }
 
 /**

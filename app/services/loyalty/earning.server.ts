@@ -11,6 +11,7 @@ import { findAccountByEmail, findCustomerRedaction } from "../../models/customer
 import { findOrderCancellation, refundsWithLineSubtotals } from "../../models/orders.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
 import { addDays, earningBasisMinor, pointsForRefund, pointsForSpend, sortedTiers } from "../../domain/loyalty/points";
+import type { LoyaltySettings } from "../../domain/loyalty/settings";
 import type { Json } from "../../webhooks/payloads";
 
 import { postEntry } from "./ledger.server";
@@ -25,9 +26,20 @@ function shopMoney(set: Json, fallback: unknown, currency: string): number {
 
 const str = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
 
-/** orders/paid: the order earns pending points for its customer, or for its email if a guest's. */
-export async function earnForPaidOrder(db: Db, shop: string, payload: Json, eventAt: Date, now: Date) {
-  const settings = await loadLoyaltySettings(db, shop);
+/**
+ * orders/paid: the order earns pending points for its customer, or for its email if a guest's, then
+ * is settled (settleOrder) unless `settle` is false: the webhook listener settles once per order and
+ * effects batch instead. `settings` when the caller has read them.
+ */
+export async function earnForPaidOrder(
+  db: Db,
+  shop: string,
+  payload: Json,
+  eventAt: Date,
+  now: Date,
+  options: { settings?: LoyaltySettings; settle?: boolean } = {},
+) {
+  const settings = options.settings ?? (await loadLoyaltySettings(db, shop));
   if (!settings.enabled) return "off";
   const orderGid = gidOf("Order", payload);
   if (!orderGid) return "no-order";
@@ -97,12 +109,12 @@ export async function earnForPaidOrder(db: Db, shop: string, payload: Json, even
       { now },
     );
   }
-  await settleOrder(db, shop, orderGid, now);
+  if (options.settle !== false) await settleOrder(db, shop, orderGid, now, settings);
   return "earned";
 }
 
 /** Takes back the points of refunds and a cancellation that the mirror holds for an order that earned. */
-export async function settleOrder(db: Db, shop: string, orderGid: string, now: Date) {
+export async function settleOrder(db: Db, shop: string, orderGid: string, now: Date, settings?: LoyaltySettings) {
   const lo = await db.loyaltyOrder.findUnique({ where: { shop_orderShopifyId: { shop, orderShopifyId: orderGid } } });
   if (!lo) return "not-earned";
   const refunds = await refundsWithLineSubtotals(db, shop, orderGid);
@@ -187,8 +199,7 @@ export async function settleOrder(db: Db, shop: string, orderGid: string, now: D
       },
     );
   }
-  const settings = await loadLoyaltySettings(db, shop);
-  await refreshTier(db, shop, lo.memberId, settings, now);
+  await refreshTier(db, shop, lo.memberId, settings ?? (await loadLoyaltySettings(db, shop)), now);
   return "settled";
 }
 
@@ -211,13 +222,14 @@ export async function onCustomerChanged(
   topic: "customers/create" | "customers/update",
   payload: Json,
   now: Date,
+  preloaded?: LoyaltySettings,
 ) {
   const customerGid = gidOf("Customer", payload);
   if (!customerGid) return "no-customer";
   const email = str(payload.email)?.toLowerCase() ?? null;
   let memberId: string | null = null;
   if (topic === "customers/create") memberId = await takeOverGuest(db, shop, customerGid, email, now);
-  const settings = await loadLoyaltySettings(db, shop);
+  const settings = preloaded ?? (await loadLoyaltySettings(db, shop));
   if (!settings.enabled) return "off";
   if (!hasAccount(payload)) {
     if (memberId) await refreshTier(db, shop, memberId, settings, now);

@@ -4,7 +4,7 @@
  */
 import { env } from "../../env.server";
 import { registerPeriodicTask } from "../../jobs/scheduler.server";
-import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
+import { onWebhook, readOnce, type KeyedListener, type WebhookContext } from "../../webhooks/handlers.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
 import { registerPersonalDataArea, type DataSubject } from "../compliance.server";
 import type { Db } from "../../db.server";
@@ -12,27 +12,44 @@ import type { Db } from "../../db.server";
 import { earnForPaidOrder, onCustomerChanged, settleOrder } from "./earning.server";
 import { customerKey, emailKey } from "./members.server";
 import { runLoyaltyMaintenance } from "./maintenance.server";
+import { loadLoyaltySettings } from "./settings.server";
 
-async function onOrderPaid({ db, shop, payload, eventAt, now }: WebhookContext) {
-  await earnForPaidOrder(db, shop, payload, eventAt, now);
+/** The shop's loyalty settings, read once per effects batch. */
+const settingsOf = (ctx: WebhookContext) =>
+  readOnce(ctx, `loyalty.settings:${ctx.shop}`, () => loadLoyaltySettings(ctx.db, ctx.shop));
+
+async function onOrderPaid(ctx: WebhookContext) {
+  const { db, shop, payload, eventAt, now } = ctx;
+  // Settled by `settle` below, once per order and batch, after every earning of the batch.
+  await earnForPaidOrder(db, shop, payload, eventAt, now, { settings: await settingsOf(ctx), settle: false });
 }
 
-async function onOrderChanged({ db, shop, payload, now }: WebhookContext) {
-  const id = gidOf("Order", payload);
-  if (id) await settleOrder(db, shop, id, now);
-}
+/**
+ * Points taken back for the refunds and the cancellation the mirror holds: once per order and
+ * effects batch, whichever of its events asked (docs/decisions/0030). orders/paid settles only
+ * while the program is on, as its earning did before.
+ */
+const settle: KeyedListener = {
+  async keyOf(ctx) {
+    const { topic, payload } = ctx;
+    if (topic === "refunds/create") return payload?.order_id ? gid("Order", payload.order_id) : null;
+    if (topic === "orders/paid" && !(await settingsOf(ctx)).enabled) return null;
+    return gidOf("Order", payload);
+  },
+  async run(ctx, orderShopifyId) {
+    await settleOrder(ctx.db, ctx.shop, orderShopifyId, ctx.now, await settingsOf(ctx));
+  },
+};
 
-async function onRefund({ db, shop, payload, now }: WebhookContext) {
-  if (payload?.order_id) await settleOrder(db, shop, gid("Order", payload.order_id), now);
-}
-
-async function onCustomer({ db, shop, topic, payload, now }: WebhookContext) {
+async function onCustomer(ctx: WebhookContext) {
+  const { db, shop, topic, payload, now } = ctx;
   await onCustomerChanged(
     db,
     shop,
     topic === "customers/create" ? "customers/create" : "customers/update",
     payload,
     now,
+    await settingsOf(ctx),
   );
 }
 
@@ -51,9 +68,10 @@ export function registerLoyalty() {
   if (registered) return;
   registered = true;
   onWebhook("orders/paid", onOrderPaid);
-  onWebhook("orders/cancelled", onOrderChanged);
-  onWebhook("orders/updated", onOrderChanged);
-  onWebhook("refunds/create", onRefund);
+  onWebhook("orders/paid", settle);
+  onWebhook("orders/cancelled", settle);
+  onWebhook("orders/updated", settle);
+  onWebhook("refunds/create", settle);
   onWebhook("customers/create", onCustomer);
   onWebhook("customers/update", onCustomer);
 

@@ -5,9 +5,9 @@
  */
 import type { Db } from "../../db.server";
 import { businessDaysBetween, localDate, startOfLocalDay } from "../../domain/tracking/calendar";
-import { findFulfillmentOrder } from "../../models/orders.server";
 import { getTrackingSettings } from "../../models/tracking.server";
-import { shopProfile } from "../../models/shop.server";
+import { shopProfile, type ShopProfile } from "../../models/shop.server";
+import type { TrackingSettings } from "../../domain/tracking/settings";
 
 import { enqueueShipmentEmails } from "./notifications.server";
 import { assembleTracking, type ShipmentState, type TrackingState } from "./shipments.server";
@@ -107,11 +107,17 @@ function sameValues(stored: object, fields: Record<string, unknown>): boolean {
 export interface RefreshDeps {
   secret: string;
   now: Date;
+  /** The shop's tracking settings and profile when the caller has them (read once per batch). */
+  settings?: TrackingSettings;
+  profile?: ShopProfile;
 }
 
 /** Recomputes every shipment of an order and enqueues what they have earned. */
 export async function refreshOrderTracking(db: Db, shop: string, orderShopifyId: string, deps: RefreshDeps) {
-  const state = await assembleTracking(db, shop, orderShopifyId, deps.now);
+  const state = await assembleTracking(db, shop, orderShopifyId, deps.now, {
+    settings: deps.settings,
+    profile: deps.profile,
+  });
   if (!state) return { shipments: 0, enqueued: [] as string[] };
   const enqueued: string[] = [];
   for (const s of state.shipments) {
@@ -122,13 +128,6 @@ export async function refreshOrderTracking(db: Db, shop: string, orderShopifyId:
   const live = state.shipments.map((s) => s.fulfillmentShopifyId);
   await db.shipmentTracking.deleteMany({ where: { shop, orderShopifyId, fulfillmentShopifyId: { notIn: live } } });
   return { shipments: state.shipments.length, enqueued };
-}
-
-/** For webhooks that name a shipment: finds its order (which may not be mirrored yet). */
-export async function refreshShipmentTracking(db: Db, shop: string, fulfillmentShopifyId: string, deps: RefreshDeps) {
-  const f = await findFulfillmentOrder(db, shop, fulfillmentShopifyId);
-  if (!f) return { shipments: 0, enqueued: [] as string[] };
-  return refreshOrderTracking(db, shop, f.orderShopifyId, deps);
 }
 
 /**

@@ -5,8 +5,11 @@
  */
 import { env } from "../../env.server";
 import { registerPeriodicTask } from "../../jobs/scheduler.server";
-import { onWebhook, type WebhookContext } from "../../webhooks/handlers.server";
+import { onWebhook, readOnce, type KeyedListener } from "../../webhooks/handlers.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
+import { findFulfillmentOrder } from "../../models/orders.server";
+import { shopProfile } from "../../models/shop.server";
+import { getTrackingSettings } from "../../models/tracking.server";
 import {
   deleteShopNotifications,
   exportCustomerNotifications,
@@ -15,38 +18,56 @@ import {
 import { registerPersonalDataArea } from "../compliance.server";
 import { forgetShopRateLimits } from "../rate-limit.server";
 
-import { detectDelays, refreshOrderTracking, refreshShipmentTracking } from "./refresh.server";
+import { detectDelays, refreshOrderTracking } from "./refresh.server";
 import { NOTIFICATION_KIND } from "./notifications.server";
 
 const secret = () => env().SHOPIFY_API_SECRET;
 
-async function onFulfillment({ db, shop, payload, now }: WebhookContext) {
-  const id = gidOf("Fulfillment", payload);
-  if (id) await refreshShipmentTracking(db, shop, id, { secret: secret(), now });
-}
-
-async function onFulfillmentEvent({ db, shop, payload, now }: WebhookContext) {
-  if (payload?.fulfillment_id)
-    await refreshShipmentTracking(db, shop, gid("Fulfillment", payload.fulfillment_id), { secret: secret(), now });
-}
-
-async function onOrder({ db, shop, payload, now }: WebhookContext) {
-  // Heals shipments whose webhooks arrived before their order did.
-  const id = gidOf("Order", payload);
-  if (id && Array.isArray(payload?.fulfillments) && payload.fulfillments.length > 0) {
-    await refreshOrderTracking(db, shop, id, { secret: secret(), now });
-  }
-}
+/**
+ * One refresh of an order's tracking (its shipments' states and the emails they have earned) per
+ * effects batch, whichever of its events asked for it: a shipment's create, its carrier scans and
+ * the order's update (docs/decisions/0030). Keyed by the order, found through the mirror for a
+ * shipment's events as before; a shipment not mirrored yet has nothing to refresh.
+ */
+const refreshTracking: KeyedListener = {
+  async keyOf(ctx) {
+    const { db, shop, topic, payload } = ctx;
+    if (topic === "orders/updated") {
+      // Heals shipments whose webhooks arrived before their order did.
+      return Array.isArray(payload?.fulfillments) && payload.fulfillments.length > 0 ? gidOf("Order", payload) : null;
+    }
+    const shipment =
+      topic === "fulfillment_events/create"
+        ? payload?.fulfillment_id
+          ? gid("Fulfillment", payload.fulfillment_id)
+          : null
+        : gidOf("Fulfillment", payload);
+    if (!shipment) return null;
+    const found = await readOnce(ctx, `tracking.shipment-order:${shop}:${shipment}`, () =>
+      findFulfillmentOrder(db, shop, shipment),
+    );
+    return found?.orderShopifyId ?? null;
+  },
+  async run(ctx, orderShopifyId) {
+    const { db, shop, now } = ctx;
+    await refreshOrderTracking(db, shop, orderShopifyId, {
+      secret: secret(),
+      now,
+      settings: await readOnce(ctx, `tracking.settings:${shop}`, () => getTrackingSettings(db, shop)),
+      profile: await readOnce(ctx, `shop.profile:${shop}`, () => shopProfile(db, shop)),
+    });
+  },
+};
 
 let registered = false;
 
 export function registerTracking() {
   if (registered) return;
   registered = true;
-  onWebhook("fulfillments/create", onFulfillment);
-  onWebhook("fulfillments/update", onFulfillment);
-  onWebhook("fulfillment_events/create", onFulfillmentEvent);
-  onWebhook("orders/updated", onOrder);
+  onWebhook("fulfillments/create", refreshTracking);
+  onWebhook("fulfillments/update", refreshTracking);
+  onWebhook("fulfillment_events/create", refreshTracking);
+  onWebhook("orders/updated", refreshTracking);
 
   registerPeriodicTask({
     name: "tracking.detect-delays",
