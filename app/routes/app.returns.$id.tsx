@@ -32,6 +32,7 @@ import { env } from "../env.server";
 import { adminClient } from "../shopify/admin.server";
 import { parseDeskAction, returnDetail, runDeskAction } from "../services/returns/desk.server";
 import { returnPhotos } from "../services/returns/photos.server";
+import { getReturnPolicy } from "../services/returns/policy.server";
 import { ReturnsError } from "../services/returns/errors.server";
 import { DECLINE_REASON_LABELS, STATUS_TONES } from "../domain/returns/desk";
 import {
@@ -47,7 +48,10 @@ const DECLINE_REASONS = Object.keys(DECLINE_REASON_LABELS) as (keyof typeof DECL
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
-  const detail = await returnDetail(db(), session.shop, params.id ?? "");
+  const [detail, policy] = await Promise.all([
+    returnDetail(db(), session.shop, params.id ?? ""),
+    getReturnPolicy(db(), session.shop),
+  ]);
   if (!detail) throw new Response("That return does not exist in this shop.", { status: 404 });
   const { ret, order, fulfillments, history } = detail;
   // The shopper's photos (a reason that asks for them), their images asked of Shopify until processed.
@@ -108,6 +112,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         quantity: l.quantity,
         unitPrice: money(l.unitPriceMinor),
         reason: l.reasonLabel,
+        // The reason in each storefront language the policy names it in: shown in the admin's.
+        reasonLabels: policy.reasons.find((r) => r.id === l.reason)?.label ?? null,
         note: l.note,
         photos: photos.get(l.id) ?? [],
         exchangeTitle: l.exchangeTitle,
@@ -176,6 +182,8 @@ function trackingText(company: string | null, numbers: string[]) {
 export default function ReturnPage() {
   const t = useT();
   const format = useAdminFormat();
+  const reasonOf = (l: { reason: string; reasonLabels: Record<string, string> | null }) =>
+    l.reasonLabels?.[format.locale] || l.reason;
   const { ret, order, fulfillments, history } = useLoaderData<typeof loader>();
   const act = useFetcher<ActionAnswer>();
   const shopify = useAppBridge();
@@ -384,7 +392,7 @@ export default function ReturnPage() {
                         </Text>
                       </InlineStack>
                       <Text as="span" tone="subdued">
-                        {t("returnPage.reason", { reason: l.reason })}
+                        {t("returnPage.reason", { reason: reasonOf(l) })}
                         {l.note ? ` — “${l.note}”` : ""}
                       </Text>
                       {l.photos.length ? (

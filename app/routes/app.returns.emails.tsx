@@ -27,7 +27,7 @@ import {
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
 import type { AdminMessageKey } from "../locales/admin";
 import { fieldProblem } from "../locales/admin/problems";
-import { useT } from "../locales/admin/use-admin-language";
+import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import {
   EmailPreview,
@@ -125,7 +125,9 @@ export default function ReturnEmailsPage() {
   // The version of the emails this tab shows; each save answers the next one (see the policy page).
   const [version, setVersion] = useState(loadedVersion);
   const [email, setEmail] = useState<ReturnEmail>("requested");
-  const [language, setLanguage] = useState<Language>("en");
+  // The emails open in the admin's language: the merchant reads and edits their own first.
+  const adminLanguage = useAdminLocale();
+  const [language, setLanguage] = useState<Language>(LANGUAGES.find((l) => l === adminLanguage) ?? "en");
   const save = useFetcher<ActionAnswer>();
   const shopify = useAppBridge();
   const dirty = useMemo(() => stored(notifications) !== stored(baseline), [notifications, baseline]);

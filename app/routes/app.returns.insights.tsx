@@ -134,7 +134,7 @@ export default function ReturnInsightsPage() {
               <DataTable
                 columnContentTypes={["text", "numeric"]}
                 headings={[t("insights.reason"), t("insights.units")]}
-                rows={data.topReasons.map((r) => [r.label, format.number(r.units)])}
+                rows={data.topReasons.map((r) => [r.labels?.[format.locale] || r.label, format.number(r.units)])}
               />
             ) : (
               <Text as="p" tone="subdued">

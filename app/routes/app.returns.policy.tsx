@@ -24,7 +24,7 @@ import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
 import { said, type Said } from "../locales/admin";
 import { fieldProblem } from "../locales/admin/problems";
-import { useT } from "../locales/admin/use-admin-language";
+import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import {
@@ -102,6 +102,10 @@ export default function ReturnPolicyPage() {
   const problems = save.data && !save.data.ok ? save.data.problems : [];
   const problemAt = useFieldProblems(problems);
   const t = useT();
+  const adminLanguage = useAdminLocale();
+  // A reason as the merchant reads it: in the admin's language when it has one, else English.
+  const reasonName = (r: ReturnPolicy["reasons"][number]) =>
+    (LANGUAGES.includes(adminLanguage as Language) && r.label[adminLanguage as Language]) || r.label.en || r.id;
 
   useEffect(() => {
     if (save.state !== "idle" || !save.data) return;
@@ -497,7 +501,7 @@ export default function ReturnPolicyPage() {
                 <ChoiceList
                   allowMultiple
                   title={t("policy.autoApproveReasons")}
-                  choices={reasons.map((r) => ({ label: r.label.en || r.id, value: r.id }))}
+                  choices={reasons.map((r) => ({ label: reasonName(r), value: r.id }))}
                   selected={policy.autoApprove.reasons}
                   onChange={(selected) => set("autoApprove", { reasons: selected })}
                   error={problemAt("autoApprove.reasons")}

@@ -25,7 +25,7 @@ import { previewTrackingEmail, updateTrackingSettings } from "../services/tracki
 import { TEMPLATE_VARIABLES, templateFor } from "../domain/tracking/email-templates";
 import { fieldProblem } from "../locales/admin/problems";
 import { codeLabel } from "../locales/admin/codes";
-import { useT } from "../locales/admin/use-admin-language";
+import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
 import { validateTrackingSettings, type SettingsProblem, type TrackingSettings } from "../domain/tracking/settings";
 import {
@@ -107,7 +107,9 @@ export default function TrackingSettingsPage() {
   const { settings: saved } = useLoaderData<typeof loader>();
   const [settings, setSettings] = useState<TrackingSettings>(saved as TrackingSettings);
   const [baseline, setBaseline] = useState<TrackingSettings>(saved as TrackingSettings);
-  const [language, setLanguage] = useState<Language>("en");
+  // The wording, emails and preview open in the admin's language: the merchant edits their own first.
+  const adminLanguage = useAdminLocale();
+  const [language, setLanguage] = useState<Language>(LANGUAGES.find((l) => l === adminLanguage) ?? "en");
   const [milestone, setMilestone] = useState<NotifiedMilestone>("shipped");
   const [newCountry, setNewCountry] = useState("");
   const save = useFetcher<ActionAnswer>();

@@ -79,7 +79,8 @@ export interface ReturnInsights {
   ordersWithReturns: number;
   returnRate: number;
   returns: number;
-  topReasons: { reason: string; label: string; units: number }[];
+  /** `label` in English; `labels` in each storefront language the policy names the reason in. */
+  topReasons: { reason: string; label: string; labels: Record<string, string> | null; units: number }[];
   byProduct: { title: string; units: number; returns: number }[];
   /** Per currency, of the returns resolved in the period: kept as exchanges and store credit, and refunded (minor). */
   money: {
@@ -154,6 +155,7 @@ export async function returnInsights(db: Db, shop: string, days: number, now = n
       .map((r) => ({
         reason: r.reason,
         label: policy.reasons.find((p) => p.id === r.reason)?.label.en ?? r.reason,
+        labels: policy.reasons.find((p) => p.id === r.reason)?.label ?? null,
         units: asNumber(r.units),
       }))
       .sort((a, b) => b.units - a.units || a.reason.localeCompare(b.reason)),

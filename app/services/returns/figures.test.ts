@@ -148,7 +148,7 @@ describe("returns insights, counted as the dashboard counts", () => {
     expect(insights.returnRate).toBeCloseTo(6 / 9, 12);
     // Live returns requested in the period (declined and canceled left out), with their reasons.
     expect(insights.returns).toBe(4);
-    expect(insights.topReasons).toEqual([{ reason: "size", label: "size", units: 4 }]);
+    expect(insights.topReasons).toEqual([{ reason: "size", label: "size", labels: null, units: 4 }]);
   });
 
   it("the dashboard shows the same return rate and revenue kept for the same days", async () => {
