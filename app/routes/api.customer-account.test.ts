@@ -686,6 +686,69 @@ describe("returns with Shopify's Customer Account API", () => {
     expect(shown.get(ret.lines[0].id)?.map((p) => p.url)).toEqual([expect.stringMatching(/\/chipped-mug\.jpg$/)]);
   });
 
+  it(
+    "a dearer exchange on a taxed order: quoted before tax with the tax said to be added; once approved the " +
+      "page shows Shopify's figure, tax included, with Shopify's page to pay it, then that it is paid",
+    async () => {
+      const { saveReturnPolicy } = await import("../services/returns/policy.server");
+      const { DEFAULT_RETURN_POLICY } = await import("../domain/returns/policy");
+      const { approveReturn, settleExchangePayments } = await import("../services/returns/workflow.server");
+      const { sandbox, ada, mug, tee } = world;
+      // A mug (18.00) with 10% tax on top: Shopify charged 19.80.
+      const order = sandbox.placeOrder({
+        shop: TEST_SHOP,
+        customer: ada,
+        lines: [{ variantId: mug.variants[0].id, quantity: 1 }],
+        paid: true,
+        taxRate: 0.1,
+      });
+      const shipment = sandbox.fulfil({ shop: TEST_SHOP, order, trackingCompany: "UPS", trackingNumber: "1Z9" });
+      sandbox.carrierScan({ shop: TEST_SHOP, fulfillment: shipment, status: "delivered" });
+      await sandbox.flush();
+      const gid = `gid://shopify/Order/${order.id}`;
+      const items = [
+        {
+          lineItemId: `gid://shopify/LineItem/${order.lineItems[0].id}`,
+          quantity: 1,
+          reason: "changed_mind",
+          exchangeVariantId: `gid://shopify/ProductVariant/${tee.variants[1].id}`,
+        },
+      ];
+      const policy = structuredClone(DEFAULT_RETURN_POLICY);
+      policy.resolutions.exchangeAny = true;
+      expect((await saveReturnPolicy(t.db, TEST_SHOP, policy)).ok).toBe(true);
+      try {
+        // A tee (35.00) for the mug: 17.00 before tax, and the shopper is told the invoice adds the tax.
+        const quote = await post(gid, { intent: "quote", resolution: "exchange_any", items });
+        expect(quote).toMatchObject({ status: 200, body: { exchange: { pay: 1700, tax: "added" } } });
+        const started = await post(gid, { intent: "start", key: key(), resolution: "exchange_any", items });
+        const { returnId, shopifyRequest } = started.body as { returnId: string; shopifyRequest: object };
+        const made = (await asAda(REQUEST_RETURN, shopifyRequest)).data!.orderRequestReturn!.return!;
+        expect((await post(gid, { intent: "link", returnId, shopifyReturnId: made.id })).status).toBe(200);
+        await sandbox.flush();
+        await approveReturn(TEST_SHOP, returnId, { db: t.db, admin: world.admin, secret });
+
+        const earlier = async () => {
+          const view = await endpoints.customerReturns(world.session, new URLSearchParams({ order: gid }), world.deps);
+          const returns = (view.body as { returns: { number: string; payment: unknown }[] }).returns;
+          return returns.find((r) => r.number === (started.body as { return: { number: string } }).return.number)
+            ?.payment;
+        };
+        // Shopify's balance: the tee with its tax (38.50) less the mug as paid with its tax (19.80).
+        const [invoice] = sandbox.invoices.sent(TEST_SHOP).filter((i) => i.orderId === order.id);
+        expect(invoice.amountMinor).toBe(1870);
+        expect(await earlier()).toEqual({ state: "awaiting", amountMinor: 1870, payUrl: invoice.url });
+
+        expect(sandbox.invoices.pay(TEST_SHOP, invoice.url.split("/").pop()!).ok).toBe(true);
+        await sandbox.flush();
+        await settleExchangePayments(TEST_SHOP, gid, { db: t.db, admin: world.admin, now: new Date() });
+        expect(await earlier()).toEqual({ state: "paid", amountMinor: 1870, payUrl: null });
+      } finally {
+        await saveReturnPolicy(t.db, TEST_SHOP, DEFAULT_RETURN_POLICY);
+      }
+    },
+  );
+
   it("refuses a note longer than Shopify takes, before anything is written", async () => {
     const o = await freshOrder();
     const items = [{ lineItemId: o.tee, quantity: 1, reason: "too_small", note: "x".repeat(301) }];
@@ -748,7 +811,7 @@ describe("returns with Shopify's Customer Account API", () => {
       ];
       expect(await post(o.gid, { intent: "quote", resolution: "exchange_any", items: mugForTee })).toMatchObject({
         status: 200,
-        body: { exchange: { newItems: 3500, covered: false, pay: 1700 } },
+        body: { exchange: { newItems: 3500, covered: false, pay: 1700, tax: "none" } },
       });
       const started = await post(o.gid, {
         intent: "start",

@@ -596,6 +596,14 @@ const Order: R = {
   totalRefundedShippingSet: (s) => moneyBag(sum(s.rec.refunds.map((r: Refund) => r.shippingMinor)), s.rec.currency),
   totalReceivedSet: (s) => moneyBag(orderTotals(s.rec).receivedMinor, s.rec.currency),
   totalOutstandingSet: (s) => moneyBag(orderTotals(s.rec).outstandingMinor, s.rec.currency),
+  // The sandbox's prices never include tax: it is added at the order's rate (as the Shop says).
+  taxesIncluded: () => false,
+  // Shopify's page to pay what the order owes (an exchange's balance); none when it owes nothing.
+  paymentCollectionDetails: (s, _a, ctx) => ({
+    additionalPaymentCollectionUrl:
+      orderTotals(s.rec).outstandingMinor > 0 ? commerce.invoicePageUrl(ctx.engine, s.rec) : null,
+    vaultedPaymentMethods: [],
+  }),
   netPaymentSet: (s) => moneyBag(orderTotals(s.rec).receivedMinor - orderTotals(s.rec).refundedMinor, s.rec.currency),
   totalTipReceivedSet: (s) => moneyBag(0, s.rec.currency),
 };

@@ -485,7 +485,7 @@ export function sendOrderInvoice(
       "ORDER_INVOICE_SEND_UNSUCCESSFUL",
     );
   if (!EMAIL.test(to)) return fail("Email is invalid.", ["email", "to"], "ORDER_INVOICE_SEND_UNSUCCESSFUL");
-  const url = `${engine.origin ?? "http://sandbox.invalid"}/invoices/${order.token}`;
+  const url = invoicePageUrl(engine, order);
   const amount = `${(owed / 100).toFixed(2)} ${order.currency}`;
   (order.invoices ??= []).push({
     id: engine.state.nextId(),
@@ -499,6 +499,11 @@ export function sendOrderInvoice(
     amountMinor: owed,
   });
   return ok(order);
+}
+
+/** The page where the customer pays what an order owes: the invoice's link (and paymentCollectionDetails'). */
+export function invoicePageUrl(engine: Engine, order: Order): string {
+  return `${engine.origin ?? "http://sandbox.invalid"}/invoices/${order.token}`;
 }
 
 /**

@@ -36,7 +36,7 @@ import {
   type ReturnCaseWithLines,
 } from "./cases.server";
 import { ReturnsError } from "./errors.server";
-import { checkExchangeChoices, SEARCH_MAX_LENGTH, searchExchangeProducts } from "./exchanges.server";
+import { checkExchangeChoices, exchangeTax, SEARCH_MAX_LENGTH, searchExchangeProducts } from "./exchanges.server";
 import { notifyReturn } from "./notifications.server";
 import { createPhotoFiles, readRequestPhotos, savePhotos, stagePhotoUploads } from "./photos.server";
 import { getReturnPolicy } from "./policy.server";
@@ -196,6 +196,8 @@ export async function quoteCustomerReturn(
               difference: exchange.differenceMinor,
               // Paid through Shopify's invoice once the shop approves; the new items ship after.
               pay: exchange.payMinor,
+              // How that invoice taxes it: added to `pay`, included in it, or none.
+              tax: exchange.payMinor > 0 ? await exchangeTax(admin, ref.orderShopifyId) : null,
               storeCredit: exchange.storeCreditMinor,
             }
           : null,

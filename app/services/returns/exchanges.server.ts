@@ -8,7 +8,12 @@
 import { isExchange, type RequestedItem } from "../../domain/returns/policy";
 import { toMinor } from "../../domain/shared/money";
 import { ShopifyApiError, type AdminClient } from "../../shopify/admin.server";
-import { ExchangeProductSearch, ExchangeVariants, type ExchangeVariantNode } from "../../shopify/operations/exchanges";
+import {
+  ExchangeProductSearch,
+  ExchangeVariants,
+  OrderTaxes,
+  type ExchangeVariantNode,
+} from "../../shopify/operations/exchanges";
 
 import type { OrderForReturns } from "./cases.server";
 import { ReturnsError } from "./errors.server";
@@ -157,4 +162,27 @@ export async function searchExchangeProducts(
         })),
     }))
     .filter((p) => p.variants.length > 0);
+}
+
+/**
+ * How the difference of a dearer exchange is taxed in Shopify's invoice, which is for the order's
+ * balance: the new items are taxed as the order's lines were, less the tax paid on the returned
+ * ones. "added": prices before tax, so the invoice adds tax to the quoted difference; "included":
+ * prices include tax, so the difference is what is paid; "none": the order carries no tax, nor
+ * will the difference. When Shopify cannot say, "added" (the shopper is told tax may be added).
+ */
+export type ExchangeTax = "added" | "included" | "none";
+
+export async function exchangeTax(admin: AdminClient | null, orderShopifyId: string): Promise<ExchangeTax> {
+  if (!admin) return "added";
+  try {
+    const order = (await admin.request(OrderTaxes, { id: orderShopifyId })).order;
+    if (!order) return "added";
+    if (order.taxesIncluded) return "included";
+    const tax = order.currentTotalTaxSet?.shopMoney;
+    return tax && toMinor(tax.amount, tax.currencyCode) === 0 ? "none" : "added";
+  } catch (error) {
+    if (error instanceof ShopifyApiError) return "added";
+    throw error;
+  }
 }

@@ -634,6 +634,8 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
       await world.sandbox.flush();
       const found = await returnsLookup(req({ order: third.name, email: "ada@example.com", locale: "en" }), world.deps);
       const { token } = found.body as { token: string };
+      // This order carries no tax, so neither will Shopify's invoice for the difference.
+      expect((found.body as { order: { tax: string } }).order.tax).toBe("none");
       const sizeM = world.variantGid(world.tee.variants[1].id);
       // What the page sends besides the choice is not read: the server prices the items itself.
       const tampered = {
@@ -679,6 +681,14 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
       // Approving again sends no second invoice.
       await approveReturn(TEST_SHOP, ret.id, wf());
       expect(world.sandbox.invoices.sent(TEST_SHOP)).toHaveLength(1);
+      // The shopper's earlier returns say it awaits Shopify's figure, with Shopify's page to pay it.
+      const earlier = async () => {
+        const view = await returnsLookup(req({ token, locale: "en" }), world.deps);
+        return (view.body as { returns: { number: string; payment: unknown }[] }).returns.find(
+          (r) => r.number === ret.number,
+        )?.payment;
+      };
+      expect(await earlier()).toEqual({ state: "awaiting", amountMinor: 1700, payUrl: invoices[0].url });
 
       // Not paid yet: the items come back, but the new item is not released.
       await receiveReturn(TEST_SHOP, ret.id, { [ret.lines[0].id]: "restock" }, wf());
@@ -720,6 +730,8 @@ describe("exchanges, made in Shopify with its exchange line items", () => {
       // The same webhook again, later: nothing changes.
       await onOrderPaymentChanged(ctx(paidPayload, "2030-01-03T00:00:00Z"), adminFor);
       expect(await t.db.returnCase.findUniqueOrThrow({ where: { id: ret.id } })).toEqual(afterPaid);
+      // Paid: said so, and no link to pay any more.
+      expect(await earlier()).toEqual({ state: "paid", amountMinor: 1700, payUrl: null });
 
       // Paid: completing processes the exchange; the new item is added to ship, the bonus credited.
       const creditBefore = credited();

@@ -23,6 +23,7 @@ import { languageFor } from "../../domain/tracking/settings";
 import { gid } from "../../domain/shared/shopify-ids";
 import { findOrderById, findOrderCurrency, findOrdersByName, recentOrdersOfCustomer } from "../../models/orders.server";
 import type { AdminClient } from "../../shopify/admin.server";
+import { OrderOutstanding } from "../../shopify/operations/exchanges";
 import { ProductVariantsForExchange } from "../../shopify/operations/returns";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
 import { lookupGuard, lookupRefused, type LookupLimits } from "../lookup-guard.server";
@@ -41,7 +42,7 @@ import { ReturnsError } from "./errors.server";
 import { notifyReturn, RETURN_LINK_PURPOSE, returnStatusToken } from "./notifications.server";
 import { getReturnPolicy } from "./policy.server";
 import { approveReturn, requestInShopify } from "./workflow.server";
-import { checkExchangeChoices, SEARCH_MAX_LENGTH, searchExchangeProducts } from "./exchanges.server";
+import { checkExchangeChoices, exchangeTax, SEARCH_MAX_LENGTH, searchExchangeProducts } from "./exchanges.server";
 import { createPhotoFiles, readRequestPhotos, savePhotos, stagePhotoUploads } from "./photos.server";
 
 export const RETURNS_LOOKUP_LIMITS: LookupLimits = {
@@ -129,7 +130,8 @@ export async function returnsLookup(req: StorefrontRequest, deps: StorefrontDeps
       const message = "We could not find that return. Open the link from your latest email.";
       return { status: 404, body: { error: "not_found", message } };
     }
-    return { status: 200, body: { return: await statusView(deps.db, req.shop, ret, language) } };
+    const payUrl = await paymentLink(deps, req.shop, ret.orderShopifyId, [ret]);
+    return { status: 200, body: { return: await statusView(deps.db, req.shop, ret, language, payUrl) } };
   }
 
   if (!(await getReturnPolicy(deps.db, req.shop)).storefrontLookup) return SIGN_IN_REQUIRED;
@@ -250,10 +252,13 @@ export async function orderReturnsView(
     orderBy: { requestedAt: "desc" },
     take: 10,
   });
+  const payUrl = await paymentLink(deps, shop, orderShopifyId, previous);
+  // How a dearer exchange's difference is taxed, so the shopper is told what Shopify's invoice asks.
+  const tax = resolutions.some((r) => isExchange(r)) ? await exchangeTax(admin, orderShopifyId) : null;
   return {
     status: 200,
     body: {
-      order: { name: data.order.name, currency: data.order.currency },
+      order: { name: data.order.name, currency: data.order.currency, tax },
       enabled: policy.enabled,
       windowDays: policy.windowDays,
       lines: data.lines.map((l, i) => lineView(l, eligibility[i], variants.get(l.productId ?? "") ?? [])),
@@ -277,7 +282,7 @@ export async function orderReturnsView(
         returnShippingMinor: policy.fees.returnShippingMinor,
         waiveForExchanges: policy.fees.waiveForExchanges,
       },
-      returns: await Promise.all(previous.map((r) => statusView(deps.db, shop, r, language))),
+      returns: await Promise.all(previous.map((r) => statusView(deps.db, shop, r, language, payUrl))),
     },
   };
 }
@@ -309,11 +314,36 @@ function lineView(
   };
 }
 
+/**
+ * Shopify's page to pay an order's balance (the link its invoice email carries), asked of Shopify
+ * only when one of these returns waits for its price difference to be paid; null otherwise, or
+ * when Shopify cannot say (the shopper still has the invoice email).
+ */
+async function paymentLink(
+  deps: Pick<StorefrontDeps, "admin" | "log">,
+  shop: string,
+  orderShopifyId: string,
+  returns: ReturnCaseWithLines[],
+): Promise<string | null> {
+  if (!returns.some((r) => exchangePayment(r)?.state === "awaiting")) return null;
+  try {
+    const admin = await deps.admin(shop);
+    const order = admin ? (await admin.request(OrderOutstanding, { id: orderShopifyId })).order : null;
+    const url = order?.paymentCollectionDetails?.additionalPaymentCollectionUrl ?? null;
+    return url && /^https?:\/\//.test(String(url)) ? String(url) : null;
+  } catch (error) {
+    deps.log?.("could not read the order's payment link", error);
+    return null;
+  }
+}
+
 export async function statusView(
   db: Db,
   shop: string,
   r: ReturnCaseWithLines,
   language: ReturnType<typeof languageFor>,
+  /** Shopify's page to pay the order's balance, for a return awaiting its payment. */
+  payUrl: string | null = null,
 ) {
   const policy = await getReturnPolicy(db, shop);
   const showInstructions = ["approved"].includes(r.status);
@@ -333,7 +363,7 @@ export async function statusView(
       ...(isExchange(r.resolution as never) ? { exchange: r.exchangeMinor, storeCredit: exchangeCreditMinor(r) } : {}),
     },
     // A dearer exchange's price difference: due on approval, awaiting Shopify's invoice, or paid.
-    payment: exchangePayment(r),
+    payment: withPayLink(exchangePayment(r), payUrl),
     requestedAt: r.requestedAt.toISOString(),
     items: r.lines.map((l) => ({
       title: l.title,
@@ -346,6 +376,12 @@ export async function statusView(
     returnAddress: showInstructions ? policy.returnAddress || null : null,
     declineNote: r.status === "declined" ? r.declineNote : null,
   };
+}
+
+/** The link goes only with a payment Shopify is waiting for. */
+function withPayLink(payment: ReturnType<typeof exchangePayment>, payUrl: string | null) {
+  if (!payment) return null;
+  return { ...payment, payUrl: payment.state === "awaiting" ? payUrl : null };
 }
 
 interface CreateBody {

@@ -9,6 +9,8 @@ import type {
   OrderInvoiceSendMutationVariables,
   OrderOutstandingQuery,
   OrderOutstandingQueryVariables,
+  OrderTaxesQuery,
+  OrderTaxesQueryVariables,
   ReturnCreateWithExchangeMutation,
   ReturnCreateWithExchangeMutationVariables,
 } from "./types.generated";
@@ -136,12 +138,38 @@ export const ExchangeProductSearch = operation<
   }
 `);
 
-/** What an order still owes now, as Shopify has it: the word a paid exchange waits for. */
+/**
+ * What an order still owes now, as Shopify has it: the word a paid exchange waits for; and
+ * Shopify's own page to pay it (the link its invoice email carries), shown to the shopper.
+ */
 export const OrderOutstanding = operation<OrderOutstandingQuery, OrderOutstandingQueryVariables>(`#graphql
   query OrderOutstanding($id: ID!) {
     order(id: $id) {
       id
       totalOutstandingSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
+      paymentCollectionDetails {
+        additionalPaymentCollectionUrl
+      }
+    }
+  }
+`);
+
+/**
+ * How the order was taxed: whether its prices include tax, and the tax it carries now. Shopify's
+ * balance for a dearer exchange taxes the new items as the order's lines were taxed, so this says
+ * how to word the difference the shopper is quoted (docs/decisions/0032).
+ */
+export const OrderTaxes = operation<OrderTaxesQuery, OrderTaxesQueryVariables>(`#graphql
+  query OrderTaxes($id: ID!) {
+    order(id: $id) {
+      id
+      taxesIncluded
+      currentTotalTaxSet {
         shopMoney {
           amount
           currencyCode

@@ -1401,7 +1401,14 @@ export type OrderOutstandingQueryVariables = Exact<{
 }>;
 
 
-export type OrderOutstandingQuery = { order: { id: string, totalOutstandingSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } | null };
+export type OrderOutstandingQuery = { order: { id: string, totalOutstandingSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } }, paymentCollectionDetails: { additionalPaymentCollectionUrl: string | null } } | null };
+
+export type OrderTaxesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OrderTaxesQuery = { order: { id: string, taxesIncluded: boolean, currentTotalTaxSet: { shopMoney: { amount: string, currencyCode: CurrencyCode } } } | null };
 
 export type ProductsByIdsQueryVariables = Exact<{
   ids: Array<string> | string;
