@@ -357,7 +357,9 @@ export default function RequestPage() {
                           ? t("inbox.note.help")
                           : inserted
                             ? t("inbox.savedReply.insertedIn", { language: t(LANGUAGE_KEY[inserted.language]) })
-                            : t("inbox.reply.help", { language: t(LANGUAGE_KEY[r.locale] ?? "inbox.language.en") })
+                            : t(isChat ? "inbox.chat.replyHelp" : "inbox.reply.help", {
+                                language: t(LANGUAGE_KEY[r.locale] ?? "inbox.language.en"),
+                              })
                       }
                       name="body"
                       value={body}
@@ -447,7 +449,7 @@ export default function RequestPage() {
                   {t("inbox.customer")}
                 </Text>
                 <Text as="p" breakWord>
-                  {r.name ?? t("inbox.erased")}
+                  {r.name ?? (isChat ? t("inbox.chat.visitor") : t("inbox.erased"))}
                 </Text>
                 <Text as="p" tone="subdued" breakWord>
                   {r.email ?? ""}
