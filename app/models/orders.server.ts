@@ -1,4 +1,4 @@
-import type { Fulfillment, FulfillmentEvent, FulfillmentLine, LineItem, Order } from "@prisma/client";
+import type { Fulfillment, FulfillmentEvent, FulfillmentLine, LineItem, Order, Refund } from "@prisma/client";
 
 import { isSqliteDb, type Db, type Tx } from "../db.server";
 import type {
@@ -946,20 +946,43 @@ export async function emailableOrders(db: Db, shop: string, orderShopifyIds: str
 }
 
 /** An order's refunds with the subtotal of each line, oldest first. */
-export async function refundsWithLineSubtotals(db: Db, shop: string, orderShopifyId: string) {
-  return db.refund.findMany({
-    where: { shop, orderShopifyId },
-    include: { lines: { select: { subtotalMinor: true } } },
-    orderBy: [{ shopifyCreatedAt: "asc" }, { shopifyId: "asc" }],
-  });
+export async function refundsWithLineSubtotals(
+  db: Db,
+  shop: string,
+  orderShopifyId: string,
+): Promise<(Refund & { lines: { subtotalMinor: number }[] })[]> {
+  // Plain reads (decision 0012): loyalty settles an order in every effects batch that touches it,
+  // and most orders have no refund, which is then one prepared statement.
+  const refunds = await rawRows<Refund>(db, `SELECT * FROM "Refund" WHERE "shop" = {} AND "orderShopifyId" = {}`, [
+    shop,
+    orderShopifyId,
+  ]);
+  if (refunds.length === 0) return [];
+  const lines = await rawRows<{ refundId: string; subtotalMinor: number }>(
+    db,
+    `SELECT "refundId", "subtotalMinor" FROM "RefundLine" WHERE "refundId" IN ({*})`,
+    [refunds.map((r) => r.id)],
+  );
+  return refunds
+    .sort(
+      (a, b) =>
+        a.shopifyCreatedAt.getTime() - b.shopifyCreatedAt.getTime() ||
+        (a.shopifyId < b.shopifyId ? -1 : a.shopifyId > b.shopifyId ? 1 : 0),
+    )
+    .map((refund) => ({
+      ...refund,
+      lines: lines.filter((l) => l.refundId === refund.id).map((l) => ({ subtotalMinor: Number(l.subtotalMinor) })),
+    }));
 }
 
 /** When the order was cancelled, or null when it is not mirrored. */
 export async function findOrderCancellation(db: Db, shop: string, orderShopifyId: string) {
-  return db.order.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } },
-    select: { cancelledAt: true },
-  });
+  const [order] = await rawRows<{ cancelledAt: Date | null }>(
+    db,
+    `SELECT "cancelledAt" FROM "Order" WHERE "shop" = {} AND "shopifyId" = {}`,
+    [shop, orderShopifyId],
+  );
+  return order ?? null;
 }
 
 /**

@@ -5,10 +5,13 @@
  * cancellation already in the mirror, and a refund or cancellation settles against an order that
  * has already earned.
  */
+import type { LoyaltyOrder } from "@prisma/client";
+
 import type { Db } from "../../db.server";
 import { toMinor } from "../../domain/shared/money";
 import { findAccountByEmail, findCustomerRedaction } from "../../models/customers.server";
 import { findOrderCancellation, refundsWithLineSubtotals } from "../../models/orders.server";
+import { rawRows } from "../../models/raw-sql.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
 import { addDays, earningBasisMinor, pointsForRefund, pointsForSpend, sortedTiers } from "../../domain/loyalty/points";
 import type { LoyaltySettings } from "../../domain/loyalty/settings";
@@ -115,16 +118,26 @@ export async function earnForPaidOrder(
 
 /** Takes back the points of refunds and a cancellation that the mirror holds for an order that earned. */
 export async function settleOrder(db: Db, shop: string, orderGid: string, now: Date, settings?: LoyaltySettings) {
-  const lo = await db.loyaltyOrder.findUnique({ where: { shop_orderShopifyId: { shop, orderShopifyId: orderGid } } });
+  // Plain reads (decision 0012): the effects stage settles every order its batches touch, and most
+  // have nothing to take back; each is one prepared statement instead of a compiled query.
+  const [lo] = await rawRows<LoyaltyOrder>(
+    db,
+    `SELECT * FROM "LoyaltyOrder" WHERE "shop" = {} AND "orderShopifyId" = {}`,
+    [shop, orderGid],
+  );
   if (!lo) return "not-earned";
   const refunds = await refundsWithLineSubtotals(db, shop, orderGid);
   // Taking back points still pending comes out of the pending amount; otherwise out of what is available.
   const reversalAt = lo.availableAt > now ? lo.availableAt : now;
+  // Only a shortcut: postEntry books a source once whatever this says.
   const booked = async (sourceKey: string) =>
-    (await db.loyaltyLedgerEntry.findUnique({
-      where: { shop_sourceKey: { shop, sourceKey } },
-      select: { id: true },
-    })) !== null;
+    (
+      await rawRows<{ id: string }>(
+        db,
+        `SELECT "id" FROM "LoyaltyLedgerEntry" WHERE "shop" = {} AND "sourceKey" = {}`,
+        [shop, sourceKey],
+      )
+    ).length > 0;
 
   for (const refund of refunds) {
     const sourceKey = `refund:${refund.shopifyId}`;
