@@ -16,6 +16,7 @@ import { parseExtensionToml } from "../sandbox/customer-accounts/extensions";
 import { CUSTOMER_ACCOUNT_API_URL, CUSTOMER_ACCOUNT_API_VERSION } from "../extensions/customer-account-shared/backend";
 import { RESOLUTIONS, RETURN_STATUSES, type IneligibleReason } from "../app/domain/returns/policy";
 import type { ExchangeState } from "../app/domain/returns/exchange";
+import type { PhotoProblem } from "../app/domain/returns/photos";
 import { MILESTONES, PROBLEMS, type StepState } from "../app/domain/tracking/timeline";
 import type { DelayReason } from "../app/domain/tracking/delay";
 import type { EstimateSource } from "../app/domain/tracking/estimate";
@@ -65,6 +66,12 @@ const BUILT_KEYS: Record<string, Record<string, ReadonlyArray<string>>> = {
       "none_left",
     ],
     exchangeStates: every<ExchangeState>()(["pending", "confirmed", "added"]),
+    // What the page checks before uploading (a malformed request is the server's to refuse).
+    photoErrors: every<Exclude<PhotoProblem, "invalid_request">>()([
+      "too_many_photos",
+      "photo_type",
+      "photo_too_large",
+    ]),
   },
   "aftercare-rewards-page": {
     entry: every<EntryKind>()([
@@ -90,7 +97,8 @@ const SCRIPT: Record<string, RegExp> = {
   fa: /[\u0600-\u06FF]/,
 };
 /** Words that stay as they are in every language. */
-const NAMES = ["Shopify"];
+// Names no language translates: Shopify's, and the image formats a shopper's photos may be in.
+const NAMES = ["Shopify", "JPEG", "PNG", "WebP"];
 
 type Tree = Record<string, unknown>;
 const PLURAL_FORMS = new Set(["zero", "one", "two", "few", "many", "other", "0", "1"]);

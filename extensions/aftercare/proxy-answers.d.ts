@@ -85,7 +85,8 @@ interface ReturnLine {
 }
 
 interface ReturnsOrderView {
-  order: { name: string; currency: string };
+  /** tax: how Shopify's invoice taxes a dearer exchange's difference; null when no exchange is offered. */
+  order: { name: string; currency: string; tax: "added" | "included" | "none" | null };
   token: string;
   enabled: boolean;
   lines: ReturnLine[];
@@ -104,6 +105,8 @@ interface ReturnStatusView {
   resolution: string;
   currency: string;
   amounts: { total: number; exchange?: number; storeCredit?: number };
+  /** A dearer exchange's difference: to ask once approved, awaiting Shopify's figure (its page to pay), or paid. */
+  payment: { state: "due" | "awaiting" | "paid"; amountMinor: number; payUrl: string | null } | null;
   items: {
     title: string;
     variantTitle: string | null;
@@ -237,6 +240,11 @@ interface ReturnsStrings {
   new_items: string;
   price_difference: string;
   costs_more: string;
+  costs_more_included: string;
+  costs_more_untaxed: string;
+  payment_awaiting: string;
+  payment_paid: string;
+  pay_now: string;
 }
 
 /** The returns block's order form, its fields by name. */
@@ -299,6 +307,8 @@ interface ReturnsPortalElement extends HTMLElement {
   num(n: number): string;
   date(iso: string): HTMLTimeElement;
   money(minor: number, currency: string): string;
+  /** Appends a dearer exchange's payment (awaiting, with the link to pay, or paid) to a return's line. */
+  payment(el: HTMLElement, r: ReturnStatusView): void;
   showReturn(r: ReturnStatusView, statusToken: string | null, justCreated: boolean): void;
 }
 

@@ -334,6 +334,153 @@ describe.skipIf(!chromiumAvailable())("customer accounts, end to end in Chromium
     await page.context().close();
   });
 
+  const photos =
+    "takes photos of a damaged item on the returns page through Shopify's staged uploads; the desk shows them";
+  it(photos, async () => {
+    const t = words("aftercare-returns-page", "en");
+    const { page, errors } = await signedIn("en");
+    const order = orderIn("delivered");
+    await page.goto(`${demo.sandboxUrl}/customer-accounts/extensions/aftercare-returns-page/orders/${order.id}`);
+    const frame = await extensionFrame(page, "aftercare-returns-page");
+    await showing(frame, t("chooseItems"));
+    // The mug is still returnable (the tee went in the exchange above).
+    const mug = frame.getByLabel(/^Stoneware Mug/);
+    await mug.selectOption({ label: t("returnCount", { n: 1 }) });
+    // Only a reason that asks for photos offers the picker.
+    await frame.getByLabel(t("reason")).selectOption({ index: 1 });
+    expect(await frame.getByLabel(t("photos")).count()).toBe(0);
+    await frame.getByLabel(t("reason")).selectOption({ label: "Damaged or defective" });
+    const picker = frame.getByLabel(t("photos"));
+    await frame.getByText(t("photosHint")).waitFor();
+    // Too many, then the wrong kind: said in the page's words before anything is uploaded.
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    const file = (name: string, mimeType = "image/png") => ({ name, mimeType, buffer: png });
+    await picker.setInputFiles([file("1.png"), file("2.png"), file("3.png"), file("4.png")]);
+    await frame.getByText(t("photoErrors.too_many_photos")).waitFor();
+    await picker.setInputFiles([file("scan.gif", "image/gif")]);
+    await frame.getByText(t("photoErrors.photo_type")).waitFor();
+    await picker.setInputFiles([file("chipped-rim.png")]);
+    await frame.getByText("chipped-rim.png").waitFor();
+    expect(await frame.getByText(t("photoErrors.photo_type")).count()).toBe(0);
+    // Damaged or defective asks what happened.
+    await frame.getByLabel(t("noteRequired")).fill("Chipped rim on arrival.");
+    await frame.getByLabel(t("resolutions.refund")).check();
+    await look(page, "returns-page-photos-en");
+    await frame.getByRole("button", { name: t("review") }).click();
+    await showing(frame, t("summary"));
+
+    // The page uploads to Shopify's staged target itself, then asks Shopify for the return.
+    const uploaded = page.waitForResponse(
+      (r) => r.url().endsWith("/staged-uploads/") && r.request().method() === "POST",
+    );
+    await frame.getByRole("button", { name: t("submit") }).click();
+    expect((await uploaded).status()).toBe(201);
+    const confirmation = frame.getByText(/^Return \u2066\S+-R\d+\u2069 requested$/);
+    await confirmation.waitFor({ timeout: 20_000 });
+    const number = /Return \u2066(\S+)\u2069 requested/.exec(await confirmation.innerText())![1];
+    expect(errors).toEqual([]);
+    const stored = await db.returnCase.findFirstOrThrow({
+      where: { shop: demo.shop, number },
+      include: { lines: { include: { photos: true } } },
+    });
+    expect(stored.lines).toMatchObject([{ reason: "defective", photos: [{ fileShopifyId: expect.any(String) }] }]);
+    expect(stored.shopifyReturnId).toMatch(/^gid:\/\/shopify\/Return\/\d+$/);
+    await page.context().close();
+
+    // The merchant sees the photo on the returns desk, the image Shopify's CDN serves.
+    const desk = await newPage(browser, { height: 1100 });
+    await desk.goto(`${demo.sandboxUrl}/admin?path=/app/returns/${stored.id}`);
+    const thumbnail = desk.frameLocator("iframe#app").getByRole("img", { name: /^Photo 1 of Stoneware Mug/ });
+    await thumbnail.waitFor({ timeout: 30_000 });
+    const href = await desk.frameLocator("iframe#app").locator("a", { has: thumbnail }).getAttribute("href");
+    expect(href).toMatch(/\/cdn\/files\/\d+\/chipped-rim\.png$/);
+    await desk.screenshot({ path: customerAccountsShot("returns-desk-photos"), fullPage: true });
+    await desk.context().close();
+  });
+
+  const dearer =
+    "a dearer exchange from the returns page: the difference said before sending; once approved, awaiting " +
+    "payment with Shopify's page to pay it; paid there, the page says so";
+  it(dearer, async () => {
+    const t = words("aftercare-returns-page", "en");
+    // A 500 ml bottle (36.00), delivered; the 750 ml (42.00) costs 6.00 more.
+    const shop = demo.sandbox.shop(demo.shop);
+    const bottle = shop.products.find((p) => p.handle === "insulated-bottle")!;
+    const placed = demo.sandbox.placeOrder({
+      shop: demo.shop,
+      customer: customerId,
+      lines: [{ variantId: bottle.variants.find((v) => v.title === "500 ml")!.id, quantity: 1 }],
+      paid: true,
+    });
+    const shipment = demo.sandbox.fulfil({
+      shop: demo.shop,
+      order: placed,
+      trackingCompany: "UPS",
+      trackingNumber: "1Z999AA10123459999",
+    });
+    demo.sandbox.carrierScan({ shop: demo.shop, fulfillment: shipment, status: "delivered" });
+    const deadline = Date.now() + 30_000;
+    const orderGid = `gid://shopify/Order/${placed.id}`;
+    while (!(await db.fulfillment.findFirst({ where: { orderShopifyId: orderGid, deliveredAt: { not: null } } }))) {
+      if (Date.now() > deadline) throw new Error("The bottle's delivery never reached the app.");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await waitForInboxDrained(db);
+
+    const { page, errors } = await signedIn("en");
+    const returnsPage = `${demo.sandboxUrl}/customer-accounts/extensions/aftercare-returns-page/orders/${placed.id}`;
+    await page.goto(returnsPage);
+    let frame = await extensionFrame(page, "aftercare-returns-page");
+    await showing(frame, t("chooseItems"));
+    await frame.getByLabel("Insulated Bottle (500 ml)").selectOption({ label: t("returnCount", { n: 1 }) });
+    await frame.getByLabel(t("reason")).selectOption({ index: 1 });
+    await frame.getByLabel(t("resolutions.exchange_variant")).check();
+    await frame.getByLabel(t("exchangeFor"), { exact: true }).selectOption({ label: "750 ml · $42.00" });
+    await frame.getByRole("button", { name: t("review") }).click();
+    // The demo's orders carry no tax, so the difference is what Shopify's invoice asks.
+    await showing(frame, t("exchangeTooDearUntaxed", { amount: "$6.00" }));
+    await frame.getByRole("button", { name: t("submit") }).click();
+    const confirmation = frame.getByText(/^Return \u2066\S+-R\d+\u2069 requested$/);
+    await confirmation.waitFor({ timeout: 20_000 });
+    const number = /Return \u2066(\S+)\u2069 requested/.exec(await confirmation.innerText())![1];
+
+    // The merchant approves it on the desk: Shopify's exchange, and Shopify's invoice for the difference.
+    const admin = await newPage(browser, { height: 1100 });
+    const stored = await db.returnCase.findFirstOrThrow({ where: { shop: demo.shop, number } });
+    await admin.goto(`${demo.sandboxUrl}/admin?path=/app/returns/${stored.id}`);
+    const app = admin.frameLocator("iframe#app");
+    await app.getByRole("button", { name: "Approve return" }).click({ timeout: 30_000 });
+    await app.getByRole("button", { name: "Mark items received" }).waitFor({ timeout: 20_000 });
+    await admin.context().close();
+
+    await page.goto(returnsPage);
+    frame = await extensionFrame(page, "aftercare-returns-page");
+    await showing(frame, t("paymentAwaiting", { amount: "$6.00" }));
+    await look(page, "returns-page-awaiting-payment-en");
+    const pay = frame.getByRole("link", { name: t("payNow") });
+    const [invoice] = await Promise.all([page.context().waitForEvent("page"), pay.click()]);
+    await invoice.waitForLoadState();
+    expect(new URL(invoice.url()).pathname).toMatch(/^\/invoices\/\w+$/);
+    await invoice.getByRole("button", { name: /^Pay / }).click();
+    await invoice.waitForLoadState();
+    // Shopify's orders/paid reaches the app, which asks Shopify the order's balance before marking it paid.
+    const paidBy = Date.now() + 30_000;
+    while (!(await db.returnCase.findUniqueOrThrow({ where: { id: stored.id } })).paidAt) {
+      if (Date.now() > paidBy) throw new Error("The payment never reached the app.");
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await page.goto(returnsPage);
+    frame = await extensionFrame(page, "aftercare-returns-page");
+    await showing(frame, t("paymentPaid", { amount: "$6.00" }));
+    expect(await frame.getByRole("link", { name: t("payNow") }).count()).toBe(0);
+    await look(page, "returns-page-paid-en");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it.each(LOCALES)("shows points and tier in the profile block and on the rewards page (%s)", async (locale) => {
     const block = words("aftercare-rewards-block", locale);
     const { page, errors } = await signedIn(locale);

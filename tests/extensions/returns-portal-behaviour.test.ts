@@ -163,6 +163,116 @@ describe("returns block in a browser", () => {
     ]);
   });
 
+  const payment =
+    "shows a dearer exchange awaiting payment with Shopify's page to pay it, then paid, in the list and the card";
+  it(payment, async () => {
+    const exchange = (payment: object) => ({
+      ...approved,
+      number: "1001-R1",
+      resolution: "exchange_variant",
+      amounts: { ...approved.amounts, exchange: 3100, storeCredit: 0 },
+      payment,
+    });
+    const awaiting = exchange({ state: "awaiting", amountMinor: 660, payUrl: "https://shop.example/pay/abc" });
+    const view = (returns: object[]) => ({
+      order: { name: "#1001", currency: "CAD", tax: "added" },
+      token: "t",
+      enabled: true,
+      lines: [
+        {
+          id: "a",
+          title: "Mug",
+          variantTitle: null,
+          imageUrl: null,
+          quantity: 1,
+          paidMinor: 2500,
+          returnable: 0,
+          reason: "already_returned",
+          windowEndsAt: "2026-04-01T00:00:00.000Z",
+          exchangeVariants: [],
+        },
+      ],
+      reasons: [{ id: "too_small", label: "Too small", requireNote: false }],
+      resolutions: [{ id: "refund", bonusPercent: 0 }],
+      fees: { restockingPercent: 0, returnShippingMinor: 0, waiveForExchanges: false },
+      returns,
+    });
+    let answer: object = view([awaiting]);
+    const page = await mount(() => ({ status: 200, body: answer }));
+    const form = page.$<HTMLFormElement>("[data-find]");
+    (form.elements.namedItem("order") as HTMLInputElement).value = "#1001";
+    (form.elements.namedItem("email") as HTMLInputElement).value = "ada@example.com";
+    form.requestSubmit();
+    await settle(page.window);
+    const earlier = page.$('[data-slot="previous"] li');
+    expect(earlier.textContent).toBe("Return 1001-R1: Approved · Awaiting your payment of CA$6.60 Pay now");
+    expect(earlier.querySelector("a")?.getAttribute("href")).toBe("https://shop.example/pay/abc");
+
+    // The email's status link: the same on the return's card; once paid, no link.
+    answer = { return: exchange({ state: "paid", amountMinor: 660, payUrl: null }) };
+    const card = await mount(() => ({ status: 200, body: answer }), {
+      url: "https://shop.example/pages/returns?return=from-email",
+    });
+    await settle(card.window);
+    const amount = card.$('[data-result] [data-slot="amount"]');
+    expect(amount.textContent).toMatch(/ · Difference of CA\$6\.60 paid$/);
+    expect(amount.querySelector("a")).toBeNull();
+  });
+
+  it.each([
+    ["added", "The new items cost CA$6.00 more before tax; Shopify's invoice adds the tax."],
+    ["included", "The new items cost CA$6.00 more, tax included."],
+    ["none", "The new items cost CA$6.00 more."],
+  ])("says how Shopify's invoice taxes a dearer exchange's difference (%s)", async (tax, said) => {
+    const view = {
+      order: { name: "#1001", currency: "CAD", tax },
+      token: "t",
+      enabled: true,
+      lines: [
+        {
+          id: "a",
+          title: "Bottle",
+          variantTitle: "500 ml",
+          imageUrl: null,
+          quantity: 1,
+          paidMinor: 3600,
+          returnable: 1,
+          reason: null,
+          windowEndsAt: "2026-04-01T00:00:00.000Z",
+          exchangeVariants: [{ id: "v750", title: "750 ml", priceMinor: 4200 }],
+        },
+      ],
+      reasons: [{ id: "changed_mind", label: "Changed my mind", requireNote: false }],
+      resolutions: [{ id: "exchange_variant", bonusPercent: 0 }],
+      fees: { restockingPercent: 0, returnShippingMinor: 0, waiveForExchanges: true },
+      returns: [],
+    };
+    const page = await mount(() => ({ status: 200, body: view }));
+    const form = page.$<HTMLFormElement>("[data-find]");
+    (form.elements.namedItem("order") as HTMLInputElement).value = "#1001";
+    (form.elements.namedItem("email") as HTMLInputElement).value = "ada@example.com";
+    form.requestSubmit();
+    await settle(page.window);
+    const choose = (selector: string, set: (el: HTMLInputElement & HTMLSelectElement) => void) => {
+      const el = page.$<HTMLInputElement & HTMLSelectElement>(selector);
+      set(el);
+      el.dispatchEvent(new page.window.Event("change", { bubbles: true }) as unknown as Event);
+    };
+    choose('[data-line="a"] [data-field="pick"]', (el) => (el.checked = true));
+    choose('[data-line="a"] [data-field="reason"]', (el) => (el.value = "changed_mind"));
+    choose('input[name="resolution"][value="exchange_variant"]', (el) => (el.checked = true));
+    choose('[data-line="a"] [data-field="exchange"]', (el) => {
+      el.selectedIndex = 1;
+      // happy-dom leaves selectedOptions empty; a browser lists the chosen option.
+      Object.defineProperty(el, "selectedOptions", { get: () => [el.options[el.selectedIndex]] });
+    });
+    await settle(page.window);
+    expect(page.$("[data-status]").textContent).toBe(
+      `${said} Once the shop approves, Shopify emails you ${tax === "added" ? "that invoice" : "an invoice"} to pay ` +
+        "the difference; your new items ship once it is paid.",
+    );
+  });
+
   it("says a status link was not found and leaves the order form ready", async () => {
     const page = await mount(
       () => ({ status: 404, body: { error: "not_found", message: "We could not find that return." } }),

@@ -39,6 +39,8 @@ interface EarlierReturn {
   resolution: string;
   currency: string;
   amounts: { total: number; exchange?: number; storeCredit?: number };
+  /** A dearer exchange's difference: awaiting Shopify's figure (with Shopify's page to pay it), or paid. */
+  payment: { state: "due" | "awaiting" | "paid"; amountMinor: number; payUrl: string | null } | null;
   requestedAt: string;
   items: {
     title: string;
@@ -55,15 +57,25 @@ interface Eligibility {
   enabled: boolean;
   windowDays: number;
   lines: Line[];
-  reasons: { id: string; label: string; requireNote: boolean }[];
+  /** photos: the reason asks for photos of the item (damaged, defective). */
+  reasons: { id: string; label: string; requireNote: boolean; photos: boolean }[];
   resolutions: { id: string; bonusPercent: number }[];
   returns: EarlierReturn[];
 }
 interface Quote {
   currency: string;
   quote: { items: number; restockingFee: number; shippingFee: number; bonus: number; total: number };
-  /** pay: what the shopper pays through Shopify's invoice once approved (dearer new items), before tax. */
-  exchange: { newItems: number; covered: boolean; difference: number; pay: number } | null;
+  /**
+   * pay: what the shopper pays through Shopify's invoice once approved (dearer new items); tax: how
+   * that invoice taxes it (added to it, included in it, or none).
+   */
+  exchange: {
+    newItems: number;
+    covered: boolean;
+    difference: number;
+    pay: number;
+    tax: "added" | "included" | "none" | null;
+  } | null;
 }
 interface Started {
   returnId: string;
@@ -75,6 +87,14 @@ interface Choice {
   reason: string;
   note: string;
   exchangeVariantId: string;
+  photos: File[];
+  photosRejected: boolean;
+}
+/** Shopify's staged upload target for one photo, and the token that names it in the request. */
+interface PhotoTarget {
+  url: string;
+  parameters: { name: string; value: string }[];
+  photo: string;
 }
 
 const t = (key: string, replacements?: Record<string, string | number>) => shopify.i18n.translate(key, replacements);
@@ -83,7 +103,23 @@ const valueOf = (event: Event) => (event.currentTarget as unknown as { value: st
 const valuesOf = (event: Event) => (event.currentTarget as unknown as { values: string[] }).values;
 const day = (iso: string) => shopify.i18n.formatDate(new Date(iso), { dateStyle: "medium" });
 const isExchange = (resolution: string) => resolution.startsWith("exchange_");
-const NO_CHOICE: Choice = { quantity: 0, reason: "", note: "", exchangeVariantId: "" };
+const NO_CHOICE: Choice = {
+  quantity: 0,
+  reason: "",
+  note: "",
+  exchangeVariantId: "",
+  photos: [],
+  photosRejected: false,
+};
+/** The server's limits on an item's photos (app/domain/returns/photos.ts), checked here first in the page's words. */
+const PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp"];
+const PHOTOS_PER_ITEM = 3;
+const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
+function photoProblem(files: File[]): string | null {
+  if (files.length > PHOTOS_PER_ITEM) return "too_many_photos";
+  if (files.some((f) => !PHOTO_TYPES.includes(f.type))) return "photo_type";
+  return files.some((f) => f.size > PHOTO_MAX_BYTES) ? "photo_too_large" : null;
+}
 /** Shopify takes at most this much of a note with the request (RequestedLineItemInput.customerNote). */
 const NOTE_MAX = 300;
 
@@ -180,16 +216,43 @@ function RequestForm({
       [lineId]: { ...NO_CHOICE, ...all[lineId], ...patch },
     }));
   };
-  const items = Object.entries(choices)
-    .filter(([, c]) => c.quantity > 0)
-    .map(([lineItemId, c]) => ({
-      lineItemId,
-      quantity: c.quantity,
-      reason: c.reason,
-      note: c.note.trim() || null,
-      exchangeVariantId: isExchange(resolution) ? c.exchangeVariantId || null : null,
-    }));
+  const chosen = Object.entries(choices).filter(([, c]) => c.quantity > 0);
+  const items = chosen.map(([lineItemId, c]) => ({
+    lineItemId,
+    quantity: c.quantity,
+    reason: c.reason,
+    note: c.note.trim() || null,
+    exchangeVariantId: isExchange(resolution) ? c.exchangeVariantId || null : null,
+  }));
   const request = { order: orderId, resolution, items, key, locale: locale() };
+  /** The photos each chosen item sends: only for a reason that asks for them. */
+  const photosOf = (c: Choice) => (data.reasons.find((r) => r.id === c.reason)?.photos ? c.photos : []);
+  const photoError = chosen.some(([, c]) => photoProblem(photosOf(c)));
+
+  /**
+   * Uploads an item's photos straight to Shopify's staged targets, which the backend asks Shopify
+   * for (as the storefront's Returns block does); the tokens that name them in the request.
+   * Throws what to tell the shopper.
+   */
+  async function upload(files: File[]): Promise<string[]> {
+    if (!files.length) return [];
+    const uploads = files.map((f) => ({ filename: f.name, mimeType: f.type, fileSize: f.size }));
+    const staged = await backend<{ targets: PhotoTarget[] }>(shopify, "returns", {
+      body: { intent: "photos", order: orderId, uploads },
+    });
+    if (!staged.ok) throw staged.body.message ?? t("photoUpload");
+    return Promise.all(
+      staged.body.targets.map(async (target, i) => {
+        const form = new FormData();
+        for (const field of target.parameters) form.append(field.name, field.value);
+        // The storage takes the file as the form's last field.
+        form.append("file", files[i]);
+        const sent = await fetch(target.url, { method: "POST", body: form }).catch(() => null);
+        if (!sent?.ok) throw t("photoUpload");
+        return target.photo;
+      }),
+    );
+  }
 
   async function review() {
     setBusy(true);
@@ -203,7 +266,18 @@ function RequestForm({
   async function submit() {
     setBusy(true);
     setProblem(null);
-    const started = await backend<Started>(shopify, "returns", { body: { intent: "start", ...request } });
+    let photos: string[][];
+    try {
+      photos = await Promise.all(chosen.map(([, c]) => upload(photosOf(c))));
+    } catch (why) {
+      setBusy(false);
+      setProblem(typeof why === "string" ? why : t("photoUpload"));
+      return;
+    }
+    const withPhotos = items.map((item, i) => (photos[i].length ? { ...item, photos: photos[i] } : item));
+    const started = await backend<Started>(shopify, "returns", {
+      body: { intent: "start", ...request, items: withPhotos },
+    });
     if (!started.ok) {
       setBusy(false);
       setProblem(started.body.message ?? t("unavailable"));
@@ -281,7 +355,7 @@ function RequestForm({
         <s-button
           variant="primary"
           loading={busy}
-          disabled={busy || items.length === 0}
+          disabled={busy || items.length === 0 || photoError}
           onClick={quote ? submit : review}
         >
           {quote ? t("submit") : t("review")}
@@ -320,6 +394,8 @@ function LineChoice({
     );
   const quantity = choice?.quantity ?? 0;
   const reason = reasons.find((r) => r.id === choice?.reason);
+  // A file the picker left out (not an image it takes) is said as the wrong kind.
+  const photoError = choice?.photosRejected ? "photo_type" : photoProblem(choice?.photos ?? []);
   return (
     <s-stack gap="small-200">
       <s-text color="subdued">{t("returnableUntil", { date: day(line.windowEndsAt) })}</s-text>
@@ -355,6 +431,26 @@ function LineChoice({
           maxLength={NOTE_MAX}
           onInput={(event: Event) => onChange({ note: valueOf(event) })}
         />
+      ) : null}
+      {quantity > 0 && reason?.photos ? (
+        <s-drop-zone
+          label={t("photos")}
+          accept={PHOTO_TYPES.join(",")}
+          multiple
+          error={photoError ? t(`photoErrors.${photoError}`) : undefined}
+          onChange={(event: Event) =>
+            onChange({
+              photos: [...((event.currentTarget as unknown as { files?: ReadonlyArray<File> }).files ?? [])],
+              photosRejected: false,
+            })
+          }
+          onDropRejected={() => onChange({ photosRejected: true })}
+        />
+      ) : null}
+      {quantity > 0 && reason?.photos ? (
+        <s-text color="subdued">
+          {choice?.photos.length ? auto(choice.photos.map((f) => f.name).join(", ")) : t("photosHint")}
+        </s-text>
       ) : null}
       {quantity > 0 && resolution === "exchange_any" ? (
         <AnyProduct
@@ -467,7 +563,13 @@ function QuoteView({ quote }: { quote: Quote }) {
           quote.exchange.pay <= 0 ? (
             <s-text>{t("exchangeCovered", { amount: m(quote.exchange.newItems) })}</s-text>
           ) : (
-            <s-banner tone="info">{t("exchangeTooDear", { amount: m(quote.exchange.pay) })}</s-banner>
+            <s-banner tone="info">
+              {quote.exchange.tax === "included"
+                ? t("exchangeTooDearTaxIncluded", { amount: m(quote.exchange.pay) })
+                : quote.exchange.tax === "none"
+                  ? t("exchangeTooDearUntaxed", { amount: m(quote.exchange.pay) })
+                  : t("exchangeTooDear", { amount: m(quote.exchange.pay) })}
+            </s-banner>
           )
         ) : null}
       </s-stack>
@@ -510,6 +612,20 @@ function ReturnSummary({ ret }: { ret: EarlierReturn }) {
             : ""}
         </s-text>
       ))}
+      {ret.payment?.state === "awaiting" ? (
+        <s-text>
+          {t("paymentAwaiting", { amount: money(locale(), ret.payment.amountMinor, ret.currency) })}
+          {ret.payment.payUrl ? " · " : ""}
+          {ret.payment.payUrl ? (
+            <s-link href={ret.payment.payUrl} target="_blank">
+              {t("payNow")}
+            </s-link>
+          ) : null}
+        </s-text>
+      ) : null}
+      {ret.payment?.state === "paid" ? (
+        <s-text>{t("paymentPaid", { amount: money(locale(), ret.payment.amountMinor, ret.currency) })}</s-text>
+      ) : null}
       {ret.declineNote ? <s-text>{ret.declineNote}</s-text> : null}
     </s-stack>
   );

@@ -274,6 +274,22 @@
       flow.show(this, view);
     }
 
+    /**
+     * A dearer exchange's difference: awaiting the shopper's payment of Shopify's figure, with
+     * Shopify's page to pay it, or paid.
+     * @param {HTMLElement} el @param {ReturnStatusView} r
+     */
+    payment(el, r) {
+      const pay = r.payment;
+      if (!pay || pay.state === "due") return;
+      const text = pay.state === "paid" ? this.s.payment_paid : this.s.payment_awaiting;
+      el.append(` · ${fill(text, { amount: this.money(pay.amountMinor, r.currency) })}`);
+      if (pay.payUrl && /^https?:/.test(pay.payUrl)) {
+        const link = Object.assign(document.createElement("a"), { href: pay.payUrl, textContent: this.s.pay_now });
+        el.append(" ", link);
+      }
+    }
+
     /** @param {ReturnStatusView} r @param {string | null} statusToken @param {boolean} justCreated */
     showReturn(r, statusToken, justCreated) {
       const card = this.clone("return");
@@ -304,6 +320,7 @@
         "amount",
         r.amounts.exchange ? `${this.s.new_items}: ${this.money(r.amounts.exchange, r.currency)} · ${amount}` : amount,
       );
+      this.payment(this.piece(card, "amount"), r);
       if (r.instructions) {
         this.piece(card, "instructions-box").hidden = false;
         this.piece(card, "instructions", r.instructions);

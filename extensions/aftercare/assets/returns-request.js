@@ -140,6 +140,7 @@
           const li = document.createElement("li");
           const status = s.statuses[r.status] || r.status;
           li.append(p.sentence(s.status_heading, { number: r.number }), `: ${status}`);
+          p.payment(li, r);
           list.append(li);
         }
       }
@@ -318,7 +319,10 @@
       // Dearer new items are paid through Shopify's invoice (the server's figure counts): their
       // price less what the returned items were paid; fees are not added, the bonus is still credited.
       const over = Math.max(0, newItems - items);
-      if (over > 0) p.say(fill(s.costs_more, { amount: p.money(over, currency) }));
+      // Said as Shopify's invoice will tax it (the order's prices before tax, with tax, or untaxed).
+      const tax = view.order.tax;
+      const costs = tax === "included" ? s.costs_more_included : tax === "none" ? s.costs_more_untaxed : s.costs_more;
+      if (over > 0) p.say(fill(costs, { amount: p.money(over, currency) }));
       p.piece(root, "items", p.money(items, currency));
       show("restocking", restocking, "−");
       show("shipping", shipping, "−");

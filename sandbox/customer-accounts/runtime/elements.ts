@@ -944,6 +944,81 @@ class Checkbox extends PolarisElement {
   }
 }
 
+/**
+ * A drop zone (2026-07): a labelled file picker whose `files` are the chosen files the `accept`
+ * list takes; any it does not are left out and reported by `droprejected`, as Shopify's does.
+ * Setting `value` to "" clears the choice.
+ */
+class DropZone extends PolarisElement {
+  static spec: PropSpec = {
+    label: "string",
+    accessibilityLabel: "string",
+    accept: "string",
+    multiple: "boolean",
+    disabled: "boolean",
+    required: "boolean",
+    error: "string",
+    name: "string",
+    value: "string",
+  };
+
+  static events = ["input", "change", "droprejected"];
+  private chosen: File[] = [];
+  private input: HTMLInputElement | null = null;
+
+  get files(): ReadonlyArray<File> {
+    return this.chosen;
+  }
+
+  private accepts(file: File) {
+    const accept = this.str("accept")
+      .split(",")
+      .map((a) => a.trim().toLowerCase())
+      .filter(Boolean);
+    if (!accept.length) return true;
+    const name = file.name.toLowerCase();
+    const type = file.type.toLowerCase();
+    return accept.some((a) =>
+      a.startsWith(".") ? name.endsWith(a) : a.endsWith("/*") ? type.startsWith(a.slice(0, -1)) : type === a,
+    );
+  }
+
+  render() {
+    if (this.props.value === "" && this.chosen.length) this.chosen = [];
+    if (!this.input) {
+      const id = nextId("drop");
+      this.html(
+        `<div class="f"><label for="${id}"></label><input id="${id}" type="file">` +
+          `<p class="error" id="${id}-error"></p></div>`,
+        FIELD_CSS,
+      );
+      this.input = this.root.getElementById(id) as HTMLInputElement;
+      this.input.addEventListener("change", () => {
+        const all = [...(this.input!.files ?? [])];
+        this.chosen = all.filter((f) => this.accepts(f));
+        this.props.value = this.chosen[0] ? `C:\\fakepath\\${this.chosen[0].name}` : "";
+        this.dispatchEvent(new Event("input", { bubbles: true }));
+        this.dispatchEvent(new Event("change", { bubbles: true }));
+        if (this.chosen.length < all.length) this.dispatchEvent(new Event("droprejected"));
+        this.renderNow();
+      });
+    }
+    const input = this.input;
+    const label = this.root.querySelector("label")!;
+    label.textContent = this.str("label") || this.str("accessibilityLabel");
+    if (!label.textContent) report(`<${this.localName}> needs a label: a drop zone without one cannot be named.`);
+    input.accept = this.str("accept");
+    input.multiple = Boolean(this.props.multiple);
+    input.disabled = Boolean(this.props.disabled);
+    input.required = Boolean(this.props.required);
+    if (!this.chosen.length) input.value = "";
+    this.root.querySelector(".error")!.textContent = this.str("error");
+    input.setAttribute("aria-invalid", this.str("error") ? "true" : "false");
+    if (this.str("error")) input.setAttribute("aria-describedby", `${input.id}-error`);
+    else input.removeAttribute("aria-describedby");
+  }
+}
+
 class ClipboardItem extends PolarisElement {
   static spec: PropSpec = { text: "string" };
   static events = ["copy", "copyerror"];
@@ -1190,6 +1265,7 @@ const RENDERERS: Record<string, typeof PolarisElement> = {
   "s-url-field": Field,
   "s-checkbox": Checkbox,
   "s-switch": Checkbox,
+  "s-drop-zone": DropZone,
   "s-clipboard-item": ClipboardItem,
   "s-modal": Modal,
   "s-customer-account-action": CustomerAccountAction,
