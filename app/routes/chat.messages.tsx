@@ -8,6 +8,7 @@ import { chatAnswer, chatErrorAnswer } from "../services/contact/chat-http.serve
 import {
   ChatError,
   findChat,
+  limitShopperSignal,
   markChatDelivered,
   relayShopperTyping,
   sendShopperMessage,
@@ -37,15 +38,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       throw new ChatError(400, "invalid_request", "The message could not be read; send it again.");
     const shop = new URL(request.url).searchParams.get("shop") ?? "";
     const id = verifyChatToken(typeof body.token === "string" ? body.token : null, shop, deps.secret, deps.now);
+    const clientIp = shopperAddress(request.headers.get("x-forwarded-for"), config.TRUSTED_PROXY_HOPS);
     if (body.kind === "message") {
       const sent = await sendShopperMessage(deps, id, {
         text: body.text,
         clientId: body.clientId,
         locale: typeof body.locale === "string" ? body.locale : null,
-        clientIp: shopperAddress(request.headers.get("x-forwarded-for"), config.TRUSTED_PROXY_HOPS),
+        clientIp,
       });
       return chatAnswer(sent, sent.repeated ? 200 : 201);
     }
+    if (body.kind === "typing" || body.kind === "delivered") await limitShopperSignal(deps, id, clientIp);
     if (body.kind === "typing") {
       await relayShopperTyping(deps, id, body.text);
       return chatAnswer({ ok: true });

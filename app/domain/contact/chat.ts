@@ -17,6 +17,8 @@ export const CHAT_RATE_RULES = {
   perConversation: { name: "chat-message-conversation", limit: 20, windowMs: 60_000 },
   perClient: { name: "chat-message-client", limit: 60, windowMs: 60_000 },
   newChatPerClient: { name: "chat-start-client", limit: 5, windowMs: 3_600_000 },
+  /** Typing and delivery signals (a client sends one every 1.5 s at most while typing). */
+  signalsPerClient: { name: "chat-signal-client", limit: 120, windowMs: 60_000 },
 } as const;
 
 /** How long a chat token lasts; the page asks the app proxy for a new one after that. */

@@ -44,8 +44,13 @@ afterAll(async () => {
 let visitors = 0;
 const visitorId = () => `visitor-${String(++visitors).padStart(4, "0")}-abcdefghijklmnop`;
 const identity = (shop = SHOP, visitor = visitorId()) => ({ shop, visitor, customerId: null });
-const send = (id: ReturnType<typeof identity>, text: string, clientId: string | null = null, ip = "198.51.100.1") =>
-  chat.sendShopperMessage(deps(), id, { text, clientId, locale: "en", clientIp: ip });
+// Each browser from its own address by default, so the per-address limits are met only where meant.
+const send = (
+  id: ReturnType<typeof identity>,
+  text: string,
+  clientId: string | null = null,
+  ip = `10.0.0.${visitors}`,
+) => chat.sendShopperMessage(deps(), id, { text, clientId, locale: "en", clientIp: ip });
 
 /** Reads a server-sent events body until `count` events arrived, then aborts the request. */
 async function readEvents(response: Response, controller: AbortController, count: number, kinds = ["message"]) {
@@ -220,6 +225,34 @@ describe("messages", () => {
     const bad = await post(SHOP, { token, kind: "shout" });
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toMatch(/could not be read/);
+  });
+});
+
+describe("signals and personal data", () => {
+  it("limits typing and delivery signals per client with a 429", async () => {
+    const id = identity();
+    const { token } = chat.issueChatToken({ shop: SHOP, visitor: id.visitor, customerId: null }, secret(), new Date());
+    const ip = "192.0.2.240";
+    const answers: number[] = [];
+    for (let i = 0; i < 121; i++) answers.push((await post(SHOP, { token, kind: "typing", text: `t${i}` }, ip)).status);
+    expect(answers.slice(0, 120).every((s) => s === 200)).toBe(true);
+    expect(answers[120]).toBe(429);
+  });
+
+  it("keeps a signed-in shopper's chat under their customer id, so their redaction erases it", async () => {
+    const id = { ...identity(), customerId: "7001" };
+    const sent = await send(id, "My address is 1 Main St");
+    const stored = await t.db.contactRequest.findUniqueOrThrow({ where: { id: sent.conversationId } });
+    expect(stored.customerShopifyId).toBe("gid://shopify/Customer/7001");
+    const { redactContactData } = await import("./register.server");
+    await redactContactData(
+      t.db,
+      SHOP,
+      { customerShopifyId: "gid://shopify/Customer/7001", email: null, orderShopifyIds: [] },
+      NOW,
+    );
+    const [m] = await chat.chatMessagesAfter(t.db, SHOP, sent.conversationId, 0);
+    expect(m.body).toBe("(redacted)");
   });
 });
 

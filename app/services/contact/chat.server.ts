@@ -19,6 +19,7 @@ import {
   type ChatSubject,
 } from "../../domain/contact/chat";
 import { languageFor } from "../../domain/contact/settings";
+import { gid } from "../../domain/shared/shopify-ids";
 import { listStaffMembers } from "../../models/staff.server";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
 import { clientKey, rateLimiter } from "../rate-limit.server";
@@ -246,7 +247,8 @@ async function startChat(deps: ChatDeps, id: ChatIdentity, locale: string | null
           topic: "other",
           channel: "chat",
           chatVisitor: visitorKey(deps.secret, id),
-          customerShopifyId: id.customerId,
+          // As the form stores it, so a customer's data request and redaction find their chats too.
+          customerShopifyId: id.customerId ? gid("Customer", id.customerId) : null,
           locale: languageFor(locale),
           searchText: `#${number} chat`,
           lastMessageAt: now,
@@ -315,6 +317,19 @@ export async function markChatDelivered(
   });
   if (count) await deps.bus.publish({ shop, conversationId, kind: "delivered", from: reader, seq: upToSeq });
   return count;
+}
+
+/**
+ * Typing and delivery signals from a storefront client, limited apart from messages: a client
+ * sends one every second or two at most, so many more mean a script, refused with a 429.
+ */
+export async function limitShopperSignal(deps: ChatDeps, id: ChatIdentity, clientIp: string | null) {
+  await limit(
+    deps,
+    CHAT_RATE_RULES.signalsPerClient,
+    id.shop,
+    clientKey(deps.secret, clientIp ?? `visitor:${id.visitor}`),
+  );
 }
 
 /** Relays what the shopper is typing to the shop's agents; nothing is stored. */
