@@ -37,7 +37,9 @@ export function shopperChatStream(
         })().finally(() => (reading = null));
         return reading;
       };
-      const sendState = async () => send({ event: "status", data: await chatState(db, shop, conversationId) });
+      // The conversation's id too: a page that starts another chat knows which one it reads.
+      const sendState = async () =>
+        send({ event: "status", data: { conversationId, ...(await chatState(db, shop, conversationId)) } });
       const unsubscribe = bus.subscribe(shop, (e: ChatEvent) => {
         if (e.conversationId !== conversationId) return;
         if (e.kind === "message") pump().catch(() => {});
