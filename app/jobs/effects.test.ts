@@ -187,7 +187,11 @@ async function run(db: Db, ids: string[], mirrorBatches: number[], slices: numbe
       from += slice;
     }
   }
-  const statuses = await db.webhookEvent.groupBy({ by: ["status"], _count: { _all: true } });
+  const statuses = await db.webhookEvent.groupBy({
+    by: ["status"],
+    where: { id: { in: ids } },
+    _count: { _all: true },
+  });
   expect(statuses.map((s) => [s.status, s._count._all])).toEqual([["processed", ids.length]]);
 }
 
@@ -247,6 +251,44 @@ describe("effects collapsed per key and batch", () => {
     // The mirror already says delivered: "delivered" is the one email; nothing earlier is pending.
     expect(emails.filter((e) => e.status === "pending").map((e) => e.milestone)).toEqual(["delivered"]);
     expect(await collapsed.db.shipmentTracking.findMany({ select: { stage: true } })).toEqual([{ stage: "delivered" }]);
+  }, 60_000);
+
+  it("a cancelled shipment's tracking row goes; the order's other shipment keeps its own", async () => {
+    await wipe(collapsed.db);
+    const [events] = orderEvents(1, { base: 6_600_000, start: START, idPrefix: "cancel" });
+    const created = events.find((e) => e.topic === "fulfillments/create")!;
+    const second = {
+      ...created,
+      webhookId: `${created.webhookId}-second`,
+      body: JSON.stringify({
+        ...JSON.parse(created.body),
+        id: 66_000_002,
+        admin_graphql_api_id: "gid://shopify/Fulfillment/66000002",
+      }),
+    };
+    const cancelled = {
+      ...created,
+      topic: "fulfillments/update",
+      webhookId: `${created.webhookId}-cancelled`,
+      triggeredAt: new Date(new Date(created.triggeredAt).getTime() + 60_000).toISOString(),
+      body: JSON.stringify({
+        ...JSON.parse(created.body),
+        status: "cancelled",
+        updated_at: new Date(new Date(created.triggeredAt).getTime() + 60_000).toISOString(),
+      }),
+    };
+    const first = events.filter((e) => e.topic !== "fulfillment_events/create" && e.topic !== "orders/updated");
+    const shipments = async () =>
+      (await collapsed.db.shipmentTracking.findMany({ select: { fulfillmentShopifyId: true } }))
+        .map((t) => t.fulfillmentShopifyId)
+        .sort();
+    const deliveries = (list: StreamEvent[]) =>
+      list.map((event) => ({ event, shop: SHOPS[0], webhookId: event.webhookId }));
+    await run(collapsed.db, await record(collapsed.db, deliveries([...first, second])), [100], [100]);
+    expect(await shipments()).toEqual(["gid://shopify/Fulfillment/66000001", "gid://shopify/Fulfillment/66000002"]);
+    const ids = await record(collapsed.db, deliveries([cancelled]));
+    await run(collapsed.db, ids, [100], [100]);
+    expect(await shipments()).toEqual(["gid://shopify/Fulfillment/66000002"]);
   }, 60_000);
 
   it("runs a keyed listener at its key's last event in the batch; a failed key read runs on its own", async () => {

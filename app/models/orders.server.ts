@@ -816,10 +816,13 @@ export async function linesAndEventsOfShipments(
 
 /** The order a shipment belongs to, or null when the shipment is not mirrored (yet). */
 export async function findFulfillmentOrder(db: Db, shop: string, fulfillmentShopifyId: string) {
-  return db.fulfillment.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: fulfillmentShopifyId } },
-    select: { orderShopifyId: true },
-  });
+  // A plain prepared read (decision 0012): the effects stage asks for every shipment event.
+  const [found] = await rawRows<{ orderShopifyId: string }>(
+    db,
+    `SELECT "orderShopifyId" FROM "Fulfillment" WHERE "shop" = {} AND "shopifyId" = {}`,
+    [shop, fulfillmentShopifyId],
+  );
+  return found ?? null;
 }
 
 /** An order with its line items, or null. */

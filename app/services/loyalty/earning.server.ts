@@ -46,10 +46,11 @@ export async function earnForPaidOrder(
   if (!settings.enabled) return "off";
   const orderGid = gidOf("Order", payload);
   if (!orderGid) return "no-order";
-  const existing = await db.loyaltyOrder.findUnique({
-    where: { shop_orderShopifyId: { shop, orderShopifyId: orderGid } },
-  });
-  let loyaltyOrder = existing;
+  let [loyaltyOrder] = await rawRows<LoyaltyOrder>(
+    db,
+    `SELECT * FROM "LoyaltyOrder" WHERE "shop" = {} AND "orderShopifyId" = {}`,
+    [shop, orderGid],
+  );
   if (!loyaltyOrder) {
     if (payload.test === true) return "test-order";
     const customerGid = gidOf("Customer", payload.customer);

@@ -124,9 +124,12 @@ export async function refreshOrderTracking(db: Db, shop: string, orderShopifyId:
     await saveShipment(db, state, s, deps.now);
     for (const m of await enqueueShipmentEmails(db, state, s, deps)) enqueued.push(`${s.fulfillmentShopifyId}:${m}`);
   }
-  // Cancelled shipments are no longer on their way.
+  // Cancelled shipments are no longer on their way. The order's rows were read with it, so most
+  // refreshes (nothing cancelled) need no statement here.
   const live = state.shipments.map((s) => s.fulfillmentShopifyId);
-  await db.shipmentTracking.deleteMany({ where: { shop, orderShopifyId, fulfillmentShopifyId: { notIn: live } } });
+  if (state.data.tracking.some((t) => !live.includes(t.fulfillmentShopifyId))) {
+    await db.shipmentTracking.deleteMany({ where: { shop, orderShopifyId, fulfillmentShopifyId: { notIn: live } } });
+  }
   return { shipments: state.shipments.length, enqueued };
 }
 
