@@ -9,12 +9,40 @@ import { eventStream } from "../../utils/event-stream.server";
 import type { ChatBus, ChatEvent } from "./chat-bus.server";
 import { chatMessagesAfter, chatState } from "./chat.server";
 
+const PAGE = 200;
+
+/** Streams a browser (or an address) may hold open in one process; more are refused with a 429. */
+export const STREAM_LIMITS = { perVisitor: 4, perAddress: 200 } as const;
+const openStreams = new Map<string, number>();
+
+/**
+ * Counts a stream against its visitor's and address's limits; returns its release, or null when
+ * either is full (the caller answers 429). Kept in memory: each process bounds its own sockets.
+ */
+export function holdStreamSlot(visitorKey: string, addressKey: string | null): (() => void) | null {
+  const keys = [`v:${visitorKey}`, ...(addressKey ? [`a:${addressKey}`] : [])];
+  const limits = [STREAM_LIMITS.perVisitor, STREAM_LIMITS.perAddress];
+  if (keys.some((k, i) => (openStreams.get(k) ?? 0) >= limits[i])) return null;
+  for (const k of keys) openStreams.set(k, (openStreams.get(k) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    for (const k of keys) {
+      const n = (openStreams.get(k) ?? 1) - 1;
+      if (n > 0) openStreams.set(k, n);
+      else openStreams.delete(k);
+    }
+  };
+}
+
 export function shopperChatStream(
   request: Request,
-  input: { db: Db; bus: ChatBus; shop: string; conversationId: string; after: number },
+  input: { db: Db; bus: ChatBus; shop: string; conversationId: string; after: number; release?: () => void },
   headers: Record<string, string> = {},
 ): Response {
   const { db, bus, shop, conversationId } = input;
+  const release = input.release ?? (() => {});
   return eventStream(
     request,
     async (send) => {
@@ -29,9 +57,14 @@ export function shopperChatStream(
         reading = (async () => {
           do {
             again = false;
-            for (const m of await chatMessagesAfter(db, shop, conversationId, last)) {
-              send({ id: m.seq, event: "message", data: m });
-              last = m.seq;
+            // A page at a time until a short one: a long conversation is sent whole, in order.
+            for (let page = PAGE; page === PAGE;) {
+              const messages = await chatMessagesAfter(db, shop, conversationId, last, PAGE);
+              for (const m of messages) {
+                send({ id: m.seq, event: "message", data: m });
+                last = m.seq;
+              }
+              page = messages.length;
             }
           } while (again);
         })().finally(() => (reading = null));
@@ -52,7 +85,10 @@ export function shopperChatStream(
       });
       await sendState();
       await pump();
-      return unsubscribe;
+      return () => {
+        unsubscribe();
+        release();
+      };
     },
     { headers },
   );

@@ -46,7 +46,7 @@ const visitorId = () => `visitor-${String(++visitors).padStart(4, "0")}-abcdefgh
 const identity = (shop = SHOP, visitor = visitorId()) => ({ shop, visitor, customerId: null });
 // Each browser from its own address by default, so the per-address limits are met only where meant.
 const send = (
-  id: ReturnType<typeof identity>,
+  id: { shop: string; visitor: string; customerId: string | null },
   text: string,
   clientId: string | null = null,
   ip = `10.0.0.${visitors}`,
@@ -289,6 +289,34 @@ describe("the shopper's stream", () => {
     const again = openStream(token, SHOP, 4);
     const resumed = await readEvents(await again.response, again.controller, 2);
     expect(resumed.map((e) => (e.data as { body: string }).body)).toEqual(["five", "six"]);
+  });
+
+  it("sends a long conversation whole, and refuses a fifth window of the same browser with a 429", async () => {
+    const id = identity();
+    const { token } = chat.issueChatToken({ shop: SHOP, visitor: id.visitor, customerId: null }, secret(), new Date());
+    const first = await send(id, "start");
+    for (let i = 0; i < 450; i++) await chat.sendAgentMessage(deps(), SHOP, first.conversationId, `line ${i}`, "42");
+    const whole = openStream(token);
+    const events = await readEvents(await whole.response, whole.controller, 451);
+    expect(events.map((e) => Number(e.id))).toEqual(Array.from({ length: 451 }, (_, i) => i + 1));
+
+    const open = await Promise.all(Array.from({ length: 4 }, () => openStream(token)));
+    const statuses = await Promise.all(open.map((o) => o.response.then((r) => r.status)));
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    const fifth = await openStream(token).response;
+    expect(fifth.status).toBe(429);
+    expect((await fifth.json()).message).toMatch(/too many windows/);
+    // Closing one frees its place.
+    open[0].controller.abort();
+    await expect
+      .poll(async () => {
+        const again = openStream(token);
+        const status = (await again.response).status;
+        again.controller.abort();
+        return status;
+      })
+      .toBe(200);
+    for (const o of open) o.controller.abort();
   });
 
   it("shows the agent typing, and the agents see what the shopper types before sending", async () => {
