@@ -4,6 +4,7 @@
 import type { ShipmentTracking } from "@prisma/client";
 
 import type { Db } from "../db.server";
+import { ATTENTION_KINDS, type AttentionKind } from "../domain/tracking/attention";
 import { readTrackingSettings, type TrackingSettings } from "../domain/tracking/settings";
 import { pageOf, type Page, type PageRequest } from "../utils/paging.server";
 
@@ -174,14 +175,6 @@ export async function deliveriesByCarrier(db: Db, shop: string, since: Date) {
 export async function trackingOfOrder(db: Db, shop: string, orderShopifyId: string) {
   return db.shipmentTracking.findMany({ where: { shop, orderShopifyId } });
 }
-
-export type AttentionKind = "exception" | "attempted_delivery" | "delayed" | "unfulfilled";
-export const ATTENTION_KINDS: ReadonlyArray<AttentionKind> = [
-  "exception",
-  "attempted_delivery",
-  "delayed",
-  "unfulfilled",
-];
 
 /** One row of the needs-attention list: a problem shipment, or an order not shipped in time. */
 export interface AttentionRow {

@@ -22,7 +22,7 @@ import { useEffect, useRef, useState } from "react";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { env } from "../env.server";
-import { ATTENTION_KINDS, type AttentionKind } from "../models/tracking.server";
+import { ATTENTION_KINDS, type AttentionKind } from "../domain/tracking/attention";
 import { attentionListPage } from "../services/tracking/insights.server";
 import { markHandled, notifyShopperAbout, type AttentionOutcome } from "../services/tracking/attention.server";
 import { actingStaff } from "../services/staff.server";
