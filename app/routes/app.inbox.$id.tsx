@@ -478,12 +478,17 @@ export default function RequestPage() {
                 {context.order ? (
                   <>
                     <Text as="p">
-                      {money(context.order.totalMinor, context.order.currency, locale)} ·{" "}
+                      {money(context.order.paidMinor, context.order.currency, locale)} ·{" "}
                       {t("inbox.order.placed", {
                         date: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone }).format(
                           new Date(context.order.placedAt),
                         ),
                       })}
+                      {context.order.refundedMinor > 0
+                        ? ` · ${t("order.refunded", {
+                            amount: money(context.order.refundedMinor, context.order.currency, locale),
+                          })}`
+                        : ""}
                       {context.order.cancelled ? ` · ${t("inbox.order.cancelled")}` : ""}
                     </Text>
                     <Text as="p" tone="subdued" breakWord>

@@ -126,7 +126,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       ? {
           name: order.name,
           placed: time(order.processedAt ?? order.shopifyCreatedAt),
-          total: order.totalMinor,
+          paid: order.money.paidMinor,
+          refunded: order.money.refundedMinor,
           currency: order.currency,
           financialStatus: order.financialStatus,
           cancelled: order.cancelledAt !== null,
@@ -540,8 +541,11 @@ export default function ReturnPage() {
                     <Text as="p" tone="subdued">
                       {t("returnPage.placed", {
                         date: when(order.placed),
-                        total: format.money(order.total, order.currency),
+                        total: format.money(order.paid, order.currency),
                       })}
+                      {order.refunded > 0
+                        ? ` · ${t("order.refunded", { amount: format.money(order.refunded, order.currency) })}`
+                        : ""}
                       {order.financialStatus ? ` · ${codeLabel(t, "financialStatus", order.financialStatus)}` : ""}
                     </Text>
                     {order.cancelled ? <Badge tone="critical">{t("returnPage.cancelled")}</Badge> : null}

@@ -3,6 +3,7 @@
  * order, its shipments and their status, any return, and whatever other areas add (loyalty
  * tier ...) through registerInboxContext.
  */
+import { orderMoney } from "../../domain/shared/order-money";
 import type { Db } from "../../db.server";
 import { findOrderForInbox, fulfillmentsOfOrder, refundAmountsOfOrder } from "../../models/orders.server";
 import { shopifyReturnsOfOrder } from "../../models/shopify-returns.server";
@@ -64,7 +65,8 @@ export async function orderContext(
       ? {
           name: order.name,
           placedAt: order.shopifyCreatedAt.toISOString(),
-          totalMinor: order.totalMinor,
+          // What was paid and what was refunded (Shopify's current total is after refunds).
+          ...orderMoney(order, refunds),
           currency: order.currency,
           financialStatus: order.financialStatus,
           fulfillmentStatus: order.fulfillmentStatus ?? "unfulfilled",

@@ -405,6 +405,16 @@ describe("dashboard figures against a hand-computed seed", () => {
     expect(fig("nps")?.previous?.value ?? null).toBeNull();
   });
 
+  it("shows an order's card with what was paid and refunded, not the total left after the refund", async () => {
+    // #4003: Shopify's current total is 50.00 after a 20.00 refund; the shopper paid 70.00.
+    const ctx = await context.orderContext(t.db, SHOP, {
+      orderShopifyId: orderId(4003),
+      customerShopifyId: null,
+      email: null,
+    });
+    expect(ctx.order).toMatchObject({ name: "#4003", paidMinor: 7000, refundedMinor: 2000, currentMinor: 5000 });
+  });
+
   it("shows the loyalty tier beside a request in the inbox", async () => {
     const { saveLoyaltySettings } = await import("../loyalty/settings.server");
     const saved = await saveLoyaltySettings(t.db, SHOP, {

@@ -6,7 +6,8 @@
 import type { Db } from "../../db.server";
 import { fromMinor } from "../../domain/shared/money";
 import { toCsv } from "../../utils/csv.server";
-import { findOrderWithLineItems, fulfillmentsWithLines } from "../../models/orders.server";
+import { findOrderWithLineItems, fulfillmentsWithLines, refundAmountsOfOrder } from "../../models/orders.server";
+import { orderMoney } from "../../domain/shared/order-money";
 import { LIVE_STATUSES, RETURN_STATUSES, unusualReturnRate, type ReturnStatus } from "../../domain/returns/policy";
 import { DESK_LIMIT, parseDeskFilter, reasonLabel, returnChannel, type DeskFilter } from "../../domain/returns/desk";
 import { keyset, pageOf, type PageRequest } from "../../utils/paging.server";
@@ -125,11 +126,12 @@ async function customerHistory(
 export async function returnDetail(db: Db, shop: string, id: string) {
   const ret = await findReturnCase(db, shop, id);
   if (!ret) return null;
-  const [order, fulfillments, history, policy] = await Promise.all([
+  const [order, fulfillments, history, policy, refunds] = await Promise.all([
     findOrderWithLineItems(db, shop, ret.orderShopifyId),
     fulfillmentsWithLines(db, shop, ret.orderShopifyId),
     customerHistory(db, shop, ret),
     getReturnPolicy(db, shop),
+    refundAmountsOfOrder(db, shop, ret.orderShopifyId),
   ]);
   return {
     ret: {
@@ -137,7 +139,7 @@ export async function returnDetail(db: Db, shop: string, id: string) {
       channel: returnChannel(ret.idempotencyKey),
       lines: ret.lines.map((l) => ({ ...l, reasonLabel: reasonLabel(l.reason, policy.reasons) })),
     },
-    order: order && !order.redactedAt ? order : null,
+    order: order && !order.redactedAt ? { ...order, money: orderMoney(order, refunds) } : null,
     fulfillments: fulfillments.map((f) => ({
       id: f.id,
       name: f.name,
