@@ -100,9 +100,14 @@ beforeAll(async () => {
   world = await build();
   shopify.graphql = world.sandbox.graphqlClient(TEST_SHOP);
   policyPage = (await import("./app.returns.policy")) as unknown as Route;
-  // The collection tests find the order by number and email: the merchant's lookup is on.
+  // The collection tests find the order by number and email: the merchant's lookup is on. Returns
+  // go to an address (the page refuses returns on without one).
   const { getReturnPolicy, saveReturnPolicy } = await import("../services/returns/policy.server");
-  await saveReturnPolicy(t.db, TEST_SHOP, { ...(await getReturnPolicy(t.db, TEST_SHOP)), storefrontLookup: true });
+  await saveReturnPolicy(t.db, TEST_SHOP, {
+    ...(await getReturnPolicy(t.db, TEST_SHOP)),
+    storefrontLookup: true,
+    returnAddress: "Maple Goods, 1 Main St, Toronto",
+  });
 });
 afterAll(async () => {
   world?.sandbox.close();
@@ -189,6 +194,31 @@ describe("excluded collections", () => {
 const STALE =
   "Someone else changed these settings since you opened this page. Reload to see their " +
   "changes, then make yours again.";
+
+describe("nothing invalid saved silently", () => {
+  it("refuses returns on with no return address, at the field, with the form's other problems", async () => {
+    const { getReturnPolicy } = await import("../services/returns/policy.server");
+    const before = await getReturnPolicy(t.db, TEST_SHOP);
+    const current = await loadPolicy();
+    const refused = await send({ policy: { ...current, enabled: true, returnAddress: "   ", windowDays: 0 } });
+    expect(refused.status).toBe(400);
+    const problems = refused.body.problems as { path: string; message: string }[];
+    expect(problems.map((p) => p.path).sort()).toEqual(["returnAddress", "windowDays"]);
+    expect(problems.find((p) => p.path === "returnAddress")?.message).toBe(
+      "Enter the address shoppers send returns to, or turn returns off",
+    );
+    expect(await getReturnPolicy(t.db, TEST_SHOP)).toEqual(before);
+    // Returns off: no address needed.
+    expect((await send({ policy: { ...current, enabled: false, returnAddress: "" } })).status).toBe(200);
+    expect((await send({ policy: { ...current, enabled: true } })).status).toBe(200);
+  });
+
+  it("refuses a 5,000-character status label for the tracking page", async () => {
+    const { validateTrackingSettings } = await import("../domain/tracking/settings");
+    const result = validateTrackingSettings({ wording: { en: { in_transit: "x".repeat(5000) } } });
+    expect(result.ok).toBe(false);
+  });
+});
 
 describe("saving while others save", () => {
   const load = async () =>

@@ -185,11 +185,21 @@ export type PolicyProblem = FieldProblem | { path: string; message: string; key?
 export type PolicyCheck = { ok: true; policy: ReturnPolicy } | { ok: false; problems: PolicyProblem[] };
 
 /** Validates a policy from the admin page; cross-field rules beyond the schema too. */
-export function validatePolicy(input: unknown): PolicyCheck {
+export function validatePolicy(input: unknown, options: { requireAddress?: boolean } = {}): PolicyCheck {
   const parsed = policySchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error, "returns") };
+  // Saved from the policy page, returns on with nowhere to send them is refused, said with the
+  // schema's problems too so the form shows every problem at once (it was saved silently before).
+  // Not on reading a stored policy: the default has no address yet.
+  const raw = (input ?? {}) as { enabled?: unknown; returnAddress?: unknown };
+  const noAddress =
+    options.requireAddress === true &&
+    raw.enabled === true &&
+    (typeof raw.returnAddress !== "string" || raw.returnAddress.trim() === "")
+      ? [fieldProblem("returnAddress", "returns.error.noReturnAddress")]
+      : [];
+  if (!parsed.success) return { ok: false, problems: [...problemsFromZod(parsed.error, "returns"), ...noAddress] };
   const policy = parsed.data;
-  const problems: PolicyProblem[] = [];
+  const problems: PolicyProblem[] = [...noAddress];
   const r = policy.resolutions;
   if (!r.refund && !r.storeCredit && !r.exchangeVariant && !r.exchangeAny)
     problems.push(fieldProblem("resolutions", "returns.error.noResolution"));

@@ -191,6 +191,7 @@ export async function saveReturnPolicyFields(
   // The emails are not this page's to change; any valid value stands in for them while the rest is checked.
   const checked = validatePolicy(
     input && typeof input === "object" ? { ...input, notifications: DEFAULT_RETURN_POLICY.notifications } : input,
+    { requireAddress: true },
   );
   if (!checked.ok) return checked;
   const saved = await replaceStoredPart(db, shop, returnPolicyVersion, expected, (stored) => ({
