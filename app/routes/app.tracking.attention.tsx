@@ -118,15 +118,14 @@ const TONE: Record<string, "critical" | "warning" | "attention"> = {
 /** The order's page in the Shopify admin (App Bridge's shopify: protocol, outside the app's frame). */
 const orderInAdmin = (orderShopifyId: string) => `shopify://admin/orders/${orderShopifyId.split("/").pop()}`;
 
+/** One fetcher for every row's actions: the page shows its answer, even once the row has left the list. */
+const ACTIONS = "attention-actions";
+
 function RowActions({ subjectId, orderShopifyId }: { subjectId: string; orderShopifyId: string }) {
   const t = useT();
-  const shopify = useAppBridge();
-  const fetcher = useFetcher<ActionAnswer>();
-  useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data)
-      shopify.toast.show(t(fetcher.data.said.key, fetcher.data.said.values), { isError: !fetcher.data.ok });
-  }, [fetcher.state, fetcher.data, shopify, t]);
-  const busy = fetcher.state === "idle" ? null : fetcher.formData?.get("intent");
+  const fetcher = useFetcher<ActionAnswer>({ key: ACTIONS });
+  const mine = fetcher.state !== "idle" && fetcher.formData?.get("subjectId") === subjectId;
+  const busy = mine ? fetcher.formData?.get("intent") : null;
   const act = (intent: "notify" | "handled") => fetcher.submit({ intent, subjectId }, { method: "post" });
   return (
     // The row's own click opens nothing: these buttons act on the item alone.
@@ -150,6 +149,12 @@ function RowActions({ subjectId, orderShopifyId }: { subjectId: string; orderSho
 export default function NeedsAttention() {
   const { items, kinds, search: query, sort, counts, next, previous } = useLoaderData<typeof loader>();
   const t = useT();
+  const shopify = useAppBridge();
+  const actions = useFetcher<ActionAnswer>({ key: ACTIONS });
+  useEffect(() => {
+    if (actions.state === "idle" && actions.data)
+      shopify.toast.show(t(actions.data.said.key, actions.data.said.values), { isError: !actions.data.ok });
+  }, [actions.state, actions.data, shopify, t]);
   const format = useAdminFormat();
   const locale = useAdminLocale();
   const navigate = useNavigate();
