@@ -39,8 +39,7 @@ describe.skipIf(!chromiumAvailable())("admin error pages and language, in the ad
   // has measured them (the server draws them hidden), so a visible tab means React has hydrated
   // and the page's fields answer. Typing earlier is lost (no save bar opens), and a tab looked
   // at earlier is not visible yet.
-  const hydrated = (app: FrameLocator) =>
-    app.locator('[role="tab"]').first().waitFor({ state: "visible", timeout: 30_000 });
+  const hydrated = (app: FrameLocator) => app.locator('[role="tab"]:visible').first().waitFor({ timeout: 30_000 });
   // The admin draws the app's navigation when App Bridge sends the menu, some time after the page.
   const navShows = (page: Page, labels: string[]) =>
     expect.poll(() => appNav(page).allInnerTexts(), { timeout: 20_000 }).toEqual(expect.arrayContaining(labels));
@@ -125,6 +124,51 @@ describe.skipIf(!chromiumAvailable())("admin error pages and language, in the ad
         .replace(/\b(Bronze|Silver|Gold|VIP)\b/g, "");
       expect(text, path).not.toMatch(/[A-Za-z]{4,} [A-Za-z]{3,}/);
       await page.screenshot({ path: screenshotPath(name), fullPage: true });
+      await page.close();
+    }
+  });
+
+  // The settings, returns, insights, liability and Sync pages in Japanese (and Korean, for the
+  // screenshots): no English sentence, names aside (the app's, Shopify's and its terms, the shop's
+  // products, customers, carriers and Liquid variables, addresses and links).
+  it.each(["ja", "ko"] as const)("shows the settings, a return, insights, liability and Sync in %s", async (locale) => {
+    const ret = await db.returnCase.findFirstOrThrow({
+      where: { shop: demo.shop },
+      include: { lines: true },
+      orderBy: { requestedAt: "desc" },
+    });
+    const products = await db.lineItem.findMany({
+      where: { order: { shop: demo.shop } },
+      select: { title: true },
+    });
+    // The shop's products, and the example item the tracking preview shows.
+    const titles = [...products.map((p) => p.title), ...ret.lines.map((l) => l.title), "Linen shirt"];
+    const names = [...new Set(titles)].sort((a, b) => b.length - a.length);
+    const heading = { ja: "ブランディング", ko: "브랜딩" }[locale];
+    for (const [path, ready, name] of [
+      ["/app/tracking", heading, "admin-tracking-settings"],
+      ["/app/returns/policy", { ja: "返品期間", ko: "반품 기간" }[locale], "admin-returns-policy"],
+      ["/app/returns/emails", { ja: "文面", ko: "문구" }[locale], "admin-returns-emails"],
+      [`/app/returns/${ret.id}`, { ja: "次のステップ", ko: "다음 단계" }[locale], "admin-return-page"],
+      ["/app/returns/insights", { ja: "返品率", ko: "반품률" }[locale], "admin-returns-insights"],
+      ["/app/loyalty/liability", { ja: "換算した価値", ko: "환산 가치" }[locale], "admin-loyalty-liability"],
+      ["/app/sync", { ja: "注文履歴", ko: "주문 기록" }[locale], "admin-sync"],
+    ] as const) {
+      const page = await open(path, locale, 1280);
+      const app = page.frameLocator("iframe#app");
+      await app.getByText(ready, { exact: true }).first().waitFor({ timeout: 30_000 });
+      if (path !== "/app/sync") await hydrated(app);
+      let text = await app.locator("body").innerText();
+      for (const n of names) text = text.split(n).join("");
+      text = text
+        // A shopper's own words, quoted.
+        .replace(/“[^”]*”/g, "")
+        .replace(/Aftercare|Shopify|Built for|Customer Account API|Liquid|CSV|WISMO|NPS|CSAT/g, "")
+        .replace(/\{\{[^}]*\}\}|\{%[^%]*%\}|https?:\/\/\S+|[\w.+-]+@[\w.-]+|\b[a-z]+(_[a-z]+)+\b/g, "")
+        .replace(/\b(Bronze|Silver|Gold|VIP|UPS|USPS|FedEx|DHL|Canada Post)\b/g, "");
+      expect(text.match(/.{0,40}[A-Za-z]{4,} [A-Za-z]{3,}.{0,40}/g), `${path} in ${locale}`).toBeNull();
+      await expect(app.locator("html").getAttribute("lang")).resolves.toBe(locale);
+      await page.screenshot({ path: screenshotPath(`${name}-${locale}`), fullPage: true });
       await page.close();
     }
   });
