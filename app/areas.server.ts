@@ -15,6 +15,7 @@ import { registerReconciliation } from "./services/reconciliation/register.serve
 import { registerHistoryImport } from "./services/history-import/register.server";
 import { registerSetupGuide } from "./services/setup-guide/register.server";
 import { registerDashboard } from "./services/dashboard/register.server";
+import { registerEvents } from "./services/events/register.server";
 
 registerTracking();
 registerReturns();
@@ -24,6 +25,7 @@ registerReconciliation();
 registerHistoryImport();
 registerSetupGuide();
 registerDashboard();
+registerEvents();
 
 // Shared: the outbox is sent by whichever process wins the lease. (Rate-limit counters need no task:
 // rate-limiter-flexible deletes expired ones itself, in the processes that write them.)

@@ -69,6 +69,9 @@ const OWNERS: Record<string, string[]> = {
   // The dashboard's daily rollup (docs/decisions/0028)
   DashboardDay: ["app/models/dashboard-rollup.server.ts"],
   DashboardRollupState: ["app/models/dashboard-rollup.server.ts"],
+  // The event stream (docs/events.md)
+  AppEvent: ["app/models/events.server.ts"],
+  EventDelivery: ["app/models/events.server.ts"],
   // Infrastructure
   RateLimitCounter: ["app/services/rate-limit.server.ts"],
   ScheduledTask: ["app/jobs/scheduler.server.ts"],

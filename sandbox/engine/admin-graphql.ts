@@ -34,6 +34,7 @@ import {
 } from "graphql";
 
 import { type AuthDeps, findAccessToken } from "./auth";
+import { checkTriggerPayload } from "./flow";
 import {
   RETURN_REASON_DEFINITIONS,
   definitionForLegacy,
@@ -1653,6 +1654,14 @@ const Mutation: R = {
     return { files: created.files?.map((f) => fileValue(ctx, f)) ?? null, userErrors: created.userErrors };
   },
   metafieldsSet: (_s, { metafields }, ctx) => setAppMetafields(ctx, metafields),
+  flowTriggerReceive: (_s, { handle, payload, body }, ctx) => {
+    if (body !== undefined && body !== null)
+      throw new NotImplementedError("flowTriggerReceive(body:), which is deprecated");
+    const userErrors = checkTriggerPayload(ctx.engine.flowExtensions?.() ?? [], handle, payload);
+    if (userErrors.length > 0) return { userErrors };
+    (ctx.shop.flowTriggerRuns ??= []).push({ handle, payload, receivedAt: ctx.engine.state.now().toISOString() });
+    return { userErrors: [] };
+  },
   bulkOperationRunQuery: (_s, { query, groupObjects }, ctx) =>
     bulkPayload(bulkOperations(ctx).runQuery(ctx.shop, query, groupObjects)),
   bulkOperationCancel: (_s, { id }, ctx) =>

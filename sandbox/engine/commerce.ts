@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 
 import type { BulkOperations } from "./bulk-operations";
+import type { FlowExtension } from "./flow";
 import type { StagedUploads } from "./staged-uploads";
 import { definitionForLegacy, reasonDefinition, type ReturnReasonDefinition } from "./return-reasons";
 import {
@@ -75,6 +76,8 @@ export interface Engine {
   trackingUrl(company: string | null, number: string): string;
   /** Where the sandbox's server answers, for links in Shopify's emails (the invoice's pay page). */
   origin?: string;
+  /** The app's Flow extensions (flow.ts), read from its extensions/ folder when first needed. */
+  flowExtensions?: () => FlowExtension[];
 }
 
 /** Webhooks go only to shops where the app is installed; these two are sent around an uninstall. */

@@ -4,6 +4,8 @@
  * handle* functions; tests use the same object in-process (graphqlClient, scenarios, flush).
  * Refuses to exist when NODE_ENV=production.
  */
+import { join } from "node:path";
+
 import type { GraphqlFn } from "../../app/shopify/admin.server";
 
 import { type AdminFailureKind, AdminFailures, failureResponse, networkFailure } from "./admin-failures";
@@ -46,6 +48,7 @@ import {
   SandboxState,
 } from "./state";
 import { type WebhookFetch, type WebhookRetryOptions, WebhookDispatcher } from "./webhooks";
+import { callFlowAction, loadFlowExtensions, type FlowExtension } from "./flow";
 
 export const SANDBOX_SHOP_HEADER = "x-sandbox-shop-domain";
 
@@ -62,6 +65,8 @@ export interface SandboxOptions {
   state?: SandboxData | string;
   /** Tracking page for a carrier and number; known carriers get their real tracking URL. */
   trackingUrl?: (company: string | null, number: string) => string;
+  /** The app's extensions folder, where its Flow triggers and actions are declared (default: this repository's). */
+  extensionsDir?: string;
 }
 
 const CARRIER_URLS: Record<string, (n: string) => string> = {
@@ -111,6 +116,9 @@ export function createSandbox(options: SandboxOptions) {
       webhooks.emit(shop.domain, topic, payload, state.data.lastStamp ?? clock().toISOString()),
     trackingUrl: options.trackingUrl ?? defaultTrackingUrl,
   };
+  let flowExtensions: FlowExtension[] | null = null;
+  engine.flowExtensions = () =>
+    (flowExtensions ??= loadFlowExtensions(options.extensionsDir ?? join(import.meta.dirname, "../../extensions")));
   engine.bulk = new BulkOperations({
     schema: adminSchema,
     executePage: (shop, document) => executeBulkPage(engine, shop, document),
@@ -255,6 +263,33 @@ export function createSandbox(options: SandboxOptions) {
           : null;
       },
       pay: (shop: string, orderToken: string) => payOrderBalance(engine, state.shop(shop), orderToken),
+    },
+    /**
+     * Shopify Flow (flow.ts): what the app's triggers sent, and its actions run as a workflow
+     * runs them (a signed POST to the action's URL on the app).
+     */
+    flow: {
+      extensions: () => engine.flowExtensions!(),
+      runs: (shop: string) => state.shop(shop).flowTriggerRuns ?? [],
+      runAction: (input: {
+        shop: string;
+        handle: string;
+        properties: Record<string, unknown>;
+        actionRunId?: string;
+        fetchFn?: typeof fetch;
+      }) => {
+        const s = state.shop(input.shop);
+        return callFlowAction({
+          actions: engine.flowExtensions!(),
+          appUrl: options.appUrl,
+          secret: options.apiSecret,
+          shop: { id: s.id, domain: s.domain },
+          handle: input.handle,
+          properties: input.properties,
+          actionRunId: input.actionRunId,
+          fetchFn: input.fetchFn,
+        });
+      },
     },
     /** Sends a webhook payload the engine did not produce (e.g. a hand-made edge case), signed like the others. */
     emitWebhook: (shop: string, topic: string, payload: unknown) => emitTo(engine, state.shop(shop), topic, payload),

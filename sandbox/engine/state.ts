@@ -410,6 +410,8 @@ export interface Shop {
   accessTokens: AccessToken[];
   /** The app's app-data metafields (owner: its installation), which theme app blocks read as app.metafields. */
   appMetafields?: AppMetafield[];
+  /** What the app's Flow triggers sent (flowTriggerReceive), oldest first (flow.ts). */
+  flowTriggerRuns?: { handle: string; payload: Record<string, unknown>; receivedAt: string }[];
 }
 
 export interface AppMetafield {

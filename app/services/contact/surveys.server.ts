@@ -8,6 +8,7 @@
 import type { Db } from "../../db.server";
 import { getContactSettings } from "../../models/contact.server";
 import { deliveredShipmentOrders, emailableOrders, findOrderLocale } from "../../models/orders.server";
+import { recordEvent } from "../../models/events.server";
 import { enqueueNotification } from "../../models/outbox.server";
 import { shopProfile } from "../../models/shop.server";
 import { renderEmail } from "../email-render.server";
@@ -227,9 +228,24 @@ export async function answerSurvey(
   if (comment.length > 2000)
     return { ok: false, status: 400, reason: "comment", message: "Keep the comment under 2,000 characters." };
   const { db, now } = deps;
-  const first = await db.surveyResponse.updateMany({
-    where: { shop, id: opened.survey.id, answeredAt: null },
-    data: { score, comment: comment || null, answeredAt: now },
+  // The first answer is the one announced ("survey.answered"), in its own transaction.
+  const first = await db.$transaction(async (tx) => {
+    const answered = await tx.surveyResponse.updateMany({
+      where: { shop, id: opened.survey.id, answeredAt: null },
+      data: { score, comment: comment || null, answeredAt: now },
+    });
+    if (answered.count === 1) {
+      const row = await tx.surveyResponse.findFirstOrThrow({ where: { shop, id: opened.survey.id } });
+      await recordEvent(tx, {
+        shop,
+        type: "survey.answered",
+        key: row.id,
+        occurredAt: now,
+        order: row.orderShopifyId ? { id: row.orderShopifyId, name: null } : null,
+        data: { survey: { id: row.id, kind: opened.survey.kind, score, comment: comment || null } },
+      });
+    }
+    return answered;
   });
   if (first.count === 1) return { ok: true, kind: opened.survey.kind, changed: false };
   // answeredAt stays the first answer's moment: the survey is counted once, in that period.

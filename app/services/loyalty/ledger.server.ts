@@ -7,6 +7,7 @@
  * The final UPDATE is also conditional on the balance staying >= 0, as a second guard.
  */
 import type { Db, Tx } from "../../db.server";
+import { recordEvent } from "../../models/events.server";
 import { rawRows } from "../../models/raw-sql.server";
 
 export type EntryKind =
@@ -69,6 +70,26 @@ export async function pendingPoints(tx: Tx, memberId: string, now: Date): Promis
     _sum: { points: true },
   });
   return agg._sum.points ?? 0;
+}
+
+/** Entries that announce "points earned" (docs/events.md); reversals, spending and merges do not. */
+const EARNING: ReadonlySet<EntryKind> = new Set(["earn_order", "signup", "birthday", "adjust"]);
+
+/** The event goes in the entry's own transaction, keyed by the entry's source, like the entry. */
+async function pointsEarnedEvent(tx: Tx, shop: string, memberId: string, entry: EntryInput, points: number, now: Date) {
+  const member = await tx.loyaltyMember.findFirstOrThrow({
+    where: { id: memberId, shop },
+    select: { points: true, customerShopifyId: true },
+  });
+  await recordEvent(tx, {
+    shop,
+    type: "loyalty.points_earned",
+    key: entry.sourceKey,
+    occurredAt: now,
+    order: entry.orderShopifyId ? { id: entry.orderShopifyId, name: null } : null,
+    customer: { id: member.customerShopifyId },
+    data: { points, balance: member.points, source: entry.kind, reason: entry.reason ?? null },
+  });
 }
 
 const TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 } as const;
@@ -137,6 +158,7 @@ export async function postEntry(
         },
       });
       if (applied.count !== 1) throw new Overdraw();
+      if (points > 0 && EARNING.has(entry.kind)) await pointsEarnedEvent(tx, shop, memberId, entry, points, now);
       if (options.alongside) await options.alongside(tx, points);
       return { status: "posted", points, entryId: created.id } as const;
     }, TX_OPTIONS);

@@ -18,6 +18,7 @@ import { renderEmail, type EmailTemplateSource } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 
 import { balanceOf, pendingPoints, postEntry } from "./ledger.server";
+import { setSpendAndTier } from "./members.server";
 import { loadLoyaltySettings } from "./settings.server";
 
 const BATCH = 500;
@@ -352,7 +353,7 @@ async function refreshTiers(run: ShopRun) {
         const spend = spendOfOrders(byMember.get(m.id) ?? []);
         const tierKey = tierFor(settings.tiers, spend)?.key ?? null;
         if (spend === m.spend12mMinor && tierKey === m.tierKey) continue;
-        await db.loyaltyMember.updateMany({ where: { id: m.id, shop }, data: { spend12mMinor: spend, tierKey } });
+        await setSpendAndTier(db, shop, m.id, spend, tierKey, now);
         run.report.tiers++;
       }
     },

@@ -1,4 +1,5 @@
 import type { Db } from "../../db.server";
+import { recordEvent } from "../../models/events.server";
 import { sql, type Sql } from "../../models/raw-sql.server";
 import { DAY_MS, spendOfOrders, TIER_WINDOW_DAYS, tierFor } from "../../domain/loyalty/points";
 import type { LoyaltySettings } from "../../domain/loyalty/settings";
@@ -56,11 +57,43 @@ export async function refreshTier(db: Db, shop: string, memberId: string, settin
   });
   const spend = spendOfOrders(orders);
   const tier = tierFor(settings.tiers, spend);
-  await db.loyaltyMember.updateMany({
-    where: { id: memberId, shop },
-    data: { spend12mMinor: spend, tierKey: tier?.key ?? null },
-  });
+  await setSpendAndTier(db, shop, memberId, spend, tier?.key ?? null, now);
   return { spend12mMinor: spend, tier };
+}
+
+/**
+ * Writes a member's spend and tier; a move to another tier is announced ("loyalty.tier_changed")
+ * in the same transaction. The update is conditional on the tier read, so of two writers racing
+ * to move a member, one moves it and announces it.
+ */
+export async function setSpendAndTier(
+  db: Db,
+  shop: string,
+  memberId: string,
+  spend12mMinor: number,
+  tierKey: string | null,
+  now: Date,
+) {
+  await db.$transaction(async (tx) => {
+    const member = await tx.loyaltyMember.findFirst({
+      where: { id: memberId, shop },
+      select: { tierKey: true, customerShopifyId: true },
+    });
+    if (!member) return;
+    const { count } = await tx.loyaltyMember.updateMany({
+      where: { id: memberId, shop, tierKey: member.tierKey },
+      data: { spend12mMinor, tierKey },
+    });
+    if (count !== 1 || member.tierKey === tierKey) return;
+    await recordEvent(tx, {
+      shop,
+      type: "loyalty.tier_changed",
+      key: `${memberId}:${member.tierKey ?? "-"}>${tierKey ?? "-"}:${now.toISOString()}`,
+      occurredAt: now,
+      customer: { id: member.customerShopifyId },
+      data: { from: member.tierKey, to: tierKey, spend12mMinor },
+    });
+  });
 }
 
 /** The shop's members (not redacted) with one of `keys` (customerKey, emailKey): tier and points. */

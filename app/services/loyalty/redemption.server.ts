@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 
 import type { Db } from "../../db.server";
+import { recordEvent } from "../../models/events.server";
 import { fromMinor } from "../../domain/shared/money";
 import { gid } from "../../domain/shared/shopify-ids";
 import { rewardCode } from "../../domain/loyalty/points";
@@ -103,6 +104,18 @@ export async function redeemReward(
             currency: deps.shopCurrency,
             createdAt: now,
           },
+        });
+        const after = await tx.loyaltyMember.findFirstOrThrow({
+          where: { id: member.id, shop },
+          select: { points: true },
+        });
+        await recordEvent(tx, {
+          shop,
+          type: "loyalty.reward_redeemed",
+          key: redemptionId,
+          occurredAt: now,
+          customer: { id: customerGid },
+          data: { reward: reward.title, kind: reward.kind, pointsSpent: reward.pointsCost, balance: after.points },
         });
       },
     },

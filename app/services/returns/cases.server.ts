@@ -30,6 +30,7 @@ import { unitsInShopifyReturns } from "../../models/shopify-returns.server";
 
 import type { ExchangeChoice } from "./exchanges.server";
 import { ReturnsError } from "./errors.server";
+import { returnStepEvent } from "./events.server";
 
 export interface OrderForReturns {
   order: {
@@ -364,6 +365,7 @@ export async function createReturnCase(
           },
           include: { lines: true },
         });
+        await returnStepEvent(tx, shop, created.id, "requested", now);
         return { created };
       });
       if ("same" in outcome && outcome.same) return { returnCase: outcome.same, created: false };
@@ -577,6 +579,7 @@ export async function recordShopifyRequest(
           },
           include: { lines: true },
         });
+        await returnStepEvent(tx, shop, created.id, "requested", now);
         return { created };
       });
       if ("same" in outcome && outcome.same) return { returnCase: outcome.same, created: false };

@@ -21,6 +21,7 @@ import {
   type RequestedInShopifyLine,
 } from "./cases.server";
 import { afterCustomerRequestLinked } from "./customer-account.server";
+import { returnStepEvent } from "./events.server";
 import { notifyReturn } from "./notifications.server";
 import { getReturnPolicy } from "./policy.server";
 import { markDeclined, settleExchangePayments } from "./workflow.server";
@@ -108,9 +109,13 @@ async function caseFor({ db, shop, payload }: WebhookContext) {
 export async function onReturnApproved(ctx: WebhookContext) {
   const ret = await caseFor(ctx);
   if (!ret) return;
-  const { count } = await ctx.db.returnCase.updateMany({
-    where: { shop: ctx.shop, id: ret.id, status: "requested" },
-    data: { status: "approved", approvedAt: ctx.eventAt, shopifyStatus: "OPEN" },
+  const count = await ctx.db.$transaction(async (tx) => {
+    const moved = await tx.returnCase.updateMany({
+      where: { shop: ctx.shop, id: ret.id, status: "requested" },
+      data: { status: "approved", approvedAt: ctx.eventAt, shopifyStatus: "OPEN" },
+    });
+    if (moved.count === 1) await returnStepEvent(tx, ctx.shop, ret.id, "approved", ctx.eventAt);
+    return moved.count;
   });
   if (count === 1)
     await notifyReturn(ctx.db, ctx.shop, await getReturnPolicy(ctx.db, ctx.shop), ret, "approved", {

@@ -45,6 +45,7 @@ import {
 
 import { findReturnCase, releaseClaims, type ReturnCaseWithLines } from "./cases.server";
 import { ReturnsError } from "./errors.server";
+import { returnStepEvent, type ReturnStep } from "./events.server";
 import { notifyReturn } from "./notifications.server";
 import { getReturnPolicy } from "./policy.server";
 import { forgetReturnReasonDefinitions, returnReasonDefinitions } from "./reason-definitions.server";
@@ -89,10 +90,20 @@ async function load(db: Db, shop: string, id: string): Promise<ReturnCaseWithLin
 }
 
 /** Moves the row only from `from`; false when someone else already moved it. */
+/** Moves a case from one of `from`; a step of the return's life is announced in the same transaction. */
 async function move(db: Db, shop: string, id: string, from: ReturnStatus[], data: Record<string, unknown>) {
-  const { count } = await db.returnCase.updateMany({ where: { shop, id, status: { in: from } }, data });
-  return count === 1;
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.returnCase.updateMany({ where: { shop, id, status: { in: from } }, data });
+    if (count === 1 && isAnnounced(data.status)) await returnStepEvent(tx, shop, id, data.status, stepTime(data));
+    return count === 1;
+  });
 }
+
+const ANNOUNCED: ReadonlyArray<string> = ["requested", "approved", "declined", "received", "resolved"];
+/** When the step happened: the time the move writes (approvedAt, declinedAt …). */
+const stepTime = (data: Record<string, unknown>) =>
+  [data.approvedAt, data.declinedAt, data.resolvedAt].find((v): v is Date => v instanceof Date) ?? new Date();
+const isAnnounced = (status: unknown): status is ReturnStep => typeof status === "string" && ANNOUNCED.includes(status);
 
 function email(
   db: Db,
@@ -540,10 +551,11 @@ export async function receiveReturn(
   await deps.db.$transaction(async (tx) => {
     for (const line of ret.lines)
       await tx.returnCaseLine.update({ where: { id: line.id }, data: { disposition: dispositions[line.id] } });
-    await tx.returnCase.updateMany({
+    const { count } = await tx.returnCase.updateMany({
       where: { shop, id, status: "approved" },
       data: { status: "received", receivedAt: deps.now ?? new Date() },
     });
+    if (count === 1) await returnStepEvent(tx, shop, id, "received", deps.now ?? new Date());
   });
   const updated = await load(deps.db, shop, id);
   await email(deps.db, shop, await getReturnPolicy(deps.db, shop), updated, "received", deps);

@@ -20,6 +20,7 @@ import { customerFirstName } from "../../models/customers.server";
 import { renderEmail, type RenderedEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 
+import { recordShipmentEvents } from "./events.server";
 import { trackingPageUrl, trackingToken } from "./links.server";
 import type { ShipmentState, TrackingState } from "./shipments.server";
 
@@ -132,6 +133,12 @@ export async function enqueueShipmentEmails(
   shipment: ShipmentState,
   deps: { secret: string; now: Date },
 ): Promise<NotifiedMilestone[]> {
+  // The same milestones as events, for Flow and the other destinations, emails on or off.
+  await recordShipmentEvents(db, state, shipment, {
+    now: deps.now,
+    happenedAt: (milestone) => happenedAt(shipment, milestone, state.calendar.timeZone),
+    newsWindowMs: NEWS_WINDOW_MS,
+  });
   const { order } = state.data;
   if (!order.email || order.redactedAt) return [];
   const due = notificationsDue({

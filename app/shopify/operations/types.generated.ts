@@ -1319,6 +1319,14 @@ export type FileImagesQuery = { nodes: Array<
     | Record<PropertyKey, never>
    | null> };
 
+export type FlowTriggerReceiveMutationVariables = Exact<{
+  handle: string;
+  payload: unknown;
+}>;
+
+
+export type FlowTriggerReceiveMutation = { flowTriggerReceive: { userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
+
 export type HistoryImportStartMutationVariables = Exact<{
   query: string;
 }>;

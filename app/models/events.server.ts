@@ -1,0 +1,207 @@
+/**
+ * The event stream's tables (docs/events.md, docs/decisions for the design). `recordEvent` runs
+ * inside the transaction of the change that caused the event: the event and one delivery row per
+ * destination commit with the change or not at all. Its (shop, type, key) is unique and the insert
+ * is ON CONFLICT DO NOTHING, so a replayed or reordered webhook, a retried job or two workers
+ * record one event, and no statement fails inside the caller's transaction (a failed statement
+ * would abort a PostgreSQL transaction). Deliveries are claimed, retried and parked as the
+ * notification outbox's messages are (models/outbox.server.ts).
+ */
+import { randomUUID } from "node:crypto";
+
+import { isSqliteTx, sqliteTime, type Db, type Tx } from "../db.server";
+import {
+  EVENT_DESTINATIONS,
+  EVENT_VERSION,
+  type EventDataOf,
+  type EventEnvelope,
+  type EventType,
+} from "../domain/events/catalog";
+import { keyset, pageOf, type PageRequest } from "../utils/paging.server";
+
+export interface EventInput<T extends EventType> {
+  shop: string;
+  type: T;
+  /** The cause, unique per shop and type: "order:<gid>", "<return case id>", "<shipment gid>". */
+  key: string;
+  occurredAt: Date;
+  order?: { id: string; name: string | null } | null;
+  customer?: { id: string | null } | null;
+  data: EventDataOf[T];
+}
+
+/** Records an event and its deliveries once; true when this call recorded it. */
+export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput<T>): Promise<boolean> {
+  const envelope: EventEnvelope<T> = {
+    type: input.type,
+    version: EVENT_VERSION[input.type],
+    occurredAt: input.occurredAt.toISOString(),
+    order: input.order ?? null,
+    customer: input.customer ?? null,
+    data: input.data,
+  };
+  const id = randomUUID();
+  const inserted = await tx.$executeRawUnsafe(
+    `INSERT INTO "AppEvent" ("id", "shop", "type", "version", "key", "payload",
+       "orderShopifyId", "customerShopifyId", "occurredAt", "createdAt")
+     VALUES (${params(tx, 10)}) ON CONFLICT ("shop", "type", "key") DO NOTHING`,
+    id,
+    input.shop,
+    input.type,
+    envelope.version,
+    input.key,
+    JSON.stringify(envelope),
+    input.order?.id ?? null,
+    input.customer?.id ?? null,
+    timeValue(tx, input.occurredAt),
+    timeValue(tx, new Date()),
+  );
+  if (inserted !== 1) return false;
+  await tx.eventDelivery.createMany({
+    data: EVENT_DESTINATIONS.map((destination) => ({
+      shop: input.shop,
+      eventId: id,
+      destination,
+      nextAttemptAt: input.occurredAt,
+    })),
+  });
+  return true;
+}
+
+function params(tx: Tx, count: number): string {
+  return Array.from({ length: count }, (_, i) => (isSqliteTx(tx) ? "?" : `$${i + 1}`)).join(", ");
+}
+
+/** As models/batch-sql.server.ts writes times: the text each database's driver adapter reads back. */
+function timeValue(tx: Tx, at: Date): string {
+  return isSqliteTx(tx) ? sqliteTime(at) : at.toISOString();
+}
+
+const CLAIMABLE = ["pending", "retrying"];
+
+/** Claims due deliveries, each by a conditional update, so one sender gets each (a dead one's lease runs out). */
+export async function claimDueDeliveries(db: Db, now: Date, limit: number, leaseMs = 120_000) {
+  const due = {
+    OR: [
+      { status: { in: CLAIMABLE }, nextAttemptAt: { lte: now } },
+      { status: "sending", lockedUntil: { lt: now } },
+    ],
+  };
+  const rows = await db.eventDelivery.findMany({
+    where: due,
+    orderBy: { nextAttemptAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
+  const claimed = [];
+  for (const { id } of rows) {
+    const { count } = await db.eventDelivery.updateMany({
+      where: { id, ...due },
+      data: { status: "sending", lockedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
+    });
+    if (count === 1)
+      claimed.push(await db.eventDelivery.findUniqueOrThrow({ where: { id }, include: { event: true } }));
+  }
+  return claimed;
+}
+
+export type DeliveryResult =
+  | { status: "sent"; at: Date }
+  | { status: "retrying"; error: string; nextAttemptAt: Date }
+  | { status: "parked" | "skipped"; error: string };
+
+export async function markDelivery(db: Db, id: string, result: DeliveryResult) {
+  const data =
+    result.status === "sent"
+      ? { status: "sent", sentAt: result.at, lastError: null }
+      : result.status === "retrying"
+        ? { status: "retrying", lastError: result.error.slice(0, 1000), nextAttemptAt: result.nextAttemptAt }
+        : { status: result.status, lastError: result.error.slice(0, 1000) };
+  await db.eventDelivery.update({ where: { id }, data: { ...data, lockedUntil: null } });
+}
+
+/** The Sync page's Retry: a parked (or waiting) delivery goes again now, with its tries counted afresh. */
+export async function retryDelivery(db: Db, shop: string, id: string, now: Date): Promise<boolean> {
+  const { count } = await db.eventDelivery.updateMany({
+    where: { id, shop, status: { in: ["parked", "retrying"] } },
+    data: { status: "pending", attempts: 0, nextAttemptAt: now, lockedUntil: null },
+  });
+  return count === 1;
+}
+
+/** A shop's deliveries that did not go through (parked or waiting to retry), newest first. */
+export async function troubledDeliveries(db: Db, shop: string, request: PageRequest) {
+  const page = keyset(request, "createdAt", "desc");
+  const rows = await db.eventDelivery.findMany({
+    where: { shop, status: { in: ["parked", "retrying"] }, ...page.where },
+    orderBy: page.orderBy,
+    take: page.take,
+    select: {
+      id: true,
+      destination: true,
+      status: true,
+      attempts: true,
+      lastError: true,
+      nextAttemptAt: true,
+      createdAt: true,
+      event: { select: { type: true, key: true, occurredAt: true } },
+    },
+  });
+  return pageOf(rows, request, (r) => ({ at: r.createdAt.toISOString(), id: r.id }));
+}
+
+/** Counts of a shop's deliveries by destination and status (the Sync page). */
+export async function deliveryCounts(db: Db, shop: string) {
+  const rows = await db.eventDelivery.groupBy({
+    by: ["destination", "status"],
+    where: { shop },
+    _count: { _all: true },
+  });
+  return rows.map((r) => ({ destination: r.destination, status: r.status, count: r._count._all }));
+}
+
+/** Events of a shop, newest first (tests, the demo). */
+export function listEvents(db: Db, shop: string, take = 50) {
+  return db.appEvent.findMany({
+    where: { shop },
+    orderBy: { createdAt: "desc" },
+    take: Math.min(take, 500),
+    include: { deliveries: true },
+  });
+}
+
+/** Compliance: the events about a customer or their orders. */
+function aboutSubject(subject: { customerShopifyId: string | null; orderShopifyIds: string[] }) {
+  const or: object[] = [];
+  if (subject.customerShopifyId) or.push({ customerShopifyId: subject.customerShopifyId });
+  if (subject.orderShopifyIds.length) or.push({ orderShopifyId: { in: subject.orderShopifyIds } });
+  return or;
+}
+
+export async function exportCustomerEvents(
+  db: Db,
+  shop: string,
+  subject: { customerShopifyId: string | null; orderShopifyIds: string[] },
+) {
+  const or = aboutSubject(subject);
+  if (!or.length) return [];
+  const rows = await db.appEvent.findMany({
+    where: { shop, OR: or },
+    select: { type: true, payload: true, occurredAt: true },
+  });
+  return rows.map((r) => ({ type: r.type, occurredAt: r.occurredAt, payload: JSON.parse(r.payload) as unknown }));
+}
+
+/** customers/redact: an event is about the shopper through and through, so it goes, deliveries with it. */
+export async function redactCustomerEvents(
+  db: Db,
+  shop: string,
+  subject: { customerShopifyId: string | null; orderShopifyIds: string[] },
+) {
+  const or = aboutSubject(subject);
+  if (or.length) await db.appEvent.deleteMany({ where: { shop, OR: or } });
+}
+
+export async function deleteShopEvents(db: Db, shop: string) {
+  await db.appEvent.deleteMany({ where: { shop } });
+}
