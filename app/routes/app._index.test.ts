@@ -152,7 +152,8 @@ describe("the setup guide on the admin home", () => {
     const shop = session.shop;
 
     const policy = await getReturnPolicy(t.db, shop);
-    expect(await saveReturnPolicyFields(t.db, shop, { ...policy, windowDays: 45 }, null)).toMatchObject({ ok: true });
+    const saved = { ...policy, windowDays: 45, returnAddress: "1 Main St" };
+    expect(await saveReturnPolicyFields(t.db, shop, saved, null)).toMatchObject({ ok: true });
     expect(await done()).toMatchObject({ "return-policy": true, loyalty: false, "business-hours": false });
 
     const loyalty = await loadLoyaltySettings(t.db, shop);

@@ -76,6 +76,9 @@ beforeAll(async () => {
   process.env.DATABASE_URL = t.url;
   smtp = await startCaptureSmtp(0);
   world = await build();
+  // Returns go to an address (the policy page refuses returns on without one).
+  const { getReturnPolicy, saveReturnPolicy } = await import("../services/returns/policy.server");
+  await saveReturnPolicy(t.db, TEST_SHOP, { ...(await getReturnPolicy(t.db, TEST_SHOP)), returnAddress: "1 Main St" });
   [emails, policyPage] = (await Promise.all([
     import("./app.returns.emails"),
     import("./app.returns.policy"),

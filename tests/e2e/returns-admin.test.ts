@@ -96,6 +96,8 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     await expect(app.getByText(/does not meet Built for Shopify's requirement/).count()).resolves.toBe(1);
     await lookup.check();
     await app.getByRole("heading", { name: "Does not meet Built for Shopify" }).waitFor();
+    // Returns on need somewhere to go: the page refuses to save them without an address.
+    await app.getByLabel("Return address").fill("Northwind Goods, 1 Main St, Portland");
     await page.locator("#savebar[data-open='true'] #save").click();
     await toast(page, "Return policy saved");
     await page.screenshot({ path: screenshotPath("returns-policy-lookup-on-en"), fullPage: true });
@@ -124,6 +126,7 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     // Each chosen collection can be taken off again.
     await app.getByRole("button", { name: "Remove Home" }).click();
     await app.getByText("Collections excluded (1)").waitFor();
+    await app.getByLabel("Return address").fill("Northwind Goods, 1 Main St, Portland");
     await page.locator("#savebar[data-open='true'] #save").click();
     await toast(page, "Return policy saved");
     await page.screenshot({ path: screenshotPath("returns-policy-collections-en"), fullPage: true });

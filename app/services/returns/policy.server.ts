@@ -184,6 +184,8 @@ export async function saveReturnPolicyFields(
   shop: string,
   input: unknown,
   expected: ExpectedVersion,
+  /** The policy page asks for a return address while returns are on; the setup guide's one-click defaults do not. */
+  options: { requireAddress?: boolean } = { requireAddress: true },
 ): Promise<SavePolicyFieldsResult> {
   // A page that cannot be saved anyway is told so first, rather than asked to fix its fields.
   // Checked again in the transaction; this only spares the merchant wasted work.
@@ -191,7 +193,7 @@ export async function saveReturnPolicyFields(
   // The emails are not this page's to change; any valid value stands in for them while the rest is checked.
   const checked = validatePolicy(
     input && typeof input === "object" ? { ...input, notifications: DEFAULT_RETURN_POLICY.notifications } : input,
-    { requireAddress: true },
+    { requireAddress: options.requireAddress !== false },
   );
   if (!checked.ok) return checked;
   const saved = await replaceStoredPart(db, shop, returnPolicyVersion, expected, (stored) => ({

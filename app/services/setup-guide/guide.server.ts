@@ -304,7 +304,10 @@ export async function runSetupAction(
       if (await returnPolicySaved(db, shop)) return alreadySet("setup.error.alreadySaved.returnPolicy");
       // Saved only while the stored policy is still the default (a save elsewhere meanwhile wins).
       const policy = await getReturnPolicy(db, shop);
-      const saved = await saveReturnPolicyFields(db, shop, DEFAULT_RETURN_POLICY, returnPolicyVersion(policy));
+      // The defaults as they are (no address yet): the policy page asks for it before its next save.
+      const saved = await saveReturnPolicyFields(db, shop, DEFAULT_RETURN_POLICY, returnPolicyVersion(policy), {
+        requireAddress: false,
+      });
       if (!saved.ok) {
         if ("conflict" in saved) return alreadySet("setup.error.alreadySaved.returnPolicy");
         throw new Error(`The default return policy did not validate: ${saved.problems[0]?.message}`);
