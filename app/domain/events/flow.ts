@@ -388,28 +388,4 @@ export const FLOW_ACTIONS: FlowAction[] = [
       },
     ],
   },
-  {
-    handle: "aftercare-tracking-email",
-    name: "Send a tracking update email",
-    description: "Emails the shopper where each shipment of the order is now, with its tracking link.",
-    path: "/flow/actions/aftercare-tracking-email",
-    fields: [{ type: "order_reference", description: "The order", required: true }],
-  },
-  {
-    handle: "aftercare-tag-by-tier",
-    name: "Tag customer by loyalty tier",
-    description:
-      "Tags the customer with their loyalty tier (a tag starting with the prefix) and removes other tier tags.",
-    path: "/flow/actions/aftercare-tag-by-tier",
-    fields: [
-      { type: "customer_reference", description: "The customer", required: true },
-      {
-        type: "single_line_text_field",
-        key: "prefix",
-        name: "Tag prefix",
-        description: "For example 'Tier: '",
-        required: false,
-      },
-    ],
-  },
 ];

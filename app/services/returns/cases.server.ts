@@ -203,6 +203,11 @@ export interface CreateReturnInput {
 
 export type ReturnCaseWithLines = NonNullable<Awaited<ReturnType<typeof findReturnCase>>>;
 
+/** A case by the number the merchant and shopper see ("1001-R1"), or null. */
+export function findReturnCaseByNumber(db: Db, shop: string, number: string) {
+  return db.returnCase.findUnique({ where: { shop_number: { shop, number } }, select: { id: true, status: true } });
+}
+
 export function findReturnCase(db: Db, shop: string, id: string) {
   return db.returnCase.findFirst({ where: { shop, id }, include: { lines: true } });
 }

@@ -1,0 +1,117 @@
+/**
+ * Shopify Flow's actions on Aftercare (domain/events/flow.ts, FLOW_ACTIONS): a workflow's step
+ * POSTs a JSON body signed with the app's secret (X-Shopify-Hmac-Sha256, base64 HMAC-SHA256 of
+ * the raw body). The signature is checked before anything is read; the step's action_run_id keys
+ * what it books, so Flow retrying a step does it once. Bad input answers 4xx with a message
+ * (Flow fails the step and does not retry); a failure on our side answers 5xx (Flow retries).
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+import type { Db } from "../../db.server";
+import { FLOW_ACTIONS } from "../../domain/events/flow";
+import { gid } from "../../domain/shared/shopify-ids";
+import type { AdminClient } from "../../shopify/admin.server";
+import { adjustPoints } from "../loyalty/admin.server";
+import { findMemberByCustomer } from "../loyalty/members.server";
+import { LoyaltyError } from "../loyalty/redemption.server";
+import { findReturnCaseByNumber } from "../returns/cases.server";
+import { ReturnsError } from "../returns/errors.server";
+import { approveReturn, declineReturn } from "../returns/workflow.server";
+
+export interface FlowActionDeps {
+  db: Db;
+  secret: string;
+  now: Date;
+  /** The shop's Admin API (offline session), for actions that change Shopify too. */
+  adminFor: (shop: string) => Promise<AdminClient>;
+}
+
+export interface FlowActionAnswer {
+  status: number;
+  body: { message: string };
+}
+
+const answer = (status: number, message: string): FlowActionAnswer => ({ status, body: { message } });
+
+export function verifyFlowSignature(rawBody: string, header: string | null, secret: string): boolean {
+  if (!header) return false;
+  const expected = createHmac("sha256", secret).update(rawBody).digest();
+  const given = Buffer.from(header, "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+interface FlowActionRequest {
+  shopify_domain?: unknown;
+  action_run_id?: unknown;
+  handle?: unknown;
+  properties?: Record<string, unknown>;
+}
+
+export async function runFlowAction(
+  deps: FlowActionDeps,
+  handle: string,
+  rawBody: string,
+  signature: string | null,
+): Promise<FlowActionAnswer> {
+  if (!verifyFlowSignature(rawBody, signature, deps.secret))
+    return answer(401, "The request is not signed by Shopify.");
+  if (!FLOW_ACTIONS.some((a) => a.handle === handle)) return answer(404, `Aftercare has no Flow action '${handle}'.`);
+  let body: FlowActionRequest;
+  try {
+    body = JSON.parse(rawBody) as FlowActionRequest;
+  } catch {
+    return answer(400, "The body is not JSON.");
+  }
+  const shop = typeof body.shopify_domain === "string" ? body.shopify_domain : "";
+  const runId = typeof body.action_run_id === "string" ? body.action_run_id : "";
+  const props = body.properties ?? {};
+  if (!shop || !runId || body.handle !== handle) return answer(400, "The request names no shop, run or this action.");
+  const shopRow = await deps.db.shop.findUnique({ where: { domain: shop }, select: { domain: true } });
+  if (!shopRow) return answer(404, `Aftercare is not installed on ${shop}.`);
+  try {
+    if (handle === "aftercare-adjust-points") return await adjust(deps, shop, runId, props);
+    return await returnStep(deps, shop, handle, props);
+  } catch (error) {
+    if (error instanceof ReturnsError || error instanceof LoyaltyError)
+      return answer(error.status >= 500 ? 502 : 422, error.message);
+    throw error;
+  }
+}
+
+async function adjust(deps: FlowActionDeps, shop: string, runId: string, props: Record<string, unknown>) {
+  const customerId = String(props.customer_id ?? "");
+  const points = props.points;
+  const reason = typeof props.reason === "string" ? props.reason.trim() : "";
+  if (!/^\d+$/.test(customerId)) return answer(422, "customer_id must be the customer's numeric id.");
+  if (typeof points !== "number" || !Number.isInteger(points) || points === 0 || Math.abs(points) > 1_000_000)
+    return answer(422, "points must be a whole number other than 0, at most 1,000,000 either way.");
+  if (reason.length < 3 || reason.length > 200) return answer(422, "reason must say why, in 3 to 200 characters.");
+  const member = await findMemberByCustomer(deps.db, shop, gid("Customer", customerId));
+  if (!member) return answer(422, `Customer ${customerId} is not a member of the loyalty program.`);
+  // The run id keys the entry: Flow retrying this step books nothing more.
+  const result = await adjustPoints(deps.db, shop, {
+    memberId: member.id,
+    points,
+    reason,
+    actor: "Shopify Flow",
+    token: `flow-${runId}`.slice(0, 64),
+    now: deps.now,
+  });
+  return answer(200, result.status === "duplicate" ? "Already done for this run." : `Booked ${points} points.`);
+}
+
+async function returnStep(deps: FlowActionDeps, shop: string, handle: string, props: Record<string, unknown>) {
+  const number = typeof props.return_number === "string" ? props.return_number.trim() : "";
+  const found = number ? await findReturnCaseByNumber(deps.db, shop, number) : null;
+  if (!found) return answer(422, `There is no return ${number || "(empty)"} in Aftercare.`);
+  const wf = { db: deps.db, admin: await deps.adminFor(shop), secret: deps.secret, now: deps.now };
+  if (handle === "aftercare-approve-return") {
+    if (found.status === "approved") return answer(200, "Already approved.");
+    await approveReturn(shop, found.id, wf);
+    return answer(200, `Return ${number} approved.`);
+  }
+  const reason = typeof props.reason === "string" ? props.reason.trim().toUpperCase() : "";
+  const note = typeof props.note === "string" ? props.note : "";
+  await declineReturn(shop, found.id, { reason, note }, wf);
+  return answer(200, `Return ${number} declined.`);
+}
