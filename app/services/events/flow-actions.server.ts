@@ -10,6 +10,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Db } from "../../db.server";
 import { FLOW_ACTIONS } from "../../domain/events/flow";
 import { gid } from "../../domain/shared/shopify-ids";
+import { shopInstallState } from "../../models/shop.server";
 import type { AdminClient } from "../../shopify/admin.server";
 import { adjustPoints } from "../loyalty/admin.server";
 import { findMemberByCustomer } from "../loyalty/members.server";
@@ -66,8 +67,8 @@ export async function runFlowAction(
   const runId = typeof body.action_run_id === "string" ? body.action_run_id : "";
   const props = body.properties ?? {};
   if (!shop || !runId || body.handle !== handle) return answer(400, "The request names no shop, run or this action.");
-  const shopRow = await deps.db.shop.findUnique({ where: { domain: shop }, select: { domain: true } });
-  if (!shopRow) return answer(404, `Aftercare is not installed on ${shop}.`);
+  const installed = await shopInstallState(deps.db, shop);
+  if (!installed || installed.uninstalledAt) return answer(404, `Aftercare is not installed on ${shop}.`);
   try {
     if (handle === "aftercare-adjust-points") return await adjust(deps, shop, runId, props);
     return await returnStep(deps, shop, handle, props);
