@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
+import { processingWebhookFetch } from "../../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../../sandbox/engine/testing";
 import { adminClient } from "../../shopify/admin.server";
 import { memberForCustomer } from "../loyalty/members.server";
@@ -17,7 +18,11 @@ const SHOP = TEST_SHOP;
 const secret = process.env.SHOPIFY_API_SECRET!;
 const NOW = new Date("2026-06-01T12:00:00Z");
 let t: TestDatabase;
-const world = testSandbox({ apiSecret: secret });
+// Webhooks go through the real intake into whichever database the test uses now.
+const world = testSandbox({
+  apiSecret: secret,
+  webhookFetch: async (request) => processingWebhookFetch(t.db, secret)(request),
+});
 
 /** The app's action endpoint in-process: what the route does with the request Flow sends. */
 const appFetch = (async (url: URL | string, init?: RequestInit) => {
@@ -88,6 +93,45 @@ describe("Flow actions", () => {
       status: 422,
       body: { message: "There is no return 9999-R1 in Aftercare." },
     });
+  });
+
+  it("approves and declines returns by their number, in Aftercare and in Shopify", async () => {
+    const { sandbox, mug, candle } = world;
+    const lin = sandbox.createCustomer({ shop: SHOP, email: "lin@example.com", state: "ENABLED" });
+    const orders = [mug, candle].map((product) => {
+      const order = sandbox.placeOrder({
+        shop: SHOP,
+        customer: lin.id,
+        lines: [{ variantId: product.variants[0].id, quantity: 1 }],
+        paid: true,
+      });
+      sandbox.fulfil({ shop: SHOP, order: order.id, trackingCompany: "UPS", trackingNumber: `1Z${order.id}` });
+      return sandbox.requestReturn({ shop: SHOP, order: order.id });
+    });
+    await sandbox.flush();
+    const cases = await t.db.returnCase.findMany({ where: { shop: SHOP }, orderBy: { number: "asc" } });
+    expect(cases).toHaveLength(2);
+    const approved = await run("aftercare-approve-return", { return_number: cases[0].number });
+    expect(approved).toMatchObject({ status: 200, body: { message: `Return ${cases[0].number} approved.` } });
+    const declined = await run("aftercare-decline-return", {
+      return_number: cases[1].number,
+      reason: "FINAL_SALE",
+      note: "",
+    });
+    expect(declined.status).toBe(200);
+    const after = await t.db.returnCase.findMany({ where: { shop: SHOP }, orderBy: { number: "asc" } });
+    expect(after.map((c) => c.status)).toEqual(["approved", "declined"]);
+    const inShopify = orders.map(
+      (r) =>
+        sandbox.state
+          .shop(SHOP)
+          .orders.flatMap((o) => o.returns)
+          .find((x) => x.id === r.id)?.status,
+    );
+    expect(inShopify).toEqual(["open", "declined"]);
+    expect(
+      await run("aftercare-decline-return", { return_number: cases[0].number, reason: "NOT_A_REASON" }),
+    ).toMatchObject({ status: 422 });
   });
 
   it("refuses a request Shopify did not sign", async () => {
