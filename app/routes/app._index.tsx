@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useLocation, useRevalidator } from "@remix-run/react";
+import { Form, useLoaderData, useLocation, useNavigate, useRevalidator } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -25,6 +25,8 @@ import { computeDashboard, type DashboardFigure } from "../services/dashboard/re
 import { isSetupIntent, loadSetupGuide, runSetupAction } from "../services/setup-guide/guide.server";
 import { SetupGuide, ShowSetupGuide } from "../components/SetupGuide";
 import { DownloadButton } from "../components/DownloadButton";
+import { PeriodPicker } from "../components/dashboard/PeriodPicker";
+import { localDate } from "../domain/tracking/calendar";
 import { useAdminFormat, useAdminLocale, useT } from "../locales/admin/use-admin-language";
 import type { AdminFormat } from "../locales/admin/format";
 import type { AdminMessageKey, Said, Translate } from "../locales/admin";
@@ -50,7 +52,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   ]);
   // The return reasons' names as the merchant wrote them, per language (the figures carry their codes).
   const reasonNames = Object.fromEntries(policy.reasons.map((r) => [r.id, r.label]));
-  return json({ ...dashboard, setup, reasonNames });
+  // The shop's today, for the period picker's ready-made periods.
+  return json({ ...dashboard, setup, reasonNames, today: localDate(now, dashboard.timeZone) });
 };
 
 const answer = (ok: boolean, message: string, status = 200, said?: Said) =>
@@ -171,6 +174,14 @@ export default function Dashboard() {
   const location = useLocation();
   const [from, setFrom] = useState(data.current.from);
   const [to, setTo] = useState(data.current.to);
+  const navigate = useNavigate();
+  // A chosen period opens the dashboard for it, keeping the rest of the address (the embedded query).
+  const showPeriod = (period: { from: string; to: string }) => {
+    const p = new URLSearchParams(location.search);
+    p.set("from", period.from);
+    p.set("to", period.to);
+    navigate(`/app?${p}`);
+  };
   const [client, setClient] = useState(false);
   useEffect(() => setClient(true), []);
   const locale = useAdminLocale();
@@ -208,6 +219,13 @@ export default function Dashboard() {
             </Text>
             <Form method="get">
               <InlineStack gap="300" blockAlign="end" wrap>
+                <PeriodPicker
+                  key={`${data.current.from}/${data.current.to}`}
+                  from={data.current.from}
+                  to={data.current.to}
+                  today={data.today}
+                  onApply={showPeriod}
+                />
                 <TextField
                   label={t("home.from")}
                   type="date"

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+
+import type { Db } from "../../app/db.server";
+import { presetPeriod } from "../../app/domain/dashboard/presets";
+import { localDate } from "../../app/domain/tracking/calendar";
+
+import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
+import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+
+// The dashboard's period in the admin frame: Polaris's date picker with ready-made periods, counted
+// in the shop's calendar (its today, not the browser's), opening the dashboard for the days chosen.
+describe.skipIf(!chromiumAvailable())("dashboard period picker, in the admin frame", () => {
+  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let browser: Browser;
+  let db: Db;
+
+  beforeAll(async () => {
+    demo = await startTestDemo(20);
+    db = openDb(demo.databaseUrl);
+    await waitForInboxDrained(db);
+    browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await db?.$disconnect();
+    await demo?.stop();
+  });
+
+  it("opens the last 7 days of the shop's calendar, and last year", async () => {
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: demo.shop } });
+    const zone = shop.ianaTimezone ?? "UTC";
+    const page = await newPage(browser, { width: 1280, height: 900 });
+    await page.goto(`${demo.sandboxUrl}/admin?path=${encodeURIComponent("/app")}&locale=en`);
+    const app = page.frameLocator("iframe#app");
+    const frameUrl = () =>
+      page
+        .frames()
+        .find((f) => f.name() === "app" || f.url().includes("/app"))
+        ?.url() ?? "";
+
+    for (const [preset, label] of [
+      ["last7", "Last 7 days"],
+      ["lastYear", "Last year"],
+    ] as const) {
+      const picker = app.locator("#period-picker");
+      await picker.waitFor({ timeout: 30_000 });
+      const apply = app.getByRole("button", { name: "Apply", exact: true });
+      // The server's HTML arrives before React answers clicks: click until the picker opens.
+      await expect
+        .poll(
+          async () => {
+            if (!(await apply.isVisible())) await picker.click();
+            return apply.isVisible();
+          },
+          { timeout: 30_000, intervals: [1000] },
+        )
+        .toBe(true);
+      await app.locator(".Polaris-OptionList-Option", { hasText: label }).click();
+      if (preset === "last7") await page.screenshot({ path: screenshotPath("admin-dashboard-period-picker-en") });
+      await apply.click();
+      const expected = presetPeriod(preset, localDate(new Date(), zone));
+      await expect.poll(frameUrl, { timeout: 30_000 }).toContain(`from=${expected.from}&to=${expected.to}`);
+      await expect.poll(() => picker.innerText(), { timeout: 30_000 }).toBe(label);
+    }
+    await page.screenshot({ path: screenshotPath("admin-dashboard-last-year-en"), fullPage: true });
+    await page.close();
+  });
+});
