@@ -33,7 +33,8 @@ export function PeriodPicker(props: {
 }) {
   const t = useT();
   const format = useAdminFormat();
-  const today = props.today as CivilDate;
+  // Without the shop's today (a page rendered from older data), the period's last day stands in.
+  const today = (props.today || props.to) as CivilDate;
   const [open, setOpen] = useState(false);
   const [range, setRange] = useState({ from: props.from, to: props.to });
   const [month, setMonth] = useState({ month: toDate(props.to).getMonth(), year: toDate(props.to).getFullYear() });
