@@ -17,6 +17,7 @@ import {
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 
+import { ColorField } from "../components/ColorField";
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
@@ -203,24 +204,12 @@ export default function TrackingSettingsPage() {
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
-                    <TextField
+                    <ColorField
                       label={t("trackingSettings.accentColor")}
                       value={settings.branding.accentColor}
                       onChange={(v) => update("branding", { accentColor: v })}
-                      autoComplete="off"
                       error={problemAt("branding.accentColor")}
                       helpText={t("trackingSettings.accentColorHelp")}
-                      prefix={
-                        <span
-                          style={{
-                            display: "inline-block",
-                            width: 16,
-                            height: 16,
-                            borderRadius: 4,
-                            background: settings.branding.accentColor,
-                          }}
-                        />
-                      }
                     />
                     <TextField
                       label={t("trackingSettings.logoUrl")}

@@ -53,7 +53,7 @@ describe.skipIf(!chromiumAvailable())("dashboard period picker, in the admin fra
             if (!(await apply.isVisible())) await picker.click();
             return apply.isVisible();
           },
-          { timeout: 30_000, intervals: [1000] },
+          { timeout: 30_000, interval: 1000 },
         )
         .toBe(true);
       await app.locator(".Polaris-OptionList-Option", { hasText: label }).click();
@@ -64,6 +64,34 @@ describe.skipIf(!chromiumAvailable())("dashboard period picker, in the admin fra
       await expect.poll(() => picker.innerText(), { timeout: 30_000 }).toBe(label);
     }
     await page.screenshot({ path: screenshotPath("admin-dashboard-last-year-en"), fullPage: true });
+    await page.close();
+  });
+
+  it("sets the tracking emails' accent colour with Polaris's colour picker", async () => {
+    const page = await newPage(browser, { width: 1280, height: 900 });
+    await page.goto(`${demo.sandboxUrl}/admin?path=${encodeURIComponent("/app/tracking")}&locale=en`);
+    const app = page.frameLocator("iframe#app");
+    const swatch = app.getByRole("button", { name: "Choose a colour" });
+    await swatch.waitFor({ timeout: 30_000 });
+    const picker = app.locator(".Polaris-ColorPicker");
+    await expect
+      .poll(
+        async () => {
+          if (!(await picker.isVisible())) await swatch.click();
+          return picker.isVisible();
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe(true);
+    const field = app.getByLabel("Accent colour");
+    const before = await field.inputValue();
+    // A click in the picker's colour square sets the field to the colour picked, as #rrggbb.
+    const square = app.locator(".Polaris-ColorPicker__MainColor");
+    const box = (await square.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.3);
+    await expect.poll(() => field.inputValue(), { timeout: 10_000 }).not.toBe(before);
+    expect(await field.inputValue()).toMatch(/^#[0-9a-f]{6}$/i);
+    await page.screenshot({ path: screenshotPath("admin-tracking-colour-picker-en") });
     await page.close();
   });
 });
