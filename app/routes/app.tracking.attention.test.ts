@@ -112,7 +112,7 @@ describe("Needs attention route", () => {
     expect((await load("after=bogus")).items[0].orderName).toBe(first.items[0].orderName);
   });
 
-  it("marks handled (kept, off the list) and notifies through the outbox; refuses the rest with a sentence", async () => {
+  it("marks handled (kept, off the list) and notifies through the outbox; refuses the rest in words", async () => {
     const handled = await act({ intent: "handled", subjectId: "gid://shopify/Fulfillment/0" });
     expect(handled).toEqual({ status: 200, body: expect.objectContaining({ ok: true }) });
     const list = await load("kind=exception");

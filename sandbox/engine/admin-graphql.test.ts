@@ -826,7 +826,8 @@ describe("returns and refunds", () => {
         const paidHook = JSON.parse(env.sandbox.webhooks.deliveries({ topic: "orders/paid" }).at(-1)!.body);
         expect(paidHook).toMatchObject({ total_outstanding: "0.00", financial_status: "paid" });
         expect(schemaErrors("orders/paid", paidHook)).toBeNull();
-        // Nothing more is owed once the exchange is processed either; the sandbox refuses an invoice then, loudly, since it does not model one for an order that owes nothing.
+        // Nothing more is owed once the exchange is processed either; the sandbox refuses an
+        // invoice then, loudly, since it does not model one for an order that owes nothing.
         await gql(processMutation, {
           input: {
             returnId: created.id,

@@ -25,7 +25,8 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const isEventType = (value: string): value is EventType => (EVENT_TYPES as readonly string[]).includes(value);
+export const isEventType = (value: string): value is EventType =>
+  (EVENT_TYPES as ReadonlyArray<string>).includes(value);
 
 /** Where events go. Every event is offered to every destination; a destination may skip one. */
 export const EVENT_DESTINATIONS = ["flow"] as const;
