@@ -1568,7 +1568,7 @@ const bulkPayload = (result: { operation: BulkOperation | null; userErrors: unkn
 
 /**
  * metafieldsSet for the app's own installation (app-data metafields) with the types the app
- * writes; any other owner or type is not implemented, loudly. Shopify checks the value against
+ * writes; any other owner or type is refused loudly (SANDBOX_NOT_IMPLEMENTED). Shopify checks the value against
  * its type and writes nothing when one input is wrong.
  */
 function setAppMetafields(ctx: GraphqlContext, inputs: Any[]) {
