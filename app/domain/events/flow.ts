@@ -388,4 +388,29 @@ export const FLOW_ACTIONS: FlowAction[] = [
       },
     ],
   },
+  {
+    handle: "aftercare-tracking-email",
+    name: "Send tracking update email",
+    description:
+      "Emails the shopper where their order's latest shipment is, with the tracking page's link, in their language.",
+    path: "/flow/actions/aftercare-tracking-email",
+    fields: [{ type: "order_reference", description: "The order whose shipment to report", required: true }],
+  },
+  {
+    handle: "aftercare-tag-by-tier",
+    name: "Tag customer by loyalty tier",
+    description:
+      "Adds a tag naming the member's loyalty tier to the customer and takes off the tags of the other tiers.",
+    path: "/flow/actions/aftercare-tag-by-tier",
+    fields: [
+      { type: "customer_reference", description: "The member", required: true },
+      {
+        type: "single_line_text_field",
+        key: "prefix",
+        name: "Tag prefix",
+        description: "Put before the tier's name (default 'Tier: ', giving 'Tier: Gold')",
+        required: false,
+      },
+    ],
+  },
 ];

@@ -11,13 +11,15 @@ import type { Db } from "../../db.server";
 import { FLOW_ACTIONS } from "../../domain/events/flow";
 import { gid } from "../../domain/shared/shopify-ids";
 import { shopInstallState } from "../../models/shop.server";
-import type { AdminClient } from "../../shopify/admin.server";
+import { ShopifyUserError, type AdminClient } from "../../shopify/admin.server";
 import { adjustPoints } from "../loyalty/admin.server";
 import { findMemberByCustomer } from "../loyalty/members.server";
 import { LoyaltyError } from "../loyalty/redemption.server";
 import { findReturnCaseByNumber } from "../returns/cases.server";
 import { ReturnsError } from "../returns/errors.server";
 import { approveReturn, declineReturn } from "../returns/workflow.server";
+import { tagCustomerByTier } from "../loyalty/tier-tags.server";
+import { sendTrackingEmailForFlow } from "../tracking/flow-email.server";
 
 export interface FlowActionDeps {
   db: Db;
@@ -71,10 +73,14 @@ export async function runFlowAction(
   if (!installed || installed.uninstalledAt) return answer(404, `Aftercare is not installed on ${shop}.`);
   try {
     if (handle === "aftercare-adjust-points") return await adjust(deps, shop, runId, props);
+    if (handle === "aftercare-tracking-email") return await trackingEmail(deps, shop, runId, props);
+    if (handle === "aftercare-tag-by-tier") return await tagByTier(deps, shop, props);
     return await returnStep(deps, shop, handle, props);
   } catch (error) {
     if (error instanceof ReturnsError || error instanceof LoyaltyError)
       return answer(error.status >= 500 ? 502 : 422, error.message);
+    // Shopify refusing the change (userErrors) will not get better by Flow retrying it.
+    if (error instanceof ShopifyUserError) return answer(422, `Shopify refused it: ${error.message}`);
     throw error;
   }
 }
@@ -115,4 +121,50 @@ async function returnStep(deps: FlowActionDeps, shop: string, handle: string, pr
   const note = typeof props.note === "string" ? props.note : "";
   await declineReturn(shop, found.id, { reason, note }, wf);
   return answer(200, `Return ${number} declined.`);
+}
+
+const numericIdOf = (value: unknown) => {
+  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+  return /^\d{1,20}$/.test(text) ? text : null;
+};
+
+async function trackingEmail(deps: FlowActionDeps, shop: string, runId: string, props: Record<string, unknown>) {
+  const orderId = numericIdOf(props.order_id);
+  if (!orderId) return answer(422, "order_id must be the order's numeric id.");
+  const outcome = await sendTrackingEmailForFlow(
+    deps.db,
+    shop,
+    { orderShopifyId: gid("Order", orderId), runId },
+    { secret: deps.secret, now: deps.now },
+  );
+  if (!outcome.ok) {
+    const why = {
+      no_order: `Aftercare does not know order ${orderId}.`,
+      no_email: `Order ${orderId} has no email address to write to.`,
+      no_shipment: `Order ${orderId} has no shipment with tracking yet.`,
+    }[outcome.problem];
+    return answer(422, why);
+  }
+  return answer(200, outcome.created ? `Tracking email (${outcome.milestone}) queued.` : "Already done for this run.");
+}
+
+async function tagByTier(deps: FlowActionDeps, shop: string, props: Record<string, unknown>) {
+  const customerId = numericIdOf(props.customer_id);
+  if (!customerId) return answer(422, "customer_id must be the customer's numeric id.");
+  if (props.prefix !== undefined && props.prefix !== null && typeof props.prefix !== "string")
+    return answer(422, "prefix must be text.");
+  const outcome = await tagCustomerByTier(
+    deps.db,
+    shop,
+    { customerShopifyId: gid("Customer", customerId), prefix: (props.prefix as string | undefined) || undefined },
+    await deps.adminFor(shop),
+  );
+  if (!outcome.ok)
+    return answer(
+      422,
+      outcome.problem === "not_member"
+        ? `Customer ${customerId} is not a member of the loyalty program.`
+        : "prefix must be at most 100 characters with no comma.",
+    );
+  return answer(200, outcome.added ? `Tagged '${outcome.added}'.` : "The member has no tier: tier tags removed.");
 }

@@ -1064,6 +1064,29 @@ export type CurrentAppInstallationQueryVariables = Exact<{ [key: string]: never;
 
 export type CurrentAppInstallationQuery = { currentAppInstallation: { id: string } };
 
+export type CustomerMetafieldsSetMutationVariables = Exact<{
+  metafields: Array<MetafieldsSetInput> | MetafieldsSetInput;
+}>;
+
+
+export type CustomerMetafieldsSetMutation = { metafieldsSet: { metafields: Array<{ id: string, namespace: string, key: string }> | null, userErrors: Array<{ field: Array<string> | null, message: string, code: MetafieldsSetUserErrorCode | null }> } | null };
+
+export type CustomerTagsAddMutationVariables = Exact<{
+  id: string;
+  tags: Array<string> | string;
+}>;
+
+
+export type CustomerTagsAddMutation = { tagsAdd: { userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
+
+export type CustomerTagsRemoveMutationVariables = Exact<{
+  id: string;
+  tags: Array<string> | string;
+}>;
+
+
+export type CustomerTagsRemoveMutation = { tagsRemove: { userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
+
 export type ExchangeProductSearchQueryVariables = Exact<{
   query: string;
   first: number;
