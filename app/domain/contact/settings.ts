@@ -156,6 +156,8 @@ const settingsSchema = z.object({
       npsDaysAfterDelivery: z.number().int().min(1).max(90).default(14),
     })
     .default({}),
+  /** Live chat's assistant, which answers while no agent is available (docs/decisions/0041). */
+  assistant: z.object({ enabled: z.boolean().default(true) }).default({}),
   /** Where replies to the shop's emails go; the shop's email when blank. */
   replyTo: z.string().trim().max(254).default(""),
 });
