@@ -12,12 +12,19 @@
  * have the model's shape. Keep these to reads of whole rows of one table, and to single-statement
  * writes whose SQL is the same on both databases (INSERT … ON CONFLICT).
  */
-import type { Db } from "../db.server";
-import { directReaderFor, isSqliteDb, sqliteTime } from "../db.server";
+import { directReaderFor, isSqliteDb, isSqliteTx, sqliteTime, type Db, type Tx } from "../db.server";
+
+/**
+ * Whether statements for this client are SQLite's: a client made by createDb, or the transaction
+ * client (tx) of one, which Prisma hands out as another object. Asking only the first wrote
+ * PostgreSQL's `$1` inside SQLite transactions, which SQLite reads as named parameters ("Too many
+ * parameter values were provided").
+ */
+const onSqlite = (db: Db | Tx): boolean => isSqliteDb(db as Db) || isSqliteTx(db as Tx);
 
 /** Placeholders for `values`, numbered from `from` (PostgreSQL: $1, $2 …; SQLite: ?). */
 export function placeholders(db: Db, count: number, from = 1): string {
-  return Array.from({ length: count }, (_, i) => (isSqliteDb(db) ? "?" : `$${from + i}`)).join(", ");
+  return Array.from({ length: count }, (_, i) => (onSqlite(db) ? "?" : `$${from + i}`)).join(", ");
 }
 
 /**
@@ -56,7 +63,7 @@ function bind(db: Db, sql: string, values: RawValue[]): [string, (string | numbe
     // and sort alike (SQLite keeps DateTime as ISO text with an offset; PostgreSQL parses it).
     args.push(
       value instanceof Date
-        ? isSqliteDb(db)
+        ? onSqlite(db)
           ? sqliteTime(value)
           : value.toISOString()
         : (value as string | number | null),
@@ -121,7 +128,7 @@ export const asNumber = (value: unknown): number =>
   value === null || value === undefined ? 0 : typeof value === "number" ? value : Number(value);
 
 /** Whether the database is SQLite, for the few expressions the two write differently. */
-export const isSqlite = (db: Db) => isSqliteDb(db);
+export const isSqlite = (db: Db) => onSqlite(db);
 
 /**
  * The local calendar day (YYYY-MM-DD) of the time in `column`: each span of `spans` (the period cut
@@ -132,12 +139,12 @@ export function localDay(db: Db, column: Sql, spans: ReadonlyArray<{ from: Date;
   const minutes = (offset: number) => Math.trunc(offset);
   const cases = spans.slice(1).map((span, i) => {
     const offset = minutes(spans[i].offsetMinutes);
-    return isSqliteDb(db)
+    return onSqlite(db)
       ? sql`WHEN ${column} < ${span.from} THEN ${sqlText(`'${offset >= 0 ? "+" : ""}${offset} minutes'`)} `
       : sql`WHEN ${column} < ${span.from} THEN ${sqlText(String(offset))} `;
   });
   const last = minutes(spans[spans.length - 1]?.offsetMinutes ?? 0);
-  if (isSqliteDb(db)) {
+  if (onSqlite(db)) {
     const modifier = (offset: number) => sqlText(`'${offset >= 0 ? "+" : ""}${offset} minutes'`);
     return cases.length
       ? sql`date(${column}, CASE ${joinSql(cases, "")}ELSE ${modifier(last)} END)`

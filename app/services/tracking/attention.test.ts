@@ -166,6 +166,25 @@ describe("Needs attention: one list, paged in the database", () => {
     expect(wild.rows).toEqual([]);
   });
 
+  it("reads the same pages through Prisma's raw query (a transaction's client, no direct reader)", async () => {
+    await placed(2001, 10 * 24);
+    await placed(2002, 8 * 24);
+    await failed(3001, 9 * 24, 9 * 24 - 5);
+    await failed(3002, 50, 6);
+    const direct = await attentionListPage(t.db, SHOP, NOW, ALL, first(2));
+    // A transaction's client is another object than the one createDb made: it has no direct reader,
+    // and the statement's placeholders must still be the database's own (SQLite read `$1` as a name).
+    const read = (filter: Parameters<typeof attentionListPage>[3], page: PageRequest) =>
+      t.db.$transaction((tx) => attentionListPage(tx as unknown as Db, SHOP, NOW, filter, page));
+    const one = await read(ALL, first(2));
+    expect(one).toEqual(direct);
+    const two = await read(ALL, { after: decode(one.next!), before: null, size: 2 });
+    expect(two.rows.map((r) => r.orderName)).toEqual(["#2002", "#3002"]);
+    const searched = await read({ kinds: ["exception"], search: "#300", sort: "newest" }, first(50));
+    expect(searched.rows.map((r) => r.orderName)).toEqual(["#3002", "#3001"]);
+    expect(searched.counts).toEqual({ exception: 2, attempted_delivery: 0, delayed: 0, unfulfilled: 0 });
+  });
+
   it("keeps 'handled' and shows the shipment again when a new problem begins", async () => {
     await placed(2001, 10 * 24);
     await failed(3001, 9 * 24, 9 * 24 - 5);
