@@ -1,0 +1,50 @@
+-- CreateTable
+CREATE TABLE "SmsSettings" (
+    "shop" TEXT NOT NULL,
+    "settings" TEXT NOT NULL DEFAULT '{}',
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "SmsSettings_pkey" PRIMARY KEY ("shop")
+);
+
+-- CreateTable
+CREATE TABLE "SmsOptOut" (
+    "shop" TEXT NOT NULL,
+    "phoneHash" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SmsOptOut_pkey" PRIMARY KEY ("shop","phoneHash")
+);
+
+-- CreateTable
+CREATE TABLE "SmsMessage" (
+    "id" TEXT NOT NULL,
+    "shop" TEXT NOT NULL,
+    "eventId" TEXT NOT NULL,
+    "eventType" TEXT NOT NULL,
+    "orderShopifyId" TEXT,
+    "to" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "segments" INTEGER NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'sending',
+    "providerSid" TEXT,
+    "error" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "SmsMessage_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "SmsMessage_eventId_key" ON "SmsMessage"("eventId");
+
+-- CreateIndex
+CREATE INDEX "SmsMessage_shop_createdAt_idx" ON "SmsMessage"("shop", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "SmsMessage_shop_orderShopifyId_idx" ON "SmsMessage"("shop", "orderShopifyId");
+
+-- CreateIndex
+CREATE INDEX "AppEvent_createdAt_idx" ON "AppEvent"("createdAt");
+
