@@ -60,6 +60,18 @@ const schema = z
           "(Shopify's app proxy is 1, a load balancer adds 1)",
       })
       .transform((v) => Number(v.trim())),
+    // Where Klaviyo's API lives (its official client's base URL): Klaviyo's own by default; the
+    // demo and tests point it at the sandbox's Klaviyo stand-in.
+    KLAVIYO_API_URL: z.string().url("must be a URL such as https://a.klaviyo.com").default("https://a.klaviyo.com"),
+    // Seals secrets merchants hand the app (a Klaviyo private key) at rest with AES-256-GCM: 32
+    // random bytes in base64 (`openssl rand -base64 32`). Outside production a fixed demo key is
+    // used when unset; production refuses to store a secret without it (docs/decisions/0043).
+    DATA_ENCRYPTION_KEY: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || Buffer.from(v, "base64").length === 32, {
+        message: "must be 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`",
+      }),
     MAIL_FROM: z
       .string()
       .default("Aftercare <notifications@aftercare.example.com>")

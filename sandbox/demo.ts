@@ -290,6 +290,8 @@ export async function startDemo(options: DemoOptions = {}) {
       SHOPIFY_APP_URL: appUrl,
       SHOPIFY_ADMIN_API_ORIGIN: sandboxUrl,
       APP_BRIDGE_URL: `${sandboxUrl}/app-bridge.js`,
+      // The sandbox's Klaviyo stand-in (sandbox/klaviyo.ts) takes the app's Klaviyo calls.
+      KLAVIYO_API_URL: `${sandboxUrl}/klaviyo`,
       SMTP_URL: `smtp://${host}:${smtp.port}`,
       MAIL_FROM: process.env.MAIL_FROM ?? `"${DEMO_SHOP.name}" <care@northwind.example>`,
     },

@@ -25,6 +25,7 @@ import type { CapturedMail } from "./smtp";
 import type { Sandbox } from "./engine";
 import { controlApi } from "./control-api";
 import { createCustomerAccounts } from "./customer-accounts/routes";
+import { createKlaviyoStandIn, KLAVIYO_DEMO_KEY, type KlaviyoStandIn } from "./klaviyo";
 
 export interface SandboxServerOptions {
   sandbox: Sandbox;
@@ -39,6 +40,8 @@ export interface SandboxServerOptions {
   onChange?: () => void;
   /** Where the customer-account extensions live (default: the repository's extensions/). */
   customerAccountExtensionsDir?: string;
+  /** The Klaviyo stand-in served at /klaviyo (default: a new one that accepts the demo key). */
+  klaviyo?: KlaviyoStandIn;
 }
 
 const MIME: Record<string, string> = {
@@ -112,7 +115,7 @@ function cookie(request: Request, name: string): string | null {
 
 export async function startSandboxServer(
   options: SandboxServerOptions,
-): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+): Promise<{ server: Server; url: string; klaviyo: KlaviyoStandIn; close(): Promise<void> }> {
   if (process.env.NODE_ENV === "production")
     throw new Error("The Shopify sandbox never runs with NODE_ENV=production.");
   const host = options.host ?? "127.0.0.1";
@@ -120,6 +123,7 @@ export async function startSandboxServer(
   const publicDir = join(import.meta.dirname, "public");
   const assetsDir = join(EXTENSION_DIR, "assets");
   const { sandbox } = options;
+  const klaviyo = options.klaviyo ?? createKlaviyoStandIn();
   let origin = "";
   const api = controlApi({
     sandbox,
@@ -335,6 +339,31 @@ export async function startSandboxServer(
       });
     }
 
+    // Klaviyo's API as the app's Klaviyo client reaches it (KLAVIYO_API_URL=<sandbox>/klaviyo).
+    if (path.startsWith("/klaviyo/")) return klaviyo.handle(request, path.slice("/klaviyo".length));
+    // What the Klaviyo stand-in received, and making it fail on demand.
+    if (path === "/control/api/klaviyo" && request.method === "GET")
+      return Response.json(
+        { demoKey: KLAVIYO_DEMO_KEY, events: klaviyo.events(), refused: klaviyo.refused() },
+        { headers: { "cache-control": "no-store" } },
+      );
+    if (path === "/control/api/klaviyo/fail" && request.method === "POST") {
+      const body = (await request.json().catch(() => ({}))) as { count?: unknown; status?: unknown };
+      const count = Number(body.count ?? 1);
+      const status = Number(body.status ?? 503);
+      if (
+        !Number.isInteger(count) ||
+        count < 0 ||
+        count > 1000 ||
+        !Number.isInteger(status) ||
+        status < 400 ||
+        status > 599
+      )
+        return Response.json({ error: "count must be 0 to 1000 and status an HTTP error status" }, { status: 400 });
+      klaviyo.failNext(count, status);
+      return Response.json({ message: `The next ${count} Klaviyo requests answer ${status}.` });
+    }
+
     // Driving the sandbox.
     if (path === "/control") return html(controlPage({ shop: options.shop, appUrl: options.appUrl }));
     if (path.startsWith("/control/api/")) return api(request, path.slice("/control/api/".length));
@@ -361,6 +390,7 @@ export async function startSandboxServer(
   return {
     server,
     url: origin,
+    klaviyo,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -13,11 +13,14 @@ import { isSqliteTx, sqliteTime, type Db, type Tx } from "../db.server";
 import {
   EVENT_DESTINATIONS,
   EVENT_VERSION,
+  type EventDestination,
   type EventDataOf,
   type EventEnvelope,
   type EventType,
 } from "../domain/events/catalog";
 import { keyset, pageOf, type PageRequest } from "../utils/paging.server";
+
+import { klaviyoWants } from "./klaviyo.server";
 
 export interface EventInput<T extends EventType> {
   shop: string;
@@ -58,7 +61,7 @@ export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput
   );
   if (inserted !== 1) return false;
   await tx.eventDelivery.createMany({
-    data: EVENT_DESTINATIONS.map((destination) => ({
+    data: (await destinationsOf(tx, input.shop, input.type)).map((destination) => ({
       shop: input.shop,
       eventId: id,
       destination,
@@ -66,6 +69,12 @@ export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput
     })),
   });
   return true;
+}
+
+/** Klaviyo gets a delivery only for the types the shop chose to send it, read in the event's transaction. */
+async function destinationsOf(tx: Tx, shop: string, type: EventType): Promise<EventDestination[]> {
+  const wanted = await klaviyoWants(tx, shop, type);
+  return EVENT_DESTINATIONS.filter((d) => d !== "klaviyo" || wanted);
 }
 
 function params(tx: Tx, count: number): string {
@@ -130,10 +139,10 @@ export async function retryDelivery(db: Db, shop: string, id: string, now: Date)
 }
 
 /** A shop's deliveries that did not go through (parked or waiting to retry), newest first. */
-export async function troubledDeliveries(db: Db, shop: string, request: PageRequest) {
+export async function troubledDeliveries(db: Db, shop: string, request: PageRequest, destination?: string) {
   const page = keyset(request, "createdAt", "desc");
   const rows = await db.eventDelivery.findMany({
-    where: { shop, status: { in: ["parked", "retrying"] }, ...page.where },
+    where: { shop, status: { in: ["parked", "retrying"] }, ...(destination ? { destination } : {}), ...page.where },
     orderBy: page.orderBy,
     take: page.take,
     select: {
@@ -145,6 +154,23 @@ export async function troubledDeliveries(db: Db, shop: string, request: PageRequ
       nextAttemptAt: true,
       createdAt: true,
       event: { select: { type: true, key: true, occurredAt: true } },
+    },
+  });
+  return pageOf(rows, request, (r) => ({ at: r.createdAt.toISOString(), id: r.id }));
+}
+
+/** What went to one destination, newest first, a keyset page at a time (the Klaviyo page's "sent"). */
+export async function sentDeliveries(db: Db, shop: string, destination: string, request: PageRequest) {
+  const page = keyset(request, "createdAt", "desc");
+  const rows = await db.eventDelivery.findMany({
+    where: { shop, destination, status: "sent", ...page.where },
+    orderBy: page.orderBy,
+    take: page.take,
+    select: {
+      id: true,
+      sentAt: true,
+      createdAt: true,
+      event: { select: { type: true, occurredAt: true, orderShopifyId: true, payload: true } },
     },
   });
   return pageOf(rows, request, (r) => ({ at: r.createdAt.toISOString(), id: r.id }));

@@ -89,6 +89,16 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
       <tbody id="webhooks"></tbody>
     </table>
   </section>
+  <section class="wide" id="klaviyo">
+    <h2>Klaviyo (local stand-in)</h2>
+    <p>Connect Klaviyo in the app with the key <code id="klaviyo-key"></code>. Events the app sends appear here,
+      checked against Klaviyo's API definitions.
+      <button type="button" id="klaviyo-fail">Fail the next 3 requests</button></p>
+    <table>
+      <thead><tr><th>When</th><th>Metric</th><th>Profile</th><th>Unique id</th></tr></thead>
+      <tbody id="klaviyo-events"></tbody>
+    </table>
+  </section>
   <section class="wide">
     <h2>Mail the app sent</h2>
     <table><thead><tr><th>When</th><th>To</th><th>Subject</th></tr></thead><tbody id="mail"></tbody></table>
@@ -160,7 +170,29 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
       ]));
     });
   }
+  document.getElementById("klaviyo-fail").onclick = function () {
+    fetch("/control/api/klaviyo/fail", { method: "POST", body: JSON.stringify({ count: 3, status: 503 }) })
+      .then(function (r) { return r.json(); })
+      .then(function (b) { result.textContent = b.message || b.error; });
+  };
+  function refreshKlaviyo() {
+    fetch("/control/api/klaviyo").then(function (r) { return r.json(); }).then(function (k) {
+      document.getElementById("klaviyo-key").textContent = k.demoKey;
+      var tbody = document.getElementById("klaviyo-events");
+      tbody.textContent = "";
+      k.events.slice(-30).reverse().forEach(function (e) {
+        var p = e.body.data.attributes.profile.data.attributes || {};
+        tbody.appendChild(el("tr", {}, [
+          el("td", { text: new Date(e.receivedAt).toLocaleTimeString() }),
+          el("td", { text: e.metric + (e.duplicate ? " (repeat, not recorded)" : "") }),
+          el("td", { text: [p.email, p.phone_number].filter(Boolean).join(" · ") }),
+          el("td", { text: e.uniqueId || "" }),
+        ]));
+      });
+    });
+  }
   function refresh() {
+    refreshKlaviyo();
     fetch("/control/api/state").then(function (r) { return r.json(); }).then(function (s) {
       var customer = document.getElementById("po-customer");
       if (!customer.options.length) {

@@ -28,8 +28,11 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const isEventType = (value: string): value is EventType =>
   (EVENT_TYPES as ReadonlyArray<string>).includes(value);
 
-/** Where events go. Every event is offered to every destination; a destination may skip one. */
-export const EVENT_DESTINATIONS = ["flow"] as const;
+/**
+ * Where events go. Every event is offered to every destination (a destination may skip one),
+ * except Klaviyo, which gets only the types a shop chose to send it (docs/decisions/0043).
+ */
+export const EVENT_DESTINATIONS = ["flow", "klaviyo"] as const;
 export type EventDestination = (typeof EVENT_DESTINATIONS)[number];
 
 export interface ShipmentData {

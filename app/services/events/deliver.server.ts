@@ -20,7 +20,8 @@ export class PermanentDeliveryError extends Error {}
 
 export interface EventDestinationAdapter {
   name: EventDestination;
-  deliver(shop: string, event: EventEnvelope): Promise<DestinationOutcome>;
+  /** `meta.eventId` is the event's own id, stable across tries (a destination's idempotency key). */
+  deliver(shop: string, event: EventEnvelope, meta: { eventId: string }): Promise<DestinationOutcome>;
 }
 
 export interface EventDeliveryReport {
@@ -51,7 +52,9 @@ export async function deliverDueEvents(deps: {
       continue;
     }
     try {
-      const outcome = await adapter.deliver(row.shop, JSON.parse(row.event.payload) as EventEnvelope);
+      const outcome = await adapter.deliver(row.shop, JSON.parse(row.event.payload) as EventEnvelope, {
+        eventId: row.eventId,
+      });
       if (outcome.status === "sent") {
         await markDelivery(deps.db, row.id, { status: "sent", at: now });
         report.sent++;

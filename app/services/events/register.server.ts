@@ -5,9 +5,12 @@
 import { registerPeriodicTask } from "../../jobs/scheduler.server";
 import { deleteShopEvents, exportCustomerEvents, redactCustomerEvents } from "../../models/events.server";
 import { registerPersonalDataArea } from "../compliance.server";
+import { env } from "../../env.server";
+import { klaviyoApi } from "../klaviyo/client.server";
+import { klaviyoDestination } from "../klaviyo/destination.server";
 
-import { deliverDueEvents } from "./deliver.server";
 import { flowDestination } from "./flow.server";
+import { deliverDueEvents } from "./deliver.server";
 
 /** Flow through the shop's offline session, as the other background work reaches Shopify. */
 export const flowThroughOfflineSession = flowDestination(async (shop) => {
@@ -26,7 +29,12 @@ export function registerEvents() {
     name: "events.deliver",
     everyMs: 5_000,
     leaseMs: 5 * 60_000,
-    run: ({ db, now }) => deliverDueEvents({ db, destinations: [flowThroughOfflineSession], now }),
+    run: ({ db, now }) =>
+      deliverDueEvents({
+        db,
+        destinations: [flowThroughOfflineSession, klaviyoDestination({ db, api: klaviyoApi(env().KLAVIYO_API_URL) })],
+        now,
+      }),
   });
   registerPersonalDataArea({
     name: "events",

@@ -17,6 +17,8 @@ import { customerFirstName } from "../../models/customers.server";
 import { shopProfile } from "../../models/shop.server";
 import { renderEmail, type RenderedEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
+import { messageSender } from "../klaviyo/settings.server";
+import type { EventType } from "../../domain/events/catalog";
 import { signLinkToken } from "../link-token.server";
 
 export const RETURNS_NOTIFICATION_KIND = "returns";
@@ -173,6 +175,10 @@ export async function notifyReturn(
       orderShopifyId: ret.orderShopifyId,
       customerShopifyId: ret.customerShopifyId,
       ...(policy.notifications.enabled ? {} : { status: "skipped" as const, note: "return emails are switched off" }),
+      // The merchant handed this message to Klaviyo (docs/decisions/0043): logged as skipped, never mailed.
+      ...((await messageSender(db, shop, `return.${milestone}` as EventType)) === "klaviyo"
+        ? { status: "skipped" as const, note: "Klaviyo sends this message" }
+        : {}),
     },
     deps.now,
   );

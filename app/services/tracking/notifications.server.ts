@@ -19,6 +19,7 @@ import { enqueueNotification, notifiedMilestones, skipPendingNotifications } fro
 import { customerFirstName } from "../../models/customers.server";
 import { renderEmail, type RenderedEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
+import { klaviyoSendsFor } from "../klaviyo/settings.server";
 
 import { recordShipmentEvents } from "./events.server";
 import { trackingPageUrl, trackingToken } from "./links.server";
@@ -156,6 +157,8 @@ export async function enqueueShipmentEmails(
   if (candidates.length === 0) return enqueued;
   // One read for what this shipment was already sent (the periodic check asks for every shipment).
   const alreadySent = new Set(await notifiedMilestones(db, shop, NOTIFICATION_KIND, shipment.fulfillmentShopifyId));
+  // The messages the merchant handed to Klaviyo (docs/decisions/0043): kept in the log as skipped, never mailed.
+  const klaviyoSends = candidates.some((m) => !alreadySent.has(m)) ? await klaviyoSendsFor(db, shop) : new Set();
   for (const milestone of candidates) {
     if (alreadySent.has(milestone)) continue;
     const key = { shop, kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId, milestone };
@@ -189,11 +192,14 @@ export async function enqueueShipmentEmails(
         replyTo: state.settings.notifications.replyTo || state.settings.contact.email || state.profile.email,
         orderShopifyId: order.shopifyId,
         customerShopifyId: order.customerShopifyId,
+        ...(klaviyoSends.has(`shipment.${milestone}`)
+          ? { status: "skipped" as const, note: "Klaviyo sends this message" }
+          : {}),
       },
       deps.now,
     );
     if (!created) continue;
-    enqueued.push(milestone);
+    if (!klaviyoSends.has(`shipment.${milestone}`)) enqueued.push(milestone);
     // "Delivered" makes an unsent "shipped" (or a delay warning) pointless.
     const rank = PROGRESS_ORDER.indexOf(milestone);
     const superseded = [
