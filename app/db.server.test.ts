@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "../tests/helpers/db";
 
-import { eraseFreedData, inboxRowId, sqlitePath } from "./db.server";
+import { ADAPTER_STATEMENTS_MAX, eraseFreedData, inboxRowId, sqlitePath } from "./db.server";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -166,6 +166,33 @@ describe("plain SQL reads (models/raw-sql.server.ts)", () => {
 });
 
 const TELLS_WHAT_TO_DO = /use the transaction client tx passed to the callback/;
+
+describe("statements Prisma sends, kept prepared", () => {
+  it("bind each call's own values, past the number kept and inside transactions that roll back", async () => {
+    await t.db.webhookEvent.deleteMany();
+    for (const id of ["kept-1", "kept-2"]) await t.db.webhookEvent.create({ data: event(id) });
+    // The same statement twice with different values: each call reads its own row.
+    const one = await t.db.webhookEvent.findFirst({ where: { webhookId: "kept-1" } });
+    const two = await t.db.webhookEvent.findFirst({ where: { webhookId: "kept-2" } });
+    expect([one?.webhookId, two?.webhookId]).toEqual(["kept-1", "kept-2"]);
+    // More distinct statements than are kept: the oldest are let go and prepared again when needed.
+    for (let n = 0; n <= ADAPTER_STATEMENTS_MAX; n++) {
+      const rows = await t.db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT ${n} + 0 AS n`);
+      expect(Number(rows[0].n)).toBe(n);
+    }
+    const again = await t.db.webhookEvent.findFirst({ where: { webhookId: "kept-2" } });
+    expect(again?.webhookId).toBe("kept-2");
+    // A kept statement inside a transaction that rolls back leaves nothing behind.
+    const rolledBack = await t.db
+      .$transaction(async (tx) => {
+        await tx.webhookEvent.create({ data: event("kept-3") });
+        throw new Error("undo");
+      })
+      .catch((e: Error) => e.message);
+    expect(rolledBack).toBe("undo");
+    expect(await t.db.webhookEvent.count({ where: { webhookId: { startsWith: "kept-" } } })).toBe(2);
+  });
+});
 
 describe("the outer client inside its own transaction's callback", () => {
   const outcome = (work: Promise<unknown>) =>

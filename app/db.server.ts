@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from "node:path";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
+import { LRUCache } from "lru-cache";
 
 import { postgresReader, sqliteReader, type DirectReader } from "./db-reader.server";
 import { databaseKind } from "./env.server";
@@ -213,6 +214,51 @@ function refuseOuterCallsInsideCallbacks(client: Db, database: object, modelName
   }
 }
 
+/** Statements kept prepared on Prisma's SQLite connection; the app sends far fewer kinds. */
+export const ADAPTER_STATEMENTS_MAX = 256;
+
+/**
+ * Prisma's better-sqlite3 adapter prepares every statement again on each call (`prepare(sql)
+ * .bind(args)`, and a bound statement cannot be bound again), which took about a tenth of the
+ * effects stage's CPU (decision 0030). Its connection is handed a stand-in whose prepare() reuses
+ * one statement per SQL text and binds the arguments at each run instead. Statements run to
+ * completion inside run()/all() (the driver is synchronous), so one statement is never in use twice
+ * at once, and evicting one never cuts a query short. Everything else goes to the connection.
+ */
+function reusePreparedStatements(adapter: SqliteAdapter) {
+  const holder = adapter as unknown as { client?: BetterSqlite3.Database };
+  const connection = holder.client;
+  // A later adapter version may keep its connection elsewhere: then it simply prepares as before.
+  if (!connection || typeof connection.prepare !== "function") return;
+  const statements = new LRUCache<string, BetterSqlite3.Statement>({ max: ADAPTER_STATEMENTS_MAX });
+  const prepare = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      stmt = connection.prepare(sql);
+      statements.set(sql, stmt);
+    }
+    const statement = stmt;
+    return {
+      reader: statement.reader,
+      // Unbound, as the adapter runs BEGIN; anything else it might call fails loudly as undefined.
+      run: (...args: unknown[]) => statement.run(...args),
+      bind: (args: unknown[]) => ({
+        reader: statement.reader,
+        run: () => statement.run(args),
+        columns: () => statement.columns(),
+        raw: () => ({ all: () => statement.raw(true).all(args) }),
+      }),
+    };
+  };
+  holder.client = new Proxy(connection, {
+    get(target, property) {
+      if (property === "prepare") return prepare;
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 /** Wraps Prisma's SQLite adapter: pragmas on connect, and transactions through the file's gate. */
 function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): SqliteAdapterFactory {
   const wrapTransaction = (tx: SqliteTransaction, release: () => void): SqliteTransaction => ({
@@ -275,6 +321,7 @@ function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): Sqli
     adapterName: inner.adapterName,
     async connect() {
       const adapter = await inner.connect();
+      reusePreparedStatements(adapter);
       await adapter.executeScript(SQLITE_PRAGMAS.map((p) => `PRAGMA ${p};`).join("\n"));
       return wrapAdapter(adapter);
     },

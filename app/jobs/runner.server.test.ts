@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { INTAKE_SATURATED, intakeFirst } from "./runner.server";
+import { effectsPacer, INTAKE_SATURATED, intakeFirst } from "./runner.server";
 
 /** How long one pace() takes, in milliseconds. */
 async function paceMs(pacing: ReturnType<typeof intakeFirst>) {
@@ -40,5 +40,29 @@ describe("intake-first pacing", () => {
     pacing.note(1);
     await new Promise((r) => setTimeout(r, 80));
     expect(await paceMs(pacing)).toBeLessThan(100);
+  });
+});
+
+describe("effects batches cut to the mirror's budget", () => {
+  it("takes a full batch before it knows the cost, and for an unbounded budget", () => {
+    const pacer = effectsPacer(50);
+    expect(pacer.batchFor(10)).toBe(50);
+    pacer.ran(10, 70);
+    expect(pacer.batchFor(Infinity)).toBe(50);
+  });
+
+  it("takes as many events as fit the budget at their recent cost, at least one", () => {
+    const pacer = effectsPacer(50);
+    pacer.ran(10, 70); // 7 ms an event
+    expect(pacer.batchFor(40)).toBe(5);
+    expect(pacer.batchFor(1)).toBe(1);
+    expect(pacer.batchFor(10_000)).toBe(50);
+  });
+
+  it("follows a change in cost without jumping on one sample", () => {
+    const pacer = effectsPacer(50);
+    pacer.ran(10, 70); // 7 ms
+    pacer.ran(10, 10); // 1 ms: the average moves to 5.2 ms
+    expect(pacer.batchFor(52)).toBe(10);
   });
 });

@@ -5,7 +5,7 @@ import { processEvents, runEffects } from "./process-event.server";
 
 /** Events a runner takes in one mirror batch (one transaction; about 0.1 s of SQLite's lock at 400). */
 export const MIRROR_BATCH = 400;
-/** Events whose effects run between two looks at the mirror's queue. */
+/** The most events whose effects run as one batch (a shop's settings read once, keyed listeners once). */
 const EFFECTS_BATCH = 50;
 /** Effects get at least this long after each mirror batch, however short the batch was. */
 const EFFECTS_MIN_MS = 5;
@@ -90,6 +90,26 @@ export function intakeFirst(share: number) {
   };
 }
 
+/**
+ * How many events' effects fit a time budget, from their recent cost per event (a moving average,
+ * since it varies with the shop's settings and the events' kinds). An unbounded budget takes a full
+ * batch; a bounded one at least one event, so effects always advance.
+ */
+export function effectsPacer(maxBatch = EFFECTS_BATCH) {
+  let msPerEvent: number | undefined;
+  return {
+    batchFor(budgetMs: number): number {
+      if (!Number.isFinite(budgetMs) || msPerEvent === undefined) return maxBatch;
+      return Math.max(1, Math.min(maxBatch, Math.floor(budgetMs / Math.max(msPerEvent, 0.01))));
+    },
+    ran(events: number, ms: number) {
+      if (events <= 0) return;
+      const sample = ms / events;
+      msPerEvent = msPerEvent === undefined ? sample : msPerEvent * 0.7 + sample * 0.3;
+    },
+  };
+}
+
 /** While Shopify is sending, the share of the web process's time handlers get by default. */
 export const DEFAULT_BUSY_SHARE = 0.1;
 
@@ -107,17 +127,25 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
   let draining: Promise<void> | null = null;
   let sweepRequested = true;
 
-  /** Effects for up to `budgetMs` (at least one small batch), the mirror's share kept first. */
+  const effectsCost = effectsPacer();
+
+  /**
+   * Effects for up to `budgetMs`, the mirror's share kept first: while events wait for the mirror,
+   * each batch is cut to what fits the budget at the effects' recent cost per event (at least one
+   * event), so a batch of slow effects cannot take the mirror's time.
+   */
   async function effectsFor(budgetMs: number) {
     const until = performance.now() + budgetMs;
     do {
-      const ids = [...effects].slice(0, EFFECTS_BATCH);
+      const ids = [...effects].slice(0, effectsCost.batchFor(until - performance.now()));
       if (ids.length === 0) return;
       for (const id of ids) effects.delete(id);
       await pacing.pace();
       const started = performance.now();
       await runEffects(db, ids);
-      pacing.ran(performance.now() - started);
+      const took = performance.now() - started;
+      pacing.ran(took);
+      effectsCost.ran(ids.length, took);
       // eslint-disable-next-line no-unmodified-loop-condition -- stop() sets it while this loop awaits
     } while (!stopped && performance.now() < until);
   }
