@@ -17,8 +17,10 @@ export const RETURN_STATUS_BY_TOPIC: Record<string, string> = {
 /**
  * Keeps Shopify's view of a return. Return payloads carry no updated_at, so the webhook's
  * X-Shopify-Triggered-At orders them: an event older than the last one applied changes none of
- * what the newer one said (status, decline, closing). It still fills in what only it says and the
- * stored return lacks (STATED_ONCE): a returns/request arriving after the returns/decline that
+ * what the newer one said (status, decline, closing). Two events of the same instant are ordered
+ * by their status's rank, and a request never follows another status (REQUESTED is only ever a
+ * return's first), whatever the clocks say. A stale event still fills in what only it says and
+ * the stored return lacks (STATED_ONCE): a returns/request arriving after the returns/decline that
  * followed it (Shopify does not promise the order) still gives the return its lines, quantity and
  * the time it was asked for.
  */
@@ -33,6 +35,22 @@ export async function applyReturnEvent(
 }
 
 /**
+ * How far along its life a status is: of two events of the same instant, the further one wins
+ * (a return is approved before it is closed or canceled). Unknown statuses rank last, as Shopify's
+ * later ones would.
+ */
+const STATUS_RANK: Record<string, number> = { requested: 0, open: 1 };
+const rankOf = (status: string) => STATUS_RANK[status.toLowerCase()] ?? 2;
+const rankSql = (column: string) => `(CASE lower(${column}) WHEN 'requested' THEN 0 WHEN 'open' THEN 1 ELSE 2 END)`;
+
+/** Whether an event with `incoming` status at `eventAt` is older than what the stored return says. */
+function isStale(kept: { lastEventAt: Date; status: string }, incoming: { status: string; eventAt: Date }) {
+  if (incoming.status.toLowerCase() === "requested" && kept.status.toLowerCase() !== "requested") return true;
+  const [keptAt, at] = [kept.lastEventAt.getTime(), incoming.eventAt.getTime()];
+  return keptAt > at || (keptAt === at && rankOf(kept.status) > rankOf(incoming.status));
+}
+
+/**
  * Facts of a return an older event may still give, when the stored return lacks them: column to
  * the SQL that holds for a stored value that is missing.
  */
@@ -42,6 +60,7 @@ const STATED_ONCE = {
   totalQuantity: (kept: string) => `${kept} = 0`,
   lines: (kept: string) => `${kept} = '[]'`,
   requestedAt: (kept: string) => `${kept} IS NULL`,
+  approvedAt: (kept: string) => `${kept} IS NULL`,
 } as const;
 type StatedOnce = keyof typeof STATED_ONCE;
 const isStatedOnce = (column: string): column is StatedOnce => column in STATED_ONCE;
@@ -55,6 +74,7 @@ function missingFacts(
     totalQuantity: number;
     lines: string;
     requestedAt: Date | null;
+    approvedAt: Date | null;
   },
 ) {
   const fill: Partial<Pick<ReturnType<typeof returnData>, StatedOnce>> = {};
@@ -63,6 +83,7 @@ function missingFacts(
   if (data.totalQuantity !== undefined && kept.totalQuantity === 0) fill.totalQuantity = data.totalQuantity;
   if (data.lines && kept.lines === "[]") fill.lines = data.lines;
   if (data.requestedAt && kept.requestedAt === null) fill.requestedAt = data.requestedAt;
+  if (data.approvedAt && kept.approvedAt === null) fill.approvedAt = data.approvedAt;
   return fill;
 }
 
@@ -77,6 +98,8 @@ function returnData(topic: string, r: ReturnRecord, eventAt: Date) {
     ...(r.totalQuantity === null ? {} : { totalQuantity: r.totalQuantity }),
     ...(r.lines ? { lines: JSON.stringify(r.lines) } : {}),
     ...(topic === "returns/request" ? { requestedAt: eventAt } : {}),
+    // When Shopify opened it (approved a request, or the merchant created it open).
+    ...(topic === "returns/approve" ? { approvedAt: eventAt } : {}),
     ...(status === "closed" ? { closedAt: eventAt } : {}),
     lastEventAt: eventAt,
   };
@@ -96,18 +119,20 @@ export async function applyReturnEventTx(
     select: {
       id: true,
       lastEventAt: true,
+      status: true,
       orderShopifyId: true,
       name: true,
       totalQuantity: true,
       lines: true,
       requestedAt: true,
+      approvedAt: true,
     },
   });
   if (!existing) {
     await tx.shopifyReturn.create({ data: { shop, shopifyId: r.shopifyId, ...data } });
     return "created";
   }
-  if (existing.lastEventAt > eventAt) {
+  if (isStale(existing, { status: data.status, eventAt })) {
     const fill = missingFacts(data, existing);
     if (Object.keys(fill).length > 0) await tx.shopifyReturn.update({ where: { id: existing.id }, data: fill });
     return "stale";
@@ -152,8 +177,13 @@ export async function applyReturnEventsTx(tx: Tx, shop: string, events: ReturnEv
       now,
     ]);
   }
-  // A newer event replaces what it says; an older one fills only what the stored return lacks.
-  const newer = `${stored("ShopifyReturn", "lastEventAt")} <= ${excluded("lastEventAt")}`;
+  // A newer event replaces what it says (isStale, in SQL); an older one fills only what the stored
+  // return lacks.
+  const [keptAt, at] = [stored("ShopifyReturn", "lastEventAt"), excluded("lastEventAt")];
+  const [keptStatus, status] = [stored("ShopifyReturn", "status"), excluded("status")];
+  const newer =
+    `(NOT (lower(${status}) = 'requested' AND lower(${keptStatus}) <> 'requested') AND ` +
+    `(${keptAt} < ${at} OR (${keptAt} = ${at} AND ${rankSql(keptStatus)} <= ${rankSql(status)})))`;
   for (const round of rounds) {
     for (const { columns, rows } of round.values()) {
       const fills = columns.filter(isStatedOnce).map((c) => [c, STATED_ONCE[c](stored("ShopifyReturn", c))] as const);
@@ -229,11 +259,22 @@ export async function unitsInShopifyReturns(db: Db, shop: string, orderShopifyId
   return held;
 }
 
-/** Shopify's status of a return as mirrored (lower case), or null when it is not mirrored. */
-export async function mirroredReturnStatus(db: Db, shop: string, shopifyId: string) {
+/**
+ * Shopify's return as mirrored: where it is in its life (status in lower case) and when each step
+ * happened by Shopify's clock, or null when no event of it has been applied.
+ */
+export async function mirroredReturn(db: Db, shop: string, shopifyId: string) {
   const row = await db.shopifyReturn.findUnique({
     where: { shop_shopifyId: { shop, shopifyId } },
-    select: { status: true },
+    select: {
+      status: true,
+      declineReason: true,
+      declineNote: true,
+      requestedAt: true,
+      approvedAt: true,
+      closedAt: true,
+      lastEventAt: true,
+    },
   });
-  return row ? row.status.toLowerCase() : null;
+  return row ? { ...row, status: row.status.toLowerCase() } : null;
 }

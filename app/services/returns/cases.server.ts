@@ -437,6 +437,14 @@ export function findReturnCaseForShopifyReturn(db: Db, shop: string, shopifyRetu
 }
 
 /**
+ * Aftercare's exchange whose approval declined Shopify's return request `shopifyReturnId` and
+ * replaced it with the exchange's own return (workflow.server.ts), if any.
+ */
+export function findReturnCaseReplacing(db: Db, shop: string, shopifyReturnId: string) {
+  return db.returnCase.findFirst({ where: { shop, replacedShopifyReturnId: shopifyReturnId }, select: { id: true } });
+}
+
+/**
  * Aftercare's oldest return of the order that waits for Shopify's (requested, not linked) with
  * exactly these lines and quantities: the request Shopify made for it, whose link has not come yet
  * (a customer-account shopper who closed the page, or the webhook arriving before the answer).
@@ -449,7 +457,8 @@ export async function unlinkedReturnFor(
 ): Promise<ReturnCaseWithLines | null> {
   const wanted = unitsByLine(lines);
   const candidates = await db.returnCase.findMany({
-    where: { shop, orderShopifyId, status: "requested", shopifyReturnId: null },
+    // One that replaced its request (an exchange being approved) takes no other.
+    where: { shop, orderShopifyId, status: "requested", shopifyReturnId: null, replacedShopifyReturnId: null },
     include: { lines: true },
     orderBy: { requestedAt: "asc" },
   });
@@ -461,7 +470,10 @@ export async function unlinkedReturnFor(
   );
 }
 
-/** Links an unlinked return to Shopify's; false when it was linked meanwhile (or is no longer a request). */
+/**
+ * Links an unlinked return to Shopify's; false when it was linked meanwhile, is no longer a
+ * request, or is an exchange that replaced its request.
+ */
 export async function linkToShopifyReturn(
   db: Db,
   shop: string,
@@ -469,7 +481,7 @@ export async function linkToShopifyReturn(
   shopifyReturn: { id: string; name: string | null; status: string },
 ): Promise<boolean> {
   const { count } = await db.returnCase.updateMany({
-    where: { shop, id, status: "requested", shopifyReturnId: null },
+    where: { shop, id, status: "requested", shopifyReturnId: null, replacedShopifyReturnId: null },
     data: {
       shopifyReturnId: shopifyReturn.id,
       shopifyStatus: shopifyReturn.status,

@@ -450,11 +450,19 @@ export async function linkCustomerReturn(
 export async function afterCustomerRequestLinked(
   shop: string,
   ret: ReturnCaseWithLines,
-  deps: { db: Db; admin: AdminClient | null; secret: string; now: Date; log?: (message: string) => void },
+  deps: {
+    db: Db;
+    admin: AdminClient | null;
+    secret: string;
+    now: Date;
+    log?: (message: string) => void;
+    /** False when Shopify has already approved or declined the request. */
+    autoApprove?: boolean;
+  },
 ): Promise<ReturnCaseWithLines> {
   const policy = await getReturnPolicy(deps.db, shop);
   await notifyReturn(deps.db, shop, policy, ret, "requested", { secret: deps.secret, now: deps.now });
-  if (!ret.autoApproved) return ret;
+  if (!ret.autoApproved || deps.autoApprove === false) return ret;
   try {
     return await approveReturn(shop, ret.id, { db: deps.db, admin: deps.admin, secret: deps.secret, now: deps.now });
   } catch (error) {

@@ -314,8 +314,9 @@ async function createExchangeInShopify(
 /**
  * An exchange asked for through customer accounts arrives as Shopify's return request, which
  * cannot carry exchange items (0025-customer-account-returns.md). Approving it declines that
- * request without telling the shopper, unlinked first so its returns/decline is not taken for
- * Aftercare's, then creates the exchange's return as for any other exchange.
+ * request without telling the shopper, unlinked first (and kept as the request it replaced) so its
+ * returns/request and returns/decline are not taken for Aftercare's or for a request made in
+ * Shopify's form, then creates the exchange's return as for any other exchange.
  */
 async function replaceRequestWithExchange(
   shop: string,
@@ -324,9 +325,10 @@ async function replaceRequestWithExchange(
 ): Promise<ReturnCaseWithLines> {
   const admin = needAdmin(deps.admin);
   const requested = ret.shopifyReturnId!;
+  // Kept, so the request's own webhooks, late or not, are known for what they are (decision 0038).
   await deps.db.returnCase.updateMany({
     where: { shop, id: ret.id, shopifyReturnId: requested },
-    data: { shopifyReturnId: null, shopifyStatus: null },
+    data: { shopifyReturnId: null, shopifyStatus: null, replacedShopifyReturnId: requested },
   });
   try {
     await shopify("replace the request with the exchange", () =>
@@ -339,7 +341,7 @@ async function replaceRequestWithExchange(
   } catch (error) {
     await deps.db.returnCase.updateMany({
       where: { shop, id: ret.id, shopifyReturnId: null },
-      data: { shopifyReturnId: requested, shopifyStatus: "REQUESTED" },
+      data: { shopifyReturnId: requested, shopifyStatus: "REQUESTED", replacedShopifyReturnId: null },
     });
     throw error;
   }
@@ -463,6 +465,7 @@ export async function declineReturn(
   return markDeclined(deps.db, shop, id, input.reason, input.note || null, deps);
 }
 
+/** Declines a requested case; `declinedAt` is Shopify's time when the decline came from Shopify. */
 export async function markDeclined(
   db: Db,
   shop: string,
@@ -470,11 +473,12 @@ export async function markDeclined(
   reason: string,
   note: string | null,
   deps: Omit<WorkflowDeps, "db">,
+  declinedAt: Date = deps.now ?? new Date(),
 ) {
   if (
     await move(db, shop, id, ["requested"], {
       status: "declined",
-      declinedAt: deps.now ?? new Date(),
+      declinedAt,
       declineReason: reason,
       declineNote: note,
       shopifyStatus: "DECLINED",
