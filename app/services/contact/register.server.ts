@@ -60,7 +60,11 @@ export async function redactContactData(db: Db, shop: string, subject: DataSubje
   const requests = await db.contactRequest.findMany({ where, select: { id: true } });
   const ids = requests.map((r) => r.id);
   if (ids.length) {
-    await db.contactMessage.updateMany({ where: { shop, requestId: { in: ids } }, data: { body: "(redacted)" } });
+    // An assistant message's payload holds what the body says (orders, the number the shopper gave).
+    await db.contactMessage.updateMany({
+      where: { shop, requestId: { in: ids } },
+      data: { body: "(redacted)", payload: null },
+    });
     await db.contactRequest.updateMany({
       where: { shop, id: { in: ids } },
       data: { name: null, email: null, orderName: null, customerShopifyId: null, searchText: "", redactedAt: now },
