@@ -89,6 +89,15 @@ export async function customerFirstName(
   return greetingName(c?.firstName);
 }
 
+/** A mirrored customer's email (not redacted), lower-cased, or null: where a signed-in shopper's chat continues. */
+export async function customerEmail(db: Db, shop: string, customerShopifyId: string): Promise<string | null> {
+  const c = await db.customer.findUnique({
+    where: { shop_shopifyId: { shop, shopifyId: customerShopifyId } },
+    select: { email: true, redactedAt: true },
+  });
+  return c && !c.redactedAt && c.email ? c.email.trim().toLowerCase() : null;
+}
+
 /** The customer account (not redacted) with this email, as typed in lower case, or null. */
 export async function findAccountByEmail(db: Db, shop: string, email: string) {
   return db.customer.findFirst({

@@ -1,5 +1,5 @@
 /** Data access for the shop's staff members who have used the app (names for the inbox). Shop first. */
-import type { Db } from "../db.server";
+import type { Db, Tx } from "../db.server";
 
 export interface StaffMemberInput {
   userId: string;
@@ -29,4 +29,90 @@ export async function listStaffMembers(db: Db, shop: string) {
     select: { userId: true, firstName: true, lastName: true },
     take: 500,
   });
+}
+
+// Live chat's agents (docs/decisions/0042): presence, display name and photo.
+
+/** Makes sure the staff member has a row (their name may not be known yet), then applies `data`. */
+async function updateAgent(
+  db: Db | Tx,
+  shop: string,
+  userId: string,
+  data: { chatAvailable?: boolean; chatSeenAt?: Date | null; displayName?: string | null; photoId?: string | null },
+  now: Date,
+) {
+  return db.staffMember.upsert({
+    where: { shop_userId: { shop, userId } },
+    create: { shop, userId, firstName: "", lastName: "", email: null, lastSeenAt: now, ...data },
+    update: data,
+  });
+}
+
+export const setChatAvailability = (db: Db, shop: string, userId: string, available: boolean, now: Date) =>
+  updateAgent(db, shop, userId, { chatAvailable: available, ...(available ? { chatSeenAt: now } : {}) }, now);
+
+/** An inbox stream of theirs is open now. */
+export async function touchChatPresence(db: Db, shop: string, userId: string, now: Date) {
+  await db.staffMember.updateMany({ where: { shop, userId }, data: { chatSeenAt: now } });
+}
+
+/** Their last inbox stream (in this process) closed. */
+export async function clearChatPresence(db: Db, shop: string, userId: string) {
+  await db.staffMember.updateMany({ where: { shop, userId }, data: { chatSeenAt: null } });
+}
+
+/** Agents who chose available and whose inbox was open at or after `seenSince`: one index range. */
+export async function countAvailableAgents(db: Db, shop: string, seenSince: Date) {
+  return db.staffMember.count({ where: { shop, chatAvailable: true, chatSeenAt: { gte: seenSince } } });
+}
+
+export async function getAgentProfile(db: Db, shop: string, userId: string) {
+  return db.staffMember.findUnique({
+    where: { shop_userId: { shop, userId } },
+    select: {
+      firstName: true,
+      lastName: true,
+      displayName: true,
+      photoId: true,
+      chatAvailable: true,
+      chatSeenAt: true,
+    },
+  });
+}
+
+/** The name and photo of the agents among `userIds` (at most a page of messages' authors). */
+export async function agentProfiles(db: Db, shop: string, userIds: string[]) {
+  if (!userIds.length) return [];
+  return db.staffMember.findMany({
+    where: { shop, userId: { in: userIds } },
+    select: { userId: true, firstName: true, displayName: true, photoId: true },
+  });
+}
+
+export const saveDisplayName = (db: Db, shop: string, userId: string, displayName: string | null, now: Date) =>
+  updateAgent(db, shop, userId, { displayName }, now);
+
+/** Stores a new photo and drops the old one, in one transaction; returns the new photo's id. */
+export async function replaceAgentPhoto(
+  db: Db,
+  shop: string,
+  userId: string,
+  photo: { contentType: string; width: number; height: number; bytes: Uint8Array } | null,
+  now: Date,
+) {
+  return db.$transaction(async (tx) => {
+    const created = photo
+      ? await tx.staffPhoto.create({
+          data: { shop, userId, ...photo, bytes: Buffer.from(photo.bytes), createdAt: now },
+        })
+      : null;
+    await tx.staffPhoto.deleteMany({ where: { shop, userId, ...(created ? { id: { not: created.id } } : {}) } });
+    await updateAgent(tx, shop, userId, { photoId: created?.id ?? null }, now);
+    return created?.id ?? null;
+  });
+}
+
+/** A photo by its id (the id is in its public URL; it names no shop or staff member). */
+export async function getAgentPhoto(db: Db, photoId: string) {
+  return db.staffPhoto.findUnique({ where: { id: photoId }, select: { contentType: true, bytes: true } });
 }

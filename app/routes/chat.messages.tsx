@@ -10,8 +10,10 @@ import {
   findChat,
   limitShopperSignal,
   markChatDelivered,
+  rateChat,
   relayShopperTyping,
   sendShopperMessage,
+  setChatEmail,
   verifyChatToken,
 } from "../services/contact/chat.server";
 
@@ -21,6 +23,8 @@ export const loader = () => chatAnswer({ error: "method_not_allowed", message: "
 
 // POST /chat/messages?shop=…, a text/plain JSON body (no CORS preflight):
 // {token, kind: "message", text, clientId, locale} | {token, kind: "typing", text} | {token, kind: "delivered", upTo}
+// | {token, kind: "email", email} (where a reply goes once the shopper has left)
+// | {token, kind: "rating", score: 1-5, comment} (once the chat is closed, once per chat; docs/decisions/0042)
 export const action = async ({ request }: ActionFunctionArgs) => {
   const config = env();
   const deps = { db: db(), secret: config.SHOPIFY_API_SECRET, now: new Date(), bus: chatBus() };
@@ -47,6 +51,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         clientIp,
       });
       return chatAnswer(sent, sent.repeated ? 200 : 201);
+    }
+    if (body.kind === "rating" || body.kind === "email") {
+      await limitShopperSignal(deps, id, clientIp);
+      if (body.kind === "email") return chatAnswer(await setChatEmail(deps, id, body.email));
+      return chatAnswer(await rateChat(deps, id, { score: body.score, comment: body.comment }), 201);
     }
     if (body.kind === "typing" || body.kind === "delivered") await limitShopperSignal(deps, id, clientIp);
     if (body.kind === "typing") {

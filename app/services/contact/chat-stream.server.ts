@@ -7,7 +7,8 @@ import type { Db } from "../../db.server";
 import { eventStream } from "../../utils/event-stream.server";
 
 import type { ChatBus, ChatEvent } from "./chat-bus.server";
-import { chatMessagesAfter, chatState } from "./chat.server";
+import { holdAgentPresence } from "./agents.server";
+import { chatMessagesAfter, chatState, holdShopperPresence } from "./chat.server";
 
 const PAGE = 200;
 
@@ -83,25 +84,40 @@ export function shopperChatStream(
         else if (e.kind === "delivered" && e.from === "merchant")
           send({ event: "delivered", data: { upTo: e.seq ?? 0 } });
       });
+      // While this stream is open the shopper is here; an agent's answer is mailed only once they left.
+      const presence = holdShopperPresence(db, shop, conversationId);
       await sendState();
       await pump();
       return () => {
         unsubscribe();
         release();
+        presence.release().catch(() => {});
       };
     },
     { headers },
   );
 }
 
-/** Every chat event of the shop for its agents, the shopper's typing preview included. */
-export function agentChatStream(request: Request, input: { bus: ChatBus; shop: string }): Response {
-  return eventStream(request, async (send) =>
-    input.bus.subscribe(input.shop, (e) =>
+/**
+ * Every chat event of the shop for its agents, the shopper's typing preview included. The agent's
+ * presence (docs/decisions/0042) lasts while one of their inbox streams is open.
+ */
+export function agentChatStream(
+  request: Request,
+  input: { bus: ChatBus; shop: string; db?: Db; agentUserId?: string | null },
+): Response {
+  return eventStream(request, async (send) => {
+    const presence = input.db && input.agentUserId ? holdAgentPresence(input.db, input.shop, input.agentUserId) : null;
+    const unsubscribe = input.bus.subscribe(input.shop, (e) =>
       send({
         event: e.kind,
         data: { conversationId: e.conversationId, from: e.from, preview: e.preview ?? null, seq: e.seq ?? null },
       }),
-    ),
-  );
+    );
+    await presence?.ready;
+    return () => {
+      unsubscribe();
+      presence?.release().catch(() => {});
+    };
+  });
 }

@@ -20,10 +20,13 @@ import {
 } from "../../domain/contact/chat";
 import { languageFor } from "../../domain/contact/settings";
 import { gid } from "../../domain/shared/shopify-ids";
-import { listStaffMembers } from "../../models/staff.server";
+import { checkChatRating, chatEmail, SHOPPER_REFRESH_MS } from "../../domain/contact/agents";
+import { customerEmail } from "../../models/customers.server";
+import { recordEvent } from "../../models/events.server";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
 import { clientKey, rateLimiter } from "../rate-limit.server";
 
+import { agentCards, isAnyAgentAvailable } from "./agents.server";
 import type { ChatBus } from "./chat-bus.server";
 
 export class ChatError extends Error {
@@ -104,8 +107,10 @@ export interface ChatMessageView {
   body: string;
   at: string;
   clientId: string | null;
-  /** The agent's first name for the shopper; null for the shopper's own messages. */
+  /** The agent's display name (else first name) for the shopper; null for the shopper's own messages. */
   agent: string | null;
+  /** The agent's photo (an absolute URL on the app), or null. */
+  agentPhotoUrl: string | null;
   delivered: boolean;
 }
 
@@ -122,20 +127,24 @@ export async function chatMessagesAfter(
     orderBy: { seq: "asc" },
     take,
   });
-  const staffIds = new Set(rows.map((r) => r.staffUserId).filter((s): s is string => Boolean(s)));
-  const names = new Map<string, string>();
-  if (staffIds.size) {
-    for (const m of await listStaffMembers(db, shop)) if (staffIds.has(m.userId)) names.set(m.userId, m.firstName);
-  }
-  return rows.map((r) => ({
-    seq: r.seq ?? 0,
-    author: r.author as "customer" | "merchant",
-    body: r.body,
-    at: r.createdAt.toISOString(),
-    clientId: r.clientId,
-    agent: r.author === "merchant" ? (r.staffUserId ? (names.get(r.staffUserId) ?? null) : null) : null,
-    delivered: r.deliveredAt !== null,
-  }));
+  const cards = await agentCards(
+    db,
+    shop,
+    rows.map((r) => (r.author === "merchant" ? r.staffUserId : null)).filter((s): s is string => Boolean(s)),
+  );
+  return rows.map((r) => {
+    const card = r.author === "merchant" && r.staffUserId ? cards.get(r.staffUserId) : undefined;
+    return {
+      seq: r.seq ?? 0,
+      author: r.author as "customer" | "merchant",
+      body: r.body,
+      at: r.createdAt.toISOString(),
+      clientId: r.clientId,
+      agent: card?.name ?? null,
+      agentPhotoUrl: card?.photoUrl ?? null,
+      delivered: r.deliveredAt !== null,
+    };
+  });
 }
 
 async function limit(
@@ -227,7 +236,16 @@ export async function sendShopperMessage(
     staffUserId: null,
   });
   if (!repeated) await deps.bus.publish({ shop: id.shop, conversationId: chat.id, kind: "message", from: "customer" });
-  return { conversationId: chat.id, seq: message.seq ?? 0, repeated };
+  // Who answers (name and photo, once taken) and whether anyone is there to, for the panel's header.
+  const state = await chatState(deps.db, id.shop, chat.id, deps.now);
+  return {
+    conversationId: chat.id,
+    seq: message.seq ?? 0,
+    repeated,
+    agent: state.agent,
+    agentPhotoUrl: state.agentPhotoUrl,
+    agentsAvailable: state.agentsAvailable,
+  };
 }
 
 async function startChat(deps: ChatDeps, id: ChatIdentity, locale: string | null) {
@@ -249,6 +267,8 @@ async function startChat(deps: ChatDeps, id: ChatIdentity, locale: string | null
           chatVisitor: visitorKey(deps.secret, id),
           // As the form stores it, so a customer's data request and redaction find their chats too.
           customerShopifyId: id.customerId ? gid("Customer", id.customerId) : null,
+          // A signed-in shopper's chat can continue by email (docs/decisions/0042).
+          email: id.customerId ? await customerEmail(db, id.shop, gid("Customer", id.customerId)) : null,
           locale: languageFor(locale),
           searchText: `#${number} chat`,
           lastMessageAt: now,
@@ -384,16 +404,128 @@ export async function isChat(db: Db, shop: string, requestId: string) {
   return (await db.contactRequest.count({ where: { shop, id: requestId, channel: "chat" } })) > 0;
 }
 
-/** What the shopper's chat shows at its top: open or closed, and who is answering. */
-export async function chatState(db: Db, shop: string, conversationId: string) {
+/**
+ * What the shopper's chat shows at its top: open or closed, who is answering (display name and
+ * photo), whether any agent is available now, and whether the shopper may still rate it.
+ */
+export async function chatState(db: Db, shop: string, conversationId: string, now: Date = new Date()) {
   const chat = await db.contactRequest.findFirst({
     where: { shop, id: conversationId, channel: "chat" },
-    select: { status: true, assigneeUserId: true },
+    select: { status: true, assigneeUserId: true, email: true },
   });
-  if (!chat) return { status: "closed", agent: null };
-  let agent: string | null = null;
-  if (chat.assigneeUserId) {
-    agent = (await listStaffMembers(db, shop)).find((m) => m.userId === chat.assigneeUserId)?.firstName ?? null;
+  const agentsAvailable = await isAnyAgentAvailable(shop, now, db);
+  if (!chat) {
+    return { status: "closed", agent: null, agentPhotoUrl: null, agentsAvailable, rated: false, emailKnown: false };
   }
-  return { status: chat.status, agent };
+  const card = chat.assigneeUserId
+    ? (await agentCards(db, shop, [chat.assigneeUserId])).get(chat.assigneeUserId)
+    : undefined;
+  const rated =
+    chat.status === "closed" &&
+    (await db.surveyResponse.count({
+      where: { shop, kind: "csat", subjectId: conversationId, answeredAt: { not: null } },
+    })) > 0;
+  return {
+    status: chat.status,
+    agent: card?.name ?? null,
+    agentPhotoUrl: card?.photoUrl ?? null,
+    agentsAvailable,
+    rated,
+    emailKnown: Boolean(chat.email),
+  };
+}
+
+/**
+ * The shopper's email for this chat, so an answer written after they leave reaches them
+ * (docs/decisions/0042). Refused with a 400 when it is not an address.
+ */
+export async function setChatEmail(deps: ChatDeps, id: ChatIdentity, raw: unknown) {
+  const email = chatEmail(raw);
+  if (!email) throw new ChatError(400, "invalid_email", "Enter an email address such as name@example.com.");
+  const chat = await findChat(deps.db, deps.secret, id);
+  if (!chat) throw new ChatError(404, "no_chat", "There is no chat yet.");
+  await deps.db.contactRequest.updateMany({
+    where: { shop: id.shop, id: chat.id },
+    data: { email, searchText: `#${(await chatNumber(deps.db, id.shop, chat.id)) ?? ""} chat ${email}` },
+  });
+  return { conversationId: chat.id, email };
+}
+
+async function chatNumber(db: Db, shop: string, conversationId: string) {
+  return (await db.contactRequest.findFirst({ where: { shop, id: conversationId }, select: { number: true } }))?.number;
+}
+
+/**
+ * The shopper's rating of their closed chat: 1 to 5 and a comment, once per conversation. It is
+ * the conversation's satisfaction answer (kind csat, channel chat), so it counts in the
+ * dashboard's CSAT like an emailed survey's, and it is announced as "survey.answered" in the same
+ * transaction (docs/events.md). A chat rated by email first, or rated twice, is a 409.
+ */
+export async function rateChat(deps: ChatDeps, id: ChatIdentity, input: { score: unknown; comment: unknown }) {
+  const check = checkChatRating(input.score, input.comment);
+  if (!check.ok) throw new ChatError(400, `invalid_${check.code}`, check.message);
+  const chat = await findChat(deps.db, deps.secret, id);
+  if (!chat) throw new ChatError(404, "no_chat", "There is no chat to rate.");
+  if (chat.status !== "closed") throw new ChatError(409, "chat_open", "A chat can be rated once it has ended.");
+  const { db, now } = deps;
+  const shop = id.shop;
+  const rated = await db.$transaction(async (tx) => {
+    const survey = await tx.surveyResponse.upsert({
+      where: { shop_kind_subjectId: { shop, kind: "csat", subjectId: chat.id } },
+      create: { shop, kind: "csat", subjectId: chat.id, requestId: chat.id, channel: "chat", sentAt: now },
+      update: {},
+    });
+    const answered = await tx.surveyResponse.updateMany({
+      where: { shop, id: survey.id, answeredAt: null },
+      data: { score: check.score, comment: check.comment, answeredAt: now, channel: "chat" },
+    });
+    if (answered.count !== 1) return null;
+    const request = await tx.contactRequest.findFirst({
+      where: { shop, id: chat.id },
+      select: { orderShopifyId: true, orderName: true, customerShopifyId: true },
+    });
+    await recordEvent(tx, {
+      shop,
+      type: "survey.answered",
+      key: survey.id,
+      occurredAt: now,
+      order: request?.orderShopifyId ? { id: request.orderShopifyId, name: request.orderName } : null,
+      customer: { id: request?.customerShopifyId ?? null },
+      data: { survey: { id: survey.id, kind: "csat", score: check.score, comment: check.comment } },
+    });
+    return survey.id;
+  });
+  if (!rated) throw new ChatError(409, "already_rated", "This chat has already been rated. Thank you!");
+  await deps.bus.publish({ shop, conversationId: chat.id, kind: "status", from: "customer" });
+  return { conversationId: chat.id, score: check.score };
+}
+
+/**
+ * The shopper's chat stream is open: refreshed every SHOPPER_REFRESH_MS while it is, and once
+ * more when it closes; a chat not refreshed for SHOPPER_LEFT_MS has been left (replies are mailed).
+ */
+export function holdShopperPresence(
+  db: Db,
+  shop: string,
+  conversationId: string,
+  clock: () => Date = () => new Date(),
+) {
+  const touch = () =>
+    db.contactRequest
+      .updateMany({ where: { shop, id: conversationId }, data: { shopperSeenAt: clock() } })
+      .catch(() => {});
+  const ready = touch();
+  const timer = setInterval(touch, SHOPPER_REFRESH_MS);
+  timer.unref?.();
+  let released = false;
+  return {
+    ready,
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(timer);
+      await ready;
+      await touch();
+    },
+  };
 }
