@@ -18,6 +18,8 @@ describe("what a message asks for", () => {
     ["en", "How long does shipping take?", []],
     ["en", "I want a refund", ["return"]],
     ["en", "can I talk to a person please", ["human"]],
+    ["en", "I need to talk to you about my refund", ["return"]],
+    ["en", "could I speak with someone", ["human"]],
     ["ko", "제 주문 어디쯤 왔나요?", ["order_status"]],
     ["ko", "배송 기간은 얼마나 걸리나요?", []],
     ["ko", "반품하고 싶어요", ["return"]],

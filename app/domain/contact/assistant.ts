@@ -98,10 +98,11 @@ const INTENT_PHRASES: Record<Intent, Record<Language, RegExp>> = {
     fa: /(مرجوع|عودت|برگرداندن|برگردانم|بازگرداندن|تعویض|بازپرداخت|پس بدهم|پس بدم)/,
   },
   human: {
-    en: /\b(human|real person|a person|someone|somebody|agent|representative|operator|staff|talk to|speak to|speak with|talk with)\b/,
-    ko: /(상담원|상담사|사람|직원|담당자|연결해)/,
+    // Asking for a person, not any sentence with "talk to" or "someone" in it.
+    en: /\b(human|real person|a person|an agent|agent please|representative|operator|customer service|(talk|speak|chat) (to|with) (a |an |some)?(one|body|human|person|agent|representative|staff|people))\b/,
+    ko: /(상담원|상담사|직원|담당자|사람(과|이랑|하고|한테)|연결해)/,
     ja: /(担当者|オペレーター|スタッフ|人と話|有人|人間)/,
-    fa: /(اپراتور|کارشناس|پشتیبان|انسان|آدم|با یک نفر|صحبت کنم)/,
+    fa: /(اپراتور|کارشناس|پشتیبان|انسان|با یک نفر|با یک آدم|با یک شخص)/,
   },
 };
 
