@@ -214,6 +214,19 @@ function refuseOuterCallsInsideCallbacks(client: Db, database: object, modelName
   }
 }
 
+/** What a SQLite client's Prisma connection ran since it opened (benchmarks count work with it). */
+export interface StatementCounts {
+  statements: number;
+  transactions: number;
+}
+
+const statementCounts = new WeakMap<object, StatementCounts>();
+
+/** The statements and transactions Prisma ran on a SQLite client made by createDb (else undefined). */
+export function sqliteStatementCounts(db: Db): Readonly<StatementCounts> | undefined {
+  return statementCounts.get(db);
+}
+
 /** Statements kept prepared on Prisma's SQLite connection; the app sends far fewer kinds. */
 export const ADAPTER_STATEMENTS_MAX = 256;
 
@@ -225,13 +238,14 @@ export const ADAPTER_STATEMENTS_MAX = 256;
  * completion inside run()/all() (the driver is synchronous), so one statement is never in use twice
  * at once, and evicting one never cuts a query short. Everything else goes to the connection.
  */
-function reusePreparedStatements(adapter: SqliteAdapter) {
+function reusePreparedStatements(adapter: SqliteAdapter, counts: StatementCounts) {
   const holder = adapter as unknown as { client?: BetterSqlite3.Database };
   const connection = holder.client;
   // A later adapter version may keep its connection elsewhere: then it simply prepares as before.
   if (!connection || typeof connection.prepare !== "function") return;
   const statements = new LRUCache<string, BetterSqlite3.Statement>({ max: ADAPTER_STATEMENTS_MAX });
   const prepare = (sql: string) => {
+    counts.statements++;
     let stmt = statements.get(sql);
     if (!stmt) {
       stmt = connection.prepare(sql);
@@ -260,7 +274,11 @@ function reusePreparedStatements(adapter: SqliteAdapter) {
 }
 
 /** Wraps Prisma's SQLite adapter: pragmas on connect, and transactions through the file's gate. */
-function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): SqliteAdapterFactory {
+function gatedSqliteAdapter(
+  inner: SqliteAdapterFactory,
+  gate: SqliteGate,
+  counts: StatementCounts,
+): SqliteAdapterFactory {
   const wrapTransaction = (tx: SqliteTransaction, release: () => void): SqliteTransaction => ({
     get provider() {
       return tx.provider;
@@ -299,6 +317,7 @@ function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): Sqli
     getConnectionInfo: adapter.getConnectionInfo ? () => adapter.getConnectionInfo!() : undefined,
     dispose: () => adapter.dispose(),
     async startTransaction(isolationLevel) {
+      counts.transactions++;
       const release = await gate.acquire();
       let tx: SqliteTransaction | undefined;
       try {
@@ -321,7 +340,7 @@ function gatedSqliteAdapter(inner: SqliteAdapterFactory, gate: SqliteGate): Sqli
     adapterName: inner.adapterName,
     async connect() {
       const adapter = await inner.connect();
-      reusePreparedStatements(adapter);
+      reusePreparedStatements(adapter, counts);
       await adapter.executeScript(SQLITE_PRAGMAS.map((p) => `PRAGMA ${p};`).join("\n"));
       return wrapAdapter(adapter);
     },
@@ -616,11 +635,14 @@ export function createDb(url: string): Db {
     const path = sqlitePath(url);
     const gate = path === ":memory:" ? new SqliteGate() : gateFor(path);
     // timeout: wait for a writer in another process instead of failing with SQLITE_BUSY.
+    const counts: StatementCounts = { statements: 0, transactions: 0 };
     const adapter = gatedSqliteAdapter(
       new PrismaBetterSQLite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS }, { timestampFormat: "iso8601" }),
       gate,
+      counts,
     );
     const client = new SqliteClient({ adapter }) as Db;
+    statementCounts.set(client, counts);
     sqliteClients.add(client);
     // Every client on this file shares its gate, so each is refused inside the others' callbacks too.
     markTransactionCallbacks(client, gate);

@@ -64,12 +64,18 @@ async function main() {
     }
     const mirror = { cpu: process.cpuUsage(cpu), ms: performance.now() - wall };
 
+    const { sqliteStatementCounts } = await import("../app/db.server");
+    const countsBefore = { ...sqliteStatementCounts(db) };
     cpu = process.cpuUsage();
     wall = performance.now();
     for (let at = 0; at < effectsDue.length; at += effectsBatch) {
       await runEffects(db, effectsDue.slice(at, at + effectsBatch));
     }
     const effects = { cpu: process.cpuUsage(cpu), ms: performance.now() - wall };
+    // Counted, so a change can be judged on a busy machine where CPU times wander (SQLite only).
+    const countsAfter = sqliteStatementCounts(db);
+    const perEffect = (n: number | undefined, before: number | undefined) =>
+      n === undefined ? undefined : Number(((n - (before ?? 0)) / Math.max(1, effectsDue.length)).toFixed(2));
 
     const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
     const statuses = await db.webhookEvent.groupBy({ by: ["status"], _count: { _all: true } });
@@ -88,6 +94,8 @@ async function main() {
           events: effectsDue.length,
           cpuMsPerEvent: Number((ms(effects.cpu) / Math.max(1, effectsDue.length)).toFixed(3)),
           eventsPerS: Math.round(effectsDue.length / (effects.ms / 1000)),
+          statementsPerEvent: perEffect(countsAfter?.statements, countsBefore.statements),
+          transactionsPerEvent: perEffect(countsAfter?.transactions, countsBefore.transactions),
         },
         statuses: Object.fromEntries(statuses.map((s) => [s.status, s._count._all])),
         emails: await db.notification.count({ where: { shop: SHOP } }),

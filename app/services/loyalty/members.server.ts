@@ -57,7 +57,16 @@ export async function refreshTier(db: Db, shop: string, memberId: string, settin
   });
   const spend = spendOfOrders(orders);
   const tier = tierFor(settings.tiers, spend);
-  await setSpendAndTier(db, shop, memberId, spend, tier?.key ?? null, now);
+  // Most events of an order leave its member's spend as it was: no transaction for those. A
+  // writer racing this read is settled inside setSpendAndTier, which reads again under the lock.
+  const current = await db.loyaltyMember.findFirst({
+    where: { id: memberId, shop },
+    select: { spend12mMinor: true, tierKey: true },
+  });
+  if (!current) return { spend12mMinor: spend, tier };
+  if (current.spend12mMinor !== spend || current.tierKey !== (tier?.key ?? null)) {
+    await setSpendAndTier(db, shop, memberId, spend, tier?.key ?? null, now);
+  }
   return { spend12mMinor: spend, tier };
 }
 
