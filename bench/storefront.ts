@@ -1,7 +1,8 @@
 // Storefront benchmark: `npm run bench:storefront`.
 //
 // 1. Weight: every storefront script and stylesheet as it ships (minified, scripts/build-storefront.mjs),
-//    gzipped file by file; all JavaScript together against the 16 KB budget.
+//    gzipped file by file; the JavaScript a page loads with it against the 16 KB budget, what
+//    loads on open (return form, chat panel) against 5 KB each (decision 0040).
 // 2. Lighthouse performance (its default: mobile, simulated slow 4G and CPU) of the sandbox
 //    storefront page with every Aftercare block on it, for a guest and for a signed-in member,
 //    against the same page with no block, on the demo as `npm run demo` seeds it (loyalty, contact
@@ -14,7 +15,13 @@ import { loadavg } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { SCRIPT_BUDGET, shippedSizes } from "../scripts/build-storefront.mjs";
+import {
+  ON_OPEN_BUDGET,
+  SCRIPT_BUDGET,
+  overBudget,
+  scriptWeights,
+  shippedSizes,
+} from "../scripts/build-storefront.mjs";
 
 const root = join(import.meta.dirname, "..");
 const resultsDir = join(root, "bench/results");
@@ -83,13 +90,22 @@ async function main() {
   let failed = false;
 
   const sizes = shippedSizes();
-  const scripts = sizes.filter((s) => s.file.endsWith(".js"));
-  const total = scripts.reduce((sum, s) => sum + s.gzipped, 0);
+  const weights = scriptWeights();
   console.log("Storefront assets as shipped (minified; gzipped per file):");
   for (const s of sizes) console.log(`  ${s.file.padEnd(26)} ${String(s.bytes).padStart(6)} B  ${s.gzipped} B gzipped`);
-  const weightMet = total <= SCRIPT_BUDGET;
-  console.log(`All JavaScript: ${total} B gzipped (budget ${SCRIPT_BUDGET} B) ${weightMet ? "ok" : "MISSED"}`);
-  report.weight = { sizes, scriptsGzipped: total, budget: SCRIPT_BUDGET, met: weightMet };
+  const over = overBudget(weights);
+  const weightMet = over.length === 0;
+  console.log(`JavaScript loaded with the page: ${weights.pageLoadGzipped} B gzipped (budget ${SCRIPT_BUDGET} B)`);
+  console.log(`JavaScript loaded on open: ${weights.onOpenGzipped} B gzipped in all (budget ${ON_OPEN_BUDGET} B each)`);
+  console.log(weightMet ? "Weight: ok" : `Weight: MISSED (${over.join("; ")})`);
+  report.weight = {
+    sizes,
+    pageLoadGzipped: weights.pageLoadGzipped,
+    onOpenGzipped: weights.onOpenGzipped,
+    budget: SCRIPT_BUDGET,
+    onOpenBudget: ON_OPEN_BUDGET,
+    met: weightMet,
+  };
   failed ||= !weightMet;
 
   if (!skipLighthouse) {

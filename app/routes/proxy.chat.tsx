@@ -17,6 +17,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   );
   return proxyJson({
     token: issued.token,
+    // The chat endpoints take the shop beside the token (its signature names the same shop).
+    shop: ctx.shop,
     visitor: issued.visitor,
     expiresAt: issued.expiresAt.toISOString(),
     endpoint: new URL("/chat", config.SHOPIFY_APP_URL).href,

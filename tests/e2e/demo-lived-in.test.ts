@@ -100,7 +100,7 @@ describe.skipIf(!chromiumAvailable())("the demo looks lived-in on first run", ()
     });
     // Off by default, as app embeds are: no launcher on the page.
     await page.goto(`${demo.sandboxUrl}/store?block=none&locale=en`);
-    expect(await page.locator("aftercare-loyalty-launcher").count()).toBe(0);
+    expect(await page.locator("aftercare-launcher").count()).toBe(0);
 
     const shopper = demo.sandbox.customers(demo.shop)[0];
     for (const locale of ["en", "fa"]) {
@@ -108,26 +108,24 @@ describe.skipIf(!chromiumAvailable())("the demo looks lived-in on first run", ()
       await page.goto(
         `${demo.sandboxUrl}/store?block=none&embed=loyalty-launcher&customer=${shopper.id}&locale=${locale}`,
       );
-      const launcher = page.locator("aftercare-loyalty-launcher button[data-open]");
+      const launcher = page.locator("aftercare-launcher[data-kind=loyalty] button[data-open]");
       await launcher.waitFor();
       // Until the shopper opens it, only the launcher's own script loads, and no request reaches the app.
-      expect(scripts).toEqual(["loyalty-launcher.js"]);
+      expect(scripts).toEqual(["aftercare-launcher.js"]);
       expect(await page.locator("aftercare-loyalty").count()).toBe(0);
       await page.screenshot({ path: screenshotPath(`demo-launcher-${locale}`) });
 
       await launcher.click();
       const dialog = page.getByRole("dialog");
       await dialog.locator("aftercare-loyalty [data-member]:not([hidden])").waitFor({ timeout: 15_000 });
-      expect(scripts).toEqual(["loyalty-launcher.js", "loyalty-widget.js"]);
+      expect(scripts).toEqual(["aftercare-launcher.js", "loyalty-widget.js"]);
       expect(await dialog.locator(".aftercare-loyalty__reward").count()).toBe(4);
-      expect(await axeProblems(page, "aftercare-loyalty-launcher")).toEqual([]);
+      expect(await axeProblems(page, "aftercare-launcher")).toEqual([]);
       await page.screenshot({ path: screenshotPath(`demo-launcher-${locale}-open`) });
       // Escape closes it and the focus is back on the launcher.
       await page.keyboard.press("Escape");
       await dialog.waitFor({ state: "hidden" });
-      expect(await page.evaluate(() => document.activeElement?.closest("aftercare-loyalty-launcher") !== null)).toBe(
-        true,
-      );
+      expect(await page.evaluate(() => document.activeElement?.closest("aftercare-launcher") !== null)).toBe(true);
     }
     expect(errors).toEqual([]);
     await page.close();

@@ -55,14 +55,14 @@ describe("the Rewards block", () => {
   it("offers a launcher as an app embed: off unless turned on, the widget inert until it is opened", async () => {
     expect(renderer.blocks().find((b) => b.handle === "loyalty-launcher")?.schema).toMatchObject({
       target: "body",
-      javascript: "loyalty-launcher.js",
+      javascript: "aftercare-launcher.js",
       stylesheet: "loyalty-widget.css",
     });
     const page = { locale: "fa", shop, customer, assetBase: "/assets" };
     expect((await renderer.render(page)).map((b) => b.handle)).not.toContain("loyalty-launcher");
     const [launcher] = await renderer.render(page, ["none"], ["loyalty-launcher"]);
     expect(launcher).toMatchObject({ handle: "loyalty-launcher", embed: true });
-    expect(launcher.html).toContain('<script src="/assets/loyalty-launcher.js" defer></script>');
+    expect(launcher.html).toContain('<script src="/assets/aftercare-launcher.js" defer></script>');
     expect(launcher.html).toContain('data-script="/assets/loyalty-widget.js"');
     expect(launcher.html).toMatch(/<dialog class="aftercare-launcher__dialog" aria-label="جوایز">/);
     // The block's own widget, inside a template: nothing runs or loads before the shopper opens it.

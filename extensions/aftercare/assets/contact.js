@@ -37,6 +37,10 @@
       this.search = this.querySelector("[data-faq-search]");
       this.form?.addEventListener("submit", (e) => this.submit(e), { signal: this.listening.signal });
       this.search?.addEventListener("input", () => this.filterFaq(), { signal: this.listening.signal });
+      // "Chat with us" is the chat embed's launcher element: its script, unless the embed brought it.
+      const launcher = this.dataset.launcherScript;
+      if (launcher && !customElements.get("aftercare-launcher"))
+        document.head.append(Object.assign(document.createElement("script"), { src: launcher }));
       this.load();
     }
 

@@ -1,13 +1,14 @@
 // @ts-check
 /**
- * <aftercare-loyalty-launcher>: the Rewards launcher (blocks/loyalty-launcher.liquid). On every
- * page only this runs; the first open puts the widget from its template into the dialog and loads
- * the widget's script (unless a Rewards block on the page loaded it already).
+ * <aftercare-launcher>: one element for every launcher (the Rewards and chat app embeds, and
+ * "Chat with us" in the Contact block). On every page only this runs; the first open puts the
+ * panel from its template into the dialog and loads the panel's script (data-script), unless the
+ * element it defines (data-element) is on the page already.
  */
 (() => {
-  if (customElements.get("aftercare-loyalty-launcher")) return;
+  if (customElements.get("aftercare-launcher")) return;
 
-  class AftercareLoyaltyLauncher extends HTMLElement {
+  class AftercareLauncher extends HTMLElement {
     connectedCallback() {
       this.addEventListener("click", this);
     }
@@ -29,13 +30,14 @@
       if (template) {
         dialog.querySelector("[data-widget]")?.append(template.content);
         template.remove();
-        if (!customElements.get("aftercare-loyalty") && this.dataset.script) {
-          document.head.append(Object.assign(document.createElement("script"), { src: this.dataset.script }));
+        const { script, element } = this.dataset;
+        if (script && element && !customElements.get(element)) {
+          document.head.append(Object.assign(document.createElement("script"), { src: script }));
         }
       }
       dialog.showModal();
     }
   }
 
-  customElements.define("aftercare-loyalty-launcher", AftercareLoyaltyLauncher);
+  customElements.define("aftercare-launcher", AftercareLauncher);
 })();
