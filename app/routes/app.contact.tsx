@@ -17,6 +17,7 @@ import {
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { useEffect, useMemo, useState } from "react";
 
+import { RichTextField } from "../components/RichTextField";
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import { db } from "../db.server";
 import { authenticate } from "../shopify.server";
@@ -281,12 +282,13 @@ export default function ContactSettingsPage() {
                           onChange={(v) => set({ question: v })}
                           autoComplete="off"
                         />
-                        <TextField
+                        <RichTextField
                           label={t("contact.faq.answer")}
+                          error={errorAt(`faq.${i}.answerHtml`)}
                           value={f.answerHtml}
                           onChange={(v) => set({ answerHtml: v })}
-                          multiline={3}
-                          autoComplete="off"
+                          dir={dirOf(f.language)}
+                          lang={f.language}
                         />
                       </BlockStack>
                     </div>
