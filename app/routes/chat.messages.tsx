@@ -4,6 +4,7 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { shopperAddress } from "../services/app-proxy.server";
 import { chatBus } from "../services/contact/chat-bus.server";
+import { sendShopperMessageWithAssistant } from "../services/contact/chat-assistant.server";
 import { chatAnswer, chatErrorAnswer } from "../services/contact/chat-http.server";
 import {
   ChatError,
@@ -12,7 +13,6 @@ import {
   markChatDelivered,
   rateChat,
   relayShopperTyping,
-  sendShopperMessage,
   setChatEmail,
   verifyChatToken,
 } from "../services/contact/chat.server";
@@ -25,6 +25,8 @@ export const loader = () => chatAnswer({ error: "method_not_allowed", message: "
 // {token, kind: "message", text, clientId, locale} | {token, kind: "typing", text} | {token, kind: "delivered", upTo}
 // | {token, kind: "email", email} (where a reply goes once the shopper has left)
 // | {token, kind: "rating", score: 1-5, comment} (once the chat is closed, once per chat; docs/decisions/0042)
+// | {token, kind: "action", action: "track" | "human", order?, email?, clientId, locale} (a button
+//   under an assistant message, docs/decisions/0041)
 export const action = async ({ request }: ActionFunctionArgs) => {
   const config = env();
   const deps = { db: db(), secret: config.SHOPIFY_API_SECRET, now: new Date(), bus: chatBus() };
@@ -43,12 +45,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const shop = new URL(request.url).searchParams.get("shop") ?? "";
     const id = verifyChatToken(typeof body.token === "string" ? body.token : null, shop, deps.secret, deps.now);
     const clientIp = shopperAddress(request.headers.get("x-forwarded-for"), config.TRUSTED_PROXY_HOPS);
-    if (body.kind === "message") {
-      const sent = await sendShopperMessage(deps, id, {
+    if (body.kind === "message" || body.kind === "action") {
+      // The assistant answers after the shopper's message when nobody is available (0041).
+      const sent = await sendShopperMessageWithAssistant(deps, id, {
         text: body.text,
         clientId: body.clientId,
         locale: typeof body.locale === "string" ? body.locale : null,
         clientIp,
+        ...(body.kind === "action" ? { action: { action: body.action, order: body.order, email: body.email } } : {}),
       });
       return chatAnswer(sent, sent.repeated ? 200 : 201);
     }

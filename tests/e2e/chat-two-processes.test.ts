@@ -7,6 +7,8 @@ import {
   type ChatBus,
   type ChatEvent,
 } from "../../app/services/contact/chat-bus.server";
+import { DEFAULT_CONTACT_SETTINGS } from "../../app/domain/contact/settings";
+import { saveContactSettings } from "../../app/models/contact.server";
 import { sendAgentMessage } from "../../app/services/contact/chat.server";
 import { startServer, stopChild, type Server } from "../../bench/processes";
 import { proxyRequest } from "../helpers/app-proxy";
@@ -41,6 +43,8 @@ describe.skipIf(!(await postgresAnswers()))("live chat across two web processes 
 
   beforeAll(async () => {
     t = await createTestDatabase("postgresql");
+    // The transport alone: with nobody available, the assistant (decision 0041) would answer too.
+    await saveContactSettings(t.db, SHOP, { ...DEFAULT_CONTACT_SETTINGS, assistant: { enabled: false } });
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

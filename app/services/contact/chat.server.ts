@@ -103,7 +103,7 @@ export async function findChat(db: Db, secret: string, id: ChatIdentity) {
 
 export interface ChatMessageView {
   seq: number;
-  author: "customer" | "merchant";
+  author: "customer" | "merchant" | "assistant";
   body: string;
   at: string;
   clientId: string | null;
@@ -112,6 +112,8 @@ export interface ChatMessageView {
   /** The agent's photo (an absolute URL on the app), or null. */
   agentPhotoUrl: string | null;
   delivered: boolean;
+  /** An assistant message's structure (domain/contact/assistant.ts, docs/decisions/0041); null for others. */
+  payload: unknown;
 }
 
 /** Messages after `afterSeq`, in order (internal notes never: they have no sequence number). */
@@ -123,7 +125,12 @@ export async function chatMessagesAfter(
   take = 500,
 ): Promise<ChatMessageView[]> {
   const rows = await db.contactMessage.findMany({
-    where: { shop, requestId: conversationId, seq: { gt: afterSeq }, author: { in: ["customer", "merchant"] } },
+    where: {
+      shop,
+      requestId: conversationId,
+      seq: { gt: afterSeq },
+      author: { in: ["customer", "merchant", "assistant"] },
+    },
     orderBy: { seq: "asc" },
     take,
   });
@@ -136,13 +143,14 @@ export async function chatMessagesAfter(
     const card = r.author === "merchant" && r.staffUserId ? cards.get(r.staffUserId) : undefined;
     return {
       seq: r.seq ?? 0,
-      author: r.author as "customer" | "merchant",
+      author: r.author as ChatMessageView["author"],
       body: r.body,
       at: r.createdAt.toISOString(),
       clientId: r.clientId,
       agent: card?.name ?? null,
       agentPhotoUrl: card?.photoUrl ?? null,
       delivered: r.deliveredAt !== null,
+      payload: readPayload(r.payload),
     };
   });
 }
@@ -164,14 +172,37 @@ async function limit(
   }
 }
 
-/** Appends a message with the conversation's next sequence number, in one transaction. */
-async function appendMessage(
+const readPayload = (text: string | null) => {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Appends a message with the conversation's next sequence number, in one transaction. The
+ * assistant's (chat-assistant.server.ts) carry a JSON payload and say what the chat's status
+ * becomes ("unchanged" keeps it).
+ */
+export async function appendMessage(
   deps: ChatDeps,
   shop: string,
   conversationId: string,
-  message: { author: "customer" | "merchant"; body: string; clientId: string | null; staffUserId: string | null },
+  input: {
+    author: "customer" | "merchant" | "assistant";
+    body: string;
+    clientId: string | null;
+    staffUserId: string | null;
+    payload?: string | null;
+    status?: "open" | "waiting" | "unchanged";
+  },
 ) {
   const { db, now } = deps;
+  const { status, ...message } = input;
+  // A shopper's message opens the chat again; an answer leaves it waiting.
+  const nextStatus = status ?? (message.author === "customer" ? "open" : "waiting");
   if (message.clientId) {
     const earlier = await db.contactMessage.findFirst({
       where: { shop, requestId: conversationId, clientId: message.clientId },
@@ -185,8 +216,7 @@ async function appendMessage(
         data: {
           chatSeq: { increment: 1 },
           lastMessageAt: now,
-          // A shopper's message opens the chat again; an agent's answer leaves it waiting.
-          status: message.author === "customer" ? "open" : "waiting",
+          ...(nextStatus === "unchanged" ? {} : { status: nextStatus }),
         },
         select: { chatSeq: true },
       });
