@@ -281,11 +281,16 @@ describe("the event stream", () => {
       await drain(t, ids);
       await deliverDueEvents({ db: t.db, destinations: [flowOf(world)] });
       const events = await expectEachEventOnceInFlow(t, world);
-      // Whatever the order, these steps happened and were announced. (A returns/approve or
-      // returns/decline that arrives before its returns/request is dropped by the returns area
-      // today, so those two are not asserted here.)
+      // Whatever the order, these steps happened and were announced (a returns/approve or
+      // returns/decline before its returns/request too: docs/decisions/0038).
       const types = new Set(events.map((e) => e.type));
-      for (const type of ["return.requested", "loyalty.points_earned", "loyalty.tier_changed"])
+      for (const type of [
+        "return.requested",
+        "return.approved",
+        "return.declined",
+        "loyalty.points_earned",
+        "loyalty.tier_changed",
+      ])
         expect(types.has(type as never), type).toBe(true);
     },
   );
