@@ -81,6 +81,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       number: found.number,
       status: found.status,
       channel: found.channel,
+      // The shopper asked the chat assistant for a person (docs/decisions/0041).
+      handedOver: found.handedOverAt !== null,
       topic: found.topic,
       name: found.name,
       email: found.email,
@@ -93,7 +95,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         : null,
       messages: found.messages.map((m) => ({
         id: m.id,
-        author: m.author as "customer" | "merchant" | "note",
+        author: m.author as "customer" | "merchant" | "note" | "assistant",
         staff: m.staffUserId ? (names.get(m.staffUserId) ?? null) : null,
         body: m.body,
         at: m.createdAt.toISOString(),
@@ -193,6 +195,9 @@ function money(minor: number, currency: string, locale: string) {
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minor / 100);
 }
 
+/** A typing preview with no news for this long is cleared: the shopper stopped (or left). */
+const PREVIEW_QUIET_MS = 6000;
+
 export default function RequestPage() {
   const { request: r, context, me, staff, savedReplies, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -204,11 +209,18 @@ export default function RequestPage() {
   const typedAt = useRef(0);
   const revalidator = useRevalidator();
   const [preview, setPreview] = useState<string | null>(null);
+  const previewTimer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(previewTimer.current), []);
   const isChat = r.channel === "chat";
   // A chat updates without a reload; what the shopper types shows before they send it.
   useChatEvents((e) => {
     if (!isChat || e.conversationId !== r.id) return;
-    if (e.kind === "typing" && e.from === "customer") setPreview(e.preview || null);
+    if (e.kind === "typing" && e.from === "customer") {
+      setPreview(e.preview || null);
+      // A shopper who stops typing sends nothing more: the preview goes after a few quiet seconds.
+      clearTimeout(previewTimer.current);
+      previewTimer.current = setTimeout(() => setPreview(null), PREVIEW_QUIET_MS);
+    }
     if (e.kind === "message" || e.kind === "status") {
       if (e.from === "customer") setPreview(null);
       revalidator.revalidate();
@@ -253,6 +265,7 @@ export default function RequestPage() {
             {STATUS_KEY[r.status] ? t(STATUS_KEY[r.status]) : r.status}
           </Badge>
           {isChat ? <Badge tone="success">{t("inbox.chat.badge")}</Badge> : null}
+          {r.handedOver ? <Badge tone="attention">{t("inbox.chat.handedOver")}</Badge> : null}
         </InlineStack>
       }
       backAction={{ content: t("nav.inbox"), url: "/app/inbox" }}
@@ -275,7 +288,9 @@ export default function RequestPage() {
                         ? "bg-surface-warning"
                         : m.author === "merchant"
                           ? "bg-surface-info"
-                          : "bg-surface-secondary"
+                          : m.author === "assistant"
+                            ? "bg-surface-magic"
+                            : "bg-surface-secondary"
                     }
                     borderRadius="200"
                     borderWidth={m.author === "note" ? "025" : undefined}
@@ -285,8 +300,12 @@ export default function RequestPage() {
                       <InlineStack gap="200" blockAlign="center" wrap>
                         {m.author === "note" ? <Badge tone="warning">{t("inbox.note.badge")}</Badge> : null}
                         <Text as="p" tone="subdued" variant="bodySm">
-                          {m.author === "customer" ? (r.name ?? t("inbox.customer")) : staffLabel(m.staff)} ·{" "}
-                          {when(m.at)}
+                          {m.author === "customer"
+                            ? (r.name ?? t("inbox.customer"))
+                            : m.author === "assistant"
+                              ? t("inbox.chat.assistant")
+                              : staffLabel(m.staff)}{" "}
+                          · {when(m.at)}
                         </Text>
                       </InlineStack>
                       <Text as="p" breakWord>
