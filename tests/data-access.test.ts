@@ -72,6 +72,8 @@ const OWNERS: Record<string, string[]> = {
   // The event stream (docs/events.md)
   AppEvent: ["app/models/events.server.ts"],
   EventDelivery: ["app/models/events.server.ts"],
+  // A shop's Klaviyo account (docs/decisions/0043)
+  KlaviyoConnection: ["app/models/klaviyo.server.ts"],
   // Infrastructure
   RateLimitCounter: ["app/services/rate-limit.server.ts"],
   ScheduledTask: ["app/jobs/scheduler.server.ts"],

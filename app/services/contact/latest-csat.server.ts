@@ -43,3 +43,16 @@ export async function latestCsatOf(
     ? { score: newest.score, answeredAt: newest.answeredAt }
     : null;
 }
+
+/** Who answered a survey: the email of the contact request it rates, and its order (the Klaviyo profile). */
+export async function surveyRespondent(db: Db, shop: string, surveyId: string) {
+  const survey = await db.surveyResponse.findFirst({
+    where: { shop, id: surveyId },
+    select: { requestId: true, orderShopifyId: true },
+  });
+  if (!survey) return null;
+  const request = survey.requestId
+    ? await db.contactRequest.findFirst({ where: { shop, id: survey.requestId }, select: { email: true } })
+    : null;
+  return { email: request?.email ?? null, orderShopifyId: survey.orderShopifyId };
+}

@@ -13,21 +13,28 @@ import { getKlaviyoConnection, shopperContact } from "../../models/klaviyo.serve
 import { unseal } from "../../utils/sealed-secret.server";
 import { findMemberByCustomer } from "../loyalty/members.server";
 import { latestReturnOf } from "../returns/latest.server";
-import { latestCsatOf } from "../contact/latest-csat.server";
+import { latestCsatOf, surveyRespondent } from "../contact/latest-csat.server";
 import { PermanentDeliveryError, type EventDestinationAdapter } from "../events/deliver.server";
 
 import { KlaviyoError, type KlaviyoApi } from "./client.server";
 
 /** What Aftercare knows of the shopper now: contact details, points, tier, last return, last CSAT. */
 export async function shopperFacts(db: Db, shop: string, event: EventEnvelope): Promise<ShopperFacts> {
-  const orderShopifyId = event.order?.id ?? null;
+  // A survey about a contact request names neither order nor customer: its request does.
+  const respondent =
+    event.type === "survey.answered" && !event.order
+      ? await surveyRespondent(db, shop, (event as EventEnvelope<"survey.answered">).data.survey.id)
+      : null;
+  const orderShopifyId = event.order?.id ?? respondent?.orderShopifyId ?? null;
   const contact = await shopperContact(db, shop, { customerShopifyId: event.customer?.id ?? null, orderShopifyId });
   // A contact request from a guest names the shopper's email in the event itself.
   const email =
     contact.email ??
     (event.type === "contact.request_created"
       ? (event as EventEnvelope<"contact.request_created">).data.request.email
-      : null);
+      : null) ??
+    respondent?.email ??
+    null;
   const member = contact.customerShopifyId ? await findMemberByCustomer(db, shop, contact.customerShopifyId) : null;
   const lastReturn = await latestReturnOf(db, shop, { customerShopifyId: contact.customerShopifyId, email });
   const lastCsat = await latestCsatOf(db, shop, { email, orderShopifyId });
