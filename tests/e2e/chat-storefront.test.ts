@@ -33,6 +33,8 @@ const WORDS = {
     seen: "Seen",
     typing: "is typing",
     ended: "This chat has ended.",
+    badEmail: "Enter an email address such as name@example.com.",
+    emailSaved: "Replies will also reach you by email.",
     comment: "Quick and kind, thanks.",
     thanks: "Thank you for your rating.",
   },
@@ -47,6 +49,8 @@ const WORDS = {
     seen: "دیده شد",
     typing: "در حال نوشتن است",
     ended: "این گفتگو پایان یافته است.",
+    badEmail: "یک نشانی ایمیل مانند name@example.com وارد کنید.",
+    emailSaved: "پاسخ‌ها با ایمیل هم برایتان فرستاده می‌شود.",
     comment: "سریع و مهربان، ممنون.",
     thanks: "از امتیاز شما سپاسگزاریم.",
   },
@@ -191,6 +195,23 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
         where: { shop: demo.shop, channel: "chat", messages: { some: { body: w.first } } },
       });
       expect(chat.locale).toBe(locale);
+
+      // A guest is asked where a late answer should go: a wrong address is refused in the page's
+      // words, a right one is kept on the chat.
+      const email = dialog.locator("form[data-email]");
+      await email.waitFor({ timeout: 15_000 });
+      await email.locator("input").fill("mina@");
+      await email.getByRole("button").click();
+      await expect
+        .poll(() => email.locator("input").evaluate((i: HTMLInputElement) => i.validationMessage), { timeout: 15_000 })
+        .toBe(w.badEmail);
+      await email.locator("input").fill("mina@example.com");
+      await email.getByRole("button").click();
+      await dialog.locator("[data-status]", { hasText: w.emailSaved }).waitFor({ timeout: 15_000 });
+      await expect(email.isHidden()).resolves.toBe(true);
+      await expect
+        .poll(async () => (await db.contactRequest.findUniqueOrThrow({ where: { id: chat.id } })).email)
+        .toBe("mina@example.com");
 
       // The agent, in the admin (another context): the inbox lists the chat first, then its page.
       const agent = await newPage(browser);

@@ -54,7 +54,7 @@
    *   payload?: AssistantPayload | null }} ChatMessage
    * @typedef {{ token: string, shop: string, endpoint: string, visitor: string, expiresAt: string }} ChatSession
    * @typedef {{ conversationId: string, status: string, agent?: string | null, agentPhotoUrl?: string | null,
-   *   rated?: boolean }} ChatStatus
+   *   rated?: boolean, emailKnown?: boolean }} ChatStatus
    */
 
   /**
@@ -74,6 +74,7 @@
       form.dataset.ask = "";
       for (const name of p.fields) {
         const input = Object.assign(document.createElement("input"), {
+          className: "aftercare-chat__field",
           name,
           type: name === "email" ? "email" : "text",
           required: true,
@@ -137,7 +138,7 @@
       this.locale = this.dataset.locale || document.documentElement.lang || "en";
       this.log = /** @type {HTMLElement} */ (this.querySelector("[data-log]"));
       this.input = /** @type {HTMLTextAreaElement} */ (this.querySelector("[data-input]"));
-      this.querySelector("form")?.addEventListener("submit", this, { signal });
+      for (const form of this.querySelectorAll("form")) form.addEventListener("submit", this, { signal });
       this.input.addEventListener("input", this, { signal });
       this.input.addEventListener("keydown", this, { signal });
       this.addEventListener("click", this, { signal });
@@ -160,6 +161,7 @@
         event.preventDefault();
         const form = /** @type {HTMLFormElement} */ (target);
         if (form.dataset.rating !== undefined) return this.rate(form);
+        if (form.dataset.email !== undefined) return this.saveEmail(form);
         if (form.dataset.ask !== undefined) {
           const data = Object.fromEntries(new FormData(form));
           return this.send(Object.values(data).join(" · "), undefined, { kind: "action", action: "track", ...data });
@@ -174,7 +176,7 @@
         // Enter sends, Shift+Enter starts a new line (never while an IME is composing).
         if (key.key === "Enter" && !key.shiftKey && !key.isComposing) {
           event.preventDefault();
-          this.querySelector("form")?.requestSubmit();
+          this.input.form?.requestSubmit();
         }
       } else if (event.type === "input") {
         if (target === this.input) this.typing();
@@ -320,6 +322,9 @@
       const agent = /** @type {HTMLElement} */ (this.querySelector("[data-agent]"));
       agent.hidden = !s.agent;
       if (s.agent) agent.replaceChildren(...this.who(s.agent, s.agentPhotoUrl, "textAnswering"));
+      // Where a late answer goes: asked while the chat is open and the app has no email for it.
+      const email = /** @type {HTMLFormElement} */ (this.querySelector("[data-email]"));
+      if (email.dataset.saved === undefined) email.hidden = s.emailKnown !== false || s.status === "closed";
       let end = /** @type {HTMLElement | null} */ (this.log.querySelector(`[data-ended="${s.conversationId}"]`));
       if (s.status !== "closed") return end?.remove();
       if (!end) {
@@ -528,6 +533,22 @@
       form.append(set, comment, make("button", "send", this.text("textRatingSend")));
       form.addEventListener("submit", this);
       return form;
+    }
+
+    /** @param {HTMLFormElement} form the email form */
+    async saveEmail(form) {
+      const input = /** @type {HTMLInputElement} */ (form.elements.namedItem("email"));
+      input.setCustomValidity("");
+      const res = await this.post({ kind: "email", email: input.value.trim() }).catch(() => null);
+      if (res?.ok) {
+        const saved = /** @type {HTMLElement} */ (this.querySelector("[data-email]"));
+        saved.hidden = true;
+        saved.dataset.saved = "";
+        return this.say("textEmailSaved");
+      }
+      // The app's 400 means it is not an address; anything else, the shopper may try again.
+      input.setCustomValidity(this.text(res?.status === 400 ? "textEmailInvalid" : "textUnavailable"));
+      input.reportValidity();
     }
 
     /** @param {HTMLFormElement} form */
