@@ -21,6 +21,7 @@ import {
 import { keyset, pageOf, type PageRequest } from "../utils/paging.server";
 
 import { klaviyoWants } from "./klaviyo.server";
+import { smsWants } from "./sms.server";
 
 export interface EventInput<T extends EventType> {
   shop: string;
@@ -61,7 +62,7 @@ export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput
   );
   if (inserted !== 1) return false;
   await tx.eventDelivery.createMany({
-    data: (await destinationsOf(tx, input.shop, input.type)).map((destination) => ({
+    data: (await destinationsOf(tx, input.shop, input.type, input.customer?.id ?? null)).map((destination) => ({
       shop: input.shop,
       eventId: id,
       destination,
@@ -71,11 +72,42 @@ export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput
   return true;
 }
 
-/** Klaviyo gets a delivery only for the types the shop chose to send it, read in the event's transaction. */
-async function destinationsOf(tx: Tx, shop: string, type: EventType): Promise<EventDestination[]> {
-  const wanted = await klaviyoWants(tx, shop, type);
-  return EVENT_DESTINATIONS.filter((d) => d !== "klaviyo" || wanted);
+/**
+ * Of `types`, those already recorded for the cause `key`: one read, so that a cause seen again (a
+ * shipment's every later webhook, the periodic checks) opens no transaction for events it has.
+ */
+export async function recordedTypes(
+  db: Db,
+  shop: string,
+  key: string,
+  types: ReadonlyArray<EventType>,
+): Promise<Set<string>> {
+  if (types.length === 0) return new Set();
+  const rows = await db.appEvent.findMany({ where: { shop, type: { in: [...types] }, key }, select: { type: true } });
+  return new Set(rows.map((row) => row.type));
 }
+
+/** Klaviyo gets a delivery only for the types the shop chose to send it, read in the event's transaction. */
+async function destinationsOf(
+  tx: Tx,
+  shop: string,
+  type: EventType,
+  customerShopifyId: string | null,
+): Promise<EventDestination[]> {
+  const wanted = await klaviyoWants(tx, shop, type);
+  const texted = await smsWants(tx, shop, type);
+  const metafields = customerShopifyId !== null && METAFIELD_EVENT_TYPES.has(type);
+  return EVENT_DESTINATIONS.filter(
+    (d) => (d !== "klaviyo" || wanted) && (d !== "sms" || texted) && (d !== "metafields" || metafields),
+  );
+}
+
+/** The events after which a customer's points balance, tier or lifetime points may have changed. */
+export const METAFIELD_EVENT_TYPES: ReadonlySet<EventType> = new Set([
+  "loyalty.points_earned",
+  "loyalty.reward_redeemed",
+  "loyalty.tier_changed",
+]);
 
 function params(tx: Tx, count: number): string {
   return Array.from({ length: count }, (_, i) => (isSqliteTx(tx) ? "?" : `$${i + 1}`)).join(", ");
@@ -230,4 +262,33 @@ export async function redactCustomerEvents(
 
 export async function deleteShopEvents(db: Db, shop: string) {
   await db.appEvent.deleteMany({ where: { shop } });
+}
+
+/**
+ * Deletes events older than `before` whose every delivery is done (sent or skipped), oldest first,
+ * `batch` at a time and at most `maxBatches` batches a call: each batch reads only the ids it
+ * deletes, so a call never holds a shop's ids in memory. Events with a parked or waiting delivery
+ * stay for the Sync page. Returns how many went.
+ */
+export async function pruneDeliveredEvents(
+  db: Db,
+  before: Date,
+  options: { batch?: number; maxBatches?: number } = {},
+): Promise<number> {
+  const batch = Math.min(options.batch ?? 500, 1000);
+  let pruned = 0;
+  for (let i = 0; i < (options.maxBatches ?? 20); i++) {
+    const rows = await db.appEvent.findMany({
+      where: { createdAt: { lt: before }, deliveries: { every: { status: { in: ["sent", "skipped"] } } } },
+      orderBy: { createdAt: "asc" },
+      take: batch,
+      select: { id: true },
+    });
+    if (rows.length === 0) break;
+    // Deliveries go with their event (ON DELETE CASCADE).
+    const { count } = await db.appEvent.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+    pruned += count;
+    if (rows.length < batch) break;
+  }
+  return pruned;
 }

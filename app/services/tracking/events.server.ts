@@ -9,7 +9,7 @@ import type { Db } from "../../db.server";
 import type { EventType } from "../../domain/events/catalog";
 import { notificationsDue } from "../../domain/tracking/notify";
 import type { NotifiedMilestone } from "../../domain/tracking/settings";
-import { recordEvent } from "../../models/events.server";
+import { recordedTypes, recordEvent } from "../../models/events.server";
 
 import type { ShipmentState, TrackingState } from "./shipments.server";
 
@@ -38,12 +38,18 @@ export async function recordShipmentEvents(
     return !(at && now.getTime() - at.getTime() > newsWindowMs);
   });
   const recorded: string[] = [];
-  for (const milestone of due) {
-    const type = `shipment.${milestone}` as EventType & `shipment.${string}`;
-    const written = await db.$transaction((tx) =>
-      recordEvent(tx, {
-        shop: state.profile.domain,
-        type,
+  const typeOf = (milestone: NotifiedMilestone) => `shipment.${milestone}` as EventType & `shipment.${string}`;
+  const shop = state.profile.domain;
+  const known = await recordedTypes(db, shop, shipment.fulfillmentShopifyId, due.map(typeOf));
+  const fresh = due.filter((milestone) => !known.has(typeOf(milestone)));
+  if (fresh.length === 0) return recorded;
+  // One transaction for the shipment's new milestones; the insert's conflict rule still settles a
+  // writer that recorded one since the read above.
+  await db.$transaction(async (tx) => {
+    for (const milestone of fresh) {
+      const written = await recordEvent(tx, {
+        shop,
+        type: typeOf(milestone),
         key: shipment.fulfillmentShopifyId,
         occurredAt: happenedAt(milestone) ?? now,
         order: { id: order.shopifyId, name: order.name },
@@ -60,9 +66,9 @@ export async function recordShipmentEvents(
             message: shipment.timeline.problem?.message ?? null,
           },
         },
-      }),
-    );
-    if (written) recorded.push(milestone);
-  }
+      });
+      if (written) recorded.push(milestone);
+    }
+  });
   return recorded;
 }
