@@ -6,7 +6,7 @@
  * inbox with the conversation so far and when to expect a reply; the message on the shopper's
  * stream and through the POST route.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
 import { fixtureFaq } from "../../../tests/helpers/faq-fixture";
@@ -22,6 +22,18 @@ import type { AssistantPayload } from "../../domain/contact/assistant";
 import { DEFAULT_CONTACT_SETTINGS, type Language } from "../../domain/contact/settings";
 
 import type { ChatBus } from "./chat-bus.server";
+
+// The inbox page's embedded-admin session check is stood in for (as in app.inbox.chat.test.ts).
+vi.mock("../../shopify.server", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../shopify.server")>();
+  return {
+    ...real,
+    authenticate: {
+      ...real.authenticate,
+      admin: async () => ({ session: { shop: "aftercare-test.myshopify.com" }, admin: {}, sessionToken: {} }),
+    },
+  };
+});
 
 // The shop is in New York, open Monday to Friday 9:00 to 17:00 (the default hours).
 const SATURDAY = new Date("2026-12-05T15:00:00Z"); // Saturday 10:00 in New York: closed
@@ -418,6 +430,28 @@ describe("talk to a person", () => {
 
     // From now on the assistant is silent: the chat waits for a person.
     expect((await say(id, "How long does delivery take?")).assistantSeq).toBeNull();
+  });
+
+  it("shows agents the handed-over chat in the inbox page, the assistant's messages labelled as such", async () => {
+    const id = identity();
+    const first = await say(id, "Do you take PayPal?");
+    await press(id, { action: "human" });
+    const page = await import("../../routes/app.inbox.$id");
+    const res = (await page.loader({
+      request: new Request(`http://127.0.0.1/app/inbox/${first.conversationId}`),
+      params: { id: first.conversationId },
+      context: {},
+    } as never)) as Response;
+    const { request } = await res.json();
+    expect(request.handedOver).toBe(true);
+    expect(request.status).toBe("open");
+    expect(request.messages.map((m: { author: string }) => m.author)).toEqual([
+      "customer",
+      "assistant",
+      "customer",
+      "assistant",
+    ]);
+    expect(request.messages[1].body).toContain("Which payment methods do you accept?");
   });
 
   it("understands asking for a person in words, in Persian, and answers in Persian with the shop's time", async () => {
