@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData, useLocation, useNavigate, useRevalidator } from "@remix-run/react";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -12,14 +12,15 @@ import {
   IndexTable,
   InlineStack,
   Page,
-  Pagination,
   Text,
   useSetIndexFiltersMode,
 } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { useEffect, useRef, useState } from "react";
 
+import { KeysetPagination, useKeysetListUrl } from "../components/KeysetList";
+import { AgentChatCard } from "../components/AgentChatCard";
 import { useChatEvents } from "../components/useChatEvents";
+import { useNewChatAlerts } from "../components/useNewChatAlerts";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
@@ -27,6 +28,7 @@ import { countRequestsByStatus, listRequests, type AssigneeFilter, type InboxSor
 import { listStaffMembers } from "../models/staff.server";
 import { shopProfile } from "../models/shop.server";
 import { REQUEST_STATUSES, type RequestStatus } from "../domain/contact/statuses";
+import { agentSelf } from "../services/contact/agents.server";
 import { liveChats } from "../services/contact/chat.server";
 import { actingStaff, staffName } from "../services/staff.server";
 import type { AdminMessageKey } from "../locales/admin";
@@ -76,12 +78,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (assignee === "me" && !me)
     throw json({ message: "The admin did not say who you are; reload the page." }, { status: 400 });
   const filter: AssigneeFilter = assignee === "me" ? { userId: me!.userId } : assignee;
-  const [page, counts, staff, profile, chats] = await Promise.all([
+  const [page, counts, staff, profile, chats, agent] = await Promise.all([
     listRequests(db(), shop, { status, query, assignee: filter, sort }, pageRequest(url.searchParams, PAGE_SIZE)),
     countRequestsByStatus(db(), shop),
     listStaffMembers(db(), shop),
     shopProfile(db(), shop),
     liveChats(db(), shop),
+    me ? agentSelf(db(), shop, me.userId, new Date()) : null,
   ]);
   const names = new Map(staff.map((m) => [m.userId, staffName(m)]));
   return json({
@@ -91,6 +94,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     sort,
     counts,
     timeZone: profile.timeZone,
+    // The signed-in agent's chat status, name and photo (docs/decisions/0042).
+    agent,
     next: page.next,
     previous: page.previous,
     // Live chats come first, above every tab: a shopper is waiting on the site.
@@ -119,40 +124,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Inbox() {
-  const { status, query, assignee, sort, counts, requests, next, previous, timeZone, chats } =
+  const { status, query, assignee, sort, counts, requests, next, previous, timeZone, chats, agent } =
     useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
+  const t = useT();
+  const alertNewChat = useNewChatAlerts(
+    chats.map((c) => c.id),
+    { title: t("inbox.alert.newChat"), body: t("inbox.alert.newChatBody") },
+  );
   useChatEvents((e) => {
+    alertNewChat(e);
     if (e.kind === "message" || e.kind === "status") revalidator.revalidate();
   });
-  const t = useT();
   const locale = useAdminLocale();
-  const navigate = useNavigate();
-  const location = useLocation();
   const { mode, setMode } = useSetIndexFiltersMode();
-  const [q, setQ] = useState(query);
-  const typing = useRef<ReturnType<typeof setTimeout>>();
-  useEffect(() => setQ(query), [query]);
-  useEffect(() => () => clearTimeout(typing.current), []);
-
-  const go = (changes: Record<string, string>) => {
-    const p = new URLSearchParams(location.search);
-    // A new tab, filter, search or sort starts at its first page.
-    if (!("after" in changes) && !("before" in changes)) {
-      p.delete("after");
-      p.delete("before");
-    }
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    navigate(`/app/inbox?${p}`);
-  };
-  const search = (value: string) => {
-    setQ(value);
-    clearTimeout(typing.current);
-    typing.current = setTimeout(() => go({ q: value.trim() }), 400);
-  };
+  const { go, q, search } = useKeysetListUrl("/app/inbox", query);
 
   const tabs = REQUEST_STATUSES.map((s) => ({
     id: s,
@@ -192,6 +178,11 @@ export default function Inbox() {
       secondaryActions={[{ content: t("inbox.savedReplies"), url: "/app/inbox/replies" }]}
     >
       <TitleBar title={t("nav.inbox")} />
+      {agent ? (
+        <Box paddingBlockEnd="400">
+          <AgentChatCard agent={agent} />
+        </Box>
+      ) : null}
       {chats.length ? (
         <Box paddingBlockEnd="400">
           <Card>
@@ -309,18 +300,7 @@ export default function Inbox() {
             ))}
           </IndexTable>
         )}
-        {next || previous ? (
-          <div style={{ padding: "12px 16px" }}>
-            <InlineStack align="center">
-              <Pagination
-                hasPrevious={Boolean(previous)}
-                onPrevious={() => go({ before: previous ?? "", after: "" })}
-                hasNext={Boolean(next)}
-                onNext={() => go({ after: next ?? "", before: "" })}
-              />
-            </InlineStack>
-          </div>
-        ) : null}
+        <KeysetPagination next={next} previous={previous} go={go} />
       </Card>
     </Page>
   );

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useFetcher, useLoaderData, useLocation, useNavigate } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   Button,
@@ -12,13 +12,13 @@ import {
   IndexTable,
   InlineStack,
   Link as PolarisLink,
-  Pagination,
   Text,
   useSetIndexFiltersMode,
 } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { useEffect, useRef, useState } from "react";
+import { useEffect } from "react";
 
+import { KeysetPagination, useKeysetListUrl } from "../components/KeysetList";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { env } from "../env.server";
@@ -157,32 +157,8 @@ export default function NeedsAttention() {
   }, [actions.state, actions.data, shopify, t]);
   const format = useAdminFormat();
   const locale = useAdminLocale();
-  const navigate = useNavigate();
-  const location = useLocation();
   const { mode, setMode } = useSetIndexFiltersMode();
-  const [q, setQ] = useState(query);
-  const typing = useRef<ReturnType<typeof setTimeout>>();
-  useEffect(() => setQ(query), [query]);
-  useEffect(() => () => clearTimeout(typing.current), []);
-
-  const go = (changes: Record<string, string>) => {
-    const p = new URLSearchParams(location.search);
-    // A new filter, search or sort starts at its first page.
-    if (!("after" in changes) && !("before" in changes)) {
-      p.delete("after");
-      p.delete("before");
-    }
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    navigate(`/app/tracking/attention?${p}`);
-  };
-  const search = (value: string) => {
-    setQ(value);
-    clearTimeout(typing.current);
-    typing.current = setTimeout(() => go({ q: value.trim() }), 400);
-  };
+  const { go, q, search } = useKeysetListUrl("/app/tracking/attention", query);
   const number = new Intl.NumberFormat(locale);
   const kindLabel = (k: string) => codeLabel(t, "attention.kind", k);
   const total = ATTENTION_KINDS.reduce((n, k) => n + counts[k], 0);
@@ -291,18 +267,7 @@ export default function NeedsAttention() {
           ))}
         </IndexTable>
       )}
-      {next || previous ? (
-        <div style={{ padding: "12px 16px" }}>
-          <InlineStack align="center">
-            <Pagination
-              hasPrevious={Boolean(previous)}
-              onPrevious={() => go({ before: previous ?? "", after: "" })}
-              hasNext={Boolean(next)}
-              onNext={() => go({ after: next ?? "", before: "" })}
-            />
-          </InlineStack>
-        </div>
-      ) : null}
+      <KeysetPagination next={next} previous={previous} go={go} />
     </Card>
   );
 }

@@ -6,15 +6,12 @@
  */
 import type { Db } from "../../db.server";
 import { resolveCarrier } from "../../domain/tracking/carriers";
-import { templateFor } from "../../domain/tracking/email-templates";
-import { languageFor, type NotifiedMilestone } from "../../domain/tracking/settings";
-import { customerFirstName } from "../../models/customers.server";
-import { enqueueNotification, notificationSentAt } from "../../models/outbox.server";
+import type { NotifiedMilestone } from "../../domain/tracking/settings";
+import { notificationSentAt } from "../../models/outbox.server";
 import { markAttentionHandled } from "../../models/tracking.server";
-import { unsubscribeUrl } from "../unsubscribe.server";
 
 import { findAttentionItem } from "./insights.server";
-import { emailVariables, NOTIFICATION_KIND, renderTrackingEmail } from "./notifications.server";
+import { enqueueTrackingEmail, NOTIFICATION_KIND } from "./notifications.server";
 import { assembleTracking } from "./shipments.server";
 
 export type AttentionOutcome =
@@ -54,41 +51,7 @@ export async function notifyShopperAbout(
     items: state.preparing?.items ?? [],
     timeline: { problem: null },
   };
-  const language = languageFor(order.customerLocale, state.settings.notifications.defaultLanguage);
-  const firstName = await customerFirstName(db, shop, order.customerShopifyId);
-  const rendered = await renderTrackingEmail({
-    template: templateFor(state.settings, language, milestone),
-    variables: emailVariables(state, about, { language, firstName, secret: deps.secret, now: deps.now }),
-    settings: state.settings,
-    shopName: state.profile.name,
-    language,
-    unsubscribeUrl: unsubscribeUrl({
-      shop,
-      email: order.email,
-      kind: NOTIFICATION_KIND,
-      secret: deps.secret,
-      now: deps.now,
-    }),
-  });
-  const { created } = await enqueueNotification(
-    db,
-    {
-      shop,
-      kind: NOTIFICATION_KIND,
-      subjectId,
-      milestone,
-      recipient: order.email,
-      locale: language,
-      subject: rendered.subject,
-      bodyHtml: rendered.html,
-      bodyText: rendered.text,
-      fromName: state.profile.name,
-      replyTo: state.settings.notifications.replyTo || state.settings.contact.email || state.profile.email,
-      orderShopifyId: order.shopifyId,
-      customerShopifyId: order.customerShopifyId,
-    },
-    deps.now,
-  );
+  const { created } = await enqueueTrackingEmail(db, state, about, { subjectId, milestone }, deps);
   return created ? { ok: true } : { ok: false, problem: "already_notified", at: deps.now };
 }
 

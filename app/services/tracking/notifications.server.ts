@@ -114,6 +114,59 @@ export async function renderTrackingEmail(input: {
   });
 }
 
+/**
+ * Renders a shipment email in the shopper's language and puts it in the outbox under (shop,
+ * "tracking", subjectId, milestone): the one way a tracking email is written, whether the shipment
+ * earned it or the merchant asked for it (needs attention). `skippedBecause`: logged, never sent.
+ */
+export async function enqueueTrackingEmail(
+  db: Db,
+  state: TrackingState,
+  about: Parameters<typeof emailVariables>[1],
+  input: { subjectId: string; milestone: NotifiedMilestone; skippedBecause?: string | null },
+  deps: { secret: string; now: Date },
+): Promise<{ created: boolean }> {
+  const { order } = state.data;
+  if (!order.email || order.redactedAt) return { created: false };
+  const shop = state.profile.domain;
+  const language = languageFor(order.customerLocale, state.settings.notifications.defaultLanguage);
+  const firstName = await customerFirstName(db, shop, order.customerShopifyId);
+  const rendered = await renderTrackingEmail({
+    template: templateFor(state.settings, language, input.milestone),
+    variables: emailVariables(state, about, { language, firstName, secret: deps.secret, now: deps.now }),
+    settings: state.settings,
+    shopName: state.profile.name,
+    language,
+    unsubscribeUrl: unsubscribeUrl({
+      shop,
+      email: order.email,
+      kind: NOTIFICATION_KIND,
+      secret: deps.secret,
+      now: deps.now,
+    }),
+  });
+  return enqueueNotification(
+    db,
+    {
+      shop,
+      kind: NOTIFICATION_KIND,
+      subjectId: input.subjectId,
+      milestone: input.milestone,
+      recipient: order.email,
+      locale: language,
+      subject: rendered.subject,
+      bodyHtml: rendered.html,
+      bodyText: rendered.text,
+      fromName: state.profile.name,
+      replyTo: state.settings.notifications.replyTo || state.settings.contact.email || state.profile.email,
+      orderShopifyId: order.shopifyId,
+      customerShopifyId: order.customerShopifyId,
+      ...(input.skippedBecause ? { status: "skipped" as const, note: input.skippedBecause } : {}),
+    },
+    deps.now,
+  );
+}
+
 /** When the shipment reached what a milestone email is about, if known. */
 function happenedAt(shipment: ShipmentState, milestone: NotifiedMilestone, timeZone: string): Date | null {
   // A delay is news from the day it began: a parcel that was late weeks ago (an import, webhooks
@@ -161,45 +214,20 @@ export async function enqueueShipmentEmails(
   const klaviyoSends = candidates.some((m) => !alreadySent.has(m)) ? await klaviyoSendsFor(db, shop) : new Set();
   for (const milestone of candidates) {
     if (alreadySent.has(milestone)) continue;
-    const key = { shop, kind: NOTIFICATION_KIND, subjectId: shipment.fulfillmentShopifyId, milestone };
-    const language = languageFor(order.customerLocale, state.settings.notifications.defaultLanguage);
-    const firstName = await customerFirstName(db, shop, order.customerShopifyId);
-    const variables = emailVariables(state, shipment, { language, firstName, secret: deps.secret, now: deps.now });
-    const rendered = await renderTrackingEmail({
-      template: templateFor(state.settings, language, milestone),
-      variables,
-      settings: state.settings,
-      shopName: state.profile.name,
-      language,
-      unsubscribeUrl: unsubscribeUrl({
-        shop,
-        email: order.email,
-        kind: NOTIFICATION_KIND,
-        secret: deps.secret,
-        now: deps.now,
-      }),
-    });
-    const { created } = await enqueueNotification(
+    const skipped = klaviyoSends.has(`shipment.${milestone}`);
+    const { created } = await enqueueTrackingEmail(
       db,
+      state,
+      shipment,
       {
-        ...key,
-        recipient: order.email,
-        locale: language,
-        subject: rendered.subject,
-        bodyHtml: rendered.html,
-        bodyText: rendered.text,
-        fromName: state.profile.name,
-        replyTo: state.settings.notifications.replyTo || state.settings.contact.email || state.profile.email,
-        orderShopifyId: order.shopifyId,
-        customerShopifyId: order.customerShopifyId,
-        ...(klaviyoSends.has(`shipment.${milestone}`)
-          ? { status: "skipped" as const, note: "Klaviyo sends this message" }
-          : {}),
+        subjectId: shipment.fulfillmentShopifyId,
+        milestone,
+        skippedBecause: skipped ? "Klaviyo sends this message" : null,
       },
-      deps.now,
+      deps,
     );
     if (!created) continue;
-    if (!klaviyoSends.has(`shipment.${milestone}`)) enqueued.push(milestone);
+    if (!skipped) enqueued.push(milestone);
     // "Delivered" makes an unsent "shipped" (or a delay warning) pointless.
     const rank = PROGRESS_ORDER.indexOf(milestone);
     const superseded = [
