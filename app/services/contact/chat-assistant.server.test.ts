@@ -19,6 +19,7 @@ import {
 } from "../../../tests/helpers/tracking";
 import { webhookRequest } from "../../../tests/helpers/webhooks";
 import type { AssistantPayload } from "../../domain/contact/assistant";
+import { answerText, indexFaq, searchFaq } from "../../domain/contact/faq-search";
 import { DEFAULT_CONTACT_SETTINGS, type Language } from "../../domain/contact/settings";
 
 import type { ChatBus } from "./chat-bus.server";
@@ -296,6 +297,38 @@ describe("FAQ answers in the shopper's language", () => {
     expect(reply.body).toContain("답변을 찾지 못했어요");
     expect(reply.payload.actions.map((a) => a.label)).toEqual(["주문 조회", "반품 신청", "상담원 연결"]);
   });
+});
+
+describe("the demo shop's FAQ (sandbox/seed-program.ts)", () => {
+  const cases: [Language, string, string][] = [
+    ["en", "when does my order ship?", "demo-en-0"],
+    ["en", "how many days for delivery", "demo-en-1"],
+    ["en", "I'd like to return a jacket", "demo-en-2"],
+    ["ko", "언제 발송돼요?", "demo-ko-3"],
+    ["ko", "배송 얼마나 걸려요", "demo-ko-4"],
+    ["ko", "반품 방법", "demo-ko-5"],
+    ["ja", "いつ発送されますか", "demo-ja-6"],
+    ["ja", "配達まで何日？", "demo-ja-7"],
+    ["ja", "返品したい", "demo-ja-8"],
+    ["fa", "سفارشم کی ارسال میشه؟", "demo-fa-9"],
+    ["fa", "تحویل چند روز طول میکشه", "demo-fa-10"],
+    ["fa", "چطور برگردانم", "demo-fa-11"],
+  ];
+  for (const [language, question, expected] of cases) {
+    it(`${language}: "${question}" → ${expected}`, async () => {
+      const { DEMO_CONTACT } = await import("../../../sandbox/seed-program");
+      const entries = DEMO_CONTACT.faq.filter((f) => f.language === language);
+      const index = indexFaq(
+        entries.map((f) => ({
+          id: f.id,
+          question: f.question,
+          category: f.category,
+          answer: answerText(f.answerHtml),
+        })),
+      );
+      expect(searchFaq(index, question)[0]?.id).toBe(expected);
+    });
+  }
 });
 
 describe("where is my order", () => {
