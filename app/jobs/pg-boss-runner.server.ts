@@ -1,3 +1,4 @@
+import pg from "pg";
 import PgBoss from "pg-boss";
 
 import type { Db } from "../db.server";
@@ -18,6 +19,27 @@ export interface PgBossRunnerOptions {
   /** See InProcessOptions.busyShare: matters only where this process also records deliveries. */
   busyShare?: number;
   log?: (message: string, error?: unknown) => void;
+}
+
+/** The advisory lock key (the bytes of "after" and "c") every process takes for its start-up, in turn. */
+const START_LOCK = "107092667363939";
+
+/**
+ * Runs `work` while holding a PostgreSQL advisory lock that every Aftercare process takes for its
+ * start-up. pg-boss creating its schema and queue from several processes at once (a deployment's
+ * web and worker processes starting together) deadlocks in PostgreSQL; one after another it does
+ * not. The lock is a session lock on a connection of its own, so it goes with the connection
+ * should the process die holding it.
+ */
+export async function oneProcessAtATime<T>(connectionString: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString, application_name: "aftercare-start" });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1::bigint)", [START_LOCK]);
+    return await work();
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /**
@@ -84,8 +106,10 @@ export function pgBossRunner(db: Db, options: PgBossRunnerOptions): JobRunner {
   return {
     start() {
       started ??= (async () => {
-        await boss.start();
-        await boss.createQueue(QUEUE);
+        await oneProcessAtATime(options.connectionString, async () => {
+          await boss.start();
+          await boss.createQueue(QUEUE);
+        });
         if (!options.work) return;
         workerId = await boss.work<{ id: string }>(QUEUE, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
           await pacing.pace();

@@ -41,8 +41,8 @@ describe.skipIf(testDatabaseKind() !== "postgresql")("two workers on PostgreSQL"
       runners.push(pgBossRunner(db, { connectionString: t.url, work: true, batchSize: 25, sweepMs: 500 }));
     }
     runners.push(web);
-    // One after another: pg-boss creating its schema and queue from several processes at once deadlocks.
-    for (const r of runners) await r.start();
+    // All at once, as a deployment's processes start: their start-up work must not deadlock.
+    await Promise.all(runners.map((r) => r.start()));
 
     const [template] = orderEvents(1, { base: 1 })[0].filter((e) => e.topic === "orders/paid");
     const deliveries: { topic: string; body: string; webhookId: string }[] = [];

@@ -58,12 +58,10 @@ describe.skipIf(!(await postgresAnswers()))("live chat across two web processes 
       DATABASE_URL: t.url,
       BUILD_DIR: process.env.BUILD_DIR ?? "build",
     };
-    // One after the other: two processes starting at once both run the start-up work on the
-    // same database and can deadlock on it, which is a deployment's rolling start, not the test.
+    // Both at once, as a deployment starts them: their start-up work takes turns (oneProcessAtATime).
     const start = (name: string) =>
       startServer(`web ${name}`, "server.js", env, `test-results/chat-two-processes-${name}.log`);
-    a = await start("a");
-    b = await start("b");
+    [a, b] = await Promise.all([start("a"), start("b")]);
     agents = postgresChatBus(t.url);
     await chatBusReady(agents);
   }, 120_000);
