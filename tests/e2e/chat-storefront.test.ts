@@ -1,10 +1,12 @@
 import { createServer, connect, type Server, type Socket } from "node:net";
 
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
 
 import type { Db } from "../../app/db.server";
 import { getContactSettings, saveContactSettings } from "../../app/models/contact.server";
+import { saveAgentPhoto } from "../../app/services/contact/agents.server";
 
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
@@ -251,6 +253,19 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
       const agentName = (await theirs.locator(".aftercare-chat__who").textContent())?.trim() ?? "";
       expect(agentName.length).toBeGreaterThan(0);
 
+      // The agent adds a photo (as on the inbox's agent page): from now on it is beside their name.
+      const replied = await db.contactMessage.findFirstOrThrow({ where: { requestId: chat.id, author: "merchant" } });
+      const png = await sharp({ create: { width: 320, height: 320, channels: 3, background: "#b5476a" } })
+        .png()
+        .toBuffer();
+      await saveAgentPhoto(
+        db,
+        demo.shop,
+        replied.staffUserId!,
+        { type: "image/png", size: png.length, bytes: async () => new Uint8Array(png).buffer },
+        new Date(),
+      );
+
       const before = await shown(shopper);
       expect(before.map((m) => [m.author, m.text])).toEqual([
         ["customer", w.first],
@@ -296,6 +311,12 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
       const after = await shown(shopper);
       expect(after.map((m) => [m.author, m.text])).toEqual(expected);
       expect(after.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+      // The agent's photo, from the app, decorative beside the name.
+      const photo = dialog.locator(".aftercare-chat__message[data-author=merchant] img.aftercare-chat__photo").first();
+      await expect
+        .poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 })
+        .toBe(256);
+      await expect(photo.getAttribute("alt")).resolves.toBe("");
       // After a reload the shopper's messages keep their state; times are in the shopper's digits.
       await dialog
         .locator(".aftercare-chat__message[data-seq='1'] .aftercare-chat__state", { hasText: w.seen })

@@ -142,6 +142,7 @@
       this.input.addEventListener("input", this, { signal });
       this.input.addEventListener("keydown", this, { signal });
       this.addEventListener("click", this, { signal });
+      this.addEventListener("focusin", this, { signal });
       document.addEventListener("visibilitychange", this, { signal });
       // A browser that has chatted here before sees its conversation again at once.
       if (stored().s) this.connect();
@@ -180,7 +181,8 @@
         }
       } else if (event.type === "input") {
         if (target === this.input) this.typing();
-      } else if (event.type === "visibilitychange") {
+      } else if (event.type === "visibilitychange" || event.type === "focusin") {
+        // Back on the page, or the dialog opened again (its field takes the focus): seen.
         this.seen();
       } else {
         const retry = /** @type {HTMLElement | null} */ (target.closest("[data-retry]"));
