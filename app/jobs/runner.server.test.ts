@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { effectsPacer, INTAKE_SATURATED, intakeFirst } from "./runner.server";
+import { effectsPacer, FRESHNESS_BOUND_MS, INTAKE_SATURATED, intakeFirst } from "./runner.server";
 
 /** How long one pace() takes, in milliseconds. */
-async function paceMs(pacing: ReturnType<typeof intakeFirst>) {
+async function paceMs(pacing: ReturnType<typeof intakeFirst>, waitingSince?: number) {
   const started = performance.now();
-  await pacing.pace();
+  await pacing.pace(waitingSince);
   return performance.now() - started;
 }
 
@@ -27,6 +27,23 @@ describe("intake-first pacing", () => {
     const pacing = afterLongRun();
     pacing.note(INTAKE_SATURATED + 0.3);
     expect(await paceMs(pacing)).toBeGreaterThanOrEqual(140);
+  });
+
+  it("rests no longer than keeps the oldest waiting event within the freshness bound", async () => {
+    const pacing = intakeFirst(0.05);
+    pacing.ran(150); // a 5% share would rest the longest rest allowed
+    pacing.note();
+    const waitingSince = performance.now() - (FRESHNESS_BOUND_MS - 100);
+    const rested = await paceMs(pacing, waitingSince);
+    expect(rested).toBeGreaterThanOrEqual(80);
+    expect(rested).toBeLessThan(400);
+  });
+
+  it("does not rest once the oldest waiting event is past the freshness bound", async () => {
+    const pacing = intakeFirst(0.05);
+    pacing.ran(150);
+    pacing.note();
+    expect(await paceMs(pacing, performance.now() - FRESHNESS_BOUND_MS - 1)).toBeLessThan(100);
   });
 
   it("does not rest while the intake's thread elsewhere has time to spare", async () => {
