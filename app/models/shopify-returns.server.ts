@@ -114,31 +114,36 @@ export async function applyReturnEventTx(
   eventAt: Date,
 ): Promise<ApplyResult> {
   const data = returnData(topic, r, eventAt);
-  const existing = await tx.shopifyReturn.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: r.shopifyId } },
-    select: {
-      id: true,
-      lastEventAt: true,
-      status: true,
-      orderShopifyId: true,
-      name: true,
-      totalQuantity: true,
-      lines: true,
-      requestedAt: true,
-      approvedAt: true,
-    },
-  });
-  if (!existing) {
-    await tx.shopifyReturn.create({ data: { shop, shopifyId: r.shopifyId, ...data } });
-    return "created";
+  // Two events of one return at once (PostgreSQL, two workers): each write holds only if the row
+  // is still as read, else it is read and decided again.
+  for (let attempt = 1; ; attempt++) {
+    const existing = await tx.shopifyReturn.findUnique({
+      where: { shop_shopifyId: { shop, shopifyId: r.shopifyId } },
+      select: {
+        id: true,
+        lastEventAt: true,
+        status: true,
+        orderShopifyId: true,
+        name: true,
+        totalQuantity: true,
+        lines: true,
+        requestedAt: true,
+        approvedAt: true,
+      },
+    });
+    if (!existing) {
+      await tx.shopifyReturn.create({ data: { shop, shopifyId: r.shopifyId, ...data } });
+      return "created";
+    }
+    const asRead = { id: existing.id, lastEventAt: existing.lastEventAt, status: existing.status };
+    const stale = isStale(existing, { status: data.status, eventAt });
+    const write = stale ? missingFacts(data, existing) : data;
+    const { count } =
+      Object.keys(write).length > 0 ? await tx.shopifyReturn.updateMany({ where: asRead, data: write }) : { count: 1 };
+    if (count === 1) return stale ? "stale" : "updated";
+    // Changed under it every time: the inbox tries the event again later.
+    if (attempt >= 5) throw new Error(`return ${r.shopifyId} kept changing while ${topic} was applied`);
   }
-  if (isStale(existing, { status: data.status, eventAt })) {
-    const fill = missingFacts(data, existing);
-    if (Object.keys(fill).length > 0) await tx.shopifyReturn.update({ where: { id: existing.id }, data: fill });
-    return "stale";
-  }
-  await tx.shopifyReturn.update({ where: { id: existing.id }, data });
-  return "updated";
 }
 
 /** A return event as applyReturnEventTx takes it. */
