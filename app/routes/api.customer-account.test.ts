@@ -5,7 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { processingWebhookFetch } from "../../tests/helpers/webhooks";
@@ -19,6 +19,14 @@ import type { CustomerAccountSession } from "../services/customer-accounts/sessi
 type Handler = (args: { request: Request; params: object; context: object }) => Promise<Response>;
 const secret = process.env.SHOPIFY_API_SECRET!;
 const apiKey = process.env.SHOPIFY_API_KEY!;
+/**
+ * The test's today. Date alone is frozen at it (timers run): the sandbox, the app, the session
+ * tokens and Shopify's library all read the same clock, and return windows never depend on the day.
+ */
+const NOW = new Date("2026-11-04T15:00:00.000Z");
+const nowSeconds = () => Math.floor(NOW.getTime() / 1000);
+/** Shopify's clock runs an hour behind, so what it stamps (a paid order, a delivery) is past for the app. */
+const SHOPIFY_NOW = new Date(NOW.getTime() - 3_600_000);
 
 let t: TestDatabase;
 let world: ReturnType<typeof build>;
@@ -26,7 +34,11 @@ let routes: Record<"tracking" | "returns" | "rewards", { loader: Handler; action
 let endpoints: typeof import("../services/customer-accounts/endpoints.server");
 
 function build() {
-  const { sandbox, tee, mug } = testSandbox({ webhookFetch: processingWebhookFetch(t.db, secret), apiSecret: secret });
+  const { sandbox, tee, mug } = testSandbox({
+    webhookFetch: processingWebhookFetch(t.db, secret),
+    apiSecret: secret,
+    clock: () => SHOPIFY_NOW,
+  });
   const ada = sandbox.createCustomer({ shop: TEST_SHOP, email: "ada@example.com", firstName: "Ada" });
   const bob = sandbox.createCustomer({ shop: TEST_SHOP, email: "bob@example.com", firstName: "Bob" });
   const order = sandbox.placeOrder({
@@ -52,7 +64,7 @@ function build() {
     paid: true,
   });
   const admin = adminClient(sandbox.graphqlClient(TEST_SHOP));
-  const deps: CustomerAccountDeps = { db: t.db, secret, admin: async () => admin, now: () => new Date() };
+  const deps: CustomerAccountDeps = { db: t.db, secret, admin: async () => admin, now: () => NOW };
   const orderGid = `gid://shopify/Order/${order.id}`;
   const session: CustomerAccountSession = {
     shop: TEST_SHOP,
@@ -67,7 +79,7 @@ const b64 = (value: object | string) =>
 
 /** A session token as Shopify mints one for a customer-account extension (HS256 with the app's secret). */
 function sessionToken(claims: Record<string, unknown> = {}, key = secret) {
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   const payload = {
     iss: `https://${TEST_SHOP}`,
     dest: TEST_SHOP,
@@ -112,6 +124,8 @@ async function call(
 }
 
 beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(NOW);
   t = await createTestDatabase();
   process.env.DATABASE_URL = t.url;
   world = build();
@@ -126,6 +140,7 @@ beforeAll(async () => {
 afterAll(async () => {
   world?.sandbox.close();
   await t.drop();
+  vi.useRealTimers();
 });
 
 describe("session tokens and CORS", () => {
@@ -139,10 +154,7 @@ describe("session tokens and CORS", () => {
 
   it.each([
     ["missing", null],
-    [
-      "expired",
-      () => sessionToken({ exp: Math.floor(Date.now() / 1000) - 120, nbf: Math.floor(Date.now() / 1000) - 300 }),
-    ],
+    ["expired", () => sessionToken({ exp: nowSeconds() - 120, nbf: nowSeconds() - 300 })],
     ["forged", () => sessionToken({}, "not-the-app-secret")],
     ["for another app", () => sessionToken({ aud: "another-app" })],
     ["without a signed-in customer", () => sessionToken({ sub: undefined })],
@@ -608,7 +620,7 @@ describe("returns with Shopify's Customer Account API", () => {
         },
       ],
     };
-    const now = new Date();
+    const now = NOW;
     await onReturnRequested(
       { db: t.db, shop: TEST_SHOP, topic: "returns/request", payload, eventAt: now, now },
       async () => null,
@@ -741,7 +753,7 @@ describe("returns with Shopify's Customer Account API", () => {
 
         expect(sandbox.invoices.pay(TEST_SHOP, invoice.url.split("/").pop()!).ok).toBe(true);
         await sandbox.flush();
-        await settleExchangePayments(TEST_SHOP, gid, { db: t.db, admin: world.admin, now: new Date() });
+        await settleExchangePayments(TEST_SHOP, gid, { db: t.db, admin: world.admin, now: NOW });
         expect(await earlier()).toEqual({ state: "paid", amountMinor: 1870, payUrl: null });
       } finally {
         await saveReturnPolicy(t.db, TEST_SHOP, DEFAULT_RETURN_POLICY);

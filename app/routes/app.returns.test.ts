@@ -31,7 +31,12 @@ let policy: Route;
 async function build() {
   const { adminClient } = await import("../shopify/admin.server");
   const fetch = processingWebhookFetch(t.db, secret);
-  const { sandbox, mug, tee } = testSandbox({ webhookFetch: fetch, apiSecret: secret });
+  // Shopify's clock an hour behind the app's: what it stamps (a delivery, a return) is past for the app.
+  const { sandbox, mug, tee } = testSandbox({
+    webhookFetch: fetch,
+    apiSecret: secret,
+    clock: () => new Date(NOW.getTime() - 3_600_000),
+  });
   const grace = sandbox.createCustomer({
     shop: TEST_SHOP,
     email: "grace@example.com",
@@ -87,6 +92,8 @@ async function get(route: Route, path: string, params: Record<string, string> = 
   return route.loader!({ request: new Request(url(path)), params, context: {} } as never);
 }
 
+let keys = 0;
+
 /** A shopper's request through the storefront service, as the Returns block sends it. */
 async function shopperReturn(line: number, quantity: number, resolution: string, exchange = false) {
   const { returnsLookup, createShopperReturn } = await import("../services/returns/storefront.server");
@@ -106,7 +113,7 @@ async function shopperReturn(line: number, quantity: number, resolution: string,
     { ...req, params: new URLSearchParams() },
     {
       token: found.token,
-      key: `route-${line}-${resolution}-${Date.now()}`,
+      key: `route-${line}-${resolution}-${(keys++).toString()}`,
       resolution,
       locale: "en",
       items: [
@@ -127,7 +134,12 @@ async function shopperReturn(line: number, quantity: number, resolution: string,
   });
 }
 
+/** The test's today: Shopify's sandbox and the app's routes both read it (Date alone is frozen). */
+const NOW = new Date("2026-11-04T15:00:00.000Z");
+
 beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(NOW);
   t = await createTestDatabase();
   process.env.DATABASE_URL = t.url;
   world = await build();
@@ -144,6 +156,7 @@ beforeAll(async () => {
 afterAll(async () => {
   world?.sandbox.close();
   await t.drop();
+  vi.useRealTimers();
 });
 
 describe("a return's page", () => {

@@ -25,15 +25,18 @@ let t: TestDatabase;
 let route: { loader: Handler; action: Handler };
 const URL_BASE = "https://app.example/app/tracking/attention";
 const DAY = 86_400_000;
+/** The test's today (a Wednesday): the app and the data are dated from it, not from the real clock. */
+const NOW = new Date("2026-11-04T15:00:00.000Z");
 
 beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(NOW);
   t = await createTestDatabase();
   process.env.DATABASE_URL = t.url;
   route = (await import("./app.tracking.attention")) as never;
   await t.db.shop.create({ data: { domain: SHOP, name: "Attention", ianaTimezone: "UTC" } });
-  // 60 problem shipments (every third a failed delivery) and 5 orders left unfulfilled for weeks:
-  // problems and placing are dated from the real clock, far enough back for any weekday.
-  const now = Date.now();
+  // 60 problem shipments (every third a failed delivery) and 5 orders left unfulfilled for weeks.
+  const now = NOW.getTime();
   for (let n = 0; n < 60; n++) {
     await t.db.shipmentTracking.create({
       data: {
@@ -67,6 +70,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.drop();
+  vi.useRealTimers();
 });
 
 async function load(query = "") {
