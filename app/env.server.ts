@@ -63,6 +63,18 @@ const schema = z
     // Where Klaviyo's API lives (its official client's base URL): Klaviyo's own by default; the
     // demo and tests point it at the sandbox's Klaviyo stand-in.
     KLAVIYO_API_URL: z.string().url("must be a URL such as https://a.klaviyo.com").default("https://a.klaviyo.com"),
+    // Texts go through Twilio's official client from the app's Twilio account (docs/decisions/0044);
+    // unset, SMS is off. TWILIO_API_URL is Twilio's own by default; the demo and tests point it at
+    // the sandbox's Twilio stand-in. The auth token also checks the signature of shoppers' replies.
+    TWILIO_API_URL: z.string().url("must be a URL such as https://api.twilio.com").default("https://api.twilio.com"),
+    TWILIO_ACCOUNT_SID: z
+      .string()
+      .regex(/^AC[0-9a-f]{32}$/, "must be your Twilio Account SID (AC followed by 32 hex digits)")
+      .optional(),
+    TWILIO_AUTH_TOKEN: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, "must be your Twilio Auth Token (32 hex digits)")
+      .optional(),
     // Seals secrets merchants hand the app (a Klaviyo private key) at rest with AES-256-GCM: 32
     // random bytes in base64 (`openssl rand -base64 32`). Outside production a fixed demo key is
     // used when unset; production refuses to store a secret without it (docs/decisions/0043).

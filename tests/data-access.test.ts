@@ -74,6 +74,10 @@ const OWNERS: Record<string, string[]> = {
   EventDelivery: ["app/models/events.server.ts"],
   // A shop's Klaviyo account (docs/decisions/0043)
   KlaviyoConnection: ["app/models/klaviyo.server.ts"],
+  // Text messages (docs/decisions/0044)
+  SmsSettings: ["app/models/sms.server.ts"],
+  SmsOptOut: ["app/models/sms.server.ts"],
+  SmsMessage: ["app/models/sms.server.ts"],
   // Infrastructure
   RateLimitCounter: ["app/services/rate-limit.server.ts"],
   ScheduledTask: ["app/jobs/scheduler.server.ts"],

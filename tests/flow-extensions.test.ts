@@ -46,6 +46,7 @@ function sample(type: EventType): EventEnvelope {
     "loyalty.points_earned": { points: 60, balance: 110, source: "earn_order", reason: "#1001" },
     "loyalty.tier_changed": { from: null, to: "gold", spend12mMinor: 6000 },
     "loyalty.reward_redeemed": { reward: "$5 off", kind: "fixed_amount", pointsSpent: 40, balance: 70 },
+    "loyalty.points_expiring": { points: 70, balance: 80, expiresOn: "2027-06-01" },
     "contact.request_created": {
       request: { id: "r1", reference: "C-1001", topic: "other", channel: "form", email: "a@example.com" },
     },

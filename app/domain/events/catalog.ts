@@ -19,6 +19,7 @@ export const EVENT_TYPES = [
   "loyalty.points_earned",
   "loyalty.tier_changed",
   "loyalty.reward_redeemed",
+  "loyalty.points_expiring",
   "contact.request_created",
   "survey.answered",
 ] as const;
@@ -30,9 +31,11 @@ export const isEventType = (value: string): value is EventType =>
 
 /**
  * Where events go. Every event is offered to every destination (a destination may skip one),
- * except Klaviyo, which gets only the types a shop chose to send it (docs/decisions/0043).
+ * except Klaviyo, which gets only the types a shop chose to send it (docs/decisions/0043), customer
+ * metafields, which get the loyalty events of a Shopify customer, and SMS, which gets the shipment
+ * and return events a shop chose to text (docs/decisions/0044).
  */
-export const EVENT_DESTINATIONS = ["flow", "klaviyo"] as const;
+export const EVENT_DESTINATIONS = ["flow", "klaviyo", "metafields", "sms"] as const;
 export type EventDestination = (typeof EVENT_DESTINATIONS)[number];
 
 export interface ShipmentData {
@@ -85,6 +88,14 @@ export interface RewardRedeemedData {
   balance: number;
 }
 
+export interface PointsExpiringData {
+  /** The points that expire unless the member is active before then. */
+  points: number;
+  balance: number;
+  /** The day they expire, in the shop's calendar (YYYY-MM-DD). */
+  expiresOn: string;
+}
+
 export interface ContactRequestData {
   request: { id: string; reference: string; topic: string; channel: string; email: string | null };
 }
@@ -107,6 +118,7 @@ export interface EventDataOf {
   "loyalty.points_earned": PointsEarnedData;
   "loyalty.tier_changed": TierChangedData;
   "loyalty.reward_redeemed": RewardRedeemedData;
+  "loyalty.points_expiring": PointsExpiringData;
   "contact.request_created": ContactRequestData;
   "survey.answered": SurveyAnsweredData;
 }

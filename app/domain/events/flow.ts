@@ -222,6 +222,30 @@ export const FLOW_TRIGGERS: Record<EventType, FlowTrigger> = Object.fromEntries(
     },
   ],
   [
+    "loyalty.points_expiring",
+    {
+      handle: "aftercare-points-expiring",
+      name: "Loyalty points expiring soon",
+      description: "Runs when a member's points will expire soon unless they order or redeem a reward.",
+      fields: [
+        customer,
+        { type: "number_integer", key: "Points", description: "Points that will expire", value: (e) => data(e).points },
+        {
+          type: "number_integer",
+          key: "Points balance",
+          description: "The balance now",
+          value: (e) => data(e).balance,
+        },
+        {
+          type: "single_line_text_field",
+          key: "Expires on",
+          description: "The day they expire (YYYY-MM-DD, the shop's calendar)",
+          value: (e) => data(e).expiresOn,
+        },
+      ],
+    },
+  ],
+  [
     "contact.request_created",
     {
       handle: "aftercare-contact-request",

@@ -23,6 +23,7 @@ export const KLAVIYO_METRICS: Record<EventType, string> = {
   "loyalty.points_earned": "Aftercare Points Earned",
   "loyalty.tier_changed": "Aftercare Tier Changed",
   "loyalty.reward_redeemed": "Aftercare Reward Redeemed",
+  "loyalty.points_expiring": "Aftercare Points Expiring Soon",
   "contact.request_created": "Aftercare Contact Request Created",
   "survey.answered": "Aftercare Survey Answered",
 };
@@ -138,6 +139,10 @@ export function klaviyoEventProperties(event: EventEnvelope): Record<string, Pla
         "Points Spent": d.pointsSpent,
         "Points Balance": d.balance,
       };
+    }
+    case "loyalty.points_expiring": {
+      const d = (e as EventEnvelope<"loyalty.points_expiring">).data;
+      return { ...base, Points: d.points, "Points Balance": d.balance, "Expires On": d.expiresOn };
     }
     case "contact.request_created": {
       const { request } = (e as EventEnvelope<"contact.request_created">).data;

@@ -21,7 +21,8 @@ export class PermanentDeliveryError extends Error {}
 export interface EventDestinationAdapter {
   name: EventDestination;
   /** `meta.eventId` is the event's own id, stable across tries (a destination's idempotency key). */
-  deliver(shop: string, event: EventEnvelope, meta: { eventId: string }): Promise<DestinationOutcome>;
+  /** `meta.batch` names one run of deliverDueEvents: everything it claimed was committed before it began. */
+  deliver(shop: string, event: EventEnvelope, meta: { eventId: string; batch?: number }): Promise<DestinationOutcome>;
 }
 
 export interface EventDeliveryReport {
@@ -31,6 +32,8 @@ export interface EventDeliveryReport {
   skipped: number;
 }
 
+let batches = 0;
+
 export async function deliverDueEvents(deps: {
   db: Db;
   destinations: EventDestinationAdapter[];
@@ -39,6 +42,7 @@ export async function deliverDueEvents(deps: {
 }): Promise<EventDeliveryReport> {
   const now = deps.now ?? new Date();
   const report: EventDeliveryReport = { sent: 0, retrying: 0, parked: 0, skipped: 0 };
+  const batch = ++batches;
   for (const row of await claimDueDeliveries(deps.db, now, deps.limit ?? 100)) {
     const adapter = deps.destinations.find((d) => d.name === row.destination);
     if (!adapter) {
@@ -54,6 +58,7 @@ export async function deliverDueEvents(deps: {
     try {
       const outcome = await adapter.deliver(row.shop, JSON.parse(row.event.payload) as EventEnvelope, {
         eventId: row.eventId,
+        batch,
       });
       if (outcome.status === "sent") {
         await markDelivery(deps.db, row.id, { status: "sent", at: now });

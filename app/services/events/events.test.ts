@@ -26,6 +26,8 @@ import { redeemReward } from "../loyalty/redemption.server";
 import { receiveReturn, resolveReturn } from "../returns/workflow.server";
 import { createRequest } from "../contact/requests.server";
 import { answerSurvey, surveyToken } from "../contact/surveys.server";
+import { customerMetafieldsDestination } from "../loyalty/metafields.server";
+import { runLoyaltyMaintenance } from "../loyalty/maintenance.server";
 
 import { deliverDueEvents, EVENT_RETRY_DELAYS_MS } from "./deliver.server";
 import { flowDestination } from "./flow.server";
@@ -50,6 +52,8 @@ async function shopDatabase() {
     pointsPerUnit: 1,
     pendingDays: 0,
     signupBonus: 50,
+    expiryDays: 365,
+    expiryReminderDays: 14,
     tiers: [{ key: "gold", name: "Gold", thresholdMinor: 5000, multiplier: 1 }],
   });
   expect(saved.ok).toBe(true);
@@ -191,10 +195,23 @@ async function appStory(t: TestDatabase, world: Sandbox, lin: { id: number }, ke
   });
   // The same answer again (a double click) is a change, not a second event.
   await answerSurvey({ db: t.db, secret, now }, SHOP, token, { score: "5", comment: "" });
+  // Almost a year without activity: the points expire soon (announced once, however often it runs).
+  const later = new Date(now.getTime() + 355 * 86_400_000);
+  await runLoyaltyMaintenance(t.db, { now: later, secret });
+  await runLoyaltyMaintenance(t.db, { now: later, secret });
+  return later;
 }
 
 function flowOf(world: Sandbox) {
   return flowDestination(async () => world.sandbox.graphqlClient(SHOP));
+}
+
+/** Flow and the customer metafields, both on the sandbox's Admin API. */
+function destinationsOf(world: Sandbox, t: TestDatabase) {
+  return [
+    flowOf(world),
+    customerMetafieldsDestination({ db: t.db, adminFor: async () => adminClient(world.sandbox.graphqlClient(SHOP)) }),
+  ];
 }
 
 /** Each event reached Flow once: one run per event, with the event's handle, and no run left over. */
@@ -208,7 +225,9 @@ async function expectEachEventOnceInFlow(t: TestDatabase, world: Sandbox) {
   }
   expect(runs.length).toBe(events.length);
   for (const e of events)
-    expect(e.deliveries.map((d) => [d.destination, d.status, d.attempts])).toEqual([["flow", "sent", 1]]);
+    expect(e.deliveries.filter((d) => d.destination === "flow").map((d) => [d.status, d.attempts])).toEqual([
+      ["sent", 1],
+    ]);
   return events;
 }
 
@@ -230,9 +249,9 @@ describe("the event stream", () => {
       await record(t, r.clone());
       await drain(t, ids);
     }
-    await appStory(t, world, lin, `gid://shopify/Return/${keptReturn.id}`);
+    const later = await appStory(t, world, lin, `gid://shopify/Return/${keptReturn.id}`);
 
-    const report = await deliverDueEvents({ db: t.db, destinations: [flowOf(world)] });
+    const report = await deliverDueEvents({ db: t.db, destinations: destinationsOf(world, t), now: later });
     expect(report).toMatchObject({ retrying: 0, parked: 0, skipped: 0 });
     const events = await expectEachEventOnceInFlow(t, world);
     // Every type of the catalog happened in this story, and each cause once.
@@ -240,7 +259,7 @@ describe("the event stream", () => {
     const causes = events.map((e) => `${e.type} ${e.key}`);
     expect(new Set(causes).size).toBe(causes.length);
     // A second pass finds nothing to send.
-    expect(await deliverDueEvents({ db: t.db, destinations: [flowOf(world)] })).toEqual({
+    expect(await deliverDueEvents({ db: t.db, destinations: destinationsOf(world, t), now: later })).toEqual({
       sent: 0,
       retrying: 0,
       parked: 0,
@@ -258,7 +277,27 @@ describe("the event stream", () => {
     expect(tier.payload).toEqual({ customer_id: lin.id, "Previous tier": "", "New tier": "gold" });
     const refused = world.sandbox.flow.runs(SHOP).find((r) => r.handle === "aftercare-return-declined")!;
     expect(refused.payload).toMatchObject({ "Decline reason": "FINAL_SALE", Currency: "USD" });
-  });
+    const expiring = world.sandbox.flow.runs(SHOP).filter((r) => r.handle === "aftercare-points-expiring");
+    expect(expiring).toHaveLength(1);
+    expect(expiring[0].payload).toMatchObject({ customer_id: lin.id, "Expires on": expect.stringMatching(/^\d{4}-/) });
+
+    // The customer's metafields hold the member's figures as they are now, coalesced: the
+    // deliveries of one run of the sender for one customer make one write.
+    const member = await t.db.loyaltyMember.findFirstOrThrow({
+      where: { shop: SHOP, customerShopifyId: `gid://shopify/Customer/${lin.id}` },
+    });
+    const customer = world.sandbox.state.shop(SHOP).customers.find((c) => c.id === lin.id) as unknown as {
+      metafields: { namespace: string; key: string; type: string; value: string }[];
+    };
+    expect(Object.fromEntries(customer.metafields.map((m) => [`${m.namespace}.${m.key}`, [m.type, m.value]]))).toEqual({
+      "app--sandbox.points_balance": ["number_integer", String(member.points)],
+      "app--sandbox.lifetime_points": ["number_integer", String(member.lifetimePoints)],
+      "app--sandbox.loyalty_tier": ["single_line_text_field", "Gold"],
+    });
+    const metafieldRows = events.flatMap((e) => e.deliveries.filter((d) => d.destination === "metafields"));
+    expect(metafieldRows.length).toBeGreaterThan(1);
+    expect(metafieldRows.every((d) => d.status === "sent")).toBe(true);
+  }, 120_000);
 
   it.each([1, 2, 3])(
     "announces each event once when the webhooks come shuffled and replayed (seed %i)",
@@ -276,10 +315,10 @@ describe("the event stream", () => {
       for (const r of shuffled(copies, seed)) ids.push(...(await record(t, r)));
       await drain(t, ids);
       // Flow in between, then everything again: nothing is announced twice.
-      await deliverDueEvents({ db: t.db, destinations: [flowOf(world)] });
+      await deliverDueEvents({ db: t.db, destinations: destinationsOf(world, t) });
       for (const r of shuffled(held, seed + 7)) ids.push(...(await record(t, await replayed(await replayed(r)))));
       await drain(t, ids);
-      await deliverDueEvents({ db: t.db, destinations: [flowOf(world)] });
+      await deliverDueEvents({ db: t.db, destinations: destinationsOf(world, t) });
       const events = await expectEachEventOnceInFlow(t, world);
       // Whatever the order, these steps happened and were announced (a returns/approve or
       // returns/decline before its returns/request too: docs/decisions/0038).

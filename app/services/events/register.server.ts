@@ -3,7 +3,17 @@
  * imported: the periodic sender of the event outbox, and what compliance asks of its tables.
  */
 import { registerPeriodicTask } from "../../jobs/scheduler.server";
-import { deleteShopEvents, exportCustomerEvents, redactCustomerEvents } from "../../models/events.server";
+import {
+  deleteShopEvents,
+  exportCustomerEvents,
+  pruneDeliveredEvents,
+  redactCustomerEvents,
+} from "../../models/events.server";
+import { deleteShopSms, exportSmsMessages, redactSmsMessages } from "../../models/sms.server";
+import { adminClient } from "../../shopify/admin.server";
+import { customerMetafieldsDestination } from "../loyalty/metafields.server";
+import { smsDestination } from "../sms/destination.server";
+import { twilioSender } from "../sms/twilio.server";
 import { registerPersonalDataArea } from "../compliance.server";
 import { env } from "../../env.server";
 import { klaviyoApi } from "../klaviyo/client.server";
@@ -20,6 +30,23 @@ export const flowThroughOfflineSession = flowDestination(async (shop) => {
   return admin.graphql;
 });
 
+/** Days a delivered event is kept (events with a parked or waiting delivery stay until done). */
+export const EVENT_RETENTION_DAYS = 30;
+
+async function offlineAdmin(shop: string) {
+  const { unauthenticated } = await import("../../shopify.server");
+  const { admin } = await unauthenticated.admin(shop);
+  return adminClient(admin.graphql);
+}
+
+/** Twilio from configuration, or null (SMS deliveries are skipped with the reason) when unset. */
+function configuredTwilio() {
+  const { TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_URL } = env();
+  return TWILIO_ACCOUNT_SID && TWILIO_AUTH_TOKEN
+    ? twilioSender({ apiUrl: TWILIO_API_URL, accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN })
+    : null;
+}
+
 let registered = false;
 
 export function registerEvents() {
@@ -32,9 +59,27 @@ export function registerEvents() {
     run: ({ db, now }) =>
       deliverDueEvents({
         db,
-        destinations: [flowThroughOfflineSession, klaviyoDestination({ db, api: klaviyoApi(env().KLAVIYO_API_URL) })],
+        destinations: [
+          flowThroughOfflineSession,
+          klaviyoDestination({ db, api: klaviyoApi(env().KLAVIYO_API_URL) }),
+          customerMetafieldsDestination({ db, adminFor: offlineAdmin }),
+          smsDestination({ db, sender: configuredTwilio(), secret: env().SHOPIFY_API_SECRET }),
+        ],
         now,
       }),
+  });
+  // Delivered events are kept 30 days for the Sync page and support, then pruned in batches.
+  registerPeriodicTask({
+    name: "events.prune",
+    everyMs: 60 * 60_000,
+    leaseMs: 10 * 60_000,
+    run: ({ db, now }) => pruneDeliveredEvents(db, new Date(now.getTime() - EVENT_RETENTION_DAYS * 86_400_000)),
+  });
+  registerPersonalDataArea({
+    name: "sms",
+    exportCustomer: (db, shop, subject) => exportSmsMessages(db, shop, subject.orderShopifyIds),
+    redactCustomer: (db, shop, subject) => redactSmsMessages(db, shop, subject.orderShopifyIds),
+    deleteShop: (db, shop) => deleteShopSms(db, shop),
   });
   registerPersonalDataArea({
     name: "events",

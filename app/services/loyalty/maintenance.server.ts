@@ -8,6 +8,7 @@
  */
 import type { Db } from "../../db.server";
 import { customerLocaleRows } from "../../models/customers.server";
+import { recordEvent } from "../../models/events.server";
 import { enqueueNotification, isSuppressed } from "../../models/outbox.server";
 import { shopInstallState } from "../../models/shop.server";
 import { addDays, DAY_MS, spendOfOrders, TIER_WINDOW_DAYS, tierFor } from "../../domain/loyalty/points";
@@ -173,7 +174,6 @@ async function sendExpiryReminders(run: ShopRun) {
           ...page.after,
           shop,
           redactedAt: null,
-          email: { not: null },
           points: { gt: 0 },
           lastActivityAt: { lte: remindBefore, gt: expireBefore },
         },
@@ -183,18 +183,31 @@ async function sendExpiryReminders(run: ShopRun) {
     async (members) => {
       const localeOf = await customerLocales(db, shop, members);
       for (const m of members) {
-        const email = m.email!;
-        // Someone who unsubscribed from rewards emails gets none, and nothing is queued for them.
-        if (await isSuppressed(db, shop, email, "loyalty")) continue;
         const balance = await balanceOf(db, shop, m.id, now);
         if (!balance || balance.available <= 0) continue;
+        const expiresOn = localDate(addDays(m.lastActivityAt, settings.expiryDays), run.timeZone);
+        // Announced once per stretch of inactivity (as the reminder), email or not: Flow, Klaviyo.
+        await db.$transaction((tx) =>
+          recordEvent(tx, {
+            shop,
+            type: "loyalty.points_expiring",
+            key: `${m.id}:${m.lastActivityAt.toISOString()}`,
+            occurredAt: now,
+            customer: { id: m.customerShopifyId },
+            data: { points: balance.available, balance: balance.total, expiresOn },
+          }),
+        );
+        if (!m.email) continue;
+        const email = m.email;
+        // Someone who unsubscribed from rewards emails gets none, and nothing is queued for them.
+        if (await isSuppressed(db, shop, email, "loyalty")) continue;
         const language = languageFor(m.customerShopifyId ? localeOf.get(m.customerShopifyId) : null, FALLBACK_LANGUAGE);
         const currencyName = currencyNameFor(settings, language);
         const variables = {
           points: balance.available,
           currency_name: currencyName,
           shop_name: run.shopName,
-          expires_on: localDate(addDays(m.lastActivityAt, settings.expiryDays), run.timeZone),
+          expires_on: expiresOn,
         };
         const rendered = await renderEmail(EXPIRY_TEMPLATES[language], variables, {
           shopName: run.shopName,
