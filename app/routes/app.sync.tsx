@@ -33,14 +33,17 @@ import { useAdminFormat, useAdminLocale } from "../locales/admin/use-admin-langu
 import { IMPORT_WINDOWS } from "../domain/history-import/windows";
 import { checkNow, reconciliationCard } from "../services/reconciliation/admin.server";
 import { ReconciliationCard } from "../components/ReconciliationCard";
+import { DeliveriesCard } from "../components/DeliveriesCard";
+import { deliveriesPageRequest, deliveriesView, retryEventDelivery } from "../services/events/deliveries-view.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const now = new Date();
-  const [overview, history, reconciliation] = await Promise.all([
+  const [overview, history, reconciliation, deliveries] = await Promise.all([
     syncOverview(db(), session.shop),
     importCard(db(), session.shop, now),
     reconciliationCard(db(), session.shop, now),
+    deliveriesView(db(), session.shop, deliveriesPageRequest(new URL(request.url).searchParams)),
   ]);
   const instant = (at: Date | string) => new Date(at).toISOString();
   // Instants, and the loader's clock for "how long ago": the page writes them in the admin's
@@ -48,6 +51,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({
     locale: adminLocale(request),
     now: now.toISOString(),
+    deliveries,
     history: {
       ...history,
       finished: history.latest?.finishedAt ? instant(history.latest.finishedAt) : null,
@@ -104,6 +108,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       { ok: result.ok, message: result.message, said: result.said },
       { status: result.ok ? 202 : result.status },
     );
+  }
+  if (intent === "retry-delivery") {
+    // A parked event delivery (Flow, Klaviyo …) goes again now; the periodic sender picks it up.
+    if (!(await retryEventDelivery(db(), session.shop, form.get("id"), new Date())))
+      return json(
+        { ok: false, message: "That delivery is no longer waiting for a retry.", said: said("sync.deliveries.gone") },
+        { status: 404 },
+      );
+    return json({ ok: true, message: "It goes again now.", said: said("sync.deliveries.retried") });
   }
   let count: number;
   if (intent === "retry-all") {
@@ -436,6 +449,10 @@ export default function SyncPage() {
               </IndexTable>
             )}
           </Card>
+        </Layout.Section>
+
+        <Layout.Section>
+          <DeliveriesCard data={data.deliveries} />
         </Layout.Section>
 
         {data.partlyHandled.length > 0 ? (

@@ -55,6 +55,7 @@ export default function App() {
         <Link to="/app/loyalty">{t("nav.loyalty")}</Link>
         <Link to="/app/inbox">{t("nav.inbox")}</Link>
         <Link to="/app/contact">{t("nav.contact")}</Link>
+        <Link to="/app/klaviyo">{t("nav.klaviyo")}</Link>
         <Link to="/app/sync">{t("nav.sync")}</Link>
       </NavMenu>
       <Outlet />

@@ -144,5 +144,12 @@ export async function klaviyoSettingsView(db: Db, shop: string) {
         events: c.events as string[],
         klaviyoSends: c.klaviyoSends as string[],
       }
-    : { connected: false as const, keyLast4: null, accountName: null, connectedAt: null, events: [], klaviyoSends: [] };
+    : {
+        connected: false as const,
+        keyLast4: null,
+        accountName: null,
+        connectedAt: null,
+        events: [] as string[],
+        klaviyoSends: [] as string[],
+      };
 }
