@@ -9,7 +9,7 @@ import {
   orderStatusText,
   type AssistantOrder,
 } from "./assistant";
-import { LANGUAGES, type Language } from "./settings";
+import { LANGUAGES, parseContactSettings, readContactSettings, type Language } from "./settings";
 
 describe("what a message asks for", () => {
   const cases: [Language, string, string[]][] = [
@@ -103,5 +103,17 @@ describe("words", () => {
       "Order #1001: on its way · expected Tue, Dec 8 – Wed, Dec 9 · UPS 1Z999 · https://ups.example/1Z999",
     );
     expect(orderStatusText({ ...order, cancelled: true }, "ja")).toBe("ご注文 #1001: キャンセル済み");
+  });
+});
+
+describe("the Contact setting that turns the assistant off", () => {
+  it("is on by default, for new settings and settings saved before it existed", () => {
+    expect(readContactSettings(null).assistant.enabled).toBe(true);
+    expect(readContactSettings(JSON.stringify({ faq: [] })).assistant.enabled).toBe(true);
+  });
+  it("is saved off, and refuses what is not a yes or no", () => {
+    const off = parseContactSettings({ assistant: { enabled: false } });
+    expect(off.ok && off.settings.assistant.enabled).toBe(false);
+    expect(parseContactSettings({ assistant: { enabled: "no" } }).ok).toBe(false);
   });
 });
