@@ -25,6 +25,7 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 
 import { codeLabel } from "../locales/admin/codes";
 import { said, type Said } from "../locales/admin";
+import { refusalSaid } from "../locales/admin/refusals";
 import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
@@ -146,7 +147,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 // `said`: what happened, for the page to word in the admin's language (`message` stays English for logs).
-type ActionAnswer = { ok: true; message: string; said: Said } | { ok: false; message: string };
+type ActionAnswer =
+  { ok: true; message: string; said: Said } | { ok: false; message: string; said: Said; detail: string | null };
 
 // POST: one desk action on this return (approve, decline, receive, resolve, sync), synced with Shopify.
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -163,7 +165,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     return json<ActionAnswer>({ ok: true, message: outcome.message, said: said(`returnAction.${parsed.intent}`) });
   } catch (error) {
     if (error instanceof ReturnsError)
-      return json<ActionAnswer>({ ok: false, message: error.message }, { status: error.status });
+      return json<ActionAnswer>({ ok: false, message: error.message, ...refusalSaid(error) }, { status: error.status });
     throw error;
   }
 };
@@ -250,7 +252,14 @@ export default function ReturnPage() {
       </InlineStack>
       {act.data && !act.data.ok ? (
         <Banner tone="critical" title={t("returnPage.failed")}>
-          {act.data.message}
+          <BlockStack gap="100">
+            <Text as="p">{t(act.data.said.key, act.data.said.values)}</Text>
+            {act.data.detail ? (
+              <Text as="p" tone="subdued">
+                {t("returnRefusal.detail", { detail: act.data.detail })}
+              </Text>
+            ) : null}
+          </BlockStack>
         </Banner>
       ) : null}
       {payment?.state === "due" && ret.status === "requested" ? (

@@ -33,6 +33,7 @@ import {
 import { ReturnsError } from "../services/returns/errors.server";
 import { DownloadButton } from "../components/DownloadButton";
 import { said, type Said } from "../locales/admin";
+import { refusalSaid } from "../locales/admin/refusals";
 import { codeLabel } from "../locales/admin/codes";
 import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 import { returnChannel, STATUS_TONES } from "../domain/returns/desk";
@@ -75,7 +76,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 // `said`: the outcome in the admin's words (`message` stays English for logs and API callers).
-type ActionAnswer = { ok: true; message: string; failed: number; said: Said } | { ok: false; message: string };
+type ActionAnswer =
+  | { ok: true; message: string; failed: number; said: Said; firstFailure: Said | null; firstDetail: string | null }
+  | { ok: false; message: string; said: Said; detail: string | null };
 
 // POST: bulk approve the selected requested returns (each succeeds or fails on its own).
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -91,17 +94,21 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     });
     const failed = outcome.results.filter((r) => !r.ok);
     const approved = outcome.results.length - failed.length;
+    const first = failed[0]?.refusal ? refusalSaid(failed[0].refusal) : null;
     return json<ActionAnswer>({
       ok: true,
       message: outcome.message,
       failed: failed.length,
       said: failed.length
-        ? said("desk.approvedSomeFailed", { approved, count: failed.length, reason: failed[0].message ?? "" })
+        ? said("desk.approvedSomeFailed", { approved, count: failed.length })
         : said("desk.approved", { count: approved }),
+      // Why the first one failed, in the admin's words (with what Shopify said when they cannot say it).
+      firstFailure: first?.said ?? null,
+      firstDetail: first?.detail ?? null,
     });
   } catch (error) {
     if (error instanceof ReturnsError)
-      return json<ActionAnswer>({ ok: false, message: error.message }, { status: error.status });
+      return json<ActionAnswer>({ ok: false, message: error.message, ...refusalSaid(error) }, { status: error.status });
     throw error;
   }
 };
@@ -123,7 +130,15 @@ export default function ReturnsDesk() {
 
   useEffect(() => {
     if (bulk.state !== "idle" || !bulk.data) return;
-    const text = bulk.data.ok ? t(bulk.data.said.key, bulk.data.said.values) : bulk.data.message;
+    const text = bulk.data.ok
+      ? [
+          t(bulk.data.said.key, bulk.data.said.values),
+          bulk.data.firstFailure && t(bulk.data.firstFailure.key, bulk.data.firstFailure.values),
+          bulk.data.firstDetail && t("returnRefusal.detail", { detail: bulk.data.firstDetail }),
+        ]
+          .filter(Boolean)
+          .join(" ")
+      : t(bulk.data.said.key, bulk.data.said.values);
     shopify.toast.show(text, { isError: !bulk.data.ok || bulk.data.failed > 0 });
     if (bulk.data.ok) clearSelection();
   }, [bulk.state, bulk.data, shopify, clearSelection, t]);

@@ -72,7 +72,9 @@ async function shopify<T>(what: string, run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof ShopifyUserError)
-      throw new ReturnsError(422, "shopify_refused", `Shopify refused to ${what}: ${error.message}`);
+      throw new ReturnsError(422, "shopify_refused", `Shopify refused to ${what}: ${error.message}`).fromShopify(
+        error.userErrors,
+      );
     if (error instanceof ShopifyApiError)
       throw new ReturnsError(
         502,
@@ -139,7 +141,7 @@ async function reasonDefinitionIds(admin: AdminClient, shop: string, ret: Return
         502,
         "shopify_reason_missing",
         `Shopify offers no return reason matching "${label}". Try again later.`,
-      );
+      ).with({ reason: label });
     }
     ids.set(code, { id: found.id, label: reason?.label.en ?? code });
   }
@@ -188,7 +190,7 @@ async function shopifyReturnLines(admin: AdminClient, shop: string, ret: ReturnC
         409,
         "not_returnable_in_shopify",
         `Shopify says ${line.title} can no longer be returned in that quantity.`,
-      );
+      ).with({ item: line.title });
   }
   return lines;
 }
@@ -261,7 +263,7 @@ async function createExchangeInShopify(
         409,
         "exchange_missing",
         `${missing.title} has no item chosen in exchange, so Shopify's exchange cannot be made.`,
-      );
+      ).with({ item: missing.title });
     const lines = await shopifyReturnLines(admin, shop, ret, policy);
     // The reason note keeps the merchant's wording beside Shopify's standard reason.
     const returnLineItems = lines.map((l) => ({
@@ -400,7 +402,10 @@ export async function approveReturn(shop: string, id: string, deps: WorkflowDeps
   let ret = await load(deps.db, shop, id);
   if (ret.status === "approved") return ret;
   if (!canMove(ret.status, "approved"))
-    throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be approved.`);
+    throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be approved.`).with({
+      number: ret.number,
+      step: "approve",
+    });
   if (ret.shopifyReturnId && ret.shopifyStatus === "REQUESTED" && isExchange(ret.resolution as never))
     ret = await replaceRequestWithExchange(shop, ret, deps);
   if (!ret.shopifyReturnId)
@@ -451,7 +456,10 @@ export async function declineReturn(
     throw new ReturnsError(400, "note_too_long", "Keep the note to the shopper under 500 characters.");
   if (ret.status === "declined") return ret;
   if (!canMove(ret.status, "declined"))
-    throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be declined.`);
+    throw new ReturnsError(409, "wrong_status", `Return ${ret.number} is ${ret.status} and cannot be declined.`).with({
+      number: ret.number,
+      step: "decline",
+    });
   if (ret.shopifyReturnId) {
     const admin = needAdmin(deps.admin);
     await shopify("decline the return", () =>
@@ -511,7 +519,7 @@ export async function receiveReturn(
       409,
       "wrong_status",
       `Return ${ret.number} is ${ret.status}; approve it before receiving items.`,
-    );
+    ).with({ number: ret.number, step: "receive" });
   for (const line of ret.lines) {
     const d = dispositions[line.id];
     if (!d || !(DISPOSITIONS as ReadonlyArray<string>).includes(d)) {
@@ -519,7 +527,7 @@ export async function receiveReturn(
         400,
         "disposition_required",
         `Choose whether ${line.title} goes back to stock (restock, not restocked or missing).`,
-      );
+      ).with({ item: line.title });
     }
   }
   const admin = needAdmin(deps.admin);
@@ -547,7 +555,11 @@ export async function receiveReturn(
       });
     }
     if (wanted > 0)
-      throw new ReturnsError(409, "not_in_shopify", `Shopify's return does not hold ${line.title} in that quantity.`);
+      throw new ReturnsError(
+        409,
+        "not_in_shopify",
+        `Shopify's return does not hold ${line.title} in that quantity.`,
+      ).with({ item: line.title });
   }
   await shopify("record the dispositions", () =>
     admin.mutate(ReverseFulfillmentOrderDispose, (d) => d.reverseFulfillmentOrderDispose, { inputs }),
@@ -581,7 +593,7 @@ export async function resolveReturn(shop: string, id: string, deps: WorkflowDeps
       ret.status === "approved"
         ? "Receive the items, with a disposition for each, before completing the return."
         : `Return ${ret.number} is ${ret.status} and cannot be completed.`,
-    );
+    ).with({ number: ret.number, step: ret.status === "approved" ? "receiveFirst" : "complete" });
   }
   const blocker = closeBlocker(ret.lines);
   if (blocker) throw new ReturnsError(409, "disposition_missing", blocker);
@@ -691,14 +703,14 @@ export async function resolveReturn(shop: string, id: string, deps: WorkflowDeps
 
 /** Approves many requested returns; each succeeds or fails on its own. */
 export async function bulkApprove(shop: string, ids: string[], deps: WorkflowDeps) {
-  const results: { id: string; ok: boolean; message?: string }[] = [];
+  const results: { id: string; ok: boolean; message?: string; refusal?: ReturnsError }[] = [];
   for (const id of ids.slice(0, 100)) {
     try {
       await approveReturn(shop, id, deps);
       results.push({ id, ok: true });
     } catch (error) {
       if (!(error instanceof ReturnsError)) throw error;
-      results.push({ id, ok: false, message: error.message });
+      results.push({ id, ok: false, message: error.message, refusal: error });
     }
   }
   return results;
