@@ -240,3 +240,65 @@ export async function requestsPerLocalDay(
   );
   return rows.map((r) => ({ day: r.day, requests: asNumber(r.requests), orderStatus: asNumber(r.orderStatus) }));
 }
+
+/** The channels a request comes in by (docs/decisions/0042); a survey answer without one was a form's. */
+export const SERVICE_CHANNELS = ["chat", "form", "email"] as const;
+export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];
+
+/**
+ * Per channel, counted by the database (docs/decisions/0042): requests started in the period, first
+ * replies sent in it with the median of their minutes, and satisfaction answers given in it by
+ * score. A few grouped statements and, per channel with first replies, one read of its middle row(s).
+ */
+export async function serviceFiguresByChannel(db: Db, shop: string, period: { start: Date; end: Date }) {
+  const [started, answered, scores] = await Promise.all([
+    queryRows<{ channel: string; n: unknown }>(
+      db,
+      sql`SELECT "channel", COUNT(*) AS "n" FROM "ContactRequest"
+        WHERE "shop" = ${shop} AND "createdAt" >= ${period.start} AND "createdAt" < ${period.end} GROUP BY "channel"`,
+    ),
+    queryRows<{ channel: string; n: unknown }>(
+      db,
+      sql`SELECT "channel", COUNT(*) AS "n" FROM "ContactRequest"
+        WHERE "shop" = ${shop} AND "firstResponseAt" >= ${period.start} AND "firstResponseAt" < ${period.end}
+          AND "firstResponseMinutes" IS NOT NULL GROUP BY "channel"`,
+    ),
+    queryRows<{ channel: string | null; score: unknown; n: unknown }>(
+      db,
+      sql`SELECT "channel", "score", COUNT(*) AS "n" FROM "SurveyResponse"
+        WHERE "shop" = ${shop} AND "kind" = 'csat' AND "answeredAt" >= ${period.start} AND "answeredAt" < ${period.end}
+          AND "score" IS NOT NULL GROUP BY "channel", "score"`,
+    ),
+  ]);
+  const channelOf = (c: string | null): ServiceChannel =>
+    (SERVICE_CHANNELS as ReadonlyArray<string>).includes(c ?? "") ? (c as ServiceChannel) : "form";
+  return Promise.all(
+    SERVICE_CHANNELS.map(async (channel) => {
+      const firstReplies = answered
+        .filter((r) => channelOf(r.channel) === channel)
+        .reduce((a, r) => a + asNumber(r.n), 0);
+      let medianMinutes: number | null = null;
+      if (firstReplies > 0) {
+        const middle = await queryRows<{ minutes: unknown }>(
+          db,
+          sql`SELECT "firstResponseMinutes" AS "minutes" FROM "ContactRequest"
+            WHERE "shop" = ${shop} AND "firstResponseAt" >= ${period.start} AND "firstResponseAt" < ${period.end}
+              AND "firstResponseMinutes" IS NOT NULL AND "channel" = ${channel}
+            ORDER BY "firstResponseMinutes"
+            LIMIT ${firstReplies % 2 ? 1 : 2} OFFSET ${Math.floor((firstReplies - 1) / 2)}`,
+        );
+        const values = middle.map((m) => asNumber(m.minutes));
+        medianMinutes = values.reduce((a, b) => a + b, 0) / values.length;
+      }
+      return {
+        channel,
+        started: started.filter((r) => channelOf(r.channel) === channel).reduce((a, r) => a + asNumber(r.n), 0),
+        firstReplies,
+        medianFirstResponseMinutes: medianMinutes,
+        scores: scores
+          .filter((r) => channelOf(r.channel) === channel)
+          .map((r) => ({ score: asNumber(r.score), count: asNumber(r.n) })),
+      };
+    }),
+  );
+}

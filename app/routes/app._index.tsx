@@ -21,11 +21,13 @@ import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
 import { periodFromQuery } from "../services/dashboard/period.server";
 import { requestsPerDay } from "../services/dashboard/core-metrics.server";
+import { serviceByChannel } from "../services/dashboard/by-channel.server";
 import { computeDashboard, type DashboardFigure } from "../services/dashboard/registry.server";
 import { isSetupIntent, loadSetupGuide, runSetupAction } from "../services/setup-guide/guide.server";
 import { SetupGuide, ShowSetupGuide } from "../components/SetupGuide";
 import { DownloadButton } from "../components/DownloadButton";
 import { PeriodPicker } from "../components/dashboard/PeriodPicker";
+import { ServiceByChannel } from "../components/dashboard/ServiceByChannel";
 import { localDate } from "../domain/tracking/calendar";
 import { useAdminFormat, useAdminLocale, useT } from "../locales/admin/use-admin-language";
 import type { AdminFormat } from "../locales/admin/format";
@@ -43,10 +45,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const now = new Date();
   // The guide's reads run beside the dashboard's, so the page waits for the slower of the two only.
   const [dashboard, setup, policy] = await Promise.all([
-    computeDashboard(db(), session.shop, range, now).then(async (d) => ({
-      ...d,
-      daily: await requestsPerDay(db(), session.shop, { period: d.current, timeZone: d.timeZone }),
-    })),
+    computeDashboard(db(), session.shop, range, now).then(async (d) => {
+      const [daily, byChannel] = await Promise.all([
+        requestsPerDay(db(), session.shop, { period: d.current, timeZone: d.timeZone }),
+        serviceByChannel(db(), session.shop, d.current),
+      ]);
+      return { ...d, daily, byChannel };
+    }),
     loadSetupGuide({ db: db(), apiKey: env().SHOPIFY_API_KEY }, session.shop, now),
     getReturnPolicy(db(), session.shop),
   ]);
@@ -278,6 +283,7 @@ export default function Dashboard() {
             );
           })}
         </InlineGrid>
+        <ServiceByChannel rows={data.byChannel} />
         {client ? (
           <Suspense fallback={<Box minHeight="320px" />}>
             <Charts daily={data.daily} reasons={reasons} />

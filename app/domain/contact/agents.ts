@@ -43,6 +43,20 @@ export const AGENT_PHOTO = {
   types: ["image/jpeg", "image/png", "image/webp"] as const,
 } as const;
 
+/** Every refusal's code: each has admin words, `inbox.agent.error.<code>`, in every admin language. */
+export const AGENT_PROBLEM_CODES = [
+  "name_too_long",
+  "name_invalid",
+  "photo_missing",
+  "photo_type",
+  "photo_too_large",
+  "photo_too_small",
+  "photo_too_big",
+  "photo_unreadable",
+  "who",
+  "unreadable",
+] as const;
+
 export interface AgentProblem {
   field: "displayName" | "photo";
   code: string;

@@ -16,4 +16,9 @@ export const HOW_COUNTED = {
     "Orders whose first shipment left in the period and whose shopper looked up the tracking or got " +
     "a shipping email and never wrote in about the order's status, of all orders first shipped in " +
     "the period. A question that names no order cannot be matched to one and is left out.",
+  byChannel:
+    "Per channel a request came in by (chat, the contact form, email): the conversations started in " +
+    "the period; the median business minutes to the first reply, for first replies sent in the period; " +
+    "and CSAT, the share of 4 and 5 among satisfaction answers given in the period, whether the shopper " +
+    "rated the chat at its end or answered the emailed survey.",
 } as const;

@@ -5,6 +5,7 @@
  */
 import type { Db } from "../../db.server";
 import { businessMillisBetween, expectedReplyBy } from "../../domain/contact/hours";
+import { shopperHasLeft } from "../../domain/contact/agents";
 import type { ContactMessageInput } from "../../domain/contact/message";
 import { greetingName } from "../../domain/shared/greeting";
 import { contactReference } from "../../domain/contact/reference";
@@ -19,7 +20,7 @@ import { renderEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 
 import { chatBus, type ChatBus } from "./chat-bus.server";
-import { announceChatStatus, isChat, sendAgentMessage } from "./chat.server";
+import { announceChatStatus, appendMessage, isChat, sendAgentMessage } from "./chat.server";
 import { CONTACT_EMAIL_KIND, emailCopy } from "./emails";
 import { sendCsatSurvey } from "./surveys.server";
 
@@ -239,10 +240,25 @@ export async function replyToRequest(
   const { db, now } = deps;
   const request = await getRequest(db, shop, requestId);
   if (!request) throw new ContactError("That request does not exist.", 404);
-  // A chat's reply goes live to the shopper's chat, not by email.
+  // A chat's reply goes live to the shopper's chat; when the shopper has left (no stream open for
+  // a while) and the chat knows their email, it is mailed too, like a form request's reply
+  // (docs/decisions/0042). Their answer by email joins the same thread (receiveEmailReply).
   if (request.channel === "chat") {
     const sent = await sendAgentMessage({ ...deps, bus: deps.bus ?? chatBus() }, shop, requestId, text, staffUserId);
-    return { messageId: sent.messageId, notificationId: null };
+    if (!request.email || request.redactedAt || !shopperHasLeft(request.shopperSeenAt, now)) {
+      return { messageId: sent.messageId, notificationId: null };
+    }
+    const [settings, profile] = await Promise.all([getContactSettings(db, shop), shopProfile(db, shop)]);
+    const notificationId = await mailReply(
+      deps,
+      settings,
+      profile,
+      { ...request, email: request.email },
+      text,
+      sent.messageId,
+    );
+    await db.contactMessage.update({ where: { id: sent.messageId }, data: { notificationId } });
+    return { messageId: sent.messageId, notificationId };
   }
   if (request.redactedAt || !request.email)
     throw new ContactError("This request's customer data was erased; it cannot be answered.", 409);
@@ -251,25 +267,13 @@ export async function replyToRequest(
   const message = await db.contactMessage.create({
     data: { shop, requestId, author: "merchant", body: text, staffUserId, createdAt: now },
   });
-  const email = await renderReply(settings, profile, request, text, deps);
-  const { id: notificationId } = await enqueueNotification(
-    db,
-    {
-      shop,
-      kind: CONTACT_EMAIL_KIND,
-      subjectId: request.id,
-      milestone: `reply:${message.id}`,
-      recipient: request.email,
-      locale: request.locale,
-      subject: email.subject,
-      bodyHtml: email.html,
-      bodyText: email.text,
-      fromName: profile.name,
-      replyTo: settings.replyTo || profile.email,
-      orderShopifyId: request.orderShopifyId,
-      customerShopifyId: request.customerShopifyId,
-    },
-    now,
+  const notificationId = await mailReply(
+    deps,
+    settings,
+    profile,
+    { ...request, email: request.email },
+    text,
+    message.id,
   );
   const first = request.firstResponseAt === null;
   await db.$transaction([
@@ -291,6 +295,96 @@ export async function replyToRequest(
     }),
   ]);
   return { messageId: message.id, notificationId };
+}
+
+/** A merchant's reply by email through the outbox, once per message (the outbox's key). */
+async function mailReply(
+  deps: ReplyDeps,
+  settings: ContactSettings,
+  profile: Awaited<ReturnType<typeof shopProfile>>,
+  request: NonNullable<Awaited<ReturnType<typeof getRequest>>> & { email: string },
+  text: string,
+  messageId: string,
+) {
+  const email = await renderReply(settings, profile, request, text, deps);
+  const { id } = await enqueueNotification(
+    deps.db,
+    {
+      shop: request.shop,
+      kind: CONTACT_EMAIL_KIND,
+      subjectId: request.id,
+      milestone: `reply:${messageId}`,
+      recipient: request.email,
+      locale: request.locale,
+      subject: email.subject,
+      bodyHtml: email.html,
+      bodyText: email.text,
+      fromName: profile.name,
+      replyTo: settings.replyTo || profile.email,
+      orderShopifyId: request.orderShopifyId,
+      customerShopifyId: request.customerShopifyId,
+    },
+    deps.now,
+  );
+  return id;
+}
+
+/**
+ * A shopper's answer by email to a reply (docs/decisions/0042): the request is the one whose
+ * reference ("REQ-1042") the subject quotes, and only when the sender is the request's own email;
+ * the text above the quoted reply joins its thread (a chat's as its next message, live in the
+ * open inbox and the shopper's chat) and opens it again. Anything else is refused, nothing stored.
+ */
+export async function receiveEmailReply(
+  deps: ReplyDeps,
+  shop: string,
+  input: { from: unknown; subject: unknown; text: unknown },
+) {
+  const from = typeof input.from === "string" ? (/<([^<>\s]+@[^<>\s]+)>/.exec(input.from)?.[1] ?? input.from) : "";
+  const sender = from.trim().toLowerCase();
+  const number = typeof input.subject === "string" ? /\bREQ-(\d{1,9})\b/i.exec(input.subject)?.[1] : undefined;
+  if (!number || !sender) throw new ContactError("The email names no request (REQ-…) or no sender.", 400);
+  const request = await deps.db.contactRequest.findFirst({
+    where: { shop, number: Number(number) },
+    select: { id: true, email: true, channel: true, redactedAt: true },
+  });
+  // A wrong sender and an unknown request get the same answer.
+  if (!request || request.redactedAt || request.email?.toLowerCase() !== sender)
+    throw new ContactError("No request of this shop matches that email.", 404);
+  const body = emailReplyText(typeof input.text === "string" ? input.text : "");
+  if (!body) throw new ContactError("The email has no text above the quoted message.", 400);
+  if (request.channel === "chat") {
+    const bus = deps.bus ?? chatBus();
+    await appendMessage({ db: deps.db, now: deps.now, secret: deps.secret, bus }, shop, request.id, {
+      author: "customer",
+      body,
+      clientId: null,
+      staffUserId: null,
+    });
+    await bus.publish({ shop, conversationId: request.id, kind: "message", from: "customer" });
+  } else {
+    await deps.db.$transaction([
+      deps.db.contactMessage.create({
+        data: { shop, requestId: request.id, author: "customer", body, createdAt: deps.now },
+      }),
+      deps.db.contactRequest.update({
+        where: { id: request.id },
+        data: { status: "open", closedAt: null, lastMessageAt: deps.now },
+      }),
+    ]);
+  }
+  return { requestId: request.id };
+}
+
+/** The new part of an emailed answer: the lines above the quoted message ("On … wrote:", "> …"). */
+export function emailReplyText(text: string): string {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (/^>/.test(line) || /^On .+ wrote:\s*$/.test(line) || /^-{2,}\s*Original Message/i.test(line)) break;
+    kept.push(line);
+  }
+  return kept.join("\n").trim().slice(0, 10_000);
 }
 
 async function renderReply(
@@ -337,7 +431,7 @@ export async function closeRequest(deps: ReplyDeps, shop: string, requestId: str
   if (request.channel === "chat") await announceChatStatus(deps.bus ?? chatBus(), shop, request.id);
   const settings = await getContactSettings(deps.db, shop);
   if (!settings.surveys.csat || !request.email || request.redactedAt) return { surveyed: false };
-  await sendCsatSurvey(deps, { ...request, email: request.email });
+  await sendCsatSurvey(deps, { ...request, email: request.email, channel: request.channel });
   return { surveyed: true };
 }
 

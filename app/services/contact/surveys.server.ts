@@ -63,6 +63,8 @@ async function sendSurvey(
     requestId?: string | null;
     orderShopifyId?: string | null;
     orderName?: string | null;
+    /** CSAT: the request's channel (form, chat, email), kept on the answer for the dashboard. */
+    channel?: string | null;
     email: string;
     locale: string;
   },
@@ -77,6 +79,7 @@ async function sendSurvey(
       subjectId: input.subjectId,
       requestId: input.requestId ?? null,
       orderShopifyId: input.orderShopifyId ?? null,
+      channel: input.channel ?? null,
       sentAt: now,
     },
     update: {},
@@ -119,7 +122,14 @@ async function sendSurvey(
 
 export function sendCsatSurvey(
   deps: Deps,
-  request: { id: string; shop: string; email: string; locale: string; orderShopifyId: string | null },
+  request: {
+    id: string;
+    shop: string;
+    email: string;
+    locale: string;
+    orderShopifyId: string | null;
+    channel?: string;
+  },
 ) {
   return sendSurvey(deps, {
     shop: request.shop,
@@ -127,6 +137,7 @@ export function sendCsatSurvey(
     subjectId: request.id,
     requestId: request.id,
     orderShopifyId: request.orderShopifyId,
+    channel: request.channel ?? "form",
     email: request.email,
     locale: request.locale,
   });
