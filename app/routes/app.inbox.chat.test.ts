@@ -145,7 +145,14 @@ describe("live chat in the inbox", () => {
     expect(first.deliveredAt).not.toBeNull();
 
     await page.action!({ request: form({ intent: "close" }), params: id, context: {} });
-    expect(await chat.chatState(t.db, SHOP, sent.conversationId)).toEqual({ status: "closed", agent: "Mina" });
+    expect(await chat.chatState(t.db, SHOP, sent.conversationId)).toEqual({
+      status: "closed",
+      agent: "Mina",
+      agentPhotoUrl: null,
+      agentsAvailable: false,
+      rated: false,
+      emailKnown: false,
+    });
     const after = await (
       await inbox.loader({ request: new Request("http://127.0.0.1/app/inbox"), params: {}, context: {} })
     ).json();
