@@ -362,7 +362,8 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
   );
 
   it("'Chat with us' in the Contact block: a failed send says so and is stored once on retry", async () => {
-    const shopper = await newPage(browser);
+    // On a phone: the chat takes the whole screen.
+    const shopper = await newPage(browser, { width: 390, height: 844 });
     const context: BrowserContext = shopper.context();
     await shopper.goto(`${demo.sandboxUrl}/store?block=contact&locale=en`);
     const button = shopper.locator("aftercare-contact aftercare-launcher button[data-open]");
@@ -371,6 +372,12 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
     await button.click();
     const dialog = shopper.getByRole("dialog");
     await dialog.locator("aftercare-chat:defined").waitFor({ timeout: 15_000 });
+    await expect(
+      dialog.evaluate((d) => {
+        const r = d.getBoundingClientRect();
+        return [r.left, r.top, r.width, r.height];
+      }),
+    ).resolves.toEqual([0, 0, 390, 844]);
 
     // The app cannot be reached: the message says it was not sent, with a retry.
     await context.route("**/chat/messages**", (route) => route.abort());
@@ -387,7 +394,7 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
     await expect(db.contactMessage.count({ where: { shop: demo.shop, body: "Do you ship to Norway?" } })).resolves.toBe(
       1,
     );
-    await shopper.screenshot({ path: screenshotPath("chat-contact-block-en") });
+    await shopper.screenshot({ path: screenshotPath("chat-contact-block-en-mobile") });
 
     // Nobody is available: the assistant answers the next message first, with its buttons;
     // "Talk to a person" is sent as the shopper's words and the assistant says who will answer.
@@ -400,7 +407,7 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
     const human = assistant.first().getByRole("button", { name: "Talk to a person" });
     await human.waitFor();
     expect(await axeProblems(shopper, "aftercare-contact aftercare-launcher dialog")).toEqual([]);
-    await shopper.screenshot({ path: screenshotPath("chat-assistant-en") });
+    await shopper.screenshot({ path: screenshotPath("chat-assistant-en-mobile") });
     await human.click();
     await dialog
       .locator(".aftercare-chat__message[data-author=customer] .aftercare-chat__text", { hasText: "Talk to a person" })
