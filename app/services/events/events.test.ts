@@ -332,6 +332,7 @@ describe("the event stream", () => {
       ])
         expect(types.has(type as never), type).toBe(true);
     },
+    120_000,
   );
 });
 
