@@ -408,11 +408,31 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
     await human.waitFor();
     expect(await axeProblems(shopper, "aftercare-contact aftercare-launcher dialog")).toEqual([]);
     await shopper.screenshot({ path: screenshotPath("chat-assistant-en-mobile") });
+
+    // "Where is my order?": the assistant asks for the number and email in a small form, checked by
+    // the page first; a wrong email finds nothing (the tracking lookup's own protection).
+    await assistant.first().getByRole("button", { name: "Where is my order?" }).click();
+    await expect.poll(() => assistant.count(), { timeout: 15_000 }).toBe(2);
+    const ask = assistant.nth(1).locator("form[data-ask]");
+    await ask.getByRole("button").click();
+    await expect(shopper.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).resolves.toBe(
+      "order",
+    );
+    const order = await db.order.findFirstOrThrow({ where: { shop: demo.shop }, orderBy: { name: "asc" } });
+    await ask.getByLabel("Order number").fill(order.name);
+    await ask.getByLabel("Email").fill("nobody@example.com");
+    await ask.getByRole("button").click();
+    await expect.poll(() => assistant.count(), { timeout: 15_000 }).toBe(3);
+    await expect(assistant.nth(2).locator(".aftercare-chat__text").textContent()).resolves.not.toContain(
+      order.email ?? "@",
+    );
+    expect(await axeProblems(shopper, "aftercare-contact aftercare-launcher dialog")).toEqual([]);
+
     await human.click();
     await dialog
       .locator(".aftercare-chat__message[data-author=customer] .aftercare-chat__text", { hasText: "Talk to a person" })
       .waitFor({ timeout: 15_000 });
-    await expect.poll(() => assistant.count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => assistant.count(), { timeout: 15_000 }).toBe(4);
     const chat = await db.contactRequest.findFirstOrThrow({
       where: { shop: demo.shop, messages: { some: { body: "Do you ship to Norway?" } } },
     });

@@ -72,6 +72,7 @@
     if (p.fields?.length) {
       const form = /** @type {HTMLFormElement} */ (make("form", "ask"));
       form.dataset.ask = "";
+      form.noValidate = true;
       for (const name of p.fields) {
         const input = Object.assign(document.createElement("input"), {
           className: "aftercare-chat__field",
@@ -165,6 +166,9 @@
         if (form.dataset.email !== undefined) return this.saveEmail(form);
         if (form.dataset.ask !== undefined) {
           const data = Object.fromEntries(new FormData(form));
+          // The page's own check (no browser message in another language): every field filled.
+          const empty = [...form.elements].find((el) => el instanceof HTMLInputElement && !el.value.trim());
+          if (empty) return /** @type {HTMLElement} */ (empty).focus();
           return this.send(Object.values(data).join(" · "), undefined, { kind: "action", action: "track", ...data });
         }
         const text = this.input.value.trim();
@@ -189,7 +193,7 @@
         const action = /** @type {HTMLElement | null} */ (target.closest("[data-action]"));
         if (retry) {
           const li = /** @type {HTMLElement} */ (retry.closest(".aftercare-chat__message"));
-          this.send(li.querySelector("[dir=auto]")?.textContent || "", li);
+          this.send(li.querySelector("[dir=auto]")?.textContent || "", li, JSON.parse(li.dataset.extra || "{}"));
         } else if (action) {
           this.send(action.textContent || "", undefined, JSON.parse(action.dataset.action || "{}"));
         }
@@ -458,6 +462,8 @@
         const clientId = (crypto.randomUUID?.() || `${Date.now()}-${Math.random()}`).replace(/[^\w-]/g, "");
         li = this.bubble({ seq: 0, author: "customer", body: text, at: new Date().toISOString(), clientId });
         li.dataset.pending = "";
+        // A button's request is sent again as it was (Try again).
+        if (Object.keys(extra).length) li.dataset.extra = JSON.stringify(extra);
         this.log.append(li);
         this.scroll();
       }
@@ -516,6 +522,7 @@
     ratingForm() {
       const form = /** @type {HTMLFormElement} */ (make("form", "rating"));
       form.dataset.rating = "";
+      form.noValidate = true;
       const set = make("fieldset");
       set.append(make("legend", "", this.text("textRatingQuestion")));
       for (let score = 1; score <= 5; score++) {
