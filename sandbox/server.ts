@@ -24,6 +24,7 @@ import { DEMO_PRODUCTS } from "./seed-data";
 import type { CapturedMail } from "./smtp";
 import type { Sandbox } from "./engine";
 import { controlApi } from "./control-api";
+import { handleFlowControl } from "./flow-panel";
 import { createCustomerAccounts } from "./customer-accounts/routes";
 import { createKlaviyoStandIn, KLAVIYO_DEMO_KEY, type KlaviyoStandIn } from "./klaviyo";
 
@@ -365,6 +366,14 @@ export async function startSandboxServer(
     }
 
     // Driving the sandbox.
+    // The control page's Shopify Flow panel: triggers received, actions run as Flow runs them.
+    if (path.startsWith("/control/api/flow")) {
+      const answer = await handleFlowControl(request, path.slice("/control/api/".length), {
+        sandbox,
+        shop: options.shop,
+      });
+      if (answer) return answer;
+    }
     if (path === "/control") return html(controlPage({ shop: options.shop, appUrl: options.appUrl }));
     if (path.startsWith("/control/api/")) return api(request, path.slice("/control/api/".length));
     return new Response("Not found", { status: 404 });

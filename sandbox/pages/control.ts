@@ -1,3 +1,5 @@
+import { FLOW_PANEL_HTML, FLOW_PANEL_SCRIPT } from "../flow-panel";
+
 import { escapeHtml, scriptJson } from "./html";
 
 /**
@@ -89,6 +91,7 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
       <tbody id="webhooks"></tbody>
     </table>
   </section>
+  ${FLOW_PANEL_HTML}
   <section class="wide" id="klaviyo">
     <h2>Klaviyo (local stand-in)</h2>
     <p>Connect Klaviyo in the app with the key <code id="klaviyo-key"></code>. Events the app sends appear here,
@@ -191,8 +194,10 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
       });
     });
   }
+  ${FLOW_PANEL_SCRIPT}
   function refresh() {
     refreshKlaviyo();
+    refreshFlow();
     fetch("/control/api/state").then(function (r) { return r.json(); }).then(function (s) {
       var customer = document.getElementById("po-customer");
       if (!customer.options.length) {
