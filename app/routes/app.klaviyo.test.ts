@@ -126,6 +126,16 @@ describe("the Klaviyo page", () => {
       ]),
     ).toMatchObject({ status: 422, body: { said: { key: "klaviyo.error.keyRefused" } } });
     expect(await post("klaviyo", [["intent", "what"]])).toMatchObject({ status: 400 });
+    const garbled = await routes.klaviyo.action({
+      request: new Request("https://app.test/app/klaviyo", {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=x" },
+        body: "not a form",
+      }),
+      params: {},
+      context: {},
+    } as never);
+    expect(garbled.status).toBe(400);
     expect((await load<KlaviyoPage>("klaviyo")).settings.connected).toBe(false);
 
     expect(

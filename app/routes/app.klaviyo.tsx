@@ -71,7 +71,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const form = await request.formData();
+  const form = await request.formData().catch(() => null);
+  if (!form)
+    return json(
+      { ok: false, message: "The form could not be read.", said: { key: "klaviyo.error.unreadable" } },
+      { status: 400 },
+    );
   const intent = form.get("intent");
   let answer: KlaviyoAnswer;
   if (intent === "connect") {
