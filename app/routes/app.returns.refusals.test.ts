@@ -109,7 +109,8 @@ beforeAll(async () => {
   t = await createTestDatabase();
   process.env.DATABASE_URL = t.url;
   world = await build();
-  [desk, one] = (await Promise.all([import("./app.returns._index"), import("./app.returns.$id")])) as never;
+  const routes = await Promise.all([import("./app.returns._index"), import("./app.returns.$id")]);
+  [desk, one] = routes as unknown as [{ action: Action }, { action: Action }];
   const { getReturnPolicy, saveReturnPolicy } = await import("../services/returns/policy.server");
   await saveReturnPolicy(t.db, TEST_SHOP, { ...(await getReturnPolicy(t.db, TEST_SHOP)), storefrontLookup: true });
 });
