@@ -184,7 +184,7 @@ describe("the chat panel", () => {
     expect(bodyOf(posts[1]).clientId).toBe(bodyOf(posts[0]).clientId);
   });
 
-  it("relays the draft at most every 1.5 s, the last words always; a refused stream resumes after the last", async () => {
+  it("relays the draft at most every 1.5 s, the last words always; a refused stream resumes", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     vi.setSystemTime(new Date("2026-12-06T10:00:00Z"));
     const posts: ProxyCall[] = [];
