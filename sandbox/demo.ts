@@ -24,6 +24,7 @@ import { startCaptureSmtp } from "./smtp";
 import { seedDemoActivity, seedDemoCatalogue } from "./seed";
 import { DEMO_SHOP } from "./seed-data";
 import { DEFAULT_IMPORT_DAYS, seedShopHistory, type HistorySummary } from "./seed-history";
+import { TWILIO_DEMO_ACCOUNT_SID, TWILIO_DEMO_AUTH_TOKEN } from "./twilio";
 
 export interface DemoOptions {
   appPort?: number;
@@ -292,6 +293,10 @@ export async function startDemo(options: DemoOptions = {}) {
       APP_BRIDGE_URL: `${sandboxUrl}/app-bridge.js`,
       // The sandbox's Klaviyo stand-in (sandbox/klaviyo.ts) takes the app's Klaviyo calls.
       KLAVIYO_API_URL: `${sandboxUrl}/klaviyo`,
+      // The sandbox's Twilio stand-in (sandbox/twilio.ts) takes the app's texts, with the demo account.
+      TWILIO_API_URL: `${sandboxUrl}/twilio`,
+      TWILIO_ACCOUNT_SID: TWILIO_DEMO_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: TWILIO_DEMO_AUTH_TOKEN,
       SMTP_URL: `smtp://${host}:${smtp.port}`,
       MAIL_FROM: process.env.MAIL_FROM ?? `"${DEMO_SHOP.name}" <care@northwind.example>`,
     },

@@ -25,6 +25,8 @@ import type { CapturedMail } from "./smtp";
 import type { Sandbox } from "./engine";
 import { controlApi } from "./control-api";
 import { handleFlowControl } from "./flow-panel";
+import { handleSmsControl } from "./sms-panel";
+import { createTwilioStandIn, type TwilioStandIn } from "./twilio";
 import { createCustomerAccounts } from "./customer-accounts/routes";
 import { createKlaviyoStandIn, KLAVIYO_DEMO_KEY, type KlaviyoStandIn } from "./klaviyo";
 
@@ -43,6 +45,8 @@ export interface SandboxServerOptions {
   customerAccountExtensionsDir?: string;
   /** The Klaviyo stand-in served at /klaviyo (default: a new one that accepts the demo key). */
   klaviyo?: KlaviyoStandIn;
+  /** The Twilio stand-in served at /twilio (default: a new one for the demo account). */
+  twilio?: TwilioStandIn;
 }
 
 const MIME: Record<string, string> = {
@@ -125,6 +129,7 @@ export async function startSandboxServer(
   const assetsDir = join(EXTENSION_DIR, "assets");
   const { sandbox } = options;
   const klaviyo = options.klaviyo ?? createKlaviyoStandIn();
+  const twilio = options.twilio ?? createTwilioStandIn();
   let origin = "";
   const api = controlApi({
     sandbox,
@@ -366,6 +371,11 @@ export async function startSandboxServer(
     }
 
     // Driving the sandbox.
+    // Twilio's Messages API (TWILIO_API_URL=<sandbox>/twilio) and the control page's SMS panel.
+    if (path.startsWith("/twilio/") || path.startsWith("/control/api/sms")) {
+      const answer = await handleSmsControl(request, path, { twilio, appUrl: options.appUrl });
+      if (answer) return answer;
+    }
     // The control page's Shopify Flow panel: triggers received, actions run as Flow runs them.
     if (path.startsWith("/control/api/flow")) {
       const answer = await handleFlowControl(request, path.slice("/control/api/".length), {

@@ -1,4 +1,5 @@
 import { FLOW_PANEL_HTML, FLOW_PANEL_SCRIPT } from "../flow-panel";
+import { SMS_PANEL_HTML, SMS_PANEL_SCRIPT } from "../sms-panel";
 
 import { escapeHtml, scriptJson } from "./html";
 
@@ -92,6 +93,7 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
     </table>
   </section>
   ${FLOW_PANEL_HTML}
+  ${SMS_PANEL_HTML}
   <section class="wide" id="klaviyo">
     <h2>Klaviyo (local stand-in)</h2>
     <p>Connect Klaviyo in the app with the key <code id="klaviyo-key"></code>. Events the app sends appear here,
@@ -195,9 +197,11 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
     });
   }
   ${FLOW_PANEL_SCRIPT}
+  ${SMS_PANEL_SCRIPT}
   function refresh() {
     refreshKlaviyo();
     refreshFlow();
+    refreshSms();
     fetch("/control/api/state").then(function (r) { return r.json(); }).then(function (s) {
       var customer = document.getElementById("po-customer");
       if (!customer.options.length) {
