@@ -70,9 +70,9 @@ describe.skipIf(!chromiumAvailable())("Klaviyo, in the admin frame and the sandb
     );
 
   /** An admin page in the frame, once Remix has hydrated it (its forms then post through fetchers). */
-  async function openAdmin(path: string, height = 900): Promise<{ page: Page; app: FrameLocator }> {
+  async function openAdmin(path: string, height = 900, locale = "en"): Promise<{ page: Page; app: FrameLocator }> {
     const page = await newPage(browser, { width: 1280, height });
-    await page.goto(`${demo.sandboxUrl}/admin?path=${encodeURIComponent(path)}&locale=en`);
+    await page.goto(`${demo.sandboxUrl}/admin?path=${encodeURIComponent(path)}&locale=${locale}`);
     const app = page.frameLocator("iframe#app");
     await app.locator("body").waitFor({ timeout: 30_000 });
     const frame = page.frames().find((f) => f !== page.mainFrame())!;
@@ -153,5 +153,19 @@ describe.skipIf(!chromiumAvailable())("Klaviyo, in the admin frame and the sandb
     await page.locator(".toast", { hasText: "It goes again now" }).waitFor({ timeout: 20_000 });
     await expect.poll(async () => delayedFor(await klaviyo(), orderName).length, { timeout: 60_000 }).toBe(1);
     await page.close();
+  });
+
+  it("speaks Japanese and Korean on the Klaviyo page", async () => {
+    for (const [locale, title, sender] of [
+      ["ja", "Klaviyo に送るイベント", "Klaviyo（Aftercare は送らない）"],
+      ["ko", "Klaviyo로 보내는 이벤트", "Klaviyo (Aftercare는 보내지 않음)"],
+    ]) {
+      const { page, app } = await openAdmin("/app/klaviyo", 1500, locale);
+      await app.getByText(title).waitFor({ timeout: 30_000 });
+      await app.getByRole("option", { name: sender }).first().waitFor({ state: "attached" });
+      await expect(app.getByText("Who emails the shopper").count()).resolves.toBe(0);
+      await page.screenshot({ path: screenshotPath(`admin-klaviyo-${locale}`), fullPage: true });
+      await page.close();
+    }
   });
 });
