@@ -56,6 +56,7 @@ export default function App() {
         <Link to="/app/inbox">{t("nav.inbox")}</Link>
         <Link to="/app/contact">{t("nav.contact")}</Link>
         <Link to="/app/klaviyo">{t("nav.klaviyo")}</Link>
+        <Link to="/app/sms">{t("nav.sms")}</Link>
         <Link to="/app/sync">{t("nav.sync")}</Link>
       </NavMenu>
       <Outlet />

@@ -77,4 +77,33 @@ describe.skipIf(!chromiumAvailable())("Shopify Flow from the control page, end t
       .waitFor({ timeout: 30_000 });
     await control.close();
   });
+
+  it("edits a text message template in the admin with its length in segments shown while typing", async () => {
+    const page = await newPage(browser);
+    await page.goto(`${demo.sandboxUrl}/admin?path=/app/sms`);
+    const app = page.frameLocator("iframe#app");
+    await app.getByLabel("Send text messages").waitFor({ timeout: 30_000 });
+    await app.getByLabel("Send text messages").check();
+    await app.getByLabel("Sender", { exact: true }).fill("+15005550006");
+    await app.getByLabel("Shipment shipped", { exact: false }).first().check();
+    const template = app.getByLabel(/^Text for Shipment shipped/);
+    await template.fill("{{ shop_name }}: {{ order_name }} shipped. {{ tracking_url }}");
+    await app
+      .getByText(/^\d+ characters · 1 segments/)
+      .first()
+      .waitFor();
+    await template.fill("x".repeat(200));
+    await app.getByText("200 characters · 2 segments · 106 left before the next segment", { exact: false }).waitFor();
+    await template.fill("{{ shop_name }}: {{ order_name }} shipped. {{ tracking_url }}");
+    await app.getByRole("button", { name: "Save" }).click();
+    await app.getByText("Text message settings saved.").waitFor({ timeout: 15_000 });
+    const stored = await db.smsSettings.findUniqueOrThrow({ where: { shop: demo.shop } });
+    expect(JSON.parse(stored.settings)).toMatchObject({
+      enabled: true,
+      sender: "+15005550006",
+      messages: { "shipment.shipped": true },
+    });
+    await page.screenshot({ path: screenshotPath("admin-sms-settings"), fullPage: true });
+    await page.close();
+  });
 });

@@ -19,6 +19,7 @@ import { storeSmsSettings } from "../../models/sms.server";
 import { deliverDueEvents, EVENT_RETRY_DELAYS_MS } from "../events/deliver.server";
 
 import { smsDestination } from "./destination.server";
+import { saveSmsSettings } from "./settings.server";
 import { receiveInboundSms } from "./inbound.server";
 import { twilioSender } from "./twilio.server";
 
@@ -230,5 +231,36 @@ describe("SMS", () => {
     await deliverDueEvents({ db: t.db, destinations: [sms()] });
     const parked = await t.db.eventDelivery.findFirstOrThrow({ where: { destination: "sms", status: "parked" } });
     expect(parked.lastError).toMatch(/Twilio 400 \(21614\)/);
+  });
+
+  it("saves the settings only when every field is right, and says what is wrong", async () => {
+    const shop = "sms-settings.myshopify.com";
+    const bad = await saveSmsSettings(t.db, shop, {
+      enabled: true,
+      sender: "555",
+      messages: { "shipment.shipped": true },
+      templates: { "shipment.shipped": { en: "Hi {{ first_name }}", ko: "x".repeat(1601) } },
+    });
+    expect(bad).toEqual({
+      ok: false,
+      problems: expect.arrayContaining([
+        { path: "sender", message: "sms.error.sender" },
+        { path: "templates.shipment.shipped.en", message: "sms.error.unknownVariable" },
+        { path: "templates.shipment.shipped.ko", message: "sms.error.tooLong" },
+      ]),
+    });
+    expect(await saveSmsSettings(t.db, shop, { enabled: true, sender: "" })).toMatchObject({
+      ok: false,
+      problems: [{ path: "sender", message: "sms.error.senderNeeded" }],
+    });
+    expect(await t.db.smsSettings.count({ where: { shop } })).toBe(0);
+    const good = await saveSmsSettings(t.db, shop, {
+      enabled: true,
+      sender: "+15005550006",
+      messages: { "return.approved": true },
+      templates: { "return.approved": { ja: "{{ shop_name }}：返品{{ return_number }}を承認しました。" } },
+    });
+    expect(good.ok).toBe(true);
+    expect(await t.db.smsSettings.count({ where: { shop } })).toBe(1);
   });
 });
