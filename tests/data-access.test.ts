@@ -57,6 +57,7 @@ const OWNERS: Record<string, string[]> = {
   SavedReply: CONTACT,
   // Staff members who have used the app (names for the inbox's assignment and replies)
   StaffMember: ["app/models/staff.server.ts"],
+  StaffPhoto: ["app/models/staff.server.ts"],
   // Importing a shop's past orders (a new area: its own module, when it lands)
   HistoryImport: ["app/services/history-import/", "app/models/history-import.server.ts"],
   HistoryImportSettings: ["app/services/history-import/", "app/models/history-import.server.ts"],

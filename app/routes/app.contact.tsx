@@ -325,6 +325,12 @@ export default function ContactSettingsPage() {
                   {t("contact.faq.add")}
                 </Button>
               </InlineStack>
+              <Checkbox
+                label={t("contact.assistant.enabled")}
+                helpText={t("contact.assistant.help")}
+                checked={s.assistant.enabled}
+                onChange={(v) => update({ assistant: { enabled: v } })}
+              />
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
