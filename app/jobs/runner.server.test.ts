@@ -61,11 +61,14 @@ describe("intake-first pacing", () => {
 });
 
 describe("effects batches cut to the mirror's budget", () => {
-  it("takes a full batch before it knows the cost, and for an unbounded budget", () => {
+  it("takes a full batch before it knows the cost, and with no budget what fits 100 ms", () => {
     const pacer = effectsPacer(50);
     expect(pacer.batchFor(10)).toBe(50);
-    pacer.ran(10, 70);
-    expect(pacer.batchFor(Infinity)).toBe(50);
+    pacer.ran(10, 70); // 7 ms an event
+    expect(pacer.batchFor(Infinity)).toBe(14);
+    const cheap = effectsPacer(50);
+    cheap.ran(100, 50); // half a millisecond an event: the batch's own limit
+    expect(cheap.batchFor(Infinity)).toBe(50);
   });
 
   it("takes as many events as fit the budget at their recent cost, at least one", () => {
@@ -73,7 +76,7 @@ describe("effects batches cut to the mirror's budget", () => {
     pacer.ran(10, 70); // 7 ms an event
     expect(pacer.batchFor(40)).toBe(5);
     expect(pacer.batchFor(1)).toBe(1);
-    expect(pacer.batchFor(10_000)).toBe(50);
+    expect(pacer.batchFor(10_000)).toBe(14);
   });
 
   it("follows a change in cost without jumping on one sample", () => {

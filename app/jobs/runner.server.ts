@@ -7,6 +7,8 @@ import { processEvents, runEffects } from "./process-event.server";
 export const MIRROR_BATCH = 400;
 /** The most events whose effects run as one batch (a shop's settings read once, keyed listeners once). */
 const EFFECTS_BATCH = 50;
+/** The longest an effects batch is planned to take, even when nothing waits for the mirror. */
+const EFFECTS_SLICE_MS = 100;
 /** Effects get at least this long after each mirror batch, however short the batch was. */
 const EFFECTS_MIN_MS = 5;
 /** Mirrored events a runner keeps in memory for their effects; the sweep finds any beyond. */
@@ -101,16 +103,19 @@ export function intakeFirst(share: number) {
 }
 
 /**
- * How many events' effects fit a time budget, from their recent cost per event (a moving average,
- * since it varies with the shop's settings and the events' kinds). An unbounded budget takes a full
- * batch; a bounded one at least one event, so effects always advance.
+ * How many events' effects fit a time budget (at most EFFECTS_SLICE_MS), from their recent cost per
+ * event (a moving average, since it varies with the shop's settings and the events' kinds); at
+ * least one event, so effects always advance, and a full batch before the cost is known.
  */
 export function effectsPacer(maxBatch = EFFECTS_BATCH) {
   let msPerEvent: number | undefined;
   return {
     batchFor(budgetMs: number): number {
-      if (!Number.isFinite(budgetMs) || msPerEvent === undefined) return maxBatch;
-      return Math.max(1, Math.min(maxBatch, Math.floor(budgetMs / Math.max(msPerEvent, 0.01))));
+      if (msPerEvent === undefined) return maxBatch;
+      // Unbounded, a batch still ends within EFFECTS_SLICE_MS, so an event arriving meanwhile waits
+      // no longer than that for the mirror.
+      const ms = Math.min(budgetMs, EFFECTS_SLICE_MS);
+      return Math.max(1, Math.min(maxBatch, Math.floor(ms / Math.max(msPerEvent, 0.01))));
     },
     ran(events: number, ms: number) {
       if (events <= 0) return;
@@ -159,8 +164,10 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       const took = performance.now() - started;
       pacing.ran(took);
       effectsCost.ran(ids.length, took);
+      // With no budget set (nothing was waiting for the mirror), events that arrived meanwhile end
+      // it: effects could otherwise hold them back for as long as all effects take.
       // eslint-disable-next-line no-unmodified-loop-condition -- stop() sets it while this loop awaits
-    } while (!stopped && performance.now() < until);
+    } while (!stopped && performance.now() < until && !(budgetMs === Infinity && queued.size > 0));
   }
 
   async function drain() {
