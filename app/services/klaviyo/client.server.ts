@@ -43,9 +43,31 @@ function klaviyoError(error: unknown): KlaviyoError {
   return new KlaviyoError(`Klaviyo answered ${e.response.status}: ${said}`, e.response.status);
 }
 
-export function klaviyoApi(baseUrl: string): KlaviyoApi {
+/**
+ * How long one request to Klaviyo may take. The client sets no timeout of its own, so a Klaviyo
+ * that accepted the connection and never answered held the outbox's sender until its lease ran
+ * out (minutes); timed out, the delivery is retried with the outbox's backoff like any outage.
+ */
+export const KLAVIYO_TIMEOUT_MS = 15_000;
+
+/** The client's API-key session with a timeout on every request it makes. */
+class TimedApiKeySession extends ApiKeySession {
+  constructor(
+    apiKey: string,
+    private readonly timeoutMs: number,
+  ) {
+    super(apiKey, new RetryWithExponentialBackoff({ numRetries: 1 }));
+  }
+
+  applyToRequest(requestOptions: Parameters<ApiKeySession["applyToRequest"]>[0]) {
+    super.applyToRequest(requestOptions);
+    requestOptions.timeout = this.timeoutMs;
+  }
+}
+
+export function klaviyoApi(baseUrl: string, options: { timeoutMs?: number } = {}): KlaviyoApi {
   const base = baseUrl.replace(/\/+$/, "");
-  const session = (apiKey: string) => new ApiKeySession(apiKey, new RetryWithExponentialBackoff({ numRetries: 1 }));
+  const session = (apiKey: string) => new TimedApiKeySession(apiKey, options.timeoutMs ?? KLAVIYO_TIMEOUT_MS);
   return {
     async account(apiKey) {
       const api = new AccountsApi(session(apiKey));

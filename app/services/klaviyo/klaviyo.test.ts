@@ -29,7 +29,7 @@ import { deliverDueEvents, EVENT_RETRY_DELAYS_MS, type EventDestinationAdapter }
 import { flowDestination } from "../events/flow.server";
 import { unseal } from "../../utils/sealed-secret.server";
 
-import { klaviyoApi } from "./client.server";
+import { klaviyoApi, KlaviyoError } from "./client.server";
 import { klaviyoDestination } from "./destination.server";
 import { connectKlaviyo, messageSender, saveKlaviyoChoices } from "./settings.server";
 
@@ -416,6 +416,27 @@ describe("Klaviyo as a destination", () => {
     );
     const points = (await listEvents(t.db, SHOP)).find((e) => e.type === "loyalty.points_earned")!;
     expect(points.deliveries.map((d) => d.destination)).toEqual(["flow"]);
+  });
+});
+
+describe("a Klaviyo that never answers", () => {
+  it("times out as an outage to retry, instead of holding the sender", async () => {
+    // Accepts the connection and the request, and never answers.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = silent.address() as { port: number };
+      const api = klaviyoApi(`http://127.0.0.1:${port}`, { timeoutMs: 300 });
+      const started = performance.now();
+      const error = await api.account(KLAVIYO_DEMO_KEY).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KlaviyoError);
+      expect((error as KlaviyoError).transient).toBe(true);
+      // Its own retry included (one), well within what the sender's lease allows.
+      expect(performance.now() - started).toBeLessThan(10_000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 
