@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
 
 import type { Db } from "../../app/db.server";
+import { contactReference } from "../../app/domain/contact/reference";
 import { getContactSettings, saveContactSettings } from "../../app/models/contact.server";
 import { saveAgentPhoto } from "../../app/services/contact/agents.server";
+import { saveSavedReply } from "../../app/services/contact/saved-replies.server";
 
 import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
 import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
@@ -15,13 +17,16 @@ import { axeProblems } from "./storefront-quality";
 // Live chat from both sides in Chromium (issue 21, decisions 0034 and 0040), against the production
 // build and the sandbox: a shopper opens the chat launcher (an app embed) on the storefront, writes;
 // an agent in the admin's inbox (another browser context) sees the chat arrive without reloading,
-// sees what the shopper types before they send, replies; the shopper sees the agent typing, the
-// reply with the agent's name, and their message seen. A reload, and a stream cut while the agent
-// writes, keep the whole conversation in order without duplicates; the agent closes the chat and
-// the shopper rates it. English and Persian, light and dark, axe clean with the panel open. With
-// nobody available, the assistant (decision 0041) answers first and hands over on a button.
+// sees what the shopper types before they send, replies with a saved reply (in the shopper's
+// language, its placeholder filled); the shopper sees the agent typing, the reply with the agent's
+// name, and their message seen. A reload, and a stream cut while the agent writes, keep the whole
+// conversation in order without duplicates; the agent closes the chat, the shopper rates it, and
+// the rating counts in the dashboard's chat row. English and Persian, light and dark, axe clean
+// with the panel open. With nobody available, the assistant (decision 0041) answers first and
+// hands over on a button.
 
 const PANEL = "aftercare-launcher[data-kind=chat] dialog";
+const SAVED_REPLY = "Parcel on its way";
 
 const WORDS = {
   en: {
@@ -29,7 +34,9 @@ const WORDS = {
     first: "Hello, my parcel has not moved since Monday. Can you check it?",
     preview: "It is order 1002",
     second: "It is order #1002, thank you!",
-    reply: "Hi! It left our warehouse this morning; you will get the tracking link today.",
+    // The saved reply's body for this language; the test fills the placeholder as the app should.
+    reply: "Hi! About {{ request.reference }}: it left our warehouse this morning; the tracking link follows today.",
+    replyLanguage: "English",
     whileAway: "One more thing: it should arrive by Friday.",
     sent: "Sent",
     seen: "Seen",
@@ -45,7 +52,8 @@ const WORDS = {
     first: "سلام، بستهٔ من از دوشنبه تکان نخورده است. می‌شود بررسی کنید؟",
     preview: "سفارش ۱۰۰۲ است",
     second: "سفارش #1002 است، ممنون!",
-    reply: "سلام! امروز صبح از انبار ارسال شد و کد رهگیری امروز برایتان می‌آید.",
+    reply: "سلام! دربارهٔ {{ request.reference }}: امروز صبح از انبار ارسال شد و کد رهگیری امروز برایتان می‌آید.",
+    replyLanguage: "Persian",
     whileAway: "یک نکتهٔ دیگر: تا جمعه می‌رسد.",
     sent: "ارسال شد",
     seen: "دیده شد",
@@ -110,6 +118,12 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
     // Whether the assistant answers depends on the hour and on who is available; the agent's
     // conversations run without it, the last test turns it on again.
     await setAssistant(false);
+    // The demo has no saved replies: the agent picks this one in the inbox.
+    const saved = await saveSavedReply(db, demo.shop, {
+      title: SAVED_REPLY,
+      bodies: { en: WORDS.en.reply, fa: WORDS.fa.reply },
+    });
+    expect(saved.ok).toBe(true);
   }, 480_000);
   afterAll(async () => {
     await browser?.close();
@@ -128,6 +142,26 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
     await page.locator("aftercare-launcher[data-kind=chat] button[data-open]").waitFor();
   }
 
+  /**
+   * The dashboard (the admin's home, last 30 days) as the merchant opens it, and its "Service by
+   * channel" card's chat row as shown: conversations started, median first response, CSAT.
+   */
+  async function dashboardChatRow(page: Page) {
+    await page.goto(`${demo.sandboxUrl}/admin?path=${encodeURIComponent("/app")}&locale=en`);
+    const app = page.frameLocator("iframe#app");
+    const row = app.locator("#service-by-channel tbody tr").filter({ hasText: "Chat" });
+    await row.waitFor({ timeout: 30_000 });
+    const [channel, started, firstResponse, csat] = await row.locator("th, td").allInnerTexts();
+    expect(channel).toBe("Chat");
+    return {
+      card: app.locator("#service-by-channel").locator("xpath=../.."),
+      started: Number(started.replace(/,/g, "")),
+      firstResponse,
+      csat,
+      answers: Number(/\(n = (\d+)\)/.exec(csat)?.[1] ?? 0),
+    };
+  }
+
   /** The texts of the panel's messages, in the order shown, with their sequence numbers. */
   const shown = (page: Page) =>
     page.$$eval(`${PANEL} .aftercare-chat__message`, (items) =>
@@ -139,7 +173,7 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
     );
 
   it.each(["en", "fa"] as const)(
-    "%s: shopper and agent talk live; reload and a cut stream lose and repeat nothing",
+    "%s: shopper and agent talk live, nothing lost or repeated; the rating counts on the dashboard",
     async (locale) => {
       const w = WORDS[locale];
       const shopper = await newPage(browser, { locale: locale === "fa" ? "fa-IR" : "en-US" });
@@ -160,6 +194,11 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
           scripts.push(url.pathname.split("/").pop()!);
         if (url.pathname.startsWith("/apps/aftercare") || url.pathname.startsWith("/chat/")) toApp.push(url.pathname);
       });
+      // The merchant's dashboard before the shopper writes: its chat row, to find this chat and its
+      // rating counted in at the end.
+      const agent = await newPage(browser);
+      const boardBefore = await dashboardChatRow(agent);
+
       await storefront(shopper, locale);
 
       // The launcher: fixed at the inline end (nothing on the page moves), its script alone loaded,
@@ -216,7 +255,6 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
         .toBe("mina@example.com");
 
       // The agent, in the admin (another context): the inbox lists the chat first, then its page.
-      const agent = await newPage(browser);
       await agent.goto(`${demo.sandboxUrl}/admin?path=${encodeURIComponent("/app/inbox")}&locale=en`);
       const app: FrameLocator = agent.frameLocator("iframe#app");
       await app
@@ -246,10 +284,16 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
       await typing.filter({ hasText: w.typing }).waitFor({ timeout: 15_000 });
       // The name is isolated, so a Latin name reads right in a Persian sentence.
       await expect(typing.locator("bdi").count()).resolves.toBe(1);
-      await reply.fill(w.reply);
+      // The agent answers with a saved reply: picked from the inbox's list, written out in the
+      // shopper's language with the request's reference filled in, then sent.
+      const replyText = w.reply.replace("{{ request.reference }}", contactReference(chat.number));
+      await reply.fill("");
+      await app.getByLabel("Saved reply", { exact: true }).selectOption({ label: SAVED_REPLY });
+      await expect.poll(() => reply.inputValue(), { timeout: 15_000 }).toBe(replyText);
+      await app.getByText(`Saved reply inserted in ${w.replyLanguage}. Check it before sending.`).waitFor();
       await app.getByRole("button", { name: "Send reply" }).click();
       const theirs = dialog.locator(".aftercare-chat__message[data-author=merchant]");
-      await theirs.locator(".aftercare-chat__text", { hasText: w.reply }).waitFor({ timeout: 15_000 });
+      await theirs.locator(".aftercare-chat__text", { hasText: replyText }).waitFor({ timeout: 15_000 });
       const agentName = (await theirs.locator(".aftercare-chat__who").textContent())?.trim() ?? "";
       expect(agentName.length).toBeGreaterThan(0);
 
@@ -270,7 +314,7 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
       expect(before.map((m) => [m.author, m.text])).toEqual([
         ["customer", w.first],
         ["customer", w.preview],
-        ["merchant", w.reply],
+        ["merchant", replyText],
       ]);
       expect(before.map((m) => m.seq)).toEqual([1, 2, 3]);
 
@@ -298,7 +342,7 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
       const expected = [
         ["customer", w.first],
         ["customer", w.preview],
-        ["merchant", w.reply],
+        ["merchant", replyText],
         ["merchant", w.whileAway],
         ["customer", w.second],
       ];
@@ -348,6 +392,25 @@ describe.skipIf(!chromiumAvailable())("live chat on the storefront with an agent
       const survey = await db.surveyResponse.findFirstOrThrow({ where: { shop: demo.shop, subjectId: chat.id } });
       expect([survey.score, survey.comment, survey.channel]).toEqual([4, w.comment, "chat"]);
       await shopper.keyboard.press("Escape");
+
+      // The merchant opens the dashboard: the chat row counts this chat and its rating (CSAT is the
+      // share of 4 and 5 among the chats' ratings, as stored).
+      const board = await dashboardChatRow(agent);
+      expect(board.started).toBe(boardBefore.started + 1);
+      expect(board.answers).toBe(boardBefore.answers + 1);
+      const chatScores = await db.surveyResponse.findMany({
+        where: { shop: demo.shop, kind: "csat", channel: "chat", score: { not: null } },
+        select: { score: true },
+      });
+      const satisfied = chatScores.filter((r) => r.score! >= 4).length;
+      const share = new Intl.NumberFormat("en", {
+        style: "percent",
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }).format(satisfied / chatScores.length);
+      expect(board.csat).toBe(`${share} (n = ${chatScores.length})`);
+      expect(board.firstResponse).toMatch(/^\d+ min$/);
+      await board.card.screenshot({ path: screenshotPath(`admin-dashboard-chat-rating-${locale}`) });
 
       // Nothing was stored twice.
       const stored = await db.contactMessage.findMany({
