@@ -270,7 +270,7 @@ describe("saved replies", () => {
     expect(broken.problems?.map((p) => p.path)).toEqual(["body.en", "body.ja", "body.fa"]);
     expect(broken.problems?.[0].message).toMatch(/^Reply in English has a template error: .*not closed/);
     expect(broken.problems?.[1].message).toMatch(/uses \{\{ custmer\.first_name \}\}.*\{\{ customer\.first_name \}\}/);
-    expect(broken.problems?.[2].message).toMatch(/undefined filter: nope/);
+    expect(broken.problems?.[2].message).toMatch(/there is no filter “nope”/);
     const untitled = await save({ title: "", "body.en": "" }, 400);
     expect(untitled.problems?.map((p) => p.message)).toEqual(["Title is required", "Reply in English is required"]);
     expect(await t.db.savedReply.count({ where: { shop: SHOP } })).toBe(count);

@@ -12,12 +12,18 @@ import { processingWebhookFetch } from "../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
 import { startCaptureSmtp } from "../../sandbox/smtp";
 import { STANDARD_RETURN_EMAILS } from "../domain/returns/email-templates";
+import { translator } from "../locales/admin";
+import { problemText } from "../locales/admin/problems";
 
 vi.mock("../shopify.server", () => ({
   authenticate: { admin: async () => ({ session: { shop: TEST_SHOP } }) },
 }));
 
 const secret = process.env.SHOPIFY_API_SECRET!;
+const ja = translator("ja");
+/** English words left in a Japanese message, once the merchant's own text is taken out. */
+const englishIn = (text: string, quoted: string[]) =>
+  quoted.reduce((t, q) => t.split(q).join(""), text).match(/[A-Za-z]{2,}/g) ?? [];
 let t: TestDatabase;
 let world: Awaited<ReturnType<typeof build>>;
 let smtp: Awaited<ReturnType<typeof startCaptureSmtp>>;
@@ -111,19 +117,33 @@ describe("the preview", () => {
   });
 
   it("answers 400 with the reason when the Liquid cannot make an email", async () => {
-    const cases: [Record<string, string>, RegExp][] = [
+    const cases: [Record<string, string>, RegExp, RegExp, string[]][] = [
       [
         { subject: "Hi", body: "{% if items %}unclosed" },
-        /^The Liquid does not parse\. Message: tag \{% if items %\} not closed/,
+        /^The Liquid of the message does not parse: \{% if items %\} is not closed: its end tag is missing \(line 1\)\.$/,
+        /^本文のLiquidを解析できません: \{% if items %\} が閉じられていません。終了タグがありません（1行目）。$/,
+        ["{% if items %}", "Liquid"],
       ],
-      [{ subject: "{{ return_number | shout }}", body: "Hi" }, /Subject: undefined filter: shout/],
-      [{ subject: "Hi", body: "{% include 'package.json' %}" }, /cannot be used in an email/],
+      [
+        { subject: "{{ return_number | shout }}", body: "Hi" },
+        /subject does not parse: there is no filter “shout”/,
+        /^件名のLiquidを解析できません: 「shout」というフィルターはありません（1行目）。$/,
+        ["shout", "Liquid"],
+      ],
+      [
+        { subject: "Hi", body: "{% include 'package.json' %}" },
+        /cannot be used in an email/,
+        /^本文のLiquidを解析できません: \{% include %\} はメールでは使用できません。$/,
+        ["{% include %}", "Liquid"],
+      ],
       [
         { subject: "{{ nothing }}", body: "Hi" },
         /^The email cannot be made from this template: the subject is empty once rendered/,
+        /^このテンプレートからメールを作成できません: 表示すると件名が空になります。$/,
+        [],
       ],
     ];
-    for (const [template, message] of cases) {
+    for (const [template, message, japanese, quoted] of cases) {
       const answer = await send(emails, "/app/returns/emails", {
         intent: "preview",
         language: "en",
@@ -132,6 +152,10 @@ describe("the preview", () => {
       });
       expect(answer.status, JSON.stringify(template)).toBe(400);
       expect(answer.body.problems[0].message).toMatch(message);
+      // The admin in Japanese: the page words the same answer with no English left.
+      const shown = problemText(ja, answer.body.problems[0]);
+      expect(shown).toMatch(japanese);
+      expect(englishIn(shown, quoted), shown).toEqual([]);
     }
     expect(
       (
@@ -151,33 +175,42 @@ describe("saving", () => {
   it("refuses a template that cannot make an email with 400, and saves nothing at all", async () => {
     const before = await storedSettings();
     const good = { subject: "Fine {{ return_number }}", body: "Fine" };
-    const bad: [Record<string, Record<string, { subject: string; body: string }>>, string, RegExp][] = [
+    const bad: [Record<string, Record<string, { subject: string; body: string }>>, string, RegExp, RegExp][] = [
       [
         {
           en: { requested: good },
           ko: { approved: { subject: "승인", body: "{% for item in items %}{{ item.title }}" } },
         },
         "notifications.templates.ko.approved.body",
-        /^Return approved \(Korean\), message: the Liquid does not parse \(tag \{% for item in items %\} not closed/,
+        /^Return approved in Korean \(한국어\), message: the Liquid does not parse \(\{% for item in items %\} is not closed/,
+        /^韓国語\(한국어\)の返品承認の本文: Liquidを解析できません（\{% for item in items %\} が閉じられていません/,
       ],
       [
         { en: { declined: { subject: "{% render 'x' %}", body: "No" } } },
         "notifications.templates.en.declined.subject",
-        /^Return declined \(English\), subject: the Liquid does not parse \(\{% render %\} cannot be used in an email/,
+        /^Return declined in English, subject: the Liquid does not parse \(\{% render %\} cannot be used in an email/,
+        /^英語の返品拒否の件名: Liquidを解析できません（\{% render %\} はメールでは使用できません）$/,
       ],
       [
         { en: { resolved: { subject: "  ", body: "Done" } } },
         "notifications.templates.en.resolved.subject",
-        /^Return complete \(English\), subject: The subject is empty\. Write one, or reset the email to the standard wording\./,
+        /^Return complete in English, subject: it is empty\. Write one, or reset the email to the standard wording\./,
+        /^英語の返品完了の件名が空です。入力するか、標準の文面に戻してください。$/,
       ],
       [
         { en: { received: { subject: "{{ nothing }}", body: "Got them" } } },
         "notifications.templates.en.received",
         /the email cannot be made from this template \(the subject is empty once rendered\)/,
+        /^英語の商品受領: このテンプレートからメールを作成できません（表示すると件名が空になります）$/,
       ],
-      [{ en: { shipped: good } }, "notifications.templates.en.shipped", /There is no return email “shipped”/],
+      [
+        { en: { shipped: good } },
+        "notifications.templates.en.shipped",
+        /There is no return email “shipped”/,
+        /^「en」に返品メール「shipped」はありません。$/,
+      ],
     ];
-    for (const [templates, path, message] of bad) {
+    for (const [templates, path, message, japanese] of bad) {
       const answer = await send(emails, "/app/returns/emails", {
         intent: "save",
         notifications: { enabled: true, templates },
@@ -186,6 +219,11 @@ describe("saving", () => {
       expect(answer.body.ok).toBe(false);
       const found = answer.body.problems.find((p: { path: string }) => p.path === path);
       expect(found?.message, path).toMatch(message);
+      const shown = problemText(ja, found);
+      expect(shown, path).toMatch(japanese);
+      expect(englishIn(shown, ["Liquid", "{% for item in items %}", "{% render %}", "en", "shipped"]), shown).toEqual(
+        [],
+      );
       expect(await storedSettings(), path).toBe(before);
     }
     expect(

@@ -25,8 +25,9 @@ import {
   type ReturnEmail,
 } from "../domain/returns/email-templates";
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
-import type { AdminMessageKey } from "../locales/admin";
-import { fieldProblem } from "../locales/admin/problems";
+import { said, type AdminMessageKey } from "../locales/admin";
+import { liquidSaid } from "../locales/admin/liquid";
+import { fieldProblem, type ProblemValue } from "../locales/admin/problems";
 import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
 import { SettingsSaveBar } from "../components/SettingsSaveBar";
 import {
@@ -47,7 +48,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 type ActionAnswer =
   { ok: true; intent: "save"; notifications: ReturnEmailSettings; version: string } | SaveConflict | EmailPreviewAnswer;
 
-const problem = (key: AdminMessageKey, values?: Record<string, string>) =>
+const problem = (key: AdminMessageKey, values?: Record<string, ProblemValue>) =>
   json<ActionAnswer>({ ok: false, problems: [fieldProblem("", key, values)] }, { status: 400 });
 const isText = (value: unknown, max: number): value is string => typeof value === "string" && value.length <= max;
 
@@ -77,13 +78,22 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const text = body.template?.body;
     if (!language || !email || !isText(subject, 300) || !isText(text, 10_000))
       return problem("returnEmails.previewLimits");
-    const unparsed = [
-      ["Subject", templateProblem(subject)],
-      ["Message", templateProblem(text)],
-    ]
-      .filter(([, why]) => why)
-      .map(([part, why]) => `${part}: ${why}.`);
-    if (unparsed.length) return problem("returnEmails.unparsed", { detail: unparsed.join(" ") });
+    const unparsed = (
+      [
+        ["subject", templateProblem(subject)],
+        ["body", templateProblem(text)],
+      ] as const
+    ).flatMap(([part, why]) =>
+      why
+        ? [
+            fieldProblem("", "returnEmails.unparsedPart", {
+              part: said(part === "subject" ? "returnEmails.part.subject" : "returnEmails.part.body"),
+              problem: liquidSaid(why),
+            }),
+          ]
+        : [],
+    );
+    if (unparsed.length) return json<ActionAnswer>({ ok: false, problems: unparsed }, { status: 400 });
     try {
       const policy = await getReturnPolicy(db(), session.shop);
       const rendered = await previewReturnEmail(db(), session.shop, {
@@ -93,7 +103,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       });
       return json<ActionAnswer>({ ok: true, intent: "preview", subject: rendered.subject, html: rendered.html });
     } catch (error) {
-      if (error instanceof TemplateError) return problem("returnEmails.unrendered", { detail: error.message });
+      if (error instanceof TemplateError)
+        return problem("returnEmails.unrendered", { detail: liquidSaid(error.message) });
       throw error;
     }
   }

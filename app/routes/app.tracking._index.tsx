@@ -25,6 +25,7 @@ import { getTrackingSettings } from "../models/tracking.server";
 import { previewTrackingEmail, updateTrackingSettings } from "../services/tracking/settings.server";
 import { TEMPLATE_VARIABLES, templateFor } from "../domain/tracking/email-templates";
 import { fieldProblem } from "../locales/admin/problems";
+import { liquidSaid } from "../locales/admin/liquid";
 import { codeLabel } from "../locales/admin/codes";
 import { useAdminLocale, useT } from "../locales/admin/use-admin-language";
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
@@ -79,7 +80,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return json<ActionAnswer>(
         {
           ok: false,
-          problems: [fieldProblem("", "tracking.template.unrendered", { detail: (error as Error).message })],
+          problems: [
+            fieldProblem("", "tracking.template.unrendered", { detail: liquidSaid((error as Error).message) }),
+          ],
         },
         { status: 400 },
       );

@@ -156,7 +156,7 @@ describe.skipIf(!chromiumAvailable())("returns settings in the admin, end to end
     await app.getByLabel("Subject").fill("Good news: return {{ return_number }} is approved");
     await app.getByLabel("Message").fill("Hi {{ customer_first_name }},\n\n{% if items %}Please send the items back.");
     await app
-      .getByText(/The Liquid does not parse\. Message: tag \{% if items %\} not closed/)
+      .getByText(/The Liquid of the message does not parse: \{% if items %\} is not closed/)
       .waitFor({ timeout: 20_000 });
     await page.locator("#savebar[data-open='true'] #save").click();
     await app.getByText("The emails were not saved").waitFor({ timeout: 20_000 });

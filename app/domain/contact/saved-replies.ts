@@ -6,6 +6,7 @@
  */
 import { fieldProblem, type FieldProblem } from "../../locales/admin/problems";
 import type { AdminMessageKey } from "../../locales/admin";
+import { liquidSaid } from "../../locales/admin/liquid";
 
 import { LANGUAGES, languageFor, type Language } from "./settings";
 
@@ -103,7 +104,12 @@ export function savedReplyProblems(input: SavedReplyInput, placeholdersOf: (body
       names = placeholdersOf(body);
     } catch (error) {
       problems.push(
-        fieldProblem(`body.${language}`, "form.error.template", { detail: (error as Error).message }, field),
+        fieldProblem(
+          `body.${language}`,
+          "form.error.template",
+          { detail: liquidSaid((error as Error).message) },
+          field,
+        ),
       );
       continue;
     }

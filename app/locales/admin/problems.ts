@@ -12,7 +12,10 @@ import { z } from "zod";
 
 import en from "./en.json";
 
-import { translator, type AdminMessageKey, type Translate } from "./index";
+import { translator, type AdminMessageKey, type Said, type Translate } from "./index";
+
+/** A value of a problem's sentence: as it is, or itself a sentence of the locale files (a Said). */
+export type ProblemValue = string | number | Said | { key: AdminMessageKey; values?: Record<string, ProblemValue> };
 
 export interface FieldProblem {
   /** The field, as a dotted path of the form's value ("" for the form as a whole). */
@@ -20,7 +23,7 @@ export interface FieldProblem {
   key: AdminMessageKey;
   /** The field's label, put into the message as {field}. */
   field?: AdminMessageKey;
-  values?: Record<string, string | number>;
+  values?: Record<string, ProblemValue>;
   /** The message in English. */
   message: string;
 }
@@ -33,14 +36,17 @@ const isKey = (text: string): text is AdminMessageKey => Object.hasOwn(en, text)
 
 /** The message of a problem in the admin's language. */
 export function problemText(t: Translate, p: Pick<FieldProblem, "key" | "field" | "values">): string {
-  return t(p.key, { ...p.values, ...(p.field ? { field: t(p.field) } : {}) });
+  const values: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(p.values ?? {}))
+    values[name] = typeof value === "object" ? problemText(t, value) : value;
+  return t(p.key, { ...values, ...(p.field ? { field: t(p.field) } : {}) });
 }
 
 /** A problem found by a rule of its own (not the schema): its key, values and field. */
 export function fieldProblem(
   path: string,
   key: AdminMessageKey,
-  values?: Record<string, string | number>,
+  values?: Record<string, ProblemValue>,
   field?: AdminMessageKey,
 ): FieldProblem {
   const p = { path, key, ...(values ? { values } : {}), ...(field ? { field } : {}) };

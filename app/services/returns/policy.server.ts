@@ -5,9 +5,12 @@
  */
 import { createHash } from "node:crypto";
 
+import { z } from "zod";
+
 import type { Db } from "../../db.server";
 import {
   DEFAULT_RETURN_POLICY,
+  LANGUAGES,
   policySchema,
   readPolicy,
   validatePolicy,
@@ -15,8 +18,11 @@ import {
   type PolicyProblem,
   type ReturnPolicy,
 } from "../../domain/returns/policy";
-import { normaliseReturnTemplates, RETURN_EMAIL_LABELS, type ReturnEmail } from "../../domain/returns/email-templates";
+import { normaliseReturnTemplates, RETURN_EMAILS } from "../../domain/returns/email-templates";
 import { TemplateError, templateProblem } from "../email-render.server";
+import { said, type AdminMessageKey, type Said } from "../../locales/admin";
+import { liquidSaid } from "../../locales/admin/liquid";
+import { fieldProblem, problemsFromZod } from "../../locales/admin/problems";
 import type { AdminClient } from "../../shopify/admin.server";
 import { AppDataMetafieldsSet, CurrentAppInstallation } from "../../shopify/operations/returns";
 
@@ -209,14 +215,21 @@ export type SaveEmailsResult =
   | { ok: false; problems: PolicyProblem[] }
   | SaveConflict;
 
-const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ko: "Korean", ja: "Japanese", fa: "Persian" };
-const PART_NAMES = { subject: "subject", body: "message" } as const;
-
-/** “Return approved (Korean), message”: where a problem is, in the words of the emails tab. */
-function place(language: string, email: string, part?: string) {
-  const label = RETURN_EMAIL_LABELS[email as ReturnEmail] ?? email;
-  const name = `${label} (${LANGUAGE_NAMES[language as Language] ?? language})`;
-  return part ? `${name}, ${PART_NAMES[part as keyof typeof PART_NAMES] ?? part}` : name;
+/** Where a problem is, in the words of the emails tab: the email, its language and the part. */
+function place(language: string, email: string, part?: string | null): Record<string, Said> {
+  return {
+    email: said(
+      (RETURN_EMAILS as ReadonlyArray<string>).includes(email)
+        ? (`returnEmail.${email}` as AdminMessageKey)
+        : "field.thisField",
+    ),
+    language: said(
+      (LANGUAGES as ReadonlyArray<string>).includes(language)
+        ? (`language.${language}` as AdminMessageKey)
+        : "field.thisField",
+    ),
+    ...(part ? { part: said(part === "subject" ? "returnEmails.part.subject" : "returnEmails.part.body") } : {}),
+  };
 }
 
 /**
@@ -242,30 +255,32 @@ export async function saveReturnEmails(
       ok: false,
       problems: parsed.error.issues.map((i) => {
         const [, language, email, part] = i.path.map(String);
-        return {
-          path: `notifications.${i.path.join(".")}`,
-          message: email
-            ? `${place(language, email, part)}: ${i.message}`
-            : "The emails could not be read. Reload the page and try again.",
-        };
+        const path = `notifications.${i.path.join(".")}`;
+        if (!email) return fieldProblem(path, "returnEmails.unreadable");
+        const [own] = problemsFromZod(new z.ZodError([{ ...i, path: ["notifications", part ?? "body"] }]), "returns");
+        return fieldProblem(path, "returnEmails.problem.invalid", {
+          ...place(language, email, part ?? "body"),
+          problem: { key: own.key, values: { ...own.values, field: said(own.field ?? "field.thisField") } },
+        });
       }),
     };
   }
   const { templates, issues } = normaliseReturnTemplates(parsed.data.templates);
-  const problems: PolicyProblem[] = issues.map((i) => ({
-    path: i.path,
-    message: i.part ? `${place(i.language, i.email, i.part)}: ${i.message}` : i.message,
-  }));
+  const problems: PolicyProblem[] = issues.map((i) =>
+    i.part
+      ? fieldProblem(i.path, "returnEmails.problem.empty", place(i.language, i.email, i.part))
+      : fieldProblem(i.path, "returnEmails.problem.unknownEmail", { email: i.email, language: i.language }),
+  );
   for (const [language, emails] of Object.entries(templates)) {
     for (const [email, template] of Object.entries(emails)) {
       const unparsed = (["subject", "body"] as const).flatMap((part) => {
         const problem = templateProblem(template[part]);
         return problem
           ? [
-              {
-                path: `notifications.templates.${language}.${email}.${part}`,
-                message: `${place(language, email, part)}: the Liquid does not parse (${problem})`,
-              },
+              fieldProblem(`notifications.templates.${language}.${email}.${part}`, "returnEmails.problem.unparsed", {
+                ...place(language, email, part),
+                problem: liquidSaid(problem),
+              }),
             ]
           : [];
       });
@@ -275,10 +290,12 @@ export async function saveReturnEmails(
         await previewReturnEmail(db, shop, { policy, template, language: language as Language });
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
-        problems.push({
-          path: `notifications.templates.${language}.${email}`,
-          message: `${place(language, email)}: the email cannot be made from this template (${error.message})`,
-        });
+        problems.push(
+          fieldProblem(`notifications.templates.${language}.${email}`, "returnEmails.problem.unrendered", {
+            ...place(language, email),
+            problem: liquidSaid(error.message),
+          }),
+        );
       }
     }
   }

@@ -18,6 +18,7 @@ import { shopProfile } from "../../models/shop.server";
 import { templateProblem, type RenderedEmail } from "../email-render.server";
 import { templateFor } from "../../domain/tracking/email-templates";
 import { fieldProblem } from "../../locales/admin/problems";
+import { liquidSaid } from "../../locales/admin/liquid";
 
 import { renderTrackingEmail, formatEstimate } from "./notifications.server";
 import { recommendationSourceKey } from "./recommendations.server";
@@ -40,7 +41,7 @@ export async function updateTrackingSettings(db: Db, shop: string, input: unknow
             fieldProblem(
               `notifications.templates.${language}.${milestone}.${part}`,
               "form.error.template",
-              { detail: problem },
+              { detail: liquidSaid(problem) },
               `field.tracking.notifications.${part}`,
             ),
           );
