@@ -23,14 +23,23 @@ import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 import { authenticate } from "../shopify.server";
 import { db } from "../db.server";
 import { env } from "../env.server";
-import { adjustmentSchema, adjustPoints, memberDetail } from "../services/loyalty/admin.server";
+import {
+  ADJUSTMENT_MAX,
+  adjustmentSchema,
+  adjustPoints,
+  memberDetail,
+  REASON_MAX,
+} from "../services/loyalty/admin.server";
 import { LoyaltyError } from "../services/loyalty/redemption.server";
 import { MemberNotFoundError } from "../services/loyalty/ledger.server";
 import { loadLoyaltySettings } from "../services/loyalty/settings.server";
 import { listStaffMembers } from "../models/staff.server";
 import { actingStaff, staffName } from "../services/staff.server";
 import { currencyNameFor, type LoyaltySettings } from "../domain/loyalty/settings";
-import type { AdminLocale } from "../locales/admin";
+import type { AdminLocale, AdminMessageKey } from "../locales/admin";
+import en from "../locales/admin/en.json";
+import { fieldProblem, problemText, type FieldProblem } from "../locales/admin/problems";
+import { loyaltyRefusalSaid } from "../locales/admin/refusals";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -79,7 +88,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   });
 };
 
-type ActionAnswer = { ok: true; points: number } | { ok: false; errors: Record<string, string> };
+/** A refused adjustment, by field ("form" for the whole): each a locale key with its values and its English. */
+type ActionAnswer = { ok: true; points: number } | { ok: false; errors: Record<string, FieldProblem> };
+
+const ADJUSTMENT_VALUES: Partial<Record<AdminMessageKey, Record<string, number>>> = {
+  "member.error.tooMany": { max: ADJUSTMENT_MAX },
+  "member.error.reasonTooLong": { max: REASON_MAX },
+};
+const isKey = (text: string): text is AdminMessageKey => Object.hasOwn(en, text);
 
 /** Manual adjustment: form fields points, reason and a one-time token so a double submit books once. */
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -87,17 +103,22 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const form = await request.formData().catch(() => null);
   if (!form)
     return json<ActionAnswer>(
-      { ok: false, errors: { form: "The adjustment could not be read. Reload the page and try again." } },
+      { ok: false, errors: { form: fieldProblem("", "member.error.unreadable") } },
       { status: 400 },
     );
   const parsed = adjustmentSchema.safeParse({ points: form.get("points") ?? "", reason: form.get("reason") ?? "" });
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues)
-      errors[String(issue.path[0] ?? "form")] ??=
-        issue.path[0] === "points" && issue.code === "invalid_type"
-          ? "Enter a whole number of points, e.g. 50 or -50"
-          : issue.message;
+    const errors: Record<string, FieldProblem> = {};
+    for (const issue of parsed.error.issues) {
+      const path = String(issue.path[0] ?? "form");
+      // The schema names its messages by key; anything else about points is not a whole number.
+      const key: AdminMessageKey = isKey(issue.message)
+        ? issue.message
+        : path === "reason"
+          ? "member.error.reason"
+          : "member.error.wholeNumber";
+      errors[path] ??= fieldProblem(path, key, ADJUSTMENT_VALUES[key]);
+    }
     return json<ActionAnswer>({ ok: false, errors }, { status: 400 });
   }
   const config = env();
@@ -120,10 +141,18 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     });
     return json<ActionAnswer>({ ok: true, points: result.status === "posted" ? result.points : 0 });
   } catch (error) {
-    if (error instanceof LoyaltyError)
-      return json<ActionAnswer>({ ok: false, errors: { points: error.message } }, { status: error.status });
+    if (error instanceof LoyaltyError) {
+      const { said: refusal } = loyaltyRefusalSaid(error);
+      return json<ActionAnswer>(
+        { ok: false, errors: { points: fieldProblem("points", refusal.key, refusal.values) } },
+        { status: error.status },
+      );
+    }
     if (error instanceof MemberNotFoundError)
-      return json<ActionAnswer>({ ok: false, errors: { form: "No such member in this shop." } }, { status: 404 });
+      return json<ActionAnswer>(
+        { ok: false, errors: { form: fieldProblem("", "member.error.notFound") } },
+        { status: 404 },
+      );
     throw error;
   }
 };
@@ -151,7 +180,8 @@ export default function LoyaltyMemberPage() {
   const [points, setPoints] = useState("");
   const [reason, setReason] = useState("");
   const [token, setToken] = useState(newToken);
-  const errors = adjust.data && !adjust.data.ok ? adjust.data.errors : {};
+  const problems = adjust.data && !adjust.data.ok ? adjust.data.errors : {};
+  const errors = Object.fromEntries(Object.entries(problems).map(([at, p]) => [at, problemText(t, p)]));
 
   useEffect(() => {
     if (adjust.state !== "idle" || !adjust.data?.ok) return;

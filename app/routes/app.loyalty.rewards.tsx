@@ -21,6 +21,7 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { authenticate } from "../shopify.server";
 import { NotSavedBanner, useFieldProblems } from "../components/NotSavedBanner";
 import { fieldProblem, problemText } from "../locales/admin/problems";
+import { loyaltyRefusalSaid } from "../locales/admin/refusals";
 import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 import { said, translator, type AdminMessageKey, type Said } from "../locales/admin";
 import { db } from "../db.server";
@@ -92,11 +93,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return json<ActionAnswer>(done(body.intent === "create" ? "rewards.added" : "rewards.saved"));
     }
   } catch (error) {
-    if (error instanceof LoyaltyError)
+    if (error instanceof LoyaltyError) {
+      const { said: refusal } = loyaltyRefusalSaid(error);
       return json<ActionAnswer>(
-        { ok: false, errors: [fieldProblem("", "form.error.plain", { text: error.message })] },
+        { ok: false, errors: [fieldProblem("", refusal.key, refusal.values)] },
         { status: error.status },
       );
+    }
     throw error;
   }
   return json<ActionAnswer>({ ok: false, errors: [fieldProblem("", "form.error.unknownIntent")] }, { status: 400 });

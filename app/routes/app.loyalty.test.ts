@@ -7,9 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
 
 import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
+import { translator } from "../locales/admin";
+import { problemText, type FieldProblem } from "../locales/admin/problems";
 
 const SHOP = "loyalty-admin.myshopify.com";
 const OTHER = "someone-else.myshopify.com";
+/** A refusal as the page shows it to an admin in Japanese, and the English words left in it. */
+const inJapanese = (p: FieldProblem) => problemText(translator("ja"), p);
+const english = (text: string) => text.match(/[A-Za-z]{2,}/g) ?? [];
 /** A shop of its own whose program is on, for what shoppers read in their language. */
 const LANGUAGES = "loyalty-languages.myshopify.com";
 type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response>;
@@ -279,6 +284,9 @@ describe("rewards", () => {
       await signed(OTHER, "/app/loyalty/rewards", json({ intent: "toggle", id: reward.id, active: false })),
     );
     expect(foreign.status).toBe(404);
+    const gone = (await foreign.json()).errors[0];
+    expect(gone.message).toBe("That reward no longer exists.");
+    expect(inJapanese(gone)).toBe("その特典はもう存在しません。");
     const off = await call(
       rewardsAction,
       await signed(SHOP, "/app/loyalty/rewards", json({ intent: "toggle", id: reward.id, active: false })),
@@ -393,7 +401,9 @@ describe("manual adjustment", () => {
       { id: memberId },
     );
     expect(noReason.status).toBe(400);
-    expect((await noReason.json()).errors.reason).toMatch(/Say why/);
+    const why = (await noReason.json()).errors.reason;
+    expect(why.message).toMatch(/Say why/);
+    expect(inJapanese(why)).toBe("会員の履歴でわかるように、理由を入力してください");
     const notNumber = await call(
       memberAction,
       await signed(
@@ -404,7 +414,9 @@ describe("manual adjustment", () => {
       { id: memberId },
     );
     expect(notNumber.status).toBe(400);
-    expect((await notNumber.json()).errors.points).toMatch(/whole number/);
+    const whole = (await notNumber.json()).errors.points;
+    expect(whole.message).toMatch(/whole number/);
+    expect(inJapanese(whole)).toBe("ポイントは整数で入力してください（例: 50、-50）");
     const fraction = await call(
       memberAction,
       await signed(
@@ -415,6 +427,18 @@ describe("manual adjustment", () => {
       { id: memberId },
     );
     expect(fraction.status).toBe(400);
+    expect(inJapanese((await fraction.json()).errors.points)).toBe("ポイントは整数で入力してください（例: 50、-50）");
+    const tooMany = await call(
+      memberAction,
+      await signed(
+        SHOP,
+        `/app/loyalty/members/${memberId}`,
+        form({ points: "2000000", reason: "Goodwill", token: "tok-00000004" }),
+      ),
+      { id: memberId },
+    );
+    expect(tooMany.status).toBe(400);
+    expect(inJapanese((await tooMany.json()).errors.points)).toBe("一度に調整できるのは1,000,000ポイントまでです");
     expect(await t.db.loyaltyLedgerEntry.count({ where: { memberId } })).toBe(0);
   });
 
@@ -441,7 +465,11 @@ describe("manual adjustment", () => {
       { id: memberId },
     );
     expect(tooMuch.status).toBe(400);
-    expect((await tooMuch.json()).errors.points).toMatch(/below zero.*120 points/);
+    const below = (await tooMuch.json()).errors.points;
+    expect(below.message).toMatch(/below zero.*120 points/);
+    expect(inJapanese(below)).toBe(
+      "残高がマイナスになります。この会員から差し引けるのは120ポイントまでです（保留中のポイントは手動で差し引けません）。",
+    );
     expect((await t.db.loyaltyMember.findUniqueOrThrow({ where: { id: memberId } })).points).toBe(120);
 
     const take = await call(
@@ -473,6 +501,9 @@ describe("manual adjustment", () => {
       { id: memberId },
     );
     expect(res.status).toBe(404);
+    const elsewhere = inJapanese((await res.json()).errors.form);
+    expect(elsewhere).toBe("このショップにその会員はいません。");
+    expect(english(elsewhere)).toEqual([]);
     expect(
       (await call(memberLoader, await signed(OTHER, `/app/loyalty/members/${memberId}`), { id: memberId })).status,
     ).toBe(404);

@@ -101,3 +101,21 @@ export function refusalSaid(refusal: Refusal): SaidRefusal {
   if (key) return { said: said(key, shown(refusal.values)), detail: null };
   return { said: said("returnRefusal.other"), detail: refusal.message };
 }
+
+/** The loyalty pages' refusals by the services' codes (LoyaltyError). */
+const LOYALTY_REFUSALS: Record<string, AdminMessageKey> = {
+  below_zero: "member.error.belowZero",
+  unknown_reward: "reward.error.gone",
+  program_off: "loyaltyRefusal.programOff",
+};
+
+/** A loyalty service's refusal in the admin's words; its English only as a detail for a code new here. */
+export function loyaltyRefusalSaid(refusal: {
+  code: string;
+  message: string;
+  values?: Record<string, string | number>;
+}): SaidRefusal {
+  const key = LOYALTY_REFUSALS[refusal.code];
+  if (key) return { said: said(key, refusal.values ?? {}), detail: null };
+  return { said: said("loyaltyRefusal.other", { detail: refusal.message }), detail: refusal.message };
+}

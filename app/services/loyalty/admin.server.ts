@@ -67,13 +67,16 @@ export async function memberDetail(db: Db, shop: string, memberId: string, now: 
   return { member, balance: balance!, ledger, redemptions };
 }
 
+export const ADJUSTMENT_MAX = 1_000_000;
+export const REASON_MAX = 200;
 export const adjustmentSchema = z.object({
+  // Messages are keys of the admin's locale files (the member page says them in the admin's language).
   points: z.coerce
-    .number()
-    .int("Whole points only")
-    .refine((n) => n !== 0, "Enter a number of points other than 0")
-    .refine((n) => Math.abs(n) <= 1_000_000, "At most 1,000,000 points at a time"),
-  reason: z.string().trim().min(3, "Say why, so the member's history explains it").max(200),
+    .number({ invalid_type_error: "member.error.wholeNumber" })
+    .int("member.error.wholeNumber")
+    .refine((n) => n !== 0, "member.error.notZero")
+    .refine((n) => Math.abs(n) <= ADJUSTMENT_MAX, "member.error.tooMany"),
+  reason: z.string().trim().min(3, "member.error.reason").max(REASON_MAX, "member.error.reasonTooLong"),
 });
 
 /** A merchant's manual change: keyed by a one-time token from the form, so a double submit books once. */
@@ -104,6 +107,7 @@ export async function adjustPoints(
       "below_zero",
       `That would take the balance below zero: the member has ${result.available} points ` +
         `available to take away (pending points cannot be taken by hand).`,
+      { available: result.available },
     );
   }
   return result;

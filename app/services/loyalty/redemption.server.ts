@@ -32,6 +32,8 @@ export class LoyaltyError extends Error {
     public readonly status: number,
     public readonly code: string,
     message: string,
+    /** The values the refusal's sentence needs, for the admin's words (`loyaltyRefusalSaid`). */
+    public readonly values: Record<string, string | number> = {},
   ) {
     super(message);
     this.name = "LoyaltyError";
