@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { processingWebhookFetch } from "../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
 import type { GraphqlFn } from "../shopify/admin.server";
+import { translator, type Said } from "../locales/admin";
 
 const session = { shop: TEST_SHOP, graphql: null as unknown as GraphqlFn };
 vi.mock("../shopify.server", () => ({
@@ -61,8 +62,17 @@ const post = async (fields: Record<string, string>) => {
     params: {},
     context: {},
   } as never);
-  return { status: response.status, body: (await response.json()) as { ok: boolean; message: string } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { ok: boolean; message: string; said: Said; detail?: string | null },
+  };
 };
+/** What the page shows an admin in Japanese for an action's answer: its words, then any detail line. */
+const inJapanese = (body: { said: Said; detail?: string | null }) => {
+  const t = translator("ja");
+  return [t(body.said.key, body.said.values), ...(body.detail ? [t("sync.detail", { detail: body.detail })] : [])];
+};
+const english = (text: string) => text.match(/[A-Za-z]{2,}/g) ?? [];
 const card = async () => {
   const response = await loader({ request: new Request(url), params: {}, context: {} } as never);
   expect(response.status).toBe(200);
@@ -112,6 +122,8 @@ describe("the Sync page's Order history card", () => {
     expect(body.message).toContain(message);
     // The page says it in the admin's language.
     expect(body).toMatchObject({ said: { key: "sync.toast.importInvalid" } });
+    const [words] = inJapanese(body);
+    expect(english(words), words).toEqual([]);
     expect((await card()).latest).toBeNull();
   });
 
@@ -142,6 +154,10 @@ describe("the Sync page's Order history card", () => {
     const failed = await post({ intent: "import", windowDays: "30" });
     expect(failed.status).toBe(409);
     expect(failed.body.message).toContain("Shopify is down for maintenance");
+    // The admin in Japanese reads our sentence; Shopify's English only as the detail line under it.
+    const [sentence, detail] = inJapanese(failed.body);
+    expect(sentence).toBe("インポートを開始できませんでした。");
+    expect(detail).toMatch(/^詳細（原文）: .*Shopify is down for maintenance/);
     expect((await card()).latest).toMatchObject({ status: "failed", windowDays: 30 });
 
     outage.on = false;
@@ -187,6 +203,19 @@ describe("the Sync page's check for missed updates", () => {
     const again = await post({ intent: "reconcile" });
     expect(again.status).toBe(409);
     expect(again.body.message).toContain("already running");
+    const [busy] = inJapanese(again.body);
+    expect(busy).toMatch(/^[^A-Za-z]+$/);
+    for (const [fields, status] of [
+      [{ intent: "retry" }, 400],
+      [{ intent: "retry", id: "gone" }, 404],
+      [{ intent: "retry-delivery", id: "gone" }, 404],
+      [{ intent: "teleport" }, 400],
+    ] as const) {
+      const refused = await post(fields);
+      expect(refused.status, JSON.stringify(fields)).toBe(status);
+      const [words] = inJapanese(refused.body);
+      expect(english(words), words).toEqual([]);
+    }
 
     const ended = await checkEnded();
     expect(ended.found.orders).toBe(1);

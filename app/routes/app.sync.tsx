@@ -98,7 +98,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const result =
       intent === "import" ? await importAgain(deps, session.shop, form) : await retryImport(deps, session.shop);
     return json(
-      { ok: result.ok, message: result.message, said: result.said },
+      {
+        ok: result.ok,
+        message: result.message,
+        said: result.said,
+        ...(!result.ok && result.detail ? { detail: result.detail } : {}),
+      },
       result.ok ? undefined : { status: result.status },
     );
   }
@@ -156,6 +161,8 @@ interface Answer {
   ok: boolean;
   message: string;
   said?: Said;
+  /** Shopify's own English, shown only as a detail line under the admin's words. */
+  detail?: string | null;
 }
 const answerText = (t: Translate, a: Answer) => (a.said ? t(a.said.key, a.said.values) : a.message);
 
@@ -185,7 +192,12 @@ function OrderHistoryCard({ history, t, dir }: { history: History; t: Translate;
             {latest.status === "failed" ? (
               <Banner tone="critical" title={t("sync.orderHistory.stopped")}>
                 <BlockStack gap="200">
-                  <p>{latest.error ?? t("sync.orderHistory.stoppedDefault")}</p>
+                  <p>{t("sync.orderHistory.stoppedDefault")}</p>
+                  {latest.error ? (
+                    <Text as="p" tone="subdued">
+                      {t("sync.detail", { detail: latest.error })}
+                    </Text>
+                  ) : null}
                   <fetcher.Form method="post">
                     <input type="hidden" name="intent" value="import-retry" />
                     <Button submit loading={busy}>
@@ -260,7 +272,12 @@ function OrderHistoryCard({ history, t, dir }: { history: History; t: Translate;
         </fetcher.Form>
         {fetcher.data && !fetcher.data.ok ? (
           <Banner tone="warning">
-            <p>{fetcher.data.message}</p>
+            <p>{answerText(t, fetcher.data)}</p>
+            {fetcher.data.detail ? (
+              <Text as="p" tone="subdued">
+                {t("sync.detail", { detail: fetcher.data.detail })}
+              </Text>
+            ) : null}
           </Banner>
         ) : null}
       </BlockStack>

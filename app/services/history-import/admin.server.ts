@@ -68,7 +68,15 @@ export async function importCard(db: Db, shop: string, now: Date): Promise<Impor
 
 /** `said`: the answer in the admin's words, for the page (`message` stays English for logs and API callers). */
 export type ImportActionResult =
-  { ok: true; message: string; said: Said } | { ok: false; status: 400 | 409; message: string; said?: Said };
+  | { ok: true; message: string; said: Said }
+  | {
+      ok: false;
+      status: 400 | 409;
+      message: string;
+      said: Said;
+      /** Shopify's (or the import's) own English, shown only as a detail under `said`. */
+      detail?: string;
+    };
 
 /** Reads the "import again" form: a window from IMPORT_WINDOWS and the points switch (a checkbox). */
 export function parseImportForm(form: FormData): { windowDays: number; earnPoints: boolean } | { error: string } {
@@ -87,7 +95,7 @@ export function parseImportForm(form: FormData): { windowDays: number; earnPoint
 function started(row: { status: string; error: string | null }, windowDays: number): ImportActionResult {
   if (row.status === "failed")
     return row.error
-      ? { ok: false, status: 409, message: row.error }
+      ? { ok: false, status: 409, message: row.error, said: said("sync.toast.importFailed"), detail: row.error }
       : { ok: false, status: 409, message: "The import could not start.", said: said("sync.toast.importFailed") };
   return {
     ok: true,
