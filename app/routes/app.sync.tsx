@@ -227,12 +227,13 @@ function OrderHistoryCard({ history, t, dir }: { history: History; t: Translate;
                 {latest.paused ? (
                   <div dir={dir}>
                     <Text as="p" tone="caution" id="history-import-paused">
-                      {t("sync.history.paused", {
-                        reason: latest.paused.lastError,
-                        attempts: latest.paused.attempts,
-                        of: latest.paused.of,
-                      })}
+                      {t("sync.history.paused", { attempts: latest.paused.attempts, of: latest.paused.of })}
                     </Text>
+                    {latest.paused.lastError ? (
+                      <Text as="p" tone="subdued">
+                        {t("sync.detail", { detail: latest.paused.lastError })}
+                      </Text>
+                    ) : null}
                   </div>
                 ) : null}
               </>
