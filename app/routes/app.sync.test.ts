@@ -6,12 +6,42 @@
  * the database and Shopify (the in-process sandbox) are real.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
+import { Outlet } from "@remix-run/react";
+import { createRemixStub } from "@remix-run/testing";
+import { AppProvider } from "@shopify/polaris";
 
-import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
-import { processingWebhookFetch } from "../../tests/helpers/webhooks";
-import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
 import type { GraphqlFn } from "../shopify/admin.server";
+import { testSandbox, TEST_SHOP } from "../../sandbox/engine/testing";
+import { processingWebhookFetch } from "../../tests/helpers/webhooks";
+import { createTestDatabase, type TestDatabase } from "../../tests/helpers/db";
 import { translator, type Said } from "../locales/admin";
+
+/** The Sync page with `data` as its loader's, inside a frame that opened in Japanese. */
+async function renderInJapanese(data: unknown): Promise<string> {
+  const { default: SyncPage } = await import("./app.sync");
+  const Stub = createRemixStub([
+    {
+      id: "routes/app",
+      path: "/app",
+      Component: () => createElement(Outlet),
+      children: [{ id: "routes/app.sync", index: true, Component: SyncPage }],
+    },
+  ]);
+  return renderToString(
+    createElement(
+      AppProvider,
+      { i18n: {} },
+      createElement(Stub, {
+        initialEntries: ["/app"],
+        hydrationData: {
+          loaderData: { "routes/app": { locale: "ja", timeZone: "Asia/Tokyo" }, "routes/app.sync": data },
+        },
+      }),
+    ),
+  );
+}
 
 const session = { shop: TEST_SHOP, graphql: null as unknown as GraphqlFn };
 vi.mock("../shopify.server", () => ({
@@ -159,6 +189,14 @@ describe("the Sync page's Order history card", () => {
     expect(sentence).toBe("インポートを開始できませんでした。");
     expect(detail).toMatch(/^詳細（原文）: .*Shopify is down for maintenance/);
     expect((await card()).latest).toMatchObject({ status: "failed", windowDays: 30 });
+    // The page in Japanese: the stopped import's card says our sentence, Shopify's English only in the detail line.
+    const page = await loader({ request: new Request(url), params: {}, context: {} } as never);
+    const html = (await renderInJapanese(await page.json())).replace(/<[^>]+>/g, "\n");
+    expect(html).toContain("Shopifyでインポートが完了しませんでした。");
+    expect(html).not.toContain("Shopify did not finish the import");
+    const lines = html.split("\n").filter((l) => l.includes("Shopify is down for maintenance"));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^詳細（原文）: /);
 
     outage.on = false;
     const retried = await post({ intent: "import-retry" });
