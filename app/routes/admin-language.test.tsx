@@ -95,9 +95,14 @@ describe("the home page in Japanese", () => {
       computeDashboard(t.db, SHOP, { from: "2026-11-06", to: "2026-12-05" }, now),
       loadSetupGuide({ db: t.db, apiKey: "key" }, SHOP, now),
     ]);
-    const data = { ...dashboard, daily: [], setup, reasonNames: {} };
+    const byChannel = [
+      { channel: "chat", started: 3, medianFirstResponseMinutes: 4, csat: 1, csatAnswers: 2 },
+      { channel: "form", started: 0, medianFirstResponseMinutes: null, csat: null, csatAnswers: 0 },
+    ];
+    const data = { ...dashboard, daily: [], byChannel, setup, reasonNames: {} };
     const html = render("ja", "routes/app._index", Dashboard, data);
     expect(html).toContain("サービスダッシュボード");
+    expect(html).toContain("チャット");
     expect(html).toContain("セットアップガイド");
     expect(html).toContain(`${setup.total}件中${setup.completed}件のタスクが完了`);
     expect(html).toContain("返品率");
@@ -112,7 +117,13 @@ describe("the home page in Japanese", () => {
     const now = new Date("2026-12-05T03:00:00Z");
     const dashboard = await computeDashboard(t.db, SHOP, { from: "2026-11-06", to: "2026-12-05" }, now);
     const setup = await loadSetupGuide({ db: t.db, apiKey: "key" }, SHOP, now);
-    const html = render("en", "routes/app._index", Dashboard, { ...dashboard, daily: [], setup, reasonNames: {} });
+    const html = render("en", "routes/app._index", Dashboard, {
+      ...dashboard,
+      daily: [],
+      byChannel: [],
+      setup,
+      reasonNames: {},
+    });
     expect(html).toContain("Service dashboard");
     expect(html).toContain("0 points held now");
     expect(html).toContain("0 of 0 orders");
