@@ -95,7 +95,8 @@ export function intakeFirst(share: number) {
     async pace(waitingSince?: number) {
       await new Promise((resolve) => setImmediate(resolve));
       if (busyShare >= 1 || intakeBusy < INTAKE_SATURATED || performance.now() - lastIntakeAt > INTAKE_BUSY_MS) return;
-      const fresh = waitingSince === undefined ? Infinity : FRESHNESS_BOUND_MS - (performance.now() - waitingSince);
+      // With nothing waiting, the bound still caps the rest: events arriving during it wait for it.
+      const fresh = FRESHNESS_BOUND_MS - (waitingSince === undefined ? 0 : performance.now() - waitingSince);
       const rest = Math.min(MAX_REST_MS, fresh, (lastRunMs * (1 - busyShare)) / busyShare);
       if (rest >= 1) await new Promise((resolve) => setTimeout(resolve, rest));
     },
