@@ -218,6 +218,8 @@ function refuseOuterCallsInsideCallbacks(client: Db, database: object, modelName
 export interface StatementCounts {
   statements: number;
   transactions: number;
+  /** Time spent in SQLite per SQL text, kept only once profileSqliteStatements asked for it. */
+  timings?: Map<string, { runs: number; ms: number }>;
 }
 
 const statementCounts = new WeakMap<object, StatementCounts>();
@@ -225,6 +227,31 @@ const statementCounts = new WeakMap<object, StatementCounts>();
 /** The statements and transactions Prisma ran on a SQLite client made by createDb (else undefined). */
 export function sqliteStatementCounts(db: Db): Readonly<StatementCounts> | undefined {
   return statementCounts.get(db);
+}
+
+/**
+ * From now on, time every statement Prisma runs on this SQLite client by its SQL text (benchmarks:
+ * bench/stages.ts --sql-profile); returns the table, or undefined for PostgreSQL.
+ */
+export function profileSqliteStatements(db: Db): ReadonlyMap<string, { runs: number; ms: number }> | undefined {
+  const counts = statementCounts.get(db);
+  if (!counts) return undefined;
+  counts.timings ??= new Map();
+  return counts.timings;
+}
+
+function timed<T>(counts: StatementCounts, sql: string, run: () => T): T {
+  const timings = counts.timings;
+  if (!timings) return run();
+  const started = performance.now();
+  try {
+    return run();
+  } finally {
+    const entry = timings.get(sql) ?? { runs: 0, ms: 0 };
+    entry.runs++;
+    entry.ms += performance.now() - started;
+    timings.set(sql, entry);
+  }
 }
 
 /** Statements kept prepared on Prisma's SQLite connection; the app sends far fewer kinds. */
@@ -255,12 +282,12 @@ function reusePreparedStatements(adapter: SqliteAdapter, counts: StatementCounts
     return {
       reader: statement.reader,
       // Unbound, as the adapter runs BEGIN; anything else it might call fails loudly as undefined.
-      run: (...args: unknown[]) => statement.run(...args),
+      run: (...args: unknown[]) => timed(counts, sql, () => statement.run(...args)),
       bind: (args: unknown[]) => ({
         reader: statement.reader,
-        run: () => statement.run(args),
+        run: () => timed(counts, sql, () => statement.run(args)),
         columns: () => statement.columns(),
-        raw: () => ({ all: () => statement.raw(true).all(args) }),
+        raw: () => ({ all: () => timed(counts, sql, () => statement.raw(true).all(args)) }),
       }),
     };
   };

@@ -5,6 +5,7 @@
 // of this process (for PostgreSQL the server's own CPU is not in it) and what the effects did.
 //
 //   npx tsx bench/stages.ts [--db=sqlite|postgresql] [--orders=400] [--loyalty=on|off] [--effects-batch=50]
+//   npx tsx bench/stages.ts --sql-profile   (also the SQL statements the effects spent most time in, SQLite)
 //   node --import tsx --cpu-prof --cpu-prof-dir=prof bench/stages.ts ...   (a CPU profile)
 process.env.NODE_ENV ??= "development";
 process.env.SHOPIFY_API_KEY ??= "bench-key";
@@ -21,6 +22,7 @@ async function main() {
   const orders = Math.max(1, Number(option("orders", "400")));
   const loyalty = option("loyalty", "on") === "on";
   const effectsBatch = Math.max(1, Number(option("effects-batch", "50")));
+  const sqlProfile = process.argv.includes("--sql-profile");
   const { createTestDatabase } = await import("../tests/helpers/db");
   const { recordEvent } = await import("../app/models/webhook-inbox.server");
   const { processEvents, runEffects } = await import("../app/jobs/process-event.server");
@@ -64,8 +66,9 @@ async function main() {
     }
     const mirror = { cpu: process.cpuUsage(cpu), ms: performance.now() - wall };
 
-    const { sqliteStatementCounts } = await import("../app/db.server");
+    const { sqliteStatementCounts, profileSqliteStatements } = await import("../app/db.server");
     const countsBefore = { ...sqliteStatementCounts(db) };
+    const timings = sqlProfile ? profileSqliteStatements(db) : undefined;
     cpu = process.cpuUsage();
     wall = performance.now();
     for (let at = 0; at < effectsDue.length; at += effectsBatch) {
@@ -103,6 +106,14 @@ async function main() {
         ledgerEntries: await db.loyaltyLedgerEntry.count({ where: { shop: SHOP } }),
       }),
     );
+    if (timings) {
+      const perEvent = (x: number) => Number((x / Math.max(1, effectsDue.length)).toFixed(3));
+      const rows = [...timings].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+      for (const [sql, t] of rows)
+        console.log(
+          `${perEvent(t.ms).toFixed(3).padStart(7)} ms/event ${perEvent(t.runs).toFixed(2).padStart(6)} runs/event  ${sql.replace(/\s+/g, " ").slice(0, 160)}`,
+        );
+    }
   } finally {
     await scratch.drop();
   }

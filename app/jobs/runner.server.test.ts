@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { effectsPacer, FRESHNESS_BOUND_MS, INTAKE_SATURATED, intakeFirst } from "./runner.server";
+import {
+  effectsPacer,
+  FRESHNESS_BOUND_MS,
+  FRESHNESS_OUT_OF_REACH,
+  INTAKE_SATURATED,
+  intakeFirst,
+} from "./runner.server";
 
 /** How long one pace() takes, in milliseconds. */
 async function paceMs(pacing: ReturnType<typeof intakeFirst>, waitingSince?: number) {
@@ -44,6 +50,44 @@ describe("intake-first pacing", () => {
     pacing.ran(150);
     pacing.note();
     expect(await paceMs(pacing, performance.now() - FRESHNESS_BOUND_MS - 1)).toBeLessThan(100);
+  });
+
+  /** Deliveries noted at `perS` a second for `ms` milliseconds (busy-waiting between them). */
+  function arrive(pacing: ReturnType<typeof intakeFirst>, perS: number, ms: number) {
+    const start = performance.now();
+    for (let n = 0; performance.now() - start < ms; n++) {
+      while (performance.now() - start < (n * 1000) / perS);
+      pacing.note();
+    }
+  }
+
+  it("gives up the freshness bound while arrivals outrun what the mirror could apply", async () => {
+    const pacing = intakeFirst(0.05);
+    pacing.ran(400, 400); // a millisecond an event: the mirror applies 1,000 a second on a core
+    arrive(pacing, 4_000, 250); // four times that arrives
+    expect(pacing.freshnessOutOfReach()).toBe(true);
+    pacing.ran(150);
+    // The oldest event is already past the bound, yet the rest keeps to the intake's share.
+    expect(await paceMs(pacing, performance.now() - FRESHNESS_BOUND_MS - 1)).toBeGreaterThanOrEqual(900);
+  });
+
+  it("keeps the freshness bound while the mirror could keep pace", async () => {
+    const pacing = intakeFirst(0.05);
+    pacing.ran(400, 400);
+    // Below FRESHNESS_OUT_OF_REACH cores' worth of mirror work a second.
+    arrive(pacing, (FRESHNESS_OUT_OF_REACH * 1000) / 2, 250);
+    expect(pacing.freshnessOutOfReach()).toBe(false);
+    pacing.ran(150);
+    expect(await paceMs(pacing, performance.now() - FRESHNESS_BOUND_MS - 1)).toBeLessThan(100);
+  });
+
+  it("counts a new burst afresh after a pause", async () => {
+    const pacing = intakeFirst(0.05);
+    pacing.ran(400, 400);
+    arrive(pacing, 4_000, 250);
+    await new Promise((r) => setTimeout(r, 300));
+    arrive(pacing, 200, 250); // a trickle after the flood
+    expect(pacing.freshnessOutOfReach()).toBe(false);
   });
 
   it("does not rest while the intake's thread elsewhere has time to spare", async () => {

@@ -69,34 +69,77 @@ const MAX_REST_MS = 1_000;
 export const FRESHNESS_BOUND_MS = 750;
 
 /**
+ * Freshness is out of reach while deliveries arrive faster than the mirror could apply them on this
+ * many cores of its own (arrivals per second × the mirror's recent milliseconds per event / 1000):
+ * the backlog then grows whatever the handlers do, so rests keep to the intake's share instead of
+ * the freshness bound, and the backlog is worked off as soon as the burst eases (decision 0030,
+ * fourth round). A flash sale's steady stream (1,000–2,000 events/s at about half a millisecond an
+ * event) stays below it and keeps the bound; a closed-loop flood of 4,000+ deliveries a second is
+ * above it.
+ */
+export const FRESHNESS_OUT_OF_REACH = 1.5;
+/** Arrivals are counted over windows of at least this long to give the arrival rate. */
+const ARRIVAL_WINDOW_MS = 200;
+
+/**
  * Intake first, for runners that share a process with the webhook intake. note() is called for
  * every recorded delivery (with how busy the intake's thread is, when that is another thread),
- * pace() before each handler run (or batch), ran() after it with its duration. pace() lets waiting
- * I/O (deliveries to read and answer) go first and, while deliveries keep coming and the intake's
- * thread is busy (INTAKE_SATURATED), rests so that handlers take about `share` of the time. The
- * rest is bounded, so the mirror always advances, only more slowly during a burst; in a process
- * that receives no deliveries (a worker) it never rests.
+ * pace() before each handler run (or batch), ran() after it with its duration (and, for a mirror
+ * batch, its events). pace() lets waiting I/O (deliveries to read and answer) go first and, while
+ * deliveries keep coming and the intake's thread is busy (INTAKE_SATURATED), rests so that
+ * handlers take about `share` of the time. The rest is bounded, so the mirror always advances, only
+ * more slowly during a burst; in a process that receives no deliveries (a worker) it never rests.
  */
 export function intakeFirst(share: number) {
   const busyShare = Math.min(1, Math.max(0.05, share));
   let lastIntakeAt = -Infinity;
   let intakeBusy = 1;
   let lastRunMs = 0;
+  let arrivals = 0;
+  let windowStart = -Infinity;
+  let arrivalsPerS = 0;
+  let mirrorMsPerEvent: number | undefined;
+  /** Whether the current arrivals outrun what the mirror could apply on FRESHNESS_OUT_OF_REACH cores. */
+  const freshnessOutOfReach = () =>
+    mirrorMsPerEvent !== undefined &&
+    performance.now() - lastIntakeAt <= INTAKE_BUSY_MS &&
+    (arrivalsPerS * mirrorMsPerEvent) / 1000 > FRESHNESS_OUT_OF_REACH;
   return {
     /** `busy`: the intake thread's busy share; 1 when the handlers share the intake's own thread. */
     note(busy = 1) {
-      lastIntakeAt = performance.now();
+      const now = performance.now();
+      // A pause longer than a window starts the count afresh: the rate is of the current burst.
+      if (now - lastIntakeAt > ARRIVAL_WINDOW_MS) {
+        arrivals = 0;
+        windowStart = now;
+        arrivalsPerS = 0;
+      }
+      arrivals++;
+      if (now - windowStart >= ARRIVAL_WINDOW_MS) {
+        arrivalsPerS = (arrivals * 1000) / (now - windowStart);
+        arrivals = 0;
+        windowStart = now;
+      }
+      lastIntakeAt = now;
       intakeBusy = busy;
     },
-    ran(ms: number) {
+    /** `events`: the mirror batch's events, so that its cost per event is known; omitted for effects. */
+    ran(ms: number, events?: number) {
       lastRunMs = ms;
+      if (events && events > 0) {
+        const sample = ms / events;
+        mirrorMsPerEvent = mirrorMsPerEvent === undefined ? sample : mirrorMsPerEvent * 0.7 + sample * 0.3;
+      }
     },
+    freshnessOutOfReach,
     /** `waitingSince`: when the oldest event of the work about to run was handed over (performance.now()). */
     async pace(waitingSince?: number) {
       await new Promise((resolve) => setImmediate(resolve));
       if (busyShare >= 1 || intakeBusy < INTAKE_SATURATED || performance.now() - lastIntakeAt > INTAKE_BUSY_MS) return;
       // With nothing waiting, the bound still caps the rest: events arriving during it wait for it.
-      const fresh = FRESHNESS_BOUND_MS - (waitingSince === undefined ? 0 : performance.now() - waitingSince);
+      const fresh = freshnessOutOfReach()
+        ? Infinity
+        : FRESHNESS_BOUND_MS - (waitingSince === undefined ? 0 : performance.now() - waitingSince);
       const rest = Math.min(MAX_REST_MS, fresh, (lastRunMs * (1 - busyShare)) / busyShare);
       if (rest >= 1) await new Promise((resolve) => setTimeout(resolve, rest));
     },
@@ -204,7 +247,7 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       try {
         const outcome = await processEvents(db, ids);
         const took = performance.now() - started;
-        pacing.ran(took);
+        pacing.ran(took, ids.length);
         for (const id of outcome.effectsDue) if (effects.size < EFFECTS_HELD) effects.add(id);
         // The mirror first: while events wait for it, effects get a quarter of its time; else all.
         await effectsFor(queued.size > 0 ? Math.max(EFFECTS_MIN_MS, took / 4) : Infinity);
