@@ -465,6 +465,27 @@ describe("talk to a person", () => {
     expect((await say(id, "How long does delivery take?")).assistantSeq).toBeNull();
   });
 
+  it("times the first response from the handover, not from the chat's first message", async () => {
+    const id = identity();
+    const first = await say(id, "Do you ship to Japan?", SATURDAY, "en");
+    // The assistant answered at once; two hours later the shopper asks for a person.
+    const handover = new Date(SATURDAY.getTime() + 2 * 60 * 60_000);
+    await press(id, { action: "human" }, handover);
+    // An agent answers 25 minutes after the handover (2 h 25 min after the first message).
+    const answered = new Date(handover.getTime() + 25 * 60_000);
+    await chat.sendAgentMessage(deps(answered), SHOP, first.conversationId, "Yes, we do.", null);
+    const request = await t.db.contactRequest.findUniqueOrThrow({ where: { id: first.conversationId } });
+    expect(request.handedOverAt).toEqual(handover);
+    expect(request.firstResponseAt).toEqual(answered);
+    expect(request.firstResponseMinutes).toBe(25);
+
+    // A chat nobody handed over still counts from its first message.
+    const direct = await say(identity(), "Do you take PayPal?", SATURDAY, "en");
+    await chat.sendAgentMessage(deps(answered), SHOP, direct.conversationId, "We do.", null);
+    const plain = await t.db.contactRequest.findUniqueOrThrow({ where: { id: direct.conversationId } });
+    expect(plain.firstResponseMinutes).toBe(145);
+  });
+
   it("shows agents the handed-over chat in the inbox page, the assistant's messages labelled as such", async () => {
     const id = identity();
     const first = await say(id, "Do you take PayPal?");

@@ -23,6 +23,7 @@ import { gid } from "../../domain/shared/shopify-ids";
 import { checkChatRating, chatEmail, SHOPPER_REFRESH_MS } from "../../domain/contact/agents";
 import { customerEmail } from "../../models/customers.server";
 import { recordEvent } from "../../models/events.server";
+import { nextRequestNumber } from "../../models/request-numbers.server";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
 import { clientKey, rateLimiter } from "../rate-limit.server";
 
@@ -280,36 +281,27 @@ export async function sendShopperMessage(
 
 async function startChat(deps: ChatDeps, id: ChatIdentity, locale: string | null) {
   const { db, now } = deps;
-  for (let attempt = 0; ; attempt++) {
-    const last = await db.contactRequest.findFirst({
-      where: { shop: id.shop },
-      orderBy: { number: "desc" },
-      select: { number: true },
-    });
-    const number = (last?.number ?? 1000) + 1;
-    try {
-      return await db.contactRequest.create({
-        data: {
-          shop: id.shop,
-          number,
-          topic: "other",
-          channel: "chat",
-          chatVisitor: visitorKey(deps.secret, id),
-          // As the form stores it, so a customer's data request and redaction find their chats too.
-          customerShopifyId: id.customerId ? gid("Customer", id.customerId) : null,
-          // A signed-in shopper's chat can continue by email (docs/decisions/0042).
-          email: id.customerId ? await customerEmail(db, id.shop, gid("Customer", id.customerId)) : null,
-          locale: languageFor(locale),
-          searchText: `#${number} chat`,
-          lastMessageAt: now,
-          createdAt: now,
-        },
-        select: { id: true, status: true, chatSeq: true, assigneeUserId: true, locale: true },
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code !== "P2002" || attempt >= 4) throw error;
-    }
-  }
+  // A signed-in shopper's chat can continue by email (docs/decisions/0042).
+  const email = id.customerId ? await customerEmail(db, id.shop, gid("Customer", id.customerId)) : null;
+  // Numbered like the form's requests, one statement each: chats started at once never collide.
+  const number = await nextRequestNumber(db, id.shop);
+  return db.contactRequest.create({
+    data: {
+      shop: id.shop,
+      number,
+      topic: "other",
+      channel: "chat",
+      chatVisitor: visitorKey(deps.secret, id),
+      // As the form stores it, so a customer's data request and redaction find their chats too.
+      customerShopifyId: id.customerId ? gid("Customer", id.customerId) : null,
+      email,
+      locale: languageFor(locale),
+      searchText: `#${number} chat`,
+      lastMessageAt: now,
+      createdAt: now,
+    },
+    select: { id: true, status: true, chatSeq: true, assigneeUserId: true, locale: true },
+  });
 }
 
 /** An agent's reply in a chat: stored with the next sequence number and delivered live. */
@@ -324,7 +316,7 @@ export async function sendAgentMessage(
   if (!check.ok) throw new ChatError(check.status, check.error, check.message);
   const chat = await deps.db.contactRequest.findFirst({
     where: { shop, id: conversationId, channel: "chat" },
-    select: { id: true, firstResponseAt: true, createdAt: true },
+    select: { id: true, firstResponseAt: true, createdAt: true, handedOverAt: true },
   });
   if (!chat) throw new ChatError(404, "not_found", "That chat does not exist.");
   const { message } = await appendMessage(deps, shop, chat.id, {
@@ -338,7 +330,11 @@ export async function sendAgentMessage(
       where: { shop, id: chat.id, firstResponseAt: null },
       data: {
         firstResponseAt: deps.now,
-        firstResponseMinutes: Math.round((deps.now.getTime() - chat.createdAt.getTime()) / 60_000),
+        // A chat the assistant handed over waited for a person from the handover, not from its
+        // first message: the assistant had answered until then (docs/decisions/0041).
+        firstResponseMinutes: Math.round(
+          (deps.now.getTime() - (chat.handedOverAt ?? chat.createdAt).getTime()) / 60_000,
+        ),
       },
     });
   }

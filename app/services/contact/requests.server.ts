@@ -13,6 +13,7 @@ import { businessHoursOf, languageFor, type ContactSettings } from "../../domain
 import { addNote, assignRequest, getContactSettings, getRequest, searchTextOf } from "../../models/contact.server";
 import { listStaffMembers } from "../../models/staff.server";
 import { recordEvent } from "../../models/events.server";
+import { nextRequestNumber } from "../../models/request-numbers.server";
 import { enqueueNotification } from "../../models/outbox.server";
 import { findCustomerOrderAmong, findOrdersByName } from "../../models/orders.server";
 import { shopProfile } from "../../models/shop.server";
@@ -104,63 +105,52 @@ export async function createRequest(
   }
 
   const linkedOrder = orderShopifyId;
-  // Per-shop request numbers; a concurrent insert loses on the unique key and takes the next.
-  for (let attempt = 0; ; attempt++) {
-    const last = await db.contactRequest.findFirst({
-      where: { shop },
-      orderBy: { number: "desc" },
-      select: { number: true },
-    });
-    const number = (last?.number ?? 1000) + 1;
-    try {
-      const created = await db.$transaction(async (tx) => {
-        const row = await tx.contactRequest.create({
-          data: {
-            shop,
-            number,
-            topic: message.topic,
-            name: message.name,
-            email: message.email,
-            orderName: message.orderName,
-            orderShopifyId: linkedOrder,
-            customerShopifyId: input.customerShopifyId,
-            locale: languageFor(input.locale),
-            searchText: searchTextOf({ ...message, number }),
-            lastMessageAt: now,
-            createdAt: now,
-            messages: { create: { shop, author: "customer", body: message.message, createdAt: now } },
-          },
-        });
-        await recordEvent(tx, {
-          shop,
-          type: "contact.request_created",
-          key: row.id,
-          occurredAt: now,
-          order: linkedOrder ? { id: linkedOrder, name: message.orderName } : null,
-          customer: { id: input.customerShopifyId },
-          data: {
-            request: {
-              id: row.id,
-              reference: contactReference(number),
-              topic: message.topic,
-              channel: "form",
-              email: message.email,
-            },
-          },
-        });
-        return row;
-      });
-      return {
-        id: created.id,
+  // Per-shop request numbers, one statement each (models/request-numbers.server.ts).
+  const number = await nextRequestNumber(db, shop);
+  const created = await db.$transaction(async (tx) => {
+    const row = await tx.contactRequest.create({
+      data: {
+        shop,
         number,
-        expectedReplyBy: answerBy,
-        replyMinutes: settings.form.replyMinutes,
-        isNew: true,
-      };
-    } catch (error) {
-      if ((error as { code?: string }).code !== "P2002" || attempt >= 4) throw error;
-    }
-  }
+        topic: message.topic,
+        name: message.name,
+        email: message.email,
+        orderName: message.orderName,
+        orderShopifyId: linkedOrder,
+        customerShopifyId: input.customerShopifyId,
+        locale: languageFor(input.locale),
+        searchText: searchTextOf({ ...message, number }),
+        lastMessageAt: now,
+        createdAt: now,
+        messages: { create: { shop, author: "customer", body: message.message, createdAt: now } },
+      },
+    });
+    await recordEvent(tx, {
+      shop,
+      type: "contact.request_created",
+      key: row.id,
+      occurredAt: now,
+      order: linkedOrder ? { id: linkedOrder, name: message.orderName } : null,
+      customer: { id: input.customerShopifyId },
+      data: {
+        request: {
+          id: row.id,
+          reference: contactReference(number),
+          topic: message.topic,
+          channel: "form",
+          email: message.email,
+        },
+      },
+    });
+    return row;
+  });
+  return {
+    id: created.id,
+    number,
+    expectedReplyBy: answerBy,
+    replyMinutes: settings.form.replyMinutes,
+    isNew: true,
+  };
 }
 
 export interface ReplyDeps {
