@@ -27,6 +27,25 @@ describe("configuration", () => {
     }
   });
 
+  it("takes inbound email's address and Mailgun's signing key together, or neither", () => {
+    const both = parseEnv({
+      ...valid,
+      INBOUND_EMAIL_ADDRESS: "support@inbound.example.com",
+      MAILGUN_WEBHOOK_SIGNING_KEY: "key-0123456789abcdef",
+    });
+    expect(both.INBOUND_EMAIL_ADDRESS).toBe("support@inbound.example.com");
+    expect(() => parseEnv({ ...valid, INBOUND_EMAIL_ADDRESS: "support@inbound.example.com" })).toThrow(
+      /MAILGUN_WEBHOOK_SIGNING_KEY is required with the other/,
+    );
+    expect(() =>
+      parseEnv({
+        ...valid,
+        INBOUND_EMAIL_ADDRESS: "support+x@inbound.example.com",
+        MAILGUN_WEBHOOK_SIGNING_KEY: "k".repeat(20),
+      }),
+    ).toThrow(/INBOUND_EMAIL_ADDRESS must be a plain address without a \+tag/);
+  });
+
   it("refuses the sandbox switches in production", () => {
     expect(() =>
       parseEnv({ ...valid, NODE_ENV: "production", SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:8082" }),

@@ -84,6 +84,17 @@ const schema = z
       .refine((v) => v === undefined || Buffer.from(v, "base64").length === 32, {
         message: "must be 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`",
       }),
+    // Shoppers' emails come back through Mailgun's inbound routes (docs/decisions/0046): the address
+    // Mailgun receives at (reply addresses and shops' intake addresses are its +tags) and the
+    // account's HTTP webhook signing key that signs each forwarded message. Unset, answering by
+    // email goes to the shop's own mailbox as before and /contact/inbound-email answers 404.
+    INBOUND_EMAIL_ADDRESS: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || /^[^\s@+<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(v.trim()), {
+        message: "must be a plain address without a +tag, such as support@inbound.yourapp.com",
+      }),
+    MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(16, "must be your Mailgun HTTP webhook signing key").optional(),
     MAIL_FROM: z
       .string()
       .default("Aftercare <notifications@aftercare.example.com>")
@@ -105,6 +116,13 @@ const schema = z
         path: ["SMTP_URL"],
         message:
           "is required when NODE_ENV=production (your SMTP relay, e.g. smtps://user:password@smtp.example.com:465)",
+      });
+    }
+    if (Boolean(env.INBOUND_EMAIL_ADDRESS) !== Boolean(env.MAILGUN_WEBHOOK_SIGNING_KEY)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [env.INBOUND_EMAIL_ADDRESS ? "MAILGUN_WEBHOOK_SIGNING_KEY" : "INBOUND_EMAIL_ADDRESS"],
+        message: "is required with the other (inbound email needs both the address and the signing key)",
       });
     }
     if (env.NODE_ENV === "production" && env.APP_BRIDGE_URL) {

@@ -15,6 +15,8 @@ export interface MailMessage {
   fromName?: string | null;
   replyTo?: string | null;
   headers?: Record<string, string>;
+  /** The left part of the Message-ID; the mailer adds "@" and its address's domain. */
+  messageIdTag?: string | null;
 }
 
 export interface SentMail {
@@ -55,6 +57,7 @@ export function createMailer(options: { url: string; from: string; timeoutMs?: n
     socketTimeout: timeout,
   } as never);
   const address = addressOf(options.from);
+  const domain = address.split("@").pop() ?? "localhost";
   const defaultName = /^(.*?)\s*</.exec(options.from)?.[1]?.replace(/^"|"$/g, "") || undefined;
   return {
     async send(message) {
@@ -67,6 +70,7 @@ export function createMailer(options: { url: string; from: string; timeoutMs?: n
           text: message.text,
           html: message.html,
           headers: message.headers,
+          ...(message.messageIdTag ? { messageId: `<${message.messageIdTag}@${domain}>` } : {}),
         });
         if (info.rejected?.length) throw new MailDeliveryError(`the server refused ${info.rejected.join(", ")}`, true);
         return { messageId: info.messageId, response: info.response };

@@ -7,6 +7,7 @@
 import type { Db } from "../db.server";
 import { claimDueNotifications, isSuppressed, markNotification } from "../models/outbox.server";
 
+import { notificationMessageTag } from "./contact/email-thread.server";
 import { MailDeliveryError, type Mailer } from "./mailer.server";
 import { unsubscribeUrl } from "./unsubscribe.server";
 
@@ -57,6 +58,8 @@ export async function deliverDueNotifications(deps: {
         text: row.bodyText,
         fromName: row.fromName,
         replyTo: row.replyTo,
+        // A Message-ID naming the row, signed: an answer's In-Reply-To finds its thread (decision 0046).
+        messageIdTag: notificationMessageTag(row.id, deps.secret),
         headers: {
           // RFC 8058 one-click unsubscribe: mail clients POST to the link.
           "List-Unsubscribe": `<${unsubscribe}>`,

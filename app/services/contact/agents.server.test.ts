@@ -16,6 +16,7 @@ import ko from "../../locales/admin/ko.json";
 import type { ChatBus } from "./chat-bus.server";
 
 const SHOP = "aftercare-test.myshopify.com";
+const INBOUND = "support@inbound.example.com";
 const OTHER = "other-shop.myshopify.com";
 const NOW = new Date("2026-03-02T10:00:00Z");
 const later = (ms: number) => new Date(NOW.getTime() + ms);
@@ -26,7 +27,6 @@ let requests: typeof import("./requests.server");
 let byChannel: typeof import("../dashboard/by-channel.server");
 let photoRoute: typeof import("../../routes/chat.agents.$photoId");
 let messagesRoute: typeof import("../../routes/chat.messages");
-let inboundRoute: typeof import("../../routes/contact.inbound-email");
 let inbound: typeof import("./inbound-email.server");
 let bus: ChatBus;
 const secret = () => process.env.SHOPIFY_API_SECRET!;
@@ -42,7 +42,6 @@ beforeAll(async () => {
   byChannel = await import("../dashboard/by-channel.server");
   photoRoute = await import("../../routes/chat.agents.$photoId");
   messagesRoute = await import("../../routes/chat.messages");
-  inboundRoute = await import("../../routes/contact.inbound-email");
   inbound = await import("./inbound-email.server");
   bus = (await import("./chat-bus.server")).chatBus();
   await (await import("./chat-bus.server")).chatBusReady(bus);
@@ -315,7 +314,7 @@ describe("continuing by email", () => {
     await here.release();
     // Three minutes after the stream closed, the shopper has left: the next reply is mailed too.
     const mailed = await requests.replyToRequest(
-      { ...deps(later(4 * 60_000)), bus },
+      { ...deps(later(4 * 60_000)), bus, inboundAddress: INBOUND },
       SHOP,
       conversationId,
       "Your parcel left today.",
@@ -325,30 +324,25 @@ describe("continuing by email", () => {
     const note = await t.db.notification.findUniqueOrThrow({ where: { id: mailed.notificationId! } });
     expect(note.recipient).toBe("shopper@example.com");
     expect(note.bodyText).toContain("Your parcel left today.");
-    const { number } = await t.db.contactRequest.findUniqueOrThrow({ where: { id: conversationId } });
-
-    const inboundPost = (body: object, signature?: string) => {
-      const raw = JSON.stringify(body);
-      return inboundRoute.action({
-        request: new Request(`http://127.0.0.1/contact/inbound-email?shop=${SHOP}`, {
-          method: "POST",
-          headers: { "x-aftercare-signature": signature ?? inbound.signInboundEmail(raw, secret()) },
-          body: raw,
-        }),
-        params: {},
-        context: {},
-      } as never) as Promise<Response>;
-    };
+    // The mailed reply's Reply-To is this request's signed address (docs/decisions/0046); the
+    // shopper's answer there joins the chat as its next message. The route's own checks (Mailgun's
+    // signature, matching, duplicates) are in inbound-email.server.test.ts.
+    expect(note.replyTo).toMatch(/^support\+r\.[a-z0-9]+\.[0-9a-f]{16}@inbound\.example\.com$/);
     const answer = {
+      recipients: [note.replyTo!],
       from: "Shopper <shopper@example.com>",
-      subject: `Re: your message (REQ-${number})`,
+      subject: "Re: your message",
       text: "Great, thank you!\n\nOn Mon, 2 Mar 2026 the shop wrote:\n> Your parcel left today.",
+      strippedText: null,
+      messageId: "answer-1@mail.example.com",
+      threadIds: [],
     };
-    expect((await inboundPost(answer, "00")).status).toBe(401);
-    expect((await inboundPost({ ...answer, from: "someone@else.com" })).status).toBe(404);
-    expect((await inboundPost({ ...answer, subject: "Hello" })).status).toBe(400);
+    const inboundDeps = { ...deps(later(5 * 60_000)), inboundAddress: INBOUND };
+    await expect(
+      inbound.receiveInboundEmail(inboundDeps, { ...answer, from: "someone@else.com" }),
+    ).rejects.toMatchObject({ status: 406 });
     const before = await chat.chatMessagesAfter(t.db, SHOP, conversationId, 0);
-    expect((await inboundPost(answer)).status).toBe(200);
+    expect(await inbound.receiveInboundEmail(inboundDeps, answer)).toMatchObject({ duplicate: false });
     const after = await chat.chatMessagesAfter(t.db, SHOP, conversationId, before.at(-1)!.seq);
     expect(after.map((m) => [m.author, m.body])).toEqual([["customer", "Great, thank you!"]]);
     expect((await t.db.contactRequest.findUniqueOrThrow({ where: { id: conversationId } })).status).toBe("open");

@@ -17,11 +17,13 @@ import { nextRequestNumber } from "../../models/request-numbers.server";
 import { enqueueNotification } from "../../models/outbox.server";
 import { findCustomerOrderAmong, findOrdersByName } from "../../models/orders.server";
 import { shopProfile } from "../../models/shop.server";
+import { env } from "../../env.server";
 import { renderEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 
 import { chatBus, type ChatBus } from "./chat-bus.server";
-import { announceChatStatus, appendMessage, isChat, sendAgentMessage } from "./chat.server";
+import { announceChatStatus, isChat, sendAgentMessage } from "./chat.server";
+import { replyAddressFor } from "./email-thread.server";
 import { CONTACT_EMAIL_KIND, emailCopy } from "./emails";
 import { sendCsatSurvey } from "./surveys.server";
 
@@ -159,6 +161,17 @@ export interface ReplyDeps {
   now: Date;
   /** Live chat's bus (the process's own unless a test gives one). */
   bus?: ChatBus;
+  /** Where answers by email arrive (INBOUND_EMAIL_ADDRESS unless a test gives one; null: none). */
+  inboundAddress?: string | null;
+}
+
+/**
+ * Where the shopper's answer to a request's email goes: the request's own signed reply address when
+ * inbound email is set up (docs/decisions/0046), else the shop's support address as before.
+ */
+function replyToFor(deps: ReplyDeps, requestId: string, fallback: string | null) {
+  const inbound = deps.inboundAddress === undefined ? env().INBOUND_EMAIL_ADDRESS : deps.inboundAddress;
+  return inbound ? replyAddressFor(inbound, requestId, deps.secret) : fallback;
 }
 
 /**
@@ -208,7 +221,7 @@ export async function acknowledgeRequest(deps: ReplyDeps, shop: string, requestI
       bodyHtml: email.html,
       bodyText: email.text,
       fromName: profile.name,
-      replyTo: settings.replyTo || profile.email,
+      replyTo: replyToFor(deps, request.id, settings.replyTo || profile.email),
       orderShopifyId: request.orderShopifyId,
       customerShopifyId: request.customerShopifyId,
     },
@@ -232,7 +245,7 @@ export async function replyToRequest(
   if (!request) throw new ContactError("That request does not exist.", 404);
   // A chat's reply goes live to the shopper's chat; when the shopper has left (no stream open for
   // a while) and the chat knows their email, it is mailed too, like a form request's reply
-  // (docs/decisions/0042). Their answer by email joins the same thread (receiveEmailReply).
+  // (docs/decisions/0042). Their answer by email joins the same thread (inbound-email.server.ts).
   if (request.channel === "chat") {
     const sent = await sendAgentMessage({ ...deps, bus: deps.bus ?? chatBus() }, shop, requestId, text, staffUserId);
     if (!request.email || request.redactedAt || !shopperHasLeft(request.shopperSeenAt, now)) {
@@ -310,71 +323,13 @@ async function mailReply(
       bodyHtml: email.html,
       bodyText: email.text,
       fromName: profile.name,
-      replyTo: settings.replyTo || profile.email,
+      replyTo: replyToFor(deps, request.id, settings.replyTo || profile.email),
       orderShopifyId: request.orderShopifyId,
       customerShopifyId: request.customerShopifyId,
     },
     deps.now,
   );
   return id;
-}
-
-/**
- * A shopper's answer by email to a reply (docs/decisions/0042): the request is the one whose
- * reference ("REQ-1042") the subject quotes, and only when the sender is the request's own email;
- * the text above the quoted reply joins its thread (a chat's as its next message, live in the
- * open inbox and the shopper's chat) and opens it again. Anything else is refused, nothing stored.
- */
-export async function receiveEmailReply(
-  deps: ReplyDeps,
-  shop: string,
-  input: { from: unknown; subject: unknown; text: unknown },
-) {
-  const from = typeof input.from === "string" ? (/<([^<>\s]+@[^<>\s]+)>/.exec(input.from)?.[1] ?? input.from) : "";
-  const sender = from.trim().toLowerCase();
-  const number = typeof input.subject === "string" ? /\bREQ-(\d{1,9})\b/i.exec(input.subject)?.[1] : undefined;
-  if (!number || !sender) throw new ContactError("The email names no request (REQ-…) or no sender.", 400);
-  const request = await deps.db.contactRequest.findFirst({
-    where: { shop, number: Number(number) },
-    select: { id: true, email: true, channel: true, redactedAt: true },
-  });
-  // A wrong sender and an unknown request get the same answer.
-  if (!request || request.redactedAt || request.email?.toLowerCase() !== sender)
-    throw new ContactError("No request of this shop matches that email.", 404);
-  const body = emailReplyText(typeof input.text === "string" ? input.text : "");
-  if (!body) throw new ContactError("The email has no text above the quoted message.", 400);
-  if (request.channel === "chat") {
-    const bus = deps.bus ?? chatBus();
-    await appendMessage({ db: deps.db, now: deps.now, secret: deps.secret, bus }, shop, request.id, {
-      author: "customer",
-      body,
-      clientId: null,
-      staffUserId: null,
-    });
-    await bus.publish({ shop, conversationId: request.id, kind: "message", from: "customer" });
-  } else {
-    await deps.db.$transaction([
-      deps.db.contactMessage.create({
-        data: { shop, requestId: request.id, author: "customer", body, createdAt: deps.now },
-      }),
-      deps.db.contactRequest.update({
-        where: { id: request.id },
-        data: { status: "open", closedAt: null, lastMessageAt: deps.now },
-      }),
-    ]);
-  }
-  return { requestId: request.id };
-}
-
-/** The new part of an emailed answer: the lines above the quoted message ("On … wrote:", "> …"). */
-export function emailReplyText(text: string): string {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  const kept: string[] = [];
-  for (const line of lines) {
-    if (/^>/.test(line) || /^On .+ wrote:\s*$/.test(line) || /^-{2,}\s*Original Message/i.test(line)) break;
-    kept.push(line);
-  }
-  return kept.join("\n").trim().slice(0, 10_000);
 }
 
 async function renderReply(
