@@ -25,6 +25,7 @@ import { seedDemoActivity, seedDemoCatalogue } from "./seed";
 import { DEMO_SHOP } from "./seed-data";
 import { DEFAULT_IMPORT_DAYS, seedShopHistory, type HistorySummary } from "./seed-history";
 import { TWILIO_DEMO_ACCOUNT_SID, TWILIO_DEMO_AUTH_TOKEN } from "./twilio";
+import { createMailgunStandIn, DEMO_INBOUND_ADDRESS, MAILGUN_DEMO_SIGNING_KEY } from "./mailgun";
 
 export interface DemoOptions {
   appPort?: number;
@@ -240,7 +241,13 @@ export async function startDemo(options: DemoOptions = {}) {
   log("Preparing the database…");
   await migrate(databaseUrl);
 
-  const smtp = await startCaptureSmtp(smtpPort, host);
+  // Shoppers' answers by email: the inbound domain's mail reaches Mailgun's stand-in, which posts it
+  // to the app as Mailgun's inbound route does (sandbox/mailgun.ts).
+  const mailgun = createMailgunStandIn({ webhookUrl: `${appUrl}/contact/inbound-email` });
+  const smtp = await startCaptureSmtp(smtpPort, host, {
+    domain: DEMO_INBOUND_ADDRESS.split("@")[1],
+    receive: mailgun.receive,
+  });
 
   // The sandbox's clock: real time, except while the seed replays the past.
   let virtualNow: Date | null = null;
@@ -269,6 +276,8 @@ export async function startDemo(options: DemoOptions = {}) {
     port: sandboxPort,
     host,
     mails: () => smtp.mails,
+    mailgun,
+    smtpUrl: `smtp://${host}:${smtp.port}`,
     onChange: saveSoon,
     customerAccountExtensionsDir,
   });
@@ -298,6 +307,9 @@ export async function startDemo(options: DemoOptions = {}) {
       TWILIO_ACCOUNT_SID: TWILIO_DEMO_ACCOUNT_SID,
       TWILIO_AUTH_TOKEN: TWILIO_DEMO_AUTH_TOKEN,
       SMTP_URL: `smtp://${host}:${smtp.port}`,
+      // Mailgun's stand-in receives at the demo's inbound address and signs with the demo key.
+      INBOUND_EMAIL_ADDRESS: DEMO_INBOUND_ADDRESS,
+      MAILGUN_WEBHOOK_SIGNING_KEY: MAILGUN_DEMO_SIGNING_KEY,
       MAIL_FROM: process.env.MAIL_FROM ?? `"${DEMO_SHOP.name}" <care@northwind.example>`,
     },
     stdio: ["ignore", options.appOutput ?? "inherit", options.appOutput ?? "inherit"],
@@ -407,6 +419,7 @@ export async function startDemo(options: DemoOptions = {}) {
     sandbox,
     shop: DEMO_SHOP.domain,
     mails: smtp.mails,
+    mailgun,
     databaseUrl,
     apiKey,
     apiSecret,

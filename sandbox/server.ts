@@ -26,6 +26,8 @@ import type { Sandbox } from "./engine";
 import { controlApi } from "./control-api";
 import { handleFlowControl } from "./flow-panel";
 import { handleSmsControl } from "./sms-panel";
+import { handleMailControl } from "./mail-panel";
+import type { MailgunStandIn } from "./mailgun";
 import { createTwilioStandIn, type TwilioStandIn } from "./twilio";
 import { createCustomerAccounts } from "./customer-accounts/routes";
 import { createKlaviyoStandIn, KLAVIYO_DEMO_KEY, type KlaviyoStandIn } from "./klaviyo";
@@ -47,6 +49,9 @@ export interface SandboxServerOptions {
   klaviyo?: KlaviyoStandIn;
   /** The Twilio stand-in served at /twilio (default: a new one for the demo account). */
   twilio?: TwilioStandIn;
+  /** Mailgun's inbound side and the SMTP server it receives at: the mailbox's "Reply as the shopper". */
+  mailgun?: MailgunStandIn;
+  smtpUrl?: string;
 }
 
 const MIME: Record<string, string> = {
@@ -374,6 +379,15 @@ export async function startSandboxServer(
     // Twilio's Messages API (TWILIO_API_URL=<sandbox>/twilio) and the control page's SMS panel.
     if (path.startsWith("/twilio/") || path.startsWith("/control/api/sms")) {
       const answer = await handleSmsControl(request, path, { twilio, appUrl: options.appUrl });
+      if (answer) return answer;
+    }
+    // The mailbox's shopper side: answering an email the app sent, through Mailgun's inbound route.
+    if (path.startsWith("/control/api/mail/")) {
+      const answer = await handleMailControl(request, path, {
+        mails: options.mails,
+        mailgun: options.mailgun,
+        smtpUrl: options.smtpUrl,
+      });
       if (answer) return answer;
     }
     // The control page's Shopify Flow panel: triggers received, actions run as Flow runs them.

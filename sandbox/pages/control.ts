@@ -106,7 +106,18 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
   </section>
   <section class="wide">
     <h2>Mail the app sent</h2>
-    <table><thead><tr><th>When</th><th>To</th><th>Subject</th></tr></thead><tbody id="mail"></tbody></table>
+    <p>An email answered with <strong>Reply as the shopper</strong> goes by SMTP to its Reply-To; mail to the
+      inbound domain reaches Mailgun (local stand-in), which posts it to the app signed as Mailgun signs it.</p>
+    <p id="mail-result" role="status" aria-live="polite"></p>
+    <table>
+      <thead><tr><th>When</th><th>To</th><th>Subject</th><th>Shopper</th></tr></thead>
+      <tbody id="mail"></tbody>
+    </table>
+    <h3 style="font-size:14px">Forwarded by Mailgun to the app</h3>
+    <table>
+      <thead><tr><th>When</th><th>Recipient</th><th>Subject</th><th>App answered</th></tr></thead>
+      <tbody id="mail-inbound"></tbody>
+    </table>
   </section>
 </main>
 <script>
@@ -196,6 +207,38 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
       });
     });
   }
+  // "Reply as the shopper": a details element, so the mailbox's refresh leaves an open one alone.
+  var openReply = null;
+  var drafts = {};
+  function replyForm(m) {
+    var box = el("details", { "data-mail": String(m.id) });
+    if (openReply === m.id) box.setAttribute("open", "");
+    box.ontoggle = function () { openReply = box.open ? m.id : (openReply === m.id ? null : openReply); };
+    var form = el("form", { class: "row", "aria-label": "Reply as the shopper to " + m.subject });
+    var text = el("textarea", { name: "text", rows: "3", "aria-label": "The shopper's answer", style: "width:100%" });
+    text.value = drafts[m.id] || "Thanks, that helps!";
+    text.oninput = function () { drafts[m.id] = text.value; };
+    form.appendChild(text);
+    form.appendChild(el("button", { type: "submit", text: "Send by email" }));
+    form.onsubmit = function (event) {
+      event.preventDefault();
+      var out = document.getElementById("mail-result");
+      out.textContent = "Sending…";
+      fetch("/control/api/mail/reply", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ mailId: m.id, text: text.value }),
+      }).then(function (r) { return r.json(); }).then(function (b) {
+        out.textContent = b.message || b.error;
+        out.className = b.error || (b.forward && b.forward.status !== 200) ? "bad" : "ok";
+        openReply = null;
+        refresh();
+      });
+    };
+    box.appendChild(el("summary", { text: "Reply as the shopper" }));
+    box.appendChild(form);
+    return box;
+  }
   ${FLOW_PANEL_SCRIPT}
   ${SMS_PANEL_SCRIPT}
   function refresh() {
@@ -237,10 +280,29 @@ export function controlPage(o: { shop: string; appUrl: string }): string {
       tbody.textContent = "";
       list.slice(0, 20).forEach(function (m) {
         var details = el("details", {}, [el("summary", { text: m.subject }), el("pre", { text: m.raw })]);
+        var shopper = el("td", {});
+        if (m.replyTo && m.replyTo.indexOf("+r.") > 0) shopper.appendChild(replyForm(m));
         tbody.appendChild(el("tr", {}, [
           el("td", { text: new Date(m.receivedAt).toLocaleTimeString() }),
           el("td", { text: m.to.join(", ") }),
           el("td", {}, [details]),
+          shopper,
+        ]));
+      });
+    });
+    fetch("/control/api/mail/inbound").then(function (r) { return r.json(); }).then(function (b) {
+      var tbody = document.getElementById("mail-inbound");
+      tbody.textContent = "";
+      b.forwarded.slice(-20).reverse().forEach(function (f) {
+        tbody.appendChild(el("tr", {}, [
+          el("td", { text: new Date(f.at).toLocaleTimeString() }),
+          el("td", { text: f.recipient }),
+          el("td", { text: f.subject }),
+          el("td", {
+            class: f.status === 200 ? "ok" : "bad",
+            style: "word-break:break-all",
+            text: f.status + " " + f.answer,
+          }),
         ]));
       });
     });

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+
+import type { Db } from "../../app/db.server";
+import { contactReference } from "../../app/domain/contact/reference";
+
+import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
+import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+
+// A chat continues by email (decisions 0042 and 0046), in the production build with the sandbox
+// playing Mailgun: the shopper has left the chat; the agent replies in the admin's inbox; the reply
+// is mailed (captured by the sandbox's SMTP server) with the request's reply address; on the
+// control page the shopper answers it ("Reply as the shopper": a mail client's Re:, In-Reply-To
+// and quoted original, sent by SMTP to the reply address); Mailgun's stand-in posts it to the app
+// signed as Mailgun does; the answer, without the quote, appears in the open admin conversation.
+
+describe.skipIf(!chromiumAvailable())("a chat continued by email through the inbound mail service", () => {
+  let demo: Awaited<ReturnType<typeof startTestDemo>>;
+  let browser: Browser;
+  let db: Db;
+
+  beforeAll(async () => {
+    demo = await startTestDemo(4);
+    db = openDb(demo.databaseUrl);
+    await waitForInboxDrained(db, 300_000);
+    browser = await launchBrowser();
+  }, 480_000);
+  afterAll(async () => {
+    await browser?.close();
+    await db?.$disconnect();
+    await demo?.stop();
+  });
+
+  it("the agent's reply is mailed, the shopper answers by email, the answer shows in the conversation", async () => {
+    // A chat whose shopper gave an email and left ten minutes ago (their stream closed).
+    const now = new Date();
+    const last = await db.contactRequest.findFirst({ where: { shop: demo.shop }, orderBy: { number: "desc" } });
+    const number = (last?.number ?? 1000) + 1;
+    const chat = await db.contactRequest.create({
+      data: {
+        shop: demo.shop,
+        number,
+        channel: "chat",
+        topic: "other",
+        name: "Mina",
+        email: "mina.email@example.com",
+        locale: "en",
+        chatSeq: 1,
+        shopperSeenAt: new Date(now.getTime() - 10 * 60_000),
+        lastMessageAt: now,
+        searchText: `mina mina.email@example.com #${number}`,
+        messages: {
+          create: { shop: demo.shop, author: "customer", body: "Is my parcel still coming?", seq: 1, createdAt: now },
+        },
+      },
+    });
+
+    const agent = await newPage(browser);
+    await agent.goto(`${demo.sandboxUrl}/admin?path=${encodeURIComponent("/app/inbox")}&locale=en`);
+    const app = agent.frameLocator("iframe#app");
+    await app
+      .getByRole("link", { name: `#${number}` })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await app
+      .getByRole("link", { name: `#${number}` })
+      .first()
+      .click();
+    await app.getByText("Is my parcel still coming?").first().waitFor({ timeout: 30_000 });
+    const reply = "Yes, it left our warehouse this morning.";
+    await app.getByLabel("Reply in the chat").fill(reply);
+    await app.getByRole("button", { name: "Send reply" }).click();
+
+    // The shopper has left, so the outbox mails the reply (its job runs every 10 s).
+    const reference = contactReference(number);
+    await expect
+      .poll(() => demo.mails.some((m) => m.to.includes("mina.email@example.com") && m.subject.includes(reference)), {
+        timeout: 45_000,
+      })
+      .toBe(true);
+    const mailed = demo.mails.find((m) => m.to.includes("mina.email@example.com") && m.subject.includes(reference))!;
+    expect(mailed.replyTo).toMatch(/^support\+r\.[a-z0-9]+\.[0-9a-f]{16}@inbound\.northwind\.example$/);
+    expect(mailed.text).toContain(reply);
+
+    // The shopper answers the email from the control page's mailbox.
+    const control = await newPage(browser);
+    await control.goto(`${demo.sandboxUrl}/control`);
+    const row = control.locator("#mail tr", { hasText: mailed.subject });
+    await row.getByText("Reply as the shopper").click();
+    const answer = "Great, thank you! I will be home on Friday.";
+    await row.getByLabel("The shopper's answer").fill(answer);
+    await row.getByRole("button", { name: "Send by email" }).click();
+    await control.locator("#mail-result", { hasText: "which answered 200" }).waitFor({ timeout: 20_000 });
+    await control.locator("#mail-inbound tr", { hasText: mailed.replyTo }).first().waitFor({ timeout: 10_000 });
+    await control.screenshot({ path: screenshotPath("email-continuation-control"), fullPage: true });
+
+    // The answer joins the chat as the shopper's next message, live in the open conversation,
+    // without the quoted reply below it.
+    await app.getByText(answer).first().waitFor({ timeout: 20_000 });
+    const messages = await db.contactMessage.findMany({
+      where: { requestId: chat.id },
+      orderBy: { seq: "asc" },
+      select: { author: true, body: true, seq: true },
+    });
+    expect(messages.map((m) => [m.seq, m.author, m.body])).toEqual([
+      [1, "customer", "Is my parcel still coming?"],
+      [2, "merchant", reply],
+      [3, "customer", answer],
+    ]);
+    expect((await db.contactRequest.findUniqueOrThrow({ where: { id: chat.id } })).status).toBe("open");
+    await agent.screenshot({ path: screenshotPath("email-continuation-inbox"), fullPage: true });
+  }, 240_000);
+});
