@@ -5,13 +5,14 @@
  */
 import { useEffect } from "react";
 import { useFetcher, useNavigate } from "@remix-run/react";
-import { Badge, BlockStack, Box, Button, Card, IndexTable, InlineGrid, Text } from "@shopify/polaris";
+import { BlockStack, Box, Card, IndexTable, InlineGrid, Text } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 
 import type { AdminMessageKey } from "../locales/admin";
 import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 
 import { eventLabel } from "./event-labels";
+import { FailureErrorCell, FailureStatusCell, RetryCell } from "./FailureCells";
 
 export interface DeliveriesData {
   destinations: { destination: string; sent: number; failing: number; parked: number }[];
@@ -132,29 +133,15 @@ export function DeliveriesCard({ data }: { data: DeliveriesData }) {
                   </Text>
                 </BlockStack>
               </IndexTable.Cell>
-              <IndexTable.Cell>
-                {r.status === "parked" ? (
-                  <Badge tone="critical">{t("sync.events.parkedAfter", { count: r.attempts })}</Badge>
-                ) : (
-                  <Badge tone="warning">{t("sync.events.retrying", { count: r.attempts })}</Badge>
-                )}
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <Box maxWidth="420px">
-                  <Text as="span" variant="bodySm" breakWord>
-                    {r.error}
-                  </Text>
-                </Box>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <fetcher.Form method="post">
-                  <input type="hidden" name="intent" value="retry-delivery" />
-                  <input type="hidden" name="id" value={r.id} />
-                  <Button submit size="slim" loading={fetcher.state !== "idle" && fetcher.formData?.get("id") === r.id}>
-                    {t("sync.retryNow")}
-                  </Button>
-                </fetcher.Form>
-              </IndexTable.Cell>
+              <FailureStatusCell t={t} status={r.status} attempts={r.attempts} />
+              <FailureErrorCell error={r.error} />
+              <RetryCell
+                t={t}
+                fetcher={fetcher}
+                intent="retry-delivery"
+                id={r.id}
+                loading={fetcher.state !== "idle" && fetcher.formData?.get("id") === r.id}
+              />
             </IndexTable.Row>
           ))}
         </IndexTable>

@@ -34,6 +34,7 @@ import { IMPORT_WINDOWS } from "../domain/history-import/windows";
 import { checkNow, reconciliationCard } from "../services/reconciliation/admin.server";
 import { ReconciliationCard } from "../components/ReconciliationCard";
 import { DeliveriesCard } from "../components/DeliveriesCard";
+import { FailureErrorCell, FailureStatusCell, RetryCell } from "../components/FailureCells";
 import { deliveriesPageRequest, deliveriesView, retryEventDelivery } from "../services/events/deliveries-view.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -427,20 +428,8 @@ export default function SyncPage() {
                         {p.topic}
                       </Text>
                     </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      {p.status === "parked" ? (
-                        <Badge tone="critical">{t("sync.events.parkedAfter", { count: p.attempts })}</Badge>
-                      ) : (
-                        <Badge tone="warning">{t("sync.events.retrying", { count: p.attempts })}</Badge>
-                      )}
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Box maxWidth="420px">
-                        <Text as="span" variant="bodySm" breakWord>
-                          {p.error}
-                        </Text>
-                      </Box>
-                    </IndexTable.Cell>
+                    <FailureStatusCell t={t} status={p.status} attempts={p.attempts} />
+                    <FailureErrorCell error={p.error} />
                     <IndexTable.Cell>
                       <BlockStack>
                         <Text as="span" variant="bodySm">
@@ -453,15 +442,13 @@ export default function SyncPage() {
                         ) : null}
                       </BlockStack>
                     </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <fetcher.Form method="post">
-                        <input type="hidden" name="intent" value="retry" />
-                        <input type="hidden" name="id" value={p.id} />
-                        <Button submit size="slim" accessibilityLabel={t("sync.retryLabel", { topic: p.topic })}>
-                          {t("sync.retryNow")}
-                        </Button>
-                      </fetcher.Form>
-                    </IndexTable.Cell>
+                    <RetryCell
+                      t={t}
+                      fetcher={fetcher}
+                      intent="retry"
+                      id={p.id}
+                      accessibilityLabel={t("sync.retryLabel", { topic: p.topic })}
+                    />
                   </IndexTable.Row>
                 ))}
               </IndexTable>
