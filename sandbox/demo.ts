@@ -420,6 +420,8 @@ export async function startDemo(options: DemoOptions = {}) {
     shop: DEMO_SHOP.domain,
     mails: smtp.mails,
     mailgun,
+    /** The sandbox's SMTP server: the app's mail and, for the inbound domain, shoppers' mail to Mailgun. */
+    smtpUrl: `smtp://${host}:${smtp.port}`,
     databaseUrl,
     apiKey,
     apiSecret,

@@ -31,6 +31,8 @@ import { WEEKDAY_NAMES } from "../domain/contact/hours";
 import { getContactSettings } from "../models/contact.server";
 import { shopProfile } from "../models/shop.server";
 import { updateContactSettings } from "../services/contact/settings.server";
+import { intakeAddressFor } from "../services/contact/email-thread.server";
+import { env } from "../env.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -38,7 +40,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     getContactSettings(db(), session.shop),
     shopProfile(db(), session.shop),
   ]);
-  return json({ settings, timeZone: profile.timeZone });
+  // Where the shop's support mailbox forwards new emails so they become requests (decision 0046).
+  const inbound = env().INBOUND_EMAIL_ADDRESS;
+  const intakeAddress = inbound ? intakeAddressFor(inbound, session.shop) : null;
+  return json({ settings, timeZone: profile.timeZone, intakeAddress });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -75,7 +80,7 @@ const LANGUAGE_LABEL: Record<string, AdminMessageKey> = {
 const RTL_LANGUAGES = new Set(["fa"]);
 const dirOf = (language: string) => (RTL_LANGUAGES.has(language) ? "rtl" : "ltr");
 export default function ContactSettingsPage() {
-  const { settings: saved, timeZone } = useLoaderData<typeof loader>();
+  const { settings: saved, timeZone, intakeAddress } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<SaveAnswer>();
   const shopify = useAppBridge();
   const busy = fetcher.state !== "idle";
@@ -374,8 +379,23 @@ export default function ContactSettingsPage() {
                 value={s.replyTo}
                 onChange={(v) => update({ replyTo: v })}
                 autoComplete="off"
-                helpText={t("contact.form.replyToHelp")}
+                helpText={t(intakeAddress ? "contact.form.replyToInbound" : "contact.form.replyToHelp")}
               />
+              {intakeAddress ? (
+                <BlockStack gap="100">
+                  <Text as="h3" variant="headingSm">
+                    {t("contact.email.intakeTitle")}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    {t("contact.email.intakeHelp")}
+                  </Text>
+                  <Text as="p" variant="bodyMd" fontWeight="semibold">
+                    <span dir="ltr" translate="no">
+                      {intakeAddress}
+                    </span>
+                  </Text>
+                </BlockStack>
+              ) : null}
               <Checkbox
                 label={t("contact.surveys.csat")}
                 checked={s.surveys.csat}

@@ -265,6 +265,7 @@ export default function RequestPage() {
             {STATUS_KEY[r.status] ? t(STATUS_KEY[r.status]) : r.status}
           </Badge>
           {isChat ? <Badge tone="success">{t("inbox.chat.badge")}</Badge> : null}
+          {r.channel === "email" ? <Badge tone="info">{t("inbox.email.badge")}</Badge> : null}
           {r.handedOver ? <Badge tone="attention">{t("inbox.chat.handedOver")}</Badge> : null}
         </InlineStack>
       }

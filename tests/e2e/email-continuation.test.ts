@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import nodemailer from "nodemailer";
 import type { Browser } from "playwright-core";
 
 import type { Db } from "../../app/db.server";
@@ -109,5 +110,61 @@ describe.skipIf(!chromiumAvailable())("a chat continued by email through the inb
     ]);
     expect((await db.contactRequest.findUniqueOrThrow({ where: { id: chat.id } })).status).toBe("open");
     await agent.screenshot({ path: screenshotPath("email-continuation-inbox"), fullPage: true });
+  }, 240_000);
+
+  it("a new email to the intake address (on the Contact page) becomes an acknowledged email request", async () => {
+    // The merchant's support mailbox forwards a shopper's email (written from any mail client) to
+    // the intake address shown on the Contact page.
+    const page = await newPage(browser);
+    const screens: [string, string, string][] = [
+      ["en", "Emails to your support address", "email-intake-contact"],
+      ["ko", "고객 지원 주소로 온 이메일", "email-intake-contact-ko"],
+      ["ja", "サポート用アドレスに届くメール", "email-intake-contact-ja"],
+    ];
+    for (const [locale, heading, name] of screens) {
+      await page.goto(`${demo.sandboxUrl}/admin?path=${encodeURIComponent("/app/contact")}&locale=${locale}`);
+      const app = page.frameLocator("iframe#app");
+      await app.getByText(heading).waitFor({ timeout: 30_000 });
+      await app.getByText("support+aftercare-demo@inbound.northwind.example").waitFor();
+      await app.getByText(heading).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: screenshotPath(name), fullPage: true });
+    }
+
+    const transport = nodemailer.createTransport(demo.smtpUrl);
+    const before = demo.mailgun.forwarded().length;
+    await transport.sendMail({
+      from: "Jun Park <jun.park@example.com>",
+      to: "support+aftercare-demo@inbound.northwind.example",
+      subject: "주문 문의",
+      text: "안녕하세요, 주문한 가방 색상을 바꿀 수 있을까요?\n\n-- \n박준",
+    });
+    transport.close();
+    await expect.poll(() => demo.mailgun.forwarded().length, { timeout: 15_000 }).toBe(before + 1);
+    expect(demo.mailgun.forwarded().at(-1)).toMatchObject({ status: 200 });
+    const request = await db.contactRequest.findFirstOrThrow({
+      where: { shop: demo.shop, channel: "email", email: "jun.park@example.com" },
+      include: { messages: true },
+    });
+    expect(request).toMatchObject({ locale: "ko", name: "Jun Park", status: "open" });
+    expect(request.messages.map((m) => m.body)).toEqual([
+      "주문 문의\n\n안녕하세요, 주문한 가방 색상을 바꿀 수 있을까요?",
+    ]);
+    // The acknowledgement, in Korean, with the request's reply address.
+    const reference = contactReference(request.number);
+    await expect
+      .poll(() => demo.mails.some((m) => m.to.includes("jun.park@example.com") && m.subject.includes(reference)), {
+        timeout: 45_000,
+      })
+      .toBe(true);
+    const ack = demo.mails.find((m) => m.to.includes("jun.park@example.com") && m.subject.includes(reference))!;
+    expect(ack.subject).toContain("문의가 접수되었습니다");
+    expect(ack.replyTo).toMatch(/^support\+r\./);
+
+    // In the inbox, marked as started by email.
+    await page.goto(`${demo.sandboxUrl}/admin?path=${encodeURIComponent(`/app/inbox/${request.id}`)}&locale=en`);
+    const app = page.frameLocator("iframe#app");
+    await app.getByText("By email").waitFor({ timeout: 30_000 });
+    await app.getByText("안녕하세요, 주문한 가방 색상을 바꿀 수 있을까요?", { exact: false }).first().waitFor();
+    await page.screenshot({ path: screenshotPath("email-intake-request"), fullPage: true });
   }, 240_000);
 });
