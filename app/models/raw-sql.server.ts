@@ -46,6 +46,15 @@ export async function rawExecute(db: Db, sql: string, values: RawValue[]): Promi
   return db.$executeRawUnsafe(text, ...args);
 }
 
+/**
+ * A write that returns rows (INSERT/UPDATE … RETURNING): always through Prisma's own connection,
+ * never the read-only direct reader.
+ */
+export async function rawWriteRows<T>(db: Db, sql: string, values: RawValue[]): Promise<T[]> {
+  const [text, args] = bind(db, sql, values);
+  return db.$queryRawUnsafe<T[]>(text, ...args);
+}
+
 type RawValue = string | number | Date | null | ReadonlyArray<string>;
 
 function bind(db: Db, sql: string, values: RawValue[]): [string, (string | number | null)[]] {

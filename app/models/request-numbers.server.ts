@@ -20,7 +20,8 @@ export async function nextRequestNumber(db: Db | Tx, shop: string): Promise<numb
   const greatest = isSqlite(client) ? "MAX" : "GREATEST";
   const rows = await client.$queryRawUnsafe<{ lastNumber: number | bigint }[]>(
     `INSERT INTO "ContactRequestCounter" ("shop", "lastNumber")
-     VALUES (${a}, COALESCE((SELECT MAX("number") FROM "ContactRequest" WHERE "shop" = ${b}), ${FIRST_REQUEST_NUMBER - 1}) + 1)
+     VALUES (${a},
+       COALESCE((SELECT MAX("number") FROM "ContactRequest" WHERE "shop" = ${b}), ${FIRST_REQUEST_NUMBER - 1}) + 1)
      ON CONFLICT ("shop") DO UPDATE
        SET "lastNumber" = ${greatest}("ContactRequestCounter"."lastNumber" + 1, excluded."lastNumber")
      RETURNING "lastNumber"`,

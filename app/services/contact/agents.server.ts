@@ -6,6 +6,7 @@
 import sharp, { type Metadata } from "sharp";
 
 import { db as defaultDb, type Db } from "../../db.server";
+import { rawRows } from "../../models/raw-sql.server";
 import {
   AGENT_PHOTO,
   agentShownName,
@@ -18,9 +19,7 @@ import {
   type AgentProblem,
 } from "../../domain/contact/agents";
 import {
-  agentProfiles,
   clearChatPresence,
-  countAvailableAgents,
   getAgentProfile,
   replaceAgentPhoto,
   saveDisplayName,
@@ -40,7 +39,13 @@ export class AgentProfileError extends Error {
  * open (a stream refreshed within PRESENCE_FRESH_MS). One count on an index.
  */
 export async function isAnyAgentAvailable(shop: string, now: Date, db: Db = defaultDb()): Promise<boolean> {
-  return (await countAvailableAgents(db, shop, presenceCutoff(now))) > 0;
+  // Asked after every shopper's message: one plain read (docs/decisions/0012), not a model query.
+  const rows = await rawRows<{ userId: string }>(
+    db,
+    `SELECT "userId" FROM "StaffMember" WHERE "shop" = {} AND "chatAvailable" = TRUE AND "chatSeenAt" >= {} LIMIT 1`,
+    [shop, presenceCutoff(now)],
+  );
+  return rows.length > 0;
 }
 
 /** Where a photo is served from: the app itself (the storefront loads it from another origin). */
@@ -59,7 +64,13 @@ export interface AgentCard {
 export async function agentCards(db: Db, shop: string, userIds: Iterable<string>): Promise<Map<string, AgentCard>> {
   const ids = [...new Set(userIds)];
   const cards = new Map<string, AgentCard>();
-  for (const m of await agentProfiles(db, shop, ids)) {
+  if (!ids.length) return cards;
+  const rows = await rawRows<{ userId: string; firstName: string; displayName: string | null; photoId: string | null }>(
+    db,
+    `SELECT "userId", "firstName", "displayName", "photoId" FROM "StaffMember" WHERE "shop" = {} AND "userId" IN ({*})`,
+    [shop, ids],
+  );
+  for (const m of rows) {
     cards.set(m.userId, { name: agentShownName(m), photoUrl: agentPhotoUrl(m.photoId) });
   }
   return cards;

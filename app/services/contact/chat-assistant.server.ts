@@ -35,7 +35,8 @@ import {
   announceChatStatus,
   appendMessage,
   ChatError,
-  sendShopperMessage,
+  messageView,
+  storeShopperMessage,
   type ChatDeps,
   type ChatIdentity,
 } from "./chat.server";
@@ -91,13 +92,15 @@ export async function sendShopperMessageWithAssistant(deps: AssistantDeps, id: C
   const pressed = input.action ? readAction(input.action) : null;
   const language = languageFor(input.locale);
   const text = pressed ? actionText(pressed.action, pressed.order, pressed.email, language) : input.text;
-  const sent = await sendShopperMessage(deps, id, {
+  const { sent, chat } = await storeShopperMessage(deps, id, {
     text,
     clientId: input.clientId,
     locale: input.locale,
     clientIp: input.clientIp,
   });
   if (sent.repeated) return { ...sent, assistantSeq: null };
+  // A person already answered this chat (that never changes back): the assistant stays silent.
+  if (chat.firstResponseAt !== null) return { ...sent, assistantSeq: null };
   const reply = await assistantReply(deps, id, sent.conversationId, {
     text: typeof text === "string" ? text : "",
     pressed,
@@ -193,7 +196,13 @@ async function assistantReply(deps: AssistantDeps, id: ChatIdentity, conversatio
       data: { handedOverAt: now },
     });
   }
-  await deps.bus.publish({ shop: id.shop, conversationId, kind: "message", from: "merchant" });
+  await deps.bus.publish({
+    shop: id.shop,
+    conversationId,
+    kind: "message",
+    from: "merchant",
+    message: messageView(message, undefined),
+  });
   // The inbox lists the chat as one for a person now.
   if (handover) await announceChatStatus(deps.bus, id.shop, conversationId);
   return { seq: message.seq ?? 0, payload };

@@ -1,7 +1,8 @@
 /**
  * The two live streams of chat (docs/decisions/0034). Both subscribe to the bus before reading,
  * so nothing slips between the read and the subscription; the shopper's stream then sends, on
- * each notice, the messages after the last sequence number it sent, one read at a time.
+ * each notice, the messages after the last sequence number it sent, one read at a time. A notice
+ * that carries the very next message (the usual case) is sent as it is, without a read.
  */
 import type { Db } from "../../db.server";
 import { eventStream } from "../../utils/event-stream.server";
@@ -74,16 +75,25 @@ export function shopperChatStream(
       // The conversation's id too: a page that starts another chat knows which one it reads.
       const sendState = async () =>
         send({ event: "status", data: { conversationId, ...(await chatState(db, shop, conversationId)) } });
-      const unsubscribe = bus.subscribe(shop, (e: ChatEvent) => {
-        if (e.conversationId !== conversationId) return;
-        if (e.kind === "message") pump().catch(() => {});
-        else if (e.kind === "status") sendState().catch(() => {});
-        // The shopper sees that an agent types, never the other way round here.
-        else if (e.kind === "typing" && e.from === "merchant")
-          send({ event: "typing", data: { agent: e.preview || null } });
-        else if (e.kind === "delivered" && e.from === "merchant")
-          send({ event: "delivered", data: { upTo: e.seq ?? 0 } });
-      });
+      const unsubscribe = bus.subscribe(
+        shop,
+        (e: ChatEvent) => {
+          if (e.conversationId !== conversationId) return;
+          if (e.kind === "message") {
+            // The next message, and nothing being read: send it as the notice has it.
+            if (!reading && e.message && e.message.seq === last + 1) {
+              send({ id: e.message.seq, event: "message", data: e.message });
+              last = e.message.seq;
+            } else if (!e.message || e.message.seq > last) pump().catch(() => {});
+          } else if (e.kind === "status") sendState().catch(() => {});
+          // The shopper sees that an agent types, never the other way round here.
+          else if (e.kind === "typing" && e.from === "merchant")
+            send({ event: "typing", data: { agent: e.preview || null } });
+          else if (e.kind === "delivered" && e.from === "merchant")
+            send({ event: "delivered", data: { upTo: e.seq ?? 0 } });
+        },
+        conversationId,
+      );
       // While this stream is open the shopper is here; an agent's answer is mailed only once they left.
       const presence = holdShopperPresence(db, shop, conversationId);
       await sendState();

@@ -6,6 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 
+import type { ContactMessage, ContactRequest } from "@prisma/client";
+
 import type { Db } from "../../db.server";
 import {
   CHAT_RATE_RULES,
@@ -23,11 +25,12 @@ import { gid } from "../../domain/shared/shopify-ids";
 import { checkChatRating, chatEmail, SHOPPER_REFRESH_MS } from "../../domain/contact/agents";
 import { customerEmail } from "../../models/customers.server";
 import { recordEvent } from "../../models/events.server";
+import { rawExecute, rawRows, rawWriteRows, isSqlite } from "../../models/raw-sql.server";
 import { nextRequestNumber } from "../../models/request-numbers.server";
 import { signLinkToken, verifyLinkToken } from "../link-token.server";
 import { clientKey, rateLimiter } from "../rate-limit.server";
 
-import { agentCards, isAnyAgentAvailable } from "./agents.server";
+import { agentCards, isAnyAgentAvailable, type AgentCard } from "./agents.server";
 import type { ChatBus } from "./chat-bus.server";
 
 export class ChatError extends Error {
@@ -93,13 +96,27 @@ export function verifyChatToken(token: string | null, shop: string, secret: stri
 
 const visitorKey = (secret: string, id: ChatIdentity) => clientKey(secret, "chat-visitor", id.shop, id.visitor);
 
-/** The browser's most recent chat in this shop, or null. */
-export async function findChat(db: Db, secret: string, id: ChatIdentity) {
-  return db.contactRequest.findFirst({
-    where: { shop: id.shop, channel: "chat", chatVisitor: visitorKey(secret, id) },
-    orderBy: { createdAt: "desc" },
-    select: { id: true, status: true, chatSeq: true, assigneeUserId: true, locale: true },
-  });
+export interface ChatRow {
+  id: string;
+  status: string;
+  chatSeq: number;
+  assigneeUserId: string | null;
+  locale: string;
+  firstResponseAt: Date | null;
+}
+
+/**
+ * The browser's most recent chat in this shop, or null. Read on every message and signal: plain
+ * SQL (docs/decisions/0012), a model query costs several times more to compile than this to run.
+ */
+export async function findChat(db: Db, secret: string, id: ChatIdentity): Promise<ChatRow | null> {
+  const rows = await rawRows<ChatRow>(
+    db,
+    `SELECT "id", "status", "chatSeq", "assigneeUserId", "locale", "firstResponseAt" FROM "ContactRequest"
+     WHERE "shop" = {} AND "channel" = 'chat' AND "chatVisitor" = {} ORDER BY "createdAt" DESC LIMIT 1`,
+    [id.shop, visitorKey(secret, id)],
+  );
+  return rows[0] ?? null;
 }
 
 export interface ChatMessageView {
@@ -125,35 +142,40 @@ export async function chatMessagesAfter(
   afterSeq: number,
   take = 500,
 ): Promise<ChatMessageView[]> {
-  const rows = await db.contactMessage.findMany({
-    where: {
-      shop,
-      requestId: conversationId,
-      seq: { gt: afterSeq },
-      author: { in: ["customer", "merchant", "assistant"] },
-    },
-    orderBy: { seq: "asc" },
-    take,
-  });
+  const rows = await rawRows<MessageRow>(
+    db,
+    `SELECT * FROM "ContactMessage" WHERE "shop" = {} AND "requestId" = {} AND "seq" > {}
+       AND "author" IN ('customer', 'merchant', 'assistant') ORDER BY "seq" LIMIT {}`,
+    [shop, conversationId, afterSeq, take],
+  );
   const cards = await agentCards(
     db,
     shop,
     rows.map((r) => (r.author === "merchant" ? r.staffUserId : null)).filter((s): s is string => Boolean(s)),
   );
-  return rows.map((r) => {
-    const card = r.author === "merchant" && r.staffUserId ? cards.get(r.staffUserId) : undefined;
-    return {
-      seq: r.seq ?? 0,
-      author: r.author as ChatMessageView["author"],
-      body: r.body,
-      at: r.createdAt.toISOString(),
-      clientId: r.clientId,
-      agent: card?.name ?? null,
-      agentPhotoUrl: card?.photoUrl ?? null,
-      delivered: r.deliveredAt !== null,
-      payload: readPayload(r.payload),
-    };
-  });
+  return rows.map((r) =>
+    messageView(r, r.author === "merchant" && r.staffUserId ? cards.get(r.staffUserId) : undefined),
+  );
+}
+
+type MessageRow = Pick<
+  ContactMessage,
+  "id" | "seq" | "author" | "body" | "createdAt" | "clientId" | "staffUserId" | "deliveredAt" | "payload"
+>;
+
+/** A stored message as the shopper's stream sends it. */
+export function messageView(r: MessageRow, card: AgentCard | undefined): ChatMessageView {
+  return {
+    seq: Number(r.seq ?? 0),
+    author: r.author as ChatMessageView["author"],
+    body: r.body,
+    at: r.createdAt.toISOString(),
+    clientId: r.clientId,
+    agent: card?.name ?? null,
+    agentPhotoUrl: card?.photoUrl ?? null,
+    delivered: r.deliveredAt !== null,
+    payload: readPayload(r.payload),
+  };
 }
 
 async function limit(
@@ -183,9 +205,15 @@ const readPayload = (text: string | null) => {
 };
 
 /**
- * Appends a message with the conversation's next sequence number, in one transaction. The
+ * Appends a message with the conversation's next sequence number, in one statement. The
  * assistant's (chat-assistant.server.ts) carry a JSON payload and say what the chat's status
  * becomes ("unchanged" keeps it).
+ *
+ * Messages must become visible in the order of their numbers (a stream reads "after the last
+ * number it sent"). PostgreSQL: one statement adds one to the chat's counter (the row stays
+ * locked until the statement commits) and inserts the message with it. SQLite writes one
+ * statement at a time: the insert takes the highest number so far plus one; the chat's counter,
+ * time and status follow in a second statement.
  */
 export async function appendMessage(
   deps: ChatDeps,
@@ -199,42 +227,91 @@ export async function appendMessage(
     payload?: string | null;
     status?: "open" | "waiting" | "unchanged";
   },
-) {
+): Promise<{ message: ContactMessage; repeated: boolean }> {
   const { db, now } = deps;
   const { status, ...message } = input;
   // A shopper's message opens the chat again; an answer leaves it waiting.
   const nextStatus = status ?? (message.author === "customer" ? "open" : "waiting");
-  if (message.clientId) {
-    const earlier = await db.contactMessage.findFirst({
-      where: { shop, requestId: conversationId, clientId: message.clientId },
-    });
-    if (earlier) return { message: earlier, repeated: true };
-  }
+  const setStatus = nextStatus === "unchanged" ? null : nextStatus;
+  const sameClientId = async () =>
+    message.clientId
+      ? ((
+          await rawRows<ContactMessage>(
+            db,
+            `SELECT * FROM "ContactMessage" WHERE "shop" = {} AND "requestId" = {} AND "clientId" = {}`,
+            [shop, conversationId, message.clientId],
+          )
+        )[0] ?? null)
+      : null;
+  const earlier = await sameClientId();
+  if (earlier) return { message: earlier, repeated: true };
+  const row: ContactMessage = {
+    id: messageId(),
+    shop,
+    requestId: conversationId,
+    author: message.author,
+    body: message.body,
+    staffUserId: message.staffUserId,
+    notificationId: null,
+    seq: 0,
+    clientId: message.clientId,
+    deliveredAt: null,
+    payload: message.payload ?? null,
+    createdAt: now,
+  };
+  const values = [row.id, shop, conversationId, row.author, row.body, row.staffUserId, row.clientId, row.payload, now];
   try {
-    const created = await db.$transaction(async (tx) => {
-      const counter = await tx.contactRequest.update({
-        where: { id: conversationId },
-        data: {
-          chatSeq: { increment: 1 },
-          lastMessageAt: now,
-          ...(nextStatus === "unchanged" ? {} : { status: nextStatus }),
-        },
-        select: { chatSeq: true },
-      });
-      return tx.contactMessage.create({
-        data: { shop, requestId: conversationId, ...message, seq: counter.chatSeq, createdAt: now },
-      });
-    });
-    return { message: created, repeated: false };
+    if (isSqlite(db)) {
+      const [inserted] = await rawWriteRows<{ seq: number | bigint }>(
+        db,
+        `INSERT INTO "ContactMessage"
+           ("id", "shop", "requestId", "author", "body", "staffUserId", "clientId", "payload", "createdAt", "seq")
+         SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, MAX(
+           (SELECT COALESCE(MAX("seq"), 0) FROM "ContactMessage" WHERE "requestId" = {}),
+           (SELECT "chatSeq" FROM "ContactRequest" WHERE "id" = {} AND "shop" = {})) + 1
+         WHERE EXISTS (SELECT 1 FROM "ContactRequest" WHERE "id" = {} AND "shop" = {})
+         RETURNING "seq"`,
+        [...values, conversationId, conversationId, shop, conversationId, shop],
+      );
+      if (!inserted) throw new ChatError(404, "not_found", "That chat does not exist.");
+      row.seq = Number(inserted.seq);
+      await rawExecute(
+        db,
+        `UPDATE "ContactRequest" SET "chatSeq" = MAX("chatSeq", {}), "lastMessageAt" = {},
+           "status" = COALESCE({}, "status"), "updatedAt" = {} WHERE "id" = {} AND "shop" = {}`,
+        [row.seq, now, setStatus, now, conversationId, shop],
+      );
+    } else {
+      const [inserted] = await rawWriteRows<{ seq: number | bigint }>(
+        db,
+        `WITH "counter" AS (
+           UPDATE "ContactRequest" SET "chatSeq" = "chatSeq" + 1, "lastMessageAt" = {},
+             "status" = COALESCE({}, "status"), "updatedAt" = {}
+           WHERE "id" = {} AND "shop" = {} RETURNING "chatSeq")
+         INSERT INTO "ContactMessage"
+           ("id", "shop", "requestId", "author", "body", "staffUserId", "clientId", "payload", "createdAt", "seq")
+         SELECT {}, {}, {}, {}, {}, {}, {}, {}, CAST({} AS TIMESTAMP(3)), "chatSeq" FROM "counter"
+         RETURNING "seq"`,
+        [now, setStatus, now, conversationId, shop, ...values],
+      );
+      if (!inserted) throw new ChatError(404, "not_found", "That chat does not exist.");
+      row.seq = Number(inserted.seq);
+    }
+    return { message: row, repeated: false };
   } catch (error) {
     // The same client id sent twice at once: the other send stored it.
-    if ((error as { code?: string }).code !== "P2002" || !message.clientId) throw error;
-    const earlier = await db.contactMessage.findFirst({
-      where: { shop, requestId: conversationId, clientId: message.clientId },
-    });
-    if (!earlier) throw error;
-    return { message: earlier, repeated: true };
+    if (error instanceof ChatError || !message.clientId) throw error;
+    const other = await sameClientId();
+    if (!other) throw error;
+    return { message: other, repeated: true };
   }
+}
+
+/** A message id in the shape Prisma's cuid() gives: "c", the time, a counter and randomness. */
+let idCounter = 0;
+function messageId(): string {
+  idCounter = (idCounter + 1) % 1_679_616;
+  return `c${Date.now().toString(36)}${idCounter.toString(36).padStart(4, "0")}${randomBytes(8).toString("hex")}`;
 }
 
 /**
@@ -242,6 +319,15 @@ export async function appendMessage(
  * inbox request numbered like the form's, when they have none open).
  */
 export async function sendShopperMessage(
+  deps: ChatDeps,
+  id: ChatIdentity,
+  input: { text: unknown; clientId: unknown; locale: string | null; clientIp: string | null },
+) {
+  return (await storeShopperMessage(deps, id, input)).sent;
+}
+
+/** sendShopperMessage's work, with the chat as read before the message (for the assistant). */
+export async function storeShopperMessage(
   deps: ChatDeps,
   id: ChatIdentity,
   input: { text: unknown; clientId: unknown; locale: string | null; clientIp: string | null },
@@ -254,10 +340,10 @@ export async function sendShopperMessage(
   const client = clientKey(deps.secret, input.clientIp ?? `visitor:${id.visitor}`);
   await limit(deps, CHAT_RATE_RULES.perClient, id.shop, client);
 
-  let chat = await findChat(deps.db, deps.secret, id);
+  let chat: ChatRow | null = await findChat(deps.db, deps.secret, id);
   if (!chat || chat.status === "closed") {
     await limit(deps, CHAT_RATE_RULES.newChatPerClient, id.shop, client);
-    chat = await startChat(deps, id, input.locale);
+    chat = { ...(await startChat(deps, id, input.locale)), firstResponseAt: null };
   }
   await limit(deps, CHAT_RATE_RULES.perConversation, id.shop, chat.id);
   const { message, repeated } = await appendMessage(deps, id.shop, chat.id, {
@@ -266,10 +352,20 @@ export async function sendShopperMessage(
     clientId,
     staffUserId: null,
   });
-  if (!repeated) await deps.bus.publish({ shop: id.shop, conversationId: chat.id, kind: "message", from: "customer" });
+  if (!repeated) {
+    // The message itself rides along: the shopper's other windows send it without reading it.
+    const view = messageView(message, undefined);
+    await deps.bus.publish({
+      shop: id.shop,
+      conversationId: chat.id,
+      kind: "message",
+      from: "customer",
+      message: view,
+    });
+  }
   // Who answers (name and photo, once taken) and whether anyone is there to, for the panel's header.
   const state = await chatState(deps.db, id.shop, chat.id, deps.now);
-  return {
+  const sent = {
     conversationId: chat.id,
     seq: message.seq ?? 0,
     repeated,
@@ -277,6 +373,7 @@ export async function sendShopperMessage(
     agentPhotoUrl: state.agentPhotoUrl,
     agentsAvailable: state.agentsAvailable,
   };
+  return { sent, chat };
 }
 
 async function startChat(deps: ChatDeps, id: ChatIdentity, locale: string | null) {
@@ -314,10 +411,17 @@ export async function sendAgentMessage(
 ) {
   const check = checkChatText(text);
   if (!check.ok) throw new ChatError(check.status, check.error, check.message);
-  const chat = await deps.db.contactRequest.findFirst({
-    where: { shop, id: conversationId, channel: "chat" },
-    select: { id: true, firstResponseAt: true, createdAt: true, handedOverAt: true },
-  });
+  const [chat] = await rawRows<{
+    id: string;
+    firstResponseAt: Date | null;
+    createdAt: Date;
+    handedOverAt: Date | null;
+  }>(
+    deps.db,
+    `SELECT "id", "firstResponseAt", "createdAt", "handedOverAt" FROM "ContactRequest"
+     WHERE "shop" = {} AND "id" = {} AND "channel" = 'chat'`,
+    [shop, conversationId],
+  );
   if (!chat) throw new ChatError(404, "not_found", "That chat does not exist.");
   const { message } = await appendMessage(deps, shop, chat.id, {
     author: "merchant",
@@ -326,19 +430,25 @@ export async function sendAgentMessage(
     staffUserId,
   });
   if (!chat.firstResponseAt) {
-    await deps.db.contactRequest.updateMany({
-      where: { shop, id: chat.id, firstResponseAt: null },
-      data: {
-        firstResponseAt: deps.now,
-        // A chat the assistant handed over waited for a person from the handover, not from its
-        // first message: the assistant had answered until then (docs/decisions/0041).
-        firstResponseMinutes: Math.round(
-          (deps.now.getTime() - (chat.handedOverAt ?? chat.createdAt).getTime()) / 60_000,
-        ),
-      },
-    });
+    // A chat the assistant handed over waited for a person from the handover, not from its
+    // first message: the assistant had answered until then (docs/decisions/0041).
+    const minutes = Math.round((deps.now.getTime() - (chat.handedOverAt ?? chat.createdAt).getTime()) / 60_000);
+    await rawExecute(
+      deps.db,
+      `UPDATE "ContactRequest" SET "firstResponseAt" = {}, "firstResponseMinutes" = {}, "updatedAt" = {}
+       WHERE "shop" = {} AND "id" = {} AND "firstResponseAt" IS NULL`,
+      [deps.now, minutes, deps.now, shop, chat.id],
+    );
   }
-  await deps.bus.publish({ shop, conversationId: chat.id, kind: "message", from: "merchant" });
+  // With the agent's name and photo, as the shopper's stream shows it, so the stream need not read it.
+  const card = staffUserId ? (await agentCards(deps.db, shop, [staffUserId])).get(staffUserId) : undefined;
+  await deps.bus.publish({
+    shop,
+    conversationId: chat.id,
+    kind: "message",
+    from: "merchant",
+    message: messageView(message, card),
+  });
   return { messageId: message.id, seq: message.seq ?? 0 };
 }
 
@@ -425,6 +535,15 @@ export async function liveChats(db: Db, shop: string, take = 50) {
   });
 }
 
+/** A request's row without its messages (a reply to a live chat needs none of them). */
+export async function requestWithoutThread(db: Db, shop: string, requestId: string) {
+  const [row] = await rawRows<ContactRequest>(db, `SELECT * FROM "ContactRequest" WHERE "shop" = {} AND "id" = {}`, [
+    shop,
+    requestId,
+  ]);
+  return row ?? null;
+}
+
 /** Whether a request is a chat (its replies go live instead of by email). */
 export async function isChat(db: Db, shop: string, requestId: string) {
   return (await db.contactRequest.count({ where: { shop, id: requestId, channel: "chat" } })) > 0;
@@ -435,10 +554,12 @@ export async function isChat(db: Db, shop: string, requestId: string) {
  * photo), whether any agent is available now, and whether the shopper may still rate it.
  */
 export async function chatState(db: Db, shop: string, conversationId: string, now: Date = new Date()) {
-  const chat = await db.contactRequest.findFirst({
-    where: { shop, id: conversationId, channel: "chat" },
-    select: { status: true, assigneeUserId: true, email: true },
-  });
+  const [chat] = await rawRows<{ status: string; assigneeUserId: string | null; email: string | null }>(
+    db,
+    `SELECT "status", "assigneeUserId", "email" FROM "ContactRequest"
+     WHERE "shop" = {} AND "id" = {} AND "channel" = 'chat'`,
+    [shop, conversationId],
+  );
   const agentsAvailable = await isAnyAgentAvailable(shop, now, db);
   if (!chat) {
     return { status: "closed", agent: null, agentPhotoUrl: null, agentsAvailable, rated: false, emailKnown: false };
@@ -536,10 +657,13 @@ export function holdShopperPresence(
   conversationId: string,
   clock: () => Date = () => new Date(),
 ) {
+  // Every open stream, every SHOPPER_REFRESH_MS: one plain statement.
   const touch = () =>
-    db.contactRequest
-      .updateMany({ where: { shop, id: conversationId }, data: { shopperSeenAt: clock() } })
-      .catch(() => {});
+    rawExecute(db, `UPDATE "ContactRequest" SET "shopperSeenAt" = {} WHERE "shop" = {} AND "id" = {}`, [
+      clock(),
+      shop,
+      conversationId,
+    ]).catch(() => {});
   const ready = touch();
   const timer = setInterval(touch, SHOPPER_REFRESH_MS);
   timer.unref?.();

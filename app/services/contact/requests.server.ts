@@ -22,7 +22,7 @@ import { renderEmail } from "../email-render.server";
 import { unsubscribeUrl } from "../unsubscribe.server";
 
 import { chatBus, type ChatBus } from "./chat-bus.server";
-import { announceChatStatus, isChat, sendAgentMessage } from "./chat.server";
+import { announceChatStatus, isChat, requestWithoutThread, sendAgentMessage } from "./chat.server";
 import { replyAddressFor } from "./email-thread.server";
 import { CONTACT_EMAIL_KIND, emailCopy } from "./emails";
 import { sendCsatSurvey } from "./surveys.server";
@@ -241,28 +241,31 @@ export async function replyToRequest(
   if (text.length < 2) throw new ContactError("Write a reply before sending.", 400);
   if (text.length > 10_000) throw new ContactError("Keep the reply under 10,000 characters.", 400);
   const { db, now } = deps;
-  const request = await getRequest(db, shop, requestId);
-  if (!request) throw new ContactError("That request does not exist.", 404);
+  // Without its thread first: a live chat's reply needs none of it (docs/decisions/0034).
+  const head = await requestWithoutThread(db, shop, requestId);
+  if (!head) throw new ContactError("That request does not exist.", 404);
   // A chat's reply goes live to the shopper's chat; when the shopper has left (no stream open for
   // a while) and the chat knows their email, it is mailed too, like a form request's reply
   // (docs/decisions/0042). Their answer by email joins the same thread (inbound-email.server.ts).
-  if (request.channel === "chat") {
+  if (head.channel === "chat") {
     const sent = await sendAgentMessage({ ...deps, bus: deps.bus ?? chatBus() }, shop, requestId, text, staffUserId);
-    if (!request.email || request.redactedAt || !shopperHasLeft(request.shopperSeenAt, now)) {
+    if (!head.email || head.redactedAt || !shopperHasLeft(head.shopperSeenAt, now)) {
       return { messageId: sent.messageId, notificationId: null };
     }
+    const request = (await getRequest(db, shop, requestId))!;
     const [settings, profile] = await Promise.all([getContactSettings(db, shop), shopProfile(db, shop)]);
     const notificationId = await mailReply(
       deps,
       settings,
       profile,
-      { ...request, email: request.email },
+      { ...request, email: head.email },
       text,
       sent.messageId,
     );
     await db.contactMessage.update({ where: { id: sent.messageId }, data: { notificationId } });
     return { messageId: sent.messageId, notificationId };
   }
+  const request = (await getRequest(db, shop, requestId))!;
   if (request.redactedAt || !request.email)
     throw new ContactError("This request's customer data was erased; it cannot be answered.", 409);
   const [settings, profile] = await Promise.all([getContactSettings(db, shop), shopProfile(db, shop)]);
