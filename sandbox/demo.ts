@@ -391,6 +391,7 @@ export async function startDemo(options: DemoOptions = {}) {
           await seedDemoService(db, DEMO_SHOP.domain, {
             secret: apiSecret,
             now: new Date(),
+            inboundAddress: DEMO_INBOUND_ADDRESS,
             shoppers: sandbox.customers(DEMO_SHOP.domain).map((c) => ({
               ...c,
               orders: orders.filter((o) => o.customerId === c.id).map((o) => o.name),

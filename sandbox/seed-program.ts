@@ -159,6 +159,8 @@ export async function seedDemoService(
   deps: {
     secret: string;
     now: Date;
+    /** The app's INBOUND_EMAIL_ADDRESS (null: none), so seeded replies carry the app's reply address. */
+    inboundAddress: string | null;
     shoppers: {
       id: string | number;
       firstName: string | null;
@@ -198,8 +200,9 @@ export async function seedDemoService(
     requests++;
     if (!script.reply) continue;
     const replied = new Date(asked.getTime() + (2 + i) * 3_600_000);
-    await replyToRequest({ db, secret: deps.secret, now: replied }, shop, created.id, DEMO_REPLIES[script.locale]);
-    await closeRequest({ db, secret: deps.secret, now: new Date(replied.getTime() + DAY) }, shop, created.id);
+    const { inboundAddress } = deps;
+    await replyToRequest({ db, secret: deps.secret, now: replied, inboundAddress }, shop, created.id, DEMO_REPLIES[script.locale]);
+    await closeRequest({ db, secret: deps.secret, now: new Date(replied.getTime() + DAY), inboundAddress }, shop, created.id);
   }
 
   // NPS surveys go out a few days after each delivery, as the daily job sends them.
