@@ -50,7 +50,9 @@ const OWNERS: Record<string, string[]> = {
   LoyaltyOrder: LOYALTY,
   LoyaltyRedemption: LOYALTY,
   ContactSettings: CONTACT,
-  ContactRequest: CONTACT,
+  // The request-number counter reads the shop's highest number once, to start from it.
+  ContactRequest: [...CONTACT, "app/models/request-numbers.server.ts"],
+  ContactRequestCounter: ["app/models/request-numbers.server.ts"],
   ContactMessage: CONTACT,
   SurveyResponse: CONTACT,
   TrackingViewDay: CONTACT,

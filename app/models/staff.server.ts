@@ -1,6 +1,8 @@
 /** Data access for the shop's staff members who have used the app (names for the inbox). Shop first. */
 import type { Db, Tx } from "../db.server";
 
+import { rawRows } from "./raw-sql.server";
+
 export interface StaffMemberInput {
   userId: string;
   firstName: string;
@@ -78,6 +80,29 @@ export async function getAgentProfile(db: Db, shop: string, userId: string) {
       chatSeenAt: true,
     },
   });
+}
+
+/**
+ * Whether any agent chose available and was seen at or after `seenSince`. Asked after every
+ * shopper's message, so one plain read (docs/decisions/0012) and not a model query.
+ */
+export async function anyAgentAvailable(db: Db, shop: string, seenSince: Date): Promise<boolean> {
+  const rows = await rawRows<{ userId: string }>(
+    db,
+    `SELECT "userId" FROM "StaffMember" WHERE "shop" = {} AND "chatAvailable" = TRUE AND "chatSeenAt" >= {} LIMIT 1`,
+    [shop, seenSince],
+  );
+  return rows.length > 0;
+}
+
+/** Name and photo of the agents among `userIds`, in plain SQL (read on every chat message). */
+export async function agentCardRows(db: Db, shop: string, userIds: string[]) {
+  if (!userIds.length) return [];
+  return rawRows<{ userId: string; firstName: string; displayName: string | null; photoId: string | null }>(
+    db,
+    `SELECT "userId", "firstName", "displayName", "photoId" FROM "StaffMember" WHERE "shop" = {} AND "userId" IN ({*})`,
+    [shop, userIds],
+  );
 }
 
 /** The name and photo of the agents among `userIds` (at most a page of messages' authors). */

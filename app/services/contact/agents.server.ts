@@ -6,7 +6,6 @@
 import sharp, { type Metadata } from "sharp";
 
 import { db as defaultDb, type Db } from "../../db.server";
-import { rawRows } from "../../models/raw-sql.server";
 import {
   AGENT_PHOTO,
   agentShownName,
@@ -19,6 +18,8 @@ import {
   type AgentProblem,
 } from "../../domain/contact/agents";
 import {
+  agentCardRows,
+  anyAgentAvailable,
   clearChatPresence,
   getAgentProfile,
   replaceAgentPhoto,
@@ -40,12 +41,7 @@ export class AgentProfileError extends Error {
  */
 export async function isAnyAgentAvailable(shop: string, now: Date, db: Db = defaultDb()): Promise<boolean> {
   // Asked after every shopper's message: one plain read (docs/decisions/0012), not a model query.
-  const rows = await rawRows<{ userId: string }>(
-    db,
-    `SELECT "userId" FROM "StaffMember" WHERE "shop" = {} AND "chatAvailable" = TRUE AND "chatSeenAt" >= {} LIMIT 1`,
-    [shop, presenceCutoff(now)],
-  );
-  return rows.length > 0;
+  return anyAgentAvailable(db, shop, presenceCutoff(now));
 }
 
 /** Where a photo is served from: the app itself (the storefront loads it from another origin). */
@@ -65,11 +61,7 @@ export async function agentCards(db: Db, shop: string, userIds: Iterable<string>
   const ids = [...new Set(userIds)];
   const cards = new Map<string, AgentCard>();
   if (!ids.length) return cards;
-  const rows = await rawRows<{ userId: string; firstName: string; displayName: string | null; photoId: string | null }>(
-    db,
-    `SELECT "userId", "firstName", "displayName", "photoId" FROM "StaffMember" WHERE "shop" = {} AND "userId" IN ({*})`,
-    [shop, ids],
-  );
+  const rows = await agentCardRows(db, shop, ids);
   for (const m of rows) {
     cards.set(m.userId, { name: agentShownName(m), photoUrl: agentPhotoUrl(m.photoId) });
   }

@@ -16,7 +16,9 @@ import { contactReference } from "../../domain/contact/reference";
 import { searchTextOf } from "../../models/contact.server";
 import { recordEvent } from "../../models/events.server";
 import { findOrdersByName } from "../../models/orders.server";
+import { notificationSubjects } from "../../models/outbox.server";
 import { nextRequestNumber } from "../../models/request-numbers.server";
+import { shopInstallState } from "../../models/shop.server";
 
 import { chatBus, type ChatBus } from "./chat-bus.server";
 import { appendMessage } from "./chat.server";
@@ -72,10 +74,7 @@ async function threadOf(deps: InboundDeps, email: InboundEmail, marks: Recipient
   if (byAddress?.kind === "request") return { requestId: byAddress.requestId };
   const notificationIds = notificationIdsIn(email.threadIds, deps.secret);
   if (notificationIds.length) {
-    const rows = await deps.db.notification.findMany({
-      where: { id: { in: notificationIds }, kind: CONTACT_EMAIL_KIND },
-      select: { id: true, subjectId: true },
-    });
+    const rows = await notificationSubjects(deps.db, notificationIds, CONTACT_EMAIL_KIND);
     const first = notificationIds.map((id) => rows.find((r) => r.id === id)).find(Boolean);
     if (first) return { requestId: first.subjectId };
   }
@@ -109,18 +108,20 @@ export async function receiveInboundEmail(deps: InboundDeps, email: InboundEmail
 
   const shopMark = marks.find((m) => m.kind === "shop");
   if (shopMark?.kind !== "shop") throw new InboundEmailError("The email is addressed to no request or shop.", 406);
-  const shop = await deps.db.shop.findUnique({ where: { domain: shopMark.shop }, select: { domain: true } });
-  if (!shop) throw new InboundEmailError(NO_MATCH, 406);
+  // A shop that uninstalled keeps its row but takes no new requests.
+  const installed = await shopInstallState(deps.db, shopMark.shop);
+  if (!installed || installed.uninstalledAt) throw new InboundEmailError(NO_MATCH, 406);
+  const shop = shopMark.shop;
   if (clientId) {
     const earlier = await deps.db.contactMessage.findFirst({
-      where: { shop: shop.domain, clientId },
+      where: { shop, clientId },
       select: { requestId: true },
     });
     if (earlier) return { requestId: earlier.requestId, created: false, duplicate: true };
   }
   if (!body) throw new InboundEmailError("The email has no text.", 406);
-  const requestId = await startEmailRequest(deps, shop.domain, { email, sender, body, clientId });
-  await acknowledgeRequest({ db: deps.db, secret: deps.secret, now: deps.now }, shop.domain, requestId);
+  const requestId = await startEmailRequest(deps, shop, { email, sender, body, clientId });
+  await acknowledgeRequest({ db: deps.db, secret: deps.secret, now: deps.now }, shop, requestId);
   return { requestId, created: true, duplicate: false };
 }
 
