@@ -487,32 +487,23 @@ export default function TrackingSettingsPage() {
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
-                    <TextField
-                      label={t("trackingSettings.unfulfilled")}
-                      type="number"
-                      value={
-                        settings.delays.unfulfilledAfterBusinessDays === null
-                          ? ""
-                          : String(settings.delays.unfulfilledAfterBusinessDays)
-                      }
-                      onChange={(v) => update("delays", { unfulfilledAfterBusinessDays: v === "" ? null : int(v) })}
-                      autoComplete="off"
-                      helpText={t("trackingSettings.ruleOff")}
-                      error={problemAt("delays.unfulfilledAfterBusinessDays")}
-                    />
-                    <TextField
-                      label={t("trackingSettings.noScan")}
-                      type="number"
-                      value={
-                        settings.delays.noScanForBusinessDays === null
-                          ? ""
-                          : String(settings.delays.noScanForBusinessDays)
-                      }
-                      onChange={(v) => update("delays", { noScanForBusinessDays: v === "" ? null : int(v) })}
-                      autoComplete="off"
-                      helpText={t("trackingSettings.ruleOff")}
-                      error={problemAt("delays.noScanForBusinessDays")}
-                    />
+                    {(
+                      [
+                        ["unfulfilledAfterBusinessDays", t("trackingSettings.unfulfilled")],
+                        ["noScanForBusinessDays", t("trackingSettings.noScan")],
+                      ] as const
+                    ).map(([rule, label]) => (
+                      <TextField
+                        key={rule}
+                        label={label}
+                        type="number"
+                        value={settings.delays[rule] === null ? "" : String(settings.delays[rule])}
+                        onChange={(v) => update("delays", { [rule]: v === "" ? null : int(v) })}
+                        autoComplete="off"
+                        helpText={t("trackingSettings.ruleOff")}
+                        error={problemAt(`delays.${rule}`)}
+                      />
+                    ))}
                   </FormLayout.Group>
                   <Checkbox
                     label={t("trackingSettings.pastEstimate")}

@@ -5,8 +5,8 @@ import type { Db } from "../../app/db.server";
 import { presetPeriod } from "../../app/domain/dashboard/presets";
 import { localDate } from "../../app/domain/tracking/calendar";
 
-import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
-import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { chromiumAvailable, newPage, screenshotPath } from "./browser";
+import { startAdminDemo, startTestDemo } from "./demo";
 
 // The dashboard's period in the admin frame: Polaris's date picker with ready-made periods, counted
 // in the shop's calendar (its today, not the browser's), opening the dashboard for the days chosen.
@@ -15,17 +15,12 @@ describe.skipIf(!chromiumAvailable())("dashboard period picker, in the admin fra
   let browser: Browser;
   let db: Db;
 
+  let stop: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    demo = await startTestDemo(20);
-    db = openDb(demo.databaseUrl);
-    await waitForInboxDrained(db);
-    browser = await launchBrowser();
+    ({ demo, db, browser, stop } = await startAdminDemo(20));
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await demo?.stop();
-  });
+  afterAll(() => stop?.());
 
   it("opens the last 7 days of the shop's calendar, and last year", async () => {
     const shop = await db.shop.findUniqueOrThrow({ where: { domain: demo.shop } });

@@ -7,6 +7,8 @@ import { startDemo, type DemoOptions } from "../../sandbox/demo";
 import { createDb, type Db } from "../../app/db.server";
 import { countUnfinishedEvents } from "../../app/models/webhook-inbox.server";
 
+import { launchBrowser } from "./browser";
+
 /** A port nothing listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,4 +65,31 @@ export async function waitForInboxDrained(db: Db, timeoutMs = 120_000) {
 
 export function openDb(url: string): Db {
   return createDb(url);
+}
+
+/**
+ * What an admin end-to-end file starts before its tests: the demo with its seed's webhooks
+ * processed, its database and Chromium. `stop` closes them again (in a file's afterAll); if the
+ * start fails half-way, what was started is closed before the error is thrown.
+ */
+export async function startAdminDemo(
+  orders?: number,
+  options: { more?: Parameters<typeof startTestDemo>[1]; drainTimeoutMs?: number } = {},
+) {
+  const demo = await startTestDemo(orders, options.more);
+  const db = openDb(demo.databaseUrl);
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  const stop = async () => {
+    await browser?.close();
+    await db.$disconnect();
+    await demo.stop();
+  };
+  try {
+    await waitForInboxDrained(db, options.drainTimeoutMs);
+    browser = await launchBrowser();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { demo, db, browser, stop };
 }

@@ -3,8 +3,8 @@ import type { Browser, FrameLocator, Page } from "playwright-core";
 
 import type { Db } from "../../app/db.server";
 
-import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
-import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { chromiumAvailable, newPage, screenshotPath } from "./browser";
+import { startAdminDemo, startTestDemo } from "./demo";
 
 interface KlaviyoReceived {
   demoKey: string;
@@ -24,17 +24,12 @@ describe.skipIf(!chromiumAvailable())("Klaviyo, in the admin frame and the sandb
   let browser: Browser;
   let db: Db;
 
+  let stop: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    demo = await startTestDemo(20);
-    db = openDb(demo.databaseUrl);
-    await waitForInboxDrained(db);
-    browser = await launchBrowser();
+    ({ demo, db, browser, stop } = await startAdminDemo(20));
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await demo?.stop();
-  });
+  afterAll(() => stop?.());
 
   const klaviyo = async () => (await (await fetch(`${demo.sandboxUrl}/control/api/klaviyo`)).json()) as KlaviyoReceived;
   const control = async (scenario: string, body: object) => {

@@ -6,8 +6,8 @@ import type { Browser } from "playwright-core";
 import type { Db } from "../../app/db.server";
 import { signProxyQuery } from "../../sandbox/app-proxy";
 
-import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
-import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { chromiumAvailable, newPage, screenshotPath } from "./browser";
+import { startAdminDemo, startTestDemo, waitForInboxDrained } from "./demo";
 
 // The product as a merchant and a shopper meet it: the sandbox admin with the app embedded, the
 // storefront with the theme blocks, and an order placed in "Shopify" reaching the app.
@@ -16,17 +16,12 @@ describe.skipIf(!chromiumAvailable())("the demo, end to end in Chromium", () => 
   let browser: Browser;
   let db: Db;
 
+  let stop: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    demo = await startTestDemo();
-    db = openDb(demo.databaseUrl);
-    await waitForInboxDrained(db);
-    browser = await launchBrowser();
+    ({ demo, db, browser, stop } = await startAdminDemo());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await demo?.stop();
-  });
+  afterAll(() => stop?.());
 
   it("opens the admin frame and shows the Sync page with the demo shop's data", async () => {
     const page = await newPage(browser);

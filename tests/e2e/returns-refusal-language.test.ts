@@ -3,8 +3,8 @@ import type { Browser } from "playwright-core";
 
 import type { Db } from "../../app/db.server";
 
-import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
-import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { chromiumAvailable, newPage, screenshotPath } from "./browser";
+import { startAdminDemo, startTestDemo } from "./demo";
 
 // A return's step refused while the merchant looked at it (someone declined it meanwhile): the
 // return's page says why in the admin's language, not in the English the service wrote for logs.
@@ -13,17 +13,12 @@ describe.skipIf(!chromiumAvailable())("a refused return step, in the admin's lan
   let browser: Browser;
   let db: Db;
 
+  let stop: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    demo = await startTestDemo(10);
-    db = openDb(demo.databaseUrl);
-    await waitForInboxDrained(db);
-    browser = await launchBrowser();
+    ({ demo, db, browser, stop } = await startAdminDemo(10));
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await demo?.stop();
-  });
+  afterAll(() => stop?.());
 
   it("shows a status refusal in Japanese on the return's page", async () => {
     const order = await db.order.findFirstOrThrow({ where: { shop: demo.shop, email: { not: null } } });
