@@ -81,6 +81,8 @@ const OWNERS: Record<string, string[]> = {
   SmsSettings: ["app/models/sms.server.ts"],
   SmsOptOut: ["app/models/sms.server.ts"],
   SmsMessage: ["app/models/sms.server.ts"],
+  // Customer metafields to write (docs/decisions/0044)
+  MemberMetafieldSync: ["app/models/metafield-sync.server.ts"],
   // Infrastructure
   RateLimitCounter: ["app/services/rate-limit.server.ts"],
   ScheduledTask: ["app/jobs/scheduler.server.ts"],

@@ -62,7 +62,7 @@ export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput
   );
   if (inserted !== 1) return false;
   await tx.eventDelivery.createMany({
-    data: (await destinationsOf(tx, input.shop, input.type, input.customer?.id ?? null)).map((destination) => ({
+    data: (await destinationsOf(tx, input.shop, input.type)).map((destination) => ({
       shop: input.shop,
       eventId: id,
       destination,
@@ -87,27 +87,16 @@ export async function recordedTypes(
   return new Set(rows.map((row) => row.type));
 }
 
-/** Klaviyo gets a delivery only for the types the shop chose to send it, read in the event's transaction. */
-async function destinationsOf(
-  tx: Tx,
-  shop: string,
-  type: EventType,
-  customerShopifyId: string | null,
-): Promise<EventDestination[]> {
+/**
+ * Klaviyo gets a delivery only for the types the shop chose to send it, read in the event's
+ * transaction. Customer metafields get none: they follow the member's own changes, event or not
+ * (models/metafield-sync.server.ts); "metafields" rows recorded before that are still delivered.
+ */
+async function destinationsOf(tx: Tx, shop: string, type: EventType): Promise<EventDestination[]> {
   const wanted = await klaviyoWants(tx, shop, type);
   const texted = await smsWants(tx, shop, type);
-  const metafields = customerShopifyId !== null && METAFIELD_EVENT_TYPES.has(type);
-  return EVENT_DESTINATIONS.filter(
-    (d) => (d !== "klaviyo" || wanted) && (d !== "sms" || texted) && (d !== "metafields" || metafields),
-  );
+  return EVENT_DESTINATIONS.filter((d) => d !== "metafields" && (d !== "klaviyo" || wanted) && (d !== "sms" || texted));
 }
-
-/** The events after which a customer's points balance, tier or lifetime points may have changed. */
-export const METAFIELD_EVENT_TYPES: ReadonlySet<EventType> = new Set([
-  "loyalty.points_earned",
-  "loyalty.reward_redeemed",
-  "loyalty.tier_changed",
-]);
 
 function params(tx: Tx, count: number): string {
   return Array.from({ length: count }, (_, i) => (isSqliteTx(tx) ? "?" : `$${i + 1}`)).join(", ");

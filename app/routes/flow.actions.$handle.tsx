@@ -25,7 +25,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   return new Response(JSON.stringify(answer.body), {
     status: answer.status,
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...answer.headers },
   });
 }
 

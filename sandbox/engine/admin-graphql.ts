@@ -42,6 +42,7 @@ import {
   loadAppMetafieldDefinitions,
   setCustomerMetafields,
   UnmodelledMetafield,
+  deleteCustomerMetafields,
   type MetafieldDefinition,
 } from "./customer-metafields";
 import { customerPayload } from "./payloads";
@@ -1723,6 +1724,14 @@ const Mutation: R = {
     (metafields as Any[]).some((m) => String(m.ownerId).startsWith("gid://shopify/Customer/"))
       ? setCustomerMetafieldsIn(ctx, metafields)
       : setAppMetafields(ctx, metafields),
+  metafieldsDelete: (_s, { metafields }, ctx) => {
+    if ((metafields as Any[]).some((m) => !String(m.ownerId).startsWith("gid://shopify/Customer/")))
+      throw new NotImplementedError("metafieldsDelete for owners other than customers");
+    return deleteCustomerMetafields({
+      identifiers: metafields,
+      customerOf: (ownerId) => ctx.engine.state.customer(ctx.shop, ownerId),
+    });
+  },
   tagsAdd: (_s, { id, tags }, ctx) => changeTags(ctx, id, tags, true),
   tagsRemove: (_s, { id, tags }, ctx) => changeTags(ctx, id, tags, false),
   flowTriggerReceive: (_s, { handle, payload, body }, ctx) => {

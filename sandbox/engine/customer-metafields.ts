@@ -167,6 +167,25 @@ export function setCustomerMetafields(input: {
   return { metafields: written, userErrors: [] };
 }
 
+/**
+ * metafieldsDelete on customers: each identifier (owner, namespace, key) removes that metafield;
+ * one that does not exist still succeeds, answered with null in its place, as Shopify answers.
+ */
+export function deleteCustomerMetafields(input: {
+  identifiers: { ownerId?: unknown; namespace?: unknown; key?: unknown }[];
+  customerOf: (ownerId: unknown) => (Customer & { metafields?: CustomerMetafield[] }) | undefined;
+}) {
+  const deletedMetafields = input.identifiers.map((m) => {
+    const customer = input.customerOf(m.ownerId);
+    const namespace = m.namespace === "$app" ? APP_NAMESPACE : String(m.namespace);
+    const at = customer?.metafields?.findIndex((x) => x.namespace === namespace && x.key === String(m.key)) ?? -1;
+    if (!customer || at < 0) return null;
+    customer.metafields!.splice(at, 1);
+    return { ownerId: String(m.ownerId), namespace: String(m.namespace), key: String(m.key) };
+  });
+  return { deletedMetafields, userErrors: [] };
+}
+
 /** A customer's metafield by namespace ("$app" for the app's own) and key. */
 export function customerMetafield(
   customer: Customer & { metafields?: CustomerMetafield[] },

@@ -31,9 +31,9 @@ export const isEventType = (value: string): value is EventType =>
 
 /**
  * Where events go. Every event is offered to every destination (a destination may skip one),
- * except Klaviyo, which gets only the types a shop chose to send it (docs/decisions/0043), customer
- * metafields, which get the loyalty events of a Shopify customer, and SMS, which gets the shipment
- * and return events a shop chose to text (docs/decisions/0044).
+ * except Klaviyo, which gets only the types a shop chose to send it (docs/decisions/0043), and SMS,
+ * which gets the shipment and return events a shop chose to text (docs/decisions/0044). "metafields"
+ * is kept for deliveries recorded before customer metafields followed the member's every change.
  */
 export const EVENT_DESTINATIONS = ["flow", "klaviyo", "metafields", "sms"] as const;
 export type EventDestination = (typeof EVENT_DESTINATIONS)[number];

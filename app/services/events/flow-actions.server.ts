@@ -2,8 +2,11 @@
  * Shopify Flow's actions on Aftercare (domain/events/flow.ts, FLOW_ACTIONS): a workflow's step
  * POSTs a JSON body signed with the app's secret (X-Shopify-Hmac-Sha256, base64 HMAC-SHA256 of
  * the raw body). The signature is checked before anything is read; the step's action_run_id keys
- * what it books, so Flow retrying a step does it once. Bad input answers 4xx with a message
- * (Flow fails the step and does not retry); a failure on our side answers 5xx (Flow retries).
+ * what it books, so Flow retrying a step does it once. Answers as Shopify's action endpoint
+ * contract reads (docs/decisions/0044, "Flow action answers"): 200 only for success; bad input a
+ * 4xx other than 429 (Flow fails the step, no retry), with a JSON `{ message }` for the run log;
+ * Shopify throttling us a 429 with Retry-After (Flow waits and resends); a failure on our side or
+ * Shopify's a 5xx (Flow resends at increasing intervals). Never a 202 or another 2xx.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 
@@ -11,7 +14,7 @@ import type { Db } from "../../db.server";
 import { FLOW_ACTIONS } from "../../domain/events/flow";
 import { gid } from "../../domain/shared/shopify-ids";
 import { shopInstallState } from "../../models/shop.server";
-import { ShopifyUserError, type AdminClient } from "../../shopify/admin.server";
+import { ShopifyApiError, ShopifyUserError, type AdminClient } from "../../shopify/admin.server";
 import { adjustPoints } from "../loyalty/admin.server";
 import { findMemberByCustomer } from "../loyalty/members.server";
 import { LoyaltyError } from "../loyalty/redemption.server";
@@ -32,9 +35,14 @@ export interface FlowActionDeps {
 export interface FlowActionAnswer {
   status: number;
   body: { message: string };
+  /** Retry-After (seconds) on a 429: Flow sends the step again after that wait. */
+  headers?: Record<string, string>;
 }
 
 const answer = (status: number, message: string): FlowActionAnswer => ({ status, body: { message } });
+
+/** Seconds Flow is asked to wait when Shopify throttled the change the step makes. */
+export const FLOW_THROTTLED_RETRY_AFTER_S = 10;
 
 export function verifyFlowSignature(rawBody: string, header: string | null, secret: string): boolean {
   if (!header) return false;
@@ -81,7 +89,18 @@ export async function runFlowAction(
       return answer(error.status >= 500 ? 502 : 422, error.message);
     // Shopify refusing the change (userErrors) will not get better by Flow retrying it.
     if (error instanceof ShopifyUserError) return answer(422, `Shopify refused it: ${error.message}`);
-    throw error;
+    // Shopify throttled us past our own retries: a 429 with Retry-After, which Flow waits out.
+    if (error instanceof ShopifyApiError && error.codes.includes("THROTTLED"))
+      return {
+        ...answer(429, "Shopify is busy; Flow will run this step again shortly."),
+        headers: { "Retry-After": String(FLOW_THROTTLED_RETRY_AFTER_S) },
+      };
+    // Shopify unreachable or failing: a 5xx, which Flow resends at increasing intervals.
+    if (error instanceof ShopifyApiError)
+      return answer(502, "Shopify did not answer Aftercare; Flow will run this step again.");
+    // Anything else is ours: a 5xx with a message for the run log, never our internals.
+    console.error(`Flow action ${handle} on ${shop} failed:`, error);
+    return answer(500, "Aftercare could not finish this step; Flow will run it again.");
   }
 }
 

@@ -9,9 +9,10 @@ import {
   pruneDeliveredEvents,
   redactCustomerEvents,
 } from "../../models/events.server";
+import { deleteShopMetafieldSyncs } from "../../models/metafield-sync.server";
 import { deleteShopSms, exportSmsMessages, redactSmsMessages } from "../../models/sms.server";
 import { adminClient } from "../../shopify/admin.server";
-import { customerMetafieldsDestination } from "../loyalty/metafields.server";
+import { customerMetafieldsDestination, syncCustomerMetafields } from "../loyalty/metafields.server";
 import { smsDestination } from "../sms/destination.server";
 import { twilioSender } from "../sms/twilio.server";
 import { registerPersonalDataArea } from "../compliance.server";
@@ -62,11 +63,18 @@ export function registerEvents() {
         destinations: [
           flowThroughOfflineSession,
           klaviyoDestination({ db, api: klaviyoApi(env().KLAVIYO_API_URL) }),
-          customerMetafieldsDestination({ db, adminFor: offlineAdmin }),
+          customerMetafieldsDestination({ db }),
           smsDestination({ db, sender: configuredTwilio(), secret: env().SHOPIFY_API_SECRET }),
         ],
         now,
       }),
+  });
+  // Customer metafields of the members changed since the last run: a few seconds behind at most.
+  registerPeriodicTask({
+    name: "metafields.sync",
+    everyMs: 2_000,
+    leaseMs: 5 * 60_000,
+    run: ({ db, now }) => syncCustomerMetafields({ db, adminFor: offlineAdmin, now }),
   });
   // Delivered events are kept 30 days for the Sync page and support, then pruned in batches.
   registerPeriodicTask({
@@ -80,6 +88,13 @@ export function registerEvents() {
     exportCustomer: (db, shop, subject) => exportSmsMessages(db, shop, subject.orderShopifyIds),
     redactCustomer: (db, shop, subject) => redactSmsMessages(db, shop, subject.orderShopifyIds),
     deleteShop: (db, shop) => deleteShopSms(db, shop),
+  });
+  registerPersonalDataArea({
+    name: "metafields",
+    // Only member ids and figures Shopify holds anyway; the member's own area exports and redacts.
+    exportCustomer: async () => undefined,
+    redactCustomer: async () => {},
+    deleteShop: (db, shop) => deleteShopMetafieldSyncs(db, shop),
   });
   registerPersonalDataArea({
     name: "events",

@@ -10,6 +10,7 @@ import type { LoyaltyOrder } from "@prisma/client";
 import type { Db } from "../../db.server";
 import { toMinor } from "../../domain/shared/money";
 import { findAccountByEmail, findCustomerRedaction } from "../../models/customers.server";
+import { markMetafieldsDue } from "../../models/metafield-sync.server";
 import { findOrderCancellation, refundsWithLineSubtotals } from "../../models/orders.server";
 import { rawRows } from "../../models/raw-sql.server";
 import { gid, gidOf } from "../../domain/shared/shopify-ids";
@@ -291,6 +292,8 @@ async function takeOverGuest(
       where: { id: guest.id, shop, key: emailKey(email!) },
       data: { key: customerKey(customerGid), customerShopifyId: customerGid },
     });
+    // The guest's points are now the customer's: they reach the customer's metafields.
+    if (moved.count === 1) await markMetafieldsDue(db, shop, guest.id, now);
     return moved.count === 1
       ? guest.id
       : ((await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key: customerKey(customerGid) } } }))?.id ??

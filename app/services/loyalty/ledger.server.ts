@@ -8,6 +8,7 @@
  */
 import type { Db, Tx } from "../../db.server";
 import { recordEvent } from "../../models/events.server";
+import { markMetafieldsDue } from "../../models/metafield-sync.server";
 import { rawRows } from "../../models/raw-sql.server";
 
 export type EntryKind =
@@ -158,6 +159,9 @@ export async function postEntry(
         },
       });
       if (applied.count !== 1) throw new Overdraw();
+      // Every change of balance (and so of lifetime points) reaches the customer's metafields,
+      // whether or not it announces an event: refund reversals, expiry, deductions, redemptions.
+      if (points !== 0) await markMetafieldsDue(tx, shop, memberId, now);
       if (points > 0 && EARNING.has(entry.kind)) await pointsEarnedEvent(tx, shop, memberId, entry, points, now);
       if (options.alongside) await options.alongside(tx, points);
       return { status: "posted", points, entryId: created.id } as const;

@@ -1,5 +1,6 @@
 import type { Db } from "../../db.server";
 import { recordEvent } from "../../models/events.server";
+import { markMetafieldsDue } from "../../models/metafield-sync.server";
 import { sql, type Sql } from "../../models/raw-sql.server";
 import { DAY_MS, spendOfOrders, TIER_WINDOW_DAYS, tierFor } from "../../domain/loyalty/points";
 import type { LoyaltySettings } from "../../domain/loyalty/settings";
@@ -94,6 +95,7 @@ export async function setSpendAndTier(
       data: { spend12mMinor, tierKey },
     });
     if (count !== 1 || member.tierKey === tierKey) return;
+    await markMetafieldsDue(tx, shop, memberId, now);
     await recordEvent(tx, {
       shop,
       type: "loyalty.tier_changed",

@@ -1,6 +1,8 @@
 import { operation } from "../admin.server";
 
 import type {
+  CustomerMetafieldsDeleteMutation,
+  CustomerMetafieldsDeleteMutationVariables,
   CustomerMetafieldsSetMutation,
   CustomerMetafieldsSetMutationVariables,
   CustomerTagsAddMutation,
@@ -47,6 +49,19 @@ export const CustomerMetafieldsSet = operation<
     metafieldsSet(metafields: $metafields) {
       metafields { id namespace key }
       userErrors { field message code }
+    }
+  }
+`);
+
+/** A member with no tier: the customer's tier metafield is removed (a text metafield cannot be empty). */
+export const CustomerMetafieldsDelete = operation<
+  CustomerMetafieldsDeleteMutation,
+  CustomerMetafieldsDeleteMutationVariables
+>(`#graphql
+  mutation CustomerMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+    metafieldsDelete(metafields: $metafields) {
+      deletedMetafields { ownerId namespace key }
+      userErrors { field message }
     }
   }
 `);

@@ -750,6 +750,12 @@ export type FulfillmentStatus =
   | 'PENDING'
   | 'SUCCESS';
 
+export type MetafieldIdentifierInput = {
+  key: string;
+  namespace: string;
+  ownerId: string;
+};
+
 export type MetafieldsSetInput = {
   compareDigest?: string | null | undefined;
   key: string;
@@ -1063,6 +1069,13 @@ export type CurrentAppInstallationQueryVariables = Exact<{ [key: string]: never;
 
 
 export type CurrentAppInstallationQuery = { currentAppInstallation: { id: string } };
+
+export type CustomerMetafieldsDeleteMutationVariables = Exact<{
+  metafields: Array<MetafieldIdentifierInput> | MetafieldIdentifierInput;
+}>;
+
+
+export type CustomerMetafieldsDeleteMutation = { metafieldsDelete: { deletedMetafields: Array<{ ownerId: string, namespace: string, key: string } | null> | null, userErrors: Array<{ field: Array<string> | null, message: string }> } | null };
 
 export type CustomerMetafieldsSetMutationVariables = Exact<{
   metafields: Array<MetafieldsSetInput> | MetafieldsSetInput;
