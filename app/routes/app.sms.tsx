@@ -22,7 +22,7 @@ import {
 } from "../domain/sms/templates";
 import { eventLabel } from "../components/event-labels";
 import type { AdminMessageKey } from "../locales/admin";
-import { useT } from "../locales/admin/use-admin-language";
+import { useAdminFormat, useT } from "../locales/admin/use-admin-language";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -138,6 +138,7 @@ function MessageEditor(props: {
   rtl: boolean;
 }) {
   const t = useT();
+  const format = useAdminFormat();
   // The length as the shopper's phone will count it, with example values (a real tracking link).
   const length = useMemo(() => countSegments(renderSms(props.template, EXAMPLE_VARIABLES)), [props.template]);
   return (
@@ -154,7 +155,7 @@ function MessageEditor(props: {
           autoComplete="off"
           helpText={t(length.encoding === "GSM-7" ? "sms.lengthGsm" : "sms.lengthUnicode", {
             units: length.units,
-            segments: length.segments,
+            segments: format.count("sms.segments", length.segments),
             remaining: length.remaining,
           })}
         />

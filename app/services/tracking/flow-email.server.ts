@@ -5,14 +5,10 @@
  * retrying the step sends once, and it does not count as the automatic email for that milestone.
  */
 import type { Db } from "../../db.server";
-import { templateFor } from "../../domain/tracking/email-templates";
 import { progressNotification } from "../../domain/tracking/notify";
-import { languageFor, type NotifiedMilestone } from "../../domain/tracking/settings";
-import { customerFirstName } from "../../models/customers.server";
-import { enqueueNotification } from "../../models/outbox.server";
-import { unsubscribeUrl } from "../unsubscribe.server";
+import type { NotifiedMilestone } from "../../domain/tracking/settings";
 
-import { emailVariables, NOTIFICATION_KIND, renderTrackingEmail } from "./notifications.server";
+import { enqueueTrackingEmail } from "./notifications.server";
 import { assembleTracking, type ShipmentState } from "./shipments.server";
 
 export type FlowTrackingEmailOutcome =
@@ -43,40 +39,9 @@ export async function sendTrackingEmailForFlow(
   const shipment = [...state.shipments].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0];
   const milestone = shipment ? milestoneToReport(shipment) : null;
   if (!shipment || !milestone) return { ok: false, problem: "no_shipment" };
-  const language = languageFor(order.customerLocale, state.settings.notifications.defaultLanguage);
-  const firstName = await customerFirstName(db, shop, order.customerShopifyId);
-  const rendered = await renderTrackingEmail({
-    template: templateFor(state.settings, language, milestone),
-    variables: emailVariables(state, shipment, { language, firstName, secret: deps.secret, now: deps.now }),
-    settings: state.settings,
-    shopName: state.profile.name,
-    language,
-    unsubscribeUrl: unsubscribeUrl({
-      shop,
-      email: order.email,
-      kind: NOTIFICATION_KIND,
-      secret: deps.secret,
-      now: deps.now,
-    }),
-  });
-  const { created } = await enqueueNotification(
-    db,
-    {
-      shop,
-      kind: NOTIFICATION_KIND,
-      subjectId: `flow:${input.runId}`.slice(0, 191),
-      milestone,
-      recipient: order.email,
-      locale: language,
-      subject: rendered.subject,
-      bodyHtml: rendered.html,
-      bodyText: rendered.text,
-      fromName: state.profile.name,
-      replyTo: state.settings.notifications.replyTo || state.settings.contact.email || state.profile.email,
-      orderShopifyId: order.shopifyId,
-      customerShopifyId: order.customerShopifyId,
-    },
-    deps.now,
-  );
+  // Keyed by the run, not the milestone's own key: a retried step sends once, and it never stands
+  // in for the automatic email of that milestone.
+  const subjectId = `flow:${input.runId}`.slice(0, 191);
+  const { created } = await enqueueTrackingEmail(db, state, shipment, { subjectId, milestone }, deps);
   return { ok: true, milestone, created };
 }
