@@ -21,6 +21,7 @@ import {
 import { keyset, pageOf, type PageRequest } from "../utils/paging.server";
 
 import { klaviyoWants } from "./klaviyo.server";
+import { rawExecute, rawRows } from "./raw-sql.server";
 import { smsWants } from "./sms.server";
 
 export interface EventInput<T extends EventType> {
@@ -61,14 +62,24 @@ export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput
     timeValue(tx, new Date()),
   );
   if (inserted !== 1) return false;
-  await tx.eventDelivery.createMany({
-    data: (await destinationsOf(tx, input.shop, input.type)).map((destination) => ({
-      shop: input.shop,
-      eventId: id,
+  // One plain INSERT for the event's deliveries: a model createMany is compiled on every call, and
+  // this runs for every event a webhook records (docs/decisions/0030).
+  const destinations = await destinationsOf(tx, input.shop, input.type);
+  if (destinations.length === 0) return true;
+  const row = `(${Array.from({ length: 6 }, () => "{}").join(", ")})`;
+  await rawExecute(
+    tx as Db,
+    `INSERT INTO "EventDelivery" ("id", "shop", "eventId", "destination", "nextAttemptAt", "createdAt")
+     VALUES ${destinations.map(() => row).join(", ")}`,
+    destinations.flatMap((destination) => [
+      randomUUID(),
+      input.shop,
+      id,
       destination,
-      nextAttemptAt: input.occurredAt,
-    })),
-  });
+      input.occurredAt,
+      new Date(),
+    ]),
+  );
   return true;
 }
 
@@ -83,7 +94,11 @@ export async function recordedTypes(
   types: ReadonlyArray<EventType>,
 ): Promise<Set<string>> {
   if (types.length === 0) return new Set();
-  const rows = await db.appEvent.findMany({ where: { shop, type: { in: [...types] }, key }, select: { type: true } });
+  const rows = await rawRows<{ type: string }>(
+    db,
+    `SELECT "type" FROM "AppEvent" WHERE "shop" = {} AND "key" = {} AND "type" IN ({*})`,
+    [shop, key, [...types]],
+  );
   return new Set(rows.map((row) => row.type));
 }
 

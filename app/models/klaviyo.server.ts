@@ -6,6 +6,8 @@
 import type { Db, Tx } from "../db.server";
 import { isEventType, type EventType } from "../domain/events/catalog";
 
+import { rawRows } from "./raw-sql.server";
+
 export interface KlaviyoConnectionRow {
   shop: string;
   apiKeySealed: string;
@@ -67,7 +69,10 @@ export async function deleteKlaviyoConnection(db: Db, shop: string) {
  * transaction, so a delivery row is written only for a chosen type).
  */
 export async function klaviyoWants(tx: Db | Tx, shop: string, type: EventType): Promise<boolean> {
-  const row = await tx.klaviyoConnection.findUnique({ where: { shop }, select: { events: true } });
+  // Asked in the transaction of every event a webhook records: plain SQL (docs/decisions/0012).
+  const [row] = await rawRows<{ events: string }>(tx as Db, `SELECT "events" FROM "KlaviyoConnection" WHERE "shop" = {}`, [
+    shop,
+  ]);
   return row ? eventList(row.events).includes(type) : false;
 }
 

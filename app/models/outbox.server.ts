@@ -7,7 +7,7 @@
 import type { Db } from "../db.server";
 import { keyset, pageOf, type PageRequest } from "../utils/paging.server";
 
-import { sql, type Sql } from "./raw-sql.server";
+import { rawRows, sql, type Sql } from "./raw-sql.server";
 
 export type NotificationStatus = "pending" | "sending" | "sent" | "retrying" | "failed" | "suppressed" | "skipped";
 
@@ -229,7 +229,12 @@ export async function suppressEmail(db: Db, shop: string, email: string, kind: s
 
 /** The milestones already in the outbox for one subject (a shipment, a return …) of a kind. */
 export async function notifiedMilestones(db: Db, shop: string, kind: string, subjectId: string): Promise<string[]> {
-  const sent = await db.notification.findMany({ where: { shop, kind, subjectId }, select: { milestone: true } });
+  // Read at every shipment refresh: plain SQL, no model query to compile (docs/decisions/0012).
+  const sent = await rawRows<{ milestone: string }>(
+    db,
+    `SELECT "milestone" FROM "Notification" WHERE "shop" = {} AND "kind" = {} AND "subjectId" = {}`,
+    [shop, kind, subjectId],
+  );
   return sent.map((n) => n.milestone);
 }
 

@@ -8,6 +8,8 @@ import { createHash } from "node:crypto";
 import type { Db, Tx } from "../db.server";
 import { isSmsMessageType, smsSettingsSchema, type SmsSettings } from "../domain/sms/templates";
 
+import { rawRows } from "./raw-sql.server";
+
 export const phoneHash = (e164: string) => createHash("sha256").update(e164).digest("hex");
 
 export async function loadSmsSettings(db: Db, shop: string): Promise<SmsSettings> {
@@ -155,7 +157,10 @@ export function orderForSms(db: Db, shop: string, orderShopifyId: string) {
 /** Whether the shop texts this event type (read in the event's transaction: a delivery row or not). */
 export async function smsWants(tx: Db | Tx, shop: string, type: string): Promise<boolean> {
   if (!isSmsMessageType(type)) return false;
-  const row = await tx.smsSettings.findUnique({ where: { shop }, select: { settings: true } });
+  // Asked in the transaction of every shipment and return event: plain SQL (docs/decisions/0012).
+  const [row] = await rawRows<{ settings: string }>(tx as Db, `SELECT "settings" FROM "SmsSettings" WHERE "shop" = {}`, [
+    shop,
+  ]);
   if (!row) return false;
   const settings = smsSettingsSchema.safeParse(JSON.parse(row.settings));
   return settings.success && settings.data.enabled && settings.data.messages[type] === true;

@@ -1,7 +1,9 @@
+import type { LoyaltyMember } from "@prisma/client";
+
 import type { Db } from "../../db.server";
 import { recordEvent } from "../../models/events.server";
 import { markMetafieldsDue } from "../../models/metafield-sync.server";
-import { sql, type Sql } from "../../models/raw-sql.server";
+import { rawRows, sql, type Sql } from "../../models/raw-sql.server";
 import { DAY_MS, spendOfOrders, TIER_WINDOW_DAYS, tierFor } from "../../domain/loyalty/points";
 import type { LoyaltySettings } from "../../domain/loyalty/settings";
 
@@ -14,7 +16,11 @@ async function upsertMember(
   key: string,
   data: { customerShopifyId?: string | null; email?: string | null },
 ) {
-  const found = await db.loyaltyMember.findUnique({ where: { shop_key: { shop, key } } });
+  // Read for every paid order: plain SQL, no model query to compile (docs/decisions/0012).
+  const [found] = await rawRows<LoyaltyMember>(db, `SELECT * FROM "LoyaltyMember" WHERE "shop" = {} AND "key" = {}`, [
+    shop,
+    key,
+  ]);
   if (found) {
     if (data.email && found.email !== data.email && !found.redactedAt) {
       return db.loyaltyMember.update({ where: { id: found.id }, data: { email: data.email } });
