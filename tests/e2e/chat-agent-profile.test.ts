@@ -5,8 +5,8 @@ import type { Browser } from "playwright-core";
 import type { Db } from "../../app/db.server";
 import { isAnyAgentAvailable } from "../../app/services/contact/agents.server";
 
-import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
-import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { chromiumAvailable, newPage, screenshotPath } from "./browser";
+import { startAdminDemo, startTestDemo } from "./demo";
 
 // An agent in the inbox (decision 0042), in the production build inside the admin frame: sets
 // themselves available (which counts only while the inbox is open), names themselves and uploads
@@ -17,17 +17,12 @@ describe.skipIf(!chromiumAvailable())("an agent's presence and profile in the in
   let browser: Browser;
   let db: Db;
 
+  let stop: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    demo = await startTestDemo(10);
-    db = openDb(demo.databaseUrl);
-    await waitForInboxDrained(db, 300_000);
-    browser = await launchBrowser();
+    ({ demo, db, browser, stop } = await startAdminDemo(10, { drainTimeoutMs: 300_000 }));
   }, 480_000);
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await demo?.stop();
-  });
+  afterAll(() => stop?.());
 
   const available = () => isAnyAgentAvailable(demo.shop, new Date(), db);
   async function until(check: () => Promise<boolean>, timeoutMs = 15_000) {

@@ -3,8 +3,8 @@ import type { Browser } from "playwright-core";
 
 import type { Db } from "../../app/db.server";
 
-import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
-import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { chromiumAvailable, newPage, screenshotPath } from "./browser";
+import { startAdminDemo, startTestDemo } from "./demo";
 import { axeProblems } from "./storefront-quality";
 
 // `npm run demo` as a merchant first opens it, nobody having touched the admin: loyalty on with
@@ -15,17 +15,12 @@ describe.skipIf(!chromiumAvailable())("the demo looks lived-in on first run", ()
   let browser: Browser;
   let db: Db;
 
+  let stop: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    demo = await startTestDemo(60, { loyaltyProgram: true, serviceHistory: true });
-    db = openDb(demo.databaseUrl);
-    await waitForInboxDrained(db);
-    browser = await launchBrowser();
+    ({ demo, db, browser, stop } = await startAdminDemo(60, { more: { loyaltyProgram: true, serviceHistory: true } }));
   }, 600_000);
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await demo?.stop();
-  });
+  afterAll(() => stop?.());
 
   it("fills every card of the service dashboard, through the app's own records", async () => {
     const { computeDashboard } = await import("../../app/services/dashboard/registry.server");

@@ -5,8 +5,8 @@ import type { Browser } from "playwright-core";
 import type { Db } from "../../app/db.server";
 import { contactReference } from "../../app/domain/contact/reference";
 
-import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
-import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { chromiumAvailable, newPage, screenshotPath } from "./browser";
+import { startAdminDemo, startTestDemo } from "./demo";
 
 // A chat continues by email (decisions 0042 and 0046), in the production build with the sandbox
 // playing Mailgun: the shopper has left the chat; the agent replies in the admin's inbox; the reply
@@ -20,17 +20,12 @@ describe.skipIf(!chromiumAvailable())("a chat continued by email through the inb
   let browser: Browser;
   let db: Db;
 
+  let stop: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    demo = await startTestDemo(4);
-    db = openDb(demo.databaseUrl);
-    await waitForInboxDrained(db, 300_000);
-    browser = await launchBrowser();
+    ({ demo, db, browser, stop } = await startAdminDemo(4, { drainTimeoutMs: 300_000 }));
   }, 480_000);
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await demo?.stop();
-  });
+  afterAll(() => stop?.());
 
   it("the agent's reply is mailed, the shopper answers by email, the answer shows in the conversation", async () => {
     // A chat whose shopper gave an email and left ten minutes ago (their stream closed).

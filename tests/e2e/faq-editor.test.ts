@@ -3,8 +3,8 @@ import type { Browser, FrameLocator, Page } from "playwright-core";
 
 import type { Db } from "../../app/db.server";
 
-import { chromiumAvailable, launchBrowser, newPage, screenshotPath } from "./browser";
-import { openDb, startTestDemo, waitForInboxDrained } from "./demo";
+import { chromiumAvailable, newPage, screenshotPath } from "./browser";
+import { startAdminDemo, startTestDemo } from "./demo";
 
 // The FAQ's rich-text editor in the admin frame: the merchant types an answer with bold text and a
 // link from the toolbar, saves through the save bar, and the storefront's contact block shows the
@@ -14,17 +14,12 @@ describe.skipIf(!chromiumAvailable())("FAQ answers with the rich-text editor, in
   let browser: Browser;
   let db: Db;
 
+  let stop: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    demo = await startTestDemo(10);
-    db = openDb(demo.databaseUrl);
-    await waitForInboxDrained(db);
-    browser = await launchBrowser();
+    ({ demo, db, browser, stop } = await startAdminDemo(10));
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await demo?.stop();
-  });
+  afterAll(() => stop?.());
 
   async function contactPage(locale: string): Promise<{ page: Page; app: FrameLocator }> {
     const page = await newPage(browser, { width: 1280, height: 1000 });

@@ -12,7 +12,8 @@ import { join } from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
+import type { TestDatabase } from "../../../tests/helpers/db";
+import { loyaltyShopDatabase } from "../../../tests/helpers/loyalty-shop";
 import { testSandbox, TEST_SHOP } from "../../../sandbox/engine/testing";
 import { receiveWebhook } from "../../webhooks/receive.server";
 import { processEvent } from "../../jobs/process-event.server";
@@ -20,7 +21,6 @@ import { adminClient } from "../../shopify/admin.server";
 import { EVENT_TYPES } from "../../domain/events/catalog";
 import { FLOW_TRIGGERS } from "../../domain/events/flow";
 import { listEvents, retryDelivery, troubledDeliveries } from "../../models/events.server";
-import { saveLoyaltySettings } from "../loyalty/settings.server";
 import { createReward } from "../loyalty/admin.server";
 import { redeemReward } from "../loyalty/redemption.server";
 import { receiveReturn, resolveReturn } from "../returns/workflow.server";
@@ -44,19 +44,8 @@ type Sandbox = ReturnType<typeof testSandbox>;
 
 /** A database with the shop, loyalty on with a Gold tier from $50 of spend. */
 async function shopDatabase() {
-  const t = await createTestDatabase();
+  const t = await loyaltyShopDatabase({ signupBonus: 50, expiryDays: 365, expiryReminderDays: 14 });
   opened.push(t);
-  await t.db.shop.create({ data: { domain: SHOP, currencyCode: "USD", name: "Sandbox Test" } });
-  const saved = await saveLoyaltySettings(t.db, SHOP, {
-    enabled: true,
-    pointsPerUnit: 1,
-    pendingDays: 0,
-    signupBonus: 50,
-    expiryDays: 365,
-    expiryReminderDays: 14,
-    tiers: [{ key: "gold", name: "Gold", thresholdMinor: 5000, multiplier: 1 }],
-  });
-  expect(saved.ok).toBe(true);
   return t;
 }
 

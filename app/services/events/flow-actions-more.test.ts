@@ -111,8 +111,14 @@ describe("Flow action: tag customer by tier", () => {
     });
     expect(sandbox.state.shop(SHOP).customers.find((c) => c.id === bo.id)?.tags).toEqual(["vip", "Tier: Silver"]);
     await setSpendAndTier(t.db, SHOP, member.id, 60_000, "gold", NOW);
-    await run("aftercare-tag-by-tier", { customer_id: bo.id });
-    await run("aftercare-tag-by-tier", { customer_id: bo.id, prefix: "Loyalty " });
+    expect(await run("aftercare-tag-by-tier", { customer_id: bo.id })).toMatchObject({
+      status: 200,
+      body: { message: "Tagged 'Tier: Gold'." },
+    });
+    expect(await run("aftercare-tag-by-tier", { customer_id: bo.id, prefix: "Loyalty " })).toMatchObject({
+      status: 200,
+      body: { message: "Tagged 'Loyalty Gold'." },
+    });
     expect(sandbox.state.shop(SHOP).customers.find((c) => c.id === bo.id)?.tags).toEqual([
       "vip",
       "Tier: Gold",

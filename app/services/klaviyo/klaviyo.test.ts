@@ -10,7 +10,8 @@ import { createServer, type Server } from "node:http";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
+import type { TestDatabase } from "../../../tests/helpers/db";
+import { loyaltyShopDatabase } from "../../../tests/helpers/loyalty-shop";
 import { testSandbox, TEST_SHOP } from "../../../sandbox/engine/testing";
 import { createKlaviyoStandIn, KLAVIYO_DEMO_KEY } from "../../../sandbox/klaviyo";
 import { receiveWebhook } from "../../webhooks/receive.server";
@@ -19,7 +20,6 @@ import { adminClient } from "../../shopify/admin.server";
 import { EVENT_DESTINATIONS, EVENT_TYPES, type EventType } from "../../domain/events/catalog";
 import { KLAVIYO_METRICS, SHOPPER_MESSAGE_EVENTS } from "../../domain/events/klaviyo";
 import { listEvents, retryDelivery, troubledDeliveries } from "../../models/events.server";
-import { saveLoyaltySettings } from "../loyalty/settings.server";
 import { createReward } from "../loyalty/admin.server";
 import { redeemReward } from "../loyalty/redemption.server";
 import { receiveReturn, resolveReturn } from "../returns/workflow.server";
@@ -84,17 +84,8 @@ const STORY_TYPES = [
 ];
 
 async function shopDatabase() {
-  const t = await createTestDatabase();
+  const t = await loyaltyShopDatabase({ signupBonus: 50 });
   opened.push(t);
-  await t.db.shop.create({ data: { domain: SHOP, currencyCode: "USD", name: "Sandbox Test" } });
-  const saved = await saveLoyaltySettings(t.db, SHOP, {
-    enabled: true,
-    pointsPerUnit: 1,
-    pendingDays: 0,
-    signupBonus: 50,
-    tiers: [{ key: "gold", name: "Gold", thresholdMinor: 5000, multiplier: 1 }],
-  });
-  expect(saved.ok).toBe(true);
   return t;
 }
 

@@ -6,7 +6,8 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 
-import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
+import type { TestDatabase } from "../../../tests/helpers/db";
+import { loyaltyShopDatabase } from "../../../tests/helpers/loyalty-shop";
 import { testSandbox, TEST_SHOP } from "../../../sandbox/engine/testing";
 import type { Db } from "../../db.server";
 import { markMetafieldsDue } from "../../models/metafield-sync.server";
@@ -18,7 +19,6 @@ import { postEntry } from "./ledger.server";
 import { runLoyaltyMaintenance } from "./maintenance.server";
 import { memberForCustomer, setSpendAndTier } from "./members.server";
 import { METAFIELDS_PER_CALL, syncCustomerMetafields } from "./metafields.server";
-import { saveLoyaltySettings } from "./settings.server";
 
 const SHOP = TEST_SHOP;
 const secret = process.env.SHOPIFY_API_SECRET!;
@@ -33,18 +33,8 @@ afterAll(async () => {
 });
 
 async function shopDatabase() {
-  const t = await createTestDatabase();
+  const t = await loyaltyShopDatabase({ expiryDays: 90, expiryReminderDays: 14 });
   opened.push(t);
-  await t.db.shop.create({ data: { domain: SHOP, currencyCode: "USD", name: "Sandbox Test" } });
-  const saved = await saveLoyaltySettings(t.db, SHOP, {
-    enabled: true,
-    pointsPerUnit: 1,
-    pendingDays: 0,
-    expiryDays: 90,
-    expiryReminderDays: 14,
-    tiers: [{ key: "gold", name: "Gold", thresholdMinor: 5000, multiplier: 1 }],
-  });
-  expect(saved.ok).toBe(true);
   return t;
 }
 
