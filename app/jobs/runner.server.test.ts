@@ -64,7 +64,7 @@ describe("intake-first pacing", () => {
   it("gives up the freshness bound while arrivals outrun what the mirror could apply", async () => {
     const pacing = intakeFirst(0.05);
     pacing.ran(400, 400); // a millisecond an event: the mirror applies 1,000 a second on a core
-    arrive(pacing, 4_000, 250); // four times that arrives
+    arrive(pacing, 4_000, 1_100); // four times that arrives, for a whole window
     expect(pacing.freshnessOutOfReach()).toBe(true);
     pacing.ran(150);
     // The oldest event is already past the bound, yet the rest keeps to the intake's share.
@@ -75,7 +75,7 @@ describe("intake-first pacing", () => {
     const pacing = intakeFirst(0.05);
     pacing.ran(400, 400);
     // Below FRESHNESS_OUT_OF_REACH cores' worth of mirror work a second.
-    arrive(pacing, (FRESHNESS_OUT_OF_REACH * 1000) / 2, 250);
+    arrive(pacing, (FRESHNESS_OUT_OF_REACH * 1000) / 2, 1_100);
     expect(pacing.freshnessOutOfReach()).toBe(false);
     pacing.ran(150);
     expect(await paceMs(pacing, performance.now() - FRESHNESS_BOUND_MS - 1)).toBeLessThan(100);
@@ -84,9 +84,18 @@ describe("intake-first pacing", () => {
   it("counts a new burst afresh after a pause", async () => {
     const pacing = intakeFirst(0.05);
     pacing.ran(400, 400);
-    arrive(pacing, 4_000, 250);
-    await new Promise((r) => setTimeout(r, 300));
-    arrive(pacing, 200, 250); // a trickle after the flood
+    arrive(pacing, 4_000, 1_100);
+    await new Promise((r) => setTimeout(r, 1_100));
+    arrive(pacing, 200, 1_100); // a trickle after the flood
+    expect(pacing.freshnessOutOfReach()).toBe(false);
+  });
+
+  it("learns the mirror's cost only from batches big enough to show it", () => {
+    const pacing = intakeFirst(0.05);
+    pacing.ran(400, 400); // 1 ms an event
+    // Small batches are mostly their transaction's fixed cost (or a wait for a core): 40 ms an event.
+    for (let i = 0; i < 5; i++) pacing.ran(400, 10);
+    arrive(pacing, (FRESHNESS_OUT_OF_REACH * 1000) / 2, 1_100);
     expect(pacing.freshnessOutOfReach()).toBe(false);
   });
 

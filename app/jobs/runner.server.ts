@@ -73,13 +73,19 @@ export const FRESHNESS_BOUND_MS = 750;
  * many cores of its own (arrivals per second × the mirror's recent milliseconds per event / 1000):
  * the backlog then grows whatever the handlers do, so rests keep to the intake's share instead of
  * the freshness bound, and the backlog is worked off as soon as the burst eases (decision 0030,
- * fourth round). A flash sale's steady stream (1,000–2,000 events/s at about half a millisecond an
- * event) stays below it and keeps the bound; a closed-loop flood of 4,000+ deliveries a second is
- * above it.
+ * fourth round). One core, because on two the intake needs the other: a flash sale's steady stream
+ * (1,000–2,000 events/s at about 0.4 ms of mirror an event, 0.4–0.9 of a core) stays below it and
+ * keeps the bound; a closed-loop flood of 4,000+ deliveries a second is above it.
  */
-export const FRESHNESS_OUT_OF_REACH = 1.5;
+export const FRESHNESS_OUT_OF_REACH = 1;
 /** Arrivals are counted over windows of at least this long to give the arrival rate. */
-const ARRIVAL_WINDOW_MS = 200;
+const ARRIVAL_WINDOW_MS = 1_000;
+/**
+ * Only batches of at least this many events tell the mirror's cost per event: a small batch is
+ * mostly its transaction's fixed cost, and batches run while the intake holds the cores measure
+ * the wait for a core; either would make a steady stream look like a flood.
+ */
+const MIN_COST_SAMPLE_EVENTS = 50;
 
 /**
  * Intake first, for runners that share a process with the webhook intake. note() is called for
@@ -126,7 +132,7 @@ export function intakeFirst(share: number) {
     /** `events`: the mirror batch's events, so that its cost per event is known; omitted for effects. */
     ran(ms: number, events?: number) {
       lastRunMs = ms;
-      if (events && events > 0) {
+      if (events && events >= MIN_COST_SAMPLE_EVENTS) {
         const sample = ms / events;
         mirrorMsPerEvent = mirrorMsPerEvent === undefined ? sample : mirrorMsPerEvent * 0.7 + sample * 0.3;
       }
