@@ -201,8 +201,17 @@ export async function seedDemoService(
     if (!script.reply) continue;
     const replied = new Date(asked.getTime() + (2 + i) * 3_600_000);
     const { inboundAddress } = deps;
-    await replyToRequest({ db, secret: deps.secret, now: replied, inboundAddress }, shop, created.id, DEMO_REPLIES[script.locale]);
-    await closeRequest({ db, secret: deps.secret, now: new Date(replied.getTime() + DAY), inboundAddress }, shop, created.id);
+    await replyToRequest(
+      { db, secret: deps.secret, now: replied, inboundAddress },
+      shop,
+      created.id,
+      DEMO_REPLIES[script.locale],
+    );
+    await closeRequest(
+      { db, secret: deps.secret, now: new Date(replied.getTime() + DAY), inboundAddress },
+      shop,
+      created.id,
+    );
   }
 
   // NPS surveys go out a few days after each delivery, as the daily job sends them.

@@ -71,14 +71,7 @@ export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput
     tx as Db,
     `INSERT INTO "EventDelivery" ("id", "shop", "eventId", "destination", "nextAttemptAt", "createdAt")
      VALUES ${destinations.map(() => row).join(", ")}`,
-    destinations.flatMap((destination) => [
-      randomUUID(),
-      input.shop,
-      id,
-      destination,
-      input.occurredAt,
-      new Date(),
-    ]),
+    destinations.flatMap((destination) => [randomUUID(), input.shop, id, destination, input.occurredAt, new Date()]),
   );
   return true;
 }

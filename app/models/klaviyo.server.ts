@@ -70,9 +70,11 @@ export async function deleteKlaviyoConnection(db: Db, shop: string) {
  */
 export async function klaviyoWants(tx: Db | Tx, shop: string, type: EventType): Promise<boolean> {
   // Asked in the transaction of every event a webhook records: plain SQL (docs/decisions/0012).
-  const [row] = await rawRows<{ events: string }>(tx as Db, `SELECT "events" FROM "KlaviyoConnection" WHERE "shop" = {}`, [
-    shop,
-  ]);
+  const [row] = await rawRows<{ events: string }>(
+    tx as Db,
+    `SELECT "events" FROM "KlaviyoConnection" WHERE "shop" = {}`,
+    [shop],
+  );
   return row ? eventList(row.events).includes(type) : false;
 }
 

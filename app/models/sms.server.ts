@@ -158,9 +158,11 @@ export function orderForSms(db: Db, shop: string, orderShopifyId: string) {
 export async function smsWants(tx: Db | Tx, shop: string, type: string): Promise<boolean> {
   if (!isSmsMessageType(type)) return false;
   // Asked in the transaction of every shipment and return event: plain SQL (docs/decisions/0012).
-  const [row] = await rawRows<{ settings: string }>(tx as Db, `SELECT "settings" FROM "SmsSettings" WHERE "shop" = {}`, [
-    shop,
-  ]);
+  const [row] = await rawRows<{ settings: string }>(
+    tx as Db,
+    `SELECT "settings" FROM "SmsSettings" WHERE "shop" = {}`,
+    [shop],
+  );
   if (!row) return false;
   const settings = smsSettingsSchema.safeParse(JSON.parse(row.settings));
   return settings.success && settings.data.enabled && settings.data.messages[type] === true;
