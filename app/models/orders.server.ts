@@ -35,8 +35,15 @@ export async function applyOrder(db: Db, shop: string, order: OrderRecord): Prom
   return retryLostRace(() => applyOrderInTransaction(db, shop, order));
 }
 
+/**
+ * Many writers at once (a burst of webhooks, reconciliation beside them) queue for the pool's
+ * connections: they wait for one as the job runner's transactions do, rather than failing after
+ * Prisma's default 2 s and being retried from the start.
+ */
+const ORDER_TX_OPTIONS = { maxWait: 20_000, timeout: 20_000 } as const;
+
 async function applyOrderInTransaction(db: Db, shop: string, order: OrderRecord): Promise<ApplyResult> {
-  return db.$transaction((tx) => applyOrderTx(tx, shop, order));
+  return db.$transaction((tx) => applyOrderTx(tx, shop, order), ORDER_TX_OPTIONS);
 }
 
 /**
