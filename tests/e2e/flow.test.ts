@@ -89,7 +89,7 @@ describe.skipIf(!chromiumAvailable())("Shopify Flow from the control page, end t
     const template = app.getByLabel(/^Text for Shipment shipped/);
     await template.fill("{{ shop_name }}: {{ order_name }} shipped. {{ tracking_url }}");
     await app
-      .getByText(/^\d+ characters · 1 segments/)
+      .getByText(/^\d+ characters · 1 segment ·/)
       .first()
       .waitFor();
     await template.fill("x".repeat(200));

@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db
 import { processingWebhookFetch } from "../../../tests/helpers/webhooks";
 import { testSandbox, TEST_SHOP } from "../../../sandbox/engine/testing";
 import { adminClient } from "../../shopify/admin.server";
-import { memberForCustomer, setSpendAndTier } from "../loyalty/members.server";
+import { findMemberByCustomer } from "../loyalty/members.server";
 import { saveLoyaltySettings } from "../loyalty/settings.server";
 
 import { runFlowAction } from "./flow-actions.server";
@@ -92,7 +92,7 @@ describe("Flow action: send tracking update email", () => {
 
 describe("Flow action: tag customer by tier", () => {
   it("puts the tier's tag on the customer and takes the other tiers' tags off", async () => {
-    const { sandbox } = world;
+    const { sandbox, mug } = world;
     const saved = await saveLoyaltySettings(t.db, SHOP, {
       enabled: true,
       tiers: [
@@ -103,14 +103,26 @@ describe("Flow action: tag customer by tier", () => {
     expect(saved.ok).toBe(true);
     const bo = sandbox.createCustomer({ shop: SHOP, email: "bo@example.com", state: "ENABLED", tags: ["vip"] });
     const customerGid = `gid://shopify/Customer/${bo.id}`;
-    const member = await memberForCustomer(t.db, SHOP, customerGid, "bo@example.com");
-    await setSpendAndTier(t.db, SHOP, member.id, 12_000, "silver", NOW);
+    // The tier comes from real paid orders, as in a shop: the tags the action changes make Shopify
+    // send customers/update, and the app then works the tier out again from the member's spend.
+    const buyMugs = async (quantity: number) => {
+      sandbox.placeOrder({
+        shop: SHOP,
+        customer: bo.id,
+        lines: [{ variantId: mug.variants[0].id, quantity }],
+        paid: true,
+      });
+      await sandbox.flush();
+    };
+    await buyMugs(6); // $108: Silver
+    expect((await findMemberByCustomer(t.db, SHOP, customerGid))?.tierKey).toBe("silver");
     expect(await run("aftercare-tag-by-tier", { customer_id: bo.id })).toMatchObject({
       status: 200,
       body: { message: "Tagged 'Tier: Silver'." },
     });
     expect(sandbox.state.shop(SHOP).customers.find((c) => c.id === bo.id)?.tags).toEqual(["vip", "Tier: Silver"]);
-    await setSpendAndTier(t.db, SHOP, member.id, 60_000, "gold", NOW);
+    await buyMugs(25); // $450 more: Gold
+    expect((await findMemberByCustomer(t.db, SHOP, customerGid))?.tierKey).toBe("gold");
     expect(await run("aftercare-tag-by-tier", { customer_id: bo.id })).toMatchObject({
       status: 200,
       body: { message: "Tagged 'Tier: Gold'." },
