@@ -5,7 +5,7 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { chatBus } from "../services/contact/chat-bus.server";
 import { InboundEmailError, receiveInboundEmail } from "../services/contact/inbound-email.server";
-import { parseMailgunForm, verifyMailgun } from "../services/contact/mailgun.server";
+import { forgetMailgunToken, parseMailgunForm, verifyMailgun } from "../services/contact/mailgun.server";
 
 // POST /contact/inbound-email: a shopper's email, forwarded by a Mailgun inbound route
 // (forward("https://<app>/contact/inbound-email")) exactly as Mailgun posts it: urlencoded or
@@ -63,6 +63,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return json({ ok: true, ...received });
   } catch (error) {
     if (error instanceof InboundEmailError) return json({ message: error.message }, { status: error.status });
+    // Ours, not the email's: Mailgun will post it again, signed the same, and it must get through.
+    forgetMailgunToken(form.get("token"));
     throw error;
   }
 };

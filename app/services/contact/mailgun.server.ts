@@ -32,10 +32,22 @@ export function createTokenMemory(limit = 50_000) {
       seen.set(token, timestamp);
       return true;
     },
+    /**
+     * A post the app failed to take (5xx): Mailgun sends it again with the same signature, which
+     * must then be accepted, or the email would be refused as a replay and lost.
+     */
+    forget(token: string) {
+      seen.delete(token);
+    },
   };
 }
 
 const processTokens = createTokenMemory();
+
+/** After a failure on our side: the same signed post may come again (Mailgun retries 5xx). */
+export const forgetMailgunToken = (token: unknown, tokens = processTokens) => {
+  if (typeof token === "string") tokens.forget(token);
+};
 
 export function verifyMailgun(
   fields: { timestamp: unknown; token: unknown; signature: unknown },
