@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { isSqliteTx, sqliteTime, type Db, type Tx } from "../db.server";
+import type { Db, Tx } from "../db.server";
 import {
   EVENT_DESTINATIONS,
   EVENT_VERSION,
@@ -46,27 +46,30 @@ export async function recordEvent<T extends EventType>(tx: Tx, input: EventInput
     data: input.data,
   };
   const id = randomUUID();
-  const inserted = await tx.$executeRawUnsafe(
+  const inserted = await rawExecute(
+    tx as Db,
     `INSERT INTO "AppEvent" ("id", "shop", "type", "version", "key", "payload",
        "orderShopifyId", "customerShopifyId", "occurredAt", "createdAt")
-     VALUES (${params(tx, 10)}) ON CONFLICT ("shop", "type", "key") DO NOTHING`,
-    id,
-    input.shop,
-    input.type,
-    envelope.version,
-    input.key,
-    JSON.stringify(envelope),
-    input.order?.id ?? null,
-    input.customer?.id ?? null,
-    timeValue(tx, input.occurredAt),
-    timeValue(tx, new Date()),
+     VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) ON CONFLICT ("shop", "type", "key") DO NOTHING`,
+    [
+      id,
+      input.shop,
+      input.type,
+      envelope.version,
+      input.key,
+      JSON.stringify(envelope),
+      input.order?.id ?? null,
+      input.customer?.id ?? null,
+      input.occurredAt,
+      new Date(),
+    ],
   );
   if (inserted !== 1) return false;
   // One plain INSERT for the event's deliveries: a model createMany is compiled on every call, and
   // this runs for every event a webhook records (docs/decisions/0030).
   const destinations = await destinationsOf(tx, input.shop, input.type);
   if (destinations.length === 0) return true;
-  const row = `(${Array.from({ length: 6 }, () => "{}").join(", ")})`;
+  const row = "({}, {}, {}, {}, {}, {})";
   await rawExecute(
     tx as Db,
     `INSERT INTO "EventDelivery" ("id", "shop", "eventId", "destination", "nextAttemptAt", "createdAt")
@@ -104,15 +107,6 @@ async function destinationsOf(tx: Tx, shop: string, type: EventType): Promise<Ev
   const wanted = await klaviyoWants(tx, shop, type);
   const texted = await smsWants(tx, shop, type);
   return EVENT_DESTINATIONS.filter((d) => d !== "metafields" && (d !== "klaviyo" || wanted) && (d !== "sms" || texted));
-}
-
-function params(tx: Tx, count: number): string {
-  return Array.from({ length: count }, (_, i) => (isSqliteTx(tx) ? "?" : `$${i + 1}`)).join(", ");
-}
-
-/** As models/batch-sql.server.ts writes times: the text each database's driver adapter reads back. */
-function timeValue(tx: Tx, at: Date): string {
-  return isSqliteTx(tx) ? sqliteTime(at) : at.toISOString();
 }
 
 const CLAIMABLE = ["pending", "retrying"];

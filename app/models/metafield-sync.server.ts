@@ -71,9 +71,3 @@ export async function metafieldsFailed(db: Db, row: DueMetafieldSync, error: str
 export async function deleteShopMetafieldSyncs(db: Db, shop: string) {
   await db.memberMetafieldSync.deleteMany({ where: { shop } });
 }
-
-/** Rows of members a redaction removed from Shopify's customer. */
-export async function forgetMetafieldSync(db: Db, memberIds: string[]) {
-  if (memberIds.length === 0) return;
-  await db.memberMetafieldSync.deleteMany({ where: { memberId: { in: memberIds } } });
-}

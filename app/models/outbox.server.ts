@@ -188,13 +188,13 @@ export async function notificationLogPage(
   return pageOf(rows, request, (r) => ({ at: r.createdAt.toISOString(), id: r.id }));
 }
 
-/** One email of the log as it was sent (its HTML), or null when it is not this shop's. */
 /** The subject (a request's id) of each of `ids` that is a notification of `kind`. */
 export async function notificationSubjects(db: Db, ids: string[], kind: string) {
   if (!ids.length) return [];
   return db.notification.findMany({ where: { id: { in: ids }, kind }, select: { id: true, subjectId: true } });
 }
 
+/** One email of the log as it was sent (its HTML), or null when it is not this shop's. */
 export async function notificationBody(db: Db, shop: string, id: string, kind: string) {
   return db.notification.findFirst({ where: { shop, id, kind }, select: { id: true, subject: true, bodyHtml: true } });
 }

@@ -63,11 +63,6 @@ export async function clearChatPresence(db: Db, shop: string, userId: string) {
   await db.staffMember.updateMany({ where: { shop, userId }, data: { chatSeenAt: null } });
 }
 
-/** Agents who chose available and whose inbox was open at or after `seenSince`: one index range. */
-export async function countAvailableAgents(db: Db, shop: string, seenSince: Date) {
-  return db.staffMember.count({ where: { shop, chatAvailable: true, chatSeenAt: { gte: seenSince } } });
-}
-
 export async function getAgentProfile(db: Db, shop: string, userId: string) {
   return db.staffMember.findUnique({
     where: { shop_userId: { shop, userId } },
@@ -103,15 +98,6 @@ export async function agentCardRows(db: Db, shop: string, userIds: string[]) {
     `SELECT "userId", "firstName", "displayName", "photoId" FROM "StaffMember" WHERE "shop" = {} AND "userId" IN ({*})`,
     [shop, userIds],
   );
-}
-
-/** The name and photo of the agents among `userIds` (at most a page of messages' authors). */
-export async function agentProfiles(db: Db, shop: string, userIds: string[]) {
-  if (!userIds.length) return [];
-  return db.staffMember.findMany({
-    where: { shop, userId: { in: userIds } },
-    select: { userId: true, firstName: true, displayName: true, photoId: true },
-  });
 }
 
 export const saveDisplayName = (db: Db, shop: string, userId: string, displayName: string | null, now: Date) =>

@@ -10,6 +10,7 @@
  */
 import type { Db } from "../../db.server";
 import type { EventEnvelope } from "../../domain/events/catalog";
+import type { LoyaltySettings } from "../../domain/loyalty/settings";
 import {
   dueMetafieldSyncs,
   markMetafieldsDue,
@@ -45,11 +46,11 @@ export interface MetafieldValues {
 }
 
 /** The metafields' values for a member: the balance (pending included), the tier's name, lifetime points. */
-export async function customerMetafieldValues(db: Db, shop: string, customerShopifyId: string) {
-  const member = await findMemberByCustomer(db, shop, customerShopifyId);
-  if (!member || member.redactedAt) return null;
-  const settings = await loadLoyaltySettings(db, shop);
-  const tier = settings.tiers.find((t) => t.key === member.tierKey);
+function metafieldValuesOf(
+  member: { points: number; lifetimePoints: number; tierKey: string | null },
+  tiers: LoyaltySettings["tiers"],
+): MetafieldValues {
+  const tier = tiers.find((t) => t.key === member.tierKey);
   return { pointsBalance: member.points, tier: tier?.name ?? "", lifetimePoints: member.lifetimePoints };
 }
 
@@ -126,7 +127,11 @@ export async function syncCustomerMetafields(deps: {
     const rows = await dueMetafieldSyncs(db, now, pageSize);
     if (rows.length === 0) break;
     const byShop = new Map<string, DueMetafieldSync[]>();
-    for (const row of rows) byShop.set(row.shop, [...(byShop.get(row.shop) ?? []), row]);
+    for (const row of rows) {
+      const shopRows = byShop.get(row.shop);
+      if (shopRows) shopRows.push(row);
+      else byShop.set(row.shop, [row]);
+    }
     for (const [shop, shopRows] of byShop) await syncShop(deps, shop, shopRows, report);
     if (rows.length < pageSize) break;
   }
@@ -156,11 +161,7 @@ async function syncShop(
       report.unchanged++;
       continue;
     }
-    const values: MetafieldValues = {
-      pointsBalance: member.points,
-      tier: tiers.find((t) => t.key === member.tierKey)?.name ?? "",
-      lifetimePoints: member.lifetimePoints,
-    };
+    const values = metafieldValuesOf(member, tiers);
     const sent = JSON.stringify([customer, values.pointsBalance, values.tier, values.lifetimePoints]);
     if (sent === row.sentValues) {
       await metafieldsWritten(db, row, sent);
