@@ -30,7 +30,7 @@ export async function startServer({
   app.use("/assets", express.static(`${BUILD_DIR}/client/assets`, { immutable: true, maxAge: "1y" }));
   app.use(filesOnly(express.static(`${BUILD_DIR}/client`, { maxAge: "1h" })));
   app.use("/", filesOnly(express.static("public", { maxAge: "1h" })));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: connectionContext }));
 
   await build.entry.module.startBackgroundWork({ spawnJobThread: jobThreadSpawner() });
   // Shopify's deliveries are answered before express sees them (see webhookFastPath).
@@ -59,6 +59,20 @@ export async function startServer({
 /** @param {import("express").RequestHandler} serve @returns {import("express").RequestHandler} */
 function filesOnly(serve) {
   return (req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) ? serve(req, res, next) : next());
+}
+
+/**
+ * What every Remix loader and action gets beside its request: `connectionClosed` aborts when the
+ * client's connection closes. A route's `request.signal` can miss that: Remix passes the route a
+ * Request made from intermediate Requests, and Node's fetch links their signals by weak
+ * references, so after a garbage collection a live stream would never hear that its client left
+ * (docs/decisions/0047). This signal hangs on the response itself.
+ * @param {import("express").Request} _req @param {import("express").Response} res
+ */
+function connectionContext(_req, res) {
+  const closed = new AbortController();
+  res.once("close", () => closed.abort());
+  return { connectionClosed: closed.signal };
 }
 
 /**

@@ -158,4 +158,21 @@ describe("live chat in the inbox", () => {
     ).json();
     expect(after.chats).toEqual([]);
   });
+
+  it("ends the agent's presence when only the connection says the inbox closed (decision 0047)", async () => {
+    const agents = await import("../services/contact/agents.server");
+    await agents.setAgentAvailability(t.db, SHOP, "7001", true, new Date());
+    const closed = new AbortController();
+    const response = await agentStream.loader({
+      // A request whose own signal never hears the client leave, as after a garbage collection.
+      request: new Request("http://127.0.0.1/app/chat/stream"),
+      params: {},
+      context: { connectionClosed: closed.signal },
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    expect(await agents.isAnyAgentAvailable(SHOP, new Date(), t.db)).toBe(true);
+    closed.abort();
+    await expect.poll(() => agents.isAnyAgentAvailable(SHOP, new Date(), t.db)).toBe(false);
+  });
 });

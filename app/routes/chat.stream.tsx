@@ -12,7 +12,7 @@ import { clientKey } from "../services/rate-limit.server";
 // GET /chat/stream?shop=…&token=…: the shopper's chat as server-sent events, straight from the
 // app (not the app proxy). Each message's event id is its sequence number: a reconnect sends
 // Last-Event-ID and gets only what came after.
-export const loader = async ({ request }: LoaderFunctionArgs) => {
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const { SHOPIFY_API_SECRET: secret, TRUSTED_PROXY_HOPS } = env();
   try {
@@ -29,7 +29,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     try {
       return shopperChatStream(
         request,
-        { db: db(), bus: chatBus(), shop: id.shop, conversationId: chat.id, after, release },
+        {
+          db: db(),
+          bus: chatBus(),
+          shop: id.shop,
+          conversationId: chat.id,
+          after,
+          release,
+          closed: context?.connectionClosed,
+        },
         CHAT_CORS,
       );
     } catch (error) {

@@ -3,10 +3,21 @@
  * cleanup, called once when the client goes away, the stream reaches its age limit or `end` is
  * called. A comment every 25 seconds keeps proxies from closing a quiet stream;
  * `Cache-Control: no-transform` keeps server.js's compression from buffering it.
+ *
+ * The client going away is heard from the request's signal and from `closed`, the production
+ * server's connection signal (docs/decisions/0047): the request's own signal stops hearing it after
+ * a garbage collection.
  */
 // Web streams work on Node 20 (the rule marks them experimental until 21); Remix's own responses use them.
 // eslint-disable-next-line n/no-unsupported-features/node-builtins
 import { ReadableStream } from "node:stream/web";
+
+declare module "@remix-run/server-runtime" {
+  interface AppLoadContext {
+    /** Aborts when the client's connection closes (server.js's connectionContext). */
+    connectionClosed?: AbortSignal;
+  }
+}
 
 export interface StreamEvent {
   id?: string | number;
@@ -21,6 +32,8 @@ export interface EventStreamOptions {
   heartbeatMs?: number;
   /** How long the browser waits before reconnecting. */
   retryMs?: number;
+  /** Aborts when the client's connection closes: pass the load context's `connectionClosed`. */
+  closed?: AbortSignal;
 }
 
 export type Send = (event: StreamEvent) => void;
@@ -31,6 +44,7 @@ export function eventStream(
   options: EventStreamOptions = {},
 ): Response {
   const encoder = new TextEncoder();
+  const signals = options.closed ? [request.signal, options.closed] : [request.signal];
   let finish = () => {};
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -58,7 +72,7 @@ export function eventStream(
         done = true;
         clearInterval(heartbeat);
         clearTimeout(age);
-        request.signal.removeEventListener("abort", finish);
+        for (const signal of signals) signal.removeEventListener("abort", finish);
         cleanup();
         try {
           controller.close();
@@ -66,7 +80,7 @@ export function eventStream(
           // Already closed by the client.
         }
       };
-      request.signal.addEventListener("abort", finish);
+      for (const signal of signals) signal.addEventListener("abort", finish);
       write(`retry: ${options.retryMs ?? 2000}\n\n`);
       try {
         cleanup = await start(send, finish);
@@ -76,7 +90,7 @@ export function eventStream(
       }
       // Ended while starting: the cleanup arrived too late for finish().
       if (done) cleanup();
-      else if (request.signal.aborted) finish();
+      else if (signals.some((signal) => signal.aborted)) finish();
     },
     cancel() {
       finish();

@@ -40,7 +40,16 @@ export function holdStreamSlot(visitorKey: string, addressKey: string | null): (
 
 export function shopperChatStream(
   request: Request,
-  input: { db: Db; bus: ChatBus; shop: string; conversationId: string; after: number; release?: () => void },
+  input: {
+    db: Db;
+    bus: ChatBus;
+    shop: string;
+    conversationId: string;
+    after: number;
+    release?: () => void;
+    /** The load context's connectionClosed (docs/decisions/0047). */
+    closed?: AbortSignal;
+  },
   headers: Record<string, string> = {},
 ): Response {
   const { db, bus, shop, conversationId } = input;
@@ -104,7 +113,7 @@ export function shopperChatStream(
         presence.release().catch(() => {});
       };
     },
-    { headers },
+    { headers, closed: input.closed },
   );
 }
 
@@ -114,20 +123,25 @@ export function shopperChatStream(
  */
 export function agentChatStream(
   request: Request,
-  input: { bus: ChatBus; shop: string; db?: Db; agentUserId?: string | null },
+  input: { bus: ChatBus; shop: string; db?: Db; agentUserId?: string | null; closed?: AbortSignal },
 ): Response {
-  return eventStream(request, async (send) => {
-    const presence = input.db && input.agentUserId ? holdAgentPresence(input.db, input.shop, input.agentUserId) : null;
-    const unsubscribe = input.bus.subscribe(input.shop, (e) =>
-      send({
-        event: e.kind,
-        data: { conversationId: e.conversationId, from: e.from, preview: e.preview ?? null, seq: e.seq ?? null },
-      }),
-    );
-    await presence?.ready;
-    return () => {
-      unsubscribe();
-      presence?.release().catch(() => {});
-    };
-  });
+  return eventStream(
+    request,
+    async (send) => {
+      const presence =
+        input.db && input.agentUserId ? holdAgentPresence(input.db, input.shop, input.agentUserId) : null;
+      const unsubscribe = input.bus.subscribe(input.shop, (e) =>
+        send({
+          event: e.kind,
+          data: { conversationId: e.conversationId, from: e.from, preview: e.preview ?? null, seq: e.seq ?? null },
+        }),
+      );
+      await presence?.ready;
+      return () => {
+        unsubscribe();
+        presence?.release().catch(() => {});
+      };
+    },
+    { closed: input.closed },
+  );
 }

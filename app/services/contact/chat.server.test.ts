@@ -80,15 +80,21 @@ async function readEvents(response: Response, controller: AbortController, count
   return events;
 }
 
-function openStream(token: string, shop = SHOP, lastEventId?: number) {
+/**
+ * Opens the shopper's stream through its route. `via: "connection"` signals the client's leaving
+ * only through the load context's connectionClosed, as server.js does when the request's own
+ * signal no longer hears it (decision 0047).
+ */
+function openStream(token: string, shop = SHOP, lastEventId?: number, via: "request" | "connection" = "request") {
   const controller = new AbortController();
   const request = new Request(`http://127.0.0.1/chat/stream?shop=${shop}&token=${encodeURIComponent(token)}`, {
-    signal: controller.signal,
+    signal: via === "request" ? controller.signal : undefined,
     headers: lastEventId ? { "Last-Event-ID": String(lastEventId) } : {},
   });
+  const context = via === "connection" ? { connectionClosed: controller.signal } : {};
   return {
     controller,
-    response: streamRoute.loader({ request, params: {}, context: {} } as never) as Promise<Response>,
+    response: streamRoute.loader({ request, params: {}, context } as never) as Promise<Response>,
   };
 }
 
@@ -317,6 +323,21 @@ describe("the shopper's stream", () => {
       })
       .toBe(200);
     for (const o of open) o.controller.abort();
+  });
+
+  it("frees a window's place when only the connection says the shopper left", async () => {
+    const id = identity();
+    const { token } = chat.issueChatToken({ shop: SHOP, visitor: id.visitor, customerId: null }, secret(), new Date());
+    await send(id, "start");
+    // Every allowed window opened and closed: once the closes are heard, all four places are free.
+    const openAndClose = async () => {
+      const open = Array.from({ length: 4 }, () => openStream(token, SHOP, undefined, "connection"));
+      const statuses = await Promise.all(open.map((o) => o.response.then((r) => r.status)));
+      for (const o of open) o.controller.abort();
+      return statuses;
+    };
+    expect(await openAndClose()).toEqual([200, 200, 200, 200]);
+    await expect.poll(openAndClose).toEqual([200, 200, 200, 200]);
   });
 
   it("shows the agent typing, and the agents see what the shopper types before sending", async () => {

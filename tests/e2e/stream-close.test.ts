@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { DEFAULT_CONTACT_SETTINGS } from "../../app/domain/contact/settings";
+import { saveContactSettings } from "../../app/models/contact.server";
+import { STREAM_LIMITS } from "../../app/services/contact/chat-stream.server";
+import { startServer, stopChild, type Server } from "../../bench/processes";
+import { proxyRequest } from "../helpers/app-proxy";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+
+// A live stream ends on the server when its client goes away, however long it was open. Remix
+// hands a route a Request whose abort signal hangs on intermediate Requests by weak references
+// only (Node's fetch, undici): after a garbage collection the route never hears that the client
+// left (decision 0047). The production server runs here with a collection every 50 ms.
+
+const SECRET = "aftercare-stream-close-secret";
+const SHOP = "stream-close.myshopify.com";
+
+describe("a chat stream whose shopper left, in the production server", () => {
+  let t: TestDatabase;
+  let app: Server;
+
+  beforeAll(async () => {
+    t = await createTestDatabase("sqlite");
+    await saveContactSettings(t.db, SHOP, { ...DEFAULT_CONTACT_SETTINGS, assistant: { enabled: false } });
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      SHOPIFY_API_KEY: "aftercare-stream-close",
+      SHOPIFY_API_SECRET: SECRET,
+      SHOPIFY_APP_URL: "https://aftercare.example.com",
+      SMTP_URL: "smtp://127.0.0.1:9",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATABASE_URL: t.url,
+      BUILD_DIR: process.env.BUILD_DIR ?? "build",
+    };
+    app = await startServer("web", "server.js", env, "test-results/stream-close.log", [
+      "--expose-gc",
+      "--import",
+      "./tests/helpers/gc-often.mjs",
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    if (app) await stopChild(app.child);
+    await t?.drop();
+  });
+
+  it("frees the window's place once the shopper closes it, after garbage was collected meanwhile", async () => {
+    const signed = new URL(proxyRequest("chat", {}, { shop: SHOP, secret: SECRET }).url);
+    const issued = await (await fetch(`${app.url}${signed.pathname}${signed.search}`)).json();
+    const first = await fetch(`${app.url}/chat/messages?shop=${SHOP}`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ token: issued.token, kind: "message", text: "hello", clientId: "m0" }),
+    });
+    expect(first.status).toBe(201);
+    const streamUrl = `${app.url}/chat/stream?shop=${SHOP}&token=${encodeURIComponent(issued.token)}`;
+
+    // Three rounds of a shopper's every allowed window opened, read from, and closed: a window
+    // whose end the server missed keeps its place, and the next round is refused with a 429.
+    for (let round = 0; round < 3; round++) {
+      const windows = await Promise.all(
+        Array.from({ length: STREAM_LIMITS.perVisitor }, async () => {
+          const controller = new AbortController();
+          const res = await fetch(streamUrl, { signal: controller.signal });
+          expect(res.status).toBe(200);
+          const reader = res.body!.getReader();
+          await reader.read();
+          return { controller, reader };
+        }),
+      );
+      // Long enough for several collections while the windows are open.
+      await new Promise((r) => setTimeout(r, 400));
+      for (const w of windows) w.controller.abort();
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    const again = await fetch(streamUrl);
+    expect(again.status).toBe(200);
+    await again.body?.cancel();
+  }, 60_000);
+});
