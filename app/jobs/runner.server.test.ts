@@ -15,6 +15,14 @@ async function paceMs(pacing: ReturnType<typeof intakeFirst>, waitingSince?: num
   return performance.now() - started;
 }
 
+/** Deliveries noted every 5 ms (`perTick` at a time, with the intake's thread `busy`) until stopped. */
+function keepArriving(pacing: ReturnType<typeof intakeFirst>, busy?: number, perTick = 1) {
+  const timer = setInterval(() => {
+    for (let i = 0; i < perTick; i++) pacing.note(busy);
+  }, 5);
+  return () => clearInterval(timer);
+}
+
 describe("intake-first pacing", () => {
   // A handler that ran 150 ms at a share of 0.5 earns a rest of 150 ms while the intake is saturated.
   const afterLongRun = () => {
@@ -26,13 +34,26 @@ describe("intake-first pacing", () => {
   it("rests while deliveries keep coming to the handlers' own thread", async () => {
     const pacing = afterLongRun();
     pacing.note();
-    expect(await paceMs(pacing)).toBeGreaterThanOrEqual(140);
+    const stop = keepArriving(pacing);
+    const rested = await paceMs(pacing);
+    stop();
+    expect(rested).toBeGreaterThanOrEqual(140);
   });
 
   it("rests while the intake's thread elsewhere is saturated", async () => {
     const pacing = afterLongRun();
     pacing.note(INTAKE_SATURATED + 0.3);
-    expect(await paceMs(pacing)).toBeGreaterThanOrEqual(140);
+    const stop = keepArriving(pacing, INTAKE_SATURATED + 0.3);
+    const rested = await paceMs(pacing);
+    stop();
+    expect(rested).toBeGreaterThanOrEqual(140);
+  });
+
+  it("ends a rest once deliveries stop", async () => {
+    const pacing = afterLongRun();
+    pacing.note();
+    // The first slice of the rest ends after an arrival window; no delivery came meanwhile.
+    expect(await paceMs(pacing)).toBeLessThan(140);
   });
 
   it("rests no longer than keeps the oldest waiting event within the freshness bound", async () => {
@@ -61,14 +82,19 @@ describe("intake-first pacing", () => {
     }
   }
 
-  it("gives up the freshness bound while arrivals outrun what the mirror could apply", async () => {
+  it("holds the mirror back while arrivals outrun what it could apply, however busy the intake looks", async () => {
     const pacing = intakeFirst(0.05);
     pacing.ran(400, 400); // a millisecond an event: the mirror applies 1,000 a second on a core
-    arrive(pacing, 4_000, 1_100); // four times that arrives, for a whole window
+    arrive(pacing, 4_000, 300); // four times that arrives
     expect(pacing.freshnessOutOfReach()).toBe(true);
-    pacing.ran(150);
-    // The oldest event is already past the bound, yet the rest keeps to the intake's share.
-    expect(await paceMs(pacing, performance.now() - FRESHNESS_BOUND_MS - 1)).toBeGreaterThanOrEqual(900);
+    pacing.ran(5); // a short last run: the intake's share alone would rest under 100 ms
+    // The oldest event is already past the bound and the intake's thread shows time to spare
+    // (it shares the cores with whoever sends), yet the mirror waits while the flood lasts.
+    const stop = keepArriving(pacing, INTAKE_SATURATED - 0.3, 20);
+    const rested = await paceMs(pacing, performance.now() - FRESHNESS_BOUND_MS - 1);
+    stop();
+    expect(rested).toBeGreaterThanOrEqual(1_900);
+    expect(rested).toBeLessThan(2_500);
   });
 
   it("keeps the freshness bound while the mirror could keep pace", async () => {
@@ -79,6 +105,20 @@ describe("intake-first pacing", () => {
     expect(pacing.freshnessOutOfReach()).toBe(false);
     pacing.ran(150);
     expect(await paceMs(pacing, performance.now() - FRESHNESS_BOUND_MS - 1)).toBeLessThan(100);
+  });
+
+  it("cuts the mirror's batch to a short transaction while deliveries arrive, and takes it whole after", async () => {
+    const pacing = intakeFirst(0.05);
+    expect(pacing.mirrorBatch(400)).toBe(400); // the cost is not known yet
+    pacing.ran(200, 400); // half a millisecond an event
+    pacing.note();
+    // While deliveries arrive: what fits MIRROR_SLICE_MS (40 ms) at that cost.
+    expect(pacing.mirrorBatch(400)).toBe(80);
+    expect(pacing.mirrorBatch(60)).toBe(60);
+    pacing.ran(4_000, 400); // a slow mirror still takes enough events to learn its cost from
+    expect(pacing.mirrorBatch(400)).toBeGreaterThanOrEqual(50);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(pacing.mirrorBatch(400)).toBe(400);
   });
 
   it("counts a new burst afresh after a pause", async () => {

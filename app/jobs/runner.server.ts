@@ -71,15 +71,25 @@ export const FRESHNESS_BOUND_MS = 750;
 /**
  * Freshness is out of reach while deliveries arrive faster than the mirror could apply them on this
  * many cores of its own (arrivals per second × the mirror's recent milliseconds per event / 1000):
- * the backlog then grows whatever the handlers do, so rests keep to the intake's share instead of
- * the freshness bound, and the backlog is worked off as soon as the burst eases (decision 0030,
- * fourth round). One core, because on two the intake needs the other: a flash sale's steady stream
- * (1,000–2,000 events/s at about 0.4 ms of mirror an event, 0.4–0.9 of a core) stays below it and
- * keeps the bound; a closed-loop flood of 4,000+ deliveries a second is above it.
+ * the backlog then grows whatever the handlers do, so the mirror holds back while deliveries keep
+ * coming (FLOOD_HOLD_MS) and works the backlog off as soon as the burst eases (decision 0030,
+ * fourth and fifth rounds). One and a half cores: the intake needs one of the two, and the cost
+ * per event read while the intake holds the cores runs up to twice its quiet value, so at one core
+ * a single sender's 1,800 deliveries a second read as a flood at times. A flash sale's steady
+ * stream (1,000–2,000 events/s at about 0.4 ms of mirror an event, 0.4–0.9 of a core) stays below
+ * it and keeps the bound; a closed-loop flood of 4,000+ deliveries a second is above it.
  */
-export const FRESHNESS_OUT_OF_REACH = 1;
+export const FRESHNESS_OUT_OF_REACH = 1.5;
+/**
+ * In a flood the mirror waits while deliveries keep coming, up to this long between two runs: a
+ * run of MIRROR_BATCH events takes 100-200 ms, and even a share of the time taken in such runs
+ * costs the intake a third of its rate (decision 0030, fifth round).
+ */
+const FLOOD_HOLD_MS = 2_000;
+/** While deliveries arrive, a mirror batch is cut to what takes about this long (mirrorBatch). */
+const MIRROR_SLICE_MS = 40;
 /** Arrivals are counted over windows of at least this long to give the arrival rate. */
-const ARRIVAL_WINDOW_MS = 1_000;
+const ARRIVAL_WINDOW_MS = 100;
 /**
  * Only batches of at least this many events tell the mirror's cost per event: a small batch is
  * mostly its transaction's fixed cost, and batches run while the intake holds the cores measure
@@ -138,16 +148,36 @@ export function intakeFirst(share: number) {
       }
     },
     freshnessOutOfReach,
+    /**
+     * How many events the mirror's next batch takes: while deliveries are arriving, what fits
+     * MIRROR_SLICE_MS at its recent cost (at least MIN_COST_SAMPLE_EVENTS), so its transaction holds
+     * the database's write lock, which each delivery's insert waits for, only briefly; else `max`.
+     */
+    mirrorBatch(max: number): number {
+      if (mirrorMsPerEvent === undefined || performance.now() - lastIntakeAt > INTAKE_BUSY_MS) return max;
+      return Math.min(max, Math.max(MIN_COST_SAMPLE_EVENTS, Math.floor(MIRROR_SLICE_MS / mirrorMsPerEvent)));
+    },
     /** `waitingSince`: when the oldest event of the work about to run was handed over (performance.now()). */
     async pace(waitingSince?: number) {
       await new Promise((resolve) => setImmediate(resolve));
-      if (busyShare >= 1 || intakeBusy < INTAKE_SATURATED || performance.now() - lastIntakeAt > INTAKE_BUSY_MS) return;
-      // With nothing waiting, the bound still caps the rest: events arriving during it wait for it.
-      const fresh = freshnessOutOfReach()
-        ? Infinity
-        : FRESHNESS_BOUND_MS - (waitingSince === undefined ? 0 : performance.now() - waitingSince);
-      const rest = Math.min(MAX_REST_MS, fresh, (lastRunMs * (1 - busyShare)) / busyShare);
-      if (rest >= 1) await new Promise((resolve) => setTimeout(resolve, rest));
+      const started = performance.now();
+      if (busyShare >= 1 || started - lastIntakeAt > INTAKE_BUSY_MS) return;
+      // In a flood the intake goes first however busy its thread looks: it shares the cores with
+      // whoever sends, and the mirror's backlog grows anyway (decision 0030, fifth round).
+      if (!freshnessOutOfReach() && intakeBusy < INTAKE_SATURATED) return;
+      const shareBudget = Math.min(MAX_REST_MS, (lastRunMs * (1 - busyShare)) / busyShare);
+      // The rest is taken in slices of an arrival window, each checking again whether deliveries
+      // still come and whether they still outrun the mirror: when they stop, the rest ends.
+      for (;;) {
+        const now = performance.now();
+        if (now - lastIntakeAt > INTAKE_BUSY_MS) return;
+        const flood = freshnessOutOfReach();
+        // With nothing waiting, the bound still caps the rest: events arriving during it wait for it.
+        const fresh = flood ? Infinity : FRESHNESS_BOUND_MS - (waitingSince === undefined ? 0 : now - waitingSince);
+        const rest = Math.min((flood ? FLOOD_HOLD_MS : shareBudget) - (now - started), fresh);
+        if (rest < 1) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(rest, ARRIVAL_WINDOW_MS)));
+      }
     },
   };
 }
@@ -227,8 +257,9 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       let waitingSince: number | undefined;
       if (queued.size > 0) {
         ids = [];
+        const take = pacing.mirrorBatch(batchSize);
         for (const [id, at] of queued) {
-          if (ids.length === batchSize) break;
+          if (ids.length === take) break;
           waitingSince ??= at;
           ids.push(id);
         }
