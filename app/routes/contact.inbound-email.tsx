@@ -6,6 +6,7 @@ import { env } from "../env.server";
 import { chatBus } from "../services/contact/chat-bus.server";
 import { InboundEmailError, receiveInboundEmail } from "../services/contact/inbound-email.server";
 import { forgetMailgunToken, parseMailgunForm, verifyMailgun } from "../services/contact/mailgun.server";
+import { readFormLimited } from "../utils/body.server";
 
 // POST /contact/inbound-email: a shopper's email, forwarded by a Mailgun inbound route
 // (forward("https://<app>/contact/inbound-email")) exactly as Mailgun posts it: urlencoded or
@@ -28,7 +29,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return json({ message: "Post the message as Mailgun does: urlencoded or multipart/form-data." }, { status: 415 });
   let form: FormData;
   try {
-    form = await request.formData();
+    // Mailgun sends a Content-Length; a post without one is cut off at the same limit.
+    const read = await readFormLimited(request, MAX_BODY);
+    if (read === null) return json({ message: "The email is too large." }, { status: 413 });
+    form = read;
   } catch {
     return json({ message: "The form could not be read." }, { status: 400 });
   }

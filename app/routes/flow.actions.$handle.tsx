@@ -4,10 +4,19 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { adminClient } from "../shopify/admin.server";
 import { runFlowAction } from "../services/events/flow-actions.server";
+import { readTextLimited } from "../utils/body.server";
+
+const FLOW_BODY_LIMIT = 1024 * 1024;
 
 // Shopify Flow runs the app's flow_action extensions here (extensions/aftercare-*/, runtime_url).
 export async function action({ request, params }: ActionFunctionArgs) {
-  const rawBody = await request.text();
+  // Flow's action bodies are a few kilobytes; a bigger one is not Flow's.
+  const rawBody = await readTextLimited(request, FLOW_BODY_LIMIT);
+  if (rawBody === null)
+    return new Response(JSON.stringify({ message: "The request body is too large for a Flow action." }), {
+      status: 413,
+      headers: { "Content-Type": "application/json" },
+    });
   const answer = await runFlowAction(
     {
       db: db(),

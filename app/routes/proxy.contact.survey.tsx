@@ -12,6 +12,7 @@ import {
 } from "../services/contact/surveys.server";
 import { surveyPageCopy, type SurveyPageCopy } from "../services/contact/emails";
 import { languageFor } from "../domain/contact/settings";
+import { readTextLimited } from "../utils/body.server";
 
 /**
  * /apps/aftercare/contact/survey?token=…: the satisfaction or NPS survey from an email. GET shows
@@ -104,7 +105,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { liquid, shop, params } = await verifyProxyRequest(request);
   const token = params.get("token") ?? "";
-  const body = new URLSearchParams((await request.text()).slice(0, 10_000));
+  // A survey's answer is a few fields; anything longer than this is not one (read as empty).
+  const body = new URLSearchParams(((await readTextLimited(request, 40_000)) ?? "").slice(0, 10_000));
   const deps = { db: db(), secret: env().SHOPIFY_API_SECRET, now: new Date() };
   const opened = await openSurvey(deps, shop, token);
   if (!opened.ok) return notValid(liquid, browserLanguage(request), opened.reason);

@@ -6,6 +6,7 @@ import { proxyJson } from "../services/app-proxy.server";
 import { verifyProxyRequest } from "../services/app-proxy-auth.server";
 import { noteBlockSeen } from "../services/setup-guide/block-seen.server";
 import { contactView, submitContact } from "../services/contact/storefront.server";
+import { readTextLimited } from "../utils/body.server";
 
 // GET /apps/aftercare/contact: what the Contact block shows (channels, hours, FAQ, form topics).
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -23,8 +24,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   await noteBlockSeen(db(), ctx.shop, "contact", new Date());
   if (request.method !== "POST")
     return proxyJson({ error: "method_not_allowed", message: "Send the form with POST." }, { status: 405 });
-  const raw = await request.text();
-  if (raw.length > MAX_BODY)
+  const raw = await readTextLimited(request, 4 * MAX_BODY);
+  if (raw === null || raw.length > MAX_BODY)
     return proxyJson({ error: "too_large", message: "The message is too long." }, { status: 413 });
   let fields: Record<string, unknown>;
   const type = request.headers.get("content-type") ?? "";

@@ -7,6 +7,10 @@ import { proxyJson } from "../services/app-proxy.server";
 import { verifyProxyRequest } from "../services/app-proxy-auth.server";
 import { noteBlockSeen } from "../services/setup-guide/block-seen.server";
 import { loyaltyGet, loyaltyPost, type ProxyDeps } from "../services/loyalty/proxy.server";
+import { readFormLimited, readTextLimited } from "../utils/body.server";
+
+/** A rewards action is a few fields (a birthday, a reward id). */
+const LOYALTY_BODY_LIMIT = 64_000;
 
 const deps = (): ProxyDeps => ({
   db: db(),
@@ -39,9 +43,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   let form: Record<string, unknown> = {};
   const type = request.headers.get("content-type") ?? "";
   try {
-    form = type.includes("application/json")
-      ? ((await request.json()) as Record<string, unknown>)
-      : Object.fromEntries(await request.formData());
+    const read = type.includes("application/json")
+      ? await readTextLimited(request, LOYALTY_BODY_LIMIT).then((text) => (text === null ? null : JSON.parse(text)))
+      : await readFormLimited(request, LOYALTY_BODY_LIMIT).then((data) =>
+          data === null ? null : Object.fromEntries(data),
+        );
+    if (read === null) return proxyJson({ error: "too_large", message: "The request is too large." }, { status: 413 });
+    form = read as Record<string, unknown>;
   } catch {
     return proxyJson({ error: "invalid_request", message: "The request could not be read." }, { status: 400 });
   }

@@ -13,6 +13,7 @@ import {
   stageReturnPhotos,
   type StorefrontDeps,
 } from "../services/returns/storefront.server";
+import { readTextLimited } from "../utils/body.server";
 
 function deps(): StorefrontDeps {
   return {
@@ -45,8 +46,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   await noteBlockSeen(db(), ctx.shop, "returns", new Date());
   if (request.method !== "POST")
     return proxyJson({ error: "method_not_allowed", message: "Use POST to start a return." }, { status: 405 });
-  const text = await request.text();
-  if (text.length > 64_000)
+  const text = await readTextLimited(request, 4 * 64_000);
+  if (text === null || text.length > 64_000)
     return proxyJson({ error: "too_large", message: "The request is too large." }, { status: 413 });
   let body: Record<string, unknown>;
   try {

@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { recordEvent } from "../models/webhook-inbox.server";
+import { readTextLimited } from "../utils/body.server";
 
 import { jsonBodyShape } from "./json-body.server";
 import { acceptedShopDomain, headerReader, validateWebhook, type HeaderReader } from "./verify.server";
@@ -93,11 +94,20 @@ export async function receiveDelivery(delivery: Delivery, deps: ReceiveDeps): Pr
   return answer(200, eventId ? "recorded" : "already recorded");
 }
 
+/** Shopify does not send bigger webhooks than this (server.js's fast path has the same limit). */
+const WEBHOOK_BODY_LIMIT = 20 * 1024 * 1024;
+
 /** The same, for a web Request (the Remix route). */
 export async function receiveWebhook(request: Request, deps: ReceiveDeps): Promise<Response> {
+  const rawBody = request.method === "POST" ? await readTextLimited(request, WEBHOOK_BODY_LIMIT) : "";
+  if (rawBody === null)
+    return new Response("The webhook body is too large.", {
+      status: 413,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   const delivery: Delivery = {
     method: request.method,
-    rawBody: request.method === "POST" ? await request.text() : "",
+    rawBody,
     header: headerReader(request.headers),
   };
   const { status, message } = await receiveDelivery(delivery, deps);

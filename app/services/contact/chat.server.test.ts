@@ -3,6 +3,10 @@
  * browsers, ordering under concurrent sends, resume after a reconnect without loss or duplicates,
  * limits, cleaning; through the real routes where the storefront reaches them.
  */
+// Web streams work on Node 20 (the rule marks them experimental until 21).
+// eslint-disable-next-line n/no-unsupported-features/node-builtins
+import { ReadableStream } from "node:stream/web";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, type TestDatabase } from "../../../tests/helpers/db";
@@ -259,6 +263,32 @@ describe("signals and personal data", () => {
     );
     const [m] = await chat.chatMessagesAfter(t.db, SHOP, sent.conversationId, 0);
     expect(m.body).toBe("(redacted)");
+  });
+});
+
+describe("a message post's size", () => {
+  it("refuses a body streamed without a length once it passes the limit, without reading the rest", async () => {
+    let pulled = 0;
+    const megabyte = new Uint8Array(1024 * 1024).fill(0x20);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled++ < 1000) controller.enqueue(megabyte);
+        else controller.close();
+      },
+    });
+    const response = await messagesRoute.action({
+      request: new Request(`http://127.0.0.1/chat/messages?shop=${SHOP}`, {
+        method: "POST",
+        headers: { "content-type": "text/plain", "x-forwarded-for": "198.51.100.77" },
+        body: body as unknown as BodyInit,
+        duplex: "half",
+      } as RequestInit),
+      params: {},
+      context: {},
+    } as never);
+    expect(response.status).toBe(413);
+    expect((await response.json()).message).toMatch(/too long/);
+    expect(pulled).toBeLessThan(5);
   });
 });
 

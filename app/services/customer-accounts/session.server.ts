@@ -9,6 +9,7 @@
  */
 import { env } from "../../env.server";
 import { authenticate } from "../../shopify.server";
+import { readTextLimited } from "../../utils/body.server";
 
 export interface CustomerAccountSession {
   shop: string;
@@ -125,8 +126,8 @@ export async function jsonBody(
 ): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; status: number; body: unknown }> {
   if (request.method !== "POST")
     return { ok: false, status: 405, body: { error: "method_not_allowed", message: "Use GET or POST." } };
-  const text = await request.text();
-  if (text.length > 64_000)
+  const text = await readTextLimited(request, 4 * 64_000);
+  if (text === null || text.length > 64_000)
     return { ok: false, status: 413, body: { error: "too_large", message: "The request is too large." } };
   try {
     const body: unknown = JSON.parse(text);
