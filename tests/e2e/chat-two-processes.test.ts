@@ -10,9 +10,11 @@ import {
 import { DEFAULT_CONTACT_SETTINGS } from "../../app/domain/contact/settings";
 import { saveContactSettings } from "../../app/models/contact.server";
 import { sendAgentMessage } from "../../app/services/contact/chat.server";
-import { startServer, stopChild, type Server } from "../../bench/processes";
+import { stopChild, type Server } from "../../bench/processes";
 import { proxyRequest } from "../helpers/app-proxy";
 import { createTestDatabase, postgresAdminUrl, type TestDatabase } from "../helpers/db";
+
+import { startProductionServer } from "./production-server";
 
 // Live chat on PostgreSQL with two web processes of the production build (server.js), as a
 // deployment runs them (docs/decisions/0034): the shopper posts to one and reads the stream from
@@ -45,22 +47,14 @@ describe.skipIf(!(await postgresAnswers()))("live chat across two web processes 
     t = await createTestDatabase("postgresql");
     // The transport alone: with nobody available, the assistant (decision 0041) would answer too.
     await saveContactSettings(t.db, SHOP, { ...DEFAULT_CONTACT_SETTINGS, assistant: { enabled: false } });
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      SHOPIFY_API_KEY: "aftercare-two-processes",
-      SHOPIFY_API_SECRET: SECRET,
-      SHOPIFY_APP_URL: "https://aftercare.example.com",
-      SMTP_URL: "smtp://127.0.0.1:9",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      DATABASE_URL: t.url,
-      BUILD_DIR: process.env.BUILD_DIR ?? "build",
-    };
     // Both at once, as a deployment starts them: their start-up work takes turns (oneProcessAtATime).
     const start = (name: string) =>
-      startServer(`web ${name}`, "server.js", env, `test-results/chat-two-processes-${name}.log`);
+      startProductionServer({
+        name: `web ${name}`,
+        secret: SECRET,
+        databaseUrl: t.url,
+        log: `chat-two-processes-${name}`,
+      });
     [a, b] = await Promise.all([start("a"), start("b")]);
     agents = postgresChatBus(t.url);
     await chatBusReady(agents);

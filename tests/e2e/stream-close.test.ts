@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CONTACT_SETTINGS } from "../../app/domain/contact/settings";
 import { saveContactSettings } from "../../app/models/contact.server";
 import { STREAM_LIMITS } from "../../app/services/contact/chat-stream.server";
-import { startServer, stopChild, type Server } from "../../bench/processes";
+import { stopChild, type Server } from "../../bench/processes";
 import { proxyRequest } from "../helpers/app-proxy";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
+
+import { startProductionServer } from "./production-server";
 
 // A live stream ends on the server when its client goes away, however long it was open. Remix
 // hands a route a Request whose abort signal hangs on intermediate Requests by weak references
@@ -22,24 +24,13 @@ describe("a chat stream whose shopper left, in the production server", () => {
   beforeAll(async () => {
     t = await createTestDatabase("sqlite");
     await saveContactSettings(t.db, SHOP, { ...DEFAULT_CONTACT_SETTINGS, assistant: { enabled: false } });
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      SHOPIFY_API_KEY: "aftercare-stream-close",
-      SHOPIFY_API_SECRET: SECRET,
-      SHOPIFY_APP_URL: "https://aftercare.example.com",
-      SMTP_URL: "smtp://127.0.0.1:9",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      DATABASE_URL: t.url,
-      BUILD_DIR: process.env.BUILD_DIR ?? "build",
-    };
-    app = await startServer("web", "server.js", env, "test-results/stream-close.log", [
-      "--expose-gc",
-      "--import",
-      "./tests/helpers/gc-often.mjs",
-    ]);
+    app = await startProductionServer({
+      name: "web",
+      secret: SECRET,
+      databaseUrl: t.url,
+      log: "stream-close",
+      nodeArgs: ["--expose-gc", "--import", "./tests/helpers/gc-often.mjs"],
+    });
   }, 120_000);
   afterAll(async () => {
     if (app) await stopChild(app.child);
