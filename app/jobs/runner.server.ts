@@ -81,9 +81,11 @@ export const FRESHNESS_BOUND_MS = 750;
  */
 export const FRESHNESS_OUT_OF_REACH = 1.5;
 /**
- * In a flood the mirror waits while deliveries keep coming, up to this long between two runs: a
- * run of MIRROR_BATCH events takes 100-200 ms, and even a share of the time taken in such runs
- * costs the intake a third of its rate (decision 0030, fifth round).
+ * In a flood the mirror waits while deliveries keep coming, up to this long between two runs (each
+ * run cut to MIRROR_SLICE_MS): about 2% of the time, as the 5% share gave before. What the mirror
+ * took from the intake was the database's write lock, which each of its transactions holds from
+ * the start; runs of 100-200 ms cost the intake a quarter of its rate (decision 0030, fifth round).
+ * A sustained flood grows the backlog, which /healthz reports (add workers on PostgreSQL).
  */
 const FLOOD_HOLD_MS = 2_000;
 /** While deliveries arrive, a mirror batch is cut to what takes about this long (mirrorBatch). */
