@@ -30,6 +30,7 @@ export async function startServer({
   app.use("/assets", express.static(`${BUILD_DIR}/client/assets`, { immutable: true, maxAge: "1y" }));
   app.use(filesOnly(express.static(`${BUILD_DIR}/client`, { maxAge: "1h" })));
   app.use("/", filesOnly(express.static("public", { maxAge: "1h" })));
+  app.use(closeAfterTooLarge);
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: connectionContext }));
 
   await build.entry.module.startBackgroundWork({ spawnJobThread: jobThreadSpawner() });
@@ -73,6 +74,23 @@ function connectionContext(_req, res) {
   const closed = new AbortController();
   res.once("close", () => closed.abort());
   return { connectionClosed: closed.signal };
+}
+
+/**
+ * A 413 closes its connection: the routes stop reading a body that passed their limit and leave
+ * the rest unread (app/utils/body.server.ts), so the connection cannot carry another request.
+ * Closing it after the answer lets the client read the 413 instead of waiting on a stalled upload.
+ * @param {import("express").Request} _req @param {import("express").Response} res @param {() => void} next
+ */
+function closeAfterTooLarge(_req, res, next) {
+  const writeHead = res.writeHead.bind(res);
+  /** @type {(...args: any[]) => any} */
+  const wrapped = (...args) => {
+    if (args[0] === 413 && !res.headersSent) res.setHeader("Connection", "close");
+    return /** @type {(...args: any[]) => any} */ (writeHead)(...args);
+  };
+  res.writeHead = /** @type {typeof res.writeHead} */ (wrapped);
+  next();
 }
 
 /**

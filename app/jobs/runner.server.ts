@@ -239,8 +239,10 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
       const ids = [...effects].slice(0, effectsCost.batchFor(until - performance.now()));
       if (ids.length === 0) return;
       for (const id of ids) effects.delete(id);
-      // Resting before effects delays the mirror's next batch too: the same freshness bound.
-      await pacing.pace(oldestWaiting());
+      // Right after a mirror batch (a finite budget) its effects are part of that run: the rest
+      // before the batch covered them, and a second one would halve the mirror's turns in a flood.
+      // Otherwise resting before effects delays the mirror's next batch too: the same freshness bound.
+      if (budgetMs === Infinity) await pacing.pace(oldestWaiting());
       const started = performance.now();
       await runEffects(db, ids);
       const took = performance.now() - started;
@@ -268,11 +270,13 @@ export function inProcessRunner(db: Db, options: InProcessOptions = {}): JobRunn
         for (const id of ids) queued.delete(id);
       } else if (sweepRequested) {
         sweepRequested = false;
-        ids = await dueEventIds(db, batchSize);
+        // A backlog found by the sweep (after a restart, say) is taken in short transactions too.
+        const take = pacing.mirrorBatch(batchSize);
+        ids = await dueEventIds(db, take);
         for (const id of await dueEffectIds(db, EFFECTS_HELD - effects.size)) effects.add(id);
         // Only ever set to true here, so a request made during the await is never lost.
         // eslint-disable-next-line require-atomic-updates -- see above
-        if (ids.length === batchSize) sweepRequested = true;
+        if (ids.length === take) sweepRequested = true;
       } else if (effects.size > 0) {
         await effectsFor(Infinity);
         continue;

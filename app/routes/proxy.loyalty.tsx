@@ -44,12 +44,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const type = request.headers.get("content-type") ?? "";
   try {
     const read = type.includes("application/json")
-      ? await readTextLimited(request, LOYALTY_BODY_LIMIT).then((text) => (text === null ? null : JSON.parse(text)))
-      : await readFormLimited(request, LOYALTY_BODY_LIMIT).then((data) =>
-          data === null ? null : Object.fromEntries(data),
-        );
+      ? await readTextLimited(request, LOYALTY_BODY_LIMIT)
+      : await readFormLimited(request, LOYALTY_BODY_LIMIT);
     if (read === null) return proxyJson({ error: "too_large", message: "The request is too large." }, { status: 413 });
-    form = read as Record<string, unknown>;
+    form = typeof read === "string" ? (JSON.parse(read) as Record<string, unknown>) : Object.fromEntries(read);
   } catch {
     return proxyJson({ error: "invalid_request", message: "The request could not be read." }, { status: 400 });
   }
