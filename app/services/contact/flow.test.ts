@@ -166,7 +166,12 @@ describe("the acknowledgement email", () => {
 
 describe("dashboard figures against a hand-computed seed", () => {
   it("computes CSAT, first response and WISMO deflection", async () => {
-    const now = new Date();
+    // The first test's request was made on the real clock and answered 30 minutes later, which can
+    // be the next day (UTC, the shop's zone): the period runs from the request's day to the answer's.
+    const answeredAt = (await t.db.surveyResponse.findFirstOrThrow({ where: { shop: SHOP } })).answeredAt!;
+    const asked = (await t.db.contactRequest.findFirstOrThrow({ where: { shop: SHOP }, orderBy: { createdAt: "asc" } }))
+      .createdAt;
+    const now = new Date(Math.max(Date.now(), answeredAt.getTime()));
     const day = now.toISOString().slice(0, 10);
     // Seed: CSAT answers 5 (above), 4, 2 -> 2 of 3 satisfied = 66.7 %.
     for (const [i, score] of [4, 2].entries()) {
@@ -194,7 +199,7 @@ describe("dashboard figures against a hand-computed seed", () => {
         data: { shop: SHOP, orderShopifyId: `gid://shopify/Order/${n}`, day, views: 6, firstViewedAt: now },
       });
     }
-    const d = await registry.computeDashboard(t.db, SHOP, { from: day, to: day }, now);
+    const d = await registry.computeDashboard(t.db, SHOP, { from: asked.toISOString().slice(0, 10), to: day }, now);
     const fig = (id: string) => d.figures.find((f) => f.id === id)!.current.value;
     expect(fig("csat")).toBeCloseTo(2 / 3);
     expect(fig("wismo_deflection")).toBe(0.5);
